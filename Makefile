@@ -1,0 +1,52 @@
+# The single entry point: `make run` and `make test` do all set-up on a fresh machine.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# `make run` is a development server: DEBUG on unless the environment says otherwise.
+RUN_ENV := DEBUG=$${DEBUG:-1}
+
+.PHONY: help run serve-dev install migrate catalog seed test test-sqlite test-postgres lint format messages clean
+
+help:
+	@echo "make run    - set up .venv, migrate, load the catalog, seed demo data once, serve on $(HOST):$(PORT)"
+	@echo "make test   - migrations check, lint and the whole test suite (DATABASE_URL selects the database)"
+	@echo "make lint / format / messages / clean"
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+
+run: migrate
+	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(RUN_ENV) $(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+# Extract and compile translations (needs GNU gettext: apt-get install gettext).
+messages: install
+	$(RUN_ENV) $(PY) manage.py makemessages --locale vi --locale en --ignore '.venv/*' --ignore 'static/vendor/*' --no-obsolete
+	$(RUN_ENV) $(PY) manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,142 @@
+"""Who may read or change what: the only place where a user's scope is decided.
+
+A user's scope is the subtree of every unit they hold a membership at. Any role reads its
+scope; every role but viewer may write in it (what exactly each role may do with an
+assessment is decided by the workflow services, on top of this). Superusers reach everything.
+
+Views, exports and API endpoints obtain units, and any object attached to a unit, only
+through these helpers:
+
+* ``get_unit_for_user(user, code, write=...)`` for one unit;
+* ``get_object_for_user(user, queryset, unit_field=..., write=..., **lookup)`` for one object
+  attached to a unit (an assessment, a value, a file);
+* ``scope_queryset(user, queryset, unit_field=...)`` / ``units_for(user)`` for lists.
+
+An object outside the user's reading scope answers 404, so that its existence is not
+revealed; an object they may read but not change raises ``PermissionDenied``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import AdministrativeUnit, Membership, Role
+
+WRITE_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_COMMITTEE, Role.PROVINCE_OFFICE})
+
+MSG_NOT_FOUND = _("This unit does not exist or is outside your area.")
+MSG_READ_ONLY = _("You may read this unit's data but not change it.")
+MSG_SIGN_IN = _("Please sign in.")
+
+_CACHE_ATTR = "_ntm_memberships"
+
+
+def memberships_of(user) -> list[Membership]:
+    """The user's memberships with their units, read once per user object (one query)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("unit").order_by("unit__path", "role"))
+        setattr(user, _CACHE_ATTR, cached)
+    return cached
+
+
+def forget_memberships(user) -> None:
+    """Drop the per-object cache after memberships change (tests, admin actions)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _is_superuser(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+def _scope_paths(user, *, write: bool) -> list[str]:
+    roles = WRITE_ROLES if write else frozenset(Role.values)
+    return sorted({m.unit.path for m in memberships_of(user) if m.role in roles})
+
+
+def scope_q(user, *, write: bool = False, unit_field: str | None = None) -> Q:
+    """A filter selecting rows whose unit lies in the user's scope.
+
+    ``unit_field`` names the path from the queried model to its unit (``"unit"`` for an
+    assessment, ``"assessment__unit"`` for a value); None when querying units themselves.
+    """
+    if _is_superuser(user):
+        return Q()
+    prefix = f"{unit_field}__" if unit_field else ""
+    paths = _scope_paths(user, write=write)
+    if not paths:
+        return Q(pk__in=[])
+    query = Q()
+    for path in paths:
+        query |= Q(**{f"{prefix}path__startswith": path})
+    return query
+
+
+def units_for(user, *, write: bool = False) -> QuerySet[AdministrativeUnit]:
+    """Every unit the user may read (or, with ``write``, change)."""
+    return AdministrativeUnit.objects.filter(scope_q(user, write=write))
+
+
+def scope_queryset(user, queryset: QuerySet, *, unit_field: str = "unit", write: bool = False) -> QuerySet:
+    """Narrow any queryset of unit-attached objects to the user's scope."""
+    return queryset.filter(scope_q(user, write=write, unit_field=unit_field))
+
+
+def can_read_unit(user, unit: AdministrativeUnit) -> bool:
+    return _is_superuser(user) or any(unit.path.startswith(p) for p in _scope_paths(user, write=False))
+
+
+def can_write_unit(user, unit: AdministrativeUnit) -> bool:
+    return _is_superuser(user) or any(unit.path.startswith(p) for p in _scope_paths(user, write=True))
+
+
+def roles_over(user, unit: AdministrativeUnit) -> set[str]:
+    """The roles the user holds at this unit or at a unit above it."""
+    return {m.role for m in memberships_of(user) if unit.path.startswith(m.unit.path)}
+
+
+def _check(user, unit: AdministrativeUnit, *, write: bool) -> None:
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(MSG_SIGN_IN)
+    if not can_read_unit(user, unit):
+        raise Http404(MSG_NOT_FOUND)
+    if write and not can_write_unit(user, unit):
+        raise PermissionDenied(MSG_READ_ONLY)
+
+
+def get_unit_for_user(user, code: str, *, write: bool = False) -> AdministrativeUnit:
+    """The unit with this code, if the user may read it (and change it, with ``write``)."""
+    try:
+        unit = AdministrativeUnit.objects.select_related("parent").get(code=code)
+    except AdministrativeUnit.DoesNotExist:
+        raise Http404(MSG_NOT_FOUND) from None
+    _check(user, unit, write=write)
+    return unit
+
+
+def get_object_for_user(user, queryset: QuerySet, *, unit_field: str = "unit", write: bool = False, **lookup) -> Model:
+    """One object attached to a unit, fetched by ``lookup``, checked against the user's scope."""
+    related = unit_field.replace(".", "__")
+    try:
+        obj = queryset.select_related(related).get(**lookup)
+    except queryset.model.DoesNotExist:
+        raise Http404(MSG_NOT_FOUND) from None
+    unit = obj
+    for part in related.split("__"):
+        unit = getattr(unit, part)
+    _check(user, unit, write=write)
+    return obj
+
+
+def check_units(user, units: Iterable[AdministrativeUnit], *, write: bool = False) -> None:
+    """Refuse unless every unit is within the user's scope (bulk operations, imports)."""
+    for unit in units:
+        _check(user, unit, write=write)

@@ -1,0 +1,422 @@
+"""The administrative tree (province → district → commune → village) and who works where.
+
+One table holds every level; proxy models give readable code. A subtree is found without
+recursion through ``path``, a materialized path of unit codes (``/01/001/00001/``) kept by
+``save()`` and indexed for prefix search on both databases.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import operator
+import re
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Concat, Substr
+from django.utils.translation import gettext_lazy as _
+
+from communes.text import fold, sort_key
+
+CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,29}$")
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune")
+    VILLAGE = "village", _("Village")
+
+
+class UnitType(models.TextChoices):
+    # province level
+    TINH = "tinh", _("Province (tỉnh)")
+    THANH_PHO_TW = "thanh_pho_tw", _("Centrally-governed city")
+    # district level
+    HUYEN = "huyen", _("Rural district (huyện)")
+    QUAN = "quan", _("Urban district (quận)")
+    THI_XA = "thi_xa", _("Town (thị xã)")
+    THANH_PHO = "thanh_pho", _("Provincial city")
+    # commune level
+    XA = "xa", _("Commune (xã)")
+    PHUONG = "phuong", _("Ward (phường)")
+    THI_TRAN = "thi_tran", _("Township (thị trấn)")
+    DAC_KHU = "dac_khu", _("Special zone (đặc khu)")
+    # village level
+    THON = "thon", _("Village (thôn)")
+    XOM = "xom", _("Hamlet (xóm)")
+    BAN = "ban", _("Hamlet (bản)")
+    AP = "ap", _("Hamlet (ấp)")
+    BUON = "buon", _("Hamlet (buôn)")
+    PLEI = "plei", _("Hamlet (plei)")
+    LANG = "lang", _("Village (làng)")
+    KHOM = "khom", _("Neighbourhood (khóm)")
+    KHU_PHO = "khu_pho", _("Quarter (khu phố)")
+    TO_DAN_PHO = "to_dan_pho", _("Residential group (tổ dân phố)")
+
+
+TYPES_BY_LEVEL: dict[str, tuple[str, ...]] = {
+    Level.PROVINCE: (UnitType.TINH, UnitType.THANH_PHO_TW),
+    Level.DISTRICT: (UnitType.HUYEN, UnitType.QUAN, UnitType.THI_XA, UnitType.THANH_PHO),
+    Level.COMMUNE: (UnitType.XA, UnitType.PHUONG, UnitType.THI_TRAN, UnitType.DAC_KHU),
+    Level.VILLAGE: (
+        UnitType.THON,
+        UnitType.XOM,
+        UnitType.BAN,
+        UnitType.AP,
+        UnitType.BUON,
+        UnitType.PLEI,
+        UnitType.LANG,
+        UnitType.KHOM,
+        UnitType.KHU_PHO,
+        UnitType.TO_DAN_PHO,
+    ),
+}
+DEFAULT_TYPE = {
+    Level.PROVINCE: UnitType.TINH,
+    Level.DISTRICT: UnitType.HUYEN,
+    Level.COMMUNE: UnitType.XA,
+    Level.VILLAGE: UnitType.THON,
+}
+# Which levels a unit of each level may hang under: a commune sits under a district before
+# 1 July 2025 and directly under its province after.
+PARENT_LEVELS: dict[str, tuple[str, ...]] = {
+    Level.PROVINCE: (),
+    Level.DISTRICT: (Level.PROVINCE,),
+    Level.COMMUNE: (Level.DISTRICT, Level.PROVINCE),
+    Level.VILLAGE: (Level.COMMUNE,),
+}
+
+
+class Region(models.TextChoices):
+    """The seven socio-economic regions that decide several 2016–2025 thresholds."""
+
+    TDMNPB = "TDMNPB", _("Northern Midlands and Mountains")
+    DBSH = "DBSH", _("Red River Delta")
+    BTB = "BTB", _("North Central Coast")
+    DHNTB = "DHNTB", _("South Central Coast")
+    TN = "TN", _("Central Highlands")
+    DNB = "DNB", _("Southeast")
+    DBSCL = "DBSCL", _("Mekong River Delta")
+
+
+class CommuneGroup(models.IntegerChoices):
+    """Commune groups of the 2026–2030 set (QĐ 51/2025/QĐ-TTg)."""
+
+    # xgettext:no-python-format
+    NEAR_URBAN = 1, _("Group 1: near-urban, agriculture under 10%")
+    GENERAL = 2, _("Group 2: other communes")
+    MOUNTAIN = 3, _("Group 3: ethnic-minority and mountain areas")
+
+
+class UnitQuerySet(models.QuerySet):
+    def of_level(self, level: str) -> UnitQuerySet:
+        return self.filter(level=level)
+
+    def subtree(self, unit: AdministrativeUnit, *, include_self: bool = True) -> UnitQuerySet:
+        """The unit and everything below it, in one indexed prefix query."""
+        qs = self.filter(path__startswith=unit.path)
+        return qs if include_self else qs.exclude(pk=unit.pk)
+
+    def valid_on(self, day: datetime.date) -> UnitQuerySet:
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def search(self, text: str) -> UnitQuerySet:
+        """Name or code contains the text, ignoring case and Vietnamese diacritics."""
+        folded = fold(text)
+        if not folded:
+            return self
+        return self.filter(Q(name_search__contains=folded) | Q(code__iexact=text.strip()))
+
+    def in_vietnamese_order(self) -> UnitQuerySet:
+        return self.order_by("name_sort", "code")
+
+
+class AdministrativeUnit(models.Model):
+    code = models.CharField(
+        _("code"),
+        max_length=30,
+        unique=True,
+        validators=[RegexValidator(CODE_PATTERN, _("Use letters, digits, dot, dash or underscore."))],
+        help_text=_("The statistics office's code where it exists."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    type = models.CharField(_("type"), max_length=16, choices=UnitType.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    region = models.CharField(_("socio-economic region"), max_length=8, choices=Region.choices, blank=True)
+    commune_group = models.PositiveSmallIntegerField(
+        _("commune group (2026–2030)"), choices=CommuneGroup.choices, null=True, blank=True
+    )
+    especially_disadvantaged = models.BooleanField(
+        _("especially disadvantaged"),
+        default=False,
+        help_text=_(
+            "Especially disadvantaged or safe-zone commune: uses the northern mountain targets where a set says so."
+        ),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Last day the unit existed."))
+
+    # Derived, kept by save(): see communes/text.py.
+    path = models.CharField(_("path"), max_length=255, editable=False, db_index=True)
+    name_search = models.CharField(max_length=200, editable=False, db_index=True)
+    name_sort = models.CharField(max_length=800, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["name_sort", "code"]
+        indexes = [
+            models.Index(fields=["parent", "name_sort"], name="unit_parent_sort_idx"),
+            models.Index(fields=["level", "region"], name="unit_level_region_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=functools.reduce(
+                    operator.or_, (Q(level=level, type__in=types) for level, types in TYPES_BY_LEVEL.items())
+                ),
+                name="unit_type_matches_level",
+            ),
+            models.CheckConstraint(
+                condition=Q(level=Level.PROVINCE, parent__isnull=True)
+                | (~Q(level=Level.PROVINCE) & Q(parent__isnull=False)),
+                name="unit_only_provinces_are_roots",
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_to_after_valid_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(commune_group__isnull=True) | Q(level=Level.COMMUNE),
+                name="unit_group_only_for_communes",
+            ),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="unit_not_its_own_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self.set_derived_fields()
+        old_path = getattr(self, "_stored_path", None)
+        super().save(*args, **kwargs)
+        if old_path and old_path != self.path:
+            # The unit moved (or was re-coded): carry its whole subtree along in one UPDATE.
+            AdministrativeUnit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                path=Concat(models.Value(self.path), Substr("path", len(old_path) + 1))
+            )
+        self._stored_path = self.path
+
+    def clean(self) -> None:
+        if self.type and self.level and self.type not in TYPES_BY_LEVEL.get(self.level, ()):
+            raise ValidationError({"type": _("This type does not exist at this level.")})
+        if self.level == Level.PROVINCE and self.parent_id:
+            raise ValidationError({"parent": _("A province has no parent unit.")})
+        if self.level != Level.PROVINCE and self.parent is None:
+            raise ValidationError({"parent": _("Choose the unit this one belongs to.")})
+        if self.parent is not None:
+            if self.parent.level not in PARENT_LEVELS.get(self.level, ()):
+                raise ValidationError({"parent": _("A unit of this level cannot belong to that level.")})
+            if self.pk and self.parent.path.startswith(self.path or "\0"):
+                raise ValidationError({"parent": _("A unit cannot belong to itself or to a unit below it.")})
+        if self.commune_group and self.level != Level.COMMUNE:
+            raise ValidationError({"commune_group": _("Only communes have a commune group.")})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_path = instance.__dict__.get("path")
+        return instance
+
+    def set_derived_fields(self) -> None:
+        """Fill path and the search and sort keys; bulk paths call this instead of save()."""
+        parent_path = self.parent.path if self.parent_id else "/"
+        self.path = f"{parent_path}{self.code}/"
+        self.name_search = fold(self.name)
+        self.name_sort = sort_key(self.name)
+
+    @property
+    def depth(self) -> int:
+        return self.path.count("/") - 1
+
+    def ancestor_codes(self) -> list[str]:
+        """Codes from the province down to the parent, read off the path (no query)."""
+        return self.path.strip("/").split("/")[:-1]
+
+    def ancestors(self) -> list[AdministrativeUnit]:
+        """Units from the province down to the parent, in one query."""
+        codes = self.ancestor_codes()
+        by_code = {u.code: u for u in AdministrativeUnit.objects.filter(code__in=codes)}
+        return [by_code[c] for c in codes if c in by_code]
+
+    def is_within(self, other: AdministrativeUnit) -> bool:
+        return self.path.startswith(other.path)
+
+    def is_valid_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    def predecessors(self) -> models.QuerySet[AdministrativeUnit]:
+        return AdministrativeUnit.objects.filter(successions_as_predecessor__successor=self)
+
+    def successors(self) -> models.QuerySet[AdministrativeUnit]:
+        return AdministrativeUnit.objects.filter(successions_as_successor__predecessor=self)
+
+
+class _LevelManager(models.Manager.from_queryset(UnitQuerySet)):
+    def __init__(self, level: str) -> None:
+        super().__init__()
+        self.level = level
+
+    def get_queryset(self) -> UnitQuerySet:
+        return super().get_queryset().filter(level=self.level)
+
+
+class LevelProxy(AdministrativeUnit):
+    """Base of the per-level proxies: saving one sets its level (and default type)."""
+
+    LEVEL: str = ""
+
+    class Meta:
+        proxy = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.level = self.LEVEL
+        if not self.type:
+            self.type = DEFAULT_TYPE[self.LEVEL]
+        super().save(*args, **kwargs)
+
+
+class Province(LevelProxy):
+    LEVEL = Level.PROVINCE
+    objects = _LevelManager(Level.PROVINCE)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+
+class District(LevelProxy):
+    LEVEL = Level.DISTRICT
+    objects = _LevelManager(Level.DISTRICT)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+
+class Commune(LevelProxy):
+    LEVEL = Level.COMMUNE
+    objects = _LevelManager(Level.COMMUNE)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+
+class Village(LevelProxy):
+    LEVEL = Level.VILLAGE
+    objects = _LevelManager(Level.VILLAGE)
+
+    class Meta:
+        proxy = True
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+
+
+class UnitSuccession(models.Model):
+    """One link of a merger or split: ``successor`` was formed (in part) from ``predecessor``."""
+
+    predecessor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("former unit"),
+        on_delete=models.PROTECT,
+        related_name="successions_as_predecessor",
+    )
+    successor = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("new unit"),
+        on_delete=models.PROTECT,
+        related_name="successions_as_successor",
+    )
+    date = models.DateField(_("effective date"))
+    decision = models.CharField(_("decision"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="succession_unique_pair"),
+            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="succession_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.date:%d/%m/%Y})"
+
+
+class Role(models.TextChoices):
+    COMMUNE_OFFICER = "commune_officer", _("Commune officer")
+    DISTRICT_COMMITTEE = "district_committee", _("District steering committee")
+    PROVINCE_OFFICE = "province_office", _("Province coordination office")
+    VIEWER = "viewer", _("Viewer")
+
+
+# The level of unit each working role is attached to; a viewer may be attached anywhere.
+ROLE_LEVELS: dict[str, tuple[str, ...]] = {
+    Role.COMMUNE_OFFICER: (Level.COMMUNE,),
+    Role.DISTRICT_COMMITTEE: (Level.DISTRICT,),
+    Role.PROVINCE_OFFICE: (Level.PROVINCE,),
+    Role.VIEWER: tuple(Level.values),
+}
+
+
+class Membership(models.Model):
+    """``user`` works at ``unit`` in ``role``; their scope is the unit's subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "unit", "role"], name="membership_unique"),
+            models.CheckConstraint(condition=Q(role__in=Role.values), name="membership_role_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()} · {self.unit}"
+
+    def clean(self) -> None:
+        if self.unit_id and self.role and self.unit.level not in ROLE_LEVELS.get(self.role, ()):
+            raise ValidationError({"unit": _("This role is held at a unit of another level.")})
