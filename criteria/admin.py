@@ -1,0 +1,260 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from communes.text import fold
+from criteria.models import (
+    Assessment,
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    CriterionResult,
+    HistoryEntry,
+    Indicator,
+    IndicatorValue,
+    SetStatus,
+    Target,
+)
+from criteria.services import catalog_set_clone, catalog_set_publish
+
+
+class FrozenWhenPublishedAdmin(admin.ModelAdmin):
+    """Catalog rows are read-only once their set is published: clone the set to change it."""
+
+    def _set_of(self, obj):
+        raise NotImplementedError
+
+    def _frozen(self, obj) -> bool:
+        return obj is not None and self._set_of(obj).status != SetStatus.DRAFT
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._frozen(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._frozen(obj)
+
+
+class FrozenInline(admin.TabularInline):
+    """Inline rows of a published set are read-only; ``set_of(parent)`` names the set."""
+
+    def set_of(self, parent) -> CriteriaSet:
+        return parent
+
+    def _frozen(self, parent) -> bool:
+        return parent is not None and self.set_of(parent).status != SetStatus.DRAFT
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request, obj) and not self._frozen(obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._frozen(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._frozen(obj)
+
+
+class CriterionGroupInline(FrozenInline):
+    model = CriterionGroup
+    extra = 0
+
+
+class CriterionInline(FrozenInline):
+    model = Criterion
+    extra = 0
+    fields = ["number", "name", "group"]
+    show_change_link = True
+
+
+@admin.register(CriteriaSet)
+class CriteriaSetAdmin(FrozenWhenPublishedAdmin):
+    list_display = [
+        "short_name",
+        "code",
+        "version",
+        "decision_number",
+        "level",
+        "tier",
+        "year_from",
+        "year_to",
+        "issuer",
+        "status",
+        "targets_to_verify",
+    ]
+    list_filter = ["status", "level", "tier", "issuer"]
+    search_fields = ["code", "name", "short_name", "decision_number"]
+    readonly_fields = ["status", "published_at", "source_file", "created_at"]
+    autocomplete_fields = ["issuer", "supersedes"]
+    inlines = [CriterionGroupInline, CriterionInline]
+    actions = ["clone_as_new_version", "publish"]
+
+    def _set_of(self, obj):
+        return obj
+
+    @admin.display(description=_("targets to verify"))
+    def targets_to_verify(self, obj: CriteriaSet) -> int:
+        return Target.objects.filter(indicator__criteria_set=obj, to_verify=True).count()
+
+    @admin.action(description=_("Clone as a new draft version"))
+    def clone_as_new_version(self, request, queryset):
+        for criteria_set in queryset:
+            clone = catalog_set_clone(criteria_set=criteria_set)
+            self.message_user(
+                request, _("Created draft %(set)s v%(version)s.") % {"set": clone.code, "version": clone.version}
+            )
+
+    @admin.action(description=_("Publish (cannot be undone)"))
+    def publish(self, request, queryset):
+        published = 0
+        for criteria_set in queryset:
+            try:
+                catalog_set_publish(criteria_set=criteria_set)
+                published += 1
+            except ValidationError as exc:
+                self.message_user(request, f"{criteria_set}: {' '.join(exc.messages)}", messages.ERROR)
+        if published:
+            self.message_user(request, ngettext("%d set published.", "%d sets published.", published) % published)
+
+
+class IndicatorInline(FrozenInline):
+    model = Indicator
+    extra = 0
+    fields = ["code", "name", "value_type", "unit", "comparison", "required", "target_by_province"]
+    show_change_link = True
+
+    def set_of(self, parent: Criterion) -> CriteriaSet:
+        return parent.criteria_set
+
+
+@admin.register(Criterion)
+class CriterionAdmin(FrozenWhenPublishedAdmin):
+    list_display = ["number", "name", "group", "criteria_set"]
+    list_filter = ["criteria_set"]
+    search_fields = ["name"]
+    inlines = [IndicatorInline]
+
+    def _set_of(self, obj):
+        return obj.criteria_set
+
+
+class TargetInline(FrozenInline):
+    model = Target
+    extra = 0
+    fields = ["value", "region", "commune_group", "year", "to_verify"]
+
+    def set_of(self, parent: Indicator) -> CriteriaSet:
+        return parent.criteria_set
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(FrozenWhenPublishedAdmin):
+    list_display = [
+        "code",
+        "name",
+        "value_type",
+        "comparison",
+        "unit",
+        "required",
+        "target_by_province",
+        "targets_summary",
+        "criteria_set",
+    ]
+    list_filter = ["criteria_set", "value_type", "target_by_province", "targets__to_verify"]
+    search_fields = ["code", "name"]
+    inlines = [TargetInline]
+
+    def _set_of(self, obj):
+        return obj.criteria_set
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("criteria_set").prefetch_related("targets")
+
+    @admin.display(description=_("targets"))
+    def targets_summary(self, obj: Indicator) -> str:
+        parts = []
+        for t in obj.targets.all():
+            scope = "/".join(str(s) for s in (t.region, t.commune_group, t.year) if s)
+            flag = " ⚠ " + str(_("to verify")) if t.to_verify else ""
+            parts.append(
+                f"{t.value.normalize() if t.value is not None else '—'}{' (' + scope + ')' if scope else ''}{flag}"
+            )
+        return "; ".join(parts) or ("— " + str(_("set by the province")) if obj.target_by_province else "—")
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = IndicatorValue
+    extra = 0
+    fields = ["indicator", "value_decimal", "value_bool", "outcome", "note", "version", "updated_by", "updated_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CriterionResultInline(admin.TabularInline):
+    model = CriterionResult
+    extra = 0
+    fields = ["criterion", "met", "indicators_met", "indicators_total"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class HistoryInline(admin.TabularInline):
+    model = HistoryEntry
+    extra = 0
+    fields = ["at", "user", "kind", "indicator", "old_value", "new_value", "old_state", "new_state", "comment"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(admin.ModelAdmin):
+    """Read-only: values and states change only through the services, which keep history."""
+
+    list_display = [
+        "unit",
+        "criteria_set",
+        "year",
+        "state",
+        "criteria_met",
+        "criteria_total",
+        "decision_number",
+        "updated_at",
+    ]
+    list_filter = ["year", "state", "criteria_set__tier", "criteria_set"]
+    list_select_related = ["unit", "criteria_set"]
+    readonly_fields = [
+        "unit",
+        "criteria_set",
+        "year",
+        "state",
+        "criteria_met",
+        "criteria_total",
+        "version",
+        "decision_number",
+        "decision_date",
+        "created_by",
+        "created_at",
+        "updated_at",
+    ]
+    inlines = [CriterionResultInline, IndicatorValueInline, HistoryInline]
+
+    search_fields = ["unit__code"]
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.filter(unit__name_search__contains=fold(search_term)), False
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

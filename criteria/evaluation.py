@@ -1,0 +1,448 @@
+"""The NTM evaluation rules as pure functions: no ORM, no database.
+
+Parsing what a user typed, choosing the target that applies to a unit, the outcome of an
+indicator, whether a criterion is met, progress buckets and tier prerequisites.
+"""
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from enum import StrEnum
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+class ValueType(StrEnum):
+    YES_NO = "yes_no"
+    PERCENT = "percent"
+    NUMBER = "number"
+    MONEY = "money"  # đồng, whole numbers
+    COUNT = "count"  # whole numbers >= 0
+
+
+class Comparison(StrEnum):
+    GTE = "gte"
+    LTE = "lte"
+    EQ = "eq"
+    MET = "met"  # "đạt": a yes/no indicator met when the value is yes
+
+
+class Outcome(StrEnum):
+    MET = "met"
+    NOT_MET = "not_met"
+    MISSING = "missing"
+    NO_TARGET = "no_target"
+
+
+class Tier(StrEnum):
+    STANDARD = "standard"
+    ADVANCED = "advanced"
+    MODEL = "model"
+
+
+class Region(StrEnum):
+    TDMNPB = "TDMNPB"  # Trung du và miền núi phía Bắc
+    DBSH = "DBSH"  # Đồng bằng sông Hồng
+    BTB = "BTB"  # Bắc Trung Bộ
+    DHNTB = "DHNTB"  # Duyên hải Nam Trung Bộ
+    TN = "TN"  # Tây Nguyên
+    DNB = "DNB"  # Đông Nam Bộ
+    DBSCL = "DBSCL"  # Đồng bằng sông Cửu Long
+
+
+COMMUNE_GROUPS = (1, 2, 3)  # QĐ 51/2025: targets by commune group instead of region
+
+# --- Parsing ---------------------------------------------------------------------------------
+
+MSG_NOT_A_NUMBER = _("%(indicator)s: “%(value)s” is not a number.")
+MSG_NOT_FINITE = _("%(indicator)s: the value must be a finite number.")
+MSG_BAD_SEPARATORS = _(
+    "%(indicator)s: “%(value)s” has misplaced separators; write thousands with “.” and decimals "
+    "with “,” (for example 31.003.700.000 or 6,5)."
+)
+MSG_TOO_PRECISE = _("%(indicator)s: at most 4 decimal places are allowed.")
+MSG_TOO_LARGE = _("%(indicator)s: the value is too large.")
+MSG_PERCENT_RANGE = _("%(indicator)s: a percentage must be between 0 and 100.")
+MSG_NOT_WHOLE = _("%(indicator)s: a whole number is expected.")
+MSG_NEGATIVE = _("%(indicator)s: the value cannot be negative.")
+MSG_NOT_YES_NO = _("%(indicator)s: “%(value)s” is not a yes/no answer (có / không).")
+MSG_NO_INDICATOR = _("Value")
+
+MAX_DECIMAL_PLACES = 4
+MAX_MAGNITUDE = Decimal(10) ** 15
+_SMALLEST_STEP = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)
+
+# Compared after lower-casing and removing diacritics (đ counts as d).
+YES_WORDS = frozenset({"co", "dat", "x", "yes", "y", "true", "1"})
+NO_WORDS = frozenset({"khong", "chua dat", "khong dat", "no", "n", "false", "0"})
+
+_MONEY_SUFFIX = re.compile(r"(vnd|vnđ|đồng|dong|đ|₫)$", re.IGNORECASE)
+_NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
+_PLAIN = re.compile(r"[+-]?\d+(\.\d+)?")
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")  # thousands grouped with dots
+
+
+def _fold(text: str) -> str:
+    """Lower-case without diacritics, so "Chưa đạt" and "chua dat" compare equal."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
+
+
+def _refuse(message: object, code: str, indicator: str, value: object = "") -> ValidationError:
+    params = {"indicator": indicator or MSG_NO_INDICATOR, "value": value}
+    return ValidationError(message, code=code, params=params)
+
+
+def _decimal_from_text(text: str, raw: str, indicator: str) -> tuple[Decimal, bool]:
+    """Read Vietnamese-style digits; return the number and whether it had a decimal part.
+
+    Rules: "." groups thousands and "," is the decimal mark (31.003.700.000; 6,5;
+    1.234,5). A lone "." is a thousands mark only when it can be one (1–3 digits not starting
+    with 0, then exactly 3): "1.000" is 1000 but "6.5", "0.125" and "1234.567" are decimals.
+    Several commas, or a comma before a dot (English style), are refused as ambiguous.
+    """
+    if _NON_FINITE.fullmatch(text):
+        raise _refuse(MSG_NOT_FINITE, "not_finite", indicator)
+    if text.count(",") > 1 or ("," in text and "." in text.split(",", 1)[1]):
+        raise _refuse(MSG_BAD_SEPARATORS, "bad_separators", indicator, raw)
+    whole, comma, fraction = text.partition(",")
+    if "." in whole and (comma or whole.count(".") > 1 or _GROUPED.fullmatch(whole)):
+        if not _GROUPED.fullmatch(whole):
+            raise _refuse(MSG_BAD_SEPARATORS, "bad_separators", indicator, raw)
+        whole = whole.replace(".", "")
+    normalised = f"{whole}.{fraction}" if comma else whole
+    if not _PLAIN.fullmatch(normalised):
+        raise _refuse(MSG_NOT_A_NUMBER, "not_a_number", indicator, raw)
+    return Decimal(normalised), "." in normalised
+
+
+def _parse_yes_no(raw: object, indicator: str) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    if isinstance(raw, int | float | Decimal) and raw in (0, 1):
+        return raw == 1
+    if isinstance(raw, str):
+        word = " ".join(_fold(raw).split())
+        if word in YES_WORDS:
+            return True
+        if word in NO_WORDS:
+            return False
+    raise _refuse(MSG_NOT_YES_NO, "not_yes_no", indicator, raw)
+
+
+def parse_value(
+    raw: str | bool | int | float | Decimal | None,
+    value_type: ValueType,
+    *,
+    indicator: str = "",
+) -> Decimal | bool | None:
+    """Turn a form string or a spreadsheet cell into a typed value; None when left empty.
+
+    Raises ValidationError naming the indicator. An empty cell is "no value", never "no":
+    a blank must stay distinguishable from a "không" that was actually entered.
+    """
+    value_type = ValueType(value_type)
+    if raw is None or (isinstance(raw, str) and not raw.strip()):
+        return None
+    if value_type is ValueType.YES_NO:
+        return _parse_yes_no(raw, indicator)
+
+    had_fraction = False
+    if isinstance(raw, bool):
+        raise _refuse(MSG_NOT_A_NUMBER, "not_a_number", indicator, raw)
+    if isinstance(raw, str):
+        # Drop every kind of space (incl. no-break spaces Excel and browsers insert).
+        text = "".join(unicodedata.normalize("NFC", raw).split())
+        if value_type is ValueType.PERCENT:
+            text = text.removesuffix("%")
+        elif value_type is ValueType.MONEY:
+            text = _MONEY_SUFFIX.sub("", text)
+        value, had_fraction = _decimal_from_text(text, raw.strip(), indicator)
+    else:
+        try:
+            # str() of a float is its shortest repr, so 6.5 stays 6.5 and not 6.4999…
+            value = Decimal(str(raw)) if isinstance(raw, float) else Decimal(raw)
+        except (InvalidOperation, TypeError, ValueError):
+            raise _refuse(MSG_NOT_A_NUMBER, "not_a_number", indicator, raw) from None
+        if not value.is_finite():
+            raise _refuse(MSG_NOT_FINITE, "not_finite", indicator)
+
+    if abs(value) > MAX_MAGNITUDE:
+        raise _refuse(MSG_TOO_LARGE, "too_large", indicator)
+    if value != value.quantize(_SMALLEST_STEP):  # exact, unlike normalize() at 28 digits
+        raise _refuse(MSG_TOO_PRECISE, "too_precise", indicator)
+    if value_type is ValueType.PERCENT and not 0 <= value <= 100:
+        raise _refuse(MSG_PERCENT_RANGE, "percent_range", indicator)
+    if value_type in (ValueType.MONEY, ValueType.COUNT):
+        # "1,000" typed for money reads as 1 in Vietnamese; refusing any decimal part
+        # keeps an English-style thousands mark from silently shrinking the amount.
+        if had_fraction or value != value.to_integral_value():
+            raise _refuse(MSG_NOT_WHOLE, "not_whole", indicator)
+        if value < 0:
+            raise _refuse(MSG_NEGATIVE, "negative", indicator)
+    return _canonical(value)
+
+
+def _canonical(value: Decimal) -> Decimal:
+    """Drop trailing zeros ("6,50" → 6.5) so a DecimalField counts only real decimal places."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1)) + 0  # + 0 turns -0 into 0
+    return value.normalize()
+
+
+# --- Targets ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """One target row: a value and the dimensions it is restricted to (None = any)."""
+
+    value: Decimal | bool | None
+    region: str | None = None
+    group: int | None = None
+    year: int | None = None  # applies from this assessment year on
+    to_verify: bool = False
+    key: object = None
+
+
+@dataclass(frozen=True)
+class TargetReason:
+    """Why a target applied: the dimensions of the chosen target that matched the unit."""
+
+    matched: bool = True
+    region: str | None = None
+    group: int | None = None
+    year: int | None = None
+    disadvantaged: bool = False  # region came from the especially-disadvantaged rule
+
+    @property
+    def national_default(self) -> bool:
+        return self.matched and self.region is None and self.group is None and self.year is None
+
+
+NO_MATCH = TargetReason(matched=False)
+
+
+def select_target_with_reason(
+    targets: Iterable[TargetRule],
+    *,
+    region: str | None,
+    group: int | None,
+    year: int,
+    especially_disadvantaged: bool = False,
+    disadvantaged_region: str | None = None,
+) -> tuple[TargetRule | None, TargetReason]:
+    """Choose the most specific applicable target and say why it applied.
+
+    Ranking: more specified dimensions first; then the latest `year`; then a region-specific
+    target before a group-specific one; then the first in the given order (so callers pass
+    targets in a stable order, e.g. by primary key).
+    """
+    # QĐ 318 Điều 1: especially disadvantaged and safe-zone communes of poor districts
+    # are held to the northern mountain region's targets.
+    substituted = especially_disadvantaged and disadvantaged_region is not None
+    unit_region = disadvantaged_region if substituted else region
+
+    best: TargetRule | None = None
+    best_rank: tuple[int, int, bool, bool] | None = None
+    for target in targets:
+        if (
+            (target.region is not None and target.region != unit_region)
+            or (target.group is not None and target.group != group)
+            or (target.year is not None and target.year > year)
+        ):
+            continue
+        given = (target.region, target.group, target.year)
+        rank = (
+            sum(d is not None for d in given),
+            target.year if target.year is not None else -1,
+            target.region is not None,
+            target.group is not None,
+        )
+        if best_rank is None or rank > best_rank:  # strict: the earlier one keeps a tie
+            best, best_rank = target, rank
+    if best is None:
+        return None, NO_MATCH
+    reason = TargetReason(
+        region=best.region,
+        group=best.group,
+        year=best.year,
+        disadvantaged=substituted and best.region is not None,
+    )
+    return best, reason
+
+
+def select_target(
+    targets: Iterable[TargetRule],
+    *,
+    region: str | None,
+    group: int | None,
+    year: int,
+    especially_disadvantaged: bool = False,
+    disadvantaged_region: str | None = None,
+) -> TargetRule | None:
+    """The target that applies to a unit in a year, or None; see select_target_with_reason."""
+    target, _reason = select_target_with_reason(
+        targets,
+        region=region,
+        group=group,
+        year=year,
+        especially_disadvantaged=especially_disadvantaged,
+        disadvantaged_region=disadvantaged_region,
+    )
+    return target
+
+
+# --- Outcomes --------------------------------------------------------------------------------
+
+
+def _as_decimal(value: object, what: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, Decimal | int):
+        raise ValueError(f"{what} must be a Decimal for a numeric indicator, got {value!r}")
+    return Decimal(value)
+
+
+def indicator_outcome(
+    value: Decimal | bool | None,
+    *,
+    value_type: ValueType,
+    comparison: Comparison,
+    target: TargetRule | None,
+) -> Outcome:
+    """The outcome of one indicator. A catalog inconsistency raises ValueError."""
+    value_type, comparison = ValueType(value_type), Comparison(comparison)
+    is_yes_no = value_type is ValueType.YES_NO
+    if comparison is Comparison.MET and not is_yes_no:
+        raise ValueError(f"comparison 'met' needs a yes/no indicator, not {value_type}")
+    if is_yes_no and comparison in (Comparison.GTE, Comparison.LTE):
+        raise ValueError(f"a yes/no indicator cannot be compared with {comparison}")
+    if value is None:
+        return Outcome.MISSING
+    if comparison is Comparison.MET:
+        if not isinstance(value, bool):
+            raise ValueError(f"a yes/no value must be a bool, got {value!r}")
+        return Outcome.MET if value else Outcome.NOT_MET
+    if target is None or target.value is None:
+        return Outcome.NO_TARGET
+
+    if is_yes_no:
+        if not isinstance(value, bool) or not isinstance(target.value, bool):
+            raise ValueError("a yes/no value and its target must both be bools")
+        met = value == target.value
+    else:
+        number, goal = _as_decimal(value, "value"), _as_decimal(target.value, "target")
+        if comparison is Comparison.GTE:
+            met = number >= goal
+        elif comparison is Comparison.LTE:
+            met = number <= goal
+        else:
+            met = number == goal
+    return Outcome.MET if met else Outcome.NOT_MET
+
+
+def criterion_met(outcomes: Iterable[tuple[bool, Outcome]]) -> bool:
+    """Met when there is a required indicator and every required one is met."""
+    required = [outcome for is_required, outcome in outcomes if is_required]
+    return bool(required) and all(outcome == Outcome.MET for outcome in required)
+
+
+def count_criteria_met(results: Iterable[bool]) -> int:
+    return sum(1 for result in results if result)
+
+
+# --- Progress buckets ------------------------------------------------------------------------
+
+DEFAULT_CUTS = (19, 15, 10, 5)  # 19 · 15–18 · 10–14 · 5–9 · under 5, for a 19-criteria set
+
+
+@dataclass(frozen=True)
+class Bucket:
+    low: int
+    high: int
+    label: str
+
+    def __contains__(self, met: int) -> bool:
+        return self.low <= met <= self.high
+
+
+def bucket_bounds(total: int, cuts: Sequence[int] = DEFAULT_CUTS, reference: int = 19) -> list[Bucket]:
+    """Buckets for a set of `total` criteria, highest first, contiguous from `total` down to 0.
+
+    The top bucket is exactly `total`; the other cuts scale as round_half_up(cut * total /
+    reference), dropping any that would collide. With the default cuts:
+      9:  9 · 7–8 · 5–6 · 2–4 · under 2
+      10: 10 · 8–9 · 5–7 · 3–4 · under 3
+      19: 19 · 15–18 · 10–14 · 5–9 · under 5
+      20: 20 · 16–19 · 11–15 · 5–10 · under 5
+    """
+    if total < 1 or reference < 1:
+        raise ValueError("a criteria set has at least one criterion")
+    if not cuts or cuts[0] != reference or list(cuts) != sorted(set(cuts), reverse=True):
+        raise ValueError(f"cuts must descend from the reference size {reference}: {cuts!r}")
+    if cuts[-1] < 1:
+        raise ValueError("cuts must be at least 1")
+
+    buckets = [Bucket(total, total, str(total))]
+    upper = total  # exclusive upper bound of the next bucket
+    for cut in cuts[1:]:
+        low = int((Decimal(cut) * total / reference).quantize(Decimal(1), ROUND_HALF_UP))
+        if not 1 <= low < upper:
+            continue  # collides with the bucket above once scaled down
+        high = upper - 1
+        label = str(low) if low == high else gettext("%(low)d–%(high)d") % {"low": low, "high": high}
+        buckets.append(Bucket(low, high, label))
+        upper = low
+    buckets.append(Bucket(0, upper - 1, gettext("under %(number)d") % {"number": upper}))
+    return buckets
+
+
+def bucket_for(met: int, total: int, cuts: Sequence[int] = DEFAULT_CUTS, reference: int = 19) -> Bucket:
+    """The bucket a unit with `met` criteria of `total` falls in."""
+    if not 0 <= met <= total:
+        raise ValueError(f"criteria met must be between 0 and {total}, got {met}")
+    return next(b for b in bucket_bounds(total, cuts, reference) if met in b)
+
+
+# --- Tier prerequisites ----------------------------------------------------------------------
+
+MODEL_INCOME_FACTOR = Decimal("1.1")  # QĐ 319: income ≥ 110% of the advanced threshold
+
+MSG_NEEDS_STANDARD = _("The unit must first be recognised as a standard NTM commune.")
+MSG_NEEDS_ADVANCED = _("The unit must first be recognised as an advanced NTM commune.")
+MSG_INCOME_MISSING = _("The income per person has not been entered.")
+MSG_THRESHOLD_MISSING = _("The advanced-commune income threshold for this year is not set.")
+# xgettext:no-python-format
+MSG_INCOME_TOO_LOW = _("Income per person must be at least 110% of the advanced-commune income threshold.")
+
+
+def tier_prerequisites_unmet(
+    tier: Tier,
+    *,
+    standard_recognised: bool,
+    advanced_recognised: bool,
+    income: Decimal | None = None,
+    advanced_income_threshold: Decimal | None = None,
+) -> list[str]:
+    """Reasons (lazy translations) the unit may not be recognised at `tier`; empty if none."""
+    tier = Tier(tier)
+    reasons = []
+    if tier is Tier.ADVANCED and not standard_recognised:
+        reasons.append(MSG_NEEDS_STANDARD)
+    if tier is Tier.MODEL:
+        if not advanced_recognised:
+            reasons.append(MSG_NEEDS_ADVANCED)
+        if income is None:
+            reasons.append(MSG_INCOME_MISSING)
+        if advanced_income_threshold is None:
+            reasons.append(MSG_THRESHOLD_MISSING)
+        if (
+            income is not None
+            and advanced_income_threshold is not None
+            and income < advanced_income_threshold * MODEL_INCOME_FACTOR
+        ):
+            reasons.append(MSG_INCOME_TOO_LOW)
+    return reasons

@@ -1,0 +1,562 @@
+"""Criteria sets (the versioned catalog), assessments, values, results and their history.
+
+The rules that turn values into outcomes live in ``criteria/evaluation.py`` (no ORM); writes
+go through ``criteria/services.py``; reads that several pages share through
+``criteria/selectors.py``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import AdministrativeUnit, Level, Region
+from criteria import evaluation
+
+
+class SetLevel(models.TextChoices):
+    COMMUNE = Level.COMMUNE.value, _("Commune")
+    DISTRICT = Level.DISTRICT.value, _("District")
+    VILLAGE = Level.VILLAGE.value, _("Village")
+
+
+class Tier(models.TextChoices):
+    STANDARD = evaluation.Tier.STANDARD.value, _("Standard")
+    ADVANCED = evaluation.Tier.ADVANCED.value, _("Advanced")
+    MODEL = evaluation.Tier.MODEL.value, _("Model")
+
+
+class SetStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    RETIRED = "retired", _("Retired")
+
+
+class TargetBasis(models.TextChoices):
+    REGION = "region", _("By socio-economic region")
+    GROUP = "group", _("By commune group")
+    NONE = "none", _("Same everywhere")
+
+
+class ValueType(models.TextChoices):
+    YES_NO = evaluation.ValueType.YES_NO.value, _("Yes / no")
+    PERCENT = evaluation.ValueType.PERCENT.value, _("Percent")
+    NUMBER = evaluation.ValueType.NUMBER.value, _("Number")
+    MONEY = evaluation.ValueType.MONEY.value, _("Money (đồng)")
+    COUNT = evaluation.ValueType.COUNT.value, _("Count")
+
+
+class Comparison(models.TextChoices):
+    GTE = evaluation.Comparison.GTE.value, "≥"
+    LTE = evaluation.Comparison.LTE.value, "≤"
+    EQ = evaluation.Comparison.EQ.value, "="
+    MET = evaluation.Comparison.MET.value, _("met (đạt)")
+
+
+class Outcome(models.TextChoices):
+    MET = evaluation.Outcome.MET.value, _("Met")
+    NOT_MET = evaluation.Outcome.NOT_MET.value, _("Not met")
+    MISSING = evaluation.Outcome.MISSING.value, _("No value")
+    NO_TARGET = evaluation.Outcome.NO_TARGET.value, _("No target set")
+
+
+MSG_PUBLISHED_IS_FROZEN = _("This criteria set is published and cannot be changed; clone it as a new version.")
+
+
+class CriteriaSetQuerySet(models.QuerySet):
+    def published(self) -> CriteriaSetQuerySet:
+        return self.filter(status=SetStatus.PUBLISHED)
+
+    def covering(self, year: int) -> CriteriaSetQuerySet:
+        return self.filter(year_from__lte=year, year_to__gte=year)
+
+    def in_force(self, *, year: int, level: str, tier: str, province: AdministrativeUnit | None = None):
+        """Published sets for the year, level and tier that apply inside ``province``.
+
+        A province's own set comes before the State's; among several, the latest version.
+        """
+        issuers = Q(issuer__isnull=True)
+        if province is not None:
+            issuers |= Q(issuer=province)
+        return (
+            self.published()
+            .covering(year)
+            .filter(issuers, level=level, tier=tier)
+            .order_by(F("issuer").desc(nulls_last=True), "-year_from", "-version")
+        )
+
+
+class CriteriaSet(models.Model):
+    code = models.CharField(_("code"), max_length=40)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=100)
+    issuer = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("issued by province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="criteria_sets",
+        help_text=_("Empty for a national set; a province for a set that applies only inside it."),
+    )
+    decision_number = models.CharField(_("decision number"), max_length=60)
+    decision_date = models.DateField(_("decision date"))
+    effective_date = models.DateField(_("in force from"), null=True, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=SetLevel.choices)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
+    year_from = models.PositiveSmallIntegerField(_("first year"))
+    year_to = models.PositiveSmallIntegerField(_("last year"))
+    status = models.CharField(_("status"), max_length=10, choices=SetStatus.choices, default=SetStatus.DRAFT)
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("supersedes"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    target_basis = models.CharField(
+        _("targets depend on"), max_length=10, choices=TargetBasis.choices, default=TargetBasis.REGION
+    )
+    disadvantaged_region = models.CharField(
+        _("region used by especially disadvantaged communes"),
+        max_length=8,
+        choices=Region.choices,
+        blank=True,
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    source_file = models.CharField(_("catalog file"), max_length=200, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CriteriaSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("criteria set")
+        verbose_name_plural = _("criteria sets")
+        ordering = ["-year_from", "level", "tier", "code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="criteriaset_code_version_unique"),
+            models.CheckConstraint(condition=Q(year_to__gte=F("year_from")), name="criteriaset_years_ordered"),
+            models.CheckConstraint(condition=Q(year_from__gte=2010), name="criteriaset_from_2010"),
+            models.CheckConstraint(
+                condition=Q(status=SetStatus.DRAFT) | Q(published_at__isnull=False),
+                name="criteriaset_published_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "tier", "status", "year_from"], name="criteriaset_lookup_idx")]
+
+    def __str__(self) -> str:
+        version = f" v{self.version}" if self.version > 1 else ""
+        return f"{self.short_name}{version} ({self.decision_number})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            stored = CriteriaSet.objects.filter(pk=self.pk).first()
+            if stored is not None and stored.status != SetStatus.DRAFT:
+                changed = [
+                    f.attname
+                    for f in self._meta.concrete_fields
+                    if f.attname not in {"status"} and getattr(stored, f.attname) != getattr(self, f.attname)
+                ]
+                if changed or self.status == SetStatus.DRAFT:
+                    raise ValidationError(MSG_PUBLISHED_IS_FROZEN, code="published")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status != SetStatus.DRAFT
+
+    @property
+    def is_frozen(self) -> bool:
+        """Published or retired: what was assessed against it must never shift."""
+        return self.pk is not None and CriteriaSet.objects.filter(pk=self.pk).exclude(status=SetStatus.DRAFT).exists()
+
+
+class FrozenWithSetMixin:
+    """Refuse changes to catalog rows once their set is published (clone it instead)."""
+
+    def _owning_set_id(self) -> int:
+        raise NotImplementedError
+
+    def _check_set_is_draft(self) -> None:
+        if CriteriaSet.objects.filter(pk=self._owning_set_id()).exclude(status=SetStatus.DRAFT).exists():
+            raise ValidationError(MSG_PUBLISHED_IS_FROZEN, code="published")
+
+
+class CriterionGroup(FrozenWithSetMixin, models.Model):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="groups")
+    code = models.CharField(_("code"), max_length=10)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("criteria group")
+        verbose_name_plural = _("criteria groups")
+        ordering = ["criteria_set", "position"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "code"], name="group_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}" if self.code else self.name
+
+    def save(self, *args, **kwargs) -> None:
+        self._check_set_is_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_set_is_draft()
+        return super().delete(*args, **kwargs)
+
+    def _owning_set_id(self) -> int:
+        return self.criteria_set_id
+
+
+class Criterion(FrozenWithSetMixin, models.Model):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
+    group = models.ForeignKey(
+        CriterionGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="criteria"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=300)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["criteria_set", "number"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "number"], name="criterion_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self._check_set_is_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_set_is_draft()
+        return super().delete(*args, **kwargs)
+
+    def _owning_set_id(self) -> int:
+        return self.criteria_set_id
+
+
+class Indicator(FrozenWithSetMixin, models.Model):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="indicators")
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.CharField(_("code"), max_length=12)
+    name = models.CharField(_("name"), max_length=500)
+    value_type = models.CharField(_("value type"), max_length=10, choices=ValueType.choices)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    comparison = models.CharField(_("comparison"), max_length=4, choices=Comparison.choices)
+    required = models.BooleanField(_("required"), default=True)
+    target_by_province = models.BooleanField(
+        _("target set by the province"),
+        default=False,
+        help_text=_("The decision leaves the target to each province's own version of the set."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["criterion__number", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "code"], name="indicator_code_unique"),
+            models.CheckConstraint(
+                condition=~Q(comparison=Comparison.MET) | Q(value_type=ValueType.YES_NO),
+                name="indicator_met_only_for_yes_no",
+            ),
+            models.CheckConstraint(
+                condition=~Q(value_type=ValueType.YES_NO) | Q(comparison__in=[Comparison.MET, Comparison.EQ]),
+                name="indicator_yes_no_compares_by_met_or_eq",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self._check_set_is_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_set_is_draft()
+        return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.criterion_id and self.criteria_set_id and self.criterion.criteria_set_id != self.criteria_set_id:
+            raise ValidationError({"criterion": _("The criterion belongs to another set.")})
+
+    def _owning_set_id(self) -> int:
+        return self.criteria_set_id
+
+
+class Target(FrozenWithSetMixin, models.Model):
+    """The value an indicator must reach, possibly for one region, commune group or year on."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    value = models.DecimalField(
+        _("target value"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("For a yes/no indicator compared with “=”: 1 for yes, 0 for no."),
+    )
+    region = models.CharField(_("region"), max_length=8, choices=Region.choices, blank=True)
+    commune_group = models.PositiveSmallIntegerField(
+        _("commune group"), choices=[(g, str(g)) for g in evaluation.COMMUNE_GROUPS], null=True, blank=True
+    )
+    year = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
+    to_verify = models.BooleanField(
+        _("to verify"), default=False, help_text=_("Not yet confirmed against the decision text.")
+    )
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["indicator", "region", "commune_group", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                F("indicator"),
+                "region",
+                Coalesce("commune_group", Value(0)),
+                Coalesce("year", Value(0)),
+                name="target_one_per_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = " · ".join(str(s) for s in (self.region, self.commune_group, self.year) if s)
+        return f"{self.indicator.code}: {self.value}" + (f" ({scope})" if scope else "")
+
+    def save(self, *args, **kwargs) -> None:
+        self._check_set_is_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_set_is_draft()
+        return super().delete(*args, **kwargs)
+
+    def _owning_set_id(self) -> int:
+        return self.indicator.criteria_set_id
+
+    def as_rule(self) -> evaluation.TargetRule:
+        value: object = self.value
+        if self.indicator.value_type == ValueType.YES_NO and self.value is not None:
+            value = bool(self.value)
+        return evaluation.TargetRule(
+            value=value,
+            region=self.region or None,
+            group=self.commune_group,
+            year=self.year,
+            to_verify=self.to_verify,
+            key=self.pk,
+        )
+
+
+class AssessmentState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    VERIFIED = "verified", _("Verified by the district")
+    APPRAISED = "appraised", _("Appraised by the province")
+    RECOGNISED = "recognised", _("Recognised")
+    RETURNED = "returned", _("Returned for correction")
+    REVOKED = "revoked", _("Recognition revoked")
+
+
+EDITABLE_STATES = (AssessmentState.DRAFT, AssessmentState.RETURNED)
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def for_year(self, year: int) -> AssessmentQuerySet:
+        return self.filter(year=year)
+
+    def of_tier(self, tier: str) -> AssessmentQuerySet:
+        return self.filter(criteria_set__tier=tier)
+
+    def within(self, unit: AdministrativeUnit) -> AssessmentQuerySet:
+        return self.filter(unit__path__startswith=unit.path)
+
+    def recognised(self) -> AssessmentQuerySet:
+        return self.filter(state=AssessmentState.RECOGNISED)
+
+
+class Assessment(models.Model):
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("criteria set"), on_delete=models.PROTECT, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    state = models.CharField(_("state"), max_length=12, choices=AssessmentState.choices, default=AssessmentState.DRAFT)
+    criteria_met = models.PositiveSmallIntegerField(_("criteria met"), default=0)
+    criteria_total = models.PositiveSmallIntegerField(_("criteria in the set"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    decision_number = models.CharField(_("recognition decision number"), max_length=60, blank=True)
+    decision_date = models.DateField(_("recognition decision date"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last change"), auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        ordering = ["-year", "unit__name_sort"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "criteria_set", "year"], name="assessment_unique_unit_set_year"),
+            models.CheckConstraint(condition=Q(state__in=AssessmentState.values), name="assessment_state_known"),
+            models.CheckConstraint(
+                condition=Q(criteria_met__lte=F("criteria_total")), name="assessment_met_within_total"
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=AssessmentState.RECOGNISED)
+                | (~Q(decision_number="") & Q(decision_date__isnull=False)),
+                name="assessment_recognised_has_decision",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["year", "state"], name="assessment_year_state_idx"),
+            models.Index(fields=["criteria_set", "year"], name="assessment_set_year_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.criteria_set.short_name} · {self.year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+
+class IndicatorValue(models.Model):
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="values")
+    indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+")
+    value_decimal = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)
+    value_bool = models.BooleanField(_("yes / no"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.MISSING)
+    note = models.TextField(_("note"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("entered at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "indicator"], name="value_one_per_indicator"),
+            models.CheckConstraint(
+                condition=Q(value_decimal__isnull=True) | Q(value_bool__isnull=True), name="value_one_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.display_value}"
+
+    @property
+    def value(self):
+        return self.value_bool if self.value_bool is not None else self.value_decimal
+
+    @property
+    def display_value(self) -> str:
+        if self.value_bool is not None:
+            return str(_("Yes") if self.value_bool else _("No"))
+        return "" if self.value_decimal is None else format(self.value_decimal.normalize(), "f")
+
+
+class CriterionResult(models.Model):
+    """Stored per criterion, recomputed in the same transaction as every change to a value."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="results"
+    )
+    met = models.BooleanField(_("met"), default=False)
+    indicators_met = models.PositiveSmallIntegerField(default=0)
+    indicators_total = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("criterion result")
+        verbose_name_plural = _("criterion results")
+        constraints = [
+            models.UniqueConstraint(fields=["assessment", "criterion"], name="result_one_per_criterion"),
+            models.CheckConstraint(
+                condition=Q(indicators_met__lte=F("indicators_total")), name="result_met_within_total"
+            ),
+        ]
+        indexes = [models.Index(fields=["criterion", "met"], name="result_criterion_met_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {'✓' if self.met else '✗'}"
+
+
+class HistoryKind(models.TextChoices):
+    VALUE = "value", _("Value changed")
+    STATE = "state", _("State changed")
+    CREATED = "created", _("Assessment started")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise ValidationError(_("History is append-only."))
+
+    def delete(self):
+        raise ValidationError(_("History is append-only."))
+
+
+class HistoryEntry(models.Model):
+    """Append-only record of every change to a value or a state: who, when, old → new, why."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="history")
+    kind = models.CharField(_("kind"), max_length=8, choices=HistoryKind.choices)
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    old_value = models.CharField(_("old value"), max_length=60, blank=True)
+    new_value = models.CharField(_("new value"), max_length=60, blank=True)
+    old_note = models.TextField(_("old note"), blank=True)
+    new_note = models.TextField(_("new note"), blank=True)
+    old_state = models.CharField(_("old state"), max_length=12, choices=AssessmentState.choices, blank=True)
+    new_state = models.CharField(_("new state"), max_length=12, choices=AssessmentState.choices, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"), db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("history entry")
+        verbose_name_plural = _("history")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["assessment", "indicator", "at"], name="history_value_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="value") | Q(indicator__isnull=False), name="history_value_names_indicator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("History is append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("History is append-only."))

@@ -1,0 +1,52 @@
+"""Writes to the catalog and to assessments; each public function is one transaction.
+
+``catalog``: load the TOML catalog, clone a set as a new draft version, publish.
+``assessments``: start an assessment, record values (with recomputation and history),
+change state.
+"""
+
+from criteria.services.assessments import (
+    MSG_LOCKED,
+    MSG_NO_PERMISSION,
+    MSG_STALE,
+    MSG_UNKNOWN_INDICATOR,
+    MSG_YEAR_OUTSIDE_SET,
+    StaleWriteError,
+    ValueEntry,
+    assessment_create,
+    assessment_recompute,
+    assessment_record_values,
+    assessment_set_state,
+    indicator_value_record,
+)
+from criteria.services.catalog import (
+    MSG_ALREADY_PUBLISHED,
+    MSG_EMPTY_SET,
+    CatalogError,
+    catalog_load_dir,
+    catalog_load_file,
+    catalog_set_clone,
+    catalog_set_publish,
+)
+
+__all__ = [
+    "MSG_ALREADY_PUBLISHED",
+    "MSG_EMPTY_SET",
+    "MSG_LOCKED",
+    "MSG_NO_PERMISSION",
+    "MSG_STALE",
+    "MSG_UNKNOWN_INDICATOR",
+    "MSG_YEAR_OUTSIDE_SET",
+    "CatalogError",
+    "StaleWriteError",
+    "ValueEntry",
+    "assessment_create",
+    "assessment_recompute",
+    "assessment_record_values",
+    "assessment_set_state",
+    "catalog_load_dir",
+    "catalog_load_file",
+    "catalog_set_clone",
+    "catalog_set_publish",
+    "indicator_value_record",
+]

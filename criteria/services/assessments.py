@@ -1,0 +1,349 @@
+"""Assessments: start one, record values, recompute stored results, change state."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes import access
+from communes.models import AdministrativeUnit
+from criteria import evaluation
+from criteria.models import (
+    Assessment,
+    AssessmentState,
+    Criterion,
+    CriterionResult,
+    HistoryEntry,
+    HistoryKind,
+    Indicator,
+    IndicatorValue,
+    Outcome,
+    ValueType,
+)
+
+MSG_NO_PERMISSION = _("You may not change this assessment.")
+MSG_LOCKED = _("This assessment is %(state)s and can no longer be edited.")
+MSG_STALE = _("%(indicator)s was changed by %(user)s in the meantime (now: %(value)s). Review it and save again.")
+MSG_UNKNOWN_INDICATOR = _("Indicator %(code)s is not in this criteria set.")
+MSG_YEAR_OUTSIDE_SET = _("The set %(set)s applies to %(first)s–%(last)s, not %(year)s.")
+MSG_LEVEL_MISMATCH = _("The set %(set)s is for another level of unit.")
+MSG_DUPLICATE = _("%(unit)s already has an assessment against %(set)s for %(year)s.")
+
+
+class StaleWriteError(ValidationError):
+    """A write based on an old version: nothing was saved; ``current`` is what is stored now."""
+
+    def __init__(self, message, *, params: dict, current: IndicatorValue | None) -> None:
+        super().__init__(message, code="stale", params=params)
+        self.current = current
+
+
+@dataclass(frozen=True)
+class ValueEntry:
+    """One value to record, as typed. ``expected_version`` is the version it was based on
+    (0 when there was no value yet; None to skip the check, for trusted bulk loads)."""
+
+    code: str
+    raw: object
+    note: str | None = None
+    expected_version: int | None = None
+
+
+def _unit_profile(unit: AdministrativeUnit) -> dict:
+    return {
+        "region": unit.region or None,
+        "group": unit.commune_group,
+        "especially_disadvantaged": unit.especially_disadvantaged,
+    }
+
+
+def _indicators_with_targets(criteria_set_id: int, criterion_ids: Iterable[int] | None = None) -> list[Indicator]:
+    qs = Indicator.objects.filter(criteria_set_id=criteria_set_id).select_related("criterion")
+    if criterion_ids is not None:
+        qs = qs.filter(criterion_id__in=list(criterion_ids))
+    return list(qs.prefetch_related("targets").order_by("criterion__number", "position", "pk"))
+
+
+def indicator_outcome_for(assessment: Assessment, indicator: Indicator, value) -> evaluation.Outcome:
+    """The outcome of ``value`` for this indicator, with the target that applies to the unit."""
+    rules = [t.as_rule() for t in sorted(indicator.targets.all(), key=lambda t: t.pk)]
+    target = evaluation.select_target(
+        rules,
+        year=assessment.year,
+        disadvantaged_region=assessment.criteria_set.disadvantaged_region or None,
+        **_unit_profile(assessment.unit),
+    )
+    return evaluation.indicator_outcome(
+        value,
+        value_type=evaluation.ValueType(indicator.value_type),
+        comparison=evaluation.Comparison(indicator.comparison),
+        target=target,
+    )
+
+
+def _recompute(assessment: Assessment, indicators: list[Indicator], criterion_ids: set[int] | None) -> None:
+    """Store each touched criterion's result and the assessment's count of criteria met."""
+    values = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(assessment=assessment, indicator__in=[i.pk for i in indicators])
+    }
+    by_criterion: dict[int, list[tuple[bool, evaluation.Outcome]]] = defaultdict(list)
+    for indicator in indicators:
+        stored = values.get(indicator.pk)
+        outcome = evaluation.Outcome(stored.outcome) if stored else evaluation.Outcome.MISSING
+        by_criterion[indicator.criterion_id].append((indicator.required, outcome))
+
+    criteria = Criterion.objects.filter(criteria_set_id=assessment.criteria_set_id)
+    if criterion_ids is not None:
+        criteria = criteria.filter(pk__in=criterion_ids)
+    existing = {
+        r.criterion_id: r for r in CriterionResult.objects.filter(assessment=assessment, criterion__in=criteria)
+    }
+    to_create, to_update = [], []
+    for criterion_id in criteria.values_list("pk", flat=True):
+        outcomes = by_criterion.get(criterion_id, [])
+        result = existing.get(criterion_id) or CriterionResult(assessment=assessment, criterion_id=criterion_id)
+        result.met = evaluation.criterion_met(outcomes)
+        result.indicators_total = len(outcomes)
+        result.indicators_met = sum(1 for _required, o in outcomes if o == evaluation.Outcome.MET)
+        (to_update if result.pk else to_create).append(result)
+    CriterionResult.objects.bulk_create(to_create)
+    CriterionResult.objects.bulk_update(to_update, ["met", "indicators_met", "indicators_total"])
+
+    assessment.criteria_total = Criterion.objects.filter(criteria_set_id=assessment.criteria_set_id).count()
+    assessment.criteria_met = CriterionResult.objects.filter(assessment=assessment, met=True).count()
+    Assessment.objects.filter(pk=assessment.pk).update(
+        criteria_met=assessment.criteria_met, criteria_total=assessment.criteria_total, updated_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def assessment_recompute(*, assessment: Assessment) -> Assessment:
+    """Re-evaluate every value and result from scratch (after a catalog fix or a bulk load)."""
+    indicators = _indicators_with_targets(assessment.criteria_set_id)
+    by_pk = {i.pk: i for i in indicators}
+    changed = []
+    for stored in IndicatorValue.objects.filter(assessment=assessment):
+        outcome = indicator_outcome_for(assessment, by_pk[stored.indicator_id], stored.value)
+        if stored.outcome != outcome:
+            stored.outcome = outcome
+            changed.append(stored)
+    IndicatorValue.objects.bulk_update(changed, ["outcome"])
+    _recompute(assessment, indicators, None)
+    return assessment
+
+
+@transaction.atomic
+def assessment_create(
+    *,
+    unit: AdministrativeUnit,
+    criteria_set,
+    year: int,
+    user,
+    at: datetime.datetime | None = None,
+    check_access: bool = True,
+) -> Assessment:
+    """Start an assessment of ``unit`` against ``criteria_set`` for ``year``, with empty results."""
+    if check_access and not access.can_write_unit(user, unit):
+        raise PermissionDenied(MSG_NO_PERMISSION)
+    if not criteria_set.year_from <= year <= criteria_set.year_to:
+        raise ValidationError(
+            MSG_YEAR_OUTSIDE_SET,
+            code="year",
+            params={"set": criteria_set, "first": criteria_set.year_from, "last": criteria_set.year_to, "year": year},
+        )
+    if criteria_set.level != unit.level:
+        raise ValidationError(MSG_LEVEL_MISMATCH, code="level", params={"set": criteria_set})
+    if Assessment.objects.filter(unit=unit, criteria_set=criteria_set, year=year).exists():
+        raise ValidationError(MSG_DUPLICATE, code="duplicate", params={"unit": unit, "set": criteria_set, "year": year})
+    assessment = Assessment(unit=unit, criteria_set=criteria_set, year=year, created_by=user)
+    assessment.full_clean()
+    assessment.save()
+    _recompute(assessment, _indicators_with_targets(criteria_set.pk), None)
+    HistoryEntry.objects.create(
+        assessment=assessment,
+        kind=HistoryKind.CREATED,
+        new_state=assessment.state,
+        user=user,
+        at=at or timezone.now(),
+    )
+    return assessment
+
+
+def _as_stored(indicator: Indicator, value) -> tuple[object, object]:
+    if indicator.value_type == ValueType.YES_NO:
+        return None, value
+    return value, None
+
+
+def _canonical(value) -> str:
+    """How history stores a value: language-neutral (``yes``/``no``, ``85.5``); pages translate."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return format(value.normalize(), "f")
+
+
+@transaction.atomic
+def assessment_record_values(
+    *,
+    assessment: Assessment,
+    entries: Iterable[ValueEntry],
+    user,
+    at: datetime.datetime | None = None,
+    check_access: bool = True,
+    comment: str = "",
+) -> list[IndicatorValue]:
+    """Validate every entry, then record them all or none, with recomputation and history.
+
+    Raises ``ValidationError`` keyed by indicator code listing every bad value,
+    ``StaleWriteError`` when an entry was based on an old version, ``PermissionDenied``
+    outside the user's scope. An entry equal to what is stored changes nothing.
+    """
+    # Lock the assessment row: concurrent writers to one assessment queue up here.
+    assessment = Assessment.objects.select_for_update().select_related("unit", "criteria_set").get(pk=assessment.pk)
+    if check_access and not access.can_write_unit(user, assessment.unit):
+        raise PermissionDenied(MSG_NO_PERMISSION)
+    if not assessment.is_editable:
+        raise ValidationError(MSG_LOCKED, code="locked", params={"state": assessment.get_state_display().lower()})
+
+    entries = list(entries)
+    indicators = {i.code: i for i in _indicators_with_targets(assessment.criteria_set_id)}
+    stored = {
+        v.indicator_id: v for v in IndicatorValue.objects.filter(assessment=assessment).select_related("updated_by")
+    }
+    errors: dict[str, list] = {}
+    parsed: list[tuple[Indicator, object, ValueEntry]] = []
+    for entry in entries:
+        indicator = indicators.get(entry.code)
+        if indicator is None:
+            errors.setdefault(entry.code, []).append(
+                ValidationError(MSG_UNKNOWN_INDICATOR, code="unknown", params={"code": entry.code})
+            )
+            continue
+        try:
+            value = evaluation.parse_value(
+                entry.raw, evaluation.ValueType(indicator.value_type), indicator=indicator.code
+            )
+        except ValidationError as exc:
+            errors.setdefault(entry.code, []).extend(exc.error_list)
+            continue
+        current = stored.get(indicator.pk)
+        if entry.expected_version is not None and entry.expected_version != (current.version if current else 0):
+            raise StaleWriteError(
+                MSG_STALE,
+                params={
+                    "indicator": indicator.code,
+                    "user": current.updated_by if current and current.updated_by else "—",
+                    "value": current.display_value if current else "—",
+                },
+                current=current,
+            )
+        parsed.append((indicator, value, entry))
+    if errors:
+        raise ValidationError(errors)
+
+    moment = at or timezone.now()
+    touched_criteria: set[int] = set()
+    saved: list[IndicatorValue] = []
+    history: list[HistoryEntry] = []
+    for indicator, value, entry in parsed:
+        current = stored.get(indicator.pk)
+        note = entry.note if entry.note is not None else (current.note if current else "")
+        if current is not None and current.value == value and current.note == note:
+            saved.append(current)
+            continue
+        decimal_value, bool_value = _as_stored(indicator, value)
+        outcome = indicator_outcome_for(assessment, indicator, value)
+        old_display = _canonical(current.value) if current else ""
+        old_note = current.note if current else ""
+        if current is None:
+            current = IndicatorValue(assessment=assessment, indicator=indicator, version=0)
+        current.value_decimal, current.value_bool = decimal_value, bool_value
+        current.outcome = Outcome(outcome)
+        current.note = note
+        current.version += 1
+        current.updated_by = user
+        current.save()
+        saved.append(current)
+        touched_criteria.add(indicator.criterion_id)
+        history.append(
+            HistoryEntry(
+                assessment=assessment,
+                kind=HistoryKind.VALUE,
+                indicator=indicator,
+                old_value=old_display,
+                new_value=_canonical(value),
+                old_note=old_note if old_note != note else "",
+                new_note=note if old_note != note else "",
+                comment=comment,
+                user=user,
+                at=moment,
+            )
+        )
+    if history:
+        HistoryEntry.objects.bulk_create(history)
+        _recompute(assessment, [i for i in indicators.values() if i.criterion_id in touched_criteria], touched_criteria)
+    return saved
+
+
+def indicator_value_record(
+    *,
+    assessment: Assessment,
+    code: str,
+    raw: object,
+    user,
+    note: str | None = None,
+    expected_version: int | None,
+) -> IndicatorValue:
+    """Record one value typed by a user; see ``assessment_record_values``."""
+    (saved,) = assessment_record_values(
+        assessment=assessment,
+        entries=[ValueEntry(code=code, raw=raw, note=note, expected_version=expected_version)],
+        user=user,
+    )
+    return saved
+
+
+@transaction.atomic
+def assessment_set_state(
+    *,
+    assessment: Assessment,
+    state: str,
+    user,
+    comment: str = "",
+    decision_number: str = "",
+    decision_date: datetime.date | None = None,
+    at: datetime.datetime | None = None,
+) -> Assessment:
+    """Move an assessment to ``state`` and record it in the history.
+
+    The core the workflow services build on: it records, it does not decide who may do
+    what (the workflow actions of the data-entry pages check role and state first).
+    """
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    old_state = assessment.state
+    assessment.state = state
+    if state == AssessmentState.RECOGNISED:
+        assessment.decision_number, assessment.decision_date = decision_number, decision_date
+    assessment.version += 1
+    assessment.full_clean(exclude=["unit", "criteria_set", "created_by"])
+    assessment.save()
+    HistoryEntry.objects.create(
+        assessment=assessment,
+        kind=HistoryKind.STATE,
+        old_state=old_state,
+        new_state=state,
+        comment=comment,
+        user=user,
+        at=at or timezone.now(),
+    )
+    return assessment
