@@ -106,3 +106,12 @@ def test_memberships_are_read_once_per_request_user(personas, tree, django_asser
     with django_assert_num_queries(1):
         for unit in (tree.a, tree.b, tree.a1, tree.c):
             access.can_read_unit(user, unit)
+
+
+def test_a_working_role_must_sit_at_its_level(tree):
+    from django.core.exceptions import ValidationError
+
+    wrong = Membership(user=UserFactory(username="x"), unit=tree.d1, role=Role.COMMUNE_OFFICER)
+    with pytest.raises(ValidationError, match="another level"):
+        wrong.full_clean()
+    Membership(user=UserFactory(username="y"), unit=tree.a1, role=Role.VIEWER).full_clean()
