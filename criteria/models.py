@@ -172,11 +172,6 @@ class CriteriaSet(models.Model):
     def is_published(self) -> bool:
         return self.status != SetStatus.DRAFT
 
-    @property
-    def is_frozen(self) -> bool:
-        """Published or retired: what was assessed against it must never shift."""
-        return self.pk is not None and CriteriaSet.objects.filter(pk=self.pk).exclude(status=SetStatus.DRAFT).exists()
-
 
 class FrozenWithSetMixin:
     """Refuse changes to catalog rows once their set is published (clone it instead)."""

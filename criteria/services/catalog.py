@@ -182,17 +182,23 @@ def _resolve(data: dict, path: Path) -> tuple[dict, dict]:
 
 
 def _create_content(criteria_set: CriteriaSet, content: dict) -> None:
-    groups = {}
-    for position, (code, name) in enumerate(content["groups"]):
-        groups[code] = CriterionGroup.objects.create(criteria_set=criteria_set, code=code, name=name, position=position)
-    for number, name, group_code, indicators in content["criteria"]:
-        if group_code not in groups:
+    """Create groups, criteria, indicators and targets in a few bulk inserts (the set is a draft)."""
+    groups = CriterionGroup.objects.bulk_create(
+        CriterionGroup(criteria_set=criteria_set, code=code, name=name, position=position)
+        for position, (code, name) in enumerate(content["groups"])
+    )
+    group_by_code = {g.code: g for g in groups}
+    criteria = []
+    for number, name, group_code, _indicators in content["criteria"]:
+        if group_code not in group_by_code:
             raise CatalogError(f"{criteria_set.code}: criterion {number} names unknown group {group_code!r}")
-        criterion = Criterion.objects.create(
-            criteria_set=criteria_set, group=groups[group_code], number=number, name=name
-        )
-        for position, (code, iname, value_type, unit, comparison, required, by_province, targets) in enumerate(
-            indicators
+        criteria.append(Criterion(criteria_set=criteria_set, group=group_by_code[group_code], number=number, name=name))
+    Criterion.objects.bulk_create(criteria)
+
+    indicators, targets = [], []
+    for criterion, (_number, _name, _group, rows) in zip(criteria, content["criteria"], strict=True):
+        for position, (code, iname, value_type, unit, comparison, required, by_province, target_rows) in enumerate(
+            rows
         ):
             indicator = Indicator(
                 criteria_set=criteria_set,
@@ -207,21 +213,29 @@ def _create_content(criteria_set: CriteriaSet, content: dict) -> None:
                 position=position,
             )
             try:
-                indicator.full_clean(exclude=["criteria_set", "criterion"])
+                indicator.full_clean(exclude=["criteria_set", "criterion"], validate_constraints=False)
+                # The database constraints say the same; checked here to name the file's row.
+                if (comparison == "met") != (value_type == "yes_no") and comparison != "eq":
+                    raise ValidationError(_("A yes/no indicator is compared by “met” or “=”, and only it by “met”."))
             except ValidationError as exc:
                 raise CatalogError(f"{criteria_set.code} {code}: {'; '.join(exc.messages)}") from None
-            indicator.save()
-            Target.objects.bulk_create(
-                Target(
-                    indicator=indicator,
-                    value=Decimal(value) if value != "" else None,
-                    region=region,
-                    commune_group=group or None,
-                    year=year or None,
-                    to_verify=to_verify,
-                )
-                for value, region, group, year, to_verify in targets
+            indicators.append(indicator)
+            targets.extend(
+                (indicator, value, region, group, year, to_verify)
+                for value, region, group, year, to_verify in target_rows
             )
+    Indicator.objects.bulk_create(indicators)
+    Target.objects.bulk_create(
+        Target(
+            indicator=indicator,
+            value=Decimal(value) if value != "" else None,
+            region=region,
+            commune_group=group or None,
+            year=year or None,
+            to_verify=to_verify,
+        )
+        for indicator, value, region, group, year, to_verify in targets
+    )
 
 
 @transaction.atomic
