@@ -28,8 +28,10 @@ from criteria.services.catalog import (
     catalog_set_clone,
     catalog_set_publish,
 )
+from criteria.services.workflow import ACTIONS, assessment_transition, available_actions, missing_required
 
 __all__ = [
+    "ACTIONS",
     "MSG_ALREADY_PUBLISHED",
     "MSG_EMPTY_SET",
     "MSG_LOCKED",
@@ -44,9 +46,12 @@ __all__ = [
     "assessment_recompute",
     "assessment_record_values",
     "assessment_set_state",
+    "assessment_transition",
+    "available_actions",
     "catalog_load_dir",
     "catalog_load_file",
     "catalog_set_clone",
     "catalog_set_publish",
     "indicator_value_record",
+    "missing_required",
 ]

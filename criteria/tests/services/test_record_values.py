@@ -27,7 +27,9 @@ def record(assessment, user, code, raw, version=None, **kwargs):
     if version is None:
         current = IndicatorValue.objects.filter(assessment=assessment, indicator__code=code).first()
         version = current.version if current else 0
-    return indicator_value_record(assessment=assessment, code=code, raw=raw, user=user, expected_version=version, **kwargs)
+    return indicator_value_record(
+        assessment=assessment, code=code, raw=raw, user=user, expected_version=version, **kwargs
+    )
 
 
 def results(assessment):
@@ -86,7 +88,11 @@ def test_a_bad_value_is_refused_with_the_indicator_named_and_nothing_written(ass
 
 
 def test_several_values_are_all_or_nothing(assessment, personas):
-    entries = [ValueEntry("1.1", "có", expected_version=0), ValueEntry("2.1", "150", expected_version=0), ValueEntry("9.9", "1")]
+    entries = [
+        ValueEntry("1.1", "có", expected_version=0),
+        ValueEntry("2.1", "150", expected_version=0),
+        ValueEntry("9.9", "1"),
+    ]
     with pytest.raises(ValidationError) as exc:
         assessment_record_values(assessment=assessment, entries=entries, user=personas.officer_a)
     assert set(exc.value.message_dict) == {"2.1", "9.9"}
@@ -106,7 +112,10 @@ def test_history_is_appended_old_to_new_and_cannot_be_edited(assessment, persona
     record(assessment, personas.officer_a, "2.1", "85", note="Theo báo cáo xã")
     record(assessment, personas.district_d1, "2.1", "79,5")
     entries = list(HistoryEntry.objects.filter(assessment=assessment, kind=HistoryKind.VALUE))
-    assert [(e.old_value, e.new_value, e.user.username) for e in entries] == [("", "85", "officer_a"), ("85", "79.5", "district_d1")]
+    assert [(e.old_value, e.new_value, e.user.username) for e in entries] == [
+        ("", "85", "officer_a"),
+        ("85", "79.5", "district_d1"),
+    ]
     assert entries[0].new_note == "Theo báo cáo xã"
     entry = entries[0]
     entry.new_value = "99"
@@ -175,7 +184,10 @@ def test_a_past_state_can_be_reconstructed_from_history(assessment, personas):
         assessment=assessment, entries=[ValueEntry("2.1", "60")], user=personas.officer_a, at=t(2023, 3, 1, tzinfo=tz)
     )
     assessment_record_values(
-        assessment=assessment, entries=[ValueEntry("2.1", "85"), ValueEntry("1.1", "có")], user=personas.officer_a, at=t(2023, 6, 1, tzinfo=tz)
+        assessment=assessment,
+        entries=[ValueEntry("2.1", "85"), ValueEntry("1.1", "có")],
+        user=personas.officer_a,
+        at=t(2023, 6, 1, tzinfo=tz),
     )
     assert values_as_of(assessment, t(2023, 2, 1, tzinfo=tz)) == {}
     assert values_as_of(assessment, t(2023, 4, 1, tzinfo=tz)) == {"2.1": "60"}
