@@ -7,7 +7,9 @@ from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, S
 from criteria.services import catalog_set_publish
 
 
-def make_set(*, code="TEST-SET", year_from=2021, year_to=2025, level="commune", tier="standard", publish=True, issuer=None):
+def make_set(
+    *, code="TEST-SET", year_from=2021, year_to=2025, level="commune", tier="standard", publish=True, issuer=None
+):
     """Three criteria: 1 (yes/no), 2 (percent ≥ 80, or ≥ 70 in TDMNPB), 3 (income ≥ 40, from 2024 ≥ 45; count ≤ 0)."""
     s = CriteriaSet.objects.create(
         code=code,
@@ -27,15 +29,29 @@ def make_set(*, code="TEST-SET", year_from=2021, year_to=2025, level="commune", 
     c1 = Criterion.objects.create(criteria_set=s, group=group, number=1, name="Quy hoạch")
     c2 = Criterion.objects.create(criteria_set=s, group=group, number=2, name="Thủy lợi")
     c3 = Criterion.objects.create(criteria_set=s, group=group, number=3, name="Thu nhập")
-    Indicator.objects.create(criteria_set=s, criterion=c1, code="1.1", name="Có quy hoạch", value_type="yes_no", comparison="met")
+    Indicator.objects.create(
+        criteria_set=s, criterion=c1, code="1.1", name="Có quy hoạch", value_type="yes_no", comparison="met"
+    )
     i21 = Indicator.objects.create(
-        criteria_set=s, criterion=c2, code="2.1", name="Tỷ lệ tưới tiêu", value_type="percent", unit="%", comparison="gte"
+        criteria_set=s,
+        criterion=c2,
+        code="2.1",
+        name="Tỷ lệ tưới tiêu",
+        value_type="percent",
+        unit="%",
+        comparison="gte",
     )
     Indicator.objects.create(
         criteria_set=s, criterion=c2, code="2.2", name="Ghi chú", value_type="number", comparison="gte", required=False
     )
     i31 = Indicator.objects.create(
-        criteria_set=s, criterion=c3, code="3.1", name="Thu nhập", value_type="number", unit="triệu đồng", comparison="gte"
+        criteria_set=s,
+        criterion=c3,
+        code="3.1",
+        name="Thu nhập",
+        value_type="number",
+        unit="triệu đồng",
+        comparison="gte",
     )
     i32 = Indicator.objects.create(
         criteria_set=s, criterion=c3, code="3.2", name="Nhà tạm", value_type="count", comparison="lte"

@@ -54,4 +54,7 @@ def test_assessment_admin_shows_values_results_and_history(admin_client, persona
     indicator_value_record(assessment=a, code="2.1", raw="85", user=personas.officer_a, expected_version=0)
     page = admin_client.get(reverse("admin:criteria_assessment_change", args=[a.pk])).content.decode()
     assert "officer_a" in page and "85" in page
-    assert admin_client.get(reverse("admin:criteria_assessment_changelist"), {"q": "cam thach"}).context["cl"].result_count == 1
+    assert (
+        admin_client.get(reverse("admin:criteria_assessment_changelist"), {"q": "cam thach"}).context["cl"].result_count
+        == 1
+    )

@@ -48,7 +48,9 @@ def test_qd318_criteria_are_named_and_grouped_as_in_the_decision(catalog):
     s = catalog["QD318-2022-XA-NTM"]
     assert [c.name for c in s.criteria.order_by("number")] == QD318_NAMES
     groups = {c.number: c.group.name for c in s.criteria.select_related("group")}
-    assert groups[1] == "Quy hoạch" and groups[10] == "Kinh tế và tổ chức sản xuất" and groups[19] == "Hệ thống chính trị"
+    assert (
+        groups[1] == "Quy hoạch" and groups[10] == "Kinh tế và tổ chức sản xuất" and groups[19] == "Hệ thống chính trị"
+    )
     assert s.supersedes.code == "QD1980-2016-XA-NTM"
     assert s.disadvantaged_region == "TDMNPB"
 
@@ -65,7 +67,9 @@ def test_confirmed_and_unconfirmed_targets_are_flagged(catalog):
     irrigation = Target.objects.get(indicator__criteria_set=s, indicator__code="3.1")
     assert (irrigation.value, irrigation.to_verify) == (80, False)
     assert Target.objects.filter(indicator__criteria_set=s, to_verify=True).exists()
-    income_1980 = Target.objects.get(indicator__criteria_set=catalog["QD1980-2016-XA-NTM"], indicator__code="10.1", region="DBSH")
+    income_1980 = Target.objects.get(
+        indicator__criteria_set=catalog["QD1980-2016-XA-NTM"], indicator__code="10.1", region="DBSH"
+    )
     assert (income_1980.value, income_1980.to_verify) == (50, False)
 
 
@@ -105,10 +109,15 @@ def test_a_published_set_cannot_be_changed(catalog):
 
 def test_cloning_makes_an_editable_draft_version_that_can_then_be_published(catalog):
     original = catalog["QD318-2022-XA-NTM"]
-    draft = catalog_set_clone(criteria_set=original, decision_number="211/QĐ-TTg", decision_date=datetime.date(2024, 3, 1), year_from=2024)
+    draft = catalog_set_clone(
+        criteria_set=original, decision_number="211/QĐ-TTg", decision_date=datetime.date(2024, 3, 1), year_from=2024
+    )
     assert (draft.code, draft.version, draft.status, draft.supersedes) == (original.code, 2, SetStatus.DRAFT, original)
     assert draft.indicators.count() == original.indicators.count()
-    assert Target.objects.filter(indicator__criteria_set=draft).count() == Target.objects.filter(indicator__criteria_set=original).count()
+    assert (
+        Target.objects.filter(indicator__criteria_set=draft).count()
+        == Target.objects.filter(indicator__criteria_set=original).count()
+    )
     criterion = draft.criteria.get(number=4)
     criterion.name = "Điện (sửa đổi)"
     criterion.save()
@@ -134,5 +143,7 @@ def test_in_force_prefers_the_province_own_set_then_the_state(catalog, tree):
     assert in_force.first() == own
     national = CriteriaSet.objects.in_force(year=2023, level="commune", tier="advanced")
     assert national.first().code == "QD318-2022-XA-NTM-NC"
-    assert CriteriaSet.objects.in_force(year=2019, level="commune", tier="standard").first().code == "QD1980-2016-XA-NTM"
+    assert (
+        CriteriaSet.objects.in_force(year=2019, level="commune", tier="standard").first().code == "QD1980-2016-XA-NTM"
+    )
     assert not CriteriaSet.objects.in_force(year=2009, level="commune", tier="standard").exists()

@@ -9,7 +9,9 @@ class Command(BaseCommand):
     help = "Load the criteria catalog (TOML files) as published sets; running it again changes nothing."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--dir", type=Path, default=CATALOG_DIR, help="catalog directory (default: criteria/catalog)")
+        parser.add_argument(
+            "--dir", type=Path, default=CATALOG_DIR, help="catalog directory (default: criteria/catalog)"
+        )
 
     def handle(self, *args, dir: Path, **options) -> None:
         try:
@@ -19,6 +21,8 @@ class Command(BaseCommand):
         for result in results:
             state = "loaded" if result.created else "unchanged"
             s = result.criteria_set
-            self.stdout.write(f"{state:9} {s.code} v{s.version}: {s.criteria.count()} criteria, {s.indicators.count()} indicators")
+            self.stdout.write(
+                f"{state:9} {s.code} v{s.version}: {s.criteria.count()} criteria, {s.indicators.count()} indicators"
+            )
         created = sum(r.created for r in results)
         self.stdout.write(self.style.SUCCESS(f"Catalog: {created} set(s) loaded, {len(results) - created} unchanged."))
