@@ -7,6 +7,9 @@ go through ``criteria/services.py``; reads that several pages share through
 
 from __future__ import annotations
 
+import uuid
+from pathlib import Path
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -502,6 +505,35 @@ class HistoryKind(models.TextChoices):
     VALUE = "value", _("Value changed")
     STATE = "state", _("State changed")
     CREATED = "created", _("Assessment started")
+    EVIDENCE = "evidence", _("Evidence attached")
+
+
+def evidence_upload_to(instance: Evidence, filename: str) -> str:
+    """A generated name: the uploaded name is kept only as data, never as a path."""
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"evidence/{instance.value.assessment_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A file proving a value (minutes, photos, reports); served only through an access check."""
+
+    value = models.ForeignKey(IndicatorValue, verbose_name=_("value"), on_delete=models.PROTECT, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
 
 
 class AppendOnlyQuerySet(models.QuerySet):

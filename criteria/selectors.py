@@ -3,8 +3,25 @@
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field
 
-from criteria.models import Assessment, HistoryEntry, HistoryKind
+from django.db.models import QuerySet
+
+from communes.models import AdministrativeUnit, Level
+from criteria import evaluation
+from criteria.models import (
+    Assessment,
+    Criterion,
+    CriterionGroup,
+    CriterionResult,
+    Evidence,
+    HistoryEntry,
+    HistoryKind,
+    Indicator,
+    IndicatorValue,
+    Outcome,
+    Target,
+)
 
 
 def values_as_of(assessment: Assessment, moment: datetime.datetime) -> dict[str, str]:
@@ -25,3 +42,145 @@ def values_as_of(assessment: Assessment, moment: datetime.datetime) -> dict[str,
         else:
             state[entry.indicator.code] = entry.new_value
     return state
+
+
+# --- The assessment page ------------------------------------------------------------------
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    target: Target | None
+    reason: evaluation.TargetReason
+    value: IndicatorValue | None
+
+    @property
+    def outcome(self) -> str:
+        return self.value.outcome if self.value else Outcome.MISSING
+
+    @property
+    def version(self) -> int:
+        return self.value.version if self.value else 0
+
+    @property
+    def evidence(self) -> list[Evidence]:
+        return list(self.value.evidence.all()) if self.value else []
+
+
+@dataclass
+class CriterionBlock:
+    criterion: Criterion
+    result: CriterionResult | None
+    rows: list[IndicatorRow] = field(default_factory=list)
+
+    @property
+    def met(self) -> bool:
+        return bool(self.result and self.result.met)
+
+
+@dataclass
+class GroupBlock:
+    group: CriterionGroup
+    criteria: list[CriterionBlock] = field(default_factory=list)
+
+
+def _target_for(assessment: Assessment, indicator: Indicator) -> tuple[Target | None, evaluation.TargetReason]:
+    targets = sorted(indicator.targets.all(), key=lambda t: t.pk)
+    by_pk = {t.pk: t for t in targets}
+    unit = assessment.unit
+    rule, reason = evaluation.select_target_with_reason(
+        [t.as_rule() for t in targets],
+        region=unit.region or None,
+        group=unit.commune_group,
+        year=assessment.year,
+        especially_disadvantaged=unit.especially_disadvantaged,
+        disadvantaged_region=assessment.criteria_set.disadvantaged_region or None,
+    )
+    return (by_pk[rule.key] if rule else None), reason
+
+
+def assessment_sheet(assessment: Assessment, *, only_code: str | None = None) -> list[GroupBlock]:
+    """Groups → criteria → indicator rows with target, reason, value and evidence.
+
+    A fixed number of queries whatever the number of indicators (asserted in tests).
+    """
+    indicators = Indicator.objects.filter(criteria_set_id=assessment.criteria_set_id)
+    if only_code is not None:
+        indicators = indicators.filter(code=only_code)
+    indicators = list(
+        indicators.select_related("criterion__group")
+        .prefetch_related("targets")
+        .order_by("criterion__number", "position", "pk")
+    )
+    values = {
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(assessment=assessment, indicator__in=[i.pk for i in indicators])
+        .select_related("updated_by")
+        .prefetch_related("evidence")
+    }
+    results = {
+        r.criterion_id: r
+        for r in CriterionResult.objects.filter(
+            assessment=assessment, criterion__in={i.criterion_id for i in indicators}
+        )
+    }
+    groups: dict[int, GroupBlock] = {}
+    blocks: dict[int, CriterionBlock] = {}
+    for indicator in indicators:
+        criterion = indicator.criterion
+        group = groups.setdefault(criterion.group_id, GroupBlock(criterion.group))
+        block = blocks.get(criterion.pk)
+        if block is None:
+            block = blocks[criterion.pk] = CriterionBlock(criterion, results.get(criterion.pk))
+            group.criteria.append(block)
+        target, reason = _target_for(assessment, indicator)
+        block.rows.append(IndicatorRow(indicator, target, reason, values.get(indicator.pk)))
+    return list(groups.values())
+
+
+def indicator_row(assessment: Assessment, code: str) -> tuple[CriterionBlock, IndicatorRow]:
+    """The criterion block and row of one indicator (for the partial swapped in after a save)."""
+    (group,) = assessment_sheet(assessment, only_code=code)
+    (block,) = group.criteria
+    return block, block.rows[0]
+
+
+def assessment_history(assessment: Assessment, *, limit: int = 200) -> list[HistoryEntry]:
+    """Newest first: who, when, old → new, comment."""
+    return list(
+        HistoryEntry.objects.filter(assessment=assessment)
+        .select_related("user", "indicator")
+        .order_by("-at", "-pk")[:limit]
+    )
+
+
+# --- Workspaces and queues ----------------------------------------------------------------
+
+
+def assessments_of_units(units: list[AdministrativeUnit], year: int) -> QuerySet[Assessment]:
+    """Assessments of exactly these units for a year, for the commune workspace."""
+    return (
+        Assessment.objects.filter(unit__in=units, year=year)
+        .select_related("unit", "criteria_set")
+        .order_by("unit__path", "criteria_set__tier")
+    )
+
+
+def assessments_within(
+    unit: AdministrativeUnit,
+    *,
+    year: int,
+    level: str = Level.COMMUNE,
+    tier: str | None = None,
+    states: list[str] | None = None,
+    search: str = "",
+) -> QuerySet[Assessment]:
+    """Assessments of units of ``level`` below ``unit``, for district and province tables."""
+    qs = Assessment.objects.within(unit).filter(year=year, unit__level=level)
+    if tier:
+        qs = qs.filter(criteria_set__tier=tier)
+    if states:
+        qs = qs.filter(state__in=states)
+    if search.strip():
+        qs = qs.filter(unit__in=AdministrativeUnit.objects.search(search))
+    return qs.select_related("unit", "criteria_set").order_by("unit__name_sort", "unit__code", "criteria_set__tier")

@@ -17,7 +17,10 @@ from criteria.services.assessments import (
     assessment_recompute,
     assessment_record_values,
     assessment_set_state,
+    assessment_start,
+    criteria_set_in_force,
     indicator_value_record,
+    province_of,
 )
 from criteria.services.catalog import (
     MSG_ALREADY_PUBLISHED,
@@ -28,6 +31,7 @@ from criteria.services.catalog import (
     catalog_set_clone,
     catalog_set_publish,
 )
+from criteria.services.evidence import evidence_attach
 from criteria.services.workflow import ACTIONS, assessment_transition, available_actions, missing_required
 
 __all__ = [
@@ -46,12 +50,16 @@ __all__ = [
     "assessment_recompute",
     "assessment_record_values",
     "assessment_set_state",
+    "assessment_start",
     "assessment_transition",
     "available_actions",
     "catalog_load_dir",
     "catalog_load_file",
     "catalog_set_clone",
     "catalog_set_publish",
+    "criteria_set_in_force",
+    "evidence_attach",
     "indicator_value_record",
     "missing_required",
+    "province_of",
 ]

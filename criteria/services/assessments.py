@@ -18,6 +18,7 @@ from criteria import evaluation
 from criteria.models import (
     Assessment,
     AssessmentState,
+    CriteriaSet,
     Criterion,
     CriterionResult,
     HistoryEntry,
@@ -25,6 +26,7 @@ from criteria.models import (
     Indicator,
     IndicatorValue,
     Outcome,
+    Tier,
     ValueType,
 )
 
@@ -346,4 +348,56 @@ def assessment_set_state(
         user=user,
         at=at or timezone.now(),
     )
+    return assessment
+
+
+MSG_NO_SET = _("No published %(tier)s criteria set applies to a %(level)s in %(year)s.")
+MSG_PREFILLED = _("Pre-filled from %(year)s")
+
+
+def province_of(unit: AdministrativeUnit) -> AdministrativeUnit | None:
+    """The province above (or equal to) a unit, whose own criteria sets apply inside it."""
+    code = unit.path.strip("/").split("/")[0]
+    return unit if unit.code == code else AdministrativeUnit.objects.filter(code=code).first()
+
+
+def criteria_set_in_force(*, unit: AdministrativeUnit, year: int, tier: str):
+    return CriteriaSet.objects.in_force(year=year, level=unit.level, tier=tier, province=province_of(unit)).first()
+
+
+@transaction.atomic
+def assessment_start(*, unit: AdministrativeUnit, year: int, tier: str, user, prefill: bool = False) -> Assessment:
+    """Start this year's assessment with the set in force; optionally copy last year's values.
+
+    Values are copied only from last year's assessment against the same set (same code), so
+    an indicator code always means the same thing; the copy is recorded in the history.
+    """
+    criteria_set = criteria_set_in_force(unit=unit, year=year, tier=tier)
+    if criteria_set is None:
+        raise ValidationError(
+            MSG_NO_SET,
+            code="no_set",
+            params={"tier": Tier(tier).label.lower(), "level": unit.get_level_display().lower(), "year": year},
+        )
+    assessment = assessment_create(unit=unit, criteria_set=criteria_set, year=year, user=user)
+    if prefill:
+        previous = (
+            Assessment.objects.filter(unit=unit, year=year - 1, criteria_set__code=criteria_set.code)
+            .order_by("-criteria_set__version")
+            .first()
+        )
+        if previous is not None:
+            codes = set(Indicator.objects.filter(criteria_set=criteria_set).values_list("code", flat=True))
+            entries = [
+                ValueEntry(code=v.indicator.code, raw=v.value, note=v.note)
+                for v in IndicatorValue.objects.filter(assessment=previous).select_related("indicator")
+                if v.value is not None and v.indicator.code in codes
+            ]
+            if entries:
+                assessment_record_values(
+                    assessment=assessment,
+                    entries=entries,
+                    user=user,
+                    comment=str(MSG_PREFILLED % {"year": previous.year}),
+                )
     return assessment

@@ -1,0 +1,57 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from criteria.models import AssessmentState, Tier
+
+YEAR_MIN, YEAR_MAX = 2010, 2100
+
+
+def current_year() -> int:
+    return datetime.date.today().year
+
+
+class YearForm(forms.Form):
+    """The year a page shows; a bad or missing year falls back to the current one."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=YEAR_MIN, max_value=YEAR_MAX, required=False)
+
+    def year_or_default(self) -> int:
+        if self.is_valid() and self.cleaned_data.get("year"):
+            return self.cleaned_data["year"]
+        return current_year()
+
+
+class AssessmentFilterForm(YearForm):
+    tier = forms.ChoiceField(label=_("Tier"), choices=[("", _("All tiers")), *Tier.choices], required=False)
+    state = forms.ChoiceField(
+        label=_("State"), choices=[("", _("All states")), *AssessmentState.choices], required=False
+    )
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+class StartAssessmentForm(forms.Form):
+    unit = forms.CharField(widget=forms.HiddenInput)
+    tier = forms.ChoiceField(choices=Tier.choices, widget=forms.HiddenInput)
+    year = forms.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, widget=forms.HiddenInput)
+    prefill = forms.BooleanField(label=_("Pre-fill with last year's values"), required=False)
+
+
+class ValueForm(forms.Form):
+    value = forms.CharField(label=_("Value"), required=False, max_length=60)
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+
+
+class EvidenceForm(forms.Form):
+    file = forms.FileField(label=_("Evidence file"))
+
+
+class TransitionForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=60)
+    decision_date = forms.DateField(label=_("Decision date"), required=False, help_text=_("dd/mm/yyyy"))
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)

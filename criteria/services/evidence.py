@@ -1,0 +1,87 @@
+"""Evidence files: checked for size and real type before anything is stored."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes import access
+from criteria.models import Assessment, Evidence, HistoryEntry, HistoryKind, Indicator, IndicatorValue
+from criteria.services.assessments import MSG_LOCKED, MSG_NO_PERMISSION, MSG_UNKNOWN_INDICATOR
+
+# Allowed by extension, each with the bytes its files start with (a renamed file is refused).
+_ZIP = (b"PK\x03\x04",)
+ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    ".pdf": ("application/pdf", (b"%PDF-",)),
+    ".jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    ".png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    ".docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _ZIP),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _ZIP),
+    ".pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation", _ZIP),
+    ".odt": ("application/vnd.oasis.opendocument.text", _ZIP),
+    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", _ZIP),
+}
+
+MSG_TOO_BIG = _("The file is larger than %(limit)s MB.")
+MSG_BAD_TYPE = _("Only PDF, JPEG, PNG and office documents (docx, xlsx, pptx, odt, ods) can be attached.")
+MSG_CONTENT_MISMATCH = _("The file's content does not match its extension (%(ext)s).")
+MSG_EMPTY = _("The file is empty.")
+
+
+def max_bytes() -> int:
+    return settings.EVIDENCE_MAX_MB * 1024 * 1024
+
+
+def validate_upload(upload: UploadedFile) -> str:
+    """The file's content type if it may be stored; otherwise ValidationError with the reason."""
+    ext = Path(upload.name or "").suffix.lower()
+    if ext not in ALLOWED_TYPES:
+        raise ValidationError(MSG_BAD_TYPE, code="type")
+    if upload.size is None or upload.size == 0:
+        raise ValidationError(MSG_EMPTY, code="empty")
+    if upload.size > max_bytes():
+        raise ValidationError(MSG_TOO_BIG, code="size", params={"limit": settings.EVIDENCE_MAX_MB})
+    content_type, signatures = ALLOWED_TYPES[ext]
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(sig) for sig in signatures):
+        raise ValidationError(MSG_CONTENT_MISMATCH, code="content", params={"ext": ext})
+    return content_type
+
+
+@transaction.atomic
+def evidence_attach(*, assessment: Assessment, code: str, upload: UploadedFile, user) -> Evidence:
+    """Store a file for one indicator of an editable assessment, and note it in the history."""
+    assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=assessment.pk)
+    if not access.can_write_unit(user, assessment.unit):
+        raise PermissionDenied(MSG_NO_PERMISSION)
+    if not assessment.is_editable:
+        raise ValidationError(MSG_LOCKED, code="locked", params={"state": assessment.get_state_display().lower()})
+    indicator = Indicator.objects.filter(criteria_set_id=assessment.criteria_set_id, code=code).first()
+    if indicator is None:
+        raise ValidationError(MSG_UNKNOWN_INDICATOR, code="unknown", params={"code": code})
+    content_type = validate_upload(upload)
+    value, _created = IndicatorValue.objects.get_or_create(
+        assessment=assessment, indicator=indicator, defaults={"updated_by": user, "version": 0}
+    )
+    name = Path(upload.name).name[:255]
+    evidence = Evidence(value=value, original_name=name, content_type=content_type, size=upload.size, uploaded_by=user)
+    evidence.file.save(name, upload, save=False)
+    evidence.save()
+    HistoryEntry.objects.create(
+        assessment=assessment,
+        kind=HistoryKind.EVIDENCE,
+        indicator=indicator,
+        new_value=name[:60],
+        user=user,
+        at=timezone.now(),
+    )
+    return evidence

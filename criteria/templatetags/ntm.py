@@ -1,0 +1,90 @@
+"""Display helpers: Vietnamese numbers, values, outcomes and history entries."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from criteria.models import Comparison, ValueType
+
+register = template.Library()
+
+
+@register.filter
+def vn_number(value, decimal_pos=None) -> str:
+    """85.5 → "85,5" and 31003700000 → "31.003.700.000" in Vietnamese (grouping always on)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        try:
+            value = Decimal(value)
+        except ArithmeticError:
+            return value
+    if isinstance(value, Decimal):
+        value = value.normalize()
+        if value == value.to_integral_value():
+            value = value.quantize(Decimal(1))
+    return formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True, force_grouping=True)
+
+
+@register.filter
+def money(value) -> str:
+    return "" if value is None else f"{vn_number(value)} đ"
+
+
+@register.filter
+def input_text(row) -> str:
+    """What the value field shows: the stored value written as an officer would type it."""
+    if row.value is None or row.value.value is None:
+        return ""
+    if row.indicator.value_type == ValueType.YES_NO:
+        return "yes" if row.value.value_bool else "no"
+    return vn_number(row.value.value_decimal)
+
+
+@register.filter
+def field_value(row, typed) -> str:
+    """The text a value field shows: what the user just typed (after an error), else the stored value."""
+    if typed:
+        return typed.get("value", "")
+    return input_text(row)
+
+
+@register.filter
+def shown_value(value, value_type: str) -> str:
+    if value is None:
+        return "—"
+    if value_type == ValueType.YES_NO:
+        return _("Yes") if value else _("No")
+    if value_type == ValueType.MONEY:
+        return money(value)
+    return vn_number(value)
+
+
+@register.filter
+def history_value(text: str) -> str:
+    """History stores language-neutral values ("yes", "85.5"); show them in the page's language."""
+    if text == "yes":
+        return _("Yes")
+    if text == "no":
+        return _("No")
+    return vn_number(text) if text else "—"
+
+
+@register.filter
+def target_text(row) -> str:
+    """“≥ 80 %”, “đạt”, or a dash when no target applies."""
+    indicator = row.indicator
+    if indicator.comparison == Comparison.MET:
+        return _("met (đạt)")
+    if row.target is None or row.target.value is None:
+        return "—"
+    symbol = Comparison(indicator.comparison).label
+    unit = f" {indicator.unit}" if indicator.unit else ""
+    value = (
+        shown_value(row.target.value, indicator.value_type)
+        if indicator.value_type != ValueType.YES_NO
+        else (_("Yes") if row.target.value else _("No"))
+    )
+    return f"{symbol} {value}{unit}"

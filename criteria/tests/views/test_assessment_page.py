@@ -1,0 +1,213 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import reverse
+
+from criteria.models import AssessmentState, Evidence, HistoryEntry, IndicatorValue
+from criteria.services import assessment_create, assessment_transition, catalog_load_dir, indicator_value_record
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def save(client, assessment, code, value, version, note="", **extra):
+    return client.post(
+        reverse("record_value", args=[assessment.pk, code]), {"value": value, "note": note, "version": version}, **extra
+    )
+
+
+def stored(assessment, code):
+    return IndicatorValue.objects.filter(assessment=assessment, indicator__code=code).first()
+
+
+def test_the_page_groups_criteria_and_shows_targets_with_their_reason(client, personas, assessment):
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("assessment", args=[assessment.pk])).content.decode()
+    assert "Nhóm I" in page
+    assert 'id="criterion-2"' in page
+    assert "≥ 80 %" in page and "national target" in page
+    assert "≥ 45 triệu đồng" in page and "from 2024" in page and "to verify" in page
+    assert 'inputmode="decimal"' in page
+
+
+def test_saving_one_value_with_htmx_updates_row_criterion_and_count(client, personas, assessment, vi):
+    client.force_login(personas.officer_a)
+    response = save(client, assessment, "2.1", "85,5", 0, **HTMX)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" not in page
+    assert 'id="ind-2.1"' in page and "85,5" in page
+    assert 'id="criterion-2-head" hx-swap-oob="true"' in page
+    assert 'id="sheet-summary" class="sheet-summary" hx-swap-oob="true"' in page
+    assert "2/3" in page
+    assert stored(assessment, "2.1").value_decimal == 85.5
+
+
+def test_without_javascript_saving_redirects_back_to_the_indicator(client, personas, assessment):
+    client.force_login(personas.officer_a)
+    response = save(client, assessment, "3.1", "31.003", 0)
+    assert response.status_code == 302
+    assert response["Location"].endswith("#ind-3.1")
+    assert stored(assessment, "3.1").value_decimal == 31003
+
+
+@pytest.mark.parametrize("extra, status", [(HTMX, 200), ({}, 400)])
+def test_a_bad_value_gets_a_message_at_the_field_and_is_not_saved(client, personas, assessment, extra, status, vi):
+    client.force_login(personas.officer_a)
+    response = save(client, assessment, "2.1", "120", 0, **extra)
+    page = response.content.decode()
+    assert response.status_code == status
+    assert "2.1: tỷ lệ phần trăm phải từ 0 đến 100." in page
+    assert 'aria-invalid="true"' in page and 'value="120"' in page
+    assert stored(assessment, "2.1") is None
+
+
+def test_when_someone_saved_first_both_values_are_shown_and_nothing_is_overwritten(client, personas, assessment):
+    client.force_login(personas.district_d1)
+    save(client, assessment, "2.1", "70", 0, **HTMX)
+    client.force_login(personas.officer_a)
+    response = save(client, assessment, "2.1", "90", 0, **HTMX)
+    page = response.content.decode()
+    assert "was changed by district_d1 in the meantime" in page
+    assert "Your value" in page and "<strong>90</strong>" in page and "<strong>70</strong>" in page
+    assert 'name="version" value="1"' in page and "Keep my value" in page
+    assert stored(assessment, "2.1").value_decimal == 70
+    save(client, assessment, "2.1", "90", 1, **HTMX)  # "keep my value" resubmits with the version seen
+    assert stored(assessment, "2.1").value_decimal == 90
+
+
+def test_a_submitted_assessment_is_locked_for_the_officer(client, personas, assessment):
+    for code, value in [("2.1", "85"), ("3.1", "50"), ("3.2", "0")]:
+        save(client.__class__(), assessment, code, value, 0)  # anonymous: refused
+    client.force_login(personas.officer_a)
+    for code, value in [("2.1", "85"), ("3.1", "50"), ("3.2", "0")]:
+        save(client, assessment, code, value, 0)
+    assessment_transition(assessment=assessment, action="submit", user=personas.officer_a)
+    page = client.get(reverse("assessment", args=[assessment.pk])).content.decode()
+    assert "locked while it is being checked" in page
+    assert 'name="value"' not in page
+    response = save(client, assessment, "2.1", "10", 1, follow=True)
+    assert "can no longer be edited" in response.content.decode()
+    assert stored(assessment, "2.1").value_decimal == 85
+
+
+@pytest.mark.parametrize("who, status", [("officer_b", 404), ("district_d2", 404), ("viewer", 403), ("outsider", 404)])
+def test_others_cannot_save(client, personas, assessment, who, status):
+    client.force_login(getattr(personas, who))
+    assert save(client, assessment, "2.1", "85", 0).status_code == status
+    assert stored(assessment, "2.1") is None
+
+
+@pytest.mark.parametrize(
+    "who, status", [("officer_b", 404), ("district_d2", 404), ("viewer", 200), ("district_d1", 200)]
+)
+def test_who_may_read_the_page(client, personas, assessment, who, status):
+    client.force_login(getattr(personas, who))
+    assert client.get(reverse("assessment", args=[assessment.pk])).status_code == status
+
+
+def test_evidence_is_stored_under_a_generated_name_and_downloadable_only_in_scope(
+    client, personas, assessment, tmp_path
+):
+    with override_settings(MEDIA_ROOT=tmp_path):
+        client.force_login(personas.officer_a)
+        upload = SimpleUploadedFile("biên bản họp.pdf", PDF, content_type="application/pdf")
+        response = client.post(reverse("upload_evidence", args=[assessment.pk, "1.1"]), {"file": upload}, **HTMX)
+        assert response.status_code == 200 and "biên bản họp.pdf" in response.content.decode()
+        evidence = Evidence.objects.get()
+        assert evidence.file.name.startswith(f"evidence/{assessment.pk}/") and evidence.file.name.endswith(".pdf")
+        assert "biên" not in evidence.file.name
+        assert HistoryEntry.objects.filter(assessment=assessment, kind="evidence").exists()
+        client.force_login(personas.district_d1)
+        response = client.get(reverse("evidence", args=[evidence.pk]))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == PDF
+        assert "attachment" in response["Content-Disposition"]
+        client.force_login(personas.officer_b)
+        assert client.get(reverse("evidence", args=[evidence.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("virus.exe", b"MZ\x90\x00", "Only PDF, JPEG, PNG and office documents"),
+        ("renamed.pdf", b"MZ\x90\x00not a pdf", "does not match its extension (.pdf)"),
+        ("empty.pdf", b"", "Choose a file to attach"),
+    ],
+)
+def test_evidence_of_the_wrong_type_is_refused(client, personas, assessment, tmp_path, name, content, message):
+    with override_settings(MEDIA_ROOT=tmp_path):
+        client.force_login(personas.officer_a)
+        upload = SimpleUploadedFile(name, content)
+        response = client.post(reverse("upload_evidence", args=[assessment.pk, "1.1"]), {"file": upload}, follow=True)
+        assert message in response.content.decode()
+        assert not Evidence.objects.exists()
+        assert not any(tmp_path.rglob("*.*"))
+
+
+def test_evidence_over_the_stated_size_is_refused(client, personas, assessment, tmp_path):
+    with override_settings(MEDIA_ROOT=tmp_path, EVIDENCE_MAX_MB=1):
+        client.force_login(personas.officer_a)
+        page = client.get(reverse("assessment", args=[assessment.pk])).content.decode()
+        assert "at most 1 MB" in page
+        upload = SimpleUploadedFile("big.pdf", PDF + b"0" * (1024 * 1024))
+        response = client.post(reverse("upload_evidence", args=[assessment.pk, "1.1"]), {"file": upload}, **HTMX)
+        assert "The file is larger than 1 MB." in response.content.decode()
+        assert not Evidence.objects.exists()
+
+
+def test_the_workflow_through_the_pages_with_history(client, personas, assessment):
+    client.force_login(personas.officer_a)
+    response = client.post(reverse("assessment_action", args=[assessment.pk, "submit"]), {}, follow=True)
+    assert "missing: 2.1, 3.1, 3.2" in response.content.decode()
+    for code, value in [("2.1", "85"), ("3.1", "50"), ("3.2", "0")]:
+        save(client, assessment, code, value, 0)
+    assessment.refresh_from_db()
+    client.post(reverse("assessment_action", args=[assessment.pk, "submit"]), {"version": assessment.version})
+    client.force_login(personas.district_d1)
+    response = client.post(reverse("assessment_action", args=[assessment.pk, "return"]), {"comment": ""}, follow=True)
+    assert "Say why, in a comment." in response.content.decode()
+    client.post(reverse("assessment_action", args=[assessment.pk, "verify"]), {"comment": "Đạt"})
+    client.force_login(personas.province_office)
+    client.post(reverse("assessment_action", args=[assessment.pk, "appraise"]), {})
+    response = client.post(
+        reverse("assessment_action", args=[assessment.pk, "recognise"]),
+        {"decision_number": "45/QĐ-UBND", "decision_date": "20/12/2025"},
+        follow=True,
+    )
+    page = response.content.decode()
+    assessment.refresh_from_db()
+    assert assessment.state == AssessmentState.RECOGNISED and str(assessment.decision_date) == "2025-12-20"
+    assert "Recognised by decision 45/QĐ-UBND" in page
+    assert "Verified by the district → Appraised by the province" in page
+    assert "Submitted → Verified by the district" in page and "Đạt" in page
+    assert "— → 85" in page  # the value history, old → new
+
+
+def test_an_officer_sees_only_the_actions_of_their_role(client, personas, assessment):
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("assessment", args=[assessment.pk])).content.decode()
+    assert "actions/submit/" in page and "actions/verify/" not in page
+    response = client.post(reverse("assessment_action", args=[assessment.pk, "verify"]), {})
+    assert response.status_code == 403
+
+
+def test_the_page_query_count_does_not_grow_with_the_number_of_indicators(
+    client, personas, tree, assessment, django_assert_num_queries
+):
+    client.force_login(personas.officer_a)
+    url = reverse("assessment", args=[assessment.pk])
+    client.get(url)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    sets = {r.criteria_set.code: r.criteria_set for r in catalog_load_dir()}
+    big = assessment_create(unit=tree.a, criteria_set=sets["QD318-2022-XA-NTM"], year=2023, user=personas.officer_a)
+    assert big.criteria_set.indicators.count() > 50
+    indicator_value_record(assessment=big, code="1.1", raw="có", user=personas.officer_a, expected_version=0)
+    with django_assert_num_queries(len(small.captured_queries)):
+        client.get(reverse("assessment", args=[big.pk]))

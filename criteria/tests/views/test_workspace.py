@@ -1,0 +1,99 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from criteria.models import Assessment, IndicatorValue, Tier
+from criteria.services import ValueEntry, assessment_create, assessment_record_values
+from criteria.tests.factories import make_set
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_workspace_lists_the_commune_and_its_villages_assessments(client, personas, tree, assessment, criteria_set):
+    village_set = make_set(code="VILLAGE", level="village", year_from=2021, year_to=2030)
+    assessment_create(unit=tree.a1, criteria_set=village_set, year=2025, user=personas.officer_a)
+    client.force_login(personas.officer_a)
+    response = client.get(reverse("unit", args=["40101"]), {"year": 2025})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "1/3" in page  # the commune: criterion 1 met out of 3
+    assert "Thôn Bắc" in page and "0/3 criteria" in page
+    assert "Draft" in page
+
+
+def test_start_picks_the_set_in_force_and_can_prefill_last_year(client, personas, tree, assessment):
+    client.force_login(personas.officer_a)
+    response = client.post(
+        reverse("assessment_start"), {"unit": "40101", "tier": "standard", "year": 2026, "prefill": "1"}, follow=True
+    )
+    new = Assessment.objects.get(unit=tree.a, year=2026)
+    assert response.redirect_chain[-1][0] == reverse("assessment", args=[new.pk])
+    assert new.criteria_set == assessment.criteria_set
+    assert IndicatorValue.objects.get(assessment=new, indicator__code="1.1").value_bool is True
+    assert new.criteria_met == 1
+    assert "Pre-filled from 2025" in response.content.decode()
+
+
+def test_start_says_clearly_when_no_set_applies(client, personas, tree):
+    client.force_login(personas.officer_a)
+    response = client.post(reverse("assessment_start"), {"unit": "40101", "tier": "model", "year": 2025}, follow=True)
+    assert "No published model criteria set applies to a commune in 2025." in response.content.decode()
+    assert not Assessment.objects.exists()
+
+
+def test_the_page_offers_only_sets_in_force(client, personas, tree, criteria_set):
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("unit", args=["40101"]), {"year": 2025}).content.decode()
+    assert "Start this year's standard assessment" in page
+    assert "No advanced criteria set applies in 2025." in page
+
+
+def test_officers_cannot_start_for_another_commune_and_viewers_get_no_button(client, personas, tree, criteria_set):
+    client.force_login(personas.officer_b)
+    response = client.post(reverse("assessment_start"), {"unit": "40101", "tier": "standard", "year": 2025})
+    assert response.status_code == 404
+    client.force_login(personas.viewer)
+    page = client.get(reverse("unit", args=["40101"]), {"year": 2025}).content.decode()
+    assert "Start this year" not in page
+    assert (
+        client.post(reverse("assessment_start"), {"unit": "40101", "tier": "standard", "year": 2025}).status_code == 403
+    )
+    assert not Assessment.objects.exists()
+
+
+def test_another_commune_workspace_is_not_found(client, personas):
+    client.force_login(personas.officer_a)
+    assert client.get(reverse("unit", args=["40102"])).status_code == 404
+    assert client.get(reverse("unit", args=["401"])).status_code == 404
+
+
+def test_a_commune_merged_away_defaults_to_its_last_year_and_offers_no_start_later(
+    client, personas, tree, criteria_set
+):
+    tree.a.valid_to = datetime.date(2025, 6, 30)
+    tree.a.save()
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("unit", args=["40101"])).content.decode()
+    assert "year 2025" in page
+    page = client.get(reverse("unit", args=["40101"]), {"year": 2026}).content.decode()
+    assert "This unit did not exist in 2026." in page
+    assert "Start this year" not in page
+
+
+def test_a_nonsense_year_falls_back_to_the_current_year(client, personas, tree):
+    client.force_login(personas.officer_a)
+    response = client.get(reverse("unit", args=["40101"]), {"year": "năm ngoái"})
+    assert response.status_code == 200
+    assert f"year {datetime.date.today().year}" in response.content.decode()
+
+
+def test_prefill_copies_only_from_the_same_set(client, personas, tree, assessment):
+    other = make_set(code="OTHER", year_from=2026, year_to=2030, tier=Tier.STANDARD)
+    assessment_record_values(assessment=assessment, entries=[ValueEntry("2.1", "90")], user=personas.officer_a)
+    client.force_login(personas.officer_a)
+    client.post(reverse("assessment_start"), {"unit": "40101", "tier": "standard", "year": 2026, "prefill": "1"})
+    new = Assessment.objects.get(unit=tree.a, year=2026)
+    # Both sets cover 2026: the later one (OTHER, from 2026) is in force, and nothing is copied across sets.
+    assert new.criteria_set == other
+    assert not IndicatorValue.objects.filter(assessment=new).exists()

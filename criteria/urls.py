@@ -1,0 +1,14 @@
+from django.urls import path
+
+from criteria import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("units/<str:code>/", views.unit_page, name="unit"),
+    path("assessments/start/", views.start_assessment, name="assessment_start"),
+    path("assessments/<int:pk>/", views.assessment_page, name="assessment"),
+    path("assessments/<int:pk>/values/<str:code>/", views.record_value, name="record_value"),
+    path("assessments/<int:pk>/values/<str:code>/evidence/", views.upload_evidence, name="upload_evidence"),
+    path("assessments/<int:pk>/actions/<str:action>/", views.transition, name="assessment_action"),
+    path("evidence/<int:pk>/", views.download_evidence, name="evidence"),
+]

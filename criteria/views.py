@@ -1,0 +1,378 @@
+"""Pages for entering and checking assessments: workspaces, the assessment sheet, workflow.
+
+Every object comes through ``communes.access``; every write through ``criteria.services``.
+Pages work without JavaScript; with htmx, saving one indicator swaps only its row and the
+summary.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from communes import access
+from communes.models import AdministrativeUnit, Level
+from criteria import selectors
+from criteria.forms import (
+    AssessmentFilterForm,
+    EvidenceForm,
+    StartAssessmentForm,
+    TransitionForm,
+    ValueForm,
+    YearForm,
+)
+from criteria.models import Assessment, AssessmentState, Evidence, Tier
+from criteria.services import (
+    ACTIONS,
+    StaleWriteError,
+    assessment_start,
+    assessment_transition,
+    available_actions,
+    criteria_set_in_force,
+    evidence_attach,
+    indicator_value_record,
+)
+from criteria.services.evidence import ALLOWED_TYPES
+
+PAGE_SIZE = 50
+
+
+def _assessment_for(request: HttpRequest, pk: int) -> Assessment:
+    return access.get_object_for_user(request.user, Assessment.objects.select_related("unit", "criteria_set"), pk=pk)
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _breadcrumbs(unit: AdministrativeUnit, user) -> list[AdministrativeUnit]:
+    """Ancestors the user may open, then the unit itself."""
+    return [u for u in unit.ancestors() if access.can_read_unit(user, u)] + [unit]
+
+
+# --- Landing -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to their workspace; a user with several memberships chooses."""
+    memberships = access.memberships_of(request.user)
+    if len(memberships) == 1:
+        return redirect("unit", code=memberships[0].unit.code)
+    provinces = []
+    if request.user.is_superuser:
+        provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE).in_vietnamese_order()
+    return render(request, "criteria/home.html", {"memberships": memberships, "provinces": provinces})
+
+
+# --- Unit pages ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def unit_page(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, code)
+    if unit.level in (Level.COMMUNE, Level.VILLAGE):
+        return _commune_workspace(request, unit)
+    return _overview_page(request, unit)
+
+
+def _default_year(request: HttpRequest, unit: AdministrativeUnit) -> int:
+    """The requested year, else this year — or the last year a merged-away unit existed."""
+    form = YearForm(request.GET)
+    if form.is_valid() and form.cleaned_data.get("year"):
+        return form.cleaned_data["year"]
+    year = form.year_or_default()
+    return min(year, unit.valid_to.year) if unit.valid_to else year
+
+
+def _exists_in(unit: AdministrativeUnit, year: int) -> bool:
+    return (unit.valid_from is None or unit.valid_from.year <= year) and (
+        unit.valid_to is None or unit.valid_to.year >= year
+    )
+
+
+def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
+    year = _default_year(request, unit)
+    units = [unit]
+    if unit.level == Level.COMMUNE:
+        units += list(unit.children.filter(level=Level.VILLAGE).in_vietnamese_order())
+    assessments = list(selectors.assessments_of_units(units, year))
+    can_write = access.can_write_unit(request.user, unit)
+    rows = []
+    for u in units:
+        own = [a for a in assessments if a.unit_id == u.pk]
+        startable = []
+        if can_write and _exists_in(u, year):
+            tiers = [Tier.STANDARD] if u.level == Level.VILLAGE else list(Tier)
+            taken = {a.criteria_set.tier for a in own}
+            for tier in tiers:
+                if tier not in taken:
+                    startable.append({"tier": tier, "set": criteria_set_in_force(unit=u, year=year, tier=tier)})
+        rows.append({"unit": u, "assessments": own, "startable": startable})
+    context = {
+        "unit": unit,
+        "year": year,
+        "years": range(year - 4, year + 2),
+        "exists": _exists_in(unit, year),
+        "commune": rows[0],
+        "villages": rows[1:],
+        "successors": list(unit.successors()),
+        "can_write": can_write,
+        "breadcrumbs": _breadcrumbs(unit, request.user),
+    }
+    return render(request, "criteria/commune_workspace.html", context)
+
+
+def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
+    """District and province pages: every commune's assessment for a year, and the queues."""
+    form = AssessmentFilterForm(request.GET)
+    year = form.year_or_default()
+    filters = form.cleaned_data if form.is_valid() else {}
+    table = selectors.assessments_within(
+        unit,
+        year=year,
+        tier=filters.get("tier") or None,
+        states=[filters["state"]] if filters.get("state") else None,
+        search=filters.get("q", ""),
+    )
+    page = Paginator(table, PAGE_SIZE).get_page(request.GET.get("page"))
+    if unit.level == Level.DISTRICT:
+        queues = [(_("Waiting for verification"), [AssessmentState.SUBMITTED])]
+    else:
+        queues = [
+            (_("Waiting for verification (communes without a district)"), [AssessmentState.SUBMITTED]),
+            (_("Waiting for appraisal"), [AssessmentState.VERIFIED]),
+            (_("Waiting for recognition"), [AssessmentState.APPRAISED]),
+        ]
+    queue_blocks = []
+    for title, states in queues:
+        qs = selectors.assessments_within(unit, year=year, states=states)
+        if unit.level == Level.PROVINCE and states == [AssessmentState.SUBMITTED]:
+            qs = qs.filter(unit__parent=unit)  # communes hanging directly under the province
+        queue_blocks.append({"title": title, "items": list(qs[:100]), "count": qs.count()})
+    decisions = []
+    if unit.level == Level.PROVINCE:
+        decisions = list(
+            Assessment.objects.within(unit)
+            .filter(state=AssessmentState.RECOGNISED, decision_date__year=year)
+            .select_related("unit", "criteria_set")
+            .order_by("-decision_date", "unit__name_sort")
+        )
+    children = unit.children.exclude(level=Level.VILLAGE).in_vietnamese_order()
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "unit": unit,
+        "year": year,
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "queues": queue_blocks,
+        "decisions": decisions,
+        "children": children,
+        "breadcrumbs": _breadcrumbs(unit, request.user),
+    }
+    return render(request, "criteria/overview.html", context)
+
+
+@login_required
+@require_POST
+def start_assessment(request: HttpRequest) -> HttpResponse:
+    form = StartAssessmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The request was incomplete; please try again."))
+        return redirect("home")
+    unit = access.get_unit_for_user(request.user, form.cleaned_data["unit"], write=True)
+    workspace = unit.parent if unit.level == Level.VILLAGE else unit
+    back = f"{reverse('unit', args=[workspace.code])}?year={form.cleaned_data['year']}"
+    try:
+        assessment = assessment_start(
+            unit=unit,
+            year=form.cleaned_data["year"],
+            tier=form.cleaned_data["tier"],
+            user=request.user,
+            prefill=form.cleaned_data["prefill"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return HttpResponseRedirect(back)
+    messages.success(request, _("Assessment started against %(set)s.") % {"set": assessment.criteria_set})
+    return redirect("assessment", pk=assessment.pk)
+
+
+# --- The assessment sheet ------------------------------------------------------------------
+
+
+def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
+    can_edit = assessment.is_editable and access.can_write_unit(request.user, assessment.unit)
+    return {
+        "assessment": assessment,
+        "unit": assessment.unit,
+        "can_edit": can_edit,
+        "actions": available_actions(request.user, assessment),
+        "evidence_types": ", ".join(sorted(ext.lstrip(".") for ext in ALLOWED_TYPES)),
+        "evidence_accept": ",".join(sorted(ALLOWED_TYPES)),
+        "evidence_max_mb": settings.EVIDENCE_MAX_MB,
+        "breadcrumbs": _breadcrumbs(assessment.unit, request.user),
+    }
+
+
+@login_required
+@require_GET
+def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment_for(request, pk)
+    context = _sheet_context(request, assessment)
+    context["groups"] = selectors.assessment_sheet(assessment)
+    context["history"] = selectors.assessment_history(assessment)
+    context["transition_form"] = TransitionForm(initial={"version": assessment.version})
+    return render(request, "criteria/assessment.html", context)
+
+
+def _render_row(
+    request, assessment, code, *, form_errors=None, evidence_errors=None, conflict=None, typed=None, status=200
+):
+    assessment.refresh_from_db()
+    block, row = selectors.indicator_row(assessment, code)
+    context = _sheet_context(request, assessment)
+    context.update(
+        {
+            "block": block,
+            "row": row,
+            "errors": form_errors or [],
+            "evidence_errors": evidence_errors or [],
+            "conflict": conflict,
+            "typed": typed,
+            "oob": True,
+        }
+    )
+    return render(request, "criteria/partials/indicator_update.html", context, status=status)
+
+
+@login_required
+@require_POST
+def record_value(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = _assessment_for(request, pk)
+    form = ValueForm(request.POST)
+    anchor = f"{reverse('assessment', args=[assessment.pk])}#ind-{code}"
+    if not form.is_valid():
+        messages.error(request, _("The form was incomplete; please reload the page."))
+        return HttpResponseRedirect(anchor)
+    typed = form.cleaned_data["value"]
+    try:
+        indicator_value_record(
+            assessment=assessment,
+            code=code,
+            raw=typed,
+            note=form.cleaned_data["note"],
+            user=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except StaleWriteError as exc:
+        conflict = {"message": exc.messages[0], "current": exc.current}
+        if _is_htmx(request):
+            return _render_row(request, assessment, code, conflict=conflict, typed=form.cleaned_data)
+        return _full_page_with(request, assessment, code, conflict=conflict, typed=form.cleaned_data, status=409)
+    except ValidationError as exc:
+        errors = exc.messages
+        if _is_htmx(request):
+            return _render_row(request, assessment, code, form_errors=errors, typed=form.cleaned_data)
+        return _full_page_with(request, assessment, code, errors=errors, typed=form.cleaned_data, status=400)
+    if _is_htmx(request):
+        return _render_row(request, assessment, code)
+    messages.success(request, _("Saved %(code)s.") % {"code": code})
+    return HttpResponseRedirect(anchor)
+
+
+def _full_page_with(request, assessment, code, *, errors=None, conflict=None, typed=None, status=400):
+    """Without JavaScript: the whole sheet again, the failed row showing what was typed and why."""
+    context = _sheet_context(request, assessment)
+    context["groups"] = selectors.assessment_sheet(assessment)
+    context["history"] = selectors.assessment_history(assessment)
+    context["transition_form"] = TransitionForm(initial={"version": assessment.version})
+    context["failed"] = {"code": code, "errors": errors or [], "conflict": conflict, "typed": typed}
+    return render(request, "criteria/assessment.html", context, status=status)
+
+
+@login_required
+@require_POST
+def upload_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
+    assessment = _assessment_for(request, pk)
+    form = EvidenceForm(request.POST, request.FILES)
+    anchor = f"{reverse('assessment', args=[assessment.pk])}#ind-{code}"
+    if not form.is_valid():
+        messages.error(request, _("Choose a file to attach."))
+        return HttpResponseRedirect(anchor)
+    try:
+        evidence = evidence_attach(
+            assessment=assessment, code=code, upload=form.cleaned_data["file"], user=request.user
+        )
+    except ValidationError as exc:
+        if _is_htmx(request):
+            return _render_row(request, assessment, code, evidence_errors=exc.messages)
+        messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(anchor)
+    if _is_htmx(request):
+        return _render_row(request, assessment, code)
+    messages.success(request, _("Attached %(name)s.") % {"name": evidence.original_name})
+    return HttpResponseRedirect(anchor)
+
+
+@login_required
+@require_GET
+def download_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    evidence = access.get_object_for_user(
+        request.user, Evidence.objects.select_related("value__assessment"), unit_field="value__assessment__unit", pk=pk
+    )
+    return FileResponse(
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+
+
+@login_required
+@require_POST
+def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    assessment = _assessment_for(request, pk)
+    if action not in ACTIONS:
+        raise PermissionDenied
+    form = TransitionForm(request.POST)
+    page = reverse("assessment", args=[assessment.pk])
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
+        return HttpResponseRedirect(page + "#workflow")
+    try:
+        assessment_transition(
+            assessment=assessment,
+            action=action,
+            user=request.user,
+            comment=form.cleaned_data["comment"],
+            decision_number=form.cleaned_data["decision_number"],
+            decision_date=form.cleaned_data["decision_date"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return HttpResponseRedirect(page + "#workflow")
+    assessment.refresh_from_db()
+    messages.success(
+        request,
+        _("%(action)s: the assessment is now “%(state)s”.")
+        % {"action": ACTIONS[action].label, "state": assessment.get_state_display()},
+    )
+    return HttpResponseRedirect(page)

@@ -1,0 +1,3 @@
+"""The REST API under /api/ (being built: see issue 7)."""
+
+urlpatterns: list = []
