@@ -517,7 +517,9 @@ def evidence_upload_to(instance: Evidence, filename: str) -> str:
 class Evidence(models.Model):
     """A file proving a value (minutes, photos, reports); served only through an access check."""
 
-    value = models.ForeignKey(IndicatorValue, verbose_name=_("value"), on_delete=models.PROTECT, related_name="evidence")
+    value = models.ForeignKey(
+        IndicatorValue, verbose_name=_("value"), on_delete=models.PROTECT, related_name="evidence"
+    )
     file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=200)
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
@@ -587,3 +589,46 @@ class HistoryEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise ValidationError(_("History is append-only."))
+
+
+class AssessmentLog(models.Model):
+    """Append-only: the stored figures of an assessment from ``at`` on (state, criteria met).
+
+    One row per change, written by the services in the same transaction; a bulletin for a
+    past month reads the last row before the month's end instead of today's figures.
+    """
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="log")
+    at = models.DateTimeField()
+    state = models.CharField(max_length=12, choices=AssessmentState.choices)
+    criteria_met = models.PositiveSmallIntegerField()
+    criteria_total = models.PositiveSmallIntegerField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("assessment log entry")
+        verbose_name_plural = _("assessment log")
+        indexes = [models.Index(fields=["assessment", "at"], name="assessmentlog_asof_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id} {self.at:%Y-%m-%d %H:%M} {self.state} {self.criteria_met}/{self.criteria_total}"
+
+
+class CriterionResultLog(models.Model):
+    """Append-only: whether a criterion was met from ``at`` on (the matrix as of a past date)."""
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="result_log")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    met = models.BooleanField()
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("criterion result log entry")
+        verbose_name_plural = _("criterion result log")
+        indexes = [models.Index(fields=["assessment", "criterion", "at"], name="resultlog_asof_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.assessment_id}/{self.criterion_id} {self.at:%Y-%m-%d %H:%M} {self.met}"

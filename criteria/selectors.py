@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from communes.models import AdministrativeUnit, Level
 from criteria import evaluation
 from criteria.models import (
     Assessment,
+    AssessmentLog,
     Criterion,
     CriterionGroup,
     CriterionResult,
+    CriterionResultLog,
     Evidence,
     HistoryEntry,
     HistoryKind,
@@ -184,3 +186,32 @@ def assessments_within(
     if search.strip():
         qs = qs.filter(unit__in=AdministrativeUnit.objects.search(search))
     return qs.select_related("unit", "criteria_set").order_by("unit__name_sort", "unit__code", "criteria_set__tier")
+
+
+# --- Figures as they stood at a past moment -------------------------------------------------
+
+
+def with_figures_as_of(assessments: QuerySet[Assessment], moment: datetime.datetime) -> QuerySet[Assessment]:
+    """Annotate ``asof_state``, ``asof_met`` and ``asof_total`` from the log as at ``moment``.
+
+    Assessments that did not exist yet at that moment are left out.
+    """
+    latest = AssessmentLog.objects.filter(assessment=OuterRef("pk"), at__lte=moment).order_by("-at", "-pk")
+    return assessments.annotate(
+        asof_state=Subquery(latest.values("state")[:1]),
+        asof_met=Subquery(latest.values("criteria_met")[:1]),
+        asof_total=Subquery(latest.values("criteria_total")[:1]),
+    ).filter(asof_state__isnull=False)
+
+
+def results_as_of(assessment_ids: list[int], moment: datetime.datetime) -> dict[tuple[int, int], bool]:
+    """(assessment id, criterion id) → met, as at ``moment`` (one query over the change log)."""
+    state: dict[tuple[int, int], bool] = {}
+    rows = (
+        CriterionResultLog.objects.filter(assessment_id__in=assessment_ids, at__lte=moment)
+        .order_by("at", "pk")
+        .values_list("assessment_id", "criterion_id", "met")
+    )
+    for assessment_id, criterion_id, met in rows.iterator(chunk_size=5000):
+        state[(assessment_id, criterion_id)] = met
+    return state

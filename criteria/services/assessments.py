@@ -17,10 +17,12 @@ from communes.models import AdministrativeUnit
 from criteria import evaluation
 from criteria.models import (
     Assessment,
+    AssessmentLog,
     AssessmentState,
     CriteriaSet,
     Criterion,
     CriterionResult,
+    CriterionResultLog,
     HistoryEntry,
     HistoryKind,
     Indicator,
@@ -90,8 +92,18 @@ def indicator_outcome_for(assessment: Assessment, indicator: Indicator, value) -
     )
 
 
-def _recompute(assessment: Assessment, indicators: list[Indicator], criterion_ids: set[int] | None) -> None:
-    """Store each touched criterion's result and the assessment's count of criteria met."""
+def _recompute(
+    assessment: Assessment,
+    indicators: list[Indicator],
+    criterion_ids: set[int] | None,
+    *,
+    at: datetime.datetime | None = None,
+) -> None:
+    """Store each touched criterion's result and the assessment's count of criteria met.
+
+    Changes are also appended to the logs, so figures as of a past moment can be read back.
+    """
+    moment = at or timezone.now()
     values = {
         v.indicator_id: v
         for v in IndicatorValue.objects.filter(assessment=assessment, indicator__in=[i.pk for i in indicators])
@@ -108,21 +120,38 @@ def _recompute(assessment: Assessment, indicators: list[Indicator], criterion_id
     existing = {
         r.criterion_id: r for r in CriterionResult.objects.filter(assessment=assessment, criterion__in=criteria)
     }
-    to_create, to_update = [], []
+    to_create, to_update, log = [], [], []
     for criterion_id in criteria.values_list("pk", flat=True):
         outcomes = by_criterion.get(criterion_id, [])
         result = existing.get(criterion_id) or CriterionResult(assessment=assessment, criterion_id=criterion_id)
-        result.met = evaluation.criterion_met(outcomes)
+        met = evaluation.criterion_met(outcomes)
+        if result.pk is None or result.met != met:
+            log.append(CriterionResultLog(assessment=assessment, criterion_id=criterion_id, met=met, at=moment))
+        result.met = met
         result.indicators_total = len(outcomes)
         result.indicators_met = sum(1 for _required, o in outcomes if o == evaluation.Outcome.MET)
         (to_update if result.pk else to_create).append(result)
     CriterionResult.objects.bulk_create(to_create)
     CriterionResult.objects.bulk_update(to_update, ["met", "indicators_met", "indicators_total"])
+    CriterionResultLog.objects.bulk_create(log)
 
+    before = (assessment.criteria_met, assessment.criteria_total)
     assessment.criteria_total = Criterion.objects.filter(criteria_set_id=assessment.criteria_set_id).count()
     assessment.criteria_met = CriterionResult.objects.filter(assessment=assessment, met=True).count()
     Assessment.objects.filter(pk=assessment.pk).update(
         criteria_met=assessment.criteria_met, criteria_total=assessment.criteria_total, updated_at=timezone.now()
+    )
+    if log or before != (assessment.criteria_met, assessment.criteria_total):
+        _log_figures(assessment, moment)
+
+
+def _log_figures(assessment: Assessment, moment: datetime.datetime) -> None:
+    AssessmentLog.objects.create(
+        assessment=assessment,
+        at=moment,
+        state=assessment.state,
+        criteria_met=assessment.criteria_met,
+        criteria_total=assessment.criteria_total,
     )
 
 
@@ -168,7 +197,7 @@ def assessment_create(
     assessment = Assessment(unit=unit, criteria_set=criteria_set, year=year, created_by=user)
     assessment.full_clean()
     assessment.save()
-    _recompute(assessment, _indicators_with_targets(criteria_set.pk), None)
+    _recompute(assessment, _indicators_with_targets(criteria_set.pk), None, at=at)
     HistoryEntry.objects.create(
         assessment=assessment,
         kind=HistoryKind.CREATED,
@@ -293,7 +322,12 @@ def assessment_record_values(
         )
     if history:
         HistoryEntry.objects.bulk_create(history)
-        _recompute(assessment, [i for i in indicators.values() if i.criterion_id in touched_criteria], touched_criteria)
+        _recompute(
+            assessment,
+            [i for i in indicators.values() if i.criterion_id in touched_criteria],
+            touched_criteria,
+            at=moment,
+        )
     return saved
 
 
@@ -339,6 +373,7 @@ def assessment_set_state(
     assessment.version += 1
     assessment.full_clean(exclude=["unit", "criteria_set", "created_by"])
     assessment.save()
+    _log_figures(assessment, at or timezone.now())
     HistoryEntry.objects.create(
         assessment=assessment,
         kind=HistoryKind.STATE,
