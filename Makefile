@@ -11,7 +11,7 @@ RUN_ENV := DEBUG=$${DEBUG:-1}
 .PHONY: help run serve-dev install migrate catalog seed test test-sqlite test-postgres lint format messages clean
 
 help:
-	@echo "make run    - set up .venv, migrate, load the catalog, seed demo data once, serve on $(HOST):$(PORT)"
+	@echo "make run    - set up .venv, migrate, load the catalog, seed demo data once, print demo logins, serve on $(HOST):$(PORT)"
 	@echo "make test   - migrations check, lint and the whole test suite (DATABASE_URL selects the database)"
 	@echo "make lint / format / messages / clean"
 
@@ -27,7 +27,12 @@ install: $(VENV)/.installed
 migrate: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
 
+# The criteria catalog is loaded every time (idempotent); the demo province is seeded only
+# into a database that does not have it yet; the demo logins are printed either way.
 run: migrate
+	$(RUN_ENV) $(PY) manage.py load_catalog
+	$(RUN_ENV) $(PY) manage.py seed_demo --if-missing
+	@echo "Serving on http://$(HOST):$(PORT)/ - sign in with a demo login above."
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 test: install

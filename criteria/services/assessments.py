@@ -28,6 +28,7 @@ from criteria.models import (
     Indicator,
     IndicatorValue,
     Outcome,
+    SetStatus,
     Tier,
     ValueType,
 )
@@ -68,11 +69,40 @@ def _unit_profile(unit: AdministrativeUnit) -> dict:
     }
 
 
-def _indicators_with_targets(criteria_set_id: int, criterion_ids: Iterable[int] | None = None) -> list[Indicator]:
-    qs = Indicator.objects.filter(criteria_set_id=criteria_set_id).select_related("criterion")
-    if criterion_ids is not None:
-        qs = qs.filter(criterion_id__in=list(criterion_ids))
-    return list(qs.prefetch_related("targets").order_by("criterion__number", "position", "pk"))
+@dataclass(frozen=True)
+class _SetStructure:
+    indicators: tuple[Indicator, ...]
+    criterion_ids: tuple[int, ...]
+
+
+# Published sets never change, so their structure (indicators with targets) is loaded once per
+# process; drafts are read fresh each time.
+# Keyed by id and publication time: a database rolled back in tests may hand an id out again.
+_STRUCTURES: dict[tuple[int, object], _SetStructure] = {}
+
+
+def _set_structure(criteria_set: CriteriaSet) -> _SetStructure:
+    key = (criteria_set.pk, criteria_set.published_at)
+    cached = _STRUCTURES.get(key)
+    if cached is not None:
+        return cached
+    indicators = tuple(
+        Indicator.objects.filter(criteria_set_id=criteria_set.pk)
+        .select_related("criterion")
+        .prefetch_related("targets")
+        .order_by("criterion__number", "position", "pk")
+    )
+    criterion_ids = tuple(
+        Criterion.objects.filter(criteria_set_id=criteria_set.pk).order_by("number").values_list("pk", flat=True)
+    )
+    structure = _SetStructure(indicators, criterion_ids)
+    if criteria_set.status != SetStatus.DRAFT and criteria_set.published_at is not None:
+        _STRUCTURES[key] = structure
+    return structure
+
+
+def _indicators_with_targets(criteria_set: CriteriaSet) -> list[Indicator]:
+    return list(_set_structure(criteria_set).indicators)
 
 
 def indicator_outcome_for(assessment: Assessment, indicator: Indicator, value) -> evaluation.Outcome:
@@ -104,40 +134,45 @@ def _recompute(
     Changes are also appended to the logs, so figures as of a past moment can be read back.
     """
     moment = at or timezone.now()
+    structure = _set_structure(assessment.criteria_set)
     values = {
-        v.indicator_id: v
-        for v in IndicatorValue.objects.filter(assessment=assessment, indicator__in=[i.pk for i in indicators])
+        v.indicator_id: v.outcome
+        for v in IndicatorValue.objects.filter(assessment=assessment, indicator__in=[i.pk for i in indicators]).only(
+            "indicator_id", "outcome"
+        )
     }
     by_criterion: dict[int, list[tuple[bool, evaluation.Outcome]]] = defaultdict(list)
     for indicator in indicators:
-        stored = values.get(indicator.pk)
-        outcome = evaluation.Outcome(stored.outcome) if stored else evaluation.Outcome.MISSING
+        outcome = evaluation.Outcome(values.get(indicator.pk, evaluation.Outcome.MISSING))
         by_criterion[indicator.criterion_id].append((indicator.required, outcome))
 
-    criteria = Criterion.objects.filter(criteria_set_id=assessment.criteria_set_id)
-    if criterion_ids is not None:
-        criteria = criteria.filter(pk__in=criterion_ids)
-    existing = {
-        r.criterion_id: r for r in CriterionResult.objects.filter(assessment=assessment, criterion__in=criteria)
-    }
+    results = {r.criterion_id: r for r in CriterionResult.objects.filter(assessment=assessment)}
+    touched = (
+        structure.criterion_ids if criterion_ids is None else [c for c in structure.criterion_ids if c in criterion_ids]
+    )
     to_create, to_update, log = [], [], []
-    for criterion_id in criteria.values_list("pk", flat=True):
+    for criterion_id in touched:
         outcomes = by_criterion.get(criterion_id, [])
-        result = existing.get(criterion_id) or CriterionResult(assessment=assessment, criterion_id=criterion_id)
         met = evaluation.criterion_met(outcomes)
+        indicators_met = sum(1 for _required, o in outcomes if o == evaluation.Outcome.MET)
+        result = results.get(criterion_id)
+        if result is None:
+            result = results[criterion_id] = CriterionResult(assessment=assessment, criterion_id=criterion_id)
+            to_create.append(result)
+        elif (result.met, result.indicators_met, result.indicators_total) != (met, indicators_met, len(outcomes)):
+            to_update.append(result)
+        else:
+            continue
         if result.pk is None or result.met != met:
             log.append(CriterionResultLog(assessment=assessment, criterion_id=criterion_id, met=met, at=moment))
-        result.met = met
-        result.indicators_total = len(outcomes)
-        result.indicators_met = sum(1 for _required, o in outcomes if o == evaluation.Outcome.MET)
-        (to_update if result.pk else to_create).append(result)
+        result.met, result.indicators_met, result.indicators_total = met, indicators_met, len(outcomes)
     CriterionResult.objects.bulk_create(to_create)
     CriterionResult.objects.bulk_update(to_update, ["met", "indicators_met", "indicators_total"])
     CriterionResultLog.objects.bulk_create(log)
 
     before = (assessment.criteria_met, assessment.criteria_total)
-    assessment.criteria_total = Criterion.objects.filter(criteria_set_id=assessment.criteria_set_id).count()
-    assessment.criteria_met = CriterionResult.objects.filter(assessment=assessment, met=True).count()
+    assessment.criteria_total = len(structure.criterion_ids)
+    assessment.criteria_met = sum(1 for r in results.values() if r.met)
     Assessment.objects.filter(pk=assessment.pk).update(
         criteria_met=assessment.criteria_met, criteria_total=assessment.criteria_total, updated_at=timezone.now()
     )
@@ -158,7 +193,7 @@ def _log_figures(assessment: Assessment, moment: datetime.datetime) -> None:
 @transaction.atomic
 def assessment_recompute(*, assessment: Assessment) -> Assessment:
     """Re-evaluate every value and result from scratch (after a catalog fix or a bulk load)."""
-    indicators = _indicators_with_targets(assessment.criteria_set_id)
+    indicators = _indicators_with_targets(assessment.criteria_set)
     by_pk = {i.pk: i for i in indicators}
     changed = []
     for stored in IndicatorValue.objects.filter(assessment=assessment):
@@ -195,9 +230,10 @@ def assessment_create(
     if Assessment.objects.filter(unit=unit, criteria_set=criteria_set, year=year).exists():
         raise ValidationError(MSG_DUPLICATE, code="duplicate", params={"unit": unit, "set": criteria_set, "year": year})
     assessment = Assessment(unit=unit, criteria_set=criteria_set, year=year, created_by=user)
-    assessment.full_clean()
+    # Uniqueness was checked above with a clear message; the database enforces the constraints.
+    assessment.full_clean(validate_unique=False, validate_constraints=False)
     assessment.save()
-    _recompute(assessment, _indicators_with_targets(criteria_set.pk), None, at=at)
+    _recompute(assessment, _indicators_with_targets(criteria_set), None, at=at)
     HistoryEntry.objects.create(
         assessment=assessment,
         kind=HistoryKind.CREATED,
@@ -247,7 +283,7 @@ def assessment_record_values(
         raise ValidationError(MSG_LOCKED, code="locked", params={"state": assessment.get_state_display().lower()})
 
     entries = list(entries)
-    indicators = {i.code: i for i in _indicators_with_targets(assessment.criteria_set_id)}
+    indicators = {i.code: i for i in _indicators_with_targets(assessment.criteria_set)}
     stored = {
         v.indicator_id: v for v in IndicatorValue.objects.filter(assessment=assessment).select_related("updated_by")
     }
@@ -283,8 +319,11 @@ def assessment_record_values(
         raise ValidationError(errors)
 
     moment = at or timezone.now()
+    now = timezone.now()
     touched_criteria: set[int] = set()
     saved: list[IndicatorValue] = []
+    to_create: list[IndicatorValue] = []
+    to_update: list[IndicatorValue] = []
     history: list[HistoryEntry] = []
     for indicator, value, entry in parsed:
         current = stored.get(indicator.pk)
@@ -293,17 +332,19 @@ def assessment_record_values(
             saved.append(current)
             continue
         decimal_value, bool_value = _as_stored(indicator, value)
-        outcome = indicator_outcome_for(assessment, indicator, value)
         old_display = _canonical(current.value) if current else ""
         old_note = current.note if current else ""
         if current is None:
             current = IndicatorValue(assessment=assessment, indicator=indicator, version=0)
+            to_create.append(current)
+        else:
+            to_update.append(current)
         current.value_decimal, current.value_bool = decimal_value, bool_value
-        current.outcome = Outcome(outcome)
+        current.outcome = Outcome(indicator_outcome_for(assessment, indicator, value))
         current.note = note
         current.version += 1
         current.updated_by = user
-        current.save()
+        current.updated_at = now
         saved.append(current)
         touched_criteria.add(indicator.criterion_id)
         history.append(
@@ -320,6 +361,10 @@ def assessment_record_values(
                 at=moment,
             )
         )
+    IndicatorValue.objects.bulk_create(to_create)
+    IndicatorValue.objects.bulk_update(
+        to_update, ["value_decimal", "value_bool", "outcome", "note", "version", "updated_by", "updated_at"]
+    )
     if history:
         HistoryEntry.objects.bulk_create(history)
         _recompute(

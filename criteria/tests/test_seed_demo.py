@@ -1,0 +1,281 @@
+"""manage.py seed_demo: a deterministic fictional province, seeded through the services.
+
+Seeding takes seconds, so one seeded province (``--communes 8 --years 2024-2026 --seed 7``)
+is built once for the module and committed; each test runs in a transaction that is rolled
+back, so tests that reseed leave it as it was. The module's teardown removes it again.
+"""
+
+import datetime
+import io
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Count, Q
+from django.test import override_settings
+
+from communes.models import AdministrativeUnit, Level, Membership, UnitSuccession
+from criteria import demo
+from criteria.models import (
+    Assessment,
+    AssessmentState,
+    CriteriaSet,
+    CriterionResult,
+    HistoryEntry,
+    Indicator,
+    IndicatorValue,
+    SetStatus,
+    Tier,
+    ValueType,
+)
+
+pytestmark = pytest.mark.django_db
+
+ARGS = ("--communes", "8", "--years", "2024-2026", "--seed", "7")
+MERGER = datetime.date(2025, 7, 1)
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def seed(*args: str) -> str:
+    out = io.StringIO()
+    call_command("seed_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+def _wipe_catalog() -> None:
+    for criteria_set in CriteriaSet.objects.order_by("-pk"):
+        criteria_set.criteria.all().delete()
+        criteria_set.groups.all().delete()
+        criteria_set.delete()
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        had_catalog = CriteriaSet.objects.exists()
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+            seed(*ARGS)
+        yield
+        with transaction.atomic():
+            demo.reset_demo()
+            if not had_catalog:
+                _wipe_catalog()
+
+
+def demo_units():
+    return AdministrativeUnit.objects.filter(path__startswith=f"/{demo.PROVINCE_CODE}/")
+
+
+def demo_assessments():
+    return Assessment.objects.filter(unit__path__startswith=f"/{demo.PROVINCE_CODE}/")
+
+
+def fingerprint() -> tuple[list, list, list]:
+    units = sorted((u.code, u.name, u.parent.code if u.parent else "") for u in demo_units().select_related("parent"))
+    assessments = sorted(
+        demo_assessments().values_list("unit__code", "criteria_set__code", "year", "state", "criteria_met")
+    )
+    values = sorted(
+        (code, set_code, year, indicator, str(number), str(flag))
+        for code, set_code, year, indicator, number, flag in IndicatorValue.objects.filter(
+            assessment__unit__path__startswith=f"/{demo.PROVINCE_CODE}/"
+        ).values_list(
+            "assessment__unit__code",
+            "assessment__criteria_set__code",
+            "assessment__year",
+            "indicator__code",
+            "value_decimal",
+            "value_bool",
+        )
+    )
+    history = sorted(
+        (str(at), kind, new_state)
+        for at, kind, new_state in HistoryEntry.objects.filter(
+            assessment__unit__path__startswith=f"/{demo.PROVINCE_CODE}/"
+        ).values_list("at", "kind", "new_state")
+    )
+    return units, assessments, values + history
+
+
+# --- The tree ----------------------------------------------------------------------------------
+
+
+def test_demo_province_has_districts_communes_and_villages_until_the_merger(seeded):
+    province = AdministrativeUnit.objects.get(code="DEMO")
+    assert province.name == "Tỉnh Minh Họa" and province.level == Level.PROVINCE and province.region == "BTB"
+    districts = list(demo_units().filter(level=Level.DISTRICT))
+    assert len(districts) == 4
+    assert all(d.valid_to == datetime.date(2025, 6, 30) and d.parent_id == province.pk for d in districts)
+    old = demo_units().filter(level=Level.COMMUNE, code__startswith="DEMO-X")
+    assert old.count() == 8
+    assert all(c.parent.level == Level.DISTRICT and c.valid_to == datetime.date(2025, 6, 30) for c in old)
+    assert (
+        len({c.name for c in demo_units().filter(level=Level.COMMUNE)})
+        == demo_units().filter(level=Level.COMMUNE).count()
+    )
+    for commune in old.annotate(n=Count("children")):
+        assert 3 <= commune.n <= 8
+    assert set(demo_units().values_list("region", flat=True)) == {"BTB"}
+
+
+def test_merged_communes_hang_under_the_province_with_their_lineage(seeded):
+    merged = list(demo_units().filter(level=Level.COMMUNE, code__startswith="DEMO-M"))
+    assert merged
+    province = AdministrativeUnit.objects.get(code="DEMO")
+    predecessors = set()
+    for commune in merged:
+        assert commune.parent_id == province.pk and commune.valid_from == MERGER
+        assert commune.commune_group in (1, 2, 3)
+        olds = list(commune.predecessors())
+        assert 2 <= len(olds) <= 4 and len({o.parent_id for o in olds}) == 1
+        predecessors |= {o.code for o in olds}
+        villages = commune.children.all()
+        assert villages.count() == sum(o.children.count() for o in olds)
+        assert all(v.valid_from == MERGER and v.code.startswith(f"{commune.code}-") for v in villages)
+    assert len(predecessors) == 8  # every old commune merged exactly once
+    links = UnitSuccession.objects.filter(successor__in=merged)
+    assert {(s.date, "minh họa" in s.decision) for s in links} == {(MERGER, True)}
+
+
+# --- Catalog -----------------------------------------------------------------------------------
+
+
+def test_the_province_issues_three_illustrative_sets(seeded):
+    own = CriteriaSet.objects.filter(issuer__code="DEMO", status=SetStatus.PUBLISHED)
+    assert set(own.values_list("code", flat=True)) == {"DEMO-THON-NTM", "DEMO-XA-NTM-NC-20", demo.QD51_DEMO_CODE}
+    for criteria_set in own:
+        assert demo.DEMO_DISCLAIMER in criteria_set.name and demo.DEMO_DISCLAIMER in criteria_set.notes
+    advanced = own.get(code="DEMO-XA-NTM-NC-20")
+    assert advanced.criteria.count() == 20 and advanced.tier == Tier.ADVANCED
+    assert (advanced.year_from, advanced.year_to) == (2024, 2025)
+
+
+def test_the_province_version_of_qd51_has_a_target_for_every_figure_it_must_set(seeded):
+    version = CriteriaSet.objects.get(code=demo.QD51_DEMO_CODE)
+    assert version.status == SetStatus.PUBLISHED and version.supersedes.code == demo.QD51_CODE
+    flagged = Indicator.objects.filter(criteria_set=version, target_by_province=True).exclude(
+        value_type=ValueType.YES_NO
+    )
+    assert flagged.exists()
+    assert not flagged.filter(targets__isnull=True).exists()
+    assert not flagged.filter(targets__to_verify=False).exists()
+    for year, tier, code in [
+        (2024, Tier.ADVANCED, "DEMO-XA-NTM-NC-20"),
+        (2025, Tier.STANDARD, "QD318-2022-XA-NTM"),
+        (2026, Tier.STANDARD, demo.QD51_DEMO_CODE),
+    ]:
+        province = AdministrativeUnit.objects.get(code="DEMO")
+        found = CriteriaSet.objects.in_force(year=year, level="commune", tier=tier, province=province).first()
+        assert found.code == code
+
+
+# --- Assessments -------------------------------------------------------------------------------
+
+
+def test_every_old_commune_is_assessed_against_the_standard_set_in_2024_and_2025(seeded):
+    for year in (2024, 2025):
+        assessed = demo_assessments().filter(year=year, criteria_set__code="QD318-2022-XA-NTM")
+        assert set(assessed.values_list("unit__code", flat=True)) == {f"DEMO-X{i:03d}" for i in range(1, 9)}
+
+
+def test_stored_criteria_met_matches_the_criterion_results(seeded):
+    assessments = demo_assessments().annotate(
+        counted=Count("results", filter=Q(results__met=True)), results_total=Count("results")
+    )
+    assert assessments.count() > 100
+    for a in assessments:
+        assert a.criteria_met == a.counted and a.criteria_total == a.results_total, a
+
+
+def test_recognised_assessments_carry_a_decision_and_full_marks(seeded):
+    recognised = demo_assessments().filter(state=AssessmentState.RECOGNISED)
+    assert recognised.filter(unit__level=Level.COMMUNE).exists()
+    for a in recognised:
+        assert a.decision_number.endswith("/QĐ-UBND") and a.decision_date is not None
+        assert a.criteria_met == a.criteria_total
+    assert CriterionResult.objects.filter(assessment__in=recognised, met=False).count() == 0
+
+
+def test_the_2026_assessments_use_the_province_version_of_qd51(seeded):
+    communes = demo_assessments().filter(year=2026, unit__level=Level.COMMUNE)
+    assert set(communes.values_list("criteria_set__code", flat=True)) == {demo.QD51_DEMO_CODE}
+    assert set(communes.values_list("unit__code", flat=True)) == set(
+        demo_units().filter(code__startswith="DEMO-M", level=Level.COMMUNE).values_list("code", flat=True)
+    )
+    assert set(communes.values_list("state", flat=True)) <= {AssessmentState.DRAFT, AssessmentState.SUBMITTED}
+
+
+def test_villages_are_assessed_every_year_and_some_are_recognised(seeded):
+    villages = demo_assessments().filter(unit__level=Level.VILLAGE)
+    assert set(villages.values_list("criteria_set__code", flat=True)) == {"DEMO-THON-NTM"}
+    old_villages = demo_units().filter(level=Level.VILLAGE, valid_to=datetime.date(2025, 6, 30)).count()
+    assert villages.filter(year=2024).count() == old_villages
+    assert villages.filter(state=AssessmentState.RECOGNISED).exists()
+
+
+def test_history_is_dated_in_the_assessment_year(seeded):
+    for year, at in HistoryEntry.objects.filter(assessment__unit__path__startswith="/DEMO/").values_list(
+        "assessment__year", "at"
+    ):
+        assert at.year == year
+
+
+# --- Users -------------------------------------------------------------------------------------
+
+
+def test_demo_logins_authenticate_with_their_memberships(seeded):
+    for user in demo.DEMO_USERS:
+        logged_in = authenticate(username=user.username, password=demo.DEMO_PASSWORD)
+        assert logged_in is not None, user.username
+        assert logged_in.first_name and logged_in.last_name
+        if user.role is None:
+            assert logged_in.is_superuser and logged_in.is_staff
+        else:
+            assert Membership.objects.filter(user=logged_in, unit__code=user.unit_code, role=user.role).exists()
+
+
+# --- Running again -----------------------------------------------------------------------------
+
+
+def test_running_twice_without_reset_is_refused_and_writes_nothing(seeded):
+    before = fingerprint()
+    with pytest.raises(CommandError, match="--reset"):
+        seed(*ARGS)
+    assert fingerprint() == before
+
+
+def test_reset_with_the_same_seed_rebuilds_identical_data(seeded):
+    before = fingerprint()
+    users = get_user_model().objects.count()
+    seed(*ARGS, "--reset")
+    assert fingerprint() == before
+    assert get_user_model().objects.count() == users
+
+
+def test_a_different_seed_gives_different_data(seeded):
+    before = fingerprint()
+    seed("--communes", "8", "--years", "2024-2026", "--seed", "8", "--reset")
+    after = fingerprint()
+    assert after[0] != before[0] and after[2] != before[2]
+
+
+def test_reset_leaves_no_demo_rows_behind(seeded):
+    demo.reset_demo()
+    assert not demo_units().exists()
+    assert not CriteriaSet.objects.filter(code__in=["DEMO-THON-NTM", demo.QD51_DEMO_CODE]).exists()
+    assert not get_user_model().objects.filter(username__in=[u.username for u in demo.DEMO_USERS]).exists()
+    assert CriteriaSet.objects.filter(code=demo.QD51_CODE).exists()  # the national catalog stays
+
+
+@pytest.mark.parametrize("years", ["2026-2024", "2024", "1999-2001", "2024-2040"])
+def test_bad_years_are_refused_with_a_clear_message(years):
+    with pytest.raises(CommandError, match="--years must look like 2021-2026"):
+        seed("--years", years)
+
+
+def test_if_missing_leaves_an_existing_demo_alone_and_prints_the_logins(seeded):
+    before = fingerprint()
+    out = seed(*ARGS, "--if-missing")
+    assert "already there" in out and "xa1" in out and "ntm-demo-2026" in out
+    assert fingerprint() == before
