@@ -1,3 +1,36 @@
-"""The REST API under /api/ (being built: see issue 7)."""
+"""The REST API: ``/api/v1/…`` (see each app's ``api.py``), the OpenAPI schema and its docs.
 
-urlpatterns: list = []
+Included by the root URLconf under ``/api/`` (outside the language prefix: the language of
+messages follows ``Accept-Language``).
+"""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from communes.api import UnitViewSet
+from criteria.api import AssessmentActionView, AssessmentValuesView, AssessmentViewSet, CriteriaSetViewSet
+from criteria.services import ACTIONS
+from reports.api import ProgressView
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("units", UnitViewSet, basename="unit")
+router.register("criteria-sets", CriteriaSetViewSet, basename="criteria-set")
+router.register("assessments", AssessmentViewSet, basename="assessment")
+
+_ACTION_NAMES = "|".join(ACTIONS)
+
+urlpatterns = [
+    path("v1/assessments/<int:pk>/values/", AssessmentValuesView.as_view(), name="assessment-values"),
+    re_path(
+        rf"^v1/assessments/(?P<pk>[0-9]+)/actions/(?P<action>{_ACTION_NAMES})/$",
+        AssessmentActionView.as_view(),
+        name="assessment-action",
+    ),
+    path("v1/progress/", ProgressView.as_view(), name="progress"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -7,8 +7,6 @@ before its own (``LOCALE_PATHS``). Nothing imports this module.
 from django.utils.translation import gettext_noop
 
 MESSAGES = [
-    gettext_noop(
-        "Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."
-    ),
+    gettext_noop("Please enter a correct %(username)s and password. Note that both fields may be case-sensitive."),
     gettext_noop("This account is inactive."),
 ]

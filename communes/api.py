@@ -1,0 +1,158 @@
+"""REST API: administrative units in the user's scope, addressed by their official code."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db import models
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import serializers, viewsets
+
+from communes.access import get_unit_for_user, units_for
+from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
+from ntm_portal.api_errors import ApiErrorsMixin
+
+
+def unit_path_or_none(code: str) -> str | None:
+    """The materialized path of the unit with this code (one query), for subtree filters.
+
+    Not scoped on purpose: callers intersect the subtree with a queryset that already is, so an
+    unknown code and a code outside the user's area both give an empty list.
+    """
+    return AdministrativeUnit.objects.filter(code=code).values_list("path", flat=True).first()
+
+
+class UnitFilter(django_filters.FilterSet):
+    level = django_filters.ChoiceFilter(choices=Level.choices, help_text=_("Level of the unit."))
+    parent = django_filters.CharFilter(field_name="parent__code", help_text=_("Code of the parent unit."))
+    region = django_filters.ChoiceFilter(choices=Region.choices, help_text=_("Socio-economic region."))
+    group = django_filters.TypedChoiceFilter(
+        field_name="commune_group",
+        choices=CommuneGroup.choices,
+        coerce=int,
+        help_text=_("Commune group of the 2026–2030 set (1–3)."),
+    )
+    subtree = django_filters.CharFilter(
+        method="filter_subtree", help_text=_("Code of a unit: that unit and every unit below it.")
+    )
+    valid_on = django_filters.DateFilter(
+        method="filter_valid_on", help_text=_("Only units that existed on this day (YYYY-MM-DD).")
+    )
+    search = django_filters.CharFilter(
+        method="filter_search", help_text=_("Name or code; ignores case and diacritics (“cam thach”).")
+    )
+
+    class Meta:
+        model = AdministrativeUnit
+        fields: list[str] = []
+
+    def filter_subtree(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        path = unit_path_or_none(value)
+        return queryset.filter(path__startswith=path) if path else queryset.none()
+
+    def filter_valid_on(self, queryset: QuerySet, name: str, value) -> QuerySet:
+        return queryset.valid_on(value)
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.search(value)
+
+
+_ENUM_FIELDS: dict[str, type[serializers.Field]] = {}
+
+
+def enum_output(choices: type[models.Choices], component: str, *, blank: bool = False) -> serializers.Field:
+    """A read-only choice shown in the schema as one named enum, shared wherever it appears.
+
+    ``blank``: the field may also be empty ("" for text, null for numbers).
+    """
+    field_class = _ENUM_FIELDS.get(component)
+    if field_class is None:
+        numeric = issubclass(choices, models.IntegerChoices)
+        schema: dict = {"type": "integer" if numeric else "string", "enum": list(choices.values)}
+        if blank and numeric:
+            schema["nullable"] = True
+            schema["enum"].append(None)
+        elif blank:
+            schema["enum"].append("")
+        base = serializers.IntegerField if numeric else serializers.CharField
+        field_class = extend_schema_field(schema, component_name=component)(type(f"{component}Field", (base,), {}))
+        _ENUM_FIELDS[component] = field_class
+    return field_class(read_only=True)
+
+
+class UnitRefSerializer(serializers.ModelSerializer):
+    """A unit as others refer to it (in an assessment, in the breadcrumbs of a unit)."""
+
+    class Meta:
+        model = AdministrativeUnit
+        fields = ["code", "name", "level"]
+
+    level = enum_output(Level, "UnitLevel")
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Units in your area"), tags=["units"]),
+    retrieve=extend_schema(summary=_("One unit"), tags=["units"]),
+)
+class UnitViewSet(ApiErrorsMixin, viewsets.ReadOnlyModelViewSet):
+    """Provinces, districts, communes and villages the user may read, in Vietnamese order."""
+
+    class UnitSerializer(serializers.ModelSerializer):
+        level = enum_output(Level, "UnitLevel")
+        region = enum_output(Region, "Region", blank=True)
+        commune_group = enum_output(CommuneGroup, "CommuneGroup", blank=True)
+        parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+        class Meta:
+            model = AdministrativeUnit
+            fields = [
+                "code",
+                "name",
+                "level",
+                "type",
+                "parent",
+                "region",
+                "commune_group",
+                "especially_disadvantaged",
+                "valid_from",
+                "valid_to",
+            ]
+
+    class UnitDetailSerializer(UnitSerializer):
+        ancestors = serializers.SerializerMethodField(help_text=_("Units above this one, from the province down."))
+
+        class Meta:
+            model = AdministrativeUnit
+            fields = [
+                "code",
+                "name",
+                "level",
+                "type",
+                "parent",
+                "region",
+                "commune_group",
+                "especially_disadvantaged",
+                "valid_from",
+                "valid_to",
+                "ancestors",
+            ]
+
+        @extend_schema_field(UnitRefSerializer(many=True))
+        def get_ancestors(self, unit: AdministrativeUnit) -> list[dict]:
+            return UnitRefSerializer(unit.ancestors(), many=True).data
+
+    serializer_class = UnitSerializer
+    filterset_class = UnitFilter
+    lookup_field = "code"
+    lookup_value_regex = r"[A-Za-z0-9][A-Za-z0-9._-]{0,29}"
+
+    def get_queryset(self) -> QuerySet[AdministrativeUnit]:
+        # Codes are unique, so name then code is a total order: pages never overlap.
+        return units_for(self.request.user).select_related("parent").order_by("name_sort", "code")
+
+    def get_serializer_class(self):
+        return self.UnitDetailSerializer if self.action == "retrieve" else self.UnitSerializer
+
+    def get_object(self) -> AdministrativeUnit:
+        return get_unit_for_user(self.request.user, self.kwargs["code"])

@@ -1,0 +1,129 @@
+"""One exception handler for the whole API: every error is JSON in the request's language.
+
+Shapes (``detail`` is always present and is a sentence for a person):
+
+* 400 ``{"detail": "…", "errors": {"17.1": ["…"], "values.0.version": ["…"]}}`` — a Django
+  ``ValidationError`` from a service (keyed by field or indicator code) or a DRF one from a
+  serializer or a filter; nested serializer errors are flattened to dotted paths;
+  errors that belong to no field sit under ``non_field_errors``;
+* 409 ``{"detail": "…", "code": …, "current": {…}}`` — a write based on a stale version
+  (``Conflict``, raised by the views, which know how to show what is stored now);
+* 401/403/404/405/… ``{"detail": "…"}`` — as DRF answers them; Django's ``PermissionDenied``
+  and ``Http404`` keep the access helpers' messages.
+
+Views use ``ApiErrorsMixin``, so the handler applies even before the settings line
+``REST_FRAMEWORK["EXCEPTION_HANDLER"] = "ntm_portal.api_errors.api_exception_handler"`` exists.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from rest_framework import exceptions, serializers, status
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+MSG_INVALID = _("The request contains invalid values.")
+MSG_CONFLICT = _("The data was changed in the meantime.")
+
+
+class Conflict(exceptions.APIException):
+    """409: the write was based on an old version; ``body`` says what is stored now."""
+
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = MSG_CONFLICT
+    default_code = "conflict"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        # Kept as given: DRF would turn None, numbers and booleans in ``extra`` into strings.
+        self.body = {"detail": str(detail), **extra}
+
+
+def _flatten(data: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested error structure as ``{"a.0.b": ["message", …]}``."""
+    out: dict[str, list[str]] = {}
+    if isinstance(data, dict):
+        for key, value in data.items():
+            name = api_settings.NON_FIELD_ERRORS_KEY if key == NON_FIELD_ERRORS else str(key)
+            for path, messages in _flatten(value, f"{prefix}.{name}" if prefix else name).items():
+                out.setdefault(path, []).extend(messages)
+    elif isinstance(data, list | tuple):
+        if all(not isinstance(item, dict | list | tuple) for item in data):
+            if data:
+                out[prefix or api_settings.NON_FIELD_ERRORS_KEY] = [str(item) for item in data]
+        else:
+            for index, item in enumerate(data):
+                for path, messages in _flatten(item, f"{prefix}.{index}" if prefix else str(index)).items():
+                    out.setdefault(path, []).extend(messages)
+    else:
+        out[prefix or api_settings.NON_FIELD_ERRORS_KEY] = [str(data)]
+    return out
+
+
+def _from_django(exc: DjangoValidationError) -> exceptions.ValidationError:
+    if hasattr(exc, "error_dict"):
+        return exceptions.ValidationError(exc.message_dict)
+    return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
+
+
+def validation_body(detail: Any) -> dict[str, Any]:
+    errors = _flatten(detail)
+    general = errors.get(api_settings.NON_FIELD_ERRORS_KEY)
+    return {"detail": " ".join(general) if general else str(MSG_INVALID), "errors": errors}
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response | None:
+    if isinstance(exc, DjangoValidationError):
+        exc = _from_django(exc)
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    if isinstance(exc, Conflict):
+        response.data = exc.body
+    elif isinstance(exc, exceptions.ValidationError):
+        response.data = validation_body(exc.detail)
+    return response
+
+
+class ApiErrorsMixin:
+    """Every API view: messages in the caller's language, errors through the handler above.
+
+    LocaleMiddleware answers every path outside ``i18n_patterns`` in LANGUAGE_CODE when the
+    default language has no prefix, so ``/api/`` would always speak Vietnamese; here the
+    language comes from the language cookie, then ``Accept-Language``, then LANGUAGE_CODE.
+    (LocaleMiddleware still sets ``Content-Language`` and ``Vary`` from it on the way out.)
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        language = translation.get_language_from_request(request, check_path=False)
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_exception_handler(self):
+        return api_exception_handler
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The body of every 4xx answer (for the schema)."""
+
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text=_("Messages by field (dotted path) or by indicator code; non_field_errors for the rest."),
+    )
+
+
+class ConflictSerializer(serializers.Serializer):
+    """The body of a 409 answer (for the schema)."""
+
+    detail = serializers.CharField()
+    code = serializers.CharField(required=False, help_text=_("The indicator whose stored version differs."))
+    current = serializers.DictField(help_text=_("What is stored now, with its version."))

@@ -1,0 +1,107 @@
+"""REST API: a unit's (or the country's) progress, the same figures as its dashboard.
+
+Both this endpoint and the dashboard call ``reports.selectors.progress_summary``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from communes.access import get_unit_for_user
+from criteria.models import Tier
+from ntm_portal.api_errors import ApiErrorsMixin, ErrorSerializer
+from reports.forms import FIRST_YEAR, LAST_YEAR
+from reports.selectors import latest_year, progress_summary
+from reports.views import MSG_NATIONAL_ONLY_ADMINS
+
+
+def _per_tier(child: serializers.Field) -> serializers.DictField:
+    return serializers.DictField(child=child, help_text=_("By tier: standard, advanced, model."))
+
+
+class HeadlineSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    tier = serializers.ChoiceField(choices=Tier.choices)
+    communes_total = serializers.IntegerField(help_text=_("Communes of the unit in that year."))
+    communes_with_data = serializers.IntegerField(help_text=_("Communes with an assessment at the tier."))
+    communes_without_data = serializers.IntegerField()
+    recognised = _per_tier(serializers.IntegerField())
+    recognised_share = _per_tier(
+        serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True)
+    )
+    average_criteria_met = serializers.DecimalField(
+        max_digits=5, decimal_places=2, coerce_to_string=False, allow_null=True
+    )
+    villages_recognised = serializers.IntegerField()
+    districts_total = serializers.IntegerField(allow_null=True)
+    districts_recognised = serializers.IntegerField(allow_null=True)
+
+
+class BucketSerializer(serializers.Serializer):
+    label = serializers.CharField()
+    low = serializers.IntegerField()
+    high = serializers.IntegerField()
+    count = serializers.IntegerField()
+    total = serializers.IntegerField(help_text=_("The number of criteria of the set the bucket counts on."))
+
+
+class LaggingSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    name = serializers.CharField()
+    not_met = serializers.IntegerField(help_text=_("Assessments at the tier that have not met the criterion."))
+
+
+class ProgressSerializer(HeadlineSerializer):
+    unit = serializers.CharField(source="unit_code", allow_null=True, help_text=_("Null for the whole country."))
+    buckets = BucketSerializer(many=True)
+    lagging = LaggingSerializer(many=True, help_text=_("Criteria by communes not meeting them, most first."))
+    previous_year = HeadlineSerializer(allow_null=True)
+
+
+class ProgressView(ApiErrorsMixin, APIView):
+    """Headline counts, buckets of criteria met, the average and the lagging criteria."""
+
+    class ProgressFilterSerializer(serializers.Serializer):
+        unit = serializers.CharField(
+            required=False, max_length=30, help_text=_("Unit code; left out: the whole country (administrators).")
+        )
+        year = serializers.IntegerField(
+            required=False,
+            min_value=FIRST_YEAR,
+            max_value=LAST_YEAR,
+            help_text=_("Left out: the last year with data."),
+        )
+        tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.STANDARD)
+
+    @extend_schema(
+        summary=_("Progress of a unit"),
+        tags=["progress"],
+        parameters=[ProgressFilterSerializer],
+        responses={
+            200: ProgressSerializer,
+            400: OpenApiResponse(ErrorSerializer, description=_("Invalid year or tier.")),
+            403: OpenApiResponse(ErrorSerializer, description=_("The whole country is for administrators.")),
+            404: OpenApiResponse(ErrorSerializer, description=_("Does not exist or is outside your area.")),
+        },
+    )
+    def get(self, request: Request) -> Response:
+        filters = self.ProgressFilterSerializer(data=request.query_params)
+        filters.is_valid(raise_exception=True)
+        code = filters.validated_data.get("unit")
+        if code:
+            unit = get_unit_for_user(request.user, code)
+        elif request.user.is_superuser:
+            unit = None
+        else:
+            raise PermissionDenied(MSG_NATIONAL_ONLY_ADMINS)
+        year = filters.validated_data.get("year") or latest_year(unit=unit) or datetime.date.today().year
+        summary = progress_summary(unit=unit, year=year, tier=filters.validated_data["tier"])
+        return Response(ProgressSerializer(summary).data)

@@ -1,0 +1,62 @@
+"""Chart specifications for ``static/js/charts.js``: plain data, rendered with ``json_script``.
+
+A spec is ``{"kind": "bar" | "hbar" | "line", "labels": [...], "series": [{"label", "data",
+"axis"?, "dashed"?, "colors"?}], "axes": {"y": title, "y1": title?}}``. The page shows the same
+numbers in a table beside each chart, so a chart never holds a figure the table lacks.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from criteria.models import Tier
+from reports.selectors import LaggingCriterion, ProgressSummary, TrendPoint
+
+NO_DATA_COLOUR = "#9e9e9e"
+
+
+def _number(value: Decimal | int | None) -> float | int | None:
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def buckets_chart(summary: ProgressSummary) -> dict:
+    labels = [b.label for b in summary.buckets] + [_("No data")]
+    data = [b.count for b in summary.buckets] + [summary.communes_without_data]
+    return {
+        "kind": "bar",
+        "labels": labels,
+        "series": [{"label": _("Communes"), "data": data, "mutedLast": True}],
+        "axes": {"y": _("Communes"), "x": _("Criteria met")},
+    }
+
+
+def lagging_chart(lagging: list[LaggingCriterion]) -> dict:
+    return {
+        "kind": "hbar",
+        "labels": [f"{c.number}. {c.name}" for c in lagging],
+        "series": [{"label": _("Communes that have not met it"), "data": [c.not_met for c in lagging]}],
+        "axes": {"x": _("Communes")},
+    }
+
+
+def trend_chart(points: list[TrendPoint], tier: str) -> dict:
+    series = [
+        {"label": _("Recognised: %(tier)s") % {"tier": label}, "data": [p.recognised[value] for p in points]}
+        for value, label in Tier.choices
+    ]
+    series.append(
+        {
+            "label": _("Average criteria met (%(tier)s)") % {"tier": Tier(tier).label},
+            "data": [_number(p.average_criteria_met) for p in points],
+            "axis": "y1",
+            "dashed": True,
+        }
+    )
+    return {
+        "kind": "line",
+        "labels": [str(p.year) for p in points],
+        "series": series,
+        "axes": {"y": _("Communes recognised"), "y1": _("Average criteria met")},
+    }

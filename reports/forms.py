@@ -1,0 +1,88 @@
+"""The query string of the reports pages: year, tier, bucket, search, sort, page.
+
+A bad value falls back to its default instead of failing the page: these are links people
+bookmark and edit by hand, and a dashboard that answers is worth more than an error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django import forms
+
+from criteria.models import Tier
+from reports.selectors import NO_DATA_BUCKET, SORTS, BucketFilter
+
+FIRST_YEAR, LAST_YEAR = 2010, 2100
+_BUCKET = re.compile(r"^(\d{1,3})-(\d{1,3})$")
+
+
+class ReportFilterForm(forms.Form):
+    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
+    tier = forms.ChoiceField(choices=Tier.choices, required=False)
+    bucket = forms.CharField(max_length=7, required=False)
+    total = forms.IntegerField(min_value=1, max_value=999, required=False)
+    q = forms.CharField(max_length=100, required=False)
+    sort = forms.ChoiceField(choices=[(s, s) for s in SORTS], required=False)
+    page = forms.IntegerField(min_value=1, required=False)
+
+    def clean_bucket(self) -> BucketFilter | None:
+        text = self.cleaned_data["bucket"].strip()
+        if text == "none":
+            return NO_DATA_BUCKET
+        match = _BUCKET.match(text)
+        if not match or int(match[1]) > int(match[2]):
+            return None
+        return BucketFilter(int(match[1]), int(match[2]))
+
+
+@dataclass(frozen=True)
+class Filters:
+    year: int
+    tier: str = Tier.STANDARD
+    bucket: BucketFilter | None = None
+    q: str = ""
+    sort: str = "name"
+    page: int = 1
+
+    def query(self, **changes) -> str:
+        """Year and tier plus ``changes`` (bucket, q, sort, page) as a query string for links."""
+        values = {"year": self.year, "tier": self.tier, **changes}
+        bucket = values.pop("bucket", None)
+        if bucket is not None:
+            values["bucket"] = bucket_param(bucket)
+            if bucket.total is not None:
+                values["total"] = bucket.total
+        return urlencode({k: v for k, v in values.items() if v not in (None, "")})
+
+
+def bucket_param(bucket: BucketFilter) -> str:
+    return "none" if bucket == NO_DATA_BUCKET else f"{bucket.low}-{bucket.high}"
+
+
+def read_filters(params, *, default_year: int | None = None) -> tuple[Filters, bool]:
+    """The filters in ``params``; the flag says whether a year was given.
+
+    The year falls back to ``default_year`` when given; callers that need a query to find
+    the default pass none and fill it in themselves (``Filters(year=0)`` until then).
+    """
+    form = ReportFilterForm(params)
+    form.is_valid()  # invalid fields are simply missing from cleaned_data
+    data = form.cleaned_data
+    bucket = data.get("bucket")
+    if bucket is not None and bucket != NO_DATA_BUCKET and data.get("total"):
+        bucket = bucket._replace(total=data["total"])
+    year = data.get("year")
+    return (
+        Filters(
+            year=year or default_year or 0,
+            tier=data.get("tier") or Tier.STANDARD,
+            bucket=bucket,
+            q=data.get("q") or "",
+            sort=data.get("sort") or "name",
+            page=data.get("page") or 1,
+        ),
+        year is not None,
+    )

@@ -1,0 +1,287 @@
+"""Lists of communes behind the dashboards: a bucket's communes, the commune × criterion matrix,
+and one commune with its villages.
+
+A page of communes is always the same few queries: the count, the page of units (with the id
+and count of their assessment at the tier as subqueries), the page's assessments, and for the
+matrix their criterion results and the matrix's columns.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import NamedTuple
+
+from django.core.paginator import Paginator
+from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
+from django.utils.translation import gettext as _
+
+from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
+from criteria.models import Assessment, AssessmentState, CriterionResult
+from reports.selectors.progress import communes_counted, criteria_assessed
+
+PER_PAGE = 50
+SORTS = ("name", "met", "-met")
+
+MET, NOT_MET, NO_DATA = "met", "not_met", "none"
+
+
+class BucketFilter(NamedTuple):
+    """Communes whose assessment met between ``low`` and ``high`` criteria (of ``total``)."""
+
+    low: int
+    high: int
+    total: int | None = None
+
+
+# Communes without an assessment at the tier: the "no data" row of the distribution.
+NO_DATA_BUCKET = BucketFilter(-1, -1)
+
+
+@dataclass(frozen=True)
+class CommuneRow:
+    code: str
+    name: str
+    parent_name: str
+    region: str
+    commune_group: int | None
+    assessment_id: int | None = None
+    state: str | None = None
+    criteria_met: int | None = None
+    criteria_total: int | None = None
+    cells: tuple[str, ...] = ()  # per matrix column: MET, NOT_MET or NO_DATA
+
+    @property
+    def has_data(self) -> bool:
+        return self.assessment_id is not None
+
+    @property
+    def state_label(self) -> str:
+        return AssessmentState(self.state).label if self.state else ""
+
+    @property
+    def region_label(self) -> str:
+        """The commune group where it has one (2026–2030 sets), else its region."""
+        if self.commune_group:
+            return _("Group %(number)d") % {"number": self.commune_group}
+        return Region(self.region).label if self.region in Region.values else ""
+
+    @property
+    def region_title(self) -> str:
+        return CommuneGroup(self.commune_group).label if self.commune_group else self.region_label
+
+
+class Column(NamedTuple):
+    number: int
+    name: str
+
+
+@dataclass(frozen=True)
+class CommunePage:
+    rows: list[CommuneRow]
+    number: int
+    num_pages: int
+    count: int
+    columns: list[Column]
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+
+def _ordering(sort: str) -> list:
+    if sort == "met":
+        return [F("a_met").asc(nulls_last=True), "name_sort", "code"]
+    if sort == "-met":
+        return [F("a_met").desc(nulls_last=True), "name_sort", "code"]
+    return ["name_sort", "code"]
+
+
+def _communes_queryset(
+    *, unit: AdministrativeUnit | None, year: int, tier: str, bucket: BucketFilter | None, q: str, sort: str
+):
+    at_tier = Assessment.objects.filter(unit=OuterRef("pk"), year=year, criteria_set__tier=tier)
+    qs = communes_counted(unit=unit, year=year)
+    if q:
+        qs = qs.search(q)
+    if bucket == NO_DATA_BUCKET:
+        qs = qs.filter(~Exists(at_tier))
+    elif bucket is not None:
+        in_bucket = at_tier.filter(criteria_met__gte=bucket.low, criteria_met__lte=bucket.high)
+        if bucket.total is not None:
+            in_bucket = in_bucket.filter(criteria_total=bucket.total)
+        qs = qs.filter(Exists(in_bucket))
+    # Two sets at one tier in one year are rare; the larger set then speaks for the commune.
+    first = at_tier.order_by("-criteria_total", "pk")
+    return (
+        qs.annotate(a_id=Subquery(first.values("pk")[:1]), a_met=Subquery(first.values("criteria_met")[:1]))
+        .order_by(*_ordering(sort))
+        .values("pk", "code", "name", "parent__name", "region", "commune_group", "a_id")
+    )
+
+
+def communes_page(
+    *,
+    unit: AdministrativeUnit | None,
+    year: int,
+    tier: str,
+    bucket: BucketFilter | None = None,
+    q: str = "",
+    sort: str = "name",
+    page: int | str = 1,
+    per_page: int = PER_PAGE,
+    with_matrix: bool = False,
+) -> CommunePage:
+    """One page of the communes of ``year`` under ``unit`` with their assessment at ``tier``.
+
+    ``bucket`` narrows to a bucket of criteria met (or NO_DATA_BUCKET); ``q`` searches names
+    without diacritics; ``sort`` is "name", "met" or "-met" (no data last). ``with_matrix``
+    adds each commune's criterion results and the matrix columns (two more queries).
+    """
+    paginator = Paginator(
+        _communes_queryset(unit=unit, year=year, tier=tier, bucket=bucket, q=q.strip(), sort=sort), per_page
+    )
+    current = paginator.get_page(page)
+    units = list(current.object_list)
+    ids = [u["a_id"] for u in units if u["a_id"] is not None]
+    assessments = {
+        a["pk"]: a
+        for a in Assessment.objects.filter(pk__in=ids).values("pk", "state", "criteria_met", "criteria_total")
+    }
+    columns: list[Column] = []
+    results: dict[int, dict[int, bool]] = defaultdict(dict)
+    if with_matrix:
+        columns = matrix_columns(unit=unit, year=year, tier=tier)
+        for assessment_id, number, met in CriterionResult.objects.filter(assessment_id__in=ids).values_list(
+            "assessment_id", "criterion__number", "met"
+        ):
+            results[assessment_id][number] = met
+
+    rows = []
+    for u in units:
+        a = assessments.get(u["a_id"], {})
+        found = results.get(u["a_id"], {})
+        cells = tuple((MET if found[c.number] else NOT_MET) if c.number in found else NO_DATA for c in columns)
+        rows.append(
+            CommuneRow(
+                code=u["code"],
+                name=u["name"],
+                parent_name=u["parent__name"] or "",
+                region=u["region"],
+                commune_group=u["commune_group"],
+                assessment_id=a.get("pk"),
+                state=a.get("state"),
+                criteria_met=a.get("criteria_met"),
+                criteria_total=a.get("criteria_total"),
+                cells=cells,
+            )
+        )
+    return CommunePage(
+        rows=rows, number=current.number, num_pages=paginator.num_pages, count=paginator.count, columns=columns
+    )
+
+
+def matrix_columns(*, unit: AdministrativeUnit | None, year: int, tier: str) -> list[Column]:
+    """The criteria of the sets assessed at ``tier`` in ``year`` under ``unit``, by number."""
+    rows = criteria_assessed(unit=unit, year=year, tier=tier).values("number").annotate(name=Min("name"))
+    return [Column(r["number"], r["name"]) for r in rows.order_by("number")]
+
+
+# --- One commune and its villages ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssessmentBrief:
+    pk: int
+    tier: str
+    set_name: str
+    state: str
+    criteria_met: int
+    criteria_total: int
+
+    @property
+    def state_label(self) -> str:
+        return AssessmentState(self.state).label
+
+
+class CriterionStatus(NamedTuple):
+    number: int
+    name: str
+    met: bool
+
+
+@dataclass(frozen=True)
+class VillageRow:
+    code: str
+    name: str
+    assessment: AssessmentBrief | None
+
+
+@dataclass(frozen=True)
+class CommuneOverview:
+    assessments: list[AssessmentBrief]  # every tier, for the year
+    criteria: list[CriterionStatus]  # of the assessment at the selected tier
+    villages: list[VillageRow]
+
+    def at_tier(self, tier: str) -> AssessmentBrief | None:
+        return next((a for a in self.assessments if a.tier == tier), None)
+
+
+def _briefs(queryset) -> list[tuple[int, AssessmentBrief]]:
+    """(unit id, brief) pairs, by tier and then the larger set first."""
+    rows = queryset.values(
+        "pk", "unit_id", "criteria_set__tier", "criteria_set__short_name", "state", "criteria_met", "criteria_total"
+    ).order_by("criteria_set__tier", "-criteria_total", "pk")
+    return [
+        (
+            r["unit_id"],
+            AssessmentBrief(
+                pk=r["pk"],
+                tier=r["criteria_set__tier"],
+                set_name=r["criteria_set__short_name"],
+                state=r["state"],
+                criteria_met=r["criteria_met"],
+                criteria_total=r["criteria_total"],
+            ),
+        )
+        for r in rows
+    ]
+
+
+def commune_overview(*, commune: AdministrativeUnit, year: int, tier: str) -> CommuneOverview:
+    """The commune's assessments in ``year``, its criteria at ``tier``, its villages; 4 queries."""
+    assessments = [brief for _unit, brief in _briefs(Assessment.objects.filter(unit=commune, year=year))]
+    main = next((a for a in assessments if a.tier == tier), None)
+    criteria = []
+    if main is not None:
+        criteria = [
+            CriterionStatus(number, name, met)
+            for number, name, met in CriterionResult.objects.filter(assessment_id=main.pk)
+            .order_by("criterion__number")
+            .values_list("criterion__number", "criterion__name", "met")
+        ]
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    village_assessments = {}
+    for unit_id, brief in _briefs(
+        Assessment.objects.filter(unit__parent=commune, unit__level=Level.VILLAGE, year=year, criteria_set__tier=tier)
+    ):
+        village_assessments.setdefault(unit_id, brief)
+    existed = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+    )
+    villages = (
+        AdministrativeUnit.objects.filter(parent=commune, level=Level.VILLAGE)
+        .filter(existed | Q(pk__in=list(village_assessments)))
+        .in_vietnamese_order()
+        .values_list("pk", "code", "name")
+    )
+    return CommuneOverview(
+        assessments=assessments,
+        criteria=criteria,
+        villages=[VillageRow(code, name, village_assessments.get(pk)) for pk, code, name in villages],
+    )

@@ -1,0 +1,132 @@
+"""Data for report tests: sets of any size and assessments with exact stored results.
+
+Reports read only what the services store (``criteria_met``, ``CriterionResult.met``), so these
+helpers write those rows directly, keeping ``criteria_met`` equal to the results met. One test
+in ``test_progress_summary.py`` goes through the real services to keep the two honest.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+
+from communes.models import AdministrativeUnit, Level, Region, UnitType
+from criteria.models import (
+    Assessment,
+    AssessmentState,
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    CriterionResult,
+    SetStatus,
+)
+
+
+def make_flat_set(
+    *, code: str, total: int, tier: str = "standard", level: str = "commune", year_from: int = 2016, year_to: int = 2025
+) -> CriteriaSet:
+    """A draft set of ``total`` criteria ("Tiêu chí 1" …) without indicators."""
+    s = CriteriaSet.objects.create(
+        code=code,
+        name=f"Bộ {code}",
+        short_name=code,
+        decision_number=f"{code}/QĐ",
+        decision_date=datetime.date(year_from, 1, 1),
+        level=level,
+        tier=tier,
+        year_from=year_from,
+        year_to=year_to,
+        status=SetStatus.DRAFT,
+    )
+    group = CriterionGroup.objects.create(criteria_set=s, code="I", name="Nhóm I")
+    Criterion.objects.bulk_create(
+        Criterion(criteria_set=s, group=group, number=n, name=f"Tiêu chí {n}") for n in range(1, total + 1)
+    )
+    return s
+
+
+def _met_numbers(met: int | Iterable[int]) -> set[int]:
+    return set(range(1, met + 1)) if isinstance(met, int) else set(met)
+
+
+def recognition(state: str, year: int) -> dict:
+    if state != AssessmentState.RECOGNISED:
+        return {}
+    return {"decision_number": f"{year}/QĐ-UBND", "decision_date": datetime.date(year, 12, 1)}
+
+
+def make_assessment(
+    unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int, met: int | Iterable[int], state: str = "draft"
+) -> Assessment:
+    """An assessment meeting criteria 1..met (or exactly the numbers given), with its results."""
+    numbers = _met_numbers(met)
+    criteria = list(criteria_set.criteria.order_by("number"))
+    assessment = Assessment.objects.create(
+        unit=unit,
+        criteria_set=criteria_set,
+        year=year,
+        state=state,
+        criteria_met=len(numbers),
+        criteria_total=len(criteria),
+        **recognition(state, year),
+    )
+    CriterionResult.objects.bulk_create(
+        CriterionResult(assessment=assessment, criterion=c, met=c.number in numbers) for c in criteria
+    )
+    return assessment
+
+
+def bulk_province(*, code: str, communes: int, criteria_set: CriteriaSet, years: Iterable[int]) -> AdministrativeUnit:
+    """A province of two districts and ``communes`` communes, each assessed every year, in bulk.
+
+    Criteria met vary with the commune's position so that every bucket has communes; one in
+    four is recognised. Used by the query-count tests at 10 and 200 communes.
+    """
+    province = AdministrativeUnit(code=code, name=f"Tỉnh {code}", level=Level.PROVINCE, type=UnitType.TINH)
+    province.region = Region.BTB
+    province.save()
+    districts = []
+    for d in (1, 2):
+        district = AdministrativeUnit(
+            code=f"{code}-H{d}", name=f"Huyện {d}", level=Level.DISTRICT, type=UnitType.HUYEN, parent=province
+        )
+        district.save()
+        districts.append(district)
+    units = []
+    for n in range(communes):
+        unit = AdministrativeUnit(
+            code=f"{code}-X{n:04d}",
+            name=f"Xã Thử {n}",
+            level=Level.COMMUNE,
+            type=UnitType.XA,
+            parent=districts[n % 2],
+            region=Region.BTB,
+        )
+        unit.set_derived_fields()
+        units.append(unit)
+    AdministrativeUnit.objects.bulk_create(units)
+    units = list(AdministrativeUnit.objects.filter(path__startswith=province.path, level=Level.COMMUNE))
+    criteria = list(criteria_set.criteria.order_by("number"))
+    total = len(criteria)
+    assessments = []
+    for year in years:
+        for n, unit in enumerate(units):
+            met = total if n % 4 == 0 else (n * 7 + year) % total
+            state = AssessmentState.RECOGNISED if met == total else AssessmentState.DRAFT
+            assessments.append(
+                Assessment(
+                    unit=unit,
+                    criteria_set=criteria_set,
+                    year=year,
+                    state=state,
+                    criteria_met=met,
+                    criteria_total=total,
+                    **recognition(state, year),
+                )
+            )
+    Assessment.objects.bulk_create(assessments)
+    stored = Assessment.objects.filter(unit__path__startswith=province.path).values_list("pk", "criteria_met")
+    CriterionResult.objects.bulk_create(
+        CriterionResult(assessment_id=pk, criterion=c, met=c.number <= met) for pk, met in stored for c in criteria
+    )
+    return province

@@ -1,0 +1,160 @@
+"""/api/v1/progress/: the dashboard's figures for the same unit, year and tier, by persona.
+
+Runs on the ``known`` dataset of ``reports/tests/conftest.py`` (every figure computed by hand
+in ``selectors/test_progress_summary.py``).
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/progress/"
+
+
+@pytest.fixture
+def api():
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+
+    def as_(user):
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        return client
+
+    client.as_ = as_
+    return client
+
+
+def as_json_number(value):
+    return None if value is None else float(value) if isinstance(value, Decimal) else value
+
+
+def headline_json(h) -> dict:
+    """The dashboard's Headline object in the API's terms."""
+    return {
+        "year": h.year,
+        "tier": h.tier,
+        "communes_total": h.communes_total,
+        "communes_with_data": h.communes_with_data,
+        "communes_without_data": h.communes_without_data,
+        "recognised": h.recognised,
+        "recognised_share": {tier: as_json_number(v) for tier, v in h.recognised_share.items()},
+        "average_criteria_met": as_json_number(h.average_criteria_met),
+        "villages_recognised": h.villages_recognised,
+        "districts_total": h.districts_total,
+        "districts_recognised": h.districts_recognised,
+    }
+
+
+def dashboard_summary(user, path: str, **params):
+    browser = Client()
+    browser.force_login(user)
+    response = browser.get(path, params)
+    assert response.status_code == 200
+    return response.context["summary"]
+
+
+@pytest.mark.parametrize(
+    ("code", "year", "tier"),
+    [("40", 2023, "standard"), ("401", 2023, "standard"), ("402", 2022, "standard"), ("40", 2023, "advanced")],
+)
+def test_the_api_gives_the_dashboards_figures(api, known, personas, code, year, tier):
+    summary = dashboard_summary(personas.province_office, f"/en/reports/{code}/", year=year, tier=tier)
+    body = api.as_(personas.province_office).get(URL, {"unit": code, "year": year, "tier": tier}).json()
+
+    assert body["unit"] == code
+    assert {k: body[k] for k in headline_json(summary)} == headline_json(summary)
+    assert [(b["label"], b["low"], b["high"], b["count"], b["total"]) for b in body["buckets"]] == [
+        tuple(b) for b in summary.buckets
+    ]
+    assert [(c["number"], c["name"], c["not_met"]) for c in body["lagging"]] == [tuple(c) for c in summary.lagging]
+    previous = summary.previous_year
+    assert body["previous_year"] == (headline_json(previous) if previous else None)
+
+
+def test_the_province_figures_as_a_script_sees_them(api, known, personas):
+    body = api.as_(personas.viewer).get(URL, {"unit": "40", "year": 2023}).json()
+    assert (body["tier"], body["communes_total"], body["communes_with_data"], body["communes_without_data"]) == (
+        "standard",
+        4,
+        3,
+        1,
+    )
+    assert body["recognised"] == {"standard": 1, "advanced": 0, "model": 0}
+    assert body["recognised_share"] == {"standard": 25.0, "advanced": 0.0, "model": 0.0}
+    assert body["average_criteria_met"] == 11.67
+    assert [(b["label"], b["count"]) for b in body["buckets"]] == [
+        ("19", 1),
+        ("15–18", 0),
+        ("10–14", 1),
+        ("5–9", 0),
+        ("under 5", 1),
+    ]
+    assert body["lagging"][0] == {"number": 13, "name": "Tiêu chí 13", "not_met": 2}
+    assert (body["districts_total"], body["districts_recognised"]) == (2, 1)
+    assert body["previous_year"]["average_criteria_met"] == 13.5
+
+
+def test_the_year_defaults_to_the_last_year_with_data(api, known, personas):
+    assert api.as_(personas.viewer).get(URL, {"unit": "40"}).json()["year"] == 2023
+
+
+@pytest.mark.parametrize(
+    ("who", "code", "status"),
+    [
+        ("district_d1", "401", 200),
+        ("district_d1", "402", 404),
+        ("district_d1", "40", 404),
+        ("officer_a", "40101", 200),
+        ("officer_a", "40102", 404),
+        ("officer_b", "401", 404),
+        ("viewer", "40", 200),
+        ("province_office", "40", 200),
+        ("outsider", "40", 404),
+        ("province_office", "nowhere", 404),
+    ],
+)
+def test_each_persona_sees_only_the_progress_of_their_area(api, known, personas, who, code, status):
+    response = api.as_(getattr(personas, who)).get(URL, {"unit": code, "year": 2023})
+    assert response.status_code == status
+    if status == 404:
+        assert response.json() == {"detail": "This unit does not exist or is outside your area."}
+
+
+def test_the_whole_country_is_for_administrators(api, known, personas):
+    response = api.as_(personas.province_office).get(URL, {"year": 2023})
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Only administrators may see the national dashboard."}
+    admin = get_user_model().objects.create_superuser("root", password="a-long-test-password")
+    body = api.as_(admin).get(URL, {"year": 2023}).json()
+    assert (body["unit"], body["communes_with_data"]) == (None, 3)
+    national = dashboard_summary(admin, "/en/reports/national/", year=2023, tier="standard")
+    assert {k: body[k] for k in headline_json(national)} == headline_json(national)
+
+
+def test_anonymous_requests_are_refused(api, known):
+    assert api.get(URL, {"unit": "40"}).status_code in (401, 403)
+
+
+def test_bad_parameters_answer_400_naming_them(api, known, personas):
+    response = api.as_(personas.viewer).get(URL, {"unit": "40", "year": 1999, "tier": "gold"})
+    assert response.status_code == 400
+    assert set(response.json()["errors"]) == {"year", "tier"}
+
+
+def test_the_progress_takes_a_fixed_number_of_queries(api, known, personas, django_assert_max_num_queries):
+    client = api.as_(personas.viewer)
+    # token + user, memberships, the unit, then progress_summary's own queries
+    with django_assert_max_num_queries(12):
+        assert client.get(URL, {"unit": "40", "year": 2023}).status_code == 200
+
+
+def test_labels_follow_the_request_language_like_the_dashboard(api, known, personas):
+    summary = dashboard_summary(personas.viewer, "/reports/40/", year=2023, tier="standard")  # Vietnamese
+    body = api.as_(personas.viewer).get(URL, {"unit": "40", "year": 2023}, HTTP_ACCEPT_LANGUAGE="vi").json()
+    assert [b["label"] for b in body["buckets"]] == [b.label for b in summary.buckets]
+    assert body["buckets"][-1]["label"] == "dưới 5"

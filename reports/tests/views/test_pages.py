@@ -1,0 +1,156 @@
+"""What the report pages show: numbers, links, drill-down, charts and their tables."""
+
+import json
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from communes.tests.factories import UserFactory
+from reports.tests.factories import bulk_province, make_flat_set
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office(client, personas):
+    client.force_login(personas.province_office)
+    return client
+
+
+def page(client, name, code, query="year=2023&tier=standard", language="en"):
+    with translation.override(language):
+        url = reverse(name, args=[code])
+    response = client.get(f"{url}?{query}")
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def chart(html, chart_id):
+    match = re.search(rf'<script id="{chart_id}" type="application/json">(.*?)</script>', html, re.S)
+    return json.loads(match.group(1))
+
+
+def test_the_province_headline_in_english(office, known):
+    html = page(office, "reports:dashboard", "40")
+    assert "Progress: Tỉnh Nghệ Thử" in html
+    assert "(25.0%)" in html  # 1 of 4 communes recognised
+    assert re.search(r"Average criteria met per commune</p>\s*<p class=\"figure-value\">11\.7<", html)
+    assert "−1.8 on 2022" in html  # 11.67 against 13.50 a year earlier, to 1 place
+    assert "+1 on 2022" in html  # standard recognised: 1 against 0
+
+
+def test_numbers_are_vietnamese_on_the_vietnamese_page(office, known):
+    html = page(office, "reports:dashboard", "401", language="vi")
+    assert '<html lang="vi">' in html
+    assert re.search(r'<p class="figure-value">15,5<', html)  # (19 + 12) / 2
+    assert "(50,0%)" in html
+    assert "2023" in html and "2.023" not in html  # years are never grouped
+
+
+def test_a_bucket_links_to_its_communes(office, known):
+    html = page(office, "reports:dashboard", "40")
+    link = re.search(r'<a href="([^"]+)">10–14</a>', html).group(1).replace("&amp;", "&")
+    assert link == reverse("reports:communes", args=["40"]) + "?year=2023&tier=standard&bucket=10-14"
+    listing = office.get(link).content.decode()
+    assert "Xã Đức Lĩnh" in listing
+    assert "Xã Cẩm Thạch" not in listing and "Xã Ân Phú" not in listing
+
+
+def test_the_no_data_row_links_to_the_communes_without_data(office, known):
+    html = page(office, "reports:dashboard", "40")
+    link = re.search(r'<a href="([^"]+)">No data</a>', html).group(1).replace("&amp;", "&")
+    listing = office.get(link).content.decode()
+    assert "Xã Yên Hòa" in listing and "Xã Đức Lĩnh" not in listing
+
+
+def test_every_chart_has_its_numbers_in_a_table(office, known):
+    html = page(office, "reports:dashboard", "40")
+    buckets = chart(html, "chart-buckets")
+    assert buckets["labels"] == ["19", "15–18", "10–14", "5–9", "under 5", "No data"]
+    assert buckets["series"][0]["data"] == [1, 0, 1, 0, 1, 1]
+    lagging = chart(html, "chart-lagging")
+    assert lagging["labels"][0] == "13. Tiêu chí 13" and lagging["series"][0]["data"][0] == 2
+    assert '<th scope="row">13. Tiêu chí 13</th><td class="num">2</td>' in html
+    trend = chart(html, "chart-trend")
+    assert trend["labels"] == ["2022", "2023"]
+    assert trend["series"][-1]["data"] == [13.5, 11.67]
+
+
+def test_pages_carry_no_inline_script(office, known):
+    html = page(office, "reports:dashboard", "40")
+    for tag in re.findall(r"<script[^>]*>", html):
+        assert "src=" in tag or 'type="application/json"' in tag, tag
+    assert "vendor/chart.js-4.6.1/chart.umd.min.js" in html and "js/charts.js" in html
+    assert "css/reports.css" in html
+
+
+def test_the_province_drills_down_to_its_districts(office, known):
+    html = page(office, "reports:dashboard", "40")
+    assert f'href="{reverse("reports:dashboard", args=["401"])}?year=2023&amp;tier=standard">Huyện Một</a>' in html
+
+
+def test_breadcrumbs_from_province_to_commune(office, known):
+    html = page(office, "reports:dashboard", "40101")
+    crumbs = re.search(r'<nav class="breadcrumbs".*?</nav>', html, re.S).group(0)
+    assert re.findall(r">([^<>]+)</(?:a|span)>", crumbs) == ["Tỉnh Nghệ Thử", "Huyện Một", "Xã Cẩm Thạch"]
+    assert 'aria-current="page">Xã Cẩm Thạch' in crumbs
+
+
+def test_the_commune_page_lists_its_villages_and_criteria(office, known):
+    html = page(office, "reports:dashboard", "40101")
+    assert "Thôn Bắc" in html and "Thôn Nam" in html
+    assert f'href="{reverse("assessment", args=[known.a23.pk])}#criterion-19"' in html
+
+
+def test_a_matrix_cell_opens_the_assessment_at_the_criterion(office, known):
+    html = page(office, "reports:matrix", "402")
+    cell = re.search(
+        rf'<td class="cell cell-not_met"><a href="{reverse("assessment", args=[known.c23.pk])}#criterion-4"', html
+    )
+    assert cell is not None
+    assert html.count('<td class="cell cell-none">') == 19  # Xã Yên Hòa has no data
+
+
+def test_the_matrix_is_searchable_without_diacritics(office, known):
+    html = page(office, "reports:matrix", "40", "year=2023&tier=standard&q=duc+linh")
+    assert "Xã Đức Lĩnh" in html and "Xã Cẩm Thạch" not in html
+
+
+def test_the_matrix_sorts_by_criteria_met(office, known):
+    html = page(office, "reports:matrix", "40", "year=2023&tier=standard&sort=-met")
+    order = re.findall(r'<th scope="row"><a [^>]+>(Xã [^<]+)</a>', html)
+    assert order == ["Xã Cẩm Thạch", "Xã Đức Lĩnh", "Xã Ân Phú", "Xã Yên Hòa"]
+
+
+def test_without_a_year_the_pages_show_the_latest_year(office, known):
+    assert "Year 2023" in page(office, "reports:dashboard", "40", "")
+    assert "Year 2023" in page(office, "reports:communes", "40", "year=abc")
+
+
+def test_the_national_dashboard_lists_provinces(client, known):
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    response = client.get(reverse("reports:national") + "?year=2023")
+    html = response.content.decode()
+    assert "Progress: Whole country" in html
+    assert f'href="{reverse("reports:dashboard", args=["40"])}?year=2023&amp;tier=standard">Tỉnh Nghệ Thử</a>' in html
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("name", ["reports:dashboard", "reports:communes", "reports:matrix"])
+def test_pages_take_as_many_queries_for_200_communes_as_for_10(client, name):
+    criteria_set = make_flat_set(code="V-19", total=19)
+    small = bulk_province(code="S", communes=10, criteria_set=criteria_set, years=[2024, 2025])
+    large = bulk_province(code="L", communes=200, criteria_set=criteria_set, years=[2024, 2025])
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    query = "?year=2025&tier=standard&sort=-met"
+    counts = [_queries(client, reverse(name, args=[unit.code]) + query) for unit in (small, large)]
+    assert counts[0] == counts[1]

@@ -1,0 +1,237 @@
+"""Progress dashboards: a unit's (or the country's) figures, its communes, the matrix.
+
+Each view fetches its unit through ``communes.access.get_unit_for_user`` (404 outside the
+user's area) and every figure through ``reports.selectors``; the country is for superusers.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from communes.access import get_unit_for_user
+from communes.models import AdministrativeUnit, Level
+from criteria.models import Tier
+from reports import charts
+from reports.forms import Filters, bucket_param, read_filters
+from reports.selectors import (
+    NO_DATA_BUCKET,
+    BucketFilter,
+    Headline,
+    commune_overview,
+    communes_page,
+    latest_year,
+    progress_breakdown,
+    progress_summary,
+    progress_trend,
+)
+
+MSG_NATIONAL_ONLY_ADMINS = gettext_lazy("Only administrators may see the national dashboard.")
+
+
+def _unit_or_country(request: HttpRequest, code: str | None) -> AdministrativeUnit | None:
+    if code is None:
+        if not request.user.is_superuser:
+            raise PermissionDenied(MSG_NATIONAL_ONLY_ADMINS)
+        return None
+    return get_unit_for_user(request.user, code)
+
+
+def _url(name: str, unit: AdministrativeUnit | None) -> str:
+    """``reports:<name>`` for a unit, or its national twin for the country."""
+    if unit is None:
+        return reverse("reports:national" if name == "dashboard" else f"reports:national_{name}")
+    return reverse(f"reports:{name}", args=[unit.code])
+
+
+def _unit_name(unit: AdministrativeUnit | None) -> str:
+    return unit.name if unit is not None else _("Whole country")
+
+
+def _breadcrumbs(request: HttpRequest, unit: AdministrativeUnit | None, filters: Filters, page: str = "") -> list:
+    """(label, url) from the country (for superusers) down to the page; the last has no url."""
+    query = "?" + filters.query()
+    crumbs = []
+    if request.user.is_superuser:
+        crumbs.append((_("Whole country"), _url("dashboard", None) + query))
+    if unit is not None:
+        crumbs += [(u.name, _url("dashboard", u) + query) for u in unit.ancestors()]
+        crumbs.append((unit.name, _url("dashboard", unit) + query))
+    if page:
+        crumbs.append((page, ""))
+    elif crumbs:
+        crumbs[-1] = (crumbs[-1][0], "")
+    return crumbs
+
+
+def _figure(label: str, value, before, *, share=None, of=None, decimals: int = 0, note: str = "") -> dict:
+    change = None if value is None or before is None else value - before
+    return {
+        "label": label,
+        "value": value,
+        "share": share,
+        "of": of,
+        "decimals": decimals,
+        "change": change,
+        "note": note,
+    }
+
+
+def _headline_figures(summary: Headline, previous: Headline | None, scale: int | None = None) -> list[dict]:
+    """The headline cards: value, share where it has one, change against a year earlier."""
+
+    def before(attribute: str, tier: str | None = None):
+        if previous is None:
+            return None
+        value = getattr(previous, attribute)
+        return value[tier] if tier else value
+
+    figures = [
+        _figure(
+            _("Communes recognised: %(tier)s") % {"tier": label},
+            summary.recognised[tier],
+            before("recognised", tier),
+            share=summary.recognised_share[tier],
+            of=summary.communes_total,
+        )
+        for tier, label in Tier.choices
+    ]
+    figures += [
+        _figure(
+            _("Average criteria met per commune"),
+            summary.average_criteria_met,
+            before("average_criteria_met"),
+            decimals=1,
+            note=_("of %(total)d criteria") % {"total": scale} if scale else "",
+        ),
+        _figure(
+            _("Communes with data"),
+            summary.communes_with_data,
+            before("communes_with_data"),
+            of=summary.communes_total,
+        ),
+        _figure(_("Villages recognised"), summary.villages_recognised, before("villages_recognised")),
+    ]
+    if summary.districts_recognised is not None:
+        figures.append(
+            _figure(
+                _("Districts recognised"),
+                summary.districts_recognised,
+                before("districts_recognised"),
+                of=summary.districts_total,
+            )
+        )
+    return figures
+
+
+@login_required
+def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    unit = _unit_or_country(request, code)
+    if unit is not None and unit.level == Level.VILLAGE:
+        return redirect("unit", unit.code)
+    filters, year_given = read_filters(request.GET)
+    trend = progress_trend(unit=unit, tier=filters.tier)
+    if not year_given:
+        filters = Filters(year=trend[-1].year if trend else datetime.date.today().year, tier=filters.tier)
+    context = {
+        "unit": unit,
+        "unit_name": _unit_name(unit),
+        "filters": filters,
+        "tiers": Tier.choices,
+        "tier_label": Tier(filters.tier).label,
+        "trend": trend,
+        "trend_chart": charts.trend_chart(trend, filters.tier),
+        "breadcrumbs": _breadcrumbs(request, unit, filters),
+        "urls": {name: _url(name, unit) for name in ("dashboard", "communes", "matrix")},
+    }
+    if unit is not None and unit.level == Level.COMMUNE:
+        overview = commune_overview(commune=unit, year=filters.year, tier=filters.tier)
+        context.update(overview=overview, main_assessment=overview.at_tier(filters.tier))
+        return render(request, "reports/commune.html", context)
+
+    summary = progress_summary(unit=unit, year=filters.year, tier=filters.tier)
+    scales = {b.total for b in summary.buckets}
+    mixed = len(scales) > 1
+    context.update(
+        summary=summary,
+        figures=_headline_figures(summary, summary.previous_year, scales.pop() if len(scales) == 1 else None),
+        bucket_rows=[
+            (b, filters.query(bucket=BucketFilter(b.low, b.high, b.total if mixed else None))) for b in summary.buckets
+        ],
+        no_data_query=filters.query(bucket=NO_DATA_BUCKET),
+        buckets_chart=charts.buckets_chart(summary),
+        lagging_chart=charts.lagging_chart(summary.lagging),
+        breakdown=progress_breakdown(unit=unit, year=filters.year, tier=filters.tier),
+    )
+    return render(request, "reports/dashboard.html", context)
+
+
+def _list_context(request: HttpRequest, code: str | None, *, with_matrix: bool) -> dict:
+    unit = _unit_or_country(request, code)
+    filters, year_given = read_filters(request.GET)
+    if not year_given:
+        year = latest_year(unit=unit) or datetime.date.today().year
+        filters = Filters(year, filters.tier, filters.bucket, filters.q, filters.sort, filters.page)
+    page = communes_page(
+        unit=unit,
+        year=filters.year,
+        tier=filters.tier,
+        bucket=filters.bucket,
+        q=filters.q,
+        sort=filters.sort,
+        page=filters.page,
+        with_matrix=with_matrix,
+    )
+    rows = []
+    for row in page.rows:
+        url = reverse("assessment", args=[row.assessment_id]) if row.has_data else ""
+        rows.append((row, url, list(zip(page.columns, row.cells, strict=True)) if with_matrix else []))
+    keep = {"bucket": filters.bucket, "q": filters.q}
+    return {
+        "unit": unit,
+        "unit_name": _unit_name(unit),
+        "filters": filters,
+        "tiers": Tier.choices,
+        "tier_label": Tier(filters.tier).label,
+        "page": page,
+        "rows": rows,
+        "urls": {name: _url(name, unit) for name in ("dashboard", "communes", "matrix")},
+        "sort_queries": {s: filters.query(sort=s, **keep) for s in ("name", "met", "-met")},
+        # Criteria met toggles: most first, then least first.
+        "met_sort_query": filters.query(sort="met" if filters.sort == "-met" else "-met", **keep),
+        "previous_query": filters.query(sort=filters.sort, page=page.number - 1, **keep),
+        "next_query": filters.query(sort=filters.sort, page=page.number + 1, **keep),
+        "bucket_label": _bucket_label(filters.bucket),
+        "bucket_param": bucket_param(filters.bucket) if filters.bucket else "",
+        "switch_query": filters.query(sort=filters.sort, **keep),
+    }
+
+
+def _bucket_label(bucket: BucketFilter | None) -> str:
+    if bucket is None:
+        return ""
+    if bucket == NO_DATA_BUCKET:
+        return _("No data")
+    label = f"{bucket.low}–{bucket.high}" if bucket.low != bucket.high else str(bucket.low)
+    return f"{label} / {bucket.total}" if bucket.total else label
+
+
+@login_required
+def communes(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    context = _list_context(request, code, with_matrix=False)
+    context["breadcrumbs"] = _breadcrumbs(request, context["unit"], context["filters"], _("Communes"))
+    return render(request, "reports/communes.html", context)
+
+
+@login_required
+def matrix(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    context = _list_context(request, code, with_matrix=True)
+    context["breadcrumbs"] = _breadcrumbs(request, context["unit"], context["filters"], _("Commune × criterion matrix"))
+    return render(request, "reports/matrix.html", context)
