@@ -73,3 +73,30 @@ def _english_messages():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture
+def criteria_set(db):
+    """A small published set (see criteria/tests/factories.py) valid 2021–2030."""
+    from criteria.tests.factories import make_set
+
+    return make_set(year_from=2021, year_to=2030)
+
+
+@pytest.fixture
+def assessment(personas, tree, criteria_set):
+    """Commune A's 2025 draft against ``criteria_set``, with indicator 1.1 answered yes."""
+    from criteria.services import ValueEntry, assessment_create, assessment_record_values
+
+    a = assessment_create(unit=tree.a, criteria_set=criteria_set, year=2025, user=personas.officer_a)
+    assessment_record_values(assessment=a, entries=[ValueEntry("1.1", "có")], user=personas.officer_a)
+    return a
+
+
+@pytest.fixture
+def vi():
+    """Pages as a Vietnamese user sees them (URLs without the /en/ prefix, Vietnamese text)."""
+    from django.utils import translation
+
+    with translation.override("vi"):
+        yield

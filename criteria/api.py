@@ -47,7 +47,7 @@ from criteria.models import (
     ValueType,
 )
 from criteria.services import ACTIONS, StaleWriteError, ValueEntry, assessment_record_values, assessment_transition
-from criteria.services.workflow import available_actions
+from criteria.services.workflow import available_actions, check_role
 from ntm_portal.api_errors import ApiErrorsMixin, Conflict, ConflictSerializer, ErrorSerializer
 
 MSG_DUPLICATE_CODE = _("This indicator appears more than once in the request.")
@@ -578,6 +578,7 @@ class AssessmentActionView(ApiErrorsMixin, APIView):
     )
     def post(self, request: Request, pk: int, action: str) -> Response:
         assessment = assessment_for_user(request.user, pk)
+        check_role(request.user, assessment, action)
         serializer = self.ActionInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -36,6 +36,7 @@ from criteria.services import (
     assessment_start,
     assessment_transition,
     available_actions,
+    check_role,
     criteria_set_in_force,
     evidence_attach,
     indicator_value_record,
@@ -346,8 +347,7 @@ def download_evidence(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     assessment = _assessment_for(request, pk)
-    if action not in ACTIONS:
-        raise PermissionDenied
+    check_role(request.user, assessment, action)
     form = TransitionForm(request.POST)
     page = reverse("assessment", args=[assessment.pk])
     if not form.is_valid():

@@ -9,7 +9,6 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("ntm_portal.account_urls")),
-    path("accounts/", include("django.contrib.auth.urls")),
     path("reports/", include("reports.urls")),
     path("", include("criteria.urls")),
     prefix_default_language=False,

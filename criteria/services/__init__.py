@@ -32,7 +32,13 @@ from criteria.services.catalog import (
     catalog_set_publish,
 )
 from criteria.services.evidence import evidence_attach
-from criteria.services.workflow import ACTIONS, assessment_transition, available_actions, missing_required
+from criteria.services.workflow import (
+    ACTIONS,
+    assessment_transition,
+    available_actions,
+    check_role,
+    missing_required,
+)
 
 __all__ = [
     "ACTIONS",
@@ -57,6 +63,7 @@ __all__ = [
     "catalog_load_file",
     "catalog_set_clone",
     "catalog_set_publish",
+    "check_role",
     "criteria_set_in_force",
     "evidence_attach",
     "indicator_value_record",

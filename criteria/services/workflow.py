@@ -83,6 +83,17 @@ def _roles_for(user, assessment: Assessment, action: Action) -> bool:
     return bool(roles & set(action.roles))
 
 
+def check_role(user, assessment: Assessment, action: str) -> Action:
+    """The action, if the user's role allows it on this assessment; else PermissionDenied.
+
+    Callers check this before validating input, so a refusal never depends on the form.
+    """
+    spec = ACTIONS.get(action)
+    if spec is None or not _roles_for(user, assessment, spec):
+        raise PermissionDenied(MSG_NOT_YOUR_ROLE)
+    return spec
+
+
 def available_actions(user, assessment: Assessment) -> list[Action]:
     """The actions this user may take on the assessment now (for the buttons on the page)."""
     return [a for a in ACTIONS.values() if assessment.state in a.sources and _roles_for(user, assessment, a)]
@@ -172,9 +183,7 @@ def assessment_transition(
     assessment = Assessment.objects.select_for_update().select_related("unit", "criteria_set").get(pk=assessment.pk)
     if not access.can_read_unit(user, assessment.unit):
         raise PermissionDenied(access.MSG_NOT_FOUND)
-    spec = ACTIONS.get(action)
-    if spec is None or not _roles_for(user, assessment, spec):
-        raise PermissionDenied(MSG_NOT_YOUR_ROLE)
+    spec = check_role(user, assessment, action)
     if assessment.state not in spec.sources:
         raise ValidationError(MSG_WRONG_STATE, code="state", params={"state": assessment.get_state_display()})
     if expected_version is not None and expected_version != assessment.version:

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from criteria.models import Comparison, ValueType
 
@@ -88,3 +89,12 @@ def target_text(row) -> str:
         else (_("Yes") if row.target.value else _("No"))
     )
     return f"{symbol} {value}{unit}"
+
+
+@register.filter
+def timeuntil_delta(delta) -> str:
+    """A cool-off period as “15 phút” / “15 minutes”."""
+    if delta is None:
+        return ""
+    minutes = max(1, round(delta.total_seconds() / 60))
+    return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}

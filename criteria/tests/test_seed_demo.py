@@ -13,7 +13,7 @@ from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Count, Q
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from communes.models import AdministrativeUnit, Level, Membership, UnitSuccession
 from criteria import demo
@@ -226,7 +226,8 @@ def test_history_is_dated_in_the_assessment_year(seeded):
 
 def test_demo_logins_authenticate_with_their_memberships(seeded):
     for user in demo.DEMO_USERS:
-        logged_in = authenticate(username=user.username, password=demo.DEMO_PASSWORD)
+        request = RequestFactory().post("/accounts/login/")  # django-axes checks lockouts per request
+        logged_in = authenticate(request, username=user.username, password=demo.DEMO_PASSWORD)
         assert logged_in is not None, user.username
         assert logged_in.first_name and logged_in.last_name
         if user.role is None:

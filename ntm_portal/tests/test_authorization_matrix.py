@@ -1,0 +1,172 @@
+"""Every URL in the URLconf against every persona, with the expected answer from a table.
+
+A URL pattern added without a row in ``MATRIX`` fails ``test_every_url_has_a_row``: a new
+page or endpoint must say who may use it. The Django admin (its own permission system,
+staff only) is left out.
+
+Answers: 200 ok; 302 a redirect (to sign-in for anonymous users, else the view's own
+redirect after a successful or refused action); 401/403 refused; 404 outside the persona's
+area (its existence is not revealed); 405 wrong method; 409 conflict; 400 rejected input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from criteria.models import Evidence
+from criteria.services import evidence_attach
+
+PERSONAS = ("anonymous", "officer_a", "officer_b", "district_a", "district_other", "province", "viewer")
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    url: object  # a callable (objects) -> str
+    expect: tuple[int, ...]  # one answer per persona, in PERSONAS order
+    data: object = None  # a callable (objects) -> dict for POST bodies
+
+
+def _all(code: int, anonymous: int) -> tuple[int, ...]:
+    return (anonymous, *(code,) * (len(PERSONAS) - 1))
+
+
+# Scope of commune A (40101), in district D1 (401), in province P (40):
+#            anonymous officer_a officer_b district_a district_other province viewer
+A_READ = (302, 200, 404, 200, 404, 200, 200)
+D1_READ = (302, 404, 404, 200, 404, 200, 200)
+API_A_READ = (401, 200, 404, 200, 404, 200, 200)
+API_D1_READ = (401, 404, 404, 200, 404, 200, 200)
+SIGNED_IN = _all(200, 302)
+API_SIGNED_IN = _all(200, 401)
+SUPERUSER_ONLY = _all(403, 302)
+
+MATRIX: dict[str, Row] = {
+    # Pages
+    "home": Row("GET", lambda o: reverse("home"), _all(302, 302)),
+    "unit": Row("GET", lambda o: reverse("unit", args=["40101"]), A_READ),
+    "assessment": Row("GET", lambda o: reverse("assessment", args=[o.assessment.pk]), A_READ),
+    "assessment_start": Row(
+        "POST",
+        lambda o: reverse("assessment_start"),
+        (302, 302, 404, 302, 404, 302, 403),
+        data=lambda o: {"unit": "40101", "tier": "standard", "year": 2026},
+    ),
+    "record_value": Row(
+        "POST",
+        lambda o: reverse("record_value", args=[o.assessment.pk, "2.1"]),
+        (302, 302, 404, 302, 404, 302, 403),
+        data=lambda o: {"value": "85", "version": 0},
+    ),
+    "upload_evidence": Row(
+        "POST",
+        lambda o: reverse("upload_evidence", args=[o.assessment.pk, "2.1"]),
+        (302, 302, 404, 302, 404, 302, 403),
+        data=lambda o: {"file": SimpleUploadedFile("bien-ban.pdf", PDF)},
+    ),
+    "assessment_action": Row(
+        "POST",
+        lambda o: reverse("assessment_action", args=[o.assessment.pk, "verify"]),
+        # Verify a draft: only the district may verify, and not a draft (a message, then back).
+        (302, 403, 404, 302, 404, 403, 403),
+    ),
+    "evidence": Row("GET", lambda o: reverse("evidence", args=[o.evidence.pk]), A_READ),
+    # Accounts
+    "login": Row("GET", lambda o: reverse("login"), _all(200, 200)),
+    "logout": Row("POST", lambda o: reverse("logout"), _all(302, 302)),
+    "password_change": Row("GET", lambda o: reverse("password_change"), SIGNED_IN),
+    "password_change_done": Row("GET", lambda o: reverse("password_change_done"), SIGNED_IN),
+    "profile": Row("GET", lambda o: reverse("profile"), SIGNED_IN),
+    "set_language": Row("POST", lambda o: reverse("set_language"), _all(302, 302), data=lambda o: {"language": "en"}),
+    # Dashboards
+    "reports:dashboard": Row("GET", lambda o: reverse("reports:dashboard", args=["401"]), D1_READ),
+    "reports:communes": Row("GET", lambda o: reverse("reports:communes", args=["401"]), D1_READ),
+    "reports:matrix": Row("GET", lambda o: reverse("reports:matrix", args=["401"]), D1_READ),
+    "reports:national": Row("GET", lambda o: reverse("reports:national"), SUPERUSER_ONLY),
+    "reports:national_communes": Row("GET", lambda o: reverse("reports:national_communes"), SUPERUSER_ONLY),
+    "reports:national_matrix": Row("GET", lambda o: reverse("reports:national_matrix"), SUPERUSER_ONLY),
+    # API
+    "api:api-root": Row("GET", lambda o: reverse("api:api-root"), API_SIGNED_IN),
+    # The schema and its docs describe the endpoints, not data: public, like any API reference.
+    "api:schema": Row("GET", lambda o: reverse("api:schema"), _all(200, 200)),
+    "api:docs": Row("GET", lambda o: reverse("api:docs"), _all(200, 200)),
+    "api:unit-list": Row("GET", lambda o: reverse("api:unit-list"), API_SIGNED_IN),
+    "api:unit-detail": Row("GET", lambda o: reverse("api:unit-detail", args=["40101"]), API_A_READ),
+    "api:criteria-set-list": Row("GET", lambda o: reverse("api:criteria-set-list"), API_SIGNED_IN),
+    "api:criteria-set-detail": Row(
+        "GET", lambda o: reverse("api:criteria-set-detail", args=[o.assessment.criteria_set_id]), API_SIGNED_IN
+    ),
+    "api:assessment-list": Row("GET", lambda o: reverse("api:assessment-list"), API_SIGNED_IN),
+    "api:assessment-detail": Row("GET", lambda o: reverse("api:assessment-detail", args=[o.assessment.pk]), API_A_READ),
+    "api:assessment-values": Row("GET", lambda o: reverse("api:assessment-values", args=[o.assessment.pk]), API_A_READ),
+    "api:assessment-action": Row(
+        "POST",
+        lambda o: reverse("api:assessment-action", args=[o.assessment.pk, "verify"]),
+        (401, 403, 404, 400, 404, 403, 403),
+    ),
+    "api:progress": Row("GET", lambda o: reverse("api:progress") + "?unit=401&year=2025", API_D1_READ),
+}
+
+
+def _names(patterns, namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = ":".join(n for n in (namespace, pattern.namespace) if n) or None
+            yield from _names(pattern.url_patterns, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def test_every_url_has_a_row():
+    names = set(_names(get_resolver().url_patterns))
+    missing = sorted(names - set(MATRIX))
+    assert not missing, f"URL patterns without a row in the authorization matrix: {missing}"
+    assert not sorted(set(MATRIX) - names), "rows for URLs that no longer exist"
+
+
+@pytest.fixture
+def objects(personas, assessment, tmp_path, settings):
+    settings.MEDIA_ROOT = tmp_path
+    personas.district_a, personas.district_other = personas.district_d1, personas.district_d2
+    personas.province = personas.province_office
+    personas.evidence = evidence_attach(
+        assessment=assessment, code="1.1", upload=SimpleUploadedFile("a.pdf", PDF), user=personas.officer_a
+    )
+    personas.assessment = assessment
+    return personas
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_persona_gets_the_expected_answer(client, objects, name, persona):
+    row = MATRIX[name]
+    if persona != "anonymous":
+        client.force_login(getattr(objects, persona))
+    url = row.url(objects)
+    data = row.data(objects) if row.data else {}
+    with override_settings(MEDIA_ROOT=objects.evidence.file.storage.location):
+        response = client.post(url, data) if row.method == "POST" else client.get(url)
+    expected = row.expect[PERSONAS.index(persona)]
+    assert response.status_code == expected, f"{name} as {persona}: {response.status_code}, expected {expected}"
+    if persona == "anonymous" and expected == 302 and name not in {"home", "logout", "set_language"}:
+        assert "/accounts/login/" in response["Location"]
+
+
+def test_refused_writes_change_nothing(client, objects):
+    for persona in ("officer_b", "district_other", "viewer"):
+        client.force_login(getattr(objects, persona))
+        client.post(reverse("record_value", args=[objects.assessment.pk, "2.1"]), {"value": "85", "version": 0})
+        client.post(
+            reverse("upload_evidence", args=[objects.assessment.pk, "2.1"]),
+            {"file": SimpleUploadedFile("x.pdf", PDF)},
+        )
+    assert not objects.assessment.values.filter(indicator__code="2.1").exists()
+    assert Evidence.objects.count() == 1
