@@ -8,11 +8,13 @@ PORT ?= 8000
 # `make run` is a development server: DEBUG on unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help run serve-dev install migrate catalog seed test test-sqlite test-postgres lint format messages clean
+.PHONY: help run serve install migrate test lint format messages backup clean
 
 help:
 	@echo "make run    - set up .venv, migrate, load the catalog, seed demo data once, print demo logins, serve on $(HOST):$(PORT)"
 	@echo "make test   - migrations check, lint and the whole test suite (DATABASE_URL selects the database)"
+	@echo "make serve  - gunicorn + whitenoise with production settings on $(HOST):$(PORT) (see README)"
+	@echo "make backup - every table and uploaded file into backups/*.tar.gz"
 	@echo "make lint / format / messages / clean"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -34,6 +36,22 @@ run: migrate
 	$(RUN_ENV) $(PY) manage.py seed_demo --if-missing
 	@echo "Serving on http://$(HOST):$(PORT)/ - sign in with a demo login above."
 	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-style serving on loopback: gunicorn + whitenoise, settings from the environment
+# (DEBUG off: SECRET_KEY and ALLOWED_HOSTS must be set; see README "Serving for real").
+WEB_CONCURRENCY ?= 3
+serve: install
+	$(PY) manage.py check --deploy
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py load_catalog
+	$(BIN)/gunicorn ntm_portal.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
+		--access-logfile - --forwarded-allow-ips=127.0.0.1
+
+# A full backup (rows and uploaded files) into backups/; restore with manage.py restore FILE.
+backup: install
+	mkdir -p backups
+	$(PY) manage.py backup backups/ntm-$$(date +%Y%m%d-%H%M%S).tar.gz
 
 test: install
 	$(RUN_ENV) $(PY) manage.py makemigrations --check --dry-run

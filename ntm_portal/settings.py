@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "ntm_portal",  # project-wide commands: backup, restore
     "communes",
     "criteria",
     "reports",
