@@ -8,13 +8,14 @@ PORT ?= 8000
 # `make run` is a development server: DEBUG on unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help run serve install migrate test lint format messages backup clean
+.PHONY: help run serve install migrate test lint format messages backup clean bench bench-small loadtest
 
 help:
 	@echo "make run    - set up .venv, migrate, load the catalog, seed demo data once, print demo logins, serve on $(HOST):$(PORT)"
 	@echo "make test   - migrations check, lint and the whole test suite (DATABASE_URL selects the database)"
 	@echo "make serve  - gunicorn + whitenoise with production settings on $(HOST):$(PORT) (see README)"
 	@echo "make backup - every table and uploaded file into backups/*.tar.gz"
+	@echo "make bench / bench-small / loadtest - speed figures (bench/README.md)"
 	@echo "make lint / format / messages / clean"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -35,7 +36,9 @@ run: migrate
 	$(RUN_ENV) $(PY) manage.py load_catalog
 	$(RUN_ENV) $(PY) manage.py seed_demo --if-missing
 	@echo "Serving on http://$(HOST):$(PORT)/ - sign in with a demo login above."
-	$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
+	@# The background worker (large bulletins, imports) runs beside the server and stops with it.
+	$(RUN_ENV) $(PY) manage.py db_worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Production-style serving on loopback: gunicorn + whitenoise, settings from the environment
 # (DEBUG off: SECRET_KEY and ALLOWED_HOSTS must be set; see README "Serving for real").
@@ -52,6 +55,19 @@ serve: install
 backup: install
 	mkdir -p backups
 	$(PY) manage.py backup backups/ntm-$$(date +%Y%m%d-%H%M%S).tar.gz
+
+# Benchmarks (see bench/README.md): national on PostgreSQL, one province on SQLite, a load run.
+BENCH_DB ?= postgres://postgres@127.0.0.1:5432/ntm_bench
+bench: install
+	BENCH_DATABASE_URL=$(BENCH_DB) $(PY) -m bench.generate --size national --verify 200
+	BENCH_DATABASE_URL=$(BENCH_DB) $(PY) -m bench.run --size national
+
+bench-small: install
+	$(PY) -m bench.generate --size province --sqlite --verify 50
+	$(PY) -m bench.run --size province --sqlite
+
+loadtest: install
+	BENCH_DATABASE_URL=$(BENCH_DB) $(PY) -m bench.loadtest --run-time 60
 
 test: install
 	$(RUN_ENV) $(PY) manage.py makemigrations --check --dry-run

@@ -495,7 +495,12 @@ class CriterionResult(models.Model):
                 condition=Q(indicators_met__lte=F("indicators_total")), name="result_met_within_total"
             ),
         ]
-        indexes = [models.Index(fields=["criterion", "met"], name="result_criterion_met_idx")]
+        indexes = [
+            models.Index(fields=["criterion", "met"], name="result_criterion_met_idx"),
+            # Lagging criteria count the results not met of a year's assessments: a small
+            # partial index answers that without reading the results table.
+            models.Index(fields=["assessment", "criterion"], condition=Q(met=False), name="result_not_met_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.criterion}: {'✓' if self.met else '✗'}"

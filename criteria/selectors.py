@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from communes.models import AdministrativeUnit, Level
 from criteria import evaluation
@@ -215,3 +215,25 @@ def results_as_of(assessment_ids: list[int], moment: datetime.datetime) -> dict[
     for assessment_id, criterion_id, met in rows.iterator(chunk_size=5000):
         state[(assessment_id, criterion_id)] = met
     return state
+
+
+# --- Which communes count in a year (the 2025 reorganisation) ------------------------------
+
+
+def communes_of_year_q(year: int) -> Q:
+    """Filter on AdministrativeUnit: the communes that count in ``year``.
+
+    Those assessed in the year, plus those existing on 31 December unless one of their
+    predecessors was assessed in the year — so 2025 counts the pre-merger communes (assessed
+    that year) and 2026 the merged ones, each commune once. Dashboards, plans and the bulletin
+    all use this one rule.
+    """
+    end = datetime.date(year, 12, 31)
+    assessed = Assessment.objects.filter(unit=OuterRef("pk"), year=year)
+    predecessor_assessed = Assessment.objects.filter(
+        year=year, unit__successions_as_predecessor__successor=OuterRef("pk")
+    )
+    exists_at_end = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=end)
+    )
+    return Q(Exists(assessed)) | (exists_at_end & ~Q(Exists(predecessor_assessed)))

@@ -215,18 +215,22 @@ def start_assessment(request: HttpRequest) -> HttpResponse:
 # --- The assessment sheet ------------------------------------------------------------------
 
 
-def _sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
+def _sheet_context(request: HttpRequest, assessment: Assessment, *, partial: bool = False) -> dict:
+    """``partial``: for the fragments swapped in after a save, which show neither
+    breadcrumbs nor workflow buttons (a query and the role checks saved per save)."""
     can_edit = assessment.is_editable and access.can_write_unit(request.user, assessment.unit)
-    return {
+    context = {
         "assessment": assessment,
         "unit": assessment.unit,
         "can_edit": can_edit,
-        "actions": available_actions(request.user, assessment),
         "evidence_types": ", ".join(sorted(ext.lstrip(".") for ext in ALLOWED_TYPES)),
         "evidence_accept": ",".join(sorted(ALLOWED_TYPES)),
         "evidence_max_mb": settings.EVIDENCE_MAX_MB,
-        "breadcrumbs": _breadcrumbs(assessment.unit, request.user),
     }
+    if not partial:
+        context["actions"] = available_actions(request.user, assessment)
+        context["breadcrumbs"] = _breadcrumbs(assessment.unit, request.user)
+    return context
 
 
 @login_required
@@ -241,17 +245,28 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_row(
-    request, assessment, code, *, form_errors=None, evidence_errors=None, conflict=None, typed=None, status=200
+    request,
+    assessment,
+    code,
+    *,
+    form_errors=None,
+    evidence_errors=None,
+    evidence_open=False,
+    conflict=None,
+    typed=None,
+    status=200,
 ):
-    assessment.refresh_from_db()
+    # Only what a save changes: a full refresh also drops the cached unit and set (2 queries).
+    assessment.refresh_from_db(fields=["state", "criteria_met", "criteria_total", "version", "updated_at"])
     block, row = selectors.indicator_row(assessment, code)
-    context = _sheet_context(request, assessment)
+    context = _sheet_context(request, assessment, partial=True)
     context.update(
         {
             "block": block,
             "row": row,
             "errors": form_errors or [],
             "evidence_errors": evidence_errors or [],
+            "evidence_open": evidence_open,
             "conflict": conflict,
             "typed": typed,
             "oob": True,
@@ -324,7 +339,7 @@ def upload_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         messages.error(request, " ".join(exc.messages))
         return HttpResponseRedirect(anchor)
     if _is_htmx(request):
-        return _render_row(request, assessment, code)
+        return _render_row(request, assessment, code, evidence_open=True)
     messages.success(request, _("Attached %(name)s.") % {"name": evidence.original_name})
     return HttpResponseRedirect(anchor)
 

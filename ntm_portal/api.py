@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 from communes.api import UnitViewSet
 from criteria.api import AssessmentActionView, AssessmentValuesView, AssessmentViewSet, CriteriaSetViewSet
 from criteria.services import ACTIONS
+from plans.api import register as register_plans
 from reports.api import ProgressView
 
 app_name = "api"
@@ -19,6 +20,7 @@ router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
 router.register("criteria-sets", CriteriaSetViewSet, basename="criteria-set")
 router.register("assessments", AssessmentViewSet, basename="assessment")
+register_plans(router)
 
 _ACTION_NAMES = "|".join(ACTIONS)
 

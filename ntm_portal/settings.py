@@ -43,9 +43,12 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "ntm_portal",  # project-wide commands: backup, restore
     "communes",
     "criteria",
+    "plans",
     "reports",
 ]
 
@@ -87,7 +90,7 @@ TEMPLATES = [
 DATABASES = {"default": env.database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Dashboard queries are short aggregates; PostgreSQL's JIT compiler costs more (~30 ms) than it saves.
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -135,6 +138,10 @@ EVIDENCE_MAX_MB = env.int("EVIDENCE_MAX_MB", default=10, minimum=1)
 # Requests larger than this are refused before a view runs (evidence plus form fields).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# Background jobs (large bulletins and imports): a queue in the database, run by
+# `manage.py db_worker` (started by `make run`). Tests switch to the immediate backend.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -217,4 +224,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs every successful sign-in at INFO; failures and lockouts are WARNING.
+    "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -10,6 +10,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("ntm_portal.account_urls")),
     path("reports/", include("reports.urls")),
+    path("plans/", include("plans.urls")),
     path("", include("criteria.urls")),
     prefix_default_language=False,
 )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from communes.access import get_unit_for_user
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Tier
+from plans.selectors import dashboard_sections
 from reports import charts
 from reports.forms import Filters, bucket_param, read_filters
 from reports.selectors import (
@@ -150,6 +151,8 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         "trend_chart": charts.trend_chart(trend, filters.tier),
         "breadcrumbs": _breadcrumbs(request, unit, filters),
         "urls": {name: _url(name, unit) for name in ("dashboard", "communes", "matrix")},
+        # Plan against result and funds by source (plans app), on every dashboard.
+        "plans": dashboard_sections(unit=unit, year=filters.year),
     }
     if unit is not None and unit.level == Level.COMMUNE:
         overview = commune_overview(commune=unit, year=filters.year, tier=filters.tier)

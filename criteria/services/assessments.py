@@ -284,8 +284,11 @@ def assessment_record_values(
 
     entries = list(entries)
     indicators = {i.code: i for i in _indicators_with_targets(assessment.criteria_set)}
+    # Only the values being written: one row for a single save, not the whole sheet.
+    wanted = [indicators[e.code].pk for e in entries if e.code in indicators]
     stored = {
-        v.indicator_id: v for v in IndicatorValue.objects.filter(assessment=assessment).select_related("updated_by")
+        v.indicator_id: v
+        for v in IndicatorValue.objects.filter(assessment=assessment, indicator__in=wanted).select_related("updated_by")
     }
     errors: dict[str, list] = {}
     parsed: list[tuple[Indicator, object, ValueEntry]] = []

@@ -147,3 +147,14 @@ def test_in_force_prefers_the_province_own_set_then_the_state(catalog, tree):
         CriteriaSet.objects.in_force(year=2019, level="commune", tier="standard").first().code == "QD1980-2016-XA-NTM"
     )
     assert not CriteriaSet.objects.in_force(year=2009, level="commune", tier="standard").exists()
+
+
+def test_every_catalog_target_can_be_reached_by_a_value_an_officer_may_enter(catalog):
+    """A percent target above 100 (or a negative count target) could never be met."""
+    for target in Target.objects.select_related("indicator"):
+        if target.value is None:
+            continue
+        if target.indicator.value_type == "percent":
+            assert 0 <= target.value <= 100, target
+        if target.indicator.value_type in ("count", "money"):
+            assert target.value >= 0, target

@@ -11,6 +11,7 @@ area (its existence is not revealed); 405 wrong method; 409 conflict; 400 reject
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 import pytest
@@ -20,6 +21,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from criteria.models import Evidence
 from criteria.services import evidence_attach
+from plans.models import FundEntry, ProvinceTarget, RegisteredTarget
+from plans.tests.factories import make_fund, make_target
+from reports.tests.excel.authorization_rows import EXCEL_ROWS
 
 PERSONAS = ("anonymous", "officer_a", "officer_b", "district_a", "district_other", "province", "viewer")
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -112,6 +116,72 @@ MATRIX: dict[str, Row] = {
     ),
     "api:progress": Row("GET", lambda o: reverse("api:progress") + "?unit=401&year=2025", API_D1_READ),
 }
+
+
+API_P_READ = (401, 404, 404, 404, 404, 200, 200)
+
+
+def _target(o) -> RegisteredTarget:
+    return RegisteredTarget.objects.first() or make_target(o.assessment.unit, "standard", 2026)
+
+
+def _province_target(o) -> ProvinceTarget:
+    return ProvinceTarget.objects.first() or ProvinceTarget.objects.create(
+        province=o.assessment.unit.parent.parent,
+        period_from=2021,
+        period_to=2025,
+        basis="NQ",
+        entered_at=datetime.datetime(2022, 1, 1, tzinfo=datetime.UTC),
+    )
+
+
+def _fund(o) -> FundEntry:
+    return FundEntry.objects.first() or make_fund(o.assessment.unit, 2025, 3, "central", 1000)
+
+
+PLANS_ROWS: dict[str, Row] = {
+    "plans:home": Row("GET", lambda o: reverse("plans:home"), _all(302, 302)),
+    "plans:unit": Row("GET", lambda o: reverse("plans:unit", args=["40101"]), A_READ),
+    "plans:set_target": Row(
+        "POST",
+        lambda o: reverse("plans:set_target", args=["40101"]),
+        # Only the district committee and the province office register a commune's target.
+        (302, 403, 404, 302, 404, 302, 403),
+        data=lambda o: {"unit": "40101", "tier": "standard", "version": 0, "target_year": 2026, "basis": "KH"},
+    ),
+    "plans:save_province_target": Row(
+        "POST",
+        lambda o: reverse("plans:save_province_target", args=["40"]),
+        (302, 404, 404, 404, 404, 302, 403),
+        data=lambda o: {
+            "period_from": 2021,
+            "period_to": 2025,
+            "communes_standard": 5,
+            "communes_advanced": 1,
+            "communes_model": 0,
+            "basis": "NQ",
+        },
+    ),
+    "plans:save_funds": Row(
+        "POST",
+        lambda o: reverse("plans:save_funds", args=["40101"]),
+        (302, 302, 404, 302, 404, 302, 403),
+        data=lambda o: {"year": 2025, "a-3-central": "1.000"},
+    ),
+    "api:registered-target-list": Row("GET", lambda o: "/api/v1/registered-targets/", API_SIGNED_IN),
+    "api:registered-target-detail": Row("GET", lambda o: f"/api/v1/registered-targets/{_target(o).pk}/", API_A_READ),
+    "api:province-target-list": Row("GET", lambda o: "/api/v1/province-targets/", API_SIGNED_IN),
+    "api:province-target-detail": Row(
+        "GET", lambda o: f"/api/v1/province-targets/{_province_target(o).pk}/", API_P_READ
+    ),
+    "api:fund-list": Row("GET", lambda o: "/api/v1/funds/", API_SIGNED_IN),
+    "api:fund-detail": Row("GET", lambda o: f"/api/v1/funds/{_fund(o).pk}/", API_A_READ),
+    "api:fund-summary": Row("GET", lambda o: "/api/v1/funds/summary/?unit=401&year=2025", API_D1_READ),
+}
+
+MATRIX.update(PLANS_ROWS)
+# The bulletin, export and import pages keep their rows beside their tests, in the same shape.
+MATRIX.update({name: Row(*spec) for name, spec in EXCEL_ROWS.items()})
 
 
 def _names(patterns, namespace=None):

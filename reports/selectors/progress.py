@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from django.db.models import Case, Count, Exists, F, Max, OuterRef, Q, Sum, When
+from django.db.models import Case, Count, F, Max, Q, Sum, When
 
 from communes.models import AdministrativeUnit, Level
 from criteria.evaluation import DEFAULT_CUTS, bucket_bounds
 from criteria.models import Assessment, AssessmentState, Criterion, CriterionResult, Tier
+from criteria.selectors import communes_of_year_q as counted_q
 
 TIERS: tuple[str, ...] = tuple(Tier.values)
 RECOGNISED = AssessmentState.RECOGNISED
@@ -118,8 +119,13 @@ def _share(part: int, whole: int) -> Decimal | None:
     return (Decimal(100 * part) / Decimal(whole)).quantize(_ONE_PLACE, ROUND_HALF_UP)
 
 
-def _within(unit: AdministrativeUnit | None, prefix: str = "") -> Q:
-    return Q() if unit is None else Q(**{f"{prefix}path__startswith": unit.path})
+def _within(unit: AdministrativeUnit | None, prefix: str = "", *, level: str | None = None) -> Q:
+    """Units under ``unit``, of ``level`` when given: PostgreSQL then sees a province's few
+    hundred communes rather than its thousands of units, and joins through the indexes."""
+    if unit is None:
+        return Q()
+    q = Q(**{f"{prefix}path__startswith": unit.path})
+    return q & Q(**{f"{prefix}level": level}) if level else q
 
 
 def commune_assessments(unit: AdministrativeUnit | None, *, level: str = Level.COMMUNE):
@@ -128,20 +134,7 @@ def commune_assessments(unit: AdministrativeUnit | None, *, level: str = Level.C
     Filtered on the set's level, which ``assessment_create`` keeps equal to the unit's: the
     country then needs no join to the units table (a million villages, in time).
     """
-    return Assessment.objects.filter(_within(unit, "unit__"), criteria_set__level=level)
-
-
-def counted_q(year: int) -> Q:
-    """Filter on AdministrativeUnit: the communes of ``year`` (see the module docstring)."""
-    end = datetime.date(year, 12, 31)
-    assessed = Assessment.objects.filter(unit=OuterRef("pk"), year=year)
-    predecessor_assessed = Assessment.objects.filter(
-        year=year, unit__successions_as_predecessor__successor=OuterRef("pk")
-    )
-    exists_at_end = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=end)
-    )
-    return Q(Exists(assessed)) | (exists_at_end & ~Q(Exists(predecessor_assessed)))
+    return Assessment.objects.filter(_within(unit, "unit__", level=level), criteria_set__level=level)
 
 
 def _existed_during_q(year: int) -> Q:
@@ -267,14 +260,14 @@ def lagging_criteria(*, unit: AdministrativeUnit | None, year: int, tier: str) -
     """
     not_met = dict(
         CriterionResult.objects.filter(
-            _within(unit, "assessment__unit__"),
+            _within(unit, "assessment__unit__", level=Level.COMMUNE),
             assessment__criteria_set__level=Level.COMMUNE,
             assessment__year=year,
             assessment__criteria_set__tier=tier,
             met=False,
         )
         .values("criterion_id")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))  # not Count("pk"): answered from result_not_met_idx alone
         .order_by()
         .values_list("criterion_id", "n")
     )

@@ -1,0 +1,1 @@
+"""Benchmark harness: data generator, scenarios, load test (see README.md)."""

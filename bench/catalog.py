@@ -1,0 +1,153 @@
+"""The national sets as plain records, with values that meet or miss each target.
+
+Targets are chosen with ``criteria.evaluation.select_target`` (once per set, region,
+disadvantaged flag and year, since that is all they depend on) and every generated value is
+checked against its target with ``criteria.evaluation.indicator_outcome``.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from criteria import evaluation
+from criteria.models import Comparison, CriteriaSet, Tier, ValueType
+
+STANDARD_CODE = "QD318-2022-XA-NTM"
+ADVANCED_CODE = "QD318-2022-XA-NTM-NC"
+MODEL_CODE = "QD319-2022-XA-NTM-KM"
+SET_CODES = {Tier.STANDARD: STANDARD_CODE, Tier.ADVANCED: ADVANCED_CODE, Tier.MODEL: MODEL_CODE}
+
+# Criteria that lag in real reporting (income, poverty, health, environment) are met later.
+LAGGING_WORDS = ("thu nhập", "nghèo", "y tế", "môi trường", "sản xuất")
+POOL = 12  # distinct values drawn per indicator, target and outcome
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    pk: int
+    code: str
+    value_type: evaluation.ValueType
+    comparison: evaluation.Comparison
+    required: bool
+    rules: tuple[evaluation.TargetRule, ...]
+
+
+@dataclass
+class CriterionInfo:
+    pk: int
+    number: int
+    lagging: bool
+    indicators: list[IndicatorInfo]
+
+
+@dataclass
+class SetInfo:
+    pk: int
+    code: str
+    tier: str
+    disadvantaged_region: str | None
+    criteria: list[CriterionInfo]
+    _targets: dict[tuple, dict[int, evaluation.TargetRule | None]] = field(default_factory=dict)
+    _pools: dict[tuple, tuple] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return len(self.criteria)
+
+    def targets(self, region: str, disadvantaged: bool, year: int) -> dict[int, evaluation.TargetRule | None]:
+        key = (region, disadvantaged, year)
+        if key not in self._targets:
+            self._targets[key] = {
+                i.pk: evaluation.select_target(
+                    i.rules,
+                    region=region or None,
+                    group=None,
+                    year=year,
+                    especially_disadvantaged=disadvantaged,
+                    disadvantaged_region=self.disadvantaged_region,
+                )
+                for c in self.criteria
+                for i in c.indicators
+            }
+        return self._targets[key]
+
+    def values(self, indicator: IndicatorInfo, target: evaluation.TargetRule | None, meet: bool) -> tuple:
+        """A small pool of values that meet (or miss) the target; empty when impossible."""
+        key = (indicator.pk, target, meet)
+        pool = self._pools.get(key)
+        if pool is None:
+            rng = random.Random(f"{indicator.pk}:{meet}:{target}")
+            drawn = {value_for(indicator, target, meet, rng) for _ in range(POOL)}
+            pool = self._pools[key] = tuple(sorted(v for v in drawn if v is not None))
+        return pool
+
+
+def load_sets() -> dict[str, SetInfo]:
+    """The three commune sets of 2021–2025, by tier, read once from the database."""
+    sets = {}
+    for tier, code in SET_CODES.items():
+        criteria_set = CriteriaSet.objects.get(code=code, version=1)
+        criteria = []
+        for c in criteria_set.criteria.prefetch_related("indicators__targets").order_by("number"):
+            indicators = [
+                IndicatorInfo(
+                    i.pk,
+                    i.code,
+                    evaluation.ValueType(i.value_type),
+                    evaluation.Comparison(i.comparison),
+                    i.required,
+                    tuple(t.as_rule() for t in sorted(i.targets.all(), key=lambda t: t.pk)),
+                )
+                for i in sorted(c.indicators.all(), key=lambda i: (i.position, i.pk))
+            ]
+            lagging = any(word in c.name.lower() for word in LAGGING_WORDS)
+            criteria.append(CriterionInfo(c.pk, c.number, lagging, indicators))
+        sets[tier] = SetInfo(criteria_set.pk, code, tier, criteria_set.disadvantaged_region or None, criteria)
+    return sets
+
+
+def value_for(
+    indicator: IndicatorInfo, target: evaluation.TargetRule | None, meet: bool, rng: random.Random
+) -> Decimal | bool | None:
+    """A value that meets (or misses) the target, or None when that is impossible."""
+    if indicator.comparison == Comparison.MET:
+        return meet
+    if target is None or target.value is None:
+        return None
+    if indicator.value_type == ValueType.YES_NO:  # compared with "="
+        return target.value if meet else not target.value
+    goal = Decimal(target.value)
+    whole = indicator.value_type in (ValueType.COUNT, ValueType.MONEY)
+    step = Decimal(1) if whole else Decimal("0.1")
+    ceiling = Decimal(100) if indicator.value_type == ValueType.PERCENT else None
+    gap = step * rng.randint(0, int(max(goal / 4, Decimal(2)) / step))
+    if indicator.comparison == Comparison.EQ:
+        value = goal if meet else goal + step
+    elif (indicator.comparison == Comparison.GTE) == meet:  # above the goal: meets ≥, misses ≤
+        value = goal + gap + (0 if meet else step)
+        value = min(value, ceiling) if ceiling is not None else value
+    else:  # below the goal: meets ≤, misses ≥
+        value = max(goal - gap - (0 if meet else step), Decimal(0))
+    if whole:
+        value = value.to_integral_value()
+    value = canonical_decimal(value)
+    outcome = evaluation.indicator_outcome(
+        value, value_type=indicator.value_type, comparison=indicator.comparison, target=target
+    )
+    return value if (outcome == evaluation.Outcome.MET) == meet else None
+
+
+def canonical_decimal(value: Decimal) -> Decimal:
+    """As ``evaluation.parse_value`` stores it: no trailing zeros, no exponent."""
+    if value == value.to_integral_value():
+        return value.quantize(Decimal(1)) + 0
+    return value.normalize()
+
+
+def history_text(value: Decimal | bool) -> str:
+    """How the history stores a value (``criteria.services.assessments._canonical``)."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return format(value.normalize(), "f")

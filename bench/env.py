@@ -1,0 +1,105 @@
+"""Where the benchmark runs: its database, the production-like settings, a fresh schema.
+
+The harness uses the project's own settings module (``ntm_portal.settings``) with the
+environment of a production process (DEBUG off, a real SECRET_KEY), so that what is measured
+is what is deployed. Only the environment is set here; no setting is patched.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import sys
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+RESULTS_DIR = PROJECT_DIR / "bench" / "results"
+
+# Databases the harness creates for itself (never the developer's own database).
+DEFAULT_URLS = {
+    "national": "postgres://postgres@127.0.0.1:5432/ntm_bench",
+    "province": "postgres://postgres@127.0.0.1:5432/ntm_bench_small",
+}
+SQLITE_SMALL_URL = f"sqlite:///{PROJECT_DIR / 'bench' / 'results' / 'bench_small.sqlite3'}"
+
+
+def database_url(size: str) -> str:
+    """BENCH_DATABASE_URL when given, else the harness's own database for this size."""
+    return os.environ.get("BENCH_DATABASE_URL") or DEFAULT_URLS[size]
+
+
+def configure(url: str, *, hosts: str = "testserver,127.0.0.1,localhost") -> None:
+    """Set the environment of a production process, then start Django.
+
+    SECURE_SSL_REDIRECT is off because the test client speaks plain HTTP to the app, exactly
+    as a TLS-terminating proxy would; every other production setting stays as deployed.
+    """
+    if str(PROJECT_DIR) not in sys.path:
+        sys.path.insert(0, str(PROJECT_DIR))
+    os.environ["DATABASE_URL"] = url
+    os.environ["DEBUG"] = "0"
+    os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
+    os.environ["ALLOWED_HOSTS"] = hosts
+    os.environ["SECURE_SSL_REDIRECT"] = "0"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    # Production serves hashed static files from a manifest (collectstatic); keep ours apart.
+    os.environ.setdefault("STATIC_ROOT", str(RESULTS_DIR / "static"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ntm_portal.settings")
+    import django
+
+    django.setup()
+
+
+def is_postgres(url: str) -> bool:
+    return url.split("://", 1)[0].lower() in {"postgres", "postgresql", "pgsql"}
+
+
+def recreate_database(url: str) -> None:
+    """Drop and create the database of ``url`` (PostgreSQL) or delete its file (SQLite).
+
+    Refuses any database whose name does not start with ``ntm_bench`` / ``bench``: the
+    harness only ever throws away its own databases.
+    """
+    if is_postgres(url):
+        _recreate_postgres(url)
+        return
+    path = Path(url.split("sqlite:///", 1)[1])
+    if not path.name.startswith("bench"):
+        raise SystemExit(f"refusing to delete {path}: benchmark databases are named bench*.sqlite3")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-journal", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+def _recreate_postgres(url: str) -> None:
+    import psycopg2
+    from psycopg2 import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    if not name.startswith("ntm_bench"):
+        raise SystemExit(f"refusing to drop {name!r}: benchmark databases are named ntm_bench*")
+    maintenance = urlunsplit(parts._replace(path="/postgres"))
+    conn = psycopg2.connect(maintenance)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    finally:
+        conn.close()
+
+
+def load_average() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def prepare_app() -> None:
+    """Bring a generated database up to the current migrations (colleagues add apps while the
+    data stays) and collect static files, which production settings need for their manifest."""
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("collectstatic", verbosity=0, interactive=False)

@@ -1,0 +1,536 @@
+"""REST API: registered targets, province targets and funds — read and write.
+
+Objects come only through ``communes.access`` (a list is the user's scope; one object outside
+it is 404); writes only through ``plans.services``, with the same permissions as the pages. A
+write carries the version it was based on; a stale one answers 409 with what is stored now.
+
+Routes (``register(router)`` adds them to the project's router under ``/api/v1/``):
+``registered-targets/``, ``province-targets/``, ``funds/`` and ``funds/summary/``.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
+from communes.api import UnitRefSerializer, unit_path_or_none
+from communes.models import Level
+from criteria.api import IntegerFilter, RawValueField, checked_id
+from criteria.models import Tier
+from ntm_portal.api_errors import ApiErrorsMixin, Conflict, ConflictSerializer, ErrorSerializer
+from plans import selectors
+from plans.models import FundEntry, FundSource, ProvinceTarget, RegisteredTarget, RegisteredTargetChange
+from plans.services import (
+    FundCell,
+    ProvinceTargetInput,
+    StaleFundsError,
+    StaleWriteError,
+    funds_record,
+    province_target_save,
+    registered_target_set,
+)
+
+_DB_INT_MAX = 2**31 - 1
+_ERRORS = {
+    400: OpenApiResponse(ErrorSerializer, description=_("Invalid values, keyed by field (funds: by “month-source”).")),
+    403: OpenApiResponse(ErrorSerializer, description=_("You may read this but not change it.")),
+    404: OpenApiResponse(ErrorSerializer, description=_("Does not exist or is outside your area.")),
+    409: OpenApiResponse(ConflictSerializer, description=_("Changed in the meantime: what is stored now.")),
+}
+
+
+class WithinFilterMixin:
+    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        path = unit_path_or_none(value)
+        return queryset.filter(unit__path__startswith=path) if path else queryset.none()
+
+
+def _user(user) -> str | None:
+    return user.get_username() if user is not None else None
+
+
+# --- Registered targets -----------------------------------------------------------------------
+
+
+class RegisteredTargetFilter(WithinFilterMixin, django_filters.FilterSet):
+    unit = django_filters.CharFilter(field_name="unit__code", help_text=_("Code of the unit."))
+    within = django_filters.CharFilter(
+        method="filter_within", help_text=_("Code of a unit: targets of that unit and every unit below it.")
+    )
+    level = django_filters.ChoiceFilter(field_name="unit__level", choices=Level.choices)
+    tier = django_filters.ChoiceFilter(choices=Tier.choices)
+    target_year = IntegerFilter(max_value=9999)
+
+    class Meta:
+        model = RegisteredTarget
+        fields: list[str] = []
+
+
+class TargetChangeSerializer(serializers.ModelSerializer):
+    user = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RegisteredTargetChange
+        fields = ["old_year", "new_year", "basis", "user", "at"]
+
+    def get_user(self, change: RegisteredTargetChange) -> str | None:
+        return _user(change.user)
+
+
+class RegisteredTargetSerializer(serializers.ModelSerializer):
+    unit = UnitRefSerializer(read_only=True)
+    set_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RegisteredTarget
+        fields = ["id", "unit", "tier", "target_year", "basis", "version", "set_by", "set_at"]
+
+    def get_set_by(self, target: RegisteredTarget) -> str | None:
+        return _user(target.set_by)
+
+
+class RegisteredTargetDetailSerializer(RegisteredTargetSerializer):
+    changes = TargetChangeSerializer(many=True, read_only=True, help_text=_("Every change, oldest first."))
+
+    class Meta(RegisteredTargetSerializer.Meta):
+        fields = [*RegisteredTargetSerializer.Meta.fields, "changes"]
+
+
+def _target_current(target: RegisteredTarget | None) -> dict:
+    if target is None:
+        return {"target_year": None, "basis": "", "version": 0}
+    return {"target_year": target.target_year, "basis": target.basis, "version": target.version}
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Registered targets in your area"), tags=["plans"]),
+    retrieve=extend_schema(summary=_("One registered target with its history"), tags=["plans"]),
+)
+class RegisteredTargetViewSet(
+    ApiErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """The year each district, commune or village plans to reach each tier."""
+
+    class TargetInputSerializer(serializers.Serializer):
+        unit = serializers.CharField(max_length=30, help_text=_("Code of the unit."))
+        tier = serializers.ChoiceField(choices=Tier.choices)
+        target_year = serializers.IntegerField(min_value=0, max_value=9999)
+        basis = serializers.CharField(max_length=300, help_text=_("The decision or plan that sets the target."))
+        version = serializers.IntegerField(
+            min_value=0, max_value=_DB_INT_MAX, help_text=_("The version you read (0 when there was no target yet).")
+        )
+
+    class TargetChangeInputSerializer(serializers.Serializer):
+        target_year = serializers.IntegerField(min_value=0, max_value=9999, required=False)
+        basis = serializers.CharField(max_length=300, required=False)
+        version = serializers.IntegerField(min_value=1, max_value=_DB_INT_MAX, help_text=_("The version you read."))
+
+    serializer_class = RegisteredTargetSerializer
+    filterset_class = RegisteredTargetFilter
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self) -> QuerySet[RegisteredTarget]:
+        qs = RegisteredTarget.objects.select_related("unit", "set_by")
+        return scope_queryset(self.request.user, qs, unit_field="unit").order_by(
+            "unit__name_sort", "unit__code", "tier"
+        )
+
+    def get_serializer_class(self):
+        return RegisteredTargetDetailSerializer if self.action == "retrieve" else RegisteredTargetSerializer
+
+    def _detail(self, pk: int) -> RegisteredTarget:
+        qs = RegisteredTarget.objects.select_related("set_by").prefetch_related(
+            Prefetch("changes", queryset=RegisteredTargetChange.objects.select_related("user").order_by("at", "pk"))
+        )
+        return get_object_for_user(self.request.user, qs, unit_field="unit", pk=pk)
+
+    def get_object(self) -> RegisteredTarget:
+        return self._detail(checked_id(self.kwargs["pk"]))
+
+    def _save(self, *, unit, tier, target_year, basis, version) -> RegisteredTarget:
+        try:
+            target = registered_target_set(
+                unit=unit,
+                tier=tier,
+                target_year=target_year,
+                basis=basis,
+                user=self.request.user,
+                expected_version=version,
+            )
+        except StaleWriteError as exc:
+            raise Conflict(exc.messages[0], current=_target_current(exc.current)) from exc
+        return self._detail(target.pk)
+
+    @extend_schema(
+        summary=_("Register or change a target"),
+        description=_("Sets the year a unit plans to reach a tier; answers 201 for a new target, 200 for a change."),
+        tags=["plans"],
+        request=TargetInputSerializer,
+        responses={200: RegisteredTargetDetailSerializer, 201: RegisteredTargetDetailSerializer, **_ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = self.TargetInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        unit = get_unit_for_user(request.user, data["unit"])
+        target = self._save(
+            unit=unit, tier=data["tier"], target_year=data["target_year"], basis=data["basis"], version=data["version"]
+        )
+        code = status.HTTP_201_CREATED if data["version"] == 0 else status.HTTP_200_OK
+        return Response(RegisteredTargetDetailSerializer(target).data, status=code)
+
+    @extend_schema(
+        summary=_("Change a target's year or basis"),
+        tags=["plans"],
+        request=TargetChangeInputSerializer,
+        responses={200: RegisteredTargetDetailSerializer, **_ERRORS},
+    )
+    def partial_update(self, request: Request, pk: str) -> Response:
+        target = self.get_object()
+        serializer = self.TargetChangeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        saved = self._save(
+            unit=target.unit,
+            tier=target.tier,
+            target_year=data.get("target_year", target.target_year),
+            basis=data.get("basis", target.basis),
+            version=data["version"],
+        )
+        return Response(RegisteredTargetDetailSerializer(saved).data)
+
+
+# --- Province targets -------------------------------------------------------------------------
+
+
+class ProvinceTargetFilter(django_filters.FilterSet):
+    province = django_filters.CharFilter(field_name="province__code", help_text=_("Code of the province."))
+    year = IntegerFilter(method="filter_year", max_value=9999, help_text=_("Targets whose period covers this year."))
+
+    class Meta:
+        model = ProvinceTarget
+        fields: list[str] = []
+
+    def filter_year(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+        return queryset.filter(period_from__lte=value, period_to__gte=value)
+
+
+class ProvinceTargetSerializer(serializers.ModelSerializer):
+    province = UnitRefSerializer(read_only=True)
+    villages_recognised_share = serializers.DecimalField(
+        max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True, read_only=True
+    )
+    entered_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ProvinceTarget
+        fields = [
+            "id",
+            "province",
+            "period_from",
+            "period_to",
+            "communes_standard",
+            "communes_advanced",
+            "communes_model",
+            "min_criteria",
+            "villages_recognised_share",
+            "basis",
+            "version",
+            "entered_by",
+            "entered_at",
+        ]
+
+    def get_entered_by(self, target: ProvinceTarget) -> str | None:
+        return _user(target.entered_by)
+
+
+_COUNT = {"min_value": 0, "max_value": 10**6}
+_YEAR = {"min_value": 0, "max_value": 9999}
+
+
+class ProvinceTargetInputSerializer(serializers.Serializer):
+    period_from = serializers.IntegerField(**_YEAR)
+    period_to = serializers.IntegerField(**_YEAR)
+    communes_standard = serializers.IntegerField(default=0, **_COUNT)
+    communes_advanced = serializers.IntegerField(default=0, **_COUNT)
+    communes_model = serializers.IntegerField(default=0, **_COUNT)
+    min_criteria = serializers.IntegerField(required=False, allow_null=True, default=None, **_COUNT)
+    villages_recognised_share = RawValueField(
+        required=False, allow_null=True, default=None, help_text=_("Percent: a number or text such as “62,5”.")
+    )
+    basis = serializers.CharField(max_length=300)
+
+
+class ProvinceTargetCreateSerializer(ProvinceTargetInputSerializer):
+    province = serializers.CharField(max_length=30, help_text=_("Code of the province."))
+
+
+class ProvinceTargetChangeSerializer(ProvinceTargetInputSerializer):
+    version = serializers.IntegerField(min_value=1, max_value=_DB_INT_MAX, help_text=_("The version you read."))
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Province targets in your area"), tags=["plans"]),
+    retrieve=extend_schema(summary=_("One province's targets for a period"), tags=["plans"]),
+)
+class ProvinceTargetViewSet(ApiErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """A province's targets for a period, entered by its coordination office."""
+
+    serializer_class = ProvinceTargetSerializer
+    filterset_class = ProvinceTargetFilter
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self) -> QuerySet[ProvinceTarget]:
+        qs = ProvinceTarget.objects.select_related("province", "entered_by")
+        return scope_queryset(self.request.user, qs, unit_field="province").order_by(
+            "province__code", "-period_to", "-period_from", "pk"
+        )
+
+    def get_object(self) -> ProvinceTarget:
+        return get_object_for_user(
+            self.request.user,
+            ProvinceTarget.objects.select_related("entered_by"),
+            unit_field="province",
+            pk=checked_id(self.kwargs["pk"]),
+        )
+
+    @staticmethod
+    def _input(data: dict) -> ProvinceTargetInput:
+        return ProvinceTargetInput(**{k: data[k] for k in ProvinceTargetInputSerializer().fields})
+
+    @extend_schema(
+        summary=_("Enter a province's targets for a period"),
+        tags=["plans"],
+        request=ProvinceTargetCreateSerializer,
+        responses={201: ProvinceTargetSerializer, **_ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = ProvinceTargetCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        province = get_unit_for_user(request.user, serializer.validated_data["province"])
+        target = province_target_save(province=province, data=self._input(serializer.validated_data), user=request.user)
+        target = ProvinceTarget.objects.select_related("province", "entered_by").get(pk=target.pk)
+        return Response(ProvinceTargetSerializer(target).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Change a province's targets"),
+        description=_("Send every value again, with the version you read."),
+        tags=["plans"],
+        request=ProvinceTargetChangeSerializer,
+        responses={200: ProvinceTargetSerializer, **_ERRORS},
+    )
+    def update(self, request: Request, pk: str) -> Response:
+        target = self.get_object()
+        serializer = ProvinceTargetChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            province_target_save(
+                province=target.province,
+                target=target,
+                expected_version=serializer.validated_data["version"],
+                data=self._input(serializer.validated_data),
+                user=request.user,
+            )
+        except StaleWriteError as exc:
+            current = ProvinceTargetSerializer(exc.current).data
+            raise Conflict(exc.messages[0], current=current) from exc
+        target = ProvinceTarget.objects.select_related("province", "entered_by").get(pk=target.pk)
+        return Response(ProvinceTargetSerializer(target).data)
+
+
+# --- Funds ------------------------------------------------------------------------------------
+
+
+class FundFilter(WithinFilterMixin, django_filters.FilterSet):
+    unit = django_filters.CharFilter(field_name="unit__code", help_text=_("Code of the unit (its own entries)."))
+    within = django_filters.CharFilter(
+        method="filter_within", help_text=_("Code of a unit: entries of that unit and every unit below it.")
+    )
+    year = IntegerFilter(max_value=9999)
+    month = IntegerFilter(max_value=12)
+    source = django_filters.ChoiceFilter(choices=FundSource.choices)
+
+    class Meta:
+        model = FundEntry
+        fields: list[str] = []
+
+
+class FundEntrySerializer(serializers.ModelSerializer):
+    unit = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    amount = serializers.IntegerField(read_only=True, help_text=_("đồng"))
+    entered_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = FundEntry
+        fields = ["id", "unit", "year", "month", "source", "amount", "note", "version", "entered_by", "entered_at"]
+
+    def get_entered_by(self, entry: FundEntry) -> str | None:
+        return _user(entry.entered_by)
+
+
+class FundsInputSerializer(serializers.Serializer):
+    class CellSerializer(serializers.Serializer):
+        month = serializers.IntegerField(min_value=-_DB_INT_MAX, max_value=_DB_INT_MAX)
+        source = serializers.CharField(
+            max_length=20, help_text=_("One of: %(sources)s.") % {"sources": ", ".join(FundSource.values)}
+        )
+        amount = RawValueField(
+            allow_null=True,
+            help_text=_("đồng: a whole number, or text as typed (“31.003.700.000”); null or empty clears the cell."),
+        )
+        version = serializers.IntegerField(
+            min_value=0, max_value=_DB_INT_MAX, help_text=_("The version you read (0 when the cell was empty).")
+        )
+        note = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=500)
+
+    unit = serializers.CharField(max_length=30, help_text=_("Code of the unit."))
+    year = serializers.IntegerField(min_value=0, max_value=9999)
+    entries = CellSerializer(many=True, allow_empty=False, max_length=12 * len(FundSource.values))
+
+
+class FundsWrittenSerializer(serializers.Serializer):
+    unit = serializers.CharField()
+    year = serializers.IntegerField()
+    entries = FundEntrySerializer(many=True, help_text=_("The cells written that hold an amount now."))
+
+
+class SourceAmountSerializer(serializers.Serializer):
+    source = serializers.ChoiceField(choices=FundSource.choices)
+    label = serializers.CharField()
+    in_month = serializers.IntegerField(help_text=_("đồng, in the last month counted"))
+    to_date = serializers.IntegerField(help_text=_("đồng, January to the last month counted"))
+
+
+class UnitFundsSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    own = serializers.BooleanField(help_text=_("The unit's own entries (not a unit below it)."))
+    amounts = serializers.DictField(child=serializers.IntegerField(), help_text=_("đồng by source"))
+    total = serializers.IntegerField()
+
+
+class FundsSummarySerializer(serializers.Serializer):
+    unit = serializers.CharField(source="unit_code")
+    year = serializers.IntegerField()
+    upto = serializers.IntegerField(help_text=_("The last month counted."))
+    total_in_month = serializers.IntegerField()
+    total_to_date = serializers.IntegerField()
+    by_source = SourceAmountSerializer(many=True)
+    by_unit = serializers.SerializerMethodField(help_text=_("Each unit one level down, and the unit's own entries."))
+
+    @extend_schema_field(UnitFundsSerializer(many=True))
+    def get_by_unit(self, summary) -> list[dict]:
+        return [
+            {
+                "code": u.code,
+                "name": u.name,
+                "own": u.own,
+                "amounts": {s: int(a) for s, a in zip(FundSource.values, u.amounts, strict=True)},
+                "total": int(u.total),
+            }
+            for u in summary.by_unit
+        ]
+
+
+class FundsSummaryQuerySerializer(serializers.Serializer):
+    unit = serializers.CharField(max_length=30, help_text=_("Code of the unit."))
+    year = serializers.IntegerField(min_value=2010, max_value=9999)
+    month = serializers.IntegerField(
+        min_value=1,
+        max_value=12,
+        required=False,
+        help_text=_("Count January to this month (default: the whole year, or to this month for this year)."),
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(summary=_("Funds entries in your area"), tags=["plans"]),
+    retrieve=extend_schema(summary=_("One funds entry"), tags=["plans"]),
+)
+class FundViewSet(ApiErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Money mobilised per unit, month and source (đồng); totals roll up the tree."""
+
+    serializer_class = FundEntrySerializer
+    filterset_class = FundFilter
+    lookup_value_regex = r"[0-9]{1,18}"
+
+    def get_queryset(self) -> QuerySet[FundEntry]:
+        qs = FundEntry.objects.select_related("unit", "entered_by")
+        return scope_queryset(self.request.user, qs, unit_field="unit").order_by(
+            "unit__name_sort", "unit__code", "year", "month", "source", "pk"
+        )
+
+    def get_object(self) -> FundEntry:
+        return get_object_for_user(
+            self.request.user,
+            FundEntry.objects.select_related("entered_by"),
+            unit_field="unit",
+            pk=checked_id(self.kwargs["pk"]),
+        )
+
+    @extend_schema(
+        summary=_("Record funds"),
+        description=_(
+            "All or nothing, for one unit and year. Each cell carries the version it was based on; a stale one "
+            "answers 409 with what is stored now in every stale cell."
+        ),
+        tags=["plans"],
+        request=FundsInputSerializer,
+        responses={200: FundsWrittenSerializer, **_ERRORS},
+    )
+    def create(self, request: Request) -> Response:
+        serializer = FundsInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        unit = get_unit_for_user(request.user, data["unit"])
+        cells = [
+            FundCell(
+                month=e["month"], source=e["source"], raw=e["amount"], expected_version=e["version"], note=e.get("note")
+            )
+            for e in data["entries"]
+        ]
+        try:
+            written = funds_record(unit=unit, year=data["year"], cells=cells, user=request.user)
+        except StaleFundsError as exc:
+            current = {
+                key: {"amount": int(e.amount), "version": e.version} if e else {"amount": None, "version": 0}
+                for key, e in exc.current.items()
+            }
+            raise Conflict(exc.messages[0], current=current) from exc
+        entries = FundEntry.objects.filter(pk__in=[e.pk for e in written.values() if e]).select_related(
+            "unit", "entered_by"
+        )
+        body = {"unit": unit.code, "year": data["year"], "entries": entries.order_by("month", "source")}
+        return Response(FundsWrittenSerializer(body).data)
+
+    @extend_schema(
+        summary=_("Funds of a unit and everything below it"),
+        description=_(
+            "Totals by source and by unit one level down; a commune counts once in its district and province."
+        ),
+        tags=["plans"],
+        parameters=[FundsSummaryQuerySerializer],
+        responses={200: FundsSummarySerializer, **_ERRORS},
+    )
+    @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
+    def summary(self, request: Request) -> Response:
+        query = FundsSummaryQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        unit = get_unit_for_user(request.user, query.validated_data["unit"])
+        year = query.validated_data["year"]
+        summary = selectors.funds_summary(unit=unit, year=year, month=query.validated_data.get("month"))
+        return Response(FundsSummarySerializer(summary).data)
+
+
+def register(router) -> None:
+    """Add the plans routes to the project's router (``ntm_portal/api.py``)."""
+    router.register("registered-targets", RegisteredTargetViewSet, basename="registered-target")
+    router.register("province-targets", ProvinceTargetViewSet, basename="province-target")
+    router.register("funds", FundViewSet, basename="fund")

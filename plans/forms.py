@@ -1,0 +1,132 @@
+"""Forms of the plans page. They read what was typed; the rules (ranges, who may write, the
+ladder of tiers, stale versions) live in ``plans.services``, whose errors the views put
+back at each field."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from criteria.models import Tier
+from plans.models import FundSource, cell_key
+
+YEAR_FIELD_MAX = 9999
+MSG_WHOLE_YEAR = _("Enter a year such as 2025.")
+MSG_WHOLE_NUMBER = _("Enter a whole number.")
+
+
+class YearField(forms.IntegerField):
+    """A year typed by a person: a whole number; its range is the service's business, whose
+    message ("between 2010 and 2035") says more than Django's bounds would."""
+
+    default_error_messages = {"invalid": MSG_WHOLE_YEAR}
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"class": "year-input", "inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and not 0 <= value <= YEAR_FIELD_MAX:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
+class CountField(forms.IntegerField):
+    default_error_messages = {"invalid": MSG_WHOLE_NUMBER}
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("widget", forms.NumberInput(attrs={"class": "count-input", "inputmode": "numeric"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value is not None and abs(value) > 10**6:
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        return value
+
+
+def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
+    """Put a service's errors at the form's fields (the rest at the top of the form)."""
+    if hasattr(exc, "error_dict"):
+        for name, errors in exc.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+class YearForm(forms.Form):
+    year = YearField(label=_("Year"), required=False)
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=_("Find a unit"), required=False, max_length=100)
+
+
+class RegisteredTargetForm(forms.Form):
+    """One tier of one unit; ``version`` is the target's version the user saw (0: none yet)."""
+
+    unit = forms.CharField(widget=forms.HiddenInput, max_length=30)
+    tier = forms.ChoiceField(choices=Tier.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, max_value=2**31, widget=forms.HiddenInput)
+    target_year = YearField(label=_("Target year"))
+    # Not required here: the service says what is missing, together with any other refusal.
+    basis = forms.CharField(
+        label=_("Decision or plan"),
+        max_length=300,
+        required=False,
+        help_text=_("For example: Kế hoạch 12/KH-UBND ngày 15/01/2022"),
+    )
+
+
+class ProvinceTargetForm(forms.Form):
+    version = forms.IntegerField(min_value=0, max_value=2**31, widget=forms.HiddenInput, required=False)
+    period_from = YearField(label=_("From year"))
+    period_to = YearField(label=_("To year"))
+    communes_standard = CountField(label=_("Communes reaching the standard"), initial=0)
+    communes_advanced = CountField(label=_("Communes reaching the advanced tier"), initial=0)
+    communes_model = CountField(label=_("Communes reaching the model tier"), initial=0)
+    min_criteria = CountField(
+        label=_("No commune under this many criteria"),
+        required=False,
+        help_text=_("Leave empty for no such target."),
+    )
+    villages_recognised_share = forms.CharField(
+        label=_("Share of villages recognised (%)"),
+        required=False,
+        max_length=20,
+        help_text=_("For example 62,5. Leave empty for no such target."),
+    )
+    basis = forms.CharField(label=_("Decision or plan"), max_length=300, required=False)
+
+
+class FundsGridForm(forms.Form):
+    """The funds grid: for each month and source, the amount as typed, the amount as shown
+    when the page was read (to tell which cells were changed) and the version of that cell.
+
+    Field names: ``a-<month>-<source>``, ``was-<month>-<source>``, ``v-<month>-<source>``.
+    """
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for month in range(1, 13):
+            for source in FundSource.values:
+                key = cell_key(month, source)
+                self.fields[f"a-{key}"] = forms.CharField(required=False, max_length=40, strip=True)
+                self.fields[f"was-{key}"] = forms.CharField(required=False, max_length=40, widget=forms.HiddenInput)
+                self.fields[f"v-{key}"] = forms.IntegerField(
+                    required=False, min_value=0, max_value=2**31, widget=forms.HiddenInput
+                )
+
+    def changed_cells(self) -> list[tuple[int, str, str, int]]:
+        """(month, source, typed text, version seen) for each cell whose text was changed."""
+        cells = []
+        for month in range(1, 13):
+            for source in FundSource.values:
+                key = cell_key(month, source)
+                typed = self.cleaned_data.get(f"a-{key}") or ""
+                was = self.cleaned_data.get(f"was-{key}") or ""
+                if typed.strip() != was.strip():
+                    cells.append((month, source, typed, self.cleaned_data.get(f"v-{key}") or 0))
+        return cells

@@ -1,0 +1,71 @@
+"""Reads over plans, targets and funds that the plans page, the dashboards, the API and the
+bulletin share; each runs a fixed number of queries whatever the number of units
+(``plans/tests/selectors/test_query_counts.py``).
+
+Roll-up: a unit's figures include every unit below it, found by ``unit.path`` prefix. A unit
+has one path, so a commune counts exactly once in its province whether it hangs under a
+district (before 1 July 2025) or directly under the province (after).
+
+``unit=None`` stands for the whole country (superusers' national dashboard).
+
+Rules (see README): a unit *holds* a tier by the end of year Y when its latest assessment at
+that tier up to Y that was recognised or revoked is recognised (a recognition stands until
+revoked; a later year's draft does not undo it).
+"""
+
+from plans.selectors.common import Table, share
+from plans.selectors.dashboard import DashboardPlans, dashboard_sections, funds_rows, plan_rows
+from plans.selectors.funds import (
+    FundsGrid,
+    FundsSummary,
+    GridCell,
+    GridRow,
+    SourceAmount,
+    UnitFunds,
+    default_month,
+    funds_chart,
+    funds_grid,
+    funds_summary,
+)
+from plans.selectors.progress import (
+    DueCount,
+    DueRow,
+    PlanSummary,
+    ProvinceProgress,
+    TargetLine,
+    communes_of_year_q,
+    plan_summary,
+)
+from plans.selectors.targets import LEVELS_BELOW, PER_PAGE, TargetRow, TargetsPage, province_targets, targets_page
+
+__all__ = [
+    "LEVELS_BELOW",
+    "PER_PAGE",
+    "DashboardPlans",
+    "DueCount",
+    "DueRow",
+    "FundsGrid",
+    "FundsSummary",
+    "GridCell",
+    "GridRow",
+    "PlanSummary",
+    "ProvinceProgress",
+    "SourceAmount",
+    "Table",
+    "TargetLine",
+    "TargetRow",
+    "TargetsPage",
+    "UnitFunds",
+    "communes_of_year_q",
+    "dashboard_sections",
+    "default_month",
+    "funds_chart",
+    "funds_grid",
+    "funds_rows",
+    "funds_summary",
+    "plan_rows",
+    "plan_summary",
+    "province_targets",
+    "share",
+    "targets_page",
+]

@@ -1,0 +1,166 @@
+"""What the dashboards include, and the plain rows of the bulletin."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from communes.models import AdministrativeUnit, Level
+from criteria.models import AssessmentState, Tier
+from plans.models import FundSource
+from plans.selectors.common import ZERO, Table
+from plans.selectors.funds import FundsSummary, funds_chart, funds_summary
+from plans.selectors.progress import DueRow, PlanSummary, plan_summary
+
+# --- Dashboards --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardPlans:
+    """What ``templates/plans/partials/dashboard_sections.html`` shows (as ``plans``)."""
+
+    unit: AdministrativeUnit | None
+    year: int
+    plan: PlanSummary
+    funds: FundsSummary
+    funds_chart: dict
+
+    @property
+    def chart_id(self) -> str:
+        return f"chart-funds-{self.unit.code if self.unit is not None else 'national'}"
+
+
+def dashboard_sections(*, unit: AdministrativeUnit | None, year: int, month: int | None = None) -> DashboardPlans:
+    """Plan against result and funds for a dashboard: five queries (eight for a province)."""
+    funds = funds_summary(unit=unit, year=year, month=month)
+    return DashboardPlans(
+        unit=unit, year=year, plan=plan_summary(unit=unit, year=year), funds=funds, funds_chart=funds_chart(funds)
+    )
+
+
+# --- The bulletin: plain rows ------------------------------------------------------------------
+
+
+def _level_label(level: str) -> str:
+    return str(Level(level).label)
+
+
+def _status_label(row: DueRow) -> str:
+    if row.reached:
+        return _("Reached")
+    if row.state:
+        return str(AssessmentState(row.state).label)
+    return _("No assessment this year")
+
+
+def plan_rows(unit: AdministrativeUnit | None, year: int) -> list[Table]:
+    """Plan against result for the bulletin: province targets (a province only), counts per
+    level and tier, and every unit due in ``year``."""
+    summary = plan_summary(unit=unit, year=year)
+    tables = []
+    for progress in summary.province:
+        t = progress.target
+        tables.append(
+            Table(
+                title=_("Province targets %(first)s–%(last)s (%(basis)s) at the end of %(year)s")
+                % {"first": t.period_from, "last": t.period_to, "basis": t.basis, "year": year},
+                headers=(_("Target"), _("Planned"), _("Actual"), _("Share reached (%)"), _("Met")),
+                rows=[
+                    (line.label, line.planned, line.actual, line.share_reached, _("Yes") if line.met else _("No"))
+                    for line in progress.lines
+                ],
+            )
+        )
+    tables.append(
+        Table(
+            title=_("Targets due in %(year)s") % {"year": year},
+            headers=(
+                _("Level"),
+                _("Tier"),
+                _("Due"),
+                _("Reached"),
+                _("In progress"),
+                _("No assessment"),
+                _("Overdue from earlier years"),
+            ),
+            rows=[
+                (
+                    _level_label(c.level),
+                    str(Tier(c.tier).label),
+                    c.due,
+                    c.reached,
+                    c.in_progress,
+                    c.no_assessment,
+                    c.overdue,
+                )
+                for c in summary.counts
+            ],
+        )
+    )
+    tables.append(
+        Table(
+            title=_("Units due in %(year)s") % {"year": year},
+            headers=(
+                _("Code"),
+                _("Unit"),
+                _("Level"),
+                _("Belongs to"),
+                _("Tier"),
+                _("Target year"),
+                _("Decision or plan"),
+                _("Where it stands"),
+                _("Criteria met"),
+                _("Criteria in the set"),
+            ),
+            rows=[
+                (
+                    r.code,
+                    r.name,
+                    _level_label(r.level),
+                    r.parent_name,
+                    str(Tier(r.tier).label),
+                    r.target_year,
+                    r.basis,
+                    _status_label(r),
+                    r.criteria_met,
+                    r.criteria_total,
+                )
+                for r in summary.due
+            ],
+        )
+    )
+    return tables
+
+
+def funds_rows(unit: AdministrativeUnit | None, year: int, month: int) -> list[Table]:
+    """The funds sheet of the bulletin for ``month``/``year``: by source (the month, January to
+    the month, share of the total) and by unit one level down (January to the month), each
+    with a total row; amounts in đồng."""
+    summary = funds_summary(unit=unit, year=year, month=month)
+    period = _("January–%(month)s/%(year)s") % {"month": month, "year": year}
+    in_month = _("In %(month)s/%(year)s") % {"month": month, "year": year}
+    by_source = [(s.label, s.in_month, s.to_date, pct) for s, pct in summary.shares()]
+    by_source.append(
+        (_("Total"), summary.total_in_month, summary.total_to_date, Decimal(100) if summary.has_data else None)
+    )
+    labels = tuple(str(label) for _value, label in FundSource.choices)
+    by_unit = [
+        (u.code, _("%(name)s (own level)") % {"name": u.name} if u.own else u.name, *u.amounts, u.total)
+        for u in summary.by_unit
+    ]
+    totals = [sum((u.amounts[i] for u in summary.by_unit), ZERO) for i in range(len(labels))]
+    by_unit.append(("", _("Total"), *totals, sum(totals, ZERO)))
+    return [
+        Table(
+            title=_("Funds mobilised by source (đồng)"),
+            headers=(_("Source"), in_month, period, _("Share of the total (%)")),
+            rows=by_source,
+        ),
+        Table(
+            title=_("Funds mobilised by unit, %(period)s (đồng)") % {"period": period},
+            headers=(_("Code"), _("Unit"), *labels, _("Total")),
+            rows=by_unit,
+        ),
+    ]

@@ -1,0 +1,211 @@
+"""Funds: a unit's own grid, and the roll-up of everything below a unit."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db.models import IntegerField, Q, Sum, Value
+from django.db.models.functions import StrIndex, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communes.models import AdministrativeUnit, Level
+from plans.models import FundEntry, FundSource, cell_key
+from plans.selectors.common import ZERO, _within, share
+
+# --- Funds -----------------------------------------------------------------------------------
+
+
+@dataclass
+class GridCell:
+    month: int
+    source: str
+    entry: FundEntry | None
+
+    @property
+    def key(self) -> str:
+        return cell_key(self.month, self.source)
+
+    @property
+    def label(self) -> str:
+        return str(FundSource(self.source).label)
+
+    @property
+    def amount(self) -> Decimal | None:
+        return self.entry.amount if self.entry else None
+
+    @property
+    def version(self) -> int:
+        return self.entry.version if self.entry else 0
+
+
+@dataclass
+class GridRow:
+    month: int
+    cells: list[GridCell]
+
+    @property
+    def total(self) -> Decimal:
+        return sum((c.amount or ZERO for c in self.cells), ZERO)
+
+
+@dataclass
+class FundsGrid:
+    """One unit's own entries for a year: months 1–12 × sources, with totals."""
+
+    year: int
+    sources: list[tuple[str, str]]  # (value, label)
+    rows: list[GridRow]
+
+    @property
+    def source_totals(self) -> list[Decimal]:
+        return [sum((r.cells[i].amount or ZERO for r in self.rows), ZERO) for i in range(len(self.sources))]
+
+    @property
+    def total(self) -> Decimal:
+        return sum(self.source_totals, ZERO)
+
+    def cell(self, key: str) -> GridCell | None:
+        month, _sep, source = key.partition("-")
+        if not month.isdigit() or not 1 <= int(month) <= 12:
+            return None
+        return next((c for c in self.rows[int(month) - 1].cells if c.source == source), None)
+
+
+def funds_grid(*, unit: AdministrativeUnit, year: int) -> FundsGrid:
+    """The unit's own funds entries for ``year`` (not those of units below): one query."""
+    entries = {
+        (e.month, e.source): e for e in FundEntry.objects.filter(unit=unit, year=year).select_related("entered_by")
+    }
+    rows = [
+        GridRow(month=m, cells=[GridCell(m, s, entries.get((m, s))) for s in FundSource.values]) for m in range(1, 13)
+    ]
+    return FundsGrid(year=year, sources=list(FundSource.choices), rows=rows)
+
+
+class SourceAmount(NamedTuple):
+    source: str
+    label: str
+    in_month: Decimal  # in the month ``upto`` (the whole of ``to_date`` when the summary is for a year)
+    to_date: Decimal  # from January to ``upto``
+
+
+class UnitFunds(NamedTuple):
+    """One unit one level down (or the unit's own entries, ``own=True``) with its roll-up."""
+
+    code: str
+    name: str
+    level: str
+    own: bool
+    amounts: list[Decimal]  # per source, in FundSource order, January to ``upto``
+    total: Decimal
+
+
+@dataclass(frozen=True)
+class FundsSummary:
+    unit_code: str | None
+    year: int
+    upto: int  # the last month counted (12: the whole year)
+    by_source: list[SourceAmount]
+    by_unit: list[UnitFunds]
+
+    @property
+    def total_in_month(self) -> Decimal:
+        return sum((s.in_month for s in self.by_source), ZERO)
+
+    @property
+    def total_to_date(self) -> Decimal:
+        return sum((s.to_date for s in self.by_source), ZERO)
+
+    @property
+    def has_data(self) -> bool:
+        return any(s.to_date for s in self.by_source)
+
+    def shares(self) -> list[tuple[SourceAmount, Decimal | None]]:
+        total = self.total_to_date
+        return [(s, share(s.to_date, total)) for s in self.by_source]
+
+
+def default_month(year: int) -> int:
+    """Up to which month a year's funds are shown by default: this month for this year."""
+    today = timezone.localdate()
+    return today.month if year == today.year else 12
+
+
+def _child_path(unit: AdministrativeUnit | None):
+    """SQL: the path of the unit one level below ``unit`` that holds an entry's unit.
+
+    The next path segment after ``unit.path``; for the unit's own entries, ``unit.path``
+    itself. Works on both databases (``instr`` / ``strpos``), and whatever the levels in
+    between: a commune under a district or directly under its province.
+    """
+    base = unit.path if unit is not None else "/"
+    rest = Substr("unit__path", len(base) + 1)
+    return Substr("unit__path", 1, Value(len(base), output_field=IntegerField()) + StrIndex(rest, Value("/")))
+
+
+def funds_summary(*, unit: AdministrativeUnit | None, year: int, month: int | None = None) -> FundsSummary:
+    """Funds of ``unit`` and everything below it, by source and by unit one level down: three
+    queries, aggregated in SQL. ``month``: count January to ``month`` (default: to this month
+    for the current year, the whole year otherwise)."""
+    upto = month or default_month(year)
+    entries = FundEntry.objects.filter(_within(unit, "unit__"), year=year, month__lte=upto)
+    by_source = {
+        r["source"]: r
+        for r in entries.values("source")
+        .annotate(to_date=Sum("amount"), in_month=Sum("amount", filter=Q(month=upto)))
+        .order_by()
+    }
+    by_child: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    for r in entries.annotate(child=_child_path(unit)).values("child", "source").annotate(n=Sum("amount")).order_by():
+        by_child[r["child"]][r["source"]] = r["n"]
+
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    existed = (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=first)
+    )
+    children_q = Q(level=Level.PROVINCE) if unit is None else (Q(parent=unit) & existed) | Q(pk=unit.pk)
+    children = AdministrativeUnit.objects.filter(children_q | Q(path__in=list(by_child))).in_vietnamese_order()
+    by_unit = []
+    for child in children.only("code", "name", "level", "path"):
+        own = unit is not None and child.pk == unit.pk
+        sums = by_child.get(child.path, {})
+        if own and not sums:
+            continue  # the unit's own line only when it has entries of its own
+        amounts = [sums.get(s) or ZERO for s in FundSource.values]
+        by_unit.append(UnitFunds(child.code, child.name, child.level, own, amounts, sum(amounts, ZERO)))
+    by_unit.sort(key=lambda u: not u.own)  # the unit's own level first
+    return FundsSummary(
+        unit_code=unit.code if unit is not None else None,
+        year=year,
+        upto=upto,
+        by_source=[
+            SourceAmount(
+                value,
+                str(label),
+                by_source.get(value, {}).get("in_month") or ZERO,
+                by_source.get(value, {}).get("to_date") or ZERO,
+            )
+            for value, label in FundSource.choices
+        ],
+        by_unit=by_unit,
+    )
+
+
+def funds_chart(summary: FundsSummary) -> dict:
+    """A chart for ``static/js/charts.js`` (the spec of ``reports/charts.py``): đồng by source."""
+    return {
+        "kind": "hbar",
+        "labels": [s.label for s in summary.by_source],
+        "series": [
+            {
+                "label": _("January to %(month)s/%(year)s") % {"month": summary.upto, "year": summary.year},
+                "data": [int(s.to_date) for s in summary.by_source],
+            }
+        ],
+        "axes": {"x": _("đồng")},
+    }

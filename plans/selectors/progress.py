@@ -1,0 +1,286 @@
+"""Plan against result: registered targets due, where each unit stands, province targets."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.lookups import Exact
+from django.utils.translation import gettext as _
+
+from communes.models import AdministrativeUnit, Level
+from criteria.models import Assessment, AssessmentState, Tier
+from criteria.selectors import communes_of_year_q
+from plans.models import ProvinceTarget, RegisteredTarget
+from plans.selectors.common import RECOGNISED, _within, share
+
+# --- Plan against result ---------------------------------------------------------------------
+
+
+def _decisive_state(tier, year: int, unit_ref: str = "unit") -> Subquery:
+    """SQL: the state of the unit's latest assessment at ``tier`` up to ``year`` that was
+    recognised or revoked (NULL: never recognised)."""
+    return Subquery(
+        Assessment.objects.filter(
+            unit=OuterRef(unit_ref),
+            criteria_set__tier=tier,
+            year__lte=year,
+            state__in=[AssessmentState.RECOGNISED, AssessmentState.REVOKED],
+        )
+        .order_by("-year", "-pk")
+        .values("state")[:1]
+    )
+
+
+def _year_assessment(tier, year: int, column: str) -> Subquery:
+    return Subquery(
+        Assessment.objects.filter(unit=OuterRef("unit"), criteria_set__tier=tier, year=year)
+        .order_by("-criteria_set__version", "-pk")
+        .values(column)[:1]
+    )
+
+
+class DueRow(NamedTuple):
+    """A unit whose registered target year is the year shown, and where it stands."""
+
+    code: str
+    name: str
+    level: str
+    parent_name: str
+    tier: str
+    target_year: int
+    basis: str
+    reached: bool  # holds the tier by the end of the year
+    state: str | None  # state of the year's assessment at the tier; None: no assessment
+    criteria_met: int | None
+    criteria_total: int | None
+    assessment_id: int | None
+
+    @property
+    def tier_label(self) -> str:
+        return str(Tier(self.tier).label)
+
+    @property
+    def state_label(self) -> str:
+        return str(AssessmentState(self.state).label) if self.state else ""
+
+    @property
+    def status(self) -> str:
+        if self.reached:
+            return "reached"
+        return "in_progress" if self.state else "no_assessment"
+
+
+class DueCount(NamedTuple):
+    level: str
+    tier: str
+    due: int
+    reached: int
+    in_progress: int
+    no_assessment: int
+    overdue: int  # target year before the year shown, tier still not held
+
+    @property
+    def reached_share(self) -> Decimal | None:
+        return share(self.reached, self.due)
+
+    @property
+    def tier_label(self) -> str:
+        return str(Tier(self.tier).label)
+
+    @property
+    def units_label(self) -> str:
+        return {Level.DISTRICT: _("Districts"), Level.VILLAGE: _("Villages")}.get(self.level, _("Communes"))
+
+
+class TargetLine(NamedTuple):
+    """One line of a province target against what stands at the end of the year."""
+
+    key: str  # communes_standard | communes_advanced | communes_model | min_criteria | villages_share
+    label: str
+    planned: int | Decimal
+    actual: int | Decimal | None
+    share_reached: Decimal | None  # actual as a percentage of planned (None where it means nothing)
+    met: bool
+
+
+@dataclass(frozen=True)
+class ProvinceProgress:
+    target: ProvinceTarget
+    year: int
+    lines: list[TargetLine]
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    unit_code: str | None
+    year: int
+    due: list[DueRow]
+    counts: list[DueCount]
+    province: list[ProvinceProgress]  # province targets covering the year (a province only)
+
+
+_LEVEL_ORDER = {Level.DISTRICT: 0, Level.COMMUNE: 1, Level.VILLAGE: 2}
+
+
+def _due_rows(unit: AdministrativeUnit | None, year: int) -> list[DueRow]:
+    rows = (
+        RegisteredTarget.objects.filter(_within(unit, "unit__"), target_year=year)
+        .annotate(
+            decisive=_decisive_state(OuterRef("tier"), year),
+            year_state=_year_assessment(OuterRef("tier"), year, "state"),
+            year_met=_year_assessment(OuterRef("tier"), year, "criteria_met"),
+            year_total=_year_assessment(OuterRef("tier"), year, "criteria_total"),
+            year_id=_year_assessment(OuterRef("tier"), year, "pk"),
+        )
+        .select_related("unit", "unit__parent")
+        .order_by("unit__name_sort", "unit__code", "tier")
+    )
+    tiers = Tier.values
+    due = [
+        DueRow(
+            code=t.unit.code,
+            name=t.unit.name,
+            level=t.unit.level,
+            parent_name=t.unit.parent.name if t.unit.parent_id else "",
+            tier=t.tier,
+            target_year=t.target_year,
+            basis=t.basis,
+            reached=t.decisive == RECOGNISED,
+            state=t.year_state,
+            criteria_met=t.year_met,
+            criteria_total=t.year_total,
+            assessment_id=t.year_id,
+        )
+        for t in rows
+    ]
+    due.sort(key=lambda r: (_LEVEL_ORDER.get(r.level, 9), tiers.index(r.tier)))  # stable: names stay in order
+    return due
+
+
+def _due_counts(unit: AdministrativeUnit | None, year: int, due: list[DueRow]) -> list[DueCount]:
+    """Per level and tier: due this year (from ``due``), and overdue from earlier years (one query)."""
+    overdue_rows = (
+        RegisteredTarget.objects.filter(_within(unit, "unit__"), target_year__lt=year)
+        .annotate(decisive=_decisive_state(OuterRef("tier"), year))
+        .values("unit__level", "tier")
+        .annotate(n=Count("pk", filter=~Q(decisive=RECOGNISED) | Q(decisive__isnull=True)))
+        .order_by()
+    )
+    overdue = {(r["unit__level"], r["tier"]): r["n"] for r in overdue_rows}
+    keys = {(r.level, r.tier) for r in due} | {k for k, n in overdue.items() if n}
+    counts = []
+    for level, tier in sorted(keys, key=lambda k: (_LEVEL_ORDER.get(k[0], 9), Tier.values.index(k[1]))):
+        rows = [r for r in due if (r.level, r.tier) == (level, tier)]
+        counts.append(
+            DueCount(
+                level=level,
+                tier=tier,
+                due=len(rows),
+                reached=sum(1 for r in rows if r.status == "reached"),
+                in_progress=sum(1 for r in rows if r.status == "in_progress"),
+                no_assessment=sum(1 for r in rows if r.status == "no_assessment"),
+                overdue=overdue.get((level, tier), 0),
+            )
+        )
+    return counts
+
+
+def _province_progress(province: AdministrativeUnit, year: int) -> list[ProvinceProgress]:
+    """Province targets covering ``year`` against what stands at its end: three queries."""
+    targets = list(
+        ProvinceTarget.objects.filter(province=province, period_from__lte=year, period_to__gte=year).order_by(
+            "-period_to", "-period_from"
+        )
+    )
+    end = datetime.date(year, 12, 31)
+    village_exists = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=end)
+    )
+
+    def holds(tier: str) -> Q:
+        return Q(Exact(_decisive_state(tier, year, "pk"), RECOGNISED))
+
+    # The subqueries sit in the aggregates' filters, not in annotations: an aggregate over an
+    # annotated queryset would be wrapped in a subquery that loses the outer references.
+    units = AdministrativeUnit.objects.filter(
+        path__startswith=province.path, level__in=[Level.COMMUNE, Level.VILLAGE]
+    ).aggregate(
+        **{
+            f"communes_{tier}": Count("pk", filter=Q(level=Level.COMMUNE) & holds(tier) & communes_of_year_q(year))
+            for tier in Tier.values
+        },
+        villages_total=Count("pk", filter=Q(level=Level.VILLAGE) & village_exists),
+        villages_held=Count("pk", filter=Q(level=Level.VILLAGE) & holds(Tier.STANDARD) & village_exists),
+    )
+    thresholds = sorted({t.min_criteria for t in targets if t.min_criteria})
+    under = Assessment.objects.filter(
+        unit__path__startswith=province.path,
+        year=year,
+        criteria_set__level=Level.COMMUNE,
+        criteria_set__tier=Tier.STANDARD,
+    ).aggregate(
+        assessed=Count("unit", distinct=True),
+        **{f"under_{n}": Count("unit", distinct=True, filter=Q(criteria_met__lt=n)) for n in thresholds},
+    )
+    villages_share = share(units["villages_held"], units["villages_total"])
+    result = []
+    for target in targets:
+        lines = []
+        for tier, label in Tier.choices:
+            planned = getattr(target, f"communes_{tier}")
+            actual = units[f"communes_{tier}"]
+            lines.append(
+                TargetLine(
+                    key=f"communes_{tier}",
+                    label=_("Communes recognised: %(tier)s") % {"tier": label},
+                    planned=planned,
+                    actual=actual,
+                    share_reached=share(actual, planned),
+                    met=actual >= planned,
+                )
+            )
+        if target.min_criteria:
+            count = under[f"under_{target.min_criteria}"]
+            lines.append(
+                TargetLine(
+                    key="min_criteria",
+                    label=_("Communes under %(n)s criteria (target: none)") % {"n": target.min_criteria},
+                    planned=0,
+                    actual=count if under["assessed"] else None,
+                    share_reached=None,
+                    met=under["assessed"] > 0 and count == 0,
+                )
+            )
+        if target.villages_recognised_share is not None:
+            planned_share = target.villages_recognised_share
+            lines.append(
+                TargetLine(
+                    key="villages_share",
+                    label=_("Share of villages recognised (%)"),
+                    planned=planned_share,
+                    actual=villages_share,
+                    share_reached=share(villages_share, planned_share),
+                    met=villages_share is not None and villages_share >= planned_share,
+                )
+            )
+        result.append(ProvinceProgress(target=target, year=year, lines=lines))
+    return result
+
+
+def plan_summary(*, unit: AdministrativeUnit | None, year: int) -> PlanSummary:
+    """Plan against result for ``year``: units due (and where they stand), counts per level and
+    tier with the overdue, and — for a province — its targets against actual. Two queries,
+    five for a province."""
+    due = _due_rows(unit, year)
+    province = _province_progress(unit, year) if unit is not None and unit.level == Level.PROVINCE else []
+    return PlanSummary(
+        unit_code=unit.code if unit is not None else None,
+        year=year,
+        due=due,
+        counts=_due_counts(unit, year, due),
+        province=province,
+    )

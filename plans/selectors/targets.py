@@ -1,0 +1,87 @@
+"""Registered targets and province targets as the plans page lists them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, When
+from django.utils import timezone
+
+from communes.models import AdministrativeUnit, Level
+from criteria.models import Tier
+from plans.models import ProvinceTarget, RegisteredTarget, RegisteredTargetChange
+
+PER_PAGE = 50
+
+# The levels listed below a unit on the plans page (villages on their commune's page).
+LEVELS_BELOW: dict[str, tuple[str, ...]] = {
+    Level.PROVINCE: (Level.DISTRICT, Level.COMMUNE),
+    Level.DISTRICT: (Level.COMMUNE,),
+    Level.COMMUNE: (Level.VILLAGE,),
+    Level.VILLAGE: (),
+}
+
+# --- Registered targets: the plans page ------------------------------------------------------
+
+
+@dataclass
+class TargetRow:
+    unit: AdministrativeUnit
+    targets: dict[str, RegisteredTarget]  # tier -> target
+    changes: list[RegisteredTargetChange] = field(default_factory=list)
+
+    def by_tier(self) -> list[tuple[str, str, RegisteredTarget | None]]:
+        return [(tier, label, self.targets.get(tier)) for tier, label in Tier.choices]
+
+
+@dataclass
+class TargetsPage:
+    own: TargetRow | None  # None for a province: its targets are province targets
+    page: Page  # of TargetRow, the units listed below the unit
+
+
+def _rows_for(units: list[AdministrativeUnit]) -> list[TargetRow]:
+    """Each unit with its targets and their history: two queries."""
+    targets = RegisteredTarget.objects.filter(unit__in=units).select_related("set_by")
+    rows = {u.pk: TargetRow(unit=u, targets={}) for u in units}
+    by_pk = {}
+    for t in targets:
+        rows[t.unit_id].targets[t.tier] = t
+        by_pk[t.pk] = t
+    changes = RegisteredTargetChange.objects.filter(target__unit__in=units).select_related("user")
+    for change in changes.order_by("at", "pk"):
+        target = by_pk[change.target_id]
+        change.tier_label = Tier(target.tier).label
+        rows[target.unit_id].changes.append(change)
+    return [rows[u.pk] for u in units]
+
+
+def targets_page(
+    *, unit: AdministrativeUnit, q: str = "", page: int | str = 1, per_page: int = PER_PAGE
+) -> TargetsPage:
+    """The unit's own targets and a page of the units below it (searchable without diacritics).
+
+    Units below: a province's districts (first) and communes, a district's communes, a
+    commune's villages; only units that exist today. Four queries, six with the unit's own row.
+    """
+    own = _rows_for([unit])[0] if unit.level != Level.PROVINCE else None
+    below = (
+        AdministrativeUnit.objects.subtree(unit, include_self=False)
+        .filter(level__in=LEVELS_BELOW[unit.level])
+        .valid_on(timezone.localdate())
+        .search(q)
+        .order_by(Case(When(level=Level.DISTRICT, then=0), default=1), "name_sort", "code")
+    )
+    paginated = Paginator(below, per_page).get_page(page)
+    paginated.object_list = _rows_for(list(paginated.object_list))
+    return TargetsPage(own=own, page=paginated)
+
+
+def province_targets(*, province: AdministrativeUnit) -> list[ProvinceTarget]:
+    """A province's targets, the latest period first: one query."""
+    return list(
+        ProvinceTarget.objects.filter(province=province)
+        .select_related("entered_by")
+        .order_by("-period_to", "-period_from")
+    )

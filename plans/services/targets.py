@@ -1,0 +1,282 @@
+"""Registered targets (with their history) and province targets."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes import access
+from communes.models import AdministrativeUnit, Level
+from criteria import evaluation
+from criteria.models import Tier
+from plans.models import (
+    PROGRAMME_START,
+    TARGET_YEAR_LAST,
+    ProvinceTarget,
+    RegisteredTarget,
+    RegisteredTargetChange,
+)
+from plans.services.permissions import (
+    StaleWriteError,
+    can_enter_province_targets,
+    can_set_registered_target,
+    require_signed_in,
+    user_name,
+)
+
+MSG_TARGET_NO_PERMISSION = _(
+    "Only the district steering committee (for the communes and villages of its district) or the province "
+    "coordination office may register targets for this unit."
+)
+MSG_PROVINCE_TARGET_NO_PERMISSION = _("Only the province coordination office may enter the province's targets.")
+MSG_TARGET_LEVEL = _("Targets are registered for districts, communes and villages; a province enters province targets.")
+MSG_TIER_UNKNOWN = _("Choose a tier: standard, advanced or model.")
+MSG_TARGET_YEAR_RANGE = _("The target year must be between %(first)s and %(last)s.")
+MSG_BASIS_REQUIRED = _("Name the decision or plan this target comes from.")
+MSG_TIER_BEFORE_LOWER = _(
+    "The %(tier)s target (%(year)s) cannot come before the %(other)s target (%(other_year)s): each tier needs "
+    "the one below."
+)
+MSG_TIER_AFTER_HIGHER = _(
+    "The %(tier)s target (%(year)s) cannot come after the %(other)s target (%(other_year)s): each tier needs "
+    "the one below."
+)
+MSG_UNIT_ENDED = _("%(unit)s ceased to exist on %(date)s.")
+MSG_TARGET_STALE = _("This target was changed by %(user)s in the meantime (now: %(year)s). Review it and save again.")
+
+MSG_NOT_A_PROVINCE = _("Province targets belong to a province.")
+MSG_PERIOD_RANGE = _("The period must lie between %(first)s and %(last)s.")
+MSG_PERIOD_ORDER = _("The period cannot end before it starts.")
+MSG_PERIOD_TAKEN = _("The province already has targets for %(first)s–%(last)s.")
+MSG_COUNT_NEGATIVE = _("A number of communes cannot be negative.")
+MSG_ADVANCED_OVER_STANDARD = _(
+    "Communes advanced cannot outnumber communes standard: an advanced commune is also standard."
+)
+MSG_MODEL_OVER_ADVANCED = _("Model communes cannot outnumber advanced communes: a model commune is also advanced.")
+MSG_MIN_CRITERIA_RANGE = _("The minimum number of criteria must be between 1 and 30.")
+MSG_VILLAGES_SHARE = _("Share of villages recognised")
+MSG_SHARE_PRECISION = _("%(indicator)s: at most one decimal place is allowed.")
+MSG_PROVINCE_TARGET_STALE = _("These targets were changed by %(user)s in the meantime. Review them and save again.")
+
+# --- Registered targets --------------------------------------------------------------------
+
+_TIER_ORDER = list(Tier.values)  # standard < advanced < model
+
+
+def _ladder_errors(tier: str, year: int, others: dict[str, int]) -> list[ValidationError]:
+    """The tiers are a ladder: a higher tier's target year cannot come before a lower one's."""
+    errors = []
+    rank = _TIER_ORDER.index(tier)
+    for other, other_year in others.items():
+        other_rank = _TIER_ORDER.index(other)
+        params = {
+            "tier": Tier(tier).label.lower(),
+            "year": year,
+            "other": Tier(other).label.lower(),
+            "other_year": other_year,
+        }
+        if other_rank < rank and year < other_year:
+            errors.append(ValidationError(MSG_TIER_BEFORE_LOWER, code="ladder", params=params))
+        elif other_rank > rank and year > other_year:
+            errors.append(ValidationError(MSG_TIER_AFTER_HIGHER, code="ladder", params=params))
+    return errors
+
+
+@transaction.atomic
+def registered_target_set(
+    *,
+    unit: AdministrativeUnit,
+    tier: str,
+    target_year: int,
+    basis: str,
+    user,
+    expected_version: int | None,
+    at: datetime.datetime | None = None,
+) -> RegisteredTarget:
+    """Register (or change) the year ``unit`` plans to reach ``tier``, with its history.
+
+    ``expected_version`` is the version the user saw (0: no target yet; None skips the check,
+    for trusted loads). Setting the same year and basis again changes nothing.
+    """
+    require_signed_in(user)
+    if not access.can_read_unit(user, unit):
+        raise PermissionDenied(MSG_TARGET_NO_PERMISSION)
+    if unit.level not in (Level.DISTRICT, Level.COMMUNE, Level.VILLAGE):
+        raise ValidationError({"unit": [ValidationError(MSG_TARGET_LEVEL, code="level")]})
+    if not can_set_registered_target(user, unit):
+        raise PermissionDenied(MSG_TARGET_NO_PERMISSION)
+
+    basis = (basis or "").strip()
+    errors: dict[str, list[ValidationError]] = {}
+    if tier not in Tier.values:
+        errors.setdefault("tier", []).append(ValidationError(MSG_TIER_UNKNOWN, code="tier"))
+    if not PROGRAMME_START <= target_year <= TARGET_YEAR_LAST:
+        errors.setdefault("target_year", []).append(
+            ValidationError(
+                MSG_TARGET_YEAR_RANGE, code="year_range", params={"first": PROGRAMME_START, "last": TARGET_YEAR_LAST}
+            )
+        )
+    elif unit.valid_to is not None and target_year > unit.valid_to.year:
+        errors.setdefault("target_year", []).append(
+            ValidationError(
+                MSG_UNIT_ENDED, code="unit_ended", params={"unit": unit, "date": unit.valid_to.strftime("%d/%m/%Y")}
+            )
+        )
+    if not basis:
+        errors.setdefault("basis", []).append(ValidationError(MSG_BASIS_REQUIRED, code="required"))
+    if errors:
+        raise ValidationError(errors)
+
+    # Lock the unit's targets: the ladder check reads them all.
+    targets = {
+        t.tier: t
+        for t in RegisteredTarget.objects.select_for_update(of=("self",)).select_related("set_by").filter(unit=unit)
+    }
+    current = targets.get(tier)
+    if expected_version is not None and expected_version != (current.version if current else 0):
+        raise StaleWriteError(
+            MSG_TARGET_STALE,
+            params={
+                "user": user_name(current.set_by) if current else "—",
+                "year": current.target_year if current else "—",
+            },
+            current=current,
+        )
+    ladder = _ladder_errors(tier, target_year, {t: o.target_year for t, o in targets.items() if t != tier})
+    if ladder:
+        raise ValidationError({"target_year": ladder})
+    if current is not None and current.target_year == target_year and current.basis == basis:
+        return current
+
+    moment = at or timezone.now()
+    old_year = current.target_year if current else None
+    if current is None:
+        current = RegisteredTarget(unit=unit, tier=tier, version=0)
+    current.target_year, current.basis = target_year, basis
+    current.version += 1
+    current.set_by, current.set_at = user, moment
+    current.full_clean(validate_unique=False, validate_constraints=False)
+    current.save()
+    RegisteredTargetChange.objects.create(
+        target=current, old_year=old_year, new_year=target_year, basis=basis, user=user, at=moment
+    )
+    return current
+
+
+# --- Province targets ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProvinceTargetInput:
+    """What the province office enters; the share may be typed in Vietnamese style ("62,5")."""
+
+    period_from: int
+    period_to: int
+    communes_standard: int = 0
+    communes_advanced: int = 0
+    communes_model: int = 0
+    min_criteria: int | None = None
+    villages_recognised_share: object = None
+    basis: str = ""
+
+
+def _province_target_errors(data: ProvinceTargetInput) -> tuple[dict[str, list], Decimal | None]:
+    errors: dict[str, list[ValidationError]] = {}
+
+    def add(field: str, message, code: str, **params) -> None:
+        errors.setdefault(field, []).append(ValidationError(message, code=code, params=params or None))
+
+    for field in ("period_from", "period_to"):
+        if not PROGRAMME_START <= getattr(data, field) <= TARGET_YEAR_LAST:
+            add(field, MSG_PERIOD_RANGE, "year_range", first=PROGRAMME_START, last=TARGET_YEAR_LAST)
+    if not errors and data.period_to < data.period_from:
+        add("period_to", MSG_PERIOD_ORDER, "period_order")
+    for field in ("communes_standard", "communes_advanced", "communes_model"):
+        if getattr(data, field) < 0:
+            add(field, MSG_COUNT_NEGATIVE, "negative")
+    if not {"communes_standard", "communes_advanced", "communes_model"} & errors.keys():
+        if data.communes_advanced > data.communes_standard:
+            add("communes_advanced", MSG_ADVANCED_OVER_STANDARD, "ladder")
+        if data.communes_model > data.communes_advanced:
+            add("communes_model", MSG_MODEL_OVER_ADVANCED, "ladder")
+    if data.min_criteria is not None and not 1 <= data.min_criteria <= 30:
+        add("min_criteria", MSG_MIN_CRITERIA_RANGE, "range")
+    share = None
+    try:
+        share = evaluation.parse_value(
+            data.villages_recognised_share, evaluation.ValueType.PERCENT, indicator=str(MSG_VILLAGES_SHARE)
+        )
+        if share is not None and share != share.quantize(Decimal("0.1")):
+            raise ValidationError(
+                MSG_SHARE_PRECISION,
+                code="too_precise",
+                params={"indicator": MSG_VILLAGES_SHARE},
+            )
+    except ValidationError as exc:
+        errors.setdefault("villages_recognised_share", []).extend(exc.error_list)
+    if not data.basis.strip():
+        add("basis", MSG_BASIS_REQUIRED, "required")
+    return errors, share
+
+
+@transaction.atomic
+def province_target_save(
+    *,
+    province: AdministrativeUnit,
+    data: ProvinceTargetInput,
+    user,
+    target: ProvinceTarget | None = None,
+    expected_version: int | None = None,
+    at: datetime.datetime | None = None,
+) -> ProvinceTarget:
+    """Enter a province's targets for a period (``target=None``) or change existing ones."""
+    require_signed_in(user)
+    if province.level != Level.PROVINCE:
+        raise ValidationError({"province": [ValidationError(MSG_NOT_A_PROVINCE, code="level")]})
+    if not access.can_read_unit(user, province) or not can_enter_province_targets(user, province):
+        raise PermissionDenied(MSG_PROVINCE_TARGET_NO_PERMISSION)
+    errors, share = _province_target_errors(data)
+    if errors:
+        raise ValidationError(errors)
+
+    if target is not None:
+        target = ProvinceTarget.objects.select_for_update(of=("self",)).select_related("entered_by").get(pk=target.pk)
+        if target.province_id != province.pk:
+            raise PermissionDenied(MSG_PROVINCE_TARGET_NO_PERMISSION)
+        if expected_version is not None and expected_version != target.version:
+            raise StaleWriteError(
+                MSG_PROVINCE_TARGET_STALE, params={"user": user_name(target.entered_by)}, current=target
+            )
+    taken = ProvinceTarget.objects.filter(
+        province=province, period_from=data.period_from, period_to=data.period_to
+    ).exclude(pk=target.pk if target else None)
+    if taken.exists():
+        raise ValidationError(
+            {
+                "period_from": [
+                    ValidationError(
+                        MSG_PERIOD_TAKEN, code="duplicate", params={"first": data.period_from, "last": data.period_to}
+                    )
+                ]
+            }
+        )
+    if target is None:
+        target = ProvinceTarget(province=province, version=0)
+    target.period_from, target.period_to = data.period_from, data.period_to
+    target.communes_standard = data.communes_standard
+    target.communes_advanced = data.communes_advanced
+    target.communes_model = data.communes_model
+    target.min_criteria = data.min_criteria
+    target.villages_recognised_share = share
+    target.basis = data.basis.strip()
+    target.version += 1
+    target.entered_by, target.entered_at = user, at or timezone.now()
+    target.full_clean(validate_unique=False, validate_constraints=False)
+    target.save()
+    return target

@@ -1,0 +1,156 @@
+"""Plan against result: who was due, where they stand, and province targets against actual."""
+
+from decimal import Decimal
+
+import pytest
+
+from communes.tests.factories import VillageFactory
+from plans.models import ProvinceTarget
+from plans.selectors import plan_rows, plan_summary
+from plans.tests.factories import make_assessment, make_set, make_target
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plans(tree):
+    """Due in 2025: A standard (recognised 2025), B standard (12/19, submitted), C standard (no
+    assessment), village A1 standard (recognised 2023), A advanced (recognised 2024, revoked in
+    2025). Earlier: C advanced due 2023 and never reached (overdue); B model due 2024 (overdue)."""
+    standard = make_set(code="S")
+    advanced = make_set(code="A", tier="advanced")
+    village = make_set(code="V", level="village")
+    for unit, tier in ((tree.a, "standard"), (tree.b, "standard"), (tree.c, "standard"), (tree.a1, "standard")):
+        make_target(unit, tier, 2025)
+    make_target(tree.a, "advanced", 2025)
+    make_target(tree.c, "advanced", 2023)
+    make_target(tree.b, "model", 2024)
+    make_assessment(tree.a, standard, 2025, 19, "recognised")
+    make_assessment(tree.b, standard, 2025, 12, "submitted")
+    make_assessment(tree.c, standard, 2024, 8)
+    make_assessment(tree.a1, village, 2023, 5, "recognised", total=5)
+    make_assessment(tree.a1, village, 2025, 4, "draft", total=5)  # a later draft does not undo it
+    make_assessment(tree.a, advanced, 2024, 19, "recognised")
+    make_assessment(tree.a, advanced, 2025, 17, "revoked")
+    return tree
+
+
+def test_each_unit_due_shows_where_it_stands(plans):
+    summary = plan_summary(unit=plans.province, year=2025)
+    rows = {(r.code, r.tier): (r.status, r.state, r.criteria_met) for r in summary.due}
+    assert rows == {
+        ("40101", "standard"): ("reached", "recognised", 19),
+        ("40102", "standard"): ("in_progress", "submitted", 12),
+        ("40201", "standard"): ("no_assessment", None, None),
+        ("40101", "advanced"): ("in_progress", "revoked", 17),
+        ("40101-01", "standard"): ("reached", "draft", 4),
+    }
+
+
+def test_counts_per_level_and_tier_with_the_overdue(plans):
+    counts = {(c.level, c.tier): c[2:] for c in plan_summary(unit=plans.province, year=2025).counts}
+    # (due, reached, in progress, no assessment, overdue)
+    assert counts == {
+        ("commune", "standard"): (3, 1, 1, 1, 0),
+        ("commune", "advanced"): (1, 0, 1, 0, 1),
+        ("commune", "model"): (0, 0, 0, 0, 1),
+        ("village", "standard"): (1, 1, 0, 0, 0),
+    }
+
+
+def test_a_district_sees_only_its_units(plans):
+    summary = plan_summary(unit=plans.d1, year=2025)
+    assert {r.code for r in summary.due} == {"40101", "40102", "40101-01"}
+    assert summary.province == []
+    counts = {(c.level, c.tier): c.overdue for c in summary.counts}
+    assert counts[("commune", "model")] == 1 and ("commune", "advanced") in counts
+
+
+def test_an_overdue_target_reached_later_is_no_longer_overdue(plans):
+    make_assessment(plans.c, make_set(code="A2", tier="advanced"), 2025, 19, "recognised")
+    counts = {(c.level, c.tier): c.overdue for c in plan_summary(unit=plans.province, year=2025).counts}
+    assert counts[("commune", "advanced")] == 0
+
+
+def test_province_targets_against_actual_with_the_share_reached(plans):
+    VillageFactory(code="40201-01", name="Thôn Tây", parent=plans.c)  # four villages, one holds the standard
+    ProvinceTarget.objects.create(
+        province=plans.province,
+        period_from=2021,
+        period_to=2025,
+        communes_standard=2,
+        communes_advanced=1,
+        communes_model=0,
+        min_criteria=15,
+        villages_recognised_share=Decimal(50),
+        basis="NQ 05",
+        entered_at="2022-01-01T00:00:00Z",
+    )
+    ProvinceTarget.objects.create(
+        province=plans.province,
+        period_from=2026,
+        period_to=2030,
+        communes_standard=3,
+        basis="NQ 06",
+        entered_at="2026-01-01T00:00:00Z",
+    )
+    (progress,) = plan_summary(unit=plans.province, year=2025).province
+    lines = {line.key: line[2:] for line in progress.lines}
+    # (planned, actual, share reached, met)
+    assert lines == {
+        "communes_standard": (2, 1, Decimal("50.0"), False),
+        "communes_advanced": (1, 0, Decimal("0.0"), False),  # A's recognition was revoked in 2025
+        "communes_model": (0, 0, None, True),
+        "min_criteria": (0, 1, None, False),  # B has 12
+        "villages_share": (Decimal(50), Decimal("25.0"), Decimal("50.0"), False),
+    }
+    (earlier,) = plan_summary(unit=plans.province, year=2024).province
+    assert {line.key: line.actual for line in earlier.lines}["communes_advanced"] == 1
+
+
+def test_plan_rows_give_the_bulletin_plain_tables(plans):
+    ProvinceTarget.objects.create(
+        province=plans.province,
+        period_from=2021,
+        period_to=2025,
+        communes_standard=2,
+        basis="NQ 05",
+        entered_at="2022-01-01T00:00:00Z",
+    )
+    targets, counts, due = plan_rows(plans.province, 2025)
+    assert targets.title == "Province targets 2021–2025 (NQ 05) at the end of 2025"
+    assert targets.rows[0] == ("Communes recognised: Standard", 2, 1, Decimal("50.0"), "No")
+    assert counts.headers[0:3] == ("Level", "Tier", "Due")
+    assert counts.rows[0] == ("Commune", "Standard", 3, 1, 1, 1, 0)
+    assert due.headers[-3:] == ("Where it stands", "Criteria met", "Criteria in the set")
+    assert (
+        "40102",
+        "Xã Đức Lĩnh",
+        "Commune",
+        "Huyện Một",
+        "Standard",
+        2025,
+        "KH 1/KH-UBND",
+        "Submitted",
+        12,
+        19,
+    ) in due.rows
+    assert (
+        "40201",
+        "Xã Ân Phú",
+        "Commune",
+        "Huyện Hai",
+        "Standard",
+        2025,
+        "KH 1/KH-UBND",
+        "No assessment this year",
+        None,
+        None,
+    ) in due.rows
+
+
+def test_the_country_sees_every_unit_due(plans, merger):
+    make_target(merger.m, "standard", 2025)
+    summary = plan_summary(unit=None, year=2025)
+    assert {r.code for r in summary.due} >= {"40101", "40102", "40201", "40101-01", "50001"}
+    assert summary.province == []

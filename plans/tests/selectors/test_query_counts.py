@@ -1,0 +1,71 @@
+"""Every selector runs a fixed number of queries, whatever the number of communes."""
+
+import pytest
+
+from plans.models import ProvinceTarget
+from plans.selectors import dashboard_sections, funds_grid, funds_summary, plan_summary, targets_page
+from plans.tests.factories import bulk_province
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(params=[10, 100], ids=lambda n: f"{n}-communes")
+def province(request, db):
+    province = bulk_province(code="Q", communes=request.param)
+    ProvinceTarget.objects.create(
+        province=province,
+        period_from=2021,
+        period_to=2025,
+        communes_standard=5,
+        min_criteria=15,
+        basis="NQ",
+        entered_at="2022-01-01T00:00:00Z",
+    )
+    province.n = request.param
+    return province
+
+
+def test_the_data_is_there(province):
+    summary = plan_summary(unit=province, year=2025)
+    assert len(summary.due) == province.n
+    assert summary.counts[0].reached == len(range(0, province.n, 3))
+    assert funds_summary(unit=province, year=2025, month=12).total_to_date == province.n * 4_000_000
+
+
+def test_funds_summary_takes_three_queries(province, django_assert_num_queries):
+    with django_assert_num_queries(3):
+        summary = funds_summary(unit=province, year=2025, month=12)
+    assert len(summary.by_unit) == 2 + province.n // 5
+
+
+def test_funds_grid_takes_one_query(province, django_assert_num_queries):
+    commune = province.children.filter(level="district").first().children.first()
+    with django_assert_num_queries(1):
+        funds_grid(unit=commune, year=2025)
+
+
+def test_plan_summary_takes_five_queries_for_a_province(province, django_assert_num_queries):
+    with django_assert_num_queries(5):
+        plan_summary(unit=province, year=2025)
+
+
+def test_plan_summary_takes_two_queries_below_a_province(province, django_assert_num_queries):
+    district = province.children.filter(level="district").first()
+    with django_assert_num_queries(2):
+        plan_summary(unit=district, year=2025)
+
+
+def test_dashboard_sections_take_eight_queries(province, django_assert_num_queries):
+    with django_assert_num_queries(8):
+        dashboard_sections(unit=province, year=2025, month=12)
+
+
+def test_a_page_of_targets_takes_four_queries_and_six_with_the_units_own(province, django_assert_num_queries):
+    # count, the page of units, their targets, the targets' history (the province has no own row)
+    with django_assert_num_queries(4):
+        page = targets_page(unit=province)
+    assert len(page.page.object_list) == min(50, 2 + province.n)  # the districts, then every commune
+    district = province.children.filter(level="district").first()
+    # own targets and their history, then count, page, targets, history
+    with django_assert_num_queries(6):
+        targets_page(unit=district)

@@ -1,0 +1,123 @@
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from plans.models import ProvinceTarget
+from plans.services import ProvinceTargetInput, StaleWriteError, province_target_save
+
+pytestmark = pytest.mark.django_db
+
+
+def _data(**overrides):
+    values = {
+        "period_from": 2021,
+        "period_to": 2025,
+        "communes_standard": 50,
+        "communes_advanced": 10,
+        "communes_model": 5,
+        "min_criteria": 15,
+        "villages_recognised_share": "62,5",
+        "basis": "Nghị quyết 05-NQ/TU",
+    }
+    values.update(overrides)
+    return ProvinceTargetInput(**values)
+
+
+def _save(user, province, **kwargs):
+    return province_target_save(province=province, user=user, data=kwargs.pop("data", _data()), **kwargs)
+
+
+def test_the_province_office_enters_the_targets_of_a_period(tree, personas):
+    target = _save(personas.province_office, tree.province)
+    target.refresh_from_db()
+    assert (target.communes_standard, target.communes_advanced, target.communes_model) == (50, 10, 5)
+    assert target.min_criteria == 15
+    assert target.villages_recognised_share == Decimal("62.5")
+    assert target.entered_by == personas.province_office
+
+
+@pytest.mark.parametrize("who", ["district_d1", "officer_a", "viewer"])
+def test_only_the_province_office_enters_province_targets(tree, personas, who):
+    with pytest.raises(PermissionDenied, match="Only the province coordination office"):
+        _save(getattr(personas, who), tree.province)
+    assert not ProvinceTarget.objects.exists()
+
+
+def test_province_targets_belong_to_a_province(tree, personas):
+    with pytest.raises(ValidationError, match="belong to a province"):
+        _save(personas.province_office, tree.d1)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "message"),
+    [
+        ({"period_from": 2009}, "period_from", "The period must lie between 2010 and 2035."),
+        ({"period_from": 2026}, "period_to", "The period cannot end before it starts."),
+        (
+            {"communes_standard": -1, "communes_advanced": 0, "communes_model": 0},
+            "communes_standard",
+            "A number of communes cannot be negative.",
+        ),
+        (
+            {"communes_advanced": 60},
+            "communes_advanced",
+            "Communes advanced cannot outnumber communes standard: an advanced commune is also standard.",
+        ),
+        (
+            {"communes_model": 11},
+            "communes_model",
+            "Model communes cannot outnumber advanced communes: a model commune is also advanced.",
+        ),
+        ({"min_criteria": 0}, "min_criteria", "The minimum number of criteria must be between 1 and 30."),
+        (
+            {"villages_recognised_share": "120"},
+            "villages_recognised_share",
+            "Share of villages recognised: a percentage must be between 0 and 100.",
+        ),
+        (
+            {"villages_recognised_share": "62,55"},
+            "villages_recognised_share",
+            "Share of villages recognised: at most one decimal place is allowed.",
+        ),
+        ({"basis": ""}, "basis", "Name the decision or plan this target comes from."),
+    ],
+)
+def test_bad_values_are_refused_at_their_field(tree, personas, overrides, field, message):
+    with pytest.raises(ValidationError) as exc:
+        _save(personas.province_office, tree.province, data=_data(**overrides))
+    assert message in exc.value.message_dict[field]
+
+
+def test_a_period_is_entered_once(tree, personas):
+    _save(personas.province_office, tree.province)
+    with pytest.raises(ValidationError) as exc:
+        _save(personas.province_office, tree.province)
+    assert exc.value.message_dict["period_from"] == ["The province already has targets for 2021–2025."]
+
+
+def test_a_change_carries_the_version_it_was_based_on(tree, personas):
+    target = _save(personas.province_office, tree.province)
+    changed = _save(
+        personas.province_office, tree.province, target=target, expected_version=1, data=_data(communes_standard=60)
+    )
+    assert (changed.communes_standard, changed.version) == (60, 2)
+    with pytest.raises(StaleWriteError, match="changed by province_office in the meantime"):
+        _save(
+            personas.province_office, tree.province, target=target, expected_version=1, data=_data(communes_standard=70)
+        )
+    assert ProvinceTarget.objects.get().communes_standard == 60
+
+
+def test_the_database_keeps_the_tiers_nested(tree):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProvinceTarget.objects.create(
+            province=tree.province,
+            period_from=2021,
+            period_to=2025,
+            communes_standard=5,
+            communes_advanced=6,
+            basis="x",
+            entered_at="2022-01-01T00:00:00Z",
+        )

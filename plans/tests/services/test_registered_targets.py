@@ -1,0 +1,128 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+
+from plans.models import RegisteredTarget, RegisteredTargetChange
+from plans.services import (
+    MSG_TARGET_NO_PERMISSION,
+    StaleWriteError,
+    registered_target_set,
+)
+from plans.tests.factories import make_target
+
+pytestmark = pytest.mark.django_db
+
+
+def _set(user, unit, *, tier="standard", year=2025, basis="Kế hoạch 12/KH-UBND", version=0):
+    return registered_target_set(
+        unit=unit, tier=tier, target_year=year, basis=basis, user=user, expected_version=version
+    )
+
+
+def test_the_district_committee_registers_a_commune_target_with_its_history(tree, personas):
+    target = _set(personas.district_d1, tree.a, year=2024)
+    assert (target.target_year, target.version, target.set_by) == (2024, 1, personas.district_d1)
+
+    _set(personas.district_d1, tree.a, year=2025, basis="Quyết định 5/QĐ-UBND", version=1)
+
+    changes = list(RegisteredTargetChange.objects.filter(target=target).values_list("old_year", "new_year", "basis"))
+    assert changes == [(None, 2024, "Kế hoạch 12/KH-UBND"), (2024, 2025, "Quyết định 5/QĐ-UBND")]
+
+
+def test_setting_the_same_year_and_basis_again_changes_nothing(tree, personas):
+    _set(personas.district_d1, tree.a)
+    target = _set(personas.district_d1, tree.a, version=1)
+    assert target.version == 1
+    assert RegisteredTargetChange.objects.count() == 1
+
+
+def test_the_province_office_sets_a_district_target_and_a_village_target(tree, personas):
+    assert _set(personas.province_office, tree.d1).unit == tree.d1
+    assert _set(personas.province_office, tree.a1).unit == tree.a1
+
+
+def test_the_district_committee_may_set_a_village_target_but_not_its_own(tree, personas):
+    assert _set(personas.district_d1, tree.a1).unit == tree.a1
+    with pytest.raises(PermissionDenied, match="district steering committee"):
+        _set(personas.district_d1, tree.d1)
+
+
+@pytest.mark.parametrize("who", ["officer_a", "viewer", "district_d2", "outsider"])
+def test_others_may_not_register_a_commune_target(tree, personas, who):
+    with pytest.raises(PermissionDenied) as exc:
+        _set(getattr(personas, who), tree.a)
+    assert str(MSG_TARGET_NO_PERMISSION) in str(exc.value)
+    assert not RegisteredTarget.objects.exists()
+
+
+@pytest.mark.parametrize("year", [2009, 2036, 1900])
+def test_a_target_year_outside_the_programme_is_refused_at_the_field(tree, personas, year):
+    with pytest.raises(ValidationError) as exc:
+        _set(personas.district_d1, tree.a, year=year)
+    assert exc.value.message_dict == {"target_year": ["The target year must be between 2010 and 2035."]}
+
+
+def test_a_target_needs_its_decision_or_plan(tree, personas):
+    with pytest.raises(ValidationError) as exc:
+        _set(personas.district_d1, tree.a, basis="   ")
+    assert exc.value.message_dict == {"basis": ["Name the decision or plan this target comes from."]}
+
+
+def test_a_province_has_no_registered_targets(tree, personas):
+    with pytest.raises(ValidationError) as exc:
+        _set(personas.province_office, tree.province)
+    assert "province targets" in exc.value.message_dict["unit"][0]
+
+
+def test_a_higher_tier_cannot_be_planned_before_the_lower_one(tree, personas):
+    _set(personas.district_d1, tree.a, tier="standard", year=2024)
+    with pytest.raises(ValidationError) as exc:
+        _set(personas.district_d1, tree.a, tier="advanced", year=2023)
+    assert exc.value.message_dict["target_year"] == [
+        "The advanced target (2023) cannot come before the standard target (2024): each tier needs the one below."
+    ]
+    _set(personas.district_d1, tree.a, tier="advanced", year=2026)
+    with pytest.raises(ValidationError, match="cannot come after the advanced target"):
+        _set(personas.district_d1, tree.a, tier="standard", year=2027, version=1)
+
+
+def test_a_stale_version_is_refused_and_nothing_changes(tree, personas):
+    _set(personas.district_d1, tree.a, year=2024)
+    _set(personas.province_office, tree.a, year=2025, version=1)
+    with pytest.raises(StaleWriteError) as exc:
+        _set(personas.district_d1, tree.a, year=2026, version=1)
+    assert "changed by province_office in the meantime (now: 2025)" in exc.value.messages[0]
+    assert exc.value.current.target_year == 2025
+    assert RegisteredTarget.objects.get().target_year == 2025
+
+
+def test_a_target_after_the_unit_ceased_to_exist_is_refused(merger):
+    with pytest.raises(ValidationError) as exc:
+        _set(merger.office, merger.o1, year=2026)
+    assert exc.value.message_dict["target_year"] == ["Xã Cũ Một ceased to exist on 30/06/2025."]
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [{"target_year": 2009}, {"target_year": 2036}, {"tier": "gold"}, {"basis": ""}],
+    ids=["before-programme", "after-2035", "unknown-tier", "no-basis"],
+)
+def test_the_database_refuses_what_the_service_would(tree, fields):
+    values = {"tier": "standard", "target_year": 2025, "basis": "KH", **fields}
+    with pytest.raises(IntegrityError), transaction.atomic():
+        RegisteredTarget.objects.create(unit=tree.a, set_at="2022-01-01T00:00:00Z", **values)
+
+
+def test_the_database_keeps_one_target_per_unit_and_tier(tree):
+    make_target(tree.a, "standard", 2024)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_target(tree.a, "standard", 2025)
+
+
+def test_the_history_is_append_only(tree, personas):
+    _set(personas.district_d1, tree.a)
+    change = RegisteredTargetChange.objects.get()
+    with pytest.raises(ValidationError):
+        change.save()
+    with pytest.raises(ValidationError):
+        RegisteredTargetChange.objects.all().delete()

@@ -1,0 +1,215 @@
+"""/api/v1/registered-targets/, /province-targets/ and /funds/: scope, permissions, refusals."""
+
+from decimal import Decimal
+
+import pytest
+from drf_spectacular.drainage import GENERATOR_STATS
+from drf_spectacular.generators import SchemaGenerator
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from plans.models import FundEntry, ProvinceTarget, RegisteredTarget
+from plans.tests.factories import make_fund, make_target
+
+pytestmark = [pytest.mark.django_db]
+
+
+@pytest.fixture
+def api():
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+
+    def as_(user):
+        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        return client
+
+    client.as_ = as_
+    return client
+
+
+def _results(response):
+    assert response.status_code == 200, response.content
+    return response.json()["results"]
+
+
+# --- Registered targets ----------------------------------------------------------------------
+
+
+def test_targets_are_listed_within_the_readers_area(api, tree, personas):
+    make_target(tree.a, "standard", 2024)
+    make_target(tree.c, "standard", 2025)
+    codes = [r["unit"]["code"] for r in _results(api.as_(personas.district_d1).get("/api/v1/registered-targets/"))]
+    assert codes == ["40101"]
+    rows = _results(api.as_(personas.viewer).get("/api/v1/registered-targets/", {"target_year": 2025}))
+    assert [r["unit"]["code"] for r in rows] == ["40201"]
+
+
+def test_the_district_committee_registers_then_changes_a_target(api, tree, personas):
+    client = api.as_(personas.district_d1)
+    body = {"unit": "40101", "tier": "standard", "target_year": 2024, "basis": "KH 12", "version": 0}
+    created = client.post("/api/v1/registered-targets/", body, format="json")
+    assert created.status_code == 201, created.content
+    pk = created.json()["id"]
+    changed = client.patch(f"/api/v1/registered-targets/{pk}/", {"target_year": 2025, "version": 1}, format="json")
+    assert changed.status_code == 200, changed.content
+    assert [(c["old_year"], c["new_year"]) for c in changed.json()["changes"]] == [(None, 2024), (2024, 2025)]
+
+
+def test_a_target_year_before_the_programme_is_refused_with_its_message(api, tree, personas):
+    body = {"unit": "40101", "tier": "standard", "target_year": 2009, "basis": "KH 12", "version": 0}
+    response = api.as_(personas.district_d1).post("/api/v1/registered-targets/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"target_year": ["The target year must be between 2010 and 2035."]}
+
+
+def test_a_stale_target_answers_409_with_what_is_stored(api, tree, personas):
+    target = make_target(tree.a, "standard", 2026)
+    response = api.as_(personas.district_d1).patch(
+        f"/api/v1/registered-targets/{target.pk}/", {"target_year": 2024, "version": 7}, format="json"
+    )
+    assert response.status_code == 409
+    assert response.json()["current"] == {"target_year": 2026, "basis": "KH 1/KH-UBND", "version": 1}
+
+
+@pytest.mark.parametrize(("who", "status"), [("officer_a", 403), ("viewer", 403), ("district_d2", 404)])
+def test_others_may_not_register_targets(api, tree, personas, who, status):
+    body = {"unit": "40101", "tier": "standard", "target_year": 2025, "basis": "KH", "version": 0}
+    assert (
+        api.as_(getattr(personas, who)).post("/api/v1/registered-targets/", body, format="json").status_code == status
+    )
+    assert not RegisteredTarget.objects.exists()
+
+
+# --- Province targets ------------------------------------------------------------------------
+
+PROVINCE_TARGET = {
+    "province": "40",
+    "period_from": 2021,
+    "period_to": 2025,
+    "communes_standard": 50,
+    "communes_advanced": 10,
+    "communes_model": 5,
+    "min_criteria": 15,
+    "villages_recognised_share": "62,5",
+    "basis": "NQ 05",
+}
+
+
+def test_the_province_office_enters_and_changes_province_targets(api, tree, personas):
+    client = api.as_(personas.province_office)
+    created = client.post("/api/v1/province-targets/", PROVINCE_TARGET, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["villages_recognised_share"] == 62.5
+    pk = created.json()["id"]
+    body = {**PROVINCE_TARGET, "communes_standard": 60, "version": 1}
+    assert client.put(f"/api/v1/province-targets/{pk}/", body, format="json").json()["communes_standard"] == 60
+    stale = client.put(f"/api/v1/province-targets/{pk}/", body, format="json")
+    assert stale.status_code == 409 and stale.json()["current"]["version"] == 2
+    listed = _results(api.as_(personas.viewer).get("/api/v1/province-targets/", {"year": 2024}))
+    assert [r["id"] for r in listed] == [pk]
+
+
+def test_the_district_committee_may_not_enter_province_targets(api, tree, personas):
+    assert (
+        api.as_(personas.district_d1).post("/api/v1/province-targets/", PROVINCE_TARGET, format="json").status_code
+        == 404
+    )
+    assert api.as_(personas.viewer).post("/api/v1/province-targets/", PROVINCE_TARGET, format="json").status_code == 403
+    assert not ProvinceTarget.objects.exists()
+
+
+def test_inconsistent_province_targets_are_refused_at_the_field(api, tree, personas):
+    body = {**PROVINCE_TARGET, "communes_model": 11}
+    response = api.as_(personas.province_office).post("/api/v1/province-targets/", body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["communes_model"]
+
+
+# --- Funds -----------------------------------------------------------------------------------
+
+
+def _funds(unit="40101", year=2025, *entries):
+    return {"unit": unit, "year": year, "entries": list(entries)}
+
+
+def test_the_officer_records_funds_and_reads_them_back(api, tree, personas):
+    client = api.as_(personas.officer_a)
+    body = _funds("40101", 2025, {"month": 3, "source": "residents", "amount": "13.055.000.000", "version": 0})
+    response = client.post("/api/v1/funds/", body, format="json")
+    assert response.status_code == 200, response.content
+    (entry,) = response.json()["entries"]
+    assert (entry["amount"], entry["version"], entry["entered_by"]) == (13_055_000_000, 1, "officer_a")
+    rows = _results(client.get("/api/v1/funds/", {"within": "40101", "year": 2025}))
+    assert [(r["unit"], r["month"], r["source"], r["amount"]) for r in rows] == [
+        ("40101", 3, "residents", 13_055_000_000)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("entry", "errors"),
+    [
+        (
+            {"month": 3, "source": "central", "amount": -5, "version": 0},
+            {"3-central": ["Central budget, 3/2025: the value cannot be negative."]},
+        ),
+        (
+            {"month": 13, "source": "central", "amount": 5, "version": 0},
+            {"13-central": ["The month must be between 1 and 12."]},
+        ),
+    ],
+)
+def test_bad_funds_are_refused_with_a_clear_message(api, tree, personas, entry, errors):
+    response = api.as_(personas.officer_a).post("/api/v1/funds/", _funds("40101", 2025, entry), format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == errors
+    assert not FundEntry.objects.exists()
+
+
+def test_a_year_before_the_programme_is_refused(api, tree, personas):
+    entry = {"month": 1, "source": "central", "amount": 5, "version": 0}
+    response = api.as_(personas.officer_a).post("/api/v1/funds/", _funds("40101", 2009, entry), format="json")
+    assert response.status_code == 400 and list(response.json()["errors"]) == ["year"]
+
+
+def test_a_stale_cell_answers_409_with_what_is_stored(api, tree, personas):
+    make_fund(tree.a, 2025, 3, "central", 500)
+    entry = {"month": 3, "source": "central", "amount": 700, "version": 0}
+    response = api.as_(personas.officer_a).post("/api/v1/funds/", _funds("40101", 2025, entry), format="json")
+    assert response.status_code == 409
+    assert response.json()["current"] == {"3-central": {"amount": 500, "version": 1}}
+    assert FundEntry.objects.get().amount == Decimal(500)
+
+
+@pytest.mark.parametrize(("who", "status"), [("officer_b", 404), ("viewer", 403), ("district_d2", 404)])
+def test_others_may_not_record_funds(api, tree, personas, who, status):
+    entry = {"month": 1, "source": "central", "amount": 5, "version": 0}
+    assert (
+        api.as_(getattr(personas, who)).post("/api/v1/funds/", _funds("40101", 2025, entry), format="json").status_code
+        == status
+    )
+
+
+def test_funds_are_listed_within_the_readers_area(api, tree, personas):
+    make_fund(tree.a, 2025, 3, "central", 1)
+    make_fund(tree.b, 2025, 3, "central", 2)
+    rows = _results(api.as_(personas.officer_b).get("/api/v1/funds/"))
+    assert [r["unit"] for r in rows] == ["40102"]
+
+
+def test_the_summary_rolls_funds_up_the_tree(api, tree, personas):
+    make_fund(tree.a, 2025, 3, "residents", 100)
+    make_fund(tree.a1, 2025, 4, "residents", 10)
+    make_fund(tree.c, 2025, 3, "credit", 1000)
+    body = api.as_(personas.viewer).get("/api/v1/funds/summary/", {"unit": "40", "year": 2025, "month": 12}).json()
+    assert body["total_to_date"] == 1110
+    assert {u["code"]: u["total"] for u in body["by_unit"]} == {"401": 110, "402": 1000}
+    assert {s["source"]: s["to_date"] for s in body["by_source"]}["residents"] == 110
+    assert api.as_(personas.officer_b).get("/api/v1/funds/summary/", {"unit": "40101", "year": 2025}).status_code == 404
+
+
+def test_the_schema_of_these_endpoints_has_no_warning():
+    GENERATOR_STATS.reset()
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    assert {"/api/v1/registered-targets/", "/api/v1/province-targets/{id}/", "/api/v1/funds/summary/"} <= set(
+        schema["paths"]
+    )
+    assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache

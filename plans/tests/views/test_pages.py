@@ -1,0 +1,281 @@
+"""The plans page: who sees what, who may change what, and every refusal at its field."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from communes.models import Role
+from communes.tests.factories import MembershipFactory, UserFactory
+from plans.models import FundEntry, ProvinceTarget, RegisteredTarget
+from plans.services import FundCell, funds_record
+from plans.tests.factories import bulk_province, make_fund, make_target
+
+pytestmark = [pytest.mark.django_db]
+
+
+def _page(client, user, unit, **params):
+    if user is not None:
+        client.force_login(user)
+    return client.get(reverse("plans:unit", args=[unit.code]), params)
+
+
+def _html(response) -> str:
+    return response.content.decode()
+
+
+def _funds_post(unit, year=2025, **cells):
+    """The grid as posted: every cell untouched but the ones given (``a-3-central="100"``)."""
+    data = {"year": str(year)}
+    for key, value in cells.items():
+        data[key.replace("_", "-")] = value
+    return data
+
+
+# --- Who sees the page -----------------------------------------------------------------------
+
+
+def test_anonymous_users_are_sent_to_sign_in(client, tree):
+    response = _page(client, None, tree.a)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_an_officer_of_another_commune_gets_not_found(client, tree, personas):
+    assert _page(client, personas.officer_b, tree.a).status_code == 404
+
+
+def test_a_viewer_reads_everything_and_changes_nothing(client, tree, personas, vi):
+    make_fund(tree.a, 2025, 3, "residents", 31_003_700_000)
+    make_target(tree.a, "standard", 2025)
+    response = _page(client, personas.viewer, tree.a, year=2025)
+    html = _html(response)
+    assert response.status_code == 200
+    assert "31.003.700.000 đ" in html
+    assert 'name="a-3-residents"' not in html
+    assert 'name="target_year"' not in html
+
+
+def test_the_commune_officer_enters_funds_but_not_targets(client, tree, personas):
+    html = _html(_page(client, personas.officer_a, tree.a, year=2025))
+    assert 'name="a-3-residents"' in html
+    assert 'name="target_year"' not in html
+
+
+def test_the_district_committee_edits_the_targets_of_its_communes(client, tree, personas):
+    html = _html(_page(client, personas.district_d1, tree.d1))
+    # the communes' rows carry forms; the district's own row does not
+    assert html.count('name="target_year"') == 2 * 3
+    assert 'value="40101"' in html and 'value="401"' not in html
+
+
+def test_the_province_office_sees_the_province_targets_form(client, tree, personas):
+    html = _html(_page(client, personas.province_office, tree.province))
+    assert 'name="communes_standard"' in html
+    html = _html(_page(client, personas.district_d1, tree.d1))
+    assert 'name="communes_standard"' not in html
+
+
+def test_units_are_found_without_diacritics(client, tree, personas):
+    html = _html(_page(client, personas.district_d1, tree.d1, q="duc linh"))
+    assert "Xã Đức Lĩnh" in html and "Xã Cẩm Thạch" not in html
+
+
+def test_the_page_speaks_vietnamese_by_default(client, tree, personas, vi):
+    make_fund(tree.a, 2025, 3, "residents", 31_003_700_000)
+    response = _page(client, personas.officer_a, tree.a, year=2025)
+    html = _html(response)
+    assert response["Content-Language"] == "vi"
+    assert 'value="31.003.700.000"' in html  # the input, as an officer types it
+
+
+# --- Registered targets ----------------------------------------------------------------------
+
+
+def _target_post(client, user, page_unit, unit, **fields):
+    client.force_login(user)
+    data = {"unit": unit.code, "tier": "standard", "version": "0", "target_year": "2025", "basis": "KH 12/KH-UBND"}
+    data.update(fields)
+    return client.post(reverse("plans:set_target", args=[page_unit.code]), data)
+
+
+def test_the_district_committee_registers_a_target_from_its_page(client, tree, personas):
+    response = _target_post(client, personas.district_d1, tree.d1, tree.a)
+    assert response.status_code == 302 and response["Location"].endswith("#t-40101")
+    assert RegisteredTarget.objects.get().target_year == 2025
+
+
+def test_a_commune_officer_may_not_register_targets(client, tree, personas):
+    assert _target_post(client, personas.officer_a, tree.a, tree.a).status_code == 403
+    assert not RegisteredTarget.objects.exists()
+
+
+def test_a_unit_outside_the_page_is_not_found(client, tree, personas):
+    assert _target_post(client, personas.province_office, tree.d1, tree.c).status_code == 404
+
+
+def test_a_target_year_before_the_programme_shows_the_message_at_the_field(client, tree, personas):
+    response = _target_post(client, personas.district_d1, tree.d1, tree.a, target_year="2009")
+    html = _html(response)
+    assert response.status_code == 400
+    assert re.search(
+        r'id="ye-40101-standard"><p class="error" role="alert">The target year must be between 2010 and 2035.', html
+    )
+    assert 'value="2009"' in html  # what was typed stays in the field
+
+
+def test_every_refusal_of_a_target_shows_at_once(client, tree, personas):
+    response = _target_post(
+        client, personas.district_d1, tree.d1, tree.b, tier="advanced", target_year="2040", basis=""
+    )
+    html = _html(response)
+    assert response.status_code == 400
+    assert "The target year must be between 2010 and 2035." in html
+    assert "Name the decision or plan this target comes from." in html
+
+
+def test_a_target_year_that_is_not_a_number_is_refused(client, tree, personas):
+    response = _target_post(client, personas.district_d1, tree.d1, tree.a, target_year="năm sau")
+    assert response.status_code == 400
+    assert "Enter a year such as 2025." in _html(response)
+
+
+def test_a_stale_target_shows_a_conflict_instead_of_overwriting(client, tree, personas):
+    make_target(tree.a, "standard", 2026)
+    response = _target_post(client, personas.district_d1, tree.d1, tree.a, target_year="2024", version="0")
+    assert response.status_code == 409
+    assert "This target was changed by — in the meantime (now: 2026)" in _html(response)
+    assert RegisteredTarget.objects.get().target_year == 2026
+
+
+# --- Province targets ------------------------------------------------------------------------
+
+
+def _province_post(client, user, province, **fields):
+    client.force_login(user)
+    data = {
+        "period_from": "2021",
+        "period_to": "2025",
+        "communes_standard": "50",
+        "communes_advanced": "10",
+        "communes_model": "5",
+        "min_criteria": "15",
+        "villages_recognised_share": "62,5",
+        "basis": "NQ 05-NQ/TU",
+    }
+    data.update(fields)
+    return client.post(reverse("plans:save_province_target", args=[province.code]), data)
+
+
+def test_the_province_office_enters_province_targets(client, tree, personas):
+    response = _province_post(client, personas.province_office, tree.province)
+    assert response.status_code == 302
+    assert ProvinceTarget.objects.get().villages_recognised_share == 62.5
+
+
+def test_only_the_province_office_enters_province_targets(client, tree, personas):
+    assert _province_post(client, personas.viewer, tree.province).status_code == 403
+    assert _province_post(client, personas.district_d1, tree.province).status_code == 404  # outside its area
+    assert not ProvinceTarget.objects.exists()
+
+
+def test_inconsistent_province_targets_show_the_message_at_the_field(client, tree, personas):
+    response = _province_post(client, personas.province_office, tree.province, communes_advanced="60")
+    assert response.status_code == 400
+    assert "Communes advanced cannot outnumber communes standard" in _html(response)
+    assert not ProvinceTarget.objects.exists()
+
+
+# --- Funds -----------------------------------------------------------------------------------
+
+
+def _save_funds(client, user, unit, data):
+    client.force_login(user)
+    return client.post(reverse("plans:save_funds", args=[unit.code]), data)
+
+
+def test_the_officer_saves_funds_typed_in_vietnamese_style(client, tree, personas):
+    response = _save_funds(
+        client, personas.officer_a, tree.a, _funds_post(tree.a, **{"a_3_residents": "13.055.000.000"})
+    )
+    assert response.status_code == 302 and response["Location"].endswith("?year=2025#funds")
+    assert FundEntry.objects.get().amount == 13_055_000_000
+
+
+def test_untouched_cells_are_not_written(client, tree, personas):
+    make_fund(tree.a, 2025, 3, "residents", 100)
+    data = _funds_post(tree.a, **{"a_3_residents": "100", "was_3_residents": "100", "v_3_residents": "1"})
+    assert _save_funds(client, personas.officer_a, tree.a, data).status_code == 302
+    assert FundEntry.objects.get().version == 1
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("-5.000", "Central budget, 3/2025: the value cannot be negative."),
+        ("abc", "Central budget, 3/2025: “abc” is not a number."),
+    ],
+)
+def test_a_bad_amount_is_shown_at_its_cell_and_nothing_is_saved(client, tree, personas, typed, message):
+    data = _funds_post(tree.a, **{"a_3_central": typed, "a_4_credit": "100"})
+    response = _save_funds(client, personas.officer_a, tree.a, data)
+    html = _html(response)
+    assert response.status_code == 400
+    cell = re.search(r'<div id="fe-3-central">(.*?)</div>', html, re.S).group(1)
+    assert message in cell.replace("&quot;", '"')
+    assert f'value="{typed}"' in html and 'value="100"' in html  # both typed values kept
+    assert not FundEntry.objects.exists()
+
+
+def test_a_stale_amount_shows_a_conflict_and_can_then_be_kept(client, tree, personas):
+    funds_record(unit=tree.a, year=2025, cells=[FundCell(3, "central", "500", 0)], user=personas.district_d1)
+    data = _funds_post(tree.a, **{"a_3_central": "700", "v_3_central": "0"})
+    response = _save_funds(client, personas.officer_a, tree.a, data)
+    html = _html(response)
+    assert response.status_code == 409
+    assert "Central budget, 3/2025 was changed by district_d1 in the meantime (now: 500 đ)" in html
+    assert FundEntry.objects.get().amount == 500
+    # The page now carries the stored version: saving again keeps the officer's amount, knowingly.
+    assert 'name="v-3-central" value="1"' in html and 'name="was-3-central" value="500"' in html
+    data.update({"v-3-central": "1", "was-3-central": "500"})
+    assert _save_funds(client, personas.officer_a, tree.a, data).status_code == 302
+    assert FundEntry.objects.get().amount == 700
+
+
+@pytest.mark.parametrize("who", ["viewer", "officer_b", "district_d2"])
+def test_others_may_not_save_funds(client, tree, personas, who):
+    response = _save_funds(client, getattr(personas, who), tree.a, _funds_post(tree.a, **{"a_3_central": "1"}))
+    assert response.status_code in (403, 404)
+    assert not FundEntry.objects.exists()
+
+
+def test_the_rolled_up_totals_of_a_province_include_every_commune_once(client, tree, personas, vi):
+    make_fund(tree.a, 2025, 3, "residents", 1_000)
+    make_fund(tree.c, 2025, 3, "residents", 20_000)
+    html = _html(_page(client, personas.province_office, tree.province, year=2025))
+    summary = html[html.index('id="funds-summary"') :]
+    assert "21.000 đ" in summary
+    assert 'data-chart="chart-funds-40"' in summary and 'id="chart-funds-40"' in summary
+
+
+# --- Landing and speed -------------------------------------------------------------------------
+
+
+def test_the_plans_link_leads_to_the_users_unit(client, tree, personas):
+    client.force_login(personas.officer_a)
+    response = client.get(reverse("plans:home"))
+    assert response.status_code == 302 and response["Location"].endswith("/plans/40101/")
+
+
+def test_the_province_page_takes_as_many_queries_for_100_communes_as_for_10(client):
+    counts = []
+    for code, size in (("Q", 10), ("R", 100)):
+        province = bulk_province(code=code, communes=size)
+        user = UserFactory(username=f"office_{code}")
+        MembershipFactory(user=user, unit=province, role=Role.PROVINCE_OFFICE)
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("plans:unit", args=[code]), {"year": 2025}).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -1,0 +1,488 @@
+"""The bulletin's sheets, from plain rows (no ORM).
+
+The bulletin is a Vietnamese administrative document, so its text is Vietnamese whatever the
+language of the page it was downloaded from.
+
+Sheets: summary (headline to date and new this month, buckets), by district (province and
+country), commune × criterion matrix, lagging criteria, newly recognised, funds by source
+(when recorded) and notes (criteria sets, data cut-off, who generated or issued it).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+
+from reports import xlsx
+from reports.bulletin.month import Month
+
+PLAN = "Kế hoạch"
+SUMMARY, BREAKDOWN, MATRIX, LAGGING, NEWLY, FUNDS, NOTES = (
+    "Tổng hợp",
+    "Theo đơn vị",
+    "Xã - tiêu chí",
+    "Tiêu chí chưa đạt",
+    "Công nhận mới",
+    "Nguồn vốn",
+    "Ghi chú",
+)
+
+
+class BucketLine(NamedTuple):
+    label: str
+    count: int
+
+
+class BreakdownLine(NamedTuple):
+    name: str
+    communes: int
+    with_data: int
+    standard: int
+    advanced: int
+    model: int
+    new: int
+    average: Decimal | None
+
+
+class MatrixLine(NamedTuple):
+    group: str
+    name: str
+    code: str
+    state: str
+    met: int | None
+    total: int | None
+    cells: tuple  # per criterion column: True, False or None
+
+
+class LaggingLine(NamedTuple):
+    number: int
+    name: str
+    not_met: int
+
+
+class NewLine(NamedTuple):
+    name: str
+    level: str
+    parent: str
+    set_name: str
+    tier: str
+    year: int
+    decision_number: str
+    decision_date: datetime.date | None
+
+
+class SetLine(NamedTuple):
+    code: str
+    name: str
+    decision_number: str
+    decision_date: datetime.date
+    level: str
+    tier: str
+    assessments: int
+
+
+@dataclass
+class FundsTable:
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+@dataclass
+class BulletinData:
+    unit_name: str
+    unit_code: str | None
+    unit_level: str | None
+    month: Month
+    year: int
+    cutoff: datetime.datetime
+    current: bool
+    communes_total: int
+    with_data: int
+    recognised: dict[str, int]
+    new: dict[str, int]
+    average: Decimal | None
+    villages_recognised: int
+    villages_new: int
+    districts_total: int | None
+    districts_recognised: int | None
+    buckets: list[BucketLine] = field(default_factory=list)
+    breakdown_title: str = "Huyện"
+    breakdown: list[BreakdownLine] = field(default_factory=list)
+    columns: list[tuple[int, str]] = field(default_factory=list)
+    matrix: Sequence[MatrixLine] = field(default_factory=list)
+    lagging: list[LaggingLine] = field(default_factory=list)
+    newly: list[NewLine] = field(default_factory=list)
+    funds: list[FundsTable] = field(default_factory=list)
+    plan: list[FundsTable] = field(default_factory=list)
+    sets: list[SetLine] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Who generated (or issued) the file, and when."""
+
+    by: str
+    at: datetime.datetime
+    issued: bool = False
+
+
+def _cutoff_text(moment: datetime.datetime) -> str:
+    local = xlsx.excel_datetime(moment)
+    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+
+
+def title_of(data: BulletinData) -> str:
+    return f"BẢN TIN NÔNG THÔN MỚI THÁNG {data.month.label} — {data.unit_name.upper()}"
+
+
+def _heading(data: BulletinData, subtitle: str) -> list[str]:
+    return [
+        title_of(data),
+        f"{subtitle} · Năm đánh giá {data.year} · Số liệu tính đến {_cutoff_text(data.cutoff)}",
+    ]
+
+
+def _summary(data: BulletinData) -> xlsx.Sheet:
+    total = data.communes_total
+    headline = [
+        ("Tổng số xã", total, None, None),
+        ("Xã có số liệu đánh giá (bộ tiêu chí NTM)", data.with_data, None, xlsx.share(data.with_data, total)),
+        (
+            "Xã đạt chuẩn NTM",
+            data.recognised["standard"],
+            data.new["standard"],
+            xlsx.share(data.recognised["standard"], total),
+        ),
+        (
+            "Xã đạt chuẩn NTM nâng cao",
+            data.recognised["advanced"],
+            data.new["advanced"],
+            xlsx.share(data.recognised["advanced"], total),
+        ),
+        (
+            "Xã đạt chuẩn NTM kiểu mẫu",
+            data.recognised["model"],
+            data.new["model"],
+            xlsx.share(data.recognised["model"], total),
+        ),
+        ("Thôn, bản đạt chuẩn", data.villages_recognised, data.villages_new, None),
+    ]
+    if data.districts_total:
+        headline.append(
+            (
+                "Huyện đạt chuẩn NTM",
+                data.districts_recognised or 0,
+                None,
+                xlsx.share(data.districts_recognised, data.districts_total),
+            )
+        )
+    figures = xlsx.Table(
+        columns=[
+            xlsx.Column("Chỉ tiêu", 46, xlsx.WRAP),
+            xlsx.Column("Lũy kế đến thời điểm báo cáo", 18, xlsx.INT),
+            xlsx.Column("Mới trong tháng", 14, xlsx.INT),
+            xlsx.Column("Tỷ lệ", 12, xlsx.PERCENT),
+        ],
+        rows=headline,
+    )
+    average = xlsx.Table(
+        caption="Bình quân số tiêu chí đạt",
+        columns=[xlsx.Column("Chỉ tiêu", 46, xlsx.WRAP), xlsx.Column("Tiêu chí/xã", 18, xlsx.DEC1)],
+        rows=[("Bình quân số tiêu chí đạt trên một xã có số liệu", data.average)],
+    )
+    buckets = xlsx.Table(
+        caption="Phân loại xã theo số tiêu chí đạt",
+        columns=[
+            xlsx.Column("Số tiêu chí đạt", 46, xlsx.TEXT),
+            xlsx.Column("Số xã", 18, xlsx.INT),
+            xlsx.Column("Tỷ lệ", 14, xlsx.PERCENT),
+        ],
+        rows=[
+            *[(b.label, b.count, xlsx.share(b.count, total)) for b in data.buckets],
+            ("Chưa có số liệu", total - data.with_data, xlsx.share(total - data.with_data, total)),
+        ],
+        total=("Tổng số", total, xlsx.share(total, total)),
+    )
+    return xlsx.Sheet(
+        title=SUMMARY,
+        heading=_heading(data, "Tổng hợp"),
+        tables=[figures, average, buckets],
+        landscape=False,
+    )
+
+
+def _breakdown(data: BulletinData) -> xlsx.Sheet:
+    lines = data.breakdown
+    total = BreakdownLine(
+        "Tổng số",
+        sum(line.communes for line in lines),
+        sum(line.with_data for line in lines),
+        sum(line.standard for line in lines),
+        sum(line.advanced for line in lines),
+        sum(line.model for line in lines),
+        sum(line.new for line in lines),
+        data.average,
+    )
+
+    def row(number, line: BreakdownLine):
+        return (
+            number,
+            line.name,
+            line.communes,
+            line.with_data,
+            line.standard,
+            xlsx.share(line.standard, line.communes),
+            line.new,
+            line.advanced,
+            line.model,
+            line.average,
+        )
+
+    return xlsx.Sheet(
+        title=BREAKDOWN,
+        heading=_heading(data, f"Kết quả theo {data.breakdown_title.lower()}"),
+        tables=[
+            xlsx.Table(
+                columns=[
+                    xlsx.Column("STT", 6, xlsx.INT),
+                    xlsx.Column(data.breakdown_title, 28, xlsx.WRAP),
+                    xlsx.Column("Tổng số xã", 10, xlsx.INT),
+                    xlsx.Column("Xã có số liệu", 10, xlsx.INT),
+                    xlsx.Column("Xã đạt chuẩn NTM", 11, xlsx.INT),
+                    xlsx.Column("Tỷ lệ đạt chuẩn", 10, xlsx.PERCENT),
+                    xlsx.Column("Đạt chuẩn mới trong tháng", 12, xlsx.INT),
+                    xlsx.Column("Xã NTM nâng cao", 11, xlsx.INT),
+                    xlsx.Column("Xã NTM kiểu mẫu", 11, xlsx.INT),
+                    xlsx.Column("Bình quân tiêu chí/xã", 11, xlsx.DEC1),
+                ],
+                rows=(row(n, line) for n, line in enumerate(lines, 1)),
+                total=row(None, total),
+            )
+        ],
+        freeze_columns=2,
+    )
+
+
+def _matrix(data: BulletinData) -> xlsx.Sheet:
+    criteria = [xlsx.Column(f"{number}. {name}", 4.5, xlsx.MARK, rotate=True) for number, name in data.columns]
+    group_title = "Tỉnh" if data.unit_level is None else "Huyện"
+
+    def rows():
+        for n, line in enumerate(data.matrix, 1):
+            yield (
+                n,
+                line.group,
+                line.name,
+                line.code,
+                line.state or "Chưa có số liệu",
+                line.met,
+                line.total,
+                *line.cells,
+            )
+
+    return xlsx.Sheet(
+        title=MATRIX,
+        heading=_heading(data, f"Kết quả từng tiêu chí của các xã (bộ tiêu chí NTM) · {MATRIX_LEGEND}"),
+        tables=[
+            xlsx.Table(
+                columns=[
+                    xlsx.Column("STT", 6, xlsx.INT),
+                    xlsx.Column(group_title, 16, xlsx.WRAP),
+                    xlsx.Column("Xã", 20, xlsx.WRAP),
+                    xlsx.Column("Mã", 12, xlsx.TEXT),
+                    xlsx.Column("Trạng thái", 18, xlsx.WRAP),
+                    xlsx.Column("Số tiêu chí đạt", 8, xlsx.INT, rotate=True),
+                    xlsx.Column("Tổng số tiêu chí", 8, xlsx.INT, rotate=True),
+                    *criteria,
+                ],
+                rows=rows(),
+            )
+        ],
+        freeze_columns=3,
+        header_height=150,
+    )
+
+
+MATRIX_LEGEND = f"{xlsx.MET_MARK} đạt · {xlsx.NOT_MET_MARK} chưa đạt · ô xám: chưa có số liệu"
+
+
+def _lagging(data: BulletinData) -> xlsx.Sheet:
+    return xlsx.Sheet(
+        title=LAGGING,
+        heading=_heading(data, "Các tiêu chí có nhiều xã chưa đạt nhất"),
+        tables=[
+            xlsx.Table(
+                columns=[
+                    xlsx.Column("STT", 6, xlsx.INT),
+                    xlsx.Column("Tiêu chí", 46, xlsx.WRAP),
+                    xlsx.Column("Số xã chưa đạt", 14, xlsx.INT),
+                    xlsx.Column("Tỷ lệ trên số xã có số liệu", 16, xlsx.PERCENT),
+                ],
+                rows=[
+                    (n, f"{line.number}. {line.name}", line.not_met, xlsx.share(line.not_met, data.with_data))
+                    for n, line in enumerate(data.lagging, 1)
+                ],
+            )
+        ],
+        landscape=False,
+    )
+
+
+def _newly(data: BulletinData) -> xlsx.Sheet:
+    return xlsx.Sheet(
+        title=NEWLY,
+        heading=_heading(data, f"Các đơn vị được công nhận trong tháng {data.month.label}"),
+        tables=[
+            xlsx.Table(
+                columns=[
+                    xlsx.Column("STT", 6, xlsx.INT),
+                    xlsx.Column("Đơn vị", 24, xlsx.WRAP),
+                    xlsx.Column("Cấp", 8, xlsx.TEXT),
+                    xlsx.Column("Thuộc", 20, xlsx.WRAP),
+                    xlsx.Column("Bộ tiêu chí", 18, xlsx.WRAP),
+                    xlsx.Column("Mức đạt", 14, xlsx.TEXT),
+                    xlsx.Column("Năm đánh giá", 10, xlsx.TEXT),
+                    xlsx.Column("Số quyết định", 18, xlsx.TEXT),
+                    xlsx.Column("Ngày quyết định", 14, xlsx.DATE),
+                ],
+                rows=[
+                    (
+                        n,
+                        line.name,
+                        line.level,
+                        line.parent,
+                        line.set_name,
+                        line.tier,
+                        str(line.year),
+                        line.decision_number,
+                        line.decision_date,
+                    )
+                    for n, line in enumerate(data.newly, 1)
+                ],
+            )
+        ],
+    )
+
+
+def _plain_tables(tables_in: list[FundsTable], *, numbers: str, totals: bool) -> list[xlsx.Table]:
+    """Tables handed over as plain rows (plans app): numeric columns get ``numbers``'s format."""
+    tables = []
+    for table in tables_in:
+        columns = []
+        for index, header in enumerate(table.headers):
+            numeric = any(
+                isinstance(row[index], int | float | Decimal) and not isinstance(row[index], bool)
+                for row in table.rows
+                if index < len(row)
+            )
+            kind = (xlsx.DEC1 if "%" in header else numbers) if numeric else xlsx.WRAP
+            columns.append(xlsx.Column(header, 18 if numeric else 26, kind))
+        last = len(table.rows) - 1
+        with_total = totals and last > 0
+        tables.append(
+            xlsx.Table(
+                caption=table.title,
+                columns=columns,
+                rows=table.rows[:last] if with_total else table.rows,
+                total=table.rows[last] if with_total else None,
+            )
+        )
+    return tables
+
+
+def _plan(data: BulletinData) -> xlsx.Sheet:
+    heading = _heading(data, "Kế hoạch và kết quả thực hiện")
+    return xlsx.Sheet(title=PLAN, heading=heading, tables=_plain_tables(data.plan, numbers=xlsx.INT, totals=False))
+
+
+def _funds(data: BulletinData) -> xlsx.Sheet:
+    tables = _plain_tables(data.funds, numbers=xlsx.MONEY, totals=True)
+    return xlsx.Sheet(title=FUNDS, heading=_heading(data, "Nguồn vốn huy động (đồng)"), tables=tables)
+
+
+def _notes(data: BulletinData, issue: Issue) -> xlsx.Sheet:
+    status = (
+        f"Bản phát hành chính thức, do {issue.by} phát hành lúc {_cutoff_text(issue.at)}"
+        if issue.issued
+        else f"Bản xem (chưa phát hành), tạo lúc {_cutoff_text(issue.at)} bởi {issue.by}"
+    )
+    cutoff_rule = (
+        "Tháng hiện tại: số liệu tại thời điểm tạo bản tin."
+        if data.current
+        else "Tháng đã qua: số liệu như tại thời điểm cuối tháng, dựng lại từ nhật ký thay đổi."
+    )
+    facts = [
+        ("Đơn vị", data.unit_name + (f" (mã {data.unit_code})" if data.unit_code else "")),
+        ("Tháng báo cáo", data.month.label),
+        ("Năm đánh giá", str(data.year)),
+        ("Thời điểm chốt số liệu", xlsx.excel_datetime(data.cutoff)),
+        ("Cách chốt số liệu", cutoff_rule),
+        ("Tình trạng", status),
+        ("Ký hiệu", MATRIX_LEGEND),
+        (
+            "Cách tính",
+            "Phân loại, bình quân, bảng xã - tiêu chí và tiêu chí chưa đạt tính trên các xã có đánh giá theo bộ "
+            "tiêu chí NTM; số xã đạt chuẩn đếm các xã có hồ sơ đã được công nhận trong năm đánh giá.",
+        ),
+        (
+            "Định dạng số",
+            "Số hiển thị theo thiết lập vùng của máy đọc (máy đặt tiếng Việt hiển thị 1.234 và 6,5).",
+        ),
+    ]
+    sets = xlsx.Table(
+        caption="Bộ tiêu chí sử dụng",
+        columns=[
+            xlsx.Column("Mã", 24, xlsx.WRAP),
+            xlsx.Column("Tên bộ tiêu chí", 70, xlsx.WRAP),
+            xlsx.Column("Quyết định", 20, xlsx.WRAP),
+            xlsx.Column("Ngày", 12, xlsx.DATE),
+            xlsx.Column("Cấp", 8, xlsx.TEXT),
+            xlsx.Column("Mức", 14, xlsx.TEXT),
+            xlsx.Column("Số hồ sơ", 10, xlsx.INT),
+        ],
+        rows=[tuple(line) for line in data.sets],
+    )
+    return xlsx.Sheet(
+        title=NOTES,
+        heading=[title_of(data)],
+        tables=[
+            xlsx.Table(columns=[xlsx.Column("Nội dung", 24, xlsx.TEXT), xlsx.Column("", 70, xlsx.WRAP)], rows=facts),
+            sets,
+        ],
+    )
+
+
+def bulletin_sheets(data: BulletinData, issue: Issue) -> list[xlsx.Sheet]:
+    sheets = [_summary(data)]
+    if data.breakdown:
+        sheets.append(_breakdown(data))
+    sheets += [_matrix(data), _lagging(data), _newly(data)]
+    if data.plan:
+        sheets.append(_plan(data))
+    if data.funds:
+        sheets.append(_funds(data))
+    sheets.append(_notes(data, issue))
+    for sheet in sheets:
+        sheet.footer = f"Bản tin NTM {data.month.label} — {data.unit_name}"
+    return sheets
+
+
+def bulletin_workbook(data: BulletinData, issue: Issue) -> bytes:
+    """The bulletin as .xlsx bytes."""
+    return xlsx.build_workbook(
+        bulletin_sheets(data, issue),
+        xlsx.Properties(
+            title=title_of(data).capitalize(),
+            subject=f"Bản tin Nông thôn mới tháng {data.month.label}",
+            creator=issue.by,
+            description=f"Số liệu tính đến {_cutoff_text(data.cutoff)}; năm đánh giá {data.year}.",
+            keywords=f"NTM; bản tin; {data.month.slug}; {data.unit_code or 'toan-quoc'}",
+            category="Bản tin tháng",
+            created=issue.at,
+            last_modified_by=issue.by,
+        ),
+    )

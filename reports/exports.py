@@ -1,0 +1,389 @@
+"""Excel exports of the dashboard tables and lists, from the same selectors as the pages.
+
+* ``dashboard`` — headline, communes by criteria met, lagging criteria, drill-down, trend
+  (``progress_summary``, ``progress_breakdown``, ``progress_trend``);
+* ``communes`` — every commune of the list with its criteria met or not (``communes_page``
+  with the matrix, read a page at a time so memory stays flat);
+* ``assessments`` — the assessments of the year with every indicator value, a sheet per
+  criteria set (``criteria.selectors.assessments_within``).
+
+Headers are Vietnamese, like the bulletin: the files travel between offices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from django.utils import timezone
+
+from communes.models import AdministrativeUnit, Level
+from criteria.models import Assessment, Indicator, IndicatorValue, Tier, ValueType
+from criteria.selectors import assessments_within
+from reports import xlsx
+from reports.bulletin.data import STATE_NAMES, TIER_NAMES
+from reports.forms import Filters
+from reports.selectors import (
+    NO_DATA_BUCKET,
+    communes_page,
+    matrix_columns,
+    progress_breakdown,
+    progress_summary,
+    progress_trend,
+)
+
+KINDS = ("dashboard", "communes", "assessments")
+CHUNK = 500
+LEVEL_NAMES = {Level.PROVINCE: "Tỉnh", Level.DISTRICT: "Huyện", Level.COMMUNE: "Xã", Level.VILLAGE: "Thôn"}
+
+
+def export_name(kind: str, unit: AdministrativeUnit | None, filters: Filters) -> str:
+    code = unit.code if unit is not None else "toan-quoc"
+    return f"ntm-{kind}-{code}-{filters.year}-{filters.tier}.xlsx"
+
+
+def _unit_name(unit: AdministrativeUnit | None) -> str:
+    return unit.name if unit is not None else "Toàn quốc"
+
+
+def _heading(title: str, unit: AdministrativeUnit | None, filters: Filters, extra: str = "") -> list[str]:
+    now = xlsx.excel_datetime(timezone.now())
+    line = f"Năm {filters.year} · mức {TIER_NAMES[filters.tier]} · số liệu lúc {now:%H:%M %d/%m/%Y}"
+    return [f"{title} — {_unit_name(unit)}", line + (f" · {extra}" if extra else "")]
+
+
+def _properties(title: str, unit: AdministrativeUnit | None, user) -> xlsx.Properties:
+    by = (user.get_full_name() or user.get_username()) if user is not None else ""
+    return xlsx.Properties(
+        title=f"{title} — {_unit_name(unit)}",
+        subject="Nông thôn mới",
+        creator=by or "Cổng thông tin NTM",
+        category="Trích xuất số liệu",
+        created=timezone.now(),
+        last_modified_by=by,
+    )
+
+
+def dashboard_export(*, unit: AdministrativeUnit | None, filters: Filters, user=None) -> bytes:
+    summary = progress_summary(unit=unit, year=filters.year, tier=filters.tier)
+    breakdown = progress_breakdown(unit=unit, year=filters.year, tier=filters.tier)
+    trend = progress_trend(unit=unit, tier=filters.tier)
+    total = summary.communes_total
+    previous = summary.previous_year
+
+    def before(attribute: str, tier: str | None = None):
+        if previous is None:
+            return None
+        value = getattr(previous, attribute)
+        return value[tier] if tier else value
+
+    headline = [
+        (
+            f"Xã đạt chuẩn {TIER_NAMES[t]}",
+            summary.recognised[t],
+            xlsx.share(summary.recognised[t], total),
+            before("recognised", t),
+        )
+        for t in Tier.values
+    ]
+    headline += [
+        ("Bình quân số tiêu chí đạt/xã", summary.average_criteria_met, None, before("average_criteria_met")),
+        (
+            "Xã có số liệu",
+            summary.communes_with_data,
+            xlsx.share(summary.communes_with_data, total),
+            before("communes_with_data"),
+        ),
+        ("Tổng số xã", total, None, before("communes_total")),
+        ("Thôn đạt chuẩn", summary.villages_recognised, None, before("villages_recognised")),
+    ]
+    if summary.districts_recognised is not None:
+        headline.append(
+            (
+                "Huyện đạt chuẩn",
+                summary.districts_recognised,
+                xlsx.share(summary.districts_recognised, summary.districts_total),
+                before("districts_recognised"),
+            )
+        )
+    previous_label = f"Năm {previous.year}" if previous is not None else "Năm trước"
+    heading = _heading("Tiến độ xây dựng NTM", unit, filters)
+    sheets = [
+        xlsx.Sheet(
+            title="Tổng hợp",
+            heading=heading,
+            tables=[
+                xlsx.Table(
+                    columns=[
+                        xlsx.Column("Chỉ tiêu", 36, xlsx.WRAP),
+                        xlsx.Column(f"Năm {filters.year}", 14, xlsx.DEC1),
+                        xlsx.Column("Tỷ lệ", 10, xlsx.PERCENT),
+                        xlsx.Column(previous_label, 14, xlsx.DEC1),
+                    ],
+                    rows=headline,
+                )
+            ],
+            landscape=False,
+        ),
+        xlsx.Sheet(
+            title="Phân loại",
+            heading=heading,
+            tables=[
+                xlsx.Table(
+                    columns=[
+                        xlsx.Column("Số tiêu chí đạt", 20),
+                        xlsx.Column("Số xã", 12, xlsx.INT),
+                        xlsx.Column("Tỷ lệ", 10, xlsx.PERCENT),
+                    ],
+                    rows=[
+                        *[
+                            (b.label.replace("under", "dưới"), b.count, xlsx.share(b.count, total))
+                            for b in summary.buckets
+                        ],
+                        (
+                            "Chưa có số liệu",
+                            summary.communes_without_data,
+                            xlsx.share(summary.communes_without_data, total),
+                        ),
+                    ],
+                    total=("Tổng số", total, None),
+                )
+            ],
+            landscape=False,
+        ),
+        xlsx.Sheet(
+            title="Tiêu chí chưa đạt",
+            heading=heading,
+            tables=[
+                xlsx.Table(
+                    columns=[
+                        xlsx.Column("Tiêu chí", 40, xlsx.WRAP),
+                        xlsx.Column("Số xã chưa đạt", 14, xlsx.INT),
+                        xlsx.Column("Tỷ lệ trên số xã có số liệu", 16, xlsx.PERCENT),
+                    ],
+                    rows=[
+                        (f"{c.number}. {c.name}", c.not_met, xlsx.share(c.not_met, summary.communes_with_data))
+                        for c in summary.lagging
+                    ],
+                )
+            ],
+            landscape=False,
+        ),
+        xlsx.Sheet(
+            title="Theo đơn vị",
+            heading=heading,
+            tables=[
+                xlsx.Table(
+                    columns=[
+                        xlsx.Column("Đơn vị", 28, xlsx.WRAP),
+                        xlsx.Column("Cấp", 8),
+                        xlsx.Column("Số xã", 10, xlsx.INT),
+                        xlsx.Column("Có số liệu", 10, xlsx.INT),
+                        xlsx.Column(f"Đạt chuẩn {TIER_NAMES[filters.tier]}", 12, xlsx.INT),
+                        xlsx.Column("Tỷ lệ", 10, xlsx.PERCENT),
+                        xlsx.Column("Bình quân tiêu chí", 12, xlsx.DEC1),
+                    ],
+                    rows=[
+                        (
+                            r.name,
+                            LEVEL_NAMES.get(r.level, r.level),
+                            r.communes_total,
+                            r.communes_with_data,
+                            r.recognised,
+                            xlsx.share(r.recognised, r.communes_total),
+                            r.average_criteria_met,
+                        )
+                        for r in breakdown
+                    ],
+                )
+            ],
+        ),
+        xlsx.Sheet(
+            title="Xu hướng",
+            heading=heading,
+            tables=[
+                xlsx.Table(
+                    columns=[
+                        xlsx.Column("Năm", 8),
+                        *[xlsx.Column(f"Xã đạt chuẩn {TIER_NAMES[t]}", 14, xlsx.INT) for t in Tier.values],
+                        xlsx.Column("Xã có số liệu", 12, xlsx.INT),
+                        xlsx.Column("Bình quân tiêu chí", 12, xlsx.DEC1),
+                        xlsx.Column("Trên tổng số tiêu chí", 12, xlsx.INT),
+                    ],
+                    rows=[
+                        (
+                            str(p.year),
+                            *[p.recognised[t] for t in Tier.values],
+                            p.communes_with_data,
+                            p.average_criteria_met,
+                            p.scale,
+                        )
+                        for p in trend
+                    ],
+                )
+            ],
+        ),
+    ]
+    return xlsx.build_workbook(sheets, _properties("Tiến độ xây dựng NTM", unit, user))
+
+
+def _commune_rows(unit, filters: Filters) -> Iterator[tuple]:
+    """Every commune of the list, a page of CHUNK at a time, as the page's selector gives them."""
+    number = 0
+    page_number = 1
+    while True:
+        page = communes_page(
+            unit=unit,
+            year=filters.year,
+            tier=filters.tier,
+            bucket=filters.bucket,
+            q=filters.q,
+            sort=filters.sort,
+            page=page_number,
+            per_page=CHUNK,
+            with_matrix=True,
+        )
+        for row in page.rows:
+            number += 1
+            yield (
+                number,
+                row.name,
+                row.code,
+                row.parent_name,
+                row.region_label,
+                STATE_NAMES.get(row.state, "Chưa có số liệu") if row.has_data else "Chưa có số liệu",
+                row.criteria_met,
+                row.criteria_total,
+                *[{"met": True, "not_met": False}.get(cell) for cell in row.cells],
+            )
+        if not page.has_next:
+            return
+        page_number += 1
+
+
+def communes_export(*, unit: AdministrativeUnit | None, filters: Filters, user=None) -> bytes:
+    columns = matrix_columns(unit=unit, year=filters.year, tier=filters.tier)
+    extra = ""
+    if filters.bucket == NO_DATA_BUCKET:
+        extra = "chưa có số liệu"
+    elif filters.bucket is not None:
+        extra = f"số tiêu chí đạt {filters.bucket.low}–{filters.bucket.high}"
+    if filters.q:
+        extra = (extra + " · " if extra else "") + f"tìm “{filters.q}”"
+    sheet = xlsx.Sheet(
+        title="Danh sách xã",
+        heading=_heading("Danh sách xã và kết quả từng tiêu chí", unit, filters, extra),
+        tables=[
+            xlsx.Table(
+                columns=[
+                    xlsx.Column("STT", 6, xlsx.INT),
+                    xlsx.Column("Xã", 22, xlsx.WRAP),
+                    xlsx.Column("Mã", 9),
+                    xlsx.Column("Thuộc", 18, xlsx.WRAP),
+                    xlsx.Column("Vùng / nhóm", 16, xlsx.WRAP),
+                    xlsx.Column("Trạng thái", 14, xlsx.WRAP),
+                    xlsx.Column("Số tiêu chí đạt", 8, xlsx.INT, rotate=True),
+                    xlsx.Column("Tổng số tiêu chí", 8, xlsx.INT, rotate=True),
+                    *[xlsx.Column(f"{c.number}. {c.name}", 4.5, xlsx.MARK, rotate=True) for c in columns],
+                ],
+                rows=_commune_rows(unit, filters),
+            )
+        ],
+        freeze_columns=2,
+        header_height=150,
+    )
+    return xlsx.build_workbook([sheet], _properties("Danh sách xã", unit, user))
+
+
+def _value_cell(value_type: str, decimal_value, bool_value):
+    if value_type == ValueType.YES_NO:
+        return None if bool_value is None else ("Có" if bool_value else "Không")
+    return decimal_value
+
+
+def assessments_export(
+    *, unit: AdministrativeUnit | None, filters: Filters, level: str = Level.COMMUNE, user=None
+) -> bytes:
+    """Every assessment of the year at the tier under ``unit``, with all its values and outcomes."""
+    if unit is None:
+        assessments = Assessment.objects.filter(year=filters.year, unit__level=level, criteria_set__tier=filters.tier)
+        assessments = assessments.select_related("unit", "criteria_set").order_by("unit__name_sort", "unit__code")
+    else:
+        assessments = assessments_within(unit, year=filters.year, level=level, tier=filters.tier)
+    set_ids = list(assessments.values_list("criteria_set_id", flat=True).distinct().order_by())
+    heading = _heading("Hồ sơ đánh giá và giá trị các chỉ tiêu", unit, filters)
+    sheets = []
+    for set_id in sorted(set_ids):
+        indicators = list(
+            Indicator.objects.filter(criteria_set_id=set_id)
+            .select_related("criterion", "criteria_set")
+            .order_by("criterion__number", "position", "pk")
+        )
+        if not indicators:
+            continue
+        criteria_set = indicators[0].criteria_set
+        position = {i.pk: n for n, i in enumerate(indicators)}
+        types = [i.value_type for i in indicators]
+        kinds = [xlsx.TEXT if t == ValueType.YES_NO else xlsx.DEC2 for t in types]
+
+        def rows(set_id=set_id, position=position, types=types):
+            of_set = assessments.filter(criteria_set_id=set_id)
+            values = (
+                IndicatorValue.objects.filter(assessment__in=of_set.values("pk"))
+                .order_by("assessment_id")
+                .values_list("assessment_id", "indicator_id", "value_decimal", "value_bool")
+                .iterator(chunk_size=5000)
+            )
+            pending = next(values, None)
+            heads = of_set.values_list(
+                "pk", "unit__code", "unit__name", "unit__parent__name", "state", "criteria_met", "criteria_total"
+            )
+            for n, a in enumerate(heads.order_by("pk").iterator(chunk_size=2000), 1):
+                pk = a[0]
+                cells = [None] * len(position)
+                while pending is not None and pending[0] <= pk:
+                    if pending[0] == pk:
+                        index = position.get(pending[1])
+                        if index is not None:
+                            cells[index] = _value_cell(types[index], pending[2], pending[3])
+                    pending = next(values, None)
+                yield (n, a[2], a[1], a[3] or "", STATE_NAMES.get(a[4], a[4]), a[5], a[6], *cells)
+
+        outcome_note = "Giá trị trống: chưa nhập."
+        sheets.append(
+            xlsx.Sheet(
+                title=f"{criteria_set.short_name} {criteria_set.pk}",
+                heading=[
+                    *heading,
+                    f"Bộ tiêu chí: {criteria_set.name} ({criteria_set.decision_number}) · {outcome_note}",
+                ],
+                tables=[
+                    xlsx.Table(
+                        columns=[
+                            xlsx.Column("STT", 6, xlsx.INT),
+                            xlsx.Column("Đơn vị", 22, xlsx.WRAP),
+                            xlsx.Column("Mã", 9),
+                            xlsx.Column("Thuộc", 18, xlsx.WRAP),
+                            xlsx.Column("Trạng thái", 14, xlsx.WRAP),
+                            xlsx.Column("Số tiêu chí đạt", 8, xlsx.INT, rotate=True),
+                            xlsx.Column("Tổng số tiêu chí", 8, xlsx.INT, rotate=True),
+                            *[
+                                xlsx.Column(f"{i.code} {i.name}", 12, kind, rotate=True)
+                                for i, kind in zip(indicators, kinds, strict=True)
+                            ],
+                        ],
+                        rows=rows(),
+                    )
+                ],
+                freeze_columns=2,
+                header_height=160,
+            )
+        )
+    if not sheets:
+        sheets.append(
+            xlsx.Sheet(
+                title="Hồ sơ",
+                heading=[*heading, "Không có hồ sơ đánh giá nào."],
+                tables=[xlsx.Table(columns=[xlsx.Column("Đơn vị", 30)], rows=[])],
+            )
+        )
+    return xlsx.build_workbook(sheets, _properties("Hồ sơ đánh giá", unit, user))

@@ -1,0 +1,145 @@
+"""The template and upload forms of the import page.
+
+The upload form refuses a wrong or hostile file before anything is stored: too large, not an
+.xlsx, a renamed zip, a decompression bomb, a sheet far larger than the template, or a
+template of another set, unit or year.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import AdministrativeUnit, Level
+from criteria.models import CriteriaSet
+from criteria.services import province_of
+from reports.importing import layout
+from reports.importing.reader import UploadedTemplate, read_template
+from reports.importing.template import set_label
+
+FIRST_YEAR, LAST_YEAR = 2010, 2100
+LEVELS_UNDER = {
+    Level.PROVINCE: (Level.DISTRICT, Level.COMMUNE, Level.VILLAGE),
+    Level.DISTRICT: (Level.DISTRICT, Level.COMMUNE, Level.VILLAGE),
+    Level.COMMUNE: (Level.COMMUNE, Level.VILLAGE),
+    Level.VILLAGE: (Level.VILLAGE,),
+}
+
+MSG_YEAR_OUTSIDE = _("The set %(set)s applies to %(first)s–%(last)s, not %(year)s.")
+MSG_TOO_LARGE = _("The file is larger than %(limit)s MB.")
+MSG_EMPTY = _("The file is empty.")
+MSG_LIMIT = _("An .xlsx workbook of at most %(limit)s MB.")
+MSG_OTHER_SET = _("This template is for the criteria set %(found)s, not %(expected)s.")
+MSG_OTHER_UNIT = _("This template is for %(found)s, not %(expected)s.")
+MSG_OTHER_YEAR = _("This template is for the year %(found)s, not %(expected)s.")
+
+
+def importable_sets(unit: AdministrativeUnit):
+    """Published sets for units at or below ``unit``'s level that apply inside its province."""
+    province = province_of(unit)
+    issuers = Q(issuer__isnull=True) | (Q(issuer=province) if province is not None else Q(pk__in=[]))
+    return (
+        CriteriaSet.objects.published()
+        .filter(issuers, level__in=LEVELS_UNDER.get(unit.level, ()))
+        .order_by("-year_from", "level", "tier", "code", "-version")
+    )
+
+
+class SetChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: CriteriaSet) -> str:
+        return f"{set_label(obj)} · {obj.get_level_display()} · {obj.year_from}–{obj.year_to}"
+
+
+class TemplateForm(forms.Form):
+    criteria_set = SetChoiceField(queryset=CriteriaSet.objects.none(), label=_("Criteria set"))
+    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, label=_("Year"))
+
+    def __init__(self, *args, unit: AdministrativeUnit, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        self.fields["criteria_set"].queryset = importable_sets(unit)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        criteria_set, year = data.get("criteria_set"), data.get("year")
+        if criteria_set is not None and year is not None and not criteria_set.year_from <= year <= criteria_set.year_to:
+            raise ValidationError(
+                MSG_YEAR_OUTSIDE,
+                code="year",
+                params={
+                    "set": set_label(criteria_set),
+                    "first": criteria_set.year_from,
+                    "last": criteria_set.year_to,
+                    "year": year,
+                },
+            )
+        return data
+
+
+class UploadForm(TemplateForm):
+    file = forms.FileField(
+        label=_("Filled-in template (.xlsx)"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )
+
+    template: UploadedTemplate | None = None
+    content: bytes = b""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = MSG_LIMIT % {"limit": layout.MAX_UPLOAD_MB}
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > layout.MAX_UPLOAD_BYTES:
+            raise ValidationError(MSG_TOO_LARGE, code="too_large", params={"limit": layout.MAX_UPLOAD_MB})
+        if upload.size == 0:
+            raise ValidationError(MSG_EMPTY, code="empty")
+        upload.seek(0)
+        self.content = upload.read(layout.MAX_UPLOAD_BYTES + 1)
+        return upload
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors or not self.content:
+            return data
+        try:
+            template = read_template(self.content)
+        except ValidationError as exc:
+            self.add_error("file", exc)
+            return data
+        criteria_set, year = data["criteria_set"], data["year"]
+        meta = template.meta
+        if template.meta_int("set_id") != criteria_set.pk:
+            self.add_error(
+                "file",
+                ValidationError(
+                    MSG_OTHER_SET,
+                    code="other_set",
+                    params={"found": meta.get("set", "?"), "expected": set_label(criteria_set)},
+                ),
+            )
+        elif meta.get("unit") != self.unit.code:
+            found = f"{meta.get('unit_name', '?')} ({meta.get('unit', '?')})"
+            self.add_error(
+                "file",
+                ValidationError(
+                    MSG_OTHER_UNIT,
+                    code="other_unit",
+                    params={"found": found, "expected": f"{self.unit.name} ({self.unit.code})"},
+                ),
+            )
+        elif template.meta_int("year") != year:
+            self.add_error(
+                "file",
+                ValidationError(
+                    MSG_OTHER_YEAR, code="other_year", params={"found": meta.get("year", "?"), "expected": year}
+                ),
+            )
+        else:
+            self.template = template
+        return data

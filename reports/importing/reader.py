@@ -1,0 +1,143 @@
+"""Read an uploaded import template into plain cells (no ORM).
+
+The archive is checked first (``archive.check_archive``); then openpyxl reads it in read-only
+mode with formulas kept as formulas (``data_only=False``), so a formula typed into an input
+cell is seen and refused instead of its cached result being taken for a value.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from reports.importing import layout
+from reports.importing.archive import MSG_DAMAGED, check_archive, require_defusedxml
+
+MSG_NOT_TEMPLATE = _(
+    "This workbook is not an import template of the portal: download the template on this page, fill it in and upload it."
+)
+MSG_NO_DATA_SHEET = _("The sheet “%(sheet)s” is missing from the workbook.")
+MSG_SHEET_TOO_LARGE = _("The sheet “%(sheet)s” has data far beyond the template (cell %(cell)s); the file was refused.")
+MSG_UNSAFE_XML = _("The workbook contains XML constructs that are not accepted (entities or external references).")
+
+
+@dataclass(frozen=True)
+class CellValue:
+    row: int
+    column: int
+    value: object
+    formula: bool = False
+    percent_format: bool = False
+
+    @property
+    def letter(self) -> str:
+        return get_column_letter(self.column)
+
+
+@dataclass
+class UploadedTemplate:
+    """What the upload holds: the template's identity, the codes row and the non-empty data rows."""
+
+    meta: dict[str, str]
+    codes: dict[int, str] = field(default_factory=dict)  # column → code in the codes row
+    code_cells: dict[int, CellValue] = field(default_factory=dict)
+    rows: list[tuple[int, dict[int, CellValue]]] = field(default_factory=list)
+
+    def meta_int(self, key: str) -> int | None:
+        try:
+            return int(self.meta.get(key, ""))
+        except ValueError:
+            return None
+
+
+def _is_empty(value) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _refuse(message, code: str, **params) -> ValidationError:
+    return ValidationError(message, code=code, params=params or None)
+
+
+def read_template(data: bytes) -> UploadedTemplate:
+    """Check the archive, then read the template's meta sheet and data sheet; raise on a bad file."""
+    require_defusedxml()
+    check_archive(data)
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except Exception as exc:  # any failure to parse a foreign file means we cannot read it
+        raise _refusal_for(exc) from None
+    try:
+        return _read(workbook)
+    except ValidationError:
+        raise
+    except Exception as exc:
+        raise _refusal_for(exc) from None
+    finally:
+        workbook.close()
+
+
+def _refusal_for(exc: BaseException) -> ValidationError:
+    """Unsafe XML (entities, external references) or simply damaged; openpyxl wraps the cause."""
+    from defusedxml import DefusedXmlException
+
+    seen = exc
+    while seen is not None:
+        if isinstance(seen, DefusedXmlException):
+            return _refuse(MSG_UNSAFE_XML, "unsafe_xml")
+        seen = seen.__cause__ or seen.__context__
+    return _refuse(MSG_DAMAGED, "damaged")
+
+
+def _read(workbook) -> UploadedTemplate:
+    if layout.META_SHEET not in workbook.sheetnames:
+        raise _refuse(MSG_NOT_TEMPLATE, "not_template")
+    meta = {}
+    for key, value, *_rest in workbook[layout.META_SHEET].iter_rows(max_row=40, max_col=2, values_only=True):
+        if key is not None:
+            meta[str(key)] = "" if value is None else str(value)
+    if meta.get("format") != layout.FORMAT:
+        raise _refuse(MSG_NOT_TEMPLATE, "not_template")
+    if layout.DATA_SHEET not in workbook.sheetnames:
+        raise _refuse(MSG_NO_DATA_SHEET, "no_data_sheet", sheet=layout.DATA_SHEET)
+
+    template = UploadedTemplate(meta=meta)
+    row_limit = layout.FIRST_DATA_ROW + 2 * (template.meta_int("rows") or 0) + layout.EXTRA_ROWS
+    column_limit = len(layout.FIXED_COLUMNS) + (template.meta_int("columns") or 0) + layout.EXTRA_COLUMNS
+    sheet = workbook[layout.DATA_SHEET]
+    for cells in sheet.iter_rows():
+        found: dict[int, CellValue] = {}
+        row_number = None
+        for cell in cells:
+            value = getattr(cell, "value", None)
+            if _is_empty(value):
+                continue
+            row_number, column = cell.row, cell.column
+            if row_number > row_limit or column > column_limit:
+                raise _refuse(
+                    MSG_SHEET_TOO_LARGE,
+                    "sheet_too_large",
+                    sheet=layout.DATA_SHEET,
+                    cell=f"{get_column_letter(column)}{row_number}",
+                )
+            if row_number < layout.CODES_ROW:
+                continue
+            found[column] = CellValue(
+                row=row_number,
+                column=column,
+                value=value,
+                formula=cell.data_type == "f",
+                percent_format=isinstance(value, int | float) and "%" in (cell.number_format or ""),
+            )
+        if not found:
+            continue
+        if row_number == layout.CODES_ROW:
+            template.code_cells = found
+            template.codes = {column: str(c.value).strip() for column, c in found.items()}
+        elif row_number > layout.CODES_ROW:
+            template.rows.append((row_number, found))
+    return template

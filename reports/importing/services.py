@@ -1,0 +1,138 @@
+"""Writes of the import: keep an upload, check it, apply it all or nothing.
+
+Applying re-reads the stored file and re-checks it against the database as it is at that
+moment: if the data changed since the preview, the new preview is stored and nothing is
+written until the user confirms again. The values are then recorded through
+``criteria.services.assessment_record_values``, once per assessment, all inside one
+transaction, with the history written as the uploading user. A batch applied once is never
+applied again; a file that matches the data changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import AdministrativeUnit
+from criteria.models import CriteriaSet
+from criteria.services import assessment_create, assessment_record_values
+from reports.importing.checks import Plan, check_template
+from reports.importing.reader import UploadedTemplate, read_template
+from reports.models import ImportBatch, ImportStatus
+
+MSG_COMMENT = _("Imported from the workbook %(name)s (import no. %(id)s)")
+MSG_NOTHING_WRITTEN = _("Nothing was written: %(reason)s")
+
+APPLIED, ALREADY, CHANGED, INVALID, REFUSED, NOT_READY = (
+    "applied",
+    "already",
+    "changed",
+    "invalid",
+    "refused",
+    "not_ready",
+)
+
+
+def import_batch_create(
+    *,
+    user,
+    unit: AdministrativeUnit,
+    criteria_set: CriteriaSet,
+    year: int,
+    name: str,
+    data: bytes,
+    language: str,
+) -> ImportBatch:
+    """Keep an upload that passed the file checks, waiting to be checked cell by cell."""
+    batch = ImportBatch(
+        user=user,
+        unit=unit,
+        criteria_set=criteria_set,
+        year=year,
+        original_name=name[:255],
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        language=language,
+        status=ImportStatus.CHECKING,
+    )
+    batch.file.save("upload.xlsx", ContentFile(data), save=False)
+    batch.save()
+    return batch
+
+
+def _read_stored(batch: ImportBatch) -> UploadedTemplate:
+    with batch.file.open("rb") as stored:
+        return read_template(stored.read())
+
+
+def _plan(batch: ImportBatch, template: UploadedTemplate | None) -> Plan:
+    template = template if template is not None else _read_stored(batch)
+    return check_template(template, unit=batch.unit, criteria_set=batch.criteria_set, year=batch.year, user=batch.user)
+
+
+def import_batch_check(*, batch: ImportBatch, template: UploadedTemplate | None = None) -> ImportBatch:
+    """Check every cell and store the errors, or the preview of what applying would change."""
+    with translation.override(batch.language):
+        plan = _plan(batch, template)
+    batch.rows = plan.rows
+    batch.errors = plan.errors
+    batch.preview = {} if plan.errors else plan.preview()
+    batch.status = ImportStatus.INVALID if plan.errors else ImportStatus.READY
+    batch.checked_at = timezone.now()
+    batch.message = ""
+    batch.save(update_fields=["rows", "errors", "preview", "status", "checked_at", "message"])
+    return batch
+
+
+def import_batch_apply(*, batch: ImportBatch, user) -> tuple[ImportBatch, str]:
+    """Apply a checked batch, all or nothing. Returns the batch and what happened:
+
+    ``applied``; ``already`` (applied before: nothing done); ``changed`` (the data changed
+    since the preview: new preview stored); ``invalid`` (the file no longer passes the
+    checks); ``refused`` (a write was refused, e.g. a value changed meanwhile: rolled back,
+    reason in ``batch.message``); ``not_ready``.
+    """
+    with translation.override(batch.language):
+        try:
+            with transaction.atomic():
+                return _apply(batch.pk, user)
+        except (ValidationError, PermissionDenied) as exc:
+            reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+            message = str(MSG_NOTHING_WRITTEN % {"reason": reason})
+            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.READY, message=message)
+            batch.refresh_from_db()
+            return batch, REFUSED
+
+
+def _apply(batch_id: int, user) -> tuple[ImportBatch, str]:
+    batch = ImportBatch.objects.select_for_update().select_related("unit", "criteria_set", "user").get(pk=batch_id)
+    if batch.status == ImportStatus.APPLIED:
+        return batch, ALREADY
+    if batch.status not in (ImportStatus.READY, ImportStatus.APPLYING):
+        return batch, NOT_READY
+    plan = _plan(batch, None)
+    if plan.errors:
+        batch.errors, batch.preview, batch.status = plan.errors, {}, ImportStatus.INVALID
+        batch.save(update_fields=["errors", "preview", "status"])
+        return batch, INVALID
+    if plan.fingerprint != batch.preview.get("fingerprint"):
+        batch.preview, batch.status, batch.checked_at = plan.preview(), ImportStatus.READY, timezone.now()
+        batch.save(update_fields=["preview", "status", "checked_at"])
+        return batch, CHANGED
+
+    comment = str(MSG_COMMENT) % {"name": batch.original_name, "id": batch.pk}
+    moment = timezone.now()
+    for unit_id, (assessment, entries) in plan.groups.items():
+        if assessment is None:
+            assessment = assessment_create(
+                unit=plan.units[unit_id], criteria_set=batch.criteria_set, year=batch.year, user=user, at=moment
+            )
+        assessment_record_values(assessment=assessment, entries=entries, user=user, comment=comment, at=moment)
+    batch.status, batch.applied_at, batch.message = ImportStatus.APPLIED, timezone.now(), ""
+    batch.save(update_fields=["status", "applied_at", "message"])
+    return batch, APPLIED

@@ -1,0 +1,192 @@
+"""The import template the portal hands out: a criteria set, a unit and a year.
+
+One row per unit of the set's level under the unit (communes or villages that existed in
+the year), one column per indicator, the indicator codes in a header row, today's values
+filled in (so a file sent back unchanged changes nothing), yes/no columns as drop-down
+lists. A hidden sheet says which set, unit and year the template is for.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from communes.models import AdministrativeUnit
+from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorValue, ValueType
+from reports import xlsx
+from reports.importing import layout
+
+TYPE_HINTS = {
+    ValueType.YES_NO: f"{layout.YES} / {layout.NO}",
+    ValueType.PERCENT: "% (0–100)",
+    ValueType.NUMBER: "số",
+    ValueType.MONEY: "đồng",
+    ValueType.COUNT: "số nguyên ≥ 0",
+}
+
+
+def units_for_template(unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int):
+    """Units of the set's level under ``unit`` that existed at some time in ``year``."""
+    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    return (
+        AdministrativeUnit.objects.subtree(unit)
+        .filter(level=criteria_set.level)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end), Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        .select_related("parent")
+        .order_by("parent__name_sort", "name_sort", "code")
+    )
+
+
+def set_indicators(criteria_set: CriteriaSet) -> list[Indicator]:
+    return list(
+        Indicator.objects.filter(criteria_set=criteria_set)
+        .select_related("criterion")
+        .order_by("criterion__number", "position", "pk")
+    )
+
+
+def template_name(unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int) -> str:
+    return f"mau-nhap-{criteria_set.code}-v{criteria_set.version}-{unit.code}-{year}.xlsx"
+
+
+def set_label(criteria_set: CriteriaSet) -> str:
+    version = f" v{criteria_set.version}" if criteria_set.version > 1 else ""
+    return f"{criteria_set.short_name}{version} ({criteria_set.decision_number})"
+
+
+def cell_text(indicator: Indicator, value) -> object:
+    """How a stored value is written into the template (and compared when read back)."""
+    if value is None:
+        return None
+    if indicator.value_type == ValueType.YES_NO:
+        return layout.YES if value else layout.NO
+    return value
+
+
+def import_template(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int, user=None) -> bytes:
+    """The template workbook, as bytes."""
+    indicators = set_indicators(criteria_set)
+    units = list(units_for_template(unit, criteria_set, year))
+    assessments = {
+        a.unit_id: a
+        for a in Assessment.objects.filter(criteria_set=criteria_set, year=year, unit__in=[u.pk for u in units])
+    }
+    values: dict[tuple[int, int], object] = {
+        (v.assessment_id, v.indicator_id): v.value
+        for v in IndicatorValue.objects.filter(assessment__in=[a.pk for a in assessments.values()]).only(
+            "assessment_id", "indicator_id", "value_decimal", "value_bool"
+        )
+    }
+
+    def rows():
+        for u in units:
+            assessment = assessments.get(u.pk)
+            row = [
+                u.code,
+                u.name,
+                u.parent.name if u.parent else "",
+                assessment.get_state_display() if assessment else "",
+            ]
+            for indicator in indicators:
+                stored = values.get((assessment.pk, indicator.pk)) if assessment else None
+                row.append(cell_text(indicator, stored))
+            yield row
+
+    fixed = [
+        xlsx.Column("Mã đơn vị", 12),
+        xlsx.Column("Tên đơn vị", 24, xlsx.WRAP),
+        xlsx.Column("Thuộc", 18, xlsx.WRAP),
+        xlsx.Column("Trạng thái hồ sơ", 14, xlsx.WRAP),
+    ]
+    columns = fixed + [xlsx.Column(f"{i.code} {i.name}", 14, xlsx.INPUT) for i in indicators]
+    hints = ["", "", "", ""] + [
+        TYPE_HINTS.get(i.value_type, "") + (f" ({i.unit})" if i.unit and i.value_type != ValueType.PERCENT else "")
+        for i in indicators
+    ]
+    codes = list(layout.FIXED_COLUMNS) + [i.code for i in indicators]
+    last_row = layout.FIRST_DATA_ROW + len(units) + layout.EXTRA_ROWS - 1
+    validations = []
+    for position, indicator in enumerate(indicators, len(fixed) + 1):
+        letter = xlsx.get_column_letter(position)
+        sqref = f"{letter}{layout.FIRST_DATA_ROW}:{letter}{last_row}"
+        if indicator.value_type == ValueType.YES_NO:
+            validations.append(
+                xlsx.Validation(
+                    sqref, "list", f'"{layout.YES},{layout.NO}"', error=f"Chọn {layout.YES} hoặc {layout.NO}."
+                )
+            )
+        elif indicator.value_type == ValueType.PERCENT:
+            validations.append(
+                xlsx.Validation(sqref, "decimal", "0", "100", "between", error="Nhập một tỷ lệ từ 0 đến 100.")
+            )
+        elif indicator.value_type in (ValueType.COUNT, ValueType.MONEY):
+            validations.append(
+                xlsx.Validation(sqref, "decimal", "0", None, "greaterThanOrEqual", error="Nhập một số không âm.")
+            )
+
+    title = f"MẪU NHẬP SỐ LIỆU — {set_label(criteria_set)} — {unit.name} — năm {year}"
+    now = timezone.now()
+    data_sheet = xlsx.Sheet(
+        title=layout.DATA_SHEET,
+        heading=[title, "Điền giá trị vào các ô trắng; không sửa dòng mã chỉ tiêu (dòng 6) và cột mã đơn vị."],
+        tables=[xlsx.Table(columns=columns, rows=rows(), subheaders=[hints, codes])],
+        freeze_columns=2,
+        header_height=90,
+        validations=validations,
+    )
+    guide = xlsx.Sheet(
+        title=layout.GUIDE_SHEET,
+        heading=["HƯỚNG DẪN"],
+        tables=[
+            xlsx.Table(
+                columns=[xlsx.Column("Nội dung", 110, xlsx.WRAP)],
+                rows=[[line] for line in GUIDE_LINES],
+            )
+        ],
+        landscape=False,
+    )
+    meta_rows = [
+        ("format", layout.FORMAT),
+        ("set_id", criteria_set.pk),
+        ("set_code", criteria_set.code),
+        ("set_version", criteria_set.version),
+        ("set", set_label(criteria_set)),
+        ("unit", unit.code),
+        ("unit_name", unit.name),
+        ("year", year),
+        ("rows", len(units)),
+        ("columns", len(indicators)),
+        ("generated_at", xlsx.excel_datetime(now).isoformat(timespec="seconds")),
+    ]
+    meta = xlsx.Sheet(
+        title=layout.META_SHEET,
+        tables=[xlsx.Table(columns=[xlsx.Column("key", 14), xlsx.Column("value", 40)], rows=meta_rows)],
+        hidden=True,
+    )
+    return xlsx.build_workbook(
+        [data_sheet, guide, meta],
+        xlsx.Properties(
+            title=title,
+            subject="Nông thôn mới — mẫu nhập số liệu",
+            creator="Cổng thông tin Nông thôn mới",
+            keywords=f"NTM; {criteria_set.code}; {unit.code}; {year}",
+            category="Mẫu nhập số liệu",
+            created=now,
+            last_modified_by=getattr(user, "username", "") or "",
+        ),
+    )
+
+
+GUIDE_LINES = [
+    "1. Mỗi dòng là một đơn vị, mỗi cột là một chỉ tiêu; mã chỉ tiêu nằm ở dòng 6, mã đơn vị ở cột A.",
+    "2. Mẫu đã điền sẵn số liệu hiện có: chỉ sửa các ô cần thay đổi. Ô để trống không làm thay đổi số liệu.",
+    f"3. Chỉ tiêu có/không: chọn “{layout.YES}” hoặc “{layout.NO}” trong danh sách.",
+    "4. Tỷ lệ (%): nhập số từ 0 đến 100, ví dụ 85 hoặc 85,5. Số tiền: nhập số đồng, không có phần thập phân.",
+    "5. Không nhập công thức: cổng thông tin chỉ nhận giá trị.",
+    "6. Không đổi tên các trang tính và không xóa trang ẩn; tải lên đúng trang nhập số liệu của đơn vị, bộ tiêu chí và năm của mẫu.",
+    f"7. Tệp tải lên tối đa {layout.MAX_UPLOAD_MB} MB, định dạng .xlsx.",
+    "8. Sau khi tải lên, cổng thông tin kiểm tra từng ô, liệt kê mọi lỗi và cho xem trước các thay đổi; "
+    "số liệu chỉ được ghi khi bạn xác nhận, và được ghi tất cả hoặc không ghi gì.",
+]

@@ -1,0 +1,186 @@
+"""What the reports app stores: issued bulletins, background jobs and import batches.
+
+Files (bulletins, job results, uploaded workbooks) get generated names under MEDIA_ROOT and
+are served only by views that check the reader's access first; an uploaded name is kept as
+data, never as a path.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import AdministrativeUnit
+from criteria.models import CriteriaSet
+
+
+def bulletin_upload_to(instance: IssuedBulletin, filename: str) -> str:
+    return f"bulletins/{instance.unit.code}/{instance.month:%Y-%m}-{uuid.uuid4().hex}.xlsx"
+
+
+def job_upload_to(instance: ReportJob, filename: str) -> str:
+    return f"report-jobs/{instance.pk}.xlsx"
+
+
+def import_upload_to(instance: ImportBatch, filename: str) -> str:
+    return f"imports/{instance.unit.code}/{uuid.uuid4().hex}.xlsx"
+
+
+class IssuedBulletin(models.Model):
+    """A monthly bulletin as issued by a province office: the file is kept and served unchanged."""
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="issued_bulletins"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
+    file = models.FileField(_("file"), upload_to=bulletin_upload_to, max_length=200)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    cutoff = models.DateTimeField(_("data as of"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("issued by"), on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"))
+
+    class Meta:
+        verbose_name = _("issued bulletin")
+        verbose_name_plural = _("issued bulletins")
+        ordering = ["-month", "unit__name_sort"]
+        constraints = [models.UniqueConstraint(fields=["unit", "month"], name="bulletin_one_per_unit_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.month:%m/%Y}"
+
+    @property
+    def download_name(self) -> str:
+        return f"ban-tin-ntm-{self.unit.code}-{self.month:%Y-%m}.xlsx"
+
+
+class JobKind(models.TextChoices):
+    BULLETIN = "bulletin", _("Monthly bulletin")
+    IMPORT_CHECK = "import_check", _("Checking an import")
+    IMPORT_APPLY = "import_apply", _("Applying an import")
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting in the queue")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+FINISHED_JOB_STATES = (JobStatus.DONE, JobStatus.FAILED)
+
+
+class ReportJob(models.Model):
+    """One piece of background work and its progress, polled by the status page.
+
+    The queue itself is django-tasks' database backend; this row is what the user sees:
+    who asked, for which unit (None: the country), how far it is, and the result file.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=14, choices=JobKind.choices)
+    status = models.CharField(_("status"), max_length=8, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="+"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    result = models.FileField(_("result"), upload_to=job_upload_to, max_length=200, blank=True)
+    result_name = models.CharField(_("file name"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    task_id = models.CharField(_("task id"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress_done__lte=models.F("progress_total")), name="job_progress_ok")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.get_status_display()}"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in FINISHED_JOB_STATES
+
+    @property
+    def percent(self) -> int | None:
+        if not self.progress_total:
+            return None
+        return min(100, 100 * self.progress_done // self.progress_total)
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
+    INVALID = "invalid", _("Has errors")
+    READY = "ready", _("Checked: waiting for confirmation")
+    APPLYING = "applying", _("Being applied")
+    APPLIED = "applied", _("Applied")
+    FAILED = "failed", _("Not applied")
+
+
+class ImportBatch(models.Model):
+    """An uploaded workbook: kept until confirmed, so the preview → confirm step needs no re-upload."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="import_batches"
+    )
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("criteria set"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    file = models.FileField(_("file"), upload_to=import_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=255)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    language = models.CharField(_("language"), max_length=8, default="vi")
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.CHECKING)
+    rows = models.PositiveIntegerField(_("rows with data"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    job = models.ForeignKey(ReportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import batch")
+        verbose_name_plural = _("import batches")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_status_known"),
+            models.CheckConstraint(
+                condition=~Q(status=ImportStatus.APPLIED) | Q(applied_at__isnull=False),
+                name="import_applied_has_time",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.original_name} · {self.unit} · {self.year}"
+
+    @property
+    def changes(self) -> list[dict]:
+        return self.preview.get("changes", [])
+
+    @property
+    def starts(self) -> list[dict]:
+        return self.preview.get("starts", [])

@@ -1,0 +1,141 @@
+"""Background jobs: a national or large bulletin, checking and applying a large import.
+
+The queue is django-tasks' database backend (``TASKS`` in settings; ``manage.py db_worker``
+runs it, and ``make run`` starts it). Each job has a ``ReportJob`` row that the status page
+polls: status, progress, the result file or the error. Tests use the immediate backend.
+
+``start_job`` must be called outside a transaction (views are not atomic): the worker must
+see the job row when it picks the task up.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from django_tasks import task
+
+from reports.models import ImportBatch, ImportStatus, JobKind, JobStatus, ReportJob
+
+logger = logging.getLogger(__name__)
+
+MSG_JOB_FAILED = _("The job failed unexpectedly; the administrators can see why in the log.")
+
+
+def start_job(*, kind: str, user, unit, params: dict) -> ReportJob:
+    """Create the job row and put its task on the queue."""
+    job = ReportJob.objects.create(kind=kind, user=user, unit=unit, params=params)
+    result = TASKS[kind].enqueue(str(job.pk))
+    ReportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
+    job.refresh_from_db()
+    return job
+
+
+def _progress(job: ReportJob):
+    def report(done: int, total: int) -> None:
+        ReportJob.objects.filter(pk=job.pk).update(progress_done=min(done, total), progress_total=total)
+
+    return report
+
+
+def _run(job_id: str, work) -> dict:
+    job = ReportJob.objects.select_related("user", "unit").get(pk=job_id)
+    if job.finished:
+        return {"status": job.status}
+    job.status, job.started_at = JobStatus.RUNNING, timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    try:
+        with translation.override(job.params.get("language", "vi")):
+            work(job)
+    except (ValidationError, PermissionDenied) as exc:
+        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
+        _fail(job, "; ".join(messages))
+    except Exception:
+        logger.exception("Background job %s (%s) failed", job.pk, job.kind)
+        with translation.override(job.params.get("language", "vi")):
+            _fail(job, str(MSG_JOB_FAILED))
+    else:
+        job.status, job.finished_at = JobStatus.DONE, timezone.now()
+        job.progress_done = job.progress_total
+        job.save(update_fields=["status", "finished_at", "progress_done", "params"])
+    return {"status": job.status}
+
+
+def _fail(job: ReportJob, message: str) -> None:
+    job.status, job.finished_at, job.error = JobStatus.FAILED, timezone.now(), message
+    job.save(update_fields=["status", "finished_at", "error"])
+    batch_id = job.params.get("batch")
+    if batch_id:
+        ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.APPLIED).update(
+            status=ImportStatus.FAILED, message=message
+        )
+
+
+def _bulletin(job: ReportJob) -> None:
+    from reports.bulletin import Month, bulletin_build, file_name
+    from reports.bulletin.data import STEPS
+
+    month = Month.parse(job.params.get("month", ""))
+    if month is None:
+        raise ValidationError(_("No such month."), code="month")
+    report = _progress(job)
+    content, _cutoff = bulletin_build(
+        unit=job.unit,
+        month=month,
+        user=job.user,
+        year=job.params.get("year"),
+        progress=lambda done, total: report(done, STEPS + 1),
+    )
+    job.refresh_from_db(fields=["progress_total"])
+    job.progress_total = STEPS + 1
+    job.result_name = file_name(job.unit, month)
+    job.result.save(job.result_name, ContentFile(content), save=False)
+    job.save(update_fields=["result", "result_name", "progress_total"])
+
+
+def _import_check(job: ReportJob) -> None:
+    from reports.importing.services import import_batch_check
+
+    report = _progress(job)
+    report(0, 2)
+    batch = ImportBatch.objects.select_related("unit", "criteria_set", "user").get(pk=job.params["batch"])
+    report(1, 2)
+    import_batch_check(batch=batch)
+    job.progress_total = 2
+
+
+def _import_apply(job: ReportJob) -> None:
+    from reports.importing.services import import_batch_apply
+
+    report = _progress(job)
+    report(0, 2)
+    batch = ImportBatch.objects.select_related("unit", "criteria_set", "user").get(pk=job.params["batch"])
+    report(1, 2)
+    _batch, outcome = import_batch_apply(batch=batch, user=batch.user)
+    job.params = {**job.params, "outcome": outcome}
+    job.progress_total = 2
+
+
+@task()
+def bulletin_task(job_id: str) -> dict:
+    return _run(job_id, _bulletin)
+
+
+@task()
+def import_check_task(job_id: str) -> dict:
+    return _run(job_id, _import_check)
+
+
+@task()
+def import_apply_task(job_id: str) -> dict:
+    return _run(job_id, _import_apply)
+
+
+TASKS = {
+    JobKind.BULLETIN: bulletin_task,
+    JobKind.IMPORT_CHECK: import_check_task,
+    JobKind.IMPORT_APPLY: import_apply_task,
+}

@@ -1,0 +1,142 @@
+"""Exports of the dashboard tables and lists: the same figures as the pages, and never a formula."""
+
+import pytest
+from django.urls import reverse
+
+from communes.tests.factories import CommuneFactory, UserFactory
+from criteria.services import ValueEntry, assessment_create, assessment_record_values
+from reports.selectors import progress_summary
+from reports.tests.excel.conftest import open_book, rows_of
+from reports.tests.factories import make_assessment
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def office(client, personas):
+    client.force_login(personas.province_office)
+    return client
+
+
+def get_book(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:500]
+    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return open_book(response.content)
+
+
+def export_url(code, kind, query="year=2023&tier=standard"):
+    return reverse("reports:export", args=[code, kind]) + "?" + query
+
+
+def test_the_dashboard_export_has_the_dashboard_figures(office, known):
+    book = get_book(office, export_url("40", "dashboard"))
+    assert book.sheetnames == ["Tổng hợp", "Phân loại", "Tiêu chí chưa đạt", "Theo đơn vị", "Xu hướng"]
+    summary = progress_summary(unit=known.tree.province, year=2023, tier="standard")
+    headline = {r[0]: r[1:] for r in rows_of(book["Tổng hợp"], 4)}
+    assert headline["Xã đạt chuẩn NTM"] == (1, pytest.approx(0.25), 0)
+    assert headline["Bình quân số tiêu chí đạt/xã"][0] == pytest.approx(float(summary.average_criteria_met))
+    assert headline["Tổng số xã"][0] == summary.communes_total == 4
+    buckets = rows_of(book["Phân loại"], 4)
+    assert [(r[0], r[1]) for r in buckets] == [
+        ("Số tiêu chí đạt", "Số xã"),
+        ("19", 1),
+        ("15–18", 0),
+        ("10–14", 1),
+        ("5–9", 0),
+        ("dưới 5", 1),
+        ("Chưa có số liệu", 1),
+        ("Tổng số", 4),
+    ]
+    lagging = rows_of(book["Tiêu chí chưa đạt"], 5)
+    assert lagging[0][:2] == ("13. Tiêu chí 13", 2)
+    assert [r[0] for r in rows_of(book["Theo đơn vị"], 5)] == ["Huyện Hai", "Huyện Một"]
+    assert [r[0] for r in rows_of(book["Xu hướng"], 5)] == ["2022", "2023"]
+
+
+def test_the_communes_export_lists_every_commune_with_its_criteria(office, known):
+    book = get_book(office, export_url("40", "communes"))
+    ws = book["Danh sách xã"]
+    assert ws.cell(row=4, column=9).value == "1. Tiêu chí 1"
+    rows = rows_of(ws, 5)
+    assert [r[1] for r in rows] == ["Xã Ân Phú", "Xã Cẩm Thạch", "Xã Đức Lĩnh", "Xã Yên Hòa"]
+    an_phu = rows[0]
+    assert an_phu[5:8] == ("Dự thảo", 4, 19)
+    assert an_phu[8:13] == ("✓", "✓", "✓", "✗", "✓")
+    assert rows[3][5] == "Chưa có số liệu" and rows[3][8] is None
+
+
+def test_the_communes_export_keeps_the_lists_filters(office, known):
+    rows = rows_of(
+        get_book(office, export_url("40", "communes", "year=2023&tier=standard&bucket=10-14"))["Danh sách xã"], 5
+    )
+    assert [r[1] for r in rows] == ["Xã Đức Lĩnh"]
+
+
+def test_the_communes_export_reads_page_after_page(office, known, monkeypatch):
+    from reports import exports
+
+    monkeypatch.setattr(exports, "CHUNK", 1)
+    rows = rows_of(get_book(office, export_url("40", "communes"))["Danh sách xã"], 5)
+    assert [r[0] for r in rows] == [1, 2, 3, 4]
+
+
+def test_text_from_the_data_never_becomes_a_formula(office, known):
+    CommuneFactory(code="40299", name='=HYPERLINK("http://evil","Bấm vào đây")', parent=known.tree.d2)
+    ws = get_book(office, export_url("40", "communes"))["Danh sách xã"]
+    cell = next(row[1] for row in ws.iter_rows(min_row=5) if str(row[1].value).startswith("=HYPERLINK"))
+    assert cell.data_type == "s" and cell.quotePrefix is True
+
+
+def test_the_assessments_export_has_every_value(office, tree, personas, criteria_set):
+    a = assessment_create(unit=tree.a, criteria_set=criteria_set, year=2025, user=personas.officer_a)
+    assessment_record_values(
+        assessment=a,
+        entries=[ValueEntry("1.1", "có"), ValueEntry("2.1", "85,5"), ValueEntry("3.2", "0")],
+        user=personas.officer_a,
+    )
+    assessment_create(unit=tree.c, criteria_set=criteria_set, year=2025, user=personas.province_office)
+    book = get_book(office, export_url("40", "assessments", "year=2025&tier=standard"))
+    (ws,) = book.worksheets
+    assert [c.value for c in ws[5]][7:] == [
+        "1.1 Có quy hoạch",
+        "2.1 Tỷ lệ tưới tiêu",
+        "2.2 Ghi chú",
+        "3.1 Thu nhập",
+        "3.2 Nhà tạm",
+    ]
+    rows = {r[2]: r for r in rows_of(ws, 6)}
+    assert rows["40101"][1] == "Xã Cẩm Thạch"
+    assert rows["40101"][7:] == ("Có", 85.5, None, None, 0)
+    assert rows["40201"][7:] == (None,) * 5
+
+
+def test_exports_are_scoped_like_the_pages(client, known, personas):
+    client.force_login(personas.district_d2)
+    assert client.get(export_url("401", "dashboard")).status_code == 404
+    assert client.get(export_url("402", "dashboard")).status_code == 200
+    assert client.get(export_url("402", "nonsense")).status_code == 404
+    assert client.get(reverse("reports:national_export", args=["dashboard"])).status_code == 403
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    assert client.get(reverse("reports:national_export", args=["communes"]) + "?year=2023").status_code == 200
+
+
+def test_the_dashboard_and_lists_link_their_exports(office, known):
+    html = office.get(reverse("reports:dashboard", args=["40"]) + "?year=2023&tier=standard").content.decode()
+    assert export_url("40", "dashboard").replace("&", "&amp;") in html
+    assert reverse("reports:bulletin", args=["40"]) in html
+    assert reverse("reports:import", args=["40"]) in html
+    listing = office.get(
+        reverse("reports:communes", args=["40"]) + "?year=2023&tier=standard&bucket=10-14"
+    ).content.decode()
+    assert (
+        reverse("reports:export", args=["40", "communes"])
+        + "?year=2023&amp;tier=standard&amp;sort=name&amp;bucket=10-14"
+        in listing
+    )
+
+
+def test_an_assessment_made_by_the_factories_counts_too(office, known):
+    make_assessment(known.e, known.standard, 2023, 7)
+    rows = rows_of(get_book(office, export_url("40", "communes"))["Danh sách xã"], 5)
+    assert rows[3][6] == 7

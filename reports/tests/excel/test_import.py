@@ -1,0 +1,484 @@
+"""Import from Excel: the template, every check, the preview, all or nothing, idempotence."""
+
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from criteria.models import AssessmentState, HistoryEntry, IndicatorValue
+from criteria.services import ValueEntry, assessment_create, assessment_record_values, assessment_set_state
+from criteria.tests.factories import make_set
+from reports.importing import layout
+from reports.importing.checks import check_template
+from reports.importing.reader import read_template
+from reports.importing.template import import_template
+from reports.models import ImportBatch, ImportStatus, JobStatus, ReportJob
+from reports.tests.excel.helpers import fill, rezip, zip_of
+
+pytestmark = pytest.mark.django_db
+
+YEAR = 2025
+
+
+@pytest.fixture
+def a25(tree, personas, criteria_set):
+    """Commune A has a 2025 assessment with 1.1 = có; commune B has none yet."""
+    a = assessment_create(unit=tree.a, criteria_set=criteria_set, year=YEAR, user=personas.officer_a)
+    assessment_record_values(assessment=a, entries=[ValueEntry("1.1", "có")], user=personas.officer_a)
+    return a
+
+
+@pytest.fixture
+def office(client, personas):
+    client.force_login(personas.district_d1)
+    return client
+
+
+def template(unit, criteria_set, year=YEAR):
+    return import_template(unit=unit, criteria_set=criteria_set, year=year)
+
+
+def upload(client, content, criteria_set, *, code="401", year=YEAR, name="so-lieu.xlsx"):
+    return client.post(
+        reverse("reports:import", args=[code]),
+        {"criteria_set": criteria_set.pk, "year": year, "file": SimpleUploadedFile(name, content)},
+    )
+
+
+def batch_of(response) -> ImportBatch:
+    assert response.status_code == 302, response.content.decode()[:3000]
+    return ImportBatch.objects.latest("pk")
+
+
+def stored(assessment) -> dict:
+    return {
+        v.indicator.code: v.value
+        for v in IndicatorValue.objects.filter(assessment=assessment).select_related("indicator")
+    }
+
+
+# --- The template ---------------------------------------------------------------------------------
+
+
+def test_the_template_has_a_row_per_commune_and_a_column_per_indicator(tree, criteria_set, a25):
+    book = load_workbook(io.BytesIO(template(tree.d1, criteria_set)))
+    ws = book[layout.DATA_SHEET]
+    assert [c.value for c in ws[layout.CODES_ROW]] == [
+        "ma_don_vi",
+        "ten_don_vi",
+        "thuoc",
+        "trang_thai",
+        "1.1",
+        "2.1",
+        "2.2",
+        "3.1",
+        "3.2",
+    ]
+    assert ws.cell(layout.NAMES_ROW, 5).value == "1.1 Có quy hoạch"
+    assert ws.cell(layout.HINTS_ROW, 5).value == "Có / Không"
+    rows = [[c.value for c in row] for row in ws.iter_rows(min_row=layout.FIRST_DATA_ROW)]
+    assert [r[:3] for r in rows] == [["40101", "Xã Cẩm Thạch", "Huyện Một"], ["40102", "Xã Đức Lĩnh", "Huyện Một"]]
+    assert rows[0][4] == "Có"  # today's value, filled in
+    assert ws.freeze_panes == f"C{layout.FIRST_DATA_ROW}"
+    lists = [v for v in ws.data_validations.dataValidation if v.type == "list"]
+    assert [(v.formula1, str(v.sqref).split(":")[0]) for v in lists] == [('"Có,Không"', "E7")]
+    assert book[layout.META_SHEET].sheet_state == "hidden"
+
+
+def test_the_template_is_for_readers_of_the_unit(client, personas, tree, criteria_set):
+    url = reverse("reports:import_template", args=["401"]) + f"?criteria_set={criteria_set.pk}&year={YEAR}"
+    client.force_login(personas.viewer)
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="mau-nhap-TEST-SET-v1-401-{YEAR}.xlsx"'
+    client.force_login(personas.district_d2)
+    assert client.get(url).status_code == 404
+
+
+def test_the_upload_page_states_the_size_limit(office, tree, criteria_set):
+    html = office.get(reverse("reports:import", args=["401"])).content.decode()
+    assert "at most 5 MB" in html
+    assert 'enctype="multipart/form-data"' in html
+
+
+def test_a_reader_cannot_upload(client, personas, tree, criteria_set):
+    client.force_login(personas.viewer)
+    assert "not import into it" in client.get(reverse("reports:import", args=["401"])).content.decode()
+    response = upload(client, template(tree.d1, criteria_set), criteria_set)
+    assert response.status_code == 403
+    assert not ImportBatch.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, tree):
+    response = client.get(reverse("reports:import", args=["401"]))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+# --- Preview, confirmation, history -----------------------------------------------------------------
+
+
+def test_an_upload_is_previewed_and_nothing_is_written_before_confirmation(office, tree, criteria_set, a25):
+    history = HistoryEntry.objects.count()
+    content = fill(
+        template(tree.d1, criteria_set), {("40101", "2.1"): "85,5", ("40102", "1.1"): "Không", ("40102", "3.1"): 12}
+    )
+    batch = batch_of(upload(office, content, criteria_set))
+    assert batch.status == ImportStatus.READY
+    assert [(c["unit"], c["code"], c["old"], c["new"], c["cell"]) for c in batch.changes] == [
+        ("40101", "2.1", "", "85.5", "F7"),
+        ("40102", "1.1", "", "Không", "E8"),
+        ("40102", "3.1", "", "12", "H8"),
+    ]
+    assert batch.starts == [{"unit": "40102", "unit_name": "Xã Đức Lĩnh"}]
+    assert batch.preview["unchanged"] == 1  # A's 1.1 = Có, filled in by the template
+    assert HistoryEntry.objects.count() == history
+    html = office.get(reverse("reports:import_batch", args=["401", batch.pk])).content.decode()
+    assert "Preview: what will change" in html and "85.5" in html and "Confirm and record these values" in html
+
+
+def test_confirming_records_every_value_as_the_uploading_user(office, personas, tree, criteria_set, a25):
+    content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90, ("40102", "1.1"): "x"})
+    batch = batch_of(upload(office, content, criteria_set))
+    response = office.post(reverse("reports:import_apply", args=["401", batch.pk]), follow=True)
+    assert "The import was applied: 2 values recorded." in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.APPLIED and batch.applied_at is not None
+    assert stored(a25)["2.1"] == 90
+    b = tree.b.assessments.get(year=YEAR)
+    assert stored(b) == {"1.1": True}
+    entries = HistoryEntry.objects.filter(kind="value", user=personas.district_d1)
+    assert entries.count() == 2
+    assert all(f"import no. {batch.pk}" in e.comment for e in entries)
+    a25.refresh_from_db()
+    assert a25.criteria_met == 2  # criterion 1 (1.1) and criterion 2 (2.1 ≥ 80; 2.2 is optional)
+
+
+def test_a_second_confirmation_changes_nothing(office, tree, criteria_set, a25):
+    batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set))
+    office.post(reverse("reports:import_apply", args=["401", batch.pk]))
+    history = HistoryEntry.objects.count()
+    response = office.post(reverse("reports:import_apply", args=["401", batch.pk]), follow=True)
+    assert "already applied; nothing was changed" in response.content.decode()
+    assert HistoryEntry.objects.count() == history
+
+
+def test_uploading_the_same_file_again_changes_nothing(office, tree, criteria_set, a25):
+    content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90, ("40102", "3.2"): 0})
+    first = batch_of(upload(office, content, criteria_set))
+    office.post(reverse("reports:import_apply", args=["401", first.pk]))
+    history, values = HistoryEntry.objects.count(), list(IndicatorValue.objects.values_list("pk", "version"))
+    again = batch_of(upload(office, content, criteria_set))
+    assert again.changes == [] and again.starts == []
+    assert (
+        "The file matches the data: applying it changes nothing."
+        in office.get(reverse("reports:import_batch", args=["401", again.pk])).content.decode()
+    )
+    office.post(reverse("reports:import_apply", args=["401", again.pk]))
+    assert HistoryEntry.objects.count() == history
+    assert list(IndicatorValue.objects.values_list("pk", "version")) == values
+
+
+def test_a_change_made_after_the_preview_asks_for_a_new_confirmation(office, personas, tree, criteria_set, a25):
+    batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set))
+    assessment_record_values(assessment=a25, entries=[ValueEntry("2.1", "70")], user=personas.officer_a)
+    history = HistoryEntry.objects.count()
+    response = office.post(reverse("reports:import_apply", args=["401", batch.pk]), follow=True)
+    assert "The data changed since the preview" in response.content.decode()
+    assert HistoryEntry.objects.count() == history
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.READY
+    assert [(c["old"], c["new"]) for c in batch.changes] == [("70", "90")]
+    office.post(reverse("reports:import_apply", args=["401", batch.pk]))
+    assert stored(a25)["2.1"] == 90
+
+
+def test_an_assessment_locked_after_the_preview_makes_the_file_fail(office, personas, tree, criteria_set, a25):
+    batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set))
+    assessment_set_state(assessment=a25, state=AssessmentState.SUBMITTED, user=personas.officer_a)
+    response = office.post(reverse("reports:import_apply", args=["401", batch.pk]), follow=True)
+    assert "no longer passes the checks" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.INVALID
+    assert "submitted and can no longer be edited" in batch.errors[0]["message"]
+    assert "2.1" not in stored(a25)
+
+
+def test_applying_is_all_or_nothing(office, tree, criteria_set, a25, monkeypatch):
+    from django.core.exceptions import ValidationError
+
+    from reports.importing import services
+
+    real = services.assessment_record_values
+    calls = []
+
+    def failing_second(**kwargs):
+        calls.append(kwargs["assessment"].unit.code)
+        if len(calls) == 2:
+            raise ValidationError("refused for the test")
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "assessment_record_values", failing_second)
+    content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90, ("40102", "1.1"): "Có"})
+    batch = batch_of(upload(office, content, criteria_set))
+    history = HistoryEntry.objects.count()
+    response = office.post(reverse("reports:import_apply", args=["401", batch.pk]), follow=True)
+    assert "Nothing was written: refused for the test" in response.content.decode()
+    assert calls == ["40101", "40102"]
+    assert "2.1" not in stored(a25)  # the first assessment's write was rolled back
+    assert not tree.b.assessments.exists()
+    assert HistoryEntry.objects.count() == history
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.READY
+
+
+def test_percent_typed_with_a_percent_sign_in_excel(office, tree, criteria_set, a25):
+    content = fill(template(tree.d1, criteria_set), {}, cells={"F7": 0.855})
+    book = load_workbook(io.BytesIO(content))
+    book[layout.DATA_SHEET]["F7"].number_format = "0.0%"
+    out = io.BytesIO()
+    book.save(out)
+    batch = batch_of(upload(office, out.getvalue(), criteria_set))
+    assert [c["new"] for c in batch.changes] == ["85.5"]
+
+
+# --- Every error, with sheet, row, column and reason ---------------------------------------------------
+
+
+def errors_of(office, content, criteria_set) -> list[tuple]:
+    batch = batch_of(upload(office, content, criteria_set))
+    assert batch.status == ImportStatus.INVALID
+    assert not HistoryEntry.objects.filter(comment__contains="import").exists()
+    return [(e["sheet"], e["row"], e["column"], e["message"]) for e in batch.errors]
+
+
+def test_value_errors_are_listed_cell_by_cell(office, tree, criteria_set, a25):
+    content = fill(
+        template(tree.d1, criteria_set),
+        {("40101", "2.1"): "120", ("40101", "3.1"): "nhiều", ("40102", "1.1"): "có lẽ", ("40102", "3.2"): -1},
+        cells={"H8": "=1+1"},
+    )
+    errors = errors_of(office, content, criteria_set)
+    assert errors == [
+        ("Số liệu", 7, "F", "2.1: a percentage must be between 0 and 100."),
+        ("Số liệu", 7, "H", "3.1: “nhiều” is not a number."),
+        ("Số liệu", 8, "E", "1.1: “có lẽ” is not a yes/no answer (có / không)."),
+        ("Số liệu", 8, "H", "A formula is not accepted: type the value itself."),
+        ("Số liệu", 8, "I", "3.2: the value cannot be negative."),
+    ]
+    html = office.get(reverse("reports:import_batch", args=["401", ImportBatch.objects.get().pk])).content.decode()
+    assert "5 errors: nothing was written" in html and "Confirm" not in html
+
+
+def test_unit_errors(office, personas, tree, criteria_set, a25):
+    content = fill(
+        template(tree.d1, criteria_set),
+        {},
+        cells={
+            "A9": "99999",
+            "E9": "Có",  # unknown
+            "A10": "40201",
+            "E10": "Có",  # commune C is in district 402
+            "A11": "40101-01",
+            "E11": "Có",  # a village
+            "A12": "40102",
+            "E12": "Có",  # B twice
+            "E13": "Có",  # values without a unit
+        },
+    )
+    errors = errors_of(office, content, criteria_set)
+    assert [(e[1], e[2], e[3]) for e in errors] == [
+        (9, "A", "No unit has the code “99999”."),
+        (10, "A", "Xã Ân Phú is not inside Huyện Một."),
+        (11, "A", "Thôn Bắc is not a unit of the level this criteria set is for (commune)."),
+        (12, "A", "Xã Đức Lĩnh is listed twice (also on row 8)."),
+        (13, "A", "The unit code is missing."),
+    ]
+
+
+def test_an_indicator_not_in_the_set_and_a_locked_assessment(office, personas, tree, criteria_set, a25):
+    assessment_set_state(assessment=a25, state=AssessmentState.SUBMITTED, user=personas.officer_a)
+    content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}, cells={"J6": "9.9", "J8": 1})
+    errors = errors_of(office, content, criteria_set)
+    assert [(e[1], e[2], e[3]) for e in errors] == [
+        (6, "J", "Indicator “9.9” is not in the criteria set Thử."),
+        (7, "A", "The assessment of Xã Cẩm Thạch is submitted and can no longer be edited."),
+    ]
+
+
+def test_a_locked_assessment_with_unchanged_values_is_no_error(office, personas, tree, criteria_set, a25):
+    assessment_set_state(assessment=a25, state=AssessmentState.SUBMITTED, user=personas.officer_a)
+    batch = batch_of(upload(office, template(tree.d1, criteria_set), criteria_set))
+    assert batch.status == ImportStatus.READY and batch.changes == []
+
+
+def test_a_unit_outside_the_writing_scope_is_an_error(personas, tree, criteria_set, a25):
+    content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90})
+    plan = check_template(
+        read_template(content), unit=tree.d1, criteria_set=criteria_set, year=YEAR, user=personas.viewer
+    )
+    assert [(e["row"], e["column"], e["message"]) for e in plan.errors] == [
+        (7, "A", "You may not change the data of Xã Cẩm Thạch."),
+        (8, "A", "You may not change the data of Xã Đức Lĩnh."),
+    ]
+
+
+def test_errors_read_in_vietnamese(client, personas, tree, criteria_set, a25, vi_language):
+    client.force_login(personas.district_d1)
+    content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): "120"})
+    batch = batch_of(upload(client, content, criteria_set))
+    assert batch.language == "vi"
+    assert batch.errors[0]["message"] == "2.1: tỷ lệ phần trăm phải từ 0 đến 100."
+
+
+# --- Wrong or hostile files: refused, nothing stored, nothing written ----------------------------------
+
+
+def refused(office, content, criteria_set, message, **kwargs):
+    response = upload(office, content, criteria_set, **kwargs)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ImportBatch.objects.exists()
+    assert not HistoryEntry.objects.filter(comment__contains="import").exists()
+
+
+def test_a_file_that_is_not_a_workbook_is_refused(office, criteria_set):
+    refused(office, b"%PDF-1.4 not a workbook", criteria_set, "This file is not an Excel workbook (.xlsx).")
+
+
+def test_a_renamed_zip_is_refused(office, criteria_set):
+    refused(office, zip_of({"readme.txt": b"hello"}), criteria_set, "a zip archive, not an Excel workbook")
+
+
+def test_a_word_document_is_refused(office, criteria_set):
+    content = zip_of(
+        {
+            "[Content_Types].xml": b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>',
+            "xl/workbook.xml": b"<workbook/>",
+        }
+    )
+    refused(office, content, criteria_set, "a zip archive, not an Excel workbook")
+
+
+def test_a_decompression_bomb_is_refused_unread(office, tree, criteria_set):
+    bomb = rezip(template(tree.d1, criteria_set), add={"xl/media/padding.bin": b"\0" * (45 * 1024 * 1024)})
+    assert len(bomb) < 1024 * 1024
+    refused(office, bomb, criteria_set, "possible decompression bomb")
+
+
+def test_a_part_larger_than_it_declares_is_refused(tree, criteria_set):
+    from django.core.exceptions import ValidationError
+
+    content = template(tree.d1, criteria_set)
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    info = archive.getinfo("xl/worksheets/sheet1.xml")
+    # Shrink the declared size in the central directory; the data stays as it is.
+    patched = bytearray(content)
+    position = patched.find(b"PK\x01\x02")
+    while position != -1:
+        name_length = int.from_bytes(patched[position + 28 : position + 30], "little")
+        name = bytes(patched[position + 46 : position + 46 + name_length]).decode()
+        if name == info.filename:
+            patched[position + 24 : position + 28] = (100).to_bytes(4, "little")
+        position = patched.find(b"PK\x01\x02", position + 4)
+    with pytest.raises(ValidationError) as caught:
+        read_template(bytes(patched))
+    assert caught.value.code in {"bomb", "damaged"}
+
+
+def test_a_workbook_with_macros_is_refused(office, tree, criteria_set):
+    content = rezip(template(tree.d1, criteria_set), add={"xl/vbaProject.bin": b"macro"})
+    refused(office, content, criteria_set, "Workbooks with macros are not accepted")
+
+
+def test_xml_entities_are_refused(office, tree, criteria_set):
+    content = template(tree.d1, criteria_set)
+    workbook_xml = zipfile.ZipFile(io.BytesIO(content)).read("xl/workbook.xml").decode()
+    laughs = '<!DOCTYPE lol [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;">]>'
+    workbook_xml = (
+        workbook_xml.replace("?>", "?>" + laughs, 1) if workbook_xml.startswith("<?xml") else laughs + workbook_xml
+    )
+    refused(
+        office,
+        rezip(content, replace={"xl/workbook.xml": workbook_xml.encode()}),
+        criteria_set,
+        "XML constructs that are not accepted",
+    )
+
+
+def test_a_file_over_the_limit_is_refused(office, criteria_set):
+    refused(office, b"PK\x03\x04" + b"\0" * (5 * 1024 * 1024), criteria_set, "The file is larger than 5 MB.")
+
+
+def test_a_sheet_far_larger_than_the_template_is_refused(office, tree, criteria_set):
+    content = fill(template(tree.d1, criteria_set), {}, cells={"E5000": "Có"})
+    refused(office, content, criteria_set, "has data far beyond the template (cell E5000)")
+    content = fill(template(tree.d1, criteria_set), {}, cells={"AZ7": 1})
+    refused(office, content, criteria_set, "(cell AZ7)")
+
+
+def test_a_workbook_that_is_not_a_portal_template_is_refused(office, criteria_set):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active["A1"] = "ma_don_vi"
+    out = io.BytesIO()
+    book.save(out)
+    refused(office, out.getvalue(), criteria_set, "is not an import template of the portal")
+
+
+def test_a_template_of_another_set_unit_or_year_is_refused(office, tree, criteria_set):
+    other_set = make_set(code="OTHER", year_from=2021, year_to=2030)
+    refused(
+        office, template(tree.d1, other_set), criteria_set, "This template is for the criteria set Thử (1/QĐ-TEST), not"
+    )
+    refused(
+        office,
+        template(tree.d2, criteria_set),
+        criteria_set,
+        "This template is for Huyện Hai (402), not Huyện Một (401).",
+    )
+    refused(
+        office, template(tree.d1, criteria_set, 2024), criteria_set, "This template is for the year 2024, not 2025."
+    )
+
+
+def test_a_year_outside_the_set_is_refused(office, tree, criteria_set):
+    refused(office, template(tree.d1, criteria_set), criteria_set, "applies to 2021–2030, not 2031", year=2031)
+
+
+# --- Large imports run in the background --------------------------------------------------------------
+
+
+def test_a_large_import_is_checked_and_applied_in_the_background(
+    office, personas, tree, criteria_set, a25, immediate_tasks, monkeypatch
+):
+    from reports import views_import
+
+    monkeypatch.setattr(views_import, "INLINE_MAX_ROWS", 1)
+    content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90, ("40102", "1.1"): "Có"})
+    response = upload(office, content, criteria_set)
+    check = ReportJob.objects.get(kind="import_check")
+    assert response["Location"] == reverse("reports:job", args=[check.pk])
+    assert check.status == JobStatus.DONE and check.user == personas.district_d1
+    batch = ImportBatch.objects.get()
+    assert batch.status == ImportStatus.READY and batch.job == check and len(batch.changes) == 2
+    assert reverse("reports:import_batch", args=["401", batch.pk]) in office.get(response["Location"]).content.decode()
+
+    response = office.post(reverse("reports:import_apply", args=["401", batch.pk]))
+    apply = ReportJob.objects.get(kind="import_apply")
+    assert response["Location"] == reverse("reports:job", args=[apply.pk])
+    assert apply.status == JobStatus.DONE and apply.params["outcome"] == "applied"
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.APPLIED
+    assert stored(a25)["2.1"] == 90
+    assert HistoryEntry.objects.filter(kind="value", user=personas.district_d1).count() == 2
+
+
+def test_someone_elses_batch_is_404(client, office, personas, tree, criteria_set, a25):
+    batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set))
+    client.force_login(personas.province_office)
+    assert client.get(reverse("reports:import_batch", args=["401", batch.pk])).status_code == 404
+    assert client.post(reverse("reports:import_apply", args=["401", batch.pk])).status_code == 404

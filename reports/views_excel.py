@@ -1,0 +1,243 @@
+"""Excel downloads: the monthly bulletin (download, issue, background), exports, job pages.
+
+Every view is login-only and obtains its unit through ``communes.access.get_unit_for_user``;
+the country is for superusers. Workbooks come from ``reports.bulletin`` and
+``reports.exports``; these views stay a few lines each.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from communes.access import get_unit_for_user
+from communes.models import AdministrativeUnit
+from reports import bulletin, exports
+from reports.forms import Filters, read_filters
+from reports.models import IssuedBulletin, JobKind, ReportJob
+from reports.selectors import latest_year
+from reports.tasks import start_job
+from reports.views import MSG_NATIONAL_ONLY_ADMINS, _breadcrumbs, _unit_name
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+MONTHS_LISTED = 12
+
+
+def xlsx_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _bulletin_unit(request: HttpRequest, code: str | None) -> AdministrativeUnit | None:
+    """The unit of a bulletin (a province or district), or None for the country (superusers)."""
+    if code is None:
+        if not request.user.is_superuser:
+            raise PermissionDenied(MSG_NATIONAL_ONLY_ADMINS)
+        return None
+    unit = get_unit_for_user(request.user, code)
+    if unit.level not in bulletin.BULLETIN_LEVELS:
+        raise Http404(_("Bulletins are made for provinces and districts."))
+    return unit
+
+
+def _bulletin_url(name: str, unit: AdministrativeUnit | None, *args) -> str:
+    if unit is None:
+        return reverse(f"reports:national_{name}", args=args)
+    return reverse(f"reports:{name}", args=[unit.code, *args])
+
+
+@login_required
+@require_GET
+def bulletin_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
+    unit = _bulletin_unit(request, code)
+    current = bulletin.Month.of(timezone.now())
+    month = bulletin.Month.parse(request.GET.get("month", "")) or current
+    if month > current:
+        month = current
+    months = [current]
+    while len(months) < MONTHS_LISTED:
+        months.append(months[-1].previous())
+    year = bulletin.default_year(unit, month)
+    issued = list(bulletin.issued_for(unit)) if unit is not None else []
+    issued_now = next((b for b in issued if b.month == month.first_day), None)
+    jobs = ReportJob.objects.filter(user=request.user, kind=JobKind.BULLETIN, unit=unit).order_by("-created_at")[:5]
+    context = {
+        "unit": unit,
+        "unit_name": _unit_name(unit),
+        "month": month,
+        "months": months,
+        "year": year,
+        "large": bulletin.is_large(unit, year),
+        "can_issue": bulletin.can_issue(request.user, unit),
+        "issued": issued,
+        "issued_now": issued_now,
+        "jobs": jobs,
+        "xlsx_url": _bulletin_url("bulletin_xlsx", unit, month.slug),
+        "generate_url": _bulletin_url("bulletin_generate", unit, month.slug),
+        "issue_url": reverse("reports:bulletin_issue", args=[unit.code, month.slug]) if unit is not None else "",
+        "breadcrumbs": _breadcrumbs(request, unit, Filters(year=year), _("Monthly bulletin")),
+    }
+    return render(request, "reports/bulletin.html", context)
+
+
+@login_required
+@require_GET
+def bulletin_xlsx(request: HttpRequest, month: bulletin.Month, code: str | None = None) -> HttpResponse:
+    unit = _bulletin_unit(request, code)
+    if bulletin.cutoff_for(month) is None:
+        raise Http404(_("There is no bulletin for a month that has not begun."))
+    if unit is not None:
+        issued = IssuedBulletin.objects.filter(unit=unit, month=month.first_day).first()
+        if issued is not None:
+            return _serve_issued(issued)
+    year = bulletin.default_year(unit, month)
+    if bulletin.is_large(unit, year):
+        messages.info(
+            request, _("This bulletin is large: it is built in the background. Press “Build in the background”.")
+        )
+        return redirect(_bulletin_url("bulletin", unit) + f"?month={month.slug}")
+    content, _cutoff = bulletin.bulletin_build(unit=unit, month=month, user=request.user, year=year)
+    return xlsx_response(content, bulletin.file_name(unit, month))
+
+
+def _serve_issued(issued: IssuedBulletin) -> FileResponse:
+    response = FileResponse(
+        issued.file.open("rb"), as_attachment=True, filename=issued.download_name, content_type=XLSX
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def issued_bulletin(request: HttpRequest, pk: int) -> FileResponse:
+    issued = get_object_or_404(IssuedBulletin.objects.select_related("unit"), pk=pk)
+    get_unit_for_user(request.user, issued.unit.code)
+    return _serve_issued(issued)
+
+
+@login_required
+@require_POST
+def bulletin_issue(request: HttpRequest, code: str, month: bulletin.Month) -> HttpResponse:
+    unit = _bulletin_unit(request, code)
+    if not bulletin.can_issue(request.user, unit):
+        raise PermissionDenied(bulletin.MSG_NOT_ISSUER)
+    try:
+        bulletin.bulletin_issue(unit=unit, month=month, user=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        text = _("The bulletin for %(month)s was issued; it is kept and served unchanged from now on.")
+        messages.success(request, text % {"month": month.label})
+    return redirect(reverse("reports:bulletin", args=[unit.code]) + f"?month={month.slug}")
+
+
+@login_required
+@require_POST
+def bulletin_generate(request: HttpRequest, month: bulletin.Month, code: str | None = None) -> HttpResponse:
+    unit = _bulletin_unit(request, code)
+    if bulletin.cutoff_for(month) is None:
+        raise Http404(_("There is no bulletin for a month that has not begun."))
+    job = start_job(
+        kind=JobKind.BULLETIN,
+        user=request.user,
+        unit=unit,
+        params={
+            "month": month.slug,
+            "year": bulletin.default_year(unit, month),
+            "language": translation.get_language(),
+        },
+    )
+    return redirect("reports:job", job.pk)
+
+
+# --- Background jobs ------------------------------------------------------------------------
+
+
+def _job_for(request: HttpRequest, pk) -> ReportJob:
+    """The user's own job; its unit is checked again (404 outside the user's area)."""
+    job = get_object_or_404(ReportJob.objects.select_related("unit"), pk=pk, user=request.user)
+    if job.unit is not None:
+        get_unit_for_user(request.user, job.unit.code)
+    elif not request.user.is_superuser:
+        raise PermissionDenied(MSG_NATIONAL_ONLY_ADMINS)
+    return job
+
+
+def _job_context(job: ReportJob) -> dict:
+    next_url = ""
+    batch = job.params.get("batch")
+    if batch and job.unit is not None:
+        next_url = reverse("reports:import_batch", args=[job.unit.code, batch])
+    return {"job": job, "next_url": next_url}
+
+
+@login_required
+@require_GET
+def job_page(request: HttpRequest, pk) -> HttpResponse:
+    job = _job_for(request, pk)
+    context = _job_context(job)
+    context.update(
+        unit=job.unit,
+        unit_name=_unit_name(job.unit),
+        breadcrumbs=_breadcrumbs(request, job.unit, Filters(year=datetime.date.today().year), job.get_kind_display()),
+    )
+    return render(request, "reports/job.html", context)
+
+
+@login_required
+@require_GET
+def job_status(request: HttpRequest, pk) -> HttpResponse:
+    """The status fragment the job page polls every 2 s (htmx) until the job has finished."""
+    job = _job_for(request, pk)
+    return render(request, "reports/partials/job_status.html", _job_context(job))
+
+
+@login_required
+@require_GET
+def job_download(request: HttpRequest, pk) -> FileResponse:
+    job = _job_for(request, pk)
+    if not job.result:
+        raise Http404(_("This job has no file."))
+    response = FileResponse(job.result.open("rb"), as_attachment=True, filename=job.result_name, content_type=XLSX)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Exports of the dashboard tables and lists -------------------------------------------------
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, kind: str, code: str | None = None) -> HttpResponse:
+    if kind not in exports.KINDS:
+        raise Http404(_("No such export."))
+    if code is None:
+        if not request.user.is_superuser:
+            raise PermissionDenied(MSG_NATIONAL_ONLY_ADMINS)
+        unit = None
+    else:
+        unit = get_unit_for_user(request.user, code)
+    filters, year_given = read_filters(request.GET)
+    if not year_given:
+        year = latest_year(unit=unit) or datetime.date.today().year
+        filters = Filters(year, filters.tier, filters.bucket, filters.q, filters.sort, 1)
+    if kind == "dashboard":
+        content = exports.dashboard_export(unit=unit, filters=filters, user=request.user)
+    elif kind == "communes":
+        content = exports.communes_export(unit=unit, filters=filters, user=request.user)
+    else:
+        level = request.GET.get("level") if request.GET.get("level") in ("commune", "village") else "commune"
+        content = exports.assessments_export(unit=unit, filters=filters, level=level, user=request.user)
+    return xlsx_response(content, exports.export_name(kind, unit, filters))

@@ -1,0 +1,197 @@
+"""Excel import pages: template, upload, errors or preview, confirmation.
+
+Reading the page and downloading a template need read access to the unit; uploading and
+confirming need write access (``get_unit_for_user(..., write=True)``); every row's unit is
+checked again, cell by cell, when the file is checked. A batch belongs to its uploader.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from communes.access import can_write_unit, get_unit_for_user
+from reports.forms import Filters
+from reports.importing import layout
+from reports.importing.forms import TemplateForm, UploadForm
+from reports.importing.services import (
+    ALREADY,
+    APPLIED,
+    CHANGED,
+    INVALID,
+    NOT_READY,
+    REFUSED,
+    import_batch_apply,
+    import_batch_check,
+    import_batch_create,
+)
+from reports.importing.template import import_template, template_name
+from reports.models import ImportBatch, ImportStatus, JobKind
+from reports.tasks import start_job
+from reports.views import _breadcrumbs
+from reports.views_excel import xlsx_response
+
+# Above this many rows, checking and applying run in the background.
+INLINE_MAX_ROWS = 300
+SHOWN = 1000
+# The page holds both forms: distinct ids keep each label on its own field.
+TEMPLATE_IDS, UPLOAD_IDS = "template-%s", "upload-%s"
+
+
+def _context(request: HttpRequest, unit, page: str, **extra) -> dict:
+    year = extra.get("year") or datetime.date.today().year
+    return {
+        "unit": unit,
+        "unit_name": unit.name,
+        "limit_mb": layout.MAX_UPLOAD_MB,
+        "breadcrumbs": _breadcrumbs(request, unit, Filters(year=year), page),
+        **extra,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_page(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_for_user(request.user, code, write=request.method == "POST")
+    initial = {"year": datetime.date.today().year}
+    template_form = TemplateForm(initial=initial, unit=unit, auto_id=TEMPLATE_IDS)
+    upload_form = UploadForm(initial=initial, unit=unit, auto_id=UPLOAD_IDS)
+    if request.method == "POST":
+        upload_form = UploadForm(request.POST, request.FILES, unit=unit, auto_id=UPLOAD_IDS)
+        if upload_form.is_valid():
+            data = upload_form.cleaned_data
+            batch = import_batch_create(
+                user=request.user,
+                unit=unit,
+                criteria_set=data["criteria_set"],
+                year=data["year"],
+                name=data["file"].name,
+                data=upload_form.content,
+                language=translation.get_language() or "vi",
+            )
+            if len(upload_form.template.rows) > INLINE_MAX_ROWS:
+                job = start_job(
+                    kind=JobKind.IMPORT_CHECK,
+                    user=request.user,
+                    unit=unit,
+                    params={"batch": batch.pk, "language": batch.language},
+                )
+                ImportBatch.objects.filter(pk=batch.pk).update(job=job)
+                return redirect("reports:job", job.pk)
+            import_batch_check(batch=batch, template=upload_form.template)
+            return redirect("reports:import_batch", unit.code, batch.pk)
+        template_form = TemplateForm(
+            initial={"criteria_set": request.POST.get("criteria_set"), "year": request.POST.get("year")},
+            unit=unit,
+            auto_id=TEMPLATE_IDS,
+        )
+    batches = ImportBatch.objects.filter(unit=unit, user=request.user).select_related("criteria_set")[:10]
+    context = _context(
+        request,
+        unit,
+        _("Import from Excel"),
+        template_form=template_form,
+        upload_form=upload_form,
+        can_write=can_write_unit(request.user, unit),
+        batches=batches,
+    )
+    return render(request, "reports/import.html", context, status=400 if upload_form.errors else 200)
+
+
+@login_required
+def import_template_view(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_for_user(request.user, code)
+    form = TemplateForm(request.GET, unit=unit, auto_id=TEMPLATE_IDS)
+    if not form.is_valid():
+        context = _context(
+            request,
+            unit,
+            _("Import from Excel"),
+            template_form=form,
+            upload_form=UploadForm(unit=unit, auto_id=UPLOAD_IDS),
+            can_write=can_write_unit(request.user, unit),
+            batches=[],
+        )
+        return render(request, "reports/import.html", context, status=400)
+    criteria_set, year = form.cleaned_data["criteria_set"], form.cleaned_data["year"]
+    content = import_template(unit=unit, criteria_set=criteria_set, year=year, user=request.user)
+    return xlsx_response(content, template_name(unit, criteria_set, year))
+
+
+def _batch(request: HttpRequest, code: str, pk: int):
+    unit = get_unit_for_user(request.user, code, write=True)
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("criteria_set", "job"), pk=pk, unit=unit, user=request.user
+    )
+    return unit, batch
+
+
+@login_required
+def batch_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit, batch = _batch(request, code, pk)
+    context = _context(
+        request,
+        unit,
+        _("Import no. %(id)s") % {"id": batch.pk},
+        year=batch.year,
+        batch=batch,
+        errors=batch.errors[:SHOWN],
+        changes=batch.changes[:SHOWN],
+        shown=SHOWN,
+        job=batch.job if batch.job_id and not batch.job.finished else None,
+        can_apply=batch.status == ImportStatus.READY and bool(batch.changes),
+    )
+    return render(request, "reports/import_batch.html", context)
+
+
+MSG_APPLIED = gettext_lazy("The import was applied: %(count)s values recorded.")
+MSG_ALREADY = gettext_lazy("This import was already applied; nothing was changed.")
+MSG_CHANGED = gettext_lazy(
+    "The data changed since the preview. Nothing was written: review the new preview and confirm again."
+)
+MSG_INVALID = gettext_lazy(
+    "The data changed since the preview and the file no longer passes the checks. Nothing was written."
+)
+MSG_NOT_READY = gettext_lazy("This import cannot be applied in its current state.")
+OUTCOME_MESSAGES = {
+    APPLIED: (messages.SUCCESS, MSG_APPLIED),
+    ALREADY: (messages.INFO, MSG_ALREADY),
+    CHANGED: (messages.WARNING, MSG_CHANGED),
+    INVALID: (messages.ERROR, MSG_INVALID),
+    NOT_READY: (messages.ERROR, MSG_NOT_READY),
+}
+
+
+@login_required
+@require_POST
+def batch_apply(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit, batch = _batch(request, code, pk)
+    if batch.rows > INLINE_MAX_ROWS and batch.status == ImportStatus.READY:
+        updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.READY).update(
+            status=ImportStatus.APPLYING
+        )
+        if updated:
+            job = start_job(
+                kind=JobKind.IMPORT_APPLY,
+                user=request.user,
+                unit=unit,
+                params={"batch": batch.pk, "language": batch.language},
+            )
+            ImportBatch.objects.filter(pk=batch.pk).update(job=job)
+            return redirect("reports:job", job.pk)
+    batch, outcome = import_batch_apply(batch=batch, user=request.user)
+    if outcome == REFUSED:
+        messages.error(request, batch.message)
+    else:
+        level, text = OUTCOME_MESSAGES[outcome]
+        messages.add_message(request, level, str(text) % {"count": len(batch.changes)})
+    return redirect(reverse("reports:import_batch", args=[unit.code, batch.pk]))
