@@ -186,6 +186,14 @@ class FrozenWithSetMixin:
         if CriteriaSet.objects.filter(pk=self._owning_set_id()).exclude(status=SetStatus.DRAFT).exists():
             raise ValidationError(MSG_PUBLISHED_IS_FROZEN, code="published")
 
+    def save(self, *args, **kwargs) -> None:
+        self._check_set_is_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_set_is_draft()
+        return super().delete(*args, **kwargs)
+
 
 class CriterionGroup(FrozenWithSetMixin, models.Model):
     criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="groups")
@@ -201,14 +209,6 @@ class CriterionGroup(FrozenWithSetMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code}. {self.name}" if self.code else self.name
-
-    def save(self, *args, **kwargs) -> None:
-        self._check_set_is_draft()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._check_set_is_draft()
-        return super().delete(*args, **kwargs)
 
     def _owning_set_id(self) -> int:
         return self.criteria_set_id
@@ -230,14 +230,6 @@ class Criterion(FrozenWithSetMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
-
-    def save(self, *args, **kwargs) -> None:
-        self._check_set_is_draft()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._check_set_is_draft()
-        return super().delete(*args, **kwargs)
 
     def _owning_set_id(self) -> int:
         return self.criteria_set_id
@@ -279,14 +271,6 @@ class Indicator(FrozenWithSetMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
-
-    def save(self, *args, **kwargs) -> None:
-        self._check_set_is_draft()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._check_set_is_draft()
-        return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         if self.criterion_id and self.criteria_set_id and self.criterion.criteria_set_id != self.criteria_set_id:
@@ -334,14 +318,6 @@ class Target(FrozenWithSetMixin, models.Model):
     def __str__(self) -> str:
         scope = " · ".join(str(s) for s in (self.region, self.commune_group, self.year) if s)
         return f"{self.indicator.code}: {self.value}" + (f" ({scope})" if scope else "")
-
-    def save(self, *args, **kwargs) -> None:
-        self._check_set_is_draft()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        self._check_set_is_draft()
-        return super().delete(*args, **kwargs)
 
     def _owning_set_id(self) -> int:
         return self.indicator.criteria_set_id
