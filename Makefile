@@ -43,12 +43,13 @@ run: migrate
 # Production-style serving on loopback: gunicorn + whitenoise, settings from the environment
 # (DEBUG off: SECRET_KEY and ALLOWED_HOSTS must be set; see README "Serving for real").
 WEB_CONCURRENCY ?= 3
+SERVE_ENV := DEBUG=$${DEBUG:-0}
 serve: install
-	$(PY) manage.py check --deploy
-	$(PY) manage.py migrate --noinput
-	$(PY) manage.py collectstatic --noinput --verbosity 0
-	$(PY) manage.py load_catalog
-	$(BIN)/gunicorn ntm_portal.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
+	$(SERVE_ENV) $(PY) manage.py check --deploy
+	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(PY) manage.py load_catalog
+	$(SERVE_ENV) $(BIN)/gunicorn ntm_portal.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
 		--access-logfile - --forwarded-allow-ips=127.0.0.1
 
 # A full backup (rows and uploaded files) into backups/; restore with manage.py restore FILE.
