@@ -11,8 +11,8 @@ Shapes (``detail`` is always present and is a sentence for a person):
 * 401/403/404/405/… ``{"detail": "…"}`` — as DRF answers them; Django's ``PermissionDenied``
   and ``Http404`` keep the access helpers' messages.
 
-Views use ``ApiErrorsMixin``, so the handler applies even before the settings line
-``REST_FRAMEWORK["EXCEPTION_HANDLER"] = "ntm_portal.api_errors.api_exception_handler"`` exists.
+It is the project's ``REST_FRAMEWORK["EXCEPTION_HANDLER"]``; ``ApiErrorsMixin`` also binds it to
+each view (and picks the request's language, see its ``dispatch``).
 """
 
 from __future__ import annotations
