@@ -195,6 +195,28 @@ class CriteriaSetRefSerializer(serializers.ModelSerializer):
         fields = ["id", "code", "version", "short_name", "level", "tier"]
 
 
+# The fields of a set, in the list and (with its content) in the detail.
+SET_FIELDS = [
+    "id",
+    "code",
+    "version",
+    "name",
+    "short_name",
+    "issuer",
+    "decision_number",
+    "decision_date",
+    "effective_date",
+    "level",
+    "tier",
+    "year_from",
+    "year_to",
+    "status",
+    "target_basis",
+    "disadvantaged_region",
+    "supersedes",
+]
+
+
 @extend_schema_view(
     list=extend_schema(summary=_("Criteria sets"), tags=["criteria sets"]),
     retrieve=extend_schema(
@@ -211,25 +233,7 @@ class CriteriaSetViewSet(ApiErrorsMixin, viewsets.ReadOnlyModelViewSet):
 
         class Meta:
             model = CriteriaSet
-            fields = [
-                "id",
-                "code",
-                "version",
-                "name",
-                "short_name",
-                "issuer",
-                "decision_number",
-                "decision_date",
-                "effective_date",
-                "level",
-                "tier",
-                "year_from",
-                "year_to",
-                "status",
-                "target_basis",
-                "disadvantaged_region",
-                "supersedes",
-            ]
+            fields = SET_FIELDS
 
     class CriteriaSetDetailSerializer(CriteriaSetSerializer):
         groups = serializers.SerializerMethodField()
@@ -237,27 +241,7 @@ class CriteriaSetViewSet(ApiErrorsMixin, viewsets.ReadOnlyModelViewSet):
 
         class Meta:
             model = CriteriaSet
-            fields = [
-                "id",
-                "code",
-                "version",
-                "name",
-                "short_name",
-                "issuer",
-                "decision_number",
-                "decision_date",
-                "effective_date",
-                "level",
-                "tier",
-                "year_from",
-                "year_to",
-                "status",
-                "target_basis",
-                "disadvantaged_region",
-                "supersedes",
-                "groups",
-                "criteria",
-            ]
+            fields = [*SET_FIELDS, "groups", "criteria"]
 
         @extend_schema_field(
             {

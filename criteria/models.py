@@ -527,7 +527,19 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise ValidationError(_("History is append-only."))
 
 
-class HistoryEntry(models.Model):
+class AppendOnlyMixin:
+    """Rows written once: the ORM refuses to change or delete them (history, logs)."""
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ValidationError(_("History is append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("History is append-only."))
+
+
+class HistoryEntry(AppendOnlyMixin, models.Model):
     """Append-only record of every change to a value or a state: who, when, old → new, why."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="history")
@@ -563,16 +575,8 @@ class HistoryEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()}"
 
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValidationError(_("History is append-only."))
-        super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("History is append-only."))
-
-
-class AssessmentLog(models.Model):
+class AssessmentLog(AppendOnlyMixin, models.Model):
     """Append-only: the stored figures of an assessment from ``at`` on (state, criteria met).
 
     One row per change, written by the services in the same transaction; a bulletin for a
@@ -596,7 +600,7 @@ class AssessmentLog(models.Model):
         return f"{self.assessment_id} {self.at:%Y-%m-%d %H:%M} {self.state} {self.criteria_met}/{self.criteria_total}"
 
 
-class CriterionResultLog(models.Model):
+class CriterionResultLog(AppendOnlyMixin, models.Model):
     """Append-only: whether a criterion was met from ``at`` on (the matrix as of a past date)."""
 
     assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="result_log")

@@ -15,13 +15,12 @@ through ``plans.selectors``.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
-from criteria.models import AppendOnlyQuerySet, Tier
+from criteria.models import AppendOnlyMixin, AppendOnlyQuerySet, Tier
 
 PROGRAMME_START = 2010  # the first year of the NTM programme (QĐ 491/QĐ-TTg, 2009)
 TARGET_YEAR_LAST = 2035
@@ -45,18 +44,6 @@ class FundSource(models.TextChoices):
     ENTERPRISES = "enterprises", _("Enterprises")
     CREDIT = "credit", _("Credit")
     OTHER = "other", _("Other sources")
-
-
-class AppendOnlyMixin:
-    """Rows that are written once: the ORM refuses to change or delete them."""
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ValidationError(_("History is append-only."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValidationError(_("History is append-only."))
 
 
 class RegisteredTarget(models.Model):
