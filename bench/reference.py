@@ -10,6 +10,7 @@ Each is checked against what the portal produced, so a ratio never compares uneq
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections import defaultdict
 from dataclasses import dataclass
@@ -17,78 +18,153 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 
-# One statement; the CTE is read once per branch by the planner only as far as it needs.
+# One statement computing every number of ``progress_summary``: for the year and the one
+# before, the units and recognised units per (tier, level), the criteria-met sum and the
+# assessments; the distribution of criteria met and the lagging criteria of the year at the
+# tier; the communes that count in each year (assessed that year, or existing on 31 December
+# with no predecessor assessed that year) and the districts that existed during it.
 DASHBOARD_SQL = """
 WITH a AS MATERIALIZED (
-    SELECT a.id, a.unit_id, a.state, a.criteria_met, a.criteria_total, s.tier
+    SELECT a.id, a.unit_id, a.year, a.state, a.criteria_met, a.criteria_total, a.criteria_set_id, s.tier, s.level
     FROM criteria_assessment a
     JOIN criteria_criteriaset s ON s.id = a.criteria_set_id
     {unit_join}
-    WHERE a.year = %(year)s AND s.level = 'commune' {unit_filter}
+    WHERE a.year IN (%(previous)s, %(year)s) {unit_filter}
+),
+y (year, first_day, last_day) AS (
+    VALUES (%(previous)s, %(previous_first)s, %(previous_last)s), (%(year)s, %(first)s, %(last)s)
+),
+u AS (
+    SELECT u.id, u.level, u.valid_from, u.valid_to FROM communes_administrativeunit u
+    WHERE u.level IN ('commune', 'district') {path_filter}
 )
-SELECT 'recognised', tier, count(DISTINCT unit_id) FILTER (WHERE state = 'recognised'), CAST(NULL AS numeric)
-FROM a GROUP BY tier
+SELECT 'stats', year || ':' || tier || ':' || level, count(DISTINCT unit_id),
+       count(DISTINCT unit_id) FILTER (WHERE state = 'recognised'), sum(criteria_met)
+FROM a GROUP BY year, tier, level
 UNION ALL
-SELECT 'met', criteria_total || ':' || criteria_met, count(*), NULL FROM a
-WHERE tier = %(tier)s GROUP BY criteria_total, criteria_met
+SELECT 'met', criteria_total || ':' || criteria_met, count(*), NULL, NULL FROM a
+WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune' GROUP BY criteria_total, criteria_met
 UNION ALL
-SELECT 'average', NULL, count(*), sum(criteria_met) FROM a WHERE tier = %(tier)s
-UNION ALL
-SELECT 'lagging', c.number || ' ' || c.name, count(*), NULL
-FROM criteria_criterionresult r
-JOIN a ON a.id = r.assessment_id
-JOIN criteria_criterion c ON c.id = r.criterion_id
-WHERE a.tier = %(tier)s AND NOT r.met
+SELECT 'lagging', c.number || ' ' || c.name, count(r.criterion_id), NULL, NULL
+FROM criteria_criterion c
+JOIN (SELECT DISTINCT criteria_set_id FROM a
+      WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune') s ON s.criteria_set_id = c.criteria_set_id
+LEFT JOIN (criteria_criterionresult r
+           JOIN a ON a.id = r.assessment_id AND a.year = %(year)s AND a.tier = %(tier)s AND a.level = 'commune')
+  ON r.criterion_id = c.id AND NOT r.met
 GROUP BY c.number, c.name
+UNION ALL
+SELECT 'units', y.year || ':' || u.level, count(*), NULL, NULL
+FROM u CROSS JOIN y
+LEFT JOIN (SELECT DISTINCT unit_id, year FROM a) assessed ON assessed.unit_id = u.id AND assessed.year = y.year
+WHERE CASE WHEN u.level = 'district' THEN
+        (u.valid_from IS NULL OR u.valid_from <= y.last_day)
+        AND (u.valid_to IS NULL OR u.valid_to >= y.first_day)
+    ELSE
+        assessed.unit_id IS NOT NULL
+        OR ((u.valid_from IS NULL OR u.valid_from <= y.last_day)
+            AND (u.valid_to IS NULL OR u.valid_to >= y.last_day)
+            AND NOT EXISTS (
+                SELECT 1 FROM communes_unitsuccession p
+                JOIN criteria_assessment x ON x.unit_id = p.predecessor_id AND x.year = y.year
+                WHERE p.successor_id = u.id))
+    END
+GROUP BY y.year, u.level
 """
 
 
 @dataclass
+class YearNumbers:
+    units: dict[str, int]  # level -> communes counted / districts existing
+    stats: dict[tuple[str, str], tuple[int, int, int]]  # (tier, level) -> units, recognised, met sum
+
+
+@dataclass
 class DashboardNumbers:
-    recognised: dict[str, int]
+    years: dict[int, YearNumbers]
     met: dict[tuple[int, int], int]  # (criteria_total, criteria_met) -> assessments
-    average: Decimal | None
     lagging: dict[str, int]  # "number name" -> assessments not meeting it
 
 
 def dashboard_sql(path: str | None) -> tuple[str, dict]:
     """The statement and its parameters for a unit (its path) or the whole country (None)."""
     if path is None:
-        return DASHBOARD_SQL.format(unit_join="", unit_filter=""), {}
+        return DASHBOARD_SQL.format(unit_join="", unit_filter="", path_filter=""), {}
     sql = DASHBOARD_SQL.format(
         unit_join="JOIN communes_administrativeunit u ON u.id = a.unit_id",
         unit_filter="AND u.path LIKE %(path)s",
+        path_filter="AND u.path LIKE %(path)s",
     )
     return sql, {"path": path + "%"}
 
 
 def dashboard_numbers(path: str | None, year: int, tier: str) -> DashboardNumbers:
     sql, params = dashboard_sql(path)
-    numbers = DashboardNumbers({}, {}, None, {})
+    numbers = DashboardNumbers({y: YearNumbers({}, {}) for y in (year - 1, year)}, {}, {})
     with connection.cursor() as cursor:
-        cursor.execute(sql, {**params, "year": year, "tier": tier})
+        days = {
+            "previous": year - 1,
+            "previous_first": datetime.date(year - 1, 1, 1),
+            "previous_last": datetime.date(year - 1, 12, 31),
+            "first": datetime.date(year, 1, 1),
+            "last": datetime.date(year, 12, 31),
+        }
+        cursor.execute(sql, {**params, **days, "year": year, "tier": tier})
         rows = cursor.fetchall()
-    for kind, key, count, value in rows:
-        if kind == "recognised":
-            numbers.recognised[key] = count
+    for kind, key, count, recognised, met_sum in rows:
+        if kind == "stats":
+            y, t, level = key.split(":")
+            numbers.years[int(y)].stats[t, level] = (count, recognised, int(met_sum or 0))
         elif kind == "met":
             total, met = key.split(":")
             numbers.met[int(total), int(met)] = count
-        elif kind == "average" and count:
-            numbers.average = (Decimal(int(value)) / count).quantize(Decimal("0.01"), ROUND_HALF_UP)
         elif kind == "lagging":
             numbers.lagging[key] = count
+        else:
+            y, level = key.split(":")
+            numbers.years[int(y)].units[level] = count
     return numbers
 
 
-def compare_with_summary(numbers: DashboardNumbers, summary) -> list[str]:
-    """Where the reference and ``reports.selectors.progress_summary`` disagree (empty: same)."""
+def _headline_differences(label: str, ours, year: YearNumbers, tier: str) -> list[str]:
     found = []
-    recognised = {tier: n for tier, n in summary.recognised.items() if n}
-    if recognised != {tier: n for tier, n in numbers.recognised.items() if n}:
-        found.append(f"recognised {summary.recognised} vs {numbers.recognised}")
-    if summary.average_criteria_met != numbers.average:
-        found.append(f"average {summary.average_criteria_met} vs {numbers.average}")
+
+    def stat(t: str, level: str) -> tuple[int, int, int]:
+        return year.stats.get((t, level), (0, 0, 0))
+
+    units, _recognised, met_sum = stat(tier, "commune")
+    expected = {
+        "communes_total": year.units.get("commune", 0),
+        "communes_with_data": units,
+        "recognised": {t: n for t in ("standard", "advanced", "model") if (n := stat(t, "commune")[1])},
+        "average_criteria_met": (
+            (Decimal(met_sum) / units).quantize(Decimal("0.01"), ROUND_HALF_UP) if units else None
+        ),
+        "villages_recognised": stat(tier, "village")[1],
+        "districts_total": year.units.get("district") or None,
+    }
+    expected["districts_recognised"] = stat(tier, "district")[1] if expected["districts_total"] else None
+    for name, value in expected.items():
+        mine = getattr(ours, name)
+        if name == "recognised":
+            mine = {t: n for t, n in mine.items() if n}
+        if mine != value:
+            found.append(f"{label} {name} {mine} vs {value}")
+    return found
+
+
+def compare_with_summary(numbers: DashboardNumbers, summary) -> list[str]:
+    """Where the reference and ``reports.selectors.progress_summary`` (of a province or the
+    country) disagree; empty when they give the same numbers."""
+    year, tier = summary.year, summary.tier
+    found = _headline_differences("year", summary, numbers.years[year], tier)
+    previous = numbers.years[year - 1]
+    if summary.previous_year is not None:
+        found += _headline_differences("previous year", summary.previous_year, previous, tier)
+    elif any(
+        units or recognised for (_t, level), (units, recognised, _s) in previous.stats.items() if level == "commune"
+    ):
+        found.append("previous year missing")
     buckets: dict[tuple[int, int, int], int] = defaultdict(int)
     for (total, met), n in numbers.met.items():
         for b in summary.buckets:
@@ -97,7 +173,7 @@ def compare_with_summary(numbers: DashboardNumbers, summary) -> list[str]:
     ours = {(b.total, b.low, b.high): b.count for b in summary.buckets if b.count}
     if ours != dict(buckets):
         found.append(f"buckets {ours} vs {dict(buckets)}")
-    lagging = {f"{c.number} {c.name}": c.not_met for c in summary.lagging if c.not_met}
+    lagging = {f"{c.number} {c.name}": c.not_met for c in summary.lagging}
     if lagging != numbers.lagging:
         found.append("lagging criteria differ")
     return found

@@ -404,6 +404,13 @@ class Assessment(models.Model):
         indexes = [
             models.Index(fields=["year", "state"], name="assessment_year_state_idx"),
             models.Index(fields=["criteria_set", "year"], name="assessment_set_year_idx"),
+            # The dashboards' figures of a year are read from this index alone on PostgreSQL
+            # (an index-only scan: half the time of reading the rows), see progress_summary.
+            models.Index(
+                fields=["year", "unit"],
+                include=["id", "criteria_set", "state", "criteria_met", "criteria_total"],
+                name="assessment_year_unit_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -20,11 +20,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
+from django.db import connection
 from django.db.models import Case, Count, F, Max, Q, Sum, When
 
 from communes.models import AdministrativeUnit, Level
 from criteria.evaluation import DEFAULT_CUTS, bucket_bounds
-from criteria.models import Assessment, AssessmentState, Criterion, CriterionResult, Tier
+from criteria.models import Assessment, AssessmentState, Criterion, Tier
 from criteria.selectors import communes_of_year_q as counted_q
 
 TIERS: tuple[str, ...] = tuple(Tier.values)
@@ -137,12 +138,6 @@ def commune_assessments(unit: AdministrativeUnit | None, *, level: str = Level.C
     return Assessment.objects.filter(_within(unit, "unit__", level=level), criteria_set__level=level)
 
 
-def _existed_during_q(year: int) -> Q:
-    return (Q(valid_from__isnull=True) | Q(valid_from__lte=datetime.date(year, 12, 31))) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=datetime.date(year, 1, 1))
-    )
-
-
 def communes_counted(*, unit: AdministrativeUnit | None, year: int):
     """The communes of ``year`` under ``unit``, as a queryset of units."""
     return AdministrativeUnit.objects.filter(_within(unit), level=Level.COMMUNE).filter(counted_q(year))
@@ -155,93 +150,173 @@ def latest_year(*, unit: AdministrativeUnit | None) -> int | None:
 
 # --- Headline, buckets, lagging criteria -----------------------------------------------------
 
+# ``progress_summary`` in one statement. The assessments of the two years under the unit are
+# read once into ``a``, then every figure is a branch over it; each branch gives rows of the
+# same eight columns:
+#
+#   kind       year  key   name       n1            n2            n3       n4
+#   stats      Y     tier  set level  units         recognised    met sum  assessments
+#   met        Y                      set size      criteria met           assessments
+#   not_met    Y                      criterion id                         results not met
+#   criterion              name       criterion id  number
+#   units      Y           level      count
+#
+# "Under the unit" is ``_within`` (the path prefix); the units branch is ``communes_counted``
+# (the rule of ``criteria.selectors.communes_of_year_q``) and "the districts that existed
+# during the year" written in SQL, since building them through the ORM took as long as running
+# the whole statement. ``reports/tests/selectors/test_progress_summary.py`` holds the SQL and
+# the ORM rule to the same communes.
+_SUMMARY_SQL = """
+WITH a AS MATERIALIZED (
+    SELECT a.id, a.unit_id, a.year, a.state, a.criteria_met, a.criteria_total, a.criteria_set_id, s.tier, s.level
+    FROM criteria_assessment a
+    JOIN criteria_criteriaset s ON s.id = a.criteria_set_id
+    {unit_join}
+    WHERE a.year IN (%(previous)s, %(year)s) {unit_filter}
+),
+y (year, first_day, last_day) AS (
+    VALUES (%(previous)s, %(previous_first)s, %(previous_last)s), (%(year)s, %(first)s, %(last)s)
+),
+u AS (
+    SELECT u.id, u.level, u.valid_from, u.valid_to FROM communes_administrativeunit u
+    WHERE u.level IN ('commune', %(district)s) {unit_filter}
+)
+SELECT 'stats', year, tier, level, COUNT(DISTINCT unit_id),
+       COUNT(DISTINCT unit_id) FILTER (WHERE state = %(recognised)s), SUM(criteria_met), COUNT(*)
+FROM a GROUP BY year, tier, level
+UNION ALL
+SELECT 'met', year, NULL, NULL, criteria_total, criteria_met, NULL, COUNT(*) FROM a
+WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune' GROUP BY year, criteria_total, criteria_met
+UNION ALL
+SELECT 'not_met', a.year, NULL, NULL, r.criterion_id, NULL, NULL, COUNT(*)
+FROM criteria_criterionresult r JOIN a ON a.id = r.assessment_id
+WHERE a.year = %(year)s AND a.tier = %(tier)s AND a.level = 'commune' AND NOT r.met
+GROUP BY a.year, r.criterion_id
+UNION ALL
+SELECT 'criterion', NULL, NULL, c.name, c.id, c.number, NULL, NULL
+FROM criteria_criterion c
+JOIN (SELECT DISTINCT criteria_set_id FROM a WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune') s
+  ON s.criteria_set_id = c.criteria_set_id
+UNION ALL
+SELECT 'units', y.year, NULL, u.level, COUNT(*), NULL, NULL, NULL
+FROM u CROSS JOIN y
+LEFT JOIN (SELECT DISTINCT unit_id, year FROM a) assessed ON assessed.unit_id = u.id AND assessed.year = y.year
+WHERE CASE WHEN u.level = 'district' THEN
+        (u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.first_day)
+    ELSE
+        assessed.unit_id IS NOT NULL
+        OR ((u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.last_day)
+            AND NOT EXISTS (
+                SELECT 1 FROM communes_unitsuccession p
+                JOIN criteria_assessment x ON x.unit_id = p.predecessor_id AND x.year = y.year
+                WHERE p.successor_id = u.id))
+    END
+GROUP BY y.year, u.level
+"""
 
-def _headlines(unit: AdministrativeUnit | None, years: list[int], tier: str) -> dict[int, Headline]:
-    """Headlines for several years in two queries: unit counts, assessment counts."""
-    with_districts = unit is None or unit.level == Level.PROVINCE
-    aggregates = {}
-    for year in years:
-        aggregates[f"communes_{year}"] = Count("pk", filter=Q(level=Level.COMMUNE) & counted_q(year))
-        if with_districts:
-            aggregates[f"districts_{year}"] = Count("pk", filter=Q(level=Level.DISTRICT) & _existed_during_q(year))
-    levels = [Level.COMMUNE, Level.DISTRICT] if with_districts else [Level.COMMUNE]
-    units = AdministrativeUnit.objects.filter(_within(unit), level__in=levels).aggregate(**aggregates)
 
-    rows = (
-        Assessment.objects.filter(
-            _within(unit, "unit__"),
-            year__in=years,
-            criteria_set__level__in=[Level.COMMUNE, Level.VILLAGE, Level.DISTRICT],
-        )
-        .values("year", "criteria_set__tier", "criteria_set__level")
-        .annotate(
-            units=Count("unit", distinct=True),
-            recognised=Count("unit", distinct=True, filter=Q(state=RECOGNISED)),
-            met_sum=Sum("criteria_met"),
-            n=Count("pk"),
-        )
-        .order_by()
-    )
-    stats: dict[tuple[int, str, str], dict] = {
-        (r["year"], r["criteria_set__tier"], r["criteria_set__level"]): r for r in rows
+class _SummaryRows:
+    """The rows of ``_SUMMARY_SQL`` sorted by kind."""
+
+    def __init__(self, rows: list[tuple]):
+        self.stats: dict[tuple[int, str, str], dict] = {}
+        self.met: dict[int, dict[int, int]] = defaultdict(dict)  # set size -> criteria met -> n
+        self.not_met: dict[int, int] = {}  # criterion id -> results not met
+        self.criteria: list[tuple[int, int, str]] = []  # (id, number, name) of every criterion assessed
+        self.units: dict[tuple[int, str], int] = {}  # (year, level) -> communes counted, districts existing
+        for kind, year, key, name, n1, n2, n3, n4 in rows:
+            if kind == "stats":
+                self.stats[year, key, name] = {"units": n1, "recognised": n2, "met_sum": n3 or 0, "n": n4}
+            elif kind == "met":
+                self.met[n1][n2] = n4
+            elif kind == "not_met":
+                self.not_met[n1] = n4
+            elif kind == "criterion":
+                self.criteria.append((n1, n2, name))
+            else:
+                self.units[year, name] = n1
+
+
+def _summary_rows(unit: AdministrativeUnit | None, year: int, tier: str) -> _SummaryRows:
+    params = {
+        "previous": year - 1,
+        "year": year,
+        "tier": tier,
+        "recognised": RECOGNISED,
+        "previous_first": datetime.date(year - 1, 1, 1),
+        "previous_last": datetime.date(year - 1, 12, 31),
+        "first": datetime.date(year, 1, 1),
+        "last": datetime.date(year, 12, 31),
+        # districts are counted for a province and the country; a district counts its communes
+        "district": Level.DISTRICT if unit is None or unit.level == Level.PROVINCE else Level.COMMUNE,
     }
-    empty = {"units": 0, "recognised": 0, "met_sum": 0, "n": 0}
-
-    headlines = {}
-    for year in years:
-        communes_total = units[f"communes_{year}"]
-        at_tier = stats.get((year, tier, Level.COMMUNE), empty)
-        recognised = {t: stats.get((year, t, Level.COMMUNE), empty)["recognised"] for t in TIERS}
-        districts_total = units.get(f"districts_{year}") or None  # no district that year: not shown
-        headlines[year] = Headline(
-            year=year,
-            tier=tier,
-            communes_total=communes_total,
-            communes_with_data=at_tier["units"],
-            recognised=recognised,
-            recognised_share={t: _share(n, communes_total) for t, n in recognised.items()},
-            average_criteria_met=_average(at_tier["met_sum"], at_tier["n"]),
-            villages_recognised=stats.get((year, tier, Level.VILLAGE), empty)["recognised"],
-            districts_total=districts_total,
-            districts_recognised=(
-                stats.get((year, tier, Level.DISTRICT), empty)["recognised"] if districts_total else None
-            ),
+    if unit is None:
+        sql = _SUMMARY_SQL.format(unit_join="", unit_filter="")
+    else:
+        sql = _SUMMARY_SQL.format(
+            unit_join="JOIN communes_administrativeunit u ON u.id = a.unit_id", unit_filter="AND u.path LIKE %(path)s"
         )
-    return headlines
+        params["path"] = unit.path + "%"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return _SummaryRows(cursor.fetchall())
+
+
+def _headline(rows: _SummaryRows, year: int, tier: str) -> Headline:
+    empty = {"units": 0, "recognised": 0, "met_sum": 0, "n": 0}
+    communes_total = rows.units.get((year, Level.COMMUNE), 0)
+    at_tier = rows.stats.get((year, tier, Level.COMMUNE), empty)
+    recognised = {t: rows.stats.get((year, t, Level.COMMUNE), empty)["recognised"] for t in TIERS}
+    districts_total = rows.units.get((year, Level.DISTRICT)) or None  # no district that year: not shown
+    return Headline(
+        year=year,
+        tier=tier,
+        communes_total=communes_total,
+        communes_with_data=at_tier["units"],
+        recognised=recognised,
+        recognised_share={t: _share(n, communes_total) for t, n in recognised.items()},
+        average_criteria_met=_average(at_tier["met_sum"], at_tier["n"]),
+        villages_recognised=rows.stats.get((year, tier, Level.VILLAGE), empty)["recognised"],
+        districts_total=districts_total,
+        districts_recognised=(
+            rows.stats.get((year, tier, Level.DISTRICT), empty)["recognised"] if districts_total else None
+        ),
+    )
 
 
 def _has_data(headline: Headline) -> bool:
     return headline.communes_with_data > 0 or any(headline.recognised.values())
 
 
-def bucket_counts(
-    *, unit: AdministrativeUnit | None, year: int, tier: str, cuts: tuple[int, ...] = DEFAULT_CUTS
-) -> list[BucketCount]:
-    """Communes by criteria met, one query: grouped by (set size, criteria met), then mapped.
+def _buckets(met: dict[int, dict[int, int]], cuts: tuple[int, ...] = DEFAULT_CUTS) -> list[BucketCount]:
+    """Communes by criteria met, from counts per (set size, criteria met).
 
     Each assessment is bucketed on its own set's scale (19, the 10 of 2026–2030, a province's
     20). The usual year has one scale and gives its five buckets; a year that mixes scales
     lists each scale's buckets, largest group first, labels suffixed with the scale.
     """
-    rows = (
-        commune_assessments(unit)
-        .filter(year=year, criteria_set__tier=tier)
-        .values("criteria_total", "criteria_met")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    by_total: dict[int, dict[int, int]] = defaultdict(dict)
-    for r in rows:
-        if r["criteria_total"] > 0:  # an assessment of an empty set has no scale to sit on
-            by_total[r["criteria_total"]][r["criteria_met"]] = r["n"]
+    by_total = {total: counts for total, counts in met.items() if total > 0}  # an empty set has no scale
     mixed = len(by_total) > 1
     result: list[BucketCount] = []
     for total, counts in sorted(by_total.items(), key=lambda item: (-sum(item[1].values()), -item[0])):
         for bucket in bucket_bounds(total, cuts):
             label = f"{bucket.label} / {total}" if mixed else bucket.label
-            count = sum(n for met, n in counts.items() if bucket.low <= met <= bucket.high)
+            count = sum(n for met_, n in counts.items() if bucket.low <= met_ <= bucket.high)
             result.append(BucketCount(label, bucket.low, bucket.high, count, total))
     return result
+
+
+def _lagging(rows: _SummaryRows) -> list[LaggingCriterion]:
+    """For each criterion, the communes that have not met it, most first.
+
+    Every criterion of the sets assessed is listed, so one every commune meets shows its zero;
+    criteria of several sets with the same number and name are one row.
+    """
+    counts: dict[tuple[int, str], int] = defaultdict(int)
+    for pk, number, name in rows.criteria:
+        counts[number, name] += rows.not_met.get(pk, 0)
+    lagging = [LaggingCriterion(number, name, n) for (number, name), n in counts.items()]
+    return sorted(lagging, key=lambda c: (-c.not_met, c.number, c.name))
 
 
 def criteria_assessed(*, unit: AdministrativeUnit | None, year: int, tier: str):
@@ -250,47 +325,19 @@ def criteria_assessed(*, unit: AdministrativeUnit | None, year: int, tier: str):
     return Criterion.objects.filter(criteria_set__in=sets)
 
 
-def lagging_criteria(*, unit: AdministrativeUnit | None, year: int, tier: str) -> list[LaggingCriterion]:
-    """For each criterion, the communes that have not met it, most first; two queries.
-
-    Only results not met are read and grouped by criterion id (on PostgreSQL, about half the
-    time of counting every result grouped by number and name); the criteria themselves come
-    from a small second query, so a criterion every commune meets still shows its zero.
-    Criteria of several sets with the same number and name are one row.
-    """
-    not_met = dict(
-        CriterionResult.objects.filter(
-            _within(unit, "assessment__unit__", level=Level.COMMUNE),
-            assessment__criteria_set__level=Level.COMMUNE,
-            assessment__year=year,
-            assessment__criteria_set__tier=tier,
-            met=False,
-        )
-        .values("criterion_id")
-        .annotate(n=Count("*"))  # not Count("pk"): answered from result_not_met_idx alone
-        .order_by()
-        .values_list("criterion_id", "n")
-    )
-    counts: dict[tuple[int, str], int] = defaultdict(int)
-    for pk, number, name in criteria_assessed(unit=unit, year=year, tier=tier).values_list("pk", "number", "name"):
-        counts[number, name] += not_met.get(pk, 0)
-    lagging = [LaggingCriterion(number, name, n) for (number, name), n in counts.items()]
-    return sorted(lagging, key=lambda c: (-c.not_met, c.number, c.name))
-
-
 def progress_summary(*, unit: AdministrativeUnit | None, year: int, tier: str) -> ProgressSummary:
-    """Headline, buckets, lagging criteria and last year's headline: five queries.
+    """Headline, buckets, lagging criteria and last year's headline: one statement.
 
     ``unit=None`` is the whole country. The same function feeds the dashboard and
     ``/api/v1/progress/``.
     """
-    headlines = _headlines(unit, [year - 1, year], tier)
-    previous = headlines[year - 1]
+    rows = _summary_rows(unit, year, tier)
+    previous = _headline(rows, year - 1, tier)
     return ProgressSummary(
-        **vars(headlines[year]),
+        **vars(_headline(rows, year, tier)),
         unit_code=unit.code if unit is not None else None,
-        buckets=bucket_counts(unit=unit, year=year, tier=tier),
-        lagging=lagging_criteria(unit=unit, year=year, tier=tier),
+        buckets=_buckets(rows.met),
+        lagging=_lagging(rows),
         previous_year=previous if _has_data(previous) else None,
     )
 

@@ -137,6 +137,15 @@ def test_communes_of_a_year_follow_the_reorganisation(merger):
     assert codes(communes_counted(unit=unit, year=2026)) == ["50001", "50002"]
 
 
+@pytest.mark.parametrize("year", [2024, 2025, 2026])
+def test_the_summary_counts_the_communes_of_the_year_by_the_one_rule(merger, year):
+    # progress_summary writes communes_of_year_q in SQL: the two must agree at every level
+    units = [None, merger.province, *merger.province.children.all()]
+    for unit in units:
+        summary = progress_summary(unit=unit, year=year, tier="standard")
+        assert summary.communes_total == communes_counted(unit=unit, year=year).count(), unit
+
+
 def test_summary_after_the_reorganisation_uses_the_10_criteria_scale(merger):
     s = progress_summary(unit=merger.province, year=2026, tier="standard")
     assert (s.communes_total, s.communes_with_data, s.average_criteria_met) == (2, 1, Decimal("7.00"))

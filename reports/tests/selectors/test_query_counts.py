@@ -30,8 +30,8 @@ def test_the_data_is_there(province):
 
 
 @pytest.mark.parametrize("national", [False, True], ids=["province", "country"])
-def test_progress_summary_takes_five_queries(province, national, django_assert_num_queries):
-    with django_assert_num_queries(5):
+def test_progress_summary_takes_one_query(province, national, django_assert_num_queries):
+    with django_assert_num_queries(1):
         progress_summary(unit=None if national else province, year=2025, tier="standard")
 
 
