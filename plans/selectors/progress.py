@@ -190,12 +190,15 @@ def _due_counts(unit: AdministrativeUnit | None, year: int, due: list[DueRow]) -
 
 
 def _province_progress(province: AdministrativeUnit, year: int) -> list[ProvinceProgress]:
-    """Province targets covering ``year`` against what stands at its end: three queries."""
+    """Province targets covering ``year`` against what stands at its end: three queries, one
+    when no target covers the year."""
     targets = list(
         ProvinceTarget.objects.filter(province=province, period_from__lte=year, period_to__gte=year).order_by(
             "-period_to", "-period_from"
         )
     )
+    if not targets:
+        return []
     end = datetime.date(year, 12, 31)
     village_exists = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (
         Q(valid_to__isnull=True) | Q(valid_to__gte=end)
@@ -274,7 +277,7 @@ def _province_progress(province: AdministrativeUnit, year: int) -> list[Province
 def plan_summary(*, unit: AdministrativeUnit | None, year: int) -> PlanSummary:
     """Plan against result for ``year``: units due (and where they stand), counts per level and
     tier with the overdue, and — for a province — its targets against actual. Two queries,
-    five for a province."""
+    three for a province, five when province targets cover the year."""
     due = _due_rows(unit, year)
     province = _province_progress(unit, year) if unit is not None and unit.level == Level.PROVINCE else []
     return PlanSummary(

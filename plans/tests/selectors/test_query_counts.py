@@ -49,6 +49,12 @@ def test_plan_summary_takes_five_queries_for_a_province(province, django_assert_
         plan_summary(unit=province, year=2025)
 
 
+def test_plan_summary_takes_three_queries_for_a_province_without_targets(province, django_assert_num_queries):
+    ProvinceTarget.objects.filter(province=province).delete()
+    with django_assert_num_queries(3):
+        assert plan_summary(unit=province, year=2025).province == []
+
+
 def test_plan_summary_takes_two_queries_below_a_province(province, django_assert_num_queries):
     district = province.children.filter(level="district").first()
     with django_assert_num_queries(2):
