@@ -1,9 +1,11 @@
 """Workbook builders: plain rows in, ``.xlsx`` bytes out. No ORM here; tested without a database.
 
 Every workbook is written in openpyxl's write-only mode, row by row, so that a bulletin of
-the whole country streams from the database without holding its cells in memory. Styles
-are built once per workbook as prototypes and copied onto each cell (copying a style array
-is far cheaper than assigning fonts and fills cell by cell).
+the whole country streams from the database without holding its cells in memory. openpyxl
+writes the workbook, the styles and each sheet's views, columns and page set-up; the rows
+are written here as SpreadsheetML text, the same text openpyxl would write, without an
+element per cell (building and serialising those elements was most of a workbook's time).
+Styles are built once per workbook, and each cell refers to its style by index.
 
 Exported text never starts a formula: a text cell beginning with ``=``, ``+``, ``-``, ``@``,
 tab or carriage return is written as a string with Excel's quote prefix, so Excel shows it
@@ -17,19 +19,25 @@ from __future__ import annotations
 
 import datetime
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
+from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.compat import safe_string
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import to_excel
+from openpyxl.worksheet._writer import WorksheetWriter
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.xml.functions import tostring
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -157,12 +165,16 @@ class _Styles:
     """Style prototypes of one workbook: one style array per name, shared by the cells.
 
     A shared array is never changed: a cell that needs a variant (the quote prefix) gets a copy.
+    Each array is registered with the workbook the first time a cell uses it (as openpyxl
+    registers a cell's style when it writes the cell), and its index is kept as the cell's
+    ``s`` attribute.
     """
 
     def __init__(self, ws) -> None:
         self._ws = ws
         self.arrays: dict[str, StyleArray] = {}
         self.quoted: dict[str, StyleArray] = {}
+        self._attributes: dict[tuple[str, bool], str] = {}
         head_align = Alignment(wrap_text=True, vertical="center", horizontal="center")
         header_fill = PatternFill("solid", fgColor=HEADER_FILL)
         self._define("title", font=Font(bold=True, size=14))
@@ -212,30 +224,43 @@ class _Styles:
         quoted.quotePrefix = True
         self.quoted[name] = quoted
 
+    def attribute(self, name: str, *, quoted: bool = False) -> str:
+        """The cell attribute `` s="<index>"`` of a style (empty for no style at all)."""
+        key = (name, quoted)
+        found = self._attributes.get(key)
+        if found is None:
+            cell = WriteOnlyCell(self._ws)
+            cell._style = (self.quoted if quoted else self.arrays)[name]
+            found = f' s="{cell.style_id}"' if cell.has_style else ""
+            self._attributes[key] = found
+        return found
 
-def _set(cell: Cell, value, style: StyleArray, styles: _Styles, name: str) -> Cell:
-    """Put ``value`` into a (reused) cell with a shared style: typed directly, no guessing."""
+
+def _cell(ref: str, value, name: str, styles: _Styles, epoch: datetime.datetime) -> str:
+    """One cell as SpreadsheetML, typed from its value exactly as openpyxl writes it, with the
+    style ``name``. Text is written as text (an inline string), never as a formula."""
     if isinstance(value, str):
-        value = clean_text(value)
-        cell._value, cell.data_type = value, "s"
-        # A string is written as a string, never a formula; the quote prefix also tells Excel
-        # to keep it text when the reader edits the cell.
-        cell._style = styles.quoted[name] if value.startswith(FORMULA_TRIGGERS) else style
-        return cell
+        text = clean_text(value)
+        # The quote prefix also tells Excel to keep it text when the reader edits the cell.
+        style = styles.attribute(name, quoted=text.startswith(FORMULA_TRIGGERS))
+        if not text:
+            return f'<c r="{ref}"{style} t="inlineStr" />'
+        stripped = text.strip()
+        space = ' xml:space="preserve"' if stripped and stripped != text else ""
+        return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
     if isinstance(value, bool):
-        cell._value, cell.data_type = value, "b"
-    elif isinstance(value, datetime.datetime):
-        cell._value, cell.data_type = excel_datetime(value), "d"
+        return f'<c r="{ref}"{styles.attribute(name)} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, datetime.datetime):
+        value = to_excel(excel_datetime(value), epoch)
     elif isinstance(value, datetime.date):
-        cell._value, cell.data_type = value, "d"
+        value = to_excel(value, epoch)
     elif value is None:
-        cell._value, cell.data_type = None, "n"
-    elif isinstance(value, NUMBER_TYPES):
-        cell._value, cell.data_type = value, "n"
-    else:  # a lazy translation or any other object: its text
-        return _set(cell, str(value), style, styles, name)
-    cell._style = style
-    return cell
+        return f'<c r="{ref}"{styles.attribute(name)} t="n" />'
+    elif not isinstance(value, NUMBER_TYPES):  # a lazy translation or any other object: its text
+        return _cell(ref, str(value), name, styles, epoch)
+    number = safe_string(value)
+    content = f"<v>{number}</v>" if number else "<v />"
+    return f'<c r="{ref}"{styles.attribute(name)} t="n">{content}</c>'
 
 
 NUMBER_TYPES = (int, float, Decimal)
@@ -260,74 +285,83 @@ def _kind_of(value, kind: str) -> str:
     return INT if isinstance(value, int) else DEC2
 
 
-class _SheetWriter:
-    """Writes rows of cells, reusing one cell object per column (openpyxl serialises a row as
-    soon as it is appended), and sets the height of rows with wrapped text."""
+_MARKS = {True: ("met", MET_MARK), False: ("not_met", NOT_MET_MARK), None: ("no_data", None)}
+_REF = "{ref}"  # where a cell made once takes its reference
+
+
+class _Rows:
+    """A sheet's rows as SpreadsheetML text, numbered as they are made; wrapped text sets the
+    height of its row."""
 
     def __init__(self, ws, styles: _Styles) -> None:
         self.ws = ws
         self.styles = styles
+        self.epoch = ws.parent.epoch
         self.count = 0
-        self._pool: list[Cell] = []
-        # The rows are ours: cells only, each once per row. Hand them to the writer directly
-        # instead of through openpyxl's per-value type guessing.
-        ws._values_to_row = self._cells_to_row
+        self._letters: list[str] = []
+        self._marks: dict[bool | None, str] = {}
 
-    @staticmethod
-    def _cells_to_row(cells, row_idx: int):
-        for column, cell in enumerate(cells, 1):
-            if cell is not None:
-                cell.row, cell.column = row_idx, column
-                yield cell
+    def _refs(self, width: int) -> list[str]:
+        """The cell references of the next row (the one ``row`` makes next), for ``width`` columns."""
+        letters = self._letters
+        while len(letters) < width:
+            letters.append(get_column_letter(len(letters) + 1))
+        row = str(self.count + 1)
+        return [letter + row for letter in letters[:width]]
 
-    def _cell(self, index: int) -> Cell:
-        while len(self._pool) <= index:
-            self._pool.append(Cell(self.ws))
-        return self._pool[index]
+    def _cell(self, ref: str, value, name: str) -> str:
+        return _cell(ref, value, name, self.styles, self.epoch)
 
-    def one(self, value, name: str) -> list[Cell]:
-        styles = self.styles
-        return [_set(Cell(self.ws), value, styles.arrays[name], styles, name)]
+    def _mark(self, ref: str, value) -> str:
+        """A criterion met (True), not met (False) or without data (anything else). Such cells
+        differ only by their reference, so each kind is made once and the reference put in."""
+        met = value if isinstance(value, bool) else None
+        cell = self._marks.get(met)
+        if cell is None:
+            name, mark = _MARKS[met]
+            cell = self._marks[met] = self._cell(_REF, mark, name)
+        return cell.replace(_REF, ref, 1)
 
-    def headers(self, texts: Sequence[str | None], rotated: Sequence[bool]) -> list:
-        styles = self.styles
+    def one(self, value, name: str) -> str:
+        return self.row([self._cell(self._refs(1)[0], value, name)])
+
+    def headers(self, texts: Sequence[str | None], rotated: Sequence[bool], lines: int) -> str:
+        refs = self._refs(len(texts))
         cells = []
-        for index, (text, turn) in enumerate(zip(texts, rotated, strict=False)):
-            name = "header_rotated" if turn else "header"
-            cells.append(_set(self._cell(index), text, styles.arrays[name], styles, name) if text else None)
-        return cells
+        for ref, text, turn in zip(refs, texts, rotated, strict=False):
+            if text:
+                cells.append(self._cell(ref, text, "header_rotated" if turn else "header"))
+        return self.row(cells, lines)
 
-    def values(self, columns: Sequence[Column], values: Sequence, *, bold: bool = False) -> list:
-        styles = self.styles
-        arrays = styles.arrays
+    def values(self, columns: Sequence[Column], values: Sequence, *, bold: bool = False, lines: int = 1) -> str:
+        refs = self._refs(len(columns))
         cells = []
-        for index, (column, value) in enumerate(zip(columns, values, strict=False)):
+        for ref, column, value in zip(refs, columns, values, strict=False):
             kind = column.kind
             if kind == MARK:
-                name = "met" if value is True else "not_met" if value is False else "no_data"
-                mark = MET_MARK if value is True else NOT_MET_MARK if value is False else None
-                cells.append(_set(self._cell(index), mark, arrays[name], styles, name))
+                cells.append(self._mark(ref, value))
                 continue
             if value is None and kind != INPUT:
-                cells.append(None)
                 continue
             name = _kind_of(value, kind)
             if isinstance(value, str) and name not in (WRAP, INPUT):
                 name = TEXT
             if bold and name != INPUT:
                 name = f"{name}:bold"
-            cells.append(_set(self._cell(index), value, arrays[name], styles, name))
-        return cells
+            cells.append(self._cell(ref, value, name))
+        return self.row(cells, lines)
 
-    def append(
-        self, cells: list, columns: Sequence[Column] = (), values: Sequence = (), *, header: bool = False
-    ) -> None:
+    def row(self, cells: list[str], lines: int = 1) -> str:
+        """The next row; a row of more than one line of wrapped text gets its height (unless
+        the sheet set one)."""
         self.count += 1
-        if columns:
-            lines = _lines(columns, values, header=header)
-            if lines > 1 and self.count not in self.ws.row_dimensions:
-                self.ws.row_dimensions[self.count].height = LINE_HEIGHT * lines
-        self.ws.append(cells)
+        dimensions = self.ws.row_dimensions
+        if lines > 1 and self.count not in dimensions:
+            dimensions[self.count].height = LINE_HEIGHT * lines
+        attributes = ""
+        if self.count in dimensions:
+            attributes = "".join(f' {key}="{value}"' for key, value in dimensions[self.count])
+        return f'<row r="{self.count}"{attributes}>{"".join(cells)}</row>'
 
 
 def _setup_sheet(ws, sheet: Sheet, widths: dict[int, float], header_rows: tuple[int, int] | None) -> None:
@@ -382,18 +416,81 @@ def header_rows_of(sheet: Sheet) -> tuple[int, int] | None:
 LINE_HEIGHT = 15  # points per line of 11-point text
 
 
-def _lines(columns: Sequence[Column], values: Sequence, *, header: bool = False) -> int:
+def _wrapping(columns: Sequence[Column], *, header: bool = False) -> list[tuple[int, float]]:
+    """Position and width of the columns whose text wraps: the WRAP columns, and every upright
+    column of a header row."""
+    return [(i, c.width) for i, c in enumerate(columns) if not c.rotate and (header or c.kind == WRAP)]
+
+
+def _lines(wrapping: list[tuple[int, float]], values: Sequence) -> int:
     """How many lines the tallest wrapped cell of a row needs at its column's width.
 
     Rows of a streamed sheet get no automatic height in every reader, so wrapped text sets it.
     """
     lines = 1
-    for column, value in zip(columns, values, strict=False):
-        if not isinstance(value, str) or (column.kind != WRAP and not header) or column.rotate:
-            continue
-        per_line = max(1, int(column.width * 1.3))
-        lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
+    for index, width in wrapping:
+        value = values[index] if index < len(values) else None
+        if isinstance(value, str):
+            per_line = max(1, int(width * 1.3))
+            lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
     return lines
+
+
+class _StreamedSheet(WorksheetWriter):
+    """openpyxl's writer of a write-only sheet, given the rows as SpreadsheetML text.
+
+    openpyxl writes what comes before and after the rows (views, columns, page set-up) as
+    usual; the rows are written as they come, without building an element per cell (which
+    is most of the time a sheet takes). This leans on how openpyxl's sheet writer talks to
+    its stream (elements sent in, ``write_rows`` between head and tail), hence the pinned
+    openpyxl version; ``reports/tests/excel`` reads every kind of sheet back.
+    """
+
+    def __init__(self, ws, rows: Iterable[str]) -> None:
+        self._row_texts = rows
+        super().__init__(ws)
+
+    def get_stream(self):
+        with open(self.out, "w", encoding="utf-8", errors="xmlcharrefreplace") as out:
+            out.write(f'<worksheet xmlns="{SHEET_MAIN_NS}">')
+            try:
+                while True:
+                    part = yield
+                    if isinstance(part, str):
+                        out.write(part)
+                    elif part is not None:
+                        out.write(tostring(part, encoding="unicode"))
+            except GeneratorExit:
+                out.write("</worksheet>")
+
+    def write_rows(self) -> None:
+        self.xf.send("<sheetData>")
+        for text in self._row_texts:
+            self.xf.send(text)
+        self.xf.send("</sheetData>")
+
+
+def _sheet_rows(out: _Rows, sheet: Sheet) -> Iterator[str]:
+    for number, line in enumerate(sheet.heading):
+        yield out.one(line, "title" if number == 0 else "heading")
+    if sheet.heading:
+        yield out.row([])
+    for position, table in enumerate(sheet.tables):
+        columns = table.columns
+        if position:
+            yield out.row([])
+        if table.caption:
+            yield out.one(table.caption, "caption")
+        header = _wrapping(columns, header=True)
+        headers = [c.header for c in columns]
+        yield out.headers(headers, [c.rotate for c in columns], _lines(header, headers))
+        for subheader in table.subheaders:
+            yield out.headers(subheader, [False] * len(subheader), _lines(header, subheader))
+        wrapping = _wrapping(columns)
+        for values in table.rows:
+            yield out.values(columns, values, lines=_lines(wrapping, values))
+        if table.total is not None:
+            yield out.values(columns, table.total, bold=True, lines=_lines(wrapping, table.total))
 
 
 def _write_sheet(wb: Workbook, sheet: Sheet, styles: _Styles | None) -> _Styles:
@@ -404,31 +501,10 @@ def _write_sheet(wb: Workbook, sheet: Sheet, styles: _Styles | None) -> _Styles:
         for index, column in enumerate(table.columns, 1):
             widths[index] = max(widths.get(index, 0), column.width)
     _setup_sheet(ws, sheet, widths, header_rows_of(sheet))
-
-    out = _SheetWriter(ws, styles)
-    for number, line in enumerate(sheet.heading):
-        out.append(out.one(line, "title" if number == 0 else "heading"))
-    if sheet.heading:
-        out.append([])
-    for position, table in enumerate(sheet.tables):
-        columns = table.columns
-        if position:
-            out.append([])
-        if table.caption:
-            out.append(out.one(table.caption, "caption"))
-        headers = [c.header for c in columns]
-        rotated = [c.rotate for c in columns]
-        out.append(out.headers(headers, rotated), columns, headers, header=True)
-        for subheader in table.subheaders:
-            out.append(out.headers(subheader, [False] * len(subheader)), columns, subheader, header=True)
-        wraps = any(c.kind == WRAP for c in columns)
-        for values in table.rows:
-            if wraps:
-                out.append(out.values(columns, values), columns, values)
-            else:
-                out.append(out.values(columns, values))
-        if table.total is not None:
-            out.append(out.values(columns, table.total, bold=True), columns, table.total)
+    # The sheet is written here, its rows consumed once, as the rows of a write-only sheet are.
+    ws._writer = _StreamedSheet(ws, _sheet_rows(_Rows(ws, styles), sheet))
+    ws._writer.write_top()
+    ws.close()
     return styles
 
 

@@ -60,6 +60,11 @@ def is_large(unit: AdministrativeUnit | None, year: int) -> bool:
     """The country, or a unit with more communes than a request should build: the background."""
     if unit is None:
         return True
+    # Every commune ever under the unit bounds the communes of the year, and counting them
+    # needs no look at the assessments: most units are far below the limit.
+    every_commune = AdministrativeUnit.objects.filter(path__startswith=unit.path, level=Level.COMMUNE)
+    if every_commune.count() <= INLINE_MAX_COMMUNES:
+        return False
     return communes_counted(unit=unit, year=year).count() > INLINE_MAX_COMMUNES
 
 

@@ -126,6 +126,7 @@ def gather(
             "parent__code",
             "parent__name_sort",
         )
+        .order_by()  # sorted below, by group
         .iterator(chunk_size=2000)
     ):
         if by_province:
@@ -158,7 +159,9 @@ def gather(
             criteria_set__in=commune_assessments(unit)
             .filter(year=year, criteria_set__tier=STANDARD)
             .values("criteria_set_id")
-        ).values_list("pk", "number", "name")
+        )
+        .values_list("pk", "number", "name")
+        .order_by()
     )
     numbers = sorted({number for _pk, number, _name in criteria})
     names: dict[int, str] = {}
@@ -199,9 +202,11 @@ def gather(
         ).values("assessment_id"),
     )
     if asof is None:
-        now_ids = set(candidates.filter(state=RECOGNISED).values_list("pk", flat=True))
+        now_ids = set(candidates.filter(state=RECOGNISED).values_list("pk", flat=True).order_by())
     else:
-        now_ids = set(with_figures_as_of(candidates, asof).filter(asof_state=RECOGNISED).values_list("pk", flat=True))
+        now_ids = set(
+            with_figures_as_of(candidates, asof).filter(asof_state=RECOGNISED).values_list("pk", flat=True).order_by()
+        )
     before_ids = set(
         with_figures_as_of(Assessment.objects.filter(pk__in=now_ids), month.start - datetime.timedelta(microseconds=1))
         .filter(asof_state=RECOGNISED)

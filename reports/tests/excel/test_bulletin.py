@@ -6,13 +6,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from communes.tests.factories import UserFactory
+from communes.tests.factories import CommuneFactory, UserFactory
 from criteria.models import AssessmentState
 from criteria.services import ValueEntry, assessment_record_values, assessment_set_state
 from reports import bulletin
 from reports.bulletin import Month
 from reports.models import IssuedBulletin, JobStatus, ReportJob
 from reports.tests.excel.conftest import open_book, rows_of
+from reports.views_excel import XLSX
 from reports.xlsx import MET_FILL, NOT_MET_FILL
 
 pytestmark = pytest.mark.django_db
@@ -163,6 +164,20 @@ def test_a_viewer_downloads_the_bulletin(client, past, personas):
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="ban-tin-ntm-40-2024-02.xlsx"'
     assert open_book(response.content).sheetnames[0] == "Tổng hợp"
+
+
+def test_a_unit_with_more_communes_than_built_inline_is_sent_to_the_background(
+    client, past, personas, tree, monkeypatch
+):
+    # A commune dissolved before 2024 is under the province but not among its communes of 2024.
+    CommuneFactory(code="40103", name="Xã Đã Nhập", parent=tree.d1, valid_to=datetime.date(2020, 12, 31))
+    client.force_login(personas.province_office)
+    monkeypatch.setattr(bulletin, "INLINE_MAX_COMMUNES", 3)  # four communes ever, three of 2024
+    assert client.get(xlsx_url("40", "2024-02"))["Content-Type"] == XLSX
+    monkeypatch.setattr(bulletin, "INLINE_MAX_COMMUNES", 2)
+    response = client.get(xlsx_url("40", "2024-02"))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reports:bulletin", args=["40"]) + "?month=2024-02"
 
 
 def test_a_commune_has_no_bulletin(client, past, personas):

@@ -4,6 +4,7 @@ import datetime
 import io
 from decimal import Decimal
 
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from reports import xlsx
@@ -37,6 +38,30 @@ def test_ordinary_text_has_no_quote_prefix():
     ws = _book([("Xã Cẩm Thạch", 1)])["Trang 1"]
     assert ws["A5"].value == "Xã Cẩm Thạch"
     assert not ws["A5"].quotePrefix
+
+
+def test_text_keeps_its_spaces_and_markup_characters():
+    texts = ["  Thôn <Đông> & Tây  ", "Xã\nPhú", "</t></is></c>"]
+    ws = _book([(text, 1) for text in texts])["Trang 1"]
+    assert [ws.cell(row=row, column=1).value for row in (5, 6, 7)] == texts
+
+
+def test_booleans_empty_text_and_lazy_text_are_written_as_what_they_are():
+    columns = [xlsx.Column("a"), xlsx.Column("b"), xlsx.Column("c"), xlsx.Column("d", kind=xlsx.INPUT)]
+    ws = _book([(True, "", gettext_lazy("Yes"), None)], columns)["Trang 1"]
+    assert ws["A5"].value is True and ws["A5"].data_type == "b"
+    assert ws["B5"].value is None and ws["B5"].border.left.style == "thin"  # an empty text cell, boxed
+    assert ws["C5"].value == "Yes"
+    assert ws["D5"].value is None and ws["D5"].border.left.style == "thin"  # an input cell left to fill in
+
+
+def test_wrapped_text_sets_the_height_of_its_row():
+    columns = [xlsx.Column("Tên", 10, xlsx.WRAP), xlsx.Column("Số", 10, xlsx.INT)]
+    ws = _book([("x" * 30, 1), ("ngắn", 2)], columns, header_height=40)["Trang 1"]
+    assert ws.row_dimensions[4].height == 40  # the header row, as the sheet asks
+    assert ws.row_dimensions[5].height == 3 * xlsx.LINE_HEIGHT  # 30 characters at 13 a line
+    assert ws.row_dimensions[6].height is None
+    assert ws["A5"].alignment.wrap_text is True
 
 
 def test_control_characters_that_xml_cannot_hold_are_dropped():
