@@ -156,6 +156,9 @@ class ImportBatch(models.Model):
     rows = models.PositiveIntegerField(_("rows with data"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
     preview = models.JSONField(_("preview"), default=dict, blank=True)
+    # The file's values as checked (``checks.ReadValues.as_json``): confirming compares these
+    # with the database again instead of re-reading the file. Emptied once applied.
+    checked_values = models.JSONField(_("checked values"), default=dict, blank=True, editable=False)
     message = models.TextField(_("message"), blank=True)
     job = models.ForeignKey(ReportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)

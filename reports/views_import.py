@@ -94,7 +94,9 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
             unit=unit,
             auto_id=TEMPLATE_IDS,
         )
-    batches = ImportBatch.objects.filter(unit=unit, user=request.user).select_related("criteria_set")[:10]
+    batches = (
+        ImportBatch.objects.filter(unit=unit, user=request.user).select_related("criteria_set").defer("checked_values")
+    )[:10]
     context = _context(
         request,
         unit,
@@ -130,7 +132,10 @@ def import_template_view(request: HttpRequest, code: str) -> HttpResponse:
 def _batch(request: HttpRequest, code: str, pk: int):
     unit = get_unit_for_user(request.user, code, write=True)
     batch = get_object_or_404(
-        ImportBatch.objects.select_related("criteria_set", "job"), pk=pk, unit=unit, user=request.user
+        ImportBatch.objects.select_related("criteria_set", "job").defer("checked_values"),
+        pk=pk,
+        unit=unit,
+        user=request.user,
     )
     return unit, batch
 

@@ -1,10 +1,15 @@
 """Check an uploaded template against the database: every error, and what would change.
 
-Every cell is checked: the unit (known, under the template's unit, of the set's level, in
-the uploader's writing scope, listed once), the indicator (in the set), the value (type and
-range, as ``criteria.evaluation.parse_value`` reads Vietnamese input), no formulas, and the
-assessment still editable where something would change. The result is plain data (JSON for
-``ImportBatch.errors`` / ``.preview``) plus the entries to record, grouped per assessment.
+Checking is in two steps. ``read_values`` parses the file's cells with no regard to the
+database beyond the set's indicators: the codes row, no formulas, each value's type and range
+(as ``criteria.evaluation.parse_value`` reads Vietnamese input). ``check_values`` compares
+those values with the database as it is now: the unit (known, under the template's unit, of
+the set's level, in the uploader's writing scope, listed once) and the assessment, still
+editable where something would change. A batch keeps the values it was checked with
+(``ImportBatch.checked_values``), so confirming compares them again without reading the file.
+
+The result is plain data (JSON for ``ImportBatch.errors`` / ``.preview``) plus the entries to
+record, grouped per assessment.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
+from openpyxl.utils import get_column_letter
 
 from communes import access
 from communes.models import AdministrativeUnit
@@ -38,6 +44,64 @@ MSG_UNKNOWN_INDICATOR = gettext_lazy("Indicator “%(code)s” is not in the cri
 MSG_INDICATOR_TWICE = gettext_lazy("Indicator %(code)s has two columns.")
 MSG_COLUMN_WITHOUT_CODE = gettext_lazy("This column has values but no indicator code in row %(row)s.")
 MSG_NO_INDICATOR_COLUMNS = gettext_lazy("The codes row (row %(row)s) names no indicator of this set.")
+
+Value = Decimal | bool
+
+
+@dataclass
+class ReadRow:
+    """One data row of the file: its unit code as typed (None: missing) and its parsed values."""
+
+    row: int
+    unit: str | None
+    values: list[tuple[int, str, Value]] = field(default_factory=list)  # (column, indicator code, value)
+    # Formulas and bad values: reported only once the row's unit passes its checks.
+    errors: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class ReadValues:
+    """The file's data rows with typed values, and the errors that do not depend on a row's unit."""
+
+    code_column: int
+    columns: list[tuple[int, str]] = field(default_factory=list)  # (column, indicator code), in order
+    rows: list[ReadRow] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not self.errors and not any(r.errors for r in self.rows)
+
+    def as_json(self) -> dict:
+        """The values as ``ImportBatch.checked_values`` keeps them: per row, one value per
+        indicator column (null when empty), numbers as text so that none is rounded."""
+        if not self.valid:
+            raise ValueError("Only values that passed the checks are kept.")
+        position = {column: i for i, (column, _code) in enumerate(self.columns)}
+        rows = []
+        for r in self.rows:
+            values: list[bool | str | None] = [None] * len(self.columns)
+            for column, _code, value in r.values:
+                values[position[column]] = value if isinstance(value, bool) else str(value)
+            rows.append([r.row, r.unit, values])
+        return {"code_column": self.code_column, "columns": [list(c) for c in self.columns], "rows": rows}
+
+    @classmethod
+    def from_json(cls, data: dict) -> ReadValues:
+        columns = [(column, code) for column, code in data["columns"]]
+        rows = [
+            ReadRow(
+                row,
+                unit,
+                [
+                    (column, code, value if isinstance(value, bool) else Decimal(value))
+                    for (column, code), value in zip(columns, values, strict=True)
+                    if value is not None
+                ],
+            )
+            for row, unit, values in data["rows"]
+        ]
+        return cls(code_column=data["code_column"], columns=columns, rows=rows)
 
 
 @dataclass
@@ -86,11 +150,9 @@ def display(indicator: Indicator, value) -> str:
     return str(value)
 
 
-def _error(plan: Plan, cell_row: int, column: int | str, message) -> None:
-    from openpyxl.utils import get_column_letter
-
+def _error(errors: list[dict], cell_row: int, column: int | str, message) -> None:
     letter = column if isinstance(column, str) else get_column_letter(column)
-    plan.errors.append(
+    errors.append(
         {
             "sheet": layout.DATA_SHEET,
             "row": cell_row,
@@ -111,12 +173,16 @@ def _cell_raw(cell: CellValue, indicator: Indicator):
     return value
 
 
-def check_template(
-    template: UploadedTemplate, *, unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int, user
-) -> Plan:
-    """Check every cell against the database as it is now; a fixed number of queries."""
-    plan = Plan()
-    indicators = {i.code: i for i in set_indicators(criteria_set)}
+def set_indicators_by_code(criteria_set: CriteriaSet) -> dict[str, Indicator]:
+    return {i.code: i for i in set_indicators(criteria_set)}
+
+
+def read_values(
+    template: UploadedTemplate, *, criteria_set: CriteriaSet, indicators: dict[str, Indicator] | None = None
+) -> ReadValues:
+    """Parse every cell of the data rows; what does not depend on the database beyond the set."""
+    indicators = indicators if indicators is not None else set_indicators_by_code(criteria_set)
+    errors: list[dict] = []
 
     # The codes row: which column holds which indicator.
     columns: dict[int, Indicator] = {}
@@ -131,21 +197,74 @@ def check_template(
         indicator = indicators.get(code)
         if indicator is None:
             _error(
-                plan, layout.CODES_ROW, column, MSG_UNKNOWN_INDICATOR % {"code": code, "set": criteria_set.short_name}
+                errors, layout.CODES_ROW, column, MSG_UNKNOWN_INDICATOR % {"code": code, "set": criteria_set.short_name}
             )
         elif code in seen_codes:
-            _error(plan, layout.CODES_ROW, column, MSG_INDICATOR_TWICE % {"code": code})
+            _error(errors, layout.CODES_ROW, column, MSG_INDICATOR_TWICE % {"code": code})
         else:
             seen_codes.add(code)
             columns[column] = indicator
     if code_column is None:
         code_column = 1
     if not columns:
-        _error(plan, layout.CODES_ROW, "A", MSG_NO_INDICATOR_COLUMNS % {"row": layout.CODES_ROW})
+        _error(errors, layout.CODES_ROW, "A", MSG_NO_INDICATOR_COLUMNS % {"row": layout.CODES_ROW})
     fixed_columns = {c for c, code in template.codes.items() if code in layout.FIXED_COLUMNS}
     unnamed_reported: set[int] = set()
 
-    codes = {str(cells[code_column].value).strip() for _row, cells in template.rows if code_column in cells}
+    read = ReadValues(code_column=code_column, columns=[(c, i.code) for c, i in sorted(columns.items())], errors=errors)
+    kinds = {column: evaluation.ValueType(indicator.value_type) for column, indicator in columns.items()}
+    # Most cells repeat a few entries ("Có", "Không", 100): each distinct one is parsed once.
+    known: dict[tuple, Value | None] = {}
+    for row, cells in template.rows:
+        value_cells = {c: cell for c, cell in cells.items() if c not in fixed_columns}
+        code_cell = cells.get(code_column)
+        if code_cell is None and not value_cells:
+            continue
+        for column in value_cells:
+            if column not in columns and column not in unnamed_reported and column not in template.codes:
+                unnamed_reported.add(column)
+                _error(errors, row, column, MSG_COLUMN_WITHOUT_CODE % {"row": layout.CODES_ROW})
+        read_row = ReadRow(row=row, unit=None if code_cell is None else str(code_cell.value).strip())
+        read.rows.append(read_row)
+        for column, cell in sorted(value_cells.items()):
+            indicator = columns.get(column)
+            if indicator is None:
+                continue
+            if cell.formula:
+                _error(read_row.errors, row, column, MSG_FORMULA)
+                continue
+            raw = _cell_raw(cell, indicator)
+            key = (kinds[column], type(raw), raw)  # the type too: True, 1 and 1.0 are equal keys
+            if key in known:
+                value = known[key]
+            else:
+                try:
+                    value = evaluation.parse_value(raw, kinds[column], indicator=indicator.code)
+                except ValidationError as exc:
+                    for message in exc.messages:
+                        _error(read_row.errors, row, column, message)
+                    continue
+                known[key] = value
+            if value is not None:
+                read_row.values.append((column, indicator.code, value))
+    return read
+
+
+def check_values(
+    read: ReadValues,
+    *,
+    unit: AdministrativeUnit,
+    criteria_set: CriteriaSet,
+    year: int,
+    user,
+    indicators: dict[str, Indicator] | None = None,
+) -> Plan:
+    """Compare the values read from the file with the database as it is now; a fixed number of queries."""
+    indicators = indicators if indicators is not None else set_indicators_by_code(criteria_set)
+    plan = Plan(errors=list(read.errors), rows=len(read.rows))
+    code_column = read.code_column
+
+    codes = {r.unit for r in read.rows if r.unit is not None}
     units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in=codes).select_related("parent")}
     assessments = {
         a.unit_id: a
@@ -153,72 +272,51 @@ def check_template(
             criteria_set=criteria_set, year=year, unit__in=[u.pk for u in units.values()]
         ).select_related("unit")
     }
-    stored: dict[tuple[int, int], tuple[object, int]] = {
-        (v.assessment_id, v.indicator_id): (v.value, v.version)
-        for v in IndicatorValue.objects.filter(assessment__in=[a.pk for a in assessments.values()]).only(
-            "assessment_id", "indicator_id", "value_decimal", "value_bool", "version"
-        )
+    # Plain tuples, not model instances: a province's file holds some ten thousand values.
+    stored: dict[tuple[int, int], tuple[Value | None, int]] = {
+        (assessment_id, indicator_id): (value_decimal if value_bool is None else value_bool, version)
+        for assessment_id, indicator_id, value_decimal, value_bool, version in IndicatorValue.objects.filter(
+            assessment__in=[a.pk for a in assessments.values()]
+        ).values_list("assessment_id", "indicator_id", "value_decimal", "value_bool", "version")
     }
 
     rows_of_unit: dict[str, int] = {}
-    for row, cells in template.rows:
-        value_cells = {c: cell for c, cell in cells.items() if c not in fixed_columns}
-        code_cell = cells.get(code_column)
-        if code_cell is None and not value_cells:
+    for read_row in read.rows:
+        row, code = read_row.row, read_row.unit
+        if code is None:
+            _error(plan.errors, row, code_column, MSG_UNIT_MISSING)
             continue
-        plan.rows += 1
-        for column in value_cells:
-            if column not in columns and column not in unnamed_reported and column not in template.codes:
-                unnamed_reported.add(column)
-                _error(plan, row, column, MSG_COLUMN_WITHOUT_CODE % {"row": layout.CODES_ROW})
-        if code_cell is None:
-            _error(plan, row, code_column, MSG_UNIT_MISSING)
-            continue
-        code = str(code_cell.value).strip()
         target = units.get(code)
         if target is None:
-            _error(plan, row, code_column, MSG_UNKNOWN_UNIT % {"code": code})
+            _error(plan.errors, row, code_column, MSG_UNKNOWN_UNIT % {"code": code})
             continue
         if code in rows_of_unit:
-            _error(plan, row, code_column, MSG_UNIT_TWICE % {"unit": target.name, "row": rows_of_unit[code]})
+            _error(plan.errors, row, code_column, MSG_UNIT_TWICE % {"unit": target.name, "row": rows_of_unit[code]})
             continue
         rows_of_unit[code] = row
         if not target.is_within(unit):
-            _error(plan, row, code_column, MSG_UNIT_OUTSIDE % {"unit": target.name, "parent": unit.name})
+            _error(plan.errors, row, code_column, MSG_UNIT_OUTSIDE % {"unit": target.name, "parent": unit.name})
             continue
         if target.level != criteria_set.level:
             _error(
-                plan,
+                plan.errors,
                 row,
                 code_column,
                 MSG_UNIT_LEVEL % {"unit": target.name, "level": criteria_set.get_level_display().lower()},
             )
             continue
         if not access.can_write_unit(user, target):
-            _error(plan, row, code_column, MSG_UNIT_READ_ONLY % {"unit": target.name})
+            _error(plan.errors, row, code_column, MSG_UNIT_READ_ONLY % {"unit": target.name})
             continue
+        plan.errors.extend(read_row.errors)
 
         assessment = assessments.get(target.pk)
+        assessment_id = assessment.pk if assessment is not None else None
         entries: list[ValueEntry] = []
         row_changes: list[dict] = []
-        for column, cell in sorted(value_cells.items()):
-            indicator = columns.get(column)
-            if indicator is None:
-                continue
-            if cell.formula:
-                _error(plan, row, column, MSG_FORMULA)
-                continue
-            try:
-                value = evaluation.parse_value(
-                    _cell_raw(cell, indicator), evaluation.ValueType(indicator.value_type), indicator=indicator.code
-                )
-            except ValidationError as exc:
-                for message in exc.messages:
-                    _error(plan, row, column, message)
-                continue
-            if value is None:
-                continue
-            old, version = stored.get((assessment.pk, indicator.pk), (None, 0)) if assessment else (None, 0)
+        for column, indicator_code, value in read_row.values:
+            indicator = indicators[indicator_code]
+            old, version = stored.get((assessment_id, indicator.pk), (None, 0))
             if old is not None and old == value:
                 plan.unchanged += 1
                 continue
@@ -231,14 +329,14 @@ def check_template(
                     "indicator": indicator.name,
                     "old": display(indicator, old),
                     "new": display(indicator, value),
-                    "cell": f"{cell.letter}{row}",
+                    "cell": f"{get_column_letter(column)}{row}",
                 }
             )
         if not entries:
             continue
         if assessment is not None and not assessment.is_editable:
             _error(
-                plan,
+                plan.errors,
                 row,
                 code_column,
                 MSG_LOCKED % {"unit": target.name, "state": assessment.get_state_display().lower()},
@@ -251,3 +349,12 @@ def check_template(
         plan.units[target.pk] = target
     plan.errors.sort(key=lambda e: (e["row"], len(e["column"]), e["column"]))
     return plan
+
+
+def check_template(
+    template: UploadedTemplate, *, unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int, user
+) -> Plan:
+    """Check every cell against the database as it is now; a fixed number of queries."""
+    indicators = set_indicators_by_code(criteria_set)
+    read = read_values(template, criteria_set=criteria_set, indicators=indicators)
+    return check_values(read, unit=unit, criteria_set=criteria_set, year=year, user=user, indicators=indicators)

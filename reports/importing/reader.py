@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -26,8 +27,8 @@ MSG_SHEET_TOO_LARGE = _("The sheet “%(sheet)s” has data far beyond the templ
 MSG_UNSAFE_XML = _("The workbook contains XML constructs that are not accepted (entities or external references).")
 
 
-@dataclass(frozen=True)
-class CellValue:
+class CellValue(NamedTuple):
+    # A tuple, not a dataclass: a province's file has some ten thousand of them.
     row: int
     column: int
     value: object
@@ -53,10 +54,6 @@ class UploadedTemplate:
             return int(self.meta.get(key, ""))
         except ValueError:
             return None
-
-
-def _is_empty(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _refuse(message, code: str, **params) -> ValidationError:
@@ -113,8 +110,8 @@ def _read(workbook) -> UploadedTemplate:
         found: dict[int, CellValue] = {}
         row_number = None
         for cell in cells:
-            value = getattr(cell, "value", None)
-            if _is_empty(value):
+            value = cell.value
+            if value is None or (isinstance(value, str) and not value.strip()):
                 continue
             row_number, column = cell.row, cell.column
             if row_number > row_limit or column > column_limit:
@@ -131,7 +128,7 @@ def _read(workbook) -> UploadedTemplate:
                 column=column,
                 value=value,
                 formula=cell.data_type == "f",
-                percent_format=isinstance(value, int | float) and "%" in (cell.number_format or ""),
+                percent_format=isinstance(value, (int, float)) and "%" in (cell.number_format or ""),
             )
         if not found:
             continue

@@ -1,7 +1,8 @@
 """Writes of the import: keep an upload, check it, apply it all or nothing.
 
-Applying re-reads the stored file and re-checks it against the database as it is at that
-moment: if the data changed since the preview, the new preview is stored and nothing is
+Checking keeps the values read from the file with the batch (``checked_values``). Applying
+compares those same values with the database as it is at that moment, without reading the
+file again: if the data changed since the preview, the new preview is stored and nothing is
 written until the user confirms again. The values are then recorded through
 ``criteria.services.assessment_record_values``, once per assessment, all inside one
 transaction, with the history written as the uploading user. A batch applied once is never
@@ -19,9 +20,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
-from criteria.models import CriteriaSet
+from criteria.models import CriteriaSet, Indicator
 from criteria.services import assessment_create, assessment_record_values
-from reports.importing.checks import Plan, check_template
+from reports.importing.checks import Plan, ReadValues, check_values, read_values, set_indicators_by_code
 from reports.importing.reader import UploadedTemplate, read_template
 from reports.models import ImportBatch, ImportStatus
 
@@ -65,27 +66,34 @@ def import_batch_create(
     return batch
 
 
-def _read_stored(batch: ImportBatch) -> UploadedTemplate:
-    with batch.file.open("rb") as stored:
-        return read_template(stored.read())
+def _read_file(batch: ImportBatch, template: UploadedTemplate | None, indicators: dict[str, Indicator]) -> ReadValues:
+    if template is None:
+        with batch.file.open("rb") as stored:
+            template = read_template(stored.read())
+    return read_values(template, criteria_set=batch.criteria_set, indicators=indicators)
 
 
-def _plan(batch: ImportBatch, template: UploadedTemplate | None) -> Plan:
-    template = template if template is not None else _read_stored(batch)
-    return check_template(template, unit=batch.unit, criteria_set=batch.criteria_set, year=batch.year, user=batch.user)
+def _plan(batch: ImportBatch, read: ReadValues, indicators: dict[str, Indicator]) -> Plan:
+    return check_values(
+        read, unit=batch.unit, criteria_set=batch.criteria_set, year=batch.year, user=batch.user, indicators=indicators
+    )
 
 
 def import_batch_check(*, batch: ImportBatch, template: UploadedTemplate | None = None) -> ImportBatch:
-    """Check every cell and store the errors, or the preview of what applying would change."""
+    """Check every cell and store the errors, or the preview of what applying would change
+    together with the values it was made from."""
     with translation.override(batch.language):
-        plan = _plan(batch, template)
+        indicators = set_indicators_by_code(batch.criteria_set)
+        read = _read_file(batch, template, indicators)
+        plan = _plan(batch, read, indicators)
     batch.rows = plan.rows
     batch.errors = plan.errors
     batch.preview = {} if plan.errors else plan.preview()
+    batch.checked_values = {} if plan.errors else read.as_json()
     batch.status = ImportStatus.INVALID if plan.errors else ImportStatus.READY
     batch.checked_at = timezone.now()
     batch.message = ""
-    batch.save(update_fields=["rows", "errors", "preview", "status", "checked_at", "message"])
+    batch.save(update_fields=["rows", "errors", "preview", "checked_values", "status", "checked_at", "message"])
     return batch
 
 
@@ -115,7 +123,11 @@ def _apply(batch_id: int, user) -> tuple[ImportBatch, str]:
         return batch, ALREADY
     if batch.status not in (ImportStatus.READY, ImportStatus.APPLYING):
         return batch, NOT_READY
-    plan = _plan(batch, None)
+    # The values the preview was made from; a batch checked before they were kept reads its file.
+    indicators = set_indicators_by_code(batch.criteria_set)
+    stored = batch.checked_values
+    read = ReadValues.from_json(stored) if stored else _read_file(batch, None, indicators)
+    plan = _plan(batch, read, indicators)
     if plan.errors:
         batch.errors, batch.preview, batch.status = plan.errors, {}, ImportStatus.INVALID
         batch.save(update_fields=["errors", "preview", "status"])
@@ -134,5 +146,6 @@ def _apply(batch_id: int, user) -> tuple[ImportBatch, str]:
             )
         assessment_record_values(assessment=assessment, entries=entries, user=user, comment=comment, at=moment)
     batch.status, batch.applied_at, batch.message = ImportStatus.APPLIED, timezone.now(), ""
-    batch.save(update_fields=["status", "applied_at", "message"])
+    batch.checked_values = {}
+    batch.save(update_fields=["status", "applied_at", "message", "checked_values"])
     return batch, APPLIED

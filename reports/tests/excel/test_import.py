@@ -1,10 +1,14 @@
 """Import from Excel: the template, every check, the preview, all or nothing, idempotence."""
 
 import io
+import json
 import zipfile
+from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -12,7 +16,7 @@ from criteria.models import AssessmentState, HistoryEntry, IndicatorValue
 from criteria.services import ValueEntry, assessment_create, assessment_record_values, assessment_set_state
 from criteria.tests.factories import make_set
 from reports.importing import layout
-from reports.importing.checks import check_template
+from reports.importing.checks import ReadRow, ReadValues, check_template
 from reports.importing.reader import read_template
 from reports.importing.template import import_template
 from reports.models import ImportBatch, ImportStatus, JobStatus, ReportJob
@@ -195,6 +199,75 @@ def test_a_change_made_after_the_preview_asks_for_a_new_confirmation(office, per
     assert stored(a25)["2.1"] == 90
 
 
+def test_a_value_left_unchanged_but_changed_by_someone_after_the_preview_asks_for_a_new_confirmation(
+    office, personas, tree, criteria_set, a25
+):
+    # The template carries A's 1.1 = Có as stored; an officer sets it to Không after the preview.
+    batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set))
+    assert batch.preview["unchanged"] == 1
+    assessment_record_values(assessment=a25, entries=[ValueEntry("1.1", "không")], user=personas.officer_a)
+    history = HistoryEntry.objects.count()
+    response = office.post(reverse("reports:import_apply", args=["401", batch.pk]), follow=True)
+    assert "The data changed since the preview" in response.content.decode()
+    assert HistoryEntry.objects.count() == history
+    assert stored(a25) == {"1.1": False}
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.READY
+    assert [(c["code"], c["old"], c["new"]) for c in batch.changes] == [("1.1", "Không", "Có"), ("2.1", "", "90")]
+
+
+def test_confirming_records_the_values_that_were_checked_even_if_the_stored_file_changed(
+    office, tree, criteria_set, a25
+):
+    content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): "85,5", ("40102", "3.1"): 12})
+    batch = batch_of(upload(office, content, criteria_set))
+    other = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 10, ("40102", "3.1"): 1})
+    with open(batch.file.path, "wb") as kept:
+        kept.write(other)
+    response = office.post(reverse("reports:import_apply", args=["401", batch.pk]), follow=True)
+    assert "The import was applied: 2 values recorded." in response.content.decode()
+    assert stored(a25)["2.1"] == Decimal("85.5")
+    assert stored(tree.b.assessments.get(year=YEAR)) == {"3.1": 12}
+    batch.refresh_from_db()
+    assert batch.checked_values == {}  # kept only until applied
+
+
+def test_a_batch_checked_before_its_values_were_kept_is_applied_from_its_file(office, tree, criteria_set, a25):
+    batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set))
+    ImportBatch.objects.filter(pk=batch.pk).update(checked_values={})
+    response = office.post(reverse("reports:import_apply", args=["401", batch.pk]), follow=True)
+    assert "The import was applied: 1 values recorded." in response.content.decode()
+    assert stored(a25)["2.1"] == 90
+
+
+def test_checking_and_confirming_take_as_many_queries_for_three_rows_as_for_one(
+    client, personas, tree, criteria_set, a25
+):
+    for commune in (tree.b, tree.c):
+        assessment_create(unit=commune, criteria_set=criteria_set, year=YEAR, user=personas.province_office)
+    client.force_login(personas.province_office)
+    client.get(reverse("reports:import", args=["40"]))  # the session is settled before counting
+    three_rows = template(tree.province, criteria_set)
+    book = load_workbook(io.BytesIO(three_rows))
+    for row in book[layout.DATA_SHEET].iter_rows(min_row=layout.FIRST_DATA_ROW):
+        if row[0].value != "40101":
+            for cell in row:
+                cell.value = None
+    one_row = io.BytesIO()
+    book.save(one_row)
+
+    def queries(content, rows) -> tuple[int, int]:
+        with CaptureQueriesContext(connection) as checking:
+            batch = batch_of(upload(client, content, criteria_set, code="40"))
+        with CaptureQueriesContext(connection) as confirming:
+            client.post(reverse("reports:import_apply", args=["40", batch.pk]))
+        batch.refresh_from_db()
+        assert (batch.rows, batch.status) == (rows, ImportStatus.APPLIED)
+        return len(checking), len(confirming)
+
+    assert queries(one_row.getvalue(), 1) == queries(three_rows, 3)
+
+
 def test_an_assessment_locked_after_the_preview_makes_the_file_fail(office, personas, tree, criteria_set, a25):
     batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set))
     assessment_set_state(assessment=a25, state=AssessmentState.SUBMITTED, user=personas.officer_a)
@@ -242,6 +315,20 @@ def test_percent_typed_with_a_percent_sign_in_excel(office, tree, criteria_set, 
     book.save(out)
     batch = batch_of(upload(office, out.getvalue(), criteria_set))
     assert [c["new"] for c in batch.changes] == ["85.5"]
+
+
+def test_checked_values_keep_every_digit_through_json():
+    read = ReadValues(
+        code_column=1,
+        columns=[(5, "1.1"), (6, "2.1"), (7, "3.1"), (8, "3.2")],
+        rows=[
+            ReadRow(7, "40101", [(5, "1.1", False), (6, "2.1", Decimal("85.5")), (8, "3.2", Decimal("0.0001"))]),
+            ReadRow(8, "40102", [(7, "3.1", Decimal("31003700000"))]),
+            ReadRow(9, "40103"),
+        ],
+    )
+    again = ReadValues.from_json(json.loads(json.dumps(read.as_json())))
+    assert again == read
 
 
 # --- Every error, with sheet, row, column and reason ---------------------------------------------------
