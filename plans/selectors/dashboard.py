@@ -33,7 +33,8 @@ class DashboardPlans:
 
 
 def dashboard_sections(*, unit: AdministrativeUnit | None, year: int, month: int | None = None) -> DashboardPlans:
-    """Plan against result and funds for a dashboard: five queries (eight for a province)."""
+    """Plan against result and funds for a dashboard: five queries, six when units are due in
+    ``year`` (see ``plan_summary`` for a province)."""
     funds = funds_summary(unit=unit, year=year, month=month)
     return DashboardPlans(
         unit=unit, year=year, plan=plan_summary(unit=unit, year=year), funds=funds, funds_chart=funds_chart(funds)

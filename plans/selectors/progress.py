@@ -35,14 +35,6 @@ def _decisive_state(tier, year: int, unit_ref: str = "unit") -> Subquery:
     )
 
 
-def _year_assessment(tier, year: int, column: str) -> Subquery:
-    return Subquery(
-        Assessment.objects.filter(unit=OuterRef("unit"), criteria_set__tier=tier, year=year)
-        .order_by("-criteria_set__version", "-pk")
-        .values(column)[:1]
-    )
-
-
 class DueRow(NamedTuple):
     """A unit whose registered target year is the year shown, and where it stands."""
 
@@ -126,37 +118,48 @@ class PlanSummary:
 _LEVEL_ORDER = {Level.DISTRICT: 0, Level.COMMUNE: 1, Level.VILLAGE: 2}
 
 
-def _due_rows(unit: AdministrativeUnit | None, year: int) -> list[DueRow]:
+def _year_assessments(targets: list[RegisteredTarget], year: int) -> dict[tuple[int, str], tuple]:
+    """(unit id, tier) -> the unit's assessment of ``year`` at the tier (the latest set
+    version's), for the units of ``targets``: one query, none without targets."""
+    if not targets:
+        return {}
     rows = (
+        Assessment.objects.filter(unit__in={t.unit_id for t in targets}, year=year)
+        .order_by("criteria_set__version", "pk")  # the last one of a unit and tier wins
+        .values_list("unit_id", "criteria_set__tier", "state", "criteria_met", "criteria_total", "pk")
+    )
+    return {(unit_id, tier): (state, met, total, pk) for unit_id, tier, state, met, total, pk in rows}
+
+
+def _due_rows(unit: AdministrativeUnit | None, year: int) -> list[DueRow]:
+    """Targets of ``year`` and where each unit stands: one query, two when any is due."""
+    targets = list(
         RegisteredTarget.objects.filter(_within(unit, "unit__"), target_year=year)
-        .annotate(
-            decisive=_decisive_state(OuterRef("tier"), year),
-            year_state=_year_assessment(OuterRef("tier"), year, "state"),
-            year_met=_year_assessment(OuterRef("tier"), year, "criteria_met"),
-            year_total=_year_assessment(OuterRef("tier"), year, "criteria_total"),
-            year_id=_year_assessment(OuterRef("tier"), year, "pk"),
-        )
+        .annotate(decisive=_decisive_state(OuterRef("tier"), year))
         .select_related("unit", "unit__parent")
         .order_by("unit__name_sort", "unit__code", "tier")
     )
+    assessed = _year_assessments(targets, year)
     tiers = Tier.values
-    due = [
-        DueRow(
-            code=t.unit.code,
-            name=t.unit.name,
-            level=t.unit.level,
-            parent_name=t.unit.parent.name if t.unit.parent_id else "",
-            tier=t.tier,
-            target_year=t.target_year,
-            basis=t.basis,
-            reached=t.decisive == RECOGNISED,
-            state=t.year_state,
-            criteria_met=t.year_met,
-            criteria_total=t.year_total,
-            assessment_id=t.year_id,
+    due = []
+    for t in targets:
+        state, met, total, pk = assessed.get((t.unit_id, t.tier), (None, None, None, None))
+        due.append(
+            DueRow(
+                code=t.unit.code,
+                name=t.unit.name,
+                level=t.unit.level,
+                parent_name=t.unit.parent.name if t.unit.parent_id else "",
+                tier=t.tier,
+                target_year=t.target_year,
+                basis=t.basis,
+                reached=t.decisive == RECOGNISED,
+                state=state,
+                criteria_met=met,
+                criteria_total=total,
+                assessment_id=pk,
+            )
         )
-        for t in rows
-    ]
     due.sort(key=lambda r: (_LEVEL_ORDER.get(r.level, 9), tiers.index(r.tier)))  # stable: names stay in order
     return due
 
@@ -276,8 +279,9 @@ def _province_progress(province: AdministrativeUnit, year: int) -> list[Province
 
 def plan_summary(*, unit: AdministrativeUnit | None, year: int) -> PlanSummary:
     """Plan against result for ``year``: units due (and where they stand), counts per level and
-    tier with the overdue, and — for a province — its targets against actual. Two queries,
-    three for a province, five when province targets cover the year."""
+    tier with the overdue, and — for a province — its targets against actual. Two queries, one
+    more when units are due in ``year``; for a province one more, three when province targets
+    cover the year."""
     due = _due_rows(unit, year)
     province = _province_progress(unit, year) if unit is not None and unit.level == Level.PROVINCE else []
     return PlanSummary(

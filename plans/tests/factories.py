@@ -10,10 +10,11 @@ from criteria.models import Assessment, AssessmentState, CriteriaSet, SetStatus
 from plans.models import FundEntry, RegisteredTarget
 
 
-def make_set(*, code: str, tier: str = "standard", level: str = "commune") -> CriteriaSet:
+def make_set(*, code: str, tier: str = "standard", level: str = "commune", version: int = 1) -> CriteriaSet:
     """A draft set (its criteria are not needed: plans read the stored counts)."""
     return CriteriaSet.objects.create(
         code=code,
+        version=version,
         name=f"Bộ {code}",
         short_name=code,
         decision_number=f"{code}/QĐ",

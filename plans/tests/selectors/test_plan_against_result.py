@@ -47,6 +47,12 @@ def test_each_unit_due_shows_where_it_stands(plans):
     }
 
 
+def test_a_unit_assessed_on_two_versions_of_a_set_shows_the_later_one(plans):
+    make_assessment(plans.b, make_set(code="S", version=2), 2025, 14, "draft")
+    row = next(r for r in plan_summary(unit=plans.province, year=2025).due if r.code == "40102")
+    assert (row.state, row.criteria_met) == ("draft", 14)
+
+
 def test_counts_per_level_and_tier_with_the_overdue(plans):
     counts = {(c.level, c.tier): c[2:] for c in plan_summary(unit=plans.province, year=2025).counts}
     # (due, reached, in progress, no assessment, overdue)
