@@ -24,6 +24,7 @@ from criteria.models import (
     Outcome,
     Target,
 )
+from criteria.structure import set_structure
 
 
 def values_as_of(assessment: Assessment, moment: datetime.datetime) -> dict[str, str]:
@@ -104,16 +105,12 @@ def _target_for(assessment: Assessment, indicator: Indicator) -> tuple[Target | 
 def assessment_sheet(assessment: Assessment, *, only_code: str | None = None) -> list[GroupBlock]:
     """Groups → criteria → indicator rows with target, reason, value and evidence.
 
-    A fixed number of queries whatever the number of indicators (asserted in tests).
+    A fixed number of queries whatever the number of indicators (asserted in tests); the
+    indicators and targets of a published set come from ``set_structure``, read once.
     """
-    indicators = Indicator.objects.filter(criteria_set_id=assessment.criteria_set_id)
+    indicators = set_structure(assessment.criteria_set).indicators
     if only_code is not None:
-        indicators = indicators.filter(code=only_code)
-    indicators = list(
-        indicators.select_related("criterion__group")
-        .prefetch_related("targets")
-        .order_by("criterion__number", "position", "pk")
-    )
+        indicators = [i for i in indicators if i.code == only_code]
     values = {
         v.indicator_id: v
         for v in IndicatorValue.objects.filter(assessment=assessment, indicator__in=[i.pk for i in indicators])

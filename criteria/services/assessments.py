@@ -20,7 +20,6 @@ from criteria.models import (
     AssessmentLog,
     AssessmentState,
     CriteriaSet,
-    Criterion,
     CriterionResult,
     CriterionResultLog,
     HistoryEntry,
@@ -28,10 +27,10 @@ from criteria.models import (
     Indicator,
     IndicatorValue,
     Outcome,
-    SetStatus,
     Tier,
     ValueType,
 )
+from criteria.structure import set_structure
 
 MSG_NO_PERMISSION = _("You may not change this assessment.")
 MSG_LOCKED = _("This assessment is %(state)s and can no longer be edited.")
@@ -69,40 +68,8 @@ def _unit_profile(unit: AdministrativeUnit) -> dict:
     }
 
 
-@dataclass(frozen=True)
-class _SetStructure:
-    indicators: tuple[Indicator, ...]
-    criterion_ids: tuple[int, ...]
-
-
-# Published sets never change, so their structure (indicators with targets) is loaded once per
-# process; drafts are read fresh each time.
-# Keyed by id and publication time: a database rolled back in tests may hand an id out again.
-_STRUCTURES: dict[tuple[int, object], _SetStructure] = {}
-
-
-def _set_structure(criteria_set: CriteriaSet) -> _SetStructure:
-    key = (criteria_set.pk, criteria_set.published_at)
-    cached = _STRUCTURES.get(key)
-    if cached is not None:
-        return cached
-    indicators = tuple(
-        Indicator.objects.filter(criteria_set_id=criteria_set.pk)
-        .select_related("criterion")
-        .prefetch_related("targets")
-        .order_by("criterion__number", "position", "pk")
-    )
-    criterion_ids = tuple(
-        Criterion.objects.filter(criteria_set_id=criteria_set.pk).order_by("number").values_list("pk", flat=True)
-    )
-    structure = _SetStructure(indicators, criterion_ids)
-    if criteria_set.status != SetStatus.DRAFT and criteria_set.published_at is not None:
-        _STRUCTURES[key] = structure
-    return structure
-
-
 def _indicators_with_targets(criteria_set: CriteriaSet) -> list[Indicator]:
-    return list(_set_structure(criteria_set).indicators)
+    return list(set_structure(criteria_set).indicators)
 
 
 def indicator_outcome_for(assessment: Assessment, indicator: Indicator, value) -> evaluation.Outcome:
@@ -134,7 +101,7 @@ def _recompute(
     Changes are also appended to the logs, so figures as of a past moment can be read back.
     """
     moment = at or timezone.now()
-    structure = _set_structure(assessment.criteria_set)
+    structure = set_structure(assessment.criteria_set)
     values = {
         v.indicator_id: v.outcome
         for v in IndicatorValue.objects.filter(assessment=assessment, indicator__in=[i.pk for i in indicators]).only(
