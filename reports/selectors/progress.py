@@ -21,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Case, Count, F, Max, Q, Sum, When
+from django.db.models import Count, Max, Q, Sum
 
 from communes.models import AdministrativeUnit, Level
 from criteria.evaluation import DEFAULT_CUTS, bucket_bounds
@@ -378,62 +378,83 @@ def progress_trend(*, unit: AdministrativeUnit | None, tier: str) -> list[TrendP
     return points
 
 
-def _child_key(unit: AdministrativeUnit | None, prefix: str = "") -> Case | F:
-    """The id of the unit one level below ``unit`` that holds a commune, as an SQL expression.
+# ``progress_breakdown`` in one statement: ``c`` the communes under the unit, each with the id of
+# the unit one level down that holds it (``{child}``); ``a`` their assessments of the year; then
+# per child the communes counted (the rule of ``communes_of_year_q``, as in ``_SUMMARY_SQL``)
+# and the figures at the tier, joined to the child's own row.
+_BREAKDOWN_SQL = """
+WITH c AS MATERIALIZED (
+    SELECT u.id, u.valid_from, u.valid_to, {child} AS child
+    FROM communes_administrativeunit u
+    JOIN communes_administrativeunit p ON p.id = u.parent_id
+    WHERE u.level = 'commune' {unit_filter}
+),
+a AS MATERIALIZED (
+    SELECT a.unit_id, a.state, a.criteria_met, s.tier, s.level
+    FROM criteria_assessment a
+    JOIN criteria_criteriaset s ON s.id = a.criteria_set_id
+    JOIN c ON c.id = a.unit_id
+    WHERE a.year = %(year)s
+),
+counted AS (
+    SELECT c.child, COUNT(*) AS n FROM c
+    WHERE EXISTS (SELECT 1 FROM a WHERE a.unit_id = c.id)
+        OR ((c.valid_from IS NULL OR c.valid_from <= %(last)s) AND (c.valid_to IS NULL OR c.valid_to >= %(last)s)
+            AND NOT EXISTS (
+                SELECT 1 FROM communes_unitsuccession p
+                JOIN criteria_assessment x ON x.unit_id = p.predecessor_id AND x.year = %(year)s
+                WHERE p.successor_id = c.id))
+    GROUP BY c.child
+),
+stats AS (
+    SELECT c.child, COUNT(DISTINCT a.unit_id) AS units,
+           COUNT(DISTINCT a.unit_id) FILTER (WHERE a.state = %(recognised)s) AS recognised,
+           SUM(a.criteria_met) AS met_sum, COUNT(*) AS n
+    FROM a JOIN c ON c.id = a.unit_id
+    WHERE a.tier = %(tier)s AND a.level = 'commune'
+    GROUP BY c.child
+)
+SELECT u.code, u.name, u.level, counted.n, stats.units, stats.recognised, stats.met_sum, stats.n
+FROM communes_administrativeunit u
+LEFT JOIN counted ON counted.child = u.id
+LEFT JOIN stats ON stats.child = u.id
+WHERE u.id IN (SELECT child FROM counted UNION SELECT child FROM stats)
+ORDER BY CASE WHEN u.level = 'commune' THEN 1 ELSE 0 END, u.name_sort, u.code
+"""
+
+
+def _child_sql(unit: AdministrativeUnit | None) -> str:
+    """The id of the unit one level below ``unit`` that holds commune ``u`` (parent ``p``).
 
     The country → its provinces; a province → its districts, or the commune itself where it
     hangs directly under the province (from 1 July 2025); a district → the commune.
     """
-    own = f"{prefix}id" if prefix else "pk"
     if unit is None:
-        return Case(
-            When(**{f"{prefix}parent__level": Level.PROVINCE}, then=F(f"{prefix}parent_id")),
-            default=F(f"{prefix}parent__parent_id"),
-        )
+        return "CASE WHEN p.level = 'province' THEN p.id ELSE p.parent_id END"
     if unit.level == Level.PROVINCE:
-        return Case(When(**{f"{prefix}parent__level": Level.DISTRICT}, then=F(f"{prefix}parent_id")), default=F(own))
-    return F(own)
+        return "CASE WHEN p.level = 'district' THEN p.id ELSE u.id END"
+    return "u.id"
 
 
 def progress_breakdown(*, unit: AdministrativeUnit | None, year: int, tier: str) -> list[BreakdownRow]:
-    """Figures per unit one level down, for the drill-down table; three queries."""
-    totals = dict(
-        communes_counted(unit=unit, year=year)
-        .annotate(child=_child_key(unit))
-        .values("child")
-        .annotate(n=Count("pk"))
-        .order_by()
-        .values_list("child", "n")
-    )
-    stats = {
-        r["child"]: r
-        for r in commune_assessments(unit)
-        .filter(year=year, criteria_set__tier=tier)
-        .annotate(child=_child_key(unit, "unit__"))
-        .values("child")
-        .annotate(
-            units=Count("unit", distinct=True),
-            recognised=Count("unit", distinct=True, filter=Q(state=RECOGNISED)),
-            met_sum=Sum("criteria_met"),
-            n=Count("pk"),
+    """Figures per unit one level down, for the drill-down table; one statement."""
+    params = {"year": year, "tier": tier, "recognised": RECOGNISED, "last": datetime.date(year, 12, 31)}
+    unit_filter = ""
+    if unit is not None:
+        unit_filter, params["path"] = "AND u.path LIKE %(path)s", unit.path + "%"
+    sql = _BREAKDOWN_SQL.format(child=_child_sql(unit), unit_filter=unit_filter)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [
+        BreakdownRow(
+            code=code,
+            name=name,
+            level=level,
+            communes_total=total or 0,
+            communes_with_data=units or 0,
+            recognised=recognised or 0,
+            average_criteria_met=_average(met_sum, n or 0),
         )
-        .order_by()
-    }
-    children = AdministrativeUnit.objects.filter(pk__in=set(totals) | set(stats)).order_by(
-        Case(When(level=Level.COMMUNE, then=1), default=0), "name_sort", "code"
-    )
-    rows = []
-    for child in children.only("code", "name", "level"):
-        s = stats.get(child.pk, {"units": 0, "recognised": 0, "met_sum": 0, "n": 0})
-        rows.append(
-            BreakdownRow(
-                code=child.code,
-                name=child.name,
-                level=child.level,
-                communes_total=totals.get(child.pk, 0),
-                communes_with_data=s["units"],
-                recognised=s["recognised"],
-                average_criteria_met=_average(s["met_sum"], s["n"]),
-            )
-        )
-    return rows
+        for code, name, level, total, units, recognised, met_sum, n in rows
+    ]

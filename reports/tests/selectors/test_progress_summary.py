@@ -7,7 +7,7 @@ import pytest
 from criteria.models import CriterionResult
 from criteria.services import ValueEntry, assessment_create, assessment_record_values, assessment_set_state
 from criteria.tests.factories import make_set
-from reports.selectors import BucketCount, LaggingCriterion, communes_counted, progress_summary
+from reports.selectors import BucketCount, LaggingCriterion, communes_counted, progress_breakdown, progress_summary
 from reports.tests.factories import make_assessment, make_flat_set
 
 pytestmark = pytest.mark.django_db
@@ -139,11 +139,14 @@ def test_communes_of_a_year_follow_the_reorganisation(merger):
 
 @pytest.mark.parametrize("year", [2024, 2025, 2026])
 def test_the_summary_counts_the_communes_of_the_year_by_the_one_rule(merger, year):
-    # progress_summary writes communes_of_year_q in SQL: the two must agree at every level
+    # progress_summary and progress_breakdown write communes_of_year_q in SQL: they must agree
+    # with it at every level
     units = [None, merger.province, *merger.province.children.all()]
     for unit in units:
-        summary = progress_summary(unit=unit, year=year, tier="standard")
-        assert summary.communes_total == communes_counted(unit=unit, year=year).count(), unit
+        expected = communes_counted(unit=unit, year=year).count()
+        assert progress_summary(unit=unit, year=year, tier="standard").communes_total == expected, unit
+        breakdown = progress_breakdown(unit=unit, year=year, tier="standard")
+        assert sum(row.communes_total for row in breakdown) == expected, unit
 
 
 def test_summary_after_the_reorganisation_uses_the_10_criteria_scale(merger):

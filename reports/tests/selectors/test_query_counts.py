@@ -41,8 +41,8 @@ def test_trend_takes_one_query(province, django_assert_num_queries):
 
 
 @pytest.mark.parametrize("national", [False, True], ids=["province", "country"])
-def test_breakdown_takes_three_queries(province, national, django_assert_num_queries):
-    with django_assert_num_queries(3):
+def test_breakdown_takes_one_query(province, national, django_assert_num_queries):
+    with django_assert_num_queries(1):
         rows = progress_breakdown(unit=None if national else province, year=2025, tier="standard")
     assert len(rows) == (1 if national else 2)
 
