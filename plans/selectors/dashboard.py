@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -135,11 +136,13 @@ def plan_rows(unit: AdministrativeUnit | None, year: int) -> list[Table]:
     return tables
 
 
-def funds_rows(unit: AdministrativeUnit | None, year: int, month: int) -> list[Table]:
+def funds_rows(
+    unit: AdministrativeUnit | None, year: int, month: int, asof: datetime.datetime | None = None
+) -> list[Table]:
     """The funds sheet of the bulletin for ``month``/``year``: by source (the month, January to
     the month, share of the total) and by unit one level down (January to the month), each
-    with a total row; amounts in đồng."""
-    summary = funds_summary(unit=unit, year=year, month=month)
+    with a total row; amounts in đồng, as recorded at ``asof`` (None: now)."""
+    summary = funds_summary(unit=unit, year=year, month=month, asof=asof)
     period = _("January–%(month)s/%(year)s") % {"month": month, "year": year}
     in_month = _("In %(month)s/%(year)s") % {"month": month, "year": year}
     by_source = [(s.label, s.in_month, s.to_date, pct) for s, pct in summary.shares()]

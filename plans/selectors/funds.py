@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import IntegerField, Q, Sum, Value
+from django.db.models import Exists, IntegerField, OuterRef, Q, Sum, Value
 from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level
-from plans.models import FundEntry, FundSource, cell_key
+from plans.models import FundChange, FundEntry, FundSource, cell_key
 from plans.selectors.common import ZERO, _within, share
 
 # --- Funds -----------------------------------------------------------------------------------
@@ -148,20 +148,41 @@ def _child_path(unit: AdministrativeUnit | None):
     return Substr("unit__path", 1, Value(len(base), output_field=IntegerField()) + StrIndex(rest, Value("/")))
 
 
-def funds_summary(*, unit: AdministrativeUnit | None, year: int, month: int | None = None) -> FundsSummary:
+def _amounts_as_of(unit: AdministrativeUnit | None, year: int, upto: int, asof: datetime.datetime):
+    """The funds cells as they stood at ``asof``: each cell's last change up to then (its
+    ``new_amount``; None where the entry had been cleared)."""
+    later = FundChange.objects.filter(
+        unit=OuterRef("unit"),
+        year=OuterRef("year"),
+        month=OuterRef("month"),
+        source=OuterRef("source"),
+        at__lte=asof,
+    ).filter(Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk")))
+    return FundChange.objects.filter(_within(unit, "unit__"), year=year, month__lte=upto, at__lte=asof).exclude(
+        Exists(later)
+    )
+
+
+def funds_summary(
+    *, unit: AdministrativeUnit | None, year: int, month: int | None = None, asof: datetime.datetime | None = None
+) -> FundsSummary:
     """Funds of ``unit`` and everything below it, by source and by unit one level down: three
     queries, aggregated in SQL. ``month``: count January to ``month`` (default: to this month
-    for the current year, the whole year otherwise)."""
+    for the current year, the whole year otherwise). ``asof``: the amounts as recorded at that
+    moment (from the change log; a past month's bulletin), instead of now."""
     upto = month or default_month(year)
-    entries = FundEntry.objects.filter(_within(unit, "unit__"), year=year, month__lte=upto)
+    if asof is None:
+        entries, amount = FundEntry.objects.filter(_within(unit, "unit__"), year=year, month__lte=upto), "amount"
+    else:
+        entries, amount = _amounts_as_of(unit, year, upto, asof), "new_amount"
     by_source = {
         r["source"]: r
         for r in entries.values("source")
-        .annotate(to_date=Sum("amount"), in_month=Sum("amount", filter=Q(month=upto)))
+        .annotate(to_date=Sum(amount), in_month=Sum(amount, filter=Q(month=upto)))
         .order_by()
     }
     by_child: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for r in entries.annotate(child=_child_path(unit)).values("child", "source").annotate(n=Sum("amount")).order_by():
+    for r in entries.annotate(child=_child_path(unit)).values("child", "source").annotate(n=Sum(amount)).order_by():
         by_child[r["child"]][r["source"]] = r["n"]
 
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)

@@ -363,7 +363,7 @@ def gather(
         )
         for s in CriteriaSet.objects.filter(pk__in=list(set_counts_all)).order_by("level", "tier", "code", "version")
     ]
-    funds = funds_table(unit, month)
+    funds = funds_table(unit, month, asof)
     plan = plan_table(unit, month)
     progress(7, STEPS)
 
@@ -431,12 +431,12 @@ def _plain(value):
     return value if value is None or isinstance(value, int | float | Decimal | str | datetime.date) else str(value)
 
 
-def funds_table(unit: AdministrativeUnit | None, month: Month) -> list[FundsTable]:
+def funds_table(unit: AdministrativeUnit | None, month: Month, asof: datetime.datetime | None) -> list[FundsTable]:
     """Funds by source from the plans app, when it is installed and something is recorded.
 
-    ``plans.selectors.funds_rows(unit, year, month)`` gives plain tables (title, headers,
-    rows); its labels are translated, so they are read in Vietnamese. Amounts are the
-    entries as recorded now (the funds have their own change log in the plans app).
+    ``plans.selectors.funds_rows(unit, year, month, asof)`` gives plain tables (title, headers,
+    rows); its labels are translated, so they are read in Vietnamese. Amounts are as recorded
+    at the cut-off of a past month (from the funds' change log), like every other figure.
     """
     if not apps.is_installed("plans"):
         return []
@@ -447,7 +447,7 @@ def funds_table(unit: AdministrativeUnit | None, month: Month) -> list[FundsTabl
     with translation.override("vi"):
         tables = [
             FundsTable(str(t.title), [str(h) for h in t.headers], [list(r) for r in t.rows])
-            for t in funds_rows(unit, month.year, month.month)
+            for t in funds_rows(unit, month.year, month.month, asof)
         ]
     recorded = any(
         isinstance(v, int | Decimal) and not isinstance(v, bool) and v != 0 for t in tables for r in t.rows for v in r

@@ -103,3 +103,25 @@ def test_funds_rows_give_the_bulletin_plain_tables(funds):
     ]
     assert by_unit.rows[-1][-1] == 1317
     assert all(len(r) == len(by_unit.headers) for r in by_unit.rows)
+
+
+def test_funds_as_of_a_moment_are_each_cells_last_change_by_then(tree, personas):
+    import datetime
+
+    from plans.services import FundCell, funds_record
+
+    def record(unit, raw, day, source="residents"):
+        at = datetime.datetime(2025, 3, day, 12, tzinfo=datetime.UTC)
+        funds_record(unit=unit, year=2025, cells=[FundCell(3, source, raw)], user=personas.province_office, at=at)
+
+    def total(day):
+        asof = datetime.datetime(2025, 3, day, 23, tzinfo=datetime.UTC)
+        return funds_summary(unit=tree.d1, year=2025, month=12, asof=asof).total_to_date
+
+    record(tree.a, "100", 1)
+    record(tree.b, "40", 2, source="central")
+    record(tree.a, "300", 3)
+    record(tree.a, "", 4)  # cleared
+    record(tree.a, "50", 4)  # and entered again at the same moment: the later change wins
+    assert [total(day) for day in (1, 2, 3, 4)] == [100, 140, 340, 90]
+    assert total(4) == funds_summary(unit=tree.d1, year=2025, month=12).total_to_date

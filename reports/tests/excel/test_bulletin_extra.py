@@ -1,5 +1,7 @@
 """The bulletin with funds from the plans app, its query count, and the real database queue."""
 
+import datetime
+
 import pytest
 from django.core.management import call_command
 from django.db import connection
@@ -25,6 +27,7 @@ def test_funds_recorded_in_the_plans_app_get_their_sheet(past, tree, personas):
             plans.FundCell(month=2, source="district", raw=650000000),
         ],
         user=personas.province_office,
+        at=datetime.datetime(2024, 2, 20, tzinfo=datetime.UTC),
     )
     content, _ = bulletin.bulletin_build(unit=tree.province, month=Month(2024, 2), user=None)
     book = open_book(content)
@@ -35,6 +38,29 @@ def test_funds_recorded_in_the_plans_app_get_their_sheet(past, tree, personas):
     assert money.number_format == "#,##0"
     content, _ = bulletin.bulletin_build(unit=tree.province, month=Month(2024, 1), user=None)
     assert "Nguồn vốn" not in open_book(content).sheetnames  # nothing recorded in January
+
+
+def test_a_past_months_funds_are_the_amounts_recorded_by_its_end(past, tree, personas):
+    plans = pytest.importorskip("plans.services")
+
+    def record(raw, at):
+        cell = plans.FundCell(month=2, source="residents", raw=raw)
+        plans.funds_record(unit=tree.a, year=2024, cells=[cell], user=personas.province_office, at=at)
+
+    def february_amounts(month):
+        content, _ = bulletin.bulletin_build(unit=tree.province, month=month, user=None)
+        book = open_book(content)
+        if "Nguồn vốn" not in book.sheetnames:
+            return set()
+        return {v for row in rows_of(book["Nguồn vốn"], 4) for v in row if isinstance(v, int) and v > 1000}
+
+    record("500.000.000", datetime.datetime(2024, 2, 10, tzinfo=datetime.UTC))
+    record("700.000.000", datetime.datetime(2024, 4, 15, tzinfo=datetime.UTC))  # corrected later
+    assert february_amounts(Month(2024, 2)) == {500_000_000}
+    assert february_amounts(Month(2024, 4)) == {700_000_000}
+    record("", datetime.datetime(2024, 5, 2, tzinfo=datetime.UTC))  # then cleared
+    assert february_amounts(Month(2024, 4)) == {700_000_000}
+    assert february_amounts(Month(2024, 5)) == set()
 
 
 def test_plan_against_result_gets_its_sheet(past, tree, personas):
