@@ -215,6 +215,15 @@ GROUP BY y.year, u.level
 """
 
 
+# "Under the unit" in the statements below, as ``_within`` says it: the path starts with the
+# unit's (a code may hold ``_``, a LIKE wildcard, hence the escaping).
+_UNDER_PATH = "AND u.path LIKE %(path)s ESCAPE '\\'"
+
+
+def _path_prefix(unit: AdministrativeUnit) -> str:
+    return connection.ops.prep_for_like_query(unit.path) + "%"
+
+
 class _SummaryRows:
     """The rows of ``_SUMMARY_SQL`` sorted by kind."""
 
@@ -254,9 +263,9 @@ def _summary_rows(unit: AdministrativeUnit | None, year: int, tier: str) -> _Sum
         sql = _SUMMARY_SQL.format(unit_join="", unit_filter="")
     else:
         sql = _SUMMARY_SQL.format(
-            unit_join="JOIN communes_administrativeunit u ON u.id = a.unit_id", unit_filter="AND u.path LIKE %(path)s"
+            unit_join="JOIN communes_administrativeunit u ON u.id = a.unit_id", unit_filter=_UNDER_PATH
         )
-        params["path"] = unit.path + "%"
+        params["path"] = _path_prefix(unit)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return _SummaryRows(cursor.fetchall())
@@ -441,7 +450,7 @@ def progress_breakdown(*, unit: AdministrativeUnit | None, year: int, tier: str)
     params = {"year": year, "tier": tier, "recognised": RECOGNISED, "last": datetime.date(year, 12, 31)}
     unit_filter = ""
     if unit is not None:
-        unit_filter, params["path"] = "AND u.path LIKE %(path)s", unit.path + "%"
+        unit_filter, params["path"] = _UNDER_PATH, _path_prefix(unit)
     sql = _BREAKDOWN_SQL.format(child=_child_sql(unit), unit_filter=unit_filter)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -189,3 +189,13 @@ def test_an_assessment_recorded_through_the_services_is_counted(personas, tree):
     assert [(b.label, b.count) for b in summary.buckets] == [("3", 0), ("2", 1), ("1", 0), ("under 1", 0)]
     assert [(c.number, c.not_met) for c in summary.lagging] == [(3, 1), (1, 0), (2, 0)]
     assert CriterionResult.objects.filter(assessment=assessment, met=True).count() == 2
+
+
+def test_a_code_with_an_underscore_is_not_a_wildcard(known):
+    from communes.tests.factories import ProvinceFactory
+
+    # "4_" as a LIKE pattern would also match province 40's path
+    other = ProvinceFactory(code="4_", name="Tỉnh Gạch Dưới")
+    assert progress_summary(unit=other, year=2023, tier="standard").communes_total == 0
+    assert progress_breakdown(unit=other, year=2023, tier="standard") == []
+    assert progress_summary(unit=known.tree.province, year=2023, tier="standard").communes_total > 0
