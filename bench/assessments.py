@@ -68,7 +68,7 @@ STEP_DAYS = {
 ENTRY_MONTHS = ((3, 4), (5, 6), (7, 8))  # values come in three rounds of data entry
 
 ASSESSMENT_COLUMNS = (
-    "id", "unit_id", "criteria_set_id", "year", "state", "criteria_met", "criteria_total", "version",
+    "id", "unit_id", "criteria_set_id", "year", "tier", "state", "criteria_met", "criteria_total", "version",
     "decision_number", "decision_date", "created_by_id", "created_at", "updated_at",
 )  # fmt: skip
 VALUE_COLUMNS = (
@@ -245,7 +245,7 @@ class AssessmentWriter:
         self.sink.add(
             "assessment",
             (
-                aid, unit.pk, info.pk, year, state, criteria_met, info.total, version,
+                aid, unit.pk, info.pk, year, info.tier, state, criteria_met, info.total, version,
                 decision.number if decision else "", decision.date if decision else None,
                 actors.officer, created, updated,
             ),

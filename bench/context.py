@@ -57,7 +57,7 @@ class Context:
         self.district = AdministrativeUnit.objects.filter(parent=province, level=Level.DISTRICT).order_by("code")[0]
         assessment = (
             Assessment.objects.within(province)
-            .filter(year=YEAR, criteria_set__tier="standard", state=AssessmentState.DRAFT)
+            .filter(year=YEAR, tier="standard", state=AssessmentState.DRAFT)
             .order_by("unit__code")
             .select_related("unit")
             .first()

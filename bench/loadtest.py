@@ -112,7 +112,7 @@ def virtual_users(officers: int, districts: int, provinces: int) -> list[Virtual
     query = "?year=2025&tier=standard"
     drafts = (
         Assessment.objects.within(ctx.province)
-        .filter(year=2025, criteria_set__tier="standard", state=AssessmentState.DRAFT)
+        .filter(year=2025, tier="standard", state=AssessmentState.DRAFT)
         .select_related("unit")
         .order_by("unit__code")[:officers]
     )

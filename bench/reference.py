@@ -18,65 +18,86 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
 
-# One statement computing every number of ``progress_summary``: for the year and the one
-# before, the units and recognised units per (tier, level), the criteria-met sum and the
-# assessments; the distribution of criteria met and the lagging criteria of the year at the
-# tier; the communes that count in each year (assessed that year, or existing on 31 December
-# with no predecessor assessed that year) and the districts that existed during it.
+# One statement computing every number of ``progress_summary``, written from DOMAIN.md's
+# definitions rather than from the selector's SQL: for the year and the one before, the
+# communes that count (rural communes assessed that year, or existing on 31 December with no
+# predecessor assessed that year), the districts that existed, the titles held on 31 December
+# (a unit's last recognition at the tier dated by then is later than its last revocation by
+# then) of communes, villages and districts, and the assessments' standing (count, criteria met);
+# for the year at the tier, the distribution of criteria met and the lagging criteria.
 DASHBOARD_SQL = """
-WITH a AS MATERIALIZED (
-    SELECT a.id, a.unit_id, a.year, a.state, a.criteria_met, a.criteria_total, a.criteria_set_id, s.tier, s.level
-    FROM criteria_assessment a
-    JOIN criteria_criteriaset s ON s.id = a.criteria_set_id
-    {unit_join}
-    WHERE a.year IN (%(previous)s, %(year)s) {unit_filter}
-),
-y (year, first_day, last_day) AS (
+WITH y (year, first_day, last_day) AS (
     VALUES (%(previous)s, %(previous_first)s, %(previous_last)s), (%(year)s, %(first)s, %(last)s)
 ),
 u AS (
-    SELECT u.id, u.level, u.valid_from, u.valid_to FROM communes_administrativeunit u
-    WHERE u.level IN ('commune', 'district') {path_filter}
+    SELECT u.id, u.level, u.type, u.valid_from, u.valid_to FROM communes_administrativeunit u
+    WHERE u.level IN ('commune', 'district', 'village') {path_filter}
+),
+a AS MATERIALIZED (
+    SELECT a.id, a.unit_id, a.year, a.tier, a.criteria_met, a.criteria_total, a.criteria_set_id
+    FROM criteria_assessment a JOIN u ON u.id = a.unit_id AND u.level = 'commune' AND u.type = 'xa'
+    WHERE a.year IN (%(previous)s, %(year)s) AND a.merged_into_id IS NULL
+),
+counted AS (
+    SELECT u.id, y.year FROM u CROSS JOIN y
+    WHERE u.level = 'commune' AND u.type = 'xa' AND (
+        u.id IN (SELECT unit_id FROM a WHERE a.year = y.year)
+        OR ((u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.last_day)
+            AND u.id NOT IN (
+                SELECT p.successor_id FROM communes_unitsuccession p
+                JOIN criteria_assessment x ON x.unit_id = p.predecessor_id
+                WHERE x.year = y.year AND x.merged_into_id IS NULL)))
+),
+last_events AS (
+    SELECT d.unit_id, d.tier, y.year,
+           max(d.decision_date) FILTER (WHERE d.decision_date <= y.last_day) AS recognised_on,
+           max(d.revocation_date) FILTER (WHERE d.revocation_date <= y.last_day) AS revoked_on
+    FROM criteria_assessment d JOIN u ON u.id = d.unit_id CROSS JOIN y
+    WHERE d.state IN ('recognised', 'revoked') AND d.merged_into_id IS NULL
+    GROUP BY d.unit_id, d.tier, y.year
+),
+holders AS (
+    SELECT unit_id, tier, year FROM last_events
+    WHERE recognised_on IS NOT NULL AND (revoked_on IS NULL OR revoked_on < recognised_on)
 )
-SELECT 'stats', year || ':' || tier || ':' || level, count(DISTINCT unit_id),
-       count(DISTINCT unit_id) FILTER (WHERE state = 'recognised'), sum(criteria_met)
-FROM a GROUP BY year, tier, level
+SELECT 'stats', year || ':' || tier, count(*), sum(criteria_met) FROM a GROUP BY year, tier
 UNION ALL
-SELECT 'met', criteria_total || ':' || criteria_met, count(*), NULL, NULL FROM a
-WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune' GROUP BY criteria_total, criteria_met
+SELECT 'title', h.year || ':' || h.tier || ':commune', count(*), NULL
+FROM holders h JOIN counted c ON c.id = h.unit_id AND c.year = h.year GROUP BY h.year, h.tier
 UNION ALL
-SELECT 'lagging', c.number || ' ' || c.name, count(r.criterion_id), NULL, NULL
+SELECT 'title', h.year || ':' || h.tier || ':' || u.level, count(*), NULL
+FROM holders h JOIN u ON u.id = h.unit_id JOIN y ON y.year = h.year
+WHERE (u.level = 'village' AND (u.valid_from IS NULL OR u.valid_from <= y.last_day)
+       AND (u.valid_to IS NULL OR u.valid_to >= y.last_day))
+   OR (u.level = 'district' AND (u.valid_from IS NULL OR u.valid_from <= y.last_day)
+       AND (u.valid_to IS NULL OR u.valid_to >= y.first_day))
+GROUP BY h.year, h.tier, u.level
+UNION ALL
+SELECT 'met', criteria_total || ':' || criteria_met, count(*), NULL FROM a
+WHERE year = %(year)s AND tier = %(tier)s GROUP BY criteria_total, criteria_met
+UNION ALL
+SELECT 'lagging', c.number || ' ' || c.name, count(r.criterion_id), NULL
 FROM criteria_criterion c
-JOIN (SELECT DISTINCT criteria_set_id FROM a
-      WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune') s ON s.criteria_set_id = c.criteria_set_id
-LEFT JOIN (criteria_criterionresult r
-           JOIN a ON a.id = r.assessment_id AND a.year = %(year)s AND a.tier = %(tier)s AND a.level = 'commune')
+JOIN (SELECT DISTINCT criteria_set_id FROM a WHERE year = %(year)s AND tier = %(tier)s) s
+  ON s.criteria_set_id = c.criteria_set_id
+LEFT JOIN (criteria_criterionresult r JOIN a ON a.id = r.assessment_id AND a.year = %(year)s AND a.tier = %(tier)s)
   ON r.criterion_id = c.id AND NOT r.met
 GROUP BY c.number, c.name
 UNION ALL
-SELECT 'units', y.year || ':' || u.level, count(*), NULL, NULL
-FROM u CROSS JOIN y
-LEFT JOIN (SELECT DISTINCT unit_id, year FROM a) assessed ON assessed.unit_id = u.id AND assessed.year = y.year
-WHERE CASE WHEN u.level = 'district' THEN
-        (u.valid_from IS NULL OR u.valid_from <= y.last_day)
-        AND (u.valid_to IS NULL OR u.valid_to >= y.first_day)
-    ELSE
-        assessed.unit_id IS NOT NULL
-        OR ((u.valid_from IS NULL OR u.valid_from <= y.last_day)
-            AND (u.valid_to IS NULL OR u.valid_to >= y.last_day)
-            AND NOT EXISTS (
-                SELECT 1 FROM communes_unitsuccession p
-                JOIN criteria_assessment x ON x.unit_id = p.predecessor_id AND x.year = y.year
-                WHERE p.successor_id = u.id))
-    END
-GROUP BY y.year, u.level
+SELECT 'units', year || ':commune', count(*), NULL FROM counted GROUP BY year
+UNION ALL
+SELECT 'units', y.year || ':district', count(*), NULL FROM u CROSS JOIN y
+WHERE u.level = 'district' AND (u.valid_from IS NULL OR u.valid_from <= y.last_day)
+  AND (u.valid_to IS NULL OR u.valid_to >= y.first_day)
+GROUP BY y.year
 """
 
 
 @dataclass
 class YearNumbers:
     units: dict[str, int]  # level -> communes counted / districts existing
-    stats: dict[tuple[str, str], tuple[int, int, int]]  # (tier, level) -> units, recognised, met sum
+    stats: dict[str, tuple[int, int]]  # tier -> communes assessed, criteria met sum
+    titles: dict[tuple[str, str], int]  # (tier, level) -> title holders on 31 December
 
 
 @dataclass
@@ -89,18 +110,13 @@ class DashboardNumbers:
 def dashboard_sql(path: str | None) -> tuple[str, dict]:
     """The statement and its parameters for a unit (its path) or the whole country (None)."""
     if path is None:
-        return DASHBOARD_SQL.format(unit_join="", unit_filter="", path_filter=""), {}
-    sql = DASHBOARD_SQL.format(
-        unit_join="JOIN communes_administrativeunit u ON u.id = a.unit_id",
-        unit_filter="AND u.path LIKE %(path)s",
-        path_filter="AND u.path LIKE %(path)s",
-    )
-    return sql, {"path": path + "%"}
+        return DASHBOARD_SQL.format(path_filter=""), {}
+    return DASHBOARD_SQL.format(path_filter="AND u.path LIKE %(path)s"), {"path": path + "%"}
 
 
 def dashboard_numbers(path: str | None, year: int, tier: str) -> DashboardNumbers:
     sql, params = dashboard_sql(path)
-    numbers = DashboardNumbers({y: YearNumbers({}, {}) for y in (year - 1, year)}, {}, {})
+    numbers = DashboardNumbers({y: YearNumbers({}, {}, {}) for y in (year - 1, year)}, {}, {})
     with connection.cursor() as cursor:
         days = {
             "previous": year - 1,
@@ -111,10 +127,13 @@ def dashboard_numbers(path: str | None, year: int, tier: str) -> DashboardNumber
         }
         cursor.execute(sql, {**params, **days, "year": year, "tier": tier})
         rows = cursor.fetchall()
-    for kind, key, count, recognised, met_sum in rows:
+    for kind, key, count, met_sum in rows:
         if kind == "stats":
+            y, t = key.split(":")
+            numbers.years[int(y)].stats[t] = (count, int(met_sum or 0))
+        elif kind == "title":
             y, t, level = key.split(":")
-            numbers.years[int(y)].stats[t, level] = (count, recognised, int(met_sum or 0))
+            numbers.years[int(y)].titles[t, level] = count
         elif kind == "met":
             total, met = key.split(":")
             numbers.met[int(total), int(met)] = count
@@ -126,24 +145,20 @@ def dashboard_numbers(path: str | None, year: int, tier: str) -> DashboardNumber
     return numbers
 
 
-def _headline_differences(label: str, ours, year: YearNumbers, tier: str) -> list[str]:
+def _headline_differences(label: str, ours, year: YearNumbers, tier: str, *, districts: bool) -> list[str]:
     found = []
-
-    def stat(t: str, level: str) -> tuple[int, int, int]:
-        return year.stats.get((t, level), (0, 0, 0))
-
-    units, _recognised, met_sum = stat(tier, "commune")
+    units, met_sum = year.stats.get(tier, (0, 0))
     expected = {
         "communes_total": year.units.get("commune", 0),
         "communes_with_data": units,
-        "recognised": {t: n for t in ("standard", "advanced", "model") if (n := stat(t, "commune")[1])},
+        "recognised": {t: n for t in ("standard", "advanced", "model") if (n := year.titles.get((t, "commune"), 0))},
         "average_criteria_met": (
             (Decimal(met_sum) / units).quantize(Decimal("0.01"), ROUND_HALF_UP) if units else None
         ),
-        "villages_recognised": stat(tier, "village")[1],
-        "districts_total": year.units.get("district") or None,
+        "villages_recognised": year.titles.get((tier, "village"), 0),
+        "districts_total": (year.units.get("district") or None) if districts else None,
     }
-    expected["districts_recognised"] = stat(tier, "district")[1] if expected["districts_total"] else None
+    expected["districts_recognised"] = year.titles.get((tier, "district"), 0) if expected["districts_total"] else None
     for name, value in expected.items():
         mine = getattr(ours, name)
         if name == "recognised":
@@ -153,16 +168,16 @@ def _headline_differences(label: str, ours, year: YearNumbers, tier: str) -> lis
     return found
 
 
-def compare_with_summary(numbers: DashboardNumbers, summary) -> list[str]:
+def compare_with_summary(numbers: DashboardNumbers, summary, *, districts: bool = True) -> list[str]:
     """Where the reference and ``reports.selectors.progress_summary`` (of a province or the
     country) disagree; empty when they give the same numbers."""
     year, tier = summary.year, summary.tier
-    found = _headline_differences("year", summary, numbers.years[year], tier)
+    found = _headline_differences("year", summary, numbers.years[year], tier, districts=districts)
     previous = numbers.years[year - 1]
     if summary.previous_year is not None:
-        found += _headline_differences("previous year", summary.previous_year, previous, tier)
-    elif any(
-        units or recognised for (_t, level), (units, recognised, _s) in previous.stats.items() if level == "commune"
+        found += _headline_differences("previous year", summary.previous_year, previous, tier, districts=districts)
+    elif any(n for n, _s in previous.stats.values()) or any(
+        n for (_t, level), n in previous.titles.items() if level == "commune"
     ):
         found.append("previous year missing")
     buckets: dict[tuple[int, int, int], int] = defaultdict(int)

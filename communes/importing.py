@@ -21,14 +21,13 @@ from communes.models import (
     CODE_PATTERN,
     DEFAULT_TYPE,
     PARENT_LEVELS,
-    TYPES_BY_LEVEL,
     AdministrativeUnit,
     CommuneGroup,
     Level,
     Region,
-    UnitType,
 )
 from communes.text import fold
+from communes.unit_types import type_for
 
 COLUMNS = ("code", "name", "level", "type", "parent_code", "region", "group", "valid_from", "valid_to")
 FIELDS = ("name", "level", "type", "parent_id", "region", "commune_group", "valid_from", "valid_to")
@@ -93,7 +92,6 @@ _REGION_WORDS = {
         (Region.DBSCL, "Đồng bằng sông Cửu Long"),
     ]
 }
-_TYPE_WORDS = {fold(str(label).split("(")[-1].rstrip(")")): value for value, label in UnitType.choices}
 
 
 def _parse_date(raw: str, column: str, errors: list[str]) -> datetime.date | None:
@@ -128,11 +126,12 @@ def _parse_row(line: int, record: dict[str, str]) -> tuple[_Row | None, list[str
 
     unit_type = ""
     if get["type"]:
-        unit_type = _choice_lookup(UnitType).get(fold(get["type"])) or _TYPE_WORDS.get(fold(get["type"]), "")
+        unit_type = type_for(get["type"], level) or ""
         if not unit_type:
-            errors.append(_("unknown type “%(value)s”") % {"value": get["type"]})
-        elif level and unit_type not in TYPES_BY_LEVEL[level]:
-            errors.append(_("type “%(value)s” does not exist at this level") % {"value": get["type"]})
+            if level and type_for(get["type"], None):
+                errors.append(_("type “%(value)s” does not exist at this level") % {"value": get["type"]})
+            else:
+                errors.append(_("unknown type “%(value)s”") % {"value": get["type"]})
     elif level:
         unit_type = DEFAULT_TYPE[level]
 

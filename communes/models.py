@@ -82,6 +82,14 @@ DEFAULT_TYPE = {
     Level.COMMUNE: UnitType.XA,
     Level.VILLAGE: UnitType.THON,
 }
+# Which units count in the programme's commune figures (DOMAIN.md, "Which units count"): rural
+# communes (xã) only. Phường (urban wards) and thị trấn (townships) are not NTM communes — a
+# township works toward the province's "civilised urban" criteria — and đặc khu (special zones,
+# from 2025) follow a special set (QĐ 211/2024), so all three are listed apart and never enter a
+# denominator, a bucket or an average; nor are they assessed against the NTM commune sets.
+NTM_COMMUNE_TYPES: tuple[str, ...] = (UnitType.XA,)
+COMMUNE_TYPES_APART: tuple[str, ...] = (UnitType.PHUONG, UnitType.THI_TRAN, UnitType.DAC_KHU)
+
 # Which levels a unit of each level may hang under: a commune sits under a district before
 # 1 July 2025 and directly under its province after.
 PARENT_LEVELS: dict[str, tuple[str, ...]] = {
@@ -127,6 +135,21 @@ class UnitQuerySet(models.QuerySet):
             Q(valid_from__isnull=True) | Q(valid_from__lte=day),
             Q(valid_to__isnull=True) | Q(valid_to__gte=day),
         )
+
+    def existed_during(self, first: datetime.date, last: datetime.date) -> UnitQuerySet:
+        """Units that existed on at least one day from ``first`` to ``last``."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=last),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=first),
+        )
+
+    def ntm_communes(self) -> UnitQuerySet:
+        """Rural communes (xã): the only units commune figures count (see NTM_COMMUNE_TYPES)."""
+        return self.filter(level=Level.COMMUNE, type__in=NTM_COMMUNE_TYPES)
+
+    def communes_apart(self) -> UnitQuerySet:
+        """Wards, townships and special zones: commune-level units listed apart from the figures."""
+        return self.filter(level=Level.COMMUNE, type__in=COMMUNE_TYPES_APART)
 
     def search(self, text: str) -> UnitQuerySet:
         """Name or code contains the text, ignoring case and Vietnamese diacritics."""
@@ -273,6 +296,11 @@ class AdministrativeUnit(models.Model):
 
     def is_within(self, other: AdministrativeUnit) -> bool:
         return self.path.startswith(other.path)
+
+    @property
+    def is_ntm_commune(self) -> bool:
+        """A rural commune (xã), counted in the programme's commune figures."""
+        return self.level == Level.COMMUNE and self.type in NTM_COMMUNE_TYPES
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)

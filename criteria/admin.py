@@ -228,7 +228,7 @@ class AssessmentAdmin(admin.ModelAdmin):
         "decision_number",
         "updated_at",
     ]
-    list_filter = ["year", "state", "criteria_set__tier", "criteria_set"]
+    list_filter = ["year", "state", "tier", "criteria_set"]
     list_select_related = ["unit", "criteria_set"]
     readonly_fields = [
         "unit",

@@ -21,12 +21,12 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import generics, serializers, viewsets
+from rest_framework import generics, mixins, serializers, status, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communes.access import MSG_NOT_FOUND, get_object_for_user, scope_queryset
+from communes.access import MSG_NOT_FOUND, get_object_for_user, get_unit_for_user, scope_queryset
 from communes.api import UnitRefSerializer, enum_output, unit_path_or_none
 from communes.models import CommuneGroup, Level, Region
 from criteria.models import (
@@ -46,7 +46,14 @@ from criteria.models import (
     Tier,
     ValueType,
 )
-from criteria.services import ACTIONS, StaleWriteError, ValueEntry, assessment_record_values, assessment_transition
+from criteria.services import (
+    ACTIONS,
+    StaleWriteError,
+    ValueEntry,
+    assessment_record_values,
+    assessment_start,
+    assessment_transition,
+)
 from criteria.services.workflow import available_actions, check_role
 from ntm_portal.api_errors import ApiErrorsMixin, Conflict, ConflictSerializer, ErrorSerializer
 
@@ -295,7 +302,7 @@ class AssessmentFilter(django_filters.FilterSet):
     level = django_filters.ChoiceFilter(field_name="unit__level", choices=Level.choices)
     year = IntegerFilter()
     criteria_set = IntegerFilter(field_name="criteria_set_id", help_text=_("Id of the criteria set."))
-    tier = django_filters.ChoiceFilter(field_name="criteria_set__tier", choices=Tier.choices)
+    tier = django_filters.ChoiceFilter(field_name="tier", choices=Tier.choices)
     state = django_filters.MultipleChoiceFilter(choices=AssessmentState.choices, help_text=_("One or more states."))
 
     class Meta:
@@ -319,11 +326,14 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "criteria_set",
             "year",
             "state",
+            "tier",
             "criteria_met",
             "criteria_total",
             "version",
             "decision_number",
             "decision_date",
+            "revocation_number",
+            "revocation_date",
             "updated_at",
         ]
 
@@ -367,21 +377,53 @@ def assessment_detail(user, pk: int) -> Assessment:
     return get_object_for_user(user, qs, unit_field="unit", pk=pk)
 
 
+class StartInputSerializer(serializers.Serializer):
+    unit = serializers.CharField(max_length=30, help_text=_("The unit's code."))
+    year = serializers.IntegerField(min_value=2010, max_value=2100)
+    tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.STANDARD)
+    prefill = serializers.BooleanField(default=False, help_text=_("Copy last year's values (same set)."))
+
+
 @extend_schema_view(
+    create=extend_schema(
+        summary=_("Start (or open) a unit's assessment for a year and tier"),
+        description=_(
+            "One assessment per unit, tier and year: when the unit already has it, it is answered (200) "
+            "instead of a second one being started (201). The set in force for the unit's province is used."
+        ),
+        tags=["assessments"],
+        request=StartInputSerializer,
+        responses={200: AssessmentDetailSerializer, 201: AssessmentDetailSerializer, **_ERRORS},
+    ),
     list=extend_schema(summary=_("Assessments in your area"), tags=["assessments"]),
     retrieve=extend_schema(
         summary=_("One assessment with its criteria results and your actions"), tags=["assessments"]
     ),
 )
-class AssessmentViewSet(ApiErrorsMixin, viewsets.ReadOnlyModelViewSet):
+class AssessmentViewSet(ApiErrorsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
     lookup_value_regex = r"[0-9]{1,18}"
 
+    def create(self, request: Request, *args, **kwargs) -> Response:
+        data = StartInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        unit = get_unit_for_user(request.user, data.validated_data["unit"], write=True)
+        started = assessment_start(
+            unit=unit,
+            year=data.validated_data["year"],
+            tier=data.validated_data["tier"],
+            user=request.user,
+            prefill=data.validated_data["prefill"],
+        )
+        detail = assessment_detail(request.user, started.assessment.pk)
+        body = AssessmentDetailSerializer(detail, context={"request": request}).data
+        return Response(body, status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK)
+
     def get_queryset(self) -> QuerySet[Assessment]:
         qs = Assessment.objects.select_related("unit", "criteria_set")
         return scope_queryset(self.request.user, qs, unit_field="unit").order_by(
-            "-year", "unit__name_sort", "unit__code", "criteria_set__tier", "pk"
+            "-year", "unit__name_sort", "unit__code", "tier", "pk"
         )
 
     def get_serializer_class(self):
@@ -552,7 +594,8 @@ class AssessmentActionView(ApiErrorsMixin, APIView):
     @extend_schema(
         summary=_("Apply a workflow action"),
         description=_(
-            "“return” and “revoke” need a comment; “recognise” needs the decision number and date. "
+            "“return” and “revoke” need a comment; “recognise” needs the recognition decision's number and date, "
+            "“revoke” the revocation decision's. Recognition needs every criterion met and the tier below held. "
             "Answers the assessment with its new state and the actions now available."
         ),
         tags=["assessments"],

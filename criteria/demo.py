@@ -762,13 +762,16 @@ class Seeder:
                 day, user = dates[state]
             commented = (AssessmentState.RETURNED, AssessmentState.REVOKED, AssessmentState.RECOGNISED)
             note = comment if state in commented else ""
+            decision = recognition
+            if state == AssessmentState.REVOKED:  # the revocation has its own decision, on its day
+                decision = Recognition(f"{recognition.number.split('/')[0]}-TH/QĐ-UBND", day)
             assessment = assessment_set_state(
                 assessment=assessment,
                 state=state,
                 user=user,
                 comment=note,
-                decision_number=recognition.number if recognition else "",
-                decision_date=recognition.date if recognition else None,
+                decision_number=decision.number if decision else "",
+                decision_date=decision.date if decision else None,
                 at=_at(day, 15),
             )
         return assessment

@@ -409,40 +409,21 @@ def bucket_for(met: int, total: int, cuts: Sequence[int] = DEFAULT_CUTS, referen
 
 # --- Tier prerequisites ----------------------------------------------------------------------
 
-MODEL_INCOME_FACTOR = Decimal("1.1")  # QĐ 319: income ≥ 110% of the advanced threshold
-
-MSG_NEEDS_STANDARD = _("The unit must first be recognised as a standard NTM commune.")
-MSG_NEEDS_ADVANCED = _("The unit must first be recognised as an advanced NTM commune.")
-MSG_INCOME_MISSING = _("The income per person has not been entered.")
-MSG_THRESHOLD_MISSING = _("The advanced-commune income threshold for this year is not set.")
-# xgettext:no-python-format
-MSG_INCOME_TOO_LOW = _("Income per person must be at least 110% of the advanced-commune income threshold.")
+MSG_NEEDS_STANDARD = _("The unit must first hold the standard NTM title (a recognition decision dated by then).")
+MSG_NEEDS_ADVANCED = _("The unit must first hold the advanced NTM title (a recognition decision dated by then).")
 
 
-def tier_prerequisites_unmet(
-    tier: Tier,
-    *,
-    standard_recognised: bool,
-    advanced_recognised: bool,
-    income: Decimal | None = None,
-    advanced_income_threshold: Decimal | None = None,
-) -> list[str]:
-    """Reasons (lazy translations) the unit may not be recognised at `tier`; empty if none."""
+def tier_prerequisites_unmet(tier: Tier, *, holds_standard: bool, holds_advanced: bool) -> list[str]:
+    """Reasons (lazy translations) the unit may not be recognised at ``tier``; empty if none.
+
+    The ladder: advanced needs the standard title held, model the advanced title held, on the
+    day of the decision. QĐ 319's own conditions (income, smart village, outstanding field) are
+    criteria of the model set, checked like any other.
+    """
     tier = Tier(tier)
     reasons = []
-    if tier is Tier.ADVANCED and not standard_recognised:
+    if tier is Tier.ADVANCED and not holds_standard:
         reasons.append(MSG_NEEDS_STANDARD)
-    if tier is Tier.MODEL:
-        if not advanced_recognised:
-            reasons.append(MSG_NEEDS_ADVANCED)
-        if income is None:
-            reasons.append(MSG_INCOME_MISSING)
-        if advanced_income_threshold is None:
-            reasons.append(MSG_THRESHOLD_MISSING)
-        if (
-            income is not None
-            and advanced_income_threshold is not None
-            and income < advanced_income_threshold * MODEL_INCOME_FACTOR
-        ):
-            reasons.append(MSG_INCOME_TOO_LOW)
+    if tier is Tier.MODEL and not holds_advanced:
+        reasons.append(MSG_NEEDS_ADVANCED)
     return reasons

@@ -60,6 +60,13 @@ class Comparison(models.TextChoices):
     MET = evaluation.Comparison.MET.value, _("met (đạt)")
 
 
+class Derived(models.TextChoices):
+    """Indicators whose value the portal works out from what it knows, never typed (QĐ 319)."""
+
+    HOLDS_ADVANCED = "holds_advanced", _("Holds the advanced title (from the recognition decisions)")
+    INCOME_VS_ADVANCED = "income_vs_advanced", _("Income as a share of the advanced-commune threshold")
+
+
 class Outcome(models.TextChoices):
     MET = evaluation.Outcome.MET.value, _("Met")
     NOT_MET = evaluation.Outcome.NOT_MET.value, _("Not met")
@@ -251,6 +258,13 @@ class Indicator(FrozenWithSetMixin, models.Model):
         default=False,
         help_text=_("The decision leaves the target to each province's own version of the set."),
     )
+    derived = models.CharField(
+        _("worked out by the portal"),
+        max_length=24,
+        choices=Derived.choices,
+        blank=True,
+        help_text=_("The portal computes this value from recognition decisions and other assessments."),
+    )
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -354,13 +368,24 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(year=year)
 
     def of_tier(self, tier: str) -> AssessmentQuerySet:
-        return self.filter(criteria_set__tier=tier)
+        return self.filter(tier=tier)
 
     def within(self, unit: AdministrativeUnit) -> AssessmentQuerySet:
         return self.filter(unit__path__startswith=unit.path)
 
     def recognised(self) -> AssessmentQuerySet:
         return self.filter(state=AssessmentState.RECOGNISED)
+
+
+class AssessmentManager(models.Manager.from_queryset(AssessmentQuerySet)):
+    """The assessments that speak for their unit: one per unit, tier and year.
+
+    An assessment merged into another (a duplicate of the same unit, tier and year, kept for
+    its history) is left out of every figure and list; ``Assessment.everything`` still has it.
+    """
+
+    def get_queryset(self) -> AssessmentQuerySet:
+        return super().get_queryset().filter(merged_into__isnull=True)
 
 
 class Assessment(models.Model):
@@ -371,19 +396,35 @@ class Assessment(models.Model):
         CriteriaSet, verbose_name=_("criteria set"), on_delete=models.PROTECT, related_name="assessments"
     )
     year = models.PositiveSmallIntegerField(_("year"))
+    # The set's tier, kept on the row so that "one assessment per unit, tier and year" is a
+    # database constraint; ``assessment_create`` copies it from the set.
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices, editable=False)
     state = models.CharField(_("state"), max_length=12, choices=AssessmentState.choices, default=AssessmentState.DRAFT)
     criteria_met = models.PositiveSmallIntegerField(_("criteria met"), default=0)
     criteria_total = models.PositiveSmallIntegerField(_("criteria in the set"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1)
     decision_number = models.CharField(_("recognition decision number"), max_length=60, blank=True)
     decision_date = models.DateField(_("recognition decision date"), null=True, blank=True)
+    revocation_number = models.CharField(_("revocation decision number"), max_length=60, blank=True)
+    revocation_date = models.DateField(_("revocation decision date"), null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="merged",
+        help_text=_("A duplicate of the same unit, tier and year, kept read-only for its history."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
 
-    objects = AssessmentQuerySet.as_manager()
+    objects = AssessmentManager()
+    everything = AssessmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("assessment")
@@ -391,6 +432,12 @@ class Assessment(models.Model):
         ordering = ["-year", "unit__name_sort"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "criteria_set", "year"], name="assessment_unique_unit_set_year"),
+            models.UniqueConstraint(
+                fields=["unit", "tier", "year"],
+                condition=Q(merged_into__isnull=True),
+                name="assessment_one_per_unit_tier_year",
+            ),
+            models.CheckConstraint(condition=Q(tier__in=Tier.values), name="assessment_tier_known"),
             models.CheckConstraint(condition=Q(state__in=AssessmentState.values), name="assessment_state_known"),
             models.CheckConstraint(
                 condition=Q(criteria_met__lte=F("criteria_total")), name="assessment_met_within_total"
@@ -399,6 +446,15 @@ class Assessment(models.Model):
                 condition=~Q(state=AssessmentState.RECOGNISED)
                 | (~Q(decision_number="") & Q(decision_date__isnull=False)),
                 name="assessment_recognised_has_decision",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=AssessmentState.REVOKED)
+                | (Q(decision_date__isnull=False) & Q(revocation_date__isnull=False)),
+                name="assessment_revoked_has_dates",
+            ),
+            models.CheckConstraint(
+                condition=Q(revocation_date__isnull=True) | Q(revocation_date__gte=F("decision_date")),
+                name="assessment_revoked_after_recognised",
             ),
         ]
         indexes = [
@@ -418,7 +474,7 @@ class Assessment(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.state in EDITABLE_STATES
+        return self.state in EDITABLE_STATES and self.merged_into_id is None
 
 
 class IndicatorValue(models.Model):
@@ -494,6 +550,7 @@ class HistoryKind(models.TextChoices):
     STATE = "state", _("State changed")
     CREATED = "created", _("Assessment started")
     EVIDENCE = "evidence", _("Evidence attached")
+    MERGED = "merged", _("Duplicate merged")
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

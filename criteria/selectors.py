@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
 
 from communes.models import AdministrativeUnit, Level
 from criteria import evaluation
@@ -25,6 +25,7 @@ from criteria.models import (
     Target,
 )
 from criteria.structure import set_structure
+from criteria.targets import target_row_for
 
 
 def values_as_of(assessment: Assessment, moment: datetime.datetime) -> dict[str, str]:
@@ -87,21 +88,6 @@ class GroupBlock:
     criteria: list[CriterionBlock] = field(default_factory=list)
 
 
-def _target_for(assessment: Assessment, indicator: Indicator) -> tuple[Target | None, evaluation.TargetReason]:
-    targets = sorted(indicator.targets.all(), key=lambda t: t.pk)
-    by_pk = {t.pk: t for t in targets}
-    unit = assessment.unit
-    rule, reason = evaluation.select_target_with_reason(
-        [t.as_rule() for t in targets],
-        region=unit.region or None,
-        group=unit.commune_group,
-        year=assessment.year,
-        especially_disadvantaged=unit.especially_disadvantaged,
-        disadvantaged_region=assessment.criteria_set.disadvantaged_region or None,
-    )
-    return (by_pk[rule.key] if rule else None), reason
-
-
 def assessment_sheet(assessment: Assessment, *, only_code: str | None = None) -> list[GroupBlock]:
     """Groups → criteria → indicator rows with target, reason, value and evidence.
 
@@ -132,7 +118,9 @@ def assessment_sheet(assessment: Assessment, *, only_code: str | None = None) ->
         if block is None:
             block = blocks[criterion.pk] = CriterionBlock(criterion, results.get(criterion.pk))
             group.criteria.append(block)
-        target, reason = _target_for(assessment, indicator)
+        target, reason = target_row_for(
+            indicator, unit=assessment.unit, year=assessment.year, criteria_set=assessment.criteria_set
+        )
         block.rows.append(IndicatorRow(indicator, target, reason, values.get(indicator.pk)))
     return list(groups.values())
 
@@ -161,7 +149,7 @@ def assessments_of_units(units: list[AdministrativeUnit], year: int) -> QuerySet
     return (
         Assessment.objects.filter(unit__in=units, year=year)
         .select_related("unit", "criteria_set")
-        .order_by("unit__path", "criteria_set__tier")
+        .order_by("unit__path", "tier")
     )
 
 
@@ -177,12 +165,12 @@ def assessments_within(
     """Assessments of units of ``level`` below ``unit``, for district and province tables."""
     qs = Assessment.objects.within(unit).filter(year=year, unit__level=level)
     if tier:
-        qs = qs.filter(criteria_set__tier=tier)
+        qs = qs.filter(tier=tier)
     if states:
         qs = qs.filter(state__in=states)
     if search.strip():
         qs = qs.filter(unit__in=AdministrativeUnit.objects.search(search))
-    return qs.select_related("unit", "criteria_set").order_by("unit__name_sort", "unit__code", "criteria_set__tier")
+    return qs.select_related("unit", "criteria_set").order_by("unit__name_sort", "unit__code", "tier")
 
 
 # --- Figures as they stood at a past moment -------------------------------------------------
@@ -212,25 +200,3 @@ def results_as_of(assessment_ids: list[int], moment: datetime.datetime) -> dict[
     for assessment_id, criterion_id, met in rows.iterator(chunk_size=5000):
         state[(assessment_id, criterion_id)] = met
     return state
-
-
-# --- Which communes count in a year (the 2025 reorganisation) ------------------------------
-
-
-def communes_of_year_q(year: int) -> Q:
-    """Filter on AdministrativeUnit: the communes that count in ``year``.
-
-    Those assessed in the year, plus those existing on 31 December unless one of their
-    predecessors was assessed in the year — so 2025 counts the pre-merger communes (assessed
-    that year) and 2026 the merged ones, each commune once. Dashboards, plans and the bulletin
-    all use this one rule.
-    """
-    end = datetime.date(year, 12, 31)
-    assessed = Assessment.objects.filter(unit=OuterRef("pk"), year=year)
-    predecessor_assessed = Assessment.objects.filter(
-        year=year, unit__successions_as_predecessor__successor=OuterRef("pk")
-    )
-    exists_at_end = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=end)
-    )
-    return Q(Exists(assessed)) | (exists_at_end & ~Q(Exists(predecessor_assessed)))

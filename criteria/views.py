@@ -7,6 +7,8 @@ summary.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from communes import access
 from communes.models import AdministrativeUnit, Level
 from criteria import selectors
+from criteria.figures import recognised_during
 from criteria.forms import (
     AssessmentFilterForm,
     EvidenceForm,
@@ -47,7 +50,10 @@ PAGE_SIZE = 50
 
 
 def _assessment_for(request: HttpRequest, pk: int) -> Assessment:
-    return access.get_object_for_user(request.user, Assessment.objects.select_related("unit", "criteria_set"), pk=pk)
+    """The assessment, merged duplicates included (read-only: they are no longer editable)."""
+    return access.get_object_for_user(
+        request.user, Assessment.everything.select_related("unit", "criteria_set", "merged_into"), pk=pk
+    )
 
 
 def _is_htmx(request: HttpRequest) -> bool:
@@ -164,8 +170,8 @@ def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpRespon
     decisions = []
     if unit.level == Level.PROVINCE:
         decisions = list(
-            Assessment.objects.within(unit)
-            .filter(state=AssessmentState.RECOGNISED, decision_date__year=year)
+            recognised_during(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+            .within(unit)
             .select_related("unit", "criteria_set")
             .order_by("-decision_date", "unit__name_sort")
         )
@@ -197,7 +203,7 @@ def start_assessment(request: HttpRequest) -> HttpResponse:
     workspace = unit.parent if unit.level == Level.VILLAGE else unit
     back = f"{reverse('unit', args=[workspace.code])}?year={form.cleaned_data['year']}"
     try:
-        assessment = assessment_start(
+        started = assessment_start(
             unit=unit,
             year=form.cleaned_data["year"],
             tier=form.cleaned_data["tier"],
@@ -208,7 +214,20 @@ def start_assessment(request: HttpRequest) -> HttpResponse:
         for message in exc.messages:
             messages.error(request, message)
         return HttpResponseRedirect(back)
-    messages.success(request, _("Assessment started against %(set)s.") % {"set": assessment.criteria_set})
+    assessment = started.assessment
+    if started.created:
+        messages.success(request, _("Assessment started against %(set)s.") % {"set": assessment.criteria_set})
+    else:
+        messages.info(
+            request,
+            _("%(unit)s already has its %(tier)s assessment for %(year)s (against %(set)s): it is opened here.")
+            % {
+                "unit": unit.name,
+                "tier": assessment.get_tier_display().lower(),
+                "year": assessment.year,
+                "set": assessment.criteria_set,
+            },
+        )
     return redirect("assessment", pk=assessment.pk)
 
 

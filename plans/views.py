@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from communes import access
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Tier
-from criteria.templatetags.ntm import vn_number
+from ntm_portal.numbers import vn_number
 from plans import selectors
 from plans.forms import (
     FundsGridForm,

@@ -30,19 +30,34 @@ def _per_tier(child: serializers.Field) -> serializers.DictField:
 class HeadlineSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     tier = serializers.ChoiceField(choices=Tier.choices)
-    communes_total = serializers.IntegerField(help_text=_("Communes of the unit in that year."))
+    cutoff = serializers.DateField(
+        help_text=_("The day titles are read on: 31 December of the year, or today while the year runs.")
+    )
+    communes_total = serializers.IntegerField(
+        help_text=_("Rural communes (xã) of the unit in that year; wards, townships and special zones are not counted.")
+    )
     communes_with_data = serializers.IntegerField(help_text=_("Communes with an assessment at the tier."))
     communes_without_data = serializers.IntegerField()
-    recognised = _per_tier(serializers.IntegerField())
+    recognised = _per_tier(
+        serializers.IntegerField(
+            help_text=_("Communes holding the title on the cut-off: recognised by then and not revoked by then.")
+        )
+    )
     recognised_share = _per_tier(
         serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True)
     )
+    new = _per_tier(serializers.IntegerField(help_text=_("Communes recognised by a decision dated in the year.")))
     average_criteria_met = serializers.DecimalField(
         max_digits=5, decimal_places=2, coerce_to_string=False, allow_null=True
     )
-    villages_recognised = serializers.IntegerField()
+    villages_recognised = serializers.IntegerField(help_text=_("Villages holding the title at the tier."))
+    villages_new = serializers.IntegerField()
     districts_total = serializers.IntegerField(allow_null=True)
     districts_recognised = serializers.IntegerField(allow_null=True)
+    apart = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text=_("Wards (phuong), townships (thi_tran) and special zones (dac_khu): listed apart, never counted."),
+    )
 
 
 class BucketSerializer(serializers.Serializer):

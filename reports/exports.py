@@ -305,7 +305,7 @@ def assessments_export(
 ) -> bytes:
     """Every assessment of the year at the tier under ``unit``, with all its values and outcomes."""
     if unit is None:
-        assessments = Assessment.objects.filter(year=filters.year, unit__level=level, criteria_set__tier=filters.tier)
+        assessments = Assessment.objects.filter(year=filters.year, unit__level=level, tier=filters.tier)
         assessments = assessments.select_related("unit", "criteria_set").order_by("unit__name_sort", "unit__code")
     else:
         assessments = assessments_within(unit, year=filters.year, level=level, tier=filters.tier)

@@ -75,7 +75,7 @@ def _fail(job: ReportJob, message: str) -> None:
 
 
 def _bulletin(job: ReportJob) -> None:
-    from reports.bulletin import Month, bulletin_build, file_name
+    from reports.bulletin import Month, Reading, bulletin_build, file_name
     from reports.bulletin.data import STEPS
 
     month = Month.parse(job.params.get("month", ""))
@@ -86,7 +86,7 @@ def _bulletin(job: ReportJob) -> None:
         unit=job.unit,
         month=month,
         user=job.user,
-        year=job.params.get("year"),
+        reading=Reading(job.params.get("reading", Reading.VALID)),
         progress=lambda done, total: report(done, STEPS + 1),
     )
     job.refresh_from_db(fields=["progress_total"])

@@ -14,10 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from communes.access import get_unit_for_user
-from communes.models import AdministrativeUnit, Level
+from communes.models import AdministrativeUnit, Level, UnitType
 from criteria.models import Tier
 from plans.selectors import dashboard_sections
 from reports import charts
@@ -96,11 +96,19 @@ def _headline_figures(summary: Headline, previous: Headline | None, scale: int |
 
     figures = [
         _figure(
-            _("Communes recognised: %(tier)s") % {"tier": label},
+            _("Communes holding the title: %(tier)s") % {"tier": label},
             summary.recognised[tier],
             before("recognised", tier),
             share=summary.recognised_share[tier],
             of=summary.communes_total,
+            note=(
+                ngettext(
+                    "%(count)d newly recognised this year", "%(count)d newly recognised this year", summary.new[tier]
+                )
+                % {"count": summary.new[tier]}
+                if summary.new[tier]
+                else ""
+            ),
         )
         for tier, label in Tier.choices
     ]
@@ -118,12 +126,12 @@ def _headline_figures(summary: Headline, previous: Headline | None, scale: int |
             before("communes_with_data"),
             of=summary.communes_total,
         ),
-        _figure(_("Villages recognised"), summary.villages_recognised, before("villages_recognised")),
+        _figure(_("Villages holding the title"), summary.villages_recognised, before("villages_recognised")),
     ]
     if summary.districts_recognised is not None:
         figures.append(
             _figure(
-                _("Districts recognised"),
+                _("Districts holding the title"),
                 summary.districts_recognised,
                 before("districts_recognised"),
                 of=summary.districts_total,
@@ -172,6 +180,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         buckets_chart=charts.buckets_chart(summary),
         lagging_chart=charts.lagging_chart(summary.lagging),
         breakdown=progress_breakdown(unit=unit, year=filters.year, tier=filters.tier),
+        apart=", ".join(f"{n} × {UnitType(kind).label}" for kind, n in sorted(summary.apart.items())),
     )
     return render(request, "reports/dashboard.html", context)
 

@@ -24,12 +24,12 @@ from communes.models import AdministrativeUnit
 from reports import bulletin, exports
 from reports.forms import Filters, read_filters
 from reports.models import IssuedBulletin, JobKind, ReportJob
-from reports.selectors import latest_year
+from reports.selectors import first_data_year, latest_year
 from reports.tasks import start_job
 from reports.views import MSG_NATIONAL_ONLY_ADMINS, _breadcrumbs, _unit_name
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-MONTHS_LISTED = 12
+MONTHS_LISTED = 12  # at least; back to January of the first year with data when there is more
 
 
 def xlsx_response(content: bytes, name: str) -> HttpResponse:
@@ -65,10 +65,12 @@ def bulletin_page(request: HttpRequest, code: str | None = None) -> HttpResponse
     month = bulletin.Month.parse(request.GET.get("month", "")) or current
     if month > current:
         month = current
+    # Any month since the unit's data begins (a province entering its past needs its old bulletins).
+    first_year = first_data_year(unit=unit) or current.year
     months = [current]
-    while len(months) < MONTHS_LISTED:
+    while len(months) < MONTHS_LISTED or months[-1] > bulletin.Month(first_year, 1):
         months.append(months[-1].previous())
-    year = bulletin.default_year(unit, month)
+    year = month.year
     issued = list(bulletin.issued_for(unit)) if unit is not None else []
     issued_now = next((b for b in issued if b.month == month.first_day), None)
     jobs = ReportJob.objects.filter(user=request.user, kind=JobKind.BULLETIN, unit=unit).order_by("-created_at")[:5]
@@ -78,6 +80,7 @@ def bulletin_page(request: HttpRequest, code: str | None = None) -> HttpResponse
         "month": month,
         "months": months,
         "year": year,
+        "reading": _reading(request),
         "large": bulletin.is_large(unit, year),
         "can_issue": bulletin.can_issue(request.user, unit),
         "issued": issued,
@@ -101,14 +104,19 @@ def bulletin_xlsx(request: HttpRequest, month: bulletin.Month, code: str | None 
         issued = IssuedBulletin.objects.filter(unit=unit, month=month.first_day).first()
         if issued is not None:
             return _serve_issued(issued)
-    year = bulletin.default_year(unit, month)
-    if bulletin.is_large(unit, year):
+    if bulletin.is_large(unit, month.year):
         messages.info(
             request, _("This bulletin is large: it is built in the background. Press “Build in the background”.")
         )
         return redirect(_bulletin_url("bulletin", unit) + f"?month={month.slug}")
-    content, _cutoff = bulletin.bulletin_build(unit=unit, month=month, user=request.user, year=year)
+    content, _cutoff = bulletin.bulletin_build(unit=unit, month=month, user=request.user, reading=_reading(request))
     return xlsx_response(content, bulletin.file_name(unit, month))
+
+
+def _reading(request: HttpRequest) -> bulletin.Reading:
+    """Valid time unless the request asks for the figures as recorded at the cut-off."""
+    asked = request.GET.get("reading") or request.POST.get("reading")
+    return bulletin.Reading.RECORDED if asked == bulletin.Reading.RECORDED else bulletin.Reading.VALID
 
 
 def _serve_issued(issued: IssuedBulletin) -> FileResponse:
@@ -155,7 +163,7 @@ def bulletin_generate(request: HttpRequest, month: bulletin.Month, code: str | N
         unit=unit,
         params={
             "month": month.slug,
-            "year": bulletin.default_year(unit, month),
+            "reading": _reading(request),
             "language": translation.get_language(),
         },
     )

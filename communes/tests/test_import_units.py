@@ -158,3 +158,59 @@ def test_errors_are_written_in_vietnamese_by_default():
         "dòng 8: đơn vị cấp Thôn không thể trực thuộc cấp Tỉnh (42)",
         "dòng 9: không tìm thấy đơn vị cấp trên “777”",
     ]
+
+
+EVERY_TYPE = HEADER + textwrap.dedent(
+    """\
+    01,Thành phố Hà Thử,province,Thành phố,,DBSH,,,
+    42,Tỉnh Hà Tĩnh Thử,province,Tỉnh,,BTB,,,
+    001,Quận Ba Thử,district,quận,01,,,,
+    436,Huyện Đức Thọ,district,Huyện,42,,,,
+    437,Thị xã Hồng Lĩnh,district,thị xã,42,,,,
+    438,Thành phố Hà Tĩnh,district,Thành phố,42,,,,
+    439,Thành phố Thủ Đức,district,thành phố thuộc thành phố trực thuộc trung ương,01,,,,
+    18157,Xã Đức Lĩnh,commune,Xã,436,,,,
+    18158,Phường Bắc Hồng,commune,Phường,437,,,,
+    18159,Thị trấn Đức Thọ,commune,Thị trấn,436,,,,
+    18160,Đặc khu Cồn Cỏ,commune,Đặc khu,42,,,,
+    18157-01,Thôn Trung Lưu,village,Thôn,18157,,,,
+    18157-02,Xóm Đông,village,xóm,18157,,,,
+    18157-03,Bản Nà,village,bản,18157,,,,
+    18157-04,Ấp Một,village,ấp,18157,,,,
+    18157-05,Làng Chùa,village,làng,18157,,,,
+    18158-01,Tổ dân phố 3,village,Tổ dân phố,18158,,,,
+    18158-02,Khu phố 2,village,khu phố,18158,,,,
+    18158-03,Khóm 1,village,khóm,18158,,,,
+    18157-06,Buôn Đôn,village,buôn,18157,,,,
+    18157-07,Plei Ku,village,plei,18157,,,,
+    """
+)
+
+
+def test_every_vietnamese_unit_type_name_in_use_is_accepted():
+    import_text(EVERY_TYPE)
+    types = dict(AdministrativeUnit.objects.values_list("code", "type"))
+    assert types["01"] == UnitType.THANH_PHO_TW  # "thành phố" at province level: a centrally-governed city
+    assert types["438"] == types["439"] == UnitType.THANH_PHO  # at district level: a city under the province
+    assert (types["001"], types["437"]) == (UnitType.QUAN, UnitType.THI_XA)
+    assert [types[c] for c in ("18157", "18158", "18159", "18160")] == [
+        UnitType.XA,
+        UnitType.PHUONG,
+        UnitType.THI_TRAN,
+        UnitType.DAC_KHU,
+    ]
+    assert [types[f"18157-0{n}"] for n in range(1, 8)] == [
+        UnitType.THON,
+        UnitType.XOM,
+        UnitType.BAN,
+        UnitType.AP,
+        UnitType.LANG,
+        UnitType.BUON,
+        UnitType.PLEI,
+    ]
+    assert [types[f"18158-0{n}"] for n in range(1, 4)] == [UnitType.TO_DAN_PHO, UnitType.KHU_PHO, UnitType.KHOM]
+
+
+def test_a_type_of_another_level_is_refused_by_name():
+    bad = HEADER + "42,Tỉnh Thử,province,tinh,,BTB,,,\n436,Huyện Thử,district,phường,42,,,,\n"
+    assert errors_of(bad) == ["line 3: type “phường” does not exist at this level"]

@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
-from communes.models import AdministrativeUnit
+from communes.models import AdministrativeUnit, Level
 from criteria import evaluation
 from criteria.models import (
     Assessment,
@@ -31,6 +31,11 @@ from criteria.models import (
     ValueType,
 )
 from criteria.structure import set_structure
+from criteria.targets import target_for
+
+# In the 19-criteria commune sets, indicator 10.1 is the income per person (criterion 10 "Thu nhập");
+# QĐ 319's income condition is worked out from it.
+INCOME_INDICATOR_CODE = "10.1"
 
 MSG_NO_PERMISSION = _("You may not change this assessment.")
 MSG_LOCKED = _("This assessment is %(state)s and can no longer be edited.")
@@ -38,7 +43,29 @@ MSG_STALE = _("%(indicator)s was changed by %(user)s in the meantime (now: %(val
 MSG_UNKNOWN_INDICATOR = _("Indicator %(code)s is not in this criteria set.")
 MSG_YEAR_OUTSIDE_SET = _("The set %(set)s applies to %(first)s–%(last)s, not %(year)s.")
 MSG_LEVEL_MISMATCH = _("The set %(set)s is for another level of unit.")
-MSG_DUPLICATE = _("%(unit)s already has an assessment against %(set)s for %(year)s.")
+MSG_DUPLICATE = _("%(unit)s already has its %(tier)s assessment for %(year)s (against %(set)s); it was opened.")
+MSG_NOT_RURAL = _(
+    "%(unit)s is a %(type)s: only rural communes (xã) are assessed against the NTM commune sets; wards, "
+    "townships and special zones are listed apart."
+)
+MSG_DERIVED = _("%(indicator)s is worked out by the portal from the recognition decisions and cannot be typed.")
+
+
+class DuplicateAssessment(ValidationError):
+    """The unit already has an assessment at this tier for the year: ``existing`` is it."""
+
+    def __init__(self, existing: Assessment) -> None:
+        super().__init__(
+            MSG_DUPLICATE,
+            code="duplicate",
+            params={
+                "unit": existing.unit,
+                "tier": existing.get_tier_display().lower(),
+                "year": existing.year,
+                "set": existing.criteria_set,
+            },
+        )
+        self.existing = existing
 
 
 class StaleWriteError(ValidationError):
@@ -60,27 +87,13 @@ class ValueEntry:
     expected_version: int | None = None
 
 
-def _unit_profile(unit: AdministrativeUnit) -> dict:
-    return {
-        "region": unit.region or None,
-        "group": unit.commune_group,
-        "especially_disadvantaged": unit.especially_disadvantaged,
-    }
-
-
 def _indicators_with_targets(criteria_set: CriteriaSet) -> list[Indicator]:
     return list(set_structure(criteria_set).indicators)
 
 
 def indicator_outcome_for(assessment: Assessment, indicator: Indicator, value) -> evaluation.Outcome:
     """The outcome of ``value`` for this indicator, with the target that applies to the unit."""
-    rules = [t.as_rule() for t in sorted(indicator.targets.all(), key=lambda t: t.pk)]
-    target = evaluation.select_target(
-        rules,
-        year=assessment.year,
-        disadvantaged_region=assessment.criteria_set.disadvantaged_region or None,
-        **_unit_profile(assessment.unit),
-    )
+    target = target_for(indicator, unit=assessment.unit, year=assessment.year, criteria_set=assessment.criteria_set)
     return evaluation.indicator_outcome(
         value,
         value_type=evaluation.ValueType(indicator.value_type),
@@ -194,12 +207,23 @@ def assessment_create(
         )
     if criteria_set.level != unit.level:
         raise ValidationError(MSG_LEVEL_MISMATCH, code="level", params={"set": criteria_set})
-    if Assessment.objects.filter(unit=unit, criteria_set=criteria_set, year=year).exists():
-        raise ValidationError(MSG_DUPLICATE, code="duplicate", params={"unit": unit, "set": criteria_set, "year": year})
-    assessment = Assessment(unit=unit, criteria_set=criteria_set, year=year, created_by=user)
+    if unit.level == Level.COMMUNE and not unit.is_ntm_commune:
+        raise ValidationError(MSG_NOT_RURAL, code="not_rural", params={"unit": unit, "type": unit.get_type_display()})
+    existing = speaking_assessment(unit=unit, tier=criteria_set.tier, year=year)
+    if existing is not None:
+        raise DuplicateAssessment(existing)
+    assessment = Assessment(unit=unit, criteria_set=criteria_set, tier=criteria_set.tier, year=year, created_by=user)
     # Uniqueness was checked above with a clear message; the database enforces the constraints.
     assessment.full_clean(validate_unique=False, validate_constraints=False)
-    assessment.save()
+    try:
+        with transaction.atomic():
+            assessment.save()
+    except IntegrityError:
+        # Started by someone else at the same moment: theirs speaks for the unit.
+        existing = speaking_assessment(unit=unit, tier=criteria_set.tier, year=year)
+        if existing is None:
+            raise
+        raise DuplicateAssessment(existing) from None
     _recompute(assessment, _indicators_with_targets(criteria_set), None, at=at)
     HistoryEntry.objects.create(
         assessment=assessment,
@@ -208,7 +232,16 @@ def assessment_create(
         user=user,
         at=at or timezone.now(),
     )
+    if any(i.derived for i in set_structure(criteria_set).indicators):
+        from criteria.services.derived import assessment_refresh_derived  # derived builds on this module
+
+        assessment_refresh_derived(assessment=assessment)
     return assessment
+
+
+def speaking_assessment(*, unit: AdministrativeUnit, tier: str, year: int) -> Assessment | None:
+    """The assessment that speaks for ``unit`` at ``tier`` in ``year`` (there is at most one)."""
+    return Assessment.objects.select_related("unit", "criteria_set").filter(unit=unit, tier=tier, year=year).first()
 
 
 def _as_stored(indicator: Indicator, value) -> tuple[object, object]:
@@ -235,18 +268,23 @@ def assessment_record_values(
     at: datetime.datetime | None = None,
     check_access: bool = True,
     comment: str = "",
+    derived: bool = False,
 ) -> list[IndicatorValue]:
     """Validate every entry, then record them all or none, with recomputation and history.
 
     Raises ``ValidationError`` keyed by indicator code listing every bad value,
     ``StaleWriteError`` when an entry was based on an old version, ``PermissionDenied``
-    outside the user's scope. An entry equal to what is stored changes nothing.
+    outside the user's scope. An entry equal to what is stored changes nothing. Indicators the
+    portal works out (``Indicator.derived``) are refused unless ``derived`` says the portal
+    itself is writing them.
     """
     # Lock the assessment row: concurrent writers to one assessment queue up here.
     assessment = Assessment.objects.select_for_update().select_related("unit", "criteria_set").get(pk=assessment.pk)
     if check_access and not access.can_write_unit(user, assessment.unit):
         raise PermissionDenied(MSG_NO_PERMISSION)
-    if not assessment.is_editable:
+    # The portal's own derived values follow the facts in any state (they are re-worked out
+    # at recognition); what people type needs an editable assessment.
+    if not assessment.is_editable and not (derived and assessment.merged_into_id is None):
         raise ValidationError(MSG_LOCKED, code="locked", params={"state": assessment.get_state_display().lower()})
 
     entries = list(entries)
@@ -264,6 +302,11 @@ def assessment_record_values(
         if indicator is None:
             errors.setdefault(entry.code, []).append(
                 ValidationError(MSG_UNKNOWN_INDICATOR, code="unknown", params={"code": entry.code})
+            )
+            continue
+        if indicator.derived and not derived:
+            errors.setdefault(entry.code, []).append(
+                ValidationError(MSG_DERIVED, code="derived", params={"indicator": indicator.code})
             )
             continue
         try:
@@ -343,6 +386,10 @@ def assessment_record_values(
             touched_criteria,
             at=moment,
         )
+        if assessment.tier != Tier.MODEL and any(h.indicator.code == INCOME_INDICATOR_CODE for h in history):
+            from criteria.services.derived import refresh_dependants  # derived builds on this module
+
+            refresh_dependants(unit=assessment.unit, year=assessment.year)
     return saved
 
 
@@ -377,6 +424,9 @@ def assessment_set_state(
 ) -> Assessment:
     """Move an assessment to ``state`` and record it in the history.
 
+    ``decision_number`` and ``decision_date`` are the recognition decision when ``state`` is
+    recognised, and the revocation decision when it is revoked.
+
     The core the workflow services build on: it records, it does not decide who may do
     what (the workflow actions of the data-entry pages check role and state first).
     """
@@ -385,8 +435,10 @@ def assessment_set_state(
     assessment.state = state
     if state == AssessmentState.RECOGNISED:
         assessment.decision_number, assessment.decision_date = decision_number, decision_date
+    elif state == AssessmentState.REVOKED:
+        assessment.revocation_number, assessment.revocation_date = decision_number, decision_date
     assessment.version += 1
-    assessment.full_clean(exclude=["unit", "criteria_set", "created_by"])
+    assessment.full_clean(exclude=["unit", "criteria_set", "created_by", "merged_into"])
     assessment.save()
     _log_figures(assessment, at or timezone.now())
     HistoryEntry.objects.create(
@@ -415,13 +467,25 @@ def criteria_set_in_force(*, unit: AdministrativeUnit, year: int, tier: str):
     return CriteriaSet.objects.in_force(year=year, level=unit.level, tier=tier, province=province_of(unit)).first()
 
 
+@dataclass(frozen=True)
+class Started:
+    assessment: Assessment
+    created: bool  # False: the unit already had this tier's assessment for the year, opened instead
+
+
 @transaction.atomic
-def assessment_start(*, unit: AdministrativeUnit, year: int, tier: str, user, prefill: bool = False) -> Assessment:
-    """Start this year's assessment with the set in force; optionally copy last year's values.
+def assessment_start(*, unit: AdministrativeUnit, year: int, tier: str, user, prefill: bool = False) -> Started:
+    """Open the unit's assessment at ``tier`` for ``year``, starting it with the set in force
+    when there is none yet (page, API and import alike: one assessment per unit, tier and year).
 
     Values are copied only from last year's assessment against the same set (same code), so
     an indicator code always means the same thing; the copy is recorded in the history.
     """
+    if not access.can_write_unit(user, unit):
+        raise PermissionDenied(MSG_NO_PERMISSION)
+    existing = speaking_assessment(unit=unit, tier=tier, year=year)
+    if existing is not None:
+        return Started(existing, created=False)
     criteria_set = criteria_set_in_force(unit=unit, year=year, tier=tier)
     if criteria_set is None:
         raise ValidationError(
@@ -429,7 +493,11 @@ def assessment_start(*, unit: AdministrativeUnit, year: int, tier: str, user, pr
             code="no_set",
             params={"tier": Tier(tier).label.lower(), "level": unit.get_level_display().lower(), "year": year},
         )
-    assessment = assessment_create(unit=unit, criteria_set=criteria_set, year=year, user=user)
+    try:
+        with transaction.atomic():
+            assessment = assessment_create(unit=unit, criteria_set=criteria_set, year=year, user=user)
+    except DuplicateAssessment as exc:  # started by someone else meanwhile
+        return Started(exc.existing, created=False)
     if prefill:
         previous = (
             Assessment.objects.filter(unit=unit, year=year - 1, criteria_set__code=criteria_set.code)
@@ -437,7 +505,7 @@ def assessment_start(*, unit: AdministrativeUnit, year: int, tier: str, user, pr
             .first()
         )
         if previous is not None:
-            codes = set(Indicator.objects.filter(criteria_set=criteria_set).values_list("code", flat=True))
+            codes = set(Indicator.objects.filter(criteria_set=criteria_set, derived="").values_list("code", flat=True))
             entries = [
                 ValueEntry(code=v.indicator.code, raw=v.value, note=v.note)
                 for v in IndicatorValue.objects.filter(assessment=previous).select_related("indicator")
@@ -450,4 +518,4 @@ def assessment_start(*, unit: AdministrativeUnit, year: int, tier: str, user, pr
                     user=user,
                     comment=str(MSG_PREFILLED % {"year": previous.year}),
                 )
-    return assessment
+    return Started(assessment, created=True)

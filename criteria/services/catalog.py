@@ -60,6 +60,7 @@ def _snapshot(criteria_set: CriteriaSet) -> dict:
                         i.comparison,
                         i.required,
                         i.target_by_province,
+                        i.derived,
                         sorted(
                             (
                                 str(t.value.normalize()) if t.value is not None else "",
@@ -168,6 +169,7 @@ def _resolve(data: dict, path: Path) -> tuple[dict, dict]:
                         i["comparison"],
                         i.get("required", True),
                         i.get("target_by_province", False),
+                        i.get("derived", ""),
                         targets,
                     )
                 )
@@ -197,9 +199,17 @@ def _create_content(criteria_set: CriteriaSet, content: dict) -> None:
 
     indicators, targets = [], []
     for criterion, (_number, _name, _group, rows) in zip(criteria, content["criteria"], strict=True):
-        for position, (code, iname, value_type, unit, comparison, required, by_province, target_rows) in enumerate(
-            rows
-        ):
+        for position, (
+            code,
+            iname,
+            value_type,
+            unit,
+            comparison,
+            required,
+            by_province,
+            derived,
+            target_rows,
+        ) in enumerate(rows):
             indicator = Indicator(
                 criteria_set=criteria_set,
                 criterion=criterion,
@@ -210,6 +220,7 @@ def _create_content(criteria_set: CriteriaSet, content: dict) -> None:
                 comparison=comparison,
                 required=required,
                 target_by_province=by_province,
+                derived=derived,
                 position=position,
             )
             try:
@@ -343,6 +354,7 @@ def catalog_set_clone(
                 comparison=i.comparison,
                 required=i.required,
                 target_by_province=i.target_by_province,
+                derived=i.derived,
                 position=i.position,
             )
             Target.objects.bulk_create(

@@ -16,13 +16,16 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import Level, Role
 from criteria import evaluation
-from criteria.models import Assessment, AssessmentState, Indicator, IndicatorValue, Tier
+from criteria.figures import holds_title
+from criteria.models import Assessment, AssessmentState, Criterion, CriterionResult, Indicator, IndicatorValue, Tier
 from criteria.services.assessments import assessment_set_state
+from criteria.services.derived import assessment_refresh_derived, refresh_dependants
 
 S = AssessmentState
 
@@ -32,6 +35,12 @@ MSG_MISSING_VALUES = _("Enter a value for every required indicator before submit
 MSG_COMMENT_REQUIRED = _("Say why, in a comment.")
 MSG_DECISION_REQUIRED = _("Enter the recognition decision's number and date.")
 MSG_DECISION_DATE_FUTURE = _("The decision date cannot be in the future.")
+MSG_DECISION_BEFORE_YEAR = _("A recognition of the %(year)s assessment cannot be dated before %(year)s.")
+MSG_REVOCATION_REQUIRED = _("Enter the revocation decision's number and date.")
+MSG_REVOKED_BEFORE = _("The revocation cannot be dated before the recognition decision (%(date)s).")
+MSG_CRITERIA_UNMET = _(
+    "Only an assessment that meets every criterion of its set can be recognised; not met: %(criteria)s."
+)
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,7 @@ class Action:
     target: str
     roles: tuple[str, ...]
     needs_comment: bool = False
+    needs_decision: bool = False  # recognise: the recognition decision; revoke: the revocation decision
 
 
 ACTIONS: dict[str, Action] = {
@@ -58,9 +68,15 @@ ACTIONS: dict[str, Action] = {
             needs_comment=True,
         ),
         Action("appraise", _("Appraise"), (S.VERIFIED,), S.APPRAISED, (Role.PROVINCE_OFFICE,)),
-        Action("recognise", _("Recognise"), (S.APPRAISED,), S.RECOGNISED, (Role.PROVINCE_OFFICE,)),
+        Action("recognise", _("Recognise"), (S.APPRAISED,), S.RECOGNISED, (Role.PROVINCE_OFFICE,), needs_decision=True),
         Action(
-            "revoke", _("Revoke recognition"), (S.RECOGNISED,), S.REVOKED, (Role.PROVINCE_OFFICE,), needs_comment=True
+            "revoke",
+            _("Revoke recognition"),
+            (S.RECOGNISED,),
+            S.REVOKED,
+            (Role.PROVINCE_OFFICE,),
+            needs_comment=True,
+            needs_decision=True,
         ),
     ]
 }
@@ -111,61 +127,51 @@ def missing_required(assessment: Assessment) -> list[Indicator]:
     )
 
 
-# In the 19-criteria commune sets, indicator 10.1 is the income per person (criterion 10 "Thu nhập").
-INCOME_INDICATOR_CODE = "10.1"
-
-
-def _advanced_income(assessment: Assessment, advanced: Assessment | None):
-    """Income entered in the unit's recognised advanced assessment and the advanced threshold for it."""
-    if advanced is None:
-        return None, None
-    indicator = (
-        Indicator.objects.filter(criteria_set_id=advanced.criteria_set_id, code=INCOME_INDICATOR_CODE)
-        .prefetch_related("targets")
-        .first()
-    )
-    if indicator is None:
-        return None, None
-    stored = IndicatorValue.objects.filter(assessment=advanced, indicator=indicator).first()
-    rules = [t.as_rule() for t in sorted(indicator.targets.all(), key=lambda t: t.pk)]
-    target = evaluation.select_target(
-        rules,
-        region=advanced.unit.region or None,
-        group=advanced.unit.commune_group,
-        year=advanced.year,
-        especially_disadvantaged=advanced.unit.especially_disadvantaged,
-        disadvantaged_region=advanced.criteria_set.disadvantaged_region or None,
-    )
-    income = stored.value_decimal if stored else None
-    return income, (target.value if target else None)
-
-
-def _tier_problems(assessment: Assessment) -> list[str]:
-    """Advanced needs standard recognised; model needs advanced recognised and 110% of its income threshold."""
-    tier = assessment.criteria_set.tier
-    if tier == Tier.STANDARD:
-        return []
-    recognised = (
-        Assessment.objects.filter(unit=assessment.unit, state=S.RECOGNISED, year__lte=assessment.year)
-        .exclude(pk=assessment.pk)
-        .select_related("unit", "criteria_set")
-        .order_by("-year")
-    )
-    tiers = {a.criteria_set.tier for a in recognised}
-    income = threshold = None
-    if tier == Tier.MODEL:
-        advanced = next((a for a in recognised if a.criteria_set.tier == Tier.ADVANCED), None)
-        income, threshold = _advanced_income(assessment, advanced)
+def _unmet_criteria(assessment: Assessment) -> list[str]:
+    """The criteria of the set not met, from the stored results ("17. Môi trường…")."""
+    met = set(CriterionResult.objects.filter(assessment=assessment, met=True).values_list("criterion_id", flat=True))
     return [
+        f"{c.number}. {c.name}"
+        for c in Criterion.objects.filter(criteria_set_id=assessment.criteria_set_id).order_by("number")
+        if c.pk not in met
+    ]
+
+
+def _decision_problems(assessment: Assessment, number: str, day: datetime.date | None, *, revoking: bool):
+    """The decision's number and date are given and plausible for this assessment: None, or
+    the ValidationError to raise (a date's problem at the date field)."""
+    if not number or day is None:
+        return ValidationError(MSG_REVOCATION_REQUIRED if revoking else MSG_DECISION_REQUIRED, code="decision")
+    problems = []
+    if day > timezone.localdate():
+        problems.append(MSG_DECISION_DATE_FUTURE)
+    if revoking:
+        if assessment.decision_date and day < assessment.decision_date:
+            problems.append(MSG_REVOKED_BEFORE % {"date": f"{assessment.decision_date:%d/%m/%Y}"})
+    elif day < datetime.date(assessment.year, 1, 1):
+        problems.append(MSG_DECISION_BEFORE_YEAR % {"year": assessment.year})
+    return ValidationError({"decision_date": problems}, code="decision") if problems else None
+
+
+def recognition_problems(assessment: Assessment, decision_date: datetime.date) -> list[str]:
+    """Why the assessment may not be recognised by a decision of ``decision_date``; empty if none.
+
+    Every criterion of the set met (from the stored results), and the tier's prerequisites
+    held on the decision's date — derived from the recognition decisions, never typed.
+    """
+    problems = []
+    unmet = _unmet_criteria(assessment)
+    if unmet or assessment.criteria_total == 0:
+        problems.append(str(MSG_CRITERIA_UNMET % {"criteria": "; ".join(unmet) or "—"}))
+    problems += [
         str(message)
         for message in evaluation.tier_prerequisites_unmet(
-            evaluation.Tier(tier),
-            standard_recognised=Tier.STANDARD in tiers,
-            advanced_recognised=Tier.ADVANCED in tiers,
-            income=income,
-            advanced_income_threshold=threshold,
+            evaluation.Tier(assessment.tier),
+            holds_standard=holds_title(assessment.unit, Tier.STANDARD, decision_date),
+            holds_advanced=holds_title(assessment.unit, Tier.ADVANCED, decision_date),
         )
     ]
+    return problems
 
 
 @transaction.atomic
@@ -201,16 +207,21 @@ def assessment_transition(
             raise ValidationError(
                 MSG_MISSING_VALUES, code="missing", params={"codes": ", ".join(i.code for i in missing)}
             )
-    if action == "recognise":
+    if action in ("recognise", "revoke"):
         decision_number = decision_number.strip()
-        if not decision_number or decision_date is None:
-            raise ValidationError(MSG_DECISION_REQUIRED, code="decision")
-        if decision_date > datetime.date.today():
-            raise ValidationError({"decision_date": MSG_DECISION_DATE_FUTURE})
-        problems = _tier_problems(assessment)
+        problem = _decision_problems(assessment, decision_number, decision_date, revoking=action == "revoke")
+        if problem is not None:
+            raise problem
+    if action == "recognise":
+        # The derived conditions (QĐ 319) are worked out again as of the decision's date.
+        assessment_refresh_derived(assessment=assessment, on=decision_date, user=user)
+        assessment.refresh_from_db()
+        problems = recognition_problems(assessment, decision_date)
         if problems:
-            raise ValidationError(problems, code="tier")
-    return assessment_set_state(
+            raise ValidationError(problems, code="recognition")
+    if action == "submit":
+        assessment_refresh_derived(assessment=assessment, user=user)
+    result = assessment_set_state(
         assessment=assessment,
         state=spec.target,
         user=user,
@@ -218,3 +229,6 @@ def assessment_transition(
         decision_number=decision_number,
         decision_date=decision_date,
     )
+    if action in ("recognise", "revoke") and assessment.tier != Tier.MODEL:
+        refresh_dependants(unit=assessment.unit)
+    return result

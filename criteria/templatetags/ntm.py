@@ -1,37 +1,17 @@
 """Display helpers: Vietnamese numbers, values, outcomes and history entries."""
 
-from decimal import Decimal
-
 from django import template
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from criteria.models import Comparison, ValueType
+from ntm_portal.numbers import money, vn_number
 
 register = template.Library()
 
 
-@register.filter
-def vn_number(value, decimal_pos=None) -> str:
-    """85.5 → "85,5" and 31003700000 → "31.003.700.000" in Vietnamese (grouping always on)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, str):
-        try:
-            value = Decimal(value)
-        except ArithmeticError:
-            return value
-    if isinstance(value, Decimal):
-        value = value.normalize()
-        if value == value.to_integral_value():
-            value = value.quantize(Decimal(1))
-    return formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True, force_grouping=True)
-
-
-@register.filter
-def money(value) -> str:
-    return "" if value is None else f"{vn_number(value)} đ"
+register.filter("vn_number", vn_number)
+register.filter("money", money)
 
 
 @register.filter

@@ -470,8 +470,16 @@ def test_the_whole_workflow_through_the_api(api, data, personas):
     refused = act(province, data.a, "revoke")
     assert refused.status_code == 400
     assert refused.json()["errors"] == {"comment": ["Say why, in a comment."]}
-    body = act(province, data.a, "revoke", comment="Sai số liệu").json()
-    assert body["state"] == "revoked"
+    refused = act(province, data.a, "revoke", comment="Sai số liệu")
+    assert refused.json()["errors"] == {"non_field_errors": ["Enter the revocation decision's number and date."]}
+    body = act(
+        province, data.a, "revoke", comment="Sai số liệu", decision_number="3/QĐ-UBND", decision_date="2024-02-01"
+    ).json()
+    assert (body["state"], body["revocation_number"], body["revocation_date"]) == (
+        "revoked",
+        "3/QĐ-UBND",
+        "2024-02-01",
+    )
     states = list(
         HistoryEntry.objects.filter(assessment=data.a, kind=HistoryKind.STATE).values_list("new_state", flat=True)
     )

@@ -10,7 +10,6 @@ from django.utils import translation
 from criteria import evaluation as ev
 from criteria.evaluation import (
     DEFAULT_CUTS,
-    MODEL_INCOME_FACTOR,
     Bucket,
     Comparison,
     Outcome,
@@ -695,59 +694,25 @@ def test_meaningless_bucket_settings_are_refused(total, cuts):
 
 # --- tier prerequisites -----------------------------------------------------------------------
 
-THRESHOLD = D(45_000_000)
-WELL_ABOVE = D(60_000_000)
 
-
-def unmet(tier, *, standard=True, advanced=True, income=WELL_ABOVE, threshold=THRESHOLD):
-    return tier_prerequisites_unmet(
-        tier,
-        standard_recognised=standard,
-        advanced_recognised=advanced,
-        income=income,
-        advanced_income_threshold=threshold,
-    )
+def unmet(tier, *, standard=True, advanced=True):
+    return tier_prerequisites_unmet(tier, holds_standard=standard, holds_advanced=advanced)
 
 
 def test_the_standard_tier_has_no_prerequisite():
-    assert unmet(Tier.STANDARD, standard=False, advanced=False, income=None, threshold=None) == []
+    assert unmet(Tier.STANDARD, standard=False, advanced=False) == []
 
 
-def test_the_advanced_tier_needs_standard_recognition():
+def test_the_advanced_tier_needs_the_standard_title():
     assert unmet(Tier.ADVANCED, standard=False, advanced=False) == [ev.MSG_NEEDS_STANDARD]
-    assert unmet(Tier.ADVANCED, standard=True, advanced=False, income=None) == []
+    assert unmet(Tier.ADVANCED, standard=True, advanced=False) == []
 
 
-def test_the_model_tier_needs_advanced_recognition():
+def test_the_model_tier_needs_the_advanced_title():
     assert unmet(Tier.MODEL, advanced=False) == [ev.MSG_NEEDS_ADVANCED]
-
-
-def test_the_model_tier_needs_the_income_entered():
-    assert unmet(Tier.MODEL, income=None) == [ev.MSG_INCOME_MISSING]
-
-
-def test_the_model_tier_needs_the_advanced_income_threshold_set():
-    assert unmet(Tier.MODEL, threshold=None) == [ev.MSG_THRESHOLD_MISSING]
-
-
-def test_model_income_exactly_at_110_percent_of_the_advanced_threshold_passes():
-    assert D(49_500_000) == THRESHOLD * MODEL_INCOME_FACTOR
-    assert unmet(Tier.MODEL, income=D(49_500_000)) == []
-
-
-@pytest.mark.parametrize("income", [D(49_499_999), D("49499999.9999"), THRESHOLD])
-def test_model_income_just_under_110_percent_fails(income):
-    assert unmet(Tier.MODEL, income=income) == [ev.MSG_INCOME_TOO_LOW]
-
-
-def test_every_unmet_model_prerequisite_is_reported_at_once():
-    assert unmet(Tier.MODEL, advanced=False, income=None, threshold=None) == [
-        ev.MSG_NEEDS_ADVANCED,
-        ev.MSG_INCOME_MISSING,
-        ev.MSG_THRESHOLD_MISSING,
-    ]
+    assert unmet(Tier.MODEL, standard=True, advanced=True) == []
 
 
 def test_tier_reasons_are_readable_messages():
     (reason,) = unmet("advanced", standard=False)
-    assert str(reason) == "The unit must first be recognised as a standard NTM commune."
+    assert str(reason) == "The unit must first hold the standard NTM title (a recognition decision dated by then)."

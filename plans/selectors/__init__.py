@@ -8,9 +8,9 @@ district (before 1 July 2025) or directly under the province (after).
 
 ``unit=None`` stands for the whole country (superusers' national dashboard).
 
-Rules (see README): a unit *holds* a tier by the end of year Y when its latest assessment at
-that tier up to Y that was recognised or revoked is recognised (a recognition stands until
-revoked; a later year's draft does not undo it).
+Rules: a unit *holds* a tier at the end of year Y (today while Y runs) as
+``criteria.figures`` defines it — recognised by a decision dated by then and not revoked by
+then; the communes of a year are ``criteria.figures.communes_of_year_q``.
 """
 
 from plans.selectors.common import Table, share
@@ -33,7 +33,6 @@ from plans.selectors.progress import (
     PlanSummary,
     ProvinceProgress,
     TargetLine,
-    communes_of_year_q,
     plan_summary,
 )
 from plans.selectors.targets import LEVELS_BELOW, PER_PAGE, TargetRow, TargetsPage, province_targets, targets_page
@@ -56,7 +55,6 @@ __all__ = [
     "TargetRow",
     "TargetsPage",
     "UnitFunds",
-    "communes_of_year_q",
     "dashboard_sections",
     "default_month",
     "funds_chart",

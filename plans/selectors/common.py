@@ -8,9 +8,7 @@ from typing import NamedTuple
 from django.db.models import Q
 
 from communes.models import AdministrativeUnit
-from criteria.models import AssessmentState
 
-RECOGNISED = AssessmentState.RECOGNISED
 _ONE_PLACE = Decimal("0.1")
 ZERO = Decimal(0)
 

@@ -2,37 +2,20 @@
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.lookups import Exact
+from django.db.models import Count, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level
+from criteria.figures import communes_of_year_q, holds_title_q, year_cutoff
 from criteria.models import Assessment, AssessmentState, Tier
-from criteria.selectors import communes_of_year_q
 from plans.models import ProvinceTarget, RegisteredTarget
-from plans.selectors.common import RECOGNISED, _within, share
+from plans.selectors.common import _within, share
 
 # --- Plan against result ---------------------------------------------------------------------
-
-
-def _decisive_state(tier, year: int, unit_ref: str = "unit") -> Subquery:
-    """SQL: the state of the unit's latest assessment at ``tier`` up to ``year`` that was
-    recognised or revoked (NULL: never recognised)."""
-    return Subquery(
-        Assessment.objects.filter(
-            unit=OuterRef(unit_ref),
-            criteria_set__tier=tier,
-            year__lte=year,
-            state__in=[AssessmentState.RECOGNISED, AssessmentState.REVOKED],
-        )
-        .order_by("-year", "-pk")
-        .values("state")[:1]
-    )
 
 
 class DueRow(NamedTuple):
@@ -45,7 +28,7 @@ class DueRow(NamedTuple):
     tier: str
     target_year: int
     basis: str
-    reached: bool  # holds the tier by the end of the year
+    reached: bool  # holds the title at the tier at the end of the year (today while it runs)
     state: str | None  # state of the year's assessment at the tier; None: no assessment
     criteria_met: int | None
     criteria_total: int | None
@@ -125,8 +108,8 @@ def _year_assessments(targets: list[RegisteredTarget], year: int) -> dict[tuple[
         return {}
     rows = (
         Assessment.objects.filter(unit__in={t.unit_id for t in targets}, year=year)
-        .order_by("criteria_set__version", "pk")  # the last one of a unit and tier wins
-        .values_list("unit_id", "criteria_set__tier", "state", "criteria_met", "criteria_total", "pk")
+        .order_by()
+        .values_list("unit_id", "tier", "state", "criteria_met", "criteria_total", "pk")
     )
     return {(unit_id, tier): (state, met, total, pk) for unit_id, tier, state, met, total, pk in rows}
 
@@ -135,7 +118,7 @@ def _due_rows(unit: AdministrativeUnit | None, year: int) -> list[DueRow]:
     """Targets of ``year`` and where each unit stands: one query, two when any is due."""
     targets = list(
         RegisteredTarget.objects.filter(_within(unit, "unit__"), target_year=year)
-        .annotate(decisive=_decisive_state(OuterRef("tier"), year))
+        .annotate(holds=holds_title_q(OuterRef("tier"), year_cutoff(year), unit_ref="unit"))
         .select_related("unit", "unit__parent")
         .order_by("unit__name_sort", "unit__code", "tier")
     )
@@ -153,7 +136,7 @@ def _due_rows(unit: AdministrativeUnit | None, year: int) -> list[DueRow]:
                 tier=t.tier,
                 target_year=t.target_year,
                 basis=t.basis,
-                reached=t.decisive == RECOGNISED,
+                reached=t.holds,
                 state=state,
                 criteria_met=met,
                 criteria_total=total,
@@ -168,9 +151,9 @@ def _due_counts(unit: AdministrativeUnit | None, year: int, due: list[DueRow]) -
     """Per level and tier: due this year (from ``due``), and overdue from earlier years (one query)."""
     overdue_rows = (
         RegisteredTarget.objects.filter(_within(unit, "unit__"), target_year__lt=year)
-        .annotate(decisive=_decisive_state(OuterRef("tier"), year))
+        .filter(~holds_title_q(OuterRef("tier"), year_cutoff(year), unit_ref="unit"))
         .values("unit__level", "tier")
-        .annotate(n=Count("pk", filter=~Q(decisive=RECOGNISED) | Q(decisive__isnull=True)))
+        .annotate(n=Count("pk"))
         .order_by()
     )
     overdue = {(r["unit__level"], r["tier"]): r["n"] for r in overdue_rows}
@@ -202,33 +185,23 @@ def _province_progress(province: AdministrativeUnit, year: int) -> list[Province
     )
     if not targets:
         return []
-    end = datetime.date(year, 12, 31)
-    village_exists = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=end)
-    )
-
-    def holds(tier: str) -> Q:
-        return Q(Exact(_decisive_state(tier, year, "pk"), RECOGNISED))
-
+    day = year_cutoff(year)
+    counted = communes_of_year_q(year)
+    village = Q(level=Level.VILLAGE, pk__in=AdministrativeUnit.objects.filter(level=Level.VILLAGE).valid_on(day))
     # The subqueries sit in the aggregates' filters, not in annotations: an aggregate over an
     # annotated queryset would be wrapped in a subquery that loses the outer references.
-    units = AdministrativeUnit.objects.filter(
-        path__startswith=province.path, level__in=[Level.COMMUNE, Level.VILLAGE]
-    ).aggregate(
-        **{
-            f"communes_{tier}": Count("pk", filter=Q(level=Level.COMMUNE) & holds(tier) & communes_of_year_q(year))
-            for tier in Tier.values
-        },
-        villages_total=Count("pk", filter=Q(level=Level.VILLAGE) & village_exists),
-        villages_held=Count("pk", filter=Q(level=Level.VILLAGE) & holds(Tier.STANDARD) & village_exists),
+    units = (
+        AdministrativeUnit.objects.subtree(province)
+        .filter(level__in=[Level.COMMUNE, Level.VILLAGE])
+        .aggregate(
+            **{f"communes_{tier}": Count("pk", filter=counted & holds_title_q(tier, day)) for tier in Tier.values},
+            villages_total=Count("pk", filter=village),
+            villages_held=Count("pk", filter=village & holds_title_q(Tier.STANDARD, day)),
+        )
     )
     thresholds = sorted({t.min_criteria for t in targets if t.min_criteria})
-    under = Assessment.objects.filter(
-        unit__path__startswith=province.path,
-        year=year,
-        criteria_set__level=Level.COMMUNE,
-        criteria_set__tier=Tier.STANDARD,
-    ).aggregate(
+    communes = AdministrativeUnit.objects.subtree(province).filter(counted)
+    under = Assessment.objects.filter(unit__in=communes, year=year, tier=Tier.STANDARD).aggregate(
         assessed=Count("unit", distinct=True),
         **{f"under_{n}": Count("unit", distinct=True, filter=Q(criteria_met__lt=n)) for n in thresholds},
     )

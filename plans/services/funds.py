@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from communes import access
 from communes.models import AdministrativeUnit
 from criteria import evaluation
-from criteria.templatetags.ntm import money
+from ntm_portal.numbers import money
 from plans.models import (
     PROGRAMME_START,
     FundChange,

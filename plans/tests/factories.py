@@ -31,8 +31,17 @@ def make_assessment(unit, criteria_set, year: int, met: int, state: str = "draft
     decision = {}
     if state in (AssessmentState.RECOGNISED, AssessmentState.REVOKED):
         decision = {"decision_number": f"{year}/QĐ-UBND", "decision_date": datetime.date(year, 12, 1)}
+    if state == AssessmentState.REVOKED:
+        decision |= {"revocation_number": f"{year}/QĐ-UBND-TH", "revocation_date": datetime.date(year, 12, 20)}
     return Assessment.objects.create(
-        unit=unit, criteria_set=criteria_set, year=year, state=state, criteria_met=met, criteria_total=total, **decision
+        unit=unit,
+        criteria_set=criteria_set,
+        tier=criteria_set.tier,
+        year=year,
+        state=state,
+        criteria_met=met,
+        criteria_total=total,
+        **decision,
     )
 
 
@@ -96,6 +105,7 @@ def bulk_province(*, code: str, communes: int) -> AdministrativeUnit:
         Assessment(
             unit=c,
             criteria_set=standard,
+            tier=standard.tier,
             year=2025,
             state="recognised" if i % 3 == 0 else "draft",
             criteria_met=19 if i % 3 == 0 else 14,

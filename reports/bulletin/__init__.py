@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import AdministrativeUnit, Level, Role
-from reports.bulletin.data import Progress, _noop, default_year, gather
+from reports.bulletin.data import Progress, Reading, _noop, gather
 from reports.bulletin.layout import Issue, bulletin_workbook
 from reports.bulletin.month import Month, cutoff_for
 from reports.models import IssuedBulletin
@@ -26,11 +26,11 @@ from reports.selectors import communes_counted
 __all__ = [
     "BULLETIN_LEVELS",
     "Month",
+    "Reading",
     "bulletin_build",
     "bulletin_issue",
     "can_issue",
     "cutoff_for",
-    "default_year",
     "file_name",
     "is_large",
 ]
@@ -81,18 +81,21 @@ def bulletin_build(
     unit: AdministrativeUnit | None,
     month: Month,
     user,
-    year: int | None = None,
+    reading: Reading = Reading.VALID,
     now=None,
     issued: bool = False,
     progress: Progress = _noop,
 ) -> tuple[bytes, object]:
-    """The bulletin's bytes and its cut-off; raises ValidationError for a month to come."""
+    """The bulletin's bytes and its cut-off; raises ValidationError for a month to come.
+
+    It reports the month's own year; ``reading`` says whether it shows what was true in the
+    month (valid time, the default) or what the portal knew at the cut-off (as recorded)."""
     now = now or timezone.now()
     cut = cutoff_for(month, now)
     if cut is None:
         raise ValidationError(MSG_FUTURE_MONTH, code="future")
     cutoff, current = cut
-    data = gather(unit=unit, month=month, cutoff=cutoff, current=current, year=year, progress=progress)
+    data = gather(unit=unit, month=month, cutoff=cutoff, current=current, reading=reading, progress=progress)
     return bulletin_workbook(data, Issue(by=user_label(user), at=now, issued=issued)), cutoff
 
 

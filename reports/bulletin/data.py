@@ -1,37 +1,35 @@
-"""The figures of a monthly bulletin, read as they stood at the cut-off.
+"""The figures of a monthly bulletin: laid out from the figures engine, never recounted.
 
-For the current month the cut-off is now and the stored figures are read (the same rows the
-dashboards read); for a past month every figure comes from the append-only logs
-(``criteria.selectors.with_figures_as_of`` / ``results_as_of``), so a bulletin for January
-shows January's data however much changed since.
+Month M of year Y reports assessment year Y, with titles read on the month's cut-off (its
+last day; today for the current month) and "new this month" the decisions dated in it. Two
+readings (``Reading``):
 
-Reads stream with ``.iterator()`` and are reduced to plain rows (``layout.BulletinData``);
-the number of queries does not depend on the number of communes.
+* **valid time** (the default): what was true in the month, whenever it was entered —
+  decisions by their dates, assessments by their year, funds by their month. A province that
+  enters its 2022 history in 2026 gets a 12/2022 bulletin with its 2022 figures.
+* **as recorded**: what the portal knew at the cut-off, rebuilt from the append-only logs
+  (an issued bulletin is that record already, frozen in its file).
+
+Headline, buckets, average, lagging criteria and the breakdown are ``reports.selectors``'
+``progress_summary`` and ``progress_breakdown`` — the dashboard's own figures for the same
+unit, year and cut-off. This module adds the lists only a document has (the matrix, the
+decisions of the month, the sets used) and the plan and funds tables of the plans app.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
+from enum import StrEnum
 
 from django.apps import apps
-from django.db.models import Count, Max, Q
-from django.utils import translation
+from django.db.models import Count, Q
+from django.utils import timezone, translation
 
 from communes.models import AdministrativeUnit, Level
-from criteria.evaluation import bucket_bounds
-from criteria.models import (
-    Assessment,
-    AssessmentState,
-    CriteriaSet,
-    Criterion,
-    CriterionResult,
-    HistoryEntry,
-    HistoryKind,
-    Tier,
-)
+from criteria.figures import DECIDED
+from criteria.models import Assessment, AssessmentState, CriteriaSet, CriterionResult, Tier
 from criteria.selectors import results_as_of, with_figures_as_of
 from reports.bulletin.layout import (
     BreakdownLine,
@@ -44,14 +42,18 @@ from reports.bulletin.layout import (
     SetLine,
 )
 from reports.bulletin.month import Month
-from reports.selectors import commune_assessments, communes_counted
+from reports.selectors import communes_counted, matrix_columns, progress_breakdown, progress_summary
 
-RECOGNISED = AssessmentState.RECOGNISED
 STANDARD = Tier.STANDARD
 TIERS = tuple(Tier.values)
 DIRECT_GROUP = "Xã trực thuộc tỉnh"
 Progress = Callable[[int, int], None]
-STEPS = 8
+STEPS = 6
+
+
+class Reading(StrEnum):
+    VALID = "valid"  # what was true in the month (the default)
+    RECORDED = "recorded"  # what the portal knew at the cut-off
 
 
 def _noop(done: int, total: int) -> None:
@@ -62,31 +64,6 @@ def _within(unit: AdministrativeUnit | None, prefix: str = "") -> Q:
     return Q() if unit is None else Q(**{f"{prefix}path__startswith": unit.path})
 
 
-def _figures(queryset, asof: datetime.datetime | None):
-    """(pk, unit id, set id, tier, level, state, met, total) rows, as of ``asof`` (None: now)."""
-    if asof is None:
-        fields = ("state", "criteria_met", "criteria_total")
-    else:
-        queryset = with_figures_as_of(queryset, asof)
-        fields = ("asof_state", "asof_met", "asof_total")
-    return queryset.values_list(
-        "pk", "unit_id", "criteria_set_id", "criteria_set__tier", "criteria_set__level", *fields
-    ).order_by()
-
-
-def default_year(unit: AdministrativeUnit | None, month: Month) -> int:
-    """The assessment year a bulletin reports on: the month's year, or the last year before it
-    with commune assessments (a January bulletin before the year's assessments start)."""
-    found = commune_assessments(unit).filter(year__lte=month.year).aggregate(year=Max("year"))["year"]
-    return found or month.year
-
-
-def _average(total: int, count: int) -> Decimal | None:
-    if not count:
-        return None
-    return (Decimal(total) / Decimal(count)).quantize(Decimal("0.01"), ROUND_HALF_UP)
-
-
 def _groups(unit: AdministrativeUnit | None) -> tuple[str, dict[str, tuple[str, str]]]:
     """The breakdown's title and, for the country, the provinces' names by code."""
     if unit is None:
@@ -95,23 +72,10 @@ def _groups(unit: AdministrativeUnit | None) -> tuple[str, dict[str, tuple[str, 
     return "Huyện", {}
 
 
-def gather(
-    *,
-    unit: AdministrativeUnit | None,
-    month: Month,
-    cutoff: datetime.datetime,
-    current: bool,
-    year: int | None = None,
-    progress: Progress = _noop,
-) -> BulletinData:
-    """Everything the bulletin shows, as plain rows; about a dozen queries whatever the size."""
-    asof = None if current else cutoff
-    year = year or default_year(unit, month)
-    progress(0, STEPS)
-
-    # 1. The communes of the year, grouped one level down (district, or province for the country).
+def _communes(unit: AdministrativeUnit | None, year: int) -> list[tuple]:
+    """The communes of the year, grouped one level down (district, or province for the country)."""
     by_province = unit is None
-    breakdown_title, provinces = _groups(unit)
+    _title, provinces = _groups(unit)
     communes = []
     for pk, code, name, name_sort, path, parent_name, parent_level, parent_code, parent_sort in (
         communes_counted(unit=unit, year=year)
@@ -137,221 +101,84 @@ def gather(
             group = (parent_sort, parent_code, parent_name)
         else:
             group = ("\uffff", "", DIRECT_GROUP)  # communes directly under the province, last
-        communes.append((group, name_sort, code, pk, name, parent_name or ""))
+        communes.append((group, name_sort, code, pk, name))
     communes.sort()
-    progress(1, STEPS)
+    return communes
 
-    # 2. Commune assessments of the year, every tier, as of the cut-off.
-    per_unit: dict[int, dict[str, tuple]] = defaultdict(dict)
-    set_counts: dict[int, int] = defaultdict(int)
-    for pk, unit_id, set_id, tier, _level, state, met, total in _figures(
-        commune_assessments(unit).filter(year=year), asof
-    ).iterator(chunk_size=2000):
-        known = per_unit[unit_id].get(tier)
-        set_counts[set_id] += 1
-        if known is None or total > known[3]:  # two sets at one tier: the larger speaks for the commune
-            per_unit[unit_id][tier] = (pk, state, met, total)
-    progress(2, STEPS)
 
-    # 3. The matrix: criteria of the standard tier, met or not, as of the cut-off.
-    criteria = list(
-        Criterion.objects.filter(
-            criteria_set__in=commune_assessments(unit)
-            .filter(year=year, criteria_set__tier=STANDARD)
-            .values("criteria_set_id")
-        )
-        .values_list("pk", "number", "name")
-        .order_by()
-    )
-    numbers = sorted({number for _pk, number, _name in criteria})
-    names: dict[int, str] = {}
-    for _pk, number, name in sorted(criteria, key=lambda c: (c[1], c[2])):
-        names.setdefault(number, name)
-    column_of = {number: index for index, number in enumerate(numbers)}
-    number_of = {pk: number for pk, number, _name in criteria}
-    standard_ids = [tiers[STANDARD][0] for tiers in per_unit.values() if STANDARD in tiers]
-    cells: dict[int, list[bool | None]] = {pk: [None] * len(numbers) for pk in standard_ids}
-    if asof is None:
-        results = (
-            CriterionResult.objects.filter(
-                _within(unit, "assessment__unit__"),
-                assessment__year=year,
-                assessment__criteria_set__level=Level.COMMUNE,
-                assessment__criteria_set__tier=STANDARD,
-            )
-            .values_list("assessment_id", "criterion_id", "met")
-            .order_by()
-            .iterator(chunk_size=5000)
+def _matrix(unit, year: int, communes: list[tuple], recorded: datetime.datetime | None):
+    """Each commune's standard assessment of the year (state, criteria met) and its criteria."""
+    columns = [(c.number, c.name) for c in matrix_columns(unit=unit, year=year, tier=STANDARD)]
+    column_of = {number: index for index, (number, _name) in enumerate(columns)}
+    standard = Assessment.objects.filter(unit__in=[c[3] for c in communes], year=year, tier=STANDARD)
+    if recorded is not None:
+        standard = with_figures_as_of(standard, recorded)
+        fields = ("asof_state", "asof_met", "asof_total")
+    else:
+        fields = ("state", "criteria_met", "criteria_total")
+    by_unit = {
+        unit_id: (pk, state, met, total)
+        for pk, unit_id, state, met, total in standard.values_list("pk", "unit_id", *fields).order_by().iterator()
+    }
+    ids = [row[0] for row in by_unit.values()]
+    cells: dict[int, list] = {pk: [None] * len(columns) for pk in ids}
+    if recorded is None:
+        results = CriterionResult.objects.filter(assessment_id__in=ids).values_list(
+            "assessment_id", "criterion__number", "met"
         )
     else:
-        results = ((a, c, met) for (a, c), met in results_as_of(standard_ids, asof).items())
-    for assessment_id, criterion_id, met in results:
-        row = cells.get(assessment_id)
-        number = number_of.get(criterion_id)
-        if row is not None and number is not None:
-            row[column_of[number]] = met
-    progress(3, STEPS)
-
-    # 4. Recognitions recorded during the month (any level, any year): found through the
-    # history (indexed by time), then kept if recognised at the cut-off and not at the end of
-    # the month before.
-    candidates = Assessment.objects.filter(
-        _within(unit, "unit__"),
-        pk__in=HistoryEntry.objects.filter(
-            kind=HistoryKind.STATE, new_state=RECOGNISED, at__gte=month.start, at__lte=cutoff
-        ).values("assessment_id"),
-    )
-    if asof is None:
-        now_ids = set(candidates.filter(state=RECOGNISED).values_list("pk", flat=True).order_by())
-    else:
-        now_ids = set(
-            with_figures_as_of(candidates, asof).filter(asof_state=RECOGNISED).values_list("pk", flat=True).order_by()
+        numbers = dict(
+            CriterionResult.objects.filter(assessment_id__in=ids).values_list("criterion_id", "criterion__number")
         )
-    before_ids = set(
-        with_figures_as_of(Assessment.objects.filter(pk__in=now_ids), month.start - datetime.timedelta(microseconds=1))
-        .filter(asof_state=RECOGNISED)
-        .values_list("pk", flat=True)
-    )
-    new_ids = now_ids - before_ids
-    newly = []
-    new_by_unit_tier: set[tuple[int, str]] = set()
-    level_names = {Level.COMMUNE: "Xã", Level.VILLAGE: "Thôn", Level.DISTRICT: "Huyện", Level.PROVINCE: "Tỉnh"}
-    for row in (
-        Assessment.objects.filter(pk__in=new_ids)
-        .values_list(
-            "unit_id",
-            "unit__name",
-            "unit__level",
-            "unit__parent__name",
-            "criteria_set__short_name",
-            "criteria_set__tier",
-            "year",
-            "decision_number",
-            "decision_date",
-        )
-        .order_by("decision_date", "unit__name_sort")
-    ):
-        unit_id, name, level, parent, set_name, tier, assessed_year, number, date = row
-        newly.append(
-            NewLine(
-                name,
-                level_names.get(level, level),
-                parent or "",
-                set_name,
-                TIER_NAMES[tier],
-                assessed_year,
-                number,
-                date,
-            )
-        )
-        if level == Level.COMMUNE and assessed_year == year:
-            new_by_unit_tier.add((unit_id, tier))
-    progress(4, STEPS)
-
-    # 5. Villages and districts recognised in the year, as of the cut-off.
-    others = defaultdict(int)
-    others_new = defaultdict(int)
-    other_ids = {}
-    for pk, unit_id, _set, _tier, level, state, _met, _total in _figures(
-        Assessment.objects.filter(
-            _within(unit, "unit__"), year=year, criteria_set__level__in=[Level.VILLAGE, Level.DISTRICT]
-        ),
-        asof,
-    ).iterator():
-        if state == RECOGNISED and (level, unit_id) not in other_ids:
-            other_ids[level, unit_id] = pk
-            others[level] += 1
-            others_new[level] += pk in new_ids
-    districts_total = None
-    if unit is None or unit.level == Level.PROVINCE:
-        start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-        districts_total = (
-            AdministrativeUnit.objects.filter(_within(unit), level=Level.DISTRICT)
-            .filter(
-                Q(valid_from__isnull=True) | Q(valid_from__lte=end), Q(valid_to__isnull=True) | Q(valid_to__gte=start)
-            )
-            .count()
-        ) or None
-    progress(5, STEPS)
-
-    # 6. Headline, buckets, breakdown, lagging criteria and the matrix rows.
-    recognised = dict.fromkeys(TIERS, 0)
-    new = dict.fromkeys(TIERS, 0)
-    with_data = met_sum = 0
-    by_scale: dict[int, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    lines: dict[tuple, dict] = {}
-    not_met = defaultdict(int)
+        results = ((a, numbers.get(c), met) for (a, c), met in results_as_of(ids, recorded).items())
+    for assessment_id, number, met in results:
+        if number in column_of:
+            cells[assessment_id][column_of[number]] = met
     matrix = []
-    for group, _sort, code, pk, name, _parent in communes:
-        tiers = per_unit.get(pk, {})
-        line = lines.setdefault(
-            group, {"communes": 0, "with_data": 0, "met_sum": 0, "recognised": dict.fromkeys(TIERS, 0), "new": 0}
-        )
-        line["communes"] += 1
-        for tier, (_apk, state, _met, _total) in tiers.items():
-            if state == RECOGNISED:
-                recognised[tier] += 1
-                line["recognised"][tier] += 1
-            if (pk, tier) in new_by_unit_tier:
-                new[tier] += 1
-                line["new"] += tier == STANDARD
-        standard = tiers.get(STANDARD)
-        if standard is None:
-            matrix.append(MatrixLine(group[2], name, code, "", None, None, (None,) * len(numbers)))
+    for group, _sort, code, pk, name in communes:
+        found = by_unit.get(pk)
+        if found is None:
+            matrix.append(MatrixLine(group[2], name, code, "", None, None, (None,) * len(columns)))
             continue
-        apk, state, met, total = standard
-        with_data += 1
-        met_sum += met
-        line["with_data"] += 1
-        line["met_sum"] += met
-        if total:
-            by_scale[total][met] += 1
-        row_cells = tuple(cells.get(apk, ()))
-        for index, value in enumerate(row_cells):
-            if value is False:
-                not_met[numbers[index]] += 1
-        matrix.append(MatrixLine(group[2], name, code, STATE_NAMES.get(state, state), met, total, row_cells))
+        apk, state, met, total = found
+        matrix.append(MatrixLine(group[2], name, code, STATE_NAMES.get(state, state), met, total, tuple(cells[apk])))
+    return columns, matrix
 
-    buckets = []
-    mixed = len(by_scale) > 1
-    for total, counts in sorted(by_scale.items(), key=lambda item: (-sum(item[1].values()), -item[0])):
-        for bucket in bucket_bounds(total):
-            label = bucket.label.replace("under", "dưới")
-            label = f"{label} / {total}" if mixed else label
-            buckets.append(BucketLine(label, sum(n for met, n in counts.items() if bucket.low <= met <= bucket.high)))
 
-    breakdown = [
-        BreakdownLine(
-            group[2],
-            values["communes"],
-            values["with_data"],
-            values["recognised"][Tier.STANDARD],
-            values["recognised"][Tier.ADVANCED],
-            values["recognised"][Tier.MODEL],
-            values["new"],
-            _average(values["met_sum"], values["with_data"]),
-        )
-        for group, values in sorted(lines.items())
-    ]
-    lagging = sorted(
-        (LaggingLine(number, names[number], not_met.get(number, 0)) for number in numbers),
-        key=lambda line: (-line.not_met, line.number),
+def _newly(unit, month: Month, cut: datetime.date, recorded: datetime.datetime | None) -> list[NewLine]:
+    """Recognitions whose decision is dated in the month (any level, any assessment year)."""
+    decided = Assessment.objects.filter(
+        _within(unit, "unit__"), state__in=DECIDED, decision_date__gte=month.first_day, decision_date__lte=cut
     )
-    progress(6, STEPS)
+    if recorded is not None:
+        decided = with_figures_as_of(decided, recorded).filter(asof_state__in=DECIDED)
+    level_names = {Level.COMMUNE: "Xã", Level.VILLAGE: "Thôn", Level.DISTRICT: "Huyện", Level.PROVINCE: "Tỉnh"}
+    rows = decided.values_list(
+        "unit__name",
+        "unit__level",
+        "unit__parent__name",
+        "criteria_set__short_name",
+        "tier",
+        "year",
+        "decision_number",
+        "decision_date",
+    ).order_by("decision_date", "unit__name_sort")
+    return [
+        NewLine(name, level_names.get(level, level), parent or "", set_name, TIER_NAMES[tier], year, number, date)
+        for name, level, parent, set_name, tier, year, number, date in rows
+    ]
 
-    # 7. The criteria sets behind the figures, and funds where the plans app records them.
-    set_counts_all = dict(set_counts)
-    for set_id, n in (
-        Assessment.objects.filter(
-            _within(unit, "unit__"), year=year, criteria_set__level__in=[Level.VILLAGE, Level.DISTRICT]
-        )
+
+def _sets(unit, year: int) -> list[SetLine]:
+    """The criteria sets behind the year's figures, with their number of assessments."""
+    counts = dict(
+        Assessment.objects.filter(_within(unit, "unit__"), year=year)
         .values("criteria_set_id")
         .annotate(n=Count("pk"))
         .values_list("criteria_set_id", "n")
         .order_by()
-    ):
-        set_counts_all[set_id] = set_counts_all.get(set_id, 0) + n
-    sets = [
+    )
+    return [
         SetLine(
             s.code,
             s.name,
@@ -359,14 +186,70 @@ def gather(
             s.decision_date,
             LEVEL_SET_NAMES.get(s.level, s.level),
             TIER_NAMES[s.tier],
-            set_counts_all[s.pk],
+            counts[s.pk],
         )
-        for s in CriteriaSet.objects.filter(pk__in=list(set_counts_all)).order_by("level", "tier", "code", "version")
+        for s in CriteriaSet.objects.filter(pk__in=list(counts)).order_by("level", "tier", "code", "version")
     ]
-    funds = funds_table(unit, month, asof)
-    plan = plan_table(unit, month)
-    progress(7, STEPS)
 
+
+def gather(
+    *,
+    unit: AdministrativeUnit | None,
+    month: Month,
+    cutoff: datetime.datetime,
+    current: bool,
+    reading: Reading = Reading.VALID,
+    progress: Progress = _noop,
+) -> BulletinData:
+    """Everything the bulletin shows, as plain rows; a fixed number of queries whatever the size."""
+    year = month.year
+    cut = timezone.localdate(cutoff)
+    recorded = cutoff if reading == Reading.RECORDED and not current else None
+    period = (month.first_day, cut)
+    progress(0, STEPS)
+
+    summary = progress_summary(unit=unit, year=year, tier=STANDARD, cutoff=cut, new_period=period, recorded=recorded)
+    progress(1, STEPS)
+
+    breakdown = []
+    if unit is None or unit.level == Level.PROVINCE:
+        by_tier = {
+            tier: {
+                row.code: row
+                for row in progress_breakdown(
+                    unit=unit, year=year, tier=tier, cutoff=cut, new_period=period, recorded=recorded
+                )
+            }
+            for tier in TIERS
+        }
+        breakdown = [
+            BreakdownLine(
+                row.name,
+                row.communes_total,
+                row.communes_with_data,
+                row.recognised,
+                by_tier[Tier.ADVANCED][code].recognised,
+                by_tier[Tier.MODEL][code].recognised,
+                row.new,
+                row.average_criteria_met,
+            )
+            for code, row in by_tier[STANDARD].items()
+        ]
+    progress(2, STEPS)
+
+    communes = _communes(unit, year)
+    columns, matrix = _matrix(unit, year, communes, recorded)
+    progress(3, STEPS)
+    newly = _newly(unit, month, cut, recorded)
+    progress(4, STEPS)
+    sets = _sets(unit, year)
+    funds = funds_table(unit, month, recorded)
+    plan = plan_table(unit, month)
+    progress(5, STEPS)
+
+    with translation.override("vi"):
+        buckets = [BucketLine(b.label, b.count) for b in summary.buckets]
+    breakdown_title, _provinces = _groups(unit)
     data = BulletinData(
         unit_name=unit.name if unit is not None else "Toàn quốc",
         unit_code=unit.code if unit is not None else None,
@@ -375,21 +258,23 @@ def gather(
         year=year,
         cutoff=cutoff,
         current=current,
-        communes_total=len(communes),
-        with_data=with_data,
-        recognised=recognised,
-        new=new,
-        average=_average(met_sum, with_data),
-        villages_recognised=others[Level.VILLAGE],
-        villages_new=others_new[Level.VILLAGE],
-        districts_total=districts_total,
-        districts_recognised=others[Level.DISTRICT] if districts_total else None,
+        as_recorded=recorded is not None,
+        communes_total=summary.communes_total,
+        with_data=summary.communes_with_data,
+        recognised=summary.recognised,
+        new=summary.new,
+        average=summary.average_criteria_met,
+        villages_recognised=summary.villages_recognised,
+        villages_new=summary.villages_new,
+        districts_total=summary.districts_total,
+        districts_recognised=summary.districts_recognised,
+        apart=summary.apart,
         buckets=buckets,
         breakdown_title=breakdown_title,
-        breakdown=breakdown if (unit is None or unit.level == Level.PROVINCE) else [],
-        columns=[(number, names[number]) for number in numbers],
+        breakdown=breakdown,
+        columns=columns,
         matrix=matrix,
-        lagging=lagging,
+        lagging=[LaggingLine(c.number, c.name, c.not_met) for c in summary.lagging],
         newly=newly,
         funds=funds,
         plan=plan,

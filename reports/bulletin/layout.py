@@ -119,6 +119,20 @@ class BulletinData:
     funds: list[FundsTable] = field(default_factory=list)
     plan: list[FundsTable] = field(default_factory=list)
     sets: list[SetLine] = field(default_factory=list)
+    as_recorded: bool = False  # the figures the portal held at the cut-off, not what was true in the month
+    apart: dict[str, int] = field(default_factory=dict)  # wards, townships, special zones: never counted
+
+
+APART_NAMES = {"phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu"}
+
+
+def reading_text(data: BulletinData) -> str:
+    if data.as_recorded:
+        return "Số liệu như đã ghi nhận tại thời điểm chốt (dựng lại từ nhật ký thay đổi; không gồm số liệu nhập sau)."
+    return (
+        "Số liệu đúng với tháng báo cáo: công nhận, thu hồi theo ngày quyết định; đánh giá theo năm; nguồn vốn theo "
+        "tháng — kể cả số liệu nhập sau."
+    )
 
 
 @dataclass(frozen=True)
@@ -140,19 +154,20 @@ def title_of(data: BulletinData) -> str:
 
 
 def _heading(data: BulletinData, subtitle: str) -> list[str]:
+    reading = "như đã ghi nhận" if data.as_recorded else "đúng với tháng báo cáo"
     return [
         title_of(data),
-        f"{subtitle} · Năm đánh giá {data.year} · Số liệu tính đến {_cutoff_text(data.cutoff)}",
+        f"{subtitle} · Năm đánh giá {data.year} · Số liệu tính đến {_cutoff_text(data.cutoff)} ({reading})",
     ]
 
 
 def _summary(data: BulletinData) -> xlsx.Sheet:
     total = data.communes_total
     headline = [
-        ("Tổng số xã", total, None, None),
+        ("Tổng số xã (không tính phường, thị trấn, đặc khu)", total, None, None),
         ("Xã có số liệu đánh giá (bộ tiêu chí NTM)", data.with_data, None, xlsx.share(data.with_data, total)),
         (
-            "Xã đạt chuẩn NTM",
+            "Xã đạt chuẩn NTM (giữ danh hiệu đến thời điểm báo cáo)",
             data.recognised["standard"],
             data.new["standard"],
             xlsx.share(data.recognised["standard"], total),
@@ -171,6 +186,9 @@ def _summary(data: BulletinData) -> xlsx.Sheet:
         ),
         ("Thôn, bản đạt chuẩn", data.villages_recognised, data.villages_new, None),
     ]
+    if data.apart:
+        listed = ", ".join(f"{n:02d} {APART_NAMES.get(kind, kind)}" for kind, n in sorted(data.apart.items()))
+        headline.append((f"Không tính vào số xã: {listed}", sum(data.apart.values()), None, None))
     if data.districts_total:
         headline.append(
             (
@@ -207,12 +225,16 @@ def _summary(data: BulletinData) -> xlsx.Sheet:
         ],
         total=("Tổng số", total, xlsx.share(total, total)),
     )
-    return xlsx.Sheet(
-        title=SUMMARY,
-        heading=_heading(data, "Tổng hợp"),
-        tables=[figures, average, buckets],
-        landscape=False,
-    )
+    tables = [figures, average, buckets]
+    if not data.with_data:
+        tables.insert(
+            1,
+            xlsx.Table(
+                columns=[xlsx.Column("Ghi chú", 46, xlsx.WRAP)],
+                rows=[(f"Chưa có số liệu đánh giá năm {data.year}: phân loại và bình quân để trống.",)],
+            ),
+        )
+    return xlsx.Sheet(title=SUMMARY, heading=_heading(data, "Tổng hợp"), tables=tables, landscape=False)
 
 
 def _breakdown(data: BulletinData) -> xlsx.Sheet:
@@ -411,10 +433,8 @@ def _notes(data: BulletinData, issue: Issue) -> xlsx.Sheet:
         else f"Bản xem (chưa phát hành), tạo lúc {_cutoff_text(issue.at)} bởi {issue.by}"
     )
     cutoff_rule = (
-        "Tháng hiện tại: số liệu tại thời điểm tạo bản tin."
-        if data.current
-        else "Tháng đã qua: số liệu như tại thời điểm cuối tháng, dựng lại từ nhật ký thay đổi."
-    )
+        "Tháng hiện tại: số liệu tại thời điểm tạo bản tin. " if data.current else "Tháng đã qua: chốt cuối tháng. "
+    ) + reading_text(data)
     facts = [
         ("Đơn vị", data.unit_name + (f" (mã {data.unit_code})" if data.unit_code else "")),
         ("Tháng báo cáo", data.month.label),
@@ -425,8 +445,9 @@ def _notes(data: BulletinData, issue: Issue) -> xlsx.Sheet:
         ("Ký hiệu", MATRIX_LEGEND),
         (
             "Cách tính",
-            "Phân loại, bình quân, bảng xã - tiêu chí và tiêu chí chưa đạt tính trên các xã có đánh giá theo bộ "
-            "tiêu chí NTM; số xã đạt chuẩn đếm các xã có hồ sơ đã được công nhận trong năm đánh giá.",
+            "Chỉ tính các xã (phường, thị trấn, đặc khu liệt kê riêng). Xã đạt chuẩn: có quyết định công nhận ghi ngày "
+            "đến thời điểm chốt và chưa bị thu hồi đến khi đó. Công nhận mới: quyết định ghi ngày trong tháng. Phân "
+            "loại, bình quân, bảng xã - tiêu chí và tiêu chí chưa đạt: hồ sơ đánh giá năm báo cáo theo bộ tiêu chí NTM.",
         ),
         (
             "Định dạng số",

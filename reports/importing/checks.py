@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
 from communes import access
-from communes.models import AdministrativeUnit
+from communes.models import AdministrativeUnit, Level
 from criteria import evaluation
 from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorValue, ValueType
 from criteria.services import ValueEntry
@@ -40,6 +40,13 @@ MSG_UNIT_LEVEL = gettext_lazy("%(unit)s is not a unit of the level this criteria
 MSG_UNIT_TWICE = gettext_lazy("%(unit)s is listed twice (also on row %(row)s).")
 MSG_UNIT_READ_ONLY = gettext_lazy("You may not change the data of %(unit)s.")
 MSG_LOCKED = gettext_lazy("The assessment of %(unit)s is %(state)s and can no longer be edited.")
+MSG_OTHER_SET = gettext_lazy(
+    "%(unit)s already has its %(year)s assessment at this tier, against %(set)s: one assessment per unit, tier "
+    "and year. Download the template for that set."
+)
+MSG_NOT_RURAL = gettext_lazy(
+    "%(unit)s is a %(type)s: only rural communes (xã) are assessed against the NTM commune sets."
+)
 MSG_UNKNOWN_INDICATOR = gettext_lazy("Indicator “%(code)s” is not in the criteria set %(set)s.")
 MSG_INDICATOR_TWICE = gettext_lazy("Indicator %(code)s has two columns.")
 MSG_COLUMN_WITHOUT_CODE = gettext_lazy("This column has values but no indicator code in row %(row)s.")
@@ -266,11 +273,12 @@ def check_values(
 
     codes = {r.unit for r in read.rows if r.unit is not None}
     units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in=codes).select_related("parent")}
+    # The one assessment of each unit at the set's tier and year, whichever set it is against.
     assessments = {
         a.unit_id: a
         for a in Assessment.objects.filter(
-            criteria_set=criteria_set, year=year, unit__in=[u.pk for u in units.values()]
-        ).select_related("unit")
+            tier=criteria_set.tier, year=year, unit__in=[u.pk for u in units.values()]
+        ).select_related("unit", "criteria_set")
     }
     # Plain tuples, not model instances: a province's file holds some ten thousand values.
     stored: dict[tuple[int, int], tuple[Value | None, int]] = {
@@ -308,9 +316,18 @@ def check_values(
         if not access.can_write_unit(user, target):
             _error(plan.errors, row, code_column, MSG_UNIT_READ_ONLY % {"unit": target.name})
             continue
+        if target.level == Level.COMMUNE and not target.is_ntm_commune:
+            _error(
+                plan.errors, row, code_column, MSG_NOT_RURAL % {"unit": target.name, "type": target.get_type_display()}
+            )
+            continue
+        assessment = assessments.get(target.pk)
+        if assessment is not None and assessment.criteria_set_id != criteria_set.pk:
+            params = {"unit": target.name, "year": year, "set": assessment.criteria_set}
+            _error(plan.errors, row, code_column, MSG_OTHER_SET % params)
+            continue
         plan.errors.extend(read_row.errors)
 
-        assessment = assessments.get(target.pk)
         assessment_id = assessment.pk if assessment is not None else None
         entries: list[ValueEntry] = []
         row_changes: list[dict] = []

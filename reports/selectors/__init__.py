@@ -34,10 +34,12 @@ from reports.selectors.progress import (
     communes_counted,
     counted_q,
     criteria_assessed,
+    first_data_year,
     latest_year,
     progress_breakdown,
     progress_summary,
     progress_trend,
+    window_of,
 )
 
 __all__ = [
@@ -66,9 +68,11 @@ __all__ = [
     "communes_page",
     "counted_q",
     "criteria_assessed",
+    "first_data_year",
     "latest_year",
     "matrix_columns",
     "progress_breakdown",
     "progress_summary",
     "progress_trend",
+    "window_of",
 ]

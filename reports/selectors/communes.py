@@ -105,7 +105,8 @@ def _ordering(sort: str) -> list:
 def _communes_queryset(
     *, unit: AdministrativeUnit | None, year: int, tier: str, bucket: BucketFilter | None, q: str, sort: str
 ):
-    at_tier = Assessment.objects.filter(unit=OuterRef("pk"), year=year, criteria_set__tier=tier)
+    # The one assessment of the commune at the tier in the year (one per unit, tier and year).
+    at_tier = Assessment.objects.filter(unit=OuterRef("pk"), year=year, tier=tier)
     qs = communes_counted(unit=unit, year=year)
     if q:
         qs = qs.search(q)
@@ -116,8 +117,7 @@ def _communes_queryset(
         if bucket.total is not None:
             in_bucket = in_bucket.filter(criteria_total=bucket.total)
         qs = qs.filter(Exists(in_bucket))
-    # Two sets at one tier in one year are rare; the larger set then speaks for the commune.
-    first = at_tier.order_by("-criteria_total", "pk")
+    first = at_tier.order_by()
     return (
         qs.annotate(a_id=Subquery(first.values("pk")[:1]), a_met=Subquery(first.values("criteria_met")[:1]))
         .order_by(*_ordering(sort))
@@ -233,16 +233,16 @@ class CommuneOverview:
 
 
 def _briefs(queryset) -> list[tuple[int, AssessmentBrief]]:
-    """(unit id, brief) pairs, by tier and then the larger set first."""
+    """(unit id, brief) pairs, by tier."""
     rows = queryset.values(
-        "pk", "unit_id", "criteria_set__tier", "criteria_set__short_name", "state", "criteria_met", "criteria_total"
-    ).order_by("criteria_set__tier", "-criteria_total", "pk")
+        "pk", "unit_id", "tier", "criteria_set__short_name", "state", "criteria_met", "criteria_total"
+    ).order_by("tier", "pk")
     return [
         (
             r["unit_id"],
             AssessmentBrief(
                 pk=r["pk"],
-                tier=r["criteria_set__tier"],
+                tier=r["tier"],
                 set_name=r["criteria_set__short_name"],
                 state=r["state"],
                 criteria_met=r["criteria_met"],
@@ -268,7 +268,7 @@ def commune_overview(*, commune: AdministrativeUnit, year: int, tier: str) -> Co
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     village_assessments = {}
     for unit_id, brief in _briefs(
-        Assessment.objects.filter(unit__parent=commune, unit__level=Level.VILLAGE, year=year, criteria_set__tier=tier)
+        Assessment.objects.filter(unit__parent=commune, unit__level=Level.VILLAGE, year=year, tier=tier)
     ):
         village_assessments.setdefault(unit_id, brief)
     existed = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (

@@ -1,15 +1,13 @@
-"""Reads behind the progress dashboards, the communes list, the matrix and the progress API.
+"""Reads behind the progress dashboards, the communes list, the matrix, the progress API and
+the bulletin: the one figures engine.
 
 Every figure is aggregated in the database, with a fixed number of queries whatever the number
-of communes (``reports/tests/test_query_counts.py`` holds each selector to its count). The page,
-the API and later the bulletin all call these functions, so they never disagree.
+of communes (``reports/tests/selectors/test_query_counts.py`` holds each selector to its count).
+The page, the API, the exports, the plan sections and the bulletin all call these functions,
+so they never disagree. The terms (communes of a year, holds the title, newly recognised,
+valid time) are ``criteria.figures``'; their SQL is ``reports.selectors.sql``.
 
 ``unit=None`` stands for the whole country; only superusers reach it (the views check).
-
-Which communes count in a year ("the communes of year Y", see README): those with any
-commune assessment in Y, plus those that exist on 31 December of Y unless one of their
-predecessors was assessed in Y. So 2025, assessed on the communes that existed before the
-1 July 2025 merger, is counted on those communes, and the merged communes join from 2026.
 """
 
 from __future__ import annotations
@@ -20,16 +18,17 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from django.db import connection
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Max, Min, Q
 
 from communes.models import AdministrativeUnit, Level
 from criteria.evaluation import DEFAULT_CUTS, bucket_bounds
-from criteria.models import Assessment, AssessmentState, Criterion, Tier
-from criteria.selectors import communes_of_year_q as counted_q
+from criteria.figures import communes_of_year_q as counted_q
+from criteria.figures import year_cutoff
+from criteria.models import Assessment, Criterion, Tier
+from reports.selectors import sql
+from reports.selectors.sql import Window
 
 TIERS: tuple[str, ...] = tuple(Tier.values)
-RECOGNISED = AssessmentState.RECOGNISED
 _TWO_PLACES = Decimal("0.01")
 _ONE_PLACE = Decimal("0.1")
 
@@ -43,14 +42,18 @@ class Headline:
 
     year: int
     tier: str
-    communes_total: int
+    cutoff: datetime.date  # the day titles are read on (31 December; today while the year runs)
+    communes_total: int  # the communes of the year (rural communes only)
     communes_with_data: int  # communes with an assessment at ``tier`` in ``year``
-    recognised: dict[str, int]  # tier -> communes recognised at that tier in ``year``
+    recognised: dict[str, int]  # tier -> communes holding the title at that tier on ``cutoff``
     recognised_share: dict[str, Decimal | None]  # tier -> percent of communes_total, 1 place
+    new: dict[str, int]  # tier -> communes newly recognised in the period (the year, or a month)
     average_criteria_met: Decimal | None  # over the assessments at ``tier``, 2 places
-    villages_recognised: int  # villages recognised at ``tier``
+    villages_recognised: int  # villages holding the title at ``tier`` on ``cutoff``
+    villages_new: int  # villages newly recognised at ``tier`` in the period
     districts_total: int | None  # None below province level and when no district existed
-    districts_recognised: int | None
+    districts_recognised: int | None  # districts holding the title at ``tier``
+    apart: dict[str, int] = field(default_factory=dict)  # ward / township / special zone -> count, never counted
 
     @property
     def communes_without_data(self) -> int:
@@ -82,7 +85,7 @@ class ProgressSummary(Headline):
 @dataclass(frozen=True)
 class TrendPoint:
     year: int
-    recognised: dict[str, int]
+    recognised: dict[str, int]  # tier -> communes holding the title at the end of the year
     communes_with_data: int  # at the selected tier
     average_criteria_met: Decimal | None  # at the selected tier
     scale: int | None = None  # criteria in the (largest) set assessed at the tier: 19, or 10 from 2026
@@ -97,8 +100,9 @@ class BreakdownRow:
     level: str
     communes_total: int
     communes_with_data: int
-    recognised: int  # at the selected tier
+    recognised: int  # holding the title at the selected tier on the cut-off
     average_criteria_met: Decimal | None
+    new: int = 0  # newly recognised at the selected tier in the period
 
     @property
     def communes_without_data(self) -> int:
@@ -121,8 +125,7 @@ def _share(part: int, whole: int) -> Decimal | None:
 
 
 def _within(unit: AdministrativeUnit | None, prefix: str = "", *, level: str | None = None) -> Q:
-    """Units under ``unit``, of ``level`` when given: PostgreSQL then sees a province's few
-    hundred communes rather than its thousands of units, and joins through the indexes."""
+    """Units under ``unit``, of ``level`` when given."""
     if unit is None:
         return Q()
     q = Q(**{f"{prefix}path__startswith": unit.path})
@@ -130,17 +133,18 @@ def _within(unit: AdministrativeUnit | None, prefix: str = "", *, level: str | N
 
 
 def commune_assessments(unit: AdministrativeUnit | None, *, level: str = Level.COMMUNE):
-    """Assessments of units of ``level`` (communes by default) under ``unit``.
-
-    Filtered on the set's level, which ``assessment_create`` keeps equal to the unit's: the
-    country then needs no join to the units table (a million villages, in time).
-    """
-    return Assessment.objects.filter(_within(unit, "unit__", level=level), criteria_set__level=level)
+    """Assessments of units of ``level`` (communes by default) under ``unit``."""
+    return Assessment.objects.filter(_within(unit, "unit__", level=level))
 
 
 def communes_counted(*, unit: AdministrativeUnit | None, year: int):
     """The communes of ``year`` under ``unit``, as a queryset of units."""
-    return AdministrativeUnit.objects.filter(_within(unit), level=Level.COMMUNE).filter(counted_q(year))
+    return AdministrativeUnit.objects.filter(_within(unit)).filter(counted_q(year))
+
+
+def first_data_year(*, unit: AdministrativeUnit | None) -> int | None:
+    """The first year with an assessment under ``unit`` (any level): where its history begins."""
+    return Assessment.objects.filter(_within(unit, "unit__")).aggregate(year=Min("year"))["year"]
 
 
 def latest_year(*, unit: AdministrativeUnit | None) -> int | None:
@@ -150,146 +154,63 @@ def latest_year(*, unit: AdministrativeUnit | None) -> int | None:
 
 # --- Headline, buckets, lagging criteria -----------------------------------------------------
 
-# ``progress_summary`` in one statement. The assessments of the two years under the unit are
-# read once into ``a``, then every figure is a branch over it; each branch gives rows of the
-# same eight columns:
-#
-#   kind       year  key   name       n1            n2            n3       n4
-#   stats      Y     tier  set level  units         recognised    met sum  assessments
-#   met        Y                      set size      criteria met           assessments
-#   not_met    Y                      criterion id                         results not met
-#   criterion              name       criterion id  number
-#   units      Y           level      count
-#
-# "Under the unit" is ``_within`` (the path prefix); the units branch is ``communes_counted``
-# (the rule of ``criteria.selectors.communes_of_year_q``) and "the districts that existed
-# during the year" written in SQL, since building them through the ORM took as long as running
-# the whole statement. ``reports/tests/selectors/test_progress_summary.py`` holds the SQL and
-# the ORM rule to the same communes.
-_SUMMARY_SQL = """
-WITH a AS MATERIALIZED (
-    SELECT a.id, a.unit_id, a.year, a.state, a.criteria_met, a.criteria_total, a.criteria_set_id, s.tier, s.level
-    FROM criteria_assessment a
-    JOIN criteria_criteriaset s ON s.id = a.criteria_set_id
-    {unit_join}
-    WHERE a.year IN (%(previous)s, %(year)s) {unit_filter}
-),
-y (year, first_day, last_day) AS (
-    VALUES (%(previous)s, %(previous_first)s, %(previous_last)s), (%(year)s, %(first)s, %(last)s)
-),
-u AS (
-    SELECT u.id, u.level, u.valid_from, u.valid_to FROM communes_administrativeunit u
-    WHERE u.level IN ('commune', %(district)s) {unit_filter}
-)
-SELECT 'stats', year, tier, level, COUNT(DISTINCT unit_id),
-       COUNT(DISTINCT unit_id) FILTER (WHERE state = %(recognised)s), SUM(criteria_met), COUNT(*)
-FROM a GROUP BY year, tier, level
-UNION ALL
-SELECT 'met', year, NULL, NULL, criteria_total, criteria_met, NULL, COUNT(*) FROM a
-WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune' GROUP BY year, criteria_total, criteria_met
-UNION ALL
-SELECT 'not_met', a.year, NULL, NULL, r.criterion_id, NULL, NULL, COUNT(*)
-FROM criteria_criterionresult r JOIN a ON a.id = r.assessment_id
-WHERE a.year = %(year)s AND a.tier = %(tier)s AND a.level = 'commune' AND NOT r.met
-GROUP BY a.year, r.criterion_id
-UNION ALL
-SELECT 'criterion', NULL, NULL, c.name, c.id, c.number, NULL, NULL
-FROM criteria_criterion c
-JOIN (SELECT DISTINCT criteria_set_id FROM a WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune') s
-  ON s.criteria_set_id = c.criteria_set_id
-UNION ALL
-SELECT 'units', y.year, NULL, u.level, COUNT(*), NULL, NULL, NULL
-FROM u CROSS JOIN y
-LEFT JOIN (SELECT DISTINCT unit_id, year FROM a) assessed ON assessed.unit_id = u.id AND assessed.year = y.year
-WHERE CASE WHEN u.level = 'district' THEN
-        (u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.first_day)
-    ELSE
-        assessed.unit_id IS NOT NULL
-        OR ((u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.last_day)
-            AND NOT EXISTS (
-                SELECT 1 FROM communes_unitsuccession p
-                JOIN criteria_assessment x ON x.unit_id = p.predecessor_id AND x.year = y.year
-                WHERE p.successor_id = u.id))
-    END
-GROUP BY y.year, u.level
-"""
 
-
-# "Under the unit" in the statements below, as ``_within`` says it: the path starts with the
-# unit's (a code may hold ``_``, a LIKE wildcard, hence the escaping).
-_UNDER_PATH = "AND u.path LIKE %(path)s ESCAPE '\\'"
-
-
-def _path_prefix(unit: AdministrativeUnit) -> str:
-    return connection.ops.prep_for_like_query(unit.path) + "%"
-
-
-class _SummaryRows:
-    """The rows of ``_SUMMARY_SQL`` sorted by kind."""
+class _Rows:
+    """The rows of ``sql.run`` sorted by kind."""
 
     def __init__(self, rows: list[tuple]):
-        self.stats: dict[tuple[int, str, str], dict] = {}
+        self.units: dict[tuple[int, str], int] = {}  # (year, level) -> communes counted, districts existing
+        self.apart: dict[int, dict[str, int]] = defaultdict(dict)  # year -> type -> units listed apart
+        self.title: dict[tuple[int, str, str], int] = {}  # (year, tier, level) -> title holders
+        self.new: dict[tuple[str, str], int] = {}  # (tier, level) -> newly recognised
+        self.stats: dict[tuple[int, str], tuple[int, int]] = {}  # (year, tier) -> (assessed, met sum)
+        self.scale: dict[tuple[int, str], int] = {}  # (year, tier) -> the largest set assessed
         self.met: dict[int, dict[int, int]] = defaultdict(dict)  # set size -> criteria met -> n
         self.not_met: dict[int, int] = {}  # criterion id -> results not met
         self.criteria: list[tuple[int, int, str]] = []  # (id, number, name) of every criterion assessed
-        self.units: dict[tuple[int, str], int] = {}  # (year, level) -> communes counted, districts existing
-        for kind, year, key, name, n1, n2, n3, n4 in rows:
-            if kind == "stats":
-                self.stats[year, key, name] = {"units": n1, "recognised": n2, "met_sum": n3 or 0, "n": n4}
-            elif kind == "met":
-                self.met[n1][n2] = n4
-            elif kind == "not_met":
-                self.not_met[n1] = n4
-            elif kind == "criterion":
-                self.criteria.append((n1, n2, name))
-            else:
+        for kind, year, key, name, n1, n2, n3 in rows:
+            if kind == "units":
                 self.units[year, name] = n1
+            elif kind == "apart":
+                self.apart[year][key] = n1
+            elif kind == "title":
+                self.title[year, key, name] = n1
+            elif kind == "new":
+                self.new[key, name] = n1
+            elif kind == "stats":
+                self.stats[year, key] = (n1, n2 or 0)
+                self.scale[year, key] = n3
+            elif kind == "met":
+                self.met[n1][n2] = n3
+            elif kind == "not_met":
+                self.not_met[n1] = n2
+            else:
+                self.criteria.append((n1, n2, name))
 
 
-def _summary_rows(unit: AdministrativeUnit | None, year: int, tier: str) -> _SummaryRows:
-    params = {
-        "previous": year - 1,
-        "year": year,
-        "tier": tier,
-        "recognised": RECOGNISED,
-        "previous_first": datetime.date(year - 1, 1, 1),
-        "previous_last": datetime.date(year - 1, 12, 31),
-        "first": datetime.date(year, 1, 1),
-        "last": datetime.date(year, 12, 31),
-        # districts are counted for a province and the country; a district counts its communes
-        "district": Level.DISTRICT if unit is None or unit.level == Level.PROVINCE else Level.COMMUNE,
-    }
-    if unit is None:
-        sql = _SUMMARY_SQL.format(unit_join="", unit_filter="")
-    else:
-        sql = _SUMMARY_SQL.format(
-            unit_join="JOIN communes_administrativeunit u ON u.id = a.unit_id", unit_filter=_UNDER_PATH
-        )
-        params["path"] = _path_prefix(unit)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return _SummaryRows(cursor.fetchall())
-
-
-def _headline(rows: _SummaryRows, year: int, tier: str) -> Headline:
-    empty = {"units": 0, "recognised": 0, "met_sum": 0, "n": 0}
+def _headline(rows: _Rows, window: Window, tier: str, *, with_new: bool, with_districts: bool) -> Headline:
+    year = window.year
     communes_total = rows.units.get((year, Level.COMMUNE), 0)
-    at_tier = rows.stats.get((year, tier, Level.COMMUNE), empty)
-    recognised = {t: rows.stats.get((year, t, Level.COMMUNE), empty)["recognised"] for t in TIERS}
-    districts_total = rows.units.get((year, Level.DISTRICT)) or None  # no district that year: not shown
+    assessed, met_sum = rows.stats.get((year, tier), (0, 0))
+    recognised = {t: rows.title.get((year, t, Level.COMMUNE), 0) for t in TIERS}
+    # Districts are counted for a province and the country; none that year: not shown.
+    districts_total = (rows.units.get((year, Level.DISTRICT)) or None) if with_districts else None
+    new = {t: rows.new.get((t, Level.COMMUNE), 0) for t in TIERS} if with_new else dict.fromkeys(TIERS, 0)
     return Headline(
         year=year,
         tier=tier,
+        cutoff=window.cut,
         communes_total=communes_total,
-        communes_with_data=at_tier["units"],
+        communes_with_data=assessed,
         recognised=recognised,
         recognised_share={t: _share(n, communes_total) for t, n in recognised.items()},
-        average_criteria_met=_average(at_tier["met_sum"], at_tier["n"]),
-        villages_recognised=rows.stats.get((year, tier, Level.VILLAGE), empty)["recognised"],
+        new=new,
+        average_criteria_met=_average(met_sum, assessed),
+        villages_recognised=rows.title.get((year, tier, Level.VILLAGE), 0),
+        villages_new=rows.new.get((tier, Level.VILLAGE), 0) if with_new else 0,
         districts_total=districts_total,
-        districts_recognised=(
-            rows.stats.get((year, tier, Level.DISTRICT), empty)["recognised"] if districts_total else None
-        ),
+        districts_recognised=rows.title.get((year, tier, Level.DISTRICT), 0) if districts_total else None,
+        apart=dict(rows.apart.get(year, {})),
     )
 
 
@@ -315,7 +236,7 @@ def _buckets(met: dict[int, dict[int, int]], cuts: tuple[int, ...] = DEFAULT_CUT
     return result
 
 
-def _lagging(rows: _SummaryRows) -> list[LaggingCriterion]:
+def _lagging(rows: _Rows) -> list[LaggingCriterion]:
     """For each criterion, the communes that have not met it, most first.
 
     Every criterion of the sets assessed is listed, so one every commune meets shows its zero;
@@ -330,20 +251,49 @@ def _lagging(rows: _SummaryRows) -> list[LaggingCriterion]:
 
 def criteria_assessed(*, unit: AdministrativeUnit | None, year: int, tier: str):
     """The criteria of every set used by the commune assessments of ``year`` at ``tier``."""
-    sets = commune_assessments(unit).filter(year=year, criteria_set__tier=tier).values("criteria_set_id")
+    sets = commune_assessments(unit).filter(year=year, tier=tier).values("criteria_set_id")
     return Criterion.objects.filter(criteria_set__in=sets)
 
 
-def progress_summary(*, unit: AdministrativeUnit | None, year: int, tier: str) -> ProgressSummary:
+def window_of(year: int, cutoff: datetime.date | None = None) -> Window:
+    """A year read on ``cutoff`` (default: 31 December, today while the year runs)."""
+    return Window(year, cutoff or year_cutoff(year))
+
+
+def progress_summary(
+    *,
+    unit: AdministrativeUnit | None,
+    year: int,
+    tier: str,
+    cutoff: datetime.date | None = None,
+    new_period: tuple[datetime.date, datetime.date] | None = None,
+    recorded: datetime.datetime | None = None,
+) -> ProgressSummary:
     """Headline, buckets, lagging criteria and last year's headline: one statement.
 
-    ``unit=None`` is the whole country. The same function feeds the dashboard and
-    ``/api/v1/progress/``.
+    ``cutoff`` is the day titles are read on (default: the end of ``year``, today while it
+    runs); ``new_period`` the period of "newly recognised" (default: the year up to the
+    cut-off); ``recorded`` reads the figures as they were recorded at that moment instead of
+    as they are known now (valid time). ``unit=None`` is the whole country. The same function
+    feeds the dashboard, ``/api/v1/progress/``, the exports and the bulletin.
     """
-    rows = _summary_rows(unit, year, tier)
-    previous = _headline(rows, year - 1, tier)
+    window = window_of(year, cutoff)
+    previous_window = window_of(year - 1, min(window.cut, datetime.date(year - 1, 12, 31)))
+    rows = _Rows(
+        sql.run(
+            unit,
+            [previous_window, window],
+            ["units", "titles", "new", "stats", "met", "not_met"],
+            year=year,
+            tier=tier,
+            new_period=new_period or (window.first_day, window.cut),
+            recorded=recorded,
+        )
+    )
+    with_districts = unit is None or unit.level == Level.PROVINCE
+    previous = _headline(rows, previous_window, tier, with_new=False, with_districts=with_districts)
     return ProgressSummary(
-        **vars(_headline(rows, year, tier)),
+        **vars(_headline(rows, window, tier, with_new=True, with_districts=with_districts)),
         unit_code=unit.code if unit is not None else None,
         buckets=_buckets(rows.met),
         lagging=_lagging(rows),
@@ -355,106 +305,41 @@ def progress_summary(*, unit: AdministrativeUnit | None, year: int, tier: str) -
 
 
 def progress_trend(*, unit: AdministrativeUnit | None, tier: str) -> list[TrendPoint]:
-    """Year by year: communes recognised per tier, and the average criteria met at ``tier``."""
-    rows = (
-        commune_assessments(unit)
-        .values("year", "criteria_set__tier")
-        .annotate(
-            units=Count("unit", distinct=True),
-            recognised=Count("unit", distinct=True, filter=Q(state=RECOGNISED)),
-            met_sum=Sum("criteria_met"),
-            n=Count("pk"),
-            scale=Max("criteria_total"),
-        )
-        .order_by()
-    )
-    by_year: dict[int, dict[str, dict]] = defaultdict(dict)
-    for r in rows:
-        by_year[r["year"]][r["criteria_set__tier"]] = r
+    """Year by year (each year with commune assessments): communes holding each title at the
+    year's end, and the average criteria met at ``tier``; two statements."""
+    years = sorted(commune_assessments(unit).values_list("year", flat=True).distinct().order_by())
+    if not years:
+        return []
+    rows = _Rows(sql.run(unit, [window_of(y) for y in years], ["units", "titles", "stats"], year=years[-1], tier=tier))
     points = []
-    for year in sorted(by_year):
-        tiers = by_year[year]
-        at_tier = tiers.get(tier, {"units": 0, "met_sum": 0, "n": 0, "scale": None})
+    for year in years:
+        assessed, met_sum = rows.stats.get((year, tier), (0, 0))
         points.append(
             TrendPoint(
                 year=year,
-                recognised={t: tiers[t]["recognised"] if t in tiers else 0 for t in TIERS},
-                communes_with_data=at_tier["units"],
-                average_criteria_met=_average(at_tier["met_sum"], at_tier["n"]),
-                scale=at_tier["scale"],
+                recognised={t: rows.title.get((year, t, Level.COMMUNE), 0) for t in TIERS},
+                communes_with_data=assessed,
+                average_criteria_met=_average(met_sum, assessed),
+                scale=rows.scale.get((year, tier)),
             )
         )
     return points
 
 
-# ``progress_breakdown`` in one statement: ``c`` the communes under the unit, each with the id of
-# the unit one level down that holds it (``{child}``); ``a`` their assessments of the year; then
-# per child the communes counted (the rule of ``communes_of_year_q``, as in ``_SUMMARY_SQL``)
-# and the figures at the tier, joined to the child's own row.
-_BREAKDOWN_SQL = """
-WITH c AS MATERIALIZED (
-    SELECT u.id, u.valid_from, u.valid_to, {child} AS child
-    FROM communes_administrativeunit u
-    JOIN communes_administrativeunit p ON p.id = u.parent_id
-    WHERE u.level = 'commune' {unit_filter}
-),
-a AS MATERIALIZED (
-    SELECT a.unit_id, a.state, a.criteria_met, s.tier, s.level
-    FROM criteria_assessment a
-    JOIN criteria_criteriaset s ON s.id = a.criteria_set_id
-    JOIN c ON c.id = a.unit_id
-    WHERE a.year = %(year)s
-),
-counted AS (
-    SELECT c.child, COUNT(*) AS n FROM c
-    WHERE EXISTS (SELECT 1 FROM a WHERE a.unit_id = c.id)
-        OR ((c.valid_from IS NULL OR c.valid_from <= %(last)s) AND (c.valid_to IS NULL OR c.valid_to >= %(last)s)
-            AND NOT EXISTS (
-                SELECT 1 FROM communes_unitsuccession p
-                JOIN criteria_assessment x ON x.unit_id = p.predecessor_id AND x.year = %(year)s
-                WHERE p.successor_id = c.id))
-    GROUP BY c.child
-),
-stats AS (
-    SELECT c.child, COUNT(DISTINCT a.unit_id) AS units,
-           COUNT(DISTINCT a.unit_id) FILTER (WHERE a.state = %(recognised)s) AS recognised,
-           SUM(a.criteria_met) AS met_sum, COUNT(*) AS n
-    FROM a JOIN c ON c.id = a.unit_id
-    WHERE a.tier = %(tier)s AND a.level = 'commune'
-    GROUP BY c.child
-)
-SELECT u.code, u.name, u.level, counted.n, stats.units, stats.recognised, stats.met_sum, stats.n
-FROM communes_administrativeunit u
-LEFT JOIN counted ON counted.child = u.id
-LEFT JOIN stats ON stats.child = u.id
-WHERE u.id IN (SELECT child FROM counted UNION SELECT child FROM stats)
-ORDER BY CASE WHEN u.level = 'commune' THEN 1 ELSE 0 END, u.name_sort, u.code
-"""
-
-
-def _child_sql(unit: AdministrativeUnit | None) -> str:
-    """The id of the unit one level below ``unit`` that holds commune ``u`` (parent ``p``).
-
-    The country → its provinces; a province → its districts, or the commune itself where it
-    hangs directly under the province (from 1 July 2025); a district → the commune.
-    """
-    if unit is None:
-        return "CASE WHEN p.level = 'province' THEN p.id ELSE p.parent_id END"
-    if unit.level == Level.PROVINCE:
-        return "CASE WHEN p.level = 'district' THEN p.id ELSE u.id END"
-    return "u.id"
-
-
-def progress_breakdown(*, unit: AdministrativeUnit | None, year: int, tier: str) -> list[BreakdownRow]:
-    """Figures per unit one level down, for the drill-down table; one statement."""
-    params = {"year": year, "tier": tier, "recognised": RECOGNISED, "last": datetime.date(year, 12, 31)}
-    unit_filter = ""
-    if unit is not None:
-        unit_filter, params["path"] = _UNDER_PATH, _path_prefix(unit)
-    sql = _BREAKDOWN_SQL.format(child=_child_sql(unit), unit_filter=unit_filter)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+def progress_breakdown(
+    *,
+    unit: AdministrativeUnit | None,
+    year: int,
+    tier: str,
+    cutoff: datetime.date | None = None,
+    new_period: tuple[datetime.date, datetime.date] | None = None,
+    recorded: datetime.datetime | None = None,
+) -> list[BreakdownRow]:
+    """Figures per unit one level down, for the drill-down table (and the bulletin); one statement."""
+    window = window_of(year, cutoff)
+    rows = sql.breakdown(
+        unit, window, tier=tier, new_period=new_period or (window.first_day, window.cut), recorded=recorded
+    )
     return [
         BreakdownRow(
             code=code,
@@ -463,7 +348,8 @@ def progress_breakdown(*, unit: AdministrativeUnit | None, year: int, tier: str)
             communes_total=total or 0,
             communes_with_data=units or 0,
             recognised=recognised or 0,
-            average_criteria_met=_average(met_sum, n or 0),
+            average_criteria_met=_average(met_sum, units or 0),
+            new=new or 0,
         )
-        for code, name, level, total, units, recognised, met_sum, n in rows
+        for code, name, level, total, units, recognised, met_sum, new in rows
     ]

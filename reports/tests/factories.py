@@ -50,9 +50,12 @@ def _met_numbers(met: int | Iterable[int]) -> set[int]:
 
 
 def recognition(state: str, year: int) -> dict:
-    if state != AssessmentState.RECOGNISED:
+    if state not in (AssessmentState.RECOGNISED, AssessmentState.REVOKED):
         return {}
-    return {"decision_number": f"{year}/QĐ-UBND", "decision_date": datetime.date(year, 12, 1)}
+    decision = {"decision_number": f"{year}/QĐ-UBND", "decision_date": datetime.date(year, 12, 1)}
+    if state == AssessmentState.REVOKED:
+        decision |= {"revocation_number": f"{year}/QĐ-UBND-TH", "revocation_date": datetime.date(year, 12, 20)}
+    return decision
 
 
 def make_assessment(
@@ -64,6 +67,7 @@ def make_assessment(
     assessment = Assessment.objects.create(
         unit=unit,
         criteria_set=criteria_set,
+        tier=criteria_set.tier,
         year=year,
         state=state,
         criteria_met=len(numbers),
@@ -117,6 +121,7 @@ def bulk_province(*, code: str, communes: int, criteria_set: CriteriaSet, years:
                 Assessment(
                     unit=unit,
                     criteria_set=criteria_set,
+                    tier=criteria_set.tier,
                     year=year,
                     state=state,
                     criteria_met=met,

@@ -38,15 +38,19 @@ def headline_json(h) -> dict:
     return {
         "year": h.year,
         "tier": h.tier,
+        "cutoff": h.cutoff.isoformat(),
         "communes_total": h.communes_total,
         "communes_with_data": h.communes_with_data,
         "communes_without_data": h.communes_without_data,
         "recognised": h.recognised,
         "recognised_share": {tier: as_json_number(v) for tier, v in h.recognised_share.items()},
+        "new": h.new,
         "average_criteria_met": as_json_number(h.average_criteria_met),
         "villages_recognised": h.villages_recognised,
+        "villages_new": h.villages_new,
         "districts_total": h.districts_total,
         "districts_recognised": h.districts_recognised,
+        "apart": h.apart,
     }
 
 

@@ -172,7 +172,7 @@ def test_an_assessment_must_fit_the_set_years_level_and_be_unique(personas, tree
     with pytest.raises(ValidationError, match="another level"):
         assessment_create(unit=tree.a1, criteria_set=s, year=2023, user=personas.officer_a)
     assessment_create(unit=tree.a, criteria_set=s, year=2023, user=personas.officer_a)
-    with pytest.raises(ValidationError, match="already has an assessment"):
+    with pytest.raises(ValidationError, match="already has its standard assessment"):
         assessment_create(unit=tree.a, criteria_set=s, year=2023, user=personas.officer_a)
     assert Assessment.objects.count() == 1
 

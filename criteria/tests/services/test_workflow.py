@@ -135,9 +135,18 @@ def test_revoking_keeps_the_history(assessment, personas):
     ]:
         go(assessment, user, action)
     go(assessment, personas.province_office, "recognise", **DECISION)
-    go(assessment, personas.province_office, "revoke", comment="Phúc tra: mất tiêu chí 17")
+    go(
+        assessment,
+        personas.province_office,
+        "revoke",
+        comment="Phúc tra: mất tiêu chí 17",
+        decision_number="9/QĐ-UBND",
+        decision_date=datetime.date(2024, 3, 1),
+    )
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.REVOKED
+    assert (assessment.revocation_number, assessment.revocation_date) == ("9/QĐ-UBND", datetime.date(2024, 3, 1))
+    assert (assessment.decision_number, assessment.decision_date) == ("123/QĐ-UBND", datetime.date(2023, 12, 20))
     assert HistoryEntry.objects.filter(assessment=assessment, kind=HistoryKind.STATE).count() == 5
 
 
@@ -170,5 +179,5 @@ def test_advanced_recognition_needs_standard_recognition_first(personas, tree):
         (personas.province_office, "appraise"),
     ]:
         go(advanced, user, action)
-    with pytest.raises(ValidationError, match="standard NTM commune"):
+    with pytest.raises(ValidationError, match="hold the standard NTM title"):
         go(advanced, personas.province_office, "recognise", **DECISION)

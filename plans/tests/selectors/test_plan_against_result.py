@@ -47,10 +47,14 @@ def test_each_unit_due_shows_where_it_stands(plans):
     }
 
 
-def test_a_unit_assessed_on_two_versions_of_a_set_shows_the_later_one(plans):
-    make_assessment(plans.b, make_set(code="S", version=2), 2025, 14, "draft")
-    row = next(r for r in plan_summary(unit=plans.province, year=2025).due if r.code == "40102")
-    assert (row.state, row.criteria_met) == ("draft", 14)
+def test_a_revocation_takes_the_title_whichever_recognition_gave_it(plans):
+    """A was recognised advanced for 2024 and for 2025; the 2025 recognition's revocation (20/12/2025)
+    leaves A without the advanced title at the end of 2025, though the 2024 one was never revoked."""
+    row = next(r for r in plan_summary(unit=plans.province, year=2025).due if (r.code, r.tier) == ("40101", "advanced"))
+    assert not row.reached
+    assert next(
+        r for r in plan_summary(unit=plans.province, year=2024).counts if (r.level, r.tier) == ("commune", "advanced")
+    )
 
 
 def test_counts_per_level_and_tier_with_the_overdue(plans):

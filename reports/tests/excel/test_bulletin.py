@@ -24,6 +24,11 @@ def build(unit, month, user=None, **kwargs):
     return open_book(content)
 
 
+TOTAL = "Tổng số xã (không tính phường, thị trấn, đặc khu)"
+STANDARD = "Xã đạt chuẩn NTM (giữ danh hiệu đến thời điểm báo cáo)"
+RECORDED = bulletin.Reading.RECORDED
+
+
 def summary_figures(book) -> dict:
     ws = book["Tổng hợp"]
     return {row[0]: row[1:] for row in rows_of(ws, 5) if isinstance(row[0], str)}
@@ -53,17 +58,17 @@ def test_the_bulletin_has_every_sheet_in_vietnamese(past, tree):
 
 def test_february_counts_the_recognition_of_february(past, tree):
     figures = summary_figures(build(tree.province, "2024-02"))
-    assert figures["Tổng số xã"][0] == 3
+    assert figures[TOTAL][0] == 3
     assert figures["Xã có số liệu đánh giá (bộ tiêu chí NTM)"][0] == 3
-    assert figures["Xã đạt chuẩn NTM"][:3] == (1, 1, pytest.approx(1 / 3))  # to date, new this month, share
+    assert figures[STANDARD][:3] == (1, 1, pytest.approx(1 / 3))  # to date, new this month, share
 
 
-def test_a_past_month_shows_the_data_as_it_stood_at_its_end(past, tree):
+def test_as_recorded_a_past_month_shows_the_data_as_it_stood_at_its_end(past, tree):
     # January: A had criterion 1 only, C did not exist yet, nothing was recognised.
-    book = build(tree.province, "2024-01")
+    book = build(tree.province, "2024-01", reading=RECORDED)
     figures = summary_figures(book)
     assert figures["Xã có số liệu đánh giá (bộ tiêu chí NTM)"][0] == 2
-    assert figures["Xã đạt chuẩn NTM"][:2] == (0, 0)
+    assert figures[STANDARD][:2] == (0, 0)
     rows = matrix_rows(book)
     a = rows["Xã Cẩm Thạch"]
     assert a[4:7] == ("Dự thảo", 1, 3)
@@ -71,22 +76,42 @@ def test_a_past_month_shows_the_data_as_it_stood_at_its_end(past, tree):
     assert rows["Xã Ân Phú"][4] == "Chưa có số liệu"
     notes = {row[0]: row[1] for row in rows_of(book["Ghi chú"], 4) if row[0]}
     assert notes["Thời điểm chốt số liệu"] == datetime.datetime(2024, 1, 31, 23, 59, 59)
-    assert "cuối tháng" in notes["Cách chốt số liệu"]
+    assert "như đã ghi nhận" in notes["Cách chốt số liệu"]
 
 
-def test_later_changes_do_not_alter_a_past_month(past, tree, personas):
-    before = rows_of(build(tree.province, "2024-02")["Xã - tiêu chí"], 5)
-    assessment_set_state(assessment=past["a"], state=AssessmentState.REVOKED, user=personas.province_office)
+def test_in_valid_time_a_past_month_shows_its_year_as_known_now(past, tree):
+    # January 2024 reports assessment year 2024 as it stands: A's 3 of 3, C's assessment too;
+    # A's recognition is dated 18/02, so it is not yet held at the end of January.
+    book = build(tree.province, "2024-01")
+    figures = summary_figures(book)
+    assert figures["Xã có số liệu đánh giá (bộ tiêu chí NTM)"][0] == 3
+    assert figures[STANDARD][:2] == (0, 0)
+    assert matrix_rows(book)["Xã Cẩm Thạch"][4:7] == ("Đã công nhận", 3, 3)
+    notes = {row[0]: row[1] for row in rows_of(book["Ghi chú"], 4) if row[0]}
+    assert "kể cả số liệu nhập sau" in notes["Cách chốt số liệu"]
+
+
+def test_later_changes_do_not_alter_a_past_month_as_recorded(past, tree, personas):
+    before = rows_of(build(tree.province, "2024-02", reading=RECORDED)["Xã - tiêu chí"], 5)
+    assessment_set_state(
+        assessment=past["a"],
+        state=AssessmentState.REVOKED,
+        user=personas.province_office,
+        decision_number="9/QĐ",
+        decision_date=datetime.date(2024, 2, 25),
+    )
     assessment_record_values(assessment=past["b"], entries=[ValueEntry("1.1", "có")], user=personas.officer_b)
-    assert rows_of(build(tree.province, "2024-02")["Xã - tiêu chí"], 5) == before
-    now = matrix_rows(build(tree.province, Month.of(timezone.now()).slug, year=2024))
-    assert now["Xã Đức Lĩnh"][7] == "✓"  # the current month reads today's data
-    assert now["Xã Cẩm Thạch"][4] == "Đã thu hồi công nhận"
+    assert rows_of(build(tree.province, "2024-02", reading=RECORDED)["Xã - tiêu chí"], 5) == before
+    # Valid time: the revocation dated 25/02 and B's value belong to February's year.
+    now = build(tree.province, "2024-02")
+    assert matrix_rows(now)["Xã Đức Lĩnh"][7] == "✓"
+    assert matrix_rows(now)["Xã Cẩm Thạch"][4] == "Đã thu hồi công nhận"
+    assert summary_figures(now)[STANDARD][:2] == (0, 1)  # recognised on 18/02, revoked on 25/02
 
 
 def test_the_current_month_is_cut_off_now(past, tree):
     before = timezone.now()
-    book = build(tree.province, Month.of(before).slug, year=2024)
+    book = build(tree.province, Month.of(before).slug)
     notes = {row[0]: row[1] for row in rows_of(book["Ghi chú"], 4) if row[0]}
     cutoff = timezone.make_aware(notes["Thời điểm chốt số liệu"])
     assert before - datetime.timedelta(minutes=1) <= cutoff <= timezone.now()
@@ -94,7 +119,7 @@ def test_the_current_month_is_cut_off_now(past, tree):
 
 
 def test_met_cells_are_green_and_missed_ones_red(past, tree):
-    ws = build(tree.province, "2024-01")["Xã - tiêu chí"]
+    ws = build(tree.province, "2024-01", reading=RECORDED)["Xã - tiêu chí"]
     row = next(r for r in ws.iter_rows(min_row=5) if r[2].value == "Xã Cẩm Thạch")
     assert row[7].fill.fgColor.rgb.endswith(MET_FILL)
     assert row[8].fill.fgColor.rgb.endswith(NOT_MET_FILL)
@@ -125,7 +150,7 @@ def test_lagging_criteria_most_missed_first(past, tree):
 def test_a_district_bulletin_has_no_breakdown(past, tree):
     book = build(tree.d1, "2024-02")
     assert "Theo đơn vị" not in book.sheetnames
-    assert summary_figures(book)["Tổng số xã"][0] == 2
+    assert summary_figures(book)[TOTAL][0] == 2
 
 
 def test_the_notes_name_the_criteria_sets(past, tree):

@@ -569,3 +569,20 @@ def test_someone_elses_batch_is_404(client, office, personas, tree, criteria_set
     client.force_login(personas.province_office)
     assert client.get(reverse("reports:import_batch", args=["401", batch.pk])).status_code == 404
     assert client.post(reverse("reports:import_apply", args=["401", batch.pk])).status_code == 404
+
+
+def test_a_unit_already_assessed_at_the_tier_against_another_set_is_refused_not_duplicated(
+    office, tree, criteria_set, a25
+):
+    other = make_set(code="OTHER-SET")  # another standard set: the import would start a second assessment
+    content = fill(template(tree.d1, other), {("40101", "2.1"): 90, ("40102", "2.1"): 85})
+    errors = errors_of(office, content, other)
+    assert [(e[1], e[2], e[3]) for e in errors] == [
+        (
+            7,
+            "A",
+            "Xã Cẩm Thạch already has its 2025 assessment at this tier, against Thử (1/QĐ-TEST): one assessment "
+            "per unit, tier and year. Download the template for that set.",
+        )
+    ]
+    assert a25.unit.assessments.count() == 1

@@ -40,7 +40,7 @@ def test_latest_year_is_the_last_year_with_a_commune_assessment(known):
 def test_a_province_breaks_down_into_its_districts(known):
     assert progress_breakdown(unit=known.tree.province, year=2023, tier="standard") == [
         BreakdownRow("402", "Huyện Hai", "district", 2, 1, 0, Decimal("4.00")),
-        BreakdownRow("401", "Huyện Một", "district", 2, 2, 1, Decimal("15.50")),
+        BreakdownRow("401", "Huyện Một", "district", 2, 2, 1, Decimal("15.50"), new=1),
     ]
 
 
@@ -55,7 +55,7 @@ def test_a_district_breaks_down_into_its_communes_including_those_without_data(k
 def test_the_country_breaks_down_into_provinces(known, merger):
     rows = progress_breakdown(unit=None, year=2025, tier="standard")
     assert [(r.code, r.level, r.communes_total, r.communes_with_data, r.recognised) for r in rows] == [
-        ("40", "province", 4, 0, 0),
+        ("40", "province", 4, 0, 1),  # A, recognised in 2023, still holds the title
         ("50", "province", 3, 2, 1),
     ]
 

@@ -1,0 +1,106 @@
+"""The portal's vocabulary of figures (DOMAIN.md, "Counting and the vocabulary of figures").
+
+Each term is defined once, here, as an ORM filter; every page, API field, export, plan line
+and bulletin cell that uses the term goes through it. The dashboards' SQL statements
+(``reports/selectors/sql.py``) write the same terms in SQL for speed, and
+``reports/tests/selectors/test_vocabulary.py`` holds both to the same units.
+
+* **Communes of a year** (which units count): rural communes (xã) — ``NTM_COMMUNE_TYPES`` —
+  that were assessed in the year, or existed on 31 December unless one of their predecessors
+  was assessed in the year. So 2025 counts the communes that existed before the 1 July 2025
+  merger (assessed that year) and 2026 the merged ones, each commune once. Wards, townships
+  and special zones are listed apart (``communes_apart``) and never counted.
+* **Holds the title** at a tier on a day: recognised at that tier by a decision dated on or
+  before the day, with no revocation at that tier dated from that decision up to the day. A
+  revocation takes the title away whichever recognition gave it, and a later recognition gives
+  it back. Any year's assessment carries the decision: a commune recognised in 2019 still
+  holds the title in 2022.
+* **Newly recognised in a period**: the recognition decision is dated in the period.
+* **The assessment that speaks for a unit** in a year at a tier: the only one — a database
+  constraint allows one per unit, tier and year (``Assessment.objects`` leaves out merged
+  duplicates).
+* **Valid time**: decisions count by their dates and assessments by their year, whenever they
+  were entered. "As recorded at a moment" reads the append-only logs instead
+  (``criteria.selectors.with_figures_as_of``).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from communes.models import NTM_COMMUNE_TYPES, AdministrativeUnit, Level
+from criteria.models import Assessment, AssessmentState
+
+# The states of an assessment that carry a recognition decision (revoked keeps its decision).
+DECIDED = (AssessmentState.RECOGNISED, AssessmentState.REVOKED)
+
+
+def communes_of_year_q(year: int) -> Q:
+    """Filter on AdministrativeUnit: the communes that count in ``year``."""
+    end = datetime.date(year, 12, 31)
+    assessed = Assessment.objects.filter(unit=OuterRef("pk"), year=year)
+    predecessor_assessed = Assessment.objects.filter(
+        year=year, unit__successions_as_predecessor__successor=OuterRef("pk")
+    )
+    exists_at_end = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=end)
+    )
+    return Q(level=Level.COMMUNE, type__in=NTM_COMMUNE_TYPES) & (
+        Q(Exists(assessed)) | (exists_at_end & ~Q(Exists(predecessor_assessed)))
+    )
+
+
+def communes_of_year(year: int, *, within: AdministrativeUnit | None = None) -> QuerySet[AdministrativeUnit]:
+    """The communes that count in ``year`` under ``within`` (None: the country)."""
+    units = AdministrativeUnit.objects.ntm_communes()
+    if within is not None:
+        units = units.subtree(within)
+    return units.filter(communes_of_year_q(year))
+
+
+def communes_apart(year: int, *, within: AdministrativeUnit | None = None) -> QuerySet[AdministrativeUnit]:
+    """Wards, townships and special zones that existed during ``year``: listed, never counted."""
+    units = AdministrativeUnit.objects.communes_apart()
+    if within is not None:
+        units = units.subtree(within)
+    return units.existed_during(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+
+
+def decisions_held_on(tier, day: datetime.date) -> QuerySet[Assessment]:
+    """Assessments whose recognition at ``tier`` stands on ``day``: dated by then, and no
+    revocation of the unit at the tier dated from it up to ``day``."""
+    revoked_since = Assessment.objects.filter(
+        unit=OuterRef("unit"),
+        tier=OuterRef("tier"),
+        revocation_date__gte=OuterRef("decision_date"),
+        revocation_date__lte=day,
+    )
+    return (
+        Assessment.objects.filter(tier=tier, state__in=DECIDED, decision_date__lte=day)
+        .exclude(Exists(revoked_since))
+        .order_by()
+    )
+
+
+def holds_title_q(tier: str, day: datetime.date, *, unit_ref: str = "pk") -> Q:
+    """Filter on AdministrativeUnit (or, with ``unit_ref``, on a model pointing at one): the
+    unit holds the title at ``tier`` on ``day``."""
+    return Q(Exists(decisions_held_on(tier, day).filter(unit=OuterRef(unit_ref))))
+
+
+def holds_title(unit: AdministrativeUnit, tier: str, day: datetime.date) -> bool:
+    return decisions_held_on(tier, day).filter(unit=unit).exists()
+
+
+def recognised_during(first: datetime.date, last: datetime.date) -> QuerySet[Assessment]:
+    """Recognitions whose decision is dated from ``first`` to ``last`` (newly recognised)."""
+    return Assessment.objects.filter(state__in=DECIDED, decision_date__gte=first, decision_date__lte=last)
+
+
+def year_cutoff(year: int, today: datetime.date | None = None) -> datetime.date:
+    """The day a year's titles are read on: 31 December, or today while the year runs."""
+    today = today or timezone.localdate()
+    return min(datetime.date(year, 12, 31), today)

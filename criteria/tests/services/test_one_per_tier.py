@@ -1,0 +1,65 @@
+"""One assessment per unit, tier and year: starting another opens the existing one."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from communes.tests.factories import CommuneFactory
+from criteria.models import Assessment
+from criteria.services import assessment_create, assessment_start
+from criteria.services.assessments import DuplicateAssessment
+from criteria.tests.factories import make_set
+
+pytestmark = pytest.mark.django_db
+
+
+def test_starting_twice_opens_the_same_assessment(personas, tree, criteria_set):
+    first = assessment_start(unit=tree.a, year=2025, tier="standard", user=personas.officer_a)
+    again = assessment_start(unit=tree.a, year=2025, tier="standard", user=personas.officer_a)
+    assert (first.created, again.created) == (True, False)
+    assert again.assessment.pk == first.assessment.pk
+    assert Assessment.objects.filter(unit=tree.a, year=2025).count() == 1
+
+
+def test_a_second_set_of_the_same_tier_is_refused_with_the_existing_one(personas, tree, criteria_set):
+    existing = assessment_create(unit=tree.a, criteria_set=criteria_set, year=2025, user=personas.officer_a)
+    with pytest.raises(DuplicateAssessment) as refused:
+        assessment_create(unit=tree.a, criteria_set=make_set(code="OTHER"), year=2025, user=personas.officer_a)
+    assert refused.value.existing == existing
+    assert "already has its standard assessment for 2025" in refused.value.messages[0]
+    # Another tier is another assessment.
+    assessment_create(unit=tree.a, criteria_set=make_set(code="ADV", tier="advanced"), year=2025, user=None,
+                      check_access=False)  # fmt: skip
+    assert Assessment.objects.filter(unit=tree.a, year=2025).count() == 2
+
+
+def test_the_start_button_opens_the_existing_assessment(client, personas, tree, criteria_set):
+    client.force_login(personas.officer_a)
+    post = {"unit": tree.a.code, "year": 2025, "tier": "standard"}
+    first = client.post(reverse("assessment_start"), post)
+    second = client.post(reverse("assessment_start"), post, follow=True)
+    assert first.url == second.redirect_chain[-1][0]
+    assert "already has its standard assessment for 2025" in second.content.decode()
+    assert Assessment.objects.filter(unit=tree.a, year=2025).count() == 1
+
+
+def test_the_api_starts_once_and_then_answers_the_existing_assessment(personas, tree, criteria_set):
+    from rest_framework.test import APIClient
+
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    api.force_authenticate(personas.officer_a)
+    body = {"unit": tree.a.code, "year": 2025, "tier": "standard"}
+    created = api.post("/api/v1/assessments/", body, format="json")
+    opened = api.post("/api/v1/assessments/", body, format="json")
+    assert (created.status_code, opened.status_code) == (201, 200)
+    assert created.json()["id"] == opened.json()["id"]
+    assert opened.json()["tier"] == "standard"
+    other = api.post("/api/v1/assessments/", {**body, "unit": tree.b.code}, format="json")
+    assert other.status_code == 404  # commune B is outside officer A's area
+
+
+@pytest.mark.parametrize("kind", ["phuong", "thi_tran", "dac_khu"])
+def test_wards_townships_and_special_zones_are_not_assessed_as_ntm_communes(personas, tree, criteria_set, kind):
+    ward = CommuneFactory(code=f"401-{kind}", name="Phường Thử", parent=tree.d1, type=kind)
+    with pytest.raises(ValidationError, match="only rural communes"):
+        assessment_create(unit=ward, criteria_set=criteria_set, year=2025, user=personas.district_d1)

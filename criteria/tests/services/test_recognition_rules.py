@@ -1,0 +1,230 @@
+"""The programme's recognition rules, enforced by the services (page, API and import alike)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from criteria.figures import holds_title
+from criteria.models import (
+    AssessmentState,
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    Derived,
+    Indicator,
+    IndicatorValue,
+    SetStatus,
+    Target,
+)
+from criteria.services import (
+    ValueEntry,
+    assessment_create,
+    assessment_record_values,
+    assessment_transition,
+    catalog_set_publish,
+)
+from criteria.tests.factories import make_set
+
+pytestmark = pytest.mark.django_db
+
+COMPLETE = [ValueEntry("1.1", "có"), ValueEntry("2.1", "85"), ValueEntry("3.1", "50"), ValueEntry("3.2", "0")]
+
+
+def _through_appraisal(assessment, personas):
+    for user, action in [
+        (personas.officer_a, "submit"),
+        (personas.district_d1, "verify"),
+        (personas.province_office, "appraise"),
+    ]:
+        assessment_transition(assessment=assessment, action=action, user=user)
+
+
+def _recognise(assessment, personas, day: datetime.date, number: str = "1/QĐ-UBND"):
+    return assessment_transition(
+        assessment=assessment,
+        action="recognise",
+        user=personas.province_office,
+        decision_number=number,
+        decision_date=day,
+    )
+
+
+def _appraised(personas, unit, criteria_set, year, entries=COMPLETE):
+    a = assessment_create(unit=unit, criteria_set=criteria_set, year=year, user=personas.officer_a)
+    assessment_record_values(assessment=a, entries=entries, user=personas.officer_a)
+    _through_appraisal(a, personas)
+    return a
+
+
+def test_a_commune_short_of_a_criterion_is_not_recognised_and_the_refusal_names_it(personas, tree):
+    a = _appraised(personas, tree.a, make_set(), 2023, [*COMPLETE[:1], ValueEntry("2.1", "50"), *COMPLETE[2:]])
+    with pytest.raises(ValidationError, match=r"not met: 2\. Thủy lợi"):
+        _recognise(a, personas, datetime.date(2023, 12, 20))
+    a.refresh_from_db()
+    assert (a.state, a.criteria_met, a.criteria_total) == (AssessmentState.APPRAISED, 2, 3)
+    assert not holds_title(tree.a, "standard", datetime.date(2023, 12, 31))
+
+
+def test_a_commune_meeting_every_criterion_is_recognised_and_holds_the_title_from_the_decision_date(personas, tree):
+    a = _appraised(personas, tree.a, make_set(), 2023)
+    _recognise(a, personas, datetime.date(2023, 12, 20))
+    assert not holds_title(tree.a, "standard", datetime.date(2023, 12, 19))
+    assert holds_title(tree.a, "standard", datetime.date(2023, 12, 20))
+    assert holds_title(tree.a, "standard", datetime.date(2025, 6, 1))  # kept in later years
+
+
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        (datetime.date(2022, 12, 31), "cannot be dated before 2023"),
+        (datetime.date(2999, 1, 1), "cannot be in the future"),
+        (datetime.date(1, 1, 1), "cannot be dated before 2023"),
+    ],
+)
+def test_a_recognition_decision_must_be_dated_plausibly(personas, tree, day, message):
+    a = _appraised(personas, tree.a, make_set(), 2023)
+    with pytest.raises(ValidationError, match=message):
+        _recognise(a, personas, day)
+
+
+def test_advanced_needs_the_standard_title_held_on_the_decision_date(personas, tree):
+    standard = _appraised(personas, tree.a, make_set(), 2023)
+    _recognise(standard, personas, datetime.date(2023, 12, 20))
+    advanced = _appraised(personas, tree.a, make_set(code="ADV", tier="advanced"), 2023)
+    with pytest.raises(ValidationError, match="hold the standard NTM title"):
+        _recognise(advanced, personas, datetime.date(2023, 12, 10))  # before the standard decision
+    _recognise(advanced, personas, datetime.date(2023, 12, 28))
+    assert holds_title(tree.a, "advanced", datetime.date(2023, 12, 31))
+
+
+def test_a_revoked_standard_title_stops_an_advanced_recognition(personas, tree):
+    standard = _appraised(personas, tree.a, make_set(), 2023)
+    _recognise(standard, personas, datetime.date(2023, 3, 1))
+    assessment_transition(
+        assessment=standard,
+        action="revoke",
+        user=personas.province_office,
+        comment="Phúc tra",
+        decision_number="7/QĐ-UBND",
+        decision_date=datetime.date(2023, 9, 1),
+    )
+    advanced = _appraised(personas, tree.a, make_set(code="ADV", tier="advanced"), 2023)
+    with pytest.raises(ValidationError, match="hold the standard NTM title"):
+        _recognise(advanced, personas, datetime.date(2023, 12, 1))
+    assert holds_title(tree.a, "standard", datetime.date(2023, 8, 31))
+    assert not holds_title(tree.a, "standard", datetime.date(2023, 9, 1))
+
+
+def test_revoking_needs_the_revocation_decision(personas, tree):
+    a = _appraised(personas, tree.a, make_set(), 2023)
+    _recognise(a, personas, datetime.date(2023, 12, 20))
+    with pytest.raises(ValidationError, match="revocation decision's number and date"):
+        assessment_transition(assessment=a, action="revoke", user=personas.province_office, comment="Phúc tra")
+    with pytest.raises(ValidationError, match="before the recognition decision"):
+        assessment_transition(
+            assessment=a,
+            action="revoke",
+            user=personas.province_office,
+            comment="Phúc tra",
+            decision_number="7/QĐ",
+            decision_date=datetime.date(2023, 12, 1),
+        )
+
+
+# --- QĐ 319: the model tier's derived conditions ------------------------------------------------
+
+
+def _flat_set(code: str, tier: str, rows: list[tuple]) -> CriteriaSet:
+    """A published set with one criterion per row: (number, indicator code, type, comparison, targets, derived)."""
+    s = CriteriaSet.objects.create(
+        code=code,
+        name=code,
+        short_name=code,
+        decision_number="1/QĐ",
+        decision_date=datetime.date(2021, 1, 1),
+        level="commune",
+        tier=tier,
+        year_from=2021,
+        year_to=2025,
+        status=SetStatus.DRAFT,
+    )
+    group = CriterionGroup.objects.create(criteria_set=s, code="A", name="A")
+    for number, indicator_code, value_type, comparison, targets, derived in rows:
+        criterion = Criterion.objects.create(criteria_set=s, group=group, number=number, name=f"Tiêu chí {number}")
+        indicator = Indicator.objects.create(
+            criteria_set=s,
+            criterion=criterion,
+            code=indicator_code,
+            name=indicator_code,
+            value_type=value_type,
+            comparison=comparison,
+            derived=derived,
+        )
+        for value, year in targets:
+            Target.objects.create(indicator=indicator, value=Decimal(value), year=year)
+    catalog_set_publish(criteria_set=s)
+    s.refresh_from_db()
+    return s
+
+
+@pytest.fixture
+def ladder(personas, tree):
+    """Commune A: standard and advanced recognised for 2023; a model set like QĐ 319's first two
+    conditions; the advanced income threshold is 40 from 2021 and 50 from 2025."""
+    income = ("10.1", "number", "gte")
+    standard = _flat_set("STD", "standard", [(10, *income, [("30", None)], "")])
+    advanced = _flat_set("ADV", "advanced", [(10, *income, [("40", None), ("50", 2025)], "")])
+    model = _flat_set(
+        "KM",
+        "model",
+        [
+            (1, "1.1", "yes_no", "met", [], Derived.HOLDS_ADVANCED),
+            (2, "2.1", "number", "gte", [("110", None)], Derived.INCOME_VS_ADVANCED),
+        ],
+    )
+    for criteria_set, day in ((standard, datetime.date(2023, 6, 1)), (advanced, datetime.date(2023, 11, 1))):
+        a = _appraised(personas, tree.a, criteria_set, 2023, [ValueEntry("10.1", "60")])
+        _recognise(a, personas, day)
+    standard_2024 = assessment_create(unit=tree.a, criteria_set=standard, year=2024, user=personas.officer_a)
+    assessment_record_values(assessment=standard_2024, entries=[ValueEntry("10.1", "50")], user=personas.officer_a)
+    return {"standard": standard, "advanced": advanced, "model": model, "standard_2024": standard_2024}
+
+
+def _values(assessment) -> dict:
+    return {v.indicator.code: v.value for v in IndicatorValue.objects.filter(assessment=assessment)}
+
+
+def test_the_model_conditions_are_worked_out_never_typed(personas, tree, ladder):
+    model = assessment_create(unit=tree.a, criteria_set=ladder["model"], year=2024, user=personas.officer_a)
+    assert _values(model) == {"1.1": True, "2.1": Decimal("125")}  # 50 of a threshold of 40
+    with pytest.raises(ValidationError, match="worked out by the portal"):
+        assessment_record_values(assessment=model, entries=[ValueEntry("1.1", "có")], user=personas.officer_a)
+
+
+def test_a_commune_never_recognised_advanced_does_not_meet_the_first_model_condition(personas, tree):
+    model = _flat_set("KM", "model", [(1, "1.1", "yes_no", "met", [], Derived.HOLDS_ADVANCED)])
+    a = assessment_create(unit=tree.a, criteria_set=model, year=2024, user=personas.officer_a)
+    assert _values(a) == {"1.1": False}
+    a.refresh_from_db()
+    assert a.criteria_met == 0
+
+
+def test_a_change_of_income_reaches_the_model_assessment_of_the_year(personas, tree, ladder):
+    model = assessment_create(unit=tree.a, criteria_set=ladder["model"], year=2024, user=personas.officer_a)
+    assessment_record_values(
+        assessment=ladder["standard_2024"], entries=[ValueEntry("10.1", "42")], user=personas.officer_a
+    )
+    assert _values(model)["2.1"] == Decimal("105")
+    model.refresh_from_db()
+    assert model.criteria_met == 1
+
+
+def test_the_income_condition_is_judged_at_the_time_of_the_model_recognition(personas, tree, ladder):
+    model = _appraised(personas, tree.a, ladder["model"], 2024, [])
+    with pytest.raises(ValidationError, match=r"not met: 2\. Tiêu chí 2"):
+        _recognise(model, personas, datetime.date(2025, 3, 1))  # the 2025 threshold (50): 100%
+    assert _values(model)["2.1"] == Decimal("125")  # a refused recognition writes nothing
+    _recognise(model, personas, datetime.date(2024, 12, 15))  # the 2024 threshold (40): 125%
+    assert holds_title(tree.a, "model", datetime.date(2024, 12, 31))

@@ -1,0 +1,296 @@
+"""The figures engine's SQL: the vocabulary of ``criteria.figures`` written as statements.
+
+Every dashboard figure of a unit comes from one statement built here, so a province's
+headline, buckets, lagging criteria and last year's figures cost one round trip. The common
+part (``_CTES``) names the terms once:
+
+``y``        the years asked for, each with its first and last day and its *cut-off* — the day
+             its titles are read on (31 December; today while the year runs; a bulletin's
+             month end);
+``u``        the units under the unit (path prefix), of the levels figures use;
+``a``        the assessments of those years that speak for their unit (merged duplicates left
+             out), with their figures — stored ones, or, "as recorded" at a moment, the last
+             row of the append-only log before it;
+``counted``  (unit, year): the communes of the year — rural communes (xã) assessed in the
+             year, or existing on its last day unless a predecessor was assessed in it;
+``rec``      recognition decisions (unit, tier, decision date, revocation date);
+``held``     (unit, tier, year): the unit holds the title at the tier on the year's cut-off — a
+             decision dated by then, and no revocation dated from it up to then; that is,
+             its last revocation by the cut-off (if any) is older than its last recognition.
+
+``reports/tests/selectors/test_vocabulary.py`` holds these statements to the ORM rules of
+``criteria.figures`` on the same data, on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import connection
+
+from communes.models import COMMUNE_TYPES_APART, NTM_COMMUNE_TYPES, AdministrativeUnit, Level
+
+
+@dataclass(frozen=True)
+class Window:
+    """A year and the day its titles are read on."""
+
+    year: int
+    cut: datetime.date
+
+    @property
+    def first_day(self) -> datetime.date:
+        return datetime.date(self.year, 1, 1)
+
+    @property
+    def last_day(self) -> datetime.date:
+        return datetime.date(self.year, 12, 31)
+
+
+def _in_list(values) -> str:
+    return ", ".join(f"'{v}'" for v in values)  # fixed code lists from the models, never user input
+
+
+_FIGURES_STORED = "a.state, a.criteria_met, a.criteria_total"
+_FIGURES_RECORDED = "l.state, l.criteria_met, l.criteria_total"
+# The last log row of the assessment at or before the moment (no row: it did not exist yet).
+_LOG_JOIN = """JOIN criteria_assessmentlog l ON l.id = (
+        SELECT l2.id FROM criteria_assessmentlog l2
+        WHERE l2.assessment_id = a.id AND l2.at <= %(recorded)s ORDER BY l2.at DESC, l2.id DESC LIMIT 1)"""
+
+# A decision "as recorded" at the moment: the state the log had by then.
+_REC_LOG_JOIN = """JOIN criteria_assessmentlog rl ON rl.id = (
+        SELECT l2.id FROM criteria_assessmentlog l2
+        WHERE l2.assessment_id = r.id AND l2.at <= %(recorded)s ORDER BY l2.at DESC, l2.id DESC LIMIT 1)"""
+
+_CTES = """
+WITH y (year, first_day, last_day, cut) AS (VALUES {years}),
+u AS MATERIALIZED (
+    SELECT u.id, u.level, u.type, u.valid_from, u.valid_to, u.parent_id,
+           p.level AS parent_level, p.parent_id AS grandparent_id
+    FROM communes_administrativeunit u
+    LEFT JOIN communes_administrativeunit p ON p.id = u.parent_id
+    WHERE u.level IN ('commune', 'village', 'district') {under}
+),
+a AS MATERIALIZED (
+    SELECT a.id, a.unit_id, a.year, a.tier, a.criteria_set_id, u.level, u.type, {figures}
+    FROM criteria_assessment a
+    JOIN u ON u.id = a.unit_id
+    {log_join}
+    WHERE a.year IN (SELECT year FROM y) AND a.merged_into_id IS NULL
+),
+counted AS MATERIALIZED (
+    SELECT u.id, y.year FROM u CROSS JOIN y
+    LEFT JOIN (SELECT DISTINCT unit_id, year FROM a) assessed ON assessed.unit_id = u.id AND assessed.year = y.year
+    WHERE u.level = 'commune' AND u.type IN ({ntm_types})
+      AND (assessed.unit_id IS NOT NULL
+           OR ((u.valid_from IS NULL OR u.valid_from <= y.last_day)
+               AND (u.valid_to IS NULL OR u.valid_to >= y.last_day)
+               AND NOT EXISTS (
+                   SELECT 1 FROM communes_unitsuccession p
+                   JOIN criteria_assessment x ON x.unit_id = p.predecessor_id AND x.year = y.year
+                        AND x.merged_into_id IS NULL {known}
+                   WHERE p.successor_id = u.id)))
+),
+rec AS MATERIALIZED (
+    SELECT r.unit_id, r.tier, r.decision_date,
+           {revoked} AS revocation_date
+    FROM criteria_assessment r
+    JOIN u ON u.id = r.unit_id
+    {rec_log_join}
+    WHERE r.merged_into_id IS NULL AND {decided} IN ('recognised', 'revoked') AND r.decision_date IS NOT NULL
+),
+held AS MATERIALIZED (
+    SELECT rec.unit_id, rec.tier, y.year FROM rec CROSS JOIN y
+    GROUP BY rec.unit_id, rec.tier, y.year
+    HAVING MAX(CASE WHEN rec.decision_date <= y.cut THEN rec.decision_date END) IS NOT NULL
+       AND COALESCE(MAX(CASE WHEN rec.revocation_date <= y.cut THEN rec.revocation_date END), %(never)s)
+           < MAX(CASE WHEN rec.decision_date <= y.cut THEN rec.decision_date END)
+)
+"""
+
+
+# One row shape for every branch: kind, year, key, name, n1, n2, n3.
+BRANCHES = {
+    # communes of the year; districts and the units listed apart that existed during it
+    "units": """
+SELECT 'units', year, NULL, 'commune', COUNT(*), NULL, NULL FROM counted GROUP BY year
+UNION ALL
+SELECT 'units', y.year, NULL, u.level, COUNT(*), NULL, NULL FROM u CROSS JOIN y
+WHERE u.level = 'district'
+  AND (u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.first_day)
+GROUP BY y.year, u.level
+UNION ALL
+SELECT 'apart', y.year, u.type, NULL, COUNT(*), NULL, NULL FROM u CROSS JOIN y
+WHERE u.level = 'commune' AND u.type IN ({apart_types})
+  AND (u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.first_day)
+GROUP BY y.year, u.type""",
+    # title holders on the cut-off: communes of the year; villages existing on it; districts of the year
+    "titles": """
+SELECT 'title', c.year, h.tier, 'commune', COUNT(*), NULL, NULL
+FROM counted c JOIN held h ON h.unit_id = c.id AND h.year = c.year
+GROUP BY c.year, h.tier
+UNION ALL
+SELECT 'title', y.year, h.tier, u.level, COUNT(*), NULL, NULL
+FROM held h JOIN y ON y.year = h.year JOIN u ON u.id = h.unit_id
+WHERE (u.level = 'village' AND (u.valid_from IS NULL OR u.valid_from <= y.cut) AND (u.valid_to IS NULL OR u.valid_to >= y.cut))
+   OR (u.level = 'district' AND (u.valid_from IS NULL OR u.valid_from <= y.last_day)
+       AND (u.valid_to IS NULL OR u.valid_to >= y.first_day))
+GROUP BY y.year, h.tier, u.level""",
+    # newly recognised: decisions dated in the period, of the main year's communes (and villages)
+    "new": """
+SELECT 'new', c.year, rec.tier, 'commune', COUNT(DISTINCT c.id), NULL, NULL
+FROM counted c JOIN rec ON rec.unit_id = c.id AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
+WHERE c.year = %(year)s GROUP BY c.year, rec.tier
+UNION ALL
+SELECT 'new', %(year)s, rec.tier, u.level, COUNT(DISTINCT u.id), NULL, NULL
+FROM u JOIN rec ON rec.unit_id = u.id AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
+WHERE u.level IN ('village', 'district') GROUP BY rec.tier, u.level""",
+    # the standing of each year: assessments of the communes counted, per tier
+    "stats": """
+SELECT 'stats', year, tier, 'commune', COUNT(*), SUM(criteria_met), MAX(criteria_total) FROM a
+WHERE level = 'commune' AND type IN ({ntm_types}) GROUP BY year, tier""",
+    # buckets: the main year's communes at the tier, by set size and criteria met
+    "met": """
+SELECT 'met', year, NULL, NULL, criteria_total, criteria_met, COUNT(*) FROM a
+WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune' AND type IN ({ntm_types})
+GROUP BY year, criteria_total, criteria_met""",
+    # lagging criteria: results not met of those assessments, and every criterion of their sets
+    "not_met": """
+SELECT 'not_met', a.year, NULL, NULL, r.criterion_id, COUNT(*), NULL
+FROM {results} r JOIN a ON a.id = r.assessment_id
+WHERE a.year = %(year)s AND a.tier = %(tier)s AND a.level = 'commune' AND a.type IN ({ntm_types}) AND NOT r.met
+GROUP BY a.year, r.criterion_id
+UNION ALL
+SELECT 'criterion', NULL, NULL, c.name, c.id, c.number, NULL
+FROM criteria_criterion c
+JOIN (SELECT DISTINCT criteria_set_id FROM a
+      WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune' AND type IN ({ntm_types})) s
+  ON s.criteria_set_id = c.criteria_set_id""",
+}
+
+_RESULTS_STORED = "criteria_criterionresult"
+_RESULTS_RECORDED = """(SELECT l.assessment_id, l.criterion_id, l.met FROM criteria_criterionresultlog l
+    WHERE l.id = (SELECT l2.id FROM criteria_criterionresultlog l2
+                  WHERE l2.assessment_id = l.assessment_id AND l2.criterion_id = l.criterion_id
+                    AND l2.at <= %(recorded)s ORDER BY l2.at DESC, l2.id DESC LIMIT 1))"""
+
+
+def _under(unit: AdministrativeUnit | None) -> tuple[str, dict]:
+    """ "Under the unit": the path starts with the unit's (escaped: a code may hold ``_``)."""
+    if unit is None:
+        return "", {}
+    return "AND u.path LIKE %(path)s ESCAPE '\\'", {"path": connection.ops.prep_for_like_query(unit.path) + "%"}
+
+
+def ctes(
+    unit: AdministrativeUnit | None, windows: list[Window], recorded: datetime.datetime | None
+) -> tuple[str, dict]:
+    """The common part and its parameters."""
+    under, params = _under(unit)
+    years = []
+    for n, w in enumerate(windows):
+        years.append(f"(%(y{n})s, %(f{n})s, %(l{n})s, %(c{n})s)")
+        params.update({f"y{n}": w.year, f"f{n}": w.first_day, f"l{n}": w.last_day, f"c{n}": w.cut})
+    params["never"] = datetime.date(1, 1, 1)  # older than any decision: "no revocation"
+    if recorded is not None:
+        params["recorded"] = recorded
+    sql = _CTES.format(
+        years=", ".join(years),
+        under=under,
+        figures=_FIGURES_RECORDED if recorded else _FIGURES_STORED,
+        log_join=_LOG_JOIN if recorded else "",
+        ntm_types=_in_list(NTM_COMMUNE_TYPES),
+        known=(
+            "AND EXISTS (SELECT 1 FROM criteria_assessmentlog xl WHERE xl.assessment_id = x.id AND xl.at <= %(recorded)s)"
+            if recorded
+            else ""
+        ),
+        revoked=("CASE WHEN rl.state = 'revoked' THEN r.revocation_date END" if recorded else "r.revocation_date"),
+        rec_log_join=_REC_LOG_JOIN if recorded else "",
+        decided="rl.state" if recorded else "r.state",
+    )
+    return sql, params
+
+
+def run(
+    unit: AdministrativeUnit | None,
+    windows: list[Window],
+    branches: list[str],
+    *,
+    year: int,
+    tier: str,
+    new_period: tuple[datetime.date, datetime.date] | None = None,
+    recorded: datetime.datetime | None = None,
+) -> list[tuple]:
+    """Rows (kind, year, key, name, n1, n2, n3) of the chosen branches, in one statement."""
+    head, params = ctes(unit, windows, recorded)
+    first, last = new_period or (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    params.update({"year": year, "tier": tier, "new_first": first, "new_last": last})
+    body = "\nUNION ALL\n".join(
+        BRANCHES[b].format(
+            ntm_types=_in_list(NTM_COMMUNE_TYPES),
+            apart_types=_in_list(COMMUNE_TYPES_APART),
+            results=_RESULTS_RECORDED if recorded else _RESULTS_STORED,
+        )
+        for b in branches
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(head + body, params)
+        return cursor.fetchall()
+
+
+# The unit one level below the one asked about that holds commune ``u`` (a ``u`` row).
+def child_of(unit: AdministrativeUnit | None) -> str:
+    """The country → its provinces; a province → its districts, or the commune itself where it
+    hangs directly under the province (from 1 July 2025); a district → the commune."""
+    if unit is None:
+        return "CASE WHEN u.parent_level = 'province' THEN u.parent_id ELSE u.grandparent_id END"
+    if unit.level == Level.PROVINCE:
+        return "CASE WHEN u.parent_level = 'district' THEN u.parent_id ELSE u.id END"
+    return "u.id"
+
+
+BREAKDOWN = """,
+cc AS MATERIALIZED (SELECT c.id, {child} AS child FROM counted c JOIN u ON u.id = c.id),
+counts AS (SELECT child, COUNT(*) AS n FROM cc GROUP BY child),
+stats AS (
+    SELECT cc.child, COUNT(*) AS units, SUM(a.criteria_met) AS met_sum
+    FROM cc JOIN a ON a.unit_id = cc.id AND a.year = %(year)s AND a.tier = %(tier)s
+    GROUP BY cc.child
+),
+titles AS (
+    SELECT cc.child, COUNT(*) AS n FROM cc JOIN held h ON h.unit_id = cc.id AND h.tier = %(tier)s GROUP BY cc.child
+),
+news AS (
+    SELECT cc.child, COUNT(DISTINCT cc.id) AS n
+    FROM cc JOIN rec ON rec.unit_id = cc.id AND rec.tier = %(tier)s
+         AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
+    GROUP BY cc.child
+)
+SELECT ch.code, ch.name, ch.level, counts.n, stats.units, titles.n, stats.met_sum, news.n
+FROM counts
+JOIN communes_administrativeunit ch ON ch.id = counts.child
+LEFT JOIN stats ON stats.child = counts.child
+LEFT JOIN titles ON titles.child = counts.child
+LEFT JOIN news ON news.child = counts.child
+ORDER BY CASE WHEN ch.level = 'commune' THEN 1 ELSE 0 END, ch.name_sort, ch.code
+"""
+
+
+def breakdown(
+    unit: AdministrativeUnit | None,
+    window: Window,
+    *,
+    tier: str,
+    new_period: tuple[datetime.date, datetime.date] | None = None,
+    recorded: datetime.datetime | None = None,
+) -> list[tuple]:
+    """Per unit one level down: (code, name, level, communes, assessed, title holders, met sum, new)."""
+    head, params = ctes(unit, [window], recorded)
+    first, last = new_period or (window.first_day, window.last_day)
+    params.update({"year": window.year, "tier": tier, "new_first": first, "new_last": last})
+    with connection.cursor() as cursor:
+        cursor.execute(head + BREAKDOWN.format(child=child_of(unit)), params)
+        return cursor.fetchall()

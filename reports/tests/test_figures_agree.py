@@ -1,0 +1,392 @@
+"""One figures engine: the dashboard, ``/api/v1/progress/``, the bulletin workbook, the plan
+section and the dashboard export give the same figures, equal to a plain-Python recomputation
+from the rows, on random provinces.
+
+A province is drawn with communes of every type (xã, phường, thị trấn, đặc khu), a 1 July 2025
+merger into new communes directly under the province, villages, standard and advanced
+assessments of 2024–2026 against sets of two sizes, recognitions and revocations dated in any
+year (all entered now, after the fact), and attempted duplicates. The recomputation below is
+written from DOMAIN.md's definitions, not from the selectors.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.utils import timezone
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from communes.models import AdministrativeUnit, Level, UnitSuccession, UnitType
+from communes.tests.factories import UserFactory
+from criteria.evaluation import bucket_bounds
+from criteria.models import Assessment, AssessmentState, CriterionResult, Tier
+from criteria.services import assessment_create, assessment_set_state
+from criteria.services.assessments import DuplicateAssessment
+from plans.models import ProvinceTarget
+from plans.selectors import plan_summary
+from reports import bulletin
+from reports.bulletin import Month
+from reports.exports import dashboard_export
+from reports.forms import Filters
+from reports.selectors import progress_summary
+from reports.tests.excel.conftest import open_book, rows_of
+from reports.tests.factories import make_assessment, make_flat_set
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+YEARS = (2024, 2025, 2026)
+MERGER = datetime.date(2025, 7, 1)
+COMMUNE_TYPES = [UnitType.XA] * 5 + [UnitType.PHUONG, UnitType.THI_TRAN, UnitType.DAC_KHU]
+TIERS = (Tier.STANDARD, Tier.ADVANCED)
+
+
+def _day(year: int, n: int) -> datetime.date:
+    """A day from the start of ``year`` on (up to the next year), never later than yesterday."""
+    day = datetime.date(year, 1, 1) + datetime.timedelta(days=n)
+    return min(day, timezone.localdate() - datetime.timedelta(days=1))
+
+
+assessment_plan = st.fixed_dictionaries(
+    {
+        "met": st.integers(0, 5),
+        "large": st.booleans(),  # against the larger (7-criteria) set of the tier
+        "event": st.sampled_from(["none", "none", "recognise", "recognise", "revoke"]),
+        "decision_day": st.integers(0, 500),
+        "revocation_days": st.integers(1, 400),
+        "duplicate": st.booleans(),
+    }
+)
+commune_plan = st.fixed_dictionaries(
+    {
+        "type": st.sampled_from(COMMUNE_TYPES),
+        "district": st.integers(0, 1),
+        "merged_into": st.one_of(st.none(), st.integers(0, 1)),  # which new commune, if merged
+        "assessments": st.dictionaries(
+            st.tuples(st.sampled_from((2024, 2025)), st.sampled_from(TIERS)), assessment_plan, max_size=3
+        ),
+        "village": st.one_of(st.none(), assessment_plan),
+    }
+)
+new_commune_plan = st.dictionaries(st.sampled_from(TIERS), assessment_plan, max_size=2)
+province_plan = st.fixed_dictionaries(
+    {
+        "communes": st.lists(commune_plan, min_size=1, max_size=6),
+        "new_communes": st.lists(new_commune_plan, min_size=2, max_size=2),
+    }
+)
+
+
+@dataclass
+class World:
+    province: AdministrativeUnit
+    sets: dict
+    decisions: list[tuple[int, str, datetime.date, datetime.date | None]] = field(default_factory=list)
+
+
+def _assess(world: World, unit, year: int, tier: str, plan: dict, level: str = Level.COMMUNE):
+    size = 7 if plan["large"] and level == Level.COMMUNE else 5
+    criteria_set = world.sets[level, tier, size]
+    event = plan["event"]
+    met = size if event != "none" else min(plan["met"], size)
+    state = {"none": AssessmentState.DRAFT, "recognise": AssessmentState.APPRAISED}.get(
+        event, AssessmentState.APPRAISED
+    )
+    assessment = make_assessment(unit, criteria_set, year, met, state)
+    if plan["duplicate"]:
+        other = world.sets[level, tier, 5 if size == 7 else 7] if level == Level.COMMUNE else criteria_set
+        with pytest.raises(DuplicateAssessment):
+            assessment_create(unit=unit, criteria_set=other, year=year, user=None, check_access=False)
+    if event == "none":
+        return
+    decided = _day(year, plan["decision_day"])
+    assessment_set_state(
+        assessment=assessment,
+        state=AssessmentState.RECOGNISED,
+        user=None,
+        decision_number="1/QĐ",
+        decision_date=decided,
+    )
+    revoked = None
+    if event == "revoke":
+        revoked = min(decided + datetime.timedelta(days=plan["revocation_days"]), _day(2026, 10_000))
+        if revoked > decided:
+            assessment_set_state(
+                assessment=assessment,
+                state=AssessmentState.REVOKED,
+                user=None,
+                decision_number="2/QĐ",
+                decision_date=revoked,
+            )
+        else:
+            revoked = None
+    world.decisions.append((unit.pk, tier, decided, revoked))
+
+
+def _build(plan: dict) -> World:
+    province = AdministrativeUnit(code="90", name="Tỉnh Ngẫu Nhiên", level=Level.PROVINCE, type=UnitType.TINH)
+    province.save()
+    districts = []
+    for n in range(2):
+        district = AdministrativeUnit(
+            code=f"90{n}",
+            name=f"Huyện {n}",
+            level=Level.DISTRICT,
+            type=UnitType.HUYEN,
+            parent=province,
+            valid_to=MERGER - datetime.timedelta(days=1),
+        )
+        district.save()
+        districts.append(district)
+    sets = {}
+    for level, tier, size in [
+        *[(Level.COMMUNE, t, s) for t in TIERS for s in (5, 7)],
+        (Level.VILLAGE, Tier.STANDARD, 5),
+    ]:
+        sets[level, tier, size] = make_flat_set(
+            code=f"{level}-{tier}-{size}", total=size, tier=tier, level=level, year_to=2030
+        )
+    world = World(province, sets)
+    new_communes = []
+    for n, new_plan in enumerate(plan["new_communes"]):
+        new = AdministrativeUnit(
+            code=f"90N{n}",
+            name=f"Xã Mới {n}",
+            level=Level.COMMUNE,
+            type=UnitType.XA,
+            parent=province,
+            valid_from=MERGER,
+        )
+        new.save()
+        new_communes.append(new)
+        for tier, a_plan in new_plan.items():
+            _assess(world, new, 2026, tier, a_plan)
+    for n, c_plan in enumerate(plan["communes"]):
+        merged = c_plan["merged_into"] is not None
+        unit = AdministrativeUnit(
+            code=f"90C{n}",
+            name=f"Xã Cũ {n}",
+            level=Level.COMMUNE,
+            type=c_plan["type"],
+            parent=districts[c_plan["district"]] if merged else province,
+            valid_to=MERGER - datetime.timedelta(days=1) if merged else None,
+        )
+        unit.save()
+        if merged:
+            UnitSuccession.objects.create(predecessor=unit, successor=new_communes[c_plan["merged_into"]], date=MERGER)
+        if unit.type == UnitType.XA:
+            for (year, tier), a_plan in c_plan["assessments"].items():
+                _assess(world, unit, year, tier, a_plan)
+        if c_plan["village"] is not None:
+            village = AdministrativeUnit(
+                code=f"90C{n}-T", name=f"Thôn {n}", level=Level.VILLAGE, type=UnitType.THON, parent=unit
+            )
+            village.save()
+            _assess(world, village, 2025, Tier.STANDARD, c_plan["village"], level=Level.VILLAGE)
+    return world
+
+
+# --- The recomputation, from the rows -----------------------------------------------------------
+
+
+def _exists_on(unit, day: datetime.date) -> bool:
+    return (unit.valid_from is None or unit.valid_from <= day) and (unit.valid_to is None or unit.valid_to >= day)
+
+
+def _held(decisions, unit_id: int, tier: str, cut: datetime.date) -> bool:
+    mine = [(d, r) for u, t, d, r in decisions if u == unit_id and t == tier]
+    recognised = [d for d, _r in mine if d <= cut]
+    revoked = [r for _d, r in mine if r is not None and r <= cut]
+    return bool(recognised) and (not revoked or max(revoked) < max(recognised))
+
+
+def expected(world: World, year: int, tier: str) -> dict:
+    cut = min(datetime.date(year, 12, 31), timezone.localdate())
+    units = list(AdministrativeUnit.objects.filter(path__startswith=world.province.path))
+    assessments = list(Assessment.objects.filter(unit__path__startswith=world.province.path))
+    assessed = {(a.unit_id, a.year) for a in assessments}
+    succession = {(s.successor_id, s.predecessor_id) for s in UnitSuccession.objects.all()}
+    counted = []
+    for u in units:
+        if u.level != Level.COMMUNE or u.type != UnitType.XA:
+            continue
+        predecessor_assessed = any((p, year) in assessed for s, p in succession if s == u.pk)
+        if (u.pk, year) in assessed or (_exists_on(u, datetime.date(year, 12, 31)) and not predecessor_assessed):
+            counted.append(u.pk)
+    at_tier = [a for a in assessments if a.year == year and a.tier == tier and a.unit_id in counted]
+    recognised = {t: sum(_held(world.decisions, pk, t, cut) for pk in counted) for t in Tier.values}
+    villages = [u.pk for u in units if u.level == Level.VILLAGE and _exists_on(u, cut)]
+    met_sum = sum(a.criteria_met for a in at_tier)
+    buckets = {}
+    for total in {a.criteria_total for a in at_tier}:
+        for b in bucket_bounds(total):
+            buckets[total, b.low, b.high] = sum(
+                1 for a in at_tier if a.criteria_total == total and b.low <= a.criteria_met <= b.high
+            )
+    not_met: dict[tuple[int, str], int] = {}
+    for r in CriterionResult.objects.filter(assessment__in=at_tier).select_related("criterion"):
+        key = (r.criterion.number, r.criterion.name)
+        not_met[key] = not_met.get(key, 0) + (not r.met)
+    return {
+        "communes_total": len(counted),
+        "communes_with_data": len(at_tier),
+        "recognised": recognised,
+        "average": (Decimal(met_sum) / len(at_tier)).quantize(Decimal("0.01"), ROUND_HALF_UP) if at_tier else None,
+        "buckets": {k: v for k, v in buckets.items()},
+        "lagging": not_met,
+        "villages": sum(_held(world.decisions, pk, tier, cut) for pk in villages),
+        "apart": sum(
+            1
+            for u in units
+            if u.level == Level.COMMUNE
+            and u.type != UnitType.XA
+            and (u.valid_from is None or u.valid_from <= datetime.date(year, 12, 31))
+            and (u.valid_to is None or u.valid_to >= datetime.date(year, 1, 1))
+        ),
+    }
+
+
+# --- What each place shows ------------------------------------------------------------------------
+
+
+def _selector(world, year, tier) -> dict:
+    s = progress_summary(unit=world.province, year=year, tier=tier)
+    return {
+        "communes_total": s.communes_total,
+        "communes_with_data": s.communes_with_data,
+        "recognised": s.recognised,
+        "average": s.average_criteria_met,
+        "buckets": {(b.total, b.low, b.high): b.count for b in s.buckets},
+        "lagging": {(c.number, c.name): c.not_met for c in s.lagging},
+        "villages": s.villages_recognised,
+        "apart": sum(s.apart.values()),
+    }
+
+
+def _api(client, world, year, tier) -> dict:
+    body = client.get("/api/v1/progress/", {"unit": world.province.code, "year": year, "tier": tier}).json()
+    return {
+        "communes_total": body["communes_total"],
+        "communes_with_data": body["communes_with_data"],
+        "recognised": body["recognised"],
+        "average": None if body["average_criteria_met"] is None else Decimal(str(body["average_criteria_met"])),
+        "buckets": {(b["total"], b["low"], b["high"]): b["count"] for b in body["buckets"]},
+        "lagging": {(c["number"], c["name"]): c["not_met"] for c in body["lagging"]},
+        "villages": body["villages_recognised"],
+        "apart": sum(body["apart"].values()),
+    }
+
+
+def _dashboard(client, world, year, tier) -> dict:
+    context = client.get(f"/reports/{world.province.code}/", {"year": year, "tier": tier}).context
+    s = context["summary"]
+    return {"communes_total": s.communes_total, "recognised": s.recognised, "average": s.average_criteria_met}
+
+
+def _bulletin(world, year) -> dict:
+    month = min(Month(year, 12), Month.of(timezone.now()))
+    content, _cutoff = bulletin.bulletin_build(unit=world.province, month=month, user=None)
+    rows = rows_of(open_book(content)["Tổng hợp"], 5)
+    figures = {row[0]: row[1] for row in rows if isinstance(row[0], str)}
+    return {
+        "communes_total": figures["Tổng số xã (không tính phường, thị trấn, đặc khu)"],
+        "recognised": {
+            Tier.STANDARD: figures["Xã đạt chuẩn NTM (giữ danh hiệu đến thời điểm báo cáo)"],
+            Tier.ADVANCED: figures["Xã đạt chuẩn NTM nâng cao"],
+            Tier.MODEL: figures["Xã đạt chuẩn NTM kiểu mẫu"],
+        },
+        "villages": figures["Thôn, bản đạt chuẩn"],
+    }
+
+
+def _export(world, year, tier) -> dict:
+    book = open_book(dashboard_export(unit=world.province, filters=Filters(year=year, tier=tier)))
+    figures = {row[0]: row[1] for row in rows_of(book["Tổng hợp"], 4) if isinstance(row[0], str)}
+    return {
+        "communes_total": figures["Tổng số xã"],
+        "recognised": {
+            Tier.STANDARD: figures["Xã đạt chuẩn NTM"],
+            Tier.ADVANCED: figures["Xã đạt chuẩn NTM nâng cao"],
+            Tier.MODEL: figures["Xã đạt chuẩn NTM kiểu mẫu"],
+        },
+    }
+
+
+def _plan(world, year) -> dict:
+    (progress,) = plan_summary(unit=world.province, year=year).province
+    lines = {line.key: line.actual for line in progress.lines}
+    return {"recognised": {t: lines[f"communes_{t}"] for t in Tier.values}}
+
+
+def _pick(figures: dict, keys) -> dict:
+    return {k: figures[k] for k in keys}
+
+
+def _a(met=3, large=False, event="none", decision_day=0, revocation_days=30, duplicate=False) -> dict:
+    return {
+        "met": met,
+        "large": large,
+        "event": event,
+        "decision_day": decision_day,
+        "revocation_days": revocation_days,
+        "duplicate": duplicate,
+    }
+
+
+# A province as offices have them: a ward and a township beside the communes, a recognition of
+# 2024 decided in 2025, a revocation, a merger, villages, both set sizes, attempted duplicates.
+RICH = {
+    "communes": [
+        {"type": "xa", "district": 0, "merged_into": 0, "village": _a(event="recognise", decision_day=200),
+         "assessments": {(2024, "standard"): _a(event="recognise", decision_day=400, duplicate=True),
+                         (2025, "standard"): _a(met=4, large=True),
+                         (2025, "advanced"): _a(event="recognise", decision_day=300)}},
+        {"type": "xa", "district": 1, "merged_into": 0, "village": None,
+         "assessments": {(2024, "standard"): _a(event="revoke", decision_day=30, revocation_days=200),
+                         (2025, "standard"): _a(met=2)}},
+        {"type": "phuong", "district": 0, "merged_into": None, "village": None, "assessments": {}},
+        {"type": "thi_tran", "district": 1, "merged_into": 1, "village": _a(), "assessments": {}},
+        {"type": "xa", "district": 0, "merged_into": None, "village": None,
+         "assessments": {(2025, "standard"): _a(met=5, large=True, duplicate=True)}},
+    ],
+    "new_communes": [{"standard": _a(event="recognise", decision_day=100)}, {"advanced": _a(met=1)}],
+}  # fmt: skip
+
+
+@example(plan=RICH)
+@settings(
+    max_examples=8,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(plan=province_plan)
+def test_every_place_gives_the_same_figures_as_the_rows(plan):
+    with transaction.atomic():
+        world = _build(plan)
+        ProvinceTarget.objects.create(
+            province=world.province,
+            period_from=2021,
+            period_to=2030,
+            communes_standard=1,
+            basis="NQ",
+            entered_at=timezone.now(),
+        )
+        admin = UserFactory(username="admin-prop", is_superuser=True, is_staff=True)
+        client = Client()
+        client.force_login(admin)
+        for year in YEARS:
+            for tier in TIERS:
+                want = expected(world, year, tier)
+                assert _selector(world, year, tier) == want, (year, tier)
+                assert _api(client, world, year, tier) == want, (year, tier)
+                assert _dashboard(client, world, year, tier) == _pick(want, ("communes_total", "recognised", "average"))
+                assert _export(world, year, tier) == _pick(want, ("communes_total", "recognised"))
+            standard = expected(world, year, Tier.STANDARD)
+            assert _bulletin(world, year) == _pick(standard, ("communes_total", "recognised", "villages"))
+            assert _plan(world, year) == _pick(standard, ("recognised",))
+        transaction.set_rollback(True)
