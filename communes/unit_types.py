@@ -1,0 +1,64 @@
+"""Vietnamese names of unit types, read into ``UnitType`` (no database).
+
+One table for every reader of outside data (``load_units``, and ``import_units`` may reuse
+it): the statistics office writes a type as a word in front of the name ("Xã Cẩm Thạch",
+"Thành phố Thủ Đức"), with or without diacritics, and the same word means different types at
+different levels — "thành phố" is a centrally-governed city at province level and a
+provincial city at district level.
+"""
+
+from __future__ import annotations
+
+from communes.models import Level, UnitType
+from communes.text import fold
+
+# Folded Vietnamese type word -> type, per level. Longer words are tried first when splitting.
+TYPE_NAMES: dict[str, dict[str, str]] = {
+    Level.PROVINCE: {
+        "tinh": UnitType.TINH,
+        "thanh pho": UnitType.THANH_PHO_TW,
+        "thanh pho truc thuoc trung uong": UnitType.THANH_PHO_TW,
+        "thanh pho trung uong": UnitType.THANH_PHO_TW,
+        "thu do": UnitType.THANH_PHO_TW,
+    },
+    Level.DISTRICT: {
+        "huyen": UnitType.HUYEN,
+        "quan": UnitType.QUAN,
+        "thi xa": UnitType.THI_XA,
+        "thanh pho": UnitType.THANH_PHO,
+        "thanh pho thuoc tinh": UnitType.THANH_PHO,
+        "thanh pho thuoc thanh pho truc thuoc trung uong": UnitType.THANH_PHO,
+    },
+    Level.COMMUNE: {
+        "xa": UnitType.XA,
+        "phuong": UnitType.PHUONG,
+        "thi tran": UnitType.THI_TRAN,
+        "dac khu": UnitType.DAC_KHU,
+    },
+    Level.VILLAGE: {
+        "thon": UnitType.THON,
+        "xom": UnitType.XOM,
+        "ban": UnitType.BAN,
+        "ap": UnitType.AP,
+        "buon": UnitType.BUON,
+        "plei": UnitType.PLEI,
+        "lang": UnitType.LANG,
+        "khom": UnitType.KHOM,
+        "khu pho": UnitType.KHU_PHO,
+        "to dan pho": UnitType.TO_DAN_PHO,
+    },
+}
+
+
+def unit_type(level: str, name: str) -> str | None:
+    """The type a Vietnamese type name ("Thị trấn", "thi tran") means at ``level``, or None."""
+    return TYPE_NAMES.get(level, {}).get(fold(name).replace("-", " ").strip())
+
+
+def type_of_full_name(level: str, full_name: str) -> str | None:
+    """The type read off the word in front of a full name: "Thành phố Huế" -> centrally-governed city."""
+    folded = fold(full_name)
+    for word in sorted(TYPE_NAMES.get(level, {}), key=len, reverse=True):
+        if folded == word or folded.startswith(word + " "):
+            return TYPE_NAMES[level][word]
+    return None
