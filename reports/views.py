@@ -33,6 +33,7 @@ from reports.selectors import (
     progress_summary,
     progress_trend,
 )
+from reports.selectors.map import commune_map
 
 MSG_NATIONAL_ONLY_ADMINS = gettext_lazy("Only administrators may see the national dashboard.")
 
@@ -172,6 +173,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         buckets_chart=charts.buckets_chart(summary),
         lagging_chart=charts.lagging_chart(summary.lagging),
         breakdown=progress_breakdown(unit=unit, year=filters.year, tier=filters.tier),
+        commune_map=commune_map(unit=unit, year=filters.year, tier=filters.tier, buckets=summary.buckets),
     )
     return render(request, "reports/dashboard.html", context)
 
