@@ -49,6 +49,7 @@ class MapPoint:
     key: str  # the legend entry it belongs to
     colour: str
     label: str  # "Xã Cẩm Thạch: 15/19 criteria met" or "…: no data"
+    anchor: str = "middle"  # of the label: "start" near the west edge, "end" near the east
 
 
 @dataclass(frozen=True)
@@ -155,7 +156,10 @@ def commune_map(
         else:
             label = _("%(name)s: no data") % {"name": row.name}
         x, y = project(*coordinates[row.code])
-        points.append(MapPoint(code=row.code, name=row.name, x=x, y=y, key=key, colour=colour_of[key], label=label))
+        anchor = "start" if x < width / 4 else "end" if x > width * 3 / 4 else "middle"
+        points.append(
+            MapPoint(code=row.code, name=row.name, x=x, y=y, key=key, colour=colour_of[key], label=label, anchor=anchor)
+        )
     legend = [
         MapLegendEntry(key=keys[bounds], label=b.label, colour=colours[bounds], count=counts[keys[bounds]])
         for b in buckets

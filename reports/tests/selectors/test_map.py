@@ -56,6 +56,8 @@ def test_north_is_up_and_east_is_right(located):
     a, c = (next(p for p in drawn.points if p.name == name) for name in ("Xã Cẩm Thạch", "Xã Ân Phú"))
     assert a.y < c.y and a.x < c.x
     assert all(0 <= p.x <= drawn.width and 0 <= p.y <= drawn.height for p in drawn.points)
+    # Labels run inward from the edges, so none is cut off.
+    assert (a.anchor, c.anchor) == ("start", "end")
 
 
 def test_a_commune_without_data_is_drawn_apart(located):
