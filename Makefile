@@ -8,14 +8,14 @@ PORT ?= 8000
 # `make run` is a development server: DEBUG on unless the environment says otherwise.
 RUN_ENV := DEBUG=$${DEBUG:-1}
 
-.PHONY: help run serve install migrate test lint format messages backup clean bench bench-small loadtest
+.PHONY: help run serve install migrate test lint format messages backup clean bench bench-small bench-units loadtest
 
 help:
 	@echo "make run    - set up .venv, migrate, load the catalog, seed demo data once, print demo logins, serve on $(HOST):$(PORT)"
 	@echo "make test   - migrations check, lint and the whole test suite (DATABASE_URL selects the database)"
 	@echo "make serve  - gunicorn + whitenoise with production settings on $(HOST):$(PORT) (see README)"
 	@echo "make backup - every table and uploaded file into backups/*.tar.gz"
-	@echo "make bench / bench-small / loadtest - speed figures (bench/README.md)"
+	@echo "make bench / bench-small / bench-units / loadtest - speed figures (bench/README.md)"
 	@echo "make lint / format / messages / clean"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
@@ -66,6 +66,10 @@ bench: install
 bench-small: install
 	$(PY) -m bench.generate --size province --sqlite --verify 50
 	$(PY) -m bench.run --size province --sqlite
+
+bench-units: install
+	$(PY) -m bench.load_units
+	$(PY) -m bench.load_units --postgres
 
 loadtest: install
 	BENCH_DATABASE_URL=$(BENCH_DB) $(PY) -m bench.loadtest --run-time 60

@@ -62,6 +62,7 @@ class AdministrativeUnitAdmin(DiacriticInsensitiveSearchMixin, admin.ModelAdmin)
         (None, {"fields": ["code", "name", "level", "type", "parent", "tree_path"]}),
         (_("Thresholds"), {"fields": ["region", "commune_group", "especially_disadvantaged"]}),
         (_("History"), {"fields": ["valid_from", "valid_to", "lineage", "created_at", "updated_at"]}),
+        (_("Map"), {"fields": ["latitude", "longitude"]}),
     ]
 
     @admin.display(description=_("tree path"), ordering="path")
@@ -73,7 +74,12 @@ class AdministrativeUnitAdmin(DiacriticInsensitiveSearchMixin, admin.ModelAdmin)
         if not obj.pk:
             return "—"
         before = ", ".join(str(u) for u in obj.predecessors())
-        after = ", ".join(str(u) for u in obj.successors())
+        after = ", ".join(
+            _("%(unit)s (main part)") % {"unit": s.successor} if s.main_part else str(s.successor)
+            for s in obj.successions_as_predecessor.select_related("successor").order_by(
+                "-main_part", "successor__name"
+            )
+        )
         return (
             " · ".join(
                 part
@@ -89,7 +95,8 @@ class AdministrativeUnitAdmin(DiacriticInsensitiveSearchMixin, admin.ModelAdmin)
 
 @admin.register(UnitSuccession)
 class UnitSuccessionAdmin(admin.ModelAdmin):
-    list_display = ["predecessor", "successor", "date", "decision"]
+    list_display = ["predecessor", "successor", "date", "main_part", "decision"]
+    list_filter = ["main_part"]
     autocomplete_fields = ["predecessor", "successor"]
     list_select_related = ["predecessor", "successor"]
     date_hierarchy = "date"

@@ -194,6 +194,10 @@ class AdministrativeUnit(models.Model):
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Last day the unit existed."))
+    # WGS 84 degrees (a point inside the unit, from the statistics office's data via the
+    # vietnamadminunits package); drawn by the dashboard map.
+    latitude = models.DecimalField(_("latitude"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("longitude"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     # Derived, kept by save(): see communes/text.py.
     path = models.CharField(_("path"), max_length=255, editable=False, db_index=True)
@@ -236,6 +240,11 @@ class AdministrativeUnit(models.Model):
                 name="unit_group_only_for_communes",
             ),
             models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="unit_not_its_own_parent"),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(latitude__gte=-90, latitude__lte=90, longitude__gte=-180, longitude__lte=180),
+                name="unit_coordinates_both_and_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -393,6 +402,14 @@ class UnitSuccession(models.Model):
     )
     date = models.DateField(_("effective date"))
     decision = models.CharField(_("decision"), max_length=200, blank=True)
+    main_part = models.BooleanField(
+        _("main part"),
+        default=True,
+        help_text=_(
+            "The former unit's main part (or all of it) went into this new unit. "
+            "A unit split between several new units has exactly one link marked so."
+        ),
+    )
 
     class Meta:
         verbose_name = _("unit succession")

@@ -33,6 +33,7 @@ from reports.selectors import (
     progress_summary,
     progress_trend,
 )
+from reports.selectors.map import commune_map
 
 MSG_NATIONAL_ONLY_ADMINS = gettext_lazy("Only administrators may see the national dashboard.")
 
@@ -181,6 +182,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         lagging_chart=charts.lagging_chart(summary.lagging),
         breakdown=progress_breakdown(unit=unit, year=filters.year, tier=filters.tier),
         apart=", ".join(f"{n} × {UnitType(kind).label}" for kind, n in sorted(summary.apart.items())),
+        commune_map=commune_map(unit=unit, year=filters.year, tier=filters.tier, buckets=summary.buckets),
     )
     return render(request, "reports/dashboard.html", context)
 

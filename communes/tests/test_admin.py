@@ -1,8 +1,11 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from communes.tests.factories import UserFactory
+from communes.models import UnitSuccession
+from communes.tests.factories import CommuneFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +61,13 @@ def test_user_admin_edits_memberships_inline(admin_client, personas):
     response = admin_client.get(reverse("admin:auth_user_change", args=[personas.officer_a.pk]))
     assert response.status_code == 200
     assert "memberships-TOTAL_FORMS" in response.content.decode()
+
+
+def test_admin_lineage_marks_where_a_split_unit_s_main_part_went(admin_client, tree):
+    day = datetime.date(2025, 7, 1)
+    main = CommuneFactory(code="40901", name="Xã Chính", parent=tree.province, valid_from=day)
+    other = CommuneFactory(code="40902", name="Xã Phụ", parent=tree.province, valid_from=day)
+    UnitSuccession.objects.create(predecessor=tree.a, successor=other, date=day, main_part=False)
+    UnitSuccession.objects.create(predecessor=tree.a, successor=main, date=day, main_part=True)
+    page = admin_client.get(reverse("admin:communes_administrativeunit_change", args=[tree.a.pk])).content.decode()
+    assert "merged into: Xã Chính (main part), Xã Phụ" in page

@@ -1,0 +1,182 @@
+"""The dashboard map: every commune counted in a year as a point at its coordinates, coloured
+by its bucket of criteria met.
+
+The figures are those of the communes table (``communes_page``: the same communes, the same
+assessment speaking for each) and the buckets those of the dashboard's bucket table, so the
+map's legend and the table beside it cannot disagree. Drawn server-side as plain SVG
+(``templates/reports/partials/map.html``): no tiles, no outside service, no script.
+Three queries: the communes' count and page, their assessments, their coordinates.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from communes.models import AdministrativeUnit
+from reports.selectors.communes import communes_page
+from reports.selectors.progress import BucketCount
+
+MAX_COMMUNES = 12_000  # a whole country before the 2025 reorganisation fits in one page
+MAX_LINKED = 600  # above this, points are drawn but not each a tab stop: the list links them
+WIDTH = 640  # SVG user units; the picture scales to its box
+MAX_HEIGHT = 720
+MARGIN = 12
+# Light to dark as more criteria are met (ColorBrewer YlGn): readable in grey print and by
+# the colour-blind; every point also has a dark outline so the lightest shows on white.
+PALETTE = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")
+NO_DATA = "none"
+NO_DATA_FILL = "#ffffff"  # drawn hollow, with a grey dashed outline
+
+
+@dataclass(frozen=True)
+class MapLegendEntry:
+    key: str  # "b0", "b1" … in bucket order, or NO_DATA
+    label: str
+    colour: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    code: str
+    name: str
+    x: float
+    y: float
+    key: str  # the legend entry it belongs to
+    colour: str
+    label: str  # "Xã Cẩm Thạch: 15/19 criteria met" or "…: no data"
+    anchor: str = "middle"  # of the label: "start" near the west edge, "end" near the east
+
+
+@dataclass(frozen=True)
+class CommuneMap:
+    points: list[MapPoint]
+    legend: list[MapLegendEntry]
+    width: int
+    height: int
+    radius: float
+    linked: bool  # each point a link (and a tab stop)
+    communes_total: int
+    without_coordinates: int
+
+    @property
+    def drawn(self) -> int:
+        return len(self.points)
+
+
+def _colours(buckets: list[BucketCount]) -> dict[tuple[int, int, int], str]:
+    """A colour per bucket, darkest for the top bucket of each scale."""
+    by_scale: dict[int, list[BucketCount]] = {}
+    for b in buckets:
+        by_scale.setdefault(b.total, []).append(b)
+    colours = {}
+    for group in by_scale.values():
+        ordered = sorted(group, key=lambda b: b.high)
+        steps = max(len(ordered) - 1, 1)
+        for i, b in enumerate(ordered):
+            colours[(b.low, b.high, b.total)] = PALETTE[round(i * (len(PALETTE) - 1) / steps)]
+    return colours
+
+
+def _projector(coordinates: list[tuple[Decimal, Decimal]]):
+    """Equirectangular projection scaled to fit WIDTH × MAX_HEIGHT; returns (project, w, h)."""
+    lats = [float(lat) for lat, _ in coordinates]
+    lons = [float(lon) for _, lon in coordinates]
+    squeeze = math.cos(math.radians((min(lats) + max(lats)) / 2))
+    span_x = max((max(lons) - min(lons)) * squeeze, 1e-3)
+    span_y = max(max(lats) - min(lats), 1e-3)
+    scale = min((WIDTH - 2 * MARGIN) / span_x, (MAX_HEIGHT - 2 * MARGIN) / span_y)
+    width = round(span_x * scale + 2 * MARGIN)
+    height = round(span_y * scale + 2 * MARGIN)
+    west, north = min(lons), max(lats)
+
+    def project(lat: Decimal, lon: Decimal) -> tuple[float, float]:
+        return (
+            round(MARGIN + (float(lon) - west) * squeeze * scale, 1),
+            round(MARGIN + (north - float(lat)) * scale, 1),
+        )
+
+    return project, width, height
+
+
+def commune_map(
+    *, unit: AdministrativeUnit | None, year: int, tier: str, buckets: list[BucketCount]
+) -> CommuneMap | None:
+    """The map of the communes counted in ``year`` under ``unit``; None when there are none.
+
+    ``buckets`` are the dashboard's (``progress_summary(...).buckets``): each commune takes the
+    colour of the bucket its criteria met fall in, on its set's scale.
+    """
+    page = communes_page(unit=unit, year=year, tier=tier, per_page=MAX_COMMUNES)
+    if not page.count:
+        return None
+    coordinates: dict[str, tuple[Decimal, Decimal]] = {}
+    codes = [row.code for row in page.rows]
+    for start in range(0, len(codes), 900):
+        coordinates.update(
+            (code, (lat, lon))
+            for code, lat, lon in AdministrativeUnit.objects.filter(
+                code__in=codes[start : start + 900], latitude__isnull=False
+            ).values_list("code", "latitude", "longitude")
+        )
+    colours = _colours(buckets)
+    keys = {bounds: f"b{i}" for i, bounds in enumerate((b.low, b.high, b.total) for b in buckets)}
+    colour_of = {keys[bounds]: colour for bounds, colour in colours.items()} | {NO_DATA: NO_DATA_FILL}
+    counts = dict.fromkeys([*keys.values(), NO_DATA], 0)
+    located = [row for row in page.rows if row.code in coordinates]
+    points: list[MapPoint] = []
+    if located:
+        project, width, height = _projector([coordinates[row.code] for row in located])
+    else:
+        width, height = WIDTH, 0
+    for row in page.rows:
+        key = NO_DATA
+        if row.has_data:
+            key = next(
+                (
+                    keys[(b.low, b.high, b.total)]
+                    for b in buckets
+                    if b.total == row.criteria_total and b.low <= row.criteria_met <= b.high
+                ),
+                NO_DATA,
+            )
+        counts[key] += 1
+        if row.code not in coordinates:
+            continue
+        if row.has_data:
+            label = _("%(name)s: %(met)d/%(total)d criteria met") % {
+                "name": row.name,
+                "met": row.criteria_met,
+                "total": row.criteria_total,
+            }
+        else:
+            label = _("%(name)s: no data") % {"name": row.name}
+        x, y = project(*coordinates[row.code])
+        anchor = "start" if x < width / 4 else "end" if x > width * 3 / 4 else "middle"
+        points.append(
+            MapPoint(code=row.code, name=row.name, x=x, y=y, key=key, colour=colour_of[key], label=label, anchor=anchor)
+        )
+    legend = [
+        MapLegendEntry(key=keys[bounds], label=b.label, colour=colours[bounds], count=counts[keys[bounds]])
+        for b in buckets
+        for bounds in [(b.low, b.high, b.total)]
+    ]
+    legend.append(MapLegendEntry(key=NO_DATA, label=_("No data"), colour=NO_DATA_FILL, count=counts[NO_DATA]))
+    # Communes without data first, then from the lowest bucket up: the best drawn on top.
+    rank = {entry.key: i for i, entry in enumerate(reversed(legend))}
+    points.sort(key=lambda p: rank[p.key])
+    drawn = len(points)
+    return CommuneMap(
+        points=points,
+        legend=legend,
+        width=width,
+        height=height,
+        radius=6 if drawn <= 200 else 4 if drawn <= 1000 else 2.5,
+        linked=drawn <= MAX_LINKED,
+        communes_total=page.count,
+        without_coordinates=page.count - drawn,
+    )

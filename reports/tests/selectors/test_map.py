@@ -1,0 +1,95 @@
+"""The dashboard map: the communes of the table, at their coordinates, coloured by bucket.
+
+``known`` (reports/tests/conftest.py), standard 2023: A 19 · B 12 · C 4 · E no data. Here A, B
+and C have coordinates (A north-west, C south-east); E has none.
+"""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+
+from communes.models import AdministrativeUnit
+from communes.tests.factories import ProvinceFactory
+from reports.selectors import progress_summary
+from reports.selectors.map import NO_DATA, PALETTE, commune_map
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def located(known):
+    for unit, lat, lon in (
+        (known.tree.a, "18.5", "105.5"),
+        (known.tree.b, "18.3", "105.8"),
+        (known.tree.c, "18.0", "106.1"),
+    ):
+        AdministrativeUnit.objects.filter(pk=unit.pk).update(latitude=Decimal(lat), longitude=Decimal(lon))
+    return known
+
+
+def province_map(known, year=2023):
+    summary = progress_summary(unit=known.tree.province, year=year, tier="standard")
+    return summary, commune_map(unit=known.tree.province, year=year, tier="standard", buckets=summary.buckets)
+
+
+def test_the_legend_counts_are_the_bucket_table_counts(located):
+    summary, drawn = province_map(located)
+    counts = {entry.label: entry.count for entry in drawn.legend}
+    assert counts == {b.label: b.count for b in summary.buckets} | {"No data": summary.communes_without_data}
+    assert counts == {"19": 1, "15–18": 0, "10–14": 1, "5–9": 0, "under 5": 1, "No data": 1}
+    assert drawn.communes_total == summary.communes_total == 4
+
+
+def test_each_commune_with_coordinates_is_a_point_coloured_by_its_bucket(located):
+    _, drawn = province_map(located)
+    points = {p.name: p for p in drawn.points}
+    assert set(points) == {"Xã Cẩm Thạch", "Xã Đức Lĩnh", "Xã Ân Phú"}
+    assert points["Xã Cẩm Thạch"].colour == PALETTE[-1]  # 19 of 19: the darkest
+    assert points["Xã Ân Phú"].colour == PALETTE[0]  # under 5: the lightest
+    assert points["Xã Cẩm Thạch"].label == "Xã Cẩm Thạch: 19/19 criteria met"
+    assert (drawn.drawn, drawn.without_coordinates) == (3, 1)
+
+
+def test_north_is_up_and_east_is_right(located):
+    _, drawn = province_map(located)
+    a, c = (next(p for p in drawn.points if p.name == name) for name in ("Xã Cẩm Thạch", "Xã Ân Phú"))
+    assert a.y < c.y and a.x < c.x
+    assert all(0 <= p.x <= drawn.width and 0 <= p.y <= drawn.height for p in drawn.points)
+    # Labels run inward from the edges, so none is cut off.
+    assert (a.anchor, c.anchor) == ("start", "end")
+
+
+def test_a_commune_without_data_is_drawn_apart(located):
+    AdministrativeUnit.objects.filter(pk=located.e.pk).update(latitude=Decimal("18.1"), longitude=Decimal("105.6"))
+    _, drawn = province_map(located)
+    e = next(p for p in drawn.points if p.name == "Xã Yên Hòa")
+    assert (e.key, e.label) == (NO_DATA, "Xã Yên Hòa: no data")
+    assert drawn.points[0] == e  # drawn first, under the coloured points
+
+
+def test_no_map_for_a_unit_without_communes(db):
+    empty = ProvinceFactory(code="77", name="Tỉnh Trống")
+    assert commune_map(unit=empty, year=2023, tier="standard", buckets=[]) is None
+
+
+def test_the_map_takes_four_queries(located, django_assert_num_queries):
+    summary = progress_summary(unit=located.tree.province, year=2023, tier="standard")
+    with django_assert_num_queries(4):
+        commune_map(unit=located.tree.province, year=2023, tier="standard", buckets=summary.buckets)
+
+
+def test_the_dashboard_draws_the_map_with_links_and_its_legend_table(client, personas, located):
+    client.force_login(personas.province_office)
+    html = client.get(reverse("reports:dashboard", args=["40"]) + "?year=2023&tier=standard").content.decode()
+    assert 'aria-labelledby="map-title map-caption"' in html
+    assert 'href="/en/reports/40101/?year=2023&amp;tier=standard" aria-label="Xã Cẩm Thạch: 19/19 criteria met"' in html
+    assert "1 commune has no coordinates and is not drawn." in html
+    assert "Legend: communes by criteria met" in html
+
+
+def test_the_dashboard_says_when_no_commune_has_coordinates(client, personas, known):
+    client.force_login(personas.province_office)
+    html = client.get(reverse("reports:dashboard", args=["40"]) + "?year=2023&tier=standard").content.decode()
+    assert "The communes here have no coordinates yet, so no map is drawn." in html
+    assert '<svg class="commune-map"' not in html
