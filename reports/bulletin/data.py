@@ -208,7 +208,10 @@ def gather(
     period = (month.first_day, cut)
     progress(0, STEPS)
 
-    summary = progress_summary(unit=unit, year=year, tier=STANDARD, cutoff=cut, new_period=period, recorded=recorded)
+    with translation.override("vi"):  # a Vietnamese document whatever the page's language (bucket labels)
+        summary = progress_summary(
+            unit=unit, year=year, tier=STANDARD, cutoff=cut, new_period=period, recorded=recorded
+        )
     progress(1, STEPS)
 
     breakdown = []
@@ -247,8 +250,7 @@ def gather(
     plan = plan_table(unit, month)
     progress(5, STEPS)
 
-    with translation.override("vi"):
-        buckets = [BucketLine(b.label, b.count) for b in summary.buckets]
+    buckets = [BucketLine(b.label, b.count) for b in summary.buckets]
     breakdown_title, _provinces = _groups(unit)
     data = BulletinData(
         unit_name=unit.name if unit is not None else "Toàn quốc",
