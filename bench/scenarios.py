@@ -239,7 +239,7 @@ BULLETIN_BUILD = "reports.bulletin.bulletin_build"
 def _national_bulletin(ctx: Context) -> bytes:
     module = importlib.import_module("reports.bulletin")
     month = module.Month.parse(BULLETIN_MONTH)
-    content, _cutoff = module.bulletin_build(unit=None, month=month, user=ctx.admin, year=YEAR)
+    content, _cutoff = module.bulletin_build(unit=None, month=month, user=ctx.admin)
     return content
 
 

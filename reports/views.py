@@ -28,6 +28,7 @@ from reports.selectors import (
     Headline,
     commune_overview,
     communes_page,
+    has_mapped_units,
     latest_year,
     progress_breakdown,
     progress_summary,
@@ -147,10 +148,16 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if unit is not None and unit.level == Level.VILLAGE:
         return redirect("unit", unit.code)
     filters, year_given = read_filters(request.GET)
-    trend = progress_trend(unit=unit, tier=filters.tier)
+    # A unit formed from units that ended (a province or commune of 1 July 2025) shows their
+    # figures "as now" under today's map by default; "as entered" shows only its own units.
+    mapped = unit is not None and unit.level != Level.COMMUNE and has_mapped_units(unit=unit)
+    as_now = mapped and request.GET.get("map") != "entered"
+    trend = progress_trend(unit=unit, tier=filters.tier, as_now=as_now)
     if not year_given:
         filters = Filters(year=trend[-1].year if trend else datetime.date.today().year, tier=filters.tier)
     context = {
+        "mapped": mapped,
+        "as_now": as_now,
         "unit": unit,
         "unit_name": _unit_name(unit),
         "filters": filters,
@@ -168,7 +175,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         context.update(overview=overview, main_assessment=overview.at_tier(filters.tier))
         return render(request, "reports/commune.html", context)
 
-    summary = progress_summary(unit=unit, year=filters.year, tier=filters.tier)
+    summary = progress_summary(unit=unit, year=filters.year, tier=filters.tier, as_now=as_now)
     scales = {b.total for b in summary.buckets}
     mixed = len(scales) > 1
     context.update(
@@ -180,7 +187,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         no_data_query=filters.query(bucket=NO_DATA_BUCKET),
         buckets_chart=charts.buckets_chart(summary),
         lagging_chart=charts.lagging_chart(summary.lagging),
-        breakdown=progress_breakdown(unit=unit, year=filters.year, tier=filters.tier),
+        breakdown=progress_breakdown(unit=unit, year=filters.year, tier=filters.tier, as_now=as_now),
         apart=", ".join(f"{n} × {UnitType(kind).label}" for kind, n in sorted(summary.apart.items())),
         commune_map=commune_map(unit=unit, year=filters.year, tier=filters.tier, buckets=summary.buckets),
     )

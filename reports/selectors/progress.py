@@ -268,13 +268,16 @@ def progress_summary(
     cutoff: datetime.date | None = None,
     new_period: tuple[datetime.date, datetime.date] | None = None,
     recorded: datetime.datetime | None = None,
+    as_now: bool = False,
 ) -> ProgressSummary:
     """Headline, buckets, lagging criteria and last year's headline: one statement.
 
     ``cutoff`` is the day titles are read on (default: the end of ``year``, today while it
     runs); ``new_period`` the period of "newly recognised" (default: the year up to the
     cut-off); ``recorded`` reads the figures as they were recorded at that moment instead of
-    as they are known now (valid time). ``unit=None`` is the whole country. The same function
+    as they are known now (valid time); ``as_now`` counts, beside the units under ``unit``, the
+    units that ended and whose main part went into it (today's map, for the years before the
+    2025 reorganisation). ``unit=None`` is the whole country. The same function
     feeds the dashboard, ``/api/v1/progress/``, the exports and the bulletin.
     """
     window = window_of(year, cutoff)
@@ -288,6 +291,7 @@ def progress_summary(
             tier=tier,
             new_period=new_period or (window.first_day, window.cut),
             recorded=recorded,
+            as_now=as_now,
         )
     )
     with_districts = unit is None or unit.level == Level.PROVINCE
@@ -304,13 +308,38 @@ def progress_summary(
 # --- Trend and drill-down --------------------------------------------------------------------
 
 
-def progress_trend(*, unit: AdministrativeUnit | None, tier: str) -> list[TrendPoint]:
+def mapped_into(unit: AdministrativeUnit) -> Q:
+    """Filter on AdministrativeUnit: units that ended and whose main part went into ``unit``'s
+    subtree (``UnitSuccession.main_part``) — counted there "as now"."""
+    return Q(
+        successions_as_predecessor__main_part=True,
+        successions_as_predecessor__successor__path__startswith=unit.path,
+    ) & ~Q(path__startswith=unit.path)
+
+
+def has_mapped_units(*, unit: AdministrativeUnit | None) -> bool:
+    """Whether the unit was formed (in part) from units that ended: it then has an "as now" view."""
+    return unit is not None and AdministrativeUnit.objects.filter(mapped_into(unit)).exists()
+
+
+def progress_trend(*, unit: AdministrativeUnit | None, tier: str, as_now: bool = False) -> list[TrendPoint]:
     """Year by year (each year with commune assessments): communes holding each title at the
-    year's end, and the average criteria met at ``tier``; two statements."""
-    years = sorted(commune_assessments(unit).values_list("year", flat=True).distinct().order_by())
+    year's end, and the average criteria met at ``tier``; two statements. ``as_now`` includes
+    the units that ended and went into ``unit`` (a new province's trend runs without a break)."""
+    assessed = commune_assessments(unit)
+    if as_now and unit is not None:
+        assessed = Assessment.objects.filter(
+            Q(unit__path__startswith=unit.path) | Q(unit__in=AdministrativeUnit.objects.filter(mapped_into(unit))),
+            unit__level=Level.COMMUNE,
+        )
+    years = sorted(assessed.values_list("year", flat=True).distinct().order_by())
     if not years:
         return []
-    rows = _Rows(sql.run(unit, [window_of(y) for y in years], ["units", "titles", "stats"], year=years[-1], tier=tier))
+    rows = _Rows(
+        sql.run(
+            unit, [window_of(y) for y in years], ["units", "titles", "stats"], year=years[-1], tier=tier, as_now=as_now
+        )
+    )
     points = []
     for year in years:
         assessed, met_sum = rows.stats.get((year, tier), (0, 0))
@@ -334,11 +363,17 @@ def progress_breakdown(
     cutoff: datetime.date | None = None,
     new_period: tuple[datetime.date, datetime.date] | None = None,
     recorded: datetime.datetime | None = None,
+    as_now: bool = False,
 ) -> list[BreakdownRow]:
     """Figures per unit one level down, for the drill-down table (and the bulletin); one statement."""
     window = window_of(year, cutoff)
     rows = sql.breakdown(
-        unit, window, tier=tier, new_period=new_period or (window.first_day, window.cut), recorded=recorded
+        unit,
+        window,
+        tier=tier,
+        new_period=new_period or (window.first_day, window.cut),
+        recorded=recorded,
+        as_now=as_now,
     )
     return [
         BreakdownRow(

@@ -68,7 +68,7 @@ _CTES = """
 WITH y (year, first_day, last_day, cut) AS (VALUES {years}),
 u AS MATERIALIZED (
     SELECT u.id, u.level, u.type, u.valid_from, u.valid_to, u.parent_id,
-           p.level AS parent_level, p.parent_id AS grandparent_id
+           p.level AS parent_level, p.parent_id AS grandparent_id, {mapped_to} AS mapped_to
     FROM communes_administrativeunit u
     LEFT JOIN communes_administrativeunit p ON p.id = u.parent_id
     WHERE u.level IN ('commune', 'village', 'district') {under}
@@ -115,24 +115,24 @@ held AS MATERIALIZED (
 BRANCHES = {
     # communes of the year; districts and the units listed apart that existed during it
     "units": """
-SELECT 'units', year, NULL, 'commune', COUNT(*), NULL, NULL FROM counted GROUP BY year
+SELECT 'units', year, CAST(NULL AS TEXT), 'commune', COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM counted GROUP BY year
 UNION ALL
-SELECT 'units', y.year, NULL, u.level, COUNT(*), NULL, NULL FROM u CROSS JOIN y
+SELECT 'units', y.year, CAST(NULL AS TEXT), u.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM u CROSS JOIN y
 WHERE u.level = 'district'
   AND (u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.first_day)
 GROUP BY y.year, u.level
 UNION ALL
-SELECT 'apart', y.year, u.type, NULL, COUNT(*), NULL, NULL FROM u CROSS JOIN y
+SELECT 'apart', y.year, u.type, CAST(NULL AS TEXT), COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM u CROSS JOIN y
 WHERE u.level = 'commune' AND u.type IN ({apart_types})
   AND (u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.first_day)
 GROUP BY y.year, u.type""",
     # title holders on the cut-off: communes of the year; villages existing on it; districts of the year
     "titles": """
-SELECT 'title', c.year, h.tier, 'commune', COUNT(*), NULL, NULL
+SELECT 'title', c.year, h.tier, 'commune', COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
 FROM counted c JOIN held h ON h.unit_id = c.id AND h.year = c.year
 GROUP BY c.year, h.tier
 UNION ALL
-SELECT 'title', y.year, h.tier, u.level, COUNT(*), NULL, NULL
+SELECT 'title', y.year, h.tier, u.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
 FROM held h JOIN y ON y.year = h.year JOIN u ON u.id = h.unit_id
 WHERE (u.level = 'village' AND (u.valid_from IS NULL OR u.valid_from <= y.cut) AND (u.valid_to IS NULL OR u.valid_to >= y.cut))
    OR (u.level = 'district' AND (u.valid_from IS NULL OR u.valid_from <= y.last_day)
@@ -140,11 +140,11 @@ WHERE (u.level = 'village' AND (u.valid_from IS NULL OR u.valid_from <= y.cut) A
 GROUP BY y.year, h.tier, u.level""",
     # newly recognised: decisions dated in the period, of the main year's communes (and villages)
     "new": """
-SELECT 'new', c.year, rec.tier, 'commune', COUNT(DISTINCT c.id), NULL, NULL
+SELECT 'new', c.year, rec.tier, 'commune', COUNT(DISTINCT c.id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
 FROM counted c JOIN rec ON rec.unit_id = c.id AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
 WHERE c.year = %(year)s GROUP BY c.year, rec.tier
 UNION ALL
-SELECT 'new', %(year)s, rec.tier, u.level, COUNT(DISTINCT u.id), NULL, NULL
+SELECT 'new', %(year)s, rec.tier, u.level, COUNT(DISTINCT u.id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
 FROM u JOIN rec ON rec.unit_id = u.id AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
 WHERE u.level IN ('village', 'district') GROUP BY rec.tier, u.level""",
     # the standing of each year: assessments of the communes counted, per tier
@@ -153,17 +153,17 @@ SELECT 'stats', year, tier, 'commune', COUNT(*), SUM(criteria_met), MAX(criteria
 WHERE level = 'commune' AND type IN ({ntm_types}) GROUP BY year, tier""",
     # buckets: the main year's communes at the tier, by set size and criteria met
     "met": """
-SELECT 'met', year, NULL, NULL, criteria_total, criteria_met, COUNT(*) FROM a
+SELECT 'met', year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), criteria_total, criteria_met, COUNT(*) FROM a
 WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune' AND type IN ({ntm_types})
 GROUP BY year, criteria_total, criteria_met""",
     # lagging criteria: results not met of those assessments, and every criterion of their sets
     "not_met": """
-SELECT 'not_met', a.year, NULL, NULL, r.criterion_id, COUNT(*), NULL
+SELECT 'not_met', a.year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), r.criterion_id, COUNT(*), CAST(NULL AS BIGINT)
 FROM {results} r JOIN a ON a.id = r.assessment_id
 WHERE a.year = %(year)s AND a.tier = %(tier)s AND a.level = 'commune' AND a.type IN ({ntm_types}) AND NOT r.met
 GROUP BY a.year, r.criterion_id
 UNION ALL
-SELECT 'criterion', NULL, NULL, c.name, c.id, c.number, NULL
+SELECT 'criterion', CAST(NULL AS INTEGER), CAST(NULL AS TEXT), c.name, c.id, c.number, CAST(NULL AS BIGINT)
 FROM criteria_criterion c
 JOIN (SELECT DISTINCT criteria_set_id FROM a
       WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune' AND type IN ({ntm_types})) s
@@ -177,18 +177,37 @@ _RESULTS_RECORDED = """(SELECT l.assessment_id, l.criterion_id, l.met FROM crite
                     AND l2.at <= %(recorded)s ORDER BY l2.at DESC, l2.id DESC LIMIT 1))"""
 
 
-def _under(unit: AdministrativeUnit | None) -> tuple[str, dict]:
-    """ "Under the unit": the path starts with the unit's (escaped: a code may hold ``_``)."""
+# "As now" (today's map): a unit that ended counts where its main part went — the successor
+# (``UnitSuccession.main_part``) under the unit asked about; its villages follow it.
+_UNDER_PATH = "u.path LIKE %(path)s ESCAPE '\\'"
+_MAIN_SUCCESSOR = """(SELECT s.successor_id FROM communes_unitsuccession s
+    JOIN communes_administrativeunit n ON n.id = s.successor_id
+    WHERE s.main_part AND s.predecessor_id = {unit} AND n.path LIKE %(path)s ESCAPE '\\' LIMIT 1)"""
+
+
+def _under(unit: AdministrativeUnit | None, as_now: bool) -> tuple[str, str, dict]:
+    """ "Under the unit": the path starts with the unit's (escaped: a code may hold ``_``), and,
+    as now, the units whose main part went into it. Returns the filter, the ``mapped_to``
+    column (the successor a mapped unit counts under) and the parameters."""
     if unit is None:
-        return "", {}
-    return "AND u.path LIKE %(path)s ESCAPE '\\'", {"path": connection.ops.prep_for_like_query(unit.path) + "%"}
+        return "", "CAST(NULL AS BIGINT)", {}
+    params = {"path": connection.ops.prep_for_like_query(unit.path) + "%"}
+    if not as_now:
+        return f"AND {_UNDER_PATH}", "CAST(NULL AS BIGINT)", params
+    commune, village = _MAIN_SUCCESSOR.format(unit="u.id"), _MAIN_SUCCESSOR.format(unit="u.parent_id")
+    mapped_to = f"CASE WHEN {_UNDER_PATH} THEN NULL ELSE COALESCE({commune}, {village}) END"
+    under = f"AND ({_UNDER_PATH} OR {commune} IS NOT NULL OR {village} IS NOT NULL)"
+    return under, mapped_to, params
 
 
 def ctes(
-    unit: AdministrativeUnit | None, windows: list[Window], recorded: datetime.datetime | None
+    unit: AdministrativeUnit | None,
+    windows: list[Window],
+    recorded: datetime.datetime | None,
+    as_now: bool = False,
 ) -> tuple[str, dict]:
     """The common part and its parameters."""
-    under, params = _under(unit)
+    under, mapped_to, params = _under(unit, as_now)
     years = []
     for n, w in enumerate(windows):
         years.append(f"(%(y{n})s, %(f{n})s, %(l{n})s, %(c{n})s)")
@@ -199,6 +218,7 @@ def ctes(
     sql = _CTES.format(
         years=", ".join(years),
         under=under,
+        mapped_to=mapped_to,
         figures=_FIGURES_RECORDED if recorded else _FIGURES_STORED,
         log_join=_LOG_JOIN if recorded else "",
         ntm_types=_in_list(NTM_COMMUNE_TYPES),
@@ -223,9 +243,10 @@ def run(
     tier: str,
     new_period: tuple[datetime.date, datetime.date] | None = None,
     recorded: datetime.datetime | None = None,
+    as_now: bool = False,
 ) -> list[tuple]:
     """Rows (kind, year, key, name, n1, n2, n3) of the chosen branches, in one statement."""
-    head, params = ctes(unit, windows, recorded)
+    head, params = ctes(unit, windows, recorded, as_now)
     first, last = new_period or (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     params.update({"year": year, "tier": tier, "new_first": first, "new_last": last})
     body = "\nUNION ALL\n".join(
@@ -244,12 +265,13 @@ def run(
 # The unit one level below the one asked about that holds commune ``u`` (a ``u`` row).
 def child_of(unit: AdministrativeUnit | None) -> str:
     """The country → its provinces; a province → its districts, or the commune itself where it
-    hangs directly under the province (from 1 July 2025); a district → the commune."""
+    hangs directly under the province (from 1 July 2025); a district → the commune. A unit
+    counted as now is shown under the commune its main part went into."""
     if unit is None:
         return "CASE WHEN u.parent_level = 'province' THEN u.parent_id ELSE u.grandparent_id END"
     if unit.level == Level.PROVINCE:
-        return "CASE WHEN u.parent_level = 'district' THEN u.parent_id ELSE u.id END"
-    return "u.id"
+        return "COALESCE(u.mapped_to, CASE WHEN u.parent_level = 'district' THEN u.parent_id ELSE u.id END)"
+    return "COALESCE(u.mapped_to, u.id)"
 
 
 BREAKDOWN = """,
@@ -286,9 +308,10 @@ def breakdown(
     tier: str,
     new_period: tuple[datetime.date, datetime.date] | None = None,
     recorded: datetime.datetime | None = None,
+    as_now: bool = False,
 ) -> list[tuple]:
     """Per unit one level down: (code, name, level, communes, assessed, title holders, met sum, new)."""
-    head, params = ctes(unit, [window], recorded)
+    head, params = ctes(unit, [window], recorded, as_now)
     first, last = new_period or (window.first_day, window.last_day)
     params.update({"year": window.year, "tier": tier, "new_first": first, "new_last": last})
     with connection.cursor() as cursor:

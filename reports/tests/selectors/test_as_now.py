@@ -1,0 +1,71 @@
+"""Figures under today's map ("as now"): a province formed on 1 July 2025 counts, for the years
+before, the communes it was formed from — each where the main part of it went."""
+
+import datetime
+
+import pytest
+
+from communes.models import AdministrativeUnit, Level, UnitSuccession, UnitType
+from reports.selectors import has_mapped_units, progress_breakdown, progress_summary, progress_trend
+from reports.tests.factories import make_assessment, make_flat_set
+
+pytestmark = pytest.mark.django_db
+
+ENDED, FORMED = datetime.date(2025, 6, 30), datetime.date(2025, 7, 1)
+
+
+def _unit(code, level, parent=None, **kwargs):
+    types = {Level.PROVINCE: UnitType.TINH, Level.DISTRICT: UnitType.HUYEN, Level.COMMUNE: UnitType.XA}
+    unit = AdministrativeUnit(code=code, name=f"Đơn vị {code}", level=level, type=types[level], parent=parent, **kwargs)
+    unit.save()
+    return unit
+
+
+@pytest.fixture
+def merger():
+    """Old province 81 (district 811: communes A, B); new provinces 91 (commune M, formed from A and
+    the main part of B) and 92 (commune Q, formed from the rest of B). A and B assessed 2024–2025
+    (A recognised in 2024); M assessed 2026."""
+    old = _unit("81", Level.PROVINCE, valid_to=ENDED)
+    district = _unit("811", Level.DISTRICT, old, valid_to=ENDED)
+    a = _unit("81101", Level.COMMUNE, district, valid_to=ENDED)
+    b = _unit("81102", Level.COMMUNE, district, valid_to=ENDED)
+    new, other = _unit("91", Level.PROVINCE, valid_from=FORMED), _unit("92", Level.PROVINCE, valid_from=FORMED)
+    m = _unit("91001", Level.COMMUNE, new, valid_from=FORMED)
+    q = _unit("92001", Level.COMMUNE, other, valid_from=FORMED)
+    for predecessor, successor, main in ((a, m, True), (b, m, True), (b, q, False)):
+        UnitSuccession.objects.create(predecessor=predecessor, successor=successor, date=FORMED, main_part=main)
+    standard = make_flat_set(code="AS-NOW", total=19, year_to=2030)
+    make_assessment(a, standard, 2024, 19, "recognised")
+    make_assessment(b, standard, 2024, 12)
+    make_assessment(a, standard, 2025, 19)
+    make_assessment(b, standard, 2025, 14)
+    make_assessment(m, make_flat_set(code="AS-NOW-10", total=10, year_to=2030), 2026, 7)
+    return new, other, m
+
+
+def test_a_new_province_counts_its_predecessors_as_now_and_nothing_as_entered(merger):
+    new, other, _m = merger
+    assert has_mapped_units(unit=new) and not has_mapped_units(unit=other)  # only a minor part went to 92
+    now = progress_summary(unit=new, year=2024, tier="standard", as_now=True)
+    assert (now.communes_total, now.communes_with_data, now.recognised["standard"]) == (2, 2, 1)
+    assert now.average_criteria_met == 15.5
+    entered = progress_summary(unit=new, year=2024, tier="standard")
+    assert (entered.communes_total, entered.communes_with_data) == (0, 0)
+    # B's main part went to province 91: province 92 counts nothing of it.
+    assert progress_summary(unit=other, year=2024, tier="standard", as_now=True).communes_total == 0
+
+
+def test_the_trend_of_a_new_province_runs_across_the_merger(merger):
+    new, _other, _m = merger
+    points = progress_trend(unit=new, tier="standard", as_now=True)
+    assert [(p.year, p.communes_with_data, p.scale) for p in points] == [(2024, 2, 19), (2025, 2, 19), (2026, 1, 10)]
+    assert [p.year for p in progress_trend(unit=new, tier="standard")] == [2026]
+
+
+def test_the_breakdown_shows_the_predecessors_under_the_commune_they_went_into(merger):
+    new, _other, m = merger
+    rows = progress_breakdown(unit=new, year=2025, tier="standard", as_now=True)
+    assert [(r.code, r.communes_total, r.communes_with_data, r.average_criteria_met) for r in rows] == [
+        (m.code, 2, 2, 16.5)
+    ]
