@@ -2,11 +2,14 @@
 (function () {
   "use strict";
 
-  // Money inputs: show thousands separators as the officer types ("31.003.700.000").
+  // Money inputs: group the thousands of a plain run of digits ("31003700000" →
+  // "31.003.700.000"), the same number written as it is read. Anything else ("1,5 tỷ",
+  // "1.500 triệu đồng", a typo) is left exactly as typed: the server reads it, shows it back
+  // formatted, or refuses it with a message at the field.
   function groupThousands(input) {
-    var digits = input.value.replace(/[^0-9]/g, "");
-    if (!digits) return;
-    input.value = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    var text = input.value.trim();
+    if (!/^\d{4,}$/.test(text)) return;
+    input.value = text.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
   }
   document.addEventListener("blur", function (event) {
     var target = event.target;

@@ -203,6 +203,14 @@ def test_the_officer_saves_funds_typed_in_vietnamese_style(client, tree, persona
     assert FundEntry.objects.get().amount == 13_055_000_000
 
 
+def test_funds_typed_in_billions_are_saved_and_shown_back_in_full(client, tree, personas, vi):
+    response = _save_funds(client, personas.officer_a, tree.a, _funds_post(tree.a, **{"a_3_residents": "1,5 tỷ"}))
+    assert response.status_code == 302
+    assert FundEntry.objects.get().amount == 1_500_000_000
+    html = _html(client.get(response["Location"]))
+    assert 'value="1.500.000.000"' in html
+
+
 def test_untouched_cells_are_not_written(client, tree, personas):
     make_fund(tree.a, 2025, 3, "residents", 100)
     data = _funds_post(tree.a, **{"a_3_residents": "100", "was_3_residents": "100", "v_3_residents": "1"})
