@@ -88,6 +88,7 @@ MATRIX: dict[str, Row] = {
     "password_change": Row("GET", lambda o: reverse("password_change"), SIGNED_IN),
     "password_change_done": Row("GET", lambda o: reverse("password_change_done"), SIGNED_IN),
     "profile": Row("GET", lambda o: reverse("profile"), SIGNED_IN),
+    "session_keep_alive": Row("POST", lambda o: reverse("session_keep_alive"), _all(302, 302)),
     "set_language": Row("POST", lambda o: reverse("set_language"), _all(302, 302), data=lambda o: {"language": "en"}),
     # Dashboards
     "reports:dashboard": Row("GET", lambda o: reverse("reports:dashboard", args=["401"]), D1_READ),
