@@ -13,10 +13,11 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
 from django_htmx.http import HttpResponseClientRedirect
 
 SIGNED_IN_AT = "ntm_signed_in_at"
@@ -101,3 +102,23 @@ class SignInRedirectMiddleware:
             if page:
                 return redirect_to_login(page)
         return response
+
+
+class PortalNotFoundMiddleware:
+    """The portal's own "page not found" for a view's 404, in development too.
+
+    With ``DEBUG`` on, Django answers ``Http404`` with its technical page (English, for
+    developers); users of ``make run`` should see the page they will see in production. A URL
+    that matches no pattern keeps the technical page, which lists the patterns.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if settings.DEBUG and isinstance(exception, Http404) and not request.path.startswith("/api/"):
+            return page_not_found(request, exception)
+        return None

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "ntm_portal.middleware.SignInRedirectMiddleware",
     "ntm_portal.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ntm_portal.middleware.PortalNotFoundMiddleware",
     # Last, as django-axes asks: it answers locked-out sign-in attempts.
     "axes.middleware.AxesMiddleware",
 ]

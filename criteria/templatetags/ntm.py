@@ -7,6 +7,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from communes.people import full_name as _full_name
 from criteria.models import Comparison, ValueType
 
 register = template.Library()
@@ -98,3 +99,9 @@ def timeuntil_delta(delta) -> str:
         return ""
     minutes = max(1, round(delta.total_seconds() / 60))
     return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+
+
+@register.filter
+def full_name(user) -> str:
+    """A person as the portal names them: "Nguyễn Thị Lan" (see communes.people)."""
+    return _full_name(user)
