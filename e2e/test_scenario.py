@@ -21,12 +21,21 @@ def save_value(page, code: str, value: str) -> None:
         row.locator("form button[type=submit]").first.click()
 
 
+CONFIRMED = {"submit", "recognise", "revoke"}  # these ask "are you sure?" on a page of their own
+
+
 def act(page, action: str, **fields) -> None:
     form = page.locator(f"form[action$='/actions/{action}/']")
     for name, value in fields.items():
         form.locator(f"[name={name}]").fill(value)
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
+    if action in CONFIRMED:
+        confirm = page.locator("form.confirm-actions")
+        confirm.wait_for()
+        with page.expect_navigation():
+            confirm.locator("button[type=submit]").click()
+    page.locator(".messages").wait_for()
 
 
 def test_from_entry_to_recognition_to_the_dashboard(open_page, personas, assessment, tmp_path, settings):

@@ -82,6 +82,10 @@ MATRIX: dict[str, Row] = {
         (302, 403, 404, 302, 404, 403, 403),
     ),
     "evidence": Row("GET", lambda o: reverse("evidence", args=[o.evidence.pk]), A_READ),
+    # Removing a file: anyone who may write the commune (the district and province too).
+    "evidence_remove": Row(
+        "POST", lambda o: reverse("evidence_remove", args=[o.evidence.pk]), (302, 302, 404, 302, 404, 302, 403)
+    ),
     # Accounts
     "login": Row("GET", lambda o: reverse("login"), _all(200, 200)),
     "logout": Row("POST", lambda o: reverse("logout"), _all(302, 302)),

@@ -173,7 +173,9 @@ def test_the_workflow_through_the_pages_with_history(client, personas, assessmen
     for code, value in [("2.1", "85"), ("3.1", "50"), ("3.2", "0")]:
         save(client, assessment, code, value, 0)
     assessment.refresh_from_db()
-    client.post(reverse("assessment_action", args=[assessment.pk, "submit"]), {"version": assessment.version})
+    client.post(
+        reverse("assessment_action", args=[assessment.pk, "submit"]), {"version": assessment.version, "confirmed": "1"}
+    )
     client.force_login(personas.district_d1)
     response = client.post(reverse("assessment_action", args=[assessment.pk, "return"]), {"comment": ""}, follow=True)
     assert "Say why, in a comment." in response.content.decode()
@@ -182,7 +184,7 @@ def test_the_workflow_through_the_pages_with_history(client, personas, assessmen
     client.post(reverse("assessment_action", args=[assessment.pk, "appraise"]), {})
     response = client.post(
         reverse("assessment_action", args=[assessment.pk, "recognise"]),
-        {"decision_number": "45/QĐ-UBND", "decision_date": "20/12/2025"},
+        {"decision_number": "45/QĐ-UBND", "decision_date": "20/12/2025", "confirmed": "1"},
         follow=True,
     )
     page = response.content.decode()
