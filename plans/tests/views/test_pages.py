@@ -287,3 +287,15 @@ def test_the_province_page_takes_as_many_queries_for_100_communes_as_for_10(clie
             assert client.get(reverse("plans:unit", args=[code]), {"year": 2025}).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_district_that_ended_opens_on_its_last_year_and_says_so_for_a_later_one(client, tree, personas):
+    import datetime
+
+    tree.d1.valid_to = datetime.date(2025, 6, 30)
+    tree.d1.save()
+    client.force_login(personas.province_office)
+    html = _html(client.get(reverse("plans:unit", args=["401"])))
+    assert '<option value="2025" selected>' in html and "did not exist in" not in html
+    html = _html(client.get(reverse("plans:unit", args=["401"]) + "?year=2026"))
+    assert "Huyện Một did not exist in 2026." in html
