@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Level, Membership, UnitSuccession
+from communes.people import full_name
 from communes.text import fold
 
 
@@ -131,6 +132,11 @@ admin.site.unregister(User)
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
     inlines = [MembershipInline]
+    list_display = ("username", "display_name", "email", "is_staff", "is_active")
+
+    @admin.display(description=_("full name"), ordering="last_name")
+    def display_name(self, user) -> str:
+        return full_name(user)
 
 
 admin.site.site_header = _("NTM portal administration")

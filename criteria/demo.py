@@ -100,7 +100,7 @@ class DemoUser:
 
 # Logins printed by ``make run``; all share DEMO_PASSWORD.
 DEMO_USERS: tuple[DemoUser, ...] = (
-    DemoUser("admin", _("Administrator"), "", None, "Quản", "Trị"),
+    DemoUser("admin", _("Administrator"), "", None, "Trị", "Quản"),
     DemoUser("tinh", _("Province coordination office"), "DEMO", Role.PROVINCE_OFFICE, "Lan", "Nguyễn Thị"),
     DemoUser("huyen1", _("District steering committee"), "DEMO-H1", Role.DISTRICT_COMMITTEE, "Hùng", "Trần Văn"),
     DemoUser("huyen2", _("District steering committee"), "DEMO-H2", Role.DISTRICT_COMMITTEE, "Mai", "Lê Thị"),

@@ -80,7 +80,18 @@ _SMALLEST_STEP = Decimal(1).scaleb(-MAX_DECIMAL_PLACES)
 YES_WORDS = frozenset({"co", "dat", "x", "yes", "y", "true", "1"})
 NO_WORDS = frozenset({"khong", "chua dat", "khong dat", "no", "n", "false", "0"})
 
-_MONEY_SUFFIX = re.compile(r"(vnd|vnđ|đồng|dong|đ|₫)$", re.IGNORECASE)
+# Money as officers write it, read after _fold (lower case, no diacritics, đ as d): an
+# optional scale word ("1,5 tỷ", "1500 triệu", "150 tr", "200 nghìn") and an optional
+# currency ("đồng", "đ", "VNĐ", "₫"), in that order.
+_MONEY_WORDS = re.compile(r"(?P<number>.*?)(?P<scale>ty|ti|trieu|tr|nghin|ngan)?(?:vnd|dong|d|₫)?")
+MONEY_SCALES = {
+    "ty": Decimal(10) ** 9,
+    "ti": Decimal(10) ** 9,
+    "trieu": Decimal(10) ** 6,
+    "tr": Decimal(10) ** 6,
+    "nghin": Decimal(10) ** 3,
+    "ngan": Decimal(10) ** 3,
+}
 _NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
 _PLAIN = re.compile(r"[+-]?\d+(\.\d+)?")
 _GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")  # thousands grouped with dots
@@ -159,9 +170,15 @@ def parse_value(
         text = "".join(unicodedata.normalize("NFC", raw).split())
         if value_type is ValueType.PERCENT:
             text = text.removesuffix("%")
-        elif value_type is ValueType.MONEY:
-            text = _MONEY_SUFFIX.sub("", text)
+        scale = None
+        if value_type is ValueType.MONEY:
+            words = _MONEY_WORDS.fullmatch(_fold(text))
+            text, scale = words["number"], words["scale"]
         value, had_fraction = _decimal_from_text(text, raw.strip(), indicator)
+        if scale:
+            # "1,5 tỷ" is 1.500.000.000 đ: a decimal part is fine once scaled, as long as
+            # the amount comes out in whole đồng (checked below).
+            value, had_fraction = value * MONEY_SCALES[scale], False
     else:
         try:
             # str() of a float is its shortest repr, so 6.5 stays 6.5 and not 6.4999…

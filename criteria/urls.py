@@ -11,4 +11,5 @@ urlpatterns = [
     path("assessments/<int:pk>/values/<str:code>/evidence/", views.upload_evidence, name="upload_evidence"),
     path("assessments/<int:pk>/actions/<str:action>/", views.transition, name="assessment_action"),
     path("evidence/<int:pk>/", views.download_evidence, name="evidence"),
+    path("evidence/<int:pk>/remove/", views.remove_evidence, name="evidence_remove"),
 ]

@@ -21,8 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from communes import access
-from communes.models import AdministrativeUnit, Level
+from communes.models import AdministrativeUnit, Level, Role
 from criteria import selectors
+from criteria.confirmations import confirmation_for
 from criteria.figures import recognised_during
 from criteria.forms import (
     AssessmentFilterForm,
@@ -31,8 +32,10 @@ from criteria.forms import (
     TransitionForm,
     ValueForm,
     YearForm,
+    current_year,
 )
-from criteria.models import Assessment, AssessmentState, Evidence, Tier
+from criteria.inbox import inbox_for
+from criteria.models import Assessment, AssessmentState, Evidence, HistoryKind, Tier
 from criteria.services import (
     ACTIONS,
     StaleWriteError,
@@ -43,8 +46,11 @@ from criteria.services import (
     criteria_set_in_force,
     evidence_attach,
     indicator_value_record,
+    missing_required,
 )
-from criteria.services.evidence import ALLOWED_TYPES
+from criteria.services.evidence import ALLOWED_TYPES, evidence_remove
+from criteria.years import default_year, existed_in, lifetime_notice
+from ntm_portal.confirm import confirm_page, is_confirmed
 
 PAGE_SIZE = 50
 
@@ -58,6 +64,18 @@ def _assessment_for(request: HttpRequest, pk: int) -> Assessment:
 
 def _is_htmx(request: HttpRequest) -> bool:
     return request.headers.get("HX-Request") == "true"
+
+
+def _inbox_context(request: HttpRequest, unit: AdministrativeUnit | None = None) -> dict:
+    """“Việc của tôi” for a user with a working role (at ``unit``, if given); nothing for viewers."""
+    working = {
+        m.unit_id
+        for m in access.memberships_of(request.user)
+        if m.role != Role.VIEWER and (unit is None or m.unit_id == unit.pk)
+    }
+    if not working:
+        return {}
+    return {"inbox": inbox_for(request.user, unit=unit), "show_inbox": True, "several_units": len(working) > 1}
 
 
 def _breadcrumbs(unit: AdministrativeUnit, user) -> list[AdministrativeUnit]:
@@ -78,7 +96,8 @@ def home(request: HttpRequest) -> HttpResponse:
     provinces = []
     if request.user.is_superuser:
         provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE).in_vietnamese_order()
-    return render(request, "criteria/home.html", {"memberships": memberships, "provinces": provinces})
+    context = {"memberships": memberships, "provinces": provinces, **_inbox_context(request)}
+    return render(request, "criteria/home.html", context)
 
 
 # --- Unit pages ----------------------------------------------------------------------------
@@ -93,19 +112,18 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     return _overview_page(request, unit)
 
 
+def _year_choices(year: int) -> range:
+    """The year picker: the programme's years up to next year, and the year shown."""
+    last = max(year, current_year() + 1)
+    return range(last, min(year, 2010) - 1, -1)
+
+
 def _default_year(request: HttpRequest, unit: AdministrativeUnit) -> int:
-    """The requested year, else this year — or the last year a merged-away unit existed."""
+    """The requested year, else the latest year with data while the unit existed."""
     form = YearForm(request.GET)
     if form.is_valid() and form.cleaned_data.get("year"):
         return form.cleaned_data["year"]
-    year = form.year_or_default()
-    return min(year, unit.valid_to.year) if unit.valid_to else year
-
-
-def _exists_in(unit: AdministrativeUnit, year: int) -> bool:
-    return (unit.valid_from is None or unit.valid_from.year <= year) and (
-        unit.valid_to is None or unit.valid_to.year >= year
-    )
+    return default_year(unit)
 
 
 def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
@@ -119,7 +137,7 @@ def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpRe
     for u in units:
         own = [a for a in assessments if a.unit_id == u.pk]
         startable = []
-        if can_write and _exists_in(u, year):
+        if can_write and existed_in(u, year):
             tiers = [Tier.STANDARD] if u.level == Level.VILLAGE else list(Tier)
             taken = {a.criteria_set.tier for a in own}
             for tier in tiers:
@@ -129,13 +147,13 @@ def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpRe
     context = {
         "unit": unit,
         "year": year,
-        "years": range(year - 4, year + 2),
-        "exists": _exists_in(unit, year),
+        "years": _year_choices(year),
         "commune": rows[0],
         "villages": rows[1:],
-        "successors": list(unit.successors()),
+        **lifetime_notice(unit, year),
         "can_write": can_write,
         "breadcrumbs": _breadcrumbs(unit, request.user),
+        **_inbox_context(request, unit),
     }
     return render(request, "criteria/commune_workspace.html", context)
 
@@ -143,7 +161,7 @@ def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpRe
 def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     """District and province pages: every commune's assessment for a year, and the queues."""
     form = AssessmentFilterForm(request.GET)
-    year = form.year_or_default()
+    year = _default_year(request, unit)
     filters = form.cleaned_data if form.is_valid() else {}
     table = selectors.assessments_within(
         unit,
@@ -182,12 +200,15 @@ def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpRespon
         "unit": unit,
         "year": year,
         "form": form,
+        "years": _year_choices(year),
         "page": page,
         "query": query.urlencode(),
         "queues": queue_blocks,
         "decisions": decisions,
         "children": children,
         "breadcrumbs": _breadcrumbs(unit, request.user),
+        **lifetime_notice(unit, year),
+        **_inbox_context(request, unit),
     }
     return render(request, "criteria/overview.html", context)
 
@@ -260,7 +281,17 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
     context["groups"] = selectors.assessment_sheet(assessment)
     context["history"] = selectors.assessment_history(assessment)
     context["transition_form"] = TransitionForm(initial={"version": assessment.version})
+    context.update(_last_words(context["history"]))
     return render(request, "criteria/assessment.html", context)
+
+
+def _last_words(history) -> dict:
+    """For the top of the sheet: the latest state change (a return and its reason) and the
+    latest comment anyone left, from the history already read (newest first)."""
+    return {
+        "last_state": next((h for h in history if h.kind == HistoryKind.STATE), None),
+        "last_comment": next((h for h in history if h.comment), None),
+    }
 
 
 def _render_row(
@@ -335,6 +366,7 @@ def _full_page_with(request, assessment, code, *, errors=None, conflict=None, ty
     context["groups"] = selectors.assessment_sheet(assessment)
     context["history"] = selectors.assessment_history(assessment)
     context["transition_form"] = TransitionForm(initial={"version": assessment.version})
+    context.update(_last_words(context["history"]))
     context["failed"] = {"code": code, "errors": errors or [], "conflict": conflict, "typed": typed}
     return render(request, "criteria/assessment.html", context, status=status)
 
@@ -364,6 +396,30 @@ def upload_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def remove_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    evidence = access.get_object_for_user(
+        request.user,
+        Evidence.objects.select_related("value__assessment", "value__indicator"),
+        unit_field="value__assessment__unit",
+        pk=pk,
+    )
+    assessment = _assessment_for(request, evidence.value.assessment_id)
+    code = evidence.value.indicator.code
+    try:
+        evidence_remove(evidence=evidence, user=request.user)
+    except ValidationError as exc:
+        if _is_htmx(request):
+            return _render_row(request, assessment, code, evidence_errors=exc.messages)
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if _is_htmx(request):
+            return _render_row(request, assessment, code, evidence_open=True)
+        messages.success(request, _("Removed %(name)s; the history keeps its name.") % {"name": evidence.original_name})
+    return HttpResponseRedirect(f"{reverse('assessment', args=[assessment.pk])}#ind-{code}")
+
+
+@login_required
 @require_GET
 def download_evidence(request: HttpRequest, pk: int) -> FileResponse:
     evidence = access.get_object_for_user(
@@ -389,6 +445,18 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             for error in errors:
                 messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
         return HttpResponseRedirect(page + "#workflow")
+    confirmation = _confirmation_needed(request, assessment, action, form.cleaned_data)
+    if confirmation is not None:
+        return confirm_page(
+            request,
+            title=confirmation.title,
+            consequences=confirmation.consequences,
+            action_url=request.path,
+            fields={name: request.POST.get(name, "") for name in form.fields},
+            button=confirmation.button,
+            cancel_url=page + "#workflow",
+            danger=confirmation.danger,
+        )
     try:
         assessment_transition(
             assessment=assessment,
@@ -410,3 +478,20 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         % {"action": ACTIONS[action].label, "state": assessment.get_state_display()},
     )
     return HttpResponseRedirect(page)
+
+
+def _confirmation_needed(request, assessment, action, data):
+    """The confirmation to ask for first, if any. An action that the service will refuse
+    anyway (wrong state, missing comment or decision) is refused at once instead."""
+    if is_confirmed(request):
+        return None
+    if action not in {a.name for a in available_actions(request.user, assessment)}:
+        return None
+    spec = ACTIONS[action]
+    if spec.needs_comment and not data.get("comment"):
+        return None
+    if spec.needs_decision and not (data.get("decision_number") and data.get("decision_date")):
+        return None
+    if action == "submit" and missing_required(assessment):
+        return None
+    return confirmation_for(action, assessment, data)

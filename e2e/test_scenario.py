@@ -5,6 +5,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from criteria.models import Assessment, AssessmentState, Evidence
 from e2e.conftest import sign_in, sign_out, step
@@ -19,6 +20,15 @@ def save_value(page, code: str, value: str) -> None:
     row.locator("input[name=value]").fill(value)
     with page.expect_response(lambda r: f"/values/{code}/" in r.url):
         row.locator("form button[type=submit]").first.click()
+    settled(page)
+
+
+def settled(page) -> None:
+    """Wait until htmx has swapped what it received (it marks elements while a request runs)."""
+    page.wait_for_function("() => !document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')")
+
+
+CONFIRMED = {"submit", "recognise", "revoke"}  # these ask "are you sure?" on a page of their own
 
 
 def act(page, action: str, **fields) -> None:
@@ -27,6 +37,12 @@ def act(page, action: str, **fields) -> None:
         form.locator(f"[name={name}]").fill(value)
     with page.expect_navigation():
         form.locator("button[type=submit]").click()
+    if action in CONFIRMED:
+        confirm = page.locator("form.confirm-actions")
+        confirm.wait_for()
+        with page.expect_navigation():
+            confirm.locator("button[type=submit]").click()
+    page.locator(".messages").wait_for()
 
 
 def test_from_entry_to_recognition_to_the_dashboard(open_page, personas, assessment, tmp_path, settings):
@@ -43,15 +59,15 @@ def test_from_entry_to_recognition_to_the_dashboard(open_page, personas, assessm
 
     with step(page, "02-wrong-value-message-at-the-field"):
         save_value(page, "2.1", "150")
-        error = page.locator("article[id='ind-2.1'] .error")
-        assert "phải từ 0 đến 100" in error.inner_text()
-        assert page.locator("article[id='ind-2.1'] input[name=value]").get_attribute("aria-invalid") == "true"
+        # Wait for the swapped row, not just the response: the swap comes a moment later.
+        expect(page.locator("article[id='ind-2.1'] .error")).to_contain_text("phải từ 0 đến 100")
+        expect(page.locator("article[id='ind-2.1'] input[name=value]")).to_have_attribute("aria-invalid", "true")
 
     with step(page, "03-values-saved-without-reload"):
         save_value(page, "2.1", "85,5")
         save_value(page, "3.1", "50")
         save_value(page, "3.2", "0")
-        assert page.locator("#sheet-summary").inner_text().startswith("3/3")
+        expect(page.locator("#sheet-summary .big")).to_have_text("3/3")
 
     with step(page, "04-evidence"):
         row = page.locator("article[id='ind-1.1']")
@@ -61,7 +77,7 @@ def test_from_entry_to_recognition_to_the_dashboard(open_page, personas, assessm
         )
         with page.expect_response(lambda r: "/evidence/" in r.url):
             row.locator("details button[type=submit]").click()
-        assert "bien-ban-hop.pdf" in page.locator("article[id='ind-1.1']").inner_text()
+        expect(page.locator("article[id='ind-1.1']")).to_contain_text("bien-ban-hop.pdf")
         assert Evidence.objects.filter(value__assessment=assessment).count() == 1
 
     with step(page, "05-submit"):

@@ -1,9 +1,11 @@
-"""Session lifetime: an inactivity timeout and an absolute limit after sign-in."""
+"""Session lifetime (an inactivity timeout and an absolute limit after sign-in) and where a
+signed-out user is sent."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,8 +13,12 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.defaults import page_not_found
+from django_htmx.http import HttpResponseClientRedirect
 
 SIGNED_IN_AT = "ntm_signed_in_at"
 LAST_SEEN_AT = "ntm_last_seen_at"
@@ -53,3 +59,66 @@ class SessionTimeoutMiddleware:
             if now - last_seen >= TOUCH_EVERY_SECONDS or LAST_SEEN_AT not in request.session:
                 request.session[LAST_SEEN_AT] = now
         return self.get_response(request)
+
+
+def _same_site_path(url: str | None, request: HttpRequest) -> str | None:
+    """The path (and query) of ``url`` when it points at this site, else None."""
+    if not url:
+        return None
+    if not url_has_allowed_host_and_scheme(url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return None
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+class SignInRedirectMiddleware:
+    """Send a signed-out user back to the *page* they were on after signing in.
+
+    ``login_required`` (and the session timeout) answer with a 302 to the sign-in page whose
+    ``next`` is the URL requested. For a save made with htmx that is wrong twice over: htmx
+    follows the 302 inside the XMLHttpRequest and swaps the sign-in page into the row, and
+    ``next`` names a POST-only endpoint. So an htmx request gets ``HX-Redirect`` (htmx loads
+    the sign-in page as a whole page) with ``next`` set to the page on screen, where
+    static/js/portal.js re-sends the value it kept; a plain form POST gets ``next`` set to the
+    page the form was on (its Referer).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 302 or request.path.startswith("/api/"):
+            return response
+        login_path = urlsplit(resolve_url(settings.LOGIN_URL)).path
+        if urlsplit(response["Location"]).path != login_path:
+            return response
+        htmx = getattr(request, "htmx", None)
+        if htmx:
+            page = _same_site_path(htmx.current_url, request) or request.get_full_path()
+            return HttpResponseClientRedirect(redirect_to_login(page)["Location"])
+        if request.method == "POST":
+            page = _same_site_path(request.headers.get("Referer"), request)
+            if page:
+                return redirect_to_login(page)
+        return response
+
+
+class PortalNotFoundMiddleware:
+    """The portal's own "page not found" for a view's 404, in development too.
+
+    With ``DEBUG`` on, Django answers ``Http404`` with its technical page (English, for
+    developers); users of ``make run`` should see the page they will see in production. A URL
+    that matches no pattern keeps the technical page, which lists the patterns.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if settings.DEBUG and isinstance(exception, Http404) and not request.path.startswith("/api/"):
+            return page_not_found(request, exception)
+        return None

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "django_htmx",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -61,8 +62,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Before the timeout: it rewrites the timeout's redirect to sign-in as well.
+    "ntm_portal.middleware.SignInRedirectMiddleware",
     "ntm_portal.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "ntm_portal.middleware.PortalNotFoundMiddleware",
     # Last, as django-axes asks: it answers locked-out sign-in attempts.
     "axes.middleware.AxesMiddleware",
 ]
@@ -84,6 +89,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "ntm_portal.session.session_timing",
             ],
         },
     },

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from communes import access
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Tier
+from criteria.years import default_year, lifetime_notice
 from ntm_portal.numbers import vn_number
 from plans import selectors
 from plans.forms import (
@@ -66,12 +67,13 @@ def home(request: HttpRequest) -> HttpResponse:
 # --- The page -------------------------------------------------------------------------------
 
 
-def _year(request: HttpRequest) -> int:
+def _year(request: HttpRequest, unit: AdministrativeUnit | None = None) -> int:
+    """The requested year; else the unit's latest year with data while it existed."""
     form = YearForm(request.GET)
     today = timezone.localdate()
     if form.is_valid() and form.cleaned_data.get("year") and PROGRAMME_START <= form.cleaned_data["year"] <= today.year:
         return form.cleaned_data["year"]
-    return today.year
+    return default_year(unit, today=today) if unit is not None else today.year
 
 
 def _query(request: HttpRequest, **overrides) -> str:
@@ -111,7 +113,7 @@ def _grid_context(request, unit, year, *, form=None, stale=None, errors=None) ->
 
 def _page(request: HttpRequest, unit: AdministrativeUnit, *, status: int = 200, **extra) -> HttpResponse:
     user = request.user
-    year = extra.pop("year", None) or _year(request)
+    year = extra.pop("year", None) or _year(request, unit)
     search = SearchForm(request.GET)
     q = search.cleaned_data["q"] if search.is_valid() else ""
     targets = selectors.targets_page(unit=unit, q=q, page=request.GET.get("page") or 1)
@@ -131,6 +133,7 @@ def _page(request: HttpRequest, unit: AdministrativeUnit, *, status: int = 200, 
         "action_query": _query(request),
         "breadcrumbs": [u for u in unit.ancestors() if access.can_read_unit(user, u)] + [unit],
         "can_enter_funds": can_enter_funds(user, unit),
+        **lifetime_notice(unit, year),
         "plans": selectors.dashboard_sections(unit=unit, year=year),
     }
     if unit.level == Level.PROVINCE:

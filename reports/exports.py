@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from django.utils import timezone
 
 from communes.models import AdministrativeUnit, Level
+from communes.people import full_name
 from criteria.models import Assessment, Indicator, IndicatorValue, Tier, ValueType
 from criteria.selectors import assessments_within
 from reports import xlsx
@@ -52,7 +53,7 @@ def _heading(title: str, unit: AdministrativeUnit | None, filters: Filters, extr
 
 
 def _properties(title: str, unit: AdministrativeUnit | None, user) -> xlsx.Properties:
-    by = (user.get_full_name() or user.get_username()) if user is not None else ""
+    by = full_name(user)
     return xlsx.Properties(
         title=f"{title} — {_unit_name(unit)}",
         subject="Nông thôn mới",

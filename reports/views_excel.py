@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communes.access import get_unit_for_user
 from communes.models import AdministrativeUnit
+from ntm_portal.confirm import confirm_page, is_confirmed
 from reports import bulletin, exports
 from reports.forms import Filters, read_filters
 from reports.models import IssuedBulletin, JobKind, ReportJob
@@ -141,6 +142,29 @@ def bulletin_issue(request: HttpRequest, code: str, month: bulletin.Month) -> Ht
     unit = _bulletin_unit(request, code)
     if not bulletin.can_issue(request.user, unit):
         raise PermissionDenied(bulletin.MSG_NOT_ISSUER)
+    page = reverse("reports:bulletin", args=[unit.code]) + f"?month={month.slug}"
+    issued = IssuedBulletin.objects.filter(unit=unit, month=month.first_day).exists()
+    if not is_confirmed(request) and not issued and bulletin.cutoff_for(month) is not None:
+        # Otherwise the service refuses at once, with its own message.
+        names = {"month": month.label, "unit": _unit_name(unit)}
+        return confirm_page(
+            request,
+            title=_("Issue the bulletin of %(unit)s for %(month)s?") % names,
+            consequences=[
+                _(
+                    "The bulletin is built now, with the figures as of the end of %(month)s, and kept as the official bulletin."
+                )
+                % names,
+                _(
+                    "It cannot be issued again or changed: everyone who downloads the bulletin for %(month)s gets this file."
+                )
+                % names,
+            ],
+            action_url=request.path,
+            fields={},
+            button=_("Yes, issue the bulletin"),
+            cancel_url=page,
+        )
     try:
         bulletin.bulletin_issue(unit=unit, month=month, user=request.user)
     except ValidationError as exc:
@@ -148,7 +172,7 @@ def bulletin_issue(request: HttpRequest, code: str, month: bulletin.Month) -> Ht
     else:
         text = _("The bulletin for %(month)s was issued; it is kept and served unchanged from now on.")
         messages.success(request, text % {"month": month.label})
-    return redirect(reverse("reports:bulletin", args=[unit.code]) + f"?month={month.slug}")
+    return redirect(page)
 
 
 @login_required

@@ -85,3 +85,30 @@ def evidence_attach(*, assessment: Assessment, code: str, upload: UploadedFile, 
         at=timezone.now(),
     )
     return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: Evidence, user) -> None:
+    """Take a file off an indicator while the assessment is editable (a wrong upload).
+
+    The history keeps the file's name, who removed it and when (old value: the name, new
+    value: empty); the stored file itself is deleted once the transaction commits, as it
+    may hold what should never have been uploaded.
+    """
+    evidence = Evidence.objects.select_related("value__indicator").get(pk=evidence.pk)
+    assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=evidence.value.assessment_id)
+    if not access.can_write_unit(user, assessment.unit):
+        raise PermissionDenied(MSG_NO_PERMISSION)
+    if not assessment.is_editable:
+        raise ValidationError(MSG_LOCKED, code="locked", params={"state": assessment.get_state_display().lower()})
+    HistoryEntry.objects.create(
+        assessment=assessment,
+        kind=HistoryKind.EVIDENCE,
+        indicator=evidence.value.indicator,
+        old_value=evidence.original_name[:60],
+        user=user,
+        at=timezone.now(),
+    )
+    storage, name = evidence.file.storage, evidence.file.name
+    evidence.delete()
+    transaction.on_commit(lambda: storage.delete(name))

@@ -4,6 +4,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from communes.people import full_name as _full_name
 from criteria.models import Comparison, ValueType
 from ntm_portal.numbers import money, vn_number
 
@@ -78,3 +79,9 @@ def timeuntil_delta(delta) -> str:
         return ""
     minutes = max(1, round(delta.total_seconds() / 60))
     return ngettext("%(n)d minute", "%(n)d minutes", minutes) % {"n": minutes}
+
+
+@register.filter
+def full_name(user) -> str:
+    """A person as the portal names them: "Nguyễn Thị Lan" (see communes.people)."""
+    return _full_name(user)

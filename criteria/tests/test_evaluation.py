@@ -108,6 +108,54 @@ def test_vietnamese_number_conventions_are_read(raw, value_type, expected):
 
 
 @pytest.mark.parametrize(
+    "raw",
+    [
+        "1.500.000.000",
+        "1,5 tỷ",
+        "1,5 tỉ",
+        "1,5tỷ",
+        "1,5 Tỷ đồng",
+        "1500 triệu",
+        "1.500 triệu",
+        "1.500 triệu đồng",
+        "1500 tr",
+        "1.500.000 nghìn",
+        "1.500.000 ngàn đ",
+        "1,5 ty",
+    ],
+)
+def test_money_in_billions_millions_and_thousands_is_read_as_the_same_amount(raw):
+    assert parse_value(raw, ValueType.MONEY, indicator="18.1") == D("1500000000")
+
+
+def test_a_scaled_amount_keeps_its_decimal_digits():
+    assert parse_value("2,35 triệu", ValueType.MONEY) == D("2350000")
+    assert parse_value("0,5 tỷ", ValueType.MONEY) == D("500000000")
+
+
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        ("tỷ", ev.MSG_NOT_A_NUMBER),
+        ("1,5 tỷ tỷ", ev.MSG_NOT_A_NUMBER),
+        ("triệu 5", ev.MSG_NOT_A_NUMBER),
+        ("1,5 đô", ev.MSG_NOT_A_NUMBER),
+        ("1,0000005 triệu", ev.MSG_NOT_WHOLE),
+        ("2.000.000 tỷ", ev.MSG_TOO_LARGE),
+        ("-1 tỷ", ev.MSG_NEGATIVE),
+        ("1,2,3 tỷ", ev.MSG_BAD_SEPARATORS),
+    ],
+)
+def test_scale_words_that_do_not_make_a_whole_amount_are_refused(raw, message):
+    assert refusal(raw, ValueType.MONEY).message is message
+
+
+def test_scale_words_are_only_read_for_money():
+    assert refusal("1,5 tỷ", ValueType.NUMBER).message is ev.MSG_NOT_A_NUMBER
+    assert refusal("15 triệu", ValueType.COUNT).message is ev.MSG_NOT_A_NUMBER
+
+
+@pytest.mark.parametrize(
     ("raw", "value_type", "expected"),
     [
         (45, ValueType.NUMBER, D("45")),

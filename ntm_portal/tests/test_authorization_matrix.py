@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -81,12 +82,17 @@ MATRIX: dict[str, Row] = {
         (302, 403, 404, 302, 404, 403, 403),
     ),
     "evidence": Row("GET", lambda o: reverse("evidence", args=[o.evidence.pk]), A_READ),
+    # Removing a file: anyone who may write the commune (the district and province too).
+    "evidence_remove": Row(
+        "POST", lambda o: reverse("evidence_remove", args=[o.evidence.pk]), (302, 302, 404, 302, 404, 302, 403)
+    ),
     # Accounts
     "login": Row("GET", lambda o: reverse("login"), _all(200, 200)),
     "logout": Row("POST", lambda o: reverse("logout"), _all(302, 302)),
     "password_change": Row("GET", lambda o: reverse("password_change"), SIGNED_IN),
     "password_change_done": Row("GET", lambda o: reverse("password_change_done"), SIGNED_IN),
     "profile": Row("GET", lambda o: reverse("profile"), SIGNED_IN),
+    "session_keep_alive": Row("POST", lambda o: reverse("session_keep_alive"), _all(302, 302)),
     "set_language": Row("POST", lambda o: reverse("set_language"), _all(302, 302), data=lambda o: {"language": "en"}),
     # Dashboards
     "reports:dashboard": Row("GET", lambda o: reverse("reports:dashboard", args=["401"]), D1_READ),
@@ -240,3 +246,35 @@ def test_refused_writes_change_nothing(client, objects):
         )
     assert not objects.assessment.values.filter(indicator__code="2.1").exists()
     assert Evidence.objects.count() == 1
+
+
+TEMPLATE_SYNTAX = ("{#", "{%", "{{")
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "province"])
+@pytest.mark.parametrize("name", sorted(n for n, row in MATRIX.items() if row.method == "GET"))
+def test_no_page_shows_template_syntax(client, objects, name, persona):
+    """A comment or tag the template engine did not read (a multi-line ``{# #}``) shows as text."""
+    client.force_login(getattr(objects, persona))
+    with override_settings(MEDIA_ROOT=objects.evidence.file.storage.location):
+        response = client.get(MATRIX[name].url(objects), follow=True)
+    if not response.get("Content-Type", "").startswith("text/html"):
+        return
+    html = response.content.decode()
+    found = [mark for mark in TEMPLATE_SYNTAX if mark in html]
+    assert not found, f"{name} as {persona} shows {found} near: {html[html.find(found[0]) - 80 :][:200]}"
+
+
+def test_no_template_has_a_comment_spanning_lines():
+    """``{# #}`` ends at the line's end; a longer comment needs ``{% comment %}``."""
+    from django.conf import settings
+
+    roots = [Path(d) for d in settings.TEMPLATES[0]["DIRS"]]
+    offenders = [
+        str(path)
+        for root in roots
+        for path in root.rglob("*.html")
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if "{#" in line and "#}" not in line.split("{#", 1)[1]
+    ]
+    assert not offenders, offenders

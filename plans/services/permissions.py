@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from communes import access
 from communes.models import AdministrativeUnit, Level, Role
+from communes.people import full_name
 
 
 def is_superuser(user) -> bool:
@@ -56,4 +57,4 @@ class StaleWriteError(ValidationError):
 def user_name(user) -> str:
     if user is None:
         return "—"
-    return user.get_full_name() or user.get_username()
+    return full_name(user)

@@ -2,16 +2,105 @@
 (function () {
   "use strict";
 
-  // Money inputs: show thousands separators as the officer types ("31.003.700.000").
+  // Money inputs: group the thousands of a plain run of digits ("31003700000" →
+  // "31.003.700.000"), the same number written as it is read. Anything else ("1,5 tỷ",
+  // "1.500 triệu đồng", a typo) is left exactly as typed: the server reads it, shows it back
+  // formatted, or refuses it with a message at the field.
   function groupThousands(input) {
-    var digits = input.value.replace(/[^0-9]/g, "");
-    if (!digits) return;
-    input.value = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
+    var text = input.value.trim();
+    if (!/^\d{4,}$/.test(text)) return;
+    input.value = text.replace(/\B(?=(\d{3})+(?!\d))/g, ".");
   }
   document.addEventListener("blur", function (event) {
     var target = event.target;
     if (target.matches && target.matches("input[data-money]")) groupThousands(target);
   }, true);
+
+  // --- Never lose a value to an ended session -------------------------------------------
+  // A save sent from a form marked data-keep-unsaved is kept in sessionStorage (this tab only)
+  // until the server answers. If the answer is "sign in first" (HX-Redirect, see
+  // ntm_portal/middleware.py), it stays there; once the officer is back on the same page the
+  // form is filled in again and sent with the version it was based on, so a change made by
+  // someone else meanwhile shows as a conflict instead of being overwritten.
+  var PENDING = "ntm-unsaved";
+  function readPending() {
+    try { return JSON.parse(window.sessionStorage.getItem(PENDING)) || {}; } catch (e) { return {}; }
+  }
+  function writePending(pending) {
+    try {
+      if (Object.keys(pending).length) window.sessionStorage.setItem(PENDING, JSON.stringify(pending));
+      else window.sessionStorage.removeItem(PENDING);
+    } catch (e) { /* storage disabled: nothing to keep */ }
+  }
+  function keptForm(elt) {
+    return elt && elt.matches && elt.matches("form[data-keep-unsaved]") ? elt : null;
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = keptForm(event.detail.elt);
+    if (!form) return;
+    var fields = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (el.name && el.type !== "file" && el.name !== "csrfmiddlewaretoken") fields[el.name] = el.value;
+    });
+    var pending = readPending();
+    pending[form.getAttribute("action")] = { page: window.location.pathname, fields: fields };
+    writePending(pending);
+  });
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var form = keptForm(event.detail.elt);
+    var xhr = event.detail.xhr;
+    if (!form || !xhr || xhr.status === 0 || xhr.getResponseHeader("HX-Redirect")) return;
+    var pending = readPending();
+    delete pending[form.getAttribute("action")];
+    writePending(pending);
+  });
+  function resendPending() {
+    var pending = readPending();
+    Object.keys(pending).forEach(function (action) {
+      var saved = pending[action];
+      if (saved.page !== window.location.pathname) return;
+      var form = null;
+      document.querySelectorAll("form[data-keep-unsaved]").forEach(function (f) {
+        if (f.getAttribute("action") === action) form = f;
+      });
+      if (!form) { delete pending[action]; return; }  // no longer editable here
+      Object.keys(saved.fields).forEach(function (name) {
+        var field = form.elements[name];
+        if (field) field.value = saved.fields[name];
+      });
+      var notice = document.getElementById("resent-notice");
+      if (notice) notice.hidden = false;
+      form.requestSubmit();
+    });
+    writePending(pending);
+  }
+  window.addEventListener("load", resendPending);
+
+  // --- Warn before the idle timeout -------------------------------------------------------
+  var warning = document.getElementById("session-warning");
+  if (warning) {
+    var idleMs = Number(warning.dataset.idleSeconds) * 1000;
+    var warnMs = Number(warning.dataset.warnSeconds) * 1000;
+    var timers = [];
+    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    var schedule = function () {
+      timers.forEach(window.clearTimeout);
+      warning.hidden = true;
+      warning.classList.remove("is-ended");
+      var end = new Date(Date.now() + idleMs);
+      warning.querySelector("[data-session-end]").textContent = two(end.getHours()) + ":" + two(end.getMinutes());
+      timers = [
+        window.setTimeout(function () { warning.hidden = false; }, Math.max(0, idleMs - warnMs)),
+        window.setTimeout(function () { warning.classList.add("is-ended"); warning.hidden = false; }, idleMs)
+      ];
+    };
+    schedule();
+    // Every answer from the server counts as activity (an ended session answers with HX-Redirect).
+    document.addEventListener("htmx:afterRequest", function (event) {
+      var xhr = event.detail.xhr;
+      if (event.detail.successful && !(xhr && xhr.getResponseHeader("HX-Redirect"))) schedule();
+    });
+  }
 
   // After htmx swaps a row with an error, put the cursor back in the field.
   document.addEventListener("htmx:afterSwap", function (event) {

@@ -45,6 +45,14 @@ def test_saving_one_value_with_htmx_updates_row_criterion_and_count(client, pers
     assert stored(assessment, "2.1").value_decimal == 85.5
 
 
+def test_a_value_is_shown_back_as_the_number_it_was_read_as(client, personas, assessment, vi):
+    client.force_login(personas.officer_a)
+    page = save(client, assessment, "3.1", "45.000", 0, **HTMX).content.decode()
+    assert 'value="45.000"' in page and stored(assessment, "3.1").value_decimal == 45000
+    page = save(client, assessment, "3.1", "45,5", 1, **HTMX).content.decode()
+    assert 'value="45,5"' in page
+
+
 def test_without_javascript_saving_redirects_back_to_the_indicator(client, personas, assessment):
     client.force_login(personas.officer_a)
     response = save(client, assessment, "3.1", "31.003", 0)
@@ -165,7 +173,9 @@ def test_the_workflow_through_the_pages_with_history(client, personas, assessmen
     for code, value in [("2.1", "85"), ("3.1", "50"), ("3.2", "0")]:
         save(client, assessment, code, value, 0)
     assessment.refresh_from_db()
-    client.post(reverse("assessment_action", args=[assessment.pk, "submit"]), {"version": assessment.version})
+    client.post(
+        reverse("assessment_action", args=[assessment.pk, "submit"]), {"version": assessment.version, "confirmed": "1"}
+    )
     client.force_login(personas.district_d1)
     response = client.post(reverse("assessment_action", args=[assessment.pk, "return"]), {"comment": ""}, follow=True)
     assert "Say why, in a comment." in response.content.decode()
@@ -174,7 +184,7 @@ def test_the_workflow_through_the_pages_with_history(client, personas, assessmen
     client.post(reverse("assessment_action", args=[assessment.pk, "appraise"]), {})
     response = client.post(
         reverse("assessment_action", args=[assessment.pk, "recognise"]),
-        {"decision_number": "45/QĐ-UBND", "decision_date": "20/12/2025"},
+        {"decision_number": "45/QĐ-UBND", "decision_date": "20/12/2025", "confirmed": "1"},
         follow=True,
     )
     page = response.content.decode()

@@ -90,7 +90,7 @@ def test_the_province_page_shows_its_queues_and_the_year_decisions(client, perso
     )
     page = client.get(reverse("unit", args=["40"]), {"year": 2025}).content.decode()
     assert "7/QĐ-UBND" in page
-    assert "<td>1/12/2025</td>" in page  # Vietnamese date format
+    assert "<td>01/12/2025</td>" in page  # one date format: dd/mm/yyyy
 
 
 def test_a_province_verifies_communes_without_district_from_its_queue(client, personas, tree, criteria_set):

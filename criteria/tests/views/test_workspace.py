@@ -77,7 +77,7 @@ def test_a_commune_merged_away_defaults_to_its_last_year_and_offers_no_start_lat
     page = client.get(reverse("unit", args=["40101"])).content.decode()
     assert "year 2025" in page
     page = client.get(reverse("unit", args=["40101"]), {"year": 2026}).content.decode()
-    assert "This unit did not exist in 2026." in page
+    assert "Xã Cẩm Thạch did not exist in 2026." in page and "It existed until 30/06/2025." in page
     assert "Start this year" not in page
 
 

@@ -1,8 +1,10 @@
-# Vietnamese formats as offices write them: 30/9/2022, 31.003.700.000 đ, 6,5%.
-DATE_FORMAT = "j/n/Y"
-SHORT_DATE_FORMAT = "j/n/Y"
-DATETIME_FORMAT = "H:i j/n/Y"
-SHORT_DATETIME_FORMAT = "H:i j/n/Y"
+# Vietnamese formats as offices write them: 30/09/2022, 31.003.700.000 đ, 6,5%.
+# One date format and one date-time format everywhere (pages, messages, the English pages
+# too, see ../en/formats.py): the day first, as typed in the date fields (dd/mm/yyyy).
+DATE_FORMAT = "d/m/Y"
+SHORT_DATE_FORMAT = "d/m/Y"
+DATETIME_FORMAT = "d/m/Y H:i"
+SHORT_DATETIME_FORMAT = "d/m/Y H:i"
 TIME_FORMAT = "H:i"
 YEAR_MONTH_FORMAT = r"\t\h\á\n\g n/Y"
 MONTH_DAY_FORMAT = "j/n"

@@ -203,6 +203,14 @@ def test_the_officer_saves_funds_typed_in_vietnamese_style(client, tree, persona
     assert FundEntry.objects.get().amount == 13_055_000_000
 
 
+def test_funds_typed_in_billions_are_saved_and_shown_back_in_full(client, tree, personas, vi):
+    response = _save_funds(client, personas.officer_a, tree.a, _funds_post(tree.a, **{"a_3_residents": "1,5 tỷ"}))
+    assert response.status_code == 302
+    assert FundEntry.objects.get().amount == 1_500_000_000
+    html = _html(client.get(response["Location"]))
+    assert 'value="1.500.000.000"' in html
+
+
 def test_untouched_cells_are_not_written(client, tree, personas):
     make_fund(tree.a, 2025, 3, "residents", 100)
     data = _funds_post(tree.a, **{"a_3_residents": "100", "was_3_residents": "100", "v_3_residents": "1"})
@@ -279,3 +287,15 @@ def test_the_province_page_takes_as_many_queries_for_100_communes_as_for_10(clie
             assert client.get(reverse("plans:unit", args=[code]), {"year": 2025}).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_district_that_ended_opens_on_its_last_year_and_says_so_for_a_later_one(client, tree, personas):
+    import datetime
+
+    tree.d1.valid_to = datetime.date(2025, 6, 30)
+    tree.d1.save()
+    client.force_login(personas.province_office)
+    html = _html(client.get(reverse("plans:unit", args=["401"])))
+    assert '<option value="2025" selected>' in html and "did not exist in" not in html
+    html = _html(client.get(reverse("plans:unit", args=["401"]) + "?year=2026"))
+    assert "Huyện Một did not exist in 2026." in html

@@ -67,7 +67,7 @@ EXCEL_ROWS = {
         lambda o: reverse("reports:bulletin_issue", args=["401", MONTH]),
         # Only the province office issues; a reader is refused, an outsider does not see the unit.
         (302, 404, 404, 403, 404, 302, 403),
-        None,
+        lambda o: {"confirmed": "1"},
     ),
     "reports:bulletin_generate": (
         "POST",

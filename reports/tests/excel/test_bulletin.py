@@ -18,6 +18,8 @@ from reports.xlsx import MET_FILL, NOT_MET_FILL
 
 pytestmark = pytest.mark.django_db
 
+CONFIRMED = {"confirmed": "1"}  # past the "issue this bulletin?" step
+
 
 def build(unit, month, user=None, **kwargs):
     content, _cutoff = bulletin.bulletin_build(unit=unit, month=Month.parse(month), user=user, **kwargs)
@@ -220,9 +222,19 @@ def test_the_page_offers_download_and_issue_to_the_province_office(client, past,
     assert reverse("reports:bulletin_issue", args=["40", "2024-02"]) not in html
 
 
-def test_an_issued_bulletin_is_kept_and_served_unchanged(client, past, personas, tree):
+def test_issuing_first_says_what_will_happen_and_issues_nothing(client, past, personas, tree):
     client.force_login(personas.province_office)
     response = client.post(reverse("reports:bulletin_issue", args=["40", "2024-02"]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Issue the bulletin of" in html and "cannot be issued again or changed" in html
+    assert '<input type="hidden" name="confirmed" value="1">' in html
+    assert not IssuedBulletin.objects.exists()
+
+
+def test_an_issued_bulletin_is_kept_and_served_unchanged(client, past, personas, tree):
+    client.force_login(personas.province_office)
+    response = client.post(reverse("reports:bulletin_issue", args=["40", "2024-02"]), CONFIRMED)
     assert response.status_code == 302
     issued = IssuedBulletin.objects.get(unit=tree.province)
     assert issued.month == datetime.date(2024, 2, 1)
@@ -243,8 +255,8 @@ def test_an_issued_bulletin_is_kept_and_served_unchanged(client, past, personas,
 
 def test_a_bulletin_is_issued_once(client, past, personas, tree):
     client.force_login(personas.province_office)
-    client.post(reverse("reports:bulletin_issue", args=["40", "2024-02"]))
-    response = client.post(reverse("reports:bulletin_issue", args=["40", "2024-02"]), follow=True)
+    client.post(reverse("reports:bulletin_issue", args=["40", "2024-02"]), CONFIRMED)
+    response = client.post(reverse("reports:bulletin_issue", args=["40", "2024-02"]), CONFIRMED, follow=True)
     assert "was already issued" in response.content.decode()
     assert IssuedBulletin.objects.count() == 1
 
@@ -252,13 +264,13 @@ def test_a_bulletin_is_issued_once(client, past, personas, tree):
 @pytest.mark.parametrize("who", ["district_d1", "viewer"])
 def test_only_the_province_office_issues(client, past, personas, who):
     client.force_login(getattr(personas, who))
-    assert client.post(reverse("reports:bulletin_issue", args=["401", "2024-02"])).status_code == 403
+    assert client.post(reverse("reports:bulletin_issue", args=["401", "2024-02"]), CONFIRMED).status_code == 403
     assert not IssuedBulletin.objects.exists()
 
 
 def test_the_province_office_issues_a_district_bulletin(client, past, personas, tree):
     client.force_login(personas.province_office)
-    client.post(reverse("reports:bulletin_issue", args=["401", "2024-02"]))
+    client.post(reverse("reports:bulletin_issue", args=["401", "2024-02"]), CONFIRMED)
     assert IssuedBulletin.objects.get().unit == tree.d1
 
 

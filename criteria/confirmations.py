@@ -1,0 +1,93 @@
+"""What a workflow action will do, said before it is done (see ntm_portal.confirm).
+
+Submitting locks the values, recognising puts a unit on every dashboard and bulletin as
+recognised, revoking takes it off again: each is asked for in words first. The other actions
+(verify, return, appraise) move the file along between reviewers and are not asked again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from criteria.models import Assessment
+
+CONFIRMED_ACTIONS = frozenset({"submit", "recognise", "revoke"})
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    title: str
+    consequences: list[str]
+    button: str
+    danger: bool = False
+
+
+def confirmation_for(action: str, assessment: Assessment, data: dict) -> Confirmation | None:
+    """The confirmation to show before ``action``, or None when it needs none."""
+    if action not in CONFIRMED_ACTIONS:
+        return None
+    names = {
+        "unit": assessment.unit.name,
+        "year": assessment.year,
+        "set": assessment.criteria_set.short_name,
+        "tier": assessment.criteria_set.get_tier_display(),
+    }
+    if action == "submit":
+        met = {"met": assessment.criteria_met, "total": assessment.criteria_total}
+        return Confirmation(
+            title=_("Submit the self-assessment of %(unit)s for %(year)s?") % names,
+            consequences=[
+                _("The self-assessment (%(set)s) goes to the steering committee above for verification.") % names,
+                _("Values and evidence can no longer be changed, unless it is returned to you."),
+                _("As it stands: %(met)s of %(total)s criteria met.") % met,
+            ],
+            button=_("Yes, submit"),
+        )
+    if action == "recognise":
+        decision = {
+            "number": data.get("decision_number") or "—",
+            "date": formats.date_format(data["decision_date"], "SHORT_DATE_FORMAT")
+            if data.get("decision_date")
+            else "—",
+        }
+        return Confirmation(
+            title=_("Recognise %(unit)s as meeting the %(tier)s standard for %(year)s?") % names,
+            consequences=[
+                _("Decision %(number)s of %(date)s is recorded on the assessment.") % decision,
+                _(
+                    "From the decision's date %(unit)s holds the title on the dashboards, in the exports and in the "
+                    "monthly bulletins."
+                )
+                % names,
+                _("Only revoking the recognition undoes this; the history keeps both."),
+            ],
+            button=_("Yes, recognise"),
+        )
+    decision = {
+        "number": assessment.decision_number or "—",
+        "date": formats.date_format(assessment.decision_date, "SHORT_DATE_FORMAT") if assessment.decision_date else "—",
+        "revocation": data.get("decision_number") or "—",
+        "revoked_on": formats.date_format(data["decision_date"], "SHORT_DATE_FORMAT")
+        if data.get("decision_date")
+        else "—",
+    }
+    return Confirmation(
+        title=_("Revoke the recognition of %(unit)s for %(year)s?") % names,
+        consequences=[
+            _(
+                "The recognition by decision %(number)s of %(date)s is revoked by decision %(revocation)s of "
+                "%(revoked_on)s: from that day %(unit)s no longer holds the title."
+            )
+            % {**decision, **names},
+            _(
+                "%(unit)s no longer counts as recognised on the dashboards and in later bulletins; bulletins already issued stay as they were."
+            )
+            % names,
+            _("The history keeps the decision, the revocation and your comment."),
+        ],
+        button=_("Yes, revoke the recognition"),
+        danger=True,
+    )

@@ -1,0 +1,85 @@
+"""“Việc của tôi”: what waits for this user, by what they must do about it.
+
+Each of the user's memberships adds the queues its role works on, within the membership's
+unit: a commune officer sees what was returned to them (with the reviewer's reason), the
+district committee what waits for its verification, the province office what waits for
+verification (communes with no district above), appraisal and recognition. The rules mirror
+who may act in ``criteria.services.workflow``; the buttons on the sheet stay the authority.
+
+A count per queue and a list per non-empty queue, whatever the number of assessments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from communes import access
+from communes.models import AdministrativeUnit, Level, Role
+from criteria.models import Assessment, AssessmentState, HistoryEntry, HistoryKind
+
+SHOWN = 20  # items listed per queue; the count says how many there are
+
+
+@dataclass
+class Queue:
+    key: str  # "returned", "verify", "appraise", "recognise"
+    title: Promise
+    unit: AdministrativeUnit
+    count: int
+    items: list[Assessment] = field(default_factory=list)
+
+
+QUEUE_TITLES = {
+    "returned": _("Returned to you for correction"),
+    "verify": _("Waiting for your verification"),
+    "appraise": _("Waiting for your appraisal"),
+    "recognise": _("Waiting for your recognition"),
+}
+
+
+def _without_district_above(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Communes hanging directly under a province, and their villages."""
+    return qs.exclude(unit__parent__level=Level.DISTRICT).exclude(unit__parent__parent__level=Level.DISTRICT)
+
+
+def _queues_of(role: str, unit: AdministrativeUnit) -> list[tuple[str, QuerySet[Assessment]]]:
+    within = Assessment.objects.within(unit)
+    if role == Role.COMMUNE_OFFICER:
+        return [("returned", within.filter(state=AssessmentState.RETURNED))]
+    if role == Role.DISTRICT_COMMITTEE:
+        return [("verify", within.filter(state=AssessmentState.SUBMITTED))]
+    if role == Role.PROVINCE_OFFICE:
+        return [
+            ("verify", _without_district_above(within.filter(state=AssessmentState.SUBMITTED))),
+            ("appraise", within.filter(state=AssessmentState.VERIFIED)),
+            ("recognise", within.filter(state=AssessmentState.APPRAISED)),
+        ]
+    return []
+
+
+def _with_last_comment(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
+    """Each assessment with the comment of its latest state change (a return's reason)."""
+    last = HistoryEntry.objects.filter(assessment=OuterRef("pk"), kind=HistoryKind.STATE).order_by("-at", "-pk")
+    return qs.annotate(last_comment=Subquery(last.values("comment")[:1]))
+
+
+def inbox_for(user, *, unit: AdministrativeUnit | None = None) -> list[Queue]:
+    """The user's queues, oldest waiting first; only those of memberships at ``unit`` if given.
+
+    Empty queues are left out, so an empty list means "nothing waits for you".
+    """
+    queues = []
+    for membership in access.memberships_of(user):
+        if unit is not None and membership.unit_id != unit.pk:
+            continue
+        for key, qs in _queues_of(membership.role, membership.unit):
+            count = qs.count()
+            if not count:
+                continue
+            items = _with_last_comment(qs.select_related("unit", "criteria_set")).order_by("updated_at", "pk")
+            queues.append(Queue(key, QUEUE_TITLES[key], membership.unit, count, list(items[:SHOWN])))
+    return queues

@@ -1,0 +1,100 @@
+"""Submit, recognise and revoke say what will happen and wait for a second "yes"."""
+
+import datetime
+import re
+
+import pytest
+from django.urls import reverse
+
+from criteria.models import AssessmentState
+from criteria.services import ValueEntry, assessment_record_values, assessment_transition
+
+pytestmark = pytest.mark.django_db
+
+COMPLETE = [ValueEntry("1.1", "có"), ValueEntry("2.1", "85"), ValueEntry("3.1", "50"), ValueEntry("3.2", "0")]
+
+
+def _act(client, assessment, action, **data):
+    return client.post(reverse("assessment_action", args=[assessment.pk, action]), data)
+
+
+def _state(assessment):
+    assessment.refresh_from_db()
+    return assessment.state
+
+
+def _hidden(html: str) -> dict:
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
+
+
+def _to(assessment, personas, *actions):
+    assessment_record_values(assessment=assessment, entries=COMPLETE, user=personas.officer_a)
+    who = {"submit": personas.officer_a, "verify": personas.district_d1}
+    for action in actions:
+        extra = {"decision_number": "9/QĐ-UBND", "decision_date": datetime.date(2025, 12, 1)}
+        assessment_transition(
+            assessment=assessment,
+            action=action,
+            user=who.get(action, personas.province_office),
+            **(extra if action == "recognise" else {}),
+        )
+
+
+def test_submitting_first_says_what_will_happen_and_changes_nothing(client, personas, assessment):
+    _to(assessment, personas)
+    client.force_login(personas.officer_a)
+    assessment.refresh_from_db()
+    response = _act(client, assessment, "submit", version=assessment.version)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Submit the self-assessment of Xã Cẩm Thạch for 2025?" in html
+    assert "can no longer be changed, unless it is returned to you" in html
+    assert "3 of 3 criteria met" in html
+    assert _hidden(html)["confirmed"] == "1" and _hidden(html)["version"] == str(assessment.version)
+    assert f'href="{reverse("assessment", args=[assessment.pk])}#workflow"' in html  # cancel
+    assert _state(assessment) == AssessmentState.DRAFT
+
+    _act(client, assessment, "submit", **_hidden(html))
+    assert _state(assessment) == AssessmentState.SUBMITTED
+
+
+def test_submitting_with_missing_values_is_refused_at_once_without_asking(client, personas, assessment):
+    client.force_login(personas.officer_a)
+    response = _act(client, assessment, "submit", version=0)
+    assert response.status_code == 302
+    assert _state(assessment) == AssessmentState.DRAFT
+
+
+def test_recognising_names_the_decision_before_it_is_recorded(client, personas, assessment):
+    _to(assessment, personas, "submit", "verify", "appraise")
+    client.force_login(personas.province_office)
+    response = _act(client, assessment, "recognise", decision_number="45/QĐ-UBND", decision_date="20/12/2025")
+    html = response.content.decode()
+    assert "Decision 45/QĐ-UBND of 20/12/2025 is recorded" in html
+    assert "Xã Cẩm Thạch holds the title on the dashboards" in html
+    assert _state(assessment) == AssessmentState.APPRAISED
+    _act(client, assessment, "recognise", **_hidden(html))
+    assessment.refresh_from_db()
+    assert assessment.state == AssessmentState.RECOGNISED and assessment.decision_number == "45/QĐ-UBND"
+
+
+def test_revoking_is_asked_as_a_danger_and_keeps_the_comment(client, personas, assessment):
+    _to(assessment, personas, "submit", "verify", "appraise", "recognise")
+    client.force_login(personas.province_office)
+    revocation = {"decision_number": "12/QĐ-UBND", "decision_date": "02/12/2025"}
+    assert _act(client, assessment, "revoke", comment="Sai hồ sơ").status_code == 302  # no decision: refused at once
+    html = _act(client, assessment, "revoke", comment="Sai hồ sơ", **revocation).content.decode()
+    assert "Revoke the recognition of Xã Cẩm Thạch for 2025?" in html
+    assert "decision 9/QĐ-UBND of 01/12/2025 is revoked by decision 12/QĐ-UBND of 02/12/2025" in html
+    assert "danger-solid" in html
+    assert _hidden(html)["comment"] == "Sai hồ sơ"
+    assert _state(assessment) == AssessmentState.RECOGNISED
+    _act(client, assessment, "revoke", **_hidden(html))
+    assert _state(assessment) == AssessmentState.REVOKED
+
+
+def test_verifying_is_not_asked_again(client, personas, assessment):
+    _to(assessment, personas, "submit")
+    client.force_login(personas.district_d1)
+    assert _act(client, assessment, "verify", comment="Đạt").status_code == 302
+    assert _state(assessment) == AssessmentState.VERIFIED

@@ -1,0 +1,63 @@
+"""Pages open on the latest year with data, and say when the unit did not exist."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from communes.models import UnitSuccession
+from communes.tests.factories import CommuneFactory
+from criteria.services import assessment_create
+from criteria.tests.factories import make_set
+from criteria.years import default_year, existed_in
+
+pytestmark = pytest.mark.django_db
+
+TODAY = datetime.date(2026, 12, 3)
+
+
+@pytest.fixture
+def merged(tree):
+    """District D1 and its communes end on 30/06/2025; commune M under the province takes A over."""
+    for unit in (tree.d1, tree.a, tree.b):
+        unit.valid_to = datetime.date(2025, 6, 30)
+        unit.save()
+    m = CommuneFactory(code="40901", name="Xã Hợp Nhất", parent=tree.province, valid_from=datetime.date(2025, 7, 1))
+    UnitSuccession.objects.create(predecessor=tree.a, successor=m, date=datetime.date(2025, 7, 1))
+    return m
+
+
+def test_a_unit_existed_in_the_years_of_its_lifetime(tree, merged):
+    assert existed_in(tree.d1, 2025) and not existed_in(tree.d1, 2026)
+    assert existed_in(merged, 2025) and not existed_in(merged, 2024)
+
+
+def test_the_default_year_is_the_latest_with_data_within_the_lifetime(tree, merged, personas):
+    s = make_set(year_from=2021, year_to=2030)
+    assert default_year(tree.d1, today=TODAY) == 2025  # no data: this year, within the lifetime
+    assessment_create(unit=tree.c, criteria_set=s, year=2023, user=personas.province_office)
+    assert default_year(tree.d2, today=TODAY) == 2023  # the latest year with data
+    assessment_create(unit=merged, criteria_set=s, year=2027, user=personas.province_office)
+    assert default_year(tree.province, today=TODAY) == 2023  # not a future year
+
+
+def test_a_district_member_lands_on_the_last_year_its_district_existed(client, personas, tree, merged):
+    client.force_login(personas.district_d1)
+    html = client.get(reverse("unit", args=["401"])).content.decode()
+    assert '<option value="2025" selected>' in html
+    assert "did not exist in" not in html
+
+
+def test_a_year_the_unit_did_not_exist_in_is_said_with_a_link_to_its_successor(client, personas, tree, merged):
+    client.force_login(personas.province_office)
+    html = client.get(reverse("unit", args=["40101"]) + "?year=2026").content.decode()
+    assert "Xã Cẩm Thạch did not exist in 2026." in html and "It existed until 30/06/2025." in html
+    assert f'<a href="{reverse("unit", args=["40901"])}">Xã Hợp Nhất</a>' in html
+    html = client.get(reverse("unit", args=["40901"]) + "?year=2024").content.decode()
+    assert "Formed from" in html and f'<a href="{reverse("unit", args=["40101"])}">Xã Cẩm Thạch</a>' in html
+
+
+def test_the_overview_has_a_year_picker(client, personas, tree):
+    client.force_login(personas.district_d2)
+    html = client.get(reverse("unit", args=["402"]) + "?year=2024").content.decode()
+    assert 'id="year-picker"' in html and '<option value="2024" selected>' in html
