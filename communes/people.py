@@ -10,7 +10,7 @@ from __future__ import annotations
 
 
 def full_name(user) -> str:
-    """"Nguyễn Thị Lan"; the login name when no name is recorded; "" for no user."""
+    """ "Nguyễn Thị Lan"; the login name when no name is recorded; "" for no user."""
     if user is None:
         return ""
     name = " ".join(part for part in (user.last_name.strip(), user.first_name.strip()) if part)

@@ -107,7 +107,7 @@ def test_from_entry_to_recognition_to_the_dashboard(open_page, personas, assessm
     with step(page, "08-dashboard-bucket-and-recognised"):
         page.goto(page.base + "/reports/40/?year=2025&tier=standard")
         text = page.inner_text("main")
-        assert "Xã được công nhận: Đạt chuẩn" in text
+        assert "Xã giữ danh hiệu: Đạt chuẩn" in text
         with page.expect_navigation():
             page.click("a[href*='/reports/40/communes/'][href*='bucket=3-3']")
         assert "Xã Cẩm Thạch" in page.inner_text("main")
@@ -115,7 +115,7 @@ def test_from_entry_to_recognition_to_the_dashboard(open_page, personas, assessm
     with step(page, "09-bulletin-downloads-and-opens"):
         page.goto(page.base + "/reports/bulletin/40/?month=2025-12")
         with page.expect_download() as download:
-            page.click("a[href$='/reports/bulletin/40/2025-12.xlsx']")
+            page.click("a[href*='/reports/bulletin/40/2025-12.xlsx']")
         workbook = load_workbook(io.BytesIO(download.value.path().read_bytes()))
         cells = [str(c) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
         assert any("Xã Cẩm Thạch" in c for c in cells)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import AdministrativeUnit, Level, Role
+from communes.people import full_name
 from reports.bulletin.data import Progress, Reading, _noop, gather
 from reports.bulletin.layout import Issue, bulletin_workbook
 from reports.bulletin.month import Month, cutoff_for
@@ -53,7 +54,7 @@ def file_name(unit: AdministrativeUnit | None, month: Month) -> str:
 def user_label(user) -> str:
     if user is None:
         return "Cổng thông tin NTM"
-    return user.get_full_name() or user.get_username()
+    return full_name(user)
 
 
 def is_large(unit: AdministrativeUnit | None, year: int) -> bool:
