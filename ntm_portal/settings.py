@@ -175,17 +175,23 @@ SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default
 SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=10, minimum=1))
 SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 
-# Sign-in lockout (django-axes): 5 failures for the same username from the same address lock
-# that pair for the cool-off period only, so an attacker cannot lock an officer out for good.
+# Reverse proxies in front that append to X-Forwarded-For (0: the header is ignored). The
+# client address for the sign-in lockout and the API throttles (ntm_portal/client_address.py).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0, minimum=0)
+
+# Sign-in lockout (django-axes, ntm_portal/signin_limits.py): 5 failures for the same username
+# from the same address lock that pair, 20 failures from one address over any usernames lock
+# that address, for the cool-off period only; a username alone is never locked, so nobody can
+# lock an officer out from somewhere else.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5, minimum=1)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "ntm_portal.signin_limits.PortalAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "ntm_portal.client_address.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, the client address is the last X-Forwarded-For hop it added.
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0, minimum=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
