@@ -229,7 +229,7 @@ class CriteriaSetViewSet(ApiErrorsMixin, viewsets.ReadOnlyModelViewSet):
     class CriteriaSetSerializer(serializers.ModelSerializer):
         level = enum_output(SetLevel, "SetLevel")
         disadvantaged_region = enum_output(Region, "Region", blank=True)
-        issuer = serializers.SlugRelatedField(slug_field="code", read_only=True)
+        issuer = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # national: null
 
         class Meta:
             model = CriteriaSet

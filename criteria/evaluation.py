@@ -82,8 +82,8 @@ NO_WORDS = frozenset({"khong", "chua dat", "khong dat", "no", "n", "false", "0"}
 
 _MONEY_SUFFIX = re.compile(r"(vnd|vnđ|đồng|dong|đ|₫)$", re.IGNORECASE)
 _NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
-_PLAIN = re.compile(r"[+-]?\d+(\.\d+)?")
-_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")  # thousands grouped with dots
+_PLAIN = re.compile(r"[+-]?\d+(\.\d+)?", re.ASCII)  # ASCII: fullwidth or Arabic-Indic digits are not read
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+", re.ASCII)  # thousands grouped with dots
 
 
 def _fold(text: str) -> str:

@@ -751,3 +751,10 @@ def test_every_unmet_model_prerequisite_is_reported_at_once():
 def test_tier_reasons_are_readable_messages():
     (reason,) = unmet("advanced", standard=False)
     assert str(reason) == "The unit must first be recognised as a standard NTM commune."
+
+
+@pytest.mark.parametrize("raw", ["８５", "٨٥", "۸۵", "1.０００", "８５,５", "१२"])
+def test_only_ascii_digits_are_read_as_numbers(raw):
+    with pytest.raises(ValidationError) as caught:
+        ev.parse_value(raw, ev.ValueType.PERCENT if "," in raw else ev.ValueType.COUNT, indicator="2.1")
+    assert caught.value.code in {"not_a_number", "bad_separators"}

@@ -128,3 +128,10 @@ def test_no_read_endpoint_answers_a_server_error(seeded, personas):
                 call()
     print(f"\nschemathesis: {sum(statuses.values())} requests over {len(operations)} read operations: {dict(statuses)}")
     assert statuses[200] > 0
+
+
+def test_the_schema_says_a_criteria_sets_issuer_may_be_null(client):
+    response = client.get("/api/schema/", {"format": "json"})
+    schemas = json.loads(response.content)["components"]["schemas"]
+    issuers = [s["properties"]["issuer"] for s in schemas.values() if "issuer" in s.get("properties", {})]
+    assert issuers and all(issuer.get("nullable") for issuer in issuers)
