@@ -42,6 +42,7 @@ from criteria.services import (
     indicator_value_record,
 )
 from criteria.services.evidence import ALLOWED_TYPES
+from ntm_portal.ratelimit import refuse_if_too_often
 
 PAGE_SIZE = 50
 
@@ -324,6 +325,8 @@ def _full_page_with(request, assessment, code, *, errors=None, conflict=None, ty
 @require_POST
 def upload_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = _assessment_for(request, pk)
+    if refused := refuse_if_too_often(request, "evidence_upload"):
+        return refused
     form = EvidenceForm(request.POST, request.FILES)
     anchor = f"{reverse('assessment', args=[assessment.pk])}#ind-{code}"
     if not form.is_valid():

@@ -3,6 +3,7 @@
 Every variable goes through ``ntm_portal.env.Env``, which refuses a value it cannot read.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -54,12 +55,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "ntm_portal.middleware.RequestBodyLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ntm_portal.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ntm_portal.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -137,8 +140,12 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
 # Evidence files: PDF, images and office documents up to this size.
 EVIDENCE_MAX_MB = env.int("EVIDENCE_MAX_MB", default=10, minimum=1)
-# Requests larger than this are refused before a view runs (evidence plus form fields).
+# Form fields beyond this are refused before a view runs (files are counted below).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A request body declaring more than this is refused unread (413): the largest evidence file
+# or workbook plus room for the form (ntm_portal.middleware.RequestBodyLimitMiddleware).
+MAX_REQUEST_BODY_MB = EVIDENCE_MAX_MB + 2
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file, not memory
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Background jobs (large bulletins and imports): a queue in the database, run by
@@ -170,6 +177,9 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Every cookie: SameSite=Lax, and Secure whenever DEBUG is off (the language cookie too).
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 # A session ends after this long without a request, and in any case this long after sign-in.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30, minimum=1))
 SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=10, minimum=1))
@@ -196,6 +206,7 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
@@ -211,11 +222,41 @@ REST_FRAMEWORK = {
     ],
     "EXCEPTION_HANDLER": "ntm_portal.api_errors.api_exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "ntm_portal.api_parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ntm_portal.ratelimit.ApiAnonThrottle",
+        "ntm_portal.ratelimit.ApiUserThrottle",
+        "ntm_portal.ratelimit.ApiWriteThrottle",
+    ],
+    # The throttles' client address: as for the sign-in lockout (ntm_portal/client_address.py).
+    "NUM_PROXIES": PROXY_COUNT or None,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# Rate limits (ntm_portal/ratelimit.py), per user; "N/second|minute|hour|day".
+API_THROTTLE_RATES = {
+    "user": env.str("API_RATE_USER", default="300/minute"),
+    "write": env.str("API_RATE_WRITE", default="60/minute"),
+    "anon": env.str("API_RATE_ANON", default="30/minute"),
+}
+for _scope, _rate in API_THROTTLE_RATES.items():
+    if not re.fullmatch(r"[0-9]+/(second|minute|hour|day)", _rate):
+        raise ImproperlyConfigured(f"API_RATE_{_scope.upper()}={_rate!r}: write N/second, N/minute, N/hour or N/day.")
+RATE_LIMITS = {
+    "import_upload": "20/hour",
+    "evidence_upload": "60/hour",
+    "job_start": "10/hour",
+}
+# Counters shared by every node: a table in the database (created by `manage.py createcachetable`,
+# part of the migrate step).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ntm_cache"}}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "NTM portal API",
     "DESCRIPTION": "New Rural Development (Nông thôn mới) progress: units, criteria sets, assessments, values, progress.",
