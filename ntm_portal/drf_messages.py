@@ -40,4 +40,3 @@ MESSAGES = [
     gettext_noop("Invalid page."),
     gettext_noop("This list may not be empty."),
 ]
-
