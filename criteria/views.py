@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from criteria.forms import (
     ValueForm,
     YearForm,
 )
-from criteria.models import Assessment, AssessmentState, Evidence, Tier
+from criteria.models import Assessment, AssessmentState, Evidence, Indicator, Tier
 from criteria.services import (
     ACTIONS,
     StaleWriteError,
@@ -245,6 +245,12 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "criteria/assessment.html", context)
 
 
+def _require_indicator(assessment: Assessment, code: str) -> None:
+    """A save or an upload for an indicator the assessment's set does not have is a 404."""
+    if not Indicator.objects.filter(criteria_set_id=assessment.criteria_set_id, code=code).exists():
+        raise Http404(_("This criteria set has no indicator %(code)s.") % {"code": code})
+
+
 def _render_row(
     request,
     assessment,
@@ -280,9 +286,17 @@ def _render_row(
 @require_POST
 def record_value(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = _assessment_for(request, pk)
+    _require_indicator(assessment, code)
     form = ValueForm(request.POST)
     anchor = f"{reverse('assessment', args=[assessment.pk])}#ind-{code}"
     if not form.is_valid():
+        if set(form.errors) <= {"value", "note"}:
+            # Typed by the user (a note longer than the limit): shown at the row, as a service error.
+            errors = [message for field in ("value", "note") for message in form.errors.get(field, [])]
+            typed = {name: request.POST.get(name, "") for name in ("value", "note")}
+            if _is_htmx(request):
+                return _render_row(request, assessment, code, form_errors=errors, typed=typed)
+            return _full_page_with(request, assessment, code, errors=errors, typed=typed, status=400)
         messages.error(request, _("The form was incomplete; please reload the page."))
         return HttpResponseRedirect(anchor)
     typed = form.cleaned_data["value"]
@@ -325,6 +339,7 @@ def _full_page_with(request, assessment, code, *, errors=None, conflict=None, ty
 @require_POST
 def upload_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = _assessment_for(request, pk)
+    _require_indicator(assessment, code)
     if refused := refuse_if_too_often(request, "evidence_upload"):
         return refused
     form = EvidenceForm(request.POST, request.FILES)

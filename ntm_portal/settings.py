@@ -40,7 +40,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -146,6 +145,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # or workbook plus room for the form (ntm_portal.middleware.RequestBodyLimitMiddleware).
 MAX_REQUEST_BODY_MB = EVIDENCE_MAX_MB + 2
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file, not memory
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "ntm_portal.uploads.SafeTemporaryFileUploadHandler",  # any file name, no OSError
+]
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Background jobs (large bulletins and imports): a queue in the database, run by
@@ -217,7 +220,7 @@ if not DEBUG:
 REST_FRAMEWORK = {
     # Token first: a script with a bad token gets 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "ntm_portal.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "EXCEPTION_HANDLER": "ntm_portal.api_errors.api_exception_handler",
@@ -239,6 +242,9 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# API tokens (ntm_portal/tokens.py): stored hashed, valid this many days, revoked on a password change.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90, minimum=1)
+
 # Rate limits (ntm_portal/ratelimit.py), per user; "N/second|minute|hour|day".
 API_THROTTLE_RATES = {
     "user": env.str("API_RATE_USER", default="300/minute"),

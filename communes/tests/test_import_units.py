@@ -1,4 +1,5 @@
 import datetime
+import io
 import textwrap
 
 import pytest
@@ -158,3 +159,25 @@ def test_errors_are_written_in_vietnamese_by_default():
         "dòng 8: đơn vị cấp Thôn không thể trực thuộc cấp Tỉnh (42)",
         "dòng 9: không tìm thấy đơn vị cấp trên “777”",
     ]
+
+
+def test_a_name_longer_than_the_column_is_a_line_error_not_a_traceback(tmp_path):
+    messages = errors_of(GOOD + "99," + "X" * 203 + ",commune,xa,436,,,,\n")
+    assert any(m.startswith("line 8:") and "the name has 203 characters; at most 200" in m for m in messages)
+    path = tmp_path / "units.csv"
+    path.write_text(GOOD + "99," + "X" * 203 + ",commune,xa,436,,,,\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 error"):
+        call_command("import_units", str(path), stdout=out, stderr=err)
+    assert "line 8: the name has 203 characters" in out.getvalue() + err.getvalue()
+    assert not AdministrativeUnit.objects.exists()
+
+
+def test_names_are_stored_in_one_unicode_spelling():
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "Xã Cẩm Thạch")
+    import_text(GOOD.replace("Xã Cẩm Thạch", decomposed))
+    unit = AdministrativeUnit.objects.get(code="18160")
+    assert unit.name == "Xã Cẩm Thạch" == unicodedata.normalize("NFC", unit.name)
+    assert AdministrativeUnit.objects.filter(name="Xã Cẩm Thạch").count() == 1

@@ -7,18 +7,18 @@ import sys
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from ntm_portal.api_parsers import json_depth_exceeds
 from ntm_portal.tests.test_settings import ROOT
+from ntm_portal.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 
 
 def _api(user) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)[1]}")
     return client
 
 

@@ -7,9 +7,9 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from ntm_portal.tokens import token_issue
 from plans.models import FundChange, FundEntry, ProvinceTarget
 
 PROVINCE_TARGET = {
@@ -32,7 +32,7 @@ postgresql_only = pytest.mark.skipif(
 
 def _api(user) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
-    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)[1]}")
     return client
 
 
