@@ -53,6 +53,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz/ is answered before the HTTPS redirect and the host check (ntm_portal/health.py).
+    "ntm_portal.health.HealthCheckMiddleware",
+    "ntm_portal.log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "ntm_portal.middleware.RequestBodyLimitMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -70,7 +73,10 @@ MIDDLEWARE = [
 ]
 if not DEBUG:
     # Production serves the collected, hashed static files itself (runserver does it in development).
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "ntm_portal.urls"
 WSGI_APPLICATION = "ntm_portal.wsgi.application"
@@ -213,6 +219,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # answered before the redirect anyway; belt and braces
     if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
         # Only behind a reverse proxy that sets X-Forwarded-Proto itself.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -274,11 +281,29 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# A job waiting this long for a worker makes /healthz/ say the queue is stalled.
+HEALTH_QUEUE_MAX_WAIT_MINUTES = env.int("HEALTH_QUEUE_MAX_WAIT_MINUTES", default=15, minimum=1)
+
+# One JSON object a line (time, level, logger, request_id, message), or plain text with
+# LOG_FORMAT=text; the request id follows a request into the background jobs it starts.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ntm_portal.log.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ntm_portal.log.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env.str("LOG_FORMAT", default="json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django-axes logs every successful sign-in at INFO; failures and lockouts are WARNING.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+if LOGGING["handlers"]["console"]["formatter"] not in LOGGING["formatters"]:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")
