@@ -18,8 +18,8 @@ RUN apt-get update \
     && useradd --system --home /srv/ntm --uid 10001 ntm
 
 WORKDIR /srv/ntm/app
-COPY requirements.txt ./
-RUN pip install -r requirements.txt
+COPY requirements.txt requirements.lock ./
+RUN pip install -r requirements.txt -c requirements.lock
 
 COPY . .
 RUN mkdir -p /srv/ntm/static /srv/ntm/media \

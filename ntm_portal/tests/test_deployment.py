@@ -101,3 +101,14 @@ def test_the_dockerfile_copies_what_exists_and_runs_as_a_plain_user():
     assert "COPY requirements.txt" in dockerfile and (ROOT / "requirements.txt").is_file()
     assert re.search(r"^USER ntm$", dockerfile, re.MULTILINE)
     assert ".venv" in (ROOT / ".dockerignore").read_text()
+
+
+def test_the_lock_file_pins_every_requirement_at_the_same_version():
+    def pins(name: str) -> dict[str, str]:
+        lines = (ROOT / name).read_text().splitlines()
+        pairs = (line.split("#")[0].strip().split("==") for line in lines if "==" in line.split("#")[0])
+        return {n.lower().replace("_", "-"): v for n, v in pairs}
+
+    direct, locked = pins("requirements.txt"), pins("requirements.lock")
+    assert {name: locked.get(name) for name in direct} == direct
+    assert len(locked) > len(direct)  # the indirect ones too
