@@ -243,7 +243,7 @@ REST_FRAMEWORK = {
         "ntm_portal.ratelimit.ApiWriteThrottle",
     ],
     # The throttles' client address: as for the sign-in lockout (ntm_portal/client_address.py).
-    "NUM_PROXIES": PROXY_COUNT or None,
+    "NUM_PROXIES": PROXY_COUNT,  # 0: X-Forwarded-For ignored (None would trust it whole)
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -137,3 +137,13 @@ def test_drf_messages_speak_vietnamese_when_the_client_asks(personas, settings):
     assert throttled.json()["detail"] == "Quá nhiều yêu cầu; vui lòng thử lại sau 60 giây."
     english = APIClient(HTTP_ACCEPT_LANGUAGE="en").get("/api/v1/units/")
     assert english.json()["detail"] == "Authentication credentials were not provided."
+
+
+def test_a_forged_forwarded_address_does_not_escape_the_anonymous_rate(db, settings):
+    settings.API_THROTTLE_RATES = {**settings.API_THROTTLE_RATES, "anon": "1/minute"}
+    client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    answers = [
+        client.get("/api/schema/", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}", REMOTE_ADDR="203.0.113.9").status_code
+        for n in range(3)
+    ]
+    assert answers == [200, 429, 429]
