@@ -13,8 +13,10 @@ from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 SIGNED_IN_AT = "ntm_signed_in_at"
 LAST_SEEN_AT = "ntm_last_seen_at"
@@ -57,7 +59,7 @@ class SessionTimeoutMiddleware:
         return self.get_response(request)
 
 
-MSG_BODY_TOO_LARGE = _("The request is larger than %(limit)s MB and was refused unread.")
+MSG_BODY_TOO_LARGE = gettext_lazy("The request is larger than %(limit)s MB and was refused unread.")
 
 
 class RequestBodyLimitMiddleware:
@@ -78,7 +80,9 @@ class RequestBodyLimitMiddleware:
         except ValueError:
             length = 0
         if length > limit_mb * 1024 * 1024:
-            message = MSG_BODY_TOO_LARGE % {"limit": limit_mb}
+            # Answered before LocaleMiddleware: the request's own language, as it would pick it.
+            with translation.override(translation.get_language_from_request(request, check_path=True)):
+                message = str(MSG_BODY_TOO_LARGE % {"limit": limit_mb})
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
