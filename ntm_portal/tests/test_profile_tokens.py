@@ -104,13 +104,13 @@ def test_an_administrator_creates_and_revokes_tokens_in_the_admin(personas):
     admin = get_user_model().objects.create_superuser("root", password="a-long-test-password")
     client = Client()
     client.force_login(admin)
-    response = client.post("/admin/ntm_portal/apitoken/add/", {"user": personas.viewer.pk}, follow=True)
+    response = client.post("/en/admin/ntm_portal/apitoken/add/", {"user": personas.viewer.pk}, follow=True)
     assert response.status_code == 200, response.content
     key = re.search(r"The key of the new token is ([0-9a-f]{40})", response.content.decode()).group(1)
     token = ApiToken.objects.get(user=personas.viewer)
     assert token.key_hash == key_hash(key)
     assert api_status(key) == 200
-    response = client.post(f"/admin/ntm_portal/apitoken/{token.pk}/delete/", {"post": "yes"})
+    response = client.post(f"/en/admin/ntm_portal/apitoken/{token.pk}/delete/", {"post": "yes"})
     assert response.status_code == 302
     assert not ApiToken.objects.filter(user=personas.viewer).exists()
     assert api_status(key) == 401
