@@ -61,6 +61,8 @@ def test_from_entry_to_recognition_to_the_dashboard(open_page, personas, assessm
         )
         with page.expect_response(lambda r: "/evidence/" in r.url):
             row.locator("details button[type=submit]").click()
+        # The response has arrived; htmx swaps the row in just after it (a race on a loaded machine).
+        page.wait_for_selector("article[id='ind-1.1'] a:has-text('bien-ban-hop.pdf')", timeout=10_000)
         assert "bien-ban-hop.pdf" in page.locator("article[id='ind-1.1']").inner_text()
         assert Evidence.objects.filter(value__assessment=assessment).count() == 1
 
