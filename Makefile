@@ -29,6 +29,7 @@ install: $(VENV)/.installed
 
 migrate: install
 	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py createcachetable
 
 # The criteria catalog is loaded every time (idempotent); the demo province is seeded only
 # into a database that does not have it yet; the demo logins are printed either way.
@@ -47,6 +48,7 @@ SERVE_ENV := DEBUG=$${DEBUG:-0}
 serve: install
 	$(SERVE_ENV) $(PY) manage.py check --deploy
 	$(SERVE_ENV) $(PY) manage.py migrate --noinput
+	$(SERVE_ENV) $(PY) manage.py createcachetable
 	$(SERVE_ENV) $(PY) manage.py collectstatic --noinput --verbosity 0
 	$(SERVE_ENV) $(PY) manage.py load_catalog
 	$(SERVE_ENV) $(BIN)/gunicorn ntm_portal.wsgi:application --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \

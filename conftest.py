@@ -61,6 +61,14 @@ def personas(tree):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_rate_counters(settings, request):
+    """Each test starts with no rate-limit counters (an in-memory cache of its own)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+    }
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     # PBKDF2's deliberate slowness makes no sense for test users.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

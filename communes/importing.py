@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -29,6 +30,7 @@ from communes.models import (
 from communes.text import fold
 from communes.unit_types import type_for
 
+NAME_MAX_LENGTH = AdministrativeUnit._meta.get_field("name").max_length
 COLUMNS = ("code", "name", "level", "type", "parent_code", "region", "group", "valid_from", "valid_to")
 FIELDS = ("name", "level", "type", "parent_id", "region", "commune_group", "valid_from", "valid_to")
 
@@ -117,8 +119,14 @@ def _parse_row(line: int, record: dict[str, str]) -> tuple[_Row | None, list[str
         errors.append(_("the code is empty"))
     elif not CODE_PATTERN.match(code):
         errors.append(_("code “%(code)s” may only contain letters, digits, dot, dash and underscore") % {"code": code})
+    name = unicodedata.normalize("NFC", name)
     if not name:
         errors.append(_("the name is empty"))
+    elif len(name) > NAME_MAX_LENGTH:
+        errors.append(
+            _("the name has %(length)s characters; at most %(limit)s are allowed")
+            % {"length": len(name), "limit": NAME_MAX_LENGTH}
+        )
 
     level = _choice_lookup(Level).get(fold(get["level"])) or _LEVEL_WORDS.get(fold(get["level"]))
     if level is None:

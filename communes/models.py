@@ -11,6 +11,7 @@ import datetime
 import functools
 import operator
 import re
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -286,6 +287,8 @@ class AdministrativeUnit(models.Model):
         """Fill path and the search and sort keys; bulk paths call this instead of save()."""
         parent_path = self.parent.path if self.parent_id else "/"
         self.path = f"{parent_path}{self.code}/"
+        # One spelling of every name: "ẩ" typed as a + ̉ + ̂ (NFD, as macOS writes it) or precomposed.
+        self.name = unicodedata.normalize("NFC", self.name)
         self.name_search = fold(self.name)
         self.name_sort = sort_key(self.name)
 

@@ -29,6 +29,7 @@ from rest_framework.views import APIView
 from communes.access import MSG_NOT_FOUND, get_object_for_user, get_unit_for_user, scope_queryset
 from communes.api import UnitRefSerializer, enum_output, unit_path_or_none
 from communes.models import CommuneGroup, Level, Region
+from criteria.forms import NOTE_MAX_LENGTH
 from criteria.models import (
     Assessment,
     AssessmentState,
@@ -236,7 +237,7 @@ class CriteriaSetViewSet(ApiErrorsMixin, viewsets.ReadOnlyModelViewSet):
     class CriteriaSetSerializer(serializers.ModelSerializer):
         level = enum_output(SetLevel, "SetLevel")
         disadvantaged_region = enum_output(Region, "Region", blank=True)
-        issuer = serializers.SlugRelatedField(slug_field="code", read_only=True)
+        issuer = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # national: null
 
         class Meta:
             model = CriteriaSet
@@ -501,7 +502,7 @@ class AssessmentValuesView(ApiErrorsMixin, generics.ListAPIView):
                 required=False,
                 allow_blank=True,
                 allow_null=True,
-                max_length=5000,
+                max_length=NOTE_MAX_LENGTH,
                 help_text=_("Left out or null: keep the stored note."),
             )
             version = serializers.IntegerField(

@@ -57,6 +57,7 @@ from criteria.services import (
     catalog_set_publish,
 )
 from criteria.services.catalog import CATALOG_DIR
+from ntm_portal.append_only import allow_history_rewrite
 
 PROVINCE_CODE = "DEMO"
 PROVINCE_NAME = "Tỉnh Minh Họa"
@@ -992,6 +993,7 @@ def reset_demo() -> None:
         # History is append-only so that no record of a real assessment is ever rewritten.
         # Reset wipes the whole fictional province at once, not a record of it, so it may
         # bypass the guard with a raw delete (no signals, no per-row checks).
+        allow_history_rewrite()  # the PostgreSQL triggers too, in this transaction only
         for log in (HistoryEntry, AssessmentLog, CriterionResultLog):
             log.objects.filter(assessment__in=assessments)._raw_delete(log.objects.db)
         Evidence.objects.filter(value__assessment__in=assessments).delete()

@@ -93,8 +93,8 @@ MONEY_SCALES = {
     "ngan": Decimal(10) ** 3,
 }
 _NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
-_PLAIN = re.compile(r"[+-]?\d+(\.\d+)?")
-_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+")  # thousands grouped with dots
+_PLAIN = re.compile(r"[+-]?\d+(\.\d+)?", re.ASCII)  # ASCII: fullwidth or Arabic-Indic digits are not read
+_GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+", re.ASCII)  # thousands grouped with dots
 
 
 def _fold(text: str) -> str:

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 from criteria.models import AssessmentState, Tier
 
 YEAR_MIN, YEAR_MAX = 2010, 2100
+# The longest note on an indicator value: the sheet and the API accept the same.
+NOTE_MAX_LENGTH = 2000
 
 
 def current_year() -> int:
@@ -40,7 +42,9 @@ class StartAssessmentForm(forms.Form):
 
 class ValueForm(forms.Form):
     value = forms.CharField(label=_("Value"), required=False, max_length=60)
-    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 2})
+    )
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 

@@ -627,6 +627,7 @@ class HistoryEntry(AppendOnlyMixin, models.Model):
 
     class Meta:
         verbose_name = _("history entry")
+        base_manager_name = "objects"  # Django's internal queries refuse updates too
         verbose_name_plural = _("history")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["assessment", "indicator", "at"], name="history_value_idx")]
@@ -657,6 +658,7 @@ class AssessmentLog(AppendOnlyMixin, models.Model):
 
     class Meta:
         verbose_name = _("assessment log entry")
+        base_manager_name = "objects"  # Django's internal queries refuse updates too
         verbose_name_plural = _("assessment log")
         indexes = [models.Index(fields=["assessment", "at"], name="assessmentlog_asof_idx")]
 
@@ -676,6 +678,7 @@ class CriterionResultLog(AppendOnlyMixin, models.Model):
 
     class Meta:
         verbose_name = _("criterion result log entry")
+        base_manager_name = "objects"  # Django's internal queries refuse updates too
         verbose_name_plural = _("criterion result log")
         indexes = [models.Index(fields=["assessment", "criterion", "at"], name="resultlog_asof_idx")]
 

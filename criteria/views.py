@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ from criteria.forms import (
     current_year,
 )
 from criteria.inbox import inbox_for
-from criteria.models import Assessment, AssessmentState, Evidence, HistoryKind, Tier
+from criteria.models import Assessment, AssessmentState, Evidence, HistoryKind, Indicator, Tier
 from criteria.services import (
     ACTIONS,
     StaleWriteError,
@@ -51,6 +51,7 @@ from criteria.services import (
 from criteria.services.evidence import ALLOWED_TYPES, evidence_remove
 from criteria.years import default_year, existed_in, lifetime_notice
 from ntm_portal.confirm import confirm_page, is_confirmed
+from ntm_portal.ratelimit import refuse_if_too_often
 
 PAGE_SIZE = 50
 
@@ -294,6 +295,12 @@ def _last_words(history) -> dict:
     }
 
 
+def _require_indicator(assessment: Assessment, code: str) -> None:
+    """A save or an upload for an indicator the assessment's set does not have is a 404."""
+    if not Indicator.objects.filter(criteria_set_id=assessment.criteria_set_id, code=code).exists():
+        raise Http404(_("This criteria set has no indicator %(code)s.") % {"code": code})
+
+
 def _render_row(
     request,
     assessment,
@@ -329,9 +336,17 @@ def _render_row(
 @require_POST
 def record_value(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = _assessment_for(request, pk)
+    _require_indicator(assessment, code)
     form = ValueForm(request.POST)
     anchor = f"{reverse('assessment', args=[assessment.pk])}#ind-{code}"
     if not form.is_valid():
+        if set(form.errors) <= {"value", "note"}:
+            # Typed by the user (a note longer than the limit): shown at the row, as a service error.
+            errors = [message for field in ("value", "note") for message in form.errors.get(field, [])]
+            typed = {name: request.POST.get(name, "") for name in ("value", "note")}
+            if _is_htmx(request):
+                return _render_row(request, assessment, code, form_errors=errors, typed=typed)
+            return _full_page_with(request, assessment, code, errors=errors, typed=typed, status=400)
         messages.error(request, _("The form was incomplete; please reload the page."))
         return HttpResponseRedirect(anchor)
     typed = form.cleaned_data["value"]
@@ -375,6 +390,9 @@ def _full_page_with(request, assessment, code, *, errors=None, conflict=None, ty
 @require_POST
 def upload_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     assessment = _assessment_for(request, pk)
+    _require_indicator(assessment, code)
+    if refused := refuse_if_too_often(request, "evidence_upload"):
+        return refused
     form = EvidenceForm(request.POST, request.FILES)
     anchor = f"{reverse('assessment', args=[assessment.pk])}#ind-{code}"
     if not form.is_valid():

@@ -17,6 +17,7 @@ each view (and picks the request's language, see its ``dispatch``).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -30,6 +31,8 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 MSG_INVALID = _("The request contains invalid values.")
 MSG_CONFLICT = _("The data was changed in the meantime.")
+# DRF formats its "expected available in N seconds" before translating it, so it never is.
+MSG_THROTTLED = _("Too many requests; try again in %(seconds)s seconds.")
 
 
 class Conflict(exceptions.APIException):
@@ -86,6 +89,8 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         return None
     if isinstance(exc, Conflict):
         response.data = exc.body
+    elif isinstance(exc, exceptions.Throttled):
+        response.data = {"detail": str(MSG_THROTTLED % {"seconds": math.ceil(exc.wait or 1)})}
     elif isinstance(exc, exceptions.ValidationError):
         response.data = validation_body(exc.detail)
     return response

@@ -6,6 +6,13 @@ JSON encoder cuts timestamps to milliseconds, and history must come back exactly
 issued bulletins). Restoring refuses a database that already holds portal data, so a backup is
 never merged into live data by mistake. For very large PostgreSQL databases, ``pg_dump`` /
 ``pg_restore`` are faster (see the README); this format is the portable one.
+
+Every table is read in one transaction, so officers saving values during a backup cannot
+leave a value in the archive without its history, or a count that disagrees with its
+results: on PostgreSQL a ``REPEATABLE READ, READ ONLY`` transaction (one snapshot for every
+statement; writers are not blocked), on SQLite one read transaction (its snapshot in WAL
+mode; otherwise writers wait). Files are copied after the rows: a file uploaded meanwhile may
+be in the archive without its row, never the other way round unless it was deleted meanwhile.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import transaction
+from django.db import connection, transaction
 
 # Rows rebuilt by migrations, or not worth keeping (sessions, sign-in attempts).
 EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
@@ -38,10 +45,12 @@ def portal_has_data() -> bool:
     return any(model.objects.exists() for model in models)
 
 
-def backup(path: Path) -> dict[str, int]:
-    """Write the archive; returns counts of rows and files."""
-    with tempfile.TemporaryDirectory() as tmp:
-        data = Path(tmp) / DATA_NAME
+def _dump_snapshot(data: Path) -> None:
+    """``dumpdata`` inside one snapshot of the database."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # must be the transaction's first statement
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         call_command(
             "dumpdata",
             exclude=EXCLUDED,
@@ -51,6 +60,15 @@ def backup(path: Path) -> dict[str, int]:
             output=str(data),
             verbosity=0,
         )
+
+
+def backup(path: Path) -> dict[str, int]:
+    """Write the archive; returns counts of rows and files."""
+    if connection.in_atomic_block:
+        raise RuntimeError("backup() takes its own snapshot: call it outside a transaction.")
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / DATA_NAME
+        _dump_snapshot(data)
         rows = _count_rows(data.read_bytes())
         files = 0
         with tarfile.open(path, "w:gz") as archive:

@@ -72,7 +72,11 @@ class Env:
                 "postgres://user:password@host:port/name."
             )
         try:
-            config = dj_database_url.parse(url, conn_max_age=0 if scheme == "sqlite" else 60)
+            # Connections kept a minute and checked before reuse (a restarted PostgreSQL or a
+            # dropped connection costs one retry, not an error page).
+            config = dj_database_url.parse(
+                url, conn_max_age=0 if scheme == "sqlite" else 60, conn_health_checks=scheme != "sqlite"
+            )
         except ValueError as exc:
             raise ImproperlyConfigured(f"{name}={url!r} cannot be read: {exc}") from None
         if not config.get("NAME"):

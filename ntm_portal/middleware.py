@@ -1,5 +1,5 @@
-"""Session lifetime (an inactivity timeout and an absolute limit after sign-in) and where a
-signed-out user is sent."""
+"""Session lifetime (an inactivity timeout and an absolute limit after sign-in), where a signed-out
+user is sent, the request body cap and private caching of signed-in answers."""
 
 from __future__ import annotations
 
@@ -13,10 +13,13 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
+from django.utils import translation
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.defaults import page_not_found
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -122,3 +125,49 @@ class PortalNotFoundMiddleware:
         if settings.DEBUG and isinstance(exception, Http404) and not request.path.startswith("/api/"):
             return page_not_found(request, exception)
         return None
+
+
+MSG_BODY_TOO_LARGE = gettext_lazy("The request is larger than %(limit)s MB and was refused unread.")
+
+
+class RequestBodyLimitMiddleware:
+    """Refuse a request whose declared body exceeds ``MAX_REQUEST_BODY_MB`` before anything reads it.
+
+    Django caps form fields (``DATA_UPLOAD_MAX_MEMORY_SIZE``) but streams uploaded files to
+    disk whatever their size, and the forms refuse a large file only once it is all there. The
+    reverse proxy (``client_max_body_size``) is the first line; this is the second.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        limit_mb = settings.MAX_REQUEST_BODY_MB
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit_mb * 1024 * 1024:
+            # Answered before LocaleMiddleware: the request's own language, as it would pick it.
+            with translation.override(translation.get_language_from_request(request, check_path=True)):
+                message = str(MSG_BODY_TOO_LARGE % {"limit": limit_mb})
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """Answers to a signed-in user (session or API token) are never stored by a browser or a proxy."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        signed_in = user is not None and user.is_authenticated
+        if signed_in or "HTTP_AUTHORIZATION" in request.META:
+            patch_cache_control(response, private=True, no_store=True)
+            patch_vary_headers(response, ["Cookie", "Authorization"])
+        return response

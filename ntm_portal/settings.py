@@ -3,6 +3,7 @@
 Every variable goes through ``ntm_portal.env.Env``, which refuses a value it cannot read.
 """
 
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,7 +40,6 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "django_htmx",
     "drf_spectacular",
@@ -54,13 +54,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz/ is answered before the HTTPS redirect and the host check (ntm_portal/health.py).
+    "ntm_portal.health.HealthCheckMiddleware",
+    "ntm_portal.log.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "ntm_portal.middleware.RequestBodyLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "ntm_portal.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # Before the timeout: it rewrites the timeout's redirect to sign-in as well.
@@ -73,7 +78,10 @@ MIDDLEWARE = [
 ]
 if not DEBUG:
     # Production serves the collected, hashed static files itself (runserver does it in development).
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "ntm_portal.urls"
 WSGI_APPLICATION = "ntm_portal.wsgi.application"
@@ -143,8 +151,16 @@ MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 
 # Evidence files: PDF, images and office documents up to this size.
 EVIDENCE_MAX_MB = env.int("EVIDENCE_MAX_MB", default=10, minimum=1)
-# Requests larger than this are refused before a view runs (evidence plus form fields).
+# Form fields beyond this are refused before a view runs (files are counted below).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A request body declaring more than this is refused unread (413): the largest evidence file
+# or workbook plus room for the form (ntm_portal.middleware.RequestBodyLimitMiddleware).
+MAX_REQUEST_BODY_MB = EVIDENCE_MAX_MB + 2
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440  # larger uploads go to a temporary file, not memory
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "ntm_portal.uploads.SafeTemporaryFileUploadHandler",  # any file name, no OSError
+]
 FILE_UPLOAD_PERMISSIONS = 0o640
 
 # Background jobs (large bulletins and imports): a queue in the database, run by
@@ -176,29 +192,40 @@ CONTENT_SECURITY_POLICY = {
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
+# Every cookie: SameSite=Lax, and Secure whenever DEBUG is off (the language cookie too).
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
 # A session ends after this long without a request, and in any case this long after sign-in.
 SESSION_IDLE_TIMEOUT = timedelta(minutes=env.int("SESSION_IDLE_MINUTES", default=30, minimum=1))
 SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=10, minimum=1))
 SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 
-# Sign-in lockout (django-axes): 5 failures for the same username from the same address lock
-# that pair for the cool-off period only, so an attacker cannot lock an officer out for good.
+# Reverse proxies in front that append to X-Forwarded-For (0: the header is ignored). The
+# client address for the sign-in lockout and the API throttles (ntm_portal/client_address.py).
+PROXY_COUNT = env.int("PROXY_COUNT", default=0, minimum=0)
+
+# Sign-in lockout (django-axes, ntm_portal/signin_limits.py): 5 failures for the same username
+# from the same address lock that pair, 20 failures from one address over any usernames lock
+# that address, for the cool-off period only; a username alone is never locked, so nobody can
+# lock an officer out from somewhere else.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5, minimum=1)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15, minimum=1))
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "ntm_portal.signin_limits.PortalAxesHandler"
+AXES_CLIENT_IP_CALLABLE = "ntm_portal.client_address.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-# Behind a reverse proxy, the client address is the last X-Forwarded-For hop it added.
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0, minimum=0)
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000, minimum=0)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # answered before the redirect anyway; belt and braces
     if env.bool("SECURE_PROXY_SSL_HEADER", default=False):
         # Only behind a reverse proxy that sets X-Forwarded-Proto itself.
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -206,16 +233,49 @@ if not DEBUG:
 REST_FRAMEWORK = {
     # Token first: a script with a bad token gets 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "ntm_portal.tokens.HashedTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "EXCEPTION_HANDLER": "ntm_portal.api_errors.api_exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "ntm_portal.api_parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "ntm_portal.ratelimit.ApiAnonThrottle",
+        "ntm_portal.ratelimit.ApiUserThrottle",
+        "ntm_portal.ratelimit.ApiWriteThrottle",
+    ],
+    # The throttles' client address: as for the sign-in lockout (ntm_portal/client_address.py).
+    "NUM_PROXIES": PROXY_COUNT,  # 0: X-Forwarded-For ignored (None would trust it whole)
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
 }
+# API tokens (ntm_portal/tokens.py): stored hashed, valid this many days, revoked on a password change.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90, minimum=1)
+
+# Rate limits (ntm_portal/ratelimit.py), per user; "N/second|minute|hour|day".
+API_THROTTLE_RATES = {
+    "user": env.str("API_RATE_USER", default="300/minute"),
+    "write": env.str("API_RATE_WRITE", default="60/minute"),
+    "anon": env.str("API_RATE_ANON", default="30/minute"),
+}
+for _scope, _rate in API_THROTTLE_RATES.items():
+    if not re.fullmatch(r"[0-9]+/(second|minute|hour|day)", _rate):
+        raise ImproperlyConfigured(f"API_RATE_{_scope.upper()}={_rate!r}: write N/second, N/minute, N/hour or N/day.")
+RATE_LIMITS = {
+    "import_upload": "20/hour",
+    "evidence_upload": "60/hour",
+    "job_start": "10/hour",
+}
+# Counters shared by every node: a table in the database (created by `manage.py createcachetable`,
+# part of the migrate step).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "ntm_cache"}}
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "NTM portal API",
     "DESCRIPTION": "New Rural Development (Nông thôn mới) progress: units, criteria sets, assessments, values, progress.",
@@ -227,11 +287,29 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# A job waiting this long for a worker makes /healthz/ say the queue is stalled.
+HEALTH_QUEUE_MAX_WAIT_MINUTES = env.int("HEALTH_QUEUE_MAX_WAIT_MINUTES", default=15, minimum=1)
+
+# One JSON object a line (time, level, logger, request_id, message), or plain text with
+# LOG_FORMAT=text; the request id follows a request into the background jobs it starts.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ntm_portal.log.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ntm_portal.log.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": env.str("LOG_FORMAT", default="json"),
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     # django-axes logs every successful sign-in at INFO; failures and lockouts are WARNING.
     "loggers": {"axes": {"level": "WARNING"}},
 }
+if LOGGING["handlers"]["console"]["formatter"] not in LOGGING["formatters"]:
+    raise ImproperlyConfigured("LOG_FORMAT must be json or text.")

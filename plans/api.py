@@ -29,6 +29,7 @@ from plans import selectors
 from plans.models import FundEntry, FundSource, ProvinceTarget, RegisteredTarget, RegisteredTargetChange
 from plans.services import (
     FundCell,
+    PeriodTakenError,
     ProvinceTargetInput,
     StaleFundsError,
     StaleWriteError,
@@ -315,7 +316,13 @@ class ProvinceTargetViewSet(ApiErrorsMixin, mixins.ListModelMixin, mixins.Retrie
         serializer = ProvinceTargetCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         province = get_unit_for_user(request.user, serializer.validated_data["province"])
-        target = province_target_save(province=province, data=self._input(serializer.validated_data), user=request.user)
+        try:
+            target = province_target_save(
+                province=province, data=self._input(serializer.validated_data), user=request.user
+            )
+        except PeriodTakenError as exc:
+            current = ProvinceTargetSerializer(exc.current).data
+            raise Conflict(exc.messages[0], current=current) from exc
         target = ProvinceTarget.objects.select_related("province", "entered_by").get(pk=target.pk)
         return Response(ProvinceTargetSerializer(target).data, status=status.HTTP_201_CREATED)
 

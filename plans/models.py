@@ -103,6 +103,7 @@ class RegisteredTargetChange(AppendOnlyMixin, models.Model):
 
     class Meta:
         verbose_name = _("change of a registered target")
+        base_manager_name = "objects"  # Django's internal queries refuse updates too
         verbose_name_plural = _("changes of registered targets")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["target", "at"], name="targetchange_target_at_idx")]
@@ -244,6 +245,7 @@ class FundChange(AppendOnlyMixin, models.Model):
 
     class Meta:
         verbose_name = _("change of funds")
+        base_manager_name = "objects"  # Django's internal queries refuse updates too
         verbose_name_plural = _("changes of funds")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["unit", "year", "at"], name="fundchange_unit_year_idx")]

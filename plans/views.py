@@ -37,6 +37,7 @@ from plans.forms import (
 from plans.models import PROGRAMME_START, ProvinceTarget
 from plans.services import (
     FundCell,
+    PeriodTakenError,
     ProvinceTargetInput,
     StaleFundsError,
     StaleWriteError,
@@ -264,6 +265,9 @@ def save_province_target(request: HttpRequest, code: str) -> HttpResponse:
         )
     except StaleWriteError as exc:
         failed["conflict"] = exc.messages[0]
+        return _page(request, province, status=409, failed_province_target=failed)
+    except PeriodTakenError as exc:
+        add_service_errors(form, exc)
         return _page(request, province, status=409, failed_province_target=failed)
     except ValidationError as exc:
         add_service_errors(form, exc)

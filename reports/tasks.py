@@ -18,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
+from ntm_portal import log
 from reports.models import ImportBatch, ImportStatus, JobKind, JobStatus, ReportJob
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,8 @@ MSG_JOB_FAILED = _("The job failed unexpectedly; the administrators can see why 
 
 def start_job(*, kind: str, user, unit, params: dict) -> ReportJob:
     """Create the job row and put its task on the queue."""
+    # The request's id goes along, so that the worker's log lines can be matched with the web's.
+    params = {**params, "request_id": log.request_id.get()}
     job = ReportJob.objects.create(kind=kind, user=user, unit=unit, params=params)
     result = TASKS[kind].enqueue(str(job.pk))
     ReportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
@@ -43,6 +46,14 @@ def _progress(job: ReportJob):
 
 def _run(job_id: str, work) -> dict:
     job = ReportJob.objects.select_related("user", "unit").get(pk=job_id)
+    token = log.request_id.set(job.params.get("request_id") or f"job-{job.pk}")
+    try:
+        return _run_job(job, work)
+    finally:
+        log.request_id.reset(token)
+
+
+def _run_job(job: ReportJob, work) -> dict:
     if job.finished:
         return {"status": job.status}
     job.status, job.started_at = JobStatus.RUNNING, timezone.now()

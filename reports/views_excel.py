@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from communes.access import get_unit_for_user
 from communes.models import AdministrativeUnit
 from ntm_portal.confirm import confirm_page, is_confirmed
+from ntm_portal.ratelimit import refuse_if_too_often
 from reports import bulletin, exports
 from reports.forms import Filters, read_filters
 from reports.models import IssuedBulletin, JobKind, ReportJob
@@ -181,6 +182,8 @@ def bulletin_generate(request: HttpRequest, month: bulletin.Month, code: str | N
     unit = _bulletin_unit(request, code)
     if bulletin.cutoff_for(month) is None:
         raise Http404(_("There is no bulletin for a month that has not begun."))
+    if refused := refuse_if_too_often(request, "job_start"):
+        return refused
     job = start_job(
         kind=JobKind.BULLETIN,
         user=request.user,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communes.access import can_write_unit, get_unit_for_user
+from ntm_portal.ratelimit import refuse_if_too_often
 from reports.forms import Filters
 from reports.importing import layout
 from reports.importing.forms import TemplateForm, UploadForm
@@ -66,6 +67,8 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
     template_form = TemplateForm(initial=initial, unit=unit, auto_id=TEMPLATE_IDS)
     upload_form = UploadForm(initial=initial, unit=unit, auto_id=UPLOAD_IDS)
     if request.method == "POST":
+        if refused := refuse_if_too_often(request, "import_upload"):
+            return refused
         upload_form = UploadForm(request.POST, request.FILES, unit=unit, auto_id=UPLOAD_IDS)
         if upload_form.is_valid():
             data = upload_form.cleaned_data

@@ -4,11 +4,11 @@ import datetime
 
 import pytest
 from django.contrib.auth import get_user_model
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from communes.models import CommuneGroup, Region
 from communes.tests.factories import CommuneFactory, UserFactory, VillageFactory
+from ntm_portal.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def api():
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
     def as_(user):
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)[1]}")
         return client
 
     client.as_ = as_
@@ -132,7 +132,7 @@ def test_a_bad_filter_value_is_a_json_error_naming_the_field(api, personas):
 
 
 def test_filter_errors_follow_the_request_language(api, personas):
-    api.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=personas.viewer).key}")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=personas.viewer)[1]}")
     response = api.get("/api/v1/units/", {"region": "XYZ"}, HTTP_ACCEPT_LANGUAGE="vi")
     assert response.status_code == 400
     assert response.json()["errors"]["region"][0].startswith("Hãy chọn một lựa chọn hợp lệ")

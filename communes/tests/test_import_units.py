@@ -1,4 +1,5 @@
 import datetime
+import io
 import textwrap
 
 import pytest
@@ -214,3 +215,23 @@ def test_every_vietnamese_unit_type_name_in_use_is_accepted():
 def test_a_type_of_another_level_is_refused_by_name():
     bad = HEADER + "42,Tỉnh Thử,province,tinh,,BTB,,,\n436,Huyện Thử,district,phường,42,,,,\n"
     assert errors_of(bad) == ["line 3: type “phường” does not exist at this level"]
+def test_a_name_longer_than_the_column_is_a_line_error_not_a_traceback(tmp_path):
+    messages = errors_of(GOOD + "99," + "X" * 203 + ",commune,xa,436,,,,\n")
+    assert any(m.startswith("line 8:") and "the name has 203 characters; at most 200" in m for m in messages)
+    path = tmp_path / "units.csv"
+    path.write_text(GOOD + "99," + "X" * 203 + ",commune,xa,436,,,,\n", encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match="1 error"):
+        call_command("import_units", str(path), stdout=out, stderr=err)
+    assert "line 8: the name has 203 characters" in out.getvalue() + err.getvalue()
+    assert not AdministrativeUnit.objects.exists()
+
+
+def test_names_are_stored_in_one_unicode_spelling():
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", "Xã Cẩm Thạch")
+    import_text(GOOD.replace("Xã Cẩm Thạch", decomposed))
+    unit = AdministrativeUnit.objects.get(code="18160")
+    assert unit.name == "Xã Cẩm Thạch" == unicodedata.normalize("NFC", unit.name)
+    assert AdministrativeUnit.objects.filter(name="Xã Cẩm Thạch").count() == 1

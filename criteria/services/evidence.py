@@ -33,6 +33,8 @@ MSG_TOO_BIG = _("The file is larger than %(limit)s MB.")
 MSG_BAD_TYPE = _("Only PDF, JPEG, PNG and office documents (docx, xlsx, pptx, odt, ods) can be attached.")
 MSG_CONTENT_MISMATCH = _("The file's content does not match its extension (%(ext)s).")
 MSG_EMPTY = _("The file is empty.")
+MSG_NAME_TOO_LONG = _("The file name is longer than %(limit)s characters; rename the file and attach it again.")
+NAME_MAX_LENGTH = 200
 
 
 def max_bytes() -> int:
@@ -41,7 +43,10 @@ def max_bytes() -> int:
 
 def validate_upload(upload: UploadedFile) -> str:
     """The file's content type if it may be stored; otherwise ValidationError with the reason."""
-    ext = Path(upload.name or "").suffix.lower()
+    name = Path(upload.name or "").name
+    if len(name) > NAME_MAX_LENGTH:
+        raise ValidationError(MSG_NAME_TOO_LONG, code="name_too_long", params={"limit": NAME_MAX_LENGTH})
+    ext = Path(name).suffix.lower()
     if ext not in ALLOWED_TYPES:
         raise ValidationError(MSG_BAD_TYPE, code="type")
     if upload.size is None or upload.size == 0:

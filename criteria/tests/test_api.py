@@ -7,7 +7,6 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import translation
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from communes.tests.factories import CommuneFactory
@@ -15,6 +14,7 @@ from criteria.models import Assessment, AssessmentState, HistoryEntry, HistoryKi
 from criteria.services import ValueEntry, assessment_create, assessment_record_values, assessment_transition
 from criteria.services.workflow import MSG_NOT_YOUR_ROLE
 from criteria.tests.factories import make_set
+from ntm_portal.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def api():
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
     def as_(user):
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)[1]}")
         return client
 
     client.as_ = as_

@@ -764,3 +764,10 @@ def test_the_model_tier_needs_the_advanced_title():
 def test_tier_reasons_are_readable_messages():
     (reason,) = unmet("advanced", standard=False)
     assert str(reason) == "The unit must first hold the standard NTM title (a recognition decision dated by then)."
+
+
+@pytest.mark.parametrize("raw", ["８５", "٨٥", "۸۵", "1.０００", "８５,５", "१२"])
+def test_only_ascii_digits_are_read_as_numbers(raw):
+    with pytest.raises(ValidationError) as caught:
+        ev.parse_value(raw, ev.ValueType.PERCENT if "," in raw else ev.ValueType.COUNT, indicator="2.1")
+    assert caught.value.code in {"not_a_number", "bad_separators"}

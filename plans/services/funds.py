@@ -26,6 +26,7 @@ from plans.models import (
 )
 from plans.services.permissions import (
     can_enter_funds,
+    lock_unit,
     require_signed_in,
     user_name,
 )
@@ -150,6 +151,7 @@ def funds_record(
         raise ValidationError(errors)
 
     months = sorted({cell.month for cell, _amount in parsed})
+    lock_unit(unit)  # a concurrent first save of the same cell is then seen below, as a stale write
     stored = {
         e.key: e
         for e in FundEntry.objects.select_for_update(of=("self",))

@@ -46,6 +46,17 @@ def can_enter_funds(user, unit: AdministrativeUnit) -> bool:
     return bool(roles & {Role.COMMUNE_OFFICER, Role.DISTRICT_COMMITTEE, Role.PROVINCE_OFFICE})
 
 
+def lock_unit(unit: AdministrativeUnit) -> None:
+    """Serialise the writes of one unit's plans rows, inside the caller's transaction.
+
+    Without it, two first saves of the same funds cell or province period both find nothing
+    stored, both insert, and the second fails on the unique constraint (a 500 instead of a
+    conflict). ``FOR NO KEY UPDATE`` does not block inserts of other rows that refer to the
+    unit. SQLite serialises writers anyway and ignores the lock.
+    """
+    list(AdministrativeUnit.objects.select_for_update(no_key=True).filter(pk=unit.pk).values_list("pk", flat=True))
+
+
 class StaleWriteError(ValidationError):
     """A write based on an old version: nothing was saved; ``current`` is what is stored now."""
 

@@ -26,6 +26,7 @@ from plans.services.permissions import (
     StaleWriteError,
     can_enter_province_targets,
     can_set_registered_target,
+    lock_unit,
     require_signed_in,
     user_name,
 )
@@ -172,6 +173,15 @@ def registered_target_set(
 # --- Province targets ------------------------------------------------------------------------
 
 
+class PeriodTakenError(ValidationError):
+    """New targets for a period the province already has: ``current`` is what is stored (the
+    other office member's save, when two entered the same period at once)."""
+
+    def __init__(self, errors: dict, current: ProvinceTarget) -> None:
+        super().__init__(errors)
+        self.current = current
+
+
 @dataclass(frozen=True, kw_only=True)
 class ProvinceTargetInput:
     """What the province office enters; the share may be typed in Vietnamese style ("62,5")."""
@@ -245,6 +255,7 @@ def province_target_save(
     if errors:
         raise ValidationError(errors)
 
+    lock_unit(province)  # two offices entering the same period at once: the second sees the first
     if target is not None:
         target = ProvinceTarget.objects.select_for_update(of=("self",)).select_related("entered_by").get(pk=target.pk)
         if target.province_id != province.pk:
@@ -253,19 +264,23 @@ def province_target_save(
             raise StaleWriteError(
                 MSG_PROVINCE_TARGET_STALE, params={"user": user_name(target.entered_by)}, current=target
             )
-    taken = ProvinceTarget.objects.filter(
-        province=province, period_from=data.period_from, period_to=data.period_to
-    ).exclude(pk=target.pk if target else None)
-    if taken.exists():
-        raise ValidationError(
-            {
-                "period_from": [
-                    ValidationError(
-                        MSG_PERIOD_TAKEN, code="duplicate", params={"first": data.period_from, "last": data.period_to}
-                    )
-                ]
-            }
-        )
+    taken = (
+        ProvinceTarget.objects.filter(province=province, period_from=data.period_from, period_to=data.period_to)
+        .exclude(pk=target.pk if target else None)
+        .select_related("entered_by")
+        .first()
+    )
+    if taken is not None:
+        errors = {
+            "period_from": [
+                ValidationError(
+                    MSG_PERIOD_TAKEN, code="duplicate", params={"first": data.period_from, "last": data.period_to}
+                )
+            ]
+        }
+        if target is None:
+            raise PeriodTakenError(errors, current=taken)
+        raise ValidationError(errors)
     if target is None:
         target = ProvinceTarget(province=province, version=0)
     target.period_from, target.period_to = data.period_from, data.period_to

@@ -5,9 +5,9 @@ from decimal import Decimal
 import pytest
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from ntm_portal.tokens import token_issue
 from plans.models import FundEntry, ProvinceTarget, RegisteredTarget
 from plans.tests.factories import make_fund, make_target
 
@@ -19,7 +19,7 @@ def api():
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
     def as_(user):
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)[1]}")
         return client
 
     client.as_ = as_

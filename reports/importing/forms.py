@@ -17,7 +17,7 @@ from criteria.models import CriteriaSet
 from criteria.services import province_of
 from reports.importing import layout
 from reports.importing.reader import UploadedTemplate, read_template
-from reports.importing.template import set_label
+from reports.importing.template import set_label, template_bounds
 
 FIRST_YEAR, LAST_YEAR = 2010, 2100
 LEVELS_UNDER = {
@@ -107,12 +107,12 @@ class UploadForm(TemplateForm):
         data = super().clean()
         if self.errors or not self.content:
             return data
+        criteria_set, year = data["criteria_set"], data["year"]
         try:
-            template = read_template(self.content)
+            template = read_template(self.content, bounds=template_bounds(self.unit, criteria_set, year))
         except ValidationError as exc:
             self.add_error("file", exc)
             return data
-        criteria_set, year = data["criteria_set"], data["year"]
         meta = template.meta
         if template.meta_int("set_id") != criteria_set.pk:
             self.add_error(

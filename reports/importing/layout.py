@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 FORMAT = "ntm-import/1"
 MAX_UPLOAD_MB = 5
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -28,5 +30,22 @@ FIXED_COLUMNS = (UNIT_CODE, UNIT_NAME, PARENT_NAME, STATE)
 # rows may be added (a unit missing from the template), columns hardly.
 EXTRA_ROWS = 200
 EXTRA_COLUMNS = 20
+
+
+class Bounds(NamedTuple):
+    """The area of the data sheet that is read, from the server's own count of the template's
+    units (rows) and the set's indicators (columns), never from the uploaded file."""
+
+    units: int
+    indicators: int
+
+    @property
+    def last_row(self) -> int:
+        return FIRST_DATA_ROW + self.units + EXTRA_ROWS - 1
+
+    @property
+    def last_column(self) -> int:
+        return len(FIXED_COLUMNS) + self.indicators + EXTRA_COLUMNS
+
 
 YES, NO = "Có", "Không"

@@ -3,6 +3,12 @@
 The archive is checked first (``archive.check_archive``); then openpyxl reads it in read-only
 mode with formulas kept as formulas (``data_only=False``), so a formula typed into an input
 cell is seen and refused instead of its cached result being taken for a value.
+
+Only the template's own area is read: its bounds come from the server (``layout.Bounds``:
+the units and indicators the template has), never from the file. A sheet whose declared size
+(``<dimension>``) or whose first row or column past that area holds anything is refused; the
+file's ``<dimension>`` is never used to decide how much to read, since read-only openpyxl pads
+every row up to it (``A1:XFD1048576`` would walk a million rows of 16,384 cells).
 """
 
 from __future__ import annotations
@@ -24,6 +30,10 @@ MSG_NOT_TEMPLATE = _(
 )
 MSG_NO_DATA_SHEET = _("The sheet “%(sheet)s” is missing from the workbook.")
 MSG_SHEET_TOO_LARGE = _("The sheet “%(sheet)s” has data far beyond the template (cell %(cell)s); the file was refused.")
+MSG_SHEET_EXTENDS = _(
+    "The sheet “%(sheet)s” extends far beyond the template (to cell %(cell)s): delete the rows and columns "
+    "after the template's units and indicators, then upload it again."
+)
 MSG_UNSAFE_XML = _("The workbook contains XML constructs that are not accepted (entities or external references).")
 
 
@@ -60,7 +70,7 @@ def _refuse(message, code: str, **params) -> ValidationError:
     return ValidationError(message, code=code, params=params or None)
 
 
-def read_template(data: bytes) -> UploadedTemplate:
+def read_template(data: bytes, *, bounds: layout.Bounds) -> UploadedTemplate:
     """Check the archive, then read the template's meta sheet and data sheet; raise on a bad file."""
     require_defusedxml()
     check_archive(data)
@@ -69,7 +79,7 @@ def read_template(data: bytes) -> UploadedTemplate:
     except Exception as exc:  # any failure to parse a foreign file means we cannot read it
         raise _refusal_for(exc) from None
     try:
-        return _read(workbook)
+        return _read(workbook, bounds)
     except ValidationError:
         raise
     except Exception as exc:
@@ -90,7 +100,12 @@ def _refusal_for(exc: BaseException) -> ValidationError:
     return _refuse(MSG_DAMAGED, "damaged")
 
 
-def _read(workbook) -> UploadedTemplate:
+def _too_large(column: int, row: int, message=MSG_SHEET_TOO_LARGE) -> ValidationError:
+    cell = f"{get_column_letter(min(max(column, 1), 18278))}{row}"
+    return _refuse(message, "sheet_too_large", sheet=layout.DATA_SHEET, cell=cell)
+
+
+def _read(workbook, bounds: layout.Bounds) -> UploadedTemplate:
     if layout.META_SHEET not in workbook.sheetnames:
         raise _refuse(MSG_NOT_TEMPLATE, "not_template")
     meta = {}
@@ -103,10 +118,10 @@ def _read(workbook) -> UploadedTemplate:
         raise _refuse(MSG_NO_DATA_SHEET, "no_data_sheet", sheet=layout.DATA_SHEET)
 
     template = UploadedTemplate(meta=meta)
-    row_limit = layout.FIRST_DATA_ROW + 2 * (template.meta_int("rows") or 0) + layout.EXTRA_ROWS
-    column_limit = len(layout.FIXED_COLUMNS) + (template.meta_int("columns") or 0) + layout.EXTRA_COLUMNS
+    row_limit, column_limit = bounds.last_row, bounds.last_column
     sheet = workbook[layout.DATA_SHEET]
-    for cells in sheet.iter_rows():
+    # One row and one column past the area are read too, to refuse a value put there.
+    for cells in sheet.iter_rows(min_row=1, max_row=row_limit + 1, max_col=column_limit + 1):
         found: dict[int, CellValue] = {}
         row_number = None
         for cell in cells:
@@ -115,12 +130,7 @@ def _read(workbook) -> UploadedTemplate:
                 continue
             row_number, column = cell.row, cell.column
             if row_number > row_limit or column > column_limit:
-                raise _refuse(
-                    MSG_SHEET_TOO_LARGE,
-                    "sheet_too_large",
-                    sheet=layout.DATA_SHEET,
-                    cell=f"{get_column_letter(column)}{row_number}",
-                )
+                raise _too_large(column, row_number)
             if row_number < layout.CODES_ROW:
                 continue
             found[column] = CellValue(
@@ -137,4 +147,9 @@ def _read(workbook) -> UploadedTemplate:
             template.codes = {column: str(c.value).strip() for column, c in found.items()}
         elif row_number > layout.CODES_ROW:
             template.rows.append((row_number, found))
+    # Nothing was read past the area; a sheet that says it reaches much further is refused too
+    # (a value there would otherwise be ignored without a word).
+    declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
+    if declared_rows > row_limit + 1 or declared_columns > column_limit + 1:
+        raise _too_large(declared_columns, declared_rows, MSG_SHEET_EXTENDS)
     return template

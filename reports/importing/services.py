@@ -24,6 +24,7 @@ from criteria.models import CriteriaSet, Indicator
 from criteria.services import assessment_create, assessment_record_values
 from reports.importing.checks import Plan, ReadValues, check_values, read_values, set_indicators_by_code
 from reports.importing.reader import UploadedTemplate, read_template
+from reports.importing.template import template_bounds
 from reports.models import ImportBatch, ImportStatus
 
 MSG_COMMENT = _("Imported from the workbook %(name)s (import no. %(id)s)")
@@ -69,7 +70,7 @@ def import_batch_create(
 def _read_file(batch: ImportBatch, template: UploadedTemplate | None, indicators: dict[str, Indicator]) -> ReadValues:
     if template is None:
         with batch.file.open("rb") as stored:
-            template = read_template(stored.read())
+            template = read_template(stored.read(), bounds=template_bounds(batch.unit, batch.criteria_set, batch.year))
     return read_values(template, criteria_set=batch.criteria_set, indicators=indicators)
 
 

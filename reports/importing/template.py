@@ -47,6 +47,14 @@ def set_indicators(criteria_set: CriteriaSet) -> list[Indicator]:
     )
 
 
+def template_bounds(unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int) -> layout.Bounds:
+    """How many rows and columns the template of ``unit``, ``criteria_set`` and ``year`` has."""
+    return layout.Bounds(
+        units=units_for_template(unit, criteria_set, year).count(),
+        indicators=Indicator.objects.filter(criteria_set=criteria_set).count(),
+    )
+
+
 def template_name(unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int) -> str:
     return f"mau-nhap-{criteria_set.code}-v{criteria_set.version}-{unit.code}-{year}.xlsx"
 
@@ -106,7 +114,7 @@ def import_template(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year
         for i in indicators
     ]
     codes = list(layout.FIXED_COLUMNS) + [i.code for i in indicators]
-    last_row = layout.FIRST_DATA_ROW + len(units) + layout.EXTRA_ROWS - 1
+    last_row = layout.Bounds(units=len(units), indicators=len(indicators)).last_row
     validations = []
     for position, indicator in enumerate(indicators, len(fixed) + 1):
         letter = xlsx.get_column_letter(position)

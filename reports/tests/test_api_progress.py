@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
+
+from ntm_portal.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def api():
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
 
     def as_(user):
-        client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}")
+        client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)[1]}")
         return client
 
     client.as_ = as_

@@ -2,6 +2,8 @@
 
 import io
 import json
+import re
+import time
 import zipfile
 from decimal import Decimal
 
@@ -11,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from criteria.models import AssessmentState, HistoryEntry, IndicatorValue
 from criteria.services import ValueEntry, assessment_create, assessment_record_values, assessment_set_state
@@ -18,7 +21,7 @@ from criteria.tests.factories import make_set
 from reports.importing import layout
 from reports.importing.checks import ReadRow, ReadValues, check_template
 from reports.importing.reader import read_template
-from reports.importing.template import import_template
+from reports.importing.template import import_template, template_bounds
 from reports.models import ImportBatch, ImportStatus, JobStatus, ReportJob
 from reports.tests.excel.helpers import fill, rezip, zip_of
 
@@ -404,7 +407,11 @@ def test_a_locked_assessment_with_unchanged_values_is_no_error(office, personas,
 def test_a_unit_outside_the_writing_scope_is_an_error(personas, tree, criteria_set, a25):
     content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90})
     plan = check_template(
-        read_template(content), unit=tree.d1, criteria_set=criteria_set, year=YEAR, user=personas.viewer
+        read_template(content, bounds=template_bounds(tree.d1, criteria_set, YEAR)),
+        unit=tree.d1,
+        criteria_set=criteria_set,
+        year=YEAR,
+        user=personas.viewer,
     )
     assert [(e["row"], e["column"], e["message"]) for e in plan.errors] == [
         (7, "A", "You may not change the data of Xã Cẩm Thạch."),
@@ -471,7 +478,7 @@ def test_a_part_larger_than_it_declares_is_refused(tree, criteria_set):
             patched[position + 24 : position + 28] = (100).to_bytes(4, "little")
         position = patched.find(b"PK\x01\x02", position + 4)
     with pytest.raises(ValidationError) as caught:
-        read_template(bytes(patched))
+        read_template(bytes(patched), bounds=template_bounds(tree.d1, criteria_set, YEAR))
     assert caught.value.code in {"bomb", "damaged"}
 
 
@@ -500,10 +507,63 @@ def test_a_file_over_the_limit_is_refused(office, criteria_set):
 
 
 def test_a_sheet_far_larger_than_the_template_is_refused(office, tree, criteria_set):
+    bounds = template_bounds(tree.d1, criteria_set, YEAR)
+    assert bounds.units == 2  # communes A and B: the area ends at row 7 + 2 + 200 - 1
+    next_row, next_column = bounds.last_row + 1, get_column_letter(bounds.last_column + 1)
+    content = fill(template(tree.d1, criteria_set), {}, cells={f"E{next_row}": "Có"})
+    refused(office, content, criteria_set, f"has data far beyond the template (cell E{next_row})")
+    content = fill(template(tree.d1, criteria_set), {}, cells={f"{next_column}7": 1})
+    refused(office, content, criteria_set, f"has data far beyond the template (cell {next_column}7)")
+    # Further out nothing is read; the sheet's declared size gives it away.
     content = fill(template(tree.d1, criteria_set), {}, cells={"E5000": "Có"})
-    refused(office, content, criteria_set, "has data far beyond the template (cell E5000)")
-    content = fill(template(tree.d1, criteria_set), {}, cells={"AZ7": 1})
-    refused(office, content, criteria_set, "(cell AZ7)")
+    refused(office, content, criteria_set, "extends far beyond the template (to cell ")
+    content = fill(template(tree.d1, criteria_set), {}, cells={"BZ7": 1})
+    refused(office, content, criteria_set, "extends far beyond the template (to cell BZ")
+
+
+def _with_sheet_xml(content: bytes, change) -> bytes:
+    sheet = zipfile.ZipFile(io.BytesIO(content)).read("xl/worksheets/sheet1.xml").decode()
+    return rezip(content, replace={"xl/worksheets/sheet1.xml": change(sheet).encode()})
+
+
+def test_a_declared_dimension_of_a_million_rows_is_refused_without_walking_them(office, tree, criteria_set):
+    """The probe's 12.8 KB file: ``<dimension ref="A1:XFD1048576"/>`` and an empty last row."""
+
+    def bomb(sheet: str) -> str:
+        sheet = re.sub(r"<dimension [^>]*/>", "", sheet)
+        sheet = re.sub(r"(<worksheet[^>]*>)", r'\1<dimension ref="A1:XFD1048576"/>', sheet, count=1)
+        return sheet.replace("</sheetData>", '<row r="1048576"/></sheetData>')
+
+    content = _with_sheet_xml(template(tree.d1, criteria_set), bomb)
+    started = time.process_time()
+    refused(office, content, criteria_set, "extends far beyond the template (to cell XFD1048576)")
+    assert time.process_time() - started < 1.0
+
+
+def test_an_empty_row_far_below_is_not_walked_even_without_a_dimension(tree, criteria_set):
+    def no_dimension(sheet: str) -> str:
+        sheet = re.sub(r"<dimension [^>]*/>", "", sheet)
+        return sheet.replace(
+            "</sheetData>", '<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+        )
+
+    content = _with_sheet_xml(template(tree.d1, criteria_set), no_dimension)
+    started = time.process_time()
+    read = read_template(content, bounds=template_bounds(tree.d1, criteria_set, YEAR))
+    assert time.process_time() - started < 1.0
+    assert [row for row, _cells in read.rows] == [7, 8]  # the template's two communes, nothing else
+
+
+def test_the_row_limit_comes_from_the_server_not_from_the_files_meta_sheet(office, tree, criteria_set):
+    content = template(tree.d1, criteria_set)
+    book = load_workbook(io.BytesIO(fill(content, {}, cells={"E400": "Có"})))
+    meta = book[layout.META_SHEET]
+    for row in meta.iter_rows():
+        if row[0].value in {"rows", "columns"}:
+            row[1].value = 200000
+    out = io.BytesIO()
+    book.save(out)
+    refused(office, out.getvalue(), criteria_set, "far beyond the template")
 
 
 def test_a_workbook_that_is_not_a_portal_template_is_refused(office, criteria_set):

@@ -1,0 +1,42 @@
+"""DRF's own messages, in Vietnamese for a client that asks for it (``Accept-Language: vi``).
+
+DRF ships a Vietnamese catalogue of some twenty entries; the messages an API client meets
+(authentication, permissions, throttling, field errors) are listed here so that
+``makemessages`` keeps them in the project catalogue, which Django consults first
+(``LOCALE_PATHS``). Nothing imports this module.
+"""
+
+from django.utils.translation import gettext_noop
+
+MESSAGES = [
+    gettext_noop("A server error occurred."),
+    gettext_noop("Invalid input."),
+    gettext_noop("Malformed request."),
+    gettext_noop("Incorrect authentication credentials."),
+    gettext_noop("Authentication credentials were not provided."),
+    gettext_noop("You do not have permission to perform this action."),
+    gettext_noop('Method "{method}" not allowed.'),
+    gettext_noop("Could not satisfy the request Accept header."),
+    gettext_noop('Unsupported media type "{media_type}" in request.'),
+    gettext_noop("Request was throttled."),
+    gettext_noop("Invalid token header. No credentials provided."),
+    gettext_noop("Invalid token header. Token string should not contain spaces."),
+    gettext_noop("Invalid token header. Token string should not contain invalid characters."),
+    gettext_noop("Invalid token."),
+    gettext_noop("User inactive or deleted."),
+    gettext_noop("This field is required."),
+    gettext_noop("This field may not be null."),
+    gettext_noop("Must be a valid boolean."),
+    gettext_noop("Not a valid string."),
+    gettext_noop("This field may not be blank."),
+    gettext_noop("Ensure this field has no more than {max_length} characters."),
+    gettext_noop("A valid integer is required."),
+    gettext_noop("Ensure this value is less than or equal to {max_value}."),
+    gettext_noop("Ensure this value is greater than or equal to {min_value}."),
+    gettext_noop("A valid number is required."),
+    gettext_noop('"{input}" is not a valid choice.'),
+    gettext_noop('Expected a list of items but got type "{input_type}".'),
+    gettext_noop("Invalid data. Expected a dictionary, but got {datatype}."),
+    gettext_noop("Invalid page."),
+    gettext_noop("This list may not be empty."),
+]
