@@ -70,6 +70,11 @@ def forwards(apps, schema_editor):
             for target in (keeper, duplicate):
                 HistoryEntry.objects.create(assessment=target, kind="merged", comment=note, at=now)
 
+    if schema_editor.connection.vendor == "postgresql":
+        # Fire the deferred foreign-key checks of the rows written above now: PostgreSQL will not
+        # build the new unique index while trigger events are pending in the transaction.
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+
 
 class Migration(migrations.Migration):
 
