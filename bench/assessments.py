@@ -69,7 +69,7 @@ ENTRY_MONTHS = ((3, 4), (5, 6), (7, 8))  # values come in three rounds of data e
 
 ASSESSMENT_COLUMNS = (
     "id", "unit_id", "criteria_set_id", "year", "tier", "state", "criteria_met", "criteria_total", "version",
-    "decision_number", "decision_date", "created_by_id", "created_at", "updated_at",
+    "decision_number", "decision_date", "revocation_number", "created_by_id", "created_at", "updated_at",
 )  # fmt: skip
 VALUE_COLUMNS = (
     "id", "assessment_id", "indicator_id", "value_decimal", "value_bool", "outcome", "note", "version",
@@ -246,7 +246,7 @@ class AssessmentWriter:
             "assessment",
             (
                 aid, unit.pk, info.pk, year, info.tier, state, criteria_met, info.total, version,
-                decision.number if decision else "", decision.date if decision else None,
+                decision.number if decision else "", decision.date if decision else None, "",
                 actors.officer, created, updated,
             ),
         )  # fmt: skip

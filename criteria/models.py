@@ -467,6 +467,14 @@ class Assessment(models.Model):
                 include=["id", "criteria_set", "state", "criteria_met", "criteria_total"],
                 name="assessment_year_unit_idx",
             ),
+            # "Holds the title" reads a unit's recognition decisions: a province's few hundred
+            # are found through this small index instead of scanning every assessment.
+            models.Index(
+                fields=["unit"],
+                include=["tier", "decision_date", "revocation_date"],
+                condition=Q(state__in=["recognised", "revoked"], merged_into__isnull=True),
+                name="assessment_decided_idx",
+            ),
         ]
 
     def __str__(self) -> str:
