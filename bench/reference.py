@@ -41,12 +41,12 @@ a AS MATERIALIZED (
 counted AS (
     SELECT u.id, y.year FROM u CROSS JOIN y
     WHERE u.level = 'commune' AND u.type = 'xa' AND (
-        u.id IN (SELECT unit_id FROM a WHERE a.year = y.year)
+        (u.id, y.year) IN (SELECT unit_id, year FROM a)
         OR ((u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.last_day)
-            AND u.id NOT IN (
-                SELECT p.successor_id FROM communes_unitsuccession p
+            AND (u.id, y.year) NOT IN (
+                SELECT p.successor_id, x.year FROM communes_unitsuccession p
                 JOIN criteria_assessment x ON x.unit_id = p.predecessor_id
-                WHERE x.year = y.year AND x.merged_into_id IS NULL)))
+                WHERE x.merged_into_id IS NULL)))
 ),
 last_events AS (
     SELECT d.unit_id, d.tier, y.year,

@@ -31,7 +31,7 @@ from reports.selectors import (
     has_mapped_units,
     latest_year,
     progress_breakdown,
-    progress_summary,
+    progress_overview,
     progress_trend,
 )
 from reports.selectors.map import commune_map
@@ -152,9 +152,17 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     # figures "as now" under today's map by default; "as entered" shows only its own units.
     mapped = unit is not None and unit.level != Level.COMMUNE and has_mapped_units(unit=unit)
     as_now = mapped and request.GET.get("map") != "entered"
-    trend = progress_trend(unit=unit, tier=filters.tier, as_now=as_now)
+    if unit is not None and unit.level == Level.COMMUNE:
+        trend = progress_trend(unit=unit, tier=filters.tier)
+        year = filters.year if year_given else trend[-1].year if trend else datetime.date.today().year
+    else:
+        # The headline and the trend in one figures statement (the dashboard's costliest part).
+        summary, trend = progress_overview(
+            unit=unit, year=filters.year if year_given else None, tier=filters.tier, as_now=as_now
+        )
+        year = summary.year
     if not year_given:
-        filters = Filters(year=trend[-1].year if trend else datetime.date.today().year, tier=filters.tier)
+        filters = Filters(year=year, tier=filters.tier)
     context = {
         "mapped": mapped,
         "as_now": as_now,
@@ -175,7 +183,6 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         context.update(overview=overview, main_assessment=overview.at_tier(filters.tier))
         return render(request, "reports/commune.html", context)
 
-    summary = progress_summary(unit=unit, year=filters.year, tier=filters.tier, as_now=as_now)
     scales = {b.total for b in summary.buckets}
     mixed = len(scales) > 1
     context.update(

@@ -118,11 +118,11 @@ def _communes_queryset(
             in_bucket = in_bucket.filter(criteria_total=bucket.total)
         qs = qs.filter(Exists(in_bucket))
     first = at_tier.order_by()
-    return (
-        qs.annotate(a_id=Subquery(first.values("pk")[:1]), a_met=Subquery(first.values("criteria_met")[:1]))
-        .order_by(*_ordering(sort))
-        .values("pk", "code", "name", "parent__name", "region", "commune_group", "a_id")
-    )
+    return qs.annotate(
+        a_id=Subquery(first.values("pk")[:1]),
+        a_met=Subquery(first.values("criteria_met")[:1]),
+        a_total=Subquery(first.values("criteria_total")[:1]),
+    ).order_by(*_ordering(sort))
 
 
 def communes_page(
@@ -144,7 +144,10 @@ def communes_page(
     adds each commune's criterion results and the matrix columns (two more queries).
     """
     paginator = Paginator(
-        _communes_queryset(unit=unit, year=year, tier=tier, bucket=bucket, q=q.strip(), sort=sort), per_page
+        _communes_queryset(unit=unit, year=year, tier=tier, bucket=bucket, q=q.strip(), sort=sort).values(
+            "pk", "code", "name", "parent__name", "region", "commune_group", "a_id"
+        ),
+        per_page,
     )
     current = paginator.get_page(page)
     units = list(current.object_list)
@@ -184,6 +187,27 @@ def communes_page(
     return CommunePage(
         rows=rows, number=current.number, num_pages=paginator.num_pages, count=paginator.count, columns=columns
     )
+
+
+class MapRow(NamedTuple):
+    code: str
+    name: str
+    has_data: bool
+    criteria_met: int | None
+    criteria_total: int | None
+    latitude: object  # Decimal, or None where the commune has no coordinates
+    longitude: object
+
+
+def map_rows(*, unit: AdministrativeUnit | None, year: int, tier: str) -> list[MapRow]:
+    """Every commune of ``communes_page`` (the same communes, the same assessment speaking for
+    each, in the same order) with its coordinates, in one query: the dashboard map's points."""
+    rows = _communes_queryset(unit=unit, year=year, tier=tier, bucket=None, q="", sort="name").values_list(
+        "code", "name", "a_id", "a_met", "a_total", "latitude", "longitude"
+    )
+    return [
+        MapRow(code, name, a_id is not None, met, total, lat, lon) for code, name, a_id, met, total, lat, lon in rows
+    ]
 
 
 def matrix_columns(*, unit: AdministrativeUnit | None, year: int, tier: str) -> list[Column]:

@@ -1,11 +1,11 @@
 """The dashboard map: every commune counted in a year as a point at its coordinates, coloured
 by its bucket of criteria met.
 
-The figures are those of the communes table (``communes_page``: the same communes, the same
-assessment speaking for each) and the buckets those of the dashboard's bucket table, so the
+The figures are those of the communes table (``map_rows``: the communes of ``communes_page``,
+the same assessment speaking for each) and the buckets those of the dashboard's bucket table, so the
 map's legend and the table beside it cannot disagree. Drawn server-side as plain SVG
 (``templates/reports/partials/map.html``): no tiles, no outside service, no script.
-Three queries: the communes' count and page, their assessments, their coordinates.
+One query: the communes with their assessment's figures and their coordinates.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit
-from reports.selectors.communes import communes_page
+from reports.selectors.communes import map_rows
 from reports.selectors.progress import BucketCount
 
-MAX_COMMUNES = 12_000  # a whole country before the 2025 reorganisation fits in one page
 MAX_LINKED = 600  # above this, points are drawn but not each a tab stop: the list links them
 WIDTH = 640  # SVG user units; the picture scales to its box
 MAX_HEIGHT = 720
@@ -111,29 +110,21 @@ def commune_map(
     ``buckets`` are the dashboard's (``progress_summary(...).buckets``): each commune takes the
     colour of the bucket its criteria met fall in, on its set's scale.
     """
-    page = communes_page(unit=unit, year=year, tier=tier, per_page=MAX_COMMUNES)
-    if not page.count:
+    rows = map_rows(unit=unit, year=year, tier=tier)
+    if not rows:
         return None
-    coordinates: dict[str, tuple[Decimal, Decimal]] = {}
-    codes = [row.code for row in page.rows]
-    for start in range(0, len(codes), 900):
-        coordinates.update(
-            (code, (lat, lon))
-            for code, lat, lon in AdministrativeUnit.objects.filter(
-                code__in=codes[start : start + 900], latitude__isnull=False
-            ).values_list("code", "latitude", "longitude")
-        )
+    coordinates = {row.code: (row.latitude, row.longitude) for row in rows if row.latitude is not None}
     colours = _colours(buckets)
     keys = {bounds: f"b{i}" for i, bounds in enumerate((b.low, b.high, b.total) for b in buckets)}
     colour_of = {keys[bounds]: colour for bounds, colour in colours.items()} | {NO_DATA: NO_DATA_FILL}
     counts = dict.fromkeys([*keys.values(), NO_DATA], 0)
-    located = [row for row in page.rows if row.code in coordinates]
+    located = [row for row in rows if row.code in coordinates]
     points: list[MapPoint] = []
     if located:
         project, width, height = _projector([coordinates[row.code] for row in located])
     else:
         width, height = WIDTH, 0
-    for row in page.rows:
+    for row in rows:
         key = NO_DATA
         if row.has_data:
             key = next(
@@ -177,6 +168,6 @@ def commune_map(
         height=height,
         radius=6 if drawn <= 200 else 4 if drawn <= 1000 else 2.5,
         linked=drawn <= MAX_LINKED,
-        communes_total=page.count,
-        without_coordinates=page.count - drawn,
+        communes_total=len(rows),
+        without_coordinates=len(rows) - drawn,
     )

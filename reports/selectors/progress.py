@@ -260,6 +260,28 @@ def window_of(year: int, cutoff: datetime.date | None = None) -> Window:
     return Window(year, cutoff or year_cutoff(year))
 
 
+def _summary_windows(year: int, cutoff: datetime.date | None) -> tuple[Window, Window]:
+    """The year read on its cut-off, and the year before read on its last day (or the same
+    cut-off when that comes first)."""
+    window = window_of(year, cutoff)
+    return window, window_of(year - 1, min(window.cut, datetime.date(year - 1, 12, 31)))
+
+
+SUMMARY_BRANCHES = ["units", "titles", "new", "stats", "met", "not_met"]
+
+
+def _summary(rows: _Rows, unit: AdministrativeUnit | None, window: Window, previous_window: Window, tier: str):
+    with_districts = unit is None or unit.level == Level.PROVINCE
+    previous = _headline(rows, previous_window, tier, with_new=False, with_districts=with_districts)
+    return ProgressSummary(
+        **vars(_headline(rows, window, tier, with_new=True, with_districts=with_districts)),
+        unit_code=unit.code if unit is not None else None,
+        buckets=_buckets(rows.met),
+        lagging=_lagging(rows),
+        previous_year=previous if _has_data(previous) else None,
+    )
+
+
 def progress_summary(
     *,
     unit: AdministrativeUnit | None,
@@ -280,13 +302,12 @@ def progress_summary(
     2025 reorganisation). ``unit=None`` is the whole country. The same function
     feeds the dashboard, ``/api/v1/progress/``, the exports and the bulletin.
     """
-    window = window_of(year, cutoff)
-    previous_window = window_of(year - 1, min(window.cut, datetime.date(year - 1, 12, 31)))
+    window, previous_window = _summary_windows(year, cutoff)
     rows = _Rows(
         sql.run(
             unit,
             [previous_window, window],
-            ["units", "titles", "new", "stats", "met", "not_met"],
+            SUMMARY_BRANCHES,
             year=year,
             tier=tier,
             new_period=new_period or (window.first_day, window.cut),
@@ -294,15 +315,7 @@ def progress_summary(
             as_now=as_now,
         )
     )
-    with_districts = unit is None or unit.level == Level.PROVINCE
-    previous = _headline(rows, previous_window, tier, with_new=False, with_districts=with_districts)
-    return ProgressSummary(
-        **vars(_headline(rows, window, tier, with_new=True, with_districts=with_districts)),
-        unit_code=unit.code if unit is not None else None,
-        buckets=_buckets(rows.met),
-        lagging=_lagging(rows),
-        previous_year=previous if _has_data(previous) else None,
-    )
+    return _summary(rows, unit, window, previous_window, tier)
 
 
 # --- Trend and drill-down --------------------------------------------------------------------
@@ -322,24 +335,18 @@ def has_mapped_units(*, unit: AdministrativeUnit | None) -> bool:
     return unit is not None and AdministrativeUnit.objects.filter(mapped_into(unit)).exists()
 
 
-def progress_trend(*, unit: AdministrativeUnit | None, tier: str, as_now: bool = False) -> list[TrendPoint]:
-    """Year by year (each year with commune assessments): communes holding each title at the
-    year's end, and the average criteria met at ``tier``; two statements. ``as_now`` includes
-    the units that ended and went into ``unit`` (a new province's trend runs without a break)."""
+def _trend_years(unit: AdministrativeUnit | None, as_now: bool) -> list[int]:
+    """The years with commune assessments under ``unit`` (as now: and the units mapped into it)."""
     assessed = commune_assessments(unit)
     if as_now and unit is not None:
         assessed = Assessment.objects.filter(
             Q(unit__path__startswith=unit.path) | Q(unit__in=AdministrativeUnit.objects.filter(mapped_into(unit))),
             unit__level=Level.COMMUNE,
         )
-    years = sorted(assessed.values_list("year", flat=True).distinct().order_by())
-    if not years:
-        return []
-    rows = _Rows(
-        sql.run(
-            unit, [window_of(y) for y in years], ["units", "titles", "stats"], year=years[-1], tier=tier, as_now=as_now
-        )
-    )
+    return sorted(assessed.values_list("year", flat=True).distinct().order_by())
+
+
+def _trend(rows: _Rows, years: list[int], tier: str) -> list[TrendPoint]:
     points = []
     for year in years:
         assessed, met_sum = rows.stats.get((year, tier), (0, 0))
@@ -353,6 +360,48 @@ def progress_trend(*, unit: AdministrativeUnit | None, tier: str, as_now: bool =
             )
         )
     return points
+
+
+def progress_trend(*, unit: AdministrativeUnit | None, tier: str, as_now: bool = False) -> list[TrendPoint]:
+    """Year by year (each year with commune assessments): communes holding each title at the
+    year's end, and the average criteria met at ``tier``; two statements. ``as_now`` includes
+    the units that ended and went into ``unit`` (a new province's trend runs without a break)."""
+    years = _trend_years(unit, as_now)
+    if not years:
+        return []
+    rows = _Rows(
+        sql.run(
+            unit, [window_of(y) for y in years], ["units", "titles", "stats"], year=years[-1], tier=tier, as_now=as_now
+        )
+    )
+    return _trend(rows, years, tier)
+
+
+def progress_overview(
+    *, unit: AdministrativeUnit | None, year: int | None, tier: str, as_now: bool = False
+) -> tuple[ProgressSummary, list[TrendPoint]]:
+    """``progress_summary`` and ``progress_trend`` of a dashboard in two statements instead of
+    three: the trend's years and the summary's two years share one figures statement (each
+    year's figures are computed on their own, so they are the very figures of the two
+    functions; ``reports/tests/selectors`` holds them equal). ``year=None``: the trend's last
+    year (this year without data)."""
+    years = _trend_years(unit, as_now)
+    if year is None:
+        year = years[-1] if years else datetime.date.today().year
+    window, previous_window = _summary_windows(year, None)
+    windows = {y: window_of(y) for y in years} | {previous_window.year: previous_window, year: window}
+    rows = _Rows(
+        sql.run(
+            unit,
+            [windows[y] for y in sorted(windows)],
+            SUMMARY_BRANCHES,
+            year=year,
+            tier=tier,
+            new_period=(window.first_day, window.cut),
+            as_now=as_now,
+        )
+    )
+    return _summary(rows, unit, window, previous_window, tier), _trend(rows, years, tier)
 
 
 def progress_breakdown(

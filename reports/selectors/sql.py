@@ -7,7 +7,6 @@ part (``_CTES``) names the terms once:
 ``y``        the years asked for, each with its first and last day and its *cut-off* — the day
              its titles are read on (31 December; today while the year runs; a bulletin's
              month end);
-``u``        the units under the unit (path prefix), of the levels figures use;
 ``a``        the assessments of those years that speak for their unit (merged duplicates left
              out), with their figures — stored ones, or, "as recorded" at a moment, the last
              row of the append-only log before it;
@@ -17,6 +16,11 @@ part (``_CTES``) names the terms once:
 ``held``     (unit, tier, year): the unit holds the title at the tier on the year's cut-off — a
              decision dated by then, and no revocation dated from it up to then; that is,
              its last revocation by the cut-off (if any) is older than its last recognition.
+
+Units "under the unit" (path prefix; as now, also those whose main part went into it) are
+read from the units table in each part with the same filter, never through a CTE: the planner
+then knows how many there are (a CTE's filtered rows look like a handful to it, and it once
+joined 8,000 communes to 15,000 decisions row by row: 11 s for the country).
 
 ``reports/tests/selectors/test_vocabulary.py`` holds these statements to the ORM rules of
 ``criteria.figures`` on the same data, on SQLite and PostgreSQL.
@@ -66,24 +70,19 @@ _REC_LOG_JOIN = """JOIN criteria_assessmentlog rl ON rl.id = (
 
 _CTES = """
 WITH y (year, first_day, last_day, cut) AS (VALUES {years}),
-u AS MATERIALIZED (
-    SELECT u.id, u.level, u.type, u.valid_from, u.valid_to, u.parent_id,
-           p.level AS parent_level, p.parent_id AS grandparent_id, {mapped_to} AS mapped_to
-    FROM communes_administrativeunit u
-    LEFT JOIN communes_administrativeunit p ON p.id = u.parent_id
-    WHERE u.level IN ('commune', 'village', 'district') {under}
-),
 a AS MATERIALIZED (
     SELECT a.id, a.unit_id, a.year, a.tier, a.criteria_set_id, u.level, u.type, {figures}
     FROM criteria_assessment a
-    JOIN u ON u.id = a.unit_id
+    JOIN communes_administrativeunit u ON u.id = a.unit_id
     {log_join}
     WHERE a.year IN (SELECT year FROM y) AND a.merged_into_id IS NULL
+      AND u.level IN ('commune', 'village', 'district') {under}
 ),
 counted AS MATERIALIZED (
-    SELECT u.id, y.year FROM u CROSS JOIN y
-    LEFT JOIN (SELECT DISTINCT unit_id, year FROM a) assessed ON assessed.unit_id = u.id AND assessed.year = y.year
-    WHERE u.level = 'commune' AND u.type IN ({ntm_types})
+    SELECT u.id, y.year FROM communes_administrativeunit u CROSS JOIN y
+    LEFT JOIN (SELECT DISTINCT unit_id, year FROM a WHERE level = 'commune') assessed
+         ON assessed.unit_id = u.id AND assessed.year = y.year
+    WHERE u.level = 'commune' AND u.type IN ({ntm_types}) {under}
       AND (assessed.unit_id IS NOT NULL
            OR ((u.valid_from IS NULL OR u.valid_from <= y.last_day)
                AND (u.valid_to IS NULL OR u.valid_to >= y.last_day)
@@ -97,9 +96,10 @@ rec AS MATERIALIZED (
     SELECT r.unit_id, r.tier, r.decision_date,
            {revoked} AS revocation_date
     FROM criteria_assessment r
-    JOIN u ON u.id = r.unit_id
+    JOIN communes_administrativeunit u ON u.id = r.unit_id
     {rec_log_join}
     WHERE r.merged_into_id IS NULL AND {decided} IN ('recognised', 'revoked') AND r.decision_date IS NOT NULL
+      AND u.level IN ('commune', 'village', 'district') {under}
 ),
 held AS MATERIALIZED (
     SELECT rec.unit_id, rec.tier, y.year FROM rec CROSS JOIN y
@@ -117,13 +117,15 @@ BRANCHES = {
     "units": """
 SELECT 'units', year, CAST(NULL AS TEXT), 'commune', COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM counted GROUP BY year
 UNION ALL
-SELECT 'units', y.year, CAST(NULL AS TEXT), u.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM u CROSS JOIN y
-WHERE u.level = 'district'
+SELECT 'units', y.year, CAST(NULL AS TEXT), u.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+FROM communes_administrativeunit u CROSS JOIN y
+WHERE u.level = 'district' {under}
   AND (u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.first_day)
 GROUP BY y.year, u.level
 UNION ALL
-SELECT 'apart', y.year, u.type, CAST(NULL AS TEXT), COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM u CROSS JOIN y
-WHERE u.level = 'commune' AND u.type IN ({apart_types})
+SELECT 'apart', y.year, u.type, CAST(NULL AS TEXT), COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+FROM communes_administrativeunit u CROSS JOIN y
+WHERE u.level = 'commune' AND u.type IN ({apart_types}) {under}
   AND (u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.first_day)
 GROUP BY y.year, u.type""",
     # title holders on the cut-off: communes of the year; villages existing on it; districts of the year
@@ -133,10 +135,10 @@ FROM counted c JOIN held h ON h.unit_id = c.id AND h.year = c.year
 GROUP BY c.year, h.tier
 UNION ALL
 SELECT 'title', y.year, h.tier, u.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
-FROM held h JOIN y ON y.year = h.year JOIN u ON u.id = h.unit_id
-WHERE (u.level = 'village' AND (u.valid_from IS NULL OR u.valid_from <= y.cut) AND (u.valid_to IS NULL OR u.valid_to >= y.cut))
+FROM held h JOIN y ON y.year = h.year JOIN communes_administrativeunit u ON u.id = h.unit_id
+WHERE ((u.level = 'village' AND (u.valid_from IS NULL OR u.valid_from <= y.cut) AND (u.valid_to IS NULL OR u.valid_to >= y.cut))
    OR (u.level = 'district' AND (u.valid_from IS NULL OR u.valid_from <= y.last_day)
-       AND (u.valid_to IS NULL OR u.valid_to >= y.first_day))
+       AND (u.valid_to IS NULL OR u.valid_to >= y.first_day))) {under}
 GROUP BY y.year, h.tier, u.level""",
     # newly recognised: decisions dated in the period, of the main year's communes (and villages)
     "new": """
@@ -145,8 +147,8 @@ FROM counted c JOIN rec ON rec.unit_id = c.id AND rec.decision_date BETWEEN %(ne
 WHERE c.year = %(year)s GROUP BY c.year, rec.tier
 UNION ALL
 SELECT 'new', %(year)s, rec.tier, u.level, COUNT(DISTINCT u.id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
-FROM u JOIN rec ON rec.unit_id = u.id AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
-WHERE u.level IN ('village', 'district') GROUP BY rec.tier, u.level""",
+FROM communes_administrativeunit u JOIN rec ON rec.unit_id = u.id AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
+WHERE u.level IN ('village', 'district') {under} GROUP BY rec.tier, u.level""",
     # the standing of each year: assessments of the communes counted, per tier
     "stats": """
 SELECT 'stats', year, tier, 'commune', COUNT(*), SUM(criteria_met), MAX(criteria_total) FROM a
@@ -207,7 +209,7 @@ def ctes(
     as_now: bool = False,
 ) -> tuple[str, dict]:
     """The common part and its parameters."""
-    under, mapped_to, params = _under(unit, as_now)
+    under, _mapped_to, params = _under(unit, as_now)
     years = []
     for n, w in enumerate(windows):
         years.append(f"(%(y{n})s, %(f{n})s, %(l{n})s, %(c{n})s)")
@@ -218,7 +220,6 @@ def ctes(
     sql = _CTES.format(
         years=", ".join(years),
         under=under,
-        mapped_to=mapped_to,
         figures=_FIGURES_RECORDED if recorded else _FIGURES_STORED,
         log_join=_LOG_JOIN if recorded else "",
         ntm_types=_in_list(NTM_COMMUNE_TYPES),
@@ -232,6 +233,17 @@ def ctes(
         decided="rl.state" if recorded else "r.state",
     )
     return sql, params
+
+
+def _body(template: str, unit: AdministrativeUnit | None, recorded, as_now: bool) -> str:
+    under, mapped_to, _params = _under(unit, as_now)
+    return template.format(
+        under=under,
+        mapped_to=mapped_to,
+        ntm_types=_in_list(NTM_COMMUNE_TYPES),
+        apart_types=_in_list(COMMUNE_TYPES_APART),
+        results=_RESULTS_RECORDED if recorded else _RESULTS_STORED,
+    )
 
 
 def run(
@@ -249,33 +261,30 @@ def run(
     head, params = ctes(unit, windows, recorded, as_now)
     first, last = new_period or (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     params.update({"year": year, "tier": tier, "new_first": first, "new_last": last})
-    body = "\nUNION ALL\n".join(
-        BRANCHES[b].format(
-            ntm_types=_in_list(NTM_COMMUNE_TYPES),
-            apart_types=_in_list(COMMUNE_TYPES_APART),
-            results=_RESULTS_RECORDED if recorded else _RESULTS_STORED,
-        )
-        for b in branches
-    )
+    body = "\nUNION ALL\n".join(_body(BRANCHES[b], unit, recorded, as_now) for b in branches)
     with connection.cursor() as cursor:
         cursor.execute(head + body, params)
         return cursor.fetchall()
 
 
-# The unit one level below the one asked about that holds commune ``u`` (a ``u`` row).
+# The unit one level below the one asked about that holds commune ``u`` (its parent ``p``).
 def child_of(unit: AdministrativeUnit | None) -> str:
     """The country → its provinces; a province → its districts, or the commune itself where it
     hangs directly under the province (from 1 July 2025); a district → the commune. A unit
     counted as now is shown under the commune its main part went into."""
     if unit is None:
-        return "CASE WHEN u.parent_level = 'province' THEN u.parent_id ELSE u.grandparent_id END"
+        return "CASE WHEN p.level = 'province' THEN u.parent_id ELSE p.parent_id END"
     if unit.level == Level.PROVINCE:
-        return "COALESCE(u.mapped_to, CASE WHEN u.parent_level = 'district' THEN u.parent_id ELSE u.id END)"
-    return "COALESCE(u.mapped_to, u.id)"
+        return "COALESCE({mapped_to}, CASE WHEN p.level = 'district' THEN u.parent_id ELSE u.id END)"
+    return "COALESCE({mapped_to}, u.id)"
 
 
 BREAKDOWN = """,
-cc AS MATERIALIZED (SELECT c.id, {child} AS child FROM counted c JOIN u ON u.id = c.id),
+cc AS MATERIALIZED (
+    SELECT c.id, {child} AS child FROM counted c
+    JOIN communes_administrativeunit u ON u.id = c.id
+    LEFT JOIN communes_administrativeunit p ON p.id = u.parent_id
+),
 counts AS (SELECT child, COUNT(*) AS n FROM cc GROUP BY child),
 stats AS (
     SELECT cc.child, COUNT(*) AS units, SUM(a.criteria_met) AS met_sum
@@ -315,5 +324,5 @@ def breakdown(
     first, last = new_period or (window.first_day, window.last_day)
     params.update({"year": window.year, "tier": tier, "new_first": first, "new_last": last})
     with connection.cursor() as cursor:
-        cursor.execute(head + BREAKDOWN.format(child=child_of(unit)), params)
+        cursor.execute(head + _body(BREAKDOWN.replace("{child}", child_of(unit)), unit, recorded, as_now), params)
         return cursor.fetchall()

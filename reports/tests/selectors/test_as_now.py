@@ -6,7 +6,13 @@ import datetime
 import pytest
 
 from communes.models import AdministrativeUnit, Level, UnitSuccession, UnitType
-from reports.selectors import has_mapped_units, progress_breakdown, progress_summary, progress_trend
+from reports.selectors import (
+    has_mapped_units,
+    progress_breakdown,
+    progress_overview,
+    progress_summary,
+    progress_trend,
+)
 from reports.tests.factories import make_assessment, make_flat_set
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +75,13 @@ def test_the_breakdown_shows_the_predecessors_under_the_commune_they_went_into(m
     assert [(r.code, r.communes_total, r.communes_with_data, r.average_criteria_met) for r in rows] == [
         (m.code, 2, 2, 16.5)
     ]
+
+
+@pytest.mark.parametrize("as_now", [True, False])
+@pytest.mark.parametrize("year", [2024, 2025, 2026, 2027, None])
+def test_the_dashboards_one_statement_gives_the_summary_and_the_trend(merger, as_now, year):
+    new, _other, _m = merger
+    summary, trend = progress_overview(unit=new, year=year, tier="standard", as_now=as_now)
+    alone = progress_trend(unit=new, tier="standard", as_now=as_now)
+    assert trend == alone
+    assert summary == progress_summary(unit=new, year=year or alone[-1].year, tier="standard", as_now=as_now)

@@ -73,9 +73,9 @@ def test_no_map_for_a_unit_without_communes(db):
     assert commune_map(unit=empty, year=2023, tier="standard", buckets=[]) is None
 
 
-def test_the_map_takes_four_queries(located, django_assert_num_queries):
+def test_the_map_takes_one_query(located, django_assert_num_queries):
     summary = progress_summary(unit=located.tree.province, year=2023, tier="standard")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(1):
         commune_map(unit=located.tree.province, year=2023, tier="standard", buckets=summary.buckets)
 
 
