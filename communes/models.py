@@ -122,13 +122,20 @@ class CommuneGroup(models.IntegerChoices):
     MOUNTAIN = 3, _("Group 3: ethnic-minority and mountain areas")
 
 
+def subtree_q(unit: AdministrativeUnit | None, prefix: str = "") -> Q:
+    """The unit and everything below it, or everything for the country (``None``): a filter on
+    units, or on what belongs to a unit through ``prefix`` (``"unit__"``). The one way every
+    selector, API filter and page narrows to a unit's area (an indexed path prefix)."""
+    return Q() if unit is None else Q(**{f"{prefix}path__startswith": unit.path})
+
+
 class UnitQuerySet(models.QuerySet):
     def of_level(self, level: str) -> UnitQuerySet:
         return self.filter(level=level)
 
     def subtree(self, unit: AdministrativeUnit, *, include_self: bool = True) -> UnitQuerySet:
         """The unit and everything below it, in one indexed prefix query."""
-        qs = self.filter(path__startswith=unit.path)
+        qs = self.filter(subtree_q(unit))
         return qs if include_self else qs.exclude(pk=unit.pk)
 
     def valid_on(self, day: datetime.date) -> UnitQuerySet:

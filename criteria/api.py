@@ -8,10 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import django_filters
-from django import forms
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import F, Prefetch, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -26,8 +23,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communes.access import MSG_NOT_FOUND, get_object_for_user, get_unit_for_user, scope_queryset
-from communes.api import UnitRefSerializer, enum_output, unit_path_or_none
+from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
+from communes.api import UnitRefSerializer, enum_output
 from communes.models import CommuneGroup, Level, Region
 from criteria.forms import NOTE_MAX_LENGTH
 from criteria.models import (
@@ -57,28 +54,16 @@ from criteria.services import (
 )
 from criteria.services.workflow import available_actions, check_role
 from ntm_portal.api_errors import ApiErrorsMixin, Conflict, ConflictSerializer, ErrorSerializer
+from ntm_portal.api_fields import BIGINT_MAX, IntegerFilter, RawValueField, WithinFilterMixin, checked_id
 
 MSG_DUPLICATE_CODE = _("This indicator appears more than once in the request.")
-MSG_RAW_VALUE = _("Enter text, a number, true, false or null.")
 
-_DB_INT_MAX = 2**63 - 1
 _ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description=_("Invalid values, keyed by field or indicator code.")),
     403: OpenApiResponse(ErrorSerializer, description=_("You may read this but not change it.")),
     404: OpenApiResponse(ErrorSerializer, description=_("Does not exist or is outside your area.")),
     409: OpenApiResponse(ConflictSerializer, description=_("Changed in the meantime: the current value.")),
 }
-
-
-class IntegerFilter(django_filters.NumberFilter):
-    """A whole number within the database's range (no decimals, no overflow)."""
-
-    field_class = forms.IntegerField
-
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("min_value", 0)
-        kwargs.setdefault("max_value", _DB_INT_MAX)
-        super().__init__(*args, **kwargs)
 
 
 def json_number(value: Decimal | bool | None) -> int | float | bool | None:
@@ -98,37 +83,6 @@ class NumberOutField(serializers.Field):
 class StoredValueField(serializers.Field):
     def to_representation(self, value):
         return json_number(value)
-
-
-@extend_schema_field(
-    {
-        "oneOf": [{"type": "string", "maxLength": 100}, {"type": "number"}, {"type": "boolean"}],
-        "nullable": True,
-        "description": (
-            "A number, true/false, or text as typed on the page: Vietnamese style, “85,5”, “31.003.700.000”, "
-            "“có”/“không”. Empty text or null clears the value."
-        ),
-    }
-)
-class RawValueField(serializers.Field):
-    """The value as a user or a spreadsheet gives it; ``evaluation.parse_value`` reads it."""
-
-    default_error_messages = {"invalid": MSG_RAW_VALUE}
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool | int | float) or (isinstance(data, str) and len(data) <= 100):
-            return data
-        self.fail("invalid")
-
-    def to_representation(self, value):
-        return value
-
-
-def checked_id(pk: int | str) -> int:
-    """An id from the URL, or 404 when no row could have it (instead of a database overflow)."""
-    if not str(pk).isdigit() or int(pk) > _DB_INT_MAX:
-        raise Http404(MSG_NOT_FOUND)
-    return int(pk)
 
 
 def assessment_for_user(user, pk: int | str, *, write: bool = False) -> Assessment:
@@ -295,7 +249,7 @@ class CriteriaSetViewSet(ApiErrorsMixin, viewsets.ReadOnlyModelViewSet):
 # --- Assessments --------------------------------------------------------------------------
 
 
-class AssessmentFilter(django_filters.FilterSet):
+class AssessmentFilter(WithinFilterMixin, django_filters.FilterSet):
     unit = django_filters.CharFilter(field_name="unit__code", help_text=_("Code of the assessed unit."))
     within = django_filters.CharFilter(
         method="filter_within", help_text=_("Code of a unit: assessments of that unit and every unit below it.")
@@ -309,10 +263,6 @@ class AssessmentFilter(django_filters.FilterSet):
     class Meta:
         model = Assessment
         fields: list[str] = []
-
-    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        path = unit_path_or_none(value)
-        return queryset.filter(unit__path__startswith=path) if path else queryset.none()
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -507,7 +457,7 @@ class AssessmentValuesView(ApiErrorsMixin, generics.ListAPIView):
             )
             version = serializers.IntegerField(
                 min_value=0,
-                max_value=_DB_INT_MAX,
+                max_value=BIGINT_MAX,
                 help_text=_("The version you read (0 when there was no value yet)."),
             )
 
@@ -589,7 +539,7 @@ class AssessmentActionView(ApiErrorsMixin, APIView):
         decision_number = serializers.CharField(required=False, allow_blank=True, default="", max_length=60)
         decision_date = serializers.DateField(required=False, allow_null=True, default=None)
         version = serializers.IntegerField(
-            min_value=1, max_value=_DB_INT_MAX, help_text=_("The assessment's version you read.")
+            min_value=1, max_value=BIGINT_MAX, help_text=_("The assessment's version you read.")
         )
 
     @extend_schema(
@@ -620,10 +570,8 @@ class AssessmentActionView(ApiErrorsMixin, APIView):
                 decision_date=data["decision_date"],
                 expected_version=data["version"],
             )
-        except DjangoValidationError as exc:
-            if getattr(exc, "code", None) != "stale":
-                raise
-            current = Assessment.objects.get(pk=assessment.pk)
+        except StaleWriteError as exc:
+            current = exc.current
             raise Conflict(exc.messages[0], current={"state": current.state, "version": current.version}) from exc
         detail = assessment_detail(request.user, assessment.pk)
         return Response(AssessmentDetailSerializer(detail, context={"request": request}).data)

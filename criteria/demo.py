@@ -393,11 +393,7 @@ def _merge(tree: DemoTree, district_runs, pool: _NamePool, rng: random.Random, v
 
 def _fetch_village_pks(tree: DemoTree) -> None:
     """bulk_create may not return primary keys on every backend: read them back by code."""
-    pks = dict(
-        AdministrativeUnit.objects.filter(path__startswith=tree.province.path, level=Level.VILLAGE).values_list(
-            "code", "pk"
-        )
-    )
+    pks = dict(AdministrativeUnit.objects.subtree(tree.province).filter(level=Level.VILLAGE).values_list("code", "pk"))
     for villages in tree.villages.values():
         for v in villages:
             v.pk = pks[v.code]
@@ -987,7 +983,7 @@ def reset_demo() -> None:
     memberships, the demo users and the DEMO units. The national catalog stays."""
     province = demo_province()
     if province is not None:
-        units = AdministrativeUnit.objects.filter(path__startswith=province.path)
+        units = AdministrativeUnit.objects.subtree(province)
         sets = CriteriaSet.objects.filter(issuer=province)
         assessments = Assessment.objects.filter(Q(unit__in=units) | Q(criteria_set__in=sets))
         # History is append-only so that no record of a real assessment is ever rewritten.
@@ -1026,9 +1022,9 @@ class DemoSummary:
 
 
 def summarise(province: AdministrativeUnit) -> DemoSummary:
-    units = AdministrativeUnit.objects.filter(path__startswith=province.path)
+    units = AdministrativeUnit.objects.subtree(province)
     levels = dict(units.order_by().values("level").annotate(n=Count("pk")).values_list("level", "n"))
-    assessments = Assessment.objects.filter(unit__path__startswith=province.path)
+    assessments = Assessment.objects.within(province)
     rows = (
         assessments.values_list("criteria_set__code", "year", "state")
         .annotate(n=Count("pk"))

@@ -17,7 +17,7 @@ from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import AdministrativeUnit, Level, Region
+from communes.models import AdministrativeUnit, Level, Region, subtree_q
 from criteria import evaluation
 
 
@@ -371,7 +371,7 @@ class AssessmentQuerySet(models.QuerySet):
         return self.filter(tier=tier)
 
     def within(self, unit: AdministrativeUnit) -> AssessmentQuerySet:
-        return self.filter(unit__path__startswith=unit.path)
+        return self.filter(subtree_q(unit, "unit__"))
 
     def recognised(self) -> AssessmentQuerySet:
         return self.filter(state=AssessmentState.RECOGNISED)

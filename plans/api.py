@@ -20,37 +20,29 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
-from communes.api import UnitRefSerializer, unit_path_or_none
+from communes.api import UnitRefSerializer
 from communes.models import Level
-from criteria.api import IntegerFilter, RawValueField, checked_id
 from criteria.models import Tier
 from ntm_portal.api_errors import ApiErrorsMixin, Conflict, ConflictSerializer, ErrorSerializer
+from ntm_portal.api_fields import INT_MAX, IntegerFilter, RawValueField, WithinFilterMixin, checked_id
 from plans import selectors
 from plans.models import FundEntry, FundSource, ProvinceTarget, RegisteredTarget, RegisteredTargetChange
 from plans.services import (
     FundCell,
     PeriodTakenError,
     ProvinceTargetInput,
-    StaleFundsError,
     StaleWriteError,
     funds_record,
     province_target_save,
     registered_target_set,
 )
 
-_DB_INT_MAX = 2**31 - 1
 _ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description=_("Invalid values, keyed by field (funds: by “month-source”).")),
     403: OpenApiResponse(ErrorSerializer, description=_("You may read this but not change it.")),
     404: OpenApiResponse(ErrorSerializer, description=_("Does not exist or is outside your area.")),
     409: OpenApiResponse(ConflictSerializer, description=_("Changed in the meantime: what is stored now.")),
 }
-
-
-class WithinFilterMixin:
-    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        path = unit_path_or_none(value)
-        return queryset.filter(unit__path__startswith=path) if path else queryset.none()
 
 
 def _user(user) -> str | None:
@@ -125,13 +117,13 @@ class RegisteredTargetViewSet(
         target_year = serializers.IntegerField(min_value=0, max_value=9999)
         basis = serializers.CharField(max_length=300, help_text=_("The decision or plan that sets the target."))
         version = serializers.IntegerField(
-            min_value=0, max_value=_DB_INT_MAX, help_text=_("The version you read (0 when there was no target yet).")
+            min_value=0, max_value=INT_MAX, help_text=_("The version you read (0 when there was no target yet).")
         )
 
     class TargetChangeInputSerializer(serializers.Serializer):
         target_year = serializers.IntegerField(min_value=0, max_value=9999, required=False)
         basis = serializers.CharField(max_length=300, required=False)
-        version = serializers.IntegerField(min_value=1, max_value=_DB_INT_MAX, help_text=_("The version you read."))
+        version = serializers.IntegerField(min_value=1, max_value=INT_MAX, help_text=_("The version you read."))
 
     serializer_class = RegisteredTargetSerializer
     filterset_class = RegisteredTargetFilter
@@ -274,7 +266,7 @@ class ProvinceTargetCreateSerializer(ProvinceTargetInputSerializer):
 
 
 class ProvinceTargetChangeSerializer(ProvinceTargetInputSerializer):
-    version = serializers.IntegerField(min_value=1, max_value=_DB_INT_MAX, help_text=_("The version you read."))
+    version = serializers.IntegerField(min_value=1, max_value=INT_MAX, help_text=_("The version you read."))
 
 
 @extend_schema_view(
@@ -384,7 +376,7 @@ class FundEntrySerializer(serializers.ModelSerializer):
 
 class FundsInputSerializer(serializers.Serializer):
     class CellSerializer(serializers.Serializer):
-        month = serializers.IntegerField(min_value=-_DB_INT_MAX, max_value=_DB_INT_MAX)
+        month = serializers.IntegerField(min_value=-INT_MAX, max_value=INT_MAX)
         source = serializers.CharField(
             max_length=20, help_text=_("One of: %(sources)s.") % {"sources": ", ".join(FundSource.values)}
         )
@@ -393,7 +385,7 @@ class FundsInputSerializer(serializers.Serializer):
             help_text=_("đồng: a whole number, or text as typed (“31.003.700.000”); null or empty clears the cell."),
         )
         version = serializers.IntegerField(
-            min_value=0, max_value=_DB_INT_MAX, help_text=_("The version you read (0 when the cell was empty).")
+            min_value=0, max_value=INT_MAX, help_text=_("The version you read (0 when the cell was empty).")
         )
         note = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=500)
 
@@ -505,7 +497,7 @@ class FundViewSet(ApiErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMix
         ]
         try:
             written = funds_record(unit=unit, year=data["year"], cells=cells, user=request.user)
-        except StaleFundsError as exc:
+        except StaleWriteError as exc:
             current = {
                 key: {"amount": int(e.amount), "version": e.version} if e else {"amount": None, "version": 0}
                 for key, e in exc.current.items()

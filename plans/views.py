@@ -39,7 +39,6 @@ from plans.services import (
     FundCell,
     PeriodTakenError,
     ProvinceTargetInput,
-    StaleFundsError,
     StaleWriteError,
     can_enter_funds,
     can_enter_province_targets,
@@ -298,7 +297,7 @@ def save_funds(request: HttpRequest, code: str) -> HttpResponse:
     ]
     try:
         funds_record(unit=unit, year=year, cells=cells, user=request.user)
-    except StaleFundsError as exc:
+    except StaleWriteError as exc:
         errors = {key: [str(m) for m in msgs] for key, msgs in exc.message_dict.items()}
         extra = _grid_context(request, unit, year, form=form, stale=exc.current, errors=errors)
         return _page(request, unit, status=409, year=year, funds_conflict=True, **extra)

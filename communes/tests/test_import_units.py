@@ -215,6 +215,8 @@ def test_every_vietnamese_unit_type_name_in_use_is_accepted():
 def test_a_type_of_another_level_is_refused_by_name():
     bad = HEADER + "42,Tỉnh Thử,province,tinh,,BTB,,,\n436,Huyện Thử,district,phường,42,,,,\n"
     assert errors_of(bad) == ["line 3: type “phường” does not exist at this level"]
+
+
 def test_a_name_longer_than_the_column_is_a_line_error_not_a_traceback(tmp_path):
     messages = errors_of(GOOD + "99," + "X" * 203 + ",commune,xa,436,,,,\n")
     assert any(m.startswith("line 8:") and "the name has 203 characters; at most 200" in m for m in messages)

@@ -11,7 +11,6 @@ from criteria.services.assessments import (
     MSG_STALE,
     MSG_UNKNOWN_INDICATOR,
     MSG_YEAR_OUTSIDE_SET,
-    StaleWriteError,
     ValueEntry,
     assessment_create,
     assessment_recompute,
@@ -39,6 +38,7 @@ from criteria.services.workflow import (
     check_role,
     missing_required,
 )
+from ntm_portal.errors import StaleWriteError
 
 __all__ = [
     "ACTIONS",

@@ -32,6 +32,7 @@ from criteria.models import (
 )
 from criteria.structure import set_structure
 from criteria.targets import target_for
+from ntm_portal.errors import StaleWriteError
 
 # In the 19-criteria commune sets, indicator 10.1 is the income per person (criterion 10 "Thu nhập");
 # QĐ 319's income condition is worked out from it.
@@ -66,14 +67,6 @@ class DuplicateAssessment(ValidationError):
             },
         )
         self.existing = existing
-
-
-class StaleWriteError(ValidationError):
-    """A write based on an old version: nothing was saved; ``current`` is what is stored now."""
-
-    def __init__(self, message, *, params: dict, current: IndicatorValue | None) -> None:
-        super().__init__(message, code="stale", params=params)
-        self.current = current
 
 
 @dataclass(frozen=True)

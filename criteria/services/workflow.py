@@ -26,6 +26,7 @@ from criteria.figures import holds_title
 from criteria.models import Assessment, AssessmentState, Criterion, CriterionResult, Indicator, IndicatorValue, Tier
 from criteria.services.assessments import assessment_set_state
 from criteria.services.derived import assessment_refresh_derived, refresh_dependants
+from ntm_portal.errors import StaleWriteError
 
 S = AssessmentState
 
@@ -193,10 +194,10 @@ def assessment_transition(
     if assessment.state not in spec.sources:
         raise ValidationError(MSG_WRONG_STATE, code="state", params={"state": assessment.get_state_display()})
     if expected_version is not None and expected_version != assessment.version:
-        raise ValidationError(
+        raise StaleWriteError(
             _("Someone changed this assessment's state in the meantime (now “%(state)s”). Reload the page."),
-            code="stale",
             params={"state": assessment.get_state_display()},
+            current=assessment,
         )
     comment = comment.strip()
     if spec.needs_comment and not comment:

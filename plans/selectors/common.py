@@ -5,16 +5,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
-from django.db.models import Q
-
-from communes.models import AdministrativeUnit
-
 _ONE_PLACE = Decimal("0.1")
 ZERO = Decimal(0)
-
-
-def _within(unit: AdministrativeUnit | None, prefix: str = "") -> Q:
-    return Q() if unit is None else Q(**{f"{prefix}path__startswith": unit.path})
 
 
 def share(part: int | Decimal | None, whole: int | Decimal | None) -> Decimal | None:

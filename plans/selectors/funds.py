@@ -13,9 +13,9 @@ from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, Level
+from communes.models import AdministrativeUnit, Level, subtree_q
 from plans.models import FundChange, FundEntry, FundSource, cell_key
-from plans.selectors.common import ZERO, _within, share
+from plans.selectors.common import ZERO, share
 
 # --- Funds -----------------------------------------------------------------------------------
 
@@ -158,7 +158,7 @@ def _amounts_as_of(unit: AdministrativeUnit | None, year: int, upto: int, asof: 
         source=OuterRef("source"),
         at__lte=asof,
     ).filter(Q(at__gt=OuterRef("at")) | Q(at=OuterRef("at"), pk__gt=OuterRef("pk")))
-    return FundChange.objects.filter(_within(unit, "unit__"), year=year, month__lte=upto, at__lte=asof).exclude(
+    return FundChange.objects.filter(subtree_q(unit, "unit__"), year=year, month__lte=upto, at__lte=asof).exclude(
         Exists(later)
     )
 
@@ -172,7 +172,7 @@ def funds_summary(
     moment (from the change log; a past month's bulletin), instead of now."""
     upto = month or default_month(year)
     if asof is None:
-        entries, amount = FundEntry.objects.filter(_within(unit, "unit__"), year=year, month__lte=upto), "amount"
+        entries, amount = FundEntry.objects.filter(subtree_q(unit, "unit__"), year=year, month__lte=upto), "amount"
     else:
         entries, amount = _amounts_as_of(unit, year, upto, asof), "new_amount"
     by_source = {

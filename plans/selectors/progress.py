@@ -9,11 +9,11 @@ from typing import NamedTuple
 from django.db.models import Count, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, Level
+from communes.models import AdministrativeUnit, Level, subtree_q
 from criteria.figures import communes_of_year_q, holds_title_q, year_cutoff
 from criteria.models import Assessment, AssessmentState, Tier
 from plans.models import ProvinceTarget, RegisteredTarget
-from plans.selectors.common import _within, share
+from plans.selectors.common import share
 
 # --- Plan against result ---------------------------------------------------------------------
 
@@ -117,7 +117,7 @@ def _year_assessments(targets: list[RegisteredTarget], year: int) -> dict[tuple[
 def _due_rows(unit: AdministrativeUnit | None, year: int) -> list[DueRow]:
     """Targets of ``year`` and where each unit stands: one query, two when any is due."""
     targets = list(
-        RegisteredTarget.objects.filter(_within(unit, "unit__"), target_year=year)
+        RegisteredTarget.objects.filter(subtree_q(unit, "unit__"), target_year=year)
         .annotate(holds=holds_title_q(OuterRef("tier"), year_cutoff(year), unit_ref="unit"))
         .select_related("unit", "unit__parent")
         .order_by("unit__name_sort", "unit__code", "tier")
@@ -150,7 +150,7 @@ def _due_rows(unit: AdministrativeUnit | None, year: int) -> list[DueRow]:
 def _due_counts(unit: AdministrativeUnit | None, year: int, due: list[DueRow]) -> list[DueCount]:
     """Per level and tier: due this year (from ``due``), and overdue from earlier years (one query)."""
     overdue_rows = (
-        RegisteredTarget.objects.filter(_within(unit, "unit__"), target_year__lt=year)
+        RegisteredTarget.objects.filter(subtree_q(unit, "unit__"), target_year__lt=year)
         .filter(~holds_title_q(OuterRef("tier"), year_cutoff(year), unit_ref="unit"))
         .values("unit__level", "tier")
         .annotate(n=Count("pk"))

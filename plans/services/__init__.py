@@ -8,12 +8,13 @@ Who may write (on top of reading the unit, ``communes.access``):
 * funds — the commune officer (the commune and its villages), the district committee (its
   district and everything below), the province office (its province and everything below).
 
-Every write carries the version it was based on; a stale write is refused (``StaleWriteError``
-for a target, ``StaleFundsError`` for funds) and nothing is saved. Errors are Django
+Every write carries the version it was based on; a stale write is refused
+(``ntm_portal.errors.StaleWriteError``, for a target or for cells of funds) and nothing is saved. Errors are Django
 ``ValidationError``s keyed by field (funds: by cell ``"<month>-<source>"``), with the message
 constants below.
 """
 
+from ntm_portal.errors import StaleWriteError
 from plans.services.funds import (
     MSG_CELL_LABEL,
     MSG_CELL_TWICE,
@@ -26,11 +27,9 @@ from plans.services.funds import (
     MSG_UNIT_ABSENT,
     MSG_YEAR_RANGE,
     FundCell,
-    StaleFundsError,
     funds_record,
 )
 from plans.services.permissions import (
-    StaleWriteError,
     can_enter_funds,
     can_enter_province_targets,
     can_set_registered_target,
@@ -98,7 +97,6 @@ __all__ = [
     "FundCell",
     "PeriodTakenError",
     "ProvinceTargetInput",
-    "StaleFundsError",
     "StaleWriteError",
     "can_enter_funds",
     "can_enter_province_targets",

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from communes import access
 from communes.models import AdministrativeUnit
 from criteria import evaluation
+from ntm_portal.errors import STALE, StaleWriteError
 from ntm_portal.numbers import money
 from plans.models import (
     PROGRAMME_START,
@@ -64,15 +65,6 @@ class FundCell:
         return cell_key(self.month, self.source)
 
 
-class StaleFundsError(ValidationError):
-    """Cells changed by someone else since the user read them; ``current`` maps each such cell
-    key to what is stored now (None: the cell was emptied). Nothing was saved."""
-
-    def __init__(self, errors: dict[str, list[ValidationError]], current: dict[str, FundEntry | None]) -> None:
-        super().__init__(errors)
-        self.current = current
-
-
 def _month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
     return datetime.date(year, month, 1), datetime.date(year, month, calendar.monthrange(year, month)[1])
 
@@ -93,7 +85,7 @@ def funds_record(
     """Validate every cell, then record them all or none, with history.
 
     Returns what each cell now holds (None: empty). A cell equal to what is stored changes
-    nothing. Raises ``ValidationError`` keyed by ``"year"`` or by cell, ``StaleFundsError``
+    nothing. Raises ``ValidationError`` keyed by ``"year"`` or by cell, ``StaleWriteError`` (``current``: each stale cell's entry now)
     when a cell was changed in the meantime, ``PermissionDenied`` for a user who may not write.
     """
     require_signed_in(user)
@@ -166,7 +158,7 @@ def funds_record(
             stale[cell.key] = [
                 ValidationError(
                     MSG_FUNDS_STALE,
-                    code="stale",
+                    code=STALE,
                     params={
                         "cell": _cell_label(cell, year),
                         "user": user_name(current.entered_by) if current else "—",
@@ -176,7 +168,8 @@ def funds_record(
             ]
             stale_current[cell.key] = current
     if stale:
-        raise StaleFundsError(stale, stale_current)
+        # Each stale cell with its message; ``current``: what each holds now (None: emptied).
+        raise StaleWriteError(stale, current=stale_current)
 
     moment = at or timezone.now()
     result: dict[str, FundEntry | None] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 
 from communes import access
 from communes.models import AdministrativeUnit, Level, Role
@@ -55,14 +55,6 @@ def lock_unit(unit: AdministrativeUnit) -> None:
     unit. SQLite serialises writers anyway and ignores the lock.
     """
     list(AdministrativeUnit.objects.select_for_update(no_key=True).filter(pk=unit.pk).values_list("pk", flat=True))
-
-
-class StaleWriteError(ValidationError):
-    """A write based on an old version: nothing was saved; ``current`` is what is stored now."""
-
-    def __init__(self, message, *, params: dict, current) -> None:
-        super().__init__(message, code="stale", params=params)
-        self.current = current
 
 
 def user_name(user) -> str:

@@ -15,6 +15,7 @@ from communes import access
 from communes.models import AdministrativeUnit, Level
 from criteria import evaluation
 from criteria.models import Tier
+from ntm_portal.errors import StaleWriteError
 from plans.models import (
     PROGRAMME_START,
     TARGET_YEAR_LAST,
@@ -23,7 +24,6 @@ from plans.models import (
     RegisteredTargetChange,
 )
 from plans.services.permissions import (
-    StaleWriteError,
     can_enter_province_targets,
     can_set_registered_target,
     lock_unit,

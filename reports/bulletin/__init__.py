@@ -63,7 +63,7 @@ def is_large(unit: AdministrativeUnit | None, year: int) -> bool:
         return True
     # Every commune ever under the unit bounds the communes of the year, and counting them
     # needs no look at the assessments: most units are far below the limit.
-    every_commune = AdministrativeUnit.objects.filter(path__startswith=unit.path, level=Level.COMMUNE)
+    every_commune = AdministrativeUnit.objects.subtree(unit).filter(level=Level.COMMUNE)
     if every_commune.count() <= INLINE_MAX_COMMUNES:
         return False
     return communes_counted(unit=unit, year=year).count() > INLINE_MAX_COMMUNES

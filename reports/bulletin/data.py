@@ -24,10 +24,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 from django.apps import apps
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone, translation
 
-from communes.models import AdministrativeUnit, Level
+from communes.models import AdministrativeUnit, Level, subtree_q
 from criteria.figures import DECIDED
 from criteria.models import Assessment, AssessmentState, CriteriaSet, CriterionResult, Tier
 from criteria.selectors import results_as_of, with_figures_as_of
@@ -58,10 +58,6 @@ class Reading(StrEnum):
 
 def _noop(done: int, total: int) -> None:
     pass
-
-
-def _within(unit: AdministrativeUnit | None, prefix: str = "") -> Q:
-    return Q() if unit is None else Q(**{f"{prefix}path__startswith": unit.path})
 
 
 def _groups(unit: AdministrativeUnit | None) -> tuple[str, dict[str, tuple[str, str]]]:
@@ -148,7 +144,7 @@ def _matrix(unit, year: int, communes: list[tuple], recorded: datetime.datetime 
 def _newly(unit, month: Month, cut: datetime.date, recorded: datetime.datetime | None) -> list[NewLine]:
     """Recognitions whose decision is dated in the month (any level, any assessment year)."""
     decided = Assessment.objects.filter(
-        _within(unit, "unit__"), state__in=DECIDED, decision_date__gte=month.first_day, decision_date__lte=cut
+        subtree_q(unit, "unit__"), state__in=DECIDED, decision_date__gte=month.first_day, decision_date__lte=cut
     )
     if recorded is not None:
         decided = with_figures_as_of(decided, recorded).filter(asof_state__in=DECIDED)
@@ -172,7 +168,7 @@ def _newly(unit, month: Month, cut: datetime.date, recorded: datetime.datetime |
 def _sets(unit, year: int) -> list[SetLine]:
     """The criteria sets behind the year's figures, with their number of assessments."""
     counts = dict(
-        Assessment.objects.filter(_within(unit, "unit__"), year=year)
+        Assessment.objects.filter(subtree_q(unit, "unit__"), year=year)
         .values("criteria_set_id")
         .annotate(n=Count("pk"))
         .values_list("criteria_set_id", "n")

@@ -20,7 +20,7 @@ from typing import NamedTuple
 
 from django.db.models import Max, Min, Q
 
-from communes.models import AdministrativeUnit, Level
+from communes.models import AdministrativeUnit, Level, subtree_q
 from criteria.evaluation import DEFAULT_CUTS, bucket_bounds
 from criteria.figures import communes_of_year_q as counted_q
 from criteria.figures import year_cutoff
@@ -124,27 +124,19 @@ def _share(part: int, whole: int) -> Decimal | None:
     return (Decimal(100 * part) / Decimal(whole)).quantize(_ONE_PLACE, ROUND_HALF_UP)
 
 
-def _within(unit: AdministrativeUnit | None, prefix: str = "", *, level: str | None = None) -> Q:
-    """Units under ``unit``, of ``level`` when given."""
-    if unit is None:
-        return Q()
-    q = Q(**{f"{prefix}path__startswith": unit.path})
-    return q & Q(**{f"{prefix}level": level}) if level else q
-
-
 def commune_assessments(unit: AdministrativeUnit | None, *, level: str = Level.COMMUNE):
     """Assessments of units of ``level`` (communes by default) under ``unit``."""
-    return Assessment.objects.filter(_within(unit, "unit__", level=level))
+    return Assessment.objects.filter(subtree_q(unit, "unit__"), unit__level=level)
 
 
 def communes_counted(*, unit: AdministrativeUnit | None, year: int):
     """The communes of ``year`` under ``unit``, as a queryset of units."""
-    return AdministrativeUnit.objects.filter(_within(unit)).filter(counted_q(year))
+    return AdministrativeUnit.objects.filter(subtree_q(unit)).filter(counted_q(year))
 
 
 def first_data_year(*, unit: AdministrativeUnit | None) -> int | None:
     """The first year with an assessment under ``unit`` (any level): where its history begins."""
-    return Assessment.objects.filter(_within(unit, "unit__")).aggregate(year=Min("year"))["year"]
+    return Assessment.objects.filter(subtree_q(unit, "unit__")).aggregate(year=Min("year"))["year"]
 
 
 def latest_year(*, unit: AdministrativeUnit | None) -> int | None:
@@ -324,10 +316,11 @@ def progress_summary(
 def mapped_into(unit: AdministrativeUnit) -> Q:
     """Filter on AdministrativeUnit: units that ended and whose main part went into ``unit``'s
     subtree (``UnitSuccession.main_part``) — counted there "as now"."""
-    return Q(
-        successions_as_predecessor__main_part=True,
-        successions_as_predecessor__successor__path__startswith=unit.path,
-    ) & ~Q(path__startswith=unit.path)
+    return (
+        Q(successions_as_predecessor__main_part=True)
+        & subtree_q(unit, "successions_as_predecessor__successor__")
+        & ~subtree_q(unit)
+    )
 
 
 def has_mapped_units(*, unit: AdministrativeUnit | None) -> bool:
@@ -340,7 +333,7 @@ def _trend_years(unit: AdministrativeUnit | None, as_now: bool) -> list[int]:
     assessed = commune_assessments(unit)
     if as_now and unit is not None:
         assessed = Assessment.objects.filter(
-            Q(unit__path__startswith=unit.path) | Q(unit__in=AdministrativeUnit.objects.filter(mapped_into(unit))),
+            subtree_q(unit, "unit__") | Q(unit__in=AdministrativeUnit.objects.filter(mapped_into(unit))),
             unit__level=Level.COMMUNE,
         )
     return sorted(assessed.values_list("year", flat=True).distinct().order_by())

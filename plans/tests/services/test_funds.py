@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from plans.models import FundChange, FundEntry
-from plans.services import FundCell, StaleFundsError, funds_record
+from plans.services import FundCell, StaleWriteError, funds_record
 from plans.tests.factories import make_fund
 
 pytestmark = pytest.mark.django_db
@@ -93,7 +93,7 @@ def test_others_may_not_record_funds(tree, personas, who, unit):
 
 def test_a_stale_cell_is_refused_and_nothing_is_saved(tree, personas):
     _record(personas.district_d1, tree.a, FundCell(2, "central", "500", 0))
-    with pytest.raises(StaleFundsError) as exc:
+    with pytest.raises(StaleWriteError) as exc:
         _record(
             personas.officer_a,
             tree.a,

@@ -1,0 +1,71 @@
+"""Pieces every app's API shares: bounded whole-number filters, a raw value as typed, ids from
+the URL and the "unit and everything below it" filter."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from communes.access import MSG_NOT_FOUND
+from communes.api import unit_path_or_none
+
+MSG_RAW_VALUE = _("Enter text, a number, true, false or null.")
+
+BIGINT_MAX = 2**63 - 1  # ids (BigAutoField)
+INT_MAX = 2**31 - 1  # integer columns: versions, counts
+
+
+class IntegerFilter(django_filters.NumberFilter):
+    """A whole number within the database's range (no decimals, no overflow)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("max_value", BIGINT_MAX)
+        super().__init__(*args, **kwargs)
+
+
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "string", "maxLength": 100}, {"type": "number"}, {"type": "boolean"}],
+        "nullable": True,
+        "description": (
+            "A number, true/false, or text as typed on the page: Vietnamese style, “85,5”, “31.003.700.000”, "
+            "“có”/“không”. Empty text or null clears the value."
+        ),
+    }
+)
+class RawValueField(serializers.Field):
+    """The value as a user or a spreadsheet gives it; ``evaluation.parse_value`` reads it."""
+
+    default_error_messages = {"invalid": MSG_RAW_VALUE}
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool | int | float) or (isinstance(data, str) and len(data) <= 100):
+            return data
+        self.fail("invalid")
+
+    def to_representation(self, value):
+        return value
+
+
+def checked_id(pk: int | str) -> int:
+    """An id from the URL, or 404 when no row could have it (instead of a database overflow)."""
+    if not str(pk).isdigit() or int(pk) > BIGINT_MAX:
+        raise Http404(MSG_NOT_FOUND)
+    return int(pk)
+
+
+class WithinFilterMixin:
+    """``?within=<unit code>``: rows of that unit and every unit below it (an unknown code, or
+    one outside the user's area, gives an empty list: the queryset is already scoped)."""
+
+    def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        path = unit_path_or_none(value)
+        return queryset.filter(unit__path__startswith=path) if path else queryset.none()
