@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from communes.access import get_unit_for_user
 from communes.models import AdministrativeUnit, Level, UnitType
 from criteria.models import Tier
+from criteria.years import lifetime_notice
 from plans.selectors import dashboard_sections
 from reports import charts
 from reports.forms import Filters, bucket_param, read_filters
@@ -177,6 +178,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         "urls": {name: _url(name, unit) for name in ("dashboard", "communes", "matrix")},
         # Plan against result and funds by source (plans app), on every dashboard.
         "plans": dashboard_sections(unit=unit, year=filters.year),
+        **(lifetime_notice(unit, filters.year) if unit is not None else {}),
     }
     if unit is not None and unit.level == Level.COMMUNE:
         overview = commune_overview(commune=unit, year=filters.year, tier=filters.tier)
@@ -239,6 +241,7 @@ def _list_context(request: HttpRequest, code: str | None, *, with_matrix: bool) 
         "bucket_label": _bucket_label(filters.bucket),
         "bucket_param": bucket_param(filters.bucket) if filters.bucket else "",
         "switch_query": filters.query(sort=filters.sort, **keep),
+        **(lifetime_notice(unit, filters.year) if unit is not None else {}),
     }
 
 

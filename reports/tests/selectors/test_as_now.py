@@ -4,8 +4,10 @@ before, the communes it was formed from — each where the main part of it went.
 import datetime
 
 import pytest
+from django.urls import reverse
 
 from communes.models import AdministrativeUnit, Level, UnitSuccession, UnitType
+from communes.tests.factories import UserFactory
 from reports.selectors import (
     has_mapped_units,
     progress_breakdown,
@@ -85,3 +87,19 @@ def test_the_dashboards_one_statement_gives_the_summary_and_the_trend(merger, as
     alone = progress_trend(unit=new, tier="standard", as_now=as_now)
     assert trend == alone
     assert summary == progress_summary(unit=new, year=year or alone[-1].year, tier="standard", as_now=as_now)
+
+
+def test_the_dashboard_and_the_lists_say_when_the_unit_did_not_exist_that_year(client, merger):
+    new, _other, m = merger
+    client.force_login(UserFactory(username="admin-years", is_superuser=True))
+    old_commune = AdministrativeUnit.objects.get(code="81101")
+    html = client.get(reverse("reports:dashboard", args=[old_commune.code]), {"year": 2026}).content.decode()
+    assert 'class="message message-warning unit-not-in-year"' in html
+    assert f'href="{reverse("reports:dashboard", args=[m.code])}"' in html  # continued by M
+    for name in ("dashboard", "communes", "matrix"):
+        page = client.get(reverse(f"reports:{name}", args=[new.code]), {"year": 2024}).content.decode()
+        assert "unit-not-in-year" in page, name
+        assert (
+            "unit-not-in-year"
+            not in client.get(reverse(f"reports:{name}", args=[new.code]), {"year": 2026}).content.decode()
+        )
