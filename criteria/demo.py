@@ -281,8 +281,33 @@ def _make_villages(
     return villages
 
 
+# The fictional province's place on the map: a box in the north-central coast, each district a
+# band from west to east, each commune a point in its district's band (from a generator of its
+# own, so that the rest of the demo draws the same values with or without coordinates).
+_WEST, _EAST, _SOUTH, _NORTH = 105.30, 106.20, 18.05, 18.75
+
+
+def _place(rng: random.Random, district: int, districts: int) -> dict[str, Decimal]:
+    width = (_EAST - _WEST) / districts
+    west = _WEST + (district - 1) * width
+    return {
+        "longitude": Decimal(f"{rng.uniform(west + 0.01, west + width - 0.01):.6f}"),
+        "latitude": Decimal(f"{rng.uniform(_SOUTH, _NORTH):.6f}"),
+    }
+
+
+def _centre(members: list[AdministrativeUnit]) -> dict[str, Decimal]:
+    """A merged commune sits at the centre of the communes it was formed from."""
+    q = Decimal("0.000001")
+    return {
+        "latitude": (sum(m.latitude for m in members) / len(members)).quantize(q),
+        "longitude": (sum(m.longitude for m in members) / len(members)).quantize(q),
+    }
+
+
 def build_tree(options: DemoOptions) -> DemoTree:
     rng = _rng(options.seed, "tree")
+    places = _rng(options.seed, "coordinates")
     province = _save_unit(
         AdministrativeUnit(
             code=PROVINCE_CODE, name=PROVINCE_NAME, level=Level.PROVINCE, type=UnitType.TINH, region=Region.BTB
@@ -324,6 +349,7 @@ def build_tree(options: DemoOptions) -> DemoTree:
                     region=district.region,
                     especially_disadvantaged=not is_town and rng.random() < 0.14,
                     valid_to=LAST_DAY_BEFORE_MERGER,
+                    **_place(places, d, district_count),
                 )
             )
             style = "ban" if commune.especially_disadvantaged else rng.choice(("thon", "thon", "thon", "xom", "xom"))
@@ -368,6 +394,7 @@ def _merge(tree: DemoTree, district_runs, pool: _NamePool, rng: random.Random, v
                 region=tree.province.region,
                 commune_group=_commune_group(members, district),
                 valid_from=MERGER_DATE,
+                **_centre(members),
             )
         )
         UnitSuccession.objects.bulk_create(

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from communes.access import get_unit_for_user
 from communes.models import AdministrativeUnit, Level, UnitType
 from criteria.models import Tier
-from criteria.years import lifetime_notice
+from criteria.years import existed_in, lifetime_notice
 from plans.selectors import dashboard_sections
 from reports import charts
 from reports.forms import Filters, bucket_param, read_filters
@@ -31,6 +31,7 @@ from reports.selectors import (
     communes_page,
     has_mapped_units,
     latest_year,
+    mapped_into,
     progress_breakdown,
     progress_overview,
     progress_trend,
@@ -151,10 +152,10 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     filters, year_given = read_filters(request.GET)
     # A unit formed from units that ended (a province or commune of 1 July 2025) shows their
     # figures "as now" under today's map by default; "as entered" shows only its own units.
-    mapped = unit is not None and unit.level != Level.COMMUNE and has_mapped_units(unit=unit)
+    mapped = has_mapped_units(unit=unit)
     as_now = mapped and request.GET.get("map") != "entered"
     if unit is not None and unit.level == Level.COMMUNE:
-        trend = progress_trend(unit=unit, tier=filters.tier)
+        trend = progress_trend(unit=unit, tier=filters.tier, as_now=as_now)
         year = filters.year if year_given else trend[-1].year if trend else datetime.date.today().year
     else:
         # The headline and the trend in one figures statement (the dashboard's costliest part).
@@ -182,7 +183,14 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     }
     if unit is not None and unit.level == Level.COMMUNE:
         overview = commune_overview(commune=unit, year=filters.year, tier=filters.tier)
-        context.update(overview=overview, main_assessment=overview.at_tier(filters.tier))
+        area = unit.parent  # the commune among the communes of its district (or province)
+        context.update(
+            formed_from=formed_from(unit, filters.year, filters.tier) if as_now else [],
+            overview=overview,
+            main_assessment=overview.at_tier(filters.tier),
+            map_area=area,
+            commune_map=commune_map(unit=area, year=filters.year, tier=filters.tier, current=unit.code),
+        )
         return render(request, "reports/commune.html", context)
 
     scales = {b.total for b in summary.buckets}
@@ -201,6 +209,15 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         commune_map=commune_map(unit=unit, year=filters.year, tier=filters.tier, buckets=summary.buckets),
     )
     return render(request, "reports/dashboard.html", context)
+
+
+def formed_from(commune: AdministrativeUnit, year: int, tier: str) -> list[tuple[AdministrativeUnit, object]]:
+    """As now, for a year the commune did not exist in: each commune whose main part went into
+    it, with its assessment at ``tier`` that year (None without one)."""
+    if existed_in(commune, year):
+        return []
+    units = AdministrativeUnit.objects.filter(mapped_into(commune), level=Level.COMMUNE).order_by("name_sort")
+    return [(u, commune_overview(commune=u, year=year, tier=tier).at_tier(tier)) for u in units]
 
 
 def _list_context(request: HttpRequest, code: str | None, *, with_matrix: bool) -> dict:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit
 from reports.selectors.communes import map_rows
-from reports.selectors.progress import BucketCount
+from reports.selectors.progress import BucketCount, buckets_of
 
 MAX_LINKED = 600  # above this, points are drawn but not each a tab stop: the list links them
 WIDTH = 640  # SVG user units; the picture scales to its box
@@ -49,6 +49,7 @@ class MapPoint:
     colour: str
     label: str  # "Xã Cẩm Thạch: 15/19 criteria met" or "…: no data"
     anchor: str = "middle"  # of the label: "start" near the west edge, "end" near the east
+    current: bool = False  # the commune whose page shows the map (drawn ringed, on top)
 
 
 @dataclass(frozen=True)
@@ -103,16 +104,30 @@ def _projector(coordinates: list[tuple[Decimal, Decimal]]):
 
 
 def commune_map(
-    *, unit: AdministrativeUnit | None, year: int, tier: str, buckets: list[BucketCount]
+    *,
+    unit: AdministrativeUnit | None,
+    year: int,
+    tier: str,
+    buckets: list[BucketCount] | None = None,
+    current: str = "",
 ) -> CommuneMap | None:
     """The map of the communes counted in ``year`` under ``unit``; None when there are none.
 
     ``buckets`` are the dashboard's (``progress_summary(...).buckets``): each commune takes the
-    colour of the bucket its criteria met fall in, on its set's scale.
+    colour of the bucket its criteria met fall in, on its set's scale; without them (a commune's
+    page, showing its neighbours) the buckets are those of the communes drawn. ``current`` is
+    the code of the commune to ring.
     """
     rows = map_rows(unit=unit, year=year, tier=tier)
     if not rows:
         return None
+    if buckets is None:
+        met: dict[int, dict[int, int]] = {}
+        for row in rows:
+            if row.has_data:
+                counts = met.setdefault(row.criteria_total, {})
+                counts[row.criteria_met] = counts.get(row.criteria_met, 0) + 1
+        buckets = buckets_of(met)
     coordinates = {row.code: (row.latitude, row.longitude) for row in rows if row.latitude is not None}
     colours = _colours(buckets)
     keys = {bounds: f"b{i}" for i, bounds in enumerate((b.low, b.high, b.total) for b in buckets)}
@@ -149,7 +164,17 @@ def commune_map(
         x, y = project(*coordinates[row.code])
         anchor = "start" if x < width / 4 else "end" if x > width * 3 / 4 else "middle"
         points.append(
-            MapPoint(code=row.code, name=row.name, x=x, y=y, key=key, colour=colour_of[key], label=label, anchor=anchor)
+            MapPoint(
+                code=row.code,
+                name=row.name,
+                x=x,
+                y=y,
+                key=key,
+                colour=colour_of[key],
+                label=label,
+                anchor=anchor,
+                current=row.code == current,
+            )
         )
     legend = [
         MapLegendEntry(key=keys[bounds], label=b.label, colour=colours[bounds], count=counts[keys[bounds]])
@@ -159,7 +184,7 @@ def commune_map(
     legend.append(MapLegendEntry(key=NO_DATA, label=_("No data"), colour=NO_DATA_FILL, count=counts[NO_DATA]))
     # Communes without data first, then from the lowest bucket up: the best drawn on top.
     rank = {entry.key: i for i, entry in enumerate(reversed(legend))}
-    points.sort(key=lambda p: rank[p.key])
+    points.sort(key=lambda p: (p.current, rank[p.key]))
     drawn = len(points)
     return CommuneMap(
         points=points,

@@ -210,7 +210,7 @@ def _has_data(headline: Headline) -> bool:
     return headline.communes_with_data > 0 or any(headline.recognised.values())
 
 
-def _buckets(met: dict[int, dict[int, int]], cuts: tuple[int, ...] = DEFAULT_CUTS) -> list[BucketCount]:
+def buckets_of(met: dict[int, dict[int, int]], cuts: tuple[int, ...] = DEFAULT_CUTS) -> list[BucketCount]:
     """Communes by criteria met, from counts per (set size, criteria met).
 
     Each assessment is bucketed on its own set's scale (19, the 10 of 2026–2030, a province's
@@ -268,7 +268,7 @@ def _summary(rows: _Rows, unit: AdministrativeUnit | None, window: Window, previ
     return ProgressSummary(
         **vars(_headline(rows, window, tier, with_new=True, with_districts=with_districts)),
         unit_code=unit.code if unit is not None else None,
-        buckets=_buckets(rows.met),
+        buckets=buckets_of(rows.met),
         lagging=_lagging(rows),
         previous_year=previous if _has_data(previous) else None,
     )

@@ -103,3 +103,21 @@ def test_the_dashboard_and_the_lists_say_when_the_unit_did_not_exist_that_year(c
             "unit-not-in-year"
             not in client.get(reverse(f"reports:{name}", args=[new.code]), {"year": 2026}).content.decode()
         )
+
+
+def test_a_new_communes_page_shows_the_communes_it_was_formed_from_as_now(client, merger):
+    _new, _other, m = merger
+    client.force_login(UserFactory(username="admin-commune-now", is_superuser=True))
+    url = reverse("reports:dashboard", args=[m.code])
+    response = client.get(url, {"year": 2024, "tier": "standard"})
+    assert response.context["as_now"]
+    assert [(u.code, a.criteria_met if a else None) for u, a in response.context["formed_from"]] == [
+        ("81101", 19),
+        ("81102", 12),
+    ]
+    assert [(p.year, p.communes_with_data) for p in response.context["trend"]] == [(2024, 2), (2025, 2), (2026, 1)]
+    entered = client.get(url, {"year": 2024, "tier": "standard", "map": "entered"})
+    assert entered.context["formed_from"] == []
+    assert [p.year for p in entered.context["trend"]] == [2026]
+    # Its own year: no "formed from" table.
+    assert client.get(url, {"year": 2026, "tier": "standard"}).context["formed_from"] == []

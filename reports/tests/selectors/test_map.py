@@ -93,3 +93,21 @@ def test_the_dashboard_says_when_no_commune_has_coordinates(client, personas, kn
     html = client.get(reverse("reports:dashboard", args=["40"]) + "?year=2023&tier=standard").content.decode()
     assert "The communes here have no coordinates yet, so no map is drawn." in html
     assert '<svg class="commune-map"' not in html
+
+
+def test_a_communes_page_draws_it_ringed_among_the_communes_of_its_district(client, personas, located):
+    client.force_login(personas.province_office)
+    a = located.tree.a
+    html = client.get(reverse("reports:dashboard", args=[a.code]) + "?year=2023&tier=standard").content.decode()
+    assert f"Map of the communes of {a.parent.name}" in html
+    assert f"{a.name} is ringed." in html
+    assert html.count('class="map-current"') == 1  # only this commune, and it has data
+    ringed = html.split('class="map-current"')[0].rsplit('aria-label="', 1)[1]
+    assert ringed.startswith(f"{a.name}:")
+
+
+def test_without_the_dashboards_buckets_the_map_takes_those_of_the_communes_drawn(located):
+    _summary, with_dashboards = province_map(located)
+    alone = commune_map(unit=located.tree.province, year=2023, tier="standard")
+    assert alone.legend == with_dashboards.legend
+    assert [(p.code, p.colour) for p in alone.points] == [(p.code, p.colour) for p in with_dashboards.points]
