@@ -31,7 +31,8 @@ from communes.models import AdministrativeUnit, Level
 from criteria.figures import DECIDED
 from criteria.models import Assessment, AssessmentState, CriteriaSet, CriterionResult, Tier
 from criteria.selectors import results_as_of, with_figures_as_of
-from reports.bulletin.layout import (
+from reports.bulletin.month import Month
+from reports.bulletin.shapes import (
     BreakdownLine,
     BucketLine,
     BulletinData,
@@ -40,9 +41,16 @@ from reports.bulletin.layout import (
     MatrixLine,
     NewLine,
     SetLine,
+    TierLine,
+    TrendLine,
 )
-from reports.bulletin.month import Month
-from reports.selectors import communes_counted, matrix_columns, progress_breakdown, progress_summary
+from reports.selectors import (
+    communes_counted,
+    matrix_columns,
+    progress_breakdown,
+    progress_summary,
+    progress_trend,
+)
 
 STANDARD = Tier.STANDARD
 TIERS = tuple(Tier.values)
@@ -192,6 +200,42 @@ def _sets(unit, year: int) -> list[SetLine]:
     ]
 
 
+def _tier_line(tier: str, summary) -> TierLine:
+    return TierLine(
+        tier,
+        TIER_NAMES[tier],
+        summary.communes_with_data,
+        summary.recognised[tier],
+        summary.new[tier],
+        summary.average_criteria_met,
+        [BucketLine(b.label, b.count, b.low, b.high, b.total) for b in summary.buckets],
+        summary.villages_recognised,
+        summary.villages_new,
+    )
+
+
+def _trend(unit, month: Month, summary) -> list[TrendLine]:
+    """Titles at the end of each earlier year (the dashboard's trend), then on the month's cut-off."""
+    points = [
+        TrendLine(str(p.year), p.recognised[Tier.STANDARD], p.recognised[Tier.ADVANCED], p.recognised[Tier.MODEL])
+        for p in progress_trend(unit=unit, tier=STANDARD)
+        if p.year < month.year
+    ]
+    recognised = summary.recognised
+    points.append(TrendLine(month.label, recognised[Tier.STANDARD], recognised[Tier.ADVANCED], recognised[Tier.MODEL]))
+    return points
+
+
+def ocop_figures(unit: AdministrativeUnit | None, month: Month) -> list | None:
+    """Hook for OCOP products by stars (DOMAIN.md, "How progress is reported").
+
+    The portal has no register of OCOP products yet (another issue adds it): until then this
+    returns None and the bulletin has no OCOP paragraph or table. Once the register exists,
+    return its selector's rows here (products by stars, new this month) and write them in
+    ``writing.ocop_sentences`` and the workbook."""
+    return None
+
+
 def gather(
     *,
     unit: AdministrativeUnit | None,
@@ -209,9 +253,13 @@ def gather(
     progress(0, STEPS)
 
     with translation.override("vi"):  # a Vietnamese document whatever the page's language (bucket labels)
-        summary = progress_summary(
-            unit=unit, year=year, tier=STANDARD, cutoff=cut, new_period=period, recorded=recorded
-        )
+        summaries = {
+            tier: progress_summary(unit=unit, year=year, tier=tier, cutoff=cut, new_period=period, recorded=recorded)
+            for tier in TIERS
+        }
+    summary = summaries[STANDARD]
+    tiers = [_tier_line(tier, summaries[tier]) for tier in TIERS]
+    trend = _trend(unit, month, summary)
     progress(1, STEPS)
 
     breakdown = []
@@ -250,7 +298,7 @@ def gather(
     plan = plan_table(unit, month)
     progress(5, STEPS)
 
-    buckets = [BucketLine(b.label, b.count) for b in summary.buckets]
+    buckets = [BucketLine(b.label, b.count, b.low, b.high, b.total) for b in summary.buckets]
     breakdown_title, _provinces = _groups(unit)
     data = BulletinData(
         unit_name=unit.name if unit is not None else "Toàn quốc",
@@ -281,6 +329,9 @@ def gather(
         funds=funds,
         plan=plan,
         sets=sets,
+        tiers=tiers,
+        trend=trend,
+        ocop=ocop_figures(unit, month),
     )
     progress(STEPS, STEPS)
     return data

@@ -11,15 +11,14 @@ country), commune × criterion matrix, lagging criteria, newly recognised, funds
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
 
 from reports import xlsx
-from reports.bulletin.month import Month
+from reports.bulletin.shapes import BreakdownLine, BulletinData, FundsTable, Issue
+from reports.bulletin.text import Draft
 
 PLAN = "Kế hoạch"
+TIERS = "Các mức đạt chuẩn"
 SUMMARY, BREAKDOWN, MATRIX, LAGGING, NEWLY, FUNDS, NOTES = (
     "Tổng hợp",
     "Theo đơn vị",
@@ -29,98 +28,6 @@ SUMMARY, BREAKDOWN, MATRIX, LAGGING, NEWLY, FUNDS, NOTES = (
     "Nguồn vốn",
     "Ghi chú",
 )
-
-
-class BucketLine(NamedTuple):
-    label: str
-    count: int
-
-
-class BreakdownLine(NamedTuple):
-    name: str
-    communes: int
-    with_data: int
-    standard: int
-    advanced: int
-    model: int
-    new: int
-    average: Decimal | None
-
-
-class MatrixLine(NamedTuple):
-    group: str
-    name: str
-    code: str
-    state: str
-    met: int | None
-    total: int | None
-    cells: tuple  # per criterion column: True, False or None
-
-
-class LaggingLine(NamedTuple):
-    number: int
-    name: str
-    not_met: int
-
-
-class NewLine(NamedTuple):
-    name: str
-    level: str
-    parent: str
-    set_name: str
-    tier: str
-    year: int
-    decision_number: str
-    decision_date: datetime.date | None
-
-
-class SetLine(NamedTuple):
-    code: str
-    name: str
-    decision_number: str
-    decision_date: datetime.date
-    level: str
-    tier: str
-    assessments: int
-
-
-@dataclass
-class FundsTable:
-    title: str
-    headers: list[str]
-    rows: list[list]
-
-
-@dataclass
-class BulletinData:
-    unit_name: str
-    unit_code: str | None
-    unit_level: str | None
-    month: Month
-    year: int
-    cutoff: datetime.datetime
-    current: bool
-    communes_total: int
-    with_data: int
-    recognised: dict[str, int]
-    new: dict[str, int]
-    average: Decimal | None
-    villages_recognised: int
-    villages_new: int
-    districts_total: int | None
-    districts_recognised: int | None
-    buckets: list[BucketLine] = field(default_factory=list)
-    breakdown_title: str = "Huyện"
-    breakdown: list[BreakdownLine] = field(default_factory=list)
-    columns: list[tuple[int, str]] = field(default_factory=list)
-    matrix: Sequence[MatrixLine] = field(default_factory=list)
-    lagging: list[LaggingLine] = field(default_factory=list)
-    newly: list[NewLine] = field(default_factory=list)
-    funds: list[FundsTable] = field(default_factory=list)
-    plan: list[FundsTable] = field(default_factory=list)
-    sets: list[SetLine] = field(default_factory=list)
-    as_recorded: bool = False  # the figures the portal held at the cut-off, not what was true in the month
-    apart: dict[str, int] = field(default_factory=dict)  # wards, townships, special zones: never counted
 
 
 APART_NAMES = {"phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu"}
@@ -133,15 +40,6 @@ def reading_text(data: BulletinData) -> str:
         "Số liệu đúng với tháng báo cáo: công nhận, thu hồi theo ngày quyết định; đánh giá theo năm; nguồn vốn theo "
         "tháng — kể cả số liệu nhập sau."
     )
-
-
-@dataclass(frozen=True)
-class Issue:
-    """Who generated (or issued) the file, and when."""
-
-    by: str
-    at: datetime.datetime
-    issued: bool = False
 
 
 def _cutoff_text(moment: datetime.datetime) -> str:
@@ -161,7 +59,7 @@ def _heading(data: BulletinData, subtitle: str) -> list[str]:
     ]
 
 
-def _summary(data: BulletinData) -> xlsx.Sheet:
+def _summary(data: BulletinData, draft: Draft | None = None) -> xlsx.Sheet:
     total = data.communes_total
     headline = [
         ("Tổng số xã (không tính phường, thị trấn, đặc khu)", total, None, None),
@@ -234,7 +132,74 @@ def _summary(data: BulletinData) -> xlsx.Sheet:
                 rows=[(f"Chưa có số liệu đánh giá năm {data.year}: phân loại và bình quân để trống.",)],
             ),
         )
-    return xlsx.Sheet(title=SUMMARY, heading=_heading(data, "Tổng hợp"), tables=tables, landscape=False)
+    chart = xlsx.Chart("column", f"Phân loại xã theo số tiêu chí đạt năm {data.year}", len(tables) - 1, 0, [1])
+    heading = [*_heading(data, "Tổng hợp"), *header_block(draft)]
+    return xlsx.Sheet(title=SUMMARY, heading=heading, tables=tables, landscape=False, charts=[chart])
+
+
+def header_block(draft: Draft | None) -> list[str]:
+    """The document's issuing body, number, place and date, as the Word bulletin has them."""
+    if draft is None:
+        return []
+    issuer = " — ".join(part for part in (draft.superior, draft.issuer) if part)
+    return [f"{issuer} · Số: {draft.number or '…'} · {draft.place_and_date}"]
+
+
+def _tiers(data: BulletinData) -> xlsx.Sheet:
+    """Every tier: titles, new this month, the year's standing (with its buckets) and the trend."""
+    total = data.communes_total
+    tiers = xlsx.Table(
+        columns=[
+            xlsx.Column("Mức đạt chuẩn", 24, xlsx.WRAP),
+            xlsx.Column("Xã có số liệu đánh giá", 12, xlsx.INT),
+            xlsx.Column("Xã đạt chuẩn (lũy kế)", 12, xlsx.INT),
+            xlsx.Column("Tỷ lệ", 10, xlsx.PERCENT),
+            xlsx.Column("Mới trong tháng", 11, xlsx.INT),
+            xlsx.Column("Bình quân tiêu chí/xã", 11, xlsx.DEC1),
+            xlsx.Column("Thôn, bản đạt chuẩn", 11, xlsx.INT),
+            xlsx.Column("Thôn, bản mới trong tháng", 11, xlsx.INT),
+        ],
+        rows=[
+            (
+                f"Xã {t.name}",
+                t.with_data,
+                t.recognised,
+                xlsx.share(t.recognised, total),
+                t.new,
+                t.average,
+                t.villages_recognised,
+                t.villages_new,
+            )
+            for t in data.tiers
+        ],
+    )
+    tables = [tiers]
+    for tier in data.tiers:
+        if tier.with_data:
+            tables.append(
+                xlsx.Table(
+                    caption=f"Phân loại xã theo số tiêu chí đạt — bộ tiêu chí xã {tier.name}",
+                    columns=[xlsx.Column("Số tiêu chí đạt", 24, xlsx.TEXT), xlsx.Column("Số xã", 12, xlsx.INT)],
+                    rows=[(b.label, b.count) for b in tier.buckets],
+                    total=("Tổng số xã có số liệu", tier.with_data),
+                )
+            )
+    tables.append(
+        xlsx.Table(
+            caption="Số xã đạt chuẩn qua các năm (cuối năm; tháng báo cáo: đến thời điểm chốt)",
+            columns=[
+                xlsx.Column("Năm", 24, xlsx.TEXT),
+                xlsx.Column("NTM", 12, xlsx.INT),
+                xlsx.Column("NTM nâng cao", 12, xlsx.INT),
+                xlsx.Column("NTM kiểu mẫu", 10, xlsx.INT),
+            ],
+            rows=[tuple(point) for point in data.trend],
+        )
+    )
+    chart = xlsx.Chart("line", "Số xã đạt chuẩn qua các năm", len(tables) - 1, 0, [1, 2, 3], y_title="Số xã")
+    return xlsx.Sheet(
+        title=TIERS, heading=_heading(data, "Các mức đạt chuẩn: NTM, nâng cao, kiểu mẫu"), tables=tables, charts=[chart]
+    )
 
 
 def _breakdown(data: BulletinData) -> xlsx.Sheet:
@@ -423,7 +388,8 @@ def _plan(data: BulletinData) -> xlsx.Sheet:
 
 def _funds(data: BulletinData) -> xlsx.Sheet:
     tables = _plain_tables(data.funds, numbers=xlsx.MONEY, totals=True)
-    return xlsx.Sheet(title=FUNDS, heading=_heading(data, "Nguồn vốn huy động (đồng)"), tables=tables)
+    chart = xlsx.Chart("bar", f"Nguồn vốn huy động đến hết tháng {data.month.label} (đồng)", 0, 0, [2])
+    return xlsx.Sheet(title=FUNDS, heading=_heading(data, "Nguồn vốn huy động (đồng)"), tables=tables, charts=[chart])
 
 
 def _notes(data: BulletinData, issue: Issue) -> xlsx.Sheet:
@@ -477,8 +443,8 @@ def _notes(data: BulletinData, issue: Issue) -> xlsx.Sheet:
     )
 
 
-def bulletin_sheets(data: BulletinData, issue: Issue) -> list[xlsx.Sheet]:
-    sheets = [_summary(data)]
+def bulletin_sheets(data: BulletinData, issue: Issue, draft: Draft | None = None) -> list[xlsx.Sheet]:
+    sheets = [_summary(data, draft), _tiers(data)]
     if data.breakdown:
         sheets.append(_breakdown(data))
     sheets += [_matrix(data), _lagging(data), _newly(data)]
@@ -492,10 +458,14 @@ def bulletin_sheets(data: BulletinData, issue: Issue) -> list[xlsx.Sheet]:
     return sheets
 
 
-def bulletin_workbook(data: BulletinData, issue: Issue) -> bytes:
-    """The bulletin as .xlsx bytes."""
+# Above this many communes the workbook is streamed (one row in memory at a time).
+STREAM_FROM_COMMUNES = 1000
+
+
+def bulletin_workbook(data: BulletinData, issue: Issue, draft: Draft | None = None) -> bytes:
+    """The bulletin as .xlsx bytes; ``draft`` gives the header block (issuing body, number, date)."""
     return xlsx.build_workbook(
-        bulletin_sheets(data, issue),
+        bulletin_sheets(data, issue, draft),
         xlsx.Properties(
             title=title_of(data).capitalize(),
             subject=f"Bản tin Nông thôn mới tháng {data.month.label}",
@@ -506,4 +476,5 @@ def bulletin_workbook(data: BulletinData, issue: Issue) -> bytes:
             created=issue.at,
             last_modified_by=issue.by,
         ),
+        streaming=data.unit_code is None or len(data.matrix) > STREAM_FROM_COMMUNES,
     )

@@ -398,10 +398,14 @@ def _write_sheet(book: Workbook, formats: _Formats, sheet: Sheet, taken: set[str
         ws.print_area(0, 0, max(last_row, 0), out.last_col)
 
 
-def build_workbook(sheets: Iterable[Sheet], properties: Properties) -> bytes:
-    """Write the sheets in order (rows may be generators, consumed once) and return the bytes."""
+def build_workbook(sheets: Iterable[Sheet], properties: Properties, *, streaming: bool = True) -> bytes:
+    """Write the sheets in order (rows may be generators, consumed once) and return the bytes.
+
+    ``streaming`` (the default) keeps one row in memory at a time (``constant_memory``, rows
+    go through temporary files); a caller that knows its workbook is small (a province's
+    bulletin) passes False and the cells are kept in memory, which is faster."""
     out = io.BytesIO()
-    book = Workbook(out, {"constant_memory": True})
+    book = Workbook(out, {"constant_memory": True} if streaming else {"in_memory": True})
     created = properties.created
     if created is not None and created.tzinfo is not None:
         created = created.astimezone(datetime.UTC).replace(tzinfo=None)  # core properties are UTC
