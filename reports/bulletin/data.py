@@ -142,15 +142,32 @@ def _matrix(unit, year: int, communes: list[tuple], recorded: datetime.datetime 
     for assessment_id, number, met in results:
         if number in column_of:
             cells[assessment_id][column_of[number]] = met
+    higher = _higher_tiers([c[3] for c in communes], year, recorded)
     matrix = []
     for group, _sort, code, pk, name in communes:
         found = by_unit.get(pk)
+        others = higher.get(pk, ("", ""))
         if found is None:
-            matrix.append(MatrixLine(group[2], name, code, "", None, None, (None,) * len(columns)))
+            matrix.append(MatrixLine(group[2], name, code, "", None, None, (None,) * len(columns), others))
             continue
         apk, state, met, total = found
-        matrix.append(MatrixLine(group[2], name, code, STATE_NAMES.get(state, state), met, total, tuple(cells[apk])))
+        state_name = STATE_NAMES.get(state, state)
+        matrix.append(MatrixLine(group[2], name, code, state_name, met, total, tuple(cells[apk]), others))
     return columns, matrix
+
+
+def _higher_tiers(unit_ids: list[int], year: int, recorded: datetime.datetime | None) -> dict[int, tuple[str, str]]:
+    """Each commune's advanced and model assessments of the year as "met/total" (one query): a
+    commune working on a higher tier is not "without data"."""
+    higher = Assessment.objects.filter(unit__in=unit_ids, year=year, tier__in=(Tier.ADVANCED, Tier.MODEL))
+    fields = ("criteria_met", "criteria_total")
+    if recorded is not None:
+        higher = with_figures_as_of(higher, recorded)
+        fields = ("asof_met", "asof_total")
+    found: dict[int, list[str]] = {}
+    for unit_id, tier, met, total in higher.values_list("unit_id", "tier", *fields).order_by().iterator():
+        found.setdefault(unit_id, ["", ""])[0 if tier == Tier.ADVANCED else 1] = f"{met}/{total}"
+    return {unit_id: tuple(pair) for unit_id, pair in found.items()}
 
 
 def _newly(unit, month: Month, cut: datetime.date, recorded: datetime.datetime | None) -> list[NewLine]:

@@ -269,6 +269,7 @@ def _matrix(data: BulletinData) -> xlsx.Sheet:
                 line.met,
                 line.total,
                 *line.cells,
+                *line.higher,
             )
 
     return xlsx.Sheet(
@@ -285,6 +286,8 @@ def _matrix(data: BulletinData) -> xlsx.Sheet:
                     xlsx.Column("Số tiêu chí đạt", 8, xlsx.INT, rotate=True),
                     xlsx.Column("Tổng số tiêu chí", 8, xlsx.INT, rotate=True),
                     *criteria,
+                    xlsx.Column("NTM nâng cao: tiêu chí đạt/tổng", 9, xlsx.TEXT, rotate=True),
+                    xlsx.Column("NTM kiểu mẫu: tiêu chí đạt/tổng", 9, xlsx.TEXT, rotate=True),
                 ],
                 rows=rows(),
             )

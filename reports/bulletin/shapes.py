@@ -39,6 +39,7 @@ class MatrixLine(NamedTuple):
     met: int | None
     total: int | None
     cells: tuple  # per criterion column: True, False or None
+    higher: tuple = ("", "")  # the advanced and model assessments of the year: "14/19", or ""
 
 
 class TierLine(NamedTuple):

@@ -234,3 +234,18 @@ def test_the_month_list_reaches_back_to_where_the_data_begins_and_issued_bulleti
         bulletin.bulletin_issue(unit=tree.province, month=Month.parse(month), user=personas.province_office)
     html = office.get(reverse("reports:bulletin", args=[tree.province.code])).content.decode()
     assert html.count("<h3>Year 2024</h3>") == 1
+
+
+def test_a_commune_working_on_the_advanced_tier_shows_its_standing_in_the_matrix(past, tree, office, personas):
+    from criteria.services import assessment_create
+    from criteria.tests.factories import make_set
+
+    advanced = make_set(year_from=2021, year_to=2030, tier=Tier.ADVANCED, code="NC-THU")
+    assessment_create(unit=tree.a, criteria_set=advanced, year=2024, user=personas.province_office)
+    book = open_book(download(office, tree.province.code, FEBRUARY, "xlsx"))
+    ws = book["Xã - tiêu chí"]
+    header = [c.value for c in ws[4]]
+    rows = {row[2]: row for row in rows_of(ws, 5)}
+    assert header[-2:] == ["NTM nâng cao: tiêu chí đạt/tổng", "NTM kiểu mẫu: tiêu chí đạt/tổng"]
+    assert rows["Xã Cẩm Thạch"][-2:] == ("0/3", None)
+    assert rows["Xã Đức Lĩnh"][-2:] == (None, None)
