@@ -249,3 +249,22 @@ def test_a_commune_working_on_the_advanced_tier_shows_its_standing_in_the_matrix
     assert header[-2:] == ["NTM nâng cao: tiêu chí đạt/tổng", "NTM kiểu mẫu: tiêu chí đạt/tổng"]
     assert rows["Xã Cẩm Thạch"][-2:] == ("0/3", None)
     assert rows["Xã Đức Lĩnh"][-2:] == (None, None)
+
+
+def test_funds_are_written_charted_and_drawn_natively_in_both_files(past, tree, office):
+    from plans.tests.factories import make_fund
+
+    make_fund(tree.a, 2024, 1, "district", 650_000_000)
+    make_fund(tree.a, 2024, 2, "residents", 13_055_000_000)
+    text = "\n".join(paragraphs(read_docx(download(office, tree.province.code, FEBRUARY, "docx"))))
+    assert (
+        "Tổng nguồn vốn huy động từ đầu năm đến hết tháng 02/2024: 13.705.000.000 đồng "
+        "(trong tháng: 13.055.000.000 đồng); gồm: ngân sách huyện 650.000.000 đồng (4,7%), "
+        "nhân dân đóng góp 13.055.000.000 đồng (95,3%)." in text
+    )
+    content = download(office, tree.province.code, FEBRUARY, "xlsx")
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    charts = " ".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart"))
+    assert "'Nguồn vốn'!$C$" in charts
+    cells = [v for row in rows_of(open_book(content)["Nguồn vốn"], 4) for v in row]
+    assert 13_705_000_000 in cells and 650_000_000 in cells  # the same amounts as written
