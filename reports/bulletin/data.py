@@ -253,6 +253,34 @@ def ocop_figures(unit: AdministrativeUnit | None, month: Month) -> list | None:
     return None
 
 
+def _breakdown(unit, year: int, cut: datetime.date, period, recorded) -> list[BreakdownLine]:
+    """One level down (districts of a province, provinces of the country), every tier's titles."""
+    if unit is not None and unit.level != Level.PROVINCE:
+        return []
+    by_tier = {
+        tier: {
+            row.code: row
+            for row in progress_breakdown(
+                unit=unit, year=year, tier=tier, cutoff=cut, new_period=period, recorded=recorded
+            )
+        }
+        for tier in TIERS
+    }
+    return [
+        BreakdownLine(
+            row.name,
+            row.communes_total,
+            row.communes_with_data,
+            row.recognised,
+            by_tier[Tier.ADVANCED][code].recognised,
+            by_tier[Tier.MODEL][code].recognised,
+            row.new,
+            row.average_criteria_met,
+        )
+        for code, row in by_tier[STANDARD].items()
+    ]
+
+
 def gather(
     *,
     unit: AdministrativeUnit | None,
@@ -279,30 +307,7 @@ def gather(
     trend = _trend(unit, month, summary)
     progress(1, STEPS)
 
-    breakdown = []
-    if unit is None or unit.level == Level.PROVINCE:
-        by_tier = {
-            tier: {
-                row.code: row
-                for row in progress_breakdown(
-                    unit=unit, year=year, tier=tier, cutoff=cut, new_period=period, recorded=recorded
-                )
-            }
-            for tier in TIERS
-        }
-        breakdown = [
-            BreakdownLine(
-                row.name,
-                row.communes_total,
-                row.communes_with_data,
-                row.recognised,
-                by_tier[Tier.ADVANCED][code].recognised,
-                by_tier[Tier.MODEL][code].recognised,
-                row.new,
-                row.average_criteria_met,
-            )
-            for code, row in by_tier[STANDARD].items()
-        ]
+    breakdown = _breakdown(unit, year, cut, period, recorded)
     progress(2, STEPS)
 
     communes = _communes(unit, year)

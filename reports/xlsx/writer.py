@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime
 import io
-import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 from xlsxwriter import Workbook
-from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
+from xlsxwriter.utility import xl_col_to_name
 
+from reports.xlsx.extras import insert_charts, validation
 from reports.xlsx.shapes import (
     DATE,
     DATETIME,
@@ -40,11 +40,9 @@ from reports.xlsx.shapes import (
     PAPER_A4,
     TEXT,
     WRAP,
-    Chart,
     Column,
     Properties,
     Sheet,
-    Validation,
     clean_text,
     excel_datetime,
     sheet_title,
@@ -53,7 +51,6 @@ from reports.xlsx.shapes import (
 LINE_HEIGHT = 15  # points per line of 11-point text
 TITLE_LINE_HEIGHT = 20  # points per line of the 14-point title
 NUMBER_TYPES = (int, float, Decimal)
-PIXELS_PER_ROW = 20  # a row of the default height
 # Page set-up: the header and footer sit inside the top and bottom margins (inches), so
 # neither is cut when the sheet is printed or converted to PDF.
 MARGINS = {"left": 0.4, "right": 0.4, "top": 0.75, "bottom": 0.75}
@@ -295,81 +292,8 @@ def _page_setup(ws, sheet: Sheet, widths: dict[int, float], header_rows: tuple[i
     if sheet.hidden:
         ws.hide()
     for rule in sheet.validations:
-        _validation(ws, rule)
+        validation(ws, rule)
     return heights
-
-
-_OPERATORS = {
-    "between": "between",
-    "notBetween": "not between",
-    "equal": "==",
-    "notEqual": "!=",
-    "greaterThan": ">",
-    "lessThan": "<",
-    "greaterThanOrEqual": ">=",
-    "lessThanOrEqual": "<=",
-}
-
-
-def _validation(ws, rule: Validation) -> None:
-    first, _sep, last = rule.sqref.partition(":")
-    first_row, first_col = xl_cell_to_rowcol(first)
-    last_row, last_col = xl_cell_to_rowcol(last or first)
-    options: dict = {"validate": rule.type, "ignore_blank": True}
-    if rule.type == "list":
-        options["source"] = rule.formula1
-    else:
-        criteria = _OPERATORS[rule.operator or "between"]
-        options["criteria"] = criteria
-        if criteria in ("between", "not between"):
-            options["minimum"], options["maximum"] = float(rule.formula1), float(rule.formula2)
-        else:
-            options["value"] = float(rule.formula1)
-    if rule.error:
-        options["error_message"] = rule.error[:255]
-    else:
-        options["show_error"] = False
-    if rule.prompt:
-        options["input_message"] = rule.prompt[:255]
-    ws.data_validation(first_row, first_col, last_row, last_col, options)
-
-
-def _chart_width(widths: dict[int, float]) -> int:
-    """The pixels of the sheet's columns (as Excel draws a width of n characters), at least 480."""
-    return max(480, min(900, sum(int(w * 7 + 5) for w in widths.values())))
-
-
-def _charts(book: Workbook, ws, out: _SheetWriter, charts: Sequence[Chart]) -> int:
-    """Each chart under the tables; the last row they cover (0-based), or the last row written."""
-    row = out.row + 1
-    name = ws.get_name()
-    width = _chart_width(out.widths)
-    for spec in charts:
-        first, last = out.table_rows[spec.table] if spec.table < len(out.table_rows) else (0, -1)
-        if last < first:
-            continue  # a table without rows draws nothing
-        subtype = {"subtype": "stacked"} if spec.stacked else {}
-        chart = book.add_chart({"type": spec.kind, **subtype})
-        header = first - 1
-        for col in spec.values:
-            series = {
-                "name": [name, header, col],
-                "categories": [name, first, spec.categories, last, spec.categories],
-                "values": [name, first, col, last, col],
-            }
-            if spec.kind == "pie":
-                series["data_labels"] = {"percentage": True}
-            elif len(spec.values) == 1:
-                series["data_labels"] = {"value": True}
-            chart.add_series(series)
-        chart.set_title({"name": clean_text(spec.title), "name_font": {"size": 12}})
-        if spec.kind != "pie":
-            chart.set_y_axis({"name": spec.y_title, "num_format": "#,##0", "major_gridlines": {"visible": True}})
-            chart.set_legend({"position": "bottom"} if len(spec.values) > 1 else {"none": True})
-        chart.set_size({"width": width, "height": spec.height})
-        ws.insert_chart(row, 0, chart, {"object_position": 1})
-        row += math.ceil(spec.height / PIXELS_PER_ROW) + 1
-    return row - 1 if charts else out.row - 1
 
 
 def _unique_title(title: str, taken: set[str]) -> str:
@@ -394,7 +318,7 @@ def _write_sheet(book: Workbook, formats: _Formats, sheet: Sheet, taken: set[str
     out.tables()
     if sheet.charts:
         # Charts sit under the tables: the printed area covers them too.
-        last_row = _charts(book, ws, out, sheet.charts)
+        last_row = insert_charts(book, ws, out.row, out.widths, out.table_rows, sheet.charts)
         ws.print_area(0, 0, max(last_row, 0), out.last_col)
 
 
