@@ -24,7 +24,12 @@ def test_main_pages_have_no_serious_accessibility_violation(open_page, personas,
     pages = {
         "officer_a": ["/units/40101/?year=2025", f"/assessments/{assessment.pk}/"],
         "district_d1": ["/units/401/?year=2025", "/reports/401/?year=2025"],
-        "province_office": ["/units/40/?year=2025", "/reports/40/?year=2025", "/reports/40/matrix/?year=2025"],
+        "province_office": [
+            "/units/40/?year=2025",
+            "/reports/40/?year=2025",
+            "/reports/40/matrix/?year=2025",
+            "/reports/bulletin/40/?month=2025-12",
+        ],
     }
     problems = {}
     for user, paths in pages.items():

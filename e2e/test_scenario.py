@@ -4,6 +4,7 @@ import datetime
 import io
 
 import pytest
+from docx import Document
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
@@ -119,3 +120,25 @@ def test_from_entry_to_recognition_to_the_dashboard(open_page, personas, assessm
         workbook = load_workbook(io.BytesIO(download.value.path().read_bytes()))
         cells = [str(c) for ws in workbook.worksheets for row in ws.iter_rows(values_only=True) for c in row if c]
         assert any("Xã Cẩm Thạch" in c for c in cells)
+
+    with step(page, "10-word-bulletin-written-previewed-downloaded"):
+        page.fill("#id_number", "12/BT-VPĐP")
+        page.fill("#id_direction", "Tổ chức hội nghị triển khai kế hoạch năm.")
+        page.fill("#id_tasks", "Hoàn thiện hồ sơ các xã đăng ký năm 2026.")
+        with page.expect_navigation():
+            page.click("form.bulletin-text-form button[type=submit]")
+        preview = page.inner_text(".bulletin-preview")
+        assert "Tổ chức hội nghị triển khai kế hoạch năm." in preview
+        assert "Số: 12/BT-VPĐP" in preview
+        written = next(line for line in preview.splitlines() if line.startswith("Tính đến ngày"))
+        with page.expect_download() as download:
+            page.click("a[href*='/reports/bulletin/40/2025-12.docx']")
+        document = Document(io.BytesIO(download.value.path().read_bytes()))
+        paragraphs = [p.text for p in document.paragraphs]
+        assert "Tổ chức hội nghị triển khai kế hoạch năm." in paragraphs
+        assert written in paragraphs  # the preview is the document
+        assert "Duy trì 01 xã đã đạt chuẩn nông thôn mới" in written
+        with page.expect_download() as download:
+            page.click("a[href*='/reports/bulletin/40/2025-12.xlsx']")
+        summary = load_workbook(io.BytesIO(download.value.path().read_bytes()))["Tổng hợp"]
+        assert "Số: 12/BT-VPĐP" in summary["A3"].value

@@ -22,6 +22,10 @@ def bulletin_upload_to(instance: IssuedBulletin, filename: str) -> str:
     return f"bulletins/{instance.unit.code}/{instance.month:%Y-%m}-{uuid.uuid4().hex}.xlsx"
 
 
+def bulletin_docx_upload_to(instance: IssuedBulletin, filename: str) -> str:
+    return f"bulletins/{instance.unit.code}/{instance.month:%Y-%m}-{uuid.uuid4().hex}.docx"
+
+
 def job_upload_to(instance: ReportJob, filename: str) -> str:
     return f"report-jobs/{instance.pk}.xlsx"
 
@@ -39,6 +43,8 @@ class IssuedBulletin(models.Model):
     month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
     file = models.FileField(_("file"), upload_to=bulletin_upload_to, max_length=200)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
+    docx = models.FileField(_("Word document"), upload_to=bulletin_docx_upload_to, max_length=200, blank=True)
+    docx_sha256 = models.CharField(_("SHA-256 of the Word document"), max_length=64, blank=True)
     size = models.PositiveIntegerField(_("size (bytes)"))
     cutoff = models.DateTimeField(_("data as of"))
     issued_by = models.ForeignKey(
@@ -58,6 +64,48 @@ class IssuedBulletin(models.Model):
     @property
     def download_name(self) -> str:
         return f"ban-tin-ntm-{self.unit.code}-{self.month:%Y-%m}.xlsx"
+
+    @property
+    def docx_download_name(self) -> str:
+        return f"ban-tin-ntm-{self.unit.code}-{self.month:%Y-%m}.docx"
+
+
+class BulletinText(models.Model):
+    """The office's own words in a monthly bulletin, one saved version per row (append-only).
+
+    The latest row of a unit and month is the text; the earlier rows are its history. A month
+    without a row starts from the latest text of an earlier month (``reports.bulletin.text``).
+    """
+
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="bulletin_texts"
+    )
+    month = models.DateField(_("month"), help_text=_("The first day of the month reported on."))
+    superior = models.CharField(_("superior body"), max_length=200, blank=True)
+    issuer = models.CharField(_("issuing body"), max_length=200)
+    number = models.CharField(_("number"), max_length=60, blank=True)
+    place = models.CharField(_("place"), max_length=100)
+    dated = models.DateField(_("date of the document"), null=True, blank=True)
+    official_form = models.BooleanField(_("official-report form (national motto)"), default=False)
+    direction = models.TextField(_("1. Direction and management"), blank=True)
+    shortcomings = models.TextField(_("Shortcomings and limitations"), blank=True)
+    tasks = models.TextField(_("Tasks for the coming month"), blank=True)
+    signer_title = models.CharField(_("signer's title"), max_length=200, blank=True)
+    signer_name = models.CharField(_("signer's name"), max_length=200, blank=True)
+    recipients = models.TextField(_("recipients"), blank=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("saved by"), on_delete=models.PROTECT, related_name="+"
+    )
+    saved_at = models.DateTimeField(_("saved at"))
+
+    class Meta:
+        verbose_name = _("bulletin text")
+        verbose_name_plural = _("bulletin texts")
+        ordering = ["-saved_at", "-pk"]
+        indexes = [models.Index(fields=["unit", "month", "saved_at"], name="bulletin_text_unit_month")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.month:%m/%Y} · {self.saved_at:%d/%m/%Y %H:%M}"
 
 
 class JobKind(models.TextChoices):

@@ -1,6 +1,6 @@
 from django.urls import path, register_converter
 
-from reports import views, views_excel, views_import
+from reports import views, views_bulletin, views_excel, views_import
 from reports.bulletin import Month
 
 
@@ -26,7 +26,10 @@ urlpatterns = [
     path("bulletin/national/<month:month>.xlsx", views_excel.bulletin_xlsx, name="national_bulletin_xlsx"),
     path("bulletin/national/<month:month>/generate/", views_excel.bulletin_generate, name="national_bulletin_generate"),
     path("bulletin/issued/<int:pk>.xlsx", views_excel.issued_bulletin, name="issued_bulletin"),
+    path("bulletin/issued/<int:pk>.docx", views_bulletin.issued_docx, name="issued_bulletin_docx"),
     path("bulletin/<str:code>/", views_excel.bulletin_page, name="bulletin"),
+    path("bulletin/<str:code>/<month:month>.docx", views_bulletin.bulletin_docx, name="bulletin_docx"),
+    path("bulletin/<str:code>/<month:month>/text/", views_bulletin.bulletin_text, name="bulletin_text"),
     path("bulletin/<str:code>/<month:month>.xlsx", views_excel.bulletin_xlsx, name="bulletin_xlsx"),
     path("bulletin/<str:code>/<month:month>/issue/", views_excel.bulletin_issue, name="bulletin_issue"),
     path("bulletin/<str:code>/<month:month>/generate/", views_excel.bulletin_generate, name="bulletin_generate"),

@@ -29,6 +29,7 @@ from reports.models import IssuedBulletin, JobKind, ReportJob
 from reports.selectors import first_data_year, latest_year
 from reports.tasks import start_job
 from reports.views import MSG_NATIONAL_ONLY_ADMINS, _breadcrumbs, _unit_name
+from reports.views_bulletin import bulletin_preview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONTHS_LISTED = 12  # at least; back to January of the first year with data when there is more
@@ -65,25 +66,36 @@ def bulletin_page(request: HttpRequest, code: str | None = None) -> HttpResponse
     unit = _bulletin_unit(request, code)
     current = bulletin.Month.of(timezone.now())
     month = bulletin.Month.parse(request.GET.get("month", "")) or current
-    if month > current:
-        month = current
-    # Any month since the unit's data begins (a province entering its past needs its old bulletins).
+    return render_bulletin_page(request, unit, min(month, current))
+
+
+def _months(unit: AdministrativeUnit | None, current: bulletin.Month) -> list[bulletin.Month]:
+    """Any month since the unit's data begins (a province entering its past needs its old bulletins)."""
     first_year = first_data_year(unit=unit) or current.year
     months = [current]
     while len(months) < MONTHS_LISTED or months[-1] > bulletin.Month(first_year, 1):
         months.append(months[-1].previous())
+    return months
+
+
+def render_bulletin_page(
+    request: HttpRequest, unit: AdministrativeUnit | None, month: bulletin.Month, text_form=None
+) -> HttpResponse:
+    """The bulletin page; ``text_form`` is a posted text form with its errors, shown in place."""
+    current = bulletin.Month.of(timezone.now())
     year = month.year
-    issued = list(bulletin.issued_for(unit)) if unit is not None else []
+    issued = list(bulletin.issued_for(unit, limit=None)) if unit is not None else []
     issued_now = next((b for b in issued if b.month == month.first_day), None)
     jobs = ReportJob.objects.filter(user=request.user, kind=JobKind.BULLETIN, unit=unit).order_by("-created_at")[:5]
+    large = bulletin.is_large(unit, year)
     context = {
         "unit": unit,
         "unit_name": _unit_name(unit),
         "month": month,
-        "months": months,
+        "months": _months(unit, current),
         "year": year,
         "reading": _reading(request),
-        "large": bulletin.is_large(unit, year),
+        "large": large,
         "can_issue": bulletin.can_issue(request.user, unit),
         "issued": issued,
         "issued_now": issued_now,
@@ -93,7 +105,9 @@ def bulletin_page(request: HttpRequest, code: str | None = None) -> HttpResponse
         "issue_url": reverse("reports:bulletin_issue", args=[unit.code, month.slug]) if unit is not None else "",
         "breadcrumbs": _breadcrumbs(request, unit, Filters(year=year), _("Monthly bulletin")),
     }
-    return render(request, "reports/bulletin.html", context)
+    if unit is not None:
+        context.update(bulletin_preview(request, unit, month, large=large, issued=issued_now, text_form=text_form))
+    return render(request, "reports/bulletin.html", context, status=400 if text_form is not None else 200)
 
 
 @login_required

@@ -1,8 +1,10 @@
 """The monthly bulletin of a province or district (or the country): build it, issue it.
 
 ``month`` parses months and decides the cut-off; ``data`` reads the figures as of the
-cut-off; ``layout`` turns them into sheets. Issuing stores the file, which is then served
-unchanged, with who issued it and when.
+cut-off; ``layout`` turns them into sheets and ``document`` into the Word bulletin, whose
+section 2 ``writing`` writes from the figures and whose other sections are the office's own
+text (``text``, saved per unit and month). Issuing stores both files, built from one reading
+of the figures, which are then served unchanged, with who issued them and when.
 """
 
 from __future__ import annotations
@@ -12,15 +14,18 @@ import hashlib
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import AdministrativeUnit, Level, Role
 from communes.people import full_name
 from reports.bulletin.data import Progress, Reading, _noop, gather
-from reports.bulletin.layout import Issue, bulletin_workbook
+from reports.bulletin.document import bulletin_document
+from reports.bulletin.layout import bulletin_workbook
 from reports.bulletin.month import Month, cutoff_for
+from reports.bulletin.shapes import BulletinData, Issue
+from reports.bulletin.text import Draft, bulletin_text
 from reports.models import IssuedBulletin
 from reports.selectors import communes_counted
 
@@ -29,11 +34,14 @@ __all__ = [
     "Month",
     "Reading",
     "bulletin_build",
+    "bulletin_docx",
     "bulletin_issue",
     "can_issue",
+    "can_write_text",
     "cutoff_for",
     "file_name",
     "is_large",
+    "read_month",
 ]
 
 # Units that have a bulletin; None (the country) has one too, for superusers.
@@ -47,8 +55,8 @@ MSG_FUTURE_MONTH = _("There is no bulletin for a month that has not begun.")
 MSG_ALREADY_ISSUED = _("The bulletin for %(month)s was already issued on %(date)s by %(user)s.")
 
 
-def file_name(unit: AdministrativeUnit | None, month: Month) -> str:
-    return f"ban-tin-ntm-{unit.code if unit is not None else 'toan-quoc'}-{month.slug}.xlsx"
+def file_name(unit: AdministrativeUnit | None, month: Month, extension: str = "xlsx") -> str:
+    return f"ban-tin-ntm-{unit.code if unit is not None else 'toan-quoc'}-{month.slug}.{extension}"
 
 
 def user_label(user) -> str:
@@ -77,6 +85,13 @@ def can_issue(user, unit: AdministrativeUnit | None) -> bool:
     return Role.PROVINCE_OFFICE in access.roles_over(user, unit)
 
 
+def can_write_text(user, unit: AdministrativeUnit | None) -> bool:
+    """The office's text of a bulletin: those who issue it, and a district's committee for its own."""
+    if can_issue(user, unit):
+        return True
+    return unit.level == Level.DISTRICT and Role.DISTRICT_COMMITTEE in access.roles_over(user, unit)
+
+
 def bulletin_build(
     *,
     unit: AdministrativeUnit | None,
@@ -92,12 +107,35 @@ def bulletin_build(
     It reports the month's own year; ``reading`` says whether it shows what was true in the
     month (valid time, the default) or what the portal knew at the cut-off (as recorded)."""
     now = now or timezone.now()
+    data, draft = _read(unit, month, reading, now, progress)
+    return bulletin_workbook(data, Issue(by=user_label(user), at=now, issued=issued), draft), data.cutoff
+
+
+def _read(unit, month: Month, reading: Reading, now, progress: Progress = _noop) -> tuple[BulletinData, Draft | None]:
+    """The month's figures (as of its cut-off) and the office's text for it."""
     cut = cutoff_for(month, now)
     if cut is None:
         raise ValidationError(MSG_FUTURE_MONTH, code="future")
     cutoff, current = cut
     data = gather(unit=unit, month=month, cutoff=cutoff, current=current, reading=reading, progress=progress)
-    return bulletin_workbook(data, Issue(by=user_label(user), at=now, issued=issued)), cutoff
+    draft = bulletin_text(unit=unit, month=month).draft if unit is not None else None
+    return data, draft
+
+
+def read_month(unit, month: Month, reading: Reading = Reading.VALID) -> tuple[BulletinData, Draft | None]:
+    """The figures and text of a month's bulletin as of now (the page's preview)."""
+    return _read(unit, month, reading, timezone.now())
+
+
+def bulletin_docx(
+    *, unit: AdministrativeUnit, month: Month, user, reading: Reading = Reading.VALID, now=None, draft=None
+) -> tuple[bytes, BulletinData]:
+    """The Word bulletin's bytes and its figures; ``draft`` previews unsaved text."""
+    now = now or timezone.now()
+    data, saved = _read(unit, month, reading, now)
+    with translation.override("vi"):
+        content = bulletin_document(data, draft or saved, Issue(by=user_label(user), at=now))
+    return content, data
 
 
 def bulletin_issue(*, unit: AdministrativeUnit, month: Month, user) -> IssuedBulletin:
@@ -110,22 +148,30 @@ def bulletin_issue(*, unit: AdministrativeUnit, month: Month, user) -> IssuedBul
     if existing is not None:
         raise ValidationError(MSG_ALREADY_ISSUED, code="issued", params=_issued_params(existing))
     now = timezone.now()
-    content, cutoff = bulletin_build(unit=unit, month=month, user=user, now=now, issued=True)
+    # One reading of the figures for both files: the workbook and the Word bulletin agree.
+    data, draft = _read(unit, month, Reading.VALID, now)
+    issue = Issue(by=user_label(user), at=now, issued=True)
+    content = bulletin_workbook(data, issue, draft)
+    with translation.override("vi"):
+        document = bulletin_document(data, draft, issue)
     bulletin = IssuedBulletin(
         unit=unit,
         month=month.first_day,
         sha256=hashlib.sha256(content).hexdigest(),
         size=len(content),
-        cutoff=cutoff,
+        docx_sha256=hashlib.sha256(document).hexdigest(),
+        cutoff=data.cutoff,
         issued_by=user,
         issued_at=now,
     )
     bulletin.file.save(file_name(unit, month), ContentFile(content), save=False)
+    bulletin.docx.save(file_name(unit, month, "docx"), ContentFile(document), save=False)
     try:
         with transaction.atomic():
             bulletin.save()
     except IntegrityError:
         bulletin.file.delete(save=False)
+        bulletin.docx.delete(save=False)
         existing = IssuedBulletin.objects.select_related("issued_by").get(unit=unit, month=month.first_day)
         raise ValidationError(MSG_ALREADY_ISSUED, code="issued", params=_issued_params(existing)) from None
     return bulletin
@@ -139,6 +185,7 @@ def _issued_params(bulletin: IssuedBulletin) -> dict:
     }
 
 
-def issued_for(unit: AdministrativeUnit, *, limit: int = 24):
-    """The bulletins issued for a unit, newest month first."""
-    return IssuedBulletin.objects.filter(unit=unit).select_related("issued_by").order_by("-month")[:limit]
+def issued_for(unit: AdministrativeUnit, *, limit: int | None = 24):
+    """The bulletins issued for a unit, newest month first (all of them with ``limit=None``)."""
+    issued = IssuedBulletin.objects.filter(unit=unit).select_related("issued_by").order_by("-month")
+    return issued if limit is None else issued[:limit]

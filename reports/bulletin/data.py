@@ -31,7 +31,8 @@ from communes.models import AdministrativeUnit, Level, subtree_q
 from criteria.figures import DECIDED
 from criteria.models import Assessment, AssessmentState, CriteriaSet, CriterionResult, Tier
 from criteria.selectors import results_as_of, with_figures_as_of
-from reports.bulletin.layout import (
+from reports.bulletin.month import Month
+from reports.bulletin.shapes import (
     BreakdownLine,
     BucketLine,
     BulletinData,
@@ -40,9 +41,16 @@ from reports.bulletin.layout import (
     MatrixLine,
     NewLine,
     SetLine,
+    TierLine,
+    TrendLine,
 )
-from reports.bulletin.month import Month
-from reports.selectors import communes_counted, matrix_columns, progress_breakdown, progress_summary
+from reports.selectors import (
+    communes_counted,
+    matrix_columns,
+    progress_breakdown,
+    progress_summary,
+    progress_trend,
+)
 
 STANDARD = Tier.STANDARD
 TIERS = tuple(Tier.values)
@@ -130,15 +138,32 @@ def _matrix(unit, year: int, communes: list[tuple], recorded: datetime.datetime 
     for assessment_id, number, met in results:
         if number in column_of:
             cells[assessment_id][column_of[number]] = met
+    higher = _higher_tiers([c[3] for c in communes], year, recorded)
     matrix = []
     for group, _sort, code, pk, name in communes:
         found = by_unit.get(pk)
+        others = higher.get(pk, ("", ""))
         if found is None:
-            matrix.append(MatrixLine(group[2], name, code, "", None, None, (None,) * len(columns)))
+            matrix.append(MatrixLine(group[2], name, code, "", None, None, (None,) * len(columns), others))
             continue
         apk, state, met, total = found
-        matrix.append(MatrixLine(group[2], name, code, STATE_NAMES.get(state, state), met, total, tuple(cells[apk])))
+        state_name = STATE_NAMES.get(state, state)
+        matrix.append(MatrixLine(group[2], name, code, state_name, met, total, tuple(cells[apk]), others))
     return columns, matrix
+
+
+def _higher_tiers(unit_ids: list[int], year: int, recorded: datetime.datetime | None) -> dict[int, tuple[str, str]]:
+    """Each commune's advanced and model assessments of the year as "met/total" (one query): a
+    commune working on a higher tier is not "without data"."""
+    higher = Assessment.objects.filter(unit__in=unit_ids, year=year, tier__in=(Tier.ADVANCED, Tier.MODEL))
+    fields = ("criteria_met", "criteria_total")
+    if recorded is not None:
+        higher = with_figures_as_of(higher, recorded)
+        fields = ("asof_met", "asof_total")
+    found: dict[int, list[str]] = {}
+    for unit_id, tier, met, total in higher.values_list("unit_id", "tier", *fields).order_by().iterator():
+        found.setdefault(unit_id, ["", ""])[0 if tier == Tier.ADVANCED else 1] = f"{met}/{total}"
+    return {unit_id: tuple(pair) for unit_id, pair in found.items()}
 
 
 def _newly(unit, month: Month, cut: datetime.date, recorded: datetime.datetime | None) -> list[NewLine]:
@@ -188,6 +213,70 @@ def _sets(unit, year: int) -> list[SetLine]:
     ]
 
 
+def _tier_line(tier: str, summary) -> TierLine:
+    return TierLine(
+        tier,
+        TIER_NAMES[tier],
+        summary.communes_with_data,
+        summary.recognised[tier],
+        summary.new[tier],
+        summary.average_criteria_met,
+        [BucketLine(b.label, b.count, b.low, b.high, b.total) for b in summary.buckets],
+        summary.villages_recognised,
+        summary.villages_new,
+    )
+
+
+def _trend(unit, month: Month, summary) -> list[TrendLine]:
+    """Titles at the end of each earlier year (the dashboard's trend), then on the month's cut-off."""
+    points = [
+        TrendLine(str(p.year), p.recognised[Tier.STANDARD], p.recognised[Tier.ADVANCED], p.recognised[Tier.MODEL])
+        for p in progress_trend(unit=unit, tier=STANDARD)
+        if p.year < month.year
+    ]
+    recognised = summary.recognised
+    points.append(TrendLine(month.label, recognised[Tier.STANDARD], recognised[Tier.ADVANCED], recognised[Tier.MODEL]))
+    return points
+
+
+def ocop_figures(unit: AdministrativeUnit | None, month: Month) -> list | None:
+    """Hook for OCOP products by stars (DOMAIN.md, "How progress is reported").
+
+    The portal has no register of OCOP products yet (another issue adds it): until then this
+    returns None and the bulletin has no OCOP paragraph or table. Once the register exists,
+    return its selector's rows here (products by stars, new this month) and write them in
+    ``writing.ocop_sentences`` and the workbook."""
+    return None
+
+
+def _breakdown(unit, year: int, cut: datetime.date, period, recorded) -> list[BreakdownLine]:
+    """One level down (districts of a province, provinces of the country), every tier's titles."""
+    if unit is not None and unit.level != Level.PROVINCE:
+        return []
+    by_tier = {
+        tier: {
+            row.code: row
+            for row in progress_breakdown(
+                unit=unit, year=year, tier=tier, cutoff=cut, new_period=period, recorded=recorded
+            )
+        }
+        for tier in TIERS
+    }
+    return [
+        BreakdownLine(
+            row.name,
+            row.communes_total,
+            row.communes_with_data,
+            row.recognised,
+            by_tier[Tier.ADVANCED][code].recognised,
+            by_tier[Tier.MODEL][code].recognised,
+            row.new,
+            row.average_criteria_met,
+        )
+        for code, row in by_tier[STANDARD].items()
+    ]
+
+
 def gather(
     *,
     unit: AdministrativeUnit | None,
@@ -205,35 +294,16 @@ def gather(
     progress(0, STEPS)
 
     with translation.override("vi"):  # a Vietnamese document whatever the page's language (bucket labels)
-        summary = progress_summary(
-            unit=unit, year=year, tier=STANDARD, cutoff=cut, new_period=period, recorded=recorded
-        )
-    progress(1, STEPS)
-
-    breakdown = []
-    if unit is None or unit.level == Level.PROVINCE:
-        by_tier = {
-            tier: {
-                row.code: row
-                for row in progress_breakdown(
-                    unit=unit, year=year, tier=tier, cutoff=cut, new_period=period, recorded=recorded
-                )
-            }
+        summaries = {
+            tier: progress_summary(unit=unit, year=year, tier=tier, cutoff=cut, new_period=period, recorded=recorded)
             for tier in TIERS
         }
-        breakdown = [
-            BreakdownLine(
-                row.name,
-                row.communes_total,
-                row.communes_with_data,
-                row.recognised,
-                by_tier[Tier.ADVANCED][code].recognised,
-                by_tier[Tier.MODEL][code].recognised,
-                row.new,
-                row.average_criteria_met,
-            )
-            for code, row in by_tier[STANDARD].items()
-        ]
+    summary = summaries[STANDARD]
+    tiers = [_tier_line(tier, summaries[tier]) for tier in TIERS]
+    trend = _trend(unit, month, summary)
+    progress(1, STEPS)
+
+    breakdown = _breakdown(unit, year, cut, period, recorded)
     progress(2, STEPS)
 
     communes = _communes(unit, year)
@@ -246,7 +316,7 @@ def gather(
     plan = plan_table(unit, month)
     progress(5, STEPS)
 
-    buckets = [BucketLine(b.label, b.count) for b in summary.buckets]
+    buckets = [BucketLine(b.label, b.count, b.low, b.high, b.total) for b in summary.buckets]
     breakdown_title, _provinces = _groups(unit)
     data = BulletinData(
         unit_name=unit.name if unit is not None else "Toàn quốc",
@@ -277,6 +347,9 @@ def gather(
         funds=funds,
         plan=plan,
         sets=sets,
+        tiers=tiers,
+        trend=trend,
+        ocop=ocop_figures(unit, month),
     )
     progress(STEPS, STEPS)
     return data

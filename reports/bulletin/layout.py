@@ -11,15 +11,15 @@ country), commune × criterion matrix, lagging criteria, newly recognised, funds
 from __future__ import annotations
 
 import datetime
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
 
 from reports import xlsx
-from reports.bulletin.month import Month
+from reports.bulletin.shapes import BreakdownLine, BulletinData, FundsTable, Issue
+from reports.bulletin.text import Draft
+from reports.bulletin.tiers_sheet import header_block, tiers_sheet
 
 PLAN = "Kế hoạch"
+TIERS_SUBTITLE = "Các mức đạt chuẩn: NTM, nâng cao, kiểu mẫu"
 SUMMARY, BREAKDOWN, MATRIX, LAGGING, NEWLY, FUNDS, NOTES = (
     "Tổng hợp",
     "Theo đơn vị",
@@ -29,98 +29,6 @@ SUMMARY, BREAKDOWN, MATRIX, LAGGING, NEWLY, FUNDS, NOTES = (
     "Nguồn vốn",
     "Ghi chú",
 )
-
-
-class BucketLine(NamedTuple):
-    label: str
-    count: int
-
-
-class BreakdownLine(NamedTuple):
-    name: str
-    communes: int
-    with_data: int
-    standard: int
-    advanced: int
-    model: int
-    new: int
-    average: Decimal | None
-
-
-class MatrixLine(NamedTuple):
-    group: str
-    name: str
-    code: str
-    state: str
-    met: int | None
-    total: int | None
-    cells: tuple  # per criterion column: True, False or None
-
-
-class LaggingLine(NamedTuple):
-    number: int
-    name: str
-    not_met: int
-
-
-class NewLine(NamedTuple):
-    name: str
-    level: str
-    parent: str
-    set_name: str
-    tier: str
-    year: int
-    decision_number: str
-    decision_date: datetime.date | None
-
-
-class SetLine(NamedTuple):
-    code: str
-    name: str
-    decision_number: str
-    decision_date: datetime.date
-    level: str
-    tier: str
-    assessments: int
-
-
-@dataclass
-class FundsTable:
-    title: str
-    headers: list[str]
-    rows: list[list]
-
-
-@dataclass
-class BulletinData:
-    unit_name: str
-    unit_code: str | None
-    unit_level: str | None
-    month: Month
-    year: int
-    cutoff: datetime.datetime
-    current: bool
-    communes_total: int
-    with_data: int
-    recognised: dict[str, int]
-    new: dict[str, int]
-    average: Decimal | None
-    villages_recognised: int
-    villages_new: int
-    districts_total: int | None
-    districts_recognised: int | None
-    buckets: list[BucketLine] = field(default_factory=list)
-    breakdown_title: str = "Huyện"
-    breakdown: list[BreakdownLine] = field(default_factory=list)
-    columns: list[tuple[int, str]] = field(default_factory=list)
-    matrix: Sequence[MatrixLine] = field(default_factory=list)
-    lagging: list[LaggingLine] = field(default_factory=list)
-    newly: list[NewLine] = field(default_factory=list)
-    funds: list[FundsTable] = field(default_factory=list)
-    plan: list[FundsTable] = field(default_factory=list)
-    sets: list[SetLine] = field(default_factory=list)
-    as_recorded: bool = False  # the figures the portal held at the cut-off, not what was true in the month
-    apart: dict[str, int] = field(default_factory=dict)  # wards, townships, special zones: never counted
 
 
 APART_NAMES = {"phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu"}
@@ -133,15 +41,6 @@ def reading_text(data: BulletinData) -> str:
         "Số liệu đúng với tháng báo cáo: công nhận, thu hồi theo ngày quyết định; đánh giá theo năm; nguồn vốn theo "
         "tháng — kể cả số liệu nhập sau."
     )
-
-
-@dataclass(frozen=True)
-class Issue:
-    """Who generated (or issued) the file, and when."""
-
-    by: str
-    at: datetime.datetime
-    issued: bool = False
 
 
 def _cutoff_text(moment: datetime.datetime) -> str:
@@ -161,7 +60,7 @@ def _heading(data: BulletinData, subtitle: str) -> list[str]:
     ]
 
 
-def _summary(data: BulletinData) -> xlsx.Sheet:
+def _summary(data: BulletinData, draft: Draft | None = None) -> xlsx.Sheet:
     total = data.communes_total
     headline = [
         ("Tổng số xã (không tính phường, thị trấn, đặc khu)", total, None, None),
@@ -234,7 +133,9 @@ def _summary(data: BulletinData) -> xlsx.Sheet:
                 rows=[(f"Chưa có số liệu đánh giá năm {data.year}: phân loại và bình quân để trống.",)],
             ),
         )
-    return xlsx.Sheet(title=SUMMARY, heading=_heading(data, "Tổng hợp"), tables=tables, landscape=False)
+    chart = xlsx.Chart("column", f"Phân loại xã theo số tiêu chí đạt năm {data.year}", len(tables) - 1, 0, [1])
+    heading = [*_heading(data, "Tổng hợp"), *header_block(draft)]
+    return xlsx.Sheet(title=SUMMARY, heading=heading, tables=tables, landscape=False, charts=[chart])
 
 
 def _breakdown(data: BulletinData) -> xlsx.Sheet:
@@ -304,6 +205,7 @@ def _matrix(data: BulletinData) -> xlsx.Sheet:
                 line.met,
                 line.total,
                 *line.cells,
+                *line.higher,
             )
 
     return xlsx.Sheet(
@@ -320,6 +222,8 @@ def _matrix(data: BulletinData) -> xlsx.Sheet:
                     xlsx.Column("Số tiêu chí đạt", 8, xlsx.INT, rotate=True),
                     xlsx.Column("Tổng số tiêu chí", 8, xlsx.INT, rotate=True),
                     *criteria,
+                    xlsx.Column("NTM nâng cao: tiêu chí đạt/tổng", 9, xlsx.TEXT, rotate=True),
+                    xlsx.Column("NTM kiểu mẫu: tiêu chí đạt/tổng", 9, xlsx.TEXT, rotate=True),
                 ],
                 rows=rows(),
             )
@@ -423,7 +327,8 @@ def _plan(data: BulletinData) -> xlsx.Sheet:
 
 def _funds(data: BulletinData) -> xlsx.Sheet:
     tables = _plain_tables(data.funds, numbers=xlsx.MONEY, totals=True)
-    return xlsx.Sheet(title=FUNDS, heading=_heading(data, "Nguồn vốn huy động (đồng)"), tables=tables)
+    chart = xlsx.Chart("bar", f"Nguồn vốn huy động đến hết tháng {data.month.label} (đồng)", 0, 0, [2])
+    return xlsx.Sheet(title=FUNDS, heading=_heading(data, "Nguồn vốn huy động (đồng)"), tables=tables, charts=[chart])
 
 
 def _notes(data: BulletinData, issue: Issue) -> xlsx.Sheet:
@@ -477,8 +382,8 @@ def _notes(data: BulletinData, issue: Issue) -> xlsx.Sheet:
     )
 
 
-def bulletin_sheets(data: BulletinData, issue: Issue) -> list[xlsx.Sheet]:
-    sheets = [_summary(data)]
+def bulletin_sheets(data: BulletinData, issue: Issue, draft: Draft | None = None) -> list[xlsx.Sheet]:
+    sheets = [_summary(data, draft), tiers_sheet(data, _heading(data, TIERS_SUBTITLE))]
     if data.breakdown:
         sheets.append(_breakdown(data))
     sheets += [_matrix(data), _lagging(data), _newly(data)]
@@ -492,10 +397,14 @@ def bulletin_sheets(data: BulletinData, issue: Issue) -> list[xlsx.Sheet]:
     return sheets
 
 
-def bulletin_workbook(data: BulletinData, issue: Issue) -> bytes:
-    """The bulletin as .xlsx bytes."""
+# Above this many communes the workbook is streamed (one row in memory at a time).
+STREAM_FROM_COMMUNES = 1000
+
+
+def bulletin_workbook(data: BulletinData, issue: Issue, draft: Draft | None = None) -> bytes:
+    """The bulletin as .xlsx bytes; ``draft`` gives the header block (issuing body, number, date)."""
     return xlsx.build_workbook(
-        bulletin_sheets(data, issue),
+        bulletin_sheets(data, issue, draft),
         xlsx.Properties(
             title=title_of(data).capitalize(),
             subject=f"Bản tin Nông thôn mới tháng {data.month.label}",
@@ -506,4 +415,5 @@ def bulletin_workbook(data: BulletinData, issue: Issue) -> bytes:
             created=issue.at,
             last_modified_by=issue.by,
         ),
+        streaming=data.unit_code is None or len(data.matrix) > STREAM_FROM_COMMUNES,
     )

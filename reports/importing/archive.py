@@ -3,9 +3,11 @@
 An .xlsx file is a zip archive of XML parts. openpyxl has no defence against a decompression
 bomb (a 0.77 MB file can cost 30 s and 500 MB), so the archive is checked first: entry count,
 declared sizes and compression ratios, then the parts are actually inflated with a cap, so a
-lying header cannot get past. The XML itself is parsed by defusedxml (openpyxl uses it when
-it is installed; ``require_defusedxml`` makes sure it is), which refuses entity expansion
-and external entities.
+lying header cannot get past. While inflating, a part declaring a document type (``<!DOCTYPE``,
+the only way to declare entities; no Office part has one) is refused: openpyxl parses some
+parts with lxml when it is installed (python-docx brings it), which leaves entities
+unexpanded but would not refuse them. The sheets themselves are parsed by defusedxml
+(openpyxl uses it when it is installed; ``require_defusedxml`` makes sure it is).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ MSG_BOMB = _(
 )
 MSG_TOO_MANY_PARTS = _("The file has far more parts than an Excel workbook; it was refused unread.")
 MSG_DAMAGED = _("The workbook is damaged and cannot be read.")
+MSG_UNSAFE_XML = _("The workbook contains XML constructs that are not accepted (entities or external references).")
+DOCTYPE = b"<!DOCTYPE"
 
 
 def require_defusedxml() -> None:
@@ -99,6 +103,7 @@ def _inflate_with_cap(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) 
     total = 0
     for info in entries:
         size = 0
+        tail = b""  # the end of the previous chunk, so a marker split between two is found
         try:
             with archive.open(info) as part:
                 while chunk := part.read(_CHUNK):
@@ -106,6 +111,9 @@ def _inflate_with_cap(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) 
                     total += len(chunk)
                     if size > info.file_size or total > MAX_TOTAL_UNCOMPRESSED:
                         raise _refuse(MSG_BOMB, "bomb")
+                    if DOCTYPE in (tail + chunk).upper():
+                        raise _refuse(MSG_UNSAFE_XML, "unsafe_xml")
+                    tail = chunk[-len(DOCTYPE) :]
         except ValidationError:
             raise
         except (

@@ -23,7 +23,7 @@ from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from reports.importing import layout
-from reports.importing.archive import MSG_DAMAGED, check_archive, require_defusedxml
+from reports.importing.archive import MSG_DAMAGED, MSG_UNSAFE_XML, check_archive, require_defusedxml
 
 MSG_NOT_TEMPLATE = _(
     "This workbook is not an import template of the portal: download the template on this page, fill it in and upload it."
@@ -34,7 +34,6 @@ MSG_SHEET_EXTENDS = _(
     "The sheet “%(sheet)s” extends far beyond the template (to cell %(cell)s): delete the rows and columns "
     "after the template's units and indicators, then upload it again."
 )
-MSG_UNSAFE_XML = _("The workbook contains XML constructs that are not accepted (entities or external references).")
 
 
 class CellValue(NamedTuple):

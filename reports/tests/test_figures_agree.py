@@ -1,5 +1,5 @@
-"""One figures engine: the dashboard, ``/api/v1/progress/``, the bulletin workbook, the plan
-section and the dashboard export give the same figures, equal to a plain-Python recomputation
+"""One figures engine: the dashboard, ``/api/v1/progress/``, the bulletin workbook and Word
+document, the plan section and the dashboard export give the same figures, equal to a plain-Python recomputation
 from the rows, on random provinces.
 
 A province is drawn with communes of every type (xã, phường, thị trấn, đặc khu), a 1 July 2025
@@ -12,6 +12,8 @@ written from DOMAIN.md's definitions, not from the selectors.
 from __future__ import annotations
 
 import datetime
+import io
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -19,6 +21,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.utils import timezone
+from docx import Document
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -315,6 +318,25 @@ def _bulletin(world, year) -> dict:
     }
 
 
+def _word(world, year) -> dict:
+    """The Word bulletin: the communes in its first sentence, the titles of its table of tiers."""
+    month = min(Month(year, 12), Month.of(timezone.now()))
+    content, _data = bulletin.bulletin_docx(unit=world.province, month=month, user=None)
+    document = Document(io.BytesIO(content))
+    sentence = next(p.text for p in document.paragraphs if p.text.startswith("Tính đến ngày"))
+    total = int(re.search(r"toàn tỉnh có (\d[\d.]*) xã", sentence)[1].replace(".", ""))
+    tiers = {row.cells[0].text: row.cells[1].text for row in document.tables[1].rows[1:]}
+    names = {
+        Tier.STANDARD: "nông thôn mới",
+        Tier.ADVANCED: "nông thôn mới nâng cao",
+        Tier.MODEL: "nông thôn mới kiểu mẫu",
+    }
+    return {
+        "communes_total": total,
+        "recognised": {tier: int(tiers[f"Xã {name}"].replace(".", "")) for tier, name in names.items()},
+    }
+
+
 def _export(world, year, tier) -> dict:
     book = open_book(dashboard_export(unit=world.province, filters=Filters(year=year, tier=tier)))
     figures = {row[0]: row[1] for row in rows_of(book["Tổng hợp"], 4) if isinstance(row[0], str)}
@@ -399,5 +421,6 @@ def test_every_place_gives_the_same_figures_as_the_rows(plan):
                 assert _export(world, year, tier) == _pick(want, ("communes_total", "recognised"))
             standard = expected(world, year, Tier.STANDARD)
             assert _bulletin(world, year) == _pick(standard, ("communes_total", "recognised", "villages"))
+            assert _word(world, year) == _pick(standard, ("communes_total", "recognised"))
             assert _plan(world, year) == _pick(standard, ("recognised",))
         transaction.set_rollback(True)

@@ -62,6 +62,14 @@ def _batch(o) -> ImportBatch:
 EXCEL_ROWS = {
     "reports:bulletin": ("GET", lambda o: reverse("reports:bulletin", args=["401"]), D1_READ, None),
     "reports:bulletin_xlsx": ("GET", lambda o: reverse("reports:bulletin_xlsx", args=["401", MONTH]), D1_READ, None),
+    "reports:bulletin_docx": ("GET", lambda o: reverse("reports:bulletin_docx", args=["401", MONTH]), D1_READ, None),
+    "reports:bulletin_text": (
+        "POST",
+        lambda o: reverse("reports:bulletin_text", args=["401", MONTH]),
+        # The office's text: the province office, and the district's own committee; a viewer is refused.
+        (302, 404, 404, 302, 404, 302, 403),
+        lambda o: {"issuer": "VPĐP NTM HUYỆN", "place": "Một"},
+    ),
     "reports:bulletin_issue": (
         "POST",
         lambda o: reverse("reports:bulletin_issue", args=["401", MONTH]),
@@ -91,6 +99,12 @@ EXCEL_ROWS = {
     "reports:issued_bulletin": (
         "GET",
         lambda o: reverse("reports:issued_bulletin", args=[_issued(o).pk]),
+        D1_READ,
+        None,
+    ),
+    "reports:issued_bulletin_docx": (
+        "GET",
+        lambda o: reverse("reports:issued_bulletin_docx", args=[_issued(o).pk]),
         D1_READ,
         None,
     ),

@@ -45,6 +45,7 @@ def test_the_bulletin_has_every_sheet_in_vietnamese(past, tree):
     book = build(tree.province, "2024-02")
     assert book.sheetnames == [
         "Tổng hợp",
+        "Các mức đạt chuẩn",
         "Theo đơn vị",
         "Xã - tiêu chí",
         "Tiêu chí chưa đạt",

@@ -1,0 +1,34 @@
+"""Numbers in a document's sentences, as offices write them."""
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from ntm_portal.numbers import count_of, money_text, share_percent, vn_percent
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    with translation.override("vi"):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("value", "text"), [(0, "0 xã"), (1, "01 xã"), (3, "03 xã"), (9, "09 xã"), (10, "10 xã"), (1234, "1.234 xã")]
+)
+def test_counts_under_ten_take_a_leading_zero(value, text):
+    assert count_of(value, "xã") == text
+
+
+def test_percentages_have_one_place_and_a_comma_rounded_half_up():
+    assert vn_percent(Decimal("12.24")) == "12,2%"
+    assert vn_percent(Decimal("12.25")) == "12,3%"
+    assert vn_percent(50) == "50,0%"
+    assert share_percent(17, 139) == "12,2%"
+    assert share_percent(1, 0) == "" and vn_percent(None) == ""
+
+
+def test_money_is_written_in_dong_with_dots():
+    assert money_text(31003700000) == "31.003.700.000 đồng"
+    assert money_text(Decimal("87600000")) == "87.600.000 đồng"

@@ -1,0 +1,239 @@
+"""The bulletin as a Word document (python-docx; no ORM), laid out as offices publish it.
+
+Header block (superior body and issuing body, number; the national motto when the office
+chooses the official-report form; place and date), title, 1. direction and management (the
+office's words), 2. results (``writing``: sentences from the figures, charts, tables),
+3. shortcomings, 4. tasks with the year's targets against results, recipients and signature.
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Cm, Pt
+from docx.table import _Cell
+
+from ntm_portal.numbers import share_percent, vn_number, vn_percent
+from reports.bulletin import images, writing
+from reports.bulletin.shapes import BulletinData, Issue
+from reports.bulletin.text import Draft
+
+FONT_NAME = "Times New Roman"
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+
+
+def _style(document) -> None:
+    normal = document.styles["Normal"]
+    normal.font.name = FONT_NAME
+    normal.font.size = Pt(13)
+    normal.paragraph_format.space_after = Pt(4)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin = section.bottom_margin = Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(2)
+
+
+def _line(cell_or_doc, text: str, *, bold=False, italic=False, size=None, underline=False, center=True):
+    """One line; in a table cell the first line takes the cell's own (empty) first paragraph."""
+    first = getattr(cell_or_doc, "paragraphs", None)
+    if isinstance(cell_or_doc, _Cell) and len(first) == 1 and not first[0].runs:
+        paragraph = first[0]
+    else:
+        paragraph = cell_or_doc.add_paragraph()
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.paragraph_format.space_after = Pt(0)
+    run = paragraph.add_run(text)
+    run.bold, run.italic, run.underline = bold, italic, underline
+    if size:
+        run.font.size = Pt(size)
+    return paragraph
+
+
+def _header(document, data: BulletinData, draft: Draft) -> None:
+    table = document.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = table.rows[0].cells
+    left.width, right.width = Cm(6.5), Cm(9.5)
+    if draft.superior:
+        _line(left, draft.superior, size=12)
+    _line(left, draft.issuer, bold=True, size=12)
+    _line(left, f"Số: {draft.number}" if draft.number else "Số:      /BT", size=12)
+    if draft.official_form:
+        _line(right, MOTTO[0], bold=True, size=12)
+        _line(right, MOTTO[1], bold=True, size=13, underline=True)
+    _line(right, draft.place_and_date, italic=True)
+    document.add_paragraph()
+    _line(document, "BẢN TIN", bold=True, size=14)
+    _line(document, f"Xây dựng nông thôn mới tháng {data.month.label}", bold=True)
+    _line(document, data.unit_name, italic=True)
+    document.add_paragraph()
+
+
+def _heading(document, text: str, level: int = 1) -> None:
+    paragraph = document.add_paragraph()
+    paragraph.paragraph_format.space_before = Pt(6)
+    run = paragraph.add_run(text)
+    run.bold = True
+    run.italic = level > 1
+
+
+def _body(document, text: str) -> None:
+    for part in (text or "").strip().splitlines() or [""]:
+        if part.strip():
+            paragraph = document.add_paragraph(part.strip())
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            paragraph.paragraph_format.first_line_indent = Cm(1)
+
+
+def _table(document, headers: list[str], rows: list[list[str]], widths: list[float] | None = None) -> None:
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        run.font.size = Pt(11)
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = ""
+            cell.paragraphs[0].add_run(str(text)).font.size = Pt(11)
+    if widths:
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths, strict=True):
+                cell.width = Cm(width)
+    document.add_paragraph()
+
+
+def _picture(document, png: bytes | None) -> None:
+    if png:
+        document.add_picture(io.BytesIO(png), width=Cm(15.5))
+        document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _results(document, data: BulletinData) -> None:
+    _heading(document, "2. Kết quả thực hiện")
+    for paragraph in writing.results(data):
+        if paragraph.heading:
+            _heading(document, paragraph.heading, level=2)
+        _body(document, paragraph.text)
+    total = data.communes_total
+    _table(
+        document,
+        ["Mức đạt chuẩn", "Xã đạt chuẩn", "Tỷ lệ", "Mới trong tháng", "Xã có số liệu", "Bình quân tiêu chí/xã"],
+        [
+            [
+                f"Xã {writing.TIER_PHRASES[t.tier]}",
+                vn_number(t.recognised),
+                share_percent(t.recognised, total),
+                vn_number(t.new),
+                vn_number(t.with_data),
+                vn_number(t.average) if t.average is not None else "",
+            ]
+            for t in data.tiers
+        ],
+    )
+    standard = data.tiers[0]
+    without = total - standard.with_data
+    _picture(
+        document, images.buckets_chart(standard.buckets, without, f"Phân loại xã theo số tiêu chí đạt năm {data.year}")
+    )
+    if len(data.trend) > 1:
+        _picture(document, images.trend_chart(data.trend, "Số xã đạt chuẩn qua các năm"))
+    if data.breakdown:
+        _table(
+            document,
+            [data.breakdown_title, "Số xã", "Đạt chuẩn NTM", "Tỷ lệ", "Nâng cao", "Kiểu mẫu", "Bình quân tiêu chí"],
+            [
+                [
+                    line.name,
+                    vn_number(line.communes),
+                    vn_number(line.standard),
+                    share_percent(line.standard, line.communes),
+                    vn_number(line.advanced),
+                    vn_number(line.model),
+                    vn_number(line.average) if line.average is not None else "",
+                ]
+                for line in data.breakdown
+            ],
+        )
+    if data.newly:
+        _table(
+            document,
+            ["Đơn vị", "Mức đạt", "Năm", "Số quyết định", "Ngày"],
+            [
+                [
+                    line.name,
+                    line.tier,
+                    str(line.year),
+                    line.decision_number,
+                    f"{line.decision_date:%d/%m/%Y}" if line.decision_date else "",
+                ]
+                for line in data.newly
+            ],
+        )
+    if data.funds:
+        _picture(document, images.funds_chart(data.funds[0], f"Nguồn vốn huy động đến hết tháng {data.month.label}"))
+
+
+def _targets(document, data: BulletinData) -> None:
+    for paragraph in writing.targets_paragraphs(data):
+        _body(document, paragraph)
+    for table in data.plan:
+        if len(table.headers) == 5 and table.rows:
+            _table(
+                document,
+                ["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Tỷ lệ đạt", "Đạt"],
+                [
+                    [str(label), vn_number(planned), vn_number(actual), vn_percent(share), str(met)]
+                    for label, planned, actual, share, met in table.rows
+                ],
+            )
+
+
+def _signature(document, draft: Draft) -> None:
+    table = document.add_table(rows=1, cols=2)
+    left, right = table.rows[0].cells
+    _line(left, "Nơi nhận:", bold=True, italic=True, size=12, center=False)
+    for line in (draft.recipients or "").splitlines():
+        _line(left, line, size=11, center=False)
+    _line(right, draft.signer_title, bold=True)
+    for _blank in range(3):
+        _line(right, "")
+    _line(right, draft.signer_name, bold=True)
+
+
+def bulletin_document(data: BulletinData, draft: Draft, issue: Issue) -> bytes:
+    """The Word bulletin as .docx bytes (Vietnamese: call under ``translation.override("vi")``)."""
+    document = Document()
+    _style(document)
+    properties = document.core_properties
+    properties.title = f"Bản tin nông thôn mới tháng {data.month.label} — {data.unit_name}"
+    properties.author = issue.by
+    properties.language = "vi-VN"
+    properties.created = properties.modified = issue.at
+    properties.comments = (
+        "Bản phát hành chính thức" if issue.issued else "Bản xem trước (chưa phát hành)"
+    ) + f"; năm đánh giá {data.year}"
+    _header(document, data, draft)
+    _heading(document, "1. Công tác chỉ đạo, điều hành")
+    _body(document, draft.direction)
+    _results(document, data)
+    _heading(document, "3. Tồn tại, hạn chế")
+    _body(document, draft.shortcomings)
+    _heading(document, "4. Nhiệm vụ trọng tâm thời gian tới")
+    _body(document, draft.tasks)
+    if data.plan:
+        _heading(document, f"Mục tiêu năm {data.year} và kết quả thực hiện", level=2)
+        _targets(document, data)
+    _signature(document, draft)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()

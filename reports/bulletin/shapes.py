@@ -1,0 +1,144 @@
+"""The figures of a bulletin as plain rows (no ORM): what ``data`` gathers and the workbook and
+the Word document lay out."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
+
+from reports.bulletin.month import Month
+
+
+class BucketLine(NamedTuple):
+    label: str
+    count: int
+    low: int = 0
+    high: int = 0
+    total: int = 0  # the size of the set whose scale the bucket is on
+
+
+class BreakdownLine(NamedTuple):
+    name: str
+    communes: int
+    with_data: int
+    standard: int
+    advanced: int
+    model: int
+    new: int
+    average: Decimal | None
+
+
+class MatrixLine(NamedTuple):
+    group: str
+    name: str
+    code: str
+    state: str
+    met: int | None
+    total: int | None
+    cells: tuple  # per criterion column: True, False or None
+    higher: tuple = ("", "")  # the advanced and model assessments of the year: "14/19", or ""
+
+
+class TierLine(NamedTuple):
+    """The standing of the year and the titles at one tier (standard, advanced, model)."""
+
+    tier: str
+    name: str  # "NTM", "NTM nâng cao", "NTM kiểu mẫu"
+    with_data: int  # communes assessed at the tier in the year
+    recognised: int  # communes holding the title on the cut-off
+    new: int  # communes recognised in the month
+    average: Decimal | None
+    buckets: list[BucketLine]
+    villages_recognised: int
+    villages_new: int
+
+
+class TrendLine(NamedTuple):
+    """Communes holding each title at a year's end (the month's cut-off for its own year)."""
+
+    label: str  # "2023", or "04/2024" for the month reported on
+    standard: int
+    advanced: int
+    model: int
+
+
+class LaggingLine(NamedTuple):
+    number: int
+    name: str
+    not_met: int
+
+
+class NewLine(NamedTuple):
+    name: str
+    level: str
+    parent: str
+    set_name: str
+    tier: str
+    year: int
+    decision_number: str
+    decision_date: datetime.date | None
+
+
+class SetLine(NamedTuple):
+    code: str
+    name: str
+    decision_number: str
+    decision_date: datetime.date
+    level: str
+    tier: str
+    assessments: int
+
+
+@dataclass
+class FundsTable:
+    title: str
+    headers: list[str]
+    rows: list[list]
+
+
+@dataclass
+class BulletinData:
+    unit_name: str
+    unit_code: str | None
+    unit_level: str | None
+    month: Month
+    year: int
+    cutoff: datetime.datetime
+    current: bool
+    communes_total: int
+    with_data: int
+    recognised: dict[str, int]
+    new: dict[str, int]
+    average: Decimal | None
+    villages_recognised: int
+    villages_new: int
+    districts_total: int | None
+    districts_recognised: int | None
+    buckets: list[BucketLine] = field(default_factory=list)
+    breakdown_title: str = "Huyện"
+    breakdown: list[BreakdownLine] = field(default_factory=list)
+    columns: list[tuple[int, str]] = field(default_factory=list)
+    matrix: Sequence[MatrixLine] = field(default_factory=list)
+    lagging: list[LaggingLine] = field(default_factory=list)
+    newly: list[NewLine] = field(default_factory=list)
+    funds: list[FundsTable] = field(default_factory=list)
+    plan: list[FundsTable] = field(default_factory=list)
+    sets: list[SetLine] = field(default_factory=list)
+    as_recorded: bool = False  # the figures the portal held at the cut-off, not what was true in the month
+    apart: dict[str, int] = field(default_factory=dict)  # wards, townships, special zones: never counted
+    tiers: list[TierLine] = field(default_factory=list)
+    trend: list[TrendLine] = field(default_factory=list)
+    # OCOP products by stars: None while the portal has no register of them (see data.ocop_figures).
+    ocop: list | None = None
+
+
+@dataclass(frozen=True)
+class Issue:
+    """Who generated (or issued) the file, and when."""
+
+    by: str
+    at: datetime.datetime
+    issued: bool = False

@@ -1,0 +1,206 @@
+"""Section 2 of the bulletin, written from the figures in the offices' own phrasing (no ORM).
+
+"Duy trì 17 xã đã đạt chuẩn nông thôn mới; có 03 xã đạt từ 15–18 tiêu chí, 50 xã đạt từ
+10–14 tiêu chí, 68 xã đạt từ 5–9 tiêu chí, còn 01 xã dưới 05 tiêu chí." Counts under ten take
+a leading zero, percentages one decimal with a comma, money in đồng with dots
+(``ntm_portal.numbers``). Every figure is a field of ``BulletinData``, which comes from the
+figures engine: nothing is counted here. Call under ``translation.override("vi")``.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
+
+from ntm_portal.numbers import count_of, money_text, share_percent, vn_number, vn_percent
+from reports.bulletin.shapes import BucketLine, BulletinData, FundsTable, TierLine
+
+TIER_PHRASES = {
+    "standard": "nông thôn mới",
+    "advanced": "nông thôn mới nâng cao",
+    "model": "nông thôn mới kiểu mẫu",
+}
+VILLAGES = "thôn, bản"
+LAGGING_SHOWN = 5
+
+
+class Paragraph(NamedTuple):
+    heading: str  # "" for a paragraph under the previous heading
+    text: str
+
+
+def _date(day) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def _scope(data: BulletinData) -> str:
+    if data.unit_code is None:
+        return "cả nước"
+    return "toàn tỉnh" if data.unit_level == "province" else "toàn huyện"
+
+
+def bucket_phrase(line: BucketLine) -> str:
+    """ "đạt 19 tiêu chí", "đạt từ 15–18 tiêu chí", "dưới 05 tiêu chí"; the scale is named when a
+    year mixes set sizes (the label then carries it: "15–18 / 19")."""
+    suffix = f" (bộ {line.total} tiêu chí)" if " / " in line.label else ""
+    if line.low == 0:
+        return f"dưới {line.high + 1:02d} tiêu chí{suffix}"
+    if line.low == line.high:
+        return f"đạt {line.low} tiêu chí{suffix}"
+    return f"đạt từ {line.low}–{line.high} tiêu chí{suffix}"
+
+
+def buckets_sentence(tier: TierLine, year: int) -> str:
+    """ "có 03 xã đạt từ 15–18 tiêu chí, …, còn 01 xã dưới 05 tiêu chí" over the non-empty buckets."""
+    parts = [f"{count_of(b.count, 'xã')} {bucket_phrase(b)}" for b in tier.buckets if b.count]
+    if not parts:
+        return f"chưa có xã nào có số liệu đánh giá năm {year}"
+    if len(parts) > 1 and tier.buckets and tier.buckets[-1].count:
+        parts[-1] = "còn " + parts[-1]
+    return "có " + ", ".join(parts)
+
+
+def communes_paragraph(data: BulletinData) -> str:
+    standard = data.tiers[0]
+    total = data.communes_total
+    text = (
+        f"Tính đến ngày {_date(data.cutoff)}, {_scope(data)} có {count_of(total, 'xã')} "
+        f"(không tính phường, thị trấn, đặc khu). Duy trì {count_of(standard.recognised, 'xã')} đã đạt chuẩn "
+        f"nông thôn mới; {buckets_sentence(standard, data.year)}."
+    )
+    if standard.with_data < total:
+        text += f" {count_of(total - standard.with_data, 'xã')} chưa có số liệu đánh giá năm {data.year}."
+    if share := share_percent(standard.recognised, total):
+        text += f" Tỷ lệ xã đạt chuẩn nông thôn mới: {share}."
+    if standard.average is not None:
+        text += f" Bình quân đạt {_one_place(standard.average)} tiêu chí/xã."
+    if standard.new:
+        text += f" Trong tháng có {count_of(standard.new, 'xã')} được công nhận đạt chuẩn nông thôn mới."
+    return text
+
+
+def _one_place(value) -> str:
+    """An average as pages show it: one place, rounded half up (16,25 → "16,3")."""
+    return vn_number(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def tier_paragraph(tier: TierLine, data: BulletinData) -> str:
+    """The advanced or model tier: titles held, new this month, the year's standing at the tier."""
+    phrase = TIER_PHRASES[tier.tier]
+    if not tier.recognised and not tier.with_data:
+        return f"Chưa có xã đạt chuẩn {phrase}; chưa có xã đánh giá theo bộ tiêu chí năm {data.year}."
+    text = f"Có {count_of(tier.recognised, 'xã')} đã đạt chuẩn {phrase}"
+    share = share_percent(tier.recognised, data.communes_total)
+    text += f" (chiếm {share} số xã)" if share else ""
+    if tier.new:
+        text += f", trong đó {count_of(tier.new, 'xã')} được công nhận trong tháng"
+    if tier.with_data:
+        text += (
+            f"; năm {data.year} có {count_of(tier.with_data, 'xã')} đánh giá theo bộ tiêu chí xã {phrase}: "
+            f"{buckets_sentence(tier, data.year)}"
+        )
+        if tier.average is not None:
+            text += f"; bình quân {_one_place(tier.average)} tiêu chí/xã"
+    return text + "."
+
+
+def villages_paragraph(data: BulletinData) -> str:
+    parts = []
+    for tier in data.tiers:
+        if tier.villages_recognised or tier.tier == "standard":
+            part = f"{count_of(tier.villages_recognised, VILLAGES)} đạt chuẩn {TIER_PHRASES[tier.tier]}"
+            if tier.villages_new:
+                part += f" ({count_of(tier.villages_new, VILLAGES)} được công nhận trong tháng)"
+            parts.append(part)
+    return "Có " + "; ".join(parts) + "."
+
+
+def districts_paragraph(data: BulletinData) -> str:
+    if not data.districts_total:
+        return ""
+    recognised = data.districts_recognised or 0
+    return (
+        f"Có {count_of(recognised, '')}/{vn_number(data.districts_total)} huyện đạt chuẩn nông thôn mới"
+        f" ({share_percent(recognised, data.districts_total)})."
+    )
+
+
+def newly_paragraph(data: BulletinData) -> str:
+    """The month's recognition decisions, each with its number and date."""
+    month = data.month.label
+    if not data.newly:
+        return f"Trong tháng {month} không có quyết định công nhận mới."
+    listed = []
+    for line in data.newly:
+        unit = f"{line.name} ({line.parent})" if line.parent else line.name
+        decision = f"Quyết định số {line.decision_number}"
+        if line.decision_date:
+            decision += f" ngày {_date(line.decision_date)}"
+        listed.append(f"{unit} đạt chuẩn {line.tier} năm {line.year}, {decision}")
+    return f"Trong tháng {month} có {count_of(len(data.newly), 'đơn vị')} được công nhận: " + "; ".join(listed) + "."
+
+
+def lagging_paragraph(data: BulletinData) -> str:
+    shown = [line for line in data.lagging if line.not_met][:LAGGING_SHOWN]
+    if not shown:
+        return ""
+    parts = [f"tiêu chí số {line.number} ({line.name}) {count_of(line.not_met, 'xã')}" for line in shown]
+    return "Các tiêu chí còn nhiều xã chưa đạt: " + ", ".join(parts) + "."
+
+
+def funds_paragraph(funds: list[FundsTable], month_label: str) -> str:
+    """From the plans app's funds-by-source table: (source, in the month, to date, share %), total last."""
+    if not funds or not funds[0].rows:
+        return ""
+    *sources, total = funds[0].rows
+    _label, in_month, to_date, _share = total
+    parts = [
+        f"{label.lower() if label[:1].isupper() and label[1:2].islower() else label} {money_text(amount)}"
+        + (f" ({vn_percent(share)})" if share is not None else "")
+        for label, _month, amount, share in sources
+        if amount
+    ]
+    text = f"Tổng nguồn vốn huy động từ đầu năm đến hết tháng {month_label}: {money_text(to_date)}"
+    if in_month:
+        text += f" (trong tháng: {money_text(in_month)})"
+    return text + (f"; gồm: {', '.join(parts)}." if parts else ".")
+
+
+def targets_paragraphs(data: BulletinData) -> list[str]:
+    """Province targets against results, from the plans app (target, planned, actual, share %, met)."""
+    out = []
+    for table in data.plan:
+        if len(table.headers) != 5:
+            continue
+        lines = [
+            f"{label}: kế hoạch {vn_number(planned)}, thực hiện {vn_number(actual)}"
+            + (f" ({vn_percent(share)})" if share is not None else "")
+            for label, planned, actual, share, _met in table.rows
+        ]
+        if lines:
+            out.append(f"{table.title}: " + "; ".join(lines) + ".")
+    return out
+
+
+def ocop_sentences(data: BulletinData) -> list[str]:
+    """OCOP products (hook: ``data.ocop`` stays None until the portal registers products)."""
+    return []
+
+
+def results(data: BulletinData) -> list[Paragraph]:
+    """Section 2, paragraph by paragraph: communes at every tier, villages, districts, new
+    recognitions with their decisions, lagging criteria, funds by source, OCOP."""
+    out = [Paragraph("2.1. Xã đạt chuẩn nông thôn mới", communes_paragraph(data))]
+    for tier in data.tiers[1:]:
+        out.append(Paragraph(f"Xã {TIER_PHRASES[tier.tier]}", tier_paragraph(tier, data)))
+    out.append(Paragraph("2.2. Thôn, bản và huyện", villages_paragraph(data)))
+    if districts := districts_paragraph(data):
+        out.append(Paragraph("", districts))
+    out.append(Paragraph("2.3. Công nhận mới trong tháng", newly_paragraph(data)))
+    if lagging := lagging_paragraph(data):
+        out.append(Paragraph("2.4. Các tiêu chí còn nhiều xã chưa đạt", lagging))
+    if funds := funds_paragraph(data.funds, data.month.label):
+        out.append(Paragraph("2.5. Huy động nguồn lực", funds))
+    for sentence in ocop_sentences(data):
+        out.append(Paragraph("", sentence))
+    return out

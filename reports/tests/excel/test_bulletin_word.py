@@ -1,0 +1,270 @@
+"""The Word bulletin: read back with python-docx, its sentences carry the dashboard's figures.
+
+The known province (``tree`` and ``past``, conftest): three communes, A recognised on
+18/02/2024 (12/QĐ-UBND) with 3 of 3 criteria, B and C at 0 of 3; two districts; nothing
+happens after February, so the dashboard of 2024 (titles on 31/12) and the February
+bulletin (titles on 29/02) read the same figures.
+"""
+
+import datetime
+import io
+import zipfile
+
+import pytest
+from django.urls import reverse
+from docx import Document
+
+from criteria.models import Tier
+from ntm_portal.numbers import count_of, share_percent
+from reports import bulletin
+from reports.bulletin import Month
+from reports.bulletin.text import bulletin_text
+from reports.models import BulletinText, IssuedBulletin
+from reports.tests.excel.conftest import open_book, rows_of
+from reports.views_bulletin import DOCX
+
+pytestmark = pytest.mark.django_db
+
+CONFIRMED = {"confirmed": "1"}
+FEBRUARY = "2024-02"
+
+
+def read_docx(content: bytes):
+    return Document(io.BytesIO(content))
+
+
+def paragraphs(document) -> list[str]:
+    return [p.text for p in document.paragraphs if p.text.strip()]
+
+
+def table_texts(document) -> list[list[list[str]]]:
+    return [[[cell.text for cell in row.cells] for row in table.rows] for table in document.tables]
+
+
+def download(client, code: str, month: str, extension: str):
+    response = client.get(f"/reports/bulletin/{code}/{month}.{extension}")
+    assert response.status_code == 200, response.status_code
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+@pytest.fixture
+def office(client, personas):
+    client.force_login(personas.province_office)
+    return client
+
+
+def dashboard_summary(client, code: str, year: int, tier: str = Tier.STANDARD):
+    return client.get(f"/reports/{code}/", {"year": year, "tier": tier}).context["summary"]
+
+
+def test_the_word_bulletin_writes_the_dashboard_figures_in_the_offices_phrasing(past, tree, office):
+    summary = dashboard_summary(office, tree.province.code, 2024)
+    document = read_docx(download(office, tree.province.code, FEBRUARY, "docx"))
+    text = paragraphs(document)
+    communes = next(p for p in text if p.startswith("Tính đến ngày"))
+    assert summary.communes_total == 3 and summary.recognised["standard"] == 1
+    assert communes == (
+        f"Tính đến ngày 29/02/2024, toàn tỉnh có {count_of(summary.communes_total, 'xã')} (không tính phường, "
+        f"thị trấn, đặc khu). Duy trì {count_of(summary.recognised['standard'], 'xã')} đã đạt chuẩn nông thôn mới; "
+        "có 01 xã đạt 3 tiêu chí, còn 02 xã dưới 01 tiêu chí. "
+        f"Tỷ lệ xã đạt chuẩn nông thôn mới: {share_percent(1, 3)}. Bình quân đạt 1 tiêu chí/xã. "
+        "Trong tháng có 01 xã được công nhận đạt chuẩn nông thôn mới."
+    )
+    assert share_percent(1, 3) == "33,3%"
+    assert [b.count for b in summary.buckets] == [1, 0, 0, 2]  # 3 · 2 · 1 · under 1, as written above
+    assert "Trong tháng 02/2024 có 01 đơn vị được công nhận: Xã Cẩm Thạch (Huyện Một) đạt chuẩn NTM năm 2024, " in (
+        "\n".join(text)
+    )
+    assert "Quyết định số 12/QĐ-UBND ngày 18/02/2024." in "\n".join(text)
+    assert "Có 00 thôn" not in "\n".join(text) and "Có 0 thôn, bản đạt chuẩn nông thôn mới." in text
+
+
+def test_every_tier_is_written_even_without_data(past, tree, office):
+    text = paragraphs(read_docx(download(office, tree.province.code, FEBRUARY, "docx")))
+    assert "Chưa có xã đạt chuẩn nông thôn mới nâng cao; chưa có xã đánh giá theo bộ tiêu chí năm 2024." in text
+    assert "Chưa có xã đạt chuẩn nông thôn mới kiểu mẫu; chưa có xã đánh giá theo bộ tiêu chí năm 2024." in text
+
+
+def test_the_document_has_the_header_block_sections_tables_charts_and_signature(past, tree, office, personas):
+    office.post(
+        reverse("reports:bulletin_text", args=[tree.province.code, FEBRUARY]),
+        {
+            "superior": "UBND TỈNH NGHỆ THỬ",
+            "issuer": "VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI TỈNH",
+            "number": "05/BT-VPĐP",
+            "place": "Nghệ Thử",
+            "dated": "05/03/2024",
+            "official_form": "on",
+            "direction": "Ban hành kế hoạch thực hiện năm 2024.\nTổ chức hội nghị sơ kết.",
+            "shortcomings": "Tiến độ giải ngân còn chậm.",
+            "tasks": "Hoàn thiện hồ sơ xã Đức Lĩnh.",
+            "signer_title": "CHÁNH VĂN PHÒNG",
+            "signer_name": "Nguyễn Văn A",
+            "recipients": "- UBND tỉnh;\n- Lưu: VT.",
+        },
+    )
+    document = read_docx(download(office, tree.province.code, FEBRUARY, "docx"))
+    text = paragraphs(document)
+    header = table_texts(document)[0][0]
+    assert header[0].split("\n") == ["UBND TỈNH NGHỆ THỬ", "VĂN PHÒNG ĐIỀU PHỐI NÔNG THÔN MỚI TỈNH", "Số: 05/BT-VPĐP"]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in header[1] and "Độc lập - Tự do - Hạnh phúc" in header[1]
+    assert "Nghệ Thử, ngày 05 tháng 03 năm 2024" in header[1]
+    assert text[:2] == ["BẢN TIN", "Xây dựng nông thôn mới tháng 02/2024"]
+    order = [
+        "1. Công tác chỉ đạo, điều hành",
+        "Ban hành kế hoạch thực hiện năm 2024.",
+        "Tổ chức hội nghị sơ kết.",
+        "2. Kết quả thực hiện",
+        "3. Tồn tại, hạn chế",
+        "Tiến độ giải ngân còn chậm.",
+        "4. Nhiệm vụ trọng tâm thời gian tới",
+        "Hoàn thiện hồ sơ xã Đức Lĩnh.",
+    ]
+    assert [line for line in text if line in order] == order
+    tiers = table_texts(document)[1]
+    assert tiers[1][:4] == ["Xã nông thôn mới", "1", "33,3%", "1"]
+    signature = table_texts(document)[-1][0]
+    assert "Nơi nhận:" in signature[0] and "- Lưu: VT." in signature[0]
+    assert signature[1].split("\n")[0] == "CHÁNH VĂN PHÒNG" and signature[1].endswith("Nguyễn Văn A")
+    images = [
+        n for n in zipfile.ZipFile(io.BytesIO(document_bytes(office, tree))).namelist() if n.startswith("word/media/")
+    ]
+    assert len(images) >= 1  # the bucket chart (one year: no trend yet; no funds recorded)
+
+
+def document_bytes(client, tree) -> bytes:
+    return download(client, tree.province.code, FEBRUARY, "docx")
+
+
+def test_the_text_is_kept_with_its_history_and_carried_into_the_next_month(past, tree, office):
+    url = reverse("reports:bulletin_text", args=[tree.province.code, FEBRUARY])
+    base = {"issuer": "VPĐP NTM TỈNH", "place": "Nghệ Thử", "number": "05/BT", "dated": "05/03/2024"}
+    assert office.post(url, base | {"tasks": "Lần một"}).status_code == 302
+    assert office.post(url, base | {"tasks": "Lần hai"}).status_code == 302
+    versions = BulletinText.objects.filter(unit=tree.province, month=datetime.date(2024, 2, 1))
+    assert [v.tasks for v in versions.order_by("saved_at", "pk")] == ["Lần một", "Lần hai"]
+    state = bulletin_text(unit=tree.province, month=Month(2024, 2))
+    assert state.source == "saved" and state.draft.tasks == "Lần hai"
+    march = bulletin_text(unit=tree.province, month=Month(2024, 3))
+    assert march.source == "previous" and march.from_month == Month(2024, 2)
+    assert march.draft.tasks == "Lần hai" and march.draft.number == "" and march.draft.dated is None
+    page = office.get(reverse("reports:bulletin", args=[tree.province.code]), {"month": "2024-03"})
+    assert "Lần hai" in page.content.decode()
+
+
+def test_a_bad_date_is_refused_at_its_field_in_vietnamese(past, tree, office, vi_language):
+    url = reverse("reports:bulletin_text", args=[tree.province.code, FEBRUARY])
+    response = office.post(
+        url, {"issuer": "VPĐP", "place": "Nghệ Thử", "dated": "31/02/2024"}, HTTP_ACCEPT_LANGUAGE="vi"
+    )
+    assert response.status_code == 400
+    form = response.context["text_form"]
+    assert list(form.errors) == ["dated"]
+    assert "ngày hợp lệ" in form.errors["dated"][0].lower()
+    assert not BulletinText.objects.exists()
+
+
+def test_a_district_officer_or_an_outsider_may_not_write_the_provinces_text(past, tree, client, personas):
+    url = reverse("reports:bulletin_text", args=[tree.province.code, FEBRUARY])
+    client.force_login(personas.district_d1)
+    assert client.post(url, {"issuer": "x", "place": "y"}).status_code in (403, 404)
+    client.force_login(personas.outsider)
+    assert client.post(url, {"issuer": "x", "place": "y"}).status_code == 404
+    assert not BulletinText.objects.exists()
+
+
+def test_a_district_committee_writes_its_own_districts_text(past, tree, client, personas):
+    client.force_login(personas.district_d1)
+    url = reverse("reports:bulletin_text", args=[tree.d1.code, FEBRUARY])
+    assert client.post(url, {"issuer": "VPĐP NTM HUYỆN", "place": "Một"}).status_code == 302
+    assert BulletinText.objects.get().unit == tree.d1
+
+
+def test_issuing_freezes_the_word_bulletin_and_the_workbook_together(past, tree, office):
+    url = reverse("reports:bulletin_text", args=[tree.province.code, FEBRUARY])
+    office.post(url, {"issuer": "VPĐP NTM TỈNH", "place": "Nghệ Thử", "tasks": "Trước khi phát hành"})
+    office.post(reverse("reports:bulletin_issue", args=[tree.province.code, FEBRUARY]), CONFIRMED)
+    issued = IssuedBulletin.objects.get()
+    assert issued.docx and issued.docx_sha256 and issued.sha256
+    served_docx = download(office, tree.province.code, FEBRUARY, "docx")
+    served_xlsx = download(office, tree.province.code, FEBRUARY, "xlsx")
+    import hashlib
+
+    assert hashlib.sha256(served_docx).hexdigest() == issued.docx_sha256
+    assert hashlib.sha256(served_xlsx).hexdigest() == issued.sha256
+    assert "Trước khi phát hành" in paragraphs(read_docx(served_docx))
+    # The text can no longer change, and the served files stay the issued ones.
+    response = office.post(url, {"issuer": "VPĐP NTM TỈNH", "place": "Nghệ Thử", "tasks": "Sau khi phát hành"})
+    assert response.status_code == 302
+    assert BulletinText.objects.filter(tasks="Sau khi phát hành").count() == 0
+    assert download(office, tree.province.code, FEBRUARY, "docx") == served_docx
+    page = office.get(reverse("reports:bulletin", args=[tree.province.code]), {"month": FEBRUARY})
+    assert reverse("reports:issued_bulletin_docx", args=[issued.pk]) in page.content.decode()
+    response = office.get(reverse("reports:issued_bulletin_docx", args=[issued.pk]))
+    assert response["Content-Type"] == DOCX
+
+
+def test_the_workbook_has_the_same_header_block_and_every_tier(past, tree, office):
+    office.post(
+        reverse("reports:bulletin_text", args=[tree.province.code, FEBRUARY]),
+        {"superior": "UBND TỈNH NGHỆ THỬ", "issuer": "VPĐP NTM TỈNH", "place": "Nghệ Thử", "number": "05/BT"},
+    )
+    book = open_book(download(office, tree.province.code, FEBRUARY, "xlsx"))
+    assert (
+        book["Tổng hợp"]["A3"].value
+        == "UBND TỈNH NGHỆ THỬ — VPĐP NTM TỈNH · Số: 05/BT · Nghệ Thử, ngày … tháng … năm …"
+    )
+    tiers = {row[0]: row[1:] for row in rows_of(book["Các mức đạt chuẩn"], 5) if isinstance(row[0], str)}
+    summaries = {tier: dashboard_summary(office, tree.province.code, 2024, tier) for tier in Tier.values}
+    for tier, name in (("standard", "Xã NTM"), ("advanced", "Xã NTM nâng cao"), ("model", "Xã NTM kiểu mẫu")):
+        s = summaries[tier]
+        with_data, recognised, share, new = tiers[name][:4]
+        assert (with_data, recognised) == (s.communes_with_data, s.recognised[tier]), tier
+        assert new == s.new[tier]
+        assert round(share * 100, 1) == float(s.recognised_share[tier])
+
+
+def test_the_month_list_reaches_back_to_where_the_data_begins_and_issued_bulletins_group_by_year(
+    past, tree, office, personas
+):
+    page = office.get(reverse("reports:bulletin", args=[tree.province.code]))
+    months = [m.slug for m in page.context["months"]]
+    assert "2024-01" in months and months[-1] == "2024-01"
+    for month in ("2024-01", "2024-02"):
+        bulletin.bulletin_issue(unit=tree.province, month=Month.parse(month), user=personas.province_office)
+    html = office.get(reverse("reports:bulletin", args=[tree.province.code])).content.decode()
+    assert html.count("<h3>Year 2024</h3>") == 1
+
+
+def test_a_commune_working_on_the_advanced_tier_shows_its_standing_in_the_matrix(past, tree, office, personas):
+    from criteria.services import assessment_create
+    from criteria.tests.factories import make_set
+
+    advanced = make_set(year_from=2021, year_to=2030, tier=Tier.ADVANCED, code="NC-THU")
+    assessment_create(unit=tree.a, criteria_set=advanced, year=2024, user=personas.province_office)
+    book = open_book(download(office, tree.province.code, FEBRUARY, "xlsx"))
+    ws = book["Xã - tiêu chí"]
+    header = [c.value for c in ws[4]]
+    rows = {row[2]: row for row in rows_of(ws, 5)}
+    assert header[-2:] == ["NTM nâng cao: tiêu chí đạt/tổng", "NTM kiểu mẫu: tiêu chí đạt/tổng"]
+    assert rows["Xã Cẩm Thạch"][-2:] == ("0/3", None)
+    assert rows["Xã Đức Lĩnh"][-2:] == (None, None)
+
+
+def test_funds_are_written_charted_and_drawn_natively_in_both_files(past, tree, office):
+    from plans.tests.factories import make_fund
+
+    make_fund(tree.a, 2024, 1, "district", 650_000_000)
+    make_fund(tree.a, 2024, 2, "residents", 13_055_000_000)
+    text = "\n".join(paragraphs(read_docx(download(office, tree.province.code, FEBRUARY, "docx"))))
+    assert (
+        "Tổng nguồn vốn huy động từ đầu năm đến hết tháng 02/2024: 13.705.000.000 đồng "
+        "(trong tháng: 13.055.000.000 đồng); gồm: ngân sách huyện 650.000.000 đồng (4,7%), "
+        "nhân dân đóng góp 13.055.000.000 đồng (95,3%)." in text
+    )
+    content = download(office, tree.province.code, FEBRUARY, "xlsx")
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    charts = " ".join(archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/charts/chart"))
+    assert "'Nguồn vốn'!$C$" in charts
+    cells = [v for row in rows_of(open_book(content)["Nguồn vốn"], 4) for v in row]
+    assert 13_705_000_000 in cells and 650_000_000 in cells  # the same amounts as written

@@ -1,0 +1,93 @@
+"""Section 2 of the Word bulletin, written from plain figures (no database)."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone, translation
+
+from reports.bulletin import writing
+from reports.bulletin.month import Month
+from reports.bulletin.shapes import BucketLine, BulletinData, FundsTable, TierLine
+
+
+@pytest.fixture(autouse=True)
+def vietnamese():
+    with translation.override("vi"):
+        yield
+
+
+def buckets(*counts):
+    bounds = [(19, 19), (15, 18), (10, 14), (5, 9), (0, 4)]
+    labels = ["19", "15–18", "10–14", "5–9", "dưới 5"]
+    return [BucketLine(label, n, low, high, 19) for label, n, (low, high) in zip(labels, counts, bounds, strict=True)]
+
+
+def seed_province(**changes) -> BulletinData:
+    """The seed document's province at the end of 2022 (DOMAIN.md): 139 communes, 17 kept NTM."""
+    standard = TierLine("standard", "NTM", 122, 17, 0, Decimal("10.52"), buckets(0, 3, 50, 68, 1), 16, 0)
+    advanced = TierLine("advanced", "NTM nâng cao", 0, 0, 0, None, [], 0, 0)
+    model = TierLine("model", "NTM kiểu mẫu", 0, 0, 0, None, [], 0, 0)
+    data = BulletinData(
+        unit_name="Tỉnh Thử",
+        unit_code="99",
+        unit_level="province",
+        month=Month(2022, 12),
+        year=2022,
+        cutoff=timezone.make_aware(datetime.datetime(2022, 12, 31, 23, 59, 59)),
+        current=False,
+        communes_total=139,
+        with_data=122,
+        recognised={"standard": 17, "advanced": 0, "model": 0},
+        new={"standard": 0, "advanced": 0, "model": 0},
+        average=Decimal("10.52"),
+        villages_recognised=16,
+        villages_new=0,
+        districts_total=None,
+        districts_recognised=None,
+        tiers=[standard, advanced, model],
+    )
+    for key, value in changes.items():
+        setattr(data, key, value)
+    return data
+
+
+def test_the_seed_documents_sentence_is_written_as_the_office_wrote_it():
+    text = writing.communes_paragraph(seed_province())
+    assert (
+        "Duy trì 17 xã đã đạt chuẩn nông thôn mới; có 03 xã đạt từ 15–18 tiêu chí, 50 xã đạt từ 10–14 tiêu chí, "
+        "68 xã đạt từ 5–9 tiêu chí, còn 01 xã dưới 05 tiêu chí." in text
+    )
+    assert text.startswith("Tính đến ngày 31/12/2022, toàn tỉnh có 139 xã (không tính phường, thị trấn, đặc khu).")
+    assert "17 xã chưa có số liệu đánh giá năm 2022." in text
+    assert "Tỷ lệ xã đạt chuẩn nông thôn mới: 12,2%." in text
+    assert "Bình quân đạt 10,5 tiêu chí/xã." in text
+    assert writing.villages_paragraph(seed_province()) == "Có 16 thôn, bản đạt chuẩn nông thôn mới."
+
+
+def test_funds_are_written_by_source_in_dong():
+    funds = FundsTable(
+        "Nguồn vốn",
+        ["Nguồn", "Trong tháng", "Lũy kế", "Tỷ lệ (%)"],
+        [
+            ["Ngân sách huyện", 0, Decimal(650000000), Decimal("2.1")],
+            ["Dân góp", Decimal(1000000), Decimal(13055000000), Decimal("42.1")],
+            ["Doanh nghiệp", 0, 0, None],
+            ["Tổng cộng", Decimal(1000000), Decimal(31003700000), Decimal(100)],
+        ],
+    )
+    assert writing.funds_paragraph([funds], "12/2022") == (
+        "Tổng nguồn vốn huy động từ đầu năm đến hết tháng 12/2022: 31.003.700.000 đồng (trong tháng: 1.000.000 đồng); "
+        "gồm: ngân sách huyện 650.000.000 đồng (2,1%), dân góp 13.055.000.000 đồng (42,1%)."
+    )
+
+
+def test_ocop_is_a_hook_that_writes_nothing_until_the_portal_registers_products():
+    data = seed_province()
+    assert data.ocop is None and writing.ocop_sentences(data) == []
+    assert not any("OCOP" in p.text for p in writing.results(data))
+
+
+def test_a_mixed_scale_names_its_set():
+    line = BucketLine("15–18 / 19", 3, 15, 18, 19)
+    assert writing.bucket_phrase(line) == "đạt từ 15–18 tiêu chí (bộ 19 tiêu chí)"
