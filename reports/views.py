@@ -184,12 +184,14 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if unit is not None and unit.level == Level.COMMUNE:
         overview = commune_overview(commune=unit, year=filters.year, tier=filters.tier)
         area = unit.parent  # the commune among the communes of its district (or province)
+        predecessors = formed_from(unit, filters.year, filters.tier) if as_now else []
+        ringed = frozenset(u.code for u, _a in predecessors) or frozenset([unit.code])
         context.update(
-            formed_from=formed_from(unit, filters.year, filters.tier) if as_now else [],
+            formed_from=predecessors,
             overview=overview,
             main_assessment=overview.at_tier(filters.tier),
             map_area=area,
-            commune_map=commune_map(unit=area, year=filters.year, tier=filters.tier, current=unit.code),
+            commune_map=commune_map(unit=area, year=filters.year, tier=filters.tier, current=ringed),
         )
         return render(request, "reports/commune.html", context)
 

@@ -49,7 +49,7 @@ class MapPoint:
     colour: str
     label: str  # "Xã Cẩm Thạch: 15/19 criteria met" or "…: no data"
     anchor: str = "middle"  # of the label: "start" near the west edge, "end" near the east
-    current: bool = False  # the commune whose page shows the map (drawn ringed, on top)
+    current: bool = False  # the commune whose page shows the map, or those it was formed from (ringed, on top)
 
 
 @dataclass(frozen=True)
@@ -109,14 +109,14 @@ def commune_map(
     year: int,
     tier: str,
     buckets: list[BucketCount] | None = None,
-    current: str = "",
+    current: frozenset[str] = frozenset(),
 ) -> CommuneMap | None:
     """The map of the communes counted in ``year`` under ``unit``; None when there are none.
 
     ``buckets`` are the dashboard's (``progress_summary(...).buckets``): each commune takes the
     colour of the bucket its criteria met fall in, on its set's scale; without them (a commune's
-    page, showing its neighbours) the buckets are those of the communes drawn. ``current`` is
-    the code of the commune to ring.
+    page, showing its neighbours) the buckets are those of the communes drawn. ``current`` are
+    the codes of the communes to ring.
     """
     rows = map_rows(unit=unit, year=year, tier=tier)
     if not rows:
@@ -173,7 +173,7 @@ def commune_map(
                 colour=colour_of[key],
                 label=label,
                 anchor=anchor,
-                current=row.code == current,
+                current=row.code in current,
             )
         )
     legend = [

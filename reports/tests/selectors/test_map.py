@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from communes.models import AdministrativeUnit
+from communes.models import AdministrativeUnit, UnitSuccession
 from communes.tests.factories import ProvinceFactory
 from reports.selectors import progress_summary
 from reports.selectors.map import NO_DATA, PALETTE, commune_map
@@ -111,3 +111,20 @@ def test_without_the_dashboards_buckets_the_map_takes_those_of_the_communes_draw
     alone = commune_map(unit=located.tree.province, year=2023, tier="standard")
     assert alone.legend == with_dashboards.legend
     assert [(p.code, p.colour) for p in alone.points] == [(p.code, p.colour) for p in with_dashboards.points]
+
+
+def test_for_a_year_before_it_a_new_communes_map_rings_the_communes_it_was_formed_from(client, personas, located):
+    tree = located.tree
+    new = AdministrativeUnit(
+        code="40901", name="Xã Mới", level="commune", type="xa", parent=tree.province, valid_from="2025-07-01"
+    )
+    new.save()
+    for old in (tree.a, tree.b):
+        UnitSuccession.objects.create(predecessor=old, successor=new, date="2025-07-01", main_part=True)
+    client.force_login(personas.province_office)
+    context = client.get(reverse("reports:dashboard", args=[new.code]), {"year": 2023, "tier": "standard"}).context
+    assert {p.code for p in context["commune_map"].points if p.current} == {tree.a.code, tree.b.code}
+    html = client.get(
+        reverse("reports:dashboard", args=[new.code]), {"year": 2023, "tier": "standard"}
+    ).content.decode()
+    assert "The communes Xã Mới was formed from are ringed." in html
