@@ -186,6 +186,11 @@ def _rng(seed: int, *labels: object) -> random.Random:
     return random.Random(":".join(str(x) for x in (seed, *labels)))
 
 
+def _ends_in(unit: AdministrativeUnit, year: int) -> bool:
+    """The unit ends during ``year`` (the units that ended on 30/06/2025)."""
+    return unit.valid_to is not None and unit.valid_to.year == year
+
+
 def _tz() -> ZoneInfo:
     return ZoneInfo(settings.TIME_ZONE)
 
@@ -750,7 +755,8 @@ class Seeder:
             unit=unit, criteria_set=cs, year=year, user=officer, at=_at(start, 8), check_access=False
         )
         entries = _entries(set_plan, unit, year, met, rng)
-        when = datetime.date(year, 3 + index % 5, 1 + index % 27)
+        # A unit that ends in the year (30/06/2025) has its values entered before it ends.
+        when = datetime.date(year, (2 + index % 4) if _ends_in(unit, year) else (3 + index % 5), 1 + index % 27)
         assessment_record_values(
             assessment=assessment, entries=entries, user=officer, at=_at(when, 10, index % 60), check_access=False
         )
@@ -761,26 +767,37 @@ class Seeder:
 
     # -- workflow
 
-    def _decision(self, year: int, rng: random.Random) -> Recognition:
+    def _decision(self, year: int, rng: random.Random, unit: AdministrativeUnit) -> Recognition:
         self.decisions[year] += 1
-        day = datetime.date(year, 11, 15) + datetime.timedelta(days=rng.randint(0, 40))
+        # Decisions of November–December; for a unit that ends in the year, of May–June.
+        first = datetime.date(year, 5, 15) if _ends_in(unit, year) else datetime.date(year, 11, 15)
+        day = first + datetime.timedelta(days=rng.randint(0, 40))
         return Recognition(f"{100 + self.decisions[year] * 7}/QĐ-UBND", day)
 
     def flow(self, assessment: Assessment, steps, *, recognition: Recognition | None = None, comment=""):
         """Move an assessment through ``steps`` on deterministic dates in its year."""
         unit, year = assessment.unit, assessment.year
-        early = year > LAST_PRE_MERGER_YEAR  # the 2026–2030 set starts mid-February
+        # Months of submission, verification, return, appraisal and revocation: the 2026–2030 set
+        # starts mid-February; a unit ending on 30/06 goes through the workflow before then.
+        if _ends_in(unit, year):
+            months = (3, 4, 4, 5, 6)
+        elif year > LAST_PRE_MERGER_YEAR:
+            months = (5, 6, 6, 7, 12)
+        else:
+            months = (9, 10, 10, 11, 12)
+        submitted, verified, returned, appraised, revoked = months
         dates = {
-            AssessmentState.SUBMITTED: (datetime.date(year, 5 if early else 9, 15), self.actors.officer(unit)),
-            AssessmentState.VERIFIED: (datetime.date(year, 6 if early else 10, 10), self.actors.district(unit, year)),
-            AssessmentState.RETURNED: (datetime.date(year, 6 if early else 10, 12), self.actors.district(unit, year)),
-            AssessmentState.APPRAISED: (datetime.date(year, 7 if early else 11, 5), self.actors.province),
-            AssessmentState.REVOKED: (datetime.date(year, 12, 20), self.actors.province),
+            AssessmentState.SUBMITTED: (datetime.date(year, submitted, 15), self.actors.officer(unit)),
+            AssessmentState.VERIFIED: (datetime.date(year, verified, 10), self.actors.district(unit, year)),
+            AssessmentState.RETURNED: (datetime.date(year, returned, 12), self.actors.district(unit, year)),
+            AssessmentState.APPRAISED: (datetime.date(year, appraised, 5), self.actors.province),
+            AssessmentState.REVOKED: (datetime.date(year, revoked, 20), self.actors.province),
         }
         for state in steps:
             if state == AssessmentState.RECOGNISED:
                 # A kept recognition is confirmed each year; a new one on its decision date.
-                day = recognition.date if recognition.date.year == year else datetime.date(year, 11, 10)
+                kept_on = datetime.date(year, 6, 10) if _ends_in(unit, year) else datetime.date(year, 11, 10)
+                day = recognition.date if recognition.date.year == year else kept_on
                 user = self.actors.province
             else:
                 day, user = dates[state]
@@ -830,7 +847,7 @@ class Seeder:
             comment = f"Duy trì danh hiệu {what} (Quyết định {rec.number} ngày {rec.date:%d/%m/%Y})."
             self.flow(assessment, (AssessmentState.RECOGNISED,), recognition=rec, comment=comment)
         else:
-            rec = store[code] = self._decision(year, rng)
+            rec = store[code] = self._decision(year, rng, assessment.unit)
             self.flow(assessment, self.FULL, recognition=rec, comment=f"Công nhận đạt chuẩn {what}.")
 
     # -- series

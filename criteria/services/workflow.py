@@ -37,6 +37,9 @@ MSG_COMMENT_REQUIRED = _("Say why, in a comment.")
 MSG_DECISION_REQUIRED = _("Enter the recognition decision's number and date.")
 MSG_DECISION_DATE_FUTURE = _("The decision date cannot be in the future.")
 MSG_DECISION_BEFORE_YEAR = _("A recognition of the %(year)s assessment cannot be dated before %(year)s.")
+MSG_DECISION_AFTER_UNIT = _(
+    "%(unit)s ceased to exist on %(date)s: a decision dated after that can neither recognise nor revoke it."
+)
 MSG_REVOCATION_REQUIRED = _("Enter the revocation decision's number and date.")
 MSG_REVOKED_BEFORE = _("The revocation cannot be dated before the recognition decision (%(date)s).")
 MSG_CRITERIA_UNMET = _(
@@ -146,6 +149,9 @@ def _decision_problems(assessment: Assessment, number: str, day: datetime.date |
     problems = []
     if day > timezone.localdate():
         problems.append(MSG_DECISION_DATE_FUTURE)
+    ended = assessment.unit.valid_to
+    if ended is not None and day > ended:
+        problems.append(MSG_DECISION_AFTER_UNIT % {"unit": assessment.unit.name, "date": f"{ended:%d/%m/%Y}"})
     if revoking:
         if assessment.decision_date and day < assessment.decision_date:
             problems.append(MSG_REVOKED_BEFORE % {"date": f"{assessment.decision_date:%d/%m/%Y}"})

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.test import RequestFactory, override_settings
 
 from communes.models import AdministrativeUnit, Level, Membership, UnitSuccession
@@ -219,6 +219,18 @@ def test_history_is_dated_in_the_assessment_year(seeded):
         "assessment__year", "at"
     ):
         assert at.year == year
+
+
+def test_nothing_happens_to_a_unit_after_it_ended(seeded):
+    """Units that ended on 30/06/2025 are assessed, decided and revoked before then."""
+    ended = demo_assessments().filter(unit__valid_to__isnull=False)
+    late_history = HistoryEntry.objects.filter(
+        assessment__in=ended, at__date__gt=F("assessment__unit__valid_to")
+    ).count()
+    assert late_history == 0
+    assert not ended.filter(decision_date__gt=F("unit__valid_to")).exists()
+    assert not ended.filter(revocation_date__gt=F("unit__valid_to")).exists()
+    assert ended.filter(decision_date__isnull=False).exists()
 
 
 # --- Users -------------------------------------------------------------------------------------

@@ -89,6 +89,16 @@ def test_a_recognition_decision_must_be_dated_plausibly(personas, tree, day, mes
         _recognise(a, personas, day)
 
 
+def test_a_unit_that_ceased_to_exist_is_not_recognised_by_a_later_decision(personas, tree):
+    tree.a.valid_to = datetime.date(2023, 6, 30)
+    tree.a.save()
+    a = _appraised(personas, tree.a, make_set(), 2023)
+    with pytest.raises(ValidationError, match="ceased to exist on 30/06/2023"):
+        _recognise(a, personas, datetime.date(2023, 7, 1))
+    _recognise(a, personas, datetime.date(2023, 6, 30))
+    assert holds_title(tree.a, "standard", datetime.date(2023, 6, 30))
+
+
 def test_advanced_needs_the_standard_title_held_on_the_decision_date(personas, tree):
     standard = _appraised(personas, tree.a, make_set(), 2023)
     _recognise(standard, personas, datetime.date(2023, 12, 20))
