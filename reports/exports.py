@@ -1,7 +1,7 @@
 """Excel exports of the dashboard tables and lists, from the same selectors as the pages.
 
 * ``dashboard`` — headline, communes by criteria met, lagging criteria, drill-down, trend
-  (``progress_summary``, ``progress_breakdown``, ``progress_trend``);
+  (``progress_overview``, ``progress_breakdown``; as now where the page is);
 * ``communes`` — every commune of the list with its criteria met or not (``communes_page``
   with the matrix, read a page at a time so memory stays flat);
 * ``assessments`` — the assessments of the year with every indicator value, a sheet per
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from communes.models import AdministrativeUnit, Level
 from communes.people import full_name
@@ -28,8 +28,7 @@ from reports.selectors import (
     communes_page,
     matrix_columns,
     progress_breakdown,
-    progress_summary,
-    progress_trend,
+    progress_overview,
 )
 
 KINDS = ("dashboard", "communes", "assessments")
@@ -64,12 +63,25 @@ def _properties(title: str, unit: AdministrativeUnit | None, user) -> xlsx.Prope
     )
 
 
-def dashboard_export(*, unit: AdministrativeUnit | None, filters: Filters, user=None) -> bytes:
-    summary = progress_summary(unit=unit, year=filters.year, tier=filters.tier)
-    breakdown = progress_breakdown(unit=unit, year=filters.year, tier=filters.tier)
-    trend = progress_trend(unit=unit, tier=filters.tier)
-    total = summary.communes_total
-    previous = summary.previous_year
+def dashboard_export(*, unit: AdministrativeUnit | None, filters: Filters, user=None, as_now: bool = False) -> bytes:
+    """The dashboard's tables — headline, buckets, lagging criteria, breakdown, trend — from the
+    dashboard's own selectors (``as_now`` as on the page), one sheet each."""
+    with translation.override("vi"):  # a Vietnamese document: its bucket labels ("dưới 5") too
+        summary, trend = progress_overview(unit=unit, year=filters.year, tier=filters.tier, as_now=as_now)
+    breakdown = progress_breakdown(unit=unit, year=filters.year, tier=filters.tier, as_now=as_now)
+    heading = _heading("Tiến độ xây dựng NTM", unit, filters)
+    sheets = [
+        _headline_sheet(summary, filters, heading),
+        _buckets_sheet(summary, heading),
+        _lagging_sheet(summary, heading),
+        _breakdown_sheet(breakdown, filters, heading),
+        _trend_sheet(trend, heading),
+    ]
+    return xlsx.build_workbook(sheets, _properties("Tiến độ xây dựng NTM", unit, user))
+
+
+def _headline_rows(summary) -> list[tuple]:
+    total, previous = summary.communes_total, summary.previous_year
 
     def before(attribute: str, tier: str | None = None):
         if previous is None:
@@ -77,7 +89,7 @@ def dashboard_export(*, unit: AdministrativeUnit | None, filters: Filters, user=
         value = getattr(previous, attribute)
         return value[tier] if tier else value
 
-    headline = [
+    rows = [
         (
             f"Xã đạt chuẩn {TIER_NAMES[t]}",
             summary.recognised[t],
@@ -86,7 +98,7 @@ def dashboard_export(*, unit: AdministrativeUnit | None, filters: Filters, user=
         )
         for t in Tier.values
     ]
-    headline += [
+    rows += [
         ("Bình quân số tiêu chí đạt/xã", summary.average_criteria_met, None, before("average_criteria_met")),
         (
             "Xã có số liệu",
@@ -98,7 +110,7 @@ def dashboard_export(*, unit: AdministrativeUnit | None, filters: Filters, user=
         ("Thôn đạt chuẩn", summary.villages_recognised, None, before("villages_recognised")),
     ]
     if summary.districts_recognised is not None:
-        headline.append(
+        rows.append(
             (
                 "Huyện đạt chuẩn",
                 summary.districts_recognised,
@@ -106,125 +118,86 @@ def dashboard_export(*, unit: AdministrativeUnit | None, filters: Filters, user=
                 before("districts_recognised"),
             )
         )
-    previous_label = f"Năm {previous.year}" if previous is not None else "Năm trước"
-    heading = _heading("Tiến độ xây dựng NTM", unit, filters)
-    sheets = [
-        xlsx.Sheet(
-            title="Tổng hợp",
-            heading=heading,
-            tables=[
-                xlsx.Table(
-                    columns=[
-                        xlsx.Column("Chỉ tiêu", 36, xlsx.WRAP),
-                        xlsx.Column(f"Năm {filters.year}", 14, xlsx.DEC1),
-                        xlsx.Column("Tỷ lệ", 10, xlsx.PERCENT),
-                        xlsx.Column(previous_label, 14, xlsx.DEC1),
-                    ],
-                    rows=headline,
-                )
-            ],
-            landscape=False,
-        ),
-        xlsx.Sheet(
-            title="Phân loại",
-            heading=heading,
-            tables=[
-                xlsx.Table(
-                    columns=[
-                        xlsx.Column("Số tiêu chí đạt", 20),
-                        xlsx.Column("Số xã", 12, xlsx.INT),
-                        xlsx.Column("Tỷ lệ", 10, xlsx.PERCENT),
-                    ],
-                    rows=[
-                        *[
-                            (b.label.replace("under", "dưới"), b.count, xlsx.share(b.count, total))
-                            for b in summary.buckets
-                        ],
-                        (
-                            "Chưa có số liệu",
-                            summary.communes_without_data,
-                            xlsx.share(summary.communes_without_data, total),
-                        ),
-                    ],
-                    total=("Tổng số", total, None),
-                )
-            ],
-            landscape=False,
-        ),
-        xlsx.Sheet(
-            title="Tiêu chí chưa đạt",
-            heading=heading,
-            tables=[
-                xlsx.Table(
-                    columns=[
-                        xlsx.Column("Tiêu chí", 40, xlsx.WRAP),
-                        xlsx.Column("Số xã chưa đạt", 14, xlsx.INT),
-                        xlsx.Column("Tỷ lệ trên số xã có số liệu", 16, xlsx.PERCENT),
-                    ],
-                    rows=[
-                        (f"{c.number}. {c.name}", c.not_met, xlsx.share(c.not_met, summary.communes_with_data))
-                        for c in summary.lagging
-                    ],
-                )
-            ],
-            landscape=False,
-        ),
-        xlsx.Sheet(
-            title="Theo đơn vị",
-            heading=heading,
-            tables=[
-                xlsx.Table(
-                    columns=[
-                        xlsx.Column("Đơn vị", 28, xlsx.WRAP),
-                        xlsx.Column("Cấp", 8),
-                        xlsx.Column("Số xã", 10, xlsx.INT),
-                        xlsx.Column("Có số liệu", 10, xlsx.INT),
-                        xlsx.Column(f"Đạt chuẩn {TIER_NAMES[filters.tier]}", 12, xlsx.INT),
-                        xlsx.Column("Tỷ lệ", 10, xlsx.PERCENT),
-                        xlsx.Column("Bình quân tiêu chí", 12, xlsx.DEC1),
-                    ],
-                    rows=[
-                        (
-                            r.name,
-                            LEVEL_NAMES.get(r.level, r.level),
-                            r.communes_total,
-                            r.communes_with_data,
-                            r.recognised,
-                            xlsx.share(r.recognised, r.communes_total),
-                            r.average_criteria_met,
-                        )
-                        for r in breakdown
-                    ],
-                )
-            ],
-        ),
-        xlsx.Sheet(
-            title="Xu hướng",
-            heading=heading,
-            tables=[
-                xlsx.Table(
-                    columns=[
-                        xlsx.Column("Năm", 8),
-                        *[xlsx.Column(f"Xã đạt chuẩn {TIER_NAMES[t]}", 14, xlsx.INT) for t in Tier.values],
-                        xlsx.Column("Xã có số liệu", 12, xlsx.INT),
-                        xlsx.Column("Bình quân tiêu chí", 12, xlsx.DEC1),
-                        xlsx.Column("Trên tổng số tiêu chí", 12, xlsx.INT),
-                    ],
-                    rows=[
-                        (
-                            str(p.year),
-                            *[p.recognised[t] for t in Tier.values],
-                            p.communes_with_data,
-                            p.average_criteria_met,
-                            p.scale,
-                        )
-                        for p in trend
-                    ],
-                )
-            ],
-        ),
+    return rows
+
+
+def _headline_sheet(summary, filters: Filters, heading: list[str]) -> xlsx.Sheet:
+    previous = summary.previous_year
+    columns = [
+        xlsx.Column("Chỉ tiêu", 36, xlsx.WRAP),
+        xlsx.Column(f"Năm {filters.year}", 14, xlsx.DEC1),
+        xlsx.Column("Tỷ lệ", 10, xlsx.PERCENT),
+        xlsx.Column(f"Năm {previous.year}" if previous is not None else "Năm trước", 14, xlsx.DEC1),
     ]
-    return xlsx.build_workbook(sheets, _properties("Tiến độ xây dựng NTM", unit, user))
+    table = xlsx.Table(columns=columns, rows=_headline_rows(summary))
+    return xlsx.Sheet(title="Tổng hợp", heading=heading, tables=[table], landscape=False)
+
+
+def _buckets_sheet(summary, heading: list[str]) -> xlsx.Sheet:
+    total = summary.communes_total
+    rows = [(b.label, b.count, xlsx.share(b.count, total)) for b in summary.buckets]
+    rows.append(("Chưa có số liệu", summary.communes_without_data, xlsx.share(summary.communes_without_data, total)))
+    columns = [
+        xlsx.Column("Số tiêu chí đạt", 20),
+        xlsx.Column("Số xã", 12, xlsx.INT),
+        xlsx.Column("Tỷ lệ", 10, xlsx.PERCENT),
+    ]
+    table = xlsx.Table(columns=columns, rows=rows, total=("Tổng số", total, None))
+    return xlsx.Sheet(title="Phân loại", heading=heading, tables=[table], landscape=False)
+
+
+def _lagging_sheet(summary, heading: list[str]) -> xlsx.Sheet:
+    columns = [
+        xlsx.Column("Tiêu chí", 40, xlsx.WRAP),
+        xlsx.Column("Số xã chưa đạt", 14, xlsx.INT),
+        xlsx.Column("Tỷ lệ trên số xã có số liệu", 16, xlsx.PERCENT),
+    ]
+    rows = [
+        (f"{c.number}. {c.name}", c.not_met, xlsx.share(c.not_met, summary.communes_with_data)) for c in summary.lagging
+    ]
+    return xlsx.Sheet(
+        title="Tiêu chí chưa đạt", heading=heading, tables=[xlsx.Table(columns=columns, rows=rows)], landscape=False
+    )
+
+
+def _breakdown_sheet(breakdown, filters: Filters, heading: list[str]) -> xlsx.Sheet:
+    columns = [
+        xlsx.Column("Đơn vị", 28, xlsx.WRAP),
+        xlsx.Column("Cấp", 8),
+        xlsx.Column("Số xã", 10, xlsx.INT),
+        xlsx.Column("Có số liệu", 10, xlsx.INT),
+        xlsx.Column(f"Đạt chuẩn {TIER_NAMES[filters.tier]}", 12, xlsx.INT),
+        xlsx.Column("Tỷ lệ", 10, xlsx.PERCENT),
+        xlsx.Column("Bình quân tiêu chí", 12, xlsx.DEC1),
+    ]
+    rows = [
+        (
+            r.name,
+            LEVEL_NAMES.get(r.level, r.level),
+            r.communes_total,
+            r.communes_with_data,
+            r.recognised,
+            xlsx.share(r.recognised, r.communes_total),
+            r.average_criteria_met,
+        )
+        for r in breakdown
+    ]
+    return xlsx.Sheet(title="Theo đơn vị", heading=heading, tables=[xlsx.Table(columns=columns, rows=rows)])
+
+
+def _trend_sheet(trend, heading: list[str]) -> xlsx.Sheet:
+    columns = [
+        xlsx.Column("Năm", 8),
+        *[xlsx.Column(f"Xã đạt chuẩn {TIER_NAMES[t]}", 14, xlsx.INT) for t in Tier.values],
+        xlsx.Column("Xã có số liệu", 12, xlsx.INT),
+        xlsx.Column("Bình quân tiêu chí", 12, xlsx.DEC1),
+        xlsx.Column("Trên tổng số tiêu chí", 12, xlsx.INT),
+    ]
+    rows = [
+        (str(p.year), *[p.recognised[t] for t in Tier.values], p.communes_with_data, p.average_criteria_met, p.scale)
+        for p in trend
+    ]
+    return xlsx.Sheet(title="Xu hướng", heading=heading, tables=[xlsx.Table(columns=columns, rows=rows)])
 
 
 def _commune_rows(unit, filters: Filters) -> Iterator[tuple]:

@@ -144,16 +144,21 @@ def _headline_figures(summary: Headline, previous: Headline | None, scale: int |
     return figures
 
 
+def map_reading(request: HttpRequest, unit: AdministrativeUnit | None) -> tuple[bool, bool]:
+    """(mapped, as now): a unit formed from units that ended (a province or commune of 1 July
+    2025) shows their figures "as now" under today's map by default; ``?map=entered`` shows
+    only its own units. The dashboard and its export read it the same way."""
+    mapped = has_mapped_units(unit=unit)
+    return mapped, mapped and request.GET.get("map") != "entered"
+
+
 @login_required
 def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     unit = _unit_or_country(request, code)
     if unit is not None and unit.level == Level.VILLAGE:
         return redirect("unit", unit.code)
     filters, year_given = read_filters(request.GET)
-    # A unit formed from units that ended (a province or commune of 1 July 2025) shows their
-    # figures "as now" under today's map by default; "as entered" shows only its own units.
-    mapped = has_mapped_units(unit=unit)
-    as_now = mapped and request.GET.get("map") != "entered"
+    mapped, as_now = map_reading(request, unit)
     if unit is not None and unit.level == Level.COMMUNE:
         trend = progress_trend(unit=unit, tier=filters.tier, as_now=as_now)
         year = filters.year if year_given else trend[-1].year if trend else datetime.date.today().year

@@ -28,7 +28,7 @@ from reports.forms import Filters, read_filters
 from reports.models import IssuedBulletin, JobKind, ReportJob
 from reports.selectors import first_data_year, latest_year
 from reports.tasks import start_job
-from reports.views import MSG_NATIONAL_ONLY_ADMINS, _breadcrumbs, _unit_name
+from reports.views import MSG_NATIONAL_ONLY_ADMINS, _breadcrumbs, _unit_name, map_reading
 from reports.views_bulletin import bulletin_preview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -283,7 +283,8 @@ def export(request: HttpRequest, kind: str, code: str | None = None) -> HttpResp
         year = latest_year(unit=unit) or datetime.date.today().year
         filters = Filters(year, filters.tier, filters.bucket, filters.q, filters.sort, 1)
     if kind == "dashboard":
-        content = exports.dashboard_export(unit=unit, filters=filters, user=request.user)
+        _mapped, as_now = map_reading(request, unit)
+        content = exports.dashboard_export(unit=unit, filters=filters, user=request.user, as_now=as_now)
     elif kind == "communes":
         content = exports.communes_export(unit=unit, filters=filters, user=request.user)
     else:

@@ -15,6 +15,7 @@ from reports.selectors import (
     progress_summary,
     progress_trend,
 )
+from reports.tests.excel.conftest import open_book, rows_of
 from reports.tests.factories import make_assessment, make_flat_set
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +122,17 @@ def test_a_new_communes_page_shows_the_communes_it_was_formed_from_as_now(client
     assert [p.year for p in entered.context["trend"]] == [2026]
     # Its own year: no "formed from" table.
     assert client.get(url, {"year": 2026, "tier": "standard"}).context["formed_from"] == []
+
+
+def test_the_dashboards_export_reads_the_map_as_the_page_does(client, merger):
+    new, _other, _m = merger
+    client.force_login(UserFactory(username="admin-export-now", is_superuser=True))
+    url = reverse("reports:export", args=[new.code, "dashboard"])
+
+    def figures(**extra):
+        book = open_book(client.get(url, {"year": 2024, "tier": "standard", **extra}).content)
+        return {row[0]: row[1] for row in rows_of(book["Tổng hợp"], 4) if isinstance(row[0], str)}
+
+    page = client.get(reverse("reports:dashboard", args=[new.code]), {"year": 2024}).context["summary"]
+    assert figures()["Tổng số xã"] == page.communes_total == 2  # as now, as on the page
+    assert figures(map="entered")["Tổng số xã"] == 0
