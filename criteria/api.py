@@ -318,6 +318,12 @@ class AssessmentFilter(django_filters.FilterSet):
 class AssessmentSerializer(serializers.ModelSerializer):
     unit = UnitRefSerializer(read_only=True)
     criteria_set = CriteriaSetRefSerializer(read_only=True)
+    criteria_basically_met = serializers.IntegerField(
+        read_only=True, help_text=_("Criteria not met reported as basically met (cơ bản đạt); never counted as met.")
+    )
+    criteria_met_or_basically_met = serializers.IntegerField(
+        read_only=True, help_text=_("“Đạt và cơ bản đạt”: criteria met plus criteria basically met.")
+    )
 
     class Meta:
         model = Assessment
@@ -329,6 +335,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "state",
             "tier",
             "criteria_met",
+            "criteria_basically_met",
+            "criteria_met_or_basically_met",
             "criteria_total",
             "version",
             "decision_number",
@@ -345,7 +353,16 @@ class ResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CriterionResult
-        fields = ["number", "name", "met", "indicators_met", "indicators_total"]
+        fields = [
+            "number",
+            "name",
+            "met",
+            "basically_met",
+            "basically_met_reason",
+            "basically_met_by",
+            "indicators_met",
+            "indicators_total",
+        ]
 
 
 class ActionSerializer(serializers.Serializer):

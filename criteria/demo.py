@@ -55,6 +55,7 @@ from criteria.services import (
     catalog_load_file,
     catalog_set_clone,
     catalog_set_publish,
+    criterion_set_basically_met,
 )
 from criteria.services.catalog import CATALOG_DIR
 from ntm_portal.append_only import allow_history_rewrite
@@ -69,6 +70,12 @@ QD51_CODE = "QD51-2025-XA-NTM"
 QD51_DEMO_CODE = "QD51-2025-XA-NTM-DEMO"
 DEMO_DISCLAIMER = "Bộ tiêu chí minh họa của Tỉnh Minh Họa — không phải văn bản pháp luật"
 
+# What district reports give for a criterion "cơ bản đạt" (basically met): works under way.
+BASICALLY_MET_REASONS = (
+    "Các tuyến đường trục thôn đang thi công, dự kiến hoàn thành trong năm.",
+    "Đã phê duyệt dự án, đang triển khai; khối lượng đạt trên 80%.",
+    "Đang hoàn thiện hồ sơ minh chứng, chờ thẩm định của phòng chuyên môn.",
+)
 MERGER_DATE = datetime.date(2025, 7, 1)
 LAST_DAY_BEFORE_MERGER = datetime.date(2025, 6, 30)
 MERGER_DECISION = "Nghị quyết 1686/NQ-UBTVQH15 (minh họa)"
@@ -732,9 +739,28 @@ class Seeder:
             assessment=assessment, entries=entries, user=officer, at=_at(when, 10, index % 60), check_access=False
         )
         self.planned[assessment.pk] = (unit.code, cs.code, year, len(met))
+        if unit.level == SetLevel.COMMUNE and len(met) < set_plan.total:
+            self.basically_met(assessment, set_plan, met, order, rng, _at(when, 11, index % 60))
         assessment.criteria_met = len(met)
         assessment.demo_lost = next((c for c in set_plan.criteria if c.number == lost), None)
         return assessment
+
+    def basically_met(self, assessment, set_plan: SetPlan, met: set[int], order, rng, at) -> None:
+        """About one commune in three reports its nearest criteria not met as "cơ bản đạt"."""
+        if rng.random() >= 0.35:
+            return
+        not_met = [c for c in order if c not in met][:2]  # the easiest not yet met
+        for number in not_met[: rng.randint(1, 2)]:
+            criterion_set_basically_met(
+                assessment=assessment,
+                number=number,
+                basically_met=True,
+                reason=rng.choice(BASICALLY_MET_REASONS),
+                expected_by=datetime.date(assessment.year, 12, 31),
+                user=self.actors.officer(assessment.unit),
+                check_access=False,
+                at=at,
+            )
 
     # -- workflow
 

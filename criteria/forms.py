@@ -59,3 +59,11 @@ class TransitionForm(forms.Form):
     decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=60)
     decision_date = forms.DateField(label=_("Decision date"), required=False, help_text=_("dd/mm/yyyy"))
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+
+
+class BasicallyMetForm(forms.Form):
+    """Mark a criterion basically met ("cơ bản đạt"): why, and by when it should be met."""
+
+    basically_met = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
+    reason = forms.CharField(label=_("Why (the works under way)"), required=False, max_length=2000)
+    expected_by = forms.DateField(label=_("Expected to be met by"), required=False, help_text=_("dd/mm/yyyy"))

@@ -402,6 +402,9 @@ class Assessment(models.Model):
     state = models.CharField(_("state"), max_length=12, choices=AssessmentState.choices, default=AssessmentState.DRAFT)
     criteria_met = models.PositiveSmallIntegerField(_("criteria met"), default=0)
     criteria_total = models.PositiveSmallIntegerField(_("criteria in the set"), default=0)
+    # "Cơ bản đạt": criteria not met that the assessor marked as basically met (works under
+    # way). Reported beside the criteria met, never counted as met.
+    criteria_basically_met = models.PositiveSmallIntegerField(_("criteria basically met"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1)
     decision_number = models.CharField(_("recognition decision number"), max_length=60, blank=True)
     decision_date = models.DateField(_("recognition decision date"), null=True, blank=True)
@@ -443,6 +446,10 @@ class Assessment(models.Model):
                 condition=Q(criteria_met__lte=F("criteria_total")), name="assessment_met_within_total"
             ),
             models.CheckConstraint(
+                condition=Q(criteria_basically_met__lte=F("criteria_total") - F("criteria_met")),
+                name="assessment_basically_met_within_total",
+            ),
+            models.CheckConstraint(
                 condition=~Q(state=AssessmentState.RECOGNISED)
                 | (~Q(decision_number="") & Q(decision_date__isnull=False)),
                 name="assessment_recognised_has_decision",
@@ -464,7 +471,7 @@ class Assessment(models.Model):
             # (an index-only scan: half the time of reading the rows), see progress_summary.
             models.Index(
                 fields=["year", "unit"],
-                include=["id", "criteria_set", "state", "criteria_met", "criteria_total"],
+                include=["id", "criteria_set", "state", "criteria_met", "criteria_total", "criteria_basically_met"],
                 name="assessment_year_unit_idx",
             ),
             # "Holds the title" reads a unit's recognition decisions: a province's few hundred
@@ -479,6 +486,11 @@ class Assessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.criteria_set.short_name} · {self.year}"
+
+    @property
+    def criteria_met_or_basically_met(self) -> int:
+        """ "Đạt và cơ bản đạt": what district reports put beside the criteria met."""
+        return self.criteria_met + self.criteria_basically_met
 
     @property
     def is_editable(self) -> bool:
@@ -532,6 +544,11 @@ class CriterionResult(models.Model):
     met = models.BooleanField(_("met"), default=False)
     indicators_met = models.PositiveSmallIntegerField(default=0)
     indicators_total = models.PositiveSmallIntegerField(default=0)
+    # "Cơ bản đạt", marked by the assessor on a criterion not met, with why and by when it
+    # should be met; cleared when the criterion is met. Never counts as met.
+    basically_met = models.BooleanField(_("basically met"), default=False)
+    basically_met_reason = models.TextField(_("why basically met"), blank=True)
+    basically_met_by = models.DateField(_("expected to be met by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("criterion result")
@@ -540,6 +557,11 @@ class CriterionResult(models.Model):
             models.UniqueConstraint(fields=["assessment", "criterion"], name="result_one_per_criterion"),
             models.CheckConstraint(
                 condition=Q(indicators_met__lte=F("indicators_total")), name="result_met_within_total"
+            ),
+            models.CheckConstraint(condition=Q(met=False) | Q(basically_met=False), name="result_met_or_basically_met"),
+            models.CheckConstraint(
+                condition=Q(basically_met=False) | Q(basically_met_by__isnull=False),
+                name="result_basically_met_has_date",
             ),
         ]
         indexes = [
@@ -550,7 +572,7 @@ class CriterionResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.criterion}: {'✓' if self.met else '✗'}"
+        return f"{self.criterion}: {'✓' if self.met else ('~' if self.basically_met else '✗')}"
 
 
 class HistoryKind(models.TextChoices):
@@ -559,6 +581,7 @@ class HistoryKind(models.TextChoices):
     CREATED = "created", _("Assessment started")
     EVIDENCE = "evidence", _("Evidence attached")
     MERGED = "merged", _("Duplicate merged")
+    BASICALLY_MET = "basic", _("Basically met (cơ bản đạt)")
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
@@ -619,6 +642,9 @@ class HistoryEntry(AppendOnlyMixin, models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     old_value = models.CharField(_("old value"), max_length=60, blank=True)
     new_value = models.CharField(_("new value"), max_length=60, blank=True)
     old_note = models.TextField(_("old note"), blank=True)
@@ -642,7 +668,10 @@ class HistoryEntry(AppendOnlyMixin, models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind="value") | Q(indicator__isnull=False), name="history_value_names_indicator"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="basic") | Q(criterion__isnull=False), name="history_basic_names_criterion"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -661,6 +690,7 @@ class AssessmentLog(AppendOnlyMixin, models.Model):
     state = models.CharField(max_length=12, choices=AssessmentState.choices)
     criteria_met = models.PositiveSmallIntegerField()
     criteria_total = models.PositiveSmallIntegerField()
+    criteria_basically_met = models.PositiveSmallIntegerField(default=0)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -681,6 +711,7 @@ class CriterionResultLog(AppendOnlyMixin, models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
     met = models.BooleanField()
+    basically_met = models.BooleanField(default=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from communes.api import UnitViewSet
 from criteria.api import AssessmentActionView, AssessmentValuesView, AssessmentViewSet, CriteriaSetViewSet
+from criteria.api_standing import BasicallyMetView
 from criteria.services import ACTIONS
 from plans.api import register as register_plans
 from reports.api import ProgressView
@@ -30,6 +31,11 @@ urlpatterns = [
         rf"^v1/assessments/(?P<pk>[0-9]+)/actions/(?P<action>{_ACTION_NAMES})/$",
         AssessmentActionView.as_view(),
         name="assessment-action",
+    ),
+    path(
+        "v1/assessments/<int:pk>/criteria/<int:number>/basically-met/",
+        BasicallyMetView.as_view(),
+        name="assessment-basically-met",
     ),
     path("v1/progress/", ProgressView.as_view(), name="progress"),
     path("v1/", include(router.urls)),

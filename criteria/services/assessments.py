@@ -48,6 +48,7 @@ MSG_NOT_RURAL = _(
     "%(unit)s is a %(type)s: only rural communes (xã) are assessed against the NTM commune sets; wards, "
     "townships and special zones are listed apart."
 )
+MSG_MET_NOW = _("The criterion is met now: no longer “basically met”.")
 MSG_DERIVED = _("%(indicator)s is worked out by the portal from the recognition decisions and cannot be typed.")
 
 
@@ -108,8 +109,11 @@ def _recompute(
     criterion_ids: set[int] | None,
     *,
     at: datetime.datetime | None = None,
+    user=None,
 ) -> None:
-    """Store each touched criterion's result and the assessment's count of criteria met.
+    """Store each touched criterion's result and the assessment's counts of criteria met and
+    basically met. A criterion that becomes met is no longer "basically met" (the history
+    says so, as ``user``).
 
     Changes are also appended to the logs, so figures as of a past moment can be read back.
     """
@@ -130,7 +134,7 @@ def _recompute(
     touched = (
         structure.criterion_ids if criterion_ids is None else [c for c in structure.criterion_ids if c in criterion_ids]
     )
-    to_create, to_update, log = [], [], []
+    to_create, to_update, log, cleared = [], [], [], []
     for criterion_id in touched:
         outcomes = by_criterion.get(criterion_id, [])
         met = evaluation.criterion_met(outcomes)
@@ -145,19 +149,50 @@ def _recompute(
             continue
         if result.pk is None or result.met != met:
             log.append(CriterionResultLog(assessment=assessment, criterion_id=criterion_id, met=met, at=moment))
+        if met and result.basically_met:
+            cleared.append(_basically_met_cleared(assessment, result, user=user, at=moment))
         result.met, result.indicators_met, result.indicators_total = met, indicators_met, len(outcomes)
     CriterionResult.objects.bulk_create(to_create)
-    CriterionResult.objects.bulk_update(to_update, ["met", "indicators_met", "indicators_total"])
-    CriterionResultLog.objects.bulk_create(log)
-
-    before = (assessment.criteria_met, assessment.criteria_total)
-    assessment.criteria_total = len(structure.criterion_ids)
-    assessment.criteria_met = sum(1 for r in results.values() if r.met)
-    Assessment.objects.filter(pk=assessment.pk).update(
-        criteria_met=assessment.criteria_met, criteria_total=assessment.criteria_total, updated_at=timezone.now()
+    CriterionResult.objects.bulk_update(
+        to_update,
+        ["met", "indicators_met", "indicators_total", "basically_met", "basically_met_reason", "basically_met_by"],
     )
-    if log or before != (assessment.criteria_met, assessment.criteria_total):
-        _log_figures(assessment, moment)
+    CriterionResultLog.objects.bulk_create(log)
+    HistoryEntry.objects.bulk_create(cleared)
+    store_counts(assessment, results.values(), len(structure.criterion_ids), at=moment, changed=bool(log))
+
+
+def store_counts(assessment: Assessment, results, total: int, *, at: datetime.datetime, changed: bool = False) -> None:
+    """Store the assessment's counts from its criterion results; log them when they changed."""
+    results = list(results)
+    before = (assessment.criteria_met, assessment.criteria_basically_met, assessment.criteria_total)
+    assessment.criteria_total = total
+    assessment.criteria_met = evaluation.count_criteria_met(r.met for r in results)
+    assessment.criteria_basically_met = evaluation.count_criteria_met(r.basically_met and not r.met for r in results)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        criteria_met=assessment.criteria_met,
+        criteria_basically_met=assessment.criteria_basically_met,
+        criteria_total=assessment.criteria_total,
+        updated_at=timezone.now(),
+    )
+    if changed or before != (assessment.criteria_met, assessment.criteria_basically_met, assessment.criteria_total):
+        _log_figures(assessment, at)
+
+
+def _basically_met_cleared(assessment: Assessment, result: CriterionResult, *, user, at) -> HistoryEntry:
+    """The criterion is met now: its "basically met" mark ends (kept in the history)."""
+    entry = HistoryEntry(
+        assessment=assessment,
+        kind=HistoryKind.BASICALLY_MET,
+        criterion_id=result.criterion_id,
+        old_value=result.basically_met_by.isoformat() if result.basically_met_by else "",
+        old_note=result.basically_met_reason,
+        comment=str(MSG_MET_NOW),
+        user=user,
+        at=at,
+    )
+    result.basically_met, result.basically_met_reason, result.basically_met_by = False, "", None
+    return entry
 
 
 def _log_figures(assessment: Assessment, moment: datetime.datetime) -> None:
@@ -167,6 +202,7 @@ def _log_figures(assessment: Assessment, moment: datetime.datetime) -> None:
         state=assessment.state,
         criteria_met=assessment.criteria_met,
         criteria_total=assessment.criteria_total,
+        criteria_basically_met=assessment.criteria_basically_met,
     )
 
 
@@ -385,6 +421,7 @@ def assessment_record_values(
             [i for i in indicators.values() if i.criterion_id in touched_criteria],
             touched_criteria,
             at=moment,
+            user=user,
         )
         if assessment.tier != Tier.MODEL and any(h.indicator.code == INCOME_INDICATOR_CODE for h in history):
             from criteria.services.derived import refresh_dependants  # derived builds on this module

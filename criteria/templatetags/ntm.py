@@ -1,5 +1,7 @@
 """Display helpers: Vietnamese numbers, values, outcomes and history entries."""
 
+import datetime
+
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -85,3 +87,12 @@ def timeuntil_delta(delta) -> str:
 def full_name(user) -> str:
     """A person as the portal names them: "Nguyễn Thị Lan" (see communes.people)."""
     return _full_name(user)
+
+
+@register.filter
+def iso_date(text: str):
+    """A date the history stores as ``YYYY-MM-DD``, as a date for the ``date`` filter."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text

@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.test import RequestFactory, override_settings
 
 from communes.models import AdministrativeUnit, Level, Membership, UnitSuccession
@@ -280,3 +280,18 @@ def test_if_missing_leaves_an_existing_demo_alone_and_prints_the_logins(seeded):
     out = seed(*ARGS, "--if-missing")
     assert "already there" in out and "xa1" in out and "ntm-demo-2026" in out
     assert fingerprint() == before
+
+
+# --- What offices report beside the values -------------------------------------------------------
+
+
+def test_some_demo_communes_report_criteria_basically_met_never_counted_as_met(seeded):
+    marked = CriterionResult.objects.filter(
+        assessment__unit__path__startswith=f"/{demo.PROVINCE_CODE}/", basically_met=True
+    )
+    assert marked.exists() and not marked.filter(met=True).exists()
+    assert all(r.basically_met_reason and r.basically_met_by for r in marked)
+    with_basic = demo_assessments().filter(criteria_basically_met__gt=0)
+    assert with_basic.exists()
+    assert not with_basic.filter(state="recognised", criteria_met__lt=F("criteria_total")).exists()
+    assert HistoryEntry.objects.filter(assessment__in=with_basic, kind="basic").count() >= with_basic.count()

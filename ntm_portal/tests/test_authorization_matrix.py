@@ -81,6 +81,12 @@ MATRIX: dict[str, Row] = {
         # Verify a draft: only the district may verify, and not a draft (a message, then back).
         (302, 403, 404, 302, 404, 403, 403),
     ),
+    "criterion_basically_met": Row(
+        "POST",
+        lambda o: reverse("criterion_basically_met", args=[o.assessment.pk, 2]),
+        (302, 302, 404, 302, 404, 302, 403),
+        data=lambda o: {"basically_met": "0"},
+    ),
     "evidence": Row("GET", lambda o: reverse("evidence", args=[o.evidence.pk]), A_READ),
     # Removing a file: anyone who may write the commune (the district and province too).
     "evidence_remove": Row(
@@ -119,6 +125,12 @@ MATRIX: dict[str, Row] = {
         "POST",
         lambda o: reverse("api:assessment-action", args=[o.assessment.pk, "verify"]),
         (401, 403, 404, 400, 404, 403, 403),
+    ),
+    "api:assessment-basically-met": Row(
+        "POST",
+        lambda o: reverse("api:assessment-basically-met", args=[o.assessment.pk, 2]),
+        (401, 200, 404, 200, 404, 200, 403),
+        data=lambda o: {"basically_met": False},
     ),
     "api:progress": Row("GET", lambda o: reverse("api:progress") + "?unit=401&year=2025", API_D1_READ),
 }

@@ -250,7 +250,10 @@ def gather(
     plan = plan_table(unit, month)
     progress(5, STEPS)
 
-    buckets = [BucketLine(b.label, b.count) for b in summary.buckets]
+    buckets = [
+        BucketLine(b.label, b.count, w.count)
+        for b, w in zip(summary.buckets, summary.buckets_with_basically_met, strict=True)
+    ]
     breakdown_title, _provinces = _groups(unit)
     data = BulletinData(
         unit_name=unit.name if unit is not None else "Toàn quốc",
@@ -266,6 +269,7 @@ def gather(
         recognised=summary.recognised,
         new=summary.new,
         average=summary.average_criteria_met,
+        average_with_basically_met=summary.average_met_or_basically_met,
         villages_recognised=summary.villages_recognised,
         villages_new=summary.villages_new,
         districts_total=summary.districts_total,
@@ -276,7 +280,7 @@ def gather(
         breakdown=breakdown,
         columns=columns,
         matrix=matrix,
-        lagging=[LaggingLine(c.number, c.name, c.not_met) for c in summary.lagging],
+        lagging=[LaggingLine(c.number, c.name, c.not_met, c.basically_met) for c in summary.lagging],
         newly=newly,
         funds=funds,
         plan=plan,
