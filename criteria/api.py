@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -59,6 +60,7 @@ from criteria.services.workflow import available_actions, check_role
 from ntm_portal.api_errors import ApiErrorsMixin, Conflict, ConflictSerializer, ErrorSerializer
 
 MSG_DUPLICATE_CODE = _("This indicator appears more than once in the request.")
+MSG_NO_SUCH_SET = _("No published criteria set has this id.")
 MSG_RAW_VALUE = _("Enter text, a number, true, false or null.")
 
 _DB_INT_MAX = 2**63 - 1
@@ -106,7 +108,8 @@ class StoredValueField(serializers.Field):
         "nullable": True,
         "description": (
             "A number, true/false, or text as typed on the page: Vietnamese style, “85,5”, “31.003.700.000”, "
-            "“có”/“không”. Empty text or null clears the value."
+            "“có”/“không”. Empty text or null clears the value. “không áp dụng” (or “n/a”) sets a conditional "
+            "indicator (“nếu có”) not applicable; the note must then say why."
         ),
     }
 )
@@ -181,6 +184,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "unit",
             "comparison",
             "required",
+            "conditional",
             "target_by_province",
             "targets",
         ]
@@ -324,6 +328,10 @@ class AssessmentSerializer(serializers.ModelSerializer):
     criteria_met_or_basically_met = serializers.IntegerField(
         read_only=True, help_text=_("“Đạt và cơ bản đạt”: criteria met plus criteria basically met.")
     )
+    summary = serializers.BooleanField(
+        read_only=True,
+        help_text=_("A summary record: the standing of a past year from an old report, without indicator values."),
+    )
 
     class Meta:
         model = Assessment
@@ -338,6 +346,9 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "criteria_basically_met",
             "criteria_met_or_basically_met",
             "criteria_total",
+            "summary",
+            "source_number",
+            "source_date",
             "version",
             "decision_number",
             "decision_date",
@@ -400,6 +411,23 @@ class StartInputSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2010, max_value=2100)
     tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.STANDARD)
     prefill = serializers.BooleanField(default=False, help_text=_("Copy last year's values (same set)."))
+    criteria_set = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=_DB_INT_MAX,
+        help_text=_(
+            "Id of another published set than the one in force (then give a reason); left out: the set in force."
+        ),
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text=_("Why another set than the one in force; kept in the history."),
+    )
 
 
 @extend_schema_view(
@@ -407,8 +435,25 @@ class StartInputSerializer(serializers.Serializer):
         summary=_("Start (or open) a unit's assessment for a year and tier"),
         description=_(
             "One assessment per unit, tier and year: when the unit already has it, it is answered (200) "
-            "instead of a second one being started (201). The set in force for the unit's province is used."
+            "instead of a second one being started (201). The set in force for the unit's province is used; "
+            "another published set may be asked for with a reason."
         ),
+        examples=[
+            OpenApiExample(
+                "The set in force", value={"unit": "40101", "year": 2024, "tier": "standard"}, request_only=True
+            ),
+            OpenApiExample(
+                "Another set, with a reason",
+                value={
+                    "unit": "40101",
+                    "year": 2021,
+                    "tier": "standard",
+                    "criteria_set": 3,
+                    "reason": "Đánh giá theo QĐ 1980 theo Kế hoạch 12/KH-UBND của tỉnh",
+                },
+                request_only=True,
+            ),
+        ],
         tags=["assessments"],
         request=StartInputSerializer,
         responses={200: AssessmentDetailSerializer, 201: AssessmentDetailSerializer, **_ERRORS},
@@ -427,12 +472,19 @@ class AssessmentViewSet(ApiErrorsMixin, mixins.CreateModelMixin, viewsets.ReadOn
         data = StartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         unit = get_unit_for_user(request.user, data.validated_data["unit"], write=True)
+        criteria_set = None
+        if data.validated_data["criteria_set"] is not None:
+            criteria_set = CriteriaSet.objects.published().filter(pk=data.validated_data["criteria_set"]).first()
+            if criteria_set is None:
+                raise serializers.ValidationError({"criteria_set": [MSG_NO_SUCH_SET]})
         started = assessment_start(
             unit=unit,
             year=data.validated_data["year"],
             tier=data.validated_data["tier"],
             user=request.user,
             prefill=data.validated_data["prefill"],
+            criteria_set=criteria_set,
+            reason=data.validated_data["reason"],
         )
         detail = assessment_detail(request.user, started.assessment.pk)
         body = AssessmentDetailSerializer(detail, context={"request": request}).data
@@ -474,7 +526,17 @@ class ValueRowSerializer(serializers.Serializer):
     unit = serializers.CharField()
     comparison = serializers.ChoiceField(choices=Comparison.choices)
     required = serializers.BooleanField()
+    conditional = serializers.BooleanField(
+        help_text=_("Applies only where the object exists (“nếu có”): may be set not applicable.")
+    )
     value = StoredValueField(source="stored.value", default=None)
+    not_applicable = serializers.BooleanField(
+        source="stored.not_applicable",
+        default=False,
+        help_text=_(
+            "Set “không áp dụng” (the note says why); the criterion is met when its applicable indicators are."
+        ),
+    )
     outcome = serializers.ChoiceField(choices=Outcome.choices, source="stored.outcome", default=Outcome.MISSING)
     note = serializers.CharField(source="stored.note", default="")
     version = serializers.IntegerField(source="stored.version", default=0)

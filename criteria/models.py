@@ -72,6 +72,7 @@ class Outcome(models.TextChoices):
     NOT_MET = evaluation.Outcome.NOT_MET.value, _("Not met")
     MISSING = evaluation.Outcome.MISSING.value, _("No value")
     NO_TARGET = evaluation.Outcome.NO_TARGET.value, _("No target set")
+    NOT_APPLICABLE = evaluation.Outcome.NOT_APPLICABLE.value, _("Not applicable")
 
 
 MSG_PUBLISHED_IS_FROZEN = _("This criteria set is published and cannot be changed; clone it as a new version.")
@@ -253,6 +254,11 @@ class Indicator(FrozenWithSetMixin, models.Model):
     unit = models.CharField(_("unit"), max_length=60, blank=True)
     comparison = models.CharField(_("comparison"), max_length=4, choices=Comparison.choices)
     required = models.BooleanField(_("required"), default=True)
+    conditional = models.BooleanField(
+        _("conditional (nếu có)"),
+        default=False,
+        help_text=_("Applies only where the object exists (“nếu có”): may be set not applicable, with a reason."),
+    )
     target_by_province = models.BooleanField(
         _("target set by the province"),
         default=False,
@@ -363,6 +369,12 @@ class AssessmentState(models.TextChoices):
 EDITABLE_STATES = (AssessmentState.DRAFT, AssessmentState.RETURNED)
 
 
+def source_upload_to(instance: Assessment, filename: str) -> str:
+    """A generated name for a summary record's source document; the uploaded name is not a path."""
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"sources/{instance.unit_id}/{uuid.uuid4().hex}{suffix}"
+
+
 class AssessmentQuerySet(models.QuerySet):
     def for_year(self, year: int) -> AssessmentQuerySet:
         return self.filter(year=year)
@@ -405,6 +417,14 @@ class Assessment(models.Model):
     # "Cơ bản đạt": criteria not met that the assessor marked as basically met (works under
     # way). Reported beside the criteria met, never counted as met.
     criteria_basically_met = models.PositiveSmallIntegerField(_("criteria basically met"), default=0)
+    # A summary record: the unit's standing of a past year entered from an old report (which
+    # criteria were met), without indicator values. Counted like any assessment; convertible.
+    summary = models.BooleanField(_("summary record"), default=False)
+    source_number = models.CharField(_("source document number"), max_length=60, blank=True)
+    source_date = models.DateField(_("source document date"), null=True, blank=True)
+    source_file = models.FileField(
+        _("source document file"), upload_to=source_upload_to, max_length=200, blank=True, null=True
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     decision_number = models.CharField(_("recognition decision number"), max_length=60, blank=True)
     decision_date = models.DateField(_("recognition decision date"), null=True, blank=True)
@@ -444,6 +464,10 @@ class Assessment(models.Model):
             models.CheckConstraint(condition=Q(state__in=AssessmentState.values), name="assessment_state_known"),
             models.CheckConstraint(
                 condition=Q(criteria_met__lte=F("criteria_total")), name="assessment_met_within_total"
+            ),
+            models.CheckConstraint(
+                condition=Q(summary=False) | (~Q(source_number="") & Q(source_date__isnull=False)),
+                name="assessment_summary_has_source",
             ),
             models.CheckConstraint(
                 condition=Q(criteria_basically_met__lte=F("criteria_total") - F("criteria_met")),
@@ -503,6 +527,8 @@ class IndicatorValue(models.Model):
     value_decimal = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)
     value_bool = models.BooleanField(_("yes / no"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.MISSING)
+    # "Không áp dụng": a conditional indicator the unit has no object for; the note says why.
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
     note = models.TextField(_("note"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_by = models.ForeignKey(
@@ -518,6 +544,11 @@ class IndicatorValue(models.Model):
             models.CheckConstraint(
                 condition=Q(value_decimal__isnull=True) | Q(value_bool__isnull=True), name="value_one_kind"
             ),
+            models.CheckConstraint(
+                condition=Q(not_applicable=False)
+                | (Q(value_decimal__isnull=True) & Q(value_bool__isnull=True) & Q(outcome="n_a")),
+                name="value_not_applicable_has_no_value",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -529,6 +560,8 @@ class IndicatorValue(models.Model):
 
     @property
     def display_value(self) -> str:
+        if self.not_applicable:
+            return str(_("Not applicable"))
         if self.value_bool is not None:
             return str(_("Yes") if self.value_bool else _("No"))
         return "" if self.value_decimal is None else format(self.value_decimal.normalize(), "f")
@@ -582,6 +615,7 @@ class HistoryKind(models.TextChoices):
     EVIDENCE = "evidence", _("Evidence attached")
     MERGED = "merged", _("Duplicate merged")
     BASICALLY_MET = "basic", _("Basically met (cơ bản đạt)")
+    SUMMARY = "summary", _("Summary record")
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
@@ -723,3 +757,6 @@ class CriterionResultLog(AppendOnlyMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}/{self.criterion_id} {self.at:%Y-%m-%d %H:%M} {self.met}"
+
+
+from criteria.models_in_force import SetInForce  # noqa: E402, F401 - the model lives in its own module

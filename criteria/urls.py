@@ -5,6 +5,7 @@ from criteria import views, views_standing
 urlpatterns = [
     path("", views.home, name="home"),
     path("units/<str:code>/", views.unit_page, name="unit"),
+    path("units/<str:code>/sets-in-force/", views_standing.set_in_force, name="set_in_force"),
     path("assessments/start/", views.start_assessment, name="assessment_start"),
     path("assessments/<int:pk>/", views.assessment_page, name="assessment"),
     path("assessments/<int:pk>/values/<str:code>/", views.record_value, name="record_value"),
@@ -14,6 +15,7 @@ urlpatterns = [
         views_standing.criterion_basically_met,
         name="criterion_basically_met",
     ),
+    path("assessments/<int:pk>/convert/", views_standing.convert_summary, name="convert_summary"),
     path("assessments/<int:pk>/actions/<str:action>/", views.transition, name="assessment_action"),
     path("evidence/<int:pk>/", views.download_evidence, name="evidence"),
     path("evidence/<int:pk>/remove/", views.remove_evidence, name="evidence_remove"),

@@ -11,9 +11,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from communes import access
 from criteria import selectors
-from criteria.forms import BasicallyMetForm, TransitionForm
+from criteria.forms import BasicallyMetForm, SetInForceForm, TransitionForm
 from criteria.services import criterion_set_basically_met
+from criteria.services.in_force import set_in_force_choose
+from criteria.services.summary import assessment_convert_summary
 from criteria.views import _assessment_for, _last_words, _sheet_context
 
 
@@ -60,3 +63,56 @@ def criterion_basically_met(request: HttpRequest, pk: int, number: int) -> HttpR
         "expected_by": request.POST.get("expected_by", ""),
     }
     return render(request, "criteria/assessment.html", context, status=400)
+
+
+# --- The set in force (province page) -------------------------------------------------------
+
+
+@login_required
+@require_POST
+def set_in_force(request: HttpRequest, code: str) -> HttpResponse:
+    """The province office puts a published set in force for a year; errors come back as messages."""
+    province = access.get_unit_for_user(request.user, code)
+    form = SetInForceForm(request.POST, province=province)
+    back = f"{reverse('unit', args=[province.code])}?year={request.POST.get('year', '')}#sets-in-force"
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return HttpResponseRedirect(back)
+    data = form.cleaned_data
+    try:
+        choice = set_in_force_choose(
+            province=province,
+            year=data["year"],
+            criteria_set=data["criteria_set"],
+            basis=data["basis"],
+            user=request.user,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return HttpResponseRedirect(back)
+    messages.success(
+        request,
+        _("%(set)s is in force for %(year)s.") % {"set": choice.criteria_set, "year": choice.year},
+    )
+    return HttpResponseRedirect(back)
+
+
+# --- Summary records (the sheet) ------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def convert_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment_for(request, pk)
+    try:
+        assessment_convert_summary(assessment=assessment, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Converted into a full assessment: values can now be entered."))
+    return HttpResponseRedirect(reverse("assessment", args=[assessment.pk]))

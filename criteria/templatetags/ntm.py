@@ -20,6 +20,8 @@ register.filter("money", money)
 @register.filter
 def input_text(row) -> str:
     """What the value field shows: the stored value written as an officer would type it."""
+    if row.value is not None and row.value.not_applicable:
+        return _("not applicable")
     if row.value is None or row.value.value is None:
         return ""
     if row.indicator.value_type == ValueType.YES_NO:
@@ -53,6 +55,8 @@ def history_value(text: str) -> str:
         return _("Yes")
     if text == "no":
         return _("No")
+    if text == "n/a":
+        return _("Not applicable")
     return vn_number(text) if text else "—"
 
 

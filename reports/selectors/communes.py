@@ -209,6 +209,7 @@ class AssessmentBrief:
     criteria_met: int
     criteria_total: int
     criteria_basically_met: int = 0  # "cơ bản đạt", beside; never counted as met
+    summary: bool = False  # a summary record of a past report, counted like a full assessment
 
     @property
     def state_label(self) -> str:
@@ -254,6 +255,7 @@ def _briefs(queryset) -> list[tuple[int, AssessmentBrief]]:
         "criteria_met",
         "criteria_total",
         "criteria_basically_met",
+        "summary",
     ).order_by("tier", "pk")
     return [
         (
@@ -266,6 +268,7 @@ def _briefs(queryset) -> list[tuple[int, AssessmentBrief]]:
                 criteria_met=r["criteria_met"],
                 criteria_total=r["criteria_total"],
                 criteria_basically_met=r["criteria_basically_met"],
+                summary=r["summary"],
             ),
         )
         for r in rows

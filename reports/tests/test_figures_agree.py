@@ -5,7 +5,9 @@ from the rows, on random provinces.
 A province is drawn with communes of every type (xã, phường, thị trấn, đặc khu), a 1 July 2025
 merger into new communes directly under the province, villages, standard and advanced
 assessments of 2024–2026 against sets of two sizes, recognitions and revocations dated in any
-year (all entered now, after the fact), and attempted duplicates. The recomputation below is
+year (all entered now, after the fact), attempted duplicates, criteria reported "basically met"
+(shown beside, never counted as met) and summary records of old reports (counted like full
+assessments). The recomputation below is
 written from DOMAIN.md's definitions, not from the selectors.
 """
 
@@ -56,6 +58,7 @@ assessment_plan = st.fixed_dictionaries(
     {
         "met": st.integers(0, 5),
         "basic": st.integers(0, 3),  # criteria not met reported basically met (never counted as met)
+        "summary": st.booleans(),  # a summary record from an old report: counted like a full assessment
         "large": st.booleans(),  # against the larger (7-criteria) set of the tier
         "event": st.sampled_from(["none", "none", "recognise", "recognise", "revoke"]),
         "decision_day": st.integers(0, 500),
@@ -99,6 +102,10 @@ def _assess(world: World, unit, year: int, tier: str, plan: dict, level: str = L
         event, AssessmentState.APPRAISED
     )
     assessment = make_assessment(unit, criteria_set, year, met, state, basically_met=plan.get("basic", 0))
+    if plan.get("summary"):
+        Assessment.objects.filter(pk=assessment.pk).update(
+            summary=True, source_number="12/BC-UBND", source_date=datetime.date(year + 1, 1, 15)
+        )
     if plan["duplicate"]:
         other = world.sets[level, tier, 5 if size == 7 else 7] if level == Level.COMMUNE else criteria_set
         with pytest.raises(DuplicateAssessment):
@@ -367,10 +374,13 @@ def _pick(figures: dict, keys) -> dict:
     return {k: figures[k] for k in keys}
 
 
-def _a(met=3, large=False, event="none", decision_day=0, revocation_days=30, duplicate=False, basic=0) -> dict:
+def _a(
+    met=3, large=False, event="none", decision_day=0, revocation_days=30, duplicate=False, basic=0, summary=False
+) -> dict:
     return {
         "met": met,
         "basic": basic,
+        "summary": summary,
         "large": large,
         "event": event,
         "decision_day": decision_day,
@@ -389,7 +399,7 @@ RICH = {
                          (2025, "advanced"): _a(event="recognise", decision_day=300)}},
         {"type": "xa", "district": 1, "merged_into": 0, "village": None,
          "assessments": {(2024, "standard"): _a(event="revoke", decision_day=30, revocation_days=200),
-                         (2025, "standard"): _a(met=2, basic=3)}},
+                         (2025, "standard"): _a(met=2, basic=3, summary=True)}},
         {"type": "phuong", "district": 0, "merged_into": None, "village": None, "assessments": {}},
         {"type": "thi_tran", "district": 1, "merged_into": 1, "village": _a(), "assessments": {}},
         {"type": "xa", "district": 0, "merged_into": None, "village": None,
