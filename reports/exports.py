@@ -64,6 +64,10 @@ def _properties(title: str, unit: AdministrativeUnit | None, user) -> xlsx.Prope
     )
 
 
+# A summary record (a past year's standing from an old report) says so beside its state.
+SUMMARY_MARK = " · hồ sơ tổng hợp"
+
+
 def dashboard_export(*, unit: AdministrativeUnit | None, filters: Filters, user=None) -> bytes:
     summary = progress_summary(unit=unit, year=filters.year, tier=filters.tier)
     breakdown = progress_breakdown(unit=unit, year=filters.year, tier=filters.tier)
@@ -267,7 +271,9 @@ def _commune_rows(unit, filters: Filters) -> Iterator[tuple]:
                 row.code,
                 row.parent_name,
                 row.region_label,
-                STATE_NAMES.get(row.state, "Chưa có số liệu") if row.has_data else "Chưa có số liệu",
+                (STATE_NAMES.get(row.state, "") + (SUMMARY_MARK if row.summary else ""))
+                if row.has_data
+                else "Chưa có số liệu",
                 row.criteria_met,
                 row.criteria_basically_met,
                 row.criteria_total,
@@ -363,6 +369,9 @@ def assessments_export(
                 "criteria_met",
                 "criteria_basically_met",
                 "criteria_total",
+                "summary",
+                "source_number",
+                "source_date",
             )
             for n, a in enumerate(heads.order_by("pk").iterator(chunk_size=2000), 1):
                 pk = a[0]
@@ -373,7 +382,8 @@ def assessments_export(
                         if index is not None:
                             cells[index] = _value_cell(types[index], pending[2], pending[3])
                     pending = next(values, None)
-                yield (n, a[2], a[1], a[3] or "", STATE_NAMES.get(a[4], a[4]), a[5], a[6], a[7], *cells)
+                state = STATE_NAMES.get(a[4], a[4]) + (f"{SUMMARY_MARK} {a[9]} {a[10]:%d/%m/%Y}" if a[8] else "")
+                yield (n, a[2], a[1], a[3] or "", state, a[5], a[6], a[7], *cells)
 
         outcome_note = "Giá trị trống: chưa nhập."
         sheets.append(

@@ -113,12 +113,14 @@ def _matrix(unit, year: int, communes: list[tuple], recorded: datetime.datetime 
     standard = Assessment.objects.filter(unit__in=[c[3] for c in communes], year=year, tier=STANDARD)
     if recorded is not None:
         standard = with_figures_as_of(standard, recorded)
-        fields = ("asof_state", "asof_met", "asof_total")
+        fields = ("asof_state", "asof_met", "asof_total", "summary")
     else:
-        fields = ("state", "criteria_met", "criteria_total")
+        fields = ("state", "criteria_met", "criteria_total", "summary")
     by_unit = {
-        unit_id: (pk, state, met, total)
-        for pk, unit_id, state, met, total in standard.values_list("pk", "unit_id", *fields).order_by().iterator()
+        unit_id: (pk, state, met, total, summary)
+        for pk, unit_id, state, met, total, summary in standard.values_list("pk", "unit_id", *fields)
+        .order_by()
+        .iterator()
     }
     ids = [row[0] for row in by_unit.values()]
     cells: dict[int, list] = {pk: [None] * len(columns) for pk in ids}
@@ -140,8 +142,9 @@ def _matrix(unit, year: int, communes: list[tuple], recorded: datetime.datetime 
         if found is None:
             matrix.append(MatrixLine(group[2], name, code, "", None, None, (None,) * len(columns)))
             continue
-        apk, state, met, total = found
-        matrix.append(MatrixLine(group[2], name, code, STATE_NAMES.get(state, state), met, total, tuple(cells[apk])))
+        apk, state, met, total, summary = found
+        state_text = STATE_NAMES.get(state, state) + (" · hồ sơ tổng hợp" if summary else "")
+        matrix.append(MatrixLine(group[2], name, code, state_text, met, total, tuple(cells[apk])))
     return columns, matrix
 
 

@@ -53,6 +53,7 @@ class CommuneRow:
     criteria_total: int | None = None
     cells: tuple[str, ...] = ()  # per matrix column: MET, BASICALLY_MET, NOT_MET or NO_DATA
     criteria_basically_met: int | None = None  # "cơ bản đạt", beside; never counted as met
+    summary: bool = False  # a summary record of a past report
 
     @property
     def has_data(self) -> bool:
@@ -154,7 +155,7 @@ def communes_page(
     assessments = {
         a["pk"]: a
         for a in Assessment.objects.filter(pk__in=ids).values(
-            "pk", "state", "criteria_met", "criteria_total", "criteria_basically_met"
+            "pk", "state", "criteria_met", "criteria_total", "criteria_basically_met", "summary"
         )
     }
     columns: list[Column] = []
@@ -184,6 +185,7 @@ def communes_page(
                 criteria_total=a.get("criteria_total"),
                 cells=cells,
                 criteria_basically_met=a.get("criteria_basically_met"),
+                summary=bool(a.get("summary")),
             )
         )
     return CommunePage(

@@ -141,3 +141,31 @@ def test_an_assessment_made_by_the_factories_counts_too(office, known):
     make_assessment(known.e, known.standard, 2023, 7)
     rows = rows_of(get_book(office, export_url("40", "communes"))["Danh sách xã"], 5)
     assert rows[3][6] == 7
+
+
+def test_a_summary_record_is_flagged_in_the_exports(office, tree, personas, criteria_set):
+    import datetime
+
+    from criteria.services.summary import assessment_record_summary
+
+    assessment_record_summary(
+        unit=tree.a,
+        criteria_set=criteria_set,
+        year=2022,
+        met={1, 3},
+        source_number="45/KH-UBND",
+        source_date=datetime.date(2023, 2, 10),
+        user=personas.officer_a,
+    )
+    (ws,) = get_book(office, export_url("40", "assessments", "year=2022&tier=standard")).worksheets
+    rows = {r[2]: r for r in rows_of(ws, 6)}
+    assert rows["40101"][4] == "Dự thảo · hồ sơ tổng hợp 45/KH-UBND 10/02/2023"
+    assert rows["40101"][5] == 2  # counted like a full assessment
+    communes = rows_of(get_book(office, export_url("40", "communes", "year=2022&tier=standard"))["Danh sách xã"], 5)
+    assert [r[5] for r in communes if r[1] == "Xã Cẩm Thạch"] == ["Dự thảo · hồ sơ tổng hợp"]
+    from reports import bulletin
+    from reports.bulletin import Month
+
+    content, _cutoff = bulletin.bulletin_build(unit=tree.province, month=Month(2022, 12), user=None)
+    matrix = rows_of(open_book(content)["Xã - tiêu chí"], 5)
+    assert [r[4] for r in matrix if r[2] == "Xã Cẩm Thạch"] == ["Dự thảo · hồ sơ tổng hợp"]
