@@ -140,3 +140,9 @@ def check_units(user, units: Iterable[AdministrativeUnit], *, write: bool = Fals
     """Refuse unless every unit is within the user's scope (bulk operations, imports)."""
     for unit in units:
         _check(user, unit, write=write)
+
+
+def speaks_for_province(user, province: AdministrativeUnit) -> bool:
+    """The province office's own decisions (which criteria set is in force): its members, or a
+    superuser."""
+    return _is_superuser(user) or Role.PROVINCE_OFFICE in roles_over(user, province)

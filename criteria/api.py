@@ -12,6 +12,7 @@ from django.db.models import F, Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
+    OpenApiExample,
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
@@ -57,6 +58,7 @@ from ntm_portal.api_errors import ApiErrorsMixin, Conflict, ConflictSerializer, 
 from ntm_portal.api_fields import BIGINT_MAX, IntegerFilter, RawValueField, WithinFilterMixin, checked_id
 
 MSG_DUPLICATE_CODE = _("This indicator appears more than once in the request.")
+MSG_NO_SUCH_SET = _("No published criteria set has this id.")
 
 _ERRORS = {
     400: OpenApiResponse(ErrorSerializer, description=_("Invalid values, keyed by field or indicator code.")),
@@ -135,6 +137,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "unit",
             "comparison",
             "required",
+            "conditional",
             "target_by_province",
             "targets",
         ]
@@ -268,6 +271,16 @@ class AssessmentFilter(WithinFilterMixin, django_filters.FilterSet):
 class AssessmentSerializer(serializers.ModelSerializer):
     unit = UnitRefSerializer(read_only=True)
     criteria_set = CriteriaSetRefSerializer(read_only=True)
+    criteria_basically_met = serializers.IntegerField(
+        read_only=True, help_text=_("Criteria not met reported as basically met (cơ bản đạt); never counted as met.")
+    )
+    criteria_met_or_basically_met = serializers.IntegerField(
+        read_only=True, help_text=_("“Đạt và cơ bản đạt”: criteria met plus criteria basically met.")
+    )
+    summary = serializers.BooleanField(
+        read_only=True,
+        help_text=_("A summary record: the standing of a past year from an old report, without indicator values."),
+    )
 
     class Meta:
         model = Assessment
@@ -279,7 +292,12 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "state",
             "tier",
             "criteria_met",
+            "criteria_basically_met",
+            "criteria_met_or_basically_met",
             "criteria_total",
+            "summary",
+            "source_number",
+            "source_date",
             "version",
             "decision_number",
             "decision_date",
@@ -295,7 +313,16 @@ class ResultSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = CriterionResult
-        fields = ["number", "name", "met", "indicators_met", "indicators_total"]
+        fields = [
+            "number",
+            "name",
+            "met",
+            "basically_met",
+            "basically_met_reason",
+            "basically_met_by",
+            "indicators_met",
+            "indicators_total",
+        ]
 
 
 class ActionSerializer(serializers.Serializer):
@@ -333,6 +360,23 @@ class StartInputSerializer(serializers.Serializer):
     year = serializers.IntegerField(min_value=2010, max_value=2100)
     tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.STANDARD)
     prefill = serializers.BooleanField(default=False, help_text=_("Copy last year's values (same set)."))
+    criteria_set = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=1,
+        max_value=BIGINT_MAX,
+        help_text=_(
+            "Id of another published set than the one in force (then give a reason); left out: the set in force."
+        ),
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=2000,
+        help_text=_("Why another set than the one in force; kept in the history."),
+    )
 
 
 @extend_schema_view(
@@ -340,8 +384,25 @@ class StartInputSerializer(serializers.Serializer):
         summary=_("Start (or open) a unit's assessment for a year and tier"),
         description=_(
             "One assessment per unit, tier and year: when the unit already has it, it is answered (200) "
-            "instead of a second one being started (201). The set in force for the unit's province is used."
+            "instead of a second one being started (201). The set in force for the unit's province is used; "
+            "another published set may be asked for with a reason."
         ),
+        examples=[
+            OpenApiExample(
+                "The set in force", value={"unit": "40101", "year": 2024, "tier": "standard"}, request_only=True
+            ),
+            OpenApiExample(
+                "Another set, with a reason",
+                value={
+                    "unit": "40101",
+                    "year": 2021,
+                    "tier": "standard",
+                    "criteria_set": 3,
+                    "reason": "Đánh giá theo QĐ 1980 theo Kế hoạch 12/KH-UBND của tỉnh",
+                },
+                request_only=True,
+            ),
+        ],
         tags=["assessments"],
         request=StartInputSerializer,
         responses={200: AssessmentDetailSerializer, 201: AssessmentDetailSerializer, **_ERRORS},
@@ -360,12 +421,19 @@ class AssessmentViewSet(ApiErrorsMixin, mixins.CreateModelMixin, viewsets.ReadOn
         data = StartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         unit = get_unit_for_user(request.user, data.validated_data["unit"], write=True)
+        criteria_set = None
+        if data.validated_data["criteria_set"] is not None:
+            criteria_set = CriteriaSet.objects.published().filter(pk=data.validated_data["criteria_set"]).first()
+            if criteria_set is None:
+                raise serializers.ValidationError({"criteria_set": [MSG_NO_SUCH_SET]})
         started = assessment_start(
             unit=unit,
             year=data.validated_data["year"],
             tier=data.validated_data["tier"],
             user=request.user,
             prefill=data.validated_data["prefill"],
+            criteria_set=criteria_set,
+            reason=data.validated_data["reason"],
         )
         detail = assessment_detail(request.user, started.assessment.pk)
         body = AssessmentDetailSerializer(detail, context={"request": request}).data
@@ -407,7 +475,17 @@ class ValueRowSerializer(serializers.Serializer):
     unit = serializers.CharField()
     comparison = serializers.ChoiceField(choices=Comparison.choices)
     required = serializers.BooleanField()
+    conditional = serializers.BooleanField(
+        help_text=_("Applies only where the object exists (“nếu có”): may be set not applicable.")
+    )
     value = StoredValueField(source="stored.value", default=None)
+    not_applicable = serializers.BooleanField(
+        source="stored.not_applicable",
+        default=False,
+        help_text=_(
+            "Set “không áp dụng” (the note says why); the criterion is met when its applicable indicators are."
+        ),
+    )
     outcome = serializers.ChoiceField(choices=Outcome.choices, source="stored.outcome", default=Outcome.MISSING)
     note = serializers.CharField(source="stored.note", default="")
     version = serializers.IntegerField(source="stored.version", default=0)

@@ -55,8 +55,10 @@ from criteria.services import (
     catalog_load_file,
     catalog_set_clone,
     catalog_set_publish,
+    criterion_set_basically_met,
 )
 from criteria.services.catalog import CATALOG_DIR
+from criteria.services.summary import assessment_record_summary
 from ntm_portal.append_only import allow_history_rewrite
 
 PROVINCE_CODE = "DEMO"
@@ -69,6 +71,12 @@ QD51_CODE = "QD51-2025-XA-NTM"
 QD51_DEMO_CODE = "QD51-2025-XA-NTM-DEMO"
 DEMO_DISCLAIMER = "Bộ tiêu chí minh họa của Tỉnh Minh Họa — không phải văn bản pháp luật"
 
+# What district reports give for a criterion "cơ bản đạt" (basically met): works under way.
+BASICALLY_MET_REASONS = (
+    "Các tuyến đường trục thôn đang thi công, dự kiến hoàn thành trong năm.",
+    "Đã phê duyệt dự án, đang triển khai; khối lượng đạt trên 80%.",
+    "Đang hoàn thiện hồ sơ minh chứng, chờ thẩm định của phòng chuyên môn.",
+)
 MERGER_DATE = datetime.date(2025, 7, 1)
 LAST_DAY_BEFORE_MERGER = datetime.date(2025, 6, 30)
 MERGER_DECISION = "Nghị quyết 1686/NQ-UBTVQH15 (minh họa)"
@@ -761,9 +769,43 @@ class Seeder:
             assessment=assessment, entries=entries, user=officer, at=_at(when, 10, index % 60), check_access=False
         )
         self.planned[assessment.pk] = (unit.code, cs.code, year, len(met))
+        if unit.level == SetLevel.COMMUNE and index % 5 == 2:
+            self.not_applicable(assessment, set_plan, met, officer, _at(when, 10, 30))
+        if unit.level == SetLevel.COMMUNE and len(met) < set_plan.total:
+            self.basically_met(assessment, set_plan, met, order, rng, _at(when, 11, index % 60))
         assessment.criteria_met = len(met)
         assessment.demo_lost = next((c for c in set_plan.criteria if c.number == lost), None)
         return assessment
+
+    def not_applicable(self, assessment, set_plan: SetPlan, met: set[int], officer, at) -> None:
+        """A commune without a traditional craft village: its "(nếu có)" indicator does not apply.
+        Only in criteria already met, so the planned count stays what it is."""
+        entries = [
+            ValueEntry(p.indicator.code, "không áp dụng", note="Xã không có làng nghề truyền thống.")
+            for c in set_plan.criteria
+            if c.number in met
+            for p in c.indicators
+            if p.indicator.conditional
+        ]
+        if entries:
+            assessment_record_values(assessment=assessment, entries=entries, user=officer, at=at, check_access=False)
+
+    def basically_met(self, assessment, set_plan: SetPlan, met: set[int], order, rng, at) -> None:
+        """About one commune in three reports its nearest criteria not met as "cơ bản đạt"."""
+        if rng.random() >= 0.35:
+            return
+        not_met = [c for c in order if c not in met][:2]  # the easiest not yet met
+        for number in not_met[: rng.randint(1, 2)]:
+            criterion_set_basically_met(
+                assessment=assessment,
+                number=number,
+                basically_met=True,
+                reason=rng.choice(BASICALLY_MET_REASONS),
+                expected_by=datetime.date(assessment.year, 12, 31),
+                user=self.actors.officer(assessment.unit),
+                check_access=False,
+                at=at,
+            )
 
     # -- workflow
 
@@ -933,8 +975,37 @@ class Seeder:
             else:
                 self.open_flow(assessment, latest, choices=(("draft", 3), ("submitted", 2)))
 
+    def summary_years(self, trajectories: dict[str, Trajectory]) -> None:
+        """2016–2020 (the years before the demo's first): each commune's standing as its yearly
+        report gave it — summary records against QĐ 1980, without indicator values."""
+        for year in range(2016, min(self.options.year_from, 2021)):
+            set_plan = self.set_for(year, SetLevel.COMMUNE, Tier.STANDARD)
+            if set_plan is None:
+                continue
+            for index, commune in enumerate(self.tree.communes):
+                count = min(trajectories[commune.code].count(year, set_plan.total), set_plan.total - 1)
+                met, order = _choose_met(set_plan, commune, year, count, self.seed)
+                rng = _rng(self.seed, "summary", commune.code, year)
+                basic = {n for n in order if n not in met}
+                basic = set(sorted(basic, key=order.index)[: rng.choice((0, 0, 1, 2))])
+                assessment = assessment_record_summary(
+                    unit=commune,
+                    criteria_set=set_plan.criteria_set,
+                    year=year,
+                    met=met,
+                    basically_met=basic,
+                    count=len(met),
+                    source_number=f"{200 + index}/BC-UBND",
+                    source_date=datetime.date(year, 12, 15),
+                    user=self.actors.officer(commune),
+                    check_access=False,
+                    at=_at(datetime.date(year, 12, 15), 16),
+                )
+                self.planned[assessment.pk] = (commune.code, set_plan.criteria_set.code, year, len(met))
+
     def run(self) -> None:
         trajectories = commune_trajectories(self.tree.communes, self.seed)
+        self.summary_years(trajectories)
         years = self.options.years()
         last_old = min(self.options.year_to, LAST_PRE_MERGER_YEAR)
         revoke = self._commune_to_revoke(trajectories, last_old)

@@ -36,6 +36,7 @@ class Outcome(StrEnum):
     NOT_MET = "not_met"
     MISSING = "missing"
     NO_TARGET = "no_target"
+    NOT_APPLICABLE = "n_a"  # a conditional indicator ("nếu có") whose object the unit does not have
 
 
 class Tier(StrEnum):
@@ -362,9 +363,24 @@ def indicator_outcome(
 
 
 def criterion_met(outcomes: Iterable[tuple[bool, Outcome]]) -> bool:
-    """Met when there is a required indicator and every required one is met."""
+    """Met when there is a required indicator and every required one that applies is met.
+
+    A conditional indicator set "not applicable" (the commune has no market, no traditional
+    craft) does not count either way; a criterion whose required indicators are all not
+    applicable is met — there is nothing left to meet.
+    """
     required = [outcome for is_required, outcome in outcomes if is_required]
-    return bool(required) and all(outcome == Outcome.MET for outcome in required)
+    applicable = [outcome for outcome in required if outcome != Outcome.NOT_APPLICABLE]
+    return bool(required) and all(outcome == Outcome.MET for outcome in applicable)
+
+
+# What an officer types for "không áp dụng" (not applicable), folded (no diacritics, lower case).
+NOT_APPLICABLE_WORDS = frozenset({"khong ap dung", "kad", "n/a", "na", "not applicable", "khong co"})
+
+
+def means_not_applicable(raw: object) -> bool:
+    """Whether a typed value says "not applicable" ("không áp dụng", "KAD", "n/a")."""
+    return isinstance(raw, str) and " ".join(_fold(raw).split()) in NOT_APPLICABLE_WORDS
 
 
 def count_criteria_met(results: Iterable[bool]) -> int:

@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from criteria.models import AssessmentState, Tier
+from criteria.models import AssessmentState, CriteriaSet, Tier
 
 YEAR_MIN, YEAR_MAX = 2010, 2100
 # The longest note on an indicator value: the sheet and the API accept the same.
@@ -38,6 +38,11 @@ class StartAssessmentForm(forms.Form):
     tier = forms.ChoiceField(choices=Tier.choices, widget=forms.HiddenInput)
     year = forms.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, widget=forms.HiddenInput)
     prefill = forms.BooleanField(label=_("Pre-fill with last year's values"), required=False)
+    # Another set than the one in force (needs a reason); left empty: the set in force.
+    criteria_set = forms.ModelChoiceField(
+        label=_("Another criteria set"), queryset=CriteriaSet.objects.published(), required=False
+    )
+    reason = forms.CharField(label=_("Why another set"), required=False, max_length=2000)
 
 
 class ValueForm(forms.Form):
@@ -59,3 +64,25 @@ class TransitionForm(forms.Form):
     decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=60)
     decision_date = forms.DateField(label=_("Decision date"), required=False, help_text=_("dd/mm/yyyy"))
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+
+
+class BasicallyMetForm(forms.Form):
+    """Mark a criterion basically met ("cơ bản đạt"): why, and by when it should be met."""
+
+    basically_met = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
+    reason = forms.CharField(label=_("Why (the works under way)"), required=False, max_length=2000)
+    expected_by = forms.DateField(label=_("Expected to be met by"), required=False, help_text=_("dd/mm/yyyy"))
+
+
+class SetInForceForm(forms.Form):
+    """The province office's choice of the set its units are assessed against in a year."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+    criteria_set = forms.ModelChoiceField(label=_("Criteria set"), queryset=CriteriaSet.objects.none())
+    basis = forms.CharField(label=_("Decision or plan (number, date)"), max_length=300)
+
+    def __init__(self, *args, province=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from criteria.services.in_force import sets_for_province  # services build on forms' models
+
+        self.fields["criteria_set"].queryset = sets_for_province(province) if province else CriteriaSet.objects.none()

@@ -72,6 +72,7 @@ class Outcome(models.TextChoices):
     NOT_MET = evaluation.Outcome.NOT_MET.value, _("Not met")
     MISSING = evaluation.Outcome.MISSING.value, _("No value")
     NO_TARGET = evaluation.Outcome.NO_TARGET.value, _("No target set")
+    NOT_APPLICABLE = evaluation.Outcome.NOT_APPLICABLE.value, _("Not applicable")
 
 
 MSG_PUBLISHED_IS_FROZEN = _("This criteria set is published and cannot be changed; clone it as a new version.")
@@ -253,6 +254,11 @@ class Indicator(FrozenWithSetMixin, models.Model):
     unit = models.CharField(_("unit"), max_length=60, blank=True)
     comparison = models.CharField(_("comparison"), max_length=4, choices=Comparison.choices)
     required = models.BooleanField(_("required"), default=True)
+    conditional = models.BooleanField(
+        _("conditional (nếu có)"),
+        default=False,
+        help_text=_("Applies only where the object exists (“nếu có”): may be set not applicable, with a reason."),
+    )
     target_by_province = models.BooleanField(
         _("target set by the province"),
         default=False,
@@ -363,6 +369,12 @@ class AssessmentState(models.TextChoices):
 EDITABLE_STATES = (AssessmentState.DRAFT, AssessmentState.RETURNED)
 
 
+def source_upload_to(instance: Assessment, filename: str) -> str:
+    """A generated name for a summary record's source document; the uploaded name is not a path."""
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"sources/{instance.unit_id}/{uuid.uuid4().hex}{suffix}"
+
+
 class AssessmentQuerySet(models.QuerySet):
     def for_year(self, year: int) -> AssessmentQuerySet:
         return self.filter(year=year)
@@ -402,6 +414,17 @@ class Assessment(models.Model):
     state = models.CharField(_("state"), max_length=12, choices=AssessmentState.choices, default=AssessmentState.DRAFT)
     criteria_met = models.PositiveSmallIntegerField(_("criteria met"), default=0)
     criteria_total = models.PositiveSmallIntegerField(_("criteria in the set"), default=0)
+    # "Cơ bản đạt": criteria not met that the assessor marked as basically met (works under
+    # way). Reported beside the criteria met, never counted as met.
+    criteria_basically_met = models.PositiveSmallIntegerField(_("criteria basically met"), default=0)
+    # A summary record: the unit's standing of a past year entered from an old report (which
+    # criteria were met), without indicator values. Counted like any assessment; convertible.
+    summary = models.BooleanField(_("summary record"), default=False)
+    source_number = models.CharField(_("source document number"), max_length=60, blank=True)
+    source_date = models.DateField(_("source document date"), null=True, blank=True)
+    source_file = models.FileField(
+        _("source document file"), upload_to=source_upload_to, max_length=200, blank=True, null=True
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     decision_number = models.CharField(_("recognition decision number"), max_length=60, blank=True)
     decision_date = models.DateField(_("recognition decision date"), null=True, blank=True)
@@ -443,6 +466,14 @@ class Assessment(models.Model):
                 condition=Q(criteria_met__lte=F("criteria_total")), name="assessment_met_within_total"
             ),
             models.CheckConstraint(
+                condition=Q(summary=False) | (~Q(source_number="") & Q(source_date__isnull=False)),
+                name="assessment_summary_has_source",
+            ),
+            models.CheckConstraint(
+                condition=Q(criteria_basically_met__lte=F("criteria_total") - F("criteria_met")),
+                name="assessment_basically_met_within_total",
+            ),
+            models.CheckConstraint(
                 condition=~Q(state=AssessmentState.RECOGNISED)
                 | (~Q(decision_number="") & Q(decision_date__isnull=False)),
                 name="assessment_recognised_has_decision",
@@ -464,7 +495,7 @@ class Assessment(models.Model):
             # (an index-only scan: half the time of reading the rows), see progress_summary.
             models.Index(
                 fields=["year", "unit"],
-                include=["id", "criteria_set", "state", "criteria_met", "criteria_total"],
+                include=["id", "criteria_set", "state", "criteria_met", "criteria_total", "criteria_basically_met"],
                 name="assessment_year_unit_idx",
             ),
             # "Holds the title" reads a unit's recognition decisions: a province's few hundred
@@ -481,6 +512,11 @@ class Assessment(models.Model):
         return f"{self.unit} · {self.criteria_set.short_name} · {self.year}"
 
     @property
+    def criteria_met_or_basically_met(self) -> int:
+        """ "Đạt và cơ bản đạt": what district reports put beside the criteria met."""
+        return self.criteria_met + self.criteria_basically_met
+
+    @property
     def is_editable(self) -> bool:
         return self.state in EDITABLE_STATES and self.merged_into_id is None
 
@@ -491,6 +527,8 @@ class IndicatorValue(models.Model):
     value_decimal = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)
     value_bool = models.BooleanField(_("yes / no"), null=True, blank=True)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, default=Outcome.MISSING)
+    # "Không áp dụng": a conditional indicator the unit has no object for; the note says why.
+    not_applicable = models.BooleanField(_("not applicable"), default=False)
     note = models.TextField(_("note"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     updated_by = models.ForeignKey(
@@ -506,6 +544,11 @@ class IndicatorValue(models.Model):
             models.CheckConstraint(
                 condition=Q(value_decimal__isnull=True) | Q(value_bool__isnull=True), name="value_one_kind"
             ),
+            models.CheckConstraint(
+                condition=Q(not_applicable=False)
+                | (Q(value_decimal__isnull=True) & Q(value_bool__isnull=True) & Q(outcome="n_a")),
+                name="value_not_applicable_has_no_value",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -517,6 +560,8 @@ class IndicatorValue(models.Model):
 
     @property
     def display_value(self) -> str:
+        if self.not_applicable:
+            return str(_("Not applicable"))
         if self.value_bool is not None:
             return str(_("Yes") if self.value_bool else _("No"))
         return "" if self.value_decimal is None else format(self.value_decimal.normalize(), "f")
@@ -532,6 +577,11 @@ class CriterionResult(models.Model):
     met = models.BooleanField(_("met"), default=False)
     indicators_met = models.PositiveSmallIntegerField(default=0)
     indicators_total = models.PositiveSmallIntegerField(default=0)
+    # "Cơ bản đạt", marked by the assessor on a criterion not met, with why and by when it
+    # should be met; cleared when the criterion is met. Never counts as met.
+    basically_met = models.BooleanField(_("basically met"), default=False)
+    basically_met_reason = models.TextField(_("why basically met"), blank=True)
+    basically_met_by = models.DateField(_("expected to be met by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("criterion result")
@@ -540,6 +590,11 @@ class CriterionResult(models.Model):
             models.UniqueConstraint(fields=["assessment", "criterion"], name="result_one_per_criterion"),
             models.CheckConstraint(
                 condition=Q(indicators_met__lte=F("indicators_total")), name="result_met_within_total"
+            ),
+            models.CheckConstraint(condition=Q(met=False) | Q(basically_met=False), name="result_met_or_basically_met"),
+            models.CheckConstraint(
+                condition=Q(basically_met=False) | Q(basically_met_by__isnull=False),
+                name="result_basically_met_has_date",
             ),
         ]
         indexes = [
@@ -550,7 +605,7 @@ class CriterionResult(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.criterion}: {'✓' if self.met else '✗'}"
+        return f"{self.criterion}: {'✓' if self.met else ('~' if self.basically_met else '✗')}"
 
 
 class HistoryKind(models.TextChoices):
@@ -559,6 +614,8 @@ class HistoryKind(models.TextChoices):
     CREATED = "created", _("Assessment started")
     EVIDENCE = "evidence", _("Evidence attached")
     MERGED = "merged", _("Duplicate merged")
+    BASICALLY_MET = "basic", _("Basically met (cơ bản đạt)")
+    SUMMARY = "summary", _("Summary record")
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:
@@ -619,6 +676,9 @@ class HistoryEntry(AppendOnlyMixin, models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     old_value = models.CharField(_("old value"), max_length=60, blank=True)
     new_value = models.CharField(_("new value"), max_length=60, blank=True)
     old_note = models.TextField(_("old note"), blank=True)
@@ -642,7 +702,10 @@ class HistoryEntry(AppendOnlyMixin, models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind="value") | Q(indicator__isnull=False), name="history_value_names_indicator"
-            )
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="basic") | Q(criterion__isnull=False), name="history_basic_names_criterion"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -661,6 +724,7 @@ class AssessmentLog(AppendOnlyMixin, models.Model):
     state = models.CharField(max_length=12, choices=AssessmentState.choices)
     criteria_met = models.PositiveSmallIntegerField()
     criteria_total = models.PositiveSmallIntegerField()
+    criteria_basically_met = models.PositiveSmallIntegerField(default=0)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -681,6 +745,7 @@ class CriterionResultLog(AppendOnlyMixin, models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField()
     met = models.BooleanField()
+    basically_met = models.BooleanField(default=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -692,3 +757,6 @@ class CriterionResultLog(AppendOnlyMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment_id}/{self.criterion_id} {self.at:%Y-%m-%d %H:%M} {self.met}"
+
+
+from criteria.models_in_force import SetInForce  # noqa: E402, F401 - the model lives in its own module

@@ -81,6 +81,10 @@ class CriterionBlock:
     def met(self) -> bool:
         return bool(self.result and self.result.met)
 
+    @property
+    def basically_met(self) -> bool:
+        return bool(self.result and self.result.basically_met and not self.result.met)
+
 
 @dataclass
 class GroupBlock:
@@ -136,7 +140,7 @@ def assessment_history(assessment: Assessment, *, limit: int = 200) -> list[Hist
     """Newest first: who, when, old → new, comment."""
     return list(
         HistoryEntry.objects.filter(assessment=assessment)
-        .select_related("user", "indicator")
+        .select_related("user", "indicator", "criterion")
         .order_by("-at", "-pk")[:limit]
     )
 

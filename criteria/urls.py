@@ -1,14 +1,21 @@
 from django.urls import path
 
-from criteria import views
+from criteria import views, views_standing
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("units/<str:code>/", views.unit_page, name="unit"),
+    path("units/<str:code>/sets-in-force/", views_standing.set_in_force, name="set_in_force"),
     path("assessments/start/", views.start_assessment, name="assessment_start"),
     path("assessments/<int:pk>/", views.assessment_page, name="assessment"),
     path("assessments/<int:pk>/values/<str:code>/", views.record_value, name="record_value"),
     path("assessments/<int:pk>/values/<str:code>/evidence/", views.upload_evidence, name="upload_evidence"),
+    path(
+        "assessments/<int:pk>/criteria/<int:number>/basically-met/",
+        views_standing.criterion_basically_met,
+        name="criterion_basically_met",
+    ),
+    path("assessments/<int:pk>/convert/", views_standing.convert_summary, name="convert_summary"),
     path("assessments/<int:pk>/actions/<str:action>/", views.transition, name="assessment_action"),
     path("evidence/<int:pk>/", views.download_evidence, name="evidence"),
     path("evidence/<int:pk>/remove/", views.remove_evidence, name="evidence_remove"),

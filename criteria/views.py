@@ -28,6 +28,7 @@ from criteria.figures import recognised_during
 from criteria.forms import (
     AssessmentFilterForm,
     EvidenceForm,
+    SetInForceForm,
     StartAssessmentForm,
     TransitionForm,
     ValueForm,
@@ -49,6 +50,7 @@ from criteria.services import (
     missing_required,
 )
 from criteria.services.evidence import ALLOWED_TYPES, evidence_remove
+from criteria.services.in_force import other_sets, sets_in_force_of
 from criteria.years import default_year, existed_in, lifetime_notice
 from ntm_portal.confirm import confirm_page, is_confirmed
 from ntm_portal.ratelimit import refuse_if_too_often
@@ -143,7 +145,8 @@ def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpRe
             taken = {a.criteria_set.tier for a in own}
             for tier in tiers:
                 if tier not in taken:
-                    startable.append({"tier": tier, "set": criteria_set_in_force(unit=u, year=year, tier=tier)})
+                    in_force = criteria_set_in_force(unit=u, year=year, tier=tier)
+                    startable.append({"tier": tier, "set": in_force, "others": other_sets(u, year, tier, in_force)})
         rows.append({"unit": u, "assessments": own, "startable": startable})
     context = {
         "unit": unit,
@@ -195,6 +198,16 @@ def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpRespon
             .order_by("-decision_date", "unit__name_sort")
         )
     children = unit.children.exclude(level=Level.VILLAGE).in_vietnamese_order()
+    in_force = {}
+    if unit.level == Level.PROVINCE:
+        in_force = {
+            "sets_in_force": sets_in_force_of(unit),
+            "set_in_force_form": (
+                SetInForceForm(province=unit, initial={"year": year})
+                if access.speaks_for_province(request.user, unit)
+                else None
+            ),
+        }
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -210,6 +223,7 @@ def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpRespon
         "breadcrumbs": _breadcrumbs(unit, request.user),
         **lifetime_notice(unit, year),
         **_inbox_context(request, unit),
+        **in_force,
     }
     return render(request, "criteria/overview.html", context)
 
@@ -231,6 +245,8 @@ def start_assessment(request: HttpRequest) -> HttpResponse:
             tier=form.cleaned_data["tier"],
             user=request.user,
             prefill=form.cleaned_data["prefill"],
+            criteria_set=form.cleaned_data["criteria_set"],
+            reason=form.cleaned_data["reason"],
         )
     except ValidationError as exc:
         for message in exc.messages:

@@ -10,8 +10,10 @@ from rest_framework.routers import DefaultRouter
 
 from communes.api import UnitViewSet
 from criteria.api import AssessmentActionView, AssessmentValuesView, AssessmentViewSet, CriteriaSetViewSet
+from criteria.api_standing import BasicallyMetView, ConvertSummaryView, SetsInForceView, SummaryRecordView
 from criteria.services import ACTIONS
 from plans.api import register as register_plans
+from plans.api_plan import PlanView
 from reports.api import ProgressView
 
 app_name = "api"
@@ -31,7 +33,20 @@ urlpatterns = [
         AssessmentActionView.as_view(),
         name="assessment-action",
     ),
+    path(
+        "v1/assessments/<int:pk>/criteria/<int:number>/basically-met/",
+        BasicallyMetView.as_view(),
+        name="assessment-basically-met",
+    ),
     path("v1/progress/", ProgressView.as_view(), name="progress"),
+    path("v1/plan/", PlanView.as_view(), name="plan"),
+    path("v1/summary-records/", SummaryRecordView.as_view(), name="summary-records"),
+    path("v1/assessments/<int:pk>/convert/", ConvertSummaryView.as_view(), name="assessment-convert"),
+    re_path(
+        r"^v1/provinces/(?P<code>[A-Za-z0-9][A-Za-z0-9._-]{0,29})/sets-in-force/$",
+        SetsInForceView.as_view(),
+        name="sets-in-force",
+    ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),

@@ -37,7 +37,8 @@ class IntegerFilter(django_filters.NumberFilter):
         "nullable": True,
         "description": (
             "A number, true/false, or text as typed on the page: Vietnamese style, “85,5”, “31.003.700.000”, "
-            "“có”/“không”. Empty text or null clears the value."
+            "“có”/“không”. Empty text or null clears the value. “không áp dụng” (or “n/a”) sets a conditional "
+            "indicator (“nếu có”) not applicable; the note must then say why."
         ),
     }
 )

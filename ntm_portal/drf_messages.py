@@ -1,7 +1,8 @@
 """DRF's own messages, in Vietnamese for a client that asks for it (``Accept-Language: vi``).
 
 DRF ships a Vietnamese catalogue of some twenty entries; the messages an API client meets
-(authentication, permissions, throttling, field errors) are listed here so that
+(authentication, permissions, throttling, field errors) — and django-filter's, which ships no
+Vietnamese at all — are listed here so that
 ``makemessages`` keeps them in the project catalogue, which Django consults first
 (``LOCALE_PATHS``). Nothing imports this module.
 """
@@ -39,4 +40,25 @@ MESSAGES = [
     gettext_noop("Invalid data. Expected a dictionary, but got {datatype}."),
     gettext_noop("Invalid page."),
     gettext_noop("This list may not be empty."),
+    gettext_noop("Date has wrong format. Use one of these formats instead: {format}."),
+    gettext_noop("Expected a date but got a datetime."),
+    gettext_noop("Ensure this field has at least {min_length} characters."),
+    gettext_noop("Ensure this field has no more than {max_length} elements."),
+    gettext_noop("Ensure that there are no more than {max_digits} digits in total."),
+    gettext_noop("Ensure that there are no more than {max_decimal_places} decimal places."),
+    gettext_noop('Expected a dictionary of items but got type "{input_type}".'),
+    gettext_noop("This selection may not be empty."),
+    gettext_noop("Not found."),
+    gettext_noop("Invalid value."),
+    gettext_noop("String value too large."),
+]
+
+# django-filter's own messages (it ships no Vietnamese catalogue): a filter's help and errors.
+FILTER_MESSAGES = [
+    gettext_noop("Multiple values may be separated by commas."),
+    gettext_noop("Select a lookup."),
+    gettext_noop("Range query expects two values."),
+    gettext_noop("Unknown"),
+    gettext_noop("%s (descending)"),
+    gettext_noop("Ordering"),
 ]

@@ -50,6 +50,22 @@ class HeadlineSerializer(serializers.Serializer):
     average_criteria_met = serializers.DecimalField(
         max_digits=5, decimal_places=2, coerce_to_string=False, allow_null=True
     )
+    criteria_basically_met = serializers.IntegerField(
+        help_text=_(
+            "Criteria not met that the assessments at the tier report as basically met (cơ bản đạt); "
+            "never counted as met."
+        )
+    )
+    communes_basically_met = serializers.IntegerField(
+        help_text=_("Communes whose assessment at the tier reports at least one criterion basically met.")
+    )
+    average_met_or_basically_met = serializers.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        coerce_to_string=False,
+        allow_null=True,
+        help_text=_("Average criteria met and basically met (đạt và cơ bản đạt) per commune with data."),
+    )
     villages_recognised = serializers.IntegerField(help_text=_("Villages holding the title at the tier."))
     villages_new = serializers.IntegerField()
     districts_total = serializers.IntegerField(allow_null=True)
@@ -72,11 +88,16 @@ class LaggingSerializer(serializers.Serializer):
     number = serializers.IntegerField()
     name = serializers.CharField()
     not_met = serializers.IntegerField(help_text=_("Assessments at the tier that have not met the criterion."))
+    basically_met = serializers.IntegerField(help_text=_("Of those, the assessments reporting it basically met."))
 
 
 class ProgressSerializer(HeadlineSerializer):
     unit = serializers.CharField(source="unit_code", allow_null=True, help_text=_("Null for the whole country."))
     buckets = BucketSerializer(many=True)
+    buckets_with_basically_met = BucketSerializer(
+        many=True,
+        help_text=_("The same communes bucketed by criteria met and basically met; shown beside, never instead."),
+    )
     lagging = LaggingSerializer(many=True, help_text=_("Criteria by communes not meeting them, most first."))
     previous_year = HeadlineSerializer(allow_null=True)
 

@@ -24,10 +24,15 @@ def _number(value: Decimal | int | None) -> float | int | None:
 def buckets_chart(summary: ProgressSummary) -> dict:
     labels = [b.label for b in summary.buckets] + [_("No data")]
     data = [b.count for b in summary.buckets] + [summary.communes_without_data]
+    # The second bar: the same communes by criteria met and basically met ("đạt và cơ bản đạt").
+    with_basic = [b.count for b in summary.buckets_with_basically_met] + [summary.communes_without_data]
     return {
         "kind": "bar",
         "labels": labels,
-        "series": [{"label": _("Communes"), "data": data, "mutedLast": True}],
+        "series": [
+            {"label": _("Communes by criteria met"), "data": data, "mutedLast": True},
+            {"label": _("By criteria met and basically met"), "data": with_basic, "mutedLast": True},
+        ],
         "axes": {"y": _("Communes"), "x": _("Criteria met")},
     }
 
@@ -36,7 +41,10 @@ def lagging_chart(lagging: list[LaggingCriterion]) -> dict:
     return {
         "kind": "hbar",
         "labels": [f"{c.number}. {c.name}" for c in lagging],
-        "series": [{"label": _("Communes that have not met it"), "data": [c.not_met for c in lagging]}],
+        "series": [
+            {"label": _("Communes that have not met it"), "data": [c.not_met for c in lagging]},
+            {"label": _("Of which basically met"), "data": [c.basically_met for c in lagging]},
+        ],
         "axes": {"x": _("Communes")},
     }
 

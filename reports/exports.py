@@ -21,7 +21,7 @@ from communes.people import full_name
 from criteria.models import Assessment, Indicator, IndicatorValue, Tier, ValueType
 from criteria.selectors import assessments_within
 from reports import xlsx
-from reports.bulletin.data import STATE_NAMES, TIER_NAMES
+from reports.bulletin.data import STATE_NAMES, SUMMARY_MARK, TIER_NAMES
 from reports.forms import Filters
 from reports.selectors import (
     NO_DATA_BUCKET,
@@ -101,6 +101,12 @@ def _headline_rows(summary) -> list[tuple]:
     rows += [
         ("Bình quân số tiêu chí đạt/xã", summary.average_criteria_met, None, before("average_criteria_met")),
         (
+            "Bình quân số tiêu chí đạt và cơ bản đạt/xã (cơ bản đạt không tính là đạt)",
+            summary.average_met_or_basically_met,
+            None,
+            before("average_met_or_basically_met"),
+        ),
+        (
             "Xã có số liệu",
             summary.communes_with_data,
             xlsx.share(summary.communes_with_data, total),
@@ -135,14 +141,19 @@ def _headline_sheet(summary, filters: Filters, heading: list[str]) -> xlsx.Sheet
 
 def _buckets_sheet(summary, heading: list[str]) -> xlsx.Sheet:
     total = summary.communes_total
-    rows = [(b.label, b.count, xlsx.share(b.count, total)) for b in summary.buckets]
-    rows.append(("Chưa có số liệu", summary.communes_without_data, xlsx.share(summary.communes_without_data, total)))
+    rows = [
+        (b.label, b.count, xlsx.share(b.count, total), w.count)
+        for b, w in zip(summary.buckets, summary.buckets_with_basically_met, strict=True)
+    ]
+    without = summary.communes_without_data
+    rows.append(("Chưa có số liệu", without, xlsx.share(without, total), without))
     columns = [
         xlsx.Column("Số tiêu chí đạt", 20),
         xlsx.Column("Số xã", 12, xlsx.INT),
         xlsx.Column("Tỷ lệ", 10, xlsx.PERCENT),
+        xlsx.Column("Số xã theo số tiêu chí đạt và cơ bản đạt", 18, xlsx.INT),
     ]
-    table = xlsx.Table(columns=columns, rows=rows, total=("Tổng số", total, None))
+    table = xlsx.Table(columns=columns, rows=rows, total=("Tổng số", total, None, total))
     return xlsx.Sheet(title="Phân loại", heading=heading, tables=[table], landscape=False)
 
 
@@ -151,9 +162,11 @@ def _lagging_sheet(summary, heading: list[str]) -> xlsx.Sheet:
         xlsx.Column("Tiêu chí", 40, xlsx.WRAP),
         xlsx.Column("Số xã chưa đạt", 14, xlsx.INT),
         xlsx.Column("Tỷ lệ trên số xã có số liệu", 16, xlsx.PERCENT),
+        xlsx.Column("Trong đó cơ bản đạt", 14, xlsx.INT),
     ]
     rows = [
-        (f"{c.number}. {c.name}", c.not_met, xlsx.share(c.not_met, summary.communes_with_data)) for c in summary.lagging
+        (f"{c.number}. {c.name}", c.not_met, xlsx.share(c.not_met, summary.communes_with_data), c.basically_met)
+        for c in summary.lagging
     ]
     return xlsx.Sheet(
         title="Tiêu chí chưa đạt", heading=heading, tables=[xlsx.Table(columns=columns, rows=rows)], landscape=False
@@ -169,6 +182,7 @@ def _breakdown_sheet(breakdown, filters: Filters, heading: list[str]) -> xlsx.Sh
         xlsx.Column(f"Đạt chuẩn {TIER_NAMES[filters.tier]}", 12, xlsx.INT),
         xlsx.Column("Tỷ lệ", 10, xlsx.PERCENT),
         xlsx.Column("Bình quân tiêu chí", 12, xlsx.DEC1),
+        xlsx.Column("Bình quân đạt và cơ bản đạt", 14, xlsx.DEC1),
     ]
     rows = [
         (
@@ -179,6 +193,7 @@ def _breakdown_sheet(breakdown, filters: Filters, heading: list[str]) -> xlsx.Sh
             r.recognised,
             xlsx.share(r.recognised, r.communes_total),
             r.average_criteria_met,
+            r.average_met_or_basically_met,
         )
         for r in breakdown
     ]
@@ -224,10 +239,14 @@ def _commune_rows(unit, filters: Filters) -> Iterator[tuple]:
                 row.code,
                 row.parent_name,
                 row.region_label,
-                STATE_NAMES.get(row.state, "Chưa có số liệu") if row.has_data else "Chưa có số liệu",
+                (STATE_NAMES.get(row.state, "") + (SUMMARY_MARK if row.summary else ""))
+                if row.has_data
+                else "Chưa có số liệu",
                 row.criteria_met,
+                row.criteria_basically_met,
                 row.criteria_total,
-                *[{"met": True, "not_met": False}.get(cell) for cell in row.cells],
+                # basically met is not met: ✗ in its cell, counted in its own column
+                *[{"met": True, "not_met": False, "basically_met": False}.get(cell) for cell in row.cells],
             )
         if not page.has_next:
             return
@@ -256,6 +275,7 @@ def communes_export(*, unit: AdministrativeUnit | None, filters: Filters, user=N
                     xlsx.Column("Vùng / nhóm", 16, xlsx.WRAP),
                     xlsx.Column("Trạng thái", 14, xlsx.WRAP),
                     xlsx.Column("Số tiêu chí đạt", 8, xlsx.INT, rotate=True),
+                    xlsx.Column("Số tiêu chí cơ bản đạt (không tính là đạt)", 8, xlsx.INT, rotate=True),
                     xlsx.Column("Tổng số tiêu chí", 8, xlsx.INT, rotate=True),
                     *[xlsx.Column(f"{c.number}. {c.name}", 4.5, xlsx.MARK, rotate=True) for c in columns],
                 ],
@@ -309,7 +329,17 @@ def assessments_export(
             )
             pending = next(values, None)
             heads = of_set.values_list(
-                "pk", "unit__code", "unit__name", "unit__parent__name", "state", "criteria_met", "criteria_total"
+                "pk",
+                "unit__code",
+                "unit__name",
+                "unit__parent__name",
+                "state",
+                "criteria_met",
+                "criteria_basically_met",
+                "criteria_total",
+                "summary",
+                "source_number",
+                "source_date",
             )
             for n, a in enumerate(heads.order_by("pk").iterator(chunk_size=2000), 1):
                 pk = a[0]
@@ -320,7 +350,8 @@ def assessments_export(
                         if index is not None:
                             cells[index] = _value_cell(types[index], pending[2], pending[3])
                     pending = next(values, None)
-                yield (n, a[2], a[1], a[3] or "", STATE_NAMES.get(a[4], a[4]), a[5], a[6], *cells)
+                state = STATE_NAMES.get(a[4], a[4]) + (f"{SUMMARY_MARK} {a[9]} {a[10]:%d/%m/%Y}" if a[8] else "")
+                yield (n, a[2], a[1], a[3] or "", state, a[5], a[6], a[7], *cells)
 
         outcome_note = "Giá trị trống: chưa nhập."
         sheets.append(
@@ -339,6 +370,7 @@ def assessments_export(
                             xlsx.Column("Thuộc", 18, xlsx.WRAP),
                             xlsx.Column("Trạng thái", 14, xlsx.WRAP),
                             xlsx.Column("Số tiêu chí đạt", 8, xlsx.INT, rotate=True),
+                            xlsx.Column("Số tiêu chí cơ bản đạt", 8, xlsx.INT, rotate=True),
                             xlsx.Column("Tổng số tiêu chí", 8, xlsx.INT, rotate=True),
                             *[
                                 xlsx.Column(f"{i.code} {i.name}", 12, kind, rotate=True)

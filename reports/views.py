@@ -125,6 +125,20 @@ def _headline_figures(summary: Headline, previous: Headline | None, scale: int |
             note=_("of %(total)d criteria") % {"total": scale} if scale else "",
         ),
         _figure(
+            _("Average criteria met and basically met"),
+            summary.average_met_or_basically_met,
+            before("average_met_or_basically_met"),
+            decimals=1,
+            note=(
+                ngettext(
+                    "%(count)d commune reports criteria basically met; never counted as met",
+                    "%(count)d communes report criteria basically met; never counted as met",
+                    summary.communes_basically_met,
+                )
+                % {"count": summary.communes_basically_met}
+            ),
+        ),
+        _figure(
             _("Communes with data"),
             summary.communes_with_data,
             before("communes_with_data"),
@@ -206,7 +220,8 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         summary=summary,
         figures=_headline_figures(summary, summary.previous_year, scales.pop() if len(scales) == 1 else None),
         bucket_rows=[
-            (b, filters.query(bucket=BucketFilter(b.low, b.high, b.total if mixed else None))) for b in summary.buckets
+            (b, filters.query(bucket=BucketFilter(b.low, b.high, b.total if mixed else None)), with_basic.count)
+            for b, with_basic in zip(summary.buckets, summary.buckets_with_basically_met, strict=True)
         ],
         no_data_query=filters.query(bucket=NO_DATA_BUCKET),
         buckets_chart=charts.buckets_chart(summary),

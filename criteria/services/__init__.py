@@ -31,6 +31,7 @@ from criteria.services.catalog import (
     catalog_set_publish,
 )
 from criteria.services.evidence import evidence_attach
+from criteria.services.standing import criterion_set_basically_met
 from criteria.services.workflow import (
     ACTIONS,
     assessment_transition,
@@ -65,6 +66,7 @@ __all__ = [
     "catalog_set_publish",
     "check_role",
     "criteria_set_in_force",
+    "criterion_set_basically_met",
     "evidence_attach",
     "indicator_value_record",
     "missing_required",

@@ -30,9 +30,12 @@ from criteria.models import (
     Tier,
     ValueType,
 )
+from criteria.services.in_force import criteria_set_in_force, province_of, usable_for
 from criteria.structure import set_structure
 from criteria.targets import target_for
 from ntm_portal.errors import StaleWriteError
+
+__all__ = ["criteria_set_in_force", "province_of"]  # re-exported: the set in force lives in in_force.py
 
 # In the 19-criteria commune sets, indicator 10.1 is the income per person (criterion 10 "Thu nhập");
 # QĐ 319's income condition is worked out from it.
@@ -49,6 +52,15 @@ MSG_NOT_RURAL = _(
     "%(unit)s is a %(type)s: only rural communes (xã) are assessed against the NTM commune sets; wards, "
     "townships and special zones are listed apart."
 )
+MSG_NOT_CONDITIONAL = _(
+    "%(indicator)s always applies: only indicators the set marks “(nếu có)” may be set not applicable."
+)
+MSG_NA_NEEDS_REASON = _("%(indicator)s: say in the note why it does not apply (e.g. the commune has no market).")
+NOT_APPLICABLE = "n/a"  # how history stores "không áp dụng" (language-neutral, like "yes"/"no")
+MSG_SUMMARY_NO_VALUES = _(
+    "This is a summary record of a past report: convert it into a full assessment before entering values."
+)
+MSG_MET_NOW = _("The criterion is met now: no longer “basically met”.")
 MSG_DERIVED = _("%(indicator)s is worked out by the portal from the recognition decisions and cannot be typed.")
 
 
@@ -101,8 +113,11 @@ def _recompute(
     criterion_ids: set[int] | None,
     *,
     at: datetime.datetime | None = None,
+    user=None,
 ) -> None:
-    """Store each touched criterion's result and the assessment's count of criteria met.
+    """Store each touched criterion's result and the assessment's counts of criteria met and
+    basically met. A criterion that becomes met is no longer "basically met" (the history
+    says so, as ``user``).
 
     Changes are also appended to the logs, so figures as of a past moment can be read back.
     """
@@ -123,7 +138,7 @@ def _recompute(
     touched = (
         structure.criterion_ids if criterion_ids is None else [c for c in structure.criterion_ids if c in criterion_ids]
     )
-    to_create, to_update, log = [], [], []
+    to_create, to_update, log, cleared = [], [], [], []
     for criterion_id in touched:
         outcomes = by_criterion.get(criterion_id, [])
         met = evaluation.criterion_met(outcomes)
@@ -138,19 +153,50 @@ def _recompute(
             continue
         if result.pk is None or result.met != met:
             log.append(CriterionResultLog(assessment=assessment, criterion_id=criterion_id, met=met, at=moment))
+        if met and result.basically_met:
+            cleared.append(_basically_met_cleared(assessment, result, user=user, at=moment))
         result.met, result.indicators_met, result.indicators_total = met, indicators_met, len(outcomes)
     CriterionResult.objects.bulk_create(to_create)
-    CriterionResult.objects.bulk_update(to_update, ["met", "indicators_met", "indicators_total"])
-    CriterionResultLog.objects.bulk_create(log)
-
-    before = (assessment.criteria_met, assessment.criteria_total)
-    assessment.criteria_total = len(structure.criterion_ids)
-    assessment.criteria_met = sum(1 for r in results.values() if r.met)
-    Assessment.objects.filter(pk=assessment.pk).update(
-        criteria_met=assessment.criteria_met, criteria_total=assessment.criteria_total, updated_at=timezone.now()
+    CriterionResult.objects.bulk_update(
+        to_update,
+        ["met", "indicators_met", "indicators_total", "basically_met", "basically_met_reason", "basically_met_by"],
     )
-    if log or before != (assessment.criteria_met, assessment.criteria_total):
-        _log_figures(assessment, moment)
+    CriterionResultLog.objects.bulk_create(log)
+    HistoryEntry.objects.bulk_create(cleared)
+    store_counts(assessment, results.values(), len(structure.criterion_ids), at=moment, changed=bool(log))
+
+
+def store_counts(assessment: Assessment, results, total: int, *, at: datetime.datetime, changed: bool = False) -> None:
+    """Store the assessment's counts from its criterion results; log them when they changed."""
+    results = list(results)
+    before = (assessment.criteria_met, assessment.criteria_basically_met, assessment.criteria_total)
+    assessment.criteria_total = total
+    assessment.criteria_met = evaluation.count_criteria_met(r.met for r in results)
+    assessment.criteria_basically_met = evaluation.count_criteria_met(r.basically_met and not r.met for r in results)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        criteria_met=assessment.criteria_met,
+        criteria_basically_met=assessment.criteria_basically_met,
+        criteria_total=assessment.criteria_total,
+        updated_at=timezone.now(),
+    )
+    if changed or before != (assessment.criteria_met, assessment.criteria_basically_met, assessment.criteria_total):
+        _log_figures(assessment, at)
+
+
+def _basically_met_cleared(assessment: Assessment, result: CriterionResult, *, user, at) -> HistoryEntry:
+    """The criterion is met now: its "basically met" mark ends (kept in the history)."""
+    entry = HistoryEntry(
+        assessment=assessment,
+        kind=HistoryKind.BASICALLY_MET,
+        criterion_id=result.criterion_id,
+        old_value=result.basically_met_by.isoformat() if result.basically_met_by else "",
+        old_note=result.basically_met_reason,
+        comment=str(MSG_MET_NOW),
+        user=user,
+        at=at,
+    )
+    result.basically_met, result.basically_met_reason, result.basically_met_by = False, "", None
+    return entry
 
 
 def _log_figures(assessment: Assessment, moment: datetime.datetime) -> None:
@@ -160,6 +206,7 @@ def _log_figures(assessment: Assessment, moment: datetime.datetime) -> None:
         state=assessment.state,
         criteria_met=assessment.criteria_met,
         criteria_total=assessment.criteria_total,
+        criteria_basically_met=assessment.criteria_basically_met,
     )
 
 
@@ -169,7 +216,7 @@ def assessment_recompute(*, assessment: Assessment) -> Assessment:
     indicators = _indicators_with_targets(assessment.criteria_set)
     by_pk = {i.pk: i for i in indicators}
     changed = []
-    for stored in IndicatorValue.objects.filter(assessment=assessment):
+    for stored in IndicatorValue.objects.filter(assessment=assessment, not_applicable=False):
         outcome = indicator_outcome_for(assessment, by_pk[stored.indicator_id], stored.value)
         if stored.outcome != outcome:
             stored.outcome = outcome
@@ -188,11 +235,15 @@ def assessment_create(
     user,
     at: datetime.datetime | None = None,
     check_access: bool = True,
+    comment: str = "",
 ) -> Assessment:
-    """Start an assessment of ``unit`` against ``criteria_set`` for ``year``, with empty results."""
+    """Start an assessment of ``unit`` against ``criteria_set`` for ``year``, with empty results.
+
+    A set is used for the years it covers, or for a year its province put it in force
+    (transitional years); ``comment`` goes into the history (why another set was used)."""
     if check_access and not access.can_write_unit(user, unit):
         raise PermissionDenied(MSG_NO_PERMISSION)
-    if not criteria_set.year_from <= year <= criteria_set.year_to:
+    if not usable_for(unit=unit, criteria_set=criteria_set, year=year):
         raise ValidationError(
             MSG_YEAR_OUTSIDE_SET,
             code="year",
@@ -222,6 +273,7 @@ def assessment_create(
         assessment=assessment,
         kind=HistoryKind.CREATED,
         new_state=assessment.state,
+        comment=comment,
         user=user,
         at=at or timezone.now(),
     )
@@ -252,6 +304,24 @@ def _canonical(value) -> str:
     return format(value.normalize(), "f")
 
 
+def _shown(stored: IndicatorValue) -> str:
+    return NOT_APPLICABLE if stored.not_applicable else _canonical(stored.value)
+
+
+def _parse_entry(entry: ValueEntry, indicator: Indicator, current: IndicatorValue | None):
+    """The typed value, or ``NOT_APPLICABLE`` for "không áp dụng" on a conditional indicator
+    (with a reason in the note, given now or already stored)."""
+    if not evaluation.means_not_applicable(entry.raw):
+        return evaluation.parse_value(entry.raw, evaluation.ValueType(indicator.value_type), indicator=indicator.code)
+    params = {"indicator": indicator.code}
+    if not indicator.conditional:
+        raise ValidationError(MSG_NOT_CONDITIONAL, code="not_conditional", params=params)
+    note = entry.note if entry.note is not None else (current.note if current else "")
+    if not (note or "").strip():
+        raise ValidationError(MSG_NA_NEEDS_REASON, code="reason", params=params)
+    return NOT_APPLICABLE
+
+
 @transaction.atomic
 def assessment_record_values(
     *,
@@ -279,6 +349,8 @@ def assessment_record_values(
     # at recognition); what people type needs an editable assessment.
     if not assessment.is_editable and not (derived and assessment.merged_into_id is None):
         raise ValidationError(MSG_LOCKED, code="locked", params={"state": assessment.get_state_display().lower()})
+    if assessment.summary and not derived:
+        raise ValidationError(MSG_SUMMARY_NO_VALUES, code="summary")
 
     entries = list(entries)
     indicators = {i.code: i for i in _indicators_with_targets(assessment.criteria_set)}
@@ -302,14 +374,12 @@ def assessment_record_values(
                 ValidationError(MSG_DERIVED, code="derived", params={"indicator": indicator.code})
             )
             continue
+        current = stored.get(indicator.pk)
         try:
-            value = evaluation.parse_value(
-                entry.raw, evaluation.ValueType(indicator.value_type), indicator=indicator.code
-            )
+            value = _parse_entry(entry, indicator, current)
         except ValidationError as exc:
             errors.setdefault(entry.code, []).extend(exc.error_list)
             continue
-        current = stored.get(indicator.pk)
         if entry.expected_version is not None and entry.expected_version != (current.version if current else 0):
             raise StaleWriteError(
                 MSG_STALE,
@@ -334,11 +404,18 @@ def assessment_record_values(
     for indicator, value, entry in parsed:
         current = stored.get(indicator.pk)
         note = entry.note if entry.note is not None else (current.note if current else "")
-        if current is not None and current.value == value and current.note == note:
+        not_applicable = value is NOT_APPLICABLE
+        value = None if not_applicable else value
+        if (
+            current is not None
+            and current.value == value
+            and current.note == note
+            and current.not_applicable == not_applicable
+        ):
             saved.append(current)
             continue
         decimal_value, bool_value = _as_stored(indicator, value)
-        old_display = _canonical(current.value) if current else ""
+        old_display = _shown(current) if current else ""
         old_note = current.note if current else ""
         if current is None:
             current = IndicatorValue(assessment=assessment, indicator=indicator, version=0)
@@ -346,7 +423,10 @@ def assessment_record_values(
         else:
             to_update.append(current)
         current.value_decimal, current.value_bool = decimal_value, bool_value
-        current.outcome = Outcome(indicator_outcome_for(assessment, indicator, value))
+        current.not_applicable = not_applicable
+        current.outcome = (
+            Outcome.NOT_APPLICABLE if not_applicable else Outcome(indicator_outcome_for(assessment, indicator, value))
+        )
         current.note = note
         current.version += 1
         current.updated_by = user
@@ -359,7 +439,7 @@ def assessment_record_values(
                 kind=HistoryKind.VALUE,
                 indicator=indicator,
                 old_value=old_display,
-                new_value=_canonical(value),
+                new_value=NOT_APPLICABLE if not_applicable else _canonical(value),
                 old_note=old_note if old_note != note else "",
                 new_note=note if old_note != note else "",
                 comment=comment,
@@ -369,7 +449,8 @@ def assessment_record_values(
         )
     IndicatorValue.objects.bulk_create(to_create)
     IndicatorValue.objects.bulk_update(
-        to_update, ["value_decimal", "value_bool", "outcome", "note", "version", "updated_by", "updated_at"]
+        to_update,
+        ["value_decimal", "value_bool", "not_applicable", "outcome", "note", "version", "updated_by", "updated_at"],
     )
     if history:
         HistoryEntry.objects.bulk_create(history)
@@ -378,6 +459,7 @@ def assessment_record_values(
             [i for i in indicators.values() if i.criterion_id in touched_criteria],
             touched_criteria,
             at=moment,
+            user=user,
         )
         if assessment.tier != Tier.MODEL and any(h.indicator.code == INCOME_INDICATOR_CODE for h in history):
             from criteria.services.derived import refresh_dependants  # derived builds on this module
@@ -450,26 +532,54 @@ MSG_NO_SET = _("No published %(tier)s criteria set applies to a %(level)s in %(y
 MSG_PREFILLED = _("Pre-filled from %(year)s")
 
 
-def province_of(unit: AdministrativeUnit) -> AdministrativeUnit | None:
-    """The province above (or equal to) a unit, whose own criteria sets apply inside it."""
-    code = unit.path.strip("/").split("/")[0]
-    return unit if unit.code == code else AdministrativeUnit.objects.filter(code=code).first()
-
-
-def criteria_set_in_force(*, unit: AdministrativeUnit, year: int, tier: str):
-    return CriteriaSet.objects.in_force(year=year, level=unit.level, tier=tier, province=province_of(unit)).first()
-
-
 @dataclass(frozen=True)
 class Started:
     assessment: Assessment
     created: bool  # False: the unit already had this tier's assessment for the year, opened instead
 
 
+MSG_OTHER_SET_NEEDS_REASON = _(
+    "The set in force for %(year)s is %(set)s; say why this unit is assessed against another set."
+)
+MSG_SET_TIER = _("The set %(set)s is of another tier.")
+
+
+def _set_to_start(*, unit, year: int, tier: str, criteria_set, reason: str):
+    """The set in force, or ``criteria_set`` when given: another set than the one in force
+    needs a reason."""
+    in_force = criteria_set_in_force(unit=unit, year=year, tier=tier)
+    if criteria_set is None or (in_force is not None and criteria_set.pk == in_force.pk):
+        return in_force
+    if criteria_set.tier != tier:
+        raise ValidationError(
+            {"criteria_set": [ValidationError(MSG_SET_TIER, code="tier", params={"set": criteria_set})]}
+        )
+    if in_force is not None and not (reason or "").strip():
+        raise ValidationError(
+            {
+                "reason": [
+                    ValidationError(MSG_OTHER_SET_NEEDS_REASON, code="reason", params={"year": year, "set": in_force})
+                ]
+            }
+        )
+    return criteria_set
+
+
 @transaction.atomic
-def assessment_start(*, unit: AdministrativeUnit, year: int, tier: str, user, prefill: bool = False) -> Started:
+def assessment_start(
+    *,
+    unit: AdministrativeUnit,
+    year: int,
+    tier: str,
+    user,
+    prefill: bool = False,
+    criteria_set=None,
+    reason: str = "",
+) -> Started:
     """Open the unit's assessment at ``tier`` for ``year``, starting it with the set in force
     when there is none yet (page, API and import alike: one assessment per unit, tier and year).
+    ``criteria_set`` asks for another set than the one in force; that needs a ``reason``,
+    kept in the history.
 
     Values are copied only from last year's assessment against the same set (same code), so
     an indicator code always means the same thing; the copy is recorded in the history.
@@ -479,7 +589,7 @@ def assessment_start(*, unit: AdministrativeUnit, year: int, tier: str, user, pr
     existing = speaking_assessment(unit=unit, tier=tier, year=year)
     if existing is not None:
         return Started(existing, created=False)
-    criteria_set = criteria_set_in_force(unit=unit, year=year, tier=tier)
+    criteria_set = _set_to_start(unit=unit, year=year, tier=tier, criteria_set=criteria_set, reason=reason)
     if criteria_set is None:
         raise ValidationError(
             MSG_NO_SET,
@@ -488,7 +598,9 @@ def assessment_start(*, unit: AdministrativeUnit, year: int, tier: str, user, pr
         )
     try:
         with transaction.atomic():
-            assessment = assessment_create(unit=unit, criteria_set=criteria_set, year=year, user=user)
+            assessment = assessment_create(
+                unit=unit, criteria_set=criteria_set, year=year, user=user, comment=(reason or "").strip()
+            )
     except DuplicateAssessment as exc:  # started by someone else meanwhile
         return Started(exc.existing, created=False)
     if prefill:
@@ -500,9 +612,9 @@ def assessment_start(*, unit: AdministrativeUnit, year: int, tier: str, user, pr
         if previous is not None:
             codes = set(Indicator.objects.filter(criteria_set=criteria_set, derived="").values_list("code", flat=True))
             entries = [
-                ValueEntry(code=v.indicator.code, raw=v.value, note=v.note)
+                ValueEntry(code=v.indicator.code, raw="không áp dụng" if v.not_applicable else v.value, note=v.note)
                 for v in IndicatorValue.objects.filter(assessment=previous).select_related("indicator")
-                if v.value is not None and v.indicator.code in codes
+                if (v.value is not None or v.not_applicable) and v.indicator.code in codes
             ]
             if entries:
                 assessment_record_values(

@@ -61,6 +61,7 @@ def _snapshot(criteria_set: CriteriaSet) -> dict:
                         i.required,
                         i.target_by_province,
                         i.derived,
+                        i.conditional,
                         sorted(
                             (
                                 str(t.value.normalize()) if t.value is not None else "",
@@ -170,6 +171,7 @@ def _resolve(data: dict, path: Path) -> tuple[dict, dict]:
                         i.get("required", True),
                         i.get("target_by_province", False),
                         i.get("derived", ""),
+                        i.get("conditional", False),
                         targets,
                     )
                 )
@@ -208,6 +210,7 @@ def _create_content(criteria_set: CriteriaSet, content: dict) -> None:
             required,
             by_province,
             derived,
+            conditional,
             target_rows,
         ) in enumerate(rows):
             indicator = Indicator(
@@ -221,6 +224,7 @@ def _create_content(criteria_set: CriteriaSet, content: dict) -> None:
                 required=required,
                 target_by_province=by_province,
                 derived=derived,
+                conditional=conditional,
                 position=position,
             )
             try:
@@ -355,6 +359,7 @@ def catalog_set_clone(
                 required=i.required,
                 target_by_province=i.target_by_province,
                 derived=i.derived,
+                conditional=i.conditional,
                 position=i.position,
             )
             Target.objects.bulk_create(

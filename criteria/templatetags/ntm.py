@@ -1,5 +1,7 @@
 """Display helpers: Vietnamese numbers, values, outcomes and history entries."""
 
+import datetime
+
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -18,6 +20,8 @@ register.filter("money", money)
 @register.filter
 def input_text(row) -> str:
     """What the value field shows: the stored value written as an officer would type it."""
+    if row.value is not None and row.value.not_applicable:
+        return _("not applicable")
     if row.value is None or row.value.value is None:
         return ""
     if row.indicator.value_type == ValueType.YES_NO:
@@ -51,6 +55,8 @@ def history_value(text: str) -> str:
         return _("Yes")
     if text == "no":
         return _("No")
+    if text == "n/a":
+        return _("Not applicable")
     return vn_number(text) if text else "—"
 
 
@@ -85,3 +91,12 @@ def timeuntil_delta(delta) -> str:
 def full_name(user) -> str:
     """A person as the portal names them: "Nguyễn Thị Lan" (see communes.people)."""
     return _full_name(user)
+
+
+@register.filter
+def iso_date(text: str):
+    """A date the history stores as ``YYYY-MM-DD``, as a date for the ``date`` filter."""
+    try:
+        return datetime.date.fromisoformat(text)
+    except (TypeError, ValueError):
+        return text

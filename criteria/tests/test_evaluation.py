@@ -50,7 +50,7 @@ def refusal(raw, value_type, indicator="17.1") -> ValidationError:
 def test_stored_values_of_the_vocabulary_are_fixed():
     assert [v.value for v in ValueType] == ["yes_no", "percent", "number", "money", "count"]
     assert [c.value for c in Comparison] == ["gte", "lte", "eq", "met"]
-    assert [o.value for o in Outcome] == ["met", "not_met", "missing", "no_target"]
+    assert [o.value for o in Outcome] == ["met", "not_met", "missing", "no_target", "n_a"]
     assert [t.value for t in Tier] == ["standard", "advanced", "model"]
     assert [r.value for r in ev.Region] == ["TDMNPB", "DBSH", "BTB", "DHNTB", "TN", "DNB", "DBSCL"]
     assert ev.COMMUNE_GROUPS == (1, 2, 3)

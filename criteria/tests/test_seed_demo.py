@@ -292,3 +292,41 @@ def test_if_missing_leaves_an_existing_demo_alone_and_prints_the_logins(seeded):
     out = seed(*ARGS, "--if-missing")
     assert "already there" in out and "xa1" in out and "ntm-demo-2026" in out
     assert fingerprint() == before
+
+
+# --- What offices report beside the values -------------------------------------------------------
+
+
+def test_some_demo_communes_report_criteria_basically_met_never_counted_as_met(seeded):
+    marked = CriterionResult.objects.filter(
+        assessment__unit__path__startswith=f"/{demo.PROVINCE_CODE}/", basically_met=True
+    )
+    assert marked.exists() and not marked.filter(met=True).exists()
+    assert all(r.basically_met_reason and r.basically_met_by for r in marked)
+    with_basic = demo_assessments().filter(criteria_basically_met__gt=0)
+    assert with_basic.exists()
+    assert not with_basic.filter(state="recognised", criteria_met__lt=F("criteria_total")).exists()
+    marked_on_sheets = with_basic.filter(summary=False)  # summary records carry it from their report
+    assert (
+        HistoryEntry.objects.filter(assessment__in=marked_on_sheets, kind="basic").count() >= marked_on_sheets.count()
+    )
+
+
+def test_the_demo_has_not_applicable_indicators_with_their_reason(seeded):
+    na = IndicatorValue.objects.filter(
+        assessment__unit__path__startswith=f"/{demo.PROVINCE_CODE}/", not_applicable=True
+    )
+    assert na.exists()
+    assert all(v.indicator.conditional and v.note and v.value is None for v in na.select_related("indicator"))
+
+
+def test_the_demo_has_summary_records_for_2016_to_2020_counted_in_the_figures(seeded):
+    from reports.selectors import progress_summary
+
+    records = demo_assessments().filter(summary=True)
+    assert set(records.values_list("year", flat=True)) == {2016, 2017, 2018, 2019, 2020}
+    assert not records.filter(values__isnull=False).exists()
+    assert all(r.source_number and r.source_date for r in records)
+    province = AdministrativeUnit.objects.get(code=demo.PROVINCE_CODE)
+    figures = progress_summary(unit=province, year=2019, tier="standard")
+    assert figures.communes_with_data == records.filter(year=2019).count() > 0

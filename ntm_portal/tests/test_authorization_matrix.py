@@ -81,6 +81,23 @@ MATRIX: dict[str, Row] = {
         # Verify a draft: only the district may verify, and not a draft (a message, then back).
         (302, 403, 404, 302, 404, 403, 403),
     ),
+    "criterion_basically_met": Row(
+        "POST",
+        lambda o: reverse("criterion_basically_met", args=[o.assessment.pk, 2]),
+        (302, 302, 404, 302, 404, 302, 403),
+        data=lambda o: {"basically_met": "0"},
+    ),
+    # Not a summary record: a message, then back (for those who may write it).
+    "convert_summary": Row(
+        "POST", lambda o: reverse("convert_summary", args=[o.assessment.pk]), (302, 302, 404, 302, 404, 302, 403)
+    ),
+    # The province office's choice; a viewer of the province reads the page but may not choose.
+    "set_in_force": Row(
+        "POST",
+        lambda o: reverse("set_in_force", args=["40"]),
+        (302, 404, 404, 404, 404, 302, 403),
+        data=lambda o: {"year": 2024, "criteria_set": o.assessment.criteria_set_id, "basis": "KH 1/KH-UBND"},
+    ),
     "evidence": Row("GET", lambda o: reverse("evidence", args=[o.evidence.pk]), A_READ),
     # Removing a file: anyone who may write the commune (the district and province too).
     "evidence_remove": Row(
@@ -119,6 +136,36 @@ MATRIX: dict[str, Row] = {
         "POST",
         lambda o: reverse("api:assessment-action", args=[o.assessment.pk, "verify"]),
         (401, 403, 404, 400, 404, 403, 403),
+    ),
+    "api:assessment-basically-met": Row(
+        "POST",
+        lambda o: reverse("api:assessment-basically-met", args=[o.assessment.pk, 2]),
+        (401, 200, 404, 200, 404, 200, 403),
+        data=lambda o: {"basically_met": False},
+    ),
+    "api:plan": Row("GET", lambda o: reverse("api:plan") + "?unit=401&year=2025", API_D1_READ),
+    "api:sets-in-force": Row(
+        "GET", lambda o: reverse("api:sets-in-force", args=["40"]), (401, 404, 404, 404, 404, 200, 200)
+    ),
+    # A year the set does not cover: refused (400) for those who may write the commune.
+    "api:summary-records": Row(
+        "POST",
+        lambda o: reverse("api:summary-records"),
+        (401, 400, 404, 400, 404, 400, 403),
+        data=lambda o: {
+            "unit": "40101",
+            "criteria_set": o.assessment.criteria_set_id,
+            "year": 2010,
+            "met": [1],
+            "source_number": "1/BC",
+            "source_date": "2011-01-01",
+        },
+    ),
+    # Not a summary record: refused (400) for those who may write it.
+    "api:assessment-convert": Row(
+        "POST",
+        lambda o: reverse("api:assessment-convert", args=[o.assessment.pk]),
+        (401, 400, 404, 400, 404, 400, 403),
     ),
     "api:progress": Row("GET", lambda o: reverse("api:progress") + "?unit=401&year=2025", API_D1_READ),
 }

@@ -117,12 +117,14 @@ def _matrix(unit, year: int, communes: list[tuple], recorded: datetime.datetime 
     standard = Assessment.objects.filter(unit__in=[c[3] for c in communes], year=year, tier=STANDARD)
     if recorded is not None:
         standard = with_figures_as_of(standard, recorded)
-        fields = ("asof_state", "asof_met", "asof_total")
+        fields = ("asof_state", "asof_met", "asof_total", "summary")
     else:
-        fields = ("state", "criteria_met", "criteria_total")
+        fields = ("state", "criteria_met", "criteria_total", "summary")
     by_unit = {
-        unit_id: (pk, state, met, total)
-        for pk, unit_id, state, met, total in standard.values_list("pk", "unit_id", *fields).order_by().iterator()
+        unit_id: (pk, state, met, total, summary)
+        for pk, unit_id, state, met, total, summary in standard.values_list("pk", "unit_id", *fields)
+        .order_by()
+        .iterator()
     }
     ids = [row[0] for row in by_unit.values()]
     cells: dict[int, list] = {pk: [None] * len(columns) for pk in ids}
@@ -146,8 +148,8 @@ def _matrix(unit, year: int, communes: list[tuple], recorded: datetime.datetime 
         if found is None:
             matrix.append(MatrixLine(group[2], name, code, "", None, None, (None,) * len(columns), others))
             continue
-        apk, state, met, total = found
-        state_name = STATE_NAMES.get(state, state)
+        apk, state, met, total, summary = found
+        state_name = STATE_NAMES.get(state, state) + (SUMMARY_MARK if summary else "")
         matrix.append(MatrixLine(group[2], name, code, state_name, met, total, tuple(cells[apk]), others))
     return columns, matrix
 
@@ -316,7 +318,10 @@ def gather(
     plan = plan_table(unit, month)
     progress(5, STEPS)
 
-    buckets = [BucketLine(b.label, b.count, b.low, b.high, b.total) for b in summary.buckets]
+    buckets = [
+        BucketLine(b.label, b.count, b.low, b.high, b.total, w.count)
+        for b, w in zip(summary.buckets, summary.buckets_with_basically_met, strict=True)
+    ]
     breakdown_title, _provinces = _groups(unit)
     data = BulletinData(
         unit_name=unit.name if unit is not None else "Toàn quốc",
@@ -332,6 +337,7 @@ def gather(
         recognised=summary.recognised,
         new=summary.new,
         average=summary.average_criteria_met,
+        average_with_basically_met=summary.average_met_or_basically_met,
         villages_recognised=summary.villages_recognised,
         villages_new=summary.villages_new,
         districts_total=summary.districts_total,
@@ -342,7 +348,7 @@ def gather(
         breakdown=breakdown,
         columns=columns,
         matrix=matrix,
-        lagging=[LaggingLine(c.number, c.name, c.not_met) for c in summary.lagging],
+        lagging=[LaggingLine(c.number, c.name, c.not_met, c.basically_met) for c in summary.lagging],
         newly=newly,
         funds=funds,
         plan=plan,
@@ -355,6 +361,8 @@ def gather(
     return data
 
 
+# A summary record (a past year's standing from an old report) says so beside its state.
+SUMMARY_MARK = " · hồ sơ tổng hợp"
 TIER_NAMES = {Tier.STANDARD: "NTM", Tier.ADVANCED: "NTM nâng cao", Tier.MODEL: "NTM kiểu mẫu"}
 LEVEL_SET_NAMES = {Level.COMMUNE: "Xã", Level.VILLAGE: "Thôn", Level.DISTRICT: "Huyện"}
 STATE_NAMES = {

@@ -109,7 +109,13 @@ def _summary(data: BulletinData, draft: Draft | None = None) -> xlsx.Sheet:
     average = xlsx.Table(
         caption="Bình quân số tiêu chí đạt",
         columns=[xlsx.Column("Chỉ tiêu", 46, xlsx.WRAP), xlsx.Column("Tiêu chí/xã", 18, xlsx.DEC1)],
-        rows=[("Bình quân số tiêu chí đạt trên một xã có số liệu", data.average)],
+        rows=[
+            ("Bình quân số tiêu chí đạt trên một xã có số liệu", data.average),
+            (
+                "Bình quân số tiêu chí đạt và cơ bản đạt (cơ bản đạt không tính là đạt)",
+                data.average_with_basically_met,
+            ),
+        ],
     )
     buckets = xlsx.Table(
         caption="Phân loại xã theo số tiêu chí đạt",
@@ -117,12 +123,18 @@ def _summary(data: BulletinData, draft: Draft | None = None) -> xlsx.Sheet:
             xlsx.Column("Số tiêu chí đạt", 46, xlsx.TEXT),
             xlsx.Column("Số xã", 18, xlsx.INT),
             xlsx.Column("Tỷ lệ", 14, xlsx.PERCENT),
+            xlsx.Column("Số xã theo số tiêu chí đạt và cơ bản đạt", 18, xlsx.INT),
         ],
         rows=[
-            *[(b.label, b.count, xlsx.share(b.count, total)) for b in data.buckets],
-            ("Chưa có số liệu", total - data.with_data, xlsx.share(total - data.with_data, total)),
+            *[(b.label, b.count, xlsx.share(b.count, total), b.with_basically_met) for b in data.buckets],
+            (
+                "Chưa có số liệu",
+                total - data.with_data,
+                xlsx.share(total - data.with_data, total),
+                total - data.with_data,
+            ),
         ],
-        total=("Tổng số", total, xlsx.share(total, total)),
+        total=("Tổng số", total, xlsx.share(total, total), total),
     )
     tables = [figures, average, buckets]
     if not data.with_data:
@@ -247,9 +259,16 @@ def _lagging(data: BulletinData) -> xlsx.Sheet:
                     xlsx.Column("Tiêu chí", 46, xlsx.WRAP),
                     xlsx.Column("Số xã chưa đạt", 14, xlsx.INT),
                     xlsx.Column("Tỷ lệ trên số xã có số liệu", 16, xlsx.PERCENT),
+                    xlsx.Column("Trong đó cơ bản đạt", 14, xlsx.INT),
                 ],
                 rows=[
-                    (n, f"{line.number}. {line.name}", line.not_met, xlsx.share(line.not_met, data.with_data))
+                    (
+                        n,
+                        f"{line.number}. {line.name}",
+                        line.not_met,
+                        xlsx.share(line.not_met, data.with_data),
+                        line.basically_met,
+                    )
                     for n, line in enumerate(data.lagging, 1)
                 ],
             )

@@ -18,6 +18,7 @@ class BucketLine(NamedTuple):
     low: int = 0
     high: int = 0
     total: int = 0  # the size of the set whose scale the bucket is on
+    with_basically_met: int = 0  # the same communes by criteria met and basically met
 
 
 class BreakdownLine(NamedTuple):
@@ -69,6 +70,7 @@ class LaggingLine(NamedTuple):
     number: int
     name: str
     not_met: int
+    basically_met: int = 0  # of those not met, reported basically met (cơ bản đạt)
 
 
 class NewLine(NamedTuple):
@@ -133,6 +135,7 @@ class BulletinData:
     trend: list[TrendLine] = field(default_factory=list)
     # OCOP products by stars: None while the portal has no register of them (see data.ocop_figures).
     ocop: list | None = None
+    average_with_basically_met: Decimal | None = None  # "đạt và cơ bản đạt", never counted as met
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ PER_PAGE = 50
 SORTS = ("name", "met", "-met")
 
 MET, NOT_MET, NO_DATA = "met", "not_met", "none"
+BASICALLY_MET = "basically_met"  # a cell not met that the commune reports basically met (cơ bản đạt)
 
 
 class BucketFilter(NamedTuple):
@@ -50,7 +51,9 @@ class CommuneRow:
     state: str | None = None
     criteria_met: int | None = None
     criteria_total: int | None = None
-    cells: tuple[str, ...] = ()  # per matrix column: MET, NOT_MET or NO_DATA
+    cells: tuple[str, ...] = ()  # per matrix column: MET, BASICALLY_MET, NOT_MET or NO_DATA
+    criteria_basically_met: int | None = None  # "cơ bản đạt", beside; never counted as met
+    summary: bool = False  # a summary record of a past report
 
     @property
     def has_data(self) -> bool:
@@ -154,22 +157,24 @@ def communes_page(
     ids = [u["a_id"] for u in units if u["a_id"] is not None]
     assessments = {
         a["pk"]: a
-        for a in Assessment.objects.filter(pk__in=ids).values("pk", "state", "criteria_met", "criteria_total")
+        for a in Assessment.objects.filter(pk__in=ids).values(
+            "pk", "state", "criteria_met", "criteria_total", "criteria_basically_met", "summary"
+        )
     }
     columns: list[Column] = []
-    results: dict[int, dict[int, bool]] = defaultdict(dict)
+    results: dict[int, dict[int, str]] = defaultdict(dict)
     if with_matrix:
         columns = matrix_columns(unit=unit, year=year, tier=tier)
-        for assessment_id, number, met in CriterionResult.objects.filter(assessment_id__in=ids).values_list(
-            "assessment_id", "criterion__number", "met"
+        for assessment_id, number, met, basic in CriterionResult.objects.filter(assessment_id__in=ids).values_list(
+            "assessment_id", "criterion__number", "met", "basically_met"
         ):
-            results[assessment_id][number] = met
+            results[assessment_id][number] = MET if met else (BASICALLY_MET if basic else NOT_MET)
 
     rows = []
     for u in units:
         a = assessments.get(u["a_id"], {})
         found = results.get(u["a_id"], {})
-        cells = tuple((MET if found[c.number] else NOT_MET) if c.number in found else NO_DATA for c in columns)
+        cells = tuple(found.get(c.number, NO_DATA) for c in columns)
         rows.append(
             CommuneRow(
                 code=u["code"],
@@ -182,6 +187,8 @@ def communes_page(
                 criteria_met=a.get("criteria_met"),
                 criteria_total=a.get("criteria_total"),
                 cells=cells,
+                criteria_basically_met=a.get("criteria_basically_met"),
+                summary=bool(a.get("summary")),
             )
         )
     return CommunePage(
@@ -227,16 +234,23 @@ class AssessmentBrief:
     state: str
     criteria_met: int
     criteria_total: int
+    criteria_basically_met: int = 0  # "cơ bản đạt", beside; never counted as met
+    summary: bool = False  # a summary record of a past report, counted like a full assessment
 
     @property
     def state_label(self) -> str:
         return AssessmentState(self.state).label
+
+    @property
+    def criteria_met_or_basically_met(self) -> int:
+        return self.criteria_met + self.criteria_basically_met
 
 
 class CriterionStatus(NamedTuple):
     number: int
     name: str
     met: bool
+    basically_met: bool = False
 
 
 @dataclass(frozen=True)
@@ -259,7 +273,15 @@ class CommuneOverview:
 def _briefs(queryset) -> list[tuple[int, AssessmentBrief]]:
     """(unit id, brief) pairs, by tier."""
     rows = queryset.values(
-        "pk", "unit_id", "tier", "criteria_set__short_name", "state", "criteria_met", "criteria_total"
+        "pk",
+        "unit_id",
+        "tier",
+        "criteria_set__short_name",
+        "state",
+        "criteria_met",
+        "criteria_total",
+        "criteria_basically_met",
+        "summary",
     ).order_by("tier", "pk")
     return [
         (
@@ -271,6 +293,8 @@ def _briefs(queryset) -> list[tuple[int, AssessmentBrief]]:
                 state=r["state"],
                 criteria_met=r["criteria_met"],
                 criteria_total=r["criteria_total"],
+                criteria_basically_met=r["criteria_basically_met"],
+                summary=r["summary"],
             ),
         )
         for r in rows
@@ -284,10 +308,10 @@ def commune_overview(*, commune: AdministrativeUnit, year: int, tier: str) -> Co
     criteria = []
     if main is not None:
         criteria = [
-            CriterionStatus(number, name, met)
-            for number, name, met in CriterionResult.objects.filter(assessment_id=main.pk)
+            CriterionStatus(number, name, met, basic and not met)
+            for number, name, met, basic in CriterionResult.objects.filter(assessment_id=main.pk)
             .order_by("criterion__number")
-            .values_list("criterion__number", "criterion__name", "met")
+            .values_list("criterion__number", "criterion__name", "met", "basically_met")
         ]
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     village_assessments = {}

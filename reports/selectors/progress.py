@@ -49,6 +49,11 @@ class Headline:
     recognised_share: dict[str, Decimal | None]  # tier -> percent of communes_total, 1 place
     new: dict[str, int]  # tier -> communes newly recognised in the period (the year, or a month)
     average_criteria_met: Decimal | None  # over the assessments at ``tier``, 2 places
+    # "Cơ bản đạt", reported beside and never counted as met: the criteria basically met over
+    # the assessments at ``tier``, the communes with any, and the average of met + basically met.
+    criteria_basically_met: int
+    communes_basically_met: int
+    average_met_or_basically_met: Decimal | None
     villages_recognised: int  # villages holding the title at ``tier`` on ``cutoff``
     villages_new: int  # villages newly recognised at ``tier`` in the period
     districts_total: int | None  # None below province level and when no district existed
@@ -72,12 +77,16 @@ class LaggingCriterion(NamedTuple):
     number: int
     name: str
     not_met: int  # communes (assessments at the tier) that have not met it
+    basically_met: int = 0  # of those, the communes that report it basically met
 
 
 @dataclass(frozen=True, kw_only=True)
 class ProgressSummary(Headline):
     unit_code: str | None
     buckets: list[BucketCount] = field(default_factory=list)
+    # The same communes by criteria met *and basically met* ("đạt và cơ bản đạt"): a second
+    # distribution shown beside, never instead of, ``buckets``.
+    buckets_with_basically_met: list[BucketCount] = field(default_factory=list)
     lagging: list[LaggingCriterion] = field(default_factory=list)
     previous_year: Headline | None = None  # the same figures for year - 1; None without data
 
@@ -103,6 +112,7 @@ class BreakdownRow:
     recognised: int  # holding the title at the selected tier on the cut-off
     average_criteria_met: Decimal | None
     new: int = 0  # newly recognised at the selected tier in the period
+    average_met_or_basically_met: Decimal | None = None  # "đạt và cơ bản đạt", beside
 
     @property
     def communes_without_data(self) -> int:
@@ -157,8 +167,11 @@ class _Rows:
         self.new: dict[tuple[str, str], int] = {}  # (tier, level) -> newly recognised
         self.stats: dict[tuple[int, str], tuple[int, int]] = {}  # (year, tier) -> (assessed, met sum)
         self.scale: dict[tuple[int, str], int] = {}  # (year, tier) -> the largest set assessed
+        self.basic: dict[tuple[int, str], tuple[int, int]] = {}  # (year, tier) -> (basically met, communes)
         self.met: dict[int, dict[int, int]] = defaultdict(dict)  # set size -> criteria met -> n
+        self.met_basic: dict[int, dict[int, int]] = defaultdict(dict)  # set size -> met + basically met -> n
         self.not_met: dict[int, int] = {}  # criterion id -> results not met
+        self.not_met_basic: dict[int, int] = {}  # criterion id -> of those, basically met
         self.criteria: list[tuple[int, int, str]] = []  # (id, number, name) of every criterion assessed
         for kind, year, key, name, n1, n2, n3 in rows:
             if kind == "units":
@@ -172,10 +185,15 @@ class _Rows:
             elif kind == "stats":
                 self.stats[year, key] = (n1, n2 or 0)
                 self.scale[year, key] = n3
+            elif kind == "basic":
+                self.basic[year, key] = (n1 or 0, n2 or 0)
             elif kind == "met":
                 self.met[n1][n2] = n3
+            elif kind == "met_basic":
+                self.met_basic[n1][n2] = n3
             elif kind == "not_met":
                 self.not_met[n1] = n2
+                self.not_met_basic[n1] = n3 or 0
             else:
                 self.criteria.append((n1, n2, name))
 
@@ -184,6 +202,7 @@ def _headline(rows: _Rows, window: Window, tier: str, *, with_new: bool, with_di
     year = window.year
     communes_total = rows.units.get((year, Level.COMMUNE), 0)
     assessed, met_sum = rows.stats.get((year, tier), (0, 0))
+    basic_sum, basic_communes = rows.basic.get((year, tier), (0, 0))
     recognised = {t: rows.title.get((year, t, Level.COMMUNE), 0) for t in TIERS}
     # Districts are counted for a province and the country; none that year: not shown.
     districts_total = (rows.units.get((year, Level.DISTRICT)) or None) if with_districts else None
@@ -198,6 +217,9 @@ def _headline(rows: _Rows, window: Window, tier: str, *, with_new: bool, with_di
         recognised_share={t: _share(n, communes_total) for t, n in recognised.items()},
         new=new,
         average_criteria_met=_average(met_sum, assessed),
+        criteria_basically_met=basic_sum,
+        communes_basically_met=basic_communes,
+        average_met_or_basically_met=_average(met_sum + basic_sum, assessed),
         villages_recognised=rows.title.get((year, tier, Level.VILLAGE), 0),
         villages_new=rows.new.get((tier, Level.VILLAGE), 0) if with_new else 0,
         districts_total=districts_total,
@@ -235,9 +257,11 @@ def _lagging(rows: _Rows) -> list[LaggingCriterion]:
     criteria of several sets with the same number and name are one row.
     """
     counts: dict[tuple[int, str], int] = defaultdict(int)
+    basic: dict[tuple[int, str], int] = defaultdict(int)
     for pk, number, name in rows.criteria:
         counts[number, name] += rows.not_met.get(pk, 0)
-    lagging = [LaggingCriterion(number, name, n) for (number, name), n in counts.items()]
+        basic[number, name] += rows.not_met_basic.get(pk, 0)
+    lagging = [LaggingCriterion(number, name, n, basic[number, name]) for (number, name), n in counts.items()]
     return sorted(lagging, key=lambda c: (-c.not_met, c.number, c.name))
 
 
@@ -259,7 +283,7 @@ def _summary_windows(year: int, cutoff: datetime.date | None) -> tuple[Window, W
     return window, window_of(year - 1, min(window.cut, datetime.date(year - 1, 12, 31)))
 
 
-SUMMARY_BRANCHES = ["units", "titles", "new", "stats", "met", "not_met"]
+SUMMARY_BRANCHES = ["units", "titles", "new", "stats", "basic", "met", "met_basic", "not_met"]
 
 
 def _summary(rows: _Rows, unit: AdministrativeUnit | None, window: Window, previous_window: Window, tier: str):
@@ -269,6 +293,7 @@ def _summary(rows: _Rows, unit: AdministrativeUnit | None, window: Window, previ
         **vars(_headline(rows, window, tier, with_new=True, with_districts=with_districts)),
         unit_code=unit.code if unit is not None else None,
         buckets=buckets_of(rows.met),
+        buckets_with_basically_met=buckets_of(rows.met_basic),
         lagging=_lagging(rows),
         previous_year=previous if _has_data(previous) else None,
     )
@@ -427,6 +452,7 @@ def progress_breakdown(
             recognised=recognised or 0,
             average_criteria_met=_average(met_sum, units or 0),
             new=new or 0,
+            average_met_or_basically_met=_average((met_sum or 0) + (basic_sum or 0), units or 0),
         )
-        for code, name, level, total, units, recognised, met_sum, new in rows
+        for code, name, level, total, units, recognised, met_sum, new, basic_sum in rows
     ]

@@ -56,8 +56,8 @@ def _in_list(values) -> str:
     return ", ".join(f"'{v}'" for v in values)  # fixed code lists from the models, never user input
 
 
-_FIGURES_STORED = "a.state, a.criteria_met, a.criteria_total"
-_FIGURES_RECORDED = "l.state, l.criteria_met, l.criteria_total"
+_FIGURES_STORED = "a.state, a.criteria_met, a.criteria_total, a.criteria_basically_met"
+_FIGURES_RECORDED = "l.state, l.criteria_met, l.criteria_total, l.criteria_basically_met"
 # The last log row of the assessment at or before the moment (no row: it did not exist yet).
 _LOG_JOIN = """JOIN criteria_assessmentlog l ON l.id = (
         SELECT l2.id FROM criteria_assessmentlog l2
@@ -153,14 +153,26 @@ WHERE u.level IN ('village', 'district') {under} GROUP BY rec.tier, u.level""",
     "stats": """
 SELECT 'stats', year, tier, 'commune', COUNT(*), SUM(criteria_met), MAX(criteria_total) FROM a
 WHERE level = 'commune' AND type IN ({ntm_types}) GROUP BY year, tier""",
+    # "cơ bản đạt" beside the standing: criteria basically met, and communes with any
+    "basic": """
+SELECT 'basic', year, tier, 'commune', SUM(criteria_basically_met),
+       SUM(CASE WHEN criteria_basically_met > 0 THEN 1 ELSE 0 END), CAST(NULL AS BIGINT) FROM a
+WHERE level = 'commune' AND type IN ({ntm_types}) GROUP BY year, tier""",
     # buckets: the main year's communes at the tier, by set size and criteria met
     "met": """
 SELECT 'met', year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), criteria_total, criteria_met, COUNT(*) FROM a
 WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune' AND type IN ({ntm_types})
 GROUP BY year, criteria_total, criteria_met""",
+    # the same communes by criteria met *and basically met* (the reports' second figure)
+    "met_basic": """
+SELECT 'met_basic', year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), criteria_total,
+       criteria_met + criteria_basically_met, COUNT(*) FROM a
+WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune' AND type IN ({ntm_types})
+GROUP BY year, criteria_total, criteria_met + criteria_basically_met""",
     # lagging criteria: results not met of those assessments, and every criterion of their sets
     "not_met": """
-SELECT 'not_met', a.year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), r.criterion_id, COUNT(*), CAST(NULL AS BIGINT)
+SELECT 'not_met', a.year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), r.criterion_id, COUNT(*),
+       SUM(CASE WHEN r.basically_met THEN 1 ELSE 0 END)
 FROM {results} r JOIN a ON a.id = r.assessment_id
 WHERE a.year = %(year)s AND a.tier = %(tier)s AND a.level = 'commune' AND a.type IN ({ntm_types}) AND NOT r.met
 GROUP BY a.year, r.criterion_id
@@ -173,7 +185,7 @@ JOIN (SELECT DISTINCT criteria_set_id FROM a
 }
 
 _RESULTS_STORED = "criteria_criterionresult"
-_RESULTS_RECORDED = """(SELECT l.assessment_id, l.criterion_id, l.met FROM criteria_criterionresultlog l
+_RESULTS_RECORDED = """(SELECT l.assessment_id, l.criterion_id, l.met, l.basically_met FROM criteria_criterionresultlog l
     WHERE l.id = (SELECT l2.id FROM criteria_criterionresultlog l2
                   WHERE l2.assessment_id = l.assessment_id AND l2.criterion_id = l.criterion_id
                     AND l2.at <= %(recorded)s ORDER BY l2.at DESC, l2.id DESC LIMIT 1))"""
@@ -287,7 +299,7 @@ cc AS MATERIALIZED (
 ),
 counts AS (SELECT child, COUNT(*) AS n FROM cc GROUP BY child),
 stats AS (
-    SELECT cc.child, COUNT(*) AS units, SUM(a.criteria_met) AS met_sum
+    SELECT cc.child, COUNT(*) AS units, SUM(a.criteria_met) AS met_sum, SUM(a.criteria_basically_met) AS basic_sum
     FROM cc JOIN a ON a.unit_id = cc.id AND a.year = %(year)s AND a.tier = %(tier)s
     GROUP BY cc.child
 ),
@@ -300,7 +312,7 @@ news AS (
          AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
     GROUP BY cc.child
 )
-SELECT ch.code, ch.name, ch.level, counts.n, stats.units, titles.n, stats.met_sum, news.n
+SELECT ch.code, ch.name, ch.level, counts.n, stats.units, titles.n, stats.met_sum, news.n, stats.basic_sum
 FROM counts
 JOIN communes_administrativeunit ch ON ch.id = counts.child
 LEFT JOIN stats ON stats.child = counts.child
@@ -319,7 +331,8 @@ def breakdown(
     recorded: datetime.datetime | None = None,
     as_now: bool = False,
 ) -> list[tuple]:
-    """Per unit one level down: (code, name, level, communes, assessed, title holders, met sum, new)."""
+    """Per unit one level down: (code, name, level, communes, assessed, title holders, met sum, new,
+    basically met sum)."""
     head, params = ctes(unit, [window], recorded, as_now)
     first, last = new_period or (window.first_day, window.last_day)
     params.update({"year": window.year, "tier": tier, "new_first": first, "new_last": last})

@@ -59,11 +59,20 @@ def recognition(state: str, year: int) -> dict:
 
 
 def make_assessment(
-    unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int, met: int | Iterable[int], state: str = "draft"
+    unit: AdministrativeUnit,
+    criteria_set: CriteriaSet,
+    year: int,
+    met: int | Iterable[int],
+    state: str = "draft",
+    *,
+    basically_met: int = 0,
 ) -> Assessment:
-    """An assessment meeting criteria 1..met (or exactly the numbers given), with its results."""
+    """An assessment meeting criteria 1..met (or exactly the numbers given), with its results;
+    the first ``basically_met`` criteria not met are marked basically met (cơ bản đạt)."""
     numbers = _met_numbers(met)
     criteria = list(criteria_set.criteria.order_by("number"))
+    basic = {c.number for c in criteria if c.number not in numbers}
+    basic = set(sorted(basic)[:basically_met])
     assessment = Assessment.objects.create(
         unit=unit,
         criteria_set=criteria_set,
@@ -71,11 +80,20 @@ def make_assessment(
         year=year,
         state=state,
         criteria_met=len(numbers),
+        criteria_basically_met=len(basic),
         criteria_total=len(criteria),
         **recognition(state, year),
     )
     CriterionResult.objects.bulk_create(
-        CriterionResult(assessment=assessment, criterion=c, met=c.number in numbers) for c in criteria
+        CriterionResult(
+            assessment=assessment,
+            criterion=c,
+            met=c.number in numbers,
+            basically_met=c.number in basic,
+            basically_met_reason="Đang thi công" if c.number in basic else "",
+            basically_met_by=datetime.date(year, 12, 31) if c.number in basic else None,
+        )
+        for c in criteria
     )
     return assessment
 

@@ -47,6 +47,9 @@ def headline_json(h) -> dict:
         "recognised_share": {tier: as_json_number(v) for tier, v in h.recognised_share.items()},
         "new": h.new,
         "average_criteria_met": as_json_number(h.average_criteria_met),
+        "criteria_basically_met": h.criteria_basically_met,
+        "communes_basically_met": h.communes_basically_met,
+        "average_met_or_basically_met": as_json_number(h.average_met_or_basically_met),
         "villages_recognised": h.villages_recognised,
         "villages_new": h.villages_new,
         "districts_total": h.districts_total,
@@ -76,7 +79,12 @@ def test_the_api_gives_the_dashboards_figures(api, known, personas, code, year, 
     assert [(b["label"], b["low"], b["high"], b["count"], b["total"]) for b in body["buckets"]] == [
         tuple(b) for b in summary.buckets
     ]
-    assert [(c["number"], c["name"], c["not_met"]) for c in body["lagging"]] == [tuple(c) for c in summary.lagging]
+    assert [(b["label"], b["count"]) for b in body["buckets_with_basically_met"]] == [
+        (b.label, b.count) for b in summary.buckets_with_basically_met
+    ]
+    assert [(c["number"], c["name"], c["not_met"], c["basically_met"]) for c in body["lagging"]] == [
+        tuple(c) for c in summary.lagging
+    ]
     previous = summary.previous_year
     assert body["previous_year"] == (headline_json(previous) if previous else None)
 
@@ -99,7 +107,7 @@ def test_the_province_figures_as_a_script_sees_them(api, known, personas):
         ("5–9", 0),
         ("under 5", 1),
     ]
-    assert body["lagging"][0] == {"number": 13, "name": "Tiêu chí 13", "not_met": 2}
+    assert body["lagging"][0] == {"number": 13, "name": "Tiêu chí 13", "not_met": 2, "basically_met": 0}
     assert (body["districts_total"], body["districts_recognised"]) == (2, 1)
     assert body["previous_year"]["average_criteria_met"] == 13.5
 

@@ -5,7 +5,9 @@ from the rows, on random provinces.
 A province is drawn with communes of every type (xã, phường, thị trấn, đặc khu), a 1 July 2025
 merger into new communes directly under the province, villages, standard and advanced
 assessments of 2024–2026 against sets of two sizes, recognitions and revocations dated in any
-year (all entered now, after the fact), and attempted duplicates. The recomputation below is
+year (all entered now, after the fact), attempted duplicates, criteria reported "basically met"
+(shown beside, never counted as met) and summary records of old reports (counted like full
+assessments). The recomputation below is
 written from DOMAIN.md's definitions, not from the selectors.
 """
 
@@ -58,6 +60,8 @@ def _day(year: int, n: int) -> datetime.date:
 assessment_plan = st.fixed_dictionaries(
     {
         "met": st.integers(0, 5),
+        "basic": st.integers(0, 3),  # criteria not met reported basically met (never counted as met)
+        "summary": st.booleans(),  # a summary record from an old report: counted like a full assessment
         "large": st.booleans(),  # against the larger (7-criteria) set of the tier
         "event": st.sampled_from(["none", "none", "recognise", "recognise", "revoke"]),
         "decision_day": st.integers(0, 500),
@@ -100,7 +104,11 @@ def _assess(world: World, unit, year: int, tier: str, plan: dict, level: str = L
     state = {"none": AssessmentState.DRAFT, "recognise": AssessmentState.APPRAISED}.get(
         event, AssessmentState.APPRAISED
     )
-    assessment = make_assessment(unit, criteria_set, year, met, state)
+    assessment = make_assessment(unit, criteria_set, year, met, state, basically_met=plan.get("basic", 0))
+    if plan.get("summary"):
+        Assessment.objects.filter(pk=assessment.pk).update(
+            summary=True, source_number="12/BC-UBND", source_date=datetime.date(year + 1, 1, 15)
+        )
     if plan["duplicate"]:
         other = world.sets[level, tier, 5 if size == 7 else 7] if level == Level.COMMUNE else criteria_set
         with pytest.raises(DuplicateAssessment):
@@ -232,9 +240,22 @@ def expected(world: World, year: int, tier: str) -> dict:
                 1 for a in at_tier if a.criteria_total == total and b.low <= a.criteria_met <= b.high
             )
     not_met: dict[tuple[int, str], int] = {}
+    basic: dict[tuple[int, str], int] = {}
     for r in CriterionResult.objects.filter(assessment__in=at_tier).select_related("criterion"):
         key = (r.criterion.number, r.criterion.name)
         not_met[key] = not_met.get(key, 0) + (not r.met)
+        basic[key] = basic.get(key, 0) + (r.basically_met and not r.met)
+    # "Cơ bản đạt" beside the standing, from the results: never in the met figures above.
+    basic_counts = [sum(1 for r in a.results.all() if r.basically_met and not r.met) for a in at_tier]
+    with_basic = [a.criteria_met + n for a, n in zip(at_tier, basic_counts, strict=True)]
+    buckets_basic = {}
+    for total in {a.criteria_total for a in at_tier}:
+        for b in bucket_bounds(total):
+            buckets_basic[total, b.low, b.high] = sum(
+                1
+                for a, m in zip(at_tier, with_basic, strict=True)
+                if a.criteria_total == total and b.low <= m <= b.high
+            )
     return {
         "communes_total": len(counted),
         "communes_with_data": len(at_tier),
@@ -242,6 +263,12 @@ def expected(world: World, year: int, tier: str) -> dict:
         "average": (Decimal(met_sum) / len(at_tier)).quantize(Decimal("0.01"), ROUND_HALF_UP) if at_tier else None,
         "buckets": {k: v for k, v in buckets.items()},
         "lagging": not_met,
+        "lagging_basic": basic,
+        "basically_met": sum(basic_counts),
+        "average_basic": (
+            (Decimal(sum(with_basic)) / len(at_tier)).quantize(Decimal("0.01"), ROUND_HALF_UP) if at_tier else None
+        ),
+        "buckets_basic": buckets_basic,
         "villages": sum(_held(world.decisions, pk, tier, cut) for pk in villages),
         "apart": sum(
             1
@@ -265,6 +292,10 @@ def _summary_figures(s) -> dict:
         "average": s.average_criteria_met,
         "buckets": {(b.total, b.low, b.high): b.count for b in s.buckets},
         "lagging": {(c.number, c.name): c.not_met for c in s.lagging},
+        "lagging_basic": {(c.number, c.name): c.basically_met for c in s.lagging},
+        "basically_met": s.criteria_basically_met,
+        "average_basic": s.average_met_or_basically_met,
+        "buckets_basic": {(b.total, b.low, b.high): b.count for b in s.buckets_with_basically_met},
         "villages": s.villages_recognised,
         "apart": sum(s.apart.values()),
     }
@@ -283,6 +314,12 @@ def _api(client, world, year, tier) -> dict:
         "average": None if body["average_criteria_met"] is None else Decimal(str(body["average_criteria_met"])),
         "buckets": {(b["total"], b["low"], b["high"]): b["count"] for b in body["buckets"]},
         "lagging": {(c["number"], c["name"]): c["not_met"] for c in body["lagging"]},
+        "lagging_basic": {(c["number"], c["name"]): c["basically_met"] for c in body["lagging"]},
+        "basically_met": body["criteria_basically_met"],
+        "average_basic": (
+            None if body["average_met_or_basically_met"] is None else Decimal(str(body["average_met_or_basically_met"]))
+        ),
+        "buckets_basic": {(b["total"], b["low"], b["high"]): b["count"] for b in body["buckets_with_basically_met"]},
         "villages": body["villages_recognised"],
         "apart": sum(body["apart"].values()),
     }
@@ -315,6 +352,7 @@ def _bulletin(world, year) -> dict:
             Tier.MODEL: figures["Xã đạt chuẩn NTM kiểu mẫu"],
         },
         "villages": figures["Thôn, bản đạt chuẩn"],
+        "average_basic": _decimal(figures["Bình quân số tiêu chí đạt và cơ bản đạt (cơ bản đạt không tính là đạt)"]),
     }
 
 
@@ -335,6 +373,10 @@ def _word(world, year) -> dict:
         "communes_total": total,
         "recognised": {tier: int(tiers[f"Xã {name}"].replace(".", "")) for tier, name in names.items()},
     }
+
+
+def _decimal(value) -> Decimal | None:
+    return None if value is None else Decimal(str(value)).quantize(Decimal("0.01"), ROUND_HALF_UP)
 
 
 def _export(world, year, tier) -> dict:
@@ -360,9 +402,13 @@ def _pick(figures: dict, keys) -> dict:
     return {k: figures[k] for k in keys}
 
 
-def _a(met=3, large=False, event="none", decision_day=0, revocation_days=30, duplicate=False) -> dict:
+def _a(
+    met=3, large=False, event="none", decision_day=0, revocation_days=30, duplicate=False, basic=0, summary=False
+) -> dict:
     return {
         "met": met,
+        "basic": basic,
+        "summary": summary,
         "large": large,
         "event": event,
         "decision_day": decision_day,
@@ -377,11 +423,11 @@ RICH = {
     "communes": [
         {"type": "xa", "district": 0, "merged_into": 0, "village": _a(event="recognise", decision_day=200),
          "assessments": {(2024, "standard"): _a(event="recognise", decision_day=400, duplicate=True),
-                         (2025, "standard"): _a(met=4, large=True),
+                         (2025, "standard"): _a(met=4, large=True, basic=2),
                          (2025, "advanced"): _a(event="recognise", decision_day=300)}},
         {"type": "xa", "district": 1, "merged_into": 0, "village": None,
          "assessments": {(2024, "standard"): _a(event="revoke", decision_day=30, revocation_days=200),
-                         (2025, "standard"): _a(met=2)}},
+                         (2025, "standard"): _a(met=2, basic=3, summary=True)}},
         {"type": "phuong", "district": 0, "merged_into": None, "village": None, "assessments": {}},
         {"type": "thi_tran", "district": 1, "merged_into": 1, "village": _a(), "assessments": {}},
         {"type": "xa", "district": 0, "merged_into": None, "village": None,
@@ -420,7 +466,9 @@ def test_every_place_gives_the_same_figures_as_the_rows(plan):
                 assert _dashboard(client, world, year, tier) == want, (year, tier)
                 assert _export(world, year, tier) == _pick(want, ("communes_total", "recognised"))
             standard = expected(world, year, Tier.STANDARD)
-            assert _bulletin(world, year) == _pick(standard, ("communes_total", "recognised", "villages"))
+            assert _bulletin(world, year) == _pick(
+                standard, ("communes_total", "recognised", "villages", "average_basic")
+            )
             assert _word(world, year) == _pick(standard, ("communes_total", "recognised"))
             assert _plan(world, year) == _pick(standard, ("recognised",))
         transaction.set_rollback(True)

@@ -57,13 +57,13 @@ def test_the_dashboard_export_has_the_dashboard_figures(office, known):
 def test_the_communes_export_lists_every_commune_with_its_criteria(office, known):
     book = get_book(office, export_url("40", "communes"))
     ws = book["Danh sách xã"]
-    assert ws.cell(row=4, column=9).value == "1. Tiêu chí 1"
+    assert ws.cell(row=4, column=10).value == "1. Tiêu chí 1"
     rows = rows_of(ws, 5)
     assert [r[1] for r in rows] == ["Xã Ân Phú", "Xã Cẩm Thạch", "Xã Đức Lĩnh", "Xã Yên Hòa"]
     an_phu = rows[0]
-    assert an_phu[5:8] == ("Dự thảo", 4, 19)
-    assert an_phu[8:13] == ("✓", "✓", "✓", "✗", "✓")
-    assert rows[3][5] == "Chưa có số liệu" and rows[3][8] is None
+    assert an_phu[5:9] == ("Dự thảo", 4, 0, 19)  # met, basically met, total
+    assert an_phu[9:14] == ("✓", "✓", "✓", "✗", "✓")
+    assert rows[3][5] == "Chưa có số liệu" and rows[3][9] is None
 
 
 def test_the_communes_export_keeps_the_lists_filters(office, known):
@@ -98,7 +98,8 @@ def test_the_assessments_export_has_every_value(office, tree, personas, criteria
     assessment_create(unit=tree.c, criteria_set=criteria_set, year=2025, user=personas.province_office)
     book = get_book(office, export_url("40", "assessments", "year=2025&tier=standard"))
     (ws,) = book.worksheets
-    assert [c.value for c in ws[5]][7:] == [
+    assert [c.value for c in ws[5]][5:8] == ["Số tiêu chí đạt", "Số tiêu chí cơ bản đạt", "Tổng số tiêu chí"]
+    assert [c.value for c in ws[5]][8:] == [
         "1.1 Có quy hoạch",
         "2.1 Tỷ lệ tưới tiêu",
         "2.2 Ghi chú",
@@ -107,8 +108,8 @@ def test_the_assessments_export_has_every_value(office, tree, personas, criteria
     ]
     rows = {r[2]: r for r in rows_of(ws, 6)}
     assert rows["40101"][1] == "Xã Cẩm Thạch"
-    assert rows["40101"][7:] == ("Có", 85.5, None, None, 0)
-    assert rows["40201"][7:] == (None,) * 5
+    assert rows["40101"][8:] == ("Có", 85.5, None, None, 0)
+    assert rows["40201"][8:] == (None,) * 5
 
 
 def test_exports_are_scoped_like_the_pages(client, known, personas):
@@ -140,3 +141,31 @@ def test_an_assessment_made_by_the_factories_counts_too(office, known):
     make_assessment(known.e, known.standard, 2023, 7)
     rows = rows_of(get_book(office, export_url("40", "communes"))["Danh sách xã"], 5)
     assert rows[3][6] == 7
+
+
+def test_a_summary_record_is_flagged_in_the_exports(office, tree, personas, criteria_set):
+    import datetime
+
+    from criteria.services.summary import assessment_record_summary
+
+    assessment_record_summary(
+        unit=tree.a,
+        criteria_set=criteria_set,
+        year=2022,
+        met={1, 3},
+        source_number="45/KH-UBND",
+        source_date=datetime.date(2023, 2, 10),
+        user=personas.officer_a,
+    )
+    (ws,) = get_book(office, export_url("40", "assessments", "year=2022&tier=standard")).worksheets
+    rows = {r[2]: r for r in rows_of(ws, 6)}
+    assert rows["40101"][4] == "Dự thảo · hồ sơ tổng hợp 45/KH-UBND 10/02/2023"
+    assert rows["40101"][5] == 2  # counted like a full assessment
+    communes = rows_of(get_book(office, export_url("40", "communes", "year=2022&tier=standard"))["Danh sách xã"], 5)
+    assert [r[5] for r in communes if r[1] == "Xã Cẩm Thạch"] == ["Dự thảo · hồ sơ tổng hợp"]
+    from reports import bulletin
+    from reports.bulletin import Month
+
+    content, _cutoff = bulletin.bulletin_build(unit=tree.province, month=Month(2022, 12), user=None)
+    matrix = rows_of(open_book(content)["Xã - tiêu chí"], 5)
+    assert [r[4] for r in matrix if r[2] == "Xã Cẩm Thạch"] == ["Dự thảo · hồ sơ tổng hợp"]

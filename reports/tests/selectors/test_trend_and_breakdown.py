@@ -39,8 +39,8 @@ def test_latest_year_is_the_last_year_with_a_commune_assessment(known):
 
 def test_a_province_breaks_down_into_its_districts(known):
     assert progress_breakdown(unit=known.tree.province, year=2023, tier="standard") == [
-        BreakdownRow("402", "Huyện Hai", "district", 2, 1, 0, Decimal("4.00")),
-        BreakdownRow("401", "Huyện Một", "district", 2, 2, 1, Decimal("15.50"), new=1),
+        BreakdownRow("402", "Huyện Hai", "district", 2, 1, 0, Decimal("4.00"), 0, Decimal("4.00")),
+        BreakdownRow("401", "Huyện Một", "district", 2, 2, 1, Decimal("15.50"), 1, Decimal("15.50")),
     ]
 
 

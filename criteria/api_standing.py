@@ -1,0 +1,242 @@
+"""REST API: what offices report beside the values — "cơ bản đạt" on a criterion.
+
+Writes go through ``criteria.services`` with the same rules as the pages.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiExample, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from communes.access import get_unit_for_user
+from criteria.api import (
+    _ERRORS,
+    MSG_NO_SUCH_SET,
+    AssessmentDetailSerializer,
+    assessment_detail,
+    assessment_for_user,
+)
+from criteria.models import CriteriaSet
+from criteria.services import criterion_set_basically_met
+from criteria.services.in_force import set_in_force_choose, sets_in_force_of
+from criteria.services.standing import REASON_MAX
+from criteria.services.summary import assessment_convert_summary, assessment_record_summary
+from ntm_portal.api_errors import ApiErrorsMixin
+
+
+class BasicallyMetInputSerializer(serializers.Serializer):
+    basically_met = serializers.BooleanField(help_text=_("true: mark the criterion basically met; false: unmark it."))
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=REASON_MAX,
+        help_text=_("Why (the works under way); required when marking."),
+    )
+    expected_by = serializers.DateField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The date by which the criterion is expected to be met; required when marking."),
+    )
+
+
+class BasicallyMetView(ApiErrorsMixin, APIView):
+    """Mark a criterion not met as basically met (cơ bản đạt), or take the mark away."""
+
+    @extend_schema(
+        summary=_("Mark a criterion basically met"),
+        description=_(
+            "A criterion not met whose works are under way may be reported as basically met, with why and by "
+            "when it should be met. It is shown beside the criteria met (“đạt x/N, đạt và cơ bản đạt y/N”) "
+            "and never counts as met: recognition, buckets and headlines ignore it. Same rules as the sheet: "
+            "your unit, an editable assessment; the history keeps every change. Answers the assessment."
+        ),
+        tags=["assessments"],
+        request=BasicallyMetInputSerializer,
+        responses={200: AssessmentDetailSerializer, **_ERRORS},
+        examples=[
+            OpenApiExample(
+                "Mark",
+                value={
+                    "basically_met": True,
+                    "reason": "Kênh N2 đang thi công, dự kiến hoàn thành tháng 11",
+                    "expected_by": "2023-11-30",
+                },
+                request_only=True,
+            ),
+            OpenApiExample("Unmark", value={"basically_met": False}, request_only=True),
+        ],
+    )
+    def post(self, request: Request, pk: int, number: int) -> Response:
+        assessment = assessment_for_user(request.user, pk, write=True)
+        serializer = BasicallyMetInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        criterion_set_basically_met(
+            assessment=assessment,
+            number=number,
+            basically_met=data["basically_met"],
+            reason=data["reason"],
+            expected_by=data["expected_by"],
+            user=request.user,
+        )
+        detail = assessment_detail(request.user, assessment.pk)
+        return Response(AssessmentDetailSerializer(detail, context={"request": request}).data)
+
+
+# --- The set in force -----------------------------------------------------------------------
+
+
+class SetInForceSerializer(serializers.Serializer):
+    province = serializers.CharField(source="province.code", read_only=True)
+    level = serializers.CharField(read_only=True)
+    tier = serializers.CharField(read_only=True)
+    year = serializers.IntegerField()
+    criteria_set = serializers.IntegerField(source="criteria_set_id", help_text=_("Id of a published set."))
+    criteria_set_name = serializers.CharField(source="criteria_set.__str__", read_only=True)
+    basis = serializers.CharField(max_length=300, help_text=_("The province's decision or plan (number, date)."))
+
+
+class SetsInForceView(ApiErrorsMixin, APIView):
+    """The criteria sets a province's units are assessed against, per level, tier and year."""
+
+    @extend_schema(
+        summary=_("A province's sets in force"),
+        tags=["criteria"],
+        responses={200: SetInForceSerializer(many=True), **_ERRORS},
+    )
+    def get(self, request: Request, code: str) -> Response:
+        province = get_unit_for_user(request.user, code)
+        return Response(SetInForceSerializer(sets_in_force_of(province), many=True).data)
+
+    @extend_schema(
+        summary=_("Put a set in force for a year"),
+        description=_(
+            "The province office chooses which published set (the State's or the province's own) its units "
+            "are assessed against at the set's level and tier in a year, also outside the set's years "
+            "(e.g. the 2016–2020 set for 2021). Starting an assessment then uses it; another set needs a reason."
+        ),
+        tags=["criteria"],
+        request=SetInForceSerializer,
+        responses={200: SetInForceSerializer, **_ERRORS},
+        examples=[
+            OpenApiExample(
+                "QĐ 1980 for 2021",
+                value={"year": 2021, "criteria_set": 1, "basis": "Kế hoạch 12/KH-UBND ngày 15/01/2021"},
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request, code: str) -> Response:
+        province = get_unit_for_user(request.user, code)
+        serializer = SetInForceSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        criteria_set = CriteriaSet.objects.filter(pk=data["criteria_set_id"]).first()
+        if criteria_set is None:
+            raise serializers.ValidationError({"criteria_set": [MSG_NO_SUCH_SET]})
+        choice = set_in_force_choose(
+            province=province, year=data["year"], criteria_set=criteria_set, basis=data["basis"], user=request.user
+        )
+        return Response(SetInForceSerializer(choice).data)
+
+
+# --- Summary records of the past ------------------------------------------------------------
+
+
+class SummaryInputSerializer(serializers.Serializer):
+    unit = serializers.CharField(max_length=30, help_text=_("The unit's code."))
+    criteria_set = serializers.IntegerField(min_value=1, help_text=_("Id of the published set the report used."))
+    year = serializers.IntegerField(min_value=2010, max_value=2100)
+    met = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=100), max_length=100, help_text=_("Criteria met.")
+    )
+    basically_met = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=100),
+        max_length=100,
+        required=False,
+        default=list,
+        help_text=_("Criteria reported basically met (cơ bản đạt)."),
+    )
+    count = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, help_text=_("The report's count, checked.")
+    )
+    source_number = serializers.CharField(max_length=60, help_text=_("Number of the report or plan."))
+    source_date = serializers.DateField(help_text=_("Date of the report or plan."))
+    source_file = serializers.FileField(required=False, allow_null=True, default=None)
+
+
+class SummaryRecordView(ApiErrorsMixin, APIView):
+    """Record a unit's standing of a past year from an old report, without indicator values."""
+
+    @extend_schema(
+        summary=_("Record a summary record of the past"),
+        description=_(
+            "Which criteria were met (or basically met), the count and the source document (number, date, "
+            "optionally the file, as multipart). It is the unit's assessment of that tier and year, flagged "
+            "`summary: true`, counted in every figure like a full one, and convertible later "
+            "(POST /api/v1/assessments/{id}/convert/)."
+        ),
+        tags=["assessments"],
+        request=SummaryInputSerializer,
+        responses={201: AssessmentDetailSerializer, **_ERRORS},
+        examples=[
+            OpenApiExample(
+                "16/19 in 2021, from a 2022 plan",
+                value={
+                    "unit": "40101",
+                    "criteria_set": 1,
+                    "year": 2021,
+                    "met": [1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15, 16, 18, 19],
+                    "basically_met": [10],
+                    "count": 16,
+                    "source_number": "45/KH-UBND",
+                    "source_date": "2022-02-10",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = SummaryInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        unit = get_unit_for_user(request.user, data["unit"], write=True)
+        criteria_set = CriteriaSet.objects.published().filter(pk=data["criteria_set"]).first()
+        if criteria_set is None:
+            raise serializers.ValidationError({"criteria_set": [MSG_NO_SUCH_SET]})
+        assessment = assessment_record_summary(
+            unit=unit,
+            criteria_set=criteria_set,
+            year=data["year"],
+            met=set(data["met"]),
+            basically_met=set(data["basically_met"]),
+            count=data["count"],
+            source_number=data["source_number"],
+            source_date=data["source_date"],
+            source_file=data["source_file"],
+            user=request.user,
+        )
+        detail = assessment_detail(request.user, assessment.pk)
+        return Response(AssessmentDetailSerializer(detail, context={"request": request}).data, status=201)
+
+
+class ConvertSummaryView(ApiErrorsMixin, APIView):
+    """Make a summary record a full assessment (values may then be entered)."""
+
+    @extend_schema(
+        summary=_("Convert a summary record into a full assessment"),
+        tags=["assessments"],
+        request=None,
+        responses={200: AssessmentDetailSerializer, **_ERRORS},
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        assessment = assessment_for_user(request.user, pk, write=True)
+        assessment_convert_summary(assessment=assessment, user=request.user)
+        detail = assessment_detail(request.user, assessment.pk)
+        return Response(AssessmentDetailSerializer(detail, context={"request": request}).data)

@@ -1,0 +1,123 @@
+"""The set in force: which published set a province's units are assessed against in a year.
+
+A province office chooses, per level, tier and year, a published set (the State's or its own),
+also for a year outside the set's nominal range (the 2016–2020 set for 2021, until QĐ 318
+arrived in March 2022). Starting an assessment uses that set; another set needs a reason.
+Without a choice, the latest published set covering the year applies (the province's own
+first).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from communes import access
+from communes.models import AdministrativeUnit, Level
+from criteria.models import CriteriaSet, SetInForce, SetStatus
+
+MSG_NOT_PROVINCE_OFFICE = _("Only the province's coordination office chooses the criteria set in force.")
+MSG_NOT_A_PROVINCE = _("The set in force is chosen by a province.")
+MSG_NOT_PUBLISHED = _("Only a published criteria set can be put in force.")
+MSG_OTHER_PROVINCE = _("This set was issued by another province.")
+MSG_BASIS_REQUIRED = _("Give the province's decision or plan that puts this set in force (number, date).")
+MSG_YEAR_RANGE = _("The year must be between %(first)s and %(last)s.")
+FIRST_YEAR, LAST_YEAR = 2010, 2100
+
+
+def province_of(unit: AdministrativeUnit) -> AdministrativeUnit | None:
+    """The province above (or equal to) a unit, whose own criteria sets apply inside it."""
+    code = unit.path.strip("/").split("/")[0]
+    return unit if unit.code == code else AdministrativeUnit.objects.filter(code=code).first()
+
+
+def chosen_set(*, province: AdministrativeUnit | None, level: str, tier: str, year: int) -> CriteriaSet | None:
+    """The set the province put in force for the level, tier and year, if it chose one."""
+    if province is None:
+        return None
+    choice = (
+        SetInForce.objects.select_related("criteria_set")
+        .filter(province=province, level=level, tier=tier, year=year)
+        .first()
+    )
+    return choice.criteria_set if choice else None
+
+
+def criteria_set_in_force(*, unit: AdministrativeUnit, year: int, tier: str) -> CriteriaSet | None:
+    """The set a unit is assessed against: its province's choice, else the default."""
+    province = province_of(unit)
+    chosen = chosen_set(province=province, level=unit.level, tier=tier, year=year)
+    if chosen is not None:
+        return chosen
+    return CriteriaSet.objects.in_force(year=year, level=unit.level, tier=tier, province=province).first()
+
+
+def usable_for(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int) -> bool:
+    """Whether the set may be used for the unit in ``year``: its years, or its province's choice."""
+    if criteria_set.year_from <= year <= criteria_set.year_to:
+        return True
+    chosen = chosen_set(province=province_of(unit), level=unit.level, tier=criteria_set.tier, year=year)
+    return chosen is not None and chosen.pk == criteria_set.pk
+
+
+def other_sets(unit: AdministrativeUnit, year: int, tier: str, in_force: CriteriaSet | None) -> list[CriteriaSet]:
+    """Published sets the unit could be assessed against instead of the one in force (with a
+    reason): of its level and tier, the State's or its province's, covering the year."""
+    province = province_of(unit)
+    sets = (
+        CriteriaSet.objects.published()
+        .covering(year)
+        .filter(Q(issuer__isnull=True) | Q(issuer=province), level=unit.level, tier=tier)
+        .order_by("-year_from", "code", "-version")
+    )
+    return [s for s in sets if in_force is None or s.pk != in_force.pk]
+
+
+def sets_for_province(province: AdministrativeUnit):
+    """Published sets a province may put in force: the State's and its own."""
+    return (
+        CriteriaSet.objects.exclude(status=SetStatus.DRAFT)
+        .filter(Q(issuer__isnull=True) | Q(issuer=province))
+        .order_by("level", "tier", "-year_from", "code", "-version")
+    )
+
+
+@transaction.atomic
+def set_in_force_choose(
+    *, province: AdministrativeUnit, year: int, criteria_set: CriteriaSet, basis: str, user
+) -> SetInForce:
+    """Put ``criteria_set`` in force for the province's units of its level and tier in ``year``
+    (replacing an earlier choice for that year)."""
+    if province.level != Level.PROVINCE:
+        raise ValidationError(MSG_NOT_A_PROVINCE, code="level")
+    if not access.speaks_for_province(user, province):
+        raise PermissionDenied(MSG_NOT_PROVINCE_OFFICE)
+    errors: dict[str, list] = {}
+    if criteria_set.status == SetStatus.DRAFT:
+        errors["criteria_set"] = [ValidationError(MSG_NOT_PUBLISHED, code="draft")]
+    elif criteria_set.issuer_id not in (None, province.pk):
+        errors["criteria_set"] = [ValidationError(MSG_OTHER_PROVINCE, code="other_province")]
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        errors["year"] = [ValidationError(MSG_YEAR_RANGE, code="year", params={"first": FIRST_YEAR, "last": LAST_YEAR})]
+    if not (basis or "").strip():
+        errors["basis"] = [ValidationError(MSG_BASIS_REQUIRED, code="required")]
+    if errors:
+        raise ValidationError(errors)
+    choice, _created = SetInForce.objects.update_or_create(
+        province=province,
+        level=criteria_set.level,
+        tier=criteria_set.tier,
+        year=year,
+        defaults={"criteria_set": criteria_set, "basis": basis.strip()[:300], "decided_by": user},
+    )
+    return choice
+
+
+def sets_in_force_of(province: AdministrativeUnit) -> list[SetInForce]:
+    return list(
+        SetInForce.objects.filter(province=province)
+        .select_related("criteria_set", "decided_by")
+        .order_by("-year", "level", "tier")
+    )

@@ -1,0 +1,160 @@
+"""Summary records of the past: a unit's standing for a year entered from an old report.
+
+"Toàn xã đạt 16/19 tiêu chí" in a 2022 plan, for 2021: which criteria were met (or basically
+met), the count, and the document it comes from (number, date, file) — no indicator values.
+A summary record IS the unit's assessment of that tier and year (one per unit, tier and year),
+counted in every figure like a full one (the figures read the stored results and counts), and
+flagged wherever it appears. It can be converted into a full assessment later: the reported
+standing then stays, criterion by criterion, until values recorded replace it.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes import access
+from communes.models import AdministrativeUnit
+from criteria.models import (
+    Assessment,
+    CriteriaSet,
+    CriterionResult,
+    CriterionResultLog,
+    HistoryEntry,
+    HistoryKind,
+)
+from criteria.services.assessments import MSG_NO_PERMISSION, assessment_create, store_counts
+
+MSG_SOURCE_NUMBER = _("Give the number of the report or plan the standing comes from.")
+MSG_SOURCE_DATE = _("Give the date of the report or plan the standing comes from.")
+MSG_SOURCE_EARLY = _("A report on %(year)s cannot be dated before %(year)s.")
+MSG_SOURCE_FUTURE = _("The report's date cannot be in the future.")
+MSG_UNKNOWN_CRITERIA = _("The set %(set)s has no criterion %(numbers)s.")
+MSG_BOTH = _("Criterion %(numbers)s cannot be both met and basically met.")
+MSG_COUNT = _("The report's count (%(count)s) differs from the criteria marked met (%(marked)s).")
+MSG_NOT_SUMMARY = _("This assessment is not a summary record.")
+
+
+def _numbers_text(numbers) -> str:
+    return ", ".join(str(n) for n in sorted(numbers))
+
+
+def _check_summary(
+    criteria_set: CriteriaSet, year: int, met: set[int], basic: set[int], count: int | None, number: str, day
+) -> None:
+    errors: dict[str, list] = {}
+
+    def refuse(field, message, code, **params):
+        errors.setdefault(field, []).append(ValidationError(message, code=code, params=params or None))
+
+    known = set(criteria_set.criteria.values_list("number", flat=True))
+    if (met | basic) - known:
+        refuse("met", MSG_UNKNOWN_CRITERIA, "unknown", set=criteria_set, numbers=_numbers_text((met | basic) - known))
+    if met & basic:
+        refuse("basically_met", MSG_BOTH, "both", numbers=_numbers_text(met & basic))
+    if count is not None and count != len(met):
+        refuse("count", MSG_COUNT, "count", count=count, marked=len(met))
+    if not (number or "").strip():
+        refuse("source_number", MSG_SOURCE_NUMBER, "required")
+    if day is None:
+        refuse("source_date", MSG_SOURCE_DATE, "required")
+    elif day.year < year:
+        refuse("source_date", MSG_SOURCE_EARLY, "early", year=year)
+    elif day > timezone.localdate():
+        refuse("source_date", MSG_SOURCE_FUTURE, "future")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def assessment_record_summary(
+    *,
+    unit: AdministrativeUnit,
+    criteria_set: CriteriaSet,
+    year: int,
+    met: set[int],
+    basically_met: set[int] = frozenset(),
+    count: int | None = None,
+    source_number: str,
+    source_date: datetime.date | None,
+    source_file=None,
+    user,
+    check_access: bool = True,
+    at: datetime.datetime | None = None,
+) -> Assessment:
+    """Record ``unit``'s standing in ``year`` against ``criteria_set`` from an old report.
+
+    Same rules as starting an assessment (the set's level and years — or the province's set in
+    force —, rural communes only, one per unit, tier and year) plus the source document.
+    """
+    if check_access and not access.can_write_unit(user, unit):
+        raise PermissionDenied(MSG_NO_PERMISSION)
+    met, basic = set(met), set(basically_met)
+    _check_summary(criteria_set, year, met, basic, count, source_number, source_date)
+    moment = at or timezone.now()
+    assessment = assessment_create(
+        unit=unit,
+        criteria_set=criteria_set,
+        year=year,
+        user=user,
+        check_access=False,
+        at=moment,
+        comment=str(_("Summary record from %(source)s") % {"source": source_number.strip()}),
+    )
+    Assessment.objects.filter(pk=assessment.pk).update(
+        summary=True, source_number=source_number.strip(), source_date=source_date
+    )
+    if source_file is not None:
+        assessment.source_file = source_file
+        assessment.save(update_fields=["source_file"])
+    results = list(CriterionResult.objects.filter(assessment=assessment).select_related("criterion"))
+    reason = str(_("As reported in %(source)s") % {"source": source_number.strip()})
+    log = []
+    for result in results:
+        number = result.criterion.number
+        result.met = number in met
+        result.basically_met = number in basic
+        result.basically_met_reason = reason if result.basically_met else ""
+        result.basically_met_by = datetime.date(year, 12, 31) if result.basically_met else None
+        if result.met or result.basically_met:
+            log.append(
+                CriterionResultLog(
+                    assessment=assessment,
+                    criterion=result.criterion,
+                    met=result.met,
+                    basically_met=result.basically_met,
+                    at=moment,
+                )
+            )
+    CriterionResult.objects.bulk_update(results, ["met", "basically_met", "basically_met_reason", "basically_met_by"])
+    CriterionResultLog.objects.bulk_create(log)
+    assessment.refresh_from_db()
+    store_counts(assessment, results, len(results), at=moment, changed=True)
+    return assessment
+
+
+@transaction.atomic
+def assessment_convert_summary(*, assessment: Assessment, user, comment: str = "") -> Assessment:
+    """Make a summary record a full assessment: values may then be entered; the reported
+    standing of each criterion stays until a value recorded in it recomputes it."""
+    assessment = Assessment.objects.select_for_update().select_related("unit").get(pk=assessment.pk)
+    if not access.can_write_unit(user, assessment.unit):
+        raise PermissionDenied(MSG_NO_PERMISSION)
+    if not assessment.summary:
+        raise ValidationError(MSG_NOT_SUMMARY, code="not_summary")
+    Assessment.objects.filter(pk=assessment.pk).update(summary=False, version=assessment.version + 1)
+    HistoryEntry.objects.create(
+        assessment=assessment,
+        kind=HistoryKind.SUMMARY,
+        old_value="summary",
+        new_value="full",
+        comment=comment or str(_("Converted into a full assessment")),
+        user=user,
+        at=timezone.now(),
+    )
+    assessment.refresh_from_db()
+    return assessment

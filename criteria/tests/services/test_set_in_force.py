@@ -1,0 +1,78 @@
+"""The set in force: a province chooses which published set its units are assessed against."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from criteria.models import HistoryEntry, HistoryKind
+from criteria.services import assessment_start
+from criteria.services.in_force import criteria_set_in_force, set_in_force_choose
+from criteria.tests.factories import make_set
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sets(tree):
+    return {
+        "old": make_set(code="OLD-2016", year_from=2016, year_to=2020),
+        "new": make_set(code="NEW-2021", year_from=2021, year_to=2025),
+        "own": make_set(code="PROVINCE-OWN", year_from=2021, year_to=2025, issuer=tree.province),
+        "other": make_set(code="OTHER-PROVINCE", year_from=2021, year_to=2025, issuer=tree.d1),
+    }
+
+
+def test_without_a_choice_the_province_s_own_set_covering_the_year_applies(tree, sets):
+    assert criteria_set_in_force(unit=tree.a, year=2022, tier="standard") == sets["own"]
+
+
+def test_the_province_puts_the_2016_2020_set_in_force_for_2021_and_starting_uses_it(tree, sets, personas):
+    set_in_force_choose(
+        province=tree.province,
+        year=2021,
+        criteria_set=sets["old"],
+        basis="KH 12/KH-UBND 15/01/2021",
+        user=personas.province_office,
+    )
+    assert criteria_set_in_force(unit=tree.a, year=2021, tier="standard") == sets["old"]
+    started = assessment_start(unit=tree.a, year=2021, tier="standard", user=personas.officer_a)
+    assert started.created and started.assessment.criteria_set == sets["old"]  # outside its years, as decided
+
+
+def test_another_set_than_the_one_in_force_needs_a_reason_kept_in_the_history(tree, sets, personas):
+    with pytest.raises(ValidationError) as exc:
+        assessment_start(unit=tree.a, year=2022, tier="standard", user=personas.officer_a, criteria_set=sets["new"])
+    assert "say why" in exc.value.message_dict["reason"][0]
+    started = assessment_start(
+        unit=tree.a,
+        year=2022,
+        tier="standard",
+        user=personas.officer_a,
+        criteria_set=sets["new"],
+        reason="Xã đăng ký đánh giá theo bộ tiêu chí quốc gia",
+    )
+    assert started.assessment.criteria_set == sets["new"]
+    created = HistoryEntry.objects.get(assessment=started.assessment, kind=HistoryKind.CREATED)
+    assert created.comment == "Xã đăng ký đánh giá theo bộ tiêu chí quốc gia"
+
+
+def test_a_set_outside_its_years_without_the_province_s_choice_is_refused(tree, sets, personas):
+    with pytest.raises(ValidationError, match="applies to 2016–2020, not 2021"):
+        assessment_start(
+            unit=tree.a, year=2021, tier="standard", user=personas.officer_a, criteria_set=sets["old"], reason="cũ"
+        )
+
+
+@pytest.mark.parametrize("who", ["officer_a", "district_d1", "viewer"])
+def test_only_the_province_office_chooses(tree, sets, personas, who):
+    with pytest.raises(PermissionDenied):
+        set_in_force_choose(
+            province=tree.province, year=2021, criteria_set=sets["old"], basis="x", user=getattr(personas, who)
+        )
+
+
+def test_a_choice_needs_a_basis_and_a_set_of_the_state_or_the_province(tree, sets, personas):
+    with pytest.raises(ValidationError) as exc:
+        set_in_force_choose(
+            province=tree.province, year=2022, criteria_set=sets["other"], basis=" ", user=personas.province_office
+        )
+    assert set(exc.value.message_dict) == {"criteria_set", "basis"}

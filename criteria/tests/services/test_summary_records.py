@@ -1,0 +1,89 @@
+"""Summary records of the past: a year's standing from an old report, counted like any assessment."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from criteria.models import CriterionResult, HistoryEntry, HistoryKind
+from criteria.services import ValueEntry, assessment_create, assessment_record_values
+from criteria.services.assessments import DuplicateAssessment
+from criteria.services.summary import assessment_convert_summary, assessment_record_summary
+from criteria.tests.factories import make_set
+from reports.selectors import progress_summary
+
+pytestmark = pytest.mark.django_db
+
+REPORT = {"source_number": "25/BC-UBND", "source_date": datetime.date(2022, 3, 15)}
+
+
+@pytest.fixture
+def old_set():
+    return make_set(code="OLD", year_from=2016, year_to=2021)
+
+
+def _record(unit, old_set, user, **kw):
+    return assessment_record_summary(
+        unit=unit,
+        criteria_set=old_set,
+        year=kw.pop("year", 2021),
+        met=kw.pop("met", {1, 3}),
+        user=user,
+        **(REPORT | kw),
+    )
+
+
+def test_a_summary_record_holds_the_reported_standing_and_counts_like_a_full_assessment(tree, personas, old_set):
+    a = _record(tree.a, old_set, personas.officer_a, basically_met={2}, count=2)
+    assert (a.summary, a.criteria_met, a.criteria_basically_met, a.criteria_total) == (True, 2, 1, 3)
+    assert a.source_number == "25/BC-UBND"
+    assert set(CriterionResult.objects.filter(assessment=a, met=True).values_list("criterion__number", flat=True)) == {
+        1,
+        3,
+    }
+    s = progress_summary(unit=tree.province, year=2021, tier="standard")
+    assert (s.communes_with_data, s.average_criteria_met, s.criteria_basically_met) == (1, 2, 1)
+    created = HistoryEntry.objects.get(assessment=a, kind=HistoryKind.CREATED)
+    assert "25/BC-UBND" in created.comment
+
+
+def test_a_summary_record_is_the_unit_s_assessment_of_the_year(tree, personas, old_set):
+    _record(tree.a, old_set, personas.officer_a)
+    with pytest.raises(DuplicateAssessment):
+        assessment_create(unit=tree.a, criteria_set=old_set, year=2021, user=personas.officer_a)
+    with pytest.raises(DuplicateAssessment):
+        _record(tree.a, old_set, personas.officer_a)
+
+
+@pytest.mark.parametrize(
+    ("kw", "field"),
+    [
+        ({"met": {1, 9}}, "met"),
+        ({"met": {1, 2}, "basically_met": {2}}, "basically_met"),
+        ({"count": 3}, "count"),
+        ({"source_number": " "}, "source_number"),
+        ({"source_date": None}, "source_date"),
+        ({"source_date": datetime.date(2020, 12, 1)}, "source_date"),
+    ],
+)
+def test_a_summary_that_does_not_hold_together_is_refused_at_the_field(tree, personas, old_set, kw, field):
+    with pytest.raises(ValidationError) as exc:
+        _record(tree.a, old_set, personas.officer_a, **kw)
+    assert field in exc.value.message_dict
+
+
+def test_an_officer_of_another_commune_cannot_record_one(tree, personas, old_set):
+    with pytest.raises(PermissionDenied):
+        _record(tree.a, old_set, personas.officer_b)
+
+
+def test_values_wait_for_the_conversion_into_a_full_assessment(tree, personas, old_set):
+    a = _record(tree.a, old_set, personas.officer_a)
+    with pytest.raises(ValidationError, match="convert it"):
+        assessment_record_values(assessment=a, entries=[ValueEntry("2.1", "85")], user=personas.officer_a)
+    a = assessment_convert_summary(assessment=a, user=personas.officer_a)
+    assert not a.summary and a.criteria_met == 2  # the reported standing stays
+    assessment_record_values(assessment=a, entries=[ValueEntry("2.1", "85")], user=personas.officer_a)
+    a.refresh_from_db()
+    assert a.criteria_met == 3  # criterion 2 now from its values
+    assert HistoryEntry.objects.filter(assessment=a, kind=HistoryKind.SUMMARY).exists()

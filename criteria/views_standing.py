@@ -1,0 +1,118 @@
+"""Pages: what offices report beside the values — "cơ bản đạt" on a criterion of the sheet."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communes import access
+from criteria import selectors
+from criteria.forms import BasicallyMetForm, SetInForceForm, TransitionForm
+from criteria.services import criterion_set_basically_met
+from criteria.services.in_force import set_in_force_choose
+from criteria.services.summary import assessment_convert_summary
+from criteria.views import _assessment_for, _last_words, _sheet_context
+
+
+@login_required
+@require_POST
+def criterion_basically_met(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    """Mark criterion ``number`` basically met, or remove the mark; errors show at its form."""
+    assessment = _assessment_for(request, pk)
+    form = BasicallyMetForm(request.POST)
+    anchor = f"{reverse('assessment', args=[assessment.pk])}#criterion-{number}"
+    errors: dict[str, list[str]] = {}
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            criterion_set_basically_met(
+                assessment=assessment,
+                number=number,
+                basically_met=data["basically_met"],
+                reason=data["reason"],
+                expected_by=data["expected_by"],
+                user=request.user,
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"criterion": exc.messages}
+        else:
+            done = (
+                _("Criterion %(n)s: marked basically met.")
+                if data["basically_met"]
+                else _("Criterion %(n)s: no longer basically met.")
+            )
+            messages.success(request, done % {"n": number})
+            return HttpResponseRedirect(anchor)
+    else:
+        errors = {field: list(messages_) for field, messages_ in form.errors.items()}
+    context = _sheet_context(request, assessment)
+    context["groups"] = selectors.assessment_sheet(assessment)
+    context["history"] = selectors.assessment_history(assessment)
+    context["transition_form"] = TransitionForm(initial={"version": assessment.version})
+    context.update(_last_words(context["history"]))
+    context["basic_failed"] = {
+        "number": number,
+        "errors": [message for field_errors in errors.values() for message in field_errors],
+        "reason": request.POST.get("reason", ""),
+        "expected_by": request.POST.get("expected_by", ""),
+    }
+    return render(request, "criteria/assessment.html", context, status=400)
+
+
+# --- The set in force (province page) -------------------------------------------------------
+
+
+@login_required
+@require_POST
+def set_in_force(request: HttpRequest, code: str) -> HttpResponse:
+    """The province office puts a published set in force for a year; errors come back as messages."""
+    province = access.get_unit_for_user(request.user, code)
+    form = SetInForceForm(request.POST, province=province)
+    back = f"{reverse('unit', args=[province.code])}?year={request.POST.get('year', '')}#sets-in-force"
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            for error in errors:
+                messages.error(request, f"{label}: {error}" if label else error)
+        return HttpResponseRedirect(back)
+    data = form.cleaned_data
+    try:
+        choice = set_in_force_choose(
+            province=province,
+            year=data["year"],
+            criteria_set=data["criteria_set"],
+            basis=data["basis"],
+            user=request.user,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return HttpResponseRedirect(back)
+    messages.success(
+        request,
+        _("%(set)s is in force for %(year)s.") % {"set": choice.criteria_set, "year": choice.year},
+    )
+    return HttpResponseRedirect(back)
+
+
+# --- Summary records (the sheet) ------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def convert_summary(request: HttpRequest, pk: int) -> HttpResponse:
+    assessment = _assessment_for(request, pk)
+    try:
+        assessment_convert_summary(assessment=assessment, user=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Converted into a full assessment: values can now be entered."))
+    return HttpResponseRedirect(reverse("assessment", args=[assessment.pk]))
