@@ -22,8 +22,10 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.views import defaults
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -132,3 +134,16 @@ class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField(required=False, help_text=_("The indicator whose stored version differs."))
     current = serializers.DictField(help_text=_("What is stored now, with its version."))
+
+
+MSG_NO_SUCH_ENDPOINT = _("No such address in the API.")
+
+
+def page_not_found(request, exception):
+    """The project's 404 (``handler404``): a path under ``/api/`` that matches no route answers
+    the API's JSON error in the caller's language, like every other API error; the rest get
+    the portal's page."""
+    if request.path.startswith("/api/"):
+        with translation.override(translation.get_language_from_request(request, check_path=False)):
+            return JsonResponse({"detail": str(MSG_NO_SUCH_ENDPOINT)}, status=status.HTTP_404_NOT_FOUND)
+    return defaults.page_not_found(request, exception)

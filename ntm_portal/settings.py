@@ -285,6 +285,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Every operation documents the errors it can answer (400/401/403/404/429), not only 200.
+    "POSTPROCESSING_HOOKS": ["ntm_portal.api_schema.document_errors"],
 }
 
 # A job waiting this long for a worker makes /healthz/ say the queue is stalled.

@@ -14,3 +14,6 @@ urlpatterns += i18n_patterns(
     path("", include("criteria.urls")),
     prefix_default_language=False,
 )
+
+# An unknown address under /api/ answers JSON (the API's error body), elsewhere the portal's page.
+handler404 = "ntm_portal.api_errors.page_not_found"

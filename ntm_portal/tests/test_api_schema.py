@@ -1,5 +1,6 @@
 """The OpenAPI schema validates with no warning, the docs are served locally, and a
-property-based run over every read endpoint on a seeded database never meets a server error."""
+property-based run over every read endpoint on a seeded database never meets a server error and
+always answers as the schema says (status, content type, body)."""
 
 import collections
 import contextlib
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
+from schemathesis import checks
 from schemathesis.generation.modes import GenerationMode
 
 from criteria.services import ValueEntry, assessment_create, assessment_record_values, assessment_transition
@@ -19,6 +21,13 @@ from criteria.tests.factories import make_set
 from ntm_portal.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
+
+TRUE_TO_THE_SCHEMA = [
+    checks.not_a_server_error,
+    checks.status_code_conformance,
+    checks.content_type_conformance,
+    checks.response_schema_conformance,
+]
 
 
 def test_the_schema_validates_without_warnings(tmp_path):
@@ -124,6 +133,8 @@ def test_no_read_endpoint_answers_a_server_error(seeded, personas):
                     response = case.call(headers=headers)
                     statuses[response.status_code] += 1
                     assert response.status_code < 500, f"{case.operation.label}: {case.formatted_path} {case.query}"
+                    # The answer is the one the schema documents: its status, content type and body.
+                    case.validate_response(response, checks=TRUE_TO_THE_SCHEMA)
 
                 call()
     print(f"\nschemathesis: {sum(statuses.values())} requests over {len(operations)} read operations: {dict(statuses)}")
@@ -135,3 +146,18 @@ def test_the_schema_says_a_criteria_sets_issuer_may_be_null(client):
     schemas = json.loads(response.content)["components"]["schemas"]
     issuers = [s["properties"]["issuer"] for s in schemas.values() if "issuer" in s.get("properties", {})]
     assert issuers and all(issuer.get("nullable") for issuer in issuers)
+
+
+def test_an_unknown_api_address_answers_the_apis_json_error_in_the_callers_language(client):
+    response = client.get("/api/v1/assessments/not-a-number/", HTTP_ACCEPT_LANGUAGE="en")
+    assert (response.status_code, response["Content-Type"]) == (404, "application/json")
+    assert response.json() == {"detail": "No such address in the API."}
+    assert client.get("/api/v1/nope/", HTTP_ACCEPT_LANGUAGE="vi").json()["detail"] != "No such address in the API."
+    assert client.get("/not-an-api-page/")["Content-Type"].startswith("text/html")  # the portal's own page
+
+
+def test_every_operation_documents_its_errors(client):
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    listing = paths["/api/v1/assessments/"]["get"]["responses"]
+    assert {"200", "400", "401", "403", "404", "429"} <= set(listing)
+    assert {"401", "403", "404"} <= set(paths["/api/v1/units/{code}/"]["get"]["responses"])
