@@ -98,8 +98,10 @@ def load_average() -> str:
 
 def prepare_app() -> None:
     """Bring a generated database up to the current migrations (colleagues add apps while the
-    data stays) and collect static files, which production settings need for their manifest."""
+    data stays), create the cache table and collect static files, which production settings
+    need for their manifest."""
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+    call_command("createcachetable", verbosity=0)  # the rate limits count in the database cache
     call_command("collectstatic", verbosity=0, interactive=False)

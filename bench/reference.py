@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime
 import io
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
@@ -34,7 +34,8 @@ u AS (
     WHERE u.level IN ('commune', 'district', 'village') {path_filter}
 ),
 a AS MATERIALIZED (
-    SELECT a.id, a.unit_id, a.year, a.tier, a.criteria_met, a.criteria_total, a.criteria_set_id
+    SELECT a.id, a.unit_id, a.year, a.tier, a.criteria_met, a.criteria_total, a.criteria_basically_met,
+           a.criteria_set_id
     FROM criteria_assessment a JOIN u ON u.id = a.unit_id AND u.level = 'commune' AND u.type = 'xa'
     WHERE a.year IN (%(previous)s, %(year)s) AND a.merged_into_id IS NULL
 ),
@@ -62,6 +63,9 @@ holders AS (
 )
 SELECT 'stats', year || ':' || tier, count(*), sum(criteria_met) FROM a GROUP BY year, tier
 UNION ALL
+SELECT 'basic', year || ':' || tier, count(*) FILTER (WHERE criteria_basically_met > 0), sum(criteria_basically_met)
+FROM a GROUP BY year, tier
+UNION ALL
 SELECT 'title', h.year || ':' || h.tier || ':commune', count(*), NULL
 FROM holders h JOIN counted c ON c.id = h.unit_id AND c.year = h.year GROUP BY h.year, h.tier
 UNION ALL
@@ -76,7 +80,10 @@ UNION ALL
 SELECT 'met', criteria_total || ':' || criteria_met, count(*), NULL FROM a
 WHERE year = %(year)s AND tier = %(tier)s GROUP BY criteria_total, criteria_met
 UNION ALL
-SELECT 'lagging', c.number || ' ' || c.name, count(r.criterion_id), NULL
+SELECT 'met_basic', criteria_total || ':' || (criteria_met + criteria_basically_met), count(*), NULL FROM a
+WHERE year = %(year)s AND tier = %(tier)s GROUP BY criteria_total, criteria_met + criteria_basically_met
+UNION ALL
+SELECT 'lagging', c.number || ' ' || c.name, count(r.criterion_id), count(r.criterion_id) FILTER (WHERE r.basically_met)
 FROM criteria_criterion c
 JOIN (SELECT DISTINCT criteria_set_id FROM a WHERE year = %(year)s AND tier = %(tier)s) s
   ON s.criteria_set_id = c.criteria_set_id
@@ -98,6 +105,7 @@ class YearNumbers:
     units: dict[str, int]  # level -> communes counted / districts existing
     stats: dict[str, tuple[int, int]]  # tier -> communes assessed, criteria met sum
     titles: dict[tuple[str, str], int]  # (tier, level) -> title holders on 31 December
+    basic: dict[str, int] = field(default_factory=dict)  # tier -> criteria basically met (cơ bản đạt)
 
 
 @dataclass
@@ -105,6 +113,8 @@ class DashboardNumbers:
     years: dict[int, YearNumbers]
     met: dict[tuple[int, int], int]  # (criteria_total, criteria_met) -> assessments
     lagging: dict[str, int]  # "number name" -> assessments not meeting it
+    met_basic: dict[tuple[int, int], int] = field(default_factory=dict)  # (total, met + basically met) -> n
+    lagging_basic: dict[str, int] = field(default_factory=dict)  # "number name" -> of those, basically met
 
 
 def dashboard_sql(path: str | None) -> tuple[str, dict]:
@@ -134,11 +144,18 @@ def dashboard_numbers(path: str | None, year: int, tier: str) -> DashboardNumber
         elif kind == "title":
             y, t, level = key.split(":")
             numbers.years[int(y)].titles[t, level] = count
+        elif kind == "basic":
+            y, t = key.split(":")
+            numbers.years[int(y)].basic[t] = int(met_sum or 0)
         elif kind == "met":
             total, met = key.split(":")
             numbers.met[int(total), int(met)] = count
+        elif kind == "met_basic":
+            total, met = key.split(":")
+            numbers.met_basic[int(total), int(met)] = count
         elif kind == "lagging":
             numbers.lagging[key] = count
+            numbers.lagging_basic[key] = int(met_sum or 0)
         else:
             y, level = key.split(":")
             numbers.years[int(y)].units[level] = count
@@ -180,18 +197,28 @@ def compare_with_summary(numbers: DashboardNumbers, summary, *, districts: bool 
         n for (_t, level), n in previous.titles.items() if level == "commune"
     ):
         found.append("previous year missing")
-    buckets: dict[tuple[int, int, int], int] = defaultdict(int)
-    for (total, met), n in numbers.met.items():
-        for b in summary.buckets:
-            if b.total == total and b.low <= met <= b.high:
-                buckets[b.total, b.low, b.high] += n
-    ours = {(b.total, b.low, b.high): b.count for b in summary.buckets if b.count}
-    if ours != dict(buckets):
-        found.append(f"buckets {ours} vs {dict(buckets)}")
-    lagging = {f"{c.number} {c.name}": c.not_met for c in summary.lagging}
-    if lagging != numbers.lagging:
+    for name, counts, ours in (
+        ("buckets", numbers.met, summary.buckets),
+        ("buckets with basically met", numbers.met_basic, summary.buckets_with_basically_met),
+    ):
+        found += _bucket_differences(name, counts, ours)
+    if {f"{c.number} {c.name}": c.not_met for c in summary.lagging} != numbers.lagging:
         found.append("lagging criteria differ")
+    if {f"{c.number} {c.name}": c.basically_met for c in summary.lagging} != numbers.lagging_basic:
+        found.append("lagging criteria basically met differ")
+    if summary.criteria_basically_met != numbers.years[year].basic.get(tier, 0):
+        found.append(f"criteria basically met {summary.criteria_basically_met} vs {numbers.years[year].basic}")
     return found
+
+
+def _bucket_differences(name: str, counts: dict[tuple[int, int], int], buckets) -> list[str]:
+    expected: dict[tuple[int, int, int], int] = defaultdict(int)
+    for (total, met), n in counts.items():
+        for b in buckets:
+            if b.total == total and b.low <= met <= b.high:
+                expected[b.total, b.low, b.high] += n
+    ours = {(b.total, b.low, b.high): b.count for b in buckets if b.count}
+    return [] if ours == dict(expected) else [f"{name} {ours} vs {dict(expected)}"]
 
 
 # --- Workbooks -------------------------------------------------------------------------------

@@ -7,8 +7,8 @@ part (``_CTES``) names the terms once:
 ``y``        the years asked for, each with its first and last day and its *cut-off* — the day
              its titles are read on (31 December; today while the year runs; a bulletin's
              month end);
-``a``        the assessments of those years that speak for their unit (merged duplicates left
-             out), with their figures — stored ones, or, "as recorded" at a moment, the last
+``a``        the assessments of rural communes (xã) of those years that speak for their unit
+             (merged duplicates left out), with their figures — stored ones, or, "as recorded" at a moment, the last
              row of the append-only log before it;
 ``counted``  (unit, year): the communes of the year — rural communes (xã) assessed in the
              year, or existing on its last day unless a predecessor was assessed in it;
@@ -75,8 +75,8 @@ a AS MATERIALIZED (
     FROM criteria_assessment a
     JOIN communes_administrativeunit u ON u.id = a.unit_id
     {log_join}
-    WHERE a.year IN (SELECT year FROM y) AND a.merged_into_id IS NULL
-      AND u.level IN ('commune', 'village', 'district') {under}
+    WHERE a.year IN ({year_list}) AND a.merged_into_id IS NULL
+      AND u.level = 'commune' AND u.type IN ({ntm_types}) {under}
 ),
 counted AS MATERIALIZED (
     SELECT u.id, y.year FROM communes_administrativeunit u CROSS JOIN y
@@ -231,6 +231,7 @@ def ctes(
         params["recorded"] = recorded
     sql = _CTES.format(
         years=", ".join(years),
+        year_list=", ".join(f"%(y{n})s" for n in range(len(windows))),
         under=under,
         figures=_FIGURES_RECORDED if recorded else _FIGURES_STORED,
         log_join=_LOG_JOIN if recorded else "",
