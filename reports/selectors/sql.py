@@ -12,7 +12,8 @@ part (``_CTES``) names the terms once:
              row of the append-only log before it;
 ``counted``  (unit, year): the communes of the year — rural communes (xã) assessed in the
              year, or existing on its last day unless a predecessor was assessed in it;
-``rec``      recognition decisions (unit, tier, decision date, revocation date);
+``rec``      recognition decisions (unit, tier, decision date, revocation date), with the unit's
+             level and lifetime;
 ``held``     (unit, tier, year): the unit holds the title at the tier on the year's cut-off — a
              decision dated by then, and no revocation dated from it up to then; that is,
              its last revocation by the cut-off (if any) is older than its last recognition.
@@ -94,7 +95,7 @@ counted AS MATERIALIZED (
 ),
 rec AS MATERIALIZED (
     SELECT r.unit_id, r.tier, r.decision_date,
-           {revoked} AS revocation_date
+           {revoked} AS revocation_date, u.level, u.valid_from, u.valid_to
     FROM criteria_assessment r
     JOIN communes_administrativeunit u ON u.id = r.unit_id
     {rec_log_join}
@@ -102,8 +103,8 @@ rec AS MATERIALIZED (
       AND u.level IN ('commune', 'village', 'district') {under}
 ),
 held AS MATERIALIZED (
-    SELECT rec.unit_id, rec.tier, y.year FROM rec CROSS JOIN y
-    GROUP BY rec.unit_id, rec.tier, y.year
+    SELECT rec.unit_id, rec.tier, y.year, rec.level, rec.valid_from, rec.valid_to FROM rec CROSS JOIN y
+    GROUP BY rec.unit_id, rec.tier, y.year, rec.level, rec.valid_from, rec.valid_to
     HAVING MAX(CASE WHEN rec.decision_date <= y.cut THEN rec.decision_date END) IS NOT NULL
        AND COALESCE(MAX(CASE WHEN rec.revocation_date <= y.cut THEN rec.revocation_date END), %(never)s)
            < MAX(CASE WHEN rec.decision_date <= y.cut THEN rec.decision_date END)
@@ -134,21 +135,21 @@ SELECT 'title', c.year, h.tier, 'commune', COUNT(*), CAST(NULL AS BIGINT), CAST(
 FROM counted c JOIN held h ON h.unit_id = c.id AND h.year = c.year
 GROUP BY c.year, h.tier
 UNION ALL
-SELECT 'title', y.year, h.tier, u.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
-FROM held h JOIN y ON y.year = h.year JOIN communes_administrativeunit u ON u.id = h.unit_id
-WHERE ((u.level = 'village' AND (u.valid_from IS NULL OR u.valid_from <= y.cut) AND (u.valid_to IS NULL OR u.valid_to >= y.cut))
-   OR (u.level = 'district' AND (u.valid_from IS NULL OR u.valid_from <= y.last_day)
-       AND (u.valid_to IS NULL OR u.valid_to >= y.first_day))) {under}
-GROUP BY y.year, h.tier, u.level""",
+SELECT 'title', y.year, h.tier, h.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+FROM held h JOIN y ON y.year = h.year
+WHERE (h.level = 'village' AND (h.valid_from IS NULL OR h.valid_from <= y.cut) AND (h.valid_to IS NULL OR h.valid_to >= y.cut))
+   OR (h.level = 'district' AND (h.valid_from IS NULL OR h.valid_from <= y.last_day)
+       AND (h.valid_to IS NULL OR h.valid_to >= y.first_day))
+GROUP BY y.year, h.tier, h.level""",
     # newly recognised: decisions dated in the period, of the main year's communes (and villages)
     "new": """
 SELECT 'new', c.year, rec.tier, 'commune', COUNT(DISTINCT c.id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
 FROM counted c JOIN rec ON rec.unit_id = c.id AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
 WHERE c.year = %(year)s GROUP BY c.year, rec.tier
 UNION ALL
-SELECT 'new', %(year)s, rec.tier, u.level, COUNT(DISTINCT u.id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
-FROM communes_administrativeunit u JOIN rec ON rec.unit_id = u.id AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
-WHERE u.level IN ('village', 'district') {under} GROUP BY rec.tier, u.level""",
+SELECT 'new', %(year)s, rec.tier, rec.level, COUNT(DISTINCT rec.unit_id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+FROM rec WHERE rec.level IN ('village', 'district') AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
+GROUP BY rec.tier, rec.level""",
     # the standing of each year: assessments of the communes counted, per tier
     "stats": """
 SELECT 'stats', year, tier, 'commune', COUNT(*), SUM(criteria_met), MAX(criteria_total) FROM a
