@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, F, Min, OuterRef, Q, Subquery
+from django.db.models import Exists, F, FilteredRelation, Min, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
@@ -208,9 +208,20 @@ class MapRow(NamedTuple):
 
 def map_rows(*, unit: AdministrativeUnit | None, year: int, tier: str) -> list[MapRow]:
     """Every commune of ``communes_page`` (the same communes, the same assessment speaking for
-    each, in the same order) with its coordinates, in one query: the dashboard map's points."""
-    rows = _communes_queryset(unit=unit, year=year, tier=tier, bucket=None, q="", sort="name").values_list(
-        "code", "name", "a_id", "a_met", "a_total", "latitude", "longitude"
+    each — the one per unit, tier and year that is not merged —, in the same order) with its
+    coordinates, in one query: the dashboard map's points. The assessment is joined (there is at
+    most one) rather than read by subqueries: the country's 8,000 communes in one pass."""
+    at_tier = FilteredRelation(
+        "assessments",
+        condition=Q(assessments__year=year, assessments__tier=tier, assessments__merged_into__isnull=True),
+    )
+    rows = (
+        communes_counted(unit=unit, year=year)
+        .annotate(at_tier=at_tier)
+        .order_by(*_ordering("name"))
+        .values_list(
+            "code", "name", "at_tier__id", "at_tier__criteria_met", "at_tier__criteria_total", "latitude", "longitude"
+        )
     )
     return [
         MapRow(code, name, a_id is not None, met, total, lat, lon) for code, name, a_id, met, total, lat, lon in rows

@@ -11,7 +11,8 @@ from django.urls import reverse
 
 from communes.models import AdministrativeUnit, UnitSuccession
 from communes.tests.factories import ProvinceFactory
-from reports.selectors import progress_summary
+from reports.selectors import communes_page, progress_summary
+from reports.selectors.communes import map_rows
 from reports.selectors.map import NO_DATA, PALETTE, commune_map
 
 pytestmark = pytest.mark.django_db
@@ -128,3 +129,13 @@ def test_for_a_year_before_it_a_new_communes_map_rings_the_communes_it_was_forme
         reverse("reports:dashboard", args=[new.code]), {"year": 2023, "tier": "standard"}
     ).content.decode()
     assert "The communes Xã Mới was formed from are ringed." in html
+
+
+def test_the_maps_communes_and_figures_are_those_of_the_communes_list(located):
+    page = communes_page(unit=located.tree.province, year=2023, tier="standard", per_page=1000)
+    listed = [(r.code, r.has_data, r.criteria_met, r.criteria_total) for r in page.rows]
+    mapped = [
+        (r.code, r.has_data, r.criteria_met, r.criteria_total)
+        for r in map_rows(unit=located.tree.province, year=2023, tier="standard")
+    ]
+    assert mapped == listed and any(has for _c, has, _m, _t in listed)
