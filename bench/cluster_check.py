@@ -211,3 +211,25 @@ def check_jobs(requested: set[str], jobs: list[Job], *, killed_worker: str, stuc
     if not stuck:
         report.problems.append("no job was running on the killed worker: nothing was recovered")
     return report
+
+
+# --- Answers ---------------------------------------------------------------------------------
+
+# What each kind of request may answer; "error" is a broken connection, 502 the proxy's own
+# answer when the node died with the request in hand.
+EXPECTED = {
+    "save api": {"200", "409"},
+    "save htmx": {"200"},
+    "reload api": {"200"},
+    "job start": {"302"},
+    "job status": {"200"},
+}
+
+
+def unexpected(statuses: dict[str, int]) -> dict[str, int]:
+    found = {}
+    for key, n in statuses.items():
+        kind, status = key.rsplit(" ", 1)
+        if status not in EXPECTED.get(kind, set()) | {"502", "error"}:
+            found[key] = n
+    return found

@@ -1,7 +1,7 @@
 """The cluster test's verdicts (bench/cluster_check.py) on made-up client records and rows:
 each kind of loss or duplication the run is meant to catch is caught, and a clean run passes."""
 
-from bench.cluster_check import APPLIED, REFUSED, UNKNOWN, Job, Row, Save, Stored, check_jobs, check_saves
+from bench.cluster_check import APPLIED, REFUSED, UNKNOWN, Job, Row, Save, Stored, check_jobs, check_saves, unexpected
 
 SLOT = (7, "2.1")
 START = Stored("40", "before", 3)
@@ -127,3 +127,8 @@ def test_a_done_job_without_its_file_or_a_failed_job_is_reported():
     problems = check_jobs({"j1", "j2"}, jobs, killed_worker="w2", stuck={"j2"}).problems
     assert "job j1 done but task SUCCESSFUL, file False" in problems
     assert "1 job(s) failed: boom" in problems
+
+
+def test_answers_other_than_each_kind_s_own_a_502_or_a_broken_connection_are_unexpected():
+    statuses = {"save api 409": 3, "save api 502": 1, "save htmx error": 2, "save htmx 302": 1, "job start 429": 1}
+    assert unexpected(statuses) == {"save htmx 302": 1, "job start 429": 1}
