@@ -79,7 +79,7 @@ loadtest: install
 
 # Several nodes, tested (README "Several nodes"): a fresh PostgreSQL database ntm_cluster, two
 # web nodes and two workers from deploy/*.sh behind a loopback proxy, 60 s of saves and bulletin
-# jobs with a worker and a node killed midway, then the checks; about 2 minutes, PASS or FAIL.
+# jobs with a worker and a node killed midway, then the checks; about 1.5 minutes, PASS or FAIL.
 CLUSTER_DB ?= postgres://postgres@127.0.0.1:5432/ntm_cluster
 cluster-test: install
 	$(PY) -m bench.cluster --database $(CLUSTER_DB) --run-time 60

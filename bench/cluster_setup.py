@@ -59,15 +59,19 @@ class Processes:
     running: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     def start(self, name: str, argv: list[str], environment: dict[str, str]) -> subprocess.Popen:
-        log = (self.logs / f"{name}.log").open("ab")
-        process = subprocess.Popen(  # noqa: S603 - our own deployment scripts
-            argv, cwd=env.PROJECT_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
-        )
+        with (self.logs / f"{name}.log").open("ab") as log:
+            process = subprocess.Popen(  # noqa: S603 - our own deployment scripts
+                argv, cwd=env.PROJECT_DIR, env=environment, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+            )
         self.running[name] = process
         return process
 
     def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Signal the process's whole group (a gunicorn node: its arbiter and workers); never a
+        group whose leader was already reaped, whose number may since belong to someone else."""
         process = self.running[name]
+        if process.poll() is not None:
+            return
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, sig)
 
@@ -81,9 +85,6 @@ class Processes:
             except subprocess.TimeoutExpired:
                 self.kill(name, signal.SIGKILL)
                 process.wait(5)
-            # Workers of a killed gunicorn may outlive their arbiter for a moment: the group goes.
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
             self.running.pop(name, None)
 
 
