@@ -28,6 +28,8 @@ SIZES = {
     # provinces, communes, villages per commune
     "national": (63, 8000, 8),
     "province": (1, 200, 8),
+    # the cluster test's small province (bench/cluster.py): set up in seconds
+    "cluster": (1, 40, 2),
 }
 
 

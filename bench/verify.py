@@ -55,9 +55,13 @@ def differences(before: Snapshot, after: Snapshot) -> list[str]:
 def verify_sample(count: int, *, seed: int = 1) -> list[tuple[int, list[str]]]:
     """Recompute ``count`` random assessments through the service; nothing is kept."""
     ids = list(Assessment.objects.order_by("pk").values_list("pk", flat=True))
-    chosen = random.Random(seed).sample(ids, min(count, len(ids)))
+    return verify_assessments(random.Random(seed).sample(ids, min(count, len(ids))))
+
+
+def verify_assessments(ids: list[int]) -> list[tuple[int, list[str]]]:
+    """Recompute these assessments through the service, in a transaction rolled back."""
     problems = []
-    for pk in chosen:
+    for pk in ids:
         before = snapshot(pk)
         with transaction.atomic():
             assessment = Assessment.objects.select_related("unit", "criteria_set").get(pk=pk)
