@@ -63,6 +63,14 @@ class Table:
         self.columns = tuple(columns)
         self.rows = 0
         self.next_id = 1
+        # Columns the generator does not draw (added to the model since) take the model's
+        # default ("" for text), as an instance would: COPY with a column list leaves them NULL.
+        drawn = set(self.columns)
+        self.defaults = tuple(
+            (f.attname, f.get_default())
+            for f in model._meta.concrete_fields
+            if f.attname not in drawn and not f.null and not f.primary_key
+        )
 
     def take_id(self) -> int:
         pk = self.next_id
@@ -103,6 +111,7 @@ class CopySink(Sink):
 
     def add(self, name: str, row: tuple) -> None:
         buffer = self.buffers[name]
+        row = (*row, *(value for _column, value in self.tables[name].defaults))
         buffer.write("\t".join(map(_copy_text, row)))
         buffer.write("\n")
         self.tables[name].rows += 1
@@ -115,7 +124,8 @@ class CopySink(Sink):
             return
         table = self.tables[name]
         meta = table.model._meta
-        columns = ", ".join(connection.ops.quote_name(meta.get_field(c).column) for c in table.columns)
+        names = (*table.columns, *(column for column, _value in table.defaults))
+        columns = ", ".join(connection.ops.quote_name(meta.get_field(c).column) for c in names)
         buffer.seek(0)
         with connection.cursor() as cursor:
             # The raw psycopg2 cursor: Django's wrapper has no copy_expert.
