@@ -1,4 +1,5 @@
-"""Every URL in the URLconf against every persona, with the expected answer from a table.
+"""Every URL in the URLconf against every persona, with the expected answer from a table; and
+the API's lists hold only what each persona may read.
 
 A URL pattern added without a row in ``MATRIX`` fails ``test_every_url_has_a_row``: a new
 page or endpoint must say who may use it. The Django admin (its own permission system,
@@ -20,8 +21,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from communes.models import AdministrativeUnit, Membership
 from criteria.models import Evidence
-from criteria.services import evidence_attach
+from criteria.services import assessment_create, evidence_attach
 from plans.models import FundEntry, ProvinceTarget, RegisteredTarget
 from plans.tests.factories import make_fund, make_target
 from reports.tests.excel.authorization_rows import EXCEL_ROWS
@@ -325,3 +327,41 @@ def test_no_template_has_a_comment_spanning_lines():
         if "{#" in line and "#}" not in line.split("{#", 1)[1]
     ]
     assert not offenders, offenders
+
+
+# The lists of the API hold only what the persona may read: every item's unit (or the unit
+# itself) lies in the area of one of its memberships. Read from the rows, not from the access
+# helpers, so that a list that forgets to narrow its queryset fails here.
+API_LISTS = ("/api/v1/units/", "/api/v1/assessments/", "/api/v1/registered-targets/", "/api/v1/funds/")
+
+
+def _codes_in(body) -> set[str]:
+    """The unit codes of a list answer's items (``unit`` objects or codes; a unit's own code)."""
+    items = body["results"] if isinstance(body, dict) and "results" in body else body
+    codes = set()
+    for item in items:
+        unit = item.get("unit", item)
+        codes.add(unit["code"] if isinstance(unit, dict) else unit)
+    return codes
+
+
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "anonymous"])
+def test_api_lists_hold_only_the_personas_area(client, objects, tree, persona):
+    for unit in (tree.b, tree.c):
+        assessment_create(unit=unit, criteria_set=objects.assessment.criteria_set, year=2023, user=objects.province)
+    for unit in (tree.a, tree.b, tree.c, tree.d1, tree.d2):
+        make_target(unit, "standard", 2025)
+        make_fund(unit, 2025, 1, "central", 1_000_000)
+    user = getattr(objects, persona)
+    areas = [m.unit.path for m in Membership.objects.filter(user=user).select_related("unit")]
+    client.force_login(user)
+    seen = set()
+    for url in API_LISTS:
+        response = client.get(url, {"page_size": 1000})
+        assert response.status_code == 200, url
+        codes = _codes_in(response.json())
+        seen |= codes
+        paths = dict(AdministrativeUnit.objects.filter(code__in=codes).values_list("code", "path"))
+        outside = sorted(c for c in codes if not any(paths[c].startswith(area) for area in areas))
+        assert not outside, f"{url} as {persona} lists {outside}"
+    assert seen  # each persona sees something of its own area
