@@ -136,6 +136,16 @@ def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpRe
         units += list(unit.children.filter(level=Level.VILLAGE).in_vietnamese_order())
     assessments = list(selectors.assessments_of_units(units, year))
     can_write = access.can_write_unit(request.user, unit)
+    # The commune and its villages share a province: the sets to start with depend only on the
+    # level and the tier, read once each, so the page costs the same with 2 villages or 20.
+    offers: dict[tuple[str, str], dict] = {}
+
+    def offer(u: AdministrativeUnit, tier: str) -> dict:
+        if (u.level, tier) not in offers:
+            in_force = criteria_set_in_force(unit=u, year=year, tier=tier)
+            offers[u.level, tier] = {"tier": tier, "set": in_force, "others": other_sets(u, year, tier, in_force)}
+        return offers[u.level, tier]
+
     rows = []
     for u in units:
         own = [a for a in assessments if a.unit_id == u.pk]
@@ -143,10 +153,7 @@ def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpRe
         if can_write and existed_in(u, year):
             tiers = [Tier.STANDARD] if u.level == Level.VILLAGE else list(Tier)
             taken = {a.criteria_set.tier for a in own}
-            for tier in tiers:
-                if tier not in taken:
-                    in_force = criteria_set_in_force(unit=u, year=year, tier=tier)
-                    startable.append({"tier": tier, "set": in_force, "others": other_sets(u, year, tier, in_force)})
+            startable = [offer(u, tier) for tier in tiers if tier not in taken]
         rows.append({"unit": u, "assessments": own, "startable": startable})
     context = {
         "unit": unit,

@@ -1,8 +1,11 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from communes.tests.factories import VillageFactory
 from criteria.models import Assessment, IndicatorValue, Tier
 from criteria.services import ValueEntry, assessment_create, assessment_record_values
 from criteria.tests.factories import make_set
@@ -97,3 +100,17 @@ def test_prefill_copies_only_from_the_same_set(client, personas, tree, assessmen
     # Both sets cover 2026: the later one (OTHER, from 2026) is in force, and nothing is copied across sets.
     assert new.criteria_set == other
     assert not IndicatorValue.objects.filter(assessment=new).exists()
+
+
+def test_the_workspace_costs_the_same_queries_with_2_villages_or_12(client, personas, tree, criteria_set):
+    client.force_login(personas.officer_a)
+    url = reverse("unit", args=[tree.a.code]) + "?year=2024"
+    client.get(url)  # warm the per-process caches
+    with CaptureQueriesContext(connection) as two:
+        assert client.get(url).status_code == 200
+    for n in range(3, 13):
+        VillageFactory(code=f"40101-{n:02d}", name=f"Thôn {n}", parent=tree.a)
+    with CaptureQueriesContext(connection) as twelve:
+        page = client.get(url)
+    assert page.content.decode().count("Thôn ") >= 12
+    assert len(twelve.captured_queries) == len(two.captured_queries)
