@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from communes.access import get_unit_for_user
 from communes.models import AdministrativeUnit, Level, UnitType
 from criteria.models import Tier
-from criteria.years import existed_in, lifetime_notice
+from criteria.years import lifetime_notice
 from plans.selectors import dashboard_sections
 from reports import charts
 from reports.forms import Filters, bucket_param, read_filters
@@ -29,9 +29,9 @@ from reports.selectors import (
     Headline,
     commune_overview,
     communes_page,
+    formed_from,
     has_mapped_units,
     latest_year,
-    mapped_into,
     progress_breakdown,
     progress_overview,
     progress_trend,
@@ -231,15 +231,6 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         commune_map=commune_map(unit=unit, year=filters.year, tier=filters.tier, buckets=summary.buckets),
     )
     return render(request, "reports/dashboard.html", context)
-
-
-def formed_from(commune: AdministrativeUnit, year: int, tier: str) -> list[tuple[AdministrativeUnit, object]]:
-    """As now, for a year the commune did not exist in: each commune whose main part went into
-    it, with its assessment at ``tier`` that year (None without one)."""
-    if existed_in(commune, year):
-        return []
-    units = AdministrativeUnit.objects.filter(mapped_into(commune), level=Level.COMMUNE).order_by("name_sort")
-    return [(u, commune_overview(commune=u, year=year, tier=tier).at_tier(tier)) for u in units]
 
 
 def _list_context(request: HttpRequest, code: str | None, *, with_matrix: bool) -> dict:

@@ -20,6 +20,7 @@ from reports.selectors.communes import (
     VillageRow,
     commune_overview,
     communes_page,
+    formed_from,
     matrix_columns,
 )
 from reports.selectors.progress import (
@@ -72,6 +73,7 @@ __all__ = [
     "counted_q",
     "criteria_assessed",
     "first_data_year",
+    "formed_from",
     "has_mapped_units",
     "latest_year",
     "mapped_into",

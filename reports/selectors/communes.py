@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
 from criteria.models import Assessment, AssessmentState, CriterionResult
-from reports.selectors.progress import communes_counted, criteria_assessed
+from criteria.years import existed_in
+from reports.selectors.progress import communes_counted, criteria_assessed, mapped_into
 
 PER_PAGE = 50
 SORTS = ("name", "met", "-met")
@@ -344,3 +345,14 @@ def commune_overview(*, commune: AdministrativeUnit, year: int, tier: str) -> Co
         criteria=criteria,
         villages=[VillageRow(code, name, village_assessments.get(pk)) for pk, code, name in villages],
     )
+
+
+def formed_from(
+    commune: AdministrativeUnit, year: int, tier: str
+) -> list[tuple[AdministrativeUnit, AssessmentBrief | None]]:
+    """As now, for a year the commune did not exist in: each commune whose main part went into
+    it, with its assessment at ``tier`` that year (None without one)."""
+    if existed_in(commune, year):
+        return []
+    units = AdministrativeUnit.objects.filter(mapped_into(commune), level=Level.COMMUNE).order_by("name_sort")
+    return [(u, commune_overview(commune=u, year=year, tier=tier).at_tier(tier)) for u in units]
