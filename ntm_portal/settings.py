@@ -10,6 +10,7 @@ from pathlib import Path
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from ntm_portal.client_address import ipware_reading
 from ntm_portal.env import Env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -201,8 +202,11 @@ SESSION_MAX_AGE = timedelta(hours=env.int("SESSION_MAX_HOURS", default=10, minim
 SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
 
 # Reverse proxies in front that append to X-Forwarded-For (0: the header is ignored). The
-# client address for the sign-in lockout and the API throttles (ntm_portal/client_address.py).
+# client address for the sign-in lockout (django-ipware) and the API throttles
+# (DRF NUM_PROXIES), read the same way (ntm_portal/client_address.py).
 PROXY_COUNT = env.int("PROXY_COUNT", default=0, minimum=0)
+AXES_IPWARE_PROXY_COUNT, AXES_IPWARE_META_PRECEDENCE_ORDER = ipware_reading(PROXY_COUNT)
+IPWARE_STRICT = False  # the n-th entry from the right, whatever a client wrote to its left
 
 # Sign-in lockout (django-axes, ntm_portal/signin_limits.py): 5 failures for the same username
 # from the same address lock that pair, 20 failures from one address over any usernames lock
@@ -213,7 +217,6 @@ AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20, m
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15, minimum=1))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_HANDLER = "ntm_portal.signin_limits.PortalAxesHandler"
-AXES_CLIENT_IP_CALLABLE = "ntm_portal.client_address.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
