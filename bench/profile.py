@@ -21,6 +21,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", choices=("national", "province"), default="national")
     parser.add_argument("--database")
     parser.add_argument("--top", type=int, default=25, help="functions listed by cumulative time")
+    parser.add_argument("--sort", default="cumulative", help="pstats order: cumulative, tottime, ncalls…")
+    parser.add_argument("--save", help="write the profile to this file (pstats) for snakeviz or pstats")
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the three slowest statements")
     args = parser.parse_args(argv)
     env.configure(args.database or env.database_url(args.size))
@@ -55,8 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     profiler.enable()
     scenario.run(ctx)
     profiler.disable()
+    if args.save:
+        profiler.dump_stats(args.save)
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(args.top)
+    pstats.Stats(profiler, stream=out).sort_stats(args.sort).print_stats(args.top)
     print(out.getvalue())
     return 0
 

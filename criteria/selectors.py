@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
 from communes.models import AdministrativeUnit, Level
-from criteria import evaluation
+from criteria import display, evaluation
 from criteria.models import (
     Assessment,
     AssessmentLog,
@@ -57,6 +58,12 @@ class IndicatorRow:
     target: Target | None
     reason: evaluation.TargetReason
     value: IndicatorValue | None
+    assessment_pk: int = 0
+
+    @cached_property
+    def text(self) -> display.RowText:
+        """Every string the row shows, prepared once (criteria.display)."""
+        return display.row_text(self, self.assessment_pk)
 
     @property
     def outcome(self) -> str:
@@ -125,7 +132,7 @@ def assessment_sheet(assessment: Assessment, *, only_code: str | None = None) ->
         target, reason = target_row_for(
             indicator, unit=assessment.unit, year=assessment.year, criteria_set=assessment.criteria_set
         )
-        block.rows.append(IndicatorRow(indicator, target, reason, values.get(indicator.pk)))
+        block.rows.append(IndicatorRow(indicator, target, reason, values.get(indicator.pk), assessment.pk))
     return list(groups.values())
 
 
@@ -136,12 +143,38 @@ def indicator_row(assessment: Assessment, code: str) -> tuple[CriterionBlock, In
     return block, block.rows[0]
 
 
-def assessment_history(assessment: Assessment, *, limit: int = 200) -> list[HistoryEntry]:
+SHEET_HISTORY = 20  # entries on the sheet itself; the history page has them all, by pages
+
+
+@dataclass
+class SheetHistory:
+    """The sheet's history panel: the newest entries, whether there are older ones, and the
+    latest state change and comment however old (for the top of the sheet)."""
+
+    entries: list[HistoryEntry]
+    more: bool
+    last_state: HistoryEntry | None
+    last_comment: HistoryEntry | None
+
+
+def assessment_history(assessment: Assessment) -> QuerySet[HistoryEntry]:
     """Newest first: who, when, old → new, comment."""
-    return list(
+    return (
         HistoryEntry.objects.filter(assessment=assessment)
         .select_related("user", "indicator", "criterion")
-        .order_by("-at", "-pk")[:limit]
+        .order_by("-at", "-pk")
+    )
+
+
+def sheet_history(assessment: Assessment) -> SheetHistory:
+    """Three queries whatever the length of the history."""
+    entries = list(assessment_history(assessment)[: SHEET_HISTORY + 1])
+    newest = HistoryEntry.objects.filter(assessment=assessment).select_related("user").order_by("-at", "-pk")
+    return SheetHistory(
+        entries=entries[:SHEET_HISTORY],
+        more=len(entries) > SHEET_HISTORY,
+        last_state=newest.filter(kind=HistoryKind.STATE).first(),
+        last_comment=newest.exclude(comment="").first(),
     )
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("units/<str:code>/sets-in-force/", views_standing.set_in_force, name="set_in_force"),
     path("assessments/start/", views.start_assessment, name="assessment_start"),
     path("assessments/<int:pk>/", views.assessment_page, name="assessment"),
+    path("assessments/<int:pk>/history/", views.assessment_history_page, name="assessment_history"),
     path("assessments/<int:pk>/values/<str:code>/", views.record_value, name="record_value"),
     path("assessments/<int:pk>/values/<str:code>/evidence/", views.upload_evidence, name="upload_evidence"),
     path(

@@ -36,7 +36,7 @@ from criteria.forms import (
     current_year,
 )
 from criteria.inbox import inbox_for
-from criteria.models import Assessment, AssessmentState, Evidence, HistoryKind, Indicator, Tier
+from criteria.models import Assessment, AssessmentState, Evidence, Indicator, Tier
 from criteria.services import (
     ACTIONS,
     StaleWriteError,
@@ -301,21 +301,39 @@ def _sheet_context(request: HttpRequest, assessment: Assessment, *, partial: boo
 @require_GET
 def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _assessment_for(request, pk)
+    return render(request, "criteria/assessment.html", full_sheet_context(request, assessment))
+
+
+def full_sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
+    """The whole sheet: rows, workflow, the newest history and, at the top, the latest state
+    change (a return and its reason) and the latest comment anyone left."""
     context = _sheet_context(request, assessment)
-    context["groups"] = selectors.assessment_sheet(assessment)
-    context["history"] = selectors.assessment_history(assessment)
-    context["transition_form"] = TransitionForm(initial={"version": assessment.version})
-    context.update(_last_words(context["history"]))
-    return render(request, "criteria/assessment.html", context)
+    history = selectors.sheet_history(assessment)
+    context.update(
+        groups=selectors.assessment_sheet(assessment),
+        history=history.entries,
+        history_more=history.more,
+        last_state=history.last_state,
+        last_comment=history.last_comment,
+        transition_form=TransitionForm(initial={"version": assessment.version}),
+    )
+    return context
 
 
-def _last_words(history) -> dict:
-    """For the top of the sheet: the latest state change (a return and its reason) and the
-    latest comment anyone left, from the history already read (newest first)."""
-    return {
-        "last_state": next((h for h in history if h.kind == HistoryKind.STATE), None),
-        "last_comment": next((h for h in history if h.comment), None),
+@login_required
+@require_GET
+def assessment_history_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole history of an assessment, newest first, by pages."""
+    assessment = _assessment_for(request, pk)
+    page = Paginator(selectors.assessment_history(assessment), PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "assessment": assessment,
+        "unit": assessment.unit,
+        "history": page.object_list,
+        "page": page,
+        "breadcrumbs": _breadcrumbs(assessment.unit, request.user),
     }
+    return render(request, "criteria/history.html", context)
 
 
 def _require_indicator(assessment: Assessment, code: str) -> None:
@@ -400,11 +418,7 @@ def record_value(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 def _full_page_with(request, assessment, code, *, errors=None, conflict=None, typed=None, status=400):
     """Without JavaScript: the whole sheet again, the failed row showing what was typed and why."""
-    context = _sheet_context(request, assessment)
-    context["groups"] = selectors.assessment_sheet(assessment)
-    context["history"] = selectors.assessment_history(assessment)
-    context["transition_form"] = TransitionForm(initial={"version": assessment.version})
-    context.update(_last_words(context["history"]))
+    context = full_sheet_context(request, assessment)
     context["failed"] = {"code": code, "errors": errors or [], "conflict": conflict, "typed": typed}
     return render(request, "criteria/assessment.html", context, status=status)
 

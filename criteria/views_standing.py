@@ -12,12 +12,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from communes import access
-from criteria import selectors
-from criteria.forms import BasicallyMetForm, SetInForceForm, TransitionForm
+from criteria.forms import BasicallyMetForm, SetInForceForm
 from criteria.services import criterion_set_basically_met
 from criteria.services.in_force import set_in_force_choose
 from criteria.services.summary import assessment_convert_summary
-from criteria.views import _assessment_for, _last_words, _sheet_context
+from criteria.views import _assessment_for, full_sheet_context
 
 
 @login_required
@@ -51,11 +50,7 @@ def criterion_basically_met(request: HttpRequest, pk: int, number: int) -> HttpR
             return HttpResponseRedirect(anchor)
     else:
         errors = {field: list(messages_) for field, messages_ in form.errors.items()}
-    context = _sheet_context(request, assessment)
-    context["groups"] = selectors.assessment_sheet(assessment)
-    context["history"] = selectors.assessment_history(assessment)
-    context["transition_form"] = TransitionForm(initial={"version": assessment.version})
-    context.update(_last_words(context["history"]))
+    context = full_sheet_context(request, assessment)
     context["basic_failed"] = {
         "number": number,
         "errors": [message for field_errors in errors.values() for message in field_errors],

@@ -3,11 +3,10 @@
 import datetime
 
 from django import template
-from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from communes.people import full_name as _full_name
-from criteria.models import Comparison, ValueType
+from criteria import display
 from ntm_portal.numbers import money, vn_number
 
 register = template.Library()
@@ -17,65 +16,11 @@ register.filter("vn_number", vn_number)
 register.filter("money", money)
 
 
-@register.filter
-def input_text(row) -> str:
-    """What the value field shows: the stored value written as an officer would type it."""
-    if row.value is not None and row.value.not_applicable:
-        return _("not applicable")
-    if row.value is None or row.value.value is None:
-        return ""
-    if row.indicator.value_type == ValueType.YES_NO:
-        return "yes" if row.value.value_bool else "no"
-    return vn_number(row.value.value_decimal)
-
-
-@register.filter
-def field_value(row, typed) -> str:
-    """The text a value field shows: what the user just typed (after an error), else the stored value."""
-    if typed:
-        return typed.get("value", "")
-    return input_text(row)
-
-
-@register.filter
-def shown_value(value, value_type: str) -> str:
-    if value is None:
-        return "—"
-    if value_type == ValueType.YES_NO:
-        return _("Yes") if value else _("No")
-    if value_type == ValueType.MONEY:
-        return money(value)
-    return vn_number(value)
-
-
-@register.filter
-def history_value(text: str) -> str:
-    """History stores language-neutral values ("yes", "85.5"); show them in the page's language."""
-    if text == "yes":
-        return _("Yes")
-    if text == "no":
-        return _("No")
-    if text == "n/a":
-        return _("Not applicable")
-    return vn_number(text) if text else "—"
-
-
-@register.filter
-def target_text(row) -> str:
-    """“≥ 80 %”, “đạt”, or a dash when no target applies."""
-    indicator = row.indicator
-    if indicator.comparison == Comparison.MET:
-        return _("met (đạt)")
-    if row.target is None or row.target.value is None:
-        return "—"
-    symbol = Comparison(indicator.comparison).label
-    unit = f" {indicator.unit}" if indicator.unit else ""
-    value = (
-        shown_value(row.target.value, indicator.value_type)
-        if indicator.value_type != ValueType.YES_NO
-        else (_("Yes") if row.target.value else _("No"))
-    )
-    return f"{symbol} {value}{unit}"
+register.filter("input_text", display.input_text)
+register.filter("field_value", display.field_value)
+register.filter("shown_value", display.shown_value)
+register.filter("history_value", display.history_value)
+register.filter("target_text", display.target_text)
 
 
 @register.filter

@@ -59,6 +59,7 @@ MATRIX: dict[str, Row] = {
     "home": Row("GET", lambda o: reverse("home"), _all(302, 302)),
     "unit": Row("GET", lambda o: reverse("unit", args=["40101"]), A_READ),
     "assessment": Row("GET", lambda o: reverse("assessment", args=[o.assessment.pk]), A_READ),
+    "assessment_history": Row("GET", lambda o: reverse("assessment_history", args=[o.assessment.pk]), A_READ),
     "assessment_start": Row(
         "POST",
         lambda o: reverse("assessment_start"),

@@ -221,3 +221,62 @@ def test_the_page_query_count_does_not_grow_with_the_number_of_indicators(
     indicator_value_record(assessment=big, code="1.1", raw="có", user=personas.officer_a, expected_version=0)
     with django_assert_num_queries(len(small.captured_queries)):
         client.get(reverse("assessment", args=[big.pk]))
+
+
+def _many_changes(assessment, user, n):
+    """n saves of 2.1 (10, 11, …), each a history entry."""
+    for i in range(n):
+        indicator_value_record(assessment=assessment, code="2.1", raw=str(10 + i), user=user, expected_version=i)
+
+
+def test_the_sheet_shows_the_newest_history_and_links_to_the_whole_of_it(client, personas, assessment):
+    _many_changes(assessment, personas.officer_a, 25)
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("assessment", args=[assessment.pk])).content.decode()
+    history_url = reverse("assessment_history", args=[assessment.pk])
+    assert history_url in page
+    assert "10 → 11" not in page and "33 → 34" in page  # the first changes are on the history page only
+    whole = client.get(history_url).content.decode()
+    assert "— → 10" in whole and "10 → 11" in whole and "33 → 34" in whole
+
+
+def test_the_history_page_is_paginated(client, personas, assessment):
+    _many_changes(assessment, personas.officer_a, 55)
+    client.force_login(personas.officer_a)
+    url = reverse("assessment_history", args=[assessment.pk])
+    first, second = client.get(url).content.decode(), client.get(url + "?page=2").content.decode()
+    assert "63 → 64" in first and "— → 10" not in first
+    assert "— → 10" in second and "63 → 64" not in second
+
+
+def test_a_return_older_than_the_newest_history_still_heads_the_sheet(client, personas, assessment):
+    for code, raw in [("2.1", "85"), ("3.1", "50"), ("3.2", "0")]:
+        indicator_value_record(assessment=assessment, code=code, raw=raw, user=personas.officer_a, expected_version=0)
+    assessment_transition(assessment=assessment, action="submit", user=personas.officer_a)
+    assessment_transition(assessment=assessment, action="return", user=personas.district_d1, comment="Thiếu minh chứng")
+    for i in range(25):  # 2.1 already has version 1
+        indicator_value_record(
+            assessment=assessment, code="2.1", raw=str(10 + i), user=personas.officer_a, expected_version=i + 1
+        )
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("assessment", args=[assessment.pk])).content.decode()
+    assert "Thiếu minh chứng" in page and "10 → 11" not in page
+
+
+def test_the_page_query_count_does_not_grow_with_the_history(client, personas, assessment, django_assert_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(personas.officer_a)
+    url = reverse("assessment", args=[assessment.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as short:
+        client.get(url)
+    _many_changes(assessment, personas.officer_a, 30)
+    with django_assert_num_queries(len(short.captured_queries)):
+        client.get(url)
+
+
+def test_another_communes_officer_cannot_read_the_history(client, personas, assessment):
+    client.force_login(personas.officer_b)
+    assert client.get(reverse("assessment_history", args=[assessment.pk])).status_code == 404

@@ -1,0 +1,170 @@
+"""How the sheet writes values, targets and history in the page's language.
+
+Plain functions (the ``ntm`` template filters are these same functions), and ``row_text``:
+every string an indicator row of the assessment sheet shows, prepared once in Python so that
+the row template only places them (the sheet renders 57 rows or more per request).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from communes.models import Region
+from communes.people import full_name
+from criteria.models import Comparison, Outcome, ValueType
+from ntm_portal.numbers import money, vn_number
+
+if TYPE_CHECKING:
+    from criteria.selectors import IndicatorRow
+
+
+def input_text(row: IndicatorRow) -> str:
+    """What the value field shows: the stored value written as an officer would type it."""
+    if row.value is not None and row.value.not_applicable:
+        return _("not applicable")
+    if row.value is None or row.value.value is None:
+        return ""
+    if row.indicator.value_type == ValueType.YES_NO:
+        return "yes" if row.value.value_bool else "no"
+    return vn_number(row.value.value_decimal)
+
+
+def field_value(row: IndicatorRow, typed) -> str:
+    """The text a value field shows: what the user just typed (after an error), else the stored value."""
+    if typed:
+        return typed.get("value", "")
+    return input_text(row)
+
+
+def shown_value(value, value_type: str) -> str:
+    if value is None:
+        return "—"
+    if value_type == ValueType.YES_NO:
+        return _("Yes") if value else _("No")
+    if value_type == ValueType.MONEY:
+        return money(value)
+    return vn_number(value)
+
+
+def history_value(text: str) -> str:
+    """History stores language-neutral values ("yes", "85.5"); show them in the page's language."""
+    if text == "yes":
+        return _("Yes")
+    if text == "no":
+        return _("No")
+    if text == "n/a":
+        return _("Not applicable")
+    return vn_number(text) if text else "—"
+
+
+def target_text(row: IndicatorRow) -> str:
+    """“≥ 80 %”, “đạt”, or a dash when no target applies."""
+    indicator = row.indicator
+    if indicator.comparison == Comparison.MET:
+        return _("met (đạt)")
+    if row.target is None or row.target.value is None:
+        return "—"
+    symbol = Comparison(indicator.comparison).label
+    unit = f" {indicator.unit}" if indicator.unit else ""
+    value = (
+        shown_value(row.target.value, indicator.value_type)
+        if indicator.value_type != ValueType.YES_NO
+        else (_("Yes") if row.target.value else _("No"))
+    )
+    return f"{symbol} {value}{unit}"
+
+
+def target_basis(row: IndicatorRow) -> str:
+    """Why this target applies: the region, the commune group, the year it runs from."""
+    if row.target is None:
+        if row.indicator.comparison == Comparison.MET:
+            return ""
+        if row.indicator.target_by_province:
+            return _("set by the province; not entered yet")
+        return _("no target applies")
+    reason, parts = row.reason, []
+    region = Region(row.target.region).label if row.target.region else ""
+    if reason.disadvantaged:
+        parts.append(_("especially disadvantaged commune: target of %(region)s") % {"region": region})
+    elif reason.region:
+        parts.append(_("region %(region)s") % {"region": region})
+    if reason.group:
+        parts.append(_("commune group %(group)s") % {"group": reason.group})
+    if reason.year:
+        parts.append(_("from %(year)s") % {"year": reason.year})
+    if reason.national_default:
+        parts.append(_("national target"))
+    return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class EvidenceText:
+    pk: int
+    name: str
+    size: str
+    uploaded: str
+    url: str
+    remove_url: str
+
+
+@dataclass(frozen=True)
+class RowText:
+    """The strings of one indicator row (``row.text`` in the sheet's templates)."""
+
+    key: str  # the indicator's pk, for element ids
+    target: str
+    basis: str
+    outcome: str
+    value: str  # the stored value with its unit, "" when there is none
+    updated: str  # who last changed it and when
+    input: str
+    save_url: str
+    upload_url: str
+    evidence: tuple[EvidenceText, ...]
+    evidence_summary: str
+
+
+def row_text(row: IndicatorRow, assessment_pk: int) -> RowText:
+    indicator, value = row.indicator, row.value
+    shown, updated = "", ""
+    if value is not None and value.value is not None:
+        shown = shown_value(value.value, indicator.value_type)
+        if indicator.unit and indicator.value_type not in (ValueType.MONEY, ValueType.YES_NO):
+            shown = f"{shown} {indicator.unit}"
+        updated = (
+            f"{full_name(value.updated_by)} {date_format(localtime(value.updated_at), 'SHORT_DATETIME_FORMAT')}".strip()
+        )
+    evidence = tuple(
+        EvidenceText(
+            ev.pk,
+            ev.original_name,
+            filesizeformat(ev.size),
+            date_format(localtime(ev.uploaded_at), "SHORT_DATE_FORMAT"),
+            reverse("evidence", args=[ev.pk]),
+            reverse("evidence_remove", args=[ev.pk]),
+        )
+        for ev in row.evidence
+    )
+    count = len(evidence)
+    return RowText(
+        key=str(indicator.pk),
+        target=target_text(row),
+        basis=target_basis(row),
+        outcome=str(Outcome(value.outcome).label) if value is not None else _("No value"),
+        value=shown,
+        updated=updated,
+        input=input_text(row),
+        save_url=reverse("record_value", args=[assessment_pk, indicator.code]),
+        upload_url=reverse("upload_evidence", args=[assessment_pk, indicator.code]),
+        evidence=evidence,
+        evidence_summary=ngettext("Evidence (%(counter)s file)", "Evidence (%(counter)s files)", count)
+        % {"counter": count},
+    )
