@@ -24,6 +24,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from communes.models import AdministrativeUnit, Membership
 from criteria.models import Evidence
 from criteria.services import assessment_create, evidence_attach
+from ocop.tests.authorization_rows import OCOP_ROWS
 from plans.models import FundEntry, ProvinceTarget, RegisteredTarget
 from plans.tests.factories import make_fund, make_target
 from reports.tests.excel.authorization_rows import EXCEL_ROWS
@@ -238,6 +239,7 @@ PLANS_ROWS: dict[str, Row] = {
 MATRIX.update(PLANS_ROWS)
 # The bulletin, export and import pages keep their rows beside their tests, in the same shape.
 MATRIX.update({name: Row(*spec) for name, spec in EXCEL_ROWS.items()})
+MATRIX.update({name: Row(*spec) for name, spec in OCOP_ROWS.items()})
 
 
 def _names(patterns, namespace=None):
