@@ -37,6 +37,11 @@ class OcopCounts:
     ideas: int  # stage "idea" as entered now (the stage has no history)
     rating: int  # stage "rating in progress" as entered now
 
+    @property
+    def empty(self) -> bool:
+        """No product at all to report (no sheet, no paragraph)."""
+        return not any((self.certified, self.new, self.expired, self.ideas, self.rating))
+
     def stars(self, stars: int) -> StarLine:
         return next(line for line in self.by_stars if line.stars == stars)
 

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -20,6 +21,7 @@ from communes.access import get_unit_for_user
 from communes.models import AdministrativeUnit, Level, UnitType
 from criteria.models import Tier
 from criteria.years import lifetime_notice
+from ocop.selectors import ocop_counts, year_period
 from plans.selectors import dashboard_sections
 from reports import charts
 from reports.forms import Filters, bucket_param, read_filters
@@ -229,6 +231,9 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         breakdown=progress_breakdown(unit=unit, year=filters.year, tier=filters.tier, as_now=as_now),
         apart=", ".join(f"{n} × {UnitType(kind).label}" for kind, n in sorted(summary.apart.items())),
         commune_map=commune_map(unit=unit, year=filters.year, tier=filters.tier, buckets=summary.buckets),
+        # OCOP products by stars, certified and new in the year (to today in the current year).
+        ocop=ocop_counts(unit, year_period(filters.year, timezone.localdate())),
+        ocop_export_url=reverse("reports:ocop_export", args=[unit.code]) if unit is not None else None,
     )
     return render(request, "reports/dashboard.html", context)
 

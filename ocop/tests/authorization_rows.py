@@ -34,6 +34,12 @@ OCOP_ROWS = {
         (401, 200, 404, 200, 404, 200, 200),
         None,
     ),
+    "reports:ocop_export": (
+        "GET",
+        lambda o: reverse("reports:ocop_export", args=["401"]),
+        (302, 404, 404, 200, 404, 200, 200),
+        None,
+    ),
     "api:ocop-product-summary": (
         "GET",
         lambda o: "/api/v1/ocop-products/summary/?unit=401",

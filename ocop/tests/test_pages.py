@@ -40,7 +40,12 @@ def test_a_certified_product_without_its_certificate_shows_vietnamese_errors_at_
     response = client.post(url, FORM | {"commune": tree.a.pk, "stage": "certified", "stars": "4"})
     assert response.status_code == 400
     errors = response.context["form"].errors
-    assert errors["certificate_date"] == errors["certificate_number"] == ["A certified product needs this."]
+    assert (
+        errors["certificate_date"]
+        == errors["certificate_number"]
+        == ["Sản phẩm đã được chứng nhận cần có thông tin này."]
+    )
+    assert "Sản phẩm đã được chứng nhận cần có thông tin này." in response.content.decode()
     invalid = client.post(url, FORM | {"commune": tree.a.pk, "certificate_date": "31/02/2024"})
     assert invalid.status_code == 400 and invalid.context["form"].errors["certificate_date"]
     assert not OcopProduct.objects.exists()
