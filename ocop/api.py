@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
-from communes.api import UnitRefSerializer, unit_path_or_none
+from communes.api import UnitRefSerializer, enum_output, unit_path_or_none
 from ntm_portal.api_errors import ApiErrorsMixin, Conflict, ConflictSerializer, ErrorSerializer
 from ntm_portal.api_fields import INT_MAX, checked_id
 from ocop import selectors
@@ -81,11 +81,8 @@ class ProductFilter(django_filters.FilterSet):
 
 class ProductSerializer(serializers.ModelSerializer):
     commune = UnitRefSerializer(read_only=True)
-    status = serializers.ChoiceField(
-        choices=Status.choices,
-        read_only=True,
-        help_text=_("Today: the stage, or expired once the certificate ran out."),
-    )
+    # Today: the stage, or expired once the certificate ran out.
+    status = enum_output(Status, "OcopStatus")
     valid_until = serializers.DateField(read_only=True, allow_null=True, help_text=_("36 months from the certificate."))
     entered_by = serializers.SerializerMethodField()
 
