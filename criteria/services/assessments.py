@@ -395,7 +395,6 @@ def assessment_record_values(
         raise ValidationError(errors)
 
     moment = at or timezone.now()
-    now = timezone.now()
     touched_criteria: set[int] = set()
     saved: list[IndicatorValue] = []
     to_create: list[IndicatorValue] = []
@@ -430,7 +429,7 @@ def assessment_record_values(
         current.note = note
         current.version += 1
         current.updated_by = user
-        current.updated_at = now
+        current.updated_at = moment
         saved.append(current)
         touched_criteria.add(indicator.criterion_id)
         history.append(
