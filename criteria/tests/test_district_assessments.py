@@ -162,3 +162,16 @@ def test_the_api_starts_a_district_assessment(client, personas, tree, district_s
     )
     assert response.status_code == 201, response.content
     assert response.json()["criteria_total"] == 3
+
+
+def test_the_dashboard_shows_the_same_district_rows_as_the_workspace(client, personas, tree, district_set):
+    a = _filled(personas, tree, district_set)
+    client.force_login(personas.province_office)
+    link = reverse("assessment", args=[a.pk])
+    workspace = client.get(reverse("unit", args=[tree.province.code]), {"year": 2024}).content.decode()
+    dashboard = client.get(
+        reverse("reports:dashboard", args=[tree.province.code]), {"year": 2024, "tier": "standard"}
+    ).content.decode()
+    for page, anchor in ((workspace, 'id="district-assessments"'), (dashboard, 'id="districts-title"')):
+        section = page[page.index(anchor) :]
+        assert link in section and "3/3" in section
