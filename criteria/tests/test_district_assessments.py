@@ -175,3 +175,18 @@ def test_the_dashboard_shows_the_same_district_rows_as_the_workspace(client, per
     for page, anchor in ((workspace, 'id="district-assessments"'), (dashboard, 'id="districts-title"')):
         section = page[page.index(anchor) :]
         assert link in section and "3/3" in section
+
+
+def test_an_advanced_district_set_a_province_loads_is_offered_and_needs_the_standard_title(
+    client, personas, tree, district_set
+):
+    advanced = make_set(code="TEST-HUYEN-NC", level="district", tier="advanced", issuer=tree.province)
+    client.force_login(personas.district_d1)
+    page = client.get(reverse("unit", args=[tree.d1.code]), {"year": 2024}).content.decode()
+    assert 'name="tier" value="advanced"' in page and advanced.short_name in page
+    a = assessment_create(unit=tree.d1, criteria_set=advanced, year=2024, user=personas.district_d1)
+    assessment_record_values(assessment=a, entries=COMPLETE, user=personas.district_d1)
+    _to_appraised(a, personas)
+    with pytest.raises(ValidationError) as refused:
+        _recognise(a, personas)
+    assert "must first hold the standard NTM title" in " ".join(refused.value.messages)
