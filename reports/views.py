@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from communes.access import get_unit_for_user
 from communes.models import AdministrativeUnit, Level, UnitType
 from criteria.models import Tier
+from criteria.selectors import assessments_within
 from criteria.years import lifetime_notice
 from ocop.selectors import ocop_counts, year_period
 from plans.selectors import dashboard_sections
@@ -231,6 +232,12 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         breakdown=progress_breakdown(unit=unit, year=filters.year, tier=filters.tier, as_now=as_now),
         apart=", ".join(f"{n} × {UnitType(kind).label}" for kind, n in sorted(summary.apart.items())),
         commune_map=commune_map(unit=unit, year=filters.year, tier=filters.tier, buckets=summary.buckets),
+        # A district's own standing (x/9), the same rows as on the unit's workspace page.
+        district_assessments=(
+            list(assessments_within(unit, year=filters.year, levels=(Level.DISTRICT,), tier=filters.tier))
+            if unit is not None
+            else []
+        ),
         # OCOP products by stars, certified and new in the year (to today in the current year).
         ocop=ocop_counts(unit, year_period(filters.year, timezone.localdate())),
         ocop_export_url=reverse("reports:ocop_export", args=[unit.code]) if unit is not None else None,
