@@ -27,6 +27,7 @@ from ocop.models import OcopProduct, Status
 from ocop.services import StaleProductError, product_create, product_update
 
 PAGE_SIZE = 25
+BADGES = {Status.CERTIFIED: "met", Status.EXPIRED: "not_met", Status.RATING: "basically_met"}
 
 
 def _products(request: HttpRequest):
@@ -60,7 +61,10 @@ def product_list(request: HttpRequest) -> HttpResponse:
         commune=commune,
     )
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(p, Status(p.status).label, access.can_write_unit(request.user, p.commune)) for p in page.object_list]
+    rows = [
+        (p, Status(p.status).label, BADGES.get(p.status, "missing"), access.can_write_unit(request.user, p.commune))
+        for p in page.object_list
+    ]
     query = urlencode({k: v for k, v in filters.items() if v not in (None, "")})
     return render(
         request,
