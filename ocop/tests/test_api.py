@@ -82,3 +82,19 @@ def test_the_summary_counts_by_stars_for_a_period(api, tree, personas):
         f"{URL}summary/", {"unit": "401", "first": "2025-02-01", "last": "2025-01-01"}
     )
     assert backwards.status_code == 400
+
+
+def test_the_list_filters_by_status_stars_area_and_text(api, tree, personas):
+    make_product(tree.a, "Mật ong", stars=3, certified=datetime.date(2020, 1, 5))  # expired
+    make_product(tree.a, "Chè búp", stars=4, certified=datetime.date(2025, 1, 5))
+    make_product(tree.c, "Bánh đa", stars=4, certified=datetime.date(2025, 2, 5))
+    client = api.as_(personas.province_office)
+
+    def names(**params):
+        return sorted(r["name"] for r in client.get(URL, params).json()["results"])
+
+    assert names(status="expired") == ["Mật ong"]
+    assert names(status="certified") == ["Bánh đa", "Chè búp"]
+    assert names(stars=4, within="401") == ["Chè búp"]
+    assert names(q="banh da") == ["Bánh đa"]
+    assert client.get(URL, {"status": "lost"}).status_code == 400

@@ -46,3 +46,12 @@ def test_the_list_reads_each_products_status_on_the_day(tree, products):
         "Bánh đa"
     ]
     assert [p.name for p in products_listed(OcopProduct.objects.all(), day=D(2025, 12, 31), q="mat ong")] == ["Mật ong"]
+
+
+def test_read_as_recorded_only_the_products_entered_by_then_count(tree, products):
+    from django.utils import timezone
+
+    late = make_product(tree.a, "Nhập sau", stars=4, certified=D(2025, 6, 1))
+    OcopProduct.objects.filter(pk=late.pk).update(entered_at=timezone.now() + datetime.timedelta(days=1))
+    assert ocop_counts(tree.d1, YEAR_2025).certified == 4
+    assert ocop_counts(tree.d1, YEAR_2025, recorded=timezone.now()).certified == 3
