@@ -26,7 +26,7 @@ def ocop_export_name(unit: AdministrativeUnit, day: datetime.date) -> str:
     return f"ocop-{unit.code}-{day:%Y-%m-%d}.xlsx"
 
 
-def _rows(products, day: datetime.date):
+def _rows(products):
     for number, p in enumerate(products.iterator(chunk_size=500), start=1):
         yield (
             number,
@@ -44,7 +44,7 @@ def _rows(products, day: datetime.date):
         )
 
 
-def _list_sheet(products, heading: list[str], day: datetime.date) -> xlsx.Sheet:
+def _list_sheet(products, heading: list[str]) -> xlsx.Sheet:
     columns = [
         xlsx.Column("STT", 6, xlsx.INT),
         xlsx.Column("Sản phẩm", 28, xlsx.WRAP),
@@ -59,7 +59,7 @@ def _list_sheet(products, heading: list[str], day: datetime.date) -> xlsx.Sheet:
         xlsx.Column("Ngày chứng nhận", 12, xlsx.DATE),
         xlsx.Column("Hiệu lực đến", 12, xlsx.DATE),
     ]
-    table = xlsx.Table(columns=columns, rows=_rows(products, day))
+    table = xlsx.Table(columns=columns, rows=_rows(products))
     return xlsx.Sheet(title="Danh sách sản phẩm", heading=heading, tables=[table], freeze_columns=2)
 
 
@@ -103,5 +103,5 @@ def ocop_export(*, unit: AdministrativeUnit, user, day: datetime.date | None = N
         last_modified_by=by,
     )
     with translation.override("vi"):  # the labels of groups, statuses and levels
-        sheets = [_list_sheet(products_listed(products, day=day), heading, day), _stars_sheet(counts, heading)]
+        sheets = [_list_sheet(products_listed(products, day=day), heading), _stars_sheet(counts, heading)]
         return xlsx.build_workbook(sheets, properties)
