@@ -779,4 +779,9 @@ class CriterionResultLog(AppendOnlyMixin, models.Model):
         return f"{self.assessment_id}/{self.criterion_id} {self.at:%Y-%m-%d %H:%M} {self.met}"
 
 
+from criteria.models_commune_groups import (  # noqa: E402, F401 - the models live in their own module
+    CommuneGroupAssignment,
+    CommuneGroupChange,
+    GroupCondition,
+)
 from criteria.models_in_force import SetInForce  # noqa: E402, F401 - the model lives in its own module
