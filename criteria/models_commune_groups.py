@@ -23,6 +23,7 @@ class GroupCondition(models.TextChoices):
     """The conditions QĐ 51/2025 states for each group (DOMAIN.md, "2026–2030")."""
 
     URBANISING = "g1_urbanising", _("Group 1: near-urban, or planned to become a ward")
+    # xgettext:no-python-format
     AGRICULTURE_UNDER_10 = "g1_agriculture", _("Group 1: agriculture under 10% of the commune's economy")
     OTHER = "g2_other", _("Group 2: meets neither the conditions of group 1 nor those of group 3")
     MINORITY_MOUNTAIN_II = "g3_zone_ii", _("Group 3: ethnic-minority and mountain area, zone II")
