@@ -140,3 +140,13 @@ def test_the_sheet_header_shows_the_group_and_its_basis_for_a_set_by_group(clien
 def test_the_sheet_of_a_set_by_region_has_no_group_line(client, assessment, personas):
     client.force_login(personas.officer_a)
     assert 'id="sheet-commune-group"' not in client.get(reverse("assessment", args=[assessment.pk])).content.decode()
+
+
+def test_the_commune_and_province_pages_link_to_the_groups(client, tree, personas):
+    set_group(tree, personas)
+    client.force_login(personas.province_office)
+    province_page = client.get(reverse("unit", args=[tree.province.code])).content.decode()
+    assert reverse("province_commune_groups", args=[tree.province.code]) in province_page
+    client.force_login(personas.officer_a)
+    commune_page = client.get(reverse("unit", args=[tree.a.code])).content.decode()
+    assert page(tree.a.code) in commune_page and "Group 3: ethnic-minority and mountain areas" in commune_page
