@@ -137,3 +137,11 @@ def test_the_province_list_shows_each_commune_with_its_group_in_few_queries(tree
         ("40102", 3),
     ]
     assert [r.commune.code for r in province_commune_groups(tree.province, query="duc linh").object_list] == ["40102"]
+
+
+def test_a_bare_group_from_before_shows_as_the_old_group(tree, personas):
+    type(tree.a).objects.filter(pk=tree.a.pk).update(commune_group=2)
+    tree.a.refresh_from_db()
+    set_group(tree.a, personas.province_office)
+    [change] = commune_group_history(tree.a)
+    assert (change.old_group, change.old_condition, change.new_group) == (2, "", 3)
