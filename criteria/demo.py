@@ -24,11 +24,13 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Level, Membership, Region, Role, UnitSuccession, UnitType
 from criteria import evaluation
+from criteria.demo_districts import seed_district_assessments
 from criteria.models import (
     Assessment,
     AssessmentLog,
@@ -1006,7 +1008,16 @@ class Seeder:
             else:
                 self.merged_year(year, trajectories, year == self.options.year_to)
             self.village_year(year, year in (last_old, self.options.year_to))
+        seed_district_assessments(self)
         self.check_planned()
+        self.date_last_changes()
+
+    def date_last_changes(self) -> None:
+        """An assessment's "last change" (auto_now, so the moment of seeding) becomes the moment
+        of its last history entry, as if the years had been entered as they passed: the inbox's
+        "waiting since" and the tables' "last change" read true."""
+        last = HistoryEntry.objects.filter(assessment=OuterRef("pk")).order_by("-at").values("at")[:1]
+        Assessment.objects.within(self.tree.province).update(updated_at=Coalesce(Subquery(last), F("updated_at")))
 
     def _commune_to_revoke(self, trajectories: dict[str, Trajectory], last_old: int) -> str | None:
         """One commune recognised before the last pre-merger year loses a criterion in it."""

@@ -460,3 +460,40 @@ def tier_prerequisites_unmet(tier: Tier, *, holds_standard: bool, holds_advanced
     if tier is Tier.MODEL and not holds_advanced:
         reasons.append(MSG_NEEDS_ADVANCED)
     return reasons
+
+
+# --- A district's conditions (QĐ 558/2016, QĐ 320/2022) ---------------------------------------
+
+MSG_DISTRICT_COMMUNES = _(
+    "Every rural commune of the district must hold the standard NTM title on the decision's date: "
+    "%(held)d of %(total)d do."
+)
+MSG_DISTRICT_ADVANCED = _(
+    "At least 10%% of the district's rural communes must hold the advanced NTM title on the "
+    "decision's date (QĐ 320/QĐ-TTg): %(held)d of %(total)d do."
+)
+
+
+@dataclass(frozen=True)
+class DistrictCommunes:
+    """The district's rural communes on a day, and how many hold each title then."""
+
+    total: int
+    standard: int
+    advanced: int
+
+
+def district_conditions_unmet(communes: DistrictCommunes, *, needs_advanced_share: bool) -> list[str]:
+    """Why a district may not be recognised as an NTM district; empty if none.
+
+    All its rural communes NTM (both sets), and from the 2021–2025 set at least a tenth of them
+    advanced. Townships' "civilised urban" standard and residents' satisfaction are conditions
+    the portal holds no data for: the appraisal checks them on paper.
+    """
+    reasons = []
+    params = {"held": communes.standard, "total": communes.total}
+    if communes.total == 0 or communes.standard < communes.total:
+        reasons.append(MSG_DISTRICT_COMMUNES % params)
+    if needs_advanced_share and communes.advanced * 10 < communes.total:
+        reasons.append(MSG_DISTRICT_ADVANCED % {"held": communes.advanced, "total": communes.total})
+    return reasons

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Level, Region, subtree_q
@@ -554,7 +555,8 @@ class IndicatorValue(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    updated_at = models.DateTimeField(_("entered at"), auto_now=True)
+    # Set by the one writer (assessment_record_values) to the moment its history entry carries.
+    updated_at = models.DateTimeField(_("entered at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("indicator value")

@@ -194,13 +194,13 @@ def assessments_within(
     unit: AdministrativeUnit,
     *,
     year: int,
-    level: str = Level.COMMUNE,
+    levels: tuple[str, ...] = (Level.COMMUNE,),
     tier: str | None = None,
     states: list[str] | None = None,
     search: str = "",
 ) -> QuerySet[Assessment]:
-    """Assessments of units of ``level`` below ``unit``, for district and province tables."""
-    qs = Assessment.objects.within(unit).filter(year=year, unit__level=level)
+    """Assessments of units of ``levels`` within ``unit``, for district and province tables."""
+    qs = Assessment.objects.within(unit).filter(year=year, unit__level__in=levels)
     if tier:
         qs = qs.filter(tier=tier)
     if states:

@@ -130,15 +130,13 @@ def _default_year(request: HttpRequest, unit: AdministrativeUnit) -> int:
     return default_year(unit)
 
 
-def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
-    year = _default_year(request, unit)
-    units = [unit]
-    if unit.level == Level.COMMUNE:
-        units += list(unit.children.filter(level=Level.VILLAGE).in_vietnamese_order())
+def _unit_rows(request: HttpRequest, units: list[AdministrativeUnit], year: int) -> list[dict]:
+    """Each unit's assessments for the year and the assessments the user may start for it.
+
+    The units share a province: the sets to start with depend only on the level and the tier,
+    read once each, so a commune's page costs the same with 2 villages or 20.
+    """
     assessments = list(selectors.assessments_of_units(units, year))
-    can_write = access.can_write_unit(request.user, unit)
-    # The commune and its villages share a province: the sets to start with depend only on the
-    # level and the tier, read once each, so the page costs the same with 2 villages or 20.
     offers: dict[tuple[str, str], dict] = {}
 
     def offer(u: AdministrativeUnit, tier: str) -> dict:
@@ -151,11 +149,20 @@ def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpRe
     for u in units:
         own = [a for a in assessments if a.unit_id == u.pk]
         startable = []
-        if can_write and existed_in(u, year):
+        if existed_in(u, year) and access.can_write_unit(request.user, u):
             tiers = [Tier.STANDARD] if u.level == Level.VILLAGE else list(Tier)
             taken = {a.criteria_set.tier for a in own}
             startable = [offer(u, tier) for tier in tiers if tier not in taken]
         rows.append({"unit": u, "assessments": own, "startable": startable})
+    return rows
+
+
+def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
+    year = _default_year(request, unit)
+    units = [unit]
+    if unit.level == Level.COMMUNE:
+        units += list(unit.children.filter(level=Level.VILLAGE).in_vietnamese_order())
+    rows = _unit_rows(request, units, year)
     context = {
         "unit": unit,
         "year": year,
@@ -163,11 +170,34 @@ def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpRe
         "commune": rows[0],
         "villages": rows[1:],
         **lifetime_notice(unit, year),
-        "can_write": can_write,
+        "can_write": access.can_write_unit(request.user, unit),
         "breadcrumbs": _breadcrumbs(unit, request.user),
         **_inbox_context(request, unit),
     }
     return render(request, "criteria/commune_workspace.html", context)
+
+
+def _queues(unit: AdministrativeUnit) -> list[tuple[str, list[str], tuple[str, ...]]]:
+    """The queues a district or province page shows: title, states, levels of the units."""
+    if unit.level == Level.DISTRICT:
+        return [(_("Waiting for verification"), [AssessmentState.SUBMITTED], (Level.COMMUNE,))]
+    both = (Level.COMMUNE, Level.DISTRICT)  # a district's own assessment goes to the province
+    return [
+        (_("Waiting for verification (districts, and communes without a district)"), [AssessmentState.SUBMITTED], both),
+        (_("Waiting for appraisal"), [AssessmentState.VERIFIED], both),
+        (_("Waiting for recognition"), [AssessmentState.APPRAISED], both),
+    ]
+
+
+def _district_context(request: HttpRequest, unit: AdministrativeUnit, year: int) -> dict:
+    """A district's own assessments against the district sets (x/9), and what may be started;
+    on a province's page, every district's. A district that ended on 1 July 2025 keeps its
+    assessments readable; nothing new starts for a year after it ended."""
+    if unit.level == Level.DISTRICT:
+        return {"district_own": _unit_rows(request, [unit], year)[0]}
+    if unit.level == Level.PROVINCE:
+        return {"district_assessments": list(selectors.assessments_within(unit, year=year, levels=(Level.DISTRICT,)))}
+    return {}
 
 
 def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
@@ -183,19 +213,11 @@ def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpRespon
         search=filters.get("q", ""),
     )
     page = Paginator(table, PAGE_SIZE).get_page(request.GET.get("page"))
-    if unit.level == Level.DISTRICT:
-        queues = [(_("Waiting for verification"), [AssessmentState.SUBMITTED])]
-    else:
-        queues = [
-            (_("Waiting for verification (communes without a district)"), [AssessmentState.SUBMITTED]),
-            (_("Waiting for appraisal"), [AssessmentState.VERIFIED]),
-            (_("Waiting for recognition"), [AssessmentState.APPRAISED]),
-        ]
     queue_blocks = []
-    for title, states in queues:
-        qs = selectors.assessments_within(unit, year=year, states=states)
+    for title, states, levels in _queues(unit):
+        qs = selectors.assessments_within(unit, year=year, states=states, levels=levels)
         if unit.level == Level.PROVINCE and states == [AssessmentState.SUBMITTED]:
-            qs = qs.filter(unit__parent=unit)  # communes hanging directly under the province
+            qs = qs.filter(unit__parent=unit)  # units hanging directly under the province
         queue_blocks.append({"title": title, "items": list(qs[:100]), "count": qs.count()})
     decisions = []
     if unit.level == Level.PROVINCE:
@@ -219,6 +241,7 @@ def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpRespon
     query = request.GET.copy()
     query.pop("page", None)
     context = {
+        **_district_context(request, unit, year),
         "unit": unit,
         "year": year,
         "form": form,

@@ -302,7 +302,7 @@ def assessments_export(
         assessments = Assessment.objects.filter(year=filters.year, unit__level=level, tier=filters.tier)
         assessments = assessments.select_related("unit", "criteria_set").order_by("unit__name_sort", "unit__code")
     else:
-        assessments = assessments_within(unit, year=filters.year, level=level, tier=filters.tier)
+        assessments = assessments_within(unit, year=filters.year, levels=(level,), tier=filters.tier)
     set_ids = list(assessments.values_list("criteria_set_id", flat=True).distinct().order_by())
     heading = _heading("Hồ sơ đánh giá và giá trị các chỉ tiêu", unit, filters)
     sheets = []

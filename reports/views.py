@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from communes.access import get_unit_for_user
 from communes.models import AdministrativeUnit, Level, UnitType
 from criteria.models import Tier
+from criteria.selectors import assessments_within
 from criteria.years import lifetime_notice
 from plans.selectors import dashboard_sections
 from reports import charts
@@ -229,6 +230,12 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         breakdown=progress_breakdown(unit=unit, year=filters.year, tier=filters.tier, as_now=as_now),
         apart=", ".join(f"{n} × {UnitType(kind).label}" for kind, n in sorted(summary.apart.items())),
         commune_map=commune_map(unit=unit, year=filters.year, tier=filters.tier, buckets=summary.buckets),
+        # A district's own standing (x/9), the same rows as on the unit's workspace page.
+        district_assessments=(
+            list(assessments_within(unit, year=filters.year, levels=(Level.DISTRICT,), tier=filters.tier))
+            if unit is not None
+            else []
+        ),
     )
     return render(request, "reports/dashboard.html", context)
 

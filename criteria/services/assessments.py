@@ -33,6 +33,7 @@ from criteria.models import (
 from criteria.services.in_force import criteria_set_in_force, province_of, usable_for
 from criteria.structure import set_structure
 from criteria.targets import target_for
+from criteria.years import existed_in
 from ntm_portal.errors import StaleWriteError
 
 __all__ = ["criteria_set_in_force", "province_of"]  # re-exported: the set in force lives in in_force.py
@@ -47,6 +48,7 @@ MSG_STALE = _("%(indicator)s was changed by %(user)s in the meantime (now: %(val
 MSG_UNKNOWN_INDICATOR = _("Indicator %(code)s is not in this criteria set.")
 MSG_YEAR_OUTSIDE_SET = _("The set %(set)s applies to %(first)s–%(last)s, not %(year)s.")
 MSG_LEVEL_MISMATCH = _("The set %(set)s is for another level of unit.")
+MSG_UNIT_NOT_IN_YEAR = _("%(unit)s did not exist in %(year)s: no assessment can be started for that year.")
 MSG_DUPLICATE = _("%(unit)s already has its %(tier)s assessment for %(year)s (against %(set)s); it was opened.")
 MSG_NOT_RURAL = _(
     "%(unit)s is a %(type)s: only rural communes (xã) are assessed against the NTM commune sets; wards, "
@@ -251,6 +253,8 @@ def assessment_create(
         )
     if criteria_set.level != unit.level:
         raise ValidationError(MSG_LEVEL_MISMATCH, code="level", params={"set": criteria_set})
+    if not existed_in(unit, year):
+        raise ValidationError(MSG_UNIT_NOT_IN_YEAR, code="year", params={"unit": unit.name, "year": year})
     if unit.level == Level.COMMUNE and not unit.is_ntm_commune:
         raise ValidationError(MSG_NOT_RURAL, code="not_rural", params={"unit": unit, "type": unit.get_type_display()})
     existing = speaking_assessment(unit=unit, tier=criteria_set.tier, year=year)
@@ -395,7 +399,6 @@ def assessment_record_values(
         raise ValidationError(errors)
 
     moment = at or timezone.now()
-    now = timezone.now()
     touched_criteria: set[int] = set()
     saved: list[IndicatorValue] = []
     to_create: list[IndicatorValue] = []
@@ -430,7 +433,7 @@ def assessment_record_values(
         current.note = note
         current.version += 1
         current.updated_by = user
-        current.updated_at = now
+        current.updated_at = moment
         saved.append(current)
         touched_criteria.add(indicator.criterion_id)
         history.append(

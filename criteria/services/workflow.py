@@ -6,7 +6,8 @@
 
 Commune officers submit; the district committee verifies (thẩm tra) or returns; the province
 office appraises (thẩm định), returns, recognises and revokes. A unit with no district above it
-(communes after 1 July 2025) is verified by the province office.
+(communes after 1 July 2025) is verified by the province office. A district's own assessment
+(against a district set) is submitted by its committee and goes to the province office.
 """
 
 from __future__ import annotations
@@ -16,13 +17,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
-from communes.models import Level, Role
+from communes.models import AdministrativeUnit, Level, Role
 from criteria import evaluation
-from criteria.figures import holds_title
+from criteria.figures import holds_title, holds_title_q
 from criteria.models import Assessment, AssessmentState, Criterion, CriterionResult, Indicator, IndicatorValue, Tier
 from criteria.services.assessments import assessment_set_state
 from criteria.services.derived import assessment_refresh_derived, refresh_dependants
@@ -94,6 +96,10 @@ def _roles_for(user, assessment: Assessment, action: Action) -> bool:
     if getattr(user, "is_superuser", False) and user.is_active:
         return True
     roles = access.roles_over(user, assessment.unit)
+    if assessment.unit.level == Level.DISTRICT:
+        # A district's own assessment: its committee fills and submits it, to the province,
+        # which verifies, returns, appraises and recognises (a committee never verifies itself).
+        return Role.DISTRICT_COMMITTEE in roles if action.name == "submit" else Role.PROVINCE_OFFICE in roles
     if action.name == "verify" and not _has_district_above(assessment):
         return Role.PROVINCE_OFFICE in roles
     if action.name == "return" and assessment.state == S.SUBMITTED and _has_district_above(assessment):
@@ -178,7 +184,26 @@ def recognition_problems(assessment: Assessment, decision_date: datetime.date) -
             holds_advanced=holds_title(assessment.unit, Tier.ADVANCED, decision_date),
         )
     ]
+    if assessment.unit.level == Level.DISTRICT and assessment.tier == Tier.STANDARD:
+        problems += [
+            str(message)
+            for message in evaluation.district_conditions_unmet(
+                _district_communes(assessment.unit, decision_date),
+                needs_advanced_share=assessment.criteria_set.year_from >= 2021,
+            )
+        ]
     return problems
+
+
+def _district_communes(district: AdministrativeUnit, day: datetime.date) -> evaluation.DistrictCommunes:
+    communes = AdministrativeUnit.objects.subtree(district).ntm_communes().valid_on(day)
+    return evaluation.DistrictCommunes(
+        **communes.aggregate(
+            total=Count("pk"),
+            standard=Count("pk", filter=holds_title_q(Tier.STANDARD, day)),
+            advanced=Count("pk", filter=holds_title_q(Tier.ADVANCED, day)),
+        )
+    )
 
 
 @transaction.atomic

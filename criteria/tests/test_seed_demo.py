@@ -238,6 +238,25 @@ def test_history_is_dated_in_the_assessment_year(seeded):
         assert at.year == year
 
 
+def test_last_changes_and_values_are_dated_in_the_assessment_year(seeded):
+    """What the tables and the inbox show ("last change", "waiting since", "entered at") is
+    the moment of the last history entry, not the moment of seeding."""
+    for year, at in demo_assessments().values_list("year", "updated_at"):
+        assert at.year == year
+    for year, at in IndicatorValue.objects.filter(assessment__in=demo_assessments()).values_list(
+        "assessment__year", "updated_at"
+    ):
+        assert at.year == year
+
+
+def test_each_district_has_its_own_2024_assessment_one_with_the_province(seeded):
+    districts = demo_assessments().filter(unit__level=Level.DISTRICT)
+    assert sorted(districts.values_list("unit__code", "year", "state", "criteria_met", "criteria_total")) == [
+        (f"{demo.PROVINCE_CODE}-H1", 2024, AssessmentState.VERIFIED, 7, 9),
+        (f"{demo.PROVINCE_CODE}-H2", 2024, AssessmentState.DRAFT, 5, 9),
+    ]
+
+
 def test_nothing_happens_to_a_unit_after_it_ended(seeded):
     """Units that ended on 30/06/2025 are assessed, decided and revoked before then."""
     ended = demo_assessments().filter(unit__valid_to__isnull=False)

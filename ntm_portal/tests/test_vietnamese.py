@@ -37,7 +37,7 @@ def test_the_user_menu_and_the_history_name_people_family_name_first(client, per
     client.force_login(officer)
     html = client.get(reverse("assessment", args=[assessment.pk])).content.decode()
     assert "<summary>Nguyễn Thị Lan</summary>" in html
-    assert "<td>Nguyễn Thị Lan</td>" in html  # the history
+    assert 'data-label="Người thực hiện">Nguyễn Thị Lan</td>' in html  # the history
     assert "Lan Nguyễn Thị" not in html
 
 

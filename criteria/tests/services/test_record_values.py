@@ -194,6 +194,22 @@ def test_a_past_state_can_be_reconstructed_from_history(assessment, personas):
     assert values_as_of(assessment, t(2023, 7, 1, tzinfo=tz)) == {"2.1": "85", "1.1": "yes"}
 
 
+def test_a_value_recorded_at_a_past_moment_says_it_was_entered_then(assessment, personas):
+    """A loader of past data passes `at`: the value's "entered at" and its history entry agree,
+    both when the value is created and when it is changed."""
+    moments = [
+        datetime.datetime(2025, 2, 1, 3, tzinfo=datetime.UTC),
+        datetime.datetime(2025, 3, 1, 3, tzinfo=datetime.UTC),
+    ]
+    for raw, at in zip(["60", "85"], moments, strict=True):
+        assessment_record_values(
+            assessment=assessment, entries=[ValueEntry("2.1", raw)], user=personas.officer_a, at=at
+        )
+        value = IndicatorValue.objects.get(assessment=assessment, indicator__code="2.1")
+        last = HistoryEntry.objects.filter(assessment=assessment, kind=HistoryKind.VALUE).latest("at")
+        assert value.updated_at == last.at == at
+
+
 def test_recording_a_value_takes_a_bounded_number_of_queries(assessment, personas, django_assert_max_num_queries):
     record(assessment, personas.officer_a, "1.1", "có")
     with django_assert_max_num_queries(20):

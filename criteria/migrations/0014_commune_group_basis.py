@@ -21,7 +21,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('communes', '0002_unit_coordinates_succession_main_part'),
-        ('criteria', '0012_summary_records'),
+        ('criteria', '0013_value_entered_at_from_writer'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,177 @@
+"""A district's own assessment against a district set (x/9): started and submitted by its
+steering committee, verified, appraised and recognised by the province office, recognised only
+when the programme's conditions on its communes hold; readable after districts ended."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+
+from criteria.models import Assessment, AssessmentState
+from criteria.services import ValueEntry, assessment_create, assessment_record_values, assessment_transition
+from criteria.tests.factories import make_set
+
+pytestmark = pytest.mark.django_db
+
+COMPLETE = [ValueEntry("1.1", "có"), ValueEntry("2.1", "85"), ValueEntry("3.1", "50"), ValueEntry("3.2", "0")]
+DECISION_DAY = datetime.date(2024, 11, 20)
+
+
+@pytest.fixture
+def district_set(db):
+    return make_set(code="TEST-HUYEN", level="district", year_from=2021, year_to=2025)
+
+
+@pytest.fixture
+def commune_sets(db):
+    return {
+        "standard": make_set(code="TEST-XA", year_from=2021, year_to=2025),
+        "advanced": make_set(code="TEST-XA-NC", tier="advanced", year_from=2021, year_to=2025),
+    }
+
+
+def _filled(personas, tree, district_set):
+    a = assessment_create(unit=tree.d1, criteria_set=district_set, year=2024, user=personas.district_d1)
+    assessment_record_values(assessment=a, entries=COMPLETE, user=personas.district_d1)
+    return a
+
+
+def _holds(unit, criteria_set, day=datetime.date(2023, 12, 1)):
+    """The commune holds the set's title from ``day`` (a recognition decision of that day)."""
+    a = assessment_create(unit=unit, criteria_set=criteria_set, year=day.year, user=None, check_access=False)
+    Assessment.objects.filter(pk=a.pk).update(
+        state=AssessmentState.RECOGNISED, decision_number="9/QĐ-UBND", decision_date=day
+    )
+
+
+def _to_appraised(assessment, personas):
+    for user, action in [
+        (personas.district_d1, "submit"),
+        (personas.province_office, "verify"),
+        (personas.province_office, "appraise"),
+    ]:
+        assessment_transition(assessment=assessment, action=action, user=user)
+
+
+def _recognise(assessment, personas):
+    return assessment_transition(
+        assessment=assessment,
+        action="recognise",
+        user=personas.province_office,
+        decision_number="12/QĐ-UBND",
+        decision_date=DECISION_DAY,
+    )
+
+
+def test_the_committee_submits_and_the_province_verifies(personas, tree, district_set):
+    a = _filled(personas, tree, district_set)
+    with pytest.raises(PermissionDenied):
+        assessment_transition(assessment=a, action="submit", user=personas.officer_a)
+    assessment_transition(assessment=a, action="submit", user=personas.district_d1)
+    for action in ("verify", "return"):  # a committee never verifies or returns its own
+        with pytest.raises(PermissionDenied):
+            assessment_transition(assessment=a, action=action, user=personas.district_d1, comment="x")
+    a = assessment_transition(assessment=a, action="verify", user=personas.province_office)
+    assert a.state == AssessmentState.VERIFIED
+
+
+def test_a_committee_cannot_start_another_districts_assessment(personas, tree, district_set):
+    with pytest.raises(PermissionDenied):
+        assessment_create(unit=tree.d1, criteria_set=district_set, year=2024, user=personas.district_d2)
+
+
+def test_recognition_needs_every_rural_commune_ntm_and_a_tenth_advanced(personas, tree, district_set, commune_sets):
+    a = _filled(personas, tree, district_set)
+    _to_appraised(a, personas)
+    _holds(tree.a, commune_sets["standard"])
+    with pytest.raises(ValidationError) as refused:
+        _recognise(a, personas)
+    assert "1 of 2 do" in " ".join(refused.value.messages)  # Đức Lĩnh is not NTM yet
+    _holds(tree.b, commune_sets["standard"])
+    with pytest.raises(ValidationError) as refused:
+        _recognise(a, personas)
+    assert refused.value.messages == [
+        "At least 10% of the district's rural communes must hold the advanced NTM title on the "
+        "decision's date (QĐ 320/QĐ-TTg): 0 of 2 do."
+    ]
+    _holds(tree.a, commune_sets["advanced"])
+    assert _recognise(a, personas).state == AssessmentState.RECOGNISED
+
+
+def test_a_2016_2020_district_set_needs_no_advanced_communes(personas, tree):
+    older = make_set(code="TEST-HUYEN-2016", level="district", year_from=2016, year_to=2020)
+    a = assessment_create(unit=tree.d1, criteria_set=older, year=2020, user=personas.district_d1)
+    assessment_record_values(assessment=a, entries=COMPLETE, user=personas.district_d1)
+    _to_appraised(a, personas)
+    communes_2016 = make_set(code="TEST-XA-2016", year_from=2016, year_to=2020)
+    for commune in (tree.a, tree.b):
+        _holds(commune, communes_2016, day=datetime.date(2020, 6, 1))
+    assert _recognise(a, personas).state == AssessmentState.RECOGNISED
+
+
+def test_the_district_page_offers_the_start_and_lists_its_assessment(client, personas, tree, district_set):
+    client.force_login(personas.district_d1)
+    page = client.get(reverse("unit", args=[tree.d1.code]), {"year": 2024}).content.decode()
+    assert 'id="district-own"' in page and 'name="unit" value="401"' in page
+    response = client.post(
+        reverse("assessment_start"),
+        {"unit": "401", "tier": "standard", "year": "2024", "criteria_set": "", "reason": ""},
+    )
+    started = Assessment.objects.get(unit=tree.d1, year=2024)
+    assert response.url == reverse("assessment", args=[started.pk])
+    page = client.get(reverse("unit", args=[tree.d1.code]), {"year": 2024}).content.decode()
+    assert reverse("assessment", args=[started.pk]) in page
+    assert 'name="unit" value="401"' not in page  # the standard one is taken; no set for the others
+
+
+def test_the_province_page_lists_districts_assessments_and_the_queue(client, personas, tree, district_set):
+    a = _filled(personas, tree, district_set)
+    assessment_transition(assessment=a, action="submit", user=personas.district_d1)
+    client.force_login(personas.province_office)
+    page = client.get(reverse("unit", args=[tree.province.code]), {"year": 2024}).content.decode()
+    section = page[page.index('id="district-assessments"') :]
+    assert reverse("assessment", args=[a.pk]) in section and "3/3" in section
+    queue = page[page.index("Waiting for verification (districts") : page.index("Waiting for appraisal")]
+    assert reverse("assessment", args=[a.pk]) in queue
+
+
+def test_a_commune_officer_cannot_open_the_districts_assessment(client, personas, tree, district_set):
+    a = _filled(personas, tree, district_set)
+    client.force_login(personas.officer_a)
+    assert client.get(reverse("assessment", args=[a.pk])).status_code == 404
+
+
+def test_an_ended_district_keeps_its_assessments_readable_and_starts_nothing_new(client, personas, tree, district_set):
+    a = _filled(personas, tree, district_set)
+    tree.d1.valid_to = datetime.date(2025, 6, 30)
+    tree.d1.save()
+    later = make_set(code="TEST-HUYEN-2026", level="district", year_from=2026, year_to=2030)
+    client.force_login(personas.district_d1)
+    assert client.get(reverse("assessment", args=[a.pk])).status_code == 200
+    page = client.get(reverse("unit", args=[tree.d1.code]), {"year": 2026}).content.decode()
+    assert 'name="unit" value="401"' not in page
+    with pytest.raises(ValidationError):
+        assessment_create(unit=tree.d1, criteria_set=later, year=2026, user=personas.district_d1)
+
+
+def test_the_api_starts_a_district_assessment(client, personas, tree, district_set):
+    client.force_login(personas.district_d1)
+    response = client.post(
+        "/api/v1/assessments/", {"unit": "401", "year": 2024, "tier": "standard"}, content_type="application/json"
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["criteria_total"] == 3
+
+
+def test_the_dashboard_shows_the_same_district_rows_as_the_workspace(client, personas, tree, district_set):
+    a = _filled(personas, tree, district_set)
+    client.force_login(personas.province_office)
+    link = reverse("assessment", args=[a.pk])
+    workspace = client.get(reverse("unit", args=[tree.province.code]), {"year": 2024}).content.decode()
+    dashboard = client.get(
+        reverse("reports:dashboard", args=[tree.province.code]), {"year": 2024, "tier": "standard"}
+    ).content.decode()
+    for page, anchor in ((workspace, 'id="district-assessments"'), (dashboard, 'id="districts-title"')):
+        section = page[page.index(anchor) :]
+        assert link in section and "3/3" in section
