@@ -134,11 +134,15 @@ class IndicatorInlineFormSet(BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        taken = Indicator.objects.filter(criteria_set_id=self.instance.criteria_set_id)
+        stored = Indicator.objects.filter(criteria_set_id=self.instance.criteria_set_id)
+        seen: set[str] = set()  # codes of this formset's rows, which the database has not seen yet
         for form in self.forms:
             code = form.cleaned_data.get("code") if form.has_changed() else None
-            if code and taken.filter(code=code).exclude(pk=form.instance.pk).exists():
+            if not code or form.cleaned_data.get("DELETE"):
+                continue
+            if code in seen or stored.filter(code=code).exclude(pk=form.instance.pk).exists():
                 form.add_error("code", MSG_INDICATOR_CODE_TAKEN)
+            seen.add(code)
 
 
 class IndicatorInline(FrozenInline):

@@ -195,3 +195,16 @@ def test_the_add_criterion_page_names_the_set_of_each_group(admin_client):
     assert page.status_code == 200
     labels = [label for _pk, label in page.context["adminform"].form.fields["group"].choices][1:]
     assert labels == ["I. Nhóm I — Thử (1/QĐ-TEST)"]
+
+
+def test_two_new_inline_indicators_with_one_code_are_a_form_error(admin_client):
+    s = make_set(publish=False)
+    criterion = s.criteria.get(number=1)
+    rows = _new_indicator_row("1.5")
+    rows.update({k.replace("-0-", "-1-"): v for k, v in rows.items() if "-0-" in k})
+    rows["indicators-TOTAL_FORMS"] = "2"
+    url = reverse("admin:criteria_criterion_change", args=[criterion.pk])
+    response = admin_client.post(url, _criterion_post(criterion, **rows))
+    assert response.status_code == 200
+    assert "This code is already used by another indicator of the set." in response.content.decode()
+    assert not criterion.indicators.filter(code="1.5").exists()
