@@ -35,6 +35,8 @@ from criteria.models import (
     Assessment,
     AssessmentLog,
     AssessmentState,
+    CommuneGroupAssignment,
+    CommuneGroupChange,
     Comparison,
     CriteriaSet,
     CriterionResult,
@@ -48,6 +50,7 @@ from criteria.models import (
     Tier,
     ValueType,
 )
+from criteria.models_commune_groups import GROUP_OF_CONDITION, GroupCondition
 from criteria.services import (
     ValueEntry,
     assessment_create,
@@ -60,7 +63,9 @@ from criteria.services import (
     criterion_set_basically_met,
 )
 from criteria.services.catalog import CATALOG_DIR
+from criteria.services.commune_groups import commune_group_set
 from criteria.services.summary import assessment_record_summary
+from criteria.targets import rule_for_unit
 from ntm_portal.append_only import allow_history_rewrite
 
 PROVINCE_CODE = "DEMO"
@@ -381,14 +386,6 @@ def build_tree(options: DemoOptions) -> DemoTree:
     return tree
 
 
-def _commune_group(members: list[AdministrativeUnit], parent: AdministrativeUnit) -> int:
-    if parent.type == UnitType.THI_XA:
-        return 1
-    if any(c.especially_disadvantaged for c in members):
-        return 3
-    return 2
-
-
 def _merge(tree: DemoTree, district_runs, pool: _NamePool, rng: random.Random, villages: list) -> None:
     """From 01/07/2025: runs of 2–4 consecutive communes of a district become one commune."""
     runs = []
@@ -398,7 +395,7 @@ def _merge(tree: DemoTree, district_runs, pool: _NamePool, rng: random.Random, v
             runs.append((district, communes[start : start + size]))
             start += size
     width = max(2, len(str(len(runs))))
-    for m, (district, members) in enumerate(runs, 1):
+    for m, (_district, members) in enumerate(runs, 1):
         merged = _save_unit(
             AdministrativeUnit(
                 code=f"{PROVINCE_CODE}-M{m:0{width}d}",
@@ -407,7 +404,6 @@ def _merge(tree: DemoTree, district_runs, pool: _NamePool, rng: random.Random, v
                 type=UnitType.XA,
                 parent=tree.province,
                 region=tree.province.region,
-                commune_group=_commune_group(members, district),
                 valid_from=MERGER_DATE,
                 **_centre(members),
             )
@@ -542,14 +538,8 @@ def _set_plan(criteria_set: CriteriaSet, cache: dict[int, SetPlan]) -> SetPlan:
 
 
 def _target(plan: IndicatorPlan, unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int):
-    return evaluation.select_target(
-        plan.rules,
-        region=unit.region or None,
-        group=unit.commune_group,
-        year=year,
-        especially_disadvantaged=unit.especially_disadvantaged,
-        disadvantaged_region=criteria_set.disadvantaged_region or None,
-    )
+    rule, _reason = rule_for_unit(plan.rules, unit=unit, year=year, criteria_set=criteria_set)
+    return rule
 
 
 def _value(indicator: Indicator, target, meet: bool, rng: random.Random):
@@ -1049,6 +1039,41 @@ class Seeder:
                 )
 
 
+# --- Commune groups (2026–2030) --------------------------------------------------------------
+
+GROUP_DECISION = "120/QĐ-UBND (minh họa)"
+GROUP_DECISION_DATE = datetime.date(2026, 1, 20)
+
+
+def _group_condition(commune: AdministrativeUnit, members: list[AdministrativeUnit], seed: int) -> str:
+    """The condition a merged commune meets, as the demo province's decision states it: formed
+    from a town's communes, near-urban (group 1); otherwise a fifth of them in ethnic-minority
+    and mountain areas (group 3, zone II or III), the rest group 2."""
+    if any(m.parent.type == UnitType.THI_XA for m in members):
+        return GroupCondition.URBANISING
+    draw = _rng(seed, "group", commune.code).random()
+    if draw < 0.08:
+        return GroupCondition.MINORITY_MOUNTAIN_III
+    if draw < 0.2:
+        return GroupCondition.MINORITY_MOUNTAIN_II
+    return GroupCondition.OTHER
+
+
+def assign_commune_groups(tree: DemoTree, office, seed: int) -> None:
+    """The province office sets each merged commune's group through the service, with the
+    condition met and the province's deciding document."""
+    for commune in tree.merged:
+        condition = _group_condition(commune, tree.predecessors[commune.code], seed)
+        commune_group_set(
+            unit=commune,
+            group=GROUP_OF_CONDITION[condition],
+            condition=condition,
+            decision_number=GROUP_DECISION,
+            decision_date=GROUP_DECISION_DATE,
+            user=office,
+        )
+
+
 # --- Users -----------------------------------------------------------------------------------
 
 
@@ -1096,6 +1121,7 @@ def seed_demo(options: DemoOptions) -> AdministrativeUnit:
         raise DemoError(MSG_ALREADY_SEEDED % {"code": PROVINCE_CODE})
     tree = build_tree(options)
     users = create_users()
+    assign_commune_groups(tree, users["tinh"], options.seed)
     sets = load_demo_catalog(tree.province)
     by_unit = {d.unit_code: users[d.username] for d in DEMO_USERS if d.role not in (None, Role.VIEWER)}
     actors = Actors(admin=users["admin"], province=users["tinh"], by_unit=by_unit)
@@ -1118,6 +1144,8 @@ def reset_demo() -> None:
         allow_history_rewrite()  # the PostgreSQL triggers too, in this transaction only
         for log in (HistoryEntry, AssessmentLog, CriterionResultLog):
             log.objects.filter(assessment__in=assessments)._raw_delete(log.objects.db)
+        CommuneGroupChange.objects.filter(unit__in=units)._raw_delete(CommuneGroupChange.objects.db)
+        CommuneGroupAssignment.objects.filter(unit__in=units).delete()
         Evidence.objects.filter(value__assessment__in=assessments).delete()
         IndicatorValue.objects.filter(assessment__in=assessments).delete()
         CriterionResult.objects.filter(assessment__in=assessments).delete()

@@ -86,3 +86,22 @@ class SetInForceForm(forms.Form):
         from criteria.services.in_force import sets_for_province  # services build on forms' models
 
         self.fields["criteria_set"].queryset = sets_for_province(province) if province else CriteriaSet.objects.none()
+
+
+class CommuneGroupForm(forms.Form):
+    """The province office's setting of a commune's 2026–2030 group, with its legal basis."""
+
+    group = forms.TypedChoiceField(label=_("Commune group"), coerce=int, choices=())
+    condition = forms.ChoiceField(label=_("Condition met (QĐ 51/2025/QĐ-TTg)"), choices=())
+    decision_number = forms.CharField(label=_("Deciding document number"), max_length=100)
+    decision_date = forms.DateField(label=_("Deciding document date"), help_text=_("dd/mm/yyyy"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from communes.models import CommuneGroup
+        from criteria.models import GroupCondition
+
+        self.fields["group"].choices = [("", "—"), *CommuneGroup.choices]
+        self.fields["condition"].choices = [("", "—"), *GroupCondition.choices]

@@ -1,11 +1,17 @@
 from django.urls import path
 
-from criteria import views, views_standing
+from criteria import views, views_commune_groups, views_standing
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("units/<str:code>/", views.unit_page, name="unit"),
     path("units/<str:code>/sets-in-force/", views_standing.set_in_force, name="set_in_force"),
+    path(
+        "units/<str:code>/commune-groups/",
+        views_commune_groups.province_commune_groups_page,
+        name="province_commune_groups",
+    ),
+    path("units/<str:code>/commune-group/", views_commune_groups.commune_group_page, name="commune_group"),
     path("assessments/start/", views.start_assessment, name="assessment_start"),
     path("assessments/<int:pk>/", views.assessment_page, name="assessment"),
     path("assessments/<int:pk>/history/", views.assessment_history_page, name="assessment_history"),

@@ -36,7 +36,7 @@ from criteria.forms import (
     current_year,
 )
 from criteria.inbox import inbox_for
-from criteria.models import Assessment, AssessmentState, Evidence, Indicator, Tier
+from criteria.models import Assessment, AssessmentState, Evidence, Indicator, TargetBasis, Tier
 from criteria.services import (
     ACTIONS,
     StaleWriteError,
@@ -49,6 +49,7 @@ from criteria.services import (
     indicator_value_record,
     missing_required,
 )
+from criteria.services.commune_groups import commune_group_of
 from criteria.services.evidence import ALLOWED_TYPES, evidence_remove
 from criteria.services.in_force import other_sets, sets_in_force_of
 from criteria.years import default_year, existed_in, lifetime_notice
@@ -332,6 +333,9 @@ def full_sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
     change (a return and its reason) and the latest comment anyone left."""
     context = _sheet_context(request, assessment)
     history = selectors.sheet_history(assessment)
+    if assessment.criteria_set.target_basis == TargetBasis.GROUP and assessment.unit.level == Level.COMMUNE:
+        # Targets of this set depend on the commune group: the header says which, and why.
+        context["commune_group"] = {"assignment": commune_group_of(assessment.unit)}
     context.update(
         groups=selectors.assessment_sheet(assessment),
         history=history.entries,

@@ -20,6 +20,8 @@ from criteria import demo
 from criteria.models import (
     Assessment,
     AssessmentState,
+    CommuneGroupAssignment,
+    CommuneGroupChange,
     CriteriaSet,
     CriterionResult,
     HistoryEntry,
@@ -29,6 +31,7 @@ from criteria.models import (
     Tier,
     ValueType,
 )
+from criteria.models_commune_groups import GROUP_OF_CONDITION
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +120,20 @@ def test_demo_province_has_districts_communes_and_villages_until_the_merger(seed
     for commune in old.annotate(n=Count("children")):
         assert 3 <= commune.n <= 8
     assert set(demo_units().values_list("region", flat=True)) == {"BTB"}
+
+
+def test_the_demo_sets_each_merged_communes_group_through_the_service_with_a_basis(seeded):
+    merged = list(demo_units().filter(level=Level.COMMUNE, code__startswith="DEMO-M"))
+    assignments = {a.unit_id: a for a in CommuneGroupAssignment.objects.filter(unit__in=merged)}
+    assert len(assignments) == len(merged)
+    for commune in merged:
+        assignment = assignments[commune.pk]
+        assert assignment.group == commune.commune_group == GROUP_OF_CONDITION[assignment.condition]
+        assert assignment.decision_number == demo.GROUP_DECISION
+        assert assignment.set_by.username == "tinh"
+    changes = CommuneGroupChange.objects.filter(unit__in=merged)
+    assert changes.count() == len(merged)
+    assert set(changes.values_list("old_group", flat=True)) == {None}
 
 
 def test_merged_communes_hang_under_the_province_with_their_lineage(seeded):

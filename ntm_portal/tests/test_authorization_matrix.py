@@ -101,6 +101,23 @@ MATRIX: dict[str, Row] = {
         (302, 404, 404, 404, 404, 302, 403),
         data=lambda o: {"year": 2024, "criteria_set": o.assessment.criteria_set_id, "basis": "KH 1/KH-UBND"},
     ),
+    # Commune groups (2026–2030): the province's list for those who read the province; a
+    # commune's group is set by the province office only (the others who read it get 403).
+    "province_commune_groups": Row(
+        "GET", lambda o: reverse("province_commune_groups", args=["40"]), (302, 404, 404, 404, 404, 200, 200)
+    ),
+    "commune_group": Row(
+        "POST",
+        lambda o: reverse("commune_group", args=["40101"]),
+        (302, 403, 404, 403, 404, 302, 403),
+        data=lambda o: {
+            "group": "2",
+            "condition": "g2_other",
+            "decision_number": "120/QĐ-UBND",
+            "decision_date": "20/01/2026",
+            "version": "",
+        },
+    ),
     "evidence": Row("GET", lambda o: reverse("evidence", args=[o.evidence.pk]), A_READ),
     # Removing a file: anyone who may write the commune (the district and province too).
     "evidence_remove": Row(
@@ -170,6 +187,7 @@ MATRIX: dict[str, Row] = {
         lambda o: reverse("api:assessment-convert", args=[o.assessment.pk]),
         (401, 400, 404, 400, 404, 400, 403),
     ),
+    "api:unit-commune-group": Row("GET", lambda o: reverse("api:unit-commune-group", args=["40101"]), API_A_READ),
     "api:progress": Row("GET", lambda o: reverse("api:progress") + "?unit=401&year=2025", API_D1_READ),
 }
 
