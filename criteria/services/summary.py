@@ -28,6 +28,8 @@ from criteria.models import (
     HistoryKind,
 )
 from criteria.services.assessments import MSG_NO_PERMISSION, assessment_create, store_counts
+from criteria.services.evidence import validate_upload
+from criteria.services.in_force import REASON_MAX, other_set_refusal
 
 MSG_SOURCE_NUMBER = _("Give the number of the report or plan the standing comes from.")
 MSG_SOURCE_DATE = _("Give the date of the report or plan the standing comes from.")
@@ -37,6 +39,8 @@ MSG_UNKNOWN_CRITERIA = _("The set %(set)s has no criterion %(numbers)s.")
 MSG_BOTH = _("Criterion %(numbers)s cannot be both met and basically met.")
 MSG_COUNT = _("The report's count (%(count)s) differs from the criteria marked met (%(marked)s).")
 MSG_NOT_SUMMARY = _("This assessment is not a summary record.")
+MSG_TOO_LONG = _("At most %(n)s characters.")
+SOURCE_NUMBER_MAX = 60  # Assessment.source_number
 
 
 def _numbers_text(numbers) -> str:
@@ -44,12 +48,24 @@ def _numbers_text(numbers) -> str:
 
 
 def _check_summary(
-    criteria_set: CriteriaSet, year: int, met: set[int], basic: set[int], count: int | None, number: str, day
+    unit: AdministrativeUnit,
+    criteria_set: CriteriaSet,
+    year: int,
+    marks: tuple[set[int], set[int], int | None],
+    source: tuple[str, datetime.date | None, object],
+    reason: str,
 ) -> None:
+    (met, basic, count), (number, day, upload) = marks, source
     errors: dict[str, list] = {}
 
     def refuse(field, message, code, **params):
         errors.setdefault(field, []).append(ValidationError(message, code=code, params=params or None))
+
+    refusal = other_set_refusal(unit=unit, year=year, criteria_set=criteria_set, reason=reason)
+    if refusal is not None:
+        errors.update(refusal.error_dict)
+    elif len(reason) > REASON_MAX:
+        refuse("reason", MSG_TOO_LONG, "max_length", n=REASON_MAX)
 
     known = set(criteria_set.criteria.values_list("number", flat=True))
     if (met | basic) - known:
@@ -60,12 +76,19 @@ def _check_summary(
         refuse("count", MSG_COUNT, "count", count=count, marked=len(met))
     if not (number or "").strip():
         refuse("source_number", MSG_SOURCE_NUMBER, "required")
+    elif len(number.strip()) > SOURCE_NUMBER_MAX:
+        refuse("source_number", MSG_TOO_LONG, "max_length", n=SOURCE_NUMBER_MAX)
     if day is None:
         refuse("source_date", MSG_SOURCE_DATE, "required")
     elif day.year < year:
         refuse("source_date", MSG_SOURCE_EARLY, "early", year=year)
     elif day > timezone.localdate():
         refuse("source_date", MSG_SOURCE_FUTURE, "future")
+    if upload is not None:
+        try:  # the evidence files' limits: size, type, content matching the extension
+            validate_upload(upload)
+        except ValidationError as exc:
+            errors.setdefault("source_file", []).extend(exc.error_list)
     if errors:
         raise ValidationError(errors)
 
@@ -82,6 +105,7 @@ def assessment_record_summary(
     source_number: str,
     source_date: datetime.date | None,
     source_file=None,
+    reason: str = "",
     user,
     check_access: bool = True,
     at: datetime.datetime | None = None,
@@ -89,13 +113,16 @@ def assessment_record_summary(
     """Record ``unit``'s standing in ``year`` against ``criteria_set`` from an old report.
 
     Same rules as starting an assessment (the set's level and years — or the province's set in
-    force —, rural communes only, one per unit, tier and year) plus the source document.
+    force —, rural communes only, one per unit, tier and year; another set than the one in force
+    needs a ``reason``, kept in the history) plus the source document.
     """
     if check_access and not access.can_write_unit(user, unit):
         raise PermissionDenied(MSG_NO_PERMISSION)
     met, basic = set(met), set(basically_met)
-    _check_summary(criteria_set, year, met, basic, count, source_number, source_date)
+    reason = (reason or "").strip()
+    _check_summary(unit, criteria_set, year, (met, basic, count), (source_number, source_date, source_file), reason)
     moment = at or timezone.now()
+    comment = str(_("Summary record from %(source)s") % {"source": source_number.strip()})
     assessment = assessment_create(
         unit=unit,
         criteria_set=criteria_set,
@@ -103,7 +130,7 @@ def assessment_record_summary(
         user=user,
         check_access=False,
         at=moment,
-        comment=str(_("Summary record from %(source)s") % {"source": source_number.strip()}),
+        comment=f"{comment}. {reason}" if reason else comment,
     )
     Assessment.objects.filter(pk=assessment.pk).update(
         summary=True, source_number=source_number.strip(), source_date=source_date
