@@ -28,7 +28,7 @@ MSG_OTHER_SET_NEEDS_REASON = _(
     "The set in force for %(year)s is %(set)s; say why this unit is assessed against another set."
 )
 REASON_MAX = 2000
-_LOOK_IT_UP = object()
+LOOK_IT_UP = object()  # "in_force" not given: read it
 FIRST_YEAR, LAST_YEAR = 2010, 2100
 
 
@@ -73,7 +73,7 @@ def other_set_refusal(
     year: int,
     criteria_set: CriteriaSet,
     reason: str,
-    in_force: CriteriaSet | object | None = _LOOK_IT_UP,
+    in_force: CriteriaSet | object | None = LOOK_IT_UP,
 ) -> ValidationError | None:
     """The one rule "another set than the one in force needs a reason": None when ``criteria_set``
     may be used for ``unit`` in ``year`` as asked, else the refusal (an error on ``reason``) for
@@ -81,7 +81,7 @@ def other_set_refusal(
     summary record (page, API) and both imports ask here. ``in_force``: the set in force for the
     unit, year and the set's tier when the caller already knows it (an import reads it once).
     """
-    if in_force is _LOOK_IT_UP:
+    if in_force is LOOK_IT_UP:
         in_force = criteria_set_in_force(unit=unit, year=year, tier=criteria_set.tier)
     if in_force is None or in_force.pk == criteria_set.pk or (reason or "").strip():
         return None

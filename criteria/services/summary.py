@@ -11,6 +11,7 @@ standing then stays, criterion by criterion, until values recorded replace it.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,7 +30,7 @@ from criteria.models import (
 )
 from criteria.services.assessments import MSG_NO_PERMISSION, assessment_create, store_counts
 from criteria.services.evidence import validate_upload
-from criteria.services.in_force import REASON_MAX, other_set_refusal
+from criteria.services.in_force import LOOK_IT_UP, REASON_MAX, other_set_refusal
 
 MSG_SOURCE_NUMBER = _("Give the number of the report or plan the standing comes from.")
 MSG_SOURCE_DATE = _("Give the date of the report or plan the standing comes from.")
@@ -47,33 +48,57 @@ def _numbers_text(numbers) -> str:
     return ", ".join(str(n) for n in sorted(numbers))
 
 
-def _check_summary(
+@dataclass(frozen=True)
+class Reported:
+    """What an old report says of a unit's year: the criteria marked, the count it gives, the
+    source document, and why another set than the one in force (if one is used)."""
+
+    met: frozenset[int]
+    basically_met: frozenset[int] = frozenset()
+    count: int | None = None
+    source_number: str = ""
+    source_date: datetime.date | None = None
+    reason: str = ""
+
+
+def summary_errors(
+    *,
     unit: AdministrativeUnit,
     criteria_set: CriteriaSet,
     year: int,
-    marks: tuple[set[int], set[int], int | None],
-    source: tuple[str, datetime.date | None, object],
-    reason: str,
-) -> None:
-    (met, basic, count), (number, day, upload) = marks, source
+    reported: Reported,
+    source_file=None,
+    known: set[int] | None = None,
+    in_force: CriteriaSet | object | None = LOOK_IT_UP,
+) -> dict[str, list[ValidationError]]:
+    """Every refusal of the report, by field (``met``, ``basically_met``, ``count``,
+    ``source_number``, ``source_date``, ``source_file``, ``reason``); empty when it holds
+    together. The page, the API and the import all ask here. ``known`` (the set's criterion
+    numbers) and ``in_force`` may be given by a caller that checks many rows."""
+    met, basic, number, day = (
+        set(reported.met),
+        set(reported.basically_met),
+        reported.source_number,
+        reported.source_date,
+    )
+    reason = (reported.reason or "").strip()
     errors: dict[str, list] = {}
 
     def refuse(field, message, code, **params):
         errors.setdefault(field, []).append(ValidationError(message, code=code, params=params or None))
 
-    refusal = other_set_refusal(unit=unit, year=year, criteria_set=criteria_set, reason=reason)
+    refusal = other_set_refusal(unit=unit, year=year, criteria_set=criteria_set, reason=reason, in_force=in_force)
     if refusal is not None:
         errors.update(refusal.error_dict)
     elif len(reason) > REASON_MAX:
         refuse("reason", MSG_TOO_LONG, "max_length", n=REASON_MAX)
-
-    known = set(criteria_set.criteria.values_list("number", flat=True))
+    known = known if known is not None else set(criteria_set.criteria.values_list("number", flat=True))
     if (met | basic) - known:
         refuse("met", MSG_UNKNOWN_CRITERIA, "unknown", set=criteria_set, numbers=_numbers_text((met | basic) - known))
     if met & basic:
         refuse("basically_met", MSG_BOTH, "both", numbers=_numbers_text(met & basic))
-    if count is not None and count != len(met):
-        refuse("count", MSG_COUNT, "count", count=count, marked=len(met))
+    if reported.count is not None and reported.count != len(met):
+        refuse("count", MSG_COUNT, "count", count=reported.count, marked=len(met))
     if not (number or "").strip():
         refuse("source_number", MSG_SOURCE_NUMBER, "required")
     elif len(number.strip()) > SOURCE_NUMBER_MAX:
@@ -84,13 +109,12 @@ def _check_summary(
         refuse("source_date", MSG_SOURCE_EARLY, "early", year=year)
     elif day > timezone.localdate():
         refuse("source_date", MSG_SOURCE_FUTURE, "future")
-    if upload is not None:
+    if source_file is not None:
         try:  # the evidence files' limits: size, type, content matching the extension
-            validate_upload(upload)
+            validate_upload(source_file)
         except ValidationError as exc:
             errors.setdefault("source_file", []).extend(exc.error_list)
-    if errors:
-        raise ValidationError(errors)
+    return errors
 
 
 @transaction.atomic
@@ -120,7 +144,10 @@ def assessment_record_summary(
         raise PermissionDenied(MSG_NO_PERMISSION)
     met, basic = set(met), set(basically_met)
     reason = (reason or "").strip()
-    _check_summary(unit, criteria_set, year, (met, basic, count), (source_number, source_date, source_file), reason)
+    reported = Reported(frozenset(met), frozenset(basic), count, source_number, source_date, reason)
+    errors = summary_errors(unit=unit, criteria_set=criteria_set, year=year, reported=reported, source_file=source_file)
+    if errors:
+        raise ValidationError(errors)
     moment = at or timezone.now()
     comment = str(_("Summary record from %(source)s") % {"source": source_number.strip()})
     assessment = assessment_create(
