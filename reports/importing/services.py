@@ -130,7 +130,12 @@ def import_batch_apply(*, batch: ImportBatch, user) -> tuple[ImportBatch, str]:
 
 
 def _apply(batch_id: int, user) -> tuple[ImportBatch, str]:
-    batch = ImportBatch.objects.select_for_update().select_related("unit", "criteria_set", "user").get(pk=batch_id)
+    # Only the batch row is locked: its set is a nullable join (a summary batch has none).
+    batch = (
+        ImportBatch.objects.select_for_update(of=("self",))
+        .select_related("unit", "criteria_set", "user")
+        .get(pk=batch_id)
+    )
     if batch.status == ImportStatus.APPLIED:
         return batch, ALREADY
     if batch.status not in (ImportStatus.READY, ImportStatus.APPLYING):
