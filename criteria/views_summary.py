@@ -25,7 +25,7 @@ from communes import access
 from communes.models import AdministrativeUnit, Level
 from criteria.forms import BASICALLY_MET, MET, SummaryRecordForm, current_year
 from criteria.models import Assessment, CriteriaSet, Tier
-from criteria.services.assessments import DuplicateAssessment
+from criteria.services.assessments import DuplicateAssessment, speaking_assessment
 from criteria.services.evidence import ALLOWED_TYPES
 from criteria.services.in_force import criteria_set_in_force, other_sets
 from criteria.services.summary import assessment_record_summary
@@ -148,6 +148,8 @@ def summary_record_new(request: HttpRequest, code: str) -> HttpResponse:
         initial = {key: data.get(key) for key in ("count", "source_number", "source_date", "reason") if data.get(key)}
         initial |= {"year": choice.year, "tier": choice.tier, "criteria_set": choice.selected}
         form = _form(choice, initial=initial)
+        # Said before the form is filled in: the year already has its assessment at this tier.
+        form.existing = speaking_assessment(unit=unit, tier=choice.tier, year=choice.year)
     context = {
         "unit": unit,
         "form": form,

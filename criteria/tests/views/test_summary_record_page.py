@@ -135,6 +135,9 @@ def test_a_year_already_recorded_is_refused_with_a_link_to_it(client, personas, 
     existing = Assessment.objects.get(unit=tree.a, year=2019)
     html = again.content.decode()
     assert "one per unit, tier and year" in html and reverse("assessment", args=[existing.pk]) in html
+    before = client.get(_url(), {"year": 2019}).content.decode()  # said before the form is filled in
+    assert "already has its assessment of 2019" in before and reverse("assessment", args=[existing.pk]) in before
+    assert "already has its assessment" not in client.get(_url(), {"year": 2018}).content.decode()
 
 
 def test_bad_input_is_a_form_error_never_a_500(client, personas, sets):
