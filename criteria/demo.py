@@ -45,6 +45,7 @@ from criteria.models import (
     HistoryEntry,
     Indicator,
     IndicatorValue,
+    SetInForce,
     SetLevel,
     Target,
     Tier,
@@ -64,6 +65,7 @@ from criteria.services import (
 )
 from criteria.services.catalog import CATALOG_DIR
 from criteria.services.commune_groups import commune_group_set
+from criteria.services.in_force import chosen_set, set_in_force_choose
 from criteria.services.summary import assessment_record_summary
 from criteria.targets import rule_for_unit
 from ntm_portal.append_only import allow_history_rewrite
@@ -76,6 +78,10 @@ DEMO_CATALOG_DIR = CATALOG_DIR / "demo"
 DEMO_SET_FILES = ("demo-village.toml", "demo-advanced-20.toml")
 QD51_CODE = "QD51-2025-XA-NTM"
 QD51_DEMO_CODE = "QD51-2025-XA-NTM-DEMO"
+QD1980_CODE = "QD1980-2016-XA-NTM"
+# QĐ 318 arrived on 08/03/2022: 2021 is still assessed against QĐ 1980, as the province decides.
+TRANSITIONAL_YEAR = 2021
+TRANSITIONAL_BASIS = "Kế hoạch 12/KH-UBND ngày 15/01/2021 của UBND Tỉnh Minh Họa (minh họa)"
 DEMO_DISCLAIMER = "Bộ tiêu chí minh họa của Tỉnh Minh Họa — không phải văn bản pháp luật"
 
 # What district reports give for a criterion "cơ bản đạt" (basically met): works under way.
@@ -735,8 +741,24 @@ class Seeder:
         return self.options.seed
 
     def set_for(self, year: int, level: str, tier: str) -> SetPlan | None:
-        found = CriteriaSet.objects.in_force(year=year, level=level, tier=tier, province=self.tree.province).first()
+        """The set in force: the province's choice for the year, else the latest covering it."""
+        found = chosen_set(province=self.tree.province, level=level, tier=tier, year=year)
+        if found is None:
+            found = CriteriaSet.objects.in_force(year=year, level=level, tier=tier, province=self.tree.province).first()
         return _set_plan(found, self.set_plans) if found else None
+
+    def transitional_year(self) -> None:
+        """QĐ 318 was signed on 08/03/2022: the province keeps its communes on QĐ 1980 for 2021,
+        as its plan says (the set in force for a year outside the set's own range)."""
+        qd1980 = CriteriaSet.objects.published().filter(code=QD1980_CODE, issuer__isnull=True).order_by("-version")
+        if self.options.year_from <= TRANSITIONAL_YEAR <= self.options.year_to and qd1980.exists():
+            set_in_force_choose(
+                province=self.tree.province,
+                year=TRANSITIONAL_YEAR,
+                criteria_set=qd1980.first(),
+                basis=TRANSITIONAL_BASIS,
+                user=self.actors.province,
+            )
 
     # -- one assessment
 
@@ -997,6 +1019,7 @@ class Seeder:
 
     def run(self) -> None:
         trajectories = commune_trajectories(self.tree.communes, self.seed)
+        self.transitional_year()
         self.summary_years(trajectories)
         years = self.options.years()
         last_old = min(self.options.year_to, LAST_PRE_MERGER_YEAR)
@@ -1152,6 +1175,7 @@ def reset_demo() -> None:
         assessments.delete()
         UnitSuccession.objects.filter(Q(predecessor__in=units) | Q(successor__in=units)).delete()
         Membership.objects.filter(unit__in=units).delete()
+        SetInForce.objects.filter(Q(province__in=units) | Q(criteria_set__in=sets)).delete()
         for criteria_set in sets.order_by("-pk"):  # a later version may supersede an earlier one
             criteria_set.criteria.all().delete()
             criteria_set.groups.all().delete()

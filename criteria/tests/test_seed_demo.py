@@ -366,3 +366,18 @@ def test_the_demo_has_summary_records_for_2016_to_2020_counted_in_the_figures(se
     province = AdministrativeUnit.objects.get(code=demo.PROVINCE_CODE)
     figures = progress_summary(unit=province, year=2019, tier="standard")
     assert figures.communes_with_data == records.filter(year=2019).count() > 0
+
+
+def test_the_province_keeps_its_communes_on_qd_1980_for_2021_as_its_plan_says(seeded):
+    from criteria.models import SetInForce
+
+    seed("--communes", "8", "--years", "2021-2022", "--seed", "3", "--reset")
+    province = demo.demo_province()
+    choice = SetInForce.objects.get(province=province, year=2021, tier=Tier.STANDARD)
+    assert choice.criteria_set.code == demo.QD1980_CODE and "Kế hoạch" in choice.basis
+    full = demo_assessments().filter(unit__level=Level.COMMUNE, tier=Tier.STANDARD, summary=False)
+    assert set(full.filter(year=2021).values_list("criteria_set__code", flat=True)) == {demo.QD1980_CODE}
+    assert demo.QD1980_CODE not in set(full.filter(year=2022).values_list("criteria_set__code", flat=True))
+    assert set(demo_assessments().filter(summary=True).values_list("year", flat=True)) == set(range(2016, 2021))
+    demo.reset_demo()  # the province's choice does not hold the reset back
+    assert not SetInForce.objects.filter(province__code=demo.PROVINCE_CODE).exists()

@@ -22,8 +22,9 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from communes.models import AdministrativeUnit, Membership
-from criteria.models import Evidence
+from criteria.models import Assessment, Evidence
 from criteria.services import assessment_create, evidence_attach
+from criteria.services.summary import assessment_record_summary
 from plans.models import FundEntry, ProvinceTarget, RegisteredTarget
 from plans.tests.factories import make_fund, make_target
 from reports.tests.excel.authorization_rows import EXCEL_ROWS
@@ -94,6 +95,11 @@ MATRIX: dict[str, Row] = {
     "convert_summary": Row(
         "POST", lambda o: reverse("convert_summary", args=[o.assessment.pk]), (302, 302, 404, 302, 404, 302, 403)
     ),
+    # Recording a past year: those who may write the commune; a viewer reads it but may not record.
+    "summary_record_new": Row(
+        "GET", lambda o: reverse("summary_record_new", args=["40101"]), (302, 200, 404, 200, 404, 200, 403)
+    ),
+    "summary_source": Row("GET", lambda o: reverse("summary_source", args=[_summary(o).pk]), A_READ),
     # The province office's choice; a viewer of the province reads the page but may not choose.
     "set_in_force": Row(
         "POST",
@@ -193,6 +199,20 @@ MATRIX: dict[str, Row] = {
 
 
 API_P_READ = (401, 404, 404, 404, 404, 200, 200)
+
+
+def _summary(o) -> Assessment:
+    """Commune A's 2024 summary record, with its source document."""
+    return Assessment.objects.filter(summary=True).first() or assessment_record_summary(
+        unit=o.assessment.unit,
+        criteria_set=o.assessment.criteria_set,
+        year=2024,
+        met={1},
+        source_number="1/BC-UBND",
+        source_date=datetime.date(2025, 1, 10),
+        source_file=SimpleUploadedFile("bao-cao.pdf", PDF),
+        user=o.officer_a,
+    )
 
 
 def _target(o) -> RegisteredTarget:
