@@ -146,3 +146,9 @@ def speaks_for_province(user, province: AdministrativeUnit) -> bool:
     """The province office's own decisions (which criteria set is in force): its members, or a
     superuser."""
     return _is_superuser(user) or Role.PROVINCE_OFFICE in roles_over(user, province)
+
+
+def sets_commune_group(user, commune: AdministrativeUnit) -> bool:
+    """The commune's group of the 2026–2030 set is decided by the province office above it (or a
+    superuser); every other role that reads the commune only reads its group."""
+    return _is_superuser(user) or Role.PROVINCE_OFFICE in roles_over(user, commune)

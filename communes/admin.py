@@ -57,7 +57,9 @@ class AdministrativeUnitAdmin(DiacriticInsensitiveSearchMixin, admin.ModelAdmin)
     list_filter = ["level", "region", WithinUnitFilter, "commune_group", "especially_disadvantaged"]
     list_select_related = ["parent"]
     autocomplete_fields = ["parent"]
-    readonly_fields = ["tree_path", "lineage", "created_at", "updated_at"]
+    # The commune group changes only with its legal basis and history (the commune's
+    # "commune group" page, criteria.services.commune_groups), never as a bare number here.
+    readonly_fields = ["tree_path", "lineage", "commune_group", "created_at", "updated_at"]
     list_per_page = 50
     fieldsets = [
         (None, {"fields": ["code", "name", "level", "type", "parent", "tree_path"]}),

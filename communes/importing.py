@@ -4,7 +4,8 @@ The file is UTF-8 (a BOM, as Excel writes it, is fine) with the header
 ``code,name,level,type,parent_code,region,group,valid_from,valid_to``. Every row is checked
 against the file itself and the units already stored; every problem is reported with its line
 number, and if there is even one, nothing is written. A file imported twice changes nothing
-the second time.
+the second time. The ``group`` column is read for new communes only: a stored commune's group
+changes with its legal basis on its commune-group page.
 """
 
 from __future__ import annotations
@@ -314,6 +315,10 @@ def units_import_csv(data: bytes) -> ImportReport:
                 "valid_to": row.valid_to,
             }
             unit = units.get(row.code)
+            if unit is not None:
+                # A stored commune's group changes only with its legal basis and history (the
+                # commune-group page, criteria.services.commune_groups); a file sets it on creation.
+                del values["commune_group"]
             if unit is None:
                 unit = AdministrativeUnit(
                     code=row.code, parent=parent, **{k: v for k, v in values.items() if k != "parent_id"}

@@ -1,10 +1,13 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from communes.text import fold
 from criteria.models import (
+    MSG_INDICATOR_CODE_TAKEN,
     Assessment,
     CriteriaSet,
     Criterion,
@@ -65,6 +68,12 @@ class CriterionInline(FrozenInline):
     fields = ["number", "name", "group"]
     show_change_link = True
 
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # The group of a set's criterion is one of that set's groups (a new set has none yet).
+        formset.form.base_fields["group"].queryset = CriterionGroup.objects.filter(criteria_set=obj)
+        return formset
+
 
 @admin.register(CriteriaSet)
 class CriteriaSetAdmin(FrozenWhenPublishedAdmin):
@@ -116,8 +125,29 @@ class CriteriaSetAdmin(FrozenWhenPublishedAdmin):
             self.message_user(request, ngettext("%d set published.", "%d sets published.", published) % published)
 
 
+class IndicatorInlineFormSet(BaseInlineFormSet):
+    """A new indicator takes its criterion's set; its code must be free in that set."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.instance.criteria_set_id = self.instance.criteria_set_id
+
+    def clean(self):
+        super().clean()
+        stored = Indicator.objects.filter(criteria_set_id=self.instance.criteria_set_id)
+        seen: set[str] = set()  # codes of this formset's rows, which the database has not seen yet
+        for form in self.forms:
+            code = form.cleaned_data.get("code") if form.has_changed() else None
+            if not code or form.cleaned_data.get("DELETE"):
+                continue
+            if code in seen or stored.filter(code=code).exclude(pk=form.instance.pk).exists():
+                form.add_error("code", MSG_INDICATOR_CODE_TAKEN)
+            seen.add(code)
+
+
 class IndicatorInline(FrozenInline):
     model = Indicator
+    formset = IndicatorInlineFormSet
     extra = 0
     fields = ["code", "name", "value_type", "unit", "comparison", "required", "target_by_province"]
     show_change_link = True
@@ -126,8 +156,31 @@ class IndicatorInline(FrozenInline):
         return parent.criteria_set
 
 
+class CriterionAdminForm(forms.ModelForm):
+    """Only draft sets take criteria; the group is one of the criterion's set (the model's
+    ``clean`` refuses a foreign group or a published set whatever the dropdown offered)."""
+
+    class Meta:
+        model = Criterion
+        fields = ["criteria_set", "group", "number", "name"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "criteria_set" in self.fields:  # a published criterion's page shows no fields to edit
+            self.fields["criteria_set"].queryset = CriteriaSet.objects.filter(status=SetStatus.DRAFT)
+        if "group" in self.fields:
+            groups = CriterionGroup.objects.select_related("criteria_set")
+            if self.instance.criteria_set_id:
+                groups = groups.filter(criteria_set_id=self.instance.criteria_set_id)
+            else:
+                groups = groups.filter(criteria_set__status=SetStatus.DRAFT)
+            self.fields["group"].queryset = groups
+            self.fields["group"].label_from_instance = lambda g: f"{g} — {g.criteria_set}"
+
+
 @admin.register(Criterion)
 class CriterionAdmin(FrozenWhenPublishedAdmin):
+    form = CriterionAdminForm
     list_display = ["number", "name", "group", "criteria_set"]
     list_filter = ["criteria_set"]
     search_fields = ["name"]

@@ -168,7 +168,16 @@ class SummaryInputSerializer(serializers.Serializer):
     )
     source_number = serializers.CharField(max_length=60, help_text=_("Number of the report or plan."))
     source_date = serializers.DateField(help_text=_("Date of the report or plan."))
-    source_file = serializers.FileField(required=False, allow_null=True, default=None)
+    source_file = serializers.FileField(
+        required=False, allow_null=True, default=None, help_text=_("The report itself (PDF, image, office document).")
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        max_length=REASON_MAX,
+        help_text=_("Why another set than the one in force for the unit, year and tier; kept in the history."),
+    )
 
 
 class SummaryRecordView(ApiErrorsMixin, APIView):
@@ -220,6 +229,7 @@ class SummaryRecordView(ApiErrorsMixin, APIView):
             source_number=data["source_number"],
             source_date=data["source_date"],
             source_file=data["source_file"],
+            reason=data["reason"],
             user=request.user,
         )
         detail = assessment_detail(request.user, assessment.pk)

@@ -35,6 +35,8 @@ from criteria.models import (
     Assessment,
     AssessmentLog,
     AssessmentState,
+    CommuneGroupAssignment,
+    CommuneGroupChange,
     Comparison,
     CriteriaSet,
     CriterionResult,
@@ -43,11 +45,13 @@ from criteria.models import (
     HistoryEntry,
     Indicator,
     IndicatorValue,
+    SetInForce,
     SetLevel,
     Target,
     Tier,
     ValueType,
 )
+from criteria.models_commune_groups import GROUP_OF_CONDITION, GroupCondition
 from criteria.services import (
     ValueEntry,
     assessment_create,
@@ -60,7 +64,10 @@ from criteria.services import (
     criterion_set_basically_met,
 )
 from criteria.services.catalog import CATALOG_DIR
+from criteria.services.commune_groups import commune_group_set
+from criteria.services.in_force import chosen_set, set_in_force_choose
 from criteria.services.summary import assessment_record_summary
+from criteria.targets import rule_for_unit
 from ntm_portal.append_only import allow_history_rewrite
 from ocop.demo import reset_ocop_demo, seed_ocop_demo
 
@@ -72,6 +79,10 @@ DEMO_CATALOG_DIR = CATALOG_DIR / "demo"
 DEMO_SET_FILES = ("demo-village.toml", "demo-advanced-20.toml")
 QD51_CODE = "QD51-2025-XA-NTM"
 QD51_DEMO_CODE = "QD51-2025-XA-NTM-DEMO"
+QD1980_CODE = "QD1980-2016-XA-NTM"
+# QĐ 318 arrived on 08/03/2022: 2021 is still assessed against QĐ 1980, as the province decides.
+TRANSITIONAL_YEAR = 2021
+TRANSITIONAL_BASIS = "Kế hoạch 12/KH-UBND ngày 15/01/2021 của UBND Tỉnh Minh Họa (minh họa)"
 DEMO_DISCLAIMER = "Bộ tiêu chí minh họa của Tỉnh Minh Họa — không phải văn bản pháp luật"
 
 # What district reports give for a criterion "cơ bản đạt" (basically met): works under way.
@@ -382,14 +393,6 @@ def build_tree(options: DemoOptions) -> DemoTree:
     return tree
 
 
-def _commune_group(members: list[AdministrativeUnit], parent: AdministrativeUnit) -> int:
-    if parent.type == UnitType.THI_XA:
-        return 1
-    if any(c.especially_disadvantaged for c in members):
-        return 3
-    return 2
-
-
 def _merge(tree: DemoTree, district_runs, pool: _NamePool, rng: random.Random, villages: list) -> None:
     """From 01/07/2025: runs of 2–4 consecutive communes of a district become one commune."""
     runs = []
@@ -399,7 +402,7 @@ def _merge(tree: DemoTree, district_runs, pool: _NamePool, rng: random.Random, v
             runs.append((district, communes[start : start + size]))
             start += size
     width = max(2, len(str(len(runs))))
-    for m, (district, members) in enumerate(runs, 1):
+    for m, (_district, members) in enumerate(runs, 1):
         merged = _save_unit(
             AdministrativeUnit(
                 code=f"{PROVINCE_CODE}-M{m:0{width}d}",
@@ -408,7 +411,6 @@ def _merge(tree: DemoTree, district_runs, pool: _NamePool, rng: random.Random, v
                 type=UnitType.XA,
                 parent=tree.province,
                 region=tree.province.region,
-                commune_group=_commune_group(members, district),
                 valid_from=MERGER_DATE,
                 **_centre(members),
             )
@@ -543,14 +545,8 @@ def _set_plan(criteria_set: CriteriaSet, cache: dict[int, SetPlan]) -> SetPlan:
 
 
 def _target(plan: IndicatorPlan, unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int):
-    return evaluation.select_target(
-        plan.rules,
-        region=unit.region or None,
-        group=unit.commune_group,
-        year=year,
-        especially_disadvantaged=unit.especially_disadvantaged,
-        disadvantaged_region=criteria_set.disadvantaged_region or None,
-    )
+    rule, _reason = rule_for_unit(plan.rules, unit=unit, year=year, criteria_set=criteria_set)
+    return rule
 
 
 def _value(indicator: Indicator, target, meet: bool, rng: random.Random):
@@ -746,8 +742,24 @@ class Seeder:
         return self.options.seed
 
     def set_for(self, year: int, level: str, tier: str) -> SetPlan | None:
-        found = CriteriaSet.objects.in_force(year=year, level=level, tier=tier, province=self.tree.province).first()
+        """The set in force: the province's choice for the year, else the latest covering it."""
+        found = chosen_set(province=self.tree.province, level=level, tier=tier, year=year)
+        if found is None:
+            found = CriteriaSet.objects.in_force(year=year, level=level, tier=tier, province=self.tree.province).first()
         return _set_plan(found, self.set_plans) if found else None
+
+    def transitional_year(self) -> None:
+        """QĐ 318 was signed on 08/03/2022: the province keeps its communes on QĐ 1980 for 2021,
+        as its plan says (the set in force for a year outside the set's own range)."""
+        qd1980 = CriteriaSet.objects.published().filter(code=QD1980_CODE, issuer__isnull=True).order_by("-version")
+        if self.options.year_from <= TRANSITIONAL_YEAR <= self.options.year_to and qd1980.exists():
+            set_in_force_choose(
+                province=self.tree.province,
+                year=TRANSITIONAL_YEAR,
+                criteria_set=qd1980.first(),
+                basis=TRANSITIONAL_BASIS,
+                user=self.actors.province,
+            )
 
     # -- one assessment
 
@@ -1008,6 +1020,7 @@ class Seeder:
 
     def run(self) -> None:
         trajectories = commune_trajectories(self.tree.communes, self.seed)
+        self.transitional_year()
         self.summary_years(trajectories)
         years = self.options.years()
         last_old = min(self.options.year_to, LAST_PRE_MERGER_YEAR)
@@ -1048,6 +1061,41 @@ class Seeder:
                 raise DemoError(
                     MSG_PLAN_MISMATCH % {"unit": unit, "set": set_code, "year": year, "stored": met, "planned": planned}
                 )
+
+
+# --- Commune groups (2026–2030) --------------------------------------------------------------
+
+GROUP_DECISION = "120/QĐ-UBND (minh họa)"
+GROUP_DECISION_DATE = datetime.date(2026, 1, 20)
+
+
+def _group_condition(commune: AdministrativeUnit, members: list[AdministrativeUnit], seed: int) -> str:
+    """The condition a merged commune meets, as the demo province's decision states it: formed
+    from a town's communes, near-urban (group 1); otherwise a fifth of them in ethnic-minority
+    and mountain areas (group 3, zone II or III), the rest group 2."""
+    if any(m.parent.type == UnitType.THI_XA for m in members):
+        return GroupCondition.URBANISING
+    draw = _rng(seed, "group", commune.code).random()
+    if draw < 0.08:
+        return GroupCondition.MINORITY_MOUNTAIN_III
+    if draw < 0.2:
+        return GroupCondition.MINORITY_MOUNTAIN_II
+    return GroupCondition.OTHER
+
+
+def assign_commune_groups(tree: DemoTree, office, seed: int) -> None:
+    """The province office sets each merged commune's group through the service, with the
+    condition met and the province's deciding document."""
+    for commune in tree.merged:
+        condition = _group_condition(commune, tree.predecessors[commune.code], seed)
+        commune_group_set(
+            unit=commune,
+            group=GROUP_OF_CONDITION[condition],
+            condition=condition,
+            decision_number=GROUP_DECISION,
+            decision_date=GROUP_DECISION_DATE,
+            user=office,
+        )
 
 
 # --- Users -----------------------------------------------------------------------------------
@@ -1097,6 +1145,7 @@ def seed_demo(options: DemoOptions) -> AdministrativeUnit:
         raise DemoError(MSG_ALREADY_SEEDED % {"code": PROVINCE_CODE})
     tree = build_tree(options)
     users = create_users()
+    assign_commune_groups(tree, users["tinh"], options.seed)
     sets = load_demo_catalog(tree.province)
     by_unit = {d.unit_code: users[d.username] for d in DEMO_USERS if d.role not in (None, Role.VIEWER)}
     actors = Actors(admin=users["admin"], province=users["tinh"], by_unit=by_unit)
@@ -1121,12 +1170,15 @@ def reset_demo() -> None:
         reset_ocop_demo(province)
         for log in (HistoryEntry, AssessmentLog, CriterionResultLog):
             log.objects.filter(assessment__in=assessments)._raw_delete(log.objects.db)
+        CommuneGroupChange.objects.filter(unit__in=units)._raw_delete(CommuneGroupChange.objects.db)
+        CommuneGroupAssignment.objects.filter(unit__in=units).delete()
         Evidence.objects.filter(value__assessment__in=assessments).delete()
         IndicatorValue.objects.filter(assessment__in=assessments).delete()
         CriterionResult.objects.filter(assessment__in=assessments).delete()
         assessments.delete()
         UnitSuccession.objects.filter(Q(predecessor__in=units) | Q(successor__in=units)).delete()
         Membership.objects.filter(unit__in=units).delete()
+        SetInForce.objects.filter(Q(province__in=units) | Q(criteria_set__in=sets)).delete()
         for criteria_set in sets.order_by("-pk"):  # a later version may supersede an earlier one
             criteria_set.criteria.all().delete()
             criteria_set.groups.all().delete()

@@ -1,6 +1,7 @@
 import datetime
 
 from django import forms
+from django.db.models import Case, When
 from django.utils.translation import gettext_lazy as _
 
 from criteria.models import AssessmentState, CriteriaSet, Tier
@@ -86,3 +87,91 @@ class SetInForceForm(forms.Form):
         from criteria.services.in_force import sets_for_province  # services build on forms' models
 
         self.fields["criteria_set"].queryset = sets_for_province(province) if province else CriteriaSet.objects.none()
+
+
+class CommuneGroupForm(forms.Form):
+    """The province office's setting of a commune's 2026–2030 group, with its legal basis."""
+
+    group = forms.TypedChoiceField(label=_("Commune group"), coerce=int, choices=())
+    condition = forms.ChoiceField(label=_("Condition met (QĐ 51/2025/QĐ-TTg)"), choices=())
+    decision_number = forms.CharField(label=_("Deciding document number"), max_length=100)
+    decision_date = forms.DateField(label=_("Deciding document date"), help_text=_("dd/mm/yyyy"))
+    note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from communes.models import CommuneGroup
+        from criteria.models import GroupCondition
+
+        self.fields["group"].choices = [("", "—"), *CommuneGroup.choices]
+        self.fields["condition"].choices = [("", "—"), *GroupCondition.choices]
+
+
+# --- Summary records of the past -------------------------------------------------------------
+
+NOT_MET, MET, BASICALLY_MET = "", "met", "basic"
+
+
+class SetChoiceField(forms.ModelChoiceField):
+    in_force_pk: int | None = None  # the set in force, named as such in its option
+
+    def label_from_instance(self, obj: CriteriaSet) -> str:
+        label = f"{obj} · {obj.year_from}–{obj.year_to}"
+        return f"{label} · {_('the set in force')}" if obj.pk == self.in_force_pk else label
+
+
+SOURCE_NUMBER_MAX = 60  # Assessment.source_number
+
+
+class SummaryRecordForm(forms.Form):
+    """A unit's standing of a past year from an old report. The year and the tier decide which
+    sets are offered (the set in force first); the set decides which criteria are listed, one
+    ``criterion_<n>`` choice each (not met / met / basically met)."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=YEAR_MIN)
+    tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices)
+    criteria_set = SetChoiceField(label=_("Criteria set"), queryset=CriteriaSet.objects.none(), empty_label=None)
+    reason = forms.CharField(
+        label=_("Why another set than the one in force"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    count = forms.IntegerField(
+        label=_("Count of criteria met in the report"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_("Optional: checked against the criteria marked met."),
+    )
+    source_number = forms.CharField(label=_("Document number"), max_length=SOURCE_NUMBER_MAX)
+    source_date = forms.DateField(label=_("Document date"), help_text=_("dd/mm/yyyy"))
+    source_file = forms.FileField(label=_("Document file"), required=False)
+
+    def __init__(self, *args, tiers, sets, in_force, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A record of the past: up to this year (the bound is read per request, not at import).
+        self.fields["year"] = forms.IntegerField(label=_("Year"), min_value=YEAR_MIN, max_value=current_year())
+        self.fields["tier"].choices = [(t.value, t.label) for t in tiers]
+        first = Case(When(pk=in_force.pk if in_force else None, then=0), default=1)
+        self.fields["criteria_set"].queryset = CriteriaSet.objects.filter(pk__in=[s.pk for s in sets]).order_by(
+            first, "-year_from", "code", "-version"
+        )
+        self.fields["criteria_set"].in_force_pk = in_force.pk if in_force else None
+        self.criteria = list(criteria)
+        marks = [(NOT_MET, _("Not met")), (MET, _("Met")), (BASICALLY_MET, _("Basically met"))]
+        for criterion in self.criteria:
+            self.fields[f"criterion_{criterion.number}"] = forms.ChoiceField(
+                label=f"{criterion.number}. {criterion.name}",
+                choices=marks,
+                required=False,
+                initial=NOT_MET,
+                widget=forms.RadioSelect,
+            )
+
+    def criterion_fields(self) -> list:
+        return [self[f"criterion_{c.number}"] for c in self.criteria]
+
+    def marked(self, mark: str) -> set[int]:
+        return {c.number for c in self.criteria if self.cleaned_data.get(f"criterion_{c.number}") == mark}

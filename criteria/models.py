@@ -77,6 +77,12 @@ class Outcome(models.TextChoices):
 
 
 MSG_PUBLISHED_IS_FROZEN = _("This criteria set is published and cannot be changed; clone it as a new version.")
+MSG_SET_NOT_DRAFT = _("Only a draft set takes new rows: this set is published; clone it as a new version.")
+MSG_GROUP_OF_ANOTHER_SET = _("The group belongs to another set.")
+MSG_CRITERION_HAS_INDICATORS = _(
+    "A criterion with indicators stays in its set; add a criterion to the other set instead."
+)
+MSG_INDICATOR_CODE_TAKEN = _("This code is already used by another indicator of the set.")
 
 
 class CriteriaSetQuerySet(models.QuerySet):
@@ -239,6 +245,20 @@ class Criterion(FrozenWithSetMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
+
+    def clean(self) -> None:
+        # Field errors for the forms (admin, workspace): save() would only raise a bare error.
+        if not self.criteria_set_id:
+            return
+        errors = {}
+        if CriteriaSet.objects.filter(pk=self.criteria_set_id).exclude(status=SetStatus.DRAFT).exists():
+            errors["criteria_set"] = MSG_SET_NOT_DRAFT
+        elif self.pk and self.indicators.exclude(criteria_set_id=self.criteria_set_id).exists():
+            errors["criteria_set"] = MSG_CRITERION_HAS_INDICATORS
+        if self.group_id and self.group.criteria_set_id != self.criteria_set_id:
+            errors["group"] = MSG_GROUP_OF_ANOTHER_SET
+        if errors:
+            raise ValidationError(errors)
 
     def _owning_set_id(self) -> int:
         return self.criteria_set_id
@@ -761,4 +781,9 @@ class CriterionResultLog(AppendOnlyMixin, models.Model):
         return f"{self.assessment_id}/{self.criterion_id} {self.at:%Y-%m-%d %H:%M} {self.met}"
 
 
+from criteria.models_commune_groups import (  # noqa: E402, F401 - the models live in their own module
+    CommuneGroupAssignment,
+    CommuneGroupChange,
+    GroupCondition,
+)
 from criteria.models_in_force import SetInForce  # noqa: E402, F401 - the model lives in its own module

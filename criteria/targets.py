@@ -13,18 +13,31 @@ def _rules(indicator: Indicator) -> list[evaluation.TargetRule]:
     return [t.as_rule() for t in sorted(indicator.targets.all(), key=lambda t: t.pk)]
 
 
-def target_with_reason(
-    indicator: Indicator, *, unit: AdministrativeUnit, year: int, criteria_set: CriteriaSet
+def rule_for_unit(
+    rules: list[evaluation.TargetRule], *, unit: AdministrativeUnit, year: int, criteria_set: CriteriaSet
 ) -> tuple[evaluation.TargetRule | None, evaluation.TargetReason]:
-    """The target row that applies to ``unit`` in ``year`` and why (region, group, year)."""
+    """Of an indicator's target rules, the one that applies to ``unit`` in ``year`` and why.
+
+    What the unit brings to the rule: its region (or, for an especially disadvantaged commune,
+    the set's ``disadvantaged_region``) and, for the 2026–2030 set, its commune group as the
+    province office set it with its basis (``services.commune_groups.commune_group_set`` keeps
+    ``unit.commune_group``). Callers that hold rules already (the demo's planner) use this too.
+    """
     return evaluation.select_target_with_reason(
-        _rules(indicator),
+        rules,
         region=unit.region or None,
         group=unit.commune_group,
         year=year,
         especially_disadvantaged=unit.especially_disadvantaged,
         disadvantaged_region=criteria_set.disadvantaged_region or None,
     )
+
+
+def target_with_reason(
+    indicator: Indicator, *, unit: AdministrativeUnit, year: int, criteria_set: CriteriaSet
+) -> tuple[evaluation.TargetRule | None, evaluation.TargetReason]:
+    """The target row that applies to ``unit`` in ``year`` and why (region, group, year)."""
+    return rule_for_unit(_rules(indicator), unit=unit, year=year, criteria_set=criteria_set)
 
 
 def target_for(

@@ -10,6 +10,7 @@ from rest_framework.routers import DefaultRouter
 
 from communes.api import UnitViewSet
 from criteria.api import AssessmentActionView, AssessmentValuesView, AssessmentViewSet, CriteriaSetViewSet
+from criteria.api_commune_groups import CommuneGroupView
 from criteria.api_standing import BasicallyMetView, ConvertSummaryView, SetsInForceView, SummaryRecordView
 from criteria.services import ACTIONS
 from ocop.api import register as register_ocop
@@ -48,6 +49,11 @@ urlpatterns = [
         r"^v1/provinces/(?P<code>[A-Za-z0-9][A-Za-z0-9._-]{0,29})/sets-in-force/$",
         SetsInForceView.as_view(),
         name="sets-in-force",
+    ),
+    re_path(
+        r"^v1/units/(?P<code>[A-Za-z0-9][A-Za-z0-9._-]{0,29})/commune-group/$",
+        CommuneGroupView.as_view(),
+        name="unit-commune-group",
     ),
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

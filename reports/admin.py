@@ -33,7 +33,17 @@ class ReportJobAdmin(ReadOnlyAdmin):
 
 @admin.register(ImportBatch)
 class ImportBatchAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "original_name", "unit", "criteria_set", "year", "user", "status", "applied_at"]
+    list_display = [
+        "created_at",
+        "original_name",
+        "unit",
+        "kind",
+        "criteria_set",
+        "year",
+        "user",
+        "status",
+        "applied_at",
+    ]
     list_filter = ["status", "year"]
     search_fields = ["original_name", "unit__name", "unit__code"]
     list_select_related = ["unit", "criteria_set", "user"]

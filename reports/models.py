@@ -182,8 +182,17 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Not applied")
 
 
+class ImportKind(models.TextChoices):
+    VALUES = "values", _("Indicator values")
+    SUMMARY = "summary", _("Summary records (criteria level)")
+
+
 class ImportBatch(models.Model):
-    """An uploaded workbook: kept until confirmed, so the preview → confirm step needs no re-upload."""
+    """An uploaded workbook: kept until confirmed, so the preview → confirm step needs no re-upload.
+
+    Two kinds: indicator values against one set (``criteria_set``), or summary records of past
+    years, one row per unit, each row naming its year and set (no ``criteria_set``).
+    """
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
@@ -191,8 +200,9 @@ class ImportBatch(models.Model):
     unit = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="import_batches"
     )
+    kind = models.CharField(_("kind"), max_length=10, choices=ImportKind.choices, default=ImportKind.VALUES)
     criteria_set = models.ForeignKey(
-        CriteriaSet, verbose_name=_("criteria set"), on_delete=models.PROTECT, related_name="+"
+        CriteriaSet, verbose_name=_("criteria set"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     year = models.PositiveSmallIntegerField(_("year"))
     file = models.FileField(_("file"), upload_to=import_upload_to, max_length=200)
@@ -219,6 +229,11 @@ class ImportBatch(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ImportStatus.values), name="import_status_known"),
+            models.CheckConstraint(condition=Q(kind__in=ImportKind.values), name="import_kind_known"),
+            models.CheckConstraint(
+                condition=~Q(kind=ImportKind.VALUES) | Q(criteria_set__isnull=False),
+                name="import_values_have_a_set",
+            ),
             models.CheckConstraint(
                 condition=~Q(status=ImportStatus.APPLIED) | Q(applied_at__isnull=False),
                 name="import_applied_has_time",

@@ -38,6 +38,12 @@ urlpatterns = [
     path("jobs/<uuid:pk>/download/", views_excel.job_download, name="job_download"),
     path("import/<str:code>/", views_import.import_page, name="import"),
     path("import/<str:code>/template.xlsx", views_import.import_template_view, name="import_template"),
+    path(
+        "import/<str:code>/summary-template.xlsx",
+        views_import.import_summary_template_view,
+        name="import_summary_template",
+    ),
+    path("import/<str:code>/summary/", views_import.import_summary_upload, name="import_summary"),
     path("import/<str:code>/<int:pk>/", views_import.batch_page, name="import_batch"),
     path("import/<str:code>/<int:pk>/apply/", views_import.batch_apply, name="import_apply"),
     # The country first, so that "national" is never read as a unit code.

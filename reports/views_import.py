@@ -17,13 +17,13 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communes.access import can_write_unit, get_unit_for_user
 from ntm_portal.ratelimit import refuse_if_too_often
 from reports.forms import Filters
 from reports.importing import layout
-from reports.importing.forms import TemplateForm, UploadForm
+from reports.importing.forms import SummaryTemplateForm, SummaryUploadForm, TemplateForm, UploadForm
 from reports.importing.services import (
     ALREADY,
     APPLIED,
@@ -35,8 +35,9 @@ from reports.importing.services import (
     import_batch_check,
     import_batch_create,
 )
+from reports.importing.summary_template import import_summary_template, summary_template_name
 from reports.importing.template import import_template, template_name
-from reports.models import ImportBatch, ImportStatus, JobKind
+from reports.models import ImportBatch, ImportKind, ImportStatus, JobKind
 from reports.tasks import start_job
 from reports.views import _breadcrumbs
 from reports.views_excel import xlsx_response
@@ -46,6 +47,7 @@ INLINE_MAX_ROWS = 300
 SHOWN = 1000
 # The page holds both forms: distinct ids keep each label on its own field.
 TEMPLATE_IDS, UPLOAD_IDS = "template-%s", "upload-%s"
+SUMMARY_IDS, SUMMARY_UPLOAD_IDS = "summary-template-%s", "summary-upload-%s"
 
 
 def _context(request: HttpRequest, unit, page: str, **extra) -> dict:
@@ -81,22 +83,23 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
                 data=upload_form.content,
                 language=translation.get_language() or "vi",
             )
-            if len(upload_form.template.rows) > INLINE_MAX_ROWS:
-                job = start_job(
-                    kind=JobKind.IMPORT_CHECK,
-                    user=request.user,
-                    unit=unit,
-                    params={"batch": batch.pk, "language": batch.language},
-                )
-                ImportBatch.objects.filter(pk=batch.pk).update(job=job)
-                return redirect("reports:job", job.pk)
-            import_batch_check(batch=batch, template=upload_form.template)
-            return redirect("reports:import_batch", unit.code, batch.pk)
+            return _check_or_queue(request, unit, batch, upload_form.template)
         template_form = TemplateForm(
             initial={"criteria_set": request.POST.get("criteria_set"), "year": request.POST.get("year")},
             unit=unit,
             auto_id=TEMPLATE_IDS,
         )
+    return _import_page(request, unit, template_form=template_form, upload_form=upload_form)
+
+
+def _import_page(request: HttpRequest, unit, **forms) -> HttpResponse:
+    """The import page with both kinds of template (values, criteria level) and the user's
+    recent imports of either kind; 400 when a form it shows was refused."""
+    initial = {"year": datetime.date.today().year}
+    forms.setdefault("template_form", TemplateForm(initial=initial, unit=unit, auto_id=TEMPLATE_IDS))
+    forms.setdefault("upload_form", UploadForm(initial=initial, unit=unit, auto_id=UPLOAD_IDS))
+    forms.setdefault("summary_template_form", SummaryTemplateForm(initial=initial, unit=unit, auto_id=SUMMARY_IDS))
+    forms.setdefault("summary_upload_form", SummaryUploadForm(initial=initial, unit=unit, auto_id=SUMMARY_UPLOAD_IDS))
     batches = (
         ImportBatch.objects.filter(unit=unit, user=request.user).select_related("criteria_set").defer("checked_values")
     )[:10]
@@ -104,12 +107,62 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
         request,
         unit,
         _("Import from Excel"),
-        template_form=template_form,
-        upload_form=upload_form,
         can_write=can_write_unit(request.user, unit),
         batches=batches,
+        **forms,
     )
-    return render(request, "reports/import.html", context, status=400 if upload_form.errors else 200)
+    refused = any(form.is_bound and form.errors for form in forms.values())
+    return render(request, "reports/import.html", context, status=400 if refused else 200)
+
+
+def _check_or_queue(request: HttpRequest, unit, batch: ImportBatch, template) -> HttpResponse:
+    """Check a kept upload now, or in the background above ``INLINE_MAX_ROWS`` rows."""
+    if len(template.rows) > INLINE_MAX_ROWS:
+        job = start_job(
+            kind=JobKind.IMPORT_CHECK,
+            user=request.user,
+            unit=unit,
+            params={"batch": batch.pk, "language": batch.language},
+        )
+        ImportBatch.objects.filter(pk=batch.pk).update(job=job)
+        return redirect("reports:job", job.pk)
+    import_batch_check(batch=batch, template=template)
+    return redirect("reports:import_batch", unit.code, batch.pk)
+
+
+@login_required
+@require_POST
+def import_summary_upload(request: HttpRequest, code: str) -> HttpResponse:
+    """Upload a filled-in criteria-level template: summary records of past years."""
+    unit = get_unit_for_user(request.user, code, write=True)
+    if refused := refuse_if_too_often(request, "import_upload"):
+        return refused
+    form = SummaryUploadForm(request.POST, request.FILES, unit=unit, auto_id=SUMMARY_UPLOAD_IDS)
+    if not form.is_valid():
+        return _import_page(request, unit, summary_upload_form=form)
+    batch = import_batch_create(
+        user=request.user,
+        unit=unit,
+        criteria_set=None,
+        year=form.cleaned_data["year"],
+        name=form.cleaned_data["file"].name,
+        data=form.content,
+        language=translation.get_language() or "vi",
+        kind=ImportKind.SUMMARY,
+    )
+    return _check_or_queue(request, unit, batch, form.template)
+
+
+@login_required
+@require_GET
+def import_summary_template_view(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_for_user(request.user, code)
+    form = SummaryTemplateForm(request.GET, unit=unit, auto_id=SUMMARY_IDS)
+    if not form.is_valid():
+        return _import_page(request, unit, summary_template_form=form)
+    year, tier = form.cleaned_data["year"], form.cleaned_data["tier"]
+    content = import_summary_template(unit=unit, year=year, tier=tier, user=request.user)
+    return xlsx_response(content, summary_template_name(unit, year, tier))
 
 
 @login_required
@@ -117,16 +170,7 @@ def import_template_view(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_user(request.user, code)
     form = TemplateForm(request.GET, unit=unit, auto_id=TEMPLATE_IDS)
     if not form.is_valid():
-        context = _context(
-            request,
-            unit,
-            _("Import from Excel"),
-            template_form=form,
-            upload_form=UploadForm(unit=unit, auto_id=UPLOAD_IDS),
-            can_write=can_write_unit(request.user, unit),
-            batches=[],
-        )
-        return render(request, "reports/import.html", context, status=400)
+        return _import_page(request, unit, template_form=form)
     criteria_set, year = form.cleaned_data["criteria_set"], form.cleaned_data["year"]
     content = import_template(unit=unit, criteria_set=criteria_set, year=year, user=request.user)
     return xlsx_response(content, template_name(unit, criteria_set, year))
@@ -162,6 +206,7 @@ def batch_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 MSG_APPLIED = gettext_lazy("The import was applied: %(count)s values recorded.")
+MSG_APPLIED_SUMMARY = gettext_lazy("The import was applied: %(count)s summary records recorded.")
 MSG_ALREADY = gettext_lazy("This import was already applied; nothing was changed.")
 MSG_CHANGED = gettext_lazy(
     "The data changed since the preview. Nothing was written: review the new preview and confirm again."
@@ -201,5 +246,7 @@ def batch_apply(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         messages.error(request, batch.message)
     else:
         level, text = OUTCOME_MESSAGES[outcome]
+        if outcome == APPLIED and batch.kind == ImportKind.SUMMARY:
+            text = MSG_APPLIED_SUMMARY
         messages.add_message(request, level, str(text) % {"count": len(batch.changes)})
     return redirect(reverse("reports:import_batch", args=[unit.code, batch.pk]))

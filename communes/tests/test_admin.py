@@ -71,3 +71,11 @@ def test_admin_lineage_marks_where_a_split_unit_s_main_part_went(admin_client, t
     UnitSuccession.objects.create(predecessor=tree.a, successor=main, date=day, main_part=True)
     page = admin_client.get(reverse("admin:communes_administrativeunit_change", args=[tree.a.pk])).content.decode()
     assert "merged into: Xã Chính (main part), Xã Phụ" in page
+
+
+def test_the_commune_group_is_read_only_in_the_admin(admin_client, tree):
+    from django.urls import reverse
+
+    page = admin_client.get(reverse("admin:communes_administrativeunit_change", args=[tree.a.pk]))
+    assert page.status_code == 200
+    assert "commune_group" not in page.context["adminform"].form.fields

@@ -237,3 +237,13 @@ def test_names_are_stored_in_one_unicode_spelling():
     unit = AdministrativeUnit.objects.get(code="18160")
     assert unit.name == "Xã Cẩm Thạch" == unicodedata.normalize("NFC", unit.name)
     assert AdministrativeUnit.objects.filter(name="Xã Cẩm Thạch").count() == 1
+
+
+def test_a_stored_communes_group_is_left_to_its_page():
+    import_text(GOOD)
+    AdministrativeUnit.objects.filter(code="90001").update(commune_group=3)
+    regrouped = "\n".join(
+        line.replace(",2,", ",1,") if line.startswith("90001,") else line for line in GOOD.splitlines()
+    )
+    import_text(regrouped + "\n")
+    assert AdministrativeUnit.objects.get(code="90001").commune_group == 3

@@ -30,13 +30,20 @@ from criteria.models import (
     Tier,
     ValueType,
 )
-from criteria.services.in_force import criteria_set_in_force, province_of, usable_for
+from criteria.services.in_force import (
+    MSG_OTHER_SET_NEEDS_REASON,
+    criteria_set_in_force,
+    other_set_refusal,
+    province_of,
+    usable_for,
+)
 from criteria.structure import set_structure
 from criteria.targets import target_for
 from criteria.years import existed_in
 from ntm_portal.errors import StaleWriteError
 
-__all__ = ["criteria_set_in_force", "province_of"]  # re-exported: the set in force lives in in_force.py
+# Re-exported: the set in force and its rule live in in_force.py.
+__all__ = ["MSG_OTHER_SET_NEEDS_REASON", "criteria_set_in_force", "province_of"]
 
 # In the 19-criteria commune sets, indicator 10.1 is the income per person (criterion 10 "Thu nhập");
 # QĐ 319's income condition is worked out from it.
@@ -541,9 +548,6 @@ class Started:
     created: bool  # False: the unit already had this tier's assessment for the year, opened instead
 
 
-MSG_OTHER_SET_NEEDS_REASON = _(
-    "The set in force for %(year)s is %(set)s; say why this unit is assessed against another set."
-)
 MSG_SET_TIER = _("The set %(set)s is of another tier.")
 
 
@@ -557,14 +561,9 @@ def _set_to_start(*, unit, year: int, tier: str, criteria_set, reason: str):
         raise ValidationError(
             {"criteria_set": [ValidationError(MSG_SET_TIER, code="tier", params={"set": criteria_set})]}
         )
-    if in_force is not None and not (reason or "").strip():
-        raise ValidationError(
-            {
-                "reason": [
-                    ValidationError(MSG_OTHER_SET_NEEDS_REASON, code="reason", params={"year": year, "set": in_force})
-                ]
-            }
-        )
+    refusal = other_set_refusal(unit=unit, year=year, criteria_set=criteria_set, reason=reason, in_force=in_force)
+    if refusal is not None:
+        raise refusal
     return criteria_set
 
 

@@ -24,6 +24,11 @@ MSG_NOT_PUBLISHED = _("Only a published criteria set can be put in force.")
 MSG_OTHER_PROVINCE = _("This set was issued by another province.")
 MSG_BASIS_REQUIRED = _("Give the province's decision or plan that puts this set in force (number, date).")
 MSG_YEAR_RANGE = _("The year must be between %(first)s and %(last)s.")
+MSG_OTHER_SET_NEEDS_REASON = _(
+    "The set in force for %(year)s is %(set)s; say why this unit is assessed against another set."
+)
+REASON_MAX = 2000
+LOOK_IT_UP = object()  # "in_force" not given: read it
 FIRST_YEAR, LAST_YEAR = 2010, 2100
 
 
@@ -60,6 +65,29 @@ def usable_for(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int
         return True
     chosen = chosen_set(province=province_of(unit), level=unit.level, tier=criteria_set.tier, year=year)
     return chosen is not None and chosen.pk == criteria_set.pk
+
+
+def other_set_refusal(
+    *,
+    unit: AdministrativeUnit,
+    year: int,
+    criteria_set: CriteriaSet,
+    reason: str,
+    in_force: CriteriaSet | object | None = LOOK_IT_UP,
+) -> ValidationError | None:
+    """The one rule "another set than the one in force needs a reason": None when ``criteria_set``
+    may be used for ``unit`` in ``year`` as asked, else the refusal (an error on ``reason``) for
+    the caller to raise or to show at its cell. Starting an assessment (page, API), recording a
+    summary record (page, API) and both imports ask here. ``in_force``: the set in force for the
+    unit, year and the set's tier when the caller already knows it (an import reads it once).
+    """
+    if in_force is LOOK_IT_UP:
+        in_force = criteria_set_in_force(unit=unit, year=year, tier=criteria_set.tier)
+    if in_force is None or in_force.pk == criteria_set.pk or (reason or "").strip():
+        return None
+    return ValidationError(
+        {"reason": [ValidationError(MSG_OTHER_SET_NEEDS_REASON, code="reason", params={"year": year, "set": in_force})]}
+    )
 
 
 def other_sets(unit: AdministrativeUnit, year: int, tier: str, in_force: CriteriaSet | None) -> list[CriteriaSet]:

@@ -11,6 +11,7 @@ standing then stays, criterion by criterion, until values recorded replace it.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -28,6 +29,8 @@ from criteria.models import (
     HistoryKind,
 )
 from criteria.services.assessments import MSG_NO_PERMISSION, assessment_create, store_counts
+from criteria.services.evidence import validate_upload
+from criteria.services.in_force import LOOK_IT_UP, REASON_MAX, other_set_refusal
 
 MSG_SOURCE_NUMBER = _("Give the number of the report or plan the standing comes from.")
 MSG_SOURCE_DATE = _("Give the date of the report or plan the standing comes from.")
@@ -37,37 +40,81 @@ MSG_UNKNOWN_CRITERIA = _("The set %(set)s has no criterion %(numbers)s.")
 MSG_BOTH = _("Criterion %(numbers)s cannot be both met and basically met.")
 MSG_COUNT = _("The report's count (%(count)s) differs from the criteria marked met (%(marked)s).")
 MSG_NOT_SUMMARY = _("This assessment is not a summary record.")
+MSG_TOO_LONG = _("At most %(n)s characters.")
+SOURCE_NUMBER_MAX = 60  # Assessment.source_number
 
 
 def _numbers_text(numbers) -> str:
     return ", ".join(str(n) for n in sorted(numbers))
 
 
-def _check_summary(
-    criteria_set: CriteriaSet, year: int, met: set[int], basic: set[int], count: int | None, number: str, day
-) -> None:
+@dataclass(frozen=True)
+class Reported:
+    """What an old report says of a unit's year: the criteria marked, the count it gives, the
+    source document, and why another set than the one in force (if one is used)."""
+
+    met: frozenset[int]
+    basically_met: frozenset[int] = frozenset()
+    count: int | None = None
+    source_number: str = ""
+    source_date: datetime.date | None = None
+    reason: str = ""
+
+
+def summary_errors(
+    *,
+    unit: AdministrativeUnit,
+    criteria_set: CriteriaSet,
+    year: int,
+    reported: Reported,
+    source_file=None,
+    known: set[int] | None = None,
+    in_force: CriteriaSet | object | None = LOOK_IT_UP,
+) -> dict[str, list[ValidationError]]:
+    """Every refusal of the report, by field (``met``, ``basically_met``, ``count``,
+    ``source_number``, ``source_date``, ``source_file``, ``reason``); empty when it holds
+    together. The page, the API and the import all ask here. ``known`` (the set's criterion
+    numbers) and ``in_force`` may be given by a caller that checks many rows."""
+    met, basic, number, day = (
+        set(reported.met),
+        set(reported.basically_met),
+        reported.source_number,
+        reported.source_date,
+    )
+    reason = (reported.reason or "").strip()
     errors: dict[str, list] = {}
 
     def refuse(field, message, code, **params):
         errors.setdefault(field, []).append(ValidationError(message, code=code, params=params or None))
 
-    known = set(criteria_set.criteria.values_list("number", flat=True))
+    refusal = other_set_refusal(unit=unit, year=year, criteria_set=criteria_set, reason=reason, in_force=in_force)
+    if refusal is not None:
+        errors.update(refusal.error_dict)
+    elif len(reason) > REASON_MAX:
+        refuse("reason", MSG_TOO_LONG, "max_length", n=REASON_MAX)
+    known = known if known is not None else set(criteria_set.criteria.values_list("number", flat=True))
     if (met | basic) - known:
         refuse("met", MSG_UNKNOWN_CRITERIA, "unknown", set=criteria_set, numbers=_numbers_text((met | basic) - known))
     if met & basic:
         refuse("basically_met", MSG_BOTH, "both", numbers=_numbers_text(met & basic))
-    if count is not None and count != len(met):
-        refuse("count", MSG_COUNT, "count", count=count, marked=len(met))
+    if reported.count is not None and reported.count != len(met):
+        refuse("count", MSG_COUNT, "count", count=reported.count, marked=len(met))
     if not (number or "").strip():
         refuse("source_number", MSG_SOURCE_NUMBER, "required")
+    elif len(number.strip()) > SOURCE_NUMBER_MAX:
+        refuse("source_number", MSG_TOO_LONG, "max_length", n=SOURCE_NUMBER_MAX)
     if day is None:
         refuse("source_date", MSG_SOURCE_DATE, "required")
     elif day.year < year:
         refuse("source_date", MSG_SOURCE_EARLY, "early", year=year)
     elif day > timezone.localdate():
         refuse("source_date", MSG_SOURCE_FUTURE, "future")
-    if errors:
-        raise ValidationError(errors)
+    if source_file is not None:
+        try:  # the evidence files' limits: size, type, content matching the extension
+            validate_upload(source_file)
+        except ValidationError as exc:
+            errors.setdefault("source_file", []).extend(exc.error_list)
+    return errors
 
 
 @transaction.atomic
@@ -82,6 +129,7 @@ def assessment_record_summary(
     source_number: str,
     source_date: datetime.date | None,
     source_file=None,
+    reason: str = "",
     user,
     check_access: bool = True,
     at: datetime.datetime | None = None,
@@ -89,13 +137,19 @@ def assessment_record_summary(
     """Record ``unit``'s standing in ``year`` against ``criteria_set`` from an old report.
 
     Same rules as starting an assessment (the set's level and years — or the province's set in
-    force —, rural communes only, one per unit, tier and year) plus the source document.
+    force —, rural communes only, one per unit, tier and year; another set than the one in force
+    needs a ``reason``, kept in the history) plus the source document.
     """
     if check_access and not access.can_write_unit(user, unit):
         raise PermissionDenied(MSG_NO_PERMISSION)
     met, basic = set(met), set(basically_met)
-    _check_summary(criteria_set, year, met, basic, count, source_number, source_date)
+    reason = (reason or "").strip()
+    reported = Reported(frozenset(met), frozenset(basic), count, source_number, source_date, reason)
+    errors = summary_errors(unit=unit, criteria_set=criteria_set, year=year, reported=reported, source_file=source_file)
+    if errors:
+        raise ValidationError(errors)
     moment = at or timezone.now()
+    comment = str(_("Summary record from %(source)s") % {"source": source_number.strip()})
     assessment = assessment_create(
         unit=unit,
         criteria_set=criteria_set,
@@ -103,7 +157,7 @@ def assessment_record_summary(
         user=user,
         check_access=False,
         at=moment,
-        comment=str(_("Summary record from %(source)s") % {"source": source_number.strip()}),
+        comment=f"{comment}. {reason}" if reason else comment,
     )
     Assessment.objects.filter(pk=assessment.pk).update(
         summary=True, source_number=source_number.strip(), source_date=source_date

@@ -1,8 +1,15 @@
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from communes.tests.factories import UserFactory
-from criteria.models import CriteriaSet, SetStatus
+from criteria.models import (
+    MSG_CRITERION_HAS_INDICATORS,
+    MSG_GROUP_OF_ANOTHER_SET,
+    MSG_SET_NOT_DRAFT,
+    CriteriaSet,
+    SetStatus,
+)
 from criteria.services import assessment_create, indicator_value_record
 from criteria.tests.factories import make_set
 
@@ -58,3 +65,146 @@ def test_assessment_admin_shows_values_results_and_history(admin_client, persona
         admin_client.get(reverse("admin:criteria_assessment_changelist"), {"q": "cam thach"}).context["cl"].result_count
         == 1
     )
+
+
+def _criterion_post(criterion, **overrides) -> dict:
+    """The criterion change form as the admin page posts it, with no indicator rows."""
+    data = {
+        "criteria_set": criterion.criteria_set_id,
+        "group": criterion.group_id,
+        "number": criterion.number,
+        "name": criterion.name,
+        "indicators-TOTAL_FORMS": "0",
+        "indicators-INITIAL_FORMS": "0",
+        "indicators-MIN_NUM_FORMS": "0",
+        "indicators-MAX_NUM_FORMS": "1000",
+        "_save": "Save",
+    }
+    data.update(overrides)
+    return data
+
+
+def _new_indicator_row(code: str) -> dict:
+    return {
+        "indicators-TOTAL_FORMS": "1",
+        "indicators-0-code": code,
+        "indicators-0-name": "Chỉ tiêu mới",
+        "indicators-0-value_type": "percent",
+        "indicators-0-unit": "%",
+        "indicators-0-comparison": "gte",
+        "indicators-0-required": "on",
+    }
+
+
+def test_an_indicator_added_inline_on_a_criterion_takes_the_criterions_set(admin_client):
+    s = make_set(publish=False)
+    criterion = s.criteria.get(number=1)
+    url = reverse("admin:criteria_criterion_change", args=[criterion.pk])
+    response = admin_client.post(url, _criterion_post(criterion, **_new_indicator_row("1.2")))
+    assert response.status_code == 302
+    added = criterion.indicators.get(code="1.2")
+    assert added.criteria_set == s
+
+
+def test_an_inline_indicator_with_a_code_taken_in_the_set_is_a_form_error(admin_client):
+    s = make_set(publish=False)
+    criterion = s.criteria.get(number=1)
+    url = reverse("admin:criteria_criterion_change", args=[criterion.pk])
+    response = admin_client.post(url, _criterion_post(criterion, **_new_indicator_row("2.1")))
+    assert response.status_code == 200
+    assert "This code is already used by another indicator of the set." in response.content.decode()
+
+
+def test_moving_a_draft_criterion_to_a_published_set_is_a_form_error(admin_client):
+    published = make_set(code="PUBLISHED")
+    draft = make_set(code="DRAFT", publish=False)
+    criterion = draft.criteria.get(number=1)
+    url = reverse("admin:criteria_criterion_change", args=[criterion.pk])
+    group = published.groups.first()
+    # Number 9 is free in the published set: only the set's status can refuse the move.
+    response = admin_client.post(url, _criterion_post(criterion, criteria_set=published.pk, group=group.pk, number=9))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors
+    criterion.refresh_from_db()
+    assert criterion.criteria_set == draft
+
+
+def test_a_criterion_cannot_be_cleaned_into_a_published_set():
+    published = make_set(code="PUBLISHED")
+    criterion = make_set(code="DRAFT", publish=False).criteria.get(number=1)
+    criterion.criteria_set = published
+    criterion.group = published.groups.first()
+    criterion.number = 9
+    with pytest.raises(ValidationError) as error:
+        criterion.full_clean()
+    assert error.value.message_dict["criteria_set"] == [str(MSG_SET_NOT_DRAFT)]
+
+
+def test_the_group_dropdown_lists_only_the_criterions_set(admin_client):
+    make_set(code="OTHER", publish=False)
+    s = make_set(publish=False)
+    criterion = s.criteria.get(number=1)
+    page = admin_client.get(reverse("admin:criteria_criterion_change", args=[criterion.pk]))
+    groups = page.context["adminform"].form.fields["group"].queryset
+    assert list(groups) == list(s.groups.all())
+
+
+def test_the_group_dropdown_of_the_sets_criteria_lists_only_that_set(admin_client):
+    make_set(code="OTHER", publish=False)
+    s = make_set(publish=False)
+    page = admin_client.get(reverse("admin:criteria_criteriaset_change", args=[s.pk]))
+    formset = next(f for f in page.context["inline_admin_formsets"] if f.formset.prefix == "criteria")
+    assert list(formset.formset.forms[0].fields["group"].queryset) == list(s.groups.all())
+
+
+def test_a_group_of_another_set_is_refused(admin_client):
+    other = make_set(code="OTHER", publish=False)
+    s = make_set(publish=False)
+    criterion = s.criteria.get(number=1)
+    url = reverse("admin:criteria_criterion_change", args=[criterion.pk])
+    response = admin_client.post(url, _criterion_post(criterion, group=other.groups.first().pk))
+    assert response.status_code == 200
+    criterion.refresh_from_db()
+    assert criterion.group.criteria_set == s
+
+
+def test_a_criterion_with_a_group_of_another_set_does_not_clean():
+    other = make_set(code="OTHER", publish=False)
+    criterion = make_set(publish=False).criteria.get(number=1)
+    criterion.group = other.groups.first()
+    with pytest.raises(ValidationError) as error:
+        criterion.full_clean()
+    assert error.value.message_dict["group"] == [str(MSG_GROUP_OF_ANOTHER_SET)]
+
+
+def test_a_criterion_with_indicators_does_not_move_to_another_draft_set():
+    other = make_set(code="OTHER", publish=False)
+    criterion = make_set(publish=False).criteria.get(number=2)
+    criterion.criteria_set = other
+    criterion.group = other.groups.first()
+    criterion.number = 9
+    with pytest.raises(ValidationError) as error:
+        criterion.full_clean()
+    assert error.value.message_dict["criteria_set"] == [str(MSG_CRITERION_HAS_INDICATORS)]
+
+
+def test_the_add_criterion_page_names_the_set_of_each_group(admin_client):
+    make_set(code="OTHER", publish=False)
+    make_set(code="PUBLISHED")
+    page = admin_client.get(reverse("admin:criteria_criterion_add"))
+    assert page.status_code == 200
+    labels = [label for _pk, label in page.context["adminform"].form.fields["group"].choices][1:]
+    assert labels == ["I. Nhóm I — Thử (1/QĐ-TEST)"]
+
+
+def test_two_new_inline_indicators_with_one_code_are_a_form_error(admin_client):
+    s = make_set(publish=False)
+    criterion = s.criteria.get(number=1)
+    rows = _new_indicator_row("1.5")
+    rows.update({k.replace("-0-", "-1-"): v for k, v in rows.items() if "-0-" in k})
+    rows["indicators-TOTAL_FORMS"] = "2"
+    url = reverse("admin:criteria_criterion_change", args=[criterion.pk])
+    response = admin_client.post(url, _criterion_post(criterion, **rows))
+    assert response.status_code == 200
+    assert "This code is already used by another indicator of the set." in response.content.decode()
+    assert not criterion.indicators.filter(code="1.5").exists()

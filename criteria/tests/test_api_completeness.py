@@ -98,6 +98,42 @@ def test_a_summary_record_through_the_api_is_flagged_and_counted(tree, personas,
     assert progress["communes_with_data"] == 1 and progress["average_criteria_met"] == 2
 
 
+def test_a_summary_record_against_another_set_needs_a_reason_through_the_api_too(tree, personas, sets):
+    make_set(code="PROVINCE-OWN", year_from=2021, year_to=2025, issuer=tree.province)
+    client = _client(personas.officer_a, "vi")
+    body = {
+        "unit": tree.a.code,
+        "criteria_set": sets["new"].pk,
+        "year": 2022,
+        "met": [1],
+        "source_number": "12/BC-UBND",
+        "source_date": "2023-01-10",
+    }
+    refused = client.post("/api/v1/summary-records/", body, format="json")
+    assert refused.status_code == 400 and "lý do" in refused.json()["errors"]["reason"][0]
+    assert not Assessment.objects.filter(unit=tree.a, year=2022).exists()
+    recorded = client.post("/api/v1/summary-records/", body | {"reason": "Theo bộ quốc gia"}, format="json")
+    assert recorded.status_code == 201, recorded.content
+
+
+def test_a_summary_record_s_file_keeps_the_evidence_limits(tree, personas, sets):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = {
+        "unit": tree.a.code,
+        "criteria_set": sets["old"].pk,
+        "year": 2019,
+        "met": [1],
+        "source_number": "25/BC-UBND",
+        "source_date": "2020-01-15",
+        "source_file": SimpleUploadedFile("bao-cao.pdf", b"MZ not a pdf"),
+    }
+    refused = _client(personas.officer_a).post("/api/v1/summary-records/", body, format="multipart")
+    assert refused.status_code == 400, refused.content
+    assert "does not match its extension" in refused.json()["errors"]["source_file"][0]
+    assert not Assessment.objects.filter(unit=tree.a, year=2019).exists()
+
+
 def test_plan_against_result_is_read_through_the_api(tree, personas):
     response = _client(personas.viewer).get("/api/v1/plan/", {"unit": tree.province.code, "year": 2025})
     assert response.status_code == 200

@@ -20,6 +20,8 @@ from criteria import demo
 from criteria.models import (
     Assessment,
     AssessmentState,
+    CommuneGroupAssignment,
+    CommuneGroupChange,
     CriteriaSet,
     CriterionResult,
     HistoryEntry,
@@ -29,6 +31,7 @@ from criteria.models import (
     Tier,
     ValueType,
 )
+from criteria.models_commune_groups import GROUP_OF_CONDITION
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +120,20 @@ def test_demo_province_has_districts_communes_and_villages_until_the_merger(seed
     for commune in old.annotate(n=Count("children")):
         assert 3 <= commune.n <= 8
     assert set(demo_units().values_list("region", flat=True)) == {"BTB"}
+
+
+def test_the_demo_sets_each_merged_communes_group_through_the_service_with_a_basis(seeded):
+    merged = list(demo_units().filter(level=Level.COMMUNE, code__startswith="DEMO-M"))
+    assignments = {a.unit_id: a for a in CommuneGroupAssignment.objects.filter(unit__in=merged)}
+    assert len(assignments) == len(merged)
+    for commune in merged:
+        assignment = assignments[commune.pk]
+        assert assignment.group == commune.commune_group == GROUP_OF_CONDITION[assignment.condition]
+        assert assignment.decision_number == demo.GROUP_DECISION
+        assert assignment.set_by.username == "tinh"
+    changes = CommuneGroupChange.objects.filter(unit__in=merged)
+    assert changes.count() == len(merged)
+    assert set(changes.values_list("old_group", flat=True)) == {None}
 
 
 def test_merged_communes_hang_under_the_province_with_their_lineage(seeded):
@@ -363,3 +380,18 @@ def test_the_demo_has_ocop_products_certified_expired_and_ideas(seeded):
     assert [(line.stars, line.certified) for line in counts.by_stars] == [(3, 3), (4, 2), (5, 1)]
     assert (counts.expired, counts.ideas, counts.rating) == (1, 2, 1)
     assert not OcopProduct.objects.exclude(commune__path__startswith=province.path).exists()
+
+
+def test_the_province_keeps_its_communes_on_qd_1980_for_2021_as_its_plan_says(seeded):
+    from criteria.models import SetInForce
+
+    seed("--communes", "8", "--years", "2021-2022", "--seed", "3", "--reset")
+    province = demo.demo_province()
+    choice = SetInForce.objects.get(province=province, year=2021, tier=Tier.STANDARD)
+    assert choice.criteria_set.code == demo.QD1980_CODE and "Kế hoạch" in choice.basis
+    full = demo_assessments().filter(unit__level=Level.COMMUNE, tier=Tier.STANDARD, summary=False)
+    assert set(full.filter(year=2021).values_list("criteria_set__code", flat=True)) == {demo.QD1980_CODE}
+    assert demo.QD1980_CODE not in set(full.filter(year=2022).values_list("criteria_set__code", flat=True))
+    assert set(demo_assessments().filter(summary=True).values_list("year", flat=True)) == set(range(2016, 2021))
+    demo.reset_demo()  # the province's choice does not hold the reset back
+    assert not SetInForce.objects.filter(province__code=demo.PROVINCE_CODE).exists()

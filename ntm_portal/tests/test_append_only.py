@@ -1,18 +1,21 @@
 """History and logs cannot be changed or deleted: not through the ORM's managers, not with a
 plain QuerySet, not with raw SQL (PostgreSQL triggers)."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 
-from criteria.models import AssessmentLog, CriterionResultLog, HistoryEntry
+from criteria.models import AssessmentLog, CommuneGroupChange, CriterionResultLog, GroupCondition, HistoryEntry
+from criteria.services.commune_groups import commune_group_set
 from ntm_portal.append_only import allow_history_rewrite
 from plans.models import FundChange, RegisteredTargetChange
 from plans.services import FundCell, funds_record, registered_target_set
 
 pytestmark = pytest.mark.django_db
 
-LOGS = [HistoryEntry, AssessmentLog, CriterionResultLog, RegisteredTargetChange, FundChange]
+LOGS = [HistoryEntry, AssessmentLog, CriterionResultLog, RegisteredTargetChange, FundChange, CommuneGroupChange]
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite has no per-transaction setting for the triggers: ORM guard only"
 )
@@ -26,6 +29,14 @@ def logged(assessment, tree, personas):
     )
     funds_record(
         unit=tree.a, year=2025, cells=[FundCell(month=1, source="central", raw="1000")], user=personas.officer_a
+    )
+    commune_group_set(
+        unit=tree.a,
+        group=2,
+        condition=GroupCondition.OTHER,
+        decision_number="120/QĐ-UBND",
+        decision_date=datetime.date(2026, 1, 20),
+        user=personas.province_office,
     )
     for model in LOGS:
         assert model.objects.exists(), model

@@ -22,8 +22,9 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from communes.models import AdministrativeUnit, Membership
-from criteria.models import Evidence
+from criteria.models import Assessment, Evidence
 from criteria.services import assessment_create, evidence_attach
+from criteria.services.summary import assessment_record_summary
 from ocop.tests.authorization_rows import OCOP_ROWS
 from plans.models import FundEntry, ProvinceTarget, RegisteredTarget
 from plans.tests.factories import make_fund, make_target
@@ -95,12 +96,34 @@ MATRIX: dict[str, Row] = {
     "convert_summary": Row(
         "POST", lambda o: reverse("convert_summary", args=[o.assessment.pk]), (302, 302, 404, 302, 404, 302, 403)
     ),
+    # Recording a past year: those who may write the commune; a viewer reads it but may not record.
+    "summary_record_new": Row(
+        "GET", lambda o: reverse("summary_record_new", args=["40101"]), (302, 200, 404, 200, 404, 200, 403)
+    ),
+    "summary_source": Row("GET", lambda o: reverse("summary_source", args=[_summary(o).pk]), A_READ),
     # The province office's choice; a viewer of the province reads the page but may not choose.
     "set_in_force": Row(
         "POST",
         lambda o: reverse("set_in_force", args=["40"]),
         (302, 404, 404, 404, 404, 302, 403),
         data=lambda o: {"year": 2024, "criteria_set": o.assessment.criteria_set_id, "basis": "KH 1/KH-UBND"},
+    ),
+    # Commune groups (2026–2030): the province's list for those who read the province; a
+    # commune's group is set by the province office only (the others who read it get 403).
+    "province_commune_groups": Row(
+        "GET", lambda o: reverse("province_commune_groups", args=["40"]), (302, 404, 404, 404, 404, 200, 200)
+    ),
+    "commune_group": Row(
+        "POST",
+        lambda o: reverse("commune_group", args=["40101"]),
+        (302, 403, 404, 403, 404, 302, 403),
+        data=lambda o: {
+            "group": "2",
+            "condition": "g2_other",
+            "decision_number": "120/QĐ-UBND",
+            "decision_date": "20/01/2026",
+            "version": "",
+        },
     ),
     "evidence": Row("GET", lambda o: reverse("evidence", args=[o.evidence.pk]), A_READ),
     # Removing a file: anyone who may write the commune (the district and province too).
@@ -171,11 +194,26 @@ MATRIX: dict[str, Row] = {
         lambda o: reverse("api:assessment-convert", args=[o.assessment.pk]),
         (401, 400, 404, 400, 404, 400, 403),
     ),
+    "api:unit-commune-group": Row("GET", lambda o: reverse("api:unit-commune-group", args=["40101"]), API_A_READ),
     "api:progress": Row("GET", lambda o: reverse("api:progress") + "?unit=401&year=2025", API_D1_READ),
 }
 
 
 API_P_READ = (401, 404, 404, 404, 404, 200, 200)
+
+
+def _summary(o) -> Assessment:
+    """Commune A's 2024 summary record, with its source document."""
+    return Assessment.objects.filter(summary=True).first() or assessment_record_summary(
+        unit=o.assessment.unit,
+        criteria_set=o.assessment.criteria_set,
+        year=2024,
+        met={1},
+        source_number="1/BC-UBND",
+        source_date=datetime.date(2025, 1, 10),
+        source_file=SimpleUploadedFile("bao-cao.pdf", PDF),
+        user=o.officer_a,
+    )
 
 
 def _target(o) -> RegisteredTarget:

@@ -28,6 +28,7 @@ from communes.models import AdministrativeUnit, Level
 from criteria import evaluation
 from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorValue, ValueType
 from criteria.services import ValueEntry
+from criteria.services.in_force import criteria_set_in_force, other_set_refusal
 from reports.importing import layout
 from reports.importing.reader import CellValue, UploadedTemplate
 from reports.importing.template import set_indicators
@@ -46,6 +47,10 @@ MSG_OTHER_SET = gettext_lazy(
 )
 MSG_NOT_RURAL = gettext_lazy(
     "%(unit)s is a %(type)s: only rural communes (xã) are assessed against the NTM commune sets."
+)
+MSG_START_OTHER_SET = gettext_lazy(
+    "The set in force for %(year)s is %(set)s. To assess %(unit)s against another set, start its assessment on "
+    "its page with a reason, then import its values."
 )
 MSG_UNKNOWN_INDICATOR = gettext_lazy("Indicator “%(code)s” is not in the criteria set %(set)s.")
 MSG_INDICATOR_TWICE = gettext_lazy("Indicator %(code)s has two columns.")
@@ -288,6 +293,15 @@ def check_values(
         ).values_list("assessment_id", "indicator_id", "value_decimal", "value_bool", "version")
     }
 
+    # The set in force, read once per province (a file's units share one, unless it is the country's).
+    in_force_by_province: dict[str, CriteriaSet | None] = {}
+
+    def in_force_of(target: AdministrativeUnit) -> CriteriaSet | None:
+        province = target.path.strip("/").split("/")[0]
+        if province not in in_force_by_province:
+            in_force_by_province[province] = criteria_set_in_force(unit=target, year=year, tier=criteria_set.tier)
+        return in_force_by_province[province]
+
     rows_of_unit: dict[str, int] = {}
     for read_row in read.rows:
         row, code = read_row.row, read_row.unit
@@ -360,6 +374,11 @@ def check_values(
             )
             continue
         if assessment is None:
+            in_force = in_force_of(target)
+            if other_set_refusal(unit=target, year=year, criteria_set=criteria_set, reason="", in_force=in_force):
+                params = {"year": year, "set": in_force, "unit": target.name}
+                _error(plan.errors, row, code_column, MSG_START_OTHER_SET % params)
+                continue
             plan.starts.append({"unit": target.code, "unit_name": target.name})
         plan.changes.extend(row_changes)
         plan.groups[target.pk] = (assessment, entries)

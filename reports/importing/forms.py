@@ -13,10 +13,11 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Level
-from criteria.models import CriteriaSet
+from criteria.models import CriteriaSet, Tier
 from criteria.services import province_of
 from reports.importing import layout
 from reports.importing.reader import UploadedTemplate, read_template
+from reports.importing.summary_template import summary_template_bounds
 from reports.importing.template import set_label, template_bounds
 
 FIRST_YEAR, LAST_YEAR = 2010, 2100
@@ -140,6 +141,60 @@ class UploadForm(TemplateForm):
                     MSG_OTHER_YEAR, code="other_year", params={"found": meta.get("year", "?"), "expected": year}
                 ),
             )
+        else:
+            self.template = template
+        return data
+
+
+# --- The criteria-level sheet: summary records of past years ---------------------------------
+
+
+class SummaryTemplateForm(forms.Form):
+    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, label=_("Year"))
+    tier = forms.ChoiceField(choices=Tier.choices, label=_("Tier"), initial=Tier.STANDARD)
+
+    def __init__(self, *args, unit: AdministrativeUnit, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+
+
+class SummaryUploadForm(forms.Form):
+    """The filled-in criteria-level template; refused before anything is stored when it is not
+    one (or one of another unit or year), too large, or hostile."""
+
+    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, label=_("Year of the template"))
+    file = UploadForm.base_fields["file"]
+
+    template: UploadedTemplate | None = None
+    content: bytes = b""
+    clean_file = UploadForm.clean_file
+
+    def __init__(self, *args, unit: AdministrativeUnit, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        self.fields["file"].help_text = MSG_LIMIT % {"limit": layout.MAX_UPLOAD_MB}
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if self.errors or not self.content:
+            return data
+        bounds = summary_template_bounds(self.unit, data["year"])
+        try:
+            template = read_template(self.content, bounds=bounds, template_format=layout.SUMMARY_FORMAT)
+        except ValidationError as exc:
+            self.add_error("file", exc)
+            return data
+        meta = template.meta
+        if meta.get("unit") != self.unit.code:
+            found = f"{meta.get('unit_name', '?')} ({meta.get('unit', '?')})"
+            expected = f"{self.unit.name} ({self.unit.code})"
+            self.add_error(
+                "file",
+                ValidationError(MSG_OTHER_UNIT, code="other_unit", params={"found": found, "expected": expected}),
+            )
+        elif template.meta_int("year") != data["year"]:
+            params = {"found": meta.get("year", "?"), "expected": data["year"]}
+            self.add_error("file", ValidationError(MSG_OTHER_YEAR, code="other_year", params=params))
         else:
             self.template = template
         return data

@@ -49,3 +49,27 @@ class Bounds(NamedTuple):
 
 
 YES, NO = "Có", "Không"
+
+
+# --- The criteria-level sheet: summary records of past years (one row per unit and year) ----
+
+SUMMARY_FORMAT = "ntm-import-summary/1"
+YEAR = "nam"
+TIER = "muc"
+SET_CODE = "ma_bo_tieu_chi"
+MET = "tieu_chi_dat"
+BASICALLY_MET = "tieu_chi_co_ban_dat"
+COUNT = "so_tieu_chi_dat"
+SOURCE_NUMBER = "so_van_ban"
+SOURCE_DATE = "ngay_van_ban"
+REASON = "ly_do_bo_khac"
+SUMMARY_INFO_COLUMNS = (UNIT_CODE, UNIT_NAME, PARENT_NAME)
+SUMMARY_INPUT_COLUMNS = (YEAR, TIER, SET_CODE, MET, BASICALLY_MET, COUNT, SOURCE_NUMBER, SOURCE_DATE, REASON)
+SUMMARY_COLUMNS = SUMMARY_INFO_COLUMNS + SUMMARY_INPUT_COLUMNS
+# The tiers as the sheet writes them (a drop-down list); the codes are accepted too.
+TIER_WORDS = {"chuẩn": "standard", "nâng cao": "advanced", "kiểu mẫu": "model"}
+
+
+def summary_bounds(units: int) -> Bounds:
+    """The summary sheet's area: its rows, and its input columns counted as ``indicators``."""
+    return Bounds(units=units, indicators=len(SUMMARY_COLUMNS) - len(FIXED_COLUMNS))

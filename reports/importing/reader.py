@@ -69,8 +69,9 @@ def _refuse(message, code: str, **params) -> ValidationError:
     return ValidationError(message, code=code, params=params or None)
 
 
-def read_template(data: bytes, *, bounds: layout.Bounds) -> UploadedTemplate:
-    """Check the archive, then read the template's meta sheet and data sheet; raise on a bad file."""
+def read_template(data: bytes, *, bounds: layout.Bounds, template_format: str = layout.FORMAT) -> UploadedTemplate:
+    """Check the archive, then read the template's meta sheet and data sheet; raise on a bad file.
+    ``template_format``: which template it must be (indicator values, or the criteria-level summary sheet)."""
     require_defusedxml()
     check_archive(data)
     try:
@@ -78,7 +79,7 @@ def read_template(data: bytes, *, bounds: layout.Bounds) -> UploadedTemplate:
     except Exception as exc:  # any failure to parse a foreign file means we cannot read it
         raise _refusal_for(exc) from None
     try:
-        return _read(workbook, bounds)
+        return _read(workbook, bounds, template_format)
     except ValidationError:
         raise
     except Exception as exc:
@@ -104,14 +105,14 @@ def _too_large(column: int, row: int, message=MSG_SHEET_TOO_LARGE) -> Validation
     return _refuse(message, "sheet_too_large", sheet=layout.DATA_SHEET, cell=cell)
 
 
-def _read(workbook, bounds: layout.Bounds) -> UploadedTemplate:
+def _read(workbook, bounds: layout.Bounds, template_format: str) -> UploadedTemplate:
     if layout.META_SHEET not in workbook.sheetnames:
         raise _refuse(MSG_NOT_TEMPLATE, "not_template")
     meta = {}
     for key, value, *_rest in workbook[layout.META_SHEET].iter_rows(max_row=40, max_col=2, values_only=True):
         if key is not None:
             meta[str(key)] = "" if value is None else str(value)
-    if meta.get("format") != layout.FORMAT:
+    if meta.get("format") != template_format:
         raise _refuse(MSG_NOT_TEMPLATE, "not_template")
     if layout.DATA_SHEET not in workbook.sheetnames:
         raise _refuse(MSG_NO_DATA_SHEET, "no_data_sheet", sheet=layout.DATA_SHEET)

@@ -22,10 +22,15 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import AdministrativeUnit
 from criteria.models import CriteriaSet, Indicator
 from criteria.services import assessment_create, assessment_record_values
+from criteria.services.summary import assessment_record_summary
 from reports.importing.checks import Plan, ReadValues, check_values, read_values, set_indicators_by_code
+from reports.importing.layout import SUMMARY_FORMAT
 from reports.importing.reader import UploadedTemplate, read_template
+from reports.importing.summary_checks import SummaryPlan, check_summary
+from reports.importing.summary_read import SummaryRead, read_summary
+from reports.importing.summary_template import summary_template_bounds
 from reports.importing.template import template_bounds
-from reports.models import ImportBatch, ImportStatus
+from reports.models import ImportBatch, ImportKind, ImportStatus
 
 MSG_COMMENT = _("Imported from the workbook %(name)s (import no. %(id)s)")
 MSG_NOTHING_WRITTEN = _("Nothing was written: %(reason)s")
@@ -44,16 +49,20 @@ def import_batch_create(
     *,
     user,
     unit: AdministrativeUnit,
-    criteria_set: CriteriaSet,
+    criteria_set: CriteriaSet | None,
     year: int,
     name: str,
     data: bytes,
     language: str,
+    kind: str = ImportKind.VALUES,
 ) -> ImportBatch:
-    """Keep an upload that passed the file checks, waiting to be checked cell by cell."""
+    """Keep an upload that passed the file checks, waiting to be checked cell by cell.
+    ``kind``: indicator values against ``criteria_set``, or summary records (no set: each row
+    names its own)."""
     batch = ImportBatch(
         user=user,
         unit=unit,
+        kind=kind,
         criteria_set=criteria_set,
         year=year,
         original_name=name[:255],
@@ -83,6 +92,8 @@ def _plan(batch: ImportBatch, read: ReadValues, indicators: dict[str, Indicator]
 def import_batch_check(*, batch: ImportBatch, template: UploadedTemplate | None = None) -> ImportBatch:
     """Check every cell and store the errors, or the preview of what applying would change
     together with the values it was made from."""
+    if batch.kind == ImportKind.SUMMARY:
+        return _check_summary_batch(batch, template)
     with translation.override(batch.language):
         indicators = set_indicators_by_code(batch.criteria_set)
         read = _read_file(batch, template, indicators)
@@ -119,11 +130,18 @@ def import_batch_apply(*, batch: ImportBatch, user) -> tuple[ImportBatch, str]:
 
 
 def _apply(batch_id: int, user) -> tuple[ImportBatch, str]:
-    batch = ImportBatch.objects.select_for_update().select_related("unit", "criteria_set", "user").get(pk=batch_id)
+    # Only the batch row is locked: its set is a nullable join (a summary batch has none).
+    batch = (
+        ImportBatch.objects.select_for_update(of=("self",))
+        .select_related("unit", "criteria_set", "user")
+        .get(pk=batch_id)
+    )
     if batch.status == ImportStatus.APPLIED:
         return batch, ALREADY
     if batch.status not in (ImportStatus.READY, ImportStatus.APPLYING):
         return batch, NOT_READY
+    if batch.kind == ImportKind.SUMMARY:
+        return _apply_summary(batch, user)
     # The values the preview was made from; a batch checked before they were kept reads its file.
     indicators = set_indicators_by_code(batch.criteria_set)
     stored = batch.checked_values
@@ -146,6 +164,70 @@ def _apply(batch_id: int, user) -> tuple[ImportBatch, str]:
                 unit=plan.units[unit_id], criteria_set=batch.criteria_set, year=batch.year, user=user, at=moment
             )
         assessment_record_values(assessment=assessment, entries=entries, user=user, comment=comment, at=moment)
+    batch.status, batch.applied_at, batch.message = ImportStatus.APPLIED, timezone.now(), ""
+    batch.checked_values = {}
+    batch.save(update_fields=["status", "applied_at", "message", "checked_values"])
+    return batch, APPLIED
+
+
+# --- Summary records of past years (the criteria-level sheet) --------------------------------
+
+
+def _summary_plan(batch: ImportBatch, template: UploadedTemplate | None) -> tuple[SummaryRead, SummaryPlan]:
+    if batch.checked_values and template is None:
+        read = SummaryRead.from_json(batch.checked_values)
+    else:
+        if template is None:
+            with batch.file.open("rb") as stored:
+                bounds = summary_template_bounds(batch.unit, batch.year)
+                template = read_template(stored.read(), bounds=bounds, template_format=SUMMARY_FORMAT)
+        read = read_summary(template)
+    return read, check_summary(read, unit=batch.unit, user=batch.user)
+
+
+def _check_summary_batch(batch: ImportBatch, template: UploadedTemplate | None) -> ImportBatch:
+    with translation.override(batch.language):
+        batch.checked_values = {}
+        read, plan = _summary_plan(batch, template)
+    batch.rows = plan.rows
+    batch.errors = plan.errors
+    batch.preview = {} if plan.errors else plan.preview()
+    batch.checked_values = {} if plan.errors else read.as_json()
+    batch.status = ImportStatus.INVALID if plan.errors else ImportStatus.READY
+    batch.checked_at = timezone.now()
+    batch.message = ""
+    batch.save(update_fields=["rows", "errors", "preview", "checked_values", "status", "checked_at", "message"])
+    return batch
+
+
+def _apply_summary(batch: ImportBatch, user) -> tuple[ImportBatch, str]:
+    """Inside ``import_batch_apply``'s transaction: check the kept rows again, then record each
+    through ``assessment_record_summary`` (a refusal rolls every row back)."""
+    _read, plan = _summary_plan(batch, None)
+    if plan.errors:
+        batch.errors, batch.preview, batch.status = plan.errors, {}, ImportStatus.INVALID
+        batch.save(update_fields=["errors", "preview", "status"])
+        return batch, INVALID
+    if plan.fingerprint != batch.preview.get("fingerprint"):
+        batch.preview, batch.status, batch.checked_at = plan.preview(), ImportStatus.READY, timezone.now()
+        batch.save(update_fields=["preview", "status", "checked_at"])
+        return batch, CHANGED
+    moment = timezone.now()
+    for entry in plan.entries:
+        row = entry.row
+        assessment_record_summary(
+            unit=entry.unit,
+            criteria_set=entry.criteria_set,
+            year=row.year,
+            met=set(row.met),
+            basically_met=set(row.basically_met),
+            count=row.count,
+            source_number=row.source_number,
+            source_date=row.day,
+            reason=row.reason,
+            user=user,
+            at=moment,
+        )
     batch.status, batch.applied_at, batch.message = ImportStatus.APPLIED, timezone.now(), ""
     batch.checked_values = {}
     batch.save(update_fields=["status", "applied_at", "message", "checked_values"])

@@ -29,11 +29,16 @@ TYPE_HINTS = {
 
 def units_for_template(unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int):
     """Units of the set's level under ``unit`` that existed at some time in ``year``."""
+    return units_existing_in(AdministrativeUnit.objects.subtree(unit).filter(level=criteria_set.level), year)
+
+
+def units_existing_in(units, year: int):
+    """``units`` that existed at some time in ``year``, in the templates' order."""
     start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     return (
-        AdministrativeUnit.objects.subtree(unit)
-        .filter(level=criteria_set.level)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end), Q(valid_to__isnull=True) | Q(valid_to__gte=start))
+        units.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=end), Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+        )
         .select_related("parent")
         .order_by("parent__name_sort", "name_sort", "code")
     )

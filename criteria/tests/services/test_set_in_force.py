@@ -1,11 +1,14 @@
 """The set in force: a province chooses which published set its units are assessed against."""
 
+import datetime
+
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from criteria.models import HistoryEntry, HistoryKind
+from criteria.models import Assessment, HistoryEntry, HistoryKind
 from criteria.services import assessment_start
-from criteria.services.in_force import criteria_set_in_force, set_in_force_choose
+from criteria.services.in_force import criteria_set_in_force, other_set_refusal, set_in_force_choose
+from criteria.services.summary import assessment_record_summary
 from criteria.tests.factories import make_set
 
 pytestmark = pytest.mark.django_db
@@ -76,3 +79,42 @@ def test_a_choice_needs_a_basis_and_a_set_of_the_state_or_the_province(tree, set
             province=tree.province, year=2022, criteria_set=sets["other"], basis=" ", user=personas.province_office
         )
     assert set(exc.value.message_dict) == {"criteria_set", "basis"}
+
+
+# --- One rule for every way in: "another set than the one in force needs a reason" ----------
+
+
+def test_the_rule_answers_nothing_for_the_set_in_force_and_a_refusal_on_reason_for_another(tree, sets):
+    assert other_set_refusal(unit=tree.a, year=2022, criteria_set=sets["own"], reason="") is None
+    refusal = other_set_refusal(unit=tree.a, year=2022, criteria_set=sets["new"], reason="  ")
+    assert "The set in force for 2022 is" in refusal.message_dict["reason"][0]
+    assert other_set_refusal(unit=tree.a, year=2022, criteria_set=sets["new"], reason="KH 12") is None
+
+
+def test_a_summary_record_against_another_set_needs_a_reason_kept_in_the_history(tree, sets, personas):
+    report = {"met": {1}, "source_number": "25/BC-UBND", "source_date": datetime.date(2023, 3, 15)}
+    with pytest.raises(ValidationError) as exc:
+        assessment_record_summary(unit=tree.a, criteria_set=sets["new"], year=2022, user=personas.officer_a, **report)
+    assert "say why" in exc.value.message_dict["reason"][0]
+    assert not Assessment.objects.filter(unit=tree.a).exists()  # nothing half-applied
+    a = assessment_record_summary(
+        unit=tree.a, criteria_set=sets["new"], year=2022, user=personas.officer_a, reason="Theo BC của huyện", **report
+    )
+    created = HistoryEntry.objects.get(assessment=a, kind=HistoryKind.CREATED)
+    assert created.comment == "Summary record from 25/BC-UBND. Theo BC của huyện"
+
+
+def test_a_summary_record_against_the_set_the_province_put_in_force_needs_no_reason(tree, sets, personas):
+    set_in_force_choose(
+        province=tree.province, year=2021, criteria_set=sets["old"], basis="KH 12", user=personas.province_office
+    )
+    a = assessment_record_summary(
+        unit=tree.a,
+        criteria_set=sets["old"],
+        year=2021,
+        met={1, 2},
+        source_number="45/KH-UBND",
+        source_date=datetime.date(2022, 2, 10),
+        user=personas.officer_a,
+    )
+    assert (a.summary, a.criteria_met, a.criteria_set) == (True, 2, sets["old"])

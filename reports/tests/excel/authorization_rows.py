@@ -132,6 +132,19 @@ EXCEL_ROWS = {
         D1_READ,
         None,
     ),
+    "reports:import_summary_template": (
+        "GET",
+        lambda o: reverse("reports:import_summary_template", args=["401"]) + "?year=2024&tier=standard",
+        D1_READ,
+        None,
+    ),
+    # Without a file: refused at the form (400) for those who may write the district.
+    "reports:import_summary": (
+        "POST",
+        lambda o: reverse("reports:import_summary", args=["401"]),
+        (302, 404, 404, 400, 404, 400, 403),
+        lambda o: {"year": 2024},
+    ),
     "reports:import_batch": (
         "GET",
         lambda o: reverse("reports:import_batch", args=["401", _batch(o).pk]),

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 
 from criteria.models import AssessmentState, HistoryEntry, IndicatorValue
 from criteria.services import ValueEntry, assessment_create, assessment_record_values, assessment_set_state
+from criteria.services.in_force import set_in_force_choose
 from criteria.tests.factories import make_set
 from reports.importing import layout
 from reports.importing.checks import ReadRow, ReadValues, check_template
@@ -632,9 +633,12 @@ def test_someone_elses_batch_is_404(client, office, personas, tree, criteria_set
 
 
 def test_a_unit_already_assessed_at_the_tier_against_another_set_is_refused_not_duplicated(
-    office, tree, criteria_set, a25
+    office, personas, tree, criteria_set, a25
 ):
     other = make_set(code="OTHER-SET")  # another standard set: the import would start a second assessment
+    set_in_force_choose(
+        province=tree.province, year=YEAR, criteria_set=criteria_set, basis="KH 1", user=personas.province_office
+    )
     content = fill(template(tree.d1, other), {("40101", "2.1"): 90, ("40102", "2.1"): 85})
     errors = errors_of(office, content, other)
     assert [(e[1], e[2], e[3]) for e in errors] == [
@@ -643,6 +647,27 @@ def test_a_unit_already_assessed_at_the_tier_against_another_set_is_refused_not_
             "A",
             "Xã Cẩm Thạch already has its 2025 assessment at this tier, against Thử (1/QĐ-TEST): one assessment "
             "per unit, tier and year. Download the template for that set.",
-        )
+        ),
+        (
+            8,
+            "A",
+            "The set in force for 2025 is Thử (1/QĐ-TEST). To assess Xã Đức Lĩnh against another set, start its "
+            "assessment on its page with a reason, then import its values.",
+        ),
     ]
     assert a25.unit.assessments.count() == 1
+
+
+def test_the_set_in_force_starts_without_a_reason_and_another_set_is_started_on_the_page_first(
+    office, personas, tree, criteria_set
+):
+    """The shared rule: starting against another set than the one in force needs a reason,
+    which the values sheet has no place for."""
+    other = make_set(code="OTHER-SET")
+    set_in_force_choose(
+        province=tree.province, year=YEAR, criteria_set=other, basis="KH 1", user=personas.province_office
+    )
+    refused = errors_of(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set)
+    assert [(e[1], e[2]) for e in refused] == [(7, "A")] and "start its assessment on its page" in refused[0][3]
+    batch = batch_of(upload(office, fill(template(tree.d1, other), {("40101", "2.1"): 90}), other))
+    assert batch.status == ImportStatus.READY and [s["unit"] for s in batch.starts] == ["40101"]

@@ -1,0 +1,159 @@
+"""Commune groups of the 2026–2030 set (QĐ 51/2025): the one writer and the reads beside it.
+
+The province office records a commune's group with the condition the commune meets (one of
+those the decision states) and the deciding document (number, date). The group is also kept
+on the unit (``AdministrativeUnit.commune_group``), where the one target rule
+(``criteria.targets``) reads it; every setting appends a ``CommuneGroupChange``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes import access
+from communes.models import AdministrativeUnit, CommuneGroup, Level
+from criteria.models import CommuneGroupAssignment, CommuneGroupChange
+from criteria.models_commune_groups import GROUP_OF_CONDITION, GroupCondition
+from ntm_portal.errors import StaleWriteError
+
+MSG_NOT_PROVINCE_OFFICE = _("Only the province's coordination office sets a commune's group.")
+MSG_NOT_A_COMMUNE = _("Only a commune has a commune group.")
+MSG_UNKNOWN_GROUP = _("Choose group 1, 2 or 3.")
+MSG_UNKNOWN_CONDITION = _("Choose one of the conditions the decision states.")
+MSG_CONDITION_OF_OTHER_GROUP = _("This condition is one of group %(group)s, not of group %(chosen)s.")
+MSG_DECISION_REQUIRED = _("Give the number of the document that decides the group.")
+MSG_DECISION_DATE_REQUIRED = _("Give the date of the document that decides the group.")
+MSG_DECISION_DATE_FUTURE = _("The document's date cannot be in the future.")
+MSG_STALE = _("%(user)s changed this commune's group in the meantime (now group %(group)s); check it and try again.")
+DECISION_MAX = 100
+PAGE_SIZE = 50
+# The 2026–2030 set applies to the communes that exist from 2026 on.
+PERIOD_FIRST, PERIOD_LAST = datetime.date(2026, 1, 1), datetime.date(2030, 12, 31)
+
+
+def _errors(
+    *, group: int, condition: str, decision_number: str, decision_date: datetime.date | None
+) -> dict[str, list[ValidationError]]:
+    errors: dict[str, list[ValidationError]] = {}
+    if group not in CommuneGroup.values:
+        errors["group"] = [ValidationError(MSG_UNKNOWN_GROUP, code="group")]
+    if condition not in GroupCondition.values:
+        errors["condition"] = [ValidationError(MSG_UNKNOWN_CONDITION, code="condition")]
+    elif group in CommuneGroup.values and GROUP_OF_CONDITION[condition] != group:
+        params = {"group": GROUP_OF_CONDITION[condition], "chosen": group}
+        errors["condition"] = [ValidationError(MSG_CONDITION_OF_OTHER_GROUP, code="condition_group", params=params)]
+    if not decision_number.strip():
+        errors["decision_number"] = [ValidationError(MSG_DECISION_REQUIRED, code="required")]
+    if decision_date is None:
+        errors["decision_date"] = [ValidationError(MSG_DECISION_DATE_REQUIRED, code="required")]
+    elif decision_date > timezone.localdate():
+        errors["decision_date"] = [ValidationError(MSG_DECISION_DATE_FUTURE, code="future")]
+    return errors
+
+
+@transaction.atomic
+def commune_group_set(
+    *,
+    unit: AdministrativeUnit,
+    group: int,
+    condition: str,
+    decision_number: str,
+    decision_date: datetime.date | None,
+    user,
+    note: str = "",
+    expected_version: int | None = None,
+) -> CommuneGroupAssignment:
+    """Set the commune's group with its legal basis; the one writer of commune groups.
+
+    ``expected_version`` is the assignment's version the change was based on (0: none yet);
+    a change based on an old one raises ``StaleWriteError``. Setting the same group, condition
+    and document again changes nothing.
+    """
+    if unit.level != Level.COMMUNE:
+        raise ValidationError(MSG_NOT_A_COMMUNE, code="level")
+    if not access.sets_commune_group(user, unit):
+        raise PermissionDenied(MSG_NOT_PROVINCE_OFFICE)
+    decision_number = (decision_number or "").strip()
+    errors = _errors(group=group, condition=condition, decision_number=decision_number, decision_date=decision_date)
+    if errors:
+        raise ValidationError(errors)
+    locked = AdministrativeUnit.objects.select_for_update().get(pk=unit.pk)
+    current = CommuneGroupAssignment.objects.select_related("set_by").filter(unit=locked).first()
+    if expected_version is not None and expected_version != (current.version if current else 0):
+        who = (current.set_by.get_full_name() or current.set_by.get_username()) if current and current.set_by else "—"
+        params = {"user": who, "group": current.group if current else "—"}
+        raise StaleWriteError(MSG_STALE, params=params, current=current)
+    new = (group, condition, decision_number[:DECISION_MAX], decision_date)
+    if (
+        current is not None
+        and (current.group, current.condition, current.decision_number, current.decision_date) == new
+    ):
+        return current
+    moment = timezone.now()
+    old_group = current.group if current else locked.commune_group
+    old_condition = current.condition if current else ""
+    if current is None:
+        current = CommuneGroupAssignment(unit=locked, version=0)
+    current.group, current.condition, current.decision_number, current.decision_date = new
+    current.version += 1
+    current.set_by, current.set_at = user, moment
+    current.full_clean(validate_unique=False)
+    current.save()
+    AdministrativeUnit.objects.filter(pk=locked.pk).update(commune_group=group)
+    unit.commune_group = group
+    CommuneGroupChange.objects.create(
+        unit=locked,
+        old_group=old_group,
+        new_group=group,
+        old_condition=old_condition,
+        new_condition=condition,
+        decision_number=current.decision_number,
+        decision_date=decision_date,
+        note=(note or "").strip(),
+        user=user,
+        at=moment,
+    )
+    return current
+
+
+# --- Reads -----------------------------------------------------------------------------------
+
+
+def commune_group_of(unit: AdministrativeUnit) -> CommuneGroupAssignment | None:
+    """The commune's group with its basis, or None where none was recorded (one query)."""
+    return CommuneGroupAssignment.objects.select_related("set_by").filter(unit=unit).first()
+
+
+def commune_group_history(unit: AdministrativeUnit) -> list[CommuneGroupChange]:
+    """Every setting of the commune's group, newest first (one query)."""
+    return list(CommuneGroupChange.objects.filter(unit=unit).select_related("user").order_by("-at", "-pk"))
+
+
+@dataclass(frozen=True)
+class CommuneGroupRow:
+    commune: AdministrativeUnit
+    assignment: CommuneGroupAssignment | None
+
+
+def province_commune_groups(province: AdministrativeUnit, *, query: str = "", page: object = 1) -> Page:
+    """The province's communes of the 2026–2030 period in Vietnamese order, each with its group
+    and basis, one page (searchable by name without diacritics): two queries and a count."""
+    communes = (
+        AdministrativeUnit.objects.subtree(province)
+        .ntm_communes()
+        .existed_during(PERIOD_FIRST, PERIOD_LAST)
+        .select_related("group_assignment")
+        .in_vietnamese_order()
+    )
+    if query.strip():
+        communes = communes.search(query)
+    result = Paginator(communes, PAGE_SIZE).get_page(page)
+    result.object_list = [CommuneGroupRow(c, getattr(c, "group_assignment", None)) for c in result.object_list]
+    return result

@@ -1,0 +1,147 @@
+"""commune_group_set: the province office sets a commune's 2026–2030 group with its basis."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from criteria.models import CommuneGroupAssignment, CommuneGroupChange, GroupCondition, Target
+from criteria.services.commune_groups import (
+    MSG_CONDITION_OF_OTHER_GROUP,
+    MSG_DECISION_REQUIRED,
+    MSG_NOT_A_COMMUNE,
+    commune_group_history,
+    commune_group_of,
+    commune_group_set,
+    province_commune_groups,
+)
+from criteria.targets import target_for
+from criteria.tests.factories import make_set
+from ntm_portal.errors import StaleWriteError
+
+pytestmark = pytest.mark.django_db
+
+DECIDED = datetime.date(2026, 1, 20)
+
+
+def set_group(unit, user, group=3, condition=GroupCondition.MINORITY_MOUNTAIN_III, **kwargs):
+    kwargs.setdefault("decision_number", "120/QĐ-UBND")
+    kwargs.setdefault("decision_date", DECIDED)
+    return commune_group_set(unit=unit, group=group, condition=condition, user=user, **kwargs)
+
+
+def test_the_province_office_sets_a_group_with_its_basis_and_history(tree, personas):
+    assignment = set_group(tree.a, personas.province_office, note="Theo rà soát vùng DTTS")
+    tree.a.refresh_from_db()
+    assert tree.a.commune_group == 3
+    assert (assignment.condition, assignment.decision_number, assignment.decision_date) == (
+        GroupCondition.MINORITY_MOUNTAIN_III,
+        "120/QĐ-UBND",
+        DECIDED,
+    )
+    assert assignment.version == 1 and assignment.set_by == personas.province_office
+    [change] = commune_group_history(tree.a)
+    assert (change.old_group, change.new_group, change.new_condition, change.user) == (
+        None,
+        3,
+        GroupCondition.MINORITY_MOUNTAIN_III,
+        personas.province_office,
+    )
+    assert change.note == "Theo rà soát vùng DTTS"
+
+
+def test_a_change_keeps_the_old_group_and_condition_in_the_history(tree, personas):
+    set_group(tree.a, personas.province_office)
+    set_group(tree.a, personas.province_office, group=2, condition=GroupCondition.OTHER, decision_number="7/QĐ-UBND")
+    newest, first = commune_group_history(tree.a)
+    assert (newest.old_group, newest.new_group) == (3, 2)
+    assert (newest.old_condition, newest.new_condition) == (GroupCondition.MINORITY_MOUNTAIN_III, GroupCondition.OTHER)
+    assert newest.decision_number == "7/QĐ-UBND" and first.decision_number == "120/QĐ-UBND"
+    assert commune_group_of(tree.a).version == 2
+
+
+def test_the_same_basis_again_changes_nothing(tree, personas):
+    set_group(tree.a, personas.province_office)
+    set_group(tree.a, personas.province_office)
+    assert len(commune_group_history(tree.a)) == 1
+
+
+def test_a_commune_officer_reads_but_does_not_set_the_group(tree, personas):
+    for user in (personas.officer_a, personas.district_d1, personas.viewer, personas.outsider):
+        with pytest.raises(PermissionDenied):
+            set_group(tree.a, user)
+    assert not CommuneGroupAssignment.objects.exists()
+
+
+def test_a_condition_of_another_group_is_refused_at_the_condition(tree, personas):
+    with pytest.raises(ValidationError) as error:
+        set_group(tree.a, personas.province_office, group=2, condition=GroupCondition.MINORITY_MOUNTAIN_II)
+    assert error.value.message_dict["condition"] == [str(MSG_CONDITION_OF_OTHER_GROUP) % {"group": 3, "chosen": 2}]
+
+
+def test_the_deciding_document_is_required(tree, personas):
+    with pytest.raises(ValidationError) as error:
+        set_group(tree.a, personas.province_office, decision_number="  ", decision_date=None)
+    assert error.value.message_dict["decision_number"] == [str(MSG_DECISION_REQUIRED)]
+    assert "decision_date" in error.value.message_dict
+
+
+def test_only_a_commune_has_a_group(tree, personas):
+    with pytest.raises(ValidationError) as error:
+        set_group(tree.d1, personas.province_office)
+    assert error.value.messages == [str(MSG_NOT_A_COMMUNE)]
+
+
+def test_a_change_based_on_an_old_version_is_refused(tree, personas):
+    set_group(tree.a, personas.province_office)
+    with pytest.raises(StaleWriteError) as error:
+        set_group(tree.a, personas.province_office, group=1, condition=GroupCondition.URBANISING, expected_version=0)
+    assert error.value.current.group == 3
+    tree.a.refresh_from_db()
+    assert tree.a.commune_group == 3
+
+
+def test_the_history_is_append_only(tree, personas):
+    set_group(tree.a, personas.province_office)
+    change = CommuneGroupChange.objects.get()
+    with pytest.raises(ValidationError):
+        change.delete()
+    with pytest.raises(ValidationError):
+        CommuneGroupChange.objects.update(note="rewritten")
+    change.note = "rewritten"
+    with pytest.raises(ValidationError):
+        change.save()
+
+
+def test_targets_resolve_by_the_group_the_office_set(tree, personas):
+    s = make_set(publish=False)
+    income = s.indicators.get(code="3.1")
+    Target.objects.create(indicator=income, value=Decimal(30), commune_group=3)
+    Target.objects.create(indicator=income, value=Decimal(50), commune_group=1)
+    assert target_for(income, unit=tree.a, year=2023, criteria_set=s).value == Decimal(40)
+    set_group(tree.a, personas.province_office)
+    assert target_for(income, unit=tree.a, year=2023, criteria_set=s).value == Decimal(30)
+    set_group(tree.a, personas.province_office, group=1, condition=GroupCondition.AGRICULTURE_UNDER_10)
+    assert target_for(income, unit=tree.a, year=2023, criteria_set=s).value == Decimal(50)
+
+
+def test_the_province_list_shows_each_commune_with_its_group_in_few_queries(tree, personas, django_assert_num_queries):
+    set_group(tree.b, personas.province_office)
+    with django_assert_num_queries(2):
+        page = province_commune_groups(tree.province)
+        rows = list(page.object_list)
+    assert [(r.commune.code, r.assignment.group if r.assignment else None) for r in rows] == [
+        ("40201", None),
+        ("40101", None),
+        ("40102", 3),
+    ]
+    assert [r.commune.code for r in province_commune_groups(tree.province, query="duc linh").object_list] == ["40102"]
+
+
+def test_a_bare_group_from_before_shows_as_the_old_group(tree, personas):
+    type(tree.a).objects.filter(pk=tree.a.pk).update(commune_group=2)
+    tree.a.refresh_from_db()
+    set_group(tree.a, personas.province_office)
+    [change] = commune_group_history(tree.a)
+    assert (change.old_group, change.old_condition, change.new_group) == (2, "", 3)

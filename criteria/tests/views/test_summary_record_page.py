@@ -1,0 +1,171 @@
+"""The page for a summary record of the past: /units/<code>/summary-records/new/."""
+
+import datetime
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from criteria.models import Assessment, CriterionResult, HistoryEntry, HistoryKind
+from criteria.services.in_force import set_in_force_choose
+from criteria.tests.factories import make_set
+
+pytestmark = pytest.mark.django_db
+PDF = b"%PDF-1.4\n%%EOF\n"
+
+
+@pytest.fixture
+def sets(tree):
+    return {
+        "old": make_set(code="OLD-2016", year_from=2016, year_to=2020),
+        "new": make_set(code="NEW-2021", year_from=2021, year_to=2025),
+    }
+
+
+def _url(code="40101"):
+    return reverse("summary_record_new", args=[code])
+
+
+def _post(sets, **over):
+    body = {
+        "year": 2019,
+        "tier": "standard",
+        "criteria_set": sets["old"].pk,
+        "criterion_1": "met",
+        "criterion_2": "basic",
+        "criterion_3": "met",
+        "count": 2,
+        "source_number": "25/BC-UBND",
+        "source_date": "15/01/2020",
+    }
+    return body | over
+
+
+def test_the_page_offers_the_set_in_force_first_with_its_criteria(client, personas, sets):
+    client.force_login(personas.officer_a)
+    page = client.get(_url(), {"year": 2019})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "the set in force" in html and "OLD-2016" not in html  # offered by name, decision and years
+    assert f'<option value="{sets["old"].pk}" selected>' in html
+    assert 'name="criterion_3"' in html and "3. Thu nhập" in html
+
+
+def test_an_officer_records_a_past_year_and_lands_on_the_flagged_sheet(client, personas, sets, tree):
+    client.force_login(personas.officer_a)
+    response = client.post(_url(), _post(sets) | {"source_file": SimpleUploadedFile("bao-cao.pdf", PDF)})
+    a = Assessment.objects.get(unit=tree.a, year=2019)
+    assert response.status_code == 302 and response.url == reverse("assessment", args=[a.pk])
+    assert (a.summary, a.criteria_met, a.criteria_basically_met, a.source_number) == (True, 2, 1, "25/BC-UBND")
+    assert a.source_date == datetime.date(2020, 1, 15)
+    basic = CriterionResult.objects.get(assessment=a, criterion__number=2)
+    assert basic.basically_met and not basic.met
+    sheet = client.get(response.url).content.decode()
+    assert "Summary record" in sheet and reverse("summary_source", args=[a.pk]) in sheet
+    download = client.get(reverse("summary_source", args=[a.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content) == PDF
+    assert 'filename="nguon-40101-2019.pdf"' in download["Content-Disposition"]
+
+
+def test_an_officer_of_another_commune_reaches_neither_the_page_nor_the_document(client, personas, sets, tree):
+    client.force_login(personas.officer_b)
+    assert client.get(_url()).status_code == 404
+    assert client.post(_url(), _post(sets)).status_code == 404
+    assert not Assessment.objects.filter(unit=tree.a).exists()
+
+
+def test_errors_show_at_their_fields_in_vietnamese_and_nothing_is_written(client, personas, sets, tree, vi):
+    client.force_login(personas.officer_a)
+    body = _post(sets, source_number="", source_date="31/12/2018", count=3)
+    response = client.post(_url(), body)
+    assert response.status_code == 400
+    form = response.context["form"]
+    assert form.errors["source_number"] == ["Trường này là bắt buộc."]
+    refused = client.post(_url(), _post(sets, source_date="31/12/2018", count=3))
+    errors = refused.context["form"].errors
+    assert "không thể có ngày trước năm 2019" in errors["source_date"][0]
+    assert set(errors) == {"source_date", "count"}
+    assert not Assessment.objects.filter(unit=tree.a).exists()
+
+
+def test_another_set_than_the_one_in_force_needs_a_reason_at_the_reason_field(client, personas, sets, tree):
+    own = make_set(code="PROVINCE-OWN", year_from=2021, year_to=2025, issuer=tree.province)
+    client.force_login(personas.officer_a)
+    body = _post(sets, year=2022, criteria_set=sets["new"].pk, source_date="10/01/2023")
+    page = client.get(_url(), {"year": 2022}).content.decode()
+    assert f'<option value="{own.pk}" selected>' in page and f'<option value="{sets["new"].pk}">' in page
+    refused = client.post(_url(), body)
+    assert refused.status_code == 400 and "say why" in refused.context["form"].errors["reason"][0]
+    assert not Assessment.objects.filter(unit=tree.a).exists()
+    assert client.post(_url(), body | {"reason": "Theo bộ quốc gia"}).status_code == 302
+    a = Assessment.objects.get(unit=tree.a, year=2022)
+    assert a.criteria_set == sets["new"]
+    assert "Theo bộ quốc gia" in HistoryEntry.objects.get(assessment=a, kind=HistoryKind.CREATED).comment
+
+
+def test_the_set_the_province_put_in_force_for_a_transitional_year_is_offered_first(client, personas, sets):
+    set_in_force_choose(
+        province=personas.province_office.memberships.first().unit,
+        year=2021,
+        criteria_set=sets["old"],
+        basis="KH 12/KH-UBND",
+        user=personas.province_office,
+    )
+    client.force_login(personas.officer_a)
+    page = client.get(_url(), {"year": 2021}).content.decode()
+    assert f'<option value="{sets["old"].pk}" selected>' in page
+    body = _post(sets, year=2021, source_date="10/02/2022")
+    assert client.post(_url(), body).status_code == 302
+
+
+def test_a_renamed_file_is_refused_at_the_file_field(client, personas, sets, tree):
+    client.force_login(personas.officer_a)
+    body = _post(sets) | {"source_file": SimpleUploadedFile("bao-cao.pdf", b"MZ\x90\x00")}
+    response = client.post(_url(), body)
+    assert response.status_code == 400
+    assert "does not match its extension" in response.context["form"].errors["source_file"][0]
+    assert not Assessment.objects.filter(unit=tree.a).exists()
+
+
+def test_a_year_already_recorded_is_refused_with_a_link_to_it(client, personas, sets, tree):
+    client.force_login(personas.officer_a)
+    assert client.post(_url(), _post(sets)).status_code == 302
+    again = client.post(_url(), _post(sets))
+    assert again.status_code == 400
+    existing = Assessment.objects.get(unit=tree.a, year=2019)
+    html = again.content.decode()
+    assert "one per unit, tier and year" in html and reverse("assessment", args=[existing.pk]) in html
+    before = client.get(_url(), {"year": 2019}).content.decode()  # said before the form is filled in
+    assert "already has its assessment of 2019" in before and reverse("assessment", args=[existing.pk]) in before
+    assert "already has its assessment" not in client.get(_url(), {"year": 2018}).content.decode()
+
+
+def test_bad_input_is_a_form_error_never_a_500(client, personas, sets):
+    client.force_login(personas.officer_a)
+    for body in (
+        {"year": "abc", "tier": "bogus", "criteria_set": "x"},
+        _post(sets, criterion_1="both", year=3000),
+        _post(sets, criteria_set=999999, source_number="x" * 61),
+    ):
+        assert client.post(_url(), body).status_code == 400
+    assert client.get(_url(), {"year": "abc", "tier": "bogus", "criteria_set": "x"}).status_code == 200
+
+
+def test_the_commune_page_links_to_it_for_those_who_may_write(client, personas, sets):
+    client.force_login(personas.officer_a)
+    assert _url() in client.get(reverse("unit", args=["40101"])).content.decode()
+    client.force_login(personas.viewer)
+    assert _url() not in client.get(reverse("unit", args=["40101"])).content.decode()
+
+
+def test_the_page_costs_the_same_whatever_the_number_of_sets_and_criteria(
+    client, personas, sets, tree, django_assert_max_num_queries
+):
+    client.force_login(personas.officer_a)
+    client.get(_url(), {"year": 2019})  # sessions, memberships: warmed
+    with django_assert_max_num_queries(14) as few:
+        client.get(_url(), {"year": 2019})
+    for n in range(4):
+        make_set(code=f"MORE-{n}", year_from=2016, year_to=2020)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get(_url(), {"year": 2019}).status_code == 200

@@ -1,0 +1,177 @@
+"""Pages: a summary record of the past — a year's standing entered from an old report.
+
+The officers who may write for the unit (``access.get_unit_for_user(..., write=True)``) choose
+the year and the tier, then the set (the one in force first; another needs a reason), mark
+each criterion met, basically met or not met, and give the source document. Everything is
+decided by ``criteria.services.summary.assessment_record_summary``; this page only lays out
+its refusals at their fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from communes import access
+from communes.models import AdministrativeUnit, Level
+from criteria.forms import BASICALLY_MET, MET, SummaryRecordForm, current_year
+from criteria.models import Assessment, CriteriaSet, Tier
+from criteria.services.assessments import DuplicateAssessment, speaking_assessment
+from criteria.services.evidence import ALLOWED_TYPES
+from criteria.services.in_force import criteria_set_in_force, other_sets
+from criteria.services.summary import assessment_record_summary
+from criteria.views import _assessment_for, _breadcrumbs
+
+# Where the service's refusals are shown: the criteria marks have no single field.
+_FIELD_OF = {"met": None, "basically_met": None}
+
+
+@dataclass
+class SetChoice:
+    """What the form offers for the year and tier asked for, and the set whose criteria it lists."""
+
+    year: int
+    tier: str
+    tiers: list[Tier]
+    in_force: CriteriaSet | None
+    sets: list[CriteriaSet]
+    selected: CriteriaSet | None
+
+    @property
+    def tier_label(self) -> str:
+        return str(Tier(self.tier).label).lower()
+
+
+def _int(value, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def set_choice(unit: AdministrativeUnit, data) -> SetChoice:
+    """The sets offered for the year and tier in ``data`` (defaults: last year, standard): the set
+    in force first, then the other published sets of the unit's level and tier covering it."""
+    tiers = [Tier.STANDARD] if unit.level == Level.VILLAGE else list(Tier)
+    year = min(max(_int(data.get("year"), current_year() - 1), 2010), current_year())
+    tier = data.get("tier") if data.get("tier") in {t.value for t in tiers} else Tier.STANDARD
+    in_force = criteria_set_in_force(unit=unit, year=year, tier=tier)
+    sets = ([in_force] if in_force else []) + other_sets(unit, year, tier, in_force)
+    asked = _int(data.get("criteria_set"), 0)
+    selected = next((s for s in sets if s.pk == asked), in_force or (sets[0] if sets else None))
+    return SetChoice(year, tier, tiers, in_force, sets, selected)
+
+
+def _form(choice: SetChoice, *args, **kwargs) -> SummaryRecordForm:
+    criteria = choice.selected.criteria.order_by("number") if choice.selected else []
+    return SummaryRecordForm(
+        *args, tiers=choice.tiers, sets=choice.sets, in_force=choice.in_force, criteria=criteria, **kwargs
+    )
+
+
+def _show_refusal(form: SummaryRecordForm, exc: ValidationError) -> None:
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        target = _FIELD_OF.get(field, field)
+        form.add_error(target if target in form.fields else None, errors)
+
+
+def _record(request: HttpRequest, unit: AdministrativeUnit, form: SummaryRecordForm) -> Assessment | None:
+    """The service's answer: the record, or None with its refusals at the form's fields."""
+    data = form.cleaned_data
+    try:
+        return assessment_record_summary(
+            unit=unit,
+            criteria_set=data["criteria_set"],
+            year=data["year"],
+            met=form.marked(MET),
+            basically_met=form.marked(BASICALLY_MET),
+            count=data["count"],
+            source_number=data["source_number"],
+            source_date=data["source_date"],
+            source_file=data["source_file"],
+            reason=data["reason"],
+            user=request.user,
+        )
+    except DuplicateAssessment as exc:
+        existing = exc.existing
+        form.add_error(
+            None,
+            _(
+                "%(unit)s already has its %(tier)s assessment for %(year)s, against %(set)s: one per unit, tier and year."
+            )
+            % {
+                "unit": unit.name,
+                "tier": existing.get_tier_display().lower(),
+                "year": existing.year,
+                "set": existing.criteria_set,
+            },
+        )
+        form.existing = existing
+    except ValidationError as exc:
+        _show_refusal(form, exc)
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def summary_record_new(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, code, write=True)
+    data = request.POST if request.method == "POST" else request.GET
+    choice = set_choice(unit, data)
+    if request.method == "POST":
+        form = _form(choice, request.POST, request.FILES)
+        if form.is_valid() and (assessment := _record(request, unit, form)) is not None:
+            messages.success(
+                request,
+                _("Summary record of %(year)s saved: %(met)s/%(total)s criteria met, as reported in %(source)s.")
+                % {
+                    "year": assessment.year,
+                    "met": assessment.criteria_met,
+                    "total": assessment.criteria_total,
+                    "source": assessment.source_number,
+                },
+            )
+            return redirect("assessment", pk=assessment.pk)
+    else:
+        initial = {key: data.get(key) for key in ("count", "source_number", "source_date", "reason") if data.get(key)}
+        initial |= {"year": choice.year, "tier": choice.tier, "criteria_set": choice.selected}
+        form = _form(choice, initial=initial)
+        # Said before the form is filled in: the year already has its assessment at this tier.
+        form.existing = speaking_assessment(unit=unit, tier=choice.tier, year=choice.year)
+    context = {
+        "unit": unit,
+        "form": form,
+        "evidence_types": ", ".join(sorted(ext.lstrip(".") for ext in ALLOWED_TYPES)),
+        "evidence_accept": ",".join(sorted(ALLOWED_TYPES)),
+        "evidence_max_mb": settings.EVIDENCE_MAX_MB,
+        "choice": choice,
+        "year": choice.year,
+        "existing": getattr(form, "existing", None),
+        "breadcrumbs": _breadcrumbs(unit, request.user),
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "criteria/summary_record_form.html", context, status=status)
+
+
+@login_required
+@require_GET
+def summary_source(request: HttpRequest, pk: int) -> FileResponse:
+    """The source document of a summary record, for those who may read the unit."""
+    assessment = _assessment_for(request, pk)
+    if not assessment.source_file:
+        raise Http404(_("This summary record has no source document file."))
+    suffix = Path(assessment.source_file.name).suffix.lower()
+    name = f"nguon-{assessment.unit.code}-{assessment.year}{suffix}"
+    return FileResponse(assessment.source_file.open("rb"), as_attachment=True, filename=name)

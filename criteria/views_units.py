@@ -1,0 +1,251 @@
+"""Workspaces: the landing page, a commune's (with its villages), a district's and a province's
+page of assessments and queues, and starting an assessment.
+
+Every object comes through ``communes.access``; every write through ``criteria.services``.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from communes import access
+from communes.models import AdministrativeUnit, Level
+from criteria import selectors
+from criteria.figures import recognised_during
+from criteria.forms import (
+    AssessmentFilterForm,
+    SetInForceForm,
+    StartAssessmentForm,
+    YearForm,
+    current_year,
+)
+from criteria.models import AssessmentState, Tier
+from criteria.services import (
+    assessment_start,
+    criteria_set_in_force,
+)
+from criteria.services.in_force import other_sets, sets_in_force_of
+from criteria.views import PAGE_SIZE, _breadcrumbs, _inbox_context
+from criteria.years import default_year, existed_in, lifetime_notice
+
+# --- Landing -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each user to their workspace; a user with several memberships chooses."""
+    memberships = access.memberships_of(request.user)
+    if len(memberships) == 1:
+        return redirect("unit", code=memberships[0].unit.code)
+    provinces = []
+    if request.user.is_superuser:
+        provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE).in_vietnamese_order()
+    context = {"memberships": memberships, "provinces": provinces, **_inbox_context(request)}
+    return render(request, "criteria/home.html", context)
+
+
+# --- Unit pages ----------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def unit_page(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access.get_unit_for_user(request.user, code)
+    if unit.level in (Level.COMMUNE, Level.VILLAGE):
+        return _commune_workspace(request, unit)
+    return _overview_page(request, unit)
+
+
+def _year_choices(year: int) -> range:
+    """The year picker: the programme's years up to next year, and the year shown."""
+    last = max(year, current_year() + 1)
+    return range(last, min(year, 2010) - 1, -1)
+
+
+def _default_year(request: HttpRequest, unit: AdministrativeUnit) -> int:
+    """The requested year, else the latest year with data while the unit existed."""
+    form = YearForm(request.GET)
+    if form.is_valid() and form.cleaned_data.get("year"):
+        return form.cleaned_data["year"]
+    return default_year(unit)
+
+
+def _unit_rows(request: HttpRequest, units: list[AdministrativeUnit], year: int) -> list[dict]:
+    """Each unit's assessments for the year and the assessments the user may start for it.
+
+    The units share a province: the sets to start with depend only on the level and the tier,
+    read once each, so a commune's page costs the same with 2 villages or 20.
+    """
+    assessments = list(selectors.assessments_of_units(units, year))
+    offers: dict[tuple[str, str], dict] = {}
+
+    def offer(u: AdministrativeUnit, tier: str) -> dict:
+        if (u.level, tier) not in offers:
+            in_force = criteria_set_in_force(unit=u, year=year, tier=tier)
+            offers[u.level, tier] = {"tier": tier, "set": in_force, "others": other_sets(u, year, tier, in_force)}
+        return offers[u.level, tier]
+
+    rows = []
+    for u in units:
+        own = [a for a in assessments if a.unit_id == u.pk]
+        startable = []
+        if existed_in(u, year) and access.can_write_unit(request.user, u):
+            tiers = [Tier.STANDARD] if u.level == Level.VILLAGE else list(Tier)
+            taken = {a.criteria_set.tier for a in own}
+            startable = [offer(u, tier) for tier in tiers if tier not in taken]
+        rows.append({"unit": u, "assessments": own, "startable": startable})
+    return rows
+
+
+def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
+    year = _default_year(request, unit)
+    units = [unit]
+    if unit.level == Level.COMMUNE:
+        units += list(unit.children.filter(level=Level.VILLAGE).in_vietnamese_order())
+    rows = _unit_rows(request, units, year)
+    context = {
+        "unit": unit,
+        "year": year,
+        "years": _year_choices(year),
+        "commune": rows[0],
+        "villages": rows[1:],
+        **lifetime_notice(unit, year),
+        "can_write": access.can_write_unit(request.user, unit),
+        "breadcrumbs": _breadcrumbs(unit, request.user),
+        **_inbox_context(request, unit),
+    }
+    return render(request, "criteria/commune_workspace.html", context)
+
+
+def _queues(unit: AdministrativeUnit) -> list[tuple[str, list[str], tuple[str, ...]]]:
+    """The queues a district or province page shows: title, states, levels of the units."""
+    if unit.level == Level.DISTRICT:
+        return [(_("Waiting for verification"), [AssessmentState.SUBMITTED], (Level.COMMUNE,))]
+    both = (Level.COMMUNE, Level.DISTRICT)  # a district's own assessment goes to the province
+    return [
+        (_("Waiting for verification (districts, and communes without a district)"), [AssessmentState.SUBMITTED], both),
+        (_("Waiting for appraisal"), [AssessmentState.VERIFIED], both),
+        (_("Waiting for recognition"), [AssessmentState.APPRAISED], both),
+    ]
+
+
+def _district_context(request: HttpRequest, unit: AdministrativeUnit, year: int) -> dict:
+    """A district's own assessments against the district sets (x/9), and what may be started;
+    on a province's page, every district's. A district that ended on 1 July 2025 keeps its
+    assessments readable; nothing new starts for a year after it ended."""
+    if unit.level == Level.DISTRICT:
+        return {"district_own": _unit_rows(request, [unit], year)[0]}
+    if unit.level == Level.PROVINCE:
+        return {"district_assessments": list(selectors.assessments_within(unit, year=year, levels=(Level.DISTRICT,)))}
+    return {}
+
+
+def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
+    """District and province pages: every commune's assessment for a year, and the queues."""
+    form = AssessmentFilterForm(request.GET)
+    year = _default_year(request, unit)
+    filters = form.cleaned_data if form.is_valid() else {}
+    table = selectors.assessments_within(
+        unit,
+        year=year,
+        tier=filters.get("tier") or None,
+        states=[filters["state"]] if filters.get("state") else None,
+        search=filters.get("q", ""),
+    )
+    page = Paginator(table, PAGE_SIZE).get_page(request.GET.get("page"))
+    queue_blocks = []
+    for title, states, levels in _queues(unit):
+        qs = selectors.assessments_within(unit, year=year, states=states, levels=levels)
+        if unit.level == Level.PROVINCE and states == [AssessmentState.SUBMITTED]:
+            qs = qs.filter(unit__parent=unit)  # units hanging directly under the province
+        queue_blocks.append({"title": title, "items": list(qs[:100]), "count": qs.count()})
+    decisions = []
+    if unit.level == Level.PROVINCE:
+        decisions = list(
+            recognised_during(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+            .within(unit)
+            .select_related("unit", "criteria_set")
+            .order_by("-decision_date", "unit__name_sort")
+        )
+    children = unit.children.exclude(level=Level.VILLAGE).in_vietnamese_order()
+    in_force = {}
+    if unit.level == Level.PROVINCE:
+        in_force = {
+            "sets_in_force": sets_in_force_of(unit),
+            "set_in_force_form": (
+                SetInForceForm(province=unit, initial={"year": year})
+                if access.speaks_for_province(request.user, unit)
+                else None
+            ),
+        }
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        **_district_context(request, unit, year),
+        "unit": unit,
+        "year": year,
+        "form": form,
+        "years": _year_choices(year),
+        "page": page,
+        "query": query.urlencode(),
+        "queues": queue_blocks,
+        "decisions": decisions,
+        "children": children,
+        "breadcrumbs": _breadcrumbs(unit, request.user),
+        **lifetime_notice(unit, year),
+        **_inbox_context(request, unit),
+        **in_force,
+    }
+    return render(request, "criteria/overview.html", context)
+
+
+@login_required
+@require_POST
+def start_assessment(request: HttpRequest) -> HttpResponse:
+    form = StartAssessmentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The request was incomplete; please try again."))
+        return redirect("home")
+    unit = access.get_unit_for_user(request.user, form.cleaned_data["unit"], write=True)
+    workspace = unit.parent if unit.level == Level.VILLAGE else unit
+    back = f"{reverse('unit', args=[workspace.code])}?year={form.cleaned_data['year']}"
+    try:
+        started = assessment_start(
+            unit=unit,
+            year=form.cleaned_data["year"],
+            tier=form.cleaned_data["tier"],
+            user=request.user,
+            prefill=form.cleaned_data["prefill"],
+            criteria_set=form.cleaned_data["criteria_set"],
+            reason=form.cleaned_data["reason"],
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return HttpResponseRedirect(back)
+    assessment = started.assessment
+    if started.created:
+        messages.success(request, _("Assessment started against %(set)s.") % {"set": assessment.criteria_set})
+    else:
+        messages.info(
+            request,
+            _("%(unit)s already has its %(tier)s assessment for %(year)s (against %(set)s): it is opened here.")
+            % {
+                "unit": unit.name,
+                "tier": assessment.get_tier_display().lower(),
+                "year": assessment.year,
+                "set": assessment.criteria_set,
+            },
+        )
+    return redirect("assessment", pk=assessment.pk)

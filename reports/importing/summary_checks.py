@@ -1,0 +1,281 @@
+"""Check the criteria-level sheet's rows against the database: every error, and what would be
+recorded.
+
+Each row's unit is checked as in the values sheet (known, under the template's unit, a rural
+commune the uploader may write, listed once per year and tier); its set is the code given or
+the set in force, usable for the year and of the row's tier; and the report itself is checked
+by ``criteria.services.summary.summary_errors`` — the rule the page and the API use, including
+"another set than the one in force needs a reason" — with each refusal shown at its cell. A
+unit's year that already holds the same summary record is left as it is; any other assessment
+of that unit, tier and year is an error (one per unit, tier and year).
+
+Queries are bounded by the distinct sets and years in the file, not by its rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from openpyxl.utils import get_column_letter
+
+from communes import access
+from communes.models import AdministrativeUnit, Level
+from criteria.models import Assessment, CriteriaSet, CriterionResult, Tier
+from criteria.services.in_force import criteria_set_in_force, province_of, usable_for
+from criteria.services.summary import Reported, summary_errors
+from reports.importing import layout
+from reports.importing.checks import (
+    MSG_NOT_RURAL,
+    MSG_UNIT_MISSING,
+    MSG_UNIT_OUTSIDE,
+    MSG_UNIT_READ_ONLY,
+    MSG_UNKNOWN_UNIT,
+    _error,
+)
+from reports.importing.summary_read import SummaryRead, SummaryRow
+from reports.importing.summary_template import numbers_text
+
+MSG_TWICE = _("%(unit)s has two rows for %(year)s at this tier (also row %(row)s).")
+MSG_NOT_COMMUNE = _("%(unit)s is not a commune: the criteria-level sheet holds communes.")
+MSG_YEAR_MISSING = _("The year is missing.")
+MSG_TIER_MISSING = _("The tier is missing.")
+MSG_UNKNOWN_SET = _("No published criteria set has the code “%(code)s” here.")
+MSG_NO_SET = _("No published %(tier)s criteria set applies in %(year)s: give the set's code.")
+MSG_SET_TIER = _("The set %(set)s is of another tier.")
+MSG_SET_LEVEL = _("The set %(set)s is not for communes.")
+MSG_SET_YEARS = _("The set %(set)s applies to %(first)s–%(last)s, not %(year)s.")
+MSG_TAKEN = _(
+    "%(unit)s already has its %(year)s assessment at this tier (against %(set)s): one per unit, tier and year."
+)
+MSG_MET = _("met %(met)s/%(total)s")
+MSG_BASIC = _("basically met: %(numbers)s")
+# The service's fields, and the sheet's columns that show their refusals.
+FIELD_COLUMNS = {
+    "met": layout.MET,
+    "basically_met": layout.BASICALLY_MET,
+    "count": layout.COUNT,
+    "source_number": layout.SOURCE_NUMBER,
+    "source_date": layout.SOURCE_DATE,
+    "reason": layout.REASON,
+}
+
+
+@dataclass
+class Entry:
+    """One summary record to write."""
+
+    unit: AdministrativeUnit
+    criteria_set: CriteriaSet
+    row: SummaryRow
+
+
+@dataclass
+class SummaryPlan:
+    errors: list[dict] = field(default_factory=list)
+    changes: list[dict] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    unchanged: int = 0
+    rows: int = 0
+
+    @property
+    def fingerprint(self) -> str:
+        payload = json.dumps(sorted((c["unit"], c["code"], c["indicator"], c["new"]) for c in self.changes))
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def preview(self) -> dict:
+        return {
+            "changes": self.changes,
+            "starts": [],
+            "unchanged": self.unchanged,
+            "rows": self.rows,
+            "units": len({e.unit.pk for e in self.entries}),
+            "fingerprint": self.fingerprint,
+        }
+
+
+class _Lookups:
+    """What the rows need from the database, read once per distinct unit, set, tier and year."""
+
+    def __init__(self, read: SummaryRead, unit: AdministrativeUnit) -> None:
+        codes = {r.unit for r in read.rows if r.unit}
+        self.units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in=codes).select_related("parent")}
+        province = province_of(unit) if unit.level != Level.PROVINCE else unit
+        issuers = Q(issuer__isnull=True) | (Q(issuer=province) if province is not None else Q(pk__in=[]))
+        self.sets: dict[str, CriteriaSet] = {}
+        set_codes = {r.set_code for r in read.rows if r.set_code}
+        for s in CriteriaSet.objects.published().filter(issuers, code__in=set_codes).order_by("code", "version"):
+            self.sets[s.code] = s  # the latest version of each code
+        years = {r.year for r in read.rows if r.year}
+        self.taken = {
+            (a.unit_id, a.tier, a.year): a
+            for a in Assessment.objects.filter(unit__in=[u.pk for u in self.units.values()], year__in=years)
+            .select_related("criteria_set")
+            .only("unit_id", "tier", "year", "summary", "source_number", "source_date", "criteria_set__code")
+        }
+        self.marks: dict[int, tuple[list[int], list[int]]] = {}
+        summaries = [a.pk for a in self.taken.values() if a.summary]
+        for assessment_id, number, met, basic in CriterionResult.objects.filter(assessment__in=summaries).values_list(
+            "assessment_id", "criterion__number", "met", "basically_met"
+        ):
+            met_list, basic_list = self.marks.setdefault(assessment_id, ([], []))
+            (met_list if met else basic_list if basic else []).append(number)
+        self._in_force: dict[tuple, CriteriaSet | None] = {}
+        self._known: dict[int, set[int]] = {}
+        self._usable: dict[tuple, bool] = {}
+
+    def in_force(self, unit: AdministrativeUnit, year: int, tier: str) -> CriteriaSet | None:
+        key = (province_of_code(unit), year, tier)
+        if key not in self._in_force:
+            self._in_force[key] = criteria_set_in_force(unit=unit, year=year, tier=tier)
+        return self._in_force[key]
+
+    def known(self, criteria_set: CriteriaSet) -> set[int]:
+        if criteria_set.pk not in self._known:
+            self._known[criteria_set.pk] = set(criteria_set.criteria.values_list("number", flat=True))
+        return self._known[criteria_set.pk]
+
+    def usable(self, unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int) -> bool:
+        key = (province_of_code(unit), criteria_set.pk, year)
+        if key not in self._usable:
+            self._usable[key] = usable_for(unit=unit, criteria_set=criteria_set, year=year)
+        return self._usable[key]
+
+
+def province_of_code(unit: AdministrativeUnit) -> str:
+    return unit.path.strip("/").split("/")[0]
+
+
+def _unit_error(row: SummaryRow, target, unit: AdministrativeUnit, user):
+    """Why the row's unit cannot take a summary record from this upload, or None."""
+    if row.unit is None:
+        return MSG_UNIT_MISSING
+    if target is None:
+        return MSG_UNKNOWN_UNIT % {"code": row.unit}
+    if not target.is_within(unit):
+        return MSG_UNIT_OUTSIDE % {"unit": target.name, "parent": unit.name}
+    if target.level != Level.COMMUNE:
+        return MSG_NOT_COMMUNE % {"unit": target.name}
+    if not access.can_write_unit(user, target):
+        return MSG_UNIT_READ_ONLY % {"unit": target.name}
+    if not target.is_ntm_commune:
+        return MSG_NOT_RURAL % {"unit": target.name, "type": target.get_type_display()}
+    return None
+
+
+def _set_for(row: SummaryRow, target, found: _Lookups, at) -> CriteriaSet | None:
+    """The row's set (its code, or the set in force), or None with the error noted at its cell."""
+    if row.set_code:
+        criteria_set = found.sets.get(row.set_code)
+        if criteria_set is None:
+            _error(row.errors, row.row, at(layout.SET_CODE), MSG_UNKNOWN_SET % {"code": row.set_code})
+            return None
+    else:
+        criteria_set = found.in_force(target, row.year, row.tier)
+        if criteria_set is None:
+            tier = str(Tier(row.tier).label).lower()
+            _error(row.errors, row.row, at(layout.SET_CODE), MSG_NO_SET % {"tier": tier, "year": row.year})
+            return None
+    if criteria_set.level != Level.COMMUNE:
+        _error(row.errors, row.row, at(layout.SET_CODE), MSG_SET_LEVEL % {"set": criteria_set})
+    elif criteria_set.tier != row.tier:
+        _error(row.errors, row.row, at(layout.TIER), MSG_SET_TIER % {"set": criteria_set})
+    elif not found.usable(target, criteria_set, row.year):
+        params = {"set": criteria_set, "first": criteria_set.year_from, "last": criteria_set.year_to, "year": row.year}
+        _error(row.errors, row.row, at(layout.YEAR), MSG_SET_YEARS % params)
+    else:
+        return criteria_set
+    return None
+
+
+def _same(found: _Lookups, existing: Assessment, criteria_set: CriteriaSet, row: SummaryRow) -> bool:
+    """The unit's year already holds this very summary record (the file sent back unchanged)."""
+    met, basic = found.marks.get(existing.pk, ([], []))
+    return (
+        existing.summary
+        and existing.criteria_set_id == criteria_set.pk
+        and (sorted(met), sorted(basic)) == (sorted(row.met), sorted(row.basically_met))
+        and (existing.source_number, existing.source_date) == (row.source_number, row.day)
+    )
+
+
+def _check_row(row: SummaryRow, plan: SummaryPlan, found: _Lookups, seen: dict, context) -> None:
+    unit, user, columns = context
+    at = columns.__getitem__
+    target = found.units.get(row.unit) if row.unit else None
+    if message := _unit_error(row, target, unit, user):
+        _error(plan.errors, row.row, at(layout.UNIT_CODE), message)
+        return
+    if not row.errors and row.year is None:
+        _error(row.errors, row.row, at(layout.YEAR), MSG_YEAR_MISSING)
+    if not row.errors and not row.tier:
+        _error(row.errors, row.row, at(layout.TIER), MSG_TIER_MISSING)
+    if row.errors:  # cells that could not be read, reported once the unit passed
+        plan.errors.extend(row.errors)
+        return
+    key = (target.pk, row.tier, row.year)
+    if key in seen:
+        params = {"unit": target.name, "year": row.year, "row": seen[key]}
+        _error(plan.errors, row.row, at(layout.UNIT_CODE), MSG_TWICE % params)
+        return
+    seen[key] = row.row
+    criteria_set = _set_for(row, target, found, at)
+    if criteria_set is None:
+        plan.errors.extend(row.errors)
+        return
+    existing = found.taken.get(key)
+    if existing is not None:
+        if _same(found, existing, criteria_set, row):
+            plan.unchanged += 1
+        else:
+            params = {"unit": target.name, "year": row.year, "set": existing.criteria_set}
+            _error(plan.errors, row.row, at(layout.YEAR), MSG_TAKEN % params)
+        return
+    reported = Reported(
+        frozenset(row.met), frozenset(row.basically_met), row.count, row.source_number, row.day, row.reason
+    )
+    refusals = summary_errors(
+        unit=target,
+        criteria_set=criteria_set,
+        year=row.year,
+        reported=reported,
+        known=found.known(criteria_set),
+        in_force=found.in_force(target, row.year, row.tier),
+    )
+    for name, errors in refusals.items():
+        for error in errors:
+            _error(plan.errors, row.row, at(FIELD_COLUMNS.get(name, layout.UNIT_CODE)), " ".join(error.messages))
+    if refusals:
+        return
+    total = len(found.known(criteria_set))
+    new = str(MSG_MET % {"met": len(row.met), "total": total})
+    if row.basically_met:
+        new += "; " + str(MSG_BASIC % {"numbers": numbers_text(row.basically_met)})
+    plan.changes.append(
+        {
+            "unit": target.code,
+            "unit_name": target.name,
+            "code": str(row.year),
+            "indicator": f"{criteria_set} · {row.source_number}",
+            "old": "",
+            "new": new,
+            "cell": f"{get_column_letter(at(layout.UNIT_CODE))}{row.row}",
+        }
+    )
+    plan.entries.append(Entry(unit=target, criteria_set=criteria_set, row=row))
+
+
+def check_summary(read: SummaryRead, *, unit: AdministrativeUnit, user) -> SummaryPlan:
+    """Compare the rows read from the file with the database as it is now."""
+    plan = SummaryPlan(errors=list(read.errors), rows=len(read.rows))
+    if read.errors and not read.columns:
+        return plan
+    found = _Lookups(read, unit)
+    seen: dict[tuple, int] = {}
+    for row in read.rows:
+        _check_row(row, plan, found, seen, (unit, user, read.columns))
+    plan.errors.sort(key=lambda e: (e["row"], len(e["column"]), e["column"]))
+    return plan
