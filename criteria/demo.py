@@ -69,6 +69,7 @@ from criteria.services.in_force import chosen_set, set_in_force_choose
 from criteria.services.summary import assessment_record_summary
 from criteria.targets import rule_for_unit
 from ntm_portal.append_only import allow_history_rewrite
+from ocop.demo import reset_ocop_demo, seed_ocop_demo
 
 PROVINCE_CODE = "DEMO"
 PROVINCE_NAME = "Tỉnh Minh Họa"
@@ -1149,6 +1150,7 @@ def seed_demo(options: DemoOptions) -> AdministrativeUnit:
     by_unit = {d.unit_code: users[d.username] for d in DEMO_USERS if d.role not in (None, Role.VIEWER)}
     actors = Actors(admin=users["admin"], province=users["tinh"], by_unit=by_unit)
     Seeder(options=options, tree=tree, sets=sets, actors=actors).run()
+    seed_ocop_demo(tree.province, users["tinh"])
     return tree.province
 
 
@@ -1165,6 +1167,7 @@ def reset_demo() -> None:
         # Reset wipes the whole fictional province at once, not a record of it, so it may
         # bypass the guard with a raw delete (no signals, no per-row checks).
         allow_history_rewrite()  # the PostgreSQL triggers too, in this transaction only
+        reset_ocop_demo(province)
         for log in (HistoryEntry, AssessmentLog, CriterionResultLog):
             log.objects.filter(assessment__in=assessments)._raw_delete(log.objects.db)
         CommuneGroupChange.objects.filter(unit__in=units)._raw_delete(CommuneGroupChange.objects.db)

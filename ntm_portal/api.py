@@ -13,6 +13,7 @@ from criteria.api import AssessmentActionView, AssessmentValuesView, AssessmentV
 from criteria.api_commune_groups import CommuneGroupView
 from criteria.api_standing import BasicallyMetView, ConvertSummaryView, SetsInForceView, SummaryRecordView
 from criteria.services import ACTIONS
+from ocop.api import register as register_ocop
 from plans.api import register as register_plans
 from plans.api_plan import PlanView
 from reports.api import ProgressView
@@ -24,6 +25,7 @@ router.register("units", UnitViewSet, basename="unit")
 router.register("criteria-sets", CriteriaSetViewSet, basename="criteria-set")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 register_plans(router)
+register_ocop(router)
 
 _ACTION_NAMES = "|".join(ACTIONS)
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "communes",
     "criteria",
     "plans",
+    "ocop",
     "reports",
 ]
 

@@ -11,6 +11,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("ntm_portal.account_urls")),
     path("reports/", include("reports.urls")),
     path("plans/", include("plans.urls")),
+    path("ocop/", include("ocop.urls")),
     path("", include("criteria.urls")),
     prefix_default_language=False,
 )

@@ -55,4 +55,5 @@ urlpatterns = [
     path("<str:code>/communes/", views.communes, name="communes"),
     path("<str:code>/matrix/", views.matrix, name="matrix"),
     path("<str:code>/export/<str:kind>.xlsx", views_excel.export, name="export"),
+    path("<str:code>/ocop.xlsx", views_excel.ocop_export, name="ocop_export"),
 ]

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -21,6 +22,7 @@ from communes.models import AdministrativeUnit, Level, UnitType
 from criteria.models import Tier
 from criteria.selectors import assessments_within
 from criteria.years import lifetime_notice
+from ocop.selectors import ocop_counts, year_period
 from plans.selectors import dashboard_sections
 from reports import charts
 from reports.forms import Filters, bucket_param, read_filters
@@ -236,6 +238,9 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
             if unit is not None
             else []
         ),
+        # OCOP products by stars, certified and new in the year (to today in the current year).
+        ocop=ocop_counts(unit, year_period(filters.year, timezone.localdate())),
+        ocop_export_url=reverse("reports:ocop_export", args=[unit.code]) if unit is not None else None,
     )
     return render(request, "reports/dashboard.html", context)
 

@@ -23,7 +23,7 @@ from communes.access import get_unit_for_user
 from communes.models import AdministrativeUnit
 from ntm_portal.confirm import confirm_page, is_confirmed
 from ntm_portal.ratelimit import refuse_if_too_often
-from reports import bulletin, exports
+from reports import bulletin, exports, exports_ocop
 from reports.forms import Filters, read_filters
 from reports.models import IssuedBulletin, JobKind, ReportJob
 from reports.selectors import first_data_year, latest_year
@@ -291,3 +291,13 @@ def export(request: HttpRequest, kind: str, code: str | None = None) -> HttpResp
         level = request.GET.get("level") if request.GET.get("level") in ("commune", "village") else "commune"
         content = exports.assessments_export(unit=unit, filters=filters, level=level, user=request.user)
     return xlsx_response(content, exports.export_name(kind, unit, filters))
+
+
+@login_required
+@require_GET
+def ocop_export(request: HttpRequest, code: str) -> HttpResponse:
+    """The OCOP products of a unit (its communes), with the year's figures by stars."""
+    unit = get_unit_for_user(request.user, code)
+    today = timezone.localdate()
+    content = exports_ocop.ocop_export(unit=unit, user=request.user, day=today)
+    return xlsx_response(content, exports_ocop.ocop_export_name(unit, today))

@@ -368,6 +368,20 @@ def test_the_demo_has_summary_records_for_2016_to_2020_counted_in_the_figures(se
     assert figures.communes_with_data == records.filter(year=2019).count() > 0
 
 
+def test_the_demo_has_ocop_products_certified_expired_and_ideas(seeded):
+    from django.utils import timezone
+
+    from ocop.models import OcopProduct
+    from ocop.selectors import ocop_counts
+
+    province = demo.demo_province()
+    today = timezone.localdate()
+    counts = ocop_counts(province, (datetime.date(today.year, 1, 1), today))
+    assert [(line.stars, line.certified) for line in counts.by_stars] == [(3, 3), (4, 2), (5, 1)]
+    assert (counts.expired, counts.ideas, counts.rating) == (1, 2, 1)
+    assert not OcopProduct.objects.exclude(commune__path__startswith=province.path).exists()
+
+
 def test_the_province_keeps_its_communes_on_qd_1980_for_2021_as_its_plan_says(seeded):
     from criteria.models import SetInForce
 

@@ -25,6 +25,7 @@ from communes.models import AdministrativeUnit, Membership
 from criteria.models import Assessment, Evidence
 from criteria.services import assessment_create, evidence_attach
 from criteria.services.summary import assessment_record_summary
+from ocop.tests.authorization_rows import OCOP_ROWS
 from plans.models import FundEntry, ProvinceTarget, RegisteredTarget
 from plans.tests.factories import make_fund, make_target
 from reports.tests.excel.authorization_rows import EXCEL_ROWS
@@ -276,6 +277,7 @@ PLANS_ROWS: dict[str, Row] = {
 MATRIX.update(PLANS_ROWS)
 # The bulletin, export and import pages keep their rows beside their tests, in the same shape.
 MATRIX.update({name: Row(*spec) for name, spec in EXCEL_ROWS.items()})
+MATRIX.update({name: Row(*spec) for name, spec in OCOP_ROWS.items()})
 
 
 def _names(patterns, namespace=None):

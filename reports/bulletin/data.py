@@ -13,7 +13,8 @@ readings (``Reading``):
 Headline, buckets, average, lagging criteria and the breakdown are ``reports.selectors``'
 ``progress_summary`` and ``progress_breakdown`` — the dashboard's own figures for the same
 unit, year and cut-off. This module adds the lists only a document has (the matrix, the
-decisions of the month, the sets used) and the plan and funds tables of the plans app.
+decisions of the month, the sets used), the plan and funds tables of the plans app and the
+OCOP figures (``ocop.selectors.ocop_counts``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from communes.models import AdministrativeUnit, Level, subtree_q
 from criteria.figures import DECIDED
 from criteria.models import Assessment, AssessmentState, CriteriaSet, CriterionResult, Tier
 from criteria.selectors import results_as_of, with_figures_as_of
+from ocop.selectors import OcopCounts, ocop_counts
 from reports.bulletin.month import Month
 from reports.bulletin.shapes import (
     BreakdownLine,
@@ -241,14 +243,12 @@ def _trend(unit, month: Month, summary) -> list[TrendLine]:
     return points
 
 
-def ocop_figures(unit: AdministrativeUnit | None, month: Month) -> list | None:
-    """Hook for OCOP products by stars (DOMAIN.md, "How progress is reported").
-
-    The portal has no register of OCOP products yet (another issue adds it): until then this
-    returns None and the bulletin has no OCOP paragraph or table. Once the register exists,
-    return its selector's rows here (products by stars, new this month) and write them in
-    ``writing.ocop_sentences`` and the workbook."""
-    return None
+def ocop_figures(
+    unit: AdministrativeUnit | None, month: Month, cut: datetime.date, recorded: datetime.datetime | None
+) -> OcopCounts:
+    """OCOP products by stars: valid on the cut-off and certified in the month — the dashboard's
+    and the API's ``ocop_counts``; read as recorded, only the products entered by the cut-off."""
+    return ocop_counts(unit, (month.first_day, cut), recorded=recorded)
 
 
 def _breakdown(unit, year: int, cut: datetime.date, period, recorded) -> list[BreakdownLine]:
@@ -355,7 +355,7 @@ def gather(
         sets=sets,
         tiers=tiers,
         trend=trend,
-        ocop=ocop_figures(unit, month),
+        ocop=ocop_figures(unit, month, cut, recorded),
     )
     progress(STEPS, STEPS)
     return data

@@ -181,6 +181,14 @@ def _results(document, data: BulletinData) -> None:
         )
     if data.funds:
         _picture(document, images.funds_chart(data.funds[0], f"Nguồn vốn huy động đến hết tháng {data.month.label}"))
+    if data.ocop is not None and not data.ocop.empty:
+        ocop = data.ocop
+        _table(
+            document,
+            ["Sản phẩm OCOP", f"Còn hiệu lực ngày {ocop.last:%d/%m/%Y}", "Chứng nhận mới trong tháng"],
+            [[f"{line.stars} sao", vn_number(line.certified), vn_number(line.new)] for line in ocop.by_stars]
+            + [["Tổng", vn_number(ocop.certified), vn_number(ocop.new)]],
+        )
 
 
 def _targets(document, data: BulletinData) -> None:

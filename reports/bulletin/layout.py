@@ -4,29 +4,28 @@ The bulletin is a Vietnamese administrative document, so its text is Vietnamese 
 language of the page it was downloaded from.
 
 Sheets: summary (headline to date and new this month, buckets), by district (province and
-country), commune × criterion matrix, lagging criteria, newly recognised, funds by source
-(when recorded) and notes (criteria sets, data cut-off, who generated or issued it).
+country), commune × criterion matrix, lagging criteria, newly recognised, plan, funds by
+source (when recorded), OCOP products (``other_sheets``) and notes (criteria sets, data
+cut-off, who generated or issued it).
 """
 
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 
 from reports import xlsx
-from reports.bulletin.shapes import BreakdownLine, BulletinData, FundsTable, Issue
+from reports.bulletin.other_sheets import OCOP_SUBTITLE, funds_sheet, ocop_sheet, plan_sheet
+from reports.bulletin.shapes import BreakdownLine, BulletinData, Issue
 from reports.bulletin.text import Draft
 from reports.bulletin.tiers_sheet import header_block, tiers_sheet
 
-PLAN = "Kế hoạch"
 TIERS_SUBTITLE = "Các mức đạt chuẩn: NTM, nâng cao, kiểu mẫu"
-SUMMARY, BREAKDOWN, MATRIX, LAGGING, NEWLY, FUNDS, NOTES = (
+SUMMARY, BREAKDOWN, MATRIX, LAGGING, NEWLY, NOTES = (
     "Tổng hợp",
     "Theo đơn vị",
     "Xã - tiêu chí",
     "Tiêu chí chưa đạt",
     "Công nhận mới",
-    "Nguồn vốn",
     "Ghi chú",
 )
 
@@ -313,43 +312,6 @@ def _newly(data: BulletinData) -> xlsx.Sheet:
     )
 
 
-def _plain_tables(tables_in: list[FundsTable], *, numbers: str, totals: bool) -> list[xlsx.Table]:
-    """Tables handed over as plain rows (plans app): numeric columns get ``numbers``'s format."""
-    tables = []
-    for table in tables_in:
-        columns = []
-        for index, header in enumerate(table.headers):
-            numeric = any(
-                isinstance(row[index], int | float | Decimal) and not isinstance(row[index], bool)
-                for row in table.rows
-                if index < len(row)
-            )
-            kind = (xlsx.DEC1 if "%" in header else numbers) if numeric else xlsx.WRAP
-            columns.append(xlsx.Column(header, 18 if numeric else 26, kind))
-        last = len(table.rows) - 1
-        with_total = totals and last > 0
-        tables.append(
-            xlsx.Table(
-                caption=table.title,
-                columns=columns,
-                rows=table.rows[:last] if with_total else table.rows,
-                total=table.rows[last] if with_total else None,
-            )
-        )
-    return tables
-
-
-def _plan(data: BulletinData) -> xlsx.Sheet:
-    heading = _heading(data, "Kế hoạch và kết quả thực hiện")
-    return xlsx.Sheet(title=PLAN, heading=heading, tables=_plain_tables(data.plan, numbers=xlsx.INT, totals=False))
-
-
-def _funds(data: BulletinData) -> xlsx.Sheet:
-    tables = _plain_tables(data.funds, numbers=xlsx.MONEY, totals=True)
-    chart = xlsx.Chart("bar", f"Nguồn vốn huy động đến hết tháng {data.month.label} (đồng)", 0, 0, [2])
-    return xlsx.Sheet(title=FUNDS, heading=_heading(data, "Nguồn vốn huy động (đồng)"), tables=tables, charts=[chart])
-
-
 def _notes(data: BulletinData, issue: Issue) -> xlsx.Sheet:
     status = (
         f"Bản phát hành chính thức, do {issue.by} phát hành lúc {_cutoff_text(issue.at)}"
@@ -407,9 +369,11 @@ def bulletin_sheets(data: BulletinData, issue: Issue, draft: Draft | None = None
         sheets.append(_breakdown(data))
     sheets += [_matrix(data), _lagging(data), _newly(data)]
     if data.plan:
-        sheets.append(_plan(data))
+        sheets.append(plan_sheet(data, _heading(data, "Kế hoạch và kết quả thực hiện")))
     if data.funds:
-        sheets.append(_funds(data))
+        sheets.append(funds_sheet(data, _heading(data, "Nguồn vốn huy động (đồng)")))
+    if data.ocop is not None and not data.ocop.empty:
+        sheets.append(ocop_sheet(data, _heading(data, OCOP_SUBTITLE)))
     sheets.append(_notes(data, issue))
     for sheet in sheets:
         sheet.footer = f"Bản tin NTM {data.month.label} — {data.unit_name}"

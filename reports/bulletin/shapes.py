@@ -7,9 +7,12 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from reports.bulletin.month import Month
+
+if TYPE_CHECKING:
+    from ocop.selectors import OcopCounts
 
 
 class BucketLine(NamedTuple):
@@ -133,8 +136,8 @@ class BulletinData:
     apart: dict[str, int] = field(default_factory=dict)  # wards, townships, special zones: never counted
     tiers: list[TierLine] = field(default_factory=list)
     trend: list[TrendLine] = field(default_factory=list)
-    # OCOP products by stars: None while the portal has no register of them (see data.ocop_figures).
-    ocop: list | None = None
+    # OCOP products by stars (ocop.selectors.ocop_counts: plain numbers and dates); None: not read.
+    ocop: OcopCounts | None = None
     average_with_basically_met: Decimal | None = None  # "đạt và cơ bản đạt", never counted as met
 
 

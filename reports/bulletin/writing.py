@@ -182,9 +182,37 @@ def targets_paragraphs(data: BulletinData) -> list[str]:
     return out
 
 
-def ocop_sentences(data: BulletinData) -> list[str]:
-    """OCOP products (hook: ``data.ocop`` stays None until the portal registers products)."""
-    return []
+def _by_stars(lines, attribute: str) -> str:
+    return "; ".join(
+        f"{line.stars} sao: {vn_number(getattr(line, attribute))}" for line in lines if getattr(line, attribute)
+    )
+
+
+def ocop_paragraph(data: BulletinData) -> str:
+    """ "Đến ngày 31/03/2025, toàn tỉnh có 09 sản phẩm OCOP còn hiệu lực chứng nhận (3 sao: 6; 4 sao:
+    3), …" from ``ocop.selectors.ocop_counts``; nothing when the unit has no product at all."""
+    ocop = data.ocop
+    if ocop is None or ocop.empty:
+        return ""
+    text = (
+        f"Đến ngày {_date(ocop.last)}, {_scope(data)} có {count_of(ocop.certified, 'sản phẩm')} OCOP "
+        "còn hiệu lực chứng nhận"
+    )
+    text += f" ({_by_stars(ocop.by_stars, 'certified')})." if ocop.certified else "."
+    if ocop.new:
+        text += (
+            f" Trong tháng có {count_of(ocop.new, 'sản phẩm')} được chứng nhận mới ({_by_stars(ocop.by_stars, 'new')})."
+        )
+    others = []
+    if ocop.ideas:
+        others.append(f"{count_of(ocop.ideas, 'ý tưởng')} sản phẩm")
+    if ocop.rating:
+        others.append(f"{count_of(ocop.rating, 'sản phẩm')} đang đánh giá, phân hạng")
+    if others:
+        text += " Hiện có " + " và ".join(others) + "."
+    if ocop.expired:
+        text += f" {count_of(ocop.expired, 'sản phẩm')} đã hết hạn chứng nhận (36 tháng), cần đánh giá lại."
+    return text
 
 
 def results(data: BulletinData) -> list[Paragraph]:
@@ -201,6 +229,6 @@ def results(data: BulletinData) -> list[Paragraph]:
         out.append(Paragraph("2.4. Các tiêu chí còn nhiều xã chưa đạt", lagging))
     if funds := funds_paragraph(data.funds, data.month.label):
         out.append(Paragraph("2.5. Huy động nguồn lực", funds))
-    for sentence in ocop_sentences(data):
-        out.append(Paragraph("", sentence))
+    if ocop := ocop_paragraph(data):
+        out.append(Paragraph("2.6. Sản phẩm OCOP", ocop))
     return out

@@ -82,9 +82,9 @@ def test_funds_are_written_by_source_in_dong():
     )
 
 
-def test_ocop_is_a_hook_that_writes_nothing_until_the_portal_registers_products():
+def test_a_unit_without_ocop_products_has_no_ocop_paragraph():
     data = seed_province()
-    assert data.ocop is None and writing.ocop_sentences(data) == []
+    assert data.ocop is None and writing.ocop_paragraph(data) == ""
     assert not any("OCOP" in p.text for p in writing.results(data))
 
 

@@ -89,7 +89,7 @@ def test_the_bulletin_reads_the_same_number_of_queries_at_any_size(db, month):
     from django.utils import timezone
 
     month = month or Month.of(timezone.now())
-    assert _queries(small, month) == _queries(large, month) <= 24  # figures, matrix, funds and plan sheets
+    assert _queries(small, month) == _queries(large, month) <= 25  # figures, matrix, funds, plan and OCOP
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,0 +1,113 @@
+"""Reads of OCOP products. ``ocop_counts`` is the one figure of OCOP for a unit and a period:
+the dashboard panel, the API summary, the bulletin and the export heading all read it, so
+they never disagree.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from communes.models import AdministrativeUnit
+from ocop import validity
+from ocop.models import OcopProduct, Stage, Stars
+
+STARS = tuple(Stars.values)
+
+
+@dataclass(frozen=True)
+class StarLine:
+    stars: int
+    certified: int  # holding a valid certificate on the period's last day
+    new: int  # certificate dated in the period
+
+
+@dataclass(frozen=True)
+class OcopCounts:
+    """OCOP products of a unit (and everything below it) for a period ``first``–``last``."""
+
+    first: datetime.date
+    last: datetime.date
+    by_stars: tuple[StarLine, ...]
+    certified: int
+    new: int
+    expired: int  # certified by ``last`` and run out by then
+    ideas: int  # stage "idea" as entered now (the stage has no history)
+    rating: int  # stage "rating in progress" as entered now
+
+    @property
+    def empty(self) -> bool:
+        """No product at all to report (no sheet, no paragraph)."""
+        return not any((self.certified, self.new, self.expired, self.ideas, self.rating))
+
+    def stars(self, stars: int) -> StarLine:
+        return next(line for line in self.by_stars if line.stars == stars)
+
+
+def ocop_counts(
+    unit: AdministrativeUnit | None,
+    period: tuple[datetime.date, datetime.date],
+    *,
+    recorded: datetime.datetime | None = None,
+) -> OcopCounts:
+    """Products by stars certified and valid on the period's last day, and new in the period
+    (certificate dated in it); ``unit=None`` is the country. ``recorded``: only products entered
+    by then (the bulletin read as recorded). One query."""
+    first, last = period
+    products = OcopProduct.objects.within(unit)
+    if recorded is not None:
+        products = products.filter(entered_at__lte=recorded)
+    earliest = validity.earliest_valid_certificate(last)
+    held = Q(stage=Stage.CERTIFIED, certificate_date__lte=last, certificate_date__gte=earliest)
+    new = Q(stage=Stage.CERTIFIED, certificate_date__gte=first, certificate_date__lte=last)
+    aggregates = {}
+    for stars in STARS:
+        aggregates[f"held_{stars}"] = Count("pk", filter=held & Q(stars=stars))
+        aggregates[f"new_{stars}"] = Count("pk", filter=new & Q(stars=stars))
+    aggregates["expired"] = Count("pk", filter=Q(stage=Stage.CERTIFIED, certificate_date__lt=earliest))
+    aggregates["ideas"] = Count("pk", filter=Q(stage=Stage.IDEA))
+    aggregates["rating"] = Count("pk", filter=Q(stage=Stage.RATING))
+    row = products.order_by().aggregate(**aggregates)
+    lines = tuple(StarLine(s, row[f"held_{s}"], row[f"new_{s}"]) for s in STARS)
+    return OcopCounts(
+        first=first,
+        last=last,
+        by_stars=lines,
+        certified=sum(line.certified for line in lines),
+        new=sum(line.new for line in lines),
+        expired=row["expired"],
+        ideas=row["ideas"],
+        rating=row["rating"],
+    )
+
+
+def year_period(year: int, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """A year as a period: 1 January to 31 December, or to today for the current year."""
+    return datetime.date(year, 1, 1), min(datetime.date(year, 12, 31), today)
+
+
+def products_listed(
+    products: QuerySet[OcopProduct],
+    *,
+    day: datetime.date,
+    q: str = "",
+    status: str = "",
+    stars: int | None = None,
+    commune: AdministrativeUnit | None = None,
+) -> QuerySet[OcopProduct]:
+    """The page's, the API's and the export's list: ``products`` (already narrowed to the
+    reader's area by ``communes.access``) filtered, with their status on ``day``, in
+    Vietnamese order."""
+    if q:
+        products = products.search(q)
+    if status:
+        products = products.of_status(status, day)
+    if stars:
+        products = products.filter(stars=stars)
+    if commune is not None:
+        products = products.filter(commune=commune)
+    return (
+        products.with_status(day).select_related("commune", "commune__parent", "entered_by").order_by("name_sort", "pk")
+    )

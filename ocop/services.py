@@ -1,0 +1,127 @@
+"""Writes of OCOP products: enter, change, remove — each one transaction, permission checked here.
+
+Who: anyone who may write the product's commune (``communes.access.can_write_unit``): its
+commune officers, the district committee above it, the province office; a viewer reads only.
+Refusals are ``ValidationError``s keyed by field with the ``MSG_*`` constants; a change based
+on an old version raises ``StaleProductError`` (with ``current``) and saves nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, fields
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes import access
+from communes.models import AdministrativeUnit, Level
+from ocop import validity
+from ocop.models import OcopProduct, RatingLevel, Stage, Stars
+
+MSG_NOT_COMMUNE = _("Choose a commune: OCOP products belong to a commune.")
+MSG_NO_WRITE = _("You may not enter OCOP products for this commune.")
+MSG_CERTIFIED_NEEDS = _("A certified product needs this.")
+MSG_ONLY_CERTIFIED = _("Only a certified product has this; leave it empty until the product is certified.")
+MSG_FUTURE_DATE = _("The certificate date cannot be in the future.")
+MSG_NO_DISTRICTS = _("District councils no longer rate products after 1 July 2025 (districts were abolished).")
+MSG_FIVE_STARS_CENTRAL = _("Only the central council rates a product 5 stars.")
+MSG_STALE = _("This product was changed in the meantime by someone else; here is what is stored now.")
+
+
+class StaleProductError(ValidationError):
+    def __init__(self, current: OcopProduct) -> None:
+        super().__init__(MSG_STALE, code="stale")
+        self.current = current
+
+
+@dataclass(frozen=True)
+class ProductInput:
+    commune: AdministrativeUnit
+    name: str
+    producer: str
+    category: str
+    stage: str = Stage.IDEA
+    stars: int | None = None
+    rating_level: str = ""
+    certificate_number: str = ""
+    certificate_date: datetime.date | None = None
+
+
+INPUT_FIELDS = tuple(f.name for f in fields(ProductInput))
+
+
+def check_input(data: ProductInput, *, today: datetime.date | None = None) -> None:
+    """The rules a form can show at its fields, before anything is written."""
+    today = today or timezone.localdate()
+    errors: dict[str, list] = {}
+    if data.commune.level != Level.COMMUNE:
+        errors["commune"] = [MSG_NOT_COMMUNE]
+    certificate = ("stars", "rating_level", "certificate_number", "certificate_date")
+    if data.stage == Stage.CERTIFIED:
+        for name in certificate:
+            if getattr(data, name) in (None, ""):
+                errors.setdefault(name, []).append(MSG_CERTIFIED_NEEDS)
+    else:
+        for name in certificate:
+            if getattr(data, name) not in (None, ""):
+                errors.setdefault(name, []).append(MSG_ONLY_CERTIFIED)
+    if data.certificate_date and data.certificate_date > today:
+        errors.setdefault("certificate_date", []).append(MSG_FUTURE_DATE)
+    if (
+        data.rating_level == RatingLevel.DISTRICT
+        and data.certificate_date
+        and data.certificate_date >= validity.DISTRICTS_ENDED
+    ):
+        errors.setdefault("rating_level", []).append(MSG_NO_DISTRICTS)
+    if data.stars == Stars.FIVE and data.rating_level and data.rating_level != RatingLevel.CENTRAL:
+        errors.setdefault("rating_level", []).append(MSG_FIVE_STARS_CENTRAL)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_write(user, commune: AdministrativeUnit) -> None:
+    if not access.can_write_unit(user, commune):
+        raise PermissionDenied(MSG_NO_WRITE)
+
+
+def _apply(product: OcopProduct, data: ProductInput, user) -> OcopProduct:
+    for name in INPUT_FIELDS:
+        setattr(product, name, getattr(data, name))
+    product.name, product.producer = product.name.strip(), product.producer.strip()
+    product.certificate_number = product.certificate_number.strip()
+    product.entered_by = user if getattr(user, "is_authenticated", False) else None
+    product.changed_at = timezone.now()
+    product.full_clean()
+    product.save()
+    return product
+
+
+@transaction.atomic
+def product_create(*, data: ProductInput, user) -> OcopProduct:
+    _check_write(user, data.commune)
+    check_input(data)
+    product = OcopProduct(version=1)
+    product.entered_at = timezone.now()
+    return _apply(product, data, user)
+
+
+@transaction.atomic
+def product_update(*, product: OcopProduct, data: ProductInput, user, expected_version: int) -> OcopProduct:
+    """Change every field; moving a product to another commune needs the right to write both."""
+    _check_write(user, product.commune)
+    _check_write(user, data.commune)
+    check_input(data)
+    current = OcopProduct.objects.select_for_update().select_related("commune").get(pk=product.pk)
+    if current.version != expected_version:
+        raise StaleProductError(current)
+    current.version += 1
+    return _apply(current, data, user)
+
+
+@transaction.atomic
+def product_delete(*, product: OcopProduct, user) -> None:
+    _check_write(user, product.commune)
+    product.delete()

@@ -1,0 +1,112 @@
+"""Entering and changing OCOP products: who may, and the refusals at their fields."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from ocop.models import OcopProduct
+from ocop.services import (
+    MSG_CERTIFIED_NEEDS,
+    MSG_FIVE_STARS_CENTRAL,
+    MSG_NO_DISTRICTS,
+    MSG_NOT_COMMUNE,
+    MSG_ONLY_CERTIFIED,
+    ProductInput,
+    StaleProductError,
+    product_create,
+    product_delete,
+    product_update,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _input(commune, **changes) -> ProductInput:
+    values = {"commune": commune, "name": "Chè búp Cẩm Thạch", "producer": "HTX Chè", "category": "drinks"}
+    return ProductInput(**(values | changes))
+
+
+def _certified(commune, **changes) -> ProductInput:
+    values = {
+        "stage": "certified",
+        "stars": 4,
+        "rating_level": "province",
+        "certificate_number": "1234/QĐ-UBND",
+        "certificate_date": datetime.date(2024, 5, 20),
+    }
+    return _input(commune, **(values | changes))
+
+
+def test_a_commune_officer_enters_an_idea_of_their_commune(tree, personas):
+    product = product_create(data=_input(tree.a), user=personas.officer_a)
+    assert (product.stage, product.version, product.entered_by) == ("idea", 1, personas.officer_a)
+    assert product.status_on(datetime.date(2030, 1, 1)) == "idea"
+
+
+def test_an_officer_cannot_enter_a_product_of_another_commune(tree, personas):
+    with pytest.raises(PermissionDenied):
+        product_create(data=_input(tree.b), user=personas.officer_a)
+    with pytest.raises(PermissionDenied):
+        product_create(data=_input(tree.a), user=personas.viewer)
+    assert not OcopProduct.objects.exists()
+
+
+def test_the_province_office_enters_a_product_of_any_commune_in_the_province(tree, personas):
+    product = product_create(data=_certified(tree.c), user=personas.province_office)
+    assert product.valid_until == datetime.date(2027, 5, 19)
+
+
+def test_a_certified_product_needs_its_certificate_and_an_idea_has_none(tree, personas):
+    with pytest.raises(ValidationError) as refused:
+        product_create(data=_input(tree.a, stage="certified"), user=personas.officer_a)
+    errors = refused.value.message_dict
+    assert errors["stars"] == [str(MSG_CERTIFIED_NEEDS)] and "certificate_date" in errors
+    with pytest.raises(ValidationError) as refused:
+        product_create(data=_input(tree.a, stars=3), user=personas.officer_a)
+    assert refused.value.message_dict["stars"] == [str(MSG_ONLY_CERTIFIED)]
+
+
+def test_districts_rate_no_product_after_1_july_2025_and_only_the_centre_gives_five_stars(tree, personas):
+    late = _certified(tree.a, rating_level="district", certificate_date=datetime.date(2025, 7, 1))
+    with pytest.raises(ValidationError) as refused:
+        product_create(data=late, user=personas.officer_a)
+    assert refused.value.message_dict["rating_level"] == [str(MSG_NO_DISTRICTS)]
+    early = _certified(tree.a, rating_level="district", stars=3, certificate_date=datetime.date(2025, 6, 30))
+    assert product_create(data=early, user=personas.officer_a).rating_level == "district"
+    with pytest.raises(ValidationError) as refused:
+        product_create(data=_certified(tree.a, stars=5), user=personas.officer_a)
+    assert refused.value.message_dict["rating_level"] == [str(MSG_FIVE_STARS_CENTRAL)]
+
+
+def test_a_product_belongs_to_a_commune_not_a_district(tree, personas):
+    with pytest.raises(ValidationError) as refused:
+        product_create(data=_input(tree.d1), user=personas.province_office)
+    assert refused.value.message_dict["commune"] == [str(MSG_NOT_COMMUNE)]
+
+
+def test_a_change_based_on_an_old_version_is_refused_and_saves_nothing(tree, personas):
+    product = product_create(data=_input(tree.a), user=personas.officer_a)
+    product_update(product=product, data=_input(tree.a, name="Chè xanh"), user=personas.officer_a, expected_version=1)
+    with pytest.raises(StaleProductError) as stale:
+        product_update(
+            product=product, data=_input(tree.a, name="Chè đen"), user=personas.district_d1, expected_version=1
+        )
+    assert stale.value.current.name == "Chè xanh"
+    assert OcopProduct.objects.get().name == "Chè xanh"
+
+
+def test_moving_a_product_needs_the_right_to_write_both_communes(tree, personas):
+    product = product_create(data=_input(tree.a), user=personas.officer_a)
+    with pytest.raises(PermissionDenied):
+        product_update(product=product, data=_input(tree.c), user=personas.district_d1, expected_version=1)
+    moved = product_update(product=product, data=_input(tree.c), user=personas.province_office, expected_version=1)
+    assert moved.commune == tree.c
+
+
+def test_only_those_who_may_write_the_commune_remove_a_product(tree, personas):
+    product = product_create(data=_input(tree.a), user=personas.officer_a)
+    with pytest.raises(PermissionDenied):
+        product_delete(product=product, user=personas.officer_b)
+    product_delete(product=product, user=personas.district_d1)
+    assert not OcopProduct.objects.exists()

@@ -1,0 +1,72 @@
+"""The bulletin's sheets of the other apps' figures, from plain rows (no ORM): plan against
+result and funds (plans app, handed over as plain tables) and OCOP products (``ocop_counts``).
+Each takes its heading lines from ``layout``."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from reports import xlsx
+from reports.bulletin.shapes import BulletinData, FundsTable
+
+PLAN, FUNDS, OCOP = "Kế hoạch", "Nguồn vốn", "Sản phẩm OCOP"
+OCOP_SUBTITLE = "Sản phẩm OCOP (Mỗi xã một sản phẩm)"
+
+
+def _plain_tables(tables_in: list[FundsTable], *, numbers: str, totals: bool) -> list[xlsx.Table]:
+    """Tables handed over as plain rows (plans app): numeric columns get ``numbers``'s format."""
+    tables = []
+    for table in tables_in:
+        columns = []
+        for index, header in enumerate(table.headers):
+            numeric = any(
+                isinstance(row[index], int | float | Decimal) and not isinstance(row[index], bool)
+                for row in table.rows
+                if index < len(row)
+            )
+            kind = (xlsx.DEC1 if "%" in header else numbers) if numeric else xlsx.WRAP
+            columns.append(xlsx.Column(header, 18 if numeric else 26, kind))
+        last = len(table.rows) - 1
+        with_total = totals and last > 0
+        tables.append(
+            xlsx.Table(
+                caption=table.title,
+                columns=columns,
+                rows=table.rows[:last] if with_total else table.rows,
+                total=table.rows[last] if with_total else None,
+            )
+        )
+    return tables
+
+
+def plan_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
+    return xlsx.Sheet(title=PLAN, heading=heading, tables=_plain_tables(data.plan, numbers=xlsx.INT, totals=False))
+
+
+def funds_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
+    tables = _plain_tables(data.funds, numbers=xlsx.MONEY, totals=True)
+    chart = xlsx.Chart("bar", f"Nguồn vốn huy động đến hết tháng {data.month.label} (đồng)", 0, 0, [2])
+    return xlsx.Sheet(title=FUNDS, heading=heading, tables=tables, charts=[chart])
+
+
+def ocop_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
+    """Certified products by stars (valid at the cut-off) and those certified in the month."""
+    counts = data.ocop
+    stars = xlsx.Table(
+        columns=[
+            xlsx.Column("Hạng sao", 14),
+            xlsx.Column(f"Còn hiệu lực ngày {counts.last:%d/%m/%Y}", 18, xlsx.INT),
+            xlsx.Column(f"Chứng nhận mới trong tháng {data.month.label}", 20, xlsx.INT),
+        ],
+        rows=[(f"{line.stars} sao", line.certified, line.new) for line in counts.by_stars],
+        total=("Tổng", counts.certified, counts.new),
+    )
+    others = xlsx.Table(
+        columns=[xlsx.Column("Sản phẩm khác", 34, xlsx.WRAP), xlsx.Column("Số sản phẩm", 14, xlsx.INT)],
+        rows=[
+            ("Ý tưởng sản phẩm (hiện tại)", counts.ideas),
+            ("Đang đánh giá, phân hạng (hiện tại)", counts.rating),
+            (f"Hết hạn chứng nhận đến {counts.last:%d/%m/%Y}", counts.expired),
+        ],
+    )
+    return xlsx.Sheet(title=OCOP, heading=heading, tables=[stars, others], landscape=False)

@@ -1,0 +1,110 @@
+"""OCOP products on the dashboard, in the API, in the bulletin and in the export: one figure
+(``ocop.selectors.ocop_counts``) everywhere, laid out in Vietnamese."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from ocop.tests.factories import make_product
+from reports.tests.excel.conftest import open_book, rows_of
+from reports.tests.excel.test_bulletin_word import download, paragraphs, read_docx, table_texts
+
+pytestmark = pytest.mark.django_db
+D = datetime.date
+
+
+@pytest.fixture
+def products(tree):
+    make_product(tree.a, "Mật ong bạc hà", stars=3, certified=D(2022, 8, 1))
+    make_product(tree.a, "Chè búp", stars=4, certified=D(2024, 12, 10))
+    make_product(tree.b, "Nước mắm", stars=5, certified=D(2024, 3, 2))
+    make_product(tree.c, "Bánh đa", stars=3, certified=D(2021, 6, 1))  # ran out on 31/5/2024
+    make_product(tree.c, '=HYPERLINK("http://x","Bấm")', stars=4, certified=D(2025, 2, 1))
+    make_product(tree.a, "Tương bần")
+    make_product(tree.b, "Miến dong", stage="rating")
+
+
+@pytest.fixture
+def office(client, personas):
+    client.force_login(personas.province_office)
+    return client
+
+
+def _table(ws, header: str) -> list[tuple]:
+    """The rows under the header row whose first cell is ``header``."""
+    rows = rows_of(ws, 1)
+    start = next(i for i, row in enumerate(rows) if row[0] == header)
+    return rows[start:]
+
+
+def _api(client, first: str, last: str) -> dict:
+    response = client.get("/api/v1/ocop-products/summary/", {"unit": "40", "first": first, "last": last})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_the_dashboard_the_api_and_the_bulletin_give_the_same_ocop_figures(past, products, office):
+    panel = office.get("/reports/40/", {"year": 2024, "tier": "standard"}).context["ocop"]
+    year = _api(office, "2024-01-01", "2024-12-31")
+    december = _api(office, "2024-12-01", "2024-12-31")
+    dashboard = [(line.stars, line.certified, line.new) for line in panel.by_stars]
+    assert (
+        dashboard
+        == [(s["stars"], s["certified"], s["new"]) for s in year["by_stars"]]
+        == [
+            (3, 1, 0),
+            (4, 1, 1),
+            (5, 1, 1),
+        ]
+    )
+    assert (panel.certified, panel.new, panel.expired, panel.ideas, panel.rating) == (3, 2, 1, 1, 1)
+
+    book = open_book(download(office, "40", "2024-12", "xlsx"))
+    sheet = _table(book["Sản phẩm OCOP"], "Hạng sao")[1:]
+    assert sheet[:4] == [
+        ("3 sao", 1, 0),
+        ("4 sao", 1, 1),
+        ("5 sao", 1, 0),
+        ("Tổng", december["certified"], december["new"]),
+    ]
+    assert [(s["certified"], s["new"]) for s in december["by_stars"]] == [(1, 0), (1, 1), (1, 0)]
+
+    document = read_docx(download(office, "40", "2024-12", "docx"))
+    text = paragraphs(document)
+    assert "2.6. Sản phẩm OCOP" in text
+    assert (
+        "Đến ngày 31/12/2024, toàn tỉnh có 03 sản phẩm OCOP còn hiệu lực chứng nhận (3 sao: 1; 4 sao: 1; 5 sao: 1). "
+        "Trong tháng có 01 sản phẩm được chứng nhận mới (4 sao: 1)."
+    ) in " ".join(text)
+    assert any(["Tổng", "3", "1"] in table for table in table_texts(document))
+
+
+def test_the_dashboard_shows_the_panel(past, products, office):
+    html = office.get("/reports/401/", {"year": 2024, "tier": "standard"}).content.decode()
+    assert 'id="ocop"' in html and reverse("reports:ocop_export", args=["401"]) in html
+
+
+def test_the_export_lists_the_products_in_vietnamese_and_never_writes_a_formula(products, office):
+    response = office.get(reverse("reports:ocop_export", args=["40"]))
+    assert response.status_code == 200
+    book = open_book(response.content)
+    assert book.sheetnames == ["Danh sách sản phẩm", "Theo hạng sao"]
+    ws = book["Danh sách sản phẩm"]
+    header, *listed = _table(ws, "STT")
+    assert header[:4] == ("STT", "Sản phẩm", "Chủ thể", "Xã")
+    rows = {r[1]: r for r in listed}
+    assert rows["Bánh đa"][6] == "Hết hạn" and rows["Tương bần"][6] == "Ý tưởng"
+    assert rows["Chè búp"][8] == "Cấp tỉnh" and rows["Chè búp"][10] == datetime.datetime(2024, 12, 10)
+    date_cell = next(row[10] for row in ws.iter_rows() if row[1].value == "Chè búp")
+    assert date_cell.number_format == "dd/mm/yyyy"
+    formula = next(row[1] for row in ws.iter_rows() if str(row[1].value).startswith("=HYPERLINK"))
+    assert formula.data_type == "s" and formula.quotePrefix is True
+
+
+def test_the_export_holds_only_the_readers_area(products, client, personas):
+    client.force_login(personas.district_d1)
+    assert client.get(reverse("reports:ocop_export", args=["402"])).status_code == 404
+    book = open_book(client.get(reverse("reports:ocop_export", args=["401"])).content)
+    names = {r[1] for r in _table(book["Danh sách sản phẩm"], "STT")[1:]}
+    assert "Bánh đa" not in names and "Mật ong bạc hà" in names
