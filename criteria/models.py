@@ -79,6 +79,11 @@ class Outcome(models.TextChoices):
 MSG_PUBLISHED_IS_FROZEN = _("This criteria set is published and cannot be changed; clone it as a new version.")
 
 
+def decision_upload_to(instance: CriteriaSet, filename: str) -> str:
+    """A generated name for a set's issuing decision; the uploaded name is not a path."""
+    return f"decisions/{uuid.uuid4().hex}.pdf"
+
+
 class CriteriaSetQuerySet(models.QuerySet):
     def published(self) -> CriteriaSetQuerySet:
         return self.filter(status=SetStatus.PUBLISHED)
@@ -142,6 +147,9 @@ class CriteriaSet(models.Model):
         blank=True,
     )
     notes = models.TextField(_("notes"), blank=True)
+    decision_file = models.FileField(
+        _("decision (PDF)"), upload_to=decision_upload_to, max_length=200, blank=True, editable=False
+    )
     source_file = models.CharField(_("catalog file"), max_length=200, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -321,6 +329,16 @@ class Target(FrozenWithSetMixin, models.Model):
     to_verify = models.BooleanField(
         _("to verify"), default=False, help_text=_("Not yet confirmed against the decision text.")
     )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who checked the value against the decision text."),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("target")
@@ -762,3 +780,4 @@ class CriterionResultLog(AppendOnlyMixin, models.Model):
 
 
 from criteria.models_in_force import SetInForce  # noqa: E402, F401 - the model lives in its own module
+from criteria.models_set_history import CriteriaSetChange, SetChangeKind  # noqa: E402, F401
