@@ -1,6 +1,6 @@
 from django.urls import path
 
-from criteria import views, views_standing
+from criteria import views, views_sets, views_standing
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,6 +18,16 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/convert/", views_standing.convert_summary, name="convert_summary"),
     path("assessments/<int:pk>/actions/<str:action>/", views.transition, name="assessment_action"),
+    path("criteria-sets/", views_sets.set_list, name="criteria_sets"),
+    path("criteria-sets/<int:pk>/", views_sets.set_page, name="criteria_set"),
+    path("criteria-sets/<int:pk>/clone/", views_sets.set_clone, name="criteria_set_clone"),
+    path("criteria-sets/<int:pk>/publish/", views_sets.set_publish, name="criteria_set_publish"),
+    path("criteria-sets/<int:pk>/retire/", views_sets.set_retire, name="criteria_set_retire"),
+    path(
+        "criteria-sets/<int:pk>/targets/<int:target_pk>/confirm/",
+        views_sets.target_confirm_view,
+        name="criteria_set_target_confirm",
+    ),
     path("evidence/<int:pk>/", views.download_evidence, name="evidence"),
     path("evidence/<int:pk>/remove/", views.remove_evidence, name="evidence_remove"),
 ]

@@ -22,8 +22,8 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from communes.models import AdministrativeUnit, Membership
-from criteria.models import Evidence
-from criteria.services import assessment_create, evidence_attach
+from criteria.models import CriteriaSet, Evidence, Target
+from criteria.services import assessment_create, catalog_set_clone, evidence_attach
 from plans.models import FundEntry, ProvinceTarget, RegisteredTarget
 from plans.tests.factories import make_fund, make_target
 from reports.tests.excel.authorization_rows import EXCEL_ROWS
@@ -53,6 +53,23 @@ API_D1_READ = (401, 404, 404, 200, 404, 200, 200)
 SIGNED_IN = _all(200, 302)
 API_SIGNED_IN = _all(200, 401)
 SUPERUSER_ONLY = _all(403, 302)
+
+# Province P's own sets: read by its office and viewer, changed by its office only.
+P_READ = (302, 404, 404, 404, 404, 200, 200)
+P_WRITE = (302, 404, 404, 404, 404, 302, 403)
+
+
+def _province_draft(o) -> CriteriaSet:
+    """A draft of province P (a clone of the national set of the assessment)."""
+    found = CriteriaSet.objects.filter(issuer__code="40", status="draft").first()
+    return found or catalog_set_clone(
+        criteria_set=o.assessment.criteria_set, issuer=o.assessment.unit.parent.parent, code="40-TEST"
+    )
+
+
+def _draft_target(o) -> Target:
+    return Target.objects.filter(indicator__criteria_set=_province_draft(o), to_verify=True).first()
+
 
 MATRIX: dict[str, Row] = {
     # Pages
@@ -100,6 +117,31 @@ MATRIX: dict[str, Row] = {
         lambda o: reverse("set_in_force", args=["40"]),
         (302, 404, 404, 404, 404, 302, 403),
         data=lambda o: {"year": 2024, "criteria_set": o.assessment.criteria_set_id, "basis": "KH 1/KH-UBND"},
+    ),
+    # The criteria-set workspace: a province's sets are unknown outside the province (404), read
+    # by its viewer, changed by its office; national sets are read-only for everyone but the
+    # administrators (a refused publish or confirm of a draft comes back as a message: 302).
+    "criteria_sets": Row("GET", lambda o: reverse("criteria_sets"), (302, 403, 403, 403, 403, 200, 200)),
+    "criteria_set": Row("GET", lambda o: reverse("criteria_set", args=[_province_draft(o).pk]), P_READ),
+    "criteria_set_clone": Row(
+        "POST",
+        lambda o: reverse("criteria_set_clone", args=[o.assessment.criteria_set_id]),
+        P_WRITE,
+        data=lambda o: {"province": "40"},
+    ),
+    "criteria_set_publish": Row(
+        "POST", lambda o: reverse("criteria_set_publish", args=[_province_draft(o).pk]), P_WRITE
+    ),
+    "criteria_set_retire": Row(
+        "POST",
+        lambda o: reverse("criteria_set_retire", args=[o.assessment.criteria_set_id]),
+        _all(403, 302),
+        data=lambda o: {"reason": "QĐ mới"},
+    ),
+    "criteria_set_target_confirm": Row(
+        "POST",
+        lambda o: reverse("criteria_set_target_confirm", args=[_province_draft(o).pk, _draft_target(o).pk]),
+        P_WRITE,
     ),
     "evidence": Row("GET", lambda o: reverse("evidence", args=[o.evidence.pk]), A_READ),
     # Removing a file: anyone who may write the commune (the district and province too).
