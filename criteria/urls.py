@@ -1,6 +1,6 @@
 from django.urls import path
 
-from criteria import views, views_sets, views_standing
+from criteria import views, views_sets, views_sets_edit, views_sets_preview, views_standing
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -28,6 +28,11 @@ urlpatterns = [
         views_sets.target_confirm_view,
         name="criteria_set_target_confirm",
     ),
+    path("criteria-sets/<int:pk>/preview/", views_sets_preview.set_preview, name="criteria_set_preview"),
+    path("criteria-sets/<int:pk>/edit/", views_sets_edit.set_header_edit, name="criteria_set_edit"),
+    path("criteria-sets/<int:pk>/decision/", views_sets_edit.decision_download, name="criteria_set_decision"),
+    path("criteria-sets/<int:pk>/<str:kind>/new/", views_sets_edit.set_row_edit, name="criteria_set_row_new"),
+    path("criteria-sets/<int:pk>/<str:kind>/<int:row_pk>/", views_sets_edit.set_row_edit, name="criteria_set_row"),
     path("evidence/<int:pk>/", views.download_evidence, name="evidence"),
     path("evidence/<int:pk>/remove/", views.remove_evidence, name="evidence_remove"),
 ]

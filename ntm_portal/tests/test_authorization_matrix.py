@@ -57,6 +57,7 @@ SUPERUSER_ONLY = _all(403, 302)
 # Province P's own sets: read by its office and viewer, changed by its office only.
 P_READ = (302, 404, 404, 404, 404, 200, 200)
 P_WRITE = (302, 404, 404, 404, 404, 302, 403)
+P_EDIT = (302, 404, 404, 404, 404, 200, 403)
 
 
 def _province_draft(o) -> CriteriaSet:
@@ -142,6 +143,26 @@ MATRIX: dict[str, Row] = {
         "POST",
         lambda o: reverse("criteria_set_target_confirm", args=[_province_draft(o).pk, _draft_target(o).pk]),
         P_WRITE,
+    ),
+    "criteria_set_preview": Row(
+        "GET", lambda o: reverse("criteria_set_preview", args=[_province_draft(o).pk]) + "?region=BTB", P_READ
+    ),
+    # Editing a draft: only its province's office (a viewer reads the set but may not edit it).
+    "criteria_set_edit": Row("GET", lambda o: reverse("criteria_set_edit", args=[_province_draft(o).pk]), P_EDIT),
+    "criteria_set_row_new": Row(
+        "GET", lambda o: reverse("criteria_set_row_new", args=[_province_draft(o).pk, "groups"]), P_EDIT
+    ),
+    "criteria_set_row": Row(
+        "POST",
+        lambda o: reverse("criteria_set_row", args=[_province_draft(o).pk, "targets", _draft_target(o).pk]),
+        P_WRITE,
+        data=lambda o: {"indicator": _draft_target(o).indicator_id, "value_text": "46", "year": 2024},
+    ),
+    # No decision attached: 404 for those who may read the set.
+    "criteria_set_decision": Row(
+        "GET",
+        lambda o: reverse("criteria_set_decision", args=[_province_draft(o).pk]),
+        (302, 404, 404, 404, 404, 404, 404),
     ),
     "evidence": Row("GET", lambda o: reverse("evidence", args=[o.evidence.pk]), A_READ),
     # Removing a file: anyone who may write the commune (the district and province too).
