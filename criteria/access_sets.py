@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import AdministrativeUnit, Level
-from criteria.models import CriteriaSet
+from criteria.models import CriteriaSet, SetStatus
 
 MSG_SET_NOT_FOUND = _("This criteria set does not exist or belongs to another province.")
 MSG_NATIONAL_READ_ONLY = _("National criteria sets are changed only by the portal's administrators.")
@@ -32,12 +32,49 @@ def is_administrator(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
+def _is_catalog_staff(user) -> bool:
+    return is_administrator(user) or bool(getattr(user, "is_staff", False) and user.is_active)
+
+
+def _works_inside(user, province: AdministrativeUnit) -> bool:
+    """A membership at the province, above it or anywhere under it (a commune of the province)."""
+    return any(
+        m.unit.path.startswith(province.path) or province.path.startswith(m.unit.path)
+        for m in access.memberships_of(user)
+    )
+
+
 def can_read_set(user, criteria_set: CriteriaSet) -> bool:
+    """National published sets: everyone signed in; national drafts: the catalog's staff. A
+    province's published set: whoever works inside the province; its drafts: those who may
+    read the province itself (its office, its viewers)."""
     if not getattr(user, "is_authenticated", False):
         return False
-    if criteria_set.issuer_id is None:
+    if is_administrator(user):
         return True
-    return access.can_read_unit(user, criteria_set.issuer)
+    draft = criteria_set.status == SetStatus.DRAFT
+    if criteria_set.issuer_id is None:
+        return not draft or _is_catalog_staff(user)
+    if draft:
+        return access.can_read_unit(user, criteria_set.issuer)
+    return _works_inside(user, criteria_set.issuer)
+
+
+def readable_q(user) -> Q:
+    """The sets ``can_read_set`` allows, as a filter on ``CriteriaSet`` (lists, the API); reads
+    only the user's memberships (one query, cached on the user)."""
+    if is_administrator(user):
+        return Q()
+    national = Q(issuer__isnull=True)
+    if not _is_catalog_staff(user):
+        national &= ~Q(status=SetStatus.DRAFT)
+    paths = {m.unit.path for m in access.memberships_of(user)}
+    below, above = Q(pk__in=[]), set()
+    for path in paths:
+        below |= Q(issuer__path__startswith=path)  # the province itself or one under the unit
+        parts = path.strip("/").split("/")
+        above |= {"/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))}
+    return national | below | (Q(issuer__path__in=sorted(above)) & ~Q(status=SetStatus.DRAFT))
 
 
 def can_edit_set(user, criteria_set: CriteriaSet) -> bool:
@@ -88,9 +125,9 @@ def get_province_for_user(user, code: str | None) -> AdministrativeUnit | None:
     return province
 
 
-def sets_for_province(province: AdministrativeUnit | None) -> QuerySet[CriteriaSet]:
-    """The sets that apply inside ``province``: the State's and its own (every status)."""
+def sets_for_province(user, province: AdministrativeUnit | None) -> QuerySet[CriteriaSet]:
+    """The sets that apply inside ``province`` that the user may read: the State's and its own."""
     issuers = Q(issuer__isnull=True)
     if province is not None:
         issuers |= Q(issuer=province)
-    return CriteriaSet.objects.filter(issuers).select_related("issuer")
+    return CriteriaSet.objects.filter(issuers).filter(readable_q(user)).select_related("issuer")

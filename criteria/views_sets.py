@@ -43,7 +43,7 @@ def set_list(request: HttpRequest) -> HttpResponse:
     """The sets that apply to a province (the State's and its own), by level and tier."""
     province = access_sets.get_province_for_user(request.user, request.GET.get("province"))
     sets = list(
-        access_sets.sets_for_province(province).annotate(
+        access_sets.sets_for_province(request.user, province).annotate(
             unconfirmed=Count("indicators__targets", filter=Q(indicators__targets__to_verify=True))
         )
     )

@@ -49,7 +49,7 @@ def test_another_province_s_office_cannot_see_or_change_the_set(client, draft, o
     assert draft.status == SetStatus.DRAFT
 
 
-def test_a_national_set_offers_no_publish_and_refuses_it(client, personas, national):
+def test_a_national_set_offers_no_publish_or_retire_and_refuses_them(client, personas, national):
     national_draft = CriteriaSet.objects.create(
         code="NAT-DRAFT",
         name="Nháp",
@@ -62,10 +62,38 @@ def test_a_national_set_offers_no_publish_and_refuses_it(client, personas, natio
         year_to=2025,
     )
     client.force_login(personas.province_office)
-    html = client.get(reverse("criteria_set", args=[national_draft.pk])).content.decode()
-    assert reverse("criteria_set_publish", args=[national_draft.pk]) not in html
-    assert "are changed only by the portal" in html
-    assert client.post(reverse("criteria_set_publish", args=[national_draft.pk])).status_code == 403
+    html = client.get(reverse("criteria_set", args=[national.pk])).content.decode()
+    assert reverse("criteria_set_retire", args=[national.pk]) not in html
+    assert reverse("criteria_set_publish", args=[national.pk]) not in html
+    assert client.post(reverse("criteria_set_retire", args=[national.pk]), {"reason": "x"}).status_code == 403
+    # A national draft is the administrators' work in progress: not shown to a province.
+    assert client.get(reverse("criteria_set", args=[national_draft.pk])).status_code == 404
+    assert client.post(reverse("criteria_set_publish", args=[national_draft.pk])).status_code == 404
+    national.refresh_from_db()
+    assert national.status == SetStatus.PUBLISHED
+
+
+def test_an_administrator_publishes_a_national_draft(client, national):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("admin", password="a-long-test-password")
+    draft = CriteriaSet.objects.get(pk=national.pk)
+    client.force_login(admin)
+    response = client.post(reverse("criteria_set_clone", args=[draft.pk]), {"province": ""})
+    clone = CriteriaSet.objects.get(code="NATIONAL", version=2)
+    assert clone.issuer is None and response["Location"] == reverse("criteria_set", args=[clone.pk])
+    client.post(reverse("criteria_set_publish", args=[clone.pk]), {"unconfirmed_count": 1, "accept_unconfirmed": "on"})
+    clone.refresh_from_db()
+    assert clone.status == SetStatus.PUBLISHED
+
+
+def test_a_commune_officer_of_the_province_reads_its_published_set_not_its_draft(client, personas, draft):
+    client.force_login(personas.officer_a)
+    assert client.get(reverse("criteria_set", args=[draft.pk])).status_code == 404
+    client.force_login(personas.province_office)
+    client.post(reverse("criteria_set_publish", args=[draft.pk]), {"unconfirmed_count": 1, "accept_unconfirmed": "on"})
+    client.force_login(personas.officer_a)
+    assert client.get(reverse("criteria_set", args=[draft.pk])).status_code == 200
 
 
 def test_cloning_from_the_page_makes_a_province_draft(client, tree, personas, national):
