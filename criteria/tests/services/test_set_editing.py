@@ -36,7 +36,9 @@ def test_adding_a_group_and_a_criterion_is_recorded(personas, draft):
         criteria_set=draft, user=personas.province_office, row=CriterionGroup(code="II", name="Hạ tầng", position=2)
     )
     set_row_save(criteria_set=draft, user=personas.province_office, row=Criterion(number=4, name="Điện", group=group))
-    subjects = list(CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").values_list("subject", flat=True))
+    subjects = list(
+        CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").values_list("subject", flat=True)
+    )
     assert subjects == ["group II", "criterion 4"]
 
 

@@ -160,3 +160,12 @@ def test_the_province_page_links_the_workspace(client, personas):
     client.force_login(personas.province_office)
     html = client.get(reverse("unit", args=["40"])).content.decode()
     assert reverse("criteria_sets") + "?province=40" in html
+
+
+def test_the_workspace_speaks_vietnamese(client, personas, draft, vi):
+    client.force_login(personas.province_office)
+    html = client.get(reverse("criteria_set", args=[draft.pk])).content.decode()
+    assert "Ban hành với 1 mức đạt chưa đối chiếu này" in html
+    assert "Xác nhận đã đối chiếu quyết định" in html
+    response = client.post(reverse("criteria_set_publish", args=[draft.pk]), {"unconfirmed_count": 1}, follow=True)
+    assert "1 mức đạt chưa được đối chiếu với văn bản quyết định" in response.content.decode()
