@@ -37,6 +37,7 @@ from criteria.models import (
     AssessmentState,
     Comparison,
     CriteriaSet,
+    CriteriaSetChange,
     CriterionResult,
     CriterionResultLog,
     Evidence,
@@ -1118,6 +1119,7 @@ def reset_demo() -> None:
         allow_history_rewrite()  # the PostgreSQL triggers too, in this transaction only
         for log in (HistoryEntry, AssessmentLog, CriterionResultLog):
             log.objects.filter(assessment__in=assessments)._raw_delete(log.objects.db)
+        CriteriaSetChange.objects.filter(criteria_set__in=sets)._raw_delete(CriteriaSetChange.objects.db)
         Evidence.objects.filter(value__assessment__in=assessments).delete()
         IndicatorValue.objects.filter(assessment__in=assessments).delete()
         CriterionResult.objects.filter(assessment__in=assessments).delete()

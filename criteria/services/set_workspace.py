@@ -73,7 +73,8 @@ def criteria_set_clone_for(
     if criteria_set.issuer_id not in (None, getattr(province, "pk", None)):
         raise PermissionDenied(MSG_NOT_A_PROVINCE)
     code = (code or "").strip() or province_code_for(criteria_set, province)
-    if code != criteria_set.code and CriteriaSet.objects.filter(code=code).exclude(issuer=province).exists():
+    # A code is one issuer's: versions of the same code are amendments by the same issuer.
+    if CriteriaSet.objects.filter(code=code).exclude(issuer=province).exists():
         raise ValidationError({"code": [ValidationError(MSG_CODE_TAKEN, code="code", params={"code": code})]})
     clone = catalog_set_clone(criteria_set=criteria_set, issuer=province, code=code, user=user)
     set_change_record(criteria_set=clone, kind=SetChangeKind.CREATED, user=user, subject=str(criteria_set))

@@ -5,14 +5,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 
-from criteria.models import AssessmentLog, CriterionResultLog, HistoryEntry
+from criteria.models import AssessmentLog, CriteriaSetChange, CriterionResultLog, HistoryEntry
+from criteria.services.set_workspace import criteria_set_clone_for
 from ntm_portal.append_only import allow_history_rewrite
 from plans.models import FundChange, RegisteredTargetChange
 from plans.services import FundCell, funds_record, registered_target_set
 
 pytestmark = pytest.mark.django_db
 
-LOGS = [HistoryEntry, AssessmentLog, CriterionResultLog, RegisteredTargetChange, FundChange]
+LOGS = [HistoryEntry, AssessmentLog, CriterionResultLog, RegisteredTargetChange, FundChange, CriteriaSetChange]
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite has no per-transaction setting for the triggers: ORM guard only"
 )
@@ -27,6 +28,7 @@ def logged(assessment, tree, personas):
     funds_record(
         unit=tree.a, year=2025, cells=[FundCell(month=1, source="central", raw="1000")], user=personas.officer_a
     )
+    criteria_set_clone_for(criteria_set=assessment.criteria_set, province=tree.province, user=personas.province_office)
     for model in LOGS:
         assert model.objects.exists(), model
     return assessment

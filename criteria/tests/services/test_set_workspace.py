@@ -153,3 +153,16 @@ def test_the_set_history_is_append_only(draft):
         entry.save()
     with pytest.raises(ValidationError):
         CriteriaSetChange.objects.all().delete()
+
+
+def test_a_province_cannot_take_a_national_code(tree, personas, national):
+    with pytest.raises(ValidationError) as exc:
+        criteria_set_clone_for(
+            criteria_set=national, province=tree.province, user=personas.province_office, code="NATIONAL"
+        )
+    assert "already exists" in exc.value.message_dict["code"][0]
+
+
+def test_cloning_the_province_s_own_set_makes_its_next_version(tree, personas, draft):
+    again = criteria_set_clone_for(criteria_set=draft, province=tree.province, user=personas.province_office)
+    assert (again.code, again.version, again.issuer) == (draft.code, 2, tree.province)
