@@ -59,6 +59,14 @@ class SetHeaderForm(forms.ModelForm):
         help_texts = {"decision_date": _("dd/mm/yyyy"), "effective_date": _("dd/mm/yyyy")}
 
 
+class NewSetForm(forms.ModelForm):
+    class Meta:
+        model = CriteriaSet
+        fields = ("code", "level", "tier", *HEADER_FIELDS)
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"decision_date": _("dd/mm/yyyy"), "effective_date": _("dd/mm/yyyy")}
+
+
 class GroupForm(forms.ModelForm):
     class Meta:
         model = CriterionGroup

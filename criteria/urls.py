@@ -19,6 +19,7 @@ urlpatterns = [
     path("assessments/<int:pk>/convert/", views_standing.convert_summary, name="convert_summary"),
     path("assessments/<int:pk>/actions/<str:action>/", views.transition, name="assessment_action"),
     path("criteria-sets/", views_sets.set_list, name="criteria_sets"),
+    path("criteria-sets/new/", views_sets_edit.set_new, name="criteria_set_new"),
     path("criteria-sets/<int:pk>/", views_sets.set_page, name="criteria_set"),
     path("criteria-sets/<int:pk>/clone/", views_sets.set_clone, name="criteria_set_clone"),
     path("criteria-sets/<int:pk>/publish/", views_sets.set_publish, name="criteria_set_publish"),

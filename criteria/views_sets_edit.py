@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -14,11 +14,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from communes import access
 from criteria import access_sets
-from criteria.forms_sets import ROW_FORMS, SetHeaderForm
+from criteria.forms_sets import ROW_FORMS, NewSetForm, SetHeaderForm
 from criteria.models import CriteriaSet, SetStatus, Target
 from criteria.services.set_editing import (
     HEADER_FIELDS,
+    criteria_set_create,
     criteria_set_update_header,
     row_label,
     set_row_delete,
@@ -143,3 +145,27 @@ def decision_download(request: HttpRequest, pk: int) -> FileResponse:
     return FileResponse(
         criteria_set.decision_file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_new(request: HttpRequest) -> HttpResponse:
+    """Start a blank draft for the province (``?province=``) the user speaks for."""
+    province = access_sets.get_province_for_user(request.user, request.GET.get("province"))
+    if not (
+        access.speaks_for_province(request.user, province) if province else access_sets.is_administrator(request.user)
+    ):
+        raise PermissionDenied(access_sets.MSG_NOT_PROVINCE_OFFICE)
+    form = NewSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in form.fields}
+        try:
+            created = criteria_set_create(province=province, user=request.user, data=data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Draft %(set)s created: edit it, then publish it.") % {"set": created})
+            return HttpResponseRedirect(reverse("criteria_set", args=[created.pk]))
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "province": province, "title": _("New criteria set")}
+    return render(request, "criteria/sets/new.html", context, status=status)

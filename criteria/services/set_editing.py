@@ -9,17 +9,24 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from criteria.access_sets import check_can_edit_set
-from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, SetChangeKind, Target
+from communes import access
+from communes.models import AdministrativeUnit, Level
+from criteria.access_sets import (
+    MSG_NATIONAL_READ_ONLY,
+    MSG_NOT_PROVINCE_OFFICE,
+    check_can_edit_set,
+    is_administrator,
+)
+from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, SetChangeKind, SetStatus, Target
 from criteria.services.evidence import validate_upload
-from criteria.services.set_workspace import check_draft, set_change_record
+from criteria.services.set_workspace import MSG_CODE_TAKEN, MSG_NOT_A_PROVINCE, check_draft, set_change_record
 
 MSG_PDF_ONLY = _("The issuing decision is attached as a PDF file.")
 MSG_IN_USE = _("%(row)s is still used: remove what it holds first.")
@@ -154,3 +161,21 @@ def set_row_delete(*, criteria_set: CriteriaSet, user, row: models.Model) -> Non
     set_change_record(
         criteria_set=criteria_set, kind=SetChangeKind.EDITED, user=user, subject=label, comment=str(_("removed"))
     )
+
+
+@transaction.atomic
+def criteria_set_create(*, province: AdministrativeUnit | None, user, data: dict) -> CriteriaSet:
+    """Start a blank draft issued by ``province`` (None: a national draft, administrators only)."""
+    if province is not None and province.level != Level.PROVINCE:
+        raise ValidationError(MSG_NOT_A_PROVINCE, code="level")
+    if not (is_administrator(user) if province is None else access.speaks_for_province(user, province)):
+        raise PermissionDenied(MSG_NATIONAL_READ_ONLY if province is None else MSG_NOT_PROVINCE_OFFICE)
+    code = (data.get("code") or "").strip()
+    if CriteriaSet.objects.filter(code=code).exists():
+        raise ValidationError({"code": [ValidationError(MSG_CODE_TAKEN, code="code", params={"code": code})]})
+    fields = {f: data[f] for f in (*HEADER_FIELDS, "level", "tier") if f in data}
+    criteria_set = CriteriaSet(code=code, issuer=province, status=SetStatus.DRAFT, **fields)
+    criteria_set.full_clean(exclude=["supersedes", "decision_file"])
+    criteria_set.save()
+    set_change_record(criteria_set=criteria_set, kind=SetChangeKind.CREATED, user=user, comment=str(_("blank")))
+    return criteria_set

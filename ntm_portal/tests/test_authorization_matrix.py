@@ -123,6 +123,7 @@ MATRIX: dict[str, Row] = {
     # by its viewer, changed by its office; national sets are read-only for everyone but the
     # administrators (a refused publish or confirm of a draft comes back as a message: 302).
     "criteria_sets": Row("GET", lambda o: reverse("criteria_sets"), (302, 403, 403, 403, 403, 200, 200)),
+    "criteria_set_new": Row("GET", lambda o: reverse("criteria_set_new"), (302, 403, 403, 403, 403, 200, 403)),
     "criteria_set": Row("GET", lambda o: reverse("criteria_set", args=[_province_draft(o).pk]), P_READ),
     "criteria_set_clone": Row(
         "POST",

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from criteria.models import CriteriaSetChange, Criterion, CriterionGroup, Indicator, SetStatus, Target
+from criteria.models import CriteriaSet, CriteriaSetChange, Criterion, CriterionGroup, Indicator, SetStatus, Target
 from criteria.services.set_workspace import criteria_set_clone_for
 from criteria.tests.factories import make_set
 
@@ -141,3 +141,31 @@ def test_the_preview_shows_the_target_for_the_chosen_region(office, draft):
     assert "≥ 70" in html and "region" in html
     html = office.get(reverse("criteria_set_preview", args=[draft.pk]) + "?region=DBSH&year=2024").content.decode()
     assert "≥ 80" in html and "national target" in html
+
+
+def test_a_blank_set_is_started_for_the_province(office, tree, personas):
+    data = {
+        "code": "40-THON",
+        "level": "village",
+        "tier": "standard",
+        "name": "Bộ tiêu chí thôn NTM",
+        "short_name": "Thôn NTM",
+        "decision_number": "5/2026/QĐ-UBND",
+        "decision_date": "01/03/2026",
+        "year_from": 2026,
+        "year_to": 2030,
+        "target_basis": "none",
+    }
+    response = office.post(reverse("criteria_set_new") + "?province=40", {**data, "year_to": 2020})
+    assert response.status_code == 400
+    response = office.post(reverse("criteria_set_new") + "?province=40", data)
+    created = CriteriaSet.objects.get(code="40-THON")
+    assert response["Location"] == reverse("criteria_set", args=[created.pk])
+    assert created.issuer == tree.province and created.status == SetStatus.DRAFT
+    response = office.post(reverse("criteria_set_new") + "?province=40", data)
+    assert response.status_code == 400 and "already exists" in response.content.decode()
+
+
+def test_a_viewer_cannot_start_a_set(client, personas):
+    client.force_login(personas.viewer)
+    assert client.get(reverse("criteria_set_new") + "?province=40").status_code == 403
