@@ -89,12 +89,23 @@ def set_page(request: HttpRequest, pk: int) -> HttpResponse:
     editable = access_sets.can_edit_set(request.user, criteria_set)
     draft = criteria_set.status == SetStatus.DRAFT
     pending = unconfirmed_targets(criteria_set) if draft else []
-    clone_provinces = [
-        p for p in access_sets.provinces_for(request.user) if access.speaks_for_province(request.user, p)
-    ]
+    context = _detail_context(request, criteria_set, editable=editable, draft=draft, pending=pending)
+    return render(request, "criteria/sets/detail.html", context)
+
+
+def _clone_provinces(user, criteria_set) -> list:
+    """Where the user may clone the set: a province's set only into that province; a national
+    set into the provinces the user speaks for (an administrator: a national draft instead)."""
     if criteria_set.issuer_id is not None:
-        clone_provinces = [p for p in clone_provinces if p.pk == criteria_set.issuer_id]
-    context = {
+        return [criteria_set.issuer] if access.speaks_for_province(user, criteria_set.issuer) else []
+    if access_sets.is_administrator(user):
+        return []
+    return [p for p in access_sets.provinces_for(user) if access.speaks_for_province(user, p)]
+
+
+def _detail_context(request: HttpRequest, criteria_set, *, editable: bool, draft: bool, pending: list) -> dict:
+    clone_provinces = _clone_provinces(request.user, criteria_set)
+    return {
         "set": criteria_set,
         "groups": _structure(criteria_set),
         "editable": editable,
@@ -108,7 +119,6 @@ def set_page(request: HttpRequest, pk: int) -> HttpResponse:
         "clone_form": CloneForm(),
         "changes": criteria_set.changes.select_related("user").order_by("-at", "-pk"),
     }
-    return render(request, "criteria/sets/detail.html", context)
 
 
 @login_required

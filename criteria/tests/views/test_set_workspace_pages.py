@@ -169,3 +169,38 @@ def test_the_workspace_speaks_vietnamese(client, personas, draft, vi):
     assert "Xác nhận đã đối chiếu quyết định" in html
     response = client.post(reverse("criteria_set_publish", args=[draft.pk]), {"unconfirmed_count": 1}, follow=True)
     assert "1 mức đạt chưa được đối chiếu với văn bản quyết định" in response.content.decode()
+
+
+def test_the_set_page_reads_a_fixed_number_of_queries(client, personas, draft):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from criteria.models import Indicator
+
+    client.force_login(personas.province_office)
+    url = reverse("criteria_set", args=[draft.pk])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    criterion = draft.criteria.get(number=2)
+    for n in range(5):
+        indicator = Indicator.objects.create(
+            criteria_set=draft,
+            criterion=criterion,
+            code=f"2.{n + 5}",
+            name="Thêm",
+            value_type="count",
+            comparison="lte",
+        )
+        Target.objects.create(indicator=indicator, value=n, to_verify=True)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+def test_an_administrator_sees_one_clone_button_on_a_national_set(client, tree, national):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("admin", password="a-long-test-password")
+    client.force_login(admin)
+    html = client.get(reverse("criteria_set", args=[national.pk])).content.decode()
+    assert "Clone into a national draft" in html and "Clone into a draft of" not in html
