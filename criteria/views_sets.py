@@ -127,7 +127,11 @@ def set_clone(request: HttpRequest, pk: int) -> HttpResponse:
     """Clone into a draft of the chosen province (or, for an administrator, a national draft)."""
     source = access_sets.get_set_for_user(request.user, pk)
     form = CloneForm(request.POST)
-    form.is_valid()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseRedirect(reverse("criteria_set", args=[source.pk]))
     code = form.cleaned_data.get("province") or ""
     province = access.get_unit_for_user(request.user, code) if code else None
     try:

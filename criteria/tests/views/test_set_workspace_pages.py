@@ -204,3 +204,11 @@ def test_an_administrator_sees_one_clone_button_on_a_national_set(client, tree, 
     client.force_login(admin)
     html = client.get(reverse("criteria_set", args=[national.pk])).content.decode()
     assert "Clone into a national draft" in html and "Clone into a draft of" not in html
+
+
+def test_a_clone_code_too_long_is_refused_with_a_message(client, personas, national):
+    client.force_login(personas.province_office)
+    url = reverse("criteria_set_clone", args=[national.pk])
+    response = client.post(url, {"province": "40", "code": "X" * 41}, follow=True)
+    assert "at most 40 characters" in response.content.decode()
+    assert not CriteriaSet.objects.filter(issuer__code="40").exists()
