@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -107,7 +107,11 @@ class CriteriaSetAdmin(FrozenWhenPublishedAdmin):
     @admin.action(description=_("Clone as a new draft version"))
     def clone_as_new_version(self, request, queryset):
         for criteria_set in queryset:
-            clone = catalog_set_clone(criteria_set=criteria_set)
+            try:
+                clone = catalog_set_clone(criteria_set=criteria_set, user=request.user)
+            except (PermissionDenied, ValidationError) as exc:
+                self.message_user(request, " ".join(getattr(exc, "messages", [str(exc)])), messages.ERROR)
+                continue
             self.message_user(
                 request, _("Created draft %(set)s v%(version)s.") % {"set": clone.code, "version": clone.version}
             )

@@ -27,6 +27,7 @@ from rest_framework.views import APIView
 from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
 from communes.api import UnitRefSerializer, enum_output
 from communes.models import CommuneGroup, Level, Region
+from criteria import access_sets
 from criteria.forms import NOTE_MAX_LENGTH
 from criteria.models import (
     Assessment,
@@ -226,9 +227,8 @@ class CriteriaSetViewSet(ApiErrorsMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
 
     def get_queryset(self) -> QuerySet[CriteriaSet]:
-        qs = CriteriaSet.objects.select_related("issuer")
-        if not self.request.user.is_staff:
-            qs = qs.exclude(status=SetStatus.DRAFT)
+        # National sets for everyone (drafts for the catalog's staff); a province's only inside it.
+        qs = CriteriaSet.objects.select_related("issuer").filter(access_sets.readable_q(self.request.user))
         if self.action == "retrieve":
             qs = qs.prefetch_related(
                 Prefetch("groups", queryset=CriterionGroup.objects.order_by("position", "pk")),

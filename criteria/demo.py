@@ -39,6 +39,7 @@ from criteria.models import (
     CommuneGroupChange,
     Comparison,
     CriteriaSet,
+    CriteriaSetChange,
     CriterionResult,
     CriterionResultLog,
     Evidence,
@@ -1172,6 +1173,7 @@ def reset_demo() -> None:
             log.objects.filter(assessment__in=assessments)._raw_delete(log.objects.db)
         CommuneGroupChange.objects.filter(unit__in=units)._raw_delete(CommuneGroupChange.objects.db)
         CommuneGroupAssignment.objects.filter(unit__in=units).delete()
+        CriteriaSetChange.objects.filter(criteria_set__in=sets)._raw_delete(CriteriaSetChange.objects.db)
         Evidence.objects.filter(value__assessment__in=assessments).delete()
         IndicatorValue.objects.filter(assessment__in=assessments).delete()
         CriterionResult.objects.filter(assessment__in=assessments).delete()

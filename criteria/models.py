@@ -85,6 +85,11 @@ MSG_CRITERION_HAS_INDICATORS = _(
 MSG_INDICATOR_CODE_TAKEN = _("This code is already used by another indicator of the set.")
 
 
+def decision_upload_to(instance: CriteriaSet, filename: str) -> str:
+    """A generated name for a set's issuing decision; the uploaded name is not a path."""
+    return f"decisions/{uuid.uuid4().hex}.pdf"
+
+
 class CriteriaSetQuerySet(models.QuerySet):
     def published(self) -> CriteriaSetQuerySet:
         return self.filter(status=SetStatus.PUBLISHED)
@@ -148,6 +153,9 @@ class CriteriaSet(models.Model):
         blank=True,
     )
     notes = models.TextField(_("notes"), blank=True)
+    decision_file = models.FileField(
+        _("decision (PDF)"), upload_to=decision_upload_to, max_length=200, blank=True, editable=False
+    )
     source_file = models.CharField(_("catalog file"), max_length=200, blank=True, editable=False)
     published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -341,6 +349,16 @@ class Target(FrozenWithSetMixin, models.Model):
     to_verify = models.BooleanField(
         _("to verify"), default=False, help_text=_("Not yet confirmed against the decision text.")
     )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who checked the value against the decision text."),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("target")
@@ -787,3 +805,4 @@ from criteria.models_commune_groups import (  # noqa: E402, F401 - the models li
     GroupCondition,
 )
 from criteria.models_in_force import SetInForce  # noqa: E402, F401 - the model lives in its own module
+from criteria.models_set_history import CriteriaSetChange, SetChangeKind  # noqa: E402, F401

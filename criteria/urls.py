@@ -1,6 +1,15 @@
 from django.urls import path
 
-from criteria import views, views_commune_groups, views_standing, views_summary, views_units
+from criteria import (
+    views,
+    views_commune_groups,
+    views_sets,
+    views_sets_edit,
+    views_sets_preview,
+    views_standing,
+    views_summary,
+    views_units,
+)
 
 urlpatterns = [
     path("", views_units.home, name="home"),
@@ -26,6 +35,22 @@ urlpatterns = [
     path("assessments/<int:pk>/convert/", views_standing.convert_summary, name="convert_summary"),
     path("assessments/<int:pk>/source/", views_summary.summary_source, name="summary_source"),
     path("assessments/<int:pk>/actions/<str:action>/", views.transition, name="assessment_action"),
+    path("criteria-sets/", views_sets.set_list, name="criteria_sets"),
+    path("criteria-sets/new/", views_sets_edit.set_new, name="criteria_set_new"),
+    path("criteria-sets/<int:pk>/", views_sets.set_page, name="criteria_set"),
+    path("criteria-sets/<int:pk>/clone/", views_sets.set_clone, name="criteria_set_clone"),
+    path("criteria-sets/<int:pk>/publish/", views_sets.set_publish, name="criteria_set_publish"),
+    path("criteria-sets/<int:pk>/retire/", views_sets.set_retire, name="criteria_set_retire"),
+    path(
+        "criteria-sets/<int:pk>/targets/<int:target_pk>/confirm/",
+        views_sets.target_confirm_view,
+        name="criteria_set_target_confirm",
+    ),
+    path("criteria-sets/<int:pk>/preview/", views_sets_preview.set_preview, name="criteria_set_preview"),
+    path("criteria-sets/<int:pk>/edit/", views_sets_edit.set_header_edit, name="criteria_set_edit"),
+    path("criteria-sets/<int:pk>/decision/", views_sets_edit.decision_download, name="criteria_set_decision"),
+    path("criteria-sets/<int:pk>/<str:kind>/new/", views_sets_edit.set_row_edit, name="criteria_set_row_new"),
+    path("criteria-sets/<int:pk>/<str:kind>/<int:row_pk>/", views_sets_edit.set_row_edit, name="criteria_set_row"),
     path("evidence/<int:pk>/", views.download_evidence, name="evidence"),
     path("evidence/<int:pk>/remove/", views.remove_evidence, name="evidence_remove"),
 ]

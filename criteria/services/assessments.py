@@ -27,6 +27,7 @@ from criteria.models import (
     Indicator,
     IndicatorValue,
     Outcome,
+    SetStatus,
     Tier,
     ValueType,
 )
@@ -55,6 +56,7 @@ MSG_STALE = _("%(indicator)s was changed by %(user)s in the meantime (now: %(val
 MSG_UNKNOWN_INDICATOR = _("Indicator %(code)s is not in this criteria set.")
 MSG_YEAR_OUTSIDE_SET = _("The set %(set)s applies to %(first)s–%(last)s, not %(year)s.")
 MSG_LEVEL_MISMATCH = _("The set %(set)s is for another level of unit.")
+MSG_SET_RETIRED = _("The set %(set)s is retired: no new assessment starts against it.")
 MSG_UNIT_NOT_IN_YEAR = _("%(unit)s did not exist in %(year)s: no assessment can be started for that year.")
 MSG_DUPLICATE = _("%(unit)s already has its %(tier)s assessment for %(year)s (against %(set)s); it was opened.")
 MSG_NOT_RURAL = _(
@@ -252,6 +254,8 @@ def assessment_create(
     (transitional years); ``comment`` goes into the history (why another set was used)."""
     if check_access and not access.can_write_unit(user, unit):
         raise PermissionDenied(MSG_NO_PERMISSION)
+    if criteria_set.status == SetStatus.RETIRED:
+        raise ValidationError(MSG_SET_RETIRED, code="retired", params={"set": criteria_set})
     if not usable_for(unit=unit, criteria_set=criteria_set, year=year):
         raise ValidationError(
             MSG_YEAR_OUTSIDE_SET,

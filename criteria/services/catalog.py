@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communes import access
 from communes.models import AdministrativeUnit
 from criteria.models import (
     CriteriaSet,
@@ -301,6 +302,21 @@ def catalog_load_dir(directory: Path = CATALOG_DIR) -> list[LoadResult]:
     return results
 
 
+MSG_CLONE_NATIONAL = _("Only the portal's administrators create national criteria sets; clone into your province.")
+MSG_CLONE_OTHER_PROVINCE = _(
+    "You may create criteria sets only for a province whose coordination office you belong to."
+)
+
+
+def _check_clone_issuer(user, issuer: AdministrativeUnit | None) -> None:
+    if getattr(user, "is_superuser", False) and user.is_active:
+        return
+    if issuer is None:
+        raise PermissionDenied(MSG_CLONE_NATIONAL)
+    if not access.speaks_for_province(user, issuer):
+        raise PermissionDenied(MSG_CLONE_OTHER_PROVINCE)
+
+
 @transaction.atomic
 def catalog_set_clone(
     *,
@@ -313,12 +329,21 @@ def catalog_set_clone(
     decision_date: datetime.date | None = None,
     year_from: int | None = None,
     year_to: int | None = None,
+    user=None,
 ) -> CriteriaSet:
     """Copy a set with all its criteria, indicators and targets into a new draft version.
 
     Same code → the next version number (an amendment); a new code (a province's own set)
     starts at version 1. The draft supersedes the original and can be edited until published.
+
+    Without ``issuer`` the clone keeps the original's issuer (an amendment by the same
+    issuer). With ``user`` (someone acting from a page rather than the catalog files), the clone
+    must be a province's the user speaks for, unless the user is an administrator: a province
+    office's clone of a national set is the province's, never a national draft.
     """
+    issuer = issuer if issuer is not None else criteria_set.issuer
+    if user is not None:
+        _check_clone_issuer(user, issuer)
     new_code = code or criteria_set.code
     version = (
         CriteriaSet.objects.filter(code=new_code).order_by("-version").values_list("version", flat=True).first() or 0
@@ -328,7 +353,7 @@ def catalog_set_clone(
         version=version,
         name=name or criteria_set.name,
         short_name=short_name or criteria_set.short_name,
-        issuer=issuer if issuer is not None else criteria_set.issuer,
+        issuer=issuer,
         decision_number=decision_number or criteria_set.decision_number,
         decision_date=decision_date or criteria_set.decision_date,
         effective_date=criteria_set.effective_date,
@@ -370,6 +395,8 @@ def catalog_set_clone(
                     commune_group=t.commune_group,
                     year=t.year,
                     to_verify=t.to_verify,
+                    confirmed_by_id=t.confirmed_by_id,
+                    confirmed_at=t.confirmed_at,
                 )
                 for t in i.targets.all()
             )

@@ -39,12 +39,14 @@ def province_of(unit: AdministrativeUnit) -> AdministrativeUnit | None:
 
 
 def chosen_set(*, province: AdministrativeUnit | None, level: str, tier: str, year: int) -> CriteriaSet | None:
-    """The set the province put in force for the level, tier and year, if it chose one."""
+    """The set the province put in force for the level, tier and year, if it chose one and the
+    set has not been retired since (then the default applies again)."""
     if province is None:
         return None
     choice = (
         SetInForce.objects.select_related("criteria_set")
         .filter(province=province, level=level, tier=tier, year=year)
+        .exclude(criteria_set__status=SetStatus.RETIRED)
         .first()
     )
     return choice.criteria_set if choice else None

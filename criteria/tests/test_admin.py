@@ -208,3 +208,21 @@ def test_two_new_inline_indicators_with_one_code_are_a_form_error(admin_client):
     assert response.status_code == 200
     assert "This code is already used by another indicator of the set." in response.content.decode()
     assert not criterion.indicators.filter(code="1.5").exists()
+
+
+def test_a_staff_member_who_is_no_administrator_cannot_clone_a_national_set(client):
+    """The clone action asks the workspace's rule: national drafts are administrators' work."""
+    from django.contrib.auth.models import Permission
+
+    staff = UserFactory(username="staff", is_staff=True)
+    staff.user_permissions.add(*Permission.objects.filter(content_type__app_label="criteria"))
+    client.force_login(staff)
+    s = make_set()
+    response = client.post(
+        reverse("admin:criteria_criteriaset_changelist"),
+        {"action": "clone_as_new_version", "_selected_action": [s.pk]},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert not CriteriaSet.objects.filter(code=s.code, version=2).exists()
+    assert 'class="error"' in response.content.decode()

@@ -121,8 +121,8 @@ def test_the_catalog_list_takes_a_fixed_number_of_queries(api, personas, sets, d
         make_set(code=f"SET-{n:02d}", publish=False)
     staff = get_user_model().objects.create_user("catalog", password="a-long-test-password", is_staff=True)
     client = api.as_(staff)
-    # token + user, count, page (issuers joined)
-    with django_assert_max_num_queries(3):
+    # token + user, memberships (which provinces' sets the user reads), count, page (issuers joined)
+    with django_assert_max_num_queries(4):
         assert client.get("/api/v1/criteria-sets/").json()["count"] == sets
 
 

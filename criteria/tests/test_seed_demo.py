@@ -310,7 +310,18 @@ def test_a_different_seed_gives_different_data(seeded):
 
 
 def test_reset_leaves_no_demo_rows_behind(seeded):
+    from criteria.models import CriteriaSetChange
+    from criteria.services.set_workspace import criteria_set_clone_for, target_confirm
+
+    # The demo province office worked on a set of its own (history, a confirmed target).
+    office = get_user_model().objects.get(username="tinh")
+    national = CriteriaSet.objects.filter(code=demo.QD51_CODE).first()
+    clone = criteria_set_clone_for(criteria_set=national, province=demo.demo_province(), user=office)
+    flagged = clone.indicators.filter(targets__to_verify=True).first()
+    if flagged is not None:
+        target_confirm(target=flagged.targets.filter(to_verify=True).first(), user=office)
     demo.reset_demo()
+    assert not CriteriaSetChange.objects.filter(criteria_set=clone.pk).exists()
     assert not demo_units().exists()
     assert not CriteriaSet.objects.filter(code__in=["DEMO-THON-NTM", demo.QD51_DEMO_CODE]).exists()
     assert not get_user_model().objects.filter(username__in=[u.username for u in demo.DEMO_USERS]).exists()

@@ -7,15 +7,31 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, models, transaction
 
-from criteria.models import AssessmentLog, CommuneGroupChange, CriterionResultLog, GroupCondition, HistoryEntry
+from criteria.models import (
+    AssessmentLog,
+    CommuneGroupChange,
+    CriteriaSetChange,
+    CriterionResultLog,
+    GroupCondition,
+    HistoryEntry,
+)
 from criteria.services.commune_groups import commune_group_set
+from criteria.services.set_workspace import criteria_set_clone_for
 from ntm_portal.append_only import allow_history_rewrite
 from plans.models import FundChange, RegisteredTargetChange
 from plans.services import FundCell, funds_record, registered_target_set
 
 pytestmark = pytest.mark.django_db
 
-LOGS = [HistoryEntry, AssessmentLog, CriterionResultLog, RegisteredTargetChange, FundChange, CommuneGroupChange]
+LOGS = [
+    HistoryEntry,
+    AssessmentLog,
+    CriterionResultLog,
+    RegisteredTargetChange,
+    FundChange,
+    CommuneGroupChange,
+    CriteriaSetChange,
+]
 postgresql_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="SQLite has no per-transaction setting for the triggers: ORM guard only"
 )
@@ -38,6 +54,7 @@ def logged(assessment, tree, personas):
         decision_date=datetime.date(2026, 1, 20),
         user=personas.province_office,
     )
+    criteria_set_clone_for(criteria_set=assessment.criteria_set, province=tree.province, user=personas.province_office)
     for model in LOGS:
         assert model.objects.exists(), model
     return assessment

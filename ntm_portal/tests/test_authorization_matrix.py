@@ -22,8 +22,8 @@ from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from communes.models import AdministrativeUnit, Membership
-from criteria.models import Assessment, Evidence
-from criteria.services import assessment_create, evidence_attach
+from criteria.models import Assessment, CriteriaSet, Evidence, Target
+from criteria.services import assessment_create, catalog_set_clone, evidence_attach
 from criteria.services.summary import assessment_record_summary
 from ocop.tests.authorization_rows import OCOP_ROWS
 from plans.models import FundEntry, ProvinceTarget, RegisteredTarget
@@ -55,6 +55,24 @@ API_D1_READ = (401, 404, 404, 200, 404, 200, 200)
 SIGNED_IN = _all(200, 302)
 API_SIGNED_IN = _all(200, 401)
 SUPERUSER_ONLY = _all(403, 302)
+
+# Province P's own sets: read by its office and viewer, changed by its office only.
+P_READ = (302, 404, 404, 404, 404, 200, 200)
+P_WRITE = (302, 404, 404, 404, 404, 302, 403)
+P_EDIT = (302, 404, 404, 404, 404, 200, 403)
+
+
+def _province_draft(o) -> CriteriaSet:
+    """A draft of province P (a clone of the national set of the assessment)."""
+    found = CriteriaSet.objects.filter(issuer__code="40", status="draft").first()
+    return found or catalog_set_clone(
+        criteria_set=o.assessment.criteria_set, issuer=o.assessment.unit.parent.parent, code="40-TEST"
+    )
+
+
+def _draft_target(o) -> Target:
+    return Target.objects.filter(indicator__criteria_set=_province_draft(o), to_verify=True).first()
+
 
 MATRIX: dict[str, Row] = {
     # Pages
@@ -124,6 +142,52 @@ MATRIX: dict[str, Row] = {
             "decision_date": "20/01/2026",
             "version": "",
         },
+    ),
+    # The criteria-set workspace: a province's sets are unknown outside the province (404), read
+    # by its viewer, changed by its office; national sets are read-only for everyone but the
+    # administrators (a refused publish or confirm of a draft comes back as a message: 302).
+    "criteria_sets": Row("GET", lambda o: reverse("criteria_sets"), (302, 403, 403, 403, 403, 200, 200)),
+    "criteria_set_new": Row("GET", lambda o: reverse("criteria_set_new"), (302, 403, 403, 403, 403, 200, 403)),
+    "criteria_set": Row("GET", lambda o: reverse("criteria_set", args=[_province_draft(o).pk]), P_READ),
+    "criteria_set_clone": Row(
+        "POST",
+        lambda o: reverse("criteria_set_clone", args=[o.assessment.criteria_set_id]),
+        P_WRITE,
+        data=lambda o: {"province": "40"},
+    ),
+    "criteria_set_publish": Row(
+        "POST", lambda o: reverse("criteria_set_publish", args=[_province_draft(o).pk]), P_WRITE
+    ),
+    "criteria_set_retire": Row(
+        "POST",
+        lambda o: reverse("criteria_set_retire", args=[o.assessment.criteria_set_id]),
+        _all(403, 302),
+        data=lambda o: {"reason": "QĐ mới"},
+    ),
+    "criteria_set_target_confirm": Row(
+        "POST",
+        lambda o: reverse("criteria_set_target_confirm", args=[_province_draft(o).pk, _draft_target(o).pk]),
+        P_WRITE,
+    ),
+    "criteria_set_preview": Row(
+        "GET", lambda o: reverse("criteria_set_preview", args=[_province_draft(o).pk]) + "?region=BTB", P_READ
+    ),
+    # Editing a draft: only its province's office (a viewer reads the set but may not edit it).
+    "criteria_set_edit": Row("GET", lambda o: reverse("criteria_set_edit", args=[_province_draft(o).pk]), P_EDIT),
+    "criteria_set_row_new": Row(
+        "GET", lambda o: reverse("criteria_set_row_new", args=[_province_draft(o).pk, "groups"]), P_EDIT
+    ),
+    "criteria_set_row": Row(
+        "POST",
+        lambda o: reverse("criteria_set_row", args=[_province_draft(o).pk, "targets", _draft_target(o).pk]),
+        P_WRITE,
+        data=lambda o: {"indicator": _draft_target(o).indicator_id, "value_text": "46", "year": 2024},
+    ),
+    # No decision attached: 404 for those who may read the set.
+    "criteria_set_decision": Row(
+        "GET",
+        lambda o: reverse("criteria_set_decision", args=[_province_draft(o).pk]),
+        (302, 404, 404, 404, 404, 404, 404),
     ),
     "evidence": Row("GET", lambda o: reverse("evidence", args=[o.evidence.pk]), A_READ),
     # Removing a file: anyone who may write the commune (the district and province too).

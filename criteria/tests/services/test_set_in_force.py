@@ -118,3 +118,16 @@ def test_a_summary_record_against_the_set_the_province_put_in_force_needs_no_rea
         user=personas.officer_a,
     )
     assert (a.summary, a.criteria_met, a.criteria_set) == (True, 2, sets["old"])
+
+
+def test_a_chosen_set_retired_since_gives_way_to_the_default(tree, sets, personas):
+    set_in_force_choose(
+        province=tree.province,
+        year=2021,
+        criteria_set=sets["old"],
+        basis="KH 12/KH-UBND",
+        user=personas.province_office,
+    )
+    sets["old"].status = "retired"
+    sets["old"].save(update_fields=["status"])
+    assert criteria_set_in_force(unit=tree.a, year=2021, tier="standard") == sets["own"]

@@ -1,0 +1,133 @@
+"""Who may read or change which criteria set (the province office's workspace).
+
+Built on ``communes/access.py``, where every unit decision lives:
+
+* a national set (no issuer) is read by every signed-in user and changed only by an
+  administrator (a superuser);
+* a province's own set is read by those who may read the province, changed only by those who
+  speak for it (``access.speaks_for_province``); outside the province it answers 404, so that
+  its existence is not revealed.
+
+Views obtain sets only through ``get_set_for_user``; the set services check ``can_edit_set``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+
+from communes import access
+from communes.models import AdministrativeUnit, Level
+from criteria.models import CriteriaSet, SetStatus
+
+MSG_SET_NOT_FOUND = _("This criteria set does not exist or belongs to another province.")
+MSG_NATIONAL_READ_ONLY = _("National criteria sets are changed only by the portal's administrators.")
+MSG_NOT_PROVINCE_OFFICE = _("Only the province's coordination office changes its criteria sets.")
+MSG_NO_PROVINCE = _("The criteria-set workspace is for a province's coordination office and its viewers.")
+
+
+def is_administrator(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
+
+
+def _is_catalog_staff(user) -> bool:
+    return is_administrator(user) or bool(getattr(user, "is_staff", False) and user.is_active)
+
+
+def _works_inside(user, province: AdministrativeUnit) -> bool:
+    """A membership at the province, above it or anywhere under it (a commune of the province)."""
+    return any(
+        m.unit.path.startswith(province.path) or province.path.startswith(m.unit.path)
+        for m in access.memberships_of(user)
+    )
+
+
+def can_read_set(user, criteria_set: CriteriaSet) -> bool:
+    """National published sets: everyone signed in; national drafts: the catalog's staff. A
+    province's published set: whoever works inside the province; its drafts: those who may
+    read the province itself (its office, its viewers)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if is_administrator(user):
+        return True
+    draft = criteria_set.status == SetStatus.DRAFT
+    if criteria_set.issuer_id is None:
+        return not draft or _is_catalog_staff(user)
+    if draft:
+        return access.can_read_unit(user, criteria_set.issuer)
+    return _works_inside(user, criteria_set.issuer)
+
+
+def readable_q(user) -> Q:
+    """The sets ``can_read_set`` allows, as a filter on ``CriteriaSet`` (lists, the API); reads
+    only the user's memberships (one query, cached on the user)."""
+    if is_administrator(user):
+        return Q()
+    national = Q(issuer__isnull=True)
+    if not _is_catalog_staff(user):
+        national &= ~Q(status=SetStatus.DRAFT)
+    paths = {m.unit.path for m in access.memberships_of(user)}
+    below, above = Q(pk__in=[]), set()
+    for path in paths:
+        below |= Q(issuer__path__startswith=path)  # the province itself or one under the unit
+        parts = path.strip("/").split("/")
+        above |= {"/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))}
+    return national | below | (Q(issuer__path__in=sorted(above)) & ~Q(status=SetStatus.DRAFT))
+
+
+def can_edit_set(user, criteria_set: CriteriaSet) -> bool:
+    """Whether the user may change the set's content and state (a draft's content, publish, retire)."""
+    if criteria_set.issuer_id is None:
+        return is_administrator(user)
+    return access.speaks_for_province(user, criteria_set.issuer)
+
+
+def check_can_edit_set(user, criteria_set: CriteriaSet) -> None:
+    if can_edit_set(user, criteria_set):
+        return
+    if criteria_set.issuer_id is None:
+        raise PermissionDenied(MSG_NATIONAL_READ_ONLY)
+    raise PermissionDenied(MSG_NOT_PROVINCE_OFFICE)
+
+
+def get_set_for_user(user, pk: int, *, write: bool = False) -> CriteriaSet:
+    """The set ``pk`` if the user may read it (404 otherwise), and change it with ``write`` (403)."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(access.MSG_SIGN_IN)
+    criteria_set = CriteriaSet.objects.select_related("issuer", "supersedes").filter(pk=pk).first()
+    if criteria_set is None or not can_read_set(user, criteria_set):
+        raise Http404(MSG_SET_NOT_FOUND)
+    if write:
+        check_can_edit_set(user, criteria_set)
+    return criteria_set
+
+
+def provinces_for(user) -> QuerySet[AdministrativeUnit]:
+    """The provinces whose sets the user may read (all of them for an administrator)."""
+    return access.units_for(user).filter(level=Level.PROVINCE).order_by("name")
+
+
+def get_province_for_user(user, code: str | None) -> AdministrativeUnit | None:
+    """The province the workspace shows: ``code`` if given (404 outside the user's area), else the
+    user's first province; None for an administrator with no province chosen (national sets)."""
+    if code:
+        province = access.get_unit_for_user(user, code)
+        if province.level != Level.PROVINCE:
+            raise Http404(access.MSG_NOT_FOUND)
+        return province
+    if is_administrator(user):
+        return None
+    province = provinces_for(user).first()
+    if province is None:
+        raise PermissionDenied(MSG_NO_PROVINCE)
+    return province
+
+
+def sets_for_province(user, province: AdministrativeUnit | None) -> QuerySet[CriteriaSet]:
+    """The sets that apply inside ``province`` that the user may read: the State's and its own."""
+    issuers = Q(issuer__isnull=True)
+    if province is not None:
+        issuers |= Q(issuer=province)
+    return CriteriaSet.objects.filter(issuers).filter(readable_q(user)).select_related("issuer")

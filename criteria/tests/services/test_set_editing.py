@@ -1,0 +1,91 @@
+"""Editing a draft set through the services: access, links inside the set, frozen when published."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from criteria.models import CriteriaSetChange, Criterion, CriterionGroup, Indicator, SetStatus, Target
+from criteria.services.set_editing import criteria_set_update_header, set_row_delete, set_row_save
+from criteria.services.set_workspace import criteria_set_clone_for, criteria_set_publish_checked
+from criteria.tests.factories import make_set
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def national():
+    return make_set(code="NATIONAL", year_from=2021, year_to=2030)
+
+
+@pytest.fixture
+def draft(tree, personas, national):
+    return criteria_set_clone_for(criteria_set=national, province=tree.province, user=personas.province_office)
+
+
+def test_a_criterion_cannot_join_another_set_s_group(personas, draft, national):
+    row = Criterion(number=9, name="Mới", group=national.groups.get())
+    with pytest.raises(ValidationError) as exc:
+        set_row_save(criteria_set=draft, user=personas.province_office, row=row)
+    assert "group" in exc.value.message_dict
+    assert not Criterion.objects.filter(criteria_set=draft, number=9).exists()
+
+
+def test_adding_a_group_and_a_criterion_is_recorded(personas, draft):
+    group = set_row_save(
+        criteria_set=draft, user=personas.province_office, row=CriterionGroup(code="II", name="Hạ tầng", position=2)
+    )
+    set_row_save(criteria_set=draft, user=personas.province_office, row=Criterion(number=4, name="Điện", group=group))
+    subjects = list(
+        CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").values_list("subject", flat=True)
+    )
+    assert subjects == ["group II", "criterion 4"]
+
+
+def test_a_duplicate_indicator_code_is_a_validation_error(personas, draft):
+    criterion = draft.criteria.get(number=1)
+    row = Indicator(criterion=criterion, code="1.1", name="Trùng", value_type="percent", comparison="gte")
+    with pytest.raises(ValidationError):
+        set_row_save(criteria_set=draft, user=personas.province_office, row=row)
+
+
+def test_a_target_saved_unflagged_is_confirmed_by_its_author(personas, draft):
+    target = Target.objects.get(indicator__criteria_set=draft, to_verify=True)
+    target.value, target.to_verify = Decimal(46), False
+    saved = set_row_save(criteria_set=draft, user=personas.province_office, row=target)
+    assert saved.confirmed_by == personas.province_office and saved.confirmed_at
+
+
+def test_a_viewer_or_another_office_cannot_edit(personas, draft):
+    with pytest.raises(PermissionDenied):
+        set_row_save(criteria_set=draft, user=personas.viewer, row=CriterionGroup(code="X", name="X"))
+    with pytest.raises(PermissionDenied):
+        criteria_set_update_header(criteria_set=draft, user=personas.district_d1, data={"name": "X"})
+
+
+def test_a_national_set_cannot_be_edited_by_a_province_office(personas, national):
+    with pytest.raises(PermissionDenied):
+        set_row_save(criteria_set=national, user=personas.province_office, row=CriterionGroup(code="X", name="X"))
+
+
+def test_a_published_set_is_frozen(personas, draft):
+    published = criteria_set_publish_checked(criteria_set=draft, user=personas.province_office, accept_unconfirmed=1)
+    assert published.status == SetStatus.PUBLISHED
+    with pytest.raises(ValidationError, match="published"):
+        criteria_set_update_header(criteria_set=published, user=personas.province_office, data={"name": "Đổi"})
+    with pytest.raises(ValidationError, match="published"):
+        set_row_delete(criteria_set=published, user=personas.province_office, row=published.groups.get())
+
+
+def test_header_years_out_of_order_are_refused(personas, draft):
+    with pytest.raises(ValidationError):
+        criteria_set_update_header(
+            criteria_set=draft, user=personas.province_office, data={"year_from": 2030, "year_to": 2026}
+        )
+    draft.refresh_from_db()
+    assert draft.year_from == 2021
+
+
+def test_a_criterion_holding_indicators_cannot_be_removed(personas, draft):
+    with pytest.raises(ValidationError, match="still used"):
+        set_row_delete(criteria_set=draft, user=personas.province_office, row=draft.criteria.get(number=1))

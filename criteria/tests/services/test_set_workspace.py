@@ -1,0 +1,168 @@
+"""The province office's criteria sets: clone, confirm targets, publish, retire, history."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from communes.models import Role
+from communes.tests.factories import MembershipFactory, ProvinceFactory, UserFactory
+from criteria.access_sets import get_set_for_user
+from criteria.models import CriteriaSetChange, SetChangeKind, SetStatus, Target
+from criteria.services import assessment_create, catalog_set_clone
+from criteria.services.in_force import criteria_set_in_force, other_sets
+from criteria.services.set_workspace import (
+    criteria_set_clone_for,
+    criteria_set_publish_checked,
+    criteria_set_retire,
+    target_confirm,
+    unconfirmed_targets,
+)
+from criteria.tests.factories import make_set
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def national():
+    s = make_set(code="NATIONAL", year_from=2021, year_to=2030)
+    return s
+
+
+@pytest.fixture
+def other_province():
+    province = ProvinceFactory(code="42", name="Tỉnh Khác")
+    office = UserFactory(username="office_42")
+    MembershipFactory(user=office, unit=province, role=Role.PROVINCE_OFFICE)
+    return province, office
+
+
+@pytest.fixture
+def draft(tree, personas, national):
+    return criteria_set_clone_for(criteria_set=national, province=tree.province, user=personas.province_office)
+
+
+def _flag(criteria_set, n=2):
+    """Exactly ``n`` targets to verify (the factory's set flags one of its own)."""
+    Target.objects.filter(indicator__criteria_set=criteria_set).update(to_verify=False)
+    targets = list(Target.objects.filter(indicator__criteria_set=criteria_set).order_by("pk")[:n])
+    for t in targets:
+        Target.objects.filter(pk=t.pk).update(to_verify=True)
+    return targets
+
+
+def test_a_province_office_s_clone_of_a_national_set_is_the_province_s_draft(tree, personas, national, draft):
+    assert draft.issuer == tree.province
+    assert draft.status == SetStatus.DRAFT
+    assert draft.code == "40-NATIONAL" and draft.supersedes == national
+    entry = CriteriaSetChange.objects.get(criteria_set=draft)
+    assert entry.kind == SetChangeKind.CREATED and entry.user == personas.province_office
+
+
+def test_catalog_clone_by_a_province_office_never_makes_a_national_draft(personas, national):
+    with pytest.raises(PermissionDenied):
+        catalog_set_clone(criteria_set=national, user=personas.province_office)
+
+
+def test_a_province_office_cannot_clone_into_another_province(personas, national, other_province):
+    province, _office = other_province
+    with pytest.raises(PermissionDenied):
+        criteria_set_clone_for(criteria_set=national, province=province, user=personas.province_office)
+
+
+def test_another_province_s_set_is_not_found_nor_clonable(tree, personas, draft, other_province):
+    province, office = other_province
+    with pytest.raises(Http404):
+        get_set_for_user(office, draft.pk)
+    with pytest.raises(PermissionDenied):
+        criteria_set_clone_for(criteria_set=draft, province=province, user=office)
+
+
+def test_a_province_office_cannot_publish_or_retire_a_national_set(personas, national):
+    national.status = SetStatus.DRAFT
+    with pytest.raises(PermissionDenied):
+        criteria_set_publish_checked(criteria_set=national, user=personas.province_office)
+    with pytest.raises(PermissionDenied):
+        criteria_set_retire(criteria_set=national, user=personas.province_office, reason="x")
+    with pytest.raises(PermissionDenied):
+        get_set_for_user(personas.province_office, national.pk, write=True)
+
+
+def test_a_viewer_of_the_province_reads_its_draft_but_cannot_change_it(personas, draft):
+    assert get_set_for_user(personas.viewer, draft.pk) == draft
+    with pytest.raises(PermissionDenied):
+        criteria_set_publish_checked(criteria_set=draft, user=personas.viewer)
+
+
+def test_publishing_is_refused_until_unconfirmed_targets_are_confirmed(personas, draft):
+    first, second = _flag(draft)
+    with pytest.raises(ValidationError) as exc:
+        criteria_set_publish_checked(criteria_set=draft, user=personas.province_office)
+    assert "2 targets are not yet confirmed" in exc.value.messages[0]
+    target_confirm(target=first, user=personas.province_office)
+    first.refresh_from_db()
+    assert not first.to_verify and first.confirmed_by == personas.province_office and first.confirmed_at
+    assert unconfirmed_targets(draft) == [second]
+    target_confirm(target=second, user=personas.province_office)
+    published = criteria_set_publish_checked(criteria_set=draft, user=personas.province_office)
+    assert published.status == SetStatus.PUBLISHED
+    kinds = list(CriteriaSetChange.objects.filter(criteria_set=draft).values_list("kind", flat=True))
+    assert kinds == ["created", "confirmed", "confirmed", "published"]
+
+
+def test_publishing_with_unconfirmed_targets_accepted_is_recorded(personas, draft):
+    _flag(draft)
+    with pytest.raises(ValidationError, match="changed"):
+        criteria_set_publish_checked(criteria_set=draft, user=personas.province_office, accept_unconfirmed=1)
+    criteria_set_publish_checked(criteria_set=draft, user=personas.province_office, accept_unconfirmed=2)
+    entry = CriteriaSetChange.objects.get(criteria_set=draft, kind=SetChangeKind.PUBLISHED)
+    assert entry.user == personas.province_office
+    assert entry.comment.startswith("Published with 2 targets unconfirmed: 2.1")
+
+
+def test_a_confirmed_target_of_a_published_set_cannot_change(personas, draft):
+    (target,) = _flag(draft, 1)
+    criteria_set_publish_checked(criteria_set=draft, user=personas.province_office, accept_unconfirmed=1)
+    with pytest.raises(ValidationError, match="draft"):
+        target_confirm(target=target, user=personas.province_office)
+
+
+def test_a_retired_set_is_not_offered_for_new_assessments_and_old_ones_stay(tree, personas, draft):
+    _flag(draft, 0)
+    published = criteria_set_publish_checked(criteria_set=draft, user=personas.province_office)
+    old = assessment_create(unit=tree.a, criteria_set=published, year=2024, user=personas.officer_a)
+    assert criteria_set_in_force(unit=tree.b, year=2024, tier="standard") == published
+    with pytest.raises(ValidationError):
+        criteria_set_retire(criteria_set=published, user=personas.province_office, reason=" ")
+    published = criteria_set_retire(
+        criteria_set=published, user=personas.province_office, reason="QĐ 9/QĐ-UBND thay thế"
+    )
+    assert published.status == SetStatus.RETIRED
+    assert criteria_set_in_force(unit=tree.b, year=2024, tier="standard") != published
+    assert published not in other_sets(tree.b, 2024, "standard", None)
+    with pytest.raises(ValidationError, match="retired"):
+        assessment_create(unit=tree.b, criteria_set=published, year=2024, user=personas.officer_b)
+    old.refresh_from_db()
+    assert old.criteria_set == published  # still readable
+    assert CriteriaSetChange.objects.filter(criteria_set=published, kind=SetChangeKind.RETIRED).get().comment
+
+
+def test_the_set_history_is_append_only(draft):
+    entry = CriteriaSetChange.objects.get(criteria_set=draft)
+    entry.comment = "rewritten"
+    with pytest.raises(ValidationError):
+        entry.save()
+    with pytest.raises(ValidationError):
+        CriteriaSetChange.objects.all().delete()
+
+
+def test_a_province_cannot_take_a_national_code(tree, personas, national):
+    with pytest.raises(ValidationError) as exc:
+        criteria_set_clone_for(
+            criteria_set=national, province=tree.province, user=personas.province_office, code="NATIONAL"
+        )
+    assert "already exists" in exc.value.message_dict["code"][0]
+
+
+def test_cloning_the_province_s_own_set_makes_its_next_version(tree, personas, draft):
+    again = criteria_set_clone_for(criteria_set=draft, province=tree.province, user=personas.province_office)
+    assert (again.code, again.version, again.issuer) == (draft.code, 2, tree.province)

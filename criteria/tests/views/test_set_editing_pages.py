@@ -1,0 +1,171 @@
+"""Editing a draft set from the pages: messages at the field, never a 500; published sets frozen."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from criteria.models import CriteriaSet, CriteriaSetChange, Criterion, CriterionGroup, Indicator, SetStatus, Target
+from criteria.services.set_workspace import criteria_set_clone_for
+from criteria.tests.factories import make_set
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def national():
+    return make_set(code="NATIONAL", year_from=2021, year_to=2030)
+
+
+@pytest.fixture
+def draft(tree, personas, national):
+    return criteria_set_clone_for(criteria_set=national, province=tree.province, user=personas.province_office)
+
+
+@pytest.fixture
+def office(client, personas):
+    client.force_login(personas.province_office)
+    return client
+
+
+def _header(draft, **changes):
+    data = {
+        "name": draft.name,
+        "short_name": draft.short_name,
+        "decision_number": "12/2026/QĐ-UBND",
+        "decision_date": "20/02/2026",
+        "effective_date": "",
+        "year_from": 2026,
+        "year_to": 2030,
+        "target_basis": "region",
+        "disadvantaged_region": "TDMNPB",
+        "notes": "",
+    }
+    data.update(changes)
+    return data
+
+
+def test_the_header_and_the_decision_pdf_are_saved_and_recorded(office, draft, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    pdf = SimpleUploadedFile("qd.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    response = office.post(reverse("criteria_set_edit", args=[draft.pk]), {**_header(draft), "decision_pdf": pdf})
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.decision_number == "12/2026/QĐ-UBND" and draft.year_from == 2026 and draft.decision_file
+    download = office.get(reverse("criteria_set_decision", args=[draft.pk]))
+    assert download.status_code == 200 and b"".join(download.streaming_content).startswith(b"%PDF")
+    assert CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").exists()
+
+
+def test_a_bad_header_shows_messages_at_the_fields(office, draft, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    word = SimpleUploadedFile("qd.docx", b"PK\x03\x04rest", content_type="application/octet-stream")
+    response = office.post(
+        reverse("criteria_set_edit", args=[draft.pk]), {**_header(draft, year_to=2020), "decision_pdf": word}
+    )
+    assert response.status_code == 400
+    draft.refresh_from_db()
+    assert draft.year_from == 2021 and not draft.decision_file
+
+
+def test_the_criterion_form_offers_only_the_set_s_groups_and_refuses_another_s(office, draft, national):
+    response = office.get(reverse("criteria_set_row_new", args=[draft.pk, "criteria"]))
+    choices = list(response.context["form"].fields["group"].queryset)
+    assert choices == list(draft.groups.all())
+    foreign = national.groups.get()
+    response = office.post(
+        reverse("criteria_set_row_new", args=[draft.pk, "criteria"]), {"number": 4, "group": foreign.pk, "name": "X"}
+    )
+    assert response.status_code == 400
+    assert "Select a valid choice" in response.content.decode()
+    assert not Criterion.objects.filter(criteria_set=draft, number=4).exists()
+
+
+def test_a_duplicate_code_or_impossible_comparison_is_a_message_not_a_500(office, draft):
+    criterion = draft.criteria.get(number=1)
+    url = reverse("criteria_set_row_new", args=[draft.pk, "indicators"])
+    base = {"criterion": criterion.pk, "name": "Mới", "value_type": "percent", "comparison": "gte", "position": 5}
+    response = office.post(url, {**base, "code": "1.1"})
+    assert response.status_code == 400 and "already exists" in response.content.decode()
+    response = office.post(url, {**base, "code": "1.9", "value_type": "yes_no", "comparison": "gte"})
+    assert response.status_code == 400
+    response = office.post(url, {**base, "code": "1.9", "conditional": "on"})
+    assert response.status_code == 302
+    assert Indicator.objects.get(criteria_set=draft, code="1.9").conditional
+
+
+def test_a_target_typed_the_vietnamese_way_is_stored_and_confirmed_by_its_author(office, personas, draft):
+    indicator = draft.indicators.get(code="2.1")
+    response = office.post(
+        reverse("criteria_set_row_new", args=[draft.pk, "targets"]),
+        {"indicator": indicator.pk, "value_text": "6,5", "region": "DBSH", "year": ""},
+    )
+    assert response.status_code == 302
+    target = Target.objects.get(indicator=indicator, region="DBSH")
+    assert target.value == Decimal("6.5") and target.confirmed_by == personas.province_office
+    response = office.post(
+        reverse("criteria_set_row_new", args=[draft.pk, "targets"]),
+        {"indicator": indicator.pk, "value_text": "6,5", "region": "DBSH"},
+    )
+    assert response.status_code == 400  # the same scope twice
+
+
+def test_a_group_holding_criteria_cannot_be_removed(office, draft):
+    group = draft.groups.get()
+    office.post(reverse("criteria_set_row", args=[draft.pk, "groups", group.pk]), {"delete": "1"})
+    assert CriterionGroup.objects.filter(pk=group.pk).exists()
+
+
+def test_a_published_set_cannot_be_edited_and_says_so(office, draft):
+    Target.objects.filter(indicator__criteria_set=draft).update(to_verify=False)
+    office.post(reverse("criteria_set_publish", args=[draft.pk]))
+    draft.refresh_from_db()
+    assert draft.status == SetStatus.PUBLISHED
+    group = draft.groups.get()
+    response = office.post(
+        reverse("criteria_set_row", args=[draft.pk, "groups", group.pk]), {"code": "I", "name": "Đổi"}, follow=True
+    )
+    assert "is published and cannot be changed" in response.content.decode()
+    group.refresh_from_db()
+    assert group.name == "Nhóm I"
+
+
+def test_a_viewer_cannot_open_the_edit_pages(client, personas, draft):
+    client.force_login(personas.viewer)
+    assert client.get(reverse("criteria_set_edit", args=[draft.pk])).status_code == 403
+
+
+def test_the_preview_shows_the_target_for_the_chosen_region(office, draft):
+    html = office.get(reverse("criteria_set_preview", args=[draft.pk]) + "?region=TDMNPB&year=2024").content.decode()
+    assert "≥ 70" in html and "region" in html
+    html = office.get(reverse("criteria_set_preview", args=[draft.pk]) + "?region=DBSH&year=2024").content.decode()
+    assert "≥ 80" in html and "national target" in html
+
+
+def test_a_blank_set_is_started_for_the_province(office, tree, personas):
+    data = {
+        "code": "40-THON",
+        "level": "village",
+        "tier": "standard",
+        "name": "Bộ tiêu chí thôn NTM",
+        "short_name": "Thôn NTM",
+        "decision_number": "5/2026/QĐ-UBND",
+        "decision_date": "01/03/2026",
+        "year_from": 2026,
+        "year_to": 2030,
+        "target_basis": "none",
+    }
+    response = office.post(reverse("criteria_set_new") + "?province=40", {**data, "year_to": 2020})
+    assert response.status_code == 400
+    response = office.post(reverse("criteria_set_new") + "?province=40", data)
+    created = CriteriaSet.objects.get(code="40-THON")
+    assert response["Location"] == reverse("criteria_set", args=[created.pk])
+    assert created.issuer == tree.province and created.status == SetStatus.DRAFT
+    response = office.post(reverse("criteria_set_new") + "?province=40", data)
+    assert response.status_code == 400 and "already exists" in response.content.decode()
+
+
+def test_a_viewer_cannot_start_a_set(client, personas):
+    client.force_login(personas.viewer)
+    assert client.get(reverse("criteria_set_new") + "?province=40").status_code == 403

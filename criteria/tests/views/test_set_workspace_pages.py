@@ -1,0 +1,214 @@
+"""The criteria-set workspace pages, as the province office and others use them."""
+
+import pytest
+from django.urls import reverse
+
+from communes.models import Role
+from communes.tests.factories import MembershipFactory, ProvinceFactory, UserFactory
+from criteria.models import CriteriaSet, CriteriaSetChange, SetStatus, Target
+from criteria.services.set_workspace import criteria_set_clone_for
+from criteria.tests.factories import make_set
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def national():
+    return make_set(code="NATIONAL", year_from=2021, year_to=2030)
+
+
+@pytest.fixture
+def draft(tree, personas, national):
+    return criteria_set_clone_for(criteria_set=national, province=tree.province, user=personas.province_office)
+
+
+@pytest.fixture
+def other():
+    province = ProvinceFactory(code="42", name="Tỉnh Khác")
+    office = UserFactory(username="office_42")
+    MembershipFactory(user=office, unit=province, role=Role.PROVINCE_OFFICE)
+    return province, office
+
+
+def test_the_list_shows_national_and_own_sets_not_another_province_s(client, tree, personas, national, draft, other):
+    foreign = make_set(code="FOREIGN", issuer=other[0], publish=False)
+    client.force_login(personas.province_office)
+    html = client.get(reverse("criteria_sets")).content.decode()
+    assert reverse("criteria_set", args=[national.pk]) in html
+    assert reverse("criteria_set", args=[draft.pk]) in html
+    assert reverse("criteria_set", args=[foreign.pk]) not in html
+    assert "Commune · Standard" in html
+
+
+def test_another_province_s_office_cannot_see_or_change_the_set(client, draft, other):
+    client.force_login(other[1])
+    assert client.get(reverse("criteria_set", args=[draft.pk])).status_code == 404
+    assert client.post(reverse("criteria_set_publish", args=[draft.pk])).status_code == 404
+    assert client.get(reverse("criteria_sets") + "?province=40").status_code == 404
+    draft.refresh_from_db()
+    assert draft.status == SetStatus.DRAFT
+
+
+def test_a_national_set_offers_no_publish_or_retire_and_refuses_them(client, personas, national):
+    national_draft = CriteriaSet.objects.create(
+        code="NAT-DRAFT",
+        name="Nháp",
+        short_name="Nháp",
+        decision_number="1",
+        decision_date="2021-01-01",
+        level="commune",
+        tier="standard",
+        year_from=2021,
+        year_to=2025,
+    )
+    client.force_login(personas.province_office)
+    html = client.get(reverse("criteria_set", args=[national.pk])).content.decode()
+    assert reverse("criteria_set_retire", args=[national.pk]) not in html
+    assert reverse("criteria_set_publish", args=[national.pk]) not in html
+    assert client.post(reverse("criteria_set_retire", args=[national.pk]), {"reason": "x"}).status_code == 403
+    # A national draft is the administrators' work in progress: not shown to a province.
+    assert client.get(reverse("criteria_set", args=[national_draft.pk])).status_code == 404
+    assert client.post(reverse("criteria_set_publish", args=[national_draft.pk])).status_code == 404
+    national.refresh_from_db()
+    assert national.status == SetStatus.PUBLISHED
+
+
+def test_an_administrator_publishes_a_national_draft(client, national):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("admin", password="a-long-test-password")
+    draft = CriteriaSet.objects.get(pk=national.pk)
+    client.force_login(admin)
+    response = client.post(reverse("criteria_set_clone", args=[draft.pk]), {"province": ""})
+    clone = CriteriaSet.objects.get(code="NATIONAL", version=2)
+    assert clone.issuer is None and response["Location"] == reverse("criteria_set", args=[clone.pk])
+    client.post(reverse("criteria_set_publish", args=[clone.pk]), {"unconfirmed_count": 1, "accept_unconfirmed": "on"})
+    clone.refresh_from_db()
+    assert clone.status == SetStatus.PUBLISHED
+
+
+def test_a_commune_officer_of_the_province_reads_its_published_set_not_its_draft(client, personas, draft):
+    client.force_login(personas.officer_a)
+    assert client.get(reverse("criteria_set", args=[draft.pk])).status_code == 404
+    client.force_login(personas.province_office)
+    client.post(reverse("criteria_set_publish", args=[draft.pk]), {"unconfirmed_count": 1, "accept_unconfirmed": "on"})
+    client.force_login(personas.officer_a)
+    assert client.get(reverse("criteria_set", args=[draft.pk])).status_code == 200
+
+
+def test_cloning_from_the_page_makes_a_province_draft(client, tree, personas, national):
+    client.force_login(personas.province_office)
+    html = client.get(reverse("criteria_set", args=[national.pk])).content.decode()
+    assert "Clone into a draft of Tỉnh Nghệ Thử" in html
+    response = client.post(reverse("criteria_set_clone", args=[national.pk]), {"province": "40"})
+    clone = CriteriaSet.objects.get(code="40-NATIONAL")
+    assert response["Location"] == reverse("criteria_set", args=[clone.pk])
+    assert clone.issuer == tree.province and clone.status == SetStatus.DRAFT
+
+
+def test_publish_lists_unconfirmed_targets_and_needs_them_confirmed_or_accepted(client, personas, draft):
+    pending = Target.objects.get(indicator__criteria_set=draft, to_verify=True)
+    client.force_login(personas.province_office)
+    html = client.get(reverse("criteria_set", args=[draft.pk])).content.decode()
+    assert "1 target is not yet confirmed" in html and "Publish with this 1 target unconfirmed" in html
+    url = reverse("criteria_set_publish", args=[draft.pk])
+    response = client.post(url, {"unconfirmed_count": 1}, follow=True)
+    assert "1 target is not yet confirmed" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == SetStatus.DRAFT
+    client.post(reverse("criteria_set_target_confirm", args=[draft.pk, pending.pk]))
+    pending.refresh_from_db()
+    assert pending.confirmed_by == personas.province_office
+    html = client.get(reverse("criteria_set", args=[draft.pk])).content.decode()
+    assert "confirmed by province_office" in html
+    client.post(url, {"unconfirmed_count": 0})
+    draft.refresh_from_db()
+    assert draft.status == SetStatus.PUBLISHED
+
+
+def test_publishing_with_the_box_ticked_records_who_accepted(client, personas, draft):
+    client.force_login(personas.province_office)
+    client.post(reverse("criteria_set_publish", args=[draft.pk]), {"unconfirmed_count": 1, "accept_unconfirmed": "on"})
+    draft.refresh_from_db()
+    assert draft.status == SetStatus.PUBLISHED
+    entry = CriteriaSetChange.objects.get(criteria_set=draft, kind="published")
+    assert entry.user == personas.province_office and "1 targets unconfirmed: 3.1" in entry.comment
+    html = client.get(reverse("criteria_set", args=[draft.pk])).content.decode()
+    assert "This criteria set is published and cannot be changed" in html
+    assert reverse("criteria_set_retire", args=[draft.pk]) in html
+
+
+def test_a_viewer_reads_the_set_without_any_action(client, personas, draft):
+    client.force_login(personas.viewer)
+    html = client.get(reverse("criteria_set", args=[draft.pk])).content.decode()
+    assert reverse("criteria_set_publish", args=[draft.pk]) not in html
+    assert "Confirm against the decision" not in html
+
+
+def test_retiring_from_the_page_needs_a_reason(client, personas, draft):
+    Target.objects.filter(indicator__criteria_set=draft).update(to_verify=False)
+    client.force_login(personas.province_office)
+    client.post(reverse("criteria_set_publish", args=[draft.pk]))
+    response = client.post(reverse("criteria_set_retire", args=[draft.pk]), {"reason": ""}, follow=True)
+    assert "Say why the set is retired" in response.content.decode()
+    client.post(reverse("criteria_set_retire", args=[draft.pk]), {"reason": "QĐ 9/QĐ-UBND"})
+    draft.refresh_from_db()
+    assert draft.status == SetStatus.RETIRED
+
+
+def test_the_province_page_links_the_workspace(client, personas):
+    client.force_login(personas.province_office)
+    html = client.get(reverse("unit", args=["40"])).content.decode()
+    assert reverse("criteria_sets") + "?province=40" in html
+
+
+def test_the_workspace_speaks_vietnamese(client, personas, draft, vi):
+    client.force_login(personas.province_office)
+    html = client.get(reverse("criteria_set", args=[draft.pk])).content.decode()
+    assert "Ban hành với 1 mức đạt chưa đối chiếu này" in html
+    assert "Xác nhận đã đối chiếu quyết định" in html
+    response = client.post(reverse("criteria_set_publish", args=[draft.pk]), {"unconfirmed_count": 1}, follow=True)
+    assert "1 mức đạt chưa được đối chiếu với văn bản quyết định" in response.content.decode()
+
+
+def test_the_set_page_reads_a_fixed_number_of_queries(client, personas, draft):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from criteria.models import Indicator
+
+    client.force_login(personas.province_office)
+    url = reverse("criteria_set", args=[draft.pk])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    criterion = draft.criteria.get(number=2)
+    for n in range(5):
+        indicator = Indicator.objects.create(
+            criteria_set=draft,
+            criterion=criterion,
+            code=f"2.{n + 5}",
+            name="Thêm",
+            value_type="count",
+            comparison="lte",
+        )
+        Target.objects.create(indicator=indicator, value=n, to_verify=True)
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+
+
+def test_an_administrator_sees_one_clone_button_on_a_national_set(client, tree, national):
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.create_superuser("admin", password="a-long-test-password")
+    client.force_login(admin)
+    html = client.get(reverse("criteria_set", args=[national.pk])).content.decode()
+    assert "Clone into a national draft" in html and "Clone into a draft of" not in html
+
+
+def test_a_clone_code_too_long_is_refused_with_a_message(client, personas, national):
+    client.force_login(personas.province_office)
+    url = reverse("criteria_set_clone", args=[national.pk])
+    response = client.post(url, {"province": "40", "code": "X" * 41}, follow=True)
+    assert "at most 40 characters" in response.content.decode()
+    assert not CriteriaSet.objects.filter(issuer__code="40").exists()

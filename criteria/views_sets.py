@@ -1,0 +1,198 @@
+"""Pages: the province office's criteria-set workspace (list, a set, clone, confirm, publish,
+retire). Sets come only through ``criteria/access_sets.py``; every write through
+``criteria/services/set_workspace.py``."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from communes import access
+from criteria import access_sets
+from criteria.forms_sets import CloneForm, PublishForm, RetireForm
+from criteria.models import SetLevel, SetStatus, Target, Tier
+from criteria.services.set_workspace import (
+    criteria_set_clone_for,
+    criteria_set_publish_checked,
+    criteria_set_retire,
+    target_confirm,
+    unconfirmed_targets,
+)
+
+LEVEL_ORDER = {value: i for i, value in enumerate(SetLevel.values)}
+TIER_ORDER = {value: i for i, value in enumerate(Tier.values)}
+
+
+def _error_messages(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+@require_GET
+def set_list(request: HttpRequest) -> HttpResponse:
+    """The sets that apply to a province (the State's and its own), by level and tier."""
+    province = access_sets.get_province_for_user(request.user, request.GET.get("province"))
+    sets = list(
+        access_sets.sets_for_province(request.user, province).annotate(
+            unconfirmed=Count("indicators__targets", filter=Q(indicators__targets__to_verify=True))
+        )
+    )
+    sets.sort(key=lambda s: (LEVEL_ORDER.get(s.level, 9), TIER_ORDER.get(s.tier, 9), -s.year_from, s.code, -s.version))
+    sections = [
+        {"level": SetLevel(level).label, "tier": Tier(tier).label, "sets": list(rows)}
+        for (level, tier), rows in groupby(sets, key=lambda s: (s.level, s.tier))
+    ]
+    can_clone = province is not None and access.speaks_for_province(request.user, province)
+    context = {
+        "province": province,
+        "provinces": access_sets.provinces_for(request.user) if access_sets.is_administrator(request.user) else [],
+        "sections": sections,
+        "can_clone": can_clone or access_sets.is_administrator(request.user),
+        "statuses": SetStatus,
+    }
+    return render(request, "criteria/sets/list.html", context)
+
+
+def _structure(criteria_set):
+    """Groups → criteria → indicators → targets, read in four queries."""
+    groups = list(criteria_set.groups.order_by("position", "code"))
+    criteria = list(criteria_set.criteria.order_by("number"))
+    indicators = list(criteria_set.indicators.order_by("criterion__number", "position", "code"))
+    targets = list(
+        Target.objects.filter(indicator__criteria_set=criteria_set)
+        .select_related("confirmed_by")
+        .order_by("region", "commune_group", "year")
+    )
+    for i in indicators:
+        i.target_rows = [t for t in targets if t.indicator_id == i.pk]
+    for c in criteria:
+        c.indicator_rows = [i for i in indicators if i.criterion_id == c.pk]
+    for g in groups:
+        g.criterion_rows = [c for c in criteria if c.group_id == g.pk]
+    return groups
+
+
+@login_required
+@require_GET
+def set_page(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = access_sets.get_set_for_user(request.user, pk)
+    editable = access_sets.can_edit_set(request.user, criteria_set)
+    draft = criteria_set.status == SetStatus.DRAFT
+    pending = unconfirmed_targets(criteria_set) if draft else []
+    context = _detail_context(request, criteria_set, editable=editable, draft=draft, pending=pending)
+    return render(request, "criteria/sets/detail.html", context)
+
+
+def _clone_provinces(user, criteria_set) -> list:
+    """Where the user may clone the set: a province's set only into that province; a national
+    set into the provinces the user speaks for (an administrator: a national draft instead)."""
+    if criteria_set.issuer_id is not None:
+        return [criteria_set.issuer] if access.speaks_for_province(user, criteria_set.issuer) else []
+    if access_sets.is_administrator(user):
+        return []
+    return [p for p in access_sets.provinces_for(user) if access.speaks_for_province(user, p)]
+
+
+def _detail_context(request: HttpRequest, criteria_set, *, editable: bool, draft: bool, pending: list) -> dict:
+    clone_provinces = _clone_provinces(request.user, criteria_set)
+    return {
+        "set": criteria_set,
+        "groups": _structure(criteria_set),
+        "editable": editable,
+        "draft": draft,
+        "can_edit_content": editable and draft,
+        "pending": pending,
+        "publish_form": PublishForm(initial={"unconfirmed_count": len(pending)}) if editable and draft else None,
+        "retire_form": RetireForm() if editable and criteria_set.status == SetStatus.PUBLISHED else None,
+        "clone_provinces": clone_provinces,
+        "clone_national": access_sets.is_administrator(request.user) and criteria_set.issuer_id is None,
+        "clone_form": CloneForm(),
+        "changes": criteria_set.changes.select_related("user").order_by("-at", "-pk"),
+    }
+
+
+@login_required
+@require_POST
+def set_clone(request: HttpRequest, pk: int) -> HttpResponse:
+    """Clone into a draft of the chosen province (or, for an administrator, a national draft)."""
+    source = access_sets.get_set_for_user(request.user, pk)
+    form = CloneForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseRedirect(reverse("criteria_set", args=[source.pk]))
+    code = form.cleaned_data.get("province") or ""
+    province = access.get_unit_for_user(request.user, code) if code else None
+    try:
+        clone = criteria_set_clone_for(
+            criteria_set=source, province=province, user=request.user, code=form.cleaned_data.get("code", "")
+        )
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return HttpResponseRedirect(reverse("criteria_set", args=[source.pk]))
+    messages.success(request, _("Draft %(set)s created: edit it, then publish it.") % {"set": clone})
+    return HttpResponseRedirect(reverse("criteria_set", args=[clone.pk]))
+
+
+@login_required
+@require_POST
+def target_confirm_view(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
+    criteria_set = access_sets.get_set_for_user(request.user, pk, write=True)
+    target = Target.objects.filter(pk=target_pk, indicator__criteria_set=criteria_set).first()
+    back = reverse("criteria_set", args=[criteria_set.pk]) + "#targets"
+    if target is None:
+        messages.error(request, _("This target is not in the set."))
+        return HttpResponseRedirect(back)
+    try:
+        target_confirm(target=target, user=request.user)
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        messages.success(request, _("Target of %(code)s confirmed.") % {"code": target.indicator.code})
+    return HttpResponseRedirect(back)
+
+
+@login_required
+@require_POST
+def set_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = access_sets.get_set_for_user(request.user, pk, write=True)
+    form = PublishForm(request.POST)
+    form.is_valid()
+    try:
+        criteria_set_publish_checked(criteria_set=criteria_set, user=request.user, accept_unconfirmed=form.accepted())
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return HttpResponseRedirect(reverse("criteria_set", args=[criteria_set.pk]) + "#publish")
+    messages.success(request, _("%(set)s is published; it can no longer change.") % {"set": criteria_set})
+    return HttpResponseRedirect(reverse("criteria_set", args=[criteria_set.pk]))
+
+
+@login_required
+@require_POST
+def set_retire(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = access_sets.get_set_for_user(request.user, pk, write=True)
+    form = RetireForm(request.POST)
+    back = reverse("criteria_set", args=[criteria_set.pk])
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return HttpResponseRedirect(back + "#retire")
+    try:
+        criteria_set_retire(criteria_set=criteria_set, user=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as exc:
+        _error_messages(request, exc)
+    else:
+        messages.success(request, _("%(set)s is retired: no new assessment starts against it.") % {"set": criteria_set})
+    return HttpResponseRedirect(back)

@@ -1,0 +1,171 @@
+"""Pages: editing a draft criteria set (header and decision PDF, groups, criteria, indicators,
+targets) and the decision's download. Sets come through ``criteria/access_sets.py``, writes
+go through ``criteria/services/set_editing.py``; a refusal is a message at the field."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import BaseForm
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from communes import access
+from criteria import access_sets
+from criteria.forms_sets import ROW_FORMS, NewSetForm, SetHeaderForm
+from criteria.models import CriteriaSet, SetStatus, Target
+from criteria.services.set_editing import (
+    HEADER_FIELDS,
+    criteria_set_create,
+    criteria_set_update_header,
+    row_label,
+    set_row_delete,
+    set_row_save,
+)
+
+
+def _editable_set(request: HttpRequest, pk: int) -> CriteriaSet | HttpResponse:
+    """The set if the user may change it; a published set sends them back with the reason."""
+    criteria_set = access_sets.get_set_for_user(request.user, pk, write=True)
+    if criteria_set.status != SetStatus.DRAFT:
+        messages.error(request, _("This criteria set is published and cannot be changed; clone it as a new version."))
+        return HttpResponseRedirect(reverse("criteria_set", args=[criteria_set.pk]))
+    return criteria_set
+
+
+def _errors_to_form(form: BaseForm, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_header_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    criteria_set = _editable_set(request, pk)
+    if isinstance(criteria_set, HttpResponse):
+        return criteria_set
+    form = SetHeaderForm(request.POST or None, request.FILES or None, instance=CriteriaSet.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in HEADER_FIELDS if f in form.cleaned_data}
+        try:
+            criteria_set_update_header(
+                criteria_set=criteria_set,
+                user=request.user,
+                data=data,
+                decision_pdf=form.cleaned_data.get("decision_pdf"),
+            )
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The set's header is saved."))
+            return HttpResponseRedirect(reverse("criteria_set", args=[criteria_set.pk]))
+    status = 400 if request.method == "POST" else 200
+    context = {"set": criteria_set, "form": form, "title": _("The set's header and decision")}
+    return render(request, "criteria/sets/edit_form.html", context, status=status)
+
+
+def _row_of(criteria_set: CriteriaSet, kind: str, row_pk: int | None):
+    model, _form = ROW_FORMS[kind]
+    if row_pk is None:
+        return model()
+    queryset = model.objects.filter(pk=row_pk)
+    queryset = (
+        queryset.filter(indicator__criteria_set=criteria_set)
+        if model is Target
+        else queryset.filter(criteria_set=criteria_set)
+    )
+    row = queryset.first()
+    if row is None:
+        raise Http404(access_sets.MSG_SET_NOT_FOUND)
+    return row
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int | None = None) -> HttpResponse:
+    """Add (``row_pk`` None) or change a group, criterion, indicator or target; ``delete`` removes it."""
+    if kind not in ROW_FORMS:
+        raise Http404(access_sets.MSG_SET_NOT_FOUND)
+    criteria_set = _editable_set(request, pk)
+    if isinstance(criteria_set, HttpResponse):
+        return criteria_set
+    row = _row_of(criteria_set, kind, row_pk)
+    back = reverse("criteria_set", args=[criteria_set.pk]) + "#targets"
+    if request.method == "POST" and "delete" in request.POST and row.pk:
+        try:
+            set_row_delete(criteria_set=criteria_set, user=request.user, row=row)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Removed: %(row)s.") % {"row": row_label(row)})
+        return HttpResponseRedirect(back)
+    form_class = ROW_FORMS[kind][1]
+    extra = {} if kind == "groups" else {"criteria_set": criteria_set}
+    initial = {"indicator": request.GET.get("indicator")} if kind == "targets" and not row.pk else None
+    form = form_class(request.POST or None, instance=row, initial=initial, **extra)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = set_row_save(criteria_set=criteria_set, user=request.user, row=form.instance)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Saved: %(row)s.") % {"row": row_label(saved)})
+            return HttpResponseRedirect(back)
+    status = 400 if request.method == "POST" else 200
+    context = {"set": criteria_set, "form": form, "row": row, "kind": kind, "title": _row_title(kind, row)}
+    return render(request, "criteria/sets/edit_form.html", context, status=status)
+
+
+def _row_title(kind: str, row) -> str:
+    titles = {
+        "groups": (_("New group"), _("Group")),
+        "criteria": (_("New criterion"), _("Criterion")),
+        "indicators": (_("New indicator"), _("Indicator")),
+        "targets": (_("New target"), _("Target")),
+    }
+    new, existing = titles[kind]
+    return existing if row.pk else new
+
+
+@login_required
+@require_GET
+def decision_download(request: HttpRequest, pk: int) -> FileResponse:
+    criteria_set = access_sets.get_set_for_user(request.user, pk)
+    if not criteria_set.decision_file:
+        raise Http404(access_sets.MSG_SET_NOT_FOUND)
+    filename = f"{criteria_set.code}-v{criteria_set.version}.pdf"
+    return FileResponse(
+        criteria_set.decision_file.open("rb"), as_attachment=True, filename=filename, content_type="application/pdf"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def set_new(request: HttpRequest) -> HttpResponse:
+    """Start a blank draft for the province (``?province=``) the user speaks for."""
+    province = access_sets.get_province_for_user(request.user, request.GET.get("province"))
+    if not (
+        access.speaks_for_province(request.user, province) if province else access_sets.is_administrator(request.user)
+    ):
+        raise PermissionDenied(access_sets.MSG_NOT_PROVINCE_OFFICE)
+    form = NewSetForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {f: form.cleaned_data[f] for f in form.fields}
+        try:
+            created = criteria_set_create(province=province, user=request.user, data=data)
+        except ValidationError as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("Draft %(set)s created: edit it, then publish it.") % {"set": created})
+            return HttpResponseRedirect(reverse("criteria_set", args=[created.pk]))
+    status = 400 if request.method == "POST" else 200
+    context = {"form": form, "province": province, "title": _("New criteria set")}
+    return render(request, "criteria/sets/new.html", context, status=status)
