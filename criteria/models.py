@@ -398,7 +398,7 @@ class Target(FrozenWithSetMixin, models.Model):
 class AssessmentState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
-    VERIFIED = "verified", _("Verified by the district")
+    VERIFIED = "verified", _("Verified")  # by the district, or by the province where there is none
     APPRAISED = "appraised", _("Appraised by the province")
     RECOGNISED = "recognised", _("Recognised")
     RETURNED = "returned", _("Returned for correction")

@@ -368,7 +368,7 @@ LEVEL_SET_NAMES = {Level.COMMUNE: "Xã", Level.VILLAGE: "Thôn", Level.DISTRICT:
 STATE_NAMES = {
     AssessmentState.DRAFT: "Dự thảo",
     AssessmentState.SUBMITTED: "Đã gửi",
-    AssessmentState.VERIFIED: "Huyện đã thẩm tra",
+    AssessmentState.VERIFIED: "Đã thẩm tra",
     AssessmentState.APPRAISED: "Tỉnh đã thẩm định",
     AssessmentState.RECOGNISED: "Đã công nhận",
     AssessmentState.RETURNED: "Trả lại để chỉnh sửa",

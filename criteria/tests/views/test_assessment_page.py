@@ -191,8 +191,8 @@ def test_the_workflow_through_the_pages_with_history(client, personas, assessmen
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.RECOGNISED and str(assessment.decision_date) == "2025-12-20"
     assert "Recognised by decision 45/QĐ-UBND" in page
-    assert "Verified by the district → Appraised by the province" in page
-    assert "Submitted → Verified by the district" in page and "Đạt" in page
+    assert "Verified → Appraised by the province" in page
+    assert "Submitted → Verified" in page and "Đạt" in page
     assert "— → 85" in page  # the value history, old → new
 
 
