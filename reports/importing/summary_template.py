@@ -18,7 +18,7 @@ from criteria.models import Assessment, CriteriaSet, CriterionResult, Tier
 from criteria.services.in_force import criteria_set_in_force
 from reports import xlsx
 from reports.importing import layout
-from reports.importing.template import units_existing_in
+from reports.importing.template import template_workbook, units_existing_in
 
 TIER_WORD = {code: word for word, code in layout.TIER_WORDS.items()}
 
@@ -137,22 +137,14 @@ def import_summary_template(*, unit: AdministrativeUnit, year: int, tier: str, u
         ("rows", len(units)),
         ("generated_at", xlsx.excel_datetime(now).isoformat(timespec="seconds")),
     ]
-    meta = xlsx.Sheet(
-        title=layout.META_SHEET,
-        tables=[xlsx.Table(columns=[xlsx.Column("key", 14), xlsx.Column("value", 40)], rows=meta_rows)],
-        hidden=True,
-    )
-    return xlsx.build_workbook(
-        [data_sheet, guide, meta],
-        xlsx.Properties(
-            title=title,
-            subject="Nông thôn mới — mẫu nhập tổng hợp tiêu chí",
-            creator="Cổng thông tin Nông thôn mới",
-            keywords=f"NTM; tổng hợp; {unit.code}; {year}",
-            category="Mẫu nhập số liệu",
-            created=now,
-            last_modified_by=getattr(user, "username", "") or "",
-        ),
+    return template_workbook(
+        [data_sheet, guide],
+        meta_rows,
+        title=title,
+        subject="Nông thôn mới — mẫu nhập tổng hợp tiêu chí",
+        keywords=f"NTM; tổng hợp; {unit.code}; {year}",
+        user=user,
+        now=now,
     )
 
 

@@ -173,18 +173,32 @@ def import_template(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year
         ("columns", len(indicators)),
         ("generated_at", xlsx.excel_datetime(now).isoformat(timespec="seconds")),
     ]
+    return template_workbook(
+        [data_sheet, guide],
+        meta_rows,
+        title=title,
+        subject="Nông thôn mới — mẫu nhập số liệu",
+        keywords=f"NTM; {criteria_set.code}; {unit.code}; {year}",
+        user=user,
+        now=now,
+    )
+
+
+def template_workbook(sheets, meta_rows, *, title: str, subject: str, keywords: str, user, now) -> bytes:
+    """The sheets, then the hidden sheet of what the server checks on upload, with the file's
+    properties: the end of every import template (values and summary records)."""
     meta = xlsx.Sheet(
         title=layout.META_SHEET,
         tables=[xlsx.Table(columns=[xlsx.Column("key", 14), xlsx.Column("value", 40)], rows=meta_rows)],
         hidden=True,
     )
     return xlsx.build_workbook(
-        [data_sheet, guide, meta],
+        [*sheets, meta],
         xlsx.Properties(
             title=title,
-            subject="Nông thôn mới — mẫu nhập số liệu",
+            subject=subject,
             creator="Cổng thông tin Nông thôn mới",
-            keywords=f"NTM; {criteria_set.code}; {unit.code}; {year}",
+            keywords=keywords,
             category="Mẫu nhập số liệu",
             created=now,
             last_modified_by=getattr(user, "username", "") or "",
