@@ -58,7 +58,7 @@ MSG_YEAR_OUTSIDE_SET = _("The set %(set)s applies to %(first)s–%(last)s, not %
 MSG_LEVEL_MISMATCH = _("The set %(set)s is for another level of unit.")
 MSG_SET_RETIRED = _("The set %(set)s is retired: no new assessment starts against it.")
 MSG_UNIT_NOT_IN_YEAR = _("%(unit)s did not exist in %(year)s: no assessment can be started for that year.")
-MSG_DUPLICATE = _("%(unit)s already has its %(tier)s assessment for %(year)s (against %(set)s); it was opened.")
+MSG_DUPLICATE = _("%(unit)s already has its %(tier)s assessment for %(year)s (against %(set)s): open that one.")
 MSG_NOT_RURAL = _(
     "%(unit)s is a %(type)s: only rural communes (xã) are assessed against the NTM commune sets; wards, "
     "townships and special zones are listed apart."
