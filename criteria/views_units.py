@@ -34,6 +34,7 @@ from criteria.services import (
     assessment_start,
     criteria_set_in_force,
 )
+from criteria.services.commune_groups import in_group_period
 from criteria.services.in_force import other_sets, sets_in_force_of
 from criteria.views import PAGE_SIZE, _breadcrumbs, _inbox_context
 from criteria.years import default_year, existed_in, lifetime_notice
@@ -119,6 +120,7 @@ def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpRe
         "year": year,
         "years": _year_choices(year),
         "commune": rows[0],
+        "shows_commune_group": in_group_period(unit),
         "villages": rows[1:],
         **lifetime_notice(unit, year),
         "can_write": access.can_write_unit(request.user, unit),

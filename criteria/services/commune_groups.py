@@ -142,6 +142,16 @@ class CommuneGroupRow:
     assignment: CommuneGroupAssignment | None
 
 
+def in_group_period(unit: AdministrativeUnit) -> bool:
+    """A rural commune that exists during 2026–2030, so has a group: the communes the province's
+    list holds (a commune that ended on 30 June 2025 never gets one)."""
+    if unit.level != Level.COMMUNE or not unit.is_ntm_commune:
+        return False
+    return (unit.valid_from is None or unit.valid_from <= PERIOD_LAST) and (
+        unit.valid_to is None or unit.valid_to >= PERIOD_FIRST
+    )
+
+
 def province_commune_groups(province: AdministrativeUnit, *, query: str = "", page: object = 1) -> Page:
     """The province's communes of the 2026–2030 period in Vietnamese order, each with its group
     and basis, one page (searchable by name without diacritics): two queries and a count."""

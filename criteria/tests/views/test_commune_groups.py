@@ -150,3 +150,11 @@ def test_the_commune_and_province_pages_link_to_the_groups(client, tree, persona
     client.force_login(personas.officer_a)
     commune_page = client.get(reverse("unit", args=[tree.a.code])).content.decode()
     assert page(tree.a.code) in commune_page and "Group 3: ethnic-minority and mountain areas" in commune_page
+
+
+def test_a_commune_that_ended_before_2026_shows_no_group_line(client, tree, personas):
+    tree.a.valid_to = datetime.date(2025, 6, 30)
+    tree.a.save()
+    client.force_login(personas.officer_a)
+    commune_page = client.get(reverse("unit", args=[tree.a.code]), {"year": 2024}).content.decode()
+    assert page(tree.a.code) not in commune_page
