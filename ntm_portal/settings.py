@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "plans",
     "ocop",
     "reports",
+    "demo",  # the fictional demo province (seed_demo); no models
 ]
 
 MIDDLEWARE = [

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from communes.country import FIRST_DAY_AFTER, UnknownProvince, read_country
 from communes.loading import units_load
 from communes.models import AdministrativeUnit, Level, Membership, Role, UnitType
-from criteria.demo import DEMO_PASSWORD
+from demo.users import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

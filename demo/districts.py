@@ -13,7 +13,7 @@ DISTRICT_PLAN = [(7, (AssessmentState.SUBMITTED, AssessmentState.VERIFIED)), (5,
 
 
 def seed_district_assessments(seeder) -> None:
-    """Called by the demo's seeder (criteria/demo.py) after the communes' years."""
+    """Called by the demo's seeder (demo/seeder.py) after the communes' years."""
     options = seeder.options
     if not options.year_from <= DISTRICT_YEAR <= options.year_to:
         return
@@ -22,4 +22,4 @@ def seed_district_assessments(seeder) -> None:
         return
     for index, (district, (met, steps)) in enumerate(zip(seeder.tree.districts, DISTRICT_PLAN, strict=False)):
         assessment = seeder.assess(district, set_plan, DISTRICT_YEAR, min(met, set_plan.total), index)
-        seeder.flow(assessment, steps)
+        seeder.workflow.flow(assessment, steps)

@@ -16,7 +16,6 @@ from django.db.models import Count, F, Q
 from django.test import RequestFactory, override_settings
 
 from communes.models import AdministrativeUnit, Level, Membership, UnitSuccession
-from criteria import demo
 from criteria.models import (
     Assessment,
     AssessmentState,
@@ -32,6 +31,7 @@ from criteria.models import (
     ValueType,
 )
 from criteria.models_commune_groups import GROUP_OF_CONDITION
+from demo import catalog, groups, run
 
 pytestmark = pytest.mark.django_db
 
@@ -61,17 +61,17 @@ def seeded(django_db_setup, django_db_blocker):
             seed(*ARGS)
         yield
         with transaction.atomic():
-            demo.reset_demo()
+            run.reset_demo()
             if not had_catalog:
                 _wipe_catalog()
 
 
 def demo_units():
-    return AdministrativeUnit.objects.filter(path__startswith=f"/{demo.PROVINCE_CODE}/")
+    return AdministrativeUnit.objects.filter(path__startswith=f"/{run.PROVINCE_CODE}/")
 
 
 def demo_assessments():
-    return Assessment.objects.filter(unit__path__startswith=f"/{demo.PROVINCE_CODE}/")
+    return Assessment.objects.filter(unit__path__startswith=f"/{run.PROVINCE_CODE}/")
 
 
 def fingerprint() -> tuple[list, list, list]:
@@ -82,7 +82,7 @@ def fingerprint() -> tuple[list, list, list]:
     values = sorted(
         (code, set_code, year, indicator, str(number), str(flag))
         for code, set_code, year, indicator, number, flag in IndicatorValue.objects.filter(
-            assessment__unit__path__startswith=f"/{demo.PROVINCE_CODE}/"
+            assessment__unit__path__startswith=f"/{run.PROVINCE_CODE}/"
         ).values_list(
             "assessment__unit__code",
             "assessment__criteria_set__code",
@@ -95,7 +95,7 @@ def fingerprint() -> tuple[list, list, list]:
     history = sorted(
         (str(at), kind, new_state)
         for at, kind, new_state in HistoryEntry.objects.filter(
-            assessment__unit__path__startswith=f"/{demo.PROVINCE_CODE}/"
+            assessment__unit__path__startswith=f"/{run.PROVINCE_CODE}/"
         ).values_list("at", "kind", "new_state")
     )
     return units, assessments, values + history
@@ -129,7 +129,7 @@ def test_the_demo_sets_each_merged_communes_group_through_the_service_with_a_bas
     for commune in merged:
         assignment = assignments[commune.pk]
         assert assignment.group == commune.commune_group == GROUP_OF_CONDITION[assignment.condition]
-        assert assignment.decision_number == demo.GROUP_DECISION
+        assert assignment.decision_number == groups.GROUP_DECISION
         assert assignment.set_by.username == "tinh"
     changes = CommuneGroupChange.objects.filter(unit__in=merged)
     assert changes.count() == len(merged)
@@ -160,17 +160,17 @@ def test_merged_communes_hang_under_the_province_with_their_lineage(seeded):
 
 def test_the_province_issues_three_illustrative_sets(seeded):
     own = CriteriaSet.objects.filter(issuer__code="DEMO", status=SetStatus.PUBLISHED)
-    assert set(own.values_list("code", flat=True)) == {"DEMO-THON-NTM", "DEMO-XA-NTM-NC-20", demo.QD51_DEMO_CODE}
+    assert set(own.values_list("code", flat=True)) == {"DEMO-THON-NTM", "DEMO-XA-NTM-NC-20", catalog.QD51_DEMO_CODE}
     for criteria_set in own:
-        assert demo.DEMO_DISCLAIMER in criteria_set.name and demo.DEMO_DISCLAIMER in criteria_set.notes
+        assert catalog.DEMO_DISCLAIMER in criteria_set.name and catalog.DEMO_DISCLAIMER in criteria_set.notes
     advanced = own.get(code="DEMO-XA-NTM-NC-20")
     assert advanced.criteria.count() == 20 and advanced.tier == Tier.ADVANCED
     assert (advanced.year_from, advanced.year_to) == (2024, 2025)
 
 
 def test_the_province_version_of_qd51_has_a_target_for_every_figure_it_must_set(seeded):
-    version = CriteriaSet.objects.get(code=demo.QD51_DEMO_CODE)
-    assert version.status == SetStatus.PUBLISHED and version.supersedes.code == demo.QD51_CODE
+    version = CriteriaSet.objects.get(code=catalog.QD51_DEMO_CODE)
+    assert version.status == SetStatus.PUBLISHED and version.supersedes.code == catalog.QD51_CODE
     flagged = Indicator.objects.filter(criteria_set=version, target_by_province=True).exclude(
         value_type=ValueType.YES_NO
     )
@@ -180,7 +180,7 @@ def test_the_province_version_of_qd51_has_a_target_for_every_figure_it_must_set(
     for year, tier, code in [
         (2024, Tier.ADVANCED, "DEMO-XA-NTM-NC-20"),
         (2025, Tier.STANDARD, "QD318-2022-XA-NTM"),
-        (2026, Tier.STANDARD, demo.QD51_DEMO_CODE),
+        (2026, Tier.STANDARD, catalog.QD51_DEMO_CODE),
     ]:
         province = AdministrativeUnit.objects.get(code="DEMO")
         found = CriteriaSet.objects.in_force(year=year, level="commune", tier=tier, province=province).first()
@@ -216,7 +216,7 @@ def test_recognised_assessments_carry_a_decision_and_full_marks(seeded):
 
 def test_the_2026_assessments_use_the_province_version_of_qd51(seeded):
     communes = demo_assessments().filter(year=2026, unit__level=Level.COMMUNE)
-    assert set(communes.values_list("criteria_set__code", flat=True)) == {demo.QD51_DEMO_CODE}
+    assert set(communes.values_list("criteria_set__code", flat=True)) == {catalog.QD51_DEMO_CODE}
     assert set(communes.values_list("unit__code", flat=True)) == set(
         demo_units().filter(code__startswith="DEMO-M", level=Level.COMMUNE).values_list("code", flat=True)
     )
@@ -252,8 +252,8 @@ def test_last_changes_and_values_are_dated_in_the_assessment_year(seeded):
 def test_each_district_has_its_own_2024_assessment_one_with_the_province(seeded):
     districts = demo_assessments().filter(unit__level=Level.DISTRICT)
     assert sorted(districts.values_list("unit__code", "year", "state", "criteria_met", "criteria_total")) == [
-        (f"{demo.PROVINCE_CODE}-H1", 2024, AssessmentState.VERIFIED, 7, 9),
-        (f"{demo.PROVINCE_CODE}-H2", 2024, AssessmentState.DRAFT, 5, 9),
+        (f"{run.PROVINCE_CODE}-H1", 2024, AssessmentState.VERIFIED, 7, 9),
+        (f"{run.PROVINCE_CODE}-H2", 2024, AssessmentState.DRAFT, 5, 9),
     ]
 
 
@@ -273,9 +273,9 @@ def test_nothing_happens_to_a_unit_after_it_ended(seeded):
 
 
 def test_demo_logins_authenticate_with_their_memberships(seeded):
-    for user in demo.DEMO_USERS:
+    for user in run.DEMO_USERS:
         request = RequestFactory().post("/accounts/login/")  # django-axes checks lockouts per request
-        logged_in = authenticate(request, username=user.username, password=demo.DEMO_PASSWORD)
+        logged_in = authenticate(request, username=user.username, password=run.DEMO_PASSWORD)
         assert logged_in is not None, user.username
         assert logged_in.first_name and logged_in.last_name
         if user.role is None:
@@ -315,17 +315,17 @@ def test_reset_leaves_no_demo_rows_behind(seeded):
 
     # The demo province office worked on a set of its own (history, a confirmed target).
     office = get_user_model().objects.get(username="tinh")
-    national = CriteriaSet.objects.filter(code=demo.QD51_CODE).first()
-    clone = criteria_set_clone_for(criteria_set=national, province=demo.demo_province(), user=office)
+    national = CriteriaSet.objects.filter(code=catalog.QD51_CODE).first()
+    clone = criteria_set_clone_for(criteria_set=national, province=run.demo_province(), user=office)
     flagged = clone.indicators.filter(targets__to_verify=True).first()
     if flagged is not None:
         target_confirm(target=flagged.targets.filter(to_verify=True).first(), user=office)
-    demo.reset_demo()
+    run.reset_demo()
     assert not CriteriaSetChange.objects.filter(criteria_set=clone.pk).exists()
     assert not demo_units().exists()
-    assert not CriteriaSet.objects.filter(code__in=["DEMO-THON-NTM", demo.QD51_DEMO_CODE]).exists()
-    assert not get_user_model().objects.filter(username__in=[u.username for u in demo.DEMO_USERS]).exists()
-    assert CriteriaSet.objects.filter(code=demo.QD51_CODE).exists()  # the national catalog stays
+    assert not CriteriaSet.objects.filter(code__in=["DEMO-THON-NTM", catalog.QD51_DEMO_CODE]).exists()
+    assert not get_user_model().objects.filter(username__in=[u.username for u in run.DEMO_USERS]).exists()
+    assert CriteriaSet.objects.filter(code=catalog.QD51_CODE).exists()  # the national catalog stays
 
 
 @pytest.mark.parametrize("years", ["2026-2024", "2024", "1999-2001", "2024-2040"])
@@ -346,7 +346,7 @@ def test_if_missing_leaves_an_existing_demo_alone_and_prints_the_logins(seeded):
 
 def test_some_demo_communes_report_criteria_basically_met_never_counted_as_met(seeded):
     marked = CriterionResult.objects.filter(
-        assessment__unit__path__startswith=f"/{demo.PROVINCE_CODE}/", basically_met=True
+        assessment__unit__path__startswith=f"/{run.PROVINCE_CODE}/", basically_met=True
     )
     assert marked.exists() and not marked.filter(met=True).exists()
     assert all(r.basically_met_reason and r.basically_met_by for r in marked)
@@ -360,9 +360,7 @@ def test_some_demo_communes_report_criteria_basically_met_never_counted_as_met(s
 
 
 def test_the_demo_has_not_applicable_indicators_with_their_reason(seeded):
-    na = IndicatorValue.objects.filter(
-        assessment__unit__path__startswith=f"/{demo.PROVINCE_CODE}/", not_applicable=True
-    )
+    na = IndicatorValue.objects.filter(assessment__unit__path__startswith=f"/{run.PROVINCE_CODE}/", not_applicable=True)
     assert na.exists()
     assert all(v.indicator.conditional and v.note and v.value is None for v in na.select_related("indicator"))
 
@@ -374,7 +372,7 @@ def test_the_demo_has_summary_records_for_2016_to_2020_counted_in_the_figures(se
     assert set(records.values_list("year", flat=True)) == {2016, 2017, 2018, 2019, 2020}
     assert not records.filter(values__isnull=False).exists()
     assert all(r.source_number and r.source_date for r in records)
-    province = AdministrativeUnit.objects.get(code=demo.PROVINCE_CODE)
+    province = AdministrativeUnit.objects.get(code=run.PROVINCE_CODE)
     figures = progress_summary(unit=province, year=2019, tier="standard")
     assert figures.communes_with_data == records.filter(year=2019).count() > 0
 
@@ -385,7 +383,7 @@ def test_the_demo_has_ocop_products_certified_expired_and_ideas(seeded):
     from ocop.models import OcopProduct
     from ocop.selectors import ocop_counts
 
-    province = demo.demo_province()
+    province = run.demo_province()
     today = timezone.localdate()
     counts = ocop_counts(province, (datetime.date(today.year, 1, 1), today))
     assert [(line.stars, line.certified) for line in counts.by_stars] == [(3, 3), (4, 2), (5, 1)]
@@ -397,12 +395,12 @@ def test_the_province_keeps_its_communes_on_qd_1980_for_2021_as_its_plan_says(se
     from criteria.models import SetInForce
 
     seed("--communes", "8", "--years", "2021-2022", "--seed", "3", "--reset")
-    province = demo.demo_province()
+    province = run.demo_province()
     choice = SetInForce.objects.get(province=province, year=2021, tier=Tier.STANDARD)
-    assert choice.criteria_set.code == demo.QD1980_CODE and "Kế hoạch" in choice.basis
+    assert choice.criteria_set.code == catalog.QD1980_CODE and "Kế hoạch" in choice.basis
     full = demo_assessments().filter(unit__level=Level.COMMUNE, tier=Tier.STANDARD, summary=False)
-    assert set(full.filter(year=2021).values_list("criteria_set__code", flat=True)) == {demo.QD1980_CODE}
-    assert demo.QD1980_CODE not in set(full.filter(year=2022).values_list("criteria_set__code", flat=True))
+    assert set(full.filter(year=2021).values_list("criteria_set__code", flat=True)) == {catalog.QD1980_CODE}
+    assert catalog.QD1980_CODE not in set(full.filter(year=2022).values_list("criteria_set__code", flat=True))
     assert set(demo_assessments().filter(summary=True).values_list("year", flat=True)) == set(range(2016, 2021))
-    demo.reset_demo()  # the province's choice does not hold the reset back
-    assert not SetInForce.objects.filter(province__code=demo.PROVINCE_CODE).exists()
+    run.reset_demo()  # the province's choice does not hold the reset back
+    assert not SetInForce.objects.filter(province__code=run.PROVINCE_CODE).exists()

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from criteria import demo
+from demo import run as demo
 
 YEARS = re.compile(r"^\s*(\d{4})\s*-\s*(\d{4})\s*$")
 
