@@ -1,8 +1,9 @@
 """Who may read or change what: the only place where a user's scope is decided.
 
 A user's scope is the subtree of every unit they hold a membership at. Any role reads its
-scope; every role but viewer may write in it (what exactly each role may do with an
-assessment is decided by the workflow services, on top of this). Superusers reach everything.
+scope; every role but viewer may write in it. What exactly each role may do (the workflow's
+actions, bulletins, plans, the whole country) is decided in ``communes.permissions``, on top
+of this. Administrators (active superusers, ``is_administrator``) reach everything.
 
 Views, exports and API endpoints obtain units, and any object attached to a unit, only
 through these helpers:
@@ -53,7 +54,8 @@ def forget_memberships(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
-def _is_superuser(user) -> bool:
+def is_administrator(user) -> bool:
+    """An active superuser: reaches every unit and alone sees the whole country."""
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
@@ -68,7 +70,7 @@ def scope_q(user, *, write: bool = False, unit_field: str | None = None) -> Q:
     ``unit_field`` names the path from the queried model to its unit (``"unit"`` for an
     assessment, ``"assessment__unit"`` for a value); None when querying units themselves.
     """
-    if _is_superuser(user):
+    if is_administrator(user):
         return Q()
     prefix = f"{unit_field}__" if unit_field else ""
     paths = _scope_paths(user, write=write)
@@ -91,11 +93,11 @@ def scope_queryset(user, queryset: QuerySet, *, unit_field: str = "unit", write:
 
 
 def can_read_unit(user, unit: AdministrativeUnit) -> bool:
-    return _is_superuser(user) or any(unit.path.startswith(p) for p in _scope_paths(user, write=False))
+    return is_administrator(user) or any(unit.path.startswith(p) for p in _scope_paths(user, write=False))
 
 
 def can_write_unit(user, unit: AdministrativeUnit) -> bool:
-    return _is_superuser(user) or any(unit.path.startswith(p) for p in _scope_paths(user, write=True))
+    return is_administrator(user) or any(unit.path.startswith(p) for p in _scope_paths(user, write=True))
 
 
 def roles_over(user, unit: AdministrativeUnit) -> set[str]:
@@ -145,10 +147,10 @@ def check_units(user, units: Iterable[AdministrativeUnit], *, write: bool = Fals
 def speaks_for_province(user, province: AdministrativeUnit) -> bool:
     """The province office's own decisions (which criteria set is in force): its members, or a
     superuser."""
-    return _is_superuser(user) or Role.PROVINCE_OFFICE in roles_over(user, province)
+    return is_administrator(user) or Role.PROVINCE_OFFICE in roles_over(user, province)
 
 
 def sets_commune_group(user, commune: AdministrativeUnit) -> bool:
     """The commune's group of the 2026–2030 set is decided by the province office above it (or a
     superuser); every other role that reads the commune only reads its group."""
-    return _is_superuser(user) or Role.PROVINCE_OFFICE in roles_over(user, commune)
+    return is_administrator(user) or Role.PROVINCE_OFFICE in roles_over(user, commune)

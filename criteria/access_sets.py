@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
+from communes.access import is_administrator
 from communes.models import AdministrativeUnit, Level
 from criteria.models import CriteriaSet, SetStatus
 
@@ -26,10 +27,6 @@ MSG_SET_NOT_FOUND = _("This criteria set does not exist or belongs to another pr
 MSG_NATIONAL_READ_ONLY = _("National criteria sets are changed only by the portal's administrators.")
 MSG_NOT_PROVINCE_OFFICE = _("Only the province's coordination office changes its criteria sets.")
 MSG_NO_PROVINCE = _("The criteria-set workspace is for a province's coordination office and its viewers.")
-
-
-def is_administrator(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
 def _is_catalog_staff(user) -> bool:

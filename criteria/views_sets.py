@@ -55,9 +55,9 @@ def set_list(request: HttpRequest) -> HttpResponse:
     can_clone = province is not None and access.speaks_for_province(request.user, province)
     context = {
         "province": province,
-        "provinces": access_sets.provinces_for(request.user) if access_sets.is_administrator(request.user) else [],
+        "provinces": access_sets.provinces_for(request.user) if access.is_administrator(request.user) else [],
         "sections": sections,
-        "can_clone": can_clone or access_sets.is_administrator(request.user),
+        "can_clone": can_clone or access.is_administrator(request.user),
         "statuses": SetStatus,
     }
     return render(request, "criteria/sets/list.html", context)
@@ -98,7 +98,7 @@ def _clone_provinces(user, criteria_set) -> list:
     set into the provinces the user speaks for (an administrator: a national draft instead)."""
     if criteria_set.issuer_id is not None:
         return [criteria_set.issuer] if access.speaks_for_province(user, criteria_set.issuer) else []
-    if access_sets.is_administrator(user):
+    if access.is_administrator(user):
         return []
     return [p for p in access_sets.provinces_for(user) if access.speaks_for_province(user, p)]
 
@@ -115,7 +115,7 @@ def _detail_context(request: HttpRequest, criteria_set, *, editable: bool, draft
         "publish_form": PublishForm(initial={"unconfirmed_count": len(pending)}) if editable and draft else None,
         "retire_form": RetireForm() if editable and criteria_set.status == SetStatus.PUBLISHED else None,
         "clone_provinces": clone_provinces,
-        "clone_national": access_sets.is_administrator(request.user) and criteria_set.issuer_id is None,
+        "clone_national": access.is_administrator(request.user) and criteria_set.issuer_id is None,
         "clone_form": CloneForm(),
         "changes": criteria_set.changes.select_related("user").order_by("-at", "-pk"),
     }

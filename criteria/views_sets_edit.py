@@ -152,9 +152,7 @@ def decision_download(request: HttpRequest, pk: int) -> FileResponse:
 def set_new(request: HttpRequest) -> HttpResponse:
     """Start a blank draft for the province (``?province=``) the user speaks for."""
     province = access_sets.get_province_for_user(request.user, request.GET.get("province"))
-    if not (
-        access.speaks_for_province(request.user, province) if province else access_sets.is_administrator(request.user)
-    ):
+    if not (access.speaks_for_province(request.user, province) if province else access.is_administrator(request.user)):
         raise PermissionDenied(access_sets.MSG_NOT_PROVINCE_OFFICE)
     form = NewSetForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -50,7 +50,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(memberships) == 1:
         return redirect("unit", code=memberships[0].unit.code)
     provinces = []
-    if request.user.is_superuser:
+    if access.is_administrator(request.user):
         provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE).in_vietnamese_order()
     context = {"memberships": memberships, "provinces": provinces, **_inbox_context(request)}
     return render(request, "criteria/home.html", context)

@@ -57,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
     units = list({m.unit.pk: m.unit for m in memberships}.values())
     if len(units) == 1:
         return redirect("plans:unit", code=units[0].code)
-    if request.user.is_superuser:
+    if access.is_administrator(request.user):
         units += [
             u for u in AdministrativeUnit.objects.filter(level=Level.PROVINCE).in_vietnamese_order() if u not in units
         ]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -15,12 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communes.access import get_unit_for_user
+from communes.permissions import get_unit_or_country
 from criteria.models import Tier
 from ntm_portal.api_errors import ApiErrorsMixin, ErrorSerializer
 from reports.forms import FIRST_YEAR, LAST_YEAR
 from reports.selectors import latest_year, progress_summary
-from reports.views import MSG_NATIONAL_ONLY_ADMINS
 
 
 def _per_tier(child: serializers.Field) -> serializers.DictField:
@@ -132,12 +130,7 @@ class ProgressView(ApiErrorsMixin, APIView):
         filters = self.ProgressFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         code = filters.validated_data.get("unit")
-        if code:
-            unit = get_unit_for_user(request.user, code)
-        elif request.user.is_superuser:
-            unit = None
-        else:
-            raise PermissionDenied(MSG_NATIONAL_ONLY_ADMINS)
+        unit = get_unit_or_country(request.user, code)
         year = filters.validated_data.get("year") or latest_year(unit=unit) or datetime.date.today().year
         summary = progress_summary(unit=unit, year=year, tier=filters.validated_data["tier"])
         return Response(ProgressSerializer(summary).data)

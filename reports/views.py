@@ -9,16 +9,16 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import ngettext
 
-from communes.access import get_unit_for_user
+from communes.access import is_administrator
 from communes.models import AdministrativeUnit, Level, UnitType
+from communes.permissions import get_unit_or_country
 from criteria.models import Tier
 from criteria.selectors import assessments_within
 from criteria.years import lifetime_notice
@@ -41,15 +41,9 @@ from reports.selectors import (
 )
 from reports.selectors.map import commune_map
 
-MSG_NATIONAL_ONLY_ADMINS = gettext_lazy("Only administrators may see the national dashboard.")
-
 
 def _unit_or_country(request: HttpRequest, code: str | None) -> AdministrativeUnit | None:
-    if code is None:
-        if not request.user.is_superuser:
-            raise PermissionDenied(MSG_NATIONAL_ONLY_ADMINS)
-        return None
-    return get_unit_for_user(request.user, code)
+    return get_unit_or_country(request.user, code)
 
 
 def _url(name: str, unit: AdministrativeUnit | None) -> str:
@@ -67,7 +61,7 @@ def _breadcrumbs(request: HttpRequest, unit: AdministrativeUnit | None, filters:
     """(label, url) from the country (for superusers) down to the page; the last has no url."""
     query = "?" + filters.query()
     crumbs = []
-    if request.user.is_superuser:
+    if is_administrator(request.user):
         crumbs.append((_("Whole country"), _url("dashboard", None) + query))
     if unit is not None:
         crumbs += [(u.name, _url("dashboard", u) + query) for u in unit.ancestors()]

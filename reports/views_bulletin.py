@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from communes.access import get_unit_for_user
+from communes.permissions import can_write_bulletin_text
 from reports import bulletin
 from reports.bulletin import writing
 from reports.bulletin.form import BulletinTextForm
@@ -50,7 +51,7 @@ def bulletin_preview(request: HttpRequest, unit, month: bulletin.Month, *, large
     """The page's part of the Word bulletin: the office's text (form, history) and a preview of
     the document (header, the sentences of section 2) before it is issued."""
     state = bulletin.text.bulletin_text(unit=unit, month=month)
-    can_write = bulletin.can_write_text(request.user, unit) and issued is None
+    can_write = can_write_bulletin_text(request.user, unit) and issued is None
     context = {
         "text": state,
         "draft": state.draft,
@@ -108,7 +109,7 @@ def issued_docx(request: HttpRequest, pk: int) -> FileResponse:
 def bulletin_text(request: HttpRequest, code: str, month: bulletin.Month) -> HttpResponse:
     """Save a new version of the office's text; an invalid form goes back to the page with its errors."""
     unit = _unit(request, code)
-    if not bulletin.can_write_text(request.user, unit):
+    if not can_write_bulletin_text(request.user, unit):
         raise PermissionDenied(bulletin.text.MSG_NOT_WRITER)
     form = BulletinTextForm(request.POST)
     if not form.is_valid():

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communes.access import get_unit_for_user
 from communes.models import AdministrativeUnit
+from communes.permissions import can_issue_bulletin, get_unit_or_country
 from ntm_portal.confirm import confirm_page, is_confirmed
 from ntm_portal.ratelimit import refuse_if_too_often
 from reports import bulletin, exports, exports_ocop
@@ -28,7 +29,7 @@ from reports.forms import Filters, read_filters
 from reports.models import IssuedBulletin, JobKind, ReportJob
 from reports.selectors import first_data_year, latest_year
 from reports.tasks import start_job
-from reports.views import MSG_NATIONAL_ONLY_ADMINS, _breadcrumbs, _unit_name, map_reading
+from reports.views import _breadcrumbs, _unit_name, map_reading
 from reports.views_bulletin import bulletin_preview
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,12 +45,8 @@ def xlsx_response(content: bytes, name: str) -> HttpResponse:
 
 def _bulletin_unit(request: HttpRequest, code: str | None) -> AdministrativeUnit | None:
     """The unit of a bulletin (a province or district), or None for the country (superusers)."""
-    if code is None:
-        if not request.user.is_superuser:
-            raise PermissionDenied(MSG_NATIONAL_ONLY_ADMINS)
-        return None
-    unit = get_unit_for_user(request.user, code)
-    if unit.level not in bulletin.BULLETIN_LEVELS:
+    unit = get_unit_or_country(request.user, code)
+    if unit is not None and unit.level not in bulletin.BULLETIN_LEVELS:
         raise Http404(_("Bulletins are made for provinces and districts."))
     return unit
 
@@ -96,7 +93,7 @@ def render_bulletin_page(
         "year": year,
         "reading": _reading(request),
         "large": large,
-        "can_issue": bulletin.can_issue(request.user, unit),
+        "can_issue": can_issue_bulletin(request.user, unit),
         "issued": issued,
         "issued_now": issued_now,
         "jobs": jobs,
@@ -155,7 +152,7 @@ def issued_bulletin(request: HttpRequest, pk: int) -> FileResponse:
 @require_POST
 def bulletin_issue(request: HttpRequest, code: str, month: bulletin.Month) -> HttpResponse:
     unit = _bulletin_unit(request, code)
-    if not bulletin.can_issue(request.user, unit):
+    if not can_issue_bulletin(request.user, unit):
         raise PermissionDenied(bulletin.MSG_NOT_ISSUER)
     page = reverse("reports:bulletin", args=[unit.code]) + f"?month={month.slug}"
     issued = IssuedBulletin.objects.filter(unit=unit, month=month.first_day).exists()
@@ -217,10 +214,7 @@ def bulletin_generate(request: HttpRequest, month: bulletin.Month, code: str | N
 def _job_for(request: HttpRequest, pk) -> ReportJob:
     """The user's own job; its unit is checked again (404 outside the user's area)."""
     job = get_object_or_404(ReportJob.objects.select_related("unit"), pk=pk, user=request.user)
-    if job.unit is not None:
-        get_unit_for_user(request.user, job.unit.code)
-    elif not request.user.is_superuser:
-        raise PermissionDenied(MSG_NATIONAL_ONLY_ADMINS)
+    get_unit_or_country(request.user, job.unit.code if job.unit is not None else None)
     return job
 
 
@@ -272,12 +266,7 @@ def job_download(request: HttpRequest, pk) -> FileResponse:
 def export(request: HttpRequest, kind: str, code: str | None = None) -> HttpResponse:
     if kind not in exports.KINDS:
         raise Http404(_("No such export."))
-    if code is None:
-        if not request.user.is_superuser:
-            raise PermissionDenied(MSG_NATIONAL_ONLY_ADMINS)
-        unit = None
-    else:
-        unit = get_unit_for_user(request.user, code)
+    unit = get_unit_or_country(request.user, code)
     filters, year_given = read_filters(request.GET)
     if not year_given:
         year = latest_year(unit=unit) or datetime.date.today().year

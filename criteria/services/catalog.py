@@ -309,7 +309,7 @@ MSG_CLONE_OTHER_PROVINCE = _(
 
 
 def _check_clone_issuer(user, issuer: AdministrativeUnit | None) -> None:
-    if getattr(user, "is_superuser", False) and user.is_active:
+    if access.is_administrator(user):
         return
     if issuer is None:
         raise PermissionDenied(MSG_CLONE_NATIONAL)

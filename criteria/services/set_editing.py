@@ -17,12 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
+from communes.access import is_administrator
 from communes.models import AdministrativeUnit, Level
 from criteria.access_sets import (
     MSG_NATIONAL_READ_ONLY,
     MSG_NOT_PROVINCE_OFFICE,
     check_can_edit_set,
-    is_administrator,
 )
 from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, SetChangeKind, SetStatus, Target
 from criteria.services.evidence import validate_upload

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from communes.access import is_administrator
 from communes.models import AdministrativeUnit, Level
-from criteria.access_sets import check_can_edit_set, is_administrator
+from criteria.access_sets import check_can_edit_set
 from criteria.models import CriteriaSet, CriteriaSetChange, SetChangeKind, SetStatus, Target
 from criteria.services.catalog import catalog_set_clone, catalog_set_publish
 

@@ -21,7 +21,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communes import access
+from communes import access, permissions
 from communes.models import AdministrativeUnit, Level, Role
 from criteria import evaluation
 from criteria.figures import holds_title, holds_title_q
@@ -93,20 +93,14 @@ def _has_district_above(assessment: Assessment) -> bool:
 
 
 def _roles_for(user, assessment: Assessment, action: Action) -> bool:
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    roles = access.roles_over(user, assessment.unit)
-    if assessment.unit.level == Level.DISTRICT:
-        # A district's own assessment: its committee fills and submits it, to the province,
-        # which verifies, returns, appraises and recognises (a committee never verifies itself).
-        return Role.DISTRICT_COMMITTEE in roles if action.name == "submit" else Role.PROVINCE_OFFICE in roles
-    if action.name == "verify" and not _has_district_above(assessment):
-        return Role.PROVINCE_OFFICE in roles
-    if action.name == "return" and assessment.state == S.SUBMITTED and _has_district_above(assessment):
-        return Role.DISTRICT_COMMITTEE in roles
-    if action.name == "return" and assessment.state in (S.VERIFIED, S.APPRAISED):
-        return Role.PROVINCE_OFFICE in roles
-    return bool(roles & set(action.roles))
+    return permissions.may_take_workflow_action(
+        user,
+        assessment.unit,
+        action.name,
+        assessment.state,
+        action_roles=action.roles,
+        district_above=_has_district_above(assessment),
+    )
 
 
 def check_role(user, assessment: Assessment, action: str) -> Action:

@@ -14,6 +14,7 @@ Every write carries the version it was based on; a stale write is refused
 constants below.
 """
 
+from communes.permissions import can_enter_funds, can_enter_province_targets, can_set_registered_target
 from ntm_portal.errors import StaleWriteError
 from plans.services.funds import (
     MSG_CELL_LABEL,
@@ -28,11 +29,6 @@ from plans.services.funds import (
     MSG_YEAR_RANGE,
     FundCell,
     funds_record,
-)
-from plans.services.permissions import (
-    can_enter_funds,
-    can_enter_province_targets,
-    can_set_registered_target,
 )
 from plans.services.targets import (
     MSG_ADVANCED_OVER_STANDARD,

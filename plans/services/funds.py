@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import AdministrativeUnit
+from communes.permissions import can_enter_funds
 from criteria import evaluation
 from ntm_portal.errors import STALE, StaleWriteError
 from ntm_portal.numbers import money
@@ -26,7 +27,6 @@ from plans.models import (
     cell_key,
 )
 from plans.services.permissions import (
-    can_enter_funds,
     lock_unit,
     require_signed_in,
     user_name,

@@ -1,49 +1,17 @@
-"""Who may write plans data, and the pieces every write shares."""
+"""The pieces every plans write shares (who may write is decided in ``communes.permissions``)."""
 
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
 from communes import access
-from communes.models import AdministrativeUnit, Level, Role
+from communes.models import AdministrativeUnit
 from communes.people import full_name
-
-
-def is_superuser(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
 def require_signed_in(user) -> None:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(access.MSG_SIGN_IN)
-
-
-# --- Who may write -----------------------------------------------------------------------
-
-
-def can_set_registered_target(user, unit: AdministrativeUnit) -> bool:
-    if unit.level not in (Level.DISTRICT, Level.COMMUNE, Level.VILLAGE):
-        return False
-    if is_superuser(user):
-        return True
-    roles = access.roles_over(user, unit)
-    if Role.PROVINCE_OFFICE in roles:
-        return True
-    # A district committee sets the targets of the communes and villages below it, not its own.
-    return Role.DISTRICT_COMMITTEE in roles and unit.level in (Level.COMMUNE, Level.VILLAGE)
-
-
-def can_enter_province_targets(user, province: AdministrativeUnit) -> bool:
-    if province.level != Level.PROVINCE:
-        return False
-    return is_superuser(user) or Role.PROVINCE_OFFICE in access.roles_over(user, province)
-
-
-def can_enter_funds(user, unit: AdministrativeUnit) -> bool:
-    if is_superuser(user):
-        return True
-    roles = access.roles_over(user, unit)
-    return bool(roles & {Role.COMMUNE_OFFICER, Role.DISTRICT_COMMITTEE, Role.PROVINCE_OFFICE})
 
 
 def lock_unit(unit: AdministrativeUnit) -> None:

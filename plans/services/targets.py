@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import AdministrativeUnit, Level
+from communes.permissions import can_enter_province_targets, can_set_registered_target
 from criteria import evaluation
 from criteria.models import Tier
 from ntm_portal.errors import StaleWriteError
@@ -24,8 +25,6 @@ from plans.models import (
     RegisteredTargetChange,
 )
 from plans.services.permissions import (
-    can_enter_province_targets,
-    can_set_registered_target,
     lock_unit,
     require_signed_in,
     user_name,

@@ -17,9 +17,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from communes import access
-from communes.models import AdministrativeUnit, Level, Role
+from communes.models import AdministrativeUnit, Level
 from communes.people import full_name
+from communes.permissions import BULLETIN_LEVELS, can_issue_bulletin
 from reports.bulletin.data import Progress, Reading, _noop, gather
 from reports.bulletin.document import bulletin_document
 from reports.bulletin.layout import bulletin_workbook
@@ -36,8 +36,6 @@ __all__ = [
     "bulletin_build",
     "bulletin_docx",
     "bulletin_issue",
-    "can_issue",
-    "can_write_text",
     "cutoff_for",
     "file_name",
     "is_large",
@@ -45,7 +43,6 @@ __all__ = [
 ]
 
 # Units that have a bulletin; None (the country) has one too, for superusers.
-BULLETIN_LEVELS = (Level.PROVINCE, Level.DISTRICT)
 # Above this many communes a bulletin is built in the background.
 INLINE_MAX_COMMUNES = 1000
 
@@ -75,21 +72,6 @@ def is_large(unit: AdministrativeUnit | None, year: int) -> bool:
     if every_commune.count() <= INLINE_MAX_COMMUNES:
         return False
     return communes_counted(unit=unit, year=year).count() > INLINE_MAX_COMMUNES
-
-
-def can_issue(user, unit: AdministrativeUnit | None) -> bool:
-    if unit is None or unit.level not in BULLETIN_LEVELS:
-        return False
-    if getattr(user, "is_superuser", False) and user.is_active:
-        return True
-    return Role.PROVINCE_OFFICE in access.roles_over(user, unit)
-
-
-def can_write_text(user, unit: AdministrativeUnit | None) -> bool:
-    """The office's text of a bulletin: those who issue it, and a district's committee for its own."""
-    if can_issue(user, unit):
-        return True
-    return unit.level == Level.DISTRICT and Role.DISTRICT_COMMITTEE in access.roles_over(user, unit)
 
 
 def bulletin_build(
@@ -142,7 +124,7 @@ def bulletin_issue(*, unit: AdministrativeUnit, month: Month, user) -> IssuedBul
     """Build and store the official bulletin of ``unit`` for ``month``; once only."""
     if unit.level not in BULLETIN_LEVELS:
         raise ValidationError(MSG_NO_BULLETIN_LEVEL, code="level")
-    if not can_issue(user, unit):
+    if not can_issue_bulletin(user, unit):
         raise PermissionDenied(MSG_NOT_ISSUER)
     existing = IssuedBulletin.objects.filter(unit=unit, month=month.first_day).select_related("issued_by").first()
     if existing is not None:

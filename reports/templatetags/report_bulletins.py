@@ -4,6 +4,7 @@ from django import template
 from django.urls import reverse
 
 from communes.access import can_read_unit
+from communes.permissions import can_issue_bulletin
 from reports import bulletin
 
 register = template.Library()
@@ -19,6 +20,6 @@ def issued_bulletins(context, unit, limit: int = 12) -> dict:
         "show": True,
         "unit": unit,
         "bulletins": list(bulletin.issued_for(unit, limit=limit)),
-        "can_issue": bulletin.can_issue(user, unit),
+        "can_issue": can_issue_bulletin(user, unit),
         "bulletin_url": reverse("reports:bulletin", args=[unit.code]),
     }

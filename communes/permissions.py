@@ -1,0 +1,102 @@
+"""What each role may do, on top of the scope decided in ``communes.access``: the one place
+for the portal's role rules, so that pages, API, imports and services ask the same question.
+
+``access`` answers "may this user read (or write) this unit at all?"; this module answers
+"may this user, in this unit, take this particular action?". Administrators (active
+superusers) may do everything and are the only ones who see the whole country.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy as _
+
+from communes.access import get_unit_for_user, is_administrator, roles_over
+from communes.models import AdministrativeUnit, Level, Role
+
+MSG_COUNTRY_ONLY_ADMINS = _("Only administrators may see the national dashboard.")
+
+# The units a monthly bulletin is written for (a district until 1 July 2025).
+BULLETIN_LEVELS = (Level.PROVINCE, Level.DISTRICT)
+
+
+def get_unit_or_country(user, code: str | None) -> AdministrativeUnit | None:
+    """The unit ``code`` names, checked against the user's scope; without a code, the whole
+    country (``None``) for an administrator, ``PermissionDenied`` for anyone else."""
+    if code:
+        return get_unit_for_user(user, code)
+    if is_administrator(user):
+        return None
+    raise PermissionDenied(MSG_COUNTRY_ONLY_ADMINS)
+
+
+# --- The monthly bulletin ------------------------------------------------------------------
+
+
+def can_issue_bulletin(user, unit: AdministrativeUnit | None) -> bool:
+    """Issuing a province's or district's bulletin: the province office above it."""
+    if unit is None or unit.level not in BULLETIN_LEVELS:
+        return False
+    return is_administrator(user) or Role.PROVINCE_OFFICE in roles_over(user, unit)
+
+
+def can_write_bulletin_text(user, unit: AdministrativeUnit | None) -> bool:
+    """The office's text of a bulletin: those who issue it, and a district's committee for its own."""
+    if can_issue_bulletin(user, unit):
+        return True
+    return unit.level == Level.DISTRICT and Role.DISTRICT_COMMITTEE in roles_over(user, unit)
+
+
+# --- Plans: registered target years, province targets, funds ------------------------------
+
+
+def can_set_registered_target(user, unit: AdministrativeUnit) -> bool:
+    if unit.level not in (Level.DISTRICT, Level.COMMUNE, Level.VILLAGE):
+        return False
+    if is_administrator(user):
+        return True
+    roles = roles_over(user, unit)
+    if Role.PROVINCE_OFFICE in roles:
+        return True
+    # A district committee sets the targets of the communes and villages below it, not its own.
+    return Role.DISTRICT_COMMITTEE in roles and unit.level in (Level.COMMUNE, Level.VILLAGE)
+
+
+def can_enter_province_targets(user, province: AdministrativeUnit) -> bool:
+    if province.level != Level.PROVINCE:
+        return False
+    return is_administrator(user) or Role.PROVINCE_OFFICE in roles_over(user, province)
+
+
+def can_enter_funds(user, unit: AdministrativeUnit) -> bool:
+    if is_administrator(user):
+        return True
+    return bool(roles_over(user, unit) & {Role.COMMUNE_OFFICER, Role.DISTRICT_COMMITTEE, Role.PROVINCE_OFFICE})
+
+
+# --- The recognition workflow ------------------------------------------------------------
+
+
+def may_take_workflow_action(
+    user, unit: AdministrativeUnit, action: str, state: str, *, action_roles, district_above: bool
+) -> bool:
+    """Whether the user's role lets them take ``action`` on an assessment of ``unit`` now in
+    ``state`` (the workflow's states and actions by name; ``action_roles``: the roles the
+    action names in ``criteria.services.workflow.ACTIONS``).
+
+    A district's own assessment is submitted by its committee and goes to the province office.
+    A commune with no district above it (after 1 July 2025) is verified by the province office;
+    a submitted commune's return is the district's, a verified or appraised one's the province's.
+    """
+    if is_administrator(user):
+        return True
+    roles = roles_over(user, unit)
+    if unit.level == Level.DISTRICT:
+        return Role.DISTRICT_COMMITTEE in roles if action == "submit" else Role.PROVINCE_OFFICE in roles
+    if action == "verify" and not district_above:
+        return Role.PROVINCE_OFFICE in roles
+    if action == "return" and state == "submitted" and district_above:
+        return Role.DISTRICT_COMMITTEE in roles
+    if action == "return" and state in ("verified", "appraised"):
+        return Role.PROVINCE_OFFICE in roles
+    return bool(roles & set(action_roles))
