@@ -98,15 +98,7 @@ def import_batch_check(*, batch: ImportBatch, template: UploadedTemplate | None 
         indicators = set_indicators_by_code(batch.criteria_set)
         read = _read_file(batch, template, indicators)
         plan = _plan(batch, read, indicators)
-    batch.rows = plan.rows
-    batch.errors = plan.errors
-    batch.preview = {} if plan.errors else plan.preview()
-    batch.checked_values = {} if plan.errors else read.as_json()
-    batch.status = ImportStatus.INVALID if plan.errors else ImportStatus.READY
-    batch.checked_at = timezone.now()
-    batch.message = ""
-    batch.save(update_fields=["rows", "errors", "preview", "checked_values", "status", "checked_at", "message"])
-    return batch
+    return _store_check(batch, read, plan)
 
 
 def import_batch_apply(*, batch: ImportBatch, user) -> tuple[ImportBatch, str]:
@@ -185,10 +177,8 @@ def _summary_plan(batch: ImportBatch, template: UploadedTemplate | None) -> tupl
     return read, check_summary(read, unit=batch.unit, user=batch.user)
 
 
-def _check_summary_batch(batch: ImportBatch, template: UploadedTemplate | None) -> ImportBatch:
-    with translation.override(batch.language):
-        batch.checked_values = {}
-        read, plan = _summary_plan(batch, template)
+def _store_check(batch: ImportBatch, read, plan) -> ImportBatch:
+    """What a check found, kept on the batch: its errors, or the preview and the values to apply."""
     batch.rows = plan.rows
     batch.errors = plan.errors
     batch.preview = {} if plan.errors else plan.preview()
@@ -198,6 +188,13 @@ def _check_summary_batch(batch: ImportBatch, template: UploadedTemplate | None) 
     batch.message = ""
     batch.save(update_fields=["rows", "errors", "preview", "checked_values", "status", "checked_at", "message"])
     return batch
+
+
+def _check_summary_batch(batch: ImportBatch, template: UploadedTemplate | None) -> ImportBatch:
+    with translation.override(batch.language):
+        batch.checked_values = {}
+        read, plan = _summary_plan(batch, template)
+    return _store_check(batch, read, plan)
 
 
 def _apply_summary(batch: ImportBatch, user) -> tuple[ImportBatch, str]:
