@@ -17,6 +17,9 @@ part (``_CTES``) names the terms once:
 ``held``     (unit, tier, year): the unit holds the title at the tier on the year's cut-off — a
              decision dated by then, and no revocation dated from it up to then; that is,
              its last revocation by the cut-off (if any) is older than its last recognition.
+             Read from ``spans``: a unit's decisions and revocations in date order (a
+             revocation after a decision of the same day), each recognition holding until
+             the next event; one pass over the decisions instead of one per year.
 
 Units "under the unit" (path prefix; as now, also those whose main part went into it) are
 read from the units table in each part with the same filter, never through a CTE: the planner
@@ -72,7 +75,7 @@ _REC_LOG_JOIN = """JOIN criteria_assessmentlog rl ON rl.id = (
 _CTES = """
 WITH y (year, first_day, last_day, cut) AS (VALUES {years}),
 a AS MATERIALIZED (
-    SELECT a.id, a.unit_id, a.year, a.tier, a.criteria_set_id, u.level, u.type, {figures}
+    SELECT a.id, a.unit_id, a.year, a.tier, a.criteria_set_id, {figures}
     FROM criteria_assessment a
     JOIN communes_administrativeunit u ON u.id = a.unit_id
     {log_join}
@@ -81,7 +84,7 @@ a AS MATERIALIZED (
 ),
 counted AS MATERIALIZED (
     SELECT u.id, y.year FROM communes_administrativeunit u CROSS JOIN y
-    LEFT JOIN (SELECT DISTINCT unit_id, year FROM a WHERE level = 'commune') assessed
+    LEFT JOIN (SELECT DISTINCT unit_id, year FROM a) assessed
          ON assessed.unit_id = u.id AND assessed.year = y.year
     WHERE u.level = 'commune' AND u.type IN ({ntm_types}) {under}
       AND (assessed.unit_id IS NOT NULL
@@ -102,12 +105,18 @@ rec AS MATERIALIZED (
     WHERE r.merged_into_id IS NULL AND {decided} IN ('recognised', 'revoked') AND r.decision_date IS NOT NULL
       AND u.level IN ('commune', 'village', 'district') {under}
 ),
+spans AS (
+    SELECT unit_id, tier, level, valid_from, valid_to, kind, day,
+           LEAD(day) OVER (PARTITION BY unit_id, tier ORDER BY day, kind) AS until
+    FROM (SELECT unit_id, tier, level, valid_from, valid_to, decision_date AS day, 0 AS kind FROM rec
+          UNION ALL
+          SELECT unit_id, tier, level, valid_from, valid_to, revocation_date, 1 FROM rec
+          WHERE revocation_date IS NOT NULL) events
+),
 held AS MATERIALIZED (
-    SELECT rec.unit_id, rec.tier, y.year, rec.level, rec.valid_from, rec.valid_to FROM rec CROSS JOIN y
-    GROUP BY rec.unit_id, rec.tier, y.year, rec.level, rec.valid_from, rec.valid_to
-    HAVING MAX(CASE WHEN rec.decision_date <= y.cut THEN rec.decision_date END) IS NOT NULL
-       AND COALESCE(MAX(CASE WHEN rec.revocation_date <= y.cut THEN rec.revocation_date END), %(never)s)
-           < MAX(CASE WHEN rec.decision_date <= y.cut THEN rec.decision_date END)
+    SELECT DISTINCT s.unit_id, s.tier, y.year, s.level, s.valid_from, s.valid_to
+    FROM spans s JOIN y ON s.day <= y.cut AND (s.until IS NULL OR s.until > y.cut)
+    WHERE s.kind = 0
 )
 """
 
@@ -153,35 +162,35 @@ GROUP BY rec.tier, rec.level""",
     # the standing of each year: assessments of the communes counted, per tier
     "stats": """
 SELECT 'stats', year, tier, 'commune', COUNT(*), SUM(criteria_met), MAX(criteria_total) FROM a
-WHERE level = 'commune' AND type IN ({ntm_types}) GROUP BY year, tier""",
+GROUP BY year, tier""",
     # "cơ bản đạt" beside the standing: criteria basically met, and communes with any
     "basic": """
 SELECT 'basic', year, tier, 'commune', SUM(criteria_basically_met),
        SUM(CASE WHEN criteria_basically_met > 0 THEN 1 ELSE 0 END), CAST(NULL AS BIGINT) FROM a
-WHERE level = 'commune' AND type IN ({ntm_types}) GROUP BY year, tier""",
+GROUP BY year, tier""",
     # buckets: the main year's communes at the tier, by set size and criteria met
     "met": """
 SELECT 'met', year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), criteria_total, criteria_met, COUNT(*) FROM a
-WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune' AND type IN ({ntm_types})
+WHERE year = %(year)s AND tier = %(tier)s
 GROUP BY year, criteria_total, criteria_met""",
     # the same communes by criteria met *and basically met* (the reports' second figure)
     "met_basic": """
 SELECT 'met_basic', year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), criteria_total,
        criteria_met + criteria_basically_met, COUNT(*) FROM a
-WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune' AND type IN ({ntm_types})
+WHERE year = %(year)s AND tier = %(tier)s
 GROUP BY year, criteria_total, criteria_met + criteria_basically_met""",
     # lagging criteria: results not met of those assessments, and every criterion of their sets
     "not_met": """
 SELECT 'not_met', a.year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), r.criterion_id, COUNT(*),
        SUM(CASE WHEN r.basically_met THEN 1 ELSE 0 END)
 FROM {results} r JOIN a ON a.id = r.assessment_id
-WHERE a.year = %(year)s AND a.tier = %(tier)s AND a.level = 'commune' AND a.type IN ({ntm_types}) AND NOT r.met
+WHERE a.year = %(year)s AND a.tier = %(tier)s AND NOT r.met
 GROUP BY a.year, r.criterion_id
 UNION ALL
 SELECT 'criterion', CAST(NULL AS INTEGER), CAST(NULL AS TEXT), c.name, c.id, c.number, CAST(NULL AS BIGINT)
 FROM criteria_criterion c
 JOIN (SELECT DISTINCT criteria_set_id FROM a
-      WHERE year = %(year)s AND tier = %(tier)s AND level = 'commune' AND type IN ({ntm_types})) s
+      WHERE year = %(year)s AND tier = %(tier)s) s
   ON s.criteria_set_id = c.criteria_set_id""",
 }
 
@@ -227,7 +236,6 @@ def ctes(
     for n, w in enumerate(windows):
         years.append(f"(%(y{n})s, %(f{n})s, %(l{n})s, %(c{n})s)")
         params.update({f"y{n}": w.year, f"f{n}": w.first_day, f"l{n}": w.last_day, f"c{n}": w.cut})
-    params["never"] = datetime.date(1, 1, 1)  # older than any decision: "no revocation"
     if recorded is not None:
         params["recorded"] = recorded
     sql = _CTES.format(
