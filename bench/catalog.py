@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from criteria import evaluation
-from criteria.models import Comparison, CriteriaSet, Tier, ValueType
+from criteria.models import CriteriaSet, Tier
+from demo.drawing import value_for
 
 STANDARD_CODE = "QD318-2022-XA-NTM"
 ADVANCED_CODE = "QD318-2022-XA-NTM-NC"
@@ -106,44 +107,6 @@ def load_sets() -> dict[str, SetInfo]:
             criteria.append(CriterionInfo(c.pk, c.number, lagging, indicators))
         sets[tier] = SetInfo(criteria_set.pk, code, tier, criteria_set.disadvantaged_region or None, criteria)
     return sets
-
-
-def value_for(
-    indicator: IndicatorInfo, target: evaluation.TargetRule | None, meet: bool, rng: random.Random
-) -> Decimal | bool | None:
-    """A value that meets (or misses) the target, or None when that is impossible."""
-    if indicator.comparison == Comparison.MET:
-        return meet
-    if target is None or target.value is None:
-        return None
-    if indicator.value_type == ValueType.YES_NO:  # compared with "="
-        return target.value if meet else not target.value
-    goal = Decimal(target.value)
-    whole = indicator.value_type in (ValueType.COUNT, ValueType.MONEY)
-    step = Decimal(1) if whole else Decimal("0.1")
-    ceiling = Decimal(100) if indicator.value_type == ValueType.PERCENT else None
-    gap = step * rng.randint(0, int(max(goal / 4, Decimal(2)) / step))
-    if indicator.comparison == Comparison.EQ:
-        value = goal if meet else goal + step
-    elif (indicator.comparison == Comparison.GTE) == meet:  # above the goal: meets ≥, misses ≤
-        value = goal + gap + (0 if meet else step)
-        value = min(value, ceiling) if ceiling is not None else value
-    else:  # below the goal: meets ≤, misses ≥
-        value = max(goal - gap - (0 if meet else step), Decimal(0))
-    if whole:
-        value = value.to_integral_value()
-    value = canonical_decimal(value)
-    outcome = evaluation.indicator_outcome(
-        value, value_type=indicator.value_type, comparison=indicator.comparison, target=target
-    )
-    return value if (outcome == evaluation.Outcome.MET) == meet else None
-
-
-def canonical_decimal(value: Decimal) -> Decimal:
-    """As ``evaluation.parse_value`` stores it: no trailing zeros, no exponent."""
-    if value == value.to_integral_value():
-        return value.quantize(Decimal(1)) + 0
-    return value.normalize()
 
 
 def history_text(value: Decimal | bool) -> str:

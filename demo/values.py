@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from decimal import Decimal
 
 from communes.models import AdministrativeUnit
 from criteria import evaluation
-from criteria.models import Comparison, CriteriaSet, Indicator, ValueType
+from criteria.models import CriteriaSet, Indicator
 from criteria.services import ValueEntry
 from criteria.targets import rule_for_unit
 from demo.base import draw
+from demo.drawing import value_for
 
 # Criteria that lag in real reporting (income, poverty, health, environment): they fail more.
 LAGGING_WORDS = ("thu nhập", "nghèo", "y tế", "môi trường", "phát triển kinh tế")
@@ -70,47 +70,9 @@ def _target(plan: IndicatorPlan, unit: AdministrativeUnit, criteria_set: Criteri
     return rule
 
 
-def _value(indicator: Indicator, target, meet: bool, rng: random.Random):
-    """A value that meets (or misses) the target, or None when that is impossible."""
-    if indicator.comparison == Comparison.MET:
-        return meet
-    if target is None or target.value is None:
-        return None
-    if indicator.value_type == ValueType.YES_NO:  # compared with "="
-        return target.value if meet else not target.value
-    goal = Decimal(target.value)
-    whole = indicator.value_type in (ValueType.COUNT, ValueType.MONEY)
-    step = Decimal(1) if whole else Decimal("0.1")
-    ceiling = Decimal(100) if indicator.value_type == ValueType.PERCENT else None
-    scale = max(goal / 4, Decimal(2))
-    gap = step * rng.randint(0, int(scale / step))
-    comparison = indicator.comparison
-    if comparison == Comparison.EQ:
-        value = goal if meet else goal + step
-    elif (comparison == Comparison.GTE) == meet:  # above the goal: meets ≥, misses ≤
-        value = goal + gap + (0 if meet else step)
-        if ceiling is not None:
-            value = min(value, ceiling)
-    else:  # below the goal: meets ≤, misses ≥
-        value = goal - gap - (0 if meet else step)
-        if value < 0:
-            value = goal - (0 if meet else step)
-    if value < 0 or (ceiling is not None and value > ceiling):
-        return None
-    if whole:
-        value = value.to_integral_value()
-    outcome = evaluation.indicator_outcome(
-        value,
-        value_type=evaluation.ValueType(indicator.value_type),
-        comparison=evaluation.Comparison(comparison),
-        target=target,
-    )
-    return value if (outcome == evaluation.Outcome.MET) == meet else None
-
-
 def _can_meet(criterion: CriterionPlan, unit, criteria_set, year) -> bool:
     return all(
-        _value(p.indicator, _target(p, unit, criteria_set, year), True, random.Random(0)) is not None
+        value_for(p.indicator, _target(p, unit, criteria_set, year), True, random.Random(0)) is not None
         for p in criterion.indicators
         if p.indicator.required
     )
@@ -143,13 +105,13 @@ def value_entries(set_plan: SetPlan, unit, year: int, met: set[int], rng: random
             missable = [
                 p.indicator.code
                 for p in criterion.indicators
-                if p.indicator.required and _value(p.indicator, targets[p.indicator.code], False, rng) is not None
+                if p.indicator.required and value_for(p.indicator, targets[p.indicator.code], False, rng) is not None
             ]
             misses = {rng.choice(missable)} if missable else set()
             misses |= {code for code in missable if rng.random() < 0.3}
         for p in criterion.indicators:
             code = p.indicator.code
-            value = _value(p.indicator, targets[code], code not in misses, rng)
+            value = value_for(p.indicator, targets[code], code not in misses, rng)
             if value is not None:
                 entries.append(ValueEntry(code=code, raw=value))
     return entries
