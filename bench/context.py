@@ -75,6 +75,7 @@ class Context:
         self.workbook = b""
         self.import_set: int | None = None
         self.record_state: RecordTarget | None = None
+        self.gathered: dict[str, int] = {}  # the bulletin reference's criteria met per commune
 
     def recording_target(self) -> RecordTarget:
         """A yes/no indicator of the assessment, with the version its next save is based on."""

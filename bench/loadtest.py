@@ -3,9 +3,16 @@
     python -m bench.loadtest                      # 60 s against ntm_bench (national)
     python -m bench.loadtest --size province --run-time 20
 
-Virtual users: commune officers save values (htmx POST, each in their own commune's draft),
-district committee members and province office members open their dashboards. The driver is
-the standard library only (threads and ``http.client``): no load tool to install.
+Virtual users follow real use, each picking its next request by weight: commune officers save
+values (htmx POST, each in their own commune's draft) and now and then reopen their sheet;
+district committee members open their dashboard and their communes list; the province office
+opens its dashboard and list and downloads the monthly bulletin (Excel). The driver is the
+standard library only (threads and ``http.client``): no load tool to install.
+
+CPU per request: the CPU time the gunicorn workers and their PostgreSQL backends (found by the
+connections' ``application_name``) used during the run, sampled from ``/proc`` every half
+second, divided by the requests served. On 2 cores, 2,000 ms divided by it bounds the requests
+per second the machine can serve.
 
 Signing in: each virtual user gets a session created directly in the database (what
 ``force_login`` does), so the run measures the pages and not a million-round password hash
@@ -42,15 +49,32 @@ HOST = "127.0.0.1"
 VERSION_FIELD = re.compile(rb'name="version" value="(\d+)"')
 
 
+@dataclass(frozen=True)
+class Action:
+    kind: str  # "save", "sheet", "dashboard", "communes", "bulletin"
+    path: str
+    weight: int
+
+
 @dataclass
 class VirtualUser:
-    kind: str  # "save", "district_dashboard", "province_dashboard"
+    role: str  # the membership's role
     session: str
-    path: str
+    actions: list[Action]
     # for officers: the indicator flipped on each save and the version the next save is based on
     code: str = ""
     version: int = 0
     flip: bool = False
+
+    def pick(self, rng: random.Random) -> Action:
+        return rng.choices(self.actions, weights=[a.weight for a in self.actions])[0]
+
+
+# What each role does, by weight (out of 100 of its requests).
+OFFICER_MIX = {"save": 85, "sheet": 15}
+DISTRICT_MIX = {"dashboard": 60, "communes": 40}
+PROVINCE_MIX = {"dashboard": 60, "communes": 30, "bulletin": 10}
+APPLICATION_NAME = "ntm_loadtest"
 
 
 @dataclass
@@ -67,9 +91,15 @@ class Tally:
 
 
 def production_environment(url: str, port: int) -> dict[str, str]:
+    # The workers' PostgreSQL backends carry a name, so that their CPU time can be found.
+    tagged = (
+        url
+        if not url.startswith("postgres")
+        else url + ("&" if "?" in url else "?") + f"application_name={APPLICATION_NAME}"
+    )
     return {
         **os.environ,
-        "DATABASE_URL": url,
+        "DATABASE_URL": tagged,
         "DEBUG": "0",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": HOST,
@@ -105,6 +135,7 @@ def virtual_users(officers: int, districts: int, provinces: int) -> list[Virtual
     from django.urls import reverse
 
     from bench.context import Context
+    from bench.scenarios import BULLETIN_MONTH, BULLETIN_PATH
     from communes.models import AdministrativeUnit, Level, Membership, Role
     from criteria.models import Assessment, AssessmentState, Indicator, IndicatorValue
 
@@ -125,25 +156,35 @@ def virtual_users(officers: int, districts: int, provinces: int) -> list[Virtual
             .first()
         )
         stored = IndicatorValue.objects.filter(assessment=assessment, indicator=indicator).first()
+        paths = {
+            "save": reverse("record_value", args=[assessment.pk, indicator.code]),
+            "sheet": reverse("assessment", args=[assessment.pk]),
+        }
         users.append(
             VirtualUser(
-                "save",
+                "officer",
                 _session_for(member.user),
-                reverse("record_value", args=[assessment.pk, indicator.code]),
+                [Action(kind, paths[kind], weight) for kind, weight in OFFICER_MIX.items()],
                 indicator.code,
                 stored.version if stored else 0,
                 bool(stored and stored.value_bool),
             )
         )
+
+    def member_of(unit, role: str, mix: dict[str, int]) -> VirtualUser:
+        member = Membership.objects.select_related("user").get(unit=unit, role=role)
+        paths = {
+            "dashboard": reverse("reports:dashboard", args=[unit.code]) + query,
+            "communes": reverse("reports:communes", args=[unit.code]) + query,
+            "bulletin": BULLETIN_PATH.format(code=unit.code, month=BULLETIN_MONTH),
+        }
+        return VirtualUser(
+            role, _session_for(member.user), [Action(kind, paths[kind], weight) for kind, weight in mix.items()]
+        )
+
     district_units = AdministrativeUnit.objects.filter(parent=ctx.province, level=Level.DISTRICT).order_by("code")
-    for district in district_units[:districts]:
-        member = Membership.objects.select_related("user").get(unit=district, role=Role.DISTRICT_COMMITTEE)
-        path = reverse("reports:dashboard", args=[district.code]) + query
-        users.append(VirtualUser("district_dashboard", _session_for(member.user), path))
-    office = Membership.objects.select_related("user").get(unit=ctx.province, role=Role.PROVINCE_OFFICE)
-    for _ in range(provinces):
-        path = reverse("reports:dashboard", args=[ctx.province.code]) + query
-        users.append(VirtualUser("province_dashboard", _session_for(office.user), path))
+    users += [member_of(d, Role.DISTRICT_COMMITTEE, DISTRICT_MIX) for d in district_units[:districts]]
+    users += [member_of(ctx.province, Role.PROVINCE_OFFICE, PROVINCE_MIX) for _ in range(provinces)]
     return users
 
 
@@ -173,10 +214,10 @@ class Driver:
             "Cookie": f"sessionid={user.session}; csrftoken={self.csrf}",
         }
 
-    def _request(self, conn: http.client.HTTPConnection, user: VirtualUser) -> tuple[int, bytes]:
+    def _request(self, conn: http.client.HTTPConnection, user: VirtualUser, action: Action) -> tuple[int, bytes]:
         headers = self._headers(user)
-        if user.kind != "save":
-            conn.request("GET", user.path, headers=headers)
+        if action.kind != "save":
+            conn.request("GET", action.path, headers=headers)
         else:
             user.flip = not user.flip
             body = f"value={'c%C3%B3' if user.flip else 'kh%C3%B4ng'}&note=&version={user.version}"
@@ -188,41 +229,123 @@ class Driver:
                     "Referer": f"https://{HOST}:{self.port}/",
                 }
             )
-            conn.request("POST", user.path, body=body, headers=headers)
+            conn.request("POST", action.path, body=body, headers=headers)
         response = conn.getresponse()
         return response.status, response.read()
 
-    def loop(self, user: VirtualUser) -> None:
+    def loop(self, user: VirtualUser, seed: int) -> None:
         conn = http.client.HTTPConnection(HOST, self.port, timeout=30)
+        rng = random.Random(seed)
         while self._take():
+            action = user.pick(rng)
             started = time.perf_counter()
             error = None
             try:
-                status, body = self._request(conn, user)
+                status, body = self._request(conn, user, action)
                 if status != 200:
                     error = f"HTTP {status}"
-                elif user.kind == "save":
+                elif action.kind == "save":
                     match = VERSION_FIELD.search(body)
                     if match is None or b"conflict" in body.lower():
                         error = "no saved row in the response"
                     user.version = int(match[1]) if match else user.version
+                elif action.kind == "bulletin" and not body.startswith(b"PK"):
+                    error = "not a workbook"
             except (OSError, http.client.HTTPException) as exc:
                 error = type(exc).__name__
                 conn.close()
-            self.tally.add(user.kind, (time.perf_counter() - started) * 1000, error)
+            self.tally.add(action.kind, (time.perf_counter() - started) * 1000, error)
         conn.close()
 
 
-def drive(users: list[VirtualUser], port: int, run_time: float, max_requests: int) -> tuple[Tally, float]:
+def drive(
+    users: list[VirtualUser], port: int, run_time: float, max_requests: int, meter: CpuMeter
+) -> tuple[Tally, float]:
     tally = Tally()
+    meter.sample()
+    sampler = threading.Thread(target=meter.run, daemon=True)
+    sampler.start()
     started = time.monotonic()
     driver = Driver(port, started + run_time, max_requests, tally)
-    threads = [threading.Thread(target=driver.loop, args=(u,), daemon=True) for u in users]
+    threads = [threading.Thread(target=driver.loop, args=(u, n), daemon=True) for n, u in enumerate(users)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(run_time + 60)
-    return tally, time.monotonic() - started
+    elapsed = time.monotonic() - started
+    meter.stop.set()
+    sampler.join()
+    meter.sample()
+    return tally, elapsed
+
+
+# --- CPU time of the server side ----------------------------------------------------------
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process, from /proc (None when it is gone or not visible)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(parent: int) -> list[int]:
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == parent:
+                pids.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return pids
+
+
+class CpuMeter:
+    """CPU seconds used by the gunicorn workers and by their PostgreSQL backends during the run.
+
+    Sampled every half second, so that a process that ends (a backend whose connection aged
+    out) keeps what it used until its last sample; a process first seen after the start counts
+    from zero."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.first: dict[tuple[str, int], float] = {}
+        self.last: dict[tuple[str, int], float] = {}
+        self.started = False
+        self.stop = threading.Event()
+        self.backends_visible = False
+
+    def _backend_pids(self) -> list[int]:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE application_name = %s", [APPLICATION_NAME])
+            return [pid for (pid,) in cursor.fetchall()]
+
+    def sample(self) -> None:
+        pids = [("app", pid) for pid in _children(self.server_pid)] + [("db", pid) for pid in self._backend_pids()]
+        for key in pids:
+            seconds = _cpu_seconds(key[1])
+            if seconds is None:
+                continue
+            self.backends_visible |= key[0] == "db"
+            self.first.setdefault(key, seconds if not self.started else 0.0)
+            self.last[key] = seconds
+        self.started = True
+
+    def run(self) -> None:
+        while not self.stop.wait(0.5):
+            self.sample()
+
+    def used(self) -> dict[str, float | None]:
+        totals = {"app": 0.0, "db": 0.0}
+        for key, seconds in self.last.items():
+            totals[key[0]] += seconds - self.first[key]
+        return {"app": totals["app"], "db": totals["db"] if self.backends_visible else None}
 
 
 # --- gunicorn --------------------------------------------------------------------------------
@@ -249,7 +372,16 @@ def start_gunicorn(environment: dict[str, str], port: int, workers: int) -> subp
     raise SystemExit(f"gunicorn did not answer on {HOST}:{port}")
 
 
-def report(tally: Tally, elapsed: float, goal_rps: float) -> dict:
+def _cpu_per_request(used: dict[str, float | None], requests: int) -> dict[str, float | None]:
+    def per(seconds: float | None) -> float | None:
+        return round(seconds * 1000 / requests, 1) if seconds is not None and requests else None
+
+    app, db = per(used["app"]), per(used["db"])
+    total = round(app + db, 1) if app is not None and db is not None else None
+    return {"app_ms": app, "db_ms": db, "total_ms": total}
+
+
+def report(tally: Tally, elapsed: float, goal_rps: float, used: dict[str, float | None]) -> dict:
     every = [ms for values in tally.latencies.values() for ms in values]
     errors = sum(tally.errors.values())
     summary = {
@@ -268,6 +400,7 @@ def report(tally: Tally, elapsed: float, goal_rps: float) -> dict:
             for kind, v in sorted(tally.latencies.items())
         },
         "error_kinds": dict(tally.errors),
+        "cpu_per_request": _cpu_per_request(used, len(every)),
         "load_average": env.load_average(),
     }
     verdict = "ok" if summary["rps"] >= goal_rps and not errors else "MISSES GOAL"
@@ -276,6 +409,10 @@ def report(tally: Tally, elapsed: float, goal_rps: float) -> dict:
         f"p50={summary['p50_ms']} ms p95={summary['p95_ms']} ms, errors={errors} "
         f"| goal ≥{goal_rps:g} req/s and no error: {verdict}"
     )
+    cpu = summary["cpu_per_request"]
+    bound = f", so at most {2000 / cpu['total_ms']:.0f} req/s on 2 cores" if cpu["total_ms"] else ""
+    database = f"{cpu['db_ms']} ms" if cpu["db_ms"] is not None else "not visible (another machine?)"
+    print(f"  CPU per request: app {cpu['app_ms']} ms + database {database} = {cpu['total_ms']} ms{bound}")
     for kind, figures in summary["by_kind"].items():
         print(f"  {kind}: {figures['requests']} requests, p50={figures['p50_ms']} ms p95={figures['p95_ms']} ms")
     for kind, n in tally.errors.most_common(5):
@@ -294,7 +431,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--provinces", type=int, default=2)
     parser.add_argument("--run-time", type=float, default=60)
     parser.add_argument("--max-requests", type=int, default=20_000)
-    parser.add_argument("--goal-rps", type=float, default=50)
+    parser.add_argument("--goal-rps", type=float, default=60)
     args = parser.parse_args(argv)
 
     url = args.database or env.database_url(args.size)
@@ -305,17 +442,19 @@ def main(argv: list[str] | None = None) -> int:
     users = virtual_users(args.officers, args.districts, args.provinces)
     random.Random(1).shuffle(users)
     print(
-        f"loadtest: {len(users)} virtual users ({Counter(u.kind for u in users)}), {args.workers} gunicorn workers, "
+        f"loadtest: {len(users)} virtual users ({dict(Counter(str(u.role) for u in users))}), {args.workers} gunicorn workers, "
         f"{args.run_time:g} s, load {env.load_average()}",
         flush=True,
     )
     server = start_gunicorn(environment, args.port, args.workers)
+    time.sleep(2)  # the other workers finish booting before the CPU count starts
+    meter = CpuMeter(server.pid)
     try:
-        tally, elapsed = drive(users, args.port, args.run_time, args.max_requests)
+        tally, elapsed = drive(users, args.port, args.run_time, args.max_requests, meter)
     finally:
         server.terminate()
         server.wait(timeout=30)
-    summary = report(tally, elapsed, args.goal_rps)
+    summary = report(tally, elapsed, args.goal_rps, meter.used())
     env.RESULTS_DIR.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S")
     (env.RESULTS_DIR / f"loadtest-{stamp}.json").write_text(json.dumps(summary, indent=2))

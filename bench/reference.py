@@ -2,7 +2,8 @@
 
 * Dashboards: one hand-written SQL query computing the recognised counts per tier, the
   distribution of criteria met, the average and the lagging criteria.
-* Workbooks: openpyxl's write-only mode writing the same cell values with no formatting.
+* Workbooks: openpyxl's write-only mode writing the same cell values with no formatting; for
+  the bulletin, after gathering its figures with plain statements (``bulletin_gathering``).
 * Import: openpyxl's read-only mode reading every cell of the same file.
 
 Each is checked against what the portal produced, so a ratio never compares unequal work.
@@ -219,6 +220,64 @@ def _bucket_differences(name: str, counts: dict[tuple[int, int], int], buckets) 
                 expected[b.total, b.low, b.high] += n
     ours = {(b.total, b.low, b.high): b.count for b in buckets if b.count}
     return [] if ours == dict(expected) else [f"{name} {ours} vs {dict(expected)}"]
+
+
+# --- The bulletin's figures ------------------------------------------------------------------
+
+# Every rural commune under the unit with its assessment of the year at the standard tier (if
+# any) and each criterion's result: the commune-by-criterion sheet, as a DBA would select it.
+MATRIX_SQL = """
+SELECT u.code, d.name, u.name, a.state, a.criteria_met, a.criteria_total, c.number, r.met
+FROM communes_administrativeunit u
+JOIN communes_administrativeunit d ON d.id = u.parent_id
+LEFT JOIN criteria_assessment a ON a.unit_id = u.id AND a.year = %(year)s AND a.tier = 'standard'
+     AND a.merged_into_id IS NULL
+LEFT JOIN criteria_criterionresult r ON r.assessment_id = a.id
+LEFT JOIN criteria_criterion c ON c.id = r.criterion_id
+WHERE u.level = 'commune' AND u.type = 'xa' AND u.path LIKE %(path)s
+  AND (a.id IS NOT NULL OR ((u.valid_from IS NULL OR u.valid_from <= %(last)s)
+                            AND (u.valid_to IS NULL OR u.valid_to >= %(last)s)))
+ORDER BY d.name, u.name, c.number
+"""
+
+# Decisions dated in the month, of units under the unit.
+NEW_SQL = """
+SELECT u.code, u.name, u.level, a.tier, a.year, a.decision_number, a.decision_date
+FROM criteria_assessment a JOIN communes_administrativeunit u ON u.id = a.unit_id
+WHERE a.state IN ('recognised', 'revoked') AND a.merged_into_id IS NULL AND u.path LIKE %(path)s
+  AND a.decision_date BETWEEN %(first)s AND %(last)s
+"""
+
+
+def bulletin_gathering(path: str, year: int, month: int) -> dict:
+    """The figures of a unit's monthly bulletin (valid time), gathered with plain statements:
+    the dashboard numbers at each tier, the commune-by-criterion matrix and the decisions of the
+    month. Returns {commune code: criteria met} from the matrix, for checking."""
+    first = datetime.date(year, month, 1)
+    last = (first + datetime.timedelta(days=32)).replace(day=1) - datetime.timedelta(days=1)
+    for tier in ("standard", "advanced", "model"):
+        dashboard_numbers(path, year, tier)
+    params = {"path": path + "%", "year": year, "first": first, "last": last}
+    met: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(MATRIX_SQL, params)
+        for code, _district, _name, _state, _met, _total, _number, result in cursor.fetchall():
+            met[code] = met.get(code, 0) + (1 if result else 0)
+        cursor.execute(NEW_SQL, params)
+        cursor.fetchall()
+    return met
+
+
+def matrix_differences(gathered: dict[str, int], cells: list[tuple[str, list[tuple]]], sheet: str) -> list[str]:
+    """Where the gathered criteria met per commune and the bulletin's matrix sheet disagree (the
+    sheet's header row starts with "STT"; code in column D, criteria met in column F)."""
+    rows = dict(cells)[sheet]
+    header = next(i for i, row in enumerate(rows) if row and row[0] == "STT")
+    ours = {row[3]: row[5] or 0 for row in rows[header + 1 :] if row and isinstance(row[0], int)}
+    if ours == gathered:
+        return []
+    differ = sorted(code for code in ours.keys() | gathered.keys() if ours.get(code) != gathered.get(code))
+    return [f"matrix: {len(differ)} communes differ, e.g. {differ[:5]}"]
 
 
 # --- Workbooks -------------------------------------------------------------------------------

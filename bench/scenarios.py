@@ -21,6 +21,7 @@ from bench.context import Context
 YEAR, TIER = 2025, "standard"
 BULLETIN_MONTH = "2025-12"
 BULLETIN_PATH = "/reports/bulletin/{code}/{month}.xlsx"
+MATRIX_SHEET = "Xã - tiêu chí"  # the bulletin's commune-by-criterion sheet
 
 
 @dataclass
@@ -247,6 +248,18 @@ def _province_bulletin(ctx: Context) -> bytes:
     return _get(ctx.province_client, _bulletin_path(ctx.province.code))
 
 
+def _province_bulletin_reference(ctx: Context) -> bytes:
+    year, month = (int(part) for part in BULLETIN_MONTH.split("-"))
+    ctx.gathered = reference.bulletin_gathering(ctx.province.path, year, month)
+    return reference.write_only(ctx.cells["province_bulletin"])
+
+
+def _province_bulletin_check(ctx: Context) -> list[str]:
+    if not ctx.gathered:
+        _province_bulletin_reference(ctx)
+    return reference.matrix_differences(ctx.gathered, ctx.cells["province_bulletin"], MATRIX_SHEET)
+
+
 def _bulletin_scenarios() -> list[Scenario]:
     def prepare(name: str, build: Callable[[Context], bytes]) -> Callable[[Context], None]:
         def run(ctx: Context) -> None:
@@ -261,8 +274,9 @@ def _bulletin_scenarios() -> list[Scenario]:
         lambda ctx: _url_missing(_bulletin_path(ctx.province.code)),
         prepare=prepare("province_bulletin", _province_bulletin),
         run=_province_bulletin,
-        reference=lambda ctx: reference.write_only(ctx.cells["province_bulletin"]),
-        reference_name="openpyxl write-only, same cells",
+        reference=_province_bulletin_reference,
+        reference_name="its figures by plain SQL + openpyxl write-only, same cells",
+        check=_province_bulletin_check,
     )
     national = Scenario(
         "national_bulletin",
