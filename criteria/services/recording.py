@@ -163,9 +163,9 @@ def _read_stored(batches: Sequence[tuple[Assessment, list[ValueEntry]]]) -> Stor
     for assessment, entries in batches:
         by_code = _by_code(assessment)
         wanted.update(by_code[e.code].pk for e in entries if e.code in by_code)
-    values = IndicatorValue.objects.filter(
-        assessment__in=[a.pk for a, _e in batches], indicator__in=wanted
-    ).select_related("updated_by")
+    # Who wrote a value is read only when a write turns out stale (then for that one value):
+    # joining the users would build one per value of a province's import.
+    values = IndicatorValue.objects.filter(assessment__in=[a.pk for a, _e in batches], indicator__in=wanted)
     stored: Stored = defaultdict(dict)
     for value in values:
         stored[value.assessment_id][value.indicator_id] = value
