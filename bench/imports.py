@@ -37,7 +37,11 @@ def _import_prepare(ctx: Context) -> None:
 
 
 def _upload_and_apply(ctx: Context, workbook: bytes) -> int:
-    """Upload ``workbook`` (checked inline for a province), then apply it; the batch's id."""
+    """Upload ``workbook`` (checked inline for a province), then apply it; the batch's id.
+    The office's upload count is forgotten first: the runs upload far more than a person may."""
+    from ntm_portal.ratelimit import reset
+
+    reset("import_upload", ctx.province_client.session["_auth_user_id"])
     upload = io.BytesIO(workbook)
     upload.name = f"{ctx.province.code}-{YEAR}.xlsx"
     page = reverse("reports:import", args=[ctx.province.code])

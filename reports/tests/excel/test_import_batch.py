@@ -63,3 +63,44 @@ def test_applying_reports_each_step(tree, personas, criteria_set):
     steps = []
     import_batch_apply(batch=batch, user=personas.province_office, progress=steps.append)
     assert steps == ["checking", "starting", "values", "results"]
+
+
+def test_the_import_page_states_the_size_above_which_files_go_to_the_background(client, personas, vi):
+    from django.urls import reverse
+
+    client.force_login(personas.province_office)
+    page = client.get(reverse("reports:import", args=["40"])).content.decode()
+    assert "Tệp có hơn 300 dòng được kiểm tra và ghi ở chế độ nền" in page
+
+
+def test_the_background_apply_shows_each_step_on_its_job(tree, personas, criteria_set, monkeypatch):
+    """The job row hears every step (on PostgreSQL through a connection of its own, so the
+    status page sees it while the transaction runs); the page names the step."""
+    from reports import tasks
+    from reports.models import JobKind, ReportJob
+
+    district = district_with(tree, personas, criteria_set, 2)
+    batch = checked_batch(district, criteria_set, personas.province_office)
+    job = ReportJob.objects.create(kind=JobKind.IMPORT_APPLY, user=personas.province_office, params={"batch": batch.pk})
+    seen = []
+    from reports.importing import services
+
+    original = services.import_batch_apply
+
+    def watching(**kwargs):
+        report = kwargs["progress"]
+
+        def step(name):
+            report(name)
+            if connection.vendor != "postgresql":  # the same connection: the row shows it already
+                row = ReportJob.objects.get(pk=job.pk)
+                seen.append((row.step_label, row.progress_done, row.progress_total))
+
+        return original(**{**kwargs, "progress": step})
+
+    monkeypatch.setattr(services, "import_batch_apply", watching)
+    tasks._import_apply(job)
+    assert job.params["outcome"] == "applied"
+    if connection.vendor != "postgresql":
+        assert [s[1:] for s in seen] == [(1, 6), (2, 6), (3, 6), (4, 6)]
+        assert str(seen[2][0]) == "Writing the values and their history"
