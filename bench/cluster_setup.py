@@ -235,7 +235,7 @@ def cast(officers: int) -> Cast:
 
 def stored_values(slots: list[Slot]) -> dict[tuple[int, str], Stored]:
     from criteria.models import IndicatorValue
-    from criteria.services.assessments import _canonical
+    from criteria.services.recording import canonical as _canonical
 
     found = {}
     for slot in slots:

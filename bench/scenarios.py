@@ -298,50 +298,10 @@ def _bulletin_scenarios() -> list[Scenario]:
     return [province, national, memory]
 
 
-def _import_prepare(ctx: Context) -> None:
-    from criteria.models import CriteriaSet
-
-    ctx.import_set = CriteriaSet.objects.get(code="QD318-2022-XA-NTM", version=1).pk
-    template = reverse("reports:import_template", args=[ctx.province.code])
-    ctx.workbook = _get(ctx.province_client, f"{template}?criteria_set={ctx.import_set}&year={YEAR}")
-
-
-def _import_run(ctx: Context) -> None:
-    """Upload the template (checked inline for a province), then apply it."""
-    import io
-
-    upload = io.BytesIO(ctx.workbook)
-    upload.name = f"{ctx.province.code}-{YEAR}.xlsx"
-    page = reverse("reports:import", args=[ctx.province.code])
-    response = ctx.province_client.post(page, {"criteria_set": ctx.import_set, "year": YEAR, "file": upload})
-    batch = resolve(response.get("Location", "-").split("?")[0]) if response.status_code == 302 else None
-    if batch is None or batch.url_name != "import_batch":
-        raise RuntimeError(f"upload: HTTP {response.status_code} {response.get('Location', '')} (not checked inline)")
-    apply = reverse("reports:import_apply", args=[ctx.province.code, batch.kwargs["pk"]])
-    response = ctx.province_client.post(apply)
-    if response.status_code != 302:
-        raise RuntimeError(f"apply: HTTP {response.status_code}")
-
-
-def _import_scenario() -> Scenario:
-    return Scenario(
-        "province_import",
-        "the province's own template workbook (values unchanged): upload, check, apply",
-        Goal(5000, 3),
-        lambda ctx: (
-            _name_missing("reports:import", ctx.province.code)
-            or _name_missing("reports:import_template", ctx.province.code)
-            or _name_missing("reports:import_apply", ctx.province.code, 1)
-        ),
-        prepare=_import_prepare,
-        run=_import_run,
-        reference=lambda ctx: reference.read_only(ctx.workbook),
-        reference_name="openpyxl read-only, same file",
-    )
-
-
 def all_scenarios() -> list[Scenario]:
-    return [*_dashboard_scenarios(), *_entry_scenarios(), *_bulletin_scenarios(), _import_scenario()]
+    from bench.imports import import_scenarios
+
+    return [*_dashboard_scenarios(), *_entry_scenarios(), *_bulletin_scenarios(), *import_scenarios()]
 
 
 def _peak_rss_mb() -> float:

@@ -30,11 +30,20 @@ def _parse(rate: str) -> tuple[int, int]:
     return int(count), seconds
 
 
+def _key(scope: str, ident: object, period: int) -> str:
+    return f"ntm-rate:{scope}:{ident}:{int(time.time() // period)}"
+
+
+def reset(scope: str, ident: object) -> None:
+    """Forget ``ident``'s count of ``scope`` in the current window (the benchmark uploads far
+    more often than a person may)."""
+    cache.delete(_key(scope, ident, _parse(settings.RATE_LIMITS[scope])[1]))
+
+
 def hit(scope: str, ident: object) -> bool:
     """Count one action of ``scope`` by ``ident``; False once the scope's rate is used up."""
     limit, period = _parse(settings.RATE_LIMITS[scope])
-    window = int(time.time() // period)
-    key = f"ntm-rate:{scope}:{ident}:{window}"
+    key = _key(scope, ident, period)
     cache.add(key, 0, timeout=period + 1)
     try:
         count = cache.incr(key)

@@ -123,6 +123,17 @@ class JobStatus(models.TextChoices):
 
 FINISHED_JOB_STATES = (JobStatus.DONE, JobStatus.FAILED)
 
+# The steps of applying an import as the status page names them, in order (the names are
+# ``reports.importing.services.STEP_*`` and ``criteria.services.recording.STEP_*``).
+IMPORT_STEP_LABELS = {
+    "checking": _("Checking the values against the data once more"),
+    "starting": _("Starting the assessments the file needs"),
+    "values": _("Writing the values and their history"),
+    "results": _("Recomputing the criteria met"),
+    "dependants": _("Updating the indicators worked out from income"),
+}
+IMPORT_STEPS = list(IMPORT_STEP_LABELS)
+
 
 class ReportJob(models.Model):
     """One piece of background work and its progress, polled by the status page.
@@ -165,6 +176,11 @@ class ReportJob(models.Model):
     @property
     def finished(self) -> bool:
         return self.status in FINISHED_JOB_STATES
+
+    @property
+    def step_label(self) -> str:
+        """What the job is doing now, for a job that reports its steps."""
+        return IMPORT_STEP_LABELS.get(self.params.get("step", ""), "")
 
     @property
     def percent(self) -> int | None:

@@ -10,16 +10,19 @@ see the job row when it picks the task up.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from ntm_portal import log
-from reports.models import ImportBatch, ImportStatus, JobKind, JobStatus, ReportJob
+from reports.models import IMPORT_STEPS, ImportBatch, ImportStatus, JobKind, JobStatus, ReportJob
 
 logger = logging.getLogger(__name__)
 
@@ -118,16 +121,44 @@ def _import_check(job: ReportJob) -> None:
     job.progress_total = 2
 
 
+@contextlib.contextmanager
+def _step_reporter(job: ReportJob):
+    """Report the steps of work done inside one transaction (applying an import), so that the
+    status page sees them while it runs: on PostgreSQL through a connection of its own that
+    commits each report at once; elsewhere (SQLite, one writer at a time) through the job's
+    own connection, seen when the work commits."""
+    side = connections.create_connection(DEFAULT_DB_ALIAS) if connection.vendor == "postgresql" else None
+
+    def report(step: str) -> None:
+        done, total = IMPORT_STEPS.index(step) + 1, len(IMPORT_STEPS) + 1
+        if side is None:
+            ReportJob.objects.filter(pk=job.pk).update(
+                progress_done=done, progress_total=total, params={**job.params, "step": step}
+            )
+            return
+        with side.cursor() as cursor:
+            cursor.execute(
+                "UPDATE reports_reportjob SET progress_done = %s, progress_total = %s, params = %s::jsonb"
+                " WHERE id = %s::uuid",
+                [done, total, json.dumps({**job.params, "step": step}), str(job.pk)],
+            )
+
+    try:
+        yield report
+    finally:
+        if side is not None:
+            side.close()
+
+
 def _import_apply(job: ReportJob) -> None:
     from reports.importing.services import import_batch_apply
 
-    report = _progress(job)
-    report(0, 2)
+    job.progress_total = len(IMPORT_STEPS) + 1
+    ReportJob.objects.filter(pk=job.pk).update(progress_done=0, progress_total=job.progress_total)
     batch = ImportBatch.objects.select_related("unit", "criteria_set", "user").get(pk=job.params["batch"])
-    report(1, 2)
-    _batch, outcome = import_batch_apply(batch=batch, user=batch.user)
+    with _step_reporter(job) as report:
+        _batch, outcome = import_batch_apply(batch=batch, user=batch.user, progress=report)
     job.params = {**job.params, "outcome": outcome}
-    job.progress_total = 2
 
 
 @task()

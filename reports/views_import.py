@@ -56,6 +56,7 @@ def _context(request: HttpRequest, unit, page: str, **extra) -> dict:
         "unit": unit,
         "unit_name": unit.name,
         "limit_mb": layout.MAX_UPLOAD_MB,
+        "inline_max_rows": INLINE_MAX_ROWS,
         "breadcrumbs": _breadcrumbs(request, unit, Filters(year=year), page),
         **extra,
     }

@@ -1,8 +1,8 @@
 """Writes to the catalog and to assessments; each public function is one transaction.
 
 ``catalog``: load the TOML catalog, clone a set as a new draft version, publish.
-``assessments``: start an assessment, record values (with recomputation and history),
-change state.
+``assessments``: start an assessment, change state; ``recording``: record values, for one
+assessment or a batch (with recomputation through ``results`` and history).
 """
 
 from criteria.services.assessments import (
@@ -17,6 +17,7 @@ from criteria.services.assessments import (
     assessment_record_values,
     assessment_set_state,
     assessment_start,
+    assessments_record_values,
     criteria_set_in_force,
     indicator_value_record,
     province_of,
@@ -59,6 +60,7 @@ __all__ = [
     "assessment_set_state",
     "assessment_start",
     "assessment_transition",
+    "assessments_record_values",
     "available_actions",
     "catalog_load_dir",
     "catalog_load_file",

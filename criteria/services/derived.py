@@ -26,12 +26,8 @@ from django.utils.translation import gettext as _
 
 from criteria.figures import holds_title, year_cutoff
 from criteria.models import Assessment, Derived, Indicator, IndicatorValue, Tier
-from criteria.services.assessments import (
-    INCOME_INDICATOR_CODE,
-    ValueEntry,
-    assessment_record_values,
-    criteria_set_in_force,
-)
+from criteria.services.in_force import criteria_set_in_force
+from criteria.services.recording import INCOME_INDICATOR_CODE, ValueEntry, assessments_record_values
 from criteria.structure import set_structure
 from criteria.targets import target_for
 from ntm_portal.numbers import vn_number
@@ -114,27 +110,41 @@ def _derived_value(indicator: Indicator, assessment: Assessment, day: datetime.d
     }
 
 
+def _derived_entries(assessment: Assessment, on: datetime.date | None) -> list[ValueEntry]:
+    """The assessment's derived indicators worked out as of ``on`` (default: the end of its
+    year, today while the year runs), each with the note that explains it."""
+    day = on or year_cutoff(assessment.year)
+    entries = []
+    for indicator in set_structure(assessment.criteria_set).indicators:
+        if indicator.derived:
+            value, note = _derived_value(indicator, assessment, day)
+            entries.append(ValueEntry(code=indicator.code, raw=value, note=note))
+    return entries
+
+
 def assessment_refresh_derived(*, assessment: Assessment, on: datetime.date | None = None, user=None) -> None:
     """Work out the assessment's derived indicators as of ``on`` (default: the end of its year,
     today while the year runs) and record any that changed."""
-    indicators = [i for i in set_structure(assessment.criteria_set).indicators if i.derived]
-    if not indicators:
-        return
-    day = on or year_cutoff(assessment.year)
-    entries = []
-    for indicator in indicators:
-        value, note = _derived_value(indicator, assessment, day)
-        entries.append(ValueEntry(code=indicator.code, raw=value, note=note))
-    assessment_record_values(assessment=assessment, entries=entries, user=user, check_access=False, derived=True)
+    entries = _derived_entries(assessment, on)
+    if entries:
+        assessments_record_values(batches=[(assessment, entries)], user=user, check_access=False, derived=True)
 
 
 def refresh_dependants(*, unit, year: int | None = None) -> None:
     """Refresh the derived values of the unit's open assessments that depend on others (after a
     recognition, a revocation, or a change of income)."""
+    refresh_dependants_of(units=[unit.pk], year=year)
+
+
+def refresh_dependants_of(*, units: list[int], year: int | None = None) -> None:
+    """``refresh_dependants`` for many units (ids) at once: one query finds the open
+    assessments with derived indicators, and their values are recorded as one batch."""
     dependants = Assessment.objects.filter(
-        unit=unit, criteria_set__indicators__derived__gt="", state__in=["draft", "returned"]
+        unit__in=units, criteria_set__indicators__derived__gt="", state__in=["draft", "returned"]
     ).distinct()
     if year is not None:
         dependants = dependants.filter(year=year)
-    for dependant in dependants.select_related("unit", "criteria_set"):
-        assessment_refresh_derived(assessment=dependant)
+    batches = [(d, _derived_entries(d, None)) for d in dependants.select_related("unit", "criteria_set").order_by("pk")]
+    batches = [(assessment, entries) for assessment, entries in batches if entries]
+    if batches:
+        assessments_record_values(batches=batches, user=None, check_access=False, derived=True)

@@ -4,8 +4,8 @@ Checking keeps the values read from the file with the batch (``checked_values``)
 compares those same values with the database as it is at that moment, without reading the
 file again: if the data changed since the preview, the new preview is stored and nothing is
 written until the user confirms again. The values are then recorded through
-``criteria.services.assessment_record_values``, once per assessment, all inside one
-transaction, with the history written as the uploading user. A batch applied once is never
+``criteria.services.assessments_record_values`` as one batch (one statement per table for
+the whole file), inside one transaction, with the history written as the uploading user. A batch applied once is never
 applied again; a file that matches the data changes nothing.
 """
 
@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
 from criteria.models import CriteriaSet, Indicator
-from criteria.services import assessment_create, assessment_record_values
+from criteria.services import assessment_create, assessments_record_values
 from criteria.services.summary import assessment_record_summary
 from reports.importing.checks import Plan, ReadValues, check_values, read_values, set_indicators_by_code
 from reports.importing.layout import SUMMARY_FORMAT
@@ -34,6 +34,9 @@ from reports.models import ImportBatch, ImportKind, ImportStatus
 
 MSG_COMMENT = _("Imported from the workbook %(name)s (import no. %(id)s)")
 MSG_NOTHING_WRITTEN = _("Nothing was written: %(reason)s")
+
+# The steps of applying, for a caller that shows progress (the background job).
+STEP_CHECKING, STEP_STARTING = "checking", "starting"
 
 APPLIED, ALREADY, CHANGED, INVALID, REFUSED, NOT_READY = (
     "applied",
@@ -101,18 +104,19 @@ def import_batch_check(*, batch: ImportBatch, template: UploadedTemplate | None 
     return _store_check(batch, read, plan)
 
 
-def import_batch_apply(*, batch: ImportBatch, user) -> tuple[ImportBatch, str]:
+def import_batch_apply(*, batch: ImportBatch, user, progress=None) -> tuple[ImportBatch, str]:
     """Apply a checked batch, all or nothing. Returns the batch and what happened:
 
     ``applied``; ``already`` (applied before: nothing done); ``changed`` (the data changed
     since the preview: new preview stored); ``invalid`` (the file no longer passes the
     checks); ``refused`` (a write was refused, e.g. a value changed meanwhile: rolled back,
-    reason in ``batch.message``); ``not_ready``.
+    reason in ``batch.message``); ``not_ready``. ``progress`` hears each step as it starts:
+    ``checking``, ``starting`` (assessments to start), then the recording's steps.
     """
     with translation.override(batch.language):
         try:
             with transaction.atomic():
-                return _apply(batch.pk, user)
+                return _apply(batch.pk, user, progress or (lambda step: None))
         except (ValidationError, PermissionDenied) as exc:
             reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
             message = str(MSG_NOTHING_WRITTEN % {"reason": reason})
@@ -121,7 +125,7 @@ def import_batch_apply(*, batch: ImportBatch, user) -> tuple[ImportBatch, str]:
             return batch, REFUSED
 
 
-def _apply(batch_id: int, user) -> tuple[ImportBatch, str]:
+def _apply(batch_id: int, user, progress) -> tuple[ImportBatch, str]:
     # Only the batch row is locked: its set is a nullable join (a summary batch has none).
     batch = (
         ImportBatch.objects.select_for_update(of=("self",))
@@ -135,6 +139,7 @@ def _apply(batch_id: int, user) -> tuple[ImportBatch, str]:
     if batch.kind == ImportKind.SUMMARY:
         return _apply_summary(batch, user)
     # The values the preview was made from; a batch checked before they were kept reads its file.
+    progress(STEP_CHECKING)
     indicators = set_indicators_by_code(batch.criteria_set)
     stored = batch.checked_values
     read = ReadValues.from_json(stored) if stored else _read_file(batch, None, indicators)
@@ -150,12 +155,15 @@ def _apply(batch_id: int, user) -> tuple[ImportBatch, str]:
 
     comment = str(MSG_COMMENT) % {"name": batch.original_name, "id": batch.pk}
     moment = timezone.now()
+    progress(STEP_STARTING)
+    batches = []
     for unit_id, (assessment, entries) in plan.groups.items():
         if assessment is None:
             assessment = assessment_create(
                 unit=plan.units[unit_id], criteria_set=batch.criteria_set, year=batch.year, user=user, at=moment
             )
-        assessment_record_values(assessment=assessment, entries=entries, user=user, comment=comment, at=moment)
+        batches.append((assessment, entries))
+    assessments_record_values(batches=batches, user=user, comment=comment, at=moment, progress=progress)
     batch.status, batch.applied_at, batch.message = ImportStatus.APPLIED, timezone.now(), ""
     batch.checked_values = {}
     batch.save(update_fields=["status", "applied_at", "message", "checked_values"])

@@ -284,26 +284,27 @@ def test_an_assessment_locked_after_the_preview_makes_the_file_fail(office, pers
 
 
 def test_applying_is_all_or_nothing(office, tree, criteria_set, a25, monkeypatch):
+    """A refusal after the batch was written (the last step) rolls back every commune's values,
+    the assessment started for the import and the history."""
     from django.core.exceptions import ValidationError
 
     from reports.importing import services
 
-    real = services.assessment_record_values
+    real = services.assessments_record_values
     calls = []
 
-    def failing_second(**kwargs):
-        calls.append(kwargs["assessment"].unit.code)
-        if len(calls) == 2:
-            raise ValidationError("refused for the test")
-        return real(**kwargs)
+    def refusing_after_writing(**kwargs):
+        calls.append([assessment.unit.code for assessment, _entries in kwargs["batches"]])
+        real(**kwargs)
+        raise ValidationError("refused for the test")
 
-    monkeypatch.setattr(services, "assessment_record_values", failing_second)
+    monkeypatch.setattr(services, "assessments_record_values", refusing_after_writing)
     content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90, ("40102", "1.1"): "Có"})
     batch = batch_of(upload(office, content, criteria_set))
     history = HistoryEntry.objects.count()
     response = office.post(reverse("reports:import_apply", args=["401", batch.pk]), follow=True)
     assert "Nothing was written: refused for the test" in response.content.decode()
-    assert calls == ["40101", "40102"]
+    assert calls == [["40101", "40102"]]  # one batch for the whole file
     assert "2.1" not in stored(a25)  # the first assessment's write was rolled back
     assert not tree.b.assessments.exists()
     assert HistoryEntry.objects.count() == history

@@ -55,9 +55,7 @@ def histories(tree):
 def test_title_holders_of_each_year_are_those_of_the_orm_rule(histories):
     for year in YEARS:
         cut = datetime.date(year, 12, 31)
-        expected = sum(
-            holds_title(c, "standard", cut) for c in communes_counted(unit=histories.province, year=year)
-        )
+        expected = sum(holds_title(c, "standard", cut) for c in communes_counted(unit=histories.province, year=year))
         summary = progress_summary(unit=histories.province, year=year, tier="standard")
         assert summary.recognised.get("standard", 0) == expected, year
     trend = {p.year: p for p in progress_trend(unit=histories.province, tier="standard")}
@@ -69,7 +67,9 @@ def test_title_holders_of_each_year_are_those_of_the_orm_rule(histories):
 def test_the_histories_hold_the_edge_cases(histories):
     """The fixture really has what the pin is about (else the test above proves little)."""
     years = list(
-        Assessment.objects.exclude(decision_date=None).values_list("unit_id", "decision_date", "revocation_date", "year")
+        Assessment.objects.exclude(decision_date=None).values_list(
+            "unit_id", "decision_date", "revocation_date", "year"
+        )
     )
     rows = [(u, d, r) for u, d, r, _y in years]
     revocations = {(u, r) for u, _d, r in rows if r}

@@ -1,0 +1,330 @@
+"""Recording values: validate what was typed (or imported), evaluate it against the unit's
+targets, write it with its history, recompute the stored results — for one assessment or
+for a province's worth at once.
+
+``assessments_record_values`` is the one place the recording rules live; the sheet's save,
+the API, the import, the demo and the derived indicators all come through it (one
+assessment is a batch of one, ``assessment_record_values``). Everything is validated before
+anything is written, then each table gets one statement for the whole batch, so an import of
+two hundred communes costs the same number of queries as a single save.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communes import access
+from criteria import evaluation
+from criteria.models import Assessment, HistoryEntry, HistoryKind, Indicator, IndicatorValue, Outcome, Tier, ValueType
+from criteria.services.results import recompute_results
+from criteria.structure import set_structure
+from criteria.targets import target_for
+from ntm_portal.bulk import update_from_values
+from ntm_portal.errors import StaleWriteError
+
+# In the 19-criteria commune sets, indicator 10.1 is the income per person (criterion 10 "Thu nhập");
+# QĐ 319's income condition is worked out from it.
+INCOME_INDICATOR_CODE = "10.1"
+
+MSG_NO_PERMISSION = _("You may not change this assessment.")
+MSG_LOCKED = _("This assessment is %(state)s and can no longer be edited.")
+MSG_STALE = _("%(indicator)s was changed by %(user)s in the meantime (now: %(value)s). Review it and save again.")
+MSG_UNKNOWN_INDICATOR = _("Indicator %(code)s is not in this criteria set.")
+MSG_NOT_CONDITIONAL = _(
+    "%(indicator)s always applies: only indicators the set marks “(nếu có)” may be set not applicable."
+)
+MSG_NA_NEEDS_REASON = _("%(indicator)s: say in the note why it does not apply (e.g. the commune has no market).")
+NOT_APPLICABLE = "n/a"  # how history stores "không áp dụng" (language-neutral, like "yes"/"no")
+MSG_SUMMARY_NO_VALUES = _(
+    "This is a summary record of a past report: convert it into a full assessment before entering values."
+)
+MSG_DERIVED = _("%(indicator)s is worked out by the portal from the recognition decisions and cannot be typed.")
+
+VALUE_FIELDS = [
+    "value_decimal",
+    "value_bool",
+    "not_applicable",
+    "outcome",
+    "note",
+    "version",
+    "updated_by",
+    "updated_at",
+]
+# The steps of a batch, for a caller that shows progress (a background import).
+STEP_VALUES, STEP_RESULTS, STEP_DEPENDANTS = "values", "results", "dependants"
+
+
+@dataclass(frozen=True)
+class ValueEntry:
+    """One value to record, as typed. ``expected_version`` is the version it was based on
+    (0 when there was no value yet; None to skip the check, for trusted bulk loads)."""
+
+    code: str
+    raw: object
+    note: str | None = None
+    expected_version: int | None = None
+
+
+def indicator_outcome_for(assessment: Assessment, indicator: Indicator, value) -> evaluation.Outcome:
+    """The outcome of ``value`` for this indicator, with the target that applies to the unit."""
+    target = target_for(indicator, unit=assessment.unit, year=assessment.year, criteria_set=assessment.criteria_set)
+    return evaluation.indicator_outcome(
+        value,
+        value_type=evaluation.ValueType(indicator.value_type),
+        comparison=evaluation.Comparison(indicator.comparison),
+        target=target,
+    )
+
+
+def _as_stored(indicator: Indicator, value) -> tuple[object, object]:
+    if indicator.value_type == ValueType.YES_NO:
+        return None, value
+    return value, None
+
+
+def canonical(value) -> str:
+    """How history stores a value: language-neutral (``yes``/``no``, ``85.5``); pages translate."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return format(value.normalize(), "f")
+
+
+def _shown(stored: IndicatorValue) -> str:
+    return NOT_APPLICABLE if stored.not_applicable else canonical(stored.value)
+
+
+def _parse_entry(entry: ValueEntry, indicator: Indicator, current: IndicatorValue | None):
+    """The typed value, or ``NOT_APPLICABLE`` for "không áp dụng" on a conditional indicator
+    (with a reason in the note, given now or already stored)."""
+    if not evaluation.means_not_applicable(entry.raw):
+        return evaluation.parse_value(entry.raw, evaluation.ValueType(indicator.value_type), indicator=indicator.code)
+    params = {"indicator": indicator.code}
+    if not indicator.conditional:
+        raise ValidationError(MSG_NOT_CONDITIONAL, code="not_conditional", params=params)
+    note = entry.note if entry.note is not None else (current.note if current else "")
+    if not (note or "").strip():
+        raise ValidationError(MSG_NA_NEEDS_REASON, code="reason", params=params)
+    return NOT_APPLICABLE
+
+
+@dataclass
+class _Checked:
+    """One assessment of the batch, validated: what it holds now and what to write."""
+
+    assessment: Assessment
+    stored: dict[int, IndicatorValue]  # by indicator id, only the indicators being written
+    parsed: list[tuple[Indicator, object, ValueEntry]]
+
+
+Stored = dict[int, dict[int, IndicatorValue]]  # assessment id → indicator id → value
+
+
+def _lock(pks: list[int]) -> dict[int, Assessment]:
+    """Lock the batch's assessments in one statement, in primary-key order (two batches that
+    share assessments never wait for each other crosswise); concurrent writers queue here."""
+    if len(set(pks)) != len(pks):
+        raise ValueError("An assessment appears twice in one batch.")
+    locked = {
+        a.pk: a
+        for a in Assessment.objects.select_for_update(of=("self",))
+        .select_related("unit", "criteria_set")
+        .filter(pk__in=pks)
+        .order_by("pk")
+    }
+    if len(locked) != len(pks):
+        raise Assessment.DoesNotExist("An assessment of the batch no longer exists.")
+    return locked
+
+
+def _check_assessment(assessment: Assessment, *, user, check_access: bool, derived: bool) -> None:
+    if check_access and not access.can_write_unit(user, assessment.unit):
+        raise PermissionDenied(MSG_NO_PERMISSION)
+    # The portal's own derived values follow the facts in any state (they are re-worked out
+    # at recognition); what people type needs an editable assessment.
+    if not assessment.is_editable and not (derived and assessment.merged_into_id is None):
+        raise ValidationError(MSG_LOCKED, code="locked", params={"state": assessment.get_state_display().lower()})
+    if assessment.summary and not derived:
+        raise ValidationError(MSG_SUMMARY_NO_VALUES, code="summary")
+
+
+def _read_stored(batches: Sequence[tuple[Assessment, list[ValueEntry]]]) -> Stored:
+    """The stored values being written, of every assessment of the batch, in one query."""
+    wanted: set[int] = set()
+    for assessment, entries in batches:
+        by_code = _by_code(assessment)
+        wanted.update(by_code[e.code].pk for e in entries if e.code in by_code)
+    # Who wrote a value is read only when a write turns out stale (then for that one value):
+    # joining the users would build one per value of a province's import.
+    values = IndicatorValue.objects.filter(assessment__in=[a.pk for a, _e in batches], indicator__in=wanted)
+    stored: Stored = defaultdict(dict)
+    for value in values:
+        stored[value.assessment_id][value.indicator_id] = value
+    return stored
+
+
+def _by_code(assessment: Assessment) -> dict[str, Indicator]:
+    return {i.code: i for i in set_structure(assessment.criteria_set).indicators}
+
+
+def _validate(assessment: Assessment, entries: list[ValueEntry], stored: Stored, *, derived: bool) -> _Checked:
+    """Parse every entry of one assessment. Raises ``ValidationError`` keyed by indicator code
+    listing every bad value, or ``StaleWriteError`` for the first entry based on an old version."""
+    indicators = _by_code(assessment)
+    mine = stored.get(assessment.pk, {})
+    errors: dict[str, list] = {}
+    parsed: list[tuple[Indicator, object, ValueEntry]] = []
+    for entry in entries:
+        indicator = indicators.get(entry.code)
+        if indicator is None:
+            error = ValidationError(MSG_UNKNOWN_INDICATOR, code="unknown", params={"code": entry.code})
+            errors.setdefault(entry.code, []).append(error)
+            continue
+        if indicator.derived and not derived:
+            error = ValidationError(MSG_DERIVED, code="derived", params={"indicator": indicator.code})
+            errors.setdefault(entry.code, []).append(error)
+            continue
+        current = mine.get(indicator.pk)
+        try:
+            value = _parse_entry(entry, indicator, current)
+        except ValidationError as exc:
+            errors.setdefault(entry.code, []).extend(exc.error_list)
+            continue
+        if entry.expected_version is not None and entry.expected_version != (current.version if current else 0):
+            raise StaleWriteError(
+                MSG_STALE,
+                params={
+                    "indicator": indicator.code,
+                    "user": current.updated_by if current and current.updated_by else "—",
+                    "value": current.display_value if current else "—",
+                },
+                current=current,
+            )
+        parsed.append((indicator, value, entry))
+    if errors:
+        raise ValidationError(errors)
+    return _Checked(assessment, mine, parsed)
+
+
+@dataclass
+class _Writes:
+    """What a batch writes, gathered before the statements run."""
+
+    to_create: list[IndicatorValue]
+    to_update: list[IndicatorValue]
+    history: list[HistoryEntry]
+    touched: dict[int, set[int]]  # assessment id → criteria whose result may move
+    income: set[tuple[int, int]]  # (unit id, year) whose income per person changed
+
+
+def _prepare(checked: _Checked, writes: _Writes, *, user, moment, comment: str) -> list[IndicatorValue]:
+    """The rows one assessment's entries change (an entry equal to what is stored changes
+    nothing), their outcomes and their history; returns the assessment's values as saved."""
+    assessment, saved = checked.assessment, []
+    for indicator, value, entry in checked.parsed:
+        current = checked.stored.get(indicator.pk)
+        note = entry.note if entry.note is not None else (current.note if current else "")
+        not_applicable = value is NOT_APPLICABLE
+        value = None if not_applicable else value
+        if current is not None and (current.value, current.note, current.not_applicable) == (
+            value,
+            note,
+            not_applicable,
+        ):
+            saved.append(current)
+            continue
+        old_display, old_note = (_shown(current), current.note) if current else ("", "")
+        if current is None:
+            current = IndicatorValue(assessment=assessment, indicator=indicator, version=0)
+            writes.to_create.append(current)
+        else:
+            writes.to_update.append(current)
+        current.value_decimal, current.value_bool = _as_stored(indicator, value)
+        current.not_applicable = not_applicable
+        current.outcome = (
+            Outcome.NOT_APPLICABLE if not_applicable else Outcome(indicator_outcome_for(assessment, indicator, value))
+        )
+        current.note, current.version = note, current.version + 1
+        current.updated_by, current.updated_at = user, moment
+        saved.append(current)
+        writes.touched.setdefault(assessment.pk, set()).add(indicator.criterion_id)
+        if indicator.code == INCOME_INDICATOR_CODE and assessment.tier != Tier.MODEL:
+            writes.income.add((assessment.unit_id, assessment.year))
+        writes.history.append(
+            HistoryEntry(
+                assessment=assessment,
+                kind=HistoryKind.VALUE,
+                indicator=indicator,
+                old_value=old_display,
+                new_value=NOT_APPLICABLE if not_applicable else canonical(value),
+                old_note=old_note if old_note != note else "",
+                new_note=note if old_note != note else "",
+                comment=comment,
+                user=user,
+                at=moment,
+            )
+        )
+    return saved
+
+
+@transaction.atomic
+def assessments_record_values(
+    *,
+    batches: Iterable[tuple[Assessment, Iterable[ValueEntry]]],
+    user,
+    at: datetime.datetime | None = None,
+    check_access: bool = True,
+    comment: str = "",
+    derived: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> list[list[IndicatorValue]]:
+    """Validate every entry of every assessment, then record them all or none, with
+    recomputation and history; returns each assessment's values as saved, in batch order.
+
+    Raises, for the first assessment (in batch order) that has one: ``PermissionDenied``
+    outside the user's scope; ``ValidationError`` when it is locked or a summary record, or
+    keyed by indicator code listing every bad value; ``StaleWriteError`` when an entry was
+    based on an old version. An entry equal to what is stored changes nothing. Indicators the
+    portal works out (``Indicator.derived``) are refused unless ``derived`` says the portal
+    itself is writing them. ``progress`` hears each step as it starts (``STEP_*``).
+    """
+    report = progress or (lambda step: None)
+    batches = [(assessment, list(entries)) for assessment, entries in batches]
+    locked = _lock([assessment.pk for assessment, _entries in batches])
+    batches = [(locked[assessment.pk], entries) for assessment, entries in batches]
+    for assessment, _entries in batches:
+        _check_assessment(assessment, user=user, check_access=check_access, derived=derived)
+    stored = _read_stored(batches)
+    checked = [_validate(assessment, entries, stored, derived=derived) for assessment, entries in batches]
+
+    report(STEP_VALUES)
+    moment = at or timezone.now()
+    writes = _Writes([], [], [], {}, set())
+    saved = [_prepare(c, writes, user=user, moment=moment, comment=comment) for c in checked]
+    IndicatorValue.objects.bulk_create(writes.to_create)
+    update_from_values(IndicatorValue, VALUE_FIELDS, writes.to_update)
+    if writes.history:
+        report(STEP_RESULTS)
+        touched = [
+            (c.assessment, writes.touched[c.assessment.pk]) for c in checked if c.assessment.pk in writes.touched
+        ]
+        recompute_results(touched, at=moment, user=user, history=writes.history)
+    if writes.income:
+        report(STEP_DEPENDANTS)
+        from criteria.services.derived import refresh_dependants_of  # derived builds on this module
+
+        years: dict[int, list[int]] = defaultdict(list)
+        for unit_id, year in sorted(writes.income):
+            years[year].append(unit_id)
+        for year, units in years.items():
+            refresh_dependants_of(units=units, year=year)
+    return saved
