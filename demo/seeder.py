@@ -12,14 +12,8 @@ from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
 from criteria.models import Assessment, AssessmentState, CriteriaSet, HistoryEntry, SetLevel, Tier
-from criteria.services import (
-    ValueEntry,
-    assessment_create,
-    assessment_record_values,
-    criterion_set_basically_met,
-)
+from criteria.services import ValueEntry, trusted
 from criteria.services.in_force import chosen_set, set_in_force_choose
-from criteria.services.summary import assessment_record_summary
 from demo.base import (
     ANCHOR_YEAR,
     LAST_PRE_MERGER_YEAR,
@@ -101,15 +95,11 @@ class Seeder:
             met.discard(lost)
         officer = self.actors.officer(unit)
         start = datetime.date(year, 2 if year > LAST_PRE_MERGER_YEAR else 1, 5 + index % 20)
-        assessment = assessment_create(
-            unit=unit, criteria_set=cs, year=year, user=officer, at=moment(start, 8), check_access=False
-        )
+        assessment = trusted.create_assessment(unit=unit, criteria_set=cs, year=year, user=officer, at=moment(start, 8))
         entries = value_entries(set_plan, unit, year, met, rng)
         # A unit that ends in the year (30/06/2025) has its values entered before it ends.
         when = datetime.date(year, (2 + index % 4) if ends_in(unit, year) else (3 + index % 5), 1 + index % 27)
-        assessment_record_values(
-            assessment=assessment, entries=entries, user=officer, at=moment(when, 10, index % 60), check_access=False
-        )
+        trusted.record_values(assessment=assessment, entries=entries, user=officer, at=moment(when, 10, index % 60))
         self.planned[assessment.pk] = (unit.code, cs.code, year, len(met))
         if unit.level == SetLevel.COMMUNE and index % 5 == 2:
             self.not_applicable(assessment, set_plan, met, officer, moment(when, 10, 30))
@@ -130,7 +120,7 @@ class Seeder:
             if p.indicator.conditional
         ]
         if entries:
-            assessment_record_values(assessment=assessment, entries=entries, user=officer, at=at, check_access=False)
+            trusted.record_values(assessment=assessment, entries=entries, user=officer, at=at)
 
     def basically_met(self, assessment, set_plan: SetPlan, met: set[int], order, rng, at) -> None:
         """About one commune in three reports its nearest criteria not met as "cơ bản đạt"."""
@@ -138,14 +128,13 @@ class Seeder:
             return
         not_met = [c for c in order if c not in met][:2]  # the easiest not yet met
         for number in not_met[: rng.randint(1, 2)]:
-            criterion_set_basically_met(
+            trusted.set_basically_met(
                 assessment=assessment,
                 number=number,
                 basically_met=True,
                 reason=rng.choice(BASICALLY_MET_REASONS),
                 expected_by=datetime.date(assessment.year, 12, 31),
                 user=self.actors.officer(assessment.unit),
-                check_access=False,
                 at=at,
             )
 
@@ -245,7 +234,7 @@ class Seeder:
                 rng = draw(self.seed, "summary", commune.code, year)
                 basic = {n for n in order if n not in met}
                 basic = set(sorted(basic, key=order.index)[: rng.choice((0, 0, 1, 2))])
-                assessment = assessment_record_summary(
+                assessment = trusted.record_summary(
                     unit=commune,
                     criteria_set=set_plan.criteria_set,
                     year=year,
@@ -255,7 +244,6 @@ class Seeder:
                     source_number=f"{200 + index}/BC-UBND",
                     source_date=datetime.date(year, 12, 15),
                     user=self.actors.officer(commune),
-                    check_access=False,
                     at=moment(datetime.date(year, 12, 15), 16),
                 )
                 self.planned[assessment.pk] = (commune.code, set_plan.criteria_set.code, year, len(met))

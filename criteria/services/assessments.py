@@ -113,14 +113,15 @@ def assessment_create(
     year: int,
     user,
     at: datetime.datetime | None = None,
-    check_access: bool = True,
     comment: str = "",
+    _trusted: bool = False,
 ) -> Assessment:
     """Start an assessment of ``unit`` against ``criteria_set`` for ``year``, with empty results.
 
     A set is used for the years it covers, or for a year its province put it in force
-    (transitional years); ``comment`` goes into the history (why another set was used)."""
-    if check_access and not access.can_write_unit(user, unit):
+    (transitional years); ``comment`` goes into the history (why another set was used).
+    ``_trusted``: only through ``criteria.services.trusted`` (no role check)."""
+    if not _trusted and not access.can_write_unit(user, unit):
         raise PermissionDenied(MSG_NO_PERMISSION)
     if criteria_set.status == SetStatus.RETIRED:
         raise ValidationError(MSG_SET_RETIRED, code="retired", params={"set": criteria_set})
@@ -178,18 +179,18 @@ def assessment_record_values(
     entries: Iterable[ValueEntry],
     user,
     at: datetime.datetime | None = None,
-    check_access: bool = True,
     comment: str = "",
     derived: bool = False,
+    _trusted: bool = False,
 ) -> list[IndicatorValue]:
     """Record one assessment's values: a batch of one, see ``assessments_record_values``."""
     (saved,) = assessments_record_values(
         batches=[(assessment, entries)],
         user=user,
         at=at,
-        check_access=check_access,
         comment=comment,
         derived=derived,
+        _trusted=_trusted,
     )
     return saved
 

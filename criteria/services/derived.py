@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from criteria.figures import holds_title, year_cutoff
 from criteria.models import Assessment, Derived, Indicator, IndicatorValue, Tier
 from criteria.services.in_force import criteria_set_in_force
-from criteria.services.recording import INCOME_INDICATOR_CODE, ValueEntry, assessments_record_values
+from criteria.services.recording import INCOME_INDICATOR_CODE, ValueEntry
 from criteria.structure import set_structure
 from criteria.targets import target_for
 from ntm_portal.numbers import vn_number
@@ -127,7 +127,9 @@ def assessment_refresh_derived(*, assessment: Assessment, on: datetime.date | No
     today while the year runs) and record any that changed."""
     entries = _derived_entries(assessment, on)
     if entries:
-        assessments_record_values(batches=[(assessment, entries)], user=user, check_access=False, derived=True)
+        from criteria.services import trusted  # trusted builds on the services that call this module
+
+        trusted.record_values_batch(batches=[(assessment, entries)], user=user, derived=True)
 
 
 def refresh_dependants(*, unit, year: int | None = None) -> None:
@@ -147,4 +149,6 @@ def refresh_dependants_of(*, units: list[int], year: int | None = None) -> None:
     batches = [(d, _derived_entries(d, None)) for d in dependants.select_related("unit", "criteria_set").order_by("pk")]
     batches = [(assessment, entries) for assessment, entries in batches if entries]
     if batches:
-        assessments_record_values(batches=batches, user=None, check_access=False, derived=True)
+        from criteria.services import trusted  # trusted builds on the services that call this module
+
+        trusted.record_values_batch(batches=batches, user=None, derived=True)

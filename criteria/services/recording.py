@@ -146,8 +146,8 @@ def _lock(pks: list[int]) -> dict[int, Assessment]:
     return locked
 
 
-def _check_assessment(assessment: Assessment, *, user, check_access: bool, derived: bool) -> None:
-    if check_access and not access.can_write_unit(user, assessment.unit):
+def _check_assessment(assessment: Assessment, *, user, trusted: bool, derived: bool) -> None:
+    if not trusted and not access.can_write_unit(user, assessment.unit):
         raise PermissionDenied(MSG_NO_PERMISSION)
     # The portal's own derived values follow the facts in any state (they are re-worked out
     # at recognition); what people type needs an editable assessment.
@@ -282,10 +282,10 @@ def assessments_record_values(
     batches: Iterable[tuple[Assessment, Iterable[ValueEntry]]],
     user,
     at: datetime.datetime | None = None,
-    check_access: bool = True,
     comment: str = "",
     derived: bool = False,
     progress: Callable[[str], None] | None = None,
+    _trusted: bool = False,
 ) -> list[list[IndicatorValue]]:
     """Validate every entry of every assessment, then record them all or none, with
     recomputation and history; returns each assessment's values as saved, in batch order.
@@ -296,13 +296,14 @@ def assessments_record_values(
     based on an old version. An entry equal to what is stored changes nothing. Indicators the
     portal works out (``Indicator.derived``) are refused unless ``derived`` says the portal
     itself is writing them. ``progress`` hears each step as it starts (``STEP_*``).
+    ``_trusted``: only through ``criteria.services.trusted`` (no role check).
     """
     report = progress or (lambda step: None)
     batches = [(assessment, list(entries)) for assessment, entries in batches]
     locked = _lock([assessment.pk for assessment, _entries in batches])
     batches = [(locked[assessment.pk], entries) for assessment, entries in batches]
     for assessment, _entries in batches:
-        _check_assessment(assessment, user=user, check_access=check_access, derived=derived)
+        _check_assessment(assessment, user=user, trusted=_trusted, derived=derived)
     stored = _read_stored(batches)
     checked = [_validate(assessment, entries, stored, derived=derived) for assessment, entries in batches]
 

@@ -53,18 +53,19 @@ def criterion_set_basically_met(
     user,
     reason: str = "",
     expected_by: datetime.date | None = None,
-    check_access: bool = True,
     check_state: bool = True,
     at: datetime.datetime | None = None,
+    _trusted: bool = False,
 ) -> CriterionResult:
     """Mark criterion ``number`` of the assessment as basically met (with ``reason`` and
     ``expected_by``), or take the mark away. Same rules as recording a value: the user writes
     to the unit and the assessment is editable (``check_state=False`` for summary records of
     past years, whose standing is entered as reported). The history keeps every change;
-    marking a criterion the same way again changes nothing.
+    marking a criterion the same way again changes nothing. ``_trusted``: only through
+    ``criteria.services.trusted`` (no role check).
     """
     assessment = Assessment.objects.select_for_update().select_related("unit", "criteria_set").get(pk=assessment.pk)
-    if check_access and not access.can_write_unit(user, assessment.unit):
+    if not _trusted and not access.can_write_unit(user, assessment.unit):
         raise PermissionDenied(MSG_NO_PERMISSION)
     if check_state and not assessment.is_editable:
         raise ValidationError(MSG_LOCKED, code="locked", params={"state": assessment.get_state_display().lower()})

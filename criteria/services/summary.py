@@ -131,16 +131,17 @@ def assessment_record_summary(
     source_file=None,
     reason: str = "",
     user,
-    check_access: bool = True,
     at: datetime.datetime | None = None,
+    _trusted: bool = False,
 ) -> Assessment:
     """Record ``unit``'s standing in ``year`` against ``criteria_set`` from an old report.
 
     Same rules as starting an assessment (the set's level and years — or the province's set in
     force —, rural communes only, one per unit, tier and year; another set than the one in force
-    needs a ``reason``, kept in the history) plus the source document.
+    needs a ``reason``, kept in the history) plus the source document. ``_trusted``: only
+    through ``criteria.services.trusted`` (no role check).
     """
-    if check_access and not access.can_write_unit(user, unit):
+    if not _trusted and not access.can_write_unit(user, unit):
         raise PermissionDenied(MSG_NO_PERMISSION)
     met, basic = set(met), set(basically_met)
     reason = (reason or "").strip()
@@ -155,7 +156,7 @@ def assessment_record_summary(
         criteria_set=criteria_set,
         year=year,
         user=user,
-        check_access=False,
+        _trusted=True,  # the role was checked above
         at=moment,
         comment=f"{comment}. {reason}" if reason else comment,
     )

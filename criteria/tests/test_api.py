@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from communes.tests.factories import CommuneFactory
 from criteria.models import Assessment, AssessmentState, HistoryEntry, HistoryKind, IndicatorValue
-from criteria.services import ValueEntry, assessment_create, assessment_record_values, assessment_transition
+from criteria.services import ValueEntry, assessment_create, assessment_record_values, assessment_transition, trusted
 from criteria.services.workflow import MSG_NOT_YOUR_ROLE
 from criteria.tests.factories import make_set
 from ntm_portal.tokens import token_issue
@@ -222,7 +222,7 @@ def test_assessment_list_pages(api, personas, tree):
     standard = make_set()
     for n in range(55):
         commune = CommuneFactory(code=f"4019{n:02d}", parent=tree.d1, name="Xã Mới")
-        assessment_create(unit=commune, criteria_set=standard, year=2023, user=None, check_access=False)
+        trusted.create_assessment(unit=commune, criteria_set=standard, year=2023, user=None)
     client = api.as_(personas.district_d1)
     first = client.get("/api/v1/assessments/").json()
     second = client.get("/api/v1/assessments/", {"page": 2}).json()
@@ -235,7 +235,7 @@ def test_the_assessment_list_takes_a_fixed_number_of_queries(api, personas, tree
     standard = make_set()
     for n in range(rows):
         commune = CommuneFactory(code=f"4018{n:02d}", parent=tree.d1)
-        assessment_create(unit=commune, criteria_set=standard, year=2023, user=None, check_access=False)
+        trusted.create_assessment(unit=commune, criteria_set=standard, year=2023, user=None)
     client = api.as_(personas.district_d1)
     # token + user, memberships, count, page (unit and set joined)
     with django_assert_max_num_queries(4):

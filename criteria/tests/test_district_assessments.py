@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from criteria.models import Assessment, AssessmentState
-from criteria.services import ValueEntry, assessment_create, assessment_record_values, assessment_transition
+from criteria.services import ValueEntry, assessment_create, assessment_record_values, assessment_transition, trusted
 from criteria.tests.factories import make_set
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def _filled(personas, tree, district_set):
 
 def _holds(unit, criteria_set, day=datetime.date(2023, 12, 1)):
     """The commune holds the set's title from ``day`` (a recognition decision of that day)."""
-    a = assessment_create(unit=unit, criteria_set=criteria_set, year=day.year, user=None, check_access=False)
+    a = trusted.create_assessment(unit=unit, criteria_set=criteria_set, year=day.year, user=None)
     Assessment.objects.filter(pk=a.pk).update(
         state=AssessmentState.RECOGNISED, decision_number="9/QĐ-UBND", decision_date=day
     )

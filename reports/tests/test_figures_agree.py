@@ -31,7 +31,7 @@ from communes.models import AdministrativeUnit, Level, UnitSuccession, UnitType
 from communes.tests.factories import UserFactory
 from criteria.evaluation import bucket_bounds
 from criteria.models import Assessment, AssessmentState, CriterionResult, Tier
-from criteria.services import assessment_create, assessment_set_state
+from criteria.services import assessment_set_state, trusted
 from criteria.services.assessments import DuplicateAssessment
 from plans.models import ProvinceTarget
 from plans.selectors import plan_summary
@@ -112,7 +112,7 @@ def _assess(world: World, unit, year: int, tier: str, plan: dict, level: str = L
     if plan["duplicate"]:
         other = world.sets[level, tier, 5 if size == 7 else 7] if level == Level.COMMUNE else criteria_set
         with pytest.raises(DuplicateAssessment):
-            assessment_create(unit=unit, criteria_set=other, year=year, user=None, check_access=False)
+            trusted.create_assessment(unit=unit, criteria_set=other, year=year, user=None)
     if event == "none":
         return
     decided = _day(year, plan["decision_day"])

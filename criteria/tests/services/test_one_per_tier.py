@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from communes.tests.factories import CommuneFactory
 from criteria.models import Assessment
-from criteria.services import assessment_create, assessment_start
+from criteria.services import assessment_create, assessment_start, trusted
 from criteria.services.assessments import DuplicateAssessment
 from criteria.tests.factories import make_set
 
@@ -28,8 +28,7 @@ def test_a_second_set_of_the_same_tier_is_refused_with_the_existing_one(personas
     assert refused.value.existing == existing
     assert "already has its standard assessment for 2025" in refused.value.messages[0]
     # Another tier is another assessment.
-    assessment_create(unit=tree.a, criteria_set=make_set(code="ADV", tier="advanced"), year=2025, user=None,
-                      check_access=False)  # fmt: skip
+    trusted.create_assessment(unit=tree.a, criteria_set=make_set(code="ADV", tier="advanced"), year=2025, user=None)
     assert Assessment.objects.filter(unit=tree.a, year=2025).count() == 2
 
 
