@@ -103,14 +103,20 @@ def test_prefill_copies_only_from_the_same_set(client, personas, tree, assessmen
 
 
 def test_the_workspace_costs_the_same_queries_with_2_villages_or_12(client, personas, tree, criteria_set):
+    village_set = make_set(code="VILLAGE", level="village", year_from=2021, year_to=2030)
+    # One village with its assessment of the year, one to start: the twelve have both kinds too.
+    assessment_create(unit=tree.a1, criteria_set=village_set, year=2024, user=personas.officer_a)
     client.force_login(personas.officer_a)
     url = reverse("unit", args=[tree.a.code]) + "?year=2024"
     client.get(url)  # warm the per-process caches
     with CaptureQueriesContext(connection) as two:
         assert client.get(url).status_code == 200
     for n in range(3, 13):
-        VillageFactory(code=f"40101-{n:02d}", name=f"Thôn {n}", parent=tree.a)
+        village = VillageFactory(code=f"40101-{n:02d}", name=f"Thôn {n}", parent=tree.a)
+        if n % 2:  # half of them with their assessment of the year
+            assessment_create(unit=village, criteria_set=village_set, year=2024, user=personas.officer_a)
     with CaptureQueriesContext(connection) as twelve:
         page = client.get(url)
     assert page.content.decode().count("Thôn ") >= 12
+    assert page.content.decode().count("0/3") >= 6  # the villages' standings are on the page
     assert len(twelve.captured_queries) == len(two.captured_queries)
