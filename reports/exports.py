@@ -21,7 +21,7 @@ from communes.people import full_name
 from criteria.models import Assessment, Indicator, IndicatorValue, Tier, ValueType
 from criteria.selectors import assessments_within
 from reports import xlsx
-from reports.bulletin.data import STATE_NAMES, SUMMARY_MARK, TIER_NAMES
+from reports.bulletin.names import STATE_NAMES, SUMMARY_MARK, TIER_NAMES
 from reports.forms import Filters
 from reports.selectors import (
     NO_DATA_BUCKET,
