@@ -328,11 +328,7 @@ def assessments_export(
 
 
 def _assessment_rows(of_set, indicators: list[Indicator]) -> Iterator[tuple]:
-    """One row per assessment of ``of_set``: number, unit, state, criteria counts, then each indicator's value.
-
-    Assessments and values are both read in assessment order, a chunk at a time, and merged as
-    they come, so memory stays flat whatever the number of assessments.
-    """
+    """One row per assessment of ``of_set`` with its values, both read by assessment a chunk at a time and merged."""
     position = {i.pk: n for n, i in enumerate(indicators)}
     types = [i.value_type for i in indicators]
     values = (
