@@ -175,14 +175,51 @@ def read_country(province: str | None = None) -> Country:
     old_provinces = {o for olds in groups.values() for o in olds}
     region_of_new_province = {new: REGION_BY_OLD_PROVINCE[new] for new in new_provinces}
 
-    def old_province_portal_code(code: str) -> str:
-        return code if code in unchanged else former_code(code)
-
     country = Country()
     old_rows = [r for r in old_rows if r["provinceCode"] in old_provinces]
     new_rows = [r for r in new_rows if r["provinceCode"] in new_provinces]
+    _add_provinces(country, old_rows, new_rows, groups, unchanged, region_of_new_province)
+    portal_code_of_old_key, region_of_old_key = _add_old_tree(country, old_rows, unchanged)
 
-    # Provinces: the unchanged ones once, without dates; the others ended or began on the day.
+    # Successions of communes: whole old communes (one link each) and split ones (a link to
+    # each new commune that took a part, the main part marked).
+    links = _commune_links(converter, new_rows, new_provinces, new_province_code)
+    main_regions: dict[str, Counter] = defaultdict(Counter)
+    for (old_key, successor), main in links.items():
+        country.successions.append(SuccessionRecord(portal_code_of_old_key[old_key], successor, main))
+        if main:
+            main_regions[successor][region_of_old_key[old_key]] += 1
+
+    for r in new_rows:
+        code = r["wardCode"]
+        regions = main_regions.get(code)
+        country.units.append(
+            UnitRecord(
+                code=code,
+                name=r["ward"],
+                level=Level.COMMUNE,
+                type=_type(Level.COMMUNE, r["wardType"], r["ward"]),
+                parent_code=r["provinceCode"],
+                # Where the predecessors' provinces lie in two regions, the most of them decide.
+                region=regions.most_common(1)[0][0] if regions else region_of_new_province[r["provinceCode"]],
+                valid_from=FIRST_DAY_AFTER,
+                valid_to=None,
+                latitude=_degrees(r["wardLat"]),
+                longitude=_degrees(r["wardLon"]),
+            )
+        )
+    return country
+
+
+def _add_provinces(
+    country: Country,
+    old_rows: list[dict],
+    new_rows: list[dict],
+    groups: dict[str, list[str]],
+    unchanged: set[str],
+    region_of_new_province: dict[str, str],
+) -> None:
+    """The provinces: the unchanged ones once, without dates; the others ended or began on the day."""
     seen: set[str] = set()
     new_seen: set[str] = set()
     for r in old_rows:
@@ -230,7 +267,10 @@ def read_country(province: str | None = None) -> Country:
                 SuccessionRecord(former_code(old), code, True, PROVINCE_DECISION) for old in groups[code]
             ]
 
-    # Districts and communes of the old tree, all ended on 30 June 2025.
+
+def _add_old_tree(country: Country, old_rows: list[dict], unchanged: set[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The districts and communes of the old tree, all ended on 30 June 2025; returns the portal
+    code and the region of each old unit by its converter key."""
     portal_code_of_old_key: dict[str, str] = {}
     region_of_old_key: dict[str, str] = {}
     districts_seen: set[str] = set()
@@ -240,13 +280,14 @@ def read_country(province: str | None = None) -> Country:
         district_code = former_code(r["districtCode"])
         if district_code not in districts_seen:
             districts_seen.add(district_code)
+            province_code = r["provinceCode"]
             country.units.append(
                 UnitRecord(
                     code=district_code,
                     name=r["district"],
                     level=Level.DISTRICT,
                     type=_type(Level.DISTRICT, r["districtType"], r["district"]),
-                    parent_code=old_province_portal_code(r["provinceCode"]),
+                    parent_code=province_code if province_code in unchanged else former_code(province_code),
                     region=region,
                     valid_from=None,
                     valid_to=LAST_DAY_BEFORE,
@@ -276,9 +317,13 @@ def read_country(province: str | None = None) -> Country:
             )
         )
     country.units += communes
+    return portal_code_of_old_key, region_of_old_key
 
-    # Successions of communes: whole old communes (one link each) and split ones (a link to
-    # each new commune that took a part, the main part marked).
+
+def _commune_links(
+    converter: dict, new_rows: list[dict], new_provinces: set[str], new_province_code: dict[str, str]
+) -> dict[tuple[str, str], bool]:
+    """Whether each (old unit's converter key, new commune's code) link is the main part."""
     new_code_of_key = {(r["provinceKey"], r["wardKey"]): r["wardCode"] for r in new_rows}
     links: dict[tuple[str, str], bool] = {}
     key_of_new_province = {v: k for k, v in new_province_code.items()}
@@ -292,28 +337,4 @@ def read_country(province: str | None = None) -> Country:
             for part in parts:
                 pair = (old_key, new_code_of_key[(new_key, part["newWardKey"])])
                 links[pair] = links.get(pair, False) or bool(part["isDefaultNewWard"])
-    main_regions: dict[str, Counter] = defaultdict(Counter)
-    for (old_key, successor), main in links.items():
-        country.successions.append(SuccessionRecord(portal_code_of_old_key[old_key], successor, main))
-        if main:
-            main_regions[successor][region_of_old_key[old_key]] += 1
-
-    for r in new_rows:
-        code = r["wardCode"]
-        regions = main_regions.get(code)
-        country.units.append(
-            UnitRecord(
-                code=code,
-                name=r["ward"],
-                level=Level.COMMUNE,
-                type=_type(Level.COMMUNE, r["wardType"], r["ward"]),
-                parent_code=r["provinceCode"],
-                # Where the predecessors' provinces lie in two regions, the most of them decide.
-                region=regions.most_common(1)[0][0] if regions else region_of_new_province[r["provinceCode"]],
-                valid_from=FIRST_DAY_AFTER,
-                valid_to=None,
-                latitude=_degrees(r["wardLat"]),
-                longitude=_degrees(r["wardLon"]),
-            )
-        )
-    return country
+    return links

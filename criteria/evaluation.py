@@ -1,19 +1,29 @@
 """The NTM evaluation rules as pure functions: no ORM, no database.
 
 Parsing what a user typed, choosing the target that applies to a unit, the outcome of an
-indicator, whether a criterion is met, progress buckets and tier prerequisites.
+indicator, whether a criterion is met, progress buckets and tier prerequisites. Choosing the
+target (``target_rules``) and the buckets (``buckets``) are modules of their own, their names
+re-exported here: callers read every rule as ``evaluation.X``.
 """
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from criteria.buckets import DEFAULT_CUTS, Bucket, bucket_bounds, bucket_for  # noqa: F401 (re-exported)
+from criteria.target_rules import (  # noqa: F401 (re-exported)
+    NO_MATCH,
+    TargetReason,
+    TargetRule,
+    select_target,
+    select_target_with_reason,
+)
 
 
 class ValueType(StrEnum):
@@ -212,109 +222,6 @@ def _canonical(value: Decimal) -> Decimal:
     return value.normalize()
 
 
-# --- Targets ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class TargetRule:
-    """One target row: a value and the dimensions it is restricted to (None = any)."""
-
-    value: Decimal | bool | None
-    region: str | None = None
-    group: int | None = None
-    year: int | None = None  # applies from this assessment year on
-    to_verify: bool = False
-    key: object = None
-
-
-@dataclass(frozen=True)
-class TargetReason:
-    """Why a target applied: the dimensions of the chosen target that matched the unit."""
-
-    matched: bool = True
-    region: str | None = None
-    group: int | None = None
-    year: int | None = None
-    disadvantaged: bool = False  # region came from the especially-disadvantaged rule
-
-    @property
-    def national_default(self) -> bool:
-        return self.matched and self.region is None and self.group is None and self.year is None
-
-
-NO_MATCH = TargetReason(matched=False)
-
-
-def select_target_with_reason(
-    targets: Iterable[TargetRule],
-    *,
-    region: str | None,
-    group: int | None,
-    year: int,
-    especially_disadvantaged: bool = False,
-    disadvantaged_region: str | None = None,
-) -> tuple[TargetRule | None, TargetReason]:
-    """Choose the most specific applicable target and say why it applied.
-
-    Ranking: more specified dimensions first; then the latest `year`; then a region-specific
-    target before a group-specific one; then the first in the given order (so callers pass
-    targets in a stable order, e.g. by primary key).
-    """
-    # QĐ 318 Điều 1: especially disadvantaged and safe-zone communes of poor districts
-    # are held to the northern mountain region's targets.
-    substituted = especially_disadvantaged and disadvantaged_region is not None
-    unit_region = disadvantaged_region if substituted else region
-
-    best: TargetRule | None = None
-    best_rank: tuple[int, int, bool, bool] | None = None
-    for target in targets:
-        if (
-            (target.region is not None and target.region != unit_region)
-            or (target.group is not None and target.group != group)
-            or (target.year is not None and target.year > year)
-        ):
-            continue
-        given = (target.region, target.group, target.year)
-        rank = (
-            sum(d is not None for d in given),
-            target.year if target.year is not None else -1,
-            target.region is not None,
-            target.group is not None,
-        )
-        if best_rank is None or rank > best_rank:  # strict: the earlier one keeps a tie
-            best, best_rank = target, rank
-    if best is None:
-        return None, NO_MATCH
-    reason = TargetReason(
-        region=best.region,
-        group=best.group,
-        year=best.year,
-        disadvantaged=substituted and best.region is not None,
-    )
-    return best, reason
-
-
-def select_target(
-    targets: Iterable[TargetRule],
-    *,
-    region: str | None,
-    group: int | None,
-    year: int,
-    especially_disadvantaged: bool = False,
-    disadvantaged_region: str | None = None,
-) -> TargetRule | None:
-    """The target that applies to a unit in a year, or None; see select_target_with_reason."""
-    target, _reason = select_target_with_reason(
-        targets,
-        region=region,
-        group=group,
-        year=year,
-        especially_disadvantaged=especially_disadvantaged,
-        disadvantaged_region=disadvantaged_region,
-    )
-    return target
-
-
 # --- Outcomes --------------------------------------------------------------------------------
 
 
@@ -385,59 +292,6 @@ def means_not_applicable(raw: object) -> bool:
 
 def count_criteria_met(results: Iterable[bool]) -> int:
     return sum(1 for result in results if result)
-
-
-# --- Progress buckets ------------------------------------------------------------------------
-
-DEFAULT_CUTS = (19, 15, 10, 5)  # 19 · 15–18 · 10–14 · 5–9 · under 5, for a 19-criteria set
-
-
-@dataclass(frozen=True)
-class Bucket:
-    low: int
-    high: int
-    label: str
-
-    def __contains__(self, met: int) -> bool:
-        return self.low <= met <= self.high
-
-
-def bucket_bounds(total: int, cuts: Sequence[int] = DEFAULT_CUTS, reference: int = 19) -> list[Bucket]:
-    """Buckets for a set of `total` criteria, highest first, contiguous from `total` down to 0.
-
-    The top bucket is exactly `total`; the other cuts scale as round_half_up(cut * total /
-    reference), dropping any that would collide. With the default cuts:
-      9:  9 · 7–8 · 5–6 · 2–4 · under 2
-      10: 10 · 8–9 · 5–7 · 3–4 · under 3
-      19: 19 · 15–18 · 10–14 · 5–9 · under 5
-      20: 20 · 16–19 · 11–15 · 5–10 · under 5
-    """
-    if total < 1 or reference < 1:
-        raise ValueError("a criteria set has at least one criterion")
-    if not cuts or cuts[0] != reference or list(cuts) != sorted(set(cuts), reverse=True):
-        raise ValueError(f"cuts must descend from the reference size {reference}: {cuts!r}")
-    if cuts[-1] < 1:
-        raise ValueError("cuts must be at least 1")
-
-    buckets = [Bucket(total, total, str(total))]
-    upper = total  # exclusive upper bound of the next bucket
-    for cut in cuts[1:]:
-        low = int((Decimal(cut) * total / reference).quantize(Decimal(1), ROUND_HALF_UP))
-        if not 1 <= low < upper:
-            continue  # collides with the bucket above once scaled down
-        high = upper - 1
-        label = str(low) if low == high else gettext("%(low)d–%(high)d") % {"low": low, "high": high}
-        buckets.append(Bucket(low, high, label))
-        upper = low
-    buckets.append(Bucket(0, upper - 1, gettext("under %(number)d") % {"number": upper}))
-    return buckets
-
-
-def bucket_for(met: int, total: int, cuts: Sequence[int] = DEFAULT_CUTS, reference: int = 19) -> Bucket:
-    """The bucket a unit with `met` criteria of `total` falls in."""
-    if not 0 <= met <= total:
-        raise ValueError(f"criteria met must be between 0 and {total}, got {met}")
-    return next(b for b in bucket_bounds(total, cuts, reference) if met in b)
 
 
 # --- Tier prerequisites ----------------------------------------------------------------------

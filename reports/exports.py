@@ -21,7 +21,7 @@ from communes.people import full_name
 from criteria.models import Assessment, Indicator, IndicatorValue, Tier, ValueType
 from criteria.selectors import assessments_within
 from reports import xlsx
-from reports.bulletin.data import STATE_NAMES, SUMMARY_MARK, TIER_NAMES
+from reports.bulletin.names import STATE_NAMES, SUMMARY_MARK, TIER_NAMES
 from reports.forms import Filters
 from reports.selectors import (
     NO_DATA_BUCKET,
@@ -314,76 +314,8 @@ def assessments_export(
         )
         if not indicators:
             continue
-        criteria_set = indicators[0].criteria_set
-        position = {i.pk: n for n, i in enumerate(indicators)}
-        types = [i.value_type for i in indicators]
-        kinds = [xlsx.TEXT if t == ValueType.YES_NO else xlsx.DEC2 for t in types]
-
-        def rows(set_id=set_id, position=position, types=types):
-            of_set = assessments.filter(criteria_set_id=set_id)
-            values = (
-                IndicatorValue.objects.filter(assessment__in=of_set.values("pk"))
-                .order_by("assessment_id")
-                .values_list("assessment_id", "indicator_id", "value_decimal", "value_bool")
-                .iterator(chunk_size=5000)
-            )
-            pending = next(values, None)
-            heads = of_set.values_list(
-                "pk",
-                "unit__code",
-                "unit__name",
-                "unit__parent__name",
-                "state",
-                "criteria_met",
-                "criteria_basically_met",
-                "criteria_total",
-                "summary",
-                "source_number",
-                "source_date",
-            )
-            for n, a in enumerate(heads.order_by("pk").iterator(chunk_size=2000), 1):
-                pk = a[0]
-                cells = [None] * len(position)
-                while pending is not None and pending[0] <= pk:
-                    if pending[0] == pk:
-                        index = position.get(pending[1])
-                        if index is not None:
-                            cells[index] = _value_cell(types[index], pending[2], pending[3])
-                    pending = next(values, None)
-                state = STATE_NAMES.get(a[4], a[4]) + (f"{SUMMARY_MARK} {a[9]} {a[10]:%d/%m/%Y}" if a[8] else "")
-                yield (n, a[2], a[1], a[3] or "", state, a[5], a[6], a[7], *cells)
-
-        outcome_note = "Giá trị trống: chưa nhập."
-        sheets.append(
-            xlsx.Sheet(
-                title=f"{criteria_set.short_name} {criteria_set.pk}",
-                heading=[
-                    *heading,
-                    f"Bộ tiêu chí: {criteria_set.name} ({criteria_set.decision_number}) · {outcome_note}",
-                ],
-                tables=[
-                    xlsx.Table(
-                        columns=[
-                            xlsx.Column("STT", 6, xlsx.INT),
-                            xlsx.Column("Đơn vị", 22, xlsx.WRAP),
-                            xlsx.Column("Mã", 9),
-                            xlsx.Column("Thuộc", 18, xlsx.WRAP),
-                            xlsx.Column("Trạng thái", 14, xlsx.WRAP),
-                            xlsx.Column("Số tiêu chí đạt", 8, xlsx.INT, rotate=True),
-                            xlsx.Column("Số tiêu chí cơ bản đạt", 8, xlsx.INT, rotate=True),
-                            xlsx.Column("Tổng số tiêu chí", 8, xlsx.INT, rotate=True),
-                            *[
-                                xlsx.Column(f"{i.code} {i.name}", 12, kind, rotate=True)
-                                for i, kind in zip(indicators, kinds, strict=True)
-                            ],
-                        ],
-                        rows=rows(),
-                    )
-                ],
-                freeze_columns=2,
-                header_height=160,
-            )
-        )
+        rows = _assessment_rows(assessments.filter(criteria_set_id=set_id), indicators)
+        sheets.append(_assessments_sheet(indicators[0].criteria_set, indicators, heading, rows))
     if not sheets:
         sheets.append(
             xlsx.Sheet(
@@ -393,3 +325,74 @@ def assessments_export(
             )
         )
     return xlsx.build_workbook(sheets, _properties("Hồ sơ đánh giá", unit, user))
+
+
+def _assessment_rows(of_set, indicators: list[Indicator]) -> Iterator[tuple]:
+    """One row per assessment of ``of_set`` with its values, both read by assessment a chunk at a time and merged."""
+    position = {i.pk: n for n, i in enumerate(indicators)}
+    types = [i.value_type for i in indicators]
+    values = (
+        IndicatorValue.objects.filter(assessment__in=of_set.values("pk"))
+        .order_by("assessment_id")
+        .values_list("assessment_id", "indicator_id", "value_decimal", "value_bool")
+        .iterator(chunk_size=5000)
+    )
+    pending = next(values, None)
+    heads = of_set.values_list(
+        "pk",
+        "unit__code",
+        "unit__name",
+        "unit__parent__name",
+        "state",
+        "criteria_met",
+        "criteria_basically_met",
+        "criteria_total",
+        "summary",
+        "source_number",
+        "source_date",
+    )
+    for n, a in enumerate(heads.order_by("pk").iterator(chunk_size=2000), 1):
+        pk = a[0]
+        cells = [None] * len(position)
+        while pending is not None and pending[0] <= pk:
+            if pending[0] == pk:
+                index = position.get(pending[1])
+                if index is not None:
+                    cells[index] = _value_cell(types[index], pending[2], pending[3])
+            pending = next(values, None)
+        state = STATE_NAMES.get(a[4], a[4]) + (f"{SUMMARY_MARK} {a[9]} {a[10]:%d/%m/%Y}" if a[8] else "")
+        yield (n, a[2], a[1], a[3] or "", state, a[5], a[6], a[7], *cells)
+
+
+def _assessments_sheet(criteria_set, indicators: list[Indicator], heading: list[str], rows) -> xlsx.Sheet:
+    """The sheet of one criteria set's assessments: fixed columns, then one rotated column per indicator."""
+    kinds = [xlsx.TEXT if i.value_type == ValueType.YES_NO else xlsx.DEC2 for i in indicators]
+    outcome_note = "Giá trị trống: chưa nhập."
+    return xlsx.Sheet(
+        title=f"{criteria_set.short_name} {criteria_set.pk}",
+        heading=[
+            *heading,
+            f"Bộ tiêu chí: {criteria_set.name} ({criteria_set.decision_number}) · {outcome_note}",
+        ],
+        tables=[
+            xlsx.Table(
+                columns=[
+                    xlsx.Column("STT", 6, xlsx.INT),
+                    xlsx.Column("Đơn vị", 22, xlsx.WRAP),
+                    xlsx.Column("Mã", 9),
+                    xlsx.Column("Thuộc", 18, xlsx.WRAP),
+                    xlsx.Column("Trạng thái", 14, xlsx.WRAP),
+                    xlsx.Column("Số tiêu chí đạt", 8, xlsx.INT, rotate=True),
+                    xlsx.Column("Số tiêu chí cơ bản đạt", 8, xlsx.INT, rotate=True),
+                    xlsx.Column("Tổng số tiêu chí", 8, xlsx.INT, rotate=True),
+                    *[
+                        xlsx.Column(f"{i.code} {i.name}", 12, kind, rotate=True)
+                        for i, kind in zip(indicators, kinds, strict=True)
+                    ],
+                ],
+                rows=rows,
+            )
+        ],
+        freeze_columns=2,
+        header_height=160,
+    )

@@ -103,7 +103,24 @@ def funds_record(
             }
         )
 
-    cells = list(cells)
+    parsed = _parsed_cells(unit, year, cells, today)
+
+    months = sorted({cell.month for cell, _amount in parsed})
+    lock_unit(unit)  # a concurrent first save of the same cell is then seen below, as a stale write
+    stored = {
+        e.key: e
+        for e in FundEntry.objects.select_for_update(of=("self",))
+        .select_related("entered_by")
+        .filter(unit=unit, year=year, month__in=months)
+    }
+    _refuse_stale(parsed, stored, year)
+    return _write_cells(unit, year, parsed, stored, user, at or timezone.now())
+
+
+def _parsed_cells(
+    unit: AdministrativeUnit, year: int, cells: Iterable[FundCell], today: datetime.date
+) -> list[tuple[FundCell, Decimal | None]]:
+    """Each cell with its amount, or ``ValidationError`` keyed by cell listing every refusal."""
     errors: dict[str, list[ValidationError]] = {}
     parsed: list[tuple[FundCell, Decimal | None]] = []
     seen: set[str] = set()
@@ -141,15 +158,11 @@ def funds_record(
         parsed.append((cell, amount))
     if errors:
         raise ValidationError(errors)
+    return parsed
 
-    months = sorted({cell.month for cell, _amount in parsed})
-    lock_unit(unit)  # a concurrent first save of the same cell is then seen below, as a stale write
-    stored = {
-        e.key: e
-        for e in FundEntry.objects.select_for_update(of=("self",))
-        .select_related("entered_by")
-        .filter(unit=unit, year=year, month__in=months)
-    }
+
+def _refuse_stale(parsed: list[tuple[FundCell, Decimal | None]], stored: dict[str, FundEntry], year: int) -> None:
+    """``StaleWriteError`` when a cell's stored version is not the one its user saw."""
     stale: dict[str, list[ValidationError]] = {}
     stale_current: dict[str, FundEntry | None] = {}
     for cell, _amount in parsed:
@@ -171,7 +184,16 @@ def funds_record(
         # Each stale cell with its message; ``current``: what each holds now (None: emptied).
         raise StaleWriteError(stale, current=stale_current)
 
-    moment = at or timezone.now()
+
+def _write_cells(
+    unit: AdministrativeUnit,
+    year: int,
+    parsed: list[tuple[FundCell, Decimal | None]],
+    stored: dict[str, FundEntry],
+    user,
+    moment: datetime.datetime,
+) -> dict[str, FundEntry | None]:
+    """Create, update or delete the entries that change, with one history row each (a few bulk queries)."""
     result: dict[str, FundEntry | None] = {}
     to_create, to_update, to_delete, history = [], [], [], []
     for cell, amount in parsed:

@@ -3,10 +3,10 @@
 The bulletin is a Vietnamese administrative document, so its text is Vietnamese whatever the
 language of the page it was downloaded from.
 
-Sheets: summary (headline to date and new this month, buckets), by district (province and
-country), commune × criterion matrix, lagging criteria, newly recognised, plan, funds by
-source (when recorded), OCOP products (``other_sheets``) and notes (criteria sets, data
-cut-off, who generated or issued it).
+Sheets: summary (headline to date and new this month, buckets), every tier (``tiers_sheet``),
+by district (province and country), commune × criterion matrix, lagging criteria, newly
+recognised (``detail_sheets``), plan, funds by source (when recorded), OCOP products
+(``other_sheets``) and notes (criteria sets, data cut-off, who generated or issued it).
 """
 
 from __future__ import annotations
@@ -14,20 +14,14 @@ from __future__ import annotations
 import datetime
 
 from reports import xlsx
+from reports.bulletin.detail_sheets import MATRIX_LEGEND, breakdown_sheet, lagging_sheet, matrix_sheet, newly_sheet
 from reports.bulletin.other_sheets import OCOP_SUBTITLE, funds_sheet, ocop_sheet, plan_sheet
-from reports.bulletin.shapes import BreakdownLine, BulletinData, Issue
+from reports.bulletin.shapes import BulletinData, Issue
 from reports.bulletin.text import Draft
 from reports.bulletin.tiers_sheet import header_block, tiers_sheet
 
 TIERS_SUBTITLE = "Các mức đạt chuẩn: NTM, nâng cao, kiểu mẫu"
-SUMMARY, BREAKDOWN, MATRIX, LAGGING, NEWLY, NOTES = (
-    "Tổng hợp",
-    "Theo đơn vị",
-    "Xã - tiêu chí",
-    "Tiêu chí chưa đạt",
-    "Công nhận mới",
-    "Ghi chú",
-)
+SUMMARY, NOTES = "Tổng hợp", "Ghi chú"
 
 
 APART_NAMES = {"phuong": "phường", "thi_tran": "thị trấn", "dac_khu": "đặc khu"}
@@ -59,7 +53,8 @@ def _heading(data: BulletinData, subtitle: str) -> list[str]:
     ]
 
 
-def _summary(data: BulletinData, draft: Draft | None = None) -> xlsx.Sheet:
+def _headline_rows(data: BulletinData) -> list[tuple]:
+    """The summary's headline: communes, with data, recognised at each tier (to date, new in the month, share)."""
     total = data.communes_total
     headline = [
         ("Tổng số xã (không tính phường, thị trấn, đặc khu)", total, None, None),
@@ -96,6 +91,11 @@ def _summary(data: BulletinData, draft: Draft | None = None) -> xlsx.Sheet:
                 xlsx.share(data.districts_recognised, data.districts_total),
             )
         )
+    return headline
+
+
+def _summary(data: BulletinData, draft: Draft | None = None) -> xlsx.Sheet:
+    total = data.communes_total
     figures = xlsx.Table(
         columns=[
             xlsx.Column("Chỉ tiêu", 46, xlsx.WRAP),
@@ -103,7 +103,7 @@ def _summary(data: BulletinData, draft: Draft | None = None) -> xlsx.Sheet:
             xlsx.Column("Mới trong tháng", 14, xlsx.INT),
             xlsx.Column("Tỷ lệ", 12, xlsx.PERCENT),
         ],
-        rows=headline,
+        rows=_headline_rows(data),
     )
     average = xlsx.Table(
         caption="Bình quân số tiêu chí đạt",
@@ -147,169 +147,6 @@ def _summary(data: BulletinData, draft: Draft | None = None) -> xlsx.Sheet:
     chart = xlsx.Chart("column", f"Phân loại xã theo số tiêu chí đạt năm {data.year}", len(tables) - 1, 0, [1])
     heading = [*_heading(data, "Tổng hợp"), *header_block(draft)]
     return xlsx.Sheet(title=SUMMARY, heading=heading, tables=tables, landscape=False, charts=[chart])
-
-
-def _breakdown(data: BulletinData) -> xlsx.Sheet:
-    lines = data.breakdown
-    total = BreakdownLine(
-        "Tổng số",
-        sum(line.communes for line in lines),
-        sum(line.with_data for line in lines),
-        sum(line.standard for line in lines),
-        sum(line.advanced for line in lines),
-        sum(line.model for line in lines),
-        sum(line.new for line in lines),
-        data.average,
-    )
-
-    def row(number, line: BreakdownLine):
-        return (
-            number,
-            line.name,
-            line.communes,
-            line.with_data,
-            line.standard,
-            xlsx.share(line.standard, line.communes),
-            line.new,
-            line.advanced,
-            line.model,
-            line.average,
-        )
-
-    return xlsx.Sheet(
-        title=BREAKDOWN,
-        heading=_heading(data, f"Kết quả theo {data.breakdown_title.lower()}"),
-        tables=[
-            xlsx.Table(
-                columns=[
-                    xlsx.Column("STT", 6, xlsx.INT),
-                    xlsx.Column(data.breakdown_title, 28, xlsx.WRAP),
-                    xlsx.Column("Tổng số xã", 10, xlsx.INT),
-                    xlsx.Column("Xã có số liệu", 10, xlsx.INT),
-                    xlsx.Column("Xã đạt chuẩn NTM", 11, xlsx.INT),
-                    xlsx.Column("Tỷ lệ đạt chuẩn", 10, xlsx.PERCENT),
-                    xlsx.Column("Đạt chuẩn mới trong tháng", 12, xlsx.INT),
-                    xlsx.Column("Xã NTM nâng cao", 11, xlsx.INT),
-                    xlsx.Column("Xã NTM kiểu mẫu", 11, xlsx.INT),
-                    xlsx.Column("Bình quân tiêu chí/xã", 11, xlsx.DEC1),
-                ],
-                rows=(row(n, line) for n, line in enumerate(lines, 1)),
-                total=row(None, total),
-            )
-        ],
-        freeze_columns=2,
-    )
-
-
-def _matrix(data: BulletinData) -> xlsx.Sheet:
-    criteria = [xlsx.Column(f"{number}. {name}", 4.5, xlsx.MARK, rotate=True) for number, name in data.columns]
-    group_title = "Tỉnh" if data.unit_level is None else "Huyện"
-
-    def rows():
-        for n, line in enumerate(data.matrix, 1):
-            yield (
-                n,
-                line.group,
-                line.name,
-                line.code,
-                line.state or "Chưa có số liệu",
-                line.met,
-                line.total,
-                *line.cells,
-                *line.higher,
-            )
-
-    return xlsx.Sheet(
-        title=MATRIX,
-        heading=_heading(data, f"Kết quả từng tiêu chí của các xã (bộ tiêu chí NTM) · {MATRIX_LEGEND}"),
-        tables=[
-            xlsx.Table(
-                columns=[
-                    xlsx.Column("STT", 6, xlsx.INT),
-                    xlsx.Column(group_title, 16, xlsx.WRAP),
-                    xlsx.Column("Xã", 20, xlsx.WRAP),
-                    xlsx.Column("Mã", 12, xlsx.TEXT),
-                    xlsx.Column("Trạng thái", 18, xlsx.WRAP),
-                    xlsx.Column("Số tiêu chí đạt", 8, xlsx.INT, rotate=True),
-                    xlsx.Column("Tổng số tiêu chí", 8, xlsx.INT, rotate=True),
-                    *criteria,
-                    xlsx.Column("NTM nâng cao: tiêu chí đạt/tổng", 9, xlsx.TEXT, rotate=True),
-                    xlsx.Column("NTM kiểu mẫu: tiêu chí đạt/tổng", 9, xlsx.TEXT, rotate=True),
-                ],
-                rows=rows(),
-            )
-        ],
-        freeze_columns=3,
-        header_height=150,
-    )
-
-
-MATRIX_LEGEND = f"{xlsx.MET_MARK} đạt · {xlsx.NOT_MET_MARK} chưa đạt · ô xám: chưa có số liệu"
-
-
-def _lagging(data: BulletinData) -> xlsx.Sheet:
-    return xlsx.Sheet(
-        title=LAGGING,
-        heading=_heading(data, "Các tiêu chí có nhiều xã chưa đạt nhất"),
-        tables=[
-            xlsx.Table(
-                columns=[
-                    xlsx.Column("STT", 6, xlsx.INT),
-                    xlsx.Column("Tiêu chí", 46, xlsx.WRAP),
-                    xlsx.Column("Số xã chưa đạt", 14, xlsx.INT),
-                    xlsx.Column("Tỷ lệ trên số xã có số liệu", 16, xlsx.PERCENT),
-                    xlsx.Column("Trong đó cơ bản đạt", 14, xlsx.INT),
-                ],
-                rows=[
-                    (
-                        n,
-                        f"{line.number}. {line.name}",
-                        line.not_met,
-                        xlsx.share(line.not_met, data.with_data),
-                        line.basically_met,
-                    )
-                    for n, line in enumerate(data.lagging, 1)
-                ],
-            )
-        ],
-        landscape=False,
-    )
-
-
-def _newly(data: BulletinData) -> xlsx.Sheet:
-    return xlsx.Sheet(
-        title=NEWLY,
-        heading=_heading(data, f"Các đơn vị được công nhận trong tháng {data.month.label}"),
-        tables=[
-            xlsx.Table(
-                columns=[
-                    xlsx.Column("STT", 6, xlsx.INT),
-                    xlsx.Column("Đơn vị", 24, xlsx.WRAP),
-                    xlsx.Column("Cấp", 8, xlsx.TEXT),
-                    xlsx.Column("Thuộc", 20, xlsx.WRAP),
-                    xlsx.Column("Bộ tiêu chí", 18, xlsx.WRAP),
-                    xlsx.Column("Mức đạt", 14, xlsx.TEXT),
-                    xlsx.Column("Năm đánh giá", 10, xlsx.TEXT),
-                    xlsx.Column("Số quyết định", 18, xlsx.TEXT),
-                    xlsx.Column("Ngày quyết định", 14, xlsx.DATE),
-                ],
-                rows=[
-                    (
-                        n,
-                        line.name,
-                        line.level,
-                        line.parent,
-                        line.set_name,
-                        line.tier,
-                        str(line.year),
-                        line.decision_number,
-                        line.decision_date,
-                    )
-                    for n, line in enumerate(data.newly, 1)
-                ],
-            )
-        ],
-    )
 
 
 def _notes(data: BulletinData, issue: Issue) -> xlsx.Sheet:
@@ -366,8 +203,12 @@ def _notes(data: BulletinData, issue: Issue) -> xlsx.Sheet:
 def bulletin_sheets(data: BulletinData, issue: Issue, draft: Draft | None = None) -> list[xlsx.Sheet]:
     sheets = [_summary(data, draft), tiers_sheet(data, _heading(data, TIERS_SUBTITLE))]
     if data.breakdown:
-        sheets.append(_breakdown(data))
-    sheets += [_matrix(data), _lagging(data), _newly(data)]
+        sheets.append(breakdown_sheet(data, _heading(data, f"Kết quả theo {data.breakdown_title.lower()}")))
+    sheets += [
+        matrix_sheet(data, _heading(data, f"Kết quả từng tiêu chí của các xã (bộ tiêu chí NTM) · {MATRIX_LEGEND}")),
+        lagging_sheet(data, _heading(data, "Các tiêu chí có nhiều xã chưa đạt nhất")),
+        newly_sheet(data, _heading(data, f"Các đơn vị được công nhận trong tháng {data.month.label}")),
+    ]
     if data.plan:
         sheets.append(plan_sheet(data, _heading(data, "Kế hoạch và kết quả thực hiện")))
     if data.funds:

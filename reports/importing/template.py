@@ -82,73 +82,10 @@ def import_template(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year
     """The template workbook, as bytes."""
     indicators = set_indicators(criteria_set)
     units = list(units_for_template(unit, criteria_set, year))
-    assessments = {
-        a.unit_id: a
-        for a in Assessment.objects.filter(criteria_set=criteria_set, year=year, unit__in=[u.pk for u in units])
-    }
-    values: dict[tuple[int, int], object] = {
-        (v.assessment_id, v.indicator_id): v.value
-        for v in IndicatorValue.objects.filter(assessment__in=[a.pk for a in assessments.values()]).only(
-            "assessment_id", "indicator_id", "value_decimal", "value_bool"
-        )
-    }
-
-    def rows():
-        for u in units:
-            assessment = assessments.get(u.pk)
-            row = [
-                u.code,
-                u.name,
-                u.parent.name if u.parent else "",
-                assessment.get_state_display() if assessment else "",
-            ]
-            for indicator in indicators:
-                stored = values.get((assessment.pk, indicator.pk)) if assessment else None
-                row.append(cell_text(indicator, stored))
-            yield row
-
-    fixed = [
-        xlsx.Column("Mã đơn vị", 12),
-        xlsx.Column("Tên đơn vị", 24, xlsx.WRAP),
-        xlsx.Column("Thuộc", 18, xlsx.WRAP),
-        xlsx.Column("Trạng thái hồ sơ", 14, xlsx.WRAP),
-    ]
-    columns = fixed + [xlsx.Column(f"{i.code} {i.name}", 14, xlsx.INPUT) for i in indicators]
-    hints = ["", "", "", ""] + [
-        TYPE_HINTS.get(i.value_type, "") + (f" ({i.unit})" if i.unit and i.value_type != ValueType.PERCENT else "")
-        for i in indicators
-    ]
-    codes = list(layout.FIXED_COLUMNS) + [i.code for i in indicators]
-    last_row = layout.Bounds(units=len(units), indicators=len(indicators)).last_row
-    validations = []
-    for position, indicator in enumerate(indicators, len(fixed) + 1):
-        letter = xlsx.get_column_letter(position)
-        sqref = f"{letter}{layout.FIRST_DATA_ROW}:{letter}{last_row}"
-        if indicator.value_type == ValueType.YES_NO:
-            validations.append(
-                xlsx.Validation(
-                    sqref, "list", f'"{layout.YES},{layout.NO}"', error=f"Chọn {layout.YES} hoặc {layout.NO}."
-                )
-            )
-        elif indicator.value_type == ValueType.PERCENT:
-            validations.append(
-                xlsx.Validation(sqref, "decimal", "0", "100", "between", error="Nhập một tỷ lệ từ 0 đến 100.")
-            )
-        elif indicator.value_type in (ValueType.COUNT, ValueType.MONEY):
-            validations.append(
-                xlsx.Validation(sqref, "decimal", "0", None, "greaterThanOrEqual", error="Nhập một số không âm.")
-            )
-
+    assessments, values = _stored_values(units, criteria_set, year)
     title = f"MẪU NHẬP SỐ LIỆU — {set_label(criteria_set)} — {unit.name} — năm {year}"
     now = timezone.now()
-    data_sheet = xlsx.Sheet(
-        title=layout.DATA_SHEET,
-        heading=[title, "Điền giá trị vào các ô trắng; không sửa dòng mã chỉ tiêu (dòng 6) và cột mã đơn vị."],
-        tables=[xlsx.Table(columns=columns, rows=rows(), subheaders=[hints, codes])],
-        freeze_columns=2,
-        header_height=90,
-        validations=validations,
-    )
+    data_sheet = _data_sheet(title, units, indicators, _unit_rows(units, indicators, assessments, values))
     guide = xlsx.Sheet(
         title=layout.GUIDE_SHEET,
         heading=["HƯỚNG DẪN"],
@@ -182,6 +119,85 @@ def import_template(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year
         user=user,
         now=now,
     )
+
+
+def _stored_values(units, criteria_set: CriteriaSet, year: int):
+    """The units' assessments of the set and year by unit, and their values by (assessment, indicator)."""
+    assessments = {
+        a.unit_id: a
+        for a in Assessment.objects.filter(criteria_set=criteria_set, year=year, unit__in=[u.pk for u in units])
+    }
+    values: dict[tuple[int, int], object] = {
+        (v.assessment_id, v.indicator_id): v.value
+        for v in IndicatorValue.objects.filter(assessment__in=[a.pk for a in assessments.values()]).only(
+            "assessment_id", "indicator_id", "value_decimal", "value_bool"
+        )
+    }
+    return assessments, values
+
+
+def _unit_rows(units, indicators: list[Indicator], assessments, values):
+    """One row per unit: its code, name, parent and state, then today's value of each indicator."""
+    for u in units:
+        assessment = assessments.get(u.pk)
+        row = [
+            u.code,
+            u.name,
+            u.parent.name if u.parent else "",
+            assessment.get_state_display() if assessment else "",
+        ]
+        for indicator in indicators:
+            stored = values.get((assessment.pk, indicator.pk)) if assessment else None
+            row.append(cell_text(indicator, stored))
+        yield row
+
+
+def _data_sheet(title: str, units, indicators: list[Indicator], rows) -> xlsx.Sheet:
+    """The sheet the values are entered in: fixed unit columns, then one input column per indicator."""
+    fixed = [
+        xlsx.Column("Mã đơn vị", 12),
+        xlsx.Column("Tên đơn vị", 24, xlsx.WRAP),
+        xlsx.Column("Thuộc", 18, xlsx.WRAP),
+        xlsx.Column("Trạng thái hồ sơ", 14, xlsx.WRAP),
+    ]
+    columns = fixed + [xlsx.Column(f"{i.code} {i.name}", 14, xlsx.INPUT) for i in indicators]
+    hints = ["", "", "", ""] + [
+        TYPE_HINTS.get(i.value_type, "") + (f" ({i.unit})" if i.unit and i.value_type != ValueType.PERCENT else "")
+        for i in indicators
+    ]
+    codes = list(layout.FIXED_COLUMNS) + [i.code for i in indicators]
+    last_row = layout.Bounds(units=len(units), indicators=len(indicators)).last_row
+    return xlsx.Sheet(
+        title=layout.DATA_SHEET,
+        heading=[title, "Điền giá trị vào các ô trắng; không sửa dòng mã chỉ tiêu (dòng 6) và cột mã đơn vị."],
+        tables=[xlsx.Table(columns=columns, rows=rows, subheaders=[hints, codes])],
+        freeze_columns=2,
+        header_height=90,
+        validations=_value_validations(indicators, len(fixed) + 1, last_row),
+    )
+
+
+def _value_validations(indicators: list[Indicator], first_column: int, last_row: int) -> list[xlsx.Validation]:
+    """What Excel accepts in each indicator's column: a yes/no list, a percentage, a number ≥ 0."""
+    validations = []
+    for position, indicator in enumerate(indicators, first_column):
+        letter = xlsx.get_column_letter(position)
+        sqref = f"{letter}{layout.FIRST_DATA_ROW}:{letter}{last_row}"
+        if indicator.value_type == ValueType.YES_NO:
+            validations.append(
+                xlsx.Validation(
+                    sqref, "list", f'"{layout.YES},{layout.NO}"', error=f"Chọn {layout.YES} hoặc {layout.NO}."
+                )
+            )
+        elif indicator.value_type == ValueType.PERCENT:
+            validations.append(
+                xlsx.Validation(sqref, "decimal", "0", "100", "between", error="Nhập một tỷ lệ từ 0 đến 100.")
+            )
+        elif indicator.value_type in (ValueType.COUNT, ValueType.MONEY):
+            validations.append(
+                xlsx.Validation(sqref, "decimal", "0", None, "greaterThanOrEqual", error="Nhập một số không âm.")
+            )
+    return validations
 
 
 def template_workbook(sheets, meta_rows, *, title: str, subject: str, keywords: str, user, now) -> bytes:

@@ -103,6 +103,41 @@ def _projector(coordinates: list[tuple[Decimal, Decimal]]):
     return project, width, height
 
 
+def _buckets_of_rows(rows) -> list[BucketCount]:
+    """The buckets of the communes drawn, on each set's scale: for a map without the dashboard's."""
+    met: dict[int, dict[int, int]] = {}
+    for row in rows:
+        if row.has_data:
+            counts = met.setdefault(row.criteria_total, {})
+            counts[row.criteria_met] = counts.get(row.criteria_met, 0) + 1
+    return buckets_of(met)
+
+
+def _bucket_key(row, buckets: list[BucketCount], keys: dict[tuple[int, int, int], str]) -> str:
+    """The legend entry of a commune: the bucket its criteria met fall in on its set's scale, or NO_DATA."""
+    if not row.has_data:
+        return NO_DATA
+    return next(
+        (
+            keys[(b.low, b.high, b.total)]
+            for b in buckets
+            if b.total == row.criteria_total and b.low <= row.criteria_met <= b.high
+        ),
+        NO_DATA,
+    )
+
+
+def _point_label(row) -> str:
+    """What a point says of its commune: its criteria met out of its total, or that it has no data."""
+    if row.has_data:
+        return _("%(name)s: %(met)d/%(total)d criteria met") % {
+            "name": row.name,
+            "met": row.criteria_met,
+            "total": row.criteria_total,
+        }
+    return _("%(name)s: no data") % {"name": row.name}
+
+
 def commune_map(
     *,
     unit: AdministrativeUnit | None,
@@ -122,12 +157,7 @@ def commune_map(
     if not rows:
         return None
     if buckets is None:
-        met: dict[int, dict[int, int]] = {}
-        for row in rows:
-            if row.has_data:
-                counts = met.setdefault(row.criteria_total, {})
-                counts[row.criteria_met] = counts.get(row.criteria_met, 0) + 1
-        buckets = buckets_of(met)
+        buckets = _buckets_of_rows(rows)
     coordinates = {row.code: (row.latitude, row.longitude) for row in rows if row.latitude is not None}
     colours = _colours(buckets)
     keys = {bounds: f"b{i}" for i, bounds in enumerate((b.low, b.high, b.total) for b in buckets)}
@@ -140,27 +170,10 @@ def commune_map(
     else:
         width, height = WIDTH, 0
     for row in rows:
-        key = NO_DATA
-        if row.has_data:
-            key = next(
-                (
-                    keys[(b.low, b.high, b.total)]
-                    for b in buckets
-                    if b.total == row.criteria_total and b.low <= row.criteria_met <= b.high
-                ),
-                NO_DATA,
-            )
+        key = _bucket_key(row, buckets, keys)
         counts[key] += 1
         if row.code not in coordinates:
             continue
-        if row.has_data:
-            label = _("%(name)s: %(met)d/%(total)d criteria met") % {
-                "name": row.name,
-                "met": row.criteria_met,
-                "total": row.criteria_total,
-            }
-        else:
-            label = _("%(name)s: no data") % {"name": row.name}
         x, y = project(*coordinates[row.code])
         anchor = "start" if x < width / 4 else "end" if x > width * 3 / 4 else "middle"
         points.append(
@@ -171,7 +184,7 @@ def commune_map(
                 y=y,
                 key=key,
                 colour=colour_of[key],
-                label=label,
+                label=_point_label(row),
                 anchor=anchor,
                 current=row.code in current,
             )

@@ -1,4 +1,4 @@
-"""The criteria catalog: load TOML files, clone a set as a new draft version, publish."""
+"""The criteria catalog's files: load the TOML sets as published sets, refuse a changed one."""
 
 from __future__ import annotations
 
@@ -8,12 +8,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communes import access
 from communes.models import AdministrativeUnit
 from criteria.models import (
     CriteriaSet,
@@ -24,11 +23,7 @@ from criteria.models import (
     Target,
 )
 
-CATALOG_DIR = Path(__file__).resolve().parent.parent / "catalog"
-
-MSG_ALREADY_PUBLISHED = _("This criteria set is already published.")
-MSG_EMPTY_SET = _("A criteria set needs at least one criterion with an indicator before it is published.")
-MSG_MISSING_TARGETS = _("Indicator %(code)s has no target; enter the province's target before publishing.")
+CATALOG_DIR = Path(__file__).resolve().parent.parent.parent / "catalog"
 
 
 class CatalogError(Exception):
@@ -300,127 +295,3 @@ def catalog_load_dir(directory: Path = CATALOG_DIR) -> list[LoadResult]:
             results.append(catalog_load_file(f))
             loaded_codes.add(pending.pop(f)["code"])
     return results
-
-
-MSG_CLONE_NATIONAL = _("Only the portal's administrators create national criteria sets; clone into your province.")
-MSG_CLONE_OTHER_PROVINCE = _(
-    "You may create criteria sets only for a province whose coordination office you belong to."
-)
-
-
-def _check_clone_issuer(user, issuer: AdministrativeUnit | None) -> None:
-    if access.is_administrator(user):
-        return
-    if issuer is None:
-        raise PermissionDenied(MSG_CLONE_NATIONAL)
-    if not access.speaks_for_province(user, issuer):
-        raise PermissionDenied(MSG_CLONE_OTHER_PROVINCE)
-
-
-@transaction.atomic
-def catalog_set_clone(
-    *,
-    criteria_set: CriteriaSet,
-    issuer: AdministrativeUnit | None = None,
-    code: str | None = None,
-    name: str | None = None,
-    short_name: str | None = None,
-    decision_number: str | None = None,
-    decision_date: datetime.date | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    user=None,
-) -> CriteriaSet:
-    """Copy a set with all its criteria, indicators and targets into a new draft version.
-
-    Same code → the next version number (an amendment); a new code (a province's own set)
-    starts at version 1. The draft supersedes the original and can be edited until published.
-
-    Without ``issuer`` the clone keeps the original's issuer (an amendment by the same
-    issuer). With ``user`` (someone acting from a page rather than the catalog files), the clone
-    must be a province's the user speaks for, unless the user is an administrator: a province
-    office's clone of a national set is the province's, never a national draft.
-    """
-    issuer = issuer if issuer is not None else criteria_set.issuer
-    if user is not None:
-        _check_clone_issuer(user, issuer)
-    new_code = code or criteria_set.code
-    version = (
-        CriteriaSet.objects.filter(code=new_code).order_by("-version").values_list("version", flat=True).first() or 0
-    ) + 1
-    clone = CriteriaSet.objects.create(
-        code=new_code,
-        version=version,
-        name=name or criteria_set.name,
-        short_name=short_name or criteria_set.short_name,
-        issuer=issuer,
-        decision_number=decision_number or criteria_set.decision_number,
-        decision_date=decision_date or criteria_set.decision_date,
-        effective_date=criteria_set.effective_date,
-        level=criteria_set.level,
-        tier=criteria_set.tier,
-        year_from=year_from or criteria_set.year_from,
-        year_to=year_to or criteria_set.year_to,
-        status=SetStatus.DRAFT,
-        supersedes=criteria_set,
-        target_basis=criteria_set.target_basis,
-        disadvantaged_region=criteria_set.disadvantaged_region,
-        notes=criteria_set.notes,
-    )
-    groups = {}
-    for g in criteria_set.groups.order_by("position"):
-        groups[g.pk] = CriterionGroup.objects.create(criteria_set=clone, code=g.code, name=g.name, position=g.position)
-    for c in criteria_set.criteria.prefetch_related("indicators__targets").order_by("number"):
-        criterion = Criterion.objects.create(criteria_set=clone, group=groups[c.group_id], number=c.number, name=c.name)
-        for i in c.indicators.all():
-            indicator = Indicator.objects.create(
-                criteria_set=clone,
-                criterion=criterion,
-                code=i.code,
-                name=i.name,
-                value_type=i.value_type,
-                unit=i.unit,
-                comparison=i.comparison,
-                required=i.required,
-                target_by_province=i.target_by_province,
-                derived=i.derived,
-                conditional=i.conditional,
-                position=i.position,
-            )
-            Target.objects.bulk_create(
-                Target(
-                    indicator=indicator,
-                    value=t.value,
-                    region=t.region,
-                    commune_group=t.commune_group,
-                    year=t.year,
-                    to_verify=t.to_verify,
-                    confirmed_by_id=t.confirmed_by_id,
-                    confirmed_at=t.confirmed_at,
-                )
-                for t in i.targets.all()
-            )
-    return clone
-
-
-@transaction.atomic
-def catalog_set_publish(*, criteria_set: CriteriaSet, require_targets: bool = False) -> CriteriaSet:
-    """Publish a draft set; from then on it cannot change.
-
-    With ``require_targets`` (a province's own version), every indicator the national set
-    left to the province must have a target first.
-    """
-    criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
-    if criteria_set.status != SetStatus.DRAFT:
-        raise ValidationError(MSG_ALREADY_PUBLISHED, code="published")
-    indicators = Indicator.objects.filter(criteria_set=criteria_set)
-    if not indicators.exists():
-        raise ValidationError(MSG_EMPTY_SET, code="empty")
-    if require_targets:
-        missing = indicators.filter(target_by_province=True, targets__isnull=True).order_by("code").first()
-        if missing is not None:
-            raise ValidationError(MSG_MISSING_TARGETS, code="targets", params={"code": missing.code})
-    criteria_set.status = SetStatus.PUBLISHED
-    criteria_set.published_at = timezone.now()
-    criteria_set.save(update_fields=["status", "published_at"])
-    return criteria_set

@@ -1,0 +1,28 @@
+"""The criteria catalog: load the TOML files (``loading``), clone a set as a new draft version
+and publish it (``versions``)."""
+
+from criteria.services.catalog.loading import CATALOG_DIR, CatalogError, LoadResult, catalog_load_dir, catalog_load_file
+from criteria.services.catalog.versions import (
+    MSG_ALREADY_PUBLISHED,
+    MSG_CLONE_NATIONAL,
+    MSG_CLONE_OTHER_PROVINCE,
+    MSG_EMPTY_SET,
+    MSG_MISSING_TARGETS,
+    catalog_set_clone,
+    catalog_set_publish,
+)
+
+__all__ = [
+    "CATALOG_DIR",
+    "MSG_ALREADY_PUBLISHED",
+    "MSG_CLONE_NATIONAL",
+    "MSG_CLONE_OTHER_PROVINCE",
+    "MSG_EMPTY_SET",
+    "MSG_MISSING_TARGETS",
+    "CatalogError",
+    "LoadResult",
+    "catalog_load_dir",
+    "catalog_load_file",
+    "catalog_set_clone",
+    "catalog_set_publish",
+]

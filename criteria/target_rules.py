@@ -1,0 +1,111 @@
+"""Which target applies to a unit in a year, as pure functions: no ORM, no database.
+
+A target row is restricted to a region, a commune group and a first assessment year (any of
+them may be left open); the most specific row that fits the unit applies. The ORM side, which
+turns stored targets into ``TargetRule``s for a unit, is ``criteria.targets``; callers read
+these names through ``criteria.evaluation``, with the rest of the rules.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class TargetRule:
+    """One target row: a value and the dimensions it is restricted to (None = any)."""
+
+    value: Decimal | bool | None
+    region: str | None = None
+    group: int | None = None
+    year: int | None = None  # applies from this assessment year on
+    to_verify: bool = False
+    key: object = None
+
+
+@dataclass(frozen=True)
+class TargetReason:
+    """Why a target applied: the dimensions of the chosen target that matched the unit."""
+
+    matched: bool = True
+    region: str | None = None
+    group: int | None = None
+    year: int | None = None
+    disadvantaged: bool = False  # region came from the especially-disadvantaged rule
+
+    @property
+    def national_default(self) -> bool:
+        return self.matched and self.region is None and self.group is None and self.year is None
+
+
+NO_MATCH = TargetReason(matched=False)
+
+
+def select_target_with_reason(
+    targets: Iterable[TargetRule],
+    *,
+    region: str | None,
+    group: int | None,
+    year: int,
+    especially_disadvantaged: bool = False,
+    disadvantaged_region: str | None = None,
+) -> tuple[TargetRule | None, TargetReason]:
+    """Choose the most specific applicable target and say why it applied.
+
+    Ranking: more specified dimensions first; then the latest `year`; then a region-specific
+    target before a group-specific one; then the first in the given order (so callers pass
+    targets in a stable order, e.g. by primary key).
+    """
+    # QĐ 318 Điều 1: especially disadvantaged and safe-zone communes of poor districts
+    # are held to the northern mountain region's targets.
+    substituted = especially_disadvantaged and disadvantaged_region is not None
+    unit_region = disadvantaged_region if substituted else region
+
+    best: TargetRule | None = None
+    best_rank: tuple[int, int, bool, bool] | None = None
+    for target in targets:
+        if (
+            (target.region is not None and target.region != unit_region)
+            or (target.group is not None and target.group != group)
+            or (target.year is not None and target.year > year)
+        ):
+            continue
+        given = (target.region, target.group, target.year)
+        rank = (
+            sum(d is not None for d in given),
+            target.year if target.year is not None else -1,
+            target.region is not None,
+            target.group is not None,
+        )
+        if best_rank is None or rank > best_rank:  # strict: the earlier one keeps a tie
+            best, best_rank = target, rank
+    if best is None:
+        return None, NO_MATCH
+    reason = TargetReason(
+        region=best.region,
+        group=best.group,
+        year=best.year,
+        disadvantaged=substituted and best.region is not None,
+    )
+    return best, reason
+
+
+def select_target(
+    targets: Iterable[TargetRule],
+    *,
+    region: str | None,
+    group: int | None,
+    year: int,
+    especially_disadvantaged: bool = False,
+    disadvantaged_region: str | None = None,
+) -> TargetRule | None:
+    """The target that applies to a unit in a year, or None; see select_target_with_reason."""
+    target, _reason = select_target_with_reason(
+        targets,
+        region=region,
+        group=group,
+        year=year,
+        especially_disadvantaged=especially_disadvantaged,
+        disadvantaged_region=disadvantaged_region,
+    )
+    return target

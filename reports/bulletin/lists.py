@@ -1,0 +1,168 @@
+"""The lists only a document has, from the database: the communes grouped one level down,
+the commune × criterion matrix (with each commune's higher tiers), the decisions of the month
+and the criteria sets used. Read valid-time, or as recorded at ``recorded``."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count
+
+from communes.models import AdministrativeUnit, Level, subtree_q
+from criteria.figures import DECIDED
+from criteria.models import Assessment, CriteriaSet, CriterionResult, Tier
+from criteria.selectors import results_as_of, with_figures_as_of
+from reports.bulletin.month import Month
+from reports.bulletin.names import LEVEL_SET_NAMES, STATE_NAMES, SUMMARY_MARK, TIER_NAMES
+from reports.bulletin.shapes import MatrixLine, NewLine, SetLine
+from reports.selectors import communes_counted, matrix_columns
+
+STANDARD = Tier.STANDARD
+DIRECT_GROUP = "Xã trực thuộc tỉnh"
+
+
+def breakdown_groups(unit: AdministrativeUnit | None) -> tuple[str, dict[str, tuple[str, str]]]:
+    """The breakdown's title and, for the country, the provinces' names by code."""
+    if unit is None:
+        provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list("code", "name", "name_sort")
+        return "Tỉnh, thành phố", {code: (name, sort) for code, name, sort in provinces}
+    return "Huyện", {}
+
+
+def communes_grouped(unit: AdministrativeUnit | None, year: int) -> list[tuple]:
+    """The communes of the year, grouped one level down (district, or province for the country)."""
+    by_province = unit is None
+    _title, provinces = breakdown_groups(unit)
+    communes = []
+    for pk, code, name, name_sort, path, parent_name, parent_level, parent_code, parent_sort in (
+        communes_counted(unit=unit, year=year)
+        .values_list(
+            "pk",
+            "code",
+            "name",
+            "name_sort",
+            "path",
+            "parent__name",
+            "parent__level",
+            "parent__code",
+            "parent__name_sort",
+        )
+        .order_by()  # sorted below, by group
+        .iterator(chunk_size=2000)
+    ):
+        if by_province:
+            province_code = path.strip("/").split("/")[0]
+            group_name, group_sort = provinces.get(province_code, (province_code, province_code))
+            group = (group_sort, province_code, group_name)
+        elif parent_level == Level.DISTRICT:
+            group = (parent_sort, parent_code, parent_name)
+        else:
+            group = ("\uffff", "", DIRECT_GROUP)  # communes directly under the province, last
+        communes.append((group, name_sort, code, pk, name))
+    communes.sort()
+    return communes
+
+
+def matrix_lines(unit, year: int, communes: list[tuple], recorded: datetime.datetime | None):
+    """Each commune's standard assessment of the year (state, criteria met) and its criteria."""
+    columns = [(c.number, c.name) for c in matrix_columns(unit=unit, year=year, tier=STANDARD)]
+    column_of = {number: index for index, (number, _name) in enumerate(columns)}
+    standard = Assessment.objects.filter(unit__in=[c[3] for c in communes], year=year, tier=STANDARD)
+    if recorded is not None:
+        standard = with_figures_as_of(standard, recorded)
+        fields = ("asof_state", "asof_met", "asof_total", "summary")
+    else:
+        fields = ("state", "criteria_met", "criteria_total", "summary")
+    by_unit = {
+        unit_id: (pk, state, met, total, summary)
+        for pk, unit_id, state, met, total, summary in standard.values_list("pk", "unit_id", *fields)
+        .order_by()
+        .iterator()
+    }
+    ids = [row[0] for row in by_unit.values()]
+    cells: dict[int, list] = {pk: [None] * len(columns) for pk in ids}
+    if recorded is None:
+        results = CriterionResult.objects.filter(assessment_id__in=ids).values_list(
+            "assessment_id", "criterion__number", "met"
+        )
+    else:
+        numbers = dict(
+            CriterionResult.objects.filter(assessment_id__in=ids).values_list("criterion_id", "criterion__number")
+        )
+        results = ((a, numbers.get(c), met) for (a, c), met in results_as_of(ids, recorded).items())
+    for assessment_id, number, met in results:
+        if number in column_of:
+            cells[assessment_id][column_of[number]] = met
+    higher = _higher_tiers([c[3] for c in communes], year, recorded)
+    matrix = []
+    for group, _sort, code, pk, name in communes:
+        found = by_unit.get(pk)
+        others = higher.get(pk, ("", ""))
+        if found is None:
+            matrix.append(MatrixLine(group[2], name, code, "", None, None, (None,) * len(columns), others))
+            continue
+        apk, state, met, total, summary = found
+        state_name = STATE_NAMES.get(state, state) + (SUMMARY_MARK if summary else "")
+        matrix.append(MatrixLine(group[2], name, code, state_name, met, total, tuple(cells[apk]), others))
+    return columns, matrix
+
+
+def _higher_tiers(unit_ids: list[int], year: int, recorded: datetime.datetime | None) -> dict[int, tuple[str, str]]:
+    """Each commune's advanced and model assessments of the year as "met/total" (one query): a
+    commune working on a higher tier is not "without data"."""
+    higher = Assessment.objects.filter(unit__in=unit_ids, year=year, tier__in=(Tier.ADVANCED, Tier.MODEL))
+    fields = ("criteria_met", "criteria_total")
+    if recorded is not None:
+        higher = with_figures_as_of(higher, recorded)
+        fields = ("asof_met", "asof_total")
+    found: dict[int, list[str]] = {}
+    for unit_id, tier, met, total in higher.values_list("unit_id", "tier", *fields).order_by().iterator():
+        found.setdefault(unit_id, ["", ""])[0 if tier == Tier.ADVANCED else 1] = f"{met}/{total}"
+    return {unit_id: tuple(pair) for unit_id, pair in found.items()}
+
+
+def newly_recognised(unit, month: Month, cut: datetime.date, recorded: datetime.datetime | None) -> list[NewLine]:
+    """Recognitions whose decision is dated in the month (any level, any assessment year)."""
+    decided = Assessment.objects.filter(
+        subtree_q(unit, "unit__"), state__in=DECIDED, decision_date__gte=month.first_day, decision_date__lte=cut
+    )
+    if recorded is not None:
+        decided = with_figures_as_of(decided, recorded).filter(asof_state__in=DECIDED)
+    level_names = {Level.COMMUNE: "Xã", Level.VILLAGE: "Thôn", Level.DISTRICT: "Huyện", Level.PROVINCE: "Tỉnh"}
+    rows = decided.values_list(
+        "unit__name",
+        "unit__level",
+        "unit__parent__name",
+        "criteria_set__short_name",
+        "tier",
+        "year",
+        "decision_number",
+        "decision_date",
+    ).order_by("decision_date", "unit__name_sort")
+    return [
+        NewLine(name, level_names.get(level, level), parent or "", set_name, TIER_NAMES[tier], year, number, date)
+        for name, level, parent, set_name, tier, year, number, date in rows
+    ]
+
+
+def sets_used(unit, year: int) -> list[SetLine]:
+    """The criteria sets behind the year's figures, with their number of assessments."""
+    counts = dict(
+        Assessment.objects.filter(subtree_q(unit, "unit__"), year=year)
+        .values("criteria_set_id")
+        .annotate(n=Count("pk"))
+        .values_list("criteria_set_id", "n")
+        .order_by()
+    )
+    return [
+        SetLine(
+            s.code,
+            s.name,
+            s.decision_number,
+            s.decision_date,
+            LEVEL_SET_NAMES.get(s.level, s.level),
+            TIER_NAMES[s.tier],
+            counts[s.pk],
+        )
+        for s in CriteriaSet.objects.filter(pk__in=list(counts)).order_by("level", "tier", "code", "version")
+    ]
