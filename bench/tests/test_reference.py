@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from bench import loadtest, reference
+from bench import cpu, reference
 from criteria.models import CriterionResult
 from reports import bulletin
 from reports.bulletin import Month
@@ -34,6 +34,6 @@ def test_the_gathered_matrix_equals_the_bulletin_s_and_a_change_is_reported(prov
 
 
 def test_the_load_test_reads_cpu_time_of_processes_and_their_children():
-    assert loadtest._cpu_seconds(os.getpid()) > 0
-    assert loadtest._cpu_seconds(2**22 + 7) is None  # no such process
-    assert os.getpid() in loadtest._children(os.getppid())
+    assert cpu._cpu_seconds(os.getpid()) > 0
+    assert cpu._cpu_seconds(2**22 + 7) is None  # no such process
+    assert os.getpid() in cpu._children(os.getppid())
