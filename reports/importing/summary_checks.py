@@ -34,10 +34,10 @@ from reports.importing.checks import (
     MSG_UNIT_OUTSIDE,
     MSG_UNIT_READ_ONLY,
     MSG_UNKNOWN_UNIT,
-    _error,
 )
 from reports.importing.summary_read import SummaryRead, SummaryRow
 from reports.importing.summary_template import numbers_text
+from reports.importing.values_read import add_error
 
 MSG_TWICE = _("%(unit)s has two rows for %(year)s at this tier (also row %(row)s).")
 MSG_NOT_COMMUNE = _("%(unit)s is not a commune: the criteria-level sheet holds communes.")
@@ -171,21 +171,21 @@ def _set_for(row: SummaryRow, target, found: _Lookups, at) -> CriteriaSet | None
     if row.set_code:
         criteria_set = found.sets.get(row.set_code)
         if criteria_set is None:
-            _error(row.errors, row.row, at(layout.SET_CODE), MSG_UNKNOWN_SET % {"code": row.set_code})
+            add_error(row.errors, row.row, at(layout.SET_CODE), MSG_UNKNOWN_SET % {"code": row.set_code})
             return None
     else:
         criteria_set = found.in_force(target, row.year, row.tier)
         if criteria_set is None:
             tier = str(Tier(row.tier).label).lower()
-            _error(row.errors, row.row, at(layout.SET_CODE), MSG_NO_SET % {"tier": tier, "year": row.year})
+            add_error(row.errors, row.row, at(layout.SET_CODE), MSG_NO_SET % {"tier": tier, "year": row.year})
             return None
     if criteria_set.level != Level.COMMUNE:
-        _error(row.errors, row.row, at(layout.SET_CODE), MSG_SET_LEVEL % {"set": criteria_set})
+        add_error(row.errors, row.row, at(layout.SET_CODE), MSG_SET_LEVEL % {"set": criteria_set})
     elif criteria_set.tier != row.tier:
-        _error(row.errors, row.row, at(layout.TIER), MSG_SET_TIER % {"set": criteria_set})
+        add_error(row.errors, row.row, at(layout.TIER), MSG_SET_TIER % {"set": criteria_set})
     elif not found.usable(target, criteria_set, row.year):
         params = {"set": criteria_set, "first": criteria_set.year_from, "last": criteria_set.year_to, "year": row.year}
-        _error(row.errors, row.row, at(layout.YEAR), MSG_SET_YEARS % params)
+        add_error(row.errors, row.row, at(layout.YEAR), MSG_SET_YEARS % params)
     else:
         return criteria_set
     return None
@@ -207,19 +207,19 @@ def _check_row(row: SummaryRow, plan: SummaryPlan, found: _Lookups, seen: dict, 
     at = columns.__getitem__
     target = found.units.get(row.unit) if row.unit else None
     if message := _unit_error(row, target, unit, user):
-        _error(plan.errors, row.row, at(layout.UNIT_CODE), message)
+        add_error(plan.errors, row.row, at(layout.UNIT_CODE), message)
         return
     if not row.errors and row.year is None:
-        _error(row.errors, row.row, at(layout.YEAR), MSG_YEAR_MISSING)
+        add_error(row.errors, row.row, at(layout.YEAR), MSG_YEAR_MISSING)
     if not row.errors and not row.tier:
-        _error(row.errors, row.row, at(layout.TIER), MSG_TIER_MISSING)
+        add_error(row.errors, row.row, at(layout.TIER), MSG_TIER_MISSING)
     if row.errors:  # cells that could not be read, reported once the unit passed
         plan.errors.extend(row.errors)
         return
     key = (target.pk, row.tier, row.year)
     if key in seen:
         params = {"unit": target.name, "year": row.year, "row": seen[key]}
-        _error(plan.errors, row.row, at(layout.UNIT_CODE), MSG_TWICE % params)
+        add_error(plan.errors, row.row, at(layout.UNIT_CODE), MSG_TWICE % params)
         return
     seen[key] = row.row
     criteria_set = _set_for(row, target, found, at)
@@ -232,7 +232,7 @@ def _check_row(row: SummaryRow, plan: SummaryPlan, found: _Lookups, seen: dict, 
             plan.unchanged += 1
         else:
             params = {"unit": target.name, "year": row.year, "set": existing.criteria_set}
-            _error(plan.errors, row.row, at(layout.YEAR), MSG_TAKEN % params)
+            add_error(plan.errors, row.row, at(layout.YEAR), MSG_TAKEN % params)
         return
     reported = Reported(
         frozenset(row.met), frozenset(row.basically_met), row.count, row.source_number, row.day, row.reason
@@ -247,7 +247,7 @@ def _check_row(row: SummaryRow, plan: SummaryPlan, found: _Lookups, seen: dict, 
     )
     for name, errors in refusals.items():
         for error in errors:
-            _error(plan.errors, row.row, at(FIELD_COLUMNS.get(name, layout.UNIT_CODE)), " ".join(error.messages))
+            add_error(plan.errors, row.row, at(FIELD_COLUMNS.get(name, layout.UNIT_CODE)), " ".join(error.messages))
     if refusals:
         return
     total = len(found.known(criteria_set))
