@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
 
 from django.db.models import Max, Min, Q
 
@@ -26,97 +24,19 @@ from criteria.figures import communes_of_year_q as counted_q
 from criteria.figures import year_cutoff
 from criteria.models import Assessment, Criterion, Tier
 from reports.selectors import sql
+from reports.selectors.shapes import (
+    BreakdownRow,
+    BucketCount,
+    Headline,
+    LaggingCriterion,
+    ProgressSummary,
+    TrendPoint,
+)
 from reports.selectors.sql import Window
 
 TIERS: tuple[str, ...] = tuple(Tier.values)
 _TWO_PLACES = Decimal("0.01")
 _ONE_PLACE = Decimal("0.1")
-
-
-# --- Shapes ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, kw_only=True)
-class Headline:
-    """The headline figures of a unit (None: the country) for one year and tier."""
-
-    year: int
-    tier: str
-    cutoff: datetime.date  # the day titles are read on (31 December; today while the year runs)
-    communes_total: int  # the communes of the year (rural communes only)
-    communes_with_data: int  # communes with an assessment at ``tier`` in ``year``
-    recognised: dict[str, int]  # tier -> communes holding the title at that tier on ``cutoff``
-    recognised_share: dict[str, Decimal | None]  # tier -> percent of communes_total, 1 place
-    new: dict[str, int]  # tier -> communes newly recognised in the period (the year, or a month)
-    average_criteria_met: Decimal | None  # over the assessments at ``tier``, 2 places
-    # "Cơ bản đạt", reported beside and never counted as met: the criteria basically met over
-    # the assessments at ``tier``, the communes with any, and the average of met + basically met.
-    criteria_basically_met: int
-    communes_basically_met: int
-    average_met_or_basically_met: Decimal | None
-    villages_recognised: int  # villages holding the title at ``tier`` on ``cutoff``
-    villages_new: int  # villages newly recognised at ``tier`` in the period
-    districts_total: int | None  # None below province level and when no district existed
-    districts_recognised: int | None  # districts holding the title at ``tier``
-    apart: dict[str, int] = field(default_factory=dict)  # ward / township / special zone -> count, never counted
-
-    @property
-    def communes_without_data(self) -> int:
-        return self.communes_total - self.communes_with_data
-
-
-class BucketCount(NamedTuple):
-    label: str  # "15–18"; suffixed with the scale ("15–18 / 19") only when a year mixes set sizes
-    low: int
-    high: int
-    count: int
-    total: int  # the size of the criteria set whose scale the bucket is on
-
-
-class LaggingCriterion(NamedTuple):
-    number: int
-    name: str
-    not_met: int  # communes (assessments at the tier) that have not met it
-    basically_met: int = 0  # of those, the communes that report it basically met
-
-
-@dataclass(frozen=True, kw_only=True)
-class ProgressSummary(Headline):
-    unit_code: str | None
-    buckets: list[BucketCount] = field(default_factory=list)
-    # The same communes by criteria met *and basically met* ("đạt và cơ bản đạt"): a second
-    # distribution shown beside, never instead of, ``buckets``.
-    buckets_with_basically_met: list[BucketCount] = field(default_factory=list)
-    lagging: list[LaggingCriterion] = field(default_factory=list)
-    previous_year: Headline | None = None  # the same figures for year - 1; None without data
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    year: int
-    recognised: dict[str, int]  # tier -> communes holding the title at the end of the year
-    communes_with_data: int  # at the selected tier
-    average_criteria_met: Decimal | None  # at the selected tier
-    scale: int | None = None  # criteria in the (largest) set assessed at the tier: 19, or 10 from 2026
-
-
-@dataclass(frozen=True)
-class BreakdownRow:
-    """One unit one level down (drill-down): figures of the communes it holds."""
-
-    code: str
-    name: str
-    level: str
-    communes_total: int
-    communes_with_data: int
-    recognised: int  # holding the title at the selected tier on the cut-off
-    average_criteria_met: Decimal | None
-    new: int = 0  # newly recognised at the selected tier in the period
-    average_met_or_basically_met: Decimal | None = None  # "đạt và cơ bản đạt", beside
-
-    @property
-    def communes_without_data(self) -> int:
-        return self.communes_total - self.communes_with_data
 
 
 # --- Building blocks -------------------------------------------------------------------------
