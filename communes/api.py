@@ -14,13 +14,13 @@ from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
 from ntm_portal.api_errors import ApiErrorsMixin
 
 
-def unit_path_or_none(code: str) -> str | None:
-    """The materialized path of the unit with this code (one query), for subtree filters.
+def unit_or_none(code: str) -> AdministrativeUnit | None:
+    """The unit with this code, its path only (one query), for subtree filters (``subtree_q``).
 
     Not scoped on purpose: callers intersect the subtree with a queryset that already is, so an
     unknown code and a code outside the user's area both give an empty list.
     """
-    return AdministrativeUnit.objects.filter(code=code).values_list("path", flat=True).first()
+    return AdministrativeUnit.objects.only("path").filter(code=code).first()
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -48,8 +48,8 @@ class UnitFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_subtree(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        path = unit_path_or_none(value)
-        return queryset.filter(path__startswith=path) if path else queryset.none()
+        unit = unit_or_none(value)
+        return queryset.subtree(unit) if unit else queryset.none()
 
     def filter_valid_on(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.valid_on(value)

@@ -17,9 +17,7 @@ from criteria.models import Assessment
 
 
 def existed_in(unit: AdministrativeUnit, year: int) -> bool:
-    return (unit.valid_from is None or unit.valid_from.year <= year) and (
-        unit.valid_to is None or unit.valid_to.year >= year
-    )
+    return unit.existed_in_year(year)
 
 
 def _within_lifetime(unit: AdministrativeUnit, year: int) -> int:

@@ -12,7 +12,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from communes.access import MSG_NOT_FOUND
-from communes.api import unit_path_or_none
+from communes.api import unit_or_none
+from communes.models import subtree_q
 
 MSG_RAW_VALUE = _("Enter text, a number, true, false or null.")
 
@@ -68,5 +69,5 @@ class WithinFilterMixin:
     one outside the user's area, gives an empty list: the queryset is already scoped)."""
 
     def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        path = unit_path_or_none(value)
-        return queryset.filter(unit__path__startswith=path) if path else queryset.none()
+        unit = unit_or_none(value)
+        return queryset.filter(subtree_q(unit, "unit__")) if unit else queryset.none()

@@ -25,7 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
-from communes.api import UnitRefSerializer, enum_output, unit_path_or_none
+from communes.api import UnitRefSerializer, enum_output, unit_or_none
 from ntm_portal.api_errors import ApiErrorsMixin, Conflict, ConflictSerializer, ErrorSerializer
 from ntm_portal.api_fields import INT_MAX, checked_id
 from ocop import selectors
@@ -69,8 +69,8 @@ class ProductFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        path = unit_path_or_none(value)
-        return queryset.filter(commune__path__startswith=path) if path else queryset.none()
+        unit = unit_or_none(value)
+        return queryset.within(unit) if unit else queryset.none()
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.of_status(value, _today())
