@@ -28,9 +28,10 @@ from communes.access import get_object_for_user, get_unit_for_user, scope_querys
 from communes.api import UnitRefSerializer, enum_output, unit_or_none
 from ntm_portal.api_errors import ApiErrorsMixin, Conflict, ConflictSerializer, ErrorSerializer
 from ntm_portal.api_fields import INT_MAX, checked_id
+from ntm_portal.errors import StaleWriteError
 from ocop import selectors
 from ocop.models import Category, OcopProduct, RatingLevel, Stage, Stars, Status
-from ocop.services import ProductInput, StaleProductError, product_create, product_delete, product_update
+from ocop.services import ProductInput, product_create, product_delete, product_update
 
 MSG_PERIOD_ORDER = _("The period must end on or after its first day.")
 
@@ -221,7 +222,7 @@ class OcopProductViewSet(
         data = serializer.validated_data
         try:
             product_update(product=product, data=self._input(data), user=request.user, expected_version=data["version"])
-        except StaleProductError as exc:
+        except StaleWriteError as exc:
             current = ProductSerializer(self._one(exc.current.pk)).data
             raise Conflict(exc.messages[0], current=current) from exc
         return Response(ProductSerializer(self._one(product.pk)).data)
