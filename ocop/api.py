@@ -18,16 +18,16 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
-from communes.api import UnitRefSerializer, enum_output, unit_or_none
-from ntm_portal.api_errors import ApiErrorsMixin, Conflict, ConflictSerializer, ErrorSerializer
-from ntm_portal.api_fields import INT_MAX, checked_id
+from communes.api import UnitRefSerializer
+from ntm_portal.api_errors import ApiErrorsMixin, Conflict, error_responses
+from ntm_portal.api_fields import INT_MAX, checked_id, enum_output, unit_or_none
 from ntm_portal.errors import StaleWriteError
 from ocop import selectors
 from ocop.models import Category, OcopProduct, RatingLevel, Stage, Stars, Status
@@ -35,12 +35,7 @@ from ocop.services import ProductInput, product_create, product_delete, product_
 
 MSG_PERIOD_ORDER = _("The period must end on or after its first day.")
 
-_ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description=_("Invalid values, keyed by field.")),
-    403: OpenApiResponse(ErrorSerializer, description=_("You may read this but not change it.")),
-    404: OpenApiResponse(ErrorSerializer, description=_("Does not exist or is outside your area.")),
-    409: OpenApiResponse(ConflictSerializer, description=_("Changed in the meantime: what is stored now.")),
-}
+_ERRORS = error_responses(_("Invalid values, keyed by field."))
 
 
 def _today() -> datetime.date:

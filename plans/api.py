@@ -13,7 +13,7 @@ from __future__ import annotations
 import django_filters
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
@@ -23,7 +23,7 @@ from communes.access import get_object_for_user, get_unit_for_user, scope_querys
 from communes.api import UnitRefSerializer
 from communes.models import Level
 from criteria.models import Tier
-from ntm_portal.api_errors import ApiErrorsMixin, Conflict, ConflictSerializer, ErrorSerializer
+from ntm_portal.api_errors import ApiErrorsMixin, Conflict, error_responses
 from ntm_portal.api_fields import INT_MAX, IntegerFilter, RawValueField, WithinFilterMixin, checked_id
 from plans import selectors
 from plans.models import FundEntry, FundSource, ProvinceTarget, RegisteredTarget, RegisteredTargetChange
@@ -37,12 +37,7 @@ from plans.services import (
     registered_target_set,
 )
 
-_ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description=_("Invalid values, keyed by field (funds: by “month-source”).")),
-    403: OpenApiResponse(ErrorSerializer, description=_("You may read this but not change it.")),
-    404: OpenApiResponse(ErrorSerializer, description=_("Does not exist or is outside your area.")),
-    409: OpenApiResponse(ConflictSerializer, description=_("Changed in the meantime: what is stored now.")),
-}
+_ERRORS = error_responses(_("Invalid values, keyed by field (funds: by “month-source”)."))
 
 
 def _user(user) -> str | None:
