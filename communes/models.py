@@ -129,6 +129,12 @@ def subtree_q(unit: AdministrativeUnit | None, prefix: str = "") -> Q:
     return Q() if unit is None else Q(**{f"{prefix}path__startswith": unit.path})
 
 
+def ntm_communes_q(prefix: str = "") -> Q:
+    """Which units count in commune figures: rural communes (xã, ``NTM_COMMUNE_TYPES``). The
+    communes *of a year* add the assessments to this (``criteria.figures.communes_of_year``)."""
+    return Q(**{f"{prefix}level": Level.COMMUNE, f"{prefix}type__in": NTM_COMMUNE_TYPES})
+
+
 def year_days(year: int) -> tuple[datetime.date, datetime.date]:
     """1 January and 31 December of ``year``."""
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
@@ -178,7 +184,7 @@ class UnitQuerySet(models.QuerySet):
 
     def ntm_communes(self) -> UnitQuerySet:
         """Rural communes (xã): the only units commune figures count (see NTM_COMMUNE_TYPES)."""
-        return self.filter(level=Level.COMMUNE, type__in=NTM_COMMUNE_TYPES)
+        return self.filter(ntm_communes_q())
 
     def communes_apart(self) -> UnitQuerySet:
         """Wards, townships and special zones: commune-level units listed apart from the figures."""

@@ -31,7 +31,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from communes.models import NTM_COMMUNE_TYPES, AdministrativeUnit, Level, valid_on_q
+from communes.models import AdministrativeUnit, ntm_communes_q, valid_on_q
 from criteria.models import Assessment, AssessmentState
 
 # The states of an assessment that carry a recognition decision (revoked keeps its decision).
@@ -45,9 +45,7 @@ def communes_of_year_q(year: int) -> Q:
         year=year, unit__successions_as_predecessor__successor=OuterRef("pk")
     )
     exists_at_end = valid_on_q(datetime.date(year, 12, 31))
-    return Q(level=Level.COMMUNE, type__in=NTM_COMMUNE_TYPES) & (
-        Q(Exists(assessed)) | (exists_at_end & ~Q(Exists(predecessor_assessed)))
-    )
+    return ntm_communes_q() & (Q(Exists(assessed)) | (exists_at_end & ~Q(Exists(predecessor_assessed))))
 
 
 def communes_of_year(year: int, *, within: AdministrativeUnit | None = None) -> QuerySet[AdministrativeUnit]:
