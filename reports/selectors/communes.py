@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, CommuneGroup, Level, Region, existed_in_year_q
 from criteria.models import Assessment, AssessmentState, CriterionResult
-from criteria.years import existed_in
 from reports.selectors.progress import communes_counted, criteria_assessed, mapped_into
 
 PER_PAGE = 50
@@ -347,7 +346,7 @@ def formed_from(
 ) -> list[tuple[AdministrativeUnit, AssessmentBrief | None]]:
     """As now, for a year the commune did not exist in: each commune whose main part went into
     it, with its assessment at ``tier`` that year (None without one)."""
-    if existed_in(commune, year):
+    if commune.existed_in_year(year):
         return []
     units = AdministrativeUnit.objects.filter(mapped_into(commune), level=Level.COMMUNE).order_by("name_sort")
     return [(u, commune_overview(commune=u, year=year, tier=tier).at_tier(tier)) for u in units]

@@ -133,3 +133,13 @@ def test_communes_counted_in_a_year_are_the_same_in_sql_and_orm(units):
         "70-012",  # existed on 31/12/2025 only
         "70-013",
     }  # not 70-008: from 1/7/2025, but its predecessor 70-003 was assessed in 2025
+
+
+def test_a_loaded_unit_answers_as_the_queryset_does(units):
+    everyone = list(AdministrativeUnit.objects.subtree(units))
+    for year in YEARS:
+        in_year = set(AdministrativeUnit.objects.subtree(units).existed_in_year(year))
+        assert {u for u in everyone if u.existed_in_year(year)} == in_year
+        for day in (D(year, 1, 1), D(year, 6, 30), D(year, 12, 31)):
+            on_day = set(AdministrativeUnit.objects.subtree(units).valid_on(day))
+            assert {u for u in everyone if u.is_valid_on(day)} == on_day
