@@ -65,6 +65,11 @@ def checked_id(pk: int | str) -> int:
     return int(pk)
 
 
+def username_or_none(user) -> str | None:
+    """Who entered a row, as the API names them (their login); None for the system."""
+    return user.get_username() if user is not None else None
+
+
 def unit_or_none(code: str) -> AdministrativeUnit | None:
     """The unit with this code, its path only (one query), for subtree filters (``subtree_q``).
 

@@ -27,7 +27,7 @@ from rest_framework.response import Response
 from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
 from communes.api import UnitRefSerializer
 from ntm_portal.api_errors import ApiErrorsMixin, Conflict, error_responses
-from ntm_portal.api_fields import INT_MAX, checked_id, enum_output, unit_or_none
+from ntm_portal.api_fields import INT_MAX, checked_id, enum_output, unit_or_none, username_or_none
 from ntm_portal.errors import StaleWriteError
 from ocop import selectors
 from ocop.models import Category, OcopProduct, RatingLevel, Stage, Stars, Status
@@ -104,7 +104,7 @@ class ProductSerializer(serializers.ModelSerializer):
         ]
 
     def get_entered_by(self, product: OcopProduct) -> str | None:
-        return product.entered_by.get_username() if product.entered_by is not None else None
+        return username_or_none(product.entered_by)
 
 
 class ProductInputSerializer(serializers.Serializer):
