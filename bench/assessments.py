@@ -152,7 +152,7 @@ class AssessmentWriter:
         aid = self._id("assessment")
         created = _moment(rng, year, rng.choice((1, 2)), 5, 28)
         planned_met = set(order[:planned])
-        targets = info.targets(unit.region, unit.especially_disadvantaged, year)
+        targets = info.targets(unit, year)
         rounds = [_moment(rng, year, rng.choice(months), 1, 28) for months in ENTRY_MONTHS]
 
         met_at: list[datetime.datetime | None] = []

@@ -1,7 +1,8 @@
 """The national sets as plain records, with values that meet or miss each target.
 
-Targets are chosen with ``criteria.evaluation.select_target`` (once per set, region,
-disadvantaged flag and year, since that is all they depend on) and every generated value is
+Targets are chosen with ``criteria.targets.rule_for_unit``, as the portal chooses them (once per
+set and what the unit brings to the rule — region, group, disadvantaged flag — and year, since
+that is all they depend on) and every generated value is
 checked against its target with ``criteria.evaluation.indicator_outcome``.
 """
 
@@ -13,6 +14,7 @@ from decimal import Decimal
 
 from criteria import evaluation
 from criteria.models import CriteriaSet, Tier
+from criteria.targets import TargetUnit, rule_for_unit, rules_of
 from demo.drawing import value_for
 
 STANDARD_CODE = "QD318-2022-XA-NTM"
@@ -57,18 +59,11 @@ class SetInfo:
     def total(self) -> int:
         return len(self.criteria)
 
-    def targets(self, region: str, disadvantaged: bool, year: int) -> dict[int, evaluation.TargetRule | None]:
-        key = (region, disadvantaged, year)
+    def targets(self, unit: TargetUnit, year: int) -> dict[int, evaluation.TargetRule | None]:
+        key = (unit.region, unit.commune_group, unit.especially_disadvantaged, year)
         if key not in self._targets:
             self._targets[key] = {
-                i.pk: evaluation.select_target(
-                    i.rules,
-                    region=region or None,
-                    group=None,
-                    year=year,
-                    especially_disadvantaged=disadvantaged,
-                    disadvantaged_region=self.disadvantaged_region,
-                )
+                i.pk: rule_for_unit(i.rules, unit=unit, year=year, criteria_set=self)[0]
                 for c in self.criteria
                 for i in c.indicators
             }
@@ -99,7 +94,7 @@ def load_sets() -> dict[str, SetInfo]:
                     evaluation.ValueType(i.value_type),
                     evaluation.Comparison(i.comparison),
                     i.required,
-                    tuple(t.as_rule() for t in sorted(i.targets.all(), key=lambda t: t.pk)),
+                    tuple(rules_of(i)),
                 )
                 for i in sorted(c.indicators.all(), key=lambda i: (i.position, i.pk))
             ]

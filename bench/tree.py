@@ -57,6 +57,7 @@ class Unit:
     path: str
     especially_disadvantaged: bool = False
     user_id: int | None = None  # the unit's working user
+    commune_group: int | None = None  # the generated tree sets no 2026–2030 groups
 
 
 @dataclass

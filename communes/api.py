@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import django_filters
-from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
@@ -12,15 +11,7 @@ from rest_framework import serializers, viewsets
 from communes.access import get_unit_for_user, units_for
 from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
 from ntm_portal.api_errors import ApiErrorsMixin
-
-
-def unit_path_or_none(code: str) -> str | None:
-    """The materialized path of the unit with this code (one query), for subtree filters.
-
-    Not scoped on purpose: callers intersect the subtree with a queryset that already is, so an
-    unknown code and a code outside the user's area both give an empty list.
-    """
-    return AdministrativeUnit.objects.filter(code=code).values_list("path", flat=True).first()
+from ntm_portal.api_fields import enum_output, unit_or_none
 
 
 class UnitFilter(django_filters.FilterSet):
@@ -48,37 +39,14 @@ class UnitFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_subtree(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        path = unit_path_or_none(value)
-        return queryset.filter(path__startswith=path) if path else queryset.none()
+        unit = unit_or_none(value)
+        return queryset.subtree(unit) if unit else queryset.none()
 
     def filter_valid_on(self, queryset: QuerySet, name: str, value) -> QuerySet:
         return queryset.valid_on(value)
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.search(value)
-
-
-_ENUM_FIELDS: dict[str, type[serializers.Field]] = {}
-
-
-def enum_output(choices: type[models.Choices], component: str, *, blank: bool = False) -> serializers.Field:
-    """A read-only choice shown in the schema as one named enum, shared wherever it appears.
-
-    ``blank``: the field may also be empty ("" for text, null for numbers).
-    """
-    field_class = _ENUM_FIELDS.get(component)
-    if field_class is None:
-        numeric = issubclass(choices, models.IntegerChoices)
-        schema: dict = {"type": "integer" if numeric else "string", "enum": list(choices.values)}
-        if blank and numeric:
-            schema["nullable"] = True
-            schema["enum"].append(None)
-        elif blank:
-            schema["enum"].append("")
-        base = serializers.IntegerField if numeric else serializers.CharField
-        field_class = extend_schema_field(schema, component_name=component)(type(f"{component}Field", (base,), {}))
-        _ENUM_FIELDS[component] = field_class
-    return field_class(read_only=True)
 
 
 class UnitRefSerializer(serializers.ModelSerializer):

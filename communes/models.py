@@ -129,31 +129,62 @@ def subtree_q(unit: AdministrativeUnit | None, prefix: str = "") -> Q:
     return Q() if unit is None else Q(**{f"{prefix}path__startswith": unit.path})
 
 
+def ntm_communes_q(prefix: str = "") -> Q:
+    """Which units count in commune figures: rural communes (xã, ``NTM_COMMUNE_TYPES``). The
+    communes *of a year* add the assessments to this (``criteria.figures.communes_of_year``)."""
+    return Q(**{f"{prefix}level": Level.COMMUNE, f"{prefix}type__in": NTM_COMMUNE_TYPES})
+
+
+def year_days(year: int) -> tuple[datetime.date, datetime.date]:
+    """1 January and 31 December of ``year``."""
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def existed_during_q(first: datetime.date, last: datetime.date, prefix: str = "") -> Q:
+    """Filter on units (or, through ``prefix``, on what points at one): the unit existed on at
+    least one day from ``first`` to ``last`` (no ``valid_from``: always had; no ``valid_to``:
+    still does). The one "existed in a period" of the portal; ``valid_on_q`` is its one-day case.
+    ``AdministrativeUnit.existed_during`` is the same rule on one loaded unit, and
+    ``reports/selectors/sql.py`` writes it in SQL (pinned by ``test_unit_filters_sql``)."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": last})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": first})
+    )
+
+
+def valid_on_q(day: datetime.date, prefix: str = "") -> Q:
+    """The unit existed on ``day``."""
+    return existed_during_q(day, day, prefix)
+
+
+def existed_in_year_q(year: int, prefix: str = "") -> Q:
+    """The unit existed at some time in ``year``."""
+    return existed_during_q(*year_days(year), prefix)
+
+
 class UnitQuerySet(models.QuerySet):
     def of_level(self, level: str) -> UnitQuerySet:
         return self.filter(level=level)
 
-    def subtree(self, unit: AdministrativeUnit, *, include_self: bool = True) -> UnitQuerySet:
-        """The unit and everything below it, in one indexed prefix query."""
+    def subtree(self, unit: AdministrativeUnit | None, *, include_self: bool = True) -> UnitQuerySet:
+        """The unit and everything below it, in one indexed prefix query (None: the country)."""
         qs = self.filter(subtree_q(unit))
-        return qs if include_self else qs.exclude(pk=unit.pk)
+        return qs if include_self or unit is None else qs.exclude(pk=unit.pk)
 
     def valid_on(self, day: datetime.date) -> UnitQuerySet:
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
-        )
+        return self.filter(valid_on_q(day))
 
     def existed_during(self, first: datetime.date, last: datetime.date) -> UnitQuerySet:
         """Units that existed on at least one day from ``first`` to ``last``."""
-        return self.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=last),
-            Q(valid_to__isnull=True) | Q(valid_to__gte=first),
-        )
+        return self.filter(existed_during_q(first, last))
+
+    def existed_in_year(self, year: int) -> UnitQuerySet:
+        """Units that existed at some time in ``year`` (a district abolished on 30 June 2025
+        existed in 2025, not in 2026)."""
+        return self.filter(existed_in_year_q(year))
 
     def ntm_communes(self) -> UnitQuerySet:
         """Rural communes (xã): the only units commune figures count (see NTM_COMMUNE_TYPES)."""
-        return self.filter(level=Level.COMMUNE, type__in=NTM_COMMUNE_TYPES)
+        return self.filter(ntm_communes_q())
 
     def communes_apart(self) -> UnitQuerySet:
         """Wards, townships and special zones: commune-level units listed apart from the figures."""
@@ -321,8 +352,17 @@ class AdministrativeUnit(models.Model):
         """A rural commune (xã), counted in the programme's commune figures."""
         return self.level == Level.COMMUNE and self.type in NTM_COMMUNE_TYPES
 
+    def existed_during(self, first: datetime.date, last: datetime.date) -> bool:
+        """``UnitQuerySet.existed_during`` for this one unit (no query)."""
+        return (self.valid_from is None or self.valid_from <= last) and (
+            self.valid_to is None or self.valid_to >= first
+        )
+
     def is_valid_on(self, day: datetime.date) -> bool:
-        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+        return self.existed_during(day, day)
+
+    def existed_in_year(self, year: int) -> bool:
+        return self.existed_during(*year_days(year))
 
     def predecessors(self) -> models.QuerySet[AdministrativeUnit]:
         return AdministrativeUnit.objects.filter(successions_as_predecessor__successor=self)

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.access import is_administrator
-from communes.models import AdministrativeUnit, Level
+from communes.models import AdministrativeUnit, Level, subtree_q
 from criteria.models import CriteriaSet, SetStatus
 
 MSG_SET_NOT_FOUND = _("This criteria set does not exist or belongs to another province.")
@@ -65,10 +65,10 @@ def readable_q(user) -> Q:
     national = Q(issuer__isnull=True)
     if not _is_catalog_staff(user):
         national &= ~Q(status=SetStatus.DRAFT)
-    paths = {m.unit.path for m in access.memberships_of(user)}
+    units = {m.unit.path: m.unit for m in access.memberships_of(user)}
     below, above = Q(pk__in=[]), set()
-    for path in paths:
-        below |= Q(issuer__path__startswith=path)  # the province itself or one under the unit
+    for path, unit in units.items():
+        below |= subtree_q(unit, "issuer__")  # the province itself or one under the unit
         parts = path.strip("/").split("/")
         above |= {"/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))}
     return national | below | (Q(issuer__path__in=sorted(above)) & ~Q(status=SetStatus.DRAFT))

@@ -14,7 +14,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
     OpenApiParameter,
-    OpenApiResponse,
     extend_schema,
     extend_schema_field,
     extend_schema_view,
@@ -25,7 +24,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
-from communes.api import UnitRefSerializer, enum_output
+from communes.api import UnitRefSerializer
 from communes.models import CommuneGroup, Level, Region
 from criteria import access_sets
 from criteria.forms import NOTE_MAX_LENGTH
@@ -55,18 +54,13 @@ from criteria.services import (
     assessment_transition,
 )
 from criteria.services.workflow import available_actions, check_role
-from ntm_portal.api_errors import ApiErrorsMixin, Conflict, ConflictSerializer, ErrorSerializer
-from ntm_portal.api_fields import BIGINT_MAX, IntegerFilter, RawValueField, WithinFilterMixin, checked_id
+from ntm_portal.api_errors import ApiErrorsMixin, Conflict, error_responses
+from ntm_portal.api_fields import BIGINT_MAX, IntegerFilter, RawValueField, WithinFilterMixin, checked_id, enum_output
 
 MSG_DUPLICATE_CODE = _("This indicator appears more than once in the request.")
 MSG_NO_SUCH_SET = _("No published criteria set has this id.")
 
-_ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description=_("Invalid values, keyed by field or indicator code.")),
-    403: OpenApiResponse(ErrorSerializer, description=_("You may read this but not change it.")),
-    404: OpenApiResponse(ErrorSerializer, description=_("Does not exist or is outside your area.")),
-    409: OpenApiResponse(ConflictSerializer, description=_("Changed in the meantime: the current value.")),
-}
+ERRORS = error_responses(_("Invalid values, keyed by field or indicator code."))
 
 
 def json_number(value: Decimal | bool | None) -> int | float | bool | None:
@@ -405,7 +399,7 @@ class StartInputSerializer(serializers.Serializer):
         ],
         tags=["assessments"],
         request=StartInputSerializer,
-        responses={200: AssessmentDetailSerializer, 201: AssessmentDetailSerializer, **_ERRORS},
+        responses={200: AssessmentDetailSerializer, 201: AssessmentDetailSerializer, **ERRORS},
     ),
     list=extend_schema(summary=_("Assessments in your area"), tags=["assessments"]),
     retrieve=extend_schema(
@@ -581,7 +575,7 @@ class AssessmentValuesView(ApiErrorsMixin, generics.ListAPIView):
         ),
         tags=["assessments"],
         request=ValuesInputSerializer,
-        responses={200: ValuesWrittenSerializer, **_ERRORS},
+        responses={200: ValuesWrittenSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
         assessment = assessment_for_user(request.user, pk, write=True)
@@ -630,7 +624,7 @@ class AssessmentActionView(ApiErrorsMixin, APIView):
         tags=["assessments"],
         parameters=[OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(ACTIONS))],
         request=ActionInputSerializer,
-        responses={200: AssessmentDetailSerializer, **_ERRORS},
+        responses={200: AssessmentDetailSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int, action: str) -> Response:
         assessment = assessment_for_user(request.user, pk)

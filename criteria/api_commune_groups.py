@@ -15,9 +15,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from communes import access
-from communes.api import enum_output
 from communes.models import CommuneGroup, Level
-from criteria.api import _ERRORS
+from criteria.api import ERRORS
 from criteria.models import GroupCondition
 from criteria.services.commune_groups import (
     DECISION_MAX,
@@ -26,6 +25,7 @@ from criteria.services.commune_groups import (
     commune_group_set,
 )
 from ntm_portal.api_errors import ApiErrorsMixin, Conflict
+from ntm_portal.api_fields import enum_output
 from ntm_portal.errors import StaleWriteError
 
 MSG_NOT_A_COMMUNE = _("Only a commune has a commune group.")
@@ -106,7 +106,7 @@ class CommuneGroupView(ApiErrorsMixin, APIView):
             "meets and the province's deciding document — and the history of every setting."
         ),
         tags=["units"],
-        responses={200: CommuneGroupOutputSerializer, **_ERRORS},
+        responses={200: CommuneGroupOutputSerializer, **ERRORS},
     )
     def get(self, request: Request, code: str) -> Response:
         unit = _commune(request.user, code)
@@ -121,7 +121,7 @@ class CommuneGroupView(ApiErrorsMixin, APIView):
         ),
         tags=["units"],
         request=CommuneGroupInputSerializer,
-        responses={200: CommuneGroupOutputSerializer, **_ERRORS},
+        responses={200: CommuneGroupOutputSerializer, **ERRORS},
         examples=[
             OpenApiExample(
                 "Group 3, zone III",

@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from communes.access import get_unit_for_user
 from criteria.api import (
-    _ERRORS,
+    ERRORS,
     MSG_NO_SUCH_SET,
     AssessmentDetailSerializer,
     assessment_detail,
@@ -58,7 +58,7 @@ class BasicallyMetView(ApiErrorsMixin, APIView):
         ),
         tags=["assessments"],
         request=BasicallyMetInputSerializer,
-        responses={200: AssessmentDetailSerializer, **_ERRORS},
+        responses={200: AssessmentDetailSerializer, **ERRORS},
         examples=[
             OpenApiExample(
                 "Mark",
@@ -108,7 +108,7 @@ class SetsInForceView(ApiErrorsMixin, APIView):
     @extend_schema(
         summary=_("A province's sets in force"),
         tags=["criteria"],
-        responses={200: SetInForceSerializer(many=True), **_ERRORS},
+        responses={200: SetInForceSerializer(many=True), **ERRORS},
     )
     def get(self, request: Request, code: str) -> Response:
         province = get_unit_for_user(request.user, code)
@@ -123,7 +123,7 @@ class SetsInForceView(ApiErrorsMixin, APIView):
         ),
         tags=["criteria"],
         request=SetInForceSerializer,
-        responses={200: SetInForceSerializer, **_ERRORS},
+        responses={200: SetInForceSerializer, **ERRORS},
         examples=[
             OpenApiExample(
                 "QĐ 1980 for 2021",
@@ -193,7 +193,7 @@ class SummaryRecordView(ApiErrorsMixin, APIView):
         ),
         tags=["assessments"],
         request=SummaryInputSerializer,
-        responses={201: AssessmentDetailSerializer, **_ERRORS},
+        responses={201: AssessmentDetailSerializer, **ERRORS},
         examples=[
             OpenApiExample(
                 "16/19 in 2021, from a 2022 plan",
@@ -243,7 +243,7 @@ class ConvertSummaryView(ApiErrorsMixin, APIView):
         summary=_("Convert a summary record into a full assessment"),
         tags=["assessments"],
         request=None,
-        responses={200: AssessmentDetailSerializer, **_ERRORS},
+        responses={200: AssessmentDetailSerializer, **ERRORS},
     )
     def post(self, request: Request, pk: int) -> Response:
         assessment = assessment_for_user(request.user, pk, write=True)

@@ -21,6 +21,7 @@ from criteria.target_rules import (  # noqa: F401 (re-exported)
     NO_MATCH,
     TargetReason,
     TargetRule,
+    TargetSubject,
     select_target,
     select_target_with_reason,
 )

@@ -31,7 +31,7 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from communes.models import NTM_COMMUNE_TYPES, AdministrativeUnit, Level
+from communes.models import AdministrativeUnit, ntm_communes_q, valid_on_q
 from criteria.models import Assessment, AssessmentState
 
 # The states of an assessment that carry a recognition decision (revoked keeps its decision).
@@ -40,33 +40,22 @@ DECIDED = (AssessmentState.RECOGNISED, AssessmentState.REVOKED)
 
 def communes_of_year_q(year: int) -> Q:
     """Filter on AdministrativeUnit: the communes that count in ``year``."""
-    end = datetime.date(year, 12, 31)
     assessed = Assessment.objects.filter(unit=OuterRef("pk"), year=year)
     predecessor_assessed = Assessment.objects.filter(
         year=year, unit__successions_as_predecessor__successor=OuterRef("pk")
     )
-    exists_at_end = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=end)
-    )
-    return Q(level=Level.COMMUNE, type__in=NTM_COMMUNE_TYPES) & (
-        Q(Exists(assessed)) | (exists_at_end & ~Q(Exists(predecessor_assessed)))
-    )
+    exists_at_end = valid_on_q(datetime.date(year, 12, 31))
+    return ntm_communes_q() & (Q(Exists(assessed)) | (exists_at_end & ~Q(Exists(predecessor_assessed))))
 
 
 def communes_of_year(year: int, *, within: AdministrativeUnit | None = None) -> QuerySet[AdministrativeUnit]:
     """The communes that count in ``year`` under ``within`` (None: the country)."""
-    units = AdministrativeUnit.objects.ntm_communes()
-    if within is not None:
-        units = units.subtree(within)
-    return units.filter(communes_of_year_q(year))
+    return AdministrativeUnit.objects.ntm_communes().subtree(within).filter(communes_of_year_q(year))
 
 
 def communes_apart(year: int, *, within: AdministrativeUnit | None = None) -> QuerySet[AdministrativeUnit]:
     """Wards, townships and special zones that existed during ``year``: listed, never counted."""
-    units = AdministrativeUnit.objects.communes_apart()
-    if within is not None:
-        units = units.subtree(within)
-    return units.existed_during(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
+    return AdministrativeUnit.objects.communes_apart().subtree(within).existed_in_year(year)
 
 
 def decisions_held_on(tier, day: datetime.date) -> QuerySet[Assessment]:

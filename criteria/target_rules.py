@@ -41,16 +41,23 @@ class TargetReason:
 NO_MATCH = TargetReason(matched=False)
 
 
+@dataclass(frozen=True)
+class TargetSubject:
+    """What a unit brings to the choice of its target (``criteria.targets.subject_for`` reads it
+    off a unit and a set): its region, its commune group (2026–2030), the assessment year, and
+    whether it is especially disadvantaged — then held to the set's ``disadvantaged_region``."""
+
+    region: str | None
+    group: int | None
+    year: int
+    especially_disadvantaged: bool = False
+    disadvantaged_region: str | None = None
+
+
 def select_target_with_reason(
-    targets: Iterable[TargetRule],
-    *,
-    region: str | None,
-    group: int | None,
-    year: int,
-    especially_disadvantaged: bool = False,
-    disadvantaged_region: str | None = None,
+    targets: Iterable[TargetRule], subject: TargetSubject
 ) -> tuple[TargetRule | None, TargetReason]:
-    """Choose the most specific applicable target and say why it applied.
+    """Choose the most specific applicable target for ``subject`` and say why it applied.
 
     Ranking: more specified dimensions first; then the latest `year`; then a region-specific
     target before a group-specific one; then the first in the given order (so callers pass
@@ -58,8 +65,9 @@ def select_target_with_reason(
     """
     # QĐ 318 Điều 1: especially disadvantaged and safe-zone communes of poor districts
     # are held to the northern mountain region's targets.
-    substituted = especially_disadvantaged and disadvantaged_region is not None
-    unit_region = disadvantaged_region if substituted else region
+    substituted = subject.especially_disadvantaged and subject.disadvantaged_region is not None
+    unit_region = subject.disadvantaged_region if substituted else subject.region
+    group, year = subject.group, subject.year
 
     best: TargetRule | None = None
     best_rank: tuple[int, int, bool, bool] | None = None
@@ -90,22 +98,7 @@ def select_target_with_reason(
     return best, reason
 
 
-def select_target(
-    targets: Iterable[TargetRule],
-    *,
-    region: str | None,
-    group: int | None,
-    year: int,
-    especially_disadvantaged: bool = False,
-    disadvantaged_region: str | None = None,
-) -> TargetRule | None:
-    """The target that applies to a unit in a year, or None; see select_target_with_reason."""
-    target, _reason = select_target_with_reason(
-        targets,
-        region=region,
-        group=group,
-        year=year,
-        especially_disadvantaged=especially_disadvantaged,
-        disadvantaged_region=disadvantaged_region,
-    )
+def select_target(targets: Iterable[TargetRule], subject: TargetSubject) -> TargetRule | None:
+    """The target that applies to ``subject``, or None; see select_target_with_reason."""
+    target, _reason = select_target_with_reason(targets, subject)
     return target

@@ -1,30 +1,33 @@
-"""The target that applies to a unit: one function for recording, the sheet, the workflow and
-the derived indicators (the rule itself is ``evaluation.select_target_with_reason``, pure)."""
+"""The target that applies to a unit: one place for recording, the sheet, the set preview, the
+workflow's derived indicators, the demo and the bench (the rule itself is
+``evaluation.select_target_with_reason``, pure, given an ``evaluation.TargetSubject``)."""
 
 from __future__ import annotations
 
-from communes.models import AdministrativeUnit
+from typing import Protocol
+
 from criteria import evaluation
 from criteria.models import CriteriaSet, Indicator, Target
 
 
-def _rules(indicator: Indicator) -> list[evaluation.TargetRule]:
-    # Stable order (by primary key) so that a tie between equally specific rows is decided the same way everywhere.
-    return [t.as_rule() for t in sorted(indicator.targets.all(), key=lambda t: t.pk)]
+class TargetUnit(Protocol):
+    """A unit as the target rule sees it: an ``AdministrativeUnit``, or the bench's own rows."""
+
+    region: str
+    commune_group: int | None
+    especially_disadvantaged: bool
 
 
-def rule_for_unit(
-    rules: list[evaluation.TargetRule], *, unit: AdministrativeUnit, year: int, criteria_set: CriteriaSet
-) -> tuple[evaluation.TargetRule | None, evaluation.TargetReason]:
-    """Of an indicator's target rules, the one that applies to ``unit`` in ``year`` and why.
+class TargetSet(Protocol):
+    disadvantaged_region: str | None
 
-    What the unit brings to the rule: its region (or, for an especially disadvantaged commune,
-    the set's ``disadvantaged_region``) and, for the 2026–2030 set, its commune group as the
-    province office set it with its basis (``services.commune_groups.commune_group_set`` keeps
-    ``unit.commune_group``). Callers that hold rules already (the demo's planner) use this too.
-    """
-    return evaluation.select_target_with_reason(
-        rules,
+
+def subject_for(unit: TargetUnit, *, year: int, criteria_set: TargetSet) -> evaluation.TargetSubject:
+    """What ``unit`` brings to the rule in ``year`` under ``criteria_set``: its region (or, for an
+    especially disadvantaged commune, the set's ``disadvantaged_region``) and, for the 2026–2030
+    set, its commune group as the province office set it with its basis
+    (``services.commune_groups.commune_group_set`` keeps ``unit.commune_group``)."""
+    return evaluation.TargetSubject(
         region=unit.region or None,
         group=unit.commune_group,
         year=year,
@@ -33,22 +36,36 @@ def rule_for_unit(
     )
 
 
+def rules_of(indicator: Indicator) -> list[evaluation.TargetRule]:
+    """The indicator's target rows as rules (``indicator.targets`` prefetched: no query)."""
+    # Stable order (by primary key) so that a tie between equally specific rows is decided the same way everywhere.
+    return [t.as_rule() for t in sorted(indicator.targets.all(), key=lambda t: t.pk)]
+
+
+def rule_for_unit(
+    rules: list[evaluation.TargetRule], *, unit: TargetUnit, year: int, criteria_set: TargetSet
+) -> tuple[evaluation.TargetRule | None, evaluation.TargetReason]:
+    """Of an indicator's target rules, the one that applies to ``unit`` in ``year`` and why.
+    Callers that hold rules already (the demo's planner, the set preview) use this too."""
+    return evaluation.select_target_with_reason(rules, subject_for(unit, year=year, criteria_set=criteria_set))
+
+
 def target_with_reason(
-    indicator: Indicator, *, unit: AdministrativeUnit, year: int, criteria_set: CriteriaSet
+    indicator: Indicator, *, unit: TargetUnit, year: int, criteria_set: CriteriaSet
 ) -> tuple[evaluation.TargetRule | None, evaluation.TargetReason]:
     """The target row that applies to ``unit`` in ``year`` and why (region, group, year)."""
-    return rule_for_unit(_rules(indicator), unit=unit, year=year, criteria_set=criteria_set)
+    return rule_for_unit(rules_of(indicator), unit=unit, year=year, criteria_set=criteria_set)
 
 
 def target_for(
-    indicator: Indicator, *, unit: AdministrativeUnit, year: int, criteria_set: CriteriaSet
+    indicator: Indicator, *, unit: TargetUnit, year: int, criteria_set: CriteriaSet
 ) -> evaluation.TargetRule | None:
     rule, _reason = target_with_reason(indicator, unit=unit, year=year, criteria_set=criteria_set)
     return rule
 
 
 def target_row_for(
-    indicator: Indicator, *, unit: AdministrativeUnit, year: int, criteria_set: CriteriaSet
+    indicator: Indicator, *, unit: TargetUnit, year: int, criteria_set: CriteriaSet
 ) -> tuple[Target | None, evaluation.TargetReason]:
     """The stored ``Target`` row (for the sheet, which shows its provenance) and why it applied."""
     rule, reason = target_with_reason(indicator, unit=unit, year=year, criteria_set=criteria_set)

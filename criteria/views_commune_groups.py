@@ -28,7 +28,7 @@ from criteria.services.commune_groups import (
     province_commune_groups,
 )
 from criteria.views import _breadcrumbs
-from ntm_portal.errors import StaleWriteError
+from ntm_portal.errors import StaleWriteError, stale_among
 
 
 @login_required
@@ -106,7 +106,7 @@ def commune_group_page(request: HttpRequest, code: str) -> HttpResponse:
         if form.is_valid() and _save(request, commune, form):
             messages.success(request, _("The commune's group is saved with its basis."))
             return HttpResponseRedirect(reverse("commune_group", args=[commune.code]))
-        status = 400
+        status = 409 if form.is_bound and stale_among(form.non_field_errors().as_data()) else 400
         assignment = commune_group_of(commune)
     breadcrumbs = _breadcrumbs(commune, request.user)
     context = {

@@ -8,10 +8,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from criteria import access_sets, display, evaluation
+from communes.models import AdministrativeUnit
+from criteria import access_sets, display
 from criteria.forms_sets import PreviewForm
 from criteria.models import Target
 from criteria.selectors import IndicatorRow
+from criteria.targets import rule_for_unit
 
 
 def _choice(form: PreviewForm, criteria_set) -> dict:
@@ -31,6 +33,12 @@ def preview_blocks(criteria_set, choice: dict) -> list[dict]:
     targets: dict[int, list[Target]] = {}
     for t in Target.objects.filter(indicator__criteria_set=criteria_set).order_by("pk"):
         targets.setdefault(t.indicator_id, []).append(t)
+    # The unit the office asks about: what it brings to the rule, as a real unit would.
+    unit = AdministrativeUnit(
+        region=choice["region"] or "",
+        commune_group=choice["group"],
+        especially_disadvantaged=choice["disadvantaged"],
+    )
     blocks = []
     for group in criteria_set.groups.order_by("position", "code"):
         criteria = []
@@ -38,13 +46,8 @@ def preview_blocks(criteria_set, choice: dict) -> list[dict]:
             rows = []
             for indicator in (i for i in indicators if i.criterion_id == criterion.pk):
                 own = targets.get(indicator.pk, [])
-                rule, reason = evaluation.select_target_with_reason(
-                    [t.as_rule() for t in own],
-                    region=choice["region"],
-                    group=choice["group"],
-                    year=choice["year"],
-                    especially_disadvantaged=choice["disadvantaged"],
-                    disadvantaged_region=criteria_set.disadvantaged_region or None,
+                rule, reason = rule_for_unit(
+                    [t.as_rule() for t in own], unit=unit, year=choice["year"], criteria_set=criteria_set
                 )
                 target = next((t for t in own if rule and t.pk == rule.key), None)
                 row = IndicatorRow(indicator, target, reason, None)

@@ -37,7 +37,7 @@ from criteria.services import (
 from criteria.services.commune_groups import in_group_period
 from criteria.services.in_force import other_sets, sets_in_force_of
 from criteria.views import PAGE_SIZE, _breadcrumbs, _inbox_context
-from criteria.years import default_year, existed_in, lifetime_notice
+from criteria.years import default_year, lifetime_notice
 
 # --- Landing -------------------------------------------------------------------------------
 
@@ -101,7 +101,7 @@ def _unit_rows(request: HttpRequest, units: list[AdministrativeUnit], year: int)
     for u in units:
         own = [a for a in assessments if a.unit_id == u.pk]
         startable = []
-        if existed_in(u, year) and access.can_write_unit(request.user, u):
+        if u.existed_in_year(year) and access.can_write_unit(request.user, u):
             tiers = [Tier.STANDARD] if u.level == Level.VILLAGE else list(Tier)
             taken = {a.criteria_set.tier for a in own}
             startable = [offer(u, tier) for tier in tiers if tier not in taken]

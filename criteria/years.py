@@ -1,4 +1,5 @@
-"""Which year a unit's pages open on, and whether the unit existed in a year.
+"""Which year a unit's pages open on, and what a page says for a year the unit did not exist in
+(``AdministrativeUnit.existed_in_year``).
 
 A page opens on the latest year with assessments under the unit (not simply this year: a
 district abolished on 30/06/2025 has nothing in 2026), within the years the unit existed.
@@ -14,12 +15,6 @@ from django.db.models import Max
 
 from communes.models import AdministrativeUnit
 from criteria.models import Assessment
-
-
-def existed_in(unit: AdministrativeUnit, year: int) -> bool:
-    return (unit.valid_from is None or unit.valid_from.year <= year) and (
-        unit.valid_to is None or unit.valid_to.year >= year
-    )
 
 
 def _within_lifetime(unit: AdministrativeUnit, year: int) -> int:
@@ -46,7 +41,7 @@ def default_year(unit: AdministrativeUnit, *, today: datetime.date | None = None
 
 def lifetime_notice(unit: AdministrativeUnit, year: int) -> dict:
     """Context for ``partials/unit_not_in_year.html``: empty when the unit existed in ``year``."""
-    if existed_in(unit, year):
+    if unit.existed_in_year(year):
         return {}
     return {
         "not_in_year": True,

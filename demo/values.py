@@ -16,7 +16,7 @@ from communes.models import AdministrativeUnit
 from criteria import evaluation
 from criteria.models import CriteriaSet, Indicator
 from criteria.services import ValueEntry
-from criteria.targets import rule_for_unit
+from criteria.targets import rule_for_unit, rules_of
 from demo.base import draw
 from demo.drawing import value_for
 
@@ -56,8 +56,7 @@ def plan_of(criteria_set: CriteriaSet, cache: dict[int, SetPlan]) -> SetPlan:
         criteria = []
         for c in criteria_set.criteria.prefetch_related("indicators__targets").order_by("number"):
             indicators = [
-                IndicatorPlan(i, [t.as_rule() for t in sorted(i.targets.all(), key=lambda t: t.pk)])
-                for i in sorted(c.indicators.all(), key=lambda i: (i.position, i.pk))
+                IndicatorPlan(i, rules_of(i)) for i in sorted(c.indicators.all(), key=lambda i: (i.position, i.pk))
             ]
             lagging = any(word in c.name.lower() for word in LAGGING_WORDS)
             criteria.append(CriterionPlan(c.number, c.name, lagging, indicators))

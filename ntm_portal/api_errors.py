@@ -26,6 +26,7 @@ from django.http import JsonResponse
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
+from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -134,6 +135,21 @@ class ConflictSerializer(serializers.Serializer):
     detail = serializers.CharField()
     code = serializers.CharField(required=False, help_text=_("The indicator whose stored version differs."))
     current = serializers.DictField(help_text=_("What is stored now, with its version."))
+
+
+def error_responses(invalid: str, *, conflict: bool = True) -> dict[int, OpenApiResponse]:
+    """The schema of a writing endpoint's error answers, the same in every app: 400 (``invalid``
+    says how its values are keyed), 403, 404 and, for a versioned write, 409."""
+    responses = {
+        400: OpenApiResponse(ErrorSerializer, description=invalid),
+        403: OpenApiResponse(ErrorSerializer, description=_("You may read this but not change it.")),
+        404: OpenApiResponse(ErrorSerializer, description=_("Does not exist or is outside your area.")),
+    }
+    if conflict:
+        responses[409] = OpenApiResponse(
+            ConflictSerializer, description=_("Changed in the meantime: what is stored now.")
+        )
+    return responses
 
 
 MSG_NO_SUCH_ENDPOINT = _("No such address in the API.")

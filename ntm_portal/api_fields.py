@@ -1,10 +1,12 @@
 """Pieces every app's API shares: bounded whole-number filters, a raw value as typed, ids from
-the URL and the "unit and everything below it" filter."""
+the URL, choices shown as named enums and the "unit and everything below it" filter (with the
+unit looked up by code). The error answers and their schema are in ``api_errors``."""
 
 from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db import models
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from communes.access import MSG_NOT_FOUND
-from communes.api import unit_path_or_none
+from communes.models import AdministrativeUnit, subtree_q
 
 MSG_RAW_VALUE = _("Enter text, a number, true, false or null.")
 
@@ -63,10 +65,47 @@ def checked_id(pk: int | str) -> int:
     return int(pk)
 
 
+def username_or_none(user) -> str | None:
+    """Who entered a row, as the API names them (their login); None for the system."""
+    return user.get_username() if user is not None else None
+
+
+def unit_or_none(code: str) -> AdministrativeUnit | None:
+    """The unit with this code, its path only (one query), for subtree filters (``subtree_q``).
+
+    Not scoped on purpose: callers intersect the subtree with a queryset that already is, so an
+    unknown code and a code outside the user's area both give an empty list.
+    """
+    return AdministrativeUnit.objects.only("path").filter(code=code).first()
+
+
+_ENUM_FIELDS: dict[str, type[serializers.Field]] = {}
+
+
+def enum_output(choices: type[models.Choices], component: str, *, blank: bool = False) -> serializers.Field:
+    """A read-only choice shown in the schema as one named enum, shared wherever it appears.
+
+    ``blank``: the field may also be empty ("" for text, null for numbers).
+    """
+    field_class = _ENUM_FIELDS.get(component)
+    if field_class is None:
+        numeric = issubclass(choices, models.IntegerChoices)
+        schema: dict = {"type": "integer" if numeric else "string", "enum": list(choices.values)}
+        if blank and numeric:
+            schema["nullable"] = True
+            schema["enum"].append(None)
+        elif blank:
+            schema["enum"].append("")
+        base = serializers.IntegerField if numeric else serializers.CharField
+        field_class = extend_schema_field(schema, component_name=component)(type(f"{component}Field", (base,), {}))
+        _ENUM_FIELDS[component] = field_class
+    return field_class(read_only=True)
+
+
 class WithinFilterMixin:
     """``?within=<unit code>``: rows of that unit and every unit below it (an unknown code, or
     one outside the user's area, gives an empty list: the queryset is already scoped)."""
 
     def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        path = unit_path_or_none(value)
-        return queryset.filter(unit__path__startswith=path) if path else queryset.none()
+        unit = unit_or_none(value)
+        return queryset.filter(subtree_q(unit, "unit__")) if unit else queryset.none()

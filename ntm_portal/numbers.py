@@ -1,7 +1,13 @@
-"""Numbers and money written the Vietnamese way, for templates and services alike.
+"""Numbers and money written the Vietnamese way, for templates and services alike: the one
+module that formats a number (the template filters ``vn_number``, ``money``, ``number``,
+``percent``, ``signed`` and ``share_of`` are these functions, registered by
+``criteria/templatetags/ntm.py`` and ``reports/templatetags/report_numbers.py``).
 
 ``vn_number(31003700000)`` → "31.003.700.000", ``vn_number(Decimal("6.5"))`` → "6,5" (in the
-active language's format, grouping always on); ``money`` adds " đ". For a document's sentences:
+active language's format — ``1,234`` and ``6.5`` in English — grouping always on, because
+USE_THOUSAND_SEPARATOR stays off globally so years print as 2025); with ``decimal_pos`` rounded
+half up; ``money`` adds " đ". ``number(11.67, 1)`` → "11,7" (whole by default),
+``signed(-0.5, 1)`` → "−0,5". For a document's sentences:
 ``count_of(3, "xã")`` → "03 xã", ``vn_percent(12.24)`` → "12,2%", ``money_text(31003700000)`` →
 "31.003.700.000 đồng" (Vietnamese when the language is; documents override it to "vi").
 """
@@ -11,6 +17,14 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils import formats
+
+MINUS = "\u2212"  # a real minus sign: a hyphen reads as a dash next to a number
+
+
+def _rounded(value, places: int) -> Decimal:
+    """Half up to ``places`` (Django's number_format would cut 11.67 to "11.6")."""
+    exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def vn_number(value, decimal_pos: int | None = None) -> str:
@@ -22,11 +36,37 @@ def vn_number(value, decimal_pos: int | None = None) -> str:
             value = Decimal(value)
         except ArithmeticError:
             return value
-    if isinstance(value, Decimal):
+    if decimal_pos is not None:
+        value = _rounded(value, decimal_pos)
+    elif isinstance(value, Decimal):
         value = value.normalize()
         if value == value.to_integral_value():
             value = value.quantize(Decimal(1))
     return formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True, force_grouping=True)
+
+
+def number(value, decimals: int = 0) -> str:
+    """``{{ average|number:1 }}`` → "11,7": rounded half up to ``decimals`` (whole by default)."""
+    return vn_number(value, decimals)
+
+
+def signed(value, decimals: int = 0) -> str:
+    """A change with its sign: "+3", "−0,5", "0"; empty when there is nothing to compare."""
+    if value is None:
+        return ""
+    text = number(abs(value), decimals)
+    if value > 0:
+        return f"+{text}"
+    if value < 0:
+        return f"{MINUS}{text}"
+    return text
+
+
+def share_of(part: int | None, whole: int | None) -> Decimal | None:
+    """``part`` as a percent of ``whole`` (1 place, half up); None without a whole."""
+    if part is None or not whole:
+        return None
+    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
 
 
 def money(value) -> str:
@@ -43,9 +83,7 @@ def vn_percent(value, places: int = 1) -> str:
     """A percentage, rounded half up: Decimal("12.24") → "12,2%"; None → ""."""
     if value is None:
         return ""
-    exponent = Decimal(1).scaleb(-places)
-    rounded = Decimal(str(value)).quantize(exponent, rounding=ROUND_HALF_UP)
-    return f"{vn_number(rounded, decimal_pos=places)}%"
+    return f"{vn_number(value, decimal_pos=places)}%"
 
 
 def share_percent(part: int | None, whole: int | None, places: int = 1) -> str:

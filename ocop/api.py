@@ -18,28 +18,24 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
-from communes.api import UnitRefSerializer, enum_output, unit_path_or_none
-from ntm_portal.api_errors import ApiErrorsMixin, Conflict, ConflictSerializer, ErrorSerializer
-from ntm_portal.api_fields import INT_MAX, checked_id
+from communes.api import UnitRefSerializer
+from ntm_portal.api_errors import ApiErrorsMixin, Conflict, error_responses
+from ntm_portal.api_fields import INT_MAX, checked_id, enum_output, unit_or_none, username_or_none
+from ntm_portal.errors import StaleWriteError
 from ocop import selectors
 from ocop.models import Category, OcopProduct, RatingLevel, Stage, Stars, Status
-from ocop.services import ProductInput, StaleProductError, product_create, product_delete, product_update
+from ocop.services import ProductInput, product_create, product_delete, product_update
 
 MSG_PERIOD_ORDER = _("The period must end on or after its first day.")
 
-_ERRORS = {
-    400: OpenApiResponse(ErrorSerializer, description=_("Invalid values, keyed by field.")),
-    403: OpenApiResponse(ErrorSerializer, description=_("You may read this but not change it.")),
-    404: OpenApiResponse(ErrorSerializer, description=_("Does not exist or is outside your area.")),
-    409: OpenApiResponse(ConflictSerializer, description=_("Changed in the meantime: what is stored now.")),
-}
+_ERRORS = error_responses(_("Invalid values, keyed by field."))
 
 
 def _today() -> datetime.date:
@@ -69,8 +65,8 @@ class ProductFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_within(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        path = unit_path_or_none(value)
-        return queryset.filter(commune__path__startswith=path) if path else queryset.none()
+        unit = unit_or_none(value)
+        return queryset.within(unit) if unit else queryset.none()
 
     def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.of_status(value, _today())
@@ -108,7 +104,7 @@ class ProductSerializer(serializers.ModelSerializer):
         ]
 
     def get_entered_by(self, product: OcopProduct) -> str | None:
-        return product.entered_by.get_username() if product.entered_by is not None else None
+        return username_or_none(product.entered_by)
 
 
 class ProductInputSerializer(serializers.Serializer):
@@ -221,7 +217,7 @@ class OcopProductViewSet(
         data = serializer.validated_data
         try:
             product_update(product=product, data=self._input(data), user=request.user, expected_version=data["version"])
-        except StaleProductError as exc:
+        except StaleWriteError as exc:
             current = ProductSerializer(self._one(exc.current.pk)).data
             raise Conflict(exc.messages[0], current=current) from exc
         return Response(ProductSerializer(self._one(product.pk)).data)

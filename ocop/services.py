@@ -3,7 +3,7 @@
 Who: anyone who may write the product's commune (``communes.access.can_write_unit``): its
 commune officers, the district committee above it, the province office; a viewer reads only.
 Refusals are ``ValidationError``s keyed by field with the ``MSG_*`` constants; a change based
-on an old version raises ``StaleProductError`` (with ``current``) and saves nothing.
+on an old version raises ``ntm_portal.errors.StaleWriteError`` (with ``current``) and saves nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import AdministrativeUnit, Level
+from ntm_portal.errors import StaleWriteError
 from ocop import validity
 from ocop.models import OcopProduct, RatingLevel, Stage, Stars
 
@@ -29,12 +30,6 @@ MSG_FUTURE_DATE = _("The certificate date cannot be in the future.")
 MSG_NO_DISTRICTS = _("District councils no longer rate products after 1 July 2025 (districts were abolished).")
 MSG_FIVE_STARS_CENTRAL = _("Only the central council rates a product 5 stars.")
 MSG_STALE = _("This product was changed in the meantime by someone else; here is what is stored now.")
-
-
-class StaleProductError(ValidationError):
-    def __init__(self, current: OcopProduct) -> None:
-        super().__init__(MSG_STALE, code="stale")
-        self.current = current
 
 
 @dataclass(frozen=True)
@@ -116,7 +111,7 @@ def product_update(*, product: OcopProduct, data: ProductInput, user, expected_v
     check_input(data)
     current = OcopProduct.objects.select_for_update().select_related("commune").get(pk=product.pk)
     if current.version != expected_version:
-        raise StaleProductError(current)
+        raise StaleWriteError(MSG_STALE, current=current)
     current.version += 1
     return _apply(current, data, user)
 

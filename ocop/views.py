@@ -21,10 +21,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from communes import access
 from communes.models import Level
+from ntm_portal.errors import StaleWriteError, stale_among
 from ocop import selectors
 from ocop.forms import FilterForm, ProductForm, add_service_errors
 from ocop.models import OcopProduct, Status
-from ocop.services import StaleProductError, product_create, product_update
+from ocop.services import product_create, product_update
 
 PAGE_SIZE = 25
 BADGES = {Status.CERTIFIED: "met", Status.EXPIRED: "not_met", Status.RATING: "basically_met"}
@@ -87,7 +88,7 @@ def _save(request: HttpRequest, form: ProductForm, product: OcopProduct | None) 
             return product_create(data=form.product_input(), user=request.user)
         version = form.cleaned_data.get("version") or 0
         return product_update(product=product, data=form.product_input(), user=request.user, expected_version=version)
-    except StaleProductError as exc:
+    except StaleWriteError as exc:
         form.add_error(None, exc)
         # Sent again, the form overwrites what is stored now: the reader has seen the message.
         form.data = form.data.copy()
@@ -108,8 +109,7 @@ def _form_page(request: HttpRequest, product: OcopProduct | None) -> HttpRespons
         if form.is_valid() and (saved := _save(request, form, product)) is not None:
             messages.success(request, _("“%(name)s” is saved.") % {"name": saved.name})
             return redirect("ocop:list")
-        stale = any(e.code == "stale" for e in form.non_field_errors().as_data())
-        status = 409 if stale else 400
+        status = 409 if stale_among(form.non_field_errors().as_data()) else 400
     else:
         initial = {"commune": request.GET.get("commune")} if product is None else _initial(product)
         form = ProductForm(initial=initial, communes=communes)

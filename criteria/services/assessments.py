@@ -43,7 +43,6 @@ from criteria.services.recording import (
 )
 from criteria.services.results import figures_log, recompute_results, store_counts
 from criteria.structure import set_structure
-from criteria.years import existed_in
 from ntm_portal.bulk import update_from_values
 
 # Re-exported: the set in force and its rule live in in_force.py, recording in recording.py,
@@ -133,7 +132,7 @@ def assessment_create(
         )
     if criteria_set.level != unit.level:
         raise ValidationError(MSG_LEVEL_MISMATCH, code="level", params={"set": criteria_set})
-    if not existed_in(unit, year):
+    if not unit.existed_in_year(year):
         raise ValidationError(MSG_UNIT_NOT_IN_YEAR, code="year", params={"unit": unit.name, "year": year})
     if unit.level == Level.COMMUNE and not unit.is_ntm_commune:
         raise ValidationError(MSG_NOT_RURAL, code="not_rural", params={"unit": unit, "type": unit.get_type_display()})

@@ -147,9 +147,7 @@ def in_group_period(unit: AdministrativeUnit) -> bool:
     list holds (a commune that ended on 30 June 2025 never gets one)."""
     if unit.level != Level.COMMUNE or not unit.is_ntm_commune:
         return False
-    return (unit.valid_from is None or unit.valid_from <= PERIOD_LAST) and (
-        unit.valid_to is None or unit.valid_to >= PERIOD_FIRST
-    )
+    return unit.existed_during(PERIOD_FIRST, PERIOD_LAST)
 
 
 def province_commune_groups(province: AdministrativeUnit, *, query: str = "", page: object = 1) -> Page:

@@ -15,6 +15,7 @@ from criteria.evaluation import (
     Outcome,
     TargetReason,
     TargetRule,
+    TargetSubject,
     Tier,
     ValueType,
     bucket_bounds,
@@ -365,7 +366,7 @@ INCOME_TARGETS = [NATIONAL, MOUNTAIN, RED_RIVER]
 
 
 def choose(targets, *, region="DBSH", group=None, year=2020, **kwargs):
-    return select_target(targets, region=region, group=group, year=year, **kwargs)
+    return select_target(targets, TargetSubject(region=region, group=group, year=year, **kwargs))
 
 
 @pytest.mark.parametrize(
@@ -485,25 +486,25 @@ def test_the_substitute_region_is_ignored_for_an_ordinary_commune():
 
 
 def test_the_reason_names_the_region_that_decided():
-    target, reason = select_target_with_reason(INCOME_TARGETS, region="DBSH", group=None, year=2020)
+    target, reason = select_target_with_reason(INCOME_TARGETS, TargetSubject(region="DBSH", group=None, year=2020))
     assert target is RED_RIVER
     assert reason == TargetReason(region="DBSH")
     assert not reason.national_default
 
 
 def test_the_reason_names_the_year_that_decided():
-    _target, reason = select_target_with_reason(YEARLY, region="DBSH", group=2, year=2024)
+    _target, reason = select_target_with_reason(YEARLY, TargetSubject(region="DBSH", group=2, year=2024))
     assert reason == TargetReason(year=2023)
 
 
 def test_the_reason_names_the_group_that_decided():
     targets = [TargetRule(D(1)), TargetRule(D(2), group=3, year=2026)]
-    _target, reason = select_target_with_reason(targets, region=None, group=3, year=2027)
+    _target, reason = select_target_with_reason(targets, TargetSubject(region=None, group=3, year=2027))
     assert reason == TargetReason(group=3, year=2026)
 
 
 def test_the_reason_says_national_default_when_no_dimension_decided():
-    target, reason = select_target_with_reason(INCOME_TARGETS, region="TN", group=None, year=2020)
+    target, reason = select_target_with_reason(INCOME_TARGETS, TargetSubject(region="TN", group=None, year=2020))
     assert target is NATIONAL
     assert reason.matched and reason.national_default
     assert not reason.disadvantaged
@@ -512,11 +513,9 @@ def test_the_reason_says_national_default_when_no_dimension_decided():
 def test_the_reason_says_when_the_disadvantaged_rule_decided():
     _target, reason = select_target_with_reason(
         INCOME_TARGETS,
-        region="DBSCL",
-        group=None,
-        year=2020,
-        especially_disadvantaged=True,
-        disadvantaged_region="TDMNPB",
+        TargetSubject(
+            region="DBSCL", group=None, year=2020, especially_disadvantaged=True, disadvantaged_region="TDMNPB"
+        ),
     )
     assert reason == TargetReason(region="TDMNPB", disadvantaged=True)
 
@@ -524,17 +523,15 @@ def test_the_reason_says_when_the_disadvantaged_rule_decided():
 def test_the_reason_does_not_claim_the_disadvantaged_rule_for_a_national_target():
     _target, reason = select_target_with_reason(
         [NATIONAL],
-        region="DBSCL",
-        group=None,
-        year=2020,
-        especially_disadvantaged=True,
-        disadvantaged_region="TDMNPB",
+        TargetSubject(
+            region="DBSCL", group=None, year=2020, especially_disadvantaged=True, disadvantaged_region="TDMNPB"
+        ),
     )
     assert reason.national_default and not reason.disadvantaged
 
 
 def test_the_reason_says_nothing_matched():
-    target, reason = select_target_with_reason([MOUNTAIN], region="TN", group=None, year=2020)
+    target, reason = select_target_with_reason([MOUNTAIN], TargetSubject(region="TN", group=None, year=2020))
     assert target is None
     assert not reason.matched and not reason.national_default
 

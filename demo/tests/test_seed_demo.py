@@ -15,7 +15,7 @@ from django.db import transaction
 from django.db.models import Count, F, Q
 from django.test import RequestFactory, override_settings
 
-from communes.models import AdministrativeUnit, Level, Membership, UnitSuccession
+from communes.models import AdministrativeUnit, Level, Membership, UnitSuccession, subtree_q
 from criteria.models import (
     Assessment,
     AssessmentState,
@@ -66,12 +66,19 @@ def seeded(django_db_setup, django_db_blocker):
                 _wipe_catalog()
 
 
+def demo_area(prefix: str = "") -> Q:
+    """Filter: the demo province's units, or what belongs to them through ``prefix`` (nothing
+    once the demo is gone)."""
+    province = run.demo_province()
+    return subtree_q(province, prefix) if province else Q(pk__in=[])
+
+
 def demo_units():
-    return AdministrativeUnit.objects.filter(path__startswith=f"/{run.PROVINCE_CODE}/")
+    return AdministrativeUnit.objects.filter(demo_area())
 
 
 def demo_assessments():
-    return Assessment.objects.filter(unit__path__startswith=f"/{run.PROVINCE_CODE}/")
+    return Assessment.objects.filter(demo_area("unit__"))
 
 
 def fingerprint() -> tuple[list, list, list]:
@@ -82,7 +89,7 @@ def fingerprint() -> tuple[list, list, list]:
     values = sorted(
         (code, set_code, year, indicator, str(number), str(flag))
         for code, set_code, year, indicator, number, flag in IndicatorValue.objects.filter(
-            assessment__unit__path__startswith=f"/{run.PROVINCE_CODE}/"
+            demo_area("assessment__unit__")
         ).values_list(
             "assessment__unit__code",
             "assessment__criteria_set__code",
@@ -94,9 +101,9 @@ def fingerprint() -> tuple[list, list, list]:
     )
     history = sorted(
         (str(at), kind, new_state)
-        for at, kind, new_state in HistoryEntry.objects.filter(
-            assessment__unit__path__startswith=f"/{run.PROVINCE_CODE}/"
-        ).values_list("at", "kind", "new_state")
+        for at, kind, new_state in HistoryEntry.objects.filter(demo_area("assessment__unit__")).values_list(
+            "at", "kind", "new_state"
+        )
     )
     return units, assessments, values + history
 
@@ -232,9 +239,7 @@ def test_villages_are_assessed_every_year_and_some_are_recognised(seeded):
 
 
 def test_history_is_dated_in_the_assessment_year(seeded):
-    for year, at in HistoryEntry.objects.filter(assessment__unit__path__startswith="/DEMO/").values_list(
-        "assessment__year", "at"
-    ):
+    for year, at in HistoryEntry.objects.filter(demo_area("assessment__unit__")).values_list("assessment__year", "at"):
         assert at.year == year
 
 
@@ -345,9 +350,7 @@ def test_if_missing_leaves_an_existing_demo_alone_and_prints_the_logins(seeded):
 
 
 def test_some_demo_communes_report_criteria_basically_met_never_counted_as_met(seeded):
-    marked = CriterionResult.objects.filter(
-        assessment__unit__path__startswith=f"/{run.PROVINCE_CODE}/", basically_met=True
-    )
+    marked = CriterionResult.objects.filter(demo_area("assessment__unit__"), basically_met=True)
     assert marked.exists() and not marked.filter(met=True).exists()
     assert all(r.basically_met_reason and r.basically_met_by for r in marked)
     with_basic = demo_assessments().filter(criteria_basically_met__gt=0)
@@ -360,7 +363,7 @@ def test_some_demo_communes_report_criteria_basically_met_never_counted_as_met(s
 
 
 def test_the_demo_has_not_applicable_indicators_with_their_reason(seeded):
-    na = IndicatorValue.objects.filter(assessment__unit__path__startswith=f"/{run.PROVINCE_CODE}/", not_applicable=True)
+    na = IndicatorValue.objects.filter(demo_area("assessment__unit__"), not_applicable=True)
     assert na.exists()
     assert all(v.indicator.conditional and v.note and v.value is None for v in na.select_related("indicator"))
 
@@ -388,7 +391,7 @@ def test_the_demo_has_ocop_products_certified_expired_and_ideas(seeded):
     counts = ocop_counts(province, (datetime.date(today.year, 1, 1), today))
     assert [(line.stars, line.certified) for line in counts.by_stars] == [(3, 3), (4, 2), (5, 1)]
     assert (counts.expired, counts.ideas, counts.rating) == (1, 2, 1)
-    assert not OcopProduct.objects.exclude(commune__path__startswith=province.path).exists()
+    assert not OcopProduct.objects.exclude(subtree_q(province, "commune__")).exists()
 
 
 def test_the_province_keeps_its_communes_on_qd_1980_for_2021_as_its_plan_says(seeded):

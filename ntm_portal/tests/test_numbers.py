@@ -32,3 +32,27 @@ def test_percentages_have_one_place_and_a_comma_rounded_half_up():
 def test_money_is_written_in_dong_with_dots():
     assert money_text(31003700000) == "31.003.700.000 đồng"
     assert money_text(Decimal("87600000")) == "87.600.000 đồng"
+
+
+def test_numbers_round_half_up_in_templates_and_services_alike():
+    from ntm_portal.numbers import number, signed, vn_number
+
+    assert [vn_number(Decimal("11.65"), 1), number(Decimal("11.65"), 1), number(2.5)] == ["11,7", "11,7", "3"]
+    assert [vn_number(1234567.5, 0), vn_number(Decimal("6.50")), signed(Decimal("-0.5"), 1), signed(3)] == [
+        "1.234.568",
+        "6,5",
+        "\u22120,5",
+        "+3",
+    ]
+
+
+def test_the_report_filters_are_the_number_module():
+    from ntm_portal import numbers
+    from reports.templatetags import report_numbers
+
+    filters = report_numbers.register.filters
+    assert (filters["number"], filters["percent"], filters["signed"]) == (
+        numbers.number,
+        numbers.vn_percent,
+        numbers.signed,
+    )

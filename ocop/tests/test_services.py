@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from ntm_portal.errors import StaleWriteError
 from ocop.models import OcopProduct
 from ocop.services import (
     MSG_CERTIFIED_NEEDS,
@@ -13,7 +14,6 @@ from ocop.services import (
     MSG_NOT_COMMUNE,
     MSG_ONLY_CERTIFIED,
     ProductInput,
-    StaleProductError,
     product_create,
     product_delete,
     product_update,
@@ -88,11 +88,11 @@ def test_a_product_belongs_to_a_commune_not_a_district(tree, personas):
 def test_a_change_based_on_an_old_version_is_refused_and_saves_nothing(tree, personas):
     product = product_create(data=_input(tree.a), user=personas.officer_a)
     product_update(product=product, data=_input(tree.a, name="Chè xanh"), user=personas.officer_a, expected_version=1)
-    with pytest.raises(StaleProductError) as stale:
+    with pytest.raises(StaleWriteError) as stale:
         product_update(
             product=product, data=_input(tree.a, name="Chè đen"), user=personas.district_d1, expected_version=1
         )
-    assert stale.value.current.name == "Chè xanh"
+    assert (stale.value.code, stale.value.current.name) == ("stale", "Chè xanh")
     assert OcopProduct.objects.get().name == "Chè xanh"
 
 

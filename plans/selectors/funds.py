@@ -13,7 +13,7 @@ from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, Level, subtree_q
+from communes.models import AdministrativeUnit, Level, existed_in_year_q, subtree_q
 from plans.models import FundChange, FundEntry, FundSource, cell_key
 from plans.selectors.common import ZERO, share
 
@@ -185,11 +185,7 @@ def funds_summary(
     for r in entries.annotate(child=_child_path(unit)).values("child", "source").annotate(n=Sum(amount)).order_by():
         by_child[r["child"]][r["source"]] = r["n"]
 
-    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    existed = (Q(valid_from__isnull=True) | Q(valid_from__lte=last)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=first)
-    )
-    children_q = Q(level=Level.PROVINCE) if unit is None else (Q(parent=unit) & existed) | Q(pk=unit.pk)
+    children_q = Q(level=Level.PROVINCE) if unit is None else (Q(parent=unit) & existed_in_year_q(year)) | Q(pk=unit.pk)
     children = AdministrativeUnit.objects.filter(children_q | Q(path__in=list(by_child))).in_vietnamese_order()
     by_unit = []
     for child in children.only("code", "name", "level", "path"):

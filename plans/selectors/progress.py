@@ -9,7 +9,7 @@ from typing import NamedTuple
 from django.db.models import Count, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, Level, subtree_q
+from communes.models import AdministrativeUnit, Level, subtree_q, valid_on_q
 from criteria.figures import communes_of_year_q, holds_title_q, year_cutoff
 from criteria.models import Assessment, AssessmentState, Tier
 from plans.models import ProvinceTarget, RegisteredTarget
@@ -187,7 +187,7 @@ def _province_progress(province: AdministrativeUnit, year: int) -> list[Province
         return []
     day = year_cutoff(year)
     counted = communes_of_year_q(year)
-    village = Q(level=Level.VILLAGE, pk__in=AdministrativeUnit.objects.filter(level=Level.VILLAGE).valid_on(day))
+    village = Q(level=Level.VILLAGE) & valid_on_q(day)
     # The subqueries sit in the aggregates' filters, not in annotations: an aggregate over an
     # annotated queryset would be wrapped in a subquery that loses the outer references.
     units = (

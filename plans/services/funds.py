@@ -147,7 +147,7 @@ def _parsed_cells(
         if first > today:
             refuse(MSG_MONTH_NOT_BEGUN, "future", {"month": cell.month, "year": year})
             continue
-        if (unit.valid_from and unit.valid_from > last) or (unit.valid_to and unit.valid_to < first):
+        if not unit.existed_during(first, last):
             refuse(MSG_UNIT_ABSENT, "unit_absent", {"unit": unit, "month": cell.month, "year": year})
             continue
         try:

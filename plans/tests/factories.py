@@ -85,7 +85,7 @@ def bulk_province(*, code: str, communes: int) -> AdministrativeUnit:
         c.set_derived_fields()
         units.append(c)
     AdministrativeUnit.objects.bulk_create(units)
-    communes_saved = list(AdministrativeUnit.objects.filter(path__startswith=province.path, level=Level.COMMUNE))
+    communes_saved = list(AdministrativeUnit.objects.subtree(province).filter(level=Level.COMMUNE))
     villages = []
     for c in communes_saved:
         for v in (1, 2):

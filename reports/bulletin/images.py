@@ -11,6 +11,7 @@ import io
 
 from matplotlib.figure import Figure  # a Figure of its own draws with Agg: no pyplot, no display
 
+from ntm_portal.numbers import vn_number
 from reports.bulletin.shapes import BucketLine, FundsTable, TrendLine
 
 WIDTH, HEIGHT, DPI = 6.3, 2.9, 150  # inches: the text width of an A4 page
@@ -74,7 +75,7 @@ def funds_chart(funds: FundsTable, title: str) -> bytes | None:
     positions = range(len(labels))
     bars = axes.barh(positions, millions, color=COLOURS["standard"])
     axes.set_yticks(positions, labels)
-    axes.bar_label(bars, labels=[f"{m:,.0f}".replace(",", ".") for m in millions], fontsize=8, padding=2)
+    axes.bar_label(bars, labels=[vn_number(m, 0) for m in millions], fontsize=8, padding=2)
     axes.set_title(title, fontdict=FONT | {"weight": "bold"})
     axes.set_xlabel("Triệu đồng", fontdict=FONT)
     axes.tick_params(labelsize=8)

@@ -8,9 +8,6 @@ lists. A hidden sheet says which set, unit and year the template is for.
 
 from __future__ import annotations
 
-import datetime
-
-from django.db.models import Q
 from django.utils import timezone
 
 from communes.models import AdministrativeUnit
@@ -34,14 +31,7 @@ def units_for_template(unit: AdministrativeUnit, criteria_set: CriteriaSet, year
 
 def units_existing_in(units, year: int):
     """``units`` that existed at some time in ``year``, in the templates' order."""
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    return (
-        units.filter(
-            Q(valid_from__isnull=True) | Q(valid_from__lte=end), Q(valid_to__isnull=True) | Q(valid_to__gte=start)
-        )
-        .select_related("parent")
-        .order_by("parent__name_sort", "name_sort", "code")
-    )
+    return units.existed_in_year(year).select_related("parent").order_by("parent__name_sort", "name_sort", "code")
 
 
 def set_indicators(criteria_set: CriteriaSet) -> list[Indicator]:

@@ -8,7 +8,6 @@ matrix their criterion results and the matrix's columns.
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -17,9 +16,8 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, F, FilteredRelation, Min, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
+from communes.models import AdministrativeUnit, CommuneGroup, Level, Region, existed_in_year_q
 from criteria.models import Assessment, AssessmentState, CriterionResult
-from criteria.years import existed_in
 from reports.selectors.progress import communes_counted, criteria_assessed, mapped_into
 
 PER_PAGE = 50
@@ -325,18 +323,14 @@ def commune_overview(*, commune: AdministrativeUnit, year: int, tier: str) -> Co
             .order_by("criterion__number")
             .values_list("criterion__number", "criterion__name", "met", "basically_met")
         ]
-    start, end = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     village_assessments = {}
     for unit_id, brief in _briefs(
         Assessment.objects.filter(unit__parent=commune, unit__level=Level.VILLAGE, year=year, tier=tier)
     ):
         village_assessments.setdefault(unit_id, brief)
-    existed = (Q(valid_from__isnull=True) | Q(valid_from__lte=end)) & (
-        Q(valid_to__isnull=True) | Q(valid_to__gte=start)
-    )
     villages = (
         AdministrativeUnit.objects.filter(parent=commune, level=Level.VILLAGE)
-        .filter(existed | Q(pk__in=list(village_assessments)))
+        .filter(existed_in_year_q(year) | Q(pk__in=list(village_assessments)))
         .in_vietnamese_order()
         .values_list("pk", "code", "name")
     )
@@ -352,7 +346,7 @@ def formed_from(
 ) -> list[tuple[AdministrativeUnit, AssessmentBrief | None]]:
     """As now, for a year the commune did not exist in: each commune whose main part went into
     it, with its assessment at ``tier`` that year (None without one)."""
-    if existed_in(commune, year):
+    if commune.existed_in_year(year):
         return []
     units = AdministrativeUnit.objects.filter(mapped_into(commune), level=Level.COMMUNE).order_by("name_sort")
     return [(u, commune_overview(commune=u, year=year, tier=tier).at_tier(tier)) for u in units]

@@ -20,8 +20,7 @@ from django.db.models import Max, Min, Q
 
 from communes.models import AdministrativeUnit, Level, subtree_q
 from criteria.evaluation import DEFAULT_CUTS, bucket_bounds
-from criteria.figures import communes_of_year_q as counted_q
-from criteria.figures import year_cutoff
+from criteria.figures import communes_of_year, year_cutoff
 from criteria.models import Assessment, Criterion, Tier
 from reports.selectors import sql
 from reports.selectors.shapes import (
@@ -61,7 +60,7 @@ def commune_assessments(unit: AdministrativeUnit | None, *, level: str = Level.C
 
 def communes_counted(*, unit: AdministrativeUnit | None, year: int):
     """The communes of ``year`` under ``unit``, as a queryset of units."""
-    return AdministrativeUnit.objects.filter(subtree_q(unit)).filter(counted_q(year))
+    return communes_of_year(year, within=unit)
 
 
 def first_data_year(*, unit: AdministrativeUnit | None) -> int | None:

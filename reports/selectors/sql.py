@@ -27,7 +27,9 @@ then knows how many there are (a CTE's filtered rows look like a handful to it, 
 joined 8,000 communes to 15,000 decisions row by row: 11 s for the country).
 
 ``reports/tests/selectors/test_vocabulary.py`` holds these statements to the ORM rules of
-``criteria.figures`` on the same data, on SQLite and PostgreSQL.
+``criteria.figures`` on the same data, on SQLite and PostgreSQL, and
+``test_unit_filters_sql.py`` their unit filters (``existed_sql``, the ``counted`` part) to
+``communes.models`` and ``criteria.figures.communes_of_year`` unit by unit, on every year boundary.
 """
 
 from __future__ import annotations
@@ -54,6 +56,25 @@ class Window:
     @property
     def last_day(self) -> datetime.date:
         return datetime.date(self.year, 12, 31)
+
+
+def existed_sql(alias: str, first: str, last: str) -> str:
+    """``communes.models.existed_during_q`` in SQL: the unit ``alias`` existed on at least one day
+    from ``first`` to ``last`` (SQL expressions); a day when both are the same. Pinned to the ORM
+    rule by ``reports/tests/selectors/test_unit_filters_sql.py``."""
+    return (
+        f"({alias}.valid_from IS NULL OR {alias}.valid_from <= {last})"
+        f" AND ({alias}.valid_to IS NULL OR {alias}.valid_to >= {first})"
+    )
+
+
+# The unit filters the statements use, by name (filled into the templates with their other parts).
+_UNIT_FILTERS = {
+    "u_on_last_day": existed_sql("u", "y.last_day", "y.last_day"),
+    "u_in_year": existed_sql("u", "y.first_day", "y.last_day"),
+    "h_on_cut": existed_sql("h", "y.cut", "y.cut"),
+    "h_in_year": existed_sql("h", "y.first_day", "y.last_day"),
+}
 
 
 def _in_list(values) -> str:
@@ -88,8 +109,7 @@ counted AS MATERIALIZED (
          ON assessed.unit_id = u.id AND assessed.year = y.year
     WHERE u.level = 'commune' AND u.type IN ({ntm_types}) {under}
       AND (assessed.unit_id IS NOT NULL
-           OR ((u.valid_from IS NULL OR u.valid_from <= y.last_day)
-               AND (u.valid_to IS NULL OR u.valid_to >= y.last_day)
+           OR ({u_on_last_day}
                AND NOT EXISTS (
                    SELECT 1 FROM communes_unitsuccession p
                    JOIN criteria_assessment x ON x.unit_id = p.predecessor_id AND x.year = y.year
@@ -130,13 +150,13 @@ UNION ALL
 SELECT 'units', y.year, CAST(NULL AS TEXT), u.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
 FROM communes_administrativeunit u CROSS JOIN y
 WHERE u.level = 'district' {under}
-  AND (u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.first_day)
+  AND {u_in_year}
 GROUP BY y.year, u.level
 UNION ALL
 SELECT 'apart', y.year, u.type, CAST(NULL AS TEXT), COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
 FROM communes_administrativeunit u CROSS JOIN y
 WHERE u.level = 'commune' AND u.type IN ({apart_types}) {under}
-  AND (u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.first_day)
+  AND {u_in_year}
 GROUP BY y.year, u.type""",
     # title holders on the cut-off: communes of the year; villages existing on it; districts of the year
     "titles": """
@@ -146,9 +166,7 @@ GROUP BY c.year, h.tier
 UNION ALL
 SELECT 'title', y.year, h.tier, h.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
 FROM held h JOIN y ON y.year = h.year
-WHERE (h.level = 'village' AND (h.valid_from IS NULL OR h.valid_from <= y.cut) AND (h.valid_to IS NULL OR h.valid_to >= y.cut))
-   OR (h.level = 'district' AND (h.valid_from IS NULL OR h.valid_from <= y.last_day)
-       AND (h.valid_to IS NULL OR h.valid_to >= y.first_day))
+WHERE (h.level = 'village' AND {h_on_cut}) OR (h.level = 'district' AND {h_in_year})
 GROUP BY y.year, h.tier, h.level""",
     # newly recognised: decisions dated in the period, of the main year's communes (and villages)
     "new": """
@@ -253,6 +271,7 @@ def ctes(
         revoked=("CASE WHEN rl.state = 'revoked' THEN r.revocation_date END" if recorded else "r.revocation_date"),
         rec_log_join=_REC_LOG_JOIN if recorded else "",
         decided="rl.state" if recorded else "r.state",
+        **_UNIT_FILTERS,
     )
     return sql, params
 
@@ -265,6 +284,7 @@ def _body(template: str, unit: AdministrativeUnit | None, recorded, as_now: bool
         ntm_types=_in_list(NTM_COMMUNE_TYPES),
         apart_types=_in_list(COMMUNE_TYPES_APART),
         results=_RESULTS_RECORDED if recorded else _RESULTS_STORED,
+        **_UNIT_FILTERS,
     )
 
 

@@ -127,7 +127,7 @@ def bulk_province(*, code: str, communes: int, criteria_set: CriteriaSet, years:
         unit.set_derived_fields()
         units.append(unit)
     AdministrativeUnit.objects.bulk_create(units)
-    units = list(AdministrativeUnit.objects.filter(path__startswith=province.path, level=Level.COMMUNE))
+    units = list(AdministrativeUnit.objects.subtree(province).filter(level=Level.COMMUNE))
     criteria = list(criteria_set.criteria.order_by("number"))
     total = len(criteria)
     assessments = []
@@ -148,7 +148,7 @@ def bulk_province(*, code: str, communes: int, criteria_set: CriteriaSet, years:
                 )
             )
     Assessment.objects.bulk_create(assessments)
-    stored = Assessment.objects.filter(unit__path__startswith=province.path).values_list("pk", "criteria_met")
+    stored = Assessment.objects.within(province).values_list("pk", "criteria_met")
     CriterionResult.objects.bulk_create(
         CriterionResult(assessment_id=pk, criterion=c, met=c.number <= met) for pk, met in stored for c in criteria
     )

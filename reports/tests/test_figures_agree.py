@@ -218,8 +218,8 @@ def _held(decisions, unit_id: int, tier: str, cut: datetime.date) -> bool:
 
 def expected(world: World, year: int, tier: str) -> dict:
     cut = min(datetime.date(year, 12, 31), timezone.localdate())
-    units = list(AdministrativeUnit.objects.filter(path__startswith=world.province.path))
-    assessments = list(Assessment.objects.filter(unit__path__startswith=world.province.path))
+    units = list(AdministrativeUnit.objects.subtree(world.province))
+    assessments = list(Assessment.objects.within(world.province))
     assessed = {(a.unit_id, a.year) for a in assessments}
     succession = {(s.successor_id, s.predecessor_id) for s in UnitSuccession.objects.all()}
     counted = []

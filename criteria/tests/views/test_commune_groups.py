@@ -73,7 +73,7 @@ def test_a_stale_form_is_refused_and_shows_what_is_stored(client, tree, personas
     set_group(tree, personas)
     client.force_login(personas.province_office)
     response = client.post(page(tree.a.code), {**FORM, "group": "1", "condition": GroupCondition.URBANISING})
-    assert response.status_code == 400
+    assert response.status_code == 409
     [error] = response.context["form"].non_field_errors()
     assert "changed this commune's group in the meantime (now group 3)" in error
 

@@ -9,7 +9,7 @@ from communes.models import UnitSuccession
 from communes.tests.factories import CommuneFactory
 from criteria.services import assessment_create
 from criteria.tests.factories import make_set
-from criteria.years import default_year, existed_in
+from criteria.years import default_year
 
 pytestmark = pytest.mark.django_db
 
@@ -28,8 +28,8 @@ def merged(tree):
 
 
 def test_a_unit_existed_in_the_years_of_its_lifetime(tree, merged):
-    assert existed_in(tree.d1, 2025) and not existed_in(tree.d1, 2026)
-    assert existed_in(merged, 2025) and not existed_in(merged, 2024)
+    assert tree.d1.existed_in_year(2025) and not tree.d1.existed_in_year(2026)
+    assert merged.existed_in_year(2025) and not merged.existed_in_year(2024)
 
 
 def test_the_default_year_is_the_latest_with_data_within_the_lifetime(tree, merged, personas):
