@@ -27,7 +27,6 @@ from reports.selectors import (
     NO_DATA_BUCKET,
     communes_page,
     matrix_columns,
-    progress_breakdown,
     progress_overview,
 )
 
@@ -67,8 +66,7 @@ def dashboard_export(*, unit: AdministrativeUnit | None, filters: Filters, user=
     """The dashboard's tables — headline, buckets, lagging criteria, breakdown, trend — from the
     dashboard's own selectors (``as_now`` as on the page), one sheet each."""
     with translation.override("vi"):  # a Vietnamese document: its bucket labels ("dưới 5") too
-        summary, trend = progress_overview(unit=unit, year=filters.year, tier=filters.tier, as_now=as_now)
-    breakdown = progress_breakdown(unit=unit, year=filters.year, tier=filters.tier, as_now=as_now)
+        summary, trend, breakdown = progress_overview(unit=unit, year=filters.year, tier=filters.tier, as_now=as_now)
     heading = _heading("Tiến độ xây dựng NTM", unit, filters)
     sheets = [
         _headline_sheet(summary, filters, heading),

@@ -35,7 +35,6 @@ from reports.selectors import (
     formed_from,
     has_mapped_units,
     latest_year,
-    progress_breakdown,
     progress_overview,
     progress_trend,
 )
@@ -175,7 +174,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         year = filters.year if year_given else trend[-1].year if trend else datetime.date.today().year
     else:
         # The headline and the trend in one figures statement (the dashboard's costliest part).
-        summary, trend = progress_overview(
+        summary, trend, breakdown = progress_overview(
             unit=unit, year=filters.year if year_given else None, tier=filters.tier, as_now=as_now
         )
         year = summary.year
@@ -223,7 +222,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         no_data_query=filters.query(bucket=NO_DATA_BUCKET),
         buckets_chart=charts.buckets_chart(summary),
         lagging_chart=charts.lagging_chart(summary.lagging),
-        breakdown=progress_breakdown(unit=unit, year=filters.year, tier=filters.tier, as_now=as_now),
+        breakdown=breakdown,
         apart=", ".join(f"{n} × {UnitType(kind).label}" for kind, n in sorted(summary.apart.items())),
         commune_map=commune_map(unit=unit, year=filters.year, tier=filters.tier, buckets=summary.buckets),
         # A district's own standing (x/9), the same rows as on the unit's workspace page.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 from django.db.models import Max, Min, Q
 
@@ -92,6 +93,10 @@ class _Rows:
         self.not_met: dict[int, int] = {}  # criterion id -> results not met
         self.not_met_basic: dict[int, int] = {}  # criterion id -> of those, basically met
         self.criteria: list[tuple[int, int, str]] = []  # (id, number, name) of every criterion assessed
+        # The units one level down, by position: (code, name, communes, assessed, titles) and
+        # (level, met sum, new, basically met sum).
+        self.children: dict[int, tuple] = {}
+        self.children_more: dict[int, tuple] = {}
         for kind, year, key, name, n1, n2, n3 in rows:
             if kind == "units":
                 self.units[year, name] = n1
@@ -113,6 +118,10 @@ class _Rows:
             elif kind == "not_met":
                 self.not_met[n1] = n2
                 self.not_met_basic[n1] = n3 or 0
+            elif kind == "child":
+                self.children[year] = (key, name, n1, n2, n3)
+            elif kind == "child_more":
+                self.children_more[year] = (name, n1, n2, n3)
             else:
                 self.criteria.append((n1, n2, name))
 
@@ -314,14 +323,20 @@ def progress_trend(*, unit: AdministrativeUnit | None, tier: str, as_now: bool =
     return _trend(rows, years, tier)
 
 
+class Overview(NamedTuple):
+    summary: ProgressSummary
+    trend: list[TrendPoint]
+    breakdown: list[BreakdownRow]
+
+
 def progress_overview(
     *, unit: AdministrativeUnit | None, year: int | None, tier: str, as_now: bool = False
-) -> tuple[ProgressSummary, list[TrendPoint]]:
-    """``progress_summary`` and ``progress_trend`` of a dashboard in two statements instead of
-    three: the trend's years and the summary's two years share one figures statement (each
-    year's figures are computed on their own, so they are the very figures of the two
-    functions; ``reports/tests/selectors`` holds them equal). ``year=None``: the trend's last
-    year (this year without data)."""
+) -> Overview:
+    """``progress_summary``, ``progress_trend`` and ``progress_breakdown`` of a dashboard in two
+    statements instead of four: the trend's years, the summary's two years and the drill-down
+    share one figures statement (each year's figures are computed on their own, so they are the
+    very figures of the three functions; ``reports/tests/selectors`` holds them equal).
+    ``year=None``: the trend's last year (this year without data)."""
     years = _trend_years(unit, as_now)
     if year is None:
         year = years[-1] if years else datetime.date.today().year
@@ -331,14 +346,37 @@ def progress_overview(
         sql.run(
             unit,
             [windows[y] for y in sorted(windows)],
-            SUMMARY_BRANCHES,
+            [*SUMMARY_BRANCHES, "children"],
             year=year,
             tier=tier,
             new_period=(window.first_day, window.cut),
             as_now=as_now,
         )
     )
-    return _summary(rows, unit, window, previous_window, tier), _trend(rows, years, tier)
+    children = [
+        (code, name, rows.children_more[pos][0], communes, units, titles, *rows.children_more[pos][1:])
+        for pos, (code, name, communes, units, titles) in sorted(rows.children.items())
+    ]
+    return Overview(
+        _summary(rows, unit, window, previous_window, tier), _trend(rows, years, tier), _breakdown_rows(children)
+    )
+
+
+def _breakdown_rows(rows) -> list[BreakdownRow]:
+    return [
+        BreakdownRow(
+            code=code,
+            name=name,
+            level=level,
+            communes_total=total or 0,
+            communes_with_data=units or 0,
+            recognised=recognised or 0,
+            average_criteria_met=_average(met_sum, units or 0),
+            new=new or 0,
+            average_met_or_basically_met=_average((met_sum or 0) + (basic_sum or 0), units or 0),
+        )
+        for code, name, level, total, units, recognised, met_sum, new, basic_sum in rows
+    ]
 
 
 def progress_breakdown(
@@ -361,17 +399,4 @@ def progress_breakdown(
         recorded=recorded,
         as_now=as_now,
     )
-    return [
-        BreakdownRow(
-            code=code,
-            name=name,
-            level=level,
-            communes_total=total or 0,
-            communes_with_data=units or 0,
-            recognised=recognised or 0,
-            average_criteria_met=_average(met_sum, units or 0),
-            new=new or 0,
-            average_met_or_basically_met=_average((met_sum or 0) + (basic_sum or 0), units or 0),
-        )
-        for code, name, level, total, units, recognised, met_sum, new, basic_sum in rows
-    ]
+    return _breakdown_rows(rows)

@@ -84,7 +84,7 @@ def test_the_breakdown_shows_the_predecessors_under_the_commune_they_went_into(m
 @pytest.mark.parametrize("year", [2024, 2025, 2026, 2027, None])
 def test_the_dashboards_one_statement_gives_the_summary_and_the_trend(merger, as_now, year):
     new, _other, _m = merger
-    summary, trend = progress_overview(unit=new, year=year, tier="standard", as_now=as_now)
+    summary, trend, _breakdown = progress_overview(unit=new, year=year, tier="standard", as_now=as_now)
     alone = progress_trend(unit=new, tier="standard", as_now=as_now)
     assert trend == alone
     assert summary == progress_summary(unit=new, year=year or alone[-1].year, tier="standard", as_now=as_now)

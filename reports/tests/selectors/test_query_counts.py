@@ -7,6 +7,7 @@ from reports.selectors import (
     communes_page,
     latest_year,
     progress_breakdown,
+    progress_overview,
     progress_summary,
     progress_trend,
 )
@@ -45,6 +46,13 @@ def test_breakdown_takes_one_query(province, national, django_assert_num_queries
     with django_assert_num_queries(1):
         rows = progress_breakdown(unit=None if national else province, year=2025, tier="standard")
     assert len(rows) == (1 if national else 2)
+
+
+@pytest.mark.parametrize("national", [False, True], ids=["province", "country"])
+def test_a_dashboard_s_overview_takes_two_queries(province, national, django_assert_num_queries):
+    with django_assert_num_queries(2):  # the years with data, then the summary, trend and drill-down
+        overview = progress_overview(unit=None if national else province, year=2025, tier="standard")
+    assert len(overview.trend) == 3 and len(overview.breakdown) == (1 if national else 2)
 
 
 def test_latest_year_takes_one_query(province, django_assert_num_queries):

@@ -2,7 +2,15 @@ from decimal import Decimal
 
 import pytest
 
-from reports.selectors import BreakdownRow, TrendPoint, latest_year, progress_breakdown, progress_trend
+from reports.selectors import (
+    BreakdownRow,
+    TrendPoint,
+    latest_year,
+    progress_breakdown,
+    progress_overview,
+    progress_summary,
+    progress_trend,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -72,3 +80,17 @@ def test_before_the_merger_a_province_lists_districts_and_after_it_communes(merg
         ("50001", "commune", 1, 1, Decimal("7.00")),
         ("50002", "commune", 1, 0, None),
     ]
+
+
+@pytest.mark.parametrize("as_now", [False, True], ids=["as entered", "as now"])
+def test_the_overview_gives_the_figures_of_the_summary_trend_and_breakdown(known, merger, as_now):
+    """The dashboard's one statement and the three selectors on their own agree, unit by unit."""
+    cases = [(known.tree.province, 2023), (known.tree.d1, 2023), (None, 2023), (merger.province, 2025)]
+    cases += [(merger.province, 2026)]
+    for unit, year in cases:
+        overview = progress_overview(unit=unit, year=year, tier="standard", as_now=as_now)
+        assert overview.breakdown == progress_breakdown(unit=unit, year=year, tier="standard", as_now=as_now)
+        assert overview.trend == progress_trend(unit=unit, tier="standard", as_now=as_now)
+        summary = progress_summary(unit=unit, year=year, tier="standard", as_now=as_now)
+        assert overview.summary == summary
+    assert any(progress_overview(unit=u, year=y, tier="standard").breakdown for u, y in cases)
