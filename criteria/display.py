@@ -1,8 +1,9 @@
 """How the sheet writes values, targets and history in the page's language.
 
-Plain functions (the ``ntm`` template filters are these same functions), and ``row_text``:
-every string an indicator row of the assessment sheet shows, prepared once in Python so that
-the row template only places them (the sheet renders 57 rows or more per request).
+Plain functions (the ``ntm`` template filters are these same functions), ``row_text``: every
+string an indicator row of the assessment sheet shows, prepared once in Python so that the row
+template only places them (the sheet renders 57 rows or more per request), and ``row_labels``:
+the fixed words of a row, translated once per language rather than once per row.
 """
 
 from __future__ import annotations
@@ -14,8 +15,9 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy as _lazy
 
 from communes.models import Region
 from communes.people import full_name
@@ -168,3 +170,42 @@ def row_text(row: IndicatorRow, assessment_pk: int) -> RowText:
         evidence_summary=ngettext("Evidence (%(counter)s file)", "Evidence (%(counter)s files)", count)
         % {"counter": count},
     )
+
+
+# The fixed words of an indicator row (templates/criteria/partials/indicator_rows.jinja).
+ROW_LABELS = {
+    "optional": _lazy("optional"),
+    "conditional": _lazy("if any (nếu có)"),
+    "conditional_title": _lazy(
+        "Applies only where the object exists: type “không áp dụng” with the reason in the note when it does not."
+    ),
+    "target": _lazy("Target"),
+    "to_verify": _lazy("to verify"),
+    "to_verify_title": _lazy("Not yet confirmed against the decision text."),
+    "not_applicable": _lazy("Not applicable"),
+    "your_value": _lazy("Your value"),
+    "saved_value": _lazy("Saved value"),
+    "value": _lazy("Value"),
+    "yes": _lazy("Yes"),
+    "no": _lazy("No"),
+    "note": _lazy("Note"),
+    "keep_mine": _lazy("Keep my value"),
+    "keep_saved": _lazy("Keep the saved value"),
+    "save": _lazy("Save"),
+    "saving": _lazy("Saving…"),
+    "remove": _lazy("Remove"),
+    "remove_named": _lazy("Remove %(name)s"),
+    "attach": _lazy("Attach evidence"),
+    "upload": _lazy("Upload"),
+    "evidence_help": _lazy("%(types)s; at most %(size)s MB"),
+}
+_row_labels: dict[str, dict[str, str]] = {}
+
+
+def row_labels() -> dict[str, str]:
+    """``ROW_LABELS`` in the active language (catalogues do not change while the process runs)."""
+    language = get_language()
+    labels = _row_labels.get(language)
+    if labels is None:
+        labels = _row_labels[language] = {key: str(text) for key, text in ROW_LABELS.items()}
+    return labels

@@ -163,12 +163,15 @@ def _render_row(
     context.update(
         {
             "block": block,
-            "row": row,
-            "errors": form_errors or [],
-            "evidence_errors": evidence_errors or [],
-            "evidence_open": evidence_open,
-            "conflict": conflict,
-            "typed": typed,
+            "rows": [row],
+            "failed": {
+                "code": code,
+                "errors": form_errors or [],
+                "evidence_errors": evidence_errors or [],
+                "evidence_open": evidence_open,
+                "conflict": conflict,
+                "typed": typed,
+            },
             "oob": True,
         }
     )
