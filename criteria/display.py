@@ -9,6 +9,7 @@ the fixed words of a row, translated once per language rather than once per row.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from django.template.defaultfilters import filesizeformat
@@ -199,13 +200,15 @@ ROW_LABELS = {
     "upload": _lazy("Upload"),
     "evidence_help": _lazy("%(types)s; at most %(size)s MB"),
 }
-_row_labels: dict[str, dict[str, str]] = {}
+_row_labels: dict[str, SimpleNamespace] = {}
 
 
-def row_labels() -> dict[str, str]:
-    """``ROW_LABELS`` in the active language (catalogues do not change while the process runs)."""
+def row_labels() -> SimpleNamespace:
+    """``ROW_LABELS`` in the active language, as attributes (``labels.target``: Jinja2 reads
+    an attribute at once, a dict key only after a failed attribute lookup). Catalogues do not
+    change while the process runs, so each language is translated once."""
     language = get_language()
     labels = _row_labels.get(language)
     if labels is None:
-        labels = _row_labels[language] = {key: str(text) for key, text in ROW_LABELS.items()}
+        labels = _row_labels[language] = SimpleNamespace(**{key: str(text) for key, text in ROW_LABELS.items()})
     return labels

@@ -35,7 +35,7 @@ def indicator_rows(context: template.Context, rows) -> SafeString:
         "can_edit": context.get("can_edit"),
         "labels": labels,
         "evidence_accept": context.get("evidence_accept", ""),
-        "evidence_help": labels["evidence_help"]
+        "evidence_help": labels.evidence_help
         % {"types": context.get("evidence_types", ""), "size": context.get("evidence_max_mb", "")},
         "assessment_url": reverse("assessment", args=[assessment.pk]),
         "shown_value": display.shown_value,
