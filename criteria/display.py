@@ -1,6 +1,6 @@
 """How the sheet writes values, targets and history in the page's language.
 
-Plain functions (the ``ntm`` template filters are these same functions), ``row_text``: every
+Plain functions (``history_value`` is also an ``ntm`` template filter), ``row_text``: every
 string an indicator row of the assessment sheet shows, prepared once in Python so that the row
 template only places them (the sheet renders 57 rows or more per request), and ``row_labels``:
 the fixed words of a row, translated once per language rather than once per row.
@@ -38,13 +38,6 @@ def input_text(row: IndicatorRow) -> str:
     if row.indicator.value_type == ValueType.YES_NO:
         return "yes" if row.value.value_bool else "no"
     return vn_number(row.value.value_decimal)
-
-
-def field_value(row: IndicatorRow, typed) -> str:
-    """The text a value field shows: what the user just typed (after an error), else the stored value."""
-    if typed:
-        return typed.get("value", "")
-    return input_text(row)
 
 
 def shown_value(value, value_type: str) -> str:
