@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
@@ -128,7 +130,30 @@ class RowText:
     evidence_summary: str
 
 
-def row_text(row: IndicatorRow, assessment_pk: int) -> RowText:
+_CODE = "__code__"  # stands for the indicator code in SheetUrls' reversed addresses
+
+
+@dataclass(frozen=True)
+class SheetUrls:
+    """Where an assessment's rows post values and evidence, reversed once per sheet rather
+    than twice per row; the code is quoted as ``reverse`` quotes it."""
+
+    save: str
+    upload: str
+
+    @classmethod
+    def of(cls, assessment_pk: int) -> SheetUrls:
+        return cls(
+            reverse("record_value", args=[assessment_pk, _CODE]),
+            reverse("upload_evidence", args=[assessment_pk, _CODE]),
+        )
+
+    def for_code(self, code: str) -> tuple[str, str]:
+        quoted = quote(code, safe=RFC3986_SUBDELIMS + "/~:@")
+        return self.save.replace(_CODE, quoted), self.upload.replace(_CODE, quoted)
+
+
+def row_text(row: IndicatorRow, urls: SheetUrls) -> RowText:
     indicator, value = row.indicator, row.value
     shown, updated = "", ""
     if value is not None and value.value is not None:
@@ -150,16 +175,17 @@ def row_text(row: IndicatorRow, assessment_pk: int) -> RowText:
         for ev in row.evidence
     )
     count = len(evidence)
+    save_url, upload_url = urls.for_code(indicator.code)
     return RowText(
         key=str(indicator.pk),
         target=target_text(row),
         basis=target_basis(row),
-        outcome=str(Outcome(value.outcome).label) if value is not None else _("No value"),
+        outcome=row_labels().outcomes[value.outcome] if value is not None else _("No value"),
         value=shown,
         updated=updated,
         input=input_text(row),
-        save_url=reverse("record_value", args=[assessment_pk, indicator.code]),
-        upload_url=reverse("upload_evidence", args=[assessment_pk, indicator.code]),
+        save_url=save_url,
+        upload_url=upload_url,
         evidence=evidence,
         evidence_summary=ngettext("Evidence (%(counter)s file)", "Evidence (%(counter)s files)", count)
         % {"counter": count},
@@ -197,11 +223,14 @@ _row_labels: dict[str, SimpleNamespace] = {}
 
 
 def row_labels() -> SimpleNamespace:
-    """``ROW_LABELS`` in the active language, as attributes (``labels.target``: Jinja2 reads
+    """``ROW_LABELS`` (and ``outcomes``, each outcome's label) in the active language, as attributes (``labels.target``: Jinja2 reads
     an attribute at once, a dict key only after a failed attribute lookup). Catalogues do not
     change while the process runs, so each language is translated once."""
     language = get_language()
     labels = _row_labels.get(language)
     if labels is None:
-        labels = _row_labels[language] = SimpleNamespace(**{key: str(text) for key, text in ROW_LABELS.items()})
+        labels = _row_labels[language] = SimpleNamespace(
+            **{key: str(text) for key, text in ROW_LABELS.items()},
+            outcomes={outcome.value: str(outcome.label) for outcome in Outcome},
+        )
     return labels

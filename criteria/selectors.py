@@ -58,12 +58,12 @@ class IndicatorRow:
     target: Target | None
     reason: evaluation.TargetReason
     value: IndicatorValue | None
-    assessment_pk: int = 0
+    urls: display.SheetUrls | None = None  # the sheet's, for rows that post
 
     @cached_property
     def text(self) -> display.RowText:
         """Every string the row shows, prepared once (criteria.display)."""
-        return display.row_text(self, self.assessment_pk)
+        return display.row_text(self, self.urls)
 
     @property
     def outcome(self) -> str:
@@ -120,6 +120,7 @@ def assessment_sheet(assessment: Assessment, *, only_code: str | None = None) ->
             assessment=assessment, criterion__in={i.criterion_id for i in indicators}
         )
     }
+    urls = display.SheetUrls.of(assessment.pk)
     groups: dict[int, GroupBlock] = {}
     blocks: dict[int, CriterionBlock] = {}
     for indicator in indicators:
@@ -132,7 +133,7 @@ def assessment_sheet(assessment: Assessment, *, only_code: str | None = None) ->
         target, reason = target_row_for(
             indicator, unit=assessment.unit, year=assessment.year, criteria_set=assessment.criteria_set
         )
-        block.rows.append(IndicatorRow(indicator, target, reason, values.get(indicator.pk), assessment.pk))
+        block.rows.append(IndicatorRow(indicator, target, reason, values.get(indicator.pk), urls))
     return list(groups.values())
 
 

@@ -8,6 +8,8 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import translation
 
+from criteria import display
+
 pytestmark = pytest.mark.django_db
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -53,3 +55,12 @@ def test_the_rows_speak_the_pages_language(client, personas, assessment, languag
     with translation.override(language):
         row = article(client.get(reverse("assessment", args=[assessment.pk])).content.decode(), "2.1")
     assert all(word in row for word in words), row
+
+
+@pytest.mark.parametrize("code", ["2.1", "10a", "QĐ 1:b", "x&y?z#"])
+def test_the_rows_addresses_are_those_reverse_gives(code):
+    urls = display.SheetUrls.of(7)
+    assert urls.for_code(code) == (
+        reverse("record_value", args=[7, code]),
+        reverse("upload_evidence", args=[7, code]),
+    )
