@@ -18,9 +18,8 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.timezone import localtime
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
 from communes.models import Region
 from communes.people import full_name
@@ -194,30 +193,30 @@ def row_text(row: IndicatorRow, urls: SheetUrls) -> RowText:
 
 # The fixed words of an indicator row (templates/criteria/partials/indicator_rows.jinja).
 ROW_LABELS = {
-    "optional": _lazy("optional"),
-    "conditional": _lazy("if any (nếu có)"),
-    "conditional_title": _lazy(
+    "optional": gettext_lazy("optional"),
+    "conditional": gettext_lazy("if any (nếu có)"),
+    "conditional_title": gettext_lazy(
         "Applies only where the object exists: type “không áp dụng” with the reason in the note when it does not."
     ),
-    "target": _lazy("Target"),
-    "to_verify": _lazy("to verify"),
-    "to_verify_title": _lazy("Not yet confirmed against the decision text."),
-    "not_applicable": _lazy("Not applicable"),
-    "your_value": _lazy("Your value"),
-    "saved_value": _lazy("Saved value"),
-    "value": _lazy("Value"),
-    "yes": _lazy("Yes"),
-    "no": _lazy("No"),
-    "note": _lazy("Note"),
-    "keep_mine": _lazy("Keep my value"),
-    "keep_saved": _lazy("Keep the saved value"),
-    "save": _lazy("Save"),
-    "saving": _lazy("Saving…"),
-    "remove": _lazy("Remove"),
-    "remove_named": _lazy("Remove %(name)s"),
-    "attach": _lazy("Attach evidence"),
-    "upload": _lazy("Upload"),
-    "evidence_help": _lazy("%(types)s; at most %(size)s MB"),
+    "target": gettext_lazy("Target"),
+    "to_verify": gettext_lazy("to verify"),
+    "to_verify_title": gettext_lazy("Not yet confirmed against the decision text."),
+    "not_applicable": gettext_lazy("Not applicable"),
+    "your_value": gettext_lazy("Your value"),
+    "saved_value": gettext_lazy("Saved value"),
+    "value": gettext_lazy("Value"),
+    "yes": gettext_lazy("Yes"),
+    "no": gettext_lazy("No"),
+    "note": gettext_lazy("Note"),
+    "keep_mine": gettext_lazy("Keep my value"),
+    "keep_saved": gettext_lazy("Keep the saved value"),
+    "save": gettext_lazy("Save"),
+    "saving": gettext_lazy("Saving…"),
+    "remove": gettext_lazy("Remove"),
+    "remove_named": gettext_lazy("Remove %(name)s"),
+    "attach": gettext_lazy("Attach evidence"),
+    "upload": gettext_lazy("Upload"),
+    "evidence_help": gettext_lazy("%(types)s; at most %(size)s MB"),
 }
 _row_labels: dict[str, SimpleNamespace] = {}
 
