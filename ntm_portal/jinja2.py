@@ -2,7 +2,9 @@
 
 Only the assessment sheet's indicator rows use it (``criteria/templatetags/sheet.py``): 57
 rows or more a page, where Django's engine cost about four times as much (issue 20). Django's
-gettext and ngettext serve ``_()``/``ngettext()``; escaping is on.
+gettext and ngettext serve ``_()``/``ngettext()``; escaping is on. ``makemessages`` does not
+read ``.jinja`` files: give a template its words from Python (``criteria.display.ROW_LABELS``),
+where the catalogues find them.
 """
 
 from __future__ import annotations
