@@ -164,7 +164,7 @@ def _render_row(
         {
             "block": block,
             "rows": [row],
-            "failed": {
+            "row_state": {
                 "code": code,
                 "errors": form_errors or [],
                 "evidence_errors": evidence_errors or [],
@@ -224,7 +224,7 @@ def record_value(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def _full_page_with(request, assessment, code, *, errors=None, conflict=None, typed=None, status=400):
     """Without JavaScript: the whole sheet again, the failed row showing what was typed and why."""
     context = full_sheet_context(request, assessment)
-    context["failed"] = {"code": code, "errors": errors or [], "conflict": conflict, "typed": typed}
+    context["row_state"] = {"code": code, "errors": errors or [], "conflict": conflict, "typed": typed}
     return render(request, "criteria/assessment.html", context, status=status)
 
 

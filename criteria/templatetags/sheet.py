@@ -24,14 +24,14 @@ ROWS_TEMPLATE = "criteria/partials/indicator_rows.jinja"
 
 @register.simple_tag(takes_context=True)
 def indicator_rows(context: template.Context, rows) -> SafeString:
-    """``failed`` in the context (a dict with ``code``, ``errors``, ``conflict``, ``typed``,
-    ``evidence_errors``, ``evidence_open``) is the row whose save was refused or whose
-    evidence was just changed."""
+    """``row_state`` in the context (a dict with ``code``, ``errors``, ``conflict``, ``typed``,
+    ``evidence_errors``, ``evidence_open``) belongs to the one row whose save was refused or
+    whose evidence just changed."""
     assessment = context["assessment"]
     labels = display.row_labels()
     values = {
         "rows": rows,
-        "failed": context.get("failed"),
+        "state": context.get("row_state"),
         "can_edit": context.get("can_edit"),
         "labels": labels,
         "evidence_accept": context.get("evidence_accept", ""),
