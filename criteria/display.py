@@ -1,21 +1,25 @@
 """How the sheet writes values, targets and history in the page's language.
 
-Plain functions (the ``ntm`` template filters are these same functions), and ``row_text``:
-every string an indicator row of the assessment sheet shows, prepared once in Python so that
-the row template only places them (the sheet renders 57 rows or more per request).
+Plain functions (``history_value`` is also an ``ntm`` template filter), ``row_text``: every
+string an indicator row of the assessment sheet shows, prepared once in Python so that the row
+template only places them (the sheet renders 57 rows or more per request), and ``row_labels``:
+the fixed words of a row, translated once per language rather than once per row.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.http import RFC3986_SUBDELIMS
 from django.utils.timezone import localtime
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from communes.models import Region
 from communes.people import full_name
@@ -35,13 +39,6 @@ def input_text(row: IndicatorRow) -> str:
     if row.indicator.value_type == ValueType.YES_NO:
         return "yes" if row.value.value_bool else "no"
     return vn_number(row.value.value_decimal)
-
-
-def field_value(row: IndicatorRow, typed) -> str:
-    """The text a value field shows: what the user just typed (after an error), else the stored value."""
-    if typed:
-        return typed.get("value", "")
-    return input_text(row)
 
 
 def shown_value(value, value_type: str) -> str:
@@ -132,7 +129,30 @@ class RowText:
     evidence_summary: str
 
 
-def row_text(row: IndicatorRow, assessment_pk: int) -> RowText:
+_CODE = "__code__"  # stands for the indicator code in SheetUrls' reversed addresses
+
+
+@dataclass(frozen=True)
+class SheetUrls:
+    """Where an assessment's rows post values and evidence, reversed once per sheet rather
+    than twice per row; the code is quoted as ``reverse`` quotes it."""
+
+    save: str
+    upload: str
+
+    @classmethod
+    def of(cls, assessment_pk: int) -> SheetUrls:
+        return cls(
+            reverse("record_value", args=[assessment_pk, _CODE]),
+            reverse("upload_evidence", args=[assessment_pk, _CODE]),
+        )
+
+    def for_code(self, code: str) -> tuple[str, str]:
+        quoted = quote(code, safe=RFC3986_SUBDELIMS + "/~:@")
+        return self.save.replace(_CODE, quoted), self.upload.replace(_CODE, quoted)
+
+
+def row_text(row: IndicatorRow, urls: SheetUrls) -> RowText:
     indicator, value = row.indicator, row.value
     shown, updated = "", ""
     if value is not None and value.value is not None:
@@ -154,17 +174,62 @@ def row_text(row: IndicatorRow, assessment_pk: int) -> RowText:
         for ev in row.evidence
     )
     count = len(evidence)
+    save_url, upload_url = urls.for_code(indicator.code)
     return RowText(
         key=str(indicator.pk),
         target=target_text(row),
         basis=target_basis(row),
-        outcome=str(Outcome(value.outcome).label) if value is not None else _("No value"),
+        outcome=row_labels().outcomes[value.outcome] if value is not None else _("No value"),
         value=shown,
         updated=updated,
         input=input_text(row),
-        save_url=reverse("record_value", args=[assessment_pk, indicator.code]),
-        upload_url=reverse("upload_evidence", args=[assessment_pk, indicator.code]),
+        save_url=save_url,
+        upload_url=upload_url,
         evidence=evidence,
         evidence_summary=ngettext("Evidence (%(counter)s file)", "Evidence (%(counter)s files)", count)
         % {"counter": count},
     )
+
+
+# The fixed words of an indicator row (templates/criteria/partials/indicator_rows.jinja).
+ROW_LABELS = {
+    "optional": gettext_lazy("optional"),
+    "conditional": gettext_lazy("if any (nếu có)"),
+    "conditional_title": gettext_lazy(
+        "Applies only where the object exists: type “không áp dụng” with the reason in the note when it does not."
+    ),
+    "target": gettext_lazy("Target"),
+    "to_verify": gettext_lazy("to verify"),
+    "to_verify_title": gettext_lazy("Not yet confirmed against the decision text."),
+    "not_applicable": gettext_lazy("Not applicable"),
+    "your_value": gettext_lazy("Your value"),
+    "saved_value": gettext_lazy("Saved value"),
+    "value": gettext_lazy("Value"),
+    "yes": gettext_lazy("Yes"),
+    "no": gettext_lazy("No"),
+    "note": gettext_lazy("Note"),
+    "keep_mine": gettext_lazy("Keep my value"),
+    "keep_saved": gettext_lazy("Keep the saved value"),
+    "save": gettext_lazy("Save"),
+    "saving": gettext_lazy("Saving…"),
+    "remove": gettext_lazy("Remove"),
+    "remove_named": gettext_lazy("Remove %(name)s"),
+    "attach": gettext_lazy("Attach evidence"),
+    "upload": gettext_lazy("Upload"),
+    "evidence_help": gettext_lazy("%(types)s; at most %(size)s MB"),
+}
+_row_labels: dict[str, SimpleNamespace] = {}
+
+
+def row_labels() -> SimpleNamespace:
+    """``ROW_LABELS`` (and ``outcomes``, each outcome's label) in the active language, as attributes (``labels.target``: Jinja2 reads
+    an attribute at once, a dict key only after a failed attribute lookup). Catalogues do not
+    change while the process runs, so each language is translated once."""
+    language = get_language()
+    labels = _row_labels.get(language)
+    if labels is None:
+        labels = _row_labels[language] = SimpleNamespace(
+            **{key: str(text) for key, text in ROW_LABELS.items()},
+            outcomes={outcome.value: str(outcome.label) for outcome in Outcome},
+        )
+    return labels

@@ -58,12 +58,13 @@ class IndicatorRow:
     target: Target | None
     reason: evaluation.TargetReason
     value: IndicatorValue | None
-    assessment_pk: int = 0
+    urls: display.SheetUrls | None = None  # the sheet's, for rows that post
+    evidence: list[Evidence] = field(default_factory=list)
 
     @cached_property
     def text(self) -> display.RowText:
         """Every string the row shows, prepared once (criteria.display)."""
-        return display.row_text(self, self.assessment_pk)
+        return display.row_text(self, self.urls)
 
     @property
     def outcome(self) -> str:
@@ -72,10 +73,6 @@ class IndicatorRow:
     @property
     def version(self) -> int:
         return self.value.version if self.value else 0
-
-    @property
-    def evidence(self) -> list[Evidence]:
-        return list(self.value.evidence.all()) if self.value else []
 
 
 @dataclass
@@ -110,16 +107,18 @@ def assessment_sheet(assessment: Assessment, *, only_code: str | None = None) ->
         indicators = [i for i in indicators if i.code == only_code]
     values = {
         v.indicator_id: v
-        for v in IndicatorValue.objects.filter(assessment=assessment, indicator__in=[i.pk for i in indicators])
-        .select_related("updated_by")
-        .prefetch_related("evidence")
+        for v in IndicatorValue.objects.filter(
+            assessment=assessment, indicator__in=[i.pk for i in indicators]
+        ).select_related("updated_by")
     }
+    evidence = _evidence_by_value([v.pk for v in values.values()])
     results = {
         r.criterion_id: r
         for r in CriterionResult.objects.filter(
             assessment=assessment, criterion__in={i.criterion_id for i in indicators}
         )
     }
+    urls = display.SheetUrls.of(assessment.pk)
     groups: dict[int, GroupBlock] = {}
     blocks: dict[int, CriterionBlock] = {}
     for indicator in indicators:
@@ -132,8 +131,20 @@ def assessment_sheet(assessment: Assessment, *, only_code: str | None = None) ->
         target, reason = target_row_for(
             indicator, unit=assessment.unit, year=assessment.year, criteria_set=assessment.criteria_set
         )
-        block.rows.append(IndicatorRow(indicator, target, reason, values.get(indicator.pk), assessment.pk))
+        value = values.get(indicator.pk)
+        files = evidence.get(value.pk, []) if value else []
+        block.rows.append(IndicatorRow(indicator, target, reason, value, urls, files))
     return list(groups.values())
+
+
+def _evidence_by_value(value_ids: list[int]) -> dict[int, list[Evidence]]:
+    """One query, grouped here: prefetch_related("evidence") cost more in Python than the
+    rest of the sheet's reads (a filtered QuerySet set up per value)."""
+    grouped: dict[int, list[Evidence]] = {}
+    if value_ids:
+        for ev in Evidence.objects.filter(value_id__in=value_ids).order_by("uploaded_at", "pk"):
+            grouped.setdefault(ev.value_id, []).append(ev)
+    return grouped
 
 
 def indicator_row(assessment: Assessment, code: str) -> tuple[CriterionBlock, IndicatorRow]:

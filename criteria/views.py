@@ -163,12 +163,15 @@ def _render_row(
     context.update(
         {
             "block": block,
-            "row": row,
-            "errors": form_errors or [],
-            "evidence_errors": evidence_errors or [],
-            "evidence_open": evidence_open,
-            "conflict": conflict,
-            "typed": typed,
+            "rows": [row],
+            "row_state": {
+                "code": code,
+                "errors": form_errors or [],
+                "evidence_errors": evidence_errors or [],
+                "evidence_open": evidence_open,
+                "conflict": conflict,
+                "typed": typed,
+            },
             "oob": True,
         }
     )
@@ -221,7 +224,7 @@ def record_value(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def _full_page_with(request, assessment, code, *, errors=None, conflict=None, typed=None, status=400):
     """Without JavaScript: the whole sheet again, the failed row showing what was typed and why."""
     context = full_sheet_context(request, assessment)
-    context["failed"] = {"code": code, "errors": errors or [], "conflict": conflict, "typed": typed}
+    context["row_state"] = {"code": code, "errors": errors or [], "conflict": conflict, "typed": typed}
     return render(request, "criteria/assessment.html", context, status=status)
 
 

@@ -104,6 +104,15 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # The assessment sheet's indicator rows only (ntm_portal/jinja2.py says why); its
+        # templates end in .jinja and are always fetched through engines["jinja2"].
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {"environment": "ntm_portal.jinja2.environment", "keep_trailing_newline": True},
+    },
 ]
 
 DATABASES = {"default": env.database("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}

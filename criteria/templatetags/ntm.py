@@ -16,11 +16,7 @@ register.filter("vn_number", vn_number)
 register.filter("money", money)
 
 
-register.filter("input_text", display.input_text)
-register.filter("field_value", display.field_value)
-register.filter("shown_value", display.shown_value)
 register.filter("history_value", display.history_value)
-register.filter("target_text", display.target_text)
 
 
 @register.filter
