@@ -154,27 +154,36 @@ def import_summary_upload(request: HttpRequest, code: str) -> HttpResponse:
     return _check_or_queue(request, unit, batch, form.template)
 
 
+def _template_download(request: HttpRequest, code: str, form_class, auto_id: str, form_name: str, build):
+    """A template asked for by a form on the import page: the workbook ``build(unit, cleaned_data)``
+    gives as (content, file name), or the page again with the form's errors."""
+    unit = get_unit_for_user(request.user, code)
+    form = form_class(request.GET, unit=unit, auto_id=auto_id)
+    if not form.is_valid():
+        return _import_page(request, unit, **{form_name: form})
+    content, name = build(unit, form.cleaned_data)
+    return xlsx_response(content, name)
+
+
 @login_required
 @require_GET
 def import_summary_template_view(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_unit_for_user(request.user, code)
-    form = SummaryTemplateForm(request.GET, unit=unit, auto_id=SUMMARY_IDS)
-    if not form.is_valid():
-        return _import_page(request, unit, summary_template_form=form)
-    year, tier = form.cleaned_data["year"], form.cleaned_data["tier"]
-    content = import_summary_template(unit=unit, year=year, tier=tier, user=request.user)
-    return xlsx_response(content, summary_template_name(unit, year, tier))
+    def build(unit, data):
+        year, tier = data["year"], data["tier"]
+        content = import_summary_template(unit=unit, year=year, tier=tier, user=request.user)
+        return content, summary_template_name(unit, year, tier)
+
+    return _template_download(request, code, SummaryTemplateForm, SUMMARY_IDS, "summary_template_form", build)
 
 
 @login_required
 def import_template_view(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_unit_for_user(request.user, code)
-    form = TemplateForm(request.GET, unit=unit, auto_id=TEMPLATE_IDS)
-    if not form.is_valid():
-        return _import_page(request, unit, template_form=form)
-    criteria_set, year = form.cleaned_data["criteria_set"], form.cleaned_data["year"]
-    content = import_template(unit=unit, criteria_set=criteria_set, year=year, user=request.user)
-    return xlsx_response(content, template_name(unit, criteria_set, year))
+    def build(unit, data):
+        criteria_set, year = data["criteria_set"], data["year"]
+        content = import_template(unit=unit, criteria_set=criteria_set, year=year, user=request.user)
+        return content, template_name(unit, criteria_set, year)
+
+    return _template_download(request, code, TemplateForm, TEMPLATE_IDS, "template_form", build)
 
 
 def _batch(request: HttpRequest, code: str, pk: int):
