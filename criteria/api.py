@@ -18,12 +18,12 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
+from communes.access import get_object_for_user, get_unit_for_user
 from communes.api import UnitRefSerializer
 from communes.models import Level
 from criteria.api_sets import CriteriaSetRefSerializer
@@ -32,6 +32,7 @@ from criteria.services import ACTIONS, StaleWriteError, assessment_start, assess
 from criteria.services.workflow import available_actions, check_role
 from ntm_portal.api_errors import ApiErrorsMixin, Conflict, error_responses
 from ntm_portal.api_fields import BIGINT_MAX, IntegerFilter, WithinFilterMixin, checked_id
+from ntm_portal.api_views import ScopedReadOnlyViewSet
 
 MSG_NO_SUCH_SET = _("No published criteria set has this id.")
 
@@ -143,12 +144,19 @@ class AssessmentDetailSerializer(AssessmentSerializer):
         ]
 
 
-def assessment_detail(user, pk: int) -> Assessment:
+def assessment_detail_rows() -> QuerySet[Assessment]:
+    """Assessments as the detail shows them: with their criteria results in order."""
     results = CriterionResult.objects.select_related("criterion").order_by("criterion__number")
-    qs = Assessment.objects.select_related("unit", "criteria_set").prefetch_related(
+    return Assessment.objects.select_related("unit", "criteria_set").prefetch_related(
         Prefetch("results", queryset=results)
     )
-    return get_object_for_user(user, qs, unit_field="unit", pk=pk)
+
+
+def assessment_answer(request: Request, pk: int, *, status: int = status.HTTP_200_OK) -> Response:
+    """The answer of every write on an assessment: the assessment as it stands now, with its
+    criteria results and the actions the user may take next."""
+    detail = get_object_for_user(request.user, assessment_detail_rows(), unit_field="unit", pk=pk)
+    return Response(AssessmentDetailSerializer(detail, context={"request": request}).data, status=status)
 
 
 class StartInputSerializer(serializers.Serializer):
@@ -208,10 +216,10 @@ class StartInputSerializer(serializers.Serializer):
         summary=_("One assessment with its criteria results and your actions"), tags=["assessments"]
     ),
 )
-class AssessmentViewSet(ApiErrorsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AssessmentViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
-    lookup_value_regex = r"[0-9]{1,18}"
+    ordering = ("-year", "unit__name_sort", "unit__code", "tier", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         data = StartInputSerializer(data=request.data)
@@ -231,21 +239,17 @@ class AssessmentViewSet(ApiErrorsMixin, mixins.CreateModelMixin, viewsets.ReadOn
             criteria_set=criteria_set,
             reason=data.validated_data["reason"],
         )
-        detail = assessment_detail(request.user, started.assessment.pk)
-        body = AssessmentDetailSerializer(detail, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK)
+        code = status.HTTP_201_CREATED if started.created else status.HTTP_200_OK
+        return assessment_answer(request, started.assessment.pk, status=code)
 
-    def get_queryset(self) -> QuerySet[Assessment]:
-        qs = Assessment.objects.select_related("unit", "criteria_set")
-        return scope_queryset(self.request.user, qs, unit_field="unit").order_by(
-            "-year", "unit__name_sort", "unit__code", "tier", "pk"
-        )
+    def list_rows(self) -> QuerySet[Assessment]:
+        return Assessment.objects.select_related("unit", "criteria_set")
+
+    def detail_rows(self) -> QuerySet[Assessment]:
+        return assessment_detail_rows()
 
     def get_serializer_class(self):
         return AssessmentDetailSerializer if self.action == "retrieve" else AssessmentSerializer
-
-    def get_object(self) -> Assessment:
-        return assessment_detail(self.request.user, checked_id(self.kwargs["pk"]))
 
 
 # --- Workflow -----------------------------------------------------------------------------
@@ -293,5 +297,4 @@ class AssessmentActionView(ApiErrorsMixin, APIView):
         except StaleWriteError as exc:
             current = exc.current
             raise Conflict(exc.messages[0], current={"state": current.state, "version": current.version}) from exc
-        detail = assessment_detail(request.user, assessment.pk)
-        return Response(AssessmentDetailSerializer(detail, context={"request": request}).data)
+        return assessment_answer(request, assessment.pk)
