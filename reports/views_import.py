@@ -116,17 +116,17 @@ def _import_page(request: HttpRequest, unit, **forms) -> HttpResponse:
     return render(request, "reports/import.html", context, status=400 if refused else 200)
 
 
+def _in_background(request: HttpRequest, unit, batch: ImportBatch, kind: str) -> HttpResponse:
+    """Start the batch's check or apply as a job, tie it to the batch and show its progress."""
+    job = start_job(kind=kind, user=request.user, unit=unit, params={"batch": batch.pk, "language": batch.language})
+    ImportBatch.objects.filter(pk=batch.pk).update(job=job)
+    return redirect("reports:job", job.pk)
+
+
 def _check_or_queue(request: HttpRequest, unit, batch: ImportBatch, template) -> HttpResponse:
     """Check a kept upload now, or in the background above ``INLINE_MAX_ROWS`` rows."""
     if len(template.rows) > INLINE_MAX_ROWS:
-        job = start_job(
-            kind=JobKind.IMPORT_CHECK,
-            user=request.user,
-            unit=unit,
-            params={"batch": batch.pk, "language": batch.language},
-        )
-        ImportBatch.objects.filter(pk=batch.pk).update(job=job)
-        return redirect("reports:job", job.pk)
+        return _in_background(request, unit, batch, JobKind.IMPORT_CHECK)
     import_batch_check(batch=batch, template=template)
     return redirect("reports:import_batch", unit.code, batch.pk)
 
@@ -243,14 +243,7 @@ def batch_apply(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             status=ImportStatus.APPLYING
         )
         if updated:
-            job = start_job(
-                kind=JobKind.IMPORT_APPLY,
-                user=request.user,
-                unit=unit,
-                params={"batch": batch.pk, "language": batch.language},
-            )
-            ImportBatch.objects.filter(pk=batch.pk).update(job=job)
-            return redirect("reports:job", job.pk)
+            return _in_background(request, unit, batch, JobKind.IMPORT_APPLY)
     batch, outcome = import_batch_apply(batch=batch, user=request.user)
     if outcome == REFUSED:
         messages.error(request, batch.message)
