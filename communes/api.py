@@ -59,6 +59,21 @@ class UnitRefSerializer(serializers.ModelSerializer):
     level = enum_output(Level, "UnitLevel")
 
 
+# The fields of a unit, in the list and (with its ancestors) in the detail.
+UNIT_FIELDS = [
+    "code",
+    "name",
+    "level",
+    "type",
+    "parent",
+    "region",
+    "commune_group",
+    "especially_disadvantaged",
+    "valid_from",
+    "valid_to",
+]
+
+
 @extend_schema_view(
     list=extend_schema(summary=_("Units in your area"), tags=["units"]),
     retrieve=extend_schema(summary=_("One unit"), tags=["units"]),
@@ -74,37 +89,14 @@ class UnitViewSet(ApiErrorsMixin, viewsets.ReadOnlyModelViewSet):
 
         class Meta:
             model = AdministrativeUnit
-            fields = [
-                "code",
-                "name",
-                "level",
-                "type",
-                "parent",
-                "region",
-                "commune_group",
-                "especially_disadvantaged",
-                "valid_from",
-                "valid_to",
-            ]
+            fields = UNIT_FIELDS
 
     class UnitDetailSerializer(UnitSerializer):
         ancestors = serializers.SerializerMethodField(help_text=_("Units above this one, from the province down."))
 
         class Meta:
             model = AdministrativeUnit
-            fields = [
-                "code",
-                "name",
-                "level",
-                "type",
-                "parent",
-                "region",
-                "commune_group",
-                "especially_disadvantaged",
-                "valid_from",
-                "valid_to",
-                "ancestors",
-            ]
+            fields = [*UNIT_FIELDS, "ancestors"]
 
         @extend_schema_field(UnitRefSerializer(many=True))
         def get_ancestors(self, unit: AdministrativeUnit) -> list[dict]:

@@ -1,14 +1,14 @@
-"""REST API: the criteria catalog, assessments, their indicator values and workflow actions.
+"""REST API: assessments — list, read, start — and their workflow actions.
 
-Objects come only through ``communes.access``; writes only through ``criteria.services``.
+The catalog is in ``api_sets``, indicator values in ``api_values``, what offices report beside
+the values in ``api_standing``. Objects come only through ``communes.access``; writes only
+through ``criteria.services``.
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import django_filters
-from django.db.models import F, Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -18,68 +18,25 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import generics, mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
+from communes.access import get_object_for_user, get_unit_for_user
 from communes.api import UnitRefSerializer
-from communes.models import CommuneGroup, Level, Region
-from criteria import access_sets
-from criteria.forms import NOTE_MAX_LENGTH
-from criteria.models import (
-    Assessment,
-    AssessmentState,
-    Comparison,
-    CriteriaSet,
-    Criterion,
-    CriterionGroup,
-    CriterionResult,
-    Indicator,
-    IndicatorValue,
-    Outcome,
-    SetLevel,
-    SetStatus,
-    Target,
-    Tier,
-    ValueType,
-)
-from criteria.services import (
-    ACTIONS,
-    StaleWriteError,
-    ValueEntry,
-    assessment_record_values,
-    assessment_start,
-    assessment_transition,
-)
+from communes.models import Level
+from criteria.api_sets import CriteriaSetRefSerializer
+from criteria.models import Assessment, AssessmentState, CriteriaSet, CriterionResult, Tier
+from criteria.services import ACTIONS, StaleWriteError, assessment_start, assessment_transition
 from criteria.services.workflow import available_actions, check_role
 from ntm_portal.api_errors import ApiErrorsMixin, Conflict, error_responses
-from ntm_portal.api_fields import BIGINT_MAX, IntegerFilter, RawValueField, WithinFilterMixin, checked_id, enum_output
+from ntm_portal.api_fields import BIGINT_MAX, IntegerFilter, WithinFilterMixin, checked_id
+from ntm_portal.api_views import ScopedReadOnlyViewSet
 
-MSG_DUPLICATE_CODE = _("This indicator appears more than once in the request.")
 MSG_NO_SUCH_SET = _("No published criteria set has this id.")
 
 ERRORS = error_responses(_("Invalid values, keyed by field or indicator code."))
-
-
-def json_number(value: Decimal | bool | None) -> int | float | bool | None:
-    """A stored value as JSON: a boolean for yes/no, a number otherwise (85 rather than 85.0000)."""
-    if value is None or isinstance(value, bool):
-        return value
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-@extend_schema_field({"type": "number", "nullable": True})
-class NumberOutField(serializers.Field):
-    def to_representation(self, value):
-        return json_number(value)
-
-
-@extend_schema_field({"oneOf": [{"type": "number"}, {"type": "boolean"}], "nullable": True})
-class StoredValueField(serializers.Field):
-    def to_representation(self, value):
-        return json_number(value)
 
 
 def assessment_for_user(user, pk: int | str, *, write: bool = False) -> Assessment:
@@ -87,160 +44,6 @@ def assessment_for_user(user, pk: int | str, *, write: bool = False) -> Assessme
     return get_object_for_user(
         user, Assessment.objects.select_related("criteria_set"), unit_field="unit", write=write, pk=checked_id(pk)
     )
-
-
-# --- Criteria sets ------------------------------------------------------------------------
-
-
-class CriteriaSetFilter(django_filters.FilterSet):
-    level = django_filters.ChoiceFilter(choices=SetLevel.choices)
-    tier = django_filters.ChoiceFilter(choices=Tier.choices)
-    status = django_filters.ChoiceFilter(choices=SetStatus.choices)
-    code = django_filters.CharFilter()
-    year = IntegerFilter(method="filter_year", help_text=_("Sets that apply to this year."))
-    issuer = django_filters.CharFilter(
-        field_name="issuer__code", help_text=_("Code of the issuing province (national sets have none).")
-    )
-
-    class Meta:
-        model = CriteriaSet
-        fields: list[str] = []
-
-    def filter_year(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
-        return queryset.covering(value)
-
-
-class TargetSerializer(serializers.ModelSerializer):
-    region = enum_output(Region, "Region", blank=True)
-    commune_group = enum_output(CommuneGroup, "CommuneGroup", blank=True)
-    value = NumberOutField(help_text=_("For a yes/no indicator compared with “=”: 1 for yes, 0 for no."))
-
-    class Meta:
-        model = Target
-        fields = ["value", "region", "commune_group", "year", "to_verify"]
-
-
-class IndicatorSerializer(serializers.ModelSerializer):
-    targets = TargetSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Indicator
-        fields = [
-            "code",
-            "name",
-            "value_type",
-            "unit",
-            "comparison",
-            "required",
-            "conditional",
-            "target_by_province",
-            "targets",
-        ]
-
-
-class CriterionSerializer(serializers.ModelSerializer):
-    group = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    indicators = IndicatorSerializer(many=True, read_only=True)
-
-    class Meta:
-        model = Criterion
-        fields = ["number", "name", "group", "indicators"]
-
-
-class CriteriaSetRefSerializer(serializers.ModelSerializer):
-    level = enum_output(SetLevel, "SetLevel")
-
-    class Meta:
-        model = CriteriaSet
-        fields = ["id", "code", "version", "short_name", "level", "tier"]
-
-
-# The fields of a set, in the list and (with its content) in the detail.
-SET_FIELDS = [
-    "id",
-    "code",
-    "version",
-    "name",
-    "short_name",
-    "issuer",
-    "decision_number",
-    "decision_date",
-    "effective_date",
-    "level",
-    "tier",
-    "year_from",
-    "year_to",
-    "status",
-    "target_basis",
-    "disadvantaged_region",
-    "supersedes",
-]
-
-
-@extend_schema_view(
-    list=extend_schema(summary=_("Criteria sets"), tags=["criteria sets"]),
-    retrieve=extend_schema(
-        summary=_("One criteria set with its criteria, indicators and targets"), tags=["criteria sets"]
-    ),
-)
-class CriteriaSetViewSet(ApiErrorsMixin, viewsets.ReadOnlyModelViewSet):
-    """The catalog: public to any signed-in user; drafts only to staff."""
-
-    class CriteriaSetSerializer(serializers.ModelSerializer):
-        level = enum_output(SetLevel, "SetLevel")
-        disadvantaged_region = enum_output(Region, "Region", blank=True)
-        issuer = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # national: null
-
-        class Meta:
-            model = CriteriaSet
-            fields = SET_FIELDS
-
-    class CriteriaSetDetailSerializer(CriteriaSetSerializer):
-        groups = serializers.SerializerMethodField()
-        criteria = CriterionSerializer(many=True, read_only=True)
-
-        class Meta:
-            model = CriteriaSet
-            fields = [*SET_FIELDS, "groups", "criteria"]
-
-        @extend_schema_field(
-            {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "properties": {"code": {"type": "string"}, "name": {"type": "string"}},
-                    "required": ["code", "name"],
-                },
-            }
-        )
-        def get_groups(self, criteria_set: CriteriaSet) -> list[dict]:
-            return [{"code": g.code, "name": g.name} for g in criteria_set.groups.all()]
-
-    serializer_class = CriteriaSetSerializer
-    filterset_class = CriteriaSetFilter
-    lookup_value_regex = r"[0-9]{1,18}"
-
-    def get_queryset(self) -> QuerySet[CriteriaSet]:
-        # National sets for everyone (drafts for the catalog's staff); a province's only inside it.
-        qs = CriteriaSet.objects.select_related("issuer").filter(access_sets.readable_q(self.request.user))
-        if self.action == "retrieve":
-            qs = qs.prefetch_related(
-                Prefetch("groups", queryset=CriterionGroup.objects.order_by("position", "pk")),
-                Prefetch("criteria", queryset=Criterion.objects.select_related("group").order_by("number")),
-                Prefetch("criteria__indicators", queryset=Indicator.objects.order_by("position", "pk")),
-                Prefetch(
-                    "criteria__indicators__targets",
-                    # The general target first, then by scope; NULLs first on both databases.
-                    queryset=Target.objects.order_by(
-                        "region", F("commune_group").asc(nulls_first=True), F("year").asc(nulls_first=True), "pk"
-                    ),
-                ),
-            )
-        # (code, version) is unique: a total order.
-        return qs.order_by("-year_from", "level", "tier", "code", "-version")
-
-    def get_serializer_class(self):
-        return self.CriteriaSetDetailSerializer if self.action == "retrieve" else self.CriteriaSetSerializer
 
 
 # --- Assessments --------------------------------------------------------------------------
@@ -341,12 +144,19 @@ class AssessmentDetailSerializer(AssessmentSerializer):
         ]
 
 
-def assessment_detail(user, pk: int) -> Assessment:
+def assessment_detail_rows() -> QuerySet[Assessment]:
+    """Assessments as the detail shows them: with their criteria results in order."""
     results = CriterionResult.objects.select_related("criterion").order_by("criterion__number")
-    qs = Assessment.objects.select_related("unit", "criteria_set").prefetch_related(
+    return Assessment.objects.select_related("unit", "criteria_set").prefetch_related(
         Prefetch("results", queryset=results)
     )
-    return get_object_for_user(user, qs, unit_field="unit", pk=pk)
+
+
+def assessment_answer(request: Request, pk: int, *, status: int = status.HTTP_200_OK) -> Response:
+    """The answer of every write on an assessment: the assessment as it stands now, with its
+    criteria results and the actions the user may take next."""
+    detail = get_object_for_user(request.user, assessment_detail_rows(), unit_field="unit", pk=pk)
+    return Response(AssessmentDetailSerializer(detail, context={"request": request}).data, status=status)
 
 
 class StartInputSerializer(serializers.Serializer):
@@ -406,10 +216,10 @@ class StartInputSerializer(serializers.Serializer):
         summary=_("One assessment with its criteria results and your actions"), tags=["assessments"]
     ),
 )
-class AssessmentViewSet(ApiErrorsMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+class AssessmentViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     serializer_class = AssessmentSerializer
     filterset_class = AssessmentFilter
-    lookup_value_regex = r"[0-9]{1,18}"
+    ordering = ("-year", "unit__name_sort", "unit__code", "tier", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         data = StartInputSerializer(data=request.data)
@@ -429,175 +239,17 @@ class AssessmentViewSet(ApiErrorsMixin, mixins.CreateModelMixin, viewsets.ReadOn
             criteria_set=criteria_set,
             reason=data.validated_data["reason"],
         )
-        detail = assessment_detail(request.user, started.assessment.pk)
-        body = AssessmentDetailSerializer(detail, context={"request": request}).data
-        return Response(body, status=status.HTTP_201_CREATED if started.created else status.HTTP_200_OK)
+        code = status.HTTP_201_CREATED if started.created else status.HTTP_200_OK
+        return assessment_answer(request, started.assessment.pk, status=code)
 
-    def get_queryset(self) -> QuerySet[Assessment]:
-        qs = Assessment.objects.select_related("unit", "criteria_set")
-        return scope_queryset(self.request.user, qs, unit_field="unit").order_by(
-            "-year", "unit__name_sort", "unit__code", "tier", "pk"
-        )
+    def list_rows(self) -> QuerySet[Assessment]:
+        return Assessment.objects.select_related("unit", "criteria_set")
+
+    def detail_rows(self) -> QuerySet[Assessment]:
+        return assessment_detail_rows()
 
     def get_serializer_class(self):
         return AssessmentDetailSerializer if self.action == "retrieve" else AssessmentSerializer
-
-    def get_object(self) -> Assessment:
-        return assessment_detail(self.request.user, checked_id(self.kwargs["pk"]))
-
-
-# --- Indicator values ---------------------------------------------------------------------
-
-
-class ValueFilter(django_filters.FilterSet):
-    criterion = IntegerFilter(field_name="criterion__number", help_text=_("Criterion number."))
-    code = django_filters.CharFilter(help_text=_("Indicator code."))
-    required = django_filters.BooleanFilter()
-
-    class Meta:
-        model = Indicator
-        fields: list[str] = []
-
-
-class ValueRowSerializer(serializers.Serializer):
-    """One indicator of the assessment's set with what is stored for it (version 0: nothing yet)."""
-
-    code = serializers.CharField()
-    name = serializers.CharField()
-    criterion = serializers.IntegerField(source="criterion.number")
-    value_type = serializers.ChoiceField(choices=ValueType.choices)
-    unit = serializers.CharField()
-    comparison = serializers.ChoiceField(choices=Comparison.choices)
-    required = serializers.BooleanField()
-    conditional = serializers.BooleanField(
-        help_text=_("Applies only where the object exists (“nếu có”): may be set not applicable.")
-    )
-    value = StoredValueField(source="stored.value", default=None)
-    not_applicable = serializers.BooleanField(
-        source="stored.not_applicable",
-        default=False,
-        help_text=_(
-            "Set “không áp dụng” (the note says why); the criterion is met when its applicable indicators are."
-        ),
-    )
-    outcome = serializers.ChoiceField(choices=Outcome.choices, source="stored.outcome", default=Outcome.MISSING)
-    note = serializers.CharField(source="stored.note", default="")
-    version = serializers.IntegerField(source="stored.version", default=0)
-    updated_by = serializers.CharField(source="stored.updated_by.username", default=None, allow_null=True)
-    updated_at = serializers.DateTimeField(source="stored.updated_at", default=None, allow_null=True)
-
-
-def current_of(stored: IndicatorValue | None) -> dict:
-    """What is stored now, as the 409 answer shows it."""
-    if stored is None:
-        return {"value": None, "version": 0, "updated_by": None, "updated_at": None}
-    return {
-        "value": json_number(stored.value),
-        "version": stored.version,
-        "updated_by": stored.updated_by.username if stored.updated_by else None,
-        "updated_at": serializers.DateTimeField().to_representation(stored.updated_at),
-    }
-
-
-def value_rows(assessment: Assessment, indicators) -> list[Indicator]:
-    """Attach to each indicator what is stored for it in this assessment (one query)."""
-    indicators = list(indicators)
-    stored = {
-        v.indicator_id: v
-        for v in IndicatorValue.objects.filter(
-            assessment=assessment, indicator__in=[i.pk for i in indicators]
-        ).select_related("updated_by")
-    }
-    for indicator in indicators:
-        indicator.stored = stored.get(indicator.pk)
-    return indicators
-
-
-class AssessmentValuesView(ApiErrorsMixin, generics.ListAPIView):
-    """Read every indicator's value of an assessment; write one or many, all or nothing."""
-
-    class ValuesInputSerializer(serializers.Serializer):
-        class ValueEntrySerializer(serializers.Serializer):
-            code = serializers.CharField(max_length=12)
-            value = RawValueField(allow_null=True)
-            note = serializers.CharField(
-                required=False,
-                allow_blank=True,
-                allow_null=True,
-                max_length=NOTE_MAX_LENGTH,
-                help_text=_("Left out or null: keep the stored note."),
-            )
-            version = serializers.IntegerField(
-                min_value=0,
-                max_value=BIGINT_MAX,
-                help_text=_("The version you read (0 when there was no value yet)."),
-            )
-
-        values = ValueEntrySerializer(many=True, allow_empty=False, max_length=1000)
-        comment = serializers.CharField(required=False, allow_blank=True, default="", max_length=2000)
-
-        def validate(self, data: dict) -> dict:
-            seen: set[str] = set()
-            duplicates = {e["code"] for e in data["values"] if e["code"] in seen or seen.add(e["code"])}
-            if duplicates:
-                raise serializers.ValidationError({code: [MSG_DUPLICATE_CODE] for code in sorted(duplicates)})
-            return data
-
-    class ValuesWrittenSerializer(serializers.Serializer):
-        assessment = AssessmentSerializer()
-        values = ValueRowSerializer(many=True)
-
-    serializer_class = ValueRowSerializer
-    filterset_class = ValueFilter
-
-    def get_queryset(self) -> QuerySet[Indicator]:
-        if getattr(self, "swagger_fake_view", False):
-            return Indicator.objects.none()
-        return (
-            Indicator.objects.filter(criteria_set_id=self.assessment.criteria_set_id)
-            .select_related("criterion")
-            .order_by("criterion__number", "position", "pk")
-        )
-
-    @extend_schema(summary=_("An assessment's indicator values"), tags=["assessments"])
-    def get(self, request: Request, pk: int) -> Response:
-        self.assessment = assessment_for_user(request.user, pk)
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        rows = value_rows(self.assessment, page)
-        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
-
-    @extend_schema(
-        summary=_("Record values"),
-        description=_(
-            "All or nothing. Each entry carries the version it was based on; a stale one answers 409 "
-            "with what is stored now."
-        ),
-        tags=["assessments"],
-        request=ValuesInputSerializer,
-        responses={200: ValuesWrittenSerializer, **ERRORS},
-    )
-    def post(self, request: Request, pk: int) -> Response:
-        assessment = assessment_for_user(request.user, pk, write=True)
-        serializer = self.ValuesInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        entries = [
-            ValueEntry(code=e["code"], raw=e["value"], note=e.get("note"), expected_version=e["version"])
-            for e in data["values"]
-        ]
-        try:
-            assessment_record_values(assessment=assessment, entries=entries, user=request.user, comment=data["comment"])
-        except StaleWriteError as exc:
-            raise Conflict(exc.messages[0], code=exc.params["indicator"], current=current_of(exc.current)) from exc
-        assessment = Assessment.objects.select_related("unit", "criteria_set").get(pk=assessment.pk)
-        indicators = (
-            Indicator.objects.filter(criteria_set_id=assessment.criteria_set_id, code__in=[e.code for e in entries])
-            .select_related("criterion")
-            .order_by("criterion__number", "position", "pk")
-        )
-        body = {"assessment": assessment, "values": value_rows(assessment, indicators)}
-        return Response(self.ValuesWrittenSerializer(body, context=self.get_serializer_context()).data)
 
 
 # --- Workflow -----------------------------------------------------------------------------
@@ -645,5 +297,4 @@ class AssessmentActionView(ApiErrorsMixin, APIView):
         except StaleWriteError as exc:
             current = exc.current
             raise Conflict(exc.messages[0], current={"state": current.state, "version": current.version}) from exc
-        detail = assessment_detail(request.user, assessment.pk)
-        return Response(AssessmentDetailSerializer(detail, context={"request": request}).data)
+        return assessment_answer(request, assessment.pk)

@@ -17,7 +17,7 @@ from criteria.api import (
     ERRORS,
     MSG_NO_SUCH_SET,
     AssessmentDetailSerializer,
-    assessment_detail,
+    assessment_answer,
     assessment_for_user,
 )
 from criteria.models import CriteriaSet
@@ -85,8 +85,7 @@ class BasicallyMetView(ApiErrorsMixin, APIView):
             expected_by=data["expected_by"],
             user=request.user,
         )
-        detail = assessment_detail(request.user, assessment.pk)
-        return Response(AssessmentDetailSerializer(detail, context={"request": request}).data)
+        return assessment_answer(request, assessment.pk)
 
 
 # --- The set in force -----------------------------------------------------------------------
@@ -232,8 +231,7 @@ class SummaryRecordView(ApiErrorsMixin, APIView):
             reason=data["reason"],
             user=request.user,
         )
-        detail = assessment_detail(request.user, assessment.pk)
-        return Response(AssessmentDetailSerializer(detail, context={"request": request}).data, status=201)
+        return assessment_answer(request, assessment.pk, status=201)
 
 
 class ConvertSummaryView(ApiErrorsMixin, APIView):
@@ -248,5 +246,4 @@ class ConvertSummaryView(ApiErrorsMixin, APIView):
     def post(self, request: Request, pk: int) -> Response:
         assessment = assessment_for_user(request.user, pk, write=True)
         assessment_convert_summary(assessment=assessment, user=request.user)
-        detail = assessment_detail(request.user, assessment.pk)
-        return Response(AssessmentDetailSerializer(detail, context={"request": request}).data)
+        return assessment_answer(request, assessment.pk)

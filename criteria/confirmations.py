@@ -7,6 +7,7 @@ recognised, revoking takes it off again: each is asked for in words first. The o
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.utils import formats
@@ -23,6 +24,11 @@ class Confirmation:
     consequences: list[str]
     button: str
     danger: bool = False
+
+
+def _date_text(day: datetime.date | None) -> str:
+    """A decision's date as the confirmation shows it ("—" when not given yet)."""
+    return formats.date_format(day, "SHORT_DATE_FORMAT") if day else "—"
 
 
 def confirmation_for(action: str, assessment: Assessment, data: dict) -> Confirmation | None:
@@ -49,9 +55,7 @@ def confirmation_for(action: str, assessment: Assessment, data: dict) -> Confirm
     if action == "recognise":
         decision = {
             "number": data.get("decision_number") or "—",
-            "date": formats.date_format(data["decision_date"], "SHORT_DATE_FORMAT")
-            if data.get("decision_date")
-            else "—",
+            "date": _date_text(data.get("decision_date")),
         }
         return Confirmation(
             title=_("Recognise %(unit)s as meeting the %(tier)s standard for %(year)s?") % names,
@@ -68,11 +72,9 @@ def confirmation_for(action: str, assessment: Assessment, data: dict) -> Confirm
         )
     decision = {
         "number": assessment.decision_number or "—",
-        "date": formats.date_format(assessment.decision_date, "SHORT_DATE_FORMAT") if assessment.decision_date else "—",
+        "date": _date_text(assessment.decision_date),
         "revocation": data.get("decision_number") or "—",
-        "revoked_on": formats.date_format(data["decision_date"], "SHORT_DATE_FORMAT")
-        if data.get("decision_date")
-        else "—",
+        "revoked_on": _date_text(data.get("decision_date")),
     }
     return Confirmation(
         title=_("Revoke the recognition of %(unit)s for %(year)s?") % names,

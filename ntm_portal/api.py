@@ -9,9 +9,11 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from communes.api import UnitViewSet
-from criteria.api import AssessmentActionView, AssessmentValuesView, AssessmentViewSet, CriteriaSetViewSet
+from criteria.api import AssessmentActionView, AssessmentViewSet
 from criteria.api_commune_groups import CommuneGroupView
+from criteria.api_sets import CriteriaSetViewSet
 from criteria.api_standing import BasicallyMetView, ConvertSummaryView, SetsInForceView, SummaryRecordView
+from criteria.api_values import AssessmentValuesView
 from criteria.services import ACTIONS
 from ocop.api import register as register_ocop
 from plans.api import register as register_plans

@@ -1,8 +1,10 @@
-"""Pieces every app's API shares: bounded whole-number filters, a raw value as typed, ids from
-the URL, choices shown as named enums and the "unit and everything below it" filter (with the
-unit looked up by code). The error answers and their schema are in ``api_errors``."""
+"""Pieces every app's API shares: bounded whole-number filters, a raw value as typed, a stored
+number as JSON, ids from the URL, choices shown as named enums and the "unit and everything
+below it" filter (with the unit looked up by code). The error answers and their schema are in ``api_errors``."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 import django_filters
 from django import forms
@@ -56,6 +58,19 @@ class RawValueField(serializers.Field):
 
     def to_representation(self, value):
         return value
+
+
+def json_number(value: Decimal | bool | None) -> int | float | bool | None:
+    """A stored value as JSON: a boolean for yes/no, a number otherwise (85 rather than 85.0000)."""
+    if value is None or isinstance(value, bool):
+        return value
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+@extend_schema_field({"type": "number", "nullable": True})
+class NumberOutField(serializers.Field):
+    def to_representation(self, value):
+        return json_number(value)
 
 
 def checked_id(pk: int | str) -> int:

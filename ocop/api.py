@@ -19,15 +19,16 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
+from communes.access import get_unit_for_user, scope_queryset
 from communes.api import UnitRefSerializer
-from ntm_portal.api_errors import ApiErrorsMixin, Conflict, error_responses
+from ntm_portal.api_errors import Conflict, error_responses
 from ntm_portal.api_fields import INT_MAX, checked_id, enum_output, unit_or_none, username_or_none
+from ntm_portal.api_views import ScopedReadOnlyViewSet
 from ntm_portal.errors import StaleWriteError
 from ocop import selectors
 from ocop.models import Category, OcopProduct, RatingLevel, Stage, Stars, Status
@@ -160,29 +161,23 @@ class SummaryQuerySerializer(serializers.Serializer):
     retrieve=extend_schema(summary=_("One OCOP product"), tags=["ocop"]),
     destroy=extend_schema(summary=_("Remove an OCOP product"), tags=["ocop"], responses={204: None, **_ERRORS}),
 )
-class OcopProductViewSet(
-    ApiErrorsMixin,
-    mixins.ListModelMixin,
-    mixins.RetrieveModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class OcopProductViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
     """OCOP products ("Mỗi xã một sản phẩm") of the communes, from idea to certificate."""
 
     serializer_class = ProductSerializer
     filterset_class = ProductFilter
-    lookup_value_regex = r"[0-9]{1,18}"
+    unit_field = "commune"
 
     def get_queryset(self) -> QuerySet[OcopProduct]:
+        # The selector orders the list (and adds what the list shows).
         products = scope_queryset(self.request.user, OcopProduct.objects.all(), unit_field="commune")
         return selectors.products_listed(products, day=_today())
 
-    def _one(self, pk: int, *, write: bool = False) -> OcopProduct:
-        products = OcopProduct.objects.with_status(_today()).select_related("entered_by")
-        return get_object_for_user(self.request.user, products, unit_field="commune", write=write, pk=pk)
+    def detail_rows(self) -> QuerySet[OcopProduct]:
+        return OcopProduct.objects.with_status(_today()).select_related("entered_by")
 
     def get_object(self) -> OcopProduct:
-        return self._one(checked_id(self.kwargs["pk"]), write=self.action == "destroy")
+        return self.one(checked_id(self.kwargs["pk"]), write=self.action == "destroy")
 
     def _input(self, data: dict) -> ProductInput:
         commune = get_unit_for_user(self.request.user, data["commune"], write=True)
@@ -201,7 +196,7 @@ class OcopProductViewSet(
         serializer = ProductInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         product = product_create(data=self._input(serializer.validated_data), user=request.user)
-        return Response(ProductSerializer(self._one(product.pk)).data, status=status.HTTP_201_CREATED)
+        return Response(ProductSerializer(self.one(product.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
         summary=_("Change an OCOP product"),
@@ -211,16 +206,16 @@ class OcopProductViewSet(
         responses={200: ProductSerializer, **_ERRORS},
     )
     def update(self, request: Request, pk: str) -> Response:
-        product = self._one(checked_id(pk), write=True)
+        product = self.one(checked_id(pk), write=True)
         serializer = ProductChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         try:
             product_update(product=product, data=self._input(data), user=request.user, expected_version=data["version"])
         except StaleWriteError as exc:
-            current = ProductSerializer(self._one(exc.current.pk)).data
+            current = ProductSerializer(self.one(exc.current.pk)).data
             raise Conflict(exc.messages[0], current=current) from exc
-        return Response(ProductSerializer(self._one(product.pk)).data)
+        return Response(ProductSerializer(self.one(product.pk)).data)
 
     def perform_destroy(self, instance: OcopProduct) -> None:
         product_delete(product=instance, user=self.request.user)

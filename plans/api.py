@@ -14,23 +14,23 @@ import django_filters
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
+from communes.access import get_unit_for_user
 from communes.api import UnitRefSerializer
 from communes.models import Level
 from criteria.models import Tier
-from ntm_portal.api_errors import ApiErrorsMixin, Conflict, error_responses
+from ntm_portal.api_errors import Conflict, error_responses
 from ntm_portal.api_fields import (
     INT_MAX,
     IntegerFilter,
     RawValueField,
     WithinFilterMixin,
-    checked_id,
     username_or_none,
 )
+from ntm_portal.api_views import ScopedReadOnlyViewSet
 from plans.api_funds import FundViewSet
 from plans.models import ProvinceTarget, RegisteredTarget, RegisteredTargetChange
 from plans.services import (
@@ -101,9 +101,7 @@ def _target_current(target: RegisteredTarget | None) -> dict:
     list=extend_schema(summary=_("Registered targets in your area"), tags=["plans"]),
     retrieve=extend_schema(summary=_("One registered target with its history"), tags=["plans"]),
 )
-class RegisteredTargetViewSet(
-    ApiErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
-):
+class RegisteredTargetViewSet(ScopedReadOnlyViewSet):
     """The year each district, commune or village plans to reach each tier."""
 
     class TargetInputSerializer(serializers.Serializer):
@@ -122,25 +120,18 @@ class RegisteredTargetViewSet(
 
     serializer_class = RegisteredTargetSerializer
     filterset_class = RegisteredTargetFilter
-    lookup_value_regex = r"[0-9]{1,18}"
+    ordering = ("unit__name_sort", "unit__code", "tier")
 
-    def get_queryset(self) -> QuerySet[RegisteredTarget]:
-        qs = RegisteredTarget.objects.select_related("unit", "set_by")
-        return scope_queryset(self.request.user, qs, unit_field="unit").order_by(
-            "unit__name_sort", "unit__code", "tier"
+    def list_rows(self) -> QuerySet[RegisteredTarget]:
+        return RegisteredTarget.objects.select_related("unit", "set_by")
+
+    def detail_rows(self) -> QuerySet[RegisteredTarget]:
+        return RegisteredTarget.objects.select_related("set_by").prefetch_related(
+            Prefetch("changes", queryset=RegisteredTargetChange.objects.select_related("user").order_by("at", "pk"))
         )
 
     def get_serializer_class(self):
         return RegisteredTargetDetailSerializer if self.action == "retrieve" else RegisteredTargetSerializer
-
-    def _detail(self, pk: int) -> RegisteredTarget:
-        qs = RegisteredTarget.objects.select_related("set_by").prefetch_related(
-            Prefetch("changes", queryset=RegisteredTargetChange.objects.select_related("user").order_by("at", "pk"))
-        )
-        return get_object_for_user(self.request.user, qs, unit_field="unit", pk=pk)
-
-    def get_object(self) -> RegisteredTarget:
-        return self._detail(checked_id(self.kwargs["pk"]))
 
     def _save(self, *, unit, tier, target_year, basis, version) -> RegisteredTarget:
         try:
@@ -154,7 +145,7 @@ class RegisteredTargetViewSet(
             )
         except StaleWriteError as exc:
             raise Conflict(exc.messages[0], current=_target_current(exc.current)) from exc
-        return self._detail(target.pk)
+        return self.one(target.pk)
 
     @extend_schema(
         summary=_("Register or change a target"),
@@ -268,26 +259,19 @@ class ProvinceTargetChangeSerializer(ProvinceTargetInputSerializer):
     list=extend_schema(summary=_("Province targets in your area"), tags=["plans"]),
     retrieve=extend_schema(summary=_("One province's targets for a period"), tags=["plans"]),
 )
-class ProvinceTargetViewSet(ApiErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ProvinceTargetViewSet(ScopedReadOnlyViewSet):
     """A province's targets for a period, entered by its coordination office."""
 
     serializer_class = ProvinceTargetSerializer
     filterset_class = ProvinceTargetFilter
-    lookup_value_regex = r"[0-9]{1,18}"
+    unit_field = "province"
+    ordering = ("province__code", "-period_to", "-period_from", "pk")
 
-    def get_queryset(self) -> QuerySet[ProvinceTarget]:
-        qs = ProvinceTarget.objects.select_related("province", "entered_by")
-        return scope_queryset(self.request.user, qs, unit_field="province").order_by(
-            "province__code", "-period_to", "-period_from", "pk"
-        )
+    def list_rows(self) -> QuerySet[ProvinceTarget]:
+        return ProvinceTarget.objects.select_related("province", "entered_by")
 
-    def get_object(self) -> ProvinceTarget:
-        return get_object_for_user(
-            self.request.user,
-            ProvinceTarget.objects.select_related("entered_by"),
-            unit_field="province",
-            pk=checked_id(self.kwargs["pk"]),
-        )
+    def detail_rows(self) -> QuerySet[ProvinceTarget]:
+        return ProvinceTarget.objects.select_related("entered_by")
 
     @staticmethod
     def _input(data: dict) -> ProvinceTargetInput:

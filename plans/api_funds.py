@@ -9,21 +9,21 @@ import django_filters
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from communes.access import get_object_for_user, get_unit_for_user, scope_queryset
-from ntm_portal.api_errors import ApiErrorsMixin, Conflict, error_responses
+from communes.access import get_unit_for_user
+from ntm_portal.api_errors import Conflict, error_responses
 from ntm_portal.api_fields import (
     INT_MAX,
     IntegerFilter,
     RawValueField,
     WithinFilterMixin,
-    checked_id,
     username_or_none,
 )
+from ntm_portal.api_views import ScopedReadOnlyViewSet
 from plans import selectors
 from plans.models import FundEntry, FundSource
 from plans.services import (
@@ -141,26 +141,18 @@ class FundsSummaryQuerySerializer(serializers.Serializer):
     list=extend_schema(summary=_("Funds entries in your area"), tags=["plans"]),
     retrieve=extend_schema(summary=_("One funds entry"), tags=["plans"]),
 )
-class FundViewSet(ApiErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class FundViewSet(ScopedReadOnlyViewSet):
     """Money mobilised per unit, month and source (đồng); totals roll up the tree."""
 
     serializer_class = FundEntrySerializer
     filterset_class = FundFilter
-    lookup_value_regex = r"[0-9]{1,18}"
+    ordering = ("unit__name_sort", "unit__code", "year", "month", "source", "pk")
 
-    def get_queryset(self) -> QuerySet[FundEntry]:
-        qs = FundEntry.objects.select_related("unit", "entered_by")
-        return scope_queryset(self.request.user, qs, unit_field="unit").order_by(
-            "unit__name_sort", "unit__code", "year", "month", "source", "pk"
-        )
+    def list_rows(self) -> QuerySet[FundEntry]:
+        return FundEntry.objects.select_related("unit", "entered_by")
 
-    def get_object(self) -> FundEntry:
-        return get_object_for_user(
-            self.request.user,
-            FundEntry.objects.select_related("entered_by"),
-            unit_field="unit",
-            pk=checked_id(self.kwargs["pk"]),
-        )
+    def detail_rows(self) -> QuerySet[FundEntry]:
+        return FundEntry.objects.select_related("entered_by")
 
     @extend_schema(
         summary=_("Record funds"),

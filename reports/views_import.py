@@ -116,17 +116,17 @@ def _import_page(request: HttpRequest, unit, **forms) -> HttpResponse:
     return render(request, "reports/import.html", context, status=400 if refused else 200)
 
 
+def _in_background(request: HttpRequest, unit, batch: ImportBatch, kind: str) -> HttpResponse:
+    """Start the batch's check or apply as a job, tie it to the batch and show its progress."""
+    job = start_job(kind=kind, user=request.user, unit=unit, params={"batch": batch.pk, "language": batch.language})
+    ImportBatch.objects.filter(pk=batch.pk).update(job=job)
+    return redirect("reports:job", job.pk)
+
+
 def _check_or_queue(request: HttpRequest, unit, batch: ImportBatch, template) -> HttpResponse:
     """Check a kept upload now, or in the background above ``INLINE_MAX_ROWS`` rows."""
     if len(template.rows) > INLINE_MAX_ROWS:
-        job = start_job(
-            kind=JobKind.IMPORT_CHECK,
-            user=request.user,
-            unit=unit,
-            params={"batch": batch.pk, "language": batch.language},
-        )
-        ImportBatch.objects.filter(pk=batch.pk).update(job=job)
-        return redirect("reports:job", job.pk)
+        return _in_background(request, unit, batch, JobKind.IMPORT_CHECK)
     import_batch_check(batch=batch, template=template)
     return redirect("reports:import_batch", unit.code, batch.pk)
 
@@ -154,27 +154,36 @@ def import_summary_upload(request: HttpRequest, code: str) -> HttpResponse:
     return _check_or_queue(request, unit, batch, form.template)
 
 
+def _template_download(request: HttpRequest, code: str, form_class, auto_id: str, form_name: str, build):
+    """A template asked for by a form on the import page: the workbook ``build(unit, cleaned_data)``
+    gives as (content, file name), or the page again with the form's errors."""
+    unit = get_unit_for_user(request.user, code)
+    form = form_class(request.GET, unit=unit, auto_id=auto_id)
+    if not form.is_valid():
+        return _import_page(request, unit, **{form_name: form})
+    content, name = build(unit, form.cleaned_data)
+    return xlsx_response(content, name)
+
+
 @login_required
 @require_GET
 def import_summary_template_view(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_unit_for_user(request.user, code)
-    form = SummaryTemplateForm(request.GET, unit=unit, auto_id=SUMMARY_IDS)
-    if not form.is_valid():
-        return _import_page(request, unit, summary_template_form=form)
-    year, tier = form.cleaned_data["year"], form.cleaned_data["tier"]
-    content = import_summary_template(unit=unit, year=year, tier=tier, user=request.user)
-    return xlsx_response(content, summary_template_name(unit, year, tier))
+    def build(unit, data):
+        year, tier = data["year"], data["tier"]
+        content = import_summary_template(unit=unit, year=year, tier=tier, user=request.user)
+        return content, summary_template_name(unit, year, tier)
+
+    return _template_download(request, code, SummaryTemplateForm, SUMMARY_IDS, "summary_template_form", build)
 
 
 @login_required
 def import_template_view(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_unit_for_user(request.user, code)
-    form = TemplateForm(request.GET, unit=unit, auto_id=TEMPLATE_IDS)
-    if not form.is_valid():
-        return _import_page(request, unit, template_form=form)
-    criteria_set, year = form.cleaned_data["criteria_set"], form.cleaned_data["year"]
-    content = import_template(unit=unit, criteria_set=criteria_set, year=year, user=request.user)
-    return xlsx_response(content, template_name(unit, criteria_set, year))
+    def build(unit, data):
+        criteria_set, year = data["criteria_set"], data["year"]
+        content = import_template(unit=unit, criteria_set=criteria_set, year=year, user=request.user)
+        return content, template_name(unit, criteria_set, year)
+
+    return _template_download(request, code, TemplateForm, TEMPLATE_IDS, "template_form", build)
 
 
 def _batch(request: HttpRequest, code: str, pk: int):
@@ -234,14 +243,7 @@ def batch_apply(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             status=ImportStatus.APPLYING
         )
         if updated:
-            job = start_job(
-                kind=JobKind.IMPORT_APPLY,
-                user=request.user,
-                unit=unit,
-                params={"batch": batch.pk, "language": batch.language},
-            )
-            ImportBatch.objects.filter(pk=batch.pk).update(job=job)
-            return redirect("reports:job", job.pk)
+            return _in_background(request, unit, batch, JobKind.IMPORT_APPLY)
     batch, outcome = import_batch_apply(batch=batch, user=request.user)
     if outcome == REFUSED:
         messages.error(request, batch.message)

@@ -144,14 +144,8 @@ def _apply(batch_id: int, user, progress) -> tuple[ImportBatch, str]:
     stored = batch.checked_values
     read = ReadValues.from_json(stored) if stored else _read_file(batch, None, indicators)
     plan = _plan(batch, read, indicators)
-    if plan.errors:
-        batch.errors, batch.preview, batch.status = plan.errors, {}, ImportStatus.INVALID
-        batch.save(update_fields=["errors", "preview", "status"])
-        return batch, INVALID
-    if plan.fingerprint != batch.preview.get("fingerprint"):
-        batch.preview, batch.status, batch.checked_at = plan.preview(), ImportStatus.READY, timezone.now()
-        batch.save(update_fields=["preview", "status", "checked_at"])
-        return batch, CHANGED
+    if refused := _refused_at_apply(batch, plan):
+        return batch, refused
 
     comment = str(MSG_COMMENT) % {"name": batch.original_name, "id": batch.pk}
     moment = timezone.now()
@@ -205,18 +199,26 @@ def _check_summary_batch(batch: ImportBatch, template: UploadedTemplate | None) 
     return _store_check(batch, read, plan)
 
 
+def _refused_at_apply(batch: ImportBatch, plan) -> str | None:
+    """Why a batch checked again at apply time is not applied (INVALID: it now has errors;
+    CHANGED: what it would write is not what the preview showed), the batch kept so; None to go on."""
+    if plan.errors:
+        batch.errors, batch.preview, batch.status = plan.errors, {}, ImportStatus.INVALID
+        batch.save(update_fields=["errors", "preview", "status"])
+        return INVALID
+    if plan.fingerprint != batch.preview.get("fingerprint"):
+        batch.preview, batch.status, batch.checked_at = plan.preview(), ImportStatus.READY, timezone.now()
+        batch.save(update_fields=["preview", "status", "checked_at"])
+        return CHANGED
+    return None
+
+
 def _apply_summary(batch: ImportBatch, user) -> tuple[ImportBatch, str]:
     """Inside ``import_batch_apply``'s transaction: check the kept rows again, then record each
     through ``assessment_record_summary`` (a refusal rolls every row back)."""
     _read, plan = _summary_plan(batch, None)
-    if plan.errors:
-        batch.errors, batch.preview, batch.status = plan.errors, {}, ImportStatus.INVALID
-        batch.save(update_fields=["errors", "preview", "status"])
-        return batch, INVALID
-    if plan.fingerprint != batch.preview.get("fingerprint"):
-        batch.preview, batch.status, batch.checked_at = plan.preview(), ImportStatus.READY, timezone.now()
-        batch.save(update_fields=["preview", "status", "checked_at"])
-        return batch, CHANGED
+    if refused := _refused_at_apply(batch, plan):
+        return batch, refused
     moment = timezone.now()
     for entry in plan.entries:
         row = entry.row

@@ -122,12 +122,6 @@ def import_summary_template(*, unit: AdministrativeUnit, year: int, tier: str, u
         header_height=45,
         validations=validations,
     )
-    guide = xlsx.Sheet(
-        title=layout.GUIDE_SHEET,
-        heading=["HƯỚNG DẪN"],
-        tables=[xlsx.Table(columns=[xlsx.Column("Nội dung", 110, xlsx.WRAP)], rows=[[line] for line in GUIDE_LINES])],
-        landscape=False,
-    )
     meta_rows = [
         ("format", layout.SUMMARY_FORMAT),
         ("unit", unit.code),
@@ -135,10 +129,10 @@ def import_summary_template(*, unit: AdministrativeUnit, year: int, tier: str, u
         ("year", year),
         ("tier", tier),
         ("rows", len(units)),
-        ("generated_at", xlsx.excel_datetime(now).isoformat(timespec="seconds")),
     ]
     return template_workbook(
-        [data_sheet, guide],
+        data_sheet,
+        GUIDE_LINES,
         meta_rows,
         title=title,
         subject="Nông thôn mới — mẫu nhập tổng hợp tiêu chí",

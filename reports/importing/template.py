@@ -76,17 +76,6 @@ def import_template(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year
     title = f"MẪU NHẬP SỐ LIỆU — {set_label(criteria_set)} — {unit.name} — năm {year}"
     now = timezone.now()
     data_sheet = _data_sheet(title, units, indicators, _unit_rows(units, indicators, assessments, values))
-    guide = xlsx.Sheet(
-        title=layout.GUIDE_SHEET,
-        heading=["HƯỚNG DẪN"],
-        tables=[
-            xlsx.Table(
-                columns=[xlsx.Column("Nội dung", 110, xlsx.WRAP)],
-                rows=[[line] for line in GUIDE_LINES],
-            )
-        ],
-        landscape=False,
-    )
     meta_rows = [
         ("format", layout.FORMAT),
         ("set_id", criteria_set.pk),
@@ -98,10 +87,10 @@ def import_template(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year
         ("year", year),
         ("rows", len(units)),
         ("columns", len(indicators)),
-        ("generated_at", xlsx.excel_datetime(now).isoformat(timespec="seconds")),
     ]
     return template_workbook(
-        [data_sheet, guide],
+        data_sheet,
+        GUIDE_LINES,
         meta_rows,
         title=title,
         subject="Nông thôn mới — mẫu nhập số liệu",
@@ -190,16 +179,26 @@ def _value_validations(indicators: list[Indicator], first_column: int, last_row:
     return validations
 
 
-def template_workbook(sheets, meta_rows, *, title: str, subject: str, keywords: str, user, now) -> bytes:
-    """The sheets, then the hidden sheet of what the server checks on upload, with the file's
-    properties: the end of every import template (values and summary records)."""
+def template_workbook(
+    data_sheet: xlsx.Sheet, guide_lines: list[str], meta_rows, *, title: str, subject: str, keywords: str, user, now
+) -> bytes:
+    """The data sheet, its guide, then the hidden sheet of what the server checks on upload (with
+    the time it was made) and the file's properties: every import template (values and summary
+    records) is built so."""
+    guide = xlsx.Sheet(
+        title=layout.GUIDE_SHEET,
+        heading=["HƯỚNG DẪN"],
+        tables=[xlsx.Table(columns=[xlsx.Column("Nội dung", 110, xlsx.WRAP)], rows=[[line] for line in guide_lines])],
+        landscape=False,
+    )
+    meta_rows = [*meta_rows, ("generated_at", xlsx.excel_datetime(now).isoformat(timespec="seconds"))]
     meta = xlsx.Sheet(
         title=layout.META_SHEET,
         tables=[xlsx.Table(columns=[xlsx.Column("key", 14), xlsx.Column("value", 40)], rows=meta_rows)],
         hidden=True,
     )
     return xlsx.build_workbook(
-        [*sheets, meta],
+        [data_sheet, guide, meta],
         xlsx.Properties(
             title=title,
             subject=subject,
