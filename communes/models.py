@@ -35,48 +35,19 @@ from communes.choices import (
     Role,
     UnitType,
 )
+
+# The unit filters live in communes.filters; every `from communes.models import subtree_q` keeps working.
+from communes.filters import (
+    existed_during_q,
+    existed_in_year_q,
+    ntm_communes_q,
+    subtree_q,
+    valid_on_q,
+    year_days,
+)
 from communes.text import fold, sort_key
 
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,29}$")
-
-
-def subtree_q(unit: AdministrativeUnit | None, prefix: str = "") -> Q:
-    """The unit and everything below it, or everything for the country (``None``): a filter on
-    units, or on what belongs to a unit through ``prefix`` (``"unit__"``). The one way every
-    selector, API filter and page narrows to a unit's area (an indexed path prefix)."""
-    return Q() if unit is None else Q(**{f"{prefix}path__startswith": unit.path})
-
-
-def ntm_communes_q(prefix: str = "") -> Q:
-    """Which units count in commune figures: rural communes (xã, ``NTM_COMMUNE_TYPES``). The
-    communes *of a year* add the assessments to this (``criteria.figures.communes_of_year``)."""
-    return Q(**{f"{prefix}level": Level.COMMUNE, f"{prefix}type__in": NTM_COMMUNE_TYPES})
-
-
-def year_days(year: int) -> tuple[datetime.date, datetime.date]:
-    """1 January and 31 December of ``year``."""
-    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-
-
-def existed_during_q(first: datetime.date, last: datetime.date, prefix: str = "") -> Q:
-    """Filter on units (or, through ``prefix``, on what points at one): the unit existed on at
-    least one day from ``first`` to ``last`` (no ``valid_from``: always had; no ``valid_to``:
-    still does). The one "existed in a period" of the portal; ``valid_on_q`` is its one-day case.
-    ``AdministrativeUnit.existed_during`` is the same rule on one loaded unit, and
-    ``reports/selectors/sql.py`` writes it in SQL (pinned by ``test_unit_filters_sql``)."""
-    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": last})) & (
-        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": first})
-    )
-
-
-def valid_on_q(day: datetime.date, prefix: str = "") -> Q:
-    """The unit existed on ``day``."""
-    return existed_during_q(day, day, prefix)
-
-
-def existed_in_year_q(year: int, prefix: str = "") -> Q:
-    """The unit existed at some time in ``year``."""
-    return existed_during_q(*year_days(year), prefix)
 
 
 class UnitQuerySet(models.QuerySet):

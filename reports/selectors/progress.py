@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
 
 from django.db.models import Max, Min, Q
 
@@ -29,6 +28,7 @@ from reports.selectors.shapes import (
     BucketCount,
     Headline,
     LaggingCriterion,
+    Overview,
     ProgressSummary,
     TrendPoint,
 )
@@ -321,12 +321,6 @@ def progress_trend(*, unit: AdministrativeUnit | None, tier: str, as_now: bool =
         )
     )
     return _trend(rows, years, tier)
-
-
-class Overview(NamedTuple):
-    summary: ProgressSummary
-    trend: list[TrendPoint]
-    breakdown: list[BreakdownRow]
 
 
 def progress_overview(

@@ -90,3 +90,11 @@ class BreakdownRow:
     @property
     def communes_without_data(self) -> int:
         return self.communes_total - self.communes_with_data
+
+
+class Overview(NamedTuple):
+    """A dashboard's figures from one statement (``progress_overview``)."""
+
+    summary: ProgressSummary
+    trend: list[TrendPoint]
+    breakdown: list[BreakdownRow]

@@ -1,0 +1,55 @@
+"""The unit filters by name, as ``Q`` objects on units (or, through ``prefix``, on what points at
+a unit): a subtree, the units that count in commune figures, and existence in a period, a day or
+a year. ``UnitQuerySet`` and the loaded unit's methods (``communes.models``) are built on them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+from django.db.models import Q
+
+from communes.choices import NTM_COMMUNE_TYPES, Level
+
+if TYPE_CHECKING:
+    from communes.models import AdministrativeUnit
+
+
+def subtree_q(unit: AdministrativeUnit | None, prefix: str = "") -> Q:
+    """The unit and everything below it, or everything for the country (``None``): a filter on
+    units, or on what belongs to a unit through ``prefix`` (``"unit__"``). The one way every
+    selector, API filter and page narrows to a unit's area (an indexed path prefix)."""
+    return Q() if unit is None else Q(**{f"{prefix}path__startswith": unit.path})
+
+
+def ntm_communes_q(prefix: str = "") -> Q:
+    """Which units count in commune figures: rural communes (xã, ``NTM_COMMUNE_TYPES``). The
+    communes *of a year* add the assessments to this (``criteria.figures.communes_of_year``)."""
+    return Q(**{f"{prefix}level": Level.COMMUNE, f"{prefix}type__in": NTM_COMMUNE_TYPES})
+
+
+def year_days(year: int) -> tuple[datetime.date, datetime.date]:
+    """1 January and 31 December of ``year``."""
+    return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+
+
+def existed_during_q(first: datetime.date, last: datetime.date, prefix: str = "") -> Q:
+    """Filter on units (or, through ``prefix``, on what points at one): the unit existed on at
+    least one day from ``first`` to ``last`` (no ``valid_from``: always had; no ``valid_to``:
+    still does). The one "existed in a period" of the portal; ``valid_on_q`` is its one-day case.
+    ``AdministrativeUnit.existed_during`` is the same rule on one loaded unit, and
+    ``reports/selectors/sql.py`` writes it in SQL (pinned by ``test_unit_filters_sql``)."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": last})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": first})
+    )
+
+
+def valid_on_q(day: datetime.date, prefix: str = "") -> Q:
+    """The unit existed on ``day``."""
+    return existed_during_q(day, day, prefix)
+
+
+def existed_in_year_q(year: int, prefix: str = "") -> Q:
+    """The unit existed at some time in ``year``."""
+    return existed_during_q(*year_days(year), prefix)
