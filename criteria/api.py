@@ -36,6 +36,15 @@ from ntm_portal.api_views import ScopedReadOnlyViewSet
 
 MSG_NO_SUCH_SET = _("No published criteria set has this id.")
 
+
+def published_set(pk: int) -> CriteriaSet:
+    """The published set an input names by id; a field error on ``criteria_set`` otherwise."""
+    criteria_set = CriteriaSet.objects.published().filter(pk=pk).first()
+    if criteria_set is None:
+        raise serializers.ValidationError({"criteria_set": [MSG_NO_SUCH_SET]})
+    return criteria_set
+
+
 ERRORS = error_responses(_("Invalid values, keyed by field or indicator code."))
 
 
@@ -225,11 +234,8 @@ class AssessmentViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data = StartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         unit = get_unit_for_user(request.user, data.validated_data["unit"], write=True)
-        criteria_set = None
-        if data.validated_data["criteria_set"] is not None:
-            criteria_set = CriteriaSet.objects.published().filter(pk=data.validated_data["criteria_set"]).first()
-            if criteria_set is None:
-                raise serializers.ValidationError({"criteria_set": [MSG_NO_SUCH_SET]})
+        set_id = data.validated_data["criteria_set"]
+        criteria_set = None if set_id is None else published_set(set_id)
         started = assessment_start(
             unit=unit,
             year=data.validated_data["year"],

@@ -19,6 +19,7 @@ from criteria.api import (
     AssessmentDetailSerializer,
     assessment_answer,
     assessment_for_user,
+    published_set,
 )
 from criteria.models import CriteriaSet
 from criteria.services import criterion_set_basically_met
@@ -215,9 +216,7 @@ class SummaryRecordView(ApiErrorsMixin, APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         unit = get_unit_for_user(request.user, data["unit"], write=True)
-        criteria_set = CriteriaSet.objects.published().filter(pk=data["criteria_set"]).first()
-        if criteria_set is None:
-            raise serializers.ValidationError({"criteria_set": [MSG_NO_SUCH_SET]})
+        criteria_set = published_set(data["criteria_set"])
         assessment = assessment_record_summary(
             unit=unit,
             criteria_set=criteria_set,

@@ -218,17 +218,7 @@ def _commune_rows(unit, filters: Filters) -> Iterator[tuple]:
     number = 0
     page_number = 1
     while True:
-        page = communes_page(
-            unit=unit,
-            year=filters.year,
-            tier=filters.tier,
-            bucket=filters.bucket,
-            q=filters.q,
-            sort=filters.sort,
-            page=page_number,
-            per_page=CHUNK,
-            with_matrix=True,
-        )
+        page = communes_page(unit=unit, **filters.list_arguments(), page=page_number, per_page=CHUNK, with_matrix=True)
         for row in page.rows:
             number += 1
             yield (

@@ -47,6 +47,10 @@ class Filters:
     sort: str = "name"
     page: int = 1
 
+    def list_arguments(self) -> dict:
+        """What ``communes_page`` filters and sorts on, for the list, the matrix and their export."""
+        return {"year": self.year, "tier": self.tier, "bucket": self.bucket, "q": self.q, "sort": self.sort}
+
     def query(self, **changes) -> str:
         """Year and tier plus ``changes`` (bucket, q, sort, page) as a query string for links."""
         values = {"year": self.year, "tier": self.tier, **changes}

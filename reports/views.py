@@ -244,16 +244,7 @@ def _list_context(request: HttpRequest, code: str | None, *, with_matrix: bool) 
     if not year_given:
         year = latest_year(unit=unit) or datetime.date.today().year
         filters = Filters(year, filters.tier, filters.bucket, filters.q, filters.sort, filters.page)
-    page = communes_page(
-        unit=unit,
-        year=filters.year,
-        tier=filters.tier,
-        bucket=filters.bucket,
-        q=filters.q,
-        sort=filters.sort,
-        page=filters.page,
-        with_matrix=with_matrix,
-    )
+    page = communes_page(unit=unit, **filters.list_arguments(), page=filters.page, with_matrix=with_matrix)
     rows = []
     for row in page.rows:
         url = reverse("assessment", args=[row.assessment_id]) if row.has_data else ""
