@@ -21,7 +21,6 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 from bench import env
 from bench.cluster_check import Job, Row, Stored
@@ -118,21 +117,7 @@ def wait_healthy(port: int, limit: float) -> None:
 
 def recreate_database(url: str) -> None:
     """Drop and create the cluster test's own database, and no other."""
-    import psycopg2
-    from psycopg2 import sql
-
-    parts = urlsplit(url)
-    name = parts.path.lstrip("/")
-    if name != "ntm_cluster":
-        raise SystemExit(f"refusing to drop {name!r}: the cluster test only drops ntm_cluster")
-    conn = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-            cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    finally:
-        conn.close()
+    env.recreate_postgres(url, allowed="ntm_cluster")
 
 
 def production_environment(url: str, proxy_port: int, results: Path) -> dict[str, str]:

@@ -62,7 +62,7 @@ def recreate_database(url: str) -> None:
     harness only ever throws away its own databases.
     """
     if is_postgres(url):
-        _recreate_postgres(url)
+        recreate_postgres(url)
         return
     path = Path(url.split("sqlite:///", 1)[1])
     if not path.name.startswith("bench"):
@@ -72,16 +72,17 @@ def recreate_database(url: str) -> None:
         Path(f"{path}{suffix}").unlink(missing_ok=True)
 
 
-def _recreate_postgres(url: str) -> None:
+def recreate_postgres(url: str, *, allowed: str = "ntm_bench") -> None:
+    """Drop and create the PostgreSQL database of ``url``, only if its name starts with
+    ``allowed`` (the benchmark's own databases; the cluster test's ``ntm_cluster``)."""
     import psycopg2
     from psycopg2 import sql
 
     parts = urlsplit(url)
     name = parts.path.lstrip("/")
-    if not name.startswith("ntm_bench"):
-        raise SystemExit(f"refusing to drop {name!r}: benchmark databases are named ntm_bench*")
-    maintenance = urlunsplit(parts._replace(path="/postgres"))
-    conn = psycopg2.connect(maintenance)
+    if not name.startswith(allowed):
+        raise SystemExit(f"refusing to drop {name!r}: only databases named {allowed}* are dropped here")
+    conn = psycopg2.connect(urlunsplit(parts._replace(path="/postgres")))
     conn.autocommit = True
     try:
         with conn.cursor() as cur:

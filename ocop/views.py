@@ -22,8 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from communes import access
 from communes.models import Level
 from ntm_portal.errors import StaleWriteError, stale_among
+from ntm_portal.forms import add_service_errors
 from ocop import selectors
-from ocop.forms import FilterForm, ProductForm, add_service_errors
+from ocop.forms import FilterForm, ProductForm
 from ocop.models import OcopProduct, Status
 from ocop.services import product_create, product_update
 

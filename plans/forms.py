@@ -47,15 +47,6 @@ class CountField(forms.IntegerField):
         return value
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Put a service's errors at the form's fields (the rest at the top of the form)."""
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, exc)
-
-
 class YearForm(forms.Form):
     year = YearField(label=_("Year"), required=False)
 

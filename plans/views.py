@@ -24,6 +24,7 @@ from communes import access
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Tier
 from criteria.years import default_year, lifetime_notice
+from ntm_portal.forms import add_service_errors
 from ntm_portal.numbers import vn_number
 from plans import selectors
 from plans.forms import (
@@ -32,7 +33,6 @@ from plans.forms import (
     RegisteredTargetForm,
     SearchForm,
     YearForm,
-    add_service_errors,
 )
 from plans.models import PROGRAMME_START, ProvinceTarget
 from plans.services import (
