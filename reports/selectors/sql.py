@@ -301,8 +301,6 @@ def run(
 ) -> list[tuple]:
     """Rows (kind, year, key, name, n1, n2, n3) of the chosen branches, in one statement."""
     head, params = ctes(unit, windows, recorded, as_now)
-    if "children" in branches:
-        head += _body(BREAKDOWN_CTES.replace("{child}", child_of(unit)), unit, recorded, as_now)
     first, last = new_period or (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     params.update({"year": year, "tier": tier, "new_first": first, "new_last": last})
     body = "\nUNION ALL\n".join(_body(BRANCHES[b], unit, recorded, as_now) for b in branches)
@@ -323,14 +321,11 @@ def child_of(unit: AdministrativeUnit | None) -> str:
     return "COALESCE({mapped_to}, u.id)"
 
 
-# Per unit one level down (``{child}``, see ``child_of``), of the main year at the tier: the
-# communes counted, assessed (criteria met, basically met), holding the title, newly recognised.
-BREAKDOWN_CTES = """,
+BREAKDOWN = """,
 cc AS MATERIALIZED (
     SELECT c.id, {child} AS child FROM counted c
     JOIN communes_administrativeunit u ON u.id = c.id
     LEFT JOIN communes_administrativeunit p ON p.id = u.parent_id
-    WHERE c.year = %(year)s
 ),
 counts AS (SELECT child, COUNT(*) AS n FROM cc GROUP BY child),
 stats AS (
@@ -339,34 +334,22 @@ stats AS (
     GROUP BY cc.child
 ),
 titles AS (
-    SELECT cc.child, COUNT(*) AS n FROM cc JOIN held h ON h.unit_id = cc.id AND h.tier = %(tier)s AND h.year = %(year)s
-    GROUP BY cc.child
+    SELECT cc.child, COUNT(*) AS n FROM cc JOIN held h ON h.unit_id = cc.id AND h.tier = %(tier)s GROUP BY cc.child
 ),
 news AS (
     SELECT cc.child, COUNT(DISTINCT cc.id) AS n
     FROM cc JOIN rec ON rec.unit_id = cc.id AND rec.tier = %(tier)s
          AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
     GROUP BY cc.child
-),
-children AS (
-    SELECT ch.code, ch.name, ch.level, counts.n AS communes, stats.units, titles.n AS titles, stats.met_sum,
-           news.n AS new, stats.basic_sum,
-           ROW_NUMBER() OVER (ORDER BY CASE WHEN ch.level = 'commune' THEN 1 ELSE 0 END, ch.name_sort, ch.code) AS pos
-    FROM counts
-    JOIN communes_administrativeunit ch ON ch.id = counts.child
-    LEFT JOIN stats ON stats.child = counts.child
-    LEFT JOIN titles ON titles.child = counts.child
-    LEFT JOIN news ON news.child = counts.child
 )
+SELECT ch.code, ch.name, ch.level, counts.n, stats.units, titles.n, stats.met_sum, news.n, stats.basic_sum
+FROM counts
+JOIN communes_administrativeunit ch ON ch.id = counts.child
+LEFT JOIN stats ON stats.child = counts.child
+LEFT JOIN titles ON titles.child = counts.child
+LEFT JOIN news ON news.child = counts.child
+ORDER BY CASE WHEN ch.level = 'commune' THEN 1 ELSE 0 END, ch.name_sort, ch.code
 """
-BREAKDOWN = BREAKDOWN_CTES + (  # noqa: S608 (fixed text: the statement's own parts)
-    "SELECT code, name, level, communes, units, titles, met_sum, new, basic_sum FROM children ORDER BY pos\n"
-)
-# The same rows in the figures statement's shape, two rows a unit (kind, position, code, ...).
-BRANCHES["children"] = """
-SELECT 'child', CAST(pos AS INTEGER), code, name, communes, units, titles FROM children
-UNION ALL
-SELECT 'child_more', CAST(pos AS INTEGER), code, level, met_sum, new, basic_sum FROM children"""
 
 
 def breakdown(

@@ -49,8 +49,8 @@ def test_breakdown_takes_one_query(province, national, django_assert_num_queries
 
 
 @pytest.mark.parametrize("national", [False, True], ids=["province", "country"])
-def test_a_dashboard_s_overview_takes_two_queries(province, national, django_assert_num_queries):
-    with django_assert_num_queries(2):  # the years with data, then the summary, trend and drill-down
+def test_a_dashboard_s_overview_takes_three_queries(province, national, django_assert_num_queries):
+    with django_assert_num_queries(3):  # the years with data, the summary and trend, the drill-down
         overview = progress_overview(unit=None if national else province, year=2025, tier="standard")
     assert len(overview.trend) == 3 and len(overview.breakdown) == (1 if national else 2)
 
