@@ -21,7 +21,7 @@ from communes.people import full_name
 from criteria.models import Assessment, Indicator, IndicatorValue, Tier, ValueType
 from criteria.selectors import assessments_within
 from reports import xlsx
-from reports.bulletin.names import STATE_NAMES, SUMMARY_MARK, TIER_NAMES
+from reports.bulletin.names import TIER_NAMES, state_names, summary_mark
 from reports.forms import Filters
 from reports.selectors import (
     NO_DATA_BUCKET,
@@ -217,6 +217,7 @@ def _commune_rows(unit, filters: Filters) -> Iterator[tuple]:
     """Every commune of the list, a page of CHUNK at a time, as the page's selector gives them."""
     number = 0
     page_number = 1
+    states, mark = state_names(), summary_mark()
     while True:
         page = communes_page(unit=unit, **filters.list_arguments(), page=page_number, per_page=CHUNK, with_matrix=True)
         for row in page.rows:
@@ -227,9 +228,7 @@ def _commune_rows(unit, filters: Filters) -> Iterator[tuple]:
                 row.code,
                 row.parent_name,
                 row.region_label,
-                (STATE_NAMES.get(row.state, "") + (SUMMARY_MARK if row.summary else ""))
-                if row.has_data
-                else "Chưa có số liệu",
+                (states.get(row.state, "") + (mark if row.summary else "")) if row.has_data else "Chưa có số liệu",
                 row.criteria_met,
                 row.criteria_basically_met,
                 row.criteria_total,
@@ -339,6 +338,7 @@ def _assessment_rows(of_set, indicators: list[Indicator]) -> Iterator[tuple]:
         "source_number",
         "source_date",
     )
+    states, mark = state_names(), summary_mark()
     for n, a in enumerate(heads.order_by("pk").iterator(chunk_size=2000), 1):
         pk = a[0]
         cells = [None] * len(position)
@@ -348,7 +348,7 @@ def _assessment_rows(of_set, indicators: list[Indicator]) -> Iterator[tuple]:
                 if index is not None:
                     cells[index] = _value_cell(types[index], pending[2], pending[3])
             pending = next(values, None)
-        state = STATE_NAMES.get(a[4], a[4]) + (f"{SUMMARY_MARK} {a[9]} {a[10]:%d/%m/%Y}" if a[8] else "")
+        state = states.get(a[4], a[4]) + (f"{mark} {a[9]} {a[10]:%d/%m/%Y}" if a[8] else "")
         yield (n, a[2], a[1], a[3] or "", state, a[5], a[6], a[7], *cells)
 
 

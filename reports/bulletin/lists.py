@@ -13,7 +13,7 @@ from criteria.figures import DECIDED
 from criteria.models import Assessment, CriteriaSet, CriterionResult, Tier
 from criteria.selectors import results_as_of, with_figures_as_of
 from reports.bulletin.month import Month
-from reports.bulletin.names import LEVEL_SET_NAMES, STATE_NAMES, SUMMARY_MARK, TIER_NAMES
+from reports.bulletin.names import TIER_NAMES, level_names, state_names, summary_mark
 from reports.bulletin.shapes import MatrixLine, NewLine, SetLine
 from reports.selectors import communes_counted, matrix_columns
 
@@ -66,6 +66,7 @@ def communes_grouped(unit: AdministrativeUnit | None, year: int) -> list[tuple]:
 def matrix_lines(unit, year: int, communes: list[tuple], recorded: datetime.datetime | None):
     """Each commune's standard assessment of the year (state, criteria met) and its criteria."""
     columns = [(c.number, c.name) for c in matrix_columns(unit=unit, year=year, tier=STANDARD)]
+    states, mark = state_names(), summary_mark()
     column_of = {number: index for index, (number, _name) in enumerate(columns)}
     standard = Assessment.objects.filter(unit__in=[c[3] for c in communes], year=year, tier=STANDARD)
     if recorded is not None:
@@ -102,7 +103,7 @@ def matrix_lines(unit, year: int, communes: list[tuple], recorded: datetime.date
             matrix.append(MatrixLine(group[2], name, code, "", None, None, (None,) * len(columns), others))
             continue
         apk, state, met, total, summary = found
-        state_name = STATE_NAMES.get(state, state) + (SUMMARY_MARK if summary else "")
+        state_name = states.get(state, state) + (mark if summary else "")
         matrix.append(MatrixLine(group[2], name, code, state_name, met, total, tuple(cells[apk]), others))
     return columns, matrix
 
@@ -128,7 +129,7 @@ def newly_recognised(unit, month: Month, cut: datetime.date, recorded: datetime.
     )
     if recorded is not None:
         decided = with_figures_as_of(decided, recorded).filter(asof_state__in=DECIDED)
-    level_names = {Level.COMMUNE: "Xã", Level.VILLAGE: "Thôn", Level.DISTRICT: "Huyện", Level.PROVINCE: "Tỉnh"}
+    levels = level_names()
     rows = decided.values_list(
         "unit__name",
         "unit__level",
@@ -140,13 +141,14 @@ def newly_recognised(unit, month: Month, cut: datetime.date, recorded: datetime.
         "decision_date",
     ).order_by("decision_date", "unit__name_sort")
     return [
-        NewLine(name, level_names.get(level, level), parent or "", set_name, TIER_NAMES[tier], year, number, date)
+        NewLine(name, levels.get(level, level), parent or "", set_name, TIER_NAMES[tier], year, number, date)
         for name, level, parent, set_name, tier, year, number, date in rows
     ]
 
 
 def sets_used(unit, year: int) -> list[SetLine]:
     """The criteria sets behind the year's figures, with their number of assessments."""
+    levels = level_names()
     counts = dict(
         Assessment.objects.filter(subtree_q(unit, "unit__"), year=year)
         .values("criteria_set_id")
@@ -160,7 +162,7 @@ def sets_used(unit, year: int) -> list[SetLine]:
             s.name,
             s.decision_number,
             s.decision_date,
-            LEVEL_SET_NAMES.get(s.level, s.level),
+            levels.get(s.level, s.level),
             TIER_NAMES[s.tier],
             counts[s.pk],
         )

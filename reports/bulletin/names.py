@@ -1,21 +1,38 @@
 """The Vietnamese names the bulletin and the Excel exports give to tiers, states and levels:
-documents that travel between offices read the same whatever the page's language."""
+documents that travel between offices read the same whatever the page's language.
+
+States and levels are the models' own labels, read through gettext under
+``translation.override("vi")`` (one wording for pages and documents); the tiers have the
+documents' own phrasing ("Xã đạt chuẩn NTM nâng cao"), which is not the pages' tier label.
+"""
 
 from __future__ import annotations
+
+from django.utils import translation
+from django.utils.translation import gettext
 
 from communes.models import Level
 from criteria.models import AssessmentState, Tier
 
-# A summary record (a past year's standing from an old report) says so beside its state.
-SUMMARY_MARK = " · hồ sơ tổng hợp"
 TIER_NAMES = {Tier.STANDARD: "NTM", Tier.ADVANCED: "NTM nâng cao", Tier.MODEL: "NTM kiểu mẫu"}
-LEVEL_SET_NAMES = {Level.COMMUNE: "Xã", Level.VILLAGE: "Thôn", Level.DISTRICT: "Huyện"}
-STATE_NAMES = {
-    AssessmentState.DRAFT: "Dự thảo",
-    AssessmentState.SUBMITTED: "Đã gửi",
-    AssessmentState.VERIFIED: "Đã thẩm tra",
-    AssessmentState.APPRAISED: "Tỉnh đã thẩm định",
-    AssessmentState.RECOGNISED: "Đã công nhận",
-    AssessmentState.RETURNED: "Trả lại để chỉnh sửa",
-    AssessmentState.REVOKED: "Đã thu hồi công nhận",
-}
+
+
+def _in_vietnamese(choices) -> dict[str, str]:
+    with translation.override("vi"):
+        return {choice.value: str(choice.label) for choice in choices}
+
+
+def state_names() -> dict[str, str]:
+    """Each assessment state's name in Vietnamese ("Đã thẩm tra")."""
+    return _in_vietnamese(AssessmentState)
+
+
+def level_names() -> dict[str, str]:
+    """Each unit level's name in Vietnamese ("Xã", "Thôn")."""
+    return _in_vietnamese(Level)
+
+
+def summary_mark() -> str:
+    """What a summary record (a past year's standing from an old report) says beside its state."""
+    with translation.override("vi"):
+        return " · " + gettext("summary record")
