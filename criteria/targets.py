@@ -36,10 +36,20 @@ def subject_for(unit: TargetUnit, *, year: int, criteria_set: TargetSet) -> eval
     )
 
 
+_RULES_ATTR = "_ntm_target_rules"
+
+
 def rules_of(indicator: Indicator) -> list[evaluation.TargetRule]:
-    """The indicator's target rows as rules (``indicator.targets`` prefetched: no query)."""
-    # Stable order (by primary key) so that a tie between equally specific rows is decided the same way everywhere.
-    return [t.as_rule() for t in sorted(indicator.targets.all(), key=lambda t: t.pk)]
+    """The indicator's target rows as rules (``indicator.targets`` prefetched: no query).
+
+    Kept on the indicator object, which lives as long as its prefetched targets do (a published
+    set's structure is read once per process and never changes; a draft's is read afresh)."""
+    rules = indicator.__dict__.get(_RULES_ATTR)
+    if rules is None:
+        # Stable order (by primary key) so that a tie between equally specific rows is decided the same way everywhere.
+        rules = [t.as_rule() for t in sorted(indicator.targets.all(), key=lambda t: t.pk)]
+        indicator.__dict__[_RULES_ATTR] = rules
+    return rules
 
 
 def rule_for_unit(

@@ -260,16 +260,18 @@ def _prepare(checked: _Checked, writes: _Writes, *, user, moment, comment: str) 
         if indicator.code == INCOME_INDICATOR_CODE and assessment.tier != Tier.MODEL:
             writes.income.add((assessment.unit_id, assessment.year))
         writes.history.append(
+            # By id: a province's import builds ten thousand of these, and a related object set
+            # through its descriptor costs several times a plain attribute.
             HistoryEntry(
-                assessment=assessment,
+                assessment_id=assessment.pk,
                 kind=HistoryKind.VALUE,
-                indicator=indicator,
+                indicator_id=indicator.pk,
                 old_value=old_display,
                 new_value=NOT_APPLICABLE if not_applicable else canonical(value),
                 old_note=old_note if old_note != note else "",
                 new_note=note if old_note != note else "",
                 comment=comment,
-                user=user,
+                user_id=getattr(user, "pk", None),
                 at=moment,
             )
         )
