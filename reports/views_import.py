@@ -20,6 +20,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communes.access import can_write_unit, get_unit_for_user
+from communes.models import Level
+from criteria.models import Tier
+from criteria.services.in_force import criteria_set_in_force
 from ntm_portal.ratelimit import refuse_if_too_often
 from reports.forms import Filters
 from reports.importing import layout
@@ -66,7 +69,11 @@ def _context(request: HttpRequest, unit, page: str, **extra) -> dict:
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_user(request.user, code, write=request.method == "POST")
-    initial = {"year": datetime.date.today().year}
+    year = datetime.date.today().year
+    # The communes' standard set in force this year comes first (a commune's own page: its own).
+    level = unit.level if unit.level in (Level.COMMUNE, Level.VILLAGE) else Level.COMMUNE
+    in_force = criteria_set_in_force(unit=unit, year=year, tier=Tier.STANDARD, level=level)
+    initial = {"year": year, "criteria_set": in_force}
     template_form = TemplateForm(initial=initial, unit=unit, auto_id=TEMPLATE_IDS)
     upload_form = UploadForm(initial=initial, unit=unit, auto_id=UPLOAD_IDS)
     if request.method == "POST":

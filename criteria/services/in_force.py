@@ -52,13 +52,17 @@ def chosen_set(*, province: AdministrativeUnit | None, level: str, tier: str, ye
     return choice.criteria_set if choice else None
 
 
-def criteria_set_in_force(*, unit: AdministrativeUnit, year: int, tier: str) -> CriteriaSet | None:
-    """The set a unit is assessed against: its province's choice, else the default."""
+def criteria_set_in_force(
+    *, unit: AdministrativeUnit, year: int, tier: str, level: str | None = None
+) -> CriteriaSet | None:
+    """The set a unit is assessed against: its province's choice, else the default. ``level``:
+    the set for units of that level in the unit's province instead (a province's communes)."""
     province = province_of(unit)
-    chosen = chosen_set(province=province, level=unit.level, tier=tier, year=year)
+    level = level or unit.level
+    chosen = chosen_set(province=province, level=level, tier=tier, year=year)
     if chosen is not None:
         return chosen
-    return CriteriaSet.objects.in_force(year=year, level=unit.level, tier=tier, province=province).first()
+    return CriteriaSet.objects.in_force(year=year, level=level, tier=tier, province=province).first()
 
 
 def usable_for(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int) -> bool:

@@ -112,6 +112,14 @@ def test_the_upload_page_states_the_size_limit(office, tree, criteria_set):
     assert 'enctype="multipart/form-data"' in html
 
 
+def test_the_page_offers_the_communes_set_in_force_first(office, tree, criteria_set):
+    """The set the district's communes are assessed against this year is chosen already (in
+    both forms); the other sets stay in the list."""
+    html = office.get(reverse("reports:import", args=["401"])).content.decode()
+    selected = re.findall(r'<option value="(\d+)" selected>', html)
+    assert selected == [str(criteria_set.pk)] * 2
+
+
 def test_a_reader_cannot_upload(client, personas, tree, criteria_set):
     client.force_login(personas.viewer)
     assert "not import into it" in client.get(reverse("reports:import", args=["401"])).content.decode()
