@@ -266,3 +266,31 @@ class ImportBatch(models.Model):
     @property
     def starts(self) -> list[dict]:
         return self.preview.get("starts", [])
+
+
+class FiguresVersion(models.Model):
+    """A province's figures version: lets the dashboards cache their figures per province.
+
+    Database triggers (``reports/migrations/0005_figuresversion.py``) bump the row of every
+    province a write touches — assessments, criterion results, units, successions; the
+    catalogue (criteria, sets) bumps the ``*`` row — inside the writing transaction, so a
+    cache keyed on the version can never serve figures older than a committed write. The
+    token is drawn when the row is inserted: a cache entry of another (or a recreated)
+    database never matches, even at the same version number.
+    """
+
+    prefix = models.CharField(
+        _("path prefix"),
+        max_length=64,
+        primary_key=True,
+        help_text=_("The province's path prefix such as /26/, or * for the catalogue of criteria."),
+    )
+    token = models.CharField(_("token"), max_length=32)
+    version = models.BigIntegerField(_("version"))
+
+    class Meta:
+        verbose_name = _("figures version")
+        verbose_name_plural = _("figures versions")
+
+    def __str__(self) -> str:
+        return f"{self.prefix} · {self.version}"
