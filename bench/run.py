@@ -92,11 +92,13 @@ def measure(scenario, ctx, runs: int) -> tuple[list[float], list[float], list[fl
     """Warm up, then alternate ours and the reference, so both see the same machine load.
     Returns our wall times, our CPU times and the reference's wall times."""
     for _ in range(WARMUP):
+        scenario.before(ctx)
         scenario.run(ctx)
         if scenario.reference:
             scenario.reference(ctx)
     ours, cpu, ref = [], [], []
     for _ in range(runs):
+        scenario.before(ctx)  # untimed: what happens between two of the user's requests
         wall, used = timed(lambda: scenario.run(ctx))
         ours.append(wall)
         cpu.append(used)
@@ -109,6 +111,7 @@ def count_queries(scenario, ctx) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    scenario.before(ctx)
     with CaptureQueriesContext(connection) as captured:
         scenario.run(ctx)
     return len(captured.captured_queries)

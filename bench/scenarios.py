@@ -51,6 +51,7 @@ class Scenario:
     missing: Callable[[Context], str | None]  # why it cannot run yet, or None
     prepare: Callable[[Context], None] = lambda ctx: None
     run: Callable[[Context], object] = lambda ctx: None
+    before: Callable[[Context], None] = lambda ctx: None  # before each run, untimed
     reference: Callable[[Context], object] | None = None
     reference_name: str = ""
     check: Callable[[Context], list[str]] | None = None  # reference and ours agree?
@@ -133,7 +134,42 @@ def _dashboard_scenarios() -> list[Scenario]:
     def country(ctx: Context) -> None:
         return None
 
+    def after_save(name: str, description: str, goal: Goal, code_of: Callable[[Context], str | None]) -> Scenario:
+        """The page right after an officer of the province saved a value: the province's kept
+        figures are computed again (``reports.selectors.cache``), the others' read."""
+        return Scenario(
+            name,
+            description,
+            goal,
+            lambda ctx: _name_missing("reports:national"),
+            prepare=_record_prepare,
+            before=_record_run,
+            run=lambda ctx: _get(
+                ctx.province_client if code_of(ctx) else ctx.admin_client, _dashboard_path(ctx, code_of(ctx))
+            ),
+        )
+
     return [
+        after_save(
+            "province_dashboard_after_save",
+            "the province dashboard right after one of its officers saved a value",
+            Goal(max_ms=100),
+            lambda ctx: ctx.province.code,
+        ),
+        after_save(
+            "national_dashboard_after_save",
+            "the country's dashboard right after an officer of the province saved a value",
+            Goal(max_ms=250),
+            lambda ctx: None,
+        ),
+        Scenario(
+            "national_dashboard_cold",
+            "the country's dashboard with no figures kept (all of them computed, then kept)",
+            Goal(),
+            lambda ctx: _name_missing("reports:national"),
+            before=_forget_kept_figures,
+            run=lambda ctx: _get(ctx.admin_client, _dashboard_path(ctx, None)),
+        ),
         Scenario(
             "province_dashboard",
             "GET /reports/<province>/?year=2025&tier=standard as the province office",
@@ -184,6 +220,12 @@ def _dashboard_scenarios() -> list[Scenario]:
             reference_name="one SQL query",
         ),
     ]
+
+
+def _forget_kept_figures(ctx: Context) -> None:
+    from reports.models import FiguresCacheEntry
+
+    FiguresCacheEntry.objects.all().delete()
 
 
 # --- Data entry ------------------------------------------------------------------------------

@@ -294,3 +294,23 @@ class FiguresVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix} · {self.version}"
+
+
+class FiguresCacheEntry(models.Model):
+    """One province's figures rows of one kind and set of parameters, kept until a write
+    changes them: valid while ``stamp`` is the province's and the catalogue's version
+    (``reports.selectors.cache``). Pruned by the jobs sweep once old."""
+
+    prefix = models.CharField(_("province path"), max_length=64)
+    key = models.CharField(_("key"), max_length=64)
+    stamp = models.CharField(_("versions"), max_length=160)
+    value = models.JSONField(_("rows"))
+    computed_at = models.DateTimeField(_("computed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("kept figures")
+        verbose_name_plural = _("kept figures")
+        constraints = [models.UniqueConstraint(fields=["key", "prefix"], name="figures_cache_one_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.prefix} {self.key[:8]}"

@@ -5,7 +5,8 @@ django-tasks' table for ever, and the user's status page spinning. ``jobs_sweep`
 tasks RUNNING for longer than the limit: a task not yet retried goes back to the queue (every
 job kind can run again: a bulletin is rebuilt, an import batch is applied at most once), a
 task that already was retried is failed with a message. Finished jobs older than the
-retention are deleted with their result files, as are django-tasks' finished results.
+retention are deleted with their result files, as are django-tasks' finished results and the
+figures kept for the dashboards (``reports.selectors.cache``) computed before it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from reports.models import FINISHED_JOB_STATES, JobStatus, ReportJob
+from reports.models import FINISHED_JOB_STATES, FiguresCacheEntry, JobStatus, ReportJob
 from reports.tasks import _fail
 
 logger = logging.getLogger(__name__)
@@ -34,6 +35,7 @@ class SweepResult:
     failed: int = 0
     pruned_jobs: int = 0
     pruned_results: int = 0
+    pruned_figures: int = 0
 
 
 def jobs_sweep(*, stuck_after: datetime.timedelta, keep_for: datetime.timedelta, now=None) -> SweepResult:
@@ -73,4 +75,6 @@ def jobs_sweep(*, stuck_after: datetime.timedelta, keep_for: datetime.timedelta,
     result.pruned_results, _rows = DBTaskResult.objects.filter(
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
     ).delete()
+    # Kept figures of past cut-offs and parameters nobody asks for any more.
+    result.pruned_figures, _rows = FiguresCacheEntry.objects.filter(computed_at__lt=cutoff).delete()
     return result

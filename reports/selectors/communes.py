@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.paginator import Paginator
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, CommuneGroup, Level, Region, existed_in_year_q
 from criteria.models import Assessment, AssessmentState, CriterionResult
+from reports.selectors import cache, sql
 from reports.selectors.progress import communes_counted, criteria_assessed, mapped_into
 
 PER_PAGE = 50
@@ -208,23 +210,61 @@ class MapRow(NamedTuple):
 def map_rows(*, unit: AdministrativeUnit | None, year: int, tier: str) -> list[MapRow]:
     """Every commune of ``communes_page`` (the same communes, the same assessment speaking for
     each — the one per unit, tier and year that is not merged —, in the same order) with its
-    coordinates, in one query: the dashboard map's points. The assessment is joined (there is at
-    most one) rather than read by subqueries: the country's 8,000 communes in one pass."""
+    coordinates: the dashboard map's points. The assessment is joined (there is at most one)
+    rather than read by subqueries: the country's 8,000 communes in one pass. The country's and
+    a province's rows are kept per province (``reports.selectors.cache``) and put back in the
+    list's order (``name_sort`` is a key of digits, so Python orders it as the database does)."""
+
+    def compute(provinces: list[str] | None) -> dict[str, list]:
+        grouped = defaultdict(list)
+        for province, *row in _map_query(unit, year, tier, provinces):
+            grouped[province].append(row)
+        return grouped
+
+    if cache.cacheable(unit):
+        kept = cache.per_province("map", unit, (year, tier), compute)
+        rows = sorted((row for province in kept.values() for row in province), key=lambda row: row[:2])
+    else:
+        rows = [row for province in compute(None).values() for row in province]
+    return [
+        MapRow(code, name, has_data, met, total, _decimal(lat), _decimal(lon))
+        for _sort, code, name, has_data, met, total, lat, lon in rows
+    ]
+
+
+def _map_query(unit: AdministrativeUnit | None, year: int, tier: str, provinces: list[str] | None):
+    """(province, name key, code, name, has data, met, total, latitude, longitude) of the map's
+    communes, coordinates as text (kept as JSON), in the list's order."""
     at_tier = FilteredRelation(
         "assessments",
         condition=Q(assessments__year=year, assessments__tier=tier, assessments__merged_into__isnull=True),
     )
-    rows = (
-        communes_counted(unit=unit, year=year)
-        .annotate(at_tier=at_tier)
-        .order_by(*_ordering("name"))
-        .values_list(
-            "code", "name", "at_tier__id", "at_tier__criteria_met", "at_tier__criteria_total", "latitude", "longitude"
-        )
+    communes = communes_counted(unit=unit, year=year).annotate(at_tier=at_tier, province=sql.province_of("path"))
+    if unit is None and provinces is not None:
+        communes = communes.filter(province__in=provinces)
+    rows = communes.order_by(*_ordering("name")).values_list(
+        "province",
+        "name_sort",
+        "code",
+        "name",
+        "at_tier__id",
+        "at_tier__criteria_met",
+        "at_tier__criteria_total",
+        "latitude",
+        "longitude",
     )
     return [
-        MapRow(code, name, a_id is not None, met, total, lat, lon) for code, name, a_id, met, total, lat, lon in rows
+        (province, sort, code, name, a_id is not None, met, total, _text(lat), _text(lon))
+        for province, sort, code, name, a_id, met, total, lat, lon in rows
     ]
+
+
+def _text(number: Decimal | None) -> str | None:
+    return None if number is None else str(number)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
 
 
 def matrix_columns(*, unit: AdministrativeUnit | None, year: int, tier: str) -> list[Column]:

@@ -113,18 +113,12 @@ def _buckets_of_rows(rows) -> list[BucketCount]:
     return buckets_of(met)
 
 
-def _bucket_key(row, buckets: list[BucketCount], keys: dict[tuple[int, int, int], str]) -> str:
-    """The legend entry of a commune: the bucket its criteria met fall in on its set's scale, or NO_DATA."""
-    if not row.has_data:
-        return NO_DATA
-    return next(
-        (
-            keys[(b.low, b.high, b.total)]
-            for b in buckets
-            if b.total == row.criteria_total and b.low <= row.criteria_met <= b.high
-        ),
-        NO_DATA,
-    )
+def _bucket_keys(buckets: list[BucketCount], keys: dict[tuple[int, int, int], str]) -> dict[tuple[int, int], str]:
+    """The legend entry of each (set size, criteria met) the buckets cover: a commune's entry is
+    the bucket its criteria met fall in on its set's scale (NO_DATA without data)."""
+    return {
+        (b.total, met): keys[(b.low, b.high, b.total)] for b in reversed(buckets) for met in range(b.low, b.high + 1)
+    }
 
 
 def _point_label(row) -> str:
@@ -169,8 +163,9 @@ def commune_map(
         project, width, height = _projector([coordinates[row.code] for row in located])
     else:
         width, height = WIDTH, 0
+    key_of = _bucket_keys(buckets, keys)
     for row in rows:
-        key = _bucket_key(row, buckets, keys)
+        key = key_of.get((row.criteria_total, row.criteria_met), NO_DATA) if row.has_data else NO_DATA
         counts[key] += 1
         if row.code not in coordinates:
             continue

@@ -22,7 +22,7 @@ from communes.models import AdministrativeUnit, Level, subtree_q
 from criteria.evaluation import DEFAULT_CUTS, bucket_bounds
 from criteria.figures import communes_of_year, year_cutoff
 from criteria.models import Assessment, Criterion, Tier
-from reports.selectors import sql
+from reports.selectors import cache, sql
 from reports.selectors.shapes import (
     BreakdownRow,
     BucketCount,
@@ -33,6 +33,7 @@ from reports.selectors.shapes import (
     TrendPoint,
 )
 from reports.selectors.sql import Window
+from reports.selectors.versions import figures_versions
 
 TIERS: tuple[str, ...] = tuple(Tier.values)
 _TWO_PLACES = Decimal("0.01")
@@ -206,6 +207,38 @@ def _summary_windows(year: int, cutoff: datetime.date | None) -> tuple[Window, W
 SUMMARY_BRANCHES = ["units", "titles", "new", "stats", "basic", "met", "met_basic", "not_met"]
 
 
+def _figures(
+    unit: AdministrativeUnit | None,
+    windows: list[Window],
+    branches: list[str],
+    *,
+    year: int,
+    tier: str,
+    new_period: tuple[datetime.date, datetime.date],
+    recorded: datetime.datetime | None = None,
+    as_now: bool = False,
+    versions: dict | None = None,
+) -> dict[str, list]:
+    """The figures statement's rows per province: kept ones where ``cache.cacheable``."""
+    if not cache.cacheable(unit, recorded=recorded, as_now=as_now):
+        return cache.by_province(
+            sql.run(
+                unit, windows, branches, year=year, tier=tier, new_period=new_period, recorded=recorded, as_now=as_now
+            )
+        )
+
+    def compute(provinces: list[str] | None) -> dict[str, list]:
+        scope = {"provinces": provinces} if unit is None else {}
+        return cache.by_province(sql.run(unit, windows, branches, year=year, tier=tier, new_period=new_period, **scope))
+
+    params = (tuple(windows), tuple(branches), year, tier, new_period)
+    return cache.per_province("figures", unit, params, compute, versions)
+
+
+def _merged(per_province: dict[str, list]) -> _Rows:
+    return _Rows(cache.merge(per_province.values()))
+
+
 def _summary(rows: _Rows, unit: AdministrativeUnit | None, window: Window, previous_window: Window, tier: str):
     with_districts = unit is None or unit.level == Level.PROVINCE
     previous = _headline(rows, previous_window, tier, with_new=False, with_districts=with_districts)
@@ -240,8 +273,8 @@ def progress_summary(
     feeds the dashboard, ``/api/v1/progress/``, the exports and the bulletin.
     """
     window, previous_window = _summary_windows(year, cutoff)
-    rows = _Rows(
-        sql.run(
+    rows = _merged(
+        _figures(
             unit,
             [previous_window, window],
             SUMMARY_BRANCHES,
@@ -273,9 +306,21 @@ def has_mapped_units(*, unit: AdministrativeUnit | None) -> bool:
     return unit is not None and AdministrativeUnit.objects.filter(mapped_into(unit)).exists()
 
 
-def _trend_years(unit: AdministrativeUnit | None, as_now: bool) -> list[int]:
+def _trend_years(unit: AdministrativeUnit | None, as_now: bool, versions: dict | None = None) -> list[int]:
     """The years with commune assessments under ``unit`` (as now: and the units mapped into it)."""
     assessed = commune_assessments(unit)
+    if cache.cacheable(unit, as_now=as_now):
+
+        def compute(provinces: list[str] | None) -> dict[str, list]:
+            rows = assessed.annotate(province=sql.province_of("unit__path"))
+            if unit is None and provinces is not None:
+                rows = rows.filter(province__in=provinces)
+            years = defaultdict(list)
+            for province, year in rows.values_list("province", "year").distinct().order_by():
+                years[province].append(year)
+            return years
+
+        return sorted({y for years in cache.per_province("years", unit, (), compute, versions).values() for y in years})
     if as_now and unit is not None:
         assessed = Assessment.objects.filter(
             subtree_q(unit, "unit__") | Q(unit__in=AdministrativeUnit.objects.filter(mapped_into(unit))),
@@ -304,12 +349,21 @@ def progress_trend(*, unit: AdministrativeUnit | None, tier: str, as_now: bool =
     """Year by year (each year with commune assessments): communes holding each title at the
     year's end, and the average criteria met at ``tier``; two statements. ``as_now`` includes
     the units that ended and went into ``unit`` (a new province's trend runs without a break)."""
-    years = _trend_years(unit, as_now)
+    versions = figures_versions() if cache.cacheable(unit, as_now=as_now) else None
+    years = _trend_years(unit, as_now, versions)
     if not years:
         return []
-    rows = _Rows(
-        sql.run(
-            unit, [window_of(y) for y in years], ["units", "titles", "stats"], year=years[-1], tier=tier, as_now=as_now
+    last = window_of(years[-1])
+    rows = _merged(
+        _figures(
+            unit,
+            [window_of(y) for y in years],
+            ["units", "titles", "stats"],
+            year=years[-1],
+            tier=tier,
+            new_period=(last.first_day, last.cut),
+            as_now=as_now,
+            versions=versions,
         )
     )
     return _trend(rows, years, tier)
@@ -324,26 +378,31 @@ def progress_overview(
     very figures of the functions; ``reports/tests/selectors`` holds them equal); the drill-down
     is its own (in the shared statement PostgreSQL misjudged its joins: 4.7 s for the country).
     ``year=None``: the trend's last year (this year without data)."""
-    years = _trend_years(unit, as_now)
+    versions = figures_versions() if cache.cacheable(unit, as_now=as_now) else None
+    years = _trend_years(unit, as_now, versions)
     if year is None:
         year = years[-1] if years else datetime.date.today().year
     window, previous_window = _summary_windows(year, None)
     windows = {y: window_of(y) for y in years} | {previous_window.year: previous_window, year: window}
-    rows = _Rows(
-        sql.run(
-            unit,
-            [windows[y] for y in sorted(windows)],
-            SUMMARY_BRANCHES,
-            year=year,
-            tier=tier,
-            new_period=(window.first_day, window.cut),
-            as_now=as_now,
-        )
+    per_province = _figures(
+        unit,
+        [windows[y] for y in sorted(windows)],
+        SUMMARY_BRANCHES,
+        year=year,
+        tier=tier,
+        new_period=(window.first_day, window.cut),
+        as_now=as_now,
+        versions=versions,
     )
+    rows = _merged(per_province)
     return Overview(
         _summary(rows, unit, window, previous_window, tier),
         _trend(rows, years, tier),
-        progress_breakdown(unit=unit, year=year, tier=tier, as_now=as_now),
+        (
+            _country_breakdown(per_province, year, tier)
+            if unit is None
+            else _breakdown(unit, window, tier, (window.first_day, window.cut), as_now=as_now, versions=versions)
+        ),
     )
 
 
@@ -364,6 +423,33 @@ def _breakdown_rows(rows) -> list[BreakdownRow]:
     ]
 
 
+def _country_breakdown(per_province: dict[str, list], year: int, tier: str) -> list[BreakdownRow]:
+    """The country's drill-down, its provinces, read off each province's own figures rows (the
+    same rows its total merges): no statement of its own, only the provinces' names."""
+    figures = {}
+    for prefix, rows in per_province.items():
+        province = _Rows(rows)
+        communes = province.units.get((year, Level.COMMUNE), 0)
+        if communes:
+            assessed, met_sum = province.stats.get((year, tier), (0, 0))
+            figures[prefix] = (
+                communes,
+                assessed,
+                province.title.get((year, tier, Level.COMMUNE), 0),
+                met_sum,
+                province.new.get((tier, Level.COMMUNE), 0),
+                province.basic.get((year, tier), (0, 0))[0],
+            )
+    provinces = AdministrativeUnit.objects.filter(path__in=figures).order_by("name_sort", "code")
+    return _breakdown_rows(
+        (code, name, level, *figures[path])
+        for path, code, name, level in provinces.values_list("path", "code", "name", "level")
+    )
+
+
+BREAKDOWN_BRANCHES = ["units", "titles", "new", "stats", "basic"]
+
+
 def progress_breakdown(
     *,
     unit: AdministrativeUnit | None,
@@ -374,14 +460,34 @@ def progress_breakdown(
     recorded: datetime.datetime | None = None,
     as_now: bool = False,
 ) -> list[BreakdownRow]:
-    """Figures per unit one level down, for the drill-down table (and the bulletin); one statement."""
+    """Figures per unit one level down, for the drill-down table (and the bulletin): the
+    country's provinces from their figures rows, a unit's children in one statement.
+    "Newly recognised" counts, like the headline, the decisions of the year up to the cut-off."""
     window = window_of(year, cutoff)
-    rows = sql.breakdown(
-        unit,
-        window,
-        tier=tier,
-        new_period=new_period or (window.first_day, window.cut),
-        recorded=recorded,
-        as_now=as_now,
-    )
+    period = new_period or (window.first_day, window.cut)
+    if unit is None:
+        per_province = _figures(
+            None, [window], BREAKDOWN_BRANCHES, year=year, tier=tier, new_period=period, recorded=recorded
+        )
+        return _country_breakdown(per_province, year, tier)
+    return _breakdown(unit, window, tier, period, recorded=recorded, as_now=as_now)
+
+
+def _breakdown(
+    unit: AdministrativeUnit,
+    window: Window,
+    tier: str,
+    period: tuple[datetime.date, datetime.date],
+    *,
+    recorded: datetime.datetime | None = None,
+    as_now: bool = False,
+    versions: dict | None = None,
+) -> list[BreakdownRow]:
+    def compute(_provinces) -> dict[str, list]:
+        return {unit.path: sql.breakdown(unit, window, tier=tier, new_period=period, recorded=recorded, as_now=as_now)}
+
+    if cache.cacheable(unit, recorded=recorded, as_now=as_now):
+        rows = cache.per_province("breakdown", unit, (window, tier, period), compute, versions)[unit.path]
+    else:
+        rows = compute(None)[unit.path]
     return _breakdown_rows(rows)

@@ -38,6 +38,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Value
+from django.db.models.functions import StrIndex, Substr
 
 from communes.models import COMMUNE_TYPES_APART, NTM_COMMUNE_TYPES, AdministrativeUnit, Level
 
@@ -96,7 +98,7 @@ _REC_LOG_JOIN = """JOIN criteria_assessmentlog rl ON rl.id = (
 _CTES = """
 WITH y (year, first_day, last_day, cut) AS (VALUES {years}),
 a AS MATERIALIZED (
-    SELECT a.id, a.unit_id, a.year, a.tier, a.criteria_set_id, {figures}
+    SELECT a.id, a.unit_id, a.year, a.tier, a.criteria_set_id, {figures}, {prov} AS prov
     FROM criteria_assessment a
     JOIN communes_administrativeunit u ON u.id = a.unit_id
     {log_join}
@@ -104,7 +106,7 @@ a AS MATERIALIZED (
       AND u.level = 'commune' AND u.type IN ({ntm_types}) {under}
 ),
 counted AS MATERIALIZED (
-    SELECT u.id, y.year FROM communes_administrativeunit u CROSS JOIN y
+    SELECT u.id, y.year, {prov} AS prov FROM communes_administrativeunit u CROSS JOIN y
     LEFT JOIN (SELECT DISTINCT unit_id, year FROM a) assessed
          ON assessed.unit_id = u.id AND assessed.year = y.year
     WHERE u.level = 'commune' AND u.type IN ({ntm_types}) {under}
@@ -118,7 +120,7 @@ counted AS MATERIALIZED (
 ),
 rec AS MATERIALIZED (
     SELECT r.unit_id, r.tier, r.decision_date,
-           {revoked} AS revocation_date, u.level, u.valid_from, u.valid_to
+           {revoked} AS revocation_date, u.level, u.valid_from, u.valid_to, {prov} AS prov
     FROM criteria_assessment r
     JOIN communes_administrativeunit u ON u.id = r.unit_id
     {rec_log_join}
@@ -126,88 +128,92 @@ rec AS MATERIALIZED (
       AND u.level IN ('commune', 'village', 'district') {under}
 ),
 spans AS (
-    SELECT unit_id, tier, level, valid_from, valid_to, kind, day,
+    SELECT unit_id, tier, level, valid_from, valid_to, prov, kind, day,
            LEAD(day) OVER (PARTITION BY unit_id, tier ORDER BY day, kind) AS until
-    FROM (SELECT unit_id, tier, level, valid_from, valid_to, decision_date AS day, 0 AS kind FROM rec
+    FROM (SELECT unit_id, tier, level, valid_from, valid_to, prov, decision_date AS day, 0 AS kind FROM rec
           UNION ALL
-          SELECT unit_id, tier, level, valid_from, valid_to, revocation_date, 1 FROM rec
+          SELECT unit_id, tier, level, valid_from, valid_to, prov, revocation_date, 1 FROM rec
           WHERE revocation_date IS NOT NULL) events
 ),
 held AS MATERIALIZED (
-    SELECT DISTINCT s.unit_id, s.tier, y.year, s.level, s.valid_from, s.valid_to
+    SELECT DISTINCT s.unit_id, s.tier, y.year, s.level, s.valid_from, s.valid_to, s.prov
     FROM spans s JOIN y ON s.day <= y.cut AND (s.until IS NULL OR s.until > y.cut)
     WHERE s.kind = 0
 )
 """
 
 
-# One row shape for every branch: kind, year, key, name, n1, n2, n3.
+# One row shape for every branch: kind, year, key, name, n1, n2, n3, and the province (``prov``,
+# the path prefix of the province the rows belong to): every figure is a sum (or, for the
+# scale, a maximum) over provinces, so a country's rows are its provinces' rows merged.
 BRANCHES = {
     # communes of the year; districts and the units listed apart that existed during it
     "units": """
-SELECT 'units', year, CAST(NULL AS TEXT), 'commune', COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT) FROM counted GROUP BY year
+SELECT 'units', year, CAST(NULL AS TEXT), 'commune', COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), prov
+FROM counted GROUP BY year, prov
 UNION ALL
-SELECT 'units', y.year, CAST(NULL AS TEXT), u.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+SELECT 'units', y.year, CAST(NULL AS TEXT), u.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), {prov}
 FROM communes_administrativeunit u CROSS JOIN y
 WHERE u.level = 'district' {under}
   AND {u_in_year}
-GROUP BY y.year, u.level
+GROUP BY y.year, u.level, {prov}
 UNION ALL
-SELECT 'apart', y.year, u.type, CAST(NULL AS TEXT), COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+SELECT 'apart', y.year, u.type, CAST(NULL AS TEXT), COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), {prov}
 FROM communes_administrativeunit u CROSS JOIN y
 WHERE u.level = 'commune' AND u.type IN ({apart_types}) {under}
   AND {u_in_year}
-GROUP BY y.year, u.type""",
+GROUP BY y.year, u.type, {prov}""",
     # title holders on the cut-off: communes of the year; villages existing on it; districts of the year
     "titles": """
-SELECT 'title', c.year, h.tier, 'commune', COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+SELECT 'title', c.year, h.tier, 'commune', COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), c.prov
 FROM counted c JOIN held h ON h.unit_id = c.id AND h.year = c.year
-GROUP BY c.year, h.tier
+GROUP BY c.year, h.tier, c.prov
 UNION ALL
-SELECT 'title', y.year, h.tier, h.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+SELECT 'title', y.year, h.tier, h.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), h.prov
 FROM held h JOIN y ON y.year = h.year
 WHERE (h.level = 'village' AND {h_on_cut}) OR (h.level = 'district' AND {h_in_year})
-GROUP BY y.year, h.tier, h.level""",
+GROUP BY y.year, h.tier, h.level, h.prov""",
     # newly recognised: decisions dated in the period, of the main year's communes (and villages)
     "new": """
-SELECT 'new', c.year, rec.tier, 'commune', COUNT(DISTINCT c.id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+SELECT 'new', c.year, rec.tier, 'commune', COUNT(DISTINCT c.id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), c.prov
 FROM counted c JOIN rec ON rec.unit_id = c.id AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
-WHERE c.year = %(year)s GROUP BY c.year, rec.tier
+WHERE c.year = %(year)s GROUP BY c.year, rec.tier, c.prov
 UNION ALL
-SELECT 'new', %(year)s, rec.tier, rec.level, COUNT(DISTINCT rec.unit_id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT)
+SELECT 'new', %(year)s, rec.tier, rec.level, COUNT(DISTINCT rec.unit_id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT),
+       rec.prov
 FROM rec WHERE rec.level IN ('village', 'district') AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
-GROUP BY rec.tier, rec.level""",
+GROUP BY rec.tier, rec.level, rec.prov""",
     # the standing of each year: assessments of the communes counted, per tier
     "stats": """
-SELECT 'stats', year, tier, 'commune', COUNT(*), SUM(criteria_met), MAX(criteria_total) FROM a
-GROUP BY year, tier""",
+SELECT 'stats', year, tier, 'commune', COUNT(*), SUM(criteria_met), MAX(criteria_total), prov FROM a
+GROUP BY year, tier, prov""",
     # "cơ bản đạt" beside the standing: criteria basically met, and communes with any
     "basic": """
 SELECT 'basic', year, tier, 'commune', SUM(criteria_basically_met),
-       SUM(CASE WHEN criteria_basically_met > 0 THEN 1 ELSE 0 END), CAST(NULL AS BIGINT) FROM a
-GROUP BY year, tier""",
+       SUM(CASE WHEN criteria_basically_met > 0 THEN 1 ELSE 0 END), CAST(NULL AS BIGINT), prov FROM a
+GROUP BY year, tier, prov""",
     # buckets: the main year's communes at the tier, by set size and criteria met
     "met": """
-SELECT 'met', year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), criteria_total, criteria_met, COUNT(*) FROM a
+SELECT 'met', year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), criteria_total, criteria_met, COUNT(*), prov FROM a
 WHERE year = %(year)s AND tier = %(tier)s
-GROUP BY year, criteria_total, criteria_met""",
+GROUP BY year, criteria_total, criteria_met, prov""",
     # the same communes by criteria met *and basically met* (the reports' second figure)
     "met_basic": """
 SELECT 'met_basic', year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), criteria_total,
-       criteria_met + criteria_basically_met, COUNT(*) FROM a
+       criteria_met + criteria_basically_met, COUNT(*), prov FROM a
 WHERE year = %(year)s AND tier = %(tier)s
-GROUP BY year, criteria_total, criteria_met + criteria_basically_met""",
+GROUP BY year, criteria_total, criteria_met + criteria_basically_met, prov""",
     # lagging criteria: results not met of those assessments, and every criterion of their sets
     "not_met": """
 SELECT 'not_met', a.year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), r.criterion_id, COUNT(*),
-       SUM(CASE WHEN r.basically_met THEN 1 ELSE 0 END)
+       SUM(CASE WHEN r.basically_met THEN 1 ELSE 0 END), a.prov
 FROM {results} r JOIN a ON a.id = r.assessment_id
 WHERE a.year = %(year)s AND a.tier = %(tier)s AND NOT r.met
-GROUP BY a.year, r.criterion_id
+GROUP BY a.year, r.criterion_id, a.prov
 UNION ALL
-SELECT 'criterion', CAST(NULL AS INTEGER), CAST(NULL AS TEXT), c.name, c.id, c.number, CAST(NULL AS BIGINT)
+SELECT 'criterion', CAST(NULL AS INTEGER), CAST(NULL AS TEXT), c.name, c.id, c.number, CAST(NULL AS BIGINT), s.prov
 FROM criteria_criterion c
-JOIN (SELECT DISTINCT criteria_set_id FROM a
+JOIN (SELECT DISTINCT criteria_set_id, prov FROM a
       WHERE year = %(year)s AND tier = %(tier)s) s
   ON s.criteria_set_id = c.criteria_set_id""",
 }
@@ -227,13 +233,31 @@ _MAIN_SUCCESSOR = """(SELECT s.successor_id FROM communes_unitsuccession s
     WHERE s.main_part AND s.predecessor_id = {unit} AND n.path LIKE %(path)s ESCAPE '\\' LIMIT 1)"""
 
 
-def _under(unit: AdministrativeUnit | None, as_now: bool) -> tuple[str, str, dict]:
+def prov_sql(alias: str = "u") -> str:
+    """The province of unit ``alias`` as its path prefix (``/26/`` of ``/26/227/08176/``): the key
+    the figures are grouped and cached by (``reports.selectors.cache``)."""
+    find = "strpos" if connection.vendor == "postgresql" else "instr"
+    return f"substr({alias}.path, 1, {find}(substr({alias}.path, 2), '/') + 1)"
+
+
+def province_of(field: str) -> Substr:
+    """``prov_sql`` as an ORM expression on the path ``field`` (the same SQL: Django's
+    ``StrIndex`` is ``strpos`` or ``instr``)."""
+    return Substr(field, 1, StrIndex(Substr(field, 2), Value("/")) + 1)
+
+
+def _under(unit: AdministrativeUnit | None, as_now: bool, provinces: list[str] | None = None) -> tuple[str, str, dict]:
     """ "Under the unit": the path starts with the unit's (escaped: a code may hold ``_``), and,
-    as now, the units whose main part went into it. Returns the filter, the ``mapped_to``
-    column (the successor a mapped unit counts under) and the parameters."""
+    as now, the units whose main part went into it; for the country, ``provinces`` keeps only
+    the units of those province prefixes. Returns the filter, the ``mapped_to`` column (the
+    successor a mapped unit counts under) and the parameters."""
+    if unit is None and provinces is not None:
+        names = [f"%(prov{n})s" for n in range(len(provinces))]
+        params = {f"prov{n}": prefix for n, prefix in enumerate(provinces)}
+        return f"AND {prov_sql()} IN ({', '.join(names)})", "CAST(NULL AS BIGINT)", params
     if unit is None:
         return "", "CAST(NULL AS BIGINT)", {}
-    params = {"path": connection.ops.prep_for_like_query(unit.path) + "%"}
+    params = {"path": _like_prefix(unit.path)}
     if not as_now:
         return f"AND {_UNDER_PATH}", "CAST(NULL AS BIGINT)", params
     commune, village = _MAIN_SUCCESSOR.format(unit="u.id"), _MAIN_SUCCESSOR.format(unit="u.parent_id")
@@ -242,14 +266,19 @@ def _under(unit: AdministrativeUnit | None, as_now: bool) -> tuple[str, str, dic
     return under, mapped_to, params
 
 
+def _like_prefix(path: str) -> str:
+    return connection.ops.prep_for_like_query(path) + "%"
+
+
 def ctes(
     unit: AdministrativeUnit | None,
     windows: list[Window],
     recorded: datetime.datetime | None,
     as_now: bool = False,
+    provinces: list[str] | None = None,
 ) -> tuple[str, dict]:
     """The common part and its parameters."""
-    under, _mapped_to, params = _under(unit, as_now)
+    under, _mapped_to, params = _under(unit, as_now, provinces)
     years = []
     for n, w in enumerate(windows):
         years.append(f"(%(y{n})s, %(f{n})s, %(l{n})s, %(c{n})s)")
@@ -260,6 +289,7 @@ def ctes(
         years=", ".join(years),
         year_list=", ".join(f"%(y{n})s" for n in range(len(windows))),
         under=under,
+        prov=prov_sql(),
         figures=_FIGURES_RECORDED if recorded else _FIGURES_STORED,
         log_join=_LOG_JOIN if recorded else "",
         ntm_types=_in_list(NTM_COMMUNE_TYPES),
@@ -276,10 +306,13 @@ def ctes(
     return sql, params
 
 
-def _body(template: str, unit: AdministrativeUnit | None, recorded, as_now: bool) -> str:
-    under, mapped_to, _params = _under(unit, as_now)
+def _body(
+    template: str, unit: AdministrativeUnit | None, recorded, as_now: bool, provinces: list[str] | None = None
+) -> str:
+    under, mapped_to, _params = _under(unit, as_now, provinces)
     return template.format(
         under=under,
+        prov=prov_sql(),
         mapped_to=mapped_to,
         ntm_types=_in_list(NTM_COMMUNE_TYPES),
         apart_types=_in_list(COMMUNE_TYPES_APART),
@@ -298,12 +331,14 @@ def run(
     new_period: tuple[datetime.date, datetime.date] | None = None,
     recorded: datetime.datetime | None = None,
     as_now: bool = False,
+    provinces: list[str] | None = None,
 ) -> list[tuple]:
-    """Rows (kind, year, key, name, n1, n2, n3) of the chosen branches, in one statement."""
-    head, params = ctes(unit, windows, recorded, as_now)
+    """Rows (kind, year, key, name, n1, n2, n3, province) of the chosen branches, in one
+    statement; ``provinces`` (with ``unit=None``) limits the country to those prefixes."""
+    head, params = ctes(unit, windows, recorded, as_now, provinces)
     first, last = new_period or (datetime.date(year, 1, 1), datetime.date(year, 12, 31))
     params.update({"year": year, "tier": tier, "new_first": first, "new_last": last})
-    body = "\nUNION ALL\n".join(_body(BRANCHES[b], unit, recorded, as_now) for b in branches)
+    body = "\nUNION ALL\n".join(_body(BRANCHES[b], unit, recorded, as_now, provinces) for b in branches)
     with connection.cursor() as cursor:
         cursor.execute(head + body, params)
         return cursor.fetchall()

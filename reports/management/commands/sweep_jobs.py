@@ -21,5 +21,6 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"requeued {result.requeued}, failed {result.failed}, "
-            f"pruned {result.pruned_jobs} jobs and {result.pruned_results} task results"
+            f"pruned {result.pruned_jobs} jobs, {result.pruned_results} task results"
+            f" and {result.pruned_figures} kept figures"
         )

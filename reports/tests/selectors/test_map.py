@@ -74,10 +74,23 @@ def test_no_map_for_a_unit_without_communes(db):
     assert commune_map(unit=empty, year=2023, tier="standard", buckets=[]) is None
 
 
-def test_the_map_takes_one_query(located, django_assert_num_queries):
+def test_the_map_takes_one_query_and_is_kept(located, django_assert_num_queries):
     summary = progress_summary(unit=located.tree.province, year=2023, tier="standard")
-    with django_assert_num_queries(1):
-        commune_map(unit=located.tree.province, year=2023, tier="standard", buckets=summary.buckets)
+    with django_assert_num_queries(4):  # the versions, the kept rows, the communes, keeping them
+        drawn = commune_map(unit=located.tree.province, year=2023, tier="standard", buckets=summary.buckets)
+    with django_assert_num_queries(2):
+        assert commune_map(unit=located.tree.province, year=2023, tier="standard", buckets=summary.buckets) == drawn
+    district = located.tree.province.children.first()
+    with django_assert_num_queries(1):  # below a province: not kept
+        commune_map(unit=district, year=2023, tier="standard")
+
+
+def test_the_country_s_map_is_its_provinces_in_the_list_s_order(located):
+    country = map_rows(unit=None, year=2023, tier="standard")
+    assert country == map_rows(unit=None, year=2023, tier="standard")  # read back as kept
+    assert [r.code for r in country] == [
+        r.code for r in map_rows(unit=located.tree.province, year=2023, tier="standard")
+    ]  # the one province here
 
 
 def test_the_dashboard_draws_the_map_with_links_and_its_legend_table(client, personas, located):

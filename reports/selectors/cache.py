@@ -1,0 +1,125 @@
+"""The figures statement's rows, kept per province until a write changes them.
+
+Every figure ``reports.selectors.sql`` computes is a count or a sum over provinces (the scale a
+maximum, the criteria a list), so the country's rows are its provinces' rows merged
+(``merge``), and a province's rows can be kept. Each kept entry (``FiguresCacheEntry``) is
+stamped with its province's version and the catalogue's (``FiguresVersion``), which the
+database's triggers bump inside every transaction that writes an assessment, a criterion
+result, a unit or a succession (a criterion or a set: the catalogue's). A reader reads the
+versions first and the entries second: an entry stamped with an older version is computed
+again, and one computed from data newer than its stamp is only ever read under that older
+stamp, which no reader sees any more. So a value saved shows at the next request, and a save
+in one province leaves the others' rows kept: the country's page recomputes one province.
+
+Kept: the country and a province, as the figures are known now. Not kept: figures "as
+recorded" at a moment and "as now" (they read logs and other provinces' units), and units
+below a province (their statements are small).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+from communes.models import AdministrativeUnit, Level
+from reports.models import FiguresCacheEntry
+from reports.selectors.versions import GLOBAL, figures_versions
+
+Compute = Callable[[list[str] | None], dict[str, list]]
+
+
+def cacheable(unit: AdministrativeUnit | None, *, recorded=None, as_now: bool = False) -> bool:
+    """Whether ``unit``'s figures come through the kept entries."""
+    return recorded is None and not as_now and (unit is None or unit.level == Level.PROVINCE)
+
+
+def _stamp(versions: dict[str, tuple[str, int]], prefix: str) -> str | None:
+    if prefix not in versions or GLOBAL not in versions:
+        return None  # no version to stamp with: computed, never kept
+    (token, version), (catalogue_token, catalogue_version) = versions[prefix], versions[GLOBAL]
+    return f"{token}:{version}:{catalogue_token}:{catalogue_version}"
+
+
+def _key(kind: str, params: tuple) -> str:
+    return hashlib.sha256(repr((kind, params)).encode()).hexdigest()
+
+
+def per_province(
+    kind: str,
+    unit: AdministrativeUnit | None,
+    params: tuple,
+    compute: Compute,
+    versions: dict[str, tuple[str, int]] | None = None,
+) -> dict[str, list]:
+    """``kind``'s value for each province under ``unit`` (the country: every province), kept.
+
+    ``params`` are everything else the value depends on (years, cut-offs, tier, period);
+    ``compute(prefixes)`` returns ``{prefix: value}`` for the provinces not kept (``None``:
+    the whole country; a province without data may be left out: its value is an empty list). Two queries when all are
+    kept (one when the caller read ``versions`` for several kinds); one statement more for
+    those that are not, and one to keep them.
+    """
+    if versions is None:
+        versions = figures_versions()
+    if GLOBAL not in versions:  # the versions were emptied (a flush): nothing can be stamped
+        return compute(None if unit is None else [unit.path])
+    prefixes = sorted(p for p in versions if p != GLOBAL) if unit is None else [unit.path]
+    key = _key(kind, params)
+    stamps = {p: _stamp(versions, p) for p in prefixes}
+    found = {
+        prefix: value
+        for prefix, stamp, value in FiguresCacheEntry.objects.filter(key=key, prefix__in=prefixes).values_list(
+            "prefix", "stamp", "value"
+        )
+        if stamp is not None and stamp == stamps[prefix]
+    }
+    missing = [p for p in prefixes if p not in found]
+    if missing:
+        computed = compute(None if unit is None and len(missing) == len(prefixes) else missing)
+        fresh = {p: computed.get(p, []) for p in missing}
+        found |= fresh
+        FiguresCacheEntry.objects.bulk_create(
+            [FiguresCacheEntry(prefix=p, key=key, stamp=stamps[p], value=v) for p, v in fresh.items() if stamps[p]],
+            update_conflicts=True,
+            unique_fields=["prefix", "key"],
+            update_fields=["stamp", "value", "computed_at"],
+        )
+    return found
+
+
+def by_province(rows: Iterable[tuple]) -> dict[str, list[tuple]]:
+    """The figures statement's rows grouped by their province column (the last)."""
+    grouped: dict[str, list[tuple]] = {}
+    for row in rows:
+        grouped.setdefault(row[-1], []).append(tuple(row[:-1]))
+    return grouped
+
+
+# How many leading columns name a row (kind, year, key, name, then for some kinds n1, n2):
+# rows named alike are one row of the merge.
+_IDENTITY = {"met": 6, "met_basic": 6, "not_met": 5, "criterion": 7}
+
+
+def merge(groups: Iterable[Iterable[tuple]]) -> list[tuple]:
+    """Several provinces' rows as one unit's: counts and sums added, a year's scale (``stats``'
+    third figure) the largest, each criterion once."""
+    merged: dict[tuple, list] = {}
+    for rows in groups:
+        for row in rows:
+            kind = row[0]
+            width = _IDENTITY.get(kind, 4)
+            name = tuple(row[:width])
+            held = merged.get(name)
+            if held is None:
+                merged[name] = list(row[width:7])
+                continue
+            for n, figure in enumerate(row[width:7]):
+                if figure is None:
+                    continue
+                if held[n] is None:
+                    held[n] = figure
+                elif kind == "stats" and width + n == 6:
+                    held[n] = max(held[n], figure)
+                else:
+                    held[n] += figure
+    return [name + tuple(figures) for name, figures in merged.items()]

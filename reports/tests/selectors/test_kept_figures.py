@@ -1,0 +1,162 @@
+"""The dashboards' figures kept per province (``reports.selectors.cache``): the country is its
+provinces merged, a write shows at the next read, and a write in one province leaves the
+others' kept rows alone."""
+
+import datetime
+
+import pytest
+from django.db.models import F
+
+from communes.models import AdministrativeUnit, Level
+from criteria.models import Assessment, CriterionResult
+from reports.models import FiguresCacheEntry
+from reports.selectors import progress_breakdown, progress_overview, progress_summary, progress_trend
+from reports.selectors.cache import merge
+from reports.selectors.communes import map_rows
+from reports.selectors.progress import communes_counted
+from reports.tests.factories import bulk_province, make_flat_set
+
+pytestmark = pytest.mark.django_db
+
+STANDARD = "standard"
+
+
+@pytest.fixture
+def provinces(db):
+    criteria_set = make_flat_set(code="Q-19", total=19)
+    first = bulk_province(code="P", communes=12, criteria_set=criteria_set, years=range(2023, 2026))
+    second = bulk_province(code="Q", communes=9, criteria_set=criteria_set, years=range(2024, 2026))
+    return first, second
+
+
+def _headline(summary) -> tuple:
+    return (
+        summary.communes_total,
+        summary.communes_with_data,
+        summary.recognised[STANDARD],
+        summary.new[STANDARD],
+        summary.criteria_basically_met,
+        summary.villages_recognised,
+        summary.districts_total,
+    )
+
+
+def test_the_country_is_its_provinces_added_up(provinces):
+    country = progress_summary(unit=None, year=2025, tier=STANDARD)
+    parts = [progress_summary(unit=p, year=2025, tier=STANDARD) for p in provinces]
+    assert _headline(country) == tuple(map(sum, zip(*(_headline(p) for p in parts), strict=True)))
+    assert [b.count for b in country.buckets] == [
+        sum(b) for b in zip(*([b.count for b in p.buckets] for p in parts), strict=True)
+    ]
+    lagging = {(c.number, c.name): c.not_met for c in country.lagging}
+    assert lagging == {
+        (c.number, c.name): sum(x.not_met for p in parts for x in p.lagging if x.number == c.number)
+        for c in country.lagging
+    }
+    assert country.previous_year.communes_with_data == 12 + 9
+
+
+def test_the_country_s_drill_down_is_each_province_s_headline(provinces):
+    rows = progress_breakdown(unit=None, year=2025, tier=STANDARD)
+    assert [r.code for r in rows] == ["P", "Q"]
+    for row, province in zip(rows, provinces, strict=True):
+        summary = progress_summary(unit=province, year=2025, tier=STANDARD)
+        assert (row.communes_total, row.communes_with_data, row.recognised, row.new, row.average_criteria_met) == (
+            summary.communes_total,
+            summary.communes_with_data,
+            summary.recognised[STANDARD],
+            summary.new[STANDARD],
+            summary.average_criteria_met,
+        )
+    assert progress_overview(unit=None, year=2025, tier=STANDARD).breakdown == rows
+
+
+def test_kept_figures_read_back_as_computed(provinces):
+    """Cold (computed and kept) and warm (read from the kept rows) give the very same figures."""
+    cold = (progress_overview(unit=None, year=2025, tier=STANDARD), progress_trend(unit=provinces[0], tier=STANDARD))
+    assert FiguresCacheEntry.objects.exists()
+    warm = (progress_overview(unit=None, year=2025, tier=STANDARD), progress_trend(unit=provinces[0], tier=STANDARD))
+    assert warm == cold
+
+
+def _lower_one(province: AdministrativeUnit) -> None:
+    """A commune of the province meets one criterion less in 2025 (the standing and a result)."""
+    assessment = Assessment.objects.filter(
+        unit__path__startswith=province.path, year=2025, criteria_met__gt=0, criteria_met__lt=19
+    ).first()
+    CriterionResult.objects.filter(assessment=assessment, criterion__number=assessment.criteria_met).update(met=False)
+    Assessment.objects.filter(pk=assessment.pk).update(criteria_met=F("criteria_met") - 1)
+
+
+@pytest.mark.parametrize("national", [False, True], ids=["province", "country"])
+def test_a_write_shows_at_the_next_read(provinces, national):
+    unit = None if national else provinces[0]
+    before = progress_summary(unit=unit, year=2025, tier=STANDARD)
+    _lower_one(provinces[0])
+    after = progress_summary(unit=unit, year=2025, tier=STANDARD)
+    met = {(c.number, c.name): c.not_met for c in after.lagging}
+    assert sum(met.values()) == sum(c.not_met for c in before.lagging) + 1
+    assert after.average_criteria_met < before.average_criteria_met
+
+
+def test_a_write_in_one_province_recomputes_only_that_one(provinces, django_assert_num_queries):
+    first, second = provinces
+    progress_summary(unit=None, year=2025, tier=STANDARD)
+    kept = dict(FiguresCacheEntry.objects.values_list("prefix", "stamp"))
+    _lower_one(first)
+    with django_assert_num_queries(4):  # the versions, the kept rows, one province's statement, keeping it
+        progress_summary(unit=None, year=2025, tier=STANDARD)
+    now = dict(FiguresCacheEntry.objects.values_list("prefix", "stamp"))
+    assert now[second.path] == kept[second.path]
+    assert now[first.path] != kept[first.path]
+
+
+def test_a_unit_moved_to_another_province_leaves_both_right(provinces):
+    first, second = provinces
+    progress_summary(unit=first, year=2025, tier=STANDARD)
+    progress_summary(unit=second, year=2025, tier=STANDARD)
+    commune = AdministrativeUnit.objects.filter(path__startswith=first.path, level=Level.COMMUNE).first()
+    commune.parent = AdministrativeUnit.objects.get(code="Q-H1")
+    commune.save()
+    assert progress_summary(unit=first, year=2025, tier=STANDARD).communes_total == 11
+    assert progress_summary(unit=second, year=2025, tier=STANDARD).communes_total == 10
+
+
+def test_figures_as_recorded_are_never_kept(provinces):
+    moment = datetime.datetime.now(datetime.UTC)
+    progress_summary(unit=provinces[0], year=2025, tier=STANDARD, recorded=moment)
+    assert not FiguresCacheEntry.objects.exists()
+
+
+def test_merge_adds_counts_keeps_the_largest_scale_and_each_criterion_once():
+    first = [
+        ("stats", 2025, STANDARD, "commune", 3, 40, 19),
+        ("met", 2025, None, None, 19, 5, 2),
+        ("not_met", 2025, None, None, 7, 4, None),
+        ("criterion", None, None, "Giao thông", 7, 2, None),
+    ]
+    second = [
+        ("stats", 2025, STANDARD, "commune", 2, 9, 10),
+        ("met", 2025, None, None, 19, 5, 1),
+        ("met", 2025, None, None, 10, 5, 4),
+        ("not_met", 2025, None, None, 7, 1, 1),
+        ("criterion", None, None, "Giao thông", 7, 2, None),
+    ]
+    assert sorted(merge([first, second]), key=repr) == sorted(
+        [
+            ("stats", 2025, STANDARD, "commune", 5, 49, 19),
+            ("met", 2025, None, None, 19, 5, 3),
+            ("met", 2025, None, None, 10, 5, 4),
+            ("not_met", 2025, None, None, 7, 5, 1),
+            ("criterion", None, None, "Giao thông", 7, 2, None),
+        ],
+        key=repr,
+    )
+
+
+def test_the_country_s_map_keeps_the_list_s_order_across_provinces(provinces):
+    """Both provinces have a "Xã Thử 0": the kept rows are put back in name, then code order."""
+    expected = list(communes_counted(unit=None, year=2025).order_by("name_sort", "code").values_list("code", flat=True))
+    assert [r.code for r in map_rows(unit=None, year=2025, tier=STANDARD)] == expected
+    assert [r.code for r in map_rows(unit=None, year=2025, tier=STANDARD)] == expected  # read as kept
+    assert expected[:2] == ["P-X0000", "Q-X0000"]
