@@ -40,7 +40,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     scenario.prepare(ctx)
     for _ in range(3):
+        scenario.before(ctx)
         scenario.run(ctx)
+    scenario.before(ctx)
     with CaptureQueriesContext(connection) as captured:
         scenario.run(ctx)
     queries = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))
@@ -53,6 +55,7 @@ def main(argv: list[str] | None = None) -> int:
             for q in queries[:3]:
                 cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + q["sql"])
                 print("\n".join(row[0] for row in cursor.fetchall()), "\n")
+    scenario.before(ctx)
     profiler = cProfile.Profile()
     profiler.enable()
     scenario.run(ctx)

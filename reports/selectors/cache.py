@@ -6,9 +6,9 @@ maximum, the criteria a list), so the country's rows are its provinces' rows mer
 stamped with its province's version and the catalogue's (``FiguresVersion``), which the
 database's triggers bump inside every transaction that writes an assessment, a criterion
 result, a unit or a succession (a criterion or a set: the catalogue's). A reader reads the
-versions first and the entries second: an entry stamped with an older version is computed
-again, and one computed from data newer than its stamp is only ever read under that older
-stamp, which no reader sees any more. So a value saved shows at the next request, and a save
+versions and the entries in one statement (one snapshot) and computes what is not kept after
+it: an entry stamped with an older version is computed again, and one computed from data newer
+than its stamp is only ever read under that older stamp, which no reader sees any more. So a value saved shows at the next request, and a save
 in one province leaves the others' rows kept: the country's page recomputes one province.
 
 Kept: the country and a province, as the figures are known now. Not kept: figures "as
@@ -19,11 +19,14 @@ below a province (their statements are small).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 
+from django.db import connection
+from django.utils import timezone
+
 from communes.models import AdministrativeUnit, Level
-from reports.models import FiguresCacheEntry
-from reports.selectors.versions import GLOBAL, figures_versions
+from reports.selectors.versions import GLOBAL
 
 Compute = Callable[[list[str] | None], dict[str, list]]
 
@@ -44,47 +47,62 @@ def _key(kind: str, params: tuple) -> str:
     return hashlib.sha256(repr((kind, params)).encode()).hexdigest()
 
 
-def per_province(
-    kind: str,
-    unit: AdministrativeUnit | None,
-    params: tuple,
-    compute: Compute,
-    versions: dict[str, tuple[str, int]] | None = None,
-) -> dict[str, list]:
+# The versions and, beside each, the entry kept for the key: one statement, so the entry is
+# read in the same snapshot as the version it is checked against.
+_READ = """SELECT v.prefix, v.token, v.version, e.stamp, e.value
+FROM reports_figuresversion v
+LEFT JOIN reports_figurescacheentry e ON e.prefix = v.prefix AND e.key = %s"""
+# One statement, outside any transaction of its own (a reader's write, never half-done).
+_KEEP = """INSERT INTO reports_figurescacheentry (prefix, key, stamp, value, computed_at) VALUES {rows}
+ON CONFLICT (key, prefix) DO UPDATE SET stamp = excluded.stamp, value = excluded.value,
+computed_at = excluded.computed_at"""
+
+
+def per_province(kind: str, unit: AdministrativeUnit | None, params: tuple, compute: Compute) -> dict[str, list]:
     """``kind``'s value for each province under ``unit`` (the country: every province), kept.
 
     ``params`` are everything else the value depends on (years, cut-offs, tier, period);
     ``compute(prefixes)`` returns ``{prefix: value}`` for the provinces not kept (``None``:
-    the whole country; a province without data may be left out: its value is an empty list). Two queries when all are
-    kept (one when the caller read ``versions`` for several kinds); one statement more for
-    those that are not, and one to keep them.
+    the whole country; a province without data may be left out: its value is an empty list).
+    One query when all are kept; for those that are not, the statement computing them and one
+    keeping them.
     """
-    if versions is None:
-        versions = figures_versions()
+    key = _key(kind, params)
+    with connection.cursor() as cursor:
+        if unit is None:
+            cursor.execute(_READ, [key])
+        else:
+            cursor.execute(_READ + " WHERE v.prefix IN (%s, %s)", [key, unit.path, GLOBAL])
+        read = cursor.fetchall()
+    versions = {prefix: (token, version) for prefix, token, version, _stamp_, _value in read}
     if GLOBAL not in versions:  # the versions were emptied (a flush): nothing can be stamped
         return compute(None if unit is None else [unit.path])
     prefixes = sorted(p for p in versions if p != GLOBAL) if unit is None else [unit.path]
-    key = _key(kind, params)
     stamps = {p: _stamp(versions, p) for p in prefixes}
     found = {
-        prefix: value
-        for prefix, stamp, value in FiguresCacheEntry.objects.filter(key=key, prefix__in=prefixes).values_list(
-            "prefix", "stamp", "value"
-        )
-        if stamp is not None and stamp == stamps[prefix]
+        prefix: json.loads(value) if isinstance(value, str) else value
+        for prefix, _token, _version, stamp, value in read
+        if stamp is not None and stamp == stamps.get(prefix)
     }
     missing = [p for p in prefixes if p not in found]
     if missing:
         computed = compute(None if unit is None and len(missing) == len(prefixes) else missing)
         fresh = {p: computed.get(p, []) for p in missing}
         found |= fresh
-        FiguresCacheEntry.objects.bulk_create(
-            [FiguresCacheEntry(prefix=p, key=key, stamp=stamps[p], value=v) for p, v in fresh.items() if stamps[p]],
-            update_conflicts=True,
-            unique_fields=["prefix", "key"],
-            update_fields=["stamp", "value", "computed_at"],
-        )
+        _keep(key, {p: v for p, v in fresh.items() if stamps[p]}, stamps)
     return found
+
+
+def _keep(key: str, values: dict[str, list], stamps: dict[str, str | None]) -> None:
+    if not values:
+        return
+    now = timezone.now()
+    params = []
+    for prefix in sorted(values):  # the same order in every reader: rows locked in one order
+        params += [prefix, key, stamps[prefix], json.dumps(values[prefix]), now]
+    rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(values))
+    with connection.cursor() as cursor:
+        cursor.execute(_KEEP.format(rows=rows), params)
 
 
 def by_province(rows: Iterable[tuple]) -> dict[str, list[tuple]]:

@@ -33,7 +33,6 @@ from reports.selectors.shapes import (
     TrendPoint,
 )
 from reports.selectors.sql import Window
-from reports.selectors.versions import figures_versions
 
 TIERS: tuple[str, ...] = tuple(Tier.values)
 _TWO_PLACES = Decimal("0.01")
@@ -217,7 +216,6 @@ def _figures(
     new_period: tuple[datetime.date, datetime.date],
     recorded: datetime.datetime | None = None,
     as_now: bool = False,
-    versions: dict | None = None,
 ) -> dict[str, list]:
     """The figures statement's rows per province: kept ones where ``cache.cacheable``."""
     if not cache.cacheable(unit, recorded=recorded, as_now=as_now):
@@ -232,7 +230,7 @@ def _figures(
         return cache.by_province(sql.run(unit, windows, branches, year=year, tier=tier, new_period=new_period, **scope))
 
     params = (tuple(windows), tuple(branches), year, tier, new_period)
-    return cache.per_province("figures", unit, params, compute, versions)
+    return cache.per_province("figures", unit, params, compute)
 
 
 def _merged(per_province: dict[str, list]) -> _Rows:
@@ -306,7 +304,7 @@ def has_mapped_units(*, unit: AdministrativeUnit | None) -> bool:
     return unit is not None and AdministrativeUnit.objects.filter(mapped_into(unit)).exists()
 
 
-def _trend_years(unit: AdministrativeUnit | None, as_now: bool, versions: dict | None = None) -> list[int]:
+def _trend_years(unit: AdministrativeUnit | None, as_now: bool) -> list[int]:
     """The years with commune assessments under ``unit`` (as now: and the units mapped into it)."""
     assessed = commune_assessments(unit)
     if cache.cacheable(unit, as_now=as_now):
@@ -320,7 +318,7 @@ def _trend_years(unit: AdministrativeUnit | None, as_now: bool, versions: dict |
                 years[province].append(year)
             return years
 
-        return sorted({y for years in cache.per_province("years", unit, (), compute, versions).values() for y in years})
+        return sorted({y for years in cache.per_province("years", unit, (), compute).values() for y in years})
     if as_now and unit is not None:
         assessed = Assessment.objects.filter(
             subtree_q(unit, "unit__") | Q(unit__in=AdministrativeUnit.objects.filter(mapped_into(unit))),
@@ -349,8 +347,7 @@ def progress_trend(*, unit: AdministrativeUnit | None, tier: str, as_now: bool =
     """Year by year (each year with commune assessments): communes holding each title at the
     year's end, and the average criteria met at ``tier``; two statements. ``as_now`` includes
     the units that ended and went into ``unit`` (a new province's trend runs without a break)."""
-    versions = figures_versions() if cache.cacheable(unit, as_now=as_now) else None
-    years = _trend_years(unit, as_now, versions)
+    years = _trend_years(unit, as_now)
     if not years:
         return []
     last = window_of(years[-1])
@@ -363,7 +360,6 @@ def progress_trend(*, unit: AdministrativeUnit | None, tier: str, as_now: bool =
             tier=tier,
             new_period=(last.first_day, last.cut),
             as_now=as_now,
-            versions=versions,
         )
     )
     return _trend(rows, years, tier)
@@ -378,8 +374,7 @@ def progress_overview(
     very figures of the functions; ``reports/tests/selectors`` holds them equal); the drill-down
     is its own (in the shared statement PostgreSQL misjudged its joins: 4.7 s for the country).
     ``year=None``: the trend's last year (this year without data)."""
-    versions = figures_versions() if cache.cacheable(unit, as_now=as_now) else None
-    years = _trend_years(unit, as_now, versions)
+    years = _trend_years(unit, as_now)
     if year is None:
         year = years[-1] if years else datetime.date.today().year
     window, previous_window = _summary_windows(year, None)
@@ -392,7 +387,6 @@ def progress_overview(
         tier=tier,
         new_period=(window.first_day, window.cut),
         as_now=as_now,
-        versions=versions,
     )
     rows = _merged(per_province)
     return Overview(
@@ -401,7 +395,7 @@ def progress_overview(
         (
             _country_breakdown(per_province, year, tier)
             if unit is None
-            else _breakdown(unit, window, tier, (window.first_day, window.cut), as_now=as_now, versions=versions)
+            else _breakdown(unit, window, tier, (window.first_day, window.cut), as_now=as_now)
         ),
     )
 
@@ -481,13 +475,12 @@ def _breakdown(
     *,
     recorded: datetime.datetime | None = None,
     as_now: bool = False,
-    versions: dict | None = None,
 ) -> list[BreakdownRow]:
     def compute(_provinces) -> dict[str, list]:
         return {unit.path: sql.breakdown(unit, window, tier=tier, new_period=period, recorded=recorded, as_now=as_now)}
 
     if cache.cacheable(unit, recorded=recorded, as_now=as_now):
-        rows = cache.per_province("breakdown", unit, (window, tier, period), compute, versions)[unit.path]
+        rows = cache.per_province("breakdown", unit, (window, tier, period), compute)[unit.path]
     else:
         rows = compute(None)[unit.path]
     return _breakdown_rows(rows)

@@ -161,11 +161,11 @@ def test_bad_parameters_answer_400_naming_them(api, known, personas):
 
 def test_the_progress_takes_a_fixed_number_of_queries(api, known, personas, django_assert_num_queries):
     client = api.as_(personas.viewer)
-    # token + user, memberships, the unit, then progress_summary's figures: the versions and the
+    # token + user, memberships, the unit, then progress_summary's figures: the versions with the
     # kept rows, and (not kept yet) the one statement and keeping its rows
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(URL, {"unit": "40", "year": 2023}).status_code == 200
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         assert client.get(URL, {"unit": "40", "year": 2023}).status_code == 200
 
 

@@ -76,9 +76,9 @@ def test_no_map_for_a_unit_without_communes(db):
 
 def test_the_map_takes_one_query_and_is_kept(located, django_assert_num_queries):
     summary = progress_summary(unit=located.tree.province, year=2023, tier="standard")
-    with django_assert_num_queries(4):  # the versions, the kept rows, the communes, keeping them
+    with django_assert_num_queries(3):  # the versions with the kept rows, the communes, keeping them
         drawn = commune_map(unit=located.tree.province, year=2023, tier="standard", buckets=summary.buckets)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert commune_map(unit=located.tree.province, year=2023, tier="standard", buckets=summary.buckets) == drawn
     district = located.tree.province.children.first()
     with django_assert_num_queries(1):  # below a province: not kept

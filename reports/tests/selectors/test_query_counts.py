@@ -31,16 +31,16 @@ def test_the_data_is_there(province):
 
 
 # The country and a province read their figures kept per province (``reports.selectors.cache``):
-# the versions and the kept rows when nothing changed ("kept"); the first time, or after a
-# write, also the figures statement for the provinces not kept and one statement keeping them.
+# one query reads the versions and the kept rows when nothing changed; the first time, or after
+# a write, the figures statement for the provinces not kept and one statement keeping them follow.
 
 
 @pytest.mark.parametrize("national", [False, True], ids=["province", "country"])
 def test_progress_summary_takes_one_statement_and_keeps_it(province, national, django_assert_num_queries):
     unit = None if national else province
-    with django_assert_num_queries(4):  # the versions, the kept rows, the figures, keeping them
+    with django_assert_num_queries(3):  # the versions with the kept rows, the figures, keeping them
         progress_summary(unit=unit, year=2025, tier="standard")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         progress_summary(unit=unit, year=2025, tier="standard")
 
 
@@ -51,30 +51,30 @@ def test_a_district_s_summary_takes_one_query(province, django_assert_num_querie
 
 
 def test_trend_takes_two_statements(province, django_assert_num_queries):
-    with django_assert_num_queries(7):  # the versions; the years with data, then every figure, each kept
+    with django_assert_num_queries(6):  # the years with data, then every figure, each kept
         assert len(progress_trend(unit=province, tier="standard")) == 3
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert len(progress_trend(unit=province, tier="standard")) == 3
 
 
 @pytest.mark.parametrize("national", [False, True], ids=["province", "country"])
 def test_breakdown_takes_one_statement(province, national, django_assert_num_queries):
     # The country's provinces are read off their figures rows, then named (one query more).
-    with django_assert_num_queries(5 if national else 4):
+    with django_assert_num_queries(4 if national else 3):
         rows = progress_breakdown(unit=None if national else province, year=2025, tier="standard")
     assert len(rows) == (1 if national else 2)
-    with django_assert_num_queries(3 if national else 2):
+    with django_assert_num_queries(2 if national else 1):
         progress_breakdown(unit=None if national else province, year=2025, tier="standard")
 
 
 @pytest.mark.parametrize("national", [False, True], ids=["province", "country"])
 def test_a_dashboard_s_overview_takes_three_statements(province, national, django_assert_num_queries):
-    # The versions once; the years with data, the summary and trend, the drill-down (the
-    # country's: its provinces' names), each read kept or computed and kept.
-    with django_assert_num_queries(8 if national else 10):
+    # The years with data, the summary and trend, the drill-down (the country's: its provinces'
+    # names), each read kept or computed and kept.
+    with django_assert_num_queries(7 if national else 9):
         overview = progress_overview(unit=None if national else province, year=2025, tier="standard")
     assert len(overview.trend) == 3 and len(overview.breakdown) == (1 if national else 2)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert progress_overview(unit=None if national else province, year=2025, tier="standard") == overview
 
 
