@@ -20,13 +20,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections.abc import Callable, Iterable
 
-from django.db import connection
+from django.db import OperationalError, connection
 from django.utils import timezone
 
 from communes.models import AdministrativeUnit, Level
 from reports.selectors.versions import GLOBAL
+
+logger = logging.getLogger(__name__)
 
 Compute = Callable[[list[str] | None], dict[str, list]]
 
@@ -101,8 +104,15 @@ def _keep(key: str, values: dict[str, list], stamps: dict[str, str | None]) -> N
     for prefix in sorted(values):  # the same order in every reader: rows locked in one order
         params += [prefix, key, stamps[prefix], json.dumps(values[prefix]), now]
     rows = ", ".join(["(%s, %s, %s, %s, %s)"] * len(values))
-    with connection.cursor() as cursor:
-        cursor.execute(_KEEP.format(rows=rows), params)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(_KEEP.format(rows=rows), params)
+    except OperationalError as exc:
+        # SQLite has one writer: while a long write (a background import) holds the database,
+        # a page does without keeping its figures rather than fail after the busy timeout.
+        if connection.vendor != "sqlite" or connection.in_atomic_block or "locked" not in str(exc):
+            raise
+        logger.info("Figures not kept, the database is busy: %s", exc)
 
 
 def by_province(rows: Iterable[tuple]) -> dict[str, list[tuple]]:

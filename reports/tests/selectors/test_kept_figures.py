@@ -160,3 +160,37 @@ def test_the_country_s_map_keeps_the_list_s_order_across_provinces(provinces):
     assert [r.code for r in map_rows(unit=None, year=2025, tier=STANDARD)] == expected
     assert [r.code for r in map_rows(unit=None, year=2025, tier=STANDARD)] == expected  # read as kept
     assert expected[:2] == ["P-X0000", "Q-X0000"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_busy_sqlite_database_gives_the_figures_without_keeping_them(provinces, monkeypatch):
+    """A background import holds SQLite's one write lock: the page still gets its figures."""
+    from django.db import OperationalError, connection
+
+    from reports.selectors import cache
+
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's single writer only")
+
+    class Busy:
+        """The connection as the cache module sees it, its one write refused as SQLite would."""
+
+        def __getattr__(self, name):
+            return getattr(connection, name)
+
+        def cursor(self):
+            cursor = connection.cursor()
+            execute = cursor.execute
+
+            def refuse_writes(sql, params=None):
+                if sql.startswith("INSERT INTO reports_figurescacheentry"):
+                    raise OperationalError("database is locked")
+                return execute(sql, params)
+
+            cursor.execute = refuse_writes
+            return cursor
+
+    monkeypatch.setattr(cache, "connection", Busy())
+    summary = progress_summary(unit=provinces[0], year=2025, tier=STANDARD)
+    assert summary.communes_total == 12
+    assert not FiguresCacheEntry.objects.exists()
