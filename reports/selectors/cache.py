@@ -8,8 +8,9 @@ database's triggers bump inside every transaction that writes an assessment, a c
 result, a unit or a succession (a criterion or a set: the catalogue's). A reader reads the
 versions and the entries in one statement (one snapshot) and computes what is not kept after
 it: an entry stamped with an older version is computed again, and one computed from data newer
-than its stamp is only ever read under that older stamp, which no reader sees any more. So a value saved shows at the next request, and a save
-in one province leaves the others' rows kept: the country's page recomputes one province.
+than its stamp is only ever read under that older stamp, which no reader sees any more. So a
+value saved shows at the next request, and a save in one province leaves the others' rows
+kept: the country's page recomputes one province.
 
 Kept: the country and a province, as the figures are known now. Not kept: figures "as
 recorded" at a moment and "as now" (they read logs and other provinces' units), and units

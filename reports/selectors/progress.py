@@ -371,8 +371,10 @@ def progress_overview(
     """``progress_summary``, ``progress_trend`` and ``progress_breakdown`` of a dashboard and its
     export in three statements instead of four: the trend's years and the summary's two years
     share one figures statement (each year's figures are computed on their own, so they are the
-    very figures of the functions; ``reports/tests/selectors`` holds them equal); the drill-down
-    is its own (in the shared statement PostgreSQL misjudged its joins: 4.7 s for the country).
+    very figures of the functions; ``reports/tests/selectors`` holds them equal); a unit's
+    drill-down is its own (in the shared statement PostgreSQL misjudged its joins: 4.7 s for the
+    country), the country's is read off its provinces' rows of that statement. The country's
+    and a province's figures are kept per province (``cache``): a kept read is one query each.
     ``year=None``: the trend's last year (this year without data)."""
     years = _trend_years(unit, as_now)
     if year is None:
