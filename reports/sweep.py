@@ -5,8 +5,8 @@ django-tasks' table for ever, and the user's status page spinning. ``jobs_sweep`
 tasks RUNNING for longer than the limit: a task not yet retried goes back to the queue (every
 job kind can run again: a bulletin is rebuilt, an import batch is applied at most once), a
 task that already was retried is failed with a message. Finished jobs older than the
-retention are deleted with their result files, as are django-tasks' finished results and the
-figures kept for the dashboards (``reports.selectors.cache``) computed before it.
+retention are deleted with their result files, as are django-tasks' finished results; the
+figures kept for the dashboards (``reports.selectors.cache``) go after two days.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from reports.tasks import _fail
 
 logger = logging.getLogger(__name__)
 
+FIGURES_KEPT_FOR = datetime.timedelta(days=2)
 MSG_STUCK = _("The job stopped when its worker did, and failed again after a retry; please start it again.")
 
 
@@ -75,6 +76,7 @@ def jobs_sweep(*, stuck_after: datetime.timedelta, keep_for: datetime.timedelta,
     result.pruned_results, _rows = DBTaskResult.objects.filter(
         status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED], finished_at__lt=cutoff
     ).delete()
-    # Kept figures of past cut-offs and parameters nobody asks for any more.
-    result.pruned_figures, _rows = FiguresCacheEntry.objects.filter(computed_at__lt=cutoff).delete()
+    # Kept figures of past cut-offs (today's, while a year runs) and parameters nobody asks for
+    # any more; one still asked for is computed again once.
+    result.pruned_figures, _rows = FiguresCacheEntry.objects.filter(computed_at__lt=now - FIGURES_KEPT_FOR).delete()
     return result

@@ -84,13 +84,13 @@ def test_finished_jobs_past_the_retention_are_deleted_with_their_files(db_queue,
     assert not path.exists()
 
 
-def test_kept_figures_past_the_retention_are_deleted(db_queue):
+def test_kept_figures_older_than_two_days_are_deleted(db_queue):
     from reports.models import FiguresCacheEntry
     from reports.sweep import jobs_sweep
 
     old = FiguresCacheEntry.objects.create(prefix="/01/", key="a" * 64, stamp="t:1:c:1", value=[])
     recent = FiguresCacheEntry.objects.create(prefix="/01/", key="b" * 64, stamp="t:1:c:1", value=[])
-    FiguresCacheEntry.objects.filter(pk=old.pk).update(computed_at=timezone.now() - datetime.timedelta(days=40))
+    FiguresCacheEntry.objects.filter(pk=old.pk).update(computed_at=timezone.now() - datetime.timedelta(days=3))
     result = jobs_sweep(stuck_after=datetime.timedelta(minutes=30), keep_for=datetime.timedelta(days=30))
     assert result.pruned_figures == 1
     assert list(FiguresCacheEntry.objects.values_list("pk", flat=True)) == [recent.pk]
