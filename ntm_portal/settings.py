@@ -119,11 +119,6 @@ DATABASES = {"default": env.database("DATABASE_URL", default=f"sqlite:///{BASE_D
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Dashboard queries are short aggregates; PostgreSQL's JIT compiler costs more (~30 ms) than it saves.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c random_page_cost=1.1"
-# A connection kept for a minute by each worker (checked before reuse) instead of one opened per
-# request: a PostgreSQL connection costs its backend a few ms of CPU to start, and the figures
-# triggers' functions are compiled once per connection (issue 20). 0 opens one per request.
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
