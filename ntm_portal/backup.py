@@ -26,8 +26,11 @@ from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
 
-# Rows rebuilt by migrations, or not worth keeping (sessions, sign-in attempts).
-EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes"]
+# Rows rebuilt by migrations, or not worth keeping (sessions, sign-in attempts); the dashboards'
+# figures versions and kept figures are bookkeeping the database's triggers and the pages
+# rebuild (``reports.selectors.cache``): a restore starts them afresh.
+DERIVED = ["reports.figuresversion", "reports.figurescacheentry"]
+EXCLUDED = ["contenttypes", "auth.permission", "sessions", "admin.logentry", "axes", *DERIVED]
 DATA_NAME = "data.xml"
 MEDIA_PREFIX = "media/"
 
@@ -37,12 +40,13 @@ class RestoreError(Exception):
 
 
 def portal_has_data() -> bool:
-    """Whether any table of ours, or a user, already has rows."""
+    """Whether any table of ours (the derived ones aside), or a user, already has rows."""
     models = [apps.get_model("auth", "User")]
     for label in ("communes", "criteria", "reports", "plans"):
         if apps.is_installed(label):
             models.extend(apps.get_app_config(label).get_models())
-    return any(model.objects.exists() for model in models)
+    derived = {apps.get_model(label) for label in DERIVED}
+    return any(model.objects.exists() for model in models if model not in derived)
 
 
 def _dump_snapshot(data: Path) -> None:
