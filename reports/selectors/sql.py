@@ -173,11 +173,14 @@ SELECT 'title', y.year, h.tier, h.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NU
 FROM held h JOIN y ON y.year = h.year
 WHERE (h.level = 'village' AND {h_on_cut}) OR (h.level = 'district' AND {h_in_year})
 GROUP BY y.year, h.tier, h.level, h.prov""",
-    # newly recognised: decisions dated in the period, of the main year's communes (and villages)
+    # newly recognised: decisions dated in the period, of the main year's communes (and villages);
+    # the communes read with IN, not joined: a join of two CTEs ran row by row (5 ms a province)
     "new": """
-SELECT 'new', c.year, rec.tier, 'commune', COUNT(DISTINCT c.id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), c.prov
-FROM counted c JOIN rec ON rec.unit_id = c.id AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
-WHERE c.year = %(year)s GROUP BY c.year, rec.tier, c.prov
+SELECT 'new', %(year)s, rec.tier, 'commune', COUNT(DISTINCT rec.unit_id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT),
+       rec.prov
+FROM rec WHERE rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
+  AND rec.unit_id IN (SELECT id FROM counted WHERE year = %(year)s)
+GROUP BY rec.tier, rec.prov
 UNION ALL
 SELECT 'new', %(year)s, rec.tier, rec.level, COUNT(DISTINCT rec.unit_id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT),
        rec.prov
