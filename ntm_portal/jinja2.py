@@ -1,7 +1,9 @@
 """The Jinja2 environment of the second template engine (``TEMPLATES``, ``jinja2``).
 
-Only the assessment sheet's indicator rows use it (``criteria/templatetags/sheet.py``): 57
-rows or more a page, where Django's engine cost about four times as much (issue 20). Django's
+Two loops use it, where Django's engine cost about four times as much (issue 20): the
+assessment sheet's indicator rows (``criteria/templatetags/sheet.py``, 57 rows or more a page)
+and the dashboard map's points (``reports/templatetags/report_map.py``, 8,000 for the
+country). Django's
 gettext and ngettext serve ``_()``/``ngettext()``; escaping is on. ``makemessages`` does not
 read ``.jinja`` files: give a template its words from Python (``criteria.display.ROW_LABELS``),
 where the catalogues find them.

@@ -10,7 +10,9 @@ versions and the entries in one statement (one snapshot) and computes what is no
 it: an entry stamped with an older version is computed again, and one computed from data newer
 than its stamp is only ever read under that older stamp, which no reader sees any more. So a
 value saved shows at the next request, and a save in one province leaves the others' rows
-kept: the country's page recomputes one province.
+kept: the country's page recomputes one province. The country is the provinces that have a
+version row: every unit's province has one (the migration seeded those of the units already
+there; the units' trigger inserts a new province's), and ``GLOBAL`` is the catalogue's.
 
 Kept: the country and a province, as the figures are known now. Not kept: figures "as
 recorded" at a moment and "as now" (they read logs and other provinces' units), and units
@@ -28,9 +30,10 @@ from django.db import OperationalError, connection
 from django.utils import timezone
 
 from communes.models import AdministrativeUnit, Level
-from reports.selectors.versions import GLOBAL
 
 logger = logging.getLogger(__name__)
+
+GLOBAL = "*"  # the catalogue's version row (criteria and sets); the others are provinces' paths
 
 Compute = Callable[[list[str] | None], dict[str, list]]
 
@@ -62,15 +65,28 @@ ON CONFLICT (key, prefix) DO UPDATE SET stamp = excluded.stamp, value = excluded
 computed_at = excluded.computed_at"""
 
 
-def per_province(kind: str, unit: AdministrativeUnit | None, params: tuple, compute: Compute) -> dict[str, list]:
-    """``kind``'s value for each province under ``unit`` (the country: every province), kept.
+def per_province(
+    kind: str,
+    unit: AdministrativeUnit | None,
+    params: tuple,
+    compute: Compute,
+    *,
+    recorded=None,
+    as_now: bool = False,
+) -> dict[str, list]:
+    """``kind``'s value for each province under ``unit`` (the country: every province), kept
+    where ``cacheable`` (else computed, in one statement).
 
     ``params`` are everything else the value depends on (years, cut-offs, tier, period);
     ``compute(prefixes)`` returns ``{prefix: value}`` for the provinces not kept (``None``:
-    the whole country; a province without data may be left out: its value is an empty list).
+    the whole country; a province without data may be left out: its value is an empty list);
+    below the country it computes ``unit``'s own value, whatever it is passed.
     One query when all are kept; for those that are not, the statement computing them and one
     keeping them.
     """
+    whole = None if unit is None else [unit.path]  # the country, or the one province
+    if not cacheable(unit, recorded=recorded, as_now=as_now):
+        return compute(whole)
     key = _key(kind, params)
     with connection.cursor() as cursor:
         if unit is None:
@@ -80,7 +96,7 @@ def per_province(kind: str, unit: AdministrativeUnit | None, params: tuple, comp
         read = cursor.fetchall()
     versions = {prefix: (token, version) for prefix, token, version, _stamp_, _value in read}
     if GLOBAL not in versions:  # the versions were emptied (a flush): nothing can be stamped
-        return compute(None if unit is None else [unit.path])
+        return compute(whole)
     prefixes = sorted(p for p in versions if p != GLOBAL) if unit is None else [unit.path]
     stamps = {p: _stamp(versions, p) for p in prefixes}
     found = {

@@ -221,11 +221,8 @@ def map_rows(*, unit: AdministrativeUnit | None, year: int, tier: str) -> list[M
             grouped[province].append(row)
         return grouped
 
-    if cache.cacheable(unit):
-        kept = cache.per_province("map", unit, (year, tier), compute)
-        rows = sorted((row for province in kept.values() for row in province), key=lambda row: row[:2])
-    else:
-        rows = [row for province in compute(None).values() for row in province]
+    kept = cache.per_province("map", unit, (year, tier), compute)
+    rows = sorted((row for province in kept.values() for row in province), key=lambda row: row[:2])
     return [
         MapRow(code, name, has_data, met, total, _decimal(lat), _decimal(lon))
         for _sort, code, name, has_data, met, total, lat, lon in rows

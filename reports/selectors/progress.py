@@ -218,19 +218,24 @@ def _figures(
     as_now: bool = False,
 ) -> dict[str, list]:
     """The figures statement's rows per province: kept ones where ``cache.cacheable``."""
-    if not cache.cacheable(unit, recorded=recorded, as_now=as_now):
-        return cache.by_province(
-            sql.run(
-                unit, windows, branches, year=year, tier=tier, new_period=new_period, recorded=recorded, as_now=as_now
-            )
-        )
 
     def compute(provinces: list[str] | None) -> dict[str, list]:
         scope = {"provinces": provinces} if unit is None else {}
-        return cache.by_province(sql.run(unit, windows, branches, year=year, tier=tier, new_period=new_period, **scope))
+        rows = sql.run(
+            unit,
+            windows,
+            branches,
+            year=year,
+            tier=tier,
+            new_period=new_period,
+            recorded=recorded,
+            as_now=as_now,
+            **scope,
+        )
+        return cache.by_province(rows)
 
     params = (tuple(windows), tuple(branches), year, tier, new_period)
-    return cache.per_province("figures", unit, params, compute)
+    return cache.per_province("figures", unit, params, compute, recorded=recorded, as_now=as_now)
 
 
 def _merged(per_province: dict[str, list]) -> _Rows:
@@ -307,24 +312,23 @@ def has_mapped_units(*, unit: AdministrativeUnit | None) -> bool:
 def _trend_years(unit: AdministrativeUnit | None, as_now: bool) -> list[int]:
     """The years with commune assessments under ``unit`` (as now: and the units mapped into it)."""
     assessed = commune_assessments(unit)
-    if cache.cacheable(unit, as_now=as_now):
-
-        def compute(provinces: list[str] | None) -> dict[str, list]:
-            rows = assessed.annotate(province=sql.province_of("unit__path"))
-            if unit is None and provinces is not None:
-                rows = rows.filter(province__in=provinces)
-            years = defaultdict(list)
-            for province, year in rows.values_list("province", "year").distinct().order_by():
-                years[province].append(year)
-            return years
-
-        return sorted({y for years in cache.per_province("years", unit, (), compute).values() for y in years})
     if as_now and unit is not None:
         assessed = Assessment.objects.filter(
             subtree_q(unit, "unit__") | Q(unit__in=AdministrativeUnit.objects.filter(mapped_into(unit))),
             unit__level=Level.COMMUNE,
         )
-    return sorted(assessed.values_list("year", flat=True).distinct().order_by())
+
+    def compute(provinces: list[str] | None) -> dict[str, list]:
+        rows = assessed.annotate(province=sql.province_of("unit__path"))
+        if unit is None and provinces is not None:
+            rows = rows.filter(province__in=provinces)
+        years = defaultdict(list)
+        for province, year in rows.values_list("province", "year").distinct().order_by():
+            years[province].append(year)
+        return years
+
+    kept = cache.per_province("years", unit, (), compute, as_now=as_now)
+    return sorted({year for years in kept.values() for year in years})
 
 
 def _trend(rows: _Rows, years: list[int], tier: str) -> list[TrendPoint]:
@@ -481,8 +485,5 @@ def _breakdown(
     def compute(_provinces) -> dict[str, list]:
         return {unit.path: sql.breakdown(unit, window, tier=tier, new_period=period, recorded=recorded, as_now=as_now)}
 
-    if cache.cacheable(unit, recorded=recorded, as_now=as_now):
-        rows = cache.per_province("breakdown", unit, (window, tier, period), compute)[unit.path]
-    else:
-        rows = compute(None)[unit.path]
-    return _breakdown_rows(rows)
+    rows = cache.per_province("breakdown", unit, (window, tier, period), compute, recorded=recorded, as_now=as_now)
+    return _breakdown_rows(rows[unit.path])

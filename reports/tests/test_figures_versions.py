@@ -22,7 +22,8 @@ from communes.loading import units_load
 from communes.models import AdministrativeUnit, Level, Region, UnitSuccession, UnitType
 from communes.tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory
 from criteria.models import Assessment, AssessmentState, CriteriaSet, Criterion, CriterionResult
-from reports.selectors.versions import GLOBAL, figures_versions
+from reports.models import FiguresVersion
+from reports.selectors.cache import GLOBAL
 from reports.tests.factories import make_assessment, make_flat_set
 
 P, Q = "/40/", "/60/"
@@ -39,6 +40,13 @@ TRIGGERED_TABLES = (
 
 def on_postgresql() -> bool:
     return connection.vendor == "postgresql"
+
+
+def figures_versions() -> dict[str, tuple[str, int]]:
+    """Every row as ``{prefix: (token, version)}``."""
+    return {
+        p: (token, version) for p, token, version in FiguresVersion.objects.values_list("prefix", "token", "version")
+    }
 
 
 def versions() -> dict[str, int]:
