@@ -28,7 +28,7 @@ from criteria.forms import (
     ValueForm,
 )
 from criteria.inbox import inbox_for
-from criteria.models import Assessment, Evidence, Indicator, TargetBasis
+from criteria.models import Assessment, Evidence, TargetBasis
 from criteria.services import (
     ACTIONS,
     StaleWriteError,
@@ -41,6 +41,7 @@ from criteria.services import (
 )
 from criteria.services.commune_groups import commune_group_of
 from criteria.services.evidence import ALLOWED_TYPES, evidence_remove
+from criteria.structure import set_structure
 from ntm_portal.confirm import confirm_page, is_confirmed
 from ntm_portal.ratelimit import refuse_if_too_often
 
@@ -140,7 +141,8 @@ def assessment_history_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _require_indicator(assessment: Assessment, code: str) -> None:
     """A save or an upload for an indicator the assessment's set does not have is a 404."""
-    if not Indicator.objects.filter(criteria_set_id=assessment.criteria_set_id, code=code).exists():
+    # The set's structure is kept per process once published: no query for the common case.
+    if not any(indicator.code == code for indicator in set_structure(assessment.criteria_set).indicators):
         raise Http404(_("This criteria set has no indicator %(code)s.") % {"code": code})
 
 

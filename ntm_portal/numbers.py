@@ -31,6 +31,11 @@ def vn_number(value, decimal_pos: int | None = None) -> str:
     """85.5 → "85,5" and 31003700000 → "31.003.700.000" in Vietnamese (grouping always on)."""
     if value is None or value == "":
         return ""
+    if type(value) is int and not decimal_pos:
+        # The common case (counts), without Django's general formatter: the same text.
+        text = f"{value:,}"
+        separator = formats.get_format("THOUSAND_SEPARATOR")
+        return text if separator == "," else text.replace(",", separator)
     if isinstance(value, str):
         try:
             value = Decimal(value)

@@ -60,26 +60,36 @@ def ocop_counts(
     if recorded is not None:
         products = products.filter(entered_at__lte=recorded)
     earliest = validity.earliest_valid_certificate(last)
-    held = Q(stage=Stage.CERTIFIED, certificate_date__lte=last, certificate_date__gte=earliest)
-    new = Q(stage=Stage.CERTIFIED, certificate_date__gte=first, certificate_date__lte=last)
-    aggregates = {}
-    for stars in STARS:
-        aggregates[f"held_{stars}"] = Count("pk", filter=held & Q(stars=stars))
-        aggregates[f"new_{stars}"] = Count("pk", filter=new & Q(stars=stars))
-    aggregates["expired"] = Count("pk", filter=Q(stage=Stage.CERTIFIED, certificate_date__lt=earliest))
-    aggregates["ideas"] = Count("pk", filter=Q(stage=Stage.IDEA))
-    aggregates["rating"] = Count("pk", filter=Q(stage=Stage.RATING))
-    row = products.order_by().aggregate(**aggregates)
-    lines = tuple(StarLine(s, row[f"held_{s}"], row[f"new_{s}"]) for s in STARS)
+    # Grouped by stage and stars (a handful of rows), the dates counted in SQL, summed here.
+    rows = (
+        products.order_by()
+        .values("stage", "stars")
+        .annotate(
+            held=Count("pk", filter=Q(certificate_date__lte=last, certificate_date__gte=earliest)),
+            new=Count("pk", filter=Q(certificate_date__gte=first, certificate_date__lte=last)),
+            expired=Count("pk", filter=Q(certificate_date__lt=earliest)),
+            n=Count("pk"),
+        )
+    )
+    held, new, by_stage = dict.fromkeys(STARS, 0), dict.fromkeys(STARS, 0), dict.fromkeys(Stage.values, 0)
+    expired = 0
+    for row in rows:
+        by_stage[row["stage"]] += row["n"]
+        if row["stage"] == Stage.CERTIFIED:
+            expired += row["expired"]
+            if row["stars"] in held:
+                held[row["stars"]] += row["held"]
+                new[row["stars"]] += row["new"]
+    lines = tuple(StarLine(s, held[s], new[s]) for s in STARS)
     return OcopCounts(
         first=first,
         last=last,
         by_stars=lines,
         certified=sum(line.certified for line in lines),
         new=sum(line.new for line in lines),
-        expired=row["expired"],
-        ideas=row["ideas"],
-        rating=row["rating"],
+        expired=expired,
+        ideas=by_stage[Stage.IDEA],
+        rating=by_stage[Stage.RATING],
     )
 
 

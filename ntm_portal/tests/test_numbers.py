@@ -56,3 +56,20 @@ def test_the_report_filters_are_the_number_module():
         numbers.vn_percent,
         numbers.signed,
     )
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_whole_numbers_read_as_djangos_general_formatter_writes_them(language):
+    # vn_number writes ints itself (the pages' common case); the text must stay Django's.
+    from django.utils import formats
+
+    from ntm_portal.numbers import number, vn_number
+
+    values = [0, 7, -7, 999, 1000, -1000, 1234567, 31003700000, -31003700000, 10**15]
+    with translation.override(language):
+        for value in values:
+            general = formats.number_format(value, use_l10n=True, force_grouping=True)
+            assert vn_number(value) == general
+            assert number(value) == formats.number_format(Decimal(value), decimal_pos=0, force_grouping=True)
+    with translation.override(language):
+        assert vn_number(1234567) == ("1.234.567" if language == "vi" else "1,234,567")

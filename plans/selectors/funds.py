@@ -166,7 +166,7 @@ def _amounts_as_of(unit: AdministrativeUnit | None, year: int, upto: int, asof: 
 def funds_summary(
     *, unit: AdministrativeUnit | None, year: int, month: int | None = None, asof: datetime.datetime | None = None
 ) -> FundsSummary:
-    """Funds of ``unit`` and everything below it, by source and by unit one level down: three
+    """Funds of ``unit`` and everything below it, by source and by unit one level down: two
     queries, aggregated in SQL. ``month``: count January to ``month`` (default: to this month
     for the current year, the whole year otherwise). ``asof``: the amounts as recorded at that
     moment (from the change log; a past month's bulletin), instead of now."""
@@ -175,15 +175,20 @@ def funds_summary(
         entries, amount = FundEntry.objects.filter(subtree_q(unit, "unit__"), year=year, month__lte=upto), "amount"
     else:
         entries, amount = _amounts_as_of(unit, year, upto, asof), "new_amount"
-    by_source = {
-        r["source"]: r
-        for r in entries.values("source")
-        .annotate(to_date=Sum(amount), in_month=Sum(amount, filter=Q(month=upto)))
-        .order_by()
-    }
+    # One grouped query: each child's amounts by source; the unit's by source are their sums.
     by_child: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    for r in entries.annotate(child=_child_path(unit)).values("child", "source").annotate(n=Sum(amount)).order_by():
+    to_date: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    in_month: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    rows = (
+        entries.annotate(child=_child_path(unit))
+        .values("child", "source")
+        .annotate(n=Sum(amount), in_month=Sum(amount, filter=Q(month=upto)))
+        .order_by()
+    )
+    for r in rows:
         by_child[r["child"]][r["source"]] = r["n"]
+        to_date[r["source"]] += r["n"] or ZERO
+        in_month[r["source"]] += r["in_month"] or ZERO
 
     children_q = Q(level=Level.PROVINCE) if unit is None else (Q(parent=unit) & existed_in_year_q(year)) | Q(pk=unit.pk)
     children = AdministrativeUnit.objects.filter(children_q | Q(path__in=list(by_child))).in_vietnamese_order()
@@ -201,13 +206,7 @@ def funds_summary(
         year=year,
         upto=upto,
         by_source=[
-            SourceAmount(
-                value,
-                str(label),
-                by_source.get(value, {}).get("in_month") or ZERO,
-                by_source.get(value, {}).get("to_date") or ZERO,
-            )
-            for value, label in FundSource.choices
+            SourceAmount(value, str(label), in_month[value], to_date[value]) for value, label in FundSource.choices
         ],
         by_unit=by_unit,
     )

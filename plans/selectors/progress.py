@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
@@ -101,38 +102,68 @@ class PlanSummary:
 _LEVEL_ORDER = {Level.DISTRICT: 0, Level.COMMUNE: 1, Level.VILLAGE: 2}
 
 
-def _year_assessments(targets: list[RegisteredTarget], year: int) -> dict[tuple[int, str], tuple]:
+def _year_assessments(unit_ids: set[int], year: int) -> dict[tuple[int, str], tuple]:
     """(unit id, tier) -> the unit's assessment of ``year`` at the tier (the latest set
-    version's), for the units of ``targets``: one query, none without targets."""
-    if not targets:
+    version's), for ``unit_ids``: one query, none without units."""
+    if not unit_ids:
         return {}
     rows = (
-        Assessment.objects.filter(unit__in={t.unit_id for t in targets}, year=year)
+        Assessment.objects.filter(unit__in=unit_ids, year=year)
         .order_by()
         .values_list("unit_id", "tier", "state", "criteria_met", "criteria_total", "pk")
     )
     return {(unit_id, tier): (state, met, total, pk) for unit_id, tier, state, met, total, pk in rows}
 
 
-def _due_rows(unit: AdministrativeUnit | None, year: int) -> list[DueRow]:
-    """Targets of ``year`` and where each unit stands: one query, two when any is due."""
-    targets = list(
-        RegisteredTarget.objects.filter(subtree_q(unit, "unit__"), target_year=year)
+class _Target(NamedTuple):
+    unit_id: int
+    code: str
+    name: str
+    level: str
+    parent_name: str | None
+    tier: str
+    target_year: int
+    basis: str
+    holds: bool
+
+
+def _targets(unit: AdministrativeUnit | None, year: int) -> list[_Target]:
+    """The targets of ``year`` and those of earlier years whose tier is still not held, in
+    the order the page lists units: one query for both the rows due and the overdue counts."""
+    rows = (
+        RegisteredTarget.objects.filter(subtree_q(unit, "unit__"), target_year__lte=year)
         .annotate(holds=holds_title_q(OuterRef("tier"), year_cutoff(year), unit_ref="unit"))
-        .select_related("unit", "unit__parent")
+        .filter(Q(target_year=year) | Q(holds=False))
         .order_by("unit__name_sort", "unit__code", "tier")
+        .values_list(
+            "unit_id",
+            "unit__code",
+            "unit__name",
+            "unit__level",
+            "unit__parent__name",
+            "tier",
+            "target_year",
+            "basis",
+            "holds",
+        )
     )
-    assessed = _year_assessments(targets, year)
+    return [_Target._make(row) for row in rows]
+
+
+def _due_rows(targets: list[_Target], year: int) -> list[DueRow]:
+    """The targets of ``year`` and where each unit stands: one query when any is due."""
+    targets = [t for t in targets if t.target_year == year]
+    assessed = _year_assessments({t.unit_id for t in targets}, year)
     tiers = Tier.values
     due = []
     for t in targets:
         state, met, total, pk = assessed.get((t.unit_id, t.tier), (None, None, None, None))
         due.append(
             DueRow(
-                code=t.unit.code,
-                name=t.unit.name,
-                level=t.unit.level,
-                parent_name=t.unit.parent.name if t.unit.parent_id else "",
+                code=t.code,
+                name=t.name,
+                level=t.level,
+                parent_name=t.parent_name or "",
                 tier=t.tier,
                 target_year=t.target_year,
                 basis=t.basis,
@@ -147,17 +178,14 @@ def _due_rows(unit: AdministrativeUnit | None, year: int) -> list[DueRow]:
     return due
 
 
-def _due_counts(unit: AdministrativeUnit | None, year: int, due: list[DueRow]) -> list[DueCount]:
-    """Per level and tier: due this year (from ``due``), and overdue from earlier years (one query)."""
-    overdue_rows = (
-        RegisteredTarget.objects.filter(subtree_q(unit, "unit__"), target_year__lt=year)
-        .filter(~holds_title_q(OuterRef("tier"), year_cutoff(year), unit_ref="unit"))
-        .values("unit__level", "tier")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    overdue = {(r["unit__level"], r["tier"]): r["n"] for r in overdue_rows}
-    keys = {(r.level, r.tier) for r in due} | {k for k, n in overdue.items() if n}
+def _due_counts(targets: list[_Target], year: int, due: list[DueRow]) -> list[DueCount]:
+    """Per level and tier: due this year (from ``due``), and overdue from earlier years (the
+    targets before ``year`` that ``_targets`` kept: their tier is not held)."""
+    overdue: dict[tuple[str, str], int] = defaultdict(int)
+    for t in targets:
+        if t.target_year < year:
+            overdue[(t.level, t.tier)] += 1
+    keys = {(r.level, r.tier) for r in due} | set(overdue)
     counts = []
     for level, tier in sorted(keys, key=lambda k: (_LEVEL_ORDER.get(k[0], 9), Tier.values.index(k[1]))):
         rows = [r for r in due if (r.level, r.tier) == (level, tier)]
@@ -252,15 +280,16 @@ def _province_progress(province: AdministrativeUnit, year: int) -> list[Province
 
 def plan_summary(*, unit: AdministrativeUnit | None, year: int) -> PlanSummary:
     """Plan against result for ``year``: units due (and where they stand), counts per level and
-    tier with the overdue, and — for a province — its targets against actual. Two queries, one
+    tier with the overdue, and — for a province — its targets against actual. One query, one
     more when units are due in ``year``; for a province one more, three when province targets
     cover the year."""
-    due = _due_rows(unit, year)
+    targets = _targets(unit, year)
+    due = _due_rows(targets, year)
     province = _province_progress(unit, year) if unit is not None and unit.level == Level.PROVINCE else []
     return PlanSummary(
         unit_code=unit.code if unit is not None else None,
         year=year,
         due=due,
-        counts=_due_counts(unit, year, due),
+        counts=_due_counts(targets, year, due),
         province=province,
     )

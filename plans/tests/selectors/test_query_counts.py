@@ -32,8 +32,8 @@ def test_the_data_is_there(province):
     assert funds_summary(unit=province, year=2025, month=12).total_to_date == province.n * 4_000_000
 
 
-def test_funds_summary_takes_three_queries(province, django_assert_num_queries):
-    with django_assert_num_queries(3):
+def test_funds_summary_takes_two_queries(province, django_assert_num_queries):
+    with django_assert_num_queries(2):
         summary = funds_summary(unit=province, year=2025, month=12)
     assert len(summary.by_unit) == 2 + province.n // 5
 
@@ -44,32 +44,32 @@ def test_funds_grid_takes_one_query(province, django_assert_num_queries):
         funds_grid(unit=commune, year=2025)
 
 
-def test_plan_summary_takes_six_queries_for_a_province(province, django_assert_num_queries):
-    # targets due with their year's assessments, overdue, then the province targets' three
-    with django_assert_num_queries(6):
+def test_plan_summary_takes_five_queries_for_a_province(province, django_assert_num_queries):
+    # the targets (due and overdue), the year's assessments of those due, the province targets' three
+    with django_assert_num_queries(5):
         plan_summary(unit=province, year=2025)
 
 
-def test_plan_summary_takes_four_queries_for_a_province_without_targets(province, django_assert_num_queries):
+def test_plan_summary_takes_three_queries_for_a_province_without_targets(province, django_assert_num_queries):
     ProvinceTarget.objects.filter(province=province).delete()
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert plan_summary(unit=province, year=2025).province == []
 
 
-def test_plan_summary_takes_three_queries_below_a_province(province, django_assert_num_queries):
+def test_plan_summary_takes_two_queries_below_a_province(province, django_assert_num_queries):
     district = province.children.filter(level="district").first()
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(2):
         assert plan_summary(unit=district, year=2025).due
 
 
-def test_plan_summary_takes_two_queries_when_nothing_is_due(province, django_assert_num_queries):
+def test_plan_summary_takes_one_query_when_nothing_is_due(province, django_assert_num_queries):
     district = province.children.filter(level="district").first()
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(1):
         assert plan_summary(unit=district, year=2024).due == []
 
 
-def test_dashboard_sections_take_nine_queries(province, django_assert_num_queries):
-    with django_assert_num_queries(9):
+def test_dashboard_sections_take_seven_queries(province, django_assert_num_queries):
+    with django_assert_num_queries(7):
         dashboard_sections(unit=province, year=2025, month=12)
 
 
