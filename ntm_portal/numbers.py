@@ -31,11 +31,6 @@ def vn_number(value, decimal_pos: int | None = None) -> str:
     """85.5 → "85,5" and 31003700000 → "31.003.700.000" in Vietnamese (grouping always on)."""
     if value is None or value == "":
         return ""
-    if type(value) is int and not decimal_pos:
-        # The common case (counts), without Django's general formatter: the same text.
-        text = f"{value:,}"
-        separator = formats.get_format("THOUSAND_SEPARATOR")
-        return text if separator == "," else text.replace(",", separator)
     if isinstance(value, str):
         try:
             value = Decimal(value)
@@ -47,7 +42,25 @@ def vn_number(value, decimal_pos: int | None = None) -> str:
         value = value.normalize()
         if value == value.to_integral_value():
             value = value.quantize(Decimal(1))
+    if type(value) is int or (isinstance(value, Decimal) and value.is_finite() and value.adjusted() < 100):
+        return _grouped(value, decimal_pos)
     return formats.number_format(value, decimal_pos=decimal_pos, use_l10n=True, force_grouping=True)
+
+
+def _grouped(value: int | Decimal, decimal_pos: int | None) -> str:
+    """The text Django's ``number_format`` gives a whole number or a finite Decimal (grouped,
+    in the active language's separators), written directly: pages format hundreds of numbers."""
+    if not value and decimal_pos is not None:
+        value = abs(value)  # Django writes a rounded -0.0 as 0,0
+    text = f"{value:,}" if type(value) is int else f"{value:,f}"
+    if decimal_pos:
+        whole, _dot, places = text.partition(".")
+        text = f"{whole}.{places[:decimal_pos].ljust(decimal_pos, '0')}"
+    elif decimal_pos == 0:
+        text = text.partition(".")[0]
+    return text.translate(
+        {ord(","): formats.get_format("THOUSAND_SEPARATOR"), ord("."): formats.get_format("DECIMAL_SEPARATOR")}
+    )
 
 
 def number(value, decimals: int = 0) -> str:

@@ -59,17 +59,26 @@ def test_the_report_filters_are_the_number_module():
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_whole_numbers_read_as_djangos_general_formatter_writes_them(language):
-    # vn_number writes ints itself (the pages' common case); the text must stay Django's.
+def test_numbers_read_as_djangos_general_formatter_writes_them(language):
+    # vn_number writes ints and Decimals itself (pages format hundreds); the text stays Django's.
     from django.utils import formats
 
-    from ntm_portal.numbers import number, vn_number
+    from ntm_portal.numbers import _rounded, vn_number
+
+    def general(value, places):
+        if places is not None:
+            value = _rounded(value, places)
+        elif isinstance(value, Decimal):
+            value = value.normalize()
+            value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+        return formats.number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
 
     values = [0, 7, -7, 999, 1000, -1000, 1234567, 31003700000, -31003700000, 10**15]
+    values += [Decimal(text) for text in ("0", "-0.0", "-0.04", "0.05", "6.5", "6.50", "100", "1E+2", "11.65")]
+    values += [Decimal(text) for text in ("12.25", "0.00001", "-1234.5678", "31003700000.00", "987654321.987")]
     with translation.override(language):
         for value in values:
-            general = formats.number_format(value, use_l10n=True, force_grouping=True)
-            assert vn_number(value) == general
-            assert number(value) == formats.number_format(Decimal(value), decimal_pos=0, force_grouping=True)
-    with translation.override(language):
+            for places in (None, 0, 1, 2, 3):
+                assert vn_number(value, places) == general(value, places), (value, places)
         assert vn_number(1234567) == ("1.234.567" if language == "vi" else "1,234,567")
+        assert vn_number(Decimal("-0.04"), 1) == ("0,0" if language == "vi" else "0.0")
