@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Sequence
+from decimal import Decimal
+from uuid import UUID
 
 from django.db import connection, models
 
@@ -48,10 +50,40 @@ def _chunks(rows: Sequence[tuple], width: int):
         yield rows[start : start + size]
 
 
-def _arrays(columns: Sequence[models.Field], rows: Sequence[tuple]) -> tuple[str, list[list]]:
-    """PostgreSQL: ``unnest(%s::type[], …)`` and one list per column."""
+def _array_text(values: Sequence) -> str:
+    """A column's values as one PostgreSQL array literal (``{"a","b",NULL}``), cast by the
+    statement. psycopg2 would send a Python list as ``ARRAY['a', 'b', …]``, an expression per
+    element that the server parses and plans one by one: for 11,000 history rows of 13
+    columns the statement took 350 ms that way against 160 ms as one literal per column."""
+    kinds = {type(value) for value in values} - {type(None)}
+    if len(kinds) > 1:
+        return "{" + ",".join([_element(value) for value in values]) + "}"
+    if kinds <= {int, Decimal, float}:  # digits, sign, point, exponent: nothing to quote
+        return "{" + ",".join(["NULL" if value is None else str(value) for value in values]) + "}"
+    # A column repeats itself (the batch's moment, its comment, true and false): each distinct
+    # value is written once.
+    texts = {value: _element(value) for value in set(values)}
+    return "{" + ",".join([texts[value] for value in values]) + "}"
+
+
+def _element(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, str):  # also enum members and other subclasses: their text, not their name
+        return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, int | Decimal | float | UUID):
+        return f'"{value}"'
+    if isinstance(value, datetime.date | datetime.time):  # datetime is a date
+        return f'"{value.isoformat()}"'
+    raise TypeError(f"No array text for {type(value).__name__}: prepare the value as a scalar first.")
+
+
+def _arrays(columns: Sequence[models.Field], rows: Sequence[tuple]) -> tuple[str, list[str]]:
+    """PostgreSQL: ``unnest(%s::type[], …)`` and one array literal per column."""
     casts = ", ".join(f"%s::{f.db_type(connection)}[]" for f in columns)
-    return f"unnest({casts})", [list(column) for column in zip(*rows, strict=True)]
+    return f"unnest({casts})", [_array_text(column) for column in zip(*rows, strict=True)]
 
 
 def update_rows(model: type[models.Model], fields: Sequence[str], rows: Sequence[tuple]) -> int:

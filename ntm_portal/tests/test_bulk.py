@@ -11,6 +11,8 @@ from criteria.models import HistoryEntry, HistoryKind, IndicatorValue
 from ntm_portal.bulk import insert_rows, prepare_datetime, update_from_values, update_rows
 
 MOMENT = datetime.datetime(2025, 6, 1, 8, 30, tzinfo=datetime.UTC)
+# Text that array literals and quoting must carry through unchanged.
+AWKWARD = 'it\'s “quoted”, "double", back\\slash {braced} NULL'
 
 
 @pytest.fixture
@@ -23,7 +25,7 @@ def values(assessment, criteria_set, personas):
 
 def test_update_from_values_writes_each_row_its_own_values(values, personas):
     yes_no, number = values
-    yes_no.value_bool, yes_no.note, yes_no.updated_by = None, "it's “quoted”", personas.officer_b
+    yes_no.value_bool, yes_no.note, yes_no.updated_by = None, AWKWARD, personas.officer_b
     number.value_decimal, number.updated_at, number.version = Decimal("12.5"), MOMENT, 7
 
     assert (
@@ -35,7 +37,7 @@ def test_update_from_values_writes_each_row_its_own_values(values, personas):
 
     yes_no.refresh_from_db()
     number.refresh_from_db()
-    assert (yes_no.value_bool, yes_no.note, yes_no.updated_by) == (None, "it's “quoted”", personas.officer_b)
+    assert (yes_no.value_bool, yes_no.note, yes_no.updated_by) == (None, AWKWARD, personas.officer_b)
     assert (number.value_decimal, number.updated_at, number.version) == (Decimal("12.5"), MOMENT, 7)
 
 
@@ -63,13 +65,13 @@ def test_insert_rows_writes_every_row_in_order_also_past_the_parameter_limit(ass
     rows = [
         (
             assessment.pk,
-            HistoryKind.VALUE.value,
+            HistoryKind.VALUE,  # a choice as its text
             indicator.pk,
             None,
             str(i),
             str(i + 1),
             "",
-            "",
+            AWKWARD,
             "",
             "",
             "bulk",
@@ -84,6 +86,6 @@ def test_insert_rows_writes_every_row_in_order_also_past_the_parameter_limit(ass
 
     written = HistoryEntry.objects.filter(assessment=assessment, comment="bulk").order_by("pk")
     assert HistoryEntry.objects.filter(assessment=assessment).count() == before + 5
-    assert [(h.old_value, h.new_value, h.at, h.user) for h in written] == [
-        (str(i), str(i + 1), MOMENT, personas.officer_a) for i in range(5)
+    assert [(h.kind, h.old_value, h.new_value, h.new_note, h.at, h.user) for h in written] == [
+        ("value", str(i), str(i + 1), AWKWARD, MOMENT, personas.officer_a) for i in range(5)
     ]
