@@ -272,7 +272,8 @@ def _prepare(checked: _Checked, writes: _Writes, *, user, moment, moment_db, com
     """The rows one assessment's entries change (an entry equal to what is stored changes
     nothing), their outcomes and their history; returns the assessment's values as saved."""
     assessment, saved = checked.assessment, []
-    user_id = getattr(user, "pk", None)
+    assessment_id, user_id = assessment.pk, getattr(user, "pk", None)
+    touched = writes.touched.setdefault(assessment_id, set())
     for indicator, value, entry in checked.parsed:
         current = checked.stored.get(indicator.pk)
         note = entry.note if entry.note is not None else (current.note if current else "")
@@ -330,12 +331,12 @@ def _prepare(checked: _Checked, writes: _Writes, *, user, moment, moment_db, com
                 )
             )
             saved.append(current)
-        writes.touched.setdefault(assessment.pk, set()).add(indicator.criterion_id)
+        touched.add(indicator.criterion_id)
         if indicator.code == INCOME_INDICATOR_CODE and assessment.tier != Tier.MODEL:
             writes.income.add((assessment.unit_id, assessment.year))
         writes.history.append(
             HistoryRow(
-                assessment_id=assessment.pk,
+                assessment_id=assessment_id,
                 kind=HistoryKind.VALUE.value,
                 indicator_id=indicator.pk,
                 criterion_id=None,
@@ -410,7 +411,7 @@ def assessments_record_values(
     if writes.history:
         report(STEP_RESULTS)
         touched = [
-            (c.assessment, writes.touched[c.assessment.pk]) for c in checked if c.assessment.pk in writes.touched
+            (c.assessment, writes.touched[c.assessment.pk]) for c in checked if writes.touched.get(c.assessment.pk)
         ]
         recompute_results(touched, at=moment, user=user, history=writes.history)
     if writes.income:

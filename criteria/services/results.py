@@ -97,11 +97,12 @@ def recompute_results(
         results[result.assessment_id][result.criterion_id] = result
     to_create, to_update, log, cleared = [], [], [], []
     for assessment, criteria in touched:
+        assessment_id = assessment.pk
         by_criterion: dict[int, list[tuple[bool, evaluation.Outcome]]] = defaultdict(list)
         for indicator in _indicators(assessment, criteria):
-            outcome = outcomes.get((assessment.pk, indicator.pk), evaluation.Outcome.MISSING)
+            outcome = outcomes.get((assessment_id, indicator.pk), evaluation.Outcome.MISSING)
             by_criterion[indicator.criterion_id].append((indicator.required, evaluation.Outcome(outcome)))
-        mine = results[assessment.pk]
+        mine = results[assessment_id]
         for criterion_id in _criteria(assessment, criteria):
             outcomes_of = by_criterion.get(criterion_id, [])
             met = evaluation.criterion_met(outcomes_of)
@@ -115,7 +116,7 @@ def recompute_results(
             else:
                 continue
             if result.pk is None or result.met != met:
-                log.append((assessment.pk, criterion_id, moment_db, met, False))  # in the order of _LOG_FIELDS
+                log.append((assessment_id, criterion_id, moment_db, met, False))  # in the order of _LOG_FIELDS
             if met and result.basically_met:
                 cleared.append(_basically_met_cleared(assessment, result, user=user, at=moment_db))
             result.met, result.indicators_met, result.indicators_total = counted
