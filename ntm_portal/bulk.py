@@ -38,6 +38,11 @@ def prepare_datetime(value: datetime.datetime | None):
     return connection.ops.adapt_datetimefield_value(value)
 
 
+def prepare_date(value: datetime.date | None):
+    """A date in the form the database's driver takes."""
+    return connection.ops.adapt_datefield_value(value)
+
+
 def _columns(model: type[models.Model], fields: Sequence[str]) -> list[models.Field]:
     return [model._meta.get_field(name) for name in fields]
 

@@ -30,7 +30,7 @@ from criteria.models import (
     IndicatorValue,
 )
 from criteria.structure import set_structure
-from ntm_portal.bulk import insert_rows, prepare_datetime, update_from_values
+from ntm_portal.bulk import insert_rows, prepare_date, prepare_datetime, update_from_values, update_rows
 
 MSG_MET_NOW = _("The criterion is met now: no longer “basically met”.")
 
@@ -121,7 +121,7 @@ def recompute_results(
                 cleared.append(_basically_met_cleared(assessment, result, user=user, at=moment_db))
             result.met, result.indicators_met, result.indicators_total = counted
     CriterionResult.objects.bulk_create(to_create)
-    update_from_values(CriterionResult, RESULT_FIELDS, to_update)
+    update_rows(CriterionResult, RESULT_FIELDS, [_result_row(result) for result in to_update])
     insert_rows(CriterionResultLog, _LOG_FIELDS, log)
     insert_rows(HistoryEntry, HistoryRow._fields, [*history, *cleared])
     logged = {assessment_id for assessment_id, *_rest in log}
@@ -132,6 +132,13 @@ def recompute_results(
         ],
         at=moment,
     )
+
+
+def _result_row(result: CriterionResult) -> tuple:
+    """``(id, *RESULT_FIELDS)`` of a result, prepared for the database."""
+    counts = (result.met, result.indicators_met, result.indicators_total)
+    mark = (result.basically_met, result.basically_met_reason, prepare_date(result.basically_met_by))
+    return (result.pk, *counts, *mark)
 
 
 def _indicators(assessment: Assessment, criteria: set[int] | None):
