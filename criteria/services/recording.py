@@ -104,10 +104,6 @@ def _shown(stored: _Stored) -> str:
     return NOT_APPLICABLE if stored.not_applicable else canonical(stored.value)
 
 
-# The columns of a stored value the batch reads, and writes back after the id (``VALUE_FIELDS``).
-_STORED_COLUMNS = ["id", "assessment_id", "indicator_id", *VALUE_FIELDS[:5], "version", "updated_by_id", "updated_at"]
-
-
 @dataclass(slots=True)
 class _Stored:
     """A stored value as the batch reads it: plain attributes, not a model instance (a
@@ -135,6 +131,22 @@ class _Stored:
         return IndicatorValue.from_db(
             IndicatorValue.objects.db, names, [getattr(self, "pk" if name == "id" else name) for name in names]
         )
+
+
+# The columns a batch reads of each stored value, in the order of ``_Stored``'s fields.
+_STORED_COLUMNS = [
+    "id",
+    "assessment_id",
+    "indicator_id",
+    "value_decimal",
+    "value_bool",
+    "not_applicable",
+    "outcome",
+    "note",
+    "version",
+    "updated_by_id",
+    "updated_at",
+]
 
 
 def _parse_entry(entry: ValueEntry, indicator: Indicator, current: _Stored | None):
@@ -309,12 +321,9 @@ def _prepare(checked: _Checked, writes: _Writes, *, user, moment, moment_db, com
             writes.to_create.append(created)
             saved.append(created)
         else:
-            current.value_decimal, current.value_bool, current.not_applicable = (
-                value_decimal,
-                value_bool,
-                not_applicable,
-            )
-            current.outcome, current.note, current.version = outcome, note, current.version + 1
+            current.value_decimal, current.value_bool = value_decimal, value_bool
+            current.not_applicable, current.outcome = not_applicable, outcome
+            current.note, current.version = note, current.version + 1
             current.updated_by_id, current.updated_at = user_id, moment
             # In the order of VALUE_FIELDS.
             writes.to_update.append(
