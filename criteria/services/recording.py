@@ -15,6 +15,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -23,11 +24,11 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from criteria import evaluation
-from criteria.models import Assessment, HistoryEntry, HistoryKind, Indicator, IndicatorValue, Outcome, Tier, ValueType
-from criteria.services.results import recompute_results
+from criteria.models import Assessment, HistoryKind, Indicator, IndicatorValue, Outcome, Tier, ValueType
+from criteria.services.results import HistoryRow, recompute_results
 from criteria.structure import set_structure
 from criteria.targets import target_for
-from ntm_portal.bulk import update_from_values
+from ntm_portal.bulk import prepare_datetime, update_rows
 from ntm_portal.errors import StaleWriteError
 
 # In the 19-criteria commune sets, indicator 10.1 is the income per person (criterion 10 "Thu nhập");
@@ -99,11 +100,56 @@ def canonical(value) -> str:
     return format(value.normalize(), "f")
 
 
-def _shown(stored: IndicatorValue) -> str:
+def _shown(stored: _Stored) -> str:
     return NOT_APPLICABLE if stored.not_applicable else canonical(stored.value)
 
 
-def _parse_entry(entry: ValueEntry, indicator: Indicator, current: IndicatorValue | None):
+@dataclass(slots=True)
+class _Stored:
+    """A stored value as the batch reads it: plain attributes, not a model instance (a
+    province's import reads ten thousand); ``instance()`` makes the model instance where one
+    is handed out (a stale write's ``current``, the values returned)."""
+
+    pk: int
+    assessment_id: int
+    indicator_id: int
+    value_decimal: Decimal | None
+    value_bool: bool | None
+    not_applicable: bool
+    outcome: str
+    note: str
+    version: int
+    updated_by_id: int | None
+    updated_at: datetime.datetime
+
+    @property
+    def value(self):
+        return self.value_bool if self.value_bool is not None else self.value_decimal
+
+    def instance(self) -> IndicatorValue:
+        names = [f.attname for f in IndicatorValue._meta.concrete_fields]  # every one of them is here
+        return IndicatorValue.from_db(
+            IndicatorValue.objects.db, names, [getattr(self, "pk" if name == "id" else name) for name in names]
+        )
+
+
+# The columns a batch reads of each stored value, in the order of ``_Stored``'s fields.
+_STORED_COLUMNS = [
+    "id",
+    "assessment_id",
+    "indicator_id",
+    "value_decimal",
+    "value_bool",
+    "not_applicable",
+    "outcome",
+    "note",
+    "version",
+    "updated_by_id",
+    "updated_at",
+]
+
+
+def _parse_entry(entry: ValueEntry, indicator: Indicator, current: _Stored | None):
     """The typed value, or ``NOT_APPLICABLE`` for "không áp dụng" on a conditional indicator
     (with a reason in the note, given now or already stored)."""
     if not evaluation.means_not_applicable(entry.raw):
@@ -122,11 +168,11 @@ class _Checked:
     """One assessment of the batch, validated: what it holds now and what to write."""
 
     assessment: Assessment
-    stored: dict[int, IndicatorValue]  # by indicator id, only the indicators being written
+    stored: dict[int, _Stored]  # by indicator id, only the indicators being written
     parsed: list[tuple[Indicator, object, ValueEntry]]
 
 
-Stored = dict[int, dict[int, IndicatorValue]]  # assessment id → indicator id → value
+Stored = dict[int, dict[int, _Stored]]  # assessment id → indicator id → value
 
 
 def _lock(pks: list[int]) -> dict[int, Assessment]:
@@ -165,9 +211,12 @@ def _read_stored(batches: Sequence[tuple[Assessment, list[ValueEntry]]]) -> Stor
         wanted.update(by_code[e.code].pk for e in entries if e.code in by_code)
     # Who wrote a value is read only when a write turns out stale (then for that one value):
     # joining the users would build one per value of a province's import.
-    values = IndicatorValue.objects.filter(assessment__in=[a.pk for a, _e in batches], indicator__in=wanted)
+    values = IndicatorValue.objects.filter(
+        assessment__in=[a.pk for a, _e in batches], indicator__in=wanted
+    ).values_list(*_STORED_COLUMNS)
     stored: Stored = defaultdict(dict)
-    for value in values:
+    for row in values:
+        value = _Stored(*row)
         stored[value.assessment_id][value.indicator_id] = value
     return stored
 
@@ -200,6 +249,7 @@ def _validate(assessment: Assessment, entries: list[ValueEntry], stored: Stored,
             errors.setdefault(entry.code, []).extend(exc.error_list)
             continue
         if entry.expected_version is not None and entry.expected_version != (current.version if current else 0):
+            current = current.instance() if current else None
             raise StaleWriteError(
                 MSG_STALE,
                 params={
@@ -217,19 +267,25 @@ def _validate(assessment: Assessment, entries: list[ValueEntry], stored: Stored,
 
 @dataclass
 class _Writes:
-    """What a batch writes, gathered before the statements run."""
+    """What a batch writes, gathered before the statements run: plain rows, not model
+    instances, for the ten thousand values of a province's import."""
 
     to_create: list[IndicatorValue]
-    to_update: list[IndicatorValue]
-    history: list[HistoryEntry]
+    to_update: list[tuple]  # (id, *VALUE_FIELDS), prepared for the database
+    history: list[HistoryRow]
     touched: dict[int, set[int]]  # assessment id → criteria whose result may move
     income: set[tuple[int, int]]  # (unit id, year) whose income per person changed
 
 
-def _prepare(checked: _Checked, writes: _Writes, *, user, moment, comment: str) -> list[IndicatorValue]:
+Saved = list[IndicatorValue | _Stored]  # one assessment's values as saved (_Stored: to be made instances)
+
+
+def _prepare(checked: _Checked, writes: _Writes, *, user, moment, moment_db, comment: str) -> Saved:
     """The rows one assessment's entries change (an entry equal to what is stored changes
     nothing), their outcomes and their history; returns the assessment's values as saved."""
     assessment, saved = checked.assessment, []
+    assessment_id, user_id = assessment.pk, getattr(user, "pk", None)
+    touched = writes.touched.setdefault(assessment_id, set())
     for indicator, value, entry in checked.parsed:
         current = checked.stored.get(indicator.pk)
         note = entry.note if entry.note is not None else (current.note if current else "")
@@ -243,39 +299,81 @@ def _prepare(checked: _Checked, writes: _Writes, *, user, moment, comment: str) 
             saved.append(current)
             continue
         old_display, old_note = (_shown(current), current.note) if current else ("", "")
-        if current is None:
-            current = IndicatorValue(assessment=assessment, indicator=indicator, version=0)
-            writes.to_create.append(current)
-        else:
-            writes.to_update.append(current)
-        current.value_decimal, current.value_bool = _as_stored(indicator, value)
-        current.not_applicable = not_applicable
-        current.outcome = (
-            Outcome.NOT_APPLICABLE if not_applicable else Outcome(indicator_outcome_for(assessment, indicator, value))
+        value_decimal, value_bool = _as_stored(indicator, value)
+        outcome = (
+            Outcome.NOT_APPLICABLE.value
+            if not_applicable
+            else Outcome(indicator_outcome_for(assessment, indicator, value)).value
         )
-        current.note, current.version = note, current.version + 1
-        current.updated_by, current.updated_at = user, moment
-        saved.append(current)
-        writes.touched.setdefault(assessment.pk, set()).add(indicator.criterion_id)
+        if current is None:
+            created = IndicatorValue(
+                assessment=assessment,
+                indicator=indicator,
+                value_decimal=value_decimal,
+                value_bool=value_bool,
+                not_applicable=not_applicable,
+                outcome=outcome,
+                note=note,
+                version=1,
+                updated_by=user,
+                updated_at=moment,
+            )
+            writes.to_create.append(created)
+            saved.append(created)
+        else:
+            current.value_decimal, current.value_bool = value_decimal, value_bool
+            current.not_applicable, current.outcome = not_applicable, outcome
+            current.note, current.version = note, current.version + 1
+            current.updated_by_id, current.updated_at = user_id, moment
+            # In the order of VALUE_FIELDS.
+            writes.to_update.append(
+                (
+                    current.pk,
+                    value_decimal,
+                    value_bool,
+                    not_applicable,
+                    outcome,
+                    str(note),
+                    current.version,
+                    user_id,
+                    moment_db,
+                )
+            )
+            saved.append(current)
+        touched.add(indicator.criterion_id)
         if indicator.code == INCOME_INDICATOR_CODE and assessment.tier != Tier.MODEL:
             writes.income.add((assessment.unit_id, assessment.year))
         writes.history.append(
-            # By id: a province's import builds ten thousand of these, and a related object set
-            # through its descriptor costs several times a plain attribute.
-            HistoryEntry(
-                assessment_id=assessment.pk,
-                kind=HistoryKind.VALUE,
+            HistoryRow(
+                assessment_id=assessment_id,
+                kind=HistoryKind.VALUE.value,
                 indicator_id=indicator.pk,
+                criterion_id=None,
                 old_value=old_display,
                 new_value=NOT_APPLICABLE if not_applicable else canonical(value),
                 old_note=old_note if old_note != note else "",
-                new_note=note if old_note != note else "",
+                new_note=str(note) if old_note != note else "",
+                old_state="",
+                new_state="",
                 comment=comment,
-                user_id=getattr(user, "pk", None),
-                at=moment,
+                user_id=user_id,
+                at=moment_db,
             )
         )
     return saved
+
+
+def _as_instances(saved: Saved, changed: set[int], user) -> list[IndicatorValue]:
+    """The values as saved, as model instances; those written (``changed``: ids) carry their
+    writer, as a saved instance would."""
+    instances = []
+    for value in saved:
+        if isinstance(value, _Stored):
+            stored, value = value, value.instance()
+            if stored.pk in changed:
+                value.updated_by = user
+        instances.append(value)
+    return instances
 
 
 @transaction.atomic
@@ -287,10 +385,12 @@ def assessments_record_values(
     comment: str = "",
     derived: bool = False,
     progress: Callable[[str], None] | None = None,
+    returning: bool = True,
     _trusted: bool = False,
-) -> list[list[IndicatorValue]]:
+) -> list[list[IndicatorValue]] | None:
     """Validate every entry of every assessment, then record them all or none, with
-    recomputation and history; returns each assessment's values as saved, in batch order.
+    recomputation and history; returns each assessment's values as saved, in batch order
+    (None when not ``returning``: a province's import has no use for ten thousand instances).
 
     Raises, for the first assessment (in batch order) that has one: ``PermissionDenied``
     outside the user's scope; ``ValidationError`` when it is locked or a summary record, or
@@ -312,13 +412,15 @@ def assessments_record_values(
     report(STEP_VALUES)
     moment = at or timezone.now()
     writes = _Writes([], [], [], {}, set())
-    saved = [_prepare(c, writes, user=user, moment=moment, comment=comment) for c in checked]
+    comment = str(comment)
+    moment_db = prepare_datetime(moment)
+    saved = [_prepare(c, writes, user=user, moment=moment, moment_db=moment_db, comment=comment) for c in checked]
     IndicatorValue.objects.bulk_create(writes.to_create)
-    update_from_values(IndicatorValue, VALUE_FIELDS, writes.to_update)
+    update_rows(IndicatorValue, VALUE_FIELDS, writes.to_update)
     if writes.history:
         report(STEP_RESULTS)
         touched = [
-            (c.assessment, writes.touched[c.assessment.pk]) for c in checked if c.assessment.pk in writes.touched
+            (c.assessment, writes.touched[c.assessment.pk]) for c in checked if writes.touched.get(c.assessment.pk)
         ]
         recompute_results(touched, at=moment, user=user, history=writes.history)
     if writes.income:
@@ -330,4 +432,7 @@ def assessments_record_values(
             years[year].append(unit_id)
         for year, units in years.items():
             refresh_dependants_of(units=units, year=year)
-    return saved
+    if not returning:
+        return None
+    changed = {row[0] for row in writes.to_update}
+    return [_as_instances(values, changed, user) for values in saved]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +30,7 @@ from criteria.models import (
     IndicatorValue,
 )
 from criteria.structure import set_structure
-from ntm_portal.bulk import update_from_values
+from ntm_portal.bulk import insert_rows, prepare_date, prepare_datetime, update_from_values, update_rows
 
 MSG_MET_NOW = _("The criterion is met now: no longer “basically met”.")
 
@@ -47,12 +48,34 @@ COUNT_FIELDS = ["criteria_met", "criteria_basically_met", "criteria_total", "upd
 Touched = tuple[Assessment, "set[int] | None"]
 
 
+class HistoryRow(NamedTuple):
+    """A history entry to insert, as a plain row (a province's import writes ten thousand):
+    the fields of ``HistoryEntry`` in this order, ``at`` prepared (``bulk.prepare_datetime``)."""
+
+    assessment_id: int
+    kind: str
+    indicator_id: int | None
+    criterion_id: int | None
+    old_value: str
+    new_value: str
+    old_note: str
+    new_note: str
+    old_state: str
+    new_state: str
+    comment: str
+    user_id: int | None
+    at: object
+
+
+_LOG_FIELDS = ["assessment_id", "criterion_id", "at", "met", "basically_met"]
+
+
 def recompute_results(
     touched: Sequence[Touched],
     *,
     at: datetime.datetime | None = None,
     user=None,
-    history: Sequence[HistoryEntry] = (),
+    history: Sequence[HistoryRow] = (),
 ) -> None:
     """Store each touched criterion's result and each assessment's counts of criteria met and
     basically met, appending changes to the logs (so figures as of a past moment can be read
@@ -60,6 +83,7 @@ def recompute_results(
     ``user``, after the caller's ``history`` entries, which are written in the same statement.
     """
     moment = at or timezone.now()
+    moment_db = prepare_datetime(moment)
     pks = [assessment.pk for assessment, _criteria in touched]
     wanted = {i.pk for a, criteria in touched for i in _indicators(a, criteria)}
     outcomes: dict[tuple[int, int], str] = {
@@ -73,11 +97,12 @@ def recompute_results(
         results[result.assessment_id][result.criterion_id] = result
     to_create, to_update, log, cleared = [], [], [], []
     for assessment, criteria in touched:
+        assessment_id = assessment.pk
         by_criterion: dict[int, list[tuple[bool, evaluation.Outcome]]] = defaultdict(list)
         for indicator in _indicators(assessment, criteria):
-            outcome = outcomes.get((assessment.pk, indicator.pk), evaluation.Outcome.MISSING)
+            outcome = outcomes.get((assessment_id, indicator.pk), evaluation.Outcome.MISSING)
             by_criterion[indicator.criterion_id].append((indicator.required, evaluation.Outcome(outcome)))
-        mine = results[assessment.pk]
+        mine = results[assessment_id]
         for criterion_id in _criteria(assessment, criteria):
             outcomes_of = by_criterion.get(criterion_id, [])
             met = evaluation.criterion_met(outcomes_of)
@@ -91,15 +116,15 @@ def recompute_results(
             else:
                 continue
             if result.pk is None or result.met != met:
-                log.append(CriterionResultLog(assessment=assessment, criterion_id=criterion_id, met=met, at=moment))
+                log.append((assessment_id, criterion_id, moment_db, met, False))  # in the order of _LOG_FIELDS
             if met and result.basically_met:
-                cleared.append(_basically_met_cleared(assessment, result, user=user, at=moment))
+                cleared.append(_basically_met_cleared(assessment, result, user=user, at=moment_db))
             result.met, result.indicators_met, result.indicators_total = counted
     CriterionResult.objects.bulk_create(to_create)
-    update_from_values(CriterionResult, RESULT_FIELDS, to_update)
-    CriterionResultLog.objects.bulk_create(log)
-    HistoryEntry.objects.bulk_create([*history, *cleared])
-    logged = {entry.assessment.pk for entry in log}
+    update_rows(CriterionResult, RESULT_FIELDS, [_result_row(result) for result in to_update])
+    insert_rows(CriterionResultLog, _LOG_FIELDS, log)
+    insert_rows(HistoryEntry, HistoryRow._fields, [*history, *cleared])
+    logged = {assessment_id for assessment_id, *_rest in log}
     store_counts_of(
         [
             (a, results[a.pk].values(), len(set_structure(a.criteria_set).criterion_ids), a.pk in logged)
@@ -107,6 +132,13 @@ def recompute_results(
         ],
         at=moment,
     )
+
+
+def _result_row(result: CriterionResult) -> tuple:
+    """``(id, *RESULT_FIELDS)`` of a result, prepared for the database."""
+    counts = (result.met, result.indicators_met, result.indicators_total)
+    mark = (result.basically_met, result.basically_met_reason, prepare_date(result.basically_met_by))
+    return (result.pk, *counts, *mark)
 
 
 def _indicators(assessment: Assessment, criteria: set[int] | None):
@@ -119,16 +151,21 @@ def _criteria(assessment: Assessment, criteria: set[int] | None):
     return ids if criteria is None else [c for c in ids if c in criteria]
 
 
-def _basically_met_cleared(assessment: Assessment, result: CriterionResult, *, user, at) -> HistoryEntry:
+def _basically_met_cleared(assessment: Assessment, result: CriterionResult, *, user, at) -> HistoryRow:
     """The criterion is met now: its "basically met" mark ends (kept in the history)."""
-    entry = HistoryEntry(
-        assessment=assessment,
-        kind=HistoryKind.BASICALLY_MET,
+    entry = HistoryRow(
+        assessment_id=assessment.pk,
+        kind=HistoryKind.BASICALLY_MET.value,
+        indicator_id=None,
         criterion_id=result.criterion_id,
         old_value=result.basically_met_by.isoformat() if result.basically_met_by else "",
+        new_value="",
         old_note=result.basically_met_reason,
+        new_note="",
+        old_state="",
+        new_state="",
         comment=str(MSG_MET_NOW),
-        user=user,
+        user_id=getattr(user, "pk", None),
         at=at,
     )
     result.basically_met, result.basically_met_reason, result.basically_met_by = False, "", None

@@ -157,7 +157,9 @@ def _apply(batch_id: int, user, progress) -> tuple[ImportBatch, str]:
                 unit=plan.units[unit_id], criteria_set=batch.criteria_set, year=batch.year, user=user, at=moment
             )
         batches.append((assessment, entries))
-    assessments_record_values(batches=batches, user=user, comment=comment, at=moment, progress=progress)
+    assessments_record_values(
+        batches=batches, user=user, comment=comment, at=moment, progress=progress, returning=False
+    )
     batch.status, batch.applied_at, batch.message = ImportStatus.APPLIED, timezone.now(), ""
     batch.checked_values = {}
     batch.save(update_fields=["status", "applied_at", "message", "checked_values"])
