@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -133,20 +133,8 @@ class _Stored:
         )
 
 
-# The columns a batch reads of each stored value, in the order of ``_Stored``'s fields.
-_STORED_COLUMNS = [
-    "id",
-    "assessment_id",
-    "indicator_id",
-    "value_decimal",
-    "value_bool",
-    "not_applicable",
-    "outcome",
-    "note",
-    "version",
-    "updated_by_id",
-    "updated_at",
-]
+# The columns a batch reads of each stored value: ``_Stored``'s fields, in their order.
+_STORED_COLUMNS = ["id" if f.name == "pk" else f.name for f in fields(_Stored)]
 
 
 def _parse_entry(entry: ValueEntry, indicator: Indicator, current: _Stored | None):
