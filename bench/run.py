@@ -41,6 +41,7 @@ class Result:
     median_ms: float | None = None
     p95_ms: float | None = None
     cpu_ms: float | None = None  # median CPU time of this process (Django side only)
+    database_cpu_ms: float | None = None  # mean CPU time of its PostgreSQL backend per run
     reference_ms: float | None = None
     reference: str = ""
     ratio: float | None = None
@@ -61,7 +62,9 @@ class Result:
         else:
             text = (
                 f"{self.name}: runs={self.runs} median={self.median_ms:.1f} ms p95={self.p95_ms:.1f} ms"
-                f" (cpu {self.cpu_ms:.1f} ms)"
+                f" (cpu {self.cpu_ms:.1f} ms"
+                + (f" + database {self.database_cpu_ms:.1f} ms" if self.database_cpu_ms is not None else "")
+                + ")"
             )
             if self.reference_ms is not None:
                 text += f" ref={self.reference_ms:.1f} ms [{self.reference}] ratio={self.ratio:.2f}"
@@ -88,23 +91,62 @@ def timed(function: Callable[[], object]) -> tuple[float, float]:
     return (time.perf_counter() - wall) * 1000, (time.process_time() - cpu) * 1000
 
 
-def measure(scenario, ctx, runs: int) -> tuple[list[float], list[float], list[float]]:
+def backend_cpu() -> Callable[[], float] | None:
+    """A reader of the CPU time (ms) the connection's PostgreSQL backend has used so far, from
+    ``/proc/<pid>/schedstat`` (nanoseconds, exact); None unless the database is PostgreSQL on
+    this machine."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    path = f"/proc/{pid}/schedstat"
+
+    def read() -> float:
+        with open(path) as stats:
+            return int(stats.read().split()[0]) / 1e6
+
+    try:
+        read()
+    except OSError:  # the database runs elsewhere
+        return None
+    return read
+
+
+def _read(backend: Callable[[], float] | None) -> float | None:
+    try:
+        return backend() if backend else None
+    except OSError:
+        return None
+
+
+def measure(scenario, ctx, runs: int) -> tuple[list[float], list[float], list[float], float | None]:
     """Warm up, then alternate ours and the reference, so both see the same machine load.
-    Returns our wall times, our CPU times and the reference's wall times."""
+    Returns our wall times, our CPU times, the reference's wall times and the mean CPU time of
+    the database's backend during our runs (None where it cannot be read)."""
     for _ in range(WARMUP):
         scenario.before(ctx)
         scenario.run(ctx)
         if scenario.reference:
             scenario.reference(ctx)
-    ours, cpu, ref = [], [], []
+    backend = backend_cpu()  # after the warm-up: the connection is the one the runs use
+    ours, cpu, ref, database = [], [], [], 0.0
     for _ in range(runs):
         scenario.before(ctx)  # untimed: what happens between two of the user's requests
+        started = _read(backend)
         wall, used = timed(lambda: scenario.run(ctx))
+        ended = _read(backend)
+        if started is None or ended is None:
+            backend = None  # the connection was opened again (another backend): no database figure
+        else:
+            database += ended - started
         ours.append(wall)
         cpu.append(used)
         if scenario.reference:
             ref.append(timed(lambda: scenario.reference(ctx))[0])
-    return ours, cpu, ref
+    return ours, cpu, ref, (database / runs if backend and runs else None)
 
 
 def count_queries(scenario, ctx) -> int:
@@ -143,10 +185,11 @@ def run_scenario(scenario, ctx, options) -> Result:
             result.peak_mb, result.baseline_mb = probe["peak_mb"], probe["baseline_mb"]
         else:
             scenario.prepare(ctx)
-            ours, cpu, ref = measure(scenario, ctx, FEW_RUNS.get(scenario.name, options.runs))
+            ours, cpu, ref, database = measure(scenario, ctx, FEW_RUNS.get(scenario.name, options.runs))
             result.runs = len(ours)
             result.median_ms = round(statistics.median(ours), 2)
             result.cpu_ms = round(statistics.median(cpu), 2)
+            result.database_cpu_ms = None if database is None else round(database, 2)
             result.p95_ms = round(percentile(ours, 0.95), 2)
             if ref:
                 result.reference_ms = round(statistics.median(ref), 2)
