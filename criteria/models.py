@@ -738,7 +738,16 @@ class HistoryEntry(AppendOnlyMixin, models.Model):
         base_manager_name = "objects"  # Django's internal queries refuse updates too
         verbose_name_plural = _("history")
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["assessment", "indicator", "at"], name="history_value_idx")]
+        indexes = [
+            models.Index(fields=["assessment", "indicator", "at"], name="history_value_idx"),
+            # The sheet's newest entries (and its latest state change and comment): read in
+            # order and stopped at the page, whatever the length of the history.
+            models.Index(fields=["assessment", "-at", "-id"], name="history_newest_idx"),
+            # Its latest state change, however many values were saved since (or none at all).
+            models.Index(
+                fields=["assessment", "-at", "-id"], condition=Q(kind="state"), name="history_newest_state_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(kind="value") | Q(indicator__isnull=False), name="history_value_names_indicator"
