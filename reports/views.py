@@ -23,7 +23,6 @@ from criteria.models import Tier
 from criteria.selectors import assessments_within
 from criteria.years import lifetime_notice
 from ocop.selectors import ocop_counts, year_period
-from plans.selectors import dashboard_sections
 from reports import charts
 from reports.forms import Filters, bucket_param, read_filters
 from reports.selectors import (
@@ -39,6 +38,7 @@ from reports.selectors import (
     progress_trend,
 )
 from reports.selectors.map import commune_map
+from reports.selectors.sections import dashboard_plans
 
 
 def _unit_or_country(request: HttpRequest, code: str | None) -> AdministrativeUnit | None:
@@ -193,7 +193,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         "breadcrumbs": _breadcrumbs(request, unit, filters),
         "urls": {name: _url(name, unit) for name in ("dashboard", "communes", "matrix")},
         # Plan against result and funds by source (plans app), on every dashboard.
-        "plans": dashboard_sections(unit=unit, year=filters.year),
+        "plans": dashboard_plans(unit=unit, year=filters.year),
         **(lifetime_notice(unit, filters.year) if unit is not None else {}),
     }
     if unit is not None and unit.level == Level.COMMUNE:

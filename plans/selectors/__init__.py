@@ -14,7 +14,15 @@ then; the communes of a year are ``criteria.figures.communes_of_year_q``.
 """
 
 from plans.selectors.common import Table, share
-from plans.selectors.dashboard import DashboardPlans, dashboard_sections, funds_rows, plan_rows
+from plans.selectors.dashboard import (
+    DashboardPlans,
+    SectionRows,
+    dashboard_sections,
+    dashboard_sections_of,
+    funds_rows,
+    plan_rows,
+    section_rows_read,
+)
 from plans.selectors.funds import (
     FundsGrid,
     FundsSummary,
@@ -49,6 +57,7 @@ __all__ = [
     "GridRow",
     "PlanSummary",
     "ProvinceProgress",
+    "SectionRows",
     "SourceAmount",
     "Table",
     "TargetLine",
@@ -56,6 +65,7 @@ __all__ = [
     "TargetsPage",
     "UnitFunds",
     "dashboard_sections",
+    "dashboard_sections_of",
     "default_month",
     "funds_chart",
     "funds_grid",
@@ -64,6 +74,7 @@ __all__ = [
     "plan_rows",
     "plan_summary",
     "province_targets",
+    "section_rows_read",
     "share",
     "targets_page",
 ]

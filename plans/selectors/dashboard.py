@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -12,8 +13,8 @@ from communes.models import AdministrativeUnit, Level
 from criteria.models import AssessmentState, Tier
 from plans.models import FundSource
 from plans.selectors.common import ZERO, Table
-from plans.selectors.funds import FundsSummary, funds_chart, funds_summary
-from plans.selectors.progress import DueRow, PlanSummary, plan_summary
+from plans.selectors.funds import FundsRows, FundsSummary, funds_chart, funds_rows_read, funds_summary, funds_summary_of
+from plans.selectors.progress import DueRow, PlanRows, PlanSummary, plan_rows_read, plan_summary, plan_summary_of
 
 # --- Dashboards --------------------------------------------------------------------------------
 
@@ -33,13 +34,39 @@ class DashboardPlans:
         return f"chart-funds-{self.unit.code if self.unit is not None else 'national'}"
 
 
+class SectionRows(NamedTuple):
+    """What the sections read, as plain values (``encode``, ``decode``: JSON): a province's
+    are kept with its figures (``reports.selectors.sections``)."""
+
+    plan: PlanRows
+    funds: FundsRows
+
+    def encode(self) -> list:
+        return [self.plan.encode(), self.funds.encode()]
+
+    @classmethod
+    def decode(cls, value: list) -> SectionRows:
+        plan, funds = value
+        return cls(plan=PlanRows.decode(plan), funds=FundsRows.decode(funds))
+
+
+def section_rows_read(*, unit: AdministrativeUnit | None, year: int, month: int | None = None) -> SectionRows:
+    """Everything the sections need: five queries, six when units are due in ``year`` (see
+    ``plan_summary`` for a province)."""
+    return SectionRows(plan=plan_rows_read(unit, year), funds=funds_rows_read(unit, year, month))
+
+
+def dashboard_sections_of(unit: AdministrativeUnit | None, year: int, rows: SectionRows) -> DashboardPlans:
+    """The sections built from what ``section_rows_read`` read (no query)."""
+    funds = funds_summary_of(unit, year, rows.funds)
+    plan = plan_summary_of(unit.code if unit is not None else None, year, rows.plan)
+    return DashboardPlans(unit=unit, year=year, plan=plan, funds=funds, funds_chart=funds_chart(funds))
+
+
 def dashboard_sections(*, unit: AdministrativeUnit | None, year: int, month: int | None = None) -> DashboardPlans:
     """Plan against result and funds for a dashboard: five queries, six when units are due in
     ``year`` (see ``plan_summary`` for a province)."""
-    funds = funds_summary(unit=unit, year=year, month=month)
-    return DashboardPlans(
-        unit=unit, year=year, plan=plan_summary(unit=unit, year=year), funds=funds, funds_chart=funds_chart(funds)
-    )
+    return dashboard_sections_of(unit, year, section_rows_read(unit=unit, year=year, month=month))
 
 
 # --- The bulletin: plain rows ------------------------------------------------------------------

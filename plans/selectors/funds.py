@@ -163,6 +163,85 @@ def _amounts_as_of(unit: AdministrativeUnit | None, year: int, upto: int, asof: 
     )
 
 
+class FundsRows(NamedTuple):
+    """What ``funds_summary`` reads, as plain values: the summary is built from these alone,
+    so they can be kept (``encode``, ``decode``: JSON) and built again later."""
+
+    upto: int
+    sums: list[tuple]  # (child path, source, January to ``upto``, in ``upto``), amounts Decimal or None
+    children: list[tuple]  # (id, code, name, level, path) of the units one level down and the unit, in order
+
+    def encode(self) -> list:
+        def text(amount: Decimal | None) -> str | None:
+            return None if amount is None else str(amount)
+
+        return [self.upto, [[child, source, text(n), text(m)] for child, source, n, m in self.sums], self.children]
+
+    @classmethod
+    def decode(cls, value: list) -> FundsRows:
+        upto, sums, children = value
+
+        def amount(text: str | None) -> Decimal | None:
+            return None if text is None else Decimal(text)
+
+        return cls(
+            upto=upto,
+            sums=[(child, source, amount(n), amount(m)) for child, source, n, m in sums],
+            children=[tuple(c) for c in children],
+        )
+
+
+def funds_rows_read(
+    unit: AdministrativeUnit | None, year: int, month: int | None = None, asof: datetime.datetime | None = None
+) -> FundsRows:
+    """Everything ``funds_summary`` needs: two queries, aggregated in SQL."""
+    upto = month or default_month(year)
+    if asof is None:
+        entries, amount = FundEntry.objects.filter(subtree_q(unit, "unit__"), year=year, month__lte=upto), "amount"
+    else:
+        entries, amount = _amounts_as_of(unit, year, upto, asof), "new_amount"
+    # One grouped query: each child's amounts by source; the unit's by source are their sums.
+    sums = list(
+        entries.annotate(child=_child_path(unit))
+        .values_list("child", "source")
+        .annotate(n=Sum(amount), in_month=Sum(amount, filter=Q(month=upto)))
+        .order_by()
+    )
+    paths = sorted({child for child, *_rest in sums})
+    children_q = Q(level=Level.PROVINCE) if unit is None else (Q(parent=unit) & existed_in_year_q(year)) | Q(pk=unit.pk)
+    children = AdministrativeUnit.objects.filter(children_q | Q(path__in=paths)).in_vietnamese_order()
+    return FundsRows(upto=upto, sums=sums, children=list(children.values_list("pk", "code", "name", "level", "path")))
+
+
+def funds_summary_of(unit: AdministrativeUnit | None, year: int, rows: FundsRows) -> FundsSummary:
+    """The summary built from what ``funds_rows_read`` read (no query)."""
+    by_child: dict[str, dict[str, Decimal]] = defaultdict(dict)
+    to_date: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    in_month: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for child, source, n, in_upto in rows.sums:
+        by_child[child][source] = n
+        to_date[source] += n or ZERO
+        in_month[source] += in_upto or ZERO
+    by_unit = []
+    for pk, code, name, level, path in rows.children:
+        own = unit is not None and pk == unit.pk
+        sums = by_child.get(path, {})
+        if own and not sums:
+            continue  # the unit's own line only when it has entries of its own
+        amounts = [sums.get(s) or ZERO for s in FundSource.values]
+        by_unit.append(UnitFunds(code, name, level, own, amounts, sum(amounts, ZERO)))
+    by_unit.sort(key=lambda u: not u.own)  # the unit's own level first
+    return FundsSummary(
+        unit_code=unit.code if unit is not None else None,
+        year=year,
+        upto=rows.upto,
+        by_source=[
+            SourceAmount(value, str(label), in_month[value], to_date[value]) for value, label in FundSource.choices
+        ],
+        by_unit=by_unit,
+    )
+
+
 def funds_summary(
     *, unit: AdministrativeUnit | None, year: int, month: int | None = None, asof: datetime.datetime | None = None
 ) -> FundsSummary:
@@ -170,46 +249,7 @@ def funds_summary(
     queries, aggregated in SQL. ``month``: count January to ``month`` (default: to this month
     for the current year, the whole year otherwise). ``asof``: the amounts as recorded at that
     moment (from the change log; a past month's bulletin), instead of now."""
-    upto = month or default_month(year)
-    if asof is None:
-        entries, amount = FundEntry.objects.filter(subtree_q(unit, "unit__"), year=year, month__lte=upto), "amount"
-    else:
-        entries, amount = _amounts_as_of(unit, year, upto, asof), "new_amount"
-    # One grouped query: each child's amounts by source; the unit's by source are their sums.
-    by_child: dict[str, dict[str, Decimal]] = defaultdict(dict)
-    to_date: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    in_month: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    rows = (
-        entries.annotate(child=_child_path(unit))
-        .values("child", "source")
-        .annotate(n=Sum(amount), in_month=Sum(amount, filter=Q(month=upto)))
-        .order_by()
-    )
-    for r in rows:
-        by_child[r["child"]][r["source"]] = r["n"]
-        to_date[r["source"]] += r["n"] or ZERO
-        in_month[r["source"]] += r["in_month"] or ZERO
-
-    children_q = Q(level=Level.PROVINCE) if unit is None else (Q(parent=unit) & existed_in_year_q(year)) | Q(pk=unit.pk)
-    children = AdministrativeUnit.objects.filter(children_q | Q(path__in=list(by_child))).in_vietnamese_order()
-    by_unit = []
-    for child in children.only("code", "name", "level", "path"):
-        own = unit is not None and child.pk == unit.pk
-        sums = by_child.get(child.path, {})
-        if own and not sums:
-            continue  # the unit's own line only when it has entries of its own
-        amounts = [sums.get(s) or ZERO for s in FundSource.values]
-        by_unit.append(UnitFunds(child.code, child.name, child.level, own, amounts, sum(amounts, ZERO)))
-    by_unit.sort(key=lambda u: not u.own)  # the unit's own level first
-    return FundsSummary(
-        unit_code=unit.code if unit is not None else None,
-        year=year,
-        upto=upto,
-        by_source=[
-            SourceAmount(value, str(label), in_month[value], to_date[value]) for value, label in FundSource.choices
-        ],
-        by_unit=by_unit,
-    )
+    return funds_summary_of(unit, year, funds_rows_read(unit, year, month, asof))
 
 
 def funds_chart(summary: FundsSummary) -> dict:

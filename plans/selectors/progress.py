@@ -83,9 +83,26 @@ class TargetLine(NamedTuple):
     met: bool
 
 
+class TargetPeriod(NamedTuple):
+    """A province target as the summary reads it (``ProvinceTarget``'s figures)."""
+
+    pk: int
+    period_from: int
+    period_to: int
+    communes_standard: int
+    communes_advanced: int
+    communes_model: int
+    min_criteria: int | None
+    villages_recognised_share: Decimal | None
+    basis: str
+
+
+_PERIOD_FIELDS = ("pk", *TargetPeriod._fields[1:])
+
+
 @dataclass(frozen=True)
 class ProvinceProgress:
-    target: ProvinceTarget
+    target: TargetPeriod
     year: int
     lines: list[TargetLine]
 
@@ -102,19 +119,6 @@ class PlanSummary:
 _LEVEL_ORDER = {Level.DISTRICT: 0, Level.COMMUNE: 1, Level.VILLAGE: 2}
 
 
-def _year_assessments(unit_ids: set[int], year: int) -> dict[tuple[int, str], tuple]:
-    """(unit id, tier) -> the unit's assessment of ``year`` at the tier (the latest set
-    version's), for ``unit_ids``: one query, none without units."""
-    if not unit_ids:
-        return {}
-    rows = (
-        Assessment.objects.filter(unit__in=unit_ids, year=year)
-        .order_by()
-        .values_list("unit_id", "tier", "state", "criteria_met", "criteria_total", "pk")
-    )
-    return {(unit_id, tier): (state, met, total, pk) for unit_id, tier, state, met, total, pk in rows}
-
-
 class _Target(NamedTuple):
     unit_id: int
     code: str
@@ -125,6 +129,47 @@ class _Target(NamedTuple):
     target_year: int
     basis: str
     holds: bool
+
+
+class PlanRows(NamedTuple):
+    """What ``plan_summary`` reads, as plain values: the summary is built from these alone, so
+    they can be kept (``encode``, ``decode``: JSON) and built again later."""
+
+    targets: list[_Target]  # due in the year, and overdue (``_targets``)
+    assessed: list[tuple]  # (unit id, tier, state, criteria met, criteria total, assessment id) of those due
+    periods: list[TargetPeriod]  # the province targets covering the year (a province only)
+    actuals: dict[str, int]  # what stands at the end of the year, against them (``_province_actuals``)
+
+    def encode(self) -> list:
+        periods = [
+            [*p[:-2], None if p.villages_recognised_share is None else str(p.villages_recognised_share), p.basis]
+            for p in self.periods
+        ]
+        return [[list(t) for t in self.targets], [list(a) for a in self.assessed], periods, self.actuals]
+
+    @classmethod
+    def decode(cls, value: list) -> PlanRows:
+        targets, assessed, periods, actuals = value
+        return cls(
+            targets=[_Target._make(t) for t in targets],
+            assessed=[tuple(a) for a in assessed],
+            periods=[TargetPeriod._make([*p[:-2], None if p[-2] is None else Decimal(p[-2]), p[-1]]) for p in periods],
+            actuals=actuals,
+        )
+
+
+def _year_assessments(unit_ids: set[int], year: int) -> list[tuple]:
+    """The assessments of ``year`` of ``unit_ids`` (one per unit and tier: the latest set
+    version's) as (unit id, tier, state, criteria met, criteria total, id): one query, none
+    without units."""
+    if not unit_ids:
+        return []
+    rows = (
+        Assessment.objects.filter(unit__in=unit_ids, year=year)
+        .order_by()
+        .values_list("unit_id", "tier", "state", "criteria_met", "criteria_total", "pk")
+    )
+    return list(rows)
 
 
 def _targets(unit: AdministrativeUnit | None, year: int) -> list[_Target]:
@@ -150,13 +195,58 @@ def _targets(unit: AdministrativeUnit | None, year: int) -> list[_Target]:
     return [_Target._make(row) for row in rows]
 
 
-def _due_rows(targets: list[_Target], year: int) -> list[DueRow]:
-    """The targets of ``year`` and where each unit stands: one query when any is due."""
-    targets = [t for t in targets if t.target_year == year]
-    assessed = _year_assessments({t.unit_id for t in targets}, year)
+def _province_actuals(province: AdministrativeUnit, year: int) -> tuple[list[TargetPeriod], dict[str, int]]:
+    """The province targets covering ``year``, and what stands at its end against them: three
+    queries, one when no target covers the year."""
+    periods = [
+        TargetPeriod._make(row)
+        for row in ProvinceTarget.objects.filter(province=province, period_from__lte=year, period_to__gte=year)
+        .order_by("-period_to", "-period_from")
+        .values_list(*_PERIOD_FIELDS)
+    ]
+    if not periods:
+        return [], {}
+    day = year_cutoff(year)
+    counted = communes_of_year_q(year)
+    village = Q(level=Level.VILLAGE) & valid_on_q(day)
+    # The subqueries sit in the aggregates' filters, not in annotations: an aggregate over an
+    # annotated queryset would be wrapped in a subquery that loses the outer references.
+    units = (
+        AdministrativeUnit.objects.subtree(province)
+        .filter(level__in=[Level.COMMUNE, Level.VILLAGE])
+        .aggregate(
+            **{f"communes_{tier}": Count("pk", filter=counted & holds_title_q(tier, day)) for tier in Tier.values},
+            villages_total=Count("pk", filter=village),
+            villages_held=Count("pk", filter=village & holds_title_q(Tier.STANDARD, day)),
+        )
+    )
+    thresholds = sorted({p.min_criteria for p in periods if p.min_criteria})
+    communes = AdministrativeUnit.objects.subtree(province).filter(counted)
+    under = Assessment.objects.filter(unit__in=communes, year=year, tier=Tier.STANDARD).aggregate(
+        assessed=Count("unit", distinct=True),
+        **{f"under_{n}": Count("unit", distinct=True, filter=Q(criteria_met__lt=n)) for n in thresholds},
+    )
+    return periods, units | under
+
+
+def plan_rows_read(unit: AdministrativeUnit | None, year: int) -> PlanRows:
+    """Everything ``plan_summary`` needs for ``unit`` and ``year``. One query, one more when
+    units are due in ``year``; for a province one more, three when province targets cover
+    the year."""
+    targets = _targets(unit, year)
+    assessed = _year_assessments({t.unit_id for t in targets if t.target_year == year}, year)
+    periods, actuals = _province_actuals(unit, year) if unit is not None and unit.level == Level.PROVINCE else ([], {})
+    return PlanRows(targets=targets, assessed=assessed, periods=periods, actuals=actuals)
+
+
+def _due_rows(rows: PlanRows, year: int) -> list[DueRow]:
+    """The targets of ``year`` and where each unit stands."""
+    assessed = {(unit_id, tier): (state, met, total, pk) for unit_id, tier, state, met, total, pk in rows.assessed}
     tiers = Tier.values
     due = []
-    for t in targets:
+    for t in rows.targets:
+        if t.target_year != year:
+            continue
         state, met, total, pk = assessed.get((t.unit_id, t.tier), (None, None, None, None))
         due.append(
             DueRow(
@@ -203,43 +293,16 @@ def _due_counts(targets: list[_Target], year: int, due: list[DueRow]) -> list[Du
     return counts
 
 
-def _province_progress(province: AdministrativeUnit, year: int) -> list[ProvinceProgress]:
-    """Province targets covering ``year`` against what stands at its end: three queries, one
-    when no target covers the year."""
-    targets = list(
-        ProvinceTarget.objects.filter(province=province, period_from__lte=year, period_to__gte=year).order_by(
-            "-period_to", "-period_from"
-        )
-    )
-    if not targets:
-        return []
-    day = year_cutoff(year)
-    counted = communes_of_year_q(year)
-    village = Q(level=Level.VILLAGE) & valid_on_q(day)
-    # The subqueries sit in the aggregates' filters, not in annotations: an aggregate over an
-    # annotated queryset would be wrapped in a subquery that loses the outer references.
-    units = (
-        AdministrativeUnit.objects.subtree(province)
-        .filter(level__in=[Level.COMMUNE, Level.VILLAGE])
-        .aggregate(
-            **{f"communes_{tier}": Count("pk", filter=counted & holds_title_q(tier, day)) for tier in Tier.values},
-            villages_total=Count("pk", filter=village),
-            villages_held=Count("pk", filter=village & holds_title_q(Tier.STANDARD, day)),
-        )
-    )
-    thresholds = sorted({t.min_criteria for t in targets if t.min_criteria})
-    communes = AdministrativeUnit.objects.subtree(province).filter(counted)
-    under = Assessment.objects.filter(unit__in=communes, year=year, tier=Tier.STANDARD).aggregate(
-        assessed=Count("unit", distinct=True),
-        **{f"under_{n}": Count("unit", distinct=True, filter=Q(criteria_met__lt=n)) for n in thresholds},
-    )
-    villages_share = share(units["villages_held"], units["villages_total"])
+def _province_progress(rows: PlanRows, year: int) -> list[ProvinceProgress]:
+    """Each province target covering ``year`` against what stands at its end."""
+    actuals = rows.actuals
+    villages_share = share(actuals.get("villages_held"), actuals.get("villages_total"))
     result = []
-    for target in targets:
+    for target in rows.periods:
         lines = []
         for tier, label in Tier.choices:
             planned = getattr(target, f"communes_{tier}")
-            actual = units[f"communes_{tier}"]
+            actual = actuals[f"communes_{tier}"]
             lines.append(
                 TargetLine(
                     key=f"communes_{tier}",
@@ -251,15 +314,15 @@ def _province_progress(province: AdministrativeUnit, year: int) -> list[Province
                 )
             )
         if target.min_criteria:
-            count = under[f"under_{target.min_criteria}"]
+            count = actuals[f"under_{target.min_criteria}"]
             lines.append(
                 TargetLine(
                     key="min_criteria",
                     label=_("Communes under %(n)s criteria (target: none)") % {"n": target.min_criteria},
                     planned=0,
-                    actual=count if under["assessed"] else None,
+                    actual=count if actuals["assessed"] else None,
                     share_reached=None,
-                    met=under["assessed"] > 0 and count == 0,
+                    met=actuals["assessed"] > 0 and count == 0,
                 )
             )
         if target.villages_recognised_share is not None:
@@ -278,18 +341,21 @@ def _province_progress(province: AdministrativeUnit, year: int) -> list[Province
     return result
 
 
+def plan_summary_of(unit_code: str | None, year: int, rows: PlanRows) -> PlanSummary:
+    """The summary built from what ``plan_rows_read`` read (no query)."""
+    due = _due_rows(rows, year)
+    return PlanSummary(
+        unit_code=unit_code,
+        year=year,
+        due=due,
+        counts=_due_counts(rows.targets, year, due),
+        province=_province_progress(rows, year),
+    )
+
+
 def plan_summary(*, unit: AdministrativeUnit | None, year: int) -> PlanSummary:
     """Plan against result for ``year``: units due (and where they stand), counts per level and
     tier with the overdue, and — for a province — its targets against actual. One query, one
     more when units are due in ``year``; for a province one more, three when province targets
     cover the year."""
-    targets = _targets(unit, year)
-    due = _due_rows(targets, year)
-    province = _province_progress(unit, year) if unit is not None and unit.level == Level.PROVINCE else []
-    return PlanSummary(
-        unit_code=unit.code if unit is not None else None,
-        year=year,
-        due=due,
-        counts=_due_counts(targets, year, due),
-        province=province,
-    )
+    return plan_summary_of(unit.code if unit is not None else None, year, plan_rows_read(unit, year))

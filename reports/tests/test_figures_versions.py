@@ -22,6 +22,8 @@ from communes.loading import units_load
 from communes.models import AdministrativeUnit, Level, Region, UnitSuccession, UnitType
 from communes.tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory
 from criteria.models import Assessment, AssessmentState, CriteriaSet, Criterion, CriterionResult
+from plans.models import FundEntry, ProvinceTarget, RegisteredTarget
+from plans.tests.factories import make_fund, make_target
 from reports.models import FiguresVersion
 from reports.selectors.cache import GLOBAL
 from reports.tests.factories import make_assessment, make_flat_set
@@ -35,6 +37,9 @@ TRIGGERED_TABLES = (
     "communes_unitsuccession",
     "criteria_criterion",
     "criteria_criteriaset",
+    "plans_registeredtarget",
+    "plans_provincetarget",
+    "plans_fundentry",
 )
 
 
@@ -212,6 +217,72 @@ def test_a_bump_keeps_the_token(two):
     token = figures_versions()[P][0]
     new_assessment(two.tree.a, two.set)
     assert figures_versions()[P][0] == token
+
+
+# Plans: registered targets, province targets, funds (0007)
+
+
+@pytest.mark.django_db
+def test_a_registered_target_set_changed_and_deleted_bumps_its_units_province(two):
+    with bumps() as bumped:
+        target = make_target(two.tree.a, "standard", 2025)
+    assert bumped == {P: 1}
+
+    with bumps() as bumped:
+        RegisteredTarget.objects.filter(pk=target.pk).update(target_year=2026)
+    assert bumped == {P: 1}
+
+    with bumps() as bumped:
+        target.delete()
+    assert bumped == {P: 1}
+
+
+@pytest.mark.django_db
+def test_a_province_target_entered_changed_and_deleted_bumps_that_province(two):
+    with bumps() as bumped:
+        target = ProvinceTarget.objects.create(
+            province=two.q_commune.parent.parent,
+            period_from=2021,
+            period_to=2025,
+            communes_standard=10,
+            basis="NQ 1",
+            entered_at=datetime.datetime(2022, 1, 1, tzinfo=datetime.UTC),
+        )
+    assert bumped == {Q: 1}
+
+    with bumps() as bumped:
+        target.communes_standard = 12
+        target.save()
+    assert bumped == {Q: 1}
+
+    with bumps() as bumped:
+        target.delete()
+    assert bumped == {Q: 1}
+
+
+@pytest.mark.django_db
+def test_funds_entered_changed_and_cleared_bump_their_units_province(two):
+    with bumps() as bumped:
+        entry = make_fund(two.q_commune, 2025, 3, "central", 1_000_000)
+    assert bumped == {Q: 1}
+
+    with bumps() as bumped:
+        FundEntry.objects.filter(pk=entry.pk).update(amount=2_000_000)
+    assert bumped == {Q: 1}
+
+    with bumps() as bumped:
+        entry.delete()
+    assert bumped == {Q: 1}
+
+
+@pytest.mark.django_db
+def test_funds_of_two_provinces_in_one_statement_bump_each_once_per_statement(two):
+    make_fund(two.q_commune, 2025, 3, "central", 1_000_000)
+    make_fund(two.tree.a, 2025, 3, "central", 1_000_000)
+    make_fund(two.tree.b, 2025, 3, "central", 1_000_000)
+    with bumps() as bumped:
+        assert FundEntry.objects.update(amount=5) == 3
+    assert bumped == ({P: 1, Q: 1} if on_postgresql() else {P: 2, Q: 1})
 
 
 # Successions

@@ -154,3 +154,20 @@ def test_pages_take_as_many_queries_for_200_communes_as_for_10(client, name):
     query = "?year=2025&tier=standard&sort=-met"
     counts = [_queries(client, reverse(name, args=[unit.code]) + query) for unit in (small, large)]
     assert counts[0] == counts[1]
+
+
+def test_a_province_dashboard_read_again_takes_only_its_kept_reads(client):
+    """The second request, nothing written between: every figure, the map, the trend and the
+    plans sections come from their kept rows."""
+    criteria_set = make_flat_set(code="V-19", total=19)
+    province = bulk_province(code="S", communes=10, criteria_set=criteria_set, years=[2024, 2025])
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    url = reverse("reports:dashboard", args=[province.code]) + "?year=2025&tier=standard"
+    _queries(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    kept_reads = [q["sql"] for q in queries if "reports_figurescacheentry" in q["sql"]]
+    assert len(kept_reads) == 5  # the figures, the trend's years, the drill-down, the map, the plans sections
+    # and the session, the user, the unit, whether it has mapped units, the districts' own
+    # assessments, the OCOP counts
+    assert len(queries) == 11
