@@ -91,6 +91,7 @@ def load(options: Options, clock: Clock) -> dict[str, int]:
 
     from bench import assessments, tree
     from bench.catalog import load_sets
+    from bench.plans_data import write_plans
     from bench.sink import indexes_deferred, make_sink
 
     provinces, communes, villages = SIZES[options.size]
@@ -112,8 +113,10 @@ def load(options: Options, clock: Clock) -> dict[str, int]:
             clock.lap("assessments (generated and written)")
         if use_copy:
             clock.lap("indexes and foreign keys rebuilt")
+        planned = write_plans(options.seed, now)
+        clock.lap("plans: registered targets, province targets, funds")
     _report_spread(writer)
-    return {name: table.rows for name, table in tables.items()}
+    return {**{name: table.rows for name, table in tables.items()}, **planned}
 
 
 def _progress(total: int) -> Callable:

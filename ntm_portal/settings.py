@@ -105,7 +105,7 @@ TEMPLATES = [
         },
     },
     {
-        # The sheet's indicator rows and the map's points only (ntm_portal/jinja2.py says why); its
+        # Long loops only: the sheet's rows, the map's points, dashboard table rows (ntm_portal/jinja2.py); its
         # templates end in .jinja and are always fetched through engines["jinja2"].
         "NAME": "jinja2",
         "BACKEND": "django.template.backends.jinja2.Jinja2",

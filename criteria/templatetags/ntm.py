@@ -3,6 +3,8 @@
 import datetime
 
 from django import template
+from django.template import engines
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from communes.people import full_name as _full_name
@@ -10,6 +12,14 @@ from criteria import display
 from ntm_portal.numbers import money, vn_number
 
 register = template.Library()
+
+
+@register.simple_tag
+def jinja(template_name: str, **values) -> SafeString:
+    """``{% jinja "reports/partials/breakdown_rows.jinja" rows=breakdown %}``: a long loop's
+    rows, rendered by the Jinja2 engine with ``values`` (``ntm_portal/jinja2.py`` says why)."""
+    rendered = engines["jinja2"].get_template(template_name).render(values)
+    return mark_safe(rendered)  # noqa: S308 - escaped by Jinja2 (autoescape on)
 
 
 register.filter("vn_number", vn_number)

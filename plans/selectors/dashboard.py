@@ -10,11 +10,11 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level
-from criteria.models import AssessmentState, Tier
+from criteria.models import Tier
 from plans.models import FundSource
 from plans.selectors.common import ZERO, Table
 from plans.selectors.funds import FundsRows, FundsSummary, funds_chart, funds_rows_read, funds_summary, funds_summary_of
-from plans.selectors.progress import DueRow, PlanRows, PlanSummary, plan_rows_read, plan_summary, plan_summary_of
+from plans.selectors.progress import PlanRows, PlanSummary, plan_rows_read, plan_summary, plan_summary_of
 
 # --- Dashboards --------------------------------------------------------------------------------
 
@@ -74,14 +74,6 @@ def dashboard_sections(*, unit: AdministrativeUnit | None, year: int, month: int
 
 def _level_label(level: str) -> str:
     return str(Level(level).label)
-
-
-def _status_label(row: DueRow) -> str:
-    if row.reached:
-        return _("Reached")
-    if row.state:
-        return str(AssessmentState(row.state).label)
-    return _("No assessment this year")
 
 
 def plan_rows(unit: AdministrativeUnit | None, year: int) -> list[Table]:
@@ -152,7 +144,7 @@ def plan_rows(unit: AdministrativeUnit | None, year: int) -> list[Table]:
                     str(Tier(r.tier).label),
                     r.target_year,
                     r.basis,
-                    _status_label(r),
+                    r.status_label,
                     r.criteria_met,
                     r.criteria_total,
                 )

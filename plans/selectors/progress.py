@@ -49,6 +49,13 @@ class DueRow(NamedTuple):
             return "reached"
         return "in_progress" if self.state else "no_assessment"
 
+    @property
+    def status_label(self) -> str:
+        """Where it stands, in words: reached, the assessment's state, or no assessment."""
+        if self.reached:
+            return _("Reached")
+        return self.state_label if self.state else _("No assessment this year")
+
 
 class DueCount(NamedTuple):
     level: str
