@@ -16,7 +16,10 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import formats
+from django.utils.translation import get_language
 
 MINUS = "\u2212"  # a real minus sign: a hyphen reads as a dash next to a number
 
@@ -58,9 +61,25 @@ def _grouped(value: int | Decimal, decimal_pos: int | None) -> str:
         text = f"{whole}.{places[:decimal_pos].ljust(decimal_pos, '0')}"
     elif decimal_pos == 0:
         text = text.partition(".")[0]
-    return text.translate(
-        {ord(","): formats.get_format("THOUSAND_SEPARATOR"), ord("."): formats.get_format("DECIMAL_SEPARATOR")}
-    )
+    return text.translate(_separators())
+
+
+_SEPARATORS: dict[str | None, dict[int, str]] = {}
+
+
+def _separators() -> dict[int, str]:
+    """The active language's separators as a ``str.translate`` table, looked up once per language."""
+    language = get_language()
+    table = _SEPARATORS.get(language)
+    if table is None:
+        table = {ord(","): formats.get_format("THOUSAND_SEPARATOR"), ord("."): formats.get_format("DECIMAL_SEPARATOR")}
+        _SEPARATORS[language] = table
+    return table
+
+
+@receiver(setting_changed)
+def _forget_separators(**kwargs) -> None:
+    _SEPARATORS.clear()  # tests that change the format settings, as Django's own format cache does
 
 
 def number(value, decimals: int = 0) -> str:

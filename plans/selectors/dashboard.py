@@ -170,7 +170,7 @@ def funds_rows(
     )
     labels = tuple(str(label) for _value, label in FundSource.choices)
     by_unit = [
-        (u.code, _("%(name)s (own level)") % {"name": u.name} if u.own else u.name, *u.amounts, u.total)
+        (u.code, u.label, *u.amounts, u.total)
         for u in summary.by_unit
     ]
     totals = [sum((u.amounts[i] for u in summary.by_unit), ZERO) for i in range(len(labels))]

@@ -104,6 +104,11 @@ class UnitFunds(NamedTuple):
     amounts: list[Decimal]  # per source, in FundSource order, January to ``upto``
     total: Decimal
 
+    @property
+    def label(self) -> str:
+        """The unit's name; its own entries' line says so."""
+        return _("%(name)s (own level)") % {"name": self.name} if self.own else self.name
+
 
 @dataclass(frozen=True)
 class FundsSummary:
