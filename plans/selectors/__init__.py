@@ -17,6 +17,7 @@ from plans.selectors.common import Table, share
 from plans.selectors.dashboard import (
     DashboardPlans,
     SectionRows,
+    country_section_rows,
     dashboard_sections,
     dashboard_sections_of,
     funds_rows,
@@ -64,6 +65,7 @@ __all__ = [
     "TargetRow",
     "TargetsPage",
     "UnitFunds",
+    "country_section_rows",
     "dashboard_sections",
     "dashboard_sections_of",
     "default_month",

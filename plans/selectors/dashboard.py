@@ -13,8 +13,23 @@ from communes.models import AdministrativeUnit, Level
 from criteria.models import Tier
 from plans.models import FundSource
 from plans.selectors.common import ZERO, Table
-from plans.selectors.funds import FundsRows, FundsSummary, funds_chart, funds_rows_read, funds_summary, funds_summary_of
-from plans.selectors.progress import PlanRows, PlanSummary, plan_rows_read, plan_summary, plan_summary_of
+from plans.selectors.funds import (
+    FundsRows,
+    FundsSummary,
+    country_funds_rows,
+    funds_chart,
+    funds_rows_read,
+    funds_summary,
+    funds_summary_of,
+)
+from plans.selectors.progress import (
+    PlanRows,
+    PlanSummary,
+    country_plan_rows,
+    plan_rows_read,
+    plan_summary,
+    plan_summary_of,
+)
 
 # --- Dashboards --------------------------------------------------------------------------------
 
@@ -41,6 +56,10 @@ class SectionRows(NamedTuple):
     plan: PlanRows
     funds: FundsRows
 
+    # The shape ``encode`` writes: part of a kept entry's key, so that after a change of shape
+    # rows kept by the code before are never decoded (bump it with any change of the rows).
+    FORMAT = 2
+
     def encode(self) -> list:
         return [self.plan.encode(), self.funds.encode()]
 
@@ -48,6 +67,15 @@ class SectionRows(NamedTuple):
     def decode(cls, value: list) -> SectionRows:
         plan, funds = value
         return cls(plan=PlanRows.decode(plan), funds=FundsRows.decode(funds))
+
+
+def country_section_rows(parts: dict[str, SectionRows], upto: int) -> SectionRows:
+    """The country's rows from its provinces' (``section_rows_read`` of each, by its path):
+    the same as ``section_rows_read(unit=None, …)`` reads (``upto``: the last month counted)."""
+    return SectionRows(
+        plan=country_plan_rows([part.plan for part in parts.values()]),
+        funds=country_funds_rows({path: part.funds for path, part in parts.items()}, upto),
+    )
 
 
 def section_rows_read(*, unit: AdministrativeUnit | None, year: int, month: int | None = None) -> SectionRows:
@@ -169,10 +197,7 @@ def funds_rows(
         (_("Total"), summary.total_in_month, summary.total_to_date, Decimal(100) if summary.has_data else None)
     )
     labels = tuple(str(label) for _value, label in FundSource.choices)
-    by_unit = [
-        (u.code, u.label, *u.amounts, u.total)
-        for u in summary.by_unit
-    ]
+    by_unit = [(u.code, u.label, *u.amounts, u.total) for u in summary.by_unit]
     totals = [sum((u.amounts[i] for u in summary.by_unit), ZERO) for i in range(len(labels))]
     by_unit.append(("", _("Total"), *totals, sum(totals, ZERO)))
     return [

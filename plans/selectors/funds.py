@@ -174,7 +174,7 @@ class FundsRows(NamedTuple):
 
     upto: int
     sums: list[tuple]  # (child path, source, January to ``upto``, in ``upto``), amounts Decimal or None
-    children: list[tuple]  # (id, code, name, level, path) of the units one level down and the unit, in order
+    children: list[tuple]  # (id, code, name, level, path, name_sort) of the units one level down and the unit, in order
 
     def encode(self) -> list:
         def text(amount: Decimal | None) -> str | None:
@@ -215,7 +215,25 @@ def funds_rows_read(
     paths = sorted({child for child, *_rest in sums})
     children_q = Q(level=Level.PROVINCE) if unit is None else (Q(parent=unit) & existed_in_year_q(year)) | Q(pk=unit.pk)
     children = AdministrativeUnit.objects.filter(children_q | Q(path__in=paths)).in_vietnamese_order()
-    return FundsRows(upto=upto, sums=sums, children=list(children.values_list("pk", "code", "name", "level", "path")))
+    return FundsRows(
+        upto=upto, sums=sums, children=list(children.values_list("pk", "code", "name", "level", "path", "name_sort"))
+    )
+
+
+def country_funds_rows(parts: dict[str, FundsRows], upto: int) -> FundsRows:
+    """The country's rows from its provinces' (``funds_rows_read`` of each province, by its
+    path): the same as ``funds_rows_read(None, …)`` reads — each province one line, its
+    amounts by source the sums of its own rows."""
+    sums: dict[tuple[str, str], list] = {}
+    children = []
+    for path, part in parts.items():
+        for _child, source, n, in_upto in part.sums:
+            line = sums.setdefault((path, source), [None, None])
+            line[0] = n if line[0] is None else line[0] + (n or ZERO)
+            line[1] = in_upto if line[1] is None else line[1] + (in_upto or ZERO)
+        children += [c for c in part.children if c[4] == path]  # the province's own row
+    children.sort(key=lambda c: (c[5], c[1]))
+    return FundsRows(upto=upto, sums=[(p, s, n, m) for (p, s), (n, m) in sums.items()], children=children)
 
 
 def funds_summary_of(unit: AdministrativeUnit | None, year: int, rows: FundsRows) -> FundsSummary:
@@ -228,7 +246,7 @@ def funds_summary_of(unit: AdministrativeUnit | None, year: int, rows: FundsRows
         to_date[source] += n or ZERO
         in_month[source] += in_upto or ZERO
     by_unit = []
-    for pk, code, name, level, path in rows.children:
+    for pk, code, name, level, path, _name_sort in rows.children:
         own = unit is not None and pk == unit.pk
         sums = by_child.get(path, {})
         if own and not sums:

@@ -136,6 +136,11 @@ class _Target(NamedTuple):
     target_year: int
     basis: str
     holds: bool
+    name_sort: str  # the order the page lists units in, with the code and the tier
+
+    @property
+    def order(self) -> tuple[str, str, str]:
+        return (self.name_sort, self.code, self.tier)
 
 
 class PlanRows(NamedTuple):
@@ -197,6 +202,7 @@ def _targets(unit: AdministrativeUnit | None, year: int) -> list[_Target]:
             "target_year",
             "basis",
             "holds",
+            "unit__name_sort",
         )
     )
     return [_Target._make(row) for row in rows]
@@ -346,6 +352,13 @@ def _province_progress(rows: PlanRows, year: int) -> list[ProvinceProgress]:
             )
         result.append(ProvinceProgress(target=target, year=year, lines=lines))
     return result
+
+
+def country_plan_rows(parts: list[PlanRows]) -> PlanRows:
+    """The country's rows from its provinces' (``plan_rows_read`` of each province): the same
+    as ``plan_rows_read(None, …)`` reads, without province targets."""
+    targets = sorted((t for part in parts for t in part.targets), key=lambda t: t.order)
+    return PlanRows(targets=targets, assessed=[a for part in parts for a in part.assessed], periods=[], actuals={})
 
 
 def plan_summary_of(unit_code: str | None, year: int, rows: PlanRows) -> PlanSummary:

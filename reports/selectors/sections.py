@@ -1,14 +1,16 @@
-"""The plans sections of a dashboard (plan against result, funds), a province's kept with its
-figures.
+"""The plans sections of a dashboard (plan against result, funds), a province's and the
+country's kept with the figures.
 
 ``plans.selectors`` reads them (``section_rows_read``: plain rows) and builds them
-(``dashboard_sections_of``); for a province the rows are kept per province like the figures
-(``cache.per_province``). The triggers of ``reports`` 0007 bump a province's version in every
+(``dashboard_sections_of``); for a province and the country the rows are kept per province
+like the figures (``cache.per_province``), the country's being its provinces' merged
+(``plans.selectors.country_section_rows``, held equal to the country read at once). The triggers of ``reports`` 0007 bump a province's version in every
 transaction that writes its registered targets, province targets or funds, as those of 0005 do
 for assessments, results and units, so what the rows depend on is all versioned: the
 targets, the units and their titles, the assessments, the funds. What else they depend on is
 in the key: the year, the last month counted and the day titles are read on (both move with
-today while the year runs). Built again from the rows at each request, the labels follow the
+today while the year runs), and the rows' shape (``SectionRows.FORMAT``: rows kept by an
+older release are never decoded). Built again from the rows at each request, the labels follow the
 language of the request.
 """
 
@@ -16,18 +18,38 @@ from __future__ import annotations
 
 from communes.models import AdministrativeUnit, Level
 from criteria.figures import year_cutoff
-from plans.selectors import DashboardPlans, SectionRows, dashboard_sections_of, default_month, section_rows_read
+from plans.selectors import (
+    DashboardPlans,
+    SectionRows,
+    country_section_rows,
+    dashboard_sections_of,
+    default_month,
+    section_rows_read,
+)
 from reports.selectors.cache import per_province
 
 
 def dashboard_plans(*, unit: AdministrativeUnit | None, year: int) -> DashboardPlans:
-    """``plans.selectors.dashboard_sections`` for a dashboard: one query for a province whose
-    rows are kept (the statement reading the versions with them), the sections' own queries
-    and one keeping them when not; below a province and for the country, computed."""
-    if unit is None or unit.level != Level.PROVINCE:
+    """``plans.selectors.dashboard_sections`` for a dashboard. A province's rows and the
+    country's (its provinces' rows merged: ``country_section_rows``) are kept per province:
+    one query when all are kept (the statement reading the versions with them); for the
+    provinces that are not, the sections' own queries for each and one keeping them. Below a
+    province, computed."""
+    if unit is not None and unit.level != Level.PROVINCE:
         return dashboard_sections_of(unit, year, section_rows_read(unit=unit, year=year))
-    params = (year, default_month(year), year_cutoff(year).isoformat())
-    kept = per_province(
-        "plans_sections", unit, params, lambda _prefixes: {unit.path: section_rows_read(unit=unit, year=year).encode()}
-    )
-    return dashboard_sections_of(unit, year, SectionRows.decode(kept[unit.path]))
+    upto = default_month(year)
+    params = (SectionRows.FORMAT, year, upto, year_cutoff(year).isoformat())
+
+    def compute(prefixes: list[str] | None) -> dict[str, list]:
+        if unit is not None:
+            return {unit.path: section_rows_read(unit=unit, year=year).encode()}
+        provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE)
+        if prefixes is not None:
+            provinces = provinces.filter(path__in=prefixes)
+        return {p.path: section_rows_read(unit=p, year=year).encode() for p in provinces}
+
+    kept = per_province("plans_sections", unit, params, compute)
+    if unit is not None:
+        return dashboard_sections_of(unit, year, SectionRows.decode(kept[unit.path]))
+    parts = {path: SectionRows.decode(value) for path, value in kept.items() if value}
+    return dashboard_sections_of(None, year, country_section_rows(parts, upto))

@@ -118,14 +118,49 @@ def test_the_labels_follow_the_language_of_each_request(province):
     assert en.plan.province[0].lines[0].label != vi.plan.province[0].lines[0].label
 
 
-def test_nothing_is_kept_below_a_province_or_for_the_country(province):
+def test_nothing_is_kept_below_a_province(province):
     district = province.children.filter(level=Level.DISTRICT).first()
     assert dashboard_plans(unit=district, year=2025) == dashboard_sections(unit=district, year=2025)
-    assert dashboard_plans(unit=None, year=2025) == dashboard_sections(unit=None, year=2025)
     assert not FiguresCacheEntry.objects.exists()
+
+
+def test_the_country_is_its_provinces_merged_and_kept(province, django_assert_num_queries):
+    other = bulk_province(code="R", communes=7)
+    make_fund(other, 2025, 12, "credit", 9_000_000)
+    computed = dashboard_sections(unit=None, year=2025)
+    assert len(computed.plan.due) == 12 + 7 and len(computed.funds.by_unit) == 2
+
+    assert dashboard_plans(unit=None, year=2025) == computed  # each province computed and kept
+    with django_assert_num_queries(1):
+        kept = dashboard_plans(unit=None, year=2025)
+    assert kept == computed
+    # the provinces' entries are the province dashboards' own
+    with django_assert_num_queries(1):
+        kept = dashboard_plans(unit=other, year=2025)
+    assert kept == dashboard_sections(unit=other, year=2025)
+
+
+def test_a_write_in_one_province_shows_in_the_country_and_recomputes_only_that_one(
+    province, django_assert_num_queries
+):
+    other = bulk_province(code="R", communes=7)
+    dashboard_plans(unit=None, year=2025)
+    make_fund(other, 2025, 12, "credit", 9_000_000)
+    # the read, the province, its sections (five: it has no province target), keeping them
+    with django_assert_num_queries(1 + 1 + 5 + 1):
+        country = dashboard_plans(unit=None, year=2025)
+    assert country == dashboard_sections(unit=None, year=2025)
+    assert next(u for u in country.funds.by_unit if u.code == "R").amounts[-2] == 9_000_000
 
 
 def test_funds_cleared_show_at_the_next_read(province):
     _sections(province)
     FundEntry.objects.filter(unit=province).delete()
     assert _sections(province).funds.total_to_date == 12 * 4 * 1_000_000
+
+
+def test_rows_kept_in_another_shape_are_never_decoded(province, monkeypatch):
+    dashboard_plans(unit=province, year=2025)
+    FiguresCacheEntry.objects.update(value=[["rows of an older release"]])
+    monkeypatch.setattr(SectionRows, "FORMAT", SectionRows.FORMAT + 1)  # a release that changed them
+    assert dashboard_plans(unit=province, year=2025) == dashboard_sections(unit=province, year=2025)
