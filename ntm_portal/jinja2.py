@@ -7,7 +7,7 @@ and the rows of a dashboard's tables placed by ``{% jinja "….jinja" name=value
 (``criteria/templatetags/ntm.py``): the drill-down by unit, the units due and the funds by unit. Django's
 gettext and ngettext serve ``_()``/``ngettext()``; escaping is on; the number filters of
 ``ntm_portal.numbers`` (``money``, ``number``, ``percent``, ``share_of``) and ``url(name, *args)``
-(Django's ``reverse``) are there. ``makemessages`` does not
+(Django's ``reverse``) and ``url_for(name)`` are there. ``makemessages`` does not
 read ``.jinja`` files: give a template its words from Python (``criteria.display.ROW_LABELS``),
 where the catalogues find them.
 """
@@ -26,15 +26,31 @@ _HOLE = "2147483647"
 _PATTERNS: dict[tuple[str, str | None, str], str] = {}
 
 
-def url(name: str, *args) -> str:
-    """Django's ``reverse(name, args=args)``; a single id or code of digits from the pattern."""
-    if len(args) != 1 or not str(args[0]).isdigit():
-        return reverse(name, args=args)
+def _pattern(name: str) -> str:
     key = (name, get_language(), get_script_prefix())
     pattern = _PATTERNS.get(key)
     if pattern is None:
         pattern = _PATTERNS[key] = reverse(name, args=[_HOLE])
-    return pattern.replace(_HOLE, str(args[0]))
+    return pattern
+
+
+def url(name: str, *args) -> str:
+    """Django's ``reverse(name, args=args)``; a single id or code of digits from the pattern."""
+    if len(args) != 1 or not str(args[0]).isdigit():
+        return reverse(name, args=args)
+    return _pattern(name).replace(_HOLE, str(args[0]))
+
+
+def url_for(name: str):
+    """``url`` with ``name`` looked up once, for a loop: ``{% set link = url_for("assessment") %}``
+    then ``link(row.id)``."""
+    pattern = _pattern(name)
+
+    def link(arg) -> str:
+        text = str(arg)
+        return pattern.replace(_HOLE, text) if text.isdigit() else reverse(name, args=[arg])
+
+    return link
 
 
 def environment(**options) -> Environment:
@@ -45,5 +61,5 @@ def environment(**options) -> Environment:
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.filters.update(money=money, number=number, percent=vn_percent, share_of=share_of)
-    env.globals["url"] = url
+    env.globals.update(url=url, url_for=url_for)
     return env

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from ntm_portal.jinja2 import url
+from ntm_portal.jinja2 import url, url_for
 
 
 @pytest.mark.parametrize("language", ["vi", "en"])
@@ -23,3 +23,13 @@ def test_url_follows_the_language():
     with translation.override("vi"):
         vietnamese = url("assessment", 7)
     assert english == "/en" + vietnamese
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_url_for_gives_what_reverse_gives(language):
+    with translation.override(language):
+        link = url_for("assessment")
+        assert [link(pk) for pk in (1, 42, 10**12)] == [reverse("assessment", args=[pk]) for pk in (1, 42, 10**12)]
+        code = url_for("reports:dashboard")
+        assert code("40101") == reverse("reports:dashboard", args=["40101"])
+        assert code("4X") == reverse("reports:dashboard", args=["4X"])

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level
-from criteria.models import Tier
+from criteria.models import AssessmentState, Tier
 from plans.models import FundSource
 from plans.selectors.common import ZERO, Table
 from plans.selectors.funds import (
@@ -47,6 +47,16 @@ class DashboardPlans:
     @property
     def chart_id(self) -> str:
         return f"chart-funds-{self.unit.code if self.unit is not None else 'national'}"
+
+    def due_words(self) -> dict:
+        """The words of the units due (``DueRow.tier_label`` and ``status_label``), looked up
+        once for the whole list: the country's has thousands of rows."""
+        return {
+            "tiers": {value: str(label) for value, label in Tier.choices},
+            "states": {value: str(label) for value, label in AssessmentState.choices},
+            "reached": _("Reached"),
+            "none": _("No assessment this year"),
+        }
 
 
 class SectionRows(NamedTuple):
