@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Exists, IntegerField, OuterRef, Q, Sum, Value
+from django.db.models import Exists, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -141,6 +141,24 @@ def default_month(year: int) -> int:
     return today.month if year == today.year else 12
 
 
+class _UnitIds(Subquery):
+    """For ``unit_id__in``: the ids of a queryset of units. On PostgreSQL written as
+    ``(SELECT unnest(ARRAY(…)))``, so the planner reads those units first and their entries by
+    index, instead of every entry of the year joined to its unit and filtered on the path
+    (a province's 1,080 entries of the bench's 45,840: 16–27 ms -> 4 ms)."""
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        sql, params = self.as_sql(compiler, connection, **extra_context)
+        return f"(SELECT unnest(ARRAY{sql}))", params
+
+
+def _under(unit: AdministrativeUnit | None) -> Q:
+    """Entries of ``unit`` and every unit below it (None: the country's, every entry)."""
+    if unit is None:
+        return Q()
+    return Q(unit_id__in=_UnitIds(AdministrativeUnit.objects.subtree(unit).order_by().values("pk")))
+
+
 def _child_path(unit: AdministrativeUnit | None):
     """SQL: the path of the unit one level below ``unit`` that holds an entry's unit.
 
@@ -202,7 +220,7 @@ def funds_rows_read(
     """Everything ``funds_summary`` needs: two queries, aggregated in SQL."""
     upto = month or default_month(year)
     if asof is None:
-        entries, amount = FundEntry.objects.filter(subtree_q(unit, "unit__"), year=year, month__lte=upto), "amount"
+        entries, amount = FundEntry.objects.filter(_under(unit), year=year, month__lte=upto), "amount"
     else:
         entries, amount = _amounts_as_of(unit, year, upto, asof), "new_amount"
     # One grouped query: each child's amounts by source; the unit's by source are their sums.
