@@ -22,6 +22,7 @@ from plans.selectors.dashboard import (
     dashboard_sections_of,
     funds_rows,
     plan_rows,
+    section_rows_by_province,
     section_rows_read,
 )
 from plans.selectors.funds import (
@@ -76,6 +77,7 @@ __all__ = [
     "plan_rows",
     "plan_summary",
     "province_targets",
+    "section_rows_by_province",
     "section_rows_read",
     "share",
     "targets_page",

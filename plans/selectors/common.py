@@ -1,9 +1,12 @@
-"""Shared pieces of the plans selectors: the roll-up filter, shares, plain tables."""
+"""Shared pieces of the plans selectors: shares, plain tables, provinces' paths."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
+
+from django.db.models import Q, Value
+from django.db.models.functions import StrIndex, Substr
 
 _ONE_PLACE = Decimal("0.1")
 ZERO = Decimal(0)
@@ -23,3 +26,16 @@ class Table(NamedTuple):
     title: str
     headers: tuple[str, ...]
     rows: list[tuple]
+
+
+def province_of(field: str = "path") -> Substr:
+    """SQL: the path of the province of a unit's ``field`` path (its first segment, "/36/")."""
+    return Substr(field, 1, StrIndex(Substr(field, 2), Value("/")) + 1)
+
+
+def under_any(prefixes: list[str], field: str = "path") -> Q:
+    """Filter: the unit path ``field`` starts with one of ``prefixes``."""
+    where = Q(pk__in=[])
+    for prefix in prefixes:
+        where |= Q(**{f"{field}__startswith": prefix})
+    return where

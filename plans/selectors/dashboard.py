@@ -18,6 +18,7 @@ from plans.selectors.funds import (
     FundsSummary,
     country_funds_rows,
     funds_chart,
+    funds_rows_by_province,
     funds_rows_read,
     funds_summary,
     funds_summary_of,
@@ -26,6 +27,7 @@ from plans.selectors.progress import (
     PlanRows,
     PlanSummary,
     country_plan_rows,
+    plan_rows_by_province,
     plan_rows_read,
     plan_summary,
     plan_summary_of,
@@ -86,6 +88,14 @@ def country_section_rows(parts: dict[str, SectionRows], upto: int) -> SectionRow
         plan=country_plan_rows([part.plan for part in parts.values()]),
         funds=country_funds_rows({path: part.funds for path, part in parts.items()}, upto),
     )
+
+
+def section_rows_by_province(prefixes: list[str], year: int, *, every: bool = False) -> dict[str, SectionRows]:
+    """``section_rows_read`` of each province of ``prefixes`` (their paths; ``every``: they
+    are all the provinces), read together: seven queries at most, however many provinces."""
+    plans = plan_rows_by_province(prefixes, year, every=every)
+    funds = funds_rows_by_province(prefixes, year, every=every)
+    return {p: SectionRows(plan=plans[p], funds=funds[p]) for p in prefixes}
 
 
 def section_rows_read(*, unit: AdministrativeUnit | None, year: int, month: int | None = None) -> SectionRows:

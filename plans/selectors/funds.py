@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level, existed_in_year_q, subtree_q
 from plans.models import FundChange, FundEntry, FundSource, cell_key
-from plans.selectors.common import ZERO, share
+from plans.selectors.common import ZERO, province_of, share, under_any
 
 # --- Funds -----------------------------------------------------------------------------------
 
@@ -218,6 +218,8 @@ def funds_rows_read(
     unit: AdministrativeUnit | None, year: int, month: int | None = None, asof: datetime.datetime | None = None
 ) -> FundsRows:
     """Everything ``funds_summary`` needs: two queries, aggregated in SQL."""
+    if asof is None and unit is not None and unit.level == Level.PROVINCE:
+        return funds_rows_by_province([unit.path], year, month)[unit.path]
     upto = month or default_month(year)
     if asof is None:
         entries, amount = FundEntry.objects.filter(_under(unit), year=year, month__lte=upto), "amount"
@@ -236,6 +238,50 @@ def funds_rows_read(
     return FundsRows(
         upto=upto, sums=sums, children=list(children.values_list("pk", "code", "name", "level", "path", "name_sort"))
     )
+
+
+def funds_rows_by_province(
+    prefixes: list[str], year: int, month: int | None = None, *, every: bool = False
+) -> dict[str, FundsRows]:
+    """``funds_rows_read`` of each province of ``prefixes`` (their paths; ``every``: they are
+    all the provinces, read unfiltered), read together in two queries: each province's
+    entries by the unit one level below it, and those units."""
+    upto = month or default_month(year)
+    path = "unit__path"
+    length = StrIndex(Substr(path, 2), Value("/")) + 1  # of the province's path
+    entries = FundEntry.objects.filter(year=year, month__lte=upto)
+    if not every:
+        units = AdministrativeUnit.objects.filter(under_any(prefixes)).order_by().values("pk")
+        entries = entries.filter(unit_id__in=_UnitIds(units))
+    sums: dict[str, list[tuple]] = defaultdict(list)
+    for province, child, source, n, in_upto in (
+        entries.annotate(
+            province=Substr(path, 1, length),
+            child=Substr(path, 1, length + StrIndex(Substr(path, length + 1), Value("/"))),
+        )
+        .values_list("province", "child", "source")
+        .annotate(n=Sum("amount"), in_month=Sum("amount", filter=Q(month=upto)))
+        .order_by()
+    ):
+        sums[province].append((child, source, n, in_upto))
+    # The units one level below each province, the provinces and the units with entries, as
+    # three indexed reads in one UNION (as one filter, its OR across the parent's join read
+    # every unit of the country: 34 ms instead of 1).
+    provinces = AdministrativeUnit.objects.filter(Q(level=Level.PROVINCE) if every else Q(path__in=prefixes))
+    fields = ("pk", "code", "name", "level", "path", "name_sort")
+    units = AdministrativeUnit.objects.annotate(province=province_of()).order_by()
+    paths = sorted({child for rows in sums.values() for child, *_rest in rows})
+    below = units.filter(existed_in_year_q(year), parent_id__in=Subquery(provinces.order_by().values("pk")))
+    read = (
+        below.values_list(*fields, "province")
+        .union(units.filter(pk__in=Subquery(provinces.order_by().values("pk"))).values_list(*fields, "province"))
+        .union(units.filter(path__in=paths).values_list(*fields, "province"))
+        .order_by("name_sort", "code")
+    )
+    children: dict[str, list[tuple]] = defaultdict(list)
+    for *row, province in read:
+        children[province].append(tuple(row))
+    return {p: FundsRows(upto=upto, sums=sums.get(p, []), children=children.get(p, [])) for p in prefixes}
 
 
 def country_funds_rows(parts: dict[str, FundsRows], upto: int) -> FundsRows:

@@ -14,7 +14,7 @@ from communes.models import AdministrativeUnit, Level, subtree_q, valid_on_q
 from criteria.figures import communes_of_year_q, holds_title_q, year_cutoff
 from criteria.models import Assessment, AssessmentState, Tier
 from plans.models import ProvinceTarget, RegisteredTarget
-from plans.selectors.common import share
+from plans.selectors.common import province_of, share, under_any
 
 # --- Plan against result ---------------------------------------------------------------------
 
@@ -178,78 +178,139 @@ def _year_assessments(unit_ids: set[int], year: int) -> list[tuple]:
         return []
     rows = (
         Assessment.objects.filter(unit__in=unit_ids, year=year)
-        .order_by()
+        .order_by("unit_id", "tier")
         .values_list("unit_id", "tier", "state", "criteria_met", "criteria_total", "pk")
     )
     return list(rows)
 
 
-def _targets(unit: AdministrativeUnit | None, year: int) -> list[_Target]:
+_TARGET_FIELDS = (
+    "unit_id",
+    "unit__code",
+    "unit__name",
+    "unit__level",
+    "unit__parent__name",
+    "tier",
+    "target_year",
+    "basis",
+    "holds",
+    "unit__name_sort",
+)
+
+
+def _targets_query(where: Q, year: int):
     """The targets of ``year`` and those of earlier years whose tier is still not held, in
-    the order the page lists units: one query for both the rows due and the overdue counts."""
-    rows = (
-        RegisteredTarget.objects.filter(subtree_q(unit, "unit__"), target_year__lte=year)
+    the order the page lists units."""
+    return (
+        RegisteredTarget.objects.filter(where, target_year__lte=year)
         .annotate(holds=holds_title_q(OuterRef("tier"), year_cutoff(year), unit_ref="unit"))
         .filter(Q(target_year=year) | Q(holds=False))
         .order_by("unit__name_sort", "unit__code", "tier")
-        .values_list(
-            "unit_id",
-            "unit__code",
-            "unit__name",
-            "unit__level",
-            "unit__parent__name",
-            "tier",
-            "target_year",
-            "basis",
-            "holds",
-            "unit__name_sort",
-        )
     )
-    return [_Target._make(row) for row in rows]
 
 
-def _province_actuals(province: AdministrativeUnit, year: int) -> tuple[list[TargetPeriod], dict[str, int]]:
-    """The province targets covering ``year``, and what stands at its end against them: three
-    queries, one when no target covers the year."""
-    periods = [
-        TargetPeriod._make(row)
-        for row in ProvinceTarget.objects.filter(province=province, period_from__lte=year, period_to__gte=year)
+def _targets(unit: AdministrativeUnit | None, year: int) -> list[_Target]:
+    """``_targets_query`` under ``unit``: one query for both the rows due and the overdue counts."""
+    return [_Target._make(row) for row in _targets_query(subtree_q(unit, "unit__"), year).values_list(*_TARGET_FIELDS)]
+
+
+def _by_province(queryset, path: str, provinces: list[str], every: bool, **counts) -> dict[str, dict]:
+    """``counts`` over ``queryset`` for each province (by its path): one statement grouped by
+    province, or for one province a plain aggregate (grouped, PostgreSQL expects thousands of
+    groups and reads every assessment of the country for the subqueries: 37 ms instead of 11)."""
+    if len(provinces) == 1 and not every:
+        return {provinces[0]: queryset.aggregate(**counts)}
+    rows = queryset.annotate(province=province_of(path)).order_by().values("province").annotate(**counts)
+    return {row.pop("province"): row for row in rows}
+
+
+def _provinces_actuals(prefixes: list[str], year: int, every: bool) -> tuple[dict[str, list], dict[str, dict]]:
+    """For the provinces of ``prefixes`` (``every``: all of them, unfiltered): the province
+    targets covering ``year``, and what stands at its end against them, by province path:
+    three queries, one when no target covers the year."""
+    periods: dict[str, list[TargetPeriod]] = defaultdict(list)
+    for *row, path in (
+        ProvinceTarget.objects.filter(
+            Q() if every else Q(province__path__in=prefixes), period_from__lte=year, period_to__gte=year
+        )
         .order_by("-period_to", "-period_from")
-        .values_list(*_PERIOD_FIELDS)
-    ]
+        .values_list(*_PERIOD_FIELDS, "province__path")
+    ):
+        periods[path].append(TargetPeriod._make(row))
     if not periods:
-        return [], {}
+        return {}, {}
+    planned = sorted(periods)
+    within = Q() if every else under_any(planned)
     day = year_cutoff(year)
     counted = communes_of_year_q(year)
     village = Q(level=Level.VILLAGE) & valid_on_q(day)
-    # The subqueries sit in the aggregates' filters, not in annotations: an aggregate over an
-    # annotated queryset would be wrapped in a subquery that loses the outer references.
-    units = (
-        AdministrativeUnit.objects.subtree(province)
-        .filter(level__in=[Level.COMMUNE, Level.VILLAGE])
-        .aggregate(
-            **{f"communes_{tier}": Count("pk", filter=counted & holds_title_q(tier, day)) for tier in Tier.values},
-            villages_total=Count("pk", filter=village),
-            villages_held=Count("pk", filter=village & holds_title_q(Tier.STANDARD, day)),
-        )
+    tiers = {f"communes_{tier}": Count("pk", filter=counted & holds_title_q(tier, day)) for tier in Tier.values}
+    # The subqueries sit in the aggregates' filters, not in annotations (an annotation with an
+    # outer reference would be grouped on, or lose the reference).
+    units = _by_province(
+        AdministrativeUnit.objects.filter(within, level__in=[Level.COMMUNE, Level.VILLAGE]),
+        "path",
+        planned,
+        every,
+        **tiers,
+        villages_total=Count("pk", filter=village),
+        villages_held=Count("pk", filter=village & holds_title_q(Tier.STANDARD, day)),
     )
-    thresholds = sorted({p.min_criteria for p in periods if p.min_criteria})
-    communes = AdministrativeUnit.objects.subtree(province).filter(counted)
-    under = Assessment.objects.filter(unit__in=communes, year=year, tier=Tier.STANDARD).aggregate(
+    thresholds = sorted({p.min_criteria for targets in periods.values() for p in targets if p.min_criteria})
+    communes = AdministrativeUnit.objects.filter(within).filter(counted)
+    under = _by_province(
+        Assessment.objects.filter(unit__in=communes, year=year, tier=Tier.STANDARD),
+        "unit__path",
+        planned,
+        every,
         assessed=Count("unit", distinct=True),
         **{f"under_{n}": Count("unit", distinct=True, filter=Q(criteria_met__lt=n)) for n in thresholds},
     )
-    return periods, units | under
+    actuals = {}
+    for path in planned:
+        counts, standing = units.get(path, {}), under.get(path, {})
+        own = sorted({p.min_criteria for p in periods[path] if p.min_criteria})
+        actuals[path] = {
+            **{key: counts.get(key, 0) for key in [*tiers, "villages_total", "villages_held"]},
+            "assessed": standing.get("assessed", 0),
+            **{f"under_{n}": standing.get(f"under_{n}", 0) for n in own},
+        }
+    return dict(periods), actuals
+
+
+def plan_rows_by_province(prefixes: list[str], year: int, *, every: bool = False) -> dict[str, PlanRows]:
+    """``plan_rows_read`` of each province of ``prefixes`` (their paths; ``every``: they are
+    all the provinces, read unfiltered), read together: the country's provinces at once in as
+    many queries as one province (five, at most)."""
+    targets: dict[str, list[_Target]] = defaultdict(list)
+    within = Q() if every else under_any(prefixes, "unit__path")
+    for *row, path in _targets_query(within, year).values_list(*_TARGET_FIELDS, "unit__path"):
+        targets["/" + path.split("/")[1] + "/"].append(_Target._make(row))
+    province_of_due = {t.unit_id: p for p, rows in targets.items() for t in rows if t.target_year == year}
+    assessed: dict[str, list[tuple]] = defaultdict(list)
+    for row in _year_assessments(set(province_of_due), year):
+        assessed[province_of_due[row[0]]].append(row)
+    periods, actuals = _provinces_actuals(prefixes, year, every)
+    return {
+        p: PlanRows(
+            targets=targets.get(p, []),
+            assessed=assessed.get(p, []),
+            periods=periods.get(p, []),
+            actuals=actuals.get(p, {}),
+        )
+        for p in prefixes
+    }
 
 
 def plan_rows_read(unit: AdministrativeUnit | None, year: int) -> PlanRows:
     """Everything ``plan_summary`` needs for ``unit`` and ``year``. One query, one more when
     units are due in ``year``; for a province one more, three when province targets cover
     the year."""
+    if unit is not None and unit.level == Level.PROVINCE:
+        return plan_rows_by_province([unit.path], year)[unit.path]
     targets = _targets(unit, year)
     assessed = _year_assessments({t.unit_id for t in targets if t.target_year == year}, year)
-    periods, actuals = _province_actuals(unit, year) if unit is not None and unit.level == Level.PROVINCE else ([], {})
-    return PlanRows(targets=targets, assessed=assessed, periods=periods, actuals=actuals)
+    return PlanRows(targets=targets, assessed=assessed, periods=[], actuals={})
 
 
 def _due_rows(rows: PlanRows, year: int) -> list[DueRow]:

@@ -24,6 +24,7 @@ from plans.selectors import (
     country_section_rows,
     dashboard_sections_of,
     default_month,
+    section_rows_by_province,
     section_rows_read,
 )
 from reports.selectors.cache import per_province
@@ -43,10 +44,11 @@ def dashboard_plans(*, unit: AdministrativeUnit | None, year: int) -> DashboardP
     def compute(prefixes: list[str] | None) -> dict[str, list]:
         if unit is not None:
             return {unit.path: section_rows_read(unit=unit, year=year).encode()}
-        provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE)
-        if prefixes is not None:
-            provinces = provinces.filter(path__in=prefixes)
-        return {p.path: section_rows_read(unit=p, year=year).encode() for p in provinces}
+        every = prefixes is None
+        if every:
+            prefixes = list(AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list("path", flat=True))
+        rows = section_rows_by_province(prefixes, year, every=every)
+        return {path: part.encode() for path, part in rows.items()}
 
     kept = per_province("plans_sections", unit, params, compute)
     if unit is not None:

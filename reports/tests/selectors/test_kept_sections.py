@@ -12,7 +12,14 @@ from django.utils import translation
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Assessment
 from plans.models import FundEntry, ProvinceTarget, RegisteredTarget
-from plans.selectors import SectionRows, dashboard_sections, section_rows_read
+from plans.selectors import (
+    SectionRows,
+    dashboard_sections,
+    dashboard_sections_of,
+    section_rows_by_province,
+    section_rows_read,
+)
+from plans.selectors.progress import PlanRows, _targets, _year_assessments, plan_summary_of
 from plans.tests.factories import bulk_province, make_fund, make_target
 from reports.models import FiguresCacheEntry
 from reports.selectors.sections import dashboard_plans
@@ -67,6 +74,13 @@ def test_the_kept_sections_read_back_as_computed(province, django_assert_num_que
 def test_the_rows_survive_json_exactly(province):
     rows = section_rows_read(unit=province, year=2025)
     assert SectionRows.decode(json.loads(json.dumps(rows.encode()))) == rows
+
+
+def plan_rows_generic(unit) -> PlanRows:
+    """A unit's targets read by subtree, as below a province (the generic reading)."""
+    targets = _targets(unit, 2025)
+    assessed = _year_assessments({t.unit_id for t in targets if t.target_year == 2025}, 2025)
+    return PlanRows(targets=targets, assessed=assessed, periods=[], actuals={})
 
 
 def _sections(province):
@@ -140,14 +154,12 @@ def test_the_country_is_its_provinces_merged_and_kept(province, django_assert_nu
     assert kept == dashboard_sections(unit=other, year=2025)
 
 
-def test_a_write_in_one_province_shows_in_the_country_and_recomputes_only_that_one(
-    province, django_assert_num_queries
-):
+def test_a_write_in_one_province_shows_in_the_country_and_recomputes_only_that_one(province, django_assert_num_queries):
     other = bulk_province(code="R", communes=7)
     dashboard_plans(unit=None, year=2025)
     make_fund(other, 2025, 12, "credit", 9_000_000)
-    # the read, the province, its sections (five: it has no province target), keeping them
-    with django_assert_num_queries(1 + 1 + 5 + 1):
+    # the read, its sections (five: it has no province target), keeping them
+    with django_assert_num_queries(1 + 5 + 1):
         country = dashboard_plans(unit=None, year=2025)
     assert country == dashboard_sections(unit=None, year=2025)
     assert next(u for u in country.funds.by_unit if u.code == "R").amounts[-2] == 9_000_000
@@ -164,3 +176,33 @@ def test_rows_kept_in_another_shape_are_never_decoded(province, monkeypatch):
     FiguresCacheEntry.objects.update(value=[["rows of an older release"]])
     monkeypatch.setattr(SectionRows, "FORMAT", SectionRows.FORMAT + 1)  # a release that changed them
     assert dashboard_plans(unit=province, year=2025) == dashboard_sections(unit=province, year=2025)
+
+
+def test_the_provinces_read_together_are_each_province_read_alone(province):
+    other = bulk_province(code="R", communes=7)
+    make_fund(other, 2025, 12, "credit", 9_000_000)
+    ProvinceTarget.objects.create(
+        province=other,
+        period_from=2024,
+        period_to=2026,
+        communes_standard=3,
+        min_criteria=17,
+        basis="NQ",
+        entered_at=AT,
+    )
+    paths = [province.path, other.path]
+    for every in (False, True):
+        together = section_rows_by_province(paths, 2025, every=every)
+        for unit in (province, other):
+            alone = dashboard_sections(unit=unit, year=2025)
+            assert dashboard_sections_of(unit, 2025, together[unit.path]) == alone
+            # and not through the batch: the province's rows as a district's would be read
+            assert alone.plan.due == plan_summary_of(unit.code, 2025, plan_rows_generic(unit)).due
+
+
+def test_every_province_at_once_gives_the_country(province, django_assert_num_queries):
+    bulk_province(code="R", communes=7)
+    # the read, the provinces, every province's sections at once (seven), keeping them
+    with django_assert_num_queries(1 + 1 + 7 + 1):
+        country = dashboard_plans(unit=None, year=2025)
+    assert country == dashboard_sections(unit=None, year=2025)
