@@ -150,7 +150,7 @@ class PlanRows(NamedTuple):
     targets: list[_Target]  # due in the year, and overdue (``_targets``)
     assessed: list[tuple]  # (unit id, tier, state, criteria met, criteria total, assessment id) of those due
     periods: list[TargetPeriod]  # the province targets covering the year (a province only)
-    actuals: dict[str, int]  # what stands at the end of the year, against them (``_province_actuals``)
+    actuals: dict[str, int]  # what stands at the end of the year, against them (``_provinces_actuals``)
 
     def encode(self) -> list:
         periods = [

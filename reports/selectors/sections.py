@@ -1,17 +1,17 @@
 """The plans sections of a dashboard (plan against result, funds), a province's and the
 country's kept with the figures.
 
-``plans.selectors`` reads them (``section_rows_read``: plain rows) and builds them
-(``dashboard_sections_of``); for a province and the country the rows are kept per province
-like the figures (``cache.per_province``), the country's being its provinces' merged
-(``plans.selectors.country_section_rows``, held equal to the country read at once). The triggers of ``reports`` 0007 bump a province's version in every
-transaction that writes its registered targets, province targets or funds, as those of 0005 do
-for assessments, results and units, so what the rows depend on is all versioned: the
-targets, the units and their titles, the assessments, the funds. What else they depend on is
-in the key: the year, the last month counted and the day titles are read on (both move with
-today while the year runs), and the rows' shape (``SectionRows.FORMAT``: rows kept by an
-older release are never decoded). Built again from the rows at each request, the labels follow the
-language of the request.
+``plans.selectors`` reads them as plain rows (``section_rows_read``; many provinces at once,
+``section_rows_by_province``) and builds them (``dashboard_sections_of``). For a province and
+the country the rows are kept per province like the figures (``cache.per_province``), the
+country's being its provinces' merged (``plans.selectors.country_section_rows``, held equal to
+the country read at once). The triggers of ``reports`` 0007 bump a province's version in every
+transaction that writes its registered targets, province targets or funds, as those of 0005
+do for assessments, results and units, so all the rows depend on is versioned: the targets,
+the units and their titles, the assessments, the funds. The rest is in the key: the year, the
+last month counted and the day titles are read on (both move with today while the year runs),
+and the rows' shape (``SectionRows.FORMAT``: rows kept by an older release are never decoded).
+Built again from the rows at each request, the labels follow the request's language.
 """
 
 from __future__ import annotations
@@ -33,9 +33,9 @@ from reports.selectors.cache import per_province
 def dashboard_plans(*, unit: AdministrativeUnit | None, year: int) -> DashboardPlans:
     """``plans.selectors.dashboard_sections`` for a dashboard. A province's rows and the
     country's (its provinces' rows merged: ``country_section_rows``) are kept per province:
-    one query when all are kept (the statement reading the versions with them); for the
-    provinces that are not, the sections' own queries for each and one keeping them. Below a
-    province, computed."""
+    one query when all are kept (the statement reading the versions with them); else the
+    provinces not kept are read together (seven queries at most, and one listing the
+    provinces when none is kept) and kept (one more). Below a province, computed."""
     if unit is not None and unit.level != Level.PROVINCE:
         return dashboard_sections_of(unit, year, section_rows_read(unit=unit, year=year))
     upto = default_month(year)
