@@ -50,8 +50,14 @@ def _stamp(versions: dict[str, tuple[str, int]], prefix: str) -> str | None:
     return f"{token}:{version}:{catalogue_token}:{catalogue_version}"
 
 
+# The shape of the rows every kind keeps (the figures statement's, the map's, the trend's
+# years, the drill-down's): part of each key, so that rows kept by an older release are never
+# read by a newer one that expects another shape. Bump it with any change of those rows.
+ROWS_FORMAT = 2
+
+
 def _key(kind: str, params: tuple) -> str:
-    return hashlib.sha256(repr((kind, params)).encode()).hexdigest()
+    return hashlib.sha256(repr((ROWS_FORMAT, kind, params)).encode()).hexdigest()
 
 
 # The versions and, beside each, the entry kept for the key: one statement, so the entry is

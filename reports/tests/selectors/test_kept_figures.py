@@ -79,6 +79,15 @@ def test_kept_figures_read_back_as_computed(provinces):
     assert warm == cold
 
 
+def test_rows_kept_in_another_shape_are_never_read(provinces, monkeypatch):
+    from reports.selectors import cache
+
+    cold = progress_overview(unit=provinces[0], year=2025, tier=STANDARD)
+    FiguresCacheEntry.objects.update(value=[["rows of an older release"]])
+    monkeypatch.setattr(cache, "ROWS_FORMAT", cache.ROWS_FORMAT + 1)  # a release that changed them
+    assert progress_overview(unit=provinces[0], year=2025, tier=STANDARD) == cold
+
+
 def _lower_one(province: AdministrativeUnit) -> None:
     """A commune of the province meets one criterion less in 2025 (the standing and a result)."""
     assessment = Assessment.objects.filter(
