@@ -4,12 +4,12 @@ Long loops use it, where Django's engine cost about four times as much (issue 20
 assessment sheet's indicator rows (``criteria/templatetags/sheet.py``, 57 rows or more a page),
 the dashboard map's points (``reports/templatetags/report_map.py``, 8,000 for the country),
 and the rows of a dashboard's tables placed by ``{% jinja "….jinja" name=value %}``
-(``criteria/templatetags/ntm.py``): the drill-down by unit, the units due and the funds by unit. Django's
-gettext and ngettext serve ``_()``/``ngettext()``; escaping is on; the number filters of
-``ntm_portal.numbers`` (``money``, ``number``, ``percent``, ``share_of``) and ``url(name, *args)``
-(Django's ``reverse``) and ``url_for(name)`` are there. ``makemessages`` does not
-read ``.jinja`` files: give a template its words from Python (``criteria.display.ROW_LABELS``),
-where the catalogues find them.
+(``criteria/templatetags/ntm.py``): the drill-down by unit, the lagging criteria, the units
+due and the funds by unit. Django's gettext and ngettext serve ``_()``/``ngettext()``; escaping
+is on; the number filters of ``ntm_portal.numbers`` (``money``, ``number``, ``percent``,
+``share_of``), ``url(name, *args)`` (Django's ``reverse``) and ``url_for(name)`` are there.
+``makemessages`` does not read ``.jinja`` files: give a template its words from Python
+(``criteria.display.ROW_LABELS``, ``DashboardPlans.due_words``), where the catalogues find them.
 """
 
 from __future__ import annotations
@@ -34,16 +34,10 @@ def _pattern(name: str) -> str:
     return pattern
 
 
-def url(name: str, *args) -> str:
-    """Django's ``reverse(name, args=args)``; a single id or code of digits from the pattern."""
-    if len(args) != 1 or not str(args[0]).isdigit():
-        return reverse(name, args=args)
-    return _pattern(name).replace(_HOLE, str(args[0]))
-
-
 def url_for(name: str):
-    """``url`` with ``name`` looked up once, for a loop: ``{% set link = url_for("assessment") %}``
-    then ``link(row.id)``."""
+    """``reverse(name, args=[arg])`` as a function of ``arg``, the name looked up once, for a
+    loop: ``{% set link = url_for("assessment") %}`` then ``link(row.id)``. An id or a code of
+    digits is written into the pattern; anything else goes through ``reverse``."""
     pattern = _pattern(name)
 
     def link(arg) -> str:
@@ -51,6 +45,11 @@ def url_for(name: str):
         return pattern.replace(_HOLE, text) if text.isdigit() else reverse(name, args=[arg])
 
     return link
+
+
+def url(name: str, *args) -> str:
+    """Django's ``reverse(name, args=args)``; one argument through ``url_for``."""
+    return url_for(name)(args[0]) if len(args) == 1 else reverse(name, args=args)
 
 
 def environment(**options) -> Environment:

@@ -256,7 +256,7 @@ def funds_rows_by_province(
     sums: dict[str, list[tuple]] = defaultdict(list)
     for province, child, source, n, in_upto in (
         entries.annotate(
-            province=Substr(path, 1, length),
+            province=province_of(path),
             child=Substr(path, 1, length + StrIndex(Substr(path, length + 1), Value("/"))),
         )
         .values_list("province", "child", "source")
