@@ -561,7 +561,8 @@ class Assessment(models.Model):
 
 
 class IndicatorValue(models.Model):
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="values")
+    # Indexed by ``value_one_per_indicator`` (assessment first): no index of its own to write.
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="values", db_index=False)
     indicator = models.ForeignKey(Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+")
     value_decimal = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)
     value_bool = models.BooleanField(_("yes / no"), null=True, blank=True)
@@ -570,8 +571,16 @@ class IndicatorValue(models.Model):
     not_applicable = models.BooleanField(_("not applicable"), default=False)
     note = models.TextField(_("note"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    # Not indexed: no page reads values by who entered them, and without the index a save that
+    # changes the writer (an office importing its communes' values) can be a HOT update, which
+    # writes no index at all. Deleting a user scans the table once; users are deactivated instead.
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     # Set by the one writer (assessment_record_values) to the moment its history entry carries.
     updated_at = models.DateTimeField(_("entered at"), default=timezone.now)
@@ -711,7 +720,8 @@ class AppendOnlyMixin:
 class HistoryEntry(AppendOnlyMixin, models.Model):
     """Append-only record of every change to a value or a state: who, when, old → new, why."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="history")
+    # Indexed by ``history_value_idx`` and ``history_newest_idx`` (assessment first).
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="history", db_index=False)
     kind = models.CharField(_("kind"), max_length=8, choices=HistoryKind.choices)
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -729,7 +739,8 @@ class HistoryEntry(AppendOnlyMixin, models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
     )
-    at = models.DateTimeField(_("at"), db_index=True)
+    # Read only per assessment (the indexes below), never across assessments by time.
+    at = models.DateTimeField(_("at"))
 
     objects = AppendOnlyQuerySet.as_manager()
 
