@@ -125,8 +125,8 @@ def _changed_check(ctx: Context) -> list[str]:
         ctx.import_turns.append(_upload_and_apply(ctx, ctx.workbook))
     problems = []
     for batch in ImportBatch.objects.filter(pk__in=ctx.import_turns).defer("checked_values"):
-        if batch.status != ImportStatus.APPLIED or len(batch.changes) != ctx.changed_count:
-            problems.append(f"batch {batch.pk}: {batch.status}, {len(batch.changes)} of {ctx.changed_count} changes")
+        if batch.status != ImportStatus.APPLIED or batch.change_count != ctx.changed_count:
+            problems.append(f"batch {batch.pk}: {batch.status}, {batch.change_count} of {ctx.changed_count} changes")
     original = _data_rows(ctx.workbook)
     _import_prepare(ctx)  # the template as the database gives it now
     if _data_rows(ctx.workbook) != original:

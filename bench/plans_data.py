@@ -39,7 +39,9 @@ def write_plans(seed: int, now: datetime.datetime) -> dict[str, int]:
         recognised[key] = min(recognised.get(key, decided.year), decided.year)
 
     communes = list(
-        AdministrativeUnit.objects.filter(ntm_communes_q(), level=Level.COMMUNE).values_list("pk", "path").order_by("pk")
+        AdministrativeUnit.objects.filter(ntm_communes_q(), level=Level.COMMUNE)
+        .values_list("pk", "path")
+        .order_by("pk")
     )
     targets = []
     per_province: dict[str, int] = defaultdict(int)
@@ -86,4 +88,8 @@ def write_plans(seed: int, now: datetime.datetime) -> dict[str, int]:
         for source in FUND_SOURCES
     ]
     FundEntry.objects.bulk_create(funds, batch_size=5000)
-    return {"plans_registeredtarget": len(targets), "plans_provincetarget": len(provinces), "plans_fundentry": len(funds)}
+    return {
+        "plans_registeredtarget": len(targets),
+        "plans_provincetarget": len(provinces),
+        "plans_fundentry": len(funds),
+    }

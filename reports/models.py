@@ -261,7 +261,34 @@ class ImportBatch(models.Model):
 
     @property
     def changes(self) -> list[dict]:
-        return self.preview.get("changes", [])
+        return self.changes_listed()
+
+    def changes_listed(self, limit: int | None = None) -> list[dict]:
+        """What applying would change (the first ``limit``), each as a dict: unit, unit_name,
+        code, indicator, old, new, cell for values. A values batch keeps its changes as plain
+        lists with the names once aside (``importing.checks.Plan.preview``); a summary batch
+        keeps dicts."""
+        changes = self.preview.get("changes", [])[:limit]
+        names = self.preview.get("names")
+        if names is None:
+            return changes
+        units, indicators = names["units"], names["indicators"]
+        return [
+            {
+                "unit": unit,
+                "unit_name": units.get(unit, ""),
+                "code": code,
+                "indicator": indicators.get(code, ""),
+                "old": old,
+                "new": new,
+                "cell": cell,
+            }
+            for unit, code, old, new, cell in changes
+        ]
+
+    @property
+    def change_count(self) -> int:
+        return len(self.preview.get("changes", []))
 
     @property
     def starts(self) -> list[dict]:

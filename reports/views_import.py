@@ -214,10 +214,10 @@ def batch_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         year=batch.year,
         batch=batch,
         errors=batch.errors[:SHOWN],
-        changes=batch.changes[:SHOWN],
+        changes=batch.changes_listed(SHOWN),
         shown=SHOWN,
         job=batch.job if batch.job_id and not batch.job.finished else None,
-        can_apply=batch.status == ImportStatus.READY and bool(batch.changes),
+        can_apply=batch.status == ImportStatus.READY and bool(batch.change_count),
     )
     return render(request, "reports/import_batch.html", context)
 
@@ -258,5 +258,5 @@ def batch_apply(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         level, text = OUTCOME_MESSAGES[outcome]
         if outcome == APPLIED and batch.kind == ImportKind.SUMMARY:
             text = MSG_APPLIED_SUMMARY
-        messages.add_message(request, level, str(text) % {"count": len(batch.changes)})
+        messages.add_message(request, level, str(text) % {"count": batch.change_count})
     return redirect(reverse("reports:import_batch", args=[unit.code, batch.pk]))

@@ -18,6 +18,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
@@ -58,12 +59,26 @@ MSG_START_OTHER_SET = gettext_lazy(
 )
 
 
+class Change(NamedTuple):
+    """A value applying would change, as the preview lists it (a province's file has ten
+    thousand: plain tuples, kept as lists in ``ImportBatch.preview``, the names once aside)."""
+
+    unit: str  # the unit's code
+    code: str  # the indicator's code
+    old: str
+    new: str
+    cell: str
+
+
 @dataclass
 class Plan:
     """What checking found: errors, or the changes that applying would make."""
 
     errors: list[dict] = field(default_factory=list)
-    changes: list[dict] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    # The names the changes show, each once: unit code → name, indicator code → name.
+    unit_names: dict[str, str] = field(default_factory=dict)
+    indicator_names: dict[str, str] = field(default_factory=dict)
     starts: list[dict] = field(default_factory=list)  # units whose assessment will be started
     unchanged: int = 0
     rows: int = 0
@@ -76,15 +91,18 @@ class Plan:
         """Identifies the change set: a confirmation applies only what the preview showed."""
         payload = json.dumps(
             [
-                sorted((c["unit"], c["code"], c["old"], c["new"]) for c in self.changes),
+                sorted((c.unit, c.code, c.old, c.new) for c in self.changes),
                 sorted(s["unit"] for s in self.starts),
             ]
         )
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def preview(self) -> dict:
+        """The preview as kept (``ImportBatch.preview``; ``ImportBatch.changes`` gives each
+        change with its names)."""
         return {
-            "changes": self.changes,
+            "changes": [list(c) for c in self.changes],
+            "names": {"units": self.unit_names, "indicators": self.indicator_names},
             "starts": self.starts,
             "unchanged": self.unchanged,
             "rows": self.rows,
@@ -164,7 +182,7 @@ def _row_changes(read_row: ReadRow, target, assessment, database: _Database, ind
     """The row's values that differ from what is stored: entries to record and preview lines."""
     assessment_id = assessment.pk if assessment is not None else None
     entries: list[ValueEntry] = []
-    changes: list[dict] = []
+    changes: list[Change] = []
     for column, indicator_code, value in read_row.values:
         indicator = indicators[indicator_code]
         old, version = database.stored.get((assessment_id, indicator.pk), (None, 0))
@@ -172,17 +190,9 @@ def _row_changes(read_row: ReadRow, target, assessment, database: _Database, ind
             plan.unchanged += 1
             continue
         entries.append(ValueEntry(code=indicator.code, raw=value, expected_version=version))
-        changes.append(
-            {
-                "unit": target.code,
-                "unit_name": target.name,
-                "code": indicator.code,
-                "indicator": indicator.name,
-                "old": display(indicator, old),
-                "new": display(indicator, value),
-                "cell": f"{get_column_letter(column)}{read_row.row}",
-            }
-        )
+        cell = f"{get_column_letter(column)}{read_row.row}"
+        changes.append(Change(target.code, indicator.code, display(indicator, old), display(indicator, value), cell))
+        plan.indicator_names[indicator.code] = indicator.name
     return entries, changes
 
 
@@ -242,6 +252,7 @@ def check_values(
                 continue
             plan.starts.append({"unit": target.code, "unit_name": target.name})
         plan.changes.extend(changes)
+        plan.unit_names[target.code] = target.name
         plan.groups[target.pk] = (assessment, entries)
         plan.units[target.pk] = target
     plan.errors.sort(key=lambda e: (e["row"], len(e["column"]), e["column"]))

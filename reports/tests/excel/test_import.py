@@ -155,6 +155,24 @@ def test_an_upload_is_previewed_and_nothing_is_written_before_confirmation(offic
     assert "Preview: what will change" in html and "85.5" in html and "Confirm and record these values" in html
 
 
+def test_the_preview_keeps_each_name_once_and_lists_every_change_with_its_names(office, tree, criteria_set, a25):
+    cells = {(unit, code): 50 for unit in ("40101", "40102") for code in ("2.1", "3.1")}
+    batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), cells), criteria_set))
+    # A province's file changes ten thousand values: each kept as a plain row, the names aside.
+    assert batch.preview["changes"][0] == ["40101", "2.1", "", "50", "F7"]
+    assert batch.preview["names"]["units"] == {"40101": tree.a.name, "40102": tree.b.name}
+    assert sorted(batch.preview["names"]["indicators"]) == ["2.1", "3.1"]
+    assert batch.change_count == 4
+    listed = batch.changes_listed(2)
+    assert [(c["unit_name"], c["code"], c["new"]) for c in listed] == [
+        (tree.a.name, "2.1", "50"),
+        (tree.a.name, "3.1", "50"),
+    ]
+    assert listed[0]["indicator"] == criteria_set.indicators.get(code="2.1").name
+    html = office.get(reverse("reports:import_batch", args=["401", batch.pk])).content.decode()
+    assert tree.b.name in html and "4 values to record for 2 units" in html
+
+
 def test_confirming_records_every_value_as_the_uploading_user(office, personas, tree, criteria_set, a25):
     content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90, ("40102", "1.1"): "x"})
     batch = batch_of(upload(office, content, criteria_set))
