@@ -210,4 +210,34 @@ def import_scenarios() -> list[Scenario]:
         reference=lambda ctx: reference.read_only(ctx.province_workbook),
         reference_name="openpyxl read-only, same file",
     )
-    return [unchanged, changed, every]
+
+    def writes_missing(ctx: Context) -> str | None:
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return "the writing reference is PostgreSQL's SQL"
+        return missing(ctx)
+
+    def read_and_write(ctx: Context) -> int:
+        written = reference.read_and_write(
+            ctx.province_workbook,
+            set_id=ctx.import_set,
+            year=YEAR,
+            user_id=ctx.province_client.session["_auth_user_id"],
+        )
+        if written != ctx.province_count:
+            raise RuntimeError(f"the reference wrote {written} values of {ctx.province_count}")
+        return written
+
+    # The same runs against a floor that writes: reading the file is not all an import must do.
+    every_writes = Scenario(
+        "import_changed_province_writes",
+        "as import_changed_province, against reading the file and writing its values and their history in plain SQL",
+        Goal(5000, 3),
+        writes_missing,
+        prepare=_province_prepare,
+        run=_province_run,
+        reference=read_and_write,
+        reference_name="openpyxl read-only + values and history written by COPY, one update and one insert, rolled back",
+    )
+    return [unchanged, changed, every, every_writes]

@@ -3,6 +3,7 @@
 import os
 
 import pytest
+from django.db import connection
 
 from bench import cpu, reference
 from criteria.models import CriterionResult
@@ -37,3 +38,29 @@ def test_the_load_test_reads_cpu_time_of_processes_and_their_children():
     assert cpu._cpu_seconds(os.getpid()) > 0
     assert cpu._cpu_seconds(2**22 + 7) is None  # no such process
     assert os.getpid() in cpu._children(os.getppid())
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: the reference writes by COPY")
+def test_the_import_floor_writes_every_value_of_the_file_and_keeps_nothing(tree, personas):
+    """The writing reference of ``import_changed_province_writes`` (PostgreSQL's COPY)."""
+    from criteria.models import HistoryEntry, IndicatorValue
+    from criteria.services import ValueEntry, assessment_create, assessment_record_values
+    from criteria.tests.factories import make_set
+    from reports.importing.template import import_template
+    from reports.tests.excel.helpers import fill
+
+    criteria_set = make_set(year_from=2021, year_to=2030)
+    a = assessment_create(unit=tree.a, criteria_set=criteria_set, year=2025, user=personas.officer_a)
+    assessment_record_values(assessment=a, entries=[ValueEntry("1.1", "có")], user=personas.officer_a)
+    assessment_create(unit=tree.b, criteria_set=criteria_set, year=2025, user=personas.officer_b)
+    content = fill(
+        import_template(unit=tree.d1, criteria_set=criteria_set, year=2025),
+        {("40101", "1.1"): "Không", ("40101", "2.1"): 85.5, ("40102", "3.1"): 12},
+    )
+    before = (list(IndicatorValue.objects.values_list("pk", "value_bool", "version")), HistoryEntry.objects.count())
+    user = personas.province_office.pk
+    assert reference.read_and_write(content, set_id=criteria_set.pk, year=2025, user_id=user) == 3
+    assert (
+        list(IndicatorValue.objects.values_list("pk", "value_bool", "version")),
+        HistoryEntry.objects.count(),
+    ) == before
