@@ -70,7 +70,13 @@ def target_with_reason(
 def target_for(
     indicator: Indicator, *, unit: TargetUnit, year: int, criteria_set: CriteriaSet
 ) -> evaluation.TargetRule | None:
-    rule, _reason = target_with_reason(indicator, unit=unit, year=year, criteria_set=criteria_set)
+    return target_for_subject(indicator, subject_for(unit, year=year, criteria_set=criteria_set))
+
+
+def target_for_subject(indicator: Indicator, subject: evaluation.TargetSubject) -> evaluation.TargetRule | None:
+    """``target_for`` with the unit's ``subject_for`` worked out once, for a batch that writes
+    many indicators of one unit."""
+    rule, _reason = evaluation.select_target_with_reason(rules_of(indicator), subject)
     return rule
 
 

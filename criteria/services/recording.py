@@ -27,7 +27,7 @@ from criteria import evaluation
 from criteria.models import Assessment, HistoryKind, Indicator, IndicatorValue, Outcome, Tier, ValueType
 from criteria.services.results import HistoryRow, recompute_results
 from criteria.structure import set_structure
-from criteria.targets import target_for
+from criteria.targets import subject_for, target_for_subject
 from ntm_portal.bulk import prepare_datetime, update_rows
 from ntm_portal.errors import StaleWriteError
 
@@ -74,14 +74,18 @@ class ValueEntry:
     expected_version: int | None = None
 
 
-def indicator_outcome_for(assessment: Assessment, indicator: Indicator, value) -> evaluation.Outcome:
-    """The outcome of ``value`` for this indicator, with the target that applies to the unit."""
-    target = target_for(indicator, unit=assessment.unit, year=assessment.year, criteria_set=assessment.criteria_set)
+def indicator_outcome_for(
+    assessment: Assessment, indicator: Indicator, value, *, subject: evaluation.TargetSubject | None = None
+) -> evaluation.Outcome:
+    """The outcome of ``value`` for this indicator, with the target that applies to the unit
+    (``subject``: the assessment's ``targets.subject_for``, when the caller has it already)."""
+    if subject is None:
+        subject = subject_for(assessment.unit, year=assessment.year, criteria_set=assessment.criteria_set)
     return evaluation.indicator_outcome(
         value,
-        value_type=evaluation.ValueType(indicator.value_type),
-        comparison=evaluation.Comparison(indicator.comparison),
-        target=target,
+        value_type=indicator.value_type,
+        comparison=indicator.comparison,
+        target=target_for_subject(indicator, subject),
     )
 
 
@@ -273,6 +277,7 @@ def _prepare(checked: _Checked, writes: _Writes, *, user, moment, moment_db, com
     nothing), their outcomes and their history; returns the assessment's values as saved."""
     assessment, saved = checked.assessment, []
     assessment_id, user_id = assessment.pk, getattr(user, "pk", None)
+    subject = subject_for(assessment.unit, year=assessment.year, criteria_set=assessment.criteria_set)
     touched = writes.touched.setdefault(assessment_id, set())
     for indicator, value, entry in checked.parsed:
         current = checked.stored.get(indicator.pk)
@@ -291,7 +296,7 @@ def _prepare(checked: _Checked, writes: _Writes, *, user, moment, moment_db, com
         outcome = (
             Outcome.NOT_APPLICABLE.value
             if not_applicable
-            else Outcome(indicator_outcome_for(assessment, indicator, value)).value
+            else indicator_outcome_for(assessment, indicator, value, subject=subject).value
         )
         if current is None:
             created = IndicatorValue(
