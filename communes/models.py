@@ -80,7 +80,8 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(level=Level.COMMUNE, type__in=COMMUNE_TYPES_APART)
 
     def search(self, text: str) -> UnitQuerySet:
-        """Name or code contains the text, ignoring case and Vietnamese diacritics."""
+        """Name contains the text, ignoring case and Vietnamese diacritics, or the code is the
+        text (``text.unit_matches`` for units already read)."""
         folded = fold(text)
         if not folded:
             return self

@@ -43,6 +43,13 @@ def fold(text: str) -> str:
     return _WHITESPACE.sub(" ", bare).strip().lower()
 
 
+def unit_matches(text: str, *, name: str, code: str) -> bool:
+    """``UnitQuerySet.search``'s rule for a unit already read: its name contains the text,
+    ignoring case and Vietnamese diacritics, or its code is the text."""
+    folded = fold(text)
+    return not folded or folded in fold(name) or code.lower() == text.strip().lower()
+
+
 def _letters(text: str) -> list[tuple[str, int]]:
     """Split text into (alphabet letter or other character, tone 0–5) pairs."""
     out: list[tuple[str, int]] = []

@@ -134,8 +134,9 @@ def _page(request: HttpRequest, unit: AdministrativeUnit, *, status: int = 200, 
         "breadcrumbs": [u for u in unit.ancestors() if access.can_read_unit(user, u)] + [unit],
         "can_enter_funds": can_enter_funds(user, unit),
         **lifetime_notice(unit, year),
-        "plans": selectors.dashboard_sections(unit=unit, year=year),
     }
+    context["plans"] = plans = selectors.dashboard_sections(unit=unit, year=year)
+    context["due"] = selectors.due_listing(plans, request.GET)
     if unit.level == Level.PROVINCE:
         editable = can_enter_province_targets(user, unit)
         failed = extra.pop("failed_province_target", None)

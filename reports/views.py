@@ -23,6 +23,7 @@ from criteria.models import Tier
 from criteria.selectors import assessments_within
 from criteria.years import lifetime_notice
 from ocop.selectors import ocop_counts, year_period
+from plans.selectors import due_listing
 from reports import charts
 from reports.forms import Filters, bucket_param, read_filters
 from reports.selectors import (
@@ -180,6 +181,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         year = summary.year
     if not year_given:
         filters = Filters(year=year, tier=filters.tier)
+    plans = dashboard_plans(unit=unit, year=filters.year)
     context = {
         "mapped": mapped,
         "as_now": as_now,
@@ -193,7 +195,8 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         "breadcrumbs": _breadcrumbs(request, unit, filters),
         "urls": {name: _url(name, unit) for name in ("dashboard", "communes", "matrix")},
         # Plan against result and funds by source (plans app), on every dashboard.
-        "plans": dashboard_plans(unit=unit, year=filters.year),
+        "plans": plans,
+        "due": due_listing(plans, request.GET),
         **(lifetime_notice(unit, filters.year) if unit is not None else {}),
     }
     if unit is not None and unit.level == Level.COMMUNE:

@@ -16,10 +16,12 @@ then; the communes of a year are ``criteria.figures.communes_of_year_q``.
 from plans.selectors.common import Table, share
 from plans.selectors.dashboard import (
     DashboardPlans,
+    DueListing,
     SectionRows,
     country_section_rows,
     dashboard_sections,
     dashboard_sections_of,
+    due_listing,
     funds_rows,
     plan_rows,
     section_rows_by_province,
@@ -52,6 +54,7 @@ __all__ = [
     "PER_PAGE",
     "DashboardPlans",
     "DueCount",
+    "DueListing",
     "DueRow",
     "FundsGrid",
     "FundsSummary",
@@ -70,6 +73,7 @@ __all__ = [
     "dashboard_sections",
     "dashboard_sections_of",
     "default_month",
+    "due_listing",
     "funds_chart",
     "funds_grid",
     "funds_rows",

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.core.paginator import Page, Paginator
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level
+from communes.text import unit_matches
 from criteria.models import AssessmentState, Tier
 from plans.models import FundSource
 from plans.selectors.common import ZERO, Table
@@ -59,6 +62,41 @@ class DashboardPlans:
             "reached": _("Reached"),
             "none": _("No assessment this year"),
         }
+
+
+# The units due, listed a page at a time on the dashboards (the country's has thousands); the
+# query parameters are their own, so as not to meet the page's (the plans page's ``q``, ``page``).
+DUE_PER_PAGE = 50
+DUE_SEARCH, DUE_PAGE = "due_q", "due_page"
+_SEARCH_MAX = 100
+
+
+class DueListing(NamedTuple):
+    """A page of the units due, after the search (``due_listing``)."""
+
+    page: Page
+    q: str
+    query: str  # the page's query without the listing's page: for its links
+    kept: list[tuple[str, str]]  # the page's other parameters: for its search form
+    unsearched: str  # the page's query without the listing's search and page
+
+    @property
+    def searchable(self) -> bool:
+        return self.page.paginator.count > DUE_PER_PAGE or bool(self.q)
+
+
+def due_listing(plans: DashboardPlans, params: QueryDict) -> DueListing:
+    """The page of ``plans``' units due that ``params`` asks for (``due_q``: a unit's name or
+    code, as ``UnitQuerySet.search`` finds units; ``due_page``), in memory: no query."""
+    q = params.get(DUE_SEARCH, "").strip()[:_SEARCH_MAX]
+    rows = [r for r in plans.plan.due if unit_matches(q, name=r.name, code=r.code)] if q else plans.plan.due
+    page = Paginator(rows, DUE_PER_PAGE).get_page(params.get(DUE_PAGE) or 1)
+    others = params.copy()
+    others.pop(DUE_PAGE, None)
+    query = others.urlencode()
+    others.pop(DUE_SEARCH, None)
+    kept = [(key, value) for key, values in others.lists() for value in values]
+    return DueListing(page=page, q=q, query=query, kept=kept, unsearched=others.urlencode())
 
 
 class SectionRows(NamedTuple):

@@ -1,10 +1,11 @@
 """The partial the dashboards include renders from ``dashboard_sections`` alone."""
 
 import pytest
+from django.http import QueryDict
 from django.template.loader import render_to_string
 
 from plans.models import ProvinceTarget
-from plans.selectors import dashboard_sections
+from plans.selectors import dashboard_sections, due_listing
 from plans.tests.factories import make_assessment, make_fund, make_set, make_target
 
 pytestmark = [pytest.mark.django_db]
@@ -24,7 +25,8 @@ def test_the_dashboard_partial_shows_plan_against_result_and_funds(tree, nationa
         entered_at="2022-01-01T00:00:00Z",
     )
     plans = dashboard_sections(unit=None if national else tree.province, year=2025)
-    html = render_to_string("plans/partials/dashboard_sections.html", {"plans": plans})
+    context = {"plans": plans, "due": due_listing(plans, QueryDict())}
+    html = render_to_string("plans/partials/dashboard_sections.html", context)
     assert "Xã Đức Lĩnh" in html and f"/assessments/{assessment.pk}/" in html
     assert "13.055.000.000 đ" in html
     assert ("NQ 05" in html) is not national  # province targets only on a province's dashboard
