@@ -238,3 +238,31 @@ def test_the_income_condition_is_judged_at_the_time_of_the_model_recognition(per
     assert _values(model)["2.1"] == Decimal("125")  # a refused recognition writes nothing
     _recognise(model, personas, datetime.date(2024, 12, 15))  # the 2024 threshold (40): 125%
     assert holds_title(tree.a, "model", datetime.date(2024, 12, 31))
+
+
+def test_the_model_conditions_of_many_communes_are_worked_out_in_a_fixed_number_of_queries(personas, tree, ladder):
+    """A province's import changes the income of many communes: their model assessments are
+    worked out together, each as it would be alone."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from criteria.services.derived import refresh_dependants_of
+
+    models = {}
+    for unit, officer, income in ((tree.a, personas.officer_a, None), (tree.b, personas.officer_b, "44")):
+        if income is not None:
+            standard = assessment_create(unit=unit, criteria_set=ladder["standard"], year=2024, user=officer)
+            assessment_record_values(assessment=standard, entries=[ValueEntry("10.1", income)], user=officer)
+        models[unit.code] = assessment_create(unit=unit, criteria_set=ladder["model"], year=2024, user=officer)
+    # A holds the advanced title, B never did; A's income 50 and B's 44 of a threshold of 40.
+    assert _values(models["40101"]) == {"1.1": True, "2.1": Decimal("125")}
+    assert _values(models["40102"]) == {"1.1": False, "2.1": Decimal("110")}
+    IndicatorValue.objects.filter(assessment__in=models.values()).update(value_decimal=None, value_bool=None)
+    with CaptureQueriesContext(connection) as both:
+        refresh_dependants_of(units=[tree.a.pk, tree.b.pk], year=2024)
+    assert _values(models["40101"]) == {"1.1": True, "2.1": Decimal("125")}
+    assert _values(models["40102"]) == {"1.1": False, "2.1": Decimal("110")}
+    IndicatorValue.objects.filter(assessment__in=models.values()).update(value_decimal=None, value_bool=None)
+    with CaptureQueriesContext(connection) as one:
+        refresh_dependants_of(units=[tree.a.pk], year=2024)
+    assert len(both.captured_queries) == len(one.captured_queries)
