@@ -12,6 +12,7 @@ import functools
 import operator
 import re
 import unicodedata
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -89,6 +90,14 @@ class UnitQuerySet(models.QuerySet):
 
     def in_vietnamese_order(self) -> UnitQuerySet:
         return self.order_by("name_sort", "code")
+
+    def province_names(self, codes: Iterable[str]) -> dict[str, str]:
+        """The name of each unit's province (the first unit of its path), by unit code: two
+        queries, for a page of units from all over the country."""
+        paths = dict(self.filter(code__in=set(codes)).values_list("code", "path"))
+        of = {code: path.strip("/").split("/")[0] for code, path in paths.items()}
+        names = dict(self.filter(code__in=set(of.values())).values_list("code", "name"))
+        return {code: names.get(province, "") for code, province in of.items()}
 
 
 class AdministrativeUnit(models.Model):

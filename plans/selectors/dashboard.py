@@ -79,6 +79,7 @@ class DueListing(NamedTuple):
     query: str  # the page's query without the listing's page: for its links
     kept: list[tuple[str, str]]  # the page's other parameters: for its search form
     unsearched: str  # the page's query without the listing's search and page
+    provinces: dict[str, str]  # the country's: each listed unit's province name, by code
 
     @property
     def searchable(self) -> bool:
@@ -87,7 +88,8 @@ class DueListing(NamedTuple):
 
 def due_listing(plans: DashboardPlans, params: QueryDict) -> DueListing:
     """The page of ``plans``' units due that ``params`` asks for (``due_q``: a unit's name or
-    code, as ``UnitQuerySet.search`` finds units; ``due_page``), in memory: no query."""
+    code, as ``UnitQuerySet.search`` finds units; ``due_page``), in memory: no query, but two
+    for the country's, whose rows say which province each unit is in."""
     q = params.get(DUE_SEARCH, "").strip()[:_SEARCH_MAX]
     rows = [r for r in plans.plan.due if unit_matches(q, name=r.name, code=r.code)] if q else plans.plan.due
     page = Paginator(rows, DUE_PER_PAGE).get_page(params.get(DUE_PAGE) or 1)
@@ -96,7 +98,10 @@ def due_listing(plans: DashboardPlans, params: QueryDict) -> DueListing:
     query = others.urlencode()
     others.pop(DUE_SEARCH, None)
     kept = [(key, value) for key, values in others.lists() for value in values]
-    return DueListing(page=page, q=q, query=query, kept=kept, unsearched=others.urlencode())
+    provinces = {}
+    if plans.unit is None and page.object_list:
+        provinces = AdministrativeUnit.objects.province_names(r.code for r in page.object_list)
+    return DueListing(page=page, q=q, query=query, kept=kept, unsearched=others.urlencode(), provinces=provinces)
 
 
 class SectionRows(NamedTuple):

@@ -2,6 +2,7 @@
 
 import pytest
 from django.http import QueryDict
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from plans.selectors import dashboard, dashboard_sections, due_listing
@@ -52,3 +53,15 @@ def test_a_dashboard_pages_its_units_due_and_searches_them(client, tree, persona
     assert "Xã Đức Lĩnh" in html and "Xã Cẩm Thạch" not in html
     html = client.get(url, {"year": 2025, "tier": "standard", "due_q": "an phu"}).content.decode()
     assert "Xã Ân Phú" in html and "Xã Đức Lĩnh" not in html and "?year=2025&amp;tier=standard#units-due" in html
+
+
+def test_the_country_s_units_due_say_which_province_they_are_in(tree):
+    for unit in (tree.a, tree.c):
+        make_target(unit, "standard", 2025)
+    country = due_listing(dashboard_sections(unit=None, year=2025), QueryDict())
+    assert country.provinces == {"40101": "Tỉnh Nghệ Thử", "40201": "Tỉnh Nghệ Thử"}
+    plans = dashboard_sections(unit=None, year=2025)
+    html = render_to_string("plans/partials/dashboard_sections.html", {"plans": plans, "due": country})
+    assert "Huyện Một, Tỉnh Nghệ Thử" in html
+    province = due_listing(dashboard_sections(unit=tree.province, year=2025), QueryDict())
+    assert province.provinces == {}  # a province's page names its districts only
