@@ -455,6 +455,14 @@ def test_errors_read_in_vietnamese(client, personas, tree, criteria_set, a25, vi
     assert batch.errors[0]["message"] == "2.1: tỷ lệ phần trăm phải từ 0 đến 100."
 
 
+def test_the_preview_shows_numbers_as_vietnamese_write_them(client, personas, tree, criteria_set, a25, vi_language):
+    client.force_login(personas.district_d1)
+    batch = batch_of(upload(client, fill(template(tree.d1, criteria_set), {("40101", "2.1"): "85,5"}), criteria_set))
+    assert batch.changes[0]["new"] == "85.5"  # kept language-neutral
+    html = client.get(reverse("reports:import_batch", args=["401", batch.pk])).content.decode()
+    assert '<td class="num">85,5</td>' in html
+
+
 # --- Wrong or hostile files: refused, nothing stored, nothing written ----------------------------------
 
 
