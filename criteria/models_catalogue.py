@@ -1,0 +1,341 @@
+"""The catalogue of criteria: versioned sets, their groups, criteria, indicators and targets.
+
+A published set never changes (its rows refuse to be saved, ``FrozenWithSetMixin``): a new
+version is cloned instead. Imported by ``criteria.models``, which defines the choices and the
+upload names these models use (migrations name them there).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from communes.models import AdministrativeUnit, Region
+from criteria import evaluation
+from criteria.models import (  # defined before it imports this module
+    Comparison,
+    Derived,
+    SetLevel,
+    SetStatus,
+    TargetBasis,
+    Tier,
+    ValueType,
+    decision_upload_to,
+)
+
+MSG_PUBLISHED_IS_FROZEN = _("This criteria set is published and cannot be changed; clone it as a new version.")
+MSG_SET_NOT_DRAFT = _("Only a draft set takes new rows: this set is published; clone it as a new version.")
+MSG_GROUP_OF_ANOTHER_SET = _("The group belongs to another set.")
+MSG_CRITERION_HAS_INDICATORS = _(
+    "A criterion with indicators stays in its set; add a criterion to the other set instead."
+)
+MSG_INDICATOR_CODE_TAKEN = _("This code is already used by another indicator of the set.")
+
+
+class CriteriaSetQuerySet(models.QuerySet):
+    def published(self) -> CriteriaSetQuerySet:
+        return self.filter(status=SetStatus.PUBLISHED)
+
+    def covering(self, year: int) -> CriteriaSetQuerySet:
+        return self.filter(year_from__lte=year, year_to__gte=year)
+
+    def in_force(self, *, year: int, level: str, tier: str, province: AdministrativeUnit | None = None):
+        """Published sets for the year, level and tier that apply inside ``province``.
+
+        A province's own set comes before the State's; among several, the latest version.
+        """
+        issuers = Q(issuer__isnull=True)
+        if province is not None:
+            issuers |= Q(issuer=province)
+        return (
+            self.published()
+            .covering(year)
+            .filter(issuers, level=level, tier=tier)
+            .order_by(F("issuer").desc(nulls_last=True), "-year_from", "-version")
+        )
+
+
+class CriteriaSet(models.Model):
+    code = models.CharField(_("code"), max_length=40)
+    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    name = models.CharField(_("name"), max_length=300)
+    short_name = models.CharField(_("short name"), max_length=100)
+    issuer = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name=_("issued by province"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="criteria_sets",
+        help_text=_("Empty for a national set; a province for a set that applies only inside it."),
+    )
+    decision_number = models.CharField(_("decision number"), max_length=60)
+    decision_date = models.DateField(_("decision date"))
+    effective_date = models.DateField(_("in force from"), null=True, blank=True)
+    level = models.CharField(_("level"), max_length=10, choices=SetLevel.choices)
+    tier = models.CharField(_("tier"), max_length=10, choices=Tier.choices)
+    year_from = models.PositiveSmallIntegerField(_("first year"))
+    year_to = models.PositiveSmallIntegerField(_("last year"))
+    status = models.CharField(_("status"), max_length=10, choices=SetStatus.choices, default=SetStatus.DRAFT)
+    supersedes = models.ForeignKey(
+        "self",
+        verbose_name=_("supersedes"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+    )
+    target_basis = models.CharField(
+        _("targets depend on"), max_length=10, choices=TargetBasis.choices, default=TargetBasis.REGION
+    )
+    disadvantaged_region = models.CharField(
+        _("region used by especially disadvantaged communes"),
+        max_length=8,
+        choices=Region.choices,
+        blank=True,
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    decision_file = models.FileField(
+        _("decision (PDF)"), upload_to=decision_upload_to, max_length=200, blank=True, editable=False
+    )
+    source_file = models.CharField(_("catalog file"), max_length=200, blank=True, editable=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = CriteriaSetQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("criteria set")
+        verbose_name_plural = _("criteria sets")
+        ordering = ["-year_from", "level", "tier", "code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="criteriaset_code_version_unique"),
+            models.CheckConstraint(condition=Q(year_to__gte=F("year_from")), name="criteriaset_years_ordered"),
+            models.CheckConstraint(condition=Q(year_from__gte=2010), name="criteriaset_from_2010"),
+            models.CheckConstraint(
+                condition=Q(status=SetStatus.DRAFT) | Q(published_at__isnull=False),
+                name="criteriaset_published_has_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "tier", "status", "year_from"], name="criteriaset_lookup_idx")]
+
+    def __str__(self) -> str:
+        version = f" v{self.version}" if self.version > 1 else ""
+        return f"{self.short_name}{version} ({self.decision_number})"
+
+    def save(self, *args, **kwargs) -> None:
+        if self.pk is not None:
+            stored = CriteriaSet.objects.filter(pk=self.pk).first()
+            if stored is not None and stored.status != SetStatus.DRAFT:
+                changed = [
+                    f.attname
+                    for f in self._meta.concrete_fields
+                    if f.attname not in {"status"} and getattr(stored, f.attname) != getattr(self, f.attname)
+                ]
+                if changed or self.status == SetStatus.DRAFT:
+                    raise ValidationError(MSG_PUBLISHED_IS_FROZEN, code="published")
+        super().save(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status != SetStatus.DRAFT
+
+
+class FrozenWithSetMixin:
+    """Refuse changes to catalog rows once their set is published (clone it instead)."""
+
+    def _owning_set_id(self) -> int:
+        raise NotImplementedError
+
+    def _check_set_is_draft(self) -> None:
+        if CriteriaSet.objects.filter(pk=self._owning_set_id()).exclude(status=SetStatus.DRAFT).exists():
+            raise ValidationError(MSG_PUBLISHED_IS_FROZEN, code="published")
+
+    def save(self, *args, **kwargs) -> None:
+        self._check_set_is_draft()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._check_set_is_draft()
+        return super().delete(*args, **kwargs)
+
+
+class CriterionGroup(FrozenWithSetMixin, models.Model):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="groups")
+    code = models.CharField(_("code"), max_length=10)
+    name = models.CharField(_("name"), max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("criteria group")
+        verbose_name_plural = _("criteria groups")
+        ordering = ["criteria_set", "position"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "code"], name="group_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.name}" if self.code else self.name
+
+    def _owning_set_id(self) -> int:
+        return self.criteria_set_id
+
+
+class Criterion(FrozenWithSetMixin, models.Model):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
+    group = models.ForeignKey(
+        CriterionGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="criteria"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=300)
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["criteria_set", "number"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "number"], name="criterion_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+    def clean(self) -> None:
+        # Field errors for the forms (admin, workspace): save() would only raise a bare error.
+        if not self.criteria_set_id:
+            return
+        errors = {}
+        if CriteriaSet.objects.filter(pk=self.criteria_set_id).exclude(status=SetStatus.DRAFT).exists():
+            errors["criteria_set"] = MSG_SET_NOT_DRAFT
+        elif self.pk and self.indicators.exclude(criteria_set_id=self.criteria_set_id).exists():
+            errors["criteria_set"] = MSG_CRITERION_HAS_INDICATORS
+        if self.group_id and self.group.criteria_set_id != self.criteria_set_id:
+            errors["group"] = MSG_GROUP_OF_ANOTHER_SET
+        if errors:
+            raise ValidationError(errors)
+
+    def _owning_set_id(self) -> int:
+        return self.criteria_set_id
+
+
+class Indicator(FrozenWithSetMixin, models.Model):
+    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="indicators")
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    code = models.CharField(_("code"), max_length=12)
+    name = models.CharField(_("name"), max_length=500)
+    value_type = models.CharField(_("value type"), max_length=10, choices=ValueType.choices)
+    unit = models.CharField(_("unit"), max_length=60, blank=True)
+    comparison = models.CharField(_("comparison"), max_length=4, choices=Comparison.choices)
+    required = models.BooleanField(_("required"), default=True)
+    conditional = models.BooleanField(
+        _("conditional (nếu có)"),
+        default=False,
+        help_text=_("Applies only where the object exists (“nếu có”): may be set not applicable, with a reason."),
+    )
+    target_by_province = models.BooleanField(
+        _("target set by the province"),
+        default=False,
+        help_text=_("The decision leaves the target to each province's own version of the set."),
+    )
+    derived = models.CharField(
+        _("worked out by the portal"),
+        max_length=24,
+        choices=Derived.choices,
+        blank=True,
+        help_text=_("The portal computes this value from recognition decisions and other assessments."),
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["criterion__number", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["criteria_set", "code"], name="indicator_code_unique"),
+            models.CheckConstraint(
+                condition=~Q(comparison=Comparison.MET) | Q(value_type=ValueType.YES_NO),
+                name="indicator_met_only_for_yes_no",
+            ),
+            models.CheckConstraint(
+                condition=~Q(value_type=ValueType.YES_NO) | Q(comparison__in=[Comparison.MET, Comparison.EQ]),
+                name="indicator_yes_no_compares_by_met_or_eq",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def clean(self) -> None:
+        if self.criterion_id and self.criteria_set_id and self.criterion.criteria_set_id != self.criteria_set_id:
+            raise ValidationError({"criterion": _("The criterion belongs to another set.")})
+
+    def _owning_set_id(self) -> int:
+        return self.criteria_set_id
+
+
+class Target(FrozenWithSetMixin, models.Model):
+    """The value an indicator must reach, possibly for one region, commune group or year on."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    value = models.DecimalField(
+        _("target value"),
+        max_digits=20,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("For a yes/no indicator compared with “=”: 1 for yes, 0 for no."),
+    )
+    region = models.CharField(_("region"), max_length=8, choices=Region.choices, blank=True)
+    commune_group = models.PositiveSmallIntegerField(
+        _("commune group"), choices=[(g, str(g)) for g in evaluation.COMMUNE_GROUPS], null=True, blank=True
+    )
+    year = models.PositiveSmallIntegerField(_("from year"), null=True, blank=True)
+    to_verify = models.BooleanField(
+        _("to verify"), default=False, help_text=_("Not yet confirmed against the decision text.")
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Who checked the value against the decision text."),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["indicator", "region", "commune_group", "year"]
+        constraints = [
+            models.UniqueConstraint(
+                F("indicator"),
+                "region",
+                Coalesce("commune_group", Value(0)),
+                Coalesce("year", Value(0)),
+                name="target_one_per_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        scope = " · ".join(str(s) for s in (self.region, self.commune_group, self.year) if s)
+        return f"{self.indicator.code}: {self.value}" + (f" ({scope})" if scope else "")
+
+    def _owning_set_id(self) -> int:
+        return self.indicator.criteria_set_id
+
+    def as_rule(self) -> evaluation.TargetRule:
+        value: object = self.value
+        if self.indicator.value_type == ValueType.YES_NO and self.value is not None:
+            value = bool(self.value)
+        return evaluation.TargetRule(
+            value=value,
+            region=self.region or None,
+            group=self.commune_group,
+            year=self.year,
+            to_verify=self.to_verify,
+            key=self.pk,
+        )
