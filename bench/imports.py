@@ -215,7 +215,7 @@ def import_scenarios() -> list[Scenario]:
         from django.db import connection
 
         if connection.vendor != "postgresql":
-            return "the writing reference is PostgreSQL's SQL"
+            return "PostgreSQL only: the writing reference is PostgreSQL's SQL (COPY)"
         return missing(ctx)
 
     def read_and_write(ctx: Context) -> int:

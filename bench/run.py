@@ -177,7 +177,7 @@ def run_scenario(scenario, ctx, options) -> Result:
     )  # fmt: skip
     reason = scenario.missing(ctx)
     if reason:
-        result.status, result.notes = "skipped", [f"feature not built yet: {reason}"]
+        result.status, result.notes = "skipped", [reason]
         return result
     try:
         if scenario.memory:
