@@ -27,6 +27,7 @@ from plans.selectors.funds import (
     funds_summary_of,
 )
 from plans.selectors.progress import (
+    DueRow,
     PlanRows,
     PlanSummary,
     country_plan_rows,
@@ -79,7 +80,7 @@ class DueListing(NamedTuple):
     query: str  # the page's query without the listing's page: for its links
     kept: list[tuple[str, str]]  # the page's other parameters: for its search form
     unsearched: str  # the page's query without the listing's search and page
-    provinces: dict[str, str]  # the country's: each listed unit's province name, by code
+    belongs_to: dict[str, str]  # each listed unit's ``belongs_to``, by code
 
     @property
     def searchable(self) -> bool:
@@ -89,7 +90,7 @@ class DueListing(NamedTuple):
 def due_listing(plans: DashboardPlans, params: QueryDict) -> DueListing:
     """The page of ``plans``' units due that ``params`` asks for (``due_q``: a unit's name or
     code, as ``UnitQuerySet.search`` finds units; ``due_page``), in memory: no query, but two
-    for the country's, whose rows say which province each unit is in."""
+    for the country's, whose rows say which province each unit is in (``belongs_to``)."""
     q = params.get(DUE_SEARCH, "").strip()[:_SEARCH_MAX]
     rows = [r for r in plans.plan.due if unit_matches(q, name=r.name, code=r.code)] if q else plans.plan.due
     page = Paginator(rows, DUE_PER_PAGE).get_page(params.get(DUE_PAGE) or 1)
@@ -98,10 +99,23 @@ def due_listing(plans: DashboardPlans, params: QueryDict) -> DueListing:
     query = others.urlencode()
     others.pop(DUE_SEARCH, None)
     kept = [(key, value) for key, values in others.lists() for value in values]
-    provinces = {}
-    if plans.unit is None and page.object_list:
-        provinces = AdministrativeUnit.objects.province_names(r.code for r in page.object_list)
-    return DueListing(page=page, q=q, query=query, kept=kept, unsearched=others.urlencode(), provinces=provinces)
+    return DueListing(
+        page=page,
+        q=q,
+        query=query,
+        kept=kept,
+        unsearched=others.urlencode(),
+        belongs_to=belongs_to(page.object_list, national=plans.unit is None),
+    )
+
+
+def belongs_to(rows: list[DueRow], *, national: bool) -> dict[str, str]:
+    """What each unit due belongs to, by code, as the dashboards and the bulletin say it: its
+    district (or province); on the country's, its province too (two queries)."""
+    if not national or not rows:
+        return {r.code: r.parent_name for r in rows}
+    provinces = AdministrativeUnit.objects.province_names(r.code for r in rows)
+    return {r.code: ", ".join(filter(None, (r.parent_name, provinces.get(r.code)))) for r in rows}
 
 
 class SectionRows(NamedTuple):
@@ -171,6 +185,7 @@ def plan_rows(unit: AdministrativeUnit | None, year: int) -> list[Table]:
     """Plan against result for the bulletin: province targets (a province only), counts per
     level and tier, and every unit due in ``year``."""
     summary = plan_summary(unit=unit, year=year)
+    belongs = belongs_to(summary.due, national=unit is None)
     tables = []
     for progress in summary.province:
         t = progress.target
@@ -231,7 +246,7 @@ def plan_rows(unit: AdministrativeUnit | None, year: int) -> list[Table]:
                     r.code,
                     r.name,
                     _level_label(r.level),
-                    r.parent_name,
+                    belongs[r.code],
                     str(Tier(r.tier).label),
                     r.target_year,
                     r.basis,

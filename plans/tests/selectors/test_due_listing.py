@@ -59,9 +59,9 @@ def test_the_country_s_units_due_say_which_province_they_are_in(tree):
     for unit in (tree.a, tree.c):
         make_target(unit, "standard", 2025)
     country = due_listing(dashboard_sections(unit=None, year=2025), QueryDict())
-    assert country.provinces == {"40101": "Tỉnh Nghệ Thử", "40201": "Tỉnh Nghệ Thử"}
+    assert country.belongs_to == {"40101": "Huyện Một, Tỉnh Nghệ Thử", "40201": "Huyện Hai, Tỉnh Nghệ Thử"}
     plans = dashboard_sections(unit=None, year=2025)
     html = render_to_string("plans/partials/dashboard_sections.html", {"plans": plans, "due": country})
     assert "Huyện Một, Tỉnh Nghệ Thử" in html
     province = due_listing(dashboard_sections(unit=tree.province, year=2025), QueryDict())
-    assert province.provinces == {}  # a province's page names its districts only
+    assert province.belongs_to == {"40101": "Huyện Một", "40201": "Huyện Hai"}  # districts only

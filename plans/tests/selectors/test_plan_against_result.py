@@ -3,10 +3,11 @@
 from decimal import Decimal
 
 import pytest
+from django.http import QueryDict
 
 from communes.tests.factories import VillageFactory
 from plans.models import ProvinceTarget
-from plans.selectors import plan_rows, plan_summary
+from plans.selectors import dashboard_sections, due_listing, plan_rows, plan_summary
 from plans.tests.factories import make_assessment, make_set, make_target
 
 pytestmark = pytest.mark.django_db
@@ -164,3 +165,11 @@ def test_the_country_sees_every_unit_due(plans, merger):
     summary = plan_summary(unit=None, year=2025)
     assert {r.code for r in summary.due} >= {"40101", "40102", "40201", "40101-01", "50001"}
     assert summary.province == []
+
+
+def test_the_country_s_bulletin_says_which_province_each_unit_due_is_in_as_its_page_does(plans):
+    *_tables, due = plan_rows(None, 2025)
+    belongs = {row[0]: row[3] for row in due.rows}
+    assert belongs["40102"] == "Huyện Một, Tỉnh Nghệ Thử" and belongs["40201"] == "Huyện Hai, Tỉnh Nghệ Thử"
+    listed = due_listing(dashboard_sections(unit=None, year=2025), QueryDict())
+    assert {code: belongs[code] for code in listed.belongs_to} == listed.belongs_to
