@@ -24,7 +24,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.utils.translation import gettext as _
 
-from criteria.figures import decisions_held_on, year_cutoff
+from criteria.figures import title_holders, year_cutoff
 from criteria.models import Assessment, CriteriaSet, Derived, Indicator, IndicatorValue, Tier
 from criteria.services.in_force import criteria_set_in_force
 from criteria.services.recording import INCOME_INDICATOR_CODE, ValueEntry
@@ -48,10 +48,13 @@ class _Facts:
         self._incomes: dict[tuple[int, int], tuple[Decimal, str, str]] = {}
         needs = {i.derived for a in assessments for i in set_structure(a.criteria_set).indicators if i.derived}
         if Derived.INCOME_VS_ADVANCED in needs:
+            # Only the assessments that speak for their commune (``Assessment.objects``): a
+            # merged duplicate of the same year keeps its values but counts for nothing.
+            sources = Assessment.objects.filter(
+                unit__in=units, year__in={a.year for a in assessments}, tier__in=[Tier.ADVANCED, Tier.STANDARD]
+            )
             for unit_id, year, tier, income, source in IndicatorValue.objects.filter(
-                assessment__unit__in=units,
-                assessment__year__in={a.year for a in assessments},
-                assessment__tier__in=[Tier.ADVANCED, Tier.STANDARD],
+                assessment__in=sources,
                 indicator__code=INCOME_INDICATOR_CODE,
                 value_decimal__isnull=False,
             ).values_list(
@@ -67,8 +70,7 @@ class _Facts:
         self._holding: set[tuple[int, datetime.date]] = set()
         if Derived.HOLDS_ADVANCED in needs:
             for day in set(days.values()):
-                held = decisions_held_on(Tier.ADVANCED, day).filter(unit__in=units).values_list("unit_id", flat=True)
-                self._holding.update((unit_id, day) for unit_id in held)
+                self._holding.update((unit_id, day) for unit_id in title_holders(units, Tier.ADVANCED, day))
         self._in_force: dict[tuple[str, str, int], CriteriaSet | None] = {}
         self._advanced: dict[int, list[Assessment]] | None = None
         self._units = units

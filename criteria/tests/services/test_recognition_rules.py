@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 
 from criteria.figures import holds_title
 from criteria.models import (
+    Assessment,
     AssessmentState,
     CriteriaSet,
     Criterion,
@@ -266,3 +267,16 @@ def test_the_model_conditions_of_many_communes_are_worked_out_in_a_fixed_number_
     with CaptureQueriesContext(connection) as one:
         refresh_dependants_of(units=[tree.a.pk], year=2024)
     assert len(both.captured_queries) == len(one.captured_queries)
+
+
+def test_a_merged_duplicate_s_income_counts_for_nothing(personas, tree, ladder):
+    standard = assessment_create(unit=tree.b, criteria_set=ladder["standard"], year=2024, user=personas.officer_b)
+    other = _flat_set("STD2", "standard", [(10, "10.1", "number", "gte", [("30", None)], "")])
+    duplicate = Assessment.everything.create(
+        unit=tree.b, criteria_set=other, year=2024, tier="standard", merged_into=standard
+    )
+    IndicatorValue.objects.create(
+        assessment=duplicate, indicator=other.indicators.get(code="10.1"), value_decimal=Decimal("99")
+    )
+    model = assessment_create(unit=tree.b, criteria_set=ladder["model"], year=2024, user=personas.officer_b)
+    assert _values(model)["2.1"] is None  # B's own standard assessment has no income yet
