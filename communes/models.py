@@ -48,6 +48,12 @@ from communes.filters import (
 )
 from communes.text import fold, sort_key
 
+
+def province_code_of(path: str) -> str:
+    """The code of the province a unit's path starts with (``/36/3601/`` → ``36``)."""
+    return path.strip("/").split("/")[0]
+
+
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,29}$")
 
 
@@ -95,7 +101,7 @@ class UnitQuerySet(models.QuerySet):
         """The name of each unit's province (the first unit of its path), by unit code: two
         queries, for a page of units from all over the country."""
         paths = dict(self.filter(code__in=set(codes)).values_list("code", "path"))
-        of = {code: path.strip("/").split("/")[0] for code, path in paths.items()}
+        of = {code: province_code_of(path) for code, path in paths.items()}
         names = dict(self.filter(code__in=set(of.values())).values_list("code", "name"))
         return {code: names.get(province, "") for code, province in of.items()}
 
@@ -228,6 +234,11 @@ class AdministrativeUnit(models.Model):
         self.name = unicodedata.normalize("NFC", self.name)
         self.name_search = fold(self.name)
         self.name_sort = sort_key(self.name)
+
+    @property
+    def province_code(self) -> str:
+        """The code of its province (its own for a province), read off the path (no query)."""
+        return province_code_of(self.path)
 
     @property
     def depth(self) -> int:

@@ -90,7 +90,7 @@ class _Facts:
     def advanced_threshold(self, assessment: Assessment, year: int) -> Decimal | None:
         """The advanced-commune income threshold that applies to the commune in ``year``."""
         unit = assessment.unit
-        key = (unit.path.strip("/").split("/")[0], unit.level, year)
+        key = (unit.province_code, unit.level, year)
         if key not in self._in_force:
             self._in_force[key] = criteria_set_in_force(unit=unit, year=year, tier=Tier.ADVANCED)
         advanced_set = self._in_force[key]

@@ -34,7 +34,7 @@ FIRST_YEAR, LAST_YEAR = 2010, 2100
 
 def province_of(unit: AdministrativeUnit) -> AdministrativeUnit | None:
     """The province above (or equal to) a unit, whose own criteria sets apply inside it."""
-    code = unit.path.strip("/").split("/")[0]
+    code = unit.province_code
     return unit if unit.code == code else AdministrativeUnit.objects.filter(code=code).first()
 
 

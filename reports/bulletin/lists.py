@@ -8,7 +8,7 @@ import datetime
 
 from django.db.models import Count
 
-from communes.models import AdministrativeUnit, Level, subtree_q
+from communes.models import AdministrativeUnit, Level, province_code_of, subtree_q
 from criteria.figures import DECIDED
 from criteria.models import Assessment, CriteriaSet, CriterionResult, Tier
 from criteria.selectors import results_as_of, with_figures_as_of
@@ -51,7 +51,7 @@ def communes_grouped(unit: AdministrativeUnit | None, year: int) -> list[tuple]:
         .iterator(chunk_size=2000)
     ):
         if by_province:
-            province_code = path.strip("/").split("/")[0]
+            province_code = province_code_of(path)
             group_name, group_sort = provinces.get(province_code, (province_code, province_code))
             group = (group_sort, province_code, group_name)
         elif parent_level == Level.DISTRICT:

@@ -214,7 +214,7 @@ def check_values(
     in_force_by_province: dict[str, CriteriaSet | None] = {}
 
     def in_force_of(target: AdministrativeUnit) -> CriteriaSet | None:
-        province = target.path.strip("/").split("/")[0]
+        province = target.province_code
         if province not in in_force_by_province:
             in_force_by_province[province] = criteria_set_in_force(unit=target, year=year, tier=criteria_set.tier)
         return in_force_by_province[province]

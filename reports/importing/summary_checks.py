@@ -128,7 +128,7 @@ class _Lookups:
         self._usable: dict[tuple, bool] = {}
 
     def in_force(self, unit: AdministrativeUnit, year: int, tier: str) -> CriteriaSet | None:
-        key = (province_of_code(unit), year, tier)
+        key = (unit.province_code, year, tier)
         if key not in self._in_force:
             self._in_force[key] = criteria_set_in_force(unit=unit, year=year, tier=tier)
         return self._in_force[key]
@@ -139,14 +139,10 @@ class _Lookups:
         return self._known[criteria_set.pk]
 
     def usable(self, unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int) -> bool:
-        key = (province_of_code(unit), criteria_set.pk, year)
+        key = (unit.province_code, criteria_set.pk, year)
         if key not in self._usable:
             self._usable[key] = usable_for(unit=unit, criteria_set=criteria_set, year=year)
         return self._usable[key]
-
-
-def province_of_code(unit: AdministrativeUnit) -> str:
-    return unit.path.strip("/").split("/")[0]
 
 
 def _unit_error(row: SummaryRow, target, unit: AdministrativeUnit, user):
