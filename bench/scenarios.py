@@ -61,7 +61,8 @@ class Scenario:
 
 # --- Availability ----------------------------------------------------------------------------
 
-# Why a scenario is skipped: its feature is not there yet (or the database cannot run it).
+# Why a scenario is skipped when its feature is not there yet (a scenario the database cannot
+# run says why in its own words).
 NOT_BUILT = "feature not built yet"
 
 
