@@ -1,4 +1,5 @@
-"""The OCOP pages' forms: the list's filters and the product form (errors at the field)."""
+"""The OCOP pages' forms: the list's filters, the product form (errors at the field) and the
+confirmation of a removal."""
 
 from __future__ import annotations
 
@@ -61,3 +62,9 @@ class ProductForm(forms.Form):
             certificate_number=data.get("certificate_number") or "",
             certificate_date=data.get("certificate_date"),
         )
+
+
+class DeleteForm(forms.Form):
+    """The version of the product the reader saw when confirming its removal."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)

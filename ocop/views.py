@@ -1,4 +1,5 @@
-"""The OCOP pages: the list of products in the reader's area, the forms to enter and change one.
+"""The OCOP pages: the list of products in the reader's area, the forms to enter, change and
+remove one.
 
 Products and communes come only through ``communes.access`` (a list is the reader's area; a
 product outside it is 404; one the reader may not change is 403); writes only through
@@ -24,9 +25,9 @@ from communes.models import Level
 from ntm_portal.errors import StaleWriteError, stale_among
 from ntm_portal.forms import add_service_errors
 from ocop import selectors
-from ocop.forms import FilterForm, ProductForm
+from ocop.forms import DeleteForm, FilterForm, ProductForm
 from ocop.models import OcopProduct, Status
-from ocop.services import product_create, product_update
+from ocop.services import product_create, product_delete, product_update
 
 PAGE_SIZE = 25
 BADGES = {Status.CERTIFIED: "met", Status.EXPIRED: "not_met", Status.RATING: "basically_met"}
@@ -132,10 +133,38 @@ def product_create_page(request: HttpRequest) -> HttpResponse:
     return _form_page(request, None)
 
 
+def _writable_product(request: HttpRequest, pk: int) -> OcopProduct:
+    return access.get_object_for_user(
+        request.user, OcopProduct.objects.select_related("commune"), unit_field="commune", write=True, pk=pk
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def product_edit_page(request: HttpRequest, pk: int) -> HttpResponse:
-    product = access.get_object_for_user(
-        request.user, OcopProduct.objects.all(), unit_field="commune", write=True, pk=pk
-    )
-    return _form_page(request, product)
+    return _form_page(request, _writable_product(request, pk))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def product_delete_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask before removing; the removal applies to the version the reader confirmed, never to a
+    product someone changed since (409, with what is stored now)."""
+    product = _writable_product(request, pk)
+    error, status = None, 200
+    if request.method == "POST":
+        form = DeleteForm(request.POST)
+        if form.is_valid():
+            try:
+                product_delete(product=product, user=request.user, expected_version=form.cleaned_data["version"])
+            except StaleWriteError as exc:
+                product, error, status = exc.current, exc.message, 409
+            else:
+                messages.success(request, _("“%(name)s” is removed.") % {"name": product.name})
+                return redirect("ocop:list")
+        else:
+            error, status = _("The page was out of date: look at the product and confirm again."), 400
+    # As stored now (after a refusal, what someone else saved), with its status today.
+    shown = OcopProduct.objects.with_status(timezone.localdate()).select_related("commune").get(pk=product.pk)
+    context = {"product": shown, "status_label": Status(shown.status).label, "error": error}
+    return render(request, "ocop/delete.html", context, status=status)

@@ -27,6 +27,12 @@ OCOP_ROWS = {
         (302, 200, 404, 200, 404, 200, 403),
         None,
     ),
+    "ocop:delete": (
+        "GET",
+        lambda o: reverse("ocop:delete", args=[_product(o).pk]),
+        (302, 200, 404, 200, 404, 200, 403),
+        None,
+    ),
     "api:ocop-product-list": ("GET", lambda o: "/api/v1/ocop-products/", (401, 200, 200, 200, 200, 200, 200), None),
     "api:ocop-product-detail": (
         "GET",

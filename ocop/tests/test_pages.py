@@ -72,3 +72,42 @@ def test_a_stale_change_is_refused_with_409_and_the_next_save_applies(client, tr
     assert stale.status_code == 409
     assert OcopProduct.objects.get().name == "Chè xanh"
     assert client.post(url, data | {"name": "Chè đen", "version": 2}).status_code == 302
+
+
+def test_a_product_entered_by_mistake_is_removed_after_a_confirmation(client, tree, personas):
+    product = make_product(tree.a, "Chè nhầm")
+    client.force_login(personas.officer_a)
+    edit = client.get(reverse("ocop:edit", args=[product.pk])).content.decode()
+    url = reverse("ocop:delete", args=[product.pk])
+    assert url in edit
+    page = client.get(url)
+    assert page.status_code == 200 and "Chè nhầm" in page.content.decode()
+    assert OcopProduct.objects.filter(pk=product.pk).exists()  # asking removes nothing
+    response = client.post(url, {"version": 1})
+    assert response.status_code == 302 and response.url == reverse("ocop:list")
+    assert not OcopProduct.objects.filter(pk=product.pk).exists()
+
+
+def test_a_product_changed_since_the_confirmation_was_shown_is_not_removed(client, tree, personas):
+    product = make_product(tree.a, "Chè xanh")
+    client.force_login(personas.officer_a)
+    url = reverse("ocop:delete", args=[product.pk])
+    OcopProduct.objects.filter(pk=product.pk).update(name="Chè đen", version=2)
+    stale = client.post(url, {"version": 1})
+    assert stale.status_code == 409
+    assert "Chè đen" in stale.content.decode()  # what is stored now, to confirm again
+    assert OcopProduct.objects.filter(pk=product.pk).exists()
+    assert client.post(url, {}).status_code == 400
+    assert OcopProduct.objects.filter(pk=product.pk).exists()
+    assert client.post(url, {"version": 2}).status_code == 302
+    assert not OcopProduct.objects.exists()
+
+
+def test_a_product_is_removed_only_by_who_may_write_its_commune(client, tree, personas):
+    product = make_product(tree.a)
+    url = reverse("ocop:delete", args=[product.pk])
+    client.force_login(personas.officer_b)
+    assert client.post(url, {"version": 1}).status_code == 404
+    client.force_login(personas.viewer)
+    assert client.post(url, {"version": 1}).status_code == 403
+    assert OcopProduct.objects.filter(pk=product.pk).exists()

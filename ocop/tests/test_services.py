@@ -110,3 +110,14 @@ def test_only_those_who_may_write_the_commune_remove_a_product(tree, personas):
         product_delete(product=product, user=personas.officer_b)
     product_delete(product=product, user=personas.district_d1)
     assert not OcopProduct.objects.exists()
+
+
+def test_a_removal_confirmed_on_an_old_version_removes_nothing(tree, personas):
+    product = product_create(data=_input(tree.a), user=personas.officer_a)
+    product_update(product=product, data=_input(tree.a), user=personas.district_d1, expected_version=1)
+    with pytest.raises(StaleWriteError) as refused:
+        product_delete(product=product, user=personas.officer_a, expected_version=1)
+    assert refused.value.current.version == 2
+    assert OcopProduct.objects.filter(pk=product.pk).exists()
+    product_delete(product=product, user=personas.officer_a, expected_version=2)
+    assert not OcopProduct.objects.exists()
