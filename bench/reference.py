@@ -322,8 +322,9 @@ def read_only(content: bytes) -> int:
 def read_and_write(content: bytes, *, set_id: int, year: int, user_id: int) -> int:
     """The least work that applying an import file must do, in plain SQL: read every cell in
     openpyxl's read-only mode, then write each of the file's values (over the one stored, or
-    new) and a history row for it, by COPY, one update and one insert, rolled back. No checks,
-    no outcomes, no criterion results or logs: a floor under any import of the same file.
+    new) and a history row for it, by COPY, one update and one insert, with the foreign-key
+    checks a commit would run, rolled back. No checks, no outcomes, no criterion results or
+    logs: a floor under any import of the same file.
     Returns the values written.
 
     Written from the template's layout (the data sheet; the codes row; a unit code and one
@@ -412,5 +413,6 @@ def read_and_write(content: bytes, *, set_id: int, year: int, user_id: int) -> i
             "old_note, new_note, old_state, new_state, comment, user_id, at) FROM STDIN",
             history,
         )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the foreign keys a commit would check
         transaction.set_rollback(True)
     return written
