@@ -124,6 +124,15 @@ class ProductChangeSerializer(ProductInputSerializer):
     version = serializers.IntegerField(min_value=1, max_value=INT_MAX, help_text=_("The version you read."))
 
 
+class DeleteQuerySerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1,
+        max_value=INT_MAX,
+        required=False,
+        help_text=_("The version you read: a product changed since is not removed (409, with what is stored now)."),
+    )
+
+
 class StarLineSerializer(serializers.Serializer):
     stars = serializers.IntegerField()
     certified = serializers.IntegerField(help_text=_("Holding a valid certificate on the period's last day."))
@@ -159,7 +168,12 @@ class SummaryQuerySerializer(serializers.Serializer):
 @extend_schema_view(
     list=extend_schema(summary=_("OCOP products in your area"), tags=["ocop"]),
     retrieve=extend_schema(summary=_("One OCOP product"), tags=["ocop"]),
-    destroy=extend_schema(summary=_("Remove an OCOP product"), tags=["ocop"], responses={204: None, **_ERRORS}),
+    destroy=extend_schema(
+        summary=_("Remove an OCOP product"),
+        tags=["ocop"],
+        parameters=[DeleteQuerySerializer],
+        responses={204: None, **_ERRORS},
+    ),
 )
 class OcopProductViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
     """OCOP products ("Mỗi xã một sản phẩm") of the communes, from idea to certificate."""
@@ -218,7 +232,15 @@ class OcopProductViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
         return Response(ProductSerializer(self.one(product.pk)).data)
 
     def perform_destroy(self, instance: OcopProduct) -> None:
-        product_delete(product=instance, user=self.request.user)
+        query = DeleteQuerySerializer(data=self.request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            product_delete(
+                product=instance, user=self.request.user, expected_version=query.validated_data.get("version")
+            )
+        except StaleWriteError as exc:
+            current = ProductSerializer(self.one(exc.current.pk)).data
+            raise Conflict(exc.messages[0], current=current) from exc
 
     @extend_schema(
         summary=_("OCOP figures of a unit for a period"),

@@ -98,3 +98,15 @@ def test_the_list_filters_by_status_stars_area_and_text(api, tree, personas):
     assert names(stars=4, within="401") == ["Chè búp"]
     assert names(q="banh da") == ["Bánh đa"]
     assert client.get(URL, {"status": "lost"}).status_code == 400
+
+
+def test_a_removal_with_the_version_read_refuses_a_product_changed_since(api, tree, personas):
+    product = make_product(tree.a)
+    OcopProduct.objects.filter(pk=product.pk).update(name="Chè đen", version=2)
+    client = api.as_(personas.officer_a)
+    stale = client.delete(f"{URL}{product.pk}/?version=1")
+    assert stale.status_code == 409 and stale.json()["current"]["name"] == "Chè đen"
+    assert client.delete(f"{URL}{product.pk}/?version=x").status_code == 400
+    assert OcopProduct.objects.filter(pk=product.pk).exists()
+    assert client.delete(f"{URL}{product.pk}/?version=2").status_code == 204
+    assert not OcopProduct.objects.exists()
