@@ -26,16 +26,8 @@ from plans.selectors.funds import (
     funds_summary,
     funds_summary_of,
 )
-from plans.selectors.progress import (
-    DueRow,
-    PlanRows,
-    PlanSummary,
-    country_plan_rows,
-    plan_rows_by_province,
-    plan_rows_read,
-    plan_summary,
-    plan_summary_of,
-)
+from plans.selectors.plan_rows import PlanRows, country_plan_rows, plan_rows_by_province, plan_rows_read
+from plans.selectors.progress import DueRow, PlanSummary, plan_summary, plan_summary_of
 
 # --- Dashboards --------------------------------------------------------------------------------
 

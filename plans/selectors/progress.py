@@ -1,4 +1,5 @@
-"""Plan against result: registered targets due, where each unit stands, province targets."""
+"""Plan against result: registered targets due, where each unit stands, province targets;
+built from the plain rows ``plans.selectors.plan_rows`` reads."""
 
 from __future__ import annotations
 
@@ -7,14 +8,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, OuterRef, Q
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, Level, subtree_q, valid_on_q
-from criteria.figures import communes_of_year_q, holds_title_q, year_cutoff
-from criteria.models import Assessment, AssessmentState, Tier
-from plans.models import ProvinceTarget, RegisteredTarget
-from plans.selectors.common import province_of, share, under_any
+from communes.models import AdministrativeUnit, Level
+from criteria.models import AssessmentState, Tier
+from plans.selectors.common import share
+from plans.selectors.plan_rows import PlanRows, TargetPeriod, _Target, plan_rows_read
 
 # --- Plan against result ---------------------------------------------------------------------
 
@@ -90,23 +89,6 @@ class TargetLine(NamedTuple):
     met: bool
 
 
-class TargetPeriod(NamedTuple):
-    """A province target as the summary reads it (``ProvinceTarget``'s figures)."""
-
-    pk: int
-    period_from: int
-    period_to: int
-    communes_standard: int
-    communes_advanced: int
-    communes_model: int
-    min_criteria: int | None
-    villages_recognised_share: Decimal | None
-    basis: str
-
-
-_PERIOD_FIELDS = ("pk", *TargetPeriod._fields[1:])
-
-
 @dataclass(frozen=True)
 class ProvinceProgress:
     target: TargetPeriod
@@ -124,193 +106,6 @@ class PlanSummary:
 
 
 _LEVEL_ORDER = {Level.DISTRICT: 0, Level.COMMUNE: 1, Level.VILLAGE: 2}
-
-
-class _Target(NamedTuple):
-    unit_id: int
-    code: str
-    name: str
-    level: str
-    parent_name: str | None
-    tier: str
-    target_year: int
-    basis: str
-    holds: bool
-    name_sort: str  # the order the page lists units in, with the code and the tier
-
-    @property
-    def order(self) -> tuple[str, str, str]:
-        return (self.name_sort, self.code, self.tier)
-
-
-class PlanRows(NamedTuple):
-    """What ``plan_summary`` reads, as plain values: the summary is built from these alone, so
-    they can be kept (``encode``, ``decode``: JSON) and built again later."""
-
-    targets: list[_Target]  # due in the year, and overdue (``_targets``)
-    assessed: list[tuple]  # (unit id, tier, state, criteria met, criteria total, assessment id) of those due
-    periods: list[TargetPeriod]  # the province targets covering the year (a province only)
-    actuals: dict[str, int]  # what stands at the end of the year, against them (``_provinces_actuals``)
-
-    def encode(self) -> list:
-        periods = [
-            [*p[:-2], None if p.villages_recognised_share is None else str(p.villages_recognised_share), p.basis]
-            for p in self.periods
-        ]
-        return [[list(t) for t in self.targets], [list(a) for a in self.assessed], periods, self.actuals]
-
-    @classmethod
-    def decode(cls, value: list) -> PlanRows:
-        targets, assessed, periods, actuals = value
-        return cls(
-            targets=[_Target._make(t) for t in targets],
-            assessed=[tuple(a) for a in assessed],
-            periods=[TargetPeriod._make([*p[:-2], None if p[-2] is None else Decimal(p[-2]), p[-1]]) for p in periods],
-            actuals=actuals,
-        )
-
-
-def _year_assessments(unit_ids: set[int], year: int) -> list[tuple]:
-    """The assessments of ``year`` of ``unit_ids`` (one per unit and tier: the latest set
-    version's) as (unit id, tier, state, criteria met, criteria total, id): one query, none
-    without units."""
-    if not unit_ids:
-        return []
-    rows = (
-        Assessment.objects.filter(unit__in=unit_ids, year=year)
-        .order_by("unit_id", "tier")
-        .values_list("unit_id", "tier", "state", "criteria_met", "criteria_total", "pk")
-    )
-    return list(rows)
-
-
-_TARGET_FIELDS = (
-    "unit_id",
-    "unit__code",
-    "unit__name",
-    "unit__level",
-    "unit__parent__name",
-    "tier",
-    "target_year",
-    "basis",
-    "holds",
-    "unit__name_sort",
-)
-
-
-def _targets_query(where: Q, year: int):
-    """The targets of ``year`` and those of earlier years whose tier is still not held, in
-    the order the page lists units."""
-    return (
-        RegisteredTarget.objects.filter(where, target_year__lte=year)
-        .annotate(holds=holds_title_q(OuterRef("tier"), year_cutoff(year), unit_ref="unit"))
-        .filter(Q(target_year=year) | Q(holds=False))
-        .order_by("unit__name_sort", "unit__code", "tier")
-    )
-
-
-def _targets(unit: AdministrativeUnit | None, year: int) -> list[_Target]:
-    """``_targets_query`` under ``unit``: one query for both the rows due and the overdue counts."""
-    return [_Target._make(row) for row in _targets_query(subtree_q(unit, "unit__"), year).values_list(*_TARGET_FIELDS)]
-
-
-def _by_province(queryset, path: str, provinces: list[str], every: bool, **counts) -> dict[str, dict]:
-    """``counts`` over ``queryset`` for each province (by its path): one statement grouped by
-    province, or for one province a plain aggregate (grouped, PostgreSQL expects thousands of
-    groups and reads every assessment of the country for the subqueries: 37 ms instead of 11)."""
-    if len(provinces) == 1 and not every:
-        return {provinces[0]: queryset.aggregate(**counts)}
-    rows = queryset.annotate(province=province_of(path)).order_by().values("province").annotate(**counts)
-    return {row.pop("province"): row for row in rows}
-
-
-def _provinces_actuals(prefixes: list[str], year: int, every: bool) -> tuple[dict[str, list], dict[str, dict]]:
-    """For the provinces of ``prefixes`` (``every``: all of them, unfiltered): the province
-    targets covering ``year``, and what stands at its end against them, by province path:
-    three queries, one when no target covers the year."""
-    periods: dict[str, list[TargetPeriod]] = defaultdict(list)
-    for *row, path in (
-        ProvinceTarget.objects.filter(
-            Q() if every else Q(province__path__in=prefixes), period_from__lte=year, period_to__gte=year
-        )
-        .order_by("-period_to", "-period_from")
-        .values_list(*_PERIOD_FIELDS, "province__path")
-    ):
-        periods[path].append(TargetPeriod._make(row))
-    if not periods:
-        return {}, {}
-    planned = sorted(periods)
-    within = Q() if every else under_any(planned)
-    day = year_cutoff(year)
-    counted = communes_of_year_q(year)
-    village = Q(level=Level.VILLAGE) & valid_on_q(day)
-    tiers = {f"communes_{tier}": Count("pk", filter=counted & holds_title_q(tier, day)) for tier in Tier.values}
-    # The subqueries sit in the aggregates' filters, not in annotations (an annotation with an
-    # outer reference would be grouped on, or lose the reference).
-    units = _by_province(
-        AdministrativeUnit.objects.filter(within, level__in=[Level.COMMUNE, Level.VILLAGE]),
-        "path",
-        planned,
-        every,
-        **tiers,
-        villages_total=Count("pk", filter=village),
-        villages_held=Count("pk", filter=village & holds_title_q(Tier.STANDARD, day)),
-    )
-    thresholds = sorted({p.min_criteria for targets in periods.values() for p in targets if p.min_criteria})
-    communes = AdministrativeUnit.objects.filter(within).filter(counted)
-    under = _by_province(
-        Assessment.objects.filter(unit__in=communes, year=year, tier=Tier.STANDARD),
-        "unit__path",
-        planned,
-        every,
-        assessed=Count("unit", distinct=True),
-        **{f"under_{n}": Count("unit", distinct=True, filter=Q(criteria_met__lt=n)) for n in thresholds},
-    )
-    actuals = {}
-    for path in planned:
-        counts, standing = units.get(path, {}), under.get(path, {})
-        own = sorted({p.min_criteria for p in periods[path] if p.min_criteria})
-        actuals[path] = {
-            **{key: counts.get(key, 0) for key in [*tiers, "villages_total", "villages_held"]},
-            "assessed": standing.get("assessed", 0),
-            **{f"under_{n}": standing.get(f"under_{n}", 0) for n in own},
-        }
-    return dict(periods), actuals
-
-
-def plan_rows_by_province(prefixes: list[str], year: int, *, every: bool = False) -> dict[str, PlanRows]:
-    """``plan_rows_read`` of each province of ``prefixes`` (their paths; ``every``: they are
-    all the provinces, read unfiltered), read together: the country's provinces at once in as
-    many queries as one province (five, at most)."""
-    targets: dict[str, list[_Target]] = defaultdict(list)
-    within = Q() if every else under_any(prefixes, "unit__path")
-    for *row, path in _targets_query(within, year).values_list(*_TARGET_FIELDS, "unit__path"):
-        targets["/" + path.split("/")[1] + "/"].append(_Target._make(row))
-    province_of_due = {t.unit_id: p for p, rows in targets.items() for t in rows if t.target_year == year}
-    assessed: dict[str, list[tuple]] = defaultdict(list)
-    for row in _year_assessments(set(province_of_due), year):
-        assessed[province_of_due[row[0]]].append(row)
-    periods, actuals = _provinces_actuals(prefixes, year, every)
-    return {
-        p: PlanRows(
-            targets=targets.get(p, []),
-            assessed=assessed.get(p, []),
-            periods=periods.get(p, []),
-            actuals=actuals.get(p, {}),
-        )
-        for p in prefixes
-    }
-
-
-def plan_rows_read(unit: AdministrativeUnit | None, year: int) -> PlanRows:
-    """Everything ``plan_summary`` needs for ``unit`` and ``year``. One query, one more when
-    units are due in ``year``; for a province one more, three when province targets cover
-    the year."""
-    if unit is not None and unit.level == Level.PROVINCE:
-        return plan_rows_by_province([unit.path], year)[unit.path]
-    targets = _targets(unit, year)
-    assessed = _year_assessments({t.unit_id for t in targets if t.target_year == year}, year)
-    return PlanRows(targets=targets, assessed=assessed, periods=[], actuals={})
 
 
 def _due_rows(rows: PlanRows, year: int) -> list[DueRow]:
@@ -413,13 +208,6 @@ def _province_progress(rows: PlanRows, year: int) -> list[ProvinceProgress]:
             )
         result.append(ProvinceProgress(target=target, year=year, lines=lines))
     return result
-
-
-def country_plan_rows(parts: list[PlanRows]) -> PlanRows:
-    """The country's rows from its provinces' (``plan_rows_read`` of each province): the same
-    as ``plan_rows_read(None, …)`` reads, without province targets."""
-    targets = sorted((t for part in parts for t in part.targets), key=lambda t: t.order)
-    return PlanRows(targets=targets, assessed=[a for part in parts for a in part.assessed], periods=[], actuals={})
 
 
 def plan_summary_of(unit_code: str | None, year: int, rows: PlanRows) -> PlanSummary:

@@ -1,8 +1,9 @@
 """Every figure of the reports pages and of ``/api/v1/progress/`` comes from here.
 
-``progress`` holds the aggregates (headline, buckets, lagging criteria, trend, drill-down);
-``communes`` the paginated lists of communes (a bucket's communes, the matrix) and one
-commune with its villages. Import from ``reports.selectors``.
+``progress`` holds the aggregates (headline, buckets, lagging criteria); ``trend`` the trend,
+the drill-down and a dashboard's overview; ``shapes`` what they return; ``communes`` the
+paginated lists of communes (a bucket's communes, the matrix) and one commune with its
+villages. Import from ``reports.selectors``.
 """
 
 from reports.selectors.communes import (
@@ -25,24 +26,28 @@ from reports.selectors.communes import (
 )
 from reports.selectors.progress import (
     TIERS,
+    commune_assessments,
+    communes_counted,
+    criteria_assessed,
+    first_data_year,
+    latest_year,
+    progress_summary,
+    window_of,
+)
+from reports.selectors.shapes import (
     BreakdownRow,
     BucketCount,
     Headline,
     LaggingCriterion,
     ProgressSummary,
     TrendPoint,
-    commune_assessments,
-    communes_counted,
-    criteria_assessed,
-    first_data_year,
+)
+from reports.selectors.trend import (
     has_mapped_units,
-    latest_year,
     mapped_into,
     progress_breakdown,
     progress_overview,
-    progress_summary,
     progress_trend,
-    window_of,
 )
 
 __all__ = [

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from communes.models import AdministrativeUnit, CommuneGroup, Level, Region, existed_in_year_q
 from criteria.models import Assessment, AssessmentState, CriterionResult
 from reports.selectors import cache, sql
-from reports.selectors.progress import communes_counted, criteria_assessed, mapped_into
+from reports.selectors.progress import communes_counted, criteria_assessed
+from reports.selectors.trend import mapped_into
 
 PER_PAGE = 50
 SORTS = ("name", "met", "-met")

@@ -7,6 +7,10 @@ The page, the API, the exports, the plan sections and the bulletin all call thes
 so they never disagree. The terms (communes of a year, holds the title, newly recognised,
 valid time) are ``criteria.figures``'; their SQL is ``reports.selectors.sql``.
 
+This module holds the building blocks and the summary (headline, buckets, lagging criteria);
+the trend and the drill-down, read with the same statement and rows, are
+``reports.selectors.trend``.
+
 ``unit=None`` stands for the whole country; only superusers reach it (the views check).
 """
 
@@ -16,22 +20,14 @@ import datetime
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Max, Min, Q
+from django.db.models import Max, Min
 
 from communes.models import AdministrativeUnit, Level, subtree_q
 from criteria.evaluation import DEFAULT_CUTS, bucket_bounds
 from criteria.figures import communes_of_year, year_cutoff
 from criteria.models import Assessment, Criterion, Tier
 from reports.selectors import cache, sql
-from reports.selectors.shapes import (
-    BreakdownRow,
-    BucketCount,
-    Headline,
-    LaggingCriterion,
-    Overview,
-    ProgressSummary,
-    TrendPoint,
-)
+from reports.selectors.shapes import BucketCount, Headline, LaggingCriterion, ProgressSummary
 from reports.selectors.sql import Window
 
 TIERS: tuple[str, ...] = tuple(Tier.values)
@@ -289,201 +285,3 @@ def progress_summary(
         )
     )
     return _summary(rows, unit, window, previous_window, tier)
-
-
-# --- Trend and drill-down --------------------------------------------------------------------
-
-
-def mapped_into(unit: AdministrativeUnit) -> Q:
-    """Filter on AdministrativeUnit: units that ended and whose main part went into ``unit``'s
-    subtree (``UnitSuccession.main_part``) — counted there "as now"."""
-    return (
-        Q(successions_as_predecessor__main_part=True)
-        & subtree_q(unit, "successions_as_predecessor__successor__")
-        & ~subtree_q(unit)
-    )
-
-
-def has_mapped_units(*, unit: AdministrativeUnit | None) -> bool:
-    """Whether the unit was formed (in part) from units that ended: it then has an "as now" view."""
-    return unit is not None and AdministrativeUnit.objects.filter(mapped_into(unit)).exists()
-
-
-def _trend_years(unit: AdministrativeUnit | None, as_now: bool) -> list[int]:
-    """The years with commune assessments under ``unit`` (as now: and the units mapped into it)."""
-    assessed = commune_assessments(unit)
-    if as_now and unit is not None:
-        assessed = Assessment.objects.filter(
-            subtree_q(unit, "unit__") | Q(unit__in=AdministrativeUnit.objects.filter(mapped_into(unit))),
-            unit__level=Level.COMMUNE,
-        )
-
-    def compute(provinces: list[str] | None) -> dict[str, list]:
-        rows = assessed.annotate(province=sql.province_of("unit__path"))
-        if unit is None and provinces is not None:
-            rows = rows.filter(province__in=provinces)
-        years = defaultdict(list)
-        for province, year in rows.values_list("province", "year").distinct().order_by():
-            years[province].append(year)
-        return years
-
-    kept = cache.per_province("years", unit, (), compute, as_now=as_now)
-    return sorted({year for years in kept.values() for year in years})
-
-
-def _trend(rows: _Rows, years: list[int], tier: str) -> list[TrendPoint]:
-    points = []
-    for year in years:
-        assessed, met_sum = rows.stats.get((year, tier), (0, 0))
-        points.append(
-            TrendPoint(
-                year=year,
-                recognised={t: rows.title.get((year, t, Level.COMMUNE), 0) for t in TIERS},
-                communes_with_data=assessed,
-                average_criteria_met=_average(met_sum, assessed),
-                scale=rows.scale.get((year, tier)),
-            )
-        )
-    return points
-
-
-def progress_trend(*, unit: AdministrativeUnit | None, tier: str, as_now: bool = False) -> list[TrendPoint]:
-    """Year by year (each year with commune assessments): communes holding each title at the
-    year's end, and the average criteria met at ``tier``; two statements. ``as_now`` includes
-    the units that ended and went into ``unit`` (a new province's trend runs without a break)."""
-    years = _trend_years(unit, as_now)
-    if not years:
-        return []
-    last = window_of(years[-1])
-    rows = _merged(
-        _figures(
-            unit,
-            [window_of(y) for y in years],
-            ["units", "titles", "stats"],
-            year=years[-1],
-            tier=tier,
-            new_period=(last.first_day, last.cut),
-            as_now=as_now,
-        )
-    )
-    return _trend(rows, years, tier)
-
-
-def progress_overview(
-    *, unit: AdministrativeUnit | None, year: int | None, tier: str, as_now: bool = False
-) -> Overview:
-    """``progress_summary``, ``progress_trend`` and ``progress_breakdown`` of a dashboard and its
-    export in three statements instead of four: the trend's years and the summary's two years
-    share one figures statement (each year's figures are computed on their own, so they are the
-    very figures of the functions; ``reports/tests/selectors`` holds them equal); a unit's
-    drill-down is its own (in the shared statement PostgreSQL misjudged its joins: 4.7 s for the
-    country), the country's is read off its provinces' rows of that statement. The country's
-    and a province's figures are kept per province (``cache``): a kept read is one query each.
-    ``year=None``: the trend's last year (this year without data)."""
-    years = _trend_years(unit, as_now)
-    if year is None:
-        year = years[-1] if years else datetime.date.today().year
-    window, previous_window = _summary_windows(year, None)
-    windows = {y: window_of(y) for y in years} | {previous_window.year: previous_window, year: window}
-    per_province = _figures(
-        unit,
-        [windows[y] for y in sorted(windows)],
-        SUMMARY_BRANCHES,
-        year=year,
-        tier=tier,
-        new_period=(window.first_day, window.cut),
-        as_now=as_now,
-    )
-    rows = _merged(per_province)
-    return Overview(
-        _summary(rows, unit, window, previous_window, tier),
-        _trend(rows, years, tier),
-        (
-            _country_breakdown(per_province, year, tier)
-            if unit is None
-            else _breakdown(unit, window, tier, (window.first_day, window.cut), as_now=as_now)
-        ),
-    )
-
-
-def _breakdown_rows(rows) -> list[BreakdownRow]:
-    return [
-        BreakdownRow(
-            code=code,
-            name=name,
-            level=level,
-            communes_total=total or 0,
-            communes_with_data=units or 0,
-            recognised=recognised or 0,
-            average_criteria_met=_average(met_sum, units or 0),
-            new=new or 0,
-            average_met_or_basically_met=_average((met_sum or 0) + (basic_sum or 0), units or 0),
-        )
-        for code, name, level, total, units, recognised, met_sum, new, basic_sum in rows
-    ]
-
-
-def _country_breakdown(per_province: dict[str, list], year: int, tier: str) -> list[BreakdownRow]:
-    """The country's drill-down, its provinces, read off each province's own figures rows (the
-    same rows its total merges): no statement of its own, only the provinces' names."""
-    figures = {}
-    for prefix, rows in per_province.items():
-        province = _Rows(rows)
-        communes = province.units.get((year, Level.COMMUNE), 0)
-        if communes:
-            assessed, met_sum = province.stats.get((year, tier), (0, 0))
-            figures[prefix] = (
-                communes,
-                assessed,
-                province.title.get((year, tier, Level.COMMUNE), 0),
-                met_sum,
-                province.new.get((tier, Level.COMMUNE), 0),
-                province.basic.get((year, tier), (0, 0))[0],
-            )
-    provinces = AdministrativeUnit.objects.filter(path__in=figures).order_by("name_sort", "code")
-    return _breakdown_rows(
-        (code, name, level, *figures[path])
-        for path, code, name, level in provinces.values_list("path", "code", "name", "level")
-    )
-
-
-BREAKDOWN_BRANCHES = ["units", "titles", "new", "stats", "basic"]
-
-
-def progress_breakdown(
-    *,
-    unit: AdministrativeUnit | None,
-    year: int,
-    tier: str,
-    cutoff: datetime.date | None = None,
-    new_period: tuple[datetime.date, datetime.date] | None = None,
-    recorded: datetime.datetime | None = None,
-    as_now: bool = False,
-) -> list[BreakdownRow]:
-    """Figures per unit one level down, for the drill-down table (and the bulletin): the
-    country's provinces from their figures rows, a unit's children in one statement.
-    "Newly recognised" counts, like the headline, the decisions of the year up to the cut-off."""
-    window = window_of(year, cutoff)
-    period = new_period or (window.first_day, window.cut)
-    if unit is None:
-        per_province = _figures(
-            None, [window], BREAKDOWN_BRANCHES, year=year, tier=tier, new_period=period, recorded=recorded
-        )
-        return _country_breakdown(per_province, year, tier)
-    return _breakdown(unit, window, tier, period, recorded=recorded, as_now=as_now)
-
-
-def _breakdown(
-    unit: AdministrativeUnit,
-    window: Window,
-    tier: str,
-    period: tuple[datetime.date, datetime.date],
-    *,
-    recorded: datetime.datetime | None = None,
-    as_now: bool = False,
-) -> list[BreakdownRow]:
-    def compute(_provinces) -> dict[str, list]:
-        return {unit.path: sql.breakdown(unit, window, tier=tier, new_period=period, recorded=recorded, as_now=as_now)}
-
-    rows = cache.per_province("breakdown", unit, (window, tier, period), compute, recorded=recorded, as_now=as_now)
-    return _breakdown_rows(rows[unit.path])

@@ -1,5 +1,5 @@
-"""The shapes of the figures the progress selectors return (``reports.selectors.progress``):
-what the pages, the API, the exports and the bulletin read."""
+"""The shapes of the figures the progress selectors return (``reports.selectors.progress`` and
+``reports.selectors.trend``): what the pages, the API, the exports and the bulletin read."""
 
 from __future__ import annotations
 

@@ -19,7 +19,8 @@ from plans.selectors import (
     section_rows_by_province,
     section_rows_read,
 )
-from plans.selectors.progress import PlanRows, _targets, _year_assessments, plan_summary_of
+from plans.selectors.plan_rows import PlanRows, _targets, _year_assessments
+from plans.selectors.progress import plan_summary_of
 from plans.tests.factories import bulk_province, make_fund, make_target
 from reports.models import FiguresCacheEntry
 from reports.selectors.sections import dashboard_plans
