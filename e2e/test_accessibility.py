@@ -1,8 +1,12 @@
 """axe-core (vendored) on the main pages, at desktop and phone widths: no serious violation."""
 
+import datetime
+
 import pytest
 
+from communes.models import AdministrativeUnit
 from e2e.conftest import sign_in, step
+from ocop.tests.factories import make_product
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,8 +25,17 @@ def violations(page) -> list[str]:
 
 @pytest.mark.parametrize("width", [1280, 390])
 def test_main_pages_have_no_serious_accessibility_violation(open_page, personas, assessment, width):
+    product = make_product(
+        AdministrativeUnit.objects.get(code="40101"), "Chè búp", stars=4, certified=datetime.date(2025, 3, 1)
+    )
     pages = {
-        "officer_a": ["/units/40101/?year=2025", f"/assessments/{assessment.pk}/"],
+        "officer_a": [
+            "/units/40101/?year=2025",
+            f"/assessments/{assessment.pk}/",
+            "/ocop/",
+            f"/ocop/{product.pk}/",
+            f"/ocop/{product.pk}/delete/",
+        ],
         "district_d1": ["/units/401/?year=2025", "/reports/401/?year=2025"],
         "province_office": [
             "/units/40/?year=2025",
