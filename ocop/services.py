@@ -30,6 +30,7 @@ MSG_FUTURE_DATE = _("The certificate date cannot be in the future.")
 MSG_NO_DISTRICTS = _("District councils no longer rate products after 1 July 2025 (districts were abolished).")
 MSG_FIVE_STARS_CENTRAL = _("Only the central council rates a product 5 stars.")
 MSG_STALE = _("This product was changed in the meantime by someone else; here is what is stored now.")
+MSG_GONE = _("This product was removed in the meantime by someone else; nothing was saved.")
 MSG_STALE_DELETE = _(
     "This product was changed in the meantime by someone else; nothing was removed. Here is what is stored now."
 )
@@ -112,7 +113,9 @@ def product_update(*, product: OcopProduct, data: ProductInput, user, expected_v
     _check_write(user, product.commune)
     _check_write(user, data.commune)
     check_input(data)
-    current = OcopProduct.objects.select_for_update().select_related("commune").get(pk=product.pk)
+    current = OcopProduct.objects.select_for_update().select_related("commune").filter(pk=product.pk).first()
+    if current is None:
+        raise ValidationError(MSG_GONE, code="gone")
     if current.version != expected_version:
         raise StaleWriteError(MSG_STALE, current=current)
     current.version += 1
@@ -124,7 +127,9 @@ def product_delete(*, product: OcopProduct, user, expected_version: int | None =
     """Remove a product entered by mistake. With ``expected_version`` (the page's confirmation),
     a product changed since the reader saw it is not removed: ``StaleWriteError`` with ``current``."""
     _check_write(user, product.commune)
-    current = OcopProduct.objects.select_for_update().select_related("commune").get(pk=product.pk)
+    current = OcopProduct.objects.select_for_update().select_related("commune").filter(pk=product.pk).first()
+    if current is None:
+        return  # removed meanwhile by someone else: what was asked is done
     if expected_version is not None and current.version != expected_version:
         raise StaleWriteError(MSG_STALE_DELETE, current=current)
     current.delete()

@@ -10,6 +10,7 @@ from ocop.models import OcopProduct
 from ocop.services import (
     MSG_CERTIFIED_NEEDS,
     MSG_FIVE_STARS_CENTRAL,
+    MSG_GONE,
     MSG_NO_DISTRICTS,
     MSG_NOT_COMMUNE,
     MSG_ONLY_CERTIFIED,
@@ -120,4 +121,20 @@ def test_a_removal_confirmed_on_an_old_version_removes_nothing(tree, personas):
     assert refused.value.current.version == 2
     assert OcopProduct.objects.filter(pk=product.pk).exists()
     product_delete(product=product, user=personas.officer_a, expected_version=2)
+    assert not OcopProduct.objects.exists()
+
+
+def test_a_change_to_a_product_removed_meanwhile_is_refused_with_a_message(tree, personas):
+    product = product_create(data=_input(tree.a), user=personas.officer_a)
+    OcopProduct.objects.filter(pk=product.pk).delete()
+    with pytest.raises(ValidationError) as refused:
+        product_update(product=product, data=_input(tree.a), user=personas.officer_a, expected_version=1)
+    assert refused.value.messages == [str(MSG_GONE)]
+    assert not OcopProduct.objects.exists()
+
+
+def test_a_product_removed_meanwhile_by_someone_else_is_simply_gone(tree, personas):
+    product = product_create(data=_input(tree.a), user=personas.officer_a)
+    OcopProduct.objects.filter(pk=product.pk).delete()
+    product_delete(product=product, user=personas.district_d1, expected_version=1)
     assert not OcopProduct.objects.exists()
