@@ -105,7 +105,7 @@ def load_sets() -> dict[str, SetInfo]:
 
 
 def history_text(value: Decimal | bool) -> str:
-    """How the history stores a value (``criteria.services.assessments._canonical``)."""
+    """How the history stores a value (``criteria.services.recording.canonical``)."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     return format(value.normalize(), "f")
