@@ -21,6 +21,7 @@ from criteria import access_sets
 from criteria.forms_sets import CloneForm, PublishForm, RetireForm
 from criteria.models import SetLevel, SetStatus, Target, Tier
 from criteria.services.set_workspace import (
+    MSG_TARGET_GONE,
     criteria_set_clone_for,
     criteria_set_publish_checked,
     criteria_set_retire,
@@ -152,7 +153,7 @@ def target_confirm_view(request: HttpRequest, pk: int, target_pk: int) -> HttpRe
     target = Target.objects.filter(pk=target_pk, indicator__criteria_set=criteria_set).first()
     back = reverse("criteria_set", args=[criteria_set.pk]) + "#targets"
     if target is None:
-        messages.error(request, _("This target is not in the set."))
+        messages.error(request, MSG_TARGET_GONE)
         return HttpResponseRedirect(back)
     try:
         target_confirm(target=target, user=request.user)

@@ -37,6 +37,7 @@ MSG_UNCONFIRMED_CHANGED = _(
 MSG_NOT_PUBLISHED = _("Only a published set can be retired.")
 MSG_RETIRE_REASON = _("Say why the set is retired (e.g. the decision that replaces it).")
 MSG_ALREADY_CONFIRMED = _("This target is already confirmed.")
+MSG_TARGET_GONE = _("This target is not in the set.")
 
 
 def set_change_record(*, criteria_set: CriteriaSet, kind: str, user, subject: str = "", comment: str = "") -> None:
@@ -91,7 +92,9 @@ def _target_label(target: Target) -> str:
 @transaction.atomic
 def target_confirm(*, target: Target, user) -> Target:
     """Record that ``target`` was checked against the decision text: by ``user``, now."""
-    target = Target.objects.select_related("indicator__criteria_set").select_for_update().get(pk=target.pk)
+    target = Target.objects.select_related("indicator__criteria_set").select_for_update().filter(pk=target.pk).first()
+    if target is None:  # removed by another editor since the page read it
+        raise ValidationError(MSG_TARGET_GONE, code="gone")
     criteria_set = target.indicator.criteria_set
     check_can_edit_set(user, criteria_set)
     check_draft(criteria_set)

@@ -11,6 +11,7 @@ from criteria.models import CriteriaSetChange, SetChangeKind, SetStatus, Target
 from criteria.services import assessment_create, catalog_set_clone
 from criteria.services.in_force import criteria_set_in_force, other_sets
 from criteria.services.set_workspace import (
+    MSG_TARGET_GONE,
     criteria_set_clone_for,
     criteria_set_publish_checked,
     criteria_set_retire,
@@ -117,6 +118,14 @@ def test_publishing_with_unconfirmed_targets_accepted_is_recorded(personas, draf
     entry = CriteriaSetChange.objects.get(criteria_set=draft, kind=SetChangeKind.PUBLISHED)
     assert entry.user == personas.province_office
     assert entry.comment.startswith("Published with 2 targets unconfirmed: 2.1")
+
+
+def test_confirming_a_target_another_editor_removed_is_refused_with_a_message(personas, draft):
+    (target,) = _flag(draft, 1)
+    Target.objects.filter(pk=target.pk).delete()
+    with pytest.raises(ValidationError) as refused:
+        target_confirm(target=target, user=personas.province_office)
+    assert refused.value.messages == [str(MSG_TARGET_GONE)]
 
 
 def test_a_confirmed_target_of_a_published_set_cannot_change(personas, draft):
