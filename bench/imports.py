@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from django.urls import resolve, reverse
 
-from bench import env, reference
+from bench import env, reference, reference_import
 from bench.context import Context
 from bench.scenarios import YEAR, Goal, Scenario, _get, _name_missing
 
@@ -185,7 +185,7 @@ def import_scenarios() -> list[Scenario]:
         missing,
         prepare=_import_prepare,
         run=lambda ctx: _upload_and_apply(ctx, ctx.workbook),
-        reference=lambda ctx: reference.read_only(ctx.workbook),
+        reference=lambda ctx: reference_import.read_only(ctx.workbook),
         reference_name="openpyxl read-only, same file",
     )
     changed = Scenario(
@@ -196,7 +196,7 @@ def import_scenarios() -> list[Scenario]:
         missing,
         prepare=_changed_prepare,
         run=_changed_run,
-        reference=lambda ctx: reference.read_only(ctx.changed_workbook),
+        reference=lambda ctx: reference_import.read_only(ctx.changed_workbook),
         reference_name="openpyxl read-only, same file",
         check=_changed_check,
     )
@@ -208,7 +208,7 @@ def import_scenarios() -> list[Scenario]:
         missing,
         prepare=_province_prepare,
         run=_province_run,
-        reference=lambda ctx: reference.read_only(ctx.province_workbook),
+        reference=lambda ctx: reference_import.read_only(ctx.province_workbook),
         reference_name="openpyxl read-only, same file",
     )
 
@@ -220,7 +220,7 @@ def import_scenarios() -> list[Scenario]:
         return missing(ctx)
 
     def read_and_write(ctx: Context) -> int:
-        written = reference.read_and_write(
+        written = reference_import.read_and_write(
             ctx.province_workbook,
             set_id=ctx.import_set,
             year=YEAR,

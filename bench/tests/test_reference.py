@@ -5,7 +5,7 @@ import os
 import pytest
 from django.db import connection
 
-from bench import cpu, reference
+from bench import cpu, reference, reference_import
 from criteria.models import CriterionResult
 from reports import bulletin
 from reports.bulletin import Month
@@ -59,7 +59,7 @@ def test_the_import_floor_writes_every_value_of_the_file_and_keeps_nothing(tree,
     )
     before = (list(IndicatorValue.objects.values_list("pk", "value_bool", "version")), HistoryEntry.objects.count())
     user = personas.province_office.pk
-    assert reference.read_and_write(content, set_id=criteria_set.pk, year=2025, user_id=user) == 3
+    assert reference_import.read_and_write(content, set_id=criteria_set.pk, year=2025, user_id=user) == 3
     assert (
         list(IndicatorValue.objects.values_list("pk", "value_bool", "version")),
         HistoryEntry.objects.count(),
