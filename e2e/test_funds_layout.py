@@ -1,5 +1,6 @@
-"""The funds sections of a dashboard with a country's amounts (17 digits): at 1280 px the table
-by source fits its frame beside its chart, in both languages, and no amount wraps."""
+"""The funds sections of a dashboard: with a country's amounts (17 digits) the table by source
+fits its frame beside its chart at 1280 px, in both languages, and no amount wraps; printed, the
+funds by unit of an office's report fit a portrait page."""
 
 import pytest
 
@@ -16,6 +17,15 @@ AMOUNTS = {
     "district": "9.406.164.000.000",
     "commune": "9.363.205.000.000",
     "residents": "9.477.116.000.000",
+}
+
+# A district's year by five sources, as an office reports it: 31.003.700.000 đồng in all.
+DISTRICT_AMOUNTS = {
+    "central": "12.500.000.000",
+    "province": "8.200.000.000",
+    "district": "4.300.000.000",
+    "commune": "2.003.700.000",
+    "residents": "4.000.000.000",
 }
 
 FRAMES = (
@@ -42,3 +52,24 @@ def test_the_funds_by_source_fit_beside_their_chart_with_a_countrys_amounts(open
                 f"the table by source is {by_source[1]} px in a {by_source[0]} px frame"
             )
             assert page.evaluate(WRAPPED) == []
+
+
+def test_printed_the_funds_by_unit_fit_a_portrait_page_in_both_languages(open_page, personas):
+    """A4 portrait at 96 dpi with the browser's margins leaves about 720 px: eleven columns of
+    amounts must fit it, not run off the page's right edge."""
+    for code in ("401", "402"):
+        district = AdministrativeUnit.objects.get(code=code)
+        cells = [FundCell(12, source, amount, 0) for source, amount in DISTRICT_AMOUNTS.items()]
+        funds_record(unit=district, year=2025, cells=cells, user=personas.province_office)
+    page = open_page(width=720, height=900)
+    sign_in(page, "province_office")
+    for prefix in ("", "/en"):
+        with step(page, f"funds-print{prefix.replace('/', '-')}"):
+            page.goto(f"{page.base}{prefix}/reports/40/?year=2025")
+            page.emulate_media(media="print")
+            table, section = page.evaluate(
+                """() => [document.querySelector('table.funds-by-unit'), document.querySelector('#funds-summary')]
+                    .map(e => Math.round(e.getBoundingClientRect().width))"""
+            )
+            page.emulate_media(media="screen")
+            assert table <= section, f"printed, the funds by unit are {table} px on a {section} px page"
