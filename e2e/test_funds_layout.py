@@ -38,38 +38,41 @@ WRAPPED = """() => [...document.querySelectorAll('#funds-summary td.num')].filte
 }).map(td => td.textContent.trim())"""
 
 
-def test_the_funds_by_source_fit_beside_their_chart_with_a_countrys_amounts(open_page, personas):
-    province = AdministrativeUnit.objects.get(code="40")
-    cells = [FundCell(12, source, amount, 0) for source, amount in AMOUNTS.items()]
-    funds_record(unit=province, year=2025, cells=cells, user=personas.province_office)
-    page = open_page(width=1280, height=900)
+def _record(code: str, amounts: dict[str, str], user) -> None:
+    cells = [FundCell(12, source, amount, 0) for source, amount in amounts.items()]
+    funds_record(unit=AdministrativeUnit.objects.get(code=code), year=2025, cells=cells, user=user)
+
+
+def _dashboard_in_each_language(open_page, width: int, name: str):
+    """The province's 2025 dashboard as its office sees it, in Vietnamese then in English."""
+    page = open_page(width=width, height=900)
     sign_in(page, "province_office")
     for prefix in ("", "/en"):
-        with step(page, f"funds-1280{prefix.replace('/', '-')}"):
+        with step(page, f"{name}{prefix.replace('/', '-')}"):
             page.goto(f"{page.base}{prefix}/reports/40/?year=2025")
-            by_source, _by_unit = page.evaluate(FRAMES)
-            assert by_source[1] <= by_source[0] + 1, (
-                f"the table by source is {by_source[1]} px in a {by_source[0]} px frame"
-            )
-            assert page.evaluate(WRAPPED) == []
+            yield page
+
+
+def test_the_funds_by_source_fit_beside_their_chart_with_a_countrys_amounts(open_page, personas):
+    _record("40", AMOUNTS, personas.province_office)
+    for page in _dashboard_in_each_language(open_page, 1280, "funds-1280"):
+        by_source, _by_unit = page.evaluate(FRAMES)
+        assert by_source[1] <= by_source[0] + 1, (
+            f"the table by source is {by_source[1]} px in a {by_source[0]} px frame"
+        )
+        assert page.evaluate(WRAPPED) == []
 
 
 def test_printed_the_funds_by_unit_fit_a_portrait_page_in_both_languages(open_page, personas):
     """A4 portrait at 96 dpi with the browser's margins leaves about 720 px: eleven columns of
     amounts must fit it, not run off the page's right edge."""
     for code in ("401", "402"):
-        district = AdministrativeUnit.objects.get(code=code)
-        cells = [FundCell(12, source, amount, 0) for source, amount in DISTRICT_AMOUNTS.items()]
-        funds_record(unit=district, year=2025, cells=cells, user=personas.province_office)
-    page = open_page(width=720, height=900)
-    sign_in(page, "province_office")
-    for prefix in ("", "/en"):
-        with step(page, f"funds-print{prefix.replace('/', '-')}"):
-            page.goto(f"{page.base}{prefix}/reports/40/?year=2025")
-            page.emulate_media(media="print")
-            table, section = page.evaluate(
-                """() => [document.querySelector('table.funds-by-unit'), document.querySelector('#funds-summary')]
-                    .map(e => Math.round(e.getBoundingClientRect().width))"""
-            )
-            page.emulate_media(media="screen")
-            assert table <= section, f"printed, the funds by unit are {table} px on a {section} px page"
+        _record(code, DISTRICT_AMOUNTS, personas.province_office)
+    for page in _dashboard_in_each_language(open_page, 720, "funds-print"):
+        page.emulate_media(media="print")
+        table, section = page.evaluate(
+            """() => [document.querySelector('table.funds-by-unit'), document.querySelector('#funds-summary')]
+                .map(e => Math.round(e.getBoundingClientRect().width))"""
+        )
+        page.emulate_media(media="screen")
+        assert table <= section, f"printed, the funds by unit are {table} px on a {section} px page"
