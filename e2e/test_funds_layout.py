@@ -1,11 +1,17 @@
 """The funds sections of a dashboard: with a country's amounts (17 digits) the table by source
 fits its frame beside its chart at 1280 px, in both languages, and no amount wraps; printed, the
-funds by unit of an office's report fit a portrait page."""
+funds by unit of an office's report fit a portrait page, and a country's a landscape page of
+their own."""
+
+import re
+from io import BytesIO
 
 import pytest
+from pypdf import PdfReader
 
 from communes.models import AdministrativeUnit
 from e2e.conftest import sign_in, step
+from plans.models import FundSource
 from plans.services.funds import FundCell, funds_record
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -27,6 +33,8 @@ DISTRICT_AMOUNTS = {
     "commune": "2.003.700.000",
     "residents": "4.000.000.000",
 }
+
+TRILLION = r"(?<![\d.,])9(?P<sep>[.,])999(?P=sep)999(?P=sep)999(?P=sep)999 đ"  # as either language writes it
 
 FRAMES = (
     """() => [...document.querySelectorAll('#funds-summary .table-wrap')].map(w => [w.clientWidth, w.scrollWidth])"""
@@ -65,14 +73,41 @@ def test_the_funds_by_source_fit_beside_their_chart_with_a_countrys_amounts(open
 
 def test_printed_the_funds_by_unit_fit_a_portrait_page_in_both_languages(open_page, personas):
     """A4 portrait at 96 dpi with the browser's margins leaves about 720 px: eleven columns of
-    amounts must fit it, not run off the page's right edge."""
+    an office's amounts fit it, not run off the page's right edge (as a browser without named
+    pages prints them)."""
     for code in ("401", "402"):
         _record(code, DISTRICT_AMOUNTS, personas.province_office)
     for page in _dashboard_in_each_language(open_page, 720, "funds-print"):
-        page.emulate_media(media="print")
-        table, section = page.evaluate(
-            """() => [document.querySelector('table.funds-by-unit'), document.querySelector('#funds-summary')]
-                .map(e => Math.round(e.getBoundingClientRect().width))"""
-        )
-        page.emulate_media(media="screen")
+        table, section = _printed_widths(page)
         assert table <= section, f"printed, the funds by unit are {table} px on a {section} px page"
+
+
+def test_printed_the_funds_by_unit_take_a_landscape_page_that_a_countrys_amounts_fit(open_page, personas):
+    """A trillion đồng from every source on a line (17 characters in each of eleven columns)
+    does not fit a portrait page even in 6 pt: the table is printed on an A4 landscape page of
+    its own (about 1,046 px between the browser's margins), and fits it."""
+    every_source = {source: "9.999.999.999.999" for source in FundSource.values}
+    for code in ("401", "402"):
+        _record(code, every_source, personas.province_office)
+    for page in _dashboard_in_each_language(open_page, 1046, "funds-landscape"):
+        table, section = _printed_widths(page)
+        assert table <= section, f"printed, the funds by unit are {table} px on a {section} px page"
+        heading = page.locator("#funds-summary h3").last.inner_text()
+        pdf = PdfReader(BytesIO(page.pdf(format="A4", prefer_css_page_size=True)))
+        pages = [(p.mediabox.width > p.mediabox.height, p.extract_text()) for p in pdf.pages]
+        on_landscape = [text for landscape, text in pages if landscape]
+        assert len(on_landscape) == 1, f"{len(on_landscape)} landscape pages of {len(pages)}"
+        assert heading in on_landscape[0] and "Huyện Một" in on_landscape[0]
+        assert len(re.findall(TRILLION, on_landscape[0])) == 2 * len(FundSource.values)
+        assert not any(re.search(TRILLION, text) for landscape, text in pages if not landscape)
+
+
+def _printed_widths(page) -> list[int]:
+    """The funds by unit's width and its section's, laid out for print at the page's width."""
+    page.emulate_media(media="print")
+    widths = page.evaluate(
+        """() => [document.querySelector('table.funds-by-unit'), document.querySelector('#funds-summary')]
+            .map(e => Math.round(e.getBoundingClientRect().width))"""
+    )
+    page.emulate_media(media="null")  # as it was: "screen" would also print the PDF with screen styles
+    return widths
