@@ -240,7 +240,10 @@ def upload_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES)
     anchor = f"{reverse('assessment', args=[assessment.pk])}#ind-{code}"
     if not form.is_valid():
-        messages.error(request, _("Choose a file to attach."))
+        message = _("Choose a file to attach.")
+        if _is_htmx(request):
+            return _render_row(request, assessment, code, evidence_errors=[message])
+        messages.error(request, message)
         return HttpResponseRedirect(anchor)
     try:
         evidence = evidence_attach(

@@ -1,10 +1,12 @@
-"""A wrongly uploaded evidence file can be removed while the assessment is editable."""
+"""A wrongly uploaded evidence file can be removed while the assessment is editable; an upload
+or a removal refused (the assessment locked meanwhile, no file chosen) says why in its row."""
 
 import os
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from criteria.models import Evidence, HistoryEntry
 from criteria.services import ValueEntry, assessment_record_values, assessment_transition, evidence_attach
@@ -60,3 +62,46 @@ def test_others_cannot_remove_evidence(client, personas, evidence, who, status):
     client.force_login(getattr(personas, who))
     assert client.post(reverse("evidence_remove", args=[evidence.pk])).status_code == status
     assert Evidence.objects.filter(pk=evidence.pk).exists()
+
+
+def _submit(assessment, user):
+    assessment_record_values(
+        assessment=assessment,
+        entries=[ValueEntry("2.1", "85"), ValueEntry("3.1", "50"), ValueEntry("3.2", "0")],
+        user=user,
+    )
+    assessment_transition(assessment=assessment, action="submit", user=user)
+
+
+def test_an_upload_to_an_assessment_locked_meanwhile_says_so_in_the_row(
+    client, personas, assessment, settings, tmp_path
+):
+    """The officer's page was read while the assessment was a draft; it was submitted since. The
+    row swapped in is read-only and says why the file was not attached."""
+    settings.MEDIA_ROOT = tmp_path
+    _submit(assessment, personas.officer_a)
+    client.force_login(personas.officer_a)
+    upload = SimpleUploadedFile("bien-ban.pdf", PDF, content_type="application/pdf")
+    with translation.override("en"):
+        response = client.post(reverse("upload_evidence", args=[assessment.pk, "1.1"]), {"file": upload}, **HTMX)
+    row = response.content.decode()
+    assert 'id="ind-1.1"' in row and 'role="alert"' in row and "can no longer be edited" in row
+    assert not Evidence.objects.exists()
+
+
+def test_a_removal_from_an_assessment_locked_meanwhile_says_so_in_the_row(client, personas, assessment, evidence):
+    _submit(assessment, personas.officer_a)
+    client.force_login(personas.officer_a)
+    with translation.override("en"):
+        row = client.post(reverse("evidence_remove", args=[evidence.pk]), **HTMX).content.decode()
+    assert 'role="alert"' in row and "can no longer be edited" in row
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+
+
+def test_an_upload_without_a_file_says_so_in_the_row(client, personas, assessment):
+    client.force_login(personas.officer_a)
+    with translation.override("en"):
+        response = client.post(reverse("upload_evidence", args=[assessment.pk, "1.1"]), {}, **HTMX)
+    row = response.content.decode()
+    assert response.status_code == 200 and row.lstrip().startswith("<") and 'id="ind-1.1"' in row
+    assert "Choose a file to attach." in row
