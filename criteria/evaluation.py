@@ -25,6 +25,7 @@ from criteria.target_rules import (  # noqa: F401 (re-exported)
     select_target,
     select_target_with_reason,
 )
+from ntm_portal.numbers import vn_number
 
 
 class ValueType(StrEnum):
@@ -83,6 +84,11 @@ MSG_NOT_WHOLE = _("%(indicator)s: a whole number is expected.")
 MSG_NEGATIVE = _("%(indicator)s: the value cannot be negative.")
 MSG_NOT_YES_NO = _("%(indicator)s: “%(value)s” is not a yes/no answer (có / không).")
 MSG_NO_INDICATOR = _("Value")
+MSG_IMPLAUSIBLE = _(
+    "%(indicator)s: %(value)s is more than a thousand times the target (%(target)s %(unit)s). "
+    "Check the unit it is counted in."
+)
+IMPLAUSIBLE_TIMES = 1000
 
 MAX_DECIMAL_PLACES = 4
 MAX_MAGNITUDE = Decimal(10) ** 15
@@ -206,14 +212,30 @@ def parse_value(
         raise _refuse(MSG_TOO_PRECISE, "too_precise", indicator)
     if value_type is ValueType.PERCENT and not 0 <= value <= 100:
         raise _refuse(MSG_PERCENT_RANGE, "percent_range", indicator)
-    if value_type in (ValueType.MONEY, ValueType.COUNT):
-        # "1,000" typed for money reads as 1 in Vietnamese; refusing any decimal part
-        # keeps an English-style thousands mark from silently shrinking the amount.
-        if had_fraction or value != value.to_integral_value():
-            raise _refuse(MSG_NOT_WHOLE, "not_whole", indicator)
-        if value < 0:
-            raise _refuse(MSG_NEGATIVE, "negative", indicator)
+    # "1,000" typed for money reads as 1 in Vietnamese; refusing any decimal part keeps an
+    # English-style thousands mark from silently shrinking the amount.
+    if value_type in (ValueType.MONEY, ValueType.COUNT) and (had_fraction or value != value.to_integral_value()):
+        raise _refuse(MSG_NOT_WHOLE, "not_whole", indicator)
+    if value < 0:
+        # Every quantity the criteria measure (income, area per person, amounts, counts) is
+        # zero or more: "-3" for an income is a typing mistake, not a value to count as not met.
+        raise _refuse(MSG_NEGATIVE, "negative", indicator)
     return _canonical(value)
+
+
+def check_plausible(value, value_type: ValueType, target: TargetRule | None, *, indicator: str, unit: str) -> None:
+    """Refuse a number or an amount more than a thousand times its target. An income counted in
+    triệu đồng but typed in đồng (45.200.000 for 45,2) would otherwise be stored and count as
+    met; no commune's real figure is a thousand times the national threshold. Counts and
+    percentages are left alone (a count of 2.000 against "at least 1" is real)."""
+    if value_type not in (ValueType.NUMBER, ValueType.MONEY) or not isinstance(value, Decimal):
+        return
+    threshold = None if target is None else target.value
+    if isinstance(threshold, bool) or threshold is None or threshold <= 0:
+        return
+    if value > threshold * IMPLAUSIBLE_TIMES:
+        params = {"indicator": indicator, "value": vn_number(value), "target": vn_number(threshold), "unit": unit}
+        raise ValidationError(MSG_IMPLAUSIBLE, code="implausible", params=params)
 
 
 def _canonical(value: Decimal) -> Decimal:

@@ -43,6 +43,7 @@ MSG_NOT_CONDITIONAL = _(
     "%(indicator)s always applies: only indicators the set marks “(nếu có)” may be set not applicable."
 )
 MSG_NA_NEEDS_REASON = _("%(indicator)s: say in the note why it does not apply (e.g. the commune has no market).")
+PLAUSIBLE_TYPES = (ValueType.NUMBER, ValueType.MONEY)  # checked against their target (evaluation.check_plausible)
 NOT_APPLICABLE = "n/a"  # how history stores "không áp dụng" (language-neutral, like "yes"/"no")
 MSG_SUMMARY_NO_VALUES = _(
     "This is a summary record of a past report: convert it into a full assessment before entering values."
@@ -224,6 +225,7 @@ def _validate(assessment: Assessment, entries: list[ValueEntry], stored: Stored,
     mine = stored.get(assessment.pk, {})
     errors: dict[str, list] = {}
     parsed: list[tuple[Indicator, object, ValueEntry]] = []
+    subject = None
     for entry in entries:
         indicator = indicators.get(entry.code)
         if indicator is None:
@@ -237,6 +239,13 @@ def _validate(assessment: Assessment, entries: list[ValueEntry], stored: Stored,
         current = mine.get(indicator.pk)
         try:
             value = _parse_entry(entry, indicator, current)
+            if indicator.value_type in PLAUSIBLE_TYPES and value is not None and value is not NOT_APPLICABLE:
+                if subject is None:
+                    subject = subject_for(assessment.unit, year=assessment.year, criteria_set=assessment.criteria_set)
+                target = target_for_subject(indicator, subject)
+                evaluation.check_plausible(
+                    value, indicator.value_type, target, indicator=indicator.code, unit=indicator.unit
+                )
         except ValidationError as exc:
             errors.setdefault(entry.code, []).extend(exc.error_list)
             continue

@@ -77,6 +77,18 @@ def test_an_especially_disadvantaged_commune_uses_the_northern_mountain_target(p
         ("3.2", "-1", "3.2: the value cannot be negative."),
         ("3.1", "nhiều", "3.1: “nhiều” is not a number."),
         ("1.1", "có lẽ", "1.1: “có lẽ” is not a yes/no answer (có / không)."),
+        ("3.1", "-3", "3.1: the value cannot be negative."),
+        (
+            "3.1",  # an income counted in triệu đồng, typed in đồng
+            "45.200.000",
+            "3.1: 45,200,000 is more than a thousand times the target (40 triệu đồng). "
+            "Check the unit it is counted in.",
+        ),
+        (
+            "3.1",
+            "40.001",
+            "3.1: 40,001 is more than a thousand times the target (40 triệu đồng). Check the unit it is counted in.",
+        ),
     ],
 )
 def test_a_bad_value_is_refused_with_the_indicator_named_and_nothing_written(assessment, personas, code, raw, message):
@@ -85,6 +97,10 @@ def test_a_bad_value_is_refused_with_the_indicator_named_and_nothing_written(ass
     assert exc.value.message_dict == {code: [message]}
     assert not IndicatorValue.objects.filter(assessment=assessment).exists()
     assert HistoryEntry.objects.filter(assessment=assessment, kind=HistoryKind.VALUE).count() == 0
+
+
+def test_a_number_up_to_a_thousand_times_its_target_is_recorded(assessment, personas):
+    assert record(assessment, personas.officer_a, "3.1", "40.000").outcome == "met"
 
 
 def test_several_values_are_all_or_nothing(assessment, personas):
