@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
@@ -20,6 +21,7 @@ from criteria.api import ERRORS
 from criteria.models import GroupCondition
 from criteria.services.commune_groups import (
     DECISION_MAX,
+    MSG_NOT_PROVINCE_OFFICE,
     commune_group_history,
     commune_group_of,
     commune_group_set,
@@ -138,6 +140,8 @@ class CommuneGroupView(ApiErrorsMixin, APIView):
     )
     def put(self, request: Request, code: str) -> Response:
         unit = _commune(request.user, code)
+        if not access.sets_commune_group(request.user, unit):  # before the body: a reader gets 403, not field errors
+            raise PermissionDenied(MSG_NOT_PROVINCE_OFFICE)
         serializer = CommuneGroupInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

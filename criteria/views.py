@@ -48,10 +48,11 @@ from ntm_portal.ratelimit import refuse_if_too_often
 PAGE_SIZE = 50
 
 
-def _assessment_for(request: HttpRequest, pk: int) -> Assessment:
-    """The assessment, merged duplicates included (read-only: they are no longer editable)."""
+def _assessment_for(request: HttpRequest, pk: int, *, write: bool = False) -> Assessment:
+    """The assessment, merged duplicates included (read-only: they are no longer editable);
+    with ``write``, a user who may only read its unit is refused (403) before any input is read."""
     return access.get_object_for_user(
-        request.user, Assessment.everything.select_related("unit", "criteria_set", "merged_into"), pk=pk
+        request.user, Assessment.everything.select_related("unit", "criteria_set", "merged_into"), pk=pk, write=write
     )
 
 
@@ -183,7 +184,7 @@ def _render_row(
 @login_required
 @require_POST
 def record_value(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    assessment = _assessment_for(request, pk)
+    assessment = _assessment_for(request, pk, write=True)
     _require_indicator(assessment, code)
     form = ValueForm(request.POST)
     anchor = f"{reverse('assessment', args=[assessment.pk])}#ind-{code}"
@@ -233,7 +234,7 @@ def _full_page_with(request, assessment, code, *, errors=None, conflict=None, ty
 @login_required
 @require_POST
 def upload_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    assessment = _assessment_for(request, pk)
+    assessment = _assessment_for(request, pk, write=True)
     _require_indicator(assessment, code)
     if refused := refuse_if_too_often(request, "evidence_upload"):
         return refused

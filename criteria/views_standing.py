@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from communes import access
 from criteria.forms import BasicallyMetForm, SetInForceForm
 from criteria.services import criterion_set_basically_met
-from criteria.services.in_force import set_in_force_choose
+from criteria.services.in_force import MSG_NOT_PROVINCE_OFFICE, set_in_force_choose
 from criteria.services.summary import assessment_convert_summary
 from criteria.views import _assessment_for, full_sheet_context
 
@@ -23,7 +23,7 @@ from criteria.views import _assessment_for, full_sheet_context
 @require_POST
 def criterion_basically_met(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     """Mark criterion ``number`` basically met, or remove the mark; errors show at its form."""
-    assessment = _assessment_for(request, pk)
+    assessment = _assessment_for(request, pk, write=True)
     form = BasicallyMetForm(request.POST)
     anchor = f"{reverse('assessment', args=[assessment.pk])}#criterion-{number}"
     errors: dict[str, list[str]] = {}
@@ -68,6 +68,8 @@ def criterion_basically_met(request: HttpRequest, pk: int, number: int) -> HttpR
 def set_in_force(request: HttpRequest, code: str) -> HttpResponse:
     """The province office puts a published set in force for a year; errors come back as messages."""
     province = access.get_unit_for_user(request.user, code)
+    if not access.speaks_for_province(request.user, province):  # before the form: a reader gets 403
+        raise PermissionDenied(MSG_NOT_PROVINCE_OFFICE)
     form = SetInForceForm(request.POST, province=province)
     back = f"{reverse('unit', args=[province.code])}?year={request.POST.get('year', '')}#sets-in-force"
     if not form.is_valid():

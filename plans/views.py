@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -36,6 +36,9 @@ from plans.forms import (
 )
 from plans.models import PROGRAMME_START, ProvinceTarget
 from plans.services import (
+    MSG_FUNDS_NO_PERMISSION,
+    MSG_PROVINCE_TARGET_NO_PERMISSION,
+    MSG_TARGET_NO_PERMISSION,
     FundCell,
     PeriodTakenError,
     ProvinceTargetInput,
@@ -200,6 +203,8 @@ def set_target(request: HttpRequest, code: str) -> HttpResponse:
     target_unit = access.get_unit_for_user(request.user, target_code) if target_code else page_unit
     if not target_unit.is_within(page_unit):
         raise Http404(access.MSG_NOT_FOUND)
+    if not can_set_registered_target(request.user, target_unit):  # before the form: a reader gets 403
+        raise PermissionDenied(MSG_TARGET_NO_PERMISSION)
     failed = {"unit": target_unit.code, "tier": request.POST.get("tier", ""), "form": form, "conflict": None}
     if not form.is_valid():
         return _page(request, page_unit, status=400, failed_target=failed)
@@ -233,6 +238,8 @@ def save_province_target(request: HttpRequest, code: str) -> HttpResponse:
     province = access.get_unit_for_user(request.user, code)
     if province.level != Level.PROVINCE:
         raise Http404(access.MSG_NOT_FOUND)
+    if not can_enter_province_targets(request.user, province):  # before the form: a reader gets 403, not field errors
+        raise PermissionDenied(MSG_PROVINCE_TARGET_NO_PERMISSION)
     pk = request.POST.get("target", "")
     target = None
     if pk:
@@ -280,6 +287,8 @@ def save_province_target(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def save_funds(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, code)
+    if not can_enter_funds(request.user, unit):  # before the form: a reader gets 403, not field errors
+        raise PermissionDenied(MSG_FUNDS_NO_PERMISSION)
     year_form = YearForm(request.POST)
     year = year_form.cleaned_data.get("year") if year_form.is_valid() else None
     form = FundsGridForm(request.POST)

@@ -402,6 +402,26 @@ def test_refused_writes_change_nothing(client, objects):
     assert Evidence.objects.count() == 1
 
 
+REFUSING = ("officer_b", "district_other", "viewer")
+# The unit or set these write to is named in their body: an empty one names nothing to refuse.
+NAMED_IN_THE_BODY = {"api:summary-records", "assessment_start", "criteria_set_clone"}
+
+
+@pytest.mark.parametrize("persona", REFUSING)
+@pytest.mark.parametrize(
+    "name", sorted(n for n, row in MATRIX.items() if row.method == "POST" and n not in NAMED_IN_THE_BODY)
+)
+def test_a_refused_write_is_refused_before_its_input_is_read(client, objects, name, persona):
+    """Posting nothing, a persona refused the write gets the same 403 or 404 as with a good body:
+    never a 400 listing the fields it may not fill in."""
+    expected = MATRIX[name].expect[PERSONAS.index(persona)]
+    if expected not in (403, 404):
+        return
+    client.force_login(getattr(objects, persona))
+    response = client.post(MATRIX[name].url(objects), {})
+    assert response.status_code == expected, f"{name} as {persona}: {response.status_code}, expected {expected}"
+
+
 TEMPLATE_SYNTAX = ("{#", "{%", "{{")
 
 

@@ -176,6 +176,8 @@ def test_the_province_office_enters_province_targets(client, tree, personas):
 
 def test_only_the_province_office_enters_province_targets(client, tree, personas):
     assert _province_post(client, personas.viewer, tree.province).status_code == 403
+    # Refused before the form is read: a reader learns nothing of its fields.
+    assert _province_post(client, personas.viewer, tree.province, period_from="", basis="").status_code == 403
     assert _province_post(client, personas.district_d1, tree.province).status_code == 404  # outside its area
     assert not ProvinceTarget.objects.exists()
 
