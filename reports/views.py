@@ -37,6 +37,7 @@ from reports.selectors import (
     latest_year,
     progress_overview,
     progress_trend,
+    units_heading,
 )
 from reports.selectors.map import commune_map
 from reports.selectors.sections import dashboard_plans
@@ -226,6 +227,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         buckets_chart=charts.buckets_chart(summary),
         lagging_chart=charts.lagging_chart(summary.lagging),
         breakdown=breakdown,
+        breakdown_heading=units_heading(row.level for row in breakdown),
         apart=", ".join(f"{n} × {UnitType(kind).label}" for kind, n in sorted(summary.apart.items())),
         commune_map=commune_map(unit=unit, year=filters.year, tier=filters.tier, buckets=summary.buckets),
         # A district's own standing (x/9), the same rows as on the unit's workspace page.

@@ -27,12 +27,12 @@ from django.utils import timezone, translation
 
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Tier
-from reports.bulletin.lists import breakdown_groups, communes_grouped, matrix_lines, newly_recognised, sets_used
+from reports.bulletin.lists import communes_grouped, matrix_lines, newly_recognised, sets_used
 from reports.bulletin.month import Month
 from reports.bulletin.names import TIER_NAMES
 from reports.bulletin.other_figures import funds_table, ocop_figures, plan_table
 from reports.bulletin.shapes import BreakdownLine, BucketLine, BulletinData, LaggingLine, TierLine, TrendLine
-from reports.selectors import progress_breakdown, progress_summary, progress_trend
+from reports.selectors import progress_breakdown, progress_summary, progress_trend, units_heading
 
 STANDARD = Tier.STANDARD
 TIERS = tuple(Tier.values)
@@ -75,10 +75,12 @@ def _trend(unit, month: Month, summary) -> list[TrendLine]:
     return points
 
 
-def _breakdown(unit, year: int, cut: datetime.date, period, recorded) -> list[BreakdownLine]:
-    """One level down (districts of a province, provinces of the country), every tier's titles."""
+def _breakdown(unit, year: int, cut: datetime.date, period, recorded) -> tuple[str, list[BreakdownLine]]:
+    """One level down (a province's districts, or its communes from 1 July 2025; the country's
+    provinces), every tier's titles, and what the rows are called (the dashboard's rule,
+    ``units_heading``, in Vietnamese: "Huyện", "Xã", "Đơn vị" where they mix)."""
     if unit is not None and unit.level != Level.PROVINCE:
-        return []
+        return "", []
     by_tier = {
         tier: {
             row.code: row
@@ -88,7 +90,9 @@ def _breakdown(unit, year: int, cut: datetime.date, period, recorded) -> list[Br
         }
         for tier in TIERS
     }
-    return [
+    with translation.override("vi"):
+        title = units_heading(row.level for row in by_tier[STANDARD].values())
+    return title, [
         BreakdownLine(
             row.name,
             row.communes_total,
@@ -101,6 +105,17 @@ def _breakdown(unit, year: int, cut: datetime.date, period, recorded) -> list[Br
         )
         for code, row in by_tier[STANDARD].items()
     ]
+
+
+def _group_title(communes: list[tuple]) -> str:
+    """The matrix's column of the units each commune is listed under (``lists.communes_grouped``):
+    named by the same rule as the breakdown; none ("") when no commune hangs under a district
+    (after 1 July 2025 a province's communes are directly under it)."""
+    levels = {group[3] for group, *_rest in communes if group[3]}
+    if not levels:
+        return ""
+    with translation.override("vi"):
+        return units_heading(levels)
 
 
 def gather(
@@ -129,7 +144,7 @@ def gather(
     trend = _trend(unit, month, summary)
     progress(1, STEPS)
 
-    breakdown = _breakdown(unit, year, cut, period, recorded)
+    breakdown_title, breakdown = _breakdown(unit, year, cut, period, recorded)
     progress(2, STEPS)
 
     communes = communes_grouped(unit, year)
@@ -146,7 +161,6 @@ def gather(
         BucketLine(b.label, b.count, b.low, b.high, b.total, w.count)
         for b, w in zip(summary.buckets, summary.buckets_with_basically_met, strict=True)
     ]
-    breakdown_title, _provinces = breakdown_groups(unit)
     data = BulletinData(
         unit_name=unit.name if unit is not None else "Toàn quốc",
         unit_code=unit.code if unit is not None else None,
@@ -171,6 +185,7 @@ def gather(
         breakdown_title=breakdown_title,
         breakdown=breakdown,
         columns=columns,
+        matrix_group_title=_group_title(communes),
         matrix=matrix,
         lagging=[LaggingLine(c.number, c.name, c.not_met, c.basically_met) for c in summary.lagging],
         newly=newly,

@@ -1,6 +1,6 @@
-"""The bulletin's sheets of results in detail, from plain rows (no ORM): by district (or
-province), commune × criterion matrix, lagging criteria and newly recognised units. Each takes
-its heading lines from ``layout``."""
+"""The bulletin's sheets of results in detail, from plain rows (no ORM): by unit one level down
+(a province's districts or communes, the country's provinces), commune × criterion matrix,
+lagging criteria and newly recognised units. Each takes its heading lines from ``layout``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ MATRIX_LEGEND = f"{xlsx.MET_MARK} đạt · {xlsx.NOT_MET_MARK} chưa đạt · 
 
 
 def breakdown_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
-    """One line per district (or province), summed in a total line."""
+    """One line per unit one level down (named by ``data.breakdown_title``), summed in a total line."""
     lines = data.breakdown
     total = BreakdownLine(
         "Tổng số",
@@ -65,15 +65,17 @@ def breakdown_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
 
 
 def matrix_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
-    """One line per commune, one rotated column per criterion, then its counts on the higher tiers."""
+    """One line per commune, one rotated column per criterion, then its counts on the higher tiers;
+    first the district (or province) each is listed under, unless none hangs under a district."""
     criteria = [xlsx.Column(f"{number}. {name}", 4.5, xlsx.MARK, rotate=True) for number, name in data.columns]
-    group_title = "Tỉnh" if data.unit_level is None else "Huyện"
+    grouped = bool(data.matrix_group_title)
+    group_column = [xlsx.Column(data.matrix_group_title, 16, xlsx.WRAP)] if grouped else []
 
     def rows():
         for n, line in enumerate(data.matrix, 1):
             yield (
                 n,
-                line.group,
+                *((line.group,) if grouped else ()),
                 line.name,
                 line.code,
                 line.state or "Chưa có số liệu",
@@ -90,7 +92,7 @@ def matrix_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
             xlsx.Table(
                 columns=[
                     xlsx.Column("STT", 6, xlsx.INT),
-                    xlsx.Column(group_title, 16, xlsx.WRAP),
+                    *group_column,
                     xlsx.Column("Xã", 20, xlsx.WRAP),
                     xlsx.Column("Mã", 12, xlsx.TEXT),
                     xlsx.Column("Trạng thái", 18, xlsx.WRAP),
@@ -103,7 +105,7 @@ def matrix_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
                 rows=rows(),
             )
         ],
-        freeze_columns=3,
+        freeze_columns=2 + len(group_column),  # the number and the commune's name (after its district)
         header_height=150,
     )
 

@@ -4,7 +4,7 @@ The bulletin is a Vietnamese administrative document, so its text is Vietnamese 
 language of the page it was downloaded from.
 
 Sheets: summary (headline to date and new this month, buckets), every tier (``tiers_sheet``),
-by district (province and country), commune × criterion matrix, lagging criteria, newly
+by unit one level down (province and country), commune × criterion matrix, lagging criteria, newly
 recognised (``detail_sheets``), plan, funds by source (when recorded), OCOP products
 (``other_sheets``) and notes (criteria sets, data cut-off, who generated or issued it).
 """

@@ -21,18 +21,18 @@ STANDARD = Tier.STANDARD
 DIRECT_GROUP = "Xã trực thuộc tỉnh"
 
 
-def breakdown_groups(unit: AdministrativeUnit | None) -> tuple[str, dict[str, tuple[str, str]]]:
-    """The breakdown's title and, for the country, the provinces' names by code."""
-    if unit is None:
-        provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list("code", "name", "name_sort")
-        return "Tỉnh, thành phố", {code: (name, sort) for code, name, sort in provinces}
-    return "Huyện", {}
+def _provinces() -> dict[str, tuple[str, str]]:
+    """The provinces' names (and sort keys) by code: the country's groups."""
+    provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE).values_list("code", "name", "name_sort")
+    return {code: (name, sort) for code, name, sort in provinces}
 
 
 def communes_grouped(unit: AdministrativeUnit | None, year: int) -> list[tuple]:
-    """The communes of the year, grouped one level down (district, or province for the country)."""
+    """The communes of the year, grouped one level down (district, or province for the country):
+    ``((sort, code, name, level), name_sort, code, pk, name)``; the communes directly under a
+    province go last, in a group of no level."""
     by_province = unit is None
-    _title, provinces = breakdown_groups(unit)
+    provinces = _provinces() if by_province else {}
     communes = []
     for pk, code, name, name_sort, path, parent_name, parent_level, parent_code, parent_sort in (
         communes_counted(unit=unit, year=year)
@@ -53,11 +53,11 @@ def communes_grouped(unit: AdministrativeUnit | None, year: int) -> list[tuple]:
         if by_province:
             province_code = province_code_of(path)
             group_name, group_sort = provinces.get(province_code, (province_code, province_code))
-            group = (group_sort, province_code, group_name)
+            group = (group_sort, province_code, group_name, Level.PROVINCE)
         elif parent_level == Level.DISTRICT:
-            group = (parent_sort, parent_code, parent_name)
+            group = (parent_sort, parent_code, parent_name, Level.DISTRICT)
         else:
-            group = ("\uffff", "", DIRECT_GROUP)  # communes directly under the province, last
+            group = ("\uffff", "", DIRECT_GROUP, "")  # communes directly under the province, last
         communes.append((group, name_sort, code, pk, name))
     communes.sort()
     return communes

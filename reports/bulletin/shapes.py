@@ -123,9 +123,10 @@ class BulletinData:
     districts_total: int | None
     districts_recognised: int | None
     buckets: list[BucketLine] = field(default_factory=list)
-    breakdown_title: str = "Huyện"
+    breakdown_title: str = "Đơn vị"  # what the breakdown's rows are ("Huyện", "Xã"): ``units_heading``
     breakdown: list[BreakdownLine] = field(default_factory=list)
     columns: list[tuple[int, str]] = field(default_factory=list)
+    matrix_group_title: str = ""  # the matrix's column of districts ("Huyện"); "" leaves it out
     matrix: Sequence[MatrixLine] = field(default_factory=list)
     lagging: list[LaggingLine] = field(default_factory=list)
     newly: list[NewLine] = field(default_factory=list)

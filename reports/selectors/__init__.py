@@ -48,6 +48,7 @@ from reports.selectors.trend import (
     progress_breakdown,
     progress_overview,
     progress_trend,
+    units_heading,
 )
 
 __all__ = [
@@ -85,5 +86,6 @@ __all__ = [
     "progress_overview",
     "progress_summary",
     "progress_trend",
+    "units_heading",
     "window_of",
 ]

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 
 from django.db.models import Q
+from django.utils.translation import gettext
 
 from communes.models import AdministrativeUnit, Level, subtree_q
 from criteria.models import Assessment
@@ -209,6 +211,19 @@ def progress_breakdown(
         )
         return _country_breakdown(per_province, year, tier)
     return _breakdown(unit, window, tier, period, recorded=recorded, as_now=as_now)
+
+
+def units_heading(levels: Iterable[str]) -> str:
+    """What a column of units calls them, in the active language: the level they share —
+    "Province" for the country's, "District" for a province's before 1 July 2025, "Commune"
+    for the communes directly under it after — or "Unit" when they mix levels (a province in
+    the year of the reorganisation, its districts beside the new communes) or there are none.
+    The one rule for the drill-down's heading on the dashboard and in the bulletin (workbook and
+    Word document), and for the bulletin's column of districts beside each commune."""
+    found = set(levels)
+    if len(found) == 1:
+        return str(Level(found.pop()).label)
+    return gettext("Unit")
 
 
 def _breakdown(
