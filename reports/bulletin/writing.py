@@ -22,6 +22,7 @@ TIER_PHRASES = {
 }
 VILLAGES = "thôn, bản"
 LAGGING_SHOWN = 5
+SECTION = "2"  # the bulletin's section of results: its parts are 2.1, 2.2, …
 
 
 class Paragraph(NamedTuple):
@@ -215,20 +216,30 @@ def ocop_paragraph(data: BulletinData) -> str:
     return text
 
 
+def _numbered(parts: list[list[Paragraph]]) -> list[Paragraph]:
+    """The parts written, numbered 2.1, 2.2, … in the order written: a part left out (nothing to
+    say) takes no number, so the numbers run on. A part is its titled paragraph, then those under it."""
+    out = []
+    for number, ((title, text), *under) in enumerate(parts, 1):
+        out.append(Paragraph(f"{SECTION}.{number}. {title}", text))
+        out.extend(under)
+    return out
+
+
 def results(data: BulletinData) -> list[Paragraph]:
     """Section 2, paragraph by paragraph: communes at every tier, villages, districts, new
-    recognitions with their decisions, lagging criteria, funds by source, OCOP."""
-    out = [Paragraph("2.1. Xã đạt chuẩn nông thôn mới", communes_paragraph(data))]
-    for tier in data.tiers[1:]:
-        out.append(Paragraph(f"Xã {TIER_PHRASES[tier.tier]}", tier_paragraph(tier, data)))
-    out.append(Paragraph("2.2. Thôn, bản và huyện", villages_paragraph(data)))
+    recognitions with their decisions, lagging criteria, funds by source, OCOP; each part
+    numbered among those written (``_numbered``)."""
+    communes = [Paragraph("Xã đạt chuẩn nông thôn mới", communes_paragraph(data))]
+    communes += [Paragraph(f"Xã {TIER_PHRASES[tier.tier]}", tier_paragraph(tier, data)) for tier in data.tiers[1:]]
+    villages = [Paragraph("Thôn, bản và huyện", villages_paragraph(data))]
     if districts := districts_paragraph(data):
-        out.append(Paragraph("", districts))
-    out.append(Paragraph("2.3. Công nhận mới trong tháng", newly_paragraph(data)))
+        villages.append(Paragraph("", districts))
+    parts = [communes, villages, [Paragraph("Công nhận mới trong tháng", newly_paragraph(data))]]
     if lagging := lagging_paragraph(data):
-        out.append(Paragraph("2.4. Các tiêu chí còn nhiều xã chưa đạt", lagging))
+        parts.append([Paragraph("Các tiêu chí còn nhiều xã chưa đạt", lagging)])
     if funds := funds_paragraph(data.funds, data.month.label):
-        out.append(Paragraph("2.5. Huy động nguồn lực", funds))
+        parts.append([Paragraph("Huy động nguồn lực", funds)])
     if ocop := ocop_paragraph(data):
-        out.append(Paragraph("2.6. Sản phẩm OCOP", ocop))
-    return out
+        parts.append([Paragraph("Sản phẩm OCOP", ocop)])
+    return _numbered(parts)

@@ -6,9 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone, translation
 
+from ocop.selectors import OcopCounts, StarLine
 from reports.bulletin import writing
 from reports.bulletin.month import Month
-from reports.bulletin.shapes import BucketLine, BulletinData, FundsTable, TierLine
+from reports.bulletin.shapes import BucketLine, BulletinData, FundsTable, LaggingLine, TierLine
 
 
 @pytest.fixture(autouse=True)
@@ -91,3 +92,57 @@ def test_a_unit_without_ocop_products_has_no_ocop_paragraph():
 def test_a_mixed_scale_names_its_set():
     line = BucketLine("15–18 / 19", 3, 15, 18, 19)
     assert writing.bucket_phrase(line) == "đạt từ 15–18 tiêu chí (bộ 19 tiêu chí)"
+
+
+FUNDS = FundsTable(
+    "Nguồn vốn",
+    ["Nguồn", "Trong tháng", "Lũy kế", "Tỷ lệ (%)"],
+    [["Dân góp", 0, Decimal(1000000), Decimal(100)], ["Tổng cộng", 0, Decimal(1000000), Decimal(100)]],
+)
+OCOP = OcopCounts(
+    first=datetime.date(2022, 12, 1),
+    last=datetime.date(2022, 12, 31),
+    by_stars=(StarLine(3, 2, 0), StarLine(4, 0, 0), StarLine(5, 0, 0)),
+    certified=2,
+    new=0,
+    expired=0,
+    ideas=0,
+    rating=0,
+)
+
+
+def numbered_headings(data: BulletinData) -> list[str]:
+    return [p.heading for p in writing.results(data) if p.heading[:1].isdigit()]
+
+
+def test_a_bulletin_without_funds_numbers_its_parts_consecutively():
+    data = seed_province(lagging=[LaggingLine(1, "Quy hoạch", 12)], ocop=OCOP)
+    assert numbered_headings(data) == [
+        "2.1. Xã đạt chuẩn nông thôn mới",
+        "2.2. Thôn, bản và huyện",
+        "2.3. Công nhận mới trong tháng",
+        "2.4. Các tiêu chí còn nhiều xã chưa đạt",
+        "2.5. Sản phẩm OCOP",
+    ]
+
+
+def test_with_funds_the_funds_keep_their_number_and_the_later_parts_follow():
+    data = seed_province(lagging=[LaggingLine(1, "Quy hoạch", 12)], funds=[FUNDS], ocop=OCOP)
+    assert numbered_headings(data)[3:] == [
+        "2.4. Các tiêu chí còn nhiều xã chưa đạt",
+        "2.5. Huy động nguồn lực",
+        "2.6. Sản phẩm OCOP",
+    ]
+
+
+def test_a_part_with_nothing_to_say_takes_no_number():
+    # No lagging criterion (every commune meets every criterion), funds recorded, no OCOP product.
+    data = seed_province(funds=[FUNDS])
+    assert [h.split(" ", 1)[0] for h in numbered_headings(data)] == ["2.1.", "2.2.", "2.3.", "2.4."]
+    assert numbered_headings(data)[-1] == "2.4. Huy động nguồn lực"
+    # The tiers' paragraphs stay under 2.1, unnumbered.
+    assert [p.heading for p in writing.results(data)][:3] == [
+        "2.1. Xã đạt chuẩn nông thôn mới",
+        "Xã nông thôn mới nâng cao",
+        "Xã nông thôn mới kiểu mẫu",
+    ]

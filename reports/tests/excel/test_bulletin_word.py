@@ -257,6 +257,7 @@ def test_funds_are_written_charted_and_drawn_natively_in_both_files(past, tree, 
     make_fund(tree.a, 2024, 1, "district", 650_000_000)
     make_fund(tree.a, 2024, 2, "residents", 13_055_000_000)
     text = "\n".join(paragraphs(read_docx(download(office, tree.province.code, FEBRUARY, "docx"))))
+    assert "\n2.4. Các tiêu chí còn nhiều xã chưa đạt\n" in text and "\n2.5. Huy động nguồn lực\n" in text
     assert (
         "Tổng nguồn vốn huy động từ đầu năm đến hết tháng 02/2024: 13.705.000.000 đồng "
         "(trong tháng: 13.055.000.000 đồng); gồm: ngân sách huyện 650.000.000 đồng (4,7%), "
