@@ -232,8 +232,9 @@ def results(data: BulletinData) -> list[Paragraph]:
     numbered among those written (``_numbered``)."""
     communes = [Paragraph("Xã đạt chuẩn nông thôn mới", communes_paragraph(data))]
     communes += [Paragraph(f"Xã {TIER_PHRASES[tier.tier]}", tier_paragraph(tier, data)) for tier in data.tiers[1:]]
-    villages = [Paragraph("Thôn, bản và huyện", villages_paragraph(data))]
-    if districts := districts_paragraph(data):
+    districts = districts_paragraph(data)  # none after 1 July 2025: districts were abolished
+    villages = [Paragraph("Thôn, bản và huyện" if districts else "Thôn, bản", villages_paragraph(data))]
+    if districts:
         villages.append(Paragraph("", districts))
     parts = [communes, villages, [Paragraph("Công nhận mới trong tháng", newly_paragraph(data))]]
     if lagging := lagging_paragraph(data):

@@ -215,12 +215,14 @@ def progress_breakdown(
 
 def units_heading(levels: Iterable[str]) -> str:
     """What a column of units calls them, in the active language: the level they share —
-    "Province" for the country's, "District" for a province's before 1 July 2025, "Commune"
+    "Province or city" for the country's, "District" for a province's before 1 July 2025, "Commune"
     for the communes directly under it after — or "Unit" when they mix levels (a province in
     the year of the reorganisation, its districts beside the new communes) or there are none.
     The one rule for the drill-down's heading on the dashboard and in the bulletin (workbook and
     Word document), and for the bulletin's column of districts beside each commune."""
     found = set(levels)
+    if found == {Level.PROVINCE}:
+        return gettext("Province or city")  # the country's rows: provinces and centrally-run cities
     if len(found) == 1:
         return str(Level(found.pop()).label)
     return gettext("Unit")

@@ -119,7 +119,7 @@ def test_a_bulletin_without_funds_numbers_its_parts_consecutively():
     data = seed_province(lagging=[LaggingLine(1, "Quy hoạch", 12)], ocop=OCOP)
     assert numbered_headings(data) == [
         "2.1. Xã đạt chuẩn nông thôn mới",
-        "2.2. Thôn, bản và huyện",
+        "2.2. Thôn, bản",
         "2.3. Công nhận mới trong tháng",
         "2.4. Các tiêu chí còn nhiều xã chưa đạt",
         "2.5. Sản phẩm OCOP",
@@ -146,3 +146,12 @@ def test_a_part_with_nothing_to_say_takes_no_number():
         "Xã nông thôn mới nâng cao",
         "Xã nông thôn mới kiểu mẫu",
     ]
+
+
+def test_the_villages_part_names_districts_only_when_there_are_any():
+    """After 1 July 2025 a province has no districts: its part 2.2 is about villages alone."""
+    with_districts = seed_province(districts_total=10, districts_recognised=3)
+    without = seed_province(districts_total=0, districts_recognised=None)
+    assert numbered_headings(with_districts)[1] == "2.2. Thôn, bản và huyện"
+    assert numbered_headings(without)[1] == "2.2. Thôn, bản"
+    assert not any("huyện đạt chuẩn" in p.text for p in writing.results(without))

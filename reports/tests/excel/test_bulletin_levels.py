@@ -29,7 +29,7 @@ def test_the_heading_names_the_level_the_rows_share_and_unit_when_they_mix():
     with translation.override("en"):
         assert units_heading(["district", "district"]) == "District"
         assert units_heading(["commune"]) == "Commune"
-        assert units_heading(["province"]) == "Province"
+        assert units_heading(["province"]) == "Province or city"
         assert units_heading(["district", "commune"]) == "Unit"
         assert units_heading([]) == "Unit"
 
