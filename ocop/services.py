@@ -27,9 +27,8 @@ MSG_NO_WRITE = _("You may not enter OCOP products for this commune.")
 MSG_CERTIFIED_NEEDS = _("A certified product needs this.")
 MSG_ONLY_CERTIFIED = _("Only a certified product has this; leave it empty until the product is certified.")
 MSG_FUTURE_DATE = _("The certificate date cannot be in the future.")
-MSG_UNIT_NOT_THEN = _(
-    "%(unit)s did not exist on %(date)s (it existed %(period)s): a product certified then belongs to the commune "
-    "of that day."
+MSG_UNIT_ENDED = _(
+    "%(unit)s ceased to exist on %(ended)s: a product certified after that belongs to the commune it became part of."
 )
 MSG_NO_DISTRICTS = _("District councils no longer rate products after 1 July 2025 (districts were abolished).")
 MSG_FIVE_STARS_CENTRAL = _("Only the central council rates a product 5 stars.")
@@ -73,10 +72,12 @@ def check_input(data: ProductInput, *, today: datetime.date | None = None) -> No
                 errors.setdefault(name, []).append(MSG_ONLY_CERTIFIED)
     if data.certificate_date and data.certificate_date > today:
         errors.setdefault("certificate_date", []).append(MSG_FUTURE_DATE)
-    day = data.certificate_date
-    if day and data.commune.level == Level.COMMUNE and not data.commune.is_valid_on(day):
+    # A product certified before a merger stays with the commune of today (its successor); one
+    # certified after its commune ended cannot belong to it.
+    ended = data.commune.valid_to
+    if data.certificate_date and ended and data.certificate_date > ended:
         errors.setdefault("certificate_date", []).append(
-            MSG_UNIT_NOT_THEN % {"unit": data.commune.name, "date": f"{day:%d/%m/%Y}", "period": _period(data.commune)}
+            MSG_UNIT_ENDED % {"unit": data.commune.name, "ended": f"{ended:%d/%m/%Y}"}
         )
     if (
         data.rating_level == RatingLevel.DISTRICT
@@ -88,12 +89,6 @@ def check_input(data: ProductInput, *, today: datetime.date | None = None) -> No
         errors.setdefault("rating_level", []).append(MSG_FIVE_STARS_CENTRAL)
     if errors:
         raise ValidationError(errors)
-
-
-def _period(unit: AdministrativeUnit) -> str:
-    first = f"{unit.valid_from:%d/%m/%Y}" if unit.valid_from else "…"
-    last = f"{unit.valid_to:%d/%m/%Y}" if unit.valid_to else "…"
-    return f"{first}–{last}"
 
 
 def _check_write(user, commune: AdministrativeUnit) -> None:

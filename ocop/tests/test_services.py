@@ -80,9 +80,10 @@ def test_districts_rate_no_product_after_1_july_2025_and_only_the_centre_gives_f
     assert refused.value.message_dict["rating_level"] == [str(MSG_FIVE_STARS_CENTRAL)]
 
 
-def test_a_certificate_is_refused_for_a_commune_on_a_day_it_did_not_exist(tree, personas):
+def test_a_certificate_dated_after_its_commune_ended_is_refused(tree, personas):
     """A commune merged away on 30 June 2025 cannot have a product certified in 2026 (the
-    bulletin would count it), nor one formed on 1 July 2025 a certificate of 2024."""
+    bulletin would count it); a commune formed on 1 July 2025 keeps the products certified
+    before, in the communes it was formed from."""
     tree.a.valid_to = datetime.date(2025, 6, 30)
     tree.a.save(update_fields=["valid_to"])
     with pytest.raises(ValidationError) as refused:
@@ -90,17 +91,15 @@ def test_a_certificate_is_refused_for_a_commune_on_a_day_it_did_not_exist(tree, 
             data=_certified(tree.a, certificate_date=datetime.date(2026, 3, 15)), user=personas.province_office
         )
     assert refused.value.message_dict["certificate_date"] == [
-        "Xã Cẩm Thạch did not exist on 15/03/2026 (it existed …–30/06/2025): a product certified then belongs to "
-        "the commune of that day."
+        "Xã Cẩm Thạch ceased to exist on 30/06/2025: a product certified after that belongs to the commune it became "
+        "part of."
     ]
     assert not OcopProduct.objects.exists()
     on_its_last_day = _certified(tree.a, certificate_date=datetime.date(2025, 6, 30))
     assert product_create(data=on_its_last_day, user=personas.province_office).commune == tree.a
     tree.b.valid_from = datetime.date(2025, 7, 1)
     tree.b.save(update_fields=["valid_from"])
-    with pytest.raises(ValidationError) as refused:
-        product_create(data=_certified(tree.b), user=personas.province_office)
-    assert "it existed 01/07/2025–…" in refused.value.message_dict["certificate_date"][0]
+    assert product_create(data=_certified(tree.b), user=personas.province_office).commune == tree.b  # dated 2024
 
 
 def test_a_product_belongs_to_a_commune_not_a_district(tree, personas):
