@@ -1,6 +1,6 @@
 """The unit filters by name, as ``Q`` objects on units (or, through ``prefix``, on what points at
-a unit): a subtree, the units that count in commune figures, and existence in a period, a day or
-a year. ``UnitQuerySet`` and the loaded unit's methods (``communes.models``) are built on them.
+a unit): a subtree, the units that count in commune figures, existence in a period, a day or
+a year, and the units a criteria set can assess in a year. ``UnitQuerySet`` and the loaded unit's methods (``communes.models``) are built on them.
 """
 
 from __future__ import annotations
@@ -53,3 +53,14 @@ def valid_on_q(day: datetime.date, prefix: str = "") -> Q:
 def existed_in_year_q(year: int, prefix: str = "") -> Q:
     """The unit existed at some time in ``year``."""
     return existed_during_q(*year_days(year), prefix)
+
+
+def assessable_q(level: str, year: int, prefix: str = "") -> Q:
+    """The units a criteria set of ``level`` can assess in ``year``: of that level, existing at
+    some time in the year and, at commune level, rural communes only (``ntm_communes_q``: wards,
+    townships and special zones are listed apart, never assessed against the NTM sets).
+    ``AdministrativeUnit.assessable_refusal`` is the same rule on one loaded unit (pinned by
+    ``communes/tests/test_assessable.py``): starting an assessment, the import's template and
+    its checks all go through one or the other."""
+    same_level = Q(**{f"{prefix}level": level}) & existed_in_year_q(year, prefix)
+    return same_level & ntm_communes_q(prefix) if level == Level.COMMUNE else same_level

@@ -39,6 +39,7 @@ from communes.choices import (
 
 # The unit filters live in communes.filters; every `from communes.models import subtree_q` keeps working.
 from communes.filters import (
+    assessable_q,
     existed_during_q,
     existed_in_year_q,
     ntm_communes_q,
@@ -81,6 +82,10 @@ class UnitQuerySet(models.QuerySet):
     def ntm_communes(self) -> UnitQuerySet:
         """Rural communes (xã): the only units commune figures count (see NTM_COMMUNE_TYPES)."""
         return self.filter(ntm_communes_q())
+
+    def assessable(self, level: str, year: int) -> UnitQuerySet:
+        """Units a criteria set of ``level`` can assess in ``year`` (``assessable_q``)."""
+        return self.filter(assessable_q(level, year))
 
     def communes_apart(self) -> UnitQuerySet:
         """Wards, townships and special zones: commune-level units listed apart from the figures."""
@@ -261,6 +266,19 @@ class AdministrativeUnit(models.Model):
     def is_ntm_commune(self) -> bool:
         """A rural commune (xã), counted in the programme's commune figures."""
         return self.level == Level.COMMUNE and self.type in NTM_COMMUNE_TYPES
+
+    def assessable_refusal(self, level: str, year: int) -> str | None:
+        """Why a criteria set of ``level`` cannot assess this unit in ``year``, or None when it
+        can: ``"level"`` (another level), ``"year"`` (the unit did not exist in the year),
+        ``"not_rural"`` (a ward, township or special zone). ``assessable_q`` on this one unit
+        (no query); each caller words the reason its own way."""
+        if self.level != level:
+            return "level"
+        if not self.existed_in_year(year):
+            return "year"
+        if self.level == Level.COMMUNE and not self.is_ntm_commune:
+            return "not_rural"
+        return None
 
     def existed_during(self, first: datetime.date, last: datetime.date) -> bool:
         """``UnitQuerySet.existed_during`` for this one unit (no query)."""

@@ -101,7 +101,8 @@ def _unit_rows(request: HttpRequest, units: list[AdministrativeUnit], year: int)
     for u in units:
         own = [a for a in assessments if a.unit_id == u.pk]
         startable = []
-        if u.existed_in_year(year) and access.can_write_unit(request.user, u):
+        # Only a unit its level's sets can assess that year (a ward, township or special zone never).
+        if u.assessable_refusal(u.level, year) is None and access.can_write_unit(request.user, u):
             tiers = [Tier.STANDARD] if u.level == Level.VILLAGE else list(Tier)
             taken = {a.criteria_set.tier for a in own}
             startable = [offer(u, tier) for tier in tiers if tier not in taken]

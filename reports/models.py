@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
@@ -285,6 +286,18 @@ class ImportBatch(models.Model):
             }
             for unit, code, old, new, cell in changes
         ]
+
+    def errors_listed(self, limit: int | None = None) -> list[dict]:
+        """The errors (the first ``limit``), each worded in the language active now: an error
+        keeps its reason in every language of the portal (``messages``); one kept before that
+        has only ``message``, in the language of the upload."""
+        language = translation.get_language() or ""
+        listed = []
+        for error in self.errors[:limit]:
+            worded = error.get("messages") or {}
+            message = worded.get(language) or worded.get(language.split("-")[0]) or error.get("message", "")
+            listed.append({**error, "message": message})
+        return listed
 
     @property
     def change_count(self) -> int:

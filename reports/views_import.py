@@ -213,7 +213,7 @@ def batch_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         _("Import no. %(id)s") % {"id": batch.pk},
         year=batch.year,
         batch=batch,
-        errors=batch.errors[:SHOWN],
+        errors=batch.errors_listed(SHOWN),
         changes=batch.changes_listed(SHOWN),
         shown=SHOWN,
         job=batch.job if batch.job_id and not batch.job.finished else None,

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
-from communes.models import AdministrativeUnit, Level
+from communes.models import AdministrativeUnit
 from criteria.models import (
     Assessment,
     AssessmentState,
@@ -130,11 +130,14 @@ def assessment_create(
             code="year",
             params={"set": criteria_set, "first": criteria_set.year_from, "last": criteria_set.year_to, "year": year},
         )
-    if criteria_set.level != unit.level:
+    # Which units a set can assess in a year: one rule (communes.filters.assessable_q), which the
+    # import's template and checks follow too.
+    refusal = unit.assessable_refusal(criteria_set.level, year)
+    if refusal == "level":
         raise ValidationError(MSG_LEVEL_MISMATCH, code="level", params={"set": criteria_set})
-    if not unit.existed_in_year(year):
+    if refusal == "year":
         raise ValidationError(MSG_UNIT_NOT_IN_YEAR, code="year", params={"unit": unit.name, "year": year})
-    if unit.level == Level.COMMUNE and not unit.is_ntm_commune:
+    if refusal == "not_rural":
         raise ValidationError(MSG_NOT_RURAL, code="not_rural", params={"unit": unit, "type": unit.get_type_display()})
     existing = speaking_assessment(unit=unit, tier=criteria_set.tier, year=year)
     if existing is not None:

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
 from communes import access
-from communes.models import AdministrativeUnit, Level
+from communes.models import AdministrativeUnit
 from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorValue, ValueType
 from criteria.services import ValueEntry
 from criteria.services.in_force import criteria_set_in_force, other_set_refusal
@@ -36,7 +36,9 @@ from reports.importing.values_read import (
     Value,
     add_error,
     read_values,
+    reason,
     set_indicators_by_code,
+    shown,
 )
 
 MSG_UNIT_MISSING = gettext_lazy("The unit code is missing.")
@@ -53,6 +55,7 @@ MSG_OTHER_SET = gettext_lazy(
 MSG_NOT_RURAL = gettext_lazy(
     "%(unit)s is a %(type)s: only rural communes (xã) are assessed against the NTM commune sets."
 )
+MSG_UNIT_NOT_IN_YEAR = gettext_lazy("%(unit)s did not exist in %(year)s: no assessment can be started for that year.")
 MSG_START_OTHER_SET = gettext_lazy(
     "The set in force for %(year)s is %(set)s. To assess %(unit)s against another set, start its assessment on "
     "its page with a reason, then import its values."
@@ -157,24 +160,35 @@ def _row_target(code: str | None, database: _Database, rows_of_unit: dict[str, i
         return None, MSG_UNIT_MISSING
     target = database.units.get(code)
     if target is None:
-        return None, MSG_UNKNOWN_UNIT % {"code": code}
+        return None, reason(MSG_UNKNOWN_UNIT, code=code)
     if code in rows_of_unit:
-        return None, MSG_UNIT_TWICE % {"unit": target.name, "row": rows_of_unit[code]}
+        return None, reason(MSG_UNIT_TWICE, unit=target.name, row=rows_of_unit[code])
     return target, None
 
 
-def _unit_refusal(target: AdministrativeUnit, assessment, *, unit, criteria_set, year: int, user) -> str | None:
-    """Why the row's unit cannot take values from this file, or None."""
+def _scope_refusal(target: AdministrativeUnit, *, unit, user):
+    """Why the uploader cannot write to the row's unit through this file, or None."""
     if not target.is_within(unit):
-        return MSG_UNIT_OUTSIDE % {"unit": target.name, "parent": unit.name}
-    if target.level != criteria_set.level:
-        return MSG_UNIT_LEVEL % {"unit": target.name, "level": criteria_set.get_level_display().lower()}
+        return reason(MSG_UNIT_OUTSIDE, unit=target.name, parent=unit.name)
     if not access.can_write_unit(user, target):
-        return MSG_UNIT_READ_ONLY % {"unit": target.name}
-    if target.level == Level.COMMUNE and not target.is_ntm_commune:
-        return MSG_NOT_RURAL % {"unit": target.name, "type": target.get_type_display()}
+        return reason(MSG_UNIT_READ_ONLY, unit=target.name)
+    return None
+
+
+def _set_refusal(target: AdministrativeUnit, assessment, *, criteria_set, year: int):
+    """Why ``criteria_set`` cannot assess the row's unit in ``year``, or None: the rule of which
+    units a set can assess (``AdministrativeUnit.assessable_refusal``, the one the template's rows
+    follow), then one assessment per unit, tier and year."""
+    refusal = target.assessable_refusal(criteria_set.level, year)
+    if refusal == "level":
+        level = shown(lambda: criteria_set.get_level_display().lower())
+        return reason(MSG_UNIT_LEVEL, unit=target.name, level=level)
+    if refusal == "year":
+        return reason(MSG_UNIT_NOT_IN_YEAR, unit=target.name, year=year)
+    if refusal == "not_rural":
+        return reason(MSG_NOT_RURAL, unit=target.name, type=shown(target.get_type_display))
     if assessment is not None and assessment.criteria_set_id != criteria_set.pk:
-        return MSG_OTHER_SET % {"unit": target.name, "year": year, "set": assessment.criteria_set}
+        return reason(MSG_OTHER_SET, unit=target.name, year=year, set=assessment.criteria_set)
     return None
 
 
@@ -228,8 +242,14 @@ def check_values(
             continue
         rows_of_unit[code] = row
         assessment = database.assessments.get(target.pk)
-        refusal = _unit_refusal(target, assessment, unit=unit, criteria_set=criteria_set, year=year, user=user)
-        if refusal:
+        refusal = _scope_refusal(target, unit=unit, user=user)
+        if refusal is None:
+            refusal = _set_refusal(target, assessment, criteria_set=criteria_set, year=year)
+            if refusal is not None and not read_row.values and not read_row.errors:
+                # A row with no input for a unit the set cannot assess (a ward, a commune of
+                # another year, one assessed against another set) asks for nothing: skipped.
+                continue
+        if refusal is not None:
             add_error(plan.errors, row, code_column, refusal)
             continue
         plan.errors.extend(read_row.errors)
@@ -237,8 +257,8 @@ def check_values(
         if not entries:
             continue
         if assessment is not None and not assessment.is_editable:
-            params = {"unit": target.name, "state": assessment.get_state_display().lower()}
-            add_error(plan.errors, row, code_column, MSG_LOCKED % params)
+            state = shown(lambda a=assessment: a.get_state_display().lower())
+            add_error(plan.errors, row, code_column, reason(MSG_LOCKED, unit=target.name, state=state))
             continue
         if assessment is None:
             in_force = in_force_of(target)
@@ -247,7 +267,7 @@ def check_values(
                     plan.errors,
                     row,
                     code_column,
-                    MSG_START_OTHER_SET % {"year": year, "set": in_force, "unit": target.name},
+                    reason(MSG_START_OTHER_SET, year=year, set=in_force, unit=target.name),
                 )
                 continue
             plan.starts.append({"unit": target.code, "unit_name": target.name})

@@ -18,6 +18,7 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import get_column_letter
@@ -37,7 +38,7 @@ from reports.importing.checks import (
 )
 from reports.importing.summary_read import SummaryRead, SummaryRow
 from reports.importing.summary_template import numbers_text
-from reports.importing.values_read import add_error
+from reports.importing.values_read import add_error, reason, shown
 
 MSG_TWICE = _("%(unit)s has two rows for %(year)s at this tier (also row %(row)s).")
 MSG_NOT_COMMUNE = _("%(unit)s is not a commune: the criteria-level sheet holds communes.")
@@ -150,16 +151,22 @@ def _unit_error(row: SummaryRow, target, unit: AdministrativeUnit, user):
     if row.unit is None:
         return MSG_UNIT_MISSING
     if target is None:
-        return MSG_UNKNOWN_UNIT % {"code": row.unit}
+        return reason(MSG_UNKNOWN_UNIT, code=row.unit)
     if not target.is_within(unit):
-        return MSG_UNIT_OUTSIDE % {"unit": target.name, "parent": unit.name}
+        return reason(MSG_UNIT_OUTSIDE, unit=target.name, parent=unit.name)
     if target.level != Level.COMMUNE:
-        return MSG_NOT_COMMUNE % {"unit": target.name}
+        return reason(MSG_NOT_COMMUNE, unit=target.name)
     if not access.can_write_unit(user, target):
-        return MSG_UNIT_READ_ONLY % {"unit": target.name}
+        return reason(MSG_UNIT_READ_ONLY, unit=target.name)
     if not target.is_ntm_commune:
-        return MSG_NOT_RURAL % {"unit": target.name, "type": target.get_type_display()}
+        return reason(MSG_NOT_RURAL, unit=target.name, type=shown(target.get_type_display))
     return None
+
+
+def _worded(error: ValidationError):
+    """A refusal's messages, worded when shown."""
+    parts = [reason(e.message, **(e.params or {})) for e in error.error_list]
+    return shown(lambda: " ".join(str(part) for part in parts))
 
 
 def _set_for(row: SummaryRow, target, found: _Lookups, at) -> CriteriaSet | None:
@@ -167,21 +174,21 @@ def _set_for(row: SummaryRow, target, found: _Lookups, at) -> CriteriaSet | None
     if row.set_code:
         criteria_set = found.sets.get(row.set_code)
         if criteria_set is None:
-            add_error(row.errors, row.row, at(layout.SET_CODE), MSG_UNKNOWN_SET % {"code": row.set_code})
+            add_error(row.errors, row.row, at(layout.SET_CODE), reason(MSG_UNKNOWN_SET, code=row.set_code))
             return None
     else:
         criteria_set = found.in_force(target, row.year, row.tier)
         if criteria_set is None:
-            tier = str(Tier(row.tier).label).lower()
-            add_error(row.errors, row.row, at(layout.SET_CODE), MSG_NO_SET % {"tier": tier, "year": row.year})
+            tier = shown(lambda: str(Tier(row.tier).label).lower())
+            add_error(row.errors, row.row, at(layout.SET_CODE), reason(MSG_NO_SET, tier=tier, year=row.year))
             return None
     if criteria_set.level != Level.COMMUNE:
-        add_error(row.errors, row.row, at(layout.SET_CODE), MSG_SET_LEVEL % {"set": criteria_set})
+        add_error(row.errors, row.row, at(layout.SET_CODE), reason(MSG_SET_LEVEL, set=criteria_set))
     elif criteria_set.tier != row.tier:
-        add_error(row.errors, row.row, at(layout.TIER), MSG_SET_TIER % {"set": criteria_set})
+        add_error(row.errors, row.row, at(layout.TIER), reason(MSG_SET_TIER, set=criteria_set))
     elif not found.usable(target, criteria_set, row.year):
         params = {"set": criteria_set, "first": criteria_set.year_from, "last": criteria_set.year_to, "year": row.year}
-        add_error(row.errors, row.row, at(layout.YEAR), MSG_SET_YEARS % params)
+        add_error(row.errors, row.row, at(layout.YEAR), reason(MSG_SET_YEARS, **params))
     else:
         return criteria_set
     return None
@@ -215,7 +222,7 @@ def _check_row(row: SummaryRow, plan: SummaryPlan, found: _Lookups, seen: dict, 
     key = (target.pk, row.tier, row.year)
     if key in seen:
         params = {"unit": target.name, "year": row.year, "row": seen[key]}
-        add_error(plan.errors, row.row, at(layout.UNIT_CODE), MSG_TWICE % params)
+        add_error(plan.errors, row.row, at(layout.UNIT_CODE), reason(MSG_TWICE, **params))
         return
     seen[key] = row.row
     criteria_set = _set_for(row, target, found, at)
@@ -228,7 +235,7 @@ def _check_row(row: SummaryRow, plan: SummaryPlan, found: _Lookups, seen: dict, 
             plan.unchanged += 1
         else:
             params = {"unit": target.name, "year": row.year, "set": existing.criteria_set}
-            add_error(plan.errors, row.row, at(layout.YEAR), MSG_TAKEN % params)
+            add_error(plan.errors, row.row, at(layout.YEAR), reason(MSG_TAKEN, **params))
         return
     reported = Reported(
         frozenset(row.met), frozenset(row.basically_met), row.count, row.source_number, row.day, row.reason
@@ -243,7 +250,7 @@ def _check_row(row: SummaryRow, plan: SummaryPlan, found: _Lookups, seen: dict, 
     )
     for name, errors in refusals.items():
         for error in errors:
-            add_error(plan.errors, row.row, at(FIELD_COLUMNS.get(name, layout.UNIT_CODE)), " ".join(error.messages))
+            add_error(plan.errors, row.row, at(FIELD_COLUMNS.get(name, layout.UNIT_CODE)), _worded(error))
     if refusals:
         return
     total = len(found.known(criteria_set))

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.importing import layout
 from reports.importing.reader import CellValue, UploadedTemplate
-from reports.importing.values_read import MSG_COLUMN_WITHOUT_CODE, MSG_FORMULA, add_error
+from reports.importing.values_read import MSG_COLUMN_WITHOUT_CODE, MSG_FORMULA, add_error, reason
 
 MSG_COLUMN_MISSING = _("The column “%(code)s” is missing from the codes row (row %(row)s).")
 MSG_UNKNOWN_COLUMN = _("“%(code)s” is not a column of the criteria-level template.")
@@ -151,7 +151,7 @@ def _cell(row: SummaryRow, code: str, cell: CellValue, column: int) -> None:
         else:
             text = _text(value)
             if len(text) > TEXT_MAX.get(code, 2000):
-                add_error(row.errors, row.row, column, MSG_TEXT_TOO_LONG % {"n": TEXT_MAX.get(code, 2000)})
+                add_error(row.errors, row.row, column, reason(MSG_TEXT_TOO_LONG, n=TEXT_MAX.get(code, 2000)))
             attribute = {layout.SET_CODE: "set_code", layout.SOURCE_NUMBER: "source_number", layout.REASON: "reason"}
             setattr(row, attribute.get(code, "unit"), text)
     except ValueError:
@@ -163,19 +163,19 @@ def _cell(row: SummaryRow, code: str, cell: CellValue, column: int) -> None:
             layout.COUNT: MSG_COUNT,
             layout.SOURCE_DATE: MSG_DATE,
         }[code]
-        add_error(row.errors, row.row, column, message % {"value": _text(value)[:40]})
+        add_error(row.errors, row.row, column, reason(message, value=_text(value)[:40]))
 
 
 def _columns(template: UploadedTemplate, errors: list[dict]) -> dict[str, int]:
     columns: dict[str, int] = {}
     for column, code in sorted(template.codes.items()):
         if code not in layout.SUMMARY_COLUMNS:
-            add_error(errors, layout.CODES_ROW, column, MSG_UNKNOWN_COLUMN % {"code": code[:40]})
+            add_error(errors, layout.CODES_ROW, column, reason(MSG_UNKNOWN_COLUMN, code=code[:40]))
         else:
             columns.setdefault(code, column)
     for code in (layout.UNIT_CODE, *layout.SUMMARY_INPUT_COLUMNS):
         if code not in columns:
-            add_error(errors, layout.CODES_ROW, "A", MSG_COLUMN_MISSING % {"code": code, "row": layout.CODES_ROW})
+            add_error(errors, layout.CODES_ROW, "A", reason(MSG_COLUMN_MISSING, code=code, row=layout.CODES_ROW))
     return columns
 
 
@@ -192,7 +192,7 @@ def read_summary(template: UploadedTemplate) -> SummaryRead:
         for column in cells:
             if column not in template.codes and column not in unnamed:
                 unnamed.add(column)
-                add_error(read.errors, number, column, MSG_COLUMN_WITHOUT_CODE % {"row": layout.CODES_ROW})
+                add_error(read.errors, number, column, reason(MSG_COLUMN_WITHOUT_CODE, row=layout.CODES_ROW))
         if not reporting & set(cells):
             continue  # nothing reported on this row: the template's prefilled year, tier and set only
         row = SummaryRow(row=number)

@@ -13,12 +13,12 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from communes.models import AdministrativeUnit
+from communes.models import AdministrativeUnit, Level
 from criteria.models import Assessment, CriteriaSet, CriterionResult, Tier
 from criteria.services.in_force import criteria_set_in_force
 from reports import xlsx
 from reports.importing import layout
-from reports.importing.template import template_workbook, units_existing_in
+from reports.importing.template import assessable_units, template_workbook
 
 TIER_WORD = {code: word for word, code in layout.TIER_WORDS.items()}
 
@@ -35,8 +35,9 @@ def numbers_text(numbers) -> str:
 
 
 def summary_units(unit: AdministrativeUnit, year: int):
-    """The rural communes under ``unit`` (itself, if one) that existed at some time in ``year``."""
-    return units_existing_in(AdministrativeUnit.objects.subtree(unit).ntm_communes(), year)
+    """The rural communes under ``unit`` (itself, if one) that existed at some time in ``year``:
+    those a commune set can assess in it (``communes.filters.assessable_q``)."""
+    return assessable_units(unit, Level.COMMUNE, year)
 
 
 def summary_template_bounds(unit: AdministrativeUnit, year: int) -> layout.Bounds:

@@ -1,9 +1,10 @@
 """The import template the portal hands out: a criteria set, a unit and a year.
 
-One row per unit of the set's level under the unit (communes or villages that existed in
-the year), one column per indicator, the indicator codes in a header row, today's values
-filled in (so a file sent back unchanged changes nothing), yes/no columns as drop-down
-lists. A hidden sheet says which set, unit and year the template is for.
+One row per unit under the unit that the set can assess in the year (its communes or villages
+that existed in the year; rural communes only, never wards, townships or special zones), one
+column per indicator, the indicator codes in a header row, today's values filled in (so a file
+sent back unchanged changes nothing), yes/no columns as drop-down lists. A hidden sheet says
+which set, unit and year the template is for.
 """
 
 from __future__ import annotations
@@ -25,13 +26,17 @@ TYPE_HINTS = {
 
 
 def units_for_template(unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int):
-    """Units of the set's level under ``unit`` that existed at some time in ``year``."""
-    return units_existing_in(AdministrativeUnit.objects.subtree(unit).filter(level=criteria_set.level), year)
+    """The units under ``unit`` that ``criteria_set`` can assess in ``year``: of its level, existing
+    in the year, rural communes only (``communes.filters.assessable_q``, the rule the checks of an
+    upload and starting an assessment follow: the template never lists a unit they refuse)."""
+    return assessable_units(unit, criteria_set.level, year)
 
 
-def units_existing_in(units, year: int):
-    """``units`` that existed at some time in ``year``, in the templates' order."""
-    return units.existed_in_year(year).select_related("parent").order_by("parent__name_sort", "name_sort", "code")
+def assessable_units(unit: AdministrativeUnit, level: str, year: int):
+    """The units under ``unit`` (itself included) a set of ``level`` can assess in ``year``, in
+    the templates' order."""
+    units = AdministrativeUnit.objects.subtree(unit).assessable(level, year)
+    return units.select_related("parent").order_by("parent__name_sort", "name_sort", "code")
 
 
 def set_indicators(criteria_set: CriteriaSet) -> list[Indicator]:

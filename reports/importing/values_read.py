@@ -11,7 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
@@ -86,18 +89,43 @@ class ReadValues:
         return cls(code_column=data["code_column"], columns=columns, rows=rows)
 
 
+def _formatted(message, params: dict) -> str:
+    return str(message) % {k: str(v) if isinstance(v, Promise) else v for k, v in params.items()}
+
+
+_formatted_lazy = lazy(_formatted, str)
+
+
+def reason(message, **params):
+    """``message % params``, worded when it is shown, in the language active then; a parameter
+    may be lazy too (``shown``)."""
+    return _formatted_lazy(message, params) if params else message
+
+
+def shown(text_of) -> Promise:
+    """``text_of()`` (a label such as a unit's type or an assessment's state), worded when shown."""
+    return lazy(text_of, str)()
+
+
 def add_error(errors: list[dict], cell_row: int, column: int | str, message) -> None:
-    """Add an error at a cell of the data sheet (a column number or letter)."""
+    """Add an error at a cell of the data sheet (a column number or letter). The batch keeps its
+    message in each language of the portal (``messages``), so the page shows it in the reader's
+    (``ImportBatch.errors_listed``); ``message`` is in the language active now."""
     letter = column if isinstance(column, str) else get_column_letter(column)
-    errors.append(
-        {
-            "sheet": layout.DATA_SHEET,
-            "row": cell_row,
-            "column": letter,
-            "cell": f"{letter}{cell_row}",
-            "message": str(message),
-        }
-    )
+    error = {
+        "sheet": layout.DATA_SHEET,
+        "row": cell_row,
+        "column": letter,
+        "cell": f"{letter}{cell_row}",
+        "message": str(message),
+    }
+    if isinstance(message, Promise):
+        messages = {}
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                messages[language] = str(message)
+        error["messages"] = messages
+    errors.append(error)
 
 
 def _cell_raw(cell: CellValue, indicator: Indicator):
@@ -134,17 +162,17 @@ def read_values(
         indicator = indicators.get(code)
         if indicator is None:
             add_error(
-                errors, layout.CODES_ROW, column, MSG_UNKNOWN_INDICATOR % {"code": code, "set": criteria_set.short_name}
+                errors, layout.CODES_ROW, column, reason(MSG_UNKNOWN_INDICATOR, code=code, set=criteria_set.short_name)
             )
         elif code in seen_codes:
-            add_error(errors, layout.CODES_ROW, column, MSG_INDICATOR_TWICE % {"code": code})
+            add_error(errors, layout.CODES_ROW, column, reason(MSG_INDICATOR_TWICE, code=code))
         else:
             seen_codes.add(code)
             columns[column] = indicator
     if code_column is None:
         code_column = 1
     if not columns:
-        add_error(errors, layout.CODES_ROW, "A", MSG_NO_INDICATOR_COLUMNS % {"row": layout.CODES_ROW})
+        add_error(errors, layout.CODES_ROW, "A", reason(MSG_NO_INDICATOR_COLUMNS, row=layout.CODES_ROW))
     fixed_columns = {c for c, code in template.codes.items() if code in layout.FIXED_COLUMNS}
     unnamed_reported: set[int] = set()
 
@@ -160,7 +188,7 @@ def read_values(
         for column in value_cells:
             if column not in columns and column not in unnamed_reported and column not in template.codes:
                 unnamed_reported.add(column)
-                add_error(errors, row, column, MSG_COLUMN_WITHOUT_CODE % {"row": layout.CODES_ROW})
+                add_error(errors, row, column, reason(MSG_COLUMN_WITHOUT_CODE, row=layout.CODES_ROW))
         read_row = ReadRow(row=row, unit=None if code_cell is None else str(code_cell.value).strip())
         read.rows.append(read_row)
         for column, cell in sorted(value_cells.items()):
@@ -178,8 +206,8 @@ def read_values(
                 try:
                     value = evaluation.parse_value(raw, kinds[column], indicator=indicator.code)
                 except ValidationError as exc:
-                    for message in exc.messages:
-                        add_error(read_row.errors, row, column, message)
+                    for error in exc.error_list:
+                        add_error(read_row.errors, row, column, reason(error.message, **(error.params or {})))
                     continue
                 known[key] = value
             if value is not None:

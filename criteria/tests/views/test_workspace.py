@@ -5,7 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from communes.tests.factories import VillageFactory
+from communes.models import UnitType
+from communes.tests.factories import CommuneFactory, VillageFactory
 from criteria.models import Assessment, IndicatorValue, Tier
 from criteria.services import ValueEntry, assessment_create, assessment_record_values
 from criteria.tests.factories import make_set
@@ -120,3 +121,14 @@ def test_the_workspace_costs_the_same_queries_with_2_villages_or_12(client, pers
     assert page.content.decode().count("Thôn ") >= 12
     assert page.content.decode().count("0/3") >= 6  # the villages' standings are on the page
     assert len(twelve.captured_queries) == len(two.captured_queries)
+
+
+def test_a_ward_is_offered_no_assessment_to_start(client, personas, tree, criteria_set):
+    """Wards, townships and special zones are listed apart: no NTM commune set assesses them
+    (``communes.filters.assessable_q``), so their page offers none to start."""
+    ward = CommuneFactory(code="40103", name="Phường Thử", type=UnitType.PHUONG, parent=tree.d1)
+    client.force_login(personas.province_office)
+    page = client.get(reverse("unit", args=[ward.code]), {"year": 2025}).content.decode()
+    assert "Phường Thử" in page and "Start this year" not in page
+    page = client.get(reverse("unit", args=[tree.a.code]), {"year": 2025}).content.decode()
+    assert "Start this year's standard assessment" in page

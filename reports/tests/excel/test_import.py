@@ -1,20 +1,25 @@
 """Import from Excel: the template, every check, the preview, all or nothing, idempotence."""
 
+import datetime
 import io
 import json
 import re
 import time
 import zipfile
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
+from communes.models import UnitType
+from communes.tests.factories import CommuneFactory
 from criteria.models import AssessmentState, HistoryEntry, IndicatorValue
 from criteria.services import ValueEntry, assessment_create, assessment_record_values, assessment_set_state
 from criteria.services.in_force import set_in_force_choose
@@ -94,6 +99,38 @@ def test_the_template_has_a_row_per_commune_and_a_column_per_indicator(tree, cri
     lists = [v for v in ws.data_validations.dataValidation if v.type == "list"]
     assert [(v.formula1, str(v.sqref).split(":")[0]) for v in lists] == [('"Có,Không"', "E7")]
     assert book[layout.META_SHEET].sheet_state == "hidden"
+
+
+@pytest.fixture
+def apart(tree):
+    """Under district 401, beside its two rural communes: a ward and a township (listed apart,
+    never assessed against the NTM sets), a commune that ended before 2025 and one from 2026."""
+    return SimpleNamespace(
+        ward=CommuneFactory(code="40103", name="Phường Thử Nghiệm", type=UnitType.PHUONG, parent=tree.d1),
+        township=CommuneFactory(code="40104", name="Thị trấn Thử", type=UnitType.THI_TRAN, parent=tree.d1),
+        ended=CommuneFactory(code="40105", name="Xã Đã Nhập", parent=tree.d1, valid_to=datetime.date(2024, 12, 31)),
+        later=CommuneFactory(code="40106", name="Xã Mới", parent=tree.d1, valid_from=datetime.date(2026, 1, 1)),
+    )
+
+
+def test_the_template_lists_only_the_units_the_set_can_assess_that_year(tree, criteria_set, apart):
+    """No ward, no township, no commune of another year: exactly the units an upload may carry
+    values for (``communes.filters.assessable_q``), so the template sent back as it is imports."""
+    book = load_workbook(io.BytesIO(template(tree.province, criteria_set)))
+    codes = [row[0].value for row in book[layout.DATA_SHEET].iter_rows(min_row=layout.FIRST_DATA_ROW)]
+    assert codes == ["40201", "40101", "40102"]  # by district: Huyện Hai, then Huyện Một
+    assert dict(book[layout.META_SHEET].iter_rows(values_only=True))["rows"] == 3
+    assert template_bounds(tree.province, criteria_set, YEAR).units == 3
+    later = load_workbook(io.BytesIO(template(tree.d1, criteria_set, year=2026)))[layout.DATA_SHEET]
+    assert [r[0].value for r in later.iter_rows(min_row=layout.FIRST_DATA_ROW)] == ["40101", "40102", "40106"]
+
+
+def test_the_template_of_a_province_with_a_ward_and_a_township_imports_as_handed_out(
+    office, tree, criteria_set, a25, apart
+):
+    batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40102", "2.2"): "75,5"}), criteria_set))
+    assert batch.status == ImportStatus.READY and batch.errors == []
+    assert [(c["unit"], c["code"], c["new"]) for c in batch.changes] == [("40102", "2.2", "75.5")]
 
 
 def test_the_template_is_for_readers_of_the_unit(client, personas, tree, criteria_set):
@@ -416,6 +453,65 @@ def test_unit_errors(office, personas, tree, criteria_set, a25):
     ]
 
 
+def test_an_empty_row_of_a_unit_the_set_cannot_assess_changes_nothing_and_is_skipped(
+    office, tree, criteria_set, a25, apart
+):
+    """An older template's rows of a ward, a township or a commune of another year, left empty,
+    ask for nothing: the rest of the file imports."""
+    content = fill(
+        template(tree.d1, criteria_set),
+        {("40101", "2.2"): "75,5"},
+        cells={"A9": "40103", "B9": "Phường Thử Nghiệm", "A10": "40104", "D10": "Nháp", "A11": "40105"},
+    )
+    batch = batch_of(upload(office, content, criteria_set))
+    assert batch.status == ImportStatus.READY and batch.errors == []
+    assert [(c["unit"], c["code"]) for c in batch.changes] == [("40101", "2.2")]
+    office.post(reverse("reports:import_apply", args=["401", batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.APPLIED
+    assert stored(a25)["2.2"] == Decimal("75.5")
+    assert not apart.ward.assessments.exists() and not apart.township.assessments.exists()
+
+
+def test_values_on_a_row_of_a_unit_the_set_cannot_assess_are_refused_at_that_row(
+    office, tree, criteria_set, a25, apart
+):
+    content = fill(
+        template(tree.d1, criteria_set),
+        {("40101", "2.2"): "75,5"},
+        cells={"A9": "40103", "F9": 80, "A10": "40104", "H10": "nhiều", "A11": "40105", "E11": "Có"},
+    )
+    errors = errors_of(office, content, criteria_set)
+    assert [(e[1], e[2], e[3]) for e in errors] == [
+        (
+            9,
+            "A",
+            "Phường Thử Nghiệm is a Ward (phường): only rural communes (xã) are assessed against the NTM commune sets.",
+        ),
+        (
+            10,
+            "A",
+            "Thị trấn Thử is a Township (thị trấn): only rural communes (xã) are assessed against the NTM commune "
+            "sets.",
+        ),
+        (11, "A", "Xã Đã Nhập did not exist in 2025: no assessment can be started for that year."),
+    ]
+
+
+def test_the_template_of_another_set_sent_back_unchanged_skips_the_units_assessed_against_the_first(
+    office, personas, tree, criteria_set, a25
+):
+    """Commune A's 2025 assessment is against the first set: its empty row in the other set's
+    template asks for nothing; a value on it is refused (see the next section's test)."""
+    other = make_set(code="OTHER-SET")
+    set_in_force_choose(
+        province=tree.province, year=YEAR, criteria_set=other, basis="KH 1", user=personas.province_office
+    )
+    batch = batch_of(upload(office, fill(template(tree.d1, other), {("40102", "2.1"): 90}), other))
+    assert batch.status == ImportStatus.READY and batch.errors == []
+    assert [c["unit"] for c in batch.changes] == ["40102"]
+
+
 def test_an_indicator_not_in_the_set_and_a_locked_assessment(office, personas, tree, criteria_set, a25):
     assessment_set_state(assessment=a25, state=AssessmentState.SUBMITTED, user=personas.officer_a)
     content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}, cells={"J6": "9.9", "J8": 1})
@@ -453,6 +549,40 @@ def test_errors_read_in_vietnamese(client, personas, tree, criteria_set, a25, vi
     batch = batch_of(upload(client, content, criteria_set))
     assert batch.language == "vi"
     assert batch.errors[0]["message"] == "2.1: tỷ lệ phần trăm phải từ 0 đến 100."
+
+
+def test_errors_checked_in_vietnamese_read_in_the_readers_language(client, personas, tree, criteria_set, a25, apart):
+    """Each error keeps its reason in every language: the page words it in the reader's,
+    whichever language the file was checked in."""
+    client.force_login(personas.district_d1)
+    content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): "120"}, cells={"A9": "40103", "F9": 80})
+    with translation.override("vi"):
+        batch = batch_of(upload(client, content, criteria_set))
+        url = reverse("reports:import_batch", args=["401", batch.pk])
+        vietnamese = client.get(url).content.decode()
+    assert batch.language == "vi"
+    assert [e["message"] for e in batch.errors] == [
+        "2.1: tỷ lệ phần trăm phải từ 0 đến 100.",
+        "Phường Thử Nghiệm là Phường: chỉ các xã được đánh giá theo bộ tiêu chí xã nông thôn mới.",
+    ]
+    assert "2.1: tỷ lệ phần trăm phải từ 0 đến 100." in vietnamese
+    english = client.get(reverse("reports:import_batch", args=["401", batch.pk])).content.decode()
+    assert "2.1: a percentage must be between 0 and 100." in english
+    assert (
+        "Phường Thử Nghiệm is a Ward (phường): only rural communes (xã) are assessed against the NTM commune sets."
+        in english
+    )
+    assert "tỷ lệ phần trăm" not in english
+
+
+def test_an_error_kept_before_its_languages_is_shown_as_it_was_kept(office, tree, criteria_set):
+    batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): "120"}), criteria_set))
+    batch.errors = [{**e, "message": "2.1: tỷ lệ phần trăm phải từ 0 đến 100."} for e in batch.errors]
+    for error in batch.errors:
+        del error["messages"]
+    batch.save()
+    html = office.get(reverse("reports:import_batch", args=["401", batch.pk])).content.decode()
+    assert "2.1: tỷ lệ phần trăm phải từ 0 đến 100." in html
 
 
 def test_the_preview_shows_numbers_as_vietnamese_write_them(client, personas, tree, criteria_set, a25, vi_language):
