@@ -142,6 +142,14 @@ class _Stored:
 _STORED_COLUMNS = ["id" if f.name == "pk" else f.name for f in fields(_Stored)]
 
 
+def check_plausible_for(indicator: Indicator, value, subject: evaluation.TargetSubject) -> None:
+    """``evaluation.check_plausible`` with the target that applies to the unit (``subject``: its
+    ``targets.subject_for``): recording and the import's check of a file ask it alike."""
+    if indicator.value_type in PLAUSIBLE_TYPES and isinstance(value, Decimal):
+        target = target_for_subject(indicator, subject)
+        evaluation.check_plausible(value, indicator.value_type, target, indicator=indicator.code, unit=indicator.unit)
+
+
 def _parse_entry(entry: ValueEntry, indicator: Indicator, current: _Stored | None):
     """The typed value, or ``NOT_APPLICABLE`` for "không áp dụng" on a conditional indicator
     (with a reason in the note, given now or already stored)."""
@@ -239,13 +247,10 @@ def _validate(assessment: Assessment, entries: list[ValueEntry], stored: Stored,
         current = mine.get(indicator.pk)
         try:
             value = _parse_entry(entry, indicator, current)
-            if indicator.value_type in PLAUSIBLE_TYPES and value is not None and value is not NOT_APPLICABLE:
+            if indicator.value_type in PLAUSIBLE_TYPES:
                 if subject is None:
                     subject = subject_for(assessment.unit, year=assessment.year, criteria_set=assessment.criteria_set)
-                target = target_for_subject(indicator, subject)
-                evaluation.check_plausible(
-                    value, indicator.value_type, target, indicator=indicator.code, unit=indicator.unit
-                )
+                check_plausible_for(indicator, value, subject)
         except ValidationError as exc:
             errors.setdefault(entry.code, []).extend(exc.error_list)
             continue

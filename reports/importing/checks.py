@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
@@ -28,6 +29,8 @@ from communes.models import AdministrativeUnit
 from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorValue, ValueType
 from criteria.services import ValueEntry
 from criteria.services.in_force import criteria_set_in_force, other_set_refusal
+from criteria.services.recording import PLAUSIBLE_TYPES, check_plausible_for
+from criteria.targets import subject_for
 from reports.importing import layout
 from reports.importing.reader import UploadedTemplate
 from reports.importing.values_read import (
@@ -192,17 +195,29 @@ def _set_refusal(target: AdministrativeUnit, assessment, *, criteria_set, year: 
     return None
 
 
-def _row_changes(read_row: ReadRow, target, assessment, database: _Database, indicators, plan: Plan):
-    """The row's values that differ from what is stored: entries to record and preview lines."""
+def _row_changes(
+    read_row: ReadRow, target, assessment, database: _Database, indicators, plan: Plan, *, year, criteria_set
+):
+    """The row's values that differ from what is stored: entries to record and preview lines; a
+    value recording would refuse as implausible (``check_plausible_for``) is an error at its cell."""
     assessment_id = assessment.pk if assessment is not None else None
     entries: list[ValueEntry] = []
     changes: list[Change] = []
+    subject = None
     for column, indicator_code, value in read_row.values:
         indicator = indicators[indicator_code]
         old, version = database.stored.get((assessment_id, indicator.pk), (None, 0))
         if old is not None and old == value:
             plan.unchanged += 1
             continue
+        if indicator.value_type in PLAUSIBLE_TYPES:  # as recording will: a thousand times the target
+            subject = subject or subject_for(target, year=year, criteria_set=criteria_set)
+            try:
+                check_plausible_for(indicator, value, subject)
+            except ValidationError as exc:
+                for error in exc.error_list:
+                    add_error(plan.errors, read_row.row, column, reason(error.message, **error.params))
+                continue
         entries.append(ValueEntry(code=indicator.code, raw=value, expected_version=version))
         cell = f"{get_column_letter(column)}{read_row.row}"
         changes.append(Change(target.code, indicator.code, display(indicator, old), display(indicator, value), cell))
@@ -253,7 +268,9 @@ def check_values(
             add_error(plan.errors, row, code_column, refusal)
             continue
         plan.errors.extend(read_row.errors)
-        entries, changes = _row_changes(read_row, target, assessment, database, indicators, plan)
+        entries, changes = _row_changes(
+            read_row, target, assessment, database, indicators, plan, year=year, criteria_set=criteria_set
+        )
         if not entries:
             continue
         if assessment is not None and not assessment.is_editable:

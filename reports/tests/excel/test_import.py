@@ -543,6 +543,29 @@ def test_a_unit_outside_the_writing_scope_is_an_error(personas, tree, criteria_s
     ]
 
 
+def test_an_income_typed_in_dong_is_an_error_at_its_cell_when_the_file_is_checked(personas, tree, criteria_set, a25):
+    """3.1 is counted in triệu đồng (target 45 in 2025): 45.200.000 is refused at the check, as recording
+    would refuse it, not found only when the import is confirmed; a plausible value beside it is
+    not an error."""
+    content = fill(template(tree.d1, criteria_set), {("40101", "3.1"): "45.200.000", ("40102", "3.1"): "45,2"})
+    plan = check_template(
+        read_template(content, bounds=template_bounds(tree.d1, criteria_set, YEAR)),
+        unit=tree.d1,
+        criteria_set=criteria_set,
+        year=YEAR,
+        user=personas.district_d1,
+    )
+    with translation.override("en"):
+        assert [(e["row"], e["column"], e["message"]) for e in plan.errors] == [
+            (
+                7,
+                "H",
+                "3.1: 45,200,000 is more than a thousand times the target (45 triệu đồng). "
+                "Check the unit it is counted in.",
+            )
+        ]
+
+
 def test_errors_read_in_vietnamese(client, personas, tree, criteria_set, a25, vi_language):
     client.force_login(personas.district_d1)
     content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): "120"})
