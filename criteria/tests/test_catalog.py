@@ -90,6 +90,20 @@ def test_a_changed_file_for_a_published_version_is_refused(catalog, tmp_path):
     assert Criterion.objects.get(criteria_set=catalog["QD318-2022-XA-NTM"], number=4).name == "Điện"
 
 
+def test_load_catalog_refuses_a_set_with_a_criterion_without_indicator(db, tmp_path):
+    """A criterion with no required indicator can never be met: such a file is not loaded."""
+    source = Path(CATALOG_DIR) / "qd558-2016-district.toml"
+    path = tmp_path / source.name
+    path.write_text(
+        source.read_text(encoding="utf-8")
+        + '\n[[criteria]]\nnumber = 10\nname = "Tiêu chí trống"\ngroup = "A"\nindicators = []\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match=r"qd558-2016-district.toml: Criterion 10 \(Tiêu chí trống\) has no"):
+        call_command("load_catalog", "--dir", str(tmp_path))
+    assert not CriteriaSet.objects.exists()
+
+
 def test_a_published_set_cannot_be_changed(catalog):
     s = catalog["QD318-2022-XA-NTM"]
     criterion = s.criteria.get(number=4)

@@ -6,10 +6,12 @@ from criteria.services.catalog.versions import (
     MSG_ALREADY_PUBLISHED,
     MSG_CLONE_NATIONAL,
     MSG_CLONE_OTHER_PROVINCE,
+    MSG_CRITERION_WITHOUT_INDICATOR,
     MSG_EMPTY_SET,
     MSG_MISSING_TARGETS,
     catalog_set_clone,
     catalog_set_publish,
+    check_publishable,
 )
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "MSG_ALREADY_PUBLISHED",
     "MSG_CLONE_NATIONAL",
     "MSG_CLONE_OTHER_PROVINCE",
+    "MSG_CRITERION_WITHOUT_INDICATOR",
     "MSG_EMPTY_SET",
     "MSG_MISSING_TARGETS",
     "CatalogError",
@@ -25,4 +28,5 @@ __all__ = [
     "catalog_load_file",
     "catalog_set_clone",
     "catalog_set_publish",
+    "check_publishable",
 ]

@@ -22,6 +22,7 @@ from criteria.models import (
     SetStatus,
     Target,
 )
+from criteria.services.catalog.versions import check_publishable
 
 CATALOG_DIR = Path(__file__).resolve().parent.parent.parent / "catalog"
 
@@ -274,6 +275,10 @@ def catalog_load_file(path: Path) -> LoadResult:
         raise CatalogError(f"{path.name}: {'; '.join(exc.messages)}") from None
     criteria_set.save()
     _create_content(criteria_set, content)
+    try:
+        check_publishable(criteria_set)  # the rules of the workspace's publish, for files too
+    except ValidationError as exc:
+        raise CatalogError(f"{path.name}: {'; '.join(exc.messages)}") from None
     criteria_set.status = SetStatus.PUBLISHED
     criteria_set.published_at = timezone.now()
     criteria_set.save(update_fields=["status", "published_at"])

@@ -17,6 +17,10 @@ from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, S
 MSG_ALREADY_PUBLISHED = _("This criteria set is already published.")
 MSG_EMPTY_SET = _("A criteria set needs at least one criterion with an indicator before it is published.")
 MSG_MISSING_TARGETS = _("Indicator %(code)s has no target; enter the province's target before publishing.")
+MSG_CRITERION_WITHOUT_INDICATOR = _(
+    "Criterion %(number)s (%(name)s) has no required indicator, so no unit could ever meet it: "
+    "add one before publishing."
+)
 
 MSG_CLONE_NATIONAL = _("Only the portal's administrators create national criteria sets; clone into your province.")
 MSG_CLONE_OTHER_PROVINCE = _(
@@ -128,23 +132,41 @@ def _copy_content(criteria_set: CriteriaSet, clone: CriteriaSet) -> None:
             )
 
 
-@transaction.atomic
-def catalog_set_publish(*, criteria_set: CriteriaSet, require_targets: bool = False) -> CriteriaSet:
-    """Publish a draft set; from then on it cannot change.
+def check_publishable(criteria_set: CriteriaSet, *, require_targets: bool = False) -> None:
+    """Refuse (``ValidationError``) a set that must not be published: the one place the rules
+    live, asked by ``catalog_set_publish`` (the workspace, the admin) and by the catalog loader.
 
-    With ``require_targets`` (a province's own version), every indicator the national set
-    left to the province must have a target first.
+    A published set never changes, so what could not be fixed afterwards is refused here: a set
+    without indicators, and a criterion without a required indicator (a criterion is met when
+    every required indicator is met: with none, no unit could meet it, nor the set). With
+    ``require_targets`` (a province's own version), every indicator the national set left to
+    the province must have a target.
     """
-    criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
-    if criteria_set.status != SetStatus.DRAFT:
-        raise ValidationError(MSG_ALREADY_PUBLISHED, code="published")
     indicators = Indicator.objects.filter(criteria_set=criteria_set)
     if not indicators.exists():
         raise ValidationError(MSG_EMPTY_SET, code="empty")
+    unmeetable = (
+        Criterion.objects.filter(criteria_set=criteria_set).exclude(indicators__required=True).order_by("number")
+    ).first()
+    if unmeetable is not None:
+        raise ValidationError(
+            MSG_CRITERION_WITHOUT_INDICATOR,
+            code="criterion_without_indicator",
+            params={"number": unmeetable.number, "name": unmeetable.name},
+        )
     if require_targets:
         missing = indicators.filter(target_by_province=True, targets__isnull=True).order_by("code").first()
         if missing is not None:
             raise ValidationError(MSG_MISSING_TARGETS, code="targets", params={"code": missing.code})
+
+
+@transaction.atomic
+def catalog_set_publish(*, criteria_set: CriteriaSet, require_targets: bool = False) -> CriteriaSet:
+    """Publish a draft set (``check_publishable`` first); from then on it cannot change."""
+    criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
+    if criteria_set.status != SetStatus.DRAFT:
+        raise ValidationError(MSG_ALREADY_PUBLISHED, code="published")
+    check_publishable(criteria_set, require_targets=require_targets)
     criteria_set.status = SetStatus.PUBLISHED
     criteria_set.published_at = timezone.now()
     criteria_set.save(update_fields=["status", "published_at"])

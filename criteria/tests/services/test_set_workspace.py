@@ -175,3 +175,34 @@ def test_a_province_cannot_take_a_national_code(tree, personas, national):
 def test_cloning_the_province_s_own_set_makes_its_next_version(tree, personas, draft):
     again = criteria_set_clone_for(criteria_set=draft, province=tree.province, user=personas.province_office)
     assert (again.code, again.version, again.issuer) == (draft.code, 2, tree.province)
+
+
+def test_a_criterion_without_a_required_indicator_is_refused_at_publish(personas, draft):
+    """QA: a criterion 20 added with no indicator made every assessment 19/20 for ever."""
+    from criteria.models import Criterion, Indicator
+    from criteria.services.catalog import MSG_CRITERION_WITHOUT_INDICATOR
+    from criteria.services.set_editing import set_row_save
+
+    group = draft.groups.get()
+    empty = set_row_save(
+        criteria_set=draft,
+        user=personas.province_office,
+        row=Criterion(group=group, number=20, name="Tiêu chí riêng"),
+    )
+    with pytest.raises(ValidationError) as refused:
+        criteria_set_publish_checked(criteria_set=draft, user=personas.province_office, accept_unconfirmed=1)
+    assert refused.value.messages == [str(MSG_CRITERION_WITHOUT_INDICATOR % {"number": 20, "name": "Tiêu chí riêng"})]
+    draft.refresh_from_db()
+    assert draft.status == SetStatus.DRAFT and draft.published_at is None
+    assert not CriteriaSetChange.objects.filter(criteria_set=draft, kind=SetChangeKind.PUBLISHED).exists()
+    # An optional indicator alone does not make it one a unit could meet.
+    optional = Indicator(criterion=empty, code="20.1", name="Ghi chú", value_type="yes_no", comparison="met")
+    optional.required = False
+    set_row_save(criteria_set=draft, user=personas.province_office, row=optional)
+    with pytest.raises(ValidationError, match="Criterion 20"):
+        criteria_set_publish_checked(criteria_set=draft, user=personas.province_office, accept_unconfirmed=1)
+    optional.required = True
+    set_row_save(criteria_set=draft, user=personas.province_office, row=optional)
+    criteria_set_publish_checked(criteria_set=draft, user=personas.province_office, accept_unconfirmed=1)
+    draft.refresh_from_db()
+    assert draft.status == SetStatus.PUBLISHED

@@ -212,3 +212,17 @@ def test_a_clone_code_too_long_is_refused_with_a_message(client, personas, natio
     response = client.post(url, {"province": "40", "code": "X" * 41}, follow=True)
     assert "at most 40 characters" in response.content.decode()
     assert not CriteriaSet.objects.filter(issuer__code="40").exists()
+
+
+def test_publishing_a_set_with_a_criterion_without_indicator_says_which_at_the_publish_step(client, personas, draft):
+    from criteria.models import Criterion
+
+    Criterion.objects.create(criteria_set=draft, group=draft.groups.get(), number=20, name="Tiêu chí riêng")
+    client.force_login(personas.province_office)
+    url = reverse("criteria_set_publish", args=[draft.pk])
+    response = client.post(url, {"unconfirmed_count": 1, "accept_unconfirmed": "on"})
+    assert response["Location"] == reverse("criteria_set", args=[draft.pk]) + "#publish"
+    html = client.get(response["Location"]).content.decode()
+    assert "Criterion 20 (Tiêu chí riêng) has no required indicator" in html
+    draft.refresh_from_db()
+    assert draft.status == SetStatus.DRAFT
