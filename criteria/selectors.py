@@ -100,11 +100,15 @@ def assessment_sheet(assessment: Assessment, *, only_code: str | None = None) ->
     """Groups → criteria → indicator rows with target, reason, value and evidence.
 
     A fixed number of queries whatever the number of indicators (asserted in tests); the
-    indicators and targets of a published set come from ``set_structure``, read once.
+    indicators and targets of a published set come from ``set_structure``, read once. Every
+    criterion of the set has its block, also one without indicators (a set published before
+    ``check_publishable`` refused it): it shows as not met rather than not at all.
     """
-    indicators = set_structure(assessment.criteria_set).indicators
+    structure = set_structure(assessment.criteria_set)
+    indicators, criteria = structure.indicators, structure.criteria
     if only_code is not None:
         indicators = [i for i in indicators if i.code == only_code]
+        criteria = [i.criterion for i in indicators]
     values = {
         v.indicator_id: v
         for v in IndicatorValue.objects.filter(
@@ -114,20 +118,17 @@ def assessment_sheet(assessment: Assessment, *, only_code: str | None = None) ->
     evidence = _evidence_by_value([v.pk for v in values.values()])
     results = {
         r.criterion_id: r
-        for r in CriterionResult.objects.filter(
-            assessment=assessment, criterion__in={i.criterion_id for i in indicators}
-        )
+        for r in CriterionResult.objects.filter(assessment=assessment, criterion__in=[c.pk for c in criteria])
     }
     urls = display.SheetUrls.of(assessment.pk)
     groups: dict[int, GroupBlock] = {}
     blocks: dict[int, CriterionBlock] = {}
-    for indicator in indicators:
-        criterion = indicator.criterion
+    for criterion in criteria:
         group = groups.setdefault(criterion.group_id, GroupBlock(criterion.group))
-        block = blocks.get(criterion.pk)
-        if block is None:
-            block = blocks[criterion.pk] = CriterionBlock(criterion, results.get(criterion.pk))
-            group.criteria.append(block)
+        blocks[criterion.pk] = CriterionBlock(criterion, results.get(criterion.pk))
+        group.criteria.append(blocks[criterion.pk])
+    for indicator in indicators:
+        block = blocks[indicator.criterion_id]
         target, reason = target_row_for(
             indicator, unit=assessment.unit, year=assessment.year, criteria_set=assessment.criteria_set
         )

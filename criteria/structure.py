@@ -18,6 +18,7 @@ from criteria.models import CriteriaSet, Criterion, Indicator, SetStatus
 class SetStructure:
     indicators: tuple[Indicator, ...]  # by criterion number, then position
     criterion_ids: tuple[int, ...]  # by number
+    criteria: tuple[Criterion, ...]  # by number, with their group; a criterion may have no indicator
 
 
 # Keyed by id and publication time: a database rolled back in tests may hand an id out again.
@@ -35,10 +36,10 @@ def set_structure(criteria_set: CriteriaSet) -> SetStructure:
         .prefetch_related("targets")
         .order_by("criterion__number", "position", "pk")
     )
-    criterion_ids = tuple(
-        Criterion.objects.filter(criteria_set_id=criteria_set.pk).order_by("number").values_list("pk", flat=True)
+    criteria = tuple(
+        Criterion.objects.filter(criteria_set_id=criteria_set.pk).select_related("group").order_by("number")
     )
-    structure = SetStructure(indicators, criterion_ids)
+    structure = SetStructure(indicators, tuple(c.pk for c in criteria), criteria)
     if criteria_set.status != SetStatus.DRAFT and criteria_set.published_at is not None:
         _STRUCTURES[key] = structure
     return structure

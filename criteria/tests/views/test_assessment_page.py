@@ -280,3 +280,23 @@ def test_the_page_query_count_does_not_grow_with_the_history(client, personas, a
 def test_another_communes_officer_cannot_read_the_history(client, personas, assessment):
     client.force_login(personas.officer_b)
     assert client.get(reverse("assessment_history", args=[assessment.pk])).status_code == 404
+
+
+def test_a_criterion_without_indicator_of_a_set_published_before_the_rule_shows_as_not_met(client, tree, personas):
+    """Sets published before publishing refused them may hold a criterion no unit can meet:
+    the sheet shows it, not met, and says why (it was missing from the page)."""
+    from criteria.models import Criterion, SetStatus
+    from criteria.tests.factories import make_set
+
+    s = make_set(code="OLD-20", publish=False)
+    Criterion.objects.create(criteria_set=s, group=s.groups.get(), number=20, name="Tiêu chí riêng")
+    s.status, s.published_at = SetStatus.PUBLISHED, s.created_at
+    s.save()
+    a = assessment_create(unit=tree.a, criteria_set=s, year=2023, user=personas.officer_a)
+    assert (a.criteria_met, a.criteria_total) == (0, 4)
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("assessment", args=[a.pk])).content.decode()
+    section = page[page.index('id="criterion-20"') :]
+    assert "20. Tiêu chí riêng" in section and "Not met" in section
+    assert "This criterion has no indicator in this set, so it cannot be met." in section
+    assert 'id="index-20"' in page
