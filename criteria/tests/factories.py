@@ -13,8 +13,9 @@ def make_set(
     """Three criteria: 1 (yes/no), 2 (percent ≥ 80, or ≥ 70 in TDMNPB), 3 (income ≥ 40, from 2024 ≥ 45; count ≤ 0)."""
     s = CriteriaSet.objects.create(
         code=code,
-        name="Bộ tiêu chí thử",
-        short_name="Thử",
+        # A province's set is named apart from the State's (check_publishable).
+        name="Bộ tiêu chí thử" if issuer is None else f"Bộ tiêu chí thử {code}",
+        short_name="Thử" if issuer is None else f"Thử {code}",
         decision_number="1/QĐ-TEST",
         decision_date=datetime.date(2021, 1, 1),
         level=level,
@@ -65,3 +66,12 @@ def make_set(
         catalog_set_publish(criteria_set=s)
         s.refresh_from_db()
     return s
+
+
+def give_own_header(criteria_set, *, name="Bộ tiêu chí của Tỉnh Nghệ Thử", short_name="Nghệ Thử"):
+    """What the province office enters on a clone before publishing it: its own decision and names."""
+    CriteriaSet.objects.filter(pk=criteria_set.pk).update(
+        name=name, short_name=short_name, decision_number="12/2024/QĐ-UBND", decision_date=datetime.date(2024, 5, 2)
+    )
+    criteria_set.refresh_from_db()
+    return criteria_set

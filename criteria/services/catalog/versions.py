@@ -7,6 +7,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,14 @@ from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, S
 MSG_ALREADY_PUBLISHED = _("This criteria set is already published.")
 MSG_EMPTY_SET = _("A criteria set needs at least one criterion with an indicator before it is published.")
 MSG_MISSING_TARGETS = _("Indicator %(code)s has no target; enter the province's target before publishing.")
+MSG_SAME_DECISION = _(
+    "The decision %(decision)s is the legal basis of %(source)s, the set this one was cloned from: "
+    "enter the province's own decision (number and date) before publishing."
+)
+MSG_SAME_NAME = _(
+    "“%(name)s” is already the name of %(other)s, a published set for the same level, tier and years: "
+    "give this set a name and a short name of its own before publishing."
+)
 MSG_CRITERION_WITHOUT_INDICATOR = _(
     "Criterion %(number)s (%(name)s) has no required indicator, so no unit could ever meet it: "
     "add one before publishing."
@@ -140,7 +149,8 @@ def check_publishable(criteria_set: CriteriaSet, *, require_targets: bool = Fals
     without indicators, and a criterion without a required indicator (a criterion is met when
     every required indicator is met: with none, no unit could meet it, nor the set). With
     ``require_targets`` (a province's own version), every indicator the national set left to
-    the province must have a target.
+    the province must have a target. A province's set must be told apart from the State's
+    (``_check_own_identity``): lists, pages and the API show it beside them.
     """
     indicators = Indicator.objects.filter(criteria_set=criteria_set)
     if not indicators.exists():
@@ -158,6 +168,46 @@ def check_publishable(criteria_set: CriteriaSet, *, require_targets: bool = Fals
         missing = indicators.filter(target_by_province=True, targets__isnull=True).order_by("code").first()
         if missing is not None:
             raise ValidationError(MSG_MISSING_TARGETS, code="targets", params={"code": missing.code})
+    if criteria_set.issuer_id is not None:
+        _check_own_identity(criteria_set)
+
+
+def _folded(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def _check_own_identity(criteria_set: CriteriaSet) -> None:
+    """A province's set is told apart from the State's: its own decision (not that of the set it
+    was cloned from, when another issuer's), and a name and short name no other published set
+    of the same level, tier and years bears — the State's or the province's (versions of one
+    code are told apart by their number)."""
+    source = criteria_set.supersedes
+    if (
+        source is not None
+        and source.issuer_id != criteria_set.issuer_id
+        and _folded(source.decision_number) == _folded(criteria_set.decision_number)
+    ):
+        raise ValidationError(
+            MSG_SAME_DECISION,
+            code="same_decision",
+            params={"decision": criteria_set.decision_number, "source": f"{source.code} v{source.version}"},
+        )
+    others = (
+        CriteriaSet.objects.published()
+        .filter(Q(issuer__isnull=True) | Q(issuer_id=criteria_set.issuer_id))
+        .filter(level=criteria_set.level, tier=criteria_set.tier)
+        .filter(year_from__lte=criteria_set.year_to, year_to__gte=criteria_set.year_from)
+        .exclude(code=criteria_set.code)
+        .order_by("issuer", "code", "-version")
+    )
+    for other in others:
+        for field in ("name", "short_name"):
+            if _folded(getattr(other, field)) == _folded(getattr(criteria_set, field)):
+                raise ValidationError(
+                    MSG_SAME_NAME,
+                    code="same_name",
+                    params={"name": getattr(criteria_set, field), "other": f"{other.code} v{other.version}"},
+                )
 
 
 @transaction.atomic

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from criteria.models import CriteriaSetChange, Criterion, CriterionGroup, Indicator, SetStatus, Target
 from criteria.services.set_editing import criteria_set_update_header, set_row_delete, set_row_save
 from criteria.services.set_workspace import criteria_set_clone_for, criteria_set_publish_checked
-from criteria.tests.factories import make_set
+from criteria.tests.factories import give_own_header, make_set
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,8 @@ def national():
 
 @pytest.fixture
 def draft(tree, personas, national):
-    return criteria_set_clone_for(criteria_set=national, province=tree.province, user=personas.province_office)
+    clone = criteria_set_clone_for(criteria_set=national, province=tree.province, user=personas.province_office)
+    return give_own_header(clone)
 
 
 def test_a_criterion_cannot_join_another_set_s_group(personas, draft, national):

@@ -18,7 +18,7 @@ from criteria.services.set_workspace import (
     target_confirm,
     unconfirmed_targets,
 )
-from criteria.tests.factories import make_set
+from criteria.tests.factories import give_own_header, make_set
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +39,8 @@ def other_province():
 
 @pytest.fixture
 def draft(tree, personas, national):
-    return criteria_set_clone_for(criteria_set=national, province=tree.province, user=personas.province_office)
+    clone = criteria_set_clone_for(criteria_set=national, province=tree.province, user=personas.province_office)
+    return give_own_header(clone)
 
 
 def _flag(criteria_set, n=2):
@@ -206,3 +207,36 @@ def test_a_criterion_without_a_required_indicator_is_refused_at_publish(personas
     criteria_set_publish_checked(criteria_set=draft, user=personas.province_office, accept_unconfirmed=1)
     draft.refresh_from_db()
     assert draft.status == SetStatus.PUBLISHED
+
+
+def test_a_province_s_clone_publishes_only_with_its_own_decision_and_name(tree, personas, national):
+    """QA: the clone kept the national set's name and decision, so lists and the API showed
+    two sets no one could tell apart; a published set cannot be renamed afterwards."""
+    from criteria.services.catalog import MSG_SAME_DECISION, MSG_SAME_NAME
+    from criteria.services.set_editing import criteria_set_update_header
+
+    office = personas.province_office
+    clone = criteria_set_clone_for(criteria_set=national, province=tree.province, user=office)
+    with pytest.raises(ValidationError) as refused:
+        criteria_set_publish_checked(criteria_set=clone, user=office, accept_unconfirmed=1)
+    assert refused.value.messages == [str(MSG_SAME_DECISION % {"decision": "1/QĐ-TEST", "source": "NATIONAL v1"})]
+    criteria_set_update_header(criteria_set=clone, user=office, data={"decision_number": "12/2024/QĐ-UBND"})
+    with pytest.raises(ValidationError) as refused:
+        criteria_set_publish_checked(criteria_set=clone, user=office, accept_unconfirmed=1)
+    assert refused.value.messages == [str(MSG_SAME_NAME % {"name": "Bộ tiêu chí thử", "other": "NATIONAL v1"})]
+    criteria_set_update_header(criteria_set=clone, user=office, data={"name": "Bộ tiêu chí của tỉnh Nghệ Thử"})
+    with pytest.raises(ValidationError, match="“Thử” is already the name of NATIONAL v1"):
+        criteria_set_publish_checked(criteria_set=clone, user=office, accept_unconfirmed=1)
+    clone.refresh_from_db()
+    assert clone.status == SetStatus.DRAFT
+    criteria_set_update_header(criteria_set=clone, user=office, data={"short_name": "Thử (Nghệ Thử)"})
+    assert criteria_set_publish_checked(criteria_set=clone, user=office, accept_unconfirmed=1).status == "published"
+
+
+def test_the_province_s_next_version_of_its_own_set_keeps_its_name(tree, personas, draft):
+    """Versions of one code are told apart by their number: the name check is between sets."""
+    office = personas.province_office
+    criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)
+    again = criteria_set_clone_for(criteria_set=draft, province=tree.province, user=office)
+    assert (again.name, again.decision_number) == (draft.name, draft.decision_number)
+    assert criteria_set_publish_checked(criteria_set=again, user=office, accept_unconfirmed=1).version == 2

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from criteria.models import CriteriaSet, CriteriaSetChange, Criterion, CriterionGroup, Indicator, SetStatus, Target
 from criteria.services.set_workspace import criteria_set_clone_for
-from criteria.tests.factories import make_set
+from criteria.tests.factories import give_own_header, make_set
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,8 @@ def national():
 
 @pytest.fixture
 def draft(tree, personas, national):
-    return criteria_set_clone_for(criteria_set=national, province=tree.province, user=personas.province_office)
+    clone = criteria_set_clone_for(criteria_set=national, province=tree.province, user=personas.province_office)
+    return give_own_header(clone)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from communes.models import Role
 from communes.tests.factories import MembershipFactory, ProvinceFactory, UserFactory
 from criteria.models import CriteriaSet, CriteriaSetChange, SetStatus, Target
 from criteria.services.set_workspace import criteria_set_clone_for
-from criteria.tests.factories import make_set
+from criteria.tests.factories import give_own_header, make_set
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,8 @@ def national():
 
 @pytest.fixture
 def draft(tree, personas, national):
-    return criteria_set_clone_for(criteria_set=national, province=tree.province, user=personas.province_office)
+    clone = criteria_set_clone_for(criteria_set=national, province=tree.province, user=personas.province_office)
+    return give_own_header(clone)
 
 
 @pytest.fixture
@@ -226,3 +227,15 @@ def test_publishing_a_set_with_a_criterion_without_indicator_says_which_at_the_p
     assert "Criterion 20 (Tiêu chí riêng) has no required indicator" in html
     draft.refresh_from_db()
     assert draft.status == SetStatus.DRAFT
+
+
+def test_a_clone_keeping_the_national_decision_is_refused_at_the_publish_step(client, tree, personas, national):
+    client.force_login(personas.province_office)
+    client.post(reverse("criteria_set_clone", args=[national.pk]), {"province": "40"})
+    clone = CriteriaSet.objects.get(code="40-NATIONAL")
+    url = reverse("criteria_set_publish", args=[clone.pk])
+    response = client.post(url, {"unconfirmed_count": 1, "accept_unconfirmed": "on"}, follow=True)
+    html = response.content.decode()
+    assert "The decision 1/QĐ-TEST is the legal basis of NATIONAL v1, the set this one was cloned from" in html
+    clone.refresh_from_db()
+    assert clone.status == SetStatus.DRAFT
