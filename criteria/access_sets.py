@@ -26,7 +26,6 @@ from criteria.models import CriteriaSet, SetStatus
 MSG_SET_NOT_FOUND = _("This criteria set does not exist or belongs to another province.")
 MSG_NATIONAL_READ_ONLY = _("National criteria sets are changed only by the portal's administrators.")
 MSG_NOT_PROVINCE_OFFICE = _("Only the province's coordination office changes its criteria sets.")
-MSG_NO_PROVINCE = _("The criteria-set workspace is for a province's coordination office and its viewers.")
 
 
 def _is_catalog_staff(user) -> bool:
@@ -65,13 +64,19 @@ def readable_q(user) -> Q:
     national = Q(issuer__isnull=True)
     if not _is_catalog_staff(user):
         national &= ~Q(status=SetStatus.DRAFT)
-    units = {m.unit.path: m.unit for m in access.memberships_of(user)}
-    below, above = Q(pk__in=[]), set()
-    for path, unit in units.items():
-        below |= subtree_q(unit, "issuer__")  # the province itself or one under the unit
-        parts = path.strip("/").split("/")
+    below = Q(pk__in=[])
+    for membership in access.memberships_of(user):
+        below |= subtree_q(membership.unit, "issuer__")  # the province itself or one under the unit
+    return national | below | (Q(issuer__path__in=_paths_above(user)) & ~Q(status=SetStatus.DRAFT))
+
+
+def _paths_above(user) -> list[str]:
+    """The paths of the units of the user's memberships and of every unit above them."""
+    above = set()
+    for membership in access.memberships_of(user):
+        parts = membership.unit.path.strip("/").split("/")
         above |= {"/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))}
-    return national | below | (Q(issuer__path__in=sorted(above)) & ~Q(status=SetStatus.DRAFT))
+    return sorted(above)
 
 
 def can_edit_set(user, criteria_set: CriteriaSet) -> bool:
@@ -102,24 +107,27 @@ def get_set_for_user(user, pk: int, *, write: bool = False) -> CriteriaSet:
 
 
 def provinces_for(user) -> QuerySet[AdministrativeUnit]:
-    """The provinces whose sets the user may read (all of them for an administrator)."""
-    return access.units_for(user).filter(level=Level.PROVINCE).order_by("name")
+    """The provinces whose sets the user may read (``can_read_set``): those in the user's area
+    and the province above each of the user's units (a commune's officer reads its province's
+    published sets); all of them for an administrator."""
+    provinces = AdministrativeUnit.objects.filter(level=Level.PROVINCE).order_by("name")
+    if is_administrator(user):
+        return provinces
+    return provinces.filter(access.scope_q(user) | Q(path__in=_paths_above(user)))
 
 
 def get_province_for_user(user, code: str | None) -> AdministrativeUnit | None:
-    """The province the workspace shows: ``code`` if given (404 outside the user's area), else the
-    user's first province; None for an administrator with no province chosen (national sets)."""
+    """The province the workspace shows: ``code`` if given (404 unless one of ``provinces_for``),
+    else the user's first province; None for an administrator with no province chosen, or a
+    user without a unit (the national sets only)."""
     if code:
-        province = access.get_unit_for_user(user, code)
-        if province.level != Level.PROVINCE:
+        province = provinces_for(user).filter(code=code).first()
+        if province is None:
             raise Http404(access.MSG_NOT_FOUND)
         return province
     if is_administrator(user):
         return None
-    province = provinces_for(user).first()
-    if province is None:
-        raise PermissionDenied(MSG_NO_PROVINCE)
-    return province
+    return provinces_for(user).first()
 
 
 def sets_for_province(user, province: AdministrativeUnit | None) -> QuerySet[CriteriaSet]:

@@ -41,7 +41,9 @@ def _error_messages(request: HttpRequest, exc: ValidationError) -> None:
 @login_required
 @require_GET
 def set_list(request: HttpRequest) -> HttpResponse:
-    """The sets that apply to a province (the State's and its own), by level and tier."""
+    """The sets that apply to a province (the State's and its own), by level and tier: for every
+    signed-in user, the sets they may read (those the API lists them), in the province above
+    their unit; actions for those who may take them."""
     province = access_sets.get_province_for_user(request.user, request.GET.get("province"))
     sets = list(
         access_sets.sets_for_province(request.user, province).annotate(
@@ -56,6 +58,7 @@ def set_list(request: HttpRequest) -> HttpResponse:
     can_clone = province is not None and access.speaks_for_province(request.user, province)
     context = {
         "province": province,
+        "province_readable": province is not None and access.can_read_unit(request.user, province),
         "provinces": access_sets.provinces_for(request.user) if access.is_administrator(request.user) else [],
         "sections": sections,
         "can_clone": can_clone or access.is_administrator(request.user),

@@ -145,8 +145,9 @@ MATRIX: dict[str, Row] = {
     ),
     # The criteria-set workspace: a province's sets are unknown outside the province (404), read
     # by its viewer, changed by its office; national sets are read-only for everyone but the
-    # administrators (a refused publish or confirm of a draft comes back as a message: 302).
-    "criteria_sets": Row("GET", lambda o: reverse("criteria_sets"), (302, 403, 403, 403, 403, 200, 200)),
+    # administrators (a refused publish or confirm of a draft comes back as a message: 302). The
+    # list is every signed-in user's: the sets each may read (as the API lists them).
+    "criteria_sets": Row("GET", lambda o: reverse("criteria_sets"), SIGNED_IN),
     "criteria_set_new": Row("GET", lambda o: reverse("criteria_set_new"), (302, 403, 403, 403, 403, 200, 403)),
     "criteria_set": Row("GET", lambda o: reverse("criteria_set", args=[_province_draft(o).pk]), P_READ),
     "criteria_set_clone": Row(

@@ -239,3 +239,64 @@ def test_a_clone_keeping_the_national_decision_is_refused_at_the_publish_step(cl
     assert "The decision 1/QĐ-TEST is the legal basis of NATIONAL v1, the set this one was cloned from" in html
     clone.refresh_from_db()
     assert clone.status == SetStatus.DRAFT
+
+
+def _page_set_ids(client, query="") -> set[int]:
+    import re
+
+    response = client.get(reverse("criteria_sets") + query)
+    assert response.status_code == 200
+    return {int(pk) for pk in re.findall(r'href="(?:/en)?/criteria-sets/(\d+)/"', response.content.decode())}
+
+
+def _api_sets(client) -> list[dict]:
+    return client.get("/api/v1/criteria-sets/", {"page_size": 1000}).json()["results"]
+
+
+@pytest.mark.parametrize(
+    "persona", ["officer_a", "officer_b", "district_d1", "district_d2", "province_office", "viewer", "outsider"]
+)
+def test_the_list_page_shows_the_sets_the_api_lists_to_each_user(client, tree, personas, national, draft, persona):
+    """QA: the menu's "Criteria sets" answered 403 to commune and district users, who read the
+    same sets through a set's page and the API."""
+    from criteria.models import CriteriaSet
+
+    other = ProvinceFactory(code="42", name="Tỉnh Khác")
+    make_set(code="OTHER-PUBLISHED", issuer=other)
+    own = make_set(code="OWN-PUBLISHED", tier="advanced", issuer=tree.province)
+    CriteriaSet.objects.create(
+        code="NAT-DRAFT",
+        name="Nháp",
+        short_name="Nháp",
+        decision_number="1",
+        decision_date="2021-01-01",
+        level="commune",
+        tier="standard",
+        year_from=2021,
+        year_to=2025,
+    )
+    client.force_login(getattr(personas, persona))
+    shown = _page_set_ids(client)
+    assert shown == {row["id"] for row in _api_sets(client)}
+    assert national.pk in shown
+    assert (own.pk in shown) == (persona != "outsider")
+
+
+def test_an_administrator_s_list_of_a_province_is_the_api_s_national_and_province_sets(client, tree, national, draft):
+    from django.contrib.auth import get_user_model
+
+    make_set(code="OTHER-PUBLISHED", issuer=ProvinceFactory(code="42", name="Tỉnh Khác"))
+    client.force_login(get_user_model().objects.create_superuser("admin", password="a-long-test-password"))
+    rows = _api_sets(client)
+    assert _page_set_ids(client, "?province=40") == {r["id"] for r in rows if r["issuer"] in (None, "40")}
+    assert _page_set_ids(client) == {r["id"] for r in rows if r["issuer"] is None}
+
+
+def test_a_commune_officer_reads_the_list_without_the_province_office_s_actions(client, personas, national):
+    client.force_login(personas.officer_a)
+    response = client.get(reverse("criteria_sets"))
+    html = response.content.decode()
+    assert response.status_code == 200 and "Criteria sets: Tỉnh Nghệ Thử" in html
+    assert reverse("criteria_set_new") not in html
+    assert reverse("unit", args=["40"]) not in html  # the province page is not theirs to read
+    assert client.get(reverse("criteria_set_new")).status_code == 403
