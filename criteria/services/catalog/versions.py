@@ -7,7 +7,7 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -198,7 +198,7 @@ def _check_own_identity(criteria_set: CriteriaSet) -> None:
         .filter(level=criteria_set.level, tier=criteria_set.tier)
         .filter(year_from__lte=criteria_set.year_to, year_to__gte=criteria_set.year_from)
         .exclude(code=criteria_set.code)
-        .order_by("issuer", "code", "-version")
+        .order_by(F("issuer_id").asc(nulls_first=True), "code", "-version")  # the State's first
     )
     for other in others:
         for field in ("name", "short_name"):
