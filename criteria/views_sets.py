@@ -176,8 +176,12 @@ def set_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         criteria_set_publish_checked(criteria_set=criteria_set, user=request.user, accept_unconfirmed=form.accepted())
     except ValidationError as exc:
-        _error_messages(request, exc)
-        return HttpResponseRedirect(reverse("criteria_set", args=[criteria_set.pk]) + "#publish")
+        # The page again with the refusal in the publish section, where the user pressed the
+        # button: a message at the top of a long page was scrolled out of sight by "#publish".
+        pending = unconfirmed_targets(criteria_set)
+        context = _detail_context(request, criteria_set, editable=True, draft=True, pending=pending)
+        context["publish_errors"] = exc.messages
+        return render(request, "criteria/sets/detail.html", context, status=400)
     messages.success(request, _("%(set)s is published; it can no longer change.") % {"set": criteria_set})
     return HttpResponseRedirect(reverse("criteria_set", args=[criteria_set.pk]))
 

@@ -156,8 +156,10 @@ MATRIX: dict[str, Row] = {
         P_WRITE,
         data=lambda o: {"province": "40"},
     ),
+    # The draft has unconfirmed targets and the box is not ticked: its office gets the page with
+    # the refusal in the publish section (400).
     "criteria_set_publish": Row(
-        "POST", lambda o: reverse("criteria_set_publish", args=[_province_draft(o).pk]), P_WRITE
+        "POST", lambda o: reverse("criteria_set_publish", args=[_province_draft(o).pk]), (*P_WRITE[:5], 400, 403)
     ),
     "criteria_set_retire": Row(
         "POST",
