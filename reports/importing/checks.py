@@ -30,6 +30,7 @@ from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorValue, 
 from criteria.services import ValueEntry
 from criteria.services.in_force import criteria_set_in_force, other_set_refusal
 from criteria.services.recording import PLAUSIBLE_TYPES, check_plausible_for
+from criteria.structure import set_structure
 from criteria.targets import subject_for
 from reports.importing import layout
 from reports.importing.reader import UploadedTemplate
@@ -196,7 +197,7 @@ def _set_refusal(target: AdministrativeUnit, assessment, *, criteria_set, year: 
 
 
 def _row_changes(
-    read_row: ReadRow, target, assessment, database: _Database, indicators, plan: Plan, *, year, criteria_set
+    read_row: ReadRow, target, assessment, database: _Database, indicators, plan: Plan, *, year, criteria_set, structure
 ):
     """The row's values that differ from what is stored: entries to record and preview lines; a
     value recording would refuse as implausible (``check_plausible_for``) is an error at its cell."""
@@ -212,8 +213,8 @@ def _row_changes(
             continue
         if indicator.value_type in PLAUSIBLE_TYPES:  # as recording will: a thousand times the target
             subject = subject or subject_for(target, year=year, criteria_set=criteria_set)
-            try:
-                check_plausible_for(indicator, value, subject)
+            try:  # the set's structure holds each indicator's targets (kept per process: no query)
+                check_plausible_for(structure[indicator.code], value, subject)
             except ValidationError as exc:
                 for error in exc.error_list:
                     add_error(plan.errors, read_row.row, column, reason(error.message, **error.params))
@@ -248,6 +249,8 @@ def check_values(
             in_force_by_province[province] = criteria_set_in_force(unit=target, year=year, tier=criteria_set.tier)
         return in_force_by_province[province]
 
+    # The set's indicators with their targets (kept per process: no query), for check_plausible_for.
+    structure = {i.code: i for i in set_structure(criteria_set).indicators}
     rows_of_unit: dict[str, int] = {}
     for read_row in read.rows:
         row, code = read_row.row, read_row.unit
@@ -269,7 +272,15 @@ def check_values(
             continue
         plan.errors.extend(read_row.errors)
         entries, changes = _row_changes(
-            read_row, target, assessment, database, indicators, plan, year=year, criteria_set=criteria_set
+            read_row,
+            target,
+            assessment,
+            database,
+            indicators,
+            plan,
+            year=year,
+            criteria_set=criteria_set,
+            structure=structure,
         )
         if not entries:
             continue

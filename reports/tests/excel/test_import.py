@@ -335,6 +335,24 @@ def test_checking_and_confirming_take_as_many_queries_for_three_rows_as_for_one(
     assert queries(one_row.getvalue(), 1) == queries(three_rows, 3)
 
 
+def test_checking_a_changed_number_takes_no_more_queries_than_a_changed_percentage(
+    client, personas, tree, criteria_set, a25
+):
+    """A number is checked against its unit's target (``check_plausible_for``): the targets come
+    with the set's structure, not one query per indicator."""
+    client.force_login(personas.district_d1)
+    client.get(reverse("reports:import", args=["401"]))  # the session is settled before counting
+
+    def checking(values) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            batch = batch_of(upload(client, fill(template(tree.d1, criteria_set), values), criteria_set))
+        assert batch.status == ImportStatus.READY, batch.errors
+        return len(captured)
+
+    checking({("40101", "2.1"): 90})  # the set's structure read once, as every later request finds it
+    assert checking({("40101", "3.1"): "41,5", ("40101", "2.2"): 12}) == checking({("40101", "2.1"): 91})
+
+
 def test_an_assessment_locked_after_the_preview_makes_the_file_fail(office, personas, tree, criteria_set, a25):
     batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set))
     assessment_set_state(assessment=a25, state=AssessmentState.SUBMITTED, user=personas.officer_a)
