@@ -9,11 +9,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
-from communes.models import AdministrativeUnit
+from communes.models import AdministrativeUnit, UnitSuccession
 from criteria.models import (
     Assessment,
     AssessmentState,
@@ -66,6 +67,10 @@ MSG_LEVEL_MISMATCH = _("The set %(set)s is for another level of unit.")
 MSG_SET_RETIRED = _("The set %(set)s is retired: no new assessment starts against it.")
 MSG_UNIT_NOT_IN_YEAR = _("%(unit)s did not exist in %(year)s: no assessment can be started for that year.")
 MSG_DUPLICATE = _("%(unit)s already has its %(tier)s assessment for %(year)s (against %(set)s): open that one.")
+MSG_TERRITORY_ASSESSED = _(
+    "%(other)s already has its %(tier)s assessment for %(year)s, and %(unit)s was formed from it or became part of "
+    "it: the same place is assessed once a year, so open that one."
+)
 MSG_NOT_RURAL = _(
     "%(unit)s is a %(type)s: only rural communes (xã) are assessed against the NTM commune sets; wards, "
     "townships and special zones are listed apart."
@@ -142,6 +147,17 @@ def assessment_create(
     existing = speaking_assessment(unit=unit, tier=criteria_set.tier, year=year)
     if existing is not None:
         raise DuplicateAssessment(existing)
+    if other := assessed_territory([unit.pk], tier=criteria_set.tier, year=year).get(unit.pk):
+        raise ValidationError(
+            MSG_TERRITORY_ASSESSED,
+            code="territory",
+            params={
+                "other": other.unit.name,
+                "unit": unit.name,
+                "year": year,
+                "tier": other.get_tier_display().lower(),
+            },
+        )
     assessment = Assessment(unit=unit, criteria_set=criteria_set, tier=criteria_set.tier, year=year, created_by=user)
     # Uniqueness was checked above with a clear message; the database enforces the constraints.
     assessment.full_clean(validate_unique=False, validate_constraints=False)
@@ -168,6 +184,35 @@ def assessment_create(
 
         assessment_refresh_derived(assessment=assessment)
     return assessment
+
+
+def assessed_territory(unit_ids: Iterable[int], *, tier: str, year: int) -> dict[int, Assessment]:
+    """For each of ``unit_ids``, an assessment at ``tier`` in ``year`` of a unit it was formed
+    from or became part of (``UnitSuccession``, either way), if one exists: the same place is
+    assessed once a year, or a year's figures would count it twice (a commune formed on 1 July
+    2025 beside the communes it was formed from, all assessed for 2025). Two queries whatever
+    the number of units (an import's file asks for all its rows at once)."""
+    ids = set(unit_ids)
+    related: dict[int, set[int]] = {}
+    links = UnitSuccession.objects.filter(Q(predecessor_id__in=ids) | Q(successor_id__in=ids))
+    for before, after in links.values_list("predecessor_id", "successor_id"):
+        related.setdefault(before, set()).add(after)
+        related.setdefault(after, set()).add(before)
+    others = {other for unit_id in ids for other in related.get(unit_id, ())}
+    if not others:
+        return {}
+    assessed = {
+        a.unit_id: a
+        for a in Assessment.objects.select_related("unit")
+        .filter(unit_id__in=others, tier=tier, year=year)
+        .order_by("pk")
+    }
+    found = {}
+    for unit_id in ids:
+        hits = sorted(other for other in related.get(unit_id, ()) if other in assessed)
+        if hits:
+            found[unit_id] = assessed[hits[0]]
+    return found
 
 
 def speaking_assessment(*, unit: AdministrativeUnit, tier: str, year: int) -> Assessment | None:

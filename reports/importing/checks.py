@@ -28,6 +28,7 @@ from communes import access
 from communes.models import AdministrativeUnit
 from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorValue, ValueType
 from criteria.services import ValueEntry
+from criteria.services.assessments import MSG_TERRITORY_ASSESSED, assessed_territory
 from criteria.services.in_force import criteria_set_in_force, other_set_refusal
 from criteria.services.recording import PLAUSIBLE_TYPES, check_plausible_for
 from criteria.structure import set_structure
@@ -136,6 +137,7 @@ class _Database:
     units: dict[str, AdministrativeUnit]  # by code
     assessments: dict[int, Assessment]  # unit id -> its assessment at the set's tier and year
     stored: dict[tuple[int, int], tuple[Value | None, int]]  # (assessment, indicator) -> value, version
+    territory: dict[int, Assessment]  # unit id (none yet) -> the assessment of a unit it was formed from or into
 
 
 def _read_database(read: ReadValues, criteria_set: CriteriaSet, year: int) -> _Database:
@@ -155,7 +157,9 @@ def _read_database(read: ReadValues, criteria_set: CriteriaSet, year: int) -> _D
             assessment__in=[a.pk for a in assessments.values()]
         ).values_list("assessment_id", "indicator_id", "value_decimal", "value_bool", "version")
     }
-    return _Database(units, assessments, stored)
+    unassessed = [u.pk for u in units.values() if u.pk not in assessments]
+    territory = assessed_territory(unassessed, tier=criteria_set.tier, year=year)
+    return _Database(units, assessments, stored, territory)
 
 
 def _row_target(code: str | None, database: _Database, rows_of_unit: dict[str, int]):
@@ -287,6 +291,11 @@ def check_values(
         if assessment is not None and not assessment.is_editable:
             state = shown(lambda a=assessment: a.get_state_display().lower())
             add_error(plan.errors, row, code_column, reason(MSG_LOCKED, unit=target.name, state=state))
+            continue
+        if assessment is None and (other := database.territory.get(target.pk)) is not None:
+            tier = shown(lambda a=other: a.get_tier_display().lower())
+            refusal = reason(MSG_TERRITORY_ASSESSED, other=other.unit.name, unit=target.name, year=year, tier=tier)
+            add_error(plan.errors, row, code_column, refusal)
             continue
         if assessment is None:
             in_force = in_force_of(target)

@@ -18,7 +18,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from communes.models import UnitType
+from communes.models import UnitSuccession, UnitType
 from communes.tests.factories import CommuneFactory
 from criteria.models import AssessmentState, HistoryEntry, IndicatorValue
 from criteria.services import ValueEntry, assessment_create, assessment_record_values, assessment_set_state
@@ -582,6 +582,30 @@ def test_an_income_typed_in_dong_is_an_error_at_its_cell_when_the_file_is_checke
                 "Check the unit it is counted in.",
             )
         ]
+
+
+def test_values_for_a_commune_formed_from_one_assessed_that_year_are_an_error_at_its_row(
+    personas, tree, criteria_set, a25
+):
+    """Commune A is assessed for 2025; Xã Hợp Nhất, formed from it on 1 July 2025, is in the
+    year's template but cannot start a 2025 assessment: the check says so at its row, before
+    anything is confirmed."""
+    tree.a.valid_to = datetime.date(2025, 6, 30)
+    tree.a.save(update_fields=["valid_to"])
+    new = CommuneFactory(code="40100", name="Xã Hợp Nhất", parent=tree.d1, valid_from=datetime.date(2025, 7, 1))
+    UnitSuccession.objects.create(predecessor=tree.a, successor=new, date=datetime.date(2025, 7, 1))
+    content = fill(template(tree.d1, criteria_set), {("40100", "2.1"): 90, ("40102", "2.1"): 85})
+    plan = check_template(
+        read_template(content, bounds=template_bounds(tree.d1, criteria_set, YEAR)),
+        unit=tree.d1,
+        criteria_set=criteria_set,
+        year=YEAR,
+        user=personas.district_d1,
+    )
+    [error] = plan.errors
+    assert error["cell"].startswith("A") and error["message"].startswith(
+        "Xã Cẩm Thạch already has its standard assessment for 2025, and Xã Hợp Nhất was formed from it"
+    )
 
 
 def test_errors_read_in_vietnamese(client, personas, tree, criteria_set, a25, vi_language):
