@@ -34,6 +34,7 @@ from criteria.services import (
     assessment_start,
     criteria_set_in_force,
 )
+from criteria.services.assessments import assessed_territory
 from criteria.services.commune_groups import in_group_period
 from criteria.services.in_force import other_sets, sets_in_force_of
 from criteria.views import PAGE_SIZE, _breadcrumbs, _inbox_context
@@ -89,6 +90,8 @@ def _unit_rows(request: HttpRequest, units: list[AdministrativeUnit], year: int)
     read once each, so a commune's page costs the same with 2 villages or 20.
     """
     assessments = list(selectors.assessments_of_units(units, year))
+    # A tier whose place another unit holds this year (formed from it, or it became part of it).
+    elsewhere = assessed_territory([u.pk for u in units], year=year, tiers=list(Tier))
     offers: dict[tuple[str, str], dict] = {}
 
     def offer(u: AdministrativeUnit, tier: str) -> dict:
@@ -105,7 +108,7 @@ def _unit_rows(request: HttpRequest, units: list[AdministrativeUnit], year: int)
         if u.assessable_refusal(u.level, year) is None and access.can_write_unit(request.user, u):
             tiers = [Tier.STANDARD] if u.level == Level.VILLAGE else list(Tier)
             taken = {a.criteria_set.tier for a in own}
-            startable = [offer(u, tier) for tier in tiers if tier not in taken]
+            startable = [offer(u, tier) for tier in tiers if tier not in taken and (u.pk, tier) not in elsewhere]
         rows.append({"unit": u, "assessments": own, "startable": startable})
     return rows
 

@@ -147,7 +147,7 @@ def assessment_create(
     existing = speaking_assessment(unit=unit, tier=criteria_set.tier, year=year)
     if existing is not None:
         raise DuplicateAssessment(existing)
-    if other := assessed_territory([unit.pk], tier=criteria_set.tier, year=year).get(unit.pk):
+    if other := assessed_territory([unit.pk], year=year, tiers=[criteria_set.tier]).get((unit.pk, criteria_set.tier)):
         raise ValidationError(
             MSG_TERRITORY_ASSESSED,
             code="territory",
@@ -186,12 +186,15 @@ def assessment_create(
     return assessment
 
 
-def assessed_territory(unit_ids: Iterable[int], *, tier: str, year: int) -> dict[int, Assessment]:
-    """For each of ``unit_ids``, an assessment at ``tier`` in ``year`` of a unit it was formed
-    from or became part of (``UnitSuccession``, either way), if one exists: the same place is
-    assessed once a year, or a year's figures would count it twice (a commune formed on 1 July
-    2025 beside the communes it was formed from, all assessed for 2025). Two queries whatever
-    the number of units (an import's file asks for all its rows at once)."""
+def assessed_territory(
+    unit_ids: Iterable[int], *, year: int, tiers: Iterable[str]
+) -> dict[tuple[int, str], Assessment]:
+    """For each of ``unit_ids`` and ``tiers``, an assessment at the tier in ``year`` of a unit it
+    was formed from or became part of (``UnitSuccession``, either way), where one exists: the
+    same place is assessed once a year, or a year's figures would count it twice (a commune
+    formed on 1 July 2025 beside the communes it was formed from, all assessed for 2025). Keyed
+    by (unit id, tier); two queries whatever the number of units and tiers (an import's file
+    asks for all its rows at once, a unit's page for every tier it offers to start)."""
     ids = set(unit_ids)
     related: dict[int, set[int]] = {}
     links = UnitSuccession.objects.filter(Q(predecessor_id__in=ids) | Q(successor_id__in=ids))
@@ -202,16 +205,17 @@ def assessed_territory(unit_ids: Iterable[int], *, tier: str, year: int) -> dict
     if not others:
         return {}
     assessed = {
-        a.unit_id: a
+        (a.unit_id, a.tier): a
         for a in Assessment.objects.select_related("unit")
-        .filter(unit_id__in=others, tier=tier, year=year)
-        .order_by("pk")
+        .filter(unit_id__in=others, tier__in=list(tiers), year=year)
+        .order_by("-pk")  # the first of a unit and tier wins below
     }
     found = {}
     for unit_id in ids:
-        hits = sorted(other for other in related.get(unit_id, ()) if other in assessed)
-        if hits:
-            found[unit_id] = assessed[hits[0]]
+        for other in sorted(related.get(unit_id, ())):
+            for (assessed_unit, tier), assessment in assessed.items():
+                if assessed_unit == other:
+                    found.setdefault((unit_id, tier), assessment)
     return found
 
 

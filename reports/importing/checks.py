@@ -158,7 +158,10 @@ def _read_database(read: ReadValues, criteria_set: CriteriaSet, year: int) -> _D
         ).values_list("assessment_id", "indicator_id", "value_decimal", "value_bool", "version")
     }
     unassessed = [u.pk for u in units.values() if u.pk not in assessments]
-    territory = assessed_territory(unassessed, tier=criteria_set.tier, year=year)
+    territory = {
+        unit_id: assessment
+        for (unit_id, _tier), assessment in assessed_territory(unassessed, year=year, tiers=[criteria_set.tier]).items()
+    }
     return _Database(units, assessments, stored, territory)
 
 

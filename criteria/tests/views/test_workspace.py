@@ -132,3 +132,25 @@ def test_a_ward_is_offered_no_assessment_to_start(client, personas, tree, criter
     assert "Phường Thử" in page and "Start this year" not in page
     page = client.get(reverse("unit", args=[tree.a.code]), {"year": 2025}).content.decode()
     assert "Start this year's standard assessment" in page
+
+
+def test_a_commune_formed_from_one_assessed_that_year_is_offered_no_start_at_that_tier(
+    client, personas, tree, criteria_set
+):
+    """Commune A, assessed at the standard tier for 2025, became part of Xã Hợp Nhất on 1 July
+    2025: the new commune's 2025 page offers the other tiers, not the standard one that starting
+    would refuse (``assessed_territory``)."""
+    from communes.models import UnitSuccession
+
+    tree.a.valid_to = datetime.date(2025, 6, 30)
+    tree.a.save(update_fields=["valid_to"])
+    new = CommuneFactory(code="40100", name="Xã Hợp Nhất", parent=tree.d1, valid_from=datetime.date(2025, 7, 1))
+    UnitSuccession.objects.create(predecessor=tree.a, successor=new, date=datetime.date(2025, 7, 1))
+    assessment_create(unit=tree.a, criteria_set=criteria_set, year=2025, user=personas.officer_a)
+    make_set(code="ADV", tier="advanced", year_from=2021, year_to=2030)
+    client.force_login(personas.province_office)
+    page = client.get(reverse("unit", args=[new.code]), {"year": 2025}).content.decode()
+    assert "Start this year's standard assessment" not in page
+    assert "Start this year's advanced assessment" in page
+    page = client.get(reverse("unit", args=[new.code]), {"year": 2026}).content.decode()
+    assert "Start this year's standard assessment" in page
