@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from communes.models import AdministrativeUnit
 from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorValue, ValueType
+from criteria.services.assessments import assessed_territory
 from reports import xlsx
 from reports.importing import layout
 
@@ -25,11 +26,23 @@ TYPE_HINTS = {
 }
 
 
-def units_for_template(unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int):
+def units_for_template(unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int) -> list[AdministrativeUnit]:
     """The units under ``unit`` that ``criteria_set`` can assess in ``year``: of its level, existing
-    in the year, rural communes only (``communes.filters.assessable_q``, the rule the checks of an
-    upload and starting an assessment follow: the template never lists a unit they refuse)."""
-    return assessable_units(unit, criteria_set.level, year)
+    in the year, rural communes only (``communes.filters.assessable_q``), leaving out a unit
+    without an assessment at the set's tier whose place a unit it was formed from (or into) holds
+    that year (``assessed_territory``) — the rules the checks of an upload and starting an
+    assessment follow: the template never lists a unit they refuse."""
+    units = list(assessable_units(unit, criteria_set.level, year))
+    tier = criteria_set.tier
+    elsewhere = assessed_territory([u.pk for u in units], year=year, tiers=[tier])
+    if not elsewhere:
+        return units
+    own = set(
+        Assessment.objects.filter(tier=tier, year=year, unit__in=[pk for pk, _tier in elsewhere]).values_list(
+            "unit_id", flat=True
+        )
+    )
+    return [u for u in units if (u.pk, tier) not in elsewhere or u.pk in own]
 
 
 def assessable_units(unit: AdministrativeUnit, level: str, year: int):
@@ -50,7 +63,7 @@ def set_indicators(criteria_set: CriteriaSet) -> list[Indicator]:
 def template_bounds(unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int) -> layout.Bounds:
     """How many rows and columns the template of ``unit``, ``criteria_set`` and ``year`` has."""
     return layout.Bounds(
-        units=units_for_template(unit, criteria_set, year).count(),
+        units=len(units_for_template(unit, criteria_set, year)),
         indicators=Indicator.objects.filter(criteria_set=criteria_set).count(),
     )
 
@@ -76,7 +89,7 @@ def cell_text(indicator: Indicator, value) -> object:
 def import_template(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int, user=None) -> bytes:
     """The template workbook, as bytes."""
     indicators = set_indicators(criteria_set)
-    units = list(units_for_template(unit, criteria_set, year))
+    units = units_for_template(unit, criteria_set, year)
     assessments, values = _stored_values(units, criteria_set, year)
     title = f"MẪU NHẬP SỐ LIỆU — {set_label(criteria_set)} — {unit.name} — năm {year}"
     now = timezone.now()

@@ -587,14 +587,19 @@ def test_an_income_typed_in_dong_is_an_error_at_its_cell_when_the_file_is_checke
 def test_values_for_a_commune_formed_from_one_assessed_that_year_are_an_error_at_its_row(
     personas, tree, criteria_set, a25
 ):
-    """Commune A is assessed for 2025; Xã Hợp Nhất, formed from it on 1 July 2025, is in the
-    year's template but cannot start a 2025 assessment: the check says so at its row, before
-    anything is confirmed."""
+    """Commune A is assessed for 2025; Xã Hợp Nhất, formed from it on 1 July 2025, cannot start a
+    2025 assessment: the year's template leaves it out, and a row added for it by hand is an
+    error at its row when the file is checked, before anything is confirmed."""
     tree.a.valid_to = datetime.date(2025, 6, 30)
     tree.a.save(update_fields=["valid_to"])
     new = CommuneFactory(code="40100", name="Xã Hợp Nhất", parent=tree.d1, valid_from=datetime.date(2025, 7, 1))
     UnitSuccession.objects.create(predecessor=tree.a, successor=new, date=datetime.date(2025, 7, 1))
-    content = fill(template(tree.d1, criteria_set), {("40100", "2.1"): 90, ("40102", "2.1"): 85})
+    book = load_workbook(io.BytesIO(template(tree.d1, criteria_set)))
+    listed = [row[0].value for row in book[layout.DATA_SHEET].iter_rows(min_row=layout.FIRST_DATA_ROW)]
+    assert listed == ["40101", "40102"]  # not the new commune: its 2025 place is A's
+    content = fill(
+        template(tree.d1, criteria_set), {("40102", "2.1"): 85}, extra_rows=[("40100", "Xã Hợp Nhất", "", "", None, 90)]
+    )
     plan = check_template(
         read_template(content, bounds=template_bounds(tree.d1, criteria_set, YEAR)),
         unit=tree.d1,
