@@ -50,8 +50,9 @@ def test_another_province_s_office_cannot_see_or_change_the_set(client, draft, o
     assert draft.status == SetStatus.DRAFT
 
 
-def test_a_national_set_offers_no_publish_or_retire_and_refuses_them(client, personas, national):
-    national_draft = CriteriaSet.objects.create(
+def _national_draft():
+    """A national set still a draft (staff only): no one else reads it."""
+    return CriteriaSet.objects.create(
         code="NAT-DRAFT",
         name="Nháp",
         short_name="Nháp",
@@ -62,6 +63,10 @@ def test_a_national_set_offers_no_publish_or_retire_and_refuses_them(client, per
         year_from=2021,
         year_to=2025,
     )
+
+
+def test_a_national_set_offers_no_publish_or_retire_and_refuses_them(client, personas, national):
+    national_draft = _national_draft()
     client.force_login(personas.province_office)
     html = client.get(reverse("criteria_set", args=[national.pk])).content.decode()
     assert reverse("criteria_set_retire", args=[national.pk]) not in html
@@ -263,22 +268,11 @@ def _api_sets(client) -> list[dict]:
 def test_the_list_page_shows_the_sets_the_api_lists_to_each_user(client, tree, personas, national, draft, persona):
     """QA: the menu's "Criteria sets" answered 403 to commune and district users, who read the
     same sets through a set's page and the API."""
-    from criteria.models import CriteriaSet
 
     other = ProvinceFactory(code="42", name="Tỉnh Khác")
     make_set(code="OTHER-PUBLISHED", issuer=other)
     own = make_set(code="OWN-PUBLISHED", tier="advanced", issuer=tree.province)
-    CriteriaSet.objects.create(
-        code="NAT-DRAFT",
-        name="Nháp",
-        short_name="Nháp",
-        decision_number="1",
-        decision_date="2021-01-01",
-        level="commune",
-        tier="standard",
-        year_from=2021,
-        year_to=2025,
-    )
+    _national_draft()
     client.force_login(getattr(personas, persona))
     shown = _page_set_ids(client)
     assert shown == {row["id"] for row in _api_sets(client)}

@@ -61,6 +61,17 @@ def upload(client, content, criteria_set, *, code="401", year=YEAR, name="so-lie
     )
 
 
+def checked(content: bytes, unit, criteria_set, user):
+    """The check of an uploaded file of ``unit``'s template, as the upload runs it."""
+    return check_template(
+        read_template(content, bounds=template_bounds(unit, criteria_set, YEAR)),
+        unit=unit,
+        criteria_set=criteria_set,
+        year=YEAR,
+        user=user,
+    )
+
+
 def batch_of(response) -> ImportBatch:
     assert response.status_code == 302, response.content.decode()[:3000]
     return ImportBatch.objects.latest("pk")
@@ -548,13 +559,7 @@ def test_a_locked_assessment_with_unchanged_values_is_no_error(office, personas,
 
 def test_a_unit_outside_the_writing_scope_is_an_error(personas, tree, criteria_set, a25):
     content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90})
-    plan = check_template(
-        read_template(content, bounds=template_bounds(tree.d1, criteria_set, YEAR)),
-        unit=tree.d1,
-        criteria_set=criteria_set,
-        year=YEAR,
-        user=personas.viewer,
-    )
+    plan = checked(content, tree.d1, criteria_set, personas.viewer)
     assert [(e["row"], e["column"], e["message"]) for e in plan.errors] == [
         (7, "A", "You may not change the data of Xã Cẩm Thạch."),
         (8, "A", "You may not change the data of Xã Đức Lĩnh."),
@@ -566,13 +571,7 @@ def test_an_income_typed_in_dong_is_an_error_at_its_cell_when_the_file_is_checke
     would refuse it, not found only when the import is confirmed; a plausible value beside it is
     not an error."""
     content = fill(template(tree.d1, criteria_set), {("40101", "3.1"): "45.200.000", ("40102", "3.1"): "45,2"})
-    plan = check_template(
-        read_template(content, bounds=template_bounds(tree.d1, criteria_set, YEAR)),
-        unit=tree.d1,
-        criteria_set=criteria_set,
-        year=YEAR,
-        user=personas.district_d1,
-    )
+    plan = checked(content, tree.d1, criteria_set, personas.district_d1)
     with translation.override("en"):
         assert [(e["row"], e["column"], e["message"]) for e in plan.errors] == [
             (
@@ -600,13 +599,7 @@ def test_values_for_a_commune_formed_from_one_assessed_that_year_are_an_error_at
     content = fill(
         template(tree.d1, criteria_set), {("40102", "2.1"): 85}, extra_rows=[("40100", "Xã Hợp Nhất", "", "", None, 90)]
     )
-    plan = check_template(
-        read_template(content, bounds=template_bounds(tree.d1, criteria_set, YEAR)),
-        unit=tree.d1,
-        criteria_set=criteria_set,
-        year=YEAR,
-        user=personas.district_d1,
-    )
+    plan = checked(content, tree.d1, criteria_set, personas.district_d1)
     [error] = plan.errors
     assert error["cell"].startswith("A") and error["message"].startswith(
         "Xã Cẩm Thạch already has its standard assessment for 2025, and Xã Hợp Nhất was formed from it"
