@@ -15,7 +15,9 @@ and bulletin cell that uses the term goes through it. The dashboards' SQL statem
   revocation takes the title away whichever recognition gave it, and a later recognition gives
   it back. Any year's assessment carries the decision: a commune recognised in 2019 still
   holds the title in 2022.
-* **Newly recognised in a period**: the recognition decision is dated in the period.
+* **Newly recognised in a period**: the recognition decision is dated in the period, and the
+  unit existed on its date (a unit formed later that carries the decision holds the title by
+  it, but the decision counts once, for the unit it was made for).
 * **The assessment that speaks for a unit** in a year at a tier: the only one — a database
   constraint allows one per unit, tier and year (``Assessment.objects`` leaves out merged
   duplicates).
@@ -29,7 +31,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from communes.models import AdministrativeUnit, ntm_communes_q, valid_on_q
@@ -90,9 +92,20 @@ def title_holders(unit_ids: Iterable[int], tier: str, day: datetime.date) -> set
     return set(decisions_held_on(tier, day).filter(unit__in=unit_ids).values_list("unit_id", flat=True))
 
 
+# The unit existed on its decision's date (``sql.REC_EXISTED`` in the dashboards' statements).
+EXISTED_ON_DECISION = (Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lte=F("decision_date"))) & (
+    Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=F("decision_date"))
+)
+
+
 def recognised_during(first: datetime.date, last: datetime.date) -> QuerySet[Assessment]:
-    """Recognitions whose decision is dated from ``first`` to ``last`` (newly recognised)."""
-    return Assessment.objects.filter(state__in=DECIDED, decision_date__gte=first, decision_date__lte=last)
+    """Recognitions whose decision is dated from ``first`` to ``last`` (newly recognised), of a
+    unit that existed on that date: a unit formed later that carries the decision (a village
+    renamed in the merger, its title acknowledged) holds the title by it, but was not newly
+    recognised by it — the decision counts once, for the unit it was made for."""
+    return Assessment.objects.filter(
+        EXISTED_ON_DECISION, state__in=DECIDED, decision_date__gte=first, decision_date__lte=last
+    )
 
 
 def year_cutoff(year: int, today: datetime.date | None = None) -> datetime.date:

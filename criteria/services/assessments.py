@@ -196,6 +196,8 @@ def assessed_territory(
     by (unit id, tier); two queries whatever the number of units and tiers (an import's file
     asks for all its rows at once, a unit's page for every tier it offers to start)."""
     ids = set(unit_ids)
+    if not ids:
+        return {}
     related: dict[int, set[int]] = {}
     links = UnitSuccession.objects.filter(Q(predecessor_id__in=ids) | Q(successor_id__in=ids))
     for before, after in links.values_list("predecessor_id", "successor_id"):

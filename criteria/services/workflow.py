@@ -42,6 +42,10 @@ MSG_DECISION_BEFORE_YEAR = _("A recognition of the %(year)s assessment cannot be
 MSG_DECISION_AFTER_UNIT = _(
     "%(unit)s ceased to exist on %(date)s: a decision dated after that can neither recognise nor revoke it."
 )
+MSG_DECISION_BEFORE_UNIT = _(
+    "%(unit)s was formed on %(date)s: a decision dated before that cannot recognise or revoke it (the title of a "
+    "unit it was formed from stays with that unit's assessment)."
+)
 MSG_REVOCATION_REQUIRED = _("Enter the revocation decision's number and date.")
 MSG_REVOKED_BEFORE = _("The revocation cannot be dated before the recognition decision (%(date)s).")
 MSG_CRITERIA_UNMET = _(
@@ -149,6 +153,9 @@ def _decision_problems(assessment: Assessment, number: str, day: datetime.date |
     problems = []
     if day > timezone.localdate():
         problems.append(MSG_DECISION_DATE_FUTURE)
+    started = assessment.unit.valid_from
+    if started is not None and day < started:
+        problems.append(MSG_DECISION_BEFORE_UNIT % {"unit": assessment.unit.name, "date": f"{started:%d/%m/%Y}"})
     ended = assessment.unit.valid_to
     if ended is not None and day > ended:
         problems.append(MSG_DECISION_AFTER_UNIT % {"unit": assessment.unit.name, "date": f"{ended:%d/%m/%Y}"})

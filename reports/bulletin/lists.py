@@ -9,7 +9,7 @@ import datetime
 from django.db.models import Count
 
 from communes.models import AdministrativeUnit, Level, province_code_of, subtree_q
-from criteria.figures import DECIDED
+from criteria.figures import DECIDED, recognised_during
 from criteria.models import Assessment, CriteriaSet, CriterionResult, Tier
 from criteria.selectors import results_as_of, with_figures_as_of
 from reports.bulletin.month import Month
@@ -123,10 +123,9 @@ def _higher_tiers(unit_ids: list[int], year: int, recorded: datetime.datetime | 
 
 
 def newly_recognised(unit, month: Month, cut: datetime.date, recorded: datetime.datetime | None) -> list[NewLine]:
-    """Recognitions whose decision is dated in the month (any level, any assessment year)."""
-    decided = Assessment.objects.filter(
-        subtree_q(unit, "unit__"), state__in=DECIDED, decision_date__gte=month.first_day, decision_date__lte=cut
-    )
+    """Recognitions whose decision is dated in the month (any level, any assessment year):
+    ``criteria.figures.recognised_during``, the rule of every "new" figure."""
+    decided = recognised_during(month.first_day, cut).filter(subtree_q(unit, "unit__"))
     if recorded is not None:
         decided = with_figures_as_of(decided, recorded).filter(asof_state__in=DECIDED)
     levels = level_names()

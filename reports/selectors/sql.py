@@ -76,6 +76,8 @@ _UNIT_FILTERS = {
     "u_in_year": existed_sql("u", "y.first_day", "y.last_day"),
     "h_on_cut": existed_sql("h", "y.cut", "y.cut"),
     "h_in_year": existed_sql("h", "y.first_day", "y.last_day"),
+    # "new" counts a decision for a unit existing on its date (criteria.figures.EXISTED_ON_DECISION)
+    "rec_existed": existed_sql("rec", "rec.decision_date", "rec.decision_date"),
 }
 
 
@@ -178,13 +180,13 @@ GROUP BY y.year, h.tier, h.level, h.prov""",
     "new": """
 SELECT 'new', %(year)s, rec.tier, 'commune', COUNT(DISTINCT rec.unit_id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT),
        rec.prov
-FROM rec WHERE rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
+FROM rec WHERE rec.decision_date BETWEEN %(new_first)s AND %(new_last)s AND {rec_existed}
   AND rec.unit_id IN (SELECT id FROM counted WHERE year = %(year)s)
 GROUP BY rec.tier, rec.prov
 UNION ALL
 SELECT 'new', %(year)s, rec.tier, rec.level, COUNT(DISTINCT rec.unit_id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT),
        rec.prov
-FROM rec WHERE rec.level IN ('village', 'district') AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
+FROM rec WHERE rec.level IN ('village', 'district') AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s AND {rec_existed}
 GROUP BY rec.tier, rec.level, rec.prov""",
     # the standing of each year: assessments of the communes counted, per tier
     "stats": """
@@ -377,7 +379,7 @@ titles AS (
 news AS (
     SELECT cc.child, COUNT(DISTINCT cc.id) AS n
     FROM cc JOIN rec ON rec.unit_id = cc.id AND rec.tier = %(tier)s
-         AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s
+         AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s AND {rec_existed}
     GROUP BY cc.child
 )
 SELECT ch.code, ch.name, ch.level, counts.n, stats.units, titles.n, stats.met_sum, news.n, stats.basic_sum

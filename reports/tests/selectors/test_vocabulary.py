@@ -3,11 +3,15 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
 
-from communes.tests.factories import CommuneFactory
+from communes.models import UnitSuccession
+from communes.tests.factories import CommuneFactory, VillageFactory
 from criteria.figures import communes_of_year, holds_title
-from criteria.models import AssessmentState
-from criteria.services import assessment_set_state
+from criteria.models import Assessment, AssessmentState
+from criteria.services import assessment_set_state, assessment_transition
 from reports import bulletin
 from reports.bulletin import Month
 from reports.selectors import communes_counted, progress_summary
@@ -93,3 +97,46 @@ def test_new_this_month_in_the_summary_and_the_decisions_listed_agree(province):
     assert figures["Xã đạt chuẩn NTM (giữ danh hiệu đến thời điểm báo cáo)"][:2] == (2, 1)  # A and B; B new
     (listed,) = rows_of(book["Công nhận mới"], 5)
     assert listed[1] == "Xã Đức Lĩnh" and listed[6] == "2023" and listed[7] == "4/QĐ"
+
+
+def test_a_decision_a_later_unit_carries_is_new_once_for_the_unit_it_was_made_for(tree, personas):
+    """QA: a village renamed in the merger carries its predecessor's recognition (its title
+    acknowledged). It holds the title by it, but the June 2025 decision was counted new twice:
+    in the summary, the bulletin's list and the province page. Counted once now, for the unit
+    that existed on its date."""
+    village_set = make_flat_set(code="V-10", total=10, level="village", year_from=2021, year_to=2030)
+    tree.a1.valid_to = datetime.date(2025, 6, 30)
+    tree.a1.save(update_fields=["valid_to"])
+    renamed = VillageFactory(code="40101-09", name="Thôn Bắc Mới", parent=tree.a, valid_from=datetime.date(2025, 7, 1))
+    UnitSuccession.objects.create(predecessor=tree.a1, successor=renamed, date=datetime.date(2025, 7, 1))
+    decision = {"decision_number": "219/QĐ-UBND", "decision_date": datetime.date(2025, 6, 8)}
+    Assessment.objects.filter(pk=make_assessment(tree.a1, village_set, 2025, 10, "recognised").pk).update(**decision)
+    Assessment.objects.filter(pk=make_assessment(renamed, village_set, 2026, 10, "recognised").pk).update(**decision)
+
+    assert progress_summary(unit=tree.province, year=2025, tier="standard").villages_new == 1
+    assert progress_summary(unit=tree.province, year=2026, tier="standard").villages_recognised == 1  # carried
+    content, _cutoff = bulletin.bulletin_build(unit=tree.province, month=Month(2025, 6), user=None)
+    listed = [row[1] for row in rows_of(open_book(content)["Công nhận mới"], 5)]
+    assert listed == ["Thôn Bắc"]
+    client = Client()
+    client.force_login(personas.province_office)
+    page = client.get(reverse("unit", args=[tree.province.code]), {"year": 2025}).content.decode()
+    assert page.count("219/QĐ-UBND") == 1
+
+
+def test_a_decision_dated_before_its_unit_was_formed_is_refused(tree, personas):
+    village_set = make_flat_set(code="V-10", total=10, level="village", year_from=2021, year_to=2030)
+    renamed = VillageFactory(code="40101-09", name="Thôn Bắc Mới", parent=tree.a, valid_from=datetime.date(2025, 7, 1))
+    assessment = make_assessment(renamed, village_set, 2025, 10, "appraised")
+    with pytest.raises(ValidationError) as refused:
+        assessment_transition(
+            assessment=assessment,
+            action="recognise",
+            user=personas.province_office,
+            decision_number="219/QĐ-UBND",
+            decision_date=datetime.date(2025, 6, 8),
+        )
+    assert refused.value.message_dict["decision_date"] == [
+        "Thôn Bắc Mới was formed on 01/07/2025: a decision dated before that cannot recognise or revoke it (the title "
+        "of a unit it was formed from stays with that unit's assessment)."
+    ]
