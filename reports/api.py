@@ -74,6 +74,15 @@ class HeadlineSerializer(serializers.Serializer):
     )
 
 
+class PreviousYearSerializer(HeadlineSerializer):
+    """The year before's headline, to compare with: what was held and the standing. Its "new"
+    counts are not worked out (they would need the year before's decisions read again), so they
+    are left out rather than answered as 0."""
+
+    new = None
+    villages_new = None
+
+
 class BucketSerializer(serializers.Serializer):
     label = serializers.CharField()
     low = serializers.IntegerField()
@@ -97,7 +106,7 @@ class ProgressSerializer(HeadlineSerializer):
         help_text=_("The same communes bucketed by criteria met and basically met; shown beside, never instead."),
     )
     lagging = LaggingSerializer(many=True, help_text=_("Criteria by communes not meeting them, most first."))
-    previous_year = HeadlineSerializer(allow_null=True)
+    previous_year = PreviousYearSerializer(allow_null=True)
 
 
 class ProgressView(ApiErrorsMixin, APIView):

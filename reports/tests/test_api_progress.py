@@ -86,7 +86,11 @@ def test_the_api_gives_the_dashboards_figures(api, known, personas, code, year, 
         tuple(c) for c in summary.lagging
     ]
     previous = summary.previous_year
-    assert body["previous_year"] == (headline_json(previous) if previous else None)
+    # The year before without its "new" counts, which are not worked out for it (not answered as 0).
+    expected = (
+        {k: v for k, v in headline_json(previous).items() if k not in ("new", "villages_new")} if previous else None
+    )
+    assert body["previous_year"] == expected
 
 
 def test_the_province_figures_as_a_script_sees_them(api, known, personas):
