@@ -10,6 +10,8 @@ and bulletin cell that uses the term goes through it. The dashboards' SQL statem
   was assessed in the year. So 2025 counts the communes that existed before the 1 July 2025
   merger (assessed that year) and 2026 the merged ones, each commune once. Wards, townships
   and special zones are listed apart (``communes_apart``) and never counted.
+* **Villages of a year**: the same rule for villages (``villages_of_year_q``): assessed in the
+  year, or existing on the cut-off unless one they were formed from was assessed in it.
 * **Holds the title** at a tier on a day: recognised at that tier by a decision dated on or
   before the day, with no revocation at that tier dated from that decision up to the day. A
   revocation takes the title away whichever recognition gave it, and a later recognition gives
@@ -49,6 +51,18 @@ def communes_of_year_q(year: int) -> Q:
     )
     exists_at_end = valid_on_q(datetime.date(year, 12, 31))
     return ntm_communes_q() & (Q(Exists(assessed)) | (exists_at_end & ~Q(Exists(predecessor_assessed))))
+
+
+def villages_of_year_q(year: int, cut: datetime.date) -> Q:
+    """Filter on AdministrativeUnit: the villages that count in ``year`` (read on ``cut``) — the
+    communes' rule: assessed in the year, or existing on the cut-off unless a village they were
+    formed from was assessed in it. So a district's 2025 villages, which ended on 30 June 2025,
+    still count in its 2025 figures, and the villages they became count from 2026."""
+    assessed = Assessment.objects.filter(unit=OuterRef("pk"), year=year)
+    predecessor_assessed = Assessment.objects.filter(
+        year=year, unit__successions_as_predecessor__successor=OuterRef("pk")
+    )
+    return Q(level="village") & (Q(Exists(assessed)) | (valid_on_q(cut) & ~Q(Exists(predecessor_assessed))))
 
 
 def communes_of_year(year: int, *, within: AdministrativeUnit | None = None) -> QuerySet[AdministrativeUnit]:

@@ -53,8 +53,9 @@ def _stamp(versions: dict[str, tuple[str, int]], prefix: str) -> str | None:
 # The shape of the rows every kind keeps (the figures statement's, the map's, the trend's
 # years, the drill-down's): part of each key, so that rows kept by an older release are never
 # read by a newer one that expects another shape. Bump it with any change of those rows, or of
-# the rules that make them (3: "new" counts a decision only for a unit existing on its date).
-ROWS_FORMAT = 3
+# the rules that make them (3: "new" counts a decision only for a unit existing on its date;
+# 4: villages of a year counted as communes are).
+ROWS_FORMAT = 4
 
 
 def _key(kind: str, params: tuple) -> str:

@@ -165,7 +165,8 @@ FROM communes_administrativeunit u CROSS JOIN y
 WHERE u.level = 'commune' AND u.type IN ({apart_types}) {under}
   AND {u_in_year}
 GROUP BY y.year, u.type, {prov}""",
-    # title holders on the cut-off: communes of the year; villages existing on it; districts of the year
+    # title holders on the cut-off: communes of the year; villages of the year (the same rule:
+    # assessed in it, or existing on the cut-off unless a village they were formed from was); districts of the year
     "titles": """
 SELECT 'title', c.year, h.tier, 'commune', COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), c.prov
 FROM counted c JOIN held h ON h.unit_id = c.id AND h.year = c.year
@@ -173,7 +174,7 @@ GROUP BY c.year, h.tier, c.prov
 UNION ALL
 SELECT 'title', y.year, h.tier, h.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), h.prov
 FROM held h JOIN y ON y.year = h.year
-WHERE (h.level = 'village' AND {h_on_cut}) OR (h.level = 'district' AND {h_in_year})
+WHERE (h.level = 'village' AND {village_of_year}) OR (h.level = 'district' AND {h_in_year})
 GROUP BY y.year, h.tier, h.level, h.prov""",
     # newly recognised: decisions dated in the period, of the main year's communes (and villages);
     # the communes read with IN, not joined: a join of two CTEs ran row by row (5 ms a province)
@@ -311,11 +312,30 @@ def ctes(
     return sql, params
 
 
+# An assessment already entered at the moment read, when reading "as recorded" ({a}: its alias).
+_KNOWN = "AND EXISTS (SELECT 1 FROM criteria_assessmentlog {a}l WHERE {a}l.assessment_id = {a}.id AND {a}l.at <= %(recorded)s)"
+# ``criteria.figures.villages_of_year_q`` in SQL, for the held village ``h`` in ``y.year``: assessed
+# in the year, or existing on the cut-off unless a village it was formed from was assessed in it.
+_VILLAGE_OF_YEAR = """(EXISTS (SELECT 1 FROM criteria_assessment va
+                 WHERE va.unit_id = h.unit_id AND va.year = y.year AND va.merged_into_id IS NULL {known_va})
+         OR ({h_on_cut}
+             AND NOT EXISTS (SELECT 1 FROM communes_unitsuccession vp
+                             JOIN criteria_assessment vx ON vx.unit_id = vp.predecessor_id AND vx.year = y.year
+                                  AND vx.merged_into_id IS NULL {known_vx}
+                             WHERE vp.successor_id = h.unit_id)))"""
+
+
+def _village_of_year(recorded) -> str:
+    known = (lambda alias: _KNOWN.format(a=alias)) if recorded else (lambda alias: "")
+    return _VILLAGE_OF_YEAR.format(known_va=known("va"), known_vx=known("vx"), h_on_cut=_UNIT_FILTERS["h_on_cut"])
+
+
 def _body(
     template: str, unit: AdministrativeUnit | None, recorded, as_now: bool, provinces: list[str] | None = None
 ) -> str:
     under, mapped_to, _params = _under(unit, as_now, provinces)
     return template.format(
+        village_of_year=_village_of_year(recorded),
         under=under,
         prov=prov_sql(),
         mapped_to=mapped_to,

@@ -231,7 +231,16 @@ def expected(world: World, year: int, tier: str) -> dict:
             counted.append(u.pk)
     at_tier = [a for a in assessments if a.year == year and a.tier == tier and a.unit_id in counted]
     recognised = {t: sum(_held(world.decisions, pk, t, cut) for pk in counted) for t in Tier.values}
-    villages = [u.pk for u in units if u.level == Level.VILLAGE and _exists_on(u, cut)]
+    # Villages of the year, by the communes' rule: assessed in it, or on the cut-off unless formed from one that was.
+    villages = [
+        u.pk
+        for u in units
+        if u.level == Level.VILLAGE
+        and (
+            (u.pk, year) in assessed
+            or (_exists_on(u, cut) and not any((p, year) in assessed for s, p in succession if s == u.pk))
+        )
+    ]
     met_sum = sum(a.criteria_met for a in at_tier)
     buckets = {}
     for total in {a.criteria_total for a in at_tier}:

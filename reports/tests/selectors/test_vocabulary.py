@@ -140,3 +140,30 @@ def test_a_decision_dated_before_its_unit_was_formed_is_refused(tree, personas):
         "Thôn Bắc Mới was formed on 01/07/2025: a decision dated before that cannot recognise or revoke it (the title "
         "of a unit it was formed from stays with that unit's assessment)."
     ]
+
+
+def test_a_districts_villages_that_ended_mid_year_count_in_that_year(tree):
+    """QA: every district's 2025 dashboard showed 0 villages holding the title (−26 on 2024): its
+    villages ended on 30 June 2025 and were counted only if they existed on 31 December. They
+    count in the year they were assessed, as communes do; the villages they became count from
+    2026, each place once."""
+    from communes.models import AdministrativeUnit
+    from criteria.figures import title_holders, villages_of_year_q, year_cutoff
+
+    village_set = make_flat_set(code="V-10", total=10, level="village", year_from=2021, year_to=2030)
+    tree.a1.valid_to = datetime.date(2025, 6, 30)
+    tree.a1.save(update_fields=["valid_to"])
+    renamed = VillageFactory(code="40101-09", name="Thôn Bắc Mới", parent=tree.a, valid_from=datetime.date(2025, 7, 1))
+    UnitSuccession.objects.create(predecessor=tree.a1, successor=renamed, date=datetime.date(2025, 7, 1))
+    make_assessment(tree.a1, village_set, 2024, 10, "recognised")  # decided 01/12/2024, held since
+    make_assessment(tree.a1, village_set, 2025, 10)
+    make_assessment(tree.b1, village_set, 2025, 10, "recognised")
+    for unit in (tree.d1, tree.province):
+        assert progress_summary(unit=unit, year=2025, tier="standard").villages_recognised == 2  # A1 and B1
+    expected = {2025: {"40101-01", "40101-02", "40102-01"}, 2026: {"40101-02", "40102-01", "40101-09"}}
+    for year, codes in expected.items():
+        cut = year_cutoff(year)
+        counted = AdministrativeUnit.objects.filter(villages_of_year_q(year, cut))
+        assert set(counted.values_list("code", flat=True)) == codes
+        held = title_holders(counted.values_list("pk", flat=True), "standard", cut)  # the ORM's count, the SQL's
+        assert progress_summary(unit=tree.province, year=year, tier="standard").villages_recognised == len(held)
