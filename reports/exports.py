@@ -96,6 +96,8 @@ def _headline_rows(summary) -> list[tuple]:
         )
         for t in Tier.values
     ]
+    # Newly recognised in the year, as the page shows them (not worked out for the year before).
+    rows += [(f"Xã mới đạt chuẩn {TIER_NAMES[t]} trong năm", summary.new[t], None, None) for t in Tier.values]
     rows += [
         ("Bình quân số tiêu chí đạt/xã", summary.average_criteria_met, None, before("average_criteria_met")),
         (
@@ -112,6 +114,7 @@ def _headline_rows(summary) -> list[tuple]:
         ),
         ("Tổng số xã", total, None, before("communes_total")),
         ("Thôn đạt chuẩn", summary.villages_recognised, None, before("villages_recognised")),
+        ("Thôn mới đạt chuẩn trong năm", summary.villages_new, None, None),
     ]
     if summary.districts_recognised is not None:
         rows.append(

@@ -379,6 +379,20 @@ def test_errors_come_in_the_language_of_the_request(api, data, personas):
     assert response.headers["Content-Language"] == "vi"
 
 
+def test_a_body_that_is_not_json_is_refused_in_the_language_of_the_request(api, data, personas):
+    """QA: DRF answered its parser's English text ("JSON parse error - Expecting value: …")."""
+    client = api.as_(personas.officer_b)
+    url = f"/api/v1/assessments/{data.b.pk}/values/"
+    english = client.post(url, '{"values": [', content_type="application/json")
+    assert (english.status_code, english.json()) == (
+        400,
+        {"detail": "The request body could not be read: send valid JSON (or a form) as the API documents it."},
+    )
+    vietnamese = client.post(url, '{"values": [', content_type="application/json", HTTP_ACCEPT_LANGUAGE="vi")
+    assert vietnamese.status_code == 400 and "JSON parse error" not in vietnamese.json()["detail"]
+    assert vietnamese.headers["Content-Language"] == "vi"
+
+
 def test_malformed_entries_are_refused_with_the_field_path(api, data, personas):
     client = api.as_(personas.officer_b)
     response = write(client, data.b, [{"code": "2.1", "value": "1"}, {"code": "2.2", "value": {"a": 1}, "version": 0}])

@@ -37,6 +37,9 @@ def test_the_dashboard_export_has_the_dashboard_figures(office, known):
     assert headline["Xã đạt chuẩn NTM"] == (1, pytest.approx(0.25), 0)
     assert headline["Bình quân số tiêu chí đạt/xã"][0] == pytest.approx(float(summary.average_criteria_met))
     assert headline["Tổng số xã"][0] == summary.communes_total == 4
+    # New in the year, as the page shows them (QA: the export had none).
+    assert headline["Xã mới đạt chuẩn NTM trong năm"][0] == summary.new["standard"]
+    assert headline["Thôn mới đạt chuẩn trong năm"][0] == summary.villages_new
     buckets = rows_of(book["Phân loại"], 4)
     assert [(r[0], r[1]) for r in buckets] == [
         ("Số tiêu chí đạt", "Số xã"),
