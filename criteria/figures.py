@@ -122,6 +122,14 @@ def recognised_during(first: datetime.date, last: datetime.date) -> QuerySet[Ass
     )
 
 
+def revoked_during(first: datetime.date, last: datetime.date) -> QuerySet[Assessment]:
+    """Titles taken away by a revocation decision dated from ``first`` to ``last``: decisions a
+    bulletin reports beside the recognitions of its month."""
+    return Assessment.objects.filter(
+        state=AssessmentState.REVOKED, revocation_date__gte=first, revocation_date__lte=last
+    )
+
+
 def year_cutoff(year: int, today: datetime.date | None = None) -> datetime.date:
     """The day a year's titles are read on: 31 December, or today while the year runs."""
     today = today or timezone.localdate()

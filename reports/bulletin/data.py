@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Tier
-from reports.bulletin.lists import communes_grouped, matrix_lines, newly_recognised, sets_used
+from reports.bulletin.lists import communes_grouped, matrix_lines, newly_recognised, revoked_in_month, sets_used
 from reports.bulletin.month import Month
 from reports.bulletin.names import TIER_NAMES
 from reports.bulletin.other_figures import funds_table, ocop_figures, plan_table
@@ -151,6 +151,7 @@ def gather(
     columns, matrix = matrix_lines(unit, year, communes, recorded)
     progress(3, STEPS)
     newly = newly_recognised(unit, month, cut, recorded)
+    revoked = revoked_in_month(unit, month, cut, recorded)
     progress(4, STEPS)
     sets = sets_used(unit, year)
     funds = funds_table(unit, month, recorded)
@@ -189,6 +190,7 @@ def gather(
         matrix=matrix,
         lagging=[LaggingLine(c.number, c.name, c.not_met, c.basically_met) for c in summary.lagging],
         newly=newly,
+        revoked=revoked,
         funds=funds,
         plan=plan,
         sets=sets,

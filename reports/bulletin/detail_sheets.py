@@ -141,37 +141,44 @@ def lagging_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
 
 
 def newly_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
-    """The units recognised by a decision dated in the month."""
-    return xlsx.Sheet(
-        title=NEWLY,
-        heading=heading,
-        tables=[
-            xlsx.Table(
-                columns=[
-                    xlsx.Column("STT", 6, xlsx.INT),
-                    xlsx.Column("Đơn vị", 24, xlsx.WRAP),
-                    xlsx.Column("Cấp", 8, xlsx.TEXT),
-                    xlsx.Column("Thuộc", 20, xlsx.WRAP),
-                    xlsx.Column("Bộ tiêu chí", 18, xlsx.WRAP),
-                    xlsx.Column("Mức đạt", 14, xlsx.TEXT),
-                    xlsx.Column("Năm đánh giá", 10, xlsx.TEXT),
-                    xlsx.Column("Số quyết định", 18, xlsx.TEXT),
-                    xlsx.Column("Ngày quyết định", 14, xlsx.DATE),
-                ],
-                rows=[
-                    (
-                        n,
-                        line.name,
-                        line.level,
-                        line.parent,
-                        line.set_name,
-                        line.tier,
-                        str(line.year),
-                        line.decision_number,
-                        line.decision_date,
-                    )
-                    for n, line in enumerate(data.newly, 1)
-                ],
+    """The units recognised by a decision dated in the month, then those whose title a
+    revocation dated in the month took away (a second table, when there are any)."""
+    tables = [_decisions_table(data.newly, "Số quyết định", "Ngày quyết định")]
+    if data.revoked:
+        tables.append(
+            _decisions_table(
+                data.revoked, "Số quyết định thu hồi", "Ngày thu hồi", caption="Đơn vị bị thu hồi danh hiệu trong tháng"
             )
+        )
+    return xlsx.Sheet(title=NEWLY, heading=heading, tables=tables)
+
+
+def _decisions_table(lines, number: str, day: str, caption: str = "") -> xlsx.Table:
+    return xlsx.Table(
+        caption=caption,
+        columns=[
+            xlsx.Column("STT", 6, xlsx.INT),
+            xlsx.Column("Đơn vị", 24, xlsx.WRAP),
+            xlsx.Column("Cấp", 8, xlsx.TEXT),
+            xlsx.Column("Thuộc", 20, xlsx.WRAP),
+            xlsx.Column("Bộ tiêu chí", 18, xlsx.WRAP),
+            xlsx.Column("Mức đạt", 14, xlsx.TEXT),
+            xlsx.Column("Năm đánh giá", 10, xlsx.TEXT),
+            xlsx.Column(number, 18, xlsx.TEXT),
+            xlsx.Column(day, 14, xlsx.DATE),
+        ],
+        rows=[
+            (
+                n,
+                line.name,
+                line.level,
+                line.parent,
+                line.set_name,
+                line.tier,
+                str(line.year),
+                line.decision_number,
+                line.decision_date,
+            )
+            for n, line in enumerate(lines, 1)
         ],
     )

@@ -179,6 +179,21 @@ def _results(document, data: BulletinData) -> None:
                 for line in data.newly
             ],
         )
+    if data.revoked:
+        _table(
+            document,
+            ["Đơn vị bị thu hồi danh hiệu", "Mức đạt", "Năm", "Số quyết định thu hồi", "Ngày"],
+            [
+                [
+                    line.name,
+                    line.tier,
+                    str(line.year),
+                    line.decision_number,
+                    f"{line.decision_date:%d/%m/%Y}" if line.decision_date else "",
+                ]
+                for line in data.revoked
+            ],
+        )
     if data.funds:
         _picture(document, images.funds_chart(data.funds[0], f"Nguồn vốn huy động đến hết tháng {data.month.label}"))
     if data.ocop is not None and not data.ocop.empty:

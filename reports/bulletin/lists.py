@@ -9,8 +9,8 @@ import datetime
 from django.db.models import Count
 
 from communes.models import AdministrativeUnit, Level, province_code_of, subtree_q
-from criteria.figures import DECIDED, recognised_during
-from criteria.models import Assessment, CriteriaSet, CriterionResult, Tier
+from criteria.figures import DECIDED, recognised_during, revoked_during
+from criteria.models import Assessment, AssessmentState, CriteriaSet, CriterionResult, Tier
 from criteria.selectors import results_as_of, with_figures_as_of
 from reports.bulletin.month import Month
 from reports.bulletin.names import TIER_NAMES, level_names, state_names, summary_mark
@@ -139,6 +139,29 @@ def newly_recognised(unit, month: Month, cut: datetime.date, recorded: datetime.
         "decision_number",
         "decision_date",
     ).order_by("decision_date", "unit__name_sort")
+    return [
+        NewLine(name, levels.get(level, level), parent or "", set_name, TIER_NAMES[tier], year, number, date)
+        for name, level, parent, set_name, tier, year, number, date in rows
+    ]
+
+
+def revoked_in_month(unit, month: Month, cut: datetime.date, recorded: datetime.datetime | None) -> list[NewLine]:
+    """Revocations dated in the month (``criteria.figures.revoked_during``), each with its
+    decision: the month's decisions include those that take a title away."""
+    revoked = revoked_during(month.first_day, cut).filter(subtree_q(unit, "unit__"))
+    if recorded is not None:
+        revoked = with_figures_as_of(revoked, recorded).filter(asof_state=AssessmentState.REVOKED)
+    levels = level_names()
+    rows = revoked.values_list(
+        "unit__name",
+        "unit__level",
+        "unit__parent__name",
+        "criteria_set__short_name",
+        "tier",
+        "year",
+        "revocation_number",
+        "revocation_date",
+    ).order_by("revocation_date", "unit__name_sort")
     return [
         NewLine(name, levels.get(level, level), parent or "", set_name, TIER_NAMES[tier], year, number, date)
         for name, level, parent, set_name, tier, year, number, date in rows

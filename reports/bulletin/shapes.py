@@ -130,6 +130,7 @@ class BulletinData:
     matrix: Sequence[MatrixLine] = field(default_factory=list)
     lagging: list[LaggingLine] = field(default_factory=list)
     newly: list[NewLine] = field(default_factory=list)
+    revoked: list[NewLine] = field(default_factory=list)  # revocations dated in the month, with their decision
     funds: list[FundsTable] = field(default_factory=list)
     plan: list[FundsTable] = field(default_factory=list)
     sets: list[SetLine] = field(default_factory=list)

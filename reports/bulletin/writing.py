@@ -126,19 +126,34 @@ def districts_paragraph(data: BulletinData) -> str:
     )
 
 
+def _decided(line) -> tuple[str, str]:
+    unit = f"{line.name} ({line.parent})" if line.parent else line.name
+    decision = f"Quyết định số {line.decision_number}"
+    if line.decision_date:
+        decision += f" ngày {_date(line.decision_date)}"
+    return unit, decision
+
+
 def newly_paragraph(data: BulletinData) -> str:
-    """The month's recognition decisions, each with its number and date."""
+    """The month's decisions, each with its number and date: recognitions, then revocations."""
     month = data.month.label
     if not data.newly:
-        return f"Trong tháng {month} không có quyết định công nhận mới."
-    listed = []
-    for line in data.newly:
-        unit = f"{line.name} ({line.parent})" if line.parent else line.name
-        decision = f"Quyết định số {line.decision_number}"
-        if line.decision_date:
-            decision += f" ngày {_date(line.decision_date)}"
-        listed.append(f"{unit} đạt chuẩn {line.tier} năm {line.year}, {decision}")
-    return f"Trong tháng {month} có {count_of(len(data.newly), 'đơn vị')} được công nhận: " + "; ".join(listed) + "."
+        text = f"Trong tháng {month} không có quyết định công nhận mới."
+    else:
+        listed = []
+        for line in data.newly:
+            unit, decision = _decided(line)
+            listed.append(f"{unit} đạt chuẩn {line.tier} năm {line.year}, {decision}")
+        text = (
+            f"Trong tháng {month} có {count_of(len(data.newly), 'đơn vị')} được công nhận: " + "; ".join(listed) + "."
+        )
+    if data.revoked:
+        listed = []
+        for line in data.revoked:
+            unit, decision = _decided(line)
+            listed.append(f"{unit} (danh hiệu {line.tier}, đánh giá năm {line.year}), {decision}")
+        text += f" Có {count_of(len(data.revoked), 'đơn vị')} bị thu hồi danh hiệu: " + "; ".join(listed) + "."
+    return text
 
 
 def lagging_paragraph(data: BulletinData) -> str:

@@ -269,3 +269,33 @@ def test_funds_are_written_charted_and_drawn_natively_in_both_files(past, tree, 
     assert "'Nguồn vốn'!$C$" in charts
     cells = [v for row in rows_of(open_book(content)["Nguồn vốn"], 4) for v in row]
     assert 13_705_000_000 in cells and 650_000_000 in cells  # the same amounts as written
+
+
+def test_a_revocation_of_the_month_is_reported_beside_its_recognitions(tree, office):
+    """QA: commune A recognised (77/QĐ-UBND) and its title revoked (5/QĐ-UBND) in June 2025: the
+    bulletin listed the recognition only, and no decision of the month took the title away."""
+    from criteria.models import AssessmentState
+    from criteria.services import assessment_set_state
+    from reports.tests.factories import make_assessment, make_flat_set
+
+    standard = make_flat_set(code="R-19", total=19, year_to=2030)
+    a = make_assessment(tree.a, standard, 2025, 19, "appraised")
+    for state, number, day in (
+        (AssessmentState.RECOGNISED, "77/QĐ-UBND", datetime.date(2025, 6, 10)),
+        (AssessmentState.REVOKED, "5/QĐ-UBND", datetime.date(2025, 6, 30)),
+    ):
+        assessment_set_state(assessment=a, state=state, user=None, decision_number=number, decision_date=day)
+    document = read_docx(download(office, "40", "2025-06", "docx"))
+    text = " ".join(paragraphs(document))
+    assert "Xã Cẩm Thạch (Huyện Một) đạt chuẩn NTM năm 2025, Quyết định số 77/QĐ-UBND ngày 10/06/2025" in text
+    assert "Có 01 đơn vị bị thu hồi danh hiệu: Xã Cẩm Thạch (Huyện Một)" in text and "5/QĐ-UBND ngày 30/06/2025" in text
+    revocations = [t for t in table_texts(document) if t[0][0] == "Đơn vị bị thu hồi danh hiệu"]
+    assert revocations == [
+        [
+            ["Đơn vị bị thu hồi danh hiệu", "Mức đạt", "Năm", "Số quyết định thu hồi", "Ngày"],
+            ["Xã Cẩm Thạch", "NTM", "2025", "5/QĐ-UBND", "30/06/2025"],
+        ]
+    ]
+    book = open_book(download(office, "40", "2025-06", "xlsx"))
+    cells = [value for row in rows_of(book["Công nhận mới"], 1) for value in row if value is not None]
+    assert "Đơn vị bị thu hồi danh hiệu trong tháng" in cells and "5/QĐ-UBND" in cells and "77/QĐ-UBND" in cells
