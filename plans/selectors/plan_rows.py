@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q
 
-from communes.models import AdministrativeUnit, Level, subtree_q, valid_on_q
+from communes.models import AdministrativeUnit, Level, existed_in_year_q, subtree_q, valid_on_q
 from criteria.figures import communes_of_year_q, holds_title_q, year_cutoff
 from criteria.models import Assessment, Tier
 from plans.models import ProvinceTarget, RegisteredTarget
@@ -108,12 +108,13 @@ _TARGET_FIELDS = (
 
 
 def _targets_query(where: Q, year: int):
-    """The targets of ``year`` and those of earlier years whose tier is still not held, in
-    the order the page lists units."""
+    """The targets of ``year`` and those of earlier years whose tier is still not held by a
+    unit that still exists in ``year`` (one that ended is not overdue: its place is another
+    unit's now), in the order the page lists units."""
     return (
         RegisteredTarget.objects.filter(where, target_year__lte=year)
         .annotate(holds=holds_title_q(OuterRef("tier"), year_cutoff(year), unit_ref="unit"))
-        .filter(Q(target_year=year) | Q(holds=False))
+        .filter(Q(target_year=year) | (Q(holds=False) & existed_in_year_q(year, "unit__")))
         .order_by("unit__name_sort", "unit__code", "tier")
     )
 

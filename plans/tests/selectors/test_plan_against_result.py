@@ -83,6 +83,20 @@ def test_an_overdue_target_reached_later_is_no_longer_overdue(plans):
     assert counts[("commune", "advanced")] == 0
 
 
+def test_a_unit_that_ended_is_not_overdue_in_a_later_year(plans):
+    """QA: a commune merged away on 30 June 2025 with an unreached 2023 target was counted
+    overdue in 2026 (and listed nowhere): its place is another unit's now."""
+    import datetime
+
+    plans.c.valid_to = datetime.date(2025, 6, 30)
+    plans.c.save(update_fields=["valid_to"])
+    counts = {(c.level, c.tier): c.overdue for c in plan_summary(unit=plans.province, year=2025).counts}
+    assert counts[("commune", "advanced")] == 1  # it existed in 2025
+    counts = {(c.level, c.tier): c.overdue for c in plan_summary(unit=plans.province, year=2026).counts}
+    # A's advanced (due 2025, revoked) and B's standard and model: not C's, which ended.
+    assert counts == {("commune", "standard"): 1, ("commune", "advanced"): 1, ("commune", "model"): 1}
+
+
 def test_province_targets_against_actual_with_the_share_reached(plans):
     VillageFactory(code="40201-01", name="Thôn Tây", parent=plans.c)  # four villages, one holds the standard
     ProvinceTarget.objects.create(
