@@ -31,6 +31,8 @@ from communes.models import AdministrativeUnit, Membership, Role
 WRITE_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_COMMITTEE, Role.PROVINCE_OFFICE})
 
 MSG_NOT_FOUND = _("This unit does not exist or is outside your area.")
+# An assessment, a file, a target…: missing or outside the area read alike (nothing revealed).
+MSG_RECORD_NOT_FOUND = _("This record does not exist or is outside your area.")
 MSG_READ_ONLY = _("You may read this unit's data but not change it.")
 MSG_SIGN_IN = _("Please sign in.")
 
@@ -105,11 +107,11 @@ def roles_over(user, unit: AdministrativeUnit) -> set[str]:
     return {m.role for m in memberships_of(user) if unit.path.startswith(m.unit.path)}
 
 
-def _check(user, unit: AdministrativeUnit, *, write: bool) -> None:
+def _check(user, unit: AdministrativeUnit, *, write: bool, not_found=MSG_NOT_FOUND) -> None:
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(MSG_SIGN_IN)
     if not can_read_unit(user, unit):
-        raise Http404(MSG_NOT_FOUND)
+        raise Http404(not_found)
     if write and not can_write_unit(user, unit):
         raise PermissionDenied(MSG_READ_ONLY)
 
@@ -130,11 +132,11 @@ def get_object_for_user(user, queryset: QuerySet, *, unit_field: str = "unit", w
     try:
         obj = queryset.select_related(related).get(**lookup)
     except queryset.model.DoesNotExist:
-        raise Http404(MSG_NOT_FOUND) from None
+        raise Http404(MSG_RECORD_NOT_FOUND) from None
     unit = obj
     for part in related.split("__"):
         unit = getattr(unit, part)
-    _check(user, unit, write=write)
+    _check(user, unit, write=write, not_found=MSG_RECORD_NOT_FOUND)
     return obj
 
 

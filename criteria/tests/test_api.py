@@ -206,9 +206,13 @@ def test_one_assessment_with_results_and_the_actions_open_to_the_user(api, data,
 
 @pytest.mark.parametrize("who", ["officer_b", "district_d2", "outsider"])
 def test_an_assessment_outside_the_area_is_not_found(api, data, personas, who):
-    response = api.as_(getattr(personas, who)).get(f"/api/v1/assessments/{data.a.pk}/")
-    assert response.status_code == 404
-    assert response.json() == {"detail": "This unit does not exist or is outside your area."}
+    """The answer of one that does not exist at all: nothing is revealed, and it speaks of a
+    record, not of a unit (QA: "this unit does not exist" for a missing assessment)."""
+    client = api.as_(getattr(personas, who))
+    response = client.get(f"/api/v1/assessments/{data.a.pk}/")
+    missing = client.get("/api/v1/assessments/999999/")
+    assert response.status_code == missing.status_code == 404
+    assert response.json() == missing.json() == {"detail": "This record does not exist or is outside your area."}
 
 
 @pytest.mark.parametrize("path", ["999999/", "99999999999999999999/", "abc/"])
