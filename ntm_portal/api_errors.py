@@ -36,7 +36,6 @@ MSG_INVALID = _("The request contains invalid values.")
 MSG_CONFLICT = _("The data was changed in the meantime.")
 # DRF formats its "expected available in N seconds" before translating it, so it never is.
 MSG_THROTTLED = _("Too many requests; try again in %(seconds)s seconds.")
-MSG_UNREADABLE_BODY = _("The request body could not be read: send valid JSON (or a form) as the API documents it.")
 
 
 class Conflict(exceptions.APIException):
@@ -97,9 +96,6 @@ def api_exception_handler(exc: Exception, context: dict) -> Response | None:
         response.data = {"detail": str(MSG_THROTTLED % {"seconds": math.ceil(exc.wait or 1)})}
     elif isinstance(exc, exceptions.ValidationError):
         response.data = validation_body(exc.detail)
-    elif isinstance(exc, exceptions.ParseError):
-        # DRF writes the parser's own English text ("JSON parse error - Expecting value: line 1 …").
-        response.data = {"detail": str(MSG_UNREADABLE_BODY)}
     return response
 
 

@@ -14,6 +14,7 @@ from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
 MAX_DEPTH = 20
+MSG_UNREADABLE_BODY = _("The request body could not be read: send valid JSON (or a form) as the API documents it.")
 MSG_TOO_DEEP = _("The JSON is nested more than %(depth)s levels deep; no request of this API needs that.")
 
 _OPEN, _CLOSE = frozenset(b"[{"), frozenset(b"]}")
@@ -47,4 +48,8 @@ class DepthLimitedJSONParser(JSONParser):
         raw = stream.read() if stream is not None else b""
         if json_depth_exceeds(raw):
             raise ParseError(MSG_TOO_DEEP % {"depth": MAX_DEPTH})
-        return super().parse(io.BytesIO(raw), media_type, parser_context)
+        try:
+            return super().parse(io.BytesIO(raw), media_type, parser_context)
+        except ParseError:
+            # DRF's own text is the decoder's, in English ("JSON parse error - Expecting value: …").
+            raise ParseError(MSG_UNREADABLE_BODY) from None
