@@ -91,6 +91,24 @@ def _body(document, text: str) -> None:
             paragraph.paragraph_format.first_line_indent = Cm(1)
 
 
+def _decisions(document, lines, unit: str, number: str) -> None:
+    """The month's decisions of one kind (recognitions, revocations) as a table."""
+    _table(
+        document,
+        [unit, "Mức đạt", "Năm", number, "Ngày"],
+        [
+            [
+                line.name,
+                line.tier,
+                str(line.year),
+                line.decision_number,
+                f"{line.decision_date:%d/%m/%Y}" if line.decision_date else "",
+            ]
+            for line in lines
+        ],
+    )
+
+
 def _table(document, headers: list[str], rows: list[list[str]], widths: list[float] | None = None) -> None:
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -165,35 +183,9 @@ def _results(document, data: BulletinData) -> None:
             ],
         )
     if data.newly:
-        _table(
-            document,
-            ["Đơn vị", "Mức đạt", "Năm", "Số quyết định", "Ngày"],
-            [
-                [
-                    line.name,
-                    line.tier,
-                    str(line.year),
-                    line.decision_number,
-                    f"{line.decision_date:%d/%m/%Y}" if line.decision_date else "",
-                ]
-                for line in data.newly
-            ],
-        )
+        _decisions(document, data.newly, "Đơn vị", "Số quyết định")
     if data.revoked:
-        _table(
-            document,
-            ["Đơn vị bị thu hồi danh hiệu", "Mức đạt", "Năm", "Số quyết định thu hồi", "Ngày"],
-            [
-                [
-                    line.name,
-                    line.tier,
-                    str(line.year),
-                    line.decision_number,
-                    f"{line.decision_date:%d/%m/%Y}" if line.decision_date else "",
-                ]
-                for line in data.revoked
-            ],
-        )
+        _decisions(document, data.revoked, "Đơn vị bị thu hồi danh hiệu", "Số quyết định thu hồi")
     if data.funds:
         _picture(document, images.funds_chart(data.funds[0], f"Nguồn vốn huy động đến hết tháng {data.month.label}"))
     if data.ocop is not None and not data.ocop.empty:

@@ -128,21 +128,7 @@ def newly_recognised(unit, month: Month, cut: datetime.date, recorded: datetime.
     decided = recognised_during(month.first_day, cut).filter(subtree_q(unit, "unit__"))
     if recorded is not None:
         decided = with_figures_as_of(decided, recorded).filter(asof_state__in=DECIDED)
-    levels = level_names()
-    rows = decided.values_list(
-        "unit__name",
-        "unit__level",
-        "unit__parent__name",
-        "criteria_set__short_name",
-        "tier",
-        "year",
-        "decision_number",
-        "decision_date",
-    ).order_by("decision_date", "unit__name_sort")
-    return [
-        NewLine(name, levels.get(level, level), parent or "", set_name, TIER_NAMES[tier], year, number, date)
-        for name, level, parent, set_name, tier, year, number, date in rows
-    ]
+    return _decision_lines(decided, "decision")
 
 
 def revoked_in_month(unit, month: Month, cut: datetime.date, recorded: datetime.datetime | None) -> list[NewLine]:
@@ -151,17 +137,23 @@ def revoked_in_month(unit, month: Month, cut: datetime.date, recorded: datetime.
     revoked = revoked_during(month.first_day, cut).filter(subtree_q(unit, "unit__"))
     if recorded is not None:
         revoked = with_figures_as_of(revoked, recorded).filter(asof_state=AssessmentState.REVOKED)
+    return _decision_lines(revoked, "revocation")
+
+
+def _decision_lines(assessments, decision: str) -> list[NewLine]:
+    """One line per assessment with its ``decision`` (``"decision"`` or ``"revocation"``): the
+    number and date of that decision, by date then unit."""
     levels = level_names()
-    rows = revoked.values_list(
+    rows = assessments.values_list(
         "unit__name",
         "unit__level",
         "unit__parent__name",
         "criteria_set__short_name",
         "tier",
         "year",
-        "revocation_number",
-        "revocation_date",
-    ).order_by("revocation_date", "unit__name_sort")
+        f"{decision}_number",
+        f"{decision}_date",
+    ).order_by(f"{decision}_date", "unit__name_sort")
     return [
         NewLine(name, levels.get(level, level), parent or "", set_name, TIER_NAMES[tier], year, number, date)
         for name, level, parent, set_name, tier, year, number, date in rows
