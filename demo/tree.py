@@ -205,6 +205,13 @@ def build_tree(options: DemoOptions) -> DemoTree:
     # SQLite and PostgreSQL return the new primary keys, and bulk_create marks the objects as
     # saved: the villages in the tree are ordinary stored units from here on.
     AdministrativeUnit.objects.bulk_create(villages)
+    # Each new village continues an old one: a succession, as for the communes, so that a year's
+    # figures count the place once (criteria.figures.villages_of_year_q).
+    saved = {v.code: v for v in villages}
+    UnitSuccession.objects.bulk_create(
+        UnitSuccession(predecessor=old, successor=saved[code], date=MERGER_DATE, decision=MERGER_DECISION)
+        for code, old in tree.village_sources.items()
+    )
     return tree
 
 

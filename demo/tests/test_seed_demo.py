@@ -160,6 +160,21 @@ def test_merged_communes_hang_under_the_province_with_their_lineage(seeded):
     assert len(predecessors) == 8  # every old commune merged exactly once
     links = UnitSuccession.objects.filter(successor__in=merged)
     assert {(s.date, "minh họa" in s.decision) for s in links} == {(MERGER, True)}
+    # Each of their villages continues one old village (QA: without the link, 2025 counted both).
+    new_villages = AdministrativeUnit.objects.filter(level=Level.VILLAGE, parent__in=merged)
+    village_links = UnitSuccession.objects.filter(successor__in=new_villages)
+    assert village_links.count() == new_villages.count()
+    assert all(link.predecessor.level == Level.VILLAGE for link in village_links.select_related("predecessor"))
+
+
+def test_a_years_villages_holding_the_title_are_counted_once(seeded):
+    """The province's figure is its districts' sum in 2025 (each village once, old or new)."""
+    from reports.selectors import progress_summary
+
+    province = AdministrativeUnit.objects.get(code="DEMO")
+    districts = AdministrativeUnit.objects.filter(level=Level.DISTRICT, parent=province)
+    held = progress_summary(unit=province, year=2025, tier=Tier.STANDARD).villages_recognised
+    assert held == sum(progress_summary(unit=d, year=2025, tier=Tier.STANDARD).villages_recognised for d in districts)
 
 
 # --- Catalog -----------------------------------------------------------------------------------
