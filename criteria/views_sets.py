@@ -176,6 +176,10 @@ def set_publish(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         criteria_set_publish_checked(criteria_set=criteria_set, user=request.user, accept_unconfirmed=form.accepted())
     except ValidationError as exc:
+        criteria_set.refresh_from_db()
+        if criteria_set.status != SetStatus.DRAFT:  # published meanwhile (a second click): no section to show
+            _error_messages(request, exc)
+            return HttpResponseRedirect(reverse("criteria_set", args=[criteria_set.pk]))
         # The page again with the refusal in the publish section, where the user pressed the
         # button: a message at the top of a long page was scrolled out of sight by "#publish".
         pending = unconfirmed_targets(criteria_set)

@@ -142,6 +142,14 @@ def test_publishing_with_the_box_ticked_records_who_accepted(client, personas, d
     html = client.get(reverse("criteria_set", args=[draft.pk])).content.decode()
     assert "This criteria set is published and cannot be changed" in html
     assert reverse("criteria_set_retire", args=[draft.pk]) in html
+    # A second click on the button of the page read before: told so on the set's page, no publish form.
+    again = client.post(
+        reverse("criteria_set_publish", args=[draft.pk]),
+        {"unconfirmed_count": 1, "accept_unconfirmed": "on"},
+        follow=True,
+    )
+    page = again.content.decode()
+    assert "Only a draft set can be changed; this one is published." in page and 'id="publish"' not in page
 
 
 def test_a_viewer_reads_the_set_without_any_action(client, personas, draft):
