@@ -89,6 +89,7 @@ MSG_IMPLAUSIBLE = _(
     "Check the unit it is counted in."
 )
 IMPLAUSIBLE_TIMES = 1000
+PLAUSIBLE_TYPES = (ValueType.NUMBER, ValueType.MONEY)  # the types check_plausible compares with their target
 
 MAX_DECIMAL_PLACES = 4
 MAX_MAGNITUDE = Decimal(10) ** 15
@@ -228,7 +229,7 @@ def check_plausible(value, value_type: ValueType, target: TargetRule | None, *, 
     triệu đồng but typed in đồng (45.200.000 for 45,2) would otherwise be stored and count as
     met; no commune's real figure is a thousand times the national threshold. Counts and
     percentages are left alone (a count of 2.000 against "at least 1" is real)."""
-    if value_type not in (ValueType.NUMBER, ValueType.MONEY) or not isinstance(value, Decimal):
+    if value_type not in PLAUSIBLE_TYPES or not isinstance(value, Decimal):
         return
     threshold = None if target is None else target.value
     if isinstance(threshold, bool) or threshold is None or threshold <= 0:

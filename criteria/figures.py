@@ -106,7 +106,8 @@ def title_holders(unit_ids: Iterable[int], tier: str, day: datetime.date) -> set
     return set(decisions_held_on(tier, day).filter(unit__in=unit_ids).values_list("unit_id", flat=True))
 
 
-# The unit existed on its decision's date (``sql.REC_EXISTED`` in the dashboards' statements).
+# The unit existed on its decision's date (``rec_existed`` of ``reports.selectors.sql`` in the
+# dashboards' statements).
 EXISTED_ON_DECISION = (Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lte=F("decision_date"))) & (
     Q(unit__valid_to__isnull=True) | Q(unit__valid_to__gte=F("decision_date"))
 )

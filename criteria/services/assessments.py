@@ -206,18 +206,14 @@ def assessed_territory(
     others = {other for unit_id in ids for other in related.get(unit_id, ())}
     if not others:
         return {}
-    assessed = {
-        (a.unit_id, a.tier): a
-        for a in Assessment.objects.select_related("unit")
-        .filter(unit_id__in=others, tier__in=list(tiers), year=year)
-        .order_by("-pk")  # the first of a unit and tier wins below
-    }
+    by_unit: dict[int, list[Assessment]] = {}
+    for a in Assessment.objects.select_related("unit").filter(unit_id__in=others, tier__in=list(tiers), year=year):
+        by_unit.setdefault(a.unit_id, []).append(a)  # one per unit, tier and year (a constraint)
     found = {}
     for unit_id in ids:
-        for other in sorted(related.get(unit_id, ())):
-            for (assessed_unit, tier), assessment in assessed.items():
-                if assessed_unit == other:
-                    found.setdefault((unit_id, tier), assessment)
+        for other in sorted(related.get(unit_id, ())):  # the first related unit by id, if several
+            for assessment in by_unit.get(other, ()):
+                found.setdefault((unit_id, assessment.tier), assessment)
     return found
 
 

@@ -43,7 +43,7 @@ MSG_NOT_CONDITIONAL = _(
     "%(indicator)s always applies: only indicators the set marks “(nếu có)” may be set not applicable."
 )
 MSG_NA_NEEDS_REASON = _("%(indicator)s: say in the note why it does not apply (e.g. the commune has no market).")
-PLAUSIBLE_TYPES = (ValueType.NUMBER, ValueType.MONEY)  # checked against their target (evaluation.check_plausible)
+PLAUSIBLE_TYPES = evaluation.PLAUSIBLE_TYPES  # checked against their target (evaluation.check_plausible)
 NOT_APPLICABLE = "n/a"  # how history stores "không áp dụng" (language-neutral, like "yes"/"no")
 MSG_SUMMARY_NO_VALUES = _(
     "This is a summary record of a past report: convert it into a full assessment before entering values."
