@@ -301,11 +301,7 @@ def ctes(
         figures=_FIGURES_RECORDED if recorded else _FIGURES_STORED,
         log_join=_LOG_JOIN if recorded else "",
         ntm_types=_in_list(NTM_COMMUNE_TYPES),
-        known=(
-            "AND EXISTS (SELECT 1 FROM criteria_assessmentlog xl WHERE xl.assessment_id = x.id AND xl.at <= %(recorded)s)"
-            if recorded
-            else ""
-        ),
+        known=_KNOWN.format(a="x") if recorded else "",
         revoked=("CASE WHEN rl.state = 'revoked' THEN r.revocation_date END" if recorded else "r.revocation_date"),
         rec_log_join=_REC_LOG_JOIN if recorded else "",
         decided="rl.state" if recorded else "r.state",
