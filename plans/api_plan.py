@@ -34,6 +34,7 @@ class DueRowSerializer(serializers.Serializer):
     criteria_total = serializers.IntegerField(allow_null=True)
     assessment_id = serializers.IntegerField(allow_null=True)
     status = serializers.CharField(help_text=_("reached, in_progress or no_assessment."))
+    overdue = serializers.BooleanField(help_text=_("Target year before the year, tier still not held."))
 
 
 class DueCountSerializer(serializers.Serializer):
@@ -66,6 +67,10 @@ class PlanSerializer(serializers.Serializer):
     unit = serializers.CharField(source="unit_code", allow_null=True)
     year = serializers.IntegerField()
     due = DueRowSerializer(many=True, help_text=_("Units whose registered target year is the year."))
+    overdue = DueRowSerializer(
+        many=True,
+        help_text=_("Units whose registered target year is before the year and which still do not hold the tier."),
+    )
     counts = DueCountSerializer(many=True)
     province = ProvinceProgressSerializer(many=True, help_text=_("The province's targets covering the year."))
 
@@ -82,7 +87,8 @@ class PlanView(ApiErrorsMixin, APIView):
     @extend_schema(
         summary=_("Plan against result"),
         description=_(
-            "Registered target years due in the year and where each unit stands; for a province, its targets "
+            "Registered target years due in the year, and those overdue from earlier years, and where each unit "
+            "stands; for a province, its targets "
             "against what stands at the end of the year. The same figures as the dashboard's plan section."
         ),
         tags=["plans"],
@@ -99,6 +105,7 @@ class PlanView(ApiErrorsMixin, APIView):
                     "unit": "40",
                     "year": 2025,
                     "due": [],
+                    "overdue": [],
                     "counts": [],
                     "province": [
                         {

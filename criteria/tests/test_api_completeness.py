@@ -137,7 +137,7 @@ def test_a_summary_record_s_file_keeps_the_evidence_limits(tree, personas, sets)
 def test_plan_against_result_is_read_through_the_api(tree, personas):
     response = _client(personas.viewer).get("/api/v1/plan/", {"unit": tree.province.code, "year": 2025})
     assert response.status_code == 200
-    assert set(response.json()) == {"unit", "year", "due", "counts", "province"}
+    assert set(response.json()) == {"unit", "year", "due", "overdue", "counts", "province"}
 
 
 def test_django_filter_and_drf_messages_speak_vietnamese(tree, personas):

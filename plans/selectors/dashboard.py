@@ -54,6 +54,7 @@ class DashboardPlans:
             "states": {value: str(label) for value, label in AssessmentState.choices},
             "reached": _("Reached"),
             "none": _("No assessment this year"),
+            "overdue": _("Overdue"),
         }
 
 
@@ -65,7 +66,7 @@ _SEARCH_MAX = 100
 
 
 class DueListing(NamedTuple):
-    """A page of the units due, after the search (``due_listing``)."""
+    """A page of the units due and overdue, after the search (``due_listing``)."""
 
     page: Page
     q: str
@@ -80,11 +81,13 @@ class DueListing(NamedTuple):
 
 
 def due_listing(plans: DashboardPlans, params: QueryDict) -> DueListing:
-    """The page of ``plans``' units due that ``params`` asks for (``due_q``: a unit's name or
-    code, as ``UnitQuerySet.search`` finds units; ``due_page``), in memory: no query, but two
-    for the country's, whose rows say which province each unit is in (``belongs_to``)."""
+    """The page of ``plans``' units due, then those overdue, that ``params`` asks for (``due_q``:
+    a unit's name or code, as ``UnitQuerySet.search`` finds units; ``due_page``), in memory: no
+    query, but two for the country's, whose rows say which province each unit is in
+    (``belongs_to``)."""
     q = params.get(DUE_SEARCH, "").strip()[:_SEARCH_MAX]
-    rows = [r for r in plans.plan.due if unit_matches(q, name=r.name, code=r.code)] if q else plans.plan.due
+    listed = [*plans.plan.due, *plans.plan.overdue]
+    rows = [r for r in listed if unit_matches(q, name=r.name, code=r.code)] if q else listed
     page = Paginator(rows, DUE_PER_PAGE).get_page(params.get(DUE_PAGE) or 1)
     others = params.copy()
     others.pop(DUE_PAGE, None)
@@ -118,8 +121,9 @@ class SectionRows(NamedTuple):
     funds: FundsRows
 
     # The shape ``encode`` writes: part of a kept entry's key, so that after a change of shape
-    # rows kept by the code before are never decoded (bump it with any change of the rows).
-    FORMAT = 2
+    # rows kept by the code before are never decoded (bump it with any change of the rows;
+    # 3: the year's assessments of the units overdue too).
+    FORMAT = 3
 
     def encode(self) -> list:
         return [self.plan.encode(), self.funds.encode()]
@@ -175,9 +179,9 @@ def _level_label(level: str) -> str:
 
 def plan_rows(unit: AdministrativeUnit | None, year: int) -> list[Table]:
     """Plan against result for the bulletin: province targets (a province only), counts per
-    level and tier, and every unit due in ``year``."""
+    level and tier, every unit due in ``year`` and every unit overdue from earlier years."""
     summary = plan_summary(unit=unit, year=year)
-    belongs = belongs_to(summary.due, national=unit is None)
+    belongs = belongs_to([*summary.due, *summary.overdue], national=unit is None)
     tables = []
     for progress in summary.province:
         t = progress.target
@@ -218,38 +222,38 @@ def plan_rows(unit: AdministrativeUnit | None, year: int) -> list[Table]:
             ],
         )
     )
-    tables.append(
-        Table(
-            title=_("Units due in %(year)s") % {"year": year},
-            headers=(
-                _("Code"),
-                _("Unit"),
-                _("Level"),
-                _("Belongs to"),
-                _("Tier"),
-                _("Target year"),
-                _("Decision or plan"),
-                _("Where it stands"),
-                _("Criteria met"),
-                _("Criteria in the set"),
-            ),
-            rows=[
-                (
-                    r.code,
-                    r.name,
-                    _level_label(r.level),
-                    belongs[r.code],
-                    str(Tier(r.tier).label),
-                    r.target_year,
-                    r.basis,
-                    r.status_label,
-                    r.criteria_met,
-                    r.criteria_total,
-                )
-                for r in summary.due
-            ],
-        )
+    headers = (
+        _("Code"),
+        _("Unit"),
+        _("Level"),
+        _("Belongs to"),
+        _("Tier"),
+        _("Target year"),
+        _("Decision or plan"),
+        _("Where it stands"),
+        _("Criteria met"),
+        _("Criteria in the set"),
     )
+    for title, listed in (
+        (_("Units due in %(year)s") % {"year": year}, summary.due),
+        (_("Units overdue from earlier years, at the end of %(year)s") % {"year": year}, summary.overdue),
+    ):
+        rows = [
+            (
+                r.code,
+                r.name,
+                _level_label(r.level),
+                belongs[r.code],
+                str(Tier(r.tier).label),
+                r.target_year,
+                r.basis,
+                r.status_label,
+                r.criteria_met,
+                r.criteria_total,
+            )
+            for r in listed
+        ]
+        tables.append(Table(title=title, headers=headers, rows=rows))
     return tables
 
 

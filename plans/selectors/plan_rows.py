@@ -1,5 +1,5 @@
 """What the plan against result reads, as plain values (``PlanRows``): the registered targets
-due in a year and those overdue, the year's assessments of the units due, and a province's
+due in a year and those overdue, the year's assessments of their units, and a province's
 targets covering the year with what stands at its end against them. ``plans.selectors.progress``
 builds the summary from these alone."""
 
@@ -57,7 +57,7 @@ class PlanRows(NamedTuple):
     they can be kept (``encode``, ``decode``: JSON) and built again later."""
 
     targets: list[_Target]  # due in the year, and overdue (``_targets``)
-    assessed: list[tuple]  # (unit id, tier, state, criteria met, criteria total, assessment id) of those due
+    assessed: list[tuple]  # (unit id, tier, state, criteria met, criteria total, assessment id) of their units
     periods: list[TargetPeriod]  # the province targets covering the year (a province only)
     actuals: dict[str, int]  # what stands at the end of the year, against them (``_provinces_actuals``)
 
@@ -196,10 +196,10 @@ def plan_rows_by_province(prefixes: list[str], year: int, *, every: bool = False
     within = Q() if every else under_any(prefixes, "unit__path")
     for *row, path in _targets_query(within, year).values_list(*_TARGET_FIELDS, "unit__path"):
         targets["/" + path.split("/")[1] + "/"].append(_Target._make(row))
-    province_of_due = {t.unit_id: p for p, rows in targets.items() for t in rows if t.target_year == year}
+    province_of_unit = {t.unit_id: p for p, rows in targets.items() for t in rows}
     assessed: dict[str, list[tuple]] = defaultdict(list)
-    for row in _year_assessments(set(province_of_due), year):
-        assessed[province_of_due[row[0]]].append(row)
+    for row in _year_assessments(set(province_of_unit), year):
+        assessed[province_of_unit[row[0]]].append(row)
     periods, actuals = _provinces_actuals(prefixes, year, every)
     return {
         p: PlanRows(
@@ -214,12 +214,12 @@ def plan_rows_by_province(prefixes: list[str], year: int, *, every: bool = False
 
 def plan_rows_read(unit: AdministrativeUnit | None, year: int) -> PlanRows:
     """Everything ``plan_summary`` needs for ``unit`` and ``year``. One query, one more when
-    units are due in ``year``; for a province one more, three when province targets cover
-    the year."""
+    units are due in ``year`` or overdue; for a province one more, three when province targets
+    cover the year."""
     if unit is not None and unit.level == Level.PROVINCE:
         return plan_rows_by_province([unit.path], year)[unit.path]
     targets = _targets(unit, year)
-    assessed = _year_assessments({t.unit_id for t in targets if t.target_year == year}, year)
+    assessed = _year_assessments({t.unit_id for t in targets}, year)
     return PlanRows(targets=targets, assessed=assessed, periods=[], actuals={})
 
 

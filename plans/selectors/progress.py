@@ -13,13 +13,14 @@ from django.utils.translation import gettext as _
 from communes.models import AdministrativeUnit, Level
 from criteria.models import AssessmentState, Tier
 from plans.selectors.common import share
-from plans.selectors.plan_rows import PlanRows, TargetPeriod, _Target, plan_rows_read
+from plans.selectors.plan_rows import PlanRows, TargetPeriod, plan_rows_read
 
 # --- Plan against result ---------------------------------------------------------------------
 
 
 class DueRow(NamedTuple):
-    """A unit whose registered target year is the year shown, and where it stands."""
+    """A unit whose registered target year is the year shown (or an earlier year, the tier
+    still not held: overdue), and where it stands."""
 
     code: str
     name: str
@@ -33,6 +34,7 @@ class DueRow(NamedTuple):
     criteria_met: int | None
     criteria_total: int | None
     assessment_id: int | None
+    overdue: bool  # target year before the year shown
 
     @property
     def tier_label(self) -> str:
@@ -101,6 +103,7 @@ class PlanSummary:
     unit_code: str | None
     year: int
     due: list[DueRow]
+    overdue: list[DueRow]  # target year before the year, tier still not held, unit still there
     counts: list[DueCount]
     province: list[ProvinceProgress]  # province targets covering the year (a province only)
 
@@ -108,16 +111,15 @@ class PlanSummary:
 _LEVEL_ORDER = {Level.DISTRICT: 0, Level.COMMUNE: 1, Level.VILLAGE: 2}
 
 
-def _due_rows(rows: PlanRows, year: int) -> list[DueRow]:
-    """The targets of ``year`` and where each unit stands."""
+def _due_rows(rows: PlanRows, year: int) -> tuple[list[DueRow], list[DueRow]]:
+    """The targets of ``year`` and those overdue from earlier years, and where each unit stands
+    in ``year``."""
     assessed = {(unit_id, tier): (state, met, total, pk) for unit_id, tier, state, met, total, pk in rows.assessed}
     tiers = Tier.values
-    due = []
+    due, overdue = [], []
     for t in rows.targets:
-        if t.target_year != year:
-            continue
         state, met, total, pk = assessed.get((t.unit_id, t.tier), (None, None, None, None))
-        due.append(
+        (due if t.target_year == year else overdue).append(
             DueRow(
                 code=t.code,
                 name=t.name,
@@ -131,19 +133,20 @@ def _due_rows(rows: PlanRows, year: int) -> list[DueRow]:
                 criteria_met=met,
                 criteria_total=total,
                 assessment_id=pk,
+                overdue=t.target_year < year,
             )
         )
-    due.sort(key=lambda r: (_LEVEL_ORDER.get(r.level, 9), tiers.index(r.tier)))  # stable: names stay in order
-    return due
+    for listed in (due, overdue):
+        listed.sort(key=lambda r: (_LEVEL_ORDER.get(r.level, 9), tiers.index(r.tier)))  # stable: names stay in order
+    return due, overdue
 
 
-def _due_counts(targets: list[_Target], year: int, due: list[DueRow]) -> list[DueCount]:
-    """Per level and tier: due this year (from ``due``), and overdue from earlier years (the
-    targets before ``year`` that ``_targets`` kept: their tier is not held)."""
+def _due_counts(due: list[DueRow], overdue_rows: list[DueRow]) -> list[DueCount]:
+    """Per level and tier: due this year, and overdue from earlier years (the targets before
+    the year that ``_targets`` kept: their tier is not held)."""
     overdue: dict[tuple[str, str], int] = defaultdict(int)
-    for t in targets:
-        if t.target_year < year:
-            overdue[(t.level, t.tier)] += 1
+    for r in overdue_rows:
+        overdue[(r.level, r.tier)] += 1
     keys = {(r.level, r.tier) for r in due} | set(overdue)
     counts = []
     for level, tier in sorted(keys, key=lambda k: (_LEVEL_ORDER.get(k[0], 9), Tier.values.index(k[1]))):
@@ -212,19 +215,20 @@ def _province_progress(rows: PlanRows, year: int) -> list[ProvinceProgress]:
 
 def plan_summary_of(unit_code: str | None, year: int, rows: PlanRows) -> PlanSummary:
     """The summary built from what ``plan_rows_read`` read (no query)."""
-    due = _due_rows(rows, year)
+    due, overdue = _due_rows(rows, year)
     return PlanSummary(
         unit_code=unit_code,
         year=year,
         due=due,
-        counts=_due_counts(rows.targets, year, due),
+        overdue=overdue,
+        counts=_due_counts(due, overdue),
         province=_province_progress(rows, year),
     )
 
 
 def plan_summary(*, unit: AdministrativeUnit | None, year: int) -> PlanSummary:
-    """Plan against result for ``year``: units due (and where they stand), counts per level and
-    tier with the overdue, and — for a province — its targets against actual. One query, one
-    more when units are due in ``year``; for a province one more, three when province targets
+    """Plan against result for ``year``: units due and overdue (and where they stand), counts
+    per level and tier, and — for a province — its targets against actual. One query, one
+    more when units are due in ``year`` or overdue; for a province one more, three when province targets
     cover the year."""
     return plan_summary_of(unit.code if unit is not None else None, year, plan_rows_read(unit, year))

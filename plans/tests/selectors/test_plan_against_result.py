@@ -69,6 +69,52 @@ def test_counts_per_level_and_tier_with_the_overdue(plans):
     }
 
 
+def test_the_units_overdue_are_listed_with_where_they_stand_in_the_year(plans):
+    """QA: overdue targets were counted but listed nowhere; the list is what the count counts."""
+    make_assessment(plans.b, make_set(code="M", tier="model"), 2025, 9, "draft")
+    summary = plan_summary(unit=plans.province, year=2025)
+    rows = {(r.code, r.tier): (r.target_year, r.overdue, r.status, r.state, r.criteria_met) for r in summary.overdue}
+    assert rows == {
+        ("40201", "advanced"): (2023, True, "no_assessment", None, None),
+        ("40102", "model"): (2024, True, "in_progress", "draft", 9),
+    }
+    assert not any(r.overdue for r in summary.due)
+    counted = {(c.level, c.tier): c.overdue for c in summary.counts if c.overdue}
+    listed = {}
+    for r in summary.overdue:
+        listed[(r.level, r.tier)] = listed.get((r.level, r.tier), 0) + 1
+    assert counted == listed
+
+
+def test_the_bulletin_lists_the_units_overdue(plans):
+    *_tables, overdue = plan_rows(plans.province, 2025)
+    assert overdue.title == "Units overdue from earlier years, at the end of 2025"
+    assert ("40201", "Xã Ân Phú", "Commune", "Huyện Hai", "Advanced", 2023) in [row[:6] for row in overdue.rows]
+    assert [row[7] for row in overdue.rows] == ["No assessment this year", "No assessment this year"]
+
+
+def test_the_dashboard_lists_the_units_due_then_those_overdue(plans):
+    listing = due_listing(dashboard_sections(unit=plans.province, year=2025), QueryDict())
+    listed = [(r.code, r.tier, r.overdue) for r in listing.page.object_list]
+    assert listed[-2:] == [("40201", "advanced", True), ("40102", "model", True)]
+    assert not any(overdue for *_row, overdue in listed[:-2])
+    found = due_listing(dashboard_sections(unit=plans.province, year=2025), QueryDict("due_q=an+phu"))
+    assert {(r.code, r.tier) for r in found.page.object_list} == {("40201", "standard"), ("40201", "advanced")}
+
+
+def test_the_api_lists_the_units_due_and_overdue_as_the_dashboard_does(plans, personas):
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(personas.viewer)
+    body = client.get("/api/v1/plan/", {"unit": plans.province.code, "year": 2025}).json()
+    listing = due_listing(dashboard_sections(unit=plans.province, year=2025), QueryDict())
+    assert [(r["code"], r["tier"], r["target_year"], r["overdue"]) for r in body["due"] + body["overdue"]] == [
+        (r.code, r.tier, r.target_year, r.overdue) for r in listing.page.object_list
+    ]
+    assert len(body["overdue"]) == 2
+
+
 def test_a_district_sees_only_its_units(plans):
     summary = plan_summary(unit=plans.d1, year=2025)
     assert {r.code for r in summary.due} == {"40101", "40102", "40101-01"}
@@ -142,7 +188,7 @@ def test_plan_rows_give_the_bulletin_plain_tables(plans):
         basis="NQ 05",
         entered_at="2022-01-01T00:00:00Z",
     )
-    targets, counts, due = plan_rows(plans.province, 2025)
+    targets, counts, due, _overdue = plan_rows(plans.province, 2025)
     assert targets.title == "Province targets 2021–2025 (NQ 05) at the end of 2025"
     assert targets.rows[0] == ("Communes recognised: Standard", 2, 1, Decimal("50.0"), "No")
     assert counts.headers[0:3] == ("Level", "Tier", "Due")
@@ -182,7 +228,7 @@ def test_the_country_sees_every_unit_due(plans, merger):
 
 
 def test_the_country_s_bulletin_says_which_province_each_unit_due_is_in_as_its_page_does(plans):
-    *_tables, due = plan_rows(None, 2025)
+    *_tables, due, _overdue = plan_rows(None, 2025)
     belongs = {row[0]: row[3] for row in due.rows}
     assert belongs["40102"] == "Huyện Một, Tỉnh Nghệ Thử" and belongs["40201"] == "Huyện Hai, Tỉnh Nghệ Thử"
     listed = due_listing(dashboard_sections(unit=None, year=2025), QueryDict())

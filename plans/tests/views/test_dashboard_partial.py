@@ -32,3 +32,15 @@ def test_the_dashboard_partial_shows_plan_against_result_and_funds(tree, nationa
     assert ("NQ 05" in html) is not national  # province targets only on a province's dashboard
     chart = "chart-funds-national" if national else "chart-funds-40"
     assert f'data-chart="{chart}"' in html and f'id="{chart}"' in html
+
+
+def test_the_dashboard_partial_lists_a_unit_overdue_with_its_target_year(tree, vi):
+    """QA: overdue targets were counted but listed nowhere."""
+    make_target(tree.c, "advanced", 2023)
+    plans = dashboard_sections(unit=tree.province, year=2025)
+    html = render_to_string(
+        "plans/partials/dashboard_sections.html", {"plans": plans, "due": due_listing(plans, QueryDict())}
+    )
+    assert "0 đơn vị đến hạn năm 2025 · 1 đơn vị quá hạn từ các năm trước" in html
+    assert "Xã Ân Phú</th>" in html
+    assert '<td class="num">2023 <span class="badge badge-not_met">Quá hạn</span></td>' in html
