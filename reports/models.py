@@ -204,6 +204,12 @@ class ImportKind(models.TextChoices):
     SUMMARY = "summary", _("Summary records (criteria level)")
 
 
+def _in_language(worded: dict[str, str]) -> str:
+    """The text of ``worded`` (by language code) in the language active now, or ""."""
+    language = translation.get_language() or ""
+    return worded.get(language) or worded.get(language.split("-")[0]) or ""
+
+
 class ImportBatch(models.Model):
     """An uploaded workbook: kept until confirmed, so the preview → confirm step needs no re-upload.
 
@@ -235,6 +241,8 @@ class ImportBatch(models.Model):
     # with the database again instead of re-reading the file. Emptied once applied.
     checked_values = models.JSONField(_("checked values"), default=dict, blank=True, editable=False)
     message = models.TextField(_("message"), blank=True)
+    # ``message`` in each language of the portal, where it was kept so (``message_shown``).
+    message_worded = models.JSONField(_("message in each language"), default=dict, blank=True, editable=False)
     job = models.ForeignKey(ReportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
@@ -291,13 +299,16 @@ class ImportBatch(models.Model):
         """The errors (the first ``limit``), each worded in the language active now: an error
         keeps its reason in every language of the portal (``messages``); one kept before that
         has only ``message``, in the language of the upload."""
-        language = translation.get_language() or ""
-        listed = []
-        for error in self.errors[:limit]:
-            worded = error.get("messages") or {}
-            message = worded.get(language) or worded.get(language.split("-")[0]) or error.get("message", "")
-            listed.append({**error, "message": message})
-        return listed
+        return [
+            {**error, "message": _in_language(error.get("messages") or {}) or error.get("message", "")}
+            for error in self.errors[:limit]
+        ]
+
+    @property
+    def message_shown(self) -> str:
+        """``message`` in the language active now, where it was kept in each language (a refused
+        application); otherwise as kept, in the language of the upload."""
+        return _in_language(self.message_worded) or self.message
 
     @property
     def change_count(self) -> int:

@@ -63,7 +63,7 @@ def jobs_sweep(*, stuck_after: datetime.timedelta, keep_for: datetime.timedelta,
             task.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
             job = ReportJob.objects.filter(pk=job_id).exclude(status__in=FINISHED_JOB_STATES).first()
             if job is not None:
-                _fail(job, str(MSG_STUCK))
+                _fail(job, MSG_STUCK)
             result.failed += 1
             logger.error("Failed task %s (job %s): its worker stopped twice", task.pk, job_id)
 

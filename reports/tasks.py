@@ -18,10 +18,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from ntm_portal import log
+from reports.importing.values_read import in_every_language, refusal
 from reports.models import IMPORT_STEPS, ImportBatch, ImportStatus, JobKind, JobStatus, ReportJob
 
 logger = logging.getLogger(__name__)
@@ -65,12 +67,10 @@ def _run_job(job: ReportJob, work) -> dict:
         with translation.override(job.params.get("language", "vi")):
             work(job)
     except (ValidationError, PermissionDenied) as exc:
-        messages = exc.messages if isinstance(exc, ValidationError) else [str(exc)]
-        _fail(job, "; ".join(messages))
+        _fail(job, refusal(exc))
     except Exception:
         logger.exception("Background job %s (%s) failed", job.pk, job.kind)
-        with translation.override(job.params.get("language", "vi")):
-            _fail(job, str(MSG_JOB_FAILED))
+        _fail(job, MSG_JOB_FAILED)
     else:
         job.status, job.finished_at = JobStatus.DONE, timezone.now()
         job.progress_done = job.progress_total
@@ -78,13 +78,17 @@ def _run_job(job: ReportJob, work) -> dict:
     return {"status": job.status}
 
 
-def _fail(job: ReportJob, message: str) -> None:
-    job.status, job.finished_at, job.error = JobStatus.FAILED, timezone.now(), message
+def _fail(job: ReportJob, message: Promise) -> None:
+    """The job failed, and so did the import it applied: ``message`` (lazy) is kept in the
+    job's language, and for the import in each language (``ImportBatch.message_shown``)."""
+    with translation.override(job.params.get("language", "vi")):
+        text = str(message)
+    job.status, job.finished_at, job.error = JobStatus.FAILED, timezone.now(), text
     job.save(update_fields=["status", "finished_at", "error"])
     batch_id = job.params.get("batch")
     if batch_id:
         ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.APPLIED).update(
-            status=ImportStatus.FAILED, message=message
+            status=ImportStatus.FAILED, message=text, message_worded=in_every_language(message)
         )
 
 

@@ -253,7 +253,7 @@ def batch_apply(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             return _in_background(request, unit, batch, JobKind.IMPORT_APPLY)
     batch, outcome = import_batch_apply(batch=batch, user=request.user)
     if outcome == REFUSED:
-        messages.error(request, batch.message)
+        messages.error(request, batch.message_shown)
     else:
         level, text = OUTCOME_MESSAGES[outcome]
         if outcome == APPLIED and batch.kind == ImportKind.SUMMARY:

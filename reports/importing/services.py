@@ -30,6 +30,7 @@ from reports.importing.summary_checks import SummaryPlan, check_summary
 from reports.importing.summary_read import SummaryRead, read_summary
 from reports.importing.summary_template import summary_template_bounds
 from reports.importing.template import template_bounds
+from reports.importing.values_read import in_every_language, refusal, shown
 from reports.models import ImportBatch, ImportKind, ImportStatus
 
 MSG_COMMENT = _("Imported from the workbook %(name)s (import no. %(id)s)")
@@ -118,11 +119,18 @@ def import_batch_apply(*, batch: ImportBatch, user, progress=None) -> tuple[Impo
             with transaction.atomic():
                 return _apply(batch.pk, user, progress or (lambda step: None))
         except (ValidationError, PermissionDenied) as exc:
-            reason = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-            message = str(MSG_NOTHING_WRITTEN % {"reason": reason})
-            ImportBatch.objects.filter(pk=batch.pk).update(status=ImportStatus.READY, message=message)
+            text = _nothing_written(exc)
+            ImportBatch.objects.filter(pk=batch.pk).update(
+                status=ImportStatus.READY, message=str(text), message_worded=in_every_language(text)
+            )
             batch.refresh_from_db()
             return batch, REFUSED
+
+
+def _nothing_written(exc: ValidationError | PermissionDenied):
+    """ "Nothing was written" with the refusal's reasons, worded when shown."""
+    reasons = refusal(exc)
+    return shown(lambda: str(MSG_NOTHING_WRITTEN % {"reason": reasons}))
 
 
 def _apply(batch_id: int, user, progress) -> tuple[ImportBatch, str]:
@@ -160,9 +168,9 @@ def _apply(batch_id: int, user, progress) -> tuple[ImportBatch, str]:
     assessments_record_values(
         batches=batches, user=user, comment=comment, at=moment, progress=progress, returning=False
     )
-    batch.status, batch.applied_at, batch.message = ImportStatus.APPLIED, timezone.now(), ""
+    batch.status, batch.applied_at, batch.message, batch.message_worded = ImportStatus.APPLIED, timezone.now(), "", {}
     batch.checked_values = {}
-    batch.save(update_fields=["status", "applied_at", "message", "checked_values"])
+    batch.save(update_fields=["status", "applied_at", "message", "message_worded", "checked_values"])
     return batch, APPLIED
 
 
@@ -189,8 +197,19 @@ def _store_check(batch: ImportBatch, read, plan) -> ImportBatch:
     batch.checked_values = {} if plan.errors else read.as_json()
     batch.status = ImportStatus.INVALID if plan.errors else ImportStatus.READY
     batch.checked_at = timezone.now()
-    batch.message = ""
-    batch.save(update_fields=["rows", "errors", "preview", "checked_values", "status", "checked_at", "message"])
+    batch.message, batch.message_worded = "", {}
+    batch.save(
+        update_fields=[
+            "rows",
+            "errors",
+            "preview",
+            "checked_values",
+            "status",
+            "checked_at",
+            "message",
+            "message_worded",
+        ]
+    )
     return batch
 
 
@@ -237,7 +256,7 @@ def _apply_summary(batch: ImportBatch, user) -> tuple[ImportBatch, str]:
             user=user,
             at=moment,
         )
-    batch.status, batch.applied_at, batch.message = ImportStatus.APPLIED, timezone.now(), ""
+    batch.status, batch.applied_at, batch.message, batch.message_worded = ImportStatus.APPLIED, timezone.now(), "", {}
     batch.checked_values = {}
-    batch.save(update_fields=["status", "applied_at", "message", "checked_values"])
+    batch.save(update_fields=["status", "applied_at", "message", "message_worded", "checked_values"])
     return batch, APPLIED

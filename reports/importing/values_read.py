@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy
@@ -120,12 +120,27 @@ def add_error(errors: list[dict], cell_row: int, column: int | str, message) -> 
         "message": str(message),
     }
     if isinstance(message, Promise):
-        messages = {}
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                messages[language] = str(message)
-        error["messages"] = messages
+        error["messages"] = in_every_language(message)
     errors.append(error)
+
+
+def refusal(exc: ValidationError | PermissionDenied) -> Promise:
+    """A refusal's messages joined by "; ", worded when shown."""
+    if isinstance(exc, ValidationError):
+        parts = [reason(e.message, **(e.params or {})) for e in exc.error_list]
+    else:
+        parts = list(exc.args[:1])
+    return shown(lambda: "; ".join(str(part) for part in parts))
+
+
+def in_every_language(message: Promise) -> dict[str, str]:
+    """A lazy message worded in each language of the portal, to be kept and shown later in the
+    reader's (``ImportBatch.errors_listed``, ``ImportBatch.message_shown``)."""
+    worded = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            worded[language] = str(message)
+    return worded
 
 
 def _cell_raw(cell: CellValue, indicator: Indicator):

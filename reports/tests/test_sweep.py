@@ -46,9 +46,8 @@ def test_a_job_whose_worker_died_is_requeued_and_then_finished_by_another_worker
 
 
 def test_a_job_stuck_again_after_its_retry_fails_with_a_message(db_queue, tree, personas):
-    job = start_job(
-        kind=JobKind.BULLETIN, user=personas.province_office, unit=tree.province, params={"month": "2025-01"}
-    )
+    params = {"month": "2025-01", "language": "en"}  # told in the language it was asked in
+    job = start_job(kind=JobKind.BULLETIN, user=personas.province_office, unit=tree.province, params=params)
     _claimed_by_a_dead_worker(job, ["dead-1", "dead-2"])
     call_command("sweep_jobs")
     job.refresh_from_db()

@@ -116,11 +116,11 @@ def test_a_job_waits_in_the_database_queue_until_the_worker_runs_it(past, person
     assert DBTaskResult.objects.get().status == "SUCCESSFUL"
 
 
-def test_a_failing_job_says_so(personas, tree, immediate_tasks):
-    job = start_job(
-        kind=JobKind.BULLETIN, user=personas.province_office, unit=tree.province, params={"month": "2099-01"}
-    )
+@pytest.mark.parametrize(("language", "told"), [("en", "not begun"), ("vi", "chưa bắt đầu")])
+def test_a_failing_job_says_so_in_the_language_it_was_asked_in(personas, tree, immediate_tasks, language, told):
+    params = {"month": "2099-01", "language": language}
+    job = start_job(kind=JobKind.BULLETIN, user=personas.province_office, unit=tree.province, params=params)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
-    assert "not begun" in job.error
+    assert told in job.error
     assert ReportJob.objects.get().finished_at is not None

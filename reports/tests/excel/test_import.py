@@ -899,3 +899,31 @@ def test_the_set_in_force_starts_without_a_reason_and_another_set_is_started_on_
     assert [(e[1], e[2]) for e in refused] == [(7, "A")] and "start its assessment on its page" in refused[0][3]
     batch = batch_of(upload(office, fill(template(tree.d1, other), {("40101", "2.1"): 90}), other))
     assert batch.status == ImportStatus.READY and [s["unit"] for s in batch.starts] == ["40101"]
+
+
+def test_a_refused_application_is_told_in_the_readers_language(client, personas, tree, criteria_set, a25, monkeypatch):
+    """QA: "Nothing was written: …" was kept in the uploader's language only; it is kept in
+    each, like the errors of the check, and a batch refused before that shows as it was kept."""
+    from django.core.exceptions import ValidationError
+
+    from criteria.services import MSG_STALE
+    from reports.importing import services
+
+    def refusing(**kwargs):
+        raise ValidationError(MSG_STALE, params={"indicator": "2.1", "user": "xa1", "value": "90"})
+
+    monkeypatch.setattr(services, "assessments_record_values", refusing)
+    client.force_login(personas.district_d1)
+    content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 80})
+    with translation.override("vi"):
+        batch = batch_of(upload(client, content, criteria_set))
+        url = reverse("reports:import_batch", args=["401", batch.pk])
+        applied = client.post(reverse("reports:import_apply", args=["401", batch.pk]), follow=True)
+        vietnamese = client.get(url).content.decode()
+    told = "Chưa ghi gì: 2.1 vừa được xa1 sửa (hiện là: 90)."
+    assert told in applied.content.decode() and told in vietnamese
+    english = client.get(reverse("reports:import_batch", args=["401", batch.pk])).content.decode()
+    assert "Nothing was written: 2.1 was changed by xa1 in the meantime (now: 90)." in english
+    assert "Chưa ghi gì" not in english
+    ImportBatch.objects.filter(pk=batch.pk).update(message_worded={})  # kept before its languages
+    assert told in client.get(url).content.decode()
