@@ -137,6 +137,26 @@ def test_newly_recognised_lists_the_decision(past, tree):
     assert rows_of(build(tree.province, "2024-03")["Công nhận mới"], 5) == []
 
 
+def test_a_decision_confirmed_by_later_assessments_is_listed_once(past, tree, criteria_set):
+    """QA: the demo's commune keeps its title, each later year's assessment carrying its 2024
+    decision; the bulletin listed the decision once per assessment year (35 lines for 7)."""
+    from criteria.models import Assessment
+
+    a = past["a"]
+    for year in (2025, 2026):
+        Assessment.objects.create(
+            unit=tree.a,
+            criteria_set=criteria_set,
+            year=year,
+            tier=a.tier,
+            state=AssessmentState.RECOGNISED,
+            decision_number=a.decision_number,
+            decision_date=a.decision_date,
+        )
+    (row,) = rows_of(build(tree.province, "2024-02")["Công nhận mới"], 5)
+    assert row[1:8] == ("Xã Cẩm Thạch", "Xã", "Huyện Một", "Thử", "NTM", "2024", "12/QĐ-UBND")
+
+
 def test_the_breakdown_has_one_row_per_district_and_a_total(past, tree):
     rows = rows_of(build(tree.province, "2024-02")["Theo đơn vị"], 5)
     assert [r[1] for r in rows] == ["Huyện Hai", "Huyện Một", "Tổng số"]
