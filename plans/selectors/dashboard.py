@@ -122,8 +122,9 @@ class SectionRows(NamedTuple):
 
     # The shape ``encode`` writes: part of a kept entry's key, so that after a change of shape
     # rows kept by the code before are never decoded (bump it with any change of the rows;
-    # 3: the year's assessments of the units overdue too).
-    FORMAT = 3
+    # 3: the year's assessments of the units overdue too; 4: the villages of the year counted
+    # as the dashboards count them).
+    FORMAT = 4
 
     def encode(self) -> list:
         return [self.plan.encode(), self.funds.encode()]

@@ -11,8 +11,8 @@ from typing import NamedTuple
 
 from django.db.models import Count, OuterRef, Q
 
-from communes.models import AdministrativeUnit, Level, existed_in_year_q, subtree_q, valid_on_q
-from criteria.figures import communes_of_year_q, holds_title_q, year_cutoff
+from communes.models import AdministrativeUnit, Level, existed_in_year_q, subtree_q
+from criteria.figures import communes_of_year_q, holds_title_q, villages_of_year_q, year_cutoff
 from criteria.models import Assessment, Tier
 from plans.models import ProvinceTarget, RegisteredTarget
 from plans.selectors.common import province_of, under_any
@@ -153,7 +153,7 @@ def _provinces_actuals(prefixes: list[str], year: int, every: bool) -> tuple[dic
     within = Q() if every else under_any(planned)
     day = year_cutoff(year)
     counted = communes_of_year_q(year)
-    village = Q(level=Level.VILLAGE) & valid_on_q(day)
+    village = villages_of_year_q(year, day)  # the dashboards' villages of the year
     tiers = {f"communes_{tier}": Count("pk", filter=counted & holds_title_q(tier, day)) for tier in Tier.values}
     # The subqueries sit in the aggregates' filters, not in annotations (an annotation with an
     # outer reference would be grouped on, or lose the reference).

@@ -179,6 +179,38 @@ def test_province_targets_against_actual_with_the_share_reached(plans):
     assert {line.key: line.actual for line in earlier.lines}["communes_advanced"] == 1
 
 
+def test_the_share_of_villages_counts_the_villages_the_dashboard_counts(plans):
+    """QA: the plan's share of villages counted the villages existing at the year's end, the
+    dashboard the villages of the year (assessed in it, or existing at its end unless one
+    they were formed from was): a village merged on 1 July 2025 that kept its title counted on
+    the dashboard, its successor in the plan."""
+    import datetime
+
+    from communes.models import UnitSuccession
+    from reports.selectors import progress_summary
+
+    ended = VillageFactory(code="40201-02", name="Thôn Cũ", parent=plans.c, valid_to=datetime.date(2025, 6, 30))
+    later = VillageFactory(code="40201-03", name="Thôn Mới", parent=plans.c, valid_from=datetime.date(2025, 7, 1))
+    UnitSuccession.objects.create(predecessor=ended, successor=later, date=datetime.date(2025, 7, 1))
+    village = make_set(code="V2", level="village")
+    make_assessment(ended, village, 2024, 5, "recognised", total=5)
+    make_assessment(ended, village, 2025, 5, "draft", total=5)
+    ProvinceTarget.objects.create(
+        province=plans.province,
+        period_from=2021,
+        period_to=2025,
+        communes_standard=2,
+        villages_recognised_share=Decimal(50),
+        basis="NQ 05",
+        entered_at="2022-01-01T00:00:00Z",
+    )
+    (progress,) = plan_summary(unit=plans.province, year=2025).province
+    line = next(line for line in progress.lines if line.key == "villages_share")
+    held = progress_summary(unit=plans.province, year=2025, tier="standard").villages_recognised
+    assert held == 2  # A1 (2023) and the ended village (2024), not its successor
+    assert line.actual == Decimal("50.0")  # 2 of the year's 4 villages; the successor instead: 1 of 4
+
+
 def test_plan_rows_give_the_bulletin_plain_tables(plans):
     ProvinceTarget.objects.create(
         province=plans.province,
