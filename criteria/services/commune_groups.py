@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import AdministrativeUnit, CommuneGroup, Level
-from criteria.models import CommuneGroupAssignment, CommuneGroupChange
+from criteria.models import Assessment, CommuneGroupAssignment, CommuneGroupChange
 from criteria.models_commune_groups import GROUP_OF_CONDITION, GroupCondition
 from ntm_portal.errors import StaleWriteError
 
@@ -108,6 +108,8 @@ def commune_group_set(
     current.save()
     AdministrativeUnit.objects.filter(pk=locked.pk).update(commune_group=group)
     unit.commune_group = group
+    if group != old_group:
+        _recompute_assessments(locked)
     CommuneGroupChange.objects.create(
         unit=locked,
         old_group=old_group,
@@ -121,6 +123,16 @@ def commune_group_set(
         at=moment,
     )
     return current
+
+
+def _recompute_assessments(unit: AdministrativeUnit) -> None:
+    """The commune's targets follow its group: every stored outcome and result of its
+    assessments is worked out again against them, in the same transaction (a sheet must never
+    show the new group's targets beside the old group's outcomes)."""
+    from criteria.services.assessments import assessment_recompute
+
+    for assessment in Assessment.objects.filter(unit=unit).select_related("unit", "criteria_set").order_by("pk"):
+        assessment_recompute(assessment=assessment)
 
 
 # --- Reads -----------------------------------------------------------------------------------

@@ -145,3 +145,33 @@ def test_a_bare_group_from_before_shows_as_the_old_group(tree, personas):
     set_group(tree.a, personas.province_office)
     [change] = commune_group_history(tree.a)
     assert (change.old_group, change.old_condition, change.new_group) == (2, "", 3)
+
+
+def test_a_new_group_works_the_communes_outcomes_and_results_out_again(tree, personas):
+    """QA: after the office moved a commune from group 2 to group 1, its sheet showed group 1's
+    targets beside group 2's outcomes ("≥ 90 triệu — nhóm xã 1 · Đạt 85,3") and the lists kept
+    the old count of criteria met."""
+    from criteria.models import Assessment, CriterionResult, IndicatorValue
+    from criteria.services import ValueEntry, assessment_create, assessment_record_values
+    from criteria.services.catalog import catalog_set_publish
+
+    s = make_set(year_from=2026, year_to=2030, publish=False)
+    income = s.indicators.get(code="3.1")
+    Target.objects.filter(indicator=income, year__isnull=False).delete()  # the factory's 2024 target
+    Target.objects.create(indicator=income, value=Decimal(50), commune_group=1)
+    Target.objects.create(indicator=income, value=Decimal(40), commune_group=2)
+    catalog_set_publish(criteria_set=s)
+    set_group(tree.a, personas.province_office, group=2, condition=GroupCondition.OTHER)
+    assessment = assessment_create(unit=tree.a, criteria_set=s, year=2026, user=personas.officer_a)
+    entries = [ValueEntry("3.1", "45"), ValueEntry("3.2", "0")]  # criterion 3 met in group 2
+    assessment_record_values(assessment=assessment, entries=entries, user=personas.officer_a)
+    value = IndicatorValue.objects.get(assessment=assessment, indicator=income)
+    result = CriterionResult.objects.get(assessment=assessment, criterion=income.criterion)
+    met_before = Assessment.objects.get(pk=assessment.pk).criteria_met
+    assert (value.outcome, result.met) == ("met", True)
+
+    set_group(tree.a, personas.province_office, group=1, condition=GroupCondition.AGRICULTURE_UNDER_10)
+    value.refresh_from_db()
+    result.refresh_from_db()
+    assert (value.outcome, result.met) == ("not_met", False)
+    assert Assessment.objects.get(pk=assessment.pk).criteria_met == met_before - 1
