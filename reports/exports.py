@@ -87,6 +87,7 @@ def _headline_rows(summary) -> list[tuple]:
         value = getattr(previous, attribute)
         return value[tier] if tier else value
 
+    met_before, met_or_basic_before = summary.averages_before(previous)  # None on another scale
     rows = [
         (
             f"Xã đạt chuẩn {TIER_NAMES[t]}",
@@ -99,12 +100,12 @@ def _headline_rows(summary) -> list[tuple]:
     # Newly recognised in the year, as the page shows them (not worked out for the year before).
     rows += [(f"Xã mới đạt chuẩn {TIER_NAMES[t]} trong năm", summary.new[t], None, None) for t in Tier.values]
     rows += [
-        ("Bình quân số tiêu chí đạt/xã", summary.average_criteria_met, None, before("average_criteria_met")),
+        ("Bình quân số tiêu chí đạt/xã", summary.average_criteria_met, None, met_before),
         (
             "Bình quân số tiêu chí đạt và cơ bản đạt/xã (cơ bản đạt không tính là đạt)",
             summary.average_met_or_basically_met,
             None,
-            before("average_met_or_basically_met"),
+            met_or_basic_before,
         ),
         (
             "Xã có số liệu",

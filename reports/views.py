@@ -74,8 +74,14 @@ def _breadcrumbs(request: HttpRequest, unit: AdministrativeUnit | None, filters:
     return crumbs
 
 
-def _figure(label: str, value, before, *, share=None, of=None, decimals: int = 0, note: str = "") -> dict:
+def _figure(
+    label: str, value, before, *, share=None, of=None, decimals: int = 0, note: str = "", unchanged: str = ""
+) -> dict:
+    """A headline card; without a change, ``unchanged`` says why (default: no year before, or
+    no figure this year)."""
     change = None if value is None or before is None else value - before
+    if change is None and not unchanged:
+        unchanged = _("no data this year") if value is None else _("no comparison with the year before")
     return {
         "label": label,
         "value": value,
@@ -83,6 +89,7 @@ def _figure(label: str, value, before, *, share=None, of=None, decimals: int = 0
         "of": of,
         "decimals": decimals,
         "change": change,
+        "unchanged": unchanged,
         "note": note,
     }
 
@@ -114,19 +121,28 @@ def _headline_figures(summary: Headline, previous: Headline | None, scale: int |
         )
         for tier, label in Tier.choices
     ]
+    met_before, met_or_basic_before = summary.averages_before(previous)
+    other_scale = ""
+    if previous is not None and previous.scale != summary.scale and previous.scale and summary.scale:
+        other_scale = _("not comparable: %(total)d criteria in %(year)d") % {
+            "total": previous.scale,
+            "year": previous.year,
+        }
     figures += [
         _figure(
             _("Average criteria met per commune"),
             summary.average_criteria_met,
-            before("average_criteria_met"),
+            met_before,
             decimals=1,
             note=_("of %(total)d criteria") % {"total": scale} if scale else "",
+            unchanged=other_scale,
         ),
         _figure(
             _("Average criteria met and basically met"),
             summary.average_met_or_basically_met,
-            before("average_met_or_basically_met"),
+            met_or_basic_before,
             decimals=1,
+            unchanged=other_scale,
             note=(
                 ngettext(
                     "%(count)d commune reports criteria basically met; never counted as met",

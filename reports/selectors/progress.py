@@ -141,6 +141,7 @@ def _headline(rows: _Rows, window: Window, tier: str, *, with_new: bool, with_di
         districts_total=districts_total,
         districts_recognised=rows.title.get((year, tier, Level.DISTRICT), 0) if districts_total else None,
         apart=dict(rows.apart.get(year, {})),
+        scale=rows.scale.get((year, tier)),
     )
 
 

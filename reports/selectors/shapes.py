@@ -32,10 +32,19 @@ class Headline:
     districts_total: int | None  # None below province level and when no district existed
     districts_recognised: int | None  # districts holding the title at ``tier``
     apart: dict[str, int] = field(default_factory=dict)  # ward / township / special zone -> count, never counted
+    scale: int | None = None  # criteria in the (largest) set assessed at ``tier``: 19, or 10 from 2026
 
     @property
     def communes_without_data(self) -> int:
         return self.communes_total - self.communes_with_data
+
+    def averages_before(self, previous: Headline | None) -> tuple[Decimal | None, Decimal | None]:
+        """``previous``' averages (criteria met; met and basically met) to compare these with, or
+        None where they are on another scale (19 criteria in 2025, 10 in 2026: "−9,1" would
+        compare two sets, not two years) or there is no year before."""
+        if previous is None or previous.scale != self.scale:
+            return None, None
+        return previous.average_criteria_met, previous.average_met_or_basically_met
 
 
 class BucketCount(NamedTuple):

@@ -164,6 +164,10 @@ def test_summary_after_the_reorganisation_uses_the_10_criteria_scale(merger):
     assert (previous.year, previous.communes_total, previous.recognised["standard"]) == (2025, 3, 1)
     assert previous.recognised_share["standard"] == Decimal("33.3")
     assert previous.districts_total == 1
+    assert (s.scale, previous.scale) == (10, 19)
+    assert s.averages_before(previous) == (None, None)  # 7 of 10 against 15,5 of 19: no change shown
+    same = progress_summary(unit=merger.province, year=2025, tier="standard")
+    assert same.averages_before(same.previous_year)[0] == Decimal("14.50")
 
 
 def test_summary_of_2025_counts_the_district_that_existed_until_june(merger):

@@ -171,3 +171,27 @@ def test_a_province_dashboard_read_again_takes_only_its_kept_reads(client):
     # and the session, the user, the unit, whether it has mapped units, the districts' own
     # assessments, the OCOP counts
     assert len(queries) == 11
+
+
+def test_averages_on_another_scale_are_not_compared(client, merger, personas):
+    """QA: the 2026 dashboard read "4,6 of 10 criteria, −9,1 on 2025" (13,7 of 19): a change of
+    set, not of progress. The page and the export say the averages are not comparable."""
+    from reports.tests.excel.conftest import open_book, rows_of
+
+    client.force_login(UserFactory(is_superuser=True))
+    html = page(client, "reports:dashboard", "50", query="year=2026&tier=standard")
+    card = re.search(r"Average criteria met per commune</p>(.*?)</div>", html, re.S).group(1)
+    assert "of 10 criteria" in card and "not comparable: 19 criteria in 2025" in card and " on 2025" not in card
+    assert "+0 on 2025" in html or "on 2025" in html  # counts are still compared
+    with translation.override("en"):
+        url = reverse("reports:export", args=["50", "dashboard"])
+    book = open_book(client.get(url + "?year=2026&tier=standard").content)
+    headline = {r[0]: r[1:] for r in rows_of(book["Tổng hợp"], 4)}
+    assert headline["Bình quân số tiêu chí đạt/xã"][0] == 7 and headline["Bình quân số tiêu chí đạt/xã"][2] is None
+
+
+def test_an_empty_year_says_it_has_no_data_rather_than_no_year_before(client, merger):
+    client.force_login(UserFactory(is_superuser=True))
+    html = page(client, "reports:dashboard", "501", query="year=2026&tier=standard")
+    card = re.search(r"Average criteria met per commune</p>(.*?)</div>", html, re.S).group(1)
+    assert "no data this year" in card and "no comparison with the year before" not in card
