@@ -292,11 +292,15 @@ def assessment_set_state(
     assessment.full_clean(exclude=["unit", "criteria_set", "created_by", "merged_into"])
     assessment.save()
     figures_log(assessment, at or timezone.now()).save()
+    decided = state in (AssessmentState.RECOGNISED, AssessmentState.REVOKED) and decision_date is not None
     HistoryEntry.objects.create(
         assessment=assessment,
         kind=HistoryKind.STATE,
         old_state=old_state,
         new_state=state,
+        # The decision that recognised or revoked: its date (ISO) and number.
+        new_value=decision_date.isoformat() if decided else "",
+        new_note=decision_number if decided else "",
         comment=comment,
         user=user,
         at=at or timezone.now(),

@@ -48,6 +48,15 @@ MSG_DECISION_BEFORE_UNIT = _(
 )
 MSG_REVOCATION_REQUIRED = _("Enter the revocation decision's number and date.")
 MSG_REVOKED_BEFORE = _("The revocation cannot be dated before the recognition decision (%(date)s).")
+MSG_REVOCATION_IS_RECOGNITION = _(
+    "%(number)s is the recognition decision; a revocation is a decision of its own: enter its number."
+)
+MSG_HIGHER_TITLE_HELD = _(
+    "%(unit)s holds the %(tier)s title on %(date)s, which requires this one: revoke that title first."
+)
+MSG_SET_NOT_IN_FORCE = _(
+    "The criteria set %(set)s is in force from %(date)s: a recognition against it cannot be dated before."
+)
 MSG_CRITERIA_UNMET = _(
     "Only an assessment that meets every criterion of its set can be recognised; not met: %(criteria)s."
 )
@@ -162,9 +171,38 @@ def _decision_problems(assessment: Assessment, number: str, day: datetime.date |
     if revoking:
         if assessment.decision_date and day < assessment.decision_date:
             problems.append(MSG_REVOKED_BEFORE % {"date": f"{assessment.decision_date:%d/%m/%Y}"})
-    elif day < datetime.date(assessment.year, 1, 1):
-        problems.append(MSG_DECISION_BEFORE_YEAR % {"year": assessment.year})
+        if _same_decision(number, assessment.decision_number):
+            return ValidationError(
+                {"decision_number": [MSG_REVOCATION_IS_RECOGNITION % {"number": assessment.decision_number}]},
+                code="decision",
+            )
+        if higher := _higher_title_held(assessment, day):
+            problems.append(higher)
+    else:
+        if day < datetime.date(assessment.year, 1, 1):
+            problems.append(MSG_DECISION_BEFORE_YEAR % {"year": assessment.year})
+        in_force = assessment.criteria_set.effective_date
+        if in_force is not None and day < in_force:
+            problems.append(
+                MSG_SET_NOT_IN_FORCE % {"set": assessment.criteria_set.code, "date": f"{in_force:%d/%m/%Y}"}
+            )
     return ValidationError({"decision_date": problems}, code="decision") if problems else None
+
+
+def _same_decision(number: str, other: str) -> bool:
+    """Two decision numbers written alike ("15/QĐ-UBND", "15/qđ-ubnd ")."""
+    return bool(other) and "".join(number.split()).casefold() == "".join(other.split()).casefold()
+
+
+def _higher_title_held(assessment: Assessment, day: datetime.date) -> str | None:
+    """The tier ladder (standard → advanced → model) taken down from the top: a revocation of a
+    title another title of the unit requires is refused while that one stands on ``day``."""
+    ladder = [Tier.STANDARD, Tier.ADVANCED, Tier.MODEL]
+    for higher in ladder[ladder.index(assessment.tier) + 1 :]:
+        if holds_title(assessment.unit, higher, day):
+            params = {"unit": assessment.unit.name, "tier": Tier(higher).label, "date": f"{day:%d/%m/%Y}"}
+            return MSG_HIGHER_TITLE_HELD % params
+    return None
 
 
 def recognition_problems(assessment: Assessment, decision_date: datetime.date) -> list[str]:

@@ -144,6 +144,63 @@ def test_revoking_needs_the_revocation_decision(personas, tree):
         )
 
 
+def _revoke(assessment, personas, day: datetime.date, number: str = "7/QĐ-UBND"):
+    return assessment_transition(
+        assessment=assessment,
+        action="revoke",
+        user=personas.province_office,
+        comment="Phúc tra",
+        decision_number=number,
+        decision_date=day,
+    )
+
+
+def test_a_revocation_is_a_decision_of_its_own(personas, tree):
+    """QA: a revocation was accepted with the recognition's own number (and date)."""
+    a = _appraised(personas, tree.a, make_set(), 2023)
+    _recognise(a, personas, datetime.date(2023, 12, 20), number="15/QĐ-UBND")
+    with pytest.raises(ValidationError, match="15/QĐ-UBND is the recognition decision") as refused:
+        _revoke(a, personas, datetime.date(2023, 12, 20), number=" 15/qđ-ubnd")
+    assert list(refused.value.message_dict) == ["decision_number"]
+    _revoke(a, personas, datetime.date(2023, 12, 22), number="16/QĐ-UBND")
+
+
+def test_the_standard_title_is_not_revoked_while_the_advanced_title_it_carries_stands(personas, tree):
+    """QA: revoking the standard title left the advanced title counted (the tier ladder)."""
+    standard = _appraised(personas, tree.a, make_set(), 2023)
+    _recognise(standard, personas, datetime.date(2023, 6, 1))
+    advanced = _appraised(personas, tree.a, make_set(code="ADV", tier="advanced"), 2023)
+    _recognise(advanced, personas, datetime.date(2023, 11, 1), number="2/QĐ-UBND")
+    with pytest.raises(ValidationError, match="holds the Advanced title on 01/12/2023"):
+        _revoke(standard, personas, datetime.date(2023, 12, 1))
+    assert holds_title(tree.a, "standard", datetime.date(2023, 12, 31))
+    _revoke(advanced, personas, datetime.date(2023, 12, 1), number="8/QĐ-UBND")
+    _revoke(standard, personas, datetime.date(2023, 12, 1))
+    assert not holds_title(tree.a, "standard", datetime.date(2023, 12, 31))
+
+
+def test_a_recognition_is_not_dated_before_its_set_is_in_force(personas, tree):
+    """QA: a 2026 commune was recognised on 01/01/2026 against a set in force from 15/02/2026."""
+    criteria_set = make_set(code="QD51", year_from=2026, year_to=2030)
+    CriteriaSet.objects.filter(pk=criteria_set.pk).update(effective_date=datetime.date(2026, 2, 15))
+    criteria_set.refresh_from_db()
+    a = _appraised(personas, tree.a, criteria_set, 2026)
+    with pytest.raises(ValidationError, match="in force from 15/02/2026"):
+        _recognise(a, personas, datetime.date(2026, 1, 1))
+
+
+def test_the_history_keeps_the_decision_that_recognised_and_revoked(personas, tree, client):
+    """QA: the history said "Appraised → Recognised" and nothing of the decision."""
+    from django.urls import reverse
+
+    a = _appraised(personas, tree.a, make_set(), 2023)
+    _recognise(a, personas, datetime.date(2023, 12, 20), number="15/QĐ-UBND")
+    _revoke(a, personas, datetime.date(2024, 3, 1))
+    client.force_login(personas.province_office)
+    html = client.get(reverse("assessment_history", args=[a.pk])).content.decode()
+    assert "Decision 15/QĐ-UBND of 20/12/2023" in html and "Decision 7/QĐ-UBND of 01/03/2024" in html
+
+
 # --- QĐ 319: the model tier's derived conditions ------------------------------------------------
 
 
