@@ -114,6 +114,9 @@ MONEY_SCALES = {
 _NON_FINITE = re.compile(r"[+-]?(nan|inf|infinity)", re.IGNORECASE)
 _PLAIN = re.compile(r"[+-]?\d+(\.\d+)?", re.ASCII)  # ASCII: fullwidth or Arabic-Indic digits are not read
 _GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+", re.ASCII)  # thousands grouped with dots
+# Digits with spaces between them ("650 000 000", "8 5"), and the one way spaces may group them.
+_SPACED_DIGITS = re.compile(r"\d+(?:\s+\d+)+")
+_SPACE_GROUPED = re.compile(r"\d{1,3}(?:\s\d{3})+")
 
 
 def _fold(text: str) -> str:
@@ -185,8 +188,12 @@ def parse_value(
     if isinstance(raw, bool):
         raise _refuse(MSG_NOT_A_NUMBER, "not_a_number", indicator, raw)
     if isinstance(raw, str):
-        # Drop every kind of space (incl. no-break spaces Excel and browsers insert).
-        text = "".join(unicodedata.normalize("NFC", raw).split())
+        normal = unicodedata.normalize("NFC", raw)
+        # Spaces may group thousands ("650 000 000", with the no-break spaces Excel and browsers
+        # insert); between other digits ("8 5") they are a typing mistake, never dropped silently.
+        if any(not _SPACE_GROUPED.fullmatch(run) for run in _SPACED_DIGITS.findall(normal)):
+            raise _refuse(MSG_BAD_SEPARATORS, "bad_separators", indicator, raw.strip())
+        text = "".join(normal.split())
         if value_type is ValueType.PERCENT:
             text = text.removesuffix("%")
         scale = None
