@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from communes.models import Region
 from communes.people import full_name
 from criteria.models import Comparison, Outcome, ValueType
-from ntm_portal.numbers import money, vn_number
+from ntm_portal.numbers import as_typed, money, vn_number
 
 if TYPE_CHECKING:
     from criteria.selectors import IndicatorRow
@@ -38,7 +38,7 @@ def input_text(row: IndicatorRow) -> str:
         return ""
     if row.indicator.value_type == ValueType.YES_NO:
         return "yes" if row.value.value_bool else "no"
-    return vn_number(row.value.value_decimal)
+    return as_typed(row.value.value_decimal)
 
 
 def shown_value(value, value_type: str) -> str:

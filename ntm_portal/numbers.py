@@ -9,7 +9,8 @@ USE_THOUSAND_SEPARATOR stays off globally so years print as 2025); with ``decima
 half up; ``money`` adds " đ". ``number(11.67, 1)`` → "11,7" (whole by default),
 ``signed(-0.5, 1)`` → "−0,5". For a document's sentences:
 ``count_of(3, "xã")`` → "03 xã", ``vn_percent(12.24)`` → "12,2%", ``money_text(31003700000)`` →
-"31.003.700.000 đồng" (Vietnamese when the language is; documents override it to "vi").
+"31.003.700.000 đồng" (Vietnamese when the language is; documents override it to "vi");
+``as_typed(45200000)`` → "45.200.000" in every language, for a value field.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.utils import formats
+from django.utils import formats, translation
 from django.utils.translation import get_language
 
 MINUS = "\u2212"  # a real minus sign: a hyphen reads as a dash next to a number
@@ -80,6 +81,14 @@ def _separators() -> dict[int, str]:
 @receiver(setting_changed)
 def _forget_separators(**kwargs) -> None:
     _SEPARATORS.clear()  # tests that change the format settings, as Django's own format cache does
+
+
+def as_typed(value) -> str:
+    """A number as a value field shows it for editing: the Vietnamese way in every language
+    ("45.200.000", "85,5"), the one way ``criteria.evaluation.parse_value`` reads it back — an
+    English page writing "45,200,000" in the field would have it refused when saved again."""
+    with translation.override("vi"):
+        return vn_number(value)
 
 
 def number(value, decimals: int = 0) -> str:

@@ -25,7 +25,7 @@ from communes.models import AdministrativeUnit, Level
 from criteria.models import Tier
 from criteria.years import default_year, lifetime_notice
 from ntm_portal.forms import add_service_errors
-from ntm_portal.numbers import vn_number
+from ntm_portal.numbers import as_typed, vn_number
 from plans import selectors
 from plans.forms import (
     FundsGridForm,
@@ -98,7 +98,7 @@ def _grid_context(request, unit, year, *, form=None, stale=None, errors=None) ->
     stale = stale or {}
     for row in grid.rows:
         for cell in row.cells:
-            shown = vn_number(cell.amount) if cell.amount is not None else ""
+            shown = as_typed(cell.amount) if cell.amount is not None else ""
             cell.shown, cell.was, cell.seen_version = shown, shown, cell.version
             cell.typed, cell.errors, cell.conflict = shown, [], None
             if form is not None:

@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from communes.models import Role
 from communes.tests.factories import MembershipFactory, UserFactory
@@ -301,3 +302,15 @@ def test_a_district_that_ended_opens_on_its_last_year_and_says_so_for_a_later_on
     assert '<option value="2025" selected>' in html and "did not exist in" not in html
     html = _html(client.get(reverse("plans:unit", args=["401"]) + "?year=2026"))
     assert "Huyện Một did not exist in 2026." in html
+
+
+def test_the_english_funds_grid_shows_amounts_as_it_reads_them_back(client, tree, personas):
+    """QA: the English grid showed "650,000,000" and refused it when saved again ("misplaced
+    separators"): a field shows an amount the Vietnamese way in every language."""
+
+    make_fund(tree.a, 2021, 12, "district", 650_000_000)
+    client.force_login(personas.officer_a)
+    with translation.override("en"):
+        url = reverse("plans:unit", args=[tree.a.code])
+    html = client.get(url + "?year=2021").content.decode()
+    assert 'value="650.000.000"' in html and 'value="650,000,000"' not in html
