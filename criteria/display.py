@@ -211,6 +211,7 @@ ROW_LABELS = {
     "keep_mine": gettext_lazy("Keep my value"),
     "keep_saved": gettext_lazy("Keep the saved value"),
     "save": gettext_lazy("Save"),
+    "derived": gettext_lazy("Worked out by the portal from the recognition decisions and incomes; not typed."),
     "saving": gettext_lazy("Saving…"),
     "remove": gettext_lazy("Remove"),
     "remove_named": gettext_lazy("Remove %(name)s"),

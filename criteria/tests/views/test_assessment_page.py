@@ -300,3 +300,36 @@ def test_a_criterion_without_indicator_of_a_set_published_before_the_rule_shows_
     assert "20. Tiêu chí riêng" in section and "Not met" in section
     assert "This criterion has no indicator in this set, so it cannot be met." in section
     assert 'id="index-20"' in page
+
+
+def test_a_decided_assessment_says_it_is_closed_not_being_checked(client, personas, assessment):
+    """QA: a recognised sheet said it was "locked while it is being checked" and could be
+    changed if returned, which a recognised assessment never is."""
+    from criteria.models import Assessment, AssessmentState
+
+    Assessment.objects.filter(pk=assessment.pk).update(
+        state=AssessmentState.RECOGNISED, decision_number="1/QĐ", decision_date="2025-12-01"
+    )
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("assessment", args=[assessment.pk])).content.decode()
+    assert "closed by its decision" in page and "being checked" not in page
+
+
+def test_an_indicator_the_portal_works_out_has_no_field_to_type_in(client, personas, tree):
+    """QA: the model sheet offered a field and a Save button for 1.1 and 2.1, whose saving is
+    always refused ("worked out by the portal… cannot be typed")."""
+    from criteria.models import Derived, Indicator
+    from criteria.services import assessment_create
+    from criteria.services.catalog import catalog_set_publish
+    from criteria.tests.factories import make_set
+
+    s = make_set(code="KM", publish=False)
+    Indicator.objects.filter(criteria_set=s, code="1.1").update(derived=Derived.HOLDS_ADVANCED)
+    catalog_set_publish(criteria_set=s)
+    a = assessment_create(unit=tree.a, criteria_set=s, year=2025, user=personas.officer_a)
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("assessment", args=[a.pk])).content.decode()
+    derived = page.split('id="ind-1.1"')[1].split("</article>")[0]
+    assert 'name="value"' not in derived and "Worked out by the portal" in derived
+    typed = page.split('id="ind-2.1"')[1].split("</article>")[0]
+    assert 'name="value"' in typed
