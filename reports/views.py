@@ -244,6 +244,8 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         lagging_chart=charts.lagging_chart(summary.lagging),
         breakdown=breakdown,
         breakdown_heading=units_heading(row.level for row in breakdown),
+        # Rows that are communes each count one: no column of communes beside their names.
+        breakdown_counts=any(row.level != Level.COMMUNE for row in breakdown),
         apart=", ".join(f"{n} × {UnitType(kind).label}" for kind, n in sorted(summary.apart.items())),
         commune_map=commune_map(unit=unit, year=filters.year, tier=filters.tier, buckets=summary.buckets),
         # A district's own standing (x/9), the same rows as on the unit's workspace page.

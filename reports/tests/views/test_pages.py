@@ -195,3 +195,14 @@ def test_an_empty_year_says_it_has_no_data_rather_than_no_year_before(client, me
     html = page(client, "reports:dashboard", "501", query="year=2026&tier=standard")
     card = re.search(r"Average criteria met per commune</p>(.*?)</div>", html, re.S).group(1)
     assert "no data this year" in card and "no comparison with the year before" not in card
+
+
+def test_a_drill_down_to_communes_has_no_column_of_communes(client, merger):
+    """QA: the 2026 province's table read "Xã | Xã" with 1 in every row of the second."""
+    client.force_login(UserFactory(is_superuser=True))
+    html = page(client, "reports:dashboard", "50", query="year=2026&tier=standard")
+    table = html.split('id="breakdown-title"')[1].split("</table>")[0]
+    head = table.split("</thead>")[0]
+    assert head.count(">Commune<") == 1 and ">Communes<" not in head
+    older = page(client, "reports:dashboard", "50", query="year=2025&tier=standard")
+    assert ">Communes<" in older.split('id="breakdown-title"')[1].split("</thead>")[0]
