@@ -80,8 +80,10 @@ def target_text(row: IndicatorRow) -> str:
 
 
 def target_basis(row: IndicatorRow) -> str:
-    """Why this target applies: the region, the commune group, the year it runs from."""
-    if row.target is None:
+    """Why this target applies: the region, the commune group, the year it runs from. A target
+    row left without a value is no target (the outcome is "no target"); the default of a
+    province's own set is the province's, not the State's."""
+    if row.target is None or row.target.value is None:
         if row.indicator.comparison == Comparison.MET:
             return ""
         if row.indicator.target_by_province:
@@ -98,7 +100,7 @@ def target_basis(row: IndicatorRow) -> str:
     if reason.year:
         parts.append(_("from %(year)s") % {"year": reason.year})
     if reason.national_default:
-        parts.append(_("national target"))
+        parts.append(_("province-wide target") if row.province_set else _("national target"))
     return " ".join(parts)
 
 

@@ -22,6 +22,7 @@ from criteria.target_rules import (  # noqa: F401 (re-exported)
     TargetReason,
     TargetRule,
     TargetSubject,
+    first_subject_without_target,
     select_target,
     select_target_with_reason,
 )

@@ -60,6 +60,7 @@ class IndicatorRow:
     value: IndicatorValue | None
     urls: display.SheetUrls | None = None  # the sheet's, for rows that post
     evidence: list[Evidence] = field(default_factory=list)
+    province_set: bool = False  # the set is a province's own: its default target is the province's
 
     @cached_property
     def text(self) -> display.RowText:
@@ -121,6 +122,7 @@ def assessment_sheet(assessment: Assessment, *, only_code: str | None = None) ->
         for r in CriterionResult.objects.filter(assessment=assessment, criterion__in=[c.pk for c in criteria])
     }
     urls = display.SheetUrls.of(assessment.pk)
+    province_set = assessment.criteria_set.issuer_id is not None
     groups: dict[int, GroupBlock] = {}
     blocks: dict[int, CriterionBlock] = {}
     for criterion in criteria:
@@ -134,7 +136,7 @@ def assessment_sheet(assessment: Assessment, *, only_code: str | None = None) ->
         )
         value = values.get(indicator.pk)
         files = evidence.get(value.pk, []) if value else []
-        block.rows.append(IndicatorRow(indicator, target, reason, value, urls, files))
+        block.rows.append(IndicatorRow(indicator, target, reason, value, urls, files, province_set))
     return list(groups.values())
 
 

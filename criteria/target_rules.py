@@ -6,7 +6,7 @@ turns stored targets into ``TargetRule``s for a unit, is ``criteria.targets``; c
 these names through ``criteria.evaluation``, with the rest of the rules.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -102,3 +102,17 @@ def select_target(targets: Iterable[TargetRule], subject: TargetSubject) -> Targ
     """The target that applies to ``subject``, or None; see select_target_with_reason."""
     target, _reason = select_target_with_reason(targets, subject)
     return target
+
+
+def first_subject_without_target(
+    targets: Sequence[TargetRule], subjects: Iterable[TargetSubject]
+) -> TargetSubject | None:
+    """The first of ``subjects`` to which no target with a value applies, or None when each has one.
+
+    A unit whose applicable target has no value gets "no target" for any value it records, so
+    the indicator — if required — can never be met there (asked before a set is published)."""
+    for subject in subjects:
+        target = select_target(targets, subject)
+        if target is None or target.value is None:
+            return subject
+    return None

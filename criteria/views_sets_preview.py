@@ -50,7 +50,7 @@ def preview_blocks(criteria_set, choice: dict) -> list[dict]:
                     [t.as_rule() for t in own], unit=unit, year=choice["year"], criteria_set=criteria_set
                 )
                 target = next((t for t in own if rule and t.pk == rule.key), None)
-                row = IndicatorRow(indicator, target, reason, None)
+                row = IndicatorRow(indicator, target, reason, None, province_set=criteria_set.issuer_id is not None)
                 rows.append(
                     {
                         "indicator": indicator,

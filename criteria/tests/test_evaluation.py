@@ -781,3 +781,16 @@ def test_only_ascii_digits_are_read_as_numbers(raw):
     with pytest.raises(ValidationError) as caught:
         ev.parse_value(raw, ev.ValueType.PERCENT if "," in raw else ev.ValueType.COUNT, indicator="2.1")
     assert caught.value.code in {"not_a_number", "bad_separators"}
+
+
+def test_the_first_subject_without_a_target_value_is_named():
+    rules = [
+        ev.TargetRule(value=Decimal(70), region="TDMNPB"),
+        ev.TargetRule(value=None, region="DBSH"),
+        ev.TargetRule(value=Decimal(80), year=2023),
+    ]
+    subjects = [ev.TargetSubject(region=r, group=None, year=y) for r in ("TDMNPB", "DBSH") for y in (2022,)]
+    assert ev.first_subject_without_target(rules, subjects) == subjects[1]  # the empty row is the specific one
+    assert ev.first_subject_without_target(rules[:1], subjects[:1]) is None
+    early = ev.TargetSubject(region="BTB", group=None, year=2022)
+    assert ev.first_subject_without_target(rules, [early]) == early

@@ -12,8 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
-from communes.models import AdministrativeUnit
-from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, SetStatus, Target
+from communes.models import AdministrativeUnit, Region
+from criteria import evaluation
+from criteria.models import (
+    Comparison,
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    Indicator,
+    SetStatus,
+    Target,
+    TargetBasis,
+)
 
 MSG_ALREADY_PUBLISHED = _("This criteria set is already published.")
 MSG_EMPTY_SET = _("A criteria set needs at least one criterion with an indicator before it is published.")
@@ -30,6 +40,17 @@ MSG_CRITERION_WITHOUT_INDICATOR = _(
     "Criterion %(number)s (%(name)s) has no required indicator, so no unit could ever meet it: "
     "add one before publishing."
 )
+MSG_REQUIRED_WITHOUT_TARGET = _(
+    "Indicator %(code)s (%(name)s) is required but has no target value, so criterion %(number)s could never "
+    "be met: enter its target before publishing."
+)
+MSG_REQUIRED_TARGET_GAP = _(
+    "Indicator %(code)s (%(name)s) is required but no target value applies to %(scope)s in %(year)s, so "
+    "criterion %(number)s could never be met there: enter that target before publishing."
+)
+MSG_ANY_COMMUNE = _("any commune")
+MSG_SCOPE_REGION = _("region %(region)s")
+MSG_SCOPE_GROUP = _("commune group %(group)s")
 
 MSG_CLONE_NATIONAL = _("Only the portal's administrators create national criteria sets; clone into your province.")
 MSG_CLONE_OTHER_PROVINCE = _(
@@ -146,10 +167,12 @@ def check_publishable(criteria_set: CriteriaSet, *, require_targets: bool = Fals
     live, asked by ``catalog_set_publish`` (the workspace, the admin) and by the catalog loader.
 
     A published set never changes, so what could not be fixed afterwards is refused here: a set
-    without indicators, and a criterion without a required indicator (a criterion is met when
-    every required indicator is met: with none, no unit could meet it, nor the set). With
-    ``require_targets`` (a province's own version), every indicator the national set left to
-    the province must have a target. A province's set must be told apart from the State's
+    without indicators, a criterion without a required indicator (a criterion is met when
+    every required indicator is met: with none, no unit could meet it, nor the set), and a
+    required indicator compared with a threshold that some unit of the set's scope would find
+    without one (``_check_thresholds``). With ``require_targets`` (a province's own version),
+    every indicator the national set left to the province must have a target; without it (the
+    State's set) those indicators wait for the province's version. A province's set must be told apart from the State's
     (``_check_own_identity``): lists, pages and the API show it beside them.
     """
     indicators = Indicator.objects.filter(criteria_set=criteria_set)
@@ -168,8 +191,54 @@ def check_publishable(criteria_set: CriteriaSet, *, require_targets: bool = Fals
         missing = indicators.filter(target_by_province=True, targets__isnull=True).order_by("code").first()
         if missing is not None:
             raise ValidationError(MSG_MISSING_TARGETS, code="targets", params={"code": missing.code})
+    _check_thresholds(criteria_set, indicators if require_targets else indicators.filter(target_by_province=False))
     if criteria_set.issuer_id is not None:
         _check_own_identity(criteria_set)
+
+
+def _scopes(criteria_set: CriteriaSet) -> list[tuple[str | None, int | None]]:
+    """The (region, commune group) pairs the set's targets are told apart by: each region, each
+    commune group, or one scope for every commune."""
+    if criteria_set.target_basis == TargetBasis.REGION:
+        return [(region, None) for region in Region.values]
+    if criteria_set.target_basis == TargetBasis.GROUP:
+        return [(None, group) for group in evaluation.COMMUNE_GROUPS]
+    return [(None, None)]
+
+
+def _scope_text(region: str | None, group: int | None) -> str:
+    if region is not None:
+        return str(MSG_SCOPE_REGION % {"region": Region(region).label})
+    if group is not None:
+        return str(MSG_SCOPE_GROUP % {"group": group})
+    return str(MSG_ANY_COMMUNE)
+
+
+def _check_thresholds(criteria_set: CriteriaSet, indicators) -> None:
+    """A required indicator compared with a threshold (≥, ≤, =) needs a target with a value for
+    every scope of the set (``_scopes``) and every year: without one, a unit's value gives "no
+    target" and the criterion can never be met. Targets per region or per commune group count,
+    chosen by the rule the assessments use (``evaluation.select_target``)."""
+    scopes = _scopes(criteria_set)
+    years = range(criteria_set.year_from, criteria_set.year_to + 1)
+    subjects = [evaluation.TargetSubject(region=r, group=g, year=y) for r, g in scopes for y in years]
+    candidates = (
+        indicators.filter(required=True)
+        .exclude(comparison=Comparison.MET)
+        .select_related("criterion")
+        .prefetch_related("targets")
+        .order_by("criterion__number", "position", "code")
+    )
+    for indicator in candidates:
+        rules = [t.as_rule() for t in sorted(indicator.targets.all(), key=lambda t: t.pk)]
+        gap = evaluation.first_subject_without_target(rules, subjects)
+        if gap is None:
+            continue
+        params = {"code": indicator.code, "name": indicator.name, "number": indicator.criterion.number}
+        if not any(rule.value is not None for rule in rules):
+            raise ValidationError(MSG_REQUIRED_WITHOUT_TARGET, code="required_without_target", params=params)
+        params.update(scope=_scope_text(gap.region, gap.group), year=gap.year)
+        raise ValidationError(MSG_REQUIRED_TARGET_GAP, code="required_target_gap", params=params)
 
 
 def _folded(text: str) -> str:

@@ -240,3 +240,78 @@ def test_the_province_s_next_version_of_its_own_set_keeps_its_name(tree, persona
     again = criteria_set_clone_for(criteria_set=draft, province=tree.province, user=office)
     assert (again.name, again.decision_number) == (draft.name, draft.decision_number)
     assert criteria_set_publish_checked(criteria_set=again, user=office, accept_unconfirmed=1).version == 2
+
+
+def _own_indicator(draft, office, *, code="20.1"):
+    """QA's steps: criterion 20 and its required percentage indicator, added to the province's clone."""
+    from criteria.models import Criterion, Indicator
+    from criteria.services.set_editing import set_row_save
+
+    criterion = set_row_save(
+        criteria_set=draft, user=office, row=Criterion(group=draft.groups.get(), number=20, name="Tiêu chí riêng")
+    )
+    return set_row_save(
+        criteria_set=draft,
+        user=office,
+        row=Indicator(criterion=criterion, code=code, name="Tỷ lệ riêng", value_type="percent", comparison="gte"),
+    )
+
+
+def test_a_required_indicator_without_a_target_value_is_refused_at_publish(personas, draft):
+    """QA: a target saved with 'Mức đạt' empty let the set publish, and criterion 20 was never met."""
+    from criteria.services.catalog import MSG_REQUIRED_WITHOUT_TARGET
+    from criteria.services.set_editing import set_row_save
+
+    office = personas.province_office
+    indicator = _own_indicator(draft, office)
+    expected = [str(MSG_REQUIRED_WITHOUT_TARGET % {"code": "20.1", "name": "Tỷ lệ riêng", "number": 20})]
+    with pytest.raises(ValidationError) as refused:
+        criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)
+    assert refused.value.messages == expected
+    empty = set_row_save(criteria_set=draft, user=office, row=Target(indicator=indicator, value=None))
+    with pytest.raises(ValidationError) as refused:
+        criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)
+    assert refused.value.messages == expected
+    draft.refresh_from_db()
+    assert draft.status == SetStatus.DRAFT
+    empty.value = 90
+    set_row_save(criteria_set=draft, user=office, row=empty)
+    assert criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1).status == "published"
+
+
+def test_targets_per_region_count_and_a_region_left_without_one_is_named(personas, draft):
+    from communes.models import Region
+    from criteria.services.set_editing import set_row_save
+
+    office = personas.province_office
+    indicator = _own_indicator(draft, office)
+    for region in Region.values[:-1]:
+        set_row_save(criteria_set=draft, user=office, row=Target(indicator=indicator, value=85, region=region))
+    with pytest.raises(ValidationError, match="no target value applies to region Mekong River Delta in 2021"):
+        criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)
+    set_row_save(criteria_set=draft, user=office, row=Target(indicator=indicator, value=95, region=Region.DBSCL))
+    assert criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1).status == "published"
+
+
+def test_targets_per_commune_group_count_as_targets(personas, draft):
+    from criteria.services.set_editing import criteria_set_update_header, set_row_save
+
+    office = personas.province_office
+    criteria_set_update_header(criteria_set=draft, user=office, data={"target_basis": "group"})
+    indicator = _own_indicator(draft, office)
+    for group in (1, 2):
+        set_row_save(criteria_set=draft, user=office, row=Target(indicator=indicator, value=90, commune_group=group))
+    with pytest.raises(ValidationError, match="applies to commune group 3 in 2021"):
+        criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)
+    set_row_save(criteria_set=draft, user=office, row=Target(indicator=indicator, value=80, commune_group=3))
+    assert criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1).status == "published"
+
+
+def test_a_target_from_a_later_year_leaves_the_first_years_without_one(personas, draft):
+    from criteria.services.set_editing import set_row_save
+
+    office = personas.province_office
+    indicator = _own_indicator(draft, office)
+    set_row_save(criteria_set=draft, user=office, row=Target(indicator=indicator, value=90, year=2023))
+    with pytest.raises(ValidationError, match="applies to region Northern Midlands and Mountains in 2021"):
+        criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)

@@ -141,7 +141,23 @@ def test_the_preview_shows_the_target_for_the_chosen_region(office, draft):
     html = office.get(reverse("criteria_set_preview", args=[draft.pk]) + "?region=TDMNPB&year=2024").content.decode()
     assert "≥ 70" in html and "region" in html
     html = office.get(reverse("criteria_set_preview", args=[draft.pk]) + "?region=DBSH&year=2024").content.decode()
+    assert "≥ 80" in html and "province-wide target" in html and "national target" not in html
+
+
+def test_the_preview_of_the_national_set_calls_its_default_target_national(office, national):
+    html = office.get(reverse("criteria_set_preview", args=[national.pk]) + "?region=DBSH&year=2024").content.decode()
     assert "≥ 80" in html and "national target" in html
+
+
+def test_a_target_left_without_a_value_is_shown_as_no_target(office, personas, draft):
+    """QA: the empty target of the province's own indicator read "— national target"."""
+    indicator = draft.indicators.get(code="2.1")
+    Target.objects.filter(indicator=indicator).delete()
+    Target.objects.create(indicator=indicator, value=None)
+    response = office.get(reverse("criteria_set_preview", args=[draft.pk]) + "?region=DBSH&year=2024")
+    rows = [r for b in response.context["blocks"] for c in b["criteria"] for r in c["rows"]]
+    row = next(r for r in rows if r["indicator"] == indicator)
+    assert (row["target"], row["basis"]) == ("—", "no target applies")
 
 
 def test_a_blank_set_is_started_for_the_province(office, tree, personas):
