@@ -113,6 +113,8 @@ class TargetForm(forms.ModelForm):
         help_text=_("Vietnamese style: 31.003.700.000 or 6,5. For yes/no compared with “=”: 1 for yes, 0 for no."),
     )
 
+    error_fields = {"value": "value_text"}  # the service's refusals of the value, shown at the field typed
+
     class Meta:
         model = Target
         fields = ("indicator", "region", "commune_group", "year", "to_verify")

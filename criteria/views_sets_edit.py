@@ -39,7 +39,9 @@ def _editable_set(request: HttpRequest, pk: int) -> CriteriaSet | HttpResponse:
 
 def _errors_to_form(form: BaseForm, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
+        aliases = getattr(form, "error_fields", {})
         for field, errors in exc.error_dict.items():
+            field = aliases.get(field, field)
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc)

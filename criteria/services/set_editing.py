@@ -19,12 +19,22 @@ from django.utils.translation import gettext_lazy as _
 from communes import access
 from communes.access import is_administrator
 from communes.models import AdministrativeUnit, Level
+from criteria import evaluation
 from criteria.access_sets import (
     MSG_NATIONAL_READ_ONLY,
     MSG_NOT_PROVINCE_OFFICE,
     check_can_edit_set,
 )
-from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, SetChangeKind, SetStatus, Target
+from criteria.models import (
+    CriteriaSet,
+    Criterion,
+    CriterionGroup,
+    Indicator,
+    SetChangeKind,
+    SetStatus,
+    Target,
+    ValueType,
+)
 from criteria.services.evidence import validate_upload
 from criteria.services.set_workspace import MSG_CODE_TAKEN, MSG_NOT_A_PROVINCE, check_draft, set_change_record
 
@@ -110,6 +120,8 @@ def set_row_save(*, criteria_set: CriteriaSet, user, row: models.Model) -> model
     else:
         row.criteria_set = criteria_set
     _check_links(row, criteria_set)
+    if isinstance(row, Target):
+        _check_target_value(row)
     adding = row._state.adding
     row.full_clean()
     row.save()
@@ -126,6 +138,19 @@ def _prepare_target(target: Target, user) -> None:
         target.confirmed_by, target.confirmed_at = None, None
     else:
         target.confirmed_by, target.confirmed_at = user, timezone.now()
+
+
+def _check_target_value(target: Target) -> None:
+    """A target is held to what the indicator's values may be (``evaluation.parse_value``): a
+    percentage within 0–100, nothing negative, counts and amounts whole — a target no value
+    can reach would leave its criterion never met. Refused at ``value`` (the form's field)."""
+    if target.value is None or not target.indicator_id or target.indicator.value_type == ValueType.YES_NO:
+        return
+    label = f"{_('target')} {target.indicator.code}"
+    try:
+        evaluation.parse_value(target.value, target.indicator.value_type, indicator=label)
+    except ValidationError as exc:
+        raise ValidationError({"value": [exc]}) from None
 
 
 def _check_links(row: models.Model, criteria_set: CriteriaSet) -> None:

@@ -90,3 +90,24 @@ def test_header_years_out_of_order_are_refused(personas, draft):
 def test_a_criterion_holding_indicators_cannot_be_removed(personas, draft):
     with pytest.raises(ValidationError, match="still used"):
         set_row_delete(criteria_set=draft, user=personas.province_office, row=draft.criteria.get(number=1))
+
+
+def test_a_percentage_target_above_100_is_refused_at_its_value(personas, draft):
+    """QA: a target of 120 % was saved although no value above 100 is accepted."""
+    indicator = draft.indicators.get(code="2.1")
+    with pytest.raises(ValidationError) as refused:
+        set_row_save(
+            criteria_set=draft, user=personas.province_office, row=Target(indicator=indicator, value=120, region="DBSH")
+        )
+    assert refused.value.message_dict == {"value": ["target 2.1: a percentage must be between 0 and 100."]}
+    assert not Target.objects.filter(indicator=indicator, region="DBSH").exists()
+
+
+def test_a_negative_target_is_refused_for_any_number(personas, draft):
+    indicator = draft.indicators.get(code="3.1")  # a number (income)
+    target = Target.objects.get(indicator=indicator, year=None)
+    target.value = Decimal(-5)
+    with pytest.raises(ValidationError) as refused:
+        set_row_save(criteria_set=draft, user=personas.province_office, row=target)
+    assert refused.value.message_dict == {"value": ["target 3.1: the value cannot be negative."]}
+    assert Target.objects.get(pk=target.pk).value == 40

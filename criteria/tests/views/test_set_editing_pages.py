@@ -112,6 +112,18 @@ def test_a_target_typed_the_vietnamese_way_is_stored_and_confirmed_by_its_author
     assert response.status_code == 400  # the same scope twice
 
 
+def test_a_percentage_target_of_120_is_refused_at_the_value_field(office, draft):
+    """QA: "Đã lưu" for a target of 120 on a percentage indicator."""
+    indicator = draft.indicators.get(code="2.1")
+    response = office.post(
+        reverse("criteria_set_row_new", args=[draft.pk, "targets"]),
+        {"indicator": indicator.pk, "value_text": "120", "region": "DBSH", "year": ""},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"value_text": ["target 2.1: a percentage must be between 0 and 100."]}
+    assert not Target.objects.filter(indicator=indicator, region="DBSH").exists()
+
+
 def test_a_group_holding_criteria_cannot_be_removed(office, draft):
     group = draft.groups.get()
     office.post(reverse("criteria_set_row", args=[draft.pk, "groups", group.pk]), {"delete": "1"})
