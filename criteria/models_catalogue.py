@@ -34,6 +34,18 @@ MSG_CRITERION_HAS_INDICATORS = _(
     "A criterion with indicators stays in its set; add a criterion to the other set instead."
 )
 MSG_INDICATOR_CODE_TAKEN = _("This code is already used by another indicator of the set.")
+# The database's constraints, refused first at the field by ``clean()`` (the workspace's forms,
+# the admin) in words a user reads: the constraint's own message would name it or the model.
+MSG_YEARS_ORDERED = _("The last year cannot come before the first year.")
+MSG_FROM_2010 = _("A criteria set starts in 2010 or later.")
+MSG_GROUP_CODE_TAKEN = _("Group %(code)s already exists in this set.")
+MSG_CRITERION_NUMBER_TAKEN = _("Criterion %(number)s already exists in this set.")
+MSG_COMPARISON_FOR_TYPE = _(
+    "A yes/no indicator is compared by “met (đạt)” or “=”, and only a yes/no indicator by “met (đạt)”."
+)
+MSG_TARGET_SCOPE_TAKEN = _(
+    "Indicator %(code)s already has a target for this region, commune group and year: change that target instead."
+)
 
 
 class CriteriaSetQuerySet(models.QuerySet):
@@ -140,6 +152,15 @@ class CriteriaSet(models.Model):
                     raise ValidationError(MSG_PUBLISHED_IS_FROZEN, code="published")
         super().save(*args, **kwargs)
 
+    def clean(self) -> None:
+        errors = {}
+        if self.year_from is not None and self.year_from < 2010:
+            errors["year_from"] = ValidationError(MSG_FROM_2010, code="from_2010")
+        if self.year_from is not None and self.year_to is not None and self.year_to < self.year_from:
+            errors["year_to"] = ValidationError(MSG_YEARS_ORDERED, code="years_ordered")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_published(self) -> bool:
         return self.status != SetStatus.DRAFT
@@ -179,6 +200,13 @@ class CriterionGroup(FrozenWithSetMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.code}. {self.name}" if self.code else self.name
 
+    def clean(self) -> None:
+        taken = CriterionGroup.objects.filter(criteria_set_id=self.criteria_set_id, code=self.code).exclude(pk=self.pk)
+        if self.criteria_set_id and taken.exists():
+            raise ValidationError(
+                {"code": ValidationError(MSG_GROUP_CODE_TAKEN, code="taken", params={"code": self.code})}
+            )
+
     def _owning_set_id(self) -> int:
         return self.criteria_set_id
 
@@ -211,6 +239,9 @@ class Criterion(FrozenWithSetMixin, models.Model):
             errors["criteria_set"] = MSG_CRITERION_HAS_INDICATORS
         if self.group_id and self.group.criteria_set_id != self.criteria_set_id:
             errors["group"] = MSG_GROUP_OF_ANOTHER_SET
+        taken = Criterion.objects.filter(criteria_set_id=self.criteria_set_id, number=self.number).exclude(pk=self.pk)
+        if self.number is not None and taken.exists():
+            errors["number"] = ValidationError(MSG_CRITERION_NUMBER_TAKEN, code="taken", params={"number": self.number})
         if errors:
             raise ValidationError(errors)
 
@@ -268,8 +299,19 @@ class Indicator(FrozenWithSetMixin, models.Model):
         return f"{self.code} {self.name}"
 
     def clean(self) -> None:
+        errors = {}
         if self.criterion_id and self.criteria_set_id and self.criterion.criteria_set_id != self.criteria_set_id:
-            raise ValidationError({"criterion": _("The criterion belongs to another set.")})
+            errors["criterion"] = _("The criterion belongs to another set.")
+        taken = Indicator.objects.filter(criteria_set_id=self.criteria_set_id, code=self.code).exclude(pk=self.pk)
+        if self.criteria_set_id and taken.exists():
+            errors["code"] = ValidationError(MSG_INDICATOR_CODE_TAKEN, code="taken")
+        yes_no = self.value_type == ValueType.YES_NO
+        if (self.comparison == Comparison.MET and not yes_no) or (
+            yes_no and self.comparison not in (Comparison.MET, Comparison.EQ)
+        ):
+            errors["comparison"] = ValidationError(MSG_COMPARISON_FOR_TYPE, code="comparison")
+        if errors:
+            raise ValidationError(errors)
 
     def _owning_set_id(self) -> int:
         return self.criteria_set_id
@@ -323,6 +365,27 @@ class Target(FrozenWithSetMixin, models.Model):
     def __str__(self) -> str:
         scope = " · ".join(str(s) for s in (self.region, self.commune_group, self.year) if s)
         return f"{self.indicator.code}: {self.value}" + (f" ({scope})" if scope else "")
+
+    def clean(self) -> None:
+        if not self.indicator_id:
+            return
+        same_scope = Target.objects.filter(
+            indicator_id=self.indicator_id, region=self.region, commune_group=self.commune_group, year=self.year
+        ).exclude(pk=self.pk)
+        if same_scope.exists():
+            # At a field the constraint names, so that its own bare message is not added.
+            field = (
+                "region"
+                if self.region
+                else "commune_group"
+                if self.commune_group
+                else "year"
+                if self.year
+                else "indicator"
+            )
+            raise ValidationError(
+                {field: ValidationError(MSG_TARGET_SCOPE_TAKEN, code="taken", params={"code": self.indicator.code})}
+            )
 
     def _owning_set_id(self) -> int:
         return self.indicator.criteria_set_id

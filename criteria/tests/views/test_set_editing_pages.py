@@ -88,9 +88,15 @@ def test_a_duplicate_code_or_impossible_comparison_is_a_message_not_a_500(office
     url = reverse("criteria_set_row_new", args=[draft.pk, "indicators"])
     base = {"criterion": criterion.pk, "name": "Mới", "value_type": "percent", "comparison": "gte", "position": 5}
     response = office.post(url, {**base, "code": "1.1"})
-    assert response.status_code == 400 and "already exists" in response.content.decode()
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"code": ["This code is already used by another indicator of the set."]}
     response = office.post(url, {**base, "code": "1.9", "value_type": "yes_no", "comparison": "gte"})
     assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "comparison": [
+            "A yes/no indicator is compared by “met (đạt)” or “=”, and only a yes/no indicator by “met (đạt)”."
+        ]
+    }
     response = office.post(url, {**base, "code": "1.9", "conditional": "on"})
     assert response.status_code == 302
     assert Indicator.objects.get(criteria_set=draft, code="1.9").conditional
@@ -110,6 +116,49 @@ def test_a_target_typed_the_vietnamese_way_is_stored_and_confirmed_by_its_author
         {"indicator": indicator.pk, "value_text": "6,5", "region": "DBSH"},
     )
     assert response.status_code == 400  # the same scope twice
+
+
+def test_a_second_target_for_the_same_scope_is_refused_at_the_field_in_words(office, draft):
+    """QA: 'Constraint “target_one_per_scope” is violated.'"""
+    indicator = draft.indicators.get(code="2.1")
+    response = office.post(
+        reverse("criteria_set_row_new", args=[draft.pk, "targets"]),
+        {"indicator": indicator.pk, "value_text": "75", "region": "TDMNPB", "year": ""},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "region": [
+            "Indicator 2.1 already has a target for this region, commune group and year: change that target instead."
+        ]
+    }
+    assert "Constraint" not in response.content.decode()
+
+
+def test_a_criterion_number_already_in_the_set_is_refused_at_the_number(office, draft):
+    """QA: 'Tiêu chí với thông tin Criteria set và Số thứ tự đã tồn tại' — a model's field name."""
+    response = office.post(
+        reverse("criteria_set_row_new", args=[draft.pk, "criteria"]),
+        {"number": 2, "group": draft.groups.get().pk, "name": "Trùng"},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"number": ["Criterion 2 already exists in this set."]}
+    assert Criterion.objects.filter(criteria_set=draft, number=2).count() == 1
+
+
+def test_a_group_code_already_in_the_set_is_refused_at_the_code(office, draft):
+    response = office.post(
+        reverse("criteria_set_row_new", args=[draft.pk, "groups"]), {"code": "I", "name": "Trùng", "position": 2}
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"code": ["Group I already exists in this set."]}
+
+
+def test_header_years_out_of_order_are_refused_at_the_last_year(office, draft):
+    response = office.post(reverse("criteria_set_edit", args=[draft.pk]), _header(draft, year_to=2020))
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"year_to": ["The last year cannot come before the first year."]}
+    response = office.post(reverse("criteria_set_edit", args=[draft.pk]), _header(draft, year_from=2005))
+    assert response.context["form"].errors == {"year_from": ["A criteria set starts in 2010 or later."]}
 
 
 def test_a_percentage_target_of_120_is_refused_at_the_value_field(office, draft):
