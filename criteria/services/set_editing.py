@@ -37,10 +37,12 @@ from criteria.models import (
 )
 from criteria.services.evidence import validate_upload
 from criteria.services.set_workspace import MSG_CODE_TAKEN, MSG_NOT_A_PROVINCE, check_draft, set_change_record
+from ntm_portal.numbers import vn_number
 
 MSG_PDF_ONLY = _("The issuing decision is attached as a PDF file.")
 MSG_IN_USE = _("%(row)s is still used: remove what it holds first.")
 MSG_OTHER_SET = _("This belongs to another criteria set.")
+MSG_CHANGED_FROM_TO = _("changed: %(old)s → %(new)s")
 
 HEADER_FIELDS = (
     "name",
@@ -91,7 +93,9 @@ def criteria_set_update_header(
             transaction.on_commit(lambda: storage.delete(old))
     if changed:
         criteria_set.save()
-        set_change_record(criteria_set=criteria_set, kind=SetChangeKind.EDITED, user=user, subject=", ".join(changed))
+        # The fields' labels in the editor's language, as the rows' labels are (``row_label``).
+        labels = ", ".join(str(CriteriaSet._meta.get_field(f).verbose_name) for f in changed)
+        set_change_record(criteria_set=criteria_set, kind=SetChangeKind.EDITED, user=user, subject=labels)
     return criteria_set
 
 
@@ -123,13 +127,20 @@ def set_row_save(*, criteria_set: CriteriaSet, user, row: models.Model) -> model
     if isinstance(row, Target):
         _check_target_value(row)
     adding = row._state.adding
+    old_value = None if adding or not isinstance(row, Target) else Target.objects.get(pk=row.pk).value
     row.full_clean()
     row.save()
     comment = str(_("added")) if adding else str(_("changed"))
+    if isinstance(row, Target) and not adding and old_value != row.value:
+        comment = str(MSG_CHANGED_FROM_TO % {"old": _threshold(old_value), "new": _threshold(row.value)})
     set_change_record(
         criteria_set=criteria_set, kind=SetChangeKind.EDITED, user=user, subject=row_label(row), comment=comment
     )
     return row
+
+
+def _threshold(value) -> str:
+    return "—" if value is None else vn_number(value)
 
 
 def _prepare_target(target: Target, user) -> None:

@@ -111,3 +111,30 @@ def test_a_negative_target_is_refused_for_any_number(personas, draft):
         set_row_save(criteria_set=draft, user=personas.province_office, row=target)
     assert refused.value.message_dict == {"value": ["target 3.1: the value cannot be negative."]}
     assert Target.objects.get(pk=target.pk).value == 40
+
+
+def test_the_history_of_a_header_edit_names_the_changed_fields_by_their_labels(personas, draft):
+    """QA: the history listed 'name, short_name, decision_number, …' — field names, and fields not changed."""
+    import datetime
+
+    criteria_set_update_header(
+        criteria_set=draft,
+        user=personas.province_office,
+        data={
+            "name": draft.name,  # unchanged
+            "notes": draft.notes,  # unchanged
+            "short_name": "Nghệ Thử 2026",
+            "decision_number": "15/2026/QĐ-UBND",
+            "effective_date": datetime.date(2026, 3, 1),
+        },
+    )
+    change = CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").get()
+    assert change.subject == "short name, decision number, in force from"
+
+
+def test_the_history_of_a_target_edit_keeps_the_old_and_new_value(personas, draft):
+    target = Target.objects.get(indicator__criteria_set=draft, indicator__code="2.1", region="")
+    target.value = Decimal("82.5")
+    set_row_save(criteria_set=draft, user=personas.province_office, row=target)
+    change = CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").get()
+    assert (change.subject, change.comment) == ("target 2.1", "changed: 80 → 82.5")
