@@ -119,7 +119,7 @@ def _page(request: HttpRequest, unit: AdministrativeUnit, *, status: int = 200, 
     year = extra.pop("year", None) or _year(request, unit)
     search = SearchForm(request.GET)
     q = search.cleaned_data["q"] if search.is_valid() else ""
-    targets = selectors.targets_page(unit=unit, q=q, page=request.GET.get("page") or 1)
+    targets = selectors.targets_page(unit=unit, year=year, q=q, page=request.GET.get("page") or 1)
     failed_target = extra.pop("failed_target", None)
     rows = [targets.own] if targets.own else []
     for row in rows + list(targets.page.object_list):

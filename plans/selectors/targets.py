@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, When
-from django.utils import timezone
 
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Tier
@@ -58,18 +57,20 @@ def _rows_for(units: list[AdministrativeUnit]) -> list[TargetRow]:
 
 
 def targets_page(
-    *, unit: AdministrativeUnit, q: str = "", page: int | str = 1, per_page: int = PER_PAGE
+    *, unit: AdministrativeUnit, year: int, q: str = "", page: int | str = 1, per_page: int = PER_PAGE
 ) -> TargetsPage:
     """The unit's own targets and a page of the units below it (searchable without diacritics).
 
     Units below: a province's districts (first) and communes, a district's communes, a
-    commune's villages; only units that exist today. Four queries, six with the unit's own row.
+    commune's villages, those that existed in ``year`` (the year the page shows: a district
+    abolished on 1 July 2025 lists its communes for 2024 and 2025, none for 2026). Four
+    queries, six with the unit's own row.
     """
     own = _rows_for([unit])[0] if unit.level != Level.PROVINCE else None
     below = (
         AdministrativeUnit.objects.subtree(unit, include_self=False)
         .filter(level__in=LEVELS_BELOW[unit.level])
-        .valid_on(timezone.localdate())
+        .existed_in_year(year)
         .search(q)
         .order_by(Case(When(level=Level.DISTRICT, then=0), default=1), "name_sort", "code")
     )

@@ -76,9 +76,9 @@ def test_dashboard_sections_take_seven_queries(province, django_assert_num_queri
 def test_a_page_of_targets_takes_four_queries_and_six_with_the_units_own(province, django_assert_num_queries):
     # count, the page of units, their targets, the targets' history (the province has no own row)
     with django_assert_num_queries(4):
-        page = targets_page(unit=province)
+        page = targets_page(unit=province, year=2025)
     assert len(page.page.object_list) == min(50, 2 + province.n)  # the districts, then every commune
     district = province.children.filter(level="district").first()
     # own targets and their history, then count, page, targets, history
     with django_assert_num_queries(6):
-        targets_page(unit=district)
+        targets_page(unit=district, year=2025)

@@ -83,6 +83,31 @@ def test_units_are_found_without_diacritics(client, tree, personas):
     assert "Xã Đức Lĩnh" in html and "Xã Cẩm Thạch" not in html
 
 
+@pytest.mark.parametrize("year", [2024, 2025])
+def test_the_committee_of_a_district_that_ended_finds_its_communes_of_the_year(client, merger, year):
+    committee = UserFactory(username="committee501")
+    MembershipFactory(user=committee, unit=merger.district, role=Role.DISTRICT_COMMITTEE)
+    make_target(merger.o1, "standard", 2024)
+    html = _html(_page(client, committee, merger.district, year=year))
+    assert "No unit matches." not in html
+    assert "Xã Cũ Một" in html and "Xã Cũ Hai" in html and "Xã Hợp Nhất" not in html
+    assert 'name="unit" value="50101"' in html  # its row carries the edit form
+    html = _html(_page(client, committee, merger.district, year=year, q="lien cu mot"))
+    assert "No unit matches." in html
+    html = _html(_page(client, committee, merger.district, year=year, q="cu mot"))
+    assert "Xã Cũ Một" in html and "Xã Cũ Hai" not in html
+
+
+def test_the_province_page_lists_the_units_of_the_year_shown(client, merger):
+    html = _html(_page(client, merger.office, merger.province, year=2024))
+    targets = html[html.index('id="targets"') : html.index('id="funds"')]
+    assert "Huyện Cũ" in targets and "Xã Cũ Một" in targets and "Xã Hợp Nhất" not in targets
+    assert "The units that existed in 2024" in targets
+    html = _html(_page(client, merger.office, merger.province, year=2026))
+    targets = html[html.index('id="targets"') : html.index('id="funds"')]
+    assert "Xã Hợp Nhất" in targets and "Xã Cũ Một" not in targets
+
+
 def test_the_page_speaks_vietnamese_by_default(client, tree, personas, vi):
     make_fund(tree.a, 2025, 3, "residents", 31_003_700_000)
     response = _page(client, personas.officer_a, tree.a, year=2025)
