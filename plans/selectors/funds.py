@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level, existed_in_year_q, subtree_q
 from plans.models import FundChange, FundEntry, FundSource, cell_key
+from plans.months import closed_month
 from plans.selectors.common import ZERO, province_of, share, under_any
 
 # --- Funds -----------------------------------------------------------------------------------
@@ -25,6 +26,7 @@ class GridCell:
     month: int
     source: str
     entry: FundEntry | None
+    closed: str | None = None  # why no amount can be recorded in the month (``plans.months``), None if it can
 
     @property
     def key(self) -> str:
@@ -69,6 +71,16 @@ class FundsGrid:
     def total(self) -> Decimal:
         return sum(self.source_totals, ZERO)
 
+    @property
+    def closed_reasons(self) -> list[str]:
+        """Why some months are closed (``plans.months``), each reason once, in month order."""
+        return list(dict.fromkeys(r.cells[0].closed for r in self.rows if r.cells[0].closed))
+
+    @property
+    def any_open(self) -> bool:
+        """Some month takes amounts."""
+        return any(not r.cells[0].closed for r in self.rows)
+
     def cell(self, key: str) -> GridCell | None:
         month, _sep, source = key.partition("-")
         if not month.isdigit() or not 1 <= int(month) <= 12:
@@ -76,14 +88,20 @@ class FundsGrid:
         return next((c for c in self.rows[int(month) - 1].cells if c.source == source), None)
 
 
-def funds_grid(*, unit: AdministrativeUnit, year: int) -> FundsGrid:
-    """The unit's own funds entries for ``year`` (not those of units below): one query."""
+def funds_grid(*, unit: AdministrativeUnit, year: int, today: datetime.date | None = None) -> FundsGrid:
+    """The unit's own funds entries for ``year`` (not those of units below): one query.
+
+    Each month says whether it is closed, and why: the rule ``funds_record`` refuses by
+    (``plans.months.closed_month``: not begun by ``today``, or the unit did not exist in it).
+    """
+    today = today or timezone.localdate()
     entries = {
         (e.month, e.source): e for e in FundEntry.objects.filter(unit=unit, year=year).select_related("entered_by")
     }
-    rows = [
-        GridRow(month=m, cells=[GridCell(m, s, entries.get((m, s))) for s in FundSource.values]) for m in range(1, 13)
-    ]
+    rows = []
+    for m in range(1, 13):
+        closed = closed_month(unit, year, m, today=today)
+        rows.append(GridRow(month=m, cells=[GridCell(m, s, entries.get((m, s)), closed) for s in FundSource.values]))
     return FundsGrid(year=year, sources=list(FundSource.choices), rows=rows)
 
 

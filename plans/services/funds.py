@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from plans.models import (
     FundSource,
     cell_key,
 )
+from plans.months import MONTH_NOT_BEGUN, UNIT_ABSENT, closed_month
 from plans.services.permissions import (
     lock_unit,
     require_signed_in,
@@ -63,10 +63,6 @@ class FundCell:
     @property
     def key(self) -> str:
         return cell_key(self.month, self.source)
-
-
-def _month_bounds(year: int, month: int) -> tuple[datetime.date, datetime.date]:
-    return datetime.date(year, month, 1), datetime.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def _cell_label(cell: FundCell, year: int) -> str:
@@ -143,12 +139,12 @@ def _parsed_cells(
         if not 1 <= cell.month <= 12:
             refuse(MSG_MONTH_RANGE, "month_range")
             continue
-        first, last = _month_bounds(year, cell.month)
-        if first > today:
-            refuse(MSG_MONTH_NOT_BEGUN, "future", {"month": cell.month, "year": year})
+        closed = closed_month(unit, year, cell.month, today=today)
+        if closed == MONTH_NOT_BEGUN:
+            refuse(MSG_MONTH_NOT_BEGUN, closed, {"month": cell.month, "year": year})
             continue
-        if not unit.existed_during(first, last):
-            refuse(MSG_UNIT_ABSENT, "unit_absent", {"unit": unit, "month": cell.month, "year": year})
+        if closed == UNIT_ABSENT:
+            refuse(MSG_UNIT_ABSENT, closed, {"unit": unit, "month": cell.month, "year": year})
             continue
         try:
             amount = evaluation.parse_value(cell.raw, evaluation.ValueType.MONEY, indicator=_cell_label(cell, year))

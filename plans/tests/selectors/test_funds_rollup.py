@@ -1,10 +1,14 @@
 """Funds roll up the tree by path: each unit's entries count once in every unit above it."""
 
+import datetime
 from decimal import Decimal
+from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from plans.selectors import funds_grid, funds_rows, funds_summary
+from plans.services import FundCell, funds_record
 from plans.tests.factories import make_fund
 
 pytestmark = pytest.mark.django_db
@@ -87,6 +91,44 @@ def test_the_grid_holds_the_units_own_entries_with_totals(funds):
     assert grid.rows[2].total == 100 and grid.rows[4].total == 40
     assert dict(zip([s for s, _label in grid.sources], grid.source_totals, strict=True))["central"] == 40
     assert grid.total == 140  # not the village's 10
+
+
+def _closed_months(grid) -> dict[int, str | None]:
+    return {row.month: row.cells[0].closed for row in grid.rows}
+
+
+def test_the_grid_closes_the_months_a_commune_did_not_exist_in(merger):
+    before = _closed_months(funds_grid(unit=merger.o1, year=2025))
+    assert before == {m: None if m <= 6 else "unit_absent" for m in range(1, 13)}  # ended 30/06/2025
+    after = _closed_months(funds_grid(unit=merger.m, year=2025))
+    assert after == {m: "unit_absent" if m <= 6 else None for m in range(1, 13)}  # formed 01/07/2025
+    assert set(_closed_months(funds_grid(unit=merger.o1, year=2026)).values()) == {"unit_absent"}
+    grid = funds_grid(unit=merger.o1, year=2025)
+    assert all(len({c.closed for c in row.cells}) == 1 for row in grid.rows)  # every source alike
+    assert grid.closed_reasons == ["unit_absent"]
+
+
+def test_the_grid_closes_the_months_that_have_not_begun(merger):
+    grid = funds_grid(unit=merger.m, year=2026, today=datetime.date(2026, 3, 31))
+    assert _closed_months(grid) == {m: None if m <= 3 else "future" for m in range(1, 13)}
+    assert grid.closed_reasons == ["future"]
+
+
+def test_the_grid_closes_the_months_the_service_refuses(merger):
+    """One rule: each month the grid closes is refused by funds_record with the same code, and
+    each month it leaves open is accepted."""
+    today = datetime.date(2026, 3, 31)
+    for unit, year in ((merger.o1, 2025), (merger.m, 2025), (merger.m, 2026)):
+        grid = funds_grid(unit=unit, year=year, today=today)
+        for row in grid.rows:
+            cell = FundCell(row.month, "central", "1", None)
+            with mock.patch("django.utils.timezone.localdate", return_value=today):
+                try:
+                    funds_record(unit=unit, year=year, cells=[cell], user=merger.office)
+                    refused = None
+                except ValidationError as exc:
+                    refused = exc.error_dict[cell.key][0].code
+            assert refused == row.cells[0].closed, (unit.code, year, row.month)
 
 
 def test_funds_rows_give_the_bulletin_plain_tables(funds):

@@ -279,6 +279,30 @@ def test_a_stale_amount_shows_a_conflict_and_can_then_be_kept(client, tree, pers
     assert FundEntry.objects.get().amount == 700
 
 
+def test_the_grid_offers_no_cell_for_the_months_after_a_commune_ended(client, merger, vi):
+    officer = UserFactory(username="officer_o1")
+    MembershipFactory(user=officer, unit=merger.o1, role=Role.COMMUNE_OFFICER)
+    make_fund(merger.o1, 2025, 9, "central", 5_000)  # recorded before the rule: still shown
+    html = _html(_page(client, officer, merger.o1, year=2025))
+    grid = html[html.index('id="funds"') : html.index("</section>", html.index('id="funds"'))]
+    assert 'name="a-6-central"' in grid
+    assert not any(f'name="a-{m}-' in grid or f'name="was-{m}-' in grid for m in range(7, 13))
+    assert grid.count('<td class="num closed"') == 6 * 9
+    assert "5.000 đ" in grid
+    assert grid.count('id="funds-closed-unit_absent"') == 1  # the explanation, said once
+    assert 'id="funds-closed-future"' not in grid
+    assert 'type="submit"' in grid
+
+
+def test_the_grid_of_a_year_the_commune_did_not_exist_in_has_nothing_to_save(client, merger):
+    officer = UserFactory(username="officer_o1")
+    MembershipFactory(user=officer, unit=merger.o1, role=Role.COMMUNE_OFFICER)
+    html = _html(_page(client, officer, merger.o1, year=2026))
+    grid = html[html.index('id="funds"') : html.index("</section>", html.index('id="funds"'))]
+    assert 'name="a-' not in grid and 'type="submit"' not in grid
+    assert "Months marked — are before Xã Cũ Một was formed or after it ceased to exist" in grid
+
+
 @pytest.mark.parametrize("who", ["viewer", "officer_b", "district_d2"])
 def test_others_may_not_save_funds(client, tree, personas, who):
     response = _save_funds(client, getattr(personas, who), tree.a, _funds_post(tree.a, **{"a_3_central": "1"}))
