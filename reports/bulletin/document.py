@@ -153,7 +153,7 @@ def _results(document, data: BulletinData) -> None:
                 share_percent(t.recognised, total),
                 vn_number(t.new),
                 vn_number(t.with_data),
-                vn_number(t.average) if t.average is not None else "",
+                vn_number(t.average, 1) if t.average is not None else "",
             ]
             for t in data.tiers
         ],
@@ -177,7 +177,7 @@ def _results(document, data: BulletinData) -> None:
                     share_percent(line.standard, line.communes),
                     vn_number(line.advanced),
                     vn_number(line.model),
-                    vn_number(line.average) if line.average is not None else "",
+                    vn_number(line.average, 1) if line.average is not None else "",
                 ]
                 for line in data.breakdown
             ],

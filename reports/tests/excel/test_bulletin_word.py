@@ -299,3 +299,16 @@ def test_a_revocation_of_the_month_is_reported_beside_its_recognitions(tree, off
     book = open_book(download(office, "40", "2025-06", "xlsx"))
     cells = [value for row in rows_of(book["Công nhận mới"], 1) for value in row if value is not None]
     assert "Đơn vị bị thu hồi danh hiệu trong tháng" in cells and "5/QĐ-UBND" in cells and "77/QĐ-UBND" in cells
+
+
+def test_the_word_tables_write_every_average_to_one_place(past, tree, office):
+    """QA: the averages column read 15,64 / 12,9 / 12; the Excel annex and the dashboard give one place."""
+    tables = table_texts(read_docx(download(office, tree.province.code, FEBRUARY, "docx")))
+    averages = [
+        row[table[0].index(heading)]
+        for table in tables
+        for heading in ("Bình quân tiêu chí/xã", "Bình quân tiêu chí")
+        if heading in table[0]
+        for row in table[1:]
+    ]
+    assert averages and all(a == "" or (a.count(",") == 1 and len(a.split(",")[1]) == 1) for a in averages), averages
