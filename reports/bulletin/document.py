@@ -95,10 +95,11 @@ def _decisions(document, lines, unit: str, number: str) -> None:
     """The month's decisions of one kind (recognitions, revocations) as a table."""
     _table(
         document,
-        [unit, "Mức đạt", "Năm", number, "Ngày"],
+        [unit, "Thuộc", "Mức đạt", "Năm", number, "Ngày"],
         [
             [
                 line.name,
+                line.parent,  # two villages may share a name ("Xóm 2"): their communes tell them apart
                 line.tier,
                 str(line.year),
                 line.decision_number,
