@@ -38,7 +38,7 @@ from criteria.services.assessments import assessed_territory
 from criteria.services.commune_groups import in_group_period
 from criteria.services.in_force import other_sets, sets_in_force_of
 from criteria.views import PAGE_SIZE, _breadcrumbs, _inbox_context
-from criteria.years import default_year, lifetime_notice
+from criteria.years import default_year, lifetime_notice, year_begun
 
 # --- Landing -------------------------------------------------------------------------------
 
@@ -105,7 +105,7 @@ def _unit_rows(request: HttpRequest, units: list[AdministrativeUnit], year: int)
         own = [a for a in assessments if a.unit_id == u.pk]
         startable = []
         # Only a unit its level's sets can assess that year (a ward, township or special zone never).
-        if u.assessable_refusal(u.level, year) is None and access.can_write_unit(request.user, u):
+        if year_begun(year) and u.assessable_refusal(u.level, year) is None and access.can_write_unit(request.user, u):
             tiers = [Tier.STANDARD] if u.level == Level.VILLAGE else list(Tier)
             taken = {a.criteria_set.tier for a in own}
             startable = [offer(u, tier) for tier in tiers if tier not in taken and (u.pk, tier) not in elsewhere]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 
 from django.db.models import Max
+from django.utils import timezone
 
 from communes.models import AdministrativeUnit
 from criteria.models import Assessment
@@ -48,3 +49,9 @@ def lifetime_notice(unit: AdministrativeUnit, year: int) -> dict:
         "successors": list(unit.successors().order_by("name_sort")),
         "predecessors": list(unit.predecessors().order_by("name_sort")),
     }
+
+
+def year_begun(year: int, *, today: datetime.date | None = None) -> bool:
+    """Whether ``year`` has begun: a unit is assessed for a year that has begun, never ahead (its
+    values are where it stands in the year). Starting an assessment asks here, page and service."""
+    return year <= (today or timezone.localdate()).year

@@ -44,6 +44,7 @@ from criteria.services.recording import (
 )
 from criteria.services.results import figures_log, recompute_results, store_counts
 from criteria.structure import set_structure
+from criteria.years import year_begun
 from ntm_portal.bulk import update_from_values
 
 # Re-exported: the set in force and its rule live in in_force.py, recording in recording.py,
@@ -65,6 +66,8 @@ __all__ = [
 MSG_YEAR_OUTSIDE_SET = _("The set %(set)s applies to %(first)s–%(last)s, not %(year)s.")
 MSG_LEVEL_MISMATCH = _("The set %(set)s is for another level of unit.")
 MSG_SET_RETIRED = _("The set %(set)s is retired: no new assessment starts against it.")
+MSG_YEAR_NOT_BEGUN = _("%(year)s has not begun: a unit is assessed for a year once it has begun.")
+MSG_SET_OF_ANOTHER_PROVINCE = _("The set %(set)s is another province's own: choose the State's set or your province's.")
 MSG_UNIT_NOT_IN_YEAR = _("%(unit)s did not exist in %(year)s: no assessment can be started for that year.")
 MSG_DUPLICATE = _("%(unit)s already has its %(tier)s assessment for %(year)s (against %(set)s): open that one.")
 MSG_TERRITORY_ASSESSED = _(
@@ -129,6 +132,10 @@ def assessment_create(
         raise PermissionDenied(MSG_NO_PERMISSION)
     if criteria_set.status == SetStatus.RETIRED:
         raise ValidationError(MSG_SET_RETIRED, code="retired", params={"set": criteria_set})
+    if not year_begun(year):
+        raise ValidationError(MSG_YEAR_NOT_BEGUN, code="future", params={"year": year})
+    if criteria_set.issuer_id is not None and criteria_set.issuer_id != getattr(province_of(unit), "pk", None):
+        raise ValidationError(MSG_SET_OF_ANOTHER_PROVINCE, code="other_province", params={"set": criteria_set})
     if not usable_for(unit=unit, criteria_set=criteria_set, year=year):
         raise ValidationError(
             MSG_YEAR_OUTSIDE_SET,
