@@ -187,7 +187,8 @@ def parse_value(
 
     had_fraction = False
     if isinstance(raw, bool):
-        raise _refuse(MSG_NOT_A_NUMBER, "not_a_number", indicator, raw)
+        # Shown as JSON and spreadsheets write it (true/false), not as Python's True/False.
+        raise _refuse(MSG_NOT_A_NUMBER, "not_a_number", indicator, "true" if raw else "false")
     if isinstance(raw, str):
         normal = unicodedata.normalize("NFC", raw)
         # Spaces may group thousands ("650 000 000", with the no-break spaces Excel and browsers

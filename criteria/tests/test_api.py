@@ -371,6 +371,16 @@ def test_a_bad_value_refuses_the_whole_batch_and_names_the_indicator(api, data, 
     assert not IndicatorValue.objects.filter(assessment=data.b).exists()
 
 
+@pytest.mark.parametrize(("sent", "shown"), [(True, "true"), (False, "false")])
+def test_a_json_boolean_for_a_number_is_refused_with_what_was_sent_in_json_terms(api, data, personas, sent, shown):
+    client = api.as_(personas.officer_b)
+    english = write(client, data.b, [{"code": "2.1", "value": sent, "version": 0}])
+    assert english.json()["errors"] == {"2.1": [f"2.1: “{shown}” is not a number."]}
+    vietnamese = write(client, data.b, [{"code": "2.1", "value": sent, "version": 0}], HTTP_ACCEPT_LANGUAGE="vi")
+    assert vietnamese.json()["errors"] == {"2.1": [f"2.1: “{shown}” không phải là số."]}
+    assert not IndicatorValue.objects.filter(assessment=data.b).exists()
+
+
 def test_errors_come_in_the_language_of_the_request(api, data, personas):
     response = write(
         api.as_(personas.officer_b),

@@ -331,6 +331,13 @@ def test_text_in_a_number_field_is_quoted_back_to_the_user():
     assert text == "10.1: “abc” is not a number."
 
 
+@pytest.mark.parametrize(("raw", "shown"), [(True, "true"), (False, "false")])
+@pytest.mark.parametrize("value_type", [ValueType.NUMBER, ValueType.PERCENT, ValueType.MONEY, ValueType.COUNT])
+def test_a_boolean_for_a_number_is_shown_as_json_writes_it(raw, shown, value_type):
+    (text,) = refusal(raw, value_type, indicator="10.1").messages
+    assert text == f"10.1: “{shown}” is not a number."
+
+
 def test_a_refusal_without_an_indicator_code_still_reads():
     with pytest.raises(ValidationError) as caught:
         parse_value("101", ValueType.PERCENT)

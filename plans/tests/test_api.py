@@ -152,6 +152,14 @@ def test_the_officer_records_funds_and_reads_them_back(api, tree, personas):
             {"3-central": ["Central budget, 3/2025: the value cannot be negative."]},
         ),
         (
+            {"month": 3, "source": "central", "amount": True, "version": 0},
+            {"3-central": ["Central budget, 3/2025: “true” is not a number."]},
+        ),
+        (
+            {"month": 3, "source": "central", "amount": False, "version": 0},
+            {"3-central": ["Central budget, 3/2025: “false” is not a number."]},
+        ),
+        (
             {"month": 13, "source": "central", "amount": 5, "version": 0},
             {"13-central": ["The month must be between 1 and 12."]},
         ),
