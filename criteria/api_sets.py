@@ -15,7 +15,7 @@ from communes.models import CommuneGroup, Region
 from criteria import access_sets
 from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, SetLevel, SetStatus, Target, Tier
 from ntm_portal.api_errors import ApiErrorsMixin
-from ntm_portal.api_fields import IntegerFilter, NumberOutField, enum_output
+from ntm_portal.api_fields import ID_PATTERN, IntegerFilter, NumberOutField, enum_output
 
 
 class CriteriaSetFilter(django_filters.FilterSet):
@@ -144,7 +144,7 @@ class CriteriaSetViewSet(ApiErrorsMixin, viewsets.ReadOnlyModelViewSet):
 
     serializer_class = CriteriaSetSerializer
     filterset_class = CriteriaSetFilter
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = ID_PATTERN
 
     def get_queryset(self) -> QuerySet[CriteriaSet]:
         # National sets for everyone (drafts for the catalog's staff); a province's only inside it.

@@ -4,7 +4,7 @@ Included by the root URLconf under ``/api/`` (outside the language prefix: the l
 messages follows ``Accept-Language``).
 """
 
-from django.urls import include, path, re_path
+from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
@@ -15,12 +15,16 @@ from criteria.api_sets import CriteriaSetViewSet
 from criteria.api_standing import BasicallyMetView, ConvertSummaryView, SetsInForceView, SummaryRecordView
 from criteria.api_values import AssessmentValuesView
 from criteria.services import ACTIONS
+from ntm_portal.api_fields import ID_PATTERN, IdConverter
 from ocop.api import register as register_ocop
 from plans.api import register as register_plans
 from plans.api_plan import PlanView
 from reports.api import ProgressView
 
 app_name = "api"
+
+# Ids in paths are ``<id:…>``: an id too large for the database matches no route (a JSON 404).
+register_converter(IdConverter, "id")
 
 router = DefaultRouter()
 router.register("units", UnitViewSet, basename="unit")
@@ -32,21 +36,21 @@ register_ocop(router)
 _ACTION_NAMES = "|".join(ACTIONS)
 
 urlpatterns = [
-    path("v1/assessments/<int:pk>/values/", AssessmentValuesView.as_view(), name="assessment-values"),
+    path("v1/assessments/<id:pk>/values/", AssessmentValuesView.as_view(), name="assessment-values"),
     re_path(
-        rf"^v1/assessments/(?P<pk>[0-9]+)/actions/(?P<action>{_ACTION_NAMES})/$",
+        rf"^v1/assessments/(?P<pk>{ID_PATTERN})/actions/(?P<action>{_ACTION_NAMES})/$",
         AssessmentActionView.as_view(),
         name="assessment-action",
     ),
     path(
-        "v1/assessments/<int:pk>/criteria/<int:number>/basically-met/",
+        "v1/assessments/<id:pk>/criteria/<id:number>/basically-met/",
         BasicallyMetView.as_view(),
         name="assessment-basically-met",
     ),
     path("v1/progress/", ProgressView.as_view(), name="progress"),
     path("v1/plan/", PlanView.as_view(), name="plan"),
     path("v1/summary-records/", SummaryRecordView.as_view(), name="summary-records"),
-    path("v1/assessments/<int:pk>/convert/", ConvertSummaryView.as_view(), name="assessment-convert"),
+    path("v1/assessments/<id:pk>/convert/", ConvertSummaryView.as_view(), name="assessment-convert"),
     re_path(
         r"^v1/provinces/(?P<code>[A-Za-z0-9][A-Za-z0-9._-]{0,29})/sets-in-force/$",
         SetsInForceView.as_view(),

@@ -22,6 +22,21 @@ MSG_RAW_VALUE = _("Enter text, a number, true, false or null.")
 
 BIGINT_MAX = 2**63 - 1  # ids (BigAutoField)
 INT_MAX = 2**31 - 1  # integer columns: versions, counts
+# An id in a URL: at most 18 digits, always below BIGINT_MAX, so that an id no row could have
+# matches no route (the API's JSON 404) and never reaches a query, on any database.
+ID_PATTERN = r"[0-9]{1,18}"
+
+
+class IdConverter:
+    """``<id:pk>`` in the API's routes: a whole number of ``ID_PATTERN``."""
+
+    regex = ID_PATTERN
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int | str) -> str:
+        return str(value)
 
 
 class IntegerFilter(django_filters.NumberFilter):

@@ -7,7 +7,7 @@ from rest_framework import mixins, viewsets
 
 from communes.access import get_object_for_user, scope_queryset
 from ntm_portal.api_errors import ApiErrorsMixin
-from ntm_portal.api_fields import checked_id
+from ntm_portal.api_fields import ID_PATTERN, checked_id
 
 
 class ScopedReadOnlyViewSet(ApiErrorsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -21,7 +21,7 @@ class ScopedReadOnlyViewSet(ApiErrorsMixin, mixins.ListModelMixin, mixins.Retrie
 
     unit_field = "unit"
     ordering: tuple[str, ...] = ()
-    lookup_value_regex = r"[0-9]{1,18}"
+    lookup_value_regex = ID_PATTERN
 
     def list_rows(self) -> QuerySet:
         raise NotImplementedError

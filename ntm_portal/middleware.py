@@ -15,13 +15,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import resolve_url
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.defaults import page_not_found
 from django_htmx.http import HttpResponseClientRedirect
+
+from ntm_portal.api_errors import page_not_found
 
 SIGNED_IN_AT = "ntm_signed_in_at"
 LAST_SEEN_AT = "ntm_last_seen_at"
@@ -108,21 +110,29 @@ class SignInRedirectMiddleware:
 
 
 class PortalNotFoundMiddleware:
-    """The portal's own "page not found" for a view's 404, in development too.
+    """The project's "not found" answers (``handler404``) in development too.
 
-    With ``DEBUG`` on, Django answers ``Http404`` with its technical page (English, for
-    developers); users of ``make run`` should see the page they will see in production. A URL
-    that matches no pattern keeps the technical page, which lists the patterns.
+    With ``DEBUG`` on, Django answers ``Http404`` and an address that matches no route with its
+    technical page (HTML, in English, for developers) and never calls ``handler404``. Users of
+    ``make run`` should see the page they will see in production, and an API client the API's
+    JSON error: so a view's 404 goes to ``handler404``, and an ``/api/`` address that matches no
+    route is answered here, before the technical page. A portal URL that matches no pattern
+    keeps the technical page, which lists the patterns.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if settings.DEBUG and request.path.startswith("/api/"):
+            try:
+                resolve(request.path_info, getattr(request, "urlconf", None))
+            except Resolver404 as exc:
+                return page_not_found(request, exc)
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
-        if settings.DEBUG and isinstance(exception, Http404) and not request.path.startswith("/api/"):
+        if settings.DEBUG and isinstance(exception, Http404):
             return page_not_found(request, exception)
         return None
 

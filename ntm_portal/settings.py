@@ -301,6 +301,8 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Every operation documents the errors it can answer (400/401/403/404/429), not only 200.
     "POSTPROCESSING_HOOKS": ["ntm_portal.api_schema.document_errors"],
+    # ``<id:pk>`` (ntm_portal.api_fields.IdConverter): an id, as ``<int:pk>`` would be documented.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer"}},
 }
 
 # A job waiting this long for a worker makes /healthz/ say the queue is stalled.
