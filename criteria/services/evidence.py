@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from django.conf import settings
@@ -28,6 +29,18 @@ ALLOWED_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
     ".odt": ("application/vnd.oasis.opendocument.text", _ZIP),
     ".ods": ("application/vnd.oasis.opendocument.spreadsheet", _ZIP),
 }
+
+# An office document is a zip archive; any zip renamed .docx would pass the bytes above. The
+# parts every such document has, looked up in the archive's directory (nothing is inflated);
+# an OpenDocument also has a first, stored ``mimetype`` entry holding its content type.
+_OFFICE_PARTS: dict[str, tuple[str, ...]] = {
+    ".docx": ("[Content_Types].xml", "word/document.xml"),
+    ".xlsx": ("[Content_Types].xml", "xl/workbook.xml"),
+    ".pptx": ("[Content_Types].xml", "ppt/presentation.xml"),
+    ".odt": ("mimetype", "content.xml"),
+    ".ods": ("mimetype", "content.xml"),
+}
+_MIMETYPE_MAX_BYTES = 100
 
 MSG_TOO_BIG = _("The file is larger than %(limit)s MB.")
 MSG_BAD_TYPE = _("Only PDF, JPEG, PNG and office documents (docx, xlsx, pptx, odt, ods) can be attached.")
@@ -59,7 +72,33 @@ def validate_upload(upload: UploadedFile) -> str:
     upload.seek(0)
     if not any(head.startswith(sig) for sig in signatures):
         raise ValidationError(MSG_CONTENT_MISMATCH, code="content", params={"ext": ext})
+    if ext in _OFFICE_PARTS and not _is_office_document(upload, ext, content_type):
+        raise ValidationError(MSG_CONTENT_MISMATCH, code="content", params={"ext": ext})
     return content_type
+
+
+def _is_office_document(upload: UploadedFile, ext: str, content_type: str) -> bool:
+    """Whether the zip archive ``upload`` is the kind of document ``ext`` names.
+
+    Only the archive's central directory is read (the list of its entries, at the end of the
+    file) and, for an OpenDocument, its ``mimetype`` entry, which the format stores
+    uncompressed: a decompression bomb costs nothing here, and nothing is written to disk.
+    """
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = set(archive.namelist())
+            if not names.issuperset(_OFFICE_PARTS[ext]):
+                return False
+            if "mimetype" not in _OFFICE_PARTS[ext]:
+                return True
+            info = archive.getinfo("mimetype")
+            if info.compress_type != zipfile.ZIP_STORED or info.file_size > _MIMETYPE_MAX_BYTES:
+                return False
+            return archive.read(info) == content_type.encode()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, RuntimeError, NotImplementedError, ValueError, OSError, EOFError):
+        return False
+    finally:
+        upload.seek(0)
 
 
 @transaction.atomic

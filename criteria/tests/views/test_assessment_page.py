@@ -1,3 +1,6 @@
+import io
+import zipfile
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
@@ -137,11 +140,22 @@ def test_evidence_is_stored_under_a_generated_name_and_downloadable_only_in_scop
         assert client.get(reverse("evidence", args=[evidence.pk])).status_code == 404
 
 
+def _text_in_a_zip() -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("a.txt", "hello")
+    return buffer.getvalue()
+
+
+A_TEXT_IN_A_ZIP = _text_in_a_zip()
+
+
 @pytest.mark.parametrize(
     "name, content, message",
     [
         ("virus.exe", b"MZ\x90\x00", "Only PDF, JPEG, PNG and office documents"),
         ("renamed.pdf", b"MZ\x90\x00not a pdf", "does not match its extension (.pdf)"),
+        ("a.docx", A_TEXT_IN_A_ZIP, "does not match its extension (.docx)"),
         ("empty.pdf", b"", "Choose a file to attach"),
     ],
 )
