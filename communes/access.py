@@ -11,7 +11,8 @@ through these helpers:
 * ``get_unit_for_user(user, code, write=...)`` for one unit;
 * ``get_object_for_user(user, queryset, unit_field=..., write=..., **lookup)`` for one object
   attached to a unit (an assessment, a value, a file);
-* ``scope_queryset(user, queryset, unit_field=...)`` / ``units_for(user)`` for lists.
+* ``scope_queryset(user, queryset, unit_field=...)`` / ``units_for(user)`` for lists;
+* ``check_writes_somewhere(user, roles)`` first, where a create names its unit in the body.
 
 An object outside the user's reading scope answers 404, so that its existence is not
 revealed; an object they may read but not change raises ``PermissionDenied``.
@@ -35,6 +36,7 @@ MSG_NOT_FOUND = _("This unit does not exist or is outside your area.")
 MSG_RECORD_NOT_FOUND = _("This record does not exist or is outside your area.")
 MSG_READ_ONLY = _("You may read this unit's data but not change it.")
 MSG_SIGN_IN = _("Please sign in.")
+MSG_WRITES_NOWHERE = _("Your account may read data but not make this change for any unit.")
 
 _CACHE_ATTR = "_ntm_memberships"
 
@@ -100,6 +102,24 @@ def can_read_unit(user, unit: AdministrativeUnit) -> bool:
 
 def can_write_unit(user, unit: AdministrativeUnit) -> bool:
     return is_administrator(user) or any(unit.path.startswith(p) for p in _scope_paths(user, write=True))
+
+
+def writes_somewhere(user, roles: Iterable[str] = WRITE_ROLES) -> bool:
+    """Whether the user holds one of ``roles`` (the roles that make this kind of change) at some
+    unit; an administrator always does."""
+    roles = frozenset(roles)
+    return is_administrator(user) or any(m.role in roles for m in memberships_of(user))
+
+
+def check_writes_somewhere(user, roles: Iterable[str] = WRITE_ROLES) -> None:
+    """Refuse (403) a user who may make this kind of change for no unit at all, before the body
+    of a create that names its unit is read: a viewer is told no, not which fields are missing.
+    Whoever may write somewhere goes on to the body's checks, then to ``get_unit_for_user``
+    (404 outside their area, 403 where they only read)."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied(MSG_SIGN_IN)
+    if not writes_somewhere(user, roles):
+        raise PermissionDenied(MSG_WRITES_NOWHERE)
 
 
 def roles_over(user, unit: AdministrativeUnit) -> set[str]:

@@ -23,7 +23,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communes.access import get_object_for_user, get_unit_for_user
+from communes.access import check_writes_somewhere, get_object_for_user, get_unit_for_user
 from communes.api import UnitRefSerializer
 from communes.models import Level
 from criteria.api_sets import CriteriaSetRefSerializer
@@ -231,6 +231,7 @@ class AssessmentViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
     ordering = ("-year", "unit__name_sort", "unit__code", "tier", "pk")
 
     def create(self, request: Request, *args, **kwargs) -> Response:
+        check_writes_somewhere(request.user)
         data = StartInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         unit = get_unit_for_user(request.user, data.validated_data["unit"], write=True)

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from communes.access import get_unit_for_user
+from communes.access import check_writes_somewhere, get_unit_for_user
 from criteria.api import (
     ERRORS,
     MSG_NO_SUCH_SET,
@@ -212,6 +212,7 @@ class SummaryRecordView(ApiErrorsMixin, APIView):
         ],
     )
     def post(self, request: Request) -> Response:
+        check_writes_somewhere(request.user)
         serializer = SummaryInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

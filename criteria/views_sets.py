@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from communes import access
+from communes.models import Role
 from criteria import access_sets
 from criteria.forms_sets import CloneForm, PublishForm, RetireForm
 from criteria.models import SetLevel, SetStatus, Target, Tier
@@ -130,6 +131,7 @@ def _detail_context(request: HttpRequest, criteria_set, *, editable: bool, draft
 def set_clone(request: HttpRequest, pk: int) -> HttpResponse:
     """Clone into a draft of the chosen province (or, for an administrator, a national draft)."""
     source = access_sets.get_set_for_user(request.user, pk)
+    access.check_writes_somewhere(request.user, {Role.PROVINCE_OFFICE})
     form = CloneForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():

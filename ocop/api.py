@@ -24,7 +24,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from communes.access import get_unit_for_user, scope_queryset
+from communes.access import check_writes_somewhere, get_unit_for_user, scope_queryset
 from communes.api import UnitRefSerializer
 from ntm_portal.api_errors import Conflict, error_responses
 from ntm_portal.api_fields import INT_MAX, checked_id, enum_output, unit_or_none, username_or_none
@@ -207,6 +207,7 @@ class OcopProductViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
         responses={201: ProductSerializer, **_ERRORS},
     )
     def create(self, request: Request) -> Response:
+        check_writes_somewhere(request.user)
         serializer = ProductInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         product = product_create(data=self._input(serializer.validated_data), user=request.user)

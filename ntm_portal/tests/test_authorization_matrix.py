@@ -150,10 +150,11 @@ MATRIX: dict[str, Row] = {
     "criteria_sets": Row("GET", lambda o: reverse("criteria_sets"), SIGNED_IN),
     "criteria_set_new": Row("GET", lambda o: reverse("criteria_set_new"), (302, 403, 403, 403, 403, 200, 403)),
     "criteria_set": Row("GET", lambda o: reverse("criteria_set", args=[_province_draft(o).pk]), P_READ),
+    # Only a province office clones a set: anyone else is refused before the form is read.
     "criteria_set_clone": Row(
         "POST",
         lambda o: reverse("criteria_set_clone", args=[o.assessment.criteria_set_id]),
-        P_WRITE,
+        (302, 403, 403, 403, 403, 302, 403),
         data=lambda o: {"province": "40"},
     ),
     # The draft has unconfirmed targets and the box is not ticked: its office gets the page with
@@ -423,6 +424,36 @@ def test_a_refused_write_is_refused_before_its_input_is_read(client, objects, na
     client.force_login(getattr(objects, persona))
     response = client.post(MATRIX[name].url(objects), {})
     assert response.status_code == expected, f"{name} as {persona}: {response.status_code}, expected {expected}"
+
+
+# Creates whose unit (or province) is named in the body: (method, url), for a persona who may make
+# that kind of change for no unit at all.
+CREATES_NAMING_THEIR_UNIT = {
+    "api:ocop-product-list": lambda o: "/api/v1/ocop-products/",
+    "api:summary-records": lambda o: reverse("api:summary-records"),
+    "api:assessment-list": lambda o: reverse("api:assessment-list"),
+    "assessment_start": lambda o: reverse("assessment_start"),
+    "criteria_set_clone": lambda o: reverse("criteria_set_clone", args=[o.assessment.criteria_set_id]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CREATES_NAMING_THEIR_UNIT))
+def test_a_user_who_may_write_nowhere_is_refused_a_create_before_its_body_is_read(client, objects, name):
+    client.force_login(objects.viewer)
+    url = CREATES_NAMING_THEIR_UNIT[name](objects)
+    for body in ({}, {"unit": "40101", "code": "x" * 41}):
+        response = client.post(url, body, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code == 403, f"{name} with {body}: {response.status_code}"
+    if url.startswith("/api/"):
+        assert response.json() == {"detail": "Your account may read data but not make this change for any unit."}
+
+
+@pytest.mark.parametrize("name", ["api:ocop-product-list", "api:summary-records", "api:assessment-list"])
+def test_a_user_who_may_write_somewhere_still_gets_the_fields_errors(client, objects, name):
+    client.force_login(objects.officer_b)
+    response = client.post(CREATES_NAMING_THEIR_UNIT[name](objects), {}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 400
+    assert "This field is required." in str(response.json()["errors"])
 
 
 TEMPLATE_SYNTAX = ("{#", "{%", "{{")
