@@ -50,6 +50,13 @@ def can_write_bulletin_text(user, unit: AdministrativeUnit | None) -> bool:
 # --- Plans: registered target years, province targets, funds ------------------------------
 
 
+# The roles that make each kind of plans write somewhere: a create names its unit in its body,
+# so whoever holds none of them is refused before the body is read (``check_writes_somewhere``).
+REGISTERED_TARGET_ROLES = frozenset({Role.PROVINCE_OFFICE, Role.DISTRICT_COMMITTEE})
+PROVINCE_TARGET_ROLES = frozenset({Role.PROVINCE_OFFICE})
+FUNDS_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_COMMITTEE, Role.PROVINCE_OFFICE})
+
+
 def can_set_registered_target(user, unit: AdministrativeUnit) -> bool:
     if unit.level not in (Level.DISTRICT, Level.COMMUNE, Level.VILLAGE):
         return False
@@ -71,7 +78,7 @@ def can_enter_province_targets(user, province: AdministrativeUnit) -> bool:
 def can_enter_funds(user, unit: AdministrativeUnit) -> bool:
     if is_administrator(user):
         return True
-    return bool(roles_over(user, unit) & {Role.COMMUNE_OFFICER, Role.DISTRICT_COMMITTEE, Role.PROVINCE_OFFICE})
+    return bool(roles_over(user, unit) & FUNDS_ROLES)
 
 
 # --- The recognition workflow ------------------------------------------------------------

@@ -18,7 +18,8 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from communes.access import get_unit_for_user
+from communes import permissions
+from communes.access import check_writes_somewhere, get_unit_for_user
 from communes.api import UnitRefSerializer
 from communes.models import Level
 from criteria.models import Tier
@@ -155,6 +156,7 @@ class RegisteredTargetViewSet(ScopedReadOnlyViewSet):
         responses={200: RegisteredTargetDetailSerializer, 201: RegisteredTargetDetailSerializer, **_ERRORS},
     )
     def create(self, request: Request) -> Response:
+        check_writes_somewhere(request.user, permissions.REGISTERED_TARGET_ROLES)
         serializer = self.TargetInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
@@ -284,6 +286,7 @@ class ProvinceTargetViewSet(ScopedReadOnlyViewSet):
         responses={201: ProvinceTargetSerializer, **_ERRORS},
     )
     def create(self, request: Request) -> Response:
+        check_writes_somewhere(request.user, permissions.PROVINCE_TARGET_ROLES)
         serializer = ProvinceTargetCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         province = get_unit_for_user(request.user, serializer.validated_data["province"])

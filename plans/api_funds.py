@@ -14,7 +14,8 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from communes.access import get_unit_for_user
+from communes import permissions
+from communes.access import check_writes_somewhere, get_unit_for_user
 from ntm_portal.api_errors import Conflict, error_responses
 from ntm_portal.api_fields import (
     INT_MAX,
@@ -165,6 +166,7 @@ class FundViewSet(ScopedReadOnlyViewSet):
         responses={200: FundsWrittenSerializer, **_ERRORS},
     )
     def create(self, request: Request) -> Response:
+        check_writes_somewhere(request.user, permissions.FUNDS_ROLES)
         serializer = FundsInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data

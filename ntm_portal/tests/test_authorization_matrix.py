@@ -434,6 +434,9 @@ CREATES_NAMING_THEIR_UNIT = {
     "api:assessment-list": lambda o: reverse("api:assessment-list"),
     "assessment_start": lambda o: reverse("assessment_start"),
     "criteria_set_clone": lambda o: reverse("criteria_set_clone", args=[o.assessment.criteria_set_id]),
+    "api:registered-target-list": lambda o: "/api/v1/registered-targets/",
+    "api:province-target-list": lambda o: "/api/v1/province-targets/",
+    "api:funds": lambda o: "/api/v1/funds/",
 }
 
 
@@ -448,7 +451,7 @@ def test_a_user_who_may_write_nowhere_is_refused_a_create_before_its_body_is_rea
         assert response.json() == {"detail": "Your account may read data but not make this change for any unit."}
 
 
-@pytest.mark.parametrize("name", ["api:ocop-product-list", "api:summary-records", "api:assessment-list"])
+@pytest.mark.parametrize("name", ["api:ocop-product-list", "api:summary-records", "api:assessment-list", "api:funds"])
 def test_a_user_who_may_write_somewhere_still_gets_the_fields_errors(client, objects, name):
     client.force_login(objects.officer_b)
     response = client.post(CREATES_NAMING_THEIR_UNIT[name](objects), {}, HTTP_ACCEPT_LANGUAGE="en")

@@ -109,10 +109,10 @@ def test_the_province_office_enters_and_changes_province_targets(api, tree, pers
 
 
 def test_the_district_committee_may_not_enter_province_targets(api, tree, personas):
-    assert (
-        api.as_(personas.district_d1).post("/api/v1/province-targets/", PROVINCE_TARGET, format="json").status_code
-        == 404
-    )
+    # Refused before the body is read: a district committee enters province targets for no unit.
+    response = api.as_(personas.district_d1).post("/api/v1/province-targets/", PROVINCE_TARGET, format="json")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Your account may read data but not make this change for any unit."}
     assert api.as_(personas.viewer).post("/api/v1/province-targets/", PROVINCE_TARGET, format="json").status_code == 403
     assert not ProvinceTarget.objects.exists()
 
