@@ -20,8 +20,12 @@ from communes.models import AdministrativeUnit, Level
 from communes.people import full_name
 from criteria.models import Assessment, Indicator, IndicatorValue, Tier, ValueType
 from criteria.selectors import assessments_within
+from plans.selectors import default_month
 from reports import xlsx
+from reports.bulletin.month import Month
 from reports.bulletin.names import TIER_NAMES, state_names, summary_mark
+from reports.bulletin.other_figures import funds_table, plan_table
+from reports.bulletin.other_sheets import funds_tables_sheet, plan_tables_sheet
 from reports.forms import Filters
 from reports.selectors import (
     NO_DATA_BUCKET,
@@ -75,6 +79,13 @@ def dashboard_export(*, unit: AdministrativeUnit | None, filters: Filters, user=
         _breakdown_sheet(breakdown, filters, heading),
         _trend_sheet(trend, heading),
     ]
+    # The dashboard's plan against result and funds, as the bulletin reads them (the plans app's
+    # plain tables); funds to the month the dashboard shows (this month for this year).
+    month = Month(filters.year, default_month(filters.year))
+    if plan := plan_table(unit, month):
+        sheets.append(plan_tables_sheet(plan, heading))
+    if funds := funds_table(unit, month, None):
+        sheets.append(funds_tables_sheet(funds, heading, month.label))
     return xlsx.build_workbook(sheets, _properties("Tiến độ xây dựng NTM", unit, user))
 
 

@@ -40,12 +40,23 @@ def _plain_tables(tables_in: list[FundsTable], *, numbers: str, totals: bool) ->
 
 
 def plan_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
-    return xlsx.Sheet(title=PLAN, heading=heading, tables=_plain_tables(data.plan, numbers=xlsx.INT, totals=False))
+    return plan_tables_sheet(data.plan, heading)
 
 
 def funds_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
-    tables = _plain_tables(data.funds, numbers=xlsx.MONEY, totals=True)
-    chart = xlsx.Chart("bar", f"Nguồn vốn huy động đến hết tháng {data.month.label} (đồng)", 0, 0, [2])
+    return funds_tables_sheet(data.funds, heading, data.month.label)
+
+
+def plan_tables_sheet(tables: list[FundsTable], heading: list[str]) -> xlsx.Sheet:
+    """Plan against result (``other_figures.plan_table``): the bulletin's sheet and the dashboard export's."""
+    return xlsx.Sheet(title=PLAN, heading=heading, tables=_plain_tables(tables, numbers=xlsx.INT, totals=False))
+
+
+def funds_tables_sheet(tables: list[FundsTable], heading: list[str], upto: str) -> xlsx.Sheet:
+    """Funds by source and by unit to the end of ``upto`` ("06/2025"), with a chart by source
+    (``other_figures.funds_table``): the bulletin's sheet and the dashboard export's."""
+    chart = xlsx.Chart("bar", f"Nguồn vốn huy động đến hết tháng {upto} (đồng)", 0, 0, [2])
+    tables = _plain_tables(tables, numbers=xlsx.MONEY, totals=True)
     return xlsx.Sheet(title=FUNDS, heading=heading, tables=tables, charts=[chart])
 
 

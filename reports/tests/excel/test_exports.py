@@ -172,3 +172,21 @@ def test_a_summary_record_is_flagged_in_the_exports(office, tree, personas, crit
     content, _cutoff = bulletin.bulletin_build(unit=tree.province, month=Month(2022, 12), user=None)
     matrix = rows_of(open_book(content)["Xã - tiêu chí"], 5)
     assert [r[4] for r in matrix if r[2] == "Xã Cẩm Thạch"] == ["Dự thảo · hồ sơ tổng hợp"]
+
+
+def test_the_dashboard_export_carries_the_plan_and_the_funds_the_page_shows(office, tree):
+    """QA: the "Dashboard tables" workbook left out the funds (31.003.700.000 đ on the page) and
+    the plan against result; they come from the same selectors as the page and the bulletin."""
+    from plans.selectors import funds_summary
+    from plans.tests.factories import make_fund, make_target
+
+    for source, amount in (("district", 650_000_000), ("commune", 10_031_100_000), ("residents", 13_055_000_000)):
+        make_fund(tree.a, 2021, 12, source, amount)
+    make_target(tree.b, "standard", 2021)
+    book = get_book(office, export_url("40", "dashboard", "year=2021&tier=standard"))
+    assert book.sheetnames[-2:] == ["Kế hoạch", "Nguồn vốn"]
+    cells = [v for row in rows_of(book["Nguồn vốn"], 1) for v in row]
+    total = funds_summary(unit=tree.province, year=2021).total_to_date
+    assert total == 23_736_100_000 and total in cells
+    plan = [v for row in rows_of(book["Kế hoạch"], 1) for v in row]
+    assert "Xã Đức Lĩnh" in plan
