@@ -19,6 +19,7 @@ class OcopProductAdmin(admin.ModelAdmin):
         "category",
         "stage",
         "stars",
+        "points",
         "rating_level",
         "certificate_number",
         "certificate_date",

@@ -94,6 +94,7 @@ class ProductSerializer(serializers.ModelSerializer):
             "stage",
             "status",
             "stars",
+            "points",
             "rating_level",
             "certificate_number",
             "certificate_date",
@@ -115,6 +116,14 @@ class ProductInputSerializer(serializers.Serializer):
     category = serializers.ChoiceField(choices=Category.choices)
     stage = serializers.ChoiceField(choices=Stage.choices, default=Stage.IDEA)
     stars = serializers.ChoiceField(choices=Stars.choices, required=False, allow_null=True, default=None)
+    points = serializers.IntegerField(
+        required=False,
+        allow_null=True,
+        default=None,
+        min_value=0,
+        max_value=INT_MAX,
+        help_text=_("The council's score, where known: 50–69 points give 3 stars, 70–89 four, 90–100 five."),
+    )
     rating_level = serializers.ChoiceField(choices=RatingLevel.choices, required=False, allow_blank=True, default="")
     certificate_number = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
     certificate_date = serializers.DateField(required=False, allow_null=True, default=None)
@@ -195,7 +204,7 @@ class OcopProductViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
 
     def _input(self, data: dict) -> ProductInput:
         commune = get_unit_for_user(self.request.user, data["commune"], write=True)
-        fields = ("name", "producer", "category", "stage", "stars", "rating_level", "certificate_number")
+        fields = ("name", "producer", "category", "stage", "stars", "points", "rating_level", "certificate_number")
         return ProductInput(
             commune=commune, certificate_date=data["certificate_date"], **{name: data[name] for name in fields}
         )

@@ -40,6 +40,11 @@ class ProductForm(forms.Form):
     stars = forms.TypedChoiceField(
         label=_("Stars"), required=False, coerce=int, empty_value=None, choices=[("", "—"), *Stars.choices]
     )
+    points = forms.IntegerField(
+        label=_("Points"),
+        required=False,
+        help_text=_("The council's score, where known: 50–69 points give 3 stars, 70–89 four, 90–100 five."),
+    )
     rating_level = forms.ChoiceField(label=_("Rated at"), required=False, choices=[("", "—"), *RatingLevel.choices])
     certificate_number = forms.CharField(label=_("Certificate number"), required=False, max_length=60)
     certificate_date = forms.DateField(label=_("Certificate date"), required=False, help_text=_("dd/mm/yyyy"))
@@ -58,6 +63,7 @@ class ProductForm(forms.Form):
             category=data["category"],
             stage=data["stage"],
             stars=data.get("stars"),
+            points=data.get("points"),
             rating_level=data.get("rating_level") or "",
             certificate_number=data.get("certificate_number") or "",
             certificate_date=data.get("certificate_date"),

@@ -8,6 +8,8 @@ certificate ran out (``ocop.validity``). Invariants are database constraints.
 from __future__ import annotations
 
 import datetime
+import operator
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
@@ -16,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, subtree_q
 from communes.text import fold, sort_key
-from ocop import validity
+from ocop import rating, validity
 
 
 class Category(models.TextChoices):
@@ -106,6 +108,9 @@ class OcopProduct(models.Model):
     category = models.CharField(_("product group"), max_length=20, choices=Category.choices)
     stage = models.CharField(_("status"), max_length=20, choices=Stage.choices, default=Stage.IDEA)
     stars = models.PositiveSmallIntegerField(_("stars"), choices=Stars.choices, null=True, blank=True)
+    # The council's score, where it is known (certificates entered before it was recorded have
+    # none): it gives the stars (``ocop.rating``).
+    points = models.PositiveSmallIntegerField(_("points"), null=True, blank=True)
     rating_level = models.CharField(_("rated at"), max_length=20, choices=RatingLevel.choices, blank=True)
     certificate_number = models.CharField(_("certificate number"), max_length=60, blank=True)
     certificate_date = models.DateField(_("certificate date"), null=True, blank=True)
@@ -151,6 +156,17 @@ class OcopProduct(models.Model):
             models.CheckConstraint(
                 condition=~Q(rating_level=RatingLevel.DISTRICT) | Q(certificate_date__lt=validity.DISTRICTS_ENDED),
                 name="ocop_no_district_rating_after_2025_07",
+            ),
+            models.CheckConstraint(
+                condition=Q(points__isnull=True)
+                | reduce(
+                    operator.or_,
+                    (
+                        Q(stage=Stage.CERTIFIED, stars=stars, points__gte=low, points__lte=high)
+                        for stars, (low, high) in rating.STAR_POINTS.items()
+                    ),
+                ),
+                name="ocop_points_give_the_stars",
             ),
             models.CheckConstraint(
                 condition=~Q(stars=Stars.FIVE) | Q(rating_level=RatingLevel.CENTRAL), name="ocop_five_stars_central"

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from communes import access
 from communes.models import AdministrativeUnit, Level
 from ntm_portal.errors import StaleWriteError
-from ocop import validity
+from ocop import rating, validity
 from ocop.models import OcopProduct, RatingLevel, Stage, Stars
 
 MSG_NOT_COMMUNE = _("Choose a commune: OCOP products belong to a commune.")
@@ -32,6 +32,9 @@ MSG_UNIT_ENDED = _(
 )
 MSG_NO_DISTRICTS = _("District councils no longer rate products after 1 July 2025 (districts were abolished).")
 MSG_FIVE_STARS_CENTRAL = _("Only the central council rates a product 5 stars.")
+MSG_POINTS_RANGE = _("The council scores a product from 0 to %(max)s points.")
+MSG_POINTS_NO_STAR = _("%(points)s points gives no star: a product is certified from %(low)s points.")
+MSG_POINTS_GIVE_STARS = _("%(points)s points gives %(stars)s stars (%(low)s–%(high)s points).")
 MSG_STALE = _("This product was changed in the meantime by someone else; here is what is stored now.")
 MSG_GONE = _("This product was removed in the meantime by someone else; nothing was saved.")
 MSG_STALE_DELETE = _(
@@ -47,6 +50,7 @@ class ProductInput:
     category: str
     stage: str = Stage.IDEA
     stars: int | None = None
+    points: int | None = None  # the council's score, where known: it gives the stars
     rating_level: str = ""
     certificate_number: str = ""
     certificate_date: datetime.date | None = None
@@ -87,8 +91,26 @@ def check_input(data: ProductInput, *, today: datetime.date | None = None) -> No
         errors.setdefault("rating_level", []).append(MSG_NO_DISTRICTS)
     if data.stars == Stars.FIVE and data.rating_level and data.rating_level != RatingLevel.CENTRAL:
         errors.setdefault("rating_level", []).append(MSG_FIVE_STARS_CENTRAL)
+    _check_points(data, errors)
     if errors:
         raise ValidationError(errors)
+
+
+def _check_points(data: ProductInput, errors: dict[str, list]) -> None:
+    """The council's score, where given, is a certified product's and gives its stars."""
+    if data.points is None:
+        return
+    if data.stage != Stage.CERTIFIED:
+        errors.setdefault("points", []).append(MSG_ONLY_CERTIFIED)
+    elif not 0 <= data.points <= rating.MAX_POINTS:
+        errors.setdefault("points", []).append(MSG_POINTS_RANGE % {"max": rating.MAX_POINTS})
+    elif (stars := rating.stars_for(data.points)) is None:
+        low = rating.STAR_POINTS[min(rating.STAR_POINTS)][0]
+        errors.setdefault("points", []).append(MSG_POINTS_NO_STAR % {"points": data.points, "low": low})
+    elif data.stars is not None and data.stars != stars:
+        low, high = rating.STAR_POINTS[stars]
+        params = {"points": data.points, "stars": stars, "low": low, "high": high}
+        errors.setdefault("stars", []).append(MSG_POINTS_GIVE_STARS % params)
 
 
 def _check_write(user, commune: AdministrativeUnit) -> None:

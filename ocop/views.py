@@ -121,7 +121,17 @@ def _form_page(request: HttpRequest, product: OcopProduct | None) -> HttpRespons
 
 
 def _initial(product: OcopProduct) -> dict:
-    fields = ("name", "producer", "category", "stage", "stars", "rating_level", "certificate_number", "version")
+    fields = (
+        "name",
+        "producer",
+        "category",
+        "stage",
+        "stars",
+        "points",
+        "rating_level",
+        "certificate_number",
+        "version",
+    )
     return {"commune": product.commune_id, "certificate_date": product.certificate_date} | {
         name: getattr(product, name) for name in fields
     }

@@ -110,3 +110,20 @@ def test_a_removal_with_the_version_read_refuses_a_product_changed_since(api, tr
     assert OcopProduct.objects.filter(pk=product.pk).exists()
     assert client.delete(f"{URL}{product.pk}/?version=2").status_code == 204
     assert not OcopProduct.objects.exists()
+
+
+def test_the_councils_points_are_read_and_must_give_the_stars(api, tree, personas):
+    client = api.as_(personas.officer_a)
+    certified = BODY | {
+        "stage": "certified",
+        "stars": 3,
+        "points": 72,
+        "rating_level": "province",
+        "certificate_number": "12/QĐ-UBND",
+        "certificate_date": "2024-05-20",
+    }
+    refused = client.post(URL, certified, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["stars"] == ["72 points gives 4 stars (70–89 points)."]
+    created = client.post(URL, certified | {"stars": 4}, format="json")
+    assert created.status_code == 201 and (created.json()["stars"], created.json()["points"]) == (4, 72)

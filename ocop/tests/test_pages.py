@@ -111,3 +111,24 @@ def test_a_product_is_removed_only_by_who_may_write_its_commune(client, tree, pe
     client.force_login(personas.viewer)
     assert client.post(url, {"version": 1}).status_code == 403
     assert OcopProduct.objects.filter(pk=product.pk).exists()
+
+
+def test_points_that_do_not_give_the_stars_are_refused_at_the_stars_in_vietnamese(client, tree, personas):
+    client.force_login(personas.officer_a)
+    with translation.override("vi"):
+        url = reverse("ocop:create")
+    certified = FORM | {
+        "commune": tree.a.pk,
+        "stage": "certified",
+        "stars": "3",
+        "points": "72",
+        "rating_level": "province",
+        "certificate_number": "12/QĐ-UBND",
+        "certificate_date": "20/05/2024",
+    }
+    response = client.post(url, certified)
+    assert response.status_code == 400
+    assert response.context["form"].errors["stars"] == ["72 điểm tương ứng 4 sao (70–89 điểm)."]
+    assert client.post(url, certified | {"stars": "4"}).status_code == 302
+    html = client.get(reverse("ocop:list")).content.decode()
+    assert "4★ (72 điểm)" in html

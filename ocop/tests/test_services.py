@@ -80,6 +80,41 @@ def test_districts_rate_no_product_after_1_july_2025_and_only_the_centre_gives_f
     assert refused.value.message_dict["rating_level"] == [str(MSG_FIVE_STARS_CENTRAL)]
 
 
+@pytest.mark.parametrize(
+    ("points", "stars", "field", "message"),
+    [
+        (72, 3, "stars", "72 points gives 4 stars (70–89 points)."),
+        (95, 4, "stars", "95 points gives 5 stars (90–100 points)."),
+        (49, 3, "points", "49 points gives no star: a product is certified from 50 points."),
+        (120, 4, "points", "The council scores a product from 0 to 100 points."),
+    ],
+)
+def test_the_councils_points_give_the_stars(tree, personas, points, stars, field, message):
+    """DOMAIN.md: 3★ 50–69 points, 4★ 70–89, 5★ 90–100; QA: the stars were chosen with no
+    score behind them, so the rule could not be checked."""
+    with pytest.raises(ValidationError) as refused:
+        product_create(data=_certified(tree.a, stars=stars, points=points), user=personas.officer_a)
+    assert refused.value.message_dict[field] == [message]
+    assert not OcopProduct.objects.exists()
+
+
+def test_points_that_give_the_stars_are_kept_and_a_certificate_may_have_none(tree, personas):
+    rated = product_create(data=_certified(tree.a, points=70), user=personas.officer_a)
+    assert (rated.stars, rated.points) == (4, 70)
+    assert product_create(data=_certified(tree.a, name="Mật ong"), user=personas.officer_a).points is None
+    with pytest.raises(ValidationError) as refused:
+        product_create(data=_input(tree.a, points=60), user=personas.officer_a)
+    assert refused.value.message_dict["points"] == [str(MSG_ONLY_CERTIFIED)]
+
+
+def test_the_database_holds_points_to_their_stars(tree, personas):
+    from django.db import IntegrityError, transaction
+
+    rated = product_create(data=_certified(tree.a, points=70), user=personas.officer_a)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OcopProduct.objects.filter(pk=rated.pk).update(points=95)
+
+
 def test_a_certificate_dated_after_its_commune_ended_is_refused(tree, personas):
     """A commune merged away on 30 June 2025 cannot have a product certified in 2026 (the
     bulletin would count it); a commune formed on 1 July 2025 keeps the products certified

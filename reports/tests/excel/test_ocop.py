@@ -103,8 +103,9 @@ def test_the_export_lists_the_products_in_vietnamese_and_never_writes_a_formula(
     assert header[:4] == ("STT", "Sản phẩm", "Chủ thể", "Xã")
     rows = {r[1]: r for r in listed}
     assert rows["Bánh đa"][6] == "Hết hạn" and rows["Tương bần"][6] == "Ý tưởng"
-    assert rows["Chè búp"][8] == "Cấp tỉnh" and rows["Chè búp"][10] == datetime.datetime(2024, 12, 10)
-    date_cell = next(row[10] for row in ws.iter_rows() if row[1].value == "Chè búp")
+    assert header[7:9] == ("Số sao", "Điểm")
+    assert rows["Chè búp"][9] == "Cấp tỉnh" and rows["Chè búp"][11] == datetime.datetime(2024, 12, 10)
+    date_cell = next(row[11] for row in ws.iter_rows() if row[1].value == "Chè búp")
     assert date_cell.number_format == "dd/mm/yyyy"
     formula = next(row[1] for row in ws.iter_rows() if str(row[1].value).startswith("=HYPERLINK"))
     assert formula.data_type == "s" and formula.quotePrefix is True
