@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import AdministrativeUnit, Level
 from criteria.models import CriteriaSet, Tier
 from criteria.services import province_of
+from criteria.services.assessments import MSG_YEAR_NOT_BEGUN
+from criteria.years import year_begun
 from reports.importing import layout
 from reports.importing.reader import UploadedTemplate, read_template
 from reports.importing.summary_template import summary_template_bounds
@@ -65,6 +67,9 @@ class TemplateForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         criteria_set, year = data.get("criteria_set"), data.get("year")
+        if year is not None and not year_begun(year):
+            # Its values would start assessments for that year, which are never started ahead.
+            self.add_error("year", ValidationError(MSG_YEAR_NOT_BEGUN, code="future", params={"year": year}))
         if criteria_set is not None and year is not None and not criteria_set.year_from <= year <= criteria_set.year_to:
             raise ValidationError(
                 MSG_YEAR_OUTSIDE,

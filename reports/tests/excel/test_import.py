@@ -927,3 +927,19 @@ def test_a_refused_application_is_told_in_the_readers_language(client, personas,
     assert "Chưa ghi gì" not in english
     ImportBatch.objects.filter(pk=batch.pk).update(message_worded={})  # kept before its languages
     assert told in client.get(url).content.decode()
+
+
+def test_a_year_that_has_not_begun_is_refused_at_the_year_field(office, tree, criteria_set):
+    """Its rows would start assessments ahead of their year, which the services refuse: the
+    import said "Nothing was written" only when confirmed."""
+    next_year = datetime.date.today().year + 1
+    response = office.get(
+        reverse("reports:import_template", args=["401"]), {"criteria_set": criteria_set.pk, "year": next_year}
+    )
+    assert (
+        response["Content-Type"].startswith("text/html") and f"{next_year} has not begun" in response.content.decode()
+    )
+    uploaded = upload(
+        office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set, year=next_year
+    )
+    assert uploaded.status_code == 400 and f"{next_year} has not begun" in uploaded.content.decode()
