@@ -144,9 +144,9 @@ def _headline_sheet(summary, filters: Filters, heading: list[str]) -> xlsx.Sheet
     previous = summary.previous_year
     columns = [
         xlsx.Column("Chỉ tiêu", 36, xlsx.WRAP),
-        xlsx.Column(f"Năm {filters.year}", 14, xlsx.DEC1),
+        xlsx.Column(f"Năm {filters.year}", 14, xlsx.INT_OR_DEC1),
         xlsx.Column("Tỷ lệ", 10, xlsx.PERCENT),
-        xlsx.Column(f"Năm {previous.year}" if previous is not None else "Năm trước", 14, xlsx.DEC1),
+        xlsx.Column(f"Năm {previous.year}" if previous is not None else "Năm trước", 14, xlsx.INT_OR_DEC1),
     ]
     table = xlsx.Table(columns=columns, rows=_headline_rows(summary))
     return xlsx.Sheet(title="Tổng hợp", heading=heading, tables=[table], landscape=False)

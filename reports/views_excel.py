@@ -26,7 +26,7 @@ from ntm_portal.confirm import confirm_page, is_confirmed
 from ntm_portal.ratelimit import refuse_if_too_often
 from reports import bulletin, exports, exports_ocop
 from reports.forms import Filters, read_filters
-from reports.models import IssuedBulletin, JobKind, ReportJob
+from reports.models import ImportBatch, IssuedBulletin, JobKind, JobStatus, ReportJob
 from reports.selectors import first_data_year, latest_year
 from reports.tasks import start_job
 from reports.views import _breadcrumbs, _unit_name, map_reading
@@ -219,11 +219,22 @@ def _job_for(request: HttpRequest, pk) -> ReportJob:
 
 
 def _job_context(job: ReportJob) -> dict:
-    next_url = ""
-    batch = job.params.get("batch")
-    if batch and job.unit is not None:
-        next_url = reverse("reports:import_batch", args=[job.unit.code, batch])
-    return {"job": job, "next_url": next_url}
+    """The job, the page its import leads to and, once it is done, what it came to: an import
+    confirmed in the background may have written nothing (the data changed since its preview)."""
+    from reports.views_import import check_message, outcome_message  # it imports this module
+
+    next_url, told = "", None
+    batch_id = job.params.get("batch")
+    if batch_id and job.unit is not None:
+        next_url = reverse("reports:import_batch", args=[job.unit.code, batch_id])
+        if job.status == JobStatus.DONE:
+            batch = ImportBatch.objects.filter(pk=batch_id).defer("checked_values").first()
+            if batch is not None and "outcome" in job.params:
+                told = outcome_message(batch, job.params["outcome"])
+            elif batch is not None and job.kind == JobKind.IMPORT_CHECK:
+                told = check_message(batch)
+    level = "warning" if told and told[0] >= messages.WARNING else "success"
+    return {"job": job, "next_url": next_url, "told": told[1] if told else "", "told_level": level}
 
 
 @login_required

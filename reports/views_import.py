@@ -232,6 +232,10 @@ MSG_INVALID = gettext_lazy(
     "The data changed since the preview and the file no longer passes the checks. Nothing was written."
 )
 MSG_NOT_READY = gettext_lazy("This import cannot be applied in its current state.")
+MSG_CHECK_ERRORS = gettext_lazy(
+    "The check found %(count)s errors: nothing will be written until the file is corrected and uploaded again."
+)
+MSG_CHECK_READY = gettext_lazy("The file passed the checks: %(count)s changes to review and confirm.")
 OUTCOME_MESSAGES = {
     APPLIED: (messages.SUCCESS, MSG_APPLIED),
     ALREADY: (messages.INFO, MSG_ALREADY),
@@ -252,11 +256,25 @@ def batch_apply(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         if updated:
             return _in_background(request, unit, batch, JobKind.IMPORT_APPLY)
     batch, outcome = import_batch_apply(batch=batch, user=request.user)
-    if outcome == REFUSED:
-        messages.error(request, batch.message_shown)
-    else:
-        level, text = OUTCOME_MESSAGES[outcome]
-        if outcome == APPLIED and batch.kind == ImportKind.SUMMARY:
-            text = MSG_APPLIED_SUMMARY
-        messages.add_message(request, level, str(text) % {"count": batch.change_count})
+    messages.add_message(request, *outcome_message(batch, outcome))
     return redirect(reverse("reports:import_batch", args=[unit.code, batch.pk]))
+
+
+def outcome_message(batch: ImportBatch, outcome: str) -> tuple[int, str]:
+    """What applying ``batch`` came to, told to its user (level, text): on the batch's page after
+    a confirmation, and on the background job's page, which otherwise says only "Done"."""
+    if outcome == REFUSED:
+        return messages.ERROR, batch.message_shown
+    level, text = OUTCOME_MESSAGES[outcome]
+    if outcome == APPLIED and batch.kind == ImportKind.SUMMARY:
+        text = MSG_APPLIED_SUMMARY
+    return level, str(text) % {"count": batch.change_count}
+
+
+def check_message(batch: ImportBatch) -> tuple[int, str] | None:
+    """What checking ``batch`` in the background came to, for the job's page."""
+    if batch.status == ImportStatus.INVALID:
+        return messages.ERROR, str(MSG_CHECK_ERRORS) % {"count": len(batch.errors)}
+    if batch.status == ImportStatus.READY:
+        return messages.SUCCESS, str(MSG_CHECK_READY) % {"count": batch.change_count}
+    return None

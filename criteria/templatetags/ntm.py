@@ -9,7 +9,7 @@ from django.utils.translation import ngettext
 
 from communes.people import full_name as _full_name
 from criteria import display
-from ntm_portal.numbers import money, vn_number
+from ntm_portal.numbers import as_typed, money, vn_number
 
 register = template.Library()
 
@@ -24,6 +24,7 @@ def jinja(template_name: str, **values) -> SafeString:
 
 register.filter("vn_number", vn_number)
 register.filter("money", money)
+register.filter("as_typed", as_typed)  # a number as a field or a file takes it, in every language
 
 
 register.filter("history_value", display.history_value)

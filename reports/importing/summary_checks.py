@@ -32,6 +32,7 @@ from reports.importing import layout
 from reports.importing.checks import (
     MSG_NOT_RURAL,
     MSG_UNIT_MISSING,
+    MSG_UNIT_NOT_IN_YEAR,
     MSG_UNIT_OUTSIDE,
     MSG_UNIT_READ_ONLY,
     MSG_UNKNOWN_UNIT,
@@ -160,6 +161,10 @@ def _unit_error(row: SummaryRow, target, unit: AdministrativeUnit, user):
         return reason(MSG_UNIT_READ_ONLY, unit=target.name)
     if not target.is_ntm_commune:
         return reason(MSG_NOT_RURAL, unit=target.name, type=shown(target.get_type_display))
+    if row.year is not None and not target.existed_in_year(row.year):
+        # As the values' import says it (checks.MSG_UNIT_NOT_IN_YEAR); confirming was refused
+        # every time, with nothing at the row.
+        return reason(MSG_UNIT_NOT_IN_YEAR, unit=target.name, year=row.year)
     return None
 
 

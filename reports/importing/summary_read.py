@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
+from ntm_portal.numbers import as_typed
 from reports.importing import layout
 from reports.importing.reader import CellValue, UploadedTemplate
 from reports.importing.values_read import MSG_COLUMN_WITHOUT_CODE, MSG_FORMULA, add_error, reason
@@ -23,6 +25,10 @@ MSG_UNKNOWN_COLUMN = _("“%(code)s” is not a column of the criteria-level tem
 MSG_YEAR = _("“%(value)s” is not a year.")
 MSG_TIER = _("“%(value)s” is not a tier: write chuẩn, nâng cao or kiểu mẫu.")
 MSG_NUMBERS = _("“%(value)s” is not a list of criterion numbers (e.g. 1-9, 11).")
+MSG_NUMBERS_STORED_AS = _(
+    "Excel stored this cell as a number or a date (%(value)s), not as a list of criteria: format the "
+    "column as text (the portal's template does) and type the list again, e.g. 1-9; 11."
+)
 MSG_COUNT = _("“%(value)s” is not a whole number of criteria.")
 MSG_DATE = _("“%(value)s” is not a date: write dd/mm/yyyy.")
 MSG_TEXT_TOO_LONG = _("At most %(n)s characters.")
@@ -80,10 +86,18 @@ def _text(value) -> str:
     return str(value).strip()
 
 
+class StoredAsNumber(ValueError):
+    """A list of criteria Excel turned into a number ("12,10" → 12.1) or a date ("1-9")."""
+
+
 def parse_numbers(value) -> list[int]:
-    """``"1-9, 11; 14"`` (or a lone number cell) → ``[1, …, 9, 11, 14]``; ValueError otherwise."""
+    """``"1-9, 11; 14"`` (or a lone whole number cell) → ``[1, …, 9, 11, 14]``; ValueError
+    otherwise, ``StoredAsNumber`` for a cell Excel made a fraction or a date of (never read as
+    the digits it shows: 12.1 is not criteria 12 and 1)."""
     if isinstance(value, bool):
         raise ValueError(value)
+    if isinstance(value, datetime.date) or (isinstance(value, float | Decimal) and value != int(value)):
+        raise StoredAsNumber(value)
     numbers: set[int] = set()
     text = re.sub(r"\s*[-–]\s*", "-", _text(value))
     for part in re.split(r"[,;.\s]+", text):
@@ -154,6 +168,9 @@ def _cell(row: SummaryRow, code: str, cell: CellValue, column: int) -> None:
                 add_error(row.errors, row.row, column, reason(MSG_TEXT_TOO_LONG, n=TEXT_MAX.get(code, 2000)))
             attribute = {layout.SET_CODE: "set_code", layout.SOURCE_NUMBER: "source_number", layout.REASON: "reason"}
             setattr(row, attribute.get(code, "unit"), text)
+    except StoredAsNumber:
+        shown = f"{value:%d/%m/%Y}" if isinstance(value, datetime.date) else as_typed(value)
+        add_error(row.errors, row.row, column, reason(MSG_NUMBERS_STORED_AS, value=shown))
     except ValueError:
         message = {
             layout.YEAR: MSG_YEAR,

@@ -20,7 +20,10 @@ __all__ = [
     "HEADER_FILL",
     "ILLEGAL_CHARACTERS_RE",
     "INPUT",
+    "INPUTS",
+    "INPUT_TEXT",
     "INT",
+    "INT_OR_DEC1",
     "MARK",
     "MAX_SHEET_TITLE",
     "MET_FILL",
@@ -58,12 +61,16 @@ WRAP = "wrap"  # text that wraps within the column width
 INT = "int"  # #,##0
 DEC1 = "dec1"  # #,##0.0
 DEC2 = "dec2"  # #,##0.00
+INT_OR_DEC1 = "int_or_dec1"  # a count as #,##0, an average as #,##0.0: a column holding both
 PERCENT = "pct"  # 0.0%, the value being a fraction (0.25 → 25,0%)
 MONEY = "money"  # #,##0 (đồng)
 DATE = "date"  # dd/mm/yyyy
 DATETIME = "datetime"  # dd/mm/yyyy hh:mm
 MARK = "mark"  # True → ✓ on green, False → ✗ on red, None → grey (no data)
 INPUT = "input"  # an input cell of an import template (no fill, thin border)
+# An input cell kept as text ("@"): Excel would turn "12,10" into a number and "1-9" into a date.
+INPUT_TEXT = "input_text"
+INPUTS = (INPUT, INPUT_TEXT)
 
 NUMBER_FORMATS = {
     INT: "#,##0",

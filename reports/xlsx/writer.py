@@ -23,11 +23,15 @@ from reports.xlsx.extras import insert_charts, validation
 from reports.xlsx.shapes import (
     DATE,
     DATETIME,
+    DEC1,
     DEC2,
     FORMULA_TRIGGERS,
     HEADER_FILL,
     INPUT,
+    INPUT_TEXT,
+    INPUTS,
     INT,
+    INT_OR_DEC1,
     MARK,
     MET_FILL,
     MET_INK,
@@ -76,6 +80,7 @@ _FORMATS: dict[str, dict] = {
     TEXT: _BOX | _TOP,
     WRAP: {"text_wrap": True} | _BOX | _TOP,
     INPUT: dict(_BOX),
+    INPUT_TEXT: {"num_format": "@"} | _BOX,
     "met": {"bg_color": f"#{MET_FILL}", "bold": True, "font_color": f"#{MET_INK}", "align": "center"}
     | {"valign": "vcenter"}
     | _BOX,
@@ -117,7 +122,9 @@ def get_column_letter(index: int) -> str:
 
 def _kind_of(value, kind: str) -> str:
     """The format of a value in a column: numbers and dates in a text column get a number format."""
-    if kind in NUMBER_FORMATS or kind == INPUT or value is None or isinstance(value, bool):
+    if kind == INT_OR_DEC1:
+        return INT if isinstance(value, int) and not isinstance(value, bool) else DEC1
+    if kind in NUMBER_FORMATS or kind in INPUTS or value is None or isinstance(value, bool):
         return kind
     if isinstance(value, datetime.datetime):
         return DATETIME
@@ -228,12 +235,12 @@ class _SheetWriter:
                 name, mark = _MARKS[value if isinstance(value, bool) else None]
                 write_cell(self.ws, self.formats, self.row, col, mark, name)
                 continue
-            if value is None and kind != INPUT:
+            if value is None and kind not in INPUTS:
                 continue
             name = _kind_of(value, kind)
-            if isinstance(value, str) and name not in (WRAP, INPUT):
+            if isinstance(value, str) and name not in (WRAP, *INPUTS):
                 name = TEXT
-            if bold and name != INPUT:
+            if bold and name not in INPUTS:
                 name = f"{name}:bold"
             write_cell(self.ws, self.formats, self.row, col, value, name)
         self.row += 1

@@ -190,3 +190,14 @@ def test_the_dashboard_export_carries_the_plan_and_the_funds_the_page_shows(offi
     assert total == 23_736_100_000 and total in cells
     plan = [v for row in rows_of(book["Kế hoạch"], 1) for v in row]
     assert "Xã Đức Lĩnh" in plan
+
+
+def test_the_headline_sheet_writes_counts_whole_and_averages_to_one_place(office, known):
+    """QA: the dashboard export wrote "14,0" communes (one number format for the column)."""
+    book = get_book(office, export_url("40", "dashboard"))
+    formats = {}
+    for row in book["Tổng hợp"].iter_rows(min_row=4):
+        if isinstance(row[0].value, str) and row[1].value is not None:
+            formats[row[0].value] = row[1].number_format
+    assert formats["Tổng số xã"] == "#,##0" and formats["Xã đạt chuẩn NTM"] == "#,##0"
+    assert formats["Bình quân số tiêu chí đạt/xã"] == "#,##0.0"

@@ -200,7 +200,8 @@ def test_an_upload_is_previewed_and_nothing_is_written_before_confirmation(offic
     assert batch.preview["unchanged"] == 1  # A's 1.1 = Có, filled in by the template
     assert HistoryEntry.objects.count() == history
     html = office.get(reverse("reports:import_batch", args=["401", batch.pk])).content.decode()
-    assert "Preview: what will change" in html and "85.5" in html and "Confirm and record these values" in html
+    # The value as the file takes it, in every language (an English "1,500" would be typed back as 1,5).
+    assert "Preview: what will change" in html and "85,5" in html and "Confirm and record these values" in html
 
 
 def test_the_preview_keeps_each_name_once_and_lists_every_change_with_its_names(office, tree, criteria_set, a25):
@@ -853,6 +854,37 @@ def test_a_large_import_is_checked_and_applied_in_the_background(
     assert HistoryEntry.objects.filter(kind="value", user=personas.district_d1).count() == 2
 
 
+def test_a_background_confirmation_that_wrote_nothing_says_so_on_the_jobs_page(
+    office, personas, tree, criteria_set, a25, immediate_tasks, monkeypatch
+):
+    """QA: a value changed on the sheet between the preview and a background confirmation:
+    nothing was written, as it should be, but the job's page said only "Done"."""
+    from criteria.services import ValueEntry, assessment_record_values
+    from reports import views_import
+
+    monkeypatch.setattr(views_import, "INLINE_MAX_ROWS", 1)
+    content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90, ("40102", "1.1"): "Có"})
+    checked = office.get(upload(office, content, criteria_set)["Location"]).content.decode()
+    assert "The file passed the checks: 2 changes to review and confirm." in checked
+    batch = ImportBatch.objects.get()
+    assessment_record_values(assessment=a25, entries=[ValueEntry("2.1", "50")], user=personas.officer_a)
+    response = office.post(reverse("reports:import_apply", args=["401", batch.pk]))
+    page = office.get(response["Location"]).content.decode()
+    assert "The data changed since the preview. Nothing was written" in page
+    assert stored(a25)["2.1"] == 50
+
+
+def test_a_background_check_that_found_errors_says_so_on_the_jobs_page(
+    office, tree, criteria_set, a25, immediate_tasks, monkeypatch
+):
+    from reports import views_import
+
+    monkeypatch.setattr(views_import, "INLINE_MAX_ROWS", 1)
+    content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): "abc", ("40102", "2.1"): 120})
+    page = office.get(upload(office, content, criteria_set)["Location"]).content.decode()
+    assert "The check found 2 errors: nothing will be written" in page
+
+
 def test_someone_elses_batch_is_404(client, office, personas, tree, criteria_set, a25):
     batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set))
     client.force_login(personas.province_office)
@@ -943,3 +975,19 @@ def test_a_year_that_has_not_begun_is_refused_at_the_year_field(office, tree, cr
         office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set, year=next_year
     )
     assert uploaded.status_code == 400 and f"{next_year} has not begun" in uploaded.content.decode()
+
+
+def test_the_english_preview_writes_numbers_as_the_file_takes_them(office, tree, criteria_set, a25):
+    """QA: the English preview showed "1,500", which typed back into the file reads as 1,5."""
+    batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "3.1"): "1.500,5"}), criteria_set))
+    html = office.get(reverse("reports:import_batch", args=["401", batch.pk])).content.decode()
+    assert '<td class="num">1.500,5</td>' in html and "1,500.5" not in html
+
+
+def test_an_applied_import_says_what_it_recorded_not_what_it_will(office, tree, criteria_set, a25):
+    """QA: after applying, the page still said "12 values to record" under a column "Now"."""
+    batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set))
+    office.post(reverse("reports:import_apply", args=["401", batch.pk]))
+    html = office.get(reverse("reports:import_batch", args=["401", batch.pk])).content.decode()
+    assert "1 change recorded; each sheet's history names this import." in html
+    assert "to record" not in html and ">Before<" in html

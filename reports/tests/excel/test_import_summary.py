@@ -213,6 +213,50 @@ def append_rows(content: bytes, rows: list[list]) -> bytes:
     return out.getvalue()
 
 
+def test_a_list_excel_stored_as_a_number_or_a_date_is_refused_not_read_as_its_digits(office, tree, old):
+    """QA: "12,10" typed on a Vietnamese Excel is stored as 12.1 and was recorded as criteria 1
+    and 12; "1-9" becomes a date. The template keeps those columns as text."""
+    import datetime
+
+    book = load_workbook(io.BytesIO(template(tree.d1)))
+    assert book[layout.DATA_SHEET]["G7"].number_format == "@"
+    content = fill(
+        template(tree.d1),
+        row("40101", **{layout.MET: 12.1, layout.COUNT: 2})
+        | row("40102", **{layout.MET: datetime.datetime(2020, 9, 1), layout.COUNT: 9}),
+    )
+    assert errors_of(office, content) == [
+        (
+            "G7",
+            "Excel stored this cell as a number or a date (12,1), not as a list of criteria: format the column "
+            "as text (the portal's template does) and type the list again, e.g. 1-9; 11.",
+        ),
+        (
+            "G8",
+            "Excel stored this cell as a number or a date (01/09/2020), not as a list of criteria: format the "
+            "column as text (the portal's template does) and type the list again, e.g. 1-9; 11.",
+        ),
+    ]
+
+
+def test_a_commune_that_did_not_exist_in_the_year_is_refused_at_its_row(office, tree, old):
+    """QA: a commune formed on 1 July 2025 passed the check of a 2019 record, and confirming
+    then failed every time with nothing at the row."""
+    import datetime
+
+    from communes.tests.factories import CommuneFactory
+
+    CommuneFactory(code="40190", name="Xã Mới Lập", parent=tree.d1, valid_from=datetime.date(2025, 7, 1))
+    content = append_rows(
+        template(tree.d1), [["40190", None, None, YEAR, "chuẩn", "", "1", None, 1, "1/BC", "10/01/2020"]]
+    )
+    errors = errors_of(office, content)
+    assert errors[-1] == (
+        f"A{errors[-1][0][1:]}",
+        "Xã Mới Lập did not exist in 2019: no assessment can be started for that year.",
+    )
+
+
 def test_unit_set_and_year_errors(office, personas, tree, old):
     content = append_rows(
         fill(template(tree.d1), row("40101", **{layout.MET: "1", layout.SET_CODE: "KHONG-CO"})),
