@@ -114,40 +114,19 @@ class UploadForm(TemplateForm):
         if self.errors or not self.content:
             return data
         criteria_set, year = data["criteria_set"], data["year"]
+
+        def same_template(template: UploadedTemplate) -> None:
+            if template.meta_int("set_id") != criteria_set.pk:
+                params = {"found": template.meta.get("set", "?"), "expected": set_label(criteria_set)}
+                raise ValidationError(MSG_OTHER_SET, code="other_set", params=params)
+            _check_unit_and_year(template, self.unit, year)
+
         try:
-            template = read_template(self.content, bounds=template_bounds(self.unit, criteria_set, year))
+            self.template = read_template(
+                self.content, bounds=template_bounds(self.unit, criteria_set, year), check_meta=same_template
+            )
         except ValidationError as exc:
             self.add_error("file", exc)
-            return data
-        meta = template.meta
-        if template.meta_int("set_id") != criteria_set.pk:
-            self.add_error(
-                "file",
-                ValidationError(
-                    MSG_OTHER_SET,
-                    code="other_set",
-                    params={"found": meta.get("set", "?"), "expected": set_label(criteria_set)},
-                ),
-            )
-        elif meta.get("unit") != self.unit.code:
-            found = f"{meta.get('unit_name', '?')} ({meta.get('unit', '?')})"
-            self.add_error(
-                "file",
-                ValidationError(
-                    MSG_OTHER_UNIT,
-                    code="other_unit",
-                    params={"found": found, "expected": f"{self.unit.name} ({self.unit.code})"},
-                ),
-            )
-        elif template.meta_int("year") != year:
-            self.add_error(
-                "file",
-                ValidationError(
-                    MSG_OTHER_YEAR, code="other_year", params={"found": meta.get("year", "?"), "expected": year}
-                ),
-            )
-        else:
-            self.template = template
         return data
 
 
@@ -185,21 +164,24 @@ class SummaryUploadForm(forms.Form):
             return data
         bounds = summary_template_bounds(self.unit, data["year"])
         try:
-            template = read_template(self.content, bounds=bounds, template_format=layout.SUMMARY_FORMAT)
+            self.template = read_template(
+                self.content,
+                bounds=bounds,
+                template_format=layout.SUMMARY_FORMAT,
+                check_meta=lambda template: _check_unit_and_year(template, self.unit, data["year"]),
+            )
         except ValidationError as exc:
             self.add_error("file", exc)
-            return data
-        meta = template.meta
-        if meta.get("unit") != self.unit.code:
-            found = f"{meta.get('unit_name', '?')} ({meta.get('unit', '?')})"
-            expected = f"{self.unit.name} ({self.unit.code})"
-            self.add_error(
-                "file",
-                ValidationError(MSG_OTHER_UNIT, code="other_unit", params={"found": found, "expected": expected}),
-            )
-        elif template.meta_int("year") != data["year"]:
-            params = {"found": meta.get("year", "?"), "expected": data["year"]}
-            self.add_error("file", ValidationError(MSG_OTHER_YEAR, code="other_year", params=params))
-        else:
-            self.template = template
         return data
+
+
+def _check_unit_and_year(template: UploadedTemplate, unit: AdministrativeUnit, year: int) -> None:
+    """The file is the template of this unit and year (its meta sheet), or the refusal."""
+    meta = template.meta
+    if meta.get("unit") != unit.code:
+        found = f"{meta.get('unit_name', '?')} ({meta.get('unit', '?')})"
+        params = {"found": found, "expected": f"{unit.name} ({unit.code})"}
+        raise ValidationError(MSG_OTHER_UNIT, code="other_unit", params=params)
+    if template.meta_int("year") != year:
+        params = {"found": meta.get("year", "?"), "expected": year}
+        raise ValidationError(MSG_OTHER_YEAR, code="other_year", params=params)

@@ -14,6 +14,7 @@ every row up to it (``A1:XFD1048576`` would walk a million rows of 16,384 cells)
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -69,9 +70,18 @@ def _refuse(message, code: str, **params) -> ValidationError:
     return ValidationError(message, code=code, params=params or None)
 
 
-def read_template(data: bytes, *, bounds: layout.Bounds, template_format: str = layout.FORMAT) -> UploadedTemplate:
+def read_template(
+    data: bytes,
+    *,
+    bounds: layout.Bounds,
+    template_format: str = layout.FORMAT,
+    check_meta: Callable[[UploadedTemplate], None] | None = None,
+) -> UploadedTemplate:
     """Check the archive, then read the template's meta sheet and data sheet; raise on a bad file.
-    ``template_format``: which template it must be (indicator values, or the criteria-level summary sheet)."""
+    ``template_format``: which template it must be (indicator values, or the criteria-level summary sheet);
+    ``check_meta``: raises when the meta sheet says the file is another template (another set,
+    unit or year), before the data sheet is read against this template's bounds — another
+    set's rows would otherwise be refused as data "far beyond the template"."""
     require_defusedxml()
     check_archive(data)
     try:
@@ -79,7 +89,7 @@ def read_template(data: bytes, *, bounds: layout.Bounds, template_format: str = 
     except Exception as exc:  # any failure to parse a foreign file means we cannot read it
         raise _refusal_for(exc) from None
     try:
-        return _read(workbook, bounds, template_format)
+        return _read(workbook, bounds, template_format, check_meta)
     except ValidationError:
         raise
     except Exception as exc:
@@ -105,7 +115,7 @@ def _too_large(column: int, row: int, message=MSG_SHEET_TOO_LARGE) -> Validation
     return _refuse(message, "sheet_too_large", sheet=layout.DATA_SHEET, cell=cell)
 
 
-def _read(workbook, bounds: layout.Bounds, template_format: str) -> UploadedTemplate:
+def _read(workbook, bounds: layout.Bounds, template_format: str, check_meta) -> UploadedTemplate:
     if layout.META_SHEET not in workbook.sheetnames:
         raise _refuse(MSG_NOT_TEMPLATE, "not_template")
     meta = {}
@@ -118,6 +128,8 @@ def _read(workbook, bounds: layout.Bounds, template_format: str) -> UploadedTemp
         raise _refuse(MSG_NO_DATA_SHEET, "no_data_sheet", sheet=layout.DATA_SHEET)
 
     template = UploadedTemplate(meta=meta)
+    if check_meta is not None:
+        check_meta(template)
     row_limit, column_limit = bounds.last_row, bounds.last_column
     sheet = workbook[layout.DATA_SHEET]
     # One row and one column past the area are read too, to refuse a value put there.

@@ -822,6 +822,21 @@ def test_a_template_of_another_set_unit_or_year_is_refused(office, tree, criteri
     )
 
 
+def test_a_larger_template_of_another_set_is_told_apart_by_its_set_not_its_size(
+    office, tree, criteria_set, monkeypatch
+):
+    """QA: the villages' template uploaded for the communes' set was refused as data "far beyond
+    the template" (its 315 rows reach further): the meta sheet is read first."""
+    from communes.tests.factories import VillageFactory
+
+    monkeypatch.setattr(layout, "EXTRA_ROWS", 0)  # the margin a real province's file is far beyond
+
+    for n in range(1, 8):
+        VillageFactory(code=f"40101-9{n}", name=f"Thôn {n}", parent=tree.a)
+    villages = make_set(code="VILLAGES", level="village", year_from=2021, year_to=2030)
+    refused(office, template(tree.d1, villages), criteria_set, "This template is for the criteria set")
+
+
 def test_a_year_outside_the_set_is_refused(office, tree, criteria_set):
     refused(office, template(tree.d1, criteria_set), criteria_set, "applies to 2021–2030, not 2031", year=2031)
 
