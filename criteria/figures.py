@@ -117,10 +117,19 @@ def recognised_during(first: datetime.date, last: datetime.date) -> QuerySet[Ass
     """Recognitions whose decision is dated from ``first`` to ``last`` (newly recognised), of a
     unit that existed on that date: a unit formed later that carries the decision (a village
     renamed in the merger, its title acknowledged) holds the title by it, but was not newly
-    recognised by it — the decision counts once, for the unit it was made for."""
+    recognised by it — the decision counts once, for the unit it was made for. A title kept is
+    confirmed by the later years' assessments carrying the same decision: the decision is given
+    once, by the first assessment year that carries it."""
+    carried_before = Assessment.objects.filter(
+        unit=OuterRef("unit"),
+        tier=OuterRef("tier"),
+        decision_number=OuterRef("decision_number"),
+        decision_date=OuterRef("decision_date"),
+        year__lt=OuterRef("year"),
+    )
     return Assessment.objects.filter(
         EXISTED_ON_DECISION, state__in=DECIDED, decision_date__gte=first, decision_date__lte=last
-    )
+    ).exclude(Exists(carried_before))
 
 
 def revoked_during(first: datetime.date, last: datetime.date) -> QuerySet[Assessment]:

@@ -181,7 +181,7 @@ def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpRespon
         decisions = list(
             recognised_during(datetime.date(year, 1, 1), datetime.date(year, 12, 31))
             .within(unit)
-            .select_related("unit", "criteria_set")
+            .select_related("unit__parent", "criteria_set")
             .order_by("-decision_date", "unit__name_sort")
         )
     children = unit.children.exclude(level=Level.VILLAGE).in_vietnamese_order()

@@ -18,6 +18,8 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
@@ -59,7 +61,13 @@ def refuse_if_too_often(request: HttpRequest, scope: str) -> HttpResponse | None
         return None
     _count, period = _parse(settings.RATE_LIMITS[scope])
     message = MSG_TOO_MANY % {"minutes": max(1, period // 60)}
-    response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    if getattr(request, "htmx", False):  # answered into the part of the page that asked
+        response = HttpResponse(message, status=429, content_type="text/plain; charset=utf-8")
+    else:
+        back = request.META.get("HTTP_REFERER", "")
+        if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+            back = ""
+        response = render(request, "429.html", {"message": message, "back": back}, status=429)
     response["Retry-After"] = str(period)
     return response
 

@@ -65,7 +65,13 @@ def test_import_uploads_beyond_the_rate_are_refused(client, personas, settings):
     client.force_login(personas.district_d1)
     url = reverse("reports:import", args=["401"])
     assert client.post(url, {}).status_code == 400  # counted, refused by the form
-    assert client.post(url, {}).status_code == 429
+    page = client.get(url)  # where the office came from
+    refused = client.post(url, {}, HTTP_REFERER=f"http://testserver{url}")
+    assert refused.status_code == 429 and page.status_code == 200
+    # A page of the portal, not a bare line of text (QA), with the way back.
+    html = refused.content.decode()
+    assert "Too many attempts" in html and f'href="http://testserver{url}"' in html
+    assert refused["Retry-After"] == "3600"
 
 
 def test_a_body_declared_larger_than_the_cap_is_refused_unread(client, personas, assessment, settings):

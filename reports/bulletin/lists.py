@@ -141,13 +141,11 @@ def revoked_in_month(unit, month: Month, cut: datetime.date, recorded: datetime.
 
 
 def _decision_lines(assessments, decision: str) -> list[NewLine]:
-    """One line per ``decision`` (``"decision"`` or ``"revocation"``) of a unit at a tier: its
-    number and date, with the first assessment year it was recorded on (a title kept is
-    confirmed by the later years' assessments carrying the same decision, and a decision is
-    new once), by date then unit."""
+    """One line per assessment with its ``decision`` (``"decision"`` or ``"revocation"``): the
+    number and date of that decision, by date then unit (``recognised_during`` gives a decision
+    once, by the first assessment year that carries it)."""
     levels = level_names()
     rows = assessments.values_list(
-        "unit_id",
         "unit__name",
         "unit__level",
         "unit__parent__name",
@@ -156,16 +154,11 @@ def _decision_lines(assessments, decision: str) -> list[NewLine]:
         "year",
         f"{decision}_number",
         f"{decision}_date",
-    ).order_by(f"{decision}_date", "unit__name_sort", "unit_id", "tier", "year")
-    lines, seen = [], set()
-    for unit_id, name, level, parent, set_name, tier, year, number, date in rows:
-        if (unit_id, tier, number, date) in seen:
-            continue
-        seen.add((unit_id, tier, number, date))
-        lines.append(
-            NewLine(name, levels.get(level, level), parent or "", set_name, TIER_NAMES[tier], year, number, date)
-        )
-    return lines
+    ).order_by(f"{decision}_date", "unit__name_sort", "tier")
+    return [
+        NewLine(name, levels.get(level, level), parent or "", set_name, TIER_NAMES[tier], year, number, date)
+        for name, level, parent, set_name, tier, year, number, date in rows
+    ]
 
 
 def sets_used(unit, year: int) -> list[SetLine]:

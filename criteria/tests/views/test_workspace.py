@@ -154,3 +154,21 @@ def test_a_commune_formed_from_one_assessed_that_year_is_offered_no_start_at_tha
     assert "Start this year's advanced assessment" in page
     page = client.get(reverse("unit", args=[new.code]), {"year": 2026}).content.decode()
     assert "Start this year's standard assessment" in page
+
+
+def test_the_province_lists_each_recognition_decision_of_the_year_once(client, personas, tree, criteria_set):
+    """QA: the province's page listed a decision once per later assessment carrying it (a title
+    kept is confirmed by each year's assessment with the same decision)."""
+    for year in (2023, 2024, 2025):
+        Assessment.objects.create(
+            unit=tree.a,
+            criteria_set=criteria_set,
+            tier=Tier.STANDARD,
+            year=year,
+            state="recognised",
+            decision_number="205/QĐ-UBND",
+            decision_date=datetime.date(2023, 12, 22),
+        )
+    client.force_login(personas.province_office)
+    html = client.get(reverse("unit", args=[tree.province.code]) + "?year=2023").content.decode()
+    assert html.count("205/QĐ-UBND") == 1
