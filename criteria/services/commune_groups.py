@@ -25,6 +25,10 @@ from ntm_portal.errors import StaleWriteError
 
 MSG_NOT_PROVINCE_OFFICE = _("Only the province's coordination office sets a commune's group.")
 MSG_NOT_A_COMMUNE = _("Only a commune has a commune group.")
+MSG_NOT_IN_PERIOD = _(
+    "%(unit)s does not exist during 2026–2030 (or is not a rural commune): only the communes of the "
+    "2026–2030 criteria have a group."
+)
 MSG_UNKNOWN_GROUP = _("Choose group 1, 2 or 3.")
 MSG_UNKNOWN_CONDITION = _("Choose one of the conditions the decision states.")
 MSG_CONDITION_OF_OTHER_GROUP = _("This condition is one of group %(group)s, not of group %(chosen)s.")
@@ -78,6 +82,9 @@ def commune_group_set(
     """
     if unit.level != Level.COMMUNE:
         raise ValidationError(MSG_NOT_A_COMMUNE, code="level")
+    if not in_group_period(unit):
+        # QA: a commune that ended on 30 June 2025 was given a 2026–2030 group.
+        raise ValidationError(MSG_NOT_IN_PERIOD, code="period", params={"unit": unit.name})
     if not access.sets_commune_group(user, unit):
         raise PermissionDenied(MSG_NOT_PROVINCE_OFFICE)
     decision_number = (decision_number or "").strip()
@@ -169,7 +176,7 @@ def province_commune_groups(province: AdministrativeUnit, *, query: str = "", pa
         AdministrativeUnit.objects.subtree(province)
         .ntm_communes()
         .existed_during(PERIOD_FIRST, PERIOD_LAST)
-        .select_related("group_assignment")
+        .select_related("group_assignment__set_by")
         .in_vietnamese_order()
     )
     if query.strip():

@@ -175,3 +175,15 @@ def test_a_new_group_works_the_communes_outcomes_and_results_out_again(tree, per
     result.refresh_from_db()
     assert (value.outcome, result.met) == ("not_met", False)
     assert Assessment.objects.get(pk=assessment.pk).criteria_met == met_before - 1
+
+
+def test_a_commune_that_ended_before_2026_gets_no_group(tree, personas):
+    """QA: a commune merged away on 30 June 2025 was given a 2026–2030 group."""
+    from criteria.services.commune_groups import MSG_NOT_IN_PERIOD
+
+    tree.a.valid_to = datetime.date(2025, 6, 30)
+    tree.a.save(update_fields=["valid_to"])
+    with pytest.raises(ValidationError) as refused:
+        set_group(tree.a, personas.province_office)
+    assert refused.value.messages == [str(MSG_NOT_IN_PERIOD % {"unit": tree.a.name})]
+    assert not CommuneGroupAssignment.objects.exists() and not CommuneGroupChange.objects.exists()

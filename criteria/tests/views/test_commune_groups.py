@@ -92,6 +92,10 @@ def test_the_province_list_shows_groups_and_bases_and_searches(client, tree, per
     assert "Xã Cẩm Thạch" in html and "Xã Đức Lĩnh" in html and "Xã Ân Phú" in html
     assert "zone III" in html and "decided by 120/QĐ-UBND of 20/01/2026" in html
     assert page(tree.b.code) in html and "Set the group" in html
+    # Who set it, under "Set by" (QA: the column showed only a date).
+    from communes.people import full_name
+
+    assert full_name(personas.province_office) in html.split("Xã Đức Lĩnh")[1].split("</tr>")[0]
     found = client.get(url, {"q": "duc linh"})
     assert [row.commune.code for row in found.context["page"].object_list] == [tree.b.code]
 
