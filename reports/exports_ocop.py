@@ -89,7 +89,8 @@ def _stars_sheet(counts: OcopCounts, heading: list[str]) -> xlsx.Sheet:
 
 def ocop_export(*, unit: AdministrativeUnit, user, day: datetime.date | None = None) -> bytes:
     """Every product of the communes of ``unit`` the user may read, with its status on ``day``
-    (today), and the year's figures by stars."""
+    (today, or the last day of the year the dashboard shows), and that year's figures by stars
+    to ``day`` — the dashboard panel's ``ocop_counts``."""
     day = day or timezone.localdate()
     products = access.scope_queryset(user, OcopProduct.objects.within(unit), unit_field="commune")
     counts = ocop_counts(unit, year_period(day.year, day))

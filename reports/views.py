@@ -256,7 +256,9 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         ),
         # OCOP products by stars, certified and new in the year (to today in the current year).
         ocop=ocop_counts(unit, year_period(filters.year, timezone.localdate())),
-        ocop_export_url=reverse("reports:ocop_export", args=[unit.code]) if unit is not None else None,
+        ocop_export_url=(
+            f"{reverse('reports:ocop_export', args=[unit.code])}?year={filters.year}" if unit is not None else None
+        ),
     )
     return render(request, "reports/dashboard.html", context)
 

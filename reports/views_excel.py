@@ -24,6 +24,7 @@ from communes.models import AdministrativeUnit
 from communes.permissions import can_issue_bulletin, get_unit_or_country
 from ntm_portal.confirm import confirm_page, is_confirmed
 from ntm_portal.ratelimit import refuse_if_too_often
+from ocop.selectors import year_period
 from reports import bulletin, exports, exports_ocop
 from reports.forms import Filters, read_filters
 from reports.models import ImportBatch, IssuedBulletin, JobKind, JobStatus, ReportJob
@@ -299,5 +300,8 @@ def ocop_export(request: HttpRequest, code: str) -> HttpResponse:
     """The OCOP products of a unit (its communes), with the year's figures by stars."""
     unit = get_unit_for_user(request.user, code)
     today = timezone.localdate()
-    content = exports_ocop.ocop_export(unit=unit, user=request.user, day=today)
-    return xlsx_response(content, exports_ocop.ocop_export_name(unit, today))
+    filters, year_given = read_filters(request.GET)
+    # The year of the dashboard it is linked from: that year's figures, as its panel shows them.
+    day = year_period(filters.year, today)[1] if year_given and filters.year <= today.year else today
+    content = exports_ocop.ocop_export(unit=unit, user=request.user, day=day)
+    return xlsx_response(content, exports_ocop.ocop_export_name(unit, day))

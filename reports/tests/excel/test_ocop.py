@@ -117,3 +117,19 @@ def test_the_export_holds_only_the_readers_area(products, client, personas):
     book = open_book(client.get(reverse("reports:ocop_export", args=["401"])).content)
     names = {r[1] for r in _table(book["Danh sách sản phẩm"], "STT")[1:]}
     assert "Bánh đa" not in names and "Mật ong bạc hà" in names
+
+
+def test_the_export_linked_from_a_past_year_has_that_years_figures_as_the_panel(products, office, tree):
+    """QA: the 2025 dashboard's panel and the workbook it links to gave different counts (the
+    workbook counted today's)."""
+    from ocop.selectors import ocop_counts
+
+    html = office.get("/reports/40/", {"year": 2024, "tier": "standard"}).content.decode()
+    link = reverse("reports:ocop_export", args=["40"]) + "?year=2024"
+    assert link in html
+    book = open_book(office.get(link).content)
+    header, *rows = _table(book["Theo hạng sao"], "Hạng sao")
+    assert header[1] == "Còn hiệu lực ngày 31/12/2024"
+    panel = ocop_counts(tree.province, (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)))
+    assert [r[1] for r in rows if str(r[0]).endswith("sao")] == [line.certified for line in panel.by_stars]
+    assert [line.certified for line in panel.by_stars] == [1, 1, 1]  # the 2025 certificate not yet
