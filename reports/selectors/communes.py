@@ -17,7 +17,8 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, F, FilteredRelation, Min, OuterRef, Q, Subquery
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, CommuneGroup, Level, Region, existed_in_year_q
+from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
+from criteria.figures import communes_of_year_q, villages_of_year_q, year_cutoff
 from criteria.models import Assessment, AssessmentState, CriterionResult
 from reports.selectors import cache, sql
 from reports.selectors.progress import communes_counted, criteria_assessed
@@ -368,7 +369,7 @@ def commune_overview(*, commune: AdministrativeUnit, year: int, tier: str) -> Co
         village_assessments.setdefault(unit_id, brief)
     villages = (
         AdministrativeUnit.objects.filter(parent=commune, level=Level.VILLAGE)
-        .filter(existed_in_year_q(year) | Q(pk__in=list(village_assessments)))
+        .filter(villages_of_year_q(year, year_cutoff(year)))  # the figures' villages of the year
         .in_vietnamese_order()
         .values_list("pk", "code", "name")
     )
@@ -382,9 +383,14 @@ def commune_overview(*, commune: AdministrativeUnit, year: int, tier: str) -> Co
 def formed_from(
     commune: AdministrativeUnit, year: int, tier: str
 ) -> list[tuple[AdministrativeUnit, AssessmentBrief | None]]:
-    """As now, for a year the commune did not exist in: each commune whose main part went into
-    it, with its assessment at ``tier`` that year (None without one)."""
-    if commune.existed_in_year(year):
+    """As now, for a year the commune does not speak for its place in — it did not exist, or it
+    was formed that year from communes assessed in it (the communes of the year, as the figures
+    count them): each commune whose main part went into it, with its assessment at ``tier`` that
+    year (None without one)."""
+    if commune.existed_in_year(year) and (
+        not commune.is_ntm_commune
+        or AdministrativeUnit.objects.filter(pk=commune.pk).filter(communes_of_year_q(year)).exists()
+    ):
         return []
     units = AdministrativeUnit.objects.filter(mapped_into(commune), level=Level.COMMUNE).order_by("name_sort")
     return [(u, commune_overview(commune=u, year=year, tier=tier).at_tier(tier)) for u in units]

@@ -1,5 +1,8 @@
+import datetime
+
 import pytest
 
+from communes.models import UnitSuccession
 from reports.selectors import (
     NO_DATA_BUCKET,
     BucketFilter,
@@ -7,6 +10,7 @@ from reports.selectors import (
     commune_overview,
     communes_page,
 )
+from reports.tests.factories import make_assessment
 
 pytestmark = pytest.mark.django_db
 
@@ -93,3 +97,24 @@ def test_a_commune_with_its_assessments_criteria_and_villages(known):
 def test_a_village_without_an_assessment_is_listed_without_one(known):
     overview = commune_overview(commune=known.tree.b, year=2023, tier="standard")
     assert [(v.name, v.assessment) for v in overview.villages] == [("Thôn Đông", None)]
+
+
+def test_a_commune_formed_in_2025_shows_the_communes_it_was_formed_from_for_2025(merger):
+    """QA: Xã Vĩnh Tài (formed 1 July 2025) showed for 2025 "no assessment" and its new
+    villages without data, though the communes it was formed from were assessed that year and
+    speak for its place in the year's figures (the communes of the year)."""
+    from communes.tests.factories import VillageFactory
+    from reports.selectors.communes import commune_overview, formed_from
+    from reports.tests.factories import make_flat_set
+
+    old_village = VillageFactory(code="50101-01", name="Thôn Cũ", parent=merger.o1, valid_to=datetime.date(2025, 6, 30))
+    new_village = VillageFactory(
+        code="50001-01", name="Thôn Mới", parent=merger.m, valid_from=datetime.date(2025, 7, 1)
+    )
+    UnitSuccession.objects.create(predecessor=old_village, successor=new_village, date=datetime.date(2025, 7, 1))
+    make_assessment(old_village, make_flat_set(code="V-5", total=5, level="village"), 2025, 5)
+    listed = formed_from(merger.m, 2025, "standard")
+    assert [(u.code, brief.criteria_met if brief else None) for u, brief in listed] == [("50101", 19), ("50102", 12)]
+    assert formed_from(merger.m, 2026, "standard") == []  # it speaks for itself from 2026
+    assert [v.code for v in commune_overview(commune=merger.o1, year=2025, tier="standard").villages] == ["50101-01"]
+    assert commune_overview(commune=merger.m, year=2025, tier="standard").villages == []  # not the year's
