@@ -307,7 +307,7 @@ def assessments_export(
         assessments = assessments_within(unit, year=filters.year, levels=(level,), tier=filters.tier)
     set_ids = list(assessments.values_list("criteria_set_id", flat=True).distinct().order_by())
     heading = _heading("Hồ sơ đánh giá và giá trị các chỉ tiêu", unit, filters)
-    sheets = []
+    sheets, titles = [], []
     for set_id in sorted(set_ids):
         indicators = list(
             Indicator.objects.filter(criteria_set_id=set_id)
@@ -317,7 +317,13 @@ def assessments_export(
         if not indicators:
             continue
         rows = _assessment_rows(assessments.filter(criteria_set_id=set_id), indicators)
-        sheets.append(_assessments_sheet(indicators[0].criteria_set, indicators, heading, rows))
+        criteria_set = indicators[0].criteria_set
+        # The set's short name, and its version where two sets of the file share it.
+        title = criteria_set.short_name
+        titles.append(title)
+        if titles.count(title) > 1 or criteria_set.version > 1:
+            title = f"{title} v{criteria_set.version}"
+        sheets.append(_assessments_sheet(criteria_set, indicators, heading, rows, title=title))
     if not sheets:
         sheets.append(
             xlsx.Sheet(
@@ -367,12 +373,18 @@ def _assessment_rows(of_set, indicators: list[Indicator]) -> Iterator[tuple]:
         yield (n, a[2], a[1], a[3] or "", state, a[5], a[6], a[7], *cells)
 
 
-def _assessments_sheet(criteria_set, indicators: list[Indicator], heading: list[str], rows) -> xlsx.Sheet:
+# How a value of each type is written: counts and amounts whole, other numbers to two places.
+_VALUE_KINDS = {ValueType.YES_NO: xlsx.TEXT, ValueType.COUNT: xlsx.INT, ValueType.MONEY: xlsx.MONEY}
+
+
+def _assessments_sheet(
+    criteria_set, indicators: list[Indicator], heading: list[str], rows, *, title: str
+) -> xlsx.Sheet:
     """The sheet of one criteria set's assessments: fixed columns, then one rotated column per indicator."""
-    kinds = [xlsx.TEXT if i.value_type == ValueType.YES_NO else xlsx.DEC2 for i in indicators]
+    kinds = [_VALUE_KINDS.get(i.value_type, xlsx.DEC2) for i in indicators]
     outcome_note = "Giá trị trống: chưa nhập."
     return xlsx.Sheet(
-        title=f"{criteria_set.short_name} {criteria_set.pk}",
+        title=title,
         heading=[
             *heading,
             f"Bộ tiêu chí: {criteria_set.name} ({criteria_set.decision_number}) · {outcome_note}",

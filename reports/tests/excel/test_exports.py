@@ -113,6 +113,10 @@ def test_the_assessments_export_has_every_value(office, tree, personas, criteria
     assert rows["40101"][1] == "Xã Cẩm Thạch"
     assert rows["40101"][8:] == ("Có", 85.5, None, None, 0)
     assert rows["40201"][8:] == (None,) * 5
+    # QA: the sheet was named "… 5" (the set's id) and a count of houses written "0,00".
+    assert ws.title == criteria_set.short_name
+    house = next(r for r in ws.iter_rows(min_row=6) if r[2].value == "40101")[12]
+    assert house.number_format == "#,##0"
 
 
 def test_exports_are_scoped_like_the_pages(client, known, personas):
