@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from communes import access
 from criteria.forms import BasicallyMetForm, SetInForceForm
@@ -64,10 +64,13 @@ def criterion_basically_met(request: HttpRequest, pk: int, number: int) -> HttpR
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def set_in_force(request: HttpRequest, code: str) -> HttpResponse:
-    """The province office puts a published set in force for a year; errors come back as messages."""
+    """The province office puts a published set in force for a year; errors come back as messages.
+    The address read (a link, a bookmark) shows the section of the province's page where it is done."""
     province = access.get_unit_for_user(request.user, code)
+    if request.method == "GET":
+        return HttpResponseRedirect(f"{reverse('unit', args=[province.code])}#sets-in-force")
     if not access.speaks_for_province(request.user, province):  # before the form: a reader gets 403
         raise PermissionDenied(MSG_NOT_PROVINCE_OFFICE)
     form = SetInForceForm(request.POST, province=province)

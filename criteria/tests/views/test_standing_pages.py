@@ -70,6 +70,9 @@ def test_the_province_office_puts_a_set_in_force_on_the_province_page(client, tr
     assert SetInForce.objects.get(province=tree.province, year=2021).criteria_set == old
     client.force_login(personas.viewer)
     assert "Put in force" not in client.get(reverse("unit", args=["40"])).content.decode()
+    # The address read leads to the section, not a blank 405 (QA).
+    read = client.get(reverse("set_in_force", args=["40"]))
+    assert read.status_code == 302 and read["Location"] == reverse("unit", args=["40"]) + "#sets-in-force"
 
 
 def test_the_start_form_offers_the_set_in_force_first_and_another_with_a_reason(client, tree, personas):
