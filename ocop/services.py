@@ -32,6 +32,10 @@ MSG_UNIT_ENDED = _(
 )
 MSG_NO_DISTRICTS = _("District councils no longer rate products after 1 July 2025 (districts were abolished).")
 MSG_FIVE_STARS_CENTRAL = _("Only the central council rates a product 5 stars.")
+MSG_KEEPS_CERTIFICATE = _(
+    "A certified product keeps its certificate (it runs out by itself after 36 months): correct the "
+    "certificate if it was entered wrongly, or remove the product if it was entered by mistake."
+)
 MSG_POINTS_RANGE = _("The council scores a product from 0 to %(max)s points.")
 MSG_POINTS_NO_STAR = _("%(points)s points gives no star: a product is certified from %(low)s points.")
 MSG_POINTS_GIVE_STARS = _("%(points)s points gives %(stars)s stars (%(low)s–%(high)s points).")
@@ -150,6 +154,9 @@ def product_update(*, product: OcopProduct, data: ProductInput, user, expected_v
         raise ValidationError(MSG_GONE, code="gone")
     if current.version != expected_version:
         raise StaleWriteError(MSG_STALE, current=current)
+    if current.stage == Stage.CERTIFIED and data.stage != Stage.CERTIFIED:
+        # Its certificate would be erased, and the stars counted in past months with it.
+        raise ValidationError({"stage": [ValidationError(MSG_KEEPS_CERTIFICATE, code="certified")]})
     current.version += 1
     return _apply(current, data, user)
 

@@ -195,3 +195,18 @@ def test_a_product_removed_meanwhile_by_someone_else_is_simply_gone(tree, person
     OcopProduct.objects.filter(pk=product.pk).delete()
     product_delete(product=product, user=personas.district_d1, expected_version=1)
     assert not OcopProduct.objects.exists()
+
+
+def test_a_certified_product_is_not_moved_back_to_an_earlier_stage(tree, personas):
+    """QA: changing a certified product to "being rated" erased its certificate and took its
+    stars out of past months' figures, without a word."""
+    from ocop.services import MSG_KEEPS_CERTIFICATE
+
+    product = product_create(data=_certified(tree.a), user=personas.officer_a)
+    with pytest.raises(ValidationError) as refused:
+        product_update(
+            product=product, data=_input(tree.a, stage="rating"), user=personas.officer_a, expected_version=1
+        )
+    assert refused.value.message_dict["stage"] == [str(MSG_KEEPS_CERTIFICATE)]
+    product.refresh_from_db()
+    assert (product.stage, product.stars, product.version) == ("certified", 4, 1)
