@@ -27,7 +27,7 @@ from ntm_portal.forms import add_service_errors
 from ocop import selectors
 from ocop.forms import DeleteForm, FilterForm, ProductForm
 from ocop.models import OcopProduct, Status
-from ocop.services import product_create, product_delete, product_update
+from ocop.services import INPUT_FIELDS, product_create, product_delete, product_update
 
 PAGE_SIZE = 25
 BADGES = {Status.CERTIFIED: "met", Status.EXPIRED: "not_met", Status.RATING: "basically_met"}
@@ -121,18 +121,10 @@ def _form_page(request: HttpRequest, product: OcopProduct | None) -> HttpRespons
 
 
 def _initial(product: OcopProduct) -> dict:
-    fields = (
-        "name",
-        "producer",
-        "category",
-        "stage",
-        "stars",
-        "points",
-        "rating_level",
-        "certificate_number",
-        "version",
-    )
-    return {"commune": product.commune_id, "certificate_date": product.certificate_date} | {
+    """The form as the product stands: every field of ``ProductInput`` (the commune by its id)
+    and the version read."""
+    fields = (name for name in INPUT_FIELDS if name != "commune")
+    return {"commune": product.commune_id, "version": product.version} | {
         name: getattr(product, name) for name in fields
     }
 
