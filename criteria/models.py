@@ -356,6 +356,7 @@ class HistoryKind(models.TextChoices):
     MERGED = "merged", _("Duplicate merged")
     BASICALLY_MET = "basic", _("Basically met (cơ bản đạt)")
     SUMMARY = "summary", _("Summary record")
+    TARGETS = "targets", _("Targets changed")  # the commune's group changed: outcomes worked out again
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

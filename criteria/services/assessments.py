@@ -98,8 +98,10 @@ class DuplicateAssessment(ValidationError):
 
 
 @transaction.atomic
-def assessment_recompute(*, assessment: Assessment) -> Assessment:
-    """Re-evaluate every value and result from scratch (after a catalog fix or a bulk load)."""
+def assessment_recompute(*, assessment: Assessment, user=None, why: str = "") -> Assessment:
+    """Re-evaluate every value and result from scratch (after a catalog fix or a bulk load, or
+    when the unit's targets changed). ``why``: when outcomes changed, the history says so, as
+    ``user``, with this comment (a commune's new group)."""
     by_pk = {i.pk: i for i in set_structure(assessment.criteria_set).indicators}
     changed = []
     for stored in IndicatorValue.objects.filter(assessment=assessment, not_applicable=False):
@@ -108,7 +110,10 @@ def assessment_recompute(*, assessment: Assessment) -> Assessment:
             stored.outcome = outcome
             changed.append(stored)
     update_from_values(IndicatorValue, ["outcome"], changed)
-    recompute_results([(assessment, None)])
+    moment = timezone.now()
+    recompute_results([(assessment, None)], at=moment, user=user)
+    if why and changed:
+        HistoryEntry.objects.create(assessment=assessment, kind=HistoryKind.TARGETS, comment=why, user=user, at=moment)
     return assessment
 
 

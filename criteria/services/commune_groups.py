@@ -25,6 +25,10 @@ from ntm_portal.errors import StaleWriteError
 
 MSG_NOT_PROVINCE_OFFICE = _("Only the province's coordination office sets a commune's group.")
 MSG_NOT_A_COMMUNE = _("Only a commune has a commune group.")
+MSG_GROUP_CHANGED = _(
+    "The commune's group changed from %(old)s to %(new)s (%(decision)s of %(date)s): its targets, and the "
+    "outcomes against them, follow."
+)
 MSG_NOT_IN_PERIOD = _(
     "%(unit)s does not exist during 2026–2030 (or is not a rural commune): only the communes of the "
     "2026–2030 criteria have a group."
@@ -116,7 +120,13 @@ def commune_group_set(
     AdministrativeUnit.objects.filter(pk=locked.pk).update(commune_group=group)
     unit.commune_group = group
     if group != old_group:
-        _recompute_assessments(locked)
+        why = MSG_GROUP_CHANGED % {
+            "old": old_group or "—",
+            "new": group,
+            "decision": current.decision_number,
+            "date": f"{decision_date:%d/%m/%Y}",
+        }
+        _recompute_assessments(locked, user=user, why=str(why))
     CommuneGroupChange.objects.create(
         unit=locked,
         old_group=old_group,
@@ -132,14 +142,15 @@ def commune_group_set(
     return current
 
 
-def _recompute_assessments(unit: AdministrativeUnit) -> None:
+def _recompute_assessments(unit: AdministrativeUnit, *, user, why: str) -> None:
     """The commune's targets follow its group: every stored outcome and result of its
     assessments is worked out again against them, in the same transaction (a sheet must never
-    show the new group's targets beside the old group's outcomes)."""
+    show the new group's targets beside the old group's outcomes); a sheet whose outcomes moved
+    says why in its history."""
     from criteria.services.assessments import assessment_recompute
 
     for assessment in Assessment.objects.filter(unit=unit).select_related("unit", "criteria_set").order_by("pk"):
-        assessment_recompute(assessment=assessment)
+        assessment_recompute(assessment=assessment, user=user, why=why)
 
 
 # --- Reads -----------------------------------------------------------------------------------

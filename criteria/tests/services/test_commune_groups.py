@@ -175,6 +175,15 @@ def test_a_new_group_works_the_communes_outcomes_and_results_out_again(tree, per
     result.refresh_from_db()
     assert (value.outcome, result.met) == ("not_met", False)
     assert Assessment.objects.get(pk=assessment.pk).criteria_met == met_before - 1
+    # The sheet's history says why its outcomes moved, and who decided (QA: no trace on the sheet).
+    from criteria.models import HistoryEntry, HistoryKind
+
+    entry = HistoryEntry.objects.get(assessment=assessment, kind=HistoryKind.TARGETS)
+    assert entry.user == personas.province_office
+    assert entry.comment == (
+        "The commune's group changed from 2 to 1 (120/QĐ-UBND of 20/01/2026): its targets, and the outcomes "
+        "against them, follow."
+    )
 
 
 def test_a_commune_that_ended_before_2026_gets_no_group(tree, personas):
