@@ -15,6 +15,7 @@ from communes import access
 from communes.models import AdministrativeUnit, Level
 from communes.permissions import can_enter_province_targets, can_set_registered_target
 from criteria import evaluation
+from criteria.figures import holds_title
 from criteria.models import Tier
 from ntm_portal.errors import StaleWriteError
 from plans.models import (
@@ -48,6 +49,10 @@ MSG_TIER_AFTER_HIGHER = _(
     "the one below."
 )
 MSG_UNIT_ENDED = _("%(unit)s ceased to exist on %(date)s.")
+MSG_LOWER_TIER_FIRST = _(
+    "The %(tier)s target (%(year)s) needs the %(other)s title first: the unit does not hold it and has no "
+    "%(other)s target; register that one first."
+)
 MSG_TARGET_STALE = _("This target was changed by %(user)s in the meantime (now: %(year)s). Review it and save again.")
 
 MSG_NOT_A_PROVINCE = _("Province targets belong to a province.")
@@ -85,6 +90,18 @@ def _ladder_errors(tier: str, year: int, others: dict[str, int]) -> list[Validat
             errors.append(ValidationError(MSG_TIER_BEFORE_LOWER, code="ladder", params=params))
         elif other_rank > rank and year > other_year:
             errors.append(ValidationError(MSG_TIER_AFTER_HIGHER, code="ladder", params=params))
+    return errors
+
+
+def _missing_rungs(unit: AdministrativeUnit, tier: str, year: int, targets: dict) -> list[ValidationError]:
+    """A higher tier planned for a unit that neither holds the tier below nor plans it: the
+    ladder needs that rung first (QA: an advanced target was saved for a commune with neither
+    the standard title nor a standard target)."""
+    errors = []
+    for lower in _TIER_ORDER[: _TIER_ORDER.index(tier)]:
+        if lower not in targets and not holds_title(unit, lower, timezone.localdate()):
+            params = {"tier": Tier(tier).label.lower(), "year": year, "other": Tier(lower).label.lower()}
+            errors.append(ValidationError(MSG_LOWER_TIER_FIRST, code="ladder", params=params))
     return errors
 
 
@@ -149,6 +166,7 @@ def registered_target_set(
             current=current,
         )
     ladder = _ladder_errors(tier, target_year, {t: o.target_year for t, o in targets.items() if t != tier})
+    ladder += _missing_rungs(unit, tier, target_year, targets)
     if ladder:
         raise ValidationError({"target_year": ladder})
     if current is not None and current.target_year == target_year and current.basis == basis:

@@ -126,3 +126,32 @@ def test_the_history_is_append_only(tree, personas):
         change.save()
     with pytest.raises(ValidationError):
         RegisteredTargetChange.objects.all().delete()
+
+
+def test_a_higher_tier_needs_the_tier_below_held_or_planned_first(tree, personas):
+    """QA: an advanced target was saved for a commune with neither the standard title nor a
+    standard target; with either, it is taken."""
+    import datetime
+
+    from criteria.models import Assessment
+    from criteria.tests.factories import make_set
+
+    with pytest.raises(ValidationError) as refused:
+        _set(personas.district_d1, tree.a, tier="advanced", year=2026)
+    assert refused.value.message_dict["target_year"] == [
+        "The advanced target (2026) needs the standard title first: the unit does not hold it and has no standard "
+        "target; register that one first."
+    ]
+    _set(personas.district_d1, tree.a, tier="standard", year=2025)
+    assert _set(personas.district_d1, tree.a, tier="advanced", year=2026).tier == "advanced"
+    standard = make_set()
+    Assessment.objects.create(
+        unit=tree.b,
+        criteria_set=standard,
+        tier="standard",
+        year=2023,
+        state="recognised",
+        decision_number="9/QĐ-UBND",
+        decision_date=datetime.date(2023, 12, 1),
+    )
+    assert _set(personas.district_d1, tree.b, tier="advanced", year=2026).tier == "advanced"
