@@ -16,7 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communes.access import can_write_unit, get_unit_for_user
@@ -222,8 +222,14 @@ def batch_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return render(request, "reports/import_batch.html", context)
 
 
-MSG_APPLIED = gettext_lazy("The import was applied: %(count)s values recorded.")
-MSG_APPLIED_SUMMARY = gettext_lazy("The import was applied: %(count)s summary records recorded.")
+MSG_APPLIED = ngettext_lazy(
+    "The import was applied: %(count)s value recorded.", "The import was applied: %(count)s values recorded.", "count"
+)
+MSG_APPLIED_SUMMARY = ngettext_lazy(
+    "The import was applied: %(count)s summary record recorded.",
+    "The import was applied: %(count)s summary records recorded.",
+    "count",
+)
 MSG_ALREADY = gettext_lazy("This import was already applied; nothing was changed.")
 MSG_CHANGED = gettext_lazy(
     "The data changed since the preview. Nothing was written: review the new preview and confirm again."
@@ -232,10 +238,16 @@ MSG_INVALID = gettext_lazy(
     "The data changed since the preview and the file no longer passes the checks. Nothing was written."
 )
 MSG_NOT_READY = gettext_lazy("This import cannot be applied in its current state.")
-MSG_CHECK_ERRORS = gettext_lazy(
-    "The check found %(count)s errors: nothing will be written until the file is corrected and uploaded again."
+MSG_CHECK_ERRORS = ngettext_lazy(
+    "The check found %(count)s error: nothing will be written until the file is corrected and uploaded again.",
+    "The check found %(count)s errors: nothing will be written until the file is corrected and uploaded again.",
+    "count",
 )
-MSG_CHECK_READY = gettext_lazy("The file passed the checks: %(count)s changes to review and confirm.")
+MSG_CHECK_READY = ngettext_lazy(
+    "The file passed the checks: %(count)s change to review and confirm.",
+    "The file passed the checks: %(count)s changes to review and confirm.",
+    "count",
+)
 OUTCOME_MESSAGES = {
     APPLIED: (messages.SUCCESS, MSG_APPLIED),
     ALREADY: (messages.INFO, MSG_ALREADY),
@@ -268,13 +280,13 @@ def outcome_message(batch: ImportBatch, outcome: str) -> tuple[int, str]:
     level, text = OUTCOME_MESSAGES[outcome]
     if outcome == APPLIED and batch.kind == ImportKind.SUMMARY:
         text = MSG_APPLIED_SUMMARY
-    return level, str(text) % {"count": batch.change_count}
+    return level, str(text % {"count": batch.change_count})
 
 
 def check_message(batch: ImportBatch) -> tuple[int, str] | None:
     """What checking ``batch`` in the background came to, for the job's page."""
     if batch.status == ImportStatus.INVALID:
-        return messages.ERROR, str(MSG_CHECK_ERRORS) % {"count": len(batch.errors)}
+        return messages.ERROR, str(MSG_CHECK_ERRORS % {"count": len(batch.errors)})
     if batch.status == ImportStatus.READY:
-        return messages.SUCCESS, str(MSG_CHECK_READY) % {"count": batch.change_count}
+        return messages.SUCCESS, str(MSG_CHECK_READY % {"count": batch.change_count})
     return None

@@ -219,7 +219,7 @@ def test_the_preview_keeps_each_name_once_and_lists_every_change_with_its_names(
     ]
     assert listed[0]["indicator"] == criteria_set.indicators.get(code="2.1").name
     html = office.get(reverse("reports:import_batch", args=["401", batch.pk])).content.decode()
-    assert tree.b.name in html and "4 values to record for 2 units" in html
+    assert tree.b.name in html and "4 values to record for 2 unit(s)" in html
 
 
 def test_confirming_records_every_value_as_the_uploading_user(office, personas, tree, criteria_set, a25):
@@ -315,7 +315,7 @@ def test_a_batch_checked_before_its_values_were_kept_is_applied_from_its_file(of
     batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set))
     ImportBatch.objects.filter(pk=batch.pk).update(checked_values={})
     response = office.post(reverse("reports:import_apply", args=["401", batch.pk]), follow=True)
-    assert "The import was applied: 1 values recorded." in response.content.decode()
+    assert "The import was applied: 1 value recorded." in response.content.decode()
     assert stored(a25)["2.1"] == 90
 
 
