@@ -231,7 +231,7 @@ def bulletin_document(data: BulletinData, draft: Draft, issue: Issue) -> bytes:
     document = Document()
     _style(document)
     properties = document.core_properties
-    properties.title = f"Bản tin nông thôn mới tháng {data.month.label} — {data.unit_name}"
+    properties.title = data.document_title
     properties.author = issue.by
     properties.language = "vi-VN"
     properties.created = properties.modified = issue.at

@@ -230,7 +230,7 @@ def bulletin_workbook(data: BulletinData, issue: Issue, draft: Draft | None = No
     return xlsx.build_workbook(
         bulletin_sheets(data, issue, draft),
         xlsx.Properties(
-            title=title_of(data).capitalize(),
+            title=data.document_title,
             subject=f"Bản tin Nông thôn mới tháng {data.month.label}",
             creator=issue.by,
             description=f"Số liệu tính đến {_cutoff_text(data.cutoff)}; năm đánh giá {data.year}.",

@@ -142,6 +142,12 @@ class BulletinData:
     ocop: OcopCounts | None = None
     average_with_basically_met: Decimal | None = None  # "đạt và cơ bản đạt", never counted as met
 
+    @property
+    def document_title(self) -> str:
+        """The title the Word and Excel files carry in their properties: sentence case, the
+        unit's name as written."""
+        return f"Bản tin nông thôn mới tháng {self.month.label} — {self.unit_name}"
+
 
 @dataclass(frozen=True)
 class Issue:
