@@ -293,7 +293,10 @@ def check_values(
             continue
         if assessment is not None and not assessment.is_editable:
             state = shown(lambda a=assessment: a.get_state_display().lower())
-            add_error(plan.errors, row, code_column, reason(MSG_LOCKED, unit=target.name, state=state))
+            # At the first cell that would change it (QA: at the unit's code, the office looked for
+            # what it had typed).
+            first_changed = changes[0].cell.rstrip("0123456789") if changes else code_column
+            add_error(plan.errors, row, first_changed, reason(MSG_LOCKED, unit=target.name, state=state))
             continue
         if assessment is None and (other := database.territory.get(target.pk)) is not None:
             tier = shown(lambda a=other: a.get_tier_display().lower())

@@ -548,7 +548,8 @@ def test_an_indicator_not_in_the_set_and_a_locked_assessment(office, personas, t
     errors = errors_of(office, content, criteria_set)
     assert [(e[1], e[2], e[3]) for e in errors] == [
         (6, "J", "Indicator “9.9” is not in the criteria set Thử."),
-        (7, "A", "The assessment of Xã Cẩm Thạch is submitted and can no longer be edited."),
+        # At the cell typed into, not the unit's code (QA).
+        (7, "F", "The assessment of Xã Cẩm Thạch is submitted and can no longer be edited."),
     ]
 
 
