@@ -10,8 +10,8 @@ never merged into live data by mistake. For very large PostgreSQL databases, ``p
 Every table is read in one transaction, so officers saving values during a backup cannot
 leave a value in the archive without its history, or a count that disagrees with its
 results: on PostgreSQL a ``REPEATABLE READ, READ ONLY`` transaction (one snapshot for every
-statement; writers are not blocked), on SQLite one read transaction (its snapshot in WAL
-mode; otherwise writers wait). Files are copied after the rows: a file uploaded meanwhile may
+statement; writers are not blocked), on SQLite one transaction (the portal's SQLite
+transactions take the write lock when they begin, so writers wait for the backup). Files are copied after the rows: a file uploaded meanwhile may
 be in the archive without its row, never the other way round unless it was deleted meanwhile.
 """
 

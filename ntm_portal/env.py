@@ -81,4 +81,13 @@ class Env:
             raise ImproperlyConfigured(f"{name}={url!r} cannot be read: {exc}") from None
         if not config.get("NAME"):
             raise ImproperlyConfigured(f"{name}={url!r} names no database.")
+        if scheme == "sqlite":
+            config["OPTIONS"] = {
+                # A transaction takes the write lock when it begins, so two officers saving at once
+                # queue (up to the timeout) instead of the second being refused "database is locked"
+                # when both have read and then write. WAL lets pages read while someone writes.
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            }
         return config

@@ -1,10 +1,14 @@
+import contextlib
 import os
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connections, transaction
+from django.db.backends.sqlite3.base import DatabaseWrapper
 
 from ntm_portal.env import Env
 
@@ -94,3 +98,46 @@ def test_settings_speak_vietnamese_in_the_vietnam_time_zone(settings):
     assert settings.LANGUAGE_CODE == "vi"
     assert [code for code, _ in settings.LANGUAGES] == ["vi", "en"]
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+
+
+def test_two_writers_on_an_sqlite_file_wait_for_each_other_instead_of_failing(tmp_path, django_db_blocker):
+    """Three officers confirming imports at once gave "database is locked" on SQLite: two
+    transactions that both read, then both write, cannot both go on, and SQLite refuses the
+    second at once. The portal's SQLite connections take the write lock when a transaction
+    begins, so the second waits for the first (up to the timeout) and then lands."""
+    config = Env({}).database("DATABASE_URL", default=f"sqlite:///{tmp_path / 'two-writers.sqlite3'}")
+    config = connections.configure_settings({"default": config})["default"]  # Django's defaults filled in
+    both_read = threading.Barrier(2, timeout=1)
+    errors: list[Exception] = []
+
+    def add_one(alias: str) -> None:
+        connections[alias] = DatabaseWrapper(config, alias=alias)
+        try:
+            with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+                cursor.execute("SELECT n FROM counter")
+                (n,) = cursor.fetchone()
+                with contextlib.suppress(threading.BrokenBarrierError):
+                    both_read.wait()  # with the lock taken when the transaction begins, never both
+                cursor.execute("UPDATE counter SET n = %s", [n + 1])
+        except Exception as exc:  # the test inspects what each writer got
+            errors.append(exc)
+        finally:
+            connections[alias].close()
+
+    with django_db_blocker.unblock():
+        setup = DatabaseWrapper(config, alias="setup")
+        with setup.cursor() as cursor:
+            cursor.execute("CREATE TABLE counter (n integer)")
+            cursor.execute("INSERT INTO counter VALUES (0)")
+        setup.close()
+        threads = [threading.Thread(target=add_one, args=(f"writer{i}",)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        check = DatabaseWrapper(config, alias="check")
+        with check.cursor() as cursor:
+            cursor.execute("SELECT n FROM counter")
+            counted = cursor.fetchone()
+        check.close()
+    assert errors == [] and counted == (2,)
