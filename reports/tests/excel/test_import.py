@@ -219,7 +219,7 @@ def test_the_preview_keeps_each_name_once_and_lists_every_change_with_its_names(
     ]
     assert listed[0]["indicator"] == criteria_set.indicators.get(code="2.1").name
     html = office.get(reverse("reports:import_batch", args=["401", batch.pk])).content.decode()
-    assert tree.b.name in html and "4 values to record for 2 unit(s)" in html
+    assert tree.b.name in html and "4 values to record for 2 units" in html
 
 
 def test_confirming_records_every_value_as_the_uploading_user(office, personas, tree, criteria_set, a25):
