@@ -96,6 +96,9 @@ class LaggingSerializer(serializers.Serializer):
     name = serializers.CharField()
     not_met = serializers.IntegerField(help_text=_("Assessments at the tier that have not met the criterion."))
     basically_met = serializers.IntegerField(help_text=_("Of those, the assessments reporting it basically met."))
+    assessed = serializers.IntegerField(
+        help_text=_("Assessments at the tier on a criteria set that has the criterion: the base of its share.")
+    )
 
 
 class ProgressSerializer(HeadlineSerializer):

@@ -178,7 +178,7 @@ def _lagging_sheet(summary, heading: list[str]) -> xlsx.Sheet:
         xlsx.Column("Trong đó cơ bản đạt", 14, xlsx.INT),
     ]
     rows = [
-        (f"{c.number}. {c.name}", c.not_met, xlsx.share(c.not_met, summary.communes_with_data), c.basically_met)
+        (f"{c.number}. {c.name}", c.not_met, xlsx.share(c.not_met, c.assessed), c.basically_met)
         for c in summary.lagging
     ]
     return xlsx.Sheet(

@@ -188,7 +188,7 @@ def gather(
         columns=columns,
         matrix_group_title=_group_title(communes),
         matrix=matrix,
-        lagging=[LaggingLine(c.number, c.name, c.not_met, c.basically_met) for c in summary.lagging],
+        lagging=[LaggingLine(c.number, c.name, c.not_met, c.basically_met, c.assessed) for c in summary.lagging],
         newly=newly,
         revoked=revoked,
         funds=funds,

@@ -129,7 +129,7 @@ def lagging_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
                         n,
                         f"{line.number}. {line.name}",
                         line.not_met,
-                        xlsx.share(line.not_met, data.with_data),
+                        xlsx.share(line.not_met, line.assessed),
                         line.basically_met,
                     )
                     for n, line in enumerate(data.lagging, 1)

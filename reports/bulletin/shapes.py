@@ -74,6 +74,7 @@ class LaggingLine(NamedTuple):
     name: str
     not_met: int
     basically_met: int = 0  # of those not met, reported basically met (cơ bản đạt)
+    assessed: int = 0  # communes assessed on a set that has the criterion (the share's base)
 
 
 class NewLine(NamedTuple):

@@ -54,8 +54,9 @@ def _stamp(versions: dict[str, tuple[str, int]], prefix: str) -> str | None:
 # years, the drill-down's): part of each key, so that rows kept by an older release are never
 # read by a newer one that expects another shape. Bump it with any change of those rows, or of
 # the rules that make them (3: "new" counts a decision only for a unit existing on its date;
-# 4: villages of a year counted as communes are; 5: a unit that ended is not overdue).
-ROWS_FORMAT = 5
+# 4: villages of a year counted as communes are; 5: a unit that ended is not overdue; 6: each
+# criterion row carries the assessments on its set).
+ROWS_FORMAT = 6
 
 
 def _key(kind: str, params: tuple) -> str:
@@ -150,7 +151,7 @@ def by_province(rows: Iterable[tuple]) -> dict[str, list[tuple]]:
 
 # How many leading columns name a row (kind, year, key, name, then for some kinds n1, n2):
 # rows named alike are one row of the merge.
-_IDENTITY = {"met": 6, "met_basic": 6, "not_met": 5, "criterion": 7}
+_IDENTITY = {"met": 6, "met_basic": 6, "not_met": 5, "criterion": 6}
 
 
 def merge(groups: Iterable[Iterable[tuple]]) -> list[tuple]:

@@ -88,7 +88,8 @@ class _Rows:
         self.met_basic: dict[int, dict[int, int]] = defaultdict(dict)  # set size -> met + basically met -> n
         self.not_met: dict[int, int] = {}  # criterion id -> results not met
         self.not_met_basic: dict[int, int] = {}  # criterion id -> of those, basically met
-        self.criteria: list[tuple[int, int, str]] = []  # (id, number, name) of every criterion assessed
+        # (id, number, name, assessments on its set) of every criterion assessed
+        self.criteria: list[tuple[int, int, str, int]] = []
         for kind, year, key, name, n1, n2, n3 in rows:
             if kind == "units":
                 self.units[year, name] = n1
@@ -111,7 +112,7 @@ class _Rows:
                 self.not_met[n1] = n2
                 self.not_met_basic[n1] = n3 or 0
             else:
-                self.criteria.append((n1, n2, name))
+                self.criteria.append((n1, n2, name, n3 or 0))
 
 
 def _headline(rows: _Rows, window: Window, tier: str, *, with_new: bool, with_districts: bool) -> Headline:
@@ -168,17 +169,24 @@ def buckets_of(met: dict[int, dict[int, int]], cuts: tuple[int, ...] = DEFAULT_C
 
 
 def _lagging(rows: _Rows) -> list[LaggingCriterion]:
-    """For each criterion, the communes that have not met it, most first.
+    """For each criterion, the communes that have not met it, most first, and the communes
+    assessed on a set that has it (its share's denominator: a province's criterion 20 is not
+    "not met" by a commune assessed on the national 19).
 
     Every criterion of the sets assessed is listed, so one every commune meets shows its zero;
     criteria of several sets with the same number and name are one row.
     """
     counts: dict[tuple[int, str], int] = defaultdict(int)
     basic: dict[tuple[int, str], int] = defaultdict(int)
-    for pk, number, name in rows.criteria:
+    assessed: dict[tuple[int, str], int] = defaultdict(int)
+    for pk, number, name, on_set in rows.criteria:
         counts[number, name] += rows.not_met.get(pk, 0)
         basic[number, name] += rows.not_met_basic.get(pk, 0)
-    lagging = [LaggingCriterion(number, name, n, basic[number, name]) for (number, name), n in counts.items()]
+        assessed[number, name] += on_set
+    lagging = [
+        LaggingCriterion(number, name, n, basic[number, name], assessed[number, name])
+        for (number, name), n in counts.items()
+    ]
     return sorted(lagging, key=lambda c: (-c.not_met, c.number, c.name))
 
 

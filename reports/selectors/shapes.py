@@ -60,6 +60,7 @@ class LaggingCriterion(NamedTuple):
     name: str
     not_met: int  # communes (assessments at the tier) that have not met it
     basically_met: int = 0  # of those, the communes that report it basically met
+    assessed: int = 0  # communes (assessments at the tier) on a set that has it: the share's base
 
 
 @dataclass(frozen=True, kw_only=True)

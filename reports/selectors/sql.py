@@ -212,6 +212,7 @@ SELECT 'met_basic', year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), criteria_total
 WHERE year = %(year)s AND tier = %(tier)s
 GROUP BY year, criteria_total, criteria_met + criteria_basically_met, prov""",
     # lagging criteria: results not met of those assessments, and every criterion of their sets
+    # with the assessments on that set (a criterion's share is of the communes whose set has it)
     "not_met": """
 SELECT 'not_met', a.year, CAST(NULL AS TEXT), CAST(NULL AS TEXT), r.criterion_id, COUNT(*),
        SUM(CASE WHEN r.basically_met THEN 1 ELSE 0 END), a.prov
@@ -219,10 +220,10 @@ FROM {results} r JOIN a ON a.id = r.assessment_id
 WHERE a.year = %(year)s AND a.tier = %(tier)s AND NOT r.met
 GROUP BY a.year, r.criterion_id, a.prov
 UNION ALL
-SELECT 'criterion', CAST(NULL AS INTEGER), CAST(NULL AS TEXT), c.name, c.id, c.number, CAST(NULL AS BIGINT), s.prov
+SELECT 'criterion', CAST(NULL AS INTEGER), CAST(NULL AS TEXT), c.name, c.id, c.number, s.n, s.prov
 FROM criteria_criterion c
-JOIN (SELECT DISTINCT criteria_set_id, prov FROM a
-      WHERE year = %(year)s AND tier = %(tier)s) s
+JOIN (SELECT criteria_set_id, prov, COUNT(*) AS n FROM a
+      WHERE year = %(year)s AND tier = %(tier)s GROUP BY criteria_set_id, prov) s
   ON s.criteria_set_id = c.criteria_set_id""",
 }
 

@@ -82,7 +82,7 @@ def test_the_api_gives_the_dashboards_figures(api, known, personas, code, year, 
     assert [(b["label"], b["count"]) for b in body["buckets_with_basically_met"]] == [
         (b.label, b.count) for b in summary.buckets_with_basically_met
     ]
-    assert [(c["number"], c["name"], c["not_met"], c["basically_met"]) for c in body["lagging"]] == [
+    assert [(c["number"], c["name"], c["not_met"], c["basically_met"], c["assessed"]) for c in body["lagging"]] == [
         tuple(c) for c in summary.lagging
     ]
     previous = summary.previous_year
@@ -111,7 +111,7 @@ def test_the_province_figures_as_a_script_sees_them(api, known, personas):
         ("5–9", 0),
         ("under 5", 1),
     ]
-    assert body["lagging"][0] == {"number": 13, "name": "Tiêu chí 13", "not_met": 2, "basically_met": 0}
+    assert body["lagging"][0] == {"number": 13, "name": "Tiêu chí 13", "not_met": 2, "basically_met": 0, "assessed": 3}
     assert (body["districts_total"], body["districts_recognised"]) == (2, 1)
     assert body["previous_year"]["average_criteria_met"] == 13.5
 

@@ -45,7 +45,7 @@ def test_lagging_criteria_count_communes_not_met_most_first(known):
     # B misses 13–19; C meets 1, 2, 3 and 5 only.
     assert not_met == {n: 2 if n >= 13 else 1 if n == 4 or n >= 6 else 0 for n in range(1, 20)}
     assert [c.number for c in s.lagging] == [*range(13, 20), 4, *range(6, 13), 1, 2, 3, 5]
-    assert s.lagging[0] == LaggingCriterion(13, "Tiêu chí 13", 2)
+    assert s.lagging[0] == LaggingCriterion(13, "Tiêu chí 13", 2, 0, 3)
 
 
 def test_previous_year_is_the_same_headline_a_year_earlier(known):
@@ -119,6 +119,21 @@ def test_a_year_mixing_set_sizes_buckets_each_assessment_on_its_own_scale(known)
         ("5–10 / 20", 0),
         ("under 5 / 20", 0),
     ]
+
+
+def test_a_criterion_only_some_sets_have_is_a_share_of_the_communes_on_those_sets(known):
+    """A province's own set adds criterion 20: a commune assessed on the national 19 has no
+    figure for it, so its share is of the communes on the 20 (4 of 6, not 4 of 7)."""
+    from reports.exports import _lagging_sheet
+
+    make_assessment(known.e, make_flat_set(code="R-20", total=20), 2023, 16)
+    s = progress_summary(unit=known.tree.province, year=2023, tier="standard")
+    lines = {c.number: c for c in s.lagging}
+    assert (lines[20].not_met, lines[20].assessed) == (1, 1)
+    assert (lines[17].not_met, lines[17].assessed) == (3, 4)
+    assert s.communes_with_data == 4
+    shares = {row[0]: row[2] for row in _lagging_sheet(s, []).tables[0].rows}
+    assert shares["20. Tiêu chí 20"] == 1 and shares["17. Tiêu chí 17"] == 0.75
 
 
 # --- The 2025 reorganisation --------------------------------------------------------------------
