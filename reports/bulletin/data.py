@@ -148,7 +148,7 @@ def gather(
     progress(2, STEPS)
 
     communes = communes_grouped(unit, year)
-    columns, matrix = matrix_lines(unit, year, communes, recorded)
+    columns, matrix = matrix_lines(unit, year, communes, cut, recorded)
     progress(3, STEPS)
     newly = newly_recognised(unit, month, cut, recorded)
     revoked = revoked_in_month(unit, month, cut, recorded)

@@ -9,7 +9,7 @@ import datetime
 from django.db.models import Count
 
 from communes.models import AdministrativeUnit, Level, province_code_of, subtree_q
-from criteria.figures import DECIDED, recognised_during, revoked_during
+from criteria.figures import DECIDED, recognised_during, revoked_during, state_on
 from criteria.models import Assessment, AssessmentState, CriteriaSet, CriterionResult, Tier
 from criteria.selectors import results_as_of, with_figures_as_of
 from reports.bulletin.month import Month
@@ -63,8 +63,9 @@ def communes_grouped(unit: AdministrativeUnit | None, year: int) -> list[tuple]:
     return communes
 
 
-def matrix_lines(unit, year: int, communes: list[tuple], recorded: datetime.datetime | None):
-    """Each commune's standard assessment of the year (state, criteria met) and its criteria."""
+def matrix_lines(unit, year: int, communes: list[tuple], cut: datetime.date, recorded: datetime.datetime | None):
+    """Each commune's standard assessment of the year (its state on the cut-off by its decisions'
+    dates, ``criteria.figures.state_on``; criteria met) and its criteria."""
     columns = [(c.number, c.name) for c in matrix_columns(unit=unit, year=year, tier=STANDARD)]
     states, mark = state_names(), summary_mark()
     column_of = {number: index for index, (number, _name) in enumerate(columns)}
@@ -75,8 +76,10 @@ def matrix_lines(unit, year: int, communes: list[tuple], recorded: datetime.date
     else:
         fields = ("state", "criteria_met", "criteria_total", "summary")
     by_unit = {
-        unit_id: (pk, state, met, total, summary)
-        for pk, unit_id, state, met, total, summary in standard.values_list("pk", "unit_id", *fields)
+        unit_id: (pk, state_on(state, decided, revoked, cut), met, total, summary)
+        for pk, unit_id, state, met, total, summary, decided, revoked in standard.values_list(
+            "pk", "unit_id", *fields, "decision_date", "revocation_date"
+        )
         .order_by()
         .iterator()
     }

@@ -14,7 +14,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
-from criteria.models import Tier
+from criteria.models import AssessmentState, Tier
 from ntm_portal.numbers import count_of, share_percent
 from reports import bulletin
 from reports.bulletin import Month
@@ -249,6 +249,32 @@ def test_a_commune_working_on_the_advanced_tier_shows_its_standing_in_the_matrix
     assert header[-2:] == ["NTM nâng cao: tiêu chí đạt/tổng", "NTM kiểu mẫu: tiêu chí đạt/tổng"]
     assert rows["Xã Cẩm Thạch"][-2:] == ("0/3", None)
     assert rows["Xã Đức Lĩnh"][-2:] == (None, None)
+
+
+def test_the_matrix_gives_each_communes_state_on_the_months_cut_off_by_its_decisions_dates(past, tree, office):
+    """QA: the 10/2023 bulletin listed a commune recognised on 28/12/2023 as "Đã công nhận" and
+    one revoked in 03/2024 as "Đã thu hồi công nhận", beside a summary counting them the other
+    way (and an issued bulletin keeps it). A's decision is dated 18/02/2024."""
+    from criteria.services import assessment_set_state
+
+    assessment_set_state(
+        assessment=past["a"],
+        state=AssessmentState.REVOKED,
+        user=None,
+        decision_number="3/QĐ-UBND",
+        decision_date=datetime.date(2024, 3, 20),
+    )
+
+    def state_of_a(month: str) -> str:
+        rows = {
+            row[2]: row
+            for row in rows_of(open_book(download(office, tree.province.code, month, "xlsx"))["Xã - tiêu chí"], 5)
+        }
+        return rows[tree.a.name][4]
+
+    assert state_of_a("2024-01") == "Tỉnh đã thẩm định"
+    assert state_of_a(FEBRUARY) == "Đã công nhận"
+    assert state_of_a("2024-03") == "Đã thu hồi công nhận"
 
 
 def test_funds_are_written_charted_and_drawn_natively_in_both_files(past, tree, office):
