@@ -19,6 +19,11 @@ def share(part: int | Decimal | None, whole: int | Decimal | None) -> Decimal | 
     return (Decimal(100) * Decimal(part) / Decimal(whole)).quantize(_ONE_PLACE, ROUND_HALF_UP)
 
 
+# The plan's tables (``dashboard.plan_rows``): a province's targets against results, the
+# units due counted per level and tier, and the units due and overdue listed.
+PLAN_TARGETS, PLAN_COUNTS, PLAN_DUE, PLAN_OVERDUE = "targets", "counts", "due", "overdue"
+
+
 class Table(NamedTuple):
     """Plain rows for a workbook: a title, the column headers and rows of plain values
     (str, int, Decimal, None), in the order the sheet shows them."""
@@ -26,6 +31,7 @@ class Table(NamedTuple):
     title: str
     headers: tuple[str, ...]
     rows: list[tuple]
+    kind: str = ""  # PLAN_TARGETS …: what it holds, for a reader writing it its own way (the Word bulletin)
 
 
 def province_of(field: str = "path") -> Substr:

@@ -15,7 +15,7 @@ from communes.models import AdministrativeUnit, Level
 from communes.text import unit_matches
 from criteria.models import AssessmentState, Tier
 from plans.models import FundSource
-from plans.selectors.common import ZERO, Table
+from plans.selectors.common import PLAN_COUNTS, PLAN_DUE, PLAN_OVERDUE, PLAN_TARGETS, ZERO, Table
 from plans.selectors.funds import (
     FundsRows,
     FundsSummary,
@@ -192,9 +192,16 @@ def plan_rows(unit: AdministrativeUnit | None, year: int) -> list[Table]:
                 % {"first": t.period_from, "last": t.period_to, "basis": t.basis, "year": year},
                 headers=(_("Target"), _("Planned"), _("Actual"), _("Share reached (%)"), _("Met")),
                 rows=[
-                    (line.label, line.planned, line.actual, line.share_reached, _("Yes") if line.met else _("No"))
+                    (
+                        line.label,
+                        line.planned,
+                        line.actual,
+                        line.share_reached,
+                        _("No data") if line.actual is None else _("Yes") if line.met else _("No"),
+                    )
                     for line in progress.lines
                 ],
+                kind=PLAN_TARGETS,
             )
         )
     tables.append(
@@ -221,6 +228,7 @@ def plan_rows(unit: AdministrativeUnit | None, year: int) -> list[Table]:
                 )
                 for c in summary.counts
             ],
+            kind=PLAN_COUNTS,
         )
     )
     headers = (
@@ -235,9 +243,9 @@ def plan_rows(unit: AdministrativeUnit | None, year: int) -> list[Table]:
         _("Criteria met"),
         _("Criteria in the set"),
     )
-    for title, listed in (
-        (_("Units due in %(year)s") % {"year": year}, summary.due),
-        (_("Units overdue from earlier years, at the end of %(year)s") % {"year": year}, summary.overdue),
+    for title, listed, kind in (
+        (_("Units due in %(year)s") % {"year": year}, summary.due, PLAN_DUE),
+        (_("Units overdue from earlier years, at the end of %(year)s") % {"year": year}, summary.overdue, PLAN_OVERDUE),
     ):
         rows = [
             (
@@ -254,7 +262,7 @@ def plan_rows(unit: AdministrativeUnit | None, year: int) -> list[Table]:
             )
             for r in listed
         ]
-        tables.append(Table(title=title, headers=headers, rows=rows))
+        tables.append(Table(title=title, headers=headers, rows=rows, kind=kind))
     return tables
 
 

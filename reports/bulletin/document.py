@@ -18,6 +18,7 @@ from docx.shared import Cm, Pt
 from docx.table import _Cell
 
 from ntm_portal.numbers import share_percent, vn_number, vn_percent
+from plans.selectors.common import PLAN_DUE, PLAN_OVERDUE, PLAN_TARGETS
 from reports.bulletin import images, writing
 from reports.bulletin.shapes import BulletinData, Issue
 from reports.bulletin.text import Draft
@@ -200,16 +201,30 @@ def _results(document, data: BulletinData) -> None:
 
 
 def _targets(document, data: BulletinData) -> None:
+    """The targets paragraphs, the province's targets table, then the units due and overdue
+    (the annex's plan sheet lists the same units with every column)."""
     for paragraph in writing.targets_paragraphs(data):
         _body(document, paragraph)
     for table in data.plan:
-        if len(table.headers) == 5 and table.rows:
+        if not table.rows:
+            continue
+        if table.kind == PLAN_TARGETS:
             _table(
                 document,
                 ["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Tỷ lệ đạt", "Đạt"],
                 [
                     [str(label), vn_number(planned), vn_number(actual), vn_percent(share), str(met)]
                     for label, planned, actual, share, met in table.rows
+                ],
+            )
+        elif table.kind in (PLAN_DUE, PLAN_OVERDUE):
+            _body(document, f"{table.title}:")
+            _table(
+                document,
+                ["Đơn vị", "Thuộc", "Mức đạt", "Năm mục tiêu", "Tình trạng", "Tiêu chí đạt"],
+                [
+                    [name, belongs, tier, str(target_year), status, f"{met}/{total}" if total else ""]
+                    for _code, name, _level, belongs, tier, target_year, _basis, status, met, total in table.rows
                 ],
             )
 

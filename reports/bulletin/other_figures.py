@@ -32,7 +32,7 @@ def plan_table(unit: AdministrativeUnit | None, month: Month) -> list[FundsTable
 
     with translation.override("vi"):
         tables = [
-            FundsTable(str(t.title), [str(h) for h in t.headers], [[_plain(v) for v in r] for r in t.rows])
+            FundsTable(str(t.title), [str(h) for h in t.headers], [[_plain(v) for v in r] for r in t.rows], t.kind)
             for t in plan_rows(unit, month.year)
         ]
     return [t for t in tables if t.rows]

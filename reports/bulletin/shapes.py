@@ -103,6 +103,7 @@ class FundsTable:
     title: str
     headers: list[str]
     rows: list[list]
+    kind: str = ""  # a plan table's kind (``plans.selectors.common.PLAN_TARGETS`` …)
 
 
 @dataclass

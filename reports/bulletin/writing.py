@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from ntm_portal.numbers import count_of, money_text, share_percent, vn_number, vn_percent
+from plans.selectors.common import PLAN_COUNTS, PLAN_TARGETS
 from reports.bulletin.shapes import BucketLine, BulletinData, FundsTable, TierLine
 
 TIER_PHRASES = {
@@ -183,16 +184,33 @@ def funds_paragraph(funds: list[FundsTable], month_label: str) -> str:
 
 
 def targets_paragraphs(data: BulletinData) -> list[str]:
-    """Province targets against results, from the plans app (target, planned, actual, share %, met)."""
+    """From the plans app: province targets against results (target, planned, actual, share %,
+    met), then the units due counted per level and tier ("Xã · Đạt chuẩn: đến hạn 04, đã đạt
+    02, …"; a zero after the units due is left out)."""
     out = []
     for table in data.plan:
-        if len(table.headers) != 5:
+        if table.kind == PLAN_TARGETS:
+            lines = [
+                f"{label}: kế hoạch {vn_number(planned)}, "
+                + (
+                    "chưa có số liệu thực hiện"
+                    if actual is None
+                    else f"thực hiện {vn_number(actual)}" + (f" ({vn_percent(share)})" if share is not None else "")
+                )
+                for label, planned, actual, share, _met in table.rows
+            ]
+        elif table.kind == PLAN_COUNTS:
+            lines = [
+                f"{level} · {tier}: "
+                + ", ".join(
+                    f"{heading[:1].lower()}{heading[1:]} {count_of(n, '')}"
+                    for n_column, (heading, n) in enumerate(zip(table.headers[2:], counts, strict=True))
+                    if n or n_column == 0
+                )
+                for level, tier, *counts in table.rows
+            ]
+        else:
             continue
-        lines = [
-            f"{label}: kế hoạch {vn_number(planned)}, thực hiện {vn_number(actual)}"
-            + (f" ({vn_percent(share)})" if share is not None else "")
-            for label, planned, actual, share, _met in table.rows
-        ]
         if lines:
             out.append(f"{table.title}: " + "; ".join(lines) + ".")
     return out

@@ -155,3 +155,18 @@ def test_the_villages_part_names_districts_only_when_there_are_any():
     assert numbered_headings(with_districts)[1] == "2.2. Thôn, bản và huyện"
     assert numbered_headings(without)[1] == "2.2. Thôn, bản"
     assert not any("huyện đạt chuẩn" in p.text for p in writing.results(without))
+
+
+def test_a_province_target_without_a_result_says_so_instead_of_an_empty_figure():
+    """QA: "Tỷ lệ thôn được công nhận (%): kế hoạch 60,5, thực hiện ." """
+    plan = FundsTable(
+        "Chỉ tiêu của tỉnh 2021–2025",
+        ["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Tỷ lệ đạt (%)", "Đạt"],
+        [["Số xã đạt chuẩn", 50, 3, Decimal("6.0"), "Không"], ["Tỷ lệ thôn được công nhận (%)", 60.5, None, None, ""]],
+        kind="targets",
+    )
+    (text,) = writing.targets_paragraphs(seed_province(plan=[plan]))
+    assert text == (
+        "Chỉ tiêu của tỉnh 2021–2025: Số xã đạt chuẩn: kế hoạch 50, thực hiện 3 (6,0%); "
+        "Tỷ lệ thôn được công nhận (%): kế hoạch 60,5, chưa có số liệu thực hiện."
+    )

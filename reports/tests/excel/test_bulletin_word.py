@@ -277,6 +277,23 @@ def test_the_matrix_gives_each_communes_state_on_the_months_cut_off_by_its_decis
     assert state_of_a("2024-03") == "Đã thu hồi công nhận"
 
 
+def test_a_districts_word_bulletin_writes_its_units_due_and_where_they_stand(past, tree, office):
+    """QA: the district's Word bulletin had the heading "Mục tiêu năm … và kết quả thực hiện"
+    and nothing under it (only the province's targets table was written), while the annex and
+    the dashboard listed the communes due. A is recognised in 2024, B due in 2024 too."""
+    from plans.tests.factories import make_target
+
+    make_target(tree.a, "standard", 2024)
+    make_target(tree.b, "standard", 2024)
+    document = read_docx(download(office, tree.d1.code, FEBRUARY, "docx"))
+    text = "\n".join(paragraphs(document))
+    assert "Mục tiêu đến hạn năm 2024: Xã · Đạt chuẩn: đến hạn 02, đã đạt 01, đang thực hiện 01." in text
+    assert "Các đơn vị đến hạn năm 2024:" in text
+    due = [t for t in table_texts(document) if t[0][0] == "Đơn vị" and t[0][-1] == "Tiêu chí đạt"]
+    assert [row[0] for row in due[0][1:]] == ["Xã Cẩm Thạch", "Xã Đức Lĩnh"]
+    assert due[0][1][2:] == ["Đạt chuẩn", "2024", "Đã đạt", "3/3"]
+
+
 def test_funds_are_written_charted_and_drawn_natively_in_both_files(past, tree, office):
     from plans.tests.factories import make_fund
 
