@@ -72,3 +72,11 @@ def test_the_language_can_be_switched_to_english(client, personas):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/units/40101/"}, follow=True)
     assert response.redirect_chain[-1][0] == "/en/units/40101/"
     assert "Assessments of Xã Cẩm Thạch" in response.content.decode()
+
+
+def test_the_language_can_be_switched_back_to_vietnamese_on_the_same_page(client, personas):
+    """QA: VI on an English page led back to the same /en/ page, still in English."""
+    client.force_login(personas.officer_a)
+    response = client.post("/i18n/setlang/", {"language": "vi", "next": "/en/units/40101/?year=2025"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/units/40101/?year=2025"
+    assert '<html lang="vi">' in response.content.decode()
