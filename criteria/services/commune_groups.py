@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import AdministrativeUnit, CommuneGroup, Level
-from criteria.models import Assessment, CommuneGroupAssignment, CommuneGroupChange
+from criteria.models import Assessment, AssessmentState, CommuneGroupAssignment, CommuneGroupChange
 from criteria.models_commune_groups import GROUP_OF_CONDITION, GroupCondition
 from ntm_portal.errors import StaleWriteError
 
@@ -32,6 +32,11 @@ MSG_GROUP_CHANGED = _(
 MSG_NOT_IN_PERIOD = _(
     "%(unit)s does not exist during 2026–2030 (or is not a rural commune): only the communes of the "
     "2026–2030 criteria have a group."
+)
+MSG_DECIDED_UNDER_GROUP = _(
+    "%(unit)s was recognised for %(year)s under group %(group)s (%(decision)s of %(date)s): its recognised "
+    "outcomes were worked out against that group's targets. The group cannot change while that decision "
+    "stands; revoke it first if the group was wrong."
 )
 MSG_UNKNOWN_GROUP = _("Choose group 1, 2 or 3.")
 MSG_UNKNOWN_CONDITION = _("Choose one of the conditions the decision states.")
@@ -120,6 +125,7 @@ def commune_group_set(
     AdministrativeUnit.objects.filter(pk=locked.pk).update(commune_group=group)
     unit.commune_group = group
     if group != old_group:
+        _refuse_under_a_decision(locked, old_group)
         why = MSG_GROUP_CHANGED % {
             "old": old_group or "—",
             "new": group,
@@ -142,9 +148,33 @@ def commune_group_set(
     return current
 
 
+def _refuse_under_a_decision(unit: AdministrativeUnit, old_group: int | None) -> None:
+    """A recognition on a set whose targets depend on the group was decided on the outcomes
+    against the group of its day: a new group would work them out again, and a recognised
+    commune could read 3 of 10 criteria met. Refused while such a recognition stands."""
+    decided = (
+        Assessment.objects.filter(
+            unit=unit,
+            state=AssessmentState.RECOGNISED,
+            criteria_set__indicators__targets__commune_group__isnull=False,
+        )
+        .order_by("year")
+        .first()
+    )
+    if decided is not None:
+        params = {
+            "unit": unit.name,
+            "year": decided.year,
+            "group": old_group or "—",
+            "decision": decided.decision_number,
+            "date": f"{decided.decision_date:%d/%m/%Y}",
+        }
+        raise ValidationError({"group": [ValidationError(MSG_DECIDED_UNDER_GROUP, code="decided", params=params)]})
+
+
 def _recompute_assessments(unit: AdministrativeUnit, *, user, why: str) -> None:
     """The commune's targets follow its group: every stored outcome and result of its
-    assessments is worked out again against them, in the same transaction (a sheet must never
+    assessments (none recognised under a group: ``_refuse_under_a_decision``) is worked out again against them, in the same transaction (a sheet must never
     show the new group's targets beside the old group's outcomes); a sheet whose outcomes moved
     says why in its history."""
     from criteria.services.assessments import assessment_recompute

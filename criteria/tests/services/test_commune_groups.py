@@ -196,3 +196,37 @@ def test_a_commune_that_ended_before_2026_gets_no_group(tree, personas):
         set_group(tree.a, personas.province_office)
     assert refused.value.messages == [str(MSG_NOT_IN_PERIOD % {"unit": tree.a.name})]
     assert not CommuneGroupAssignment.objects.exists() and not CommuneGroupChange.objects.exists()
+
+
+def test_a_group_cannot_change_under_a_standing_recognition(tree, personas):
+    """QA: moving a recognised commune (10/10 under group 2) to group 1 worked its recognised
+    sheet out again: "Đã công nhận · 3/10 tiêu chí đạt"."""
+    from criteria.models import Assessment, AssessmentState
+    from criteria.services.catalog import catalog_set_publish
+    from criteria.services.commune_groups import MSG_DECIDED_UNDER_GROUP
+
+    s = make_set(year_from=2026, year_to=2030, publish=False)
+    income = s.indicators.get(code="3.1")
+    Target.objects.create(indicator=income, value=Decimal(50), commune_group=1)
+    catalog_set_publish(criteria_set=s)
+    set_group(tree.a, personas.province_office, group=2, condition=GroupCondition.OTHER)
+    recognised = Assessment.objects.create(
+        unit=tree.a,
+        criteria_set=s,
+        year=2026,
+        tier=s.tier,
+        state=AssessmentState.RECOGNISED,
+        decision_number="45/QĐ-UBND",
+        decision_date=datetime.date(2026, 3, 1),
+    )
+    with pytest.raises(ValidationError) as refused:
+        set_group(tree.a, personas.province_office, group=1, condition=GroupCondition.AGRICULTURE_UNDER_10)
+    params = {"unit": tree.a.name, "year": 2026, "group": 2, "decision": "45/QĐ-UBND", "date": "01/03/2026"}
+    assert refused.value.message_dict == {"group": [str(MSG_DECIDED_UNDER_GROUP % params)]}
+    assert commune_group_of(tree.a).group == 2 and CommuneGroupChange.objects.count() == 1
+    # Revoked, the decision no longer stands: the group may change.
+    Assessment.objects.filter(pk=recognised.pk).update(
+        state=AssessmentState.REVOKED, revocation_number="9/QĐ-UBND", revocation_date=datetime.date(2026, 6, 1)
+    )
+    set_group(tree.a, personas.province_office, group=1, condition=GroupCondition.AGRICULTURE_UNDER_10)
+    assert commune_group_of(tree.a).group == 1
