@@ -86,10 +86,10 @@ MSG_NEGATIVE = _("%(indicator)s: the value cannot be negative.")
 MSG_NOT_YES_NO = _("%(indicator)s: “%(value)s” is not a yes/no answer (có / không).")
 MSG_NO_INDICATOR = _("Value")
 MSG_IMPLAUSIBLE = _(
-    "%(indicator)s: %(value)s is more than a thousand times the target (%(target)s %(unit)s). "
+    "%(indicator)s: %(value)s is more than %(times)s times the target (%(target)s %(unit)s). "
     "Check the unit it is counted in."
 )
-IMPLAUSIBLE_TIMES = 1000
+IMPLAUSIBLE_TIMES = 50
 PLAUSIBLE_TYPES = (ValueType.NUMBER, ValueType.MONEY)  # the types check_plausible compares with their target
 
 MAX_DECIMAL_PLACES = 4
@@ -234,17 +234,26 @@ def parse_value(
 
 
 def check_plausible(value, value_type: ValueType, target: TargetRule | None, *, indicator: str, unit: str) -> None:
-    """Refuse a number or an amount more than a thousand times its target. An income counted in
-    triệu đồng but typed in đồng (45.200.000 for 45,2) would otherwise be stored and count as
-    met; no commune's real figure is a thousand times the national threshold. Counts and
-    percentages are left alone (a count of 2.000 against "at least 1" is real)."""
+    """Refuse a number or an amount more than fifty times its target. An income counted in
+    triệu đồng but typed in đồng (45.200.000 for 45,2), in nghìn đồng (38.500 for 38,5) or as a
+    month in nghìn đồng (3.800) would otherwise be stored and count as met — the last two even
+    when the real income is below the threshold; no commune's real figure is fifty times the
+    national threshold (an income of 1,95 tỷ đồng a person a year, 100 m² of public green land
+    a person). Counts and percentages are left alone (a count of 2.000 against "at least 1" is
+    real)."""
     if value_type not in PLAUSIBLE_TYPES or not isinstance(value, Decimal):
         return
     threshold = None if target is None else target.value
     if isinstance(threshold, bool) or threshold is None or threshold <= 0:
         return
     if value > threshold * IMPLAUSIBLE_TIMES:
-        params = {"indicator": indicator, "value": vn_number(value), "target": vn_number(threshold), "unit": unit}
+        params = {
+            "indicator": indicator,
+            "value": vn_number(value),
+            "times": vn_number(IMPLAUSIBLE_TIMES),
+            "target": vn_number(threshold),
+            "unit": unit,
+        }
         raise ValidationError(MSG_IMPLAUSIBLE, code="implausible", params=params)
 
 

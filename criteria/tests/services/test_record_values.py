@@ -81,13 +81,22 @@ def test_an_especially_disadvantaged_commune_uses_the_northern_mountain_target(p
         (
             "3.1",  # an income counted in triệu đồng, typed in đồng
             "45.200.000",
-            "3.1: 45,200,000 is more than a thousand times the target (40 triệu đồng). "
-            "Check the unit it is counted in.",
+            "3.1: 45,200,000 is more than 50 times the target (40 triệu đồng). Check the unit it is counted in.",
+        ),
+        (
+            "3.1",  # QA: in nghìn đồng, below the threshold of 40 triệu, was stored as met
+            "38.500",
+            "3.1: 38,500 is more than 50 times the target (40 triệu đồng). Check the unit it is counted in.",
+        ),
+        (
+            "3.1",  # a month's income in nghìn đồng
+            "3.800",
+            "3.1: 3,800 is more than 50 times the target (40 triệu đồng). Check the unit it is counted in.",
         ),
         (
             "3.1",
-            "40.001",
-            "3.1: 40,001 is more than a thousand times the target (40 triệu đồng). Check the unit it is counted in.",
+            "2.001",
+            "3.1: 2,001 is more than 50 times the target (40 triệu đồng). Check the unit it is counted in.",
         ),
     ],
 )
@@ -99,8 +108,8 @@ def test_a_bad_value_is_refused_with_the_indicator_named_and_nothing_written(ass
     assert HistoryEntry.objects.filter(assessment=assessment, kind=HistoryKind.VALUE).count() == 0
 
 
-def test_a_number_up_to_a_thousand_times_its_target_is_recorded(assessment, personas):
-    assert record(assessment, personas.officer_a, "3.1", "40.000").outcome == "met"
+def test_a_number_up_to_fifty_times_its_target_is_recorded(assessment, personas):
+    assert record(assessment, personas.officer_a, "3.1", "2.000").outcome == "met"
 
 
 def test_several_values_are_all_or_nothing(assessment, personas):
