@@ -213,6 +213,7 @@ ROW_LABELS = {
     "keep_mine": gettext_lazy("Keep my value"),
     "keep_saved": gettext_lazy("Keep the saved value"),
     "save": gettext_lazy("Save"),
+    "undo": gettext_lazy("Undo"),
     "derived": gettext_lazy("Worked out by the portal from the recognition decisions and incomes; not typed."),
     "saving": gettext_lazy("Saving…"),
     "remove": gettext_lazy("Remove"),
@@ -236,3 +237,19 @@ def row_labels() -> SimpleNamespace:
             outcomes={outcome.value: str(outcome.label) for outcome in Outcome},
         )
     return labels
+
+
+def _unsaved(count: int) -> str:
+    return ngettext(
+        "%(count)s indicator is not saved yet: %(codes)s. Save or undo it before going on.",
+        "%(count)s indicators are not saved yet: %(codes)s. Save or undo them before going on.",
+        count,
+    )
+
+
+def unsaved_warning() -> dict[str, str]:
+    """What the sheet's script says when a workflow button is pressed while values are typed
+    but not saved (static/js/portal.js): the singular and the plural sentence, their
+    ``%(count)s`` and ``%(codes)s`` left for the script to fill. English tells 1 from any other
+    number; a language with a single form (Vietnamese) gives the same sentence twice."""
+    return {"one": _unsaved(1), "other": _unsaved(2)}

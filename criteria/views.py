@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communes import access
 from communes.models import AdministrativeUnit, Level, Role
-from criteria import selectors
+from criteria import display, selectors
 from criteria.confirmations import confirmation_for
 from criteria.forms import (
     EvidenceForm,
@@ -120,6 +120,7 @@ def full_sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
         last_state=history.last_state,
         last_comment=history.last_comment,
         transition_form=TransitionForm(initial={"version": assessment.version}),
+        unsaved_warning=display.unsaved_warning(),
     )
     return context
 

@@ -76,6 +76,90 @@
   }
   window.addEventListener("load", resendPending);
 
+  // --- Values typed but not saved ------------------------------------------------------
+  // Each indicator row saves on its own button. A row whose value or note differs from what
+  // was last saved (data-saved, written by the server with the row) is "unsaved": it is
+  // marked, offers "Undo", makes leaving the page ask first (the browser's own prompt), and
+  // stops a workflow button (data-check-unsaved) with a message naming the rows — a dossier
+  // submitted meanwhile would go without them. A row kept for resending after signing in
+  // again (above) is not lost, so it does not count.
+  function sameText(a, b) {
+    return (a || "").replace(/\r\n/g, "\n").trim() === (b || "").replace(/\r\n/g, "\n").trim();
+  }
+  function savedFields(form) {
+    return Array.prototype.filter.call(form.elements, function (el) { return el.hasAttribute("data-saved"); });
+  }
+  function isUnsaved(form) {
+    return savedFields(form).some(function (el) { return !sameText(el.value, el.getAttribute("data-saved")); });
+  }
+  function markRow(form) {
+    var unsaved = isUnsaved(form);
+    var row = form.closest("article");
+    if (row) row.classList.toggle("is-unsaved", unsaved);
+    var undo = form.querySelector("[data-undo]");
+    if (undo) undo.hidden = !unsaved;
+  }
+  function rowForms() { return document.querySelectorAll("form[data-keep-unsaved]"); }
+  function unsavedCodes() {
+    var pending = readPending();
+    var codes = [];
+    rowForms().forEach(function (form) {
+      var kept = pending[form.getAttribute("action")];
+      if (kept && kept.page === window.location.pathname) return;
+      if (isUnsaved(form)) codes.push(form.closest("article").id.replace(/^ind-/, ""));
+    });
+    return codes;
+  }
+  function undoRow(form) {
+    savedFields(form).forEach(function (el) { el.value = el.getAttribute("data-saved"); });
+    markRow(form);
+  }
+  ["input", "change"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      var form = keptForm(event.target.form);
+      if (form) markRow(form);
+    });
+  });
+  document.addEventListener("click", function (event) {
+    var undo = event.target.closest && event.target.closest("[data-undo], [data-undo-link]");
+    var form = undo && keptForm(undo.closest("form"));
+    if (!form) return;
+    undoRow(form);  // "Keep the saved value" also navigates: the row no longer holds anything
+    if (undo.hasAttribute("data-undo")) form.querySelector("[name=value]").focus();
+  });
+  // A row swapped in after a save is clean; one refused keeps what was typed, still unsaved.
+  document.addEventListener("htmx:load", function () { rowForms().forEach(markRow); });
+  window.addEventListener("beforeunload", function (event) {
+    if (!unsavedCodes().length) return;
+    event.preventDefault();
+    event.returnValue = "";  // older browsers need it set to show their prompt
+  });
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.matches || !form.matches("form[data-check-unsaved]")) return;
+    var codes = unsavedCodes();
+    var old = form.querySelector(".unsaved-warning");
+    if (old) old.remove();
+    if (!codes.length) return;
+    event.preventDefault();
+    var texts = form.closest("[data-unsaved-one]");
+    var template = texts ? texts.getAttribute(codes.length === 1 ? "data-unsaved-one" : "data-unsaved-other") : "%(codes)s";
+    var warning = document.createElement("p");
+    warning.className = "message message-error unsaved-warning";
+    warning.setAttribute("role", "alert");
+    var parts = template.replace("%(count)s", String(codes.length)).split("%(codes)s");
+    warning.appendChild(document.createTextNode(parts[0]));
+    codes.forEach(function (code, i) {
+      if (i) warning.appendChild(document.createTextNode(", "));
+      var link = document.createElement("a");
+      link.href = "#ind-" + code;
+      link.textContent = code;
+      warning.appendChild(link);
+    });
+    warning.appendChild(document.createTextNode(parts.slice(1).join("")));
+    form.appendChild(warning);
+  }, true);
+
   // --- Warn before the idle timeout -------------------------------------------------------
   var warning = document.getElementById("session-warning");
   if (warning) {

@@ -1,0 +1,59 @@
+"""Values typed on the sheet but not saved: the workflow buttons stop and say which, leaving the
+page asks first, and a saved (or restored) row no longer counts."""
+
+import pytest
+from playwright.sync_api import expect
+
+from criteria.models import Assessment, AssessmentState
+from criteria.services import ValueEntry, assessment_record_values
+from e2e.conftest import sign_in, step
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+COMPLETE = [ValueEntry("1.1", "có"), ValueEntry("2.1", "85"), ValueEntry("3.1", "50"), ValueEntry("3.2", "0")]
+SUBMIT = "form[action$='/actions/submit/'] button[type=submit]"
+
+
+def test_submit_stops_while_a_typed_value_is_not_saved(open_page, personas, assessment):
+    assessment_record_values(assessment=assessment, entries=COMPLETE, user=personas.officer_a)
+    page = open_page()
+    sign_in(page, "officer_a")
+    sheet = f"{page.base}/assessments/{assessment.pk}/"
+    page.goto(sheet)
+    row_21 = page.locator("article[id='ind-2.1']")
+    row_32 = page.locator("article[id='ind-3.2']")
+    warning = page.locator("#workflow .unsaved-warning")
+    with step(page, "unsaved-submit-stopped"):
+        row_21.locator("input[name=value]").fill("55")
+        row_32.locator("textarea[name=note]").fill("Theo báo cáo của thôn")
+        expect(row_21).to_have_class("indicator is-unsaved")
+        page.locator(SUBMIT).click()
+        expect(warning).to_be_visible()
+        expect(warning).to_contain_text("2 ")
+        expect(warning.get_by_role("link")).to_have_text(["2.1", "3.2"])
+        assert page.url == sheet
+        assert Assessment.objects.get(pk=assessment.pk).state == AssessmentState.DRAFT
+    with step(page, "unsaved-leaving-asks"):
+        dialogs = []
+
+        def stay(dialog):
+            dialogs.append(dialog.type)
+            dialog.dismiss()
+
+        page.on("dialog", stay)
+        page.locator("#workflow").get_by_role("heading").click()  # a user gesture, as a browser wants
+        page.locator("header a").first.click()
+        expect(row_21.locator("input[name=value]")).to_have_value("55")
+        assert dialogs == ["beforeunload"]
+        page.remove_listener("dialog", stay)
+    with step(page, "unsaved-restored-and-saved-rows-do-not-count"):
+        row_32.locator("button[data-undo]").click()
+        expect(row_32.locator("textarea[name=note]")).to_have_value("")
+        with page.expect_response(lambda r: "/values/2.1/" in r.url):
+            row_21.get_by_role("button", name="Lưu").click()
+        expect(page.locator("article[id='ind-2.1'] .badge.outcome-not_met")).to_be_visible()
+        expect(page.locator("article[id='ind-2.1']")).not_to_have_class("indicator is-unsaved")
+        with page.expect_navigation():
+            page.locator(SUBMIT).click()
+        expect(page.get_by_role("button", name="Đồng ý, gửi")).to_be_visible()
+    assert assessment.values.get(indicator__code="2.1").value_decimal == 55
