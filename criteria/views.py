@@ -105,10 +105,18 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "criteria/assessment.html", full_sheet_context(request, assessment))
 
 
-def full_sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
+def full_sheet_context(
+    request: HttpRequest, assessment: Assessment, *, refused_action: tuple[str, TransitionForm] | None = None
+) -> dict:
     """The whole sheet: rows, workflow, the newest history and, at the top, the latest state
-    change (a return and its reason) and the latest comment anyone left."""
+    change (a return and its reason) and the latest comment anyone left. ``refused_action``:
+    the action whose form was refused, and that bound form, shown in its place."""
     context = _sheet_context(request, assessment)
+    blank = TransitionForm(initial={"version": assessment.version})
+    context["action_forms"] = [
+        (spec, refused_action[1] if refused_action and refused_action[0] == spec.name else blank)
+        for spec in context["actions"]
+    ]
     history = selectors.sheet_history(assessment)
     if assessment.criteria_set.target_basis == TargetBasis.GROUP and assessment.unit.level == Level.COMMUNE:
         # Targets of this set depend on the commune group: the header says which, and why.
@@ -119,7 +127,6 @@ def full_sheet_context(request: HttpRequest, assessment: Assessment) -> dict:
         history_more=history.more,
         last_state=history.last_state,
         last_comment=history.last_comment,
-        transition_form=TransitionForm(initial={"version": assessment.version}),
         unsaved_warning=display.unsaved_warning(),
     )
     return context
@@ -308,10 +315,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form = TransitionForm(request.POST)
     page = reverse("assessment", args=[assessment.pk])
     if not form.is_valid():
-        for field, errors in form.errors.items():
-            for error in errors:
-                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
-        return HttpResponseRedirect(page + "#workflow")
+        return _sheet_with_refused_action(request, assessment, action, form)
     confirmation = _confirmation_needed(request, assessment, action, form.cleaned_data)
     if confirmation is not None:
         return confirm_page(
@@ -335,9 +339,9 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             expected_version=form.cleaned_data["version"],
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-        return HttpResponseRedirect(page + "#workflow")
+        # A decision's date or number refused shows at its field; the rest above the button.
+        form.add_error(None, exc)
+        return _sheet_with_refused_action(request, assessment, action, form)
     assessment.refresh_from_db()
     messages.success(
         request,
@@ -345,6 +349,19 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         % {"action": ACTIONS[action].label, "state": assessment.get_state_display()},
     )
     return HttpResponseRedirect(page)
+
+
+def _sheet_with_refused_action(request, assessment, action: str, form: TransitionForm) -> HttpResponse:
+    """The sheet again, the refused action's form keeping what was typed (a reason, a
+    decision's number and date) with each error at its field, as a refused value row does."""
+    assessment.refresh_from_db()
+    context = full_sheet_context(request, assessment, refused_action=(action, form))
+    if all(spec.name != action for spec in context["actions"]):
+        # No longer open to the user (someone acted meanwhile, or never was): no form to show it at.
+        for field, errors in form.errors.items():
+            for error in errors:
+                messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
+    return render(request, "criteria/assessment.html", context, status=400)
 
 
 def _confirmation_needed(request, assessment, action, data):

@@ -101,8 +101,8 @@ MATRIX: dict[str, Row] = {
     "assessment_action": Row(
         "POST",
         lambda o: reverse("assessment_action", args=[o.assessment.pk, "verify"]),
-        # Verify a draft: only the district may verify, and not a draft (a message, then back).
-        (302, 403, 404, 302, 404, 403, 403),
+        # Verify a draft: only the district may verify, and not a draft (the sheet again, saying why).
+        (302, 403, 404, 400, 404, 403, 403),
     ),
     "criterion_basically_met": Row(
         "POST",

@@ -61,7 +61,8 @@ def test_submitting_first_says_what_will_happen_and_changes_nothing(client, pers
 def test_submitting_with_missing_values_is_refused_at_once_without_asking(client, personas, assessment):
     client.force_login(personas.officer_a)
     response = _act(client, assessment, "submit", version=0)
-    assert response.status_code == 302
+    assert response.status_code == 400  # the sheet again, saying why above the button
+    assert 'class="form-errors"' in response.content.decode()
     assert _state(assessment) == AssessmentState.DRAFT
 
 
@@ -82,7 +83,8 @@ def test_revoking_is_asked_as_a_danger_and_keeps_the_comment(client, personas, a
     _to(assessment, personas, "submit", "verify", "appraise", "recognise")
     client.force_login(personas.province_office)
     revocation = {"decision_number": "12/QĐ-UBND", "decision_date": "02/12/2025"}
-    assert _act(client, assessment, "revoke", comment="Sai hồ sơ").status_code == 302  # no decision: refused at once
+    refused = _act(client, assessment, "revoke", comment="Sai hồ sơ")  # no decision: refused at once
+    assert refused.status_code == 400 and ">Sai hồ sơ</textarea>" in refused.content.decode()
     html = _act(client, assessment, "revoke", comment="Sai hồ sơ", **revocation).content.decode()
     assert "Revoke the recognition of Xã Cẩm Thạch for 2025?" in html
     assert "decision 9/QĐ-UBND of 01/12/2025 is revoked by decision 12/QĐ-UBND of 02/12/2025" in html
