@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from communes.access import is_administrator
+from communes.access import can_read_unit, is_administrator
 from communes.models import AdministrativeUnit, Level, UnitType
 from communes.permissions import get_unit_or_country
 from criteria.models import Tier
@@ -59,13 +59,14 @@ def _unit_name(unit: AdministrativeUnit | None) -> str:
 
 
 def _breadcrumbs(request: HttpRequest, unit: AdministrativeUnit | None, filters: Filters, page: str = "") -> list:
-    """(label, url) from the country (for superusers) down to the page; the last has no url."""
+    """(label, url) from the country (for superusers) down to the page, through the units above
+    that the user may open (a commune's officer does not read the province); the last has no url."""
     query = "?" + filters.query()
     crumbs = []
     if is_administrator(request.user):
         crumbs.append((_("Whole country"), _url("dashboard", None) + query))
     if unit is not None:
-        crumbs += [(u.name, _url("dashboard", u) + query) for u in unit.ancestors()]
+        crumbs += [(u.name, _url("dashboard", u) + query) for u in unit.ancestors() if can_read_unit(request.user, u)]
         crumbs.append((unit.name, _url("dashboard", unit) + query))
     if page:
         crumbs.append((page, ""))

@@ -1,4 +1,5 @@
-"""Display helpers: Vietnamese numbers, values, outcomes and history entries."""
+"""Display helpers: Vietnamese numbers, values, outcomes and history entries; whether a unit's
+name is a link for the user."""
 
 import datetime
 
@@ -7,6 +8,7 @@ from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
+from communes import access
 from communes.people import full_name as _full_name
 from criteria import display
 from ntm_portal.numbers import as_typed, money, vn_number
@@ -28,6 +30,14 @@ register.filter("as_typed", as_typed)  # a number as a field or a file takes it,
 
 
 register.filter("history_value", display.history_value)
+
+
+@register.filter
+def readable_by(unit, user) -> bool:
+    """``{% if s|readable_by:user %}``: whether the user may open the pages of ``unit`` and its
+    assessments — the rule those pages apply (``communes.access.can_read_unit``), so a unit
+    outside the user's area is named without a link that would answer 404."""
+    return access.can_read_unit(user, unit)
 
 
 @register.filter

@@ -59,9 +59,10 @@ class CommuneMap:
     width: int
     height: int
     radius: float
-    linked: bool  # each point a link (and a tab stop)
+    linked: bool  # each point a link (and a tab stop) — one the reader may open, see report_map
     communes_total: int
     without_coordinates: int
+    area: AdministrativeUnit | None = None  # whose communes are drawn (None: the country)
 
     @property
     def drawn(self) -> int:
@@ -203,4 +204,5 @@ def commune_map(
         linked=drawn <= MAX_LINKED,
         communes_total=len(rows),
         without_coordinates=len(rows) - drawn,
+        area=unit,
     )

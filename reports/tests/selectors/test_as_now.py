@@ -136,3 +136,47 @@ def test_the_dashboards_export_reads_the_map_as_the_page_does(client, merger):
     page = client.get(reverse("reports:dashboard", args=[new.code]), {"year": 2024}).context["summary"]
     assert figures()["Tổng số xã"] == page.communes_total == 2  # as now, as on the page
     assert figures(map="entered")["Tổng số xã"] == 0
+
+
+def _officer_of(unit, username):
+    from communes.models import Role
+    from communes.tests.factories import MembershipFactory
+
+    user = UserFactory(username=username)
+    MembershipFactory(user=user, unit=unit, role=Role.COMMUNE_OFFICER)
+    return user
+
+
+def test_a_new_communes_officer_sees_the_communes_it_was_formed_from_named_not_linked(client, merger):
+    _new, _other, m = merger
+    a = AdministrativeUnit.objects.get(code="81101")
+    client.force_login(_officer_of(m, "officer-new-commune"))
+    response = client.get(reverse("reports:dashboard", args=[m.code]), {"year": 2024, "tier": "standard"})
+    html = response.content.decode()
+    assessment_a = response.context["formed_from"][0][1]
+    assert a.name in html and "19 / 19" in html
+    # Outside the officer's area: those pages answer 404, so no link leads there.
+    assert client.get(reverse("assessment", args=[assessment_a.pk])).status_code == 404
+    assert f'href="{reverse("assessment", args=[assessment_a.pk])}"' not in html
+    assert f'href="{reverse("reports:dashboard", args=[a.code])}?' not in html
+    assert f'href="{reverse("reports:dashboard", args=[m.parent.code])}?' not in html  # nor the province above
+    # Someone who reads them has both links.
+    client.force_login(UserFactory(username="admin-formed-from", is_superuser=True))
+    html = client.get(reverse("reports:dashboard", args=[m.code]), {"year": 2024, "tier": "standard"}).content.decode()
+    assert f'href="{reverse("assessment", args=[assessment_a.pk])}"' in html
+    assert f'href="{reverse("reports:dashboard", args=[a.code])}?' in html
+
+
+def test_an_ended_communes_officer_sees_its_successor_named_not_linked(client, merger):
+    _new, _other, m = merger
+    a = AdministrativeUnit.objects.get(code="81101")
+    client.force_login(_officer_of(a, "officer-old-commune"))
+    assert client.get(reverse("unit", args=[m.code])).status_code == 404
+    for url in (reverse("unit", args=[a.code]), reverse("reports:dashboard", args=[a.code])):
+        html = client.get(url, {"year": 2026}).content.decode()
+        assert f"Continued by: {m.name}" in " ".join(html.split()), url
+        assert f'href="{reverse("unit", args=[m.code])}"' not in html
+        assert f'href="{reverse("reports:dashboard", args=[m.code])}"' not in html
+    client.force_login(UserFactory(username="admin-successor", is_superuser=True))
+    html = client.get(reverse("unit", args=[a.code]), {"year": 2026}).content.decode()
+    assert f'<a href="{reverse("unit", args=[m.code])}">{m.name}</a>' in html

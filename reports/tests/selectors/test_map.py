@@ -152,3 +152,17 @@ def test_the_maps_communes_and_figures_are_those_of_the_communes_list(located):
         for r in map_rows(unit=located.tree.province, year=2023, tier="standard")
     ]
     assert mapped == listed and any(has for _c, has, _m, _t in listed)
+
+
+def test_a_communes_officer_has_only_the_communes_they_may_open_linked_on_the_map(client, personas, located):
+    a, b = located.tree.a, located.tree.b
+    client.force_login(personas.officer_a)
+    assert client.get(reverse("reports:dashboard", args=[b.code])).status_code == 404
+    html = client.get(reverse("reports:dashboard", args=[a.code]) + "?year=2023&tier=standard").content.decode()
+    assert f'href="/en/reports/{a.code}/?year=2023&amp;tier=standard"' in html
+    assert f'href="/en/reports/{b.code}/' not in html
+    assert f"<title>{b.name}: 12/19 criteria met</title>" in html  # still drawn, with its label
+    # The district's committee reads every commune of its district: all linked.
+    client.force_login(personas.district_d1)
+    html = client.get(reverse("reports:dashboard", args=[a.code]) + "?year=2023&tier=standard").content.decode()
+    assert f'href="/en/reports/{b.code}/?year=2023&amp;tier=standard"' in html
