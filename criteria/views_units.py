@@ -27,7 +27,6 @@ from criteria.forms import (
     SetInForceForm,
     StartAssessmentForm,
     YearForm,
-    current_year,
 )
 from criteria.models import AssessmentState, Tier
 from criteria.services import (
@@ -38,7 +37,7 @@ from criteria.services.assessments import assessed_territory
 from criteria.services.commune_groups import in_group_period
 from criteria.services.in_force import other_sets, sets_in_force_of
 from criteria.views import PAGE_SIZE, _breadcrumbs, _inbox_context
-from criteria.years import default_year, lifetime_notice, year_begun
+from criteria.years import default_year, latest_year_begun, lifetime_notice, year_begun
 
 # --- Landing -------------------------------------------------------------------------------
 
@@ -70,8 +69,9 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _year_choices(year: int) -> range:
-    """The year picker: the programme's years up to next year, and the year shown."""
-    last = max(year, current_year() + 1)
+    """The year picker: the programme's years that have begun (nothing is started for a year
+    ahead, ``year_begun``), and the year shown."""
+    last = max(year, latest_year_begun())
     return range(last, min(year, 2010) - 1, -1)
 
 

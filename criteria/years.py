@@ -51,7 +51,20 @@ def lifetime_notice(unit: AdministrativeUnit, year: int) -> dict:
     }
 
 
+def latest_year_begun(*, today: datetime.date | None = None) -> int:
+    """The latest year that has begun (``year_begun``): this one."""
+    return (today or timezone.localdate()).year
+
+
 def year_begun(year: int, *, today: datetime.date | None = None) -> bool:
     """Whether ``year`` has begun: a unit is assessed for a year that has begun, never ahead (its
-    values are where it stands in the year). Starting an assessment asks here, page and service."""
-    return year <= (today or timezone.localdate()).year
+    values are where it stands in the year). Starting an assessment asks here, page and service;
+    the year pickers offer no later year."""
+    return year <= latest_year_begun(today=today)
+
+
+def latest_year_of(unit: AdministrativeUnit, *, today: datetime.date | None = None) -> int:
+    """The latest year begun in the unit's lifetime: this year, or the last year a unit that
+    ended existed in (a district ended on 30/06/2025: 2025). What a form for the unit starts on
+    when no data decides (the import's templates)."""
+    return _within_lifetime(unit, latest_year_begun(today=today))

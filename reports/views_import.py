@@ -7,8 +7,6 @@ checked again, cell by cell, when the file is checked. A batch belongs to its up
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -23,6 +21,7 @@ from communes.access import can_write_unit, get_unit_for_user
 from communes.models import Level
 from criteria.models import Tier
 from criteria.services.in_force import criteria_set_in_force
+from criteria.years import latest_year_of
 from ntm_portal.ratelimit import refuse_if_too_often
 from reports.forms import Filters
 from reports.importing import layout
@@ -54,7 +53,7 @@ SUMMARY_IDS, SUMMARY_UPLOAD_IDS = "summary-template-%s", "summary-upload-%s"
 
 
 def _context(request: HttpRequest, unit, page: str, **extra) -> dict:
-    year = extra.get("year") or datetime.date.today().year
+    year = extra.get("year") or latest_year_of(unit)
     return {
         "unit": unit,
         "unit_name": unit.name,
@@ -69,7 +68,7 @@ def _context(request: HttpRequest, unit, page: str, **extra) -> dict:
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_user(request.user, code, write=request.method == "POST")
-    year = datetime.date.today().year
+    year = latest_year_of(unit)  # a district that ended in 2025 has no template for 2026
     # The communes' standard set in force this year comes first (a commune's own page: its own).
     level = unit.level if unit.level in (Level.COMMUNE, Level.VILLAGE) else Level.COMMUNE
     in_force = criteria_set_in_force(unit=unit, year=year, tier=Tier.STANDARD, level=level)
@@ -103,7 +102,7 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
 def _import_page(request: HttpRequest, unit, **forms) -> HttpResponse:
     """The import page with both kinds of template (values, criteria level) and the user's
     recent imports of either kind; 400 when a form it shows was refused."""
-    initial = {"year": datetime.date.today().year}
+    initial = {"year": latest_year_of(unit)}
     forms.setdefault("template_form", TemplateForm(initial=initial, unit=unit, auto_id=TEMPLATE_IDS))
     forms.setdefault("upload_form", UploadForm(initial=initial, unit=unit, auto_id=UPLOAD_IDS))
     forms.setdefault("summary_template_form", SummaryTemplateForm(initial=initial, unit=unit, auto_id=SUMMARY_IDS))

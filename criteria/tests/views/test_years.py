@@ -1,16 +1,18 @@
 """Pages open on the latest year with data, and say when the unit did not exist."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from communes.models import UnitSuccession
 from communes.tests.factories import CommuneFactory
 from criteria.models import Assessment
 from criteria.services import assessment_create
 from criteria.tests.factories import make_set
-from criteria.years import default_year
+from criteria.years import default_year, year_begun
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +64,19 @@ def test_the_overview_has_a_year_picker(client, personas, tree):
     client.force_login(personas.district_d2)
     html = client.get(reverse("unit", args=["402"]) + "?year=2024").content.decode()
     assert 'id="year-picker"' in html and '<option value="2024" selected>' in html
+
+
+def test_the_year_picker_offers_no_year_that_has_not_begun(client, personas, tree):
+    """QA: in 2026 the picker offered 2027, where starting anything is refused ("not begun")."""
+    this_year = timezone.localdate().year
+    for code in ("40101", "401"):
+        client.force_login(personas.district_d1 if code == "401" else personas.officer_a)
+        html = client.get(reverse("unit", args=[code])).content.decode()
+        offered = [
+            int(y)
+            for y in re.findall(r'<option value="(\d{4})"', html.split('id="year-picker"')[1].split("</select>")[0])
+        ]
+        assert offered[0] == this_year and all(year_begun(y) for y in offered), (code, offered[:3])
+    # A later year asked for by hand is still shown as asked.
+    html = client.get(reverse("unit", args=["401"]), {"year": this_year + 1}).content.decode()
+    assert f'<option value="{this_year + 1}" selected>' in html

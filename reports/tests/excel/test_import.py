@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -1006,3 +1006,20 @@ def test_an_applied_import_says_what_it_recorded_not_what_it_will(office, tree, 
     html = office.get(reverse("reports:import_batch", args=["401", batch.pk])).content.decode()
     assert "1 change recorded; each sheet's history names this import." in html
     assert "to record" not in html and ">Before<" in html
+
+
+def test_a_district_that_ended_opens_its_import_on_the_last_year_it_existed(office, personas, tree, criteria_set):
+    """QA: a district ended on 30/06/2025 offered 2026, and its template link answered 400."""
+    tree.d1.valid_to = datetime.date(2025, 6, 30)
+    tree.d1.save()
+    html = office.get(reverse("reports:import", args=["401"])).content.decode()
+    years = re.findall(r'<input type="number" name="year" value="(\d+)"', html)
+    assert years and set(years) == {"2025"}, years
+    response = office.get(
+        reverse("reports:import_template", args=["401"]), {"criteria_set": criteria_set.pk, "year": 2025}
+    )
+    assert response.status_code == 200
+    # A district still in existence opens on this year.
+    office.force_login(personas.district_d2)
+    html = office.get(reverse("reports:import", args=["402"])).content.decode()
+    assert f'name="year" value="{timezone.localdate().year}"' in html
