@@ -74,11 +74,11 @@ def import_page(request: HttpRequest, code: str) -> HttpResponse:
     in_force = criteria_set_in_force(unit=unit, year=year, tier=Tier.STANDARD, level=level)
     initial = {"year": year, "criteria_set": in_force}
     template_form = TemplateForm(initial=initial, unit=unit, auto_id=TEMPLATE_IDS)
-    upload_form = UploadForm(initial=initial, unit=unit, auto_id=UPLOAD_IDS)
+    upload_form = UploadForm(initial=initial, unit=unit, user=request.user, auto_id=UPLOAD_IDS)
     if request.method == "POST":
         if refused := refuse_if_too_often(request, "import_upload"):
             return refused
-        upload_form = UploadForm(request.POST, request.FILES, unit=unit, auto_id=UPLOAD_IDS)
+        upload_form = UploadForm(request.POST, request.FILES, unit=unit, user=request.user, auto_id=UPLOAD_IDS)
         if upload_form.is_valid():
             data = upload_form.cleaned_data
             batch = import_batch_create(
@@ -104,9 +104,12 @@ def _import_page(request: HttpRequest, unit, **forms) -> HttpResponse:
     recent imports of either kind; 400 when a form it shows was refused."""
     initial = {"year": latest_year_of(unit)}
     forms.setdefault("template_form", TemplateForm(initial=initial, unit=unit, auto_id=TEMPLATE_IDS))
-    forms.setdefault("upload_form", UploadForm(initial=initial, unit=unit, auto_id=UPLOAD_IDS))
+    forms.setdefault("upload_form", UploadForm(initial=initial, unit=unit, user=request.user, auto_id=UPLOAD_IDS))
     forms.setdefault("summary_template_form", SummaryTemplateForm(initial=initial, unit=unit, auto_id=SUMMARY_IDS))
-    forms.setdefault("summary_upload_form", SummaryUploadForm(initial=initial, unit=unit, auto_id=SUMMARY_UPLOAD_IDS))
+    forms.setdefault(
+        "summary_upload_form",
+        SummaryUploadForm(initial=initial, unit=unit, user=request.user, auto_id=SUMMARY_UPLOAD_IDS),
+    )
     batches = (
         ImportBatch.objects.filter(unit=unit, user=request.user).select_related("criteria_set").defer("checked_values")
     )[:10]
@@ -144,7 +147,7 @@ def import_summary_upload(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_user(request.user, code, write=True)
     if refused := refuse_if_too_often(request, "import_upload"):
         return refused
-    form = SummaryUploadForm(request.POST, request.FILES, unit=unit, auto_id=SUMMARY_UPLOAD_IDS)
+    form = SummaryUploadForm(request.POST, request.FILES, unit=unit, user=request.user, auto_id=SUMMARY_UPLOAD_IDS)
     if not form.is_valid():
         return _import_page(request, unit, summary_upload_form=form)
     batch = import_batch_create(

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from communes.access import can_read_unit
 from communes.models import AdministrativeUnit, Level
 from criteria.models import CriteriaSet, Tier
 from criteria.services import province_of
@@ -95,8 +96,9 @@ class UploadForm(TemplateForm):
     template: UploadedTemplate | None = None
     content: bytes = b""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["file"].help_text = MSG_LIMIT % {"limit": layout.MAX_UPLOAD_MB}
 
     def clean_file(self):
@@ -119,7 +121,7 @@ class UploadForm(TemplateForm):
             if template.meta_int("set_id") != criteria_set.pk:
                 params = {"found": template.meta.get("set", "?"), "expected": set_label(criteria_set)}
                 raise ValidationError(MSG_OTHER_SET, code="other_set", params=params)
-            _check_unit_and_year(template, self.unit, year)
+            _check_unit_and_year(template, self.unit, year, self.user)
 
         try:
             self.template = read_template(
@@ -153,9 +155,10 @@ class SummaryUploadForm(forms.Form):
     content: bytes = b""
     clean_file = UploadForm.clean_file
 
-    def __init__(self, *args, unit: AdministrativeUnit, **kwargs) -> None:
+    def __init__(self, *args, unit: AdministrativeUnit, user, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.unit = unit
+        self.user = user
         self.fields["file"].help_text = MSG_LIMIT % {"limit": layout.MAX_UPLOAD_MB}
 
     def clean(self) -> dict:
@@ -168,20 +171,32 @@ class SummaryUploadForm(forms.Form):
                 self.content,
                 bounds=bounds,
                 template_format=layout.SUMMARY_FORMAT,
-                check_meta=lambda template: _check_unit_and_year(template, self.unit, data["year"]),
+                check_meta=lambda template: _check_unit_and_year(template, self.unit, data["year"], self.user),
             )
         except ValidationError as exc:
             self.add_error("file", exc)
         return data
 
 
-def _check_unit_and_year(template: UploadedTemplate, unit: AdministrativeUnit, year: int) -> None:
+def _check_unit_and_year(template: UploadedTemplate, unit: AdministrativeUnit, year: int, user) -> None:
     """The file is the template of this unit and year (its meta sheet), or the refusal."""
     meta = template.meta
     if meta.get("unit") != unit.code:
-        found = f"{meta.get('unit_name', '?')} ({meta.get('unit', '?')})"
-        params = {"found": found, "expected": f"{unit.name} ({unit.code})"}
+        params = {"found": _unit_named_in_file(meta.get("unit"), user), "expected": f"{unit.name} ({unit.code})"}
         raise ValidationError(MSG_OTHER_UNIT, code="other_unit", params=params)
     if template.meta_int("year") != year:
         params = {"found": meta.get("year", "?"), "expected": year}
         raise ValidationError(MSG_OTHER_YEAR, code="other_year", params=params)
+
+
+def _unit_named_in_file(code: str | None, user) -> str:
+    """The unit a template's meta sheet names, as a refusal may show it to ``user``: its name
+    from the database (never the file's ``unit_name``, which may belong to another code) when
+    the user may read that unit; otherwise only the code the file holds, so that no name from
+    outside the user's area is revealed."""
+    if not code:
+        return "?"
+    other = AdministrativeUnit.objects.filter(code=code).first()
+    if other is not None and can_read_unit(user, other):
+        return f"{other.name} ({other.code})"
+    return str(code)

@@ -811,15 +811,40 @@ def test_a_template_of_another_set_unit_or_year_is_refused(office, tree, criteri
     refused(
         office, template(tree.d1, other_set), criteria_set, "This template is for the criteria set Thử (1/QĐ-TEST), not"
     )
-    refused(
-        office,
-        template(tree.d2, criteria_set),
-        criteria_set,
-        "This template is for Huyện Hai (402), not Huyện Một (401).",
-    )
+    # Huyện Hai lies outside the district's area: its name is not revealed, only the file's code.
+    refused(office, template(tree.d2, criteria_set), criteria_set, "This template is for 402, not Huyện Một (401).")
     refused(
         office, template(tree.d1, criteria_set, 2024), criteria_set, "This template is for the year 2024, not 2025."
     )
+
+
+def _meta_set(content: bytes, **values) -> bytes:
+    """The template with these rows of its hidden meta sheet changed (as a user may edit them)."""
+    book = load_workbook(io.BytesIO(content))
+    for row in book[layout.META_SHEET].iter_rows():
+        if row[0].value in values:
+            row[1].value = values[row[0].value]
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_template_of_another_unit_is_named_from_the_database_where_the_user_reads_that_unit(
+    client, personas, tree, criteria_set
+):
+    """QA: a file whose meta sheet named another commune's code kept this commune's name, and the
+    refusal read "for Xã Liên Sơn (DEMO-X002), not Xã Liên Sơn (DEMO-X001)"."""
+    client.force_login(personas.province_office)
+    content = _meta_set(template(tree.d1, criteria_set), unit="402")  # unit_name still "Huyện Một"
+    refused(client, content, criteria_set, "This template is for Huyện Hai (402), not Huyện Một (401).")
+
+
+def test_a_template_naming_a_unit_outside_the_area_shows_only_its_code(office, tree, criteria_set):
+    content = _meta_set(template(tree.d1, criteria_set), unit="40201", unit_name="Xã Ân Phú")
+    response = upload(office, content, criteria_set)
+    assert response.status_code == 400
+    assert "This template is for 40201, not Huyện Một (401)." in response.content.decode()
+    assert "Ân Phú" not in response.content.decode()
 
 
 def test_a_larger_template_of_another_set_is_told_apart_by_its_set_not_its_size(

@@ -324,7 +324,7 @@ def test_a_values_template_or_one_of_another_unit_is_refused_before_anything_is_
     refused = upload(office, values)
     assert refused.status_code == 400 and "not an import template" in refused.content.decode()
     other = upload(office, template(tree.d2), code="401")
-    assert other.status_code == 400 and "This template is for Huyện Hai (402)" in other.content.decode()
+    assert other.status_code == 400 and "This template is for 402, not Huyện Một (401)" in other.content.decode()
     assert not ImportBatch.objects.exists()
 
 
