@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import AdministrativeUnit, CommuneGroup, Level
+from communes.people import full_name
 from criteria.models import Assessment, AssessmentState, CommuneGroupAssignment, CommuneGroupChange
 from criteria.models_commune_groups import GROUP_OF_CONDITION, GroupCondition
 from ntm_portal.errors import StaleWriteError
@@ -103,7 +104,7 @@ def commune_group_set(
     locked = AdministrativeUnit.objects.select_for_update().get(pk=unit.pk)
     current = CommuneGroupAssignment.objects.select_related("set_by").filter(unit=locked).first()
     if expected_version is not None and expected_version != (current.version if current else 0):
-        who = (current.set_by.get_full_name() or current.set_by.get_username()) if current and current.set_by else "—"
+        who = full_name(current.set_by) if current and current.set_by else "—"
         params = {"user": who, "group": current.group if current else "—"}
         raise StaleWriteError(MSG_STALE, params=params, current=current)
     new = (group, condition, decision_number[:DECISION_MAX], decision_date)

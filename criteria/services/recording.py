@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
+from communes.people import full_name
 from criteria import evaluation
 from criteria.models import Assessment, HistoryKind, Indicator, IndicatorValue, Outcome, Tier, ValueType
 from criteria.services.results import HistoryRow, recompute_results
@@ -260,7 +261,7 @@ def _validate(assessment: Assessment, entries: list[ValueEntry], stored: Stored,
                 MSG_STALE,
                 params={
                     "indicator": indicator.code,
-                    "user": current.updated_by if current and current.updated_by else "—",
+                    "user": full_name(current.updated_by) if current and current.updated_by else "—",
                     "value": current.display_value if current else "—",
                 },
                 current=current,

@@ -133,6 +133,17 @@ def test_a_stale_write_is_refused_and_shows_the_current_value(assessment, person
     assert IndicatorValue.objects.get(assessment=assessment, indicator__code="2.1").value_decimal == 85
 
 
+def test_a_stale_write_names_who_changed_the_value_as_the_history_does(assessment, personas):
+    """QA: "2.3 vừa được xa1 sửa" gave the login name where the history reads "Phạm Anh Tuấn"."""
+    officer = personas.officer_a
+    officer.last_name, officer.first_name = "Phạm Anh", "Tuấn"
+    officer.save()
+    record(assessment, officer, "2.1", "85")
+    with pytest.raises(StaleWriteError) as exc:
+        record(assessment, personas.district_d1, "2.1", "90", version=0)
+    assert "was changed by Phạm Anh Tuấn in the meantime (now: 85)" in exc.value.messages[0]
+
+
 def test_history_is_appended_old_to_new_and_cannot_be_edited(assessment, personas):
     record(assessment, personas.officer_a, "2.1", "85", note="Theo báo cáo xã")
     record(assessment, personas.district_d1, "2.1", "79,5")

@@ -78,6 +78,17 @@ def test_a_stale_form_is_refused_and_shows_what_is_stored(client, tree, personas
     assert "changed this commune's group in the meantime (now group 3)" in error
 
 
+def test_a_stale_form_names_who_set_the_group_family_name_first(client, tree, personas):
+    office = personas.province_office
+    office.last_name, office.first_name = "Nguyễn Thị", "Lan"
+    office.save()
+    set_group(tree, personas)
+    client.force_login(office)
+    response = client.post(page(tree.a.code), {**FORM, "group": "1", "condition": GroupCondition.URBANISING})
+    [error] = response.context["form"].non_field_errors()
+    assert error.startswith("Nguyễn Thị Lan changed")
+
+
 def test_a_commune_outside_the_scope_is_not_found(client, tree, personas):
     client.force_login(personas.officer_b)
     assert client.get(page(tree.a.code)).status_code == 404
