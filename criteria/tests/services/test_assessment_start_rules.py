@@ -28,8 +28,8 @@ def test_the_unit_page_offers_no_start_for_a_year_that_has_not_begun(client, tre
     client.force_login(personas.officer_a)
     this_year = datetime.date.today().year
     url = reverse("unit", args=[tree.a.code])
-    assert "Start this year" in client.get(f"{url}?year={this_year}").content.decode()
-    assert "Start this year" not in client.get(f"{url}?year={this_year + 1}").content.decode()
+    assert f"assessment for {this_year}" in client.get(f"{url}?year={this_year}").content.decode()
+    assert "Start the " not in client.get(f"{url}?year={this_year + 1}").content.decode()
 
 
 def test_a_set_of_another_province_is_refused(tree, personas):

@@ -46,10 +46,18 @@ def test_start_says_clearly_when_no_set_applies(client, personas, tree):
     assert not Assessment.objects.exists()
 
 
+def test_the_start_button_names_the_year_it_starts(client, personas, tree, criteria_set):
+    """QA: on the page of 2025, seen in 2026, the button read "Start this year's … assessment"
+    and started 2025."""
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("unit", args=["40101"]), {"year": 2025}).content.decode()
+    assert "Start the standard assessment for 2025" in page and "this year" not in page
+
+
 def test_the_page_offers_only_sets_in_force(client, personas, tree, criteria_set):
     client.force_login(personas.officer_a)
     page = client.get(reverse("unit", args=["40101"]), {"year": 2025}).content.decode()
-    assert "Start this year's standard assessment" in page
+    assert "Start the standard assessment for 2025" in page
     assert "No advanced criteria set applies in 2025." in page
 
 
@@ -59,7 +67,7 @@ def test_officers_cannot_start_for_another_commune_and_viewers_get_no_button(cli
     assert response.status_code == 404
     client.force_login(personas.viewer)
     page = client.get(reverse("unit", args=["40101"]), {"year": 2025}).content.decode()
-    assert "Start this year" not in page
+    assert "Start the " not in page
     assert (
         client.post(reverse("assessment_start"), {"unit": "40101", "tier": "standard", "year": 2025}).status_code == 403
     )
@@ -82,7 +90,7 @@ def test_a_commune_merged_away_defaults_to_its_last_year_and_offers_no_start_lat
     assert "year 2025" in page
     page = client.get(reverse("unit", args=["40101"]), {"year": 2026}).content.decode()
     assert "Xã Cẩm Thạch did not exist in 2026." in page and "It existed until 30/06/2025." in page
-    assert "Start this year" not in page
+    assert "Start the " not in page
 
 
 def test_a_nonsense_year_falls_back_to_the_current_year(client, personas, tree):
@@ -129,9 +137,9 @@ def test_a_ward_is_offered_no_assessment_to_start(client, personas, tree, criter
     ward = CommuneFactory(code="40103", name="Phường Thử", type=UnitType.PHUONG, parent=tree.d1)
     client.force_login(personas.province_office)
     page = client.get(reverse("unit", args=[ward.code]), {"year": 2025}).content.decode()
-    assert "Phường Thử" in page and "Start this year" not in page
+    assert "Phường Thử" in page and "Start the " not in page
     page = client.get(reverse("unit", args=[tree.a.code]), {"year": 2025}).content.decode()
-    assert "Start this year's standard assessment" in page
+    assert "Start the standard assessment for 2025" in page
 
 
 def test_a_commune_formed_from_one_assessed_that_year_is_offered_no_start_at_that_tier(
@@ -150,10 +158,16 @@ def test_a_commune_formed_from_one_assessed_that_year_is_offered_no_start_at_tha
     make_set(code="ADV", tier="advanced", year_from=2021, year_to=2030)
     client.force_login(personas.province_office)
     page = client.get(reverse("unit", args=[new.code]), {"year": 2025}).content.decode()
-    assert "Start this year's standard assessment" not in page
-    assert "Start this year's advanced assessment" in page
+    assert "Start the standard assessment for 2025" not in page
+    assert "Start the advanced assessment for 2025" in page
     page = client.get(reverse("unit", args=[new.code]), {"year": 2026}).content.decode()
-    assert "Start this year's standard assessment" in page
+    assert "Start the standard assessment for 2026" in page
+
+
+def test_the_province_page_names_the_year_without_recognition_decisions(client, personas, tree, criteria_set):
+    client.force_login(personas.province_office)
+    html = client.get(reverse("unit", args=[tree.province.code]) + "?year=2024").content.decode()
+    assert "No recognition decisions in 2024 yet." in html and "this year" not in html
 
 
 def test_the_province_lists_each_recognition_decision_of_the_year_once(client, personas, tree, criteria_set):
