@@ -54,8 +54,15 @@ class ValueForm(forms.Form):
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
 
 
+MSG_CHOOSE_FILE = _("Choose a file to attach.")
+
+
 class EvidenceForm(forms.Form):
-    file = forms.FileField(label=_("Evidence file"))
+    # An empty file passes here so that the service refuses it as empty (``evidence_attach``),
+    # not as no file chosen.
+    file = forms.FileField(
+        label=_("Evidence file"), allow_empty_file=True, error_messages={"required": MSG_CHOOSE_FILE}
+    )
 
 
 class TransitionForm(forms.Form):

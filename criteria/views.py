@@ -23,6 +23,7 @@ from communes.models import AdministrativeUnit, Level, Role
 from criteria import display, selectors
 from criteria.confirmations import confirmation_for
 from criteria.forms import (
+    MSG_CHOOSE_FILE,
     EvidenceForm,
     TransitionForm,
     ValueForm,
@@ -249,10 +250,10 @@ def upload_evidence(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     form = EvidenceForm(request.POST, request.FILES)
     anchor = f"{reverse('assessment', args=[assessment.pk])}#ind-{code}"
     if not form.is_valid():
-        message = _("Choose a file to attach.")
+        errors = form.errors.get("file") or [MSG_CHOOSE_FILE]
         if _is_htmx(request):
-            return _render_row(request, assessment, code, evidence_errors=[message])
-        messages.error(request, message)
+            return _render_row(request, assessment, code, evidence_errors=list(errors))
+        messages.error(request, " ".join(errors))
         return HttpResponseRedirect(anchor)
     try:
         evidence = evidence_attach(

@@ -88,6 +88,7 @@ class TemplateForm(forms.Form):
 class UploadForm(TemplateForm):
     file = forms.FileField(
         label=_("Filled-in template (.xlsx)"),
+        allow_empty_file=True,  # refused in clean_file as empty (MSG_EMPTY), not as no file chosen
         widget=forms.ClearableFileInput(
             attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
         ),

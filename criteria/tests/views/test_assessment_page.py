@@ -156,7 +156,8 @@ A_TEXT_IN_A_ZIP = _text_in_a_zip()
         ("virus.exe", b"MZ\x90\x00", "Only PDF, JPEG, PNG and office documents"),
         ("renamed.pdf", b"MZ\x90\x00not a pdf", "does not match its extension (.pdf)"),
         ("a.docx", A_TEXT_IN_A_ZIP, "does not match its extension (.docx)"),
-        ("empty.pdf", b"", "Choose a file to attach"),
+        # QA: a 0-byte file read "Choose a file to attach" although one was chosen.
+        ("empty.pdf", b"", "The file is empty."),
     ],
 )
 def test_evidence_of_the_wrong_type_is_refused(client, personas, assessment, tmp_path, name, content, message):

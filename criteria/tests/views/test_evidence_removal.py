@@ -105,3 +105,14 @@ def test_an_upload_without_a_file_says_so_in_the_row(client, personas, assessmen
     row = response.content.decode()
     assert response.status_code == 200 and row.lstrip().startswith("<") and 'id="ind-1.1"' in row
     assert "Choose a file to attach." in row
+
+
+def test_an_empty_file_is_refused_as_empty_in_the_row(client, personas, assessment):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    client.force_login(personas.officer_a)
+    upload = SimpleUploadedFile("bien-ban.pdf", b"")
+    with translation.override("en"):
+        response = client.post(reverse("upload_evidence", args=[assessment.pk, "1.1"]), {"file": upload}, **HTMX)
+    row = response.content.decode()
+    assert "The file is empty." in row and "Choose a file" not in row

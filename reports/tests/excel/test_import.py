@@ -668,6 +668,10 @@ def refused(office, content, criteria_set, message, **kwargs):
     assert not HistoryEntry.objects.filter(comment__contains="import").exists()
 
 
+def test_an_empty_file_is_refused_as_empty(office, criteria_set):
+    refused(office, b"", criteria_set, "The file is empty.")
+
+
 def test_a_file_that_is_not_a_workbook_is_refused(office, criteria_set):
     refused(office, b"%PDF-1.4 not a workbook", criteria_set, "This file is not an Excel workbook (.xlsx).")
 

@@ -319,6 +319,12 @@ def test_a_formula_is_refused_at_its_cell(office, tree, old):
     assert errors_of(office, content) == [("G7", "A formula is not accepted: type the value itself.")]
 
 
+def test_an_empty_file_is_refused_as_empty(office):
+    refused = upload(office, b"")
+    assert refused.status_code == 400 and "The file is empty." in refused.content.decode()
+    assert not ImportBatch.objects.exists()
+
+
 def test_a_values_template_or_one_of_another_unit_is_refused_before_anything_is_kept(office, tree, old):
     values = import_template(unit=tree.d1, criteria_set=old, year=YEAR)
     refused = upload(office, values)
