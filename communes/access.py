@@ -37,6 +37,9 @@ MSG_RECORD_NOT_FOUND = _("This record does not exist or is outside your area.")
 MSG_READ_ONLY = _("You may read this unit's data but not change it.")
 MSG_SIGN_IN = _("Please sign in.")
 MSG_WRITES_NOWHERE = _("Your account may read data but not make this change for any unit.")
+# A user who writes somewhere, but in no role that makes this kind of change (a commune officer
+# entering a registered target): not "read only", which they are not.
+MSG_ROLE_MAY_NOT = _("Your role may not make this change.")
 
 _CACHE_ATTR = "_ntm_memberships"
 
@@ -113,13 +116,14 @@ def writes_somewhere(user, roles: Iterable[str] = WRITE_ROLES) -> bool:
 
 def check_writes_somewhere(user, roles: Iterable[str] = WRITE_ROLES) -> None:
     """Refuse (403) a user who may make this kind of change for no unit at all, before the body
-    of a create that names its unit is read: a viewer is told no, not which fields are missing.
+    of a create that names its unit is read: a viewer is told no, not which fields are missing
+    (a user who writes elsewhere, in another role, is told that their role may not).
     Whoever may write somewhere goes on to the body's checks, then to ``get_unit_for_user``
     (404 outside their area, 403 where they only read)."""
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied(MSG_SIGN_IN)
     if not writes_somewhere(user, roles):
-        raise PermissionDenied(MSG_WRITES_NOWHERE)
+        raise PermissionDenied(MSG_ROLE_MAY_NOT if writes_somewhere(user) else MSG_WRITES_NOWHERE)
 
 
 def roles_over(user, unit: AdministrativeUnit) -> set[str]:

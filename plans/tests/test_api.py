@@ -108,12 +108,23 @@ def test_the_province_office_enters_and_changes_province_targets(api, tree, pers
     assert [r["id"] for r in listed] == [pk]
 
 
+def test_a_commune_officer_is_told_their_role_may_not_register_a_target(api, tree, personas):
+    """QA: a commune officer, who writes their commune's data, was told their account "may read
+    data but not make this change"."""
+    body = {"unit": "40101", "tier": "standard", "target_year": 2025}
+    response = api.as_(personas.officer_a).post("/api/v1/registered-targets/", body, format="json")
+    assert response.status_code == 403
+    assert response.json() == {"detail": "Your role may not make this change."}
+
+
 def test_the_district_committee_may_not_enter_province_targets(api, tree, personas):
     # Refused before the body is read: a district committee enters province targets for no unit.
     response = api.as_(personas.district_d1).post("/api/v1/province-targets/", PROVINCE_TARGET, format="json")
     assert response.status_code == 403
-    assert response.json() == {"detail": "Your account may read data but not make this change for any unit."}
-    assert api.as_(personas.viewer).post("/api/v1/province-targets/", PROVINCE_TARGET, format="json").status_code == 403
+    assert response.json() == {"detail": "Your role may not make this change."}
+    viewer = api.as_(personas.viewer).post("/api/v1/province-targets/", PROVINCE_TARGET, format="json")
+    assert viewer.status_code == 403
+    assert viewer.json() == {"detail": "Your account may read data but not make this change for any unit."}
     assert not ProvinceTarget.objects.exists()
 
 
