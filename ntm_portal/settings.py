@@ -248,7 +248,7 @@ REST_FRAMEWORK = {
     # Token first: a script with a bad token gets 401 with WWW-Authenticate, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "ntm_portal.tokens.HashedTokenAuthentication",
-        "rest_framework.authentication.SessionAuthentication",
+        "ntm_portal.api_session.PortalSessionAuthentication",  # its CSRF refusals translated
     ],
     "EXCEPTION_HANDLER": "ntm_portal.api_errors.api_exception_handler",
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
