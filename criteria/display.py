@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from communes.models import Region
 from communes.people import full_name
-from criteria.models import Comparison, Outcome, ValueType
+from criteria.models import DERIVED_NOTE, Comparison, Outcome, ValueType
 from ntm_portal.numbers import as_typed, money, vn_number
 
 if TYPE_CHECKING:
@@ -214,7 +214,7 @@ ROW_LABELS = {
     "keep_saved": gettext_lazy("Keep the saved value"),
     "save": gettext_lazy("Save"),
     "undo": gettext_lazy("Undo"),
-    "derived": gettext_lazy("Worked out by the portal from the recognition decisions and incomes; not typed."),
+    "derived": DERIVED_NOTE,
     "saving": gettext_lazy("Saving…"),
     "remove": gettext_lazy("Remove"),
     "remove_named": gettext_lazy("Remove %(name)s"),

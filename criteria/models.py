@@ -71,6 +71,12 @@ class Derived(models.TextChoices):
     INCOME_VS_ADVANCED = "income_vs_advanced", _("Income as a share of the advanced-commune threshold")
 
 
+# What the sheet says on a derived row and the refusal of a typed value says after its code: one
+# wording for both kinds (the income ratio reads the incomes and the threshold of the decision's
+# year; the title, the decisions).
+DERIVED_NOTE = _("Worked out by the portal from the recognition decisions and incomes; not typed.")
+
+
 class Outcome(models.TextChoices):
     MET = evaluation.Outcome.MET.value, _("Met")
     NOT_MET = evaluation.Outcome.NOT_MET.value, _("Not met")

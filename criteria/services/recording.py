@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from communes import access
 from communes.people import full_name
 from criteria import evaluation
-from criteria.models import Assessment, HistoryKind, Indicator, IndicatorValue, Outcome, Tier, ValueType
+from criteria.models import DERIVED_NOTE, Assessment, HistoryKind, Indicator, IndicatorValue, Outcome, Tier, ValueType
 from criteria.services.results import HistoryRow, recompute_results
 from criteria.structure import set_structure
 from criteria.targets import subject_for, target_for_subject
@@ -49,7 +49,8 @@ NOT_APPLICABLE = "n/a"  # how history stores "không áp dụng" (language-neutr
 MSG_SUMMARY_NO_VALUES = _(
     "This is a summary record of a past report: convert it into a full assessment before entering values."
 )
-MSG_DERIVED = _("%(indicator)s is worked out by the portal from the recognition decisions and cannot be typed.")
+# Translators: "2.1: " and the sheet's note on a derived row (DERIVED_NOTE).
+MSG_DERIVED = _("%(indicator)s: %(note)s")
 
 VALUE_FIELDS = [
     "value_decimal",
@@ -242,7 +243,9 @@ def _validate(assessment: Assessment, entries: list[ValueEntry], stored: Stored,
             errors.setdefault(entry.code, []).append(error)
             continue
         if indicator.derived and not derived:
-            error = ValidationError(MSG_DERIVED, code="derived", params={"indicator": indicator.code})
+            error = ValidationError(
+                MSG_DERIVED, code="derived", params={"indicator": indicator.code, "note": DERIVED_NOTE}
+            )
             errors.setdefault(entry.code, []).append(error)
             continue
         current = mine.get(indicator.pk)

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
@@ -421,6 +422,25 @@ def test_malformed_entries_are_refused_with_the_field_path(api, data, personas):
     assert client.post(f"/api/v1/assessments/{data.b.pk}/values/", {}, format="json").json()["errors"] == {
         "values": ["This field is required."]
     }
+
+
+def test_a_derived_indicator_is_refused_in_the_words_of_the_sheet(api, personas, tree, client):
+    """QA: the API refused the model set's income ratio 2.1 as worked out "from the recognition
+    decisions" while the sheet said "from the recognition decisions and incomes"."""
+    from criteria.models import Derived, Indicator
+    from criteria.services.catalog import catalog_set_publish
+
+    model = make_set(code="KM", publish=False)
+    Indicator.objects.filter(criteria_set=model, code="2.1").update(derived=Derived.INCOME_VS_ADVANCED)
+    catalog_set_publish(criteria_set=model)
+    a = assessment_create(unit=tree.a, criteria_set=model, year=2025, user=personas.officer_a)
+    response = write(api.as_(personas.officer_a), a, [{"code": "2.1", "value": "120", "version": 0}])
+    note = "Worked out by the portal from the recognition decisions and incomes; not typed."
+    assert response.status_code == 400
+    assert response.json()["errors"]["2.1"] == [f"2.1: {note}"]
+    client.force_login(personas.officer_a)
+    sheet = client.get(reverse("assessment", args=[a.pk])).content.decode()
+    assert note in sheet.split('id="ind-2.1"')[1].split("</article>")[0]
 
 
 def test_the_same_indicator_twice_is_refused(api, data, personas):

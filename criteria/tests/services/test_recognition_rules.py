@@ -267,7 +267,7 @@ def _values(assessment) -> dict:
 def test_the_model_conditions_are_worked_out_never_typed(personas, tree, ladder):
     model = assessment_create(unit=tree.a, criteria_set=ladder["model"], year=2024, user=personas.officer_a)
     assert _values(model) == {"1.1": True, "2.1": Decimal("125")}  # 50 of a threshold of 40
-    with pytest.raises(ValidationError, match="worked out by the portal"):
+    with pytest.raises(ValidationError, match="Worked out by the portal"):
         assessment_record_values(assessment=model, entries=[ValueEntry("1.1", "có")], user=personas.officer_a)
 
 
