@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from criteria.buckets import DEFAULT_CUTS, Bucket, bucket_bounds, bucket_for  # noqa: F401 (re-exported)
@@ -85,6 +86,11 @@ MSG_NOT_WHOLE = _("%(indicator)s: a whole number is expected.")
 MSG_NEGATIVE = _("%(indicator)s: the value cannot be negative.")
 MSG_NOT_YES_NO = _("%(indicator)s: “%(value)s” is not a yes/no answer (có / không).")
 MSG_NO_INDICATOR = _("Value")
+# Added to a refusal of "12.345" (read as 12345) that "12,345" would have passed.
+MSG_DECIMAL_COMMA = _(
+    "%(refusal)s “%(value)s” was read with “.” as the thousands separator; in Vietnamese the "
+    "decimal mark is a comma (“%(suggestion)s”)."
+)
 MSG_IMPLAUSIBLE = _(
     "%(indicator)s: %(value)s is more than %(times)s times the target (%(target)s %(unit)s). "
     "Check the unit it is counted in."
@@ -118,6 +124,8 @@ _GROUPED = re.compile(r"[+-]?[1-9]\d{0,2}(\.\d{3})+", re.ASCII)  # thousands gro
 # Digits with spaces between them ("650 000 000", "8 5"), and the one way spaces may group them.
 _SPACED_DIGITS = re.compile(r"\d+(?:\s+\d+)+")
 _SPACE_GROUPED = re.compile(r"\d{1,3}(?:\s\d{3})+")
+# One dot read as a thousands separator ("12.345"), not inside a longer number.
+_ONE_THOUSANDS_DOT = re.compile(r"(?<![\d.,])[1-9]\d{0,2}\.\d{3}(?![\d.,])", re.ASCII)
 
 
 def _fold(text: str) -> str:
@@ -177,8 +185,41 @@ def parse_value(
     """Turn a form string or a spreadsheet cell into a typed value; None when left empty.
 
     Raises ValidationError naming the indicator. An empty cell is "no value", never "no":
-    a blank must stay distinguishable from a "không" that was actually entered.
+    a blank must stay distinguishable from a "không" that was actually entered. A refusal of a
+    number whose one dot was read as a thousands separator ("12.345" for a percentage, read
+    as 12345) says that the decimal mark is a comma when "12,345" would have been accepted.
     """
+    try:
+        return _parse_value(raw, value_type, indicator)
+    except ValidationError as refusal:
+        suggestion = _with_decimal_comma(raw)
+        if suggestion is None:
+            raise
+        try:
+            _parse_value(suggestion, value_type, indicator)
+        except ValidationError:
+            raise refusal from None
+        params = {"refusal": _joined(refusal), "value": raw.strip(), "suggestion": suggestion.strip()}
+        raise ValidationError(MSG_DECIMAL_COMMA, code=refusal.code, params=params) from None
+
+
+def _with_decimal_comma(raw: object) -> str | None:
+    """``raw`` with its one dot as a decimal comma, when that dot was read as a thousands
+    separator; None otherwise."""
+    if not isinstance(raw, str) or raw.count(".") != 1 or "," in raw or not _ONE_THOUSANDS_DOT.search(raw):
+        return None
+    return raw.replace(".", ",")
+
+
+def _messages_of(error: ValidationError) -> str:
+    return " ".join(error.messages)
+
+
+# The refusal's text in the language active when the message is shown, like the message itself.
+_joined = lazy(_messages_of, str)
+
+
+def _parse_value(raw, value_type: ValueType, indicator: str) -> Decimal | bool | None:
     value_type = ValueType(value_type)
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None

@@ -338,6 +338,30 @@ def test_a_boolean_for_a_number_is_shown_as_json_writes_it(raw, shown, value_typ
     assert text == f"10.1: “{shown}” is not a number."
 
 
+def test_a_refused_number_read_with_a_thousands_dot_says_the_decimal_mark_is_a_comma():
+    """QA: a percentage typed "12.345" was read as 12345 and refused as out of range, with no
+    word on why."""
+    error = refusal("12.345", ValueType.PERCENT, indicator="2.3")
+    assert error.code == "percent_range"
+    assert error.messages == [
+        "2.3: a percentage must be between 0 and 100. “12.345” was read with “.” as the thousands "
+        "separator; in Vietnamese the decimal mark is a comma (“12,345”)."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "value_type"),
+    [
+        ("-1.000", ValueType.NUMBER),  # refused as negative with a comma too
+        ("101.000", ValueType.PERCENT),  # 101 is out of range either way
+        ("1.234.567", ValueType.PERCENT),  # two dots are no decimal mark
+        ("1,5.000", ValueType.PERCENT),
+    ],
+)
+def test_no_comma_hint_where_a_comma_would_not_have_helped(raw, value_type):
+    assert "decimal mark" not in refusal(raw, value_type).messages[0]
+
+
 def test_a_refusal_without_an_indicator_code_still_reads():
     with pytest.raises(ValidationError) as caught:
         parse_value("101", ValueType.PERCENT)
