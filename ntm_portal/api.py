@@ -6,7 +6,6 @@ messages follows ``Accept-Language``).
 
 from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
-from rest_framework.routers import DefaultRouter
 
 from communes.api import UnitViewSet
 from criteria.api import AssessmentActionView, AssessmentViewSet
@@ -16,6 +15,7 @@ from criteria.api_standing import BasicallyMetView, ConvertSummaryView, SetsInFo
 from criteria.api_values import AssessmentValuesView
 from criteria.services import ACTIONS
 from ntm_portal.api_fields import ID_PATTERN, IdConverter
+from ntm_portal.api_root import PortalRouter
 from ocop.api import register as register_ocop
 from plans.api import register as register_plans
 from plans.api_plan import PlanView
@@ -26,7 +26,7 @@ app_name = "api"
 # Ids in paths are ``<id:…>``: an id too large for the database matches no route (a JSON 404).
 register_converter(IdConverter, "id")
 
-router = DefaultRouter()
+router = PortalRouter()  # its root lists the plain views too (ntm_portal/api_root.py)
 router.register("units", UnitViewSet, basename="unit")
 router.register("criteria-sets", CriteriaSetViewSet, basename="criteria-set")
 router.register("assessments", AssessmentViewSet, basename="assessment")
