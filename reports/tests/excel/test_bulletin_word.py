@@ -204,6 +204,23 @@ def test_issuing_freezes_the_word_bulletin_and_the_workbook_together(past, tree,
     assert response["Content-Type"] == DOCX
 
 
+def test_the_page_of_an_issued_month_says_its_preview_is_of_todays_data(past, tree, office, personas):
+    """QA: once the February bulletin was issued, the page still previewed live figures, which
+    differ from the issued file once data changes, with no word on it."""
+    page_url = reverse("reports:bulletin", args=[tree.province.code])
+    before = office.get(page_url, {"month": FEBRUARY}).content.decode()
+    assert "was issued on" not in before
+    issued = bulletin.bulletin_issue(unit=tree.province, month=Month.parse(FEBRUARY), user=personas.province_office)
+    page = office.get(page_url, {"month": FEBRUARY}).content.decode()
+    note = page.split('id="issued-note"')[1].split("</p>")[0]
+    assert "The bulletin for 02/2024 was issued on" in note
+    assert "computed from the data as it is now and may differ from the issued bulletin" in note
+    assert reverse("reports:issued_bulletin", args=[issued.pk]) in note
+    assert reverse("reports:issued_bulletin_docx", args=[issued.pk]) in note
+    march = office.get(page_url, {"month": "2024-03"}).content.decode()
+    assert 'id="issued-note"' not in march
+
+
 def test_the_workbook_has_the_same_header_block_and_every_tier(past, tree, office):
     office.post(
         reverse("reports:bulletin_text", args=[tree.province.code, FEBRUARY]),
