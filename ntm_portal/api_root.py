@@ -9,9 +9,9 @@ administrator) it is listed bare.
 
 from __future__ import annotations
 
-import datetime
 from urllib.parse import urlencode
 
+from django.utils import timezone
 from rest_framework.response import Response
 from rest_framework.reverse import reverse
 from rest_framework.routers import APIRootView, DefaultRouter
@@ -34,7 +34,7 @@ class PortalRootView(APIRootView):
         memberships = memberships_of(request.user)
         known = {
             "unit": memberships[0].unit.code if memberships else None,
-            "year": datetime.date.today().year,
+            "year": timezone.localdate().year,
         }
         for key, (url_name, wanted) in EXTRA_ENDPOINTS.items():
             url = reverse(f"{namespace}:{url_name}" if namespace else url_name, request=request)
