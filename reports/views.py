@@ -59,14 +59,17 @@ def _unit_name(unit: AdministrativeUnit | None) -> str:
 
 
 def _breadcrumbs(request: HttpRequest, unit: AdministrativeUnit | None, filters: Filters, page: str = "") -> list:
-    """(label, url) from the country (for superusers) down to the page, through the units above
-    that the user may open (a commune's officer does not read the province); the last has no url."""
+    """(label, url) from the country (for superusers) down to the page; the last has url "" (the
+    current page). An ancestor whose dashboard the user may not open (a district above a
+    commune officer) has url None: named, as plain text, never a link to a 404."""
     query = "?" + filters.query()
     crumbs = []
     if is_administrator(request.user):
         crumbs.append((_("Whole country"), _url("dashboard", None) + query))
     if unit is not None:
-        crumbs += [(u.name, _url("dashboard", u) + query) for u in unit.ancestors() if can_read_unit(request.user, u)]
+        crumbs += [
+            (u.name, _url("dashboard", u) + query if can_read_unit(request.user, u) else None) for u in unit.ancestors()
+        ]
         crumbs.append((unit.name, _url("dashboard", unit) + query))
     if page:
         crumbs.append((page, ""))

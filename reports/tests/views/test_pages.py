@@ -206,3 +206,30 @@ def test_a_drill_down_to_communes_has_no_column_of_communes(client, merger):
     assert head.count(">Commune<") == 1 and ">Communes<" not in head
     older = page(client, "reports:dashboard", "50", query="year=2025&tier=standard")
     assert ">Communes<" in older.split('id="breakdown-title"')[1].split("</thead>")[0]
+
+
+def _crumbs(html):
+    return re.search(r'<nav class="breadcrumbs".*?</nav>', html, re.S).group(0)
+
+
+@pytest.mark.parametrize("name", ["reports:dashboard", "reports:communes", "reports:matrix"])
+def test_a_district_user_sees_the_province_crumb_as_text_not_a_link_to_a_404(client, personas, known, name):
+    client.force_login(personas.district_d1)
+    crumbs = _crumbs(page(client, name, "401"))
+    assert "<li>Tỉnh Nghệ Thử</li>" in crumbs
+    assert reverse("reports:dashboard", args=["40"]) not in crumbs
+
+
+def test_a_commune_officer_sees_district_and_province_crumbs_as_text(client, personas, known):
+    client.force_login(personas.officer_a)
+    crumbs = _crumbs(page(client, "reports:dashboard", "40101"))
+    assert "<li>Tỉnh Nghệ Thử</li>" in crumbs and "<li>Huyện Một</li>" in crumbs
+    assert "<a " not in crumbs.split("Xã Cẩm Thạch")[0].split("<ol>")[1]
+    assert 'aria-current="page">Xã Cẩm Thạch' in crumbs
+
+
+def test_a_district_user_on_a_commune_links_the_district_only(client, personas, known):
+    client.force_login(personas.district_d1)
+    crumbs = _crumbs(page(client, "reports:dashboard", "40101"))
+    assert "<li>Tỉnh Nghệ Thử</li>" in crumbs
+    assert f'href="{reverse("reports:dashboard", args=["401"])}?year=2023&amp;tier=standard">Huyện Một</a>' in crumbs
