@@ -129,6 +129,9 @@ def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpRe
         **lifetime_notice(unit, year),
         "can_write": access.can_write_unit(request.user, unit),
         "breadcrumbs": _breadcrumbs(unit, request.user),
+        # A commune's progress dashboard, which whoever reads the commune may open (as the
+        # district's and province's pages link theirs); a village's dashboard is this page.
+        "dashboard_url": reverse("reports:dashboard", args=[unit.code]) if unit.level == Level.COMMUNE else "",
         **_inbox_context(request, unit),
     }
     return render(request, "criteria/commune_workspace.html", context)

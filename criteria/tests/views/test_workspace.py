@@ -186,3 +186,18 @@ def test_the_province_lists_each_recognition_decision_of_the_year_once(client, p
     client.force_login(personas.province_office)
     html = client.get(reverse("unit", args=[tree.province.code]) + "?year=2023").content.decode()
     assert html.count("205/QĐ-UBND") == 1
+
+
+def test_a_commune_officer_reaches_the_commune_progress_dashboard_from_the_workspace(client, personas, tree):
+    client.force_login(personas.officer_a)
+    response = client.get(reverse("home"), follow=True)  # one membership: straight to the commune
+    page = response.content.decode()
+    dashboard = reverse("reports:dashboard", args=["40101"])
+    assert f'href="{dashboard}?year=' in page and "Progress dashboard" in page
+    assert client.get(dashboard).status_code == 200
+
+
+def test_a_village_page_links_no_dashboard(client, personas, tree):
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("unit", args=["40101-01"])).content.decode()
+    assert "Progress dashboard" not in page
