@@ -35,6 +35,13 @@ def _unit(request: HttpRequest, code: str):
     return unit
 
 
+def refuse_outside_life(unit, month: bulletin.Month) -> None:
+    """A bulletin URL naming a month the unit did not exist in (a district after 30/06/2025) is
+    not found, as a month to come is: there is no such bulletin."""
+    if (refusal := bulletin.outside_life(unit, month)) is not None:
+        raise Http404(refusal.messages[0])
+
+
 def page_url(unit, month: bulletin.Month) -> str:
     return reverse("reports:bulletin", args=[unit.code]) + f"?month={month.slug}"
 
@@ -80,6 +87,7 @@ def bulletin_docx(request: HttpRequest, code: str, month: bulletin.Month) -> Htt
     unit = _unit(request, code)
     if bulletin.cutoff_for(month) is None:
         raise Http404(_("There is no bulletin for a month that has not begun."))
+    refuse_outside_life(unit, month)
     issued = IssuedBulletin.objects.filter(unit=unit, month=month.first_day).first()
     if issued is not None and issued.docx:
         return _serve_docx(issued)
@@ -111,6 +119,7 @@ def bulletin_text(request: HttpRequest, code: str, month: bulletin.Month) -> Htt
     unit = _unit(request, code)
     if not can_write_bulletin_text(request.user, unit):
         raise PermissionDenied(bulletin.text.MSG_NOT_WRITER)
+    refuse_outside_life(unit, month)
     form = BulletinTextForm(request.POST)
     if not form.is_valid():
         from reports.views_excel import render_bulletin_page  # the page imports this module

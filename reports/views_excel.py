@@ -16,6 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -31,7 +32,7 @@ from reports.models import ImportBatch, IssuedBulletin, JobKind, JobStatus, Repo
 from reports.selectors import first_data_year, latest_year
 from reports.tasks import start_job
 from reports.views import _breadcrumbs, _unit_name, map_reading
-from reports.views_bulletin import bulletin_preview
+from reports.views_bulletin import bulletin_preview, refuse_outside_life
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONTHS_LISTED = 12  # at least; back to January of the first year with data when there is more
@@ -62,25 +63,53 @@ def _bulletin_url(name: str, unit: AdministrativeUnit | None, *args) -> str:
 @require_GET
 def bulletin_page(request: HttpRequest, code: str | None = None) -> HttpResponse:
     unit = _bulletin_unit(request, code)
+    first, latest = _month_span(unit)
+    month = min(bulletin.Month.parse(request.GET.get("month", "")) or latest, latest)
+    return render_bulletin_page(request, unit, max(month, first) if first is not None else month)
+
+
+def _month_span(unit: AdministrativeUnit | None) -> tuple[bulletin.Month | None, bulletin.Month]:
+    """The first month the page offers (None: as far back as the data) and the latest: this
+    month, or the unit's last month if it ended (a district that ended on 30/06/2025: 06/2025)."""
     current = bulletin.Month.of(timezone.now())
-    month = bulletin.Month.parse(request.GET.get("month", "")) or current
-    return render_bulletin_page(request, unit, min(month, current))
+    first, last = bulletin.life_months(unit)
+    return first, min(current, last) if last is not None else current
 
 
-def _months(unit: AdministrativeUnit | None, current: bulletin.Month) -> list[bulletin.Month]:
-    """Any month since the unit's data begins (a province entering its past needs its old bulletins)."""
-    first_year = first_data_year(unit=unit) or current.year
-    months = [current]
-    while len(months) < MONTHS_LISTED or months[-1] > bulletin.Month(first_year, 1):
+def _months(unit: AdministrativeUnit | None) -> list[bulletin.Month]:
+    """Any month of the unit's life since its data begins (a province entering its past needs its
+    old bulletins), from the latest back; never a month before the unit began or after it ended."""
+    first, latest = _month_span(unit)
+    first_year = first_data_year(unit=unit) or latest.year
+    months = [latest]
+    while (len(months) < MONTHS_LISTED or months[-1] > bulletin.Month(first_year, 1)) and (
+        first is None or months[-1] > first
+    ):
         months.append(months[-1].previous())
     return months
+
+
+def _life_notes(unit: AdministrativeUnit | None) -> list[str]:
+    """What the page says of a unit that began or ended (the months it offers stop there)."""
+    first, last = bulletin.life_months(unit)
+    notes = []
+    if first is not None:
+        notes.append(
+            _("%(unit)s exists from %(date)s: its first bulletin is for %(month)s.")
+            % {"unit": unit.name, "date": date_format(unit.valid_from, "SHORT_DATE_FORMAT"), "month": first.label}
+        )
+    if last is not None:
+        notes.append(
+            _("%(unit)s existed until %(date)s: its last bulletin is for %(month)s.")
+            % {"unit": unit.name, "date": date_format(unit.valid_to, "SHORT_DATE_FORMAT"), "month": last.label}
+        )
+    return notes
 
 
 def render_bulletin_page(
     request: HttpRequest, unit: AdministrativeUnit | None, month: bulletin.Month, text_form=None
 ) -> HttpResponse:
     """The bulletin page; ``text_form`` is a posted text form with its errors, shown in place."""
-    current = bulletin.Month.of(timezone.now())
     year = month.year
     issued = list(bulletin.issued_for(unit, limit=None)) if unit is not None else []
     issued_now = next((b for b in issued if b.month == month.first_day), None)
@@ -90,7 +119,8 @@ def render_bulletin_page(
         "unit": unit,
         "unit_name": _unit_name(unit),
         "month": month,
-        "months": _months(unit, current),
+        "months": _months(unit),
+        "life_notes": _life_notes(unit),
         "year": year,
         "reading": _reading(request),
         "large": large,
@@ -114,6 +144,7 @@ def bulletin_xlsx(request: HttpRequest, month: bulletin.Month, code: str | None 
     unit = _bulletin_unit(request, code)
     if bulletin.cutoff_for(month) is None:
         raise Http404(_("There is no bulletin for a month that has not begun."))
+    refuse_outside_life(unit, month)
     if unit is not None:
         issued = IssuedBulletin.objects.filter(unit=unit, month=month.first_day).first()
         if issued is not None:
@@ -155,6 +186,7 @@ def bulletin_issue(request: HttpRequest, code: str, month: bulletin.Month) -> Ht
     unit = _bulletin_unit(request, code)
     if not can_issue_bulletin(request.user, unit):
         raise PermissionDenied(bulletin.MSG_NOT_ISSUER)
+    refuse_outside_life(unit, month)
     page = reverse("reports:bulletin", args=[unit.code]) + f"?month={month.slug}"
     issued = IssuedBulletin.objects.filter(unit=unit, month=month.first_day).exists()
     if not is_confirmed(request) and not issued and bulletin.cutoff_for(month) is not None:
@@ -194,6 +226,7 @@ def bulletin_generate(request: HttpRequest, month: bulletin.Month, code: str | N
     unit = _bulletin_unit(request, code)
     if bulletin.cutoff_for(month) is None:
         raise Http404(_("There is no bulletin for a month that has not begun."))
+    refuse_outside_life(unit, month)
     if refused := refuse_if_too_often(request, "job_start"):
         return refused
     job = start_job(

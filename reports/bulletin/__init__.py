@@ -23,7 +23,7 @@ from communes.permissions import BULLETIN_LEVELS, can_issue_bulletin
 from reports.bulletin.data import Progress, Reading, _noop, gather
 from reports.bulletin.document import bulletin_document
 from reports.bulletin.layout import bulletin_workbook
-from reports.bulletin.month import Month, cutoff_for
+from reports.bulletin.month import Month, cutoff_for, life_months, within_life
 from reports.bulletin.shapes import BulletinData, Issue
 from reports.bulletin.text import Draft, bulletin_text
 from reports.models import IssuedBulletin
@@ -39,7 +39,10 @@ __all__ = [
     "cutoff_for",
     "file_name",
     "is_large",
+    "life_months",
+    "outside_life",
     "read_month",
+    "within_life",
 ]
 
 # Units that have a bulletin; None (the country) has one too, for superusers.
@@ -50,6 +53,7 @@ MSG_NOT_ISSUER = _("Only the province coordination office may issue a bulletin."
 MSG_NO_BULLETIN_LEVEL = _("Bulletins are issued for a province or a district.")
 MSG_FUTURE_MONTH = _("There is no bulletin for a month that has not begun.")
 MSG_ALREADY_ISSUED = _("The bulletin for %(month)s was already issued on %(date)s by %(user)s.")
+MSG_OUTSIDE_LIFE = _("%(unit)s did not exist in %(month)s: it has no bulletin for that month.")
 
 
 def file_name(unit: AdministrativeUnit | None, month: Month, extension: str = "xlsx") -> str:
@@ -93,11 +97,20 @@ def bulletin_build(
     return bulletin_workbook(data, Issue(by=user_label(user), at=now, issued=issued), draft), data.cutoff
 
 
+def outside_life(unit: AdministrativeUnit | None, month: Month) -> ValidationError | None:
+    """The refusal of a bulletin for a month the unit did not exist in (None within its life)."""
+    if within_life(unit, month):
+        return None
+    return ValidationError(MSG_OUTSIDE_LIFE, code="outside_life", params={"unit": unit.name, "month": month.label})
+
+
 def _read(unit, month: Month, reading: Reading, now, progress: Progress = _noop) -> tuple[BulletinData, Draft | None]:
     """The month's figures (as of its cut-off) and the office's text for it."""
     cut = cutoff_for(month, now)
     if cut is None:
         raise ValidationError(MSG_FUTURE_MONTH, code="future")
+    if (refusal := outside_life(unit, month)) is not None:
+        raise refusal
     cutoff, current = cut
     data = gather(unit=unit, month=month, cutoff=cutoff, current=current, reading=reading, progress=progress)
     draft = bulletin_text(unit=unit, month=month).draft if unit is not None else None

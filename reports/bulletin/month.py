@@ -34,6 +34,10 @@ class Month:
         local = timezone.localtime(moment)
         return cls(local.year, local.month)
 
+    @classmethod
+    def containing(cls, day: datetime.date) -> Month:
+        return cls(day.year, day.month)
+
     @property
     def slug(self) -> str:
         return f"{self.year:04d}-{self.month:02d}"
@@ -80,3 +84,19 @@ def cutoff_for(month: Month, now: datetime.datetime | None = None) -> tuple[date
     if month == current:
         return now, True
     return month.end, False
+
+
+def life_months(unit) -> tuple[Month | None, Month | None]:
+    """The first and last months a unit existed in (None where its life is open): a bulletin is
+    for a month of its life, as a district that ended on 30/06/2025 has its last in 06/2025."""
+    if unit is None:
+        return None, None
+    first = Month.containing(unit.valid_from) if unit.valid_from else None
+    last = Month.containing(unit.valid_to) if unit.valid_to else None
+    return first, last
+
+
+def within_life(unit, month: Month) -> bool:
+    """Whether the unit existed in at least part of ``month`` (the country always does)."""
+    first, last = life_months(unit)
+    return (first is None or first <= month) and (last is None or month <= last)
