@@ -42,6 +42,7 @@ from criteria.services import (
 )
 from criteria.services.commune_groups import commune_group_of
 from criteria.services.evidence import ALLOWED_TYPES, evidence_remove
+from criteria.services.workflow import MSG_SUMMARY_CONVERT_FIRST
 from criteria.structure import set_structure
 from ntm_portal.confirm import confirm_page, is_confirmed
 from ntm_portal.ratelimit import refuse_if_too_often
@@ -89,6 +90,10 @@ def _sheet_context(request: HttpRequest, assessment: Assessment, *, partial: boo
         "assessment": assessment,
         "unit": assessment.unit,
         "can_edit": can_edit,
+        # A summary record takes no values until it is converted: no inputs on its rows (the
+        # note and the convert button are said once, at the top).
+        "can_enter_values": can_edit and not assessment.summary,
+        "summary_note": MSG_SUMMARY_CONVERT_FIRST if can_edit and assessment.summary else "",
         "evidence_types": ", ".join(sorted(ext.lstrip(".") for ext in ALLOWED_TYPES)),
         "evidence_accept": ",".join(sorted(ALLOWED_TYPES)),
         "evidence_max_mb": settings.EVIDENCE_MAX_MB,

@@ -57,6 +57,12 @@ MSG_HIGHER_TITLE_HELD = _(
 MSG_SET_NOT_IN_FORCE = _(
     "The criteria set %(set)s is in force from %(date)s: a recognition against it cannot be dated before."
 )
+# A summary record has no values, and they are refused until it is converted (services.summary):
+# it could never pass submitting's check that every required indicator has one.
+MSG_SUMMARY_CONVERT_FIRST = _(
+    "This is a summary record of a past report: convert it into a full assessment before entering values or "
+    "submitting it."
+)
 MSG_CRITERIA_UNMET = _(
     "Only an assessment that meets every criterion of its set can be recognised; not met: %(criteria)s."
 )
@@ -127,9 +133,21 @@ def check_role(user, assessment: Assessment, action: str) -> Action:
     return spec
 
 
+def _summary_holds_back(assessment: Assessment, action: str) -> bool:
+    """A summary record (a past report's standing, without values) is not submitted: it is
+    converted into a full assessment first (criteria/README.md, "Summary records")."""
+    return action == "submit" and assessment.summary
+
+
 def available_actions(user, assessment: Assessment) -> list[Action]:
     """The actions this user may take on the assessment now (for the buttons on the page)."""
-    return [a for a in ACTIONS.values() if assessment.state in a.sources and _roles_for(user, assessment, a)]
+    return [
+        a
+        for a in ACTIONS.values()
+        if assessment.state in a.sources
+        and not _summary_holds_back(assessment, a.name)
+        and _roles_for(user, assessment, a)
+    ]
 
 
 def missing_required(assessment: Assessment) -> list[Indicator]:
@@ -272,6 +290,8 @@ def assessment_transition(
     comment = comment.strip()
     if spec.needs_comment and not comment:
         raise ValidationError({"comment": MSG_COMMENT_REQUIRED})
+    if _summary_holds_back(assessment, action):
+        raise ValidationError(MSG_SUMMARY_CONVERT_FIRST, code="summary")
     if action == "submit":
         missing = missing_required(assessment)
         if missing:

@@ -32,7 +32,7 @@ def indicator_rows(context: template.Context, rows) -> SafeString:
     values = {
         "rows": rows,
         "state": context.get("row_state"),
-        "can_edit": context.get("can_edit"),
+        "can_edit": context.get("can_enter_values", context.get("can_edit")),
         "labels": labels,
         "evidence_accept": context.get("evidence_accept", ""),
         "evidence_help": labels.evidence_help

@@ -87,3 +87,15 @@ def test_values_wait_for_the_conversion_into_a_full_assessment(tree, personas, o
     a.refresh_from_db()
     assert a.criteria_met == 3  # criterion 2 now from its values
     assert HistoryEntry.objects.filter(assessment=a, kind=HistoryKind.SUMMARY).exists()
+
+
+def test_a_summary_record_is_not_offered_for_submitting_and_says_why_if_asked(tree, personas, old_set):
+    from criteria.services import assessment_transition, available_actions
+
+    a = _record(tree.a, old_set, personas.officer_a)
+    assert "submit" not in {action.name for action in available_actions(personas.officer_a, a)}
+    with pytest.raises(ValidationError, match="summary record of a past report: convert it") as refused:
+        assessment_transition(assessment=a, action="submit", user=personas.officer_a)
+    assert "missing" not in str(refused.value)  # not the list of every indicator
+    a = assessment_convert_summary(assessment=a, user=personas.officer_a)
+    assert "submit" in {action.name for action in available_actions(personas.officer_a, a)}

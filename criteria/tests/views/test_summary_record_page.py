@@ -169,3 +169,30 @@ def test_the_page_costs_the_same_whatever_the_number_of_sets_and_criteria(
         make_set(code=f"MORE-{n}", year_from=2016, year_to=2020)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get(_url(), {"year": 2019}).status_code == 200
+
+
+def test_a_summary_records_sheet_offers_no_value_inputs_and_says_once_to_convert(client, personas, sets, tree):
+    client.force_login(personas.officer_a)
+    client.post(_url(), _post(sets))
+    a = Assessment.objects.get(unit=tree.a, year=2019)
+    sheet = client.get(reverse("assessment", args=[a.pk])).content.decode()
+    assert 'name="value"' not in sheet and 'name="note"' not in sheet
+    note = "This is a summary record of a past report: convert it into a full assessment before entering values"
+    assert sheet.count(note) == 1
+    assert reverse("convert_summary", args=[a.pk]) in sheet
+    assert reverse("assessment_action", args=[a.pk, "submit"]) not in sheet
+    client.post(reverse("convert_summary", args=[a.pk]))
+    sheet = client.get(reverse("assessment", args=[a.pk])).content.decode()
+    assert 'name="value"' in sheet and note not in sheet
+    assert reverse("assessment_action", args=[a.pk, "submit"]) in sheet
+
+
+def test_a_reader_who_may_not_convert_sees_neither_note_nor_button(client, personas, sets, tree):
+    client.force_login(personas.officer_a)
+    client.post(_url(), _post(sets))
+    a = Assessment.objects.get(unit=tree.a, year=2019)
+    client.force_login(personas.viewer)
+    sheet = client.get(reverse("assessment", args=[a.pk])).content.decode()
+    assert "Summary record" in sheet
+    assert "convert it into a full assessment" not in sheet
+    assert reverse("convert_summary", args=[a.pk]) not in sheet
