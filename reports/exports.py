@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from communes.models import AdministrativeUnit, Level
 from communes.people import full_name
@@ -66,11 +66,12 @@ def _properties(title: str, unit: AdministrativeUnit | None, user) -> xlsx.Prope
     )
 
 
+@xlsx.in_vietnamese
 def dashboard_export(*, unit: AdministrativeUnit | None, filters: Filters, user=None, as_now: bool = False) -> bytes:
     """The dashboard's tables — headline, buckets, lagging criteria, breakdown, trend — from the
     dashboard's own selectors (``as_now`` as on the page), one sheet each."""
-    with translation.override("vi"):  # a Vietnamese document: its bucket labels ("dưới 5") too
-        summary, trend, breakdown = progress_overview(unit=unit, year=filters.year, tier=filters.tier, as_now=as_now)
+    # In Vietnamese (the decorator): the bucket labels ("dưới 5") the selector writes too.
+    summary, trend, breakdown = progress_overview(unit=unit, year=filters.year, tier=filters.tier, as_now=as_now)
     heading = _heading("Tiến độ xây dựng NTM", unit, filters)
     sheets = [
         _headline_sheet(summary, filters, heading),
@@ -255,6 +256,7 @@ def _commune_rows(unit, filters: Filters) -> Iterator[tuple]:
         page_number += 1
 
 
+@xlsx.in_vietnamese
 def communes_export(*, unit: AdministrativeUnit | None, filters: Filters, user=None) -> bytes:
     columns = matrix_columns(unit=unit, year=filters.year, tier=filters.tier)
     extra = ""
@@ -296,6 +298,7 @@ def _value_cell(value_type: str, decimal_value, bool_value):
     return decimal_value
 
 
+@xlsx.in_vietnamese
 def assessments_export(
     *, unit: AdministrativeUnit | None, filters: Filters, level: str = Level.COMMUNE, user=None
 ) -> bytes:

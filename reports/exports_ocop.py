@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from communes import access
 from communes.models import AdministrativeUnit
@@ -87,6 +87,7 @@ def _stars_sheet(counts: OcopCounts, heading: list[str]) -> xlsx.Sheet:
     return xlsx.Sheet(title="Theo hạng sao", heading=heading, tables=[table, others], landscape=False)
 
 
+@xlsx.in_vietnamese
 def ocop_export(*, unit: AdministrativeUnit, user, day: datetime.date | None = None) -> bytes:
     """Every product of the communes of ``unit`` the user may read, with its status on ``day``
     (today, or the last day of the year the dashboard shows), and that year's figures by stars
@@ -105,6 +106,6 @@ def ocop_export(*, unit: AdministrativeUnit, user, day: datetime.date | None = N
         created=timezone.now(),
         last_modified_by=by,
     )
-    with translation.override("vi"):  # the labels of groups, statuses and levels
-        sheets = [_list_sheet(products_listed(products, day=day), heading), _stars_sheet(counts, heading)]
-        return xlsx.build_workbook(sheets, properties)
+    # In Vietnamese (the decorator): the labels of groups, statuses and levels.
+    sheets = [_list_sheet(products_listed(products, day=day), heading), _stars_sheet(counts, heading)]
+    return xlsx.build_workbook(sheets, properties)

@@ -225,6 +225,7 @@ def bulletin_sheets(data: BulletinData, issue: Issue, draft: Draft | None = None
 STREAM_FROM_COMMUNES = 1000
 
 
+@xlsx.in_vietnamese
 def bulletin_workbook(data: BulletinData, issue: Issue, draft: Draft | None = None) -> bytes:
     """The bulletin as .xlsx bytes; ``draft`` gives the header block (issuing body, number, date)."""
     return xlsx.build_workbook(

@@ -80,6 +80,7 @@ def _row(u: AdministrativeUnit, year: int, tier: str, in_force: CriteriaSet | No
     ]
 
 
+@xlsx.in_vietnamese
 def import_summary_template(*, unit: AdministrativeUnit, year: int, tier: str, user=None) -> bytes:
     """The criteria-level template workbook, as bytes."""
     units = list(summary_units(unit, year))

@@ -86,6 +86,7 @@ def cell_text(indicator: Indicator, value) -> object:
     return value
 
 
+@xlsx.in_vietnamese
 def import_template(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int, user=None) -> bytes:
     """The template workbook, as bytes."""
     indicators = set_indicators(criteria_set)

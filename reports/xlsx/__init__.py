@@ -13,8 +13,17 @@ Numbers use the formats ``#,##0``, ``#,##0.0`` and ``0.0%`` and dates ``dd/mm/yy
 shows the separators of the reader's locale (``1.234`` and ``6,5`` on a Vietnamese system).
 """
 
+from reports.xlsx.language import in_vietnamese
 from reports.xlsx.shapes import *  # noqa: F403
 from reports.xlsx.shapes import __all__ as _shapes
 from reports.xlsx.writer import LINE_HEIGHT, build_workbook, get_column_letter, header_rows_of, text_lines
 
-__all__ = [*_shapes, "LINE_HEIGHT", "build_workbook", "get_column_letter", "header_rows_of", "text_lines"]
+__all__ = [
+    *_shapes,
+    "LINE_HEIGHT",
+    "build_workbook",
+    "get_column_letter",
+    "header_rows_of",
+    "in_vietnamese",
+    "text_lines",
+]
