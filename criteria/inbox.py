@@ -2,9 +2,12 @@
 
 Each of the user's memberships adds the queues its role works on, within the membership's
 unit: a commune officer sees what was returned to them (with the reviewer's reason), the
-district committee what waits for its verification, the province office what waits for
-verification (communes with no district above), appraisal and recognition. The rules mirror
-who may act in ``criteria.services.workflow``; the buttons on the sheet stay the authority.
+district committee what waits for its verification (its communes' and villages', not its own,
+which goes to the province), the province office what waits for verification (districts and
+communes with no district above), appraisal and recognition. The rules mirror who may act in
+``criteria.services.workflow``; the buttons on the sheet stay the authority. A district's or
+province's page lists its queues for the year by the same rule (``queues_at``), and a village
+is named with its commune, in both.
 
 A count per queue and a list per non-empty queue, whatever the number of assessments.
 """
@@ -51,7 +54,8 @@ def _queues_of(role: str, unit: AdministrativeUnit) -> list[tuple[str, QuerySet[
     if role == Role.COMMUNE_OFFICER:
         return [("returned", within.filter(state=AssessmentState.RETURNED))]
     if role == Role.DISTRICT_COMMITTEE:
-        return [("verify", within.filter(state=AssessmentState.SUBMITTED))]
+        # Its communes' and their villages'; the district's own goes to the province office.
+        return [("verify", within.filter(state=AssessmentState.SUBMITTED).exclude(unit__level=Level.DISTRICT))]
     if role == Role.PROVINCE_OFFICE:
         return [
             ("verify", _without_district_above(within.filter(state=AssessmentState.SUBMITTED))),
@@ -59,6 +63,18 @@ def _queues_of(role: str, unit: AdministrativeUnit) -> list[tuple[str, QuerySet[
             ("recognise", within.filter(state=AssessmentState.APPRAISED)),
         ]
     return []
+
+
+# The role whose queues a district's or province's page shows (criteria.views_units).
+WORKING_ROLE = {Level.DISTRICT: Role.DISTRICT_COMMITTEE, Level.PROVINCE: Role.PROVINCE_OFFICE}
+
+
+def queues_at(unit: AdministrativeUnit) -> list[tuple[str, QuerySet[Assessment]]]:
+    """What waits at a district (its committee's verification) or a province (its office's
+    verification, appraisal, recognition), by the same rule as “My work”: the page's queues
+    and the inbox count the same assessments (communes and villages alike)."""
+    role = WORKING_ROLE.get(unit.level)
+    return _queues_of(role, unit) if role else []
 
 
 def _with_last_comment(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
@@ -80,6 +96,7 @@ def inbox_for(user, *, unit: AdministrativeUnit | None = None) -> list[Queue]:
             count = qs.count()
             if not count:
                 continue
-            items = _with_last_comment(qs.select_related("unit", "criteria_set")).order_by("updated_at", "pk")
+            # A village is named with its commune ("Xóm 3 (Xã …)"): villages' names repeat.
+            items = _with_last_comment(qs.select_related("unit__parent", "criteria_set")).order_by("updated_at", "pk")
             queues.append(Queue(key, QUEUE_TITLES[key], membership.unit, count, list(items[:SHOWN])))
     return queues

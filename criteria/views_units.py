@@ -28,7 +28,8 @@ from criteria.forms import (
     StartAssessmentForm,
     YearForm,
 )
-from criteria.models import AssessmentState, Tier
+from criteria.inbox import queues_at
+from criteria.models import Tier
 from criteria.services import (
     assessment_start,
     criteria_set_in_force,
@@ -137,16 +138,15 @@ def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpRe
     return render(request, "criteria/commune_workspace.html", context)
 
 
-def _queues(unit: AdministrativeUnit) -> list[tuple[str, list[str], tuple[str, ...]]]:
-    """The queues a district or province page shows: title, states, levels of the units."""
+def _queue_titles(unit: AdministrativeUnit) -> dict[str, str]:
+    """The headings of the queues a district or province page shows (``inbox.queues_at``)."""
     if unit.level == Level.DISTRICT:
-        return [(_("Waiting for verification"), [AssessmentState.SUBMITTED], (Level.COMMUNE,))]
-    both = (Level.COMMUNE, Level.DISTRICT)  # a district's own assessment goes to the province
-    return [
-        (_("Waiting for verification (districts, and communes without a district)"), [AssessmentState.SUBMITTED], both),
-        (_("Waiting for appraisal"), [AssessmentState.VERIFIED], both),
-        (_("Waiting for recognition"), [AssessmentState.APPRAISED], both),
-    ]
+        return {"verify": _("Waiting for verification")}
+    return {
+        "verify": _("Waiting for verification (districts, and communes without a district)"),
+        "appraise": _("Waiting for appraisal"),
+        "recognise": _("Waiting for recognition"),
+    }
 
 
 def _district_context(request: HttpRequest, unit: AdministrativeUnit, year: int) -> dict:
@@ -174,11 +174,15 @@ def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpRespon
     )
     page = Paginator(table, PAGE_SIZE).get_page(request.GET.get("page"))
     queue_blocks = []
-    for title, states, levels in _queues(unit):
-        qs = selectors.assessments_within(unit, year=year, states=states, levels=levels)
-        if unit.level == Level.PROVINCE and states == [AssessmentState.SUBMITTED]:
-            qs = qs.filter(unit__parent=unit)  # units hanging directly under the province
-        queue_blocks.append({"title": title, "items": list(qs[:100]), "count": qs.count()})
+    titles = _queue_titles(unit)
+    for key, waiting in queues_at(unit):
+        # The year's part of what "My work" counts for the unit's committee or office.
+        qs = (
+            waiting.filter(year=year)
+            .select_related("unit__parent", "criteria_set")
+            .order_by("unit__name_sort", "unit__code", "tier")
+        )
+        queue_blocks.append({"title": titles[key], "items": list(qs[:100]), "count": qs.count()})
     decisions = []
     if unit.level == Level.PROVINCE:
         decisions = list(

@@ -115,3 +115,55 @@ def test_saving_a_value_updates_the_index_mark_of_its_criterion(client, personas
         reverse("record_value", args=[assessment.pk, "2.1"]), {"value": "85", "version": 0}, HTTP_HX_REQUEST="true"
     )
     assert 'id="index-2" href="#criterion-2" class="index-chip is-met" hx-swap-oob="true"' in response.content.decode()
+
+
+@pytest.fixture
+def villages_waiting(tree, personas):
+    """Commune B submitted in 2025; "Thôn Bắc" of A and a "Thôn Bắc" of B submitted too."""
+    from communes.tests.factories import VillageFactory
+    from criteria.models import AssessmentState
+    from criteria.services import assessment_set_state
+
+    namesake = VillageFactory(code="40102-02", name="Thôn Bắc", parent=tree.b)
+    commune_set = make_set(code="XA")
+    village_set = make_set(code="THON", level="village")
+    made = []
+    for unit, the_set in ((tree.b, commune_set), (tree.a1, village_set), (namesake, village_set)):
+        a = assessment_create(unit=unit, criteria_set=the_set, year=2025, user=personas.district_d1)
+        assessment_set_state(assessment=a, state=AssessmentState.SUBMITTED, user=personas.district_d1)
+        made.append(a)
+    return made
+
+
+def test_my_work_and_the_districts_queue_count_the_same_villages_included(client, personas, villages_waiting):
+    assert _counts(personas.district_d1) == {"verify": 3}
+    client.force_login(personas.district_d1)
+    response = client.get(reverse("unit", args=["401"]), {"year": 2025})
+    (queue,) = response.context["queues"]
+    assert queue["count"] == 3
+    html = response.content.decode()
+    assert '<span class="count">3</span> waiting for your verification' in html
+    assert "villages included; “My work” above counts every year." in html
+
+
+def test_a_village_is_named_with_its_commune_in_my_work_and_the_queue(client, personas, villages_waiting):
+    client.force_login(personas.district_d1)
+    html = client.get(reverse("unit", args=["401"]), {"year": 2025}).content.decode()
+    inbox = html.split('id="my-work"')[1].split("</section>")[0]
+    assert "Thôn Bắc (Xã Cẩm Thạch) · " in inbox and "Thôn Bắc (Xã Đức Lĩnh) · " in inbox
+    assert "Xã Đức Lĩnh · " in inbox  # a commune is named alone
+    queue = html.split("Waiting for verification")[1].split("</section>")[0]
+    assert '<span class="muted small">(Xã Cẩm Thạch)</span>' in queue
+    assert '<span class="muted small">(Xã Đức Lĩnh)</span>' in queue
+
+
+def test_a_districts_own_assessment_waits_for_the_province_not_its_committee(personas, tree):
+    from criteria.models import AssessmentState
+    from criteria.services import assessment_set_state
+
+    own = assessment_create(
+        unit=tree.d1, criteria_set=make_set(code="HUYEN", level="district"), year=2025, user=personas.district_d1
+    )
+    assessment_set_state(assessment=own, state=AssessmentState.SUBMITTED, user=personas.district_d1)
+    assert _counts(personas.district_d1) == {}
+    assert _counts(personas.province_office) == {"verify": 1}
