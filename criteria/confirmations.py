@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from criteria.models import Assessment
 
-CONFIRMED_ACTIONS = frozenset({"submit", "recognise", "revoke"})
+CONFIRMED_ACTIONS = frozenset({"submit", "recognise", "record_recognition", "revoke"})
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,7 @@ def confirmation_for(action: str, assessment: Assessment, data: dict) -> Confirm
             ],
             button=_("Yes, submit"),
         )
-    if action == "recognise":
+    if action in ("recognise", "record_recognition"):
         decision = {
             "number": data.get("decision_number") or "—",
             "date": _date_text(data.get("decision_date")),

@@ -4,6 +4,13 @@
       ▲                  │                     │                       │                      │
       └────return────────┴─────return──────────┴────────return─────────┘         revoke (keeps history)
 
+    summary record (draft) ──record_recognition──▶ recognised
+
+A summary record (a past report's standing, ``services.summary``) is not submitted; the
+recognition decision its report gives is recorded on it directly by the province office, with
+the same checks as a recognition (every criterion met in the stored results, the decision's
+date, the tier's prerequisites).
+
 Commune officers submit; the district committee verifies (thẩm tra) or returns; the province
 office appraises (thẩm định), returns, recognises and revokes. A unit with no district above it
 (communes after 1 July 2025) is verified by the province office. A district's own assessment
@@ -63,6 +70,10 @@ MSG_SUMMARY_CONVERT_FIRST = _(
     "This is a summary record of a past report: convert it into a full assessment before entering values or "
     "submitting it."
 )
+MSG_FULL_ASSESSMENT_APPRAISED_FIRST = _(
+    "Only a summary record of a past report takes its recognition decision directly; a full assessment is "
+    "recognised after the district's verification and the province's appraisal."
+)
 MSG_CRITERIA_UNMET = _(
     "Only an assessment that meets every criterion of its set can be recognised; not met: %(criteria)s."
 )
@@ -77,6 +88,8 @@ class Action:
     roles: tuple[str, ...]
     needs_comment: bool = False
     needs_decision: bool = False  # recognise: the recognition decision; revoke: the revocation decision
+    recognises: bool = False  # gives the title by a recognition decision (its checks and its dependants)
+    summary_only: bool = False  # only on a summary record
 
 
 ACTIONS: dict[str, Action] = {
@@ -93,7 +106,25 @@ ACTIONS: dict[str, Action] = {
             needs_comment=True,
         ),
         Action("appraise", _("Appraise"), (S.VERIFIED,), S.APPRAISED, (Role.PROVINCE_OFFICE,)),
-        Action("recognise", _("Recognise"), (S.APPRAISED,), S.RECOGNISED, (Role.PROVINCE_OFFICE,), needs_decision=True),
+        Action(
+            "recognise",
+            _("Recognise"),
+            (S.APPRAISED,),
+            S.RECOGNISED,
+            (Role.PROVINCE_OFFICE,),
+            needs_decision=True,
+            recognises=True,
+        ),
+        Action(
+            "record_recognition",
+            _("Record the report's recognition decision"),
+            (S.DRAFT,),
+            S.RECOGNISED,
+            (Role.PROVINCE_OFFICE,),
+            needs_decision=True,
+            recognises=True,
+            summary_only=True,
+        ),
         Action(
             "revoke",
             _("Revoke recognition"),
@@ -135,8 +166,11 @@ def check_role(user, assessment: Assessment, action: str) -> Action:
 
 def _summary_holds_back(assessment: Assessment, action: str) -> bool:
     """A summary record (a past report's standing, without values) is not submitted: it is
-    converted into a full assessment first (criteria/README.md, "Summary records")."""
-    return action == "submit" and assessment.summary
+    converted into a full assessment first (criteria/README.md, "Summary records"); only a
+    summary record takes its report's recognition decision directly."""
+    if assessment.summary:
+        return action == "submit"
+    return ACTIONS[action].summary_only
 
 
 def available_actions(user, assessment: Assessment) -> list[Action]:
@@ -291,22 +325,24 @@ def assessment_transition(
     if spec.needs_comment and not comment:
         raise ValidationError({"comment": MSG_COMMENT_REQUIRED})
     if _summary_holds_back(assessment, action):
-        raise ValidationError(MSG_SUMMARY_CONVERT_FIRST, code="summary")
+        message = MSG_SUMMARY_CONVERT_FIRST if assessment.summary else MSG_FULL_ASSESSMENT_APPRAISED_FIRST
+        raise ValidationError(message, code="summary")
     if action == "submit":
         missing = missing_required(assessment)
         if missing:
             raise ValidationError(
                 MSG_MISSING_VALUES, code="missing", params={"codes": ", ".join(i.code for i in missing)}
             )
-    if action in ("recognise", "revoke"):
+    if spec.recognises or action == "revoke":
         decision_number = decision_number.strip()
         problem = _decision_problems(assessment, decision_number, decision_date, revoking=action == "revoke")
         if problem is not None:
             raise problem
-    if action == "recognise":
-        # The derived conditions (QĐ 319) are worked out again as of the decision's date.
-        assessment_refresh_derived(assessment=assessment, on=decision_date, user=user)
-        assessment.refresh_from_db()
+    if spec.recognises:
+        if not assessment.summary:  # a summary record has no values: its results are the report's
+            # The derived conditions (QĐ 319) are worked out again as of the decision's date.
+            assessment_refresh_derived(assessment=assessment, on=decision_date, user=user)
+            assessment.refresh_from_db()
         problems = recognition_problems(assessment, decision_date)
         if problems:
             raise ValidationError(problems, code="recognition")
@@ -320,6 +356,6 @@ def assessment_transition(
         decision_number=decision_number,
         decision_date=decision_date,
     )
-    if action in ("recognise", "revoke") and assessment.tier != Tier.MODEL:
+    if (spec.recognises or action == "revoke") and assessment.tier != Tier.MODEL:
         refresh_dependants(unit=assessment.unit)
     return result

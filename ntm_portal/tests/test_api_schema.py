@@ -55,7 +55,7 @@ def test_the_schema_is_served_as_openapi_3(client):
     assert {"tokenAuth", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
     action = schema["paths"]["/api/v1/assessments/{id}/actions/{action}/"]["post"]
     enum = next(p["schema"]["enum"] for p in action["parameters"] if p["name"] == "action")
-    assert set(enum) == {"submit", "verify", "return", "appraise", "recognise", "revoke"}
+    assert set(enum) == {"submit", "verify", "return", "appraise", "recognise", "record_recognition", "revoke"}
 
 
 def test_the_docs_are_served_from_vendored_files(client):

@@ -99,3 +99,43 @@ def test_a_summary_record_is_not_offered_for_submitting_and_says_why_if_asked(tr
     assert "missing" not in str(refused.value)  # not the list of every indicator
     a = assessment_convert_summary(assessment=a, user=personas.officer_a)
     assert "submit" in {action.name for action in available_actions(personas.officer_a, a)}
+
+
+def test_the_province_office_records_the_recognition_decision_a_past_report_gives(tree, personas, old_set):
+    """QA: "17 xã đạt chuẩn, QĐ số …" from an old report could not be entered: a summary record
+    could only be converted, every value typed again and taken through the whole procedure."""
+    from criteria.figures import holds_title
+    from criteria.models import AssessmentState
+    from criteria.services import assessment_transition, available_actions
+    from criteria.services.workflow import MSG_FULL_ASSESSMENT_APPRAISED_FIRST
+
+    decision = {"decision_number": "318/QĐ-UBND", "decision_date": datetime.date(2021, 10, 20)}
+    a = _record(tree.a, old_set, personas.officer_a, met={1, 2, 3})
+    office = personas.province_office
+    assert "record_recognition" in {action.name for action in available_actions(office, a)}
+    assert "record_recognition" not in {action.name for action in available_actions(personas.officer_a, a)}
+    with pytest.raises(PermissionDenied):
+        assessment_transition(assessment=a, action="record_recognition", user=personas.officer_a, **decision)
+    a = assessment_transition(assessment=a, action="record_recognition", user=office, **decision)
+    assert (a.state, a.decision_number, a.summary) == (AssessmentState.RECOGNISED, "318/QĐ-UBND", True)
+    assert holds_title(tree.a, "standard", datetime.date(2021, 12, 31))
+    assert not holds_title(tree.a, "standard", datetime.date(2021, 10, 19))
+    # The same checks as a recognition: every criterion met, a decision dated in the year.
+    b = _record(tree.b, old_set, personas.officer_b, met={1, 3})
+    with pytest.raises(ValidationError, match="meets every criterion"):
+        assessment_transition(assessment=b, action="record_recognition", user=office, **decision)
+    c = _record(tree.c, old_set, office, met={1, 2, 3})
+    with pytest.raises(ValidationError, match="cannot be dated before 2021"):
+        assessment_transition(
+            assessment=c,
+            action="record_recognition",
+            user=office,
+            decision_number="1/QĐ",
+            decision_date=datetime.date(2020, 5, 1),
+        )
+    # A full assessment is recognised after verification and appraisal only.
+    c = assessment_convert_summary(assessment=c, user=office)
+    assert "record_recognition" not in {action.name for action in available_actions(office, c)}
+    with pytest.raises(ValidationError) as refused:
+        assessment_transition(assessment=c, action="record_recognition", user=office, **decision)
+    assert refused.value.messages == [str(MSG_FULL_ASSESSMENT_APPRAISED_FIRST)]

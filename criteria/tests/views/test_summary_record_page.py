@@ -196,3 +196,25 @@ def test_a_reader_who_may_not_convert_sees_neither_note_nor_button(client, perso
     assert "Summary record" in sheet
     assert "convert it into a full assessment" not in sheet
     assert reverse("convert_summary", args=[a.pk]) not in sheet
+
+
+def test_the_province_office_records_a_past_reports_recognition_on_the_sheet(client, personas, sets, tree):
+    import re
+
+    client.force_login(personas.officer_a)
+    client.post(_url(), _post(sets, criterion_2="met", count=3))
+    a = Assessment.objects.get(unit=tree.a, year=2019)
+    action = reverse("assessment_action", args=[a.pk, "record_recognition"])
+    assert action not in client.get(reverse("assessment", args=[a.pk])).content.decode()
+    client.force_login(personas.province_office)
+    sheet = client.get(reverse("assessment", args=[a.pk])).content.decode()
+    assert action in sheet and "Record the report&#x27;s recognition decision" in sheet
+    asked = client.post(
+        action, {"decision_number": "2850/QĐ-UBND", "decision_date": "20/10/2019", "version": a.version}
+    )
+    html = asked.content.decode()
+    assert "Decision 2850/QĐ-UBND of 20/10/2019 is recorded" in html
+    hidden = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)">', html))
+    client.post(action, hidden)
+    a.refresh_from_db()
+    assert (a.state, a.decision_number, a.decision_date) == ("recognised", "2850/QĐ-UBND", datetime.date(2019, 10, 20))
