@@ -162,7 +162,8 @@ def _district_context(request: HttpRequest, unit: AdministrativeUnit, year: int)
 
 def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
     """District and province pages: every commune's assessment for a year, and the queues."""
-    form = AssessmentFilterForm(request.GET)
+    # Ids of their own: the set-in-force form on the same page has a year field too.
+    form = AssessmentFilterForm(request.GET, auto_id="filter-%s")
     year = _default_year(request, unit)
     filters = form.cleaned_data if form.is_valid() else {}
     table = selectors.assessments_within(
@@ -197,7 +198,7 @@ def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpRespon
         in_force = {
             "sets_in_force": sets_in_force_of(unit),
             "set_in_force_form": (
-                SetInForceForm(province=unit, initial={"year": year})
+                SetInForceForm(province=unit, initial={"year": year}, auto_id="set-in-force-%s")
                 if access.speaks_for_province(request.user, unit)
                 else None
             ),
