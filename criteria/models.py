@@ -175,7 +175,12 @@ class Assessment(models.Model):
         help_text=_("A duplicate of the same unit, tier and year, kept read-only for its history."),
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last change"), auto_now=True)
@@ -257,7 +262,9 @@ class Assessment(models.Model):
 
 class IndicatorValue(models.Model):
     # Indexed by ``value_one_per_indicator`` (assessment first): no index of its own to write.
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="values", db_index=False)
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("assessment"), on_delete=models.PROTECT, related_name="values", db_index=False
+    )
     indicator = models.ForeignKey(
         "criteria.Indicator", verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
     )
@@ -316,13 +323,15 @@ class IndicatorValue(models.Model):
 class CriterionResult(models.Model):
     """Stored per criterion, recomputed in the same transaction as every change to a value."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="results")
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="results"
+    )
     criterion = models.ForeignKey(
         "criteria.Criterion", verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="results"
     )
     met = models.BooleanField(_("met"), default=False)
-    indicators_met = models.PositiveSmallIntegerField(default=0)
-    indicators_total = models.PositiveSmallIntegerField(default=0)
+    indicators_met = models.PositiveSmallIntegerField(_("indicators met"), default=0)
+    indicators_total = models.PositiveSmallIntegerField(_("indicators in the criterion"), default=0)
     # "Cơ bản đạt", marked by the assessor on a criterion not met, with why and by when it
     # should be met; cleared when the criterion is met. Never counts as met.
     basically_met = models.BooleanField(_("basically met"), default=False)

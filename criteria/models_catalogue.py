@@ -186,10 +186,12 @@ class FrozenWithSetMixin:
 
 
 class CriterionGroup(FrozenWithSetMixin, models.Model):
-    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="groups")
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("criteria set"), on_delete=models.CASCADE, related_name="groups"
+    )
     code = models.CharField(_("code"), max_length=10)
     name = models.CharField(_("name"), max_length=200)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("criteria group")
@@ -212,7 +214,9 @@ class CriterionGroup(FrozenWithSetMixin, models.Model):
 
 
 class Criterion(FrozenWithSetMixin, models.Model):
-    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("criteria set"), on_delete=models.CASCADE, related_name="criteria"
+    )
     group = models.ForeignKey(
         CriterionGroup, verbose_name=_("group"), on_delete=models.PROTECT, related_name="criteria"
     )
@@ -250,7 +254,9 @@ class Criterion(FrozenWithSetMixin, models.Model):
 
 
 class Indicator(FrozenWithSetMixin, models.Model):
-    criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="indicators")
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name=_("criteria set"), on_delete=models.CASCADE, related_name="indicators"
+    )
     criterion = models.ForeignKey(
         Criterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="indicators"
     )
@@ -277,7 +283,7 @@ class Indicator(FrozenWithSetMixin, models.Model):
         blank=True,
         help_text=_("The portal computes this value from recognition decisions and other assessments."),
     )
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
         verbose_name = _("indicator")
@@ -320,7 +326,9 @@ class Indicator(FrozenWithSetMixin, models.Model):
 class Target(FrozenWithSetMixin, models.Model):
     """The value an indicator must reach, possibly for one region, commune group or year on."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="targets"
+    )
     value = models.DecimalField(
         _("target value"),
         max_digits=20,

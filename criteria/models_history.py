@@ -51,7 +51,9 @@ class HistoryEntry(AppendOnlyMixin, models.Model):
     """Append-only record of every change to a value or a state: who, when, old → new, why."""
 
     # Indexed by ``history_value_idx`` and ``history_newest_idx`` (assessment first).
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="history", db_index=False)
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("assessment"), on_delete=models.PROTECT, related_name="history", db_index=False
+    )
     kind = models.CharField(_("kind"), max_length=8, choices=HistoryKind.choices)
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -109,12 +111,14 @@ class AssessmentLog(AppendOnlyMixin, models.Model):
     past month reads the last row before the month's end instead of today's figures.
     """
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="log")
-    at = models.DateTimeField()
-    state = models.CharField(max_length=12, choices=AssessmentState.choices)
-    criteria_met = models.PositiveSmallIntegerField()
-    criteria_total = models.PositiveSmallIntegerField()
-    criteria_basically_met = models.PositiveSmallIntegerField(default=0)
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("assessment"), on_delete=models.PROTECT, related_name="log"
+    )
+    at = models.DateTimeField(_("at"))
+    state = models.CharField(_("state"), max_length=12, choices=AssessmentState.choices)
+    criteria_met = models.PositiveSmallIntegerField(_("criteria met"))
+    criteria_total = models.PositiveSmallIntegerField(_("criteria in the set"))
+    criteria_basically_met = models.PositiveSmallIntegerField(_("criteria basically met"), default=0)
 
     objects = AppendOnlyQuerySet.as_manager()
 
@@ -131,11 +135,13 @@ class AssessmentLog(AppendOnlyMixin, models.Model):
 class CriterionResultLog(AppendOnlyMixin, models.Model):
     """Append-only: whether a criterion was met from ``at`` on (the matrix as of a past date)."""
 
-    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="result_log")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField()
-    met = models.BooleanField()
-    basically_met = models.BooleanField(default=False)
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("assessment"), on_delete=models.PROTECT, related_name="result_log"
+    )
+    criterion = models.ForeignKey(Criterion, verbose_name=_("criterion"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"))
+    met = models.BooleanField(_("met"))
+    basically_met = models.BooleanField(_("basically met"), default=False)
 
     objects = AppendOnlyQuerySet.as_manager()
 

@@ -1,6 +1,7 @@
 import gc
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 # Python's cyclic collector runs a pass after every 700 new container objects (tuples, lists,
 # dicts), and every hundredth pass walks every object of the process. A dashboard builds
@@ -14,7 +15,7 @@ GC_FIRST_GENERATION_THRESHOLD = 10_000
 
 class PortalConfig(AppConfig):
     name = "ntm_portal"
-    verbose_name = "NTM portal"
+    verbose_name = _("NTM portal")
 
     def ready(self) -> None:
         from ntm_portal import tokens  # noqa: F401 - revokes API tokens when a password changes

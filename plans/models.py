@@ -90,7 +90,9 @@ class RegisteredTarget(models.Model):
 class RegisteredTargetChange(AppendOnlyMixin, models.Model):
     """Append-only: each registration or change of a target year (None → year on the first)."""
 
-    target = models.ForeignKey(RegisteredTarget, on_delete=models.PROTECT, related_name="changes")
+    target = models.ForeignKey(
+        RegisteredTarget, verbose_name=_("registered target"), on_delete=models.PROTECT, related_name="changes"
+    )
     old_year = models.PositiveSmallIntegerField(_("old target year"), null=True, blank=True)
     new_year = models.PositiveSmallIntegerField(_("new target year"))
     basis = models.CharField(_("decision or plan"), max_length=300)

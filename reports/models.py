@@ -243,7 +243,9 @@ class ImportBatch(models.Model):
     message = models.TextField(_("message"), blank=True)
     # ``message`` in each language of the portal, where it was kept so (``message_shown``).
     message_worded = models.JSONField(_("message in each language"), default=dict, blank=True, editable=False)
-    job = models.ForeignKey(ReportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    job = models.ForeignKey(
+        ReportJob, verbose_name=_("background job"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
     checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
     applied_at = models.DateTimeField(_("applied at"), null=True, blank=True)
