@@ -35,13 +35,38 @@
     return ds;
   }
 
+  // A long category name (a criterion) in at most MAX_LINES lines of about half the chart's
+  // width; what does not fit ends in "…" and the tooltip names it in full. Chart.js cut it instead.
+  var MAX_LINES = 2;
+  var CHAR_WIDTH = 6.5; // px, an average character at the axis' 12px font
+
+  function wrapped(text, maxChars) {
+    var lines = [];
+    String(text).split(/\s+/).forEach(function (word) {
+      var last = lines.length ? lines[lines.length - 1] : null;
+      if (last !== null && (last + " " + word).length <= maxChars) lines[lines.length - 1] = last + " " + word;
+      else lines.push(word);
+    });
+    if (lines.length <= MAX_LINES) return lines;
+    lines = lines.slice(0, MAX_LINES);
+    var end = lines[MAX_LINES - 1];
+    while (end.length + 1 > maxChars && end.indexOf(" ") > 0) end = end.replace(/\s+\S+$/, "");
+    lines[MAX_LINES - 1] = end + "…";
+    return lines;
+  }
+
+  function categoryTick(value) {
+    var maxChars = Math.max(12, Math.floor((this.chart.width * 0.5) / CHAR_WIDTH));
+    return wrapped(this.getLabelForValue(value), maxChars);
+  }
+
   function scales(spec) {
     var axes = spec.axes || {};
     var count = { beginAtZero: true, ticks: { precision: 0 } };
     if (spec.kind === "hbar") {
       return {
         x: Object.assign({ title: axisTitle(axes.x) }, count),
-        y: { ticks: { autoSkip: false } }
+        y: { ticks: { autoSkip: false, callback: categoryTick } }
       };
     }
     var result = {
@@ -74,7 +99,11 @@
         maintainAspectRatio: false,
         animation: false,
         scales: scales(spec),
-        plugins: { legend: { display: datasets.length > 1, position: "bottom" } }
+        plugins: {
+          legend: { display: datasets.length > 1, position: "bottom" },
+          // The full category name (a criterion's may be shortened on its axis).
+          tooltip: { callbacks: { title: function (items) { return items.length ? spec.labels[items[0].dataIndex] : ""; } } }
+        }
       }
     }));
   }
