@@ -64,9 +64,9 @@ def test_the_top_bars_controls_show_a_focus_ring_that_stands_out_from_the_bar(op
 def test_the_language_buttons_are_named_in_full_in_the_pages_language(open_page, personas, vi):
     page = open_page()
     sign_in(page, "officer_a")
-    assert page.get_by_role("button", name="Tiếng Việt (VI)", exact=True).get_attribute("title") == "Tiếng Việt"
-    assert page.get_by_role("button", name="Tiếng Anh (EN)", exact=True).get_attribute("title") == "Tiếng Anh"
+    assert page.get_by_role("button", name="VI (Tiếng Việt)", exact=True).get_attribute("title") == "Tiếng Việt"
+    assert page.get_by_role("button", name="EN (Tiếng Anh)", exact=True).get_attribute("title") == "Tiếng Anh"
     with page.expect_navigation():
         page.click("button[name=language][value=en]")
-    assert page.get_by_role("button", name="Vietnamese (VI)", exact=True).get_attribute("title") == "Vietnamese"
-    assert page.get_by_role("button", name="English (EN)", exact=True).get_attribute("title") == "English"
+    assert page.get_by_role("button", name="VI (Vietnamese)", exact=True).get_attribute("title") == "Vietnamese"
+    assert page.get_by_role("button", name="EN (English)", exact=True).get_attribute("title") == "English"
