@@ -128,4 +128,4 @@ class Workflow:
             self.flow(assessment, (AssessmentState.RECOGNISED,), recognition=rec, comment=comment)
         else:
             rec = store[code] = self.decision(year, rng, assessment.unit)
-            self.flow(assessment, self.FULL, recognition=rec, comment=f"Công nhận đạt chuẩn {what}.")
+            self.flow(assessment, self.FULL, recognition=rec, comment=f"Công nhận {what}.")

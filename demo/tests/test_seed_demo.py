@@ -422,3 +422,13 @@ def test_the_province_keeps_its_communes_on_qd_1980_for_2021_as_its_plan_says(se
     assert set(demo_assessments().filter(summary=True).values_list("year", flat=True)) == set(range(2016, 2021))
     run.reset_demo()  # the province's choice does not hold the reset back
     assert not SetInForce.objects.filter(province__code=run.PROVINCE_CODE).exists()
+
+
+def test_a_recognitions_comment_names_the_title_once(seeded):
+    comments = set(
+        HistoryEntry.objects.filter(assessment__in=demo_assessments(), comment__startswith="Công nhận").values_list(
+            "comment", flat=True
+        )
+    )
+    assert "Công nhận xã đạt chuẩn nông thôn mới." in comments
+    assert not [c for c in comments if "đạt chuẩn xã" in c], comments  # "Công nhận đạt chuẩn xã đạt chuẩn …"
