@@ -306,3 +306,14 @@ def test_a_commune_officer_reads_the_list_without_the_province_office_s_actions(
     assert reverse("criteria_set_new") not in html
     assert reverse("unit", args=["40"]) not in html  # the province page is not theirs to read
     assert client.get(reverse("criteria_set_new")).status_code == 403
+
+
+def test_the_sets_history_names_who_changed_it_as_other_histories_do(client, personas, draft):
+    office = personas.province_office
+    office.last_name, office.first_name = "Nguyễn Thị", "Lan"
+    office.save()
+    client.force_login(office)
+    page = client.get(reverse("criteria_set", args=[draft.pk])).content.decode()
+    assert CriteriaSetChange.objects.filter(criteria_set=draft, user=office).exists()
+    assert "<td>Nguyễn Thị Lan</td>" in page  # family name first (communes.people.full_name)
+    assert "<td>province_office</td>" not in page
