@@ -51,7 +51,8 @@ def lagging_chart(lagging: list[LaggingCriterion]) -> dict:
 
 def trend_chart(points: list[TrendPoint], tier: str) -> dict:
     series = [
-        {"label": _("Recognised: %(tier)s") % {"tier": label}, "data": [p.recognised[value] for p in points]}
+        # The figure the table beside it names: communes holding the title at the year's end.
+        {"label": _("Holding the title: %(tier)s") % {"tier": label}, "data": [p.recognised[value] for p in points]}
         for value, label in Tier.choices
     ]
     series.append(
@@ -66,5 +67,5 @@ def trend_chart(points: list[TrendPoint], tier: str) -> dict:
         "kind": "line",
         "labels": [str(p.year) for p in points],
         "series": series,
-        "axes": {"y": _("Communes recognised"), "y1": _("Average criteria met")},
+        "axes": {"y": _("Communes holding the title"), "y1": _("Average criteria met")},
     }

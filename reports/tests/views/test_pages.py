@@ -233,3 +233,16 @@ def test_a_district_user_on_a_commune_links_the_district_only(client, personas, 
     crumbs = _crumbs(page(client, "reports:dashboard", "40101"))
     assert "<li>Tỉnh Nghệ Thử</li>" in crumbs
     assert f'href="{reverse("reports:dashboard", args=["401"])}?year=2023&amp;tier=standard">Huyện Một</a>' in crumbs
+
+
+def test_the_trend_chart_names_the_figure_its_table_names(office, known):
+    html = page(office, "reports:dashboard", "40")
+    trend = chart(html, "chart-trend")
+    assert [s["label"] for s in trend["series"][:3]] == [
+        "Holding the title: Standard",
+        "Holding the title: Advanced",
+        "Holding the title: Model",
+    ]
+    assert trend["axes"]["y"] == "Communes holding the title"
+    for label in trend["series"][:3]:
+        assert f'<th scope="col" class="num">{label["label"]}</th>' in html
