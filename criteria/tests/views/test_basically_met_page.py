@@ -81,3 +81,12 @@ def test_the_commune_page_and_the_dashboard_show_basically_met_beside_never_as_m
     assert by_met.high < 3 and by_met_and_basic.low <= 3 <= by_met_and_basic.high  # the bucket stays that of 2
     page = response.content.decode()
     assert "By criteria met and basically met" in page and "Average met and basically met" in page
+
+
+def test_the_expected_date_hints_its_format_as_every_date_field_does(client, personas, assessment, vi):
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("assessment", args=[assessment.pk])).content.decode()
+    assert '<label for="bm-by-2">Dự kiến đạt trước ngày</label>' in page
+    assert 'aria-describedby="bm-by-2_helptext"' in page
+    assert '<p class="help" id="bm-by-2_helptext">ngày/tháng/năm</p>' in page
+    assert "dd/mm/yyyy" not in page
