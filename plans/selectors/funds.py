@@ -364,7 +364,7 @@ def funds_chart(summary: FundsSummary) -> dict:
         "labels": [s.label for s in summary.by_source],
         "series": [
             {
-                "label": _("January to %(month)s/%(year)s") % {"month": summary.upto, "year": summary.year},
+                "label": _("1/%(year)s–%(month)s/%(year)s") % {"month": summary.upto, "year": summary.year},
                 "data": [int(s.to_date) for s in summary.by_source],
             }
         ],

@@ -44,3 +44,14 @@ def test_the_dashboard_partial_lists_a_unit_overdue_with_its_target_year(tree, v
     assert "0 đơn vị đến hạn năm 2025 · 1 đơn vị quá hạn từ các năm trước" in html
     assert "Xã Ân Phú</th>" in html
     assert '<td class="num">2023 <span class="badge badge-not_met">Quá hạn</span></td>' in html
+
+
+def test_the_funds_heading_names_its_months_in_one_style(tree):
+    make_fund(tree.a, 2025, 3, "residents", 1_000_000)
+    plans = dashboard_sections(unit=tree.province, year=2025)
+    html = render_to_string(
+        "plans/partials/dashboard_sections.html", {"plans": plans, "due": due_listing(plans, QueryDict())}
+    )
+    assert "Funds mobilised, 1/2025–12/2025" in html  # not "January–12/2025"
+    assert '<th scope="col" class="num">1/2025–12/2025</th>' in html
+    assert "January" not in html
