@@ -273,7 +273,7 @@ def funds_rows(
     the month, share of the total) and by unit one level down (January to the month), each
     with a total row; amounts in đồng, as recorded at ``asof`` (None: now)."""
     summary = funds_summary(unit=unit, year=year, month=month, asof=asof)
-    period = _("January–%(month)s/%(year)s") % {"month": month, "year": year}
+    period = _("1/%(year)s–%(month)s/%(year)s") % {"month": month, "year": year}
     in_month = _("In %(month)s/%(year)s") % {"month": month, "year": year}
     by_source = [(s.label, s.in_month, s.to_date, pct) for s, pct in summary.shares()]
     by_source.append(

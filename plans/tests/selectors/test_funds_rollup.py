@@ -133,7 +133,7 @@ def test_the_grid_closes_the_months_the_service_refuses(merger):
 
 def test_funds_rows_give_the_bulletin_plain_tables(funds):
     by_source, by_unit = funds_rows(funds.province, 2025, 3)
-    assert by_source.headers == ("Source", "In 3/2025", "January–3/2025", "Share of the total (%)")
+    assert by_source.headers == ("Source", "In 3/2025", "1/2025–3/2025", "Share of the total (%)")
     assert by_source.rows[4] == ("Residents' contributions", Decimal(110), Decimal(110), Decimal("8.4"))
     assert by_source.rows[-1] == ("Total", Decimal(1310), Decimal(1317), Decimal(100))
     assert by_unit.headers[:3] == ("Code", "Unit", "Central budget") and by_unit.headers[-1] == "Total"
