@@ -173,6 +173,14 @@ def _summary_holds_back(assessment: Assessment, action: str) -> bool:
     return ACTIONS[action].summary_only
 
 
+def _offered(assessment: Assessment, action: Action) -> bool:
+    """A summary record's report's decision is offered once the report has every criterion met
+    (asked anyway, the recognition's own check refuses it, naming those not met)."""
+    if action.summary_only and action.recognises:
+        return 0 < assessment.criteria_total == assessment.criteria_met
+    return True
+
+
 def available_actions(user, assessment: Assessment) -> list[Action]:
     """The actions this user may take on the assessment now (for the buttons on the page)."""
     return [
@@ -180,6 +188,7 @@ def available_actions(user, assessment: Assessment) -> list[Action]:
         for a in ACTIONS.values()
         if assessment.state in a.sources
         and not _summary_holds_back(assessment, a.name)
+        and _offered(assessment, a)
         and _roles_for(user, assessment, a)
     ]
 

@@ -122,6 +122,7 @@ def test_the_province_office_records_the_recognition_decision_a_past_report_give
     assert not holds_title(tree.a, "standard", datetime.date(2021, 10, 19))
     # The same checks as a recognition: every criterion met, a decision dated in the year.
     b = _record(tree.b, old_set, personas.officer_b, met={1, 3})
+    assert "record_recognition" not in {action.name for action in available_actions(office, b)}
     with pytest.raises(ValidationError, match="meets every criterion"):
         assessment_transition(assessment=b, action="record_recognition", user=office, **decision)
     c = _record(tree.c, old_set, office, met={1, 2, 3})
