@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -78,9 +79,13 @@ def queues_at(unit: AdministrativeUnit) -> list[tuple[str, QuerySet[Assessment]]
 
 
 def _with_last_comment(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
-    """Each assessment with the comment of its latest state change (a return's reason)."""
+    """Each assessment with the comment of its latest state change (a return's reason) and when
+    that change put it in the queue (``waiting_since``; a value saved since does not move it)."""
     last = HistoryEntry.objects.filter(assessment=OuterRef("pk"), kind=HistoryKind.STATE).order_by("-at", "-pk")
-    return qs.annotate(last_comment=Subquery(last.values("comment")[:1]))
+    return qs.annotate(
+        last_comment=Subquery(last.values("comment")[:1]),
+        waiting_since=Coalesce(Subquery(last.values("at")[:1]), "updated_at"),
+    )
 
 
 def inbox_for(user, *, unit: AdministrativeUnit | None = None) -> list[Queue]:
@@ -97,6 +102,8 @@ def inbox_for(user, *, unit: AdministrativeUnit | None = None) -> list[Queue]:
             if not count:
                 continue
             # A village is named with its commune ("Xóm 3 (Xã …)"): villages' names repeat.
-            items = _with_last_comment(qs.select_related("unit__parent", "criteria_set")).order_by("updated_at", "pk")
+            items = _with_last_comment(qs.select_related("unit__parent", "criteria_set")).order_by(
+                "waiting_since", "pk"
+            )
             queues.append(Queue(key, QUEUE_TITLES[key], membership.unit, count, list(items[:SHOWN])))
     return queues

@@ -167,3 +167,16 @@ def test_a_districts_own_assessment_waits_for_the_province_not_its_committee(per
     assessment_set_state(assessment=own, state=AssessmentState.SUBMITTED, user=personas.district_d1)
     assert _counts(personas.district_d1) == {}
     assert _counts(personas.province_office) == {"verify": 1}
+
+
+def test_a_returned_sheet_waits_since_its_return_whatever_is_saved_after(personas, sheets):
+    """QA: "trả lại … từ 05/12/2026" after the officer saved one value; it was returned on
+    12/04/2025. The queue says since when it waits: its last state change."""
+    from criteria.models import HistoryEntry, HistoryKind
+
+    returned = sheets["40101"]
+    was_returned = HistoryEntry.objects.filter(assessment=returned, kind=HistoryKind.STATE).latest("at").at
+    assessment_record_values(assessment=returned, entries=[ValueEntry("2.1", "90")], user=personas.officer_a)
+    (queue,) = inbox_for(personas.officer_a)
+    (item,) = queue.items
+    assert item.waiting_since == was_returned and item.updated_at > was_returned
