@@ -278,6 +278,8 @@ class AssessmentActionView(ApiErrorsMixin, APIView):
         description=_(
             "“return” and “revoke” need a comment; “recognise” needs the recognition decision's number and date, "
             "“revoke” the revocation decision's. Recognition needs every criterion met and the tier below held. "
+            "“record_recognition” records, on a summary record of a past report, the recognition decision the "
+            "report gives (its number and date; the same checks as “recognise”). "
             "Answers the assessment with its new state and the actions now available."
         ),
         tags=["assessments"],

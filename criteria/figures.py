@@ -113,18 +113,26 @@ EXISTED_ON_DECISION = (Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lt
 )
 
 
-def state_on(state: str, decision_date: datetime.date | None, revocation_date: datetime.date | None, day) -> str:
+def state_on(
+    state: str,
+    decision_date: datetime.date | None,
+    revocation_date: datetime.date | None,
+    day,
+    *,
+    summary: bool = False,
+) -> str:
     """The state an assessment stood in on ``day`` by its decisions' dates (valid time), for a
     period's list beside its "holds the title" counts: a recognition dated after ``day`` was not
-    yet made (the dossier waited for it, appraised), a revocation dated after ``day`` had not
-    yet taken the title away. Other states are the dossier's as known."""
+    yet made (the dossier waited for it, appraised; a summary record, whose report's decision is
+    recorded on it directly, was a draft), a revocation dated after ``day`` had not yet taken the
+    title away. Other states are the dossier's as known."""
     if state not in DECIDED:
         return state
     if state == AssessmentState.REVOKED and revocation_date is not None and revocation_date <= day:
         return AssessmentState.REVOKED
     if decision_date is not None and decision_date <= day:
         return AssessmentState.RECOGNISED
-    return AssessmentState.APPRAISED
+    return AssessmentState.DRAFT if summary else AssessmentState.APPRAISED
 
 
 def recognised_during(first: datetime.date, last: datetime.date) -> QuerySet[Assessment]:

@@ -16,7 +16,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communes import access
 from communes.models import AdministrativeUnit, Level, Role
@@ -42,7 +42,7 @@ from criteria.services import (
 )
 from criteria.services.commune_groups import commune_group_of
 from criteria.services.evidence import ALLOWED_TYPES, evidence_remove
-from criteria.services.workflow import MSG_SUMMARY_CONVERT_FIRST
+from criteria.services.workflow import MSG_SUMMARY_CONVERT_FIRST, decision_refusal
 from criteria.structure import set_structure
 from ntm_portal.confirm import confirm_page, is_confirmed
 from ntm_portal.ratelimit import refuse_if_too_often
@@ -314,9 +314,13 @@ def download_evidence(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     assessment = _assessment_for(request, pk)
+    if request.method == "GET":
+        # A refused action's sheet and a confirmation are shown at this address: reloading it,
+        # or switching the language there, leads back to the sheet.
+        return HttpResponseRedirect(reverse("assessment", args=[assessment.pk]) + "#workflow")
     check_role(request.user, assessment, action)
     form = TransitionForm(request.POST)
     page = reverse("assessment", args=[assessment.pk])
@@ -382,6 +386,8 @@ def _confirmation_needed(request, assessment, action, data):
         return None
     if spec.needs_decision and not (data.get("decision_number") and data.get("decision_date")):
         return None
+    if decision_refusal(assessment, action, data.get("decision_number"), data.get("decision_date")) is not None:
+        return None  # refused at its field at once, not confirmed first
     if action == "submit" and missing_required(assessment):
         return None
     return confirmation_for(action, assessment, data)

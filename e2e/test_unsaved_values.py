@@ -24,6 +24,8 @@ def test_submit_stops_while_a_typed_value_is_not_saved(open_page, personas, asse
     row_32 = page.locator("article[id='ind-3.2']")
     warning = page.locator("#workflow .unsaved-warning")
     with step(page, "unsaved-submit-stopped"):
+        # QA: every row showed its Undo button before anything was typed (.button beat [hidden]).
+        expect(page.locator("[data-undo]:visible")).to_have_count(0)
         row_21.locator("input[name=value]").fill("55")
         row_32.locator("textarea[name=note]").fill("Theo báo cáo của thôn")
         expect(row_21).to_have_class("indicator is-unsaved")

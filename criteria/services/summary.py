@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from communes import access
 from communes.models import AdministrativeUnit
 from criteria.models import (
+    EDITABLE_STATES,
     Assessment,
     CriteriaSet,
     CriterionResult,
@@ -40,6 +41,9 @@ MSG_UNKNOWN_CRITERIA = _("The set %(set)s has no criterion %(numbers)s.")
 MSG_BOTH = _("Criterion %(numbers)s cannot be both met and basically met.")
 MSG_COUNT = _("The report's count (%(count)s) differs from the criteria marked met (%(marked)s).")
 MSG_NOT_SUMMARY = _("This assessment is not a summary record.")
+MSG_CONVERT_DECIDED = _(
+    "A summary record that is “%(state)s” keeps its report's standing: it cannot be converted into a full assessment."
+)
 MSG_TOO_LONG = _("At most %(n)s characters.")
 SOURCE_NUMBER_MAX = 60  # Assessment.source_number
 
@@ -201,6 +205,9 @@ def assessment_convert_summary(*, assessment: Assessment, user, comment: str = "
         raise PermissionDenied(MSG_NO_PERMISSION)
     if not assessment.summary:
         raise ValidationError(MSG_NOT_SUMMARY, code="not_summary")
+    if assessment.state not in EDITABLE_STATES:
+        # A recognised record keeps its report's standing: no value could be entered after.
+        raise ValidationError(MSG_CONVERT_DECIDED, code="state", params={"state": assessment.get_state_display()})
     Assessment.objects.filter(pk=assessment.pk).update(summary=False, version=assessment.version + 1)
     HistoryEntry.objects.create(
         assessment=assessment,

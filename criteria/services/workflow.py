@@ -250,6 +250,15 @@ def _decision_problems(assessment: Assessment, number: str, day: datetime.date |
     return ValidationError({"decision_date": problems}, code="decision") if problems else None
 
 
+def decision_refusal(assessment: Assessment, action: str, number: str, day: datetime.date | None):
+    """The refusal the decision given for ``action`` would meet (its number and date), or None.
+    Asked before a confirmation too, so a decision the service would refuse (the recognition's
+    number for a revocation, a date in the future) is not confirmed first."""
+    if not ACTIONS[action].needs_decision:
+        return None
+    return _decision_problems(assessment, (number or "").strip(), day, revoking=action == "revoke")
+
+
 def _same_decision(number: str, other: str) -> bool:
     """Two decision numbers written alike ("15/QĐ-UBND", "15/qđ-ubnd ")."""
     return bool(other) and "".join(number.split()).casefold() == "".join(other.split()).casefold()
@@ -342,9 +351,9 @@ def assessment_transition(
             raise ValidationError(
                 MSG_MISSING_VALUES, code="missing", params={"codes": ", ".join(i.code for i in missing)}
             )
-    if spec.recognises or action == "revoke":
+    if spec.needs_decision:
         decision_number = decision_number.strip()
-        problem = _decision_problems(assessment, decision_number, decision_date, revoking=action == "revoke")
+        problem = decision_refusal(assessment, action, decision_number, decision_date)
         if problem is not None:
             raise problem
     if spec.recognises:

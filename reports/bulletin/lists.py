@@ -76,7 +76,7 @@ def matrix_lines(unit, year: int, communes: list[tuple], cut: datetime.date, rec
     else:
         fields = ("state", "criteria_met", "criteria_total", "summary")
     by_unit = {
-        unit_id: (pk, state_on(state, decided, revoked, cut), met, total, summary)
+        unit_id: (pk, state_on(state, decided, revoked, cut, summary=summary), met, total, summary)
         for pk, unit_id, state, met, total, summary, decided, revoked in standard.values_list(
             "pk", "unit_id", *fields, "decision_date", "revocation_date"
         )

@@ -170,3 +170,14 @@ def test_a_province_target_without_a_result_says_so_instead_of_an_empty_figure()
         "Chỉ tiêu của tỉnh 2021–2025: Số xã đạt chuẩn: kế hoạch 50, thực hiện 3 (6,0%); "
         "Tỷ lệ thôn được công nhận (%): kế hoạch 60,5, chưa có số liệu thực hiện."
     )
+
+
+def test_a_state_on_a_day_follows_the_decisions_dates():
+    from criteria.figures import state_on
+
+    recognised, revoked = datetime.date(2024, 2, 18), datetime.date(2024, 3, 20)
+    assert state_on("recognised", recognised, None, datetime.date(2024, 1, 31)) == "appraised"
+    assert state_on("recognised", recognised, None, datetime.date(2024, 1, 31), summary=True) == "draft"
+    assert state_on("revoked", recognised, revoked, datetime.date(2024, 2, 29)) == "recognised"
+    assert state_on("revoked", recognised, revoked, datetime.date(2024, 3, 31)) == "revoked"
+    assert state_on("submitted", None, None, datetime.date(2024, 3, 31)) == "submitted"

@@ -120,6 +120,9 @@ def test_the_province_office_records_the_recognition_decision_a_past_report_give
     assert (a.state, a.decision_number, a.summary) == (AssessmentState.RECOGNISED, "318/QĐ-UBND", True)
     assert holds_title(tree.a, "standard", datetime.date(2021, 12, 31))
     assert not holds_title(tree.a, "standard", datetime.date(2021, 10, 19))
+    # Recognised, it keeps its report's standing: not converted into a sheet no value can enter.
+    with pytest.raises(ValidationError, match="cannot be converted"):
+        assessment_convert_summary(assessment=a, user=office)
     # The same checks as a recognition: every criterion met, a decision dated in the year.
     b = _record(tree.b, old_set, personas.officer_b, met={1, 3})
     assert "record_recognition" not in {action.name for action in available_actions(office, b)}

@@ -100,3 +100,24 @@ def test_verifying_is_not_asked_again(client, personas, assessment):
     client.force_login(personas.district_d1)
     assert _act(client, assessment, "verify", comment="Đạt").status_code == 302
     assert _state(assessment) == AssessmentState.VERIFIED
+
+
+def test_a_decision_the_service_refuses_is_refused_at_its_field_before_any_confirmation(client, personas, assessment):
+    """QA: a revocation with the recognition's own number was confirmed ("… bị thu hồi theo quyết
+    định số 9/QĐ-UBND"), then refused; so were dates in the future."""
+    _to(assessment, personas, "submit", "verify", "appraise", "recognise")
+    client.force_login(personas.province_office)
+    refused = _act(client, assessment, "revoke", comment="Sai", decision_number="9/QĐ-UBND", decision_date="02/12/2025")
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "Yes, revoke" not in html
+    assert "9/QĐ-UBND is the recognition decision" in html
+    assert _state(assessment) == AssessmentState.RECOGNISED
+
+
+def test_the_address_of_an_action_leads_back_to_the_sheet(client, personas, assessment):
+    """QA: a refused form is shown at the action's address; reloading it or switching the
+    language there (a GET) answered 405."""
+    client.force_login(personas.officer_a)
+    response = client.get(reverse("assessment_action", args=[assessment.pk, "submit"]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("assessment", args=[assessment.pk]) + "#workflow"
