@@ -5,6 +5,7 @@ builds the summary from these alone."""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
@@ -107,21 +108,23 @@ _TARGET_FIELDS = (
 )
 
 
-def _targets_query(where: Q, year: int):
+def _targets_query(where: Q, year: int, cut: datetime.date | None = None):
     """The targets of ``year`` and those of earlier years whose tier is still not held by a
     unit that still exists in ``year`` (one that ended is not overdue: its place is another
-    unit's now), in the order the page lists units."""
+    unit's now), in the order the page lists units. Titles are read on ``cut`` (default: the
+    year's cut-off; a month's bulletin passes its own)."""
     return (
         RegisteredTarget.objects.filter(where, target_year__lte=year)
-        .annotate(holds=holds_title_q(OuterRef("tier"), year_cutoff(year), unit_ref="unit"))
+        .annotate(holds=holds_title_q(OuterRef("tier"), cut or year_cutoff(year), unit_ref="unit"))
         .filter(Q(target_year=year) | (Q(holds=False) & existed_in_year_q(year, "unit__")))
         .order_by("unit__name_sort", "unit__code", "tier")
     )
 
 
-def _targets(unit: AdministrativeUnit | None, year: int) -> list[_Target]:
+def _targets(unit: AdministrativeUnit | None, year: int, cut: datetime.date | None = None) -> list[_Target]:
     """``_targets_query`` under ``unit``: one query for both the rows due and the overdue counts."""
-    return [_Target._make(row) for row in _targets_query(subtree_q(unit, "unit__"), year).values_list(*_TARGET_FIELDS)]
+    where = subtree_q(unit, "unit__")
+    return [_Target._make(row) for row in _targets_query(where, year, cut).values_list(*_TARGET_FIELDS)]
 
 
 def _by_province(queryset, path: str, provinces: list[str], every: bool, **counts) -> dict[str, dict]:
@@ -134,7 +137,9 @@ def _by_province(queryset, path: str, provinces: list[str], every: bool, **count
     return {row.pop("province"): row for row in rows}
 
 
-def _provinces_actuals(prefixes: list[str], year: int, every: bool) -> tuple[dict[str, list], dict[str, dict]]:
+def _provinces_actuals(
+    prefixes: list[str], year: int, every: bool, cut: datetime.date | None = None
+) -> tuple[dict[str, list], dict[str, dict]]:
     """For the provinces of ``prefixes`` (``every``: all of them, unfiltered): the province
     targets covering ``year``, and what stands at its end against them, by province path:
     three queries, one when no target covers the year."""
@@ -151,7 +156,7 @@ def _provinces_actuals(prefixes: list[str], year: int, every: bool) -> tuple[dic
         return {}, {}
     planned = sorted(periods)
     within = Q() if every else under_any(planned)
-    day = year_cutoff(year)
+    day = cut or year_cutoff(year)
     counted = communes_of_year_q(year)
     village = villages_of_year_q(year, day)  # the dashboards' villages of the year
     tiers = {f"communes_{tier}": Count("pk", filter=counted & holds_title_q(tier, day)) for tier in Tier.values}
@@ -188,19 +193,22 @@ def _provinces_actuals(prefixes: list[str], year: int, every: bool) -> tuple[dic
     return dict(periods), actuals
 
 
-def plan_rows_by_province(prefixes: list[str], year: int, *, every: bool = False) -> dict[str, PlanRows]:
+def plan_rows_by_province(
+    prefixes: list[str], year: int, *, every: bool = False, cut: datetime.date | None = None
+) -> dict[str, PlanRows]:
     """``plan_rows_read`` of each province of ``prefixes`` (their paths; ``every``: they are
     all the provinces, read unfiltered), read together: the country's provinces at once in as
-    many queries as one province (five, at most)."""
+    many queries as one province (five, at most). Titles read on ``cut`` (default: the year's
+    cut-off)."""
     targets: dict[str, list[_Target]] = defaultdict(list)
     within = Q() if every else under_any(prefixes, "unit__path")
-    for *row, path in _targets_query(within, year).values_list(*_TARGET_FIELDS, "unit__path"):
+    for *row, path in _targets_query(within, year, cut).values_list(*_TARGET_FIELDS, "unit__path"):
         targets["/" + path.split("/")[1] + "/"].append(_Target._make(row))
     province_of_unit = {t.unit_id: p for p, rows in targets.items() for t in rows}
     assessed: dict[str, list[tuple]] = defaultdict(list)
     for row in _year_assessments(set(province_of_unit), year):
         assessed[province_of_unit[row[0]]].append(row)
-    periods, actuals = _provinces_actuals(prefixes, year, every)
+    periods, actuals = _provinces_actuals(prefixes, year, every, cut)
     return {
         p: PlanRows(
             targets=targets.get(p, []),
@@ -212,13 +220,13 @@ def plan_rows_by_province(prefixes: list[str], year: int, *, every: bool = False
     }
 
 
-def plan_rows_read(unit: AdministrativeUnit | None, year: int) -> PlanRows:
-    """Everything ``plan_summary`` needs for ``unit`` and ``year``. One query, one more when
-    units are due in ``year`` or overdue; for a province one more, three when province targets
-    cover the year."""
+def plan_rows_read(unit: AdministrativeUnit | None, year: int, cut: datetime.date | None = None) -> PlanRows:
+    """Everything ``plan_summary`` needs for ``unit`` and ``year``, titles read on ``cut``
+    (default: the year's cut-off). One query, one more when units are due in ``year`` or
+    overdue; for a province one more, three when province targets cover the year."""
     if unit is not None and unit.level == Level.PROVINCE:
-        return plan_rows_by_province([unit.path], year)[unit.path]
-    targets = _targets(unit, year)
+        return plan_rows_by_province([unit.path], year, cut=cut)[unit.path]
+    targets = _targets(unit, year, cut)
     assessed = _year_assessments({t.unit_id for t in targets}, year)
     return PlanRows(targets=targets, assessed=assessed, periods=[], actuals={})
 

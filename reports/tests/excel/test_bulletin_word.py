@@ -311,6 +311,23 @@ def test_a_districts_word_bulletin_writes_its_units_due_and_where_they_stand(pas
     assert due[0][1][2:] == ["Đạt chuẩn", "2024", "Đã đạt", "3/3"]
 
 
+def test_the_units_due_are_read_on_the_months_cut_off(past, tree, office):
+    """QA: the 02/2025 bulletin listed a commune recognised on 19/06/2025 as "Đã đạt" and counted
+    it reached. A's decision is dated 18/02/2024: in January's bulletin it is not reached yet."""
+    from plans.tests.factories import make_target
+
+    make_target(tree.a, "standard", 2024)
+    make_target(tree.b, "standard", 2024)
+    document = read_docx(download(office, tree.d1.code, "2024-01", "docx"))
+    text = "\n".join(paragraphs(document))
+    assert "Mục tiêu đến hạn năm 2024: Xã · Đạt chuẩn: đến hạn 02, đang thực hiện 02." in text
+    due = [t for t in table_texts(document) if t[0][0] == "Đơn vị" and t[0][-1] == "Tiêu chí đạt"]
+    assert "Đã đạt" not in [row[4] for row in due[0][1:]]
+    book = open_book(download(office, tree.d1.code, "2024-01", "xlsx"))
+    (a_row,) = [row for row in rows_of(book["Kế hoạch"], 1) if "Xã Cẩm Thạch" in row]
+    assert "Đã đạt" not in a_row
+
+
 def test_funds_are_written_charted_and_drawn_natively_in_both_files(past, tree, office):
     from plans.tests.factories import make_fund
 
