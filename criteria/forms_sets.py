@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from communes.models import Region
 from criteria import evaluation
 from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, Target
-from criteria.services.set_editing import HEADER_FIELDS
+from criteria.services.set_editing import HEADER_FIELDS, ROW_FIELDS
 from ntm_portal.numbers import vn_number
 
 
@@ -47,7 +47,14 @@ class RetireForm(forms.Form):
 # --- Editing a draft set (criteria/views_sets_edit.py) ---------------------------------------
 
 
-class SetHeaderForm(forms.ModelForm):
+class RowStateMixin(forms.Form):
+    """The row as it was when the form was shown (``set_editing.row_state``): the service
+    refuses the write if the row changed since."""
+
+    row_state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
+
+
+class SetHeaderForm(RowStateMixin, forms.ModelForm):
     decision_pdf = forms.FileField(
         label=_("Issuing decision (PDF)"), required=False, help_text=_("Replaces the file attached before, if any.")
     )
@@ -67,37 +74,26 @@ class NewSetForm(forms.ModelForm):
         help_texts = {"decision_date": _("dd/mm/yyyy"), "effective_date": _("dd/mm/yyyy")}
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(RowStateMixin, forms.ModelForm):
     class Meta:
         model = CriterionGroup
-        fields = ("code", "name", "position")
+        fields = ROW_FIELDS[CriterionGroup]
 
 
-class CriterionForm(forms.ModelForm):
+class CriterionForm(RowStateMixin, forms.ModelForm):
     class Meta:
         model = Criterion
-        fields = ("number", "group", "name")
+        fields = ROW_FIELDS[Criterion]
 
     def __init__(self, *args, criteria_set: CriteriaSet, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["group"].queryset = criteria_set.groups.order_by("position", "code")
 
 
-class IndicatorForm(forms.ModelForm):
+class IndicatorForm(RowStateMixin, forms.ModelForm):
     class Meta:
         model = Indicator
-        fields = (
-            "criterion",
-            "code",
-            "name",
-            "value_type",
-            "comparison",
-            "unit",
-            "required",
-            "conditional",
-            "target_by_province",
-            "position",
-        )
+        fields = ROW_FIELDS[Indicator]
         widgets = {"name": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, criteria_set: CriteriaSet, **kwargs):
@@ -105,7 +101,7 @@ class IndicatorForm(forms.ModelForm):
         self.fields["criterion"].queryset = criteria_set.criteria.order_by("number")
 
 
-class TargetForm(forms.ModelForm):
+class TargetForm(RowStateMixin, forms.ModelForm):
     value_text = forms.CharField(
         label=_("Target value"),
         required=False,
@@ -117,7 +113,7 @@ class TargetForm(forms.ModelForm):
 
     class Meta:
         model = Target
-        fields = ("indicator", "region", "commune_group", "year", "to_verify")
+        fields = tuple(f for f in ROW_FIELDS[Target] if f != "value")  # typed as ``value_text``
         help_texts = {"to_verify": _("Untick once checked against the decision text: your name and the time are kept.")}
 
     def __init__(self, *args, criteria_set: CriteriaSet, **kwargs):

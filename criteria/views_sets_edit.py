@@ -23,9 +23,11 @@ from criteria.services.set_editing import (
     criteria_set_create,
     criteria_set_update_header,
     row_label,
+    row_state,
     set_row_delete,
     set_row_save,
 )
+from ntm_portal.errors import StaleWriteError, stale_among
 
 
 def _editable_set(request: HttpRequest, pk: int) -> CriteriaSet | HttpResponse:
@@ -38,6 +40,12 @@ def _editable_set(request: HttpRequest, pk: int) -> CriteriaSet | HttpResponse:
 
 
 def _errors_to_form(form: BaseForm, exc: ValidationError) -> None:
+    if isinstance(exc, StaleWriteError):
+        # Nothing was saved: the message names who changed the row and its values now; the form
+        # keeps what the user typed and is now based on the row as stored, so saving again keeps it.
+        form.add_error(None, exc)
+        form.data["row_state"] = row_state(exc.current) if exc.current is not None else ""
+        return
     if hasattr(exc, "error_dict"):
         aliases = getattr(form, "error_fields", {})
         for field, errors in exc.error_dict.items():
@@ -53,7 +61,9 @@ def set_header_edit(request: HttpRequest, pk: int) -> HttpResponse:
     criteria_set = _editable_set(request, pk)
     if isinstance(criteria_set, HttpResponse):
         return criteria_set
-    form = SetHeaderForm(request.POST or None, request.FILES or None, instance=CriteriaSet.objects.get(pk=pk))
+    stored = CriteriaSet.objects.get(pk=pk)
+    data = request.POST.copy() if request.method == "POST" else None
+    form = SetHeaderForm(data, request.FILES or None, instance=stored, initial={"row_state": row_state(stored)})
     if request.method == "POST" and form.is_valid():
         data = {f: form.cleaned_data[f] for f in HEADER_FIELDS if f in form.cleaned_data}
         try:
@@ -62,15 +72,23 @@ def set_header_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user,
                 data=data,
                 decision_pdf=form.cleaned_data.get("decision_pdf"),
+                expected_state=form.cleaned_data.get("row_state") or None,
             )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("The set's header is saved."))
             return HttpResponseRedirect(reverse("criteria_set", args=[criteria_set.pk]))
-    status = 400 if request.method == "POST" else 200
+    status = _status(request, form)
     context = {"set": criteria_set, "form": form, "title": _("The set's header and decision")}
     return render(request, "criteria/sets/edit_form.html", context, status=status)
+
+
+def _status(request: HttpRequest, form: BaseForm) -> int:
+    """200 for the page, 409 for a write refused as stale, 400 for other refusals."""
+    if request.method != "POST":
+        return 200
+    return 409 if stale_among(form.non_field_errors().as_data()) else 400
 
 
 def _row_of(criteria_set: CriteriaSet, kind: str, row_pk: int | None):
@@ -100,28 +118,39 @@ def set_row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int | None = 
         return criteria_set
     row = _row_of(criteria_set, kind, row_pk)
     back = reverse("criteria_set", args=[criteria_set.pk]) + "#targets"
+    form_class = ROW_FORMS[kind][1]
+    extra = {} if kind == "groups" else {"criteria_set": criteria_set}
+    initial = {"row_state": row_state(row)} if row.pk else {}
+    if kind == "targets" and not row.pk:
+        initial["indicator"] = request.GET.get("indicator")
+    data = request.POST.copy() if request.method == "POST" else None
+    form = form_class(data, instance=row, initial=initial, **extra)
+    expected = (request.POST.get("row_state") or None) if row.pk else None
     if request.method == "POST" and "delete" in request.POST and row.pk:
+        label = row_label(row)
         try:
-            set_row_delete(criteria_set=criteria_set, user=request.user, row=row)
+            set_row_delete(criteria_set=criteria_set, user=request.user, row=row, expected_state=expected)
+        except StaleWriteError as exc:
+            _errors_to_form(form, exc)
+            context = {"set": criteria_set, "form": form, "row": row, "kind": kind, "title": _row_title(kind, row)}
+            return render(request, "criteria/sets/edit_form.html", context, status=409)
         except ValidationError as exc:
             for message in exc.messages:
                 messages.error(request, message)
         else:
-            messages.success(request, _("Removed: %(row)s.") % {"row": row_label(row)})
+            messages.success(request, _("Removed: %(row)s.") % {"row": label})
         return HttpResponseRedirect(back)
-    form_class = ROW_FORMS[kind][1]
-    extra = {} if kind == "groups" else {"criteria_set": criteria_set}
-    initial = {"indicator": request.GET.get("indicator")} if kind == "targets" and not row.pk else None
-    form = form_class(request.POST or None, instance=row, initial=initial, **extra)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = set_row_save(criteria_set=criteria_set, user=request.user, row=form.instance)
+            saved = set_row_save(
+                criteria_set=criteria_set, user=request.user, row=form.instance, expected_state=expected
+            )
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
             messages.success(request, _("Saved: %(row)s.") % {"row": row_label(saved)})
             return HttpResponseRedirect(back)
-    status = 400 if request.method == "POST" else 200
+    status = _status(request, form)
     context = {"set": criteria_set, "form": form, "row": row, "kind": kind, "title": _row_title(kind, row)}
     return render(request, "criteria/sets/edit_form.html", context, status=status)
 

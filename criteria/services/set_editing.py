@@ -2,11 +2,22 @@
 targets. Each function is one transaction; it checks that the user may change the set
 (``criteria/access_sets.py``) and that the set is still a draft (a published set is frozen:
 ``FrozenWithSetMixin``), validates the row in full (constraints included, so a duplicate
-code is a message at the form, never a database error) and appends to the set's history.
+code is a message at the form, never a database error) and appends to the set's history,
+each changed field with its old and new value.
+
+A form is based on the row as it was when the page was shown: the page carries that row's
+``row_state`` (a fingerprint of its stored values) and the service compares it with the row as
+it is now, under lock; a write based on an older row is refused (``StaleWriteError``: who
+changed it, its values now) and nothing is saved. The rows have no version field: the
+fingerprint needs no migration and also notices a change made outside the editor (a target
+confirmed from the set's page, the admin).
 """
 
 from __future__ import annotations
 
+import datetime
+import hashlib
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 from communes import access
 from communes.access import is_administrator
 from communes.models import AdministrativeUnit, Level
+from communes.people import full_name
 from criteria import evaluation
 from criteria.access_sets import (
     MSG_NATIONAL_READ_ONLY,
@@ -37,12 +49,20 @@ from criteria.models import (
 )
 from criteria.services.evidence import validate_upload
 from criteria.services.set_workspace import MSG_CODE_TAKEN, MSG_NOT_A_PROVINCE, check_draft, set_change_record
+from ntm_portal.errors import StaleWriteError
 from ntm_portal.numbers import vn_number
 
 MSG_PDF_ONLY = _("The issuing decision is attached as a PDF file.")
 MSG_IN_USE = _("%(row)s is still used: remove what it holds first.")
 MSG_OTHER_SET = _("This belongs to another criteria set.")
-MSG_CHANGED_FROM_TO = _("changed: %(old)s → %(new)s")
+MSG_FIELD_FROM_TO = _("%(field)s: %(old)s → %(new)s")
+MSG_SAVED_UNCHANGED = _("saved with no change")
+MSG_ROW_STALE = _(
+    "%(user)s changed %(row)s while you were editing it; nothing was saved. Now: %(values)s. "
+    "Check your values and save again to keep them."
+)
+MSG_ROW_GONE = _("%(row)s was removed while you were editing it; nothing was saved.")
+MSG_SOMEONE = _("Someone")
 
 HEADER_FIELDS = (
     "name",
@@ -56,6 +76,109 @@ HEADER_FIELDS = (
     "disadvantaged_region",
     "notes",
 )
+# The fields each row's form edits: shown when a write is refused as stale, compared for the history.
+ROW_FIELDS = {
+    CriterionGroup: ("code", "name", "position"),
+    Criterion: ("number", "group", "name"),
+    Indicator: (
+        "criterion",
+        "code",
+        "name",
+        "value_type",
+        "comparison",
+        "unit",
+        "required",
+        "conditional",
+        "target_by_province",
+        "position",
+    ),
+    Target: ("indicator", "value", "region", "commune_group", "year", "to_verify"),
+}
+
+
+def _stored(value):
+    """A field's value as stored, the same whether read back or just assigned (80 = 80.0000)."""
+    if isinstance(value, Decimal):
+        return value.normalize()
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or ""
+    return value
+
+
+def row_state(row: models.Model) -> str:
+    """The fingerprint of a row (or of a set's header) as stored: the page carries it with the
+    form, the service compares it with the row now (``_check_not_stale``)."""
+    if isinstance(row, CriteriaSet):
+        names = (*HEADER_FIELDS, "decision_file")
+    else:
+        names = tuple(f.attname for f in row._meta.concrete_fields)
+    text = "\x1f".join(repr(_stored(getattr(row, name))) for name in names)
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+def _shown(row: models.Model, name: str) -> str:
+    """A field's value as a user reads it (the dropdown's label, 31.003.700.000, dd/mm/yyyy)."""
+    field = row._meta.get_field(name)
+    value = getattr(row, name)
+    if value is None or value == "":
+        return "—"
+    if field.choices:
+        return str(getattr(row, f"get_{name}_display")())
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, Decimal):
+        return vn_number(value)
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    return str(value)
+
+
+def _changes(old: models.Model, new: models.Model, names) -> list[str]:
+    """ "name: old → new" for each of ``names`` that differs."""
+    changes = []
+    for name in names:
+        attname = old._meta.get_field(name).attname
+        if _stored(getattr(old, attname)) != _stored(getattr(new, attname)):
+            field = old._meta.get_field(name).verbose_name
+            changes.append(
+                str(MSG_FIELD_FROM_TO % {"field": field, "old": _shown(old, name), "new": _shown(new, name)})
+            )
+    return changes
+
+
+def _values(row: models.Model, names) -> str:
+    return "; ".join(f"{row._meta.get_field(n).verbose_name}: {_shown(row, n)}" for n in names)
+
+
+def _last_editor(criteria_set: CriteriaSet, label: str | None) -> str:
+    """Who last changed the row named ``label`` (None: the header) according to the set's history."""
+    entries = criteria_set.changes.select_related("user").order_by("-at", "-pk")
+    row_words = tuple(str(w) + " " for w in (_("group"), _("criterion"), _("indicator"), _("target")))
+    for entry in entries[:200]:
+        if (entry.subject == label) if label else not entry.subject.startswith(row_words):
+            return full_name(entry.user) or str(MSG_SOMEONE)
+    return str(MSG_SOMEONE)
+
+
+def _check_not_stale(criteria_set: CriteriaSet, model, pk: int, expected_state: str | None, label: str):
+    """The row as stored now, locked; ``StaleWriteError`` when it is no longer the row the form
+    was based on (``expected_state``; None skips the check, for a caller without a page)."""
+    current = model.objects.select_for_update().filter(pk=pk).first()
+    if expected_state is None:
+        return current
+    if current is None:
+        raise StaleWriteError(MSG_ROW_GONE, params={"row": label}, current=None)
+    if row_state(current) != expected_state:
+        header = isinstance(current, CriteriaSet)
+        names = HEADER_FIELDS if header else ROW_FIELDS[model]
+        now_label = str(_("the set's header")) if header else row_label(current)
+        params = {
+            "user": _last_editor(criteria_set, None if header else now_label),
+            "row": now_label,
+            "values": _values(current, names),
+        }
+        raise StaleWriteError(MSG_ROW_STALE, params=params, current=current)
+    return current
 
 
 def _owning_set_id(row: models.Model) -> int | None:
@@ -73,10 +196,18 @@ def _check(criteria_set: CriteriaSet, user) -> CriteriaSet:
 
 @transaction.atomic
 def criteria_set_update_header(
-    *, criteria_set: CriteriaSet, user, data: dict, decision_pdf: UploadedFile | None = None
+    *,
+    criteria_set: CriteriaSet,
+    user,
+    data: dict,
+    decision_pdf: UploadedFile | None = None,
+    expected_state: str | None = None,
 ) -> CriteriaSet:
-    """Change the set's names, years, decision (number, date) and attach the decision's PDF."""
+    """Change the set's names, years, decision (number, date) and attach the decision's PDF.
+
+    ``expected_state``: the header's ``row_state`` the form was based on (None skips the check)."""
     criteria_set = _check(criteria_set, user)
+    old = _check_not_stale(criteria_set, CriteriaSet, criteria_set.pk, expected_state, "")
     changed = [f for f in HEADER_FIELDS if f in data and getattr(criteria_set, f) != data[f]]
     for field in changed:
         setattr(criteria_set, field, data[field])
@@ -85,17 +216,20 @@ def criteria_set_update_header(
         content_type = validate_upload(decision_pdf)
         if content_type != "application/pdf":
             raise ValidationError({"decision_pdf": [ValidationError(MSG_PDF_ONLY, code="type")]})
-        old = criteria_set.decision_file.name
+        old_file = criteria_set.decision_file.name
         criteria_set.decision_file.save(Path(decision_pdf.name).name, decision_pdf, save=False)
         changed.append("decision_file")
-        if old:
+        if old_file:
             storage = criteria_set.decision_file.storage
-            transaction.on_commit(lambda: storage.delete(old))
+            transaction.on_commit(lambda: storage.delete(old_file))
     if changed:
         criteria_set.save()
         # The fields' labels in the editor's language, as the rows' labels are (``row_label``).
         labels = ", ".join(str(CriteriaSet._meta.get_field(f).verbose_name) for f in changed)
-        set_change_record(criteria_set=criteria_set, kind=SetChangeKind.EDITED, user=user, subject=labels)
+        comment = "; ".join(_changes(old, criteria_set, [f for f in changed if f != "decision_file"]))
+        set_change_record(
+            criteria_set=criteria_set, kind=SetChangeKind.EDITED, user=user, subject=labels, comment=comment
+        )
     return criteria_set
 
 
@@ -112,13 +246,19 @@ def row_label(row: models.Model) -> str:
 
 
 @transaction.atomic
-def set_row_save(*, criteria_set: CriteriaSet, user, row: models.Model) -> models.Model:
+def set_row_save(
+    *, criteria_set: CriteriaSet, user, row: models.Model, expected_state: str | None = None
+) -> models.Model:
     """Add or change a group, criterion, indicator or target of a draft set.
 
     The row's links must stay inside the set: a criterion's group, an indicator's criterion,
     a target's indicator. A target saved as confirmed records who confirmed it, and when.
+    ``expected_state``: the changed row's ``row_state`` the form was based on (None skips the
+    check); the history records each changed field, old → new.
     """
     criteria_set = _check(criteria_set, user)
+    adding = row._state.adding
+    old = None if adding else _check_not_stale(criteria_set, type(row), row.pk, expected_state, row_label(row))
     if isinstance(row, Target):
         _prepare_target(row, user)
     else:
@@ -126,21 +266,17 @@ def set_row_save(*, criteria_set: CriteriaSet, user, row: models.Model) -> model
     _check_links(row, criteria_set)
     if isinstance(row, Target):
         _check_target_value(row)
-    adding = row._state.adding
-    old_value = None if adding or not isinstance(row, Target) else Target.objects.get(pk=row.pk).value
     row.full_clean()
     row.save()
-    comment = str(_("added")) if adding else str(_("changed"))
-    if isinstance(row, Target) and not adding and old_value != row.value:
-        comment = str(MSG_CHANGED_FROM_TO % {"old": _threshold(old_value), "new": _threshold(row.value)})
+    if adding:
+        comment = str(_("added"))
+    else:
+        changes = _changes(old, row, ROW_FIELDS[type(row)]) if old is not None else []
+        comment = "; ".join(changes) or str(MSG_SAVED_UNCHANGED)
     set_change_record(
         criteria_set=criteria_set, kind=SetChangeKind.EDITED, user=user, subject=row_label(row), comment=comment
     )
     return row
-
-
-def _threshold(value) -> str:
-    return "—" if value is None else vn_number(value)
 
 
 def _prepare_target(target: Target, user) -> None:
@@ -179,12 +315,14 @@ def _check_links(row: models.Model, criteria_set: CriteriaSet) -> None:
 
 
 @transaction.atomic
-def set_row_delete(*, criteria_set: CriteriaSet, user, row: models.Model) -> None:
-    """Remove a row of a draft set (a group or criterion only once empty)."""
+def set_row_delete(*, criteria_set: CriteriaSet, user, row: models.Model, expected_state: str | None = None) -> None:
+    """Remove a row of a draft set (a group or criterion only once empty); ``expected_state``
+    as for ``set_row_save``."""
     criteria_set = _check(criteria_set, user)
     if _owning_set_id(row) != criteria_set.pk:
         raise ValidationError(MSG_OTHER_SET, code="other_set")
     label = row_label(row)
+    _check_not_stale(criteria_set, type(row), row.pk, expected_state, label)
     if (isinstance(row, CriterionGroup) and row.criteria.exists()) or (
         isinstance(row, Criterion) and row.indicators.exists()
     ):

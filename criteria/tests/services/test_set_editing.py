@@ -6,9 +6,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from criteria.models import CriteriaSetChange, Criterion, CriterionGroup, Indicator, SetStatus, Target
-from criteria.services.set_editing import criteria_set_update_header, set_row_delete, set_row_save
+from criteria.services.set_editing import criteria_set_update_header, row_state, set_row_delete, set_row_save
 from criteria.services.set_workspace import criteria_set_clone_for, criteria_set_publish_checked
 from criteria.tests.factories import give_own_header, make_set
+from ntm_portal.errors import StaleWriteError
 
 pytestmark = pytest.mark.django_db
 
@@ -137,4 +138,52 @@ def test_the_history_of_a_target_edit_keeps_the_old_and_new_value(personas, draf
     target.value = Decimal("82.5")
     set_row_save(criteria_set=draft, user=personas.province_office, row=target)
     change = CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").get()
-    assert (change.subject, change.comment) == ("target 2.1", "changed: 80 → 82.5")
+    assert (change.subject, change.comment) == ("target 2.1", "target value: 80 → 82.5")
+
+
+def test_an_edit_based_on_a_stale_criterion_is_refused_and_nothing_is_written(personas, draft):
+    """QA: two sessions edited criterion 1; the second saved from its stale form and the first's name was lost."""
+    seen = row_state(draft.criteria.get(number=1))
+    first = draft.criteria.get(number=1)
+    first.name = "Quy hoạch xã"
+    set_row_save(criteria_set=draft, user=personas.province_office, row=first, expected_state=seen)
+    second = Criterion.objects.get(pk=first.pk)
+    second.name = "Quy hoạch chung"
+    with pytest.raises(StaleWriteError) as refused:
+        set_row_save(criteria_set=draft, user=personas.province_office, row=second, expected_state=seen)
+    assert refused.value.current.name == "Quy hoạch xã"
+    assert "changed criterion 1 while you were editing it" in refused.value.messages[0]
+    assert "name: Quy hoạch xã" in refused.value.messages[0]
+    assert Criterion.objects.get(pk=first.pk).name == "Quy hoạch xã"
+    assert CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").count() == 1
+
+
+def test_a_stale_header_edit_and_a_stale_removal_are_refused(personas, draft):
+    header_seen = row_state(draft)
+    group = CriterionGroup.objects.create(criteria_set=draft, code="IX", name="Trống")
+    group_seen = row_state(group)
+    criteria_set_update_header(criteria_set=draft, user=personas.province_office, data={"short_name": "Mới"})
+    CriterionGroup.objects.filter(pk=group.pk).update(name="Đổi tên")
+    with pytest.raises(StaleWriteError):
+        criteria_set_update_header(
+            criteria_set=draft, user=personas.province_office, data={"short_name": "Khác"}, expected_state=header_seen
+        )
+    with pytest.raises(StaleWriteError):
+        set_row_delete(criteria_set=draft, user=personas.province_office, row=group, expected_state=group_seen)
+    draft.refresh_from_db()
+    assert draft.short_name == "Mới" and CriterionGroup.objects.filter(pk=group.pk).exists()
+
+
+def test_the_history_of_a_row_edit_says_old_and_new_for_each_changed_field(personas, draft):
+    other = set_row_save(
+        criteria_set=draft, user=personas.province_office, row=CriterionGroup(code="II", name="Hạ tầng", position=2)
+    )
+    criterion = draft.criteria.get(number=1)
+    seen = row_state(criterion)
+    criterion.name, criterion.group = "Quy hoạch xã", other
+    set_row_save(criteria_set=draft, user=personas.province_office, row=criterion, expected_state=seen)
+    change = CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").last()
+    assert (change.subject, change.comment) == (
+        "criterion 1",
+        "group: I. Nhóm I → II. Hạ tầng; name: Quy hoạch → Quy hoạch xã",
+    )

@@ -247,3 +247,51 @@ def test_a_blank_set_is_started_for_the_province(office, tree, personas):
 def test_a_viewer_cannot_start_a_set(client, personas):
     client.force_login(personas.viewer)
     assert client.get(reverse("criteria_set_new") + "?province=40").status_code == 403
+
+
+def test_two_editors_of_one_criterion_the_second_is_refused_with_the_current_values(office, draft):
+    """QA: two sessions saved criterion 20 from the same form; both got 200 and the first's name was lost."""
+    criterion = draft.criteria.get(number=1)
+    url = reverse("criteria_set_row", args=[draft.pk, "criteria", criterion.pk])
+    form_a = office.get(url).context["form"]
+    form_b = office.get(url).context["form"]
+    seen_a, seen_b = form_a["row_state"].value(), form_b["row_state"].value()
+    group = draft.groups.get().pk
+    response = office.post(url, {"number": 1, "group": group, "name": "Quy hoạch xã", "row_state": seen_a})
+    assert response.status_code == 302
+    response = office.post(url, {"number": 1, "group": group, "name": "Quy hoạch chung", "row_state": seen_b})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "changed criterion 1 while you were editing it; nothing was saved" in html
+    assert "name: Quy hoạch xã" in html  # the values now
+    assert response.context["form"]["name"].value() == "Quy hoạch chung"  # what B typed is kept
+    criterion.refresh_from_db()
+    assert criterion.name == "Quy hoạch xã"
+    # Saving again, having seen the current values, keeps B's value.
+    again = response.context["form"]["row_state"].value()
+    response = office.post(url, {"number": 1, "group": group, "name": "Quy hoạch chung", "row_state": again})
+    assert response.status_code == 302
+    comments = list(
+        CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").values_list("comment", flat=True)
+    )
+    assert comments == ["name: Quy hoạch → Quy hoạch xã", "name: Quy hoạch xã → Quy hoạch chung"]
+
+
+def test_a_stale_header_form_is_refused(office, draft):
+    url = reverse("criteria_set_edit", args=[draft.pk])
+    seen = office.get(url).context["form"]["row_state"].value()
+    assert office.post(url, {**_header(draft, short_name="A"), "row_state": seen}).status_code == 302
+    response = office.post(url, {**_header(draft, short_name="B"), "row_state": seen})
+    assert response.status_code == 409
+    draft.refresh_from_db()
+    assert draft.short_name == "A"
+
+
+def test_removing_a_row_changed_since_the_form_was_shown_is_refused(office, draft):
+    group = CriterionGroup.objects.create(criteria_set=draft, code="IX", name="Trống")
+    url = reverse("criteria_set_row", args=[draft.pk, "groups", group.pk])
+    seen = office.get(url).context["form"]["row_state"].value()
+    office.post(url, {"code": "IX", "name": "Đổi", "position": 0, "row_state": seen})
+    response = office.post(url, {"delete": "1", "row_state": seen})
+    assert response.status_code == 409
+    assert CriterionGroup.objects.filter(pk=group.pk).exists()
