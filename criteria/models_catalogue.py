@@ -10,8 +10,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Region
@@ -55,6 +55,18 @@ class CriteriaSetQuerySet(models.QuerySet):
     def covering(self, year: int) -> CriteriaSetQuerySet:
         return self.filter(year_from__lte=year, year_to__gte=year)
 
+    def not_superseded(self, year: int | None = None) -> CriteriaSetQuerySet:
+        """Without the versions a later published version of the same code (an amendment by the
+        same issuer, ``supersedes``) replaces in ``year``: from the year of the later version's
+        effective date (else of its decision). ``year`` None: replaced at all. Assessments
+        already made against a replaced version keep it."""
+        later = CriteriaSet.objects.filter(supersedes=OuterRef("pk"), code=OuterRef("code"), status=SetStatus.PUBLISHED)
+        if year is not None:
+            later = later.annotate(from_year=ExtractYear(Coalesce("effective_date", "decision_date"))).filter(
+                from_year__lte=year
+            )
+        return self.exclude(Exists(later))
+
     def in_force(self, *, year: int, level: str, tier: str, province: AdministrativeUnit | None = None):
         """Published sets for the year, level and tier that apply inside ``province``.
 
@@ -66,6 +78,7 @@ class CriteriaSetQuerySet(models.QuerySet):
         return (
             self.published()
             .covering(year)
+            .not_superseded(year)
             .filter(issuers, level=level, tier=tier)
             .order_by(F("issuer").desc(nulls_last=True), "-year_from", "-version")
         )
@@ -164,6 +177,19 @@ class CriteriaSet(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status != SetStatus.DRAFT
+
+    def replaced_by(self) -> CriteriaSet | None:
+        """The later published version of this code that replaces this one (``not_superseded``)."""
+        return (
+            CriteriaSet.objects.filter(supersedes=self, code=self.code, status=SetStatus.PUBLISHED)
+            .order_by("version")
+            .first()
+        )
+
+    @property
+    def replaced_from_year(self) -> int:
+        """For a replacing version: the first year it replaces the version it supersedes."""
+        return (self.effective_date or self.decision_date).year
 
 
 class FrozenWithSetMixin:

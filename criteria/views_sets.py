@@ -20,7 +20,7 @@ from communes import access
 from communes.models import Role
 from criteria import access_sets
 from criteria.forms_sets import CloneForm, PublishForm, RetireForm
-from criteria.models import SetLevel, SetStatus, Target, Tier
+from criteria.models import CriteriaSet, SetLevel, SetStatus, Target, Tier
 from criteria.services.set_workspace import (
     MSG_TARGET_GONE,
     criteria_set_clone_for,
@@ -52,6 +52,12 @@ def set_list(request: HttpRequest) -> HttpResponse:
         )
     )
     sets.sort(key=lambda s: (LEVEL_ORDER.get(s.level, 9), TIER_ORDER.get(s.tier, 9), -s.year_from, s.code, -s.version))
+    # A version replaced by a later published one of its code says so beside its status.
+    later = CriteriaSet.objects.filter(supersedes__in=[s.pk for s in sets], status=SetStatus.PUBLISHED)
+    replacing = {v.supersedes_id: v for v in later.order_by("-version") if v.code in {s.code for s in sets}}
+    for s in sets:
+        found = replacing.get(s.pk)
+        s.replaced = found if found is not None and found.code == s.code else None
     sections = [
         {"level": SetLevel(level).label, "tier": Tier(tier).label, "sets": list(rows)}
         for (level, tier), rows in groupby(sets, key=lambda s: (s.level, s.tier))
@@ -112,6 +118,7 @@ def _detail_context(request: HttpRequest, criteria_set, *, editable: bool, draft
     clone_provinces = _clone_provinces(request.user, criteria_set)
     return {
         "set": criteria_set,
+        "replaced": criteria_set.replaced_by() if criteria_set.status == SetStatus.PUBLISHED else None,
         "groups": _structure(criteria_set),
         "editable": editable,
         "draft": draft,

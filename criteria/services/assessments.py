@@ -30,6 +30,7 @@ from criteria.services.in_force import (
     criteria_set_in_force,
     other_set_refusal,
     province_of,
+    superseded_refusal,
     usable_for,
 )
 from criteria.services.recording import (
@@ -137,6 +138,8 @@ def assessment_create(
         raise PermissionDenied(MSG_NO_PERMISSION)
     if criteria_set.status == SetStatus.RETIRED:
         raise ValidationError(MSG_SET_RETIRED, code="retired", params={"set": criteria_set})
+    if refusal := superseded_refusal(criteria_set, year):
+        raise refusal
     if not year_begun(year):
         raise ValidationError(MSG_YEAR_NOT_BEGUN, code="future", params={"year": year})
     if criteria_set.issuer_id is not None and criteria_set.issuer_id != getattr(province_of(unit), "pk", None):

@@ -24,6 +24,7 @@ MSG_NOT_PUBLISHED = _("Only a published criteria set can be put in force.")
 MSG_OTHER_PROVINCE = _("This set was issued by another province.")
 MSG_BASIS_REQUIRED = _("Give the province's decision or plan that puts this set in force (number, date).")
 MSG_YEAR_RANGE = _("The year must be between %(first)s and %(last)s.")
+MSG_SUPERSEDED = _("%(set)s is replaced by %(later)s from %(year)s: choose the later version.")
 MSG_OTHER_SET_NEEDS_REASON = _(
     "The set in force for %(year)s is %(set)s; say why this unit is assessed against another set."
 )
@@ -40,16 +41,30 @@ def province_of(unit: AdministrativeUnit) -> AdministrativeUnit | None:
 
 def chosen_set(*, province: AdministrativeUnit | None, level: str, tier: str, year: int) -> CriteriaSet | None:
     """The set the province put in force for the level, tier and year, if it chose one and the
-    set has not been retired since (then the default applies again)."""
+    set has not been retired or replaced by a later version since (then the default applies
+    again)."""
     if province is None:
         return None
     choice = (
         SetInForce.objects.select_related("criteria_set")
         .filter(province=province, level=level, tier=tier, year=year)
         .exclude(criteria_set__status=SetStatus.RETIRED)
+        .filter(criteria_set__in=CriteriaSet.objects.not_superseded(year))
         .first()
     )
     return choice.criteria_set if choice else None
+
+
+def superseded_refusal(criteria_set: CriteriaSet, year: int) -> ValidationError | None:
+    """The refusal of a version replaced in ``year`` by a later one (``not_superseded``), or None."""
+    if CriteriaSet.objects.not_superseded(year).filter(pk=criteria_set.pk).exists():
+        return None
+    later = criteria_set.replaced_by()
+    return ValidationError(
+        MSG_SUPERSEDED,
+        code="superseded",
+        params={"set": criteria_set, "later": later, "year": later.replaced_from_year if later else year},
+    )
 
 
 def criteria_set_in_force(
@@ -103,6 +118,7 @@ def other_sets(unit: AdministrativeUnit, year: int, tier: str, in_force: Criteri
     sets = (
         CriteriaSet.objects.published()
         .covering(year)
+        .not_superseded(year)
         .filter(Q(issuer__isnull=True) | Q(issuer=province), level=unit.level, tier=tier)
         .order_by("-year_from", "code", "-version")
     )
@@ -110,9 +126,11 @@ def other_sets(unit: AdministrativeUnit, year: int, tier: str, in_force: Criteri
 
 
 def sets_for_province(province: AdministrativeUnit):
-    """Published sets a province may put in force: the State's and its own."""
+    """Published sets a province may put in force: the State's and its own, without the versions
+    a later version replaces."""
     return (
         CriteriaSet.objects.exclude(status=SetStatus.DRAFT)
+        .not_superseded()
         .filter(Q(issuer__isnull=True) | Q(issuer=province))
         .order_by("level", "tier", "-year_from", "code", "-version")
     )
@@ -133,6 +151,8 @@ def set_in_force_choose(
         errors["criteria_set"] = [ValidationError(MSG_NOT_PUBLISHED, code="draft")]
     elif criteria_set.issuer_id not in (None, province.pk):
         errors["criteria_set"] = [ValidationError(MSG_OTHER_PROVINCE, code="other_province")]
+    elif FIRST_YEAR <= year <= LAST_YEAR and (refusal := superseded_refusal(criteria_set, year)):
+        errors["criteria_set"] = [refusal]
     if not FIRST_YEAR <= year <= LAST_YEAR:
         errors["year"] = [ValidationError(MSG_YEAR_RANGE, code="year", params={"first": FIRST_YEAR, "last": LAST_YEAR})]
     if not (basis or "").strip():

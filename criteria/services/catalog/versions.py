@@ -48,6 +48,10 @@ MSG_REQUIRED_TARGET_GAP = _(
     "Indicator %(code)s (%(name)s) is required but no target value applies to %(scope)s in %(year)s, so "
     "criterion %(number)s could never be met there: enter that target before publishing."
 )
+MSG_SAME_AS_SUPERSEDED = _(
+    "This version has the same groups, criteria, indicators and targets as %(source)s, the version it "
+    "replaces: an amendment changes some of them. Change what the amendment changes, or keep %(source)s."
+)
 MSG_ANY_COMMUNE = _("any commune")
 MSG_SCOPE_REGION = _("region %(region)s")
 MSG_SCOPE_GROUP = _("commune group %(group)s")
@@ -178,6 +182,7 @@ def check_publishable(criteria_set: CriteriaSet, *, require_targets: bool = Fals
     indicators = Indicator.objects.filter(criteria_set=criteria_set)
     if not indicators.exists():
         raise ValidationError(MSG_EMPTY_SET, code="empty")
+    _check_amends(criteria_set)
     unmeetable = (
         Criterion.objects.filter(criteria_set=criteria_set).exclude(indicators__required=True).order_by("number")
     ).first()
@@ -194,6 +199,48 @@ def check_publishable(criteria_set: CriteriaSet, *, require_targets: bool = Fals
     _check_thresholds(criteria_set, indicators if require_targets else indicators.filter(target_by_province=False))
     if criteria_set.issuer_id is not None:
         _check_own_identity(criteria_set)
+
+
+def set_content(criteria_set: CriteriaSet) -> tuple:
+    """What a version says, without its header: its groups, criteria, indicators and targets
+    (values compared as numbers, 80 = 80.0000)."""
+    groups = tuple(criteria_set.groups.order_by("code").values_list("code", "name", "position"))
+    criteria = tuple(criteria_set.criteria.order_by("number").values_list("number", "group__code", "name"))
+    indicators = tuple(
+        criteria_set.indicators.order_by("code").values_list(
+            "code",
+            "criterion__number",
+            "name",
+            "value_type",
+            "unit",
+            "comparison",
+            "required",
+            "conditional",
+            "target_by_province",
+            "derived",
+            "position",
+        )
+    )
+    targets = sorted(
+        (code, value.normalize() if value is not None else None, region, group or 0, year or 0)
+        for code, value, region, group, year in Target.objects.filter(indicator__criteria_set=criteria_set).values_list(
+            "indicator__code", "value", "region", "commune_group", "year"
+        )
+    )
+    return groups, criteria, indicators, tuple(targets)
+
+
+def _check_amends(criteria_set: CriteriaSet) -> None:
+    """A new version of a code (an amendment by the same issuer) replaces the version it was
+    cloned from once published (``CriteriaSetQuerySet.not_superseded``): one that changes none of
+    its content would only put a second copy beside it."""
+    source = criteria_set.supersedes
+    if source is None or source.code != criteria_set.code:
+        return
+    if set_content(source) == set_content(criteria_set):
+        raise ValidationError(
+            MSG_SAME_AS_SUPERSEDED, code="same_as_superseded", params={"source": f"{source.code} v{source.version}"}
+        )
 
 
 def _scopes(criteria_set: CriteriaSet) -> list[tuple[str | None, int | None]]:
@@ -281,7 +328,10 @@ def _check_own_identity(criteria_set: CriteriaSet) -> None:
 
 @transaction.atomic
 def catalog_set_publish(*, criteria_set: CriteriaSet, require_targets: bool = False) -> CriteriaSet:
-    """Publish a draft set (``check_publishable`` first); from then on it cannot change."""
+    """Publish a draft set (``check_publishable`` first); from then on it cannot change. A new
+    version of a code replaces the version it supersedes from its effective date
+    (``CriteriaSetQuerySet.not_superseded``): that one is no longer offered for new assessments
+    nor put in force; the assessments made against it keep it."""
     criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
     if criteria_set.status != SetStatus.DRAFT:
         raise ValidationError(MSG_ALREADY_PUBLISHED, code="published")

@@ -131,3 +131,56 @@ def test_a_chosen_set_retired_since_gives_way_to_the_default(tree, sets, persona
     sets["old"].status = "retired"
     sets["old"].save(update_fields=["status"])
     assert criteria_set_in_force(unit=tree.a, year=2021, tier="standard") == sets["own"]
+
+
+def _next_version(sets, personas, tree, *, effective: datetime.date, change: bool = True):
+    """The province's amendment of its own set: a clone of the same code, published."""
+    from criteria.models import Target
+    from criteria.services.set_workspace import criteria_set_clone_for, criteria_set_publish_checked
+
+    office = personas.province_office
+    v2 = criteria_set_clone_for(criteria_set=sets["own"], province=tree.province, user=office)
+    type(v2).objects.filter(pk=v2.pk).update(effective_date=effective)
+    v2.refresh_from_db()
+    if change:
+        Target.objects.filter(indicator__criteria_set=v2, indicator__code="2.1", region="").update(value=85)
+    return criteria_set_publish_checked(criteria_set=v2, user=office, accept_unconfirmed=1)
+
+
+def test_a_published_amendment_replaces_the_version_it_was_cloned_from_from_its_effective_date(tree, sets, personas):
+    """QA: v1, v2, v3 of the province's set all read "published" and all were offered."""
+    from criteria.forms import SetInForceForm
+    from criteria.services.in_force import other_sets
+
+    v1 = sets["own"]
+    set_in_force_choose(
+        province=tree.province, year=2024, criteria_set=v1, basis="KH 1/KH-UBND", user=personas.province_office
+    )
+    earlier = assessment_start(unit=tree.b, year=2024, tier="standard", user=personas.officer_b).assessment
+    v2 = _next_version(sets, personas, tree, effective=datetime.date(2024, 3, 1))
+    assert v2.supersedes == v1 and v1.replaced_by() == v2
+    # Before the amendment's year the first version may still be used; from it on, the amendment.
+    assert v1 in other_sets(tree.a, 2023, "standard", v2)
+    assert criteria_set_in_force(unit=tree.a, year=2024, tier="standard") == v2  # the earlier choice of v1 too
+    assert v1 not in other_sets(tree.a, 2024, "standard", v2)
+    assert v1 not in SetInForceForm(province=tree.province).fields["criteria_set"].queryset
+    with pytest.raises(ValidationError) as refused:
+        assessment_start(
+            unit=tree.a, year=2024, tier="standard", user=personas.officer_a, criteria_set=v1, reason="Theo bản cũ"
+        )
+    assert "is replaced by" in refused.value.messages[0]
+    with pytest.raises(ValidationError) as refused:
+        set_in_force_choose(
+            province=tree.province, year=2025, criteria_set=v1, basis="KH 2/KH-UBND", user=personas.province_office
+        )
+    assert "is replaced by" in refused.value.message_dict["criteria_set"][0]
+    earlier.refresh_from_db()
+    assert earlier.criteria_set == v1  # an assessment already made keeps its set
+
+
+def test_an_amendment_identical_to_the_version_it_replaces_is_refused(tree, sets, personas):
+    """QA: v2 was an unchanged copy of v1 under the same decision, published beside it."""
+    with pytest.raises(ValidationError) as refused:
+        _next_version(sets, personas, tree, effective=datetime.date(2024, 3, 1), change=False)
+    assert "same groups, criteria, indicators and targets as PROVINCE-OWN v1" in refused.value.messages[0]
+    assert criteria_set_in_force(unit=tree.a, year=2024, tier="standard") == sets["own"]

@@ -239,6 +239,7 @@ def test_the_province_s_next_version_of_its_own_set_keeps_its_name(tree, persona
     criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)
     again = criteria_set_clone_for(criteria_set=draft, province=tree.province, user=office)
     assert (again.name, again.decision_number) == (draft.name, draft.decision_number)
+    Target.objects.filter(indicator__criteria_set=again, indicator__code="2.1", region="").update(value=85)
     assert criteria_set_publish_checked(criteria_set=again, user=office, accept_unconfirmed=1).version == 2
 
 

@@ -88,6 +88,7 @@ def test_an_administrator_publishes_a_national_draft(client, national):
     response = client.post(reverse("criteria_set_clone", args=[draft.pk]), {"province": ""})
     clone = CriteriaSet.objects.get(code="NATIONAL", version=2)
     assert clone.issuer is None and response["Location"] == reverse("criteria_set", args=[clone.pk])
+    Target.objects.filter(indicator__criteria_set=clone, indicator__code="2.1", region="").update(value=85)
     client.post(reverse("criteria_set_publish", args=[clone.pk]), {"unconfirmed_count": 1, "accept_unconfirmed": "on"})
     clone.refresh_from_db()
     assert clone.status == SetStatus.PUBLISHED
@@ -317,3 +318,21 @@ def test_the_sets_history_names_who_changed_it_as_other_histories_do(client, per
     assert CriteriaSetChange.objects.filter(criteria_set=draft, user=office).exists()
     assert "<td>Nguyễn Thị Lan</td>" in page  # family name first (communes.people.full_name)
     assert "<td>province_office</td>" not in page
+
+
+def test_a_version_replaced_by_a_published_amendment_says_so_in_the_list_and_on_its_page(client, tree, personas):
+    """QA: v1, v2 and v3 of the province's set all read just "published"."""
+    import datetime
+
+    from criteria.services.set_workspace import criteria_set_publish_checked
+
+    office = personas.province_office
+    v1 = make_set(code="OWN", year_from=2026, year_to=2030, issuer=tree.province)
+    v2 = criteria_set_clone_for(criteria_set=v1, province=tree.province, user=office)
+    CriteriaSet.objects.filter(pk=v2.pk).update(effective_date=datetime.date(2027, 1, 1))
+    Target.objects.filter(indicator__criteria_set=v2, indicator__code="2.1", region="").update(value=85)
+    criteria_set_publish_checked(criteria_set=v2, user=office, accept_unconfirmed=1)
+    client.force_login(office)
+    assert "Replaced by v2 from 2027" in client.get(reverse("criteria_sets")).content.decode()
+    assert "Replaced by v2 from 2027" in client.get(reverse("criteria_set", args=[v1.pk])).content.decode()
+    assert "Replaced by" not in client.get(reverse("criteria_set", args=[v2.pk])).content.decode()
