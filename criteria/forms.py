@@ -34,13 +34,20 @@ class AssessmentFilterForm(YearForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
 
 
+class LabelledSetField(forms.ModelChoiceField):
+    """A choice among criteria sets, each named by ``CriteriaSet.label`` (with its version)."""
+
+    def label_from_instance(self, obj: CriteriaSet) -> str:
+        return obj.label
+
+
 class StartAssessmentForm(forms.Form):
     unit = forms.CharField(widget=forms.HiddenInput)
     tier = forms.ChoiceField(choices=Tier.choices, widget=forms.HiddenInput)
     year = forms.IntegerField(min_value=YEAR_MIN, max_value=YEAR_MAX, widget=forms.HiddenInput)
     prefill = forms.BooleanField(label=_("Pre-fill with last year's values"), required=False)
     # Another set than the one in force (needs a reason); left empty: the set in force.
-    criteria_set = forms.ModelChoiceField(
+    criteria_set = LabelledSetField(
         label=_("Another criteria set"), queryset=CriteriaSet.objects.published(), required=False
     )
     reason = forms.CharField(label=_("Why another set"), required=False, max_length=2000)
@@ -86,7 +93,7 @@ class SetInForceForm(forms.Form):
     """The province office's choice of the set its units are assessed against in a year."""
 
     year = forms.IntegerField(label=_("Year"), min_value=YEAR_MIN, max_value=YEAR_MAX)
-    criteria_set = forms.ModelChoiceField(label=_("Criteria set"), queryset=CriteriaSet.objects.none())
+    criteria_set = LabelledSetField(label=_("Criteria set"), queryset=CriteriaSet.objects.none())
     basis = forms.CharField(label=_("Decision or plan (number, date)"), max_length=300)
 
     def __init__(self, *args, province=None, **kwargs):
@@ -120,11 +127,11 @@ class CommuneGroupForm(forms.Form):
 NOT_MET, MET, BASICALLY_MET = "", "met", "basic"
 
 
-class SetChoiceField(forms.ModelChoiceField):
+class SetChoiceField(LabelledSetField):
     in_force_pk: int | None = None  # the set in force, named as such in its option
 
     def label_from_instance(self, obj: CriteriaSet) -> str:
-        label = f"{obj} · {obj.year_from}–{obj.year_to}"
+        label = f"{obj.label} · {obj.year_from}–{obj.year_to}"
         return f"{label} · {_('the set in force')}" if obj.pk == self.in_force_pk else label
 
 

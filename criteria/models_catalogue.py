@@ -175,6 +175,13 @@ class CriteriaSet(models.Model):
             raise ValidationError(errors)
 
     @property
+    def label(self) -> str:
+        """How a set is named where it is chosen among others (every dropdown, the start form's set
+        in force): always with its version, since the versions of one code may share names and
+        decision (``__str__`` leaves out "v1", for messages about one set)."""
+        return f"{self.short_name} v{self.version} ({self.decision_number})"
+
+    @property
     def is_published(self) -> bool:
         return self.status != SetStatus.DRAFT
 

@@ -21,7 +21,7 @@ from criteria.years import year_begun
 from reports.importing import layout
 from reports.importing.reader import UploadedTemplate, read_template
 from reports.importing.summary_template import summary_template_bounds
-from reports.importing.template import set_label, template_bounds
+from reports.importing.template import template_bounds
 
 FIRST_YEAR, LAST_YEAR = 2010, 2100
 LEVELS_UNDER = {
@@ -53,7 +53,7 @@ def importable_sets(unit: AdministrativeUnit):
 
 class SetChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: CriteriaSet) -> str:
-        return f"{set_label(obj)} · {obj.get_level_display()} · {obj.year_from}–{obj.year_to}"
+        return f"{obj.label} · {obj.get_level_display()} · {obj.year_from}–{obj.year_to}"
 
 
 class TemplateForm(forms.Form):
@@ -76,7 +76,7 @@ class TemplateForm(forms.Form):
                 MSG_YEAR_OUTSIDE,
                 code="year",
                 params={
-                    "set": set_label(criteria_set),
+                    "set": criteria_set.label,
                     "first": criteria_set.year_from,
                     "last": criteria_set.year_to,
                     "year": year,
@@ -120,7 +120,7 @@ class UploadForm(TemplateForm):
 
         def same_template(template: UploadedTemplate) -> None:
             if template.meta_int("set_id") != criteria_set.pk:
-                params = {"found": template.meta.get("set", "?"), "expected": set_label(criteria_set)}
+                params = {"found": template.meta.get("set", "?"), "expected": criteria_set.label}
                 raise ValidationError(MSG_OTHER_SET, code="other_set", params=params)
             _check_unit_and_year(template, self.unit, year, self.user)
 

@@ -72,11 +72,6 @@ def template_name(unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int
     return f"mau-nhap-{criteria_set.code}-v{criteria_set.version}-{unit.code}-{year}.xlsx"
 
 
-def set_label(criteria_set: CriteriaSet) -> str:
-    version = f" v{criteria_set.version}" if criteria_set.version > 1 else ""
-    return f"{criteria_set.short_name}{version} ({criteria_set.decision_number})"
-
-
 def cell_text(indicator: Indicator, value) -> object:
     """How a stored value is written into the template (and compared when read back)."""
     if value is None:
@@ -92,7 +87,7 @@ def import_template(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year
     indicators = set_indicators(criteria_set)
     units = units_for_template(unit, criteria_set, year)
     assessments, values = _stored_values(units, criteria_set, year)
-    title = f"MẪU NHẬP SỐ LIỆU — {set_label(criteria_set)} — {unit.name} — năm {year}"
+    title = f"MẪU NHẬP SỐ LIỆU — {criteria_set.label} — {unit.name} — năm {year}"
     now = timezone.now()
     data_sheet = _data_sheet(title, units, indicators, _unit_rows(units, indicators, assessments, values))
     meta_rows = [
@@ -100,7 +95,7 @@ def import_template(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year
         ("set_id", criteria_set.pk),
         ("set_code", criteria_set.code),
         ("set_version", criteria_set.version),
-        ("set", set_label(criteria_set)),
+        ("set", criteria_set.label),
         ("unit", unit.code),
         ("unit_name", unit.name),
         ("year", year),

@@ -201,3 +201,20 @@ def test_a_village_page_links_no_dashboard(client, personas, tree):
     client.force_login(personas.officer_a)
     page = client.get(reverse("unit", args=["40101-01"])).content.decode()
     assert "Progress dashboard" not in page
+
+
+def test_the_start_form_names_each_set_with_its_version(client, personas, tree, criteria_set):
+    """QA: the set in force read "… (25/2026/QĐ-UBND) · the set in force" without "v3", and v1 read the same."""
+    from criteria.models import CriteriaSet, Target
+    from criteria.services import catalog_set_clone, catalog_set_publish
+
+    v1 = make_set(code="OWN", year_from=2021, year_to=2025, issuer=tree.province)
+    v2 = catalog_set_clone(criteria_set=v1)
+    CriteriaSet.objects.filter(pk=v2.pk).update(effective_date=datetime.date(2026, 1, 1))
+    Target.objects.filter(indicator__criteria_set=v2, indicator__code="2.1", region="").update(value=85)
+    catalog_set_publish(criteria_set=v2)
+    client.force_login(personas.officer_a)
+    response = client.get(reverse("unit", args=["40101"]), {"year": 2025})
+    page = response.content.decode()
+    assert "Thử OWN v2 (1/QĐ-TEST) · the set in force" in page
+    assert f'<option value="{v1.pk}">Thử OWN v1 (1/QĐ-TEST)</option>' in page

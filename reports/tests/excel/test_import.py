@@ -813,7 +813,10 @@ def test_a_workbook_that_is_not_a_portal_template_is_refused(office, criteria_se
 def test_a_template_of_another_set_unit_or_year_is_refused(office, tree, criteria_set):
     other_set = make_set(code="OTHER", year_from=2021, year_to=2030)
     refused(
-        office, template(tree.d1, other_set), criteria_set, "This template is for the criteria set Thử (1/QĐ-TEST), not"
+        office,
+        template(tree.d1, other_set),
+        criteria_set,
+        "This template is for the criteria set Thử v1 (1/QĐ-TEST), not",
     )
     # Huyện Hai lies outside the district's area: its name is not revealed, only the file's code.
     refused(office, template(tree.d2, criteria_set), criteria_set, "This template is for 402, not Huyện Một (401).")
