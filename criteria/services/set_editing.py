@@ -45,6 +45,7 @@ from criteria.models import (
     SetChangeKind,
     SetStatus,
     Target,
+    TargetBasis,
     ValueType,
 )
 from criteria.services.evidence import validate_upload
@@ -63,6 +64,23 @@ MSG_ROW_STALE = _(
 )
 MSG_ROW_GONE = _("%(row)s was removed while you were editing it; nothing was saved.")
 MSG_SOMEONE = _("Someone")
+# Rows that could never apply (the set's targets basis, its years, the criterion's number).
+MSG_TARGET_GROUP_UNUSED = _(
+    "This set's targets do not depend on the commune group (“%(basis)s”): a target for a group would never "
+    "apply. Leave the commune group empty."
+)
+MSG_TARGET_REGION_UNUSED = _(
+    "This set's targets do not depend on the region (“%(basis)s”): a target for a region would never apply. "
+    "Leave the region empty."
+)
+MSG_TARGET_YEAR_OUTSIDE = _(
+    "The set covers %(first)s–%(last)s: a target from %(year)s would never apply. Choose a year within "
+    "the set's years, or leave it empty."
+)
+MSG_INDICATOR_CODE_OF_CRITERION = _(
+    "An indicator of criterion %(number)s has a code starting with “%(number)s.” (such as %(number)s.1): "
+    "%(code)s would read as another criterion's."
+)
 
 HEADER_FIELDS = (
     "name",
@@ -264,6 +282,7 @@ def set_row_save(
     else:
         row.criteria_set = criteria_set
     _check_links(row, criteria_set)
+    _check_can_apply(row, criteria_set)
     if isinstance(row, Target):
         _check_target_value(row)
     row.full_clean()
@@ -298,6 +317,29 @@ def _check_target_value(target: Target) -> None:
         evaluation.parse_value(target.value, target.indicator.value_type, indicator=label)
     except ValidationError as exc:
         raise ValidationError({"value": [exc]}) from None
+
+
+def _check_can_apply(row: models.Model, criteria_set: CriteriaSet) -> None:
+    """Refuse, at its field, a row that could never apply: a target for a commune group or a region
+    the set's targets do not depend on (``target_basis``, as ``check_publishable`` reads it), a
+    target from a year outside the set's years, an indicator coded as another criterion's."""
+    errors: dict[str, list[ValidationError]] = {}
+    if isinstance(row, Target):
+        basis = {"basis": criteria_set.get_target_basis_display()}
+        if row.commune_group is not None and criteria_set.target_basis != TargetBasis.GROUP:
+            errors["commune_group"] = [ValidationError(MSG_TARGET_GROUP_UNUSED, code="basis", params=basis)]
+        if row.region and criteria_set.target_basis != TargetBasis.REGION:
+            errors["region"] = [ValidationError(MSG_TARGET_REGION_UNUSED, code="basis", params=basis)]
+        if row.year is not None and not criteria_set.year_from <= row.year <= criteria_set.year_to:
+            params = {"first": criteria_set.year_from, "last": criteria_set.year_to, "year": row.year}
+            errors["year"] = [ValidationError(MSG_TARGET_YEAR_OUTSIDE, code="year", params=params)]
+    if isinstance(row, Indicator) and row.criterion_id and row.code:
+        number = str(row.criterion.number)
+        if row.code != number and not row.code.startswith(f"{number}."):
+            params = {"number": number, "code": row.code}
+            errors["code"] = [ValidationError(MSG_INDICATOR_CODE_OF_CRITERION, code="criterion", params=params)]
+    if errors:
+        raise ValidationError(errors)
 
 
 def _check_links(row: models.Model, criteria_set: CriteriaSet) -> None:

@@ -295,3 +295,57 @@ def test_removing_a_row_changed_since_the_form_was_shown_is_refused(office, draf
     response = office.post(url, {"delete": "1", "row_state": seen})
     assert response.status_code == 409
     assert CriterionGroup.objects.filter(pk=group.pk).exists()
+
+
+def test_rows_that_could_never_apply_are_refused_at_their_field(office, draft):
+    """QA: a group target on a set whose targets depend on region, a target from 2040 on a 2021–2030
+    set, indicator 21.1 under criterion 20 — all saved."""
+    indicator = draft.indicators.get(code="2.1")
+    url = reverse("criteria_set_row_new", args=[draft.pk, "targets"])
+    response = office.post(url, {"indicator": indicator.pk, "value_text": "75", "commune_group": 2, "year": ""})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "commune_group": [
+            "This set's targets do not depend on the commune group (“By socio-economic region”): a target for a "
+            "group would never apply. Leave the commune group empty."
+        ]
+    }
+    response = office.post(url, {"indicator": indicator.pk, "value_text": "75", "region": "DBSH", "year": 2040})
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "year": [
+            "The set covers 2021–2030: a target from 2040 would never apply. Choose a year within the set's years, "
+            "or leave it empty."
+        ]
+    }
+    assert not Target.objects.filter(indicator=indicator, region="DBSH").exists()
+    assert not Target.objects.filter(indicator=indicator, commune_group=2).exists()
+    response = office.post(
+        reverse("criteria_set_row_new", args=[draft.pk, "indicators"]),
+        {
+            "criterion": draft.criteria.get(number=2).pk,
+            "code": "3.9",
+            "name": "Sai mã",
+            "value_type": "percent",
+            "comparison": "gte",
+            "position": 5,
+        },
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "code": [
+            "An indicator of criterion 2 has a code starting with “2.” (such as 2.1): 3.9 would read as another criterion's."
+        ]
+    }
+    assert not Indicator.objects.filter(criteria_set=draft, code="3.9").exists()
+
+
+def test_a_region_target_on_a_set_whose_targets_depend_on_the_group_is_refused(office, draft):
+    CriteriaSet.objects.filter(pk=draft.pk).update(target_basis="group")
+    indicator = draft.indicators.get(code="2.1")
+    response = office.post(
+        reverse("criteria_set_row_new", args=[draft.pk, "targets"]),
+        {"indicator": indicator.pk, "value_text": "75", "region": "DBSH", "commune_group": 2, "year": 2026},
+    )
+    assert response.status_code == 400
+    assert list(response.context["form"].errors) == ["region"]
