@@ -4,6 +4,7 @@ version), publish a draft."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -35,6 +36,14 @@ MSG_SAME_DECISION = _(
 MSG_SAME_NAME = _(
     "“%(name)s” is already the name of %(other)s, a published set for the same level, tier and years: "
     "give this set a name and a short name of its own before publishing."
+)
+MSG_NATIONAL_NAME = _(
+    "The %(field)s “%(name)s” still names the national set (“quốc gia”): give the province's set its own "
+    "%(field)s in the set's header before publishing (it may say “quốc gia” when it also names the province)."
+)
+MSG_OTHER_PERIOD = _(
+    "The %(field)s “%(name)s” names the period %(period)s, but the set covers %(first)s–%(last)s: correct the "
+    "%(field)s or the years in the set's header before publishing."
 )
 MSG_CRITERION_WITHOUT_INDICATOR = _(
     "Criterion %(number)s (%(name)s) has no required indicator, so no unit could ever meet it: "
@@ -292,11 +301,38 @@ def _folded(text: str) -> str:
     return " ".join(text.split()).casefold()
 
 
+PERIOD = re.compile(r"\b((?:19|20)\d\d)\s*[-–—]\s*((?:19|20)\d\d)\b")
+NATIONAL = "quốc gia"
+PROVINCE_WORDS = ("tỉnh ", "thành phố ")
+
+
+def _check_own_name(criteria_set: CriteriaSet) -> None:
+    """A province's set does not keep the national set's name (QA: the clone of QĐ 318, published
+    as the province's 2026–2030 set, read "Bộ tiêu chí quốc gia … giai đoạn 2021–2025"): a name
+    saying "quốc gia" must also name the province (a province's decision may be titled "… Bộ tiêu
+    chí quốc gia … trên địa bàn tỉnh X"), and a period in the name or short name must be the
+    set's years. Refused at the field."""
+    province = _folded(criteria_set.issuer.name)
+    for word in PROVINCE_WORDS:
+        province = province.removeprefix(word)
+    for field in ("name", "short_name"):
+        text = getattr(criteria_set, field)
+        label = criteria_set._meta.get_field(field).verbose_name
+        params = {"field": label, "name": text}
+        if NATIONAL in _folded(text) and province not in _folded(text):
+            raise ValidationError({field: [ValidationError(MSG_NATIONAL_NAME, code="national_name", params=params)]})
+        for first, last in PERIOD.findall(text):
+            if (int(first), int(last)) != (criteria_set.year_from, criteria_set.year_to):
+                params.update(period=f"{first}–{last}", first=criteria_set.year_from, last=criteria_set.year_to)
+                raise ValidationError({field: [ValidationError(MSG_OTHER_PERIOD, code="period", params=params)]})
+
+
 def _check_own_identity(criteria_set: CriteriaSet) -> None:
     """A province's set is told apart from the State's: its own decision (not that of the set it
     was cloned from, when another issuer's), and a name and short name no other published set
     of the same level, tier and years bears — the State's or the province's (versions of one
-    code are told apart by their number)."""
+    code are told apart by their number) — and a name of its own (``_check_own_name``)."""
+    _check_own_name(criteria_set)
     source = criteria_set.supersedes
     if (
         source is not None

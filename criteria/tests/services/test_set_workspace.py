@@ -316,3 +316,40 @@ def test_a_target_from_a_later_year_leaves_the_first_years_without_one(personas,
     set_row_save(criteria_set=draft, user=office, row=Target(indicator=indicator, value=90, year=2023))
     with pytest.raises(ValidationError, match="applies to region Northern Midlands and Mountains in 2021"):
         criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)
+
+
+def test_a_province_s_set_still_named_as_the_national_set_is_refused_at_publish(tree, personas, draft):
+    """QA: the clone of QĐ 318 published as the province's 2026–2030 set still read "Bộ tiêu chí quốc
+    gia … giai đoạn 2021–2025" / "Xã NTM nâng cao 2021–2025"."""
+    from criteria.models import CriteriaSet
+
+    office = personas.province_office
+    CriteriaSet.objects.filter(pk=draft.pk).update(
+        name="Bộ tiêu chí quốc gia về xã nông thôn mới nâng cao giai đoạn 2026–2030", year_from=2026, year_to=2030
+    )
+    draft.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)
+    assert refused.value.message_dict == {
+        "name": [
+            "The name “Bộ tiêu chí quốc gia về xã nông thôn mới nâng cao giai đoạn 2026–2030” still names the "
+            "national set (“quốc gia”): give the province's set its own name in the set's header before publishing "
+            "(it may say “quốc gia” when it also names the province)."
+        ]
+    }
+    CriteriaSet.objects.filter(pk=draft.pk).update(
+        name="Bộ tiêu chí quốc gia về xã NTM nâng cao trên địa bàn tỉnh Nghệ Thử, giai đoạn 2026-2030",
+        short_name="Xã NTM nâng cao 2021–2025",
+    )
+    draft.refresh_from_db()
+    with pytest.raises(ValidationError) as refused:
+        criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)
+    assert refused.value.message_dict == {
+        "short_name": [
+            "The short name “Xã NTM nâng cao 2021–2025” names the period 2021–2025, but the set covers 2026–2030: "
+            "correct the short name or the years in the set's header before publishing."
+        ]
+    }
+    CriteriaSet.objects.filter(pk=draft.pk).update(short_name="Xã NTM nâng cao Nghệ Thử 2026–2030")
+    draft.refresh_from_db()
+    assert criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1).is_published
