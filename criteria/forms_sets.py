@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import Region
@@ -126,7 +127,7 @@ class TargetForm(RowStateMixin, forms.ModelForm):
         raw = (self.cleaned_data.get("value_text") or "").strip()
         if not raw:
             return None
-        return evaluation.parse_value(raw, evaluation.ValueType.NUMBER, indicator=str(_("target")))
+        return evaluation.parse_value(raw, evaluation.ValueType.NUMBER, indicator=capfirst(_("target")))
 
     def _post_clean(self):
         super()._post_clean()

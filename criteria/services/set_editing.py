@@ -25,6 +25,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
@@ -185,7 +186,7 @@ def _check_not_stale(criteria_set: CriteriaSet, model, pk: int, expected_state: 
     if expected_state is None:
         return current
     if current is None:
-        raise StaleWriteError(MSG_ROW_GONE, params={"row": label}, current=None)
+        raise StaleWriteError(MSG_ROW_GONE, params={"row": capfirst(label)}, current=None)
     if row_state(current) != expected_state:
         header = isinstance(current, CriteriaSet)
         names = HEADER_FIELDS if header else ROW_FIELDS[model]
@@ -312,7 +313,7 @@ def _check_target_value(target: Target) -> None:
     can reach would leave its criterion never met. Refused at ``value`` (the form's field)."""
     if target.value is None or not target.indicator_id or target.indicator.value_type == ValueType.YES_NO:
         return
-    label = f"{_('target')} {target.indicator.code}"
+    label = capfirst(f"{_('target')} {target.indicator.code}")  # it begins the message
     try:
         evaluation.parse_value(target.value, target.indicator.value_type, indicator=label)
     except ValidationError as exc:
@@ -368,12 +369,12 @@ def set_row_delete(*, criteria_set: CriteriaSet, user, row: models.Model, expect
     if (isinstance(row, CriterionGroup) and row.criteria.exists()) or (
         isinstance(row, Criterion) and row.indicators.exists()
     ):
-        raise ValidationError(MSG_IN_USE, code="in_use", params={"row": label})
+        raise ValidationError(MSG_IN_USE, code="in_use", params={"row": capfirst(label)})
     try:
         with transaction.atomic():
             row.delete()
     except ProtectedError:
-        raise ValidationError(MSG_IN_USE, code="in_use", params={"row": label}) from None
+        raise ValidationError(MSG_IN_USE, code="in_use", params={"row": capfirst(label)}) from None
     set_change_record(
         criteria_set=criteria_set, kind=SetChangeKind.EDITED, user=user, subject=label, comment=str(_("removed"))
     )

@@ -89,8 +89,10 @@ def test_header_years_out_of_order_are_refused(personas, draft):
 
 
 def test_a_criterion_holding_indicators_cannot_be_removed(personas, draft):
-    with pytest.raises(ValidationError, match="still used"):
+    with pytest.raises(ValidationError) as refused:
         set_row_delete(criteria_set=draft, user=personas.province_office, row=draft.criteria.get(number=1))
+    # QA: "nhóm III vẫn đang được sử dụng: …" began lowercase.
+    assert refused.value.messages == ["Criterion 1 is still used: remove what it holds first."]
 
 
 def test_a_percentage_target_above_100_is_refused_at_its_value(personas, draft):
@@ -100,7 +102,7 @@ def test_a_percentage_target_above_100_is_refused_at_its_value(personas, draft):
         set_row_save(
             criteria_set=draft, user=personas.province_office, row=Target(indicator=indicator, value=120, region="DBSH")
         )
-    assert refused.value.message_dict == {"value": ["target 2.1: a percentage must be between 0 and 100."]}
+    assert refused.value.message_dict == {"value": ["Target 2.1: a percentage must be between 0 and 100."]}
     assert not Target.objects.filter(indicator=indicator, region="DBSH").exists()
 
 
@@ -110,7 +112,7 @@ def test_a_negative_target_is_refused_for_any_number(personas, draft):
     target.value = Decimal(-5)
     with pytest.raises(ValidationError) as refused:
         set_row_save(criteria_set=draft, user=personas.province_office, row=target)
-    assert refused.value.message_dict == {"value": ["target 3.1: the value cannot be negative."]}
+    assert refused.value.message_dict == {"value": ["Target 3.1: the value cannot be negative."]}
     assert Target.objects.get(pk=target.pk).value == 40
 
 

@@ -169,7 +169,7 @@ def test_a_percentage_target_of_120_is_refused_at_the_value_field(office, draft)
         {"indicator": indicator.pk, "value_text": "120", "region": "DBSH", "year": ""},
     )
     assert response.status_code == 400
-    assert response.context["form"].errors == {"value_text": ["target 2.1: a percentage must be between 0 and 100."]}
+    assert response.context["form"].errors == {"value_text": ["Target 2.1: a percentage must be between 0 and 100."]}
     assert not Target.objects.filter(indicator=indicator, region="DBSH").exists()
 
 
