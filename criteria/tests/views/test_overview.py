@@ -134,8 +134,3 @@ def test_every_page_and_action_refuses_anonymous_users(client, personas, assessm
     for url in posts:
         response = client.post(url, {})
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
-
-
-def test_get_is_refused_on_actions(client, personas, assessment):
-    client.force_login(personas.officer_a)
-    assert client.get(reverse("assessment_action", args=[assessment.pk, "submit"])).status_code == 405
