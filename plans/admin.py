@@ -3,7 +3,14 @@ services keep the history; the admin shows them, and the histories read-only."""
 
 from django.contrib import admin
 
-from plans.models import FundChange, FundEntry, ProvinceTarget, RegisteredTarget, RegisteredTargetChange
+from plans.models import (
+    FundChange,
+    FundEntry,
+    ProvinceTarget,
+    ProvinceTargetChange,
+    RegisteredTarget,
+    RegisteredTargetChange,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -30,6 +37,12 @@ class TargetChangeInline(admin.TabularInline):
         return False
 
 
+class ProvinceTargetChangeInline(TargetChangeInline):
+    model = ProvinceTargetChange
+    fields = ["at", "user", "changes"]
+    readonly_fields = fields
+
+
 @admin.register(RegisteredTarget)
 class RegisteredTargetAdmin(ReadOnlyAdmin):
     list_display = ["unit", "tier", "target_year", "basis", "set_by", "set_at"]
@@ -53,6 +66,7 @@ class ProvinceTargetAdmin(ReadOnlyAdmin):
         "entered_by",
     ]
     list_select_related = ["province", "entered_by"]
+    inlines = [ProvinceTargetChangeInline]
 
 
 @admin.register(FundEntry)

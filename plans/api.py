@@ -33,7 +33,7 @@ from ntm_portal.api_fields import (
 )
 from ntm_portal.api_views import ScopedReadOnlyViewSet
 from plans.api_funds import FundViewSet
-from plans.models import ProvinceTarget, RegisteredTarget, RegisteredTargetChange
+from plans.models import ProvinceTarget, ProvinceTargetChange, RegisteredTarget, RegisteredTargetChange
 from plans.services import (
     PeriodTakenError,
     ProvinceTargetInput,
@@ -232,6 +232,27 @@ class ProvinceTargetSerializer(serializers.ModelSerializer):
         return username_or_none(target.entered_by)
 
 
+class ProvinceTargetChangeSerializer(serializers.ModelSerializer):
+    user = serializers.SerializerMethodField()
+    changes = serializers.JSONField(
+        help_text=_("The figures changed, each as [old, new] (old null on the first entry; the share as text).")
+    )
+
+    class Meta:
+        model = ProvinceTargetChange
+        fields = ["changes", "user", "at"]
+
+    def get_user(self, change: ProvinceTargetChange) -> str | None:
+        return username_or_none(change.user)
+
+
+class ProvinceTargetDetailSerializer(ProvinceTargetSerializer):
+    changes = ProvinceTargetChangeSerializer(many=True, read_only=True, help_text=_("Every change, oldest first."))
+
+    class Meta(ProvinceTargetSerializer.Meta):
+        fields = [*ProvinceTargetSerializer.Meta.fields, "changes"]
+
+
 _COUNT = {"min_value": 0, "max_value": 10**6}
 _YEAR = {"min_value": 0, "max_value": 9999}
 
@@ -253,7 +274,7 @@ class ProvinceTargetCreateSerializer(ProvinceTargetInputSerializer):
     province = serializers.CharField(max_length=30, help_text=_("Code of the province."))
 
 
-class ProvinceTargetChangeSerializer(ProvinceTargetInputSerializer):
+class ProvinceTargetUpdateSerializer(ProvinceTargetInputSerializer):
     version = serializers.IntegerField(min_value=1, max_value=INT_MAX, help_text=_("The version you read."))
 
 
@@ -273,7 +294,12 @@ class ProvinceTargetViewSet(ScopedReadOnlyViewSet):
         return ProvinceTarget.objects.select_related("province", "entered_by")
 
     def detail_rows(self) -> QuerySet[ProvinceTarget]:
-        return ProvinceTarget.objects.select_related("entered_by")
+        return ProvinceTarget.objects.select_related("entered_by").prefetch_related(
+            Prefetch("changes", queryset=ProvinceTargetChange.objects.select_related("user").order_by("at", "pk"))
+        )
+
+    def get_serializer_class(self):
+        return ProvinceTargetDetailSerializer if self.action == "retrieve" else ProvinceTargetSerializer
 
     @staticmethod
     def _input(data: dict) -> ProvinceTargetInput:
@@ -304,12 +330,12 @@ class ProvinceTargetViewSet(ScopedReadOnlyViewSet):
         summary=_("Change a province's targets"),
         description=_("Send every value again, with the version you read."),
         tags=["plans"],
-        request=ProvinceTargetChangeSerializer,
+        request=ProvinceTargetUpdateSerializer,
         responses={200: ProvinceTargetSerializer, **_ERRORS},
     )
     def update(self, request: Request, pk: str) -> Response:
         target = self.get_object()
-        serializer = ProvinceTargetChangeSerializer(data=request.data)
+        serializer = ProvinceTargetUpdateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             province_target_save(

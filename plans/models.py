@@ -182,6 +182,46 @@ class ProvinceTarget(models.Model):
         return f"{self.province} · {self.period_from}–{self.period_to}"
 
 
+class ProvinceTargetChange(AppendOnlyMixin, models.Model):
+    """Append-only: each entry or change of a province's targets, as ``{field: [old, new]}``
+    over the fields that changed (``PROVINCE_TARGET_FIELDS``; old ``None`` on the first entry;
+    the share as text, ``"62.5"``)."""
+
+    target = models.ForeignKey(
+        ProvinceTarget, verbose_name=_("province target"), on_delete=models.PROTECT, related_name="changes"
+    )
+    changes = models.JSONField(_("changes"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    at = models.DateTimeField(_("at"))
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change of a province target")
+        base_manager_name = "objects"  # Django's internal queries refuse updates too
+        verbose_name_plural = _("changes of province targets")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["target", "at"], name="ptchange_target_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.target_id}: {self.changes}"
+
+
+# The figures of a province target that its history records, in the order it shows them.
+PROVINCE_TARGET_FIELDS = (
+    "period_from",
+    "period_to",
+    "communes_standard",
+    "communes_advanced",
+    "communes_model",
+    "min_criteria",
+    "villages_recognised_share",
+    "basis",
+)
+
+
 class FundEntry(models.Model):
     """Money (đồng) mobilised by ``unit`` in ``month`` of ``year`` from ``source``."""
 

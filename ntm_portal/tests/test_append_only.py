@@ -18,8 +18,14 @@ from criteria.models import (
 from criteria.services.commune_groups import commune_group_set
 from criteria.services.set_workspace import criteria_set_clone_for
 from ntm_portal.append_only import allow_history_rewrite
-from plans.models import FundChange, RegisteredTargetChange
-from plans.services import FundCell, funds_record, registered_target_set
+from plans.models import FundChange, ProvinceTargetChange, RegisteredTargetChange
+from plans.services import (
+    FundCell,
+    ProvinceTargetInput,
+    funds_record,
+    province_target_save,
+    registered_target_set,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +34,7 @@ LOGS = [
     AssessmentLog,
     CriterionResultLog,
     RegisteredTargetChange,
+    ProvinceTargetChange,
     FundChange,
     CommuneGroupChange,
     CriteriaSetChange,
@@ -42,6 +49,11 @@ def logged(assessment, tree, personas):
     """A row in every history and log table."""
     registered_target_set(
         unit=tree.a, tier="standard", target_year=2026, basis="NQ 01", user=personas.district_d1, expected_version=0
+    )
+    province_target_save(
+        province=tree.province,
+        data=ProvinceTargetInput(period_from=2021, period_to=2025, communes_standard=5, basis="NQ 05"),
+        user=personas.province_office,
     )
     funds_record(
         unit=tree.a, year=2025, cells=[FundCell(month=1, source="central", raw="1000")], user=personas.officer_a

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Case, When
+from django.db.models import Case, Prefetch, When
 
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Tier
-from plans.models import ProvinceTarget, RegisteredTarget, RegisteredTargetChange
+from ntm_portal.numbers import vn_number
+from plans.models import (
+    PROVINCE_TARGET_FIELDS,
+    ProvinceTarget,
+    ProvinceTargetChange,
+    RegisteredTarget,
+    RegisteredTargetChange,
+)
 
 PER_PAGE = 50
 
@@ -79,10 +88,47 @@ def targets_page(
     return TargetsPage(own=own, page=paginated)
 
 
+class FieldChange(NamedTuple):
+    """One figure of a province target before and after a change, as the page shows it."""
+
+    label: str
+    old: str  # "—": none before (the first entry, or no such target)
+    new: str
+
+
+def _shown(field: str, value) -> str:
+    if value is None:
+        return "—"
+    if field == "villages_recognised_share":
+        return f"{vn_number(Decimal(value), 1)}%"
+    return str(value)
+
+
+def field_changes(change: ProvinceTargetChange) -> list[FieldChange]:
+    """The figures a change of a province target changed, in the order the form lists them."""
+    return [
+        FieldChange(
+            label=str(ProvinceTarget._meta.get_field(name).verbose_name),
+            old=_shown(name, change.changes[name][0]),
+            new=_shown(name, change.changes[name][1]),
+        )
+        for name in PROVINCE_TARGET_FIELDS
+        if name in change.changes
+    ]
+
+
 def province_targets(*, province: AdministrativeUnit) -> list[ProvinceTarget]:
-    """A province's targets, the latest period first: one query."""
-    return list(
+    """A province's targets, the latest period first, each with its history (``changes``,
+    oldest first; each change's ``fields``: ``field_changes``): two queries."""
+    targets = list(
         ProvinceTarget.objects.filter(province=province)
         .select_related("entered_by")
+        .prefetch_related(
+            Prefetch("changes", queryset=ProvinceTargetChange.objects.select_related("user").order_by("at", "pk"))
+        )
         .order_by("-period_to", "-period_from")
     )
+    for target in targets:
+        for change in target.changes.all():
+            change.fields = field_changes(change)
+    return targets

@@ -20,8 +20,10 @@ from criteria.models import Tier
 from ntm_portal.errors import StaleWriteError
 from plans.models import (
     PROGRAMME_START,
+    PROVINCE_TARGET_FIELDS,
     TARGET_YEAR_LAST,
     ProvinceTarget,
+    ProvinceTargetChange,
     RegisteredTarget,
     RegisteredTargetChange,
 )
@@ -300,6 +302,9 @@ def province_target_save(
         raise ValidationError(errors)
     if target is None:
         target = ProvinceTarget(province=province, version=0)
+        before = dict.fromkeys(PROVINCE_TARGET_FIELDS)
+    else:
+        before = _recorded(target)
     target.period_from, target.period_to = data.period_from, data.period_to
     target.communes_standard = data.communes_standard
     target.communes_advanced = data.communes_advanced
@@ -307,8 +312,22 @@ def province_target_save(
     target.min_criteria = data.min_criteria
     target.villages_recognised_share = share
     target.basis = data.basis.strip()
+    after = _recorded(target)
+    changes = {f: [before[f], after[f]] for f in PROVINCE_TARGET_FIELDS if before[f] != after[f]}
+    if not changes:
+        return target  # saved again unchanged: nothing to record
+    moment = at or timezone.now()
     target.version += 1
-    target.entered_by, target.entered_at = user, at or timezone.now()
+    target.entered_by, target.entered_at = user, moment
     target.full_clean(validate_unique=False, validate_constraints=False)
     target.save()
+    ProvinceTargetChange.objects.create(target=target, changes=changes, user=user, at=moment)
     return target
+
+
+def _recorded(target: ProvinceTarget) -> dict:
+    """The target's figures as its history records them (JSON: the share as text)."""
+    values = {f: getattr(target, f) for f in PROVINCE_TARGET_FIELDS}
+    share = values["villages_recognised_share"]
+    values["villages_recognised_share"] = None if share is None else str(Decimal(share).quantize(Decimal("0.1")))
+    return values

@@ -106,6 +106,9 @@ def test_the_province_office_enters_and_changes_province_targets(api, tree, pers
     assert stale.status_code == 409 and stale.json()["current"]["version"] == 2
     listed = _results(api.as_(personas.viewer).get("/api/v1/province-targets/", {"year": 2024}))
     assert [r["id"] for r in listed] == [pk]
+    history = api.as_(personas.viewer).get(f"/api/v1/province-targets/{pk}/").json()["changes"]
+    assert [c["changes"].get("communes_standard") for c in history] == [[None, 50], [50, 60]]
+    assert history[1]["user"] == personas.province_office.username
 
 
 def test_a_commune_officer_is_told_their_role_may_not_register_a_target(api, tree, personas):

@@ -2,8 +2,15 @@
 
 import pytest
 
-from plans.models import ProvinceTarget
-from plans.selectors import dashboard_sections, funds_grid, funds_summary, plan_summary, targets_page
+from plans.models import ProvinceTarget, ProvinceTargetChange
+from plans.selectors import (
+    dashboard_sections,
+    funds_grid,
+    funds_summary,
+    plan_summary,
+    province_targets,
+    targets_page,
+)
 from plans.tests.factories import bulk_province
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +89,14 @@ def test_a_page_of_targets_takes_four_queries_and_six_with_the_units_own(provinc
     # own targets and their history, then count, page, targets, history
     with django_assert_num_queries(6):
         targets_page(unit=district, year=2025)
+
+
+def test_the_province_targets_with_their_history_take_two_queries(province, django_assert_num_queries):
+    target = ProvinceTarget.objects.get(province=province)
+    for n in range(province.n // 10):
+        ProvinceTargetChange.objects.create(
+            target=target, changes={"communes_standard": [n, n + 1]}, at=target.entered_at
+        )
+    with django_assert_num_queries(2):
+        targets = province_targets(province=province)
+        assert len(targets[0].changes.all()[0].fields) == 1

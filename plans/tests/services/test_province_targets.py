@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from plans.models import ProvinceTarget
+from plans.models import ProvinceTarget, ProvinceTargetChange
 from plans.services import ProvinceTargetInput, StaleWriteError, province_target_save
 
 pytestmark = pytest.mark.django_db
@@ -121,3 +121,40 @@ def test_the_database_keeps_the_tiers_nested(tree):
             basis="x",
             entered_at="2022-01-01T00:00:00Z",
         )
+
+
+def test_every_change_of_a_province_target_is_kept_with_the_old_and_new_figures(tree, personas):
+    office = personas.province_office
+    target = _save(office, tree.province, data=_data(communes_standard=5, communes_advanced=2, communes_model=0))
+    _save(
+        office,
+        tree.province,
+        target=target,
+        expected_version=1,
+        data=_data(period_from=2022, communes_standard=19, communes_advanced=4, communes_model=0),
+    )
+    first, second = ProvinceTargetChange.objects.filter(target=target).order_by("at", "pk")
+    assert first.changes["communes_standard"] == [None, 5]
+    assert first.changes["villages_recognised_share"] == [None, "62.5"]
+    assert second.changes == {
+        "period_from": [2021, 2022],
+        "communes_standard": [5, 19],
+        "communes_advanced": [2, 4],
+    }
+    assert second.user == office
+
+
+def test_saving_a_province_target_unchanged_records_nothing(tree, personas):
+    target = _save(personas.province_office, tree.province)
+    again = _save(personas.province_office, tree.province, target=target, expected_version=1)
+    assert again.version == 1
+    assert ProvinceTargetChange.objects.filter(target=target).count() == 1
+
+
+def test_the_history_of_a_province_target_cannot_be_changed(tree, personas):
+    target = _save(personas.province_office, tree.province)
+    change = ProvinceTargetChange.objects.get(target=target)
+    with pytest.raises(ValidationError, match="append-only"):
+        change.save()
+    with pytest.raises(ValidationError, match="append-only"):
+        ProvinceTargetChange.objects.filter(target=target).delete()

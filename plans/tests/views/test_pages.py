@@ -215,6 +215,35 @@ def test_inconsistent_province_targets_show_the_message_at_the_field(client, tre
     assert not ProvinceTarget.objects.exists()
 
 
+def test_a_changed_province_target_shows_its_old_and_new_figures_in_its_history(client, tree, personas):
+    """QA: changing 5/2 to 19/4 kept only "entered by … on …"; the old figures were gone."""
+    _province_post(
+        client,
+        personas.province_office,
+        tree.province,
+        communes_standard="5",
+        communes_advanced="2",
+        communes_model="0",
+    )
+    target = ProvinceTarget.objects.get()
+    _province_post(
+        client,
+        personas.province_office,
+        tree.province,
+        target=str(target.pk),
+        version="1",
+        period_from="2022",
+        communes_standard="19",
+        communes_advanced="4",
+        communes_model="0",
+    )
+    html = _html(_page(client, personas.viewer, tree.province))
+    assert "History (2 changes)" in html
+    assert "Communes reaching the standard 5 → <strong>19</strong>" in html
+    assert "Communes reaching the advanced tier 2 → <strong>4</strong>" in html
+    assert "From year 2021 → <strong>2022</strong>" in html
+
+
 # --- Funds -----------------------------------------------------------------------------------
 
 
