@@ -40,6 +40,7 @@ from plans.services import (
     StaleWriteError,
     province_target_save,
     registered_target_set,
+    registered_target_withdraw,
 )
 
 _ERRORS = error_responses(_("Invalid values, keyed by field (funds: by “month-source”)."))
@@ -79,7 +80,12 @@ class RegisteredTargetSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RegisteredTarget
-        fields = ["id", "unit", "tier", "target_year", "basis", "version", "set_by", "set_at"]
+        fields = ["id", "unit", "tier", "target_year", "basis", "version", "set_by", "set_at", "withdrawn_at"]
+        extra_kwargs = {
+            "withdrawn_at": {
+                "help_text": _("When the target was withdrawn (null: in force); it is then neither due nor overdue.")
+            }
+        }
 
     def get_set_by(self, target: RegisteredTarget) -> str | None:
         return username_or_none(target.set_by)
@@ -94,8 +100,13 @@ class RegisteredTargetDetailSerializer(RegisteredTargetSerializer):
 
 def _target_current(target: RegisteredTarget | None) -> dict:
     if target is None:
-        return {"target_year": None, "basis": "", "version": 0}
-    return {"target_year": target.target_year, "basis": target.basis, "version": target.version}
+        return {"target_year": None, "basis": "", "version": 0, "withdrawn_at": None}
+    return {
+        "target_year": target.target_year,
+        "basis": target.basis,
+        "version": target.version,
+        "withdrawn_at": target.withdrawn_at,
+    }
 
 
 @extend_schema_view(
@@ -117,6 +128,12 @@ class RegisteredTargetViewSet(ScopedReadOnlyViewSet):
     class TargetChangeInputSerializer(serializers.Serializer):
         target_year = serializers.IntegerField(min_value=0, max_value=9999, required=False)
         basis = serializers.CharField(max_length=300, required=False)
+        withdrawn = serializers.BooleanField(
+            required=False, help_text=_("true: withdraw the target (with a reason); it stays in the history.")
+        )
+        reason = serializers.CharField(
+            max_length=300, required=False, allow_blank=True, help_text=_("Why the target is withdrawn.")
+        )
         version = serializers.IntegerField(min_value=1, max_value=INT_MAX, help_text=_("The version you read."))
 
     serializer_class = RegisteredTargetSerializer
@@ -169,6 +186,10 @@ class RegisteredTargetViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(
         summary=_("Change a target's year or basis"),
+        description=_(
+            "With withdrawn true and a reason, withdraws the target; a year or basis on a withdrawn target "
+            "registers it again."
+        ),
         tags=["plans"],
         request=TargetChangeInputSerializer,
         responses={200: RegisteredTargetDetailSerializer, **_ERRORS},
@@ -178,6 +199,18 @@ class RegisteredTargetViewSet(ScopedReadOnlyViewSet):
         serializer = self.TargetChangeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
+        if data.get("withdrawn"):
+            try:
+                registered_target_withdraw(
+                    unit=target.unit,
+                    tier=target.tier,
+                    reason=data.get("reason", ""),
+                    user=request.user,
+                    expected_version=data["version"],
+                )
+            except StaleWriteError as exc:
+                raise Conflict(exc.messages[0], current=_target_current(exc.current)) from exc
+            return Response(RegisteredTargetDetailSerializer(self.one(target.pk)).data)
         saved = self._save(
             unit=target.unit,
             tier=target.tier,

@@ -71,6 +71,21 @@ class RegisteredTargetForm(forms.Form):
     )
 
 
+class WithdrawTargetForm(forms.Form):
+    """Withdraw one tier's target of one unit; ``version`` as for ``RegisteredTargetForm``."""
+
+    unit = forms.CharField(widget=forms.HiddenInput, max_length=30)
+    tier = forms.ChoiceField(choices=Tier.choices, widget=forms.HiddenInput)
+    version = forms.IntegerField(min_value=0, max_value=2**31, widget=forms.HiddenInput)
+    # Not required here: the service says what is missing.
+    reason = forms.CharField(
+        label=_("Why it is withdrawn"),
+        max_length=300,
+        required=False,
+        help_text=_("The decision that drops or replaces the target, or the reason."),
+    )
+
+
 class ProvinceTargetForm(forms.Form):
     version = forms.IntegerField(min_value=0, max_value=2**31, widget=forms.HiddenInput, required=False)
     period_from = YearField(label=_("From year"))

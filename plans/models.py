@@ -46,8 +46,18 @@ class FundSource(models.TextChoices):
     OTHER = "other", _("Other sources")
 
 
+class RegisteredTargetQuerySet(models.QuerySet):
+    def in_force(self) -> RegisteredTargetQuerySet:
+        """The targets not withdrawn: the ones a unit is due or overdue by."""
+        return self.filter(withdrawn_at__isnull=True)
+
+
 class RegisteredTarget(models.Model):
-    """The year ``unit`` plans to reach ``tier``: one row per unit and tier."""
+    """The year ``unit`` plans to reach ``tier``: one row per unit and tier.
+
+    A withdrawn target (``withdrawn_at``) keeps the year it had, for the record, but is
+    neither due nor overdue; registering the tier again puts it back in force.
+    """
 
     unit = models.ForeignKey(
         AdministrativeUnit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="registered_targets"
@@ -67,6 +77,9 @@ class RegisteredTarget(models.Model):
         related_name="+",
     )
     set_at = models.DateTimeField(_("set at"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+
+    objects = RegisteredTargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("registered target")
@@ -88,13 +101,14 @@ class RegisteredTarget(models.Model):
 
 
 class RegisteredTargetChange(AppendOnlyMixin, models.Model):
-    """Append-only: each registration or change of a target year (None → year on the first)."""
+    """Append-only: each registration or change of a target year (None → year on the first,
+    and after a withdrawal; year → None: withdrawn, ``basis`` the reason)."""
 
     target = models.ForeignKey(
         RegisteredTarget, verbose_name=_("registered target"), on_delete=models.PROTECT, related_name="changes"
     )
     old_year = models.PositiveSmallIntegerField(_("old target year"), null=True, blank=True)
-    new_year = models.PositiveSmallIntegerField(_("new target year"))
+    new_year = models.PositiveSmallIntegerField(_("new target year"), null=True, blank=True)
     basis = models.CharField(_("decision or plan"), max_length=300)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
@@ -111,7 +125,7 @@ class RegisteredTargetChange(AppendOnlyMixin, models.Model):
         indexes = [models.Index(fields=["target", "at"], name="targetchange_target_at_idx")]
 
     def __str__(self) -> str:
-        return f"{self.target_id}: {self.old_year or '—'} → {self.new_year}"
+        return f"{self.target_id}: {self.old_year or '—'} → {self.new_year or '—'}"
 
 
 class ProvinceTarget(models.Model):

@@ -32,6 +32,7 @@ from plans.forms import (
     ProvinceTargetForm,
     RegisteredTargetForm,
     SearchForm,
+    WithdrawTargetForm,
     YearForm,
 )
 from plans.models import PROGRAMME_START, ProvinceTarget
@@ -49,6 +50,7 @@ from plans.services import (
     funds_record,
     province_target_save,
     registered_target_set,
+    registered_target_withdraw,
 )
 
 
@@ -228,6 +230,50 @@ def set_target(request: HttpRequest, code: str) -> HttpResponse:
         request,
         _("Saved: %(unit)s plans to reach the %(tier)s tier in %(year)s.")
         % {"unit": target_unit.name, "tier": Tier(data["tier"]).label.lower(), "year": data["target_year"]},
+    )
+    return HttpResponseRedirect(_page_url(request, page_unit, f"t-{target_unit.code}"))
+
+
+@login_required
+@require_POST
+def withdraw_target(request: HttpRequest, code: str) -> HttpResponse:
+    """Withdraw a registered target: it leaves the units due and overdue; its history keeps it."""
+    page_unit = access.get_unit_for_user(request.user, code)
+    form = WithdrawTargetForm(request.POST)
+    target_code = request.POST.get("unit", "")
+    target_unit = access.get_unit_for_user(request.user, target_code) if target_code else page_unit
+    if not target_unit.is_within(page_unit):
+        raise Http404(access.MSG_NOT_FOUND)
+    if not can_set_registered_target(request.user, target_unit):  # before the form: a reader gets 403
+        raise PermissionDenied(MSG_TARGET_NO_PERMISSION)
+    failed = {
+        "unit": target_unit.code,
+        "tier": request.POST.get("tier", ""),
+        "form": form,
+        "conflict": None,
+        "withdraw": True,
+    }
+    if not form.is_valid():
+        return _page(request, page_unit, status=400, failed_target=failed)
+    data = form.cleaned_data
+    try:
+        registered_target_withdraw(
+            unit=target_unit,
+            tier=data["tier"],
+            reason=data["reason"],
+            user=request.user,
+            expected_version=data["version"],
+        )
+    except StaleWriteError as exc:
+        failed["conflict"] = {"message": exc.messages[0], "current": exc.current}
+        return _page(request, page_unit, status=409, failed_target=failed)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return _page(request, page_unit, status=400, failed_target=failed)
+    messages.success(
+        request,
+        _("Withdrawn: the %(tier)s target of %(unit)s.")
+        % {"unit": target_unit.name, "tier": Tier(data["tier"]).label.lower()},
     )
     return HttpResponseRedirect(_page_url(request, page_unit, f"t-{target_unit.code}"))
 

@@ -312,6 +312,13 @@ PLANS_ROWS: dict[str, Row] = {
         (302, 403, 404, 302, 404, 302, 403),
         data=lambda o: {"unit": "40101", "tier": "standard", "version": 0, "target_year": 2026, "basis": "KH"},
     ),
+    "plans:withdraw_target": Row(
+        "POST",
+        lambda o: reverse("plans:withdraw_target", args=["40101"]),
+        # As for registering one: the district committee and the province office.
+        (302, 403, 404, 302, 404, 302, 403),
+        data=lambda o: {"unit": "40101", "tier": "standard", "version": _target(o).version, "reason": "QĐ 7"},
+    ),
     "plans:save_province_target": Row(
         "POST",
         lambda o: reverse("plans:save_province_target", args=["40"]),

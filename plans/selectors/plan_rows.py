@@ -109,12 +109,13 @@ _TARGET_FIELDS = (
 
 
 def _targets_query(where: Q, year: int, cut: datetime.date | None = None):
-    """The targets of ``year`` and those of earlier years whose tier is still not held by a
+    """The targets in force of ``year`` and those of earlier years whose tier is still not held by a
     unit that still exists in ``year`` (one that ended is not overdue: its place is another
     unit's now), in the order the page lists units. Titles are read on ``cut`` (default: the
     year's cut-off; a month's bulletin passes its own)."""
     return (
-        RegisteredTarget.objects.filter(where, target_year__lte=year)
+        RegisteredTarget.objects.in_force()
+        .filter(where, target_year__lte=year)
         .annotate(holds=holds_title_q(OuterRef("tier"), cut or year_cutoff(year), unit_ref="unit"))
         .filter(Q(target_year=year) | (Q(holds=False) & existed_in_year_q(year, "unit__")))
         .order_by("unit__name_sort", "unit__code", "tier")

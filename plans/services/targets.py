@@ -55,6 +55,12 @@ MSG_LOWER_TIER_FIRST = _(
     "The %(tier)s target (%(year)s) needs the %(other)s title first: the unit does not hold it and has no "
     "%(other)s target; register that one first."
 )
+MSG_REASON_REQUIRED = _("Say why the target is withdrawn (the decision or the reason).")
+MSG_NOTHING_TO_WITHDRAW = _("This unit has no %(tier)s target in force to withdraw.")
+MSG_WITHDRAW_HIGHER_FIRST = _(
+    "The %(other)s target (%(other_year)s) needs the %(tier)s one: the unit does not hold the %(tier)s title. "
+    "Withdraw the %(other)s target first."
+)
 MSG_TARGET_STALE = _("This target was changed by %(user)s in the meantime (now: %(year)s). Review it and save again.")
 
 MSG_NOT_A_PROVINCE = _("Province targets belong to a province.")
@@ -167,24 +173,90 @@ def registered_target_set(
             },
             current=current,
         )
-    ladder = _ladder_errors(tier, target_year, {t: o.target_year for t, o in targets.items() if t != tier})
-    ladder += _missing_rungs(unit, tier, target_year, targets)
+    in_force = {t: o for t, o in targets.items() if o.withdrawn_at is None}
+    ladder = _ladder_errors(tier, target_year, {t: o.target_year for t, o in in_force.items() if t != tier})
+    ladder += _missing_rungs(unit, tier, target_year, in_force)
     if ladder:
         raise ValidationError({"target_year": ladder})
-    if current is not None and current.target_year == target_year and current.basis == basis:
+    withdrawn = current is not None and current.withdrawn_at is not None
+    if current is not None and not withdrawn and current.target_year == target_year and current.basis == basis:
         return current
 
     moment = at or timezone.now()
-    old_year = current.target_year if current else None
+    old_year = current.target_year if current and not withdrawn else None
     if current is None:
         current = RegisteredTarget(unit=unit, tier=tier, version=0)
-    current.target_year, current.basis = target_year, basis
+    current.target_year, current.basis, current.withdrawn_at = target_year, basis, None
     current.version += 1
     current.set_by, current.set_at = user, moment
     current.full_clean(validate_unique=False, validate_constraints=False)
     current.save()
     RegisteredTargetChange.objects.create(
         target=current, old_year=old_year, new_year=target_year, basis=basis, user=user, at=moment
+    )
+    return current
+
+
+@transaction.atomic
+def registered_target_withdraw(
+    *,
+    unit: AdministrativeUnit,
+    tier: str,
+    reason: str,
+    user,
+    expected_version: int | None,
+    at: datetime.datetime | None = None,
+) -> RegisteredTarget:
+    """Withdraw the target ``unit`` had for ``tier`` (a plan dropped or replaced): it is no
+    longer due or overdue anywhere. Who may: as for ``registered_target_set``. The target
+    keeps its year for the record; its history gets year → None with ``reason``.
+    """
+    require_signed_in(user)
+    if not access.can_read_unit(user, unit) or not can_set_registered_target(user, unit):
+        raise PermissionDenied(MSG_TARGET_NO_PERMISSION)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [ValidationError(MSG_REASON_REQUIRED, code="required")]})
+    targets = {
+        t.tier: t
+        for t in RegisteredTarget.objects.select_for_update(of=("self",))
+        .select_related("set_by")
+        .filter(unit=unit)
+        .in_force()
+    }
+    current = targets.get(tier)
+    if current is None:
+        stored = RegisteredTarget.objects.filter(unit=unit, tier=tier).select_related("set_by").first()
+        if stored is not None and expected_version is not None and expected_version != stored.version:
+            raise StaleWriteError(
+                MSG_TARGET_STALE, params={"user": user_name(stored.set_by), "year": "—"}, current=stored
+            )
+        params = {"tier": Tier(tier).label.lower() if tier in Tier.values else tier}
+        raise ValidationError({"tier": [ValidationError(MSG_NOTHING_TO_WITHDRAW, code="none", params=params)]})
+    if expected_version is not None and expected_version != current.version:
+        raise StaleWriteError(
+            MSG_TARGET_STALE,
+            params={"user": user_name(current.set_by), "year": current.target_year},
+            current=current,
+        )
+    rank = _TIER_ORDER.index(tier)
+    higher = [t for t in _TIER_ORDER[rank + 1 :] if t in targets]
+    if higher and not holds_title(unit, tier, timezone.localdate()):
+        other = targets[higher[0]]
+        params = {
+            "tier": Tier(tier).label.lower(),
+            "other": Tier(other.tier).label.lower(),
+            "other_year": other.target_year,
+        }
+        raise ValidationError({"tier": [ValidationError(MSG_WITHDRAW_HIGHER_FIRST, code="ladder", params=params)]})
+
+    moment = at or timezone.now()
+    current.withdrawn_at = moment
+    current.version += 1
+    current.set_by, current.set_at = user, moment
+    current.save(update_fields=["withdrawn_at", "version", "set_by", "set_at"])
+    RegisteredTargetChange.objects.create(
+        target=current, old_year=current.target_year, new_year=None, basis=reason, user=user, at=moment
     )
     return current
 

@@ -67,7 +67,33 @@ def test_a_stale_target_answers_409_with_what_is_stored(api, tree, personas):
         f"/api/v1/registered-targets/{target.pk}/", {"target_year": 2024, "version": 7}, format="json"
     )
     assert response.status_code == 409
-    assert response.json()["current"] == {"target_year": 2026, "basis": "KH 1/KH-UBND", "version": 1}
+    assert response.json()["current"] == {
+        "target_year": 2026,
+        "basis": "KH 1/KH-UBND",
+        "version": 1,
+        "withdrawn_at": None,
+    }
+
+
+def test_the_district_committee_withdraws_a_target_with_a_reason(api, tree, personas):
+    target = make_target(tree.a, "standard", 2023)
+    client = api.as_(personas.district_d1)
+    url = f"/api/v1/registered-targets/{target.pk}/"
+    refused = client.patch(url, {"withdrawn": True, "reason": "", "version": 1}, format="json")
+    assert refused.status_code == 400
+    assert refused.json()["errors"] == {"reason": ["Say why the target is withdrawn (the decision or the reason)."]}
+    assert (
+        api.as_(personas.officer_a).patch(url, {"withdrawn": True, "reason": "QĐ 7", "version": 1}).status_code == 403
+    )
+    withdrawn = api.as_(personas.district_d1).patch(
+        url, {"withdrawn": True, "reason": "QĐ 7", "version": 1}, format="json"
+    )
+    assert withdrawn.status_code == 200, withdrawn.content
+    body = withdrawn.json()
+    assert body["withdrawn_at"] is not None and body["version"] == 2
+    assert [(c["old_year"], c["new_year"], c["basis"]) for c in body["changes"]][-1] == (2023, None, "QĐ 7")
+    plan = api.as_(personas.viewer).get("/api/v1/plan/", {"unit": "40", "year": 2025})
+    assert plan.status_code == 200 and plan.json()["overdue"] == []
 
 
 @pytest.mark.parametrize(("who", "status"), [("officer_a", 403), ("viewer", 403), ("district_d2", 404)])

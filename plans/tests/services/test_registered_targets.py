@@ -3,10 +3,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from plans.models import RegisteredTarget, RegisteredTargetChange
+from plans.selectors import plan_summary
 from plans.services import (
     MSG_TARGET_NO_PERMISSION,
     StaleWriteError,
     registered_target_set,
+    registered_target_withdraw,
 )
 from plans.tests.factories import make_target
 
@@ -155,3 +157,72 @@ def test_a_higher_tier_needs_the_tier_below_held_or_planned_first(tree, personas
         decision_date=datetime.date(2023, 12, 1),
     )
     assert _set(personas.district_d1, tree.b, tier="advanced", year=2026).tier == "advanced"
+
+
+# --- Withdrawal --------------------------------------------------------------------------------
+
+
+def _withdraw(user, unit, *, tier="standard", reason="QĐ 7/QĐ-UBND: kế hoạch điều chỉnh", version=1):
+    return registered_target_withdraw(unit=unit, tier=tier, reason=reason, user=user, expected_version=version)
+
+
+def test_a_withdrawn_target_is_no_longer_due_or_overdue_and_its_history_says_why(tree, personas):
+    """QA: a commune whose target was dropped stayed "overdue" forever: the year could not be
+    cleared, nor moved past the unit's end."""
+    _set(personas.district_d1, tree.a, year=2023)
+    assert [r.code for r in plan_summary(unit=tree.province, year=2025).overdue] == ["40101"]
+
+    target = _withdraw(personas.district_d1, tree.a)
+
+    assert target.withdrawn_at is not None and target.version == 2 and target.target_year == 2023
+    summary = plan_summary(unit=tree.province, year=2025)
+    assert summary.overdue == [] and summary.counts == []
+    assert plan_summary(unit=tree.province, year=2023).due == []
+    changes = list(RegisteredTargetChange.objects.filter(target=target).values_list("old_year", "new_year", "basis"))
+    assert changes[-1] == (2023, None, "QĐ 7/QĐ-UBND: kế hoạch điều chỉnh")
+
+
+def test_a_withdrawn_target_can_be_registered_again(tree, personas):
+    _set(personas.district_d1, tree.a, year=2023)
+    _withdraw(personas.district_d1, tree.a)
+    target = _set(personas.district_d1, tree.a, year=2023, version=2)
+    assert target.withdrawn_at is None and target.version == 3
+    assert [r.code for r in plan_summary(unit=tree.province, year=2025).overdue] == ["40101"]
+    assert RegisteredTargetChange.objects.filter(target=target).last().old_year is None
+
+
+def test_withdrawing_needs_a_reason_and_a_target_in_force(tree, personas):
+    _set(personas.district_d1, tree.a, year=2025)
+    with pytest.raises(ValidationError) as exc:
+        _withdraw(personas.district_d1, tree.a, reason="  ")
+    assert exc.value.message_dict == {"reason": ["Say why the target is withdrawn (the decision or the reason)."]}
+    with pytest.raises(ValidationError, match="no advanced target in force"):
+        _withdraw(personas.district_d1, tree.a, tier="advanced", version=0)
+    _withdraw(personas.district_d1, tree.a)
+    with pytest.raises(ValidationError, match="no standard target in force"):
+        _withdraw(personas.district_d1, tree.a, version=2)
+
+
+@pytest.mark.parametrize("who", ["officer_a", "viewer", "district_d2", "outsider"])
+def test_only_those_who_set_targets_may_withdraw_them(tree, personas, who):
+    _set(personas.district_d1, tree.a)
+    with pytest.raises(PermissionDenied):
+        _withdraw(getattr(personas, who), tree.a)
+    assert RegisteredTarget.objects.get().withdrawn_at is None
+
+
+def test_a_stale_withdrawal_is_refused(tree, personas):
+    _set(personas.district_d1, tree.a, year=2024)
+    _set(personas.province_office, tree.a, year=2025, version=1)
+    with pytest.raises(StaleWriteError):
+        _withdraw(personas.district_d1, tree.a, version=1)
+    assert RegisteredTarget.objects.get().withdrawn_at is None
+
+
+def test_the_lower_tier_cannot_be_withdrawn_under_a_higher_target(tree, personas):
+    _set(personas.district_d1, tree.a, tier="standard", year=2025)
+    _set(personas.district_d1, tree.a, tier="advanced", year=2027)
+    with pytest.raises(ValidationError, match="Withdraw the advanced target first"):
+        _withdraw(personas.district_d1, tree.a)
+    _withdraw(personas.district_d1, tree.a, tier="advanced")
+    assert _withdraw(personas.district_d1, tree.a).withdrawn_at is not None

@@ -392,3 +392,42 @@ def test_the_english_funds_grid_shows_amounts_as_it_reads_them_back(client, tree
         url = reverse("plans:unit", args=[tree.a.code])
     html = client.get(url + "?year=2021").content.decode()
     assert 'value="650.000.000"' in html and 'value="650,000,000"' not in html
+
+
+# --- Withdrawing a registered target ------------------------------------------------------------
+
+
+def _withdraw_post(client, user, page_unit, unit, **fields):
+    client.force_login(user)
+    data = {"unit": unit.code, "tier": "standard", "version": "1", "reason": "QĐ 7/QĐ-UBND"}
+    data.update(fields)
+    return client.post(reverse("plans:withdraw_target", args=[page_unit.code]) + "?year=2025", data)
+
+
+def test_the_district_committee_withdraws_a_target_from_its_page(client, tree, personas):
+    make_target(tree.a, "standard", 2023)
+    page = _html(_page(client, personas.district_d1, tree.d1, year=2025))
+    assert 'action="/en/plans/401/targets/withdraw/?year=2025"' in page
+    response = _withdraw_post(client, personas.district_d1, tree.d1, tree.a)
+    assert response.status_code == 302 and response["Location"] == "/en/plans/401/?year=2025#t-40101"
+    assert RegisteredTarget.objects.get().withdrawn_at is not None
+    html = _html(_page(client, personas.district_d1, tree.d1, year=2025))
+    assert "<s>2023</s> Withdrawn" in html
+    assert '2023 → <strong>withdrawn</strong> <span class="muted">(QĐ 7/QĐ-UBND)</span>' in html
+    assert "1 unit overdue from earlier years" not in html
+
+
+def test_a_withdrawal_without_a_reason_shows_the_message_at_the_field(client, tree, personas):
+    make_target(tree.a, "standard", 2023)
+    response = _withdraw_post(client, personas.district_d1, tree.d1, tree.a, reason="")
+    assert response.status_code == 400
+    assert re.search(
+        r'id="we-40101-standard"><p class="error" role="alert">Say why the target is withdrawn', _html(response)
+    )
+    assert RegisteredTarget.objects.get().withdrawn_at is None
+
+
+def test_a_commune_officer_may_not_withdraw_targets(client, tree, personas):
+    make_target(tree.a, "standard", 2023)
+    assert _withdraw_post(client, personas.officer_a, tree.a, tree.a).status_code == 403
+    assert RegisteredTarget.objects.get().withdrawn_at is None

@@ -207,3 +207,21 @@ def test_every_province_at_once_gives_the_country(province, django_assert_num_qu
     with django_assert_num_queries(1 + 1 + 7 + 1):
         country = dashboard_plans(unit=None, year=2025)
     assert country == dashboard_sections(unit=None, year=2025)
+
+
+def test_a_withdrawn_target_leaves_the_kept_dashboards_overdue_count(province):
+    """QA: a commune whose target was dropped stayed "overdue" on the dashboard for ever."""
+    from communes.models import Role
+    from communes.tests.factories import MembershipFactory, UserFactory
+    from plans.services import registered_target_withdraw
+
+    before = dashboard_plans(unit=province, year=2025)  # computed and kept
+    assert len(before.plan.overdue) == 2 and sum(c.overdue for c in before.plan.counts) == 2
+    office = UserFactory()
+    MembershipFactory(user=office, unit=province, role=Role.PROVINCE_OFFICE)
+    target = RegisteredTarget.objects.filter(tier="advanced").order_by("unit__code").first()
+    registered_target_withdraw(unit=target.unit, tier="advanced", reason="QĐ 7", user=office, expected_version=1)
+
+    after = dashboard_plans(unit=province, year=2025)
+    assert [r.code for r in after.plan.overdue] == [r.code for r in before.plan.overdue if r.code != target.unit.code]
+    assert sum(c.overdue for c in after.plan.counts) == 1
