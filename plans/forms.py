@@ -86,13 +86,35 @@ class WithdrawTargetForm(forms.Form):
     )
 
 
+MSG_CUMULATIVE = _(
+    "The total number of communes holding the title at the end of the period, not the number added during it. "
+    "0: no target for this tier."
+)
+MSG_HOLDING_NOW = _("Holding it in %(year)s: %(count)s.")
+COUNT_FIELDS = ("communes_standard", "communes_advanced", "communes_model")
+
+
 class ProvinceTargetForm(forms.Form):
+    """A province's targets for a period. Each count of communes is the cumulative total the
+    dashboards compare it with (QA: a plan's "5 more communes" entered as 5 read "17 (340 %)
+    met"); ``show_holding`` adds the figure it is compared with to each count's help."""
+
     version = forms.IntegerField(min_value=0, max_value=2**31, widget=forms.HiddenInput, required=False)
     period_from = YearField(label=_("From year"))
     period_to = YearField(label=_("To year"))
-    communes_standard = CountField(label=_("Communes reaching the standard"), initial=0)
-    communes_advanced = CountField(label=_("Communes reaching the advanced tier"), initial=0)
-    communes_model = CountField(label=_("Communes reaching the model tier"), initial=0)
+    communes_standard = CountField(
+        label=_("Communes holding the standard at the end of the period (total)"), initial=0, help_text=MSG_CUMULATIVE
+    )
+    communes_advanced = CountField(
+        label=_("Communes holding the advanced tier at the end of the period (total)"),
+        initial=0,
+        help_text=MSG_CUMULATIVE,
+    )
+    communes_model = CountField(
+        label=_("Communes holding the model tier at the end of the period (total)"),
+        initial=0,
+        help_text=MSG_CUMULATIVE,
+    )
     min_criteria = CountField(
         label=_("No commune under this many criteria"),
         required=False,
@@ -105,6 +127,12 @@ class ProvinceTargetForm(forms.Form):
         help_text=_("For example 62,5. Leave empty for no such target."),
     )
     basis = forms.CharField(label=_("Decision or plan"), max_length=300, required=False)
+
+    def show_holding(self, holding: dict[str, int], year: int) -> None:
+        """Tell at each count how many communes hold the tier in ``year`` (``communes_holding``)."""
+        for name in COUNT_FIELDS:
+            now = MSG_HOLDING_NOW % {"year": year, "count": holding.get(name) or 0}
+            self.fields[name].help_text = f"{MSG_CUMULATIVE} {now}"
 
 
 class FundsGridForm(forms.Form):

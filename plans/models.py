@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
 from criteria.models import AppendOnlyMixin, AppendOnlyQuerySet, Tier
+from plans.periods import period_title
 
 PROGRAMME_START = 2010  # the first year of the NTM programme (QĐ 491/QĐ-TTg, 2009)
 TARGET_YEAR_LAST = 2035
@@ -194,6 +195,10 @@ class ProvinceTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.province} · {self.period_from}–{self.period_to}"
+
+    @property
+    def period_title(self) -> str:
+        return period_title(self.period_from, self.period_to)
 
 
 class ProvinceTargetChange(AppendOnlyMixin, models.Model):

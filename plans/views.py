@@ -160,6 +160,10 @@ def _page(request: HttpRequest, unit: AdministrativeUnit, *, status: int = 200, 
         new_form = None
         if editable:
             new_form = failed["form"] if failed and failed["pk"] is None else ProvinceTargetForm(auto_id="id_new_%s")
+        if editable:
+            holding = selectors.communes_holding(unit, year)
+            for form in [new_form, *(item["form"] for item in items)]:
+                form.show_holding(holding, year)
         context.update(province_targets=items, new_province_target_form=new_form, can_enter_province_targets=editable)
     if "grid" not in extra:
         extra.update(_grid_context(request, unit, year))

@@ -39,6 +39,7 @@ from plans.selectors.funds import (
     funds_grid,
     funds_summary,
 )
+from plans.selectors.plan_rows import communes_holding
 from plans.selectors.progress import (
     DueCount,
     DueRow,
@@ -69,6 +70,7 @@ __all__ = [
     "TargetRow",
     "TargetsPage",
     "UnitFunds",
+    "communes_holding",
     "country_section_rows",
     "dashboard_sections",
     "dashboard_sections_of",

@@ -189,8 +189,8 @@ def plan_rows(unit: AdministrativeUnit | None, year: int, cut: datetime.date | N
         t = progress.target
         tables.append(
             Table(
-                title=_("Province targets %(first)s–%(last)s (%(basis)s) at the end of %(year)s")
-                % {"first": t.period_from, "last": t.period_to, "basis": t.basis, "year": year},
+                title=_("%(targets)s (%(basis)s) at the end of %(year)s")
+                % {"targets": t.title, "basis": t.basis, "year": year},
                 headers=(_("Target"), _("Planned"), _("Actual"), _("Share reached (%)"), _("Met")),
                 rows=[
                     (

@@ -16,6 +16,7 @@ from communes.models import AdministrativeUnit, Level, existed_in_year_q, subtre
 from criteria.figures import communes_of_year_q, holds_title_q, villages_of_year_q, year_cutoff
 from criteria.models import Assessment, Tier
 from plans.models import ProvinceTarget, RegisteredTarget
+from plans.periods import province_targets_title
 from plans.selectors.common import province_of, under_any
 
 
@@ -31,6 +32,10 @@ class TargetPeriod(NamedTuple):
     min_criteria: int | None
     villages_recognised_share: Decimal | None
     basis: str
+
+    @property
+    def title(self) -> str:
+        return province_targets_title(self.period_from, self.period_to)
 
 
 _PERIOD_FIELDS = ("pk", *TargetPeriod._fields[1:])
@@ -160,7 +165,7 @@ def _provinces_actuals(
     day = cut or year_cutoff(year)
     counted = communes_of_year_q(year)
     village = villages_of_year_q(year, day)  # the dashboards' villages of the year
-    tiers = {f"communes_{tier}": Count("pk", filter=counted & holds_title_q(tier, day)) for tier in Tier.values}
+    tiers = _holding_counts(year, cut)
     # The subqueries sit in the aggregates' filters, not in annotations (an annotation with an
     # outer reference would be grouped on, or lose the reference).
     units = _by_province(
@@ -192,6 +197,21 @@ def _provinces_actuals(
             **{f"under_{n}": standing.get(f"under_{n}", 0) for n in own},
         }
     return dict(periods), actuals
+
+
+def _holding_counts(year: int, cut: datetime.date | None = None) -> dict[str, Count]:
+    """Aggregates over units: the communes of ``year`` holding each tier on ``cut`` (default: at
+    its end; ``communes_standard``, …), what a province target's counts are compared with."""
+    day, counted = cut or year_cutoff(year), communes_of_year_q(year)
+    return {f"communes_{tier}": Count("pk", filter=counted & holds_title_q(tier, day)) for tier in Tier.values}
+
+
+def communes_holding(province: AdministrativeUnit, year: int) -> dict[str, int]:
+    """The province's communes of ``year`` holding each tier at its end (today while it runs),
+    by ``communes_<tier>``: the figures its targets are compared with. One query."""
+    return AdministrativeUnit.objects.filter(under_any([province.path]), level=Level.COMMUNE).aggregate(
+        **_holding_counts(year)
+    )
 
 
 def plan_rows_by_province(

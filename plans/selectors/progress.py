@@ -175,6 +175,8 @@ def _province_progress(rows: PlanRows, year: int) -> list[ProvinceProgress]:
         lines = []
         for tier, label in Tier.choices:
             planned = getattr(target, f"communes_{tier}")
+            if not planned:
+                continue  # 0: no target for the tier (as an empty minimum of criteria)
             actual = actuals[f"communes_{tier}"]
             lines.append(
                 TargetLine(
@@ -210,7 +212,8 @@ def _province_progress(rows: PlanRows, year: int) -> list[ProvinceProgress]:
                     met=villages_share is not None and villages_share >= planned_share,
                 )
             )
-        result.append(ProvinceProgress(target=target, year=year, lines=lines))
+        if lines:
+            result.append(ProvinceProgress(target=target, year=year, lines=lines))
     return result
 
 

@@ -67,6 +67,7 @@ MSG_NOT_A_PROVINCE = _("Province targets belong to a province.")
 MSG_PERIOD_RANGE = _("The period must lie between %(first)s and %(last)s.")
 MSG_PERIOD_ORDER = _("The period cannot end before it starts.")
 MSG_PERIOD_TAKEN = _("The province already has targets for %(first)s–%(last)s.")
+MSG_YEAR_TAKEN = _("The province already has targets for %(first)s.")
 MSG_COUNT_NEGATIVE = _("A number of communes cannot be negative.")
 MSG_ADVANCED_OVER_STANDARD = _(
     "Communes advanced cannot outnumber communes standard: an advanced commune is also standard."
@@ -365,7 +366,9 @@ def province_target_save(
         errors = {
             "period_from": [
                 ValidationError(
-                    MSG_PERIOD_TAKEN, code="duplicate", params={"first": data.period_from, "last": data.period_to}
+                    MSG_YEAR_TAKEN if data.period_from == data.period_to else MSG_PERIOD_TAKEN,
+                    code="duplicate",
+                    params={"first": data.period_from, "last": data.period_to},
                 )
             ]
         }

@@ -460,7 +460,10 @@ def test_every_place_gives_the_same_figures_as_the_rows(plan):
             province=world.province,
             period_from=2021,
             period_to=2030,
-            communes_standard=1,
+            # A target for every tier: a tier at 0 has no line to compare (no target).
+            communes_standard=3,
+            communes_advanced=2,
+            communes_model=1,
             basis="NQ",
             entered_at=timezone.now(),
         )

@@ -171,12 +171,31 @@ def test_province_targets_against_actual_with_the_share_reached(plans):
     assert lines == {
         "communes_standard": (2, 1, Decimal("50.0"), False),
         "communes_advanced": (1, 0, Decimal("0.0"), False),  # A's recognition was revoked in 2025
-        "communes_model": (0, 0, None, True),
         "min_criteria": (0, 1, None, False),  # B has 12
         "villages_share": (Decimal(50), Decimal("25.0"), Decimal("50.0"), False),
     }
     (earlier,) = plan_summary(unit=plans.province, year=2024).province
     assert {line.key: line.actual for line in earlier.lines}["communes_advanced"] == 1
+
+
+def test_a_tier_left_at_zero_is_no_target_anywhere(plans):
+    """QA: a model tier left at 0 read "Model 0 | 0 | — | Met" on the dashboard and "Yes" in
+    the Excel annex: 0 is no target, as an empty minimum of criteria."""
+    from plans.selectors import plan_rows
+
+    ProvinceTarget.objects.create(
+        province=plans.province,
+        period_from=2025,
+        period_to=2025,
+        communes_standard=2,
+        basis="KH 9",
+        entered_at="2025-01-01T00:00:00Z",
+    )
+    (progress,) = plan_summary(unit=plans.province, year=2025).province
+    assert [line.key for line in progress.lines] == ["communes_standard"]
+    (table, *_rest) = plan_rows(plans.province, 2025)
+    assert table.title == "Province targets for 2025 (KH 9) at the end of 2025"  # not "2025–2025"
+    assert [row[0] for row in table.rows] == ["Communes recognised: Standard"]
 
 
 def test_the_share_of_villages_counts_the_villages_the_dashboard_counts(plans):

@@ -158,3 +158,10 @@ def test_the_history_of_a_province_target_cannot_be_changed(tree, personas):
         change.save()
     with pytest.raises(ValidationError, match="append-only"):
         ProvinceTargetChange.objects.filter(target=target).delete()
+
+
+def test_a_one_year_period_taken_is_named_as_a_year(tree, personas):
+    _save(personas.province_office, tree.province, data=_data(period_from=2025))
+    with pytest.raises(ValidationError) as exc:
+        _save(personas.province_office, tree.province, data=_data(period_from=2025))
+    assert exc.value.messages == ["The province already has targets for 2025."]

@@ -208,6 +208,45 @@ def test_only_the_province_office_enters_province_targets(client, tree, personas
     assert not ProvinceTarget.objects.exists()
 
 
+def test_the_province_target_form_says_each_count_is_a_total_and_shows_what_stands(client, tree, personas):
+    """QA: a plan's "5 more communes" entered as 5 read "17 (340 %) met": the form did not say
+    the counts are totals, nor what they are compared with."""
+    from plans.tests.factories import make_assessment, make_set
+
+    make_assessment(tree.a, make_set(code="S"), 2025, 19, "recognised")
+    html = _html(_page(client, personas.province_office, tree.province, year=2025))
+    assert "Communes holding the standard at the end of the period (total)" in html
+    assert "not the number added during it. 0: no target for this tier. Holding it in 2025: 1." in html
+    assert "Holding it in 2025: 0." in html  # advanced, model
+
+
+def test_a_one_year_province_target_reads_as_a_year_and_a_tier_at_zero_as_no_target(client, tree, personas):
+    _province_post(client, personas.province_office, tree.province, period_from="2025", communes_model="0")
+    html = _html(_page(client, personas.province_office, tree.province, year=2025))
+    assert "Year 2025" in html and "Province targets for 2025" in html
+    assert "2025–2025" not in html
+    assert '<span class="muted">No target</span>' in html  # the model tier on the plans page
+    assert "Communes recognised: Model" not in html  # nor a line on the dashboard
+
+
+def test_saving_a_province_target_keeps_the_year_shown(client, tree, personas):
+    """QA: saving went back to /plans/40/#province-targets, dropping ?year=2025."""
+    html = _html(_page(client, personas.province_office, tree.province, year=2025))
+    assert 'action="/en/plans/40/province-targets/?year=2025"' in html
+    response = client.post(
+        reverse("plans:save_province_target", args=["40"]) + "?year=2025",
+        {
+            "period_from": "2021",
+            "period_to": "2025",
+            "communes_standard": "5",
+            "communes_advanced": "0",
+            "communes_model": "0",
+            "basis": "NQ 05",
+        },
+    )
+    assert response["Location"] == "/en/plans/40/?year=2025#province-targets"
+
+
 def test_inconsistent_province_targets_show_the_message_at_the_field(client, tree, personas):
     response = _province_post(client, personas.province_office, tree.province, communes_advanced="60")
     assert response.status_code == 400
