@@ -59,3 +59,24 @@ def test_submit_stops_while_a_typed_value_is_not_saved(open_page, personas, asse
             page.locator(SUBMIT).click()
         expect(page.get_by_role("button", name="Đồng ý, gửi")).to_be_visible()
     assert assessment.values.get(indicator__code="2.1").value_decimal == 55
+
+
+def test_attaching_evidence_keeps_a_value_typed_in_the_row(open_page, personas, assessment):
+    """QA: typing 91 in 3.1, then attaching a PDF in the same row swapped the row in again with
+    the saved value, unmarked: the typed value was dropped without a word."""
+    page = open_page()
+    sign_in(page, "officer_a")
+    page.goto(f"{page.base}/assessments/{assessment.pk}/")
+    row = page.locator("article[id='ind-3.1']")
+    with step(page, "unsaved-kept-across-evidence-upload"):
+        row.locator("input[name=value]").fill("91")
+        row.locator("details.evidence summary").click()
+        row.locator("input[type=file]").set_input_files(
+            {"name": "bien-ban.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF\n"}
+        )
+        with page.expect_response(lambda r: "evidence" in r.url):
+            row.locator("form.inline-form button[type=submit]").click()
+        row = page.locator("article[id='ind-3.1']")
+        expect(row.get_by_text("bien-ban.pdf")).to_be_visible()
+        expect(row.locator("input[name=value]")).to_have_value("91")
+        expect(row).to_have_class("indicator is-unsaved")

@@ -129,6 +129,31 @@
   });
   // A row swapped in after a save is clean; one refused keeps what was typed, still unsaved.
   document.addEventListener("htmx:load", function () { rowForms().forEach(markRow); });
+  // Attaching or removing evidence swaps its whole row in again: a value or note typed in the
+  // row and not saved yet is put back in the new row (it was dropped silently), still marked.
+  var carried = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    carried = null;
+    var source = event.detail.requestConfig && event.detail.requestConfig.elt;
+    var row = event.detail.target;
+    if (!row || !row.matches || !row.matches("article") || keptForm(source)) return;
+    var form = row.querySelector("form[data-keep-unsaved]");
+    if (!form || !isUnsaved(form)) return;
+    carried = { id: row.id, fields: {} };
+    savedFields(form).forEach(function (el) { carried.fields[el.name] = el.value; });
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!carried) return;
+    var row = document.getElementById(carried.id);
+    var form = row && row.querySelector("form[data-keep-unsaved]");
+    if (form) {
+      Object.keys(carried.fields).forEach(function (name) {
+        if (form.elements[name]) form.elements[name].value = carried.fields[name];
+      });
+      markRow(form);
+    }
+    carried = null;
+  });
   window.addEventListener("beforeunload", function (event) {
     if (!unsavedCodes().length) return;
     event.preventDefault();
