@@ -200,17 +200,25 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
 # --- Writes ---------------------------------------------------------------------------------
 
 
-@login_required
-@require_POST
-def set_target(request: HttpRequest, code: str) -> HttpResponse:
+def _target_units(request: HttpRequest, code: str) -> tuple[AdministrativeUnit, AdministrativeUnit]:
+    """The page's unit and the unit whose registered target is set or withdrawn (the form's
+    ``unit``, within the page's), the user allowed to set its targets: checked before the form,
+    so a reader gets 403."""
     page_unit = access.get_unit_for_user(request.user, code)
-    form = RegisteredTargetForm(request.POST)
     target_code = request.POST.get("unit", "")
     target_unit = access.get_unit_for_user(request.user, target_code) if target_code else page_unit
     if not target_unit.is_within(page_unit):
         raise Http404(access.MSG_NOT_FOUND)
-    if not can_set_registered_target(request.user, target_unit):  # before the form: a reader gets 403
+    if not can_set_registered_target(request.user, target_unit):
         raise PermissionDenied(MSG_TARGET_NO_PERMISSION)
+    return page_unit, target_unit
+
+
+@login_required
+@require_POST
+def set_target(request: HttpRequest, code: str) -> HttpResponse:
+    page_unit, target_unit = _target_units(request, code)
+    form = RegisteredTargetForm(request.POST)
     failed = {"unit": target_unit.code, "tier": request.POST.get("tier", ""), "form": form, "conflict": None}
     if not form.is_valid():
         return _page(request, page_unit, status=400, failed_target=failed)
@@ -242,14 +250,8 @@ def set_target(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def withdraw_target(request: HttpRequest, code: str) -> HttpResponse:
     """Withdraw a registered target: it leaves the units due and overdue; its history keeps it."""
-    page_unit = access.get_unit_for_user(request.user, code)
+    page_unit, target_unit = _target_units(request, code)
     form = WithdrawTargetForm(request.POST)
-    target_code = request.POST.get("unit", "")
-    target_unit = access.get_unit_for_user(request.user, target_code) if target_code else page_unit
-    if not target_unit.is_within(page_unit):
-        raise Http404(access.MSG_NOT_FOUND)
-    if not can_set_registered_target(request.user, target_unit):  # before the form: a reader gets 403
-        raise PermissionDenied(MSG_TARGET_NO_PERMISSION)
     failed = {
         "unit": target_unit.code,
         "tier": request.POST.get("tier", ""),
