@@ -74,7 +74,11 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, list[str]]:
 
 def _from_django(exc: DjangoValidationError) -> exceptions.ValidationError:
     if hasattr(exc, "error_dict"):
-        return exceptions.ValidationError(exc.message_dict)
+        # A service's errors for the whole request (Django's "__all__") under the API's own key.
+        errors = {
+            api_settings.NON_FIELD_ERRORS_KEY if k == NON_FIELD_ERRORS else k: v for k, v in exc.message_dict.items()
+        }
+        return exceptions.ValidationError(errors)
     return exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: exc.messages})
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
@@ -275,17 +275,19 @@ def _higher_title_held(assessment: Assessment, day: datetime.date) -> str | None
     return None
 
 
-def recognition_problems(assessment: Assessment, decision_date: datetime.date) -> list[str]:
-    """Why the assessment may not be recognised by a decision of ``decision_date``; empty if none.
+def recognition_problems(assessment: Assessment, decision_date: datetime.date) -> dict[str, list[str]]:
+    """Why the assessment may not be recognised by a decision of ``decision_date``, keyed by
+    where each reason belongs; empty if none.
 
-    Every criterion of the set met (from the stored results), and the tier's prerequisites
-    held on the decision's date — derived from the recognition decisions, never typed.
+    Every criterion of the set met (from the stored results: the form as a whole), and the
+    tier's prerequisites held on the decision's date — derived from the recognition decisions,
+    never typed: at the decision's date, which is what decides them.
     """
-    problems = []
+    problems: dict[str, list[str]] = {}
     unmet = _unmet_criteria(assessment)
     if unmet or assessment.criteria_total == 0:
-        problems.append(str(MSG_CRITERIA_UNMET % {"criteria": "; ".join(unmet) or "—"}))
-    problems += [
+        problems[NON_FIELD_ERRORS] = [str(MSG_CRITERIA_UNMET % {"criteria": "; ".join(unmet) or "—"})]
+    dated = [
         str(message)
         for message in evaluation.tier_prerequisites_unmet(
             evaluation.Tier(assessment.tier),
@@ -294,13 +296,15 @@ def recognition_problems(assessment: Assessment, decision_date: datetime.date) -
         )
     ]
     if assessment.unit.level == Level.DISTRICT and assessment.tier == Tier.STANDARD:
-        problems += [
+        dated += [
             str(message)
             for message in evaluation.district_conditions_unmet(
                 _district_communes(assessment.unit, decision_date),
                 needs_advanced_share=assessment.criteria_set.year_from >= 2021,
             )
         ]
+    if dated:
+        problems["decision_date"] = dated
     return problems
 
 

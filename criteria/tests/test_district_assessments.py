@@ -189,4 +189,15 @@ def test_an_advanced_district_set_a_province_loads_is_offered_and_needs_the_stan
     _to_appraised(a, personas)
     with pytest.raises(ValidationError) as refused:
         _recognise(a, personas)
-    assert "must first hold the standard NTM title" in " ".join(refused.value.messages)
+    # At the decision's date, which decides it (QA: it showed above the form, the date unmarked).
+    assert "must first hold the standard NTM title" in " ".join(refused.value.message_dict["decision_date"])
+    client.force_login(personas.province_office)
+    a.refresh_from_db()
+    response = client.post(
+        reverse("assessment_action", args=[a.pk, "recognise"]),
+        {"decision_number": "5/QĐ-UBND", "decision_date": "01/12/2024", "version": a.version, "confirmed": "1"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    date_field = html[html.index('name="decision_date"') - 300 : html.index('name="decision_date"') + 300]
+    assert 'aria-invalid="true"' in date_field

@@ -65,3 +65,17 @@ def test_an_id_above_the_databases_range_is_a_json_404_that_never_reaches_the_da
     # No route takes such an id, as for the router's own ``/assessments/<id>/``.
     assert response.json() == {"detail": "No such address in the API."}
     assert not [q["sql"] for q in queries if ABOVE_BIGINT in q["sql"]]
+
+
+def test_a_services_errors_for_the_whole_request_answer_under_the_apis_own_key():
+    """A recognition refused for unmet criteria (the form as a whole) and at its date: Django's
+    "__all__" is the API's "non_field_errors", as every other error for the whole request."""
+    from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+
+    from ntm_portal.api_errors import _from_django
+
+    refused = ValidationError({NON_FIELD_ERRORS: ["Not every criterion is met."], "decision_date": ["Too early."]})
+    assert _from_django(refused).detail == {
+        "non_field_errors": ["Not every criterion is met."],
+        "decision_date": ["Too early."],
+    }
