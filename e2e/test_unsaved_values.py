@@ -80,3 +80,25 @@ def test_attaching_evidence_keeps_a_value_typed_in_the_row(open_page, personas, 
         expect(row.get_by_text("bien-ban.pdf")).to_be_visible()
         expect(row.locator("input[name=value]")).to_have_value("91")
         expect(row).to_have_class("indicator is-unsaved")
+
+
+def test_keeping_the_saved_value_settles_the_conflict_on_the_row(open_page, personas, assessment):
+    """QA: after "Giữ giá trị đã lưu" the conflict box stayed, still reading "Giá trị của bạn: 82"."""
+    page = open_page()
+    sign_in(page, "officer_a")
+    page.goto(f"{page.base}/assessments/{assessment.pk}/")
+    row = page.locator("article[id='ind-2.1']")
+    with step(page, "conflict-settled-by-keeping-the-saved-value"):
+        assessment_record_values(
+            assessment=assessment, entries=[ValueEntry("2.1", "81")], user=personas.province_office
+        )
+        row.locator("input[name=value]").fill("82")
+        with page.expect_response(lambda r: "/values/2.1/" in r.url):
+            row.get_by_role("button", name="Lưu").click()
+        row = page.locator("article[id='ind-2.1']")
+        expect(row.locator(".conflict")).to_be_visible()
+        row.locator("[data-undo-link]").click()
+        expect(row.locator(".conflict")).to_have_count(0)
+        expect(row.locator("input[name=value]")).to_have_value("81")
+        expect(row.get_by_role("button", name="Lưu")).to_be_visible()
+        expect(row).not_to_have_class("indicator is-unsaved")

@@ -125,6 +125,15 @@
     var form = undo && keptForm(undo.closest("form"));
     if (!form) return;
     undoRow(form);  // "Keep the saved value" also navigates: the row no longer holds anything
+    if (undo.hasAttribute("data-undo-link")) {
+      // The conflict is settled: its box and choice go, the button saves as on any row.
+      var row = form.closest("article");
+      var box = row && row.querySelector(".conflict");
+      if (box) box.remove();
+      var save = form.querySelector("[data-save-label]");
+      if (save) save.textContent = save.getAttribute("data-save-label");
+      undo.remove();
+    }
     if (undo.hasAttribute("data-undo")) form.querySelector("[name=value]").focus();
   });
   // A row swapped in after a save is clean; one refused keeps what was typed, still unsaved.
