@@ -145,7 +145,17 @@ class SummaryRecordForm(forms.Form):
 
     year = forms.IntegerField(label=_("Year"), min_value=YEAR_MIN)
     tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices)
-    criteria_set = SetChoiceField(label=_("Criteria set"), queryset=CriteriaSet.objects.none(), empty_label=None)
+    criteria_set = SetChoiceField(
+        label=_("Criteria set"),
+        queryset=CriteriaSet.objects.none(),
+        empty_label=None,
+        # The year or tier changed without listing their sets again: the set shown was the old one's.
+        error_messages={
+            "invalid_choice": _(
+                "This set is not one for the year and tier chosen: press “Show the criteria” to list theirs."
+            )
+        },
+    )
     reason = forms.CharField(
         label=_("Why another set than the one in force"),
         required=False,

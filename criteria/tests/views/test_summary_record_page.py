@@ -218,3 +218,13 @@ def test_the_province_office_records_a_past_reports_recognition_on_the_sheet(cli
     client.post(action, hidden)
     a.refresh_from_db()
     assert (a.state, a.decision_number, a.decision_date) == ("recognised", "2850/QĐ-UBND", datetime.date(2019, 10, 20))
+
+
+def test_a_set_of_another_year_or_tier_says_to_list_the_sets_again(client, personas, sets):
+    """QA: the tier changed without "Show the criteria": Django's generic "Select a valid choice"."""
+    client.force_login(personas.officer_a)
+    response = client.post(_url(), _post(sets, year=2022))  # the 2016–2020 set, for 2022
+    assert response.status_code == 400
+    assert "This set is not one for the year and tier chosen: press “Show the criteria” to list theirs." in (
+        response.content.decode().replace("&ldquo;", "“").replace("&rdquo;", "”")
+    )
