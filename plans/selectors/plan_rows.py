@@ -13,7 +13,7 @@ from typing import NamedTuple
 from django.db.models import Count, OuterRef, Q
 
 from communes.models import AdministrativeUnit, Level, existed_in_year_q, subtree_q
-from criteria.figures import communes_of_year_q, holds_title_q, villages_of_year_q, year_cutoff
+from criteria.figures import communes_of_year_q, holds_title_q, state_on, villages_of_year_q, year_cutoff
 from criteria.models import Assessment, Tier
 from plans.models import ProvinceTarget, RegisteredTarget
 from plans.periods import province_targets_title
@@ -85,18 +85,33 @@ class PlanRows(NamedTuple):
         )
 
 
-def _year_assessments(unit_ids: set[int], year: int) -> list[tuple]:
+def _year_assessments(unit_ids: set[int], year: int, cut: datetime.date | None = None) -> list[tuple]:
     """The assessments of ``year`` of ``unit_ids`` (one per unit and tier: the latest set
-    version's) as (unit id, tier, state, criteria met, criteria total, id): one query, none
-    without units."""
+    version's) as (unit id, tier, state, criteria met, criteria total, id), the state on ``cut``
+    by its decisions' dates (``criteria.figures.state_on``, as the titles: default the year's
+    cut-off; a recognition dated later is not yet made): one query, none without units."""
     if not unit_ids:
         return []
+    day = cut or year_cutoff(year)
     rows = (
         Assessment.objects.filter(unit__in=unit_ids, year=year)
         .order_by("unit_id", "tier")
-        .values_list("unit_id", "tier", "state", "criteria_met", "criteria_total", "pk")
+        .values_list(
+            "unit_id",
+            "tier",
+            "state",
+            "criteria_met",
+            "criteria_total",
+            "pk",
+            "decision_date",
+            "revocation_date",
+            "summary",
+        )
     )
-    return list(rows)
+    return [
+        (unit_id, tier, state_on(state, decided, revoked, day, summary=summary), met, total, pk)
+        for unit_id, tier, state, met, total, pk, decided, revoked, summary in rows
+    ]
 
 
 _TARGET_FIELDS = (
@@ -227,7 +242,7 @@ def plan_rows_by_province(
         targets["/" + path.split("/")[1] + "/"].append(_Target._make(row))
     province_of_unit = {t.unit_id: p for p, rows in targets.items() for t in rows}
     assessed: dict[str, list[tuple]] = defaultdict(list)
-    for row in _year_assessments(set(province_of_unit), year):
+    for row in _year_assessments(set(province_of_unit), year, cut):
         assessed[province_of_unit[row[0]]].append(row)
     periods, actuals = _provinces_actuals(prefixes, year, every, cut)
     return {
@@ -248,7 +263,7 @@ def plan_rows_read(unit: AdministrativeUnit | None, year: int, cut: datetime.dat
     if unit is not None and unit.level == Level.PROVINCE:
         return plan_rows_by_province([unit.path], year, cut=cut)[unit.path]
     targets = _targets(unit, year, cut)
-    assessed = _year_assessments({t.unit_id for t in targets}, year)
+    assessed = _year_assessments({t.unit_id for t in targets}, year, cut)
     return PlanRows(targets=targets, assessed=assessed, periods=[], actuals={})
 
 

@@ -322,10 +322,11 @@ def test_the_units_due_are_read_on_the_months_cut_off(past, tree, office):
     text = "\n".join(paragraphs(document))
     assert "Mục tiêu đến hạn năm 2024: Xã · Đạt chuẩn: đến hạn 02, đang thực hiện 02." in text
     due = [t for t in table_texts(document) if t[0][0] == "Đơn vị" and t[0][-1] == "Tiêu chí đạt"]
-    assert "Đã đạt" not in [row[4] for row in due[0][1:]]
+    # QA: the row read "Đã công nhận" (its state today) two months before the decision.
+    assert {row[0]: row[4] for row in due[0][1:]}["Xã Cẩm Thạch"] == "Tỉnh đã thẩm định"
     book = open_book(download(office, tree.d1.code, "2024-01", "xlsx"))
     (a_row,) = [row for row in rows_of(book["Kế hoạch"], 1) if "Xã Cẩm Thạch" in row]
-    assert "Đã đạt" not in a_row
+    assert "Đã đạt" not in a_row and "Đã công nhận" not in a_row and "Tỉnh đã thẩm định" in a_row
 
 
 def test_funds_are_written_charted_and_drawn_natively_in_both_files(past, tree, office):
