@@ -283,7 +283,7 @@ def set_row_save(
     else:
         row.criteria_set = criteria_set
     _check_links(row, criteria_set)
-    _check_can_apply(row, criteria_set)
+    check_can_apply(row, criteria_set)
     if isinstance(row, Target):
         _check_target_value(row)
     row.full_clean()
@@ -320,7 +320,7 @@ def _check_target_value(target: Target) -> None:
         raise ValidationError({"value": [exc]}) from None
 
 
-def _check_can_apply(row: models.Model, criteria_set: CriteriaSet) -> None:
+def check_can_apply(row: models.Model, criteria_set: CriteriaSet) -> None:
     """Refuse, at its field, a row that could never apply: a target for a commune group or a region
     the set's targets do not depend on (``target_basis``, as ``check_publishable`` reads it), a
     target from a year outside the set's years, an indicator coded as another criterion's."""

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
@@ -206,8 +207,32 @@ def check_publishable(criteria_set: CriteriaSet, *, require_targets: bool = Fals
         if missing is not None:
             raise ValidationError(MSG_MISSING_TARGETS, code="targets", params={"code": missing.code})
     _check_thresholds(criteria_set, indicators if require_targets else indicators.filter(target_by_province=False))
-    if criteria_set.issuer_id is not None:
+    if criteria_set.issuer_id is not None:  # a province's set, edited row by row in the set editor
         _check_own_identity(criteria_set)
+        _check_rows_can_apply(criteria_set)
+
+
+def _check_rows_can_apply(criteria_set: CriteriaSet) -> None:
+    """Every indicator and target still passes the check its own form made
+    (``set_editing.check_can_apply``): a criterion renumbered, the set's years or its target
+    basis changed afterwards could leave an indicator coded as another criterion's, a target
+    from a year outside the set, or a region or group target the set does not read."""
+    from criteria.services.set_editing import check_can_apply, row_label
+
+    problems = []
+    rows = [
+        *Indicator.objects.filter(criteria_set=criteria_set).select_related("criterion").order_by("code"),
+        *Target.objects.filter(indicator__criteria_set=criteria_set)
+        .select_related("indicator")
+        .order_by("indicator__code", "pk"),
+    ]
+    for row in rows:
+        try:
+            check_can_apply(row, criteria_set)
+        except ValidationError as refused:
+            problems += [f"{capfirst(row_label(row))}: {message}" for message in refused.messages]
+    if problems:
+        raise ValidationError(problems, code="never_applies")
 
 
 def set_content(criteria_set: CriteriaSet) -> tuple:

@@ -299,6 +299,8 @@ def test_targets_per_commune_group_count_as_targets(personas, draft):
 
     office = personas.province_office
     criteria_set_update_header(criteria_set=draft, user=office, data={"target_basis": "group"})
+    # The clone's region targets would never apply by group: refused at publish until removed.
+    Target.objects.filter(indicator__criteria_set=draft).exclude(region="").delete()
     indicator = _own_indicator(draft, office)
     for group in (1, 2):
         set_row_save(criteria_set=draft, user=office, row=Target(indicator=indicator, value=90, commune_group=group))
@@ -352,4 +354,22 @@ def test_a_province_s_set_still_named_as_the_national_set_is_refused_at_publish(
     }
     CriteriaSet.objects.filter(pk=draft.pk).update(short_name="Xã NTM nâng cao Nghệ Thử 2026–2030")
     draft.refresh_from_db()
+    Target.objects.filter(indicator__criteria_set=draft, year__lt=2026).delete()  # the factory's 2024 target
     assert criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1).is_published
+
+
+def test_rows_a_later_change_left_unable_to_apply_are_refused_at_publish(tree, personas, draft):
+    """QA: renumbering a criterion (its indicators 2.1… under criterion 25) and shortening the
+    set's years (a target "from 2025" in a 2024–2024 set) passed every form, and published."""
+    from criteria.models import CriteriaSet, Criterion, Target
+
+    office = personas.province_office
+    indicator = draft.indicators.select_related("criterion").order_by("code").first()
+    Criterion.objects.filter(pk=indicator.criterion_id).update(number=25)
+    Target.objects.create(indicator=indicator, value=80, year=draft.year_to + 1)
+    with pytest.raises(ValidationError) as refused:
+        criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)
+    problems = " ".join(refused.value.messages)
+    assert f"{indicator.code} would read as another criterion's" in problems
+    assert f"a target from {draft.year_to + 1} would never apply" in problems
+    assert CriteriaSet.objects.get(pk=draft.pk).status == "draft"
