@@ -62,8 +62,9 @@ class CriteriaSetQuerySet(models.QuerySet):
         already made against a replaced version keep it."""
         later = CriteriaSet.objects.filter(supersedes=OuterRef("pk"), code=OuterRef("code"), status=SetStatus.PUBLISHED)
         if year is not None:
+            # Only for a year the later version covers: one that dropped years leaves them to this one.
             later = later.annotate(from_year=ExtractYear(Coalesce("effective_date", "decision_date"))).filter(
-                from_year__lte=year
+                from_year__lte=year, year_from__lte=year, year_to__gte=year
             )
         return self.exclude(Exists(later))
 

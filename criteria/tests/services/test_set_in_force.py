@@ -178,6 +178,30 @@ def test_a_published_amendment_replaces_the_version_it_was_cloned_from_from_its_
     assert earlier.criteria_set == v1  # an assessment already made keeps its set
 
 
+def test_an_amendment_that_drops_years_leaves_them_to_the_version_before(tree, sets, personas):
+    """QA: v2 covered 2024 only where v1 covered 2021–2025: for 2025 the communes fell back, without
+    a word, to the State's set."""
+    v1 = sets["own"]
+    from criteria.models import CriteriaSet
+
+    CriteriaSet.objects.filter(pk=v1.pk).update(year_from=2021, year_to=2025)
+    v2 = criteria_set_clone_for_years(sets, personas, tree, year_to=2024)
+    assert criteria_set_in_force(unit=tree.a, year=2024, tier="standard") == v2
+    assert criteria_set_in_force(unit=tree.a, year=2025, tier="standard") == v1
+
+
+def criteria_set_clone_for_years(sets, personas, tree, *, year_to: int):
+    from criteria.models import Target
+    from criteria.services.set_workspace import criteria_set_clone_for, criteria_set_publish_checked
+
+    office = personas.province_office
+    v2 = criteria_set_clone_for(criteria_set=sets["own"], province=tree.province, user=office)
+    type(v2).objects.filter(pk=v2.pk).update(effective_date=datetime.date(2024, 1, 1), year_to=year_to)
+    v2.refresh_from_db()
+    Target.objects.filter(indicator__criteria_set=v2, indicator__code="2.1", region="").update(value=85)
+    return criteria_set_publish_checked(criteria_set=v2, user=office, accept_unconfirmed=1)
+
+
 def test_an_amendment_identical_to_the_version_it_replaces_is_refused(tree, sets, personas):
     """QA: v2 was an unchanged copy of v1 under the same decision, published beside it."""
     with pytest.raises(ValidationError) as refused:
