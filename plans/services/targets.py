@@ -62,6 +62,9 @@ MSG_WITHDRAW_HIGHER_FIRST = _(
     "Withdraw the %(other)s target first."
 )
 MSG_TARGET_STALE = _("This target was changed by %(user)s in the meantime (now: %(year)s). Review it and save again.")
+MSG_TARGET_WITHDRAWN_MEANWHILE = _(
+    "This target was withdrawn by %(user)s in the meantime: there is nothing left to withdraw."
+)
 
 MSG_NOT_A_PROVINCE = _("Province targets belong to a province.")
 MSG_PERIOD_RANGE = _("The period must lie between %(first)s and %(last)s.")
@@ -229,9 +232,8 @@ def registered_target_withdraw(
     if current is None:
         stored = RegisteredTarget.objects.filter(unit=unit, tier=tier).select_related("set_by").first()
         if stored is not None and expected_version is not None and expected_version != stored.version:
-            raise StaleWriteError(
-                MSG_TARGET_STALE, params={"user": user_name(stored.set_by), "year": "—"}, current=stored
-            )
+            message = MSG_TARGET_WITHDRAWN_MEANWHILE if stored.withdrawn_at else MSG_TARGET_STALE
+            raise StaleWriteError(message, params={"user": user_name(stored.set_by), "year": "—"}, current=stored)
         params = {"tier": Tier(tier).label.lower() if tier in Tier.values else tier}
         raise ValidationError({"tier": [ValidationError(MSG_NOTHING_TO_WITHDRAW, code="none", params=params)]})
     if expected_version is not None and expected_version != current.version:

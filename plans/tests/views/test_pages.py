@@ -466,6 +466,17 @@ def test_a_withdrawal_without_a_reason_shows_the_message_at_the_field(client, tr
     assert RegisteredTarget.objects.get().withdrawn_at is None
 
 
+def test_withdrawing_a_target_someone_has_just_withdrawn_says_so(client, tree, personas):
+    """QA: the second of two withdrawals answered 409 with no words on the page."""
+    make_target(tree.a, "standard", 2023)
+    assert _withdraw_post(client, personas.district_d1, tree.d1, tree.a).status_code == 302
+    response = _withdraw_post(client, personas.province_office, tree.d1, tree.a, reason="QĐ 8/QĐ-UBND")
+    assert response.status_code == 409
+    cell = _html(response).split('id="t-40101-standard"', 1)[1].split("</td>", 1)[0]
+    assert 'class="conflict" role="alert"' in cell
+    assert "This target was withdrawn by district_d1 in the meantime: there is nothing left to withdraw." in cell
+
+
 def test_a_commune_officer_may_not_withdraw_targets(client, tree, personas):
     make_target(tree.a, "standard", 2023)
     assert _withdraw_post(client, personas.officer_a, tree.a, tree.a).status_code == 403
