@@ -214,74 +214,69 @@ def _target_units(request: HttpRequest, code: str) -> tuple[AdministrativeUnit, 
     return page_unit, target_unit
 
 
+def _change_target(request: HttpRequest, code: str, form_class, write, done, *, withdraw: bool = False) -> HttpResponse:
+    """Set or withdraw a registered target from the plans page: the form, the service
+    (``write(target_unit, data)``), and the page again with the refusal at its place (400, a
+    stale version 409), or back to the unit's row with ``done(target_unit, data)``."""
+    page_unit, target_unit = _target_units(request, code)
+    form = form_class(request.POST)
+    failed = {"unit": target_unit.code, "tier": request.POST.get("tier", ""), "form": form, "conflict": None}
+    if withdraw:
+        failed["withdraw"] = True
+    if not form.is_valid():
+        return _page(request, page_unit, status=400, failed_target=failed)
+    try:
+        write(target_unit, form.cleaned_data)
+    except StaleWriteError as exc:
+        failed["conflict"] = {"message": exc.messages[0], "current": exc.current}
+        return _page(request, page_unit, status=409, failed_target=failed)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return _page(request, page_unit, status=400, failed_target=failed)
+    messages.success(request, done(target_unit, form.cleaned_data))
+    return HttpResponseRedirect(_page_url(request, page_unit, f"t-{target_unit.code}"))
+
+
 @login_required
 @require_POST
 def set_target(request: HttpRequest, code: str) -> HttpResponse:
-    page_unit, target_unit = _target_units(request, code)
-    form = RegisteredTargetForm(request.POST)
-    failed = {"unit": target_unit.code, "tier": request.POST.get("tier", ""), "form": form, "conflict": None}
-    if not form.is_valid():
-        return _page(request, page_unit, status=400, failed_target=failed)
-    data = form.cleaned_data
-    try:
+    def write(unit, data):
         registered_target_set(
-            unit=target_unit,
+            unit=unit,
             tier=data["tier"],
             target_year=data["target_year"],
             basis=data["basis"],
             user=request.user,
             expected_version=data["version"],
         )
-    except StaleWriteError as exc:
-        failed["conflict"] = {"message": exc.messages[0], "current": exc.current}
-        return _page(request, page_unit, status=409, failed_target=failed)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return _page(request, page_unit, status=400, failed_target=failed)
-    messages.success(
-        request,
-        _("Saved: %(unit)s plans to reach the %(tier)s tier in %(year)s.")
-        % {"unit": target_unit.name, "tier": Tier(data["tier"]).label.lower(), "year": data["target_year"]},
-    )
-    return HttpResponseRedirect(_page_url(request, page_unit, f"t-{target_unit.code}"))
+
+    def done(unit, data):
+        return _("Saved: %(unit)s plans to reach the %(tier)s tier in %(year)s.") % {
+            "unit": unit.name,
+            "tier": Tier(data["tier"]).label.lower(),
+            "year": data["target_year"],
+        }
+
+    return _change_target(request, code, RegisteredTargetForm, write, done)
 
 
 @login_required
 @require_POST
 def withdraw_target(request: HttpRequest, code: str) -> HttpResponse:
     """Withdraw a registered target: it leaves the units due and overdue; its history keeps it."""
-    page_unit, target_unit = _target_units(request, code)
-    form = WithdrawTargetForm(request.POST)
-    failed = {
-        "unit": target_unit.code,
-        "tier": request.POST.get("tier", ""),
-        "form": form,
-        "conflict": None,
-        "withdraw": True,
-    }
-    if not form.is_valid():
-        return _page(request, page_unit, status=400, failed_target=failed)
-    data = form.cleaned_data
-    try:
+
+    def write(unit, data):
         registered_target_withdraw(
-            unit=target_unit,
-            tier=data["tier"],
-            reason=data["reason"],
-            user=request.user,
-            expected_version=data["version"],
+            unit=unit, tier=data["tier"], reason=data["reason"], user=request.user, expected_version=data["version"]
         )
-    except StaleWriteError as exc:
-        failed["conflict"] = {"message": exc.messages[0], "current": exc.current}
-        return _page(request, page_unit, status=409, failed_target=failed)
-    except ValidationError as exc:
-        add_service_errors(form, exc)
-        return _page(request, page_unit, status=400, failed_target=failed)
-    messages.success(
-        request,
-        _("Withdrawn: the %(tier)s target of %(unit)s.")
-        % {"unit": target_unit.name, "tier": Tier(data["tier"]).label.lower()},
-    )
-    return HttpResponseRedirect(_page_url(request, page_unit, f"t-{target_unit.code}"))
+
+    def done(unit, data):
+        return _("Withdrawn: the %(tier)s target of %(unit)s.") % {
+            "unit": unit.name,
+            "tier": Tier(data["tier"]).label.lower(),
+        }
+
+    return _change_target(request, code, WithdrawTargetForm, write, done, withdraw=True)
 
 
 @login_required
