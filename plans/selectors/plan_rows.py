@@ -180,18 +180,22 @@ def _provinces_actuals(
     day = cut or year_cutoff(year)
     counted = communes_of_year_q(year)
     village = villages_of_year_q(year, day)  # the dashboards' villages of the year
-    tiers = _holding_counts(year, cut)
-    # The subqueries sit in the aggregates' filters, not in annotations (an annotation with an
-    # outer reference would be grouped on, or lose the reference).
+    # The units are the communes and villages of the year, each rule written once in the
+    # statement's filter; the aggregates only ask who holds which title. (The subqueries sit in
+    # filters, not in annotations: an annotation with an outer reference would be grouped on,
+    # or lose the reference.) Each rule repeated in every aggregate's filter cost a third of a
+    # province's sections after a save, to build in Python and to run.
+    is_commune, is_village = Q(level=Level.COMMUNE), Q(level=Level.VILLAGE)
     units = _by_province(
-        AdministrativeUnit.objects.filter(within, level__in=[Level.COMMUNE, Level.VILLAGE]),
+        AdministrativeUnit.objects.filter(within).filter(counted | village),
         "path",
         planned,
         every,
-        **tiers,
-        villages_total=Count("pk", filter=village),
-        villages_held=Count("pk", filter=village & holds_title_q(Tier.STANDARD, day)),
+        **{f"communes_{tier}": Count("pk", filter=is_commune & holds_title_q(tier, day)) for tier in Tier.values},
+        villages_total=Count("pk", filter=is_village),
+        villages_held=Count("pk", filter=is_village & holds_title_q(Tier.STANDARD, day)),
     )
+    tiers = [f"communes_{tier}" for tier in Tier.values]
     thresholds = sorted({p.min_criteria for targets in periods.values() for p in targets if p.min_criteria})
     communes = AdministrativeUnit.objects.filter(within).filter(counted)
     under = _by_province(
