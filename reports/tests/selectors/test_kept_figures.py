@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Assessment, CriterionResult
@@ -203,3 +204,36 @@ def test_a_busy_sqlite_database_gives_the_figures_without_keeping_them(provinces
     summary = progress_summary(unit=provinces[0], year=2025, tier=STANDARD)
     assert summary.communes_total == 12
     assert not FiguresCacheEntry.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_keeping_figures_waits_for_no_disk_and_leaves_the_session_s_commits_alone(provinces):
+    """On PostgreSQL the kept rows commit without waiting for the disk (they can always be
+    computed again); the setting lasts only for their own statement, never for the
+    connection's later writes, nor for a caller's transaction."""
+    from django.db import connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's synchronous_commit")
+
+    def setting():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            return cursor.fetchone()[0]
+
+    def kept():
+        return FiguresCacheEntry.objects.filter(prefix=provinces[0].path).count()
+
+    with CaptureQueriesContext(connection) as captured:
+        progress_summary(unit=provinces[0], year=2025, tier=STANDARD)
+    keeps = [q["sql"] for q in captured.captured_queries if "INSERT INTO reports_figurescacheentry" in q["sql"]]
+    assert keeps and all(sql.startswith("SET LOCAL synchronous_commit TO OFF; ") for sql in keeps)
+    assert kept() == 1
+    assert setting() == "on"
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as captured:
+            progress_summary(unit=provinces[0], year=2024, tier=STANDARD)
+        assert setting() == "on"
+    inside = [q["sql"] for q in captured.captured_queries if "INSERT INTO reports_figurescacheentry" in q["sql"]]
+    assert inside and not any("synchronous_commit" in sql for sql in inside)
+    assert kept() == 2
