@@ -14,6 +14,8 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 
@@ -111,17 +113,39 @@ def _decisions(document, lines, unit: str, number: str) -> None:
     )
 
 
+def _row_properties(row, *tags: str) -> None:
+    properties = row._tr.get_or_add_trPr()
+    for tag in tags:
+        element = OxmlElement(tag)
+        element.set(qn("w:val"), "true")
+        properties.append(element)
+
+
+def _repeat_as_header(row) -> None:
+    """Word repeats ``row`` at the top of every page the table runs onto (a long list of
+    communes or units due keeps its column names), and keeps it whole on one page."""
+    _row_properties(row, "w:cantSplit", "w:tblHeader")
+
+
+def _keep_whole(row) -> None:
+    """A row is never cut between two pages (a commune's name wrapped over two lines)."""
+    _row_properties(row, "w:cantSplit")
+
+
 def _table(document, headers: list[str], rows: list[list[str]], widths: list[float] | None = None) -> None:
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _repeat_as_header(table.rows[0])
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
         run = cell.paragraphs[0].add_run(text)
         run.bold = True
         run.font.size = Pt(11)
     for values in rows:
-        cells = table.add_row().cells
+        row = table.add_row()
+        _keep_whole(row)
+        cells = row.cells
         for cell, text in zip(cells, values, strict=True):
             cell.text = ""
             cell.paragraphs[0].add_run(str(text)).font.size = Pt(11)

@@ -391,3 +391,18 @@ def test_the_word_tables_write_every_average_to_one_place(past, tree, office):
         for row in table[1:]
     ]
     assert averages and all(a == "" or (a.count(",") == 1 and len(a.split(",")[1]) == 1) for a in averages), averages
+
+
+def test_every_word_tables_column_names_repeat_on_each_page_it_runs_onto(past, tree, office):
+    """QA: a long table of communes went on to the next page without its column names (and a
+    row could be cut between two pages)."""
+    from docx.oxml.ns import qn
+
+    document = read_docx(download(office, tree.province.code, FEBRUARY, "docx"))
+    lists = [t for t in document.tables if len(t.columns) > 2]  # not the two-column header block
+    assert lists
+    for table in lists:
+        first, *rest = table.rows
+        assert first._tr.trPr is not None and first._tr.trPr.find(qn("w:tblHeader")) is not None
+        assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in rest)
+        assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
