@@ -63,6 +63,10 @@ MSG_ROW_STALE = _(
     "%(user)s changed %(row)s while you were editing it; nothing was saved. Now: %(values)s. "
     "Check your values and save again to keep them."
 )
+MSG_ROW_STALE_REMOVAL = _(
+    "%(user)s changed %(row)s while you were editing it; nothing was removed. Now: %(values)s. "
+    "Check it and remove it again if it should still go."
+)
 MSG_ROW_GONE = _("%(row)s was removed while you were editing it; nothing was saved.")
 MSG_SOMEONE = _("Someone")
 # Rows that could never apply (the set's targets basis, its years, the criterion's number).
@@ -179,9 +183,12 @@ def _last_editor(criteria_set: CriteriaSet, label: str | None) -> str:
     return str(MSG_SOMEONE)
 
 
-def _check_not_stale(criteria_set: CriteriaSet, model, pk: int, expected_state: str | None, label: str):
+def _check_not_stale(
+    criteria_set: CriteriaSet, model, pk: int, expected_state: str | None, label: str, *, removing: bool = False
+):
     """The row as stored now, locked; ``StaleWriteError`` when it is no longer the row the form
-    was based on (``expected_state``; None skips the check, for a caller without a page)."""
+    was based on (``expected_state``; None skips the check, for a caller without a page).
+    ``removing``: the refused write was a removal, and the message says so."""
     current = model.objects.select_for_update().filter(pk=pk).first()
     if expected_state is None:
         return current
@@ -196,7 +203,7 @@ def _check_not_stale(criteria_set: CriteriaSet, model, pk: int, expected_state: 
             "row": now_label,
             "values": _values(current, names),
         }
-        raise StaleWriteError(MSG_ROW_STALE, params=params, current=current)
+        raise StaleWriteError(MSG_ROW_STALE_REMOVAL if removing else MSG_ROW_STALE, params=params, current=current)
     return current
 
 
@@ -365,7 +372,7 @@ def set_row_delete(*, criteria_set: CriteriaSet, user, row: models.Model, expect
     if _owning_set_id(row) != criteria_set.pk:
         raise ValidationError(MSG_OTHER_SET, code="other_set")
     label = row_label(row)
-    _check_not_stale(criteria_set, type(row), row.pk, expected_state, label)
+    _check_not_stale(criteria_set, type(row), row.pk, expected_state, label, removing=True)
     if (isinstance(row, CriterionGroup) and row.criteria.exists()) or (
         isinstance(row, Criterion) and row.indicators.exists()
     ):

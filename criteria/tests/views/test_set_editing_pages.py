@@ -297,6 +297,25 @@ def test_removing_a_row_changed_since_the_form_was_shown_is_refused(office, draf
     assert CriterionGroup.objects.filter(pk=group.pk).exists()
 
 
+def test_a_stale_removal_says_nothing_was_removed_and_to_remove_it_again(office, draft):
+    """QA: a stale "Gỡ" ended "save again to keep the value", which means nothing for a removal."""
+    group = CriterionGroup.objects.create(criteria_set=draft, code="IX", name="Trống")
+    url = reverse("criteria_set_row", args=[draft.pk, "groups", group.pk])
+    seen = office.get(url).context["form"]["row_state"].value()
+    office.post(url, {"code": "IX", "name": "Đổi", "position": 0, "row_state": seen})
+    response = office.post(url, {"code": "IX", "name": "Trống", "position": 0, "delete": "1", "row_state": seen})
+    assert response.status_code == 409
+    [error] = response.context["form"].non_field_errors()
+    assert "changed group IX while you were editing it; nothing was removed. Now: code: IX; name: Đổi" in error
+    assert error.endswith("Check it and remove it again if it should still go.")
+    assert "save again" not in error
+    # Removing again, having seen the row as it is now, removes it.
+    again = response.context["form"]["row_state"].value()
+    response = office.post(url, {"delete": "1", "row_state": again})
+    assert response.status_code == 302
+    assert not CriterionGroup.objects.filter(pk=group.pk).exists()
+
+
 def test_rows_that_could_never_apply_are_refused_at_their_field(office, draft):
     """QA: a group target on a set whose targets depend on region, a target from 2040 on a 2021–2030
     set, indicator 21.1 under criterion 20 — all saved."""
