@@ -4,6 +4,7 @@ retire). Sets come only through ``criteria/access_sets.py``; every write through
 
 from __future__ import annotations
 
+from collections import defaultdict
 from itertools import groupby
 
 from django.contrib import messages
@@ -21,6 +22,7 @@ from communes.models import Role
 from criteria import access_sets
 from criteria.forms_sets import CloneForm, PublishForm, RetireForm
 from criteria.models import CriteriaSet, SetLevel, SetStatus, Target, Tier
+from criteria.services.set_editing import row_anchor
 from criteria.services.set_workspace import (
     MSG_TARGET_GONE,
     criteria_set_clone_for,
@@ -32,6 +34,35 @@ from criteria.services.set_workspace import (
 
 LEVEL_ORDER = {value: i for i, value in enumerate(SetLevel.values)}
 TIER_ORDER = {value: i for i, value in enumerate(Tier.values)}
+
+
+# The set's rows on its page (``partials/structure.html``); a message about one of them is shown
+# at the row, where the editor is brought back to, not at the top of a page scrolled away from it.
+STRUCTURE_ANCHOR = "targets"
+ROW_MESSAGE = "set-row"  # the extra tag of such a message, followed by the row's anchor
+
+
+def set_row_url(criteria_set: CriteriaSet, anchor: str | None) -> str:
+    """The set's page at a row (``row_anchor``); None: at the top of its rows."""
+    return reverse("criteria_set", args=[criteria_set.pk]) + "#" + (anchor or STRUCTURE_ANCHOR)
+
+
+def row_message(request: HttpRequest, level: int, text: str, anchor: str | None) -> None:
+    """Say ``text`` at the row ``anchor`` of the set's page (None, or a row no longer there: at the
+    top of its rows)."""
+    messages.add_message(request, level, text, extra_tags=f"{ROW_MESSAGE} {anchor or STRUCTURE_ANCHOR}")
+
+
+def _row_messages(request: HttpRequest) -> tuple[dict[str, list], list]:
+    """The pending messages: those to show at a row of the set's page, by anchor, and the others."""
+    placed, general = defaultdict(list), []
+    for message in messages.get_messages(request):
+        tag, _sep, anchor = (message.extra_tags or "").partition(" ")
+        if tag == ROW_MESSAGE:
+            placed[anchor].append(message)
+        else:
+            general.append(message)
+    return placed, general
 
 
 def _error_messages(request: HttpRequest, exc: ValidationError) -> None:
@@ -74,8 +105,9 @@ def set_list(request: HttpRequest) -> HttpResponse:
     return render(request, "criteria/sets/list.html", context)
 
 
-def _structure(criteria_set):
-    """Groups → criteria → indicators → targets, read in four queries."""
+def _structure(criteria_set, placed: dict[str, list] | None = None):
+    """Groups → criteria → indicators → targets, read in four queries; each row with its
+    ``anchor`` and the ``notices`` placed at it (taken out of ``placed``)."""
     groups = list(criteria_set.groups.order_by("position", "code"))
     criteria = list(criteria_set.criteria.order_by("number"))
     indicators = list(criteria_set.indicators.order_by("criterion__number", "position", "code"))
@@ -90,6 +122,10 @@ def _structure(criteria_set):
         c.indicator_rows = [i for i in indicators if i.criterion_id == c.pk]
     for g in groups:
         g.criterion_rows = [c for c in criteria if c.group_id == g.pk]
+    placed = placed if placed is not None else {}
+    for row in (*groups, *criteria, *indicators, *targets):
+        row.anchor = row_anchor(row)
+        row.notices = placed.pop(row.anchor, [])
     return groups
 
 
@@ -100,7 +136,9 @@ def set_page(request: HttpRequest, pk: int) -> HttpResponse:
     editable = access_sets.can_edit_set(request.user, criteria_set)
     draft = criteria_set.status == SetStatus.DRAFT
     pending = unconfirmed_targets(criteria_set) if draft else []
-    context = _detail_context(request, criteria_set, editable=editable, draft=draft, pending=pending)
+    placed, general = _row_messages(request)
+    context = _detail_context(request, criteria_set, editable=editable, draft=draft, pending=pending, placed=placed)
+    context["messages"] = general  # the page's own over the context processor's: the others are at their rows
     return render(request, "criteria/sets/detail.html", context)
 
 
@@ -114,12 +152,17 @@ def _clone_provinces(user, criteria_set) -> list:
     return [p for p in access_sets.provinces_for(user) if access.speaks_for_province(user, p)]
 
 
-def _detail_context(request: HttpRequest, criteria_set, *, editable: bool, draft: bool, pending: list) -> dict:
+def _detail_context(
+    request: HttpRequest, criteria_set, *, editable: bool, draft: bool, pending: list, placed: dict | None = None
+) -> dict:
     clone_provinces = _clone_provinces(request.user, criteria_set)
+    placed = placed if placed is not None else {}
+    groups = _structure(criteria_set, placed)
     return {
         "set": criteria_set,
         "replaced": criteria_set.replaced_by() if criteria_set.status == SetStatus.PUBLISHED else None,
-        "groups": _structure(criteria_set),
+        "groups": groups,
+        "structure_notices": [m for anchored in placed.values() for m in anchored],  # rows no longer shown
         "editable": editable,
         "draft": draft,
         "can_edit_content": editable and draft,

@@ -17,16 +17,18 @@ from django.views.decorators.http import require_GET, require_http_methods
 from communes import access
 from criteria import access_sets
 from criteria.forms_sets import ROW_FORMS, NewSetForm, SetHeaderForm
-from criteria.models import CriteriaSet, SetStatus, Target
+from criteria.models import CriteriaSet, Criterion, Indicator, SetStatus, Target
 from criteria.services.set_editing import (
     HEADER_FIELDS,
     criteria_set_create,
     criteria_set_update_header,
+    row_anchor,
     row_label,
     row_state,
     set_row_delete,
     set_row_save,
 )
+from criteria.views_sets import row_message, set_row_url
 from ntm_portal.errors import StaleWriteError, stale_among
 
 
@@ -117,7 +119,6 @@ def set_row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int | None = 
     if isinstance(criteria_set, HttpResponse):
         return criteria_set
     row = _row_of(criteria_set, kind, row_pk)
-    back = reverse("criteria_set", args=[criteria_set.pk]) + "#targets"
     form_class = ROW_FORMS[kind][1]
     extra = {} if kind == "groups" else {"criteria_set": criteria_set}
     initial = {"row_state": row_state(row)} if row.pk else {}
@@ -127,19 +128,19 @@ def set_row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int | None = 
     form = form_class(data, instance=row, initial=initial, **extra)
     expected = (request.POST.get("row_state") or None) if row.pk else None
     if request.method == "POST" and "delete" in request.POST and row.pk:
-        label = row_label(row)
+        label, anchor, parent = row_label(row), row_anchor(row), _parent_anchor(row)
         try:
             set_row_delete(criteria_set=criteria_set, user=request.user, row=row, expected_state=expected)
         except StaleWriteError as exc:
             _errors_to_form(form, exc)
             context = {"set": criteria_set, "form": form, "row": row, "kind": kind, "title": _row_title(kind, row)}
             return render(request, "criteria/sets/edit_form.html", context, status=409)
-        except ValidationError as exc:
+        except ValidationError as exc:  # still in use: the row stays, and the editor at it
             for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Removed: %(row)s.") % {"row": label})
-        return HttpResponseRedirect(back)
+                row_message(request, messages.ERROR, message, anchor)
+            return HttpResponseRedirect(set_row_url(criteria_set, anchor))
+        row_message(request, messages.SUCCESS, _("Removed: %(row)s.") % {"row": label}, parent)
+        return HttpResponseRedirect(set_row_url(criteria_set, parent))
     if request.method == "POST" and form.is_valid():
         try:
             saved = set_row_save(
@@ -148,11 +149,20 @@ def set_row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int | None = 
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
-            messages.success(request, _("Saved: %(row)s.") % {"row": row_label(saved)})
-            return HttpResponseRedirect(back)
+            # Back to the row just saved, where the editor was (not the top of the set's rows).
+            anchor = row_anchor(saved)
+            row_message(request, messages.SUCCESS, _("Saved: %(row)s.") % {"row": row_label(saved)}, anchor)
+            return HttpResponseRedirect(set_row_url(criteria_set, anchor))
     status = _status(request, form)
     context = {"set": criteria_set, "form": form, "row": row, "kind": kind, "title": _row_title(kind, row)}
     return render(request, "criteria/sets/edit_form.html", context, status=status)
+
+
+def _parent_anchor(row) -> str | None:
+    """Where a row sits on the set's page, for the editor once it is removed: its group, criterion
+    or indicator (None for a group: the top of the set's rows)."""
+    parent = {Criterion: "group", Indicator: "criterion", Target: "indicator"}.get(type(row))
+    return row_anchor(getattr(row, parent)) if parent and getattr(row, f"{parent}_id") else None
 
 
 def _row_title(kind: str, row) -> str:

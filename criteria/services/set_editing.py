@@ -271,6 +271,15 @@ def row_label(row: models.Model) -> str:
     return f"{_('group')} {row.code}"
 
 
+# The id of each kind of row on the set's page (``templates/criteria/sets/partials/structure.html``).
+ANCHOR_PREFIXES = {CriterionGroup: "group", Criterion: "criterion", Indicator: "indicator", Target: "target"}
+
+
+def row_anchor(row: models.Model) -> str:
+    """The row's id on the set's page ("criterion-12"): where the editor is brought back to."""
+    return f"{ANCHOR_PREFIXES[type(row)]}-{row.pk}"
+
+
 @transaction.atomic
 def set_row_save(
     *, criteria_set: CriteriaSet, user, row: models.Model, expected_state: str | None = None

@@ -368,3 +368,77 @@ def test_a_region_target_on_a_set_whose_targets_depend_on_the_group_is_refused(o
     )
     assert response.status_code == 400
     assert list(response.context["form"].errors) == ["region"]
+
+
+def _element(html, anchor):
+    """The opening tag of the element with id ``anchor`` and what follows it, up to the next row."""
+    start = html.index(f'id="{anchor}"')
+    return html[start : start + 1500]
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("groups", lambda d: {"code": "I", "name": "Nhóm I đổi", "position": 0}),
+        ("criteria", lambda d: {"number": 2, "group": d.groups.get().pk, "name": "Thủy lợi đổi"}),
+        (
+            "indicators",
+            lambda d: {
+                "criterion": d.criteria.get(number=2).pk,
+                "code": "2.1",
+                "name": "Tỷ lệ tưới tiêu đổi",
+                "value_type": "percent",
+                "comparison": "gte",
+                "required": "on",
+                "position": 0,
+            },
+        ),
+    ],
+)
+def test_saving_a_row_brings_the_editor_back_to_that_row_with_the_message_there(office, draft, kind, data):
+    """QA: after saving a group, criterion or indicator the page jumped to "#targets" (the top of the
+    set's rows) instead of the row just edited."""
+    model = {"groups": CriterionGroup, "criteria": Criterion, "indicators": Indicator}[kind]
+    row = {"groups": draft.groups.get(), "criteria": draft.criteria.get(number=2)}.get(kind) or draft.indicators.get(
+        code="2.1"
+    )
+    url = reverse("criteria_set_row", args=[draft.pk, kind, row.pk])
+    seen = office.get(url).context["form"]["row_state"].value()
+    response = office.post(url, {**data(draft), "row_state": seen})
+    anchor = {CriterionGroup: "group", Criterion: "criterion", Indicator: "indicator"}[model] + f"-{row.pk}"
+    assert response.status_code == 302
+    assert response["Location"] == reverse("criteria_set", args=[draft.pk]) + f"#{anchor}"
+    html = office.get(response["Location"]).content.decode()
+    # The saved row is on the page under that id, and "Saved" is said at it, not at the top scrolled away.
+    assert "đổi" in _element(html, anchor)
+    assert "Saved: " in _element(html, anchor)
+    assert '<ul class="messages"' not in html
+
+
+def test_saving_a_new_row_or_a_target_brings_the_editor_to_it(office, draft):
+    indicator = draft.indicators.get(code="2.1")
+    response = office.post(
+        reverse("criteria_set_row_new", args=[draft.pk, "targets"]),
+        {"indicator": indicator.pk, "value_text": "75", "region": "DBSH", "year": ""},
+    )
+    target = Target.objects.get(indicator=indicator, region="DBSH")
+    assert response["Location"].endswith(f"#target-{target.pk}")
+    assert "Saved: target 2.1" in _element(office.get(response["Location"]).content.decode(), f"target-{target.pk}")
+
+
+def test_removing_a_row_brings_the_editor_to_where_it_was(office, draft):
+    criterion = draft.criteria.get(number=1)
+    indicator = criterion.indicators.get()
+    url = reverse("criteria_set_row", args=[draft.pk, "indicators", indicator.pk])
+    seen = office.get(url).context["form"]["row_state"].value()
+    response = office.post(url, {"delete": "1", "row_state": seen})
+    assert response["Location"].endswith(f"#criterion-{criterion.pk}")
+    html = office.get(response["Location"]).content.decode()
+    assert "Removed: indicator 1.1." in _element(html, f"criterion-{criterion.pk}")
+    # A criterion still holding indicators stays, and the refusal is said at it.
+    other = draft.criteria.get(number=2)
+    url = reverse("criteria_set_row", args=[draft.pk, "criteria", other.pk])
+    response = office.post(url, {"delete": "1", "row_state": office.get(url).context["form"]["row_state"].value()})
+    assert response["Location"].endswith(f"#criterion-{other.pk}")
+    html = office.get(response["Location"]).content.decode()
+    assert "still used: remove what it holds first" in _element(html, f"criterion-{other.pk}")
