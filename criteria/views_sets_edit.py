@@ -17,12 +17,14 @@ from django.views.decorators.http import require_GET, require_http_methods
 from communes import access
 from criteria import access_sets
 from criteria.forms_sets import ROW_FORMS, NewSetForm, SetHeaderForm
-from criteria.models import CriteriaSet, Criterion, Indicator, SetStatus, Target
+from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, SetStatus, Target
 from criteria.services.set_editing import (
     HEADER_FIELDS,
+    MSG_ROW_NO_LONGER_IN_SET,
     criteria_set_create,
     criteria_set_update_header,
     row_anchor,
+    row_gone_error,
     row_label,
     row_state,
     set_row_delete,
@@ -94,6 +96,8 @@ def _status(request: HttpRequest, form: BaseForm) -> int:
 
 
 def _row_of(criteria_set: CriteriaSet, kind: str, row_pk: int | None):
+    """The set's row (a new one when ``row_pk`` is None); None when it no longer exists (removed
+    since the page was shown); 404 for another set's row."""
     model, _form = ROW_FORMS[kind]
     if row_pk is None:
         return model()
@@ -104,9 +108,34 @@ def _row_of(criteria_set: CriteriaSet, kind: str, row_pk: int | None):
         else queryset.filter(criteria_set=criteria_set)
     )
     row = queryset.first()
-    if row is None:
+    if row is None and model.objects.filter(pk=row_pk).exists():
         raise Http404(access_sets.MSG_SET_NOT_FOUND)
     return row
+
+
+# The row each kind sits under on the set's page: the form's field naming it, and its model.
+PARENTS = {
+    "criteria": ("group", CriterionGroup),
+    "indicators": ("criterion", Criterion),
+    "targets": ("indicator", Indicator),
+}
+
+
+def _row_gone(request: HttpRequest, criteria_set: CriteriaSet, kind: str) -> HttpResponse:
+    """A row removed since its form was shown (by another editor, or in another tab): the editor
+    is told so, with who removed it when the set's history says so, and brought back to the set's
+    page where the row sat (the group, criterion or indicator the form named, if still there)."""
+    label = request.POST.get("row_label", "").strip()[:200]  # the row as the page named it
+    if label:
+        message = row_gone_error(criteria_set, label, removing="delete" in request.POST).messages[0]
+    else:  # following a link to it, or a form from before the page named its row
+        message = MSG_ROW_NO_LONGER_IN_SET
+    field, model = PARENTS.get(kind, ("", None))
+    posted = request.POST.get(field, "")
+    parent = model.objects.filter(pk=posted, criteria_set=criteria_set).first() if posted.isdigit() else None
+    anchor = row_anchor(parent) if parent is not None else None
+    row_message(request, messages.WARNING, message, anchor)
+    return HttpResponseRedirect(set_row_url(criteria_set, anchor))
 
 
 @login_required
@@ -119,6 +148,9 @@ def set_row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int | None = 
     if isinstance(criteria_set, HttpResponse):
         return criteria_set
     row = _row_of(criteria_set, kind, row_pk)
+    if row is None:
+        return _row_gone(request, criteria_set, kind)
+    label = row_label(row) if row.pk else ""  # as stored now, before the form takes the input
     form_class = ROW_FORMS[kind][1]
     extra = {} if kind == "groups" else {"criteria_set": criteria_set}
     initial = {"row_state": row_state(row)} if row.pk else {}
@@ -127,13 +159,17 @@ def set_row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int | None = 
     data = request.POST.copy() if request.method == "POST" else None
     form = form_class(data, instance=row, initial=initial, **extra)
     expected = (request.POST.get("row_state") or None) if row.pk else None
+    context = {"set": criteria_set, "form": form, "row": row, "row_label": label, "kind": kind}
+    context["title"] = _row_title(kind, row)
     if request.method == "POST" and "delete" in request.POST and row.pk:
-        label, anchor, parent = row_label(row), row_anchor(row), _parent_anchor(row)
+        anchor, parent = row_anchor(row), _parent_anchor(row)
         try:
             set_row_delete(criteria_set=criteria_set, user=request.user, row=row, expected_state=expected)
         except StaleWriteError as exc:
+            if exc.current is None:  # removed by someone else a moment ago
+                row_message(request, messages.WARNING, exc.messages[0], parent)
+                return HttpResponseRedirect(set_row_url(criteria_set, parent))
             _errors_to_form(form, exc)
-            context = {"set": criteria_set, "form": form, "row": row, "kind": kind, "title": _row_title(kind, row)}
             return render(request, "criteria/sets/edit_form.html", context, status=409)
         except ValidationError as exc:  # still in use: the row stays, and the editor at it
             for message in exc.messages:
@@ -146,6 +182,12 @@ def set_row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int | None = 
             saved = set_row_save(
                 criteria_set=criteria_set, user=request.user, row=form.instance, expected_state=expected
             )
+        except StaleWriteError as exc:
+            if exc.current is None:  # removed by someone else a moment ago
+                parent = _parent_anchor(row)
+                row_message(request, messages.WARNING, exc.messages[0], parent)
+                return HttpResponseRedirect(set_row_url(criteria_set, parent))
+            _errors_to_form(form, exc)
         except ValidationError as exc:
             _errors_to_form(form, exc)
         else:
@@ -153,9 +195,7 @@ def set_row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int | None = 
             anchor = row_anchor(saved)
             row_message(request, messages.SUCCESS, _("Saved: %(row)s.") % {"row": row_label(saved)}, anchor)
             return HttpResponseRedirect(set_row_url(criteria_set, anchor))
-    status = _status(request, form)
-    context = {"set": criteria_set, "form": form, "row": row, "kind": kind, "title": _row_title(kind, row)}
-    return render(request, "criteria/sets/edit_form.html", context, status=status)
+    return render(request, "criteria/sets/edit_form.html", context, status=_status(request, form))
 
 
 def _parent_anchor(row) -> str | None:

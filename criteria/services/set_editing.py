@@ -67,7 +67,9 @@ MSG_ROW_STALE_REMOVAL = _(
     "%(user)s changed %(row)s while you were editing it; nothing was removed. Now: %(values)s. "
     "Check it and remove it again if it should still go."
 )
-MSG_ROW_GONE = _("%(row)s was removed while you were editing it; nothing was saved.")
+MSG_ROW_GONE = _("%(user)s removed %(row)s while you were editing it; nothing was saved.")
+MSG_ROW_GONE_REMOVAL = _("%(user)s has already removed %(row)s.")
+MSG_ROW_NO_LONGER_IN_SET = _("This row is no longer in the set: someone removed it in the meantime.")
 MSG_SOMEONE = _("Someone")
 # Rows that could never apply (the set's targets basis, its years, the criterion's number).
 MSG_TARGET_GROUP_UNUSED = _(
@@ -183,6 +185,13 @@ def _last_editor(criteria_set: CriteriaSet, label: str | None) -> str:
     return str(MSG_SOMEONE)
 
 
+def row_gone_error(criteria_set: CriteriaSet, label: str, *, removing: bool = False) -> StaleWriteError:
+    """The refusal of a write to the row named ``label``, removed since the form was shown: who
+    removed it, as the set's history says (``_last_editor``, as for a row changed meanwhile)."""
+    params = {"user": _last_editor(criteria_set, label), "row": label}
+    return StaleWriteError(MSG_ROW_GONE_REMOVAL if removing else MSG_ROW_GONE, params=params, current=None)
+
+
 def _check_not_stale(
     criteria_set: CriteriaSet, model, pk: int, expected_state: str | None, label: str, *, removing: bool = False
 ):
@@ -193,7 +202,7 @@ def _check_not_stale(
     if expected_state is None:
         return current
     if current is None:
-        raise StaleWriteError(MSG_ROW_GONE, params={"row": capfirst(label)}, current=None)
+        raise row_gone_error(criteria_set, label, removing=removing)
     if row_state(current) != expected_state:
         header = isinstance(current, CriteriaSet)
         names = HEADER_FIELDS if header else ROW_FIELDS[model]

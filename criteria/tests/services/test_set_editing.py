@@ -189,3 +189,15 @@ def test_the_history_of_a_row_edit_says_old_and_new_for_each_changed_field(perso
         "criterion 1",
         "group: I. Nhóm I → II. Hạ tầng; name: Quy hoạch → Quy hoạch xã",
     )
+
+
+def test_an_edit_of_a_row_removed_meanwhile_names_who_removed_it(personas, draft):
+    group = set_row_save(criteria_set=draft, user=personas.province_office, row=CriterionGroup(code="IX", name="Trống"))
+    seen = row_state(group)
+    set_row_delete(criteria_set=draft, user=personas.province_office, row=group, expected_state=seen)
+    group.name = "Đổi"
+    with pytest.raises(StaleWriteError) as refused:
+        set_row_save(criteria_set=draft, user=personas.province_office, row=group, expected_state=seen)
+    assert refused.value.current is None
+    assert refused.value.messages == ["province_office removed group IX while you were editing it; nothing was saved."]
+    assert not CriterionGroup.objects.filter(pk=group.pk).exists()

@@ -4,8 +4,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
+from communes.models import Role
+from communes.tests.factories import MembershipFactory, UserFactory
 from criteria.models import CriteriaSet, CriteriaSetChange, Criterion, CriterionGroup, Indicator, SetStatus, Target
 from criteria.services.set_workspace import criteria_set_clone_for
 from criteria.tests.factories import give_own_header, make_set
@@ -442,3 +445,69 @@ def test_removing_a_row_brings_the_editor_to_where_it_was(office, draft):
     assert response["Location"].endswith(f"#criterion-{other.pk}")
     html = office.get(response["Location"]).content.decode()
     assert "still used: remove what it holds first" in _element(html, f"criterion-{other.pk}")
+
+
+@pytest.fixture
+def colleague(tree):
+    """A second member of the province office, editing the same set in a session of their own."""
+    user = UserFactory(username="lan", first_name="Lan", last_name="Nguyễn Thị")
+    MembershipFactory(user=user, unit=tree.province, role=Role.PROVINCE_OFFICE)
+    other = Client()
+    other.force_login(user)
+    return other
+
+
+def _indicator_form(office, draft, code):
+    indicator = draft.indicators.get(code=code)
+    url = reverse("criteria_set_row", args=[draft.pk, "indicators", indicator.pk])
+    page = office.get(url)
+    assert f'name="row_label" value="indicator {code}"' in page.content.decode()
+    data = {
+        "criterion": indicator.criterion_id,
+        "code": code,
+        "name": "Đổi tên",
+        "value_type": indicator.value_type,
+        "comparison": indicator.comparison,
+        "position": 0,
+        "row_state": page.context["form"]["row_state"].value(),
+        "row_label": page.context["row_label"],
+    }
+    return indicator, url, data
+
+
+def test_saving_a_row_someone_removed_meanwhile_says_who_and_brings_the_editor_back(office, colleague, draft):
+    """QA: saving a row another editor had removed in the meantime gave the generic 404 page."""
+    indicator, url, data = _indicator_form(office, draft, "1.1")
+    assert colleague.post(url, {"delete": "1", "row_state": data["row_state"]}).status_code == 302
+    response = office.post(url, data)
+    criterion_anchor = f"criterion-{indicator.criterion_id}"
+    assert response.status_code == 302
+    assert response["Location"] == reverse("criteria_set", args=[draft.pk]) + f"#{criterion_anchor}"
+    html = office.get(response["Location"]).content.decode()
+    assert "Nguyễn Thị Lan removed indicator 1.1 while you were editing it; nothing was saved." in _element(
+        html, criterion_anchor
+    )
+    assert not Indicator.objects.filter(criteria_set=draft, code="1.1").exists()
+
+
+def test_removing_a_row_someone_removed_meanwhile_says_it_is_already_gone(office, colleague, draft):
+    indicator, url, data = _indicator_form(office, draft, "1.1")
+    colleague.post(url, {"delete": "1", "row_state": data["row_state"]})
+    response = office.post(url, {**data, "delete": "1"})
+    assert response["Location"].endswith(f"#criterion-{indicator.criterion_id}")
+    html = office.get(response["Location"]).content.decode()
+    assert "Nguyễn Thị Lan has already removed indicator 1.1." in html
+    assert "nothing was saved" not in html
+
+
+def test_a_link_to_a_removed_row_says_so_and_a_row_of_another_set_is_still_not_found(office, draft, national):
+    group = CriterionGroup.objects.create(criteria_set=draft, code="IX", name="Trống")
+    url = reverse("criteria_set_row", args=[draft.pk, "groups", group.pk])
+    group.delete()
+    response = office.get(url)
+    assert response["Location"] == reverse("criteria_set", args=[draft.pk]) + "#targets"
+    html = office.get(response["Location"]).content.decode()
+    assert "This row is no longer in the set: someone removed it in the meantime." in _element(html, "targets")
+    foreign = national.groups.get()
+    assert office.get(reverse("criteria_set_row", args=[draft.pk, "groups", foreign.pk])).status_code == 404
+    assert office.post(reverse("criteria_set_row", args=[draft.pk, "groups", foreign.pk]), {}).status_code == 404
