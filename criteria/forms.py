@@ -131,7 +131,7 @@ class SetChoiceField(LabelledSetField):
     in_force_pk: int | None = None  # the set in force, named as such in its option
 
     def label_from_instance(self, obj: CriteriaSet) -> str:
-        label = f"{obj.label} · {obj.year_from}–{obj.year_to}"
+        label = f"{obj.label} · {obj.years}"
         return f"{label} · {_('the set in force')}" if obj.pk == self.in_force_pk else label
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Region
@@ -181,6 +182,22 @@ class CriteriaSet(models.Model):
         in force): always with its version, since the versions of one code may share names and
         decision (``__str__`` leaves out "v1", for messages about one set)."""
         return f"{self.short_name} v{self.version} ({self.decision_number})"
+
+    @property
+    def years(self) -> str:
+        """The set's years wherever they are shown (lists, choices, headings): "2021–2025", or
+        "2024" for a set of one year (QA: "2024–2024")."""
+        if self.year_from == self.year_to:
+            return str(self.year_from)
+        return f"{self.year_from}–{self.year_to}"
+
+    @property
+    def years_in_words(self) -> str:
+        """The set's years inside a sentence ("… applies to …"), as grammar needs them: "the years
+        2021–2025" ("giai đoạn 2021–2025"), or "the year 2024" ("năm 2024")."""
+        if self.year_from == self.year_to:
+            return gettext("the year %(year)s") % {"year": self.year_from}
+        return gettext("the years %(years)s") % {"years": self.years}
 
     @property
     def is_published(self) -> bool:

@@ -64,7 +64,7 @@ __all__ = [
     "store_counts",
 ]
 
-MSG_YEAR_OUTSIDE_SET = _("The set %(set)s applies to %(first)s–%(last)s, not %(year)s.")
+MSG_YEAR_OUTSIDE_SET = _("The set %(set)s applies to %(years)s, not %(year)s.")
 MSG_LEVEL_MISMATCH = _("The set %(set)s is for another level of unit.")
 MSG_SET_RETIRED = _("The set %(set)s is retired: no new assessment starts against it.")
 MSG_YEAR_NOT_BEGUN = _("%(year)s has not begun: a unit is assessed for a year once it has begun.")
@@ -148,7 +148,7 @@ def assessment_create(
         raise ValidationError(
             MSG_YEAR_OUTSIDE_SET,
             code="year",
-            params={"set": criteria_set, "first": criteria_set.year_from, "last": criteria_set.year_to, "year": year},
+            params={"set": criteria_set, "years": criteria_set.years_in_words, "year": year},
         )
     # Which units a set can assess in a year: one rule (communes.filters.assessable_q), which the
     # import's template and checks follow too.

@@ -81,7 +81,7 @@ MSG_TARGET_REGION_UNUSED = _(
     "Leave the region empty."
 )
 MSG_TARGET_YEAR_OUTSIDE = _(
-    "The set covers %(first)s–%(last)s: a target from %(year)s would never apply. Choose a year within "
+    "The set covers %(years)s: a target from %(year)s would never apply. Choose a year within "
     "the set's years, or leave it empty."
 )
 MSG_INDICATOR_CODE_OF_CRITERION = _(
@@ -357,7 +357,7 @@ def check_can_apply(row: models.Model, criteria_set: CriteriaSet) -> None:
         if row.region and criteria_set.target_basis != TargetBasis.REGION:
             errors["region"] = [ValidationError(MSG_TARGET_REGION_UNUSED, code="basis", params=basis)]
         if row.year is not None and not criteria_set.year_from <= row.year <= criteria_set.year_to:
-            params = {"first": criteria_set.year_from, "last": criteria_set.year_to, "year": row.year}
+            params = {"years": criteria_set.years_in_words, "year": row.year}
             errors["year"] = [ValidationError(MSG_TARGET_YEAR_OUTSIDE, code="year", params=params)]
     if isinstance(row, Indicator) and row.criterion_id and row.code:
         number = str(row.criterion.number)

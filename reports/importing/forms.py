@@ -31,7 +31,7 @@ LEVELS_UNDER = {
     Level.VILLAGE: (Level.VILLAGE,),
 }
 
-MSG_YEAR_OUTSIDE = _("The set %(set)s applies to %(first)s–%(last)s, not %(year)s.")
+MSG_YEAR_OUTSIDE = _("The set %(set)s applies to %(years)s, not %(year)s.")
 MSG_TOO_LARGE = _("The file is larger than %(limit)s MB.")
 MSG_EMPTY = _("The file is empty.")
 MSG_LIMIT = _("An .xlsx workbook of at most %(limit)s MB.")
@@ -53,7 +53,7 @@ def importable_sets(unit: AdministrativeUnit):
 
 class SetChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: CriteriaSet) -> str:
-        return f"{obj.label} · {obj.get_level_display()} · {obj.year_from}–{obj.year_to}"
+        return f"{obj.label} · {obj.get_level_display()} · {obj.years}"
 
 
 class TemplateForm(forms.Form):
@@ -75,12 +75,7 @@ class TemplateForm(forms.Form):
             raise ValidationError(
                 MSG_YEAR_OUTSIDE,
                 code="year",
-                params={
-                    "set": criteria_set.label,
-                    "first": criteria_set.year_from,
-                    "last": criteria_set.year_to,
-                    "year": year,
-                },
+                params={"set": criteria_set.label, "years": criteria_set.years_in_words, "year": year},
             )
         return data
 

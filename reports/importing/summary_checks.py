@@ -49,7 +49,7 @@ MSG_UNKNOWN_SET = _("No published criteria set has the code “%(code)s” here.
 MSG_NO_SET = _("No published %(tier)s criteria set applies in %(year)s: give the set's code.")
 MSG_SET_TIER = _("The set %(set)s is of another tier.")
 MSG_SET_LEVEL = _("The set %(set)s is not for communes.")
-MSG_SET_YEARS = _("The set %(set)s applies to %(first)s–%(last)s, not %(year)s.")
+MSG_SET_YEARS = _("The set %(set)s applies to %(years)s, not %(year)s.")
 MSG_TAKEN = _(
     "%(unit)s already has its %(year)s assessment at this tier (against %(set)s): one per unit, tier and year."
 )
@@ -192,7 +192,7 @@ def _set_for(row: SummaryRow, target, found: _Lookups, at) -> CriteriaSet | None
     elif criteria_set.tier != row.tier:
         add_error(row.errors, row.row, at(layout.TIER), reason(MSG_SET_TIER, set=criteria_set))
     elif not found.usable(target, criteria_set, row.year):
-        params = {"set": criteria_set, "first": criteria_set.year_from, "last": criteria_set.year_to, "year": row.year}
+        params = {"set": criteria_set, "years": criteria_set.years_in_words, "year": row.year}
         add_error(row.errors, row.row, at(layout.YEAR), reason(MSG_SET_YEARS, **params))
     else:
         return criteria_set

@@ -43,7 +43,7 @@ MSG_NATIONAL_NAME = _(
     "%(field)s in the set's header before publishing (it may say “quốc gia” when it also names the province)."
 )
 MSG_OTHER_PERIOD = _(
-    "The %(field)s “%(name)s” names the period %(period)s, but the set covers %(first)s–%(last)s: correct the "
+    "The %(field)s “%(name)s” names the period %(period)s, but the set covers %(years)s: correct the "
     "%(field)s or the years in the set's header before publishing."
 )
 MSG_CRITERION_WITHOUT_INDICATOR = _(
@@ -348,7 +348,7 @@ def _check_own_name(criteria_set: CriteriaSet) -> None:
             raise ValidationError({field: [ValidationError(MSG_NATIONAL_NAME, code="national_name", params=params)]})
         for first, last in PERIOD.findall(text):
             if (int(first), int(last)) != (criteria_set.year_from, criteria_set.year_to):
-                params.update(period=f"{first}–{last}", first=criteria_set.year_from, last=criteria_set.year_to)
+                params.update(period=f"{first}–{last}", years=criteria_set.years_in_words)
                 raise ValidationError({field: [ValidationError(MSG_OTHER_PERIOD, code="period", params=params)]})
 
 

@@ -203,7 +203,7 @@ def test_recognition_needs_a_decision_number_and_date(assessment, personas):
 
 def test_an_assessment_must_fit_the_set_years_level_and_be_unique(personas, tree):
     s = make_set()
-    with pytest.raises(ValidationError, match="applies to 2021–2025, not 2026"):
+    with pytest.raises(ValidationError, match="applies to the years 2021–2025, not 2026"):
         assessment_create(unit=tree.a, criteria_set=s, year=2026, user=personas.officer_a)
     with pytest.raises(ValidationError, match="another level"):
         assessment_create(unit=tree.a1, criteria_set=s, year=2023, user=personas.officer_a)

@@ -59,7 +59,7 @@ def test_another_set_than_the_one_in_force_needs_a_reason_kept_in_the_history(tr
 
 
 def test_a_set_outside_its_years_without_the_province_s_choice_is_refused(tree, sets, personas):
-    with pytest.raises(ValidationError, match="applies to 2016–2020, not 2021"):
+    with pytest.raises(ValidationError, match="applies to the years 2016–2020, not 2021"):
         assessment_start(
             unit=tree.a, year=2021, tier="standard", user=personas.officer_a, criteria_set=sets["old"], reason="cũ"
         )

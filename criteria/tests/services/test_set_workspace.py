@@ -348,7 +348,7 @@ def test_a_province_s_set_still_named_as_the_national_set_is_refused_at_publish(
         criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)
     assert refused.value.message_dict == {
         "short_name": [
-            "The short name “Xã NTM nâng cao 2021–2025” names the period 2021–2025, but the set covers 2026–2030: "
+            "The short name “Xã NTM nâng cao 2021–2025” names the period 2021–2025, but the set covers the years 2026–2030: "
             "correct the short name or the years in the set's header before publishing."
         ]
     }

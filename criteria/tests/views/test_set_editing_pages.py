@@ -336,8 +336,8 @@ def test_rows_that_could_never_apply_are_refused_at_their_field(office, draft):
     assert response.status_code == 400
     assert response.context["form"].errors == {
         "year": [
-            "The set covers 2021–2030: a target from 2040 would never apply. Choose a year within the set's years, "
-            "or leave it empty."
+            "The set covers the years 2021–2030: a target from 2040 would never apply. Choose a year within the "
+            "set's years, or leave it empty."
         ]
     }
     assert not Target.objects.filter(indicator=indicator, region="DBSH").exists()

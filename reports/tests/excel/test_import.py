@@ -870,7 +870,9 @@ def test_a_larger_template_of_another_set_is_told_apart_by_its_set_not_its_size(
 
 
 def test_a_year_outside_the_set_is_refused(office, tree, criteria_set):
-    refused(office, template(tree.d1, criteria_set), criteria_set, "applies to 2021–2030, not 2031", year=2031)
+    refused(
+        office, template(tree.d1, criteria_set), criteria_set, "applies to the years 2021–2030, not 2031", year=2031
+    )
 
 
 # --- Large imports run in the background --------------------------------------------------------------
@@ -1055,3 +1057,15 @@ def test_a_district_that_ended_opens_its_import_on_the_last_year_it_existed(offi
     office.force_login(personas.district_d2)
     html = office.get(reverse("reports:import", args=["402"])).content.decode()
     assert f'name="year" value="{timezone.localdate().year}"' in html
+
+
+def test_the_template_form_names_a_one_year_set_s_year_once():
+    """QA: a set of one year read "2024–2024" in the choice of a set."""
+    from criteria.models import CriteriaSet
+    from reports.importing.forms import SetChoiceField
+
+    one_year = CriteriaSet(
+        code="X", version=1, short_name="Thử", decision_number="1/QĐ", level="commune", year_from=2024, year_to=2024
+    )
+    label = SetChoiceField(queryset=CriteriaSet.objects.none()).label_from_instance(one_year)
+    assert label == "Thử v1 (1/QĐ) · Commune · 2024"
