@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, Prefetch, When
+from django.utils.translation import gettext
 
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Tier
@@ -92,29 +93,51 @@ class FieldChange(NamedTuple):
     """One figure of a province target before and after a change, as the page shows it."""
 
     label: str
-    old: str  # "—": none before (the first entry, or no such target)
+    old: str  # "—": nothing before (the first entry)
     new: str
 
 
-def _shown(field: str, value) -> str:
-    if value is None:
+# Figures where a value means "no target": a count of 0 (the form's "0: no target for this
+# tier"), an empty minimum or share. Worded as the target itself is: "No target".
+_COUNTS = ("communes_standard", "communes_advanced", "communes_model")
+_OPTIONAL = ("min_criteria", "villages_recognised_share")
+
+
+def _is_no_target(field: str, value) -> bool:
+    return (field in _COUNTS and value == 0) or (field in _OPTIONAL and value is None)
+
+
+def _shown(field: str, value, *, first: bool = False) -> str:
+    if value is None and (first or field not in _OPTIONAL):
         return "—"
+    if _is_no_target(field, value):
+        return gettext("No target")
     if field == "villages_recognised_share":
         return f"{vn_number(Decimal(value), 1)}%"
     return str(value)
 
 
 def field_changes(change: ProvinceTargetChange) -> list[FieldChange]:
-    """The figures a change of a province target changed, in the order the form lists them."""
-    return [
-        FieldChange(
-            label=str(ProvinceTarget._meta.get_field(name).verbose_name),
-            old=_shown(name, change.changes[name][0]),
-            new=_shown(name, change.changes[name][1]),
+    """The figures a change of a province target changed, in the order the form lists them.
+
+    On the first entry (nothing before, "—") a tier entered at 0 is left out: nothing → no
+    target is not a change anyone made (QA: the history opened on "— → 0")."""
+    first = change.changes.get("period_from", [0])[0] is None  # a stored target always has a period
+    fields = []
+    for name in PROVINCE_TARGET_FIELDS:
+        if name not in change.changes:
+            continue
+        old, new = change.changes[name]
+        if first and old is None and _is_no_target(name, new):
+            continue
+        fields.append(
+            FieldChange(
+                label=str(ProvinceTarget._meta.get_field(name).verbose_name),
+                old=_shown(name, old, first=first),
+                new=_shown(name, new),
+            )
         )
-        for name in PROVINCE_TARGET_FIELDS
-        if name in change.changes
-    ]
+    return fields
 
 
 def province_targets(*, province: AdministrativeUnit) -> list[ProvinceTarget]:

@@ -283,6 +283,30 @@ def test_a_changed_province_target_shows_its_old_and_new_figures_in_its_history(
     assert "From year 2021 → <strong>2022</strong>" in html
 
 
+def test_a_province_target_history_shows_only_real_changes_and_words_0_as_no_target(client, tree, personas):
+    """QA: the history of a target without a model tier opened on "… model tier — → 0"."""
+    _province_post(client, personas.province_office, tree.province, communes_model="0", min_criteria="")
+    target = ProvinceTarget.objects.get()
+    _province_post(
+        client,
+        personas.province_office,
+        tree.province,
+        target=str(target.pk),
+        version="1",
+        communes_advanced="0",
+        communes_model="0",
+        min_criteria="15",
+    )
+    html = _html(_page(client, personas.viewer, tree.province))
+    history = html[html.index('class="history-list"') : html.index("</ul>", html.index('class="history-list"'))]
+    first, second = re.findall(r"<li>(.*?)</li>", history, re.S)
+    assert "Communes reaching the standard — → <strong>50</strong>" in first
+    assert "model tier" not in first and "→ <strong>0</strong>" not in first
+    assert "Communes reaching the advanced tier 10 → <strong>No target</strong>" in second
+    assert "No commune under this many criteria No target → <strong>15</strong>" in second
+    assert "model tier" not in second
+
+
 # --- Funds -----------------------------------------------------------------------------------
 
 
