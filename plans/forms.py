@@ -97,7 +97,9 @@ COUNT_FIELDS = ("communes_standard", "communes_advanced", "communes_model")
 class ProvinceTargetForm(forms.Form):
     """A province's targets for a period. Each count of communes is the cumulative total the
     dashboards compare it with (QA: a plan's "5 more communes" entered as 5 read "17 (340 %)
-    met"); ``show_holding`` adds the figure it is compared with to each count's help."""
+    met"); given ``holding`` (``communes_holding``) and its ``year``, each count's help adds the
+    figure it is compared with. Set when the form is made, so a bound form (shown again after a
+    refusal, its fields already read) says it too."""
 
     version = forms.IntegerField(min_value=0, max_value=2**31, widget=forms.HiddenInput, required=False)
     period_from = YearField(label=_("From year"))
@@ -128,11 +130,12 @@ class ProvinceTargetForm(forms.Form):
     )
     basis = forms.CharField(label=_("Decision or plan"), max_length=300, required=False)
 
-    def show_holding(self, holding: dict[str, int], year: int) -> None:
-        """Tell at each count how many communes hold the tier in ``year`` (``communes_holding``)."""
-        for name in COUNT_FIELDS:
-            now = MSG_HOLDING_NOW % {"year": year, "count": holding.get(name) or 0}
-            self.fields[name].help_text = f"{MSG_CUMULATIVE} {now}"
+    def __init__(self, *args, holding: dict[str, int] | None = None, year: int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if holding is not None:
+            for name in COUNT_FIELDS:
+                now = MSG_HOLDING_NOW % {"year": year, "count": holding.get(name) or 0}
+                self.fields[name].help_text = f"{MSG_CUMULATIVE} {now}"
 
 
 class FundsGridForm(forms.Form):

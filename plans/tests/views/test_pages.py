@@ -178,19 +178,21 @@ def test_a_stale_target_shows_a_conflict_instead_of_overwriting(client, tree, pe
 # --- Province targets ------------------------------------------------------------------------
 
 
+_PROVINCE_FIELDS = {
+    "period_from": "2021",
+    "period_to": "2025",
+    "communes_standard": "50",
+    "communes_advanced": "10",
+    "communes_model": "5",
+    "min_criteria": "15",
+    "villages_recognised_share": "62,5",
+    "basis": "NQ 05-NQ/TU",
+}
+
+
 def _province_post(client, user, province, **fields):
     client.force_login(user)
-    data = {
-        "period_from": "2021",
-        "period_to": "2025",
-        "communes_standard": "50",
-        "communes_advanced": "10",
-        "communes_model": "5",
-        "min_criteria": "15",
-        "villages_recognised_share": "62,5",
-        "basis": "NQ 05-NQ/TU",
-    }
-    data.update(fields)
+    data = {**_PROVINCE_FIELDS, **fields}
     return client.post(reverse("plans:save_province_target", args=[province.code]), data)
 
 
@@ -305,6 +307,30 @@ def test_a_province_target_history_shows_only_real_changes_and_words_0_as_no_tar
     assert "Communes reaching the advanced tier 10 → <strong>No target</strong>" in second
     assert "No commune under this many criteria No target → <strong>15</strong>" in second
     assert "model tier" not in second
+
+
+def test_a_province_target_form_shown_again_after_a_conflict_shows_what_stands(client, tree, personas):
+    """QA: after a 409 the form shown again had lost "Holding it in 2025: N" beside each count."""
+    from plans.tests.factories import make_assessment, make_set
+
+    make_assessment(tree.a, make_set(code="S"), 2025, 19, "recognised")
+    _province_post(client, personas.province_office, tree.province)
+    target = ProvinceTarget.objects.get()
+    client.post(
+        reverse("plans:save_province_target", args=["40"]) + "?year=2025",
+        {**_PROVINCE_FIELDS, "target": str(target.pk), "version": "1", "communes_standard": "60"},
+    )
+    response = client.post(
+        reverse("plans:save_province_target", args=["40"]) + "?year=2025",
+        {**_PROVINCE_FIELDS, "target": str(target.pk), "version": "1", "communes_standard": "70"},
+    )
+    assert response.status_code == 409
+    html = _html(response)
+    form = html[html.index(f'id="id_pt{target.pk}_communes_standard_helptext"') :]
+    assert form.startswith(f'id="id_pt{target.pk}_communes_standard_helptext">The total number')
+    assert "Holding it in 2025: 1." in form.split("</p>", 1)[0]
+    assert f'id="id_pt{target.pk}_communes_model_helptext"' in html
+    assert html.count("Holding it in 2025:") == 6  # the target's form and the new period's, three counts each
 
 
 # --- Funds -----------------------------------------------------------------------------------
