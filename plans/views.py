@@ -329,6 +329,11 @@ def save_province_target(request: HttpRequest, code: str) -> HttpResponse:
             ),
         )
     except StaleWriteError as exc:
+        # Shown again with the stored version: saving again keeps what was typed, knowingly
+        # (as the funds grid); with the version read first it would be refused again and again.
+        again = request.POST.copy()
+        again["version"] = str(exc.current.version)
+        failed["form"] = _province_target_form(holding=holding, year=year, target=target, data=again)
         failed["conflict"] = exc.messages[0]
         return _page(request, province, status=409, year=year, failed_province_target=failed)
     except PeriodTakenError as exc:

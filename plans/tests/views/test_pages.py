@@ -333,6 +333,25 @@ def test_a_province_target_form_shown_again_after_a_conflict_shows_what_stands(c
     assert html.count("Holding it in 2025:") == 6  # the target's form and the new period's, three counts each
 
 
+def test_a_province_target_can_be_saved_again_after_a_conflict(client, tree, personas):
+    """QA: "Review them and save again" answered 409 again: the form kept the version first read."""
+    _province_post(client, personas.province_office, tree.province)
+    target = ProvinceTarget.objects.get()
+    _province_post(client, personas.province_office, tree.province, target=str(target.pk), version="1", basis="NQ 6")
+    response = _province_post(
+        client, personas.province_office, tree.province, target=str(target.pk), version="1", communes_standard="70"
+    )
+    assert response.status_code == 409
+    html = _html(response)
+    assert f'name="version" value="2" id="id_pt{target.pk}_version"' in html
+    assert 'name="communes_standard" value="70"' in html  # what was typed is kept
+    response = _province_post(
+        client, personas.province_office, tree.province, target=str(target.pk), version="2", communes_standard="70"
+    )
+    assert response.status_code == 302
+    assert ProvinceTarget.objects.get().communes_standard == 70
+
+
 # --- Funds -----------------------------------------------------------------------------------
 
 
