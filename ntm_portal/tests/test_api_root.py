@@ -1,11 +1,17 @@
-"""``/api/v1/`` lists every top-level endpoint the READMEs document, and each link answers."""
+"""``/api/v1/`` lists every top-level endpoint the READMEs document that a GET reads, and each
+link answers a GET."""
 
+import datetime
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
+
+from communes.models import Role
+from communes.tests.factories import MembershipFactory, UserFactory
 
 # The top-level endpoints the READMEs document (README.md's API paragraph, criteria/, plans/,
 # reports/ and ocop/ READMEs). QA: the root listed the router's viewsets only.
@@ -13,7 +19,6 @@ DOCUMENTED = {
     "units",
     "criteria-sets",
     "assessments",
-    "summary-records",
     "progress",
     "plan",
     "registered-targets",
@@ -24,6 +29,9 @@ DOCUMENTED = {
 }
 # Documented only below a unit's code, with no list of their own.
 ONLY_BELOW_A_CODE = {"provinces"}
+# Documented, create only (POST): a GET answers 405, so the root offers no link to them; the
+# OpenAPI schema describes them.
+CREATE_ONLY = {"summary-records"}
 
 
 @pytest.fixture
@@ -43,7 +51,16 @@ def test_every_api_path_a_readme_names_is_in_the_root(root):
     text = "\n".join(p.read_text() for p in [Path(settings.BASE_DIR) / "README.md", *readmes])
     named = {m.split("/")[0] for m in re.findall(r"/api/v1/((?:[a-z][a-z-]*/)+)", text)}
     named |= {"funds/summary"} if "/api/v1/funds/summary/" in text else set()
-    assert named - ONLY_BELOW_A_CODE <= set(root)
+    assert named - ONLY_BELOW_A_CODE - CREATE_ONLY <= set(root)
+
+
+def test_the_root_offers_no_link_a_get_cannot_follow(client, root):
+    """QA: the root listed ``summary-records``, which answers a GET with 405 (POST only)."""
+    assert not CREATE_ONLY & set(root)
+    for key in CREATE_ONLY:
+        assert client.get(f"/api/v1/{key}/", HTTP_ACCEPT="application/json").status_code == 405
+    schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json").json()
+    assert "post" in schema["paths"]["/api/v1/summary-records/"]
 
 
 def test_every_link_of_the_root_answers_a_province_user(client, root, tree, criteria_set):
@@ -51,12 +68,23 @@ def test_every_link_of_the_root_answers_a_province_user(client, root, tree, crit
         parts = urlsplit(url)
         path = f"{parts.path}?{parts.query}" if parts.query else parts.path
         response = client.get(path, HTTP_ACCEPT="application/json")
-        if response.status_code == 405:  # a create-only endpoint: its description answers
-            assert "POST" in response["Allow"], key
-            response = client.options(path, HTTP_ACCEPT="application/json")
         assert response.status_code == 200, f"{key}: {url} → {response.status_code} {response.content[:300]}"
 
 
 def test_a_unit_endpoint_is_listed_with_the_users_own_unit(root):
-    assert root["plan"].endswith("/api/v1/plan/?unit=40")
-    assert "/api/v1/funds/summary/?unit=40&year=" in root["funds/summary"]
+    year = timezone.localdate().year
+    assert root["plan"].endswith(f"/api/v1/plan/?unit=40&year={year}")
+    assert root["funds/summary"].endswith(f"/api/v1/funds/summary/?unit=40&year={year}")
+
+
+def test_the_links_of_a_unit_that_ended_read_its_last_year(client, tree):
+    """QA: a district that ended last year was listed with this year's plan and funds."""
+    last = timezone.localdate().year - 1
+    tree.d1.valid_to = datetime.date(last, 6, 30)
+    tree.d1.save()
+    committee = UserFactory(username="committee_d1")
+    MembershipFactory(user=committee, unit=tree.d1, role=Role.DISTRICT_COMMITTEE)
+    client.force_login(committee)
+    root = client.get("/api/v1/", HTTP_ACCEPT="application/json").json()
+    assert root["plan"].endswith(f"/api/v1/plan/?unit=401&year={last}")
+    assert root["funds/summary"].endswith(f"/api/v1/funds/summary/?unit=401&year={last}")
