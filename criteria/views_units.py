@@ -26,7 +26,6 @@ from criteria.forms import (
     AssessmentFilterForm,
     SetInForceForm,
     StartAssessmentForm,
-    YearForm,
 )
 from criteria.inbox import queues_at
 from criteria.models import Tier
@@ -38,7 +37,7 @@ from criteria.services.assessments import assessed_territory
 from criteria.services.commune_groups import in_group_period
 from criteria.services.in_force import other_sets, sets_in_force_of
 from criteria.views import PAGE_SIZE, _breadcrumbs, _inbox_context
-from criteria.years import default_year, latest_year_begun, lifetime_notice, year_begun
+from criteria.years import lifetime_notice, page_year_of, year_begun
 
 # --- Landing -------------------------------------------------------------------------------
 
@@ -67,21 +66,6 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     if unit.level in (Level.COMMUNE, Level.VILLAGE):
         return _commune_workspace(request, unit)
     return _overview_page(request, unit)
-
-
-def _year_choices(year: int) -> range:
-    """The year picker: the programme's years that have begun (nothing is started for a year
-    ahead, ``year_begun``), and the year shown."""
-    last = max(year, latest_year_begun())
-    return range(last, min(year, 2010) - 1, -1)
-
-
-def _default_year(request: HttpRequest, unit: AdministrativeUnit) -> int:
-    """The requested year, else the latest year with data while the unit existed."""
-    form = YearForm(request.GET)
-    if form.is_valid() and form.cleaned_data.get("year"):
-        return form.cleaned_data["year"]
-    return default_year(unit)
 
 
 def _unit_rows(request: HttpRequest, units: list[AdministrativeUnit], year: int) -> list[dict]:
@@ -115,7 +99,8 @@ def _unit_rows(request: HttpRequest, units: list[AdministrativeUnit], year: int)
 
 
 def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpResponse:
-    year = _default_year(request, unit)
+    chosen = page_year_of(request, unit)
+    year = chosen.year
     units = [unit]
     if unit.level == Level.COMMUNE:
         units += list(unit.children.filter(level=Level.VILLAGE).in_vietnamese_order())
@@ -123,7 +108,7 @@ def _commune_workspace(request: HttpRequest, unit: AdministrativeUnit) -> HttpRe
     context = {
         "unit": unit,
         "year": year,
-        "years": _year_choices(year),
+        "years": chosen.options,
         "commune": rows[0],
         "shows_commune_group": in_group_period(unit),
         "villages": rows[1:],
@@ -164,7 +149,8 @@ def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpRespon
     """District and province pages: every commune's assessment for a year, and the queues."""
     # Ids of their own: the set-in-force form on the same page has a year field too.
     form = AssessmentFilterForm(request.GET, auto_id="filter-%s")
-    year = _default_year(request, unit)
+    chosen = page_year_of(request, unit)
+    year = chosen.year
     filters = form.cleaned_data if form.is_valid() else {}
     table = selectors.assessments_within(
         unit,
@@ -210,7 +196,7 @@ def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpRespon
         "unit": unit,
         "year": year,
         "form": form,
-        "years": _year_choices(year),
+        "years": chosen.options,
         "page": page,
         "query": query.urlencode(),
         "queues": queue_blocks,

@@ -5,14 +5,23 @@ A page opens on the latest year with assessments under the unit (not simply this
 district abolished on 30/06/2025 has nothing in 2026), within the years the unit existed.
 A year the unit did not exist in is said plainly, with links to the units that took it over
 or that it was formed from (``templates/partials/unit_not_in_year.html``).
+
+The year pickers of the unit pages (workspace, overview, plans) come from one helper,
+``page_year``: they offer the years begun within the unit's lifetime, and a year asked for in
+the address that no page shows (before the programme, not begun, not a year) is not shown as
+if it were: the page shows its default year and says so.
 """
 
 from __future__ import annotations
 
 import datetime
+import re
+from dataclasses import dataclass
 
+from django.contrib import messages
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
 from criteria.models import Assessment
@@ -68,3 +77,63 @@ def latest_year_of(unit: AdministrativeUnit, *, today: datetime.date | None = No
     ended existed in (a district ended on 30/06/2025: 2025). What a form for the unit starts on
     when no data decides (the import's templates)."""
     return _within_lifetime(unit, latest_year_begun(today=today))
+
+
+FIRST_YEAR = 2010  # the programme's first year (QĐ 491/QĐ-TTg, 2009): no page shows an earlier one
+MSG_YEAR_NOT_SHOWN = _("“%(asked)s” is not a year that can be shown (%(first)s–%(last)s): showing %(year)s.")
+
+
+def year_choices(unit: AdministrativeUnit, *, today: datetime.date | None = None) -> range:
+    """The years a unit's year picker offers, latest first: the programme's years that have
+    begun (nothing is started for a year ahead, ``year_begun``) within the unit's lifetime (a
+    commune that ended on 30/06/2025 offers no 2026)."""
+    first = FIRST_YEAR if unit.valid_from is None else max(FIRST_YEAR, unit.valid_from.year)
+    return range(latest_year_of(unit, today=today), first - 1, -1)
+
+
+@dataclass(frozen=True)
+class YearOption:
+    year: int
+    offered: bool  # False: the year shown, outside the unit's lifetime (said by ``lifetime_notice``)
+
+
+@dataclass(frozen=True)
+class PageYear:
+    """The year a unit's page shows, its picker's options and, when the year asked for was not
+    one a page shows, the notice that says which year is shown instead."""
+
+    year: int
+    options: list[YearOption]
+    notice: str = ""
+
+
+def page_year(unit: AdministrativeUnit, asked: str | None, *, today: datetime.date | None = None) -> PageYear:
+    """The year for ``?year=asked`` on a unit's page, and its picker.
+
+    Nothing asked: ``default_year``. A year of the programme that has begun: that year, also
+    outside the unit's lifetime, where the page says the unit did not exist then
+    (``lifetime_notice``) and the picker shows the year without offering it. Anything else (a
+    year ahead, before the programme, not a year): ``default_year``, and ``notice`` says so.
+    """
+    asked = (asked or "").strip()
+    last = latest_year_begun(today=today)
+    notice = ""
+    if re.fullmatch(r"\d{4}", asked, flags=re.ASCII) and FIRST_YEAR <= int(asked) <= last:
+        year = int(asked)
+    else:
+        year = default_year(unit, today=today)
+        if asked:
+            params = {"asked": asked[:20], "first": FIRST_YEAR, "last": last, "year": year}
+            notice = str(MSG_YEAR_NOT_SHOWN) % params
+    options = [YearOption(y, True) for y in year_choices(unit, today=today)]
+    if year not in {o.year for o in options}:
+        options = sorted([*options, YearOption(year, False)], key=lambda o: -o.year)
+    return PageYear(year=year, options=options, notice=notice)
+
+
+def page_year_of(request, unit: AdministrativeUnit) -> PageYear:
+    """``page_year`` for the request's ``?year=``; its notice, if any, shown as a warning."""
+    chosen = page_year(unit, request.GET.get("year"))
+    if chosen.notice:
+        messages.warning(request, chosen.notice)
+    return chosen

@@ -16,14 +16,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from communes import access
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Tier
-from criteria.years import default_year, lifetime_notice
+from criteria.years import PageYear, lifetime_notice, page_year_of
 from ntm_portal.forms import add_service_errors
 from ntm_portal.numbers import as_typed, vn_number
 from plans import selectors
@@ -35,7 +34,7 @@ from plans.forms import (
     WithdrawTargetForm,
     YearForm,
 )
-from plans.models import PROGRAMME_START, ProvinceTarget
+from plans.models import ProvinceTarget
 from plans.services import (
     MSG_FUNDS_NO_PERMISSION,
     MSG_PROVINCE_TARGET_NO_PERMISSION,
@@ -70,15 +69,6 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 # --- The page -------------------------------------------------------------------------------
-
-
-def _year(request: HttpRequest, unit: AdministrativeUnit | None = None) -> int:
-    """The requested year; else the unit's latest year with data while it existed."""
-    form = YearForm(request.GET)
-    today = timezone.localdate()
-    if form.is_valid() and form.cleaned_data.get("year") and PROGRAMME_START <= form.cleaned_data["year"] <= today.year:
-        return form.cleaned_data["year"]
-    return default_year(unit, today=today) if unit is not None else today.year
 
 
 def _query(request: HttpRequest, **overrides) -> str:
@@ -116,9 +106,15 @@ def _grid_context(request, unit, year, *, form=None, stale=None, errors=None) ->
     return {"grid": grid, "grid_errors": errors.get("year", []) + errors.get("__all__", [])}
 
 
-def _page(request: HttpRequest, unit: AdministrativeUnit, *, status: int = 200, **extra) -> HttpResponse:
+def _page(
+    request: HttpRequest, unit: AdministrativeUnit, *, status: int = 200, chosen: PageYear | None = None, **extra
+) -> HttpResponse:
+    """The page for ``?year=`` (``chosen``: already read by a view that wrote; ``year``: the
+    funds grid's year posted)."""
     user = request.user
-    year = extra.pop("year", None) or _year(request, unit)
+    chosen = chosen or page_year_of(request, unit)
+    year = extra.pop("year", None) or chosen.year
+    shown = {"year": year} if request.GET.get("year") else {}
     search = SearchForm(request.GET)
     q = search.cleaned_data["q"] if search.is_valid() else ""
     targets = selectors.targets_page(unit=unit, year=year, q=q, page=request.GET.get("page") or 1)
@@ -130,12 +126,13 @@ def _page(request: HttpRequest, unit: AdministrativeUnit, *, status: int = 200, 
     context = {
         "unit": unit,
         "year": year,
-        "years": range(timezone.localdate().year, PROGRAMME_START - 1, -1),
+        "years": chosen.options,
         "search": search,
         "targets": targets,
         "page": targets.page,
-        "query": _query(request, page=""),
-        "action_query": _query(request),
+        # The year shown, not a refused one typed into the address, travels on in links and forms.
+        "query": _query(request, page="", **shown),
+        "action_query": _query(request, **shown),
         "breadcrumbs": [u for u in unit.ancestors() if access.can_read_unit(user, u)] + [unit],
         "can_enter_funds": can_enter_funds(user, unit),
         **lifetime_notice(unit, year),
@@ -304,12 +301,13 @@ def save_province_target(request: HttpRequest, code: str) -> HttpResponse:
         target = ProvinceTarget.objects.filter(pk=int(pk), province=province).first()
         if target is None:
             raise Http404(access.MSG_NOT_FOUND)
-    year = _year(request, province)
+    chosen = page_year_of(request, province)
+    year = chosen.year
     holding = selectors.communes_holding(province, year)
     form = _province_target_form(holding=holding, year=year, target=target, data=request.POST)
     failed = {"pk": target.pk if target else None, "form": form, "conflict": None}
     if not form.is_valid():
-        return _page(request, province, status=400, year=year, failed_province_target=failed)
+        return _page(request, province, status=400, chosen=chosen, failed_province_target=failed)
     data = form.cleaned_data
     try:
         province_target_save(
@@ -335,13 +333,13 @@ def save_province_target(request: HttpRequest, code: str) -> HttpResponse:
         again["version"] = str(exc.current.version)
         failed["form"] = _province_target_form(holding=holding, year=year, target=target, data=again)
         failed["conflict"] = exc.messages[0]
-        return _page(request, province, status=409, year=year, failed_province_target=failed)
+        return _page(request, province, status=409, chosen=chosen, failed_province_target=failed)
     except PeriodTakenError as exc:
         add_service_errors(form, exc)
-        return _page(request, province, status=409, year=year, failed_province_target=failed)
+        return _page(request, province, status=409, chosen=chosen, failed_province_target=failed)
     except ValidationError as exc:
         add_service_errors(form, exc)
-        return _page(request, province, status=400, year=year, failed_province_target=failed)
+        return _page(request, province, status=400, chosen=chosen, failed_province_target=failed)
     messages.success(request, _("Province targets saved."))
     return HttpResponseRedirect(_page_url(request, province, "province-targets"))
 
@@ -357,12 +355,15 @@ def save_funds(request: HttpRequest, code: str) -> HttpResponse:
     form = FundsGridForm(request.POST)
     if year is None or not form.is_valid():
         errors = {"year": [_("The form was incomplete; please reload the page.")]}
+        chosen = page_year_of(request, unit)
+        year = year or chosen.year
         return _page(
             request,
             unit,
             status=400,
+            chosen=chosen,
             year=year,
-            **_grid_context(request, unit, year or _year(request), form=form, errors=errors),
+            **_grid_context(request, unit, year, form=form, errors=errors),
         )
     cells = [
         FundCell(month=month, source=source, raw=typed, expected_version=version)

@@ -77,6 +77,37 @@ def test_the_year_picker_offers_no_year_that_has_not_begun(client, personas, tre
             for y in re.findall(r'<option value="(\d{4})"', html.split('id="year-picker"')[1].split("</select>")[0])
         ]
         assert offered[0] == this_year and all(year_begun(y) for y in offered), (code, offered[:3])
-    # A later year asked for by hand is still shown as asked.
-    html = client.get(reverse("unit", args=["401"]), {"year": this_year + 1}).content.decode()
-    assert f'<option value="{this_year + 1}" selected>' in html
+
+
+def _picker(html: str) -> list[str]:
+    """The picker's options as ``"2025"``, ``"2025 selected"``, ``"2026 selected disabled"``."""
+    select = html.split('id="year-picker"')[1].split("</select>")[0]
+    return [f"{y}{rest}".strip() for y, rest in re.findall(r'<option value="(\d{4})"([^>]*)>', select)]
+
+
+@pytest.mark.parametrize("asked", ["next", "2009", "abc"])
+def test_a_year_no_page_shows_is_not_shown_as_if_it_were_and_the_page_says_so(client, personas, tree, asked):
+    """QA: ?year=2031 was shown, and selected in the picker, as if it were a year to look at."""
+    this_year = timezone.localdate().year
+    asked = str(this_year + 5) if asked == "next" else asked
+    client.force_login(personas.district_d1)
+    response = client.get(reverse("unit", args=["401"]), {"year": asked})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"“{asked}” is not a year that can be shown (2010–{this_year}): showing {this_year}." in html
+    assert f"{this_year} selected" in _picker(html)
+    assert asked not in " ".join(_picker(html))
+
+
+def test_the_picker_of_a_commune_that_ended_offers_no_year_after_it(client, personas, tree, merged):
+    """QA: a commune that ended on 30/06/2025 offered 2026, whose page then said it had ended."""
+    this_year = timezone.localdate().year
+    client.force_login(personas.province_office)
+    html = client.get(reverse("unit", args=["40101"])).content.decode()
+    assert _picker(html)[0] == "2025 selected" and len(_picker(html)) == 2025 - 2010 + 1
+    # Asked for in the address: shown, said plainly, and in the picker without being offered.
+    html = client.get(reverse("unit", args=["40101"]), {"year": this_year}).content.decode()
+    assert f"Xã Cẩm Thạch did not exist in {this_year}." in html
+    assert _picker(html)[:2] == [f"{this_year} selected disabled", "2025"]
+    html = client.get(reverse("unit", args=["40901"])).content.decode()  # formed on 01/07/2025
+    assert _picker(html)[-1] == "2025"

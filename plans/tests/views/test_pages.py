@@ -490,6 +490,35 @@ def test_a_district_that_ended_opens_on_its_last_year_and_says_so_for_a_later_on
     assert "Huyện Một did not exist in 2026." in html
 
 
+def _plans_picker(html: str) -> list[str]:
+    select = html.split('id="plans-year"')[1].split("</select>")[0]
+    return [f"{y}{rest}".strip() for y, rest in re.findall(r'<option value="(\d{4})"([^>]*)>', select)]
+
+
+def test_the_plans_picker_of_a_commune_that_ended_offers_no_year_after_it(client, merger):
+    """QA: the plans page of a commune that ended on 30/06/2025 offered 2026."""
+    html = _html(_page(client, merger.office, merger.o1))
+    assert _plans_picker(html)[0] == "2025 selected" and "2026" not in " ".join(_plans_picker(html))
+    html = _html(_page(client, merger.office, merger.o1, year=2026))
+    assert "Xã Cũ Một did not exist in 2026." in html
+    assert _plans_picker(html)[:2] == ["2026 selected disabled", "2025"]
+
+
+def test_a_later_year_typed_into_the_address_is_refused_with_a_word(client, tree, personas):
+    """QA: ?year=2031 went silently to another year; now the page says which year it shows."""
+    from django.utils import timezone
+
+    this_year = timezone.localdate().year
+    response = _page(client, personas.province_office, tree.province, year=this_year + 5)
+    html = _html(response)
+    assert response.status_code == 200
+    assert f"“{this_year + 5}” is not a year that can be shown (2010–{this_year}): showing {this_year}." in html
+    assert _plans_picker(html)[0] == f"{this_year} selected"
+    assert str(this_year + 5) not in " ".join(_plans_picker(html))
+    # The forms carry the year shown, not the one refused.
+    assert f'action="/en/plans/40/province-targets/?year={this_year}"' in html
+
+
 def test_the_english_funds_grid_shows_amounts_as_it_reads_them_back(client, tree, personas):
     """QA: the English grid showed "650,000,000" and refused it when saved again ("misplaced
     separators"): a field shows an amount the Vietnamese way in every language."""
