@@ -9,7 +9,9 @@ or that it was formed from (``templates/partials/unit_not_in_year.html``).
 The year pickers of the unit pages (workspace, overview, plans) come from one helper,
 ``page_year``: they offer the years begun within the unit's lifetime, and a year asked for in
 the address that no page shows (before the programme, not begun, not a year) is not shown as
-if it were: the page shows its default year and says so.
+if it were: the page shows its default year and says so. Which years a page shows is decided
+once, by ``year_shown``; the reports pages (dashboards, communes, matrix, exports) and the
+progress API ask it too.
 """
 
 from __future__ import annotations
@@ -81,6 +83,39 @@ def latest_year_of(unit: AdministrativeUnit, *, today: datetime.date | None = No
 
 FIRST_YEAR = 2010  # the programme's first year (QĐ 491/QĐ-TTg, 2009): no page shows an earlier one
 MSG_YEAR_NOT_SHOWN = _("“%(asked)s” is not a year that can be shown (%(first)s–%(last)s): showing %(year)s.")
+MSG_YEAR_OUTSIDE = _("The year must be between %(first)s and %(last)s.")
+
+
+def can_be_shown(year: int, *, today: datetime.date | None = None) -> bool:
+    """Whether a page shows ``year``: a year of the programme that has begun."""
+    return FIRST_YEAR <= year <= latest_year_begun(today=today)
+
+
+def year_shown(asked: str | None, *, today: datetime.date | None = None) -> int | None:
+    """The year ``?year=asked`` names if a page shows it (``can_be_shown``); None when nothing
+    is asked or when no page shows it (a year ahead, before the programme, not a year)."""
+    asked = (asked or "").strip()
+    if re.fullmatch(r"\d{4}", asked, flags=re.ASCII) and can_be_shown(int(asked), today=today):
+        return int(asked)
+    return None
+
+
+def year_not_shown_notice(asked: str | None, year: int, *, today: datetime.date | None = None) -> str:
+    """What a page showing ``year`` says when ``?year=asked`` named a year no page shows; empty
+    when nothing was asked or the year asked is shown."""
+    asked = (asked or "").strip()
+    if not asked or year_shown(asked, today=today) is not None:
+        return ""
+    params = {"asked": asked[:20], "first": FIRST_YEAR, "last": latest_year_begun(today=today), "year": year}
+    return str(MSG_YEAR_NOT_SHOWN) % params
+
+
+def warn_year_not_shown(request, year: int) -> None:
+    """``year_not_shown_notice`` for the request's ``?year=``, shown as a warning: for pages that
+    find their default year themselves (the reports pages)."""
+    notice = year_not_shown_notice(request.GET.get("year"), year)
+    if notice:
+        messages.warning(request, notice)
 
 
 def year_choices(unit: AdministrativeUnit, *, today: datetime.date | None = None) -> range:
@@ -115,16 +150,10 @@ def page_year(unit: AdministrativeUnit, asked: str | None, *, today: datetime.da
     (``lifetime_notice``) and the picker shows the year without offering it. Anything else (a
     year ahead, before the programme, not a year): ``default_year``, and ``notice`` says so.
     """
-    asked = (asked or "").strip()
-    last = latest_year_begun(today=today)
-    notice = ""
-    if re.fullmatch(r"\d{4}", asked, flags=re.ASCII) and FIRST_YEAR <= int(asked) <= last:
-        year = int(asked)
-    else:
+    year = year_shown(asked, today=today)
+    if year is None:
         year = default_year(unit, today=today)
-        if asked:
-            params = {"asked": asked[:20], "first": FIRST_YEAR, "last": last, "year": year}
-            notice = str(MSG_YEAR_NOT_SHOWN) % params
+    notice = year_not_shown_notice(asked, year, today=today)
     options = [YearOption(y, True) for y in year_choices(unit, today=today)]
     if year not in {o.year for o in options}:
         options = sorted([*options, YearOption(year, False)], key=lambda o: -o.year)

@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 
 from communes.permissions import get_unit_or_country
 from criteria.models import Tier
+from criteria.years import FIRST_YEAR, MSG_YEAR_OUTSIDE, can_be_shown, latest_year_begun
 from ntm_portal.api_errors import ApiErrorsMixin, ErrorSerializer
-from reports.forms import FIRST_YEAR, LAST_YEAR
 from reports.selectors import latest_year, progress_summary
 
 
@@ -122,10 +122,17 @@ class ProgressView(ApiErrorsMixin, APIView):
         year = serializers.IntegerField(
             required=False,
             min_value=FIRST_YEAR,
-            max_value=LAST_YEAR,
-            help_text=_("Left out: the last year with data."),
+            help_text=_("Left out: the last year with data. A year that has not begun is refused."),
         )
         tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.STANDARD)
+
+        def validate_year(self, year: int) -> int:
+            # The dashboards' rule (criteria.years): a year that has not begun has no figures yet.
+            if not can_be_shown(year):
+                raise serializers.ValidationError(
+                    MSG_YEAR_OUTSIDE % {"first": FIRST_YEAR, "last": latest_year_begun()}, code="year"
+                )
+            return year
 
     @extend_schema(
         summary=_("Progress of a unit"),

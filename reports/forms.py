@@ -1,7 +1,10 @@
 """The query string of the reports pages: year, tier, bucket, search, sort, page.
 
 A bad value falls back to its default instead of failing the page: these are links people
-bookmark and edit by hand, and a dashboard that answers is worth more than an error.
+bookmark and edit by hand, and a dashboard that answers is worth more than an error. The year
+is read by ``criteria.years.year_shown``, the rule of every page's ``?year=``: a year no page
+shows (not begun, before the programme, not a year) is not given; the page shows its default
+year and says so (``criteria.years.warn_year_not_shown``).
 """
 
 from __future__ import annotations
@@ -13,14 +16,13 @@ from urllib.parse import urlencode
 from django import forms
 
 from criteria.models import Tier
+from criteria.years import year_shown
 from reports.selectors import NO_DATA_BUCKET, SORTS, BucketFilter
 
-FIRST_YEAR, LAST_YEAR = 2010, 2100
 _BUCKET = re.compile(r"^(\d{1,3})-(\d{1,3})$")
 
 
 class ReportFilterForm(forms.Form):
-    year = forms.IntegerField(min_value=FIRST_YEAR, max_value=LAST_YEAR, required=False)
     tier = forms.ChoiceField(choices=Tier.choices, required=False)
     bucket = forms.CharField(max_length=7, required=False)
     total = forms.IntegerField(min_value=1, max_value=999, required=False)
@@ -67,7 +69,9 @@ def bucket_param(bucket: BucketFilter) -> str:
 
 
 def read_filters(params, *, default_year: int | None = None) -> tuple[Filters, bool]:
-    """The filters in ``params``; the flag says whether a year was given.
+    """The filters in ``params``; the flag says whether a year was given that a page shows
+    (``year_shown``): without it the caller finds its default year and, for a page, calls
+    ``warn_year_not_shown`` with it.
 
     The year falls back to ``default_year`` when given; callers that need a query to find
     the default pass none and fill it in themselves (``Filters(year=0)`` until then).
@@ -78,7 +82,7 @@ def read_filters(params, *, default_year: int | None = None) -> tuple[Filters, b
     bucket = data.get("bucket")
     if bucket is not None and bucket != NO_DATA_BUCKET and data.get("total"):
         bucket = bucket._replace(total=data["total"])
-    year = data.get("year")
+    year = year_shown(params.get("year"))
     return (
         Filters(
             year=year or default_year or 0,

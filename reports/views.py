@@ -21,7 +21,7 @@ from communes.models import AdministrativeUnit, Level, UnitType
 from communes.permissions import get_unit_or_country
 from criteria.models import Tier
 from criteria.selectors import assessments_within
-from criteria.years import lifetime_notice
+from criteria.years import lifetime_notice, warn_year_not_shown
 from ocop.selectors import ocop_counts, year_period
 from plans.selectors import due_listing
 from reports import charts
@@ -202,6 +202,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         year = summary.year
     if not year_given:
         filters = Filters(year=year, tier=filters.tier)
+        warn_year_not_shown(request, year)
     plans = dashboard_plans(unit=unit, year=filters.year)
     context = {
         "mapped": mapped,
@@ -273,6 +274,7 @@ def _list_context(request: HttpRequest, code: str | None, *, with_matrix: bool) 
     if not year_given:
         year = latest_year(unit=unit) or datetime.date.today().year
         filters = Filters(year, filters.tier, filters.bucket, filters.q, filters.sort, filters.page)
+        warn_year_not_shown(request, year)
     page = communes_page(unit=unit, **filters.list_arguments(), page=filters.page, with_matrix=with_matrix)
     rows = []
     for row in page.rows:

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from ntm_portal.tokens import token_issue
@@ -178,3 +179,13 @@ def test_labels_follow_the_request_language_like_the_dashboard(api, known, perso
     body = api.as_(personas.viewer).get(URL, {"unit": "40", "year": 2023}, HTTP_ACCEPT_LANGUAGE="vi").json()
     assert [b["label"] for b in body["buckets"]] == [b.label for b in summary.buckets]
     assert body["buckets"][-1]["label"] == "dưới 5"
+
+
+def test_a_year_that_has_not_begun_answers_400_at_the_year(api, known, personas):
+    """QA: year=2031 (not begun) answered empty figures for 2031 as if they were the year's."""
+    this_year = timezone.localdate().year
+    client = api.as_(personas.viewer)
+    response = client.get(URL, {"unit": "40", "year": this_year + 5})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"year": [f"The year must be between 2010 and {this_year}."]}
+    assert client.get(URL, {"unit": "40", "year": this_year}).json()["year"] == this_year

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from communes.tests.factories import UserFactory
 from reports.tests.factories import bulk_province, make_flat_set
@@ -246,3 +246,41 @@ def test_the_trend_chart_names_the_figure_its_table_names(office, known):
     assert trend["axes"]["y"] == "Communes holding the title"
     for label in trend["series"][:3]:
         assert f'<th scope="col" class="num">{label["label"]}</th>' in html
+
+
+def _filters_year_input(html: str) -> str:
+    return re.search(r'<input id="filter-year"[^>]*>', html).group(0)
+
+
+@pytest.mark.parametrize("asked", ["ahead", "2009", "abc"])
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("reports:national", None),
+        ("reports:dashboard", "40"),
+        ("reports:dashboard", "401"),
+        ("reports:dashboard", "40102"),
+        ("reports:communes", "40"),
+        ("reports:matrix", "401"),
+    ],
+)
+def test_a_year_no_page_shows_opens_the_latest_year_and_the_page_says_so(client, personas, known, name, code, asked):
+    """QA: ?year=2031 (not begun) was shown as if it were a year to look at, with empty figures;
+    2009 and 'abc' fell back without a word. The same rule and words as the unit pages."""
+    this_year = timezone.localdate().year
+    asked = str(this_year + 5) if asked == "ahead" else asked
+    client.force_login(UserFactory(username="root", is_superuser=True) if code is None else personas.province_office)
+    response = client.get(reverse(name, args=[code] if code else []), {"year": asked, "tier": "standard"})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f"“{asked}” is not a year that can be shown (2010–{this_year}): showing 2023." in html
+    assert "Year 2023 · tier" in html
+    assert 'value="2023"' in _filters_year_input(html)
+
+
+@pytest.mark.parametrize(("name", "code"), [("reports:dashboard", "40"), ("reports:dashboard", "40102")])
+def test_a_year_the_pages_show_says_nothing_more(office, known, name, code):
+    html = page(office, name, code, query="year=2022&tier=standard")
+    assert "Year 2022 · tier" in html and "is not a year that can be shown" not in html
+    assert "is not a year that can be shown" not in page(office, name, code, query="tier=standard")
+
