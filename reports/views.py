@@ -21,7 +21,7 @@ from communes.models import AdministrativeUnit, Level, UnitType
 from communes.permissions import get_unit_or_country
 from criteria.models import Tier
 from criteria.selectors import assessments_within
-from criteria.years import lifetime_notice, warn_year_not_shown
+from criteria.years import FIRST_YEAR, latest_year_begun, lifetime_notice, warn_year_not_shown
 from ocop.selectors import ocop_counts, year_period
 from plans.selectors import due_listing
 from reports import charts
@@ -76,6 +76,12 @@ def _breadcrumbs(request: HttpRequest, unit: AdministrativeUnit | None, filters:
     elif crumbs:
         crumbs[-1] = (crumbs[-1][0], "")
     return crumbs
+
+
+def _year_input() -> dict:
+    """The bounds of the filters' year input: the years a page shows (``criteria.years``), no
+    year that has not begun."""
+    return {"first": FIRST_YEAR, "last": latest_year_begun()}
 
 
 def _figure(
@@ -210,6 +216,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         "unit": unit,
         "unit_name": _unit_name(unit),
         "filters": filters,
+        "year_input": _year_input(),
         "tiers": Tier.choices,
         "tier_label": Tier(filters.tier).label,
         "trend": trend,
@@ -285,6 +292,7 @@ def _list_context(request: HttpRequest, code: str | None, *, with_matrix: bool) 
         "unit": unit,
         "unit_name": _unit_name(unit),
         "filters": filters,
+        "year_input": _year_input(),
         "tiers": Tier.choices,
         "tier_label": Tier(filters.tier).label,
         "page": page,

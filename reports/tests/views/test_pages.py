@@ -284,3 +284,12 @@ def test_a_year_the_pages_show_says_nothing_more(office, known, name, code):
     assert "Year 2022 · tier" in html and "is not a year that can be shown" not in html
     assert "is not a year that can be shown" not in page(office, name, code, query="tier=standard")
 
+
+@pytest.mark.parametrize(
+    ("name", "code"), [("reports:dashboard", "40"), ("reports:dashboard", "40102"), ("reports:communes", "401")]
+)
+def test_the_year_input_offers_no_year_that_has_not_begun(office, known, name, code):
+    """QA: the input went up to 2100; nothing is assessed for a year that has not begun."""
+    this_year = timezone.localdate().year
+    year_input = _filters_year_input(page(office, name, code))
+    assert 'min="2010"' in year_input and f'max="{this_year}"' in year_input
