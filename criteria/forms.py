@@ -1,7 +1,6 @@
-import datetime
-
 from django import forms
 from django.db.models import Case, When
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from criteria.models import AssessmentState, CriteriaSet, Tier
@@ -12,7 +11,7 @@ NOTE_MAX_LENGTH = 2000
 
 
 def current_year() -> int:
-    return datetime.date.today().year
+    return timezone.localdate().year
 
 
 class YearForm(forms.Form):

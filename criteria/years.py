@@ -42,7 +42,7 @@ def default_year(unit: AdministrativeUnit, *, today: datetime.date | None = None
 
     Either way kept within the unit's lifetime. One query.
     """
-    this_year = (today or datetime.date.today()).year
+    this_year = (today or timezone.localdate()).year
     latest = (
         Assessment.objects.within(unit).filter(year__lte=this_year).aggregate(year=Max("year"))["year"]
         if unit.path

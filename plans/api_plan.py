@@ -5,8 +5,7 @@ Both read ``plans.selectors.plan_summary``.
 
 from __future__ import annotations
 
-import datetime
-
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -133,5 +132,5 @@ class PlanView(ApiErrorsMixin, APIView):
         filters = self.PlanFilterSerializer(data=request.query_params)
         filters.is_valid(raise_exception=True)
         unit = get_unit_for_user(request.user, filters.validated_data["unit"])
-        year = filters.validated_data.get("year") or datetime.date.today().year
+        year = filters.validated_data.get("year") or timezone.localdate().year
         return Response(PlanSerializer(plan_summary(unit=unit, year=year)).data)

@@ -5,8 +5,7 @@ Both this endpoint and the dashboard call ``reports.selectors.progress_summary``
 
 from __future__ import annotations
 
-import datetime
-
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -150,6 +149,6 @@ class ProgressView(ApiErrorsMixin, APIView):
         filters.is_valid(raise_exception=True)
         code = filters.validated_data.get("unit")
         unit = get_unit_or_country(request.user, code)
-        year = filters.validated_data.get("year") or latest_year(unit=unit) or datetime.date.today().year
+        year = filters.validated_data.get("year") or latest_year(unit=unit) or timezone.localdate().year
         summary = progress_summary(unit=unit, year=year, tier=filters.validated_data["tier"])
         return Response(ProgressSerializer(summary).data)

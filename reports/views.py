@@ -6,8 +6,6 @@ user's area) and every figure through ``reports.selectors``; the country is for 
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -199,7 +197,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     mapped, as_now = map_reading(request, unit)
     if unit is not None and unit.level == Level.COMMUNE:
         trend = progress_trend(unit=unit, tier=filters.tier, as_now=as_now)
-        year = filters.year if year_given else trend[-1].year if trend else datetime.date.today().year
+        year = filters.year if year_given else trend[-1].year if trend else timezone.localdate().year
     else:
         # The headline and the trend in one figures statement (the dashboard's costliest part).
         summary, trend, breakdown = progress_overview(
@@ -279,7 +277,7 @@ def _list_context(request: HttpRequest, code: str | None, *, with_matrix: bool) 
     unit = _unit_or_country(request, code)
     filters, year_given = read_filters(request.GET)
     if not year_given:
-        year = latest_year(unit=unit) or datetime.date.today().year
+        year = latest_year(unit=unit) or timezone.localdate().year
         filters = Filters(year, filters.tier, filters.bucket, filters.q, filters.sort, filters.page)
         warn_year_not_shown(request, year)
     page = communes_page(unit=unit, **filters.list_arguments(), page=filters.page, with_matrix=with_matrix)

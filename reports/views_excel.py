@@ -7,8 +7,6 @@ the country is for superusers. Workbooks come from ``reports.bulletin`` and
 
 from __future__ import annotations
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -279,7 +277,7 @@ def job_page(request: HttpRequest, pk) -> HttpResponse:
     context.update(
         unit=job.unit,
         unit_name=_unit_name(job.unit),
-        breadcrumbs=_breadcrumbs(request, job.unit, Filters(year=datetime.date.today().year), job.get_kind_display()),
+        breadcrumbs=_breadcrumbs(request, job.unit, Filters(year=timezone.localdate().year), job.get_kind_display()),
     )
     return render(request, "reports/job.html", context)
 
@@ -314,7 +312,7 @@ def export(request: HttpRequest, kind: str, code: str | None = None) -> HttpResp
     unit = get_unit_or_country(request.user, code)
     filters, year_given = read_filters(request.GET)
     if not year_given:
-        year = latest_year(unit=unit) or datetime.date.today().year
+        year = latest_year(unit=unit) or timezone.localdate().year
         filters = Filters(year, filters.tier, filters.bucket, filters.q, filters.sort, 1)
     if kind == "dashboard":
         _mapped, as_now = map_reading(request, unit)

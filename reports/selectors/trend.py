@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext
 
 from communes.models import AdministrativeUnit, Level, subtree_q
@@ -122,7 +123,7 @@ def progress_overview(
     ``year=None``: the trend's last year (this year without data)."""
     years = _trend_years(unit, as_now)
     if year is None:
-        year = years[-1] if years else datetime.date.today().year
+        year = years[-1] if years else timezone.localdate().year
     window, previous_window = _summary_windows(year, None)
     windows = {y: window_of(y) for y in years} | {previous_window.year: previous_window, year: window}
     per_province = _figures(

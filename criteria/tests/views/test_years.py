@@ -111,3 +111,15 @@ def test_the_picker_of_a_commune_that_ended_offers_no_year_after_it(client, pers
     assert _picker(html)[:2] == [f"{this_year} selected disabled", "2025"]
     html = client.get(reverse("unit", args=["40901"])).content.decode()  # formed on 01/07/2025
     assert _picker(html)[-1] == "2025"
+
+
+def test_this_year_is_the_year_in_vietnam_not_on_the_servers_clock(tree, monkeypatch):
+    """QA: 18:00 UTC on 31 December is already 1 January in Hà Nội; pages opened on the server's
+    year (datetime.date.today()) while the year picker and the services read Vietnam's."""
+    from criteria.forms import current_year
+
+    new_year_in_vietnam = datetime.datetime(2026, 12, 31, 18, 0, tzinfo=datetime.UTC)  # 01:00 on 1/1/2027 there
+    monkeypatch.setattr(timezone, "now", lambda: new_year_in_vietnam)
+    fresh = CommuneFactory(code="40999", name="Xã Mới Lập", parent=tree.province, valid_from=datetime.date(2026, 1, 1))
+    assert current_year() == 2027
+    assert default_year(fresh) == 2027  # no assessment: this year, Vietnam's
