@@ -336,16 +336,31 @@ class Started:
 MSG_SET_TIER = _("The set %(set)s is of another tier.")
 
 
+def _check_set_tier(criteria_set, tier: str) -> None:
+    if criteria_set is not None and criteria_set.tier != tier:
+        raise ValidationError(
+            {"criteria_set": [ValidationError(MSG_SET_TIER, code="tier", params={"set": criteria_set})]}
+        )
+
+
+def _check_set_of_existing(existing: Assessment, criteria_set) -> None:
+    """A set asked for must be the one the unit's assessment is on: the answer is never another
+    assessment than the one asked for."""
+    _check_set_tier(criteria_set, existing.tier)
+    if criteria_set is not None and criteria_set.pk != existing.criteria_set_id:
+        duplicate = DuplicateAssessment(existing)
+        raise ValidationError(
+            {"criteria_set": [ValidationError(duplicate.message, code=duplicate.code, params=duplicate.params)]}
+        )
+
+
 def _set_to_start(*, unit, year: int, tier: str, criteria_set, reason: str):
     """The set in force, or ``criteria_set`` when given: another set than the one in force
     needs a reason."""
     in_force = criteria_set_in_force(unit=unit, year=year, tier=tier)
     if criteria_set is None or (in_force is not None and criteria_set.pk == in_force.pk):
         return in_force
-    if criteria_set.tier != tier:
-        raise ValidationError(
-            {"criteria_set": [ValidationError(MSG_SET_TIER, code="tier", params={"set": criteria_set})]}
-        )
+    _check_set_tier(criteria_set, tier)
     refusal = other_set_refusal(unit=unit, year=year, criteria_set=criteria_set, reason=reason, in_force=in_force)
     if refusal is not None:
         raise refusal
@@ -366,15 +381,18 @@ def assessment_start(
     """Open the unit's assessment at ``tier`` for ``year``, starting it with the set in force
     when there is none yet (page, API and import alike: one assessment per unit, tier and year).
     ``criteria_set`` asks for another set than the one in force; that needs a ``reason``,
-    kept in the history.
+    kept in the history. When the assessment exists, a set asked for must be its set (of its
+    tier): it is refused at ``criteria_set`` otherwise, as when starting.
 
     Values are copied only from last year's assessment against the same set (same code), so
     an indicator code always means the same thing; the copy is recorded in the history.
     """
     if not access.can_write_unit(user, unit):
         raise PermissionDenied(MSG_NO_PERMISSION)
+    asked = criteria_set
     existing = speaking_assessment(unit=unit, tier=tier, year=year)
     if existing is not None:
+        _check_set_of_existing(existing, asked)
         return Started(existing, created=False)
     criteria_set = _set_to_start(unit=unit, year=year, tier=tier, criteria_set=criteria_set, reason=reason)
     if criteria_set is None:
@@ -389,6 +407,7 @@ def assessment_start(
                 unit=unit, criteria_set=criteria_set, year=year, user=user, comment=(reason or "").strip()
             )
     except DuplicateAssessment as exc:  # started by someone else meanwhile
+        _check_set_of_existing(exc.existing, asked)
         return Started(exc.existing, created=False)
     if prefill:
         previous = (

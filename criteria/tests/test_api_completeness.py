@@ -146,3 +146,33 @@ def test_django_filter_and_drf_messages_speak_vietnamese(tree, personas):
     assert "Hãy chọn" in " ".join(bad_filter["errors"]["state"]) or "hợp lệ" in " ".join(bad_filter["errors"]["state"])
     required = _client(personas.officer_a, "vi").post("/api/v1/assessments/", {}, format="json").json()
     assert required["errors"]["unit"] == ["Trường này là bắt buộc."]
+
+
+def test_asking_for_another_tier_s_set_is_refused_whether_or_not_the_unit_has_its_assessment(tree, personas, sets):
+    """QA: with a standard assessment of the unit for 2025 on record, POST {"criteria_set": <an
+    advanced set>} answered 200 with that standard assessment; without one it was refused."""
+    advanced = make_set(code="ADV-2021", year_from=2021, year_to=2025, tier="advanced")
+    client = _client(personas.officer_a, "vi")
+    body = {"unit": tree.a.code, "year": 2023, "criteria_set": advanced.pk, "reason": "thử"}
+    refused = client.post("/api/v1/assessments/", body, format="json")
+    assert refused.status_code == 400 and "thuộc mức khác" in refused.json()["errors"]["criteria_set"][0]
+    existing = client.post("/api/v1/assessments/", {"unit": tree.a.code, "year": 2023}, format="json")
+    assert existing.status_code == 201
+    refused = client.post("/api/v1/assessments/", body, format="json")
+    assert refused.status_code == 400 and "thuộc mức khác" in refused.json()["errors"]["criteria_set"][0]
+
+
+def test_asking_for_another_set_than_the_existing_assessment_s_is_refused_at_the_set(tree, personas, sets):
+    make_set(code="PROVINCE-OWN", year_from=2021, year_to=2025, issuer=tree.province)
+    client = _client(personas.officer_a)
+    started = client.post("/api/v1/assessments/", {"unit": tree.a.code, "year": 2023}, format="json")
+    assert started.status_code == 201 and started.json()["criteria_set"]["code"] == "PROVINCE-OWN"
+    body = {"unit": tree.a.code, "year": 2023, "criteria_set": sets["new"].pk, "reason": "Theo bộ quốc gia"}
+    refused = client.post("/api/v1/assessments/", body, format="json")
+    assert refused.status_code == 400
+    [message] = refused.json()["errors"]["criteria_set"]
+    assert "already has its standard assessment for 2023" in message and "PROVINCE-OWN" in message
+    # Asking for the set the assessment is on opens it.
+    body["criteria_set"] = started.json()["criteria_set"]["id"]
+    again = client.post("/api/v1/assessments/", body, format="json")
+    assert again.status_code == 200 and again.json()["id"] == started.json()["id"]
