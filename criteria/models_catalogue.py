@@ -27,6 +27,7 @@ from criteria.models import (  # defined before it imports this module
     ValueType,
     decision_upload_to,
 )
+from ntm_portal.numbers import vn_number
 
 MSG_PUBLISHED_IS_FROZEN = _("This criteria set is published and cannot be changed; clone it as a new version.")
 MSG_SET_NOT_DRAFT = _("Only a draft set takes new rows: this set is published; clone it as a new version.")
@@ -423,7 +424,8 @@ class Target(FrozenWithSetMixin, models.Model):
 
     def __str__(self) -> str:
         scope = " · ".join(str(s) for s in (self.region, self.commune_group, self.year) if s)
-        return f"{self.indicator.code}: {self.value}" + (f" ({scope})" if scope else "")
+        value = "—" if self.value is None else vn_number(self.value)  # "75", "85,5", not 75.0000
+        return f"{self.indicator.code}: {value}" + (f" ({scope})" if scope else "")
 
     def clean(self) -> None:
         if not self.indicator_id:

@@ -511,3 +511,11 @@ def test_a_link_to_a_removed_row_says_so_and_a_row_of_another_set_is_still_not_f
     foreign = national.groups.get()
     assert office.get(reverse("criteria_set_row", args=[draft.pk, "groups", foreign.pk])).status_code == 404
     assert office.post(reverse("criteria_set_row", args=[draft.pk, "groups", foreign.pk]), {}).status_code == 404
+
+
+def test_the_target_editor_s_heading_writes_the_value_as_a_number(office, draft):
+    """QA: "Mức đạt: 12.1: 75.0000"."""
+    target = Target.objects.create(indicator=draft.indicators.get(code="2.1"), value=Decimal("85.5"), region="DBSH")
+    html = office.get(reverse("criteria_set_row", args=[draft.pk, "targets", target.pk])).content.decode()
+    assert "<h1>Target: 2.1: 85.5 (DBSH)</h1>" in html
+    assert "85.5000" not in html
