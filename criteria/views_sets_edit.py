@@ -169,7 +169,13 @@ def set_row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int | None = 
             if exc.current is None:  # removed by someone else a moment ago
                 row_message(request, messages.WARNING, exc.messages[0], parent)
                 return HttpResponseRedirect(set_row_url(criteria_set, parent))
-            _errors_to_form(form, exc)
+            # Nothing was typed to be kept: the form shows the row as stored now, so that saving
+            # or removing from it starts from there (not from the values the page had shown).
+            current = exc.current
+            form = form_class(instance=current, initial={"row_state": row_state(current)}, **extra)
+            form.cleaned_data = {}  # unbound, yet the refusal is said over the form (add_error needs it)
+            form.add_error(None, exc)
+            context.update(form=form, row=current, row_label=row_label(current))
             return render(request, "criteria/sets/edit_form.html", context, status=409)
         except ValidationError as exc:  # still in use: the row stays, and the editor at it
             for message in exc.messages:

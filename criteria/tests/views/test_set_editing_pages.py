@@ -519,3 +519,47 @@ def test_the_target_editor_s_heading_writes_the_value_as_a_number(office, draft)
     html = office.get(reverse("criteria_set_row", args=[draft.pk, "targets", target.pk])).content.decode()
     assert "<h1>Target: 2.1: 85.5 (DBSH)</h1>" in html
     assert "85.5000" not in html
+
+
+def _target_data(target, response, **changes):
+    data = {"indicator": target.indicator_id, "value_text": "95", "region": target.region, "year": ""}
+    data["row_state"] = response.context["form"]["row_state"].value()
+    return {**data, **changes}
+
+
+def test_a_refused_removal_shows_the_row_as_stored_now_so_saving_it_keeps_the_other_s_change(office, colleague, draft):
+    """QA: tinh opened target 15.1 (95), another editor changed it to 77, tinh pressed "Remove":
+    the 409 page's form still held 95 (and its heading said "15.1: 95"), and "Save" from it put
+    95 back over the other's change, typed by nobody."""
+    target = Target.objects.create(indicator=draft.indicators.get(code="2.1"), value=95, region="DBSH")
+    url = reverse("criteria_set_row", args=[draft.pk, "targets", target.pk])
+    seen = office.get(url)
+    changed = colleague.post(url, _target_data(target, colleague.get(url), value_text="77"))
+    assert changed.status_code == 302
+    response = office.post(url, {**_target_data(target, seen), "delete": "1"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "nothing was removed. Now: " in html and "target value: 77" in html
+    form = response.context["form"]
+    assert form["value_text"].value() == "77"
+    assert "<h1>Target: 2.1: 77 (DBSH)</h1>" in html
+    # "Save" from that form changes nothing; "Remove" from it removes the row as it is now.
+    saved = office.post(url, _target_data(target, response, value_text=form["value_text"].value()))
+    assert saved.status_code == 302
+    target.refresh_from_db()
+    assert target.value == 77
+    assert CriteriaSetChange.objects.filter(criteria_set=draft).latest("pk").comment == "saved with no change"
+    again = office.get(url)
+    assert office.post(url, {**_target_data(target, again, value_text="77"), "delete": "1"}).status_code == 302
+    assert not Target.objects.filter(pk=target.pk).exists()
+
+
+def test_a_refused_save_keeps_what_the_user_typed(office, colleague, draft):
+    target = Target.objects.create(indicator=draft.indicators.get(code="2.1"), value=95, region="DBSH")
+    url = reverse("criteria_set_row", args=[draft.pk, "targets", target.pk])
+    seen = office.get(url)
+    colleague.post(url, _target_data(target, colleague.get(url), value_text="77"))
+    response = office.post(url, _target_data(target, seen, value_text="90"))
+    assert response.status_code == 409
+    assert response.context["form"]["value_text"].value() == "90"
+    assert "target value: 77" in response.content.decode()
