@@ -426,4 +426,4 @@ from criteria.models_history import (  # noqa: E402, F401 - the history lives in
     HistoryEntry,
 )
 from criteria.models_in_force import SetInForce  # noqa: E402, F401 - the model lives in its own module
-from criteria.models_set_history import CriteriaSetChange, SetChangeKind  # noqa: E402, F401
+from criteria.models_set_history import CriteriaSetChange, SetChangeKind, SetRowKind  # noqa: E402, F401

@@ -9,6 +9,7 @@ UPDATE and DELETE, ``ntm_portal/append_only.py``). Written only by the set servi
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -23,12 +24,29 @@ class SetChangeKind(models.TextChoices):
     RETIRED = "retired", _("Retired")
 
 
+class SetRowKind(models.TextChoices):
+    """What an entry of the set's history is about (the row's kind names it on the page)."""
+
+    HEADER = "header", _("the set's header")
+    GROUP = "group", _("group")
+    CRITERION = "criterion", _("criterion")
+    INDICATOR = "indicator", _("indicator")
+    TARGET = "target", _("target")
+
+
 class CriteriaSetChange(AppendOnlyMixin, models.Model):
     criteria_set = models.ForeignKey(
         "criteria.CriteriaSet", verbose_name=_("criteria set"), on_delete=models.PROTECT, related_name="changes"
     )
     kind = models.CharField(_("kind"), max_length=10, choices=SetChangeKind.choices)
     subject = models.CharField(_("what"), max_length=200, blank=True)
+    # The row the entry is about, in no language: the editor finds who last changed or removed a
+    # row by it (``set_editing.last_change``), whatever language each editor used. With it, the
+    # subject of an edit is the row's name without its kind ("15.1 (DBSH)"), or the header's
+    # changed fields by name, and ``subject_text`` words it in the reader's language. Entries
+    # from before it have neither and their subject as written.
+    row_kind = models.CharField(_("row kind"), max_length=10, choices=SetRowKind.choices, blank=True)
+    row_pk = models.PositiveBigIntegerField(_("row id"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
@@ -44,4 +62,30 @@ class CriteriaSetChange(AppendOnlyMixin, models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()} {self.subject}"
+        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()} {self.subject_text}"
+
+    @property
+    def subject_text(self) -> str:
+        """The subject in the reader's language: "target 15.1 (DBSH)", "name, short name"."""
+        if self.kind != SetChangeKind.EDITED or not self.row_kind:
+            return self.subject
+        if self.row_kind == SetRowKind.HEADER:
+            header = self._meta.get_field("criteria_set").related_model._meta
+            names = [n for n in self.subject.split(",") if n]
+            return ", ".join(str(header.get_field(n).verbose_name) if _is_field(header, n) else n for n in names)
+        return self.row_text
+
+    @property
+    def row_text(self) -> str:
+        """The row the entry is about in the reader's language ("target 15.1 (DBSH)"); "" for none."""
+        if not self.row_kind or self.row_kind == SetRowKind.HEADER:
+            return ""
+        return f"{self.get_row_kind_display()} {self.subject}"
+
+
+def _is_field(meta, name: str) -> bool:
+    try:
+        meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True

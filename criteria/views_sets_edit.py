@@ -20,7 +20,6 @@ from criteria.forms_sets import ROW_FORMS, NewSetForm, SetHeaderForm
 from criteria.models import CriteriaSet, Criterion, CriterionGroup, Indicator, SetStatus, Target
 from criteria.services.set_editing import (
     HEADER_FIELDS,
-    MSG_ROW_NO_LONGER_IN_SET,
     criteria_set_create,
     criteria_set_update_header,
     row_anchor,
@@ -29,6 +28,7 @@ from criteria.services.set_editing import (
     row_state,
     set_row_delete,
     set_row_save,
+    was_in_set,
 )
 from criteria.views_sets import row_message, set_row_url
 from ntm_portal.errors import StaleWriteError, stale_among
@@ -95,9 +95,10 @@ def _status(request: HttpRequest, form: BaseForm) -> int:
     return 409 if stale_among(form.non_field_errors().as_data()) else 400
 
 
-def _row_of(criteria_set: CriteriaSet, kind: str, row_pk: int | None):
+def _row_of(request: HttpRequest, criteria_set: CriteriaSet, kind: str, row_pk: int | None):
     """The set's row (a new one when ``row_pk`` is None); None when it no longer exists (removed
-    since the page was shown); 404 for another set's row."""
+    since the page was shown, as the set's history says); 404 for another set's row, or an id the
+    set never held."""
     model, _form = ROW_FORMS[kind]
     if row_pk is None:
         return model()
@@ -108,9 +109,16 @@ def _row_of(criteria_set: CriteriaSet, kind: str, row_pk: int | None):
         else queryset.filter(criteria_set=criteria_set)
     )
     row = queryset.first()
-    if row is None and model.objects.filter(pk=row_pk).exists():
+    if row is None and (
+        model.objects.filter(pk=row_pk).exists()
+        or not was_in_set(criteria_set, model, row_pk, label=_posted_label(request))
+    ):
         raise Http404(access_sets.MSG_SET_NOT_FOUND)
     return row
+
+
+def _posted_label(request: HttpRequest) -> str:
+    return request.POST.get("row_label", "").strip()[:200]  # the row as the page named it
 
 
 # The row each kind sits under on the set's page: the form's field naming it, and its model.
@@ -121,15 +129,15 @@ PARENTS = {
 }
 
 
-def _row_gone(request: HttpRequest, criteria_set: CriteriaSet, kind: str) -> HttpResponse:
+def _row_gone(request: HttpRequest, criteria_set: CriteriaSet, kind: str, row_pk: int) -> HttpResponse:
     """A row removed since its form was shown (by another editor, or in another tab): the editor
-    is told so, with who removed it when the set's history says so, and brought back to the set's
+    is told so, with who removed it as the set's history says, and brought back to the set's
     page where the row sat (the group, criterion or indicator the form named, if still there)."""
-    label = request.POST.get("row_label", "").strip()[:200]  # the row as the page named it
-    if label:
-        message = row_gone_error(criteria_set, label, removing="delete" in request.POST).messages[0]
-    else:  # following a link to it, or a form from before the page named its row
-        message = MSG_ROW_NO_LONGER_IN_SET
+    saving = request.method == "POST" and "delete" not in request.POST  # else removing, or a link to it
+    error = row_gone_error(
+        criteria_set, ROW_FORMS[kind][0], row_pk, _posted_label(request), user=request.user, removing=not saving
+    )
+    message = error.messages[0]
     field, model = PARENTS.get(kind, ("", None))
     posted = request.POST.get(field, "")
     parent = model.objects.filter(pk=posted, criteria_set=criteria_set).first() if posted.isdigit() else None
@@ -147,9 +155,9 @@ def set_row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int | None = 
     criteria_set = _editable_set(request, pk)
     if isinstance(criteria_set, HttpResponse):
         return criteria_set
-    row = _row_of(criteria_set, kind, row_pk)
+    row = _row_of(request, criteria_set, kind, row_pk)
     if row is None:
-        return _row_gone(request, criteria_set, kind)
+        return _row_gone(request, criteria_set, kind, row_pk)
     label = row_label(row) if row.pk else ""  # as stored now, before the form takes the input
     form_class = ROW_FORMS[kind][1]
     extra = {} if kind == "groups" else {"criteria_set": criteria_set}

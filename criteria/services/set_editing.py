@@ -20,11 +20,12 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
-from django.db.models import ProtectedError
-from django.utils import timezone
+from django.db.models import ProtectedError, Q
+from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -40,10 +41,12 @@ from criteria.access_sets import (
 )
 from criteria.models import (
     CriteriaSet,
+    CriteriaSetChange,
     Criterion,
     CriterionGroup,
     Indicator,
     SetChangeKind,
+    SetRowKind,
     SetStatus,
     Target,
     TargetBasis,
@@ -69,7 +72,8 @@ MSG_ROW_STALE_REMOVAL = _(
 )
 MSG_ROW_GONE = _("%(user)s removed %(row)s while you were editing it; nothing was saved.")
 MSG_ROW_GONE_REMOVAL = _("%(user)s has already removed %(row)s.")
-MSG_ROW_NO_LONGER_IN_SET = _("This row is no longer in the set: someone removed it in the meantime.")
+MSG_ROW_GONE_BY_YOU = _("You have already removed %(row)s; nothing was saved.")
+MSG_ROW_GONE_REMOVAL_BY_YOU = _("You have already removed %(row)s.")
 MSG_SOMEONE = _("Someone")
 # Rows that could never apply (the set's targets basis, its years, the criterion's number).
 MSG_TARGET_GROUP_UNUSED = _(
@@ -175,25 +179,89 @@ def _values(row: models.Model, names) -> str:
     return "; ".join(f"{row._meta.get_field(n).verbose_name}: {_shown(row, n)}" for n in names)
 
 
-def _last_editor(criteria_set: CriteriaSet, label: str | None) -> str:
-    """Who last changed the row named ``label`` (None: the header) according to the set's history."""
+def row_kind(model) -> str:
+    """The kind of row (``SetRowKind``) the set's history keeps for a row of ``model``."""
+    return SetRowKind.HEADER if model is CriteriaSet else ANCHOR_PREFIXES[model]
+
+
+def _in_every_language(text_of) -> set[str]:
+    """``text_of()`` in each of the portal's languages."""
+    texts = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts.add(str(text_of()))
+    return texts
+
+
+def _kind_words(kind: str) -> set[str]:
+    return _in_every_language(lambda: SetRowKind(kind).label)
+
+
+def _legacy_labels(kind: str, label: str) -> set[str]:
+    """How an entry written before the history kept its rows' kind and id may name the row the
+    page called ``label`` (in the page's language): its name after the kind, in every language."""
+    words = _kind_words(kind)
+    name = next((label[len(w) + 1 :] for w in words if label.startswith(w + " ")), None)
+    return {label} if name is None else {f"{w} {name}" for w in words}
+
+
+def last_change(criteria_set: CriteriaSet, model, pk: int | None, *, label: str = "") -> CriteriaSetChange | None:
+    """The set's latest history entry about a row (``model``, ``pk``; ``CriteriaSet``: its header),
+    found by the row's kind and id whatever language each editor used. Entries written before
+    the history kept them are found by the row's name in any language (``label``: the row as
+    the page named it), and the header's by naming no row."""
+    kind = row_kind(model)
     entries = criteria_set.changes.select_related("user").order_by("-at", "-pk")
-    row_words = tuple(str(w) + " " for w in (_("group"), _("criterion"), _("indicator"), _("target")))
-    for entry in entries[:200]:
-        if (entry.subject == label) if label else not entry.subject.startswith(row_words):
-            return full_name(entry.user) or str(MSG_SOMEONE)
-    return str(MSG_SOMEONE)
+    keyed = Q(row_kind=kind) | Q(kind=SetChangeKind.CREATED) if model is CriteriaSet else Q(row_kind=kind, row_pk=pk)
+    found = entries.filter(keyed).first()
+    legacy = entries.filter(row_kind="", kind=SetChangeKind.EDITED)
+    if found is not None:
+        legacy = legacy.filter(Q(at__gt=found.at) | Q(at=found.at, pk__gt=found.pk))
+    if model is CriteriaSet:
+        row_words = tuple(f"{w} " for k in SetRowKind if k != SetRowKind.HEADER for w in _kind_words(k))
+        older = next((e for e in legacy[:200] if not e.subject.startswith(row_words)), None)
+    else:
+        older = legacy.filter(subject__in=_legacy_labels(kind, label)).first() if label else None
+    return older or found
 
 
-def row_gone_error(criteria_set: CriteriaSet, label: str, *, removing: bool = False) -> StaleWriteError:
-    """The refusal of a write to the row named ``label``, removed since the form was shown: who
-    removed it, as the set's history says (``_last_editor``, as for a row changed meanwhile)."""
-    params = {"user": _last_editor(criteria_set, label), "row": label}
+def _who(entry: CriteriaSetChange | None) -> str:
+    return (full_name(entry.user) if entry is not None else "") or str(MSG_SOMEONE)
+
+
+def row_gone_error(
+    criteria_set: CriteriaSet, model, pk: int, label: str, *, user, removing: bool = False
+) -> StaleWriteError:
+    """The refusal of a write to a row removed since the form was shown (``label``: the row as the
+    page named it, "" if unknown): who removed it, as the set's history says (``last_change``) —
+    "you" when it was the user (in another tab, or before going back to the form)."""
+    entry = last_change(criteria_set, model, pk, label=label)
+    if entry is not None and entry.row_text:
+        label = entry.row_text  # the row as the history names it, in the reader's language
+    if entry is not None and entry.user_id == getattr(user, "pk", None):
+        message = MSG_ROW_GONE_REMOVAL_BY_YOU if removing else MSG_ROW_GONE_BY_YOU
+        return StaleWriteError(message, params={"row": label}, current=None)
+    params = {"user": _who(entry), "row": label}
     return StaleWriteError(MSG_ROW_GONE_REMOVAL if removing else MSG_ROW_GONE, params=params, current=None)
 
 
+def was_in_set(criteria_set: CriteriaSet, model, pk: int, *, label: str = "") -> bool:
+    """Whether the set's history speaks of the row (``model``, ``pk``), now gone; or, for an entry
+    written before the history kept rows' ids, of a row named ``label`` (the page's name of it).
+    A row id the set never held was not "removed": it is not found."""
+    entry = last_change(criteria_set, model, pk, label=label)
+    return entry is not None
+
+
 def _check_not_stale(
-    criteria_set: CriteriaSet, model, pk: int, expected_state: str | None, label: str, *, removing: bool = False
+    criteria_set: CriteriaSet,
+    model,
+    pk: int,
+    expected_state: str | None,
+    label: str,
+    *,
+    user,
+    removing: bool = False,
 ):
     """The row as stored now, locked; ``StaleWriteError`` when it is no longer the row the form
     was based on (``expected_state``; None skips the check, for a caller without a page).
@@ -202,13 +270,14 @@ def _check_not_stale(
     if expected_state is None:
         return current
     if current is None:
-        raise row_gone_error(criteria_set, label, removing=removing)
+        raise row_gone_error(criteria_set, model, pk, label, user=user, removing=removing)
     if row_state(current) != expected_state:
         header = isinstance(current, CriteriaSet)
         names = HEADER_FIELDS if header else ROW_FIELDS[model]
         now_label = str(_("the set's header")) if header else row_label(current)
+        entry = last_change(criteria_set, model, pk, label=now_label)
         params = {
-            "user": _last_editor(criteria_set, None if header else now_label),
+            "user": _who(entry),
             "row": now_label,
             "values": _values(current, names),
         }
@@ -242,7 +311,7 @@ def criteria_set_update_header(
 
     ``expected_state``: the header's ``row_state`` the form was based on (None skips the check)."""
     criteria_set = _check(criteria_set, user)
-    old = _check_not_stale(criteria_set, CriteriaSet, criteria_set.pk, expected_state, "")
+    old = _check_not_stale(criteria_set, CriteriaSet, criteria_set.pk, expected_state, "", user=user)
     changed = [f for f in HEADER_FIELDS if f in data and getattr(criteria_set, f) != data[f]]
     for field in changed:
         setattr(criteria_set, field, data[field])
@@ -259,25 +328,46 @@ def criteria_set_update_header(
             transaction.on_commit(lambda: storage.delete(old_file))
     if changed:
         criteria_set.save()
-        # The fields' labels in the editor's language, as the rows' labels are (``row_label``).
-        labels = ", ".join(str(CriteriaSet._meta.get_field(f).verbose_name) for f in changed)
+        # The fields by name: the history shows their labels in the reader's language.
         comment = "; ".join(_changes(old, criteria_set, [f for f in changed if f != "decision_file"]))
         set_change_record(
-            criteria_set=criteria_set, kind=SetChangeKind.EDITED, user=user, subject=labels, comment=comment
+            criteria_set=criteria_set,
+            kind=SetChangeKind.EDITED,
+            user=user,
+            subject=",".join(changed),
+            comment=comment,
+            row_kind=SetRowKind.HEADER,
         )
     return criteria_set
 
 
-def row_label(row: models.Model) -> str:
-    """How a row is named in the history and in messages."""
+def row_name(row: models.Model) -> str:
+    """A row's name without its kind, in no language: "15.1 (DBSH · 2026)", "12", "I"."""
     if isinstance(row, Target):
         scope = " · ".join(s for s in (row.region, str(row.commune_group or ""), str(row.year or "")) if s)
-        return f"{_('target')} {row.indicator.code}" + (f" ({scope})" if scope else "")
+        return row.indicator.code + (f" ({scope})" if scope else "")
     if isinstance(row, Indicator):
-        return f"{_('indicator')} {row.code}"
+        return row.code
     if isinstance(row, Criterion):
-        return f"{_('criterion')} {row.number}"
-    return f"{_('group')} {row.code}"
+        return str(row.number)
+    return row.code
+
+
+def row_label(row: models.Model) -> str:
+    """How a row is named in messages ("target 15.1 (DBSH)"), and in the history (``subject_text``)."""
+    return f"{SetRowKind(row_kind(type(row))).label} {row_name(row)}"
+
+
+def _record_row(criteria_set: CriteriaSet, user, row: models.Model, comment: str, pk: int | None = None) -> None:
+    set_change_record(
+        criteria_set=criteria_set,
+        kind=SetChangeKind.EDITED,
+        user=user,
+        subject=row_name(row),
+        comment=comment,
+        row_kind=row_kind(type(row)),
+        row_pk=row.pk if pk is None else pk,
+    )
 
 
 # The id of each kind of row on the set's page (``templates/criteria/sets/partials/structure.html``).
@@ -302,7 +392,9 @@ def set_row_save(
     """
     criteria_set = _check(criteria_set, user)
     adding = row._state.adding
-    old = None if adding else _check_not_stale(criteria_set, type(row), row.pk, expected_state, row_label(row))
+    old = (
+        None if adding else _check_not_stale(criteria_set, type(row), row.pk, expected_state, row_label(row), user=user)
+    )
     if isinstance(row, Target):
         _prepare_target(row, user)
     else:
@@ -318,9 +410,7 @@ def set_row_save(
     else:
         changes = _changes(old, row, ROW_FIELDS[type(row)]) if old is not None else []
         comment = "; ".join(changes) or str(MSG_SAVED_UNCHANGED)
-    set_change_record(
-        criteria_set=criteria_set, kind=SetChangeKind.EDITED, user=user, subject=row_label(row), comment=comment
-    )
+    _record_row(criteria_set, user, row, comment)
     return row
 
 
@@ -390,19 +480,24 @@ def set_row_delete(*, criteria_set: CriteriaSet, user, row: models.Model, expect
     if _owning_set_id(row) != criteria_set.pk:
         raise ValidationError(MSG_OTHER_SET, code="other_set")
     label = row_label(row)
-    _check_not_stale(criteria_set, type(row), row.pk, expected_state, label, removing=True)
+    _check_not_stale(criteria_set, type(row), row.pk, expected_state, label, user=user, removing=True)
     if (isinstance(row, CriterionGroup) and row.criteria.exists()) or (
         isinstance(row, Criterion) and row.indicators.exists()
     ):
         raise ValidationError(MSG_IN_USE, code="in_use", params={"row": capfirst(label)})
+    pk = row.pk
+    # An indicator's targets go with it: the history says so of each, so that a form still open
+    # on one of them is told who removed it.
+    targets = list(row.targets.select_related("indicator")) if isinstance(row, Indicator) else []
     try:
         with transaction.atomic():
             row.delete()
     except ProtectedError:
         raise ValidationError(MSG_IN_USE, code="in_use", params={"row": capfirst(label)}) from None
-    set_change_record(
-        criteria_set=criteria_set, kind=SetChangeKind.EDITED, user=user, subject=label, comment=str(_("removed"))
-    )
+    removed = str(_("removed"))
+    _record_row(criteria_set, user, row, removed, pk=pk)
+    for target in targets:
+        _record_row(criteria_set, user, target, removed)
 
 
 @transaction.atomic

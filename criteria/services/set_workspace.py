@@ -18,7 +18,7 @@ from django.utils.translation import ngettext_lazy
 from communes.access import is_administrator
 from communes.models import AdministrativeUnit, Level
 from criteria.access_sets import check_can_edit_set
-from criteria.models import CriteriaSet, CriteriaSetChange, SetChangeKind, SetStatus, Target
+from criteria.models import CriteriaSet, CriteriaSetChange, SetChangeKind, SetRowKind, SetStatus, Target
 from criteria.services.catalog import catalog_set_clone, catalog_set_publish
 
 MSG_NOT_A_PROVINCE = _("Criteria sets are issued by a province.")
@@ -40,10 +40,27 @@ MSG_ALREADY_CONFIRMED = _("This target is already confirmed.")
 MSG_TARGET_GONE = _("This target is not in the set.")
 
 
-def set_change_record(*, criteria_set: CriteriaSet, kind: str, user, subject: str = "", comment: str = "") -> None:
-    """Append one entry to the set's history (only the set services call it)."""
+def set_change_record(
+    *,
+    criteria_set: CriteriaSet,
+    kind: str,
+    user,
+    subject: str = "",
+    comment: str = "",
+    row_kind: str = "",
+    row_pk: int | None = None,
+) -> None:
+    """Append one entry to the set's history (only the set services call it); ``row_kind`` and
+    ``row_pk``: the row it is about (``CriteriaSetChange``)."""
     CriteriaSetChange.objects.create(
-        criteria_set=criteria_set, kind=kind, subject=subject[:200], comment=comment, user=user, at=timezone.now()
+        criteria_set=criteria_set,
+        kind=kind,
+        subject=subject[:200],
+        comment=comment,
+        user=user,
+        at=timezone.now(),
+        row_kind=row_kind,
+        row_pk=row_pk,
     )
 
 
@@ -104,7 +121,14 @@ def target_confirm(*, target: Target, user) -> Target:
     target.confirmed_by = user
     target.confirmed_at = timezone.now()
     target.save(update_fields=["to_verify", "confirmed_by", "confirmed_at"])
-    set_change_record(criteria_set=criteria_set, kind=SetChangeKind.CONFIRMED, user=user, subject=_target_label(target))
+    set_change_record(
+        criteria_set=criteria_set,
+        kind=SetChangeKind.CONFIRMED,
+        user=user,
+        subject=_target_label(target),
+        row_kind=SetRowKind.TARGET,
+        row_pk=target.pk,
+    )
     return target
 
 

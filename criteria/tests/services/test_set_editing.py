@@ -5,6 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from communes.models import Role
+from communes.tests.factories import MembershipFactory, UserFactory
 from criteria.models import CriteriaSetChange, Criterion, CriterionGroup, Indicator, SetStatus, Target
 from criteria.services.set_editing import criteria_set_update_header, row_state, set_row_delete, set_row_save
 from criteria.services.set_workspace import criteria_set_clone_for, criteria_set_publish_checked
@@ -38,9 +40,7 @@ def test_adding_a_group_and_a_criterion_is_recorded(personas, draft):
         criteria_set=draft, user=personas.province_office, row=CriterionGroup(code="II", name="Hạ tầng", position=2)
     )
     set_row_save(criteria_set=draft, user=personas.province_office, row=Criterion(number=4, name="Điện", group=group))
-    subjects = list(
-        CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").values_list("subject", flat=True)
-    )
+    subjects = [c.subject_text for c in CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited")]
     assert subjects == ["group II", "criterion 4"]
 
 
@@ -132,7 +132,7 @@ def test_the_history_of_a_header_edit_names_the_changed_fields_by_their_labels(p
         },
     )
     change = CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").get()
-    assert change.subject == "short name, decision number, in force from"
+    assert change.subject_text == "short name, decision number, in force from"
 
 
 def test_the_history_of_a_target_edit_keeps_the_old_and_new_value(personas, draft):
@@ -140,7 +140,7 @@ def test_the_history_of_a_target_edit_keeps_the_old_and_new_value(personas, draf
     target.value = Decimal("82.5")
     set_row_save(criteria_set=draft, user=personas.province_office, row=target)
     change = CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").get()
-    assert (change.subject, change.comment) == ("target 2.1", "target value: 80 → 82.5")
+    assert (change.subject_text, change.comment) == ("target 2.1", "target value: 80 → 82.5")
 
 
 def test_an_edit_based_on_a_stale_criterion_is_refused_and_nothing_is_written(personas, draft):
@@ -185,19 +185,35 @@ def test_the_history_of_a_row_edit_says_old_and_new_for_each_changed_field(perso
     criterion.name, criterion.group = "Quy hoạch xã", other
     set_row_save(criteria_set=draft, user=personas.province_office, row=criterion, expected_state=seen)
     change = CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").last()
-    assert (change.subject, change.comment) == (
+    assert (change.subject_text, change.comment) == (
         "criterion 1",
         "group: I. Nhóm I → II. Hạ tầng; name: Quy hoạch → Quy hoạch xã",
     )
 
 
-def test_an_edit_of_a_row_removed_meanwhile_names_who_removed_it(personas, draft):
+def test_an_edit_of_a_row_removed_meanwhile_names_who_removed_it(tree, personas, draft):
+    colleague = UserFactory(username="lan", first_name="Lan", last_name="Nguyễn Thị")
+    MembershipFactory(user=colleague, unit=tree.province, role=Role.PROVINCE_OFFICE)
     group = set_row_save(criteria_set=draft, user=personas.province_office, row=CriterionGroup(code="IX", name="Trống"))
     seen = row_state(group)
-    set_row_delete(criteria_set=draft, user=personas.province_office, row=group, expected_state=seen)
+    set_row_delete(criteria_set=draft, user=colleague, row=CriterionGroup.objects.get(pk=group.pk), expected_state=seen)
     group.name = "Đổi"
     with pytest.raises(StaleWriteError) as refused:
         set_row_save(criteria_set=draft, user=personas.province_office, row=group, expected_state=seen)
     assert refused.value.current is None
-    assert refused.value.messages == ["province_office removed group IX while you were editing it; nothing was saved."]
+    assert refused.value.messages == ["Nguyễn Thị Lan removed group IX while you were editing it; nothing was saved."]
     assert not CriterionGroup.objects.filter(pk=group.pk).exists()
+
+
+def test_an_edit_of_a_row_the_user_removed_themselves_does_not_blame_someone_else(personas, draft):
+    group = set_row_save(criteria_set=draft, user=personas.province_office, row=CriterionGroup(code="IX", name="Trống"))
+    seen = row_state(group)
+    set_row_delete(
+        criteria_set=draft,
+        user=personas.province_office,
+        row=CriterionGroup.objects.get(pk=group.pk),
+        expected_state=seen,
+    )
+    with pytest.raises(StaleWriteError) as refused:
+        set_row_save(criteria_set=draft, user=personas.province_office, row=group, expected_state=seen)
+    assert refused.value.messages == ["You have already removed group IX; nothing was saved."]

@@ -500,17 +500,88 @@ def test_removing_a_row_someone_removed_meanwhile_says_it_is_already_gone(office
     assert "nothing was saved" not in html
 
 
-def test_a_link_to_a_removed_row_says_so_and_a_row_of_another_set_is_still_not_found(office, draft, national):
+def test_a_link_to_a_removed_row_says_who_and_a_row_of_another_set_is_still_not_found(
+    office, colleague, draft, national
+):
     group = CriterionGroup.objects.create(criteria_set=draft, code="IX", name="Trống")
     url = reverse("criteria_set_row", args=[draft.pk, "groups", group.pk])
-    group.delete()
+    seen = colleague.get(url).context["form"]["row_state"].value()
+    assert colleague.post(url, {"delete": "1", "row_state": seen}).status_code == 302
     response = office.get(url)
     assert response["Location"] == reverse("criteria_set", args=[draft.pk]) + "#targets"
     html = office.get(response["Location"]).content.decode()
-    assert "This row is no longer in the set: someone removed it in the meantime." in _element(html, "targets")
+    assert "Nguyễn Thị Lan has already removed group IX." in _element(html, "targets")
     foreign = national.groups.get()
     assert office.get(reverse("criteria_set_row", args=[draft.pk, "groups", foreign.pk])).status_code == 404
     assert office.post(reverse("criteria_set_row", args=[draft.pk, "groups", foreign.pk]), {}).status_code == 404
+
+
+def test_a_row_id_the_set_never_held_is_not_found(office, draft):
+    """QA: /criteria-sets/11/targets/999999/ said "someone else just removed it"."""
+    url = reverse("criteria_set_row", args=[draft.pk, "targets", 999999])
+    assert office.get(url).status_code == 404
+    assert office.post(url, {"value_text": "5", "row_label": "target 2.1"}).status_code == 404
+    assert office.post(url, {"delete": "1", "row_label": "target 2.1"}).status_code == 404
+    # A row removed outside the editor (no word of it in the set's history) is not claimed either.
+    group = CriterionGroup.objects.create(criteria_set=draft, code="IX", name="Trống")
+    group_url = reverse("criteria_set_row", args=[draft.pk, "groups", group.pk])
+    group.delete()
+    assert office.get(group_url).status_code == 404
+
+
+def test_a_row_the_user_removed_themselves_does_not_blame_someone_else(office, draft):
+    """QA: following a link to a row one removed oneself said "someone else just removed it"."""
+    target = Target.objects.create(indicator=draft.indicators.get(code="2.1"), value=75, region="DBSH")
+    url = reverse("criteria_set_row", args=[draft.pk, "targets", target.pk])
+    page = office.get(url)
+    form = _target_data(target, page, value_text="75", row_label=page.context["row_label"])
+    assert office.post(url, {**form, "delete": "1"}).status_code == 302
+    for request in (lambda: office.get(url), lambda: office.post(url, {**form, "delete": "1"})):
+        html = office.get(request()["Location"]).content.decode()
+        assert "You have already removed target 2.1 (DBSH)." in html
+        assert "Someone" not in html and "someone" not in html
+    html = office.get(office.post(url, {**form, "value_text": "80"})["Location"]).content.decode()
+    assert "You have already removed target 2.1 (DBSH); nothing was saved." in html
+
+
+def test_who_removed_or_changed_a_row_is_named_whatever_language_each_editor_used(office, colleague, draft, vi):
+    """QA: an administrator removed target 14.2 from the English pages; the Vietnamese page said
+    "Người khác" (someone) removed it, and its history read "target 14.2" in English."""
+    target = Target.objects.create(indicator=draft.indicators.get(code="2.1"), value=95, region="DBSH")
+    indicator = draft.indicators.get(code="1.1")
+    target_url = reverse("criteria_set_row", args=[draft.pk, "targets", target.pk])
+    indicator_url = reverse("criteria_set_row", args=[draft.pk, "indicators", indicator.pk])
+    assert not target_url.startswith("/en/")
+    seen_target, seen_indicator = office.get(target_url), office.get(indicator_url)
+    assert seen_indicator.context["row_label"] == "chỉ tiêu 1.1"
+    # The colleague works in English: changes the target, removes the indicator.
+    english = {"HTTP_ACCEPT_LANGUAGE": "en"}
+    en_target, en_indicator = "/en" + target_url, "/en" + indicator_url
+    changed = colleague.post(en_target, _target_data(target, colleague.get(en_target, **english), value_text="77"))
+    assert changed.status_code == 302
+    removed = colleague.post(
+        en_indicator, {"delete": "1", "row_state": colleague.get(en_indicator).context["form"]["row_state"].value()}
+    )
+    assert removed.status_code == 302
+    refused = office.post(target_url, {**_target_data(target, seen_target), "delete": "1"})
+    assert refused.status_code == 409
+    assert refused.context["form"].non_field_errors()[0].startswith("Nguyễn Thị Lan ")
+    data = {
+        "criterion": indicator.criterion_id,
+        "code": "1.1",
+        "name": "Đổi tên",
+        "value_type": "yes_no",
+        "comparison": "met",
+        "position": 0,
+        "row_state": seen_indicator.context["form"]["row_state"].value(),
+        "row_label": seen_indicator.context["row_label"],
+    }
+    html = office.get(office.post(indicator_url, data)["Location"]).content.decode()
+    assert "Nguyễn Thị Lan đã gỡ chỉ tiêu 1.1 trong lúc bạn đang sửa; chưa lưu gì." in html
+    # The set's history names the rows in the reader's language.
+    history = html[html.index('id="history"') :] if 'id="history"' in html else html
+    assert "mức đạt 2.1 (DBSH)" in history and "chỉ tiêu 1.1" in history
+    assert "target 2.1" not in history and "indicator 1.1" not in history
 
 
 def test_the_target_editor_s_heading_writes_the_value_as_a_number(office, draft):
