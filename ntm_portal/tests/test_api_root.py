@@ -88,3 +88,25 @@ def test_the_links_of_a_unit_that_ended_read_its_last_year(client, tree):
     root = client.get("/api/v1/", HTTP_ACCEPT="application/json").json()
     assert root["plan"].endswith(f"/api/v1/plan/?unit=401&year={last}")
     assert root["funds/summary"].endswith(f"/api/v1/funds/summary/?unit=401&year={last}")
+
+
+@pytest.mark.parametrize(
+    "persona",
+    ["officer_a", "district_d1", "province_office", "viewer", "outsider", "superuser"],
+)
+def test_every_link_of_the_root_answers_every_role(client, personas, tree, criteria_set, persona):
+    """QA: signed in as an administrator (no membership), the root listed ``plan/?year=…`` and
+    ``funds/summary/?year=…`` without a unit: both answered 400 ("unit" required). A user with no
+    unit is offered neither; ``progress/`` bare (the country) only to an administrator."""
+    user = UserFactory(username="root", is_staff=True, is_superuser=True) if persona == "superuser" else None
+    client.force_login(user or getattr(personas, persona))
+    root = client.get("/api/v1/", HTTP_ACCEPT="application/json").json()
+    assert {"units", "criteria-sets", "assessments"} <= set(root)
+    has_unit = persona not in {"outsider", "superuser"}
+    assert ({"plan", "funds/summary"} <= set(root)) == has_unit
+    assert ("progress" in root) == (persona != "outsider")
+    for key, url in root.items():
+        parts = urlsplit(url)
+        path = f"{parts.path}?{parts.query}" if parts.query else parts.path
+        response = client.get(path, HTTP_ACCEPT="application/json")
+        assert response.status_code == 200, f"{key}: {url} → {response.status_code} {response.content[:300]}"
