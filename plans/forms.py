@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from criteria.models import Tier
-from plans.models import FundSource, cell_key
+from plans.models import PROVINCE_TARGET_FIELDS, FundSource, cell_key
 
 YEAR_FIELD_MAX = 9999
 MSG_WHOLE_YEAR = _("Enter a year such as 2025.")
@@ -92,6 +94,22 @@ MSG_CUMULATIVE = _(
 )
 MSG_HOLDING_NOW = _("Holding it in %(year)s: %(count)s.")
 COUNT_FIELDS = ("communes_standard", "communes_advanced", "communes_model")
+MSG_PROVINCE_TARGET_REBASED = _(
+    "The figures you did not change now show the stored values; where you both changed a figure, yours is kept "
+    "and the stored value is named beside it."
+)
+MSG_FIELD_CHANGED_MEANWHILE = _("Changed by %(user)s in the meantime: now %(now)s (it was %(was)s).")
+MSG_FIELD_KEPT_YOURS = _(
+    "Saved by %(user)s in the meantime: %(now)s. Your value is kept; saving again replaces the stored one."
+)
+
+
+class ConflictBoundField(BoundField):
+    """A field that can say, after a stale write, what is stored now (``form.conflicts``)."""
+
+    @property
+    def conflict(self) -> str:
+        return self.form.conflicts.get(self.name, "")
 
 
 class ProvinceTargetForm(forms.Form):
@@ -99,43 +117,96 @@ class ProvinceTargetForm(forms.Form):
     dashboards compare it with (QA: a plan's "5 more communes" entered as 5 read "17 (340 %)
     met"); given ``holding`` (``communes_holding``) and its ``year``, each count's help adds the
     figure it is compared with. Set when the form is made, so a bound form (shown again after a
-    refusal, its fields already read) says it too."""
+    refusal, its fields already read) says it too.
+
+    Each figure carries the value the form was shown with (Django's ``show_hidden_initial``:
+    ``initial-<name>``), so that after a stale write ``rebased`` can tell the figures the user
+    changed from those they left alone."""
+
+    bound_field_class = ConflictBoundField
 
     version = forms.IntegerField(min_value=0, max_value=2**31, widget=forms.HiddenInput, required=False)
-    period_from = YearField(label=_("From year"))
-    period_to = YearField(label=_("To year"))
+    period_from = YearField(label=_("From year"), show_hidden_initial=True)
+    period_to = YearField(label=_("To year"), show_hidden_initial=True)
     communes_standard = CountField(
-        label=_("Communes holding the standard at the end of the period (total)"), initial=0, help_text=MSG_CUMULATIVE
+        label=_("Communes holding the standard at the end of the period (total)"),
+        initial=0,
+        help_text=MSG_CUMULATIVE,
+        show_hidden_initial=True,
     )
     communes_advanced = CountField(
         label=_("Communes holding the advanced tier at the end of the period (total)"),
         initial=0,
         help_text=MSG_CUMULATIVE,
+        show_hidden_initial=True,
     )
     communes_model = CountField(
         label=_("Communes holding the model tier at the end of the period (total)"),
         initial=0,
         help_text=MSG_CUMULATIVE,
+        show_hidden_initial=True,
     )
     min_criteria = CountField(
         label=_("No commune under this many criteria"),
         required=False,
         help_text=_("Leave empty for no such target."),
+        show_hidden_initial=True,
     )
     villages_recognised_share = forms.CharField(
         label=_("Share of villages recognised (%)"),
         required=False,
         max_length=20,
         help_text=_("For example 62,5. Leave empty for no such target."),
+        show_hidden_initial=True,
     )
-    basis = forms.CharField(label=_("Decision or plan"), max_length=300, required=False)
+    basis = forms.CharField(label=_("Decision or plan"), max_length=300, required=False, show_hidden_initial=True)
 
     def __init__(self, *args, holding: dict[str, int] | None = None, year: int | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.conflicts: dict[str, str] = {}
         if holding is not None:
             for name in COUNT_FIELDS:
                 now = MSG_HOLDING_NOW % {"year": year, "count": holding.get(name) or 0}
                 self.fields[name].help_text = f"{MSG_CUMULATIVE} {now}"
+
+    def _differs(self, name: str, a: str | None, b: str | None) -> bool:
+        field = self.fields[name]
+        try:
+            return (field.to_python(a) or "") != (field.to_python(b) or "")
+        except ValidationError:
+            return (a or "").strip() != (b or "").strip()
+
+    def rebased(self, stored: dict[str, object], version: int, by: str) -> tuple[QueryDict, dict[str, str]]:
+        """After a stale write: the data to show the form again with, based on ``stored`` (the
+        figures as saved meanwhile, as the form shows them) and its ``version``, and a note per
+        figure that differs.
+
+        A figure the user left as the form showed it takes the stored value (someone else's
+        change is not undone by a save that never touched it); a figure the user changed keeps
+        what was typed, and where the stored value moved too, the note names it. Without the
+        value the form was shown with (a client that does not post it), a figure counts as
+        changed."""
+        data = self.data.copy()
+        notes: dict[str, str] = {}
+        for name in PROVINCE_TARGET_FIELDS:
+            typed = self.data.get(name, "")
+            was = self.data.get(self.add_initial_prefix(name))
+            now = "" if stored[name] is None else str(stored[name])
+            shown_now = now or str(_("No target"))
+            user_changed = was is None or self._differs(name, typed, was)
+            if not user_changed:
+                data[name] = now
+                if self._differs(name, was, now):
+                    notes[name] = MSG_FIELD_CHANGED_MEANWHILE % {
+                        "user": by,
+                        "now": shown_now,
+                        "was": was or str(_("No target")),
+                    }
+            elif self._differs(name, typed, now) and (was is None or self._differs(name, was, now)):
+                notes[name] = MSG_FIELD_KEPT_YOURS % {"user": by, "now": shown_now}
+            data[self.add_initial_prefix(name)] = now
+        data["version"] = str(version)
+        return data, notes
 
 
 class FundsGridForm(forms.Form):

@@ -27,6 +27,7 @@ from ntm_portal.forms import add_service_errors
 from ntm_portal.numbers import as_typed, vn_number
 from plans import selectors
 from plans.forms import (
+    MSG_PROVINCE_TARGET_REBASED,
     FundsGridForm,
     ProvinceTargetForm,
     RegisteredTargetForm,
@@ -51,6 +52,7 @@ from plans.services import (
     registered_target_set,
     registered_target_withdraw,
 )
+from plans.services.permissions import user_name
 
 
 @login_required
@@ -178,22 +180,25 @@ def _province_target_form(
     posted (``data``): the same ids and the same figures beside each count either way (QA: the
     form shown again after a 409 had lost "Holding it in 2025: N")."""
     auto_id = f"id_pt{target.pk}_%s" if target else "id_new_%s"
-    initial = None
-    if target is not None:
-        initial = {
-            "version": target.version,
-            "period_from": target.period_from,
-            "period_to": target.period_to,
-            "communes_standard": target.communes_standard,
-            "communes_advanced": target.communes_advanced,
-            "communes_model": target.communes_model,
-            "min_criteria": target.min_criteria,
-            "villages_recognised_share": vn_number(target.villages_recognised_share)
-            if target.villages_recognised_share is not None
-            else "",
-            "basis": target.basis,
-        }
+    initial = _province_target_shown(target) if target is not None else None
     return ProvinceTargetForm(data, auto_id=auto_id, initial=initial, holding=holding, year=year)
+
+
+def _province_target_shown(target: ProvinceTarget) -> dict:
+    """A stored province target's figures as its form shows them."""
+    return {
+        "version": target.version,
+        "period_from": target.period_from,
+        "period_to": target.period_to,
+        "communes_standard": target.communes_standard,
+        "communes_advanced": target.communes_advanced,
+        "communes_model": target.communes_model,
+        "min_criteria": target.min_criteria,
+        "villages_recognised_share": vn_number(target.villages_recognised_share)
+        if target.villages_recognised_share is not None
+        else "",
+        "basis": target.basis,
+    }
 
 
 @login_required
@@ -327,12 +332,16 @@ def save_province_target(request: HttpRequest, code: str) -> HttpResponse:
             ),
         )
     except StaleWriteError as exc:
-        # Shown again with the stored version: saving again keeps what was typed, knowingly
-        # (as the funds grid); with the version read first it would be refused again and again.
-        again = request.POST.copy()
-        again["version"] = str(exc.current.version)
+        # Shown again based on the stored version (as the funds grid): the figures the user did
+        # not change take the stored values, those they changed keep what was typed with the
+        # stored value named beside them (``ProvinceTargetForm.rebased``); saving again keeps
+        # that, knowingly. With the version read first it would be refused again and again.
+        again, notes = form.rebased(
+            _province_target_shown(exc.current), exc.current.version, user_name(exc.current.entered_by)
+        )
         failed["form"] = _province_target_form(holding=holding, year=year, target=target, data=again)
-        failed["conflict"] = exc.messages[0]
+        failed["form"].conflicts = notes
+        failed["conflict"] = f"{exc.messages[0]} {MSG_PROVINCE_TARGET_REBASED}"
         return _page(request, province, status=409, chosen=chosen, failed_province_target=failed)
     except PeriodTakenError as exc:
         add_service_errors(form, exc)

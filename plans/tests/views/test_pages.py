@@ -1,6 +1,7 @@
 """The plans page: who sees what, who may change what, and every refusal at its field."""
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.db import connection
@@ -350,6 +351,67 @@ def test_a_province_target_can_be_saved_again_after_a_conflict(client, tree, per
     )
     assert response.status_code == 302
     assert ProvinceTarget.objects.get().communes_standard == 70
+
+
+class _FormInputs(HTMLParser):
+    """The inputs of the form that posts ``target=<pk>``, as a browser would send them."""
+
+    def __init__(self, pk: int) -> None:
+        super().__init__()
+        self.pk, self.forms, self.current = str(pk), [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.current = {}
+            self.forms.append(self.current)
+        elif tag == "input" and self.current is not None and attrs.get("name"):
+            self.current[attrs["name"]] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.current = None
+
+    def of(self, html: str) -> dict:
+        self.feed(html)
+        return next(f for f in self.forms if f.get("target") == self.pk)
+
+
+def test_a_province_target_conflict_keeps_the_other_change_to_figures_left_alone(client, tree, personas):
+    """QA: the office and an administrator both opened "Change these targets"; the administrator
+    saved standard 55 and basis "KH admin"; the office's save of standard 70 and minimum 12 got a
+    409 whose form still held the old basis and named no figure, and saving again reverted the
+    administrator's basis though the office never touched it."""
+    _province_post(client, personas.province_office, tree.province, basis="KH 01/KH-UBND 2021")
+    target = ProvinceTarget.objects.get()
+    office_form = _FormInputs(target.pk).of(_html(_page(client, personas.province_office, tree.province)))
+    admin = UserFactory(username="quantri", is_staff=True, is_superuser=True)
+    admin_form = _FormInputs(target.pk).of(_html(_page(client, admin, tree.province)))
+    assert admin_form["initial-basis"] == "KH 01/KH-UBND 2021"
+    saved = client.post(
+        reverse("plans:save_province_target", args=["40"]),
+        {**admin_form, "communes_standard": "55", "basis": "KH admin"},
+    )
+    assert saved.status_code == 302
+
+    client.force_login(personas.province_office)
+    response = client.post(
+        reverse("plans:save_province_target", args=["40"]),
+        {**office_form, "communes_standard": "70", "min_criteria": "12"},
+    )
+    assert response.status_code == 409
+    html = _html(response)
+    shown = _FormInputs(target.pk).of(html)
+    assert shown["basis"] == "KH admin"  # left alone by the office: the stored value
+    assert shown["communes_standard"] == "70" and shown["min_criteria"] == "12"  # typed: kept
+    assert shown["version"] == "2" and shown["initial-communes_standard"] == "55"
+    assert f'id="id_pt{target.pk}_communes_standard_conflict">Saved by quantri in the meantime: 55.' in html
+    assert f'id="id_pt{target.pk}_basis_conflict">Changed by quantri in the meantime: now KH admin' in html
+    assert f"id_pt{target.pk}_min_criteria_conflict" not in html  # only the office changed it
+
+    assert client.post(reverse("plans:save_province_target", args=["40"]), shown).status_code == 302
+    target.refresh_from_db()
+    assert (target.communes_standard, target.min_criteria, target.basis) == (70, 12, "KH admin")
 
 
 # --- Funds -----------------------------------------------------------------------------------
