@@ -51,6 +51,7 @@ MSG_TIER_AFTER_HIGHER = _(
     "the one below."
 )
 MSG_UNIT_ENDED = _("%(unit)s ceased to exist on %(date)s.")
+MSG_UNIT_NOT_BEGUN = _("%(unit)s exists from %(date)s: the target year cannot be before %(year)s.")
 MSG_LOWER_TIER_FIRST = _(
     "The %(tier)s target (%(year)s) needs the %(other)s title first: the unit does not hold it and has no "
     "%(other)s target; register that one first."
@@ -155,6 +156,15 @@ def registered_target_set(
         errors.setdefault("target_year", []).append(
             ValidationError(
                 MSG_UNIT_ENDED, code="unit_ended", params={"unit": unit, "date": unit.valid_to.strftime("%d/%m/%Y")}
+            )
+        )
+    elif unit.valid_from is not None and target_year < unit.valid_from.year:
+        # QA: a commune formed on 1 July 2025 was registered to reach the standard in 2024.
+        errors.setdefault("target_year", []).append(
+            ValidationError(
+                MSG_UNIT_NOT_BEGUN,
+                code="unit_not_begun",
+                params={"unit": unit, "date": unit.valid_from.strftime("%d/%m/%Y"), "year": unit.valid_from.year},
             )
         )
     if not basis:

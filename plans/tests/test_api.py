@@ -61,6 +61,15 @@ def test_a_target_year_before_the_programme_is_refused_with_its_message(api, tre
     assert response.json()["errors"] == {"target_year": ["The target year must be between 2010 and 2035."]}
 
 
+def test_a_target_year_before_the_unit_existed_is_refused_with_its_message(api, merger):
+    body = {"unit": "50001", "tier": "standard", "target_year": 2024, "basis": "KH 12", "version": 0}
+    response = api.as_(merger.office).post("/api/v1/registered-targets/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "target_year": ["Xã Hợp Nhất exists from 01/07/2025: the target year cannot be before 2025."]
+    }
+
+
 def test_a_stale_target_answers_409_with_what_is_stored(api, tree, personas):
     target = make_target(tree.a, "standard", 2026)
     response = api.as_(personas.district_d1).patch(

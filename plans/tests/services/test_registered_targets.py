@@ -104,6 +104,17 @@ def test_a_target_after_the_unit_ceased_to_exist_is_refused(merger):
     assert exc.value.message_dict["target_year"] == ["Xã Cũ Một ceased to exist on 30/06/2025."]
 
 
+def test_a_target_before_the_unit_existed_is_refused(merger):
+    """QA: a commune formed on 1 July 2025 was registered to reach the standard in 2024."""
+    with pytest.raises(ValidationError) as exc:
+        _set(merger.office, merger.m, year=2024)
+    assert exc.value.message_dict["target_year"] == [
+        "Xã Hợp Nhất exists from 01/07/2025: the target year cannot be before 2025."
+    ]
+    assert not RegisteredTarget.objects.exists()
+    assert _set(merger.office, merger.m, year=2025).target_year == 2025  # the year it began in is fine
+
+
 @pytest.mark.parametrize(
     "fields",
     [{"target_year": 2009}, {"target_year": 2036}, {"tier": "gold"}, {"basis": ""}],

@@ -152,6 +152,18 @@ def test_a_target_year_before_the_programme_shows_the_message_at_the_field(clien
     assert 'value="2009"' in html  # what was typed stays in the field
 
 
+def test_a_target_year_before_a_new_commune_existed_shows_the_message_at_the_field(client, merger):
+    """QA: Xã Vĩnh Tài (from 01/07/2025) was saved with a standard target in 2024."""
+    response = _target_post(client, merger.office, merger.province, merger.m, target_year="2024")
+    assert response.status_code == 400
+    assert re.search(
+        r'id="ye-50001-standard"><p class="error" role="alert">Xã Hợp Nhất exists from 01/07/2025: '
+        r"the target year cannot be before 2025.",
+        _html(response),
+    )
+    assert not RegisteredTarget.objects.exists()
+
+
 def test_every_refusal_of_a_target_shows_at_once(client, tree, personas):
     response = _target_post(
         client, personas.district_d1, tree.d1, tree.b, tier="advanced", target_year="2040", basis=""
