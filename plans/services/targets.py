@@ -63,6 +63,10 @@ MSG_WITHDRAW_HIGHER_FIRST = _(
     "Withdraw the %(other)s target first."
 )
 MSG_TARGET_STALE = _("This target was changed by %(user)s in the meantime (now: %(year)s). Review it and save again.")
+MSG_TARGET_STALE_WITHDRAW = _(
+    "This target was changed by %(user)s in the meantime (now: %(year)s). Review it and withdraw it again if it "
+    "still has to go."
+)
 MSG_TARGET_WITHDRAWN_MEANWHILE = _(
     "This target was withdrawn by %(user)s in the meantime: there is nothing left to withdraw."
 )
@@ -242,13 +246,14 @@ def registered_target_withdraw(
     if current is None:
         stored = RegisteredTarget.objects.filter(unit=unit, tier=tier).select_related("set_by").first()
         if stored is not None and expected_version is not None and expected_version != stored.version:
-            message = MSG_TARGET_WITHDRAWN_MEANWHILE if stored.withdrawn_at else MSG_TARGET_STALE
+            message = MSG_TARGET_WITHDRAWN_MEANWHILE if stored.withdrawn_at else MSG_TARGET_STALE_WITHDRAW
             raise StaleWriteError(message, params={"user": user_name(stored.set_by), "year": "—"}, current=stored)
         params = {"tier": Tier(tier).label.lower() if tier in Tier.values else tier}
         raise ValidationError({"tier": [ValidationError(MSG_NOTHING_TO_WITHDRAW, code="none", params=params)]})
     if expected_version is not None and expected_version != current.version:
+        # The action is a withdrawal, not a save (QA: "Review it and save again" under "Withdraw").
         raise StaleWriteError(
-            MSG_TARGET_STALE,
+            MSG_TARGET_STALE_WITHDRAW,
             params={"user": user_name(current.set_by), "year": current.target_year},
             current=current,
         )

@@ -225,9 +225,14 @@ def test_only_those_who_set_targets_may_withdraw_them(tree, personas, who):
 def test_a_stale_withdrawal_is_refused(tree, personas):
     _set(personas.district_d1, tree.a, year=2024)
     _set(personas.province_office, tree.a, year=2025, version=1)
-    with pytest.raises(StaleWriteError):
+    with pytest.raises(StaleWriteError) as exc:
         _withdraw(personas.district_d1, tree.a, version=1)
     assert RegisteredTarget.objects.get().withdrawn_at is None
+    # QA: the refusal of a withdrawal said "Review it and save again".
+    assert exc.value.messages == [
+        "This target was changed by province_office in the meantime (now: 2025). "
+        "Review it and withdraw it again if it still has to go."
+    ]
 
 
 def test_the_lower_tier_cannot_be_withdrawn_under_a_higher_target(tree, personas):

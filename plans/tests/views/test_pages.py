@@ -649,6 +649,25 @@ def test_withdrawing_a_target_someone_has_just_withdrawn_says_so(client, tree, p
     assert "This target was withdrawn by district_d1 in the meantime: there is nothing left to withdraw." in cell
 
 
+def test_withdrawing_a_target_someone_has_just_changed_asks_to_withdraw_again(client, tree, personas):
+    """QA: under "Withdraw the target", the refusal said "Review it and save again"."""
+    target = make_target(tree.a, "standard", 2023)
+    client.force_login(personas.province_office)
+    client.post(
+        reverse("plans:set_target", args=["401"]),
+        {"unit": "40101", "tier": "standard", "version": str(target.version), "target_year": "2027", "basis": "KH"},
+    )
+    response = _withdraw_post(client, personas.district_d1, tree.d1, tree.a, version=str(target.version))
+    assert response.status_code == 409
+    cell = _html(response).split('id="t-40101-standard"', 1)[1].split("</td>", 1)[0]
+    assert (
+        "This target was changed by province_office in the meantime (now: 2027). "
+        "Review it and withdraw it again if it still has to go."
+    ) in cell
+    assert "save again" not in cell
+    assert RegisteredTarget.objects.get().withdrawn_at is None
+
+
 def test_a_commune_officer_may_not_withdraw_targets(client, tree, personas):
     make_target(tree.a, "standard", 2023)
     assert _withdraw_post(client, personas.officer_a, tree.a, tree.a).status_code == 403
