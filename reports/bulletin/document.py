@@ -79,19 +79,25 @@ def _header(document, data: BulletinData, draft: Draft) -> None:
 
 
 def _heading(document, text: str, level: int = 1) -> None:
+    """A heading, kept on the page of what follows it (QA: "Mục tiêu năm … và kết quả thực hiện"
+    sat alone at the foot of a page, its paragraphs on the next)."""
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(6)
+    paragraph.paragraph_format.keep_with_next = True
     run = paragraph.add_run(text)
     run.bold = True
     run.italic = level > 1
 
 
-def _body(document, text: str) -> None:
+def _body(document, text: str, *, keep_with_next: bool = False) -> None:
+    """Paragraphs of text; ``keep_with_next``: a line that introduces the table below it."""
     for part in (text or "").strip().splitlines() or [""]:
         if part.strip():
             paragraph = document.add_paragraph(part.strip())
             paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
             paragraph.paragraph_format.first_line_indent = Cm(1)
+            if keep_with_next:
+                paragraph.paragraph_format.keep_with_next = True
 
 
 def _decisions(document, lines, unit: str, number: str) -> None:
@@ -242,7 +248,7 @@ def _targets(document, data: BulletinData) -> None:
                 ],
             )
         elif table.kind in (PLAN_DUE, PLAN_OVERDUE):
-            _body(document, f"{table.title}:")
+            _body(document, f"{table.title}:", keep_with_next=True)
             _table(
                 document,
                 ["Đơn vị", "Thuộc", "Mức đạt", "Năm mục tiêu", "Tình trạng", "Tiêu chí đạt"],

@@ -406,3 +406,27 @@ def test_every_word_tables_column_names_repeat_on_each_page_it_runs_onto(past, t
         assert first._tr.trPr is not None and first._tr.trPr.find(qn("w:tblHeader")) is not None
         assert all(row._tr.trPr.find(qn("w:tblHeader")) is None for row in rest)
         assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in table.rows)
+
+
+def test_every_heading_is_kept_on_the_page_of_what_follows_it(past, tree, office):
+    """QA: "Mục tiêu năm 2025 và kết quả thực hiện" sat alone at the foot of a page with its
+    paragraphs and tables on the next. Headings (bold, not centred: the header block's lines
+    are centred) and the line introducing a table of units keep with the next paragraph."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    from plans.tests.factories import make_target
+
+    make_target(tree.a, "standard", 2024)
+    document = read_docx(download(office, tree.d1.code, FEBRUARY, "docx"))
+    headings = [
+        p
+        for p in document.paragraphs
+        if p.text.strip() and p.runs and all(r.bold for r in p.runs) and p.alignment != WD_ALIGN_PARAGRAPH.CENTER
+    ]
+    texts = [p.text for p in headings]
+    assert {"1. Công tác chỉ đạo, điều hành", "2. Kết quả thực hiện", "Mục tiêu năm 2024 và kết quả thực hiện"} <= set(
+        texts
+    )
+    assert [p.text for p in headings if not p.paragraph_format.keep_with_next] == []
+    (due_line,) = [p for p in document.paragraphs if p.text == "Các đơn vị đến hạn năm 2024:"]
+    assert due_line.paragraph_format.keep_with_next
