@@ -198,7 +198,7 @@ def plan_rows(unit: AdministrativeUnit | None, year: int, cut: datetime.date | N
                         line.planned,
                         line.actual,
                         line.share_reached,
-                        _("No data") if line.actual is None else _("Yes") if line.met else _("No"),
+                        line.verdict,
                     )
                     for line in progress.lines
                 ],

@@ -91,6 +91,14 @@ class TargetLine(NamedTuple):
     share_reached: Decimal | None  # actual as a percentage of planned (None where it means nothing)
     met: bool
 
+    @property
+    def verdict(self) -> str:
+        """Whether the target is met, in the one wording of the dashboard, the Excel annex and the
+        Word bulletin (QA: the dashboard said "Not yet", the two files "No")."""
+        if self.actual is None:
+            return _("No data")
+        return _("Met") if self.met else _("Not yet")
+
 
 @dataclass(frozen=True)
 class ProvinceProgress:

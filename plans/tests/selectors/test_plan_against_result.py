@@ -241,7 +241,7 @@ def test_plan_rows_give_the_bulletin_plain_tables(plans):
     )
     targets, counts, due, _overdue = plan_rows(plans.province, 2025)
     assert targets.title == "Province targets 2021–2025 (NQ 05) at the end of 2025"
-    assert targets.rows[0] == ("Communes recognised: Standard", 2, 1, Decimal("50.0"), "No")
+    assert targets.rows[0] == ("Communes recognised: Standard", 2, 1, Decimal("50.0"), "Not yet")
     assert counts.headers[0:3] == ("Level", "Tier", "Due")
     assert counts.rows[0] == ("Commune", "Standard", 3, 1, 1, 1, 0)
     assert due.headers[-3:] == ("Where it stands", "Criteria met", "Criteria in the set")

@@ -430,3 +430,30 @@ def test_every_heading_is_kept_on_the_page_of_what_follows_it(past, tree, office
     assert [p.text for p in headings if not p.paragraph_format.keep_with_next] == []
     (due_line,) = [p for p in document.paragraphs if p.text == "Các đơn vị đến hạn năm 2024:"]
     assert due_line.paragraph_format.keep_with_next
+
+
+def test_a_province_target_not_met_reads_the_same_on_the_dashboard_in_the_workbook_and_in_word(past, tree, office, vi):
+    """QA: the dashboard said "Chưa đạt" for a target not met, the Word and Excel "Đạt" columns
+    "Không". One commune holds the standard in February 2024 against a target of 2."""
+    from plans.models import ProvinceTarget
+
+    ProvinceTarget.objects.create(
+        province=tree.province,
+        period_from=2024,
+        period_to=2024,
+        communes_standard=2,
+        basis="KH 9",
+        entered_at="2024-01-01T00:00:00Z",
+    )
+    page = office.get("/reports/40/", {"year": 2024}).content.decode()
+    section = page[page.index('id="plan-against-result"') :]
+    row = section[: section.index("</tr>", section.index("<tbody>"))]
+    assert '<span class="badge badge-not_met">Chưa đạt</span>' in row
+
+    book = open_book(download(office, tree.province.code, FEBRUARY, "xlsx"))
+    (line,) = [r for r in rows_of(book["Kế hoạch"], 1) if r and str(r[0]).startswith("Xã được công nhận")]
+    assert line[-1] == "Chưa đạt"
+
+    document = read_docx(download(office, tree.province.code, FEBRUARY, "docx"))
+    (targets,) = [t for t in table_texts(document) if t[0] == ["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Tỷ lệ đạt", "Đạt"]]
+    assert targets[1][-1] == "Chưa đạt"
