@@ -176,9 +176,15 @@ class ProvinceTarget(models.Model):
                 name="provincetarget_period_in_programme",
             ),
             models.CheckConstraint(condition=Q(period_to__gte=F("period_from")), name="provincetarget_period_ordered"),
-            # The tiers are a ladder: an advanced commune is also a standard one.
+            # The tiers are a ladder: an advanced commune is also a standard one. A tier at 0 has
+            # no target, so each count is held to the nearest tier below it that has one.
             models.CheckConstraint(
-                condition=Q(communes_advanced__lte=F("communes_standard"), communes_model__lte=F("communes_advanced")),
+                condition=(Q(communes_standard=0) | Q(communes_advanced__lte=F("communes_standard")))
+                & (
+                    Q(communes_model__lte=F("communes_advanced"))
+                    | Q(communes_advanced=0, communes_standard=0)
+                    | Q(communes_advanced=0, communes_model__lte=F("communes_standard"))
+                ),
                 name="provincetarget_tiers_nested",
             ),
             models.CheckConstraint(

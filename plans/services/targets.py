@@ -81,6 +81,7 @@ MSG_ADVANCED_OVER_STANDARD = _(
     "Communes advanced cannot outnumber communes standard: an advanced commune is also standard."
 )
 MSG_MODEL_OVER_ADVANCED = _("Model communes cannot outnumber advanced communes: a model commune is also advanced.")
+MSG_MODEL_OVER_STANDARD = _("Model communes cannot outnumber communes standard: a model commune is also standard.")
 MSG_MIN_CRITERIA_RANGE = _("The minimum number of criteria must be between 1 and 30.")
 MSG_VILLAGES_SHARE = _("Share of villages recognised")
 MSG_SHARE_PRECISION = _("%(indicator)s: at most one decimal place is allowed.")
@@ -320,10 +321,14 @@ def _province_target_errors(data: ProvinceTargetInput) -> tuple[dict[str, list],
         if getattr(data, field) < 0:
             add(field, MSG_COUNT_NEGATIVE, "negative")
     if not {"communes_standard", "communes_advanced", "communes_model"} & errors.keys():
-        if data.communes_advanced > data.communes_standard:
+        # A tier at 0 has no target (it says nothing about how many communes will hold it), so
+        # each count is held to the nearest tier below it that has one.
+        if data.communes_standard and data.communes_advanced > data.communes_standard:
             add("communes_advanced", MSG_ADVANCED_OVER_STANDARD, "ladder")
-        if data.communes_model > data.communes_advanced:
+        if data.communes_advanced and data.communes_model > data.communes_advanced:
             add("communes_model", MSG_MODEL_OVER_ADVANCED, "ladder")
+        elif not data.communes_advanced and data.communes_standard and data.communes_model > data.communes_standard:
+            add("communes_model", MSG_MODEL_OVER_STANDARD, "ladder")
     if data.min_criteria is not None and not 1 <= data.min_criteria <= 30:
         add("min_criteria", MSG_MIN_CRITERIA_RANGE, "range")
     share = None

@@ -165,3 +165,30 @@ def test_a_one_year_period_taken_is_named_as_a_year(tree, personas):
     with pytest.raises(ValidationError) as exc:
         _save(personas.province_office, tree.province, data=_data(period_from=2025))
     assert exc.value.messages == ["The province already has targets for 2025."]
+
+
+@pytest.mark.parametrize(
+    "counts",
+    [
+        {"communes_standard": 50, "communes_advanced": 0, "communes_model": 3},  # no advanced target
+        {"communes_standard": 0, "communes_advanced": 4, "communes_model": 2},  # no standard target
+        {"communes_standard": 0, "communes_advanced": 0, "communes_model": 3},  # only a model target
+    ],
+)
+def test_a_tier_without_a_target_does_not_hold_the_tiers_above_it_to_zero(tree, personas, counts):
+    """QA: 0 means no target for the tier, yet a model target of 3 with no advanced target was
+    refused as outnumbering 0 advanced communes."""
+    target = _save(personas.province_office, tree.province, data=_data(**counts))
+    assert (target.communes_standard, target.communes_advanced, target.communes_model) == tuple(counts.values())
+
+
+def test_with_no_advanced_target_the_model_count_is_held_to_the_standard_one(tree, personas):
+    with pytest.raises(ValidationError) as exc:
+        _save(
+            personas.province_office,
+            tree.province,
+            data=_data(communes_standard=2, communes_advanced=0, communes_model=3),
+        )
+    assert exc.value.message_dict["communes_model"] == [
+        "Model communes cannot outnumber communes standard: a model commune is also standard."
+    ]
