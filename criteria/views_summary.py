@@ -45,6 +45,15 @@ class SetChoice:
     in_force: CriteriaSet | None
     sets: list[CriteriaSet]
     selected: CriteriaSet | None
+    # The set the user had chosen, not one for the year and tier now asked: shown in its stead.
+    dropped: CriteriaSet | None = None
+    # The set shown followed the year or tier away from the one the form sent (never chosen).
+    followed: bool = False
+
+    @property
+    def offered(self) -> CriteriaSet | None:
+        """The set the form selects when the user has chosen none: the set in force, else the first."""
+        return self.in_force or (self.sets[0] if self.sets else None)
 
     @property
     def tier_label(self) -> str:
@@ -58,17 +67,40 @@ def _int(value, default: int) -> int:
         return default
 
 
+# The set the form selected when it was shown (``SetChoice.offered``): a set still equal to it was
+# left as offered, not chosen, and follows the year and tier; one that differs is the user's choice.
+SET_OFFERED = "set_offered"
+
+
 def set_choice(unit: AdministrativeUnit, data) -> SetChoice:
     """The sets offered for the year and tier in ``data`` (defaults: last year, standard): the set
-    in force first, then the other published sets of the unit's level and tier covering it."""
+    in force first, then the other published sets of the unit's level and tier covering it.
+
+    The set selected is the one the user chose, kept while the year and tier offer it; a set left
+    as the form offered it (``SET_OFFERED``) follows the year and tier to the set in force for
+    them, the one the page names. Without ``SET_OFFERED`` (a link, an older page) the set sent
+    is taken as chosen."""
     tiers = [Tier.STANDARD] if unit.level == Level.VILLAGE else list(Tier)
     year = min(max(_int(data.get("year"), current_year() - 1), 2010), current_year())
     tier = data.get("tier") if data.get("tier") in {t.value for t in tiers} else Tier.STANDARD
     in_force = criteria_set_in_force(unit=unit, year=year, tier=tier)
     sets = ([in_force] if in_force else []) + other_sets(unit, year, tier, in_force)
+    default = in_force or (sets[0] if sets else None)  # SetChoice.offered
     asked = _int(data.get("criteria_set"), 0)
-    selected = next((s for s in sets if s.pk == asked), in_force or (sets[0] if sets else None))
-    return SetChoice(year, tier, tiers, in_force, sets, selected)
+    shown = data.get(SET_OFFERED)
+    left_as_offered = shown is not None and _int(shown, 0) == asked
+    if not asked:
+        return SetChoice(year, tier, tiers, in_force, sets, default)
+    if left_as_offered:
+        return SetChoice(
+            year, tier, tiers, in_force, sets, default, followed=default is not None and default.pk != asked
+        )
+    chosen = next((s for s in sets if s.pk == asked), None)
+    if chosen is not None:
+        return SetChoice(year, tier, tiers, in_force, sets, chosen)
+    # The user's set is not one for this year and tier: said on the page, never swapped silently.
+    dropped = CriteriaSet.objects.filter(pk=asked).first() if shown is not None else None
+    return SetChoice(year, tier, tiers, in_force, sets, default, dropped=dropped)
 
 
 def _form(choice: SetChoice, *args, **kwargs) -> SummaryRecordForm:
@@ -130,7 +162,23 @@ def summary_record_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, code, write=True)
     data = request.POST if request.method == "POST" else request.GET
     choice = set_choice(unit, data)
-    if request.method == "POST":
+    if request.method == "POST" and choice.followed:
+        # The year or tier changed while the set was left as offered: the marks were given
+        # against the old set's list. Its own criteria are listed, the marks kept by number.
+        data = request.POST.copy()
+        data["criteria_set"] = str(choice.selected.pk)
+        data[SET_OFFERED] = str(choice.selected.pk)
+        form = _form(choice, data, request.FILES)
+        form.is_valid()
+        form.add_error(
+            "criteria_set",
+            _(
+                "The year or tier changed: the criteria of %(set)s, the set for %(year)s, are listed now; check "
+                "the marks and save again."
+            )
+            % {"year": choice.year, "set": choice.selected.label},
+        )
+    elif request.method == "POST":
         form = _form(choice, request.POST, request.FILES)
         if form.is_valid() and (assessment := _record(request, unit, form)) is not None:
             messages.success(

@@ -1,6 +1,7 @@
 """The page for a summary record of the past: /units/<code>/summary-records/new/."""
 
 import datetime
+import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -199,8 +200,6 @@ def test_a_reader_who_may_not_convert_sees_neither_note_nor_button(client, perso
 
 
 def test_the_province_office_records_a_past_reports_recognition_on_the_sheet(client, personas, sets, tree):
-    import re
-
     client.force_login(personas.officer_a)
     client.post(_url(), _post(sets, criterion_2="met", count=3))
     a = Assessment.objects.get(unit=tree.a, year=2019)
@@ -227,4 +226,68 @@ def test_a_set_of_another_year_or_tier_says_to_list_the_sets_again(client, perso
     assert response.status_code == 400
     assert "This set is not one for the year and tier chosen: press “Show the criteria” to list theirs." in (
         response.content.decode().replace("&ldquo;", "“").replace("&rdquo;", "”")
+    )
+
+
+def _old_in_force_for_2021(personas, sets):
+    set_in_force_choose(
+        province=personas.province_office.memberships.first().unit,
+        year=2021,
+        criteria_set=sets["old"],
+        basis="KH 12/KH-UBND",
+        user=personas.province_office,
+    )
+
+
+def test_a_set_left_as_offered_follows_the_year_to_the_set_in_force(client, personas, sets, tree):
+    """QA: the year typed 2021 and "Show the criteria" pressed; the help named the 2016–2020 set
+    in force, the dropdown stayed on 2021–2025, and saving asked why another set was used."""
+    _old_in_force_for_2021(personas, sets)
+    client.force_login(personas.officer_a)
+    shown = client.get(_url(), {"year": 2022}).content.decode()
+    assert f'name="set_offered" id="id_set_offered" value="{sets["new"].pk}"' in shown
+    again = client.get(_url(), {"year": 2021, "criteria_set": sets["new"].pk, "set_offered": sets["new"].pk})
+    html = again.content.decode()
+    assert f'<option value="{sets["old"].pk}" selected>' in html
+    assert f'value="{sets["old"].pk}"' in html.split('name="set_offered"')[1].split(">")[0]
+    body = _post(sets, year=2021, source_date="10/02/2022", set_offered=sets["old"].pk)
+    assert client.post(_url(), body).status_code == 302
+    assert Assessment.objects.get(unit=tree.a, year=2021).criteria_set == sets["old"]
+
+
+def test_a_set_the_user_chose_is_kept_when_the_year_changes_and_needs_its_reason(client, personas, sets, tree):
+    _old_in_force_for_2021(personas, sets)
+    client.force_login(personas.officer_a)
+    # Shown for 2021 with the old set offered, the new set chosen by hand, then the page listed again.
+    kept = client.get(_url(), {"year": 2021, "criteria_set": sets["new"].pk, "set_offered": sets["old"].pk})
+    assert f'<option value="{sets["new"].pk}" selected>' in kept.content.decode()
+    body = _post(sets, year=2021, criteria_set=sets["new"].pk, source_date="10/02/2022", set_offered=sets["old"].pk)
+    refused = client.post(_url(), body)
+    assert refused.status_code == 400 and "say why" in refused.context["form"].errors["reason"][0]
+    assert client.post(_url(), body | {"reason": "Theo bộ mới"}).status_code == 302
+    assert Assessment.objects.get(unit=tree.a, year=2021).criteria_set == sets["new"]
+
+
+def test_a_chosen_set_the_new_year_does_not_offer_is_said_never_swapped_silently(client, personas, sets):
+    _old_in_force_for_2021(personas, sets)
+    client.force_login(personas.officer_a)
+    page = client.get(_url(), {"year": 2019, "criteria_set": sets["new"].pk, "set_offered": sets["old"].pk})
+    html = page.content.decode()
+    assert f'<option value="{sets["old"].pk}" selected>' in html
+    assert f"The set you chose, {sets['new'].label}, is not one for standard assessments of 2019" in html
+
+
+def test_saving_after_the_year_changed_lists_the_followed_sets_criteria_first(client, personas, sets, tree):
+    """The year typed and "Save" pressed at once: the marks were given against the old set's list."""
+    _old_in_force_for_2021(personas, sets)
+    client.force_login(personas.officer_a)
+    body = _post(sets, year=2021, criteria_set=sets["new"].pk, source_date="10/02/2022", set_offered=sets["new"].pk)
+    response = client.post(_url(), body)
+    assert response.status_code == 400
+    assert "the criteria of" in response.context["form"].errors["criteria_set"][0]
+    html = response.content.decode()
+    assert f'<option value="{sets["old"].pk}" selected>' in html
+    assert (
+        re.search(r'name="criterion_1" value="met"[^>]*checked', html)
+        and not Assessment.objects.filter(unit=tree.a).exists()
     )
