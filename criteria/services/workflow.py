@@ -247,13 +247,16 @@ def _decision_problems(assessment: Assessment, number: str, day: datetime.date |
             problems.append(
                 MSG_SET_NOT_IN_FORCE % {"set": assessment.criteria_set.code, "date": f"{in_force:%d/%m/%Y}"}
             )
+        if not problems:  # a plausible date: what the unit holds on it
+            problems += _prerequisites_unmet(assessment, day)
     return ValidationError({"decision_date": problems}, code="decision") if problems else None
 
 
 def decision_refusal(assessment: Assessment, action: str, number: str, day: datetime.date | None):
     """The refusal the decision given for ``action`` would meet (its number and date), or None.
     Asked before a confirmation too, so a decision the service would refuse (the recognition's
-    number for a revocation, a date in the future) is not confirmed first."""
+    number for a revocation, a date in the future, a recognition on a date the unit does not hold
+    the tier below) is not confirmed first."""
     if not ACTIONS[action].needs_decision:
         return None
     return _decision_problems(assessment, (number or "").strip(), day, revoking=action == "revoke")
@@ -275,36 +278,37 @@ def _higher_title_held(assessment: Assessment, day: datetime.date) -> str | None
     return None
 
 
-def recognition_problems(assessment: Assessment, decision_date: datetime.date) -> dict[str, list[str]]:
-    """Why the assessment may not be recognised by a decision of ``decision_date``, keyed by
-    where each reason belongs; empty if none.
-
-    Every criterion of the set met (from the stored results: the form as a whole), and the
-    tier's prerequisites held on the decision's date — derived from the recognition decisions,
-    never typed: at the decision's date, which is what decides them.
-    """
-    problems: dict[str, list[str]] = {}
+def recognition_problems(assessment: Assessment) -> dict[str, list[str]]:
+    """Why the assessment's results may not be recognised, keyed by where each reason belongs;
+    empty if none: every criterion of the set met, from the stored results (the form as a whole).
+    What the decision's date decides (the tier's prerequisites) is ``decision_refusal``'s."""
     unmet = _unmet_criteria(assessment)
     if unmet or assessment.criteria_total == 0:
-        problems[NON_FIELD_ERRORS] = [str(MSG_CRITERIA_UNMET % {"criteria": "; ".join(unmet) or "—"})]
-    dated = [
+        return {NON_FIELD_ERRORS: [str(MSG_CRITERIA_UNMET % {"criteria": "; ".join(unmet) or "—"})]}
+    return {}
+
+
+def _prerequisites_unmet(assessment: Assessment, day: datetime.date) -> list[str]:
+    """The tier's prerequisites not held on the decision's date — derived from the recognition
+    decisions, never typed: the ladder (advanced needs standard, model needs advanced) and, for a
+    district, its communes' titles. Not touched by the assessment's own values, so they can be
+    asked before a confirmation as well as at the write."""
+    problems = [
         str(message)
         for message in evaluation.tier_prerequisites_unmet(
             evaluation.Tier(assessment.tier),
-            holds_standard=holds_title(assessment.unit, Tier.STANDARD, decision_date),
-            holds_advanced=holds_title(assessment.unit, Tier.ADVANCED, decision_date),
+            holds_standard=holds_title(assessment.unit, Tier.STANDARD, day),
+            holds_advanced=holds_title(assessment.unit, Tier.ADVANCED, day),
         )
     ]
     if assessment.unit.level == Level.DISTRICT and assessment.tier == Tier.STANDARD:
-        dated += [
+        problems += [
             str(message)
             for message in evaluation.district_conditions_unmet(
-                _district_communes(assessment.unit, decision_date),
+                _district_communes(assessment.unit, day),
                 needs_advanced_share=assessment.criteria_set.year_from >= 2021,
             )
         ]
-    if dated:
-        problems["decision_date"] = dated
     return problems
 
 
@@ -365,7 +369,7 @@ def assessment_transition(
             # The derived conditions (QĐ 319) are worked out again as of the decision's date.
             assessment_refresh_derived(assessment=assessment, on=decision_date, user=user)
             assessment.refresh_from_db()
-        problems = recognition_problems(assessment, decision_date)
+        problems = recognition_problems(assessment)
         if problems:
             raise ValidationError(problems, code="recognition")
     if action == "submit":

@@ -291,3 +291,27 @@ def test_saving_after_the_year_changed_lists_the_followed_sets_criteria_first(cl
         re.search(r'name="criterion_1" value="met"[^>]*checked', html)
         and not Assessment.objects.filter(unit=tree.a).exists()
     )
+
+
+def test_an_advanced_recognition_without_the_standard_title_is_refused_at_the_date_before_any_confirmation(
+    client, personas, sets, tree
+):
+    """QA: an advanced summary record 20/20 of a commune holding no standard title: the page first
+    asked "from the decision's date … holds the title", and refused only after "Yes"."""
+    advanced = make_set(code="ADV-2021", year_from=2021, year_to=2025, tier="advanced")
+    client.force_login(personas.officer_a)
+    marks = {"criterion_1": "met", "criterion_2": "met", "criterion_3": "met", "count": 3}
+    body = _post(sets, year=2022, tier="advanced", criteria_set=advanced.pk, source_date="10/01/2023") | marks
+    assert client.post(_url(), body).status_code == 302
+    a = Assessment.objects.get(unit=tree.a, year=2022, tier="advanced")
+    assert (a.criteria_met, a.criteria_total) == (3, 3)
+    client.force_login(personas.province_office)
+    action = reverse("assessment_action", args=[a.pk, "record_recognition"])
+    asked = client.post(action, {"decision_number": "7/QĐ-UBND", "decision_date": "20/10/2023", "version": a.version})
+    html = asked.content.decode()
+    assert asked.status_code == 400 and "Yes, recognise" not in html
+    assert "must first hold the standard NTM title" in html
+    date_field = html[html.index('name="decision_date"') - 300 : html.index('name="decision_date"') + 300]
+    assert 'aria-invalid="true"' in date_field and 'value="20/10/2023"' in date_field
+    a.refresh_from_db()
+    assert a.state == "draft"
