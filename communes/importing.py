@@ -27,6 +27,7 @@ from communes.models import (
     CommuneGroup,
     Level,
     Region,
+    inherited_region,
 )
 from communes.text import fold
 from communes.unit_types import type_for
@@ -303,7 +304,7 @@ def units_import_csv(data: bytes) -> ImportReport:
             if parent is None and row.parent_code:
                 parent = AdministrativeUnit.objects.get(code=row.parent_code)
                 units[parent.code] = parent
-            region = row.region or (parent.region if parent else "")
+            region = inherited_region(row.region, parent)
             values = {
                 "name": row.name,
                 "level": row.level,

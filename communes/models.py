@@ -55,6 +55,13 @@ def province_code_of(path: str) -> str:
     return path.strip("/").split("/")[0]
 
 
+def inherited_region(region: str, parent: AdministrativeUnit | None) -> str:
+    """A unit's region: its own, else its parent's. The region decides thresholds (targets by
+    region), so a commune added with none would escape every region-based target; the import
+    (``communes.importing``) and the admin (``AdministrativeUnit.clean``) both fill it so."""
+    return region or (parent.region if parent is not None else "")
+
+
 CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,29}$")
 
 
@@ -150,11 +157,11 @@ class AdministrativeUnit(models.Model):
 
     # Derived, kept by save(): see communes/text.py.
     path = models.CharField(_("path"), max_length=255, editable=False, db_index=True)
-    name_search = models.CharField(max_length=200, editable=False, db_index=True)
-    name_sort = models.CharField(max_length=800, editable=False)
+    name_search = models.CharField(_("name for search"), max_length=200, editable=False, db_index=True)
+    name_sort = models.CharField(_("name for sorting"), max_length=800, editable=False)
 
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = UnitQuerySet.as_manager()
 
@@ -224,6 +231,7 @@ class AdministrativeUnit(models.Model):
                 raise ValidationError({"parent": _("A unit cannot belong to itself or to a unit below it.")})
         if self.commune_group and self.level != Level.COMMUNE:
             raise ValidationError({"commune_group": _("Only communes have a commune group.")})
+        self.region = inherited_region(self.region, self.parent)
 
     @classmethod
     def from_db(cls, db, field_names, values):

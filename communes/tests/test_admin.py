@@ -1,10 +1,12 @@
 import datetime
 
 import pytest
+from django.apps import apps
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import Promise
 
-from communes.models import UnitSuccession
+from communes.models import AdministrativeUnit, Region, UnitSuccession
 from communes.tests.factories import CommuneFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -79,3 +81,47 @@ def test_the_commune_group_is_read_only_in_the_admin(admin_client, tree):
     page = admin_client.get(reverse("admin:communes_administrativeunit_change", args=[tree.a.pk]))
     assert page.status_code == 200
     assert "commune_group" not in page.context["adminform"].form.fields
+
+
+def test_a_commune_added_in_the_admin_without_a_region_takes_its_districts(admin_client, tree):
+    """QA: a commune created under a district had no region, so no region's target applied to it."""
+    body = {
+        "code": "40103",
+        "name": "Xã Mới",
+        "level": "commune",
+        "type": "xa",
+        "parent": tree.d1.pk,
+        "region": "",
+        "valid_from": "",
+        "valid_to": "",
+        "latitude": "",
+        "longitude": "",
+    }
+    response = admin_client.post(reverse("admin:communes_administrativeunit_add"), body)
+    assert response.status_code == 302
+    assert AdministrativeUnit.objects.get(code="40103").region == tree.d1.region == Region.BTB
+    # A region given stays the unit's own.
+    body |= {"code": "40104", "name": "Xã Khác", "region": Region.TN}
+    assert admin_client.post(reverse("admin:communes_administrativeunit_add"), body).status_code == 302
+    assert AdministrativeUnit.objects.get(code="40104").region == Region.TN
+
+
+def test_a_unit_without_a_region_inherits_its_parents_once_cleaned(tree):
+    unit = AdministrativeUnit(code="40105", name="Xã Sạch", level="commune", type="xa", parent=tree.d1)
+    unit.full_clean()
+    assert unit.region == Region.BTB
+
+
+def test_every_field_of_the_admin_unit_form_is_named_through_the_catalogue(admin_client, tree):
+    """QA: 'Created at' and 'Updated at' in English on the Vietnamese admin."""
+    untranslated = [
+        f"{model.__name__}.{field.name}"
+        for model in apps.get_app_config("communes").get_models()
+        for field in model._meta.get_fields()
+        if hasattr(field, "verbose_name") and not field.auto_created and not isinstance(field.verbose_name, Promise)
+    ]
+    assert untranslated == []
+    with translation.override("vi"):
+        url = reverse("admin:communes_administrativeunit_change", args=[tree.a.pk])
+    page = admin_client.get(url).content.decode()
+    assert "Ngày tạo" in page and "Created at" not in page
