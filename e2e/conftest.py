@@ -65,8 +65,10 @@ def open_page(browser, live_server):
     """A fresh page (own cookies) at a width, with helpers for the live server."""
     contexts = []
 
-    def make(width: int = 1280, height: int = 900):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN")
+    def make(width: int = 1280, height: int = 900, timezone_id: str | None = None):
+        # timezone_id: the browser's own clock zone (an officer's laptop set to another one).
+        zone = {"timezone_id": timezone_id} if timezone_id else {}
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="vi-VN", **zone)
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)

@@ -4,6 +4,7 @@ and no page wider than a phone. Every check waits for the state it expects."""
 import datetime
 import re
 import time
+import zoneinfo
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
@@ -88,6 +89,27 @@ def test_the_idle_warning_offers_to_stay_signed_in(open_page, personas, assessme
         with page.expect_response(lambda r: "/accounts/session/" in r.url and r.status == 204):
             warning.get_by_role("button").click()
         expect(warning).to_be_hidden()
+
+
+def test_the_idle_warning_tells_the_end_in_vietnam_time_whatever_the_browsers_zone(
+    open_page, personas, assessment, settings
+):
+    """QA: "Phiên làm việc sẽ kết thúc lúc 10:37" was the browser's clock; the page speaks Vietnam time."""
+    settings.SESSION_IDLE_TIMEOUT = datetime.timedelta(minutes=30)
+    page = open_page(timezone_id="America/New_York")  # 11 or 12 hours behind Vietnam
+    sign_in(page, "officer_a")
+    vietnam = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+    before = datetime.datetime.now(vietnam)
+    page.goto(f"{page.base}/assessments/{assessment.pk}/")
+    after = datetime.datetime.now(vietnam)
+    with step(page, "idle-warning-vietnam-time"):
+        warning = page.locator("#session-warning")
+        idle = datetime.timedelta(seconds=int(warning.get_attribute("data-idle-seconds")))
+        expect(warning.locator("[data-session-end]")).to_have_text(re.compile(r"^\d\d:\d\d$"))
+        assert warning.locator("[data-session-end]").text_content() in {
+            f"{before + idle:%H:%M}",
+            f"{after + idle:%H:%M}",
+        }
 
 
 def test_submitting_asks_first_and_cancel_changes_nothing(open_page, personas, assessment):

@@ -200,13 +200,22 @@
     var idleMs = Number(warning.dataset.idleSeconds) * 1000;
     var warnMs = Number(warning.dataset.warnSeconds) * 1000;
     var timers = [];
-    var two = function (n) { return (n < 10 ? "0" : "") + n; };
+    // The end in the portal's time (Vietnam's, as every date on the page), not the browser's:
+    // "10:37" on a laptop set to another zone would be off by hours.
+    var clock;
+    try {
+      clock = new Intl.DateTimeFormat("en-GB", {
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: warning.dataset.timeZone || "Asia/Ho_Chi_Minh"
+      });
+    } catch (error) {
+      clock = new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+    }
     var schedule = function () {
       timers.forEach(window.clearTimeout);
       warning.hidden = true;
       warning.classList.remove("is-ended");
       var end = new Date(Date.now() + idleMs);
-      warning.querySelector("[data-session-end]").textContent = two(end.getHours()) + ":" + two(end.getMinutes());
+      warning.querySelector("[data-session-end]").textContent = clock.format(end);
       timers = [
         window.setTimeout(function () { warning.hidden = false; }, Math.max(0, idleMs - warnMs)),
         window.setTimeout(function () { warning.classList.add("is-ended"); warning.hidden = false; }, idleMs)
