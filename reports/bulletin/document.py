@@ -185,7 +185,7 @@ def _results(document, data: BulletinData) -> None:
                 share_percent(t.recognised, total),
                 vn_number(t.new),
                 vn_number(t.with_data),
-                vn_number(t.average, 1) if t.average is not None else "",
+                writing.average_text(t.average),
             ]
             for t in data.tiers
         ],
@@ -209,7 +209,7 @@ def _results(document, data: BulletinData) -> None:
                     share_percent(line.standard, line.communes),
                     vn_number(line.advanced),
                     vn_number(line.model),
-                    vn_number(line.average, 1) if line.average is not None else "",
+                    writing.average_text(line.average),
                 ]
                 for line in data.breakdown
             ],

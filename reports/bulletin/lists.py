@@ -157,10 +157,24 @@ def _decision_lines(assessments, decision: str) -> list[NewLine]:
         "year",
         f"{decision}_number",
         f"{decision}_date",
+        "decision_number",  # a revocation names the recognition it revokes
+        "decision_date",
     ).order_by(f"{decision}_date", "unit__name_sort", "tier")
+    revoking = decision == "revocation"
     return [
-        NewLine(name, levels.get(level, level), parent or "", set_name, TIER_NAMES[tier], year, number, date)
-        for name, level, parent, set_name, tier, year, number, date in rows
+        NewLine(
+            name,
+            levels.get(level, level),
+            parent or "",
+            set_name,
+            TIER_NAMES[tier],
+            year,
+            number,
+            date,
+            revoked_number=recognised_number if revoking else "",
+            revoked_date=recognised_date if revoking else None,
+        )
+        for name, level, parent, set_name, tier, year, number, date, recognised_number, recognised_date in rows
     ]
 
 

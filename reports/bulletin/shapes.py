@@ -86,6 +86,9 @@ class NewLine(NamedTuple):
     year: int
     decision_number: str
     decision_date: datetime.date | None
+    # A revocation's line: the recognition decision it revokes (the line's decision is the revoking one).
+    revoked_number: str = ""
+    revoked_date: datetime.date | None = None
 
 
 class SetLine(NamedTuple):

@@ -2,14 +2,14 @@
 
 "Duy trì 17 xã đã đạt chuẩn nông thôn mới; có 03 xã đạt từ 15–18 tiêu chí, 50 xã đạt từ
 10–14 tiêu chí, 68 xã đạt từ 5–9 tiêu chí, còn 01 xã dưới 05 tiêu chí." Counts under ten take
-a leading zero, percentages one decimal with a comma, money in đồng with dots
+a leading zero and none is said in words ("chưa có xã nào đạt chuẩn…", never "0 xã");
+percentages and averages one decimal with a comma ("12,0"); money in đồng with dots
 (``ntm_portal.numbers``). Every figure is a field of ``BulletinData``, which comes from the
 figures engine: nothing is counted here. Call under ``translation.override("vi")``.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 from ntm_portal.numbers import count_of, money_text, share_percent, vn_number, vn_percent
@@ -65,25 +65,31 @@ def buckets_sentence(tier: TierLine, year: int) -> str:
 def communes_paragraph(data: BulletinData) -> str:
     standard = data.tiers[0]
     total = data.communes_total
+    held = (
+        f"Duy trì {count_of(standard.recognised, 'xã')} đã đạt chuẩn nông thôn mới"
+        if standard.recognised
+        else "Chưa có xã nào đạt chuẩn nông thôn mới"
+    )
     text = (
-        f"Tính đến ngày {_date(data.cutoff)}, {_scope(data)} có {count_of(total, 'xã')} "
-        f"(không tính phường, thị trấn, đặc khu). Duy trì {count_of(standard.recognised, 'xã')} đã đạt chuẩn "
-        f"nông thôn mới; {buckets_sentence(standard, data.year)}."
+        f"Tính đến ngày {_date(data.cutoff)}, {_scope(data)} {_has(total, 'xã')} "
+        f"(không tính phường, thị trấn, đặc khu). {held}; {buckets_sentence(standard, data.year)}."
     )
     if standard.with_data < total:
         text += f" {count_of(total - standard.with_data, 'xã')} chưa có số liệu đánh giá năm {data.year}."
-    if share := share_percent(standard.recognised, total):
+    if standard.recognised and (share := share_percent(standard.recognised, total)):
         text += f" Tỷ lệ xã đạt chuẩn nông thôn mới: {share}."
     if standard.average is not None:
-        text += f" Bình quân đạt {_one_place(standard.average)} tiêu chí/xã."
+        text += f" Bình quân đạt {average_text(standard.average)} tiêu chí/xã."
     if standard.new:
         text += f" Trong tháng có {count_of(standard.new, 'xã')} được công nhận đạt chuẩn nông thôn mới."
     return text
 
 
-def _one_place(value) -> str:
-    """An average as pages show it: one place, rounded half up (16,25 → "16,3")."""
-    return vn_number(Decimal(value).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+def average_text(value) -> str:
+    """An average of criteria per commune, wherever the bulletin writes one (its sentences and
+    its Word tables): always one place, rounded half up — "12,0", "16,3" (16,25) — as the table
+    beside the text shows it; "" for none."""
+    return "" if value is None else vn_number(value, 1)
 
 
 def tier_paragraph(tier: TierLine, data: BulletinData) -> str:
@@ -91,9 +97,12 @@ def tier_paragraph(tier: TierLine, data: BulletinData) -> str:
     phrase = TIER_PHRASES[tier.tier]
     if not tier.recognised and not tier.with_data:
         return f"Chưa có xã đạt chuẩn {phrase}; chưa có xã đánh giá theo bộ tiêu chí năm {data.year}."
-    text = f"Có {count_of(tier.recognised, 'xã')} đã đạt chuẩn {phrase}"
-    share = share_percent(tier.recognised, data.communes_total)
-    text += f" (chiếm {share} số xã)" if share else ""
+    if tier.recognised:
+        text = f"Có {count_of(tier.recognised, 'xã')} đã đạt chuẩn {phrase}"
+        share = share_percent(tier.recognised, data.communes_total)
+        text += f" (chiếm {share} số xã)" if share else ""
+    else:
+        text = f"Chưa có xã nào đạt chuẩn {phrase}"
     if tier.new:
         text += f", trong đó {count_of(tier.new, 'xã')} được công nhận trong tháng"
     if tier.with_data:
@@ -102,7 +111,7 @@ def tier_paragraph(tier: TierLine, data: BulletinData) -> str:
             f"{buckets_sentence(tier, data.year)}"
         )
         if tier.average is not None:
-            text += f"; bình quân {_one_place(tier.average)} tiêu chí/xã"
+            text += f"; bình quân {average_text(tier.average)} tiêu chí/xã"
     return text + "."
 
 
@@ -110,17 +119,25 @@ def villages_paragraph(data: BulletinData) -> str:
     parts = []
     for tier in data.tiers:
         if tier.villages_recognised or tier.tier == "standard":
-            part = f"{count_of(tier.villages_recognised, VILLAGES)} đạt chuẩn {TIER_PHRASES[tier.tier]}"
+            part = f"{_has(tier.villages_recognised, VILLAGES)} đạt chuẩn {TIER_PHRASES[tier.tier]}"
             if tier.villages_new:
                 part += f" ({count_of(tier.villages_new, VILLAGES)} được công nhận trong tháng)"
             parts.append(part)
-    return "Có " + "; ".join(parts) + "."
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:] + "."
+
+
+def _has(count: int, noun: str) -> str:
+    """ "có 17 xã", "có 03 xã" — and for none, the offices' sentence: "chưa có xã nào" (never "0 xã")."""
+    return f"có {count_of(count, noun)}" if count else f"chưa có {noun} nào"
 
 
 def districts_paragraph(data: BulletinData) -> str:
     if not data.districts_total:
         return ""
     recognised = data.districts_recognised or 0
+    if not recognised:
+        return f"Chưa có huyện nào đạt chuẩn nông thôn mới (trong số {count_of(data.districts_total, 'huyện')})."
     return (
         f"Có {count_of(recognised, '')}/{vn_number(data.districts_total)} huyện đạt chuẩn nông thôn mới"
         f" ({share_percent(recognised, data.districts_total)})."
@@ -133,6 +150,23 @@ def _decided(line) -> tuple[str, str]:
     if line.decision_date:
         decision += f" ngày {_date(line.decision_date)}"
     return unit, decision
+
+
+def _revocation(line) -> str:
+    """ "Xã Hồng An (Huyện Đồng Lộc): danh hiệu NTM (đánh giá năm 2024) công nhận tại Quyết định số
+    107/QĐ-UBND ngày 12/03/2024, thu hồi theo Quyết định số 15/QĐ-UBND ngày 20/05/2025": the
+    decision revoked, then the revoking one where its number is known (else its date)."""
+    unit = f"{line.name} ({line.parent})" if line.parent else line.name
+    text = f"{unit}: danh hiệu {line.tier} (đánh giá năm {line.year})"
+    if line.revoked_number:
+        text += f" công nhận tại Quyết định số {line.revoked_number}"
+        text += f" ngày {_date(line.revoked_date)}" if line.revoked_date else ""
+    if line.decision_number:
+        text += f", thu hồi theo Quyết định số {line.decision_number}"
+        text += f" ngày {_date(line.decision_date)}" if line.decision_date else ""
+    elif line.decision_date:
+        text += f", thu hồi từ ngày {_date(line.decision_date)}"
+    return text
 
 
 def newly_paragraph(data: BulletinData) -> str:
@@ -149,10 +183,7 @@ def newly_paragraph(data: BulletinData) -> str:
             f"Trong tháng {month} có {count_of(len(data.newly), 'đơn vị')} được công nhận: " + "; ".join(listed) + "."
         )
     if data.revoked:
-        listed = []
-        for line in data.revoked:
-            unit, decision = _decided(line)
-            listed.append(f"{unit} (danh hiệu {line.tier}, đánh giá năm {line.year}), {decision}")
+        listed = [_revocation(line) for line in data.revoked]
         text += f" Có {count_of(len(data.revoked), 'đơn vị')} bị thu hồi danh hiệu: " + "; ".join(listed) + "."
     return text
 
@@ -228,10 +259,8 @@ def ocop_paragraph(data: BulletinData) -> str:
     ocop = data.ocop
     if ocop is None or ocop.empty:
         return ""
-    text = (
-        f"Đến ngày {_date(ocop.last)}, {_scope(data)} có {count_of(ocop.certified, 'sản phẩm')} OCOP "
-        "còn hiệu lực chứng nhận"
-    )
+    certified = f"có {count_of(ocop.certified, 'sản phẩm')} OCOP" if ocop.certified else "chưa có sản phẩm OCOP nào"
+    text = f"Đến ngày {_date(ocop.last)}, {_scope(data)} {certified} còn hiệu lực chứng nhận"
     text += f" ({_by_stars(ocop.by_stars, 'certified')})." if ocop.certified else "."
     if ocop.new:
         text += (

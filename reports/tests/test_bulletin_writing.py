@@ -1,5 +1,6 @@
 """Section 2 of the Word bulletin, written from plain figures (no database)."""
 
+import dataclasses
 import datetime
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from django.utils import timezone, translation
 from ocop.selectors import OcopCounts, StarLine
 from reports.bulletin import writing
 from reports.bulletin.month import Month
-from reports.bulletin.shapes import BucketLine, BulletinData, FundsTable, LaggingLine, TierLine
+from reports.bulletin.shapes import BucketLine, BulletinData, FundsTable, LaggingLine, NewLine, TierLine
 
 
 @pytest.fixture(autouse=True)
@@ -181,3 +182,67 @@ def test_a_state_on_a_day_follows_the_decisions_dates():
     assert state_on("revoked", recognised, revoked, datetime.date(2024, 2, 29)) == "recognised"
     assert state_on("revoked", recognised, revoked, datetime.date(2024, 3, 31)) == "revoked"
     assert state_on("submitted", None, None, datetime.date(2024, 3, 31)) == "submitted"
+
+
+def test_no_commune_at_a_tier_is_said_in_words_never_as_zero():
+    """QA: "Có 0 xã đã đạt chuẩn nông thôn mới nâng cao": offices write "chưa có xã nào đạt…"."""
+    advanced = TierLine("advanced", "NTM nâng cao", 5, 0, 0, Decimal("12.4"), buckets(0, 2, 3, 0, 0), 0, 0)
+    standard = TierLine("standard", "NTM", 122, 0, 0, Decimal("10.52"), buckets(0, 3, 50, 68, 1), 0, 0)
+    data = seed_province(
+        tiers=[standard, advanced, seed_province().tiers[2]], districts_total=5, districts_recognised=0
+    )
+    texts = [p.text for p in writing.results(data)]
+    assert not any(" 0 " in t or " 0/" in t or "0,0%" in t for t in texts), texts
+    assert writing.tier_paragraph(advanced, data).startswith(
+        "Chưa có xã nào đạt chuẩn nông thôn mới nâng cao; năm 2022 có 05 xã đánh giá"
+    )
+    assert "(không tính phường, thị trấn, đặc khu). Chưa có xã nào đạt chuẩn nông thôn mới; có 03 xã" in (
+        writing.communes_paragraph(data)
+    )
+    assert writing.villages_paragraph(data) == "Chưa có thôn, bản nào đạt chuẩn nông thôn mới."
+    assert writing.districts_paragraph(data) == "Chưa có huyện nào đạt chuẩn nông thôn mới (trong số 05 huyện)."
+    ocop = dataclasses.replace(OCOP, certified=0, by_stars=(StarLine(3, 0, 0),), ideas=2)
+    assert writing.ocop_paragraph(seed_province(ocop=ocop)).startswith(
+        "Đến ngày 31/12/2022, toàn tỉnh chưa có sản phẩm OCOP nào còn hiệu lực chứng nhận. Hiện có 02 ý tưởng"
+    )
+    # Counts under ten keep their leading zero.
+    assert "Có 07 xã đã đạt chuẩn nông thôn mới nâng cao" in writing.tier_paragraph(
+        advanced._replace(recognised=7), data
+    )
+
+
+def test_averages_are_written_with_one_place_as_the_table_beside_them():
+    """QA: "bình quân 12 tiêu chí/xã" beside a Word table showing "12,0"."""
+    advanced = TierLine("advanced", "NTM nâng cao", 5, 2, 0, Decimal("12"), buckets(0, 2, 3, 0, 0), 0, 0)
+    data = seed_province(tiers=[seed_province().tiers[0], advanced, seed_province().tiers[2]])
+    assert "; bình quân 12,0 tiêu chí/xã." in writing.tier_paragraph(advanced, data)
+    standard = data.tiers[0]._replace(average=Decimal("15.65"))
+    assert "Bình quân đạt 15,7 tiêu chí/xã." in writing.communes_paragraph(
+        seed_province(tiers=[standard, *data.tiers[1:]])
+    )
+    assert [writing.average_text(v) for v in (Decimal(12), Decimal("16.25"), None)] == ["12,0", "16,3", ""]
+
+
+def test_a_revocation_names_the_decision_it_revokes_and_the_revoking_one():
+    """QA: "Xã Hồng An (Huyện Đồng Lộc) (danh hiệu NTM, đánh giá năm 2024)" named neither decision."""
+    revoked = NewLine(
+        "Xã Hồng An",
+        "Xã",
+        "Huyện Đồng Lộc",
+        "Thử",
+        "NTM",
+        2024,
+        "15/QĐ-UBND",
+        datetime.date(2022, 12, 20),
+        revoked_number="107/QĐ-UBND",
+        revoked_date=datetime.date(2022, 3, 12),
+    )
+    text = writing.newly_paragraph(seed_province(revoked=[revoked]))
+    assert text.endswith(
+        "Có 01 đơn vị bị thu hồi danh hiệu: Xã Hồng An (Huyện Đồng Lộc): danh hiệu NTM (đánh giá năm 2024) công nhận "
+        "tại Quyết định số 107/QĐ-UBND ngày 12/03/2022, thu hồi theo Quyết định số 15/QĐ-UBND ngày 20/12/2022."
+    )
+    unknown = revoked._replace(decision_number="")
+    assert "107/QĐ-UBND ngày 12/03/2022, thu hồi từ ngày 20/12/2022." in writing.newly_paragraph(
+        seed_province(revoked=[unknown])
+    )

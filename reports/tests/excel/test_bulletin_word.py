@@ -67,7 +67,7 @@ def test_the_word_bulletin_writes_the_dashboard_figures_in_the_offices_phrasing(
         f"Tính đến ngày 29/02/2024, toàn tỉnh có {count_of(summary.communes_total, 'xã')} (không tính phường, "
         f"thị trấn, đặc khu). Duy trì {count_of(summary.recognised['standard'], 'xã')} đã đạt chuẩn nông thôn mới; "
         "có 01 xã đạt 3 tiêu chí, còn 02 xã dưới 01 tiêu chí. "
-        f"Tỷ lệ xã đạt chuẩn nông thôn mới: {share_percent(1, 3)}. Bình quân đạt 1 tiêu chí/xã. "
+        f"Tỷ lệ xã đạt chuẩn nông thôn mới: {share_percent(1, 3)}. Bình quân đạt 1,0 tiêu chí/xã. "
         "Trong tháng có 01 xã được công nhận đạt chuẩn nông thôn mới."
     )
     assert share_percent(1, 3) == "33,3%"
@@ -76,7 +76,7 @@ def test_the_word_bulletin_writes_the_dashboard_figures_in_the_offices_phrasing(
         "\n".join(text)
     )
     assert "Quyết định số 12/QĐ-UBND ngày 18/02/2024." in "\n".join(text)
-    assert "Có 00 thôn" not in "\n".join(text) and "Có 0 thôn, bản đạt chuẩn nông thôn mới." in text
+    assert "Có 00 thôn" not in "\n".join(text) and "Chưa có thôn, bản nào đạt chuẩn nông thôn mới." in text
 
 
 def test_every_tier_is_written_even_without_data(past, tree, office):
@@ -366,7 +366,10 @@ def test_a_revocation_of_the_month_is_reported_beside_its_recognitions(tree, off
     document = read_docx(download(office, "40", "2025-06", "docx"))
     text = " ".join(paragraphs(document))
     assert "Xã Cẩm Thạch (Huyện Một) đạt chuẩn NTM năm 2025, Quyết định số 77/QĐ-UBND ngày 10/06/2025" in text
-    assert "Có 01 đơn vị bị thu hồi danh hiệu: Xã Cẩm Thạch (Huyện Một)" in text and "5/QĐ-UBND ngày 30/06/2025" in text
+    assert (
+        "Có 01 đơn vị bị thu hồi danh hiệu: Xã Cẩm Thạch (Huyện Một): danh hiệu NTM (đánh giá năm 2025) công nhận tại "
+        "Quyết định số 77/QĐ-UBND ngày 10/06/2025, thu hồi theo Quyết định số 5/QĐ-UBND ngày 30/06/2025."
+    ) in text
     revocations = [t for t in table_texts(document) if t[0][0] == "Đơn vị bị thu hồi danh hiệu"]
     assert revocations == [
         [
