@@ -12,10 +12,19 @@ from dataclasses import dataclass
 
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from criteria.models import Assessment
+from criteria.models import Assessment, Tier
 
 CONFIRMED_ACTIONS = frozenset({"submit", "recognise", "record_recognition", "revoke"})
+
+# What a recognition gives, per tier, in the decisions' own words ("đạt chuẩn nông thôn mới nâng
+# cao"), not "meeting the Standard standard" with the tier's label put in.
+RECOGNISE_TITLES = {
+    Tier.STANDARD: gettext_lazy("Recognise %(unit)s as meeting the NTM standard for %(year)s?"),
+    Tier.ADVANCED: gettext_lazy("Recognise %(unit)s as meeting the advanced NTM standard for %(year)s?"),
+    Tier.MODEL: gettext_lazy("Recognise %(unit)s as meeting the model NTM standard for %(year)s?"),
+}
 
 
 @dataclass(frozen=True)
@@ -39,7 +48,6 @@ def confirmation_for(action: str, assessment: Assessment, data: dict) -> Confirm
         "unit": assessment.unit.name,
         "year": assessment.year,
         "set": assessment.criteria_set.short_name,
-        "tier": assessment.criteria_set.get_tier_display(),
     }
     if action == "submit":
         met = {"met": assessment.criteria_met, "total": assessment.criteria_total}
@@ -58,7 +66,7 @@ def confirmation_for(action: str, assessment: Assessment, data: dict) -> Confirm
             "date": _date_text(data.get("decision_date")),
         }
         return Confirmation(
-            title=_("Recognise %(unit)s as meeting the %(tier)s standard for %(year)s?") % names,
+            title=str(RECOGNISE_TITLES[Tier(assessment.tier)]) % names,
             consequences=[
                 _("Decision %(number)s of %(date)s is recorded on the assessment.") % decision,
                 _(

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from criteria.confirmations import confirmation_for
 from criteria.models import AssessmentState
 from criteria.services import ValueEntry, assessment_record_values, assessment_transition
 
@@ -71,6 +72,7 @@ def test_recognising_names_the_decision_before_it_is_recorded(client, personas, 
     client.force_login(personas.province_office)
     response = _act(client, assessment, "recognise", decision_number="45/QĐ-UBND", decision_date="20/12/2025")
     html = response.content.decode()
+    assert "Recognise Xã Cẩm Thạch as meeting the NTM standard for 2025?" in html
     assert "Decision 45/QĐ-UBND of 20/12/2025 is recorded" in html
     assert "Xã Cẩm Thạch holds the title on the dashboards" in html
     assert _state(assessment) == AssessmentState.APPRAISED
@@ -121,3 +123,18 @@ def test_the_address_of_an_action_leads_back_to_the_sheet(client, personas, asse
     response = client.get(reverse("assessment_action", args=[assessment.pk, "submit"]))
     assert response.status_code == 302
     assert response["Location"] == reverse("assessment", args=[assessment.pk]) + "#workflow"
+
+
+@pytest.mark.parametrize(
+    ("tier", "title"),
+    [
+        ("standard", "Recognise Xã Cẩm Thạch as meeting the NTM standard for 2025?"),
+        ("advanced", "Recognise Xã Cẩm Thạch as meeting the advanced NTM standard for 2025?"),
+        ("model", "Recognise Xã Cẩm Thạch as meeting the model NTM standard for 2025?"),
+    ],
+)
+def test_a_recognitions_title_names_the_tier_in_the_decisions_words(assessment, tier, title):
+    """QA: "Công nhận Xã … đạt chuẩn mức Đạt chuẩn": the tier's label put into "meeting the … standard"."""
+    assessment.tier = tier
+    for action in ("recognise", "record_recognition"):
+        assert confirmation_for(action, assessment, {}).title == title
