@@ -6,11 +6,14 @@ user's area) and every figure through ``reports.selectors``; the country is for 
 
 from __future__ import annotations
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -31,8 +34,8 @@ from reports.selectors import (
     commune_overview,
     communes_page,
     formed_from,
-    has_mapped_units,
     latest_year,
+    mapped_dates,
     progress_overview,
     progress_trend,
     units_heading,
@@ -180,12 +183,13 @@ def _headline_figures(summary: Headline, previous: Headline | None, scale: int |
     return figures
 
 
-def map_reading(request: HttpRequest, unit: AdministrativeUnit | None) -> tuple[bool, bool]:
-    """(mapped, as now): a unit formed from units that ended (a province or commune of 1 July
-    2025) shows their figures "as now" under today's map by default; ``?map=entered`` shows
-    only its own units. The dashboard and its export read it the same way."""
-    mapped = has_mapped_units(unit=unit)
-    return mapped, mapped and request.GET.get("map") != "entered"
+def map_reading(request: HttpRequest, unit: AdministrativeUnit | None) -> tuple[list[datetime.date], bool]:
+    """(the dates units that ended went into it, as now): a unit formed from units that ended
+    (a province or commune of 1 July 2025, a commune of an earlier merger) shows their figures
+    "as now" under today's map by default; ``?map=entered`` shows only its own units. The
+    dashboard and its export read it the same way; the page says the merger's own dates."""
+    dates = mapped_dates(unit=unit)
+    return dates, bool(dates) and request.GET.get("map") != "entered"
 
 
 @login_required
@@ -194,7 +198,8 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     if unit is not None and unit.level == Level.VILLAGE:
         return redirect("unit", unit.code)
     filters, year_given = read_filters(request.GET)
-    mapped, as_now = map_reading(request, unit)
+    merged_on, as_now = map_reading(request, unit)
+    mapped = bool(merged_on)
     if unit is not None and unit.level == Level.COMMUNE:
         trend = progress_trend(unit=unit, tier=filters.tier, as_now=as_now)
         year = filters.year if year_given else trend[-1].year if trend else timezone.localdate().year
@@ -211,6 +216,8 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     context = {
         "mapped": mapped,
         "as_now": as_now,
+        # "01/10/2024" (several: "01/10/2024, 01/07/2025"): the mergers' own dates.
+        "merged_on": ", ".join(date_format(day, "SHORT_DATE_FORMAT") for day in merged_on),
         "unit": unit,
         "unit_name": _unit_name(unit),
         "filters": filters,

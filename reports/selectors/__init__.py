@@ -44,6 +44,7 @@ from reports.selectors.shapes import (
 )
 from reports.selectors.trend import (
     has_mapped_units,
+    mapped_dates,
     mapped_into,
     progress_breakdown,
     progress_overview,
@@ -80,6 +81,7 @@ __all__ = [
     "formed_from",
     "has_mapped_units",
     "latest_year",
+    "mapped_dates",
     "mapped_into",
     "matrix_columns",
     "progress_breakdown",

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from communes.models import AdministrativeUnit, Level, subtree_q
+from communes.models import AdministrativeUnit, Level, UnitSuccession, subtree_q
 from criteria.models import Assessment
 from reports.selectors import cache, sql
 from reports.selectors.progress import (
@@ -47,7 +47,19 @@ def mapped_into(unit: AdministrativeUnit) -> Q:
 
 def has_mapped_units(*, unit: AdministrativeUnit | None) -> bool:
     """Whether the unit was formed (in part) from units that ended: it then has an "as now" view."""
-    return unit is not None and AdministrativeUnit.objects.filter(mapped_into(unit)).exists()
+    return bool(mapped_dates(unit=unit))
+
+
+def mapped_dates(*, unit: AdministrativeUnit | None) -> list[datetime.date]:
+    """The dates on which units that ended went (their main part) into ``unit`` or its subtree — the successions' effective dates, earliest first (one query; none: it has no
+    "as now" view). A commune formed on 1 October 2024 says 1 October 2024, not the 2025 merger."""
+    if unit is None:
+        return []
+    # ``mapped_into`` read from the succession's side, so that the date is the link's own.
+    links = UnitSuccession.objects.filter(
+        subtree_q(unit, "successor__"), ~subtree_q(unit, "predecessor__"), main_part=True
+    )
+    return list(links.values_list("date", flat=True).distinct().order_by("date"))
 
 
 def _trend_years(unit: AdministrativeUnit | None, as_now: bool) -> list[int]:
