@@ -33,7 +33,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from communes.models import AdministrativeUnit, ntm_communes_q, valid_on_q
@@ -75,19 +75,74 @@ def communes_apart(year: int, *, within: AdministrativeUnit | None = None) -> Qu
     return AdministrativeUnit.objects.communes_apart().subtree(within).existed_in_year(year)
 
 
-def decisions_held_on(tier, day: datetime.date) -> QuerySet[Assessment]:
-    """Assessments whose recognition at ``tier`` stands on ``day``: dated by then, and no
-    revocation of the unit at the tier dated from it up to ``day``."""
-    revoked_since = Assessment.objects.filter(
-        unit=OuterRef("unit"),
-        tier=OuterRef("tier"),
-        revocation_date__gte=OuterRef("decision_date"),
-        revocation_date__lte=day,
+def revocations_since(unit, tier, decision_date) -> QuerySet[Assessment]:
+    """The revocations that take away the title a decision of ``decision_date`` gave ``unit`` at
+    ``tier`` (values, or ``OuterRef``s to an assessment): of the unit at the tier, dated from the
+    decision on — whichever of the unit's assessments records them (a title carried by the later
+    years' assessments is revoked on one of them)."""
+    return Assessment.objects.filter(unit=unit, tier=tier, revocation_date__gte=decision_date).order_by(
+        "revocation_date", "pk"
     )
-    return (
-        Assessment.objects.filter(tier=tier, state__in=DECIDED, decision_date__lte=day)
-        .exclude(Exists(revoked_since))
-        .order_by()
+
+
+def _revocations_of_outer() -> QuerySet[Assessment]:
+    return revocations_since(OuterRef("unit"), OuterRef("tier"), OuterRef("decision_date"))
+
+
+def _as_recorded(assessments: QuerySet[Assessment], recorded: datetime.datetime, states) -> QuerySet[Assessment]:
+    """Those the log had in one of ``states`` at ``recorded``."""
+    # criteria.selectors lists assessments with the figures' annotations: it imports this module.
+    from criteria.selectors import with_figures_as_of
+
+    return with_figures_as_of(assessments, recorded).filter(asof_state__in=states)
+
+
+def decisions_held_on(tier, day: datetime.date, *, recorded: datetime.datetime | None = None) -> QuerySet[Assessment]:
+    """Assessments whose recognition at ``tier`` stands on ``day``: dated by then, and no
+    revocation of the unit at the tier dated from it up to ``day``. ``recorded``: the decisions
+    and revocations as the log had them at that moment (an issued bulletin; the ``rec`` part of
+    ``reports.selectors.sql`` as recorded)."""
+    revoked_since = _revocations_of_outer().filter(revocation_date__lte=day)
+    decided = Assessment.objects.filter(tier=tier, decision_date__lte=day)
+    if recorded is None:
+        decided = decided.filter(state__in=DECIDED)
+    else:
+        decided = _as_recorded(decided, recorded, DECIDED)
+        revoked_since = _as_recorded(revoked_since, recorded, (AssessmentState.REVOKED,))
+    return decided.exclude(Exists(revoked_since)).order_by()
+
+
+def with_title_revocation(assessments: QuerySet[Assessment], *, recorded=None) -> QuerySet[Assessment]:
+    """Annotate ``title_revoked_on`` and ``title_revoked_by``: the first revocation that took
+    away the title the assessment's decision gave (``revocations_since``; None while it stands,
+    or without a decision) — what ``state_on`` and the pages read, so that a title carried by a
+    later year's assessment shows revoked once a revocation is recorded on any of them.
+    ``recorded``: only revocations the log had recorded by that moment (an issued bulletin)."""
+    first = _revocations_of_outer()
+    if recorded is not None:
+        first = _as_recorded(first, recorded, (AssessmentState.REVOKED,))
+    return assessments.annotate(
+        title_revoked_on=Subquery(first.values("revocation_date")[:1]),
+        title_revoked_by=Subquery(first.values("revocation_number")[:1]),
+    )
+
+
+def title_revocation(assessment: Assessment) -> Assessment | None:
+    """The assessment recording the first revocation that took away the title ``assessment``'s
+    decision gave (its own, or another year's of the unit at the tier), or None."""
+    if assessment.state not in DECIDED or assessment.decision_date is None:
+        return None
+    return revocations_since(assessment.unit_id, assessment.tier, assessment.decision_date).first()
+
+
+def with_title_held(units: QuerySet[AdministrativeUnit], tier: str, day: datetime.date) -> QuerySet:
+    """Annotate ``title_number`` and ``title_date`` on units: the latest decision by which each
+    holds the title at ``tier`` on ``day`` (``decisions_held_on``, the rule ``holds_title_q``
+    counts with), None where it holds none."""
+    held = decisions_held_on(tier, day).filter(unit=OuterRef("pk")).order_by("-decision_date", "-pk")
+    return units.annotate(
+        title_number=Subquery(held.values("decision_number")[:1]),
+        title_date=Subquery(held.values("decision_date")[:1]),
     )
 
 
@@ -125,10 +180,15 @@ def state_on(
     period's list beside its "holds the title" counts: a recognition dated after ``day`` was not
     yet made (the dossier waited for it, appraised; a summary record, whose report's decision is
     recorded on it directly, was a draft), a revocation dated after ``day`` had not yet taken the
-    title away. Other states are the dossier's as known."""
+    title away. Other states are the dossier's as known.
+
+    ``revocation_date`` is the revocation that took the decision's title away: the assessment's
+    own, or — ``with_title_revocation``'s ``title_revoked_on`` — one recorded on another of the
+    unit's assessments at the tier (a later year's carrying the same decision), so a title
+    revoked by then shows revoked on every assessment that carries it, as ``holds_title`` counts."""
     if state not in DECIDED:
         return state
-    if state == AssessmentState.REVOKED and revocation_date is not None and revocation_date <= day:
+    if revocation_date is not None and revocation_date <= day:
         return AssessmentState.REVOKED
     if decision_date is not None and decision_date <= day:
         return AssessmentState.RECOGNISED

@@ -10,6 +10,7 @@ from django.db.models import OuterRef, QuerySet, Subquery
 
 from communes.models import AdministrativeUnit, Level
 from criteria import display, evaluation
+from criteria.figures import with_title_revocation
 from criteria.models import (
     Assessment,
     AssessmentLog,
@@ -196,9 +197,10 @@ def sheet_history(assessment: Assessment) -> SheetHistory:
 
 
 def assessments_of_units(units: list[AdministrativeUnit], year: int) -> QuerySet[Assessment]:
-    """Assessments of exactly these units for a year, for the commune workspace."""
+    """Assessments of exactly these units for a year, for the commune workspace; with the
+    revocation that took a recognised one's title away (``figures.with_title_revocation``)."""
     return (
-        Assessment.objects.filter(unit__in=units, year=year)
+        with_title_revocation(Assessment.objects.filter(unit__in=units, year=year))
         .select_related("unit", "criteria_set")
         .order_by("unit__path", "tier")
     )
@@ -213,7 +215,8 @@ def assessments_within(
     states: list[str] | None = None,
     search: str = "",
 ) -> QuerySet[Assessment]:
-    """Assessments of units of ``levels`` within ``unit``, for district and province tables."""
+    """Assessments of units of ``levels`` within ``unit``, for district and province tables;
+    with the revocation that took a recognised one's title away (``figures.with_title_revocation``)."""
     qs = Assessment.objects.within(unit).filter(year=year, unit__level__in=levels)
     if tier:
         qs = qs.filter(tier=tier)
@@ -221,7 +224,11 @@ def assessments_within(
         qs = qs.filter(state__in=states)
     if search.strip():
         qs = qs.filter(unit__in=AdministrativeUnit.objects.search(search))
-    return qs.select_related("unit", "criteria_set").order_by("unit__name_sort", "unit__code", "tier")
+    return (
+        with_title_revocation(qs)
+        .select_related("unit", "criteria_set")
+        .order_by("unit__name_sort", "unit__code", "tier")
+    )
 
 
 # --- Figures as they stood at a past moment -------------------------------------------------

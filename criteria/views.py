@@ -22,6 +22,7 @@ from communes import access
 from communes.models import AdministrativeUnit, Level, Role
 from criteria import display, selectors
 from criteria.confirmations import confirmation_for
+from criteria.figures import title_revocation
 from criteria.forms import (
     MSG_CHOOSE_FILE,
     EvidenceForm,
@@ -123,6 +124,12 @@ def full_sheet_context(
         (spec, refused_action[1] if refused_action and refused_action[0] == spec.name else blank)
         for spec in context["actions"]
     ]
+    # A recognised dossier whose title a revocation took away since — recorded on it or on
+    # another year's assessment carrying the same title — does not show the title as standing.
+    revocation = title_revocation(assessment)
+    assessment.title_revoked_on = revocation.revocation_date if revocation else None
+    assessment.title_revoked_by = revocation.revocation_number if revocation else None
+    context["title_revocation"] = revocation
     history = selectors.sheet_history(assessment)
     if assessment.criteria_set.target_basis == TargetBasis.GROUP and assessment.unit.level == Level.COMMUNE:
         # Targets of this set depend on the commune group: the header says which, and why.

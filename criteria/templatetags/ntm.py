@@ -5,12 +5,14 @@ import datetime
 
 from django import template
 from django.template import engines
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import ngettext
 
 from communes import access
 from communes.people import full_name as _full_name
 from criteria import display
+from criteria.figures import state_on
 from ntm_portal.numbers import as_typed, money, vn_number
 
 register = template.Library()
@@ -62,3 +64,16 @@ def iso_date(text: str):
         return datetime.date.fromisoformat(text)
     except (TypeError, ValueError):
         return text
+
+
+@register.filter
+def title_revoked(assessment) -> bool:
+    """``{% if a|title_revoked %}``: a recognised dossier whose title a revocation has taken away
+    since (``criteria.figures.state_on`` as known today, from ``with_title_revocation``'s
+    ``title_revoked_on``: its own, or one recorded on another year's assessment of the unit at
+    the tier that carries the same title). Its state stays "recognised" — the dossier was —, but
+    the page must not show the title as standing."""
+    revoked_on = getattr(assessment, "title_revoked_on", None)
+    if assessment.state != "recognised" or revoked_on is None:
+        return False
+    return state_on(assessment.state, assessment.decision_date, revoked_on, timezone.localdate()) == "revoked"

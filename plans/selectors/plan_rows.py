@@ -13,7 +13,14 @@ from typing import NamedTuple
 from django.db.models import Count, OuterRef, Q
 
 from communes.models import AdministrativeUnit, Level, existed_in_year_q, subtree_q
-from criteria.figures import communes_of_year_q, holds_title_q, state_on, villages_of_year_q, year_cutoff
+from criteria.figures import (
+    communes_of_year_q,
+    holds_title_q,
+    state_on,
+    villages_of_year_q,
+    with_title_revocation,
+    year_cutoff,
+)
 from criteria.models import Assessment, Tier
 from plans.models import ProvinceTarget, RegisteredTarget
 from plans.periods import province_targets_title
@@ -88,13 +95,14 @@ class PlanRows(NamedTuple):
 def _year_assessments(unit_ids: set[int], year: int, cut: datetime.date | None = None) -> list[tuple]:
     """The assessments of ``year`` of ``unit_ids`` (one per unit and tier: the latest set
     version's) as (unit id, tier, state, criteria met, criteria total, id), the state on ``cut``
-    by its decisions' dates (``criteria.figures.state_on``, as the titles: default the year's
+    by its decisions' dates (``criteria.figures.state_on``, as the titles — a title revoked on
+    another year's assessment too —: default the year's
     cut-off; a recognition dated later is not yet made): one query, none without units."""
     if not unit_ids:
         return []
     day = cut or year_cutoff(year)
     rows = (
-        Assessment.objects.filter(unit__in=unit_ids, year=year)
+        with_title_revocation(Assessment.objects.filter(unit__in=unit_ids, year=year))
         .order_by("unit_id", "tier")
         .values_list(
             "unit_id",
@@ -104,7 +112,7 @@ def _year_assessments(unit_ids: set[int], year: int, cut: datetime.date | None =
             "criteria_total",
             "pk",
             "decision_date",
-            "revocation_date",
+            "title_revoked_on",  # its own revocation, or one of the title it carries
             "summary",
         )
     )

@@ -1,0 +1,69 @@
+"""A title revoked on one year's assessment does not show as standing on the later years'
+assessments that carry the same decision (the unit page and the assessment page), as the
+figures count it (``criteria.figures``): QĐ 107/QĐ-UBND of 16/11/2022 carried 2022–2025, revoked
+on the 2024 assessment by QĐ 3402 of 20/12/2024."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from criteria.models import Assessment, AssessmentState
+
+pytestmark = pytest.mark.django_db
+
+CARRIED = {"decision_number": "107/QĐ-UBND", "decision_date": datetime.date(2022, 11, 16)}
+
+
+@pytest.fixture
+def carried(tree, criteria_set):
+    """Commune A's standard assessments 2022–2025; the 2024 one records the revocation."""
+    made = {
+        year: Assessment.objects.create(
+            unit=tree.a, criteria_set=criteria_set, tier=criteria_set.tier, year=year, state="recognised", **CARRIED
+        )
+        for year in (2022, 2023, 2025)
+    }
+    made[2024] = Assessment.objects.create(
+        unit=tree.a,
+        criteria_set=criteria_set,
+        tier=criteria_set.tier,
+        year=2024,
+        state=AssessmentState.REVOKED,
+        revocation_number="3402/QĐ-UBND",
+        revocation_date=datetime.date(2024, 12, 20),
+        **CARRIED,
+    )
+    return made
+
+
+def test_the_unit_page_shows_the_carried_title_revoked(client, personas, carried):
+    client.force_login(personas.officer_a)
+    html = client.get(reverse("unit", args=["40101"]), {"year": 2025}).content.decode()
+    assert "Recognised, title revoked" in html
+    assert "revoked by decision 3402/QĐ-UBND of 20/12/2024" in html
+    assert ">Recognised<" not in html
+
+
+def test_the_district_overview_shows_the_carried_title_revoked(client, personas, carried):
+    client.force_login(personas.district_d1)
+    html = client.get(reverse("unit", args=["401"]), {"year": 2025}).content.decode()
+    assert "Recognised, title revoked" in html
+
+
+def test_the_assessment_page_says_the_title_it_carries_was_revoked(client, personas, carried):
+    client.force_login(personas.officer_a)
+    html = client.get(reverse("assessment", args=[carried[2025].pk])).content.decode()
+    assert "Recognised, title revoked" in html
+    assert 'id="title-revoked"' in html and "recorded on the 2024 assessment" in html
+    assert reverse("assessment", args=[carried[2024].pk]) in html
+
+
+def test_a_title_never_revoked_shows_recognised(client, personas, tree, criteria_set):
+    standing = Assessment.objects.create(
+        unit=tree.a, criteria_set=criteria_set, tier=criteria_set.tier, year=2025, state="recognised", **CARRIED
+    )
+    client.force_login(personas.officer_a)
+    html = client.get(reverse("assessment", args=[standing.pk])).content.decode()
+    assert "title revoked" not in html and 'id="title-revoked"' not in html
+    assert ">Recognised<" in html
