@@ -250,6 +250,8 @@ def _commune_rows(unit, filters: Filters) -> Iterator[tuple]:
                 row.criteria_total,
                 # basically met is not met: ✗ in its cell, counted in its own column
                 *[{"met": True, "not_met": False, "basically_met": False}.get(cell) for cell in row.cells],
+                # holds the title on the year's cut-off (the headline's count), by which decision
+                f"{row.title_number}, {row.title_date:%d/%m/%Y}" if row.holds_title else "Không",
             )
         if not page.has_next:
             return
@@ -266,6 +268,8 @@ def communes_export(*, unit: AdministrativeUnit | None, filters: Filters, user=N
         extra = f"số tiêu chí đạt {filters.bucket.low}–{filters.bucket.high}"
     if filters.q:
         extra = (extra + " · " if extra else "") + f"tìm “{filters.q}”"
+    if filters.held:
+        extra = (extra + " · " if extra else "") + "chỉ các xã giữ danh hiệu"
     sheet = xlsx.Sheet(
         title="Danh sách xã",
         heading=_heading("Danh sách xã và kết quả từng tiêu chí", unit, filters, extra),
@@ -282,6 +286,7 @@ def communes_export(*, unit: AdministrativeUnit | None, filters: Filters, user=N
                     xlsx.Column("Số tiêu chí cơ bản đạt (không tính là đạt)", 8, xlsx.INT, rotate=True),
                     xlsx.Column("Tổng số tiêu chí", 8, xlsx.INT, rotate=True),
                     *[xlsx.Column(f"{c.number}. {c.name}", 4.5, xlsx.MARK, rotate=True) for c in columns],
+                    xlsx.Column("Giữ danh hiệu (quyết định)", 18, xlsx.WRAP),
                 ],
                 rows=_commune_rows(unit, filters),
             )

@@ -27,6 +27,7 @@ class ReportFilterForm(forms.Form):
     bucket = forms.CharField(max_length=7, required=False)
     total = forms.IntegerField(min_value=1, max_value=999, required=False)
     q = forms.CharField(max_length=100, required=False)
+    held = forms.BooleanField(required=False)  # only the communes holding the title (``?held=1``)
     sort = forms.ChoiceField(choices=[(s, s) for s in SORTS], required=False)
     page = forms.IntegerField(min_value=1, required=False)
 
@@ -48,19 +49,28 @@ class Filters:
     q: str = ""
     sort: str = "name"
     page: int = 1
+    held: bool = False
 
     def list_arguments(self) -> dict:
         """What ``communes_page`` filters and sorts on, for the list, the matrix and their export."""
-        return {"year": self.year, "tier": self.tier, "bucket": self.bucket, "q": self.q, "sort": self.sort}
+        return {
+            "year": self.year,
+            "tier": self.tier,
+            "bucket": self.bucket,
+            "q": self.q,
+            "sort": self.sort,
+            "held": self.held,
+        }
 
     def query(self, **changes) -> str:
-        """Year and tier plus ``changes`` (bucket, q, sort, page) as a query string for links."""
+        """Year and tier plus ``changes`` (bucket, q, sort, page, held) as a query string for links."""
         values = {"year": self.year, "tier": self.tier, **changes}
         bucket = values.pop("bucket", None)
         if bucket is not None:
             values["bucket"] = bucket_param(bucket)
             if bucket.total is not None:
                 values["total"] = bucket.total
+        values["held"] = 1 if values.get("held") else None
         return urlencode({k: v for k, v in values.items() if v not in (None, "")})
 
 
@@ -91,6 +101,7 @@ def read_filters(params, *, default_year: int | None = None) -> tuple[Filters, b
             q=data.get("q") or "",
             sort=data.get("sort") or "name",
             page=data.get("page") or 1,
+            held=bool(data.get("held")),
         ),
         year is not None,
     )

@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 from communes.access import can_read_unit, is_administrator
 from communes.models import AdministrativeUnit, Level, UnitType
 from communes.permissions import get_unit_or_country
+from criteria.figures import year_cutoff
 from criteria.models import Tier
 from criteria.selectors import assessments_within
 from criteria.years import FIRST_YEAR, latest_year_begun, lifetime_notice, warn_year_not_shown
@@ -285,14 +286,14 @@ def _list_context(request: HttpRequest, code: str | None, *, with_matrix: bool) 
     filters, year_given = read_filters(request.GET)
     if not year_given:
         year = latest_year(unit=unit) or timezone.localdate().year
-        filters = Filters(year, filters.tier, filters.bucket, filters.q, filters.sort, filters.page)
+        filters = Filters(year, filters.tier, filters.bucket, filters.q, filters.sort, filters.page, filters.held)
         warn_year_not_shown(request, year)
     page = communes_page(unit=unit, **filters.list_arguments(), page=filters.page, with_matrix=with_matrix)
     rows = []
     for row in page.rows:
         url = reverse("assessment", args=[row.assessment_id]) if row.has_data else ""
         rows.append((row, url, list(zip(page.columns, row.cells, strict=True)) if with_matrix else []))
-    keep = {"bucket": filters.bucket, "q": filters.q}
+    keep = {"bucket": filters.bucket, "q": filters.q, "held": filters.held}
     return {
         "unit": unit,
         "unit_name": _unit_name(unit),
@@ -308,6 +309,8 @@ def _list_context(request: HttpRequest, code: str | None, *, with_matrix: bool) 
         "met_sort_query": filters.query(sort="met" if filters.sort == "-met" else "-met", **keep),
         "previous_query": filters.query(sort=filters.sort, page=page.number - 1, **keep),
         "next_query": filters.query(sort=filters.sort, page=page.number + 1, **keep),
+        # The day the titles are read on: the headline's (``year_cutoff``).
+        "cutoff": year_cutoff(filters.year),
         "bucket_label": _bucket_label(filters.bucket),
         "bucket_param": bucket_param(filters.bucket) if filters.bucket else "",
         "switch_query": filters.query(sort=filters.sort, **keep),

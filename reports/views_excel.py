@@ -313,7 +313,7 @@ def export(request: HttpRequest, kind: str, code: str | None = None) -> HttpResp
     filters, year_given = read_filters(request.GET)
     if not year_given:
         year = latest_year(unit=unit) or timezone.localdate().year
-        filters = Filters(year, filters.tier, filters.bucket, filters.q, filters.sort, 1)
+        filters = Filters(year, filters.tier, filters.bucket, filters.q, filters.sort, 1, filters.held)
     if kind == "dashboard":
         _mapped, as_now = map_reading(request, unit)
         content = exports.dashboard_export(unit=unit, filters=filters, user=request.user, as_now=as_now)

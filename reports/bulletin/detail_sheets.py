@@ -83,6 +83,7 @@ def matrix_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
                 line.total,
                 *line.cells,
                 *line.higher,
+                line.title or "Không",
             )
 
     return xlsx.Sheet(
@@ -101,6 +102,8 @@ def matrix_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
                     *criteria,
                     xlsx.Column("NTM nâng cao: tiêu chí đạt/tổng", 9, xlsx.TEXT, rotate=True),
                     xlsx.Column("NTM kiểu mẫu: tiêu chí đạt/tổng", 9, xlsx.TEXT, rotate=True),
+                    # holds the standard title on the cut-off (the headline's count), by which decision
+                    xlsx.Column("Giữ danh hiệu xã đạt chuẩn NTM (quyết định)", 18, xlsx.WRAP),
                 ],
                 rows=rows(),
             )

@@ -9,7 +9,14 @@ import datetime
 from django.db.models import Count
 
 from communes.models import AdministrativeUnit, Level, province_code_of, subtree_q
-from criteria.figures import DECIDED, recognised_during, revoked_during, state_on
+from criteria.figures import (
+    DECIDED,
+    decisions_held_on,
+    recognised_during,
+    revoked_during,
+    state_on,
+    with_title_revocation,
+)
 from criteria.models import Assessment, AssessmentState, CriteriaSet, CriterionResult, Tier
 from criteria.selectors import results_as_of, with_figures_as_of
 from reports.bulletin.month import Month
@@ -65,11 +72,17 @@ def communes_grouped(unit: AdministrativeUnit | None, year: int) -> list[tuple]:
 
 def matrix_lines(unit, year: int, communes: list[tuple], cut: datetime.date, recorded: datetime.datetime | None):
     """Each commune's standard assessment of the year (its state on the cut-off by its decisions'
-    dates, ``criteria.figures.state_on``; criteria met) and its criteria."""
+    dates, ``criteria.figures.state_on`` — a title revoked on another year's assessment too;
+    criteria met), its criteria, and the decision by which it holds the standard title on the
+    cut-off (``criteria.figures.decisions_held_on``, the rule the headline counts with): a
+    commune holds it by an earlier year's decision whatever its assessment of the year says."""
     columns = [(c.number, c.name) for c in matrix_columns(unit=unit, year=year, tier=STANDARD)]
     states, mark = state_names(), summary_mark()
     column_of = {number: index for index, (number, _name) in enumerate(columns)}
-    standard = Assessment.objects.filter(unit__in=[c[3] for c in communes], year=year, tier=STANDARD)
+    unit_ids = [c[3] for c in communes]
+    standard = with_title_revocation(
+        Assessment.objects.filter(unit__in=unit_ids, year=year, tier=STANDARD), recorded=recorded
+    )
     if recorded is not None:
         standard = with_figures_as_of(standard, recorded)
         fields = ("asof_state", "asof_met", "asof_total", "summary")
@@ -78,7 +91,7 @@ def matrix_lines(unit, year: int, communes: list[tuple], cut: datetime.date, rec
     by_unit = {
         unit_id: (pk, state_on(state, decided, revoked, cut, summary=summary), met, total, summary)
         for pk, unit_id, state, met, total, summary, decided, revoked in standard.values_list(
-            "pk", "unit_id", *fields, "decision_date", "revocation_date"
+            "pk", "unit_id", *fields, "decision_date", "title_revoked_on"
         )
         .order_by()
         .iterator()
@@ -97,18 +110,37 @@ def matrix_lines(unit, year: int, communes: list[tuple], cut: datetime.date, rec
     for assessment_id, number, met in results:
         if number in column_of:
             cells[assessment_id][column_of[number]] = met
-    higher = _higher_tiers([c[3] for c in communes], year, recorded)
+    higher = _higher_tiers(unit_ids, year, recorded)
+    held = _titles_held(unit_ids, cut, recorded)
     matrix = []
     for group, _sort, code, pk, name in communes:
         found = by_unit.get(pk)
         others = higher.get(pk, ("", ""))
         if found is None:
-            matrix.append(MatrixLine(group[2], name, code, "", None, None, (None,) * len(columns), others))
+            line = MatrixLine(group[2], name, code, "", None, None, (None,) * len(columns), others, held.get(pk, ""))
+            matrix.append(line)
             continue
         apk, state, met, total, summary = found
         state_name = states.get(state, state) + (mark if summary else "")
-        matrix.append(MatrixLine(group[2], name, code, state_name, met, total, tuple(cells[apk]), others))
+        matrix.append(
+            MatrixLine(group[2], name, code, state_name, met, total, tuple(cells[apk]), others, held.get(pk, ""))
+        )
     return columns, matrix
+
+
+def _titles_held(unit_ids: list[int], cut: datetime.date, recorded: datetime.datetime | None) -> dict[int, str]:
+    """The decision by which each commune holds the standard title on ``cut`` (the latest, if
+    several stand), "15/QĐ-UBND, 16/11/2022"; communes holding none are left out (one query)."""
+    held: dict[int, str] = {}
+    decisions = (
+        decisions_held_on(STANDARD, cut, recorded=recorded)
+        .filter(unit__in=unit_ids)
+        .order_by("unit_id", "-decision_date", "-pk")
+        .values_list("unit_id", "decision_number", "decision_date")
+    )
+    for unit_id, number, day in decisions.iterator():
+        held.setdefault(unit_id, f"{number}, {day:%d/%m/%Y}")
+    return held
 
 
 def _higher_tiers(unit_ids: list[int], year: int, recorded: datetime.datetime | None) -> dict[int, tuple[str, str]]:

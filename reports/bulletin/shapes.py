@@ -44,6 +44,7 @@ class MatrixLine(NamedTuple):
     total: int | None
     cells: tuple  # per criterion column: True, False or None
     higher: tuple = ("", "")  # the advanced and model assessments of the year: "14/19", or ""
+    title: str = ""  # the decision by which it holds the standard title on the cut-off, or ""
 
 
 class TierLine(NamedTuple):

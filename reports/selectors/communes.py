@@ -8,6 +8,7 @@ matrix their criterion results and the matrix's columns.
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
@@ -18,7 +19,15 @@ from django.db.models import Exists, F, FilteredRelation, Min, OuterRef, Q, Subq
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
-from criteria.figures import communes_of_year_q, villages_of_year_q, year_cutoff
+from criteria.figures import (
+    communes_of_year_q,
+    holds_title_q,
+    state_on,
+    villages_of_year_q,
+    with_title_held,
+    with_title_revocation,
+    year_cutoff,
+)
 from criteria.models import Assessment, AssessmentState, CriterionResult
 from reports.selectors import cache, sql
 from reports.selectors.progress import communes_counted, criteria_assessed
@@ -57,6 +66,15 @@ class CommuneRow:
     cells: tuple[str, ...] = ()  # per matrix column: MET, BASICALLY_MET, NOT_MET or NO_DATA
     criteria_basically_met: int | None = None  # "cơ bản đạt", beside; never counted as met
     summary: bool = False  # a summary record of a past report
+    # The decision by which the commune holds the title at the tier on the year's cut-off (the
+    # headline's "holds the title"), whichever year's assessment carries it; None: it holds none.
+    title_number: str | None = None
+    title_date: datetime.date | None = None
+    title_revoked_on: datetime.date | None = None  # the revocation that took its assessment's title
+
+    @property
+    def holds_title(self) -> bool:
+        return self.title_date is not None
 
     @property
     def has_data(self) -> bool:
@@ -109,11 +127,21 @@ def _ordering(sort: str) -> list:
 
 
 def _communes_queryset(
-    *, unit: AdministrativeUnit | None, year: int, tier: str, bucket: BucketFilter | None, q: str, sort: str
+    *,
+    unit: AdministrativeUnit | None,
+    year: int,
+    tier: str,
+    bucket: BucketFilter | None,
+    q: str,
+    sort: str,
+    held: bool = False,
 ):
     # The one assessment of the commune at the tier in the year (one per unit, tier and year).
     at_tier = Assessment.objects.filter(unit=OuterRef("pk"), year=year, tier=tier)
-    qs = communes_counted(unit=unit, year=year)
+    cut = year_cutoff(year)  # the headline's day (``progress.window_of``)
+    qs = with_title_held(communes_counted(unit=unit, year=year), tier, cut)
+    if held:
+        qs = qs.filter(holds_title_q(tier, cut))
     if q:
         qs = qs.search(q)
     if bucket == NO_DATA_BUCKET:
@@ -142,16 +170,23 @@ def communes_page(
     page: int | str = 1,
     per_page: int = PER_PAGE,
     with_matrix: bool = False,
+    held: bool = False,
 ) -> CommunePage:
-    """One page of the communes of ``year`` under ``unit`` with their assessment at ``tier``.
+    """One page of the communes of ``year`` under ``unit`` with their assessment at ``tier``
+    and whether each holds the title at ``tier`` on the year's cut-off, by which decision — the
+    rule the headline counts with (``criteria.figures``), so the list's holders are its count.
 
-    ``bucket`` narrows to a bucket of criteria met (or NO_DATA_BUCKET); ``q`` searches names
-    without diacritics; ``sort`` is "name", "met" or "-met" (no data last). ``with_matrix``
-    adds each commune's criterion results and the matrix columns (two more queries).
+    ``bucket`` narrows to a bucket of criteria met (or NO_DATA_BUCKET); ``held`` to the title
+    holders; ``q`` searches names without diacritics; ``sort`` is "name", "met" or "-met" (no
+    data last). ``with_matrix`` adds each commune's criterion results and the matrix columns
+    (two more queries). An assessment's state is its state on the cut-off
+    (``criteria.figures.state_on``): a title revoked by then shows revoked, whichever of the
+    commune's assessments records the revocation.
     """
+    cut = year_cutoff(year)
     paginator = Paginator(
-        _communes_queryset(unit=unit, year=year, tier=tier, bucket=bucket, q=q.strip(), sort=sort).values(
-            "pk", "code", "name", "parent__name", "region", "commune_group", "a_id"
+        _communes_queryset(unit=unit, year=year, tier=tier, bucket=bucket, q=q.strip(), sort=sort, held=held).values(
+            "pk", "code", "name", "parent__name", "region", "commune_group", "a_id", "title_number", "title_date"
         ),
         per_page,
     )
@@ -159,9 +194,19 @@ def communes_page(
     units = list(current.object_list)
     ids = [u["a_id"] for u in units if u["a_id"] is not None]
     assessments = {
-        a["pk"]: a
-        for a in Assessment.objects.filter(pk__in=ids).values(
-            "pk", "state", "criteria_met", "criteria_total", "criteria_basically_met", "summary"
+        a["pk"]: {
+            **a,
+            "state": state_on(a["state"], a["decision_date"], a["title_revoked_on"], cut, summary=a["summary"]),
+        }
+        for a in with_title_revocation(Assessment.objects.filter(pk__in=ids)).values(
+            "pk",
+            "state",
+            "criteria_met",
+            "criteria_total",
+            "criteria_basically_met",
+            "summary",
+            "decision_date",
+            "title_revoked_on",
         )
     }
     columns: list[Column] = []
@@ -192,6 +237,9 @@ def communes_page(
                 cells=cells,
                 criteria_basically_met=a.get("criteria_basically_met"),
                 summary=bool(a.get("summary")),
+                title_number=u["title_number"],
+                title_date=u["title_date"],
+                title_revoked_on=a.get("title_revoked_on"),
             )
         )
     return CommunePage(
@@ -319,19 +367,26 @@ class CommuneOverview:
         return next((a for a in self.assessments if a.tier == tier), None)
 
 
-def _briefs(queryset) -> list[tuple[int, AssessmentBrief]]:
-    """(unit id, brief) pairs, by tier."""
-    rows = queryset.values(
-        "pk",
-        "unit_id",
-        "tier",
-        "criteria_set__short_name",
-        "state",
-        "criteria_met",
-        "criteria_total",
-        "criteria_basically_met",
-        "summary",
-    ).order_by("tier", "pk")
+def _briefs(queryset, cut: datetime.date) -> list[tuple[int, AssessmentBrief]]:
+    """(unit id, brief) pairs, by tier; each state the state on ``cut`` (``figures.state_on``:
+    the trend's titles, a title revoked on another year's assessment too)."""
+    rows = (
+        with_title_revocation(queryset)
+        .values(
+            "pk",
+            "unit_id",
+            "tier",
+            "criteria_set__short_name",
+            "state",
+            "criteria_met",
+            "criteria_total",
+            "criteria_basically_met",
+            "summary",
+            "decision_date",
+            "title_revoked_on",
+        )
+        .order_by("tier", "pk")
+    )
     return [
         (
             r["unit_id"],
@@ -339,7 +394,7 @@ def _briefs(queryset) -> list[tuple[int, AssessmentBrief]]:
                 pk=r["pk"],
                 tier=r["tier"],
                 set_name=r["criteria_set__short_name"],
-                state=r["state"],
+                state=state_on(r["state"], r["decision_date"], r["title_revoked_on"], cut, summary=r["summary"]),
                 criteria_met=r["criteria_met"],
                 criteria_total=r["criteria_total"],
                 criteria_basically_met=r["criteria_basically_met"],
@@ -352,7 +407,8 @@ def _briefs(queryset) -> list[tuple[int, AssessmentBrief]]:
 
 def commune_overview(*, commune: AdministrativeUnit, year: int, tier: str) -> CommuneOverview:
     """The commune's assessments in ``year``, its criteria at ``tier``, its villages; 4 queries."""
-    assessments = [brief for _unit, brief in _briefs(Assessment.objects.filter(unit=commune, year=year))]
+    cut = year_cutoff(year)
+    assessments = [brief for _unit, brief in _briefs(Assessment.objects.filter(unit=commune, year=year), cut)]
     main = next((a for a in assessments if a.tier == tier), None)
     criteria = []
     if main is not None:
@@ -364,12 +420,12 @@ def commune_overview(*, commune: AdministrativeUnit, year: int, tier: str) -> Co
         ]
     village_assessments = {}
     for unit_id, brief in _briefs(
-        Assessment.objects.filter(unit__parent=commune, unit__level=Level.VILLAGE, year=year, tier=tier)
+        Assessment.objects.filter(unit__parent=commune, unit__level=Level.VILLAGE, year=year, tier=tier), cut
     ):
         village_assessments.setdefault(unit_id, brief)
     villages = (
         AdministrativeUnit.objects.filter(parent=commune, level=Level.VILLAGE)
-        .filter(villages_of_year_q(year, year_cutoff(year)))  # the figures' villages of the year
+        .filter(villages_of_year_q(year, cut))  # the figures' villages of the year
         .in_vietnamese_order()
         .values_list("pk", "code", "name")
     )

@@ -263,9 +263,15 @@ def test_a_commune_working_on_the_advanced_tier_shows_its_standing_in_the_matrix
     ws = book["Xã - tiêu chí"]
     header = [c.value for c in ws[4]]
     rows = {row[2]: row for row in rows_of(ws, 5)}
-    assert header[-2:] == ["NTM nâng cao: tiêu chí đạt/tổng", "NTM kiểu mẫu: tiêu chí đạt/tổng"]
-    assert rows["Xã Cẩm Thạch"][-2:] == ("0/3", None)
-    assert rows["Xã Đức Lĩnh"][-2:] == (None, None)
+    assert header[-3:] == [
+        "NTM nâng cao: tiêu chí đạt/tổng",
+        "NTM kiểu mẫu: tiêu chí đạt/tổng",
+        "Giữ danh hiệu xã đạt chuẩn NTM (quyết định)",  # then whether it holds the title, and by which decision
+    ]
+    assert rows["Xã Cẩm Thạch"][-3:-1] == ("0/3", None)
+    assert rows["Xã Đức Lĩnh"][-3:-1] == (None, None)
+    assert rows["Xã Cẩm Thạch"][-1] == "12/QĐ-UBND, 18/02/2024"  # its decision of 18/02/2024
+    assert rows["Xã Đức Lĩnh"][-1] == "Không"
 
 
 def test_the_matrix_gives_each_communes_state_on_the_months_cut_off_by_its_decisions_dates(past, tree, office):
