@@ -51,15 +51,20 @@ def has_mapped_units(*, unit: AdministrativeUnit | None) -> bool:
 
 
 def mapped_dates(*, unit: AdministrativeUnit | None) -> list[datetime.date]:
-    """The dates on which units that ended went (their main part) into ``unit`` or its subtree — the successions' effective dates, earliest first (one query; none: it has no
-    "as now" view). A commune formed on 1 October 2024 says 1 October 2024, not the 2025 merger."""
+    """The dates on which units that ended went (their main part) into ``unit`` — its own
+    successions' effective dates, earliest first; where it has none (only units under it were
+    formed from others), those of the units under it. One query; none: it has no "as now" view.
+    A commune formed on 1 October 2024 says 1 October 2024, not the 2025 reorganisation."""
     if unit is None:
         return []
     # ``mapped_into`` read from the succession's side, so that the date is the link's own.
-    links = UnitSuccession.objects.filter(
-        subtree_q(unit, "successor__"), ~subtree_q(unit, "predecessor__"), main_part=True
+    links = set(
+        UnitSuccession.objects.filter(
+            subtree_q(unit, "successor__"), ~subtree_q(unit, "predecessor__"), main_part=True
+        ).values_list("successor_id", "date")
     )
-    return list(links.values_list("date", flat=True).distinct().order_by("date"))
+    own = {day for successor, day in links if successor == unit.pk}
+    return sorted(own or {day for _successor, day in links})
 
 
 def _trend_years(unit: AdministrativeUnit | None, as_now: bool) -> list[int]:
