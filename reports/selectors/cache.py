@@ -55,8 +55,9 @@ def _stamp(versions: dict[str, tuple[str, int]], prefix: str) -> str | None:
 # read by a newer one that expects another shape. Bump it with any change of those rows, or of
 # the rules that make them (3: "new" counts a decision only for a unit existing on its date;
 # 4: villages of a year counted as communes are; 5: a unit that ended is not overdue; 6: each
-# criterion row carries the assessments on its set; 7: a plan row's state on the cut-off by its decisions).
-ROWS_FORMAT = 7
+# criterion row carries the assessments on its set; 7: a plan row's state on the cut-off by its decisions;
+# 8: a plan row's state also takes a revocation recorded on another year's assessment of its title).
+ROWS_FORMAT = 8
 
 
 def _key(kind: str, params: tuple) -> str:
