@@ -24,8 +24,11 @@ and bulletin cell that uses the term goes through it. The dashboards' SQL statem
   constraint allows one per unit, tier and year (``Assessment.objects`` leaves out merged
   duplicates).
 * **Valid time**: decisions count by their dates and assessments by their year, whenever they
-  were entered. "As recorded at a moment" reads the append-only logs instead
-  (``criteria.selectors.with_figures_as_of``).
+  were entered. "As recorded at a moment" reads the append-only logs instead: an assessment
+  stands as its log's last row by then had it (``logged_by``; ``criteria.selectors.with_figures_as_of``),
+  so a decision counts once that row is recognised or revoked, and a revocation once it is revoked
+  (``reports.selectors.sql`` writes the same in its ``rec`` part); an assessment not yet logged
+  did not exist.
 """
 
 from __future__ import annotations
@@ -37,30 +40,43 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from communes.models import AdministrativeUnit, ntm_communes_q, valid_on_q
-from criteria.models import Assessment, AssessmentState
+from criteria.models import Assessment, AssessmentLog, AssessmentState
 
 # The states of an assessment that carry a recognition decision (revoked keeps its decision).
 DECIDED = (AssessmentState.RECOGNISED, AssessmentState.REVOKED)
 
 
-def communes_of_year_q(year: int) -> Q:
-    """Filter on AdministrativeUnit: the communes that count in ``year``."""
-    assessed = Assessment.objects.filter(unit=OuterRef("pk"), year=year)
-    predecessor_assessed = Assessment.objects.filter(
-        year=year, unit__successions_as_predecessor__successor=OuterRef("pk")
+def logged_by(moment: datetime.datetime, assessment_ref: str = "pk") -> QuerySet[AssessmentLog]:
+    """The log rows of the assessment at ``assessment_ref`` up to ``moment``, the latest first:
+    the first is the assessment as recorded at that moment (none: it did not exist yet)."""
+    return AssessmentLog.objects.filter(assessment=OuterRef(assessment_ref), at__lte=moment).order_by("-at", "-pk")
+
+
+def _known(assessments: QuerySet[Assessment], recorded: datetime.datetime | None) -> QuerySet[Assessment]:
+    """``assessments``, as recorded at ``recorded`` only those entered by then (None: all)."""
+    return assessments if recorded is None else assessments.filter(Exists(logged_by(recorded)))
+
+
+def communes_of_year_q(year: int, recorded: datetime.datetime | None = None) -> Q:
+    """Filter on AdministrativeUnit: the communes that count in ``year`` (as recorded at
+    ``recorded``: by the assessments entered by then)."""
+    assessed = _known(Assessment.objects.filter(unit=OuterRef("pk"), year=year), recorded)
+    predecessor_assessed = _known(
+        Assessment.objects.filter(year=year, unit__successions_as_predecessor__successor=OuterRef("pk")), recorded
     )
     exists_at_end = valid_on_q(datetime.date(year, 12, 31))
     return ntm_communes_q() & (Q(Exists(assessed)) | (exists_at_end & ~Q(Exists(predecessor_assessed))))
 
 
-def villages_of_year_q(year: int, cut: datetime.date) -> Q:
+def villages_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetime | None = None) -> Q:
     """Filter on AdministrativeUnit: the villages that count in ``year`` (read on ``cut``) — the
     communes' rule: assessed in the year, or existing on the cut-off unless a village they were
     formed from was assessed in it. So a district's 2025 villages, which ended on 30 June 2025,
-    still count in its 2025 figures, and the villages they became count from 2026."""
-    assessed = Assessment.objects.filter(unit=OuterRef("pk"), year=year)
-    predecessor_assessed = Assessment.objects.filter(
-        year=year, unit__successions_as_predecessor__successor=OuterRef("pk")
+    still count in its 2025 figures, and the villages they became count from 2026. As recorded
+    at ``recorded``: by the assessments entered by then."""
+    assessed = _known(Assessment.objects.filter(unit=OuterRef("pk"), year=year), recorded)
+    predecessor_assessed = _known(
+        Assessment.objects.filter(year=year, unit__successions_as_predecessor__successor=OuterRef("pk")), recorded
     )
     return Q(level="village") & (Q(Exists(assessed)) | (valid_on_q(cut) & ~Q(Exists(predecessor_assessed))))
 
@@ -146,10 +162,13 @@ def with_title_held(units: QuerySet[AdministrativeUnit], tier: str, day: datetim
     )
 
 
-def holds_title_q(tier: str, day: datetime.date, *, unit_ref: str = "pk") -> Q:
+def holds_title_q(
+    tier: str, day: datetime.date, *, unit_ref: str = "pk", recorded: datetime.datetime | None = None
+) -> Q:
     """Filter on AdministrativeUnit (or, with ``unit_ref``, on a model pointing at one): the
-    unit holds the title at ``tier`` on ``day``."""
-    return Q(Exists(decisions_held_on(tier, day).filter(unit=OuterRef(unit_ref))))
+    unit holds the title at ``tier`` on ``day`` (as recorded at ``recorded``: by the decisions
+    entered by then)."""
+    return Q(Exists(decisions_held_on(tier, day, recorded=recorded).filter(unit=OuterRef(unit_ref))))
 
 
 def holds_title(unit: AdministrativeUnit, tier: str, day: datetime.date) -> bool:

@@ -6,14 +6,13 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet, Subquery
 
 from communes.models import AdministrativeUnit, Level
 from criteria import display, evaluation
-from criteria.figures import with_title_revocation
+from criteria.figures import logged_by, with_title_revocation
 from criteria.models import (
     Assessment,
-    AssessmentLog,
     Criterion,
     CriterionGroup,
     CriterionResult,
@@ -239,7 +238,7 @@ def with_figures_as_of(assessments: QuerySet[Assessment], moment: datetime.datet
 
     Assessments that did not exist yet at that moment are left out.
     """
-    latest = AssessmentLog.objects.filter(assessment=OuterRef("pk"), at__lte=moment).order_by("-at", "-pk")
+    latest = logged_by(moment)
     return assessments.annotate(
         asof_state=Subquery(latest.values("state")[:1]),
         asof_met=Subquery(latest.values("criteria_met")[:1]),

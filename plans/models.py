@@ -14,9 +14,11 @@ through ``plans.selectors``.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, OuterRef, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
@@ -51,6 +53,17 @@ class RegisteredTargetQuerySet(models.QuerySet):
     def in_force(self) -> RegisteredTargetQuerySet:
         """The targets not withdrawn: the ones a unit is due or overdue by."""
         return self.filter(withdrawn_at__isnull=True)
+
+    def in_force_at(self, moment: datetime.datetime | None) -> RegisteredTargetQuerySet:
+        """The targets in force at ``moment`` with the year and basis they had then
+        (``year_then``, ``basis_then``), read from their history (``RegisteredTargetChange``):
+        registered by then and not withdrawn by then. ``None``: now (``in_force``)."""
+        if moment is None:
+            return self.in_force().annotate(year_then=F("target_year"), basis_then=F("basis"))
+        latest = RegisteredTargetChange.objects.filter(target=OuterRef("pk"), at__lte=moment).order_by("-at", "-pk")
+        return self.annotate(
+            year_then=Subquery(latest.values("new_year")[:1]), basis_then=Subquery(latest.values("basis")[:1])
+        ).filter(year_then__isnull=False)
 
 
 class RegisteredTarget(models.Model):

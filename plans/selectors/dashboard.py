@@ -178,11 +178,17 @@ def _level_label(level: str) -> str:
     return str(Level(level).label)
 
 
-def plan_rows(unit: AdministrativeUnit | None, year: int, cut: datetime.date | None = None) -> list[Table]:
+def plan_rows(
+    unit: AdministrativeUnit | None,
+    year: int,
+    cut: datetime.date | None = None,
+    recorded: datetime.datetime | None = None,
+) -> list[Table]:
     """Plan against result for the bulletin: province targets (a province only), counts per
     level and tier, every unit due in ``year`` and every unit overdue from earlier years, titles
-    read on ``cut`` (the month's cut-off: a title decided later is not yet reached)."""
-    summary = plan_summary(unit=unit, year=year, cut=cut)
+    read on ``cut`` (the month's cut-off: a title decided later is not yet reached); as recorded
+    at ``recorded`` (the bulletin's "as recorded" reading; None: as stored now)."""
+    summary = plan_summary(unit=unit, year=year, cut=cut, recorded=recorded)
     belongs = belongs_to([*summary.due, *summary.overdue], national=unit is None)
     tables = []
     for progress in summary.province:

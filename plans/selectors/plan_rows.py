@@ -1,7 +1,12 @@
 """What the plan against result reads, as plain values (``PlanRows``): the registered targets
 due in a year and those overdue, the year's assessments of their units, and a province's
 targets covering the year with what stands at its end against them. ``plans.selectors.progress``
-builds the summary from these alone."""
+builds the summary from these alone.
+
+Read as recorded at a moment (``recorded``, a bulletin's "as recorded" reading): the targets
+and province targets as their histories had them then, and the assessments and decisions the
+portal knew by then (``criteria.figures``' as-recorded rule, the one the dashboards' figures
+read with)."""
 
 from __future__ import annotations
 
@@ -22,7 +27,8 @@ from criteria.figures import (
     year_cutoff,
 )
 from criteria.models import Assessment, Tier
-from plans.models import ProvinceTarget, RegisteredTarget
+from criteria.selectors import with_figures_as_of
+from plans.models import PROVINCE_TARGET_FIELDS, ProvinceTarget, ProvinceTargetChange, RegisteredTarget
 from plans.periods import province_targets_title
 from plans.selectors.common import province_of, under_any
 
@@ -92,29 +98,32 @@ class PlanRows(NamedTuple):
         )
 
 
-def _year_assessments(unit_ids: set[int], year: int, cut: datetime.date | None = None) -> list[tuple]:
+def _year_assessments(
+    unit_ids: set[int], year: int, cut: datetime.date | None = None, recorded: datetime.datetime | None = None
+) -> list[tuple]:
     """The assessments of ``year`` of ``unit_ids`` (one per unit and tier: the latest set
     version's) as (unit id, tier, state, criteria met, criteria total, id), the state on ``cut``
     by its decisions' dates (``criteria.figures.state_on``, as the titles — a title revoked on
-    another year's assessment too —: default the year's
-    cut-off; a recognition dated later is not yet made): one query, none without units."""
+    another year's assessment too —: default the year's cut-off; a recognition dated later is
+    not yet made); as recorded at ``recorded``, those entered by then with their state, figures
+    and revocations then: one query, none without units."""
     if not unit_ids:
         return []
     day = cut or year_cutoff(year)
-    rows = (
-        with_title_revocation(Assessment.objects.filter(unit__in=unit_ids, year=year))
-        .order_by("unit_id", "tier")
-        .values_list(
-            "unit_id",
-            "tier",
-            "state",
-            "criteria_met",
-            "criteria_total",
-            "pk",
-            "decision_date",
-            "title_revoked_on",  # its own revocation, or one of the title it carries
-            "summary",
-        )
+    assessments = with_title_revocation(Assessment.objects.filter(unit__in=unit_ids, year=year), recorded=recorded)
+    if recorded is None:
+        figures = ("state", "criteria_met", "criteria_total")
+    else:
+        assessments = with_figures_as_of(assessments, recorded)
+        figures = ("asof_state", "asof_met", "asof_total")
+    rows = assessments.order_by("unit_id", "tier").values_list(
+        "unit_id",
+        "tier",
+        *figures,
+        "pk",
+        "decision_date",
+        "title_revoked_on",  # its own revocation, or one of the title it carries
+        "summary",
     )
     return [
         (unit_id, tier, state_on(state, decided, revoked, day, summary=summary), met, total, pk)
@@ -129,31 +138,38 @@ _TARGET_FIELDS = (
     "unit__level",
     "unit__parent__name",
     "tier",
-    "target_year",
-    "basis",
+    "year_then",
+    "basis_then",
     "holds",
     "unit__name_sort",
 )
 
 
-def _targets_query(where: Q, year: int, cut: datetime.date | None = None):
+def _targets_query(where: Q, year: int, cut: datetime.date | None = None, recorded: datetime.datetime | None = None):
     """The targets in force of ``year`` and those of earlier years whose tier is still not held by a
     unit that still exists in ``year`` (one that ended is not overdue: its place is another
     unit's now), in the order the page lists units. Titles are read on ``cut`` (default: the
-    year's cut-off; a month's bulletin passes its own)."""
+    year's cut-off; a month's bulletin passes its own); targets and titles as recorded at
+    ``recorded`` (None: as stored now)."""
+    day = cut or year_cutoff(year)
     return (
-        RegisteredTarget.objects.in_force()
-        .filter(where, target_year__lte=year)
-        .annotate(holds=holds_title_q(OuterRef("tier"), cut or year_cutoff(year), unit_ref="unit"))
-        .filter(Q(target_year=year) | (Q(holds=False) & existed_in_year_q(year, "unit__")))
+        RegisteredTarget.objects.in_force_at(recorded)
+        .filter(where, year_then__lte=year)
+        .annotate(holds=holds_title_q(OuterRef("tier"), day, unit_ref="unit", recorded=recorded))
+        .filter(Q(year_then=year) | (Q(holds=False) & existed_in_year_q(year, "unit__")))
         .order_by("unit__name_sort", "unit__code", "tier")
     )
 
 
-def _targets(unit: AdministrativeUnit | None, year: int, cut: datetime.date | None = None) -> list[_Target]:
+def _targets(
+    unit: AdministrativeUnit | None,
+    year: int,
+    cut: datetime.date | None = None,
+    recorded: datetime.datetime | None = None,
+) -> list[_Target]:
     """``_targets_query`` under ``unit``: one query for both the rows due and the overdue counts."""
     where = subtree_q(unit, "unit__")
-    return [_Target._make(row) for row in _targets_query(where, year, cut).values_list(*_TARGET_FIELDS)]
+    return [_Target._make(row) for row in _targets_query(where, year, cut, recorded).values_list(*_TARGET_FIELDS)]
 
 
 def _by_province(queryset, path: str, provinces: list[str], every: bool, **counts) -> dict[str, dict]:
@@ -166,28 +182,60 @@ def _by_province(queryset, path: str, provinces: list[str], every: bool, **count
     return {row.pop("province"): row for row in rows}
 
 
+def _province_targets(
+    prefixes: list[str], year: int, every: bool, recorded: datetime.datetime | None
+) -> dict[str, list[TargetPeriod]]:
+    """The province targets covering ``year`` of the provinces of ``prefixes`` (``every``: all),
+    the latest period first, by province path; as recorded at ``recorded``, the figures their
+    history (``ProvinceTargetChange``) had then, replayed change by change. One query."""
+    periods: dict[str, list[TargetPeriod]] = defaultdict(list)
+    where = Q() if every else Q(province__path__in=prefixes)
+    if recorded is None:
+        for *row, path in (
+            ProvinceTarget.objects.filter(where, period_from__lte=year, period_to__gte=year)
+            .order_by("-period_to", "-period_from")
+            .values_list(*_PERIOD_FIELDS, "province__path")
+        ):
+            periods[path].append(TargetPeriod._make(row))
+        return dict(periods)
+    then: dict[int, tuple[str, dict]] = {}
+    for pk, changes, path in (
+        ProvinceTargetChange.objects.filter(Q() if every else Q(target__province__path__in=prefixes), at__lte=recorded)
+        .order_by("at", "pk")
+        .values_list("target_id", "changes", "target__province__path")
+    ):
+        values = then.setdefault(pk, (path, dict.fromkeys(PROVINCE_TARGET_FIELDS)))[1]
+        values.update({name: new for name, (_old, new) in changes.items() if name in values})
+    for pk, (path, v) in then.items():
+        if v["period_from"] is None or not v["period_from"] <= year <= v["period_to"]:
+            continue
+        share = v["villages_recognised_share"]
+        v = {**v, "pk": pk, "villages_recognised_share": None if share is None else Decimal(share)}
+        periods[path].append(TargetPeriod(**v))
+    for targets in periods.values():
+        targets.sort(key=lambda p: (-p.period_to, -p.period_from))
+    return dict(periods)
+
+
 def _provinces_actuals(
-    prefixes: list[str], year: int, every: bool, cut: datetime.date | None = None
+    prefixes: list[str],
+    year: int,
+    every: bool,
+    cut: datetime.date | None = None,
+    recorded: datetime.datetime | None = None,
 ) -> tuple[dict[str, list], dict[str, dict]]:
     """For the provinces of ``prefixes`` (``every``: all of them, unfiltered): the province
-    targets covering ``year``, and what stands at its end against them, by province path:
-    three queries, one when no target covers the year."""
-    periods: dict[str, list[TargetPeriod]] = defaultdict(list)
-    for *row, path in (
-        ProvinceTarget.objects.filter(
-            Q() if every else Q(province__path__in=prefixes), period_from__lte=year, period_to__gte=year
-        )
-        .order_by("-period_to", "-period_from")
-        .values_list(*_PERIOD_FIELDS, "province__path")
-    ):
-        periods[path].append(TargetPeriod._make(row))
+    targets covering ``year``, and what stands at its end against them, by province path
+    (as recorded at ``recorded``: None, as stored now): three queries, one when no target
+    covers the year."""
+    periods = _province_targets(prefixes, year, every, recorded)
     if not periods:
         return {}, {}
     planned = sorted(periods)
     within = Q() if every else under_any(planned)
     day = cut or year_cutoff(year)
-    counted = communes_of_year_q(year)
-    village = villages_of_year_q(year, day)  # the dashboards' villages of the year
+    counted = communes_of_year_q(year, recorded)
+    village = villages_of_year_q(year, day, recorded)  # the dashboards' villages of the year
     # The units are the communes and villages of the year, each rule written once in the
     # statement's filter; the aggregates only ask who holds which title. (The subqueries sit in
     # filters, not in annotations: an annotation with an outer reference would be grouped on,
@@ -199,20 +247,27 @@ def _provinces_actuals(
         "path",
         planned,
         every,
-        **{f"communes_{tier}": Count("pk", filter=is_commune & holds_title_q(tier, day)) for tier in Tier.values},
+        **{
+            f"communes_{tier}": Count("pk", filter=is_commune & holds_title_q(tier, day, recorded=recorded))
+            for tier in Tier.values
+        },
         villages_total=Count("pk", filter=is_village),
-        villages_held=Count("pk", filter=is_village & holds_title_q(Tier.STANDARD, day)),
+        villages_held=Count("pk", filter=is_village & holds_title_q(Tier.STANDARD, day, recorded=recorded)),
     )
     tiers = [f"communes_{tier}" for tier in Tier.values]
     thresholds = sorted({p.min_criteria for targets in periods.values() for p in targets if p.min_criteria})
     communes = AdministrativeUnit.objects.filter(within).filter(counted)
+    standing = Assessment.objects.filter(unit__in=communes, year=year, tier=Tier.STANDARD)
+    met = "criteria_met"
+    if recorded is not None:
+        standing, met = with_figures_as_of(standing, recorded), "asof_met"
     under = _by_province(
-        Assessment.objects.filter(unit__in=communes, year=year, tier=Tier.STANDARD),
+        standing,
         "unit__path",
         planned,
         every,
         assessed=Count("unit", distinct=True),
-        **{f"under_{n}": Count("unit", distinct=True, filter=Q(criteria_met__lt=n)) for n in thresholds},
+        **{f"under_{n}": Count("unit", distinct=True, filter=Q(**{f"{met}__lt": n})) for n in thresholds},
     )
     actuals = {}
     for path in planned:
@@ -242,21 +297,26 @@ def communes_holding(province: AdministrativeUnit, year: int) -> dict[str, int]:
 
 
 def plan_rows_by_province(
-    prefixes: list[str], year: int, *, every: bool = False, cut: datetime.date | None = None
+    prefixes: list[str],
+    year: int,
+    *,
+    every: bool = False,
+    cut: datetime.date | None = None,
+    recorded: datetime.datetime | None = None,
 ) -> dict[str, PlanRows]:
     """``plan_rows_read`` of each province of ``prefixes`` (their paths; ``every``: they are
     all the provinces, read unfiltered), read together: the country's provinces at once in as
     many queries as one province (five, at most). Titles read on ``cut`` (default: the year's
-    cut-off)."""
+    cut-off); everything as recorded at ``recorded`` (None: as stored now)."""
     targets: dict[str, list[_Target]] = defaultdict(list)
     within = Q() if every else under_any(prefixes, "unit__path")
-    for *row, path in _targets_query(within, year, cut).values_list(*_TARGET_FIELDS, "unit__path"):
+    for *row, path in _targets_query(within, year, cut, recorded).values_list(*_TARGET_FIELDS, "unit__path"):
         targets["/" + path.split("/")[1] + "/"].append(_Target._make(row))
     province_of_unit = {t.unit_id: p for p, rows in targets.items() for t in rows}
     assessed: dict[str, list[tuple]] = defaultdict(list)
-    for row in _year_assessments(set(province_of_unit), year, cut):
+    for row in _year_assessments(set(province_of_unit), year, cut, recorded):
         assessed[province_of_unit[row[0]]].append(row)
-    periods, actuals = _provinces_actuals(prefixes, year, every, cut)
+    periods, actuals = _provinces_actuals(prefixes, year, every, cut, recorded)
     return {
         p: PlanRows(
             targets=targets.get(p, []),
@@ -268,14 +328,20 @@ def plan_rows_by_province(
     }
 
 
-def plan_rows_read(unit: AdministrativeUnit | None, year: int, cut: datetime.date | None = None) -> PlanRows:
+def plan_rows_read(
+    unit: AdministrativeUnit | None,
+    year: int,
+    cut: datetime.date | None = None,
+    recorded: datetime.datetime | None = None,
+) -> PlanRows:
     """Everything ``plan_summary`` needs for ``unit`` and ``year``, titles read on ``cut``
-    (default: the year's cut-off). One query, one more when units are due in ``year`` or
-    overdue; for a province one more, three when province targets cover the year."""
+    (default: the year's cut-off), as recorded at ``recorded`` (None: as stored now). One
+    query, one more when units are due in ``year`` or overdue; for a province one more, three
+    when province targets cover the year."""
     if unit is not None and unit.level == Level.PROVINCE:
-        return plan_rows_by_province([unit.path], year, cut=cut)[unit.path]
-    targets = _targets(unit, year, cut)
-    assessed = _year_assessments({t.unit_id for t in targets}, year, cut)
+        return plan_rows_by_province([unit.path], year, cut=cut, recorded=recorded)[unit.path]
+    targets = _targets(unit, year, cut, recorded)
+    assessed = _year_assessments({t.unit_id for t in targets}, year, cut, recorded)
     return PlanRows(targets=targets, assessed=assessed, periods=[], actuals={})
 
 

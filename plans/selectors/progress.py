@@ -238,10 +238,18 @@ def plan_summary_of(unit_code: str | None, year: int, rows: PlanRows) -> PlanSum
     )
 
 
-def plan_summary(*, unit: AdministrativeUnit | None, year: int, cut: datetime.date | None = None) -> PlanSummary:
+def plan_summary(
+    *,
+    unit: AdministrativeUnit | None,
+    year: int,
+    cut: datetime.date | None = None,
+    recorded: datetime.datetime | None = None,
+) -> PlanSummary:
     """Plan against result for ``year``: units due and overdue (and where they stand), counts
     per level and tier, and — for a province — its targets against actual, titles read on
-    ``cut`` (default: the year's cut-off; a month's bulletin passes its own). One query, one
-    more when units are due in ``year`` or overdue; for a province one more, three when province targets
-    cover the year."""
-    return plan_summary_of(unit.code if unit is not None else None, year, plan_rows_read(unit, year, cut))
+    ``cut`` (default: the year's cut-off; a month's bulletin passes its own); targets, province
+    targets, assessments and decisions as recorded at ``recorded`` (None: as stored now). One
+    query, one more when units are due in ``year`` or overdue; for a province one more, three
+    when province targets cover the year."""
+    rows = plan_rows_read(unit, year, cut, recorded)
+    return plan_summary_of(unit.code if unit is not None else None, year, rows)

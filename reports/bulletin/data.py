@@ -155,7 +155,7 @@ def gather(
     progress(4, STEPS)
     sets = sets_used(unit, year)
     funds = funds_table(unit, month, recorded)
-    plan = plan_table(unit, month, cut)
+    plan = plan_table(unit, month, cut, recorded)
     progress(5, STEPS)
 
     buckets = [

@@ -24,9 +24,15 @@ def ocop_figures(
     return ocop_counts(unit, (month.first_day, cut), recorded=recorded)
 
 
-def plan_table(unit: AdministrativeUnit | None, month: Month, cut: datetime.date | None = None) -> list[FundsTable]:
+def plan_table(
+    unit: AdministrativeUnit | None,
+    month: Month,
+    cut: datetime.date | None = None,
+    recorded: datetime.datetime | None = None,
+) -> list[FundsTable]:
     """Plan against result from the plans app (province targets, units due this year), titles
-    read on the month's cut-off as every other figure of the bulletin."""
+    read on the month's cut-off as every other figure of the bulletin; read as recorded, the
+    targets, province targets and decisions the portal held at ``recorded``."""
     if not apps.is_installed("plans"):
         return []
     from plans.selectors import plan_rows
@@ -34,7 +40,7 @@ def plan_table(unit: AdministrativeUnit | None, month: Month, cut: datetime.date
     with translation.override("vi"):
         tables = [
             FundsTable(str(t.title), [str(h) for h in t.headers], [[_plain(v) for v in r] for r in t.rows], t.kind)
-            for t in plan_rows(unit, month.year, cut)
+            for t in plan_rows(unit, month.year, cut, recorded)
         ]
     return [t for t in tables if t.rows]
 
