@@ -1,8 +1,10 @@
 """Every selector runs a fixed number of queries, whatever the number of communes."""
 
+import datetime
+
 import pytest
 
-from plans.models import ProvinceTarget, ProvinceTargetChange
+from plans.models import ProvinceTarget, ProvinceTargetChange, RegisteredTarget, RegisteredTargetChange
 from plans.selectors import (
     dashboard_sections,
     funds_grid,
@@ -55,6 +57,27 @@ def test_plan_summary_takes_five_queries_for_a_province(province, django_assert_
     # the targets (due and overdue), the year's assessments of those due, the province targets' three
     with django_assert_num_queries(5):
         plan_summary(unit=province, year=2025)
+
+
+def test_plan_summary_as_recorded_takes_as_many_queries(province, django_assert_num_queries):
+    # the histories give the targets as they stood: read inside the same statements, or in the
+    # province targets' one query instead of today's
+    RegisteredTargetChange.objects.bulk_create(
+        RegisteredTargetChange(target=t, new_year=t.target_year, basis=t.basis, at=t.set_at)
+        for t in RegisteredTarget.objects.filter(unit__path__startswith=province.path)
+    )
+    target = ProvinceTarget.objects.get(province=province)
+    changes = {
+        "period_from": [None, 2021],
+        "period_to": [None, 2025],
+        "communes_standard": [None, 5],
+        "basis": [None, "NQ"],
+    }
+    ProvinceTargetChange.objects.create(target=target, changes=changes, at=target.entered_at)
+    with django_assert_num_queries(5):
+        summary = plan_summary(unit=province, year=2025, recorded=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC))
+    assert len(summary.due) == province.n
+    assert [line.planned for line in summary.province[0].lines][:1] == [5]
 
 
 def test_plan_summary_takes_three_queries_for_a_province_without_targets(province, django_assert_num_queries):

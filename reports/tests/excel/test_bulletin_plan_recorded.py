@@ -12,7 +12,7 @@ from criteria.models import AssessmentState
 from criteria.services import ValueEntry, assessment_record_values, assessment_set_state
 from reports import bulletin
 from reports.bulletin import Month
-from reports.tests.excel.conftest import at, open_book
+from reports.tests.excel.conftest import at, open_book, rows_of
 
 plans = pytest.importorskip("plans.services")
 
@@ -115,6 +115,44 @@ def test_a_decision_entered_after_the_cutoff_is_not_reached_as_recorded(past, tr
     assert "đã đạt 01" in plan_section(tree.province, VALID)
     recorded = plan_section(tree.province, RECORDED)
     assert "đến hạn 01" in recorded and "đã đạt" not in recorded
+
+
+def test_a_province_targets_actual_is_the_headline_of_the_same_reading(past, tree, personas):
+    office = personas.province_office
+    plans.province_target_save(
+        province=tree.province,
+        data=plans.ProvinceTargetInput(period_from=2021, period_to=2025, communes_standard=3, basis="NQ 1/NQ-TU"),
+        user=office,
+        at=at("03/01/2024"),
+    )
+    b = past["b"]
+    assessment_record_values(
+        assessment=b,
+        entries=[ValueEntry("1.1", "có"), ValueEntry("2.1", "90"), ValueEntry("3.1", "50"), ValueEntry("3.2", "0")],
+        user=office,
+        at=at("20/02/2024"),
+    )
+    for state in (AssessmentState.SUBMITTED, AssessmentState.VERIFIED, AssessmentState.APPRAISED):
+        assessment_set_state(assessment=b, state=state, user=office, at=at("21/02/2024"))
+    assessment_set_state(
+        assessment=b,
+        state=AssessmentState.RECOGNISED,
+        user=office,
+        decision_number="30/QĐ-UBND",
+        decision_date=datetime.date(2024, 2, 26),
+        at=at("08/03/2024"),  # entered after February
+    )
+
+    def headline_and_actual(reading):
+        content, _ = bulletin.bulletin_build(unit=tree.province, month=FEBRUARY, user=None, reading=reading)
+        book = open_book(content)
+        summary = {row[0]: row[1:] for row in rows_of(book["Tổng hợp"], 5) if isinstance(row[0], str)}
+        plan = {row[0]: row[1:] for row in book["Kế hoạch"].iter_rows(values_only=True) if row and row[0]}
+        held = summary["Xã đạt chuẩn NTM (giữ danh hiệu đến thời điểm báo cáo)"][0]
+        return held, plan["Xã được công nhận: Đạt chuẩn"][1]
+
+    assert headline_and_actual(VALID) == (2, 2)  # A, and B by its decision's date
+    assert headline_and_actual(RECORDED) == (1, 1)  # A: B's decision was not in the portal yet
 
 
 def test_province_targets_stand_as_entered_by_the_cutoff(past, tree, personas):
