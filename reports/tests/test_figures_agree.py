@@ -371,7 +371,9 @@ def _word(world, year) -> dict:
     content, _data = bulletin.bulletin_docx(unit=world.province, month=month, user=None)
     document = Document(io.BytesIO(content))
     sentence = next(p.text for p in document.paragraphs if p.text.startswith("Tính đến ngày"))
-    total = int(re.search(r"toàn tỉnh có (\d[\d.]*) xã", sentence)[1].replace(".", ""))
+    # "toàn tỉnh có 17 xã", or for none the offices' words "toàn tỉnh chưa có xã nào"
+    counted = re.search(r"toàn tỉnh (?:có (\d[\d.]*) xã|chưa có xã nào)", sentence)
+    total = int(counted[1].replace(".", "")) if counted[1] else 0
     tiers = {row.cells[0].text: row.cells[1].text for row in document.tables[1].rows[1:]}
     names = {
         Tier.STANDARD: "nông thôn mới",
