@@ -379,8 +379,12 @@ def count_criteria_met(results: Iterable[bool]) -> int:
 
 # --- Tier prerequisites ----------------------------------------------------------------------
 
-MSG_NEEDS_STANDARD = _("The unit must first hold the standard NTM title (a recognition decision dated by then).")
-MSG_NEEDS_ADVANCED = _("The unit must first hold the advanced NTM title (a recognition decision dated by then).")
+MSG_NEEDS_STANDARD = _(
+    "The unit must first hold the standard NTM title (a recognition decision dated by then, not revoked by then)."
+)
+MSG_NEEDS_ADVANCED = _(
+    "The unit must first hold the advanced NTM title (a recognition decision dated by then, not revoked by then)."
+)
 
 
 def tier_prerequisites_unmet(tier: Tier, *, holds_standard: bool, holds_advanced: bool) -> list[str]:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from communes import access, permissions
 from communes.models import AdministrativeUnit, Level, Role
 from criteria import evaluation
-from criteria.figures import holds_title, holds_title_q
+from criteria.figures import holds_title, holds_title_q, title_revocation
 from criteria.models import Assessment, AssessmentState, Criterion, CriterionResult, Indicator, IndicatorValue, Tier
 from criteria.services.assessments import assessment_set_state
 from criteria.services.derived import assessment_refresh_derived, refresh_dependants
@@ -55,6 +55,10 @@ MSG_DECISION_BEFORE_UNIT = _(
 )
 MSG_REVOCATION_REQUIRED = _("Enter the revocation decision's number and date.")
 MSG_REVOKED_BEFORE = _("The revocation cannot be dated before the recognition decision (%(date)s).")
+MSG_TITLE_ALREADY_REVOKED = _(
+    "The title decision %(number)s gave was already revoked by decision %(revocation)s of %(date)s, recorded on "
+    "the %(year)s assessment: a title is revoked once."
+)
 MSG_REVOCATION_IS_RECOGNITION = _(
     "%(number)s is the recognition decision; a revocation is a decision of its own: enter its number."
 )
@@ -178,7 +182,16 @@ def _offered(assessment: Assessment, action: Action) -> bool:
     (asked anyway, the recognition's own check refuses it, naming those not met)."""
     if action.summary_only and action.recognises:
         return 0 < assessment.criteria_total == assessment.criteria_met
+    if action.name == "revoke":  # a title already revoked on another year's dossier is revoked once
+        return _title_revoked_elsewhere(assessment) is None
     return True
+
+
+def _title_revoked_elsewhere(assessment: Assessment) -> Assessment | None:
+    """The assessment of another year recording the revocation of the title this one's decision
+    gave (a title carried by several years' dossiers is revoked on one of them), or None."""
+    revocation = title_revocation(assessment)
+    return revocation if revocation is not None and revocation.pk != assessment.pk else None
 
 
 def available_actions(user, assessment: Assessment) -> list[Action]:
@@ -230,6 +243,17 @@ def _decision_problems(assessment: Assessment, number: str, day: datetime.date |
     if ended is not None and day > ended:
         problems.append(MSG_DECISION_AFTER_UNIT % {"unit": assessment.unit.name, "date": f"{ended:%d/%m/%Y}"})
     if revoking:
+        if (earlier := _title_revoked_elsewhere(assessment)) is not None:
+            return ValidationError(
+                MSG_TITLE_ALREADY_REVOKED,
+                code="already_revoked",
+                params={
+                    "number": assessment.decision_number,
+                    "revocation": earlier.revocation_number,
+                    "date": f"{earlier.revocation_date:%d/%m/%Y}",
+                    "year": earlier.year,
+                },
+            )
         if assessment.decision_date and day < assessment.decision_date:
             problems.append(MSG_REVOKED_BEFORE % {"date": f"{assessment.decision_date:%d/%m/%Y}"})
         if _same_decision(number, assessment.decision_number):

@@ -804,7 +804,10 @@ def test_the_model_tier_needs_the_advanced_title():
 
 def test_tier_reasons_are_readable_messages():
     (reason,) = unmet("advanced", standard=False)
-    assert str(reason) == "The unit must first hold the standard NTM title (a recognition decision dated by then)."
+    assert (
+        str(reason)
+        == "The unit must first hold the standard NTM title (a recognition decision dated by then, not revoked by then)."
+    )
 
 
 @pytest.mark.parametrize("raw", ["８５", "٨٥", "۸۵", "1.０００", "８５,５", "१२"])

@@ -96,7 +96,7 @@ def tier_paragraph(tier: TierLine, data: BulletinData) -> str:
     """The advanced or model tier: titles held, new this month, the year's standing at the tier."""
     phrase = TIER_PHRASES[tier.tier]
     if not tier.recognised and not tier.with_data:
-        return f"Chưa có xã đạt chuẩn {phrase}; chưa có xã đánh giá theo bộ tiêu chí năm {data.year}."
+        return f"Chưa có xã nào đạt chuẩn {phrase}; chưa có xã nào đánh giá theo bộ tiêu chí năm {data.year}."
     if tier.recognised:
         text = f"Có {count_of(tier.recognised, 'xã')} đã đạt chuẩn {phrase}"
         share = share_percent(tier.recognised, data.communes_total)

@@ -6,6 +6,7 @@ on the 2024 assessment by QĐ 3402 of 20/12/2024."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from criteria.models import Assessment, AssessmentState
@@ -40,21 +41,21 @@ def carried(tree, criteria_set):
 def test_the_unit_page_shows_the_carried_title_revoked(client, personas, carried):
     client.force_login(personas.officer_a)
     html = client.get(reverse("unit", args=["40101"]), {"year": 2025}).content.decode()
-    assert "Recognised, title revoked" in html
-    assert "revoked by decision 3402/QĐ-UBND of 20/12/2024" in html
+    assert "Recognition revoked" in html
+    assert "by decision 3402/QĐ-UBND of 20/12/2024" in html
     assert ">Recognised<" not in html
 
 
 def test_the_district_overview_shows_the_carried_title_revoked(client, personas, carried):
     client.force_login(personas.district_d1)
     html = client.get(reverse("unit", args=["401"]), {"year": 2025}).content.decode()
-    assert "Recognised, title revoked" in html
+    assert "Recognition revoked" in html
 
 
 def test_the_assessment_page_says_the_title_it_carries_was_revoked(client, personas, carried):
     client.force_login(personas.officer_a)
     html = client.get(reverse("assessment", args=[carried[2025].pk])).content.decode()
-    assert "Recognised, title revoked" in html
+    assert "Recognition revoked" in html
     assert 'id="title-revoked"' in html and "recorded on the 2024 assessment" in html
     assert reverse("assessment", args=[carried[2024].pk]) in html
 
@@ -67,3 +68,35 @@ def test_a_title_never_revoked_shows_recognised(client, personas, tree, criteria
     html = client.get(reverse("assessment", args=[standing.pk])).content.decode()
     assert "title revoked" not in html and 'id="title-revoked"' not in html
     assert ">Recognised<" in html
+
+
+def test_the_carried_title_reads_as_the_lists_read_a_revoked_one(client, personas, carried):
+    """QA: the unit page said "Recognised, title revoked" where the communes list, its export and
+    the bulletin say "Recognition revoked" for the same assessment; one label now."""
+    client.force_login(personas.officer_a)
+    html = client.get(reverse("assessment", args=[carried[2025].pk])).content.decode()
+    assert '<span class="badge state-revoked">Recognition revoked</span>' in html
+    assert "title revoked" not in html
+
+
+def test_a_title_revoked_on_another_years_dossier_is_not_revoked_again(client, personas, carried):
+    """QA: the 2025 dossier carrying a title revoked on the 2024 one still offered "Revoke", and a
+    second decision was accepted: the bulletin then reported one title revoked twice."""
+    from criteria.services.workflow import assessment_transition, available_actions
+
+    later = carried[2025]
+    assert "revoke" not in [a.name for a in available_actions(personas.province_office, later)]
+    with pytest.raises(ValidationError) as refused:
+        assessment_transition(
+            assessment=later,
+            action="revoke",
+            user=personas.province_office,
+            comment="Vi phạm tiêu chí môi trường",
+            decision_number="77/QĐ-UBND",
+            decision_date=datetime.date(2025, 6, 20),
+        )
+    assert "already revoked by decision 3402/QĐ-UBND of 20/12/2024, recorded on the 2024 assessment" in " ".join(
+        refused.value.messages
+    )
+    later.refresh_from_db()
+    assert later.state == AssessmentState.RECOGNISED and later.revocation_number == ""

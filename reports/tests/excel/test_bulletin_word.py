@@ -81,8 +81,8 @@ def test_the_word_bulletin_writes_the_dashboard_figures_in_the_offices_phrasing(
 
 def test_every_tier_is_written_even_without_data(past, tree, office):
     text = paragraphs(read_docx(download(office, tree.province.code, FEBRUARY, "docx")))
-    assert "Chưa có xã đạt chuẩn nông thôn mới nâng cao; chưa có xã đánh giá theo bộ tiêu chí năm 2024." in text
-    assert "Chưa có xã đạt chuẩn nông thôn mới kiểu mẫu; chưa có xã đánh giá theo bộ tiêu chí năm 2024." in text
+    assert "Chưa có xã nào đạt chuẩn nông thôn mới nâng cao; chưa có xã nào đánh giá theo bộ tiêu chí năm 2024." in text
+    assert "Chưa có xã nào đạt chuẩn nông thôn mới kiểu mẫu; chưa có xã nào đánh giá theo bộ tiêu chí năm 2024." in text
 
 
 def test_the_document_has_the_header_block_sections_tables_charts_and_signature(past, tree, office, personas):
