@@ -10,6 +10,7 @@ from typing import NamedTuple
 from django.core.paginator import Page, Paginator
 from django.http import QueryDict
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from communes.models import AdministrativeUnit, Level
 from communes.text import unit_matches
@@ -197,7 +198,13 @@ def plan_rows(
             Table(
                 title=_("%(targets)s (%(basis)s) at the end of %(year)s")
                 % {"targets": t.title, "basis": t.basis, "year": year},
-                headers=(_("Target"), _("Planned"), _("Actual"), _("Share reached (%)"), _("Met")),
+                headers=(
+                    pgettext("province target", "Target"),
+                    _("Planned"),
+                    _("Actual"),
+                    _("Share reached (%)"),
+                    _("Met"),
+                ),
                 rows=[
                     (
                         line.label,

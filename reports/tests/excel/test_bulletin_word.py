@@ -458,10 +458,13 @@ def test_a_province_target_not_met_reads_the_same_on_the_dashboard_in_the_workbo
     section = page[page.index('id="plan-against-result"') :]
     row = section[: section.index("</tr>", section.index("<tbody>"))]
     assert '<span class="badge badge-not_met">Chưa đạt</span>' in row
+    # The column of a province's targets is "Chỉ tiêu" (a target of the plan), not a criterion's "Mức đạt".
+    assert '<th scope="col">Chỉ tiêu</th>' in section[: section.index("<tbody>")]
 
     book = open_book(download(office, tree.province.code, FEBRUARY, "xlsx"))
     (line,) = [r for r in rows_of(book["Kế hoạch"], 1) if r and str(r[0]).startswith("Xã được công nhận")]
     assert line[-1] == "Chưa đạt"
+    assert any(r and r[0] == "Chỉ tiêu" and "Mức đạt" not in r for r in rows_of(book["Kế hoạch"], 1))
 
     document = read_docx(download(office, tree.province.code, FEBRUARY, "docx"))
     (targets,) = [t for t in table_texts(document) if t[0] == ["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Tỷ lệ đạt", "Đạt"]]
