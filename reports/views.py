@@ -106,8 +106,12 @@ def _figure(
     }
 
 
-def _headline_figures(summary: Headline, previous: Headline | None, scale: int | None = None) -> list[dict]:
-    """The headline cards: value, share where it has one, change against a year earlier."""
+def _headline_figures(
+    summary: Headline, previous: Headline | None, scale: int | None = None, holders=lambda tier: ""
+) -> list[dict]:
+    """The headline cards: value, share where it has one, change against a year earlier; a
+    tier's title holders link to them, commune by commune (``holders(tier)``: the communes list
+    filtered on the title, the same rule counting them)."""
 
     def before(attribute: str, tier: str | None = None):
         if previous is None:
@@ -131,6 +135,7 @@ def _headline_figures(summary: Headline, previous: Headline | None, scale: int |
                 else ""
             ),
         )
+        | {"link": holders(tier)}
         for tier, label in Tier.choices
     ]
     met_before, met_or_basic_before = summary.averages_before(previous)
@@ -252,7 +257,14 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
     mixed = len(scales) > 1
     context.update(
         summary=summary,
-        figures=_headline_figures(summary, summary.previous_year, scales.pop() if len(scales) == 1 else None),
+        figures=_headline_figures(
+            summary,
+            summary.previous_year,
+            scales.pop() if len(scales) == 1 else None,
+            holders=lambda tier: (
+                f"{context['urls']['communes']}?{Filters(year=filters.year, tier=tier).query(held=True)}"
+            ),
+        ),
         bucket_rows=[
             (b, filters.query(bucket=BucketFilter(b.low, b.high, b.total if mixed else None)), with_basic.count)
             for b, with_basic in zip(summary.buckets, summary.buckets_with_basically_met, strict=True)

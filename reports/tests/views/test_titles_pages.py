@@ -45,3 +45,15 @@ def test_the_list_keeps_only_the_title_holders_on_asking(office, titles):
     html = get(office, "reports:communes", "40", "year=2024&tier=standard&held=1")
     assert "Xã Đức Lĩnh" in html and "Xã Ân Phú" not in html and "Xã Cẩm Thạch" not in html
     assert 'name="held" type="checkbox" value="1" checked' in html
+
+
+def test_each_tiers_title_holders_on_the_dashboard_link_to_them_commune_by_commune(office, titles):
+    """QA: the headline said 7 communes hold the title and nothing led to which ones; each tier's
+    card now links to the list filtered on the title, which lists as many as the card counts."""
+    html = get(office, "reports:dashboard", "40", "year=2024&tier=standard")
+    link = reverse("reports:communes", args=["40"]) + "?year=2024&amp;tier=standard&amp;held=1"
+    assert f'<a href="{link}">Which communes</a>' in html
+    counted = office.get(reverse("reports:dashboard", args=["40"]), {"year": 2024}).context["summary"]
+    listed = get(office, "reports:communes", "40", "year=2024&tier=standard&held=1")
+    assert listed.count('badge state-recognised">Holds the title<') == counted.recognised["standard"] == 1
+    assert "?year=2024&amp;tier=advanced&amp;held=1" not in html  # no holder at the tier: no link
