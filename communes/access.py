@@ -12,6 +12,8 @@ through these helpers:
 * ``get_object_for_user(user, queryset, unit_field=..., write=..., **lookup)`` for one object
   attached to a unit (an assessment, a value, a file);
 * ``scope_queryset(user, queryset, unit_field=...)`` / ``units_for(user)`` for lists;
+* ``readable_under(user, unit)`` for the units of an area shown together (a map of the
+  communes around the user's own), of which only those read show their figures and links;
 * ``check_writes_somewhere(user, roles)`` first, where a create names its unit in the body.
 
 An object outside the user's reading scope answers 404, so that its existence is not
@@ -101,6 +103,22 @@ def scope_queryset(user, queryset: QuerySet, *, unit_field: str = "unit", write:
 
 def can_read_unit(user, unit: AdministrativeUnit) -> bool:
     return is_administrator(user) or any(unit.path.startswith(p) for p in _scope_paths(user, write=False))
+
+
+def readable_under(user, unit: AdministrativeUnit | None, *, level: str | None = None) -> frozenset[str] | None:
+    """The codes of the units under ``unit`` (None: the country), of ``level`` if given, that the
+    user may read: ``can_read_unit`` for a whole area at once, so a page showing many units
+    (the communes of a map) decides once per request, not per unit. None when the user reads
+    every one of them — they read ``unit`` itself (no query) —, otherwise their codes, read in
+    one query."""
+    if (unit is None and is_administrator(user)) or (unit is not None and can_read_unit(user, unit)):
+        return None
+    units = units_for(user)
+    if unit is not None:
+        units = units.filter(path__startswith=unit.path)
+    if level is not None:
+        units = units.filter(level=level)
+    return frozenset(units.values_list("code", flat=True))
 
 
 def can_write_unit(user, unit: AdministrativeUnit) -> bool:

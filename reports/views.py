@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from communes.access import can_read_unit, is_administrator
+from communes.access import can_read_unit, is_administrator, readable_under
 from communes.models import AdministrativeUnit, Level, UnitType
 from communes.permissions import get_unit_or_country
 from criteria.figures import year_cutoff
@@ -249,7 +249,15 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
             overview=overview,
             main_assessment=overview.at_tier(filters.tier),
             map_area=area,
-            commune_map=commune_map(unit=area, year=filters.year, tier=filters.tier, current=ringed),
+            # The communes around it are named at their places, but only those the user may read
+            # show figures (a commune's officer reads their own commune, not its neighbours').
+            commune_map=commune_map(
+                unit=area,
+                year=filters.year,
+                tier=filters.tier,
+                current=ringed,
+                readable=readable_under(request.user, area, level=Level.COMMUNE),
+            ),
         )
         return render(request, "reports/commune.html", context)
 
@@ -277,7 +285,13 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         # Rows that are communes each count one: no column of communes beside their names.
         breakdown_counts=any(row.level != Level.COMMUNE for row in breakdown),
         apart=", ".join(f"{n} × {UnitType(kind).label}" for kind, n in sorted(summary.apart.items())),
-        commune_map=commune_map(unit=unit, year=filters.year, tier=filters.tier, buckets=summary.buckets),
+        commune_map=commune_map(
+            unit=unit,
+            year=filters.year,
+            tier=filters.tier,
+            buckets=summary.buckets,
+            readable=readable_under(request.user, unit, level=Level.COMMUNE),  # all (no query): the user reads unit
+        ),
         # A district's own standing (x/9), the same rows as on the unit's workspace page.
         district_assessments=(
             list(assessments_within(unit, year=filters.year, levels=(Level.DISTRICT,), tier=filters.tier))

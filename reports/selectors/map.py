@@ -6,6 +6,11 @@ the same assessment speaking for each) and the buckets those of the dashboard's 
 map's legend and the table beside it cannot disagree. Drawn server-side as plain SVG
 (``templates/reports/partials/map.html``): no tiles, no outside service, no script.
 One query: the communes with their assessment's figures and their coordinates.
+
+Whose figures are shown is the caller's to say (``readable``, from
+``communes.access.readable_under``): a commune's officer sees the communes around theirs
+named at their places — public geography — but a commune they may not read is drawn neutral,
+with its name only, outside every bucket and count but the legend's "no figures shown".
 """
 
 from __future__ import annotations
@@ -29,11 +34,13 @@ MARGIN = 12
 PALETTE = ("#ffffcc", "#c2e699", "#78c679", "#31a354", "#006837")
 NO_DATA = "none"
 NO_DATA_FILL = "#ffffff"  # drawn hollow, with a grey dashed outline
+HIDDEN = "hidden"  # a commune the reader may not read: its name, no figures
+HIDDEN_FILL = "#d9d9d9"  # neutral grey, solid grey outline (reports.css ``.map-hidden``)
 
 
 @dataclass(frozen=True)
 class MapLegendEntry:
-    key: str  # "b0", "b1" … in bucket order, or NO_DATA
+    key: str  # "b0", "b1" … in bucket order, NO_DATA, or HIDDEN
     label: str
     colour: str
     count: int
@@ -47,7 +54,7 @@ class MapPoint:
     y: float
     key: str  # the legend entry it belongs to
     colour: str
-    label: str  # "Xã Cẩm Thạch: 15/19 criteria met" or "…: no data"
+    label: str  # "Xã Cẩm Thạch: 15/19 criteria met", "…: no data", or the name alone (HIDDEN)
     anchor: str = "middle"  # of the label: "start" near the west edge, "end" near the east
     current: bool = False  # the commune whose page shows the map, or those it was formed from (ringed, on top)
 
@@ -63,10 +70,17 @@ class CommuneMap:
     communes_total: int
     without_coordinates: int
     area: AdministrativeUnit | None = None  # whose communes are drawn (None: the country)
+    # The codes of the communes the reader may read, whose figures and links are shown; None: all.
+    readable: frozenset[str] | None = None
 
     @property
     def drawn(self) -> int:
         return len(self.points)
+
+    @property
+    def hidden(self) -> int:
+        """How many communes are shown without figures (outside the reader's area)."""
+        return next((entry.count for entry in self.legend if entry.key == HIDDEN), 0)
 
 
 def _colours(buckets: list[BucketCount]) -> dict[tuple[int, int, int], str]:
@@ -140,24 +154,32 @@ def commune_map(
     tier: str,
     buckets: list[BucketCount] | None = None,
     current: frozenset[str] = frozenset(),
+    readable: frozenset[str] | None,
 ) -> CommuneMap | None:
     """The map of the communes counted in ``year`` under ``unit``; None when there are none.
 
     ``buckets`` are the dashboard's (``progress_summary(...).buckets``): each commune takes the
     colour of the bucket its criteria met fall in, on its set's scale; without them (a commune's
     page, showing its neighbours) the buckets are those of the communes drawn. ``current`` are
-    the codes of the communes to ring.
+    the codes of the communes to ring. ``readable`` are the codes of the communes whose figures
+    the reader may see (``communes.access.readable_under``; None: all of them, as for anyone who
+    reads ``unit``): every other commune is drawn with its name only, in HIDDEN, and counted
+    in the legend's HIDDEN entry alone — no bucket, no colour, no label that would reveal them.
     """
     rows = map_rows(unit=unit, year=year, tier=tier)
     if not rows:
         return None
+    shown = rows if readable is None else [row for row in rows if row.code in readable]
     if buckets is None:
-        buckets = _buckets_of_rows(rows)
+        buckets = _buckets_of_rows(shown)
     coordinates = {row.code: (row.latitude, row.longitude) for row in rows if row.latitude is not None}
     colours = _colours(buckets)
     keys = {bounds: f"b{i}" for i, bounds in enumerate((b.low, b.high, b.total) for b in buckets)}
-    colour_of = {keys[bounds]: colour for bounds, colour in colours.items()} | {NO_DATA: NO_DATA_FILL}
-    counts = dict.fromkeys([*keys.values(), NO_DATA], 0)
+    colour_of = {keys[bounds]: colour for bounds, colour in colours.items()} | {
+        NO_DATA: NO_DATA_FILL,
+        HIDDEN: HIDDEN_FILL,
+    }
+    counts = dict.fromkeys([*keys.values(), NO_DATA, HIDDEN], 0)
     located = [row for row in rows if row.code in coordinates]
     points: list[MapPoint] = []
     if located:
@@ -166,7 +188,13 @@ def commune_map(
         width, height = WIDTH, 0
     key_of = _bucket_keys(buckets, keys)
     for row in rows:
-        key = key_of.get((row.criteria_total, row.criteria_met), NO_DATA) if row.has_data else NO_DATA
+        hidden = readable is not None and row.code not in readable
+        if hidden:
+            key = HIDDEN
+        elif row.has_data:
+            key = key_of.get((row.criteria_total, row.criteria_met), NO_DATA)
+        else:
+            key = NO_DATA
         counts[key] += 1
         if row.code not in coordinates:
             continue
@@ -180,7 +208,7 @@ def commune_map(
                 y=y,
                 key=key,
                 colour=colour_of[key],
-                label=_point_label(row),
+                label=row.name if hidden else _point_label(row),
                 anchor=anchor,
                 current=row.code in current,
             )
@@ -191,7 +219,16 @@ def commune_map(
         for bounds in [(b.low, b.high, b.total)]
     ]
     legend.append(MapLegendEntry(key=NO_DATA, label=_("No data"), colour=NO_DATA_FILL, count=counts[NO_DATA]))
-    # Communes without data first, then from the lowest bucket up: the best drawn on top.
+    if counts[HIDDEN]:
+        legend.append(
+            MapLegendEntry(
+                key=HIDDEN,
+                label=_("No figures shown (outside your area)"),
+                colour=HIDDEN_FILL,
+                count=counts[HIDDEN],
+            )
+        )
+    # Communes without figures first, then from the lowest bucket up: the best drawn on top.
     rank = {entry.key: i for i, entry in enumerate(reversed(legend))}
     points.sort(key=lambda p: (p.current, rank[p.key]))
     drawn = len(points)
@@ -205,4 +242,5 @@ def commune_map(
         communes_total=len(rows),
         without_coordinates=len(rows) - drawn,
         area=unit,
+        readable=readable,
     )

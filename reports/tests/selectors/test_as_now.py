@@ -154,7 +154,11 @@ def test_a_new_communes_officer_sees_the_communes_it_was_formed_from_named_not_l
     response = client.get(reverse("reports:dashboard", args=[m.code]), {"year": 2024, "tier": "standard"})
     html = response.content.decode()
     assessment_a = response.context["formed_from"][0][1]
-    assert a.name in html and "19 / 19" in html
+    # Named, but their figures are for those who read them (A 19/19, B 12/19; states neither).
+    section = html.split('id="formed-from-title"')[1].split("</section>")[0]
+    assert a.name in section and "19 / 19" not in section and "12 / 19" not in section
+    assert "state-" not in section and "No assessment for this year." not in section
+    assert section.count("No figures shown (outside your area)") == 2
     # Outside the officer's area: those pages answer 404, so no link leads there.
     assert client.get(reverse("assessment", args=[assessment_a.pk])).status_code == 404
     assert f'href="{reverse("assessment", args=[assessment_a.pk])}"' not in html
@@ -163,6 +167,7 @@ def test_a_new_communes_officer_sees_the_communes_it_was_formed_from_named_not_l
     # Someone who reads them has both links.
     client.force_login(UserFactory(username="admin-formed-from", is_superuser=True))
     html = client.get(reverse("reports:dashboard", args=[m.code]), {"year": 2024, "tier": "standard"}).content.decode()
+    assert "19 / 19" in html and "12 / 19" in html and "No figures shown" not in html
     assert f'href="{reverse("assessment", args=[assessment_a.pk])}"' in html
     assert f'href="{reverse("reports:dashboard", args=[a.code])}?' in html
 

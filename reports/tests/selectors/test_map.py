@@ -9,11 +9,12 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from communes.access import readable_under
 from communes.models import AdministrativeUnit, UnitSuccession
 from communes.tests.factories import ProvinceFactory
 from reports.selectors import communes_page, progress_summary
 from reports.selectors.communes import map_rows
-from reports.selectors.map import NO_DATA, PALETTE, commune_map
+from reports.selectors.map import HIDDEN, HIDDEN_FILL, NO_DATA, PALETTE, commune_map
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,9 @@ def located(known):
 
 def province_map(known, year=2023):
     summary = progress_summary(unit=known.tree.province, year=year, tier="standard")
-    return summary, commune_map(unit=known.tree.province, year=year, tier="standard", buckets=summary.buckets)
+    return summary, commune_map(
+        unit=known.tree.province, year=year, tier="standard", buckets=summary.buckets, readable=None
+    )
 
 
 def test_the_legend_counts_are_the_bucket_table_counts(located):
@@ -71,18 +74,23 @@ def test_a_commune_without_data_is_drawn_apart(located):
 
 def test_no_map_for_a_unit_without_communes(db):
     empty = ProvinceFactory(code="77", name="Tỉnh Trống")
-    assert commune_map(unit=empty, year=2023, tier="standard", buckets=[]) is None
+    assert commune_map(unit=empty, year=2023, tier="standard", buckets=[], readable=None) is None
 
 
 def test_the_map_takes_one_query_and_is_kept(located, django_assert_num_queries):
     summary = progress_summary(unit=located.tree.province, year=2023, tier="standard")
     with django_assert_num_queries(3):  # the versions with the kept rows, the communes, keeping them
-        drawn = commune_map(unit=located.tree.province, year=2023, tier="standard", buckets=summary.buckets)
+        drawn = commune_map(
+            unit=located.tree.province, year=2023, tier="standard", buckets=summary.buckets, readable=None
+        )
     with django_assert_num_queries(1):
-        assert commune_map(unit=located.tree.province, year=2023, tier="standard", buckets=summary.buckets) == drawn
+        assert (
+            commune_map(unit=located.tree.province, year=2023, tier="standard", buckets=summary.buckets, readable=None)
+            == drawn
+        )
     district = located.tree.province.children.first()
     with django_assert_num_queries(1):  # below a province: not kept
-        commune_map(unit=district, year=2023, tier="standard")
+        commune_map(unit=district, year=2023, tier="standard", readable=None)
 
 
 def test_the_country_s_map_is_its_provinces_in_the_list_s_order(located):
@@ -122,7 +130,7 @@ def test_a_communes_page_draws_it_ringed_among_the_communes_of_its_district(clie
 
 def test_without_the_dashboards_buckets_the_map_takes_those_of_the_communes_drawn(located):
     _summary, with_dashboards = province_map(located)
-    alone = commune_map(unit=located.tree.province, year=2023, tier="standard")
+    alone = commune_map(unit=located.tree.province, year=2023, tier="standard", readable=None)
     assert alone.legend == with_dashboards.legend
     assert [(p.code, p.colour) for p in alone.points] == [(p.code, p.colour) for p in with_dashboards.points]
 
@@ -161,8 +169,80 @@ def test_a_communes_officer_has_only_the_communes_they_may_open_linked_on_the_ma
     html = client.get(reverse("reports:dashboard", args=[a.code]) + "?year=2023&tier=standard").content.decode()
     assert f'href="/en/reports/{a.code}/?year=2023&amp;tier=standard"' in html
     assert f'href="/en/reports/{b.code}/' not in html
-    assert f"<title>{b.name}: 12/19 criteria met</title>" in html  # still drawn, with its label
+    assert f"<title>{b.name}</title>" in html  # still drawn, named (its figures: see below)
     # The district's committee reads every commune of its district: all linked.
     client.force_login(personas.district_d1)
     html = client.get(reverse("reports:dashboard", args=[a.code]) + "?year=2023&tier=standard").content.decode()
     assert f'href="/en/reports/{b.code}/?year=2023&amp;tier=standard"' in html
+
+
+def _commune_page(client, user, commune):
+    client.force_login(user)
+    return client.get(reverse("reports:dashboard", args=[commune.code]), {"year": 2023, "tier": "standard"})
+
+
+def _circle_titled(html, title):
+    """The ``<circle …>`` of the point whose tooltip is ``title``."""
+    before = html.split(f"><title>{title}</title>")[0]
+    return before[before.rindex("<circle") :]
+
+
+def test_a_communes_officer_sees_the_neighbours_on_the_map_named_without_their_figures(client, personas, located):
+    a, b = located.tree.a, located.tree.b  # both in district 401: A 19/19, B 12/19
+    response = _commune_page(client, personas.officer_a, a)
+    html = response.content.decode()
+    # Its own commune with its figures and link; the neighbour at its place, its name only.
+    assert f"{a.name}: 19/19 criteria met" in html
+    assert f"{b.name}: 12/19" not in html and "12/19" not in html
+    assert f'fill="{HIDDEN_FILL}" class="map-hidden"' in _circle_titled(html, b.name)
+    points = {p.code: p for p in response.context["commune_map"].points}
+    assert (points[b.code].key, points[b.code].colour, points[b.code].label) == (HIDDEN, HIDDEN_FILL, b.name)
+    # Its bucket (10–14) counts nothing: the legend counts only the communes it shows.
+    legend = {entry.label: entry.count for entry in response.context["commune_map"].legend}
+    assert legend == {
+        "under 5": 0,
+        "5–9": 0,
+        "10–14": 0,
+        "15–18": 0,
+        "19": 1,
+        "No data": 0,
+        "No figures shown (outside your area)": 1,
+    }
+    assert "No figures shown (outside your area)" in html
+    assert "Communes outside your area are drawn grey with their names only" in html
+
+
+def test_the_district_committee_sees_every_commune_s_figures_on_a_commune_s_map(client, personas, located):
+    a, b = located.tree.a, located.tree.b
+    for user in (personas.district_d1, personas.province_office, personas.viewer):
+        response = _commune_page(client, user, a)
+        html = response.content.decode()
+        assert f"<title>{b.name}: 12/19 criteria met</title>" in html, user
+        assert "map-hidden" not in html and "No figures shown" not in html, user
+        # Exactly the map drawn for whoever reads the whole area.
+        assert response.context["commune_map"] == commune_map(
+            unit=a.parent, year=2023, tier="standard", current=frozenset([a.code]), readable=None
+        )
+        legend = {entry.label: entry.count for entry in response.context["commune_map"].legend}
+        assert (legend["10–14"], legend["19"]) == (1, 1)
+
+
+def test_a_district_s_dashboard_map_is_unchanged_for_its_readers(client, personas, located):
+    client.force_login(personas.district_d1)
+    response = client.get(reverse("reports:dashboard", args=["401"]), {"year": 2023, "tier": "standard"})
+    drawn = response.context["commune_map"]
+    assert drawn.readable is None and drawn.hidden == 0
+    assert {p.key for p in drawn.points} == {"b0", "b2"}  # A 19, B 10–14 (the top bucket first)
+
+
+def test_the_readable_communes_are_decided_once_for_the_map(client, personas, located, django_assert_num_queries):
+    """The officer's page reads which communes they may read in one query (not one per point),
+    the same the links had taken; a reader of the area takes none."""
+    from communes.access import memberships_of
+
+    officer, district = personas.officer_a, personas.district_d1
+    memberships_of(officer), memberships_of(district)
+    with django_assert_num_queries(1):
+        assert readable_under(officer, located.tree.d1, level="commune") == {located.tree.a.code}
+    with django_assert_num_queries(0):
+        assert readable_under(district, located.tree.d1, level="commune") is None
