@@ -100,13 +100,19 @@ def year_shown(asked: str | None, *, today: datetime.date | None = None) -> int 
     return None
 
 
-def year_not_shown_notice(asked: str | None, year: int, *, today: datetime.date | None = None) -> str:
+def year_not_shown_notice(
+    asked: str | None, year: int, *, offered: range | None = None, today: datetime.date | None = None
+) -> str:
     """What a page showing ``year`` says when ``?year=asked`` named a year no page shows; empty
-    when nothing was asked or the year asked is shown."""
+    when nothing was asked or the year asked is shown. The range it names is ``offered``, the
+    years the page's picker offers (a unit's page: ``year_choices``, the unit's own years); by
+    default the programme's years that have begun (the reports pages' year input)."""
     asked = (asked or "").strip()
     if not asked or year_shown(asked, today=today) is not None:
         return ""
-    params = {"asked": asked[:20], "first": FIRST_YEAR, "last": latest_year_begun(today=today), "year": year}
+    if not offered:
+        offered = range(FIRST_YEAR, latest_year_begun(today=today) + 1)
+    params = {"asked": asked[:20], "first": min(offered), "last": max(offered), "year": year}
     return str(MSG_YEAR_NOT_SHOWN) % params
 
 
@@ -148,13 +154,15 @@ def page_year(unit: AdministrativeUnit, asked: str | None, *, today: datetime.da
     Nothing asked: ``default_year``. A year of the programme that has begun: that year, also
     outside the unit's lifetime, where the page says the unit did not exist then
     (``lifetime_notice``) and the picker shows the year without offering it. Anything else (a
-    year ahead, before the programme, not a year): ``default_year``, and ``notice`` says so.
+    year ahead, before the programme, not a year): ``default_year``, and ``notice`` says so,
+    naming the years the picker offers.
     """
     year = year_shown(asked, today=today)
     if year is None:
         year = default_year(unit, today=today)
-    notice = year_not_shown_notice(asked, year, today=today)
-    options = [YearOption(y, True) for y in year_choices(unit, today=today)]
+    choices = year_choices(unit, today=today)
+    notice = year_not_shown_notice(asked, year, offered=choices, today=today)
+    options = [YearOption(y, True) for y in choices]
     if year not in {o.year for o in options}:
         options = sorted([*options, YearOption(year, False)], key=lambda o: -o.year)
     return PageYear(year=year, options=options, notice=notice)

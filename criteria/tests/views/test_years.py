@@ -123,3 +123,33 @@ def test_this_year_is_the_year_in_vietnam_not_on_the_servers_clock(tree, monkeyp
     fresh = CommuneFactory(code="40999", name="Xã Mới Lập", parent=tree.province, valid_from=datetime.date(2026, 1, 1))
     assert current_year() == 2027
     assert default_year(fresh) == 2027  # no assessment: this year, Vietnam's
+
+
+def test_the_notice_names_the_years_the_picker_offers_for_the_unit(client, personas, tree, merged):
+    """QA: ?year=2031 on a commune that ended on 30/06/2025 said "(2010–2026)", the programme's
+    years, while its picker offers 2010–2025 (a commune formed on 1/7/2025: from 2025)."""
+    this_year = timezone.localdate().year
+    client.force_login(personas.province_office)
+    html = client.get(reverse("unit", args=["40101"]), {"year": "2031"}).content.decode()
+    assert "“2031” is not a year that can be shown (2010–2025): showing 2025." in html
+    assert _picker(html)[0] == "2025 selected" and _picker(html)[-1] == "2010"
+    html = client.get(reverse("unit", args=["40901"]), {"year": "2009"}).content.decode()
+    assert f"“2009” is not a year that can be shown (2025–{this_year}): showing {this_year}." in html
+    assert _picker(html)[-1] == "2025"
+    html = client.get(reverse("plans:unit", args=["40101"]), {"year": "2031"}).content.decode()
+    assert "“2031” is not a year that can be shown (2010–2025): showing 2025." in html
+
+
+def test_page_year_names_the_unit_s_own_years(tree, merged):
+    from criteria.years import page_year
+
+    today = datetime.date(2027, 3, 1)
+    assert page_year(tree.a, "2031", today=today).notice == (
+        "“2031” is not a year that can be shown (2010–2025): showing 2025."
+    )
+    assert (
+        page_year(merged, "x", today=today).notice == "“x” is not a year that can be shown (2025–2027): showing 2027."
+    )
+    assert page_year(tree.c, "2031", today=today).notice.startswith(
+        "“2031” is not a year that can be shown (2010–2027)"
+    )
