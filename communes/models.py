@@ -290,9 +290,18 @@ class AdministrativeUnit(models.Model):
 
     def existed_during(self, first: datetime.date, last: datetime.date) -> bool:
         """``UnitQuerySet.existed_during`` for this one unit (no query)."""
-        return (self.valid_from is None or self.valid_from <= last) and (
-            self.valid_to is None or self.valid_to >= first
-        )
+        return self.lifetime_side(first, last) is None
+
+    def lifetime_side(self, first: datetime.date, last: datetime.date) -> str | None:
+        """Where the period ``first``–``last`` lies against the unit's lifetime: None when the
+        unit existed on a day of it (``existed_during``), ``"before"`` when it ended before the
+        unit was formed (``valid_from``), ``"after"`` when it began after the unit ended
+        (``valid_to``). What a refusal names: the date the unit was formed, or the one it ended."""
+        if self.valid_from is not None and last < self.valid_from:
+            return "before"
+        if self.valid_to is not None and first > self.valid_to:
+            return "after"
+        return None
 
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.existed_during(day, day)

@@ -151,3 +151,17 @@ def test_factories_keep_the_hierarchy_consistent(db):
     assert village.region == village.parent.parent.parent.region
     assert ProvinceFactory().path.count("/") == 2
     assert DistrictFactory().depth == 2
+
+
+def test_lifetime_side_says_which_end_of_the_lifetime_a_period_misses():
+    import datetime
+
+    from communes.models import AdministrativeUnit, year_days
+
+    unit = AdministrativeUnit(valid_from=datetime.date(2019, 1, 1), valid_to=datetime.date(2025, 6, 30))
+    assert unit.lifetime_side(*year_days(2018)) == "before"
+    assert unit.lifetime_side(*year_days(2025)) is None and unit.existed_in_year(2025)
+    assert unit.lifetime_side(*year_days(2026)) == "after" and not unit.existed_in_year(2026)
+    day = datetime.date(2025, 7, 1)
+    assert unit.lifetime_side(day, day) == "after" and not unit.is_valid_on(day)
+    assert AdministrativeUnit().lifetime_side(*year_days(1990)) is None

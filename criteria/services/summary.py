@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
-from communes.models import AdministrativeUnit
+from communes.models import AdministrativeUnit, year_days
 from criteria.models import (
     EDITABLE_STATES,
     Assessment,
@@ -44,6 +44,9 @@ MSG_NOT_SUMMARY = _("This assessment is not a summary record.")
 MSG_CONVERT_DECIDED = _(
     "A summary record that is “%(state)s” keeps its report's standing: it cannot be converted into a full assessment."
 )
+MSG_YEAR_AFTER_UNIT = _("%(unit)s existed only until %(end)s: no standing of %(year)s can be recorded for it.")
+MSG_YEAR_BEFORE_UNIT = _("%(unit)s was formed on %(start)s: no standing of %(year)s can be recorded for it.")
+MSG_SOURCE_BEFORE_UNIT = _("%(unit)s was formed on %(start)s: a report dated before that cannot give its standing.")
 MSG_TOO_LONG = _("At most %(n)s characters.")
 SOURCE_NUMBER_MAX = 60  # Assessment.source_number
 
@@ -91,6 +94,14 @@ def summary_errors(
     def refuse(field, message, code, **params):
         errors.setdefault(field, []).append(ValidationError(message, code=code, params=params or None))
 
+    # The years the unit existed in (``existed_in_year``, the rule of starting an assessment),
+    # refused at the year with the date the unit was formed or ended.
+    side = unit.lifetime_side(*year_days(year))
+    if side == "after":
+        refuse("year", MSG_YEAR_AFTER_UNIT, "unit_ended", unit=unit.name, end=f"{unit.valid_to:%d/%m/%Y}", year=year)
+    elif side == "before":
+        start = f"{unit.valid_from:%d/%m/%Y}"
+        refuse("year", MSG_YEAR_BEFORE_UNIT, "unit_not_formed", unit=unit.name, start=start, year=year)
     refusal = other_set_refusal(unit=unit, year=year, criteria_set=criteria_set, reason=reason, in_force=in_force)
     if refusal is not None:
         errors.update(refusal.error_dict)
@@ -113,6 +124,18 @@ def summary_errors(
         refuse("source_date", MSG_SOURCE_EARLY, "early", year=year)
     elif day > timezone.localdate():
         refuse("source_date", MSG_SOURCE_FUTURE, "future")
+    elif unit.lifetime_side(day, day) == "before":
+        refuse(
+            "source_date",
+            MSG_SOURCE_BEFORE_UNIT,
+            "unit_not_formed",
+            unit=unit.name,
+            start=f"{unit.valid_from:%d/%m/%Y}",
+        )
+    # A report dated after the unit ended may still give its standing: a commune that ended on
+    # 30/06/2025 has its 2025 standing only in reports made after that (the province's, the
+    # commune it became part of). A recognition decision dated after the end is refused where it
+    # is recorded (``workflow.decision_refusal``, also for ``record_recognition``).
     if source_file is not None:
         try:  # the evidence files' limits: size, type, content matching the extension
             validate_upload(source_file)

@@ -236,12 +236,12 @@ def _decision_problems(assessment: Assessment, number: str, day: datetime.date |
     problems = []
     if day > timezone.localdate():
         problems.append(MSG_DECISION_DATE_FUTURE)
-    started = assessment.unit.valid_from
-    if started is not None and day < started:
-        problems.append(MSG_DECISION_BEFORE_UNIT % {"unit": assessment.unit.name, "date": f"{started:%d/%m/%Y}"})
-    ended = assessment.unit.valid_to
-    if ended is not None and day > ended:
-        problems.append(MSG_DECISION_AFTER_UNIT % {"unit": assessment.unit.name, "date": f"{ended:%d/%m/%Y}"})
+    unit = assessment.unit
+    side = unit.lifetime_side(day, day)
+    if side == "before":
+        problems.append(MSG_DECISION_BEFORE_UNIT % {"unit": unit.name, "date": f"{unit.valid_from:%d/%m/%Y}"})
+    elif side == "after":
+        problems.append(MSG_DECISION_AFTER_UNIT % {"unit": unit.name, "date": f"{unit.valid_to:%d/%m/%Y}"})
     if revoking:
         if (earlier := _title_revoked_elsewhere(assessment)) is not None:
             return ValidationError(

@@ -176,3 +176,29 @@ def test_asking_for_another_set_than_the_existing_assessment_s_is_refused_at_the
     body["criteria_set"] = started.json()["criteria_set"]["id"]
     again = client.post("/api/v1/assessments/", body, format="json")
     assert again.status_code == 200 and again.json()["id"] == started.json()["id"]
+
+
+def test_a_summary_record_of_a_year_the_unit_did_not_exist_in_is_refused_at_the_year(tree, personas):
+    import datetime
+
+    from communes.tests.factories import CommuneFactory
+
+    s = make_set(code="S-2030", year_from=2021, year_to=2030)
+    formed = CommuneFactory(
+        code="40901", name="Xã Hợp Nhất", parent=tree.province, valid_from=datetime.date(2025, 7, 1)
+    )
+    body = {
+        "unit": formed.code,
+        "criteria_set": s.pk,
+        "year": 2024,
+        "met": [1],
+        "source_number": "12/BC-UBND",
+        "source_date": "2025-03-10",
+    }
+    refused = _client(personas.province_office).post("/api/v1/summary-records/", body, format="json")
+    assert refused.status_code == 400, refused.content
+    assert refused.json()["errors"] == {
+        "year": ["Xã Hợp Nhất was formed on 01/07/2025: no standing of 2024 can be recorded for it."],
+        "source_date": ["Xã Hợp Nhất was formed on 01/07/2025: a report dated before that cannot give its standing."],
+    }
+    assert not Assessment.objects.filter(unit=formed).exists()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
-from communes.models import AdministrativeUnit, Level
+from communes.models import AdministrativeUnit, Level, year_days
 from communes.permissions import can_enter_province_targets, can_set_registered_target
 from criteria import evaluation
 from criteria.figures import holds_title
@@ -157,13 +157,13 @@ def registered_target_set(
                 MSG_TARGET_YEAR_RANGE, code="year_range", params={"first": PROGRAMME_START, "last": TARGET_YEAR_LAST}
             )
         )
-    elif unit.valid_to is not None and target_year > unit.valid_to.year:
+    elif (side := unit.lifetime_side(*year_days(target_year))) == "after":
         errors.setdefault("target_year", []).append(
             ValidationError(
                 MSG_UNIT_ENDED, code="unit_ended", params={"unit": unit, "date": unit.valid_to.strftime("%d/%m/%Y")}
             )
         )
-    elif unit.valid_from is not None and target_year < unit.valid_from.year:
+    elif side == "before":
         # QA: a commune formed on 1 July 2025 was registered to reach the standard in 2024.
         errors.setdefault("target_year", []).append(
             ValidationError(

@@ -57,6 +57,7 @@ MSG_MET = _("met %(met)s/%(total)s")
 MSG_BASIC = _("basically met: %(numbers)s")
 # The service's fields, and the sheet's columns that show their refusals.
 FIELD_COLUMNS = {
+    "year": layout.YEAR,
     "met": layout.MET,
     "basically_met": layout.BASICALLY_MET,
     "count": layout.COUNT,

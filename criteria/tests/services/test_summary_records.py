@@ -143,3 +143,73 @@ def test_the_province_office_records_the_recognition_decision_a_past_report_give
     with pytest.raises(ValidationError) as refused:
         assessment_transition(assessment=c, action="record_recognition", user=office, **decision)
     assert refused.value.messages == [str(MSG_FULL_ASSESSMENT_APPRAISED_FIRST)]
+
+
+@pytest.fixture
+def merged(tree):
+    """Commune A ends on 30/06/2025; Xã Hợp Nhất is formed from it on 1 July 2025."""
+    from communes.models import UnitSuccession
+    from communes.tests.factories import CommuneFactory
+
+    tree.a.valid_to = datetime.date(2025, 6, 30)
+    tree.a.save()
+    m = CommuneFactory(code="40901", name="Xã Hợp Nhất", parent=tree.province, valid_from=datetime.date(2025, 7, 1))
+    UnitSuccession.objects.create(predecessor=tree.a, successor=m, date=datetime.date(2025, 7, 1))
+    return m
+
+
+def test_a_year_outside_the_unit_s_lifetime_is_refused_at_the_year_naming_its_dates(tree, personas, merged):
+    """QA: a summary record of 2026 for a commune that ended on 30/06/2025 (and of 2024 for one
+    formed on 1/7/2025) was refused only as a whole, without the unit's dates, once every other
+    field held; the year field said nothing."""
+    s = make_set(code="S", year_from=2021, year_to=2030)
+    office = personas.province_office
+    with pytest.raises(ValidationError) as ended:
+        _record(tree.a, s, office, year=2026, source_date=datetime.date(2026, 3, 1), count=5)
+    assert ended.value.message_dict["year"] == [
+        "Xã Cẩm Thạch existed only until 30/06/2025: no standing of 2026 can be recorded for it."
+    ]
+    assert "count" in ended.value.message_dict  # said together with the report's other refusals
+    with pytest.raises(ValidationError) as not_formed:
+        _record(merged, s, office, year=2024, source_date=datetime.date(2025, 9, 1))
+    assert not_formed.value.message_dict == {
+        "year": ["Xã Hợp Nhất was formed on 01/07/2025: no standing of 2024 can be recorded for it."]
+    }
+    assert _record(tree.a, s, office, year=2025, source_date=datetime.date(2025, 6, 30)).year == 2025
+    assert _record(merged, s, office, year=2026, source_date=datetime.date(2026, 3, 1)).year == 2026
+
+
+def test_a_report_dated_before_the_unit_was_formed_cannot_give_its_standing(tree, personas, merged):
+    s = make_set(code="S", year_from=2021, year_to=2030)
+    with pytest.raises(ValidationError) as refused:
+        _record(merged, s, personas.province_office, year=2025, source_date=datetime.date(2025, 3, 1))
+    assert refused.value.message_dict == {
+        "source_date": ["Xã Hợp Nhất was formed on 01/07/2025: a report dated before that cannot give its standing."]
+    }
+
+
+def test_a_report_after_the_unit_ended_gives_its_standing_but_no_recognition_after_the_end(tree, personas, merged):
+    """A commune that ended on 30/06/2025 has its 2024–2025 standing in reports made after that
+    (the province's, its successor's): kept. A recognition decision dated after the end is not."""
+    from criteria.services import assessment_transition
+
+    s = make_set(code="S", year_from=2021, year_to=2030)
+    office = personas.province_office
+    a = _record(tree.a, s, office, year=2024, met={1, 2, 3}, source_date=datetime.date(2025, 12, 15))
+    with pytest.raises(ValidationError) as refused:
+        assessment_transition(
+            assessment=a,
+            action="record_recognition",
+            user=office,
+            decision_number="88/QĐ-UBND",
+            decision_date=datetime.date(2025, 8, 1),
+        )
+    assert "Xã Cẩm Thạch ceased to exist on 30/06/2025" in refused.value.message_dict["decision_date"][0]
+    a = assessment_transition(
+        assessment=a,
+        action="record_recognition",
+        user=office,
+        decision_number="88/QĐ-UBND",
+        decision_date=datetime.date(2025, 6, 30),
+    )
+    assert a.decision_date == datetime.date(2025, 6, 30)

@@ -315,3 +315,22 @@ def test_an_advanced_recognition_without_the_standard_title_is_refused_at_the_da
     assert 'aria-invalid="true"' in date_field and 'value="20/10/2023"' in date_field
     a.refresh_from_db()
     assert a.state == "draft"
+
+
+def test_a_year_after_the_commune_ended_is_refused_at_the_year_field_with_its_end_date(client, personas, tree):
+    """QA: a commune that ended on 30/06/2025 took a 2026 summary record up to the whole form's
+    refusal, without its dates and not at the year."""
+    s = make_set(code="S-2030", year_from=2021, year_to=2030)
+    tree.a.valid_to = datetime.date(2025, 6, 30)
+    tree.a.save()
+    client.force_login(personas.province_office)
+    body = _post({"old": s}, year=2026, source_date="10/03/2026", count=2)
+    response = client.post(_url(), body)
+    assert response.status_code == 400
+    message = "Xã Cẩm Thạch existed only until 30/06/2025: no standing of 2026 can be recorded for it."
+    assert response.context["form"].errors["year"] == [message]
+    html = response.content.decode()
+    year_error = html.split('id="id_year_error"')[1].split("</div>")[0]
+    assert message in year_error
+    assert not response.context["form"].non_field_errors()
+    assert not Assessment.objects.filter(unit=tree.a).exists()
