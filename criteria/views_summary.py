@@ -30,6 +30,7 @@ from criteria.services.evidence import ALLOWED_TYPES
 from criteria.services.in_force import criteria_set_in_force, other_sets
 from criteria.services.summary import assessment_record_summary
 from criteria.views import _assessment_for, _breadcrumbs
+from criteria.years import within_lifetime
 
 # Where the service's refusals are shown: the criteria marks have no single field.
 _FIELD_OF = {"met": None, "basically_met": None}
@@ -81,7 +82,8 @@ def set_choice(unit: AdministrativeUnit, data) -> SetChoice:
     them, the one the page names. Without ``SET_OFFERED`` (a link, an older page) the set sent
     is taken as chosen."""
     tiers = [Tier.STANDARD] if unit.level == Level.VILLAGE else list(Tier)
-    year = min(max(_int(data.get("year"), current_year() - 1), 2010), current_year())
+    # Last year by default, or the nearest the unit existed in (an ended commune: its last).
+    year = min(max(_int(data.get("year"), within_lifetime(unit, current_year() - 1)), 2010), current_year())
     tier = data.get("tier") if data.get("tier") in {t.value for t in tiers} else Tier.STANDARD
     in_force = criteria_set_in_force(unit=unit, year=year, tier=tier)
     sets = ([in_force] if in_force else []) + other_sets(unit, year, tier, in_force)

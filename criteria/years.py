@@ -29,7 +29,8 @@ from communes.models import AdministrativeUnit
 from criteria.models import Assessment
 
 
-def _within_lifetime(unit: AdministrativeUnit, year: int) -> int:
+def within_lifetime(unit: AdministrativeUnit, year: int) -> int:
+    """``year``, or the nearest year the unit existed in (its first or its last)."""
     if unit.valid_to is not None:
         year = min(year, unit.valid_to.year)
     if unit.valid_from is not None:
@@ -48,7 +49,7 @@ def default_year(unit: AdministrativeUnit, *, today: datetime.date | None = None
         if unit.path
         else None
     )
-    return _within_lifetime(unit, latest or this_year)
+    return within_lifetime(unit, latest or this_year)
 
 
 def lifetime_notice(unit: AdministrativeUnit, year: int) -> dict:
@@ -78,7 +79,7 @@ def latest_year_of(unit: AdministrativeUnit, *, today: datetime.date | None = No
     """The latest year begun in the unit's lifetime: this year, or the last year a unit that
     ended existed in (a district ended on 30/06/2025: 2025). What a form for the unit starts on
     when no data decides (the import's templates)."""
-    return _within_lifetime(unit, latest_year_begun(today=today))
+    return within_lifetime(unit, latest_year_begun(today=today))
 
 
 FIRST_YEAR = 2010  # the programme's first year (QĐ 491/QĐ-TTg, 2009): no page shows an earlier one

@@ -334,3 +334,13 @@ def test_a_year_after_the_commune_ended_is_refused_at_the_year_field_with_its_en
     assert message in year_error
     assert not response.context["form"].non_field_errors()
     assert not Assessment.objects.filter(unit=tree.a).exists()
+
+
+def test_the_form_opens_on_the_last_year_the_commune_existed_in(client, personas, sets, tree):
+    """Last year by default, or an ended commune's last year (it opened on a year refused for it)."""
+    tree.a.valid_to = datetime.date(2023, 6, 30)
+    tree.a.save()
+    client.force_login(personas.province_office)
+    page = client.get(_url())
+    assert page.status_code == 200
+    assert page.context["form"].initial["year"] == 2023
