@@ -47,7 +47,9 @@ from reports.importing.values_read import (
 )
 
 MSG_UNIT_MISSING = gettext_lazy("The unit code is missing.")
-MSG_UNKNOWN_UNIT = gettext_lazy("No unit has the code “%(code)s”.")
+# A code that names no unit and one outside what the uploader may read are refused alike (the
+# access rule: a unit outside the user's area is not revealed, neither its name nor that it exists).
+MSG_UNKNOWN_UNIT = gettext_lazy("No unit of %(parent)s has the code “%(code)s”.")
 MSG_UNIT_OUTSIDE = gettext_lazy("%(unit)s is not inside %(parent)s.")
 MSG_UNIT_LEVEL = gettext_lazy("%(unit)s is not a unit of the level this criteria set is for (%(level)s).")
 MSG_UNIT_TWICE = gettext_lazy("%(unit)s is listed twice (also on row %(row)s).")
@@ -165,13 +167,14 @@ def _read_database(read: ReadValues, criteria_set: CriteriaSet, year: int) -> _D
     return _Database(units, assessments, stored, territory)
 
 
-def _row_target(code: str | None, database: _Database, rows_of_unit: dict[str, int]):
-    """The unit a row names, or why there is none: no code, an unknown code, a unit named twice."""
+def _row_target(code: str | None, database: _Database, rows_of_unit: dict[str, int], *, unit, user):
+    """The unit a row names, or why there is none: no code, an unknown code (or one the uploader
+    may not read), a unit named twice."""
     if code is None:
         return None, MSG_UNIT_MISSING
     target = database.units.get(code)
-    if target is None:
-        return None, reason(MSG_UNKNOWN_UNIT, code=code)
+    if target is None or not access.can_read_unit(user, target):
+        return None, reason(MSG_UNKNOWN_UNIT, code=code, parent=unit.name)
     if code in rows_of_unit:
         return None, reason(MSG_UNIT_TWICE, unit=target.name, row=rows_of_unit[code])
     return target, None
@@ -261,7 +264,7 @@ def check_values(
     rows_of_unit: dict[str, int] = {}
     for read_row in read.rows:
         row, code = read_row.row, read_row.unit
-        target, refusal = _row_target(code, database, rows_of_unit)
+        target, refusal = _row_target(code, database, rows_of_unit, unit=unit, user=user)
         if refusal:
             add_error(plan.errors, row, code_column, refusal)
             continue

@@ -152,8 +152,8 @@ def _unit_error(row: SummaryRow, target, unit: AdministrativeUnit, user):
     """Why the row's unit cannot take a summary record from this upload, or None."""
     if row.unit is None:
         return MSG_UNIT_MISSING
-    if target is None:
-        return reason(MSG_UNKNOWN_UNIT, code=row.unit)
+    if target is None or not access.can_read_unit(user, target):
+        return reason(MSG_UNKNOWN_UNIT, code=row.unit, parent=unit.name)
     if not target.is_within(unit):
         return reason(MSG_UNIT_OUTSIDE, unit=target.name, parent=unit.name)
     if target.level != Level.COMMUNE:

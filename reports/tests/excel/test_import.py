@@ -475,12 +475,21 @@ def test_unit_errors(office, personas, tree, criteria_set, a25):
     )
     errors = errors_of(office, content, criteria_set)
     assert [(e[1], e[2], e[3]) for e in errors] == [
-        (9, "A", "No unit has the code “99999”."),
-        (10, "A", "Xã Ân Phú is not inside Huyện Một."),
+        (9, "A", "No unit of Huyện Một has the code “99999”."),
+        # Commune C, of the other district, read alike: its name and existence not revealed.
+        (10, "A", "No unit of Huyện Một has the code “40201”."),
         (11, "A", "Thôn Bắc is not a unit of the level this criteria set is for (commune)."),
         (12, "A", "Xã Đức Lĩnh is listed twice (also on row 8)."),
         (13, "A", "The unit code is missing."),
     ]
+
+
+def test_a_unit_the_uploader_reads_outside_the_file_s_unit_is_named(client, personas, tree, criteria_set, a25):
+    """The province office reads commune C: the row says where it lies instead."""
+    client.force_login(personas.province_office)
+    content = fill(template(tree.d1, criteria_set), {}, cells={"A9": "40201", "E9": "Có"})
+    errors = errors_of(client, content, criteria_set)
+    assert [(e[1], e[2], e[3]) for e in errors] == [(9, "A", "Xã Ân Phú is not inside Huyện Một.")]
 
 
 def test_an_empty_row_of_a_unit_the_set_cannot_assess_changes_nothing_and_is_skipped(

@@ -271,10 +271,10 @@ def test_unit_set_and_year_errors(office, personas, tree, old):
     )
     assert errors_of(office, content) == [
         ("F7", "No published criteria set has the code “KHONG-CO” here."),
-        ("A9", "Xã Ân Phú is not inside Huyện Một."),
+        ("A9", "No unit of Huyện Một has the code “40201”."),  # another district's: not revealed
         ("D10", "The set Thử (1/QĐ-TEST) applies to the years 2016–2020, not 2022."),
         ("E11", "The set Thử (1/QĐ-TEST) is of another tier."),
-        ("A12", "No unit has the code “40199”."),
+        ("A12", "No unit of Huyện Một has the code “40199”."),
         ("E13", "“cao” is not a tier: write chuẩn, nâng cao or kiểu mẫu."),
         ("A14", "Xã Cẩm Thạch has two rows for 2019 at this tier (also row 7)."),
     ]
