@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -22,7 +23,7 @@ from communes.models import Role
 from criteria import access_sets
 from criteria.forms_sets import CloneForm, PublishForm, RetireForm
 from criteria.models import CriteriaSet, SetLevel, SetStatus, Target, Tier
-from criteria.services.set_editing import row_anchor
+from criteria.services.set_editing import row_anchor, row_label
 from criteria.services.set_workspace import (
     MSG_TARGET_GONE,
     criteria_set_clone_for,
@@ -236,10 +237,24 @@ def set_publish(request: HttpRequest, pk: int) -> HttpResponse:
         # button: a message at the top of a long page was scrolled out of sight by "#publish".
         pending = unconfirmed_targets(criteria_set)
         context = _detail_context(request, criteria_set, editable=True, draft=True, pending=pending)
-        context["publish_errors"] = exc.messages
+        context["publish_errors"] = _publish_errors(criteria_set, exc)
         return render(request, "criteria/sets/detail.html", context, status=400)
     messages.success(request, _("%(set)s is published; it can no longer change.") % {"set": criteria_set})
     return HttpResponseRedirect(reverse("criteria_set", args=[criteria_set.pk]))
+
+
+def _publish_errors(criteria_set: CriteriaSet, exc: ValidationError) -> list[dict]:
+    """Every reason publishing was refused (``PublishRefused.blockers``), each with a link to what
+    to change: the row on the set's page (named as the page names it), or the header's form."""
+    errors = []
+    for blocker in getattr(exc, "blockers", None) or [ValidationError(m) for m in exc.messages]:
+        row, link, url = getattr(blocker, "row", None), "", ""
+        if isinstance(row, CriteriaSet):
+            link, url = _("Edit the header and decision"), reverse("criteria_set_edit", args=[criteria_set.pk])
+        elif row is not None:
+            link, url = capfirst(row_label(row)), set_row_url(criteria_set, row_anchor(row))
+        errors.append({"text": blocker.messages[0], "link": link, "url": url})
+    return errors
 
 
 @login_required

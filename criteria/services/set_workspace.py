@@ -19,7 +19,13 @@ from communes.access import is_administrator
 from communes.models import AdministrativeUnit, Level
 from criteria.access_sets import check_can_edit_set
 from criteria.models import CriteriaSet, CriteriaSetChange, SetChangeKind, SetRowKind, SetStatus, Target
-from criteria.services.catalog import catalog_set_clone, catalog_set_publish
+from criteria.services.catalog import (
+    PublishBlocker,
+    PublishRefused,
+    catalog_set_clone,
+    catalog_set_publish,
+    publish_blockers,
+)
 
 MSG_NOT_A_PROVINCE = _("Criteria sets are issued by a province.")
 MSG_CODE_TAKEN = _("A criteria set with code %(code)s already exists; choose another code.")
@@ -145,15 +151,26 @@ def unconfirmed_targets(criteria_set: CriteriaSet) -> list[Target]:
 def criteria_set_publish_checked(*, criteria_set: CriteriaSet, user, accept_unconfirmed: int = 0) -> CriteriaSet:
     """Publish a draft the user may edit. Targets still to verify must be confirmed first, or
     accepted all at once: ``accept_unconfirmed`` is the number the user saw and accepted; it
-    must match (the history records who accepted which targets, and when)."""
+    must match (the history records who accepted which targets, and when).
+
+    Refused (``PublishRefused``) with every reason at once: the targets still to verify and
+    whatever ``publish_blockers`` finds, each with the row to fix."""
     check_can_edit_set(user, criteria_set)
+    # The set as stored, locked: the checks read its header as it is now, not as the caller read it.
+    criteria_set = CriteriaSet.objects.select_for_update().get(pk=criteria_set.pk)
     check_draft(criteria_set)
     pending = unconfirmed_targets(criteria_set)
+    blockers = []
     if pending and not accept_unconfirmed:
-        raise ValidationError(MSG_UNCONFIRMED, code="unconfirmed", params={"count": len(pending)})
-    if pending and accept_unconfirmed != len(pending):
-        raise ValidationError(MSG_UNCONFIRMED_CHANGED, code="unconfirmed_changed", params={"count": len(pending)})
-    published = catalog_set_publish(criteria_set=criteria_set, require_targets=criteria_set.issuer_id is not None)
+        blockers.append(PublishBlocker(MSG_UNCONFIRMED, code="unconfirmed", params={"count": len(pending)}))
+    elif pending and accept_unconfirmed != len(pending):
+        params = {"count": len(pending)}
+        blockers.append(PublishBlocker(MSG_UNCONFIRMED_CHANGED, code="unconfirmed_changed", params=params))
+    require_targets = criteria_set.issuer_id is not None
+    blockers += publish_blockers(criteria_set, require_targets=require_targets)
+    if blockers:
+        raise PublishRefused(blockers)
+    published = catalog_set_publish(criteria_set=criteria_set, require_targets=require_targets)
     comment = ""
     if pending:
         comment = str(_("Published with %(count)s targets unconfirmed: %(targets)s")) % {

@@ -13,9 +13,12 @@ from criteria.services.catalog.versions import (
     MSG_REQUIRED_WITHOUT_TARGET,
     MSG_SAME_DECISION,
     MSG_SAME_NAME,
+    PublishBlocker,
+    PublishRefused,
     catalog_set_clone,
     catalog_set_publish,
     check_publishable,
+    publish_blockers,
 )
 
 __all__ = [
@@ -32,9 +35,12 @@ __all__ = [
     "MSG_SAME_NAME",
     "CatalogError",
     "LoadResult",
+    "PublishBlocker",
+    "PublishRefused",
     "catalog_load_dir",
     "catalog_load_file",
     "catalog_set_clone",
     "catalog_set_publish",
     "check_publishable",
+    "publish_blockers",
 ]

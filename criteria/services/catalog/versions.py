@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 import re
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -176,43 +176,93 @@ def _copy_content(criteria_set: CriteriaSet, clone: CriteriaSet) -> None:
             )
 
 
+class PublishBlocker(ValidationError):
+    """One reason a set cannot be published (a ``ValidationError`` of one message), with what to
+    change to fix it: ``row``, the group, criterion, indicator or target (the set itself for its
+    header; None when no one row is to blame), and ``field``, the header's field it is said at."""
+
+    def __init__(self, message, *, code: str | None = None, params: dict | None = None, row=None, field: str = ""):
+        super().__init__(message, code=code, params=params)
+        self.row = row
+        self.field = field
+
+
+class PublishRefused(ValidationError):
+    """Every reason a set cannot be published, all at once (``blockers``, in the order a user
+    fixes them: the header, then the rows down the set's page). As a ``ValidationError`` it
+    holds them by field (the header's name, short name) and the rest as non-field errors."""
+
+    def __init__(self, blockers: list[PublishBlocker]):
+        if any(b.field for b in blockers):
+            by_field: dict[str, list[PublishBlocker]] = {}
+            for blocker in blockers:
+                by_field.setdefault(blocker.field or NON_FIELD_ERRORS, []).append(blocker)
+            super().__init__(by_field)
+        else:
+            super().__init__(blockers)
+        self.blockers = blockers
+
+
 def check_publishable(criteria_set: CriteriaSet, *, require_targets: bool = False) -> None:
-    """Refuse (``ValidationError``) a set that must not be published: the one place the rules
-    live, asked by ``catalog_set_publish`` (the workspace, the admin) and by the catalog loader.
+    """Refuse (``PublishRefused``, a ``ValidationError`` naming every reason at once) a set that
+    must not be published: the one place the rules live (``publish_blockers``), asked by
+    ``catalog_set_publish`` (the workspace, the admin) and by the catalog loader."""
+    blockers = publish_blockers(criteria_set, require_targets=require_targets)
+    if blockers:
+        raise PublishRefused(blockers)
+
+
+def publish_blockers(criteria_set: CriteriaSet, *, require_targets: bool = False) -> list[PublishBlocker]:
+    """Every reason the set must not be published, each with the row to fix
+    (``PublishBlocker``); empty when it may be. Collected all at once, so that a draft with
+    several problems shows them together instead of one per attempt to publish.
 
     A published set never changes, so what could not be fixed afterwards is refused here: a set
     without indicators, a criterion without a required indicator (a criterion is met when
     every required indicator is met: with none, no unit could meet it, nor the set), and a
     required indicator compared with a threshold that some unit of the set's scope would find
-    without one (``_check_thresholds``). With ``require_targets`` (a province's own version),
+    without one (``_threshold_blockers``). With ``require_targets`` (a province's own version),
     every indicator the national set left to the province must have a target; without it (the
     State's set) those indicators wait for the province's version. A province's set must be told apart from the State's
-    (``_check_own_identity``): lists, pages and the API show it beside them.
+    (``_own_identity_blockers``): lists, pages and the API show it beside them.
     """
+    blockers: list[PublishBlocker] = []
+    if criteria_set.issuer_id is not None:  # a province's set: its header first, at the top of its page
+        blockers += _own_identity_blockers(criteria_set)
     indicators = Indicator.objects.filter(criteria_set=criteria_set)
     if not indicators.exists():
-        raise ValidationError(MSG_EMPTY_SET, code="empty")
-    _check_amends(criteria_set)
+        return [*blockers, PublishBlocker(MSG_EMPTY_SET, code="empty")]
+    blockers += _amends_blockers(criteria_set)
     unmeetable = (
         Criterion.objects.filter(criteria_set=criteria_set).exclude(indicators__required=True).order_by("number")
-    ).first()
-    if unmeetable is not None:
-        raise ValidationError(
+    )
+    blockers += [
+        PublishBlocker(
             MSG_CRITERION_WITHOUT_INDICATOR,
             code="criterion_without_indicator",
-            params={"number": unmeetable.number, "name": unmeetable.name},
+            params={"number": criterion.number, "name": criterion.name},
+            row=criterion,
         )
+        for criterion in unmeetable
+    ]
+    missing = []
     if require_targets:
-        missing = indicators.filter(target_by_province=True, targets__isnull=True).order_by("code").first()
-        if missing is not None:
-            raise ValidationError(MSG_MISSING_TARGETS, code="targets", params={"code": missing.code})
-    _check_thresholds(criteria_set, indicators if require_targets else indicators.filter(target_by_province=False))
+        missing = list(
+            indicators.filter(target_by_province=True, targets__isnull=True)
+            .select_related("criterion")
+            .order_by("criterion__number", "position", "code")
+        )
+        blockers += [
+            PublishBlocker(MSG_MISSING_TARGETS, code="targets", params={"code": i.code}, row=i) for i in missing
+        ]
+    checked = indicators if require_targets else indicators.filter(target_by_province=False)
+    blockers += _threshold_blockers(criteria_set, checked.exclude(pk__in=[i.pk for i in missing]))
     if criteria_set.issuer_id is not None:  # a province's set, edited row by row in the set editor
-        _check_own_identity(criteria_set)
-        _check_rows_can_apply(criteria_set)
+        blockers += _rows_never_applying(criteria_set)
+    return blockers
 
 
-def _check_rows_can_apply(criteria_set: CriteriaSet) -> None:
+def _rows_never_applying(criteria_set: CriteriaSet) -> list[PublishBlocker]:
     """Every indicator and target still passes the check its own form made
     (``set_editing.check_can_apply``): a criterion renumbered, the set's years or its target
     basis changed afterwards could leave an indicator coded as another criterion's, a target
@@ -230,9 +280,11 @@ def _check_rows_can_apply(criteria_set: CriteriaSet) -> None:
         try:
             check_can_apply(row, criteria_set)
         except ValidationError as refused:
-            problems += [f"{capfirst(row_label(row))}: {message}" for message in refused.messages]
-    if problems:
-        raise ValidationError(problems, code="never_applies")
+            problems += [
+                PublishBlocker(f"{capfirst(row_label(row))}: {message}", code="never_applies", row=row)
+                for message in refused.messages
+            ]
+    return problems
 
 
 def set_content(criteria_set: CriteriaSet) -> tuple:
@@ -264,17 +316,15 @@ def set_content(criteria_set: CriteriaSet) -> tuple:
     return groups, criteria, indicators, tuple(targets)
 
 
-def _check_amends(criteria_set: CriteriaSet) -> None:
+def _amends_blockers(criteria_set: CriteriaSet) -> list[PublishBlocker]:
     """A new version of a code (an amendment by the same issuer) replaces the version it was
     cloned from once published (``CriteriaSetQuerySet.not_superseded``): one that changes none of
     its content would only put a second copy beside it."""
     source = criteria_set.supersedes
-    if source is None or source.code != criteria_set.code:
-        return
-    if set_content(source) == set_content(criteria_set):
-        raise ValidationError(
-            MSG_SAME_AS_SUPERSEDED, code="same_as_superseded", params={"source": f"{source.code} v{source.version}"}
-        )
+    if source is None or source.code != criteria_set.code or set_content(source) != set_content(criteria_set):
+        return []
+    params = {"source": f"{source.code} v{source.version}"}
+    return [PublishBlocker(MSG_SAME_AS_SUPERSEDED, code="same_as_superseded", params=params)]
 
 
 def _scopes(criteria_set: CriteriaSet) -> list[tuple[str | None, int | None]]:
@@ -295,14 +345,14 @@ def _scope_text(region: str | None, group: int | None) -> str:
     return str(MSG_ANY_COMMUNE)
 
 
-def _check_thresholds(criteria_set: CriteriaSet, indicators) -> None:
+def _threshold_blockers(criteria_set: CriteriaSet, indicators) -> list[PublishBlocker]:
     """A required indicator compared with a threshold (≥, ≤, =) needs a target with a value for
     every scope of the set (``_scopes``) and every year: without one, a unit's value gives "no
     target" and the criterion can never be met. Targets per region or per commune group count,
-    chosen by the rule the assessments use (``evaluation.select_target``)."""
+    chosen by the rule the assessments use (``evaluation.select_target``). Each indicator is
+    named once for the scopes left without a target from the same first year."""
     scopes = _scopes(criteria_set)
     years = range(criteria_set.year_from, criteria_set.year_to + 1)
-    subjects = [evaluation.TargetSubject(region=r, group=g, year=y) for r, g in scopes for y in years]
     candidates = (
         indicators.filter(required=True)
         .exclude(comparison=Comparison.MET)
@@ -310,16 +360,29 @@ def _check_thresholds(criteria_set: CriteriaSet, indicators) -> None:
         .prefetch_related("targets")
         .order_by("criterion__number", "position", "code")
     )
+    blockers = []
     for indicator in candidates:
         rules = [t.as_rule() for t in sorted(indicator.targets.all(), key=lambda t: t.pk)]
-        gap = evaluation.first_subject_without_target(rules, subjects)
-        if gap is None:
-            continue
         params = {"code": indicator.code, "name": indicator.name, "number": indicator.criterion.number}
         if not any(rule.value is not None for rule in rules):
-            raise ValidationError(MSG_REQUIRED_WITHOUT_TARGET, code="required_without_target", params=params)
-        params.update(scope=_scope_text(gap.region, gap.group), year=gap.year)
-        raise ValidationError(MSG_REQUIRED_TARGET_GAP, code="required_target_gap", params=params)
+            blockers.append(
+                PublishBlocker(
+                    MSG_REQUIRED_WITHOUT_TARGET, code="required_without_target", params=params, row=indicator
+                )
+            )
+            continue
+        gaps: dict[int, list[str]] = {}  # the first year without a target → the scopes it is missing in
+        for region, group in scopes:
+            subjects = [evaluation.TargetSubject(region=region, group=group, year=y) for y in years]
+            gap = evaluation.first_subject_without_target(rules, subjects)
+            if gap is not None:
+                gaps.setdefault(gap.year, []).append(_scope_text(region, group))
+        for year, missing in sorted(gaps.items()):
+            gap_params = {**params, "scope": ", ".join(missing), "year": year}
+            blockers.append(
+                PublishBlocker(MSG_REQUIRED_TARGET_GAP, code="required_target_gap", params=gap_params, row=indicator)
+            )
+    return blockers
 
 
 def _folded(text: str) -> str:
@@ -331,7 +394,7 @@ NATIONAL = "quốc gia"
 PROVINCE_WORDS = ("tỉnh ", "thành phố ")
 
 
-def _check_own_name(criteria_set: CriteriaSet) -> None:
+def _own_name_blockers(criteria_set: CriteriaSet) -> list[PublishBlocker]:
     """A province's set does not keep the national set's name (QA: the clone of QĐ 318, published
     as the province's 2026–2030 set, read "Bộ tiêu chí quốc gia … giai đoạn 2021–2025"): a name
     saying "quốc gia" must also name the province (a province's decision may be titled "… Bộ tiêu
@@ -340,35 +403,39 @@ def _check_own_name(criteria_set: CriteriaSet) -> None:
     province = _folded(criteria_set.issuer.name)
     for word in PROVINCE_WORDS:
         province = province.removeprefix(word)
+    blockers = []
     for field in ("name", "short_name"):
         text = getattr(criteria_set, field)
         label = criteria_set._meta.get_field(field).verbose_name
         params = {"field": label, "name": text}
         if NATIONAL in _folded(text) and province not in _folded(text):
-            raise ValidationError({field: [ValidationError(MSG_NATIONAL_NAME, code="national_name", params=params)]})
+            blockers.append(
+                PublishBlocker(MSG_NATIONAL_NAME, code="national_name", params=params, row=criteria_set, field=field)
+            )
         for first, last in PERIOD.findall(text):
             if (int(first), int(last)) != (criteria_set.year_from, criteria_set.year_to):
-                params.update(period=f"{first}–{last}", years=criteria_set.years_in_words)
-                raise ValidationError({field: [ValidationError(MSG_OTHER_PERIOD, code="period", params=params)]})
+                period = {**params, "period": f"{first}–{last}", "years": criteria_set.years_in_words}
+                blockers.append(
+                    PublishBlocker(MSG_OTHER_PERIOD, code="period", params=period, row=criteria_set, field=field)
+                )
+                break
+    return blockers
 
 
-def _check_own_identity(criteria_set: CriteriaSet) -> None:
+def _own_identity_blockers(criteria_set: CriteriaSet) -> list[PublishBlocker]:
     """A province's set is told apart from the State's: its own decision (not that of the set it
     was cloned from, when another issuer's), and a name and short name no other published set
     of the same level, tier and years bears — the State's or the province's (versions of one
-    code are told apart by their number) — and a name of its own (``_check_own_name``)."""
-    _check_own_name(criteria_set)
+    code are told apart by their number) — and a name of its own (``_own_name_blockers``)."""
+    blockers = _own_name_blockers(criteria_set)
     source = criteria_set.supersedes
     if (
         source is not None
         and source.issuer_id != criteria_set.issuer_id
         and _folded(source.decision_number) == _folded(criteria_set.decision_number)
     ):
-        raise ValidationError(
-            MSG_SAME_DECISION,
-            code="same_decision",
-            params={"decision": criteria_set.decision_number, "source": f"{source.code} v{source.version}"},
-        )
+        params = {"decision": criteria_set.decision_number, "source": f"{source.code} v{source.version}"}
+        blockers.append(PublishBlocker(MSG_SAME_DECISION, code="same_decision", params=params, row=criteria_set))
     others = (
         CriteriaSet.objects.published()
         .filter(Q(issuer__isnull=True) | Q(issuer_id=criteria_set.issuer_id))
@@ -377,14 +444,12 @@ def _check_own_identity(criteria_set: CriteriaSet) -> None:
         .exclude(code=criteria_set.code)
         .order_by(F("issuer_id").asc(nulls_first=True), "code", "-version")  # the State's first
     )
-    for other in others:
-        for field in ("name", "short_name"):
-            if _folded(getattr(other, field)) == _folded(getattr(criteria_set, field)):
-                raise ValidationError(
-                    MSG_SAME_NAME,
-                    code="same_name",
-                    params={"name": getattr(criteria_set, field), "other": f"{other.code} v{other.version}"},
-                )
+    for field in ("name", "short_name"):  # each named once, after the first set already bearing it
+        other = next((o for o in others if _folded(getattr(o, field)) == _folded(getattr(criteria_set, field))), None)
+        if other is not None:
+            params = {"name": getattr(criteria_set, field), "other": f"{other.code} v{other.version}"}
+            blockers.append(PublishBlocker(MSG_SAME_NAME, code="same_name", params=params, row=criteria_set))
+    return blockers
 
 
 @transaction.atomic

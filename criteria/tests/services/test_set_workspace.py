@@ -217,13 +217,19 @@ def test_a_province_s_clone_publishes_only_with_its_own_decision_and_name(tree, 
 
     office = personas.province_office
     clone = criteria_set_clone_for(criteria_set=national, province=tree.province, user=office)
+    same_name = str(MSG_SAME_NAME % {"name": "Bộ tiêu chí thử", "other": "NATIONAL v1"})
+    same_short_name = str(MSG_SAME_NAME % {"name": "Thử", "other": "NATIONAL v1"})
     with pytest.raises(ValidationError) as refused:
         criteria_set_publish_checked(criteria_set=clone, user=office, accept_unconfirmed=1)
-    assert refused.value.messages == [str(MSG_SAME_DECISION % {"decision": "1/QĐ-TEST", "source": "NATIONAL v1"})]
+    assert refused.value.messages == [
+        str(MSG_SAME_DECISION % {"decision": "1/QĐ-TEST", "source": "NATIONAL v1"}),
+        same_name,
+        same_short_name,
+    ]
     criteria_set_update_header(criteria_set=clone, user=office, data={"decision_number": "12/2024/QĐ-UBND"})
     with pytest.raises(ValidationError) as refused:
         criteria_set_publish_checked(criteria_set=clone, user=office, accept_unconfirmed=1)
-    assert refused.value.messages == [str(MSG_SAME_NAME % {"name": "Bộ tiêu chí thử", "other": "NATIONAL v1"})]
+    assert refused.value.messages == [same_name, same_short_name]
     criteria_set_update_header(criteria_set=clone, user=office, data={"name": "Bộ tiêu chí của tỉnh Nghệ Thử"})
     with pytest.raises(ValidationError, match="“Thử” is already the name of NATIONAL v1"):
         criteria_set_publish_checked(criteria_set=clone, user=office, accept_unconfirmed=1)
@@ -316,8 +322,12 @@ def test_a_target_from_a_later_year_leaves_the_first_years_without_one(personas,
     office = personas.province_office
     indicator = _own_indicator(draft, office)
     set_row_save(criteria_set=draft, user=office, row=Target(indicator=indicator, value=90, year=2023))
-    with pytest.raises(ValidationError, match="applies to region Northern Midlands and Mountains in 2021"):
+    # Every region lacks one in 2021: the indicator is named once, with each region.
+    with pytest.raises(ValidationError) as refused:
         criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)
+    (message,) = refused.value.messages
+    assert "applies to region Northern Midlands and Mountains, region Red River Delta, " in message
+    assert "region Mekong River Delta in 2021, so criterion 20 could never be met there" in message
 
 
 def test_a_province_s_set_still_named_as_the_national_set_is_refused_at_publish(tree, personas, draft):
@@ -332,13 +342,11 @@ def test_a_province_s_set_still_named_as_the_national_set_is_refused_at_publish(
     draft.refresh_from_db()
     with pytest.raises(ValidationError) as refused:
         criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)
-    assert refused.value.message_dict == {
-        "name": [
-            "The name “Bộ tiêu chí quốc gia về xã nông thôn mới nâng cao giai đoạn 2026–2030” still names the "
-            "national set (“quốc gia”): give the province's set its own name in the set's header before publishing "
-            "(it may say “quốc gia” when it also names the province)."
-        ]
-    }
+    assert refused.value.message_dict["name"] == [
+        "The name “Bộ tiêu chí quốc gia về xã nông thôn mới nâng cao giai đoạn 2026–2030” still names the "
+        "national set (“quốc gia”): give the province's set its own name in the set's header before publishing "
+        "(it may say “quốc gia” when it also names the province)."
+    ]
     CriteriaSet.objects.filter(pk=draft.pk).update(
         name="Bộ tiêu chí quốc gia về xã NTM nâng cao trên địa bàn tỉnh Nghệ Thử, giai đoạn 2026-2030",
         short_name="Xã NTM nâng cao 2021–2025",
@@ -346,12 +354,10 @@ def test_a_province_s_set_still_named_as_the_national_set_is_refused_at_publish(
     draft.refresh_from_db()
     with pytest.raises(ValidationError) as refused:
         criteria_set_publish_checked(criteria_set=draft, user=office, accept_unconfirmed=1)
-    assert refused.value.message_dict == {
-        "short_name": [
-            "The short name “Xã NTM nâng cao 2021–2025” names the period 2021–2025, but the set covers the years 2026–2030: "
-            "correct the short name or the years in the set's header before publishing."
-        ]
-    }
+    assert refused.value.message_dict["short_name"] == [
+        "The short name “Xã NTM nâng cao 2021–2025” names the period 2021–2025, but the set covers the years 2026–2030: "
+        "correct the short name or the years in the set's header before publishing."
+    ]
     CriteriaSet.objects.filter(pk=draft.pk).update(short_name="Xã NTM nâng cao Nghệ Thử 2026–2030")
     draft.refresh_from_db()
     Target.objects.filter(indicator__criteria_set=draft, year__lt=2026).delete()  # the factory's 2024 target
@@ -373,3 +379,49 @@ def test_rows_a_later_change_left_unable_to_apply_are_refused_at_publish(tree, p
     assert f"{indicator.code} would read as another criterion's" in problems
     assert f"a target from {draft.year_to + 1} would never apply" in problems
     assert CriteriaSet.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_publishing_a_draft_with_several_problems_names_every_one_at_once_with_its_row(tree, personas, national):
+    """QA: a draft with several problems showed one at a time: the user fixed it, pressed
+    "Publish" again and met the next."""
+    from criteria.models import Criterion
+    from criteria.services.catalog import PublishRefused
+
+    office = personas.province_office
+    clone = criteria_set_clone_for(criteria_set=national, province=tree.province, user=office)  # the State's header
+    criterion = Criterion.objects.create(criteria_set=clone, group=clone.groups.get(), number=20, name="Tiêu chí riêng")
+    income = clone.indicators.get(code="3.1")
+    Target.objects.filter(indicator=income).delete()
+    late = Target.objects.create(indicator=clone.indicators.get(code="2.1"), value=85, year=2031)
+    _flag(clone, 1)
+    with pytest.raises(PublishRefused) as refused:
+        criteria_set_publish_checked(criteria_set=clone, user=office)
+    blockers = refused.value.blockers
+    assert [(b.code, b.row) for b in blockers] == [
+        ("unconfirmed", None),
+        ("same_decision", clone),
+        ("same_name", clone),
+        ("same_name", clone),
+        ("criterion_without_indicator", criterion),
+        ("required_without_target", income),
+        ("never_applies", late),
+    ]
+    assert refused.value.messages == [b.messages[0] for b in blockers]
+    assert "Criterion 20 (Tiêu chí riêng) has no required indicator" in refused.value.messages[4]
+    assert "Indicator 3.1 (Thu nhập) is required but has no target value" in refused.value.messages[5]
+    assert refused.value.messages[6].startswith("Target 2.1 (2031): The set covers the years 2021–2030")
+    clone.refresh_from_db()
+    assert clone.status == SetStatus.DRAFT
+
+
+def test_the_catalog_s_publish_names_every_problem_too(tree):
+    """The admin's action and the catalog loader ask the same rule (``check_publishable``)."""
+    from criteria.models import Criterion
+    from criteria.services.catalog import catalog_set_publish
+
+    draft = make_set(code="NATIONAL-DRAFT", publish=False)
+    for number in (20, 21):
+        Criterion.objects.create(criteria_set=draft, group=draft.groups.get(), number=number, name=f"Riêng {number}")
+    with pytest.raises(ValidationError) as refused:
+        catalog_set_publish(criteria_set=draft)
+    assert [m.split(" (")[0] for m in refused.value.messages] == ["Criterion 20", "Criterion 21"]

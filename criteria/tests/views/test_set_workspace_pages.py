@@ -239,7 +239,7 @@ def test_publishing_a_set_with_a_criterion_without_indicator_says_which_at_the_p
     assert response.status_code == 400
     html = response.content.decode()
     section = html[html.index('id="publish"') : html.index("</section>", html.index('id="publish"'))]
-    assert 'role="alert">Criterion 20 (Tiêu chí riêng) has no required indicator' in section
+    assert '<li class="error">Criterion 20 (Tiêu chí riêng) has no required indicator' in section
     draft.refresh_from_db()
     assert draft.status == SetStatus.DRAFT
 
@@ -336,3 +336,33 @@ def test_a_version_replaced_by_a_published_amendment_says_so_in_the_list_and_on_
     assert "Replaced by v2 from 2027" in client.get(reverse("criteria_sets")).content.decode()
     assert "Replaced by v2 from 2027" in client.get(reverse("criteria_set", args=[v1.pk])).content.decode()
     assert "Replaced by" not in client.get(reverse("criteria_set", args=[v2.pk])).content.decode()
+
+
+def test_publishing_shows_every_problem_at_once_each_with_a_link_to_its_row(client, tree, personas, national):
+    """QA: a draft with several problems showed one per press of "Publish"."""
+    from criteria.models import Criterion
+
+    client.force_login(personas.province_office)
+    client.post(reverse("criteria_set_clone", args=[national.pk]), {"province": "40"})
+    clone = CriteriaSet.objects.get(code="40-NATIONAL")  # still the State's decision and names
+    criterion = Criterion.objects.create(criteria_set=clone, group=clone.groups.get(), number=20, name="Tiêu chí riêng")
+    income = clone.indicators.get(code="3.1")
+    Target.objects.filter(indicator=income).delete()
+    response = client.post(reverse("criteria_set_publish", args=[clone.pk]), {"unconfirmed_count": 0})
+    assert response.status_code == 400
+    html = response.content.decode()
+    section = html[html.index('id="publish"') : html.index("</section>", html.index('id="publish"'))]
+    page = reverse("criteria_set", args=[clone.pk])
+    header = f'<a href="{reverse("criteria_set_edit", args=[clone.pk])}">Edit the header and decision</a>'
+    assert section.count('<li class="error">') == 5
+    assert "The decision 1/QĐ-TEST is the legal basis of NATIONAL v1" in section
+    assert "“Bộ tiêu chí thử” is already the name of NATIONAL v1" in section and section.count(header) == 3
+    assert "Criterion 20 (Tiêu chí riêng) has no required indicator" in section
+    assert f'<a href="{page}#criterion-{criterion.pk}">Criterion 20</a>' in section
+    assert "Indicator 3.1 (Thu nhập) is required but has no target value" in section
+    assert f'<a href="{page}#indicator-{income.pk}">Indicator 3.1</a>' in section
+    # The rows the links lead to carry those ids on the set's page.
+    shown = client.get(page).content.decode()
+    assert f'id="criterion-{criterion.pk}"' in shown and f'id="indicator-{income.pk}"' in shown
+    clone.refresh_from_db()
+    assert clone.status == SetStatus.DRAFT
