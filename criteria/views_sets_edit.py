@@ -25,6 +25,7 @@ from criteria.services.set_editing import (
     row_anchor,
     row_gone_error,
     row_label,
+    row_ref,
     row_state,
     set_row_delete,
     set_row_save,
@@ -111,7 +112,9 @@ def _row_of(request: HttpRequest, criteria_set: CriteriaSet, kind: str, row_pk: 
     row = queryset.first()
     if row is None and (
         model.objects.filter(pk=row_pk).exists()
-        or not was_in_set(criteria_set, model, row_pk, label=_posted_label(request))
+        or not was_in_set(
+            criteria_set, model, row_pk, label=_posted_label(request), ref=request.POST.get("row_ref", "")
+        )
     ):
         raise Http404(access_sets.MSG_SET_NOT_FOUND)
     return row
@@ -130,13 +133,17 @@ PARENTS = {
 
 
 def _row_gone(request: HttpRequest, criteria_set: CriteriaSet, kind: str, row_pk: int) -> HttpResponse:
-    """A row removed since its form was shown (by another editor, or in another tab): the editor
-    is told so, with who removed it as the set's history says, and brought back to the set's
-    page where the row sat (the group, criterion or indicator the form named, if still there)."""
+    """A row removed since its form was shown (by another editor, in another tab, or outside the
+    editor): the editor is told so, with who removed it as the set's history says. Saving it
+    shows the form again as a new row holding what was typed (``_readd_page``); removing it, or
+    a link to it, brings the editor back to the set's page where the row sat (the group,
+    criterion or indicator the form named, if still there)."""
     saving = request.method == "POST" and "delete" not in request.POST  # else removing, or a link to it
     error = row_gone_error(
         criteria_set, ROW_FORMS[kind][0], row_pk, _posted_label(request), user=request.user, removing=not saving
     )
+    if saving:
+        return _readd_page(request, criteria_set, kind, error)
     message = error.messages[0]
     field, model = PARENTS.get(kind, ("", None))
     posted = request.POST.get(field, "")
@@ -144,6 +151,32 @@ def _row_gone(request: HttpRequest, criteria_set: CriteriaSet, kind: str, row_pk
     anchor = row_anchor(parent) if parent is not None else None
     row_message(request, messages.WARNING, message, anchor)
     return HttpResponseRedirect(set_row_url(criteria_set, anchor))
+
+
+def _readd_page(request: HttpRequest, criteria_set: CriteriaSet, kind: str, error: StaleWriteError) -> HttpResponse:
+    """The answer to saving a row that no longer exists (409): nothing was saved, the message says
+    so (and who removed it, if the set's history knows), and the form is a new row's holding what
+    the user typed, so that saving it adds the row again (a parent removed too, or a code taken
+    since, is said at its field)."""
+    model, form_class = ROW_FORMS[kind]
+    extra = {} if kind == "groups" else {"criteria_set": criteria_set}
+    data = request.POST.copy()
+    for name in ("row_state", "row_label", "row_ref"):  # they named the removed row
+        data.pop(name, None)
+    form = form_class(data, instance=model(), **extra)
+    form.is_valid()
+    form.add_error(None, error)
+    context = {
+        "set": criteria_set,
+        "form": form,
+        "row": form.instance,
+        "row_label": "",
+        "kind": kind,
+        "title": _row_title(kind, form.instance),
+        "form_action": reverse("criteria_set_row_new", args=[criteria_set.pk, kind]),
+        "readding": True,
+    }
+    return render(request, "criteria/sets/edit_form.html", context, status=409)
 
 
 @login_required
@@ -168,6 +201,7 @@ def set_row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int | None = 
     form = form_class(data, instance=row, initial=initial, **extra)
     expected = (request.POST.get("row_state") or None) if row.pk else None
     context = {"set": criteria_set, "form": form, "row": row, "row_label": label, "kind": kind}
+    context["row_ref"] = row_ref(criteria_set, type(row), row.pk) if row.pk else ""
     context["title"] = _row_title(kind, row)
     if request.method == "POST" and "delete" in request.POST and row.pk:
         anchor, parent = row_anchor(row), _parent_anchor(row)
@@ -198,9 +232,7 @@ def set_row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int | None = 
             )
         except StaleWriteError as exc:
             if exc.current is None:  # removed by someone else a moment ago
-                parent = _parent_anchor(row)
-                row_message(request, messages.WARNING, exc.messages[0], parent)
-                return HttpResponseRedirect(set_row_url(criteria_set, parent))
+                return _readd_page(request, criteria_set, kind, exc)
             _errors_to_form(form, exc)
         except ValidationError as exc:
             _errors_to_form(form, exc)

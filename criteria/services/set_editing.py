@@ -26,6 +26,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,10 @@ MSG_ROW_GONE_REMOVAL = _("%(user)s has already removed %(row)s.")
 MSG_ROW_GONE_BY_YOU = _("You have already removed %(row)s; nothing was saved.")
 MSG_ROW_GONE_REMOVAL_BY_YOU = _("You have already removed %(row)s.")
 MSG_SOMEONE = _("Someone")
+# A row gone without a word in the set's history (removed from the Django admin or a shell).
+MSG_ROW_NO_LONGER = _("%(row)s no longer exists in this set; nothing was saved.")
+MSG_ROW_NO_LONGER_REMOVAL = _("%(row)s no longer exists in this set.")
+MSG_REMOVED = _("removed")  # the comment of a row's removal in the set's history
 # Rows that could never apply (the set's targets basis, its years, the criterion's number).
 MSG_TARGET_GROUP_UNUSED = _(
     "This set's targets do not depend on the commune group (“%(basis)s”): a target for a group would never "
@@ -229,28 +234,51 @@ def _who(entry: CriteriaSetChange | None) -> str:
     return (full_name(entry.user) if entry is not None else "") or str(MSG_SOMEONE)
 
 
+def _is_removal(entry: CriteriaSetChange | None) -> bool:
+    """Whether the history entry records the row's removal (in whichever language it was written)."""
+    return entry is not None and entry.comment in _in_every_language(lambda: MSG_REMOVED)
+
+
 def row_gone_error(
     criteria_set: CriteriaSet, model, pk: int, label: str, *, user, removing: bool = False
 ) -> StaleWriteError:
     """The refusal of a write to a row removed since the form was shown (``label``: the row as the
     page named it, "" if unknown): who removed it, as the set's history says (``last_change``) —
-    "you" when it was the user (in another tab, or before going back to the form)."""
+    "you" when it was the user (in another tab, or before going back to the form). A row whose
+    removal the history does not record (the Django admin, a shell) "no longer exists in this
+    set", naming no one: its last entry, if any, was someone's edit, not the removal."""
     entry = last_change(criteria_set, model, pk, label=label)
     if entry is not None and entry.row_text:
         label = entry.row_text  # the row as the history names it, in the reader's language
-    if entry is not None and entry.user_id == getattr(user, "pk", None):
+    label = label or str(SetRowKind(row_kind(model)).label)
+    if not _is_removal(entry):
+        message = MSG_ROW_NO_LONGER_REMOVAL if removing else MSG_ROW_NO_LONGER
+        return StaleWriteError(message, params={"row": capfirst(label)}, current=None)
+    if entry.user_id == getattr(user, "pk", None):
         message = MSG_ROW_GONE_REMOVAL_BY_YOU if removing else MSG_ROW_GONE_BY_YOU
         return StaleWriteError(message, params={"row": label}, current=None)
     params = {"user": _who(entry), "row": label}
     return StaleWriteError(MSG_ROW_GONE_REMOVAL if removing else MSG_ROW_GONE, params=params, current=None)
 
 
-def was_in_set(criteria_set: CriteriaSet, model, pk: int, *, label: str = "") -> bool:
-    """Whether the set's history speaks of the row (``model``, ``pk``), now gone; or, for an entry
-    written before the history kept rows' ids, of a row named ``label`` (the page's name of it).
-    A row id the set never held was not "removed": it is not found."""
-    entry = last_change(criteria_set, model, pk, label=label)
-    return entry is not None
+ROW_REF_SALT = "criteria.set_editing.row_ref"
+
+
+def row_ref(criteria_set: CriteriaSet, model, pk: int) -> str:
+    """The proof, carried by a row's form, that the set's page showed this row of this set: signed
+    with the portal's secret, so that a row removed without a word in the history (the admin, a
+    shell) is still told apart from an id the set never held, or another set's row."""
+    return salted_hmac(ROW_REF_SALT, f"{criteria_set.pk}:{row_kind(model)}:{pk}").hexdigest()[:32]
+
+
+def was_in_set(criteria_set: CriteriaSet, model, pk: int, *, label: str = "", ref: str = "") -> bool:
+    """Whether the set held the row (``model``, ``pk``), now gone: its history speaks of it (or, for
+    an entry written before the history kept rows' ids, of a row named ``label``, the page's name
+    of it), or the form posted the row's ``row_ref``. A row id the set never held was not
+    "removed": it is not found."""
+    if ref and constant_time_compare(ref, row_ref(criteria_set, model, pk)):
+        return True
+    return last_change(criteria_set, model, pk, label=label) is not None
 
 
 def _check_not_stale(
@@ -494,7 +522,7 @@ def set_row_delete(*, criteria_set: CriteriaSet, user, row: models.Model, expect
             row.delete()
     except ProtectedError:
         raise ValidationError(MSG_IN_USE, code="in_use", params={"row": capfirst(label)}) from None
-    removed = str(_("removed"))
+    removed = str(MSG_REMOVED)
     _record_row(criteria_set, user, row, removed, pk=pk)
     for target in targets:
         _record_row(criteria_set, user, target, removed)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from communes.models import Role
 from communes.tests.factories import MembershipFactory, UserFactory
 from criteria.models import CriteriaSet, CriteriaSetChange, Criterion, CriterionGroup, Indicator, SetStatus, Target
+from criteria.services.set_editing import row_ref
 from criteria.services.set_workspace import criteria_set_clone_for
 from criteria.tests.factories import give_own_header, make_set
 
@@ -373,6 +374,12 @@ def test_a_region_target_on_a_set_whose_targets_depend_on_the_group_is_refused(o
     assert list(response.context["form"].errors) == ["region"]
 
 
+def _as_posted(form) -> dict:
+    """What the browser posts from ``form`` as shown: each field's value (an unticked box: none)."""
+    values = {name: form[name].value() for name in form.fields}
+    return {name: "" if value is None else value for name, value in values.items() if value is not False}
+
+
 def _element(html, anchor):
     """The opening tag of the element with id ``anchor`` and what follows it, up to the next row."""
     start = html.index(f'id="{anchor}"')
@@ -475,19 +482,23 @@ def _indicator_form(office, draft, code):
     return indicator, url, data
 
 
-def test_saving_a_row_someone_removed_meanwhile_says_who_and_brings_the_editor_back(office, colleague, draft):
+def test_saving_a_row_someone_removed_meanwhile_says_who_and_keeps_what_was_typed(office, colleague, draft):
     """QA: saving a row another editor had removed in the meantime gave the generic 404 page."""
-    indicator, url, data = _indicator_form(office, draft, "1.1")
+    _indicator, url, data = _indicator_form(office, draft, "1.1")
     assert colleague.post(url, {"delete": "1", "row_state": data["row_state"]}).status_code == 302
     response = office.post(url, data)
-    criterion_anchor = f"criterion-{indicator.criterion_id}"
-    assert response.status_code == 302
-    assert response["Location"] == reverse("criteria_set", args=[draft.pk]) + f"#{criterion_anchor}"
-    html = office.get(response["Location"]).content.decode()
-    assert "Nguyễn Thị Lan removed indicator 1.1 while you were editing it; nothing was saved." in _element(
-        html, criterion_anchor
-    )
+    assert response.status_code == 409
+    form = response.context["form"]
+    assert form.non_field_errors() == [
+        "Nguyễn Thị Lan removed indicator 1.1 while you were editing it; nothing was saved."
+    ]
     assert not Indicator.objects.filter(criteria_set=draft, code="1.1").exists()
+    # The form is a new indicator's, holding what was typed: saving it adds the row again.
+    assert form["name"].value() == "Đổi tên" and form.instance.pk is None
+    new_url = reverse("criteria_set_row_new", args=[draft.pk, "indicators"])
+    assert f'action="{new_url}"' in response.content.decode()
+    assert office.post(new_url, _as_posted(form)).status_code == 302
+    assert Indicator.objects.get(criteria_set=draft, code="1.1").name == "Đổi tên"
 
 
 def test_removing_a_row_someone_removed_meanwhile_says_it_is_already_gone(office, colleague, draft):
@@ -540,8 +551,10 @@ def test_a_row_the_user_removed_themselves_does_not_blame_someone_else(office, d
         html = office.get(request()["Location"]).content.decode()
         assert "You have already removed target 2.1 (DBSH)." in html
         assert "Someone" not in html and "someone" not in html
-    html = office.get(office.post(url, {**form, "value_text": "80"})["Location"]).content.decode()
-    assert "You have already removed target 2.1 (DBSH); nothing was saved." in html
+    refused = office.post(url, {**form, "value_text": "80"})
+    assert refused.status_code == 409
+    assert "You have already removed target 2.1 (DBSH); nothing was saved." in refused.content.decode()
+    assert refused.context["form"]["value_text"].value() == "80"
 
 
 def test_who_removed_or_changed_a_row_is_named_whatever_language_each_editor_used(office, colleague, draft, vi):
@@ -576,8 +589,10 @@ def test_who_removed_or_changed_a_row_is_named_whatever_language_each_editor_use
         "row_state": seen_indicator.context["form"]["row_state"].value(),
         "row_label": seen_indicator.context["row_label"],
     }
-    html = office.get(office.post(indicator_url, data)["Location"]).content.decode()
-    assert "Nguyễn Thị Lan đã gỡ chỉ tiêu 1.1 trong lúc bạn đang sửa; chưa lưu gì." in html
+    saved = office.post(indicator_url, data)
+    assert saved.status_code == 409
+    assert "Nguyễn Thị Lan đã gỡ chỉ tiêu 1.1 trong lúc bạn đang sửa; chưa lưu gì." in saved.content.decode()
+    html = office.get(reverse("criteria_set", args=[draft.pk])).content.decode()
     # The set's history names the rows in the reader's language.
     history = html[html.index('id="history"') :] if 'id="history"' in html else html
     assert "mức đạt 2.1 (DBSH)" in history and "chỉ tiêu 1.1" in history
@@ -634,3 +649,96 @@ def test_a_refused_save_keeps_what_the_user_typed(office, colleague, draft):
     assert response.status_code == 409
     assert response.context["form"]["value_text"].value() == "90"
     assert "target value: 77" in response.content.decode()
+
+
+def test_saving_a_row_removed_in_the_django_admin_says_it_no_longer_exists_and_keeps_what_was_typed(
+    office, admin_client, draft
+):
+    """QA: an indicator removed in the Django admin (no word of it in the set's history) answered
+    404 to the editor still open on it, and what had been typed was lost."""
+    indicator, url, data = _indicator_form(office, draft, "1.1")
+    assert f'name="row_ref" value="{row_ref(draft, Indicator, indicator.pk)}"' in office.get(url).content.decode()
+    deleted = admin_client.post(reverse("admin:criteria_indicator_delete", args=[indicator.pk]), {"post": "yes"})
+    assert deleted.status_code == 302 and not Indicator.objects.filter(pk=indicator.pk).exists()
+    response = office.post(url, {**data, "row_ref": row_ref(draft, Indicator, indicator.pk)})
+    assert response.status_code == 409
+    form = response.context["form"]
+    assert form.non_field_errors() == ["Indicator 1.1 no longer exists in this set; nothing was saved."]
+    html = response.content.decode()
+    assert "What you typed is kept below: save it to add the row again." in html
+    assert "Someone" not in html and "removed" not in html
+    assert form["name"].value() == "Đổi tên" and form["code"].value() == "1.1"
+    assert f'action="{reverse("criteria_set_row_new", args=[draft.pk, "indicators"])}"' in html
+    assert 'name="row_ref"' not in html and 'name="delete"' not in html  # a new row: nothing to remove
+
+
+def test_a_row_edited_in_the_editor_then_removed_in_a_shell_blames_no_one(office, colleague, draft):
+    """The set's history names the last editor of the row, not who removed it: no "who" then."""
+    target = Target.objects.create(indicator=draft.indicators.get(code="2.1"), value=95, region="DBSH")
+    url = reverse("criteria_set_row", args=[draft.pk, "targets", target.pk])
+    assert colleague.post(url, _target_data(target, colleague.get(url), value_text="77")).status_code == 302
+    seen = office.get(url)
+    form = _target_data(target, seen, value_text="90", row_label=seen.context["row_label"])
+    form["row_ref"] = seen.context["row_ref"]
+    Target.objects.filter(pk=target.pk).delete()  # a shell
+    response = office.post(url, form)
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors() == [
+        "Target 2.1 (DBSH) no longer exists in this set; nothing was saved."
+    ]
+    assert response.context["form"]["value_text"].value() == "90"
+    # "Remove" from the same form: back at the indicator, told so.
+    removed = office.post(url, {**form, "delete": "1"})
+    assert removed["Location"].endswith(f"#indicator-{target.indicator_id}")
+    html = office.get(removed["Location"]).content.decode()
+    assert "Target 2.1 (DBSH) no longer exists in this set." in _element(html, f"indicator-{target.indicator_id}")
+    assert "Lan" not in _element(html, f"indicator-{target.indicator_id}")
+
+
+def test_a_row_the_set_never_held_is_still_not_found_whatever_proof_is_posted(office, draft):
+    """The proof a form carries names its set and row: it opens neither another id nor another set's row."""
+    group = CriterionGroup.objects.create(criteria_set=draft, code="IX", name="Trống")
+    url = reverse("criteria_set_row", args=[draft.pk, "groups", 999999])
+    data = {"code": "IX", "name": "Trống", "position": 0, "row_label": "group IX"}
+    assert office.post(url, {**data, "row_ref": row_ref(draft, CriterionGroup, group.pk)}).status_code == 404
+    assert office.post(url, {**data, "row_ref": "0" * 32}).status_code == 404
+    # Another set's row, removed outside the editor, with the proof its own set's page carried.
+    other = make_set(code="OTHER-DRAFT", publish=False)
+    foreign = CriterionGroup.objects.create(criteria_set=other, code="X", name="Khác")
+    proof, foreign_pk = row_ref(other, CriterionGroup, foreign.pk), foreign.pk
+    foreign.delete()
+    foreign_url = reverse("criteria_set_row", args=[draft.pk, "groups", foreign_pk])
+    assert office.post(foreign_url, {**data, "row_ref": proof}).status_code == 404
+    assert office.post(foreign_url, {**data, "row_ref": proof, "delete": "1"}).status_code == 404
+    # A link to a row removed outside the editor, or a form without the proof, stays not found.
+    group_url = reverse("criteria_set_row", args=[draft.pk, "groups", group.pk])
+    group.delete()
+    assert office.get(group_url).status_code == 404
+    assert office.post(group_url, data).status_code == 404
+
+
+def test_a_row_removed_while_a_colleague_edits_it_reads_right_in_vietnamese(office, colleague, draft, vi):
+    """Removing a row another editor has open is allowed (nothing locks a form); the editor saving
+    or removing it afterwards is told, in Vietnamese, who removed it, and keeps what was typed."""
+    indicator = draft.indicators.get(code="1.1")
+    url = reverse("criteria_set_row", args=[draft.pk, "indicators", indicator.pk])
+    assert not url.startswith("/en/")
+    seen = office.get(url)
+    assert seen.context["row_label"] == "chỉ tiêu 1.1"
+    removed = colleague.post(url, {"delete": "1", "row_state": colleague.get(url).context["form"]["row_state"].value()})
+    assert removed.status_code == 302 and not Indicator.objects.filter(pk=indicator.pk).exists()
+    typed = {
+        **_as_posted(seen.context["form"]),
+        "name": "Có quy hoạch chung",
+        "row_label": seen.context["row_label"],
+        "row_ref": seen.context["row_ref"],
+    }
+    response = office.post(url, typed)
+    assert response.status_code == 409
+    assert response.context["form"].non_field_errors() == [
+        "Nguyễn Thị Lan đã gỡ chỉ tiêu 1.1 trong lúc bạn đang sửa; chưa lưu gì."
+    ]
+    assert response.context["form"]["name"].value() == "Có quy hoạch chung"
+    gone = office.post(url, {**typed, "delete": "1"})
+    html = office.get(gone["Location"]).content.decode()
+    assert "Nguyễn Thị Lan đã gỡ chỉ tiêu 1.1 rồi." in _element(html, f"criterion-{indicator.criterion_id}")
