@@ -20,7 +20,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import JsonResponse
 from django.utils import translation
@@ -36,6 +37,18 @@ MSG_INVALID = _("The request contains invalid values.")
 MSG_CONFLICT = _("The data was changed in the meantime.")
 # DRF formats its "expected available in N seconds" before translating it, so it never is.
 MSG_THROTTLED = _("Too many requests; try again in %(seconds)s seconds.")
+MSG_DATA_TOO_LARGE = _("The request's data is larger than %(limit)s MB: send it in smaller parts.")
+
+
+class DataTooLarge(exceptions.APIException):
+    """413: a body over ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (Django raises ``RequestDataTooBig`` when
+    the parser reads it, and would answer its HTML 400 page)."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "too_large"
+
+    def __init__(self) -> None:
+        super().__init__(MSG_DATA_TOO_LARGE % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE // (1024 * 1024)})
 
 
 class Conflict(exceptions.APIException):
@@ -91,6 +104,8 @@ def validation_body(detail: Any) -> dict[str, Any]:
 def api_exception_handler(exc: Exception, context: dict) -> Response | None:
     if isinstance(exc, DjangoValidationError):
         exc = _from_django(exc)
+    elif isinstance(exc, RequestDataTooBig):
+        exc = DataTooLarge()
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

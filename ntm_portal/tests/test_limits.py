@@ -85,6 +85,16 @@ def test_a_body_declared_larger_than_the_cap_is_refused_unread(client, personas,
 
 
 @pytest.mark.parametrize("path", ["/api/v1/funds/", "/api/v1/assessments/{pk}/values/"])
+def test_json_over_the_data_cap_is_refused_with_the_api_s_json_error(personas, assessment, path, settings):
+    """Under the body cap but over Django's data cap: it answered Django's HTML 400 page (QA)."""
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE < settings.MAX_REQUEST_BODY_MB * 1024 * 1024
+    body = json.dumps({"note": "x" * settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+    response = _api(personas.officer_a).post(path.format(pk=assessment.pk), body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json() == {"detail": "The request's data is larger than 5 MB: send it in smaller parts."}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/funds/", "/api/v1/assessments/{pk}/values/"])
 def test_deeply_nested_json_is_refused_with_a_message(personas, assessment, path):
     body = "[" * 100_000 + "]" * 100_000
     url = path.format(pk=assessment.pk)
