@@ -253,3 +253,49 @@ def unsaved_warning() -> dict[str, str]:
     ``%(count)s`` and ``%(codes)s`` left for the script to fill. English tells 1 from any other
     number; a language with a single form (Vietnamese) gives the same sentence twice."""
     return {"one": _unsaved(1), "other": _unsaved(2)}
+
+
+# What the sheet's script says at a row whose save did not go through (static/js/portal.js,
+# "A save that fails says so"): one sentence per cause, each saying what happened and what to
+# do, and that the typed value is still in the field. ``%(detail)s`` is the server's own reason.
+SAVE_FAILURES = {
+    "server": gettext_lazy(
+        "Not saved: the portal ran into an error. Your value is still here: press Save again in a few minutes; "
+        "if it fails again, tell the portal administrator the time it happened."
+    ),
+    "network": gettext_lazy(
+        "Not saved: the portal could not be reached. Check your connection, then press Save again; "
+        "your value is still here."
+    ),
+    "timeout": gettext_lazy(
+        "Not saved: the portal did not answer in time. Your value is still here; press Save again."
+    ),
+    "session": gettext_lazy(
+        "Your session has ended, please sign in again — the value you typed is still here, "
+        "and it is sent again once you are back on this page."
+    ),
+    "expired": gettext_lazy(
+        "Not saved: this page has expired (you may have signed in again in another tab). Reload it: "
+        "the value you typed is put back and sent again."
+    ),
+    "forbidden": gettext_lazy(
+        "Not saved: you can no longer change this value here; the assessment may have been submitted "
+        "or locked meanwhile. Your value is still here; reload the page to see where it stands."
+    ),
+    "conflict": gettext_lazy(
+        "Not saved: someone else changed this value meanwhile. Your value is still here; reload the page "
+        "to see theirs, then save yours again if it is still right."
+    ),
+    "refused": gettext_lazy("Not saved: %(detail)s"),
+    "unreadable": gettext_lazy(
+        "Not saved: the portal's answer could not be read. Your value is still here; press Save again, "
+        "or reload the page to check."
+    ),
+    "sign_in": gettext_lazy("Sign in"),
+    "reload": gettext_lazy("Reload the page"),
+}
+
+
+def save_failures() -> dict[str, str]:
+    """``SAVE_FAILURES`` in the active language, for the sheet's ``data-*`` attributes."""
+    return {key: str(text) for key, text in SAVE_FAILURES.items()}

@@ -141,6 +141,7 @@ def full_sheet_context(
         last_state=history.last_state,
         last_comment=history.last_comment,
         unsaved_warning=display.unsaved_warning(),
+        save_failures=display.save_failures(),
     )
     return context
 

@@ -46,10 +46,15 @@
     pending[form.getAttribute("action")] = { page: window.location.pathname, fields: fields };
     writePending(pending);
   });
+  // Kept too for an answer that is the sign-in page or "this page has expired" (see "A save
+  // that fails says so" below): the value is sent again once the officer is back.
+  var keepForResend = {};
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = keptForm(event.detail.elt);
     var xhr = event.detail.xhr;
     if (!form || !xhr || xhr.status === 0 || xhr.getResponseHeader("HX-Redirect")) return;
+    var action = form.getAttribute("action");
+    if (keepForResend[action]) { delete keepForResend[action]; return; }
     var pending = readPending();
     delete pending[form.getAttribute("action")];
     writePending(pending);
@@ -105,7 +110,9 @@
     var codes = [];
     rowForms().forEach(function (form) {
       var kept = pending[form.getAttribute("action")];
-      if (kept && kept.page === window.location.pathname) return;
+      // …unless its save failed on this page for a reason that sending it later will not cure.
+      var failure = form.querySelector(".save-failure");
+      if (kept && kept.page === window.location.pathname && (!failure || failure.hasAttribute("data-resend"))) return;
       if (isUnsaved(form)) codes.push(form.closest("article").id.replace(/^ind-/, ""));
     });
     return codes;
@@ -140,29 +147,188 @@
   document.addEventListener("htmx:load", function () { rowForms().forEach(markRow); });
   // Attaching or removing evidence swaps its whole row in again: a value or note typed in the
   // row and not saved yet is put back in the new row (it was dropped silently), still marked.
+  // The same for a save answered while the officer went on typing in its row (a slow line):
+  // what was typed since is put back over the saved row. Save pressed again meanwhile is not
+  // sent at once (hx-sync drop: it would carry the version the first save replaced, and the
+  // row swapped in would then drop the newer value): it is sent from the new row, once there.
   var carried = null;
+  var sent = {};  // form action → its fields as sent
+  var saveAgain = {};  // row id → Save pressed while its save was on the way
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = keptForm(event.detail.elt);
+    if (!form) return;
+    var fields = {};
+    savedFields(form).forEach(function (el) { fields[el.name] = el.value; });
+    sent[form.getAttribute("action")] = fields;
+  });
+  document.addEventListener("submit", function (event) {
+    var form = keptForm(event.target);
+    if (form && form.classList.contains("htmx-request")) saveAgain[form.closest("article").id] = true;
+  }, true);
   document.addEventListener("htmx:beforeSwap", function (event) {
     carried = null;
     var source = event.detail.requestConfig && event.detail.requestConfig.elt;
     var row = event.detail.target;
-    if (!row || !row.matches || !row.matches("article") || keptForm(source)) return;
+    if (!row || !row.matches || !row.matches("article")) return;
     var form = row.querySelector("form[data-keep-unsaved]");
-    if (!form || !isUnsaved(form)) return;
-    carried = { id: row.id, fields: {} };
+    if (!form) return;
+    var again = false;
+    if (keptForm(source)) {
+      var was = sent[source.getAttribute("action")] || {};
+      again = Boolean(saveAgain[row.id]);
+      delete saveAgain[row.id];
+      if (!savedFields(form).some(function (el) { return !sameText(el.value, was[el.name]); })) return;
+    } else if (!isUnsaved(form)) {
+      return;
+    }
+    carried = { id: row.id, fields: {}, again: again };
     savedFields(form).forEach(function (el) { carried.fields[el.name] = el.value; });
   });
   document.addEventListener("htmx:afterSettle", function () {
     if (!carried) return;
     var row = document.getElementById(carried.id);
     var form = row && row.querySelector("form[data-keep-unsaved]");
-    if (form) {
-      Object.keys(carried.fields).forEach(function (name) {
-        if (form.elements[name]) form.elements[name].value = carried.fields[name];
-      });
-      markRow(form);
-    }
+    var fields = carried.fields;
+    var again = carried.again;
     carried = null;
+    if (!form) return;
+    Object.keys(fields).forEach(function (name) {
+      if (form.elements[name]) form.elements[name].value = fields[name];
+    });
+    markRow(form);
+    if (again && isUnsaved(form)) form.requestSubmit(form.querySelector("button[type=submit]"));
   });
+  // --- A save that fails says so ----------------------------------------------------------
+  // htmx swaps a 2xx answer into the row and drops any other without a word; a network failure
+  // or a server that never answers left "Saving…" and then nothing. Every way a save can fail
+  // gets a sentence at the field (texts in #save-failures, in the page's language), the typed
+  // value stays in the field and the row stays marked unsaved, so leaving asks first and the
+  // workflow buttons name it. A refusal written as a row (a field error, a stale version) is
+  // swapped in whatever its status; a whole page (the sign-in page after a redirect htmx
+  // followed, an error page) never is.
+  var failureTexts = document.getElementById("save-failures");
+  function failureText(kind, detail) {
+    var text = failureTexts ? failureTexts.getAttribute("data-" + kind) : null;
+    return (text || "%(detail)s").replace("%(detail)s", detail || "");
+  }
+  function valueField(form) { return form.querySelector("[name=value]"); }
+  function clearSaveFailure(form) {
+    var old = form.querySelector(".save-failure");
+    if (!old) return;
+    var field = valueField(form);
+    if (field) {
+      var ids = (field.getAttribute("aria-describedby") || "").split(" ").filter(function (id) { return id && id !== old.id; });
+      field.setAttribute("aria-describedby", ids.join(" "));
+    }
+    old.remove();
+  }
+  function showSaveFailure(form, kind, detail) {
+    clearSaveFailure(form);
+    delete saveAgain[form.closest("article").id];  // the officer presses Save again, knowing why
+    var field = valueField(form);
+    var box = document.createElement("div");
+    box.className = "save-failure";
+    box.id = "save-failure-" + (field ? field.id : form.closest("article").id);
+    var line = document.createElement("p");
+    line.className = "error";
+    line.setAttribute("role", "alert");
+    line.textContent = failureText(kind, detail);
+    box.appendChild(line);
+    if (kind === "session" || kind === "expired") {
+      box.setAttribute("data-resend", "");
+      // Back to this row of this page: the value kept for resending goes out from there.
+      var rowId = form.closest("article").id;
+      var action;
+      if (kind === "session") {
+        var login = failureTexts ? failureTexts.getAttribute("data-login-url") : "/accounts/login/";
+        action = document.createElement("a");
+        action.href = login + "?next=" + encodeURIComponent(window.location.pathname + window.location.search + "#" + rowId);
+        action.textContent = failureText("sign_in");
+      } else {
+        action = document.createElement("button");
+        action.type = "button";
+        action.textContent = failureText("reload");
+        action.addEventListener("click", function () {
+          window.location.hash = rowId;
+          window.location.reload();
+        });
+      }
+      action.className = "button";
+      line.appendChild(document.createTextNode(" "));
+      line.appendChild(action);
+    }
+    (field ? field.parentNode : form).appendChild(box);
+    if (field) field.setAttribute("aria-describedby", ((field.getAttribute("aria-describedby") || "") + " " + box.id).trim());
+    markRow(form);
+  }
+  function keepValueForResend(form) {
+    keepForResend[form.getAttribute("action")] = true;
+  }
+  function parseAnswer(xhr) {
+    var type = xhr.getResponseHeader("Content-Type") || "";
+    if (type.indexOf("json") !== -1) {
+      try { return { json: JSON.parse(xhr.responseText) }; } catch (e) { return {}; }
+    }
+    if (type.indexOf("html") === -1) return {};
+    return { doc: new DOMParser().parseFromString(xhr.responseText, "text/html") };
+  }
+  function jsonReason(body) {
+    // The API's shape (ntm_portal/api_errors.py): {"detail": "…", "errors": {"field": ["…"]}}.
+    if (!body || typeof body !== "object") return "";
+    var reasons = [];
+    if (body.errors && typeof body.errors === "object") {
+      Object.keys(body.errors).forEach(function (key) { reasons = reasons.concat(body.errors[key]); });
+    }
+    if (!reasons.length && body.detail) reasons.push(body.detail);
+    return reasons.join(" ");
+  }
+  function failureKind(xhr, answer) {
+    var loginUrl = failureTexts ? failureTexts.getAttribute("data-login-url") : null;
+    var landed = "";
+    try { landed = new URL(xhr.responseURL || "", window.location.href).pathname; } catch (e) { /* keep "" */ }
+    var doc = answer.doc;
+    if ((loginUrl && landed === loginUrl) || (doc && doc.querySelector("[data-page=sign-in]")) || xhr.status === 401) {
+      return "session";
+    }
+    if (doc && doc.querySelector("[data-page=csrf-failure]")) return "expired";
+    if (xhr.status >= 500) return "server";
+    if (xhr.status === 403 || xhr.status === 404) return "forbidden";
+    if (xhr.status === 409) return "conflict";
+    return "unreadable";
+  }
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var form = keptForm(event.detail.elt);
+    if (form) clearSaveFailure(form);
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var form = keptForm(event.detail.requestConfig && event.detail.requestConfig.elt);
+    var xhr = event.detail.xhr;
+    if (!form || !xhr || xhr.getResponseHeader("HX-Redirect")) return;
+    var row = form.closest("article");
+    var answer = parseAnswer(xhr);
+    var isRow = answer.doc && !answer.doc.querySelector("main") && answer.doc.getElementById(row.id);
+    if (isRow && (xhr.status < 300 || xhr.status === 400 || xhr.status === 409)) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+      return;
+    }
+    event.detail.shouldSwap = false;
+    event.detail.isError = false;  // said at the field, below
+    var kind = failureKind(xhr, answer);
+    var reason = jsonReason(answer.json);
+    if (kind === "session" || kind === "expired") keepValueForResend(form);
+    else if (reason && kind === "unreadable" && xhr.status >= 400) kind = "refused";
+    showSaveFailure(form, kind, reason);
+  });
+  document.addEventListener("htmx:sendError", function (event) {
+    var form = keptForm(event.detail.elt);
+    if (form) showSaveFailure(form, "network");
+  });
+  document.addEventListener("htmx:timeout", function (event) {
+    var form = keptForm(event.detail.elt);
+    if (form) showSaveFailure(form, "timeout");
+  });
+
   window.addEventListener("beforeunload", function (event) {
     if (!unsavedCodes().length) return;
     event.preventDefault();
