@@ -205,6 +205,7 @@ ROW_LABELS = {
     "to_verify_title": gettext_lazy("Not yet confirmed against the decision text."),
     "not_applicable": gettext_lazy("Not applicable"),
     "your_value": gettext_lazy("Your value"),
+    "typed_not_saved": gettext_lazy("What you typed, not saved"),
     "saved_value": gettext_lazy("Saved value"),
     "value": gettext_lazy("Value"),
     "yes": gettext_lazy("Yes"),

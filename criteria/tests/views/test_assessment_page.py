@@ -104,6 +104,24 @@ def test_a_submitted_assessment_is_locked_for_the_officer(client, personas, asse
     assert stored(assessment, "2.1").value_decimal == 85
 
 
+def test_a_value_typed_while_the_assessment_was_locked_stays_on_screen(client, personas, assessment):
+    """The sheet was read as a draft and submitted since (another tab, a colleague): the read-only
+    row swapped in says why and still shows what was typed, never dropping it."""
+    client.force_login(personas.officer_a)
+    for code, value in [("2.1", "85"), ("3.1", "50"), ("3.2", "0")]:
+        save(client, assessment, code, value, 0)
+    assessment_transition(assessment=assessment, action="submit", user=personas.officer_a)
+    response = client.post(
+        reverse("record_value", args=[assessment.pk, "2.1"]),
+        {"value": "91,5", "note": "theo biên bản 12/3", "version": 1},
+        **HTMX,
+    )
+    row = response.content.decode()
+    assert "can no longer be edited" in row and 'name="value"' not in row
+    assert "What you typed, not saved: <strong>91,5</strong> · Note: theo biên bản 12/3" in row
+    assert stored(assessment, "2.1").value_decimal == 85
+
+
 @pytest.mark.parametrize("who, status", [("officer_b", 404), ("district_d2", 404), ("viewer", 403), ("outsider", 404)])
 def test_others_cannot_save(client, personas, assessment, who, status):
     client.force_login(getattr(personas, who))
