@@ -168,11 +168,36 @@ def assessment_answer(request: Request, pk: int, *, status: int = status.HTTP_20
     return Response(AssessmentDetailSerializer(detail, context={"request": request}).data, status=status)
 
 
+class PrefillAnswerSerializer(serializers.Serializer):
+    copied = serializers.IntegerField(help_text=_("Indicators pre-filled."))
+    total = serializers.IntegerField(help_text=_("Indicators of the new assessment's set that are entered."))
+    from_assessment = serializers.IntegerField(
+        allow_null=True, help_text=_("Id of the earlier assessment the values came from; null: none.")
+    )
+    from_year = serializers.IntegerField(allow_null=True)
+    message = serializers.CharField(help_text=_("What was pre-filled, or why nothing was."))
+
+
+class StartAnswerSerializer(AssessmentDetailSerializer):
+    """The start's answer: the assessment, and what pre-filling did when it was asked for."""
+
+    prefill = PrefillAnswerSerializer(read_only=True, allow_null=True, required=False)
+
+    class Meta(AssessmentDetailSerializer.Meta):
+        fields = [*AssessmentDetailSerializer.Meta.fields, "prefill"]
+
+
 class StartInputSerializer(serializers.Serializer):
     unit = serializers.CharField(max_length=30, help_text=_("The unit's code."))
     year = serializers.IntegerField(min_value=2010, max_value=2100)
     tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.STANDARD)
-    prefill = serializers.BooleanField(default=False, help_text=_("Copy last year's values (same set)."))
+    prefill = serializers.BooleanField(
+        default=False,
+        help_text=_(
+            "Copy the values of the unit's previous assessment at this tier, whatever its set, into the "
+            "indicators that are the same in the new set (code, value type, unit and wording)."
+        ),
+    )
     criteria_set = serializers.IntegerField(
         required=False,
         allow_null=True,
@@ -218,7 +243,7 @@ class StartInputSerializer(serializers.Serializer):
         ],
         tags=["assessments"],
         request=StartInputSerializer,
-        responses={200: AssessmentDetailSerializer, 201: AssessmentDetailSerializer, **ERRORS},
+        responses={200: AssessmentDetailSerializer, 201: StartAnswerSerializer, **ERRORS},
     ),
     list=extend_schema(summary=_("Assessments in your area"), tags=["assessments"]),
     retrieve=extend_schema(
@@ -247,7 +272,18 @@ class AssessmentViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
             reason=data.validated_data["reason"],
         )
         code = status.HTTP_201_CREATED if started.created else status.HTTP_200_OK
-        return assessment_answer(request, started.assessment.pk, status=code)
+        answer = assessment_answer(request, started.assessment.pk, status=code)
+        if (prefill := started.prefill) is not None:
+            answer.data["prefill"] = PrefillAnswerSerializer(
+                {
+                    "copied": prefill.copied,
+                    "total": prefill.total,
+                    "from_assessment": prefill.source.pk if prefill.source else None,
+                    "from_year": prefill.source.year if prefill.source else None,
+                    "message": prefill.message,
+                }
+            ).data
+        return answer
 
     def list_rows(self) -> QuerySet[Assessment]:
         return Assessment.objects.select_related("unit", "criteria_set")

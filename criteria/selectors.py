@@ -230,6 +230,17 @@ def assessments_within(
     )
 
 
+def earlier_assessment(unit: AdministrativeUnit, *, tier: str, year: int) -> Assessment | None:
+    """The unit's latest assessment at ``tier`` before ``year`` (last year's, else the latest
+    before it), whatever its set: what starting a year's assessment pre-fills from."""
+    return (
+        Assessment.objects.filter(unit=unit, tier=tier, year__lt=year)
+        .select_related("unit", "criteria_set")
+        .order_by("-year")
+        .first()
+    )
+
+
 # --- Figures as they stood at a past moment -------------------------------------------------
 
 

@@ -238,6 +238,9 @@ def start_assessment(request: HttpRequest) -> HttpResponse:
     assessment = started.assessment
     if started.created:
         messages.success(request, _("Assessment started against %(set)s.") % {"set": assessment.criteria_set})
+        if started.prefill is not None:  # asked for: say what it did, also when it found nothing
+            say = messages.info if started.prefill.copied else messages.warning
+            say(request, started.prefill.message)
     else:
         messages.info(
             request,

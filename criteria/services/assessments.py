@@ -20,7 +20,6 @@ from criteria.models import (
     AssessmentState,
     HistoryEntry,
     HistoryKind,
-    Indicator,
     IndicatorValue,
     SetStatus,
     Tier,
@@ -33,6 +32,7 @@ from criteria.services.in_force import (
     superseded_refusal,
     usable_for,
 )
+from criteria.services.prefill import Prefill, assessment_prefill
 from criteria.services.recording import (
     INCOME_INDICATOR_CODE,
     MSG_LOCKED,
@@ -324,13 +324,13 @@ def assessment_set_state(
 
 
 MSG_NO_SET = _("No published %(tier)s criteria set applies to a %(level)s in %(year)s.")
-MSG_PREFILLED = _("Pre-filled from %(year)s")
 
 
 @dataclass(frozen=True)
 class Started:
     assessment: Assessment
     created: bool  # False: the unit already had this tier's assessment for the year, opened instead
+    prefill: Prefill | None = None  # what pre-filling did, when asked for and started
 
 
 MSG_SET_TIER = _("The set %(set)s is of another tier.")
@@ -384,8 +384,9 @@ def assessment_start(
     kept in the history. When the assessment exists, a set asked for must be its set (of its
     tier): it is refused at ``criteria_set`` otherwise, as when starting.
 
-    Values are copied only from last year's assessment against the same set (same code), so
-    an indicator code always means the same thing; the copy is recorded in the history.
+    ``prefill``: copy the values of the unit's previous assessment at the tier, whatever its
+    set, into the indicators that are the same in the new set (``services/prefill.py``);
+    ``Started.prefill`` says how many, from which assessment, or why none.
     """
     if not access.can_write_unit(user, unit):
         raise PermissionDenied(MSG_NO_PERMISSION)
@@ -410,23 +411,5 @@ def assessment_start(
         _check_set_of_existing(exc.existing, asked)
         return Started(exc.existing, created=False)
     if prefill:
-        previous = (
-            Assessment.objects.filter(unit=unit, year=year - 1, criteria_set__code=criteria_set.code)
-            .order_by("-criteria_set__version")
-            .first()
-        )
-        if previous is not None:
-            codes = set(Indicator.objects.filter(criteria_set=criteria_set, derived="").values_list("code", flat=True))
-            entries = [
-                ValueEntry(code=v.indicator.code, raw="không áp dụng" if v.not_applicable else v.value, note=v.note)
-                for v in IndicatorValue.objects.filter(assessment=previous).select_related("indicator")
-                if (v.value is not None or v.not_applicable) and v.indicator.code in codes
-            ]
-            if entries:
-                assessment_record_values(
-                    assessment=assessment,
-                    entries=entries,
-                    user=user,
-                    comment=str(MSG_PREFILLED % {"year": previous.year}),
-                )
+        return Started(assessment, created=True, prefill=assessment_prefill(assessment=assessment, user=user))
     return Started(assessment, created=True)

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from communes.models import UnitType
 from communes.tests.factories import CommuneFactory, VillageFactory
-from criteria.models import Assessment, IndicatorValue, Tier
-from criteria.services import ValueEntry, assessment_create, assessment_record_values
+from criteria.models import Assessment, Indicator, IndicatorValue, Tier
+from criteria.services import ValueEntry, assessment_create, assessment_record_values, catalog_set_publish
 from criteria.tests.factories import make_set
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +36,9 @@ def test_start_picks_the_set_in_force_and_can_prefill_last_year(client, personas
     assert new.criteria_set == assessment.criteria_set
     assert IndicatorValue.objects.get(assessment=new, indicator__code="1.1").value_bool is True
     assert new.criteria_met == 1
-    assert "Pre-filled from 2025" in response.content.decode()
+    page = response.content.decode()
+    assert "Pre-filled from 2025" in page  # the history
+    assert "Pre-filled 1/5 indicators from the 2025 assessment (Thử (1/QĐ-TEST)); 4 indicators need new values." in page
 
 
 def test_start_says_clearly_when_no_set_applies(client, personas, tree):
@@ -100,15 +102,18 @@ def test_a_nonsense_year_falls_back_to_the_current_year(client, personas, tree):
     assert f"year {datetime.date.today().year}" in response.content.decode()
 
 
-def test_prefill_copies_only_from_the_same_set(client, personas, tree, assessment):
-    other = make_set(code="OTHER", year_from=2026, year_to=2030, tier=Tier.STANDARD)
+def test_prefill_copies_across_sets_only_the_indicators_that_are_the_same(client, personas, tree, assessment):
+    other = make_set(code="OTHER", year_from=2026, year_to=2030, tier=Tier.STANDARD, publish=False)
+    # The same code, another value type and unit: not the same indicator.
+    Indicator.objects.filter(criteria_set=other, code="2.1").update(value_type="number", unit="ha")
+    catalog_set_publish(criteria_set=other)
     assessment_record_values(assessment=assessment, entries=[ValueEntry("2.1", "90")], user=personas.officer_a)
     client.force_login(personas.officer_a)
     client.post(reverse("assessment_start"), {"unit": "40101", "tier": "standard", "year": 2026, "prefill": "1"})
     new = Assessment.objects.get(unit=tree.a, year=2026)
-    # Both sets cover 2026: the later one (OTHER, from 2026) is in force, and nothing is copied across sets.
+    # Both sets cover 2026: the later one (OTHER, from 2026) is in force; 1.1 is the same indicator, 2.1 is not.
     assert new.criteria_set == other
-    assert not IndicatorValue.objects.filter(assessment=new).exists()
+    assert list(IndicatorValue.objects.filter(assessment=new).values_list("indicator__code", flat=True)) == ["1.1"]
 
 
 def test_the_workspace_costs_the_same_queries_with_2_villages_or_12(client, personas, tree, criteria_set):
