@@ -238,6 +238,7 @@ def test_the_api_answers_what_was_pre_filled(client, tree, personas):
         "/api/v1/assessments/",
         {"unit": "40101", "year": 2024, "tier": "standard", "prefill": True},
         content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",  # the API speaks the caller's language (Vietnamese by default)
     )
     assert response.status_code == 201
     body = response.json()
