@@ -1,9 +1,13 @@
 """Who may read or change what: the only place where a user's scope is decided.
 
 A user's scope is the subtree of every unit they hold a membership at. Any role reads its
-scope; every role but viewer may write in it. What exactly each role may do (the workflow's
-actions, bulletins, plans, the whole country) is decided in ``communes.permissions``, on top
-of this. Administrators (active superusers, ``is_administrator``) reach everything.
+scope; every role but viewer may write in it. The history of a merger stays readable to the
+new unit's members (DOMAIN.md, "The 2025 reorganisation"): the reading scope adds the subtree
+of every unit their units were formed from (``UnitSuccession``), transitively — a 2025
+commune formed from communes themselves formed in 2019 from others —, and those are never
+written from there (``PermissionDenied``, read only). What exactly each role may do (the
+workflow's actions, bulletins, plans, the whole country) is decided in
+``communes.permissions``, on top of this. Administrators (active superusers, ``is_administrator``) reach everything.
 
 Views, exports and API endpoints obtain units, and any object attached to a unit, only
 through these helpers:
@@ -25,11 +29,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import AdministrativeUnit, Membership, Role
+from communes.models import AdministrativeUnit, Membership, Role, UnitSuccession
 
 WRITE_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_COMMITTEE, Role.PROVINCE_OFFICE})
 
@@ -44,6 +49,7 @@ MSG_WRITES_NOWHERE = _("Your account may read data but not make this change for 
 MSG_ROLE_MAY_NOT = _("Your role may not make this change.")
 
 _CACHE_ATTR = "_ntm_memberships"
+_PREDECESSORS_ATTR = "_ntm_formed_from_paths"
 
 
 def memberships_of(user) -> list[Membership]:
@@ -59,8 +65,43 @@ def memberships_of(user) -> list[Membership]:
 
 def forget_memberships(user) -> None:
     """Drop the per-object cache after memberships change (tests, admin actions)."""
-    if hasattr(user, _CACHE_ATTR):
-        delattr(user, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _PREDECESSORS_ATTR):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+def _formed_from_sql(count: int) -> str:
+    """The paths of every unit the ``count`` units given were formed from, transitively: one
+    recursive query (SQLite and PostgreSQL). ``UNION`` drops repeats, so a unit split between
+    two of them, or a cycle typed by hand, is walked once."""
+    q = connection.ops.quote_name
+    succession, unit = UnitSuccession._meta, AdministrativeUnit._meta
+    links = q(succession.db_table)
+    pred, succ = q(succession.get_field("predecessor").column), q(succession.get_field("successor").column)
+    ids = ", ".join(["%s"] * count)
+    # Our own quoted table and column names; the ids are parameters.
+    return (
+        f"WITH RECURSIVE formed_from(unit_id) AS ("  # noqa: S608
+        f"SELECT {pred} FROM {links} WHERE {succ} IN ({ids}) "
+        f"UNION SELECT s.{pred} FROM {links} s JOIN formed_from f ON s.{succ} = f.unit_id) "
+        f"SELECT u.{q(unit.get_field('path').column)} FROM {q(unit.db_table)} u "
+        f"WHERE u.{q(unit.pk.column)} IN (SELECT unit_id FROM formed_from)"
+    )
+
+
+def formed_from_paths(user) -> list[str]:
+    """The paths of every unit the user's member units were formed from, transitively (their
+    history, read only): read once per user object (one query, none without a membership)."""
+    cached = getattr(user, _PREDECESSORS_ATTR, None)
+    if cached is None:
+        ids = sorted({m.unit_id for m in memberships_of(user)})
+        cached = []
+        if ids:
+            with connection.cursor() as cursor:
+                cursor.execute(_formed_from_sql(len(ids)), ids)
+                cached = sorted({row[0] for row in cursor.fetchall()})
+        setattr(user, _PREDECESSORS_ATTR, cached)
+    return cached
 
 
 def is_administrator(user) -> bool:
@@ -68,9 +109,32 @@ def is_administrator(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
+def _member_paths(user, roles: frozenset[str] | None = None) -> set[str]:
+    return {m.unit.path for m in memberships_of(user) if roles is None or m.role in roles}
+
+
+def _outermost(paths: Iterable[str]) -> list[str]:
+    """The paths without those lying inside another (one filter per subtree)."""
+    kept: list[str] = []
+    for path in sorted(paths):  # a path sorts right after its prefix, before any other
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return kept
+
+
 def _scope_paths(user, *, write: bool) -> list[str]:
-    roles = WRITE_ROLES if write else frozenset(Role.values)
-    return sorted({m.unit.path for m in memberships_of(user) if m.role in roles})
+    """The paths whose subtrees the user writes (member units, in a working role) or reads
+    (every member unit and every unit they were formed from): the one rule of the scope."""
+    if write:
+        return _outermost(_member_paths(user, WRITE_ROLES))
+    paths = _member_paths(user)
+    return _outermost(paths | set(formed_from_paths(user))) if paths else []
+
+
+def read_roots(user) -> list[str]:
+    """The paths of the subtrees the user reads — their member units and the units those were
+    formed from —, none inside another (an administrator reads every unit: not listed here)."""
+    return _scope_paths(user, write=False)
 
 
 def scope_q(user, *, write: bool = False, unit_field: str | None = None) -> Q:
@@ -102,7 +166,23 @@ def scope_queryset(user, queryset: QuerySet, *, unit_field: str = "unit", write:
 
 
 def can_read_unit(user, unit: AdministrativeUnit) -> bool:
-    return is_administrator(user) or any(unit.path.startswith(p) for p in _scope_paths(user, write=False))
+    """The reading scope of ``_scope_paths`` for one unit: the units the user's units were formed
+    from are looked up (once per user object) only for a unit outside their own subtrees."""
+    if is_administrator(user):
+        return True
+    member = _member_paths(user)
+    if any(unit.path.startswith(p) for p in member):
+        return True
+    return bool(member) and any(unit.path.startswith(p) for p in formed_from_paths(user))
+
+
+def reads_as_history(user, unit: AdministrativeUnit) -> bool:
+    """Whether the user reads ``unit`` only as the history of a unit of theirs: it lies in a unit
+    theirs was formed from, under none of their own (read only, whatever their role; the pages
+    of such a unit say so)."""
+    if is_administrator(user) or any(unit.path.startswith(p) for p in _member_paths(user)):
+        return False
+    return any(unit.path.startswith(p) for p in formed_from_paths(user))
 
 
 def readable_under(user, unit: AdministrativeUnit | None, *, level: str | None = None) -> frozenset[str] | None:
@@ -122,6 +202,7 @@ def readable_under(user, unit: AdministrativeUnit | None, *, level: str | None =
 
 
 def can_write_unit(user, unit: AdministrativeUnit) -> bool:
+    """Within a member unit's subtree in a working role: never in the units it was formed from."""
     return is_administrator(user) or any(unit.path.startswith(p) for p in _scope_paths(user, write=True))
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.access import is_administrator
-from communes.models import AdministrativeUnit, Level, subtree_q
+from communes.models import AdministrativeUnit, Level
 from criteria.models import CriteriaSet, SetStatus
 
 MSG_SET_NOT_FOUND = _("This criteria set does not exist or belongs to another province.")
@@ -33,11 +33,14 @@ def _is_catalog_staff(user) -> bool:
 
 
 def _works_inside(user, province: AdministrativeUnit) -> bool:
-    """A membership at the province, above it or anywhere under it (a commune of the province)."""
-    return any(
-        m.unit.path.startswith(province.path) or province.path.startswith(m.unit.path)
-        for m in access.memberships_of(user)
-    )
+    """A unit the user reads (a membership, or a unit theirs was formed from: its history) at the
+    province, above it or anywhere under it (a commune of the province); the units formed
+    from are looked up only when no membership answers."""
+
+    def inside(paths) -> bool:
+        return any(path.startswith(province.path) or province.path.startswith(path) for path in paths)
+
+    return inside(m.unit.path for m in access.memberships_of(user)) or inside(access.read_roots(user))
 
 
 def can_read_set(user, criteria_set: CriteriaSet) -> bool:
@@ -58,23 +61,23 @@ def can_read_set(user, criteria_set: CriteriaSet) -> bool:
 
 def readable_q(user) -> Q:
     """The sets ``can_read_set`` allows, as a filter on ``CriteriaSet`` (lists, the API); reads
-    only the user's memberships (one query, cached on the user)."""
+    only the user's scope (``access.read_roots``: two queries, cached on the user)."""
     if is_administrator(user):
         return Q()
     national = Q(issuer__isnull=True)
     if not _is_catalog_staff(user):
         national &= ~Q(status=SetStatus.DRAFT)
     below = Q(pk__in=[])
-    for membership in access.memberships_of(user):
-        below |= subtree_q(membership.unit, "issuer__")  # the province itself or one under the unit
+    for path in access.read_roots(user):
+        below |= Q(issuer__path__startswith=path)  # the province itself or one under the unit
     return national | below | (Q(issuer__path__in=_paths_above(user)) & ~Q(status=SetStatus.DRAFT))
 
 
 def _paths_above(user) -> list[str]:
-    """The paths of the units of the user's memberships and of every unit above them."""
+    """The paths of the units the user reads from (``access.read_roots``) and of every unit above them."""
     above = set()
-    for membership in access.memberships_of(user):
-        parts = membership.unit.path.strip("/").split("/")
+    for root in access.read_roots(user):
+        parts = root.strip("/").split("/")
         above |= {"/" + "/".join(parts[: n + 1]) + "/" for n in range(len(parts))}
     return sorted(above)
 

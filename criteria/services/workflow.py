@@ -163,6 +163,9 @@ def check_role(user, assessment: Assessment, action: str) -> Action:
     Callers check this before validating input, so a refusal never depends on the form.
     """
     spec = ACTIONS.get(action)
+    if spec is not None and access.reads_as_history(user, assessment.unit):
+        # A unit theirs was formed from: its history is read, whatever the role.
+        raise PermissionDenied(access.MSG_READ_ONLY)
     if spec is None or not _roles_for(user, assessment, spec):
         raise PermissionDenied(MSG_NOT_YOUR_ROLE)
     return spec

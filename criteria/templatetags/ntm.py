@@ -43,6 +43,13 @@ def readable_by(unit, user) -> bool:
 
 
 @register.filter
+def history_for(unit, user) -> bool:
+    """``{% if unit|history_for:user %}``: the user reads ``unit`` only as the history of a unit of
+    theirs formed from it (``communes.access.reads_as_history``): read only."""
+    return access.reads_as_history(user, unit)
+
+
+@register.filter
 def timeuntil_delta(delta) -> str:
     """A cool-off period as “15 phút” / “15 minutes”."""
     if delta is None:

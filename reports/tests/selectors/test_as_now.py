@@ -147,29 +147,29 @@ def _officer_of(unit, username):
     return user
 
 
-def test_a_new_communes_officer_sees_the_communes_it_was_formed_from_named_not_linked(client, merger):
+def test_a_new_communes_officer_reads_the_communes_it_was_formed_from_linked_with_their_figures(client, merger):
+    """Their history is the officer's to read (communes.access: the units theirs was formed from)."""
     _new, _other, m = merger
     a = AdministrativeUnit.objects.get(code="81101")
     client.force_login(_officer_of(m, "officer-new-commune"))
     response = client.get(reverse("reports:dashboard", args=[m.code]), {"year": 2024, "tier": "standard"})
     html = response.content.decode()
     assessment_a = response.context["formed_from"][0][1]
-    # Named, but their figures are for those who read them (A 19/19, B 12/19; states neither).
     section = html.split('id="formed-from-title"')[1].split("</section>")[0]
-    assert a.name in section and "19 / 19" not in section and "12 / 19" not in section
-    assert "state-" not in section and "No assessment for this year." not in section
-    assert section.count("No figures shown (outside your area)") == 2
-    # Outside the officer's area: those pages answer 404, so no link leads there.
-    assert client.get(reverse("assessment", args=[assessment_a.pk])).status_code == 404
-    assert f'href="{reverse("assessment", args=[assessment_a.pk])}"' not in html
-    assert f'href="{reverse("reports:dashboard", args=[a.code])}?' not in html
-    assert f'href="{reverse("reports:dashboard", args=[m.parent.code])}?' not in html  # nor the province above
-    # Someone who reads them has both links.
-    client.force_login(UserFactory(username="admin-formed-from", is_superuser=True))
-    html = client.get(reverse("reports:dashboard", args=[m.code]), {"year": 2024, "tier": "standard"}).content.decode()
-    assert "19 / 19" in html and "12 / 19" in html and "No figures shown" not in html
-    assert f'href="{reverse("assessment", args=[assessment_a.pk])}"' in html
-    assert f'href="{reverse("reports:dashboard", args=[a.code])}?' in html
+    assert "19 / 19" in section and "12 / 19" in section and "No figures shown" not in section
+    assert f'href="{reverse("assessment", args=[assessment_a.pk])}"' in section
+    assert f'href="{reverse("reports:dashboard", args=[a.code])}?' in section
+    assert client.get(reverse("assessment", args=[assessment_a.pk])).status_code == 200
+    # The district and the old province above them are not the officer's: named, not linked.
+    assert client.get(reverse("reports:dashboard", args=[a.parent.code])).status_code == 404
+    a_page = client.get(reverse("reports:dashboard", args=[a.code]), {"year": 2024}).content.decode()
+    assert f'href="{reverse("reports:dashboard", args=[a.parent.code])}?' not in a_page
+    assert f'href="{reverse("reports:dashboard", args=[m.parent.code])}?' not in html  # nor the new province
+    # The commune B's minor part went to reads B too (a split unit: both successors).
+    q = AdministrativeUnit.objects.get(code="92001")
+    client.force_login(_officer_of(q, "officer-other-new-commune"))
+    assert client.get(reverse("reports:dashboard", args=["81102"]), {"year": 2024}).status_code == 200
+    assert client.get(reverse("reports:dashboard", args=[a.code]), {"year": 2024}).status_code == 404
 
 
 def test_an_ended_communes_officer_sees_its_successor_named_not_linked(client, merger):
