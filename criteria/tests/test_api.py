@@ -103,8 +103,9 @@ def test_criteria_set_filters(api, data, personas, params, expected):
 
 def test_a_set_with_its_criteria_indicators_and_targets(api, data, personas, django_assert_max_num_queries):
     client = api.as_(personas.officer_a)
-    # token + user, the set, groups, criteria, indicators, targets
-    with django_assert_max_num_queries(7):
+    # token + user, the units the user's were formed from (the sets' reading scope, communes.access),
+    # the set, groups, criteria, indicators, targets
+    with django_assert_max_num_queries(8):
         body = client.get(f"/api/v1/criteria-sets/{data.standard.pk}/").json()
     assert (body["code"], body["tier"], body["year_from"], body["year_to"]) == ("TEST-SET", "standard", 2021, 2025)
     assert body["groups"] == [{"code": "I", "name": "Nhóm I"}]
@@ -242,8 +243,9 @@ def test_the_assessment_list_takes_a_fixed_number_of_queries(api, personas, tree
         commune = CommuneFactory(code=f"4018{n:02d}", parent=tree.d1)
         trusted.create_assessment(unit=commune, criteria_set=standard, year=2023, user=None)
     client = api.as_(personas.district_d1)
-    # token + user, memberships, count, page (unit and set joined)
-    with django_assert_max_num_queries(4):
+    # token + user, memberships, the units theirs were formed from (communes.access), count, page
+    # (unit and set joined)
+    with django_assert_max_num_queries(5):
         assert client.get("/api/v1/assessments/").json()["count"] == rows
 
 

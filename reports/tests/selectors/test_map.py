@@ -237,12 +237,15 @@ def test_a_district_s_dashboard_map_is_unchanged_for_its_readers(client, persona
 
 def test_the_readable_communes_are_decided_once_for_the_map(client, personas, located, django_assert_num_queries):
     """The officer's page reads which communes they may read in one query (not one per point),
-    the same the links had taken; a reader of the area takes none."""
+    the same the links had taken, after the units their commune was formed from (once per user,
+    ``communes.access``); a reader of the area takes none."""
     from communes.access import memberships_of
 
     officer, district = personas.officer_a, personas.district_d1
     memberships_of(officer), memberships_of(district)
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):
+        assert readable_under(officer, located.tree.d1, level="commune") == {located.tree.a.code}
+    with django_assert_num_queries(1):  # the units formed from are kept on the user
         assert readable_under(officer, located.tree.d1, level="commune") == {located.tree.a.code}
     with django_assert_num_queries(0):
         assert readable_under(district, located.tree.d1, level="commune") is None
