@@ -173,6 +173,10 @@ def can_read_unit(user, unit: AdministrativeUnit) -> bool:
     member = _member_paths(user)
     if any(unit.path.startswith(p) for p in member):
         return True
+    if any(p.startswith(unit.path) for p in member):
+        # Above the user's units (the breadcrumbs): never inside a unit theirs were formed from,
+        # which would be an ancestor of their own; decided without the lookup.
+        return False
     return bool(member) and any(unit.path.startswith(p) for p in formed_from_paths(user))
 
 

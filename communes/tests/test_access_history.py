@@ -170,6 +170,8 @@ def test_the_history_is_read_in_one_query_and_only_outside_the_user_s_own_units(
         assert access.can_read_unit(user, merged.m1)
         assert access.can_write_unit(user, merged.m)
         assert not access.can_write_unit(user, tree.a)
+    with django_assert_num_queries(0):  # the units above their own (breadcrumbs): never history
+        assert access.can_read_unit(user, tree.province) is False
     with django_assert_num_queries(1):  # the units formed from, once for the user object
         for unit in (tree.a, tree.b1, merged.o1, tree.c):
             access.can_read_unit(user, unit)
