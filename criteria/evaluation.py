@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -87,6 +88,12 @@ MSG_NEGATIVE = _("%(indicator)s: the value cannot be negative.")
 MSG_NOT_YES_NO = _("%(indicator)s: “%(value)s” is not a yes/no answer (có / không).")
 MSG_NO_INDICATOR = _("Value")
 # Added to a refusal of "12.345" (read as 12345) that "12,345" would have passed.
+# "13.055 tỷ": 13,055 tỷ to a writer of English decimals, 13 055 tỷ in the Vietnamese way, a
+# thousandfold apart; neither is guessed ("1.5 tỷ" and "13.055.000 nghìn" read one way only).
+MSG_SCALED_AMBIGUOUS = _(
+    "%(indicator)s: “%(value)s” can mean %(small)s or %(large)s. Write “%(with_comma)s” for the first, "
+    "or “%(without_dot)s” for the second."
+)
 MSG_DECIMAL_COMMA = _(
     "%(refusal)s “%(value)s” was read with “.” as the thousands separator; in Vietnamese the "
     "decimal mark is a comma (“%(suggestion)s”)."
@@ -137,6 +144,26 @@ def _fold(text: str) -> str:
 def _refuse(message: object, code: str, indicator: str, value: object = "") -> ValidationError:
     params = {"indicator": indicator or MSG_NO_INDICATOR, "value": value}
     return ValidationError(message, code=code, params=params)
+
+
+def _scaled_ambiguous(number: str, scale: Decimal, raw: str, indicator: str) -> ValidationError:
+    """The refusal of a one-dot amount before a scale word, with both of its readings."""
+    with_comma, without_dot = number.replace(".", ","), number.replace(".", "")
+    small, large = Decimal(number) * scale, Decimal(without_dot) * scale
+    with translation.override("vi"):  # the amounts in the way of writing the input follows
+        small_text, large_text = f"{vn_number(small)} đ", f"{vn_number(large)} đ"
+    return ValidationError(
+        MSG_SCALED_AMBIGUOUS,
+        code="scaled_ambiguous",
+        params={
+            "indicator": indicator or MSG_NO_INDICATOR,
+            "value": raw,
+            "small": small_text,
+            "large": large_text,
+            "with_comma": raw.replace(number, with_comma, 1),
+            "without_dot": raw.replace(number, without_dot, 1),
+        },
+    )
 
 
 def _decimal_from_text(text: str, raw: str, indicator: str) -> tuple[Decimal, bool]:
@@ -193,7 +220,7 @@ def parse_value(
         return _parse_value(raw, value_type, indicator)
     except ValidationError as refusal:
         suggestion = _with_decimal_comma(raw)
-        if suggestion is None:
+        if suggestion is None or refusal.code == "scaled_ambiguous":  # that one names both readings
             raise
         try:
             _parse_value(suggestion, value_type, indicator)
@@ -243,6 +270,8 @@ def _parse_value(raw, value_type: ValueType, indicator: str) -> Decimal | bool |
         if value_type is ValueType.MONEY:
             words = _MONEY_WORDS.fullmatch(_fold(text))
             text, scale = words["number"], words["scale"]
+            if scale and _ONE_THOUSANDS_DOT.fullmatch(text):
+                raise _scaled_ambiguous(text, MONEY_SCALES[scale], raw.strip(), indicator)
         value, had_fraction = _decimal_from_text(text, raw.strip(), indicator)
         if scale:
             # "1,5 tỷ" is 1.500.000.000 đ: a decimal part is fine once scaled, as long as

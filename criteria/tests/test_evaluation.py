@@ -120,8 +120,6 @@ def test_vietnamese_number_conventions_are_read(raw, value_type, expected):
         "1,5tỷ",
         "1,5 Tỷ đồng",
         "1500 triệu",
-        "1.500 triệu",
-        "1.500 triệu đồng",
         "1500 tr",
         "1.500.000 nghìn",
         "1.500.000 ngàn đ",
@@ -130,6 +128,27 @@ def test_vietnamese_number_conventions_are_read(raw, value_type, expected):
 )
 def test_money_in_billions_millions_and_thousands_is_read_as_the_same_amount(raw):
     assert parse_value(raw, ValueType.MONEY, indicator="18.1") == D("1500000000")
+
+
+@pytest.mark.parametrize(
+    ("raw", "small", "large", "with_comma", "without_dot"),
+    [
+        ("13.055 tỷ", "13.055.000.000 đ", "13.055.000.000.000 đ", "13,055 tỷ", "13055 tỷ"),
+        ("1.500 triệu đồng", "1.500.000 đ", "1.500.000.000 đ", "1,500 triệu đồng", "1500 triệu đồng"),
+        ("7.180 tr", "7.180.000 đ", "7.180.000.000 đ", "7,180 tr", "7180 tr"),
+    ],
+)
+def test_one_dot_before_a_scale_word_is_refused_with_both_readings(raw, small, large, with_comma, without_dot):
+    """QA: "13.055 tỷ" was stored as 13.055 tỷ (a thousandfold what a writer of "1.5 tỷ" means,
+    which is read as 1,5 tỷ), without a word: neither reading is guessed."""
+    with translation.override("en"):
+        error = refusal(raw, ValueType.MONEY, indicator="Vốn")
+        assert error.code == "scaled_ambiguous"
+        assert error.messages == [
+            f"Vốn: “{raw}” can mean {small} or {large}. Write “{with_comma}” for the first, "
+            f"or “{without_dot}” for the second."
+        ]
+    assert parse_value(with_comma, ValueType.MONEY) * 1000 == parse_value(without_dot, ValueType.MONEY)
 
 
 def test_a_scaled_amount_keeps_its_decimal_digits():
