@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
@@ -78,6 +78,34 @@ def criteria_set_in_force(
     if chosen is not None:
         return chosen
     return CriteriaSet.objects.in_force(year=year, level=level, tier=tier, province=province).first()
+
+
+def fewest_criteria_in_force(
+    *, province: AdministrativeUnit, level: str, tier: str, first: int, last: int
+) -> tuple[CriteriaSet, list[int]] | None:
+    """Of the sets in force for the province's units of ``level`` and ``tier`` in the years
+    ``first``–``last`` — the set the province chose for a year, and every published set that
+    applies inside it that year (the State's and its own: a unit may be assessed on another with
+    a reason) — the one with the fewest criteria (``criteria_count``), with the years it is in
+    force; None without any. What "no commune under N criteria" can mean is bounded by it: a
+    commune on that set meets at most that many. Two queries a year."""
+    found: dict[int, tuple[CriteriaSet, list[int]]] = {}
+    for year in range(first, last + 1):
+        sets = list(
+            CriteriaSet.objects.in_force(year=year, level=level, tier=tier, province=province).annotate(
+                criteria_count=Count("criteria")
+            )
+        )
+        chosen = chosen_set(province=province, level=level, tier=tier, year=year)
+        if chosen is not None and all(s.pk != chosen.pk for s in sets):
+            chosen.criteria_count = chosen.criteria.count()
+            sets.append(chosen)
+        for criteria_set in sets:
+            if criteria_set.criteria_count:  # a set without criteria has no scale
+                found.setdefault(criteria_set.pk, (criteria_set, []))[1].append(year)
+    if not found:
+        return None
+    return min(found.values(), key=lambda item: (item[0].criteria_count, item[1][0]))
 
 
 def usable_for(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int) -> bool:

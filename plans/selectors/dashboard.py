@@ -124,8 +124,9 @@ class SectionRows(NamedTuple):
     # The shape ``encode`` writes: part of a kept entry's key, so that after a change of shape
     # rows kept by the code before are never decoded (bump it with any change of the rows;
     # 3: the year's assessments of the units overdue too; 4: the villages of the year counted
-    # as the dashboards count them).
-    FORMAT = 4
+    # as the dashboards count them; 5: "under N criteria" on each commune's own scale, a
+    # commune meeting every criterion of a smaller set is not under N).
+    FORMAT = 5
 
     def encode(self) -> list:
         return [self.plan.encode(), self.funds.encode()]

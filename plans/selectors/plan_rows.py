@@ -15,7 +15,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, OuterRef, Q
+from django.db.models import Count, F, OuterRef, Q
 
 from communes.models import AdministrativeUnit, Level, existed_in_year_q, subtree_q
 from criteria.figures import (
@@ -258,16 +258,21 @@ def _provinces_actuals(
     thresholds = sorted({p.min_criteria for targets in periods.values() for p in targets if p.min_criteria})
     communes = AdministrativeUnit.objects.filter(within).filter(counted)
     standing = Assessment.objects.filter(unit__in=communes, year=year, tier=Tier.STANDARD)
-    met = "criteria_met"
+    met, total = "criteria_met", "criteria_total"
     if recorded is not None:
-        standing, met = with_figures_as_of(standing, recorded), "asof_met"
+        standing, met, total = with_figures_as_of(standing, recorded), "asof_met", "asof_total"
+    # "Under N" on each commune's own scale: met < least(N, its set's criteria), so a commune
+    # meeting every criterion of a set smaller than N (the 10 of 2026) is never under N.
     under = _by_province(
         standing,
         "unit__path",
         planned,
         every,
         assessed=Count("unit", distinct=True),
-        **{f"under_{n}": Count("unit", distinct=True, filter=Q(**{f"{met}__lt": n})) for n in thresholds},
+        **{
+            f"under_{n}": Count("unit", distinct=True, filter=Q(**{f"{met}__lt": n}) & Q(**{f"{met}__lt": F(total)}))
+            for n in thresholds
+        },
     )
     actuals = {}
     for path in planned:

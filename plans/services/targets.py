@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
@@ -16,7 +17,8 @@ from communes.models import AdministrativeUnit, Level, year_days
 from communes.permissions import can_enter_province_targets, can_set_registered_target
 from criteria import evaluation
 from criteria.figures import holds_title
-from criteria.models import Tier
+from criteria.models import SetLevel, Tier
+from criteria.services.in_force import fewest_criteria_in_force
 from ntm_portal.errors import StaleWriteError
 from plans.models import (
     PROGRAMME_START,
@@ -83,6 +85,10 @@ MSG_ADVANCED_OVER_STANDARD = _(
 MSG_MODEL_OVER_ADVANCED = _("Model communes cannot outnumber advanced communes: a model commune is also advanced.")
 MSG_MODEL_OVER_STANDARD = _("Model communes cannot outnumber communes standard: a model commune is also standard.")
 MSG_MIN_CRITERIA_RANGE = _("The minimum number of criteria must be between 1 and 30.")
+MSG_MIN_CRITERIA_OVER_SET = _(
+    "The criteria set %(set)s applied in %(years)s has %(count)s criteria: the threshold must be between 1 and "
+    "%(count)s."
+)
 MSG_VILLAGES_SHARE = _("Share of villages recognised")
 MSG_SHARE_PRECISION = _("%(indicator)s: at most one decimal place is allowed.")
 MSG_PROVINCE_TARGET_STALE = _("These targets were changed by %(user)s in the meantime. Review them and save again.")
@@ -366,6 +372,9 @@ def province_target_save(
     if not access.can_read_unit(user, province) or not can_enter_province_targets(user, province):
         raise PermissionDenied(MSG_PROVINCE_TARGET_NO_PERMISSION)
     errors, share = _province_target_errors(data)
+    checkable = data.min_criteria and not errors.keys() & {"min_criteria", "period_from", "period_to"}
+    if checkable and (refusal := _min_criteria_refusal(province, data)):
+        errors["min_criteria"] = [refusal]
     if errors:
         raise ValidationError(errors)
 
@@ -420,6 +429,27 @@ def province_target_save(
     target.save()
     ProvinceTargetChange.objects.create(target=target, changes=changes, user=user, at=moment)
     return target
+
+
+def _min_criteria_refusal(province: AdministrativeUnit, data: ProvinceTargetInput) -> ValidationError | None:
+    """ "No commune under N criteria" with N above the criteria of a commune set in force in the
+    period (QA: "under 15" for 2026, whose set has 10, counted every commune): the refusal
+    naming the set with the fewest criteria, or None."""
+    fewest = fewest_criteria_in_force(
+        province=province, level=SetLevel.COMMUNE, tier=Tier.STANDARD, first=data.period_from, last=data.period_to
+    )
+    if fewest is None or data.min_criteria <= fewest[0].criteria_count:
+        return None
+    criteria_set, years = fewest
+    if years[0] == years[-1]:
+        in_years = gettext("the year %(year)s") % {"year": years[0]}
+    else:
+        in_years = gettext("the years %(years)s") % {"years": f"{years[0]}–{years[-1]}"}
+    return ValidationError(
+        MSG_MIN_CRITERIA_OVER_SET,
+        code="over_set",
+        params={"set": criteria_set, "years": in_years, "count": criteria_set.criteria_count},
+    )
 
 
 def _recorded(target: ProvinceTarget) -> dict:

@@ -1,5 +1,9 @@
 """Fixtures of the plans tests, on top of the shared ``tree`` and ``personas``.
 
+``scales`` — the shared ``tree`` (province 40) with the sets QA entered: the national 19
+(2021–2025), the province's own 20 (a clone of QĐ 318 with a criterion 20, 2024–2025) and the
+10 of 2026–2030, all published; in 2026 A meets 10/10 and holds the title, B 7, C 4.
+
 ``merger`` — province 50 before and after 1 July 2025: district 501 with communes O1, O2 until
 30/06/2025 (village O1-T under O1); from 01/07/2025 commune M (formed from O1 and O2) hangs
 directly under the province. The province office ``office50`` works there.
@@ -41,3 +45,16 @@ def merger(db):
     return SimpleNamespace(
         province=province, district=district, o1=o1, o2=o2, o1t=o1t, m=m, office=office, officer_m=officer_m
     )
+
+
+@pytest.fixture
+def scales(tree):
+    from plans.tests.factories import make_assessment, make_published_set
+
+    national = make_published_set(code="QG-19", criteria=19, year_from=2021, year_to=2025)
+    own = make_published_set(code="T-20", criteria=20, year_from=2024, year_to=2025, issuer=tree.province)
+    ten = make_published_set(code="QG-10", criteria=10, year_from=2026, year_to=2030)
+    make_assessment(tree.a, ten, 2026, 10, "recognised", total=10)
+    make_assessment(tree.b, ten, 2026, 7, total=10)
+    make_assessment(tree.c, ten, 2026, 4, total=10)
+    return SimpleNamespace(tree=tree, national=national, own=own, ten=ten)

@@ -173,6 +173,27 @@ def test_inconsistent_province_targets_are_refused_at_the_field(api, tree, perso
     assert list(response.json()["errors"]) == ["communes_model"]
 
 
+def test_a_threshold_above_the_set_in_force_is_refused_at_the_field_and_read_right_in_the_plan(api, scales, personas):
+    """QA: "none under 15" for 2026 (a 10-criteria set) was accepted, then /api/v1/plan/ counted
+    every commune under 15, A too (10/10, holding the title)."""
+    body = {**PROVINCE_TARGET, "period_from": 2026, "period_to": 2026}
+    response = api.as_(personas.province_office).post("/api/v1/province-targets/", body, format="json")
+    assert response.status_code == 400
+    assert list(response.json()["errors"]) == ["min_criteria"]
+    assert "has 10 criteria: the threshold must be between 1 and 10." in str(response.json()["errors"])
+    ProvinceTarget.objects.create(  # stored before the rule
+        province=scales.tree.province,
+        period_from=2026,
+        period_to=2026,
+        min_criteria=15,
+        basis="NQ 1",
+        entered_at="2026-01-01T00:00:00Z",
+    )
+    plan = api.as_(personas.viewer).get("/api/v1/plan/", {"unit": "40", "year": 2026}).json()
+    (line,) = [line for target in plan["province"] for line in target["lines"] if line["key"] == "min_criteria"]
+    assert line["actual"] == 2  # B (7/10) and C (4/10)
+
+
 # --- Funds -----------------------------------------------------------------------------------
 
 

@@ -178,6 +178,25 @@ def test_province_targets_against_actual_with_the_share_reached(plans):
     assert {line.key: line.actual for line in earlier.lines}["communes_advanced"] == 1
 
 
+def test_a_commune_meeting_every_criterion_of_its_set_is_never_under_a_larger_threshold(scales):
+    """QA: a target "none under 15" stored for 2026 (the 10-criteria set) counted all the
+    communes under 15, A too, meeting 10/10 and holding the title: under N is
+    ``met < least(N, its set's criteria)``."""
+    ProvinceTarget.objects.create(
+        province=scales.tree.province,
+        period_from=2026,
+        period_to=2026,
+        min_criteria=15,
+        basis="NQ 1",
+        entered_at="2026-01-01T00:00:00Z",
+    )
+    (progress,) = plan_summary(unit=scales.tree.province, year=2026).province
+    (line,) = progress.lines
+    assert (line.key, line.actual, line.met) == ("min_criteria", 2, False)  # B 7/10 and C 4/10
+    (table, *_rest) = plan_rows(scales.tree.province, 2026)  # the bulletin's Kế hoạch sheet
+    assert [row[2] for row in table.rows] == [2]
+
+
 def test_a_tier_left_at_zero_is_no_target_anywhere(plans):
     """QA: a model tier left at 0 read "Model 0 | 0 | — | Met" on the dashboard and "Yes" in
     the Excel annex: 0 is no target, as an empty minimum of criteria."""

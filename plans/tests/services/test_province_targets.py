@@ -192,3 +192,43 @@ def test_with_no_advanced_target_the_model_count_is_held_to_the_standard_one(tre
     assert exc.value.message_dict["communes_model"] == [
         "Model communes cannot outnumber communes standard: a model commune is also standard."
     ]
+
+
+# --- "No commune under N criteria" and the sets in force (QA: a 20-criteria province set beside
+# the national 19, and the 10 of 2026) -----------------------------------------------------------
+
+
+def test_a_threshold_above_the_criteria_of_the_set_in_force_is_refused_naming_it(scales, personas):
+    """QA: "no commune under 15 criteria" for 2026, whose set has 10, was accepted and then
+    counted every commune under 15."""
+    data = _data(period_from=2026, period_to=2026, min_criteria=15)
+    with pytest.raises(ValidationError) as refused:
+        _save(personas.province_office, scales.tree.province, data=data)
+    assert refused.value.message_dict == {
+        "min_criteria": [
+            "The criteria set QG-10 (QG-10/QĐ) applied in the year 2026 has 10 criteria: "
+            "the threshold must be between 1 and 10."
+        ]
+    }
+    assert not ProvinceTarget.objects.exists()
+    assert _save(personas.province_office, scales.tree.province, data=_data(**{**vars(data), "min_criteria": 10}))
+
+
+def test_a_period_mixing_sets_is_held_to_the_set_with_the_fewest_criteria(scales, personas):
+    """2024–2025: the province's own 20 and the national 19 are both in force; a commune on the
+    19 can never reach 20, so 20 is refused, naming the 19."""
+    with pytest.raises(ValidationError, match=r"QG-19 \(QG-19/QĐ\) applied in the years 2024–2025 has 19 criteria"):
+        _save(
+            personas.province_office,
+            scales.tree.province,
+            data=_data(period_from=2024, period_to=2025, min_criteria=20),
+        )
+    target = _save(
+        personas.province_office, scales.tree.province, data=_data(period_from=2024, period_to=2025, min_criteria=19)
+    )
+    assert target.min_criteria == 19
+
+
+def test_a_period_reaching_into_the_2026_set_is_held_to_its_10(scales, personas):
+    with pytest.raises(ValidationError, match="QG-10 .* applied in the years 2026–2030 has 10 criteria"):
+        _save(personas.province_office, scales.tree.province, data=_data(period_from=2021, period_to=2030))

@@ -269,6 +269,17 @@ def test_inconsistent_province_targets_show_the_message_at_the_field(client, tre
     assert not ProvinceTarget.objects.exists()
 
 
+def test_a_threshold_above_the_set_in_force_shows_the_message_at_the_field(client, scales, personas):
+    response = _province_post(
+        client, personas.province_office, scales.tree.province, period_from="2026", period_to="2026"
+    )
+    assert response.status_code == 400
+    html = _html(response)
+    error = html[html.index('<div id="id_new_min_criteria_error">') :].split("</div>", 1)[0]
+    assert "QG-10 (QG-10/QĐ) applied in the year 2026 has 10 criteria: the threshold must be between 1 and 10." in error
+    assert not ProvinceTarget.objects.exists()
+
+
 def test_a_changed_province_target_shows_its_old_and_new_figures_in_its_history(client, tree, personas):
     """QA: changing 5/2 to 19/4 kept only "entered by … on …"; the old figures were gone."""
     _province_post(
