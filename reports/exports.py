@@ -26,8 +26,9 @@ from reports.bulletin.month import Month
 from reports.bulletin.names import TIER_NAMES, state_names, summary_mark
 from reports.bulletin.other_figures import funds_table, plan_table
 from reports.bulletin.other_sheets import funds_tables_sheet, plan_tables_sheet
-from reports.forms import Filters
+from reports.forms import Filters, bucket_label
 from reports.selectors import (
+    LAGGING_SHARE_HEADING,
     NO_DATA_BUCKET,
     communes_page,
     matrix_columns,
@@ -175,7 +176,7 @@ def _lagging_sheet(summary, heading: list[str]) -> xlsx.Sheet:
     columns = [
         xlsx.Column("Tiêu chí", 40, xlsx.WRAP),
         xlsx.Column("Số xã chưa đạt", 14, xlsx.INT),
-        xlsx.Column("Tỷ lệ trên số xã có số liệu", 16, xlsx.PERCENT),
+        xlsx.Column(str(LAGGING_SHARE_HEADING), 18, xlsx.PERCENT),
         xlsx.Column("Trong đó cơ bản đạt", 14, xlsx.INT),
     ]
     rows = [
@@ -220,10 +221,18 @@ def _trend_sheet(trend, heading: list[str]) -> xlsx.Sheet:
         *[xlsx.Column(f"Xã đạt chuẩn {TIER_NAMES[t]}", 14, xlsx.INT) for t in Tier.values],
         xlsx.Column("Xã có số liệu", 12, xlsx.INT),
         xlsx.Column("Bình quân tiêu chí", 12, xlsx.DEC1),
-        xlsx.Column("Trên tổng số tiêu chí", 12, xlsx.INT),
+        xlsx.Column("Trên tổng số tiêu chí", 16, xlsx.INT),
     ]
+    # A year mixing scales (a province's 20 beside the national 19) is on none of them: its
+    # cell names them, as the page does.
     rows = [
-        (str(p.year), *[p.recognised[t] for t in Tier.values], p.communes_with_data, p.average_criteria_met, p.scale)
+        (
+            str(p.year),
+            *[p.recognised[t] for t in Tier.values],
+            p.communes_with_data,
+            p.average_criteria_met,
+            p.scale or p.scales_label or None,
+        )
         for p in trend
     ]
     return xlsx.Sheet(title="Xu hướng", heading=heading, tables=[xlsx.Table(columns=columns, rows=rows)])
@@ -265,7 +274,8 @@ def communes_export(*, unit: AdministrativeUnit | None, filters: Filters, user=N
     if filters.bucket == NO_DATA_BUCKET:
         extra = "chưa có số liệu"
     elif filters.bucket is not None:
-        extra = f"số tiêu chí đạt {filters.bucket.low}–{filters.bucket.high}"
+        # the page's own label: "19 / 19" where the year mixes scales, "15–18" where it does not
+        extra = f"số tiêu chí đạt: {bucket_label(filters.bucket)}"
     if filters.q:
         extra = (extra + " · " if extra else "") + f"tìm “{filters.q}”"
     if filters.held:

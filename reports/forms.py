@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django import forms
+from django.utils.translation import gettext as _
 
 from criteria.models import Tier
 from criteria.years import year_shown
@@ -76,6 +77,17 @@ class Filters:
 
 def bucket_param(bucket: BucketFilter) -> str:
     return "none" if bucket == NO_DATA_BUCKET else f"{bucket.low}-{bucket.high}"
+
+
+def bucket_label(bucket: BucketFilter | None) -> str:
+    """A list's bucket as the communes list and its export head it: "15–18", "19 / 19" when
+    the year mixes scales (``total``), "No data"; "" for every commune."""
+    if bucket is None:
+        return ""
+    if bucket == NO_DATA_BUCKET:
+        return _("No data")
+    label = f"{bucket.low}–{bucket.high}" if bucket.low != bucket.high else str(bucket.low)
+    return f"{label} / {bucket.total}" if bucket.total else label
 
 
 def read_filters(params, *, default_year: int | None = None) -> tuple[Filters, bool]:

@@ -27,8 +27,9 @@ from criteria.years import FIRST_YEAR, latest_year_begun, lifetime_notice, warn_
 from ocop.selectors import ocop_counts, year_period
 from plans.selectors import due_listing
 from reports import charts
-from reports.forms import Filters, bucket_param, read_filters
+from reports.forms import Filters, bucket_label, bucket_param, read_filters
 from reports.selectors import (
+    LAGGING_SHARE_HEADING,
     NO_DATA_BUCKET,
     BucketFilter,
     Headline,
@@ -106,9 +107,7 @@ def _figure(
     }
 
 
-def _headline_figures(
-    summary: Headline, previous: Headline | None, scale: int | None = None, holders=lambda tier: ""
-) -> list[dict]:
+def _headline_figures(summary: Headline, previous: Headline | None, holders=lambda tier: "") -> list[dict]:
     """The headline cards: value, share where it has one, change against a year earlier; a
     tier's title holders link to them, commune by commune (``holders(tier)``: the communes list
     filtered on the title, the same rule counting them)."""
@@ -140,18 +139,27 @@ def _headline_figures(
     ]
     met_before, met_or_basic_before = summary.averages_before(previous)
     other_scale = ""
-    if previous is not None and previous.scale != summary.scale and previous.scale and summary.scale:
-        other_scale = _("not comparable: %(total)d criteria in %(year)d") % {
-            "total": previous.scale,
-            "year": previous.year,
-        }
+    if met_before is None and previous is not None and previous.scales and summary.scales:
+        # Another scale, or a year mixing scales on either side: no change is shown, say why.
+        if previous.scale:
+            other_scale = _("not comparable: %(total)d criteria in %(year)d") % {
+                "total": previous.scale,
+                "year": previous.year,
+            }
+        else:
+            other_scale = _("not comparable: %(scales)s in %(year)d") % {
+                "scales": previous.scales_label,
+                "year": previous.year,
+            }
+    scale = summary.scale
     figures += [
         _figure(
             _("Average criteria met per commune"),
             summary.average_criteria_met,
             met_before,
             decimals=1,
-            note=_("of %(total)d criteria") % {"total": scale} if scale else "",
+            # a year mixing scales claims none of them: it names them
+            note=_("of %(total)d criteria") % {"total": scale} if scale else summary.scales_label,
             unchanged=other_scale,
         ),
         _figure(
@@ -261,14 +269,12 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         )
         return render(request, "reports/commune.html", context)
 
-    scales = {b.total for b in summary.buckets}
-    mixed = len(scales) > 1
+    mixed = len({b.total for b in summary.buckets}) > 1
     context.update(
         summary=summary,
         figures=_headline_figures(
             summary,
             summary.previous_year,
-            scales.pop() if len(scales) == 1 else None,
             holders=lambda tier: (
                 f"{context['urls']['communes']}?{Filters(year=filters.year, tier=tier).query(held=True)}"
             ),
@@ -280,6 +286,7 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         no_data_query=filters.query(bucket=NO_DATA_BUCKET),
         buckets_chart=charts.buckets_chart(summary),
         lagging_chart=charts.lagging_chart(summary.lagging),
+        lagging_share_heading=LAGGING_SHARE_HEADING,  # one heading: page, export, bulletin
         breakdown=breakdown,
         breakdown_heading=units_heading(row.level for row in breakdown),
         # Rows that are communes each count one: no column of communes beside their names.
@@ -337,20 +344,11 @@ def _list_context(request: HttpRequest, code: str | None, *, with_matrix: bool) 
         "next_query": filters.query(sort=filters.sort, page=page.number + 1, **keep),
         # The day the titles are read on: the headline's (``year_cutoff``).
         "cutoff": year_cutoff(filters.year),
-        "bucket_label": _bucket_label(filters.bucket),
+        "bucket_label": bucket_label(filters.bucket),
         "bucket_param": bucket_param(filters.bucket) if filters.bucket else "",
         "switch_query": filters.query(sort=filters.sort, **keep),
         **(lifetime_notice(unit, filters.year) if unit is not None else {}),
     }
-
-
-def _bucket_label(bucket: BucketFilter | None) -> str:
-    if bucket is None:
-        return ""
-    if bucket == NO_DATA_BUCKET:
-        return _("No data")
-    label = f"{bucket.low}–{bucket.high}" if bucket.low != bucket.high else str(bucket.low)
-    return f"{label} / {bucket.total}" if bucket.total else label
 
 
 @login_required

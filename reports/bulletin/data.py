@@ -32,7 +32,7 @@ from reports.bulletin.month import Month
 from reports.bulletin.names import TIER_NAMES
 from reports.bulletin.other_figures import funds_table, ocop_figures, plan_table
 from reports.bulletin.shapes import BreakdownLine, BucketLine, BulletinData, LaggingLine, TierLine, TrendLine
-from reports.selectors import progress_breakdown, progress_summary, progress_trend, units_heading
+from reports.selectors import progress_breakdown, progress_summary, progress_trend, scales_label, units_heading
 
 STANDARD = Tier.STANDARD
 TIERS = tuple(Tier.values)
@@ -60,7 +60,14 @@ def _tier_line(tier: str, summary) -> TierLine:
         [BucketLine(b.label, b.count, b.low, b.high, b.total) for b in summary.buckets],
         summary.villages_recognised,
         summary.villages_new,
+        _scales_in_vietnamese(summary.scales),
     )
+
+
+def _scales_in_vietnamese(scales: tuple[int, ...]) -> str:
+    """A year mixing scales in the bulletin's words ("19 và 20 tiêu chí"; "" for one scale)."""
+    with translation.override("vi"):
+        return scales_label(scales)
 
 
 def _trend(unit, month: Month, summary) -> list[TrendLine]:

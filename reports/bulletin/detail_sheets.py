@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from reports import xlsx
 from reports.bulletin.shapes import BreakdownLine, BulletinData
+from reports.selectors.shapes import LAGGING_SHARE_HEADING
 
 BREAKDOWN, MATRIX, LAGGING, NEWLY = "Theo đơn vị", "Xã - tiêu chí", "Tiêu chí chưa đạt", "Công nhận mới"
 MATRIX_LEGEND = f"{xlsx.MET_MARK} đạt · {xlsx.NOT_MET_MARK} chưa đạt · ô xám: chưa có số liệu"
@@ -124,7 +125,7 @@ def lagging_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
                     xlsx.Column("STT", 6, xlsx.INT),
                     xlsx.Column("Tiêu chí", 46, xlsx.WRAP),
                     xlsx.Column("Số xã chưa đạt", 14, xlsx.INT),
-                    xlsx.Column("Tỷ lệ trên số xã có số liệu", 16, xlsx.PERCENT),
+                    xlsx.Column(str(LAGGING_SHARE_HEADING), 18, xlsx.PERCENT),
                     xlsx.Column("Trong đó cơ bản đạt", 14, xlsx.INT),
                 ],
                 rows=[

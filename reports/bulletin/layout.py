@@ -19,6 +19,7 @@ from reports.bulletin.other_sheets import OCOP_SUBTITLE, funds_sheet, ocop_sheet
 from reports.bulletin.shapes import BulletinData, Issue
 from reports.bulletin.text import Draft
 from reports.bulletin.tiers_sheet import header_block, tiers_sheet
+from reports.bulletin.writing import on_scales
 
 TIERS_SUBTITLE = "Các mức đạt chuẩn: NTM, nâng cao, kiểu mẫu"
 SUMMARY, NOTES = "Tổng hợp", "Ghi chú"
@@ -109,7 +110,10 @@ def _summary(data: BulletinData, draft: Draft | None = None) -> xlsx.Sheet:
         caption="Bình quân số tiêu chí đạt",
         columns=[xlsx.Column("Chỉ tiêu", 46, xlsx.WRAP), xlsx.Column("Tiêu chí/xã", 18, xlsx.DEC1)],
         rows=[
-            ("Bình quân số tiêu chí đạt trên một xã có số liệu", data.average),
+            (
+                "Bình quân số tiêu chí đạt trên một xã có số liệu" + (on_scales(data.tiers[0]) if data.tiers else ""),
+                data.average,
+            ),
             (
                 "Bình quân số tiêu chí đạt và cơ bản đạt (cơ bản đạt không tính là đạt)",
                 data.average_with_basically_met,

@@ -59,6 +59,7 @@ class TierLine(NamedTuple):
     buckets: list[BucketLine]
     villages_recognised: int
     villages_new: int
+    scales: str = ""  # a year mixing scales: "19 và 20 tiêu chí" (its average is on none of them)
 
 
 class TrendLine(NamedTuple):

@@ -79,10 +79,15 @@ def communes_paragraph(data: BulletinData) -> str:
     if standard.recognised and (share := share_percent(standard.recognised, total)):
         text += f" Tỷ lệ xã đạt chuẩn nông thôn mới: {share}."
     if standard.average is not None:
-        text += f" Bình quân đạt {average_text(standard.average)} tiêu chí/xã."
+        text += f" Bình quân đạt {average_text(standard.average)} tiêu chí/xã{on_scales(standard)}."
     if standard.new:
         text += f" Trong tháng có {count_of(standard.new, 'xã')} được công nhận đạt chuẩn nông thôn mới."
     return text
+
+
+def on_scales(tier: TierLine) -> str:
+    """After an average of a year mixing scales, which they are: it is on none of them."""
+    return f" (các xã đánh giá theo bộ {tier.scales})" if tier.scales else ""
 
 
 def average_text(value) -> str:
@@ -111,7 +116,7 @@ def tier_paragraph(tier: TierLine, data: BulletinData) -> str:
             f"{buckets_sentence(tier, data.year)}"
         )
         if tier.average is not None:
-            text += f"; bình quân {average_text(tier.average)} tiêu chí/xã"
+            text += f"; bình quân {average_text(tier.average)} tiêu chí/xã{on_scales(tier)}"
     return text + "."
 
 

@@ -35,12 +35,14 @@ from reports.selectors.progress import (
     window_of,
 )
 from reports.selectors.shapes import (
+    LAGGING_SHARE_HEADING,
     BreakdownRow,
     BucketCount,
     Headline,
     LaggingCriterion,
     ProgressSummary,
     TrendPoint,
+    scales_label,
 )
 from reports.selectors.trend import (
     has_mapped_units,
@@ -53,6 +55,7 @@ from reports.selectors.trend import (
 )
 
 __all__ = [
+    "LAGGING_SHARE_HEADING",
     "NO_DATA",
     "NO_DATA_BUCKET",
     "PER_PAGE",
@@ -88,6 +91,7 @@ __all__ = [
     "progress_overview",
     "progress_summary",
     "progress_trend",
+    "scales_label",
     "units_heading",
     "window_of",
 ]

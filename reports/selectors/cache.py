@@ -1,7 +1,7 @@
 """The figures statement's rows, kept per province until a write changes them.
 
-Every figure ``reports.selectors.sql`` computes is a count or a sum over provinces (the scale a
-maximum, the criteria a list), so the country's rows are its provinces' rows merged
+Every figure ``reports.selectors.sql`` computes is a count or a sum over provinces (the criteria a
+list), so the country's rows are its provinces' rows merged
 (``merge``), and a province's rows can be kept. Each kept entry (``FiguresCacheEntry``) is
 stamped with its province's version and the catalogue's (``FiguresVersion``), which the
 database's triggers bump inside every transaction that writes an assessment, a criterion
@@ -56,8 +56,9 @@ def _stamp(versions: dict[str, tuple[str, int]], prefix: str) -> str | None:
 # the rules that make them (3: "new" counts a decision only for a unit existing on its date;
 # 4: villages of a year counted as communes are; 5: a unit that ended is not overdue; 6: each
 # criterion row carries the assessments on its set; 7: a plan row's state on the cut-off by its decisions;
-# 8: a plan row's state also takes a revocation recorded on another year's assessment of its title).
-ROWS_FORMAT = 8
+# 8: a plan row's state also takes a revocation recorded on another year's assessment of its title;
+# 9: a year's standing per set size, so that a year mixing scales claims none).
+ROWS_FORMAT = 9
 
 
 def _key(kind: str, params: tuple) -> str:
@@ -162,12 +163,12 @@ def by_province(rows: Iterable[tuple]) -> dict[str, list[tuple]]:
 
 # How many leading columns name a row (kind, year, key, name, then for some kinds n1, n2):
 # rows named alike are one row of the merge.
-_IDENTITY = {"met": 6, "met_basic": 6, "not_met": 5, "criterion": 6}
+_IDENTITY = {"stats": 5, "met": 6, "met_basic": 6, "not_met": 5, "criterion": 6}
 
 
 def merge(groups: Iterable[Iterable[tuple]]) -> list[tuple]:
-    """Several provinces' rows as one unit's: counts and sums added, a year's scale (``stats``'
-    third figure) the largest, each criterion once."""
+    """Several provinces' rows as one unit's: counts and sums added (a year's standing per set
+    size), each criterion once."""
     merged: dict[tuple, list] = {}
     for rows in groups:
         for row in rows:
@@ -183,8 +184,6 @@ def merge(groups: Iterable[Iterable[tuple]]) -> list[tuple]:
                     continue
                 if held[n] is None:
                     held[n] = figure
-                elif kind == "stats" and width + n == 6:
-                    held[n] = max(held[n], figure)
                 else:
                     held[n] += figure
     return [name + tuple(figures) for name, figures in merged.items()]

@@ -82,7 +82,7 @@ class _Rows:
         self.title: dict[tuple[int, str, str], int] = {}  # (year, tier, level) -> title holders
         self.new: dict[tuple[str, str], int] = {}  # (tier, level) -> newly recognised
         self.stats: dict[tuple[int, str], tuple[int, int]] = {}  # (year, tier) -> (assessed, met sum)
-        self.scale: dict[tuple[int, str], int] = {}  # (year, tier) -> the largest set assessed
+        self.scales: dict[tuple[int, str], tuple[int, ...]] = {}  # (year, tier) -> the set sizes assessed
         self.basic: dict[tuple[int, str], tuple[int, int]] = {}  # (year, tier) -> (basically met, communes)
         self.met: dict[int, dict[int, int]] = defaultdict(dict)  # set size -> criteria met -> n
         self.met_basic: dict[int, dict[int, int]] = defaultdict(dict)  # set size -> met + basically met -> n
@@ -99,9 +99,11 @@ class _Rows:
                 self.title[year, key, name] = n1
             elif kind == "new":
                 self.new[key, name] = n1
-            elif kind == "stats":
-                self.stats[year, key] = (n1, n2 or 0)
-                self.scale[year, key] = n3
+            elif kind == "stats":  # one row per set size (n1): assessments, criteria met
+                assessed, met_sum = self.stats.get((year, key), (0, 0))
+                self.stats[year, key] = (assessed + n2, met_sum + (n3 or 0))
+                if n1:  # an empty set has no scale
+                    self.scales[year, key] = tuple(sorted({*self.scales.get((year, key), ()), n1}))
             elif kind == "basic":
                 self.basic[year, key] = (n1 or 0, n2 or 0)
             elif kind == "met":
@@ -142,7 +144,7 @@ def _headline(rows: _Rows, window: Window, tier: str, *, with_new: bool, with_di
         districts_total=districts_total,
         districts_recognised=rows.title.get((year, tier, Level.DISTRICT), 0) if districts_total else None,
         apart=dict(rows.apart.get(year, {})),
-        scale=rows.scale.get((year, tier)),
+        scales=rows.scales.get((year, tier), ()),
     )
 
 

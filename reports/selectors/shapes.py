@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.utils.translation import gettext, gettext_lazy
+
 
 @dataclass(frozen=True, kw_only=True)
 class Headline:
@@ -32,7 +34,19 @@ class Headline:
     districts_total: int | None  # None below province level and when no district existed
     districts_recognised: int | None  # districts holding the title at ``tier``
     apart: dict[str, int] = field(default_factory=dict)  # ward / township / special zone -> count, never counted
-    scale: int | None = None  # criteria in the (largest) set assessed at ``tier``: 19, or 10 from 2026
+    # the sizes of the sets assessed at ``tier``, smallest first: (19,), (10,) from 2026, (19, 20)
+    # where a province's own 20-criteria set stands beside the national 19
+    scales: tuple[int, ...] = ()
+
+    @property
+    def scale(self) -> int | None:
+        """The one scale the average is on (19, or 10 from 2026); None without data and for a
+        year mixing scales, whose average is on none of them."""
+        return one_scale(self.scales)
+
+    @property
+    def scales_label(self) -> str:
+        return scales_label(self.scales)
 
     @property
     def communes_without_data(self) -> int:
@@ -40,11 +54,27 @@ class Headline:
 
     def averages_before(self, previous: Headline | None) -> tuple[Decimal | None, Decimal | None]:
         """``previous``' averages (criteria met; met and basically met) to compare these with, or
-        None where they are on another scale (19 criteria in 2025, 10 in 2026: "−9,1" would
-        compare two sets, not two years) or there is no year before."""
-        if previous is None or previous.scale != self.scale:
+        None unless both years are on the same single scale (19 criteria in 2025, 10 in 2026:
+        "−9,1" would compare two sets, not two years; a year mixing 19 and 20 is on neither) or
+        where there is no year before."""
+        if previous is None or self.scale is None or previous.scale != self.scale:
             return None, None
         return previous.average_criteria_met, previous.average_met_or_basically_met
+
+
+def one_scale(scales: tuple[int, ...]) -> int | None:
+    """The scale of figures on ``scales``: the set size when there is one, else None."""
+    return scales[0] if len(scales) == 1 else None
+
+
+def scales_label(scales: tuple[int, ...]) -> str:
+    """The scales a year mixes, in words, in the active language: "19 and 20 criteria" ("19 và
+    20 tiêu chí"); "" for one scale or none. What a mixed year's average says instead of
+    "/ 19" — on the dashboard's trend and headline, the export's *Xu hướng*, the bulletin."""
+    if len(scales) < 2:
+        return ""
+    *first, last = scales
+    return gettext("%(scales)s and %(last)s criteria") % {"scales": ", ".join(map(str, first)), "last": last}
 
 
 class BucketCount(NamedTuple):
@@ -53,6 +83,12 @@ class BucketCount(NamedTuple):
     high: int
     count: int
     total: int  # the size of the criteria set whose scale the bucket is on
+
+
+# The heading of a lagging criterion's share, wherever it is shown (the dashboard, its export,
+# the bulletin's sheet): its base is the communes assessed on a set that has the criterion
+# (``LaggingCriterion.assessed``), not every commune with data (a province's criterion 20).
+LAGGING_SHARE_HEADING = gettext_lazy("Share of communes assessed on a set with this criterion")
 
 
 class LaggingCriterion(NamedTuple):
@@ -80,7 +116,16 @@ class TrendPoint:
     recognised: dict[str, int]  # tier -> communes holding the title at the end of the year
     communes_with_data: int  # at the selected tier
     average_criteria_met: Decimal | None  # at the selected tier
-    scale: int | None = None  # criteria in the (largest) set assessed at the tier: 19, or 10 from 2026
+    scales: tuple[int, ...] = ()  # the sizes of the sets assessed at the tier (``Headline.scales``)
+
+    @property
+    def scale(self) -> int | None:
+        """The one scale of the year's average; None for a year mixing scales (and without data)."""
+        return one_scale(self.scales)
+
+    @property
+    def scales_label(self) -> str:
+        return scales_label(self.scales)
 
 
 @dataclass(frozen=True)

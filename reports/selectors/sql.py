@@ -146,8 +146,8 @@ held AS MATERIALIZED (
 
 
 # One row shape for every branch: kind, year, key, name, n1, n2, n3, and the province (``prov``,
-# the path prefix of the province the rows belong to): every figure is a sum (or, for the
-# scale, a maximum) over provinces, so a country's rows are its provinces' rows merged.
+# the path prefix of the province the rows belong to): every figure is a sum over provinces, so
+# a country's rows are its provinces' rows merged.
 BRANCHES = {
     # communes of the year; districts and the units listed apart that existed during it
     "units": """
@@ -191,10 +191,11 @@ SELECT 'new', %(year)s, rec.tier, rec.level, COUNT(DISTINCT rec.unit_id), CAST(N
        rec.prov
 FROM rec WHERE rec.level IN ('village', 'district') AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s AND {rec_existed}
 GROUP BY rec.tier, rec.level, rec.prov""",
-    # the standing of each year: assessments of the communes counted, per tier
+    # the standing of each year: assessments of the communes counted, per tier and set size (a
+    # year may mix scales: a province's 20 beside the national 19)
     "stats": """
-SELECT 'stats', year, tier, 'commune', COUNT(*), SUM(criteria_met), MAX(criteria_total), prov FROM a
-GROUP BY year, tier, prov""",
+SELECT 'stats', year, tier, 'commune', criteria_total, COUNT(*), SUM(criteria_met), prov FROM a
+GROUP BY year, tier, criteria_total, prov""",
     # "cơ bản đạt" beside the standing: criteria basically met, and communes with any
     "basic": """
 SELECT 'basic', year, tier, 'commune', SUM(criteria_basically_met),

@@ -99,7 +99,7 @@ def _trend(rows: _Rows, years: list[int], tier: str) -> list[TrendPoint]:
                 recognised={t: rows.title.get((year, t, Level.COMMUNE), 0) for t in TIERS},
                 communes_with_data=assessed,
                 average_criteria_met=_average(met_sum, assessed),
-                scale=rows.scale.get((year, tier)),
+                scales=rows.scales.get((year, tier), ()),
             )
         )
     return points

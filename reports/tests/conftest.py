@@ -17,6 +17,15 @@ until 30/06/2025; from 01/07/2025 commune M (from O1 + O2) and N (from O3) under
   2024: O1 19 recognised · O2 10 · O3 none
   2025: O1 19 recognised · O2 12 · O3 none
   2026 (10-criteria set): M 7 · N none
+
+``mixed`` — QA's province 60 (district 601, communes X1–X5): the national 19 (2021–2025), the
+province's own 20 (a clone of QĐ 318 with a criterion 20, 2024–2025) and the 10 of 2026–2030.
+
+  2023 (19): X1 19 recognised · X2 15 · X3 12 · X4 10 · X5 8            average 12,8 / 19
+  2024: X1 19/19 recognised · X2 20/20 · X3 16/20 · X4 14/20 · X5 12/20  average 16,2, mixed
+  2025 (20): X1 20 recognised · X2 18 · X3 16 · X4 15 · X5 13            average 16,4 / 20
+  2026 (10): X1 10 recognised · X2 8 · X3 7 · X4 6 · X5 5
+  criterion 20 in 2024: not met by X3, X4, X5, of the 4 communes on the 20 (5 with data)
 """
 
 import datetime
@@ -83,3 +92,30 @@ def merger(db):
     make_assessment(o2, s19, 2025, 12)
     make_assessment(m, s10, 2026, 7)
     return SimpleNamespace(province=province, district=district, o1=o1, o2=o2, o3=o3, m=m, n=n)
+
+
+@pytest.fixture
+def mixed(db):
+    from communes.models import Role
+    from communes.tests.factories import MembershipFactory, UserFactory
+
+    province = ProvinceFactory(code="60", name="Tỉnh Hai Bộ")
+    district = DistrictFactory(code="601", name="Huyện Hai Bộ", parent=province)
+    x = [CommuneFactory(code=f"6010{i}", name=f"Xã Hai Bộ {i}", parent=district) for i in range(1, 6)]
+    s19 = make_flat_set(code="QG-19", total=19, year_from=2021, year_to=2025)
+    s20 = make_flat_set(code="T-20", total=20, year_from=2024, year_to=2025)
+    s20.issuer = province
+    s20.save()
+    s10 = make_flat_set(code="QG-10", total=10, year_from=2026, year_to=2030)
+    for commune, met in zip(x, (19, 15, 12, 10, 8), strict=True):
+        make_assessment(commune, s19, 2023, met, "recognised" if met == 19 else "draft")
+    make_assessment(x[0], s19, 2024, 19, "recognised")
+    for commune, met in zip(x[1:], (20, 16, 14, 12), strict=True):
+        make_assessment(commune, s20, 2024, met)
+    for commune, met in zip(x, (20, 18, 16, 15, 13), strict=True):
+        make_assessment(commune, s20, 2025, met, "recognised" if met == 20 else "draft")
+    for commune, met in zip(x, (10, 8, 7, 6, 5), strict=True):
+        make_assessment(commune, s10, 2026, met, "recognised" if met == 10 else "draft")
+    office = UserFactory(username="office60")
+    MembershipFactory(user=office, unit=province, role=Role.PROVINCE_OFFICE)
+    return SimpleNamespace(province=province, district=district, x=x, s19=s19, s20=s20, s10=s10, office=office)

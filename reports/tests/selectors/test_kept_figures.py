@@ -138,15 +138,18 @@ def test_figures_as_recorded_are_never_kept(provinces):
     assert not FiguresCacheEntry.objects.exists()
 
 
-def test_merge_adds_counts_keeps_the_largest_scale_and_each_criterion_once():
+def test_merge_adds_counts_per_set_size_and_keeps_each_criterion_once():
+    """A year's standing is a row per set size: two provinces on 19 and on 10 keep both scales
+    (the country's year mixes them) and add the communes of the same size."""
     first = [
-        ("stats", 2025, STANDARD, "commune", 3, 40, 19),
+        ("stats", 2025, STANDARD, "commune", 19, 3, 40),
         ("met", 2025, None, None, 19, 5, 2),
         ("not_met", 2025, None, None, 7, 4, None),
         ("criterion", None, None, "Giao thông", 7, 2, None),
     ]
     second = [
-        ("stats", 2025, STANDARD, "commune", 2, 9, 10),
+        ("stats", 2025, STANDARD, "commune", 10, 2, 9),
+        ("stats", 2025, STANDARD, "commune", 19, 1, 5),
         ("met", 2025, None, None, 19, 5, 1),
         ("met", 2025, None, None, 10, 5, 4),
         ("not_met", 2025, None, None, 7, 1, 1),
@@ -154,7 +157,8 @@ def test_merge_adds_counts_keeps_the_largest_scale_and_each_criterion_once():
     ]
     assert sorted(merge([first, second]), key=repr) == sorted(
         [
-            ("stats", 2025, STANDARD, "commune", 5, 49, 19),
+            ("stats", 2025, STANDARD, "commune", 19, 4, 45),
+            ("stats", 2025, STANDARD, "commune", 10, 2, 9),
             ("met", 2025, None, None, 19, 5, 3),
             ("met", 2025, None, None, 10, 5, 4),
             ("not_met", 2025, None, None, 7, 5, 1),
