@@ -230,5 +230,5 @@ def test_a_period_mixing_sets_is_held_to_the_set_with_the_fewest_criteria(scales
 
 
 def test_a_period_reaching_into_the_2026_set_is_held_to_its_10(scales, personas):
-    with pytest.raises(ValidationError, match="QG-10 .* applied in the years 2026–2030 has 10 criteria"):
+    with pytest.raises(ValidationError, match=r"QG-10 .* applied in the years 2026–2030 has 10 criteria"):
         _save(personas.province_office, scales.tree.province, data=_data(period_from=2021, period_to=2030))
