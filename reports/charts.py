@@ -55,14 +55,21 @@ def trend_chart(points: list[TrendPoint], tier: str) -> dict:
         {"label": _("Holding the title: %(tier)s") % {"tier": label}, "data": [p.recognised[value] for p in points]}
         for value, label in Tier.choices
     ]
-    series.append(
-        {
-            "label": _("Average criteria met (%(tier)s)") % {"tier": Tier(tier).label},
-            "data": [_number(p.average_criteria_met) for p in points],
-            "axis": "y1",
-            "dashed": True,
-        }
-    )
+    # One line per scale: an average out of 10 (the 2026 set) is not drawn on from one out of 19,
+    # and a year mixing scales has no point (the table beside names its scales).
+    scales = sorted({p.scale for p in points if p.scale is not None and p.average_criteria_met is not None})
+    for scale in scales or [None]:
+        label = _("Average criteria met (%(tier)s)") % {"tier": Tier(tier).label}
+        if len(scales) > 1:
+            label = _("Average criteria met (%(tier)s, out of %(scale)s)") % {"tier": Tier(tier).label, "scale": scale}
+        series.append(
+            {
+                "label": label,
+                "data": [_number(p.average_criteria_met) if p.scale == scale else None for p in points],
+                "axis": "y1",
+                "dashed": True,
+            }
+        )
     return {
         "kind": "line",
         "labels": [str(p.year) for p in points],

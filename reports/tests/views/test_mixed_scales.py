@@ -2,6 +2,8 @@
 of 2026. A year mixing scales claims none of them (trend, headline), the lagging criteria's
 share names its base."""
 
+import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -50,6 +52,19 @@ def test_the_dashboard_trend_shows_a_mixed_year_s_average_without_a_scale(client
     assert "12.8 / 19" in trend and "16.4 / 20" in trend and "/ 10" in trend
     # the headline card: no change against 2024's average, and why
     assert "not comparable: 19 and 20 criteria in 2024" in html
+
+
+def test_the_trend_chart_draws_one_average_line_per_scale_and_none_for_a_mixed_year(client, mixed):
+    """An average out of 10 (2026) was drawn on from one out of 20, a fall that is a change of set."""
+    html = _dashboard(client, mixed, 2025)
+    spec = json.loads(re.search(r'<script id="chart-trend" type="application/json">(.*?)</script>', html, re.S)[1])
+    averages = [s for s in spec["series"] if s.get("axis") == "y1"]
+    assert spec["labels"] == ["2023", "2024", "2025", "2026"]
+    assert [(s["label"], s["data"]) for s in averages] == [
+        ("Average criteria met (Standard, out of 10)", [None, None, None, 7.2]),
+        ("Average criteria met (Standard, out of 19)", [12.8, None, None, None]),
+        ("Average criteria met (Standard, out of 20)", [None, None, 16.4, None]),
+    ]
 
 
 def test_the_headline_card_of_a_mixed_year_names_its_scales(client, mixed):
