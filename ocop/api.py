@@ -155,8 +155,20 @@ class OcopCountsSerializer(serializers.Serializer):
     certified = serializers.IntegerField(help_text=_("3 stars and more, valid on the last day."))
     new = serializers.IntegerField(help_text=_("Certified in the period."))
     expired = serializers.IntegerField(help_text=_("Certificates that ran out by the last day."))
-    ideas = serializers.IntegerField(help_text=_("Ideas, as entered now."))
-    rating = serializers.IntegerField(help_text=_("Being rated, as entered now."))
+    ideas = serializers.IntegerField(
+        help_text=_("Ideas entered by the last day in a commune that existed on it, at their stage on stages_on.")
+    )
+    rating = serializers.IntegerField(
+        help_text=_(
+            "Products being rated entered by the last day in a commune that existed on it, at their stage on stages_on."
+        )
+    )
+    stages_on = serializers.DateField(
+        help_text=_(
+            "The day ideas and products being rated are read at (today): a product's stage has no history, so for "
+            "a period that ended before, they are not the period's own."
+        )
+    )
     by_stars = StarLineSerializer(many=True)
 
 

@@ -9,7 +9,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
+from communes.filters import valid_on_q
 from communes.models import AdministrativeUnit
 from ocop import validity
 from ocop.models import OcopProduct, Stage, Stars
@@ -34,13 +36,23 @@ class OcopCounts:
     certified: int
     new: int
     expired: int  # certified by ``last`` and run out by then
-    ideas: int  # stage "idea" as entered now (the stage has no history)
-    rating: int  # stage "rating in progress" as entered now
+    # Ideas and products being rated: entered by ``last`` in a commune that existed on it, by
+    # the stage they have on ``stages_on`` (today). The stage has no history, so for a period
+    # that ended before today these are not the period's pipeline (``stages_of_the_period``).
+    ideas: int
+    rating: int
+    stages_on: datetime.date
 
     @property
     def empty(self) -> bool:
-        """No product at all to report (no sheet, no paragraph)."""
+        """No product at all to report for the period (no sheet, no paragraph)."""
         return not any((self.certified, self.new, self.expired, self.ideas, self.rating))
+
+    @property
+    def stages_of_the_period(self) -> bool:
+        """The period runs to today: ideas and products being rated are the period's own. For
+        an earlier period only their entry and commune are placed in it, not their stage."""
+        return self.last >= self.stages_on
 
     def stars(self, stars: int) -> StarLine:
         return next(line for line in self.by_stars if line.stars == stars)
@@ -51,15 +63,25 @@ def ocop_counts(
     period: tuple[datetime.date, datetime.date],
     *,
     recorded: datetime.datetime | None = None,
+    today: datetime.date | None = None,
 ) -> OcopCounts:
     """Products by stars certified and valid on the period's last day, and new in the period
     (certificate dated in it); ``unit=None`` is the country. ``recorded``: only products entered
-    by then (the bulletin read as recorded). One query."""
+    by then (the bulletin read as recorded). One query.
+
+    Valid time: certificates are placed by their dates. Ideas and products being rated have no
+    dates of their own and their stage no history: one counts only if it was entered by the
+    period's last day (to today at most) in a commune that existed on that day, at the stage it
+    has today (``OcopCounts.stages_of_the_period`` says whether that is the period's)."""
     first, last = period
+    today = today or timezone.localdate()
     products = OcopProduct.objects.within(unit)
     if recorded is not None:
         products = products.filter(entered_at__lte=recorded)
     earliest = validity.earliest_valid_certificate(last)
+    day = min(last, today)
+    entered_by = timezone.make_aware(datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()))
+    placed = Q(entered_at__lt=entered_by) & valid_on_q(day, "commune__")
     # Grouped by stage and stars (a handful of rows), the dates counted in SQL, summed here.
     rows = (
         products.order_by()
@@ -68,13 +90,13 @@ def ocop_counts(
             held=Count("pk", filter=Q(certificate_date__lte=last, certificate_date__gte=earliest)),
             new=Count("pk", filter=Q(certificate_date__gte=first, certificate_date__lte=last)),
             expired=Count("pk", filter=Q(certificate_date__lt=earliest)),
-            n=Count("pk"),
+            placed=Count("pk", filter=placed),
         )
     )
     held, new, by_stage = dict.fromkeys(STARS, 0), dict.fromkeys(STARS, 0), dict.fromkeys(Stage.values, 0)
     expired = 0
     for row in rows:
-        by_stage[row["stage"]] += row["n"]
+        by_stage[row["stage"]] += row["placed"]
         if row["stage"] == Stage.CERTIFIED:
             expired += row["expired"]
             if row["stars"] in held:
@@ -90,6 +112,7 @@ def ocop_counts(
         expired=expired,
         ideas=by_stage[Stage.IDEA],
         rating=by_stage[Stage.RATING],
+        stages_on=today,
     )
 
 

@@ -18,6 +18,7 @@ from communes.people import full_name
 from ocop.models import Category, OcopProduct, RatingLevel, Status
 from ocop.selectors import OcopCounts, ocop_counts, products_listed, year_period
 from reports import xlsx
+from reports.bulletin.other_sheets import ocop_other_rows
 
 TITLE = "Sản phẩm OCOP"
 
@@ -77,12 +78,8 @@ def _stars_sheet(counts: OcopCounts, heading: list[str]) -> xlsx.Sheet:
         total=("Tổng", counts.certified, counts.new),
     )
     others = xlsx.Table(
-        columns=[xlsx.Column("Khác", 30), xlsx.Column("Số sản phẩm", 14, xlsx.INT)],
-        rows=[
-            ("Ý tưởng sản phẩm", counts.ideas),
-            ("Đang đánh giá, phân hạng", counts.rating),
-            (f"Hết hạn chứng nhận đến {counts.last:%d/%m/%Y}", counts.expired),
-        ],
+        columns=[xlsx.Column("Khác", 34, xlsx.WRAP), xlsx.Column("Số sản phẩm", 14, xlsx.INT)],
+        rows=ocop_other_rows(counts),
     )
     return xlsx.Sheet(title="Theo hạng sao", heading=heading, tables=[table, others], landscape=False)
 

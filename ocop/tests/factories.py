@@ -19,9 +19,10 @@ def make_product(
     level: str = RatingLevel.PROVINCE,
     producer: str = "HTX Đồng Tâm",
     category: str = "food",
+    entered: datetime.datetime | None = None,
 ) -> OcopProduct:
     stage = stage or (Stage.CERTIFIED if certified else Stage.IDEA)
-    now = timezone.now()
+    now = entered or timezone.now()
     product = OcopProduct(
         commune=commune,
         name=name,

@@ -5,9 +5,13 @@ Each takes its heading lines from ``layout``."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from reports import xlsx
 from reports.bulletin.shapes import BulletinData, FundsTable
+
+if TYPE_CHECKING:
+    from ocop.selectors import OcopCounts
 
 PLAN, FUNDS, OCOP = "Kế hoạch", "Nguồn vốn", "Sản phẩm OCOP"
 OCOP_SUBTITLE = "Sản phẩm OCOP (Mỗi xã một sản phẩm)"
@@ -74,10 +78,21 @@ def ocop_sheet(data: BulletinData, heading: list[str]) -> xlsx.Sheet:
     )
     others = xlsx.Table(
         columns=[xlsx.Column("Sản phẩm khác", 34, xlsx.WRAP), xlsx.Column("Số sản phẩm", 14, xlsx.INT)],
-        rows=[
-            ("Ý tưởng sản phẩm (hiện tại)", counts.ideas),
-            ("Đang đánh giá, phân hạng (hiện tại)", counts.rating),
-            (f"Hết hạn chứng nhận đến {counts.last:%d/%m/%Y}", counts.expired),
-        ],
+        rows=ocop_other_rows(counts),
     )
     return xlsx.Sheet(title=OCOP, heading=heading, tables=[stars, others], landscape=False)
+
+
+def ocop_other_rows(counts: OcopCounts) -> list[tuple[str, int]]:
+    """Ideas, products being rated and expired certificates, labelled by what they are: the
+    current ones for a period to today; for an earlier one, those entered by its last day at
+    their stage today (the stage has no history). The bulletin's sheet and the OCOP export's."""
+    if counts.stages_of_the_period:
+        when = " (hiện tại)"
+    else:
+        when = f" (ghi nhận đến {counts.last:%d/%m/%Y}, giai đoạn ngày {counts.stages_on:%d/%m/%Y})"
+    return [
+        ("Ý tưởng sản phẩm" + when, counts.ideas),
+        ("Đang đánh giá, phân hạng" + when, counts.rating),
+        (f"Hết hạn chứng nhận đến {counts.last:%d/%m/%Y}", counts.expired),
+    ]

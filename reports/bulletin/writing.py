@@ -260,7 +260,9 @@ def _by_stars(lines, attribute: str) -> str:
 
 def ocop_paragraph(data: BulletinData) -> str:
     """ "Đến ngày 31/03/2025, toàn tỉnh có 09 sản phẩm OCOP còn hiệu lực chứng nhận (3 sao: 6; 4 sao:
-    3), …" from ``ocop.selectors.ocop_counts``; nothing when the unit has no product at all."""
+    3), …" from ``ocop.selectors.ocop_counts``; nothing when the unit has no product for the month.
+    Ideas and products being rated are "Hiện có" only in the current month: of a past month the
+    sentence says they are those entered by its cut-off, at their stage today."""
     ocop = data.ocop
     if ocop is None or ocop.empty:
         return ""
@@ -276,8 +278,16 @@ def ocop_paragraph(data: BulletinData) -> str:
         others.append(f"{count_of(ocop.ideas, 'ý tưởng')} sản phẩm")
     if ocop.rating:
         others.append(f"{count_of(ocop.rating, 'sản phẩm')} đang đánh giá, phân hạng")
-    if others:
+    if others and ocop.stages_of_the_period:
         text += " Hiện có " + " và ".join(others) + "."
+    elif others:
+        # A stage has no history: of a past month only the entry is known, the stage is today's.
+        text += (
+            " Giai đoạn ý tưởng và đánh giá, phân hạng của sản phẩm không được lưu theo thời gian: trong các sản"
+            f" phẩm đã ghi nhận đến ngày {_date(ocop.last)}, đến ngày {_date(ocop.stages_on)} có "
+            + " và ".join(others)
+            + "."
+        )
     if ocop.expired:
         text += f" {count_of(ocop.expired, 'sản phẩm')} đã hết hạn chứng nhận (36 tháng), cần đánh giá lại."
     return text

@@ -109,6 +109,7 @@ OCOP = OcopCounts(
     expired=0,
     ideas=0,
     rating=0,
+    stages_on=datetime.date(2022, 12, 31),  # read on the month's last day: the current month
 )
 
 

@@ -5,9 +5,10 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ocop.tests.factories import make_product
-from reports.tests.excel.conftest import open_book, rows_of
+from reports.tests.excel.conftest import at, open_book, rows_of
 from reports.tests.excel.test_bulletin_word import download, paragraphs, read_docx, table_texts
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +22,8 @@ def products(tree):
     make_product(tree.b, "Nước mắm", stars=5, certified=D(2024, 3, 2))
     make_product(tree.c, "Bánh đa", stars=3, certified=D(2021, 6, 1))  # ran out on 31/5/2024
     make_product(tree.c, '=HYPERLINK("http://x","Bấm")', stars=4, certified=D(2025, 2, 1))
-    make_product(tree.a, "Tương bần")
-    make_product(tree.b, "Miến dong", stage="rating")
+    make_product(tree.a, "Tương bần", entered=at("10/06/2024"))
+    make_product(tree.b, "Miến dong", stage="rating", entered=at("10/06/2024"))
 
 
 @pytest.fixture
@@ -133,3 +134,49 @@ def test_the_export_linked_from_a_past_year_has_that_years_figures_as_the_panel(
     panel = ocop_counts(tree.province, (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)))
     assert [r[1] for r in rows if str(r[0]).endswith("sao")] == [line.certified for line in panel.by_stars]
     assert [line.certified for line in panel.by_stars] == [1, 1, 1]  # the 2025 certificate not yet
+
+
+def _ocop_text(document) -> str:
+    return next((p for p in paragraphs(document) if p.startswith("Đến ngày") and "OCOP" in p), "")
+
+
+def test_a_past_months_bulletin_leaves_out_the_ideas_entered_since_in_a_commune_formed_since(tree, office):
+    """QA: the province's 03/2016 bulletin said "Hiện có 02 ý tưởng sản phẩm và 01 sản phẩm đang
+    đánh giá, phân hạng" — products entered today in a commune formed on 01/07/2025."""
+    from communes.tests.factories import CommuneFactory
+
+    merged = CommuneFactory(code="40199", name="Xã Mới Hợp", parent=tree.province, valid_from=D(2025, 7, 1))
+    make_product(merged, "Tương bần")
+    make_product(merged, "Miến dong", stage="rating")
+    document = read_docx(download(office, "40", "2016-03", "docx"))
+    assert "Sản phẩm OCOP" not in " ".join(paragraphs(document)) and _ocop_text(document) == ""
+    assert "Sản phẩm OCOP" not in open_book(download(office, "40", "2016-03", "xlsx")).sheetnames
+
+    this_month = timezone.localdate().strftime("%Y-%m")
+    current = _ocop_text(read_docx(download(office, "40", this_month, "docx")))
+    assert current.endswith("Hiện có 01 ý tưởng sản phẩm và 01 sản phẩm đang đánh giá, phân hạng.")
+
+
+def test_a_past_months_bulletin_says_its_ideas_are_those_entered_by_then_at_their_stage_today(products, office):
+    today = f"{timezone.localdate():%d/%m/%Y}"
+    text = _ocop_text(read_docx(download(office, "40", "2024-12", "docx")))
+    assert "Hiện có" not in text
+    assert (
+        "Giai đoạn ý tưởng và đánh giá, phân hạng của sản phẩm không được lưu theo thời gian: trong các sản phẩm"
+        f" đã ghi nhận đến ngày 31/12/2024, đến ngày {today} có 01 ý tưởng sản phẩm và 01 sản phẩm đang đánh giá,"
+        " phân hạng."
+    ) in text
+    others = _table(open_book(download(office, "40", "2024-12", "xlsx"))["Sản phẩm OCOP"], "Sản phẩm khác")[1:]
+    assert [row[:2] for row in others[:2]] == [
+        (f"Ý tưởng sản phẩm (ghi nhận đến 31/12/2024, giai đoạn ngày {today})", 1),
+        (f"Đang đánh giá, phân hạng (ghi nhận đến 31/12/2024, giai đoạn ngày {today})", 1),
+    ]
+    # Products entered after 31/05/2024 are not in May's bulletin: with nothing else, no OCOP part.
+    assert "ý tưởng" not in _ocop_text(read_docx(download(office, "40", "2024-05", "docx")))
+
+
+def test_the_dashboard_of_a_past_year_says_its_ideas_are_at_todays_stage(products, office):
+    html = office.get("/reports/40/", {"year": 2024, "tier": "standard"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Entered by 31/12/2024, at their stage on {timezone.localdate():%d/%m/%Y}" in html
+    assert "Ideas: 1 · being rated: 1" not in html
+    assert _api(office, "2024-01-01", "2024-12-31")["stages_on"] == f"{timezone.localdate():%Y-%m-%d}"
