@@ -144,6 +144,14 @@ def summary_errors(
     return errors
 
 
+def recorded_with_reason(created_comment: str, reason: str) -> bool:
+    """Whether a summary record whose start has ``created_comment`` in its history was recorded
+    with ``reason`` (why another set than the one in force): ``assessment_record_summary``
+    keeps it last in that comment."""
+    reason = (reason or "").strip()
+    return bool(reason) and (created_comment == reason or created_comment.endswith(f". {reason}"))
+
+
 @transaction.atomic
 def assessment_record_summary(
     *,
@@ -159,14 +167,17 @@ def assessment_record_summary(
     reason: str = "",
     user,
     at: datetime.datetime | None = None,
+    comment: str = "",
     _trusted: bool = False,
 ) -> Assessment:
     """Record ``unit``'s standing in ``year`` against ``criteria_set`` from an old report.
 
     Same rules as starting an assessment (the set's level and years — or the province's set in
     force —, rural communes only, one per unit, tier and year; another set than the one in force
-    needs a ``reason``, kept in the history) plus the source document. ``_trusted``: only
-    through ``criteria.services.trusted`` (no role check).
+    needs a ``reason``, kept in the history) plus the source document. ``comment`` says where
+    the record came from when a caller knows more (an import names its file), kept in the
+    history with the source and the reason. ``_trusted``: only through
+    ``criteria.services.trusted`` (no role check).
     """
     if not _trusted and not access.can_write_unit(user, unit):
         raise PermissionDenied(MSG_NO_PERMISSION)
@@ -177,7 +188,9 @@ def assessment_record_summary(
     if errors:
         raise ValidationError(errors)
     moment = at or timezone.now()
-    comment = str(_("Summary record from %(source)s") % {"source": source_number.strip()})
+    source = str(_("Summary record from %(source)s") % {"source": source_number.strip()})
+    # The reason stays last, where ``recorded_with_reason`` finds it.
+    created = ". ".join(part for part in (source, (comment or "").strip(), reason) if part)
     assessment = assessment_create(
         unit=unit,
         criteria_set=criteria_set,
@@ -185,7 +198,7 @@ def assessment_record_summary(
         user=user,
         _trusted=True,  # the role was checked above
         at=moment,
-        comment=f"{comment}. {reason}" if reason else comment,
+        comment=created,
     )
     Assessment.objects.filter(pk=assessment.pk).update(
         summary=True, source_number=source_number.strip(), source_date=source_date

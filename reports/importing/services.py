@@ -241,6 +241,7 @@ def _apply_summary(batch: ImportBatch, user) -> tuple[ImportBatch, str]:
     if refused := _refused_at_apply(batch, plan):
         return batch, refused
     moment = timezone.now()
+    comment = str(MSG_COMMENT) % {"name": batch.original_name, "id": batch.pk}  # as the values import says it
     for entry in plan.entries:
         row = entry.row
         assessment_record_summary(
@@ -255,6 +256,7 @@ def _apply_summary(batch: ImportBatch, user) -> tuple[ImportBatch, str]:
             reason=row.reason,
             user=user,
             at=moment,
+            comment=comment,
         )
     batch.status, batch.applied_at, batch.message, batch.message_worded = ImportStatus.APPLIED, timezone.now(), "", {}
     batch.checked_values = {}

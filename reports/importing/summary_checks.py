@@ -5,9 +5,13 @@ Each row's unit is checked as in the values sheet (known, under the template's u
 commune the uploader may write, listed once per year and tier); its set is the code given or
 the set in force, usable for the year and of the row's tier; and the report itself is checked
 by ``criteria.services.summary.summary_errors`` — the rule the page and the API use, including
-"another set than the one in force needs a reason" — with each refusal shown at its cell. A
-unit's year that already holds the same summary record is left as it is; any other assessment
-of that unit, tier and year is an error (one per unit, tier and year).
+"another set than the one in force needs a reason" — with each refusal shown at its cell, on
+every row. A unit's year that already holds the same summary record in every field is left as
+it is. An import never changes a recorded summary record (no page or service edits one: a draft
+one is corrected by converting it into a full assessment and recording its values, a recognised
+one keeps its report's standing), so a row that differs from it is refused at each cell that
+differs, naming what is recorded, with a link to the record; any other assessment of that unit,
+tier and year is an error (one per unit, tier and year).
 
 Queries are bounded by the distinct sets and years in the file, not by its rows.
 """
@@ -20,14 +24,15 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils import get_column_letter
 
 from communes import access
 from communes.models import AdministrativeUnit, Level
-from criteria.models import Assessment, CriteriaSet, CriterionResult, Tier
+from criteria.models import Assessment, CriteriaSet, CriterionResult, HistoryEntry, HistoryKind, Tier
 from criteria.services.in_force import criteria_set_in_force, province_of, usable_for
-from criteria.services.summary import Reported, summary_errors
+from criteria.services.summary import Reported, recorded_with_reason, summary_errors
 from reports.importing import layout
 from reports.importing.checks import (
     MSG_NOT_RURAL,
@@ -53,6 +58,30 @@ MSG_SET_YEARS = _("The set %(set)s applies to %(years)s, not %(year)s.")
 MSG_TAKEN = _(
     "%(unit)s already has its %(year)s assessment at this tier (against %(set)s): one per unit, tier and year."
 )
+MSG_RECORDED_DIFFERS = _(
+    "%(unit)s already has its summary record of %(year)s at this tier (from %(source)s), and an import does not "
+    "change a recorded summary record: this row differs from it in %(fields)s. Put back what is recorded, or "
+    "empty the row's criteria, count and document cells to leave the row out."
+)
+MSG_CORRECT_DRAFT = _(
+    "To correct the record itself, open it and convert it into a full assessment, then record its values."
+)
+MSG_CORRECT_DECIDED = _("The record is “%(state)s”: its report's standing stays as recorded.")
+MSG_RECORDED_AS = _("The summary record holds %(value)s here.")
+MSG_RECORDED_NOTHING = _("The summary record holds nothing here.")
+MSG_RECORDED_REASON = _(
+    "The summary record was started with another reason, or none: a reason is asked only to start a record "
+    "against another set than the one in force. Empty this cell."
+)
+# The fields a row may differ in from the recorded summary record, named in MSG_RECORDED_DIFFERS.
+FIELD_NAMES = {
+    layout.SET_CODE: _("the set"),
+    layout.MET: _("the criteria met"),
+    layout.BASICALLY_MET: _("the criteria basically met"),
+    layout.SOURCE_NUMBER: _("the document's number"),
+    layout.SOURCE_DATE: _("the document's date"),
+    layout.REASON: _("the reason"),
+}
 MSG_MET = _("met %(met)s/%(total)s")
 MSG_BASIC = _("basically met: %(numbers)s")
 # The service's fields, and the sheet's columns that show their refusals.
@@ -117,7 +146,17 @@ class _Lookups:
             (a.unit_id, a.tier, a.year): a
             for a in Assessment.objects.filter(unit__in=[u.pk for u in self.units.values()], year__in=years)
             .select_related("criteria_set")
-            .only("unit_id", "tier", "year", "summary", "source_number", "source_date", "criteria_set__code")
+            .only(
+                "unit_id",
+                "tier",
+                "year",
+                "summary",
+                "state",
+                "merged_into",
+                "source_number",
+                "source_date",
+                "criteria_set__code",
+            )
         }
         self.marks: dict[int, tuple[list[int], list[int]]] = {}
         summaries = [a.pk for a in self.taken.values() if a.summary]
@@ -126,6 +165,14 @@ class _Lookups:
         ):
             met_list, basic_list = self.marks.setdefault(assessment_id, ([], []))
             (met_list if met else basic_list if basic else []).append(number)
+        # How each record was started (its reason is kept there), read only when a row gives one.
+        self.started: dict[int, str] = {}
+        if summaries and any(r.reason for r in read.rows):
+            self.started = dict(
+                HistoryEntry.objects.filter(assessment__in=summaries, kind=HistoryKind.CREATED).values_list(
+                    "assessment_id", "comment"
+                )
+            )
         self._in_force: dict[tuple, CriteriaSet | None] = {}
         self._known: dict[int, set[int]] = {}
         self._usable: dict[tuple, bool] = {}
@@ -200,15 +247,67 @@ def _set_for(row: SummaryRow, target, found: _Lookups, at) -> CriteriaSet | None
     return None
 
 
-def _same(found: _Lookups, existing: Assessment, criteria_set: CriteriaSet, row: SummaryRow) -> bool:
-    """The unit's year already holds this very summary record (the file sent back unchanged)."""
+def _quoted(value: str) -> str:
+    return f"“{value}”"
+
+
+def _differences(found: _Lookups, existing: Assessment, criteria_set: CriteriaSet, row: SummaryRow) -> dict:
+    """The row's cells that differ from the recorded summary record: column → what is recorded
+    (as the template writes it, "" for nothing; None for the reason, which is not shown back)."""
     met, basic = found.marks.get(existing.pk, ([], []))
-    return (
-        existing.summary
-        and existing.criteria_set_id == criteria_set.pk
-        and (sorted(met), sorted(basic)) == (sorted(row.met), sorted(row.basically_met))
-        and (existing.source_number, existing.source_date) == (row.source_number, row.day)
-    )
+    recorded = {
+        layout.SET_CODE: (existing.criteria_set_id == criteria_set.pk, existing.criteria_set.code),
+        layout.MET: (sorted(met) == sorted(row.met), numbers_text(met)),
+        layout.BASICALLY_MET: (sorted(basic) == sorted(row.basically_met), numbers_text(basic)),
+        layout.SOURCE_NUMBER: (existing.source_number == row.source_number, existing.source_number),
+        layout.SOURCE_DATE: (
+            existing.source_date == row.day,
+            f"{existing.source_date:%d/%m/%Y}" if existing.source_date else "",
+        ),
+        # The template hands the reason out empty: only one given is compared, with the start's.
+        layout.REASON: (
+            not row.reason or recorded_with_reason(found.started.get(existing.pk, ""), row.reason),
+            None,
+        ),
+    }
+    return {column: value for column, (same, value) in recorded.items() if not same}
+
+
+def _check_recorded(row: SummaryRow, plan: SummaryPlan, existing: Assessment, criteria_set, context) -> bool:
+    """Compare the row with the unit's assessment of the year and tier; True when it is the very
+    summary record recorded (the file sent back unchanged)."""
+    found, target, at = context
+    if not existing.summary:
+        params = {"unit": target.name, "year": row.year, "set": existing.criteria_set}
+        add_error(plan.errors, row.row, at(layout.YEAR), reason(MSG_TAKEN, **params))
+        return False
+    differences = _differences(found, existing, criteria_set, row)
+    if not differences:
+        return True
+    fields = [FIELD_NAMES[column] for column in differences]
+    params = {
+        "unit": target.name,
+        "year": row.year,
+        "source": existing.source_number,
+        "fields": shown(lambda: ", ".join(str(f) for f in fields)),
+    }
+    if existing.is_editable:
+        how = MSG_CORRECT_DRAFT
+    else:
+        how = reason(MSG_CORRECT_DECIDED, state=shown(lambda: existing.get_state_display().lower()))
+    message = reason(MSG_RECORDED_DIFFERS, **params)
+    worded = shown(lambda: f"{message} {how}")
+    link = reverse("assessment", args=[existing.pk])
+    add_error(plan.errors, row.row, at(layout.UNIT_CODE), worded, link=link)
+    for column, value in differences.items():
+        if column == layout.REASON:
+            text = MSG_RECORDED_REASON
+        elif value:
+            text = reason(MSG_RECORDED_AS, value=_quoted(value))
+        else:
+            text = MSG_RECORDED_NOTHING
+        add_error(plan.errors, row.row, at(column), text)
+    return False
 
 
 def _check_row(row: SummaryRow, plan: SummaryPlan, found: _Lookups, seen: dict, context) -> None:
@@ -236,27 +335,27 @@ def _check_row(row: SummaryRow, plan: SummaryPlan, found: _Lookups, seen: dict, 
         plan.errors.extend(row.errors)
         return
     existing = found.taken.get(key)
-    if existing is not None:
-        if _same(found, existing, criteria_set, row):
-            plan.unchanged += 1
-        else:
-            params = {"unit": target.name, "year": row.year, "set": existing.criteria_set}
-            add_error(plan.errors, row.row, at(layout.YEAR), reason(MSG_TAKEN, **params))
-        return
     reported = Reported(
         frozenset(row.met), frozenset(row.basically_met), row.count, row.source_number, row.day, row.reason
     )
+    # The row's own checks come first, on every row, each at its cell. A row of a unit's year
+    # already assessed starts nothing: the set in force, whose rule asks a reason to start against
+    # another set, is no question for it (the record was started already).
     refusals = summary_errors(
         unit=target,
         criteria_set=criteria_set,
         year=row.year,
         reported=reported,
         known=found.known(criteria_set),
-        in_force=found.in_force(target, row.year, row.tier),
+        in_force=None if existing is not None else found.in_force(target, row.year, row.tier),
     )
     for name, errors in refusals.items():
         for error in errors:
             add_error(plan.errors, row.row, at(FIELD_COLUMNS.get(name, layout.UNIT_CODE)), _worded(error))
+    if existing is not None:
+        if _check_recorded(row, plan, existing, criteria_set, (found, target, at)) and not refusals:
+            plan.unchanged += 1
+        return
     if refusals:
         return
     total = len(found.known(criteria_set))

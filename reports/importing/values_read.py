@@ -107,10 +107,11 @@ def shown(text_of) -> Promise:
     return lazy(text_of, str)()
 
 
-def add_error(errors: list[dict], cell_row: int, column: int | str, message) -> None:
+def add_error(errors: list[dict], cell_row: int, column: int | str, message, *, link: str = "") -> None:
     """Add an error at a cell of the data sheet (a column number or letter). The batch keeps its
     message in each language of the portal (``messages``), so the page shows it in the reader's
-    (``ImportBatch.errors_listed``); ``message`` is in the language active now."""
+    (``ImportBatch.errors_listed``); ``message`` is in the language active now. ``link``: the
+    page where what the error names is found (the page links it beside the reason)."""
     letter = column if isinstance(column, str) else get_column_letter(column)
     error = {
         "sheet": layout.DATA_SHEET,
@@ -121,6 +122,8 @@ def add_error(errors: list[dict], cell_row: int, column: int | str, message) -> 
     }
     if isinstance(message, Promise):
         error["messages"] = in_every_language(message)
+    if link:
+        error["link"] = link
     errors.append(error)
 
 

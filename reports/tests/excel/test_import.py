@@ -7,6 +7,7 @@ import re
 import time
 import zipfile
 from decimal import Decimal
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
@@ -697,6 +698,57 @@ def test_a_word_document_is_refused(office, criteria_set):
         }
     )
     refused(office, content, criteria_set, "a zip archive, not an Excel workbook")
+
+
+# Files an office saves instead of the .xlsx: made by LibreOffice from a workbook (.xls, .ods),
+# and a .csv as Excel writes one (UTF-8 with its mark, or Windows-1258 on a Vietnamese Windows).
+FILES = Path(__file__).parent / "files"
+OTHER_FORMATS = {
+    "xls": (FILES / "saved-as.xls").read_bytes(),
+    "ods": (FILES / "saved-as.ods").read_bytes(),
+    "csv": (FILES / "saved-as.csv").read_bytes(),
+}
+SAVE_AS = "Open it in Excel or LibreOffice and save it as an Excel Workbook (.xlsx), then upload that file."
+
+
+def test_an_old_excel_workbook_is_refused_saying_how_to_save_it_as_xlsx(office, criteria_set):
+    """QA: ".xls" only read "This file is not an Excel workbook (.xlsx)"."""
+    assert OTHER_FORMATS["xls"].startswith(b"\xd0\xcf\x11\xe0")
+    message = "This file is an Excel 97–2003 workbook (.xls), not an Excel workbook (.xlsx). " + SAVE_AS
+    refused(office, OTHER_FORMATS["xls"], criteria_set, message)
+
+
+def test_an_opendocument_spreadsheet_is_refused_saying_how_to_save_it_as_xlsx(office, criteria_set):
+    """QA: ".ods" read "This file is a zip archive, not an Excel workbook (.xlsx)"."""
+    message = "This file is an OpenDocument spreadsheet (.ods), not an Excel workbook (.xlsx). " + SAVE_AS
+    refused(office, OTHER_FORMATS["ods"], criteria_set, message)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        OTHER_FORMATS["csv"],
+        b"\xef\xbb\xbf" + "ma_don_vi,tieu_chi_dat\r\n40101,Có\r\n".encode(),
+        "Năm;Đơn\r\n2019;40101\r\n".encode("cp1258"),
+        "Mã đơn vị\t2019\r\n".encode("utf-16"),
+    ],
+    ids=["csv", "utf-8-with-mark", "windows-1258", "unicode-text"],
+)
+def test_a_text_file_is_refused_saying_to_copy_its_values_into_the_template(office, criteria_set, content):
+    refused(office, content, criteria_set, "This file is text (such as .csv), not an Excel workbook (.xlsx).")
+    refused(office, content, criteria_set, "download the template from this page, copy the values into it")
+
+
+def test_a_password_protected_workbook_saved_by_excel_is_refused_as_such(office, criteria_set):
+    """Excel encrypts an .xlsx into an OLE2 file holding an "EncryptedPackage" stream."""
+    content = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500) + "EncryptedPackage".encode("utf-16-le") + b"\0\0"
+    refused(office, content, criteria_set, "Password-protected workbooks are not accepted.")
+
+
+def test_a_word_97_document_is_not_called_an_old_workbook(office, criteria_set):
+    word = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500)
+    word += "WordDocument".encode("utf-16-le") + b"\0\0" + "Book".encode("utf-16-le") + b"\0\0"
+    refused(office, word, criteria_set, "This file is not an Excel workbook (.xlsx).")
 
 
 def test_a_decompression_bomb_is_refused_unread(office, tree, criteria_set):

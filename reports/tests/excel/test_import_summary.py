@@ -179,7 +179,9 @@ def test_a_record_made_on_the_page_after_the_preview_makes_the_file_fail(office,
     )
     office.post(reverse("reports:import_apply", args=["401", batch.pk]))
     batch.refresh_from_db()
-    assert batch.status == ImportStatus.INVALID and "already has its 2019 assessment" in batch.errors[0]["message"]
+    assert batch.status == ImportStatus.INVALID
+    assert "already has its summary record of 2019 at this tier (from 9/BC)" in batch.errors[0]["message"]
+    assert [e["cell"] for e in batch.errors] == ["A7", "G7", "J7", "K7"]  # each cell that differs
     assert Assessment.objects.get(unit=tree.a).source_number == "9/BC"
 
 
@@ -393,3 +395,144 @@ def test_checking_takes_as_many_queries_for_two_rows_as_for_one(office, tree, ol
 
     office.get(reverse("reports:import", args=["401"]))
     assert checking(2018, ["40101"]) == checking(2019, ["40101", "40102"])
+
+
+# --- A row of a recorded summary record (QA: a row contradicting itself passed as "unchanged") --
+
+
+@pytest.fixture
+def recorded(personas, tree, old):
+    """Commune A's 2019 summary record: criteria 1 and 2 met, 3 basically met, from 25/BC-UBND."""
+    return assessment_record_summary(
+        unit=tree.a,
+        criteria_set=old,
+        year=YEAR,
+        met={1, 2},
+        basically_met={3},
+        source_number="25/BC-UBND",
+        source_date=datetime.date(2020, 1, 15),
+        user=personas.district_d1,
+    )
+
+
+def test_the_template_hands_out_a_recorded_summary_record_and_sent_back_it_is_unchanged(office, tree, recorded):
+    batch = batch_of(upload(office, template(tree.d1)))
+    assert (batch.status, batch.changes, batch.preview["unchanged"]) == (ImportStatus.READY, [], 1)
+
+
+def test_a_prefilled_row_whose_count_contradicts_its_criteria_is_refused_at_the_count(office, tree, recorded):
+    """QA: the count changed to 12 on a row listing 13 criteria read "0 to record · 1 unchanged"."""
+    content = fill(template(tree.d1), {("40101", layout.COUNT): 1})
+    assert errors_of(office, content) == [("I7", "The report's count (1) differs from the criteria marked met (2).")]
+
+
+def test_each_edit_of_a_prefilled_row_is_refused_at_its_cell_with_its_own_mistake_first(office, tree, recorded):
+    """QA: any edit only said "already has its assessment… one per unit, tier and year" at the
+    year: the cell's own mistake was never shown."""
+    content = fill(
+        template(tree.d1),
+        {
+            ("40101", layout.MET): "1, 2, 4",  # the set has three criteria
+            ("40101", layout.BASICALLY_MET): "2, 3",  # 2 is also met
+            ("40101", layout.COUNT): 3,
+        },
+        cells={"J7": None},  # the document's number emptied
+    )
+    errors = errors_of(office, content)
+    assert [cell for cell, _message in errors] == ["A7", "G7", "G7", "H7", "H7", "J7", "J7"]
+    own = dict(errors[1:2] + errors[3:4] + errors[5:6])
+    assert own == {
+        "G7": "The set Thử (1/QĐ-TEST) has no criterion 4.",
+        "H7": "Criterion 2 cannot be both met and basically met.",
+        "J7": "Give the number of the report or plan the standing comes from.",
+    }
+    assert errors[2] == ("G7", "The summary record holds “1, 2” here.")
+    assert errors[4] == ("H7", "The summary record holds “3” here.")
+    assert errors[6] == ("J7", "The summary record holds “25/BC-UBND” here.")
+
+
+def test_a_prefilled_row_that_differs_names_the_fields_the_record_holds_and_links_it(office, tree, recorded):
+    content = fill(
+        template(tree.d1),
+        {("40101", layout.SOURCE_DATE): "16/01/2020"},
+        cells={"H7": None},  # the criteria basically met emptied
+    )
+    batch = batch_of(upload(office, content))
+    assert batch.status == ImportStatus.INVALID
+    first, *cells = batch.errors
+    assert first["cell"] == "A7" and first["message"] == (
+        "Xã Cẩm Thạch already has its summary record of 2019 at this tier (from 25/BC-UBND), and an import "
+        "does not change a recorded summary record: this row differs from it in the criteria basically met, "
+        "the document's date. Put back what is recorded, or empty the row's criteria, count and document "
+        "cells to leave the row out. To correct the record itself, open it and convert it into a full "
+        "assessment, then record its values."
+    )
+    assert [(e["cell"], e["message"]) for e in cells] == [
+        ("H7", "The summary record holds “3” here."),
+        ("K7", "The summary record holds “15/01/2020” here."),
+    ]
+    page = office.get(reverse("reports:import_batch", args=["401", batch.pk])).content.decode()
+    assert f'<a href="{reverse("assessment", args=[recorded.pk])}">Open the record</a>' in page
+    recorded.refresh_from_db()
+    assert (recorded.source_date, recorded.criteria_basically_met) == (datetime.date(2020, 1, 15), 1)
+
+
+def test_a_recognised_summary_record_keeps_its_standing_and_the_refusal_says_so(office, personas, tree, recorded):
+    from criteria.models import AssessmentState
+    from criteria.services import assessment_set_state
+
+    assessment_set_state(
+        assessment=recorded,
+        state=AssessmentState.RECOGNISED,
+        user=personas.province_office,
+        decision_number="30/QĐ-UBND",
+        decision_date=datetime.date(2020, 2, 1),
+    )
+    content = fill(template(tree.d1), {("40101", layout.MET): "1"})
+    ((cell, message), *_rest) = errors_of(office, content)
+    assert cell == "A7" and message.endswith("The record is “recognised”: its report's standing stays as recorded.")
+
+
+def test_a_record_started_against_another_set_with_a_reason_is_unchanged_with_or_without_it(
+    office, personas, tree, old
+):
+    """The reason is asked to start against another set; the template hands it out empty, the
+    file that recorded it gives it again: neither changes anything, another reason does."""
+    make_set(code="NEW-2016", year_from=2016, year_to=2020, issuer=tree.province)  # now in force
+    first = fill(
+        template(tree.d1),
+        row("40101", **{layout.MET: "1", layout.SET_CODE: "OLD-2016", layout.REASON: "Theo bộ quốc gia"}),
+    )
+    office.post(reverse("reports:import_apply", args=["401", batch_of(upload(office, first)).pk]))
+    assert Assessment.objects.get(unit=tree.a, year=YEAR).criteria_set == old
+    for content in (template(tree.d1), first):
+        batch = batch_of(upload(office, content))
+        assert (batch.status, batch.preview["unchanged"]) == (ImportStatus.READY, 1), batch.errors
+    other = fill(template(tree.d1), {("40101", layout.REASON): "Lý do khác"})
+    errors = errors_of(office, other)
+    assert [cell for cell, _message in errors] == ["A7", "L7"]
+    assert "differs from it in the reason" in errors[0][1]
+    assert errors[1][1].startswith("The summary record was started with another reason, or none")
+
+
+def test_the_history_of_an_imported_summary_record_names_the_file_and_the_import(office, tree, old):
+    """QA: the start read "Summary record from 25/BC-UBND", as if typed on the page; a values
+    import says "Imported from the workbook … (import no. N)"."""
+    content = fill(template(tree.d1), row("40101", **{layout.MET: "1"}))
+    batch = batch_of(upload(office, content, name="bao-cao-2019.xlsx"))
+    office.post(reverse("reports:import_apply", args=["401", batch.pk]))
+    a = Assessment.objects.get(unit=tree.a, year=YEAR)
+    created = HistoryEntry.objects.get(assessment=a, kind=HistoryKind.CREATED)
+    assert created.comment == (
+        f"Summary record from 25/BC-UBND. Imported from the workbook bao-cao-2019.xlsx (import no. {batch.pk})"
+    )
+
+
+def test_an_old_excel_workbook_is_refused_saying_how_to_save_it_as_xlsx(office, tree, old):
+    from reports.tests.excel.test_import import OTHER_FORMATS
+
+    response = upload(office, OTHER_FORMATS["xls"], name="tong-hop.xls")
+    assert response.status_code == 400
+    assert "an Excel 97–2003 workbook (.xls)" in response.content.decode()
+    assert "save it as an Excel Workbook (.xlsx)" in response.content.decode()
+    assert not ImportBatch.objects.exists()
