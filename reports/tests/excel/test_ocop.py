@@ -176,7 +176,8 @@ def test_a_past_months_bulletin_says_its_ideas_are_those_entered_by_then_at_thei
 
 
 def test_the_dashboard_of_a_past_year_says_its_ideas_are_at_todays_stage(products, office):
-    html = office.get("/reports/40/", {"year": 2024, "tier": "standard"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # reverse(): the English page (/en/…); a bare /reports/40/ is the Vietnamese one.
+    html = office.get(reverse("reports:dashboard", args=["40"]), {"year": 2024, "tier": "standard"}).content.decode()
     assert f"Entered by 31/12/2024, at their stage on {timezone.localdate():%d/%m/%Y}" in html
     assert "Ideas: 1 · being rated: 1" not in html
     assert _api(office, "2024-01-01", "2024-12-31")["stages_on"] == f"{timezone.localdate():%Y-%m-%d}"
