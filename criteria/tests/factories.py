@@ -76,3 +76,39 @@ def give_own_header(criteria_set, *, name="Bộ tiêu chí của Tỉnh Nghệ T
     )
     criteria_set.refresh_from_db()
     return criteria_set
+
+
+def make_flat_set(
+    *,
+    code: str,
+    total: int,
+    tier: str = "standard",
+    level: str = "commune",
+    year_from: int = 2016,
+    year_to: int = 2025,
+    issuer=None,
+    published: bool = False,
+) -> CriteriaSet:
+    """A set of ``total`` criteria ("Tiêu chí 1" …) without indicators, a draft unless
+    ``published`` (as the figures read it: its criteria count, its years, its issuer)."""
+    s = CriteriaSet.objects.create(
+        code=code,
+        name=f"Bộ {code}",
+        short_name=code,
+        decision_number=f"{code}/QĐ",
+        decision_date=datetime.date(year_from, 1, 1),
+        level=level,
+        tier=tier,
+        year_from=year_from,
+        year_to=year_to,
+        issuer=issuer,
+        status=SetStatus.DRAFT,
+    )
+    group = CriterionGroup.objects.create(criteria_set=s, code="I", name="Nhóm I")
+    Criterion.objects.bulk_create(
+        Criterion(criteria_set=s, group=group, number=n, name=f"Tiêu chí {n}") for n in range(1, total + 1)
+    )
+    if published:
+        s.status, s.published_at = SetStatus.PUBLISHED, datetime.datetime(year_from, 1, 1, tzinfo=datetime.UTC)
+        s.save()
+    return s

@@ -6,7 +6,8 @@ import datetime
 from decimal import Decimal
 
 from communes.models import AdministrativeUnit, Level, Region, UnitType
-from criteria.models import Assessment, AssessmentState, CriteriaSet, Criterion, CriterionGroup, SetStatus
+from criteria.models import Assessment, AssessmentState, CriteriaSet, SetStatus
+from criteria.tests.factories import make_flat_set
 from plans.models import FundEntry, RegisteredTarget
 
 
@@ -32,26 +33,7 @@ def make_published_set(
 ) -> CriteriaSet:
     """A published standard commune set of ``criteria`` criteria (what a province target's
     minimum of criteria is held to), the State's or, with ``issuer``, a province's own."""
-    s = CriteriaSet.objects.create(
-        code=code,
-        name=f"Bộ {code}",
-        short_name=code,
-        decision_number=f"{code}/QĐ",
-        decision_date=datetime.date(year_from, 1, 1),
-        level="commune",
-        tier="standard",
-        year_from=year_from,
-        year_to=year_to,
-        issuer=issuer,
-        status=SetStatus.DRAFT,
-    )
-    group = CriterionGroup.objects.create(criteria_set=s, code="I", name="Nhóm I")
-    Criterion.objects.bulk_create(
-        Criterion(criteria_set=s, group=group, number=n, name=f"Tiêu chí {n}") for n in range(1, criteria + 1)
-    )
-    s.status, s.published_at = SetStatus.PUBLISHED, datetime.datetime(year_from, 1, 1, tzinfo=datetime.UTC)
-    s.save()
-    return s
+    return make_flat_set(code=code, total=criteria, year_from=year_from, year_to=year_to, issuer=issuer, published=True)
 
 
 def make_assessment(unit, criteria_set, year: int, met: int, state: str = "draft", total: int = 19) -> Assessment:

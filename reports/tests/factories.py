@@ -15,34 +15,9 @@ from criteria.models import (
     Assessment,
     AssessmentState,
     CriteriaSet,
-    Criterion,
-    CriterionGroup,
     CriterionResult,
-    SetStatus,
 )
-
-
-def make_flat_set(
-    *, code: str, total: int, tier: str = "standard", level: str = "commune", year_from: int = 2016, year_to: int = 2025
-) -> CriteriaSet:
-    """A draft set of ``total`` criteria ("Tiêu chí 1" …) without indicators."""
-    s = CriteriaSet.objects.create(
-        code=code,
-        name=f"Bộ {code}",
-        short_name=code,
-        decision_number=f"{code}/QĐ",
-        decision_date=datetime.date(year_from, 1, 1),
-        level=level,
-        tier=tier,
-        year_from=year_from,
-        year_to=year_to,
-        status=SetStatus.DRAFT,
-    )
-    group = CriterionGroup.objects.create(criteria_set=s, code="I", name="Nhóm I")
-    Criterion.objects.bulk_create(
-        Criterion(criteria_set=s, group=group, number=n, name=f"Tiêu chí {n}") for n in range(1, total + 1)
-    )
-    return s
+from criteria.tests.factories import make_flat_set  # noqa: F401 (the reports tests' import)
 
 
 def _met_numbers(met: int | Iterable[int]) -> set[int]:
