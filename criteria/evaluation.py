@@ -141,8 +141,19 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).strip()
 
 
+QUOTED_MAX = 50  # characters of what was typed that a refusal quotes
+
+
+def excerpt(text: object, limit: int = QUOTED_MAX) -> object:
+    """What was typed, as a message quotes it: a text longer than ``limit`` cut with "…" (a
+    3,000-character cell is not repeated in full); anything else as it is."""
+    if isinstance(text, str) and len(text) > limit:
+        return text[: limit - 1].rstrip() + "…"
+    return text
+
+
 def _refuse(message: object, code: str, indicator: str, value: object = "") -> ValidationError:
-    params = {"indicator": indicator or MSG_NO_INDICATOR, "value": value}
+    params = {"indicator": indicator or MSG_NO_INDICATOR, "value": excerpt(value)}
     return ValidationError(message, code=code, params=params)
 
 
@@ -226,7 +237,7 @@ def parse_value(
             _parse_value(suggestion, value_type, indicator)
         except ValidationError:
             raise refusal from None
-        params = {"refusal": _joined(refusal), "value": raw.strip(), "suggestion": suggestion.strip()}
+        params = {"refusal": _joined(refusal), "value": excerpt(raw.strip()), "suggestion": excerpt(suggestion.strip())}
         raise ValidationError(MSG_DECIMAL_COMMA, code=refusal.code, params=params) from None
 
 

@@ -14,25 +14,30 @@ record, grouped per assessment.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from openpyxl.utils import get_column_letter
 
 from communes import access
 from communes.models import AdministrativeUnit
-from criteria.models import Assessment, CriteriaSet, Indicator, IndicatorValue, ValueType
+from communes.people import full_name
+from criteria.evaluation import excerpt
+from criteria.models import Assessment, CriteriaSet, HistoryEntry, HistoryKind, Indicator, IndicatorValue, ValueType
 from criteria.services import ValueEntry
 from criteria.services.assessments import MSG_TERRITORY_ASSESSED, assessed_territory
 from criteria.services.in_force import criteria_set_in_force, other_set_refusal
-from criteria.services.recording import PLAUSIBLE_TYPES, check_plausible_for
+from criteria.services.recording import NOT_APPLICABLE, PLAUSIBLE_TYPES, check_plausible_for
 from criteria.structure import set_structure
 from criteria.targets import subject_for
+from ntm_portal.numbers import as_typed
 from reports.importing import layout
 from reports.importing.reader import UploadedTemplate
 from reports.importing.values_read import (
@@ -45,6 +50,7 @@ from reports.importing.values_read import (
     set_indicators_by_code,
     shown,
 )
+from reports.xlsx import VIETNAM
 
 MSG_UNIT_MISSING = gettext_lazy("The unit code is missing.")
 # A code that names no unit and one outside what the uploader may read are refused alike (the
@@ -67,6 +73,21 @@ MSG_START_OTHER_SET = gettext_lazy(
     "The set in force for %(year)s is %(set)s. To assess %(unit)s against another set, start its assessment on "
     "its page with a reason, then import its values."
 )
+# A cell of a template older than the value it would overwrite (DESIGN: a stale write is refused).
+MSG_STALE_CELL = gettext_lazy(
+    "The value of %(code)s for %(unit)s was changed to %(value)s by %(user)s at %(at)s, after the template was "
+    "downloaded (%(generated)s): the file has %(file)s. Download a new template, or write %(value)s again to keep "
+    "that value."
+)
+# The same when the value is now empty or "not applicable", which a file cannot write: an empty
+# cell keeps what is stored.
+MSG_STALE_CELL_EMPTY = gettext_lazy(
+    "The value of %(code)s for %(unit)s was changed to %(value)s by %(user)s at %(at)s, after the template was "
+    "downloaded (%(generated)s): the file has %(file)s. Download a new template, or empty the cell to keep that "
+    "value."
+)
+MSG_BY_THE_PORTAL = gettext_lazy("the portal")
+MSG_EMPTY = gettext_lazy("(empty)")
 
 
 class Change(NamedTuple):
@@ -138,7 +159,8 @@ class _Database:
 
     units: dict[str, AdministrativeUnit]  # by code
     assessments: dict[int, Assessment]  # unit id -> its assessment at the set's tier and year
-    stored: dict[tuple[int, int], tuple[Value | None, int]]  # (assessment, indicator) -> value, version
+    # (assessment, indicator) -> value, version, when it was last written
+    stored: dict[tuple[int, int], tuple[Value | None, int, datetime.datetime]]
     territory: dict[int, Assessment]  # unit id (none yet) -> the assessment of a unit it was formed from or into
 
 
@@ -154,10 +176,10 @@ def _read_database(read: ReadValues, criteria_set: CriteriaSet, year: int) -> _D
     }
     # Plain tuples, not model instances: a province's file holds some ten thousand values.
     stored = {
-        (assessment_id, indicator_id): (value_decimal if value_bool is None else value_bool, version)
-        for assessment_id, indicator_id, value_decimal, value_bool, version in IndicatorValue.objects.filter(
+        (assessment_id, indicator_id): (value_decimal if value_bool is None else value_bool, version, updated_at)
+        for assessment_id, indicator_id, value_decimal, value_bool, version, updated_at in IndicatorValue.objects.filter(
             assessment__in=[a.pk for a in assessments.values()]
-        ).values_list("assessment_id", "indicator_id", "value_decimal", "value_bool", "version")
+        ).values_list("assessment_id", "indicator_id", "value_decimal", "value_bool", "version", "updated_at")
     }
     unassessed = [u.pk for u in units.values() if u.pk not in assessments]
     territory = {
@@ -174,7 +196,7 @@ def _row_target(code: str | None, database: _Database, rows_of_unit: dict[str, i
         return None, MSG_UNIT_MISSING
     target = database.units.get(code)
     if target is None or not access.can_read_unit(user, target):
-        return None, reason(MSG_UNKNOWN_UNIT, code=code, parent=unit.name)
+        return None, reason(MSG_UNKNOWN_UNIT, code=excerpt(code), parent=unit.name)
     if code in rows_of_unit:
         return None, reason(MSG_UNIT_TWICE, unit=target.name, row=rows_of_unit[code])
     return target, None
@@ -206,18 +228,42 @@ def _set_refusal(target: AdministrativeUnit, assessment, *, criteria_set, year: 
     return None
 
 
+class _Written(NamedTuple):
+    """A cell that would overwrite a value written after the file's template was made: stale
+    unless that value is, after all, the one the template held (``_stale_cells``)."""
+
+    row: int
+    column: int
+    unit: AdministrativeUnit
+    indicator: Indicator
+    assessment_id: int
+    value: Value
+
+
 def _row_changes(
-    read_row: ReadRow, target, assessment, database: _Database, indicators, plan: Plan, *, year, criteria_set, structure
+    read_row: ReadRow,
+    target,
+    assessment,
+    database: _Database,
+    indicators,
+    plan: Plan,
+    *,
+    year,
+    criteria_set,
+    structure,
+    read: ReadValues,
 ):
-    """The row's values that differ from what is stored: entries to record and preview lines; a
-    value recording would refuse as implausible (``check_plausible_for``) is an error at its cell."""
+    """The row's values that differ from what is stored: entries to record, preview lines, and
+    those of them whose stored value was written after the file's template was made; a value
+    recording would refuse as implausible (``check_plausible_for``) is an error at its cell."""
     assessment_id = assessment.pk if assessment is not None else None
     entries: list[ValueEntry] = []
     changes: list[Change] = []
+    written: list[_Written] = []
     subject = None
     for column, indicator_code, value in read_row.values:
         indicator = indicators[indicator_code]
-        old, version = database.stored.get((assessment_id, indicator.pk), (None, 0))
+        old, version, updated_at = database.stored.get((assessment_id, indicator.pk), (None, 0, None))
         if old is not None and old == value:
             plan.unchanged += 1
             continue
@@ -229,11 +275,13 @@ def _row_changes(
                 for error in exc.error_list:
                     add_error(plan.errors, read_row.row, column, reason(error.message, **error.params))
                 continue
+        if updated_at is not None and read.changed_since(updated_at):
+            written.append(_Written(read_row.row, column, target, indicator, assessment_id, value))
         entries.append(ValueEntry(code=indicator.code, raw=value, expected_version=version))
         cell = f"{get_column_letter(column)}{read_row.row}"
         changes.append(Change(target.code, indicator.code, display(indicator, old), display(indicator, value), cell))
         plan.indicator_names[indicator.code] = indicator.name
-    return entries, changes
+    return entries, changes, written
 
 
 def check_values(
@@ -262,6 +310,7 @@ def check_values(
     # The set's indicators with their targets (kept per process: no query), for check_plausible_for.
     structure = {i.code: i for i in set_structure(criteria_set).indicators}
     rows_of_unit: dict[str, int] = {}
+    written: list[_Written] = []
     for read_row in read.rows:
         row, code = read_row.row, read_row.unit
         target, refusal = _row_target(code, database, rows_of_unit, unit=unit, user=user)
@@ -281,7 +330,7 @@ def check_values(
             add_error(plan.errors, row, code_column, refusal)
             continue
         plan.errors.extend(read_row.errors)
-        entries, changes = _row_changes(
+        entries, changes, row_written = _row_changes(
             read_row,
             target,
             assessment,
@@ -291,6 +340,7 @@ def check_values(
             year=year,
             criteria_set=criteria_set,
             structure=structure,
+            read=read,
         )
         if not entries:
             continue
@@ -318,11 +368,80 @@ def check_values(
                 continue
             plan.starts.append({"unit": target.code, "unit_name": target.name})
         plan.changes.extend(changes)
+        written.extend(row_written)
         plan.unit_names[target.code] = target.name
         plan.groups[target.pk] = (assessment, entries)
         plan.units[target.pk] = target
+    _stale_cells(written, read, plan)
     plan.errors.sort(key=lambda e: (e["row"], len(e["column"]), e["column"]))
     return plan
+
+
+def _stale_cells(written: list[_Written], read: ReadValues, plan: Plan) -> None:
+    """An error at each cell whose value was changed after the file's template was made: the file
+    predates that change, and applying it would undo it unseen (DESIGN: a stale write is refused,
+    never applied silently). Which changes, who made them and when are read from the history in
+    one query, only when some value was written since the template (none, usually). A value changed
+    and changed back, or whose note alone changed, is the one the template held: not stale."""
+    if not written:
+        return
+    wanted = {(w.assessment_id, w.indicator.pk) for w in written}
+    since: dict[tuple[int, int], list[HistoryEntry]] = defaultdict(list)
+    history = (
+        HistoryEntry.objects.filter(
+            kind=HistoryKind.VALUE,
+            assessment__in={a for a, _i in wanted},
+            indicator__in={i for _a, i in wanted},
+            at__gte=read.generated_at,
+        )
+        .select_related("user")
+        .only("assessment_id", "indicator_id", "old_value", "new_value", "at", *_USER_NAME)
+        .order_by("at", "pk")
+    )
+    for entry in history:
+        key = (entry.assessment_id, entry.indicator_id)
+        if key in wanted and read.changed_since(entry.at):
+            since[key].append(entry)
+    generated = read.generated_at.astimezone(VIETNAM)
+    for cell in written:
+        entries = since.get((cell.assessment_id, cell.indicator.pk))
+        if not entries or entries[0].old_value == entries[-1].new_value:
+            continue
+        last = entries[-1]
+        at = last.at.astimezone(VIETNAM)
+        now_empty = last.new_value in ("", NOT_APPLICABLE)
+        params = {
+            "code": cell.indicator.code,
+            "unit": cell.unit.name,
+            "value": _history_shown(cell.indicator, last.new_value),
+            "user": full_name(last.user) if last.user_id else MSG_BY_THE_PORTAL,
+            "at": f"{at:%H:%M %d/%m/%Y}",
+            "generated": f"{generated:%H:%M}" if generated.date() == at.date() else f"{generated:%H:%M %d/%m/%Y}",
+            "file": _file_shown(cell.value),
+        }
+        add_error(
+            plan.errors, cell.row, cell.column, reason(MSG_STALE_CELL_EMPTY if now_empty else MSG_STALE_CELL, **params)
+        )
+
+
+_USER_NAME = ("user__first_name", "user__last_name", "user__username")
+
+
+def _history_shown(indicator: Indicator, canonical: str):
+    """A value as history keeps it ("yes", "85.5", "n/a"), as the file would hold it."""
+    if canonical == NOT_APPLICABLE:
+        return shown(lambda: gettext("Not applicable"))
+    if canonical == "":
+        return MSG_EMPTY
+    if indicator.value_type == ValueType.YES_NO:
+        return layout.YES if canonical == "yes" else layout.NO
+    return as_typed(Decimal(canonical))
+
+
+def _file_shown(value: Value) -> str:
+    if isinstance(value, bool):
+        return layout.YES if value else layout.NO
+    return as_typed(value)
 
 
 def check_template(

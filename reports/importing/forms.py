@@ -19,9 +19,10 @@ from criteria.services import province_of
 from criteria.services.assessments import MSG_YEAR_NOT_BEGUN
 from criteria.years import year_begun
 from reports.importing import layout
-from reports.importing.reader import UploadedTemplate, read_template
+from reports.importing.reader import MSG_NOT_TEMPLATE, UploadedTemplate, read_template
 from reports.importing.summary_template import summary_template_bounds
 from reports.importing.template import template_bounds
+from reports.importing.values_read import generated_moment
 
 FIRST_YEAR, LAST_YEAR = 2010, 2100
 LEVELS_UNDER = {
@@ -118,6 +119,10 @@ class UploadForm(TemplateForm):
                 params = {"found": template.meta.get("set", "?"), "expected": criteria_set.label}
                 raise ValidationError(MSG_OTHER_SET, code="other_set", params=params)
             _check_unit_and_year(template, self.unit, year, self.user)
+            if generated_moment(template.meta)[0] is None:
+                # Every template the portal hands out says when it was made: without it, no value
+                # written since could be told from one the file changes (``checks``).
+                raise ValidationError(MSG_NOT_TEMPLATE, code="not_template")
 
         try:
             self.template = read_template(

@@ -11,6 +11,11 @@ MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 DATA_SHEET = "Số liệu"
 GUIDE_SHEET = "Hướng dẫn"
 META_SHEET = "_ntm"  # hidden: what the template is for
+# When the template was made, in the meta sheet: Vietnam's wall-clock time to the second (for a
+# person reading it; every template has it) and, since December 2026, the exact moment in UTC.
+# A value changed after it is one the file predates (``checks``: a stale cell is refused).
+GENERATED_AT = "generated_at"
+GENERATED_AT_UTC = "generated_at_utc"
 
 # Rows of the data sheet: two heading lines, a blank row, then three header rows
 # (indicator names, hints, codes) and the data.

@@ -35,6 +35,15 @@ MSG_SHEET_EXTENDS = _(
     "The sheet “%(sheet)s” extends far beyond the template (to cell %(cell)s): delete the rows and columns "
     "after the template's units and indicators, then upload it again."
 )
+MSG_SHEET_STRAY = _(
+    "The sheet “%(sheet)s” has values far beyond the template, in %(cells)s: delete them, or move them into the "
+    "template's rows and columns, then upload it again."
+)
+# Once a sheet declares a size past the template's area, the cells that hold values out there
+# are looked for, so that the refusal can name them: this far, and no further (a sheet may
+# declare a million rows of 16,384 columns).
+STRAY_ROWS, STRAY_COLUMNS = 10_000, 200
+STRAY_NAMED = 3  # the first few are named
 
 
 class CellValue(NamedTuple):
@@ -163,5 +172,31 @@ def _read(workbook, bounds: layout.Bounds, template_format: str, check_meta) -> 
     # (a value there would otherwise be ignored without a word).
     declared_rows, declared_columns = sheet.max_row or 0, sheet.max_column or 0
     if declared_rows > row_limit + 1 or declared_columns > column_limit + 1:
+        if stray := _stray_cells(sheet, bounds, declared_rows, declared_columns):
+            raise _refuse(MSG_SHEET_STRAY, "sheet_too_large", sheet=layout.DATA_SHEET, cells=stray)
         raise _too_large(declared_columns, declared_rows, MSG_SHEET_EXTENDS)
     return template
+
+
+def _stray_cells(sheet, bounds: layout.Bounds, declared_rows: int, declared_columns: int) -> str:
+    """The first cells past the template's area that hold a value ("E400, AA1000"; "…" after
+    ``STRAY_NAMED`` of them), looked for no further than ``STRAY_ROWS`` rows and ``STRAY_COLUMNS``
+    columns past it; "" when none is found there (the size declared by formatting alone, or a
+    value further out)."""
+    row_limit, column_limit = bounds.last_row, bounds.last_column
+    last_row = min(declared_rows, row_limit + 1 + STRAY_ROWS)
+    last_column = min(declared_columns, column_limit + 1 + STRAY_COLUMNS)
+    found: list[str] = []
+    rows = sheet.iter_rows(min_row=1, max_row=last_row, max_col=last_column, values_only=True)
+    for row_number, values in enumerate(rows, 1):
+        first = 0 if row_number > row_limit else column_limit  # inside the area's rows: its columns are read
+        outside = values[first:]
+        if outside.count(None) == len(outside):  # the empty rows read-only openpyxl pads with
+            continue
+        for offset, value in enumerate(outside):
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            found.append(f"{get_column_letter(first + offset + 1)}{row_number}")
+            if len(found) > STRAY_NAMED:
+                return ", ".join(found[:STRAY_NAMED]) + ", …"
+    return ", ".join(found)

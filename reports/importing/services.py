@@ -146,11 +146,13 @@ def _apply(batch_id: int, user, progress) -> tuple[ImportBatch, str]:
         return batch, NOT_READY
     if batch.kind == ImportKind.SUMMARY:
         return _apply_summary(batch, user)
-    # The values the preview was made from; a batch checked before they were kept reads its file.
+    # The values the preview was made from; a batch checked before they were kept (or before they
+    # were kept with the moment the file's template was made) reads its file.
     progress(STEP_CHECKING)
     indicators = set_indicators_by_code(batch.criteria_set)
     stored = batch.checked_values
-    read = ReadValues.from_json(stored) if stored else _read_file(batch, None, indicators)
+    kept = stored and "generated_at" in stored
+    read = ReadValues.from_json(stored) if kept else _read_file(batch, None, indicators)
     plan = _plan(batch, read, indicators)
     if refused := _refused_at_apply(batch, plan):
         return batch, refused

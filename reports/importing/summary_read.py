@@ -15,10 +15,10 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from ntm_portal.numbers import as_typed
+from criteria.evaluation import excerpt
 from reports.importing import layout
 from reports.importing.reader import CellValue, UploadedTemplate
-from reports.importing.values_read import MSG_COLUMN_WITHOUT_CODE, MSG_FORMULA, add_error, reason
+from reports.importing.values_read import MSG_COLUMN_WITHOUT_CODE, MSG_FORMULA, add_error, reason, typed_in_cell
 
 MSG_COLUMN_MISSING = _("The column “%(code)s” is missing from the codes row (row %(row)s).")
 MSG_UNKNOWN_COLUMN = _("“%(code)s” is not a column of the criteria-level template.")
@@ -169,8 +169,7 @@ def _cell(row: SummaryRow, code: str, cell: CellValue, column: int) -> None:
             attribute = {layout.SET_CODE: "set_code", layout.SOURCE_NUMBER: "source_number", layout.REASON: "reason"}
             setattr(row, attribute.get(code, "unit"), text)
     except StoredAsNumber:
-        shown = f"{value:%d/%m/%Y}" if isinstance(value, datetime.date) else as_typed(value)
-        add_error(row.errors, row.row, column, reason(MSG_NUMBERS_STORED_AS, value=shown))
+        add_error(row.errors, row.row, column, reason(MSG_NUMBERS_STORED_AS, value=typed_in_cell(value)))
     except ValueError:
         message = {
             layout.YEAR: MSG_YEAR,
@@ -180,14 +179,14 @@ def _cell(row: SummaryRow, code: str, cell: CellValue, column: int) -> None:
             layout.COUNT: MSG_COUNT,
             layout.SOURCE_DATE: MSG_DATE,
         }[code]
-        add_error(row.errors, row.row, column, reason(message, value=_text(value)[:40]))
+        add_error(row.errors, row.row, column, reason(message, value=excerpt(_text(value))))
 
 
 def _columns(template: UploadedTemplate, errors: list[dict]) -> dict[str, int]:
     columns: dict[str, int] = {}
     for column, code in sorted(template.codes.items()):
         if code not in layout.SUMMARY_COLUMNS:
-            add_error(errors, layout.CODES_ROW, column, reason(MSG_UNKNOWN_COLUMN, code=code[:40]))
+            add_error(errors, layout.CODES_ROW, column, reason(MSG_UNKNOWN_COLUMN, code=excerpt(code)))
         else:
             columns.setdefault(code, column)
     for code in (layout.UNIT_CODE, *layout.SUMMARY_INPUT_COLUMNS):

@@ -9,6 +9,8 @@ which set, unit and year the template is for.
 
 from __future__ import annotations
 
+import datetime
+
 from django.utils import timezone
 
 from communes.models import AdministrativeUnit
@@ -84,11 +86,13 @@ def cell_text(indicator: Indicator, value) -> object:
 @xlsx.in_vietnamese
 def import_template(*, unit: AdministrativeUnit, criteria_set: CriteriaSet, year: int, user=None) -> bytes:
     """The template workbook, as bytes."""
+    # Taken before the values are read: a value changed after this moment is one the file may
+    # predate, and the check of an upload compares what it changes with it (``checks``).
+    now = timezone.now()
     indicators = set_indicators(criteria_set)
     units = units_for_template(unit, criteria_set, year)
     assessments, values = _stored_values(units, criteria_set, year)
     title = f"MẪU NHẬP SỐ LIỆU — {criteria_set.label} — {unit.name} — năm {year}"
-    now = timezone.now()
     data_sheet = _data_sheet(title, units, indicators, _unit_rows(units, indicators, assessments, values))
     meta_rows = [
         ("format", layout.FORMAT),
@@ -205,7 +209,11 @@ def template_workbook(
         tables=[xlsx.Table(columns=[xlsx.Column("Nội dung", 110, xlsx.WRAP)], rows=[[line] for line in guide_lines])],
         landscape=False,
     )
-    meta_rows = [*meta_rows, ("generated_at", xlsx.excel_datetime(now).isoformat(timespec="seconds"))]
+    meta_rows = [
+        *meta_rows,
+        (layout.GENERATED_AT, xlsx.excel_datetime(now).isoformat(timespec="seconds")),
+        (layout.GENERATED_AT_UTC, now.astimezone(datetime.UTC).isoformat(timespec="microseconds")),
+    ]
     meta = xlsx.Sheet(
         title=layout.META_SHEET,
         tables=[xlsx.Table(columns=[xlsx.Column("key", 14), xlsx.Column("value", 40)], rows=meta_rows)],

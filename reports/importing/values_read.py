@@ -8,6 +8,7 @@ JSON, which ``reports.importing.checks`` then compares with the database.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,15 +21,21 @@ from openpyxl.utils import get_column_letter
 
 from criteria import evaluation
 from criteria.models import CriteriaSet, Indicator, ValueType
+from ntm_portal.numbers import as_typed
 from reports.importing import layout
 from reports.importing.reader import CellValue, UploadedTemplate
 from reports.importing.template import set_indicators
+from reports.xlsx import VIETNAM
 
 MSG_FORMULA = gettext_lazy("A formula is not accepted: type the value itself.")
 MSG_UNKNOWN_INDICATOR = gettext_lazy("Indicator “%(code)s” is not in the criteria set %(set)s.")
 MSG_INDICATOR_TWICE = gettext_lazy("Indicator %(code)s has two columns.")
 MSG_COLUMN_WITHOUT_CODE = gettext_lazy("This column has values but no indicator code in row %(row)s.")
 MSG_NO_INDICATOR_COLUMNS = gettext_lazy("The codes row (row %(row)s) names no indicator of this set.")
+MSG_STORED_AS_DATE = gettext_lazy(
+    "%(indicator)s: Excel stored this cell as a date or a time (%(value)s), not as the value typed: format the "
+    "cell as a number or as text and type the value again."
+)
 
 Value = Decimal | bool
 
@@ -52,6 +59,9 @@ class ReadValues:
     columns: list[tuple[int, str]] = field(default_factory=list)  # (column, indicator code), in order
     rows: list[ReadRow] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
+    # When the file's template was made (its meta sheet, ``generated_moment``); None: unknown.
+    generated_at: datetime.datetime | None = None
+    generated_exact: bool = False
 
     @property
     def valid(self) -> bool:
@@ -69,7 +79,13 @@ class ReadValues:
             for column, _code, value in r.values:
                 values[position[column]] = value if isinstance(value, bool) else str(value)
             rows.append([r.row, r.unit, values])
-        return {"code_column": self.code_column, "columns": [list(c) for c in self.columns], "rows": rows}
+        return {
+            "code_column": self.code_column,
+            "columns": [list(c) for c in self.columns],
+            "rows": rows,
+            "generated_at": self.generated_at.isoformat() if self.generated_at else None,
+            "generated_exact": self.generated_exact,
+        }
 
     @classmethod
     def from_json(cls, data: dict) -> ReadValues:
@@ -86,7 +102,52 @@ class ReadValues:
             )
             for row, unit, values in data["rows"]
         ]
-        return cls(code_column=data["code_column"], columns=columns, rows=rows)
+        generated_at = data.get("generated_at")
+        return cls(
+            code_column=data["code_column"],
+            columns=columns,
+            rows=rows,
+            generated_at=datetime.datetime.fromisoformat(generated_at) if generated_at else None,
+            generated_exact=data.get("generated_exact", False),
+        )
+
+    def changed_since(self, moment: datetime.datetime) -> bool:
+        """Whether a value written at ``moment`` was written after the file's template was made
+        (and so may be missing from it). An older template's time is to the second: a value of
+        the same second counts as later (one refused too many is downloaded again; one let
+        through would be overwritten unseen)."""
+        if self.generated_at is None:
+            return False
+        return moment > self.generated_at if self.generated_exact else moment >= self.generated_at
+
+
+def generated_moment(meta: dict[str, str]) -> tuple[datetime.datetime | None, bool]:
+    """When a template was made, from its meta sheet: the exact moment (``generated_at_utc``),
+    or Vietnam's wall-clock second of older templates (``generated_at``, exact False); None
+    when the sheet gives neither."""
+    for key, exact in ((layout.GENERATED_AT_UTC, True), (layout.GENERATED_AT, False)):
+        try:
+            moment = datetime.datetime.fromisoformat(meta.get(key, "").strip())
+        except ValueError:
+            continue
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=VIETNAM)
+        return moment, exact
+    return None, False
+
+
+def typed_in_cell(value) -> str:
+    """A cell's value as a message quotes it: a date Excel made of what was typed as dd/mm/yyyy
+    (a time as hh:mm), a number as Vietnamese write it, a text cut short (``evaluation.excerpt``)."""
+    if isinstance(value, datetime.datetime):
+        return f"{value:%d/%m/%Y}" if value.time() == datetime.time() else f"{value:%d/%m/%Y %H:%M}"
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(value, datetime.time):
+        return f"{value:%H:%M}"
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return as_typed(value)
+    return evaluation.excerpt(str(value).strip())
 
 
 def _formatted(message, params: dict) -> str:
@@ -180,7 +241,10 @@ def read_values(
         indicator = indicators.get(code)
         if indicator is None:
             add_error(
-                errors, layout.CODES_ROW, column, reason(MSG_UNKNOWN_INDICATOR, code=code, set=criteria_set.short_name)
+                errors,
+                layout.CODES_ROW,
+                column,
+                reason(MSG_UNKNOWN_INDICATOR, code=evaluation.excerpt(code), set=criteria_set.short_name),
             )
         elif code in seen_codes:
             add_error(errors, layout.CODES_ROW, column, reason(MSG_INDICATOR_TWICE, code=code))
@@ -194,7 +258,14 @@ def read_values(
     fixed_columns = {c for c, code in template.codes.items() if code in layout.FIXED_COLUMNS}
     unnamed_reported: set[int] = set()
 
-    read = ReadValues(code_column=code_column, columns=[(c, i.code) for c, i in sorted(columns.items())], errors=errors)
+    generated_at, generated_exact = generated_moment(template.meta)
+    read = ReadValues(
+        code_column=code_column,
+        columns=[(c, i.code) for c, i in sorted(columns.items())],
+        errors=errors,
+        generated_at=generated_at,
+        generated_exact=generated_exact,
+    )
     kinds = {column: evaluation.ValueType(indicator.value_type) for column, indicator in columns.items()}
     # Most cells repeat a few entries ("Có", "Không", 100): each distinct one is parsed once.
     known: dict[tuple, Value | None] = {}
@@ -215,6 +286,16 @@ def read_values(
                 continue
             if cell.formula:
                 add_error(read_row.errors, row, column, MSG_FORMULA)
+                continue
+            if isinstance(cell.value, datetime.date | datetime.time | datetime.timedelta):
+                # "4.3" typed into a General cell: Excel keeps a date, which no indicator holds.
+                shown_value = typed_in_cell(cell.value)
+                add_error(
+                    read_row.errors,
+                    row,
+                    column,
+                    reason(MSG_STORED_AS_DATE, indicator=indicator.code, value=shown_value),
+                )
                 continue
             raw = _cell_raw(cell, indicator)
             key = (kinds[column], type(raw), raw)  # the type too: True, 1 and 1.0 are equal keys

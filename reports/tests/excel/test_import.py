@@ -266,34 +266,40 @@ def test_uploading_the_same_file_again_changes_nothing(office, tree, criteria_se
 
 
 def test_a_change_made_after_the_preview_asks_for_a_new_confirmation(office, personas, tree, criteria_set, a25):
-    batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set))
-    assessment_record_values(assessment=a25, entries=[ValueEntry("2.1", "70")], user=personas.officer_a)
+    content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90, ("40101", "2.2"): 5})
+    batch = batch_of(upload(office, content, criteria_set))
+    # The officer saves the file's own 2.1 after the preview: no conflict, but the preview moved.
+    assessment_record_values(assessment=a25, entries=[ValueEntry("2.1", "90")], user=personas.officer_a)
     history = HistoryEntry.objects.count()
     response = office.post(reverse("reports:import_apply", args=["401", batch.pk]), follow=True)
     assert "The data changed since the preview" in response.content.decode()
     assert HistoryEntry.objects.count() == history
     batch.refresh_from_db()
     assert batch.status == ImportStatus.READY
-    assert [(c["old"], c["new"]) for c in batch.changes] == [("70", "90")]
+    assert [(c["code"], c["old"], c["new"]) for c in batch.changes] == [("2.2", "", "5")]
     office.post(reverse("reports:import_apply", args=["401", batch.pk]))
-    assert stored(a25)["2.1"] == 90
+    assert stored(a25) == {"1.1": True, "2.1": 90, "2.2": 5}
 
 
-def test_a_value_left_unchanged_but_changed_by_someone_after_the_preview_asks_for_a_new_confirmation(
+def test_a_value_left_unchanged_but_changed_by_someone_after_the_preview_is_refused_at_confirmation(
     office, personas, tree, criteria_set, a25
 ):
-    # The template carries A's 1.1 = Có as stored; an officer sets it to Không after the preview.
+    """The template carries A's 1.1 = Có as stored; an officer sets it to Không after the preview.
+    Confirming would have put Có back unseen (QA): the file predates the change, so it no longer
+    passes the checks, and the cell says who changed it."""
     batch = batch_of(upload(office, fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90}), criteria_set))
     assert batch.preview["unchanged"] == 1
     assessment_record_values(assessment=a25, entries=[ValueEntry("1.1", "không")], user=personas.officer_a)
     history = HistoryEntry.objects.count()
     response = office.post(reverse("reports:import_apply", args=["401", batch.pk]), follow=True)
-    assert "The data changed since the preview" in response.content.decode()
+    assert "no longer passes the checks" in response.content.decode()
     assert HistoryEntry.objects.count() == history
     assert stored(a25) == {"1.1": False}
     batch.refresh_from_db()
-    assert batch.status == ImportStatus.READY
-    assert [(c["code"], c["old"], c["new"]) for c in batch.changes] == [("1.1", "Không", "Có"), ("2.1", "", "90")]
+    assert batch.status == ImportStatus.INVALID
+    assert [(e["cell"], e["message"].split(" by ")[0]) for e in batch.errors] == [
+        ("E7", "The value of 1.1 for Xã Cẩm Thạch was changed to Không")
+    ]
 
 
 def test_confirming_records_the_values_that_were_checked_even_if_the_stored_file_changed(
@@ -811,9 +817,9 @@ def test_a_sheet_far_larger_than_the_template_is_refused(office, tree, criteria_
     refused(office, content, criteria_set, f"has data far beyond the template (cell {next_column}7)")
     # Further out nothing is read; the sheet's declared size gives it away.
     content = fill(template(tree.d1, criteria_set), {}, cells={"E5000": "Có"})
-    refused(office, content, criteria_set, "extends far beyond the template (to cell ")
+    refused(office, content, criteria_set, "has values far beyond the template, in E5000: delete them")
     content = fill(template(tree.d1, criteria_set), {}, cells={"BZ7": 1})
-    refused(office, content, criteria_set, "extends far beyond the template (to cell BZ")
+    refused(office, content, criteria_set, "has values far beyond the template, in BZ7: delete them")
 
 
 def _with_sheet_xml(content: bytes, change) -> bytes:
@@ -977,11 +983,12 @@ def test_a_background_confirmation_that_wrote_nothing_says_so_on_the_jobs_page(
     checked = office.get(upload(office, content, criteria_set)["Location"]).content.decode()
     assert "The file passed the checks: 2 changes to review and confirm." in checked
     batch = ImportBatch.objects.get()
-    assessment_record_values(assessment=a25, entries=[ValueEntry("2.1", "50")], user=personas.officer_a)
+    # Commune B's assessment is started on its page meanwhile: the file no longer starts it.
+    assessment_create(unit=tree.b, criteria_set=criteria_set, year=YEAR, user=personas.officer_b)
     response = office.post(reverse("reports:import_apply", args=["401", batch.pk]))
     page = office.get(response["Location"]).content.decode()
     assert "The data changed since the preview. Nothing was written" in page
-    assert stored(a25)["2.1"] == 50
+    assert "2.1" not in stored(a25)
 
 
 def test_a_background_check_that_found_errors_says_so_on_the_jobs_page(
