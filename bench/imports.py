@@ -4,11 +4,14 @@
 nothing written). ``import_changed`` uploads a workbook that changes every value of every
 editable assessment of the province — yes/no flipped, each number moved to another valid
 value — so applying writes a province's worth of values, history, results and logs. Each
-run must change values, so runs alternate between that workbook and the template as it was
+run must change values, so runs alternate between that workbook and the original values
 (changed → original → changed …), and the scenario ends on the original: the database is
-left with the values it had (plus the history of the runs, which is append-only). After the
-runs, ``check`` verifies that every applied batch recorded every change and that the values
-stored are the original ones again, so the scenario cannot pass by writing nothing.
+left with the values it had (plus the history of the runs, which is append-only). A file older
+than the values it changes is refused (a stale cell), so before each run, untimed, the office
+downloads a fresh template and types into it the values of the run (``_changed_before``), as
+a person would. After the runs, ``check`` verifies that every applied batch recorded every
+change and that the values stored are the original ones again, so the scenario cannot pass by
+writing nothing.
 
 Both go through the pages as a person would: GET the template, POST the file (checked inline
 for a province), POST the confirmation (the apply the view calls).
@@ -32,8 +35,7 @@ def _import_prepare(ctx: Context) -> None:
     from criteria.models import CriteriaSet
 
     ctx.import_set = CriteriaSet.objects.get(code=SET_CODE, version=1).pk
-    template = reverse("reports:import_template", args=[ctx.province.code])
-    ctx.workbook = _get(ctx.province_client, f"{template}?criteria_set={ctx.import_set}&year={YEAR}")
+    ctx.workbook = _template(ctx)
 
 
 def _upload_and_apply(ctx: Context, workbook: bytes) -> int:
@@ -73,9 +75,15 @@ def _changed(value, value_type: str):
     return float(number + 1)
 
 
-def _changed_workbook(ctx: Context, *, every: bool = False) -> tuple[bytes, int]:
-    """The template with every value of every editable assessment changed, and how many;
-    ``every``: every cell of every row changed or filled in."""
+def _template(ctx: Context) -> bytes:
+    """The province's template as the office downloads it now."""
+    template = reverse("reports:import_template", args=[ctx.province.code])
+    return _get(ctx.province_client, f"{template}?criteria_set={ctx.import_set}&year={YEAR}")
+
+
+def _changed_workbook(ctx: Context, *, every: bool = False, source: bytes | None = None) -> tuple[bytes, int]:
+    """The template (``source``, or the one downloaded first) with every value of every editable
+    assessment changed, and how many; ``every``: every cell of every row changed or filled in."""
     from openpyxl import load_workbook
 
     from criteria.models import Assessment, Indicator
@@ -87,7 +95,7 @@ def _changed_workbook(ctx: Context, *, every: bool = False) -> tuple[bytes, int]
         .values_list("unit__code", flat=True)
     )
     types = dict(Indicator.objects.filter(criteria_set_id=ctx.import_set).values_list("code", "value_type"))
-    book = load_workbook(io.BytesIO(ctx.workbook))
+    book = load_workbook(io.BytesIO(source or ctx.workbook))
     sheet = book[layout.DATA_SHEET]
     columns = {cell.column: cell.value for cell in sheet[layout.CODES_ROW] if cell.value in types}
     changed = 0
@@ -111,10 +119,42 @@ def _changed_prepare(ctx: Context) -> None:
     ctx.import_turns = []
 
 
-def _changed_run(ctx: Context) -> None:
-    """Apply the changed workbook, or the original one after it: either way every value moves."""
+def _with_values_of(template: bytes, original: bytes) -> bytes:
+    """``template`` (a fresh download) with the data cells of ``original`` (the same units and
+    indicators, downloaded before the runs) typed into it."""
+    from openpyxl import load_workbook
+
+    from reports.importing import layout
+
+    book = load_workbook(io.BytesIO(template))
+    sheet = book[layout.DATA_SHEET]
+    source = load_workbook(io.BytesIO(original), read_only=True)[layout.DATA_SHEET]
+    first = len(layout.FIXED_COLUMNS)  # the first value column, counted from 0
+    for number, values in enumerate(source.iter_rows(min_row=layout.FIRST_DATA_ROW, values_only=True)):
+        row = layout.FIRST_DATA_ROW + number
+        if not values or values[0] is None:
+            continue
+        if sheet.cell(row=row, column=1).value != values[0]:
+            raise RuntimeError(f"row {row}: {values[0]} in the original, another unit in the template")
+        for column, value in enumerate(values[first:], first + 1):
+            sheet.cell(row=row, column=column, value=value)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _changed_before(ctx: Context) -> None:
+    """Untimed, before each run: a fresh template, with every value changed (forth) or with the
+    original values typed back (back). An old file would be refused: its cells predate the
+    values the last run wrote."""
     forth = len(ctx.import_turns) % 2 == 0
-    ctx.import_turns.append(_upload_and_apply(ctx, ctx.changed_workbook if forth else ctx.workbook))
+    fresh = _template(ctx)
+    ctx.next_workbook = _changed_workbook(ctx, source=fresh)[0] if forth else _with_values_of(fresh, ctx.workbook)
+
+
+def _changed_run(ctx: Context) -> None:
+    """Apply the changed workbook, or the original values after it: either way every value moves."""
+    ctx.import_turns.append(_upload_and_apply(ctx, ctx.next_workbook))
 
 
 def _changed_check(ctx: Context) -> list[str]:
@@ -122,7 +162,8 @@ def _changed_check(ctx: Context) -> list[str]:
     from reports.models import ImportBatch, ImportStatus
 
     if len(ctx.import_turns) % 2:
-        ctx.import_turns.append(_upload_and_apply(ctx, ctx.workbook))
+        _changed_before(ctx)
+        _changed_run(ctx)
     problems = []
     for batch in ImportBatch.objects.filter(pk__in=ctx.import_turns).defer("checked_values"):
         if batch.status != ImportStatus.APPLIED or batch.change_count != ctx.changed_count:
@@ -195,6 +236,7 @@ def import_scenarios() -> list[Scenario]:
         Goal(5000, 3),
         missing,
         prepare=_changed_prepare,
+        before=_changed_before,
         run=_changed_run,
         reference=lambda ctx: reference_import.read_only(ctx.changed_workbook),
         reference_name="openpyxl read-only, same file",
