@@ -975,7 +975,6 @@ def test_a_background_confirmation_that_wrote_nothing_says_so_on_the_jobs_page(
 ):
     """QA: a value changed on the sheet between the preview and a background confirmation:
     nothing was written, as it should be, but the job's page said only "Done"."""
-    from criteria.services import ValueEntry, assessment_record_values
     from reports import views_import
 
     monkeypatch.setattr(views_import, "INLINE_MAX_ROWS", 1)
