@@ -37,7 +37,7 @@ from criteria.services.assessments import assessed_territory
 from criteria.services.commune_groups import in_group_period
 from criteria.services.in_force import other_sets, sets_in_force_of
 from criteria.views import PAGE_SIZE, _breadcrumbs, _inbox_context
-from criteria.years import lifetime_notice, page_year_of, year_begun
+from criteria.years import lifetime_notice, page_year_of, within_lifetime, year_begun
 
 # --- Landing -------------------------------------------------------------------------------
 
@@ -178,7 +178,10 @@ def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpRespon
             .select_related("unit__parent", "criteria_set")
             .order_by("-decision_date", "unit__name_sort")
         )
-    children = unit.children.exclude(level=Level.VILLAGE).in_vietnamese_order()
+    children = list(unit.children.exclude(level=Level.VILLAGE).in_vietnamese_order())
+    for child in children:
+        # An abolished district opens on its last year, not on a year it did not exist in.
+        child.link_year = within_lifetime(child, year)
     in_force = {}
     if unit.level == Level.PROVINCE:
         in_force = {

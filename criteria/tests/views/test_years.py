@@ -51,6 +51,14 @@ def test_a_district_member_lands_on_the_last_year_its_district_existed(client, p
     assert "did not exist in" not in html
 
 
+def test_the_province_lists_an_abolished_district_opening_on_its_last_year(client, personas, tree, merged):
+    """QA: the province's 2026 page linked D1 (ended 30/06/2025) to 2026, a year of empty tables."""
+    client.force_login(personas.province_office)
+    html = client.get(reverse("unit", args=["40"]) + "?year=2026").content.decode()
+    assert f'<a href="{reverse("unit", args=["401"])}?year=2025">Huyện Một</a>' in html
+    assert f'<a href="{reverse("unit", args=["402"])}?year=2026">Huyện Hai</a>' in html
+
+
 def test_a_year_the_unit_did_not_exist_in_is_said_with_a_link_to_its_successor(client, personas, tree, merged):
     client.force_login(personas.province_office)
     html = client.get(reverse("unit", args=["40101"]) + "?year=2026").content.decode()
