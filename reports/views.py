@@ -175,6 +175,8 @@ def _headline_figures(summary: Headline, previous: Headline | None, holders=lamb
                     summary.communes_basically_met,
                 )
                 % {"count": summary.communes_basically_met}
+                if summary.communes_basically_met
+                else _("No commune reports criteria basically met")  # never "0 communes"
             ),
         ),
         _figure(

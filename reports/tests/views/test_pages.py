@@ -1,5 +1,6 @@
 """What the report pages show: numbers, links, drill-down, charts and their tables."""
 
+import datetime
 import json
 import re
 
@@ -295,3 +296,15 @@ def test_the_year_input_offers_no_year_that_has_not_begun(office, known, name, c
     this_year = timezone.localdate().year
     year_input = _filters_year_input(page(office, name, code))
     assert 'min="2010"' in year_input and f'max="{this_year}"' in year_input
+
+
+def test_a_dashboard_of_a_year_without_communes_says_so_without_zero_counts(office, tree):
+    """QA: an abolished district's 2026 read "No commune has an assessment … (0 communes without
+    data)" and "0 communes report criteria basically met"."""
+    for unit in (tree.d1, tree.a, tree.b):
+        unit.valid_to = datetime.date(2025, 6, 30)
+        unit.save()
+    html = page(office, "reports:dashboard", "401", "year=2026&tier=standard")
+    assert "No commune counts in this year here." in html
+    assert "0 communes without data" not in html and "0 communes report" not in html
+    assert "No commune reports criteria basically met" in html
