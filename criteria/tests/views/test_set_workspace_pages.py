@@ -366,3 +366,11 @@ def test_publishing_shows_every_problem_at_once_each_with_a_link_to_its_row(clie
     assert f'id="criterion-{criterion.pk}"' in shown and f'id="indicator-{income.pk}"' in shown
     clone.refresh_from_db()
     assert clone.status == SetStatus.DRAFT
+
+
+def test_an_indicator_s_type_names_its_unit_beside_it_not_after_the_sign(client, personas, national):
+    """QA: "Percentage · ≥ %" read as a target whose number was missing."""
+    client.force_login(personas.province_office)
+    html = client.get(reverse("criteria_set", args=[national.pk])).content.decode()
+    assert "(%) · ≥" in html and "(triệu đồng) · ≥" in html
+    assert "≥ %" not in html
