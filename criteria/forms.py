@@ -92,7 +92,9 @@ class SetInForceForm(forms.Form):
     """The province office's choice of the set its units are assessed against in a year."""
 
     year = forms.IntegerField(label=_("Year"), min_value=YEAR_MIN, max_value=YEAR_MAX)
-    criteria_set = LabelledSetField(label=_("Criteria set"), queryset=CriteriaSet.objects.none())
+    criteria_set = LabelledSetField(
+        label=_("Criteria set"), queryset=CriteriaSet.objects.none(), empty_label=_("— choose a set —")
+    )
     basis = forms.CharField(label=_("Decision or plan (number, date)"), max_length=300)
 
     def __init__(self, *args, province=None, **kwargs):

@@ -63,6 +63,7 @@ def test_the_province_office_puts_a_set_in_force_on_the_province_page(client, tr
     client.force_login(personas.province_office)
     page = client.get(reverse("unit", args=["40"])).content.decode()
     assert "Criteria sets in force" in page and "Put in force" in page
+    assert '<option value="" selected>— choose a set —</option>' in page and "---------" not in page
     response = client.post(
         reverse("set_in_force", args=["40"]), {"year": 2021, "criteria_set": old.pk, "basis": "KH 12/KH-UBND"}
     )
