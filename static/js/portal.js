@@ -16,6 +16,56 @@
     if (target.matches && target.matches("input[data-money]")) groupThousands(target);
   }, true);
 
+  // --- Wide tables ----------------------------------------------------------------------
+  // A table wider than its .table-wrap scrolls sideways inside it (portal.css). Say so: a hint
+  // above it (its text in the page's language, body[data-scroll-hint]) and classes for the
+  // edges that still hide columns, which the stylesheet fades or shades. Checked again when
+  // the window or the table changes size, and for tables htmx brings in.
+  var scrollHint = document.body ? document.body.getAttribute("data-scroll-hint") : null;
+  function markScroll(wrap) {
+    var room = wrap.scrollWidth - wrap.clientWidth;
+    var scrollable = room > 1;
+    wrap.classList.toggle("is-scrollable", scrollable);
+    wrap.classList.toggle("can-scroll-left", scrollable && wrap.scrollLeft > 1);
+    wrap.classList.toggle("can-scroll-right", scrollable && wrap.scrollLeft < room - 1);
+    var hint = wrap.previousElementSibling;
+    if (!hint || !hint.classList.contains("scroll-hint")) {
+      if (!scrollable || !scrollHint) return;
+      hint = document.createElement("p");
+      hint.className = "scroll-hint";
+      hint.setAttribute("aria-hidden", "true");  // a screen reader reads every column anyway
+      hint.textContent = scrollHint;
+      wrap.parentNode.insertBefore(hint, wrap);
+    }
+    hint.hidden = !scrollable;
+  }
+  var resized = window.ResizeObserver ? new ResizeObserver(function (entries) {
+    entries.forEach(function (entry) {
+      var wrap = entry.target.closest(".table-wrap");
+      if (wrap) markScroll(wrap);
+    });
+  }) : null;
+  function watchTables(root) {
+    var wraps = root.querySelectorAll ? root.querySelectorAll(".table-wrap") : [];
+    Array.prototype.forEach.call(wraps, function (wrap) {
+      if (wrap.hasAttribute("data-scroll-watched")) return;
+      wrap.setAttribute("data-scroll-watched", "");
+      wrap.addEventListener("scroll", function () { markScroll(wrap); }, { passive: true });
+      if (resized) {
+        resized.observe(wrap);
+        var table = wrap.querySelector("table");
+        if (table) resized.observe(table);
+      }
+      markScroll(wrap);
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", function () { watchTables(document); });
+  } else {
+    watchTables(document);
+  }
+  document.addEventListener("htmx:load", function (event) { watchTables(event.detail.elt); });
+
   // --- Never lose a value to an ended session -------------------------------------------
   // A save sent from a form marked data-keep-unsaved is kept in sessionStorage (this tab only)
   // until the server answers. If the answer is "sign in first" (HX-Redirect, see
