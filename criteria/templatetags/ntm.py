@@ -35,6 +35,14 @@ register.filter("history_value", display.history_value)
 
 
 @register.filter
+def any_basically_met(rows) -> bool:
+    """``{% if rows|any_basically_met %}``: whether a list of assessments (or of the reports'
+    commune rows) shows a bracket of criteria met and basically met, which then needs its key
+    (``partials/basically_met_note.html``)."""
+    return any(getattr(row, "criteria_basically_met", 0) for row in rows)
+
+
+@register.filter
 def readable_by(unit, user) -> bool:
     """``{% if s|readable_by:user %}``: whether the user may open the pages of ``unit`` and its
     assessments — the rule those pages apply (``communes.access.can_read_unit``), so a unit

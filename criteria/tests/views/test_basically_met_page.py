@@ -83,6 +83,30 @@ def test_the_commune_page_and_the_dashboard_show_basically_met_beside_never_as_m
     assert "By criteria met and basically met" in page and "Average met and basically met" in page
 
 
+NOTE = "Under “Criteria met”, the figure in brackets counts the criteria met and basically met"
+BRACKET = '(<span class="visually-hidden">met and basically met: </span>{})'
+
+
+def test_the_bracket_beside_the_criteria_met_is_explained_on_every_list_showing_it(client, personas, assessment):
+    """The communes list and the matrix show "2 / 3 (3)", a workspace's list "2/3 (3/3)": the
+    bracket is said in words under the table (a touch screen shows no title), only where one is shown."""
+    lists = [
+        (reverse("reports:communes", args=["40"]), BRACKET.format("3")),
+        (reverse("reports:matrix", args=["40"]), BRACKET.format("3")),
+        (reverse("unit", args=["401"]), BRACKET.format("3/3")),
+    ]
+    client.force_login(personas.province_office)
+    for url, _bracket in lists:
+        assert NOTE not in client.get(url, {"year": 2023}).content.decode(), url  # no bracket, no key
+    client.force_login(personas.officer_a)
+    mark(client, assessment)
+    client.force_login(personas.province_office)
+    for url, bracket in lists:
+        page = client.get(url, {"year": 2023}).content.decode()
+        assert bracket in page, url
+        assert page.count(NOTE) == 1, url
+
+
 def test_the_expected_date_hints_its_format_as_every_date_field_does(client, personas, assessment, vi):
     client.force_login(personas.officer_a)
     page = client.get(reverse("assessment", args=[assessment.pk])).content.decode()
