@@ -27,6 +27,7 @@ from communes.access import check_writes_somewhere, get_object_for_user, get_uni
 from communes.api import UnitRefSerializer
 from communes.models import Level
 from criteria.api_sets import CriteriaSetRefSerializer
+from criteria.figures import shown_state_q, with_title_revocation
 from criteria.models import Assessment, AssessmentState, CriteriaSet, CriterionResult, Tier
 from criteria.services import ACTIONS, StaleWriteError, assessment_start, assessment_transition
 from criteria.services.workflow import available_actions, check_role
@@ -67,11 +68,22 @@ class AssessmentFilter(WithinFilterMixin, django_filters.FilterSet):
     year = IntegerFilter()
     criteria_set = IntegerFilter(field_name="criteria_set_id", help_text=_("Id of the criteria set."))
     tier = django_filters.ChoiceFilter(field_name="tier", choices=Tier.choices)
-    state = django_filters.MultipleChoiceFilter(choices=AssessmentState.choices, help_text=_("One or more states."))
+    state = django_filters.MultipleChoiceFilter(
+        choices=AssessmentState.choices,
+        method="filter_state",
+        help_text=_(
+            "One or more states, as the portal's lists show them today: “recognised” leaves out an assessment whose "
+            "title was taken away by a revocation (its own, or one recorded on another year's assessment of the unit "
+            "at the tier: see title_revoked_on), and “revoked” lists it."
+        ),
+    )
 
     class Meta:
         model = Assessment
         fields: list[str] = []
+
+    def filter_state(self, queryset: QuerySet[Assessment], name: str, value: list[str]) -> QuerySet[Assessment]:
+        return queryset.filter(shown_state_q(value)) if value else queryset
 
 
 class AssessmentSerializer(serializers.ModelSerializer):
@@ -86,6 +98,19 @@ class AssessmentSerializer(serializers.ModelSerializer):
     summary = serializers.BooleanField(
         read_only=True,
         help_text=_("A summary record: the standing of a past year from an old report, without indicator values."),
+    )
+    title_revoked_on = serializers.DateField(
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The date of the revocation that took away the title this assessment's decision gave: its own, or one "
+            "recorded on another year's assessment of the unit at the tier; null while the title stands."
+        ),
+    )
+    title_revoked_by = serializers.CharField(
+        read_only=True,
+        allow_null=True,
+        help_text=_("The number of that revocation decision; null while the title stands."),
     )
 
     class Meta:
@@ -109,6 +134,8 @@ class AssessmentSerializer(serializers.ModelSerializer):
             "decision_date",
             "revocation_number",
             "revocation_date",
+            "title_revoked_on",
+            "title_revoked_by",
             "updated_at",
         ]
 
@@ -156,8 +183,10 @@ class AssessmentDetailSerializer(AssessmentSerializer):
 def assessment_detail_rows() -> QuerySet[Assessment]:
     """Assessments as the detail shows them: with their criteria results in order."""
     results = CriterionResult.objects.select_related("criterion").order_by("criterion__number")
-    return Assessment.objects.select_related("unit", "criteria_set").prefetch_related(
-        Prefetch("results", queryset=results)
+    return (
+        with_title_revocation(Assessment.objects.all())
+        .select_related("unit", "criteria_set")
+        .prefetch_related(Prefetch("results", queryset=results))
     )
 
 
@@ -286,7 +315,7 @@ class AssessmentViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         return answer
 
     def list_rows(self) -> QuerySet[Assessment]:
-        return Assessment.objects.select_related("unit", "criteria_set")
+        return with_title_revocation(Assessment.objects.select_related("unit", "criteria_set"))
 
     def detail_rows(self) -> QuerySet[Assessment]:
         return assessment_detail_rows()

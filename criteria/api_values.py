@@ -14,6 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from criteria.api import ERRORS, AssessmentSerializer, assessment_for_user
+from criteria.figures import with_title_revocation
 from criteria.forms import NOTE_MAX_LENGTH
 from criteria.models import Assessment, Comparison, Indicator, IndicatorValue, Outcome, ValueType
 from criteria.services import StaleWriteError, ValueEntry, assessment_record_values
@@ -170,7 +171,9 @@ class AssessmentValuesView(ApiErrorsMixin, generics.ListAPIView):
             assessment_record_values(assessment=assessment, entries=entries, user=request.user, comment=data["comment"])
         except StaleWriteError as exc:
             raise Conflict(exc.messages[0], code=exc.params["indicator"], current=current_of(exc.current)) from exc
-        assessment = Assessment.objects.select_related("unit", "criteria_set").get(pk=assessment.pk)
+        assessment = with_title_revocation(Assessment.objects.select_related("unit", "criteria_set")).get(
+            pk=assessment.pk
+        )
         indicators = (
             Indicator.objects.filter(criteria_set_id=assessment.criteria_set_id, code__in=[e.code for e in entries])
             .select_related("criterion")

@@ -214,6 +214,23 @@ def state_on(
     return AssessmentState.DRAFT if summary else AssessmentState.APPRAISED
 
 
+def shown_state_q(states: Iterable[str], day: datetime.date | None = None) -> Q:
+    """Filter on assessments annotated by ``with_title_revocation``: those whose state as the
+    pages show it on ``day`` (today) is one of ``states`` — ``state_on`` as the lists' badge reads
+    it (``{% if a|title_revoked %}``): the stored state, except that a recognised dossier whose
+    title a revocation dated by ``day`` took away (its own or one recorded on another year's
+    assessment of the unit at the tier) is "revoked", not "recognised". So a list filtered by
+    state lists each row under the badge it shows."""
+    day = day or timezone.localdate()
+    states = set(states)
+    title_revoked = Q(state=AssessmentState.RECOGNISED, title_revoked_on__lte=day)
+    title_stands = ~Q(state=AssessmentState.RECOGNISED) | Q(title_revoked_on__isnull=True) | Q(title_revoked_on__gt=day)
+    shown = Q(state__in=states) & title_stands
+    if AssessmentState.REVOKED in states:
+        shown |= title_revoked
+    return shown
+
+
 def recognised_during(first: datetime.date, last: datetime.date) -> QuerySet[Assessment]:
     """Recognitions whose decision is dated from ``first`` to ``last`` (newly recognised), of a
     unit that existed on that date: a unit formed later that carries the decision (a village

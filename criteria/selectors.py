@@ -10,7 +10,7 @@ from django.db.models import QuerySet, Subquery
 
 from communes.models import AdministrativeUnit, Level
 from criteria import display, evaluation
-from criteria.figures import logged_by, with_title_revocation
+from criteria.figures import logged_by, shown_state_q, with_title_revocation
 from criteria.models import (
     Assessment,
     Criterion,
@@ -215,19 +215,18 @@ def assessments_within(
     search: str = "",
 ) -> QuerySet[Assessment]:
     """Assessments of units of ``levels`` within ``unit``, for district and province tables;
-    with the revocation that took a recognised one's title away (``figures.with_title_revocation``)."""
-    qs = Assessment.objects.within(unit).filter(year=year, unit__level__in=levels)
+    with the revocation that took a recognised one's title away (``figures.with_title_revocation``).
+    ``states``: as the rows' badges show them (``figures.shown_state_q``), so "revoked" also lists
+    a recognised dossier whose title was revoked on another year's assessment, and "recognised"
+    leaves it out."""
+    qs = with_title_revocation(Assessment.objects.within(unit).filter(year=year, unit__level__in=levels))
     if tier:
         qs = qs.filter(tier=tier)
     if states:
-        qs = qs.filter(state__in=states)
+        qs = qs.filter(shown_state_q(states))
     if search.strip():
         qs = qs.filter(unit__in=AdministrativeUnit.objects.search(search))
-    return (
-        with_title_revocation(qs)
-        .select_related("unit", "criteria_set")
-        .order_by("unit__name_sort", "unit__code", "tier")
-    )
+    return qs.select_related("unit", "criteria_set").order_by("unit__name_sort", "unit__code", "tier")
 
 
 def earlier_assessment(unit: AdministrativeUnit, *, tier: str, year: int) -> Assessment | None:

@@ -100,3 +100,85 @@ def test_a_title_revoked_on_another_years_dossier_is_not_revoked_again(client, p
     )
     later.refresh_from_db()
     assert later.state == AssessmentState.RECOGNISED and later.revocation_number == ""
+
+
+# --- Filtering by state follows the badge -------------------------------------------------
+
+
+@pytest.fixture
+def standing_b(tree, criteria_set):
+    """Commune B's 2025 recognition, never revoked: recognised under every reading."""
+    return Assessment.objects.create(
+        unit=tree.b,
+        criteria_set=criteria_set,
+        tier=criteria_set.tier,
+        year=2025,
+        state="recognised",
+        decision_number="12/QĐ-UBND",
+        decision_date=datetime.date(2025, 3, 1),
+    )
+
+
+def _listed(client, state: str, year: int = 2025) -> list[str]:
+    response = client.get(reverse("unit", args=["401"]), {"year": year, "state": state})
+    return [a.unit.code for a in response.context["page"].object_list]
+
+
+def test_the_overview_lists_a_carried_title_revoked_under_revoked_not_recognised(
+    client, personas, carried, standing_b
+):
+    """QA: commune A's 2025 row showed "Recognition revoked · by decision 3402/QĐ-UBND …" but was
+    listed under the filter "Recognised" and not under "Revoked"."""
+    client.force_login(personas.district_d1)
+    assert _listed(client, "recognised") == ["40102"]
+    assert _listed(client, "revoked") == ["40101"]
+    # The year the revocation is recorded on, as before; an earlier year carrying the same title
+    # shows it revoked too (the badge reads the title as known today), and is filtered so.
+    assert _listed(client, "revoked", 2024) == ["40101"]
+    assert (_listed(client, "revoked", 2023), _listed(client, "recognised", 2023)) == (["40101"], [])
+
+
+def test_the_filtered_row_shows_the_badge_it_is_filtered_by(client, personas, carried, standing_b):
+    client.force_login(personas.district_d1)
+    html = client.get(reverse("unit", args=["401"]), {"year": 2025, "state": "revoked"}).content.decode()
+    assert html.count('<span class="badge state-revoked">Recognition revoked</span>') == 1
+    assert "badge state-recognised" not in html
+
+
+def test_a_revocation_dated_after_today_does_not_move_the_row_yet(client, personas, tree, criteria_set, standing_b):
+    """The badge reads the revocation on today (``state_on``): the filter too."""
+    from django.utils import timezone
+
+    Assessment.objects.create(
+        unit=tree.b,
+        criteria_set=criteria_set,
+        tier=criteria_set.tier,
+        year=2026,
+        state=AssessmentState.REVOKED,
+        decision_number="12/QĐ-UBND",
+        decision_date=datetime.date(2025, 3, 1),
+        revocation_number="9/QĐ-UBND",
+        revocation_date=timezone.localdate() + datetime.timedelta(days=1),
+    )
+    client.force_login(personas.district_d1)
+    assert _listed(client, "recognised") == ["40102"]
+    assert _listed(client, "revoked") == []
+
+
+def test_the_api_state_filter_follows_the_badge(personas, carried, standing_b):
+    from rest_framework.test import APIClient
+
+    from ntm_portal.tokens import token_issue
+
+    api = APIClient(HTTP_ACCEPT_LANGUAGE="en")
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=personas.district_d1)[1]}")
+
+    def listed(state):
+        response = api.get("/api/v1/assessments/", {"year": 2025, "state": state})
+        assert response.status_code == 200, response.content
+        return [(r["unit"]["code"], r["state"], r["title_revoked_by"]) for r in response.json()["results"]]
+
+    assert listed("recognised") == [("40102", "recognised", None)]
+    # Listed as revoked, its state the dossier's, the revocation that took its title said beside it.
+    assert listed("revoked") == [("40101", "recognised", "3402/QĐ-UBND")]
+    assert api.get(f"/api/v1/assessments/{carried[2025].pk}/").json()["title_revoked_on"] == "2024-12-20"
