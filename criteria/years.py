@@ -21,12 +21,39 @@ import re
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communes.models import AdministrativeUnit
+from communes.models import AdministrativeUnit, year_days
 from criteria.models import Assessment
+
+
+@dataclass(frozen=True)
+class LifetimeWording:
+    """How a refusal says a year lies outside a unit's lifetime: ``ended`` (``%(unit)s``,
+    ``%(end)s``, ``%(year)s``) for a year after the unit ended, ``not_formed`` (``%(unit)s``,
+    ``%(start)s``, ``%(year)s``) for a year before it was formed. Each caller says what cannot
+    be done; ``year_outside_lifetime`` decides which and names the date."""
+
+    ended: str
+    not_formed: str
+
+
+def year_outside_lifetime(unit: AdministrativeUnit, year: int, wording: LifetimeWording) -> ValidationError | None:
+    """The refusal of ``year`` for ``unit`` when the unit did not exist in it
+    (``AdministrativeUnit.lifetime_side``), naming the date it ended or was formed; None when
+    it existed in the year. The one wording of "not in the unit's lifetime" for starting an
+    assessment, a summary record and the imports; codes ``unit_ended`` / ``unit_not_formed``."""
+    side = unit.lifetime_side(*year_days(year))
+    if side == "after":
+        params = {"unit": unit.name, "end": f"{unit.valid_to:%d/%m/%Y}", "year": year}
+        return ValidationError(wording.ended, code="unit_ended", params=params)
+    if side == "before":
+        params = {"unit": unit.name, "start": f"{unit.valid_from:%d/%m/%Y}", "year": year}
+        return ValidationError(wording.not_formed, code="unit_not_formed", params=params)
+    return None
 
 
 def within_lifetime(unit: AdministrativeUnit, year: int) -> int:

@@ -45,7 +45,7 @@ from criteria.services.recording import (
 )
 from criteria.services.results import figures_log, recompute_results, store_counts
 from criteria.structure import set_structure
-from criteria.years import year_begun
+from criteria.years import LifetimeWording, year_begun, year_outside_lifetime
 from ntm_portal.bulk import update_from_values
 
 # Re-exported: the set in force and its rule live in in_force.py, recording in recording.py,
@@ -69,7 +69,11 @@ MSG_LEVEL_MISMATCH = _("The set %(set)s is for another level of unit.")
 MSG_SET_RETIRED = _("The set %(set)s is retired: no new assessment starts against it.")
 MSG_YEAR_NOT_BEGUN = _("%(year)s has not begun: a unit is assessed for a year once it has begun.")
 MSG_SET_OF_ANOTHER_PROVINCE = _("The set %(set)s is another province's own: choose the State's set or your province's.")
-MSG_UNIT_NOT_IN_YEAR = _("%(unit)s did not exist in %(year)s: no assessment can be started for that year.")
+# A year outside the unit's lifetime (``years.year_outside_lifetime``), refused at the year.
+START_LIFETIME = LifetimeWording(
+    ended=_("%(unit)s existed only until %(end)s: no assessment can be started for %(year)s."),
+    not_formed=_("%(unit)s was formed on %(start)s: no assessment can be started for %(year)s."),
+)
 MSG_DUPLICATE = _("%(unit)s already has its %(tier)s assessment for %(year)s (against %(set)s): open that one.")
 MSG_TERRITORY_ASSESSED = _(
     "%(other)s already has its %(tier)s assessment for %(year)s, and %(unit)s was formed from it or became part of "
@@ -156,7 +160,7 @@ def assessment_create(
     if refusal == "level":
         raise ValidationError(MSG_LEVEL_MISMATCH, code="level", params={"set": criteria_set})
     if refusal == "year":
-        raise ValidationError(MSG_UNIT_NOT_IN_YEAR, code="year", params={"unit": unit.name, "year": year})
+        raise ValidationError({"year": [year_outside_lifetime(unit, year, START_LIFETIME)]})
     if refusal == "not_rural":
         raise ValidationError(MSG_NOT_RURAL, code="not_rural", params={"unit": unit, "type": unit.get_type_display()})
     existing = speaking_assessment(unit=unit, tier=criteria_set.tier, year=year)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
-from communes.models import AdministrativeUnit, year_days
+from communes.models import AdministrativeUnit
 from criteria.models import (
     EDITABLE_STATES,
     Assessment,
@@ -32,6 +32,7 @@ from criteria.models import (
 from criteria.services.assessments import MSG_NO_PERMISSION, assessment_create, store_counts
 from criteria.services.evidence import validate_upload
 from criteria.services.in_force import LOOK_IT_UP, REASON_MAX, other_set_refusal
+from criteria.years import LifetimeWording, year_outside_lifetime
 
 MSG_SOURCE_NUMBER = _("Give the number of the report or plan the standing comes from.")
 MSG_SOURCE_DATE = _("Give the date of the report or plan the standing comes from.")
@@ -44,8 +45,11 @@ MSG_NOT_SUMMARY = _("This assessment is not a summary record.")
 MSG_CONVERT_DECIDED = _(
     "A summary record that is “%(state)s” keeps its report's standing: it cannot be converted into a full assessment."
 )
-MSG_YEAR_AFTER_UNIT = _("%(unit)s existed only until %(end)s: no standing of %(year)s can be recorded for it.")
-MSG_YEAR_BEFORE_UNIT = _("%(unit)s was formed on %(start)s: no standing of %(year)s can be recorded for it.")
+# A year outside the unit's lifetime (``years.year_outside_lifetime``, as starting an assessment).
+SUMMARY_LIFETIME = LifetimeWording(
+    ended=_("%(unit)s existed only until %(end)s: no standing of %(year)s can be recorded for it."),
+    not_formed=_("%(unit)s was formed on %(start)s: no standing of %(year)s can be recorded for it."),
+)
 MSG_SOURCE_BEFORE_UNIT = _("%(unit)s was formed on %(start)s: a report dated before that cannot give its standing.")
 MSG_TOO_LONG = _("At most %(n)s characters.")
 SOURCE_NUMBER_MAX = 60  # Assessment.source_number
@@ -96,12 +100,8 @@ def summary_errors(
 
     # The years the unit existed in (``existed_in_year``, the rule of starting an assessment),
     # refused at the year with the date the unit was formed or ended.
-    side = unit.lifetime_side(*year_days(year))
-    if side == "after":
-        refuse("year", MSG_YEAR_AFTER_UNIT, "unit_ended", unit=unit.name, end=f"{unit.valid_to:%d/%m/%Y}", year=year)
-    elif side == "before":
-        start = f"{unit.valid_from:%d/%m/%Y}"
-        refuse("year", MSG_YEAR_BEFORE_UNIT, "unit_not_formed", unit=unit.name, start=start, year=year)
+    if (outside := year_outside_lifetime(unit, year, SUMMARY_LIFETIME)) is not None:
+        errors.setdefault("year", []).append(outside)
     refusal = other_set_refusal(unit=unit, year=year, criteria_set=criteria_set, reason=reason, in_force=in_force)
     if refusal is not None:
         errors.update(refusal.error_dict)

@@ -32,11 +32,12 @@ from communes.people import full_name
 from criteria.evaluation import excerpt
 from criteria.models import Assessment, CriteriaSet, HistoryEntry, HistoryKind, Indicator, IndicatorValue, ValueType
 from criteria.services import ValueEntry
-from criteria.services.assessments import MSG_TERRITORY_ASSESSED, assessed_territory
+from criteria.services.assessments import MSG_TERRITORY_ASSESSED, START_LIFETIME, assessed_territory
 from criteria.services.in_force import criteria_set_in_force, other_set_refusal
 from criteria.services.recording import NOT_APPLICABLE, PLAUSIBLE_TYPES, check_plausible_for
 from criteria.structure import set_structure
 from criteria.targets import subject_for
+from criteria.years import year_outside_lifetime
 from ntm_portal.numbers import as_typed
 from reports.importing import layout
 from reports.importing.reader import UploadedTemplate
@@ -68,7 +69,6 @@ MSG_OTHER_SET = gettext_lazy(
 MSG_NOT_RURAL = gettext_lazy(
     "%(unit)s is a %(type)s: only rural communes (xã) are assessed against the NTM commune sets."
 )
-MSG_UNIT_NOT_IN_YEAR = gettext_lazy("%(unit)s did not exist in %(year)s: no assessment can be started for that year.")
 MSG_START_OTHER_SET = gettext_lazy(
     "The set in force for %(year)s is %(set)s. To assess %(unit)s against another set, start its assessment on "
     "its page with a reason, then import its values."
@@ -219,8 +219,9 @@ def _set_refusal(target: AdministrativeUnit, assessment, *, criteria_set, year: 
     if refusal == "level":
         level = shown(lambda: criteria_set.get_level_display().lower())
         return reason(MSG_UNIT_LEVEL, unit=target.name, level=level)
-    if refusal == "year":
-        return reason(MSG_UNIT_NOT_IN_YEAR, unit=target.name, year=year)
+    if refusal == "year":  # as starting the assessment on its page says it, with the date
+        outside = year_outside_lifetime(target, year, START_LIFETIME)
+        return reason(outside.message, **outside.params)
     if refusal == "not_rural":
         return reason(MSG_NOT_RURAL, unit=target.name, type=shown(target.get_type_display))
     if assessment is not None and assessment.criteria_set_id != criteria_set.pk:

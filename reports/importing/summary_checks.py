@@ -32,12 +32,12 @@ from communes import access
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Assessment, CriteriaSet, CriterionResult, HistoryEntry, HistoryKind, Tier
 from criteria.services.in_force import criteria_set_in_force, province_of, usable_for
-from criteria.services.summary import Reported, recorded_with_reason, summary_errors
+from criteria.services.summary import SUMMARY_LIFETIME, Reported, recorded_with_reason, summary_errors
+from criteria.years import year_outside_lifetime
 from reports.importing import layout
 from reports.importing.checks import (
     MSG_NOT_RURAL,
     MSG_UNIT_MISSING,
-    MSG_UNIT_NOT_IN_YEAR,
     MSG_UNIT_OUTSIDE,
     MSG_UNIT_READ_ONLY,
     MSG_UNKNOWN_UNIT,
@@ -210,9 +210,10 @@ def _unit_error(row: SummaryRow, target, unit: AdministrativeUnit, user):
     if not target.is_ntm_commune:
         return reason(MSG_NOT_RURAL, unit=target.name, type=shown(target.get_type_display))
     if row.year is not None and not target.existed_in_year(row.year):
-        # As the values' import says it (checks.MSG_UNIT_NOT_IN_YEAR); confirming was refused
-        # every time, with nothing at the row.
-        return reason(MSG_UNIT_NOT_IN_YEAR, unit=target.name, year=row.year)
+        # As a summary record on its page says it (``summary_errors``), with the date; confirming
+        # was refused every time, with nothing at the row.
+        outside = year_outside_lifetime(target, row.year, SUMMARY_LIFETIME)
+        return reason(outside.message, **outside.params)
     return None
 
 

@@ -124,9 +124,7 @@ def _listed(client, state: str, year: int = 2025) -> list[str]:
     return [a.unit.code for a in response.context["page"].object_list]
 
 
-def test_the_overview_lists_a_carried_title_revoked_under_revoked_not_recognised(
-    client, personas, carried, standing_b
-):
+def test_the_overview_lists_a_carried_title_revoked_under_revoked_not_recognised(client, personas, carried, standing_b):
     """QA: commune A's 2025 row showed "Recognition revoked · by decision 3402/QĐ-UBND …" but was
     listed under the filter "Recognised" and not under "Revoked"."""
     client.force_login(personas.district_d1)

@@ -540,7 +540,8 @@ def test_values_on_a_row_of_a_unit_the_set_cannot_assess_are_refused_at_that_row
             "Thị trấn Thử is a Township (thị trấn): only rural communes (xã) are assessed against the NTM commune "
             "sets.",
         ),
-        (11, "A", "Xã Đã Nhập did not exist in 2025: no assessment can be started for that year."),
+        # As starting the assessment on its page says it, naming the day the commune ended.
+        (11, "A", "Xã Đã Nhập existed only until 31/12/2024: no assessment can be started for 2025."),
     ]
 
 

@@ -255,7 +255,8 @@ def test_a_commune_that_did_not_exist_in_the_year_is_refused_at_its_row(office, 
     errors = errors_of(office, content)
     assert errors[-1] == (
         f"A{errors[-1][0][1:]}",
-        "Xã Mới Lập did not exist in 2019: no assessment can be started for that year.",
+        # As a summary record on its page says it, naming the day the commune was formed.
+        "Xã Mới Lập was formed on 01/07/2025: no standing of 2019 can be recorded for it.",
     )
 
 
