@@ -68,7 +68,10 @@ def mapped_dates(*, unit: AdministrativeUnit | None) -> list[datetime.date]:
 
 
 def _trend_years(unit: AdministrativeUnit | None, as_now: bool) -> list[int]:
-    """The years with commune assessments under ``unit`` (as now: and the units mapped into it)."""
+    """Every year from the first to the last with commune assessments under ``unit`` (as now: and
+    the units mapped into it). A year between them without an assessment is listed too: its
+    communes still hold titles by earlier years' decisions, and the holders' line has no hole
+    (its average and buckets stay empty). Only which years are assessed is kept per province."""
     assessed = commune_assessments(unit)
     if as_now and unit is not None:
         assessed = Assessment.objects.filter(
@@ -86,7 +89,8 @@ def _trend_years(unit: AdministrativeUnit | None, as_now: bool) -> list[int]:
         return years
 
     kept = cache.per_province("years", unit, (), compute, as_now=as_now)
-    return sorted({year for years in kept.values() for year in years})
+    assessed_years = {year for years in kept.values() for year in years}
+    return list(range(min(assessed_years), max(assessed_years) + 1)) if assessed_years else []
 
 
 def _trend(rows: _Rows, years: list[int], tier: str) -> list[TrendPoint]:
@@ -106,8 +110,8 @@ def _trend(rows: _Rows, years: list[int], tier: str) -> list[TrendPoint]:
 
 
 def progress_trend(*, unit: AdministrativeUnit | None, tier: str, as_now: bool = False) -> list[TrendPoint]:
-    """Year by year (each year with commune assessments): communes holding each title at the
-    year's end, and the average criteria met at ``tier``; two statements. ``as_now`` includes
+    """Year by year (each year from the first to the last with commune assessments, those between
+    without any included): communes holding each title at the year's end, and the average criteria met at ``tier``; two statements. ``as_now`` includes
     the units that ended and went into ``unit`` (a new province's trend runs without a break)."""
     years = _trend_years(unit, as_now)
     if not years:
