@@ -151,6 +151,22 @@ def title_revocation(assessment: Assessment) -> Assessment | None:
     return revocations_since(assessment.unit_id, assessment.tier, assessment.decision_date).first()
 
 
+def title_lost_after(unit, tier, day: datetime.date) -> Assessment | None:
+    """The assessment recording the revocation that takes away the title ``unit`` holds at
+    ``tier`` on ``day`` (``decisions_held_on``; ``revocations_since`` its latest decision), dated
+    after ``day`` — or None: no title held on ``day``, or it still stands."""
+    held = decisions_held_on(tier, day).filter(unit=unit).order_by("-decision_date", "-pk").first()
+    return None if held is None else revocations_since(unit, tier, held.decision_date).first()
+
+
+def decisions_after(unit, tier, day: datetime.date) -> QuerySet[Assessment]:
+    """The recognition decisions of ``unit`` at ``tier`` dated after ``day`` (revoked since or
+    not), the earliest first."""
+    return Assessment.objects.filter(unit=unit, tier=tier, state__in=DECIDED, decision_date__gt=day).order_by(
+        "decision_date", "pk"
+    )
+
+
 def with_title_held(units: QuerySet[AdministrativeUnit], tier: str, day: datetime.date) -> QuerySet:
     """Annotate ``title_number`` and ``title_date`` on units: the latest decision by which each
     holds the title at ``tier`` on ``day`` (``decisions_held_on``, the rule ``holds_title_q``

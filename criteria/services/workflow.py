@@ -20,19 +20,39 @@ office appraises (thẩm định), returns, recognises and revokes. A unit with 
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import access, permissions
 from communes.models import AdministrativeUnit, Level, Role
+from communes.people import full_name
 from criteria import evaluation
-from criteria.figures import holds_title, holds_title_q, title_revocation
-from criteria.models import Assessment, AssessmentState, Criterion, CriterionResult, Indicator, IndicatorValue, Tier
+from criteria.figures import (
+    decisions_after,
+    decisions_held_on,
+    holds_title,
+    holds_title_q,
+    revocations_since,
+    title_lost_after,
+    title_revocation,
+)
+from criteria.models import (
+    Assessment,
+    AssessmentState,
+    Criterion,
+    CriterionResult,
+    HistoryEntry,
+    HistoryKind,
+    Indicator,
+    IndicatorValue,
+    Tier,
+)
 from criteria.services.assessments import assessment_set_state
 from criteria.services.derived import assessment_refresh_derived, refresh_dependants
 from ntm_portal.errors import StaleWriteError
@@ -63,8 +83,27 @@ MSG_REVOCATION_IS_RECOGNITION = _(
     "%(number)s is the recognition decision; a revocation is a decision of its own: enter its number."
 )
 MSG_HIGHER_TITLE_HELD = _(
-    "%(unit)s holds the %(tier)s title on %(date)s, which requires this one: revoke that title first."
+    "%(unit)s holds the %(tier)s title by decision %(number)s of %(decided)s, which requires this one: revoke "
+    "that title first, and do not date this revocation before that one."
 )
+MSG_LOWER_TITLE_REVOKED_LATER = _(
+    "The %(lower)s title %(unit)s holds on %(date)s is revoked by decision %(number)s of %(revoked)s: a %(tier)s "
+    "title recognised before then would stand without it. Record the revocation of the %(tier)s title by then "
+    "too, or do not backdate this decision."
+)
+MSG_NUMBER_OTHER_DATE = _(
+    "Decision %(number)s is already recorded for %(unit)s dated %(date)s: one decision has one date (it may "
+    "recognise several units, on that date). Check the number and the date."
+)
+MSG_STALE = _("Someone changed this assessment's state in the meantime (now “%(state)s”). Reload the page.")
+MSG_STALE_RECOGNISED = _(
+    "%(user)s recognised this dossier (decision %(number)s of %(date)s) while you were working on it. Reload the page."
+)
+MSG_STALE_REVOKED = _(
+    "%(user)s revoked this dossier's recognition (decision %(number)s of %(date)s) while you were working on it. "
+    "Reload the page."
+)
+MSG_STALE_MOVED = _("%(user)s moved this dossier to “%(state)s” while you were working on it. Reload the page.")
 MSG_SET_NOT_IN_FORCE = _(
     "The criteria set %(set)s is in force from %(date)s: a recognition against it cannot be dated before."
 )
@@ -140,6 +179,10 @@ ACTIONS: dict[str, Action] = {
         ),
     ]
 }
+
+
+# The tier ladder (DOMAIN.md): each tier requires the title of the one below.
+LADDER = [Tier.STANDARD, Tier.ADVANCED, Tier.MODEL]
 
 
 def _has_district_above(assessment: Assessment) -> bool:
@@ -266,6 +309,8 @@ def _decision_problems(assessment: Assessment, number: str, day: datetime.date |
             )
         if higher := _higher_title_held(assessment, day):
             problems.append(higher)
+        if elsewhere := _number_with_other_date(assessment, number, day):
+            return ValidationError({"decision_number": [elsewhere], "decision_date": problems}, code="decision")
     else:
         if day < datetime.date(assessment.year, 1, 1):
             problems.append(MSG_DECISION_BEFORE_YEAR % {"year": assessment.year})
@@ -276,6 +321,10 @@ def _decision_problems(assessment: Assessment, number: str, day: datetime.date |
             )
         if not problems:  # a plausible date: what the unit holds on it
             problems += _prerequisites_unmet(assessment, day)
+        if not problems and (lower := _lower_title_revoked_later(assessment, day)):
+            problems.append(lower)
+        if elsewhere := _number_with_other_date(assessment, number, day):
+            return ValidationError({"decision_number": [elsewhere], "decision_date": problems}, code="decision")
     return ValidationError({"decision_date": problems}, code="decision") if problems else None
 
 
@@ -294,15 +343,87 @@ def _same_decision(number: str, other: str) -> bool:
     return bool(other) and "".join(number.split()).casefold() == "".join(other.split()).casefold()
 
 
+def _number_with_other_date(assessment: Assessment, number: str, day: datetime.date) -> str | None:
+    """A decision number is one decision, with one date: the same number (``_same_decision``)
+    recorded for another unit with another date of the same year — a recognition or a
+    revocation — is a typing mistake (one decision may recognise several communes: same number,
+    same date)."""
+    digits = re.match(r"\d+", "".join(number.split()))
+    same_year = Assessment.objects.exclude(unit=assessment.unit_id).filter(
+        Q(decision_date__year=day.year) & ~Q(decision_date=day)
+        | Q(revocation_date__year=day.year) & ~Q(revocation_date=day)
+    )
+    if digits:  # only rows whose number could be written alike
+        same_year = same_year.filter(
+            Q(decision_number__contains=digits.group()) | Q(revocation_number__contains=digits.group())
+        )
+    for other in same_year.select_related("unit").order_by("pk"):
+        for other_number, other_day in (
+            (other.decision_number, other.decision_date),
+            (other.revocation_number, other.revocation_date),
+        ):
+            if other_day and other_day.year == day.year and other_day != day and _same_decision(number, other_number):
+                params = {"number": other_number, "unit": other.unit.name, "date": f"{other_day:%d/%m/%Y}"}
+                return MSG_NUMBER_OTHER_DATE % params
+    return None
+
+
 def _higher_title_held(assessment: Assessment, day: datetime.date) -> str | None:
-    """The tier ladder (standard → advanced → model) taken down from the top: a revocation of a
-    title another title of the unit requires is refused while that one stands on ``day``."""
-    ladder = [Tier.STANDARD, Tier.ADVANCED, Tier.MODEL]
-    for higher in ladder[ladder.index(assessment.tier) + 1 :]:
-        if holds_title(assessment.unit, higher, day):
-            params = {"unit": assessment.unit.name, "tier": Tier(higher).label, "date": f"{day:%d/%m/%Y}"}
+    """The tier ladder (standard → advanced → model) taken down from the top: a revocation dated
+    ``day`` of a title another title of the unit requires is refused while that one stands on
+    ``day`` (``decisions_held_on``), or if that one was recognised after ``day`` with no title of
+    this tier given after ``day`` to rest on (it would have stood without it)."""
+    unit = assessment.unit
+    for higher in LADDER[LADDER.index(assessment.tier) + 1 :]:
+        standing = decisions_held_on(higher, day).filter(unit=unit).order_by("decision_date", "pk").first()
+        if standing is None:
+            standing = next(
+                (
+                    later
+                    for later in decisions_after(unit, higher, day)
+                    if not decisions_held_on(assessment.tier, later.decision_date)
+                    .filter(unit=unit, decision_date__gt=day)
+                    .exists()
+                ),
+                None,
+            )
+        if standing is not None:
+            params = {
+                "unit": unit.name,
+                "tier": Tier(higher).label,
+                "number": standing.decision_number,
+                "decided": f"{standing.decision_date:%d/%m/%Y}",
+            }
             return MSG_HIGHER_TITLE_HELD % params
     return None
+
+
+def _lower_title_revoked_later(assessment: Assessment, day: datetime.date) -> str | None:
+    """The tier ladder taken up: a recognition dated ``day`` is refused when the title of the tier
+    below, held on ``day``, is revoked after it (``title_lost_after``) — the new title would stand
+    without it from then on — unless a revocation of this tier by then takes the new one away too."""
+    position = LADDER.index(assessment.tier)
+    if position == 0:
+        return None
+    lower = LADDER[position - 1]
+    lost = title_lost_after(assessment.unit, lower, day)
+    if lost is None:
+        return None
+    if (
+        revocations_since(assessment.unit, assessment.tier, day)
+        .filter(revocation_date__lte=lost.revocation_date)
+        .exists()
+    ):
+        return None
+    params = {
+        "lower": Tier(lower).label,
+        "unit": assessment.unit.name,
+        "date": f"{day:%d/%m/%Y}",
+        "number": lost.revocation_number,
+        "revoked": f"{lost.revocation_date:%d/%m/%Y}",
+        "tier": Tier(assessment.tier).label,
+    }
+    return MSG_LOWER_TITLE_REVOKED_LATER % params
 
 
 def recognition_problems(assessment: Assessment) -> dict[str, list[str]]:
@@ -350,6 +471,26 @@ def _district_communes(district: AdministrativeUnit, day: datetime.date) -> eval
     )
 
 
+def _stale(assessment: Assessment) -> StaleWriteError:
+    """The refusal of an action based on an old version, naming who did what meanwhile (the
+    history's last state change) and holding what is stored now."""
+    last = (
+        HistoryEntry.objects.filter(assessment=assessment, kind=HistoryKind.STATE)
+        .select_related("user")
+        .order_by("-at", "-pk")
+        .first()
+    )
+    if last is None or last.user is None:
+        return StaleWriteError(MSG_STALE, params={"state": assessment.get_state_display()}, current=assessment)
+    params = {"user": full_name(last.user), "state": AssessmentState(last.new_state).label}
+    message = MSG_STALE_MOVED
+    if last.new_state in (S.RECOGNISED, S.REVOKED) and last.new_value:
+        message = MSG_STALE_RECOGNISED if last.new_state == S.RECOGNISED else MSG_STALE_REVOKED
+        decided = datetime.date.fromisoformat(last.new_value)
+        params |= {"number": last.new_note, "date": f"{decided:%d/%m/%Y}"}
+    return StaleWriteError(message, params=params, current=assessment)
+
+
 @transaction.atomic
 def assessment_transition(
     *,
@@ -366,14 +507,11 @@ def assessment_transition(
     if not access.can_read_unit(user, assessment.unit):
         raise PermissionDenied(access.MSG_NOT_FOUND)
     spec = check_role(user, assessment, action)
+    # A version overtaken first: whoever acted meanwhile moved the state too (409, not "wrong state").
+    if expected_version is not None and expected_version != assessment.version:
+        raise _stale(assessment)
     if assessment.state not in spec.sources:
         raise ValidationError(MSG_WRONG_STATE, code="state", params={"state": assessment.get_state_display()})
-    if expected_version is not None and expected_version != assessment.version:
-        raise StaleWriteError(
-            _("Someone changed this assessment's state in the meantime (now “%(state)s”). Reload the page."),
-            params={"state": assessment.get_state_display()},
-            current=assessment,
-        )
     comment = comment.strip()
     if spec.needs_comment and not comment:
         raise ValidationError({"comment": MSG_COMMENT_REQUIRED})

@@ -628,3 +628,87 @@ def test_an_unknown_action_is_not_found(api, data, personas):
 
 def test_actions_only_accept_post(api, data, personas):
     assert api.as_(personas.officer_a).get(f"/api/v1/assessments/{data.a.pk}/actions/submit/").status_code == 405
+
+
+def _appraised_by_services(assessment, personas, officer):
+    assessment_record_values(assessment=assessment, entries=COMPLETE, user=officer)
+    for action, user in [("submit", officer), ("verify", personas.district_d1), ("appraise", personas.province_office)]:
+        assessment_transition(assessment=assessment, action=action, user=user)
+
+
+def _decided(assessment, personas, action, number, day, **extra):
+    assessment_transition(
+        assessment=assessment,
+        action=action,
+        user=personas.province_office,
+        decision_number=number,
+        decision_date=day,
+        **extra,
+    )
+
+
+def test_losing_a_recognition_at_once_answers_409_with_what_is_stored(api, data, personas):
+    """QA: the loser got 400 "not possible while … Recognised", without ``current``."""
+    _appraised_by_services(data.a, personas, personas.officer_a)
+    version = version_of(data.a)
+    _decided(data.a, personas, "recognise", "302/QĐ-UBND", datetime.date(2023, 12, 20), expected_version=version)
+    response = act(
+        api.as_(personas.province_office),
+        data.a,
+        "recognise",
+        decision_number="302/QĐ-UBND",
+        decision_date="2023-12-20",
+        version=version,
+    )
+    assert response.status_code == 409
+    assert response.json()["current"] == {"state": "recognised", "version": version + 1}
+    assert "recognised this dossier (decision 302/QĐ-UBND of 20/12/2023)" in response.json()["detail"]
+
+
+def test_the_ladder_holds_both_ways_through_the_api(api, data, personas):
+    """QA: an advanced recognition backdated before the standard title's revocation, and a
+    standard revocation dated before an advanced recognition still standing, were accepted."""
+    province = api.as_(personas.province_office)
+    _appraised_by_services(data.a, personas, personas.officer_a)
+    _decided(data.a, personas, "recognise", "20/QĐ-UBND", datetime.date(2023, 6, 20))
+    _appraised_by_services(data.a_advanced, personas, personas.officer_a)
+    refused = act(
+        province, data.a, "revoke", comment="Phúc tra", decision_number="28/QĐ-UBND", decision_date="2023-06-28"
+    )
+    assert refused.status_code == 200  # no advanced title yet
+    refused = act(province, data.a_advanced, "recognise", decision_number="25/QĐ-UBND", decision_date="2023-06-25")
+    assert refused.status_code == 400
+    assert "revoked by decision 28/QĐ-UBND of 28/06/2023" in refused.json()["errors"]["decision_date"][0]
+
+
+def test_a_standard_revocation_dated_before_a_standing_advanced_title_is_refused_through_the_api(api, data, personas):
+    province = api.as_(personas.province_office)
+    _appraised_by_services(data.a, personas, personas.officer_a)
+    _decided(data.a, personas, "recognise", "20/QĐ-UBND", datetime.date(2023, 1, 11))
+    _appraised_by_services(data.a_advanced, personas, personas.officer_a)
+    _decided(data.a_advanced, personas, "recognise", "21/QĐ-UBND", datetime.date(2023, 5, 29))
+    refused = act(
+        province, data.a, "revoke", comment="Phúc tra", decision_number="30/QĐ-UBND", decision_date="2023-05-01"
+    )
+    assert refused.status_code == 400
+    assert (
+        "holds the Advanced title by decision 21/QĐ-UBND of 29/05/2023" in refused.json()["errors"]["decision_date"][0]
+    )
+
+
+def test_a_decision_number_another_commune_holds_with_another_date_is_refused_through_the_api(api, data, personas):
+    _appraised_by_services(data.b, personas, personas.officer_b)
+    _decided(data.b, personas, "recognise", "121/QĐ-UBND", datetime.date(2023, 6, 8))
+    _appraised_by_services(data.a, personas, personas.officer_a)
+    refused = act(
+        api.as_(personas.province_office),
+        data.a,
+        "recognise",
+        decision_number=" 121 / qđ-ubnd ",
+        decision_date="2023-06-10",
+    )
+    assert refused.status_code == 400
+    assert refused.json()["errors"]["decision_number"] == [
+        "Decision 121/QĐ-UBND is already recorded for Xã Đức Lĩnh dated 08/06/2023: one decision has one date (it "
+        "may recognise several units, on that date). Check the number and the date."
+    ]

@@ -33,9 +33,9 @@ pytestmark = pytest.mark.django_db
 COMPLETE = [ValueEntry("1.1", "có"), ValueEntry("2.1", "85"), ValueEntry("3.1", "50"), ValueEntry("3.2", "0")]
 
 
-def _through_appraisal(assessment, personas):
+def _through_appraisal(assessment, personas, officer=None):
     for user, action in [
-        (personas.officer_a, "submit"),
+        (officer or personas.officer_a, "submit"),
         (personas.district_d1, "verify"),
         (personas.province_office, "appraise"),
     ]:
@@ -52,10 +52,11 @@ def _recognise(assessment, personas, day: datetime.date, number: str = "1/QĐ-UB
     )
 
 
-def _appraised(personas, unit, criteria_set, year, entries=COMPLETE):
-    a = assessment_create(unit=unit, criteria_set=criteria_set, year=year, user=personas.officer_a)
-    assessment_record_values(assessment=a, entries=entries, user=personas.officer_a)
-    _through_appraisal(a, personas)
+def _appraised(personas, unit, criteria_set, year, entries=COMPLETE, officer=None):
+    officer = officer or personas.officer_a
+    a = assessment_create(unit=unit, criteria_set=criteria_set, year=year, user=officer)
+    assessment_record_values(assessment=a, entries=entries, user=officer)
+    _through_appraisal(a, personas, officer)
     return a
 
 
@@ -171,7 +172,7 @@ def test_the_standard_title_is_not_revoked_while_the_advanced_title_it_carries_s
     _recognise(standard, personas, datetime.date(2023, 6, 1))
     advanced = _appraised(personas, tree.a, make_set(code="ADV", tier="advanced"), 2023)
     _recognise(advanced, personas, datetime.date(2023, 11, 1), number="2/QĐ-UBND")
-    with pytest.raises(ValidationError, match="holds the Advanced title on 01/12/2023"):
+    with pytest.raises(ValidationError, match="holds the Advanced title by decision 2/QĐ-UBND of 01/11/2023"):
         _revoke(standard, personas, datetime.date(2023, 12, 1))
     assert holds_title(tree.a, "standard", datetime.date(2023, 12, 31))
     _revoke(advanced, personas, datetime.date(2023, 12, 1), number="8/QĐ-UBND")
@@ -337,3 +338,83 @@ def test_a_merged_duplicate_s_income_counts_for_nothing(personas, tree, ladder):
     )
     model = assessment_create(unit=tree.b, criteria_set=ladder["model"], year=2024, user=personas.officer_b)
     assert _values(model)["2.1"] is None  # B's own standard assessment has no income yet
+
+
+# --- The ladder both ways, whatever the order the decisions are entered in ------------------
+
+
+def _standard_then_advanced(personas, tree, standard_day, advanced_day=None):
+    standard = _appraised(personas, tree.a, make_set(), 2023)
+    _recognise(standard, personas, standard_day)
+    advanced = _appraised(personas, tree.a, make_set(code="ADV", tier="advanced"), 2023)
+    if advanced_day is not None:
+        _recognise(advanced, personas, advanced_day, number="2/QĐ-UBND")
+    return standard, advanced
+
+
+def test_an_advanced_title_is_not_backdated_before_the_revocation_of_the_standard_title_it_needs(personas, tree):
+    """QA: standard recognised 20/06, revoked 28/06; an advanced recognition dated 25/06 was
+    accepted and stood on alone from 28/06 (lists "holds the title", bulletins counted it)."""
+    standard, advanced = _standard_then_advanced(personas, tree, datetime.date(2023, 6, 20))
+    _revoke(standard, personas, datetime.date(2023, 6, 28), number="9/QĐ-UBND")
+    with pytest.raises(ValidationError, match="revoked by decision 9/QĐ-UBND of 28/06/2023") as refused:
+        _recognise(advanced, personas, datetime.date(2023, 6, 25), number="2/QĐ-UBND")
+    assert "do not backdate" in str(refused.value)
+    assert list(refused.value.message_dict) == ["decision_date"]
+    assert not holds_title(tree.a, "advanced", datetime.date(2023, 6, 25))
+
+
+def test_an_advanced_title_already_revoked_before_the_standard_one_may_be_recorded(personas, tree):
+    """The history entered out of order: advanced recognised and revoked (an earlier year's
+    dossier), then standard revoked; an advanced decision taken away by that revocation stands
+    nowhere without its base."""
+    standard, advanced = _standard_then_advanced(personas, tree, datetime.date(2023, 3, 1), datetime.date(2023, 4, 1))
+    _revoke(advanced, personas, datetime.date(2023, 6, 1), number="8/QĐ-UBND")
+    _revoke(standard, personas, datetime.date(2023, 6, 28), number="9/QĐ-UBND")
+    again = _appraised(personas, tree.a, advanced.criteria_set, 2022)
+    _recognise(again, personas, datetime.date(2023, 5, 1), number="3/QĐ-UBND")  # revoked by 8/QĐ on 01/06
+    assert not holds_title(tree.a, "advanced", datetime.date(2023, 6, 2))
+
+
+def test_the_standard_title_is_not_revoked_with_a_date_before_an_advanced_title_still_standing(personas, tree):
+    """QA: standard 11/12/2022, advanced 29/05/2023; a standard revocation dated 20/06/2023 was
+    refused but one dated 01/05/2023 accepted, leaving advanced standing without its base."""
+    standard, advanced = _standard_then_advanced(
+        personas, tree, datetime.date(2023, 1, 11), advanced_day=datetime.date(2023, 5, 29)
+    )
+    for day in (datetime.date(2023, 6, 20), datetime.date(2023, 5, 1)):
+        with pytest.raises(ValidationError, match="holds the Advanced title by decision 2/QĐ-UBND of 29/05/2023"):
+            _revoke(standard, personas, day)
+    assert holds_title(tree.a, "standard", datetime.date(2023, 5, 2))
+    _revoke(advanced, personas, datetime.date(2023, 6, 20), number="8/QĐ-UBND")
+    with pytest.raises(ValidationError, match="do not date this revocation before that one"):
+        _revoke(standard, personas, datetime.date(2023, 5, 1))  # advanced stood 29/05–20/06 without it
+    _revoke(standard, personas, datetime.date(2023, 6, 20))
+    assert not holds_title(tree.a, "standard", datetime.date(2023, 6, 20))
+
+
+def test_a_recognition_number_another_commune_holds_with_another_date_is_refused(personas, tree):
+    """QA: " 121 / qđ-ubnd " of 10/06 was accepted while Xã Đức Lĩnh held 121/QĐ-UBND of 08/06."""
+    standard = make_set()
+    other = _appraised(personas, tree.b, standard, 2023, officer=personas.officer_b)
+    _recognise(other, personas, datetime.date(2023, 6, 8), number="121/QĐ-UBND")
+    a = _appraised(personas, tree.a, standard, 2023)
+    with pytest.raises(ValidationError, match="121/QĐ-UBND is already recorded for Xã Đức Lĩnh dated 08/06/2023"):
+        _recognise(a, personas, datetime.date(2023, 6, 10), number=" 121 / qđ-ubnd ")
+    a.refresh_from_db()
+    assert a.state == AssessmentState.APPRAISED
+    # One decision recognising both communes: same number, same date. Typed as typed.
+    assert _recognise(a, personas, datetime.date(2023, 6, 8), number="121/QĐ-UBND ").decision_number == "121/QĐ-UBND"
+
+
+def test_a_revocation_number_another_commune_holds_with_another_date_is_refused(personas, tree):
+    standard = make_set()
+    other = _appraised(personas, tree.b, standard, 2023, officer=personas.officer_b)
+    _recognise(other, personas, datetime.date(2023, 6, 8), number="121/QĐ-UBND")
+    a = _appraised(personas, tree.a, standard, 2023)
+    _recognise(a, personas, datetime.date(2023, 6, 8), number="121/QĐ-UBND")
+    _revoke(other, personas, datetime.date(2023, 9, 1), number="30/QĐ-UBND")
+    with pytest.raises(ValidationError, match="30/QĐ-UBND is already recorded for Xã Đức Lĩnh dated 01/09/2023") as e:
+        _revoke(a, personas, datetime.date(2023, 9, 5), number="30/QĐ-UBND")
+    assert list(e.value.message_dict) == ["decision_number", "decision_date"]
+    _revoke(a, personas, datetime.date(2023, 9, 1), number="30/QĐ-UBND")

@@ -213,3 +213,37 @@ def test_a_report_after_the_unit_ended_gives_its_standing_but_no_recognition_aft
         decision_date=datetime.date(2025, 6, 30),
     )
     assert a.decision_date == datetime.date(2025, 6, 30)
+
+
+def test_a_report_s_advanced_decision_is_not_backdated_before_the_standard_title_s_revocation(tree, personas, old_set):
+    """QA: the ladder held for the recognise button only in one direction; a summary record takes
+    the same checks (an advanced title left standing after its standard base was revoked)."""
+    from criteria.services import assessment_transition
+
+    office = personas.province_office
+    standard = _record(tree.a, old_set, personas.officer_a, met={1, 2, 3})
+    standard = assessment_transition(
+        assessment=standard,
+        action="record_recognition",
+        user=office,
+        decision_number="10/QĐ-UBND",
+        decision_date=datetime.date(2021, 6, 20),
+    )
+    assessment_transition(
+        assessment=standard,
+        action="revoke",
+        user=office,
+        comment="Phúc tra",
+        decision_number="11/QĐ-UBND",
+        decision_date=datetime.date(2021, 6, 28),
+    )
+    advanced_set = make_set(code="OLD-ADV", tier="advanced", year_from=2016, year_to=2021)
+    advanced = _record(tree.a, advanced_set, personas.officer_a, met={1, 2, 3})
+    with pytest.raises(ValidationError, match="revoked by decision 11/QĐ-UBND of 28/06/2021"):
+        assessment_transition(
+            assessment=advanced,
+            action="record_recognition",
+            user=office,
+            decision_number="12/QĐ-UBND",
+            decision_date=datetime.date(2021, 6, 25),
+        )

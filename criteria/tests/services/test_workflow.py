@@ -7,6 +7,7 @@ from communes.models import Role
 from communes.tests.factories import CommuneFactory, MembershipFactory, UserFactory
 from criteria.models import AssessmentState, HistoryEntry, HistoryKind
 from criteria.services import (
+    StaleWriteError,
     ValueEntry,
     assessment_create,
     assessment_record_values,
@@ -153,7 +154,7 @@ def test_revoking_keeps_the_history(assessment, personas):
 def test_a_stale_transition_is_refused(assessment, personas):
     version = assessment.version
     go(assessment, personas.officer_a, "submit", expected_version=version)
-    with pytest.raises(ValidationError, match="in the meantime"):
+    with pytest.raises(StaleWriteError, match="officer_a moved this dossier to “Submitted” while you were working"):
         go(assessment, personas.district_d1, "return", comment="x", expected_version=version)
 
 
@@ -181,3 +182,28 @@ def test_advanced_recognition_needs_standard_recognition_first(personas, tree):
         go(advanced, user, action)
     with pytest.raises(ValidationError, match="hold the standard NTM title"):
         go(advanced, personas.province_office, "recognise", **DECISION)
+
+
+def test_the_loser_of_two_recognitions_at_once_is_told_who_recognised_it_not_that_the_state_is_wrong(
+    assessment, personas
+):
+    """QA: the second of two province users recognising with the same version got "not possible
+    while the assessment is Recognised" (400, nothing stored shown) instead of a conflict."""
+    from communes.tests.factories import MembershipFactory, UserFactory
+
+    go(assessment, personas.officer_a, "submit")
+    go(assessment, personas.district_d1, "verify")
+    go(assessment, personas.province_office, "appraise")
+    assessment.refresh_from_db()
+    version = assessment.version
+    winner = UserFactory(username="vana", last_name="Nguyễn Văn", first_name="A")
+    MembershipFactory(user=winner, unit=personas.province_office.memberships.first().unit, role=Role.PROVINCE_OFFICE)
+    decision = {"decision_number": "302/QĐ-UBND", "decision_date": datetime.date(2023, 12, 20)}
+    go(assessment, winner, "recognise", expected_version=version, **decision)
+    with pytest.raises(StaleWriteError) as lost:
+        go(assessment, personas.province_office, "recognise", expected_version=version, **decision)
+    assert lost.value.messages == [
+        "Nguyễn Văn A recognised this dossier (decision 302/QĐ-UBND of 20/12/2023) while you were working on it. "
+        "Reload the page."
+    ]
+    assert (lost.value.current.state, lost.value.current.version) == ("recognised", version + 1)
