@@ -43,7 +43,7 @@ from criteria.services import (
 )
 from criteria.services.commune_groups import commune_group_of
 from criteria.services.evidence import ALLOWED_TYPES, evidence_remove
-from criteria.services.workflow import MSG_SUMMARY_CONVERT_FIRST, decision_refusal
+from criteria.services.workflow import MSG_SUMMARY_CONVERT_FIRST, decision_refusal, recognition_problems
 from criteria.structure import set_structure
 from ntm_portal.confirm import confirm_page, is_confirmed
 from ntm_portal.ratelimit import refuse_if_too_often
@@ -359,7 +359,9 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     except ValidationError as exc:
         # A decision's date or number refused shows at its field; the rest above the button.
         form.add_error(None, exc)
-        return _sheet_with_refused_action(request, assessment, action, form)
+        # Overtaken by someone's action meanwhile: 409, as the API answers.
+        status = 409 if isinstance(exc, StaleWriteError) else 400
+        return _sheet_with_refused_action(request, assessment, action, form, status=status)
     assessment.refresh_from_db()
     messages.success(
         request,
@@ -369,7 +371,7 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return HttpResponseRedirect(page)
 
 
-def _sheet_with_refused_action(request, assessment, action: str, form: TransitionForm) -> HttpResponse:
+def _sheet_with_refused_action(request, assessment, action: str, form: TransitionForm, status=400) -> HttpResponse:
     """The sheet again, the refused action's form keeping what was typed (a reason, a
     decision's number and date) with each error at its field, as a refused value row does."""
     assessment.refresh_from_db()
@@ -379,7 +381,7 @@ def _sheet_with_refused_action(request, assessment, action: str, form: Transitio
         for field, errors in form.errors.items():
             for error in errors:
                 messages.error(request, f"{form.fields[field].label}: {error}" if field in form.fields else error)
-    return render(request, "criteria/assessment.html", context, status=400)
+    return render(request, "criteria/assessment.html", context, status=status)
 
 
 def _confirmation_needed(request, assessment, action, data):
@@ -396,6 +398,8 @@ def _confirmation_needed(request, assessment, action, data):
         return None
     if decision_refusal(assessment, action, data.get("decision_number"), data.get("decision_date")) is not None:
         return None  # refused at its field at once, not confirmed first
+    if spec.recognises and recognition_problems(assessment):
+        return None  # criteria not met: refused at once, naming them
     if action == "submit" and missing_required(assessment):
         return None
     return confirmation_for(action, assessment, data)

@@ -61,7 +61,7 @@ def test_submitting_first_says_what_will_happen_and_changes_nothing(client, pers
 
 def test_submitting_with_missing_values_is_refused_at_once_without_asking(client, personas, assessment):
     client.force_login(personas.officer_a)
-    response = _act(client, assessment, "submit", version=0)
+    response = _act(client, assessment, "submit", version=assessment.version)
     assert response.status_code == 400  # the sheet again, saying why above the button
     assert 'class="form-errors"' in response.content.decode()
     assert _state(assessment) == AssessmentState.DRAFT
@@ -138,3 +138,122 @@ def test_a_recognitions_title_names_the_tier_in_the_decisions_words(assessment, 
     assessment.tier = tier
     for action in ("recognise", "record_recognition"):
         assert confirmation_for(action, assessment, {}).title == title
+
+
+def test_recognising_with_criteria_unmet_is_refused_at_once_keeping_the_decision(client, personas, assessment):
+    """QA: "Recognise … ?" was asked first; only after "Yes, recognise" came the refusal naming
+    the criteria not met."""
+    assessment_record_values(
+        assessment=assessment, entries=[*COMPLETE[:1], ValueEntry("2.1", "50")], user=personas.officer_a
+    )
+    assessment_record_values(assessment=assessment, entries=COMPLETE[2:], user=personas.officer_a)
+    for action, user in [("submit", personas.officer_a), ("verify", personas.district_d1)]:
+        assessment_transition(assessment=assessment, action=action, user=user)
+    assessment_transition(assessment=assessment, action="appraise", user=personas.province_office)
+    client.force_login(personas.province_office)
+    assessment.refresh_from_db()
+    response = _act(
+        client,
+        assessment,
+        "recognise",
+        decision_number="45/QĐ-UBND",
+        decision_date="20/12/2025",
+        version=assessment.version,
+    )
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "Recognise Xã Cẩm Thạch as meeting" not in html and "Yes, recognise" not in html
+    assert "not met: 2. Thủy lợi" in html
+    assert 'value="45/QĐ-UBND"' in html and 'value="20/12/2025"' in html
+    assert _state(assessment) == AssessmentState.APPRAISED
+
+
+def test_losing_a_recognition_at_once_answers_409_naming_who_recognised(client, personas, assessment):
+    """QA: the loser of two recognitions at once got 400 "not possible while … Recognised"."""
+    _to(assessment, personas, "submit", "verify", "appraise")
+    assessment.refresh_from_db()
+    version = assessment.version
+    assessment_transition(
+        assessment=assessment,
+        action="recognise",
+        user=personas.province_office,
+        decision_number="302/QĐ-UBND",
+        decision_date=datetime.date(2025, 12, 3),
+        expected_version=version,
+    )
+    client.force_login(personas.province_office)
+    response = _act(
+        client,
+        assessment,
+        "recognise",
+        decision_number="302/QĐ-UBND",
+        decision_date="03/12/2025",
+        version=version,
+        confirmed="1",
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert "recognised this dossier (decision 302/QĐ-UBND of 03/12/2025) while you were working on it" in html
+    assert "This action is not possible" not in html
+
+
+def test_a_backdated_advanced_recognition_is_refused_at_its_date_before_any_confirmation(client, personas, tree):
+    from criteria.services import assessment_create
+    from criteria.tests.factories import make_set
+
+    def appraised(criteria_set):
+        a = assessment_create(unit=tree.a, criteria_set=criteria_set, year=2025, user=personas.officer_a)
+        _to(a, personas, "submit", "verify", "appraise")
+        a.refresh_from_db()
+        return a
+
+    office = personas.province_office
+    standard = appraised(make_set(year_from=2021, year_to=2025))
+    decision = {"decision_number": "20/QĐ-UBND", "decision_date": datetime.date(2025, 6, 20)}
+    assessment_transition(assessment=standard, action="recognise", user=office, **decision)
+    revocation = {"decision_number": "28/QĐ-UBND", "decision_date": datetime.date(2025, 6, 28)}
+    assessment_transition(assessment=standard, action="revoke", user=office, comment="Phúc tra", **revocation)
+    advanced = appraised(make_set(code="ADV", tier="advanced", year_from=2021, year_to=2025))
+    client.force_login(office)
+    response = _act(
+        client,
+        advanced,
+        "recognise",
+        decision_number="25/QĐ-UBND",
+        decision_date="25/06/2025",
+        version=advanced.version,
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "Yes, recognise" not in html
+    assert "revoked by decision 28/QĐ-UBND of 28/06/2025" in html
+    assert 'value="25/QĐ-UBND"' in html
+    assert _state(advanced) == AssessmentState.APPRAISED
+
+
+def test_a_decision_number_another_commune_holds_with_another_date_is_refused_at_once(client, personas, tree):
+    from criteria.services import assessment_create
+
+    other = assessment_create(unit=tree.b, criteria_set=make_set_for(tree), year=2025, user=personas.officer_b)
+    assessment_record_values(assessment=other, entries=COMPLETE, user=personas.officer_b)
+    for action, user in [("submit", personas.officer_b), ("verify", personas.district_d1)]:
+        assessment_transition(assessment=other, action=action, user=user)
+    office = personas.province_office
+    assessment_transition(assessment=other, action="appraise", user=office)
+    decision = {"decision_number": "121/QĐ-UBND", "decision_date": datetime.date(2025, 6, 8)}
+    assessment_transition(assessment=other, action="recognise", user=office, **decision)
+    mine = assessment_create(unit=tree.a, criteria_set=other.criteria_set, year=2025, user=personas.officer_a)
+    _to(mine, personas, "submit", "verify", "appraise")
+    mine.refresh_from_db()
+    client.force_login(office)
+    typed = {"decision_number": " 121 / qđ-ubnd ", "decision_date": "10/06/2025", "version": mine.version}
+    html = _act(client, mine, "recognise", **typed).content.decode()
+    assert "121/QĐ-UBND is already recorded for Xã Đức Lĩnh dated 08/06/2025" in html
+    assert "Yes, recognise" not in html
+    assert 'value=" 121 / qđ-ubnd "' in html  # kept as typed, never rewritten
+    assert _state(mine) == AssessmentState.APPRAISED
+
+
+def make_set_for(tree):
+    from criteria.tests.factories import make_set
+
+    return make_set(year_from=2021, year_to=2025)
