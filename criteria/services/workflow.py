@@ -345,13 +345,23 @@ def _same_decision(number: str, other: str) -> bool:
 
 def _number_with_other_date(assessment: Assessment, number: str, day: datetime.date) -> str | None:
     """A decision number is one decision, with one date: the same number (``_same_decision``)
-    recorded for another unit with another date of the same year — a recognition or a
-    revocation — is a typing mistake (one decision may recognise several communes: same number,
+    recorded for another unit of the same level with another date of the same year — a
+    recognition or a revocation — is a typing mistake (one decision may recognise several communes: same number,
     same date)."""
     digits = re.match(r"\d+", "".join(number.split()))
-    same_year = Assessment.objects.exclude(unit=assessment.unit_id).filter(
-        Q(decision_date__year=day.year) & ~Q(decision_date=day)
-        | Q(revocation_date__year=day.year) & ~Q(revocation_date=day)
+    # Decisions of one issuer: a unit of the same level (communes by the province, villages by the
+    # committee above their commune — their numbers are compared within it).
+    unit = assessment.unit
+    issued_alike = Q(unit__level=unit.level)
+    if unit.level == Level.VILLAGE:
+        issued_alike &= Q(unit__parent__parent=unit.parent.parent_id if unit.parent_id else None)
+    same_year = (
+        Assessment.objects.exclude(unit=unit.pk)
+        .filter(issued_alike)
+        .filter(
+            Q(decision_date__year=day.year) & ~Q(decision_date=day)
+            | Q(revocation_date__year=day.year) & ~Q(revocation_date=day)
+        )
     )
     if digits:  # only rows whose number could be written alike
         same_year = same_year.filter(
