@@ -353,6 +353,9 @@ def _number_with_other_date(assessment: Assessment, number: str, day: datetime.d
     # committee above their commune — their numbers are compared within it).
     unit = assessment.unit
     issued_alike = Q(unit__level=unit.level)
+    if unit.level in (Level.COMMUNE, Level.VILLAGE):
+        # A province's own decisions: "121/QĐ-UBND" of another province is another decision.
+        issued_alike &= Q(unit__path__startswith="/" + unit.path.strip("/").split("/")[0] + "/")
     if unit.level == Level.VILLAGE:
         issued_alike &= Q(unit__parent__parent=unit.parent.parent_id if unit.parent_id else None)
     same_year = (

@@ -418,3 +418,23 @@ def test_a_revocation_number_another_commune_holds_with_another_date_is_refused(
         _revoke(a, personas, datetime.date(2023, 9, 5), number="30/QĐ-UBND")
     assert list(e.value.message_dict) == ["decision_number", "decision_date"]
     _revoke(a, personas, datetime.date(2023, 9, 1), number="30/QĐ-UBND")
+
+
+def test_the_same_number_in_another_province_is_another_decision(personas, tree):
+    """Each province numbers its own decisions: 121/QĐ-UBND of another province's commune, with
+    another date, is not this one."""
+    from communes.tests.factories import CommuneFactory, ProvinceFactory
+
+    standard = make_set()
+    elsewhere = CommuneFactory(code="42101", name="Xã Nơi Khác", parent=ProvinceFactory(code="42", name="Tỉnh Khác"))
+    Assessment.objects.create(
+        unit=elsewhere,
+        criteria_set=standard,
+        tier=standard.tier,
+        year=2023,
+        state=AssessmentState.RECOGNISED,
+        decision_number="121/QĐ-UBND",
+        decision_date=datetime.date(2023, 6, 8),
+    )
+    a = _appraised(personas, tree.a, standard, 2023)
+    assert _recognise(a, personas, datetime.date(2023, 6, 10), number="121/QĐ-UBND").state == AssessmentState.RECOGNISED
