@@ -28,7 +28,8 @@ and bulletin cell that uses the term goes through it. The dashboards' SQL statem
   stands as its log's last row by then had it (``logged_by``; ``criteria.selectors.with_figures_as_of``),
   so a decision counts once that row is recognised or revoked, and a revocation once it is revoked
   (``reports.selectors.sql`` writes the same in its ``rec`` part); an assessment not yet logged
-  did not exist.
+  did not exist. A list's state of an assessment on a period's cut-off (``state_on``) reads
+  both: its decisions by their dates, its workflow state as its log had it at the end of that day.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from collections.abc import Iterable
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, ntm_communes_q, valid_on_q
 from criteria.models import Assessment, AssessmentLog, AssessmentState
@@ -203,31 +205,68 @@ EXISTED_ON_DECISION = (Q(unit__valid_from__isnull=True) | Q(unit__valid_from__lt
 )
 
 
+# ``state_on`` of an assessment not yet created on the day: no dossier then.
+NO_DOSSIER = "no_dossier"
+
+
+def end_of_day(day: datetime.date) -> datetime.datetime:
+    """The last instant of ``day`` in the portal's time zone (Vietnam time)."""
+    return datetime.datetime.combine(day, datetime.time.max, tzinfo=timezone.get_default_timezone())
+
+
+def with_state_on(
+    assessments: QuerySet[Assessment], day: datetime.date, *, recorded: datetime.datetime | None = None
+) -> QuerySet[Assessment]:
+    """Annotate what ``state_on`` reads besides the assessment's fields: ``title_revoked_on``
+    (``with_title_revocation``) and ``logged_state``, the state its log had at the end of ``day``
+    (``logged_by``; as recorded at ``recorded``, at that moment if earlier) — None where it was
+    not yet created. One subquery; none while ``day`` runs, whose log's last row is the state now."""
+    assessments = with_title_revocation(assessments, recorded=recorded)
+    moment = end_of_day(day) if recorded is None else min(end_of_day(day), recorded)
+    if moment >= timezone.now():
+        return assessments.annotate(logged_state=F("state"))
+    return assessments.annotate(logged_state=Subquery(logged_by(moment).values("state")[:1]))
+
+
 def state_on(
     state: str,
     decision_date: datetime.date | None,
     revocation_date: datetime.date | None,
     day,
     *,
+    logged: str | None,
     summary: bool = False,
 ) -> str:
-    """The state an assessment stood in on ``day`` by its decisions' dates (valid time), for a
-    period's list beside its "holds the title" counts: a recognition dated after ``day`` was not
-    yet made (the dossier waited for it, appraised; a summary record, whose report's decision is
-    recorded on it directly, was a draft), a revocation dated after ``day`` had not yet taken the
-    title away. Other states are the dossier's as known.
+    """The state an assessment stood in on ``day`` (valid time), for a period's list beside its
+    "holds the title" counts. The decisions by their dates: a recognition dated by ``day`` counts
+    from its date (even if recorded later), a revocation dated by ``day`` has taken the title
+    away. Otherwise the workflow state its log had at the end of ``day`` — ``logged``, the
+    ``logged_state`` of ``with_state_on`` —, a dossier recorded recognised before its decision's
+    date waiting for it (appraised), and one not yet created ``NO_DOSSIER``. A summary record
+    stands for a past report rather than a dossier worked through the portal (its log begins when
+    it was entered): without its decision by then it was a draft, else its state as known.
 
     ``revocation_date`` is the revocation that took the decision's title away: the assessment's
     own, or — ``with_title_revocation``'s ``title_revoked_on`` — one recorded on another of the
     unit's assessments at the tier (a later year's carrying the same decision), so a title
     revoked by then shows revoked on every assessment that carries it, as ``holds_title`` counts."""
-    if state not in DECIDED:
-        return state
-    if revocation_date is not None and revocation_date <= day:
-        return AssessmentState.REVOKED
-    if decision_date is not None and decision_date <= day:
-        return AssessmentState.RECOGNISED
-    return AssessmentState.DRAFT if summary else AssessmentState.APPRAISED
+    if state in DECIDED:
+        if revocation_date is not None and revocation_date <= day:
+            return AssessmentState.REVOKED
+        if decision_date is not None and decision_date <= day:
+            return AssessmentState.RECOGNISED
+    if summary:
+        return AssessmentState.DRAFT if state in DECIDED else state
+    if logged is None:
+        return NO_DOSSIER
+    return AssessmentState.APPRAISED if logged in DECIDED else logged
+
+
+def state_label(state: str | None) -> str:
+    """A state of ``state_on`` in words ("" for none)."""
+    if not state:
+        return ""
+    return str(_("No dossier yet")) if state == NO_DOSSIER else str(AssessmentState(state).label)
 
 
 def shown_state_q(states: Iterable[str], day: datetime.date | None = None) -> Q:

@@ -91,4 +91,5 @@ def title_revoked(assessment) -> bool:
     revoked_on = getattr(assessment, "title_revoked_on", None)
     if assessment.state != "recognised" or revoked_on is None:
         return False
-    return state_on(assessment.state, assessment.decision_date, revoked_on, timezone.localdate()) == "revoked"
+    today = timezone.localdate()
+    return state_on(assessment.state, assessment.decision_date, revoked_on, today, logged=assessment.state) == "revoked"

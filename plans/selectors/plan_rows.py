@@ -23,7 +23,7 @@ from criteria.figures import (
     holds_title_q,
     state_on,
     villages_of_year_q,
-    with_title_revocation,
+    with_state_on,
     year_cutoff,
 )
 from criteria.models import Assessment, Tier
@@ -110,7 +110,7 @@ def _year_assessments(
     if not unit_ids:
         return []
     day = cut or year_cutoff(year)
-    assessments = with_title_revocation(Assessment.objects.filter(unit__in=unit_ids, year=year), recorded=recorded)
+    assessments = with_state_on(Assessment.objects.filter(unit__in=unit_ids, year=year), day, recorded=recorded)
     if recorded is None:
         figures = ("state", "criteria_met", "criteria_total")
     else:
@@ -124,10 +124,11 @@ def _year_assessments(
         "decision_date",
         "title_revoked_on",  # its own revocation, or one of the title it carries
         "summary",
+        "logged_state",  # its workflow state at the end of the day
     )
     return [
-        (unit_id, tier, state_on(state, decided, revoked, day, summary=summary), met, total, pk)
-        for unit_id, tier, state, met, total, pk, decided, revoked, summary in rows
+        (unit_id, tier, state_on(state, decided, revoked, day, logged=logged, summary=summary), met, total, pk)
+        for unit_id, tier, state, met, total, pk, decided, revoked, summary, logged in rows
     ]
 
 

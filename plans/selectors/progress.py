@@ -12,7 +12,8 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, Level
-from criteria.models import AssessmentState, Tier
+from criteria.figures import state_label
+from criteria.models import Tier
 from plans.selectors.common import share
 from plans.selectors.plan_rows import PlanRows, TargetPeriod, plan_rows_read
 
@@ -43,7 +44,7 @@ class DueRow(NamedTuple):
 
     @property
     def state_label(self) -> str:
-        return str(AssessmentState(self.state).label) if self.state else ""
+        return state_label(self.state)
 
     @property
     def status(self) -> str:

@@ -15,7 +15,7 @@ from criteria.figures import (
     recognised_during,
     revoked_during,
     state_on,
-    with_title_revocation,
+    with_state_on,
 )
 from criteria.models import Assessment, AssessmentState, CriteriaSet, CriterionResult, Tier
 from criteria.selectors import results_as_of, with_figures_as_of
@@ -80,8 +80,8 @@ def matrix_lines(unit, year: int, communes: list[tuple], cut: datetime.date, rec
     states, mark = state_names(), summary_mark()
     column_of = {number: index for index, (number, _name) in enumerate(columns)}
     unit_ids = [c[3] for c in communes]
-    standard = with_title_revocation(
-        Assessment.objects.filter(unit__in=unit_ids, year=year, tier=STANDARD), recorded=recorded
+    standard = with_state_on(
+        Assessment.objects.filter(unit__in=unit_ids, year=year, tier=STANDARD), cut, recorded=recorded
     )
     if recorded is not None:
         standard = with_figures_as_of(standard, recorded)
@@ -89,9 +89,9 @@ def matrix_lines(unit, year: int, communes: list[tuple], cut: datetime.date, rec
     else:
         fields = ("state", "criteria_met", "criteria_total", "summary")
     by_unit = {
-        unit_id: (pk, state_on(state, decided, revoked, cut, summary=summary), met, total, summary)
-        for pk, unit_id, state, met, total, summary, decided, revoked in standard.values_list(
-            "pk", "unit_id", *fields, "decision_date", "title_revoked_on"
+        unit_id: (pk, state_on(state, decided, revoked, cut, logged=logged, summary=summary), met, total, summary)
+        for pk, unit_id, state, met, total, summary, decided, revoked, logged in standard.values_list(
+            "pk", "unit_id", *fields, "decision_date", "title_revoked_on", "logged_state"
         )
         .order_by()
         .iterator()

@@ -12,6 +12,7 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from communes.models import Level
+from criteria.figures import NO_DOSSIER
 from criteria.models import AssessmentState, Tier
 
 TIER_NAMES = {Tier.STANDARD: "NTM", Tier.ADVANCED: "NTM nâng cao", Tier.MODEL: "NTM kiểu mẫu"}
@@ -23,8 +24,9 @@ def _in_vietnamese(choices) -> dict[str, str]:
 
 
 def state_names() -> dict[str, str]:
-    """Each assessment state's name in Vietnamese ("Đã thẩm tra")."""
-    return _in_vietnamese(AssessmentState)
+    """Each assessment state's name in Vietnamese ("Đã thẩm tra"), and ``state_on``'s for a
+    dossier not yet created on the cut-off (the documents' own words, as "Chưa có số liệu")."""
+    return {**_in_vietnamese(AssessmentState), NO_DOSSIER: "Chưa có hồ sơ"}
 
 
 def level_names() -> dict[str, str]:

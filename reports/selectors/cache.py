@@ -57,8 +57,9 @@ def _stamp(versions: dict[str, tuple[str, int]], prefix: str) -> str | None:
 # 4: villages of a year counted as communes are; 5: a unit that ended is not overdue; 6: each
 # criterion row carries the assessments on its set; 7: a plan row's state on the cut-off by its decisions;
 # 8: a plan row's state also takes a revocation recorded on another year's assessment of its title;
-# 9: a year's standing per set size, so that a year mixing scales claims none).
-ROWS_FORMAT = 9
+# 9: a year's standing per set size, so that a year mixing scales claims none; 10: a plan row's
+# workflow state on the cut-off as its log had it, NO_DOSSIER before it was created).
+ROWS_FORMAT = 10
 
 
 def _key(kind: str, params: tuple) -> str:

@@ -22,13 +22,14 @@ from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
 from criteria.figures import (
     communes_of_year_q,
     holds_title_q,
+    state_label,
     state_on,
     villages_of_year_q,
+    with_state_on,
     with_title_held,
-    with_title_revocation,
     year_cutoff,
 )
-from criteria.models import Assessment, AssessmentState, CriterionResult
+from criteria.models import Assessment, CriterionResult
 from reports.selectors import cache, sql
 from reports.selectors.progress import communes_counted, criteria_assessed
 from reports.selectors.trend import mapped_into
@@ -82,7 +83,7 @@ class CommuneRow:
 
     @property
     def state_label(self) -> str:
-        return AssessmentState(self.state).label if self.state else ""
+        return state_label(self.state)
 
     @property
     def region_label(self) -> str:
@@ -196,9 +197,16 @@ def communes_page(
     assessments = {
         a["pk"]: {
             **a,
-            "state": state_on(a["state"], a["decision_date"], a["title_revoked_on"], cut, summary=a["summary"]),
+            "state": state_on(
+                a["state"],
+                a["decision_date"],
+                a["title_revoked_on"],
+                cut,
+                logged=a["logged_state"],
+                summary=a["summary"],
+            ),
         }
-        for a in with_title_revocation(Assessment.objects.filter(pk__in=ids)).values(
+        for a in with_state_on(Assessment.objects.filter(pk__in=ids), cut).values(
             "pk",
             "state",
             "criteria_met",
@@ -207,6 +215,7 @@ def communes_page(
             "summary",
             "decision_date",
             "title_revoked_on",
+            "logged_state",
         )
     }
     columns: list[Column] = []
@@ -336,7 +345,7 @@ class AssessmentBrief:
 
     @property
     def state_label(self) -> str:
-        return AssessmentState(self.state).label
+        return state_label(self.state)
 
     @property
     def criteria_met_or_basically_met(self) -> int:
@@ -371,7 +380,7 @@ def _briefs(queryset, cut: datetime.date) -> list[tuple[int, AssessmentBrief]]:
     """(unit id, brief) pairs, by tier; each state the state on ``cut`` (``figures.state_on``:
     the trend's titles, a title revoked on another year's assessment too)."""
     rows = (
-        with_title_revocation(queryset)
+        with_state_on(queryset, cut)
         .values(
             "pk",
             "unit_id",
@@ -384,6 +393,7 @@ def _briefs(queryset, cut: datetime.date) -> list[tuple[int, AssessmentBrief]]:
             "summary",
             "decision_date",
             "title_revoked_on",
+            "logged_state",
         )
         .order_by("tier", "pk")
     )
@@ -394,7 +404,14 @@ def _briefs(queryset, cut: datetime.date) -> list[tuple[int, AssessmentBrief]]:
                 pk=r["pk"],
                 tier=r["tier"],
                 set_name=r["criteria_set__short_name"],
-                state=state_on(r["state"], r["decision_date"], r["title_revoked_on"], cut, summary=r["summary"]),
+                state=state_on(
+                    r["state"],
+                    r["decision_date"],
+                    r["title_revoked_on"],
+                    cut,
+                    logged=r["logged_state"],
+                    summary=r["summary"],
+                ),
                 criteria_met=r["criteria_met"],
                 criteria_total=r["criteria_total"],
                 criteria_basically_met=r["criteria_basically_met"],

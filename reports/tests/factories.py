@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
+from django.utils import timezone
+
 from communes.models import AdministrativeUnit, Level, Region, UnitType
 from criteria.models import (
     Assessment,
+    AssessmentLog,
     AssessmentState,
     CriteriaSet,
     CriterionResult,
@@ -69,6 +72,16 @@ def make_assessment(
             basically_met_by=datetime.date(year, 12, 31) if c.number in basic else None,
         )
         for c in criteria
+    )
+    # Its log row, as the services write one, from the start of its year (or now): a list of a
+    # past period reads a dossier's state from its log (``criteria.figures.state_on``).
+    AssessmentLog.objects.create(
+        assessment=assessment,
+        at=min(timezone.make_aware(datetime.datetime(year, 1, 1)), timezone.now()),
+        state=state,
+        criteria_met=assessment.criteria_met,
+        criteria_total=assessment.criteria_total,
+        criteria_basically_met=assessment.criteria_basically_met,
     )
     return assessment
 

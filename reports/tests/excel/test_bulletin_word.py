@@ -295,7 +295,7 @@ def test_the_matrix_gives_each_communes_state_on_the_months_cut_off_by_its_decis
         }
         return rows[tree.a.name][4]
 
-    assert state_of_a("2024-01") == "Tỉnh đã thẩm định"
+    assert state_of_a("2024-01") == "Dự thảo"  # its log on 31/01/2024: a draft (submitted on 12/02)
     assert state_of_a(FEBRUARY) == "Đã công nhận"
     assert state_of_a("2024-03") == "Đã thu hồi công nhận"
 
@@ -329,10 +329,11 @@ def test_the_units_due_are_read_on_the_months_cut_off(past, tree, office):
     assert "Mục tiêu đến hạn năm 2024: Xã · Đạt chuẩn: đến hạn 02, đang thực hiện 02." in text
     due = [t for t in table_texts(document) if t[0][0] == "Đơn vị" and t[0][-1] == "Tiêu chí đạt"]
     # QA: the row read "Đã công nhận" (its state today) two months before the decision.
-    assert {row[0]: row[4] for row in due[0][1:]}["Xã Cẩm Thạch"] == "Tỉnh đã thẩm định"
+    # On 31/01/2024 its dossier was a draft (its log; submitted on 12/02).
+    assert {row[0]: row[4] for row in due[0][1:]}["Xã Cẩm Thạch"] == "Dự thảo"
     book = open_book(download(office, tree.d1.code, "2024-01", "xlsx"))
     (a_row,) = [row for row in rows_of(book["Kế hoạch"], 1) if "Xã Cẩm Thạch" in row]
-    assert "Đã đạt" not in a_row and "Đã công nhận" not in a_row and "Tỉnh đã thẩm định" in a_row
+    assert "Đã đạt" not in a_row and "Đã công nhận" not in a_row and "Dự thảo" in a_row
 
 
 def test_funds_are_written_charted_and_drawn_natively_in_both_files(past, tree, office):
