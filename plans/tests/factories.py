@@ -5,8 +5,10 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from communes.models import AdministrativeUnit, Level, Region, UnitType
-from criteria.models import Assessment, AssessmentState, CriteriaSet, SetStatus
+from criteria.models import Assessment, AssessmentLog, AssessmentState, CriteriaSet, SetStatus
 from criteria.tests.factories import make_flat_set
 from plans.models import FundEntry, RegisteredTarget
 
@@ -42,7 +44,7 @@ def make_assessment(unit, criteria_set, year: int, met: int, state: str = "draft
         decision = {"decision_number": f"{year}/QĐ-UBND", "decision_date": datetime.date(year, 12, 1)}
     if state == AssessmentState.REVOKED:
         decision |= {"revocation_number": f"{year}/QĐ-UBND-TH", "revocation_date": datetime.date(year, 12, 20)}
-    return Assessment.objects.create(
+    assessment = Assessment.objects.create(
         unit=unit,
         criteria_set=criteria_set,
         tier=criteria_set.tier,
@@ -52,6 +54,16 @@ def make_assessment(unit, criteria_set, year: int, met: int, state: str = "draft
         criteria_total=total,
         **decision,
     )
+    # Its log row, as the services write one, from the start of its year (or now): a past
+    # cut-off reads a dossier's state from its log (``criteria.figures.state_on``).
+    AssessmentLog.objects.create(
+        assessment=assessment,
+        at=min(timezone.make_aware(datetime.datetime(year, 1, 1)), timezone.now()),
+        state=state,
+        criteria_met=met,
+        criteria_total=total,
+    )
+    return assessment
 
 
 def make_target(unit, tier: str, year: int, basis: str = "KH 1/KH-UBND") -> RegisteredTarget:

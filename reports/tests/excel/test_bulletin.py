@@ -89,8 +89,8 @@ def test_in_valid_time_a_past_month_shows_its_year_as_known_now(past, tree):
     figures = summary_figures(book)
     assert figures["Xã có số liệu đánh giá (bộ tiêu chí NTM)"][0] == 3
     assert figures[STANDARD][:2] == (0, 0)
-    # Its values as they stand; its state on 31/01 by its decision's date, as the counts above.
-    assert matrix_rows(book)["Xã Cẩm Thạch"][4:7] == ("Tỉnh đã thẩm định", 3, 3)
+    # Its values as they stand; its state on 31/01: no decision by then, and its log a draft.
+    assert matrix_rows(book)["Xã Cẩm Thạch"][4:7] == ("Dự thảo", 3, 3)
     notes = {row[0]: row[1] for row in rows_of(book["Ghi chú"], 4) if row[0]}
     assert "kể cả số liệu nhập sau" in notes["Cách chốt số liệu"]
 
