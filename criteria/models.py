@@ -372,6 +372,11 @@ class HistoryKind(models.TextChoices):
     BASICALLY_MET = "basic", _("Basically met (cơ bản đạt)")
     SUMMARY = "summary", _("Summary record")
     TARGETS = "targets", _("Targets changed")  # the commune's group changed: outcomes worked out again
+    # A summary record corrected (services.summary_correction): one entry per field changed.
+    SUMMARY_MARK = "sum_mark", _("Reported criterion corrected")
+    SUMMARY_NUMBER = "sum_num", _("Report's number corrected")
+    SUMMARY_DATE = "sum_date", _("Report's date corrected")
+    SUMMARY_FILE = "sum_file", _("Report's file replaced")
 
 
 def evidence_upload_to(instance: Evidence, filename: str) -> str:

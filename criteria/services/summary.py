@@ -5,7 +5,8 @@ met), the count, and the document it comes from (number, date, file) — no indi
 A summary record IS the unit's assessment of that tier and year (one per unit, tier and year),
 counted in every figure like a full one (the figures read the stored results and counts), and
 flagged wherever it appears. It can be converted into a full assessment later: the reported
-standing then stays, criterion by criterion, until values recorded replace it.
+standing then stays, criterion by criterion, until values recorded replace it. While it is
+editable, what was typed wrong is corrected without converting it (``summary_correction``).
 """
 
 from __future__ import annotations
