@@ -26,7 +26,16 @@ from criteria.services import criterion_set_basically_met
 from criteria.services.in_force import set_in_force_choose, sets_in_force_of
 from criteria.services.standing import REASON_MAX
 from criteria.services.summary import assessment_convert_summary, assessment_record_summary
-from ntm_portal.api_errors import ApiErrorsMixin
+from criteria.services.summary_correction import (
+    BASICALLY_MET,
+    COMMENT_MAX,
+    MET,
+    reported_marks,
+    summary_record_correct,
+)
+from ntm_portal.api_errors import ApiErrorsMixin, Conflict
+from ntm_portal.api_fields import BIGINT_MAX
+from ntm_portal.errors import StaleWriteError
 
 
 class BasicallyMetInputSerializer(serializers.Serializer):
@@ -232,6 +241,99 @@ class SummaryRecordView(ApiErrorsMixin, APIView):
             user=request.user,
         )
         return assessment_answer(request, assessment.pk, status=201)
+
+
+class SummaryCorrectionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, max_value=BIGINT_MAX, help_text=_("The summary record's version you read.")
+    )
+    met = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=100),
+        max_length=100,
+        required=False,
+        help_text=_("Criteria met; left out: as stored."),
+    )
+    basically_met = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=100),
+        max_length=100,
+        required=False,
+        help_text=_("Criteria basically met; left out: as stored, less the criteria now met."),
+    )
+    count = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, help_text=_("The report's count, checked.")
+    )
+    source_number = serializers.CharField(max_length=60, required=False, help_text=_("Left out: as stored."))
+    source_date = serializers.DateField(required=False, help_text=_("Left out: as stored."))
+    source_file = serializers.FileField(
+        required=False, allow_null=True, default=None, help_text=_("A new file replaces the stored one.")
+    )
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=COMMENT_MAX, help_text=_("Why; kept in the history.")
+    )
+    # The record's own, when given: a correction changes none of them (another set is another record).
+    criteria_set = serializers.IntegerField(required=False, min_value=1, max_value=BIGINT_MAX)
+    year = serializers.IntegerField(required=False, min_value=2010, max_value=2100)
+    tier = serializers.CharField(required=False, max_length=20)
+
+
+class SummaryRecordCorrectView(ApiErrorsMixin, APIView):
+    """Correct a summary record's report (marks, count, document) while it is editable."""
+
+    @extend_schema(
+        summary=_("Correct a summary record"),
+        description=_(
+            "The criteria met and basically met, the count (checked) and the source document of a summary "
+            "record still editable (draft or returned), with the same checks as recording one; the results and "
+            "counts are stored again and the history keeps one entry per field changed (old → new, with the "
+            "comment). Fields left out stay as stored. The set, the year and the tier cannot be corrected. "
+            "A correction based on another version than the record's answers 409 with what is stored now."
+        ),
+        tags=["assessments"],
+        request=SummaryCorrectionSerializer,
+        responses={200: AssessmentDetailSerializer, **ERRORS},
+        examples=[
+            OpenApiExample(
+                "The report's number typed wrong, criterion 7 not met",
+                value={
+                    "version": 1,
+                    "source_number": "25/BC-UBND",
+                    "met": [1, 2, 3, 4, 5, 6, 8, 9, 11, 12, 14, 15, 16, 18, 19],
+                    "comment": "Nhập nhầm số báo cáo và tiêu chí 7",
+                },
+                request_only=True,
+            )
+        ],
+    )
+    def patch(self, request: Request, pk: int) -> Response:
+        assessment = assessment_for_user(request.user, pk, write=True)
+        serializer = SummaryCorrectionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        marks = reported_marks(assessment)
+        met = set(data["met"]) if "met" in data else {n for n, m in marks.items() if m == MET}
+        if "basically_met" in data:
+            basic = set(data["basically_met"])
+        else:  # a criterion now met is no longer basically met
+            basic = {n for n, m in marks.items() if m == BASICALLY_MET} - met
+        try:
+            summary_record_correct(
+                assessment=assessment,
+                met=met,
+                basically_met=basic,
+                count=data["count"],
+                source_number=data.get("source_number", assessment.source_number),
+                source_date=data.get("source_date", assessment.source_date),
+                source_file=data["source_file"],
+                expected_version=data["version"],
+                comment=data["comment"],
+                criteria_set_id=data.get("criteria_set"),
+                year=data.get("year"),
+                tier=data.get("tier"),
+                user=request.user,
+            )
+        except StaleWriteError as exc:
+            raise Conflict(exc.messages[0], current=exc.current.as_json()) from exc
+        return assessment_answer(request, assessment.pk)
 
 
 class ConvertSummaryView(ApiErrorsMixin, APIView):

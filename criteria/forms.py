@@ -125,7 +125,9 @@ class CommuneGroupForm(forms.Form):
 
 # --- Summary records of the past -------------------------------------------------------------
 
+# How a criterion stands in the report: one mark each (the history of a correction keeps them).
 NOT_MET, MET, BASICALLY_MET = "", "met", "basic"
+MARK_LABELS = {NOT_MET: _("Not met"), MET: _("Met"), BASICALLY_MET: _("Basically met")}
 
 
 class SetChoiceField(LabelledSetField):
@@ -139,10 +141,45 @@ class SetChoiceField(LabelledSetField):
 SOURCE_NUMBER_MAX = 60  # Assessment.source_number
 
 
-class SummaryRecordForm(forms.Form):
+class SummaryMarksForm(forms.Form):
+    """What an old report says: one ``criterion_<n>`` choice per criterion of the set (not met /
+    met / basically met), the count it gives, and the document. Recording a summary record and
+    correcting one both ask it."""
+
+    count = forms.IntegerField(
+        label=_("Count of criteria met in the report"),
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text=_("Optional: checked against the criteria marked met."),
+    )
+    source_number = forms.CharField(label=_("Document number"), max_length=SOURCE_NUMBER_MAX)
+    source_date = forms.DateField(label=_("Document date"), help_text=_("dd/mm/yyyy"))
+    source_file = forms.FileField(label=_("Document file"), required=False)
+
+    def __init__(self, *args, criteria, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        marks = list(MARK_LABELS.items())
+        for criterion in self.criteria:
+            self.fields[f"criterion_{criterion.number}"] = forms.ChoiceField(
+                label=f"{criterion.number}. {criterion.name}",
+                choices=marks,
+                required=False,
+                initial=NOT_MET,
+                widget=forms.RadioSelect,
+            )
+
+    def criterion_fields(self) -> list:
+        return [self[f"criterion_{c.number}"] for c in self.criteria]
+
+    def marked(self, mark: str) -> set[int]:
+        return {c.number for c in self.criteria if self.cleaned_data.get(f"criterion_{c.number}") == mark}
+
+
+class SummaryRecordForm(SummaryMarksForm):
     """A unit's standing of a past year from an old report. The year and the tier decide which
-    sets are offered (the set in force first); the set decides which criteria are listed, one
-    ``criterion_<n>`` choice each (not met / met / basically met)."""
+    sets are offered (the set in force first); the set decides which criteria are listed."""
 
     year = forms.IntegerField(label=_("Year"), min_value=YEAR_MIN)
     tier = forms.ChoiceField(label=_("Tier"), choices=Tier.choices)
@@ -163,19 +200,10 @@ class SummaryRecordForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
-    count = forms.IntegerField(
-        label=_("Count of criteria met in the report"),
-        required=False,
-        min_value=0,
-        max_value=100,
-        help_text=_("Optional: checked against the criteria marked met."),
-    )
-    source_number = forms.CharField(label=_("Document number"), max_length=SOURCE_NUMBER_MAX)
-    source_date = forms.DateField(label=_("Document date"), help_text=_("dd/mm/yyyy"))
-    source_file = forms.FileField(label=_("Document file"), required=False)
+    field_order = ["year", "tier", "criteria_set", "reason", "count", "source_number", "source_date", "source_file"]
 
     def __init__(self, *args, tiers, sets, in_force, criteria, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, criteria=criteria, **kwargs)
         # A record of the past: up to this year (the bound is read per request, not at import).
         self.fields["year"] = forms.IntegerField(label=_("Year"), min_value=YEAR_MIN, max_value=current_year())
         self.fields["tier"].choices = [(t.value, t.label) for t in tiers]
@@ -184,19 +212,16 @@ class SummaryRecordForm(forms.Form):
             first, "-year_from", "code", "-version"
         )
         self.fields["criteria_set"].in_force_pk = in_force.pk if in_force else None
-        self.criteria = list(criteria)
-        marks = [(NOT_MET, _("Not met")), (MET, _("Met")), (BASICALLY_MET, _("Basically met"))]
-        for criterion in self.criteria:
-            self.fields[f"criterion_{criterion.number}"] = forms.ChoiceField(
-                label=f"{criterion.number}. {criterion.name}",
-                choices=marks,
-                required=False,
-                initial=NOT_MET,
-                widget=forms.RadioSelect,
-            )
 
-    def criterion_fields(self) -> list:
-        return [self[f"criterion_{c.number}"] for c in self.criteria]
 
-    def marked(self, mark: str) -> set[int]:
-        return {c.number for c in self.criteria if self.cleaned_data.get(f"criterion_{c.number}") == mark}
+class SummaryCorrectionForm(SummaryMarksForm):
+    """A summary record's report corrected: the marks, count and document (a new file replaces
+    the stored one; none keeps it), why, and the version the form was filled in from."""
+
+    comment = forms.CharField(
+        label=_("Comment (why it is corrected)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)

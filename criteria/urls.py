@@ -34,6 +34,11 @@ urlpatterns = [
     ),
     path("assessments/<int:pk>/convert/", views_standing.convert_summary, name="convert_summary"),
     path("assessments/<int:pk>/source/", views_summary.summary_source, name="summary_source"),
+    path(
+        "assessments/<int:pk>/summary-record/correct/",
+        views_summary.summary_record_correct_page,
+        name="summary_record_correct",
+    ),
     path("assessments/<int:pk>/actions/<str:action>/", views.transition, name="assessment_action"),
     path("criteria-sets/", views_sets.set_list, name="criteria_sets"),
     path("criteria-sets/new/", views_sets_edit.set_new, name="criteria_set_new"),

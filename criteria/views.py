@@ -43,6 +43,7 @@ from criteria.services import (
 )
 from criteria.services.commune_groups import commune_group_of
 from criteria.services.evidence import ALLOWED_TYPES, evidence_remove
+from criteria.services.summary_correction import CORRECT_LABEL
 from criteria.services.workflow import MSG_SUMMARY_CONVERT_FIRST, decision_refusal, recognition_problems
 from criteria.structure import set_structure
 from ntm_portal.confirm import confirm_page, is_confirmed
@@ -95,6 +96,7 @@ def _sheet_context(request: HttpRequest, assessment: Assessment, *, partial: boo
         # note and the convert button are said once, at the top).
         "can_enter_values": can_edit and not assessment.summary,
         "summary_note": MSG_SUMMARY_CONVERT_FIRST if can_edit and assessment.summary else "",
+        "summary_correct_label": CORRECT_LABEL,
         "evidence_types": ", ".join(sorted(ext.lstrip(".") for ext in ALLOWED_TYPES)),
         "evidence_accept": ",".join(sorted(ALLOWED_TYPES)),
         "evidence_max_mb": settings.EVIDENCE_MAX_MB,

@@ -4,7 +4,8 @@ The officers who may write for the unit (``access.get_unit_for_user(..., write=T
 the year and the tier, then the set (the one in force first; another needs a reason), mark
 each criterion met, basically met or not met, and give the source document. Everything is
 decided by ``criteria.services.summary.assessment_record_summary``; this page only lays out
-its refusals at their fields.
+its refusals at their fields. A recorded one is corrected on its own page (linked from its
+sheet while it is editable) through ``criteria.services.summary_correction.summary_record_correct``.
 """
 
 from __future__ import annotations
@@ -23,14 +24,22 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from communes import access
 from communes.models import AdministrativeUnit, Level
-from criteria.forms import BASICALLY_MET, MET, SummaryRecordForm, current_year
+from criteria.forms import BASICALLY_MET, MARK_LABELS, MET, SummaryCorrectionForm, SummaryRecordForm, current_year
 from criteria.models import Assessment, CriteriaSet, Tier
 from criteria.services.assessments import DuplicateAssessment, speaking_assessment
 from criteria.services.evidence import ALLOWED_TYPES
 from criteria.services.in_force import criteria_set_in_force, other_sets
-from criteria.services.summary import assessment_record_summary
+from criteria.services.summary import MSG_NOT_SUMMARY, assessment_record_summary
+from criteria.services.summary_correction import (
+    CORRECT_LABEL,
+    Stored,
+    correction_refusal,
+    reported_marks,
+    summary_record_correct,
+)
 from criteria.views import _assessment_for, _breadcrumbs
 from criteria.years import within_lifetime
+from ntm_portal.errors import StaleWriteError
 
 # Where the service's refusals are shown: the criteria marks have no single field.
 _FIELD_OF = {"met": None, "basically_met": None}
@@ -112,7 +121,7 @@ def _form(choice: SetChoice, *args, **kwargs) -> SummaryRecordForm:
     )
 
 
-def _show_refusal(form: SummaryRecordForm, exc: ValidationError) -> None:
+def _show_refusal(form: SummaryRecordForm | SummaryCorrectionForm, exc: ValidationError) -> None:
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
         return
@@ -203,9 +212,7 @@ def summary_record_new(request: HttpRequest, code: str) -> HttpResponse:
     context = {
         "unit": unit,
         "form": form,
-        "evidence_types": ", ".join(sorted(ext.lstrip(".") for ext in ALLOWED_TYPES)),
-        "evidence_accept": ",".join(sorted(ALLOWED_TYPES)),
-        "evidence_max_mb": settings.EVIDENCE_MAX_MB,
+        **_evidence_limits(),
         "choice": choice,
         "year": choice.year,
         "existing": getattr(form, "existing", None),
@@ -213,6 +220,110 @@ def summary_record_new(request: HttpRequest, code: str) -> HttpResponse:
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "criteria/summary_record_form.html", context, status=status)
+
+
+def _evidence_limits() -> dict:
+    return {
+        "evidence_types": ", ".join(sorted(ext.lstrip(".") for ext in ALLOWED_TYPES)),
+        "evidence_accept": ",".join(sorted(ALLOWED_TYPES)),
+        "evidence_max_mb": settings.EVIDENCE_MAX_MB,
+    }
+
+
+# --- Correcting a summary record ------------------------------------------------------------
+
+
+def _stored_initial(assessment: Assessment) -> dict:
+    """The correction form filled in with what the record holds now."""
+    marks = {f"criterion_{n}": mark for n, mark in reported_marks(assessment).items()}
+    return marks | {
+        "source_number": assessment.source_number,
+        "source_date": assessment.source_date,
+        "version": assessment.version,
+    }
+
+
+def _show_stored(form: SummaryCorrectionForm, stored: Stored) -> None:
+    """Beside each field the user typed otherwise, what is stored now (after a stale write)."""
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    stored_date = f"{stored.source_date:%d/%m/%Y}" if stored.source_date else "—"
+    for name, now, typed in (
+        ("source_number", stored.source_number, data.get("source_number")),
+        ("source_date", stored_date, f"{data['source_date']:%d/%m/%Y}" if data.get("source_date") else None),
+    ):
+        if typed != now:
+            form[name].conflict = _("Stored now: %(value)s") % {"value": now}
+    for criterion in form.criteria:
+        n = criterion.number
+        now = MET if n in stored.met else BASICALLY_MET if n in stored.basically_met else ""
+        if data.get(f"criterion_{n}", "") != now:
+            form[f"criterion_{n}"].conflict = _("Stored now: %(value)s") % {"value": MARK_LABELS[now]}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def summary_record_correct_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a summary record's report (marks, count, document) while it is editable.
+
+    Those who may write its unit (404 outside their area, 403 where they only read); everything
+    is decided by ``summary_record_correct``; a frozen record says why and who can return it."""
+    assessment = _assessment_for(request, pk, write=True)
+    if not assessment.summary:
+        raise Http404(MSG_NOT_SUMMARY)
+    criteria = list(assessment.criteria_set.criteria.order_by("number"))
+    status = 200
+    if request.method == "POST":
+        form = SummaryCorrectionForm(request.POST, request.FILES, criteria=criteria)
+        try:
+            if form.is_valid():
+                corrected = summary_record_correct(
+                    assessment=assessment,
+                    met=form.marked(MET),
+                    basically_met=form.marked(BASICALLY_MET),
+                    count=form.cleaned_data["count"],
+                    source_number=form.cleaned_data["source_number"],
+                    source_date=form.cleaned_data["source_date"],
+                    source_file=form.cleaned_data["source_file"],
+                    expected_version=form.cleaned_data["version"],
+                    comment=form.cleaned_data["comment"],
+                    user=request.user,
+                )
+                messages.success(
+                    request,
+                    _("Summary record corrected: %(met)s/%(total)s criteria met, as reported in %(source)s.")
+                    % {
+                        "met": corrected.criteria_met,
+                        "total": corrected.criteria_total,
+                        "source": corrected.source_number,
+                    },
+                )
+                return redirect("assessment", pk=assessment.pk)
+        except StaleWriteError as exc:
+            # What was typed stays, re-based on the record as stored now: saving again applies it.
+            data = request.POST.copy()
+            data["version"] = str(exc.current.version)
+            form = SummaryCorrectionForm(data, criteria=criteria)
+            form.is_valid()
+            form.add_error(None, exc)
+            _show_stored(form, exc.current)
+            status = 409
+        except ValidationError as exc:
+            if getattr(exc, "code", None) != "locked":  # a frozen record: the page says why, once, above the form
+                _show_refusal(form, exc)
+        status = status if status == 409 else 400  # a refusal: the form again, at its fields
+        assessment.refresh_from_db()  # the state and version now: a refusal may say why it is frozen
+    else:
+        form = SummaryCorrectionForm(initial=_stored_initial(assessment), criteria=criteria)
+    context = {
+        "unit": assessment.unit,
+        "assessment": assessment,
+        "form": form,
+        "refusal": correction_refusal(assessment),
+        "correct_label": CORRECT_LABEL,
+        **_evidence_limits(),
+        "breadcrumbs": _breadcrumbs(assessment.unit, request.user),
+    }
+    return render(request, "criteria/summary_record_correct.html", context, status=status)
 
 
 @login_required

@@ -11,7 +11,13 @@ from communes.api import UnitViewSet
 from criteria.api import AssessmentActionView, AssessmentViewSet
 from criteria.api_commune_groups import CommuneGroupView
 from criteria.api_sets import CriteriaSetViewSet
-from criteria.api_standing import BasicallyMetView, ConvertSummaryView, SetsInForceView, SummaryRecordView
+from criteria.api_standing import (
+    BasicallyMetView,
+    ConvertSummaryView,
+    SetsInForceView,
+    SummaryRecordCorrectView,
+    SummaryRecordView,
+)
 from criteria.api_values import AssessmentValuesView
 from criteria.services import ACTIONS
 from ntm_portal.api_fields import ID_PATTERN, IdConverter
@@ -50,6 +56,7 @@ urlpatterns = [
     path("v1/progress/", ProgressView.as_view(), name="progress"),
     path("v1/plan/", PlanView.as_view(), name="plan"),
     path("v1/summary-records/", SummaryRecordView.as_view(), name="summary-records"),
+    path("v1/summary-records/<id:pk>/", SummaryRecordCorrectView.as_view(), name="summary-record"),
     path("v1/assessments/<id:pk>/convert/", ConvertSummaryView.as_view(), name="assessment-convert"),
     re_path(
         r"^v1/provinces/(?P<code>[A-Za-z0-9][A-Za-z0-9._-]{0,29})/sets-in-force/$",

@@ -13,6 +13,7 @@ from communes import access
 from communes.people import full_name as _full_name
 from criteria import display
 from criteria.figures import state_on
+from criteria.forms import MARK_LABELS
 from ntm_portal.numbers import as_typed, money, vn_number
 
 register = template.Library()
@@ -79,6 +80,12 @@ def iso_date(text: str):
         return datetime.date.fromisoformat(text)
     except (TypeError, ValueError):
         return text
+
+
+@register.filter
+def summary_mark(mark: str) -> str:
+    """How a criterion stood in a summary record, as its correction's history keeps it."""
+    return str(MARK_LABELS.get(mark, mark))
 
 
 @register.filter

@@ -13,6 +13,7 @@ area (its existence is not revealed); 405 wrong method; 409 conflict; 400 reject
 from __future__ import annotations
 
 import datetime
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -119,6 +120,10 @@ MATRIX: dict[str, Row] = {
         "GET", lambda o: reverse("summary_record_new", args=["40101"]), (302, 200, 404, 200, 404, 200, 403)
     ),
     "summary_source": Row("GET", lambda o: reverse("summary_source", args=[_summary(o).pk]), A_READ),
+    # Correcting a summary record: those who may write the commune; a viewer reads it but may not correct.
+    "summary_record_correct": Row(
+        "GET", lambda o: reverse("summary_record_correct", args=[_summary(o).pk]), (302, 200, 404, 200, 404, 200, 403)
+    ),
     # The province office's choice; a viewer of the province reads the page but may not choose.
     "set_in_force": Row(
         "POST",
@@ -256,6 +261,13 @@ MATRIX: dict[str, Row] = {
             "source_date": "2011-01-01",
         },
     ),
+    # Based on a version the record never had: a conflict (409) for those who may write it.
+    "api:summary-record": Row(
+        "PATCH",
+        lambda o: reverse("api:summary-record", args=[_summary(o).pk]),
+        (401, 409, 404, 409, 404, 409, 403),
+        data=lambda o: {"version": 999, "source_number": "2/BC-UBND"},
+    ),
     # Not a summary record: refused (400) for those who may write it.
     "api:assessment-convert": Row(
         "POST",
@@ -385,6 +397,12 @@ def objects(personas, assessment, tmp_path, settings):
     return personas
 
 
+def _send(client, method: str, url: str, data: dict):
+    if method == "PATCH":  # the API's partial updates take JSON
+        return client.patch(url, json.dumps(data), content_type="application/json")
+    return client.post(url, data) if method == "POST" else client.get(url)
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_each_persona_gets_the_expected_answer(client, objects, name, persona):
@@ -394,7 +412,7 @@ def test_each_persona_gets_the_expected_answer(client, objects, name, persona):
     url = row.url(objects)
     data = row.data(objects) if row.data else {}
     with override_settings(MEDIA_ROOT=objects.evidence.file.storage.location):
-        response = client.post(url, data) if row.method == "POST" else client.get(url)
+        response = _send(client, row.method, url, data)
     expected = row.expect[PERSONAS.index(persona)]
     assert response.status_code == expected, f"{name} as {persona}: {response.status_code}, expected {expected}"
     if persona == "anonymous" and expected == 302 and name not in {"home", "logout", "set_language"}:
@@ -420,7 +438,7 @@ NAMED_IN_THE_BODY = {"api:summary-records", "assessment_start", "criteria_set_cl
 
 @pytest.mark.parametrize("persona", REFUSING)
 @pytest.mark.parametrize(
-    "name", sorted(n for n, row in MATRIX.items() if row.method == "POST" and n not in NAMED_IN_THE_BODY)
+    "name", sorted(n for n, row in MATRIX.items() if row.method in ("POST", "PATCH") and n not in NAMED_IN_THE_BODY)
 )
 def test_a_refused_write_is_refused_before_its_input_is_read(client, objects, name, persona):
     """Posting nothing, a persona refused the write gets the same 403 or 404 as with a good body:
@@ -429,7 +447,7 @@ def test_a_refused_write_is_refused_before_its_input_is_read(client, objects, na
     if expected not in (403, 404):
         return
     client.force_login(getattr(objects, persona))
-    response = client.post(MATRIX[name].url(objects), {})
+    response = _send(client, MATRIX[name].method, MATRIX[name].url(objects), {})
     assert response.status_code == expected, f"{name} as {persona}: {response.status_code}, expected {expected}"
 
 
