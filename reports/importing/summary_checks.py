@@ -7,11 +7,12 @@ the set in force, usable for the year and of the row's tier; and the report itse
 by ``criteria.services.summary.summary_errors`` — the rule the page and the API use, including
 "another set than the one in force needs a reason" — with each refusal shown at its cell, on
 every row. A unit's year that already holds the same summary record in every field is left as
-it is. An import never changes a recorded summary record (no page or service edits one: a draft
-one is corrected by converting it into a full assessment and recording its values, a recognised
-one keeps its report's standing), so a row that differs from it is refused at each cell that
-differs, naming what is recorded, with a link to the record; any other assessment of that unit,
-tier and year is an error (one per unit, tier and year).
+it is. An import never changes a recorded summary record (its correction is the sheet's
+“Correct the summary record”, ``criteria.services.summary_correction``, with one history entry
+per field; a record no longer editable keeps its report's standing), so a row that differs from
+it is refused at each cell that differs, naming what is recorded, with a link to the record and
+how to correct it (``how_to_correct``); any other assessment of that unit, tier and year is an
+error (one per unit, tier and year).
 
 Queries are bounded by the distinct sets and years in the file, not by its rows.
 """
@@ -33,6 +34,7 @@ from communes.models import AdministrativeUnit, Level
 from criteria.models import Assessment, CriteriaSet, CriterionResult, HistoryEntry, HistoryKind, Tier
 from criteria.services.in_force import criteria_set_in_force, province_of, usable_for
 from criteria.services.summary import SUMMARY_LIFETIME, Reported, recorded_with_reason, summary_errors
+from criteria.services.summary_correction import how_to_correct
 from criteria.years import year_outside_lifetime
 from reports.importing import layout
 from reports.importing.checks import (
@@ -63,10 +65,6 @@ MSG_RECORDED_DIFFERS = _(
     "change a recorded summary record: this row differs from it in %(fields)s. Put back what is recorded, or "
     "empty the row's criteria, count and document cells to leave the row out."
 )
-MSG_CORRECT_DRAFT = _(
-    "To correct the record itself, open it and convert it into a full assessment, then record its values."
-)
-MSG_CORRECT_DECIDED = _("The record is “%(state)s”: its report's standing stays as recorded.")
 MSG_RECORDED_AS = _("The summary record holds %(value)s here.")
 MSG_RECORDED_NOTHING = _("The summary record holds nothing here.")
 MSG_RECORDED_REASON = _(
@@ -292,12 +290,9 @@ def _check_recorded(row: SummaryRow, plan: SummaryPlan, existing: Assessment, cr
         "source": existing.source_number,
         "fields": shown(lambda: ", ".join(str(f) for f in fields)),
     }
-    if existing.is_editable:
-        how = MSG_CORRECT_DRAFT
-    else:
-        how = reason(MSG_CORRECT_DECIDED, state=shown(lambda: existing.get_state_display().lower()))
     message = reason(MSG_RECORDED_DIFFERS, **params)
-    worded = shown(lambda: f"{message} {how}")
+    # How to correct the record itself (the sheet's correction), or why it cannot be: said as the page says it.
+    worded = shown(lambda: f"{message} {how_to_correct(existing)}")
     link = reverse("assessment", args=[existing.pk])
     add_error(plan.errors, row.row, at(layout.UNIT_CODE), worded, link=link)
     for column, value in differences.items():

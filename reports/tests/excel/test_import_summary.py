@@ -465,8 +465,8 @@ def test_a_prefilled_row_that_differs_names_the_fields_the_record_holds_and_link
         "Xã Cẩm Thạch already has its summary record of 2019 at this tier (from 25/BC-UBND), and an import "
         "does not change a recorded summary record: this row differs from it in the criteria basically met, "
         "the document's date. Put back what is recorded, or empty the row's criteria, count and document "
-        "cells to leave the row out. To correct the record itself, open it and convert it into a full "
-        "assessment, then record its values."
+        "cells to leave the row out. To correct the record itself, open it and choose “Correct the summary "
+        "record”."
     )
     assert [(e["cell"], e["message"]) for e in cells] == [
         ("H7", "The summary record holds “3” here."),
@@ -491,7 +491,10 @@ def test_a_recognised_summary_record_keeps_its_standing_and_the_refusal_says_so(
     )
     content = fill(template(tree.d1), {("40101", layout.MET): "1"})
     ((cell, message), *_rest) = errors_of(office, content)
-    assert cell == "A7" and message.endswith("The record is “recognised”: its report's standing stays as recorded.")
+    assert cell == "A7" and message.endswith(
+        "This summary record is “recognised”: it is closed by its decision and keeps its report's standing; it can "
+        "no longer be returned for correction."
+    )
 
 
 def test_a_record_started_against_another_set_with_a_reason_is_unchanged_with_or_without_it(
