@@ -178,11 +178,16 @@ def test_a_state_on_a_day_follows_the_decisions_dates():
     from criteria.figures import state_on
 
     recognised, revoked = datetime.date(2024, 2, 18), datetime.date(2024, 3, 20)
-    assert state_on("recognised", recognised, None, datetime.date(2024, 1, 31)) == "appraised"
-    assert state_on("recognised", recognised, None, datetime.date(2024, 1, 31), summary=True) == "draft"
-    assert state_on("revoked", recognised, revoked, datetime.date(2024, 2, 29)) == "recognised"
-    assert state_on("revoked", recognised, revoked, datetime.date(2024, 3, 31)) == "revoked"
-    assert state_on("submitted", None, None, datetime.date(2024, 3, 31)) == "submitted"
+    # ``logged``: the state its log had at the end of the day (None: no dossier yet)
+    jan, feb, mar = datetime.date(2024, 1, 31), datetime.date(2024, 2, 29), datetime.date(2024, 3, 31)
+    assert state_on("recognised", recognised, None, jan, logged="appraised") == "appraised"
+    assert state_on("recognised", recognised, None, jan, logged="recognised") == "appraised"  # awaits its date
+    assert state_on("recognised", recognised, None, jan, logged="submitted") == "submitted"
+    assert state_on("recognised", recognised, None, jan, logged=None, summary=True) == "draft"
+    assert state_on("revoked", recognised, revoked, feb, logged="revoked") == "recognised"
+    assert state_on("revoked", recognised, revoked, mar, logged="revoked") == "revoked"
+    assert state_on("submitted", None, None, mar, logged="submitted") == "submitted"
+    assert state_on("verified", None, None, jan, logged=None) == "no_dossier"
 
 
 def test_no_commune_at_a_tier_is_said_in_words_never_as_zero():

@@ -12,6 +12,7 @@ In the shared ``tree``, year 2025, all through the services so that the logs hol
 """
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from communes.tests.factories import CommuneFactory
@@ -93,7 +94,8 @@ def test_a_dossier_created_after_the_cut_off_had_none_then_but_its_year_still_co
     page = communes_page(unit=tree.province, year=2025, tier=Tier.STANDARD)
     row = next(r for r in page.rows if r.name == "Xã Yên Hòa")
     assert (row.state, row.has_data, row.criteria_total, row.state_label) == (NO_DOSSIER, True, 3, "No dossier yet")
-    response = office.get(f"/reports/{tree.province.code}/communes/", {"year": 2025, "tier": "standard"})
+    # reverse(): the English page (/en/…); a bare path is the Vietnamese one.
+    response = office.get(reverse("reports:communes", args=[tree.province.code]), {"year": 2025, "tier": "standard"})
     assert "No dossier yet" in response.content.decode()
 
 
