@@ -177,7 +177,9 @@ def test_a_slow_double_submit_saves_the_last_value_once_without_a_conflict(open_
     def slow(route):
         with lock:
             sent.append(route.request.post_data)
-        time.sleep(1.5)
+        # Long enough for the second fill to end before the first answer is swapped in, even on a
+        # loaded machine (a fill straddling the swap typed into the new row's field: "7877").
+        time.sleep(3)
         route.continue_()
 
     with step(page, "save-slow-double-submit"):
