@@ -37,6 +37,8 @@ def get(client, name, code, query, language="en"):
 def test_the_list_and_the_matrix_show_who_holds_the_title(office, titles, name):
     html = get(office, name, "40", "year=2024&tier=standard")
     assert "Holds the title on 31/12/2024" in html
+    if name == "reports:communes":  # the list's state column, read on the same day
+        assert "State of the year's assessment on 31/12/2024" in html
     assert "2021/QĐ-UBND of" in html  # Đức Lĩnh holds it by its 2021 decision
     assert html.count('badge state-recognised">Holds the title<') == 1
 
