@@ -112,3 +112,20 @@ def make_flat_set(
         s.status, s.published_at = SetStatus.PUBLISHED, datetime.datetime(year_from, 1, 1, tzinfo=datetime.UTC)
         s.save()
     return s
+
+
+def typed_summary_record(unit, user):
+    """The unit's 2021 standing as typed from a report, with the number mistyped ("25/BC-UBDN"):
+    criteria 1 and 3 met, 2 basically met, on a set of 2016–2021 (what a correction starts from)."""
+    from criteria.services.summary import assessment_record_summary
+
+    return assessment_record_summary(
+        unit=unit,
+        criteria_set=make_set(code="OLD", year_from=2016, year_to=2021),
+        year=2021,
+        met={1, 3},
+        basically_met={2},
+        source_number="25/BC-UBDN",
+        source_date=datetime.date(2022, 3, 15),
+        user=user,
+    )

@@ -7,8 +7,7 @@ from rest_framework.test import APIClient
 
 from criteria.models import AssessmentState, CriterionResult, HistoryEntry
 from criteria.services import assessment_set_state
-from criteria.services.summary import assessment_record_summary
-from criteria.tests.factories import make_set
+from criteria.tests.factories import make_set, typed_summary_record
 from ntm_portal.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
@@ -22,16 +21,8 @@ def _client(user, language="en"):
 
 @pytest.fixture
 def record(tree, personas):
-    return assessment_record_summary(
-        unit=tree.a,
-        criteria_set=make_set(code="OLD", year_from=2016, year_to=2021),
-        year=2021,
-        met={1, 3},
-        basically_met={2},
-        source_number="25/BC-UBDN",
-        source_date=datetime.date(2022, 3, 15),
-        user=personas.officer_a,
-    )
+    """Commune A's 2021 standing as typed from the report: criteria 1 and 3 met, 2 basically met."""
+    return typed_summary_record(tree.a, personas.officer_a)
 
 
 def _url(a):

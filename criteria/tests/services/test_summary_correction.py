@@ -10,9 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from criteria import evaluation
 from criteria.models import AssessmentLog, AssessmentState, CriterionResult, CriterionResultLog, HistoryEntry
 from criteria.services import assessment_set_state
-from criteria.services.summary import assessment_record_summary
 from criteria.services.summary_correction import MSG_SET_FIXED, summary_record_correct
-from criteria.tests.factories import make_set
+from criteria.tests.factories import make_set, typed_summary_record
 from ntm_portal.errors import StaleWriteError
 from reports.selectors import progress_summary
 
@@ -25,15 +24,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 @pytest.fixture
 def record(tree, personas):
     """Commune A's 2021 standing as typed from the report: criteria 1 and 3 met, 2 basically met."""
-    return assessment_record_summary(
-        unit=tree.a,
-        criteria_set=make_set(code="OLD", year_from=2016, year_to=2021),
-        year=2021,
-        met={1, 3},
-        basically_met={2},
-        user=personas.officer_a,
-        **TYPED,
-    )
+    return typed_summary_record(tree.a, personas.officer_a)
 
 
 def _correct(record, user, **kw):
