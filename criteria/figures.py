@@ -228,6 +228,22 @@ def with_state_on(
     return assessments.annotate(logged_state=Subquery(logged_by(moment).values("state")[:1]))
 
 
+# The fields ``state_on_row`` reads from a row of ``with_state_on(...).values(...)``.
+STATE_ON_FIELDS = ("state", "decision_date", "title_revoked_on", "logged_state", "summary")
+
+
+def state_on_row(row: dict, day: datetime.date) -> str:
+    """``state_on`` for a row of ``with_state_on(...).values(*STATE_ON_FIELDS, …)``."""
+    return state_on(
+        row["state"],
+        row["decision_date"],
+        row["title_revoked_on"],
+        day,
+        logged=row["logged_state"],
+        summary=row["summary"],
+    )
+
+
 def state_on(
     state: str,
     decision_date: datetime.date | None,

@@ -20,10 +20,11 @@ from django.utils.translation import gettext as _
 
 from communes.models import AdministrativeUnit, CommuneGroup, Level, Region
 from criteria.figures import (
+    STATE_ON_FIELDS,
     communes_of_year_q,
     holds_title_q,
     state_label,
-    state_on,
+    state_on_row,
     villages_of_year_q,
     with_state_on,
     with_title_held,
@@ -197,25 +198,10 @@ def communes_page(
     assessments = {
         a["pk"]: {
             **a,
-            "state": state_on(
-                a["state"],
-                a["decision_date"],
-                a["title_revoked_on"],
-                cut,
-                logged=a["logged_state"],
-                summary=a["summary"],
-            ),
+            "state": state_on_row(a, cut),
         }
         for a in with_state_on(Assessment.objects.filter(pk__in=ids), cut).values(
-            "pk",
-            "state",
-            "criteria_met",
-            "criteria_total",
-            "criteria_basically_met",
-            "summary",
-            "decision_date",
-            "title_revoked_on",
-            "logged_state",
+            "pk", "criteria_met", "criteria_total", "criteria_basically_met", *STATE_ON_FIELDS
         )
     }
     columns: list[Column] = []
@@ -386,14 +372,10 @@ def _briefs(queryset, cut: datetime.date) -> list[tuple[int, AssessmentBrief]]:
             "unit_id",
             "tier",
             "criteria_set__short_name",
-            "state",
             "criteria_met",
             "criteria_total",
             "criteria_basically_met",
-            "summary",
-            "decision_date",
-            "title_revoked_on",
-            "logged_state",
+            *STATE_ON_FIELDS,
         )
         .order_by("tier", "pk")
     )
@@ -404,14 +386,7 @@ def _briefs(queryset, cut: datetime.date) -> list[tuple[int, AssessmentBrief]]:
                 pk=r["pk"],
                 tier=r["tier"],
                 set_name=r["criteria_set__short_name"],
-                state=state_on(
-                    r["state"],
-                    r["decision_date"],
-                    r["title_revoked_on"],
-                    cut,
-                    logged=r["logged_state"],
-                    summary=r["summary"],
-                ),
+                state=state_on_row(r, cut),
                 criteria_met=r["criteria_met"],
                 criteria_total=r["criteria_total"],
                 criteria_basically_met=r["criteria_basically_met"],
