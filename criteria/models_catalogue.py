@@ -356,6 +356,12 @@ class Indicator(FrozenWithSetMixin, models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    @property
+    def flag_conditional(self) -> bool:
+        """Whether pages mark the indicator "nếu có": a conditional one whose name does not
+        already say so (many of QĐ 318's end in "(nếu có)", and read "(nếu có) nếu có")."""
+        return self.conditional and "nếu có" not in self.name.casefold()
+
     def clean(self) -> None:
         errors = {}
         if self.criterion_id and self.criteria_set_id and self.criterion.criteria_set_id != self.criteria_set_id:

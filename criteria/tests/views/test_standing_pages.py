@@ -1,6 +1,7 @@
 """Pages: not applicable on the sheet, summary records flagged and converted, the set in force."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
@@ -32,6 +33,26 @@ def test_the_sheet_flags_a_conditional_indicator_and_takes_not_applicable_with_a
     assert IndicatorValue.objects.get(assessment=conditional, indicator__code="2.1").not_applicable
     page = client.get(reverse("assessment", args=[conditional.pk])).content.decode()
     assert "Not applicable: Không có kênh" in page
+
+
+def test_a_conditional_indicator_whose_name_says_it_is_not_flagged_twice(client, personas, tree):
+    """QĐ 318 writes "(nếu có)" into many indicators' names: the page does not add its own
+    "nếu có" badge after them ("… (nếu có) nếu có"), and still marks the others."""
+    s = make_set(publish=False)
+    Indicator.objects.filter(criteria_set=s, code="2.1").update(conditional=True, name="Chợ nông thôn (nếu có)")
+    Indicator.objects.filter(criteria_set=s, code="1.1").update(conditional=True)
+    catalog_set_publish(criteria_set=s)
+    assessment = assessment_create(unit=tree.a, criteria_set=s, year=2023, user=personas.officer_a)
+    client.force_login(personas.officer_a)
+    page = client.get(f"/assessments/{assessment.pk}/").content.decode()
+    badges = re.findall(r'id="ind-([\d.]+)".*?<p>(.*?)</p>', page, re.S)
+    flagged = {code for code, heading in badges if "flag-conditional" in heading}
+    assert flagged == {"1.1"}, flagged
+    assert "Chợ nông thôn (nếu có)" in page
+    client.force_login(personas.province_office)
+    for url in (reverse("criteria_set", args=[s.pk]), reverse("criteria_set_preview", args=[s.pk])):
+        shown = client.get(url).content.decode()
+        assert shown.count("flag-conditional") == 1, url
 
 
 @pytest.fixture
