@@ -253,10 +253,11 @@ def available_actions(user, assessment: Assessment) -> list[Action]:
 
 
 def missing_required(assessment: Assessment) -> list[Indicator]:
-    """Required indicators with no value yet, in catalog order."""
+    """Required indicators with no value yet, in catalog order. A conditional one marked "không
+    áp dụng" (with its reason) is answered: it does not apply where the object does not exist."""
     filled = IndicatorValue.objects.filter(assessment=assessment).filter(
-        value_decimal__isnull=False
-    ) | IndicatorValue.objects.filter(assessment=assessment, value_bool__isnull=False)
+        Q(value_decimal__isnull=False) | Q(value_bool__isnull=False) | Q(not_applicable=True)
+    )
     return list(
         Indicator.objects.filter(criteria_set_id=assessment.criteria_set_id, required=True)
         .exclude(pk__in=filled.values("indicator_id"))

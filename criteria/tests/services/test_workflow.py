@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from communes.models import Role
 from communes.tests.factories import CommuneFactory, MembershipFactory, UserFactory
-from criteria.models import AssessmentState, HistoryEntry, HistoryKind
+from criteria.models import AssessmentState, HistoryEntry, HistoryKind, Indicator
 from criteria.services import (
     StaleWriteError,
     ValueEntry,
@@ -13,6 +13,7 @@ from criteria.services import (
     assessment_record_values,
     assessment_transition,
     available_actions,
+    catalog_set_publish,
     missing_required,
 )
 from criteria.tests.factories import make_set
@@ -67,6 +68,19 @@ def test_submit_lists_the_missing_required_indicators(personas, tree):
     assert [i.code for i in missing_required(a)] == ["2.1", "3.1", "3.2"]
     with pytest.raises(ValidationError, match=r"missing: 2\.1, 3\.1, 3\.2"):
         go(a, personas.officer_a, "submit")
+
+
+def test_a_conditional_indicator_marked_not_applicable_is_not_missing(personas, tree):
+    """QĐ 318's 13.4 and a village's "chợ thôn (nếu có)": "không áp dụng" with its reason answers
+    a required conditional indicator, so the commune can submit (it was listed as missing)."""
+    criteria_set = make_set(publish=False)
+    Indicator.objects.filter(criteria_set=criteria_set, code="3.2").update(conditional=True)
+    catalog_set_publish(criteria_set=criteria_set)
+    a = assessment_create(unit=tree.a, criteria_set=criteria_set, year=2023, user=personas.officer_a)
+    entries = [*COMPLETE[:3], ValueEntry("3.2", "không áp dụng", note="Xã không có chợ")]
+    assessment_record_values(assessment=a, entries=entries, user=personas.officer_a)
+    assert missing_required(a) == []
+    assert go(a, personas.officer_a, "submit").state == AssessmentState.SUBMITTED
 
 
 def test_buttons_follow_role_and_state(assessment, personas):
