@@ -34,6 +34,7 @@ from communes.models import AdministrativeUnit, Level, Role
 from communes.people import full_name
 from criteria import evaluation
 from criteria.figures import (
+    DECIDED,
     decisions_after,
     decisions_held_on,
     holds_title,
@@ -41,6 +42,7 @@ from criteria.figures import (
     revocations_since,
     title_lost_after,
     title_revocation,
+    with_title_revocation,
 )
 from criteria.models import (
     Assessment,
@@ -90,6 +92,12 @@ MSG_LOWER_TITLE_REVOKED_LATER = _(
     "The %(lower)s title %(unit)s holds on %(date)s is revoked by decision %(number)s of %(revoked)s: a %(tier)s "
     "title recognised before then would stand without it. Record the revocation of the %(tier)s title by then "
     "too, or do not backdate this decision."
+)
+MSG_DISTRICT_RESTS_ON_COMMUNE = _(
+    "%(district)s was recognised as an NTM district by decision %(number)s of %(decided)s, which counted %(unit)s "
+    "holding the %(tier)s title on that date: a revocation dated on or before %(decided)s would leave that "
+    "recognition without it. Revoke the district's title first, or correct this revocation's date (one dated "
+    "after %(decided)s is allowed)."
 )
 MSG_NUMBER_OTHER_DATE = _(
     "Decision %(number)s is already recorded for %(unit)s dated %(date)s: one decision has one date (it may "
@@ -310,6 +318,8 @@ def _decision_problems(assessment: Assessment, number: str, day: datetime.date |
             )
         if higher := _higher_title_held(assessment, day):
             problems.append(higher)
+        if district := _district_title_resting_on(assessment, day):
+            problems.append(district)
         if elsewhere := _number_with_other_date(assessment, number, day):
             return ValidationError({"decision_number": [elsewhere], "decision_date": problems}, code="decision")
     else:
@@ -412,6 +422,55 @@ def _higher_title_held(assessment: Assessment, day: datetime.date) -> str | None
     return None
 
 
+def _district_title_resting_on(assessment: Assessment, day: datetime.date) -> str | None:
+    """The district's conditions taken down (DOMAIN.md: a district is NTM only when all its
+    communes hold the title): a commune's revocation dated ``day`` is refused while a recognition
+    of the district above it (the commune among its rural communes on that decision's date),
+    dated on or after ``day``, stands (no revocation recorded) and counted this commune's title
+    — held on its date by decisions dated by ``day`` only, which this revocation takes away — so
+    that without it the district's conditions on that date (``_district_unmet``) come out worse.
+    A revocation dated after the district's decision is the periodic re-check: allowed."""
+    unit = assessment.unit
+    if not unit.is_ntm_commune or assessment.tier not in (Tier.STANDARD, Tier.ADVANCED):
+        return None
+    districts = [u for u in unit.ancestors() if u.level == Level.DISTRICT]
+    if not districts:
+        return None
+    standing = (
+        with_title_revocation(
+            Assessment.objects.filter(
+                unit__in=districts, tier=Tier.STANDARD, state__in=DECIDED, decision_date__gte=day
+            ).select_related("unit", "criteria_set")
+        )
+        .filter(title_revoked_on__isnull=True)
+        .order_by("decision_date", "pk")
+    )
+    for district_decision in standing:
+        decided = district_decision.decision_date
+        if not unit.is_valid_on(decided):
+            continue
+        held_by = (
+            decisions_held_on(assessment.tier, decided)
+            .filter(unit=unit)
+            .order_by("-decision_date")
+            .values_list("decision_date", flat=True)
+            .first()
+        )
+        if held_by is None or held_by > day:  # not counted, or held by a later decision this one leaves
+            continue
+        unmet = _district_unmet(district_decision, decided, losing=(unit, assessment.tier))
+        if unmet and unmet != _district_unmet(district_decision, decided):
+            params = {
+                "district": district_decision.unit.name,
+                "number": district_decision.decision_number,
+                "decided": f"{decided:%d/%m/%Y}",
+                "unit": unit.name,
+                "tier": Tier(assessment.tier).label,
+            }
+            return MSG_DISTRICT_RESTS_ON_COMMUNE % params
+    return None
+
+
 def _lower_title_revoked_later(assessment: Assessment, day: datetime.date) -> str | None:
     """The tier ladder taken up: a recognition dated ``day`` is refused when the title of the tier
     below, held on ``day``, is revoked after it (``title_lost_after``) — the new title would stand
@@ -464,23 +523,38 @@ def _prerequisites_unmet(assessment: Assessment, day: datetime.date) -> list[str
         )
     ]
     if assessment.unit.level == Level.DISTRICT and assessment.tier == Tier.STANDARD:
-        problems += [
-            str(message)
-            for message in evaluation.district_conditions_unmet(
-                _district_communes(assessment.unit, day),
-                needs_advanced_share=assessment.criteria_set.year_from >= 2021,
-            )
-        ]
+        problems += _district_unmet(assessment, day)
     return problems
 
 
-def _district_communes(district: AdministrativeUnit, day: datetime.date) -> evaluation.DistrictCommunes:
+def _district_unmet(
+    assessment: Assessment, day: datetime.date, *, losing: tuple[AdministrativeUnit, str] | None = None
+) -> list[str]:
+    """Why the district's standard assessment could not be recognised on ``day`` for its
+    communes' titles (``evaluation.district_conditions_unmet``); ``losing``: as if that commune
+    did not hold that tier's title then (a revocation being asked)."""
+    return [
+        str(message)
+        for message in evaluation.district_conditions_unmet(
+            _district_communes(assessment.unit, day, losing=losing),
+            needs_advanced_share=assessment.criteria_set.year_from >= 2021,
+        )
+    ]
+
+
+def _district_communes(
+    district: AdministrativeUnit, day: datetime.date, *, losing: tuple[AdministrativeUnit, str] | None = None
+) -> evaluation.DistrictCommunes:
     communes = AdministrativeUnit.objects.subtree(district).ntm_communes().valid_on(day)
+    held = {tier: holds_title_q(tier, day) for tier in (Tier.STANDARD, Tier.ADVANCED)}
+    if losing is not None:
+        commune, tier = losing
+        held[tier] &= ~Q(pk=commune.pk)
     return evaluation.DistrictCommunes(
         **communes.aggregate(
             total=Count("pk"),
-            standard=Count("pk", filter=holds_title_q(Tier.STANDARD, day)),
-            advanced=Count("pk", filter=holds_title_q(Tier.ADVANCED, day)),
+            standard=Count("pk", filter=held[Tier.STANDARD]),
+            advanced=Count("pk", filter=held[Tier.ADVANCED]),
         )
     )
 

@@ -43,6 +43,7 @@ def _holds(unit, criteria_set, day=datetime.date(2023, 12, 1)):
     Assessment.objects.filter(pk=a.pk).update(
         state=AssessmentState.RECOGNISED, decision_number="9/QĐ-UBND", decision_date=day
     )
+    return a
 
 
 def _to_appraised(assessment, personas):
@@ -201,3 +202,152 @@ def test_an_advanced_district_set_a_province_loads_is_offered_and_needs_the_stan
     assert response.status_code == 400
     date_field = html[html.index('name="decision_date"') - 300 : html.index('name="decision_date"') + 300]
     assert 'aria-invalid="true"' in date_field
+
+
+# --- A district's title rests on its communes' (DOMAIN.md; QA on Huyện Vũ Quang) -------------
+
+
+@pytest.fixture
+def recognised_district(personas, tree, district_set, commune_sets):
+    """Huyện Một recognised on 20/11/2024, both its communes holding the standard title from
+    01/12/2023 and Cẩm Thạch the advanced one too; the communes' assessments by tier."""
+    held = {
+        "a": _holds(tree.a, commune_sets["standard"]),
+        "b": _holds(tree.b, commune_sets["standard"]),
+        "a_advanced": _holds(tree.a, commune_sets["advanced"]),
+    }
+    district = _filled(personas, tree, district_set)
+    _to_appraised(district, personas)
+    return _recognise(district, personas), held
+
+
+def _revoke(assessment, personas, day, number="60/QĐ-UBND"):
+    assessment.refresh_from_db()
+    return assessment_transition(
+        assessment=assessment,
+        action="revoke",
+        user=personas.province_office,
+        comment="Phúc tra",
+        decision_number=number,
+        decision_date=day,
+    )
+
+
+DISTRICT_RESTS_ON = (
+    "Huyện Một was recognised as an NTM district by decision 12/QĐ-UBND of 20/11/2024, which counted "
+    "Xã Đức Lĩnh holding the Standard title on that date"
+)
+
+
+@pytest.mark.parametrize("day", [datetime.date(2024, 11, 1), DECISION_DAY])
+def test_a_communes_revocation_dated_by_the_districts_recognition_is_refused_at_its_date(
+    personas, recognised_district, day
+):
+    """QA: Xã Quang Thọ's title revoked on 01/12/2024, before the 20/12/2024 decision recognising
+    Huyện Vũ Quang, was accepted; the bulletin then counted the district with 8 of 9 communes."""
+    _district, held = recognised_district
+    with pytest.raises(ValidationError) as refused:
+        _revoke(held["b"], personas, day)
+    (message,) = refused.value.message_dict["decision_date"]
+    assert message.startswith(DISTRICT_RESTS_ON)
+    assert "Revoke the district's title first, or correct this revocation's date" in message
+    held["b"].refresh_from_db()
+    assert held["b"].state == AssessmentState.RECOGNISED
+
+
+def test_a_communes_revocation_after_the_districts_recognition_is_the_periodic_re_check(personas, recognised_district):
+    _district, held = recognised_district
+    revoked = _revoke(held["b"], personas, DECISION_DAY + datetime.timedelta(days=1))
+    assert revoked.state == AssessmentState.REVOKED
+
+
+def test_once_the_districts_title_is_revoked_the_communes_may_be_revoked_from_an_earlier_date(
+    personas, recognised_district
+):
+    district, held = recognised_district
+    _revoke(district, personas, datetime.date(2024, 12, 1), number="61/QĐ-UBND")
+    assert _revoke(held["b"], personas, datetime.date(2024, 11, 1)).state == AssessmentState.REVOKED
+
+
+def test_a_commune_re_recognised_after_the_revocation_keeps_the_district_standing(
+    personas, tree, recognised_district, commune_sets
+):
+    """The title the district counted was given after the revoked one: revoking the older stands."""
+    _district, held = recognised_district
+    later = trusted.create_assessment(unit=tree.b, criteria_set=commune_sets["standard"], year=2024, user=None)
+    Assessment.objects.filter(pk=later.pk).update(
+        state=AssessmentState.RECOGNISED, decision_number="40/QĐ-UBND", decision_date=datetime.date(2024, 10, 1)
+    )
+    assert _revoke(held["b"], personas, datetime.date(2024, 9, 1)).state == AssessmentState.REVOKED
+
+
+def test_a_communes_advanced_revocation_the_districts_tenth_counted_is_refused(personas, recognised_district):
+    _district, held = recognised_district
+    with pytest.raises(ValidationError) as refused:
+        _revoke(held["a_advanced"], personas, datetime.date(2024, 11, 1))
+    (message,) = refused.value.message_dict["decision_date"]
+    assert "which counted Xã Cẩm Thạch holding the Advanced title on that date" in message
+
+
+def test_the_sheet_refuses_such_a_revocation_at_its_date_before_any_confirmation(client, personas, recognised_district):
+    _district, held = recognised_district
+    held["b"].refresh_from_db()
+    client.force_login(personas.province_office)
+    response = client.post(
+        reverse("assessment_action", args=[held["b"].pk, "revoke"]),
+        {"comment": "Phúc tra", "decision_number": "60/QĐ-UBND", "decision_date": "01/11/2024"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 400 and "Yes, revoke" not in html
+    date_field = html[html.index('id="dd-revoke"') : html.index("</form>", html.index('id="dd-revoke"'))]
+    assert 'class="error"' in date_field and DISTRICT_RESTS_ON in date_field
+
+
+def test_the_api_refuses_such_a_revocation_at_its_date(client, personas, recognised_district):
+    _district, held = recognised_district
+    held["b"].refresh_from_db()
+    client.force_login(personas.province_office)
+    response = client.post(
+        f"/api/v1/assessments/{held['b'].pk}/actions/revoke/",
+        {
+            "comment": "Phúc tra",
+            "decision_number": "60/QĐ-UBND",
+            "decision_date": "2024-11-01",
+            "version": held["b"].version,
+        },
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400, response.content
+    (message,) = response.json()["errors"]["decision_date"]
+    assert message.startswith(DISTRICT_RESTS_ON)
+
+
+def test_a_district_is_not_recognised_after_a_communes_revocation_on_the_page_or_the_api(
+    client, personas, tree, district_set, commune_sets
+):
+    """The other way round: the commune's revocation recorded first, the district's decision after it."""
+    held = _holds(tree.b, commune_sets["standard"])
+    _holds(tree.a, commune_sets["standard"])
+    _holds(tree.a, commune_sets["advanced"])
+    _revoke(held, personas, datetime.date(2024, 11, 1))
+    district = _filled(personas, tree, district_set)
+    _to_appraised(district, personas)
+    district.refresh_from_db()
+    client.force_login(personas.province_office)
+    page = client.post(
+        reverse("assessment_action", args=[district.pk, "recognise"]),
+        {"decision_number": "12/QĐ-UBND", "decision_date": "20/11/2024", "version": district.version},
+    )
+    assert page.status_code == 400
+    assert "1 of 2 do" in page.content.decode()
+    api = client.post(
+        f"/api/v1/assessments/{district.pk}/actions/recognise/",
+        {"decision_number": "12/QĐ-UBND", "decision_date": "2024-11-20", "version": district.version},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert api.status_code == 400
+    assert "1 of 2 do" in " ".join(api.json()["errors"]["decision_date"])
+    district.refresh_from_db()
+    assert district.state == AssessmentState.APPRAISED
