@@ -22,6 +22,7 @@ from criteria.models import GroupCondition
 from criteria.services.commune_groups import (
     DECISION_MAX,
     MSG_NOT_PROVINCE_OFFICE,
+    can_set_commune_group,
     commune_group_history,
     commune_group_of,
     commune_group_set,
@@ -79,14 +80,14 @@ def _body(user, unit) -> dict:
         "unit": unit.code,
         "group": assignment.group if assignment else unit.commune_group,
         "group_label": str(CommuneGroup(unit.commune_group).label) if unit.commune_group else None,
-        "condition": assignment.condition if assignment else None,
+        "condition": assignment.condition if assignment else "",  # an absent choice is "", as everywhere
         "condition_label": assignment.get_condition_display() if assignment else None,
         "decision_number": assignment.decision_number if assignment else None,
         "decision_date": assignment.decision_date if assignment else None,
         "version": assignment.version if assignment else 0,
         "set_by": assignment.set_by.username if assignment and assignment.set_by else None,
         "set_at": assignment.set_at if assignment else None,
-        "can_set": access.sets_commune_group(user, unit),
+        "can_set": can_set_commune_group(user, unit),
         "history": commune_group_history(unit),
     }
 

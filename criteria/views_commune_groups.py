@@ -1,8 +1,8 @@
 """Pages: commune groups of the 2026–2030 set — the province's list and each commune's group.
 
 Reads and writes go through ``criteria.services.commune_groups``; who may set a group is
-``communes.access.sets_commune_group`` (the province office), everyone who reads the commune
-sees its group, basis and history.
+``commune_group_refusal`` there (the province office, for a commune of the 2026–2030 period),
+everyone who reads the commune sees its group, basis and history.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from criteria.forms import CommuneGroupForm
 from criteria.services.commune_groups import (
     commune_group_history,
     commune_group_of,
+    commune_group_refusal,
     commune_group_set,
     province_commune_groups,
 )
@@ -95,13 +96,15 @@ def commune_group_page(request: HttpRequest, code: str) -> HttpResponse:
     commune = access.get_unit_for_user(request.user, code)
     if commune.level != Level.COMMUNE:
         raise Http404(_("Only a commune has a commune group."))
-    can_set = access.sets_commune_group(request.user, commune)
+    refusal = commune_group_refusal(request.user, commune)
     assignment = commune_group_of(commune)
     status = 200
-    form = CommuneGroupForm(initial=_initial(assignment)) if can_set else None
-    if request.method == "POST":
-        if not can_set:
-            raise PermissionDenied(_("Only the province's coordination office sets a commune's group."))
+    form = CommuneGroupForm(initial=_initial(assignment)) if refusal is None else None
+    if request.method == "POST" and isinstance(refusal, PermissionDenied):
+        raise refusal
+    if request.method == "POST" and refusal is not None:
+        status = 400  # a commune outside 2026–2030: the page says why, with no form
+    elif request.method == "POST":
         form = CommuneGroupForm(request.POST)
         if form.is_valid() and _save(request, commune, form):
             messages.success(request, _("The commune's group is saved with its basis."))
@@ -113,6 +116,8 @@ def commune_group_page(request: HttpRequest, code: str) -> HttpResponse:
         "unit": commune,
         "assignment": assignment,
         "form": form,
+        # Why the province office has no form here: a commune the 2026–2030 groups leave out.
+        "no_group": refusal.messages[0] if isinstance(refusal, ValidationError) else "",
         "history": commune_group_history(commune),
         # The province's list, when the user may open the province.
         "province": breadcrumbs[0] if breadcrumbs[0].level == Level.PROVINCE else None,

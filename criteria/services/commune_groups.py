@@ -52,6 +52,24 @@ PAGE_SIZE = 50
 PERIOD_FIRST, PERIOD_LAST = datetime.date(2026, 1, 1), datetime.date(2030, 12, 31)
 
 
+def commune_group_refusal(user, unit: AdministrativeUnit) -> ValidationError | PermissionDenied | None:
+    """Why ``user`` may not set ``unit``'s group — the error ``commune_group_set`` raises — or
+    None when they may. The one rule behind the service, the API's ``can_set`` and the page's form."""
+    if unit.level != Level.COMMUNE:
+        return ValidationError(MSG_NOT_A_COMMUNE, code="level")
+    if not access.sets_commune_group(user, unit):
+        return PermissionDenied(MSG_NOT_PROVINCE_OFFICE)
+    if not in_group_period(unit):
+        # QA: a commune that ended on 30 June 2025 was given a 2026–2030 group.
+        return ValidationError(MSG_NOT_IN_PERIOD, code="period", params={"unit": unit.name})
+    return None
+
+
+def can_set_commune_group(user, unit: AdministrativeUnit) -> bool:
+    """Whether ``commune_group_set`` would accept ``user`` setting ``unit``'s group."""
+    return commune_group_refusal(user, unit) is None
+
+
 def _errors(
     *, group: int, condition: str, decision_number: str, decision_date: datetime.date | None
 ) -> dict[str, list[ValidationError]]:
@@ -90,13 +108,8 @@ def commune_group_set(
     a change based on an old one raises ``StaleWriteError``. Setting the same group, condition
     and document again changes nothing.
     """
-    if unit.level != Level.COMMUNE:
-        raise ValidationError(MSG_NOT_A_COMMUNE, code="level")
-    if not in_group_period(unit):
-        # QA: a commune that ended on 30 June 2025 was given a 2026–2030 group.
-        raise ValidationError(MSG_NOT_IN_PERIOD, code="period", params={"unit": unit.name})
-    if not access.sets_commune_group(user, unit):
-        raise PermissionDenied(MSG_NOT_PROVINCE_OFFICE)
+    if (refusal := commune_group_refusal(user, unit)) is not None:
+        raise refusal
     decision_number = (decision_number or "").strip()
     errors = _errors(group=group, condition=condition, decision_number=decision_number, decision_date=decision_date)
     if errors:

@@ -1,5 +1,7 @@
 """API: GET/PUT /api/v1/units/<code>/commune-group/ — a commune's group with its basis."""
 
+import datetime
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -77,3 +79,23 @@ def test_the_endpoint_is_in_the_schema(client):
     operations = schema["paths"]["/api/v1/units/{code}/commune-group/"]
     assert set(operations) >= {"get", "put"}
     assert operations["put"]["requestBody"]
+
+
+def test_a_commune_with_no_group_answers_the_blank_condition_the_schema_declares(tree, personas, client):
+    # QA: "condition": null, while the schema's CommuneGroupCondition is a string enum with "".
+    body = _client(personas.province_office).get(_url(tree.a)).json()
+    assert (body["group"], body["condition"], body["condition_label"], body["version"]) == (None, "", None, 0)
+    schemas = client.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+    assert body["condition"] in schemas["CommuneGroupCondition"]["enum"]
+
+
+def test_can_set_is_false_for_a_commune_outside_2026_2030_which_the_put_refuses(tree, personas):
+    # QA: can_set true for a commune that ended on 30 June 2025, then the PUT refused.
+    tree.a.valid_to = datetime.date(2025, 6, 30)
+    tree.a.save()
+    client = _client(personas.province_office, "vi")
+    assert client.get(_url(tree.a)).json()["can_set"] is False
+    response = client.put(_url(tree.a), BODY, format="json")
+    assert response.status_code == 400
+    assert "không tồn tại trong giai đoạn 2026–2030" in response.json()["detail"]
+    assert _client(personas.province_office).get(_url(tree.b)).json()["can_set"] is True

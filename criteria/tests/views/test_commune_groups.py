@@ -173,3 +173,17 @@ def test_a_commune_that_ended_before_2026_shows_no_group_line(client, tree, pers
     client.force_login(personas.officer_a)
     commune_page = client.get(reverse("unit", args=[tree.a.code]), {"year": 2024}).content.decode()
     assert page(tree.a.code) not in commune_page
+
+
+def test_a_commune_outside_2026_2030_has_no_form_but_says_why(client, tree, personas):
+    # The API's can_set and the service's refusal: one rule (QA: can_set true, then refused).
+    tree.a.valid_to = datetime.date(2025, 6, 30)
+    tree.a.save()
+    client.force_login(personas.province_office)
+    response = client.get(page(tree.a.code))
+    html = response.content.decode()
+    assert response.status_code == 200 and 'name="decision_number"' not in html
+    assert "does not exist during 2026–2030" in html.split('id="no-commune-group"')[1].split("</p>")[0]
+    assert client.post(page(tree.a.code), FORM).status_code == 400
+    assert not CommuneGroupChange.objects.exists()
+    assert 'id="no-commune-group"' not in client.get(page(tree.b.code)).content.decode()
