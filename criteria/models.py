@@ -313,11 +313,14 @@ class IndicatorValue(models.Model):
 
     @property
     def display_value(self) -> str:
+        """The value as the sheet shows it, in the active language ("1.234,5", "1.000.000 đ")."""
+        from criteria.display import shown_value  # display reads this module
+
         if self.not_applicable:
             return str(_("Not applicable"))
-        if self.value_bool is not None:
-            return str(_("Yes") if self.value_bool else _("No"))
-        return "" if self.value_decimal is None else format(self.value_decimal.normalize(), "f")
+        if self.value is None:
+            return ""
+        return str(shown_value(self.value, self.indicator.value_type))
 
 
 class CriterionResult(models.Model):

@@ -260,6 +260,8 @@ def _validate(assessment: Assessment, entries: list[ValueEntry], stored: Stored,
             continue
         if entry.expected_version is not None and entry.expected_version != (current.version if current else 0):
             current = current.instance() if current else None
+            if current is not None:
+                current.indicator = indicator  # its message writes the value as the sheet does
             raise StaleWriteError(
                 MSG_STALE,
                 params={

@@ -554,6 +554,18 @@ def test_an_action_needs_the_version_read(api, data, personas):
     assert set(response.json()["errors"]) == {"version"}
 
 
+@pytest.mark.parametrize(("language", "now"), [("vi", "(hiện là: 1.234,5)"), ("en", "(now: 1,234.5)")])
+def test_a_stale_write_writes_the_current_value_as_offices_of_the_language_do(api, data, personas, language, now):
+    # QA: "hiện là: 1234.5" for a value saved as "1234,5".
+    saved = write(api.as_(personas.officer_b), data.b, [{"code": "2.2", "value": "1234,5", "version": 0}])
+    assert saved.status_code == 200
+    stale = [{"code": "2.2", "value": "1", "version": 0}]
+    response = write(api.as_(personas.district_d1), data.b, stale, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 409
+    assert now in response.json()["detail"]
+    assert response.json()["current"]["value"] == 1234.5  # the stored value, as JSON
+
+
 def test_an_action_on_a_stale_version_answers_409_with_the_current_state(api, data, personas):
     old_version = version_of(data.a)
     assessment_transition(assessment=data.a, action="submit", user=personas.officer_a)

@@ -89,6 +89,22 @@ def test_when_someone_saved_first_both_values_are_shown_and_nothing_is_overwritt
     assert stored(assessment, "2.1").value_decimal == 90
 
 
+def test_a_stale_save_writes_the_saved_value_as_the_page_does_in_vietnamese(client, personas, assessment, vi):
+    # QA: "(hiện là: 1234.5)" for a value saved as "1234,5", beside "<strong>1.234,5</strong>".
+    client.force_login(personas.district_d1)
+    save(client, assessment, "2.2", "1234,5", 0, **HTMX)
+    client.force_login(personas.officer_a)
+    page = save(client, assessment, "2.2", "1", 0, **HTMX).content.decode()
+    assert "(hiện là: 1.234,5)" in page and "<strong>1.234,5</strong>" in page
+
+
+def test_a_stale_save_writes_the_saved_value_in_english_style_in_english(client, personas, assessment):
+    client.force_login(personas.district_d1)
+    save(client, assessment, "2.2", "1234,5", 0, **HTMX)
+    client.force_login(personas.officer_a)
+    assert "(now: 1,234.5)" in save(client, assessment, "2.2", "1", 0, **HTMX).content.decode()
+
+
 def test_a_submitted_assessment_is_locked_for_the_officer(client, personas, assessment):
     for code, value in [("2.1", "85"), ("3.1", "50"), ("3.2", "0")]:
         save(client.__class__(), assessment, code, value, 0)  # anonymous: refused
