@@ -38,6 +38,10 @@ MSG_CONFLICT = _("The data was changed in the meantime.")
 # DRF formats its "expected available in N seconds" before translating it, so it never is.
 MSG_THROTTLED = _("Too many requests; try again in %(seconds)s seconds.")
 MSG_DATA_TOO_LARGE = _("The request's data is larger than %(limit)s MB: send it in smaller parts.")
+# DRF answers a body of JSON null with an ErrorDetail it never passes through gettext
+# (``Serializer.errors``, code "null"): the one DRF message ``drf_messages`` cannot list.
+DRF_NO_DATA = "No data provided"
+MSG_NO_DATA = _("No data was sent: a JSON object is expected.")
 
 
 class DataTooLarge(exceptions.APIException):
@@ -64,6 +68,13 @@ class Conflict(exceptions.APIException):
         self.body = {"detail": str(detail), **extra}
 
 
+def _message(item: Any) -> str:
+    """One error message as the caller reads it (DRF's untranslated "No data provided" in their language)."""
+    if getattr(item, "code", None) == "null" and str(item) == DRF_NO_DATA:
+        return str(MSG_NO_DATA)
+    return str(item)
+
+
 def _flatten(data: Any, prefix: str = "") -> dict[str, list[str]]:
     """DRF's nested error structure as ``{"a.0.b": ["message", …]}``."""
     out: dict[str, list[str]] = {}
@@ -75,13 +86,13 @@ def _flatten(data: Any, prefix: str = "") -> dict[str, list[str]]:
     elif isinstance(data, list | tuple):
         if all(not isinstance(item, dict | list | tuple) for item in data):
             if data:
-                out[prefix or api_settings.NON_FIELD_ERRORS_KEY] = [str(item) for item in data]
+                out[prefix or api_settings.NON_FIELD_ERRORS_KEY] = [_message(item) for item in data]
         else:
             for index, item in enumerate(data):
                 for path, messages in _flatten(item, f"{prefix}.{index}" if prefix else str(index)).items():
                     out.setdefault(path, []).extend(messages)
     else:
-        out[prefix or api_settings.NON_FIELD_ERRORS_KEY] = [str(data)]
+        out[prefix or api_settings.NON_FIELD_ERRORS_KEY] = [_message(data)]
     return out
 
 

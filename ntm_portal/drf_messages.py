@@ -4,7 +4,8 @@ DRF ships a Vietnamese catalogue of some twenty entries; the messages an API cli
 (authentication, permissions, throttling, field errors) — and django-filter's, which ships no
 Vietnamese at all — are listed here so that
 ``makemessages`` keeps them in the project catalogue, which Django consults first
-(``LOCALE_PATHS``). Nothing imports this module.
+(``LOCALE_PATHS``). Nothing imports this module. One DRF message is never translated by DRF
+itself ("No data provided", for a body of JSON null): ``api_errors`` answers its own instead.
 """
 
 from django.utils.translation import gettext_noop

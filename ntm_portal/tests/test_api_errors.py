@@ -79,3 +79,23 @@ def test_a_services_errors_for_the_whole_request_answer_under_the_apis_own_key()
         "non_field_errors": ["Not every criterion is met."],
         "decision_date": ["Too early."],
     }
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/funds/", "/api/v1/ocop-products/", "/api/v1/province-targets/", "/api/v1/registered-targets/"]
+)
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_a_body_of_json_null_is_refused_in_the_callers_language(client, personas, path, language):
+    """QA: DRF's own "No data provided" (never passed through gettext) answered a Vietnamese caller."""
+    from django.utils import translation
+
+    from ntm_portal.api_errors import MSG_NO_DATA
+
+    client.force_login(personas.province_office)
+    response = client.post(path, "null", content_type="application/json", HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 400
+    with translation.override(language):
+        expected = str(MSG_NO_DATA)
+    assert response.json() == {"detail": expected, "errors": {"non_field_errors": [expected]}}
+    if language == "en":
+        assert expected == "No data was sent: a JSON object is expected."
