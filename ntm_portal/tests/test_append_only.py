@@ -52,7 +52,7 @@ def logged(assessment, tree, personas):
     )
     province_target_save(
         province=tree.province,
-        data=ProvinceTargetInput(period_from=2021, period_to=2025, communes_standard=5, basis="NQ 05"),
+        data=ProvinceTargetInput(period_from=2021, period_to=2025, communes_standard=3, basis="NQ 05"),
         user=personas.province_office,
     )
     funds_record(

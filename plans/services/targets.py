@@ -8,15 +8,16 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import AdministrativeUnit, Level, year_days
 from communes.permissions import can_enter_province_targets, can_set_registered_target
 from criteria import evaluation
-from criteria.figures import holds_title
+from criteria.figures import communes_of_year_q, holds_title
 from criteria.models import SetLevel, Tier
 from criteria.services.in_force import fewest_criteria_in_force
 from ntm_portal.errors import StaleWriteError
@@ -79,6 +80,16 @@ MSG_PERIOD_ORDER = _("The period cannot end before it starts.")
 MSG_PERIOD_TAKEN = _("The province already has targets for %(first)s–%(last)s.")
 MSG_YEAR_TAKEN = _("The province already has targets for %(first)s.")
 MSG_COUNT_NEGATIVE = _("A number of communes cannot be negative.")
+MSG_COUNT_OVER_COMMUNES = ngettext_lazy(
+    "%(province)s has at most %(count)s commune during %(first)s–%(last)s: the target cannot be higher.",
+    "%(province)s has at most %(count)s communes during %(first)s–%(last)s: the target cannot be higher.",
+    "count",
+)
+MSG_COUNT_OVER_COMMUNES_YEAR = ngettext_lazy(
+    "%(province)s has at most %(count)s commune in %(year)s: the target cannot be higher.",
+    "%(province)s has at most %(count)s communes in %(year)s: the target cannot be higher.",
+    "count",
+)
 MSG_ADVANCED_OVER_STANDARD = _(
     "Communes advanced cannot outnumber communes standard: an advanced commune is also standard."
 )
@@ -312,7 +323,22 @@ class ProvinceTargetInput:
     basis: str = ""
 
 
-def _province_target_errors(data: ProvinceTargetInput) -> tuple[dict[str, list], Decimal | None]:
+COUNT_FIELDS = ("communes_standard", "communes_advanced", "communes_model")
+
+
+def most_communes(province: AdministrativeUnit, first: int, last: int) -> int:
+    """The most communes ``province`` counts in any year from ``first`` to ``last`` (the portal's
+    "communes of a year", ``criteria.figures.communes_of_year_q``), in one query: a 2021–2025
+    target was set while the province had its communes of before the 1 July 2025 merger."""
+    per_year = AdministrativeUnit.objects.subtree(province).aggregate(
+        **{f"y{year}": Count("pk", filter=communes_of_year_q(year)) for year in range(first, last + 1)}
+    )
+    return max(per_year.values(), default=0)
+
+
+def _province_target_errors(
+    province: AdministrativeUnit, data: ProvinceTargetInput
+) -> tuple[dict[str, list], Decimal | None]:
     errors: dict[str, list[ValidationError]] = {}
 
     def add(field: str, message, code: str, **params) -> None:
@@ -323,10 +349,20 @@ def _province_target_errors(data: ProvinceTargetInput) -> tuple[dict[str, list],
             add(field, MSG_PERIOD_RANGE, "year_range", first=PROGRAMME_START, last=TARGET_YEAR_LAST)
     if not errors and data.period_to < data.period_from:
         add("period_to", MSG_PERIOD_ORDER, "period_order")
-    for field in ("communes_standard", "communes_advanced", "communes_model"):
+    for field in COUNT_FIELDS:
         if getattr(data, field) < 0:
             add(field, MSG_COUNT_NEGATIVE, "negative")
-    if not {"communes_standard", "communes_advanced", "communes_model"} & errors.keys():
+    if not errors and max(getattr(data, field) for field in COUNT_FIELDS) > 0:
+        # QA: 999 communes standard for a province of 22 read "Kế hoạch 999" on the dashboard.
+        most = most_communes(province, data.period_from, data.period_to)
+        if data.period_from == data.period_to:
+            message, period = MSG_COUNT_OVER_COMMUNES_YEAR, {"year": data.period_from}
+        else:
+            message, period = MSG_COUNT_OVER_COMMUNES, {"first": data.period_from, "last": data.period_to}
+        for field in COUNT_FIELDS:
+            if getattr(data, field) > most:
+                add(field, message, "over_communes", province=province.name, count=most, **period)
+    if not set(COUNT_FIELDS) & errors.keys():
         # A tier at 0 has no target (it says nothing about how many communes will hold it), so
         # each count is held to the nearest tier below it that has one.
         if data.communes_standard and data.communes_advanced > data.communes_standard:
@@ -371,7 +407,7 @@ def province_target_save(
         raise ValidationError({"province": [ValidationError(MSG_NOT_A_PROVINCE, code="level")]})
     if not access.can_read_unit(user, province) or not can_enter_province_targets(user, province):
         raise PermissionDenied(MSG_PROVINCE_TARGET_NO_PERMISSION)
-    errors, share = _province_target_errors(data)
+    errors, share = _province_target_errors(province, data)
     checkable = data.min_criteria and not errors.keys() & {"min_criteria", "period_from", "period_to"}
     if checkable and (refusal := _min_criteria_refusal(province, data)):
         errors["min_criteria"] = [refusal]

@@ -4,6 +4,10 @@
 (2021–2025), the province's own 20 (a clone of QĐ 318 with a criterion 20, 2024–2025) and the
 10 of 2026–2030, all published; in 2026 A meets 10/10 and holds the title, B 7, C 4.
 
+``room_for_targets`` — 67 more communes (district 409, no assessment) in the shared ``tree``'s
+province 40, 70 in all: room for the province targets the tests enter (50, 60, 70 communes),
+since ``province_target_save`` refuses a count above the communes the province counts.
+
 ``merger`` — province 50 before and after 1 July 2025: district 501 with communes O1, O2 until
 30/06/2025 (village O1-T under O1); from 01/07/2025 commune M (formed from O1 and O2) hangs
 directly under the province. The province office ``office50`` works there.
@@ -14,7 +18,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from communes.models import Role, UnitSuccession
+from communes.models import AdministrativeUnit, Level, Role, UnitSuccession, UnitType
 from communes.tests.factories import (
     CommuneFactory,
     DistrictFactory,
@@ -58,3 +62,18 @@ def scales(tree):
     make_assessment(tree.b, ten, 2026, 7, total=10)
     make_assessment(tree.c, ten, 2026, 4, total=10)
     return SimpleNamespace(tree=tree, national=national, own=own, ten=ten)
+
+
+@pytest.fixture
+def room_for_targets(tree):
+    district = DistrictFactory(code="409", name="Huyện Dự Phòng", parent=tree.province)
+    communes = []
+    for n in range(67):
+        commune = AdministrativeUnit(
+            code=f"409{n:02d}", name=f"Xã Dự Phòng {n}", level=Level.COMMUNE, type=UnitType.XA, parent=district
+        )
+        commune.region = district.region
+        commune.set_derived_fields()
+        communes.append(commune)
+    AdministrativeUnit.objects.bulk_create(communes)
+    return district

@@ -129,6 +129,7 @@ PROVINCE_TARGET = {
 }
 
 
+@pytest.mark.usefixtures("room_for_targets")
 def test_the_province_office_enters_and_changes_province_targets(api, tree, personas):
     client = api.as_(personas.province_office)
     created = client.post("/api/v1/province-targets/", PROVINCE_TARGET, format="json")
@@ -166,6 +167,7 @@ def test_the_district_committee_may_not_enter_province_targets(api, tree, person
     assert not ProvinceTarget.objects.exists()
 
 
+@pytest.mark.usefixtures("room_for_targets")
 def test_inconsistent_province_targets_are_refused_at_the_field(api, tree, personas):
     body = {**PROVINCE_TARGET, "communes_model": 11}
     response = api.as_(personas.province_office).post("/api/v1/province-targets/", body, format="json")
@@ -173,6 +175,7 @@ def test_inconsistent_province_targets_are_refused_at_the_field(api, tree, perso
     assert list(response.json()["errors"]) == ["communes_model"]
 
 
+@pytest.mark.usefixtures("room_for_targets")
 def test_a_threshold_above_the_set_in_force_is_refused_at_the_field_and_read_right_in_the_plan(api, scales, personas):
     """QA: "none under 15" for 2026 (a 10-criteria set) was accepted, then /api/v1/plan/ counted
     every commune under 15, A too (10/10, holding the title)."""
@@ -291,3 +294,13 @@ def test_the_schema_of_these_endpoints_has_no_warning():
         schema["paths"]
     )
     assert not GENERATOR_STATS._warn_cache and not GENERATOR_STATS._error_cache
+
+
+def test_a_count_above_the_provinces_communes_is_refused_at_the_field(api, tree, personas):
+    body = {**PROVINCE_TARGET, "communes_standard": 999, "communes_advanced": 0, "communes_model": 0}
+    response = api.as_(personas.province_office).post("/api/v1/province-targets/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "communes_standard": ["Tỉnh Nghệ Thử has at most 3 communes during 2021–2025: the target cannot be higher."]
+    }
+    assert not ProvinceTarget.objects.exists()

@@ -100,7 +100,9 @@ def test_concurrent_first_saves_of_a_funds_cell_on_the_page_answer_409(tree, per
 
 @postgresql_only
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_province_targets_for_one_period_answer_409_with_the_stored_targets(tree, personas):
+def test_concurrent_province_targets_for_one_period_answer_409_with_the_stored_targets(
+    tree, personas, room_for_targets
+):
     clients = [_api(personas.province_office) for _ in range(WRITERS)]
     answers = _all_at_once(
         [
@@ -120,7 +122,7 @@ def test_concurrent_province_targets_for_one_period_answer_409_with_the_stored_t
 
 
 @pytest.mark.django_db
-def test_a_second_province_target_for_the_same_period_answers_409_with_the_first(tree, personas):
+def test_a_second_province_target_for_the_same_period_answers_409_with_the_first(tree, personas, room_for_targets):
     client = _api(personas.province_office)
     first = client.post("/api/v1/province-targets/", PROVINCE_TARGET, format="json")
     assert first.status_code == 201
@@ -131,7 +133,9 @@ def test_a_second_province_target_for_the_same_period_answers_409_with_the_first
 
 
 @pytest.mark.django_db
-def test_a_second_province_target_for_the_same_period_on_the_page_answers_409_at_the_field(client, tree, personas):
+def test_a_second_province_target_for_the_same_period_on_the_page_answers_409_at_the_field(
+    client, tree, personas, room_for_targets
+):
     client.force_login(personas.province_office)
     url = reverse("plans:save_province_target", args=["40"])
     form = {k: v for k, v in PROVINCE_TARGET.items() if k != "province"}

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from plans.models import ProvinceTarget, ProvinceTargetChange
 from plans.services import ProvinceTargetInput, StaleWriteError, province_target_save
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("room_for_targets")]
 
 
 def _data(**overrides):
@@ -232,3 +232,47 @@ def test_a_period_mixing_sets_is_held_to_the_set_with_the_fewest_criteria(scales
 def test_a_period_reaching_into_the_2026_set_is_held_to_its_10(scales, personas):
     with pytest.raises(ValidationError, match=r"QG-10 .* applied in the years 2026–2030 has 10 criteria"):
         _save(personas.province_office, scales.tree.province, data=_data(period_from=2021, period_to=2030))
+
+
+def _counts(standard, advanced=0, model=0, **period):
+    return _data(communes_standard=standard, communes_advanced=advanced, communes_model=model, **period)
+
+
+def test_a_count_above_the_communes_the_province_counts_is_refused_at_its_field(merger):
+    """QA: 999 communes standard for a province of 22 read "Kế hoạch 999" on the dashboard.
+    Province 50 had communes O1 and O2 until 30/06/2025, then M alone."""
+    data = _counts(2, 2, 2, period_from=2026, period_to=2030)
+    with pytest.raises(ValidationError) as exc:
+        province_target_save(province=merger.province, user=merger.office, data=data)
+    told = "Tỉnh Sáp Nhập has at most 1 commune during 2026–2030: the target cannot be higher."
+    assert exc.value.message_dict == {
+        "communes_standard": [told],
+        "communes_advanced": [told],
+        "communes_model": [told],
+    }
+    with pytest.raises(ValidationError) as exc:
+        province_target_save(
+            province=merger.province, user=merger.office, data=_counts(2, period_from=2026, period_to=2026)
+        )
+    assert exc.value.message_dict == {
+        "communes_standard": ["Tỉnh Sáp Nhập has at most 1 commune in 2026: the target cannot be higher."]
+    }
+    assert not ProvinceTarget.objects.exists()
+
+
+def test_a_period_before_the_merger_counts_the_communes_the_province_had_then(merger):
+    target = province_target_save(province=merger.province, user=merger.office, data=_counts(2, 1, 1))
+    assert (target.period_from, target.period_to, target.communes_standard) == (2021, 2025, 2)
+    with pytest.raises(ValidationError, match="at most 2 communes during 2024–2025"):
+        province_target_save(province=merger.province, user=merger.office, data=_counts(3, period_from=2024))
+
+
+def test_a_ward_does_not_make_room_for_a_commune_target(merger):
+    from communes.models import UnitType
+    from communes.tests.factories import CommuneFactory
+
+    CommuneFactory(code="50002", name="Phường Một", type=UnitType.PHUONG, parent=merger.province)
+    with pytest.raises(ValidationError, match="at most 1 commune during 2026–2030"):
+        province_target_save(
+            province=merger.province, user=merger.office, data=_counts(2, period_from=2026, period_to=2030)
+        )

@@ -15,7 +15,7 @@ from plans.models import FundEntry, ProvinceTarget, RegisteredTarget
 from plans.services import FundCell, funds_record
 from plans.tests.factories import bulk_province, make_fund, make_target
 
-pytestmark = [pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("room_for_targets")]
 
 
 def _page(client, user, unit, **params):
@@ -266,6 +266,15 @@ def test_inconsistent_province_targets_show_the_message_at_the_field(client, tre
     response = _province_post(client, personas.province_office, tree.province, communes_advanced="60")
     assert response.status_code == 400
     assert "Communes advanced cannot outnumber communes standard" in _html(response)
+    assert not ProvinceTarget.objects.exists()
+
+
+def test_a_count_above_the_provinces_communes_shows_the_message_at_the_field(client, tree, personas):
+    response = _province_post(client, personas.province_office, tree.province, communes_standard="999")
+    assert response.status_code == 400
+    html = _html(response)
+    error = html[html.index('<div id="id_new_communes_standard_error">') :].split("</div>", 1)[0]
+    assert "Tỉnh Nghệ Thử has at most 70 communes during 2021–2025: the target cannot be higher." in error
     assert not ProvinceTarget.objects.exists()
 
 
