@@ -85,7 +85,7 @@ class UnitViewSet(ApiErrorsMixin, viewsets.ReadOnlyModelViewSet):
         level = enum_output(Level, "UnitLevel")
         region = enum_output(Region, "Region", blank=True)
         commune_group = enum_output(CommuneGroup, "CommuneGroup", blank=True)
-        parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+        parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)  # a province: none
 
         class Meta:
             model = AdministrativeUnit

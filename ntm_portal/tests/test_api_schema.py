@@ -9,6 +9,7 @@ import json
 import pytest
 import schemathesis
 from django.core import signals
+from django.core.cache import cache
 from django.core.management import call_command
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -103,6 +104,10 @@ def test_no_read_endpoint_answers_a_server_error(seeded, personas):
         operations = [result.ok() for result in schema.include(method="GET").get_all_operations()]
         assert len(operations) >= 8
         for operation in operations:
+            # Each operation with fresh rate counters: 300 requests a minute would otherwise answer
+            # 429 to every later operation, and a body off the schema would pass unseen (QA: a null
+            # enum of the commune group).
+            cache.clear()
             real = {}
             for parameter in operation.path_parameters:
                 name = parameter.name
@@ -138,7 +143,7 @@ def test_no_read_endpoint_answers_a_server_error(seeded, personas):
 
                 call()
     print(f"\nschemathesis: {sum(statuses.values())} requests over {len(operations)} read operations: {dict(statuses)}")
-    assert statuses[200] > 0
+    assert statuses[200] > 0 and not statuses[429]
 
 
 def test_the_schema_says_a_criteria_sets_issuer_may_be_null(client):
