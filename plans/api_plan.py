@@ -52,7 +52,23 @@ class TargetLineSerializer(serializers.Serializer):
     planned = serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False)
     actual = serializers.DecimalField(max_digits=8, decimal_places=1, coerce_to_string=False, allow_null=True)
     share_reached = serializers.DecimalField(max_digits=6, decimal_places=1, coerce_to_string=False, allow_null=True)
-    met = serializers.BooleanField()
+    met = serializers.BooleanField(
+        allow_null=True,
+        help_text=_(
+            "null: cannot be told yet — no commune of the year is under the minimum of criteria, but "
+            "without_figures communes have no figures (min_criteria only)."
+        ),
+    )
+    without_figures = serializers.IntegerField(
+        allow_null=True,
+        help_text=_(
+            "min_criteria: the communes of the year without figures, which the target cannot be met without "
+            "(0: every one has figures); null for the other targets."
+        ),
+    )
+    verdict = serializers.CharField(
+        help_text=_("Whether the target is met, in the words of the pages and the bulletin.")
+    )
 
 
 class ProvinceProgressSerializer(serializers.Serializer):
@@ -119,7 +135,19 @@ class PlanView(ApiErrorsMixin, APIView):
                                     "actual": 42,
                                     "share_reached": 84.0,
                                     "met": False,
-                                }
+                                    "without_figures": None,
+                                    "verdict": "Chưa đạt",
+                                },
+                                {
+                                    "key": "min_criteria",
+                                    "label": "Số xã dưới 15 tiêu chí (chỉ tiêu: không còn xã nào)",
+                                    "planned": 0,
+                                    "actual": 0,
+                                    "share_reached": None,
+                                    "met": None,
+                                    "without_figures": 59,
+                                    "verdict": "Chưa đủ số liệu: 59 xã chưa có số liệu năm 2025",
+                                },
                             ],
                         }
                     ],

@@ -252,6 +252,7 @@ def _provinces_actuals(
             f"communes_{tier}": Count("pk", filter=is_commune & holds_title_q(tier, day, recorded=recorded))
             for tier in Tier.values
         },
+        communes=Count("pk", filter=is_commune),  # the communes of the year: each has figures, or is short of them
         villages_total=Count("pk", filter=is_village),
         villages_held=Count("pk", filter=is_village & holds_title_q(Tier.STANDARD, day, recorded=recorded)),
     )
@@ -280,7 +281,7 @@ def _provinces_actuals(
         counts, standing = units.get(path, {}), under.get(path, {})
         own = sorted({p.min_criteria for p in periods[path] if p.min_criteria})
         actuals[path] = {
-            **{key: counts.get(key, 0) for key in [*tiers, "villages_total", "villages_held"]},
+            **{key: counts.get(key, 0) for key in [*tiers, "communes", "villages_total", "villages_held"]},
             "assessed": standing.get("assessed", 0),
             **{f"under_{n}": standing.get(f"under_{n}", 0) for n in own},
         }

@@ -10,10 +10,12 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from communes.models import AdministrativeUnit, Level
 from criteria.figures import state_label
 from criteria.models import Tier
+from ntm_portal.numbers import vn_number
 from plans.selectors.common import share
 from plans.selectors.plan_rows import PlanRows, TargetPeriod, plan_rows_read
 
@@ -90,12 +92,37 @@ class TargetLine(NamedTuple):
     planned: int | Decimal
     actual: int | Decimal | None
     share_reached: Decimal | None  # actual as a percentage of planned (None where it means nothing)
-    met: bool
+    met: bool | None  # None: cannot be told yet, some communes of the year have no figures
+    without_figures: int | None = None  # "none under N": the communes of the year without figures
+    year: int | None = None
 
     @property
     def verdict(self) -> str:
-        """Whether the target is met, in the one wording of the dashboard, the Excel annex and the
-        Word bulletin (QA: the dashboard said "Not yet", the two files "No")."""
+        """Whether the target is met, in the one wording of the dashboard, the API, the Excel
+        annex and the Word bulletin (QA: the dashboard said "Not yet", the two files "No"). A
+        target "none under N" with communes of the year without figures is not met by them:
+        none under N among those assessed cannot be told from it (QA: 1 commune of 60 assessed
+        read "Met"), and one under N is "Not yet" whatever the others hold."""
+        if self.without_figures:
+            n = {"n": vn_number(self.without_figures), "year": self.year}
+            if self.met is None:
+                return (
+                    ngettext(
+                        "Not enough data: %(n)s commune without figures for %(year)s",
+                        "Not enough data: %(n)s communes without figures for %(year)s",
+                        self.without_figures,
+                    )
+                    % n
+                )
+            if not self.met:
+                return (
+                    ngettext(
+                        "Not yet (%(n)s commune without figures for %(year)s)",
+                        "Not yet (%(n)s communes without figures for %(year)s)",
+                        self.without_figures,
+                    )
+                    % n
+                )
         if self.actual is None:
             return _("No data")
         return _("Met") if self.met else _("Not yet")
@@ -198,17 +225,7 @@ def _province_progress(rows: PlanRows, year: int) -> list[ProvinceProgress]:
                 )
             )
         if target.min_criteria:
-            count = actuals[f"under_{target.min_criteria}"]
-            lines.append(
-                TargetLine(
-                    key="min_criteria",
-                    label=_("Communes under %(n)s criteria (target: none)") % {"n": target.min_criteria},
-                    planned=0,
-                    actual=count if actuals["assessed"] else None,
-                    share_reached=None,
-                    met=actuals["assessed"] > 0 and count == 0,
-                )
-            )
+            lines.append(_min_criteria_line(target.min_criteria, actuals, year))
         if target.villages_recognised_share is not None:
             planned_share = target.villages_recognised_share
             lines.append(
@@ -224,6 +241,24 @@ def _province_progress(rows: PlanRows, year: int) -> list[ProvinceProgress]:
         if lines:
             result.append(ProvinceProgress(target=target, year=year, lines=lines))
     return result
+
+
+def _min_criteria_line(n: int, actuals: dict[str, int], year: int) -> TargetLine:
+    """ "No commune under ``n`` criteria": met only when every commune of the year has figures
+    and none is under ``n``; one under ``n`` is not met whatever the others hold; none under
+    ``n`` while some have no figures cannot be told (``met`` None, ``without_figures`` how many)."""
+    count, assessed = actuals[f"under_{n}"], actuals["assessed"]
+    without = actuals["communes"] - assessed
+    return TargetLine(
+        key="min_criteria",
+        label=_("Communes under %(n)s criteria (target: none)") % {"n": n},
+        planned=0,
+        actual=count if assessed else None,
+        share_reached=None,
+        met=False if count else (None if without or not assessed else True),
+        without_figures=without,
+        year=year,
+    )
 
 
 def plan_summary_of(unit_code: str | None, year: int, rows: PlanRows) -> PlanSummary:

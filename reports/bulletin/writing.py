@@ -221,8 +221,10 @@ def funds_paragraph(funds: list[FundsTable], month_label: str) -> str:
 
 def targets_paragraphs(data: BulletinData) -> list[str]:
     """From the plans app: province targets against results (target, planned, actual, share %,
-    met), then the units due counted per level and tier ("Xã · Đạt chuẩn: đến hạn 04, đã đạt
-    02, …"; a zero after the units due is left out)."""
+    and the verdict the annex and the pages show: "…: kế hoạch 50, thực hiện 17 (34,0%), chưa
+    đạt"; "…: kế hoạch 0, thực hiện 0, chưa đủ số liệu: 59 xã chưa có số liệu năm 2025"), then the
+    units due counted per level and tier ("Xã · Đạt chuẩn: đến hạn 04, đã đạt 02, …"; a zero after
+    the units due is left out)."""
     out = []
     for table in data.plan:
         if table.kind == PLAN_TARGETS:
@@ -231,9 +233,11 @@ def targets_paragraphs(data: BulletinData) -> list[str]:
                 + (
                     "chưa có số liệu thực hiện"
                     if actual is None
-                    else f"thực hiện {vn_number(actual)}" + (f" ({vn_percent(share)})" if share is not None else "")
+                    else f"thực hiện {vn_number(actual)}"
+                    + (f" ({vn_percent(share)})" if share is not None else "")
+                    + (f", {verdict[:1].lower()}{verdict[1:]}" if verdict else "")
                 )
-                for label, planned, actual, share, _met in table.rows
+                for label, planned, actual, share, verdict in table.rows
             ]
         elif table.kind == PLAN_COUNTS:
             lines = [

@@ -164,13 +164,40 @@ def test_a_province_target_without_a_result_says_so_instead_of_an_empty_figure()
     plan = FundsTable(
         "Chỉ tiêu của tỉnh 2021–2025",
         ["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Tỷ lệ đạt (%)", "Đạt"],
-        [["Số xã đạt chuẩn", 50, 3, Decimal("6.0"), "Không"], ["Tỷ lệ thôn được công nhận (%)", 60.5, None, None, ""]],
+        [
+            ["Số xã đạt chuẩn", 50, 3, Decimal("6.0"), "Chưa đạt"],
+            ["Tỷ lệ thôn được công nhận (%)", 60.5, None, None, "Chưa có số liệu"],
+        ],
         kind="targets",
     )
     (text,) = writing.targets_paragraphs(seed_province(plan=[plan]))
     assert text == (
-        "Chỉ tiêu của tỉnh 2021–2025: Số xã đạt chuẩn: kế hoạch 50, thực hiện 3 (6,0%); "
+        "Chỉ tiêu của tỉnh 2021–2025: Số xã đạt chuẩn: kế hoạch 50, thực hiện 3 (6,0%), chưa đạt; "
         "Tỷ lệ thôn được công nhận (%): kế hoạch 60,5, chưa có số liệu thực hiện."
+    )
+
+
+def test_a_province_target_says_its_verdict_and_why_it_cannot_be_told():
+    """QA: "Số xã dưới 15 tiêu chí …: kế hoạch 0, thực hiện 0" with 59 of 60 communes without
+    figures read as met; the sentence now carries the verdict the annex and the pages show."""
+    plan = FundsTable(
+        "Chỉ tiêu của tỉnh 2021–2025",
+        ["Chỉ tiêu", "Kế hoạch", "Thực hiện", "Tỷ lệ đạt (%)", "Đạt"],
+        [
+            [
+                "Số xã dưới 15 tiêu chí (chỉ tiêu: không còn xã nào)",
+                0,
+                0,
+                None,
+                "Chưa đủ số liệu: 59 xã chưa có số liệu năm 2025",
+            ]
+        ],
+        kind="targets",
+    )
+    (text,) = writing.targets_paragraphs(seed_province(plan=[plan]))
+    assert text == (
+        "Chỉ tiêu của tỉnh 2021–2025: Số xã dưới 15 tiêu chí (chỉ tiêu: không còn xã nào): kế hoạch 0, "
+        "thực hiện 0, chưa đủ số liệu: 59 xã chưa có số liệu năm 2025."
     )
 
 
