@@ -137,7 +137,8 @@ def test_from_entry_to_recognition_to_the_dashboard(open_page, personas, assessm
         paragraphs = [p.text for p in document.paragraphs]
         assert "Tổ chức hội nghị triển khai kế hoạch năm." in paragraphs
         assert written in paragraphs  # the preview is the document
-        assert "Duy trì 01 xã đã đạt chuẩn nông thôn mới" in written
+        # recognised on 20/12: held since this month, not "Duy trì" (kept from before)
+        assert "Lũy kế có 01 xã đạt chuẩn nông thôn mới, được công nhận trong tháng" in written
         with page.expect_download() as download:
             page.click("a[href*='/reports/bulletin/40/2025-12.xlsx']")
         summary = load_workbook(io.BytesIO(download.value.path().read_bytes()))["Tổng hợp"]

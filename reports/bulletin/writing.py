@@ -62,25 +62,50 @@ def buckets_sentence(tier: TierLine, year: int) -> str:
     return "có " + ", ".join(parts)
 
 
+def new_among_held(new: int, held: int, noun: str = "xã") -> str:
+    """After the titles held, those recognised in the month among them: ", trong đó 02 xã được
+    công nhận trong tháng", ", cả 12 xã đều được công nhận trong tháng" (of one: ", được công nhận
+    trong tháng"); "" when none is new, or when more were recognised than hold the title (one
+    revoked since: the month's recognitions are then told in a sentence of their own)."""
+    if not new or new > held:
+        return ""
+    if new == held:
+        return (
+            f", cả {count_of(held, noun)} đều được công nhận trong tháng"
+            if held > 1
+            else ", được công nhận trong tháng"
+        )
+    return f", trong đó {count_of(new, noun)} được công nhận trong tháng"
+
+
+def held_phrase(held: int, new: int) -> str:
+    """The communes holding the standard title, as an office words it: "Duy trì 17 xã đã đạt
+    chuẩn nông thôn mới" only when every one held it before the month (QA: "Duy trì 12 xã …" of
+    12 recognised that very month); otherwise the running total and the month's among them:
+    "Lũy kế có 17 xã đạt chuẩn nông thôn mới, trong đó 02 xã được công nhận trong tháng", "Lũy kế
+    có 12 xã đạt chuẩn nông thôn mới, cả 12 xã đều được công nhận trong tháng"."""
+    if not held:
+        return "Chưa có xã nào đạt chuẩn nông thôn mới"
+    if not new:
+        return f"Duy trì {count_of(held, 'xã')} đã đạt chuẩn nông thôn mới"
+    return f"Lũy kế có {count_of(held, 'xã')} đạt chuẩn nông thôn mới{new_among_held(new, held)}"
+
+
 def communes_paragraph(data: BulletinData) -> str:
     standard = data.tiers[0]
     total = data.communes_total
-    held = (
-        f"Duy trì {count_of(standard.recognised, 'xã')} đã đạt chuẩn nông thôn mới"
-        if standard.recognised
-        else "Chưa có xã nào đạt chuẩn nông thôn mới"
-    )
+    held = held_phrase(standard.recognised, standard.new)
     text = (
         f"Tính đến ngày {_date(data.cutoff)}, {_scope(data)} {_has(total, 'xã')} "
         f"(không tính phường, thị trấn, đặc khu). {held}; {buckets_sentence(standard, data.year)}."
     )
-    if standard.with_data < total:
+    if 0 < standard.with_data < total:  # none with data: the buckets' sentence has said so
         text += f" {count_of(total - standard.with_data, 'xã')} chưa có số liệu đánh giá năm {data.year}."
     if standard.recognised and (share := share_percent(standard.recognised, total)):
         text += f" Tỷ lệ xã đạt chuẩn nông thôn mới: {share}."
     if standard.average is not None:
         text += f" Bình quân đạt {average_text(standard.average)} tiêu chí/xã{on_scales(standard)}."
-    if standard.new:
+    if standard.new and not new_among_held(standard.new, standard.recognised):
         text += f" Trong tháng có {count_of(standard.new, 'xã')} được công nhận đạt chuẩn nông thôn mới."
     return text
 
@@ -109,7 +134,7 @@ def tier_paragraph(tier: TierLine, data: BulletinData) -> str:
     else:
         text = f"Chưa có xã nào đạt chuẩn {phrase}"
     if tier.new:
-        text += f", trong đó {count_of(tier.new, 'xã')} được công nhận trong tháng"
+        text += new_among_held(tier.new, tier.recognised) or f"; {count_of(tier.new, 'xã')} được công nhận trong tháng"
     if tier.with_data:
         text += (
             f"; năm {data.year} có {count_of(tier.with_data, 'xã')} đánh giá theo bộ tiêu chí xã {phrase}: "

@@ -67,6 +67,55 @@ def test_the_seed_documents_sentence_is_written_as_the_office_wrote_it():
     assert writing.villages_paragraph(seed_province()) == "Có 16 thôn, bản đạt chuẩn nông thôn mới."
 
 
+def with_standard(**changes) -> BulletinData:
+    """The seed province with its standard tier changed (``TierLine`` fields)."""
+    data = seed_province()
+    standard, *others = data.tiers
+    return seed_province(tiers=[standard._replace(**changes), *others])
+
+
+@pytest.mark.parametrize(
+    ("recognised", "new", "held", "after"),
+    [
+        (17, 0, "Duy trì 17 xã đã đạt chuẩn nông thôn mới;", None),
+        (17, 2, "Lũy kế có 17 xã đạt chuẩn nông thôn mới, trong đó 02 xã được công nhận trong tháng;", None),
+        (12, 12, "Lũy kế có 12 xã đạt chuẩn nông thôn mới, cả 12 xã đều được công nhận trong tháng;", None),
+        (1, 1, "Lũy kế có 01 xã đạt chuẩn nông thôn mới, được công nhận trong tháng;", None),
+        # recognised in the month and revoked since: the month's recognition is told on its own
+        (0, 1, "Chưa có xã nào đạt chuẩn nông thôn mới;", "Trong tháng có 01 xã được công nhận"),
+    ],
+)
+def test_titles_held_are_kept_only_when_none_was_recognised_in_the_month(recognised, new, held, after):
+    """QA: 12/2019 wrote "Duy trì 12 xã đã đạt chuẩn … Trong tháng có 12 xã được công nhận" of 12
+    recognised that very month: "Duy trì" (kept) is for titles held from before the month."""
+    text = writing.communes_paragraph(with_standard(recognised=recognised, new=new))
+    assert held in text
+    assert ("Duy trì" in text) == (new == 0 and recognised > 0)
+    assert ("Trong tháng có" in text) == (after is not None)
+    if after:
+        assert after in text
+
+
+def test_a_higher_tier_all_recognised_in_the_month_says_so_once():
+    data = seed_province()
+    standard, advanced, model = data.tiers
+    data = seed_province(tiers=[standard, advanced._replace(recognised=2, new=2), model])
+    text = writing.tier_paragraph(data.tiers[1], data)
+    assert text.startswith(
+        "Có 02 xã đã đạt chuẩn nông thôn mới nâng cao (chiếm 1,4% số xã), cả 02 xã đều được công nhận trong tháng."
+    )
+
+
+def test_a_year_without_assessments_says_so_once():
+    """QA (12/2021, and a district): "chưa có xã nào có số liệu đánh giá năm 2021. 170 xã chưa có
+    số liệu đánh giá năm 2021." — the same thing twice."""
+    data = with_standard(with_data=0, average=None, buckets=buckets(0, 0, 0, 0, 0))
+    data.communes_total, data.year = 170, 2021
+    text = writing.communes_paragraph(data)
+    assert "Duy trì 17 xã đã đạt chuẩn nông thôn mới; chưa có xã nào có số liệu đánh giá năm 2021." in text
+    assert text.count("số liệu đánh giá năm 2021") == 1
+
+
 def test_funds_are_written_by_source_in_dong():
     funds = FundsTable(
         "Nguồn vốn",
