@@ -83,18 +83,20 @@ def bulletin_preview(request: HttpRequest, unit, month: bulletin.Month, *, large
 @login_required
 @require_GET
 def bulletin_docx(request: HttpRequest, code: str, month: bulletin.Month) -> HttpResponse:
-    """The Word bulletin of a unit and month: the issued file once issued, otherwise built now."""
+    """The Word bulletin of a unit and month: the issued file once issued, otherwise built now;
+    ``?reading=recorded`` is always built now (issuing froze the valid-time reading only)."""
     unit = _unit(request, code)
     if bulletin.cutoff_for(month) is None:
         raise Http404(_("There is no bulletin for a month that has not begun."))
     refuse_outside_life(unit, month)
-    issued = IssuedBulletin.objects.filter(unit=unit, month=month.first_day).first()
-    if issued is not None and issued.docx:
-        return _serve_docx(issued)
+    reading = bulletin.Reading.RECORDED if request.GET.get("reading") == "recorded" else bulletin.Reading.VALID
+    if reading == bulletin.Reading.VALID:  # issuing froze this reading; "as recorded" is built (as the workbook)
+        issued = IssuedBulletin.objects.filter(unit=unit, month=month.first_day).first()
+        if issued is not None and issued.docx:
+            return _serve_docx(issued)
     if bulletin.is_large(unit, month.year):
         messages.info(request, _("This bulletin is large: download its workbook from the background job."))
         return redirect(page_url(unit, month))
-    reading = bulletin.Reading.RECORDED if request.GET.get("reading") == "recorded" else bulletin.Reading.VALID
     content, _data = bulletin.bulletin_docx(unit=unit, month=month, user=request.user, reading=reading)
     response = HttpResponse(content, content_type=DOCX)
     response["Content-Disposition"] = f'attachment; filename="{bulletin.file_name(unit, month, "docx")}"'

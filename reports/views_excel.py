@@ -143,7 +143,10 @@ def bulletin_xlsx(request: HttpRequest, month: bulletin.Month, code: str | None 
     if bulletin.cutoff_for(month) is None:
         raise Http404(_("There is no bulletin for a month that has not begun."))
     refuse_outside_life(unit, month)
-    if unit is not None:
+    reading = _reading(request)
+    if unit is not None and reading == bulletin.Reading.VALID:
+        # Issuing froze the valid-time reading; "as recorded" is another reading, built from the
+        # append-only logs at the month's end (reports/README, "Two readings"), never the issued file.
         issued = IssuedBulletin.objects.filter(unit=unit, month=month.first_day).first()
         if issued is not None:
             return _serve_issued(issued)
@@ -152,7 +155,7 @@ def bulletin_xlsx(request: HttpRequest, month: bulletin.Month, code: str | None 
             request, _("This bulletin is large: it is built in the background. Press “Build in the background”.")
         )
         return redirect(_bulletin_url("bulletin", unit) + f"?month={month.slug}")
-    content, _cutoff = bulletin.bulletin_build(unit=unit, month=month, user=request.user, reading=_reading(request))
+    content, _cutoff = bulletin.bulletin_build(unit=unit, month=month, user=request.user, reading=reading)
     return xlsx_response(content, bulletin.file_name(unit, month))
 
 

@@ -22,6 +22,7 @@ from docx.table import _Cell
 from ntm_portal.numbers import share_percent, vn_number, vn_percent
 from plans.selectors.common import PLAN_DUE, PLAN_OVERDUE, PLAN_TARGETS
 from reports.bulletin import images, writing
+from reports.bulletin.layout import reading_text
 from reports.bulletin.shapes import BulletinData, Issue
 from reports.bulletin.text import Draft
 
@@ -75,6 +76,8 @@ def _header(document, data: BulletinData, draft: Draft) -> None:
     _line(document, "BẢN TIN", bold=True, size=14)
     _line(document, f"Xây dựng nông thôn mới tháng {data.month.label}", bold=True)
     _line(document, data.unit_name, italic=True)
+    if data.as_recorded:  # not the bulletin offices send (nor the one issued): it says which figures it shows
+        _line(document, reading_text(data), italic=True, size=11)
     document.add_paragraph()
 
 
