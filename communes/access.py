@@ -9,6 +9,13 @@ written from there (``PermissionDenied``, read only). What exactly each role may
 workflow's actions, bulletins, plans, the whole country) is decided in
 ``communes.permissions``, on top of this. Administrators (active superusers, ``is_administrator``) reach everything.
 
+A unit that has ended (its ``valid_to`` before today: the districts and communes of before
+1 July 2025) no longer works: a membership there reads its subtree as before but changes
+nothing and takes no step of the workflow (``working_memberships``: the one rule, which the
+write scope, ``roles_over`` and so every permission of ``communes.permissions`` follow). Its
+open dossiers go to the units above that still exist — the province office —, which keep what
+they may do there; the pages of such a unit say why it is read only (``ended_unit_for``).
+
 Views, exports and API endpoints obtain units, and any object attached to a unit, only
 through these helpers:
 
@@ -32,6 +39,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Membership, Role, UnitSuccession
@@ -61,6 +69,14 @@ def memberships_of(user) -> list[Membership]:
         cached = list(Membership.objects.filter(user=user).select_related("unit").order_by("unit__path", "role"))
         setattr(user, _CACHE_ATTR, cached)
     return cached
+
+
+def working_memberships(user) -> list[Membership]:
+    """The user's memberships at units that still exist today: the only ones that change data or
+    take a workflow step. A membership at a unit that has ended (``valid_to`` before today) reads
+    its subtree and does nothing else; the units above that still exist act there instead."""
+    today = timezone.localdate()
+    return [m for m in memberships_of(user) if not m.unit.has_ended(today)]
 
 
 def forget_memberships(user) -> None:
@@ -109,8 +125,9 @@ def is_administrator(user) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active and user.is_superuser)
 
 
-def _member_paths(user, roles: frozenset[str] | None = None) -> set[str]:
-    return {m.unit.path for m in memberships_of(user) if roles is None or m.role in roles}
+def _member_paths(user, roles: frozenset[str] | None = None, *, working: bool = False) -> set[str]:
+    memberships = working_memberships(user) if working else memberships_of(user)
+    return {m.unit.path for m in memberships if roles is None or m.role in roles}
 
 
 def _outermost(paths: Iterable[str]) -> list[str]:
@@ -123,10 +140,11 @@ def _outermost(paths: Iterable[str]) -> list[str]:
 
 
 def _scope_paths(user, *, write: bool) -> list[str]:
-    """The paths whose subtrees the user writes (member units, in a working role) or reads
-    (every member unit and every unit they were formed from): the one rule of the scope."""
+    """The paths whose subtrees the user writes (member units that still exist, in a working
+    role) or reads (every member unit and every unit they were formed from): the one rule of the
+    scope."""
     if write:
-        return _outermost(_member_paths(user, WRITE_ROLES))
+        return _outermost(_member_paths(user, WRITE_ROLES, working=True))
     paths = _member_paths(user)
     return _outermost(paths | set(formed_from_paths(user))) if paths else []
 
@@ -206,15 +224,16 @@ def readable_under(user, unit: AdministrativeUnit | None, *, level: str | None =
 
 
 def can_write_unit(user, unit: AdministrativeUnit) -> bool:
-    """Within a member unit's subtree in a working role: never in the units it was formed from."""
+    """Within the subtree of a member unit that still exists, in a working role: never in the
+    units it was formed from, nor from a unit that has ended (``working_memberships``)."""
     return is_administrator(user) or any(unit.path.startswith(p) for p in _scope_paths(user, write=True))
 
 
 def writes_somewhere(user, roles: Iterable[str] = WRITE_ROLES) -> bool:
     """Whether the user holds one of ``roles`` (the roles that make this kind of change) at some
-    unit; an administrator always does."""
+    unit that still exists; an administrator always does."""
     roles = frozenset(roles)
-    return is_administrator(user) or any(m.role in roles for m in memberships_of(user))
+    return is_administrator(user) or any(m.role in roles for m in working_memberships(user))
 
 
 def check_writes_somewhere(user, roles: Iterable[str] = WRITE_ROLES) -> None:
@@ -230,8 +249,27 @@ def check_writes_somewhere(user, roles: Iterable[str] = WRITE_ROLES) -> None:
 
 
 def roles_over(user, unit: AdministrativeUnit) -> set[str]:
-    """The roles the user holds at this unit or at a unit above it."""
-    return {m.role for m in memberships_of(user) if unit.path.startswith(m.unit.path)}
+    """The roles the user works in at this unit or at a unit above it that still exists (a
+    membership at a unit that has ended takes no step there: ``working_memberships``)."""
+    return {m.role for m in working_memberships(user) if unit.path.startswith(m.unit.path)}
+
+
+def ended_unit_for(user, unit: AdministrativeUnit) -> AdministrativeUnit | None:
+    """The unit that has ended — ``unit`` itself, or the user's unit above it — for which a user
+    who worked there now only reads ``unit``: what its pages name to say why nothing is offered.
+    None when the user may change ``unit``, or never could (a viewer, a successor's member
+    reading its history: ``reads_as_history``)."""
+    if is_administrator(user) or can_write_unit(user, unit):
+        return None
+    today = timezone.localdate()
+    ended = [
+        m.unit
+        for m in memberships_of(user)
+        if m.role in WRITE_ROLES and unit.path.startswith(m.unit.path) and m.unit.has_ended(today)
+    ]
+    if not ended:
+        return None
+    return unit if unit.has_ended(today) else ended[0]
 
 
 def _check(user, unit: AdministrativeUnit, *, write: bool, not_found=MSG_NOT_FOUND) -> None:

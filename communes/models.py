@@ -306,6 +306,10 @@ class AdministrativeUnit(models.Model):
     def is_valid_on(self, day: datetime.date) -> bool:
         return self.existed_during(day, day)
 
+    def has_ended(self, today: datetime.date) -> bool:
+        """Whether the unit's last day (``valid_to``) lies before ``today``: it exists no more."""
+        return self.valid_to is not None and self.valid_to < today
+
     def existed_in_year(self, year: int) -> bool:
         return self.existed_during(*year_days(year))
 

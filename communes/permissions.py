@@ -8,7 +8,11 @@ superusers) may do everything and are the only ones who see the whole country.
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.access import get_unit_for_user, is_administrator, roles_over
@@ -84,26 +88,43 @@ def can_enter_funds(user, unit: AdministrativeUnit) -> bool:
 # --- The recognition workflow ------------------------------------------------------------
 
 
-def may_take_workflow_action(
-    user, unit: AdministrativeUnit, action: str, state: str, *, action_roles, district_above: bool
-) -> bool:
+def district_verifies(unit: AdministrativeUnit, today: datetime.date | None = None) -> bool:
+    """Whether a district above ``unit`` still exists ``today`` (by default, today): its committee
+    then verifies the unit's dossiers and returns those submitted. A commune with no district
+    above it (after 1 July 2025), or whose district has ended since (a dossier of before the
+    merger still open), has them verified and returned by the province office."""
+    today = today or timezone.localdate()
+    return any(u.level == Level.DISTRICT and not u.has_ended(today) for u in unit.ancestors())
+
+
+def district_verifies_q(today: datetime.date | None = None) -> Q:
+    """``district_verifies`` as a filter on assessments: a commune's district, or a village's
+    commune's, is one that still exists (the queues of ``criteria.inbox``)."""
+    today = today or timezone.localdate()
+    districts = AdministrativeUnit.objects.of_level(Level.DISTRICT).exclude(valid_to__lt=today).values("pk")
+    return Q(unit__parent__in=districts) | Q(unit__parent__parent__in=districts)
+
+
+def may_take_workflow_action(user, unit: AdministrativeUnit, action: str, state: str, *, action_roles) -> bool:
     """Whether the user's role lets them take ``action`` on an assessment of ``unit`` now in
     ``state`` (the workflow's states and actions by name; ``action_roles``: the roles the
     action names in ``criteria.services.workflow.ACTIONS``).
 
     A district's own assessment is submitted by its committee and goes to the province office.
-    A commune with no district above it (after 1 July 2025) is verified by the province office;
-    a submitted commune's return is the district's, a verified or appraised one's the province's.
+    A commune with no district above it that still exists (``district_verifies``) is verified by
+    the province office; a submitted commune's return is its district's, a verified or appraised
+    one's the province's. A membership at a unit that has ended takes no step (``roles_over``).
     """
     if is_administrator(user):
         return True
     roles = roles_over(user, unit)
+    if not roles:
+        return False
     if unit.level == Level.DISTRICT:
         return Role.DISTRICT_COMMITTEE in roles if action == "submit" else Role.PROVINCE_OFFICE in roles
-    if action == "verify" and not district_above:
-        return Role.PROVINCE_OFFICE in roles
-    if action == "return" and state == "submitted" and district_above:
-        return Role.DISTRICT_COMMITTEE in roles
+    if action == "verify" or (action == "return" and state == "submitted"):
+        # The district's step, or the province's where no district above exists any more.
+        return (Role.DISTRICT_COMMITTEE if district_verifies(unit) else Role.PROVINCE_OFFICE) in roles
     if action == "return" and state in ("verified", "appraised"):
         return Role.PROVINCE_OFFICE in roles
     return bool(roles & set(action_roles))

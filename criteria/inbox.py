@@ -3,8 +3,10 @@
 Each of the user's memberships adds the queues its role works on, within the membership's
 unit: a commune officer sees what was returned to them (with the reviewer's reason), the
 district committee what waits for its verification (its communes' and villages', not its own,
-which goes to the province), the province office what waits for verification (districts and
-communes with no district above), appraisal and recognition. The rules mirror who may act in
+which goes to the province), the province office what waits for verification (districts, and
+communes with no district above that still exists: ``permissions.district_verifies``),
+appraisal and recognition. A membership at a unit that has ended has no queue: what was its
+unit's to do is the province office's (``access.working_memberships``). The rules mirror who may act in
 ``criteria.services.workflow``; the buttons on the sheet stay the authority. A district's or
 province's page lists its queues for the year by the same rule (``queues_at``), and a village
 is named with its commune, in both.
@@ -18,10 +20,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from communes import access
+from communes import access, permissions
 from communes.models import AdministrativeUnit, Level, Role
 from criteria.models import Assessment, AssessmentState, HistoryEntry, HistoryKind
 
@@ -46,11 +49,14 @@ QUEUE_TITLES = {
 
 
 def _without_district_above(qs: QuerySet[Assessment]) -> QuerySet[Assessment]:
-    """Communes hanging directly under a province, and their villages."""
-    return qs.exclude(unit__parent__level=Level.DISTRICT).exclude(unit__parent__parent__level=Level.DISTRICT)
+    """Communes hanging directly under a province, or under a district that has ended, and their
+    villages."""
+    return qs.exclude(permissions.district_verifies_q())
 
 
 def _queues_of(role: str, unit: AdministrativeUnit) -> list[tuple[str, QuerySet[Assessment]]]:
+    if unit.has_ended(timezone.localdate()):
+        return []  # a unit that has ended does nothing more; the units above that exist act
     within = Assessment.objects.within(unit)
     if role == Role.COMMUNE_OFFICER:
         return [("returned", within.filter(state=AssessmentState.RETURNED))]

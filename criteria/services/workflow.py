@@ -13,7 +13,9 @@ date, the tier's prerequisites).
 
 Commune officers submit; the district committee verifies (thẩm tra) or returns; the province
 office appraises (thẩm định), returns, recognises and revokes. A unit with no district above it
-(communes after 1 July 2025) is verified by the province office. A district's own assessment
+that still exists (communes after 1 July 2025, and the dossiers of before it still open) is
+verified by the province office; a unit that has ended takes no step of its own
+(``communes.permissions.may_take_workflow_action``). A district's own assessment
 (against a district set) is submitted by its committee and goes to the province office.
 """
 
@@ -193,10 +195,6 @@ ACTIONS: dict[str, Action] = {
 LADDER = [Tier.STANDARD, Tier.ADVANCED, Tier.MODEL]
 
 
-def _has_district_above(assessment: Assessment) -> bool:
-    return any(u.level == Level.DISTRICT for u in assessment.unit.ancestors())
-
-
 def _roles_for(user, assessment: Assessment, action: Action) -> bool:
     return permissions.may_take_workflow_action(
         user,
@@ -204,7 +202,6 @@ def _roles_for(user, assessment: Assessment, action: Action) -> bool:
         action.name,
         assessment.state,
         action_roles=action.roles,
-        district_above=_has_district_above(assessment),
     )
 
 

@@ -59,6 +59,14 @@ def history_for(unit, user) -> bool:
 
 
 @register.filter
+def ended_for(unit, user):
+    """``{% with ended=unit|ended_for:user %}``: the unit that has ended — ``unit`` or the user's
+    unit above it — for which the user, who worked there, now only reads ``unit``
+    (``communes.access.ended_unit_for``), or None."""
+    return access.ended_unit_for(user, unit)
+
+
+@register.filter
 def timeuntil_delta(delta) -> str:
     """A cool-off period as “15 phút” / “15 minutes”."""
     if delta is None:

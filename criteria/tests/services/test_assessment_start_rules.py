@@ -100,8 +100,9 @@ def test_the_start_button_posted_for_a_year_outside_the_lifetime_says_why(
     client, tree, personas, merged, set_2021_2030
 ):
     """The page's start form holds the year in a hidden field: the refusal is said above the page
-    it returns to, with the date."""
-    client.force_login(personas.officer_a)
+    it returns to, with the date (to the province office: the commune's own officer, its commune
+    ended, is refused any start)."""
+    client.force_login(personas.province_office)
     response = client.post(
         reverse("assessment_start"), {"unit": tree.a.code, "tier": "standard", "year": 2026}, follow=True
     )

@@ -92,7 +92,9 @@ def test_the_committee_of_a_district_that_ended_finds_its_communes_of_the_year(c
     html = _html(_page(client, committee, merger.district, year=year))
     assert "No unit matches." not in html
     assert "Xã Cũ Một" in html and "Xã Cũ Hai" in html and "Xã Hợp Nhất" not in html
-    assert 'name="unit" value="50101"' in html  # its row carries the edit form
+    # Its district ended: the committee reads its rows; the province office edits them.
+    assert 'name="unit" value="50101"' not in html
+    assert 'name="unit" value="50101"' in _html(_page(client, merger.office, merger.district, year=year))
     html = _html(_page(client, committee, merger.district, year=year, q="lien cu mot"))
     assert "No unit matches." in html
     html = _html(_page(client, committee, merger.district, year=year, q="cu mot"))
@@ -511,10 +513,15 @@ def test_a_stale_amount_shows_a_conflict_and_can_then_be_kept(client, tree, pers
 
 
 def test_the_grid_offers_no_cell_for_the_months_after_a_commune_ended(client, merger, vi):
+    """To the province office, which keeps entering an ended commune's funds of its lifetime
+    (the commune's own officer reads them only: ``communes.access.working_memberships``)."""
     officer = UserFactory(username="officer_o1")
     MembershipFactory(user=officer, unit=merger.o1, role=Role.COMMUNE_OFFICER)
     make_fund(merger.o1, 2025, 9, "central", 5_000)  # recorded before the rule: still shown
     html = _html(_page(client, officer, merger.o1, year=2025))
+    grid = html[html.index('id="funds"') : html.index("</section>", html.index('id="funds"'))]
+    assert 'name="a-' not in grid and 'type="submit"' not in grid
+    html = _html(_page(client, merger.office, merger.o1, year=2025))
     grid = html[html.index('id="funds"') : html.index("</section>", html.index('id="funds"'))]
     assert 'name="a-6-central"' in grid
     assert not any(f'name="a-{m}-' in grid or f'name="was-{m}-' in grid for m in range(7, 13))
