@@ -358,6 +358,11 @@ def test_if_missing_leaves_an_existing_demo_alone_and_prints_the_logins(seeded):
     before = fingerprint()
     out = seed(*ARGS, "--if-missing")
     assert "already there" in out and "xa1" in out and "ntm-demo-2026" in out
+    # A login of a commune that ended with the 2025 merger is told it only reads (its office acts).
+    [xa1] = [line for line in out.splitlines() if line.strip().startswith("xa1 ")]
+    assert xa1.endswith("(ended 30/06/2025: reads its history only)")
+    [xamoi1] = [line for line in out.splitlines() if line.strip().startswith("xamoi1 ")]
+    assert "ended" not in xamoi1
     assert fingerprint() == before
 
 

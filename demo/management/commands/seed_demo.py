@@ -3,8 +3,11 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from communes.models import AdministrativeUnit
 from demo import run as demo
 
 YEARS = re.compile(r"^\s*(\d{4})\s*-\s*(\d{4})\s*$")
@@ -98,5 +101,15 @@ class Command(BaseCommand):
 
     def _print_users(self) -> None:
         self.stdout.write(_("Demo users (password %(password)s):") % {"password": demo.DEMO_PASSWORD})
+        # The logins of a district or commune that ended on 30/06/2025 read its history only.
+        ended = dict(
+            AdministrativeUnit.objects.filter(
+                code__in=[u.unit_code for u in demo.DEMO_USERS], valid_to__lt=timezone.localdate()
+            ).values_list("code", "valid_to")
+        )
         for user in demo.DEMO_USERS:
-            self.stdout.write(f"  {user.username:8} {user.role_label} {user.unit_code}".rstrip())
+            line = f"  {user.username:8} {user.role_label} {user.unit_code}".rstrip()
+            if user.unit_code in ended:
+                day = date_format(ended[user.unit_code], "SHORT_DATE_FORMAT")
+                line += " " + _("(ended %(date)s: reads its history only)") % {"date": day}
+            self.stdout.write(line)
