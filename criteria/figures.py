@@ -5,11 +5,22 @@ and bulletin cell that uses the term goes through it. The dashboards' SQL statem
 (``reports/selectors/sql.py``) write the same terms in SQL for speed, and
 ``reports/tests/selectors/test_vocabulary.py`` holds both to the same units.
 
+* **The map of a year read on a cut-off** (valid time: what was true then). The cut-off is 31
+  December, today while the year runs, a bulletin's month end — and, for a unit's own figures
+  of the year it ended in, its last day (``cutoff_for``).
 * **Communes of a year** (which units count): rural communes (xã) — ``NTM_COMMUNE_TYPES`` —
-  that were assessed in the year, or existed on 31 December unless one of their predecessors
-  was assessed in the year. So 2025 counts the communes that existed before the 1 July 2025
-  merger (assessed that year) and 2026 the merged ones, each commune once. Wards, townships
-  and special zones are listed apart (``communes_apart``) and never counted.
+  that existed by the cut-off and were assessed in the year, or exist on the cut-off unless one
+  of their predecessors was assessed in the year; and, where a commune is left out so, every
+  predecessor of it that existed in the year (``communes_of_year_q``). So January 2025 counts
+  the communes of January 2025; the end of 2025 the communes that existed before the 1 July
+  2025 merger where they were assessed that year (with the communes merged with them) and the
+  merged ones elsewhere; 2026 the merged ones — each place once, never a unit before it existed.
+* **Districts of a year**: those existing on the cut-off, and those above a commune of the year
+  (``districts_of_year_q``); their titles are the districts' titles counted.
+* **Listed apart**: wards, townships and special zones are never counted; they are listed on
+  the communes' map (``apart_of_year_q``): a district of the year that ended by the cut-off
+  keeps its old units, and the units formed from them are not listed — a unit and its
+  successor never both.
 * **Villages of a year**: the same rule for villages (``villages_of_year_q``): assessed in the
   year, or existing on the cut-off unless one they were formed from was assessed in it.
 * **Holds the title** at a tier on a day: recognised at that tier by a decision dated on or
@@ -41,7 +52,14 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communes.models import AdministrativeUnit, ntm_communes_q, valid_on_q
+from communes.models import (
+    COMMUNE_TYPES_APART,
+    AdministrativeUnit,
+    Level,
+    UnitSuccession,
+    ntm_communes_q,
+    valid_on_q,
+)
 from criteria.models import Assessment, AssessmentLog, AssessmentState
 
 # The states of an assessment that carry a recognition decision (revoked keeps its decision).
@@ -59,15 +77,40 @@ def _known(assessments: QuerySet[Assessment], recorded: datetime.datetime | None
     return assessments if recorded is None else assessments.filter(Exists(logged_by(recorded)))
 
 
-def communes_of_year_q(year: int, recorded: datetime.datetime | None = None) -> Q:
-    """Filter on AdministrativeUnit: the communes that count in ``year`` (as recorded at
-    ``recorded``: by the assessments entered by then)."""
+def communes_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetime | None = None) -> Q:
+    """Filter on AdministrativeUnit: the communes that count in ``year`` read on ``cut`` (as
+    recorded at ``recorded``: by the assessments entered by then) — rural communes that existed
+    by the cut-off and were assessed in the year, or exist on the cut-off unless a predecessor
+    was assessed in it, or existed in the year and went, by the cut-off, into such a successor
+    left out (all the predecessors of a commune left out count, not only the assessed ones)."""
     assessed = _known(Assessment.objects.filter(unit=OuterRef("pk"), year=year), recorded)
     predecessor_assessed = _known(
         Assessment.objects.filter(year=year, unit__successions_as_predecessor__successor=OuterRef("pk")), recorded
     )
-    exists_at_end = valid_on_q(datetime.date(year, 12, 31))
-    return ntm_communes_q() & (Q(Exists(assessed)) | (exists_at_end & ~Q(Exists(predecessor_assessed))))
+    # Successors left out: on the cut-off, not assessed, a predecessor assessed in the year.
+    successor_assessed = _known(Assessment.objects.filter(year=year, unit=OuterRef("successor")), recorded)
+    sibling_assessed = _known(
+        Assessment.objects.filter(year=year, unit__successions_as_predecessor__successor=OuterRef("successor")),
+        recorded,
+    )
+    left_out = UnitSuccession.objects.filter(
+        ntm_communes_q("successor__"),
+        valid_on_q(cut, "successor__"),
+        ~Q(Exists(successor_assessed)),
+        Exists(sibling_assessed),
+        predecessor=OuterRef("pk"),
+    )
+    by_cut = Q(valid_from__isnull=True) | Q(valid_from__lte=cut)
+    ended_in_year = Q(valid_to__gte=datetime.date(year, 1, 1), valid_to__lt=cut)
+    return (
+        ntm_communes_q()
+        & by_cut
+        & (
+            Q(Exists(assessed))
+            | (valid_on_q(cut) & ~Q(Exists(predecessor_assessed)))
+            | (ended_in_year & Q(Exists(left_out)))
+        )
+    )
 
 
 def villages_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetime | None = None) -> Q:
@@ -83,14 +126,58 @@ def villages_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetim
     return Q(level="village") & (Q(Exists(assessed)) | (valid_on_q(cut) & ~Q(Exists(predecessor_assessed))))
 
 
-def communes_of_year(year: int, *, within: AdministrativeUnit | None = None) -> QuerySet[AdministrativeUnit]:
-    """The communes that count in ``year`` under ``within`` (None: the country)."""
-    return AdministrativeUnit.objects.ntm_communes().subtree(within).filter(communes_of_year_q(year))
+def districts_of_year_q(year: int, cut: datetime.date) -> Q:
+    """Filter on AdministrativeUnit: the districts of ``year`` read on ``cut`` — those existing
+    on the cut-off, and those above a commune of the year (an abolished district whose
+    communes count in the year it ended)."""
+    parents = AdministrativeUnit.objects.filter(communes_of_year_q(year, cut)).values("parent_id")
+    return Q(level=Level.DISTRICT) & (valid_on_q(cut) | Q(pk__in=parents))
 
 
-def communes_apart(year: int, *, within: AdministrativeUnit | None = None) -> QuerySet[AdministrativeUnit]:
-    """Wards, townships and special zones that existed during ``year``: listed, never counted."""
-    return AdministrativeUnit.objects.communes_apart().subtree(within).existed_in_year(year)
+def apart_of_year_q(year: int, cut: datetime.date) -> Q:
+    """Filter on AdministrativeUnit: the wards, townships and special zones listed apart in
+    ``year`` read on ``cut``, on the same map as the communes of the year — a district of the
+    year that ended by the cut-off keeps its old units (those that ended in the year by then),
+    and a unit existing on the cut-off is listed unless formed from those: so a unit and its
+    successor are never both listed."""
+    first = datetime.date(year, 1, 1)
+    old_map = AdministrativeUnit.objects.filter(districts_of_year_q(year, cut), valid_to__lt=cut).values("pk")
+    ended_in_year = Q(valid_to__gte=first, valid_to__lt=cut)
+    from_old_map = UnitSuccession.objects.filter(
+        successor=OuterRef("pk"),
+        predecessor__parent__in=old_map,
+        predecessor__valid_to__gte=first,
+        predecessor__valid_to__lt=cut,
+    )
+    return Q(level=Level.COMMUNE, type__in=COMMUNE_TYPES_APART) & (
+        (valid_on_q(cut) & ~Q(Exists(from_old_map))) | (ended_in_year & Q(parent__in=old_map))
+    )
+
+
+def communes_of_year(
+    year: int, *, within: AdministrativeUnit | None = None, cut: datetime.date | None = None
+) -> QuerySet[AdministrativeUnit]:
+    """The communes that count in ``year`` under ``within`` (None: the country), read on ``cut``
+    (default: ``cutoff_for`` the year and ``within``)."""
+    cut = cut or cutoff_for(year, within)
+    return AdministrativeUnit.objects.ntm_communes().subtree(within).filter(communes_of_year_q(year, cut))
+
+
+def communes_apart(
+    year: int, *, within: AdministrativeUnit | None = None, cut: datetime.date | None = None
+) -> QuerySet[AdministrativeUnit]:
+    """Wards, townships and special zones of ``year`` read on ``cut`` (``apart_of_year_q``;
+    default cut: ``cutoff_for``): listed, never counted."""
+    cut = cut or cutoff_for(year, within)
+    return AdministrativeUnit.objects.subtree(within).filter(apart_of_year_q(year, cut))
+
+
+def districts_of_year(
+    year: int, *, within: AdministrativeUnit | None = None, cut: datetime.date | None = None
+) -> QuerySet[AdministrativeUnit]:
+    """The districts of ``year`` under ``within`` read on ``cut`` (``districts_of_year_q``)."""
+    cut = cut or cutoff_for(year, within)
+    return AdministrativeUnit.objects.subtree(within).filter(districts_of_year_q(year, cut))
 
 
 def revocations_since(unit, tier, decision_date) -> QuerySet[Assessment]:
@@ -333,3 +420,15 @@ def year_cutoff(year: int, today: datetime.date | None = None) -> datetime.date:
     """The day a year's titles are read on: 31 December, or today while the year runs."""
     today = today or timezone.localdate()
     return min(datetime.date(year, 12, 31), today)
+
+
+def cutoff_for(year: int, unit: AdministrativeUnit | None, cutoff: datetime.date | None = None) -> datetime.date:
+    """The day ``unit``'s figures of ``year`` are read on: ``cutoff`` (default ``year_cutoff``),
+    or the unit's last day when it ended in the year before then — an abolished district's 2025
+    is what stood on 30 June 2025, not its empty map of 31 December. The one rule for every
+    page, list and statement of a unit (``reports.selectors.window_of``)."""
+    day = cutoff or year_cutoff(year)
+    end = unit.valid_to if unit is not None else None
+    if end is not None and datetime.date(year, 1, 1) <= end < day:
+        return end
+    return day

@@ -20,7 +20,6 @@ from django.utils.translation import ngettext
 from communes.access import can_read_unit, is_administrator, readable_under
 from communes.models import AdministrativeUnit, Level, UnitType
 from communes.permissions import get_unit_or_country
-from criteria.figures import year_cutoff
 from criteria.models import Tier
 from criteria.selectors import assessments_within
 from criteria.years import FIRST_YEAR, latest_year_begun, lifetime_notice, warn_year_not_shown
@@ -41,6 +40,7 @@ from reports.selectors import (
     progress_overview,
     progress_trend,
     units_heading,
+    window_of,
 )
 from reports.selectors.map import commune_map
 from reports.selectors.sections import dashboard_plans
@@ -344,8 +344,8 @@ def _list_context(request: HttpRequest, code: str | None, *, with_matrix: bool) 
         "met_sort_query": filters.query(sort="met" if filters.sort == "-met" else "-met", **keep),
         "previous_query": filters.query(sort=filters.sort, page=page.number - 1, **keep),
         "next_query": filters.query(sort=filters.sort, page=page.number + 1, **keep),
-        # The day the titles are read on: the headline's (``year_cutoff``).
-        "cutoff": year_cutoff(filters.year),
+        # The day the titles are read on: the headline's (``window_of``).
+        "cutoff": window_of(filters.year, unit=unit).cut,
         "bucket_label": bucket_label(filters.bucket),
         "bucket_param": bucket_param(filters.bucket) if filters.bucket else "",
         "switch_query": filters.query(sort=filters.sort, **keep),

@@ -126,8 +126,9 @@ class SectionRows(NamedTuple):
     # 3: the year's assessments of the units overdue too; 4: the villages of the year counted
     # as the dashboards count them; 5: "under N criteria" on each commune's own scale, a
     # commune meeting every criterion of a smaller set is not under N; 6: the communes of the
-    # year counted, so "none under N" knows how many have no figures).
-    FORMAT = 6
+    # year counted, so "none under N" knows how many have no figures; 7: the communes of the year
+    # read on the cut-off, as the dashboards read them).
+    FORMAT = 7
 
     def encode(self) -> list:
         return [self.plan.encode(), self.funds.encode()]

@@ -235,7 +235,7 @@ def _provinces_actuals(
     planned = sorted(periods)
     within = Q() if every else under_any(planned)
     day = cut or year_cutoff(year)
-    counted = communes_of_year_q(year, recorded)
+    counted = communes_of_year_q(year, day, recorded)
     village = villages_of_year_q(year, day, recorded)  # the dashboards' villages of the year
     # The units are the communes and villages of the year, each rule written once in the
     # statement's filter; the aggregates only ask who holds which title. (The subqueries sit in
@@ -291,7 +291,8 @@ def _provinces_actuals(
 def _holding_counts(year: int, cut: datetime.date | None = None) -> dict[str, Count]:
     """Aggregates over units: the communes of ``year`` holding each tier on ``cut`` (default: at
     its end; ``communes_standard``, …), what a province target's counts are compared with."""
-    day, counted = cut or year_cutoff(year), communes_of_year_q(year)
+    day = cut or year_cutoff(year)
+    counted = communes_of_year_q(year, day)
     return {f"communes_{tier}": Count("pk", filter=counted & holds_title_q(tier, day)) for tier in Tier.values}
 
 

@@ -154,7 +154,7 @@ def gather(
     breakdown_title, breakdown = _breakdown(unit, year, cut, period, recorded)
     progress(2, STEPS)
 
-    communes = communes_grouped(unit, year)
+    communes = communes_grouped(unit, year, cut)
     columns, matrix = matrix_lines(unit, year, communes, cut, recorded)
     progress(3, STEPS)
     newly = newly_recognised(unit, month, cut, recorded)

@@ -34,15 +34,15 @@ def _provinces() -> dict[str, tuple[str, str]]:
     return {code: (name, sort) for code, name, sort in provinces}
 
 
-def communes_grouped(unit: AdministrativeUnit | None, year: int) -> list[tuple]:
-    """The communes of the year, grouped one level down (district, or province for the country):
+def communes_grouped(unit: AdministrativeUnit | None, year: int, cut: datetime.date | None = None) -> list[tuple]:
+    """The communes of the year read on ``cut`` (the month's cut-off, the headline's), grouped one level down (district, or province for the country):
     ``((sort, code, name, level), name_sort, code, pk, name)``; the communes directly under a
     province go last, in a group of no level."""
     by_province = unit is None
     provinces = _provinces() if by_province else {}
     communes = []
     for pk, code, name, name_sort, path, parent_name, parent_level, parent_code, parent_sort in (
-        communes_counted(unit=unit, year=year)
+        communes_counted(unit=unit, year=year, cut=cut)
         .values_list(
             "pk",
             "code",

@@ -58,8 +58,10 @@ def _stamp(versions: dict[str, tuple[str, int]], prefix: str) -> str | None:
 # criterion row carries the assessments on its set; 7: a plan row's state on the cut-off by its decisions;
 # 8: a plan row's state also takes a revocation recorded on another year's assessment of its title;
 # 9: a year's standing per set size, so that a year mixing scales claims none; 10: a plan row's
-# workflow state on the cut-off as its log had it, NO_DOSSIER before it was created).
-ROWS_FORMAT = 10
+# workflow state on the cut-off as its log had it, NO_DOSSIER before it was created; 11: the
+# communes, districts and units listed apart of a year read on its cut-off, a unit's own year
+# it ended in on its last day).
+ROWS_FORMAT = 11
 
 
 def _key(kind: str, params: tuple) -> str:

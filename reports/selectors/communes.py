@@ -28,11 +28,10 @@ from criteria.figures import (
     villages_of_year_q,
     with_state_on,
     with_title_held,
-    year_cutoff,
 )
 from criteria.models import Assessment, CriterionResult
 from reports.selectors import cache, sql
-from reports.selectors.progress import communes_counted, criteria_assessed
+from reports.selectors.progress import communes_counted, criteria_assessed, window_of
 from reports.selectors.trend import mapped_into
 
 PER_PAGE = 50
@@ -140,8 +139,8 @@ def _communes_queryset(
 ):
     # The one assessment of the commune at the tier in the year (one per unit, tier and year).
     at_tier = Assessment.objects.filter(unit=OuterRef("pk"), year=year, tier=tier)
-    cut = year_cutoff(year)  # the headline's day (``progress.window_of``)
-    qs = with_title_held(communes_counted(unit=unit, year=year), tier, cut)
+    cut = window_of(year, unit=unit).cut  # the headline's day
+    qs = with_title_held(communes_counted(unit=unit, year=year, cut=cut), tier, cut)
     if held:
         qs = qs.filter(holds_title_q(tier, cut))
     if q:
@@ -185,7 +184,7 @@ def communes_page(
     (``criteria.figures.state_on``): a title revoked by then shows revoked, whichever of the
     commune's assessments records the revocation.
     """
-    cut = year_cutoff(year)
+    cut = window_of(year, unit=unit).cut
     paginator = Paginator(
         _communes_queryset(unit=unit, year=year, tier=tier, bucket=bucket, q=q.strip(), sort=sort, held=held).values(
             "pk", "code", "name", "parent__name", "region", "commune_group", "a_id", "title_number", "title_date"
@@ -398,8 +397,9 @@ def _briefs(queryset, cut: datetime.date) -> list[tuple[int, AssessmentBrief]]:
 
 
 def commune_overview(*, commune: AdministrativeUnit, year: int, tier: str) -> CommuneOverview:
-    """The commune's assessments in ``year``, its criteria at ``tier``, its villages; 4 queries."""
-    cut = year_cutoff(year)
+    """The commune's assessments in ``year``, its criteria at ``tier``, its villages; 4 queries.
+    Read on the year's cut-off, or the commune's last day if it ended in the year."""
+    cut = window_of(year, unit=commune).cut
     assessments = [brief for _unit, brief in _briefs(Assessment.objects.filter(unit=commune, year=year), cut)]
     main = next((a for a in assessments if a.tier == tier), None)
     criteria = []
@@ -437,7 +437,9 @@ def formed_from(
     year (None without one)."""
     if commune.existed_in_year(year) and (
         not commune.is_ntm_commune
-        or AdministrativeUnit.objects.filter(pk=commune.pk).filter(communes_of_year_q(year)).exists()
+        or AdministrativeUnit.objects.filter(pk=commune.pk)
+        .filter(communes_of_year_q(year, window_of(year, unit=commune).cut))
+        .exists()
     ):
         return []
     units = AdministrativeUnit.objects.filter(mapped_into(commune), level=Level.COMMUNE).order_by("name_sort")

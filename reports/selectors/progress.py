@@ -24,7 +24,7 @@ from django.db.models import Max, Min
 
 from communes.models import AdministrativeUnit, Level, subtree_q
 from criteria.evaluation import DEFAULT_CUTS, bucket_bounds
-from criteria.figures import communes_of_year, year_cutoff
+from criteria.figures import communes_of_year, cutoff_for
 from criteria.models import Assessment, Criterion, Tier
 from reports.selectors import cache, sql
 from reports.selectors.shapes import BucketCount, Headline, LaggingCriterion, ProgressSummary
@@ -55,9 +55,10 @@ def commune_assessments(unit: AdministrativeUnit | None, *, level: str = Level.C
     return Assessment.objects.filter(subtree_q(unit, "unit__"), unit__level=level)
 
 
-def communes_counted(*, unit: AdministrativeUnit | None, year: int):
-    """The communes of ``year`` under ``unit``, as a queryset of units."""
-    return communes_of_year(year, within=unit)
+def communes_counted(*, unit: AdministrativeUnit | None, year: int, cut: datetime.date | None = None):
+    """The communes of ``year`` under ``unit`` read on ``cut`` (default: the unit's cut-off of the
+    year, ``window_of``), as a queryset of units."""
+    return communes_of_year(year, within=unit, cut=window_of(year, cut, unit).cut)
 
 
 def first_data_year(*, unit: AdministrativeUnit | None) -> int | None:
@@ -198,16 +199,19 @@ def criteria_assessed(*, unit: AdministrativeUnit | None, year: int, tier: str):
     return Criterion.objects.filter(criteria_set__in=sets)
 
 
-def window_of(year: int, cutoff: datetime.date | None = None) -> Window:
-    """A year read on ``cutoff`` (default: 31 December, today while the year runs)."""
-    return Window(year, cutoff or year_cutoff(year))
+def window_of(year: int, cutoff: datetime.date | None = None, unit: AdministrativeUnit | None = None) -> Window:
+    """``unit``'s year read on ``cutoff`` (default: 31 December, today while the year runs), or
+    on the unit's last day if it ended in the year before then (``criteria.figures.cutoff_for``)."""
+    return Window(year, cutoff_for(year, unit, cutoff))
 
 
-def _summary_windows(year: int, cutoff: datetime.date | None) -> tuple[Window, Window]:
+def _summary_windows(
+    year: int, cutoff: datetime.date | None, unit: AdministrativeUnit | None = None
+) -> tuple[Window, Window]:
     """The year read on its cut-off, and the year before read on its last day (or the same
     cut-off when that comes first)."""
-    window = window_of(year, cutoff)
-    return window, window_of(year - 1, min(window.cut, datetime.date(year - 1, 12, 31)))
+    window = window_of(year, cutoff, unit)
+    return window, window_of(year - 1, min(window.cut, datetime.date(year - 1, 12, 31)), unit)
 
 
 SUMMARY_BRANCHES = ["units", "titles", "new", "stats", "basic", "met", "met_basic", "not_met"]
@@ -282,7 +286,7 @@ def progress_summary(
     2025 reorganisation). ``unit=None`` is the whole country. The same function
     feeds the dashboard, ``/api/v1/progress/``, the exports and the bulletin.
     """
-    window, previous_window = _summary_windows(year, cutoff)
+    window, previous_window = _summary_windows(year, cutoff, unit)
     rows = _merged(
         _figures(
             unit,

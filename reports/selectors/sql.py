@@ -5,13 +5,19 @@ headline, buckets, lagging criteria and last year's figures cost one round trip.
 part (``_CTES``) names the terms once:
 
 ``y``        the years asked for, each with its first and last day and its *cut-off* — the day
-             its titles are read on (31 December; today while the year runs; a bulletin's
-             month end);
+             its units and titles are read on (31 December; today while the year runs; a
+             bulletin's month end; a unit's last day in the year it ended: ``Window``);
 ``a``        the assessments of rural communes (xã) of those years that speak for their unit
              (merged duplicates left out), with their figures — stored ones, or, "as recorded" at a moment, the last
              row of the append-only log before it;
-``counted``  (unit, year): the communes of the year — rural communes (xã) assessed in the
-             year, or existing on its last day unless a predecessor was assessed in it;
+``counted``  (unit, year): the communes of the year (``criteria.figures.communes_of_year_q``)
+             — rural communes (xã) existing by the cut-off, assessed in the year, or existing
+             on the cut-off unless a predecessor was assessed in it, or ended in the year by
+             then into a commune so left out;
+``dy``       (unit, year): the districts of the year — on the cut-off, or above a commune of
+             the year (``ended``: one that ended by the cut-off keeps its old map);
+``old_map``  (unit, year): the units formed from units of a district that ended and kept its
+             old map: not listed apart, the units they came from are (``apart_of_year_q``);
 ``rec``      recognition decisions (unit, tier, decision date, revocation date), with the unit's
              level and lifetime;
 ``held``     (unit, tier, year): the unit holds the title at the tier on the year's cut-off — a
@@ -28,8 +34,9 @@ joined 8,000 communes to 15,000 decisions row by row: 11 s for the country).
 
 ``reports/tests/selectors/test_vocabulary.py`` holds these statements to the ORM rules of
 ``criteria.figures`` on the same data, on SQLite and PostgreSQL, and
-``test_unit_filters_sql.py`` their unit filters (``existed_sql``, the ``counted`` part) to
-``communes.models`` and ``criteria.figures.communes_of_year`` unit by unit, on every year boundary.
+``test_unit_filters_sql.py`` their unit filters (``existed_sql``, ``counted``, ``dy``, the units
+listed apart) to ``communes.models`` and ``criteria.figures`` unit by unit, on every year
+boundary and cut-offs around it.
 """
 
 from __future__ import annotations
@@ -46,7 +53,7 @@ from communes.models import COMMUNE_TYPES_APART, NTM_COMMUNE_TYPES, Administrati
 
 @dataclass(frozen=True)
 class Window:
-    """A year and the day its titles are read on."""
+    """A year and the day its units and titles are read on (``reports.selectors.window_of``)."""
 
     year: int
     cut: datetime.date
@@ -72,10 +79,9 @@ def existed_sql(alias: str, first: str, last: str) -> str:
 
 # The unit filters the statements use, by name (filled into the templates with their other parts).
 _UNIT_FILTERS = {
-    "u_on_last_day": existed_sql("u", "y.last_day", "y.last_day"),
-    "u_in_year": existed_sql("u", "y.first_day", "y.last_day"),
+    "u_on_cut": existed_sql("u", "y.cut", "y.cut"),
+    "n_on_cut": existed_sql("n", "y.cut", "y.cut"),
     "h_on_cut": existed_sql("h", "y.cut", "y.cut"),
-    "h_in_year": existed_sql("h", "y.first_day", "y.last_day"),
     # "new" counts a decision for a unit existing on its date (criteria.figures.EXISTED_ON_DECISION)
     "rec_existed": existed_sql("rec", "rec.decision_date", "rec.decision_date"),
 }
@@ -112,13 +118,42 @@ counted AS MATERIALIZED (
     LEFT JOIN (SELECT DISTINCT unit_id, year FROM a) assessed
          ON assessed.unit_id = u.id AND assessed.year = y.year
     WHERE u.level = 'commune' AND u.type IN ({ntm_types}) {under}
+      AND (u.valid_from IS NULL OR u.valid_from <= y.cut)
       AND (assessed.unit_id IS NOT NULL
-           OR ({u_on_last_day}
+           OR ({u_on_cut}
                AND NOT EXISTS (
                    SELECT 1 FROM communes_unitsuccession p
                    JOIN criteria_assessment x ON x.unit_id = p.predecessor_id AND x.year = y.year
                         AND x.merged_into_id IS NULL {known}
-                   WHERE p.successor_id = u.id)))
+                   WHERE p.successor_id = u.id))
+           OR (u.valid_to >= y.first_day AND u.valid_to < y.cut
+               AND EXISTS (
+                   SELECT 1 FROM communes_unitsuccession s1
+                   JOIN communes_administrativeunit n ON n.id = s1.successor_id
+                   JOIN communes_unitsuccession s2 ON s2.successor_id = n.id
+                   JOIN criteria_assessment x ON x.unit_id = s2.predecessor_id AND x.year = y.year
+                        AND x.merged_into_id IS NULL {known}
+                   WHERE s1.predecessor_id = u.id AND n.level = 'commune' AND n.type IN ({ntm_types})
+                     AND {n_on_cut}
+                     AND NOT EXISTS (SELECT 1 FROM criteria_assessment z WHERE z.unit_id = n.id
+                                     AND z.year = y.year AND z.merged_into_id IS NULL {known_z}))))
+),
+dy AS MATERIALIZED (
+    SELECT u.id, y.year, 0 AS ended, {prov} AS prov FROM communes_administrativeunit u CROSS JOIN y
+    WHERE u.level = 'district' {under} AND {u_on_cut}
+    UNION
+    SELECT u.id, y.year, CASE WHEN u.valid_to < y.cut THEN 1 ELSE 0 END, {prov}
+    FROM counted c JOIN y ON y.year = c.year
+    JOIN communes_administrativeunit cu ON cu.id = c.id
+    JOIN communes_administrativeunit u ON u.id = cu.parent_id
+    WHERE u.level = 'district' {under}
+),
+old_map AS MATERIALIZED (
+    SELECT DISTINCT s.successor_id AS id, y.year
+    FROM dy JOIN y ON y.year = dy.year
+    JOIN communes_administrativeunit pu ON pu.parent_id = dy.id
+    JOIN communes_unitsuccession s ON s.predecessor_id = pu.id
+    WHERE dy.ended = 1 AND pu.valid_to >= y.first_day AND pu.valid_to < y.cut
 ),
 rec AS MATERIALIZED (
     SELECT r.unit_id, r.tier, r.decision_date,
@@ -149,24 +184,19 @@ held AS MATERIALIZED (
 # the path prefix of the province the rows belong to): every figure is a sum over provinces, so
 # a country's rows are its provinces' rows merged.
 BRANCHES = {
-    # communes of the year; districts and the units listed apart that existed during it
+    # communes and districts of the year; the units listed apart on the same map
     "units": """
 SELECT 'units', year, CAST(NULL AS TEXT), 'commune', COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), prov
 FROM counted GROUP BY year, prov
 UNION ALL
-SELECT 'units', y.year, CAST(NULL AS TEXT), u.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), {prov}
-FROM communes_administrativeunit u CROSS JOIN y
-WHERE u.level = 'district' {under}
-  AND {u_in_year}
-GROUP BY y.year, u.level, {prov}
+SELECT 'units', year, CAST(NULL AS TEXT), 'district', COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), prov
+FROM dy GROUP BY year, prov
 UNION ALL
 SELECT 'apart', y.year, u.type, CAST(NULL AS TEXT), COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), {prov}
-FROM communes_administrativeunit u CROSS JOIN y
-WHERE u.level = 'commune' AND u.type IN ({apart_types}) {under}
-  AND {u_in_year}
+{apart}
 GROUP BY y.year, u.type, {prov}""",
     # title holders on the cut-off: communes of the year; villages of the year (the same rule:
-    # assessed in it, or existing on the cut-off unless a village they were formed from was); districts of the year
+    # assessed in it, or existing on the cut-off unless a village they were formed from was); districts of the year (dy)
     "titles": """
 SELECT 'title', c.year, h.tier, 'commune', COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), c.prov
 FROM counted c JOIN held h ON h.unit_id = c.id AND h.year = c.year
@@ -174,8 +204,13 @@ GROUP BY c.year, h.tier, c.prov
 UNION ALL
 SELECT 'title', y.year, h.tier, h.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), h.prov
 FROM held h JOIN y ON y.year = h.year
-WHERE (h.level = 'village' AND {village_of_year}) OR (h.level = 'district' AND {h_in_year})
-GROUP BY y.year, h.tier, h.level, h.prov""",
+WHERE h.level = 'village' AND {village_of_year}
+GROUP BY y.year, h.tier, h.level, h.prov
+UNION ALL
+SELECT 'title', h.year, h.tier, h.level, COUNT(*), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT), h.prov
+FROM held h JOIN dy ON dy.id = h.unit_id AND dy.year = h.year
+WHERE h.level = 'district'
+GROUP BY h.year, h.tier, h.level, h.prov""",
     # newly recognised: decisions dated in the period, of the main year's communes (and villages);
     # the communes read with IN, not joined: a join of two CTEs ran row by row (5 ms a province);
     # "existed on its date" inside the count, not the WHERE: there it turned the plan into a slow one
@@ -227,6 +262,15 @@ JOIN (SELECT criteria_set_id, prov, COUNT(*) AS n FROM a
       WHERE year = %(year)s AND tier = %(tier)s GROUP BY criteria_set_id, prov) s
   ON s.criteria_set_id = c.criteria_set_id""",
 }
+
+# The units listed apart, u × y (``criteria.figures.apart_of_year_q``): on the cut-off unless
+# formed from the old units of a district that ended and kept its old map, or those old units.
+APART = """FROM communes_administrativeunit u CROSS JOIN y
+LEFT JOIN dy ud ON ud.id = u.parent_id AND ud.year = y.year AND ud.ended = 1
+LEFT JOIN old_map om ON om.id = u.id AND om.year = y.year
+WHERE u.level = 'commune' AND u.type IN ({apart_types}) {under}
+  AND (({u_on_cut} AND om.id IS NULL)
+       OR (ud.id IS NOT NULL AND u.valid_to >= y.first_day AND u.valid_to < y.cut))"""
 
 _RESULTS_STORED = "criteria_criterionresult"
 _RESULTS_RECORDED = """(SELECT l.assessment_id, l.criterion_id, l.met, l.basically_met FROM criteria_criterionresultlog l
@@ -304,6 +348,7 @@ def ctes(
         log_join=_LOG_JOIN if recorded else "",
         ntm_types=_in_list(NTM_COMMUNE_TYPES),
         known=_KNOWN.format(a="x") if recorded else "",
+        known_z=_KNOWN.format(a="z") if recorded else "",
         revoked=("CASE WHEN rl.state = 'revoked' THEN r.revocation_date END" if recorded else "r.revocation_date"),
         rec_log_join=_REC_LOG_JOIN if recorded else "",
         decided="rl.state" if recorded else "r.state",
@@ -335,7 +380,7 @@ def _body(
     template: str, unit: AdministrativeUnit | None, recorded, as_now: bool, provinces: list[str] | None = None
 ) -> str:
     under, mapped_to, _params = _under(unit, as_now, provinces)
-    return template.format(
+    return template.replace("{apart}", APART).format(
         village_of_year=_village_of_year(recorded),
         under=under,
         prov=prov_sql(),
@@ -345,6 +390,11 @@ def _body(
         results=_RESULTS_RECORDED if recorded else _RESULTS_STORED,
         **_UNIT_FILTERS,
     )
+
+
+def apart_rows(unit: AdministrativeUnit) -> str:
+    """The ids and years of the units listed apart under ``unit``, after ``ctes`` (for tests)."""
+    return _body("SELECT u.id, y.year " + APART, unit, None, False)
 
 
 def run(

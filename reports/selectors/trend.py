@@ -116,11 +116,11 @@ def progress_trend(*, unit: AdministrativeUnit | None, tier: str, as_now: bool =
     years = _trend_years(unit, as_now)
     if not years:
         return []
-    last = window_of(years[-1])
+    last = window_of(years[-1], unit=unit)
     rows = _merged(
         _figures(
             unit,
-            [window_of(y) for y in years],
+            [window_of(y, unit=unit) for y in years],
             ["units", "titles", "stats"],
             year=years[-1],
             tier=tier,
@@ -145,8 +145,8 @@ def progress_overview(
     years = _trend_years(unit, as_now)
     if year is None:
         year = years[-1] if years else timezone.localdate().year
-    window, previous_window = _summary_windows(year, None)
-    windows = {y: window_of(y) for y in years} | {previous_window.year: previous_window, year: window}
+    window, previous_window = _summary_windows(year, None, unit)
+    windows = {y: window_of(y, unit=unit) for y in years} | {previous_window.year: previous_window, year: window}
     per_province = _figures(
         unit,
         [windows[y] for y in sorted(windows)],
@@ -225,7 +225,7 @@ def progress_breakdown(
     """Figures per unit one level down, for the drill-down table (and the bulletin): the
     country's provinces from their figures rows, a unit's children in one statement.
     "Newly recognised" counts, like the headline, the decisions of the year up to the cut-off."""
-    window = window_of(year, cutoff)
+    window = window_of(year, cutoff, unit)
     period = new_period or (window.first_day, window.cut)
     if unit is None:
         per_province = _figures(

@@ -222,13 +222,53 @@ def expected(world: World, year: int, tier: str) -> dict:
     assessments = list(Assessment.objects.within(world.province))
     assessed = {(a.unit_id, a.year) for a in assessments}
     succession = {(s.successor_id, s.predecessor_id) for s in UnitSuccession.objects.all()}
+    first = datetime.date(year, 1, 1)
+    by_pk = {u.pk: u for u in units}
+
+    def predecessor_assessed(pk) -> bool:
+        return any((p, year) in assessed for s, p in succession if s == pk)
+
+    def ended_in_year(u) -> bool:
+        return u.valid_to is not None and first <= u.valid_to < cut
+
+    # The communes of the year on the cut-off: existing by then, and assessed in the year, or on
+    # the cut-off unless a predecessor was assessed; and every predecessor (ended in the year) of
+    # a commune so left out.
+    left_out = {
+        u.pk
+        for u in units
+        if u.level == Level.COMMUNE
+        and u.type == UnitType.XA
+        and _exists_on(u, cut)
+        and (u.pk, year) not in assessed
+        and predecessor_assessed(u.pk)
+    }
     counted = []
     for u in units:
-        if u.level != Level.COMMUNE or u.type != UnitType.XA:
+        if u.level != Level.COMMUNE or u.type != UnitType.XA or (u.valid_from is not None and u.valid_from > cut):
             continue
-        predecessor_assessed = any((p, year) in assessed for s, p in succession if s == u.pk)
-        if (u.pk, year) in assessed or (_exists_on(u, datetime.date(year, 12, 31)) and not predecessor_assessed):
+        if (
+            (u.pk, year) in assessed
+            or (_exists_on(u, cut) and not predecessor_assessed(u.pk))
+            or (ended_in_year(u) and any(s in left_out for s, p in succession if p == u.pk))
+        ):
             counted.append(u.pk)
+    # Districts of the year: on the cut-off or above a commune of it; those ended by then keep
+    # their old units listed apart, and the units formed from those are not.
+    districts = {u.pk for u in units if u.level == Level.DISTRICT and _exists_on(u, cut)}
+    districts |= {by_pk[pk].parent_id for pk in counted if by_pk[pk].parent_id in by_pk}
+    districts = {pk for pk in districts if by_pk[pk].level == Level.DISTRICT}
+    old_map = {pk for pk in districts if by_pk[pk].valid_to is not None and by_pk[pk].valid_to < cut}
+    formed_from_old = {
+        s for s, p in succession if p in by_pk and by_pk[p].parent_id in old_map and ended_in_year(by_pk[p])
+    }
+    apart = [
+        u.pk
+        for u in units
+        if u.level == Level.COMMUNE
+        and u.type != UnitType.XA
+        and ((_exists_on(u, cut) and u.pk not in formed_from_old) or (ended_in_year(u) and u.parent_id in old_map))
+    ]
     at_tier = [a for a in assessments if a.year == year and a.tier == tier and a.unit_id in counted]
     recognised = {t: sum(_held(world.decisions, pk, t, cut) for pk in counted) for t in Tier.values}
     # Villages of the year, by the communes' rule: assessed in it, or on the cut-off unless formed from one that was.
@@ -279,14 +319,7 @@ def expected(world: World, year: int, tier: str) -> dict:
         ),
         "buckets_basic": buckets_basic,
         "villages": sum(_held(world.decisions, pk, tier, cut) for pk in villages),
-        "apart": sum(
-            1
-            for u in units
-            if u.level == Level.COMMUNE
-            and u.type != UnitType.XA
-            and (u.valid_from is None or u.valid_from <= datetime.date(year, 12, 31))
-            and (u.valid_to is None or u.valid_to >= datetime.date(year, 1, 1))
-        ),
+        "apart": len(apart),
     }
 
 

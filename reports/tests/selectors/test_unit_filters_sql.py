@@ -1,9 +1,10 @@
 """The dashboards' SQL (reports/selectors/sql.py) selects exactly the units the ORM rules do.
 
 The statements are kept in SQL for speed on PostgreSQL (one round trip per dashboard); these
-tests hold their unit filters — "existed during the year", "existed on a day", "communes counted
-in a year" — to ``communes.models`` and ``criteria.figures`` on units whose validity dates sit
-on every year boundary, of every commune-level kind, with and without assessments.
+tests hold their unit filters — "existed during the year", "existed on a day", the communes, the
+districts and the units listed apart of a year read on a cut-off — to ``communes.models`` and
+``criteria.figures`` on units whose validity dates sit on every year boundary, of every
+commune-level kind, with and without assessments, read on cut-offs on and around those days.
 """
 
 import datetime
@@ -11,9 +12,9 @@ import datetime
 import pytest
 from django.db import connection
 
-from communes.models import AdministrativeUnit, Level, UnitSuccession
+from communes.models import AdministrativeUnit, UnitSuccession
 from communes.tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory, VillageFactory
-from criteria.figures import communes_of_year
+from criteria.figures import communes_apart, communes_of_year, districts_of_year
 from reports.selectors import sql
 from reports.tests.factories import make_assessment, make_flat_set
 
@@ -68,6 +69,12 @@ def units():
     born_mid_2025, born_late_2025 = xa[8], xa[9]
     UnitSuccession.objects.create(predecessor=ended_mid_2025, successor=born_mid_2025, date=D(2025, 7, 1))
     UnitSuccession.objects.create(predecessor=xa[4], successor=born_late_2025, date=D(2025, 12, 31))
+    # born_mid_2025 is also formed from a commune not assessed (it ended on 1 January 2025): it
+    # counts with the assessed one while their successor waits a year.
+    UnitSuccession.objects.create(predecessor=xa[11], successor=born_mid_2025, date=D(2025, 7, 1))
+    # A ward of the district that ended on 30 June 2025 and the ward it became on 1 July 2025.
+    wards = [c for c in communes if c.type == "phuong"]
+    UnitSuccession.objects.create(predecessor=wards[3], successor=wards[8], date=D(2025, 7, 1))
     return province
 
 
@@ -114,14 +121,47 @@ def test_existed_on_a_day_selects_the_same_units_in_sql_and_orm(units, cut):
     assert in_sql == in_orm
 
 
-def test_communes_counted_in_a_year_are_the_same_in_sql_and_orm(units):
-    in_sql = _rows(units, _windows(), "SELECT id, year FROM counted")
-    in_orm = {(pk, year) for year in YEARS for pk in communes_of_year(year, within=units).values_list("pk", flat=True)}
+CUTS = [(1, 1), (1, 31), (6, 30), (7, 1), (12, 30), (12, 31)]
+
+
+def _orm(selector, units, cut) -> set[tuple[int, int]]:
+    return {
+        (pk, year)
+        for year in YEARS
+        for pk in selector(year, within=units, cut=D(year, *cut)).values_list("pk", flat=True)
+    }
+
+
+@pytest.mark.parametrize("cut", CUTS)
+def test_communes_of_a_year_on_a_cut_off_are_the_same_in_sql_and_orm(units, cut):
+    assert _rows(units, _windows(cut), "SELECT id, year FROM counted") == _orm(communes_of_year, units, cut)
+
+
+@pytest.mark.parametrize("cut", CUTS)
+def test_districts_of_a_year_on_a_cut_off_are_the_same_in_sql_and_orm(units, cut):
+    assert _rows(units, _windows(cut), "SELECT id, year FROM dy") == _orm(districts_of_year, units, cut)
+
+
+@pytest.mark.parametrize("cut", CUTS)
+def test_units_listed_apart_on_a_cut_off_are_the_same_in_sql_and_orm(units, cut):
+    in_sql = _rows(units, _windows(cut), sql.apart_rows(units))
+    in_orm = _orm(communes_apart, units, cut)
     assert in_sql == in_orm
-    counted_2025 = {pk for pk, year in in_orm if year == 2025}
-    assert not AdministrativeUnit.objects.filter(pk__in=counted_2025).exclude(type="xa").exists()
-    codes = dict(AdministrativeUnit.objects.filter(level=Level.COMMUNE).values_list("pk", "code"))
-    assert {codes[pk] for pk in counted_2025} == {
+    # A unit and the unit it became are never both listed.
+    successions = set(UnitSuccession.objects.values_list("predecessor_id", "successor_id"))
+    for year in YEARS:
+        listed = {pk for pk, y in in_orm if y == year}
+        assert not {(p, s) for p, s in successions if p in listed and s in listed}
+
+
+def _codes(pairs, year) -> set[str]:
+    codes = dict(AdministrativeUnit.objects.values_list("pk", "code"))
+    return {codes[pk] for pk, y in pairs if y == year}
+
+
+def test_the_communes_of_2025_at_its_end_are_those_of_the_map_before_the_merger_where_assessed(units):
+    counted = _orm(communes_of_year, units, (12, 31))
+    assert _codes(counted, 2025) == {
         "70-000",  # open
         "70-001",  # ended 31/12/2024 but assessed in 2025
         "70-003",  # ended 30/06/2025, assessed in 2025
@@ -129,10 +169,30 @@ def test_communes_counted_in_a_year_are_the_same_in_sql_and_orm(units):
         "70-006",
         "70-007",
         "70-009",  # from 31/12/2025, its predecessor not assessed
-        "70-010",  # from 1/1/2026 but assessed in 2025
+        "70-011",  # ended 1/1/2025 into 70-008, which waits a year: it counts with 70-003
         "70-012",  # existed on 31/12/2025 only
         "70-013",
-    }  # not 70-008: from 1/7/2025, but its predecessor 70-003 was assessed in 2025
+    }  # not 70-008: from 1/7/2025, but its predecessor 70-003 was assessed in 2025;
+    # not 70-010: assessed in 2025, but formed on 1/1/2026 — never a unit before it existed
+    assert not AdministrativeUnit.objects.filter(pk__in={pk for pk, _y in counted}).exclude(type="xa").exists()
+
+
+def test_a_cut_off_before_the_merger_reads_the_map_of_that_day(units):
+    counted = _orm(communes_of_year, units, (1, 31))
+    # On 31 January 2025: the communes of that day and those assessed in 2025 that existed by
+    # then; none formed later (70-006 from 1/1/2025 is there, 70-007 from 2/1/2025 too).
+    assert _codes(counted, 2025) == {"70-000", "70-001", "70-003", "70-004", "70-005", "70-006", "70-007", "70-013"}
+    assert _codes(_orm(districts_of_year, units, (1, 31)), 2025) == {"701"}
+
+
+def test_an_abolished_district_counts_in_its_last_year_while_a_commune_of_it_counts(units):
+    districts = _orm(districts_of_year, units, (12, 31))
+    assert _codes(districts, 2025) == {"701"}  # above 70-003, 70-001 and 70-011
+    # In 2026 it counts only for 70-007, which this fixture leaves open under it: no other.
+    assert _codes(districts, 2026) == {"701"}
+    apart = _codes(_orm(communes_apart, units, (12, 31)), 2025)
+    assert "70-103" in apart and "70-108" not in apart  # the district's old ward, not the ward it became
+    assert "70-108" in _codes(_orm(communes_apart, units, (12, 31)), 2026)
 
 
 def test_a_loaded_unit_answers_as_the_queryset_does(units):

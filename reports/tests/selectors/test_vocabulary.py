@@ -167,3 +167,82 @@ def test_a_districts_villages_that_ended_mid_year_count_in_that_year(tree):
         assert set(counted.values_list("code", flat=True)) == codes
         held = title_holders(counted.values_list("pk", flat=True), "standard", cut)  # the ORM's count, the SQL's
         assert progress_summary(unit=tree.province, year=year, tier="standard").villages_recognised == len(held)
+
+
+@pytest.fixture
+def merger(tree):
+    """The 2025 reorganisation in small: districts 401 and 402, communes A, B, C, ward W of 401
+    and village B1 end on 30/06/2025; on 01/07/2025 A and B become commune M, C commune N, W
+    ward P and B1 village M1 of M. A and B were recognised in 2024 (01/12/2024); A has a 2025
+    draft summary record (an old commune assessed in the merger year), so M waits a year."""
+    from communes.models import AdministrativeUnit
+
+    end, start = datetime.date(2025, 6, 30), datetime.date(2025, 7, 1)
+    ward = CommuneFactory(code="401W", name="Phường Cũ", parent=tree.d1, type="phuong")
+    for unit in (tree.d1, tree.d2, tree.a, tree.b, tree.c, ward, tree.b1):
+        unit.valid_to = end
+        unit.save(update_fields=["valid_to"])
+    m = CommuneFactory(code="40M", name="Xã Mai Hoa", parent=tree.province, valid_from=start)
+    n = CommuneFactory(code="40N", name="Xã Mới", parent=tree.province, valid_from=start)
+    p = CommuneFactory(code="40P", name="Phường Mới", parent=tree.province, type="phuong", valid_from=start)
+    m1 = VillageFactory(code="40M-01", name="Thôn Đông Mới", parent=m, valid_from=start)
+    for old, new in ((tree.a, m), (tree.b, m), (tree.c, n), (ward, p), (tree.b1, m1)):
+        UnitSuccession.objects.create(predecessor=old, successor=new, date=start)
+    standard = make_flat_set(code="M-19", total=19, year_to=2030)
+    make_assessment(tree.a, standard, 2024, 19, "recognised")
+    make_assessment(tree.b, standard, 2024, 19, "recognised")
+    draft = make_assessment(tree.a, standard, 2025, 15)
+    Assessment.objects.filter(pk=draft.pk).update(summary=True, source_number="3/BC", source_date="2025-06-20")
+    tree.m, tree.n = m, n
+    tree.units = AdministrativeUnit.objects
+    return tree
+
+
+def _seen(summary) -> tuple:
+    return summary.communes_total, summary.recognised["standard"], summary.districts_total, summary.apart
+
+
+def test_a_month_before_the_merger_reads_the_units_of_that_month(merger):
+    """QA (Hà Tĩnh): bulletin 01/2025 said "60 xã… chưa có xã nào đạt chuẩn" — the communes formed
+    on 01/07/2025 — where the province had 170 xã, 8 holding the title. Read on 31/01/2025 now:
+    the communes, districts and wards of that day."""
+    january = progress_summary(unit=merger.province, year=2025, tier="standard", cutoff=datetime.date(2025, 1, 31))
+    assert _seen(january) == (3, 2, 2, {"phuong": 1})  # A, B, C; A and B; 401, 402; W
+    assert set(communes_counted(unit=merger.province, year=2025, cut=datetime.date(2025, 1, 31))) == {
+        merger.a,
+        merger.b,
+        merger.c,
+    }
+    content, _cutoff = bulletin.bulletin_build(unit=merger.province, month=Month(2025, 1), user=None)
+    figures = {row[0]: row[1] for row in rows_of(open_book(content)["Tổng hợp"], 5) if isinstance(row[0], str)}
+    assert figures["Tổng số xã (không tính phường, thị trấn, đặc khu)"] == january.communes_total == 3
+    assert figures["Xã đạt chuẩn NTM (giữ danh hiệu đến thời điểm báo cáo)"] == 2
+
+
+def test_a_commune_left_out_for_an_assessed_predecessor_leaves_all_its_predecessors_counted(merger):
+    """QA: a 2025 draft for old Xã Ân Phú left its successor Mai Hoa out (right), but also Mai
+    Hoa's other predecessors Đức Giang and Đức Lĩnh, which held titles on 30/06/2025. Every
+    predecessor of a commune left out counts in the year now; N (its predecessor C not assessed)
+    counts for C; the districts are those above a commune of the year (401), the wards listed
+    apart are on the same map (W, not P)."""
+    at_end = progress_summary(unit=merger.province, year=2025, tier="standard")
+    assert set(communes_counted(unit=merger.province, year=2025)) == {merger.a, merger.b, merger.n}
+    assert _seen(at_end) == (3, 2, 1, {"phuong": 1})
+    assert _seen(progress_summary(unit=merger.province, year=2026, tier="standard")) == (2, 0, None, {"phuong": 1})
+
+
+def test_an_abolished_districts_year_is_read_on_its_last_day(merger):
+    """QA: /reports/441-cu/?year=2025 showed "0 trên tổng số 0" though its 9 communes existed
+    until 30/06/2025. A unit's own figures of the year it ended in are read on its last day."""
+    d2 = progress_summary(unit=merger.d2, year=2025, tier="standard")
+    assert (d2.cutoff, d2.communes_total) == (datetime.date(2025, 6, 30), 1)  # C
+    d1 = progress_summary(unit=merger.d1, year=2025, tier="standard")
+    assert (d1.communes_total, d1.recognised["standard"], d1.apart) == (2, 2, {"phuong": 1})
+    assert set(communes_counted(unit=merger.d2, year=2025)) == {merger.c}
+
+
+def test_an_ended_communes_page_of_its_last_year_lists_its_villages_of_its_last_day(merger):
+    from reports.selectors import commune_overview
+
+    villages = commune_overview(commune=merger.b, year=2025, tier="standard").villages
+    assert [v.code for v in villages] == ["40102-01"]  # B1, which ended with it
