@@ -17,7 +17,7 @@ from communes import access
 from communes.models import AdministrativeUnit, Level, year_days
 from communes.permissions import can_enter_province_targets, can_set_registered_target
 from criteria import evaluation
-from criteria.figures import communes_of_year_q, holds_title
+from criteria.figures import communes_of_year_q, holds_title, year_cutoff
 from criteria.models import SetLevel, Tier
 from criteria.services.in_force import fewest_criteria_in_force
 from ntm_portal.errors import StaleWriteError
@@ -331,7 +331,10 @@ def most_communes(province: AdministrativeUnit, first: int, last: int) -> int:
     "communes of a year", ``criteria.figures.communes_of_year_q``), in one query: a 2021–2025
     target was set while the province had its communes of before the 1 July 2025 merger."""
     per_year = AdministrativeUnit.objects.subtree(province).aggregate(
-        **{f"y{year}": Count("pk", filter=communes_of_year_q(year)) for year in range(first, last + 1)}
+        **{
+            f"y{year}": Count("pk", filter=communes_of_year_q(year, year_cutoff(year)))
+            for year in range(first, last + 1)
+        }
     )
     return max(per_year.values(), default=0)
 
