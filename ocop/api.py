@@ -15,7 +15,9 @@ from __future__ import annotations
 import datetime
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -26,13 +28,13 @@ from rest_framework.response import Response
 
 from communes.access import check_writes_somewhere, get_unit_for_user, scope_queryset
 from communes.api import UnitRefSerializer
-from ntm_portal.api_errors import Conflict, error_responses
+from ntm_portal.api_errors import Conflict, error_responses, validation_body
 from ntm_portal.api_fields import INT_MAX, checked_id, enum_output, unit_or_none, username_or_none
 from ntm_portal.api_views import ScopedReadOnlyViewSet
 from ntm_portal.errors import StaleWriteError
 from ocop import selectors
 from ocop.models import Category, OcopProduct, RatingLevel, Stage, Stars, Status
-from ocop.services import ProductInput, product_create, product_delete, product_update
+from ocop.services import ProductInput, duplicates_of, product_create, product_delete, product_update
 
 MSG_PERIOD_ORDER = _("The period must end on or after its first day.")
 
@@ -41,6 +43,16 @@ _ERRORS = error_responses(_("Invalid values, keyed by field."))
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def _entered_twice(exc: ValidationError) -> Response:
+    """A product entered already: 400 with the errors at their fields, as any refusal, and
+    ``existing``, each refused field's link to the product that holds it (the API's and the page's)."""
+    existing = {
+        name: {"id": pk, "url": reverse("api:ocop-product-detail", args=[pk]), "page": reverse("ocop:edit", args=[pk])}
+        for name, pk in duplicates_of(exc).items()
+    }
+    return Response(validation_body(exc.message_dict) | {"existing": existing}, status=status.HTTP_400_BAD_REQUEST)
 
 
 class ProductFilter(django_filters.FilterSet):
@@ -231,7 +243,12 @@ class OcopProductViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
         check_writes_somewhere(request.user)
         serializer = ProductInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        product = product_create(data=self._input(serializer.validated_data), user=request.user)
+        try:
+            product = product_create(data=self._input(serializer.validated_data), user=request.user)
+        except ValidationError as exc:
+            if not duplicates_of(exc):
+                raise
+            return _entered_twice(exc)
         return Response(ProductSerializer(self.one(product.pk)).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
@@ -251,6 +268,10 @@ class OcopProductViewSet(mixins.DestroyModelMixin, ScopedReadOnlyViewSet):
         except StaleWriteError as exc:
             current = ProductSerializer(self.one(exc.current.pk)).data
             raise Conflict(exc.messages[0], current=current) from exc
+        except ValidationError as exc:
+            if not duplicates_of(exc):
+                raise
+            return _entered_twice(exc)
         return Response(ProductSerializer(self.one(product.pk)).data)
 
     def perform_destroy(self, instance: OcopProduct) -> None:

@@ -4,6 +4,7 @@ confirmation of a removal."""
 from __future__ import annotations
 
 from django import forms
+from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
@@ -29,7 +30,18 @@ class FilterForm(forms.Form):
         self.fields["commune"].choices = [("", _("All")), *communes]
 
 
+class LinkedBoundField(BoundField):
+    """A field whose refusal can link to what it refers to (``form.links``: the product entered
+    already)."""
+
+    @property
+    def error_link(self) -> dict | None:
+        return self.form.links.get(self.name)
+
+
 class ProductForm(forms.Form):
+    bound_field_class = LinkedBoundField
+
     commune = CommuneField(label=_("Commune"), queryset=AdministrativeUnit.objects.none(), empty_label=None)
     name = forms.CharField(label=_("Product"), max_length=200)
     producer = forms.CharField(
@@ -53,6 +65,7 @@ class ProductForm(forms.Form):
     def __init__(self, *args, communes, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["commune"].queryset = communes
+        self.links: dict[str, dict] = {}  # field → {"url", "text"}
 
     def product_input(self) -> ProductInput:
         data = self.cleaned_data

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes import access
 from communes.models import AdministrativeUnit, Level
+from communes.text import sort_key
 from ntm_portal.errors import StaleWriteError
 from ocop import rating, validity
 from ocop.models import OcopProduct, RatingLevel, Stage, Stars
@@ -27,6 +28,14 @@ MSG_NO_WRITE = _("You may not enter OCOP products for this commune.")
 MSG_CERTIFIED_NEEDS = _("A certified product needs this.")
 MSG_ONLY_CERTIFIED = _("Only a certified product has this; leave it empty until the product is certified.")
 MSG_FUTURE_DATE = _("The certificate date cannot be in the future.")
+MSG_BEFORE_PROGRAMME = _(
+    "The OCOP programme started on %(started)s (QĐ 490/QĐ-TTg): a certificate cannot be dated before it."
+)
+MSG_SAME_PRODUCT = _(
+    "%(commune)s already has “%(name)s” by %(producer)s: open it to change it rather than entering it again."
+)
+MSG_SAME_CERTIFICATE = _("Certificate %(number)s of %(date)s is already that of “%(name)s” (%(commune)s).")
+DUPLICATE = "duplicate"
 MSG_UNIT_ENDED = _(
     "%(unit)s ceased to exist on %(ended)s: a product certified after that belongs to the commune it became part of."
 )
@@ -80,6 +89,9 @@ def check_input(data: ProductInput, *, today: datetime.date | None = None) -> No
                 errors.setdefault(name, []).append(MSG_ONLY_CERTIFIED)
     if data.certificate_date and data.certificate_date > today:
         errors.setdefault("certificate_date", []).append(MSG_FUTURE_DATE)
+    if data.certificate_date and data.certificate_date < validity.PROGRAMME_STARTED:
+        started = f"{validity.PROGRAMME_STARTED:%d/%m/%Y}"
+        errors.setdefault("certificate_date", []).append(MSG_BEFORE_PROGRAMME % {"started": started})
     # A product certified before a merger stays with the commune of today (its successor); one
     # certified after its commune ended cannot belong to it.
     ended = data.commune.valid_to
@@ -117,6 +129,67 @@ def _check_points(data: ProductInput, errors: dict[str, list]) -> None:
         errors.setdefault("stars", []).append(MSG_POINTS_GIVE_STARS % params)
 
 
+def _same_text(a: str, b: str) -> bool:
+    """The same words, whatever their case and spacing (the key the list sorts names by)."""
+    return sort_key(a) == sort_key(b)
+
+
+def _duplicate(message, product: OcopProduct, **params) -> ValidationError:
+    params |= {"name": product.name, "commune": product.commune.name, "pk": product.pk}
+    return ValidationError(message, code=DUPLICATE, params=params)
+
+
+def check_not_entered_twice(data: ProductInput, *, exclude: int | None = None) -> None:
+    """A product is entered once: refuse one its commune already has (same name and producer),
+    and a certificate another product of the province already holds (same number and date; another
+    province's number is another certificate). Each refusal's ``params["pk"]`` is the product
+    already entered (``duplicates_of``). Called under ``_lock_province``, so two identical requests
+    sent at once cannot both pass."""
+    errors: dict[str, list] = {}
+    others = OcopProduct.objects.select_related("commune").exclude(pk=exclude)
+    name_sort = sort_key(data.name)
+    for product in others.filter(commune=data.commune, name_sort=name_sort):
+        if _same_text(product.producer, data.producer):
+            errors["name"] = [_duplicate(MSG_SAME_PRODUCT, product, producer=product.producer)]
+            break
+    number = " ".join(data.certificate_number.split())
+    if number and data.certificate_date:
+        holder = (
+            others.filter(
+                commune__path__startswith=f"/{data.commune.province_code}/",
+                certificate_number__iexact=number,
+                certificate_date=data.certificate_date,
+            )
+            .order_by("pk")
+            .first()
+        )
+        if holder is not None:
+            params = {"number": holder.certificate_number, "date": f"{holder.certificate_date:%d/%m/%Y}"}
+            errors["certificate_number"] = [_duplicate(MSG_SAME_CERTIFICATE, holder, **params)]
+    if errors:
+        raise ValidationError(errors)
+
+
+def duplicates_of(exc: ValidationError) -> dict[str, int]:
+    """The field and the product already entered of each "entered twice" refusal in ``exc``."""
+    found: dict[str, int] = {}
+    for name, errors in getattr(exc, "error_dict", {}).items():
+        for error in errors:
+            if error.code == DUPLICATE:
+                found[name] = error.params["pk"]
+    return found
+
+
+def _lock_province(commune: AdministrativeUnit) -> None:
+    """Serialise the writes of a province's products inside the caller's transaction, so that
+    the same form sent twice at once (a double click, a resent page) is checked against the
+    first one's row. The province covers both rules (a certificate number is unique in it).
+    ``FOR NO KEY UPDATE`` does not block writes of rows that refer to the unit; SQLite
+    serialises writers anyway."""
+    province = AdministrativeUnit.objects.select_for_update(no_key=True).filter(code=commune.province_code)
+    list(province.values_list("pk", flat=True))
+
+
 def _check_write(user, commune: AdministrativeUnit) -> None:
     if not access.can_write_unit(user, commune):
         raise PermissionDenied(MSG_NO_WRITE)
@@ -138,6 +211,8 @@ def _apply(product: OcopProduct, data: ProductInput, user) -> OcopProduct:
 def product_create(*, data: ProductInput, user) -> OcopProduct:
     _check_write(user, data.commune)
     check_input(data)
+    _lock_province(data.commune)
+    check_not_entered_twice(data)
     product = OcopProduct(version=1)
     product.entered_at = timezone.now()
     return _apply(product, data, user)
@@ -157,6 +232,8 @@ def product_update(*, product: OcopProduct, data: ProductInput, user, expected_v
     if current.stage == Stage.CERTIFIED and data.stage != Stage.CERTIFIED:
         # Its certificate would be erased, and the stars counted in past months with it.
         raise ValidationError({"stage": [ValidationError(MSG_KEEPS_CERTIFICATE, code="certified")]})
+    _lock_province(data.commune)
+    check_not_entered_twice(data, exclude=current.pk)
     current.version += 1
     return _apply(current, data, user)
 

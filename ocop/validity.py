@@ -15,6 +15,8 @@ import datetime
 VALIDITY_MONTHS = 36
 # Districts ended on 1 July 2025 (two-tier local government): no district rating after it.
 DISTRICTS_ENDED = datetime.date(2025, 7, 1)
+# The OCOP programme began with QĐ 490/QĐ-TTg of 7 May 2018: no certificate is older.
+PROGRAMME_STARTED = datetime.date(2018, 5, 7)
 
 IDEA, RATING, CERTIFIED, EXPIRED = "idea", "rating", "certified", "expired"
 

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -27,7 +28,7 @@ from ntm_portal.forms import add_service_errors
 from ocop import selectors
 from ocop.forms import DeleteForm, FilterForm, ProductForm
 from ocop.models import OcopProduct, Status
-from ocop.services import INPUT_FIELDS, product_create, product_delete, product_update
+from ocop.services import INPUT_FIELDS, duplicates_of, product_create, product_delete, product_update
 
 PAGE_SIZE = 25
 BADGES = {Status.CERTIFIED: "met", Status.EXPIRED: "not_met", Status.RATING: "basically_met"}
@@ -99,6 +100,9 @@ def _save(request: HttpRequest, form: ProductForm, product: OcopProduct | None) 
         form.add_error("commune", str(exc) or _("You may not enter OCOP products for this commune."))
     except ValidationError as exc:
         add_service_errors(form, exc)
+        # A product entered already: its field links to it, to change it there.
+        for name, pk in duplicates_of(exc).items():
+            form.links[name] = {"url": reverse("ocop:edit", args=[pk]), "text": _("Open the product entered already")}
     return None
 
 

@@ -127,3 +127,15 @@ def test_the_councils_points_are_read_and_must_give_the_stars(api, tree, persona
     assert refused.json()["errors"]["stars"] == ["72 points gives 4 stars (70–89 points)."]
     created = client.post(URL, certified | {"stars": 4}, format="json")
     assert created.status_code == 201 and (created.json()["stars"], created.json()["points"]) == (4, 72)
+
+
+def test_a_product_entered_twice_is_refused_at_its_name_with_the_one_entered(api, tree, personas):
+    client = api.as_(personas.officer_a)
+    first = client.post(URL, BODY, format="json").json()
+    again = client.post(URL, BODY | {"name": " CHÈ búp "}, format="json")
+    assert again.status_code == 400
+    body = again.json()
+    assert list(body["errors"]) == ["name"] and "already has" in body["errors"]["name"][0]
+    assert body["existing"]["name"]["id"] == first["id"]
+    assert body["existing"]["name"]["url"] == f"{URL}{first['id']}/"
+    assert OcopProduct.objects.count() == 1

@@ -132,3 +132,16 @@ def test_points_that_do_not_give_the_stars_are_refused_at_the_stars_in_vietnames
     assert client.post(url, certified | {"stars": "4"}).status_code == 302
     html = client.get(reverse("ocop:list")).content.decode()
     assert "4★ (72 điểm)" in html
+
+
+def test_the_same_form_saved_again_is_refused_at_the_name_with_a_link_to_the_product(client, tree, personas):
+    client.force_login(personas.officer_a)
+    with translation.override("vi"):
+        url = reverse("ocop:create")
+    assert client.post(url, FORM | {"commune": tree.a.pk}).status_code == 302
+    again = client.post(url, FORM | {"commune": tree.a.pk, "name": "chè  BÚP"})
+    assert again.status_code == 400 and list(again.context["form"].errors) == ["name"]
+    product = OcopProduct.objects.get()
+    html = again.content.decode()
+    assert f'href="/ocop/{product.pk}/"' in html
+    assert OcopProduct.objects.count() == 1

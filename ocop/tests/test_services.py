@@ -5,6 +5,8 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from communes.models import Role
+from communes.tests.factories import CommuneFactory, DistrictFactory, MembershipFactory, ProvinceFactory
 from ntm_portal.errors import StaleWriteError
 from ocop.models import OcopProduct
 from ocop.services import (
@@ -15,6 +17,7 @@ from ocop.services import (
     MSG_NOT_COMMUNE,
     MSG_ONLY_CERTIFIED,
     ProductInput,
+    duplicates_of,
     product_create,
     product_delete,
     product_update,
@@ -101,7 +104,12 @@ def test_the_councils_points_give_the_stars(tree, personas, points, stars, field
 def test_points_that_give_the_stars_are_kept_and_a_certificate_may_have_none(tree, personas):
     rated = product_create(data=_certified(tree.a, points=70), user=personas.officer_a)
     assert (rated.stars, rated.points) == (4, 70)
-    assert product_create(data=_certified(tree.a, name="Mật ong"), user=personas.officer_a).points is None
+    assert (
+        product_create(
+            data=_certified(tree.a, name="Mật ong", certificate_number="1235/QĐ-UBND"), user=personas.officer_a
+        ).points
+        is None
+    )
     with pytest.raises(ValidationError) as refused:
         product_create(data=_input(tree.a, points=60), user=personas.officer_a)
     assert refused.value.message_dict["points"] == [str(MSG_ONLY_CERTIFIED)]
@@ -210,3 +218,61 @@ def test_a_certified_product_is_not_moved_back_to_an_earlier_stage(tree, persona
     assert refused.value.message_dict["stage"] == [str(MSG_KEEPS_CERTIFICATE)]
     product.refresh_from_db()
     assert (product.stage, product.stars, product.version) == ("certified", 4, 1)
+
+
+def test_the_same_product_of_the_same_commune_is_refused_at_its_name_whatever_the_case_and_spacing(tree, personas):
+    first = product_create(data=_input(tree.a), user=personas.officer_a)
+    with pytest.raises(ValidationError) as refused:
+        product_create(data=_input(tree.a, name="  chè búp   CẨM thạch ", producer="htx  chè"), user=personas.officer_a)
+    assert list(refused.value.message_dict) == ["name"]
+    assert duplicates_of(refused.value) == {"name": first.pk}
+    # Another producer's product of that name, or the same product of another commune, is another product.
+    product_create(data=_input(tree.a, producer="HTX Chè Bình Minh"), user=personas.officer_a)
+    product_create(data=_input(tree.c), user=personas.province_office)
+    assert OcopProduct.objects.count() == 3
+
+
+def test_renaming_a_product_into_another_of_its_commune_is_refused(tree, personas):
+    product_create(data=_input(tree.a), user=personas.officer_a)
+    other = product_create(data=_input(tree.a, name="Mật ong"), user=personas.officer_a)
+    with pytest.raises(ValidationError) as refused:
+        product_update(product=other, data=_input(tree.a), user=personas.officer_a, expected_version=1)
+    assert list(refused.value.message_dict) == ["name"]
+    # Saving a product unchanged is not entering it twice.
+    product_update(product=other, data=_input(tree.a, name="Mật ong"), user=personas.officer_a, expected_version=1)
+
+
+def test_a_certificate_number_and_date_of_the_province_is_held_by_one_product(tree, personas):
+    first = product_create(data=_certified(tree.a, certificate_number="12/GCN"), user=personas.province_office)
+    with pytest.raises(ValidationError) as refused:
+        product_create(
+            data=_certified(tree.c, name="Mật ong", certificate_number=" 12/gcn"), user=personas.province_office
+        )
+    assert list(refused.value.message_dict) == ["certificate_number"]
+    assert duplicates_of(refused.value) == {"certificate_number": first.pk}
+    # The same number on another date is another decision.
+    product_create(
+        data=_certified(
+            tree.c, name="Mật ong", certificate_number="12/GCN", certificate_date=datetime.date(2024, 6, 1)
+        ),
+        user=personas.province_office,
+    )
+
+
+def test_another_provinces_certificate_may_carry_the_same_number(tree, personas):
+    elsewhere = CommuneFactory(code="50101", parent=DistrictFactory(code="501", parent=ProvinceFactory(code="50")))
+    office = MembershipFactory(unit=elsewhere.parent.parent, role=Role.PROVINCE_OFFICE).user
+    product_create(data=_certified(tree.a, certificate_number="12/GCN"), user=personas.province_office)
+    product_create(data=_certified(elsewhere, certificate_number="12/GCN"), user=office)
+    assert OcopProduct.objects.filter(certificate_number="12/GCN").count() == 2
+
+
+def test_a_certificate_dated_before_the_ocop_programme_is_refused_at_its_date(tree, personas):
+    with pytest.raises(ValidationError) as refused:
+        product_create(data=_certified(tree.a, certificate_date=datetime.date(1900, 1, 1)), user=personas.officer_a)
+    assert refused.value.message_dict == {
+        "certificate_date": [
+            "The OCOP programme started on 07/05/2018 (QĐ 490/QĐ-TTg): a certificate cannot be dated before it."
+        ]
+    }
+    product_create(data=_certified(tree.a, certificate_date=datetime.date(2018, 5, 7)), user=personas.officer_a)
