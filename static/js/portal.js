@@ -410,6 +410,50 @@
     form.appendChild(warning);
   }, true);
 
+  // --- A form is sent once ---------------------------------------------------------------
+  // A double click on Save (or Enter pressed twice) sent a page's form twice: two products, two
+  // periods. Once a POST form is on its way, a second submit of it is dropped and its submit
+  // buttons are disabled — after this event, so that the button pressed still sends its own
+  // name and value. Rows saved through htmx (hx-post, data-keep-unsaved) have their own rule
+  // (hx-sync, "Save pressed again" above); a submit another handler stopped (the unsaved-rows
+  // check) is no submit. The server refuses a product entered twice anyway (a page sent again
+  // after Back); this only spares the second request. Back to the page from the browser's
+  // history, or still here after a while (an answer that was a download), the form works again.
+  function isSentOnce(form) {
+    return form.matches && form.matches("form") && (form.getAttribute("method") || "").toLowerCase() === "post" &&
+      !form.hasAttribute("hx-post") && !form.hasAttribute("data-keep-unsaved") && !form.getAttribute("target");
+  }
+  function releaseForm(form) {
+    form.removeAttribute("data-sending");
+    form.removeAttribute("aria-busy");
+    form.querySelectorAll("[data-sending-disabled]").forEach(function (button) {
+      button.disabled = false;
+      button.removeAttribute("data-sending-disabled");
+    });
+  }
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!isSentOnce(form)) return;
+    if (form.hasAttribute("data-sending")) {
+      event.preventDefault();
+      return;
+    }
+    if (event.defaultPrevented) return;
+    form.setAttribute("data-sending", "");
+    form.setAttribute("aria-busy", "true");
+    window.setTimeout(function () {
+      form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(function (button) {
+        if (button.disabled) return;
+        button.disabled = true;
+        button.setAttribute("data-sending-disabled", "");
+      });
+    }, 0);
+    window.setTimeout(function () { releaseForm(form); }, 15000);
+  });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) document.querySelectorAll("form[data-sending]").forEach(releaseForm);
+  });
+
   // --- Warn before the idle timeout -------------------------------------------------------
   var warning = document.getElementById("session-warning");
   if (warning) {
