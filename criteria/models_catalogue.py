@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce, ExtractYear
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Region
-from criteria import evaluation
+from criteria import evaluation, programme
 from criteria.models import (  # defined before it imports this module
     Comparison,
     Derived,
@@ -40,6 +41,12 @@ MSG_INDICATOR_CODE_TAKEN = _("This code is already used by another indicator of 
 # the admin) in words a user reads: the constraint's own message would name it or the model.
 MSG_YEARS_ORDERED = _("The last year cannot come before the first year.")
 MSG_FROM_2010 = _("A criteria set starts in 2010 or later.")
+MSG_PERIOD_TOO_LONG = _("A criteria set covers at most %(years)s years.")
+MSG_ENDS_BY = _("A criteria set ends in %(last)s at the latest.")
+MSG_DECIDED_SINCE = _("A criteria set is decided on or after %(first)s (QĐ 491/QĐ-TTg, the first set).")
+MSG_DECIDED_FUTURE = _("The decision date cannot be in the future.")
+MSG_EFFECTIVE_BEFORE_DECISION = _("A criteria set comes into force on or after its decision date (%(decided)s).")
+MSG_EFFECTIVE_AFTER_PERIOD = _("A criteria set comes into force by the end of its period (%(end)s).")
 MSG_GROUP_CODE_TAKEN = _("Group %(code)s already exists in this set.")
 MSG_CRITERION_NUMBER_TAKEN = _("Criterion %(number)s already exists in this set.")
 MSG_COMPARISON_FOR_TYPE = _(
@@ -170,10 +177,35 @@ class CriteriaSet(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.year_from is not None and self.year_from < 2010:
+        if self.year_from is not None and self.year_from < programme.FIRST_YEAR:
             errors["year_from"] = ValidationError(MSG_FROM_2010, code="from_2010")
-        if self.year_from is not None and self.year_to is not None and self.year_to < self.year_from:
+        if self.year_to is not None and self.year_to > programme.LAST_YEAR:
+            errors["year_to"] = ValidationError(MSG_ENDS_BY, code="ends_by", params={"last": programme.LAST_YEAR})
+        elif self.year_from is not None and self.year_to is not None and self.year_to < self.year_from:
             errors["year_to"] = ValidationError(MSG_YEARS_ORDERED, code="years_ordered")
+        elif (
+            self.year_from is not None
+            and self.year_to is not None
+            and "year_from" not in errors  # the first year is what is wrong
+            and self.year_to - self.year_from + 1 > programme.LONGEST_PERIOD
+        ):
+            params = {"years": programme.LONGEST_PERIOD}
+            errors["year_to"] = ValidationError(MSG_PERIOD_TOO_LONG, code="too_long", params=params)
+        decided = self.decision_date
+        if decided is not None and decided < programme.FIRST_DECISION:
+            params = {"first": f"{programme.FIRST_DECISION:%d/%m/%Y}"}
+            errors["decision_date"] = ValidationError(MSG_DECIDED_SINCE, code="decided_since", params=params)
+        elif decided is not None and decided > timezone.localdate():
+            errors["decision_date"] = ValidationError(MSG_DECIDED_FUTURE, code="decided_future")
+        effective = self.effective_date
+        if effective is not None and decided is not None and effective < decided:
+            params = {"decided": f"{decided:%d/%m/%Y}"}
+            errors["effective_date"] = ValidationError(
+                MSG_EFFECTIVE_BEFORE_DECISION, code="before_decision", params=params
+            )
+        elif effective is not None and self.year_to is not None and effective.year > self.year_to:
+            params = {"end": f"31/12/{self.year_to}"}
+            errors["effective_date"] = ValidationError(MSG_EFFECTIVE_AFTER_PERIOD, code="after_period", params=params)
         if errors:
             raise ValidationError(errors)
 

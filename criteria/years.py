@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, year_days
+from criteria import programme
 from criteria.models import Assessment
 
 
@@ -109,7 +110,8 @@ def latest_year_of(unit: AdministrativeUnit, *, today: datetime.date | None = No
     return within_lifetime(unit, latest_year_begun(today=today))
 
 
-FIRST_YEAR = 2010  # the programme's first year (QĐ 491/QĐ-TTg, 2009): no page shows an earlier one
+# The programme's first year (QĐ 491/QĐ-TTg, 2009): no page shows an earlier one.
+FIRST_YEAR = programme.FIRST_YEAR
 MSG_YEAR_NOT_SHOWN = _("“%(asked)s” is not a year that can be shown (%(first)s–%(last)s): showing %(year)s.")
 MSG_YEAR_OUTSIDE = _("The year must be between %(first)s and %(last)s.")
 

@@ -23,10 +23,11 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
 from criteria.models import AppendOnlyMixin, AppendOnlyQuerySet, Tier
+from criteria.programme import FIRST_YEAR, LAST_YEAR
 from plans.periods import period_title
 
-PROGRAMME_START = 2010  # the first year of the NTM programme (QĐ 491/QĐ-TTg, 2009)
-TARGET_YEAR_LAST = 2035
+PROGRAMME_START = FIRST_YEAR  # the first year of the NTM programme (QĐ 491/QĐ-TTg, 2009)
+TARGET_YEAR_LAST = LAST_YEAR
 MAX_MONEY_DIGITS = 18
 
 

@@ -165,6 +165,57 @@ def test_header_years_out_of_order_are_refused_at_the_last_year(office, draft):
     assert response.context["form"].errors == {"year_from": ["A criteria set starts in 2010 or later."]}
 
 
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        ({"year_to": 9999}, {"year_to": ["A criteria set ends in 2035 at the latest."]}),
+        ({"year_from": 2026, "year_to": 2036}, {"year_to": ["A criteria set ends in 2035 at the latest."]}),
+        ({"year_from": 2021, "year_to": 2031}, {"year_to": ["A criteria set covers at most 10 years."]}),
+        (
+            {"decision_date": "01/01/1900"},
+            {"decision_date": ["A criteria set is decided on or after 16/04/2009 (QĐ 491/QĐ-TTg, the first set)."]},
+        ),
+        ({"decision_date": "01/01/2099"}, {"decision_date": ["The decision date cannot be in the future."]}),
+        (
+            {"decision_date": "15/01/2026", "effective_date": "01/01/2020"},
+            {"effective_date": ["A criteria set comes into force on or after its decision date (15/01/2026)."]},
+        ),
+        (
+            {"effective_date": "31/12/2099"},
+            {"effective_date": ["A criteria set comes into force by the end of its period (31/12/2030)."]},
+        ),
+    ],
+)
+def test_a_period_and_dates_no_set_can_have_are_refused_at_their_field(office, draft, changes, errors):
+    """QA: "Giai đoạn 2026–9999", a 2026 set decided on 01/01/1900, in force before its decision
+    or from 31/12/2099 were all saved."""
+    response = office.post(reverse("criteria_set_edit", args=[draft.pk]), _header(draft, **changes))
+    assert response.status_code == 400
+    assert response.context["form"].errors == errors
+    draft.refresh_from_db()
+    assert (draft.year_to, draft.decision_date.year) != (9999, 1900)
+
+
+def test_a_new_set_ending_after_2035_and_in_force_before_its_decision_is_refused_at_both(office, tree):
+    data = {
+        "code": "40-THON",
+        "level": "village",
+        "tier": "standard",
+        "name": "Bộ tiêu chí thôn NTM",
+        "short_name": "Thôn NTM",
+        "decision_number": "5/2026/QĐ-UBND",
+        "decision_date": "01/03/2026",
+        "effective_date": "01/01/2020",
+        "year_from": 2026,
+        "year_to": 9999,
+        "target_basis": "none",
+    }
+    response = office.post("/criteria-sets/new/?province=40", data)
+    assert response.status_code == 400
+    assert set(response.context["form"].errors) == {"year_to", "effective_date"}
+    assert not CriteriaSet.objects.filter(code="40-THON").exists()
+
+
 def test_a_percentage_target_of_120_is_refused_at_the_value_field(office, draft):
     """QA: "Đã lưu" for a target of 120 on a percentage indicator."""
     indicator = draft.indicators.get(code="2.1")
