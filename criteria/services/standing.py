@@ -25,6 +25,7 @@ MSG_ALREADY_MET = _("Criterion %(number)s is met: it cannot be marked “basical
 MSG_REASON_REQUIRED = _("Say why the criterion is basically met (the works under way).")
 MSG_DATE_REQUIRED = _("Give the date by which the criterion is expected to be met.")
 MSG_DATE_TOO_EARLY = _("The expected date cannot be before the assessment year (%(year)s).")
+MSG_DATE_TOO_LATE = _("The expected date cannot be after the end of the criteria set's period (%(end)s).")
 REASON_MAX = 2000
 
 
@@ -82,6 +83,11 @@ def criterion_set_basically_met(
             raise _refuse("expected_by", MSG_DATE_REQUIRED, "required")
         if expected_by.year < assessment.year:
             raise _refuse("expected_by", MSG_DATE_TOO_EARLY, "too_early", year=assessment.year)
+        # The commune is assessed against this set until its period ends: a date after it is
+        # not a date this set's criterion can be met by (QA: 31/12/9999 was kept).
+        if expected_by.year > assessment.criteria_set.year_to:
+            end = f"31/12/{assessment.criteria_set.year_to}"
+            raise _refuse("expected_by", MSG_DATE_TOO_LATE, "too_late", end=end)
     else:
         reason, expected_by = "", None
     old = (result.basically_met, result.basically_met_reason, result.basically_met_by)

@@ -77,6 +77,13 @@ def test_marking_again_the_same_way_changes_nothing(assessment, personas):
         ({"reason": "  "}, "reason", "Say why"),
         ({"expected_by": None}, "expected_by", "expected to be met"),
         ({"expected_by": datetime.date(2022, 12, 31)}, "expected_by", "before the assessment year"),
+        # QA: 31/12/9999 was kept; the set (2021–2025) is what the commune is assessed against.
+        (
+            {"expected_by": datetime.date(9999, 12, 31)},
+            "expected_by",
+            "after the end of the criteria set's period (31/12/2025)",
+        ),
+        ({"expected_by": datetime.date(2026, 1, 1)}, "expected_by", "(31/12/2025)"),
     ],
 )
 def test_a_mark_without_what_offices_must_say_is_refused_at_the_field(assessment, personas, kwargs, field, message):
@@ -84,6 +91,11 @@ def test_a_mark_without_what_offices_must_say_is_refused_at_the_field(assessment
         _mark(assessment, personas.officer_a, **kwargs)
     assert message in " ".join(exc.value.message_dict[field])
     assert not CriterionResult.objects.filter(assessment=assessment, basically_met=True).exists()
+
+
+def test_the_last_day_of_the_sets_period_is_a_date_it_may_be_expected_by(assessment, personas):
+    result = _mark(assessment, personas.officer_a, expected_by=datetime.date(2025, 12, 31))
+    assert result.basically_met_by == datetime.date(2025, 12, 31)
 
 
 def test_an_officer_of_another_commune_cannot_mark_it(assessment, personas):
