@@ -11,9 +11,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from criteria.models import AppendOnlyMixin, AppendOnlyQuerySet
+
+MSG_BLANK = _("blank")  # a set started empty: said on display, in the reader's language
 
 
 class SetChangeKind(models.TextChoices):
@@ -76,11 +79,30 @@ class CriteriaSetChange(AppendOnlyMixin, models.Model):
         return self.row_text
 
     @property
+    def comment_text(self) -> str:
+        """The comment in the reader's language. A set started blank has its creation stored with
+        neither subject nor comment (a clone names its source as subject) and reads "blank" in the
+        reader's language; entries written before that hold "blank" frozen in the writer's language
+        ("bộ trống" on the English page), and read the same."""
+        blank = self.kind == SetChangeKind.CREATED and not self.subject
+        if blank and (not self.comment or self.comment in _in_every_language(MSG_BLANK)):
+            return str(MSG_BLANK)
+        return self.comment
+
+    @property
     def row_text(self) -> str:
         """The row the entry is about in the reader's language ("target 15.1 (DBSH)"); "" for none."""
         if not self.row_kind or self.row_kind == SetRowKind.HEADER:
             return ""
         return f"{self.get_row_kind_display()} {self.subject}"
+
+
+def _in_every_language(text) -> set[str]:
+    texts = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            texts.add(str(text))
+    return texts
 
 
 def _is_field(meta, name: str) -> bool:

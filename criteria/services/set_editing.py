@@ -542,5 +542,6 @@ def criteria_set_create(*, province: AdministrativeUnit | None, user, data: dict
     criteria_set = CriteriaSet(code=code, issuer=province, status=SetStatus.DRAFT, **fields)
     criteria_set.full_clean(exclude=["supersedes", "decision_file"])
     criteria_set.save()
-    set_change_record(criteria_set=criteria_set, kind=SetChangeKind.CREATED, user=user, comment=str(_("blank")))
+    # Nothing frozen in the writer's language: the entry reads "blank" in the reader's (``comment_text``).
+    set_change_record(criteria_set=criteria_set, kind=SetChangeKind.CREATED, user=user)
     return criteria_set

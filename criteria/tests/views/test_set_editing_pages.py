@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from communes.models import Role
 from communes.tests.factories import MembershipFactory, UserFactory
@@ -793,3 +794,38 @@ def test_a_row_removed_while_a_colleague_edits_it_reads_right_in_vietnamese(offi
     gone = office.post(url, {**typed, "delete": "1"})
     html = office.get(gone["Location"]).content.decode()
     assert "Nguyễn Thị Lan đã gỡ chỉ tiêu 1.1 rồi." in _element(html, f"criterion-{indicator.criterion_id}")
+
+
+def test_a_blank_sets_history_says_blank_in_the_readers_language(office, tree):
+    """QA: the English page read "Created · bộ trống", the comment frozen in Vietnamese when the
+    set was started from a Vietnamese page."""
+    data = {
+        "code": "40-THON",
+        "level": "village",
+        "tier": "standard",
+        "name": "Bộ tiêu chí thôn NTM",
+        "short_name": "Thôn NTM",
+        "decision_number": "5/2026/QĐ-UBND",
+        "decision_date": "01/03/2026",
+        "year_from": 2026,
+        "year_to": 2030,
+        "target_basis": "none",
+    }
+    with translation.override("vi"):
+        assert office.post("/criteria-sets/new/?province=40", data).status_code == 302
+    created = CriteriaSet.objects.get(code="40-THON")
+    entry = created.changes.get()
+    assert entry.comment == ""
+    html = office.get(reverse("criteria_set", args=[created.pk])).content.decode()
+    assert "<td>blank</td>" in html and "bộ trống" not in html
+    with translation.override("vi"):
+        assert entry.comment_text == "bộ trống"
+
+
+def test_an_old_blank_entry_frozen_in_vietnamese_reads_in_english(office, tree, personas):
+    from criteria.services.set_workspace import set_change_record
+
+    draft = make_set(code="40-OLD", issuer=tree.province, publish=False)
+    set_change_record(criteria_set=draft, kind="created", user=personas.province_office, comment="bộ trống")
+    html = office.get(reverse("criteria_set", args=[draft.pk])).content.decode()
+    assert "<td>blank</td>" in html and "bộ trống" not in html
