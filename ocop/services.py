@@ -34,7 +34,6 @@ MSG_BEFORE_PROGRAMME = _(
 MSG_SAME_PRODUCT = _(
     "%(commune)s already has “%(name)s” by %(producer)s: open it to change it rather than entering it again."
 )
-MSG_SAME_CERTIFICATE = _("Certificate %(number)s of %(date)s is already that of “%(name)s” (%(commune)s).")
 DUPLICATE = "duplicate"
 MSG_UNIT_ENDED = _(
     "%(unit)s ceased to exist on %(ended)s: a product certified after that belongs to the commune it became part of."
@@ -140,34 +139,16 @@ def _duplicate(message, product: OcopProduct, **params) -> ValidationError:
 
 
 def check_not_entered_twice(data: ProductInput, *, exclude: int | None = None) -> None:
-    """A product is entered once: refuse one its commune already has (same name and producer),
-    and a certificate another product of the province already holds (same number and date; another
-    province's number is another certificate). Each refusal's ``params["pk"]`` is the product
-    already entered (``duplicates_of``). Called under ``_lock_province``, so two identical requests
-    sent at once cannot both pass."""
-    errors: dict[str, list] = {}
-    others = OcopProduct.objects.select_related("commune").exclude(pk=exclude)
+    """A product is entered once: refuse one its commune already has (same name and producer).
+    The refusal's ``params["pk"]`` is the product already entered (``duplicates_of``). Called
+    under ``_lock_province``, so two identical requests sent at once cannot both pass. A
+    certificate number is not checked: one provincial decision certifies several products on one
+    date, and offices record its number for each."""
     name_sort = sort_key(data.name)
+    others = OcopProduct.objects.select_related("commune").exclude(pk=exclude)
     for product in others.filter(commune=data.commune, name_sort=name_sort):
         if _same_text(product.producer, data.producer):
-            errors["name"] = [_duplicate(MSG_SAME_PRODUCT, product, producer=product.producer)]
-            break
-    number = " ".join(data.certificate_number.split())
-    if number and data.certificate_date:
-        holder = (
-            others.filter(
-                commune__path__startswith=f"/{data.commune.province_code}/",
-                certificate_number__iexact=number,
-                certificate_date=data.certificate_date,
-            )
-            .order_by("pk")
-            .first()
-        )
-        if holder is not None:
-            params = {"number": holder.certificate_number, "date": f"{holder.certificate_date:%d/%m/%Y}"}
-            errors["certificate_number"] = [_duplicate(MSG_SAME_CERTIFICATE, holder, **params)]
-    if errors:
-        raise ValidationError(errors)
+            raise ValidationError({"name": [_duplicate(MSG_SAME_PRODUCT, product, producer=product.producer)]})
 
 
 def duplicates_of(exc: ValidationError) -> dict[str, int]:
@@ -183,7 +164,7 @@ def duplicates_of(exc: ValidationError) -> dict[str, int]:
 def _lock_province(commune: AdministrativeUnit) -> None:
     """Serialise the writes of a province's products inside the caller's transaction, so that
     the same form sent twice at once (a double click, a resent page) is checked against the
-    first one's row. The province covers both rules (a certificate number is unique in it).
+    first one's row.
     ``FOR NO KEY UPDATE`` does not block writes of rows that refer to the unit; SQLite
     serialises writers anyway."""
     province = AdministrativeUnit.objects.select_for_update(no_key=True).filter(code=commune.province_code)

@@ -242,21 +242,14 @@ def test_renaming_a_product_into_another_of_its_commune_is_refused(tree, persona
     product_update(product=other, data=_input(tree.a, name="Mật ong"), user=personas.officer_a, expected_version=1)
 
 
-def test_a_certificate_number_and_date_of_the_province_is_held_by_one_product(tree, personas):
-    first = product_create(data=_certified(tree.a, certificate_number="12/GCN"), user=personas.province_office)
-    with pytest.raises(ValidationError) as refused:
-        product_create(
-            data=_certified(tree.c, name="Mật ong", certificate_number=" 12/gcn"), user=personas.province_office
-        )
-    assert list(refused.value.message_dict) == ["certificate_number"]
-    assert duplicates_of(refused.value) == {"certificate_number": first.pk}
-    # The same number on another date is another decision.
+def test_one_decisions_number_and_date_may_certify_several_products(tree, personas):
+    """A province's decision certifies several products on one date, and offices record its
+    number for each: that is not a product entered twice."""
+    product_create(data=_certified(tree.a, certificate_number="1021/QĐ-UBND"), user=personas.province_office)
     product_create(
-        data=_certified(
-            tree.c, name="Mật ong", certificate_number="12/GCN", certificate_date=datetime.date(2024, 6, 1)
-        ),
-        user=personas.province_office,
+        data=_certified(tree.c, name="Mật ong", certificate_number="1021/QĐ-UBND"), user=personas.province_office
     )
+    assert OcopProduct.objects.filter(certificate_number="1021/QĐ-UBND").count() == 2
 
 
 def test_another_provinces_certificate_may_carry_the_same_number(tree, personas):
