@@ -47,8 +47,11 @@ def test_the_last_months_files_are_served_and_the_next_months_are_not_found(dist
     assert district_user.get(reverse("reports:bulletin_docx", args=["501", "2025-06"])).status_code == 200
     for name in ("reports:bulletin_xlsx", "reports:bulletin_docx"):
         assert district_user.get(reverse(name, args=["501", "2025-07"])).status_code == 404
-    for name in ("reports:bulletin_generate", "reports:bulletin_text"):
-        assert district_user.post(reverse(name, args=["501", "2025-07"])).status_code == 404
+    assert district_user.post(reverse("reports:bulletin_generate", args=["501", "2025-07"])).status_code == 404
+    # The ended district's committee writes no bulletin text at all any more (communes.access,
+    # working_memberships): refused before the month is looked at.
+    for month in ("2025-06", "2025-07"):
+        assert district_user.post(reverse("reports:bulletin_text", args=["501", month])).status_code == 403
 
 
 def test_the_province_office_may_not_issue_an_ended_districts_bulletin_after_its_end(client, merger):
