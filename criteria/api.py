@@ -342,7 +342,10 @@ class AssessmentActionView(ApiErrorsMixin, APIView):
         summary=_("Apply a workflow action"),
         description=_(
             "“return” and “revoke” need a comment; “recognise” needs the recognition decision's number and date, "
-            "“revoke” the revocation decision's. Recognition needs every criterion met and the tier below held. "
+            "“revoke” the revocation decision's. Recognition needs every criterion met and the title of the tier below "
+            "held on the decision's date (the ladder of the unit's level: a commune's or district's advanced tier needs "
+            "the standard title and its model tier the advanced one; a village has no advanced tier, its model tier "
+            "needs the standard village title). "
             "“record_recognition” records, on a summary record of a past report, the recognition decision the "
             "report gives (its number and date; the same checks as “recognise”). "
             "Answers the assessment with its new state and the actions now available."

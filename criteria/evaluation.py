@@ -425,22 +425,54 @@ MSG_NEEDS_STANDARD = _(
 MSG_NEEDS_ADVANCED = _(
     "The unit must first hold the advanced NTM title (a recognition decision dated by then, not revoked by then)."
 )
+_MSG_NEEDS = {Tier.STANDARD: MSG_NEEDS_STANDARD, Tier.ADVANCED: MSG_NEEDS_ADVANCED}
+
+# The tier ladder of each level (DOMAIN.md): each tier requires the title of the tier below it,
+# held on the day of the decision. Communes and districts climb standard → advanced → model;
+# villages' sets, issued by each province, have no advanced tier: a model village rests on the
+# standard village title. Keyed by ``communes.choices.Level`` values.
+LADDER: tuple[Tier, ...] = (Tier.STANDARD, Tier.ADVANCED, Tier.MODEL)
+_LADDERS: dict[str, tuple[Tier, ...]] = {"village": (Tier.STANDARD, Tier.MODEL)}
 
 
-def tier_prerequisites_unmet(tier: Tier, *, holds_standard: bool, holds_advanced: bool) -> list[str]:
-    """Reasons (lazy translations) the unit may not be recognised at ``tier``; empty if none.
+def tier_ladder(level: str) -> tuple[Tier, ...]:
+    """The tiers a unit of ``level`` is recognised at, from the bottom rung up."""
+    return _LADDERS.get(level, LADDER)
 
-    The ladder: advanced needs the standard title held, model the advanced title held, on the
-    day of the decision. QĐ 319's own conditions (income, smart village, outstanding field) are
-    criteria of the model set, checked like any other.
+
+def _ladder_with(tier: Tier, level: str) -> tuple[Tier, ...]:
+    """The level's ladder, or the full one for a tier the level has no rung for (a village set
+    entered at the advanced tier, which no province issues): never a crash on such a set."""
+    ladder = tier_ladder(level)
+    return ladder if tier in ladder else LADDER
+
+
+def tier_below(tier: Tier | str, level: str) -> Tier | None:
+    """The tier whose title ``tier`` requires at ``level``; None for the bottom rung."""
+    ladder = _ladder_with(Tier(tier), level)
+    position = ladder.index(Tier(tier))
+    return ladder[position - 1] if position else None
+
+
+def tiers_above(tier: Tier | str, level: str) -> tuple[Tier, ...]:
+    """The tiers at ``level`` that require ``tier``'s title, directly or through another."""
+    ladder = _ladder_with(Tier(tier), level)
+    return ladder[ladder.index(Tier(tier)) + 1 :]
+
+
+def tier_prerequisites_unmet(tier: Tier | str, level: str, *, held: Iterable[Tier | str]) -> list[str]:
+    """Reasons (lazy translations) a unit of ``level`` holding the titles ``held`` on the day of
+    the decision may not be recognised at ``tier``; empty if none.
+
+    The ladder of the level (``tier_ladder``): advanced needs the standard title held and model
+    the advanced one for a commune; a model village needs the standard village title. QĐ 319's
+    own conditions (income, smart village, outstanding field) are criteria of the model set,
+    checked like any other.
     """
-    tier = Tier(tier)
-    reasons = []
-    if tier is Tier.ADVANCED and not holds_standard:
-        reasons.append(MSG_NEEDS_STANDARD)
-    if tier is Tier.MODEL and not holds_advanced:
-        reasons.append(MSG_NEEDS_ADVANCED)
-    return reasons
+    below = tier_below(tier, level)
+    if below is None or below in {Tier(t) for t in held}:
+        return []
+    return [_MSG_NEEDS[below]]
 
 
 # --- A district's conditions (QĐ 558/2016, QĐ 320/2022) ---------------------------------------

@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communes import access
-from communes.models import AdministrativeUnit, Level
+from communes.models import AdministrativeUnit
+from criteria import evaluation
 from criteria.forms import BASICALLY_MET, MARK_LABELS, MET, SummaryCorrectionForm, SummaryRecordForm, current_year
 from criteria.models import Assessment, CriteriaSet, Tier
 from criteria.services.assessments import DuplicateAssessment, speaking_assessment
@@ -90,7 +91,7 @@ def set_choice(unit: AdministrativeUnit, data) -> SetChoice:
     as the form offered it (``SET_OFFERED``) follows the year and tier to the set in force for
     them, the one the page names. Without ``SET_OFFERED`` (a link, an older page) the set sent
     is taken as chosen."""
-    tiers = [Tier.STANDARD] if unit.level == Level.VILLAGE else list(Tier)
+    tiers = [Tier(t) for t in evaluation.tier_ladder(unit.level)]  # a village has no advanced tier
     # Last year by default, or the nearest the unit existed in (an ended commune: its last).
     year = min(max(_int(data.get("year"), within_lifetime(unit, current_year() - 1)), 2010), current_year())
     tier = data.get("tier") if data.get("tier") in {t.value for t in tiers} else Tier.STANDARD

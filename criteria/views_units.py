@@ -20,7 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communes import access
 from communes.models import AdministrativeUnit, Level
-from criteria import selectors
+from criteria import evaluation, selectors
 from criteria.figures import recognised_during
 from criteria.forms import (
     AssessmentFilterForm,
@@ -91,9 +91,11 @@ def _unit_rows(request: HttpRequest, units: list[AdministrativeUnit], year: int)
         startable = []
         # Only a unit its level's sets can assess that year (a ward, township or special zone never).
         if year_begun(year) and u.assessable_refusal(u.level, year) is None and access.can_write_unit(request.user, u):
-            tiers = [Tier.STANDARD] if u.level == Level.VILLAGE else list(Tier)
+            ladder = [Tier(t) for t in evaluation.tier_ladder(u.level)]  # a village has no advanced tier
             taken = {a.criteria_set.tier for a in own}
-            startable = [offer(u, tier) for tier in tiers if tier not in taken and (u.pk, tier) not in elsewhere]
+            startable = [offer(u, tier) for tier in ladder if tier not in taken and (u.pk, tier) not in elsewhere]
+            if u.level == Level.VILLAGE:  # a village's model tier only where its province issued a set
+                startable = [s for s in startable if s["tier"] == ladder[0] or s["set"] or s["others"]]
         rows.append({"unit": u, "assessments": own, "startable": startable})
     return rows
 

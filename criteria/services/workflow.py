@@ -191,10 +191,6 @@ ACTIONS: dict[str, Action] = {
 }
 
 
-# The tier ladder (DOMAIN.md): each tier requires the title of the one below.
-LADDER = [Tier.STANDARD, Tier.ADVANCED, Tier.MODEL]
-
-
 def _roles_for(user, assessment: Assessment, action: Action) -> bool:
     return permissions.may_take_workflow_action(
         user,
@@ -390,12 +386,12 @@ def _number_with_other_date(assessment: Assessment, number: str, day: datetime.d
 
 
 def _higher_title_held(assessment: Assessment, day: datetime.date) -> str | None:
-    """The tier ladder (standard → advanced → model) taken down from the top: a revocation dated
+    """The level's tier ladder (``evaluation.tier_ladder``) taken down from the top: a revocation dated
     ``day`` of a title another title of the unit requires is refused while that one stands on
     ``day`` (``decisions_held_on``), or if that one was recognised after ``day`` with no title of
     this tier given after ``day`` to rest on (it would have stood without it)."""
     unit = assessment.unit
-    for higher in LADDER[LADDER.index(assessment.tier) + 1 :]:
+    for higher in evaluation.tiers_above(assessment.tier, unit.level):
         standing = decisions_held_on(higher, day).filter(unit=unit).order_by("decision_date", "pk").first()
         if standing is None:
             standing = next(
@@ -469,13 +465,13 @@ def _district_title_resting_on(assessment: Assessment, day: datetime.date) -> st
 
 
 def _lower_title_revoked_later(assessment: Assessment, day: datetime.date) -> str | None:
-    """The tier ladder taken up: a recognition dated ``day`` is refused when the title of the tier
-    below, held on ``day``, is revoked after it (``title_lost_after``) — the new title would stand
-    without it from then on — unless a revocation of this tier by then takes the new one away too."""
-    position = LADDER.index(assessment.tier)
-    if position == 0:
+    """The level's tier ladder taken up: a recognition dated ``day`` is refused when the title of
+    the tier below (``evaluation.tier_below``), held on ``day``, is revoked after it
+    (``title_lost_after``) — the new title would stand without it from then on — unless a
+    revocation of this tier by then takes the new one away too."""
+    lower = evaluation.tier_below(assessment.tier, assessment.unit.level)
+    if lower is None:
         return None
-    lower = LADDER[position - 1]
     lost = title_lost_after(assessment.unit, lower, day)
     if lost is None:
         return None
@@ -508,17 +504,14 @@ def recognition_problems(assessment: Assessment) -> dict[str, list[str]]:
 
 def _prerequisites_unmet(assessment: Assessment, day: datetime.date) -> list[str]:
     """The tier's prerequisites not held on the decision's date — derived from the recognition
-    decisions, never typed: the ladder (advanced needs standard, model needs advanced) and, for a
-    district, its communes' titles. Not touched by the assessment's own values, so they can be
-    asked before a confirmation as well as at the write."""
-    problems = [
-        str(message)
-        for message in evaluation.tier_prerequisites_unmet(
-            evaluation.Tier(assessment.tier),
-            holds_standard=holds_title(assessment.unit, Tier.STANDARD, day),
-            holds_advanced=holds_title(assessment.unit, Tier.ADVANCED, day),
-        )
-    ]
+    decisions, never typed: the level's ladder (``evaluation.tier_ladder``: a commune's model
+    needs advanced, a village's model needs standard) and, for a district, its communes' titles.
+    Not touched by the assessment's own values, so they can be asked before a confirmation as
+    well as at the write."""
+    unit = assessment.unit
+    below = evaluation.tier_below(assessment.tier, unit.level)
+    held = [below] if below is not None and holds_title(unit, below, day) else []
+    problems = [str(message) for message in evaluation.tier_prerequisites_unmet(assessment.tier, unit.level, held=held)]
     if assessment.unit.level == Level.DISTRICT and assessment.tier == Tier.STANDARD:
         problems += _district_unmet(assessment, day)
     return problems

@@ -803,12 +803,14 @@ def test_meaningless_bucket_settings_are_refused(total, cuts):
 # --- tier prerequisites -----------------------------------------------------------------------
 
 
-def unmet(tier, *, standard=True, advanced=True):
-    return tier_prerequisites_unmet(tier, holds_standard=standard, holds_advanced=advanced)
+def unmet(tier, *, standard=True, advanced=True, level="commune"):
+    held = [t for t, holds in ((Tier.STANDARD, standard), (Tier.ADVANCED, advanced)) if holds]
+    return tier_prerequisites_unmet(tier, level, held=held)
 
 
 def test_the_standard_tier_has_no_prerequisite():
     assert unmet(Tier.STANDARD, standard=False, advanced=False) == []
+    assert unmet(Tier.STANDARD, standard=False, advanced=False, level="village") == []
 
 
 def test_the_advanced_tier_needs_the_standard_title():
@@ -819,6 +821,24 @@ def test_the_advanced_tier_needs_the_standard_title():
 def test_the_model_tier_needs_the_advanced_title():
     assert unmet(Tier.MODEL, advanced=False) == [ev.MSG_NEEDS_ADVANCED]
     assert unmet(Tier.MODEL, standard=True, advanced=True) == []
+    assert unmet(Tier.MODEL, standard=True, advanced=False, level="district") == [ev.MSG_NEEDS_ADVANCED]
+
+
+def test_a_model_village_needs_the_standard_village_title_villages_have_no_advanced_tier():
+    assert unmet(Tier.MODEL, standard=True, advanced=False, level="village") == []
+    assert unmet(Tier.MODEL, standard=False, advanced=False, level="village") == [ev.MSG_NEEDS_STANDARD]
+
+
+def test_the_ladder_is_per_level():
+    assert ev.tier_ladder("commune") == (Tier.STANDARD, Tier.ADVANCED, Tier.MODEL)
+    assert ev.tier_ladder("village") == (Tier.STANDARD, Tier.MODEL)
+    assert ev.tier_below(Tier.MODEL, "village") == Tier.STANDARD
+    assert ev.tier_below(Tier.MODEL, "commune") == Tier.ADVANCED
+    assert ev.tier_below(Tier.STANDARD, "village") is None
+    assert ev.tiers_above(Tier.STANDARD, "village") == (Tier.MODEL,)
+    assert ev.tiers_above(Tier.STANDARD, "commune") == (Tier.ADVANCED, Tier.MODEL)
+    # a village set entered at the advanced tier (no province issues one) follows the full ladder
+    assert ev.tier_below(Tier.ADVANCED, "village") == Tier.STANDARD
 
 
 def test_tier_reasons_are_readable_messages():

@@ -439,3 +439,37 @@ def test_the_same_number_in_another_province_is_another_decision(personas, tree)
     )
     a = _appraised(personas, tree.a, standard, 2023)
     assert _recognise(a, personas, datetime.date(2023, 6, 10), number="121/QĐ-UBND").state == AssessmentState.RECOGNISED
+
+
+# --- A village's ladder: standard → model (villages have no advanced tier) -------------------
+
+
+def _village_standard_then_model(personas, tree, standard_day):
+    standard = _appraised(personas, tree.a1, make_set(code="THON", level="village"), 2023)
+    _recognise(standard, personas, standard_day, number="11/QĐ-UBND")
+    return standard, _appraised(personas, tree.a1, make_set(code="THON-KM", level="village", tier="model"), 2023)
+
+
+def test_a_model_village_needs_the_standard_village_title_not_an_advanced_one(personas, tree):
+    """QA: Bản Khe Lìu, holding the standard village title, was refused the model title: "must
+    first hold the advanced NTM title" — a tier no province issues for villages."""
+    _standard, model = _village_standard_then_model(personas, tree, datetime.date(2023, 6, 1))
+    with pytest.raises(ValidationError, match="hold the standard NTM title"):
+        _recognise(model, personas, datetime.date(2023, 5, 20), number="200/QĐ-UBND")  # before the standard title
+    _recognise(model, personas, datetime.date(2023, 11, 20), number="200/QĐ-UBND")
+    assert holds_title(tree.a1, "model", datetime.date(2023, 12, 31))
+
+
+def test_the_standard_village_title_is_not_revoked_while_the_model_title_it_carries_stands(personas, tree):
+    standard, model = _village_standard_then_model(personas, tree, datetime.date(2023, 6, 1))
+    _recognise(model, personas, datetime.date(2023, 11, 20), number="200/QĐ-UBND")
+    with pytest.raises(ValidationError, match="holds the Model title by decision 200/QĐ-UBND of 20/11/2023"):
+        _revoke(standard, personas, datetime.date(2023, 12, 1))
+    assert holds_title(tree.a1, "standard", datetime.date(2023, 12, 31))
+
+
+def test_a_model_village_title_is_not_backdated_before_the_revocation_of_its_standard_title(personas, tree):
+    standard, model = _village_standard_then_model(personas, tree, datetime.date(2023, 6, 1))
+    _revoke(standard, personas, datetime.date(2023, 9, 1), number="12/QĐ-UBND")
+    with pytest.raises(ValidationError, match="revoked by decision 12/QĐ-UBND of 01/09/2023"):
+        _recognise(model, personas, datetime.date(2023, 8, 1), number="200/QĐ-UBND")

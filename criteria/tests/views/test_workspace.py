@@ -147,6 +147,24 @@ def test_a_ward_is_offered_no_assessment_to_start(client, personas, tree, criter
     assert "Start the standard assessment for 2025" in page
 
 
+def test_a_village_is_offered_the_model_tier_where_its_province_issued_a_model_village_set(
+    client, personas, tree, criteria_set
+):
+    """Villages climb standard → model (no advanced tier): the model start is offered once a model
+    village set applies, never an advanced one; without that set no line says it is missing."""
+    make_set(code="THON", level="village", year_from=2021, year_to=2030)
+    client.force_login(personas.officer_a)
+    url = reverse("unit", args=[tree.a.code])
+    page = client.get(url, {"year": 2025}).content.decode()
+    assert page.count("Start the standard assessment for 2025") == 3  # the commune and its two villages
+    assert page.count("No model criteria set applies in 2025") == 1  # the commune's line only
+    make_set(code="THON-KM", level="village", tier="model", year_from=2021, year_to=2030)
+    page = client.get(url, {"year": 2025}).content.decode()
+    assert page.count("Start the model assessment for 2025") == 2
+    assert page.count("Start the advanced assessment for 2025") == 0
+    assert page.count("No advanced criteria set applies in 2025") == 1  # the commune's line only
+
+
 def test_a_commune_formed_from_one_assessed_that_year_is_offered_no_start_at_that_tier(
     client, personas, tree, criteria_set
 ):
