@@ -29,6 +29,15 @@ def ntm_communes_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}level": Level.COMMUNE, f"{prefix}type__in": NTM_COMMUNE_TYPES})
 
 
+def ntm_villages_q(prefix: str = "") -> Q:
+    """Which units count in village figures and are assessed against the province's village
+    sets: the villages of rural communes (``ntm_communes_q`` on the parent). A ward's tổ dân phố
+    and a township's khu phố are village-level units of communes listed apart, never NTM
+    villages. The villages *of a year* add the assessments to this
+    (``criteria.figures.villages_of_year_q``)."""
+    return Q(**{f"{prefix}level": Level.VILLAGE}) & ntm_communes_q(f"{prefix}parent__")
+
+
 def year_days(year: int) -> tuple[datetime.date, datetime.date]:
     """1 January and 31 December of ``year``."""
     return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
@@ -58,9 +67,14 @@ def existed_in_year_q(year: int, prefix: str = "") -> Q:
 def assessable_q(level: str, year: int, prefix: str = "") -> Q:
     """The units a criteria set of ``level`` can assess in ``year``: of that level, existing at
     some time in the year and, at commune level, rural communes only (``ntm_communes_q``: wards,
-    townships and special zones are listed apart, never assessed against the NTM sets).
+    townships and special zones are listed apart, never assessed against the NTM sets); at village
+    level, villages of rural communes only (``ntm_villages_q``: not a ward's tổ dân phố).
     ``AdministrativeUnit.assessable_refusal`` is the same rule on one loaded unit (pinned by
     ``communes/tests/test_assessable.py``): starting an assessment, the import's template and
     its checks all go through one or the other."""
     same_level = Q(**{f"{prefix}level": level}) & existed_in_year_q(year, prefix)
-    return same_level & ntm_communes_q(prefix) if level == Level.COMMUNE else same_level
+    if level == Level.COMMUNE:
+        return same_level & ntm_communes_q(prefix)
+    if level == Level.VILLAGE:
+        return same_level & ntm_villages_q(prefix)
+    return same_level

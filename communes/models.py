@@ -275,17 +275,25 @@ class AdministrativeUnit(models.Model):
         """A rural commune (xã), counted in the programme's commune figures."""
         return self.level == Level.COMMUNE and self.type in NTM_COMMUNE_TYPES
 
+    @property
+    def is_ntm_village(self) -> bool:
+        """A village of a rural commune, counted in the village figures (``ntm_villages_q``)."""
+        return self.level == Level.VILLAGE and self.parent is not None and self.parent.is_ntm_commune
+
     def assessable_refusal(self, level: str, year: int) -> str | None:
         """Why a criteria set of ``level`` cannot assess this unit in ``year``, or None when it
         can: ``"level"`` (another level), ``"year"`` (the unit did not exist in the year),
-        ``"not_rural"`` (a ward, township or special zone). ``assessable_q`` on this one unit
-        (no query); each caller words the reason its own way."""
+        ``"not_rural"`` (a ward, township or special zone), ``"not_rural_village"`` (a village of
+        one: a ward's tổ dân phố). ``assessable_q`` on this one unit (no query but, for a
+        village, its parent's when not loaded); each caller words the reason its own way."""
         if self.level != level:
             return "level"
         if not self.existed_in_year(year):
             return "year"
         if self.level == Level.COMMUNE and not self.is_ntm_commune:
             return "not_rural"
+        if self.level == Level.VILLAGE and not self.is_ntm_village:
+            return "not_rural_village"
         return None
 
     def existed_during(self, first: datetime.date, last: datetime.date) -> bool:

@@ -21,8 +21,9 @@ and bulletin cell that uses the term goes through it. The dashboards' SQL statem
   the communes' map (``apart_of_year_q``): a district of the year that ended by the cut-off
   keeps its old units, and the units formed from them are not listed — a unit and its
   successor never both.
-* **Villages of a year**: the same rule for villages (``villages_of_year_q``): assessed in the
-  year, or existing on the cut-off unless one they were formed from was assessed in it.
+* **Villages of a year**: the same rule for villages (``villages_of_year_q``): villages of rural
+  communes (a ward's tổ dân phố never counts), assessed in the year, or existing on the cut-off
+  unless one they were formed from was assessed in it.
 * **Holds the title** at a tier on a day: recognised at that tier by a decision dated on or
   before the day, with no revocation at that tier dated from that decision up to the day. A
   revocation takes the title away whichever recognition gave it, and a later recognition gives
@@ -52,6 +53,7 @@ from django.db.models import Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communes.filters import ntm_villages_q
 from communes.models import (
     COMMUNE_TYPES_APART,
     AdministrativeUnit,
@@ -114,8 +116,8 @@ def communes_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetim
 
 
 def villages_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetime | None = None) -> Q:
-    """Filter on AdministrativeUnit: the villages that count in ``year`` (read on ``cut``) — the
-    communes' rule: assessed in the year, or existing on the cut-off unless a village they were
+    """Filter on AdministrativeUnit: the villages that count in ``year`` (read on ``cut``) — those
+    of rural communes (``ntm_villages_q``: never a ward's tổ dân phố), by the communes' rule: assessed in the year, or existing on the cut-off unless a village they were
     formed from was assessed in it. So a district's 2025 villages, which ended on 30 June 2025,
     still count in its 2025 figures, and the villages they became count from 2026. As recorded
     at ``recorded``: by the assessments entered by then."""
@@ -123,7 +125,7 @@ def villages_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetim
     predecessor_assessed = _known(
         Assessment.objects.filter(year=year, unit__successions_as_predecessor__successor=OuterRef("pk")), recorded
     )
-    return Q(level="village") & (Q(Exists(assessed)) | (valid_on_q(cut) & ~Q(Exists(predecessor_assessed))))
+    return ntm_villages_q() & (Q(Exists(assessed)) | (valid_on_q(cut) & ~Q(Exists(predecessor_assessed))))
 
 
 def districts_of_year_q(year: int, cut: datetime.date) -> Q:
@@ -395,7 +397,8 @@ def recognised_during(first: datetime.date, last: datetime.date) -> QuerySet[Ass
     renamed in the merger, its title acknowledged) holds the title by it, but was not newly
     recognised by it — the decision counts once, for the unit it was made for. A title kept is
     confirmed by the later years' assessments carrying the same decision: the decision is given
-    once, by the first assessment year that carries it."""
+    once, by the first assessment year that carries it. Villages only of rural communes
+    (``ntm_villages_q``), as the village figures count them."""
     carried_before = Assessment.objects.filter(
         unit=OuterRef("unit"),
         tier=OuterRef("tier"),
@@ -403,9 +406,13 @@ def recognised_during(first: datetime.date, last: datetime.date) -> QuerySet[Ass
         decision_date=OuterRef("decision_date"),
         year__lt=OuterRef("year"),
     )
-    return Assessment.objects.filter(
-        EXISTED_ON_DECISION, state__in=DECIDED, decision_date__gte=first, decision_date__lte=last
-    ).exclude(Exists(carried_before))
+    return (
+        Assessment.objects.filter(
+            EXISTED_ON_DECISION, state__in=DECIDED, decision_date__gte=first, decision_date__lte=last
+        )
+        .filter(~Q(unit__level="village") | ntm_villages_q("unit__"))
+        .exclude(Exists(carried_before))
+    )
 
 
 def revoked_during(first: datetime.date, last: datetime.date) -> QuerySet[Assessment]:

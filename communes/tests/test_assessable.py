@@ -29,11 +29,18 @@ def units():
     ]
 
 
+@pytest.fixture
+def with_wards_villages(units):
+    """The units, and the tổ dân phố of the ward, the township and the special zone."""
+    apart = units[2:5]
+    return units + [VillageFactory(parent=c, type=UnitType.TO_DAN_PHO, name="Tổ dân phố 1") for c in apart]
+
+
 @pytest.mark.parametrize("year", [2024, 2025, 2026])
 @pytest.mark.parametrize("level", [Level.DISTRICT, Level.COMMUNE, Level.VILLAGE])
-def test_the_filter_and_the_loaded_unit_agree(units, level, year):
+def test_the_filter_and_the_loaded_unit_agree(with_wards_villages, level, year):
     by_filter = set(AdministrativeUnit.objects.filter(assessable_q(level, year)).values_list("code", flat=True))
-    by_unit = {u.code for u in units if u.assessable_refusal(level, year) is None}
+    by_unit = {u.code for u in with_wards_villages if u.assessable_refusal(level, year) is None}
     assert by_filter == by_unit
 
 
@@ -53,3 +60,11 @@ def test_only_rural_communes_that_existed_in_the_year(units):
     assert set(AdministrativeUnit.objects.assessable(Level.COMMUNE, 2025)) == {commune, merged}
     assert village.assessable_refusal(Level.VILLAGE, 2025) is None
     assert district.assessable_refusal(Level.DISTRICT, 2026) == "year"
+
+
+def test_a_wards_tdp_is_not_an_ntm_village(with_wards_villages):
+    """QA: a ward's tổ dân phố were offered "Start … Thôn NTM", assessed, recognised and counted
+    among the villages holding the title; the ward itself was refused."""
+    village, wards_villages = with_wards_villages[8], with_wards_villages[9:]
+    assert [u.assessable_refusal(Level.VILLAGE, 2025) for u in wards_villages] == ["not_rural_village"] * 3
+    assert set(AdministrativeUnit.objects.assessable(Level.VILLAGE, 2025)) == {village}

@@ -83,6 +83,10 @@ MSG_NOT_RURAL = _(
     "%(unit)s is a %(type)s: only rural communes (xã) are assessed against the NTM commune sets; wards, "
     "townships and special zones are listed apart."
 )
+MSG_VILLAGE_NOT_RURAL = _(
+    "%(unit)s belongs to %(commune)s, a %(type)s: only the villages of rural communes (xã) are assessed against "
+    "the NTM village sets; those of wards, townships and special zones are not NTM villages."
+)
 
 
 class DuplicateAssessment(ValidationError):
@@ -163,6 +167,9 @@ def assessment_create(
         raise ValidationError({"year": [year_outside_lifetime(unit, year, START_LIFETIME)]})
     if refusal == "not_rural":
         raise ValidationError(MSG_NOT_RURAL, code="not_rural", params={"unit": unit, "type": unit.get_type_display()})
+    if refusal == "not_rural_village":
+        params = {"unit": unit, "commune": unit.parent, "type": unit.parent.get_type_display()}
+        raise ValidationError(MSG_VILLAGE_NOT_RURAL, code="not_rural", params=params)
     existing = speaking_assessment(unit=unit, tier=criteria_set.tier, year=year)
     if existing is not None:
         raise DuplicateAssessment(existing)

@@ -69,6 +69,10 @@ MSG_OTHER_SET = gettext_lazy(
 MSG_NOT_RURAL = gettext_lazy(
     "%(unit)s is a %(type)s: only rural communes (xã) are assessed against the NTM commune sets."
 )
+MSG_VILLAGE_NOT_RURAL = gettext_lazy(
+    "%(unit)s belongs to %(commune)s, a %(type)s: only the villages of rural communes (xã) are assessed against "
+    "the NTM village sets."
+)
 MSG_START_OTHER_SET = gettext_lazy(
     "The set in force for %(year)s is %(set)s. To assess %(unit)s against another set, start its assessment on "
     "its page with a reason, then import its values."
@@ -224,6 +228,9 @@ def _set_refusal(target: AdministrativeUnit, assessment, *, criteria_set, year: 
         return reason(outside.message, **outside.params)
     if refusal == "not_rural":
         return reason(MSG_NOT_RURAL, unit=target.name, type=shown(target.get_type_display))
+    if refusal == "not_rural_village":
+        parent = target.parent
+        return reason(MSG_VILLAGE_NOT_RURAL, unit=target.name, commune=parent.name, type=shown(parent.get_type_display))
     if assessment is not None and assessment.criteria_set_id != criteria_set.pk:
         return reason(MSG_OTHER_SET, unit=target.name, year=year, set=assessment.criteria_set)
     return None

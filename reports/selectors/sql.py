@@ -225,6 +225,7 @@ UNION ALL
 SELECT 'new', %(year)s, rec.tier, rec.level, COUNT(DISTINCT rec.unit_id), CAST(NULL AS BIGINT), CAST(NULL AS BIGINT),
        rec.prov
 FROM rec WHERE rec.level IN ('village', 'district') AND rec.decision_date BETWEEN %(new_first)s AND %(new_last)s AND {rec_existed}
+  AND (rec.level = 'district' OR {rec_ntm_village})
 GROUP BY rec.tier, rec.level, rec.prov""",
     # the standing of each year: assessments of the communes counted, per tier and set size (a
     # year may mix scales: a province's 20 beside the national 19)
@@ -359,10 +360,16 @@ def ctes(
 
 # An assessment already entered at the moment read, when reading "as recorded" ({a}: its alias).
 _KNOWN = "AND EXISTS (SELECT 1 FROM criteria_assessmentlog {a}l WHERE {a}l.assessment_id = {a}.id AND {a}l.at <= %(recorded)s)"
-# ``criteria.figures.villages_of_year_q`` in SQL, for the held village ``h`` in ``y.year``: assessed
-# in the year, or existing on the cut-off unless a village it was formed from was assessed in it.
-# The common case first (on the cut-off, formed from none): most villages never reach the lookups.
-_VILLAGE_OF_YEAR = """(({h_on_cut}
+# ``communes.filters.ntm_villages_q`` in SQL, for the village whose id is ``{unit}``: a village of a
+# rural commune (a ward's tổ dân phố is never an NTM village).
+_NTM_VILLAGE = """EXISTS (SELECT 1 FROM communes_administrativeunit vu
+                 JOIN communes_administrativeunit vc ON vc.id = vu.parent_id
+                 WHERE vu.id = {unit} AND vc.level = 'commune' AND vc.type IN ({ntm_types}))"""
+# ``criteria.figures.villages_of_year_q`` in SQL, for the held village ``h`` in ``y.year``: of a rural
+# commune (``_NTM_VILLAGE``), and assessed in the year, or existing on the cut-off unless a village
+# it was formed from was assessed in it. The common case first (on the cut-off, formed from none):
+# most villages never reach the lookups.
+_VILLAGE_OF_YEAR = """{ntm_village} AND (({h_on_cut}
           AND NOT EXISTS (SELECT 1 FROM communes_unitsuccession vp
                           JOIN criteria_assessment vx ON vx.unit_id = vp.predecessor_id AND vx.year = y.year
                                AND vx.merged_into_id IS NULL {known_vx}
@@ -371,9 +378,18 @@ _VILLAGE_OF_YEAR = """(({h_on_cut}
                     WHERE va.unit_id = h.unit_id AND va.year = y.year AND va.merged_into_id IS NULL {known_va}))"""
 
 
+def _ntm_village(unit: str) -> str:
+    return _NTM_VILLAGE.format(unit=unit, ntm_types=_in_list(NTM_COMMUNE_TYPES))
+
+
 def _village_of_year(recorded) -> str:
     known = (lambda alias: _KNOWN.format(a=alias)) if recorded else (lambda alias: "")
-    return _VILLAGE_OF_YEAR.format(known_va=known("va"), known_vx=known("vx"), h_on_cut=_UNIT_FILTERS["h_on_cut"])
+    return _VILLAGE_OF_YEAR.format(
+        ntm_village=_ntm_village("h.unit_id"),
+        known_va=known("va"),
+        known_vx=known("vx"),
+        h_on_cut=_UNIT_FILTERS["h_on_cut"],
+    )
 
 
 def _body(
@@ -382,6 +398,7 @@ def _body(
     under, mapped_to, _params = _under(unit, as_now, provinces)
     return template.replace("{apart}", APART).format(
         village_of_year=_village_of_year(recorded),
+        rec_ntm_village=_ntm_village("rec.unit_id"),
         under=under,
         prov=prov_sql(),
         mapped_to=mapped_to,

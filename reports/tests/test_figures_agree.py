@@ -271,11 +271,14 @@ def expected(world: World, year: int, tier: str) -> dict:
     ]
     at_tier = [a for a in assessments if a.year == year and a.tier == tier and a.unit_id in counted]
     recognised = {t: sum(_held(world.decisions, pk, t, cut) for pk in counted) for t in Tier.values}
-    # Villages of the year, by the communes' rule: assessed in it, or on the cut-off unless formed from one that was.
+    # Villages of the year: of a rural commune (a ward's tổ dân phố never counts), by the communes'
+    # rule: assessed in it, or on the cut-off unless formed from one that was.
+    types = {u.pk: u.type for u in units}
     villages = [
         u.pk
         for u in units
         if u.level == Level.VILLAGE
+        and types.get(u.parent_id) == UnitType.XA
         and (
             (u.pk, year) in assessed
             or (_exists_on(u, cut) and not any((p, year) in assessed for s, p in succession if s == u.pk))

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from communes.models import UnitSuccession
-from communes.tests.factories import CommuneFactory
+from communes.tests.factories import CommuneFactory, VillageFactory
 from criteria.figures import communes_of_year
 from criteria.models import Assessment
 from criteria.services import assessment_create, assessment_start, trusted
@@ -68,6 +68,20 @@ def test_wards_townships_and_special_zones_are_not_assessed_as_ntm_communes(pers
     ward = CommuneFactory(code=f"401-{kind}", name="Phường Thử", parent=tree.d1, type=kind)
     with pytest.raises(ValidationError, match="only rural communes"):
         assessment_create(unit=ward, criteria_set=criteria_set, year=2025, user=personas.district_d1)
+
+
+def test_a_wards_tdp_is_not_assessed_as_an_ntm_village(personas, tree):
+    """QA: Tổ dân phố 1 of Phường Hưng Bình was assessed and recognised as an NTM village."""
+    village_set = make_set(code="THON", level="village")
+    ward = CommuneFactory(code="401-P", name="Phường Hưng Bình", parent=tree.d1, type="phuong")
+    tdp = VillageFactory(code="401-P-01", name="Tổ dân phố 1", parent=ward, type="to_dan_pho")
+    with pytest.raises(ValidationError) as refused:
+        assessment_create(unit=tdp, criteria_set=village_set, year=2025, user=personas.province_office)
+    assert refused.value.messages == [
+        "Tổ dân phố 1 belongs to Phường Hưng Bình, a Ward (phường): only the villages of rural communes (xã) are "
+        "assessed against the NTM village sets; those of wards, townships and special zones are not NTM villages."
+    ]
+    assessment_create(unit=tree.a1, criteria_set=village_set, year=2025, user=personas.officer_a)
 
 
 @pytest.fixture

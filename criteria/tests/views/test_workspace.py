@@ -165,6 +165,18 @@ def test_a_village_is_offered_the_model_tier_where_its_province_issued_a_model_v
     assert page.count("No advanced criteria set applies in 2025") == 1  # the commune's line only
 
 
+def test_a_wards_tdp_is_offered_no_village_assessment_to_start(client, personas, tree, criteria_set):
+    """QA: a ward's page offered "Start the standard assessment" for each of its tổ dân phố."""
+    make_set(code="THON", level="village", year_from=2021, year_to=2030)
+    ward = CommuneFactory(code="40103", name="Phường Thử", type=UnitType.PHUONG, parent=tree.d1)
+    VillageFactory(code="40103-01", name="Tổ dân phố 1", type=UnitType.TO_DAN_PHO, parent=ward)
+    client.force_login(personas.province_office)
+    page = client.get(reverse("unit", args=[ward.code]), {"year": 2025}).content.decode()
+    assert "Tổ dân phố 1" in page and "Start the " not in page
+    page = client.get(reverse("unit", args=[tree.a.code]), {"year": 2025}).content.decode()
+    assert page.count("Start the standard assessment for 2025") == 3  # the commune and its villages
+
+
 def test_a_commune_formed_from_one_assessed_that_year_is_offered_no_start_at_that_tier(
     client, personas, tree, criteria_set
 ):

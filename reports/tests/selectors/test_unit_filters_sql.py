@@ -12,7 +12,7 @@ import datetime
 import pytest
 from django.db import connection
 
-from communes.models import AdministrativeUnit, UnitSuccession
+from communes.models import AdministrativeUnit, Level, UnitSuccession
 from communes.tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory, VillageFactory
 from criteria.figures import communes_apart, communes_of_year, districts_of_year
 from reports.selectors import sql
@@ -203,3 +203,30 @@ def test_a_loaded_unit_answers_as_the_queryset_does(units):
         for day in (D(year, 1, 1), D(year, 6, 30), D(year, 12, 31)):
             on_day = set(AdministrativeUnit.objects.subtree(units).valid_on(day))
             assert {u for u in everyone if u.is_valid_on(day)} == on_day
+
+
+def test_villages_counted_in_a_year_are_the_same_in_sql_and_orm(units):
+    """The held villages' rule (``sql._village_of_year``) against ``villages_of_year_q``, with the
+    villages of a rural commune and the tổ dân phố of a ward, a township and a special zone."""
+    from criteria.figures import villages_of_year_q
+
+    communes = {c.type: c for c in AdministrativeUnit.objects.filter(level=Level.COMMUNE, code__endswith="00")}
+    tdps = [
+        VillageFactory(code=f"70-T{kind}", parent=communes[kind], type="to_dan_pho") for kind in KINDS if kind != "xa"
+    ]
+    make_assessment(tdps[0], make_flat_set(code="V-5", total=5, level="village", year_to=2030), 2025, 5)
+    held = "(SELECT id AS unit_id, level, valid_from, valid_to FROM communes_administrativeunit)"
+    in_sql = _rows(
+        units,
+        _windows(),
+        f"SELECT h.unit_id, y.year FROM {held} h CROSS JOIN y WHERE h.level = 'village' AND {sql._village_of_year(None)}",
+    )
+    in_orm = {
+        (pk, year)
+        for year in YEARS
+        for pk in AdministrativeUnit.objects.filter(villages_of_year_q(year, D(year, 12, 31))).values_list(
+            "pk", flat=True
+        )
+    }
+    assert in_sql == in_orm
+    assert in_orm and not {pk for pk, _year in in_orm} & {t.pk for t in tdps}

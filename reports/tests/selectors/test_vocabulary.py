@@ -246,3 +246,24 @@ def test_an_ended_communes_page_of_its_last_year_lists_its_villages_of_its_last_
 
     villages = commune_overview(commune=merger.b, year=2025, tier="standard").villages
     assert [v.code for v in villages] == ["40102-01"]  # B1, which ended with it
+
+
+def test_a_wards_tdp_recognised_as_a_village_is_never_counted(tree, personas):
+    """QA: Tổ dân phố 1 of Phường Hưng Bình, assessed and recognised before the refusal, took
+    "Thôn giữ danh hiệu" from 114 to 115 (dashboard, API, bulletin "… đạt chuẩn NTM"). Only the
+    villages of rural communes count."""
+    village_set = make_flat_set(code="V-10", total=10, level="village", year_from=2021, year_to=2030)
+    ward = CommuneFactory(code="401P", name="Phường Hưng Bình", parent=tree.d1, type="phuong")
+    tdp = VillageFactory(code="401P-01", name="Tổ dân phố 1", parent=ward, type="to_dan_pho")
+    decision = {"decision_number": "5/QĐ-UBND", "decision_date": datetime.date(2025, 6, 8)}
+    for unit in (tree.a1, tdp):
+        Assessment.objects.filter(pk=make_assessment(unit, village_set, 2025, 10, "recognised").pk).update(**decision)
+
+    summary = progress_summary(unit=tree.province, year=2025, tier="standard")
+    assert (summary.villages_recognised, summary.villages_new) == (1, 1)  # Thôn Bắc only
+    content, _cutoff = bulletin.bulletin_build(unit=tree.province, month=Month(2025, 6), user=None)
+    assert [row[1] for row in rows_of(open_book(content)["Công nhận mới"], 5)] == ["Thôn Bắc"]
+    client = Client()
+    client.force_login(personas.province_office)
+    api = client.get("/api/v1/progress/", {"unit": tree.province.code, "year": 2025}).json()
+    assert api["villages_recognised"] == 1
