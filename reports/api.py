@@ -17,7 +17,7 @@ from communes.permissions import get_unit_or_country
 from criteria.models import Tier
 from criteria.years import FIRST_YEAR, MSG_YEAR_OUTSIDE, can_be_shown, latest_year_begun
 from ntm_portal.api_errors import ApiErrorsMixin, ErrorSerializer
-from reports.selectors import latest_year, progress_summary
+from reports.selectors import MAP_ENTERED, latest_year, map_reading, progress_summary
 
 
 def _per_tier(child: serializers.Field) -> serializers.DictField:
@@ -124,6 +124,14 @@ class ProgressView(ApiErrorsMixin, APIView):
             help_text=_("Left out: the last year with data. A year that has not begun is refused."),
         )
         tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.STANDARD)
+        map = serializers.ChoiceField(
+            choices=[("now", "now"), (MAP_ENTERED, MAP_ENTERED)],
+            default="now",
+            help_text=_(
+                "A unit formed from units that ended, as its dashboard reads it: “now” (default) counts, for the "
+                "years before the merger, the units it was formed from and their villages; “entered” only its own."
+            ),
+        )
 
         def validate_year(self, year: int) -> int:
             # The dashboards' rule (criteria.years): a year that has not begun has no figures yet.
@@ -150,5 +158,6 @@ class ProgressView(ApiErrorsMixin, APIView):
         code = filters.validated_data.get("unit")
         unit = get_unit_or_country(request.user, code)
         year = filters.validated_data.get("year") or latest_year(unit=unit) or timezone.localdate().year
-        summary = progress_summary(unit=unit, year=year, tier=filters.validated_data["tier"])
+        _dates, as_now = map_reading(unit=unit, choice=filters.validated_data["map"])
+        summary = progress_summary(unit=unit, year=year, tier=filters.validated_data["tier"], as_now=as_now)
         return Response(ProgressSerializer(summary).data)

@@ -36,12 +36,12 @@ from reports.selectors import (
     communes_page,
     formed_from,
     latest_year,
-    mapped_dates,
     progress_overview,
     progress_trend,
     units_heading,
     window_of,
 )
+from reports.selectors import map_reading as read_map
 from reports.selectors.map import commune_map
 from reports.selectors.sections import dashboard_plans
 
@@ -200,12 +200,9 @@ def _headline_figures(summary: Headline, previous: Headline | None, holders=lamb
 
 
 def map_reading(request: HttpRequest, unit: AdministrativeUnit | None) -> tuple[list[datetime.date], bool]:
-    """(the dates units that ended went into it, as now): a unit formed from units that ended
-    (a province or commune of 1 July 2025, a commune of an earlier merger) shows their figures
-    "as now" under today's map by default; ``?map=entered`` shows only its own units. The
-    dashboard and its export read it the same way; the page says the merger's own dates."""
-    dates = mapped_dates(unit=unit)
-    return dates, bool(dates) and request.GET.get("map") != "entered"
+    """``selectors.map_reading`` of the page's ``?map=``: the dashboard and its export read it the
+    same way; the page says the merger's own dates."""
+    return read_map(unit=unit, choice=request.GET.get("map"))
 
 
 @login_required
@@ -250,12 +247,14 @@ def dashboard(request: HttpRequest, code: str | None = None) -> HttpResponse:
         **(lifetime_notice(unit, filters.year) if unit is not None else {}),
     }
     if unit is not None and unit.level == Level.COMMUNE:
-        overview = commune_overview(commune=unit, year=filters.year, tier=filters.tier)
+        overview = commune_overview(commune=unit, year=filters.year, tier=filters.tier, as_now=as_now)
         area = unit.parent  # the commune among the communes of its district (or province)
         predecessors = formed_from(unit, filters.year, filters.tier) if as_now else []
         ringed = frozenset(u.code for u, _a in predecessors) or frozenset([unit.code])
         context.update(
             formed_from=predecessors,
+            # their villages, under each, shown as the communes' own figures are (as now)
+            communes_unread={u.name for u, _a in predecessors if not can_read_unit(request.user, u)},
             overview=overview,
             main_assessment=overview.at_tier(filters.tier),
             map_area=area,

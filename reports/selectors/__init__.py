@@ -45,7 +45,9 @@ from reports.selectors.shapes import (
     scales_label,
 )
 from reports.selectors.trend import (
+    MAP_ENTERED,
     has_mapped_units,
+    map_reading,
     mapped_dates,
     mapped_into,
     progress_breakdown,
@@ -56,6 +58,7 @@ from reports.selectors.trend import (
 
 __all__ = [
     "LAGGING_SHARE_HEADING",
+    "MAP_ENTERED",
     "NO_DATA",
     "NO_DATA_BUCKET",
     "PER_PAGE",
@@ -84,6 +87,7 @@ __all__ = [
     "formed_from",
     "has_mapped_units",
     "latest_year",
+    "map_reading",
     "mapped_dates",
     "mapped_into",
     "matrix_columns",

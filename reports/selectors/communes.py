@@ -349,6 +349,7 @@ class VillageRow:
     code: str
     name: str
     assessment: AssessmentBrief | None
+    commune: str = ""  # as now, for a year before the commune: the commune it was formed from
 
 
 @dataclass(frozen=True)
@@ -396,9 +397,13 @@ def _briefs(queryset, cut: datetime.date) -> list[tuple[int, AssessmentBrief]]:
     ]
 
 
-def commune_overview(*, commune: AdministrativeUnit, year: int, tier: str) -> CommuneOverview:
+def commune_overview(*, commune: AdministrativeUnit, year: int, tier: str, as_now: bool = False) -> CommuneOverview:
     """The commune's assessments in ``year``, its criteria at ``tier``, its villages; 4 queries.
-    Read on the year's cut-off, or the commune's last day if it ended in the year."""
+    Read on the year's cut-off, or the commune's last day if it ended in the year.
+
+    ``as_now``, for a year the commune was formed from others (``formed_from``): the villages of
+    those communes, each under its commune, as the figures count them (``progress_summary``'s
+    ``as_now``: a village goes where its commune's main part went); one query more."""
     cut = window_of(year, unit=commune).cut
     assessments = [brief for _unit, brief in _briefs(Assessment.objects.filter(unit=commune, year=year), cut)]
     main = next((a for a in assessments if a.tier == tier), None)
@@ -410,37 +415,54 @@ def commune_overview(*, commune: AdministrativeUnit, year: int, tier: str) -> Co
             .order_by("criterion__number")
             .values_list("criterion__number", "criterion__name", "met", "basically_met")
         ]
+    predecessors = _formed_from_communes(commune, year) if as_now else None
+
+    def of_communes(prefix: str = "") -> Q:
+        if predecessors is None:
+            return Q(**{f"{prefix}parent": commune, f"{prefix}level": Level.VILLAGE})
+        return Q(**{f"{prefix}parent__in": predecessors, f"{prefix}level": Level.VILLAGE})
+
     village_assessments = {}
-    for unit_id, brief in _briefs(
-        Assessment.objects.filter(unit__parent=commune, unit__level=Level.VILLAGE, year=year, tier=tier), cut
-    ):
+    for unit_id, brief in _briefs(Assessment.objects.filter(of_communes("unit__"), year=year, tier=tier), cut):
         village_assessments.setdefault(unit_id, brief)
     villages = (
-        AdministrativeUnit.objects.filter(parent=commune, level=Level.VILLAGE)
+        AdministrativeUnit.objects.filter(of_communes())
         .filter(villages_of_year_q(year, cut))  # the figures' villages of the year
-        .in_vietnamese_order()
-        .values_list("pk", "code", "name")
+        .order_by(*(() if predecessors is None else ("parent__name_sort",)), "name_sort", "code")
+        .values_list("pk", "code", "name", "parent__name")
     )
     return CommuneOverview(
         assessments=assessments,
         criteria=criteria,
-        villages=[VillageRow(code, name, village_assessments.get(pk)) for pk, code, name in villages],
+        villages=[
+            VillageRow(code, name, village_assessments.get(pk), "" if predecessors is None else parent)
+            for pk, code, name, parent in villages
+        ],
     )
 
 
-def formed_from(
-    commune: AdministrativeUnit, year: int, tier: str
-) -> list[tuple[AdministrativeUnit, AssessmentBrief | None]]:
-    """As now, for a year the commune does not speak for its place in — it did not exist, or it
-    was formed that year from communes assessed in it (the communes of the year, as the figures
-    count them): each commune whose main part went into it, with its assessment at ``tier`` that
-    year (None without one)."""
+def _formed_from_communes(commune: AdministrativeUnit, year: int):
+    """The communes whose main part went into ``commune``, when they, not it, speak for its place
+    in ``year`` (it did not exist, or was formed that year from communes assessed in it: the
+    communes of the year, as the figures count them); None when it speaks for itself."""
     if commune.existed_in_year(year) and (
         not commune.is_ntm_commune
         or AdministrativeUnit.objects.filter(pk=commune.pk)
         .filter(communes_of_year_q(year, window_of(year, unit=commune).cut))
         .exists()
     ):
+        return None
+    return AdministrativeUnit.objects.filter(mapped_into(commune), level=Level.COMMUNE)
+
+
+def formed_from(
+    commune: AdministrativeUnit, year: int, tier: str
+) -> list[tuple[AdministrativeUnit, AssessmentBrief | None]]:
+    """As now, for a year the commune does not speak for its place in (``_formed_from_communes``):
+    each commune whose main part went into it, with its assessment at ``tier`` that year (None
+    without one). Their villages are the commune's overview's, as now."""
+    units = _formed_from_communes(commune, year)
+    if units is None:
         return []
-    units = AdministrativeUnit.objects.filter(mapped_into(commune), level=Level.COMMUNE).order_by("name_sort")
+    units = units.order_by("name_sort")
     return [(u, commune_overview(commune=u, year=year, tier=tier).at_tier(tier)) for u in units]

@@ -67,6 +67,19 @@ def mapped_dates(*, unit: AdministrativeUnit | None) -> list[datetime.date]:
     return sorted(own or {day for _successor, day in links})
 
 
+# ``?map=entered``: a unit formed from units that ended read only with its own units.
+MAP_ENTERED = "entered"
+
+
+def map_reading(*, unit: AdministrativeUnit | None, choice: str | None) -> tuple[list[datetime.date], bool]:
+    """(the dates units that ended went into it, as now): a unit formed from units that ended
+    (a province or commune of 1 July 2025, a commune of an earlier merger) is read "as now",
+    under today's map, by default; ``choice`` ``MAP_ENTERED`` reads only its own units. The
+    dashboard, its export and ``/api/v1/progress/`` read it the same way."""
+    dates = mapped_dates(unit=unit)
+    return dates, bool(dates) and choice != MAP_ENTERED
+
+
 def _trend_years(unit: AdministrativeUnit | None, as_now: bool) -> list[int]:
     """Every year from the first to the last with commune assessments under ``unit`` (as now: and
     the units mapped into it). A year between them without an assessment is listed too: its

@@ -166,11 +166,12 @@ def test_bad_parameters_answer_400_naming_them(api, known, personas):
 
 def test_the_progress_takes_a_fixed_number_of_queries(api, known, personas, django_assert_num_queries):
     client = api.as_(personas.viewer)
-    # token + user, memberships, the unit, then progress_summary's figures: the versions with the
-    # kept rows, and (not kept yet) the one statement and keeping its rows
-    with django_assert_num_queries(6):
+    # token + user, memberships, the unit, how its map is read (``map_reading``, as the dashboard),
+    # then progress_summary's figures: the versions with the kept rows, and (not kept yet) the one
+    # statement and keeping its rows
+    with django_assert_num_queries(7):
         assert client.get(URL, {"unit": "40", "year": 2023}).status_code == 200
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(5):
         assert client.get(URL, {"unit": "40", "year": 2023}).status_code == 200
 
 

@@ -185,3 +185,40 @@ def test_an_ended_communes_officer_sees_its_successor_named_not_linked(client, m
     client.force_login(UserFactory(username="admin-successor", is_superuser=True))
     html = client.get(reverse("unit", args=[a.code]), {"year": 2026}).content.decode()
     assert f'<a href="{reverse("unit", args=[m.code])}">{m.name}</a>' in html
+
+
+def test_a_new_communes_page_lists_the_villages_of_the_communes_it_was_formed_from_and_the_api_agrees(client, merger):
+    """QA: Xã Vĩnh Tài's 2025 page listed the communes it was formed from but said "no village in
+    this commune for this year", and ``/api/v1/progress/`` answered 0 villages holding the title,
+    though their 23 villages were assessed in 2025 and 10 held it. As now, their villages are its
+    figures, listed under their commune; as entered, its own only."""
+    from communes.tests.factories import VillageFactory
+
+    _new, _other, m = merger
+    a, b = AdministrativeUnit.objects.get(code="81101"), AdministrativeUnit.objects.get(code="81102")
+    village_set = make_flat_set(code="AS-NOW-THON", total=5, level="village", year_to=2030)
+    for commune, names in ((a, ("Thôn Một", "Thôn Hai")), (b, ("Xóm Ba",))):
+        for n, name in enumerate(names):
+            village = VillageFactory(code=f"{commune.code}-{n}", name=name, parent=commune, valid_to=ENDED)
+            make_assessment(village, village_set, 2025, 5, "recognised" if name != "Thôn Hai" else "draft")
+    client.force_login(_officer_of(m, "officer-villages-now"))
+    url = reverse("reports:dashboard", args=[m.code])
+    response = client.get(url, {"year": 2025, "tier": "standard"})
+    villages = response.content.decode().split('id="villages-title"')[1].split("</section>")[0]
+    assert "No village in this commune for this year." not in villages
+    assert villages.index("Đơn vị 81101") < villages.index("Thôn Hai") < villages.index("Đơn vị 81102")
+    assert villages.index("Đơn vị 81102") < villages.index("Xóm Ba")
+    assert [(v.commune, v.name) for v in response.context["overview"].villages] == [
+        ("Đơn vị 81101", "Thôn Hai"),
+        ("Đơn vị 81101", "Thôn Một"),
+        ("Đơn vị 81102", "Xóm Ba"),
+    ]
+    held = sum(v.assessment.state == "recognised" for v in response.context["overview"].villages)
+    api = client.get("/api/v1/progress/", {"unit": m.code, "year": 2025}).json()
+    assert api["villages_recognised"] == held == 2
+    entered = client.get(url, {"year": 2025, "tier": "standard", "map": "entered"})
+    assert entered.context["overview"].villages == []
+    assert (
+        client.get("/api/v1/progress/", {"unit": m.code, "year": 2025, "map": "entered"}).json()["villages_recognised"]
+        == 0
+    )
