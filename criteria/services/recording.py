@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
+from communes.models import Level
 from communes.people import full_name
 from criteria import evaluation
 from criteria.models import DERIVED_NOTE, Assessment, HistoryKind, Indicator, IndicatorValue, Outcome, Tier, ValueType
@@ -44,6 +45,11 @@ MSG_NOT_CONDITIONAL = _(
     "%(indicator)s always applies: only indicators the set marks “(nếu có)” may be set not applicable."
 )
 MSG_NA_NEEDS_REASON = _("%(indicator)s: say in the note why it does not apply (e.g. the commune has no market).")
+# The example in the unit's own words: a village's assessment said "the commune has no market".
+MSG_NA_NEEDS_REASON_BY_LEVEL = {
+    Level.VILLAGE: _("%(indicator)s: say in the note why it does not apply (e.g. the village has no market)."),
+    Level.DISTRICT: _("%(indicator)s: say in the note why it does not apply (e.g. the district has no such works)."),
+}
 PLAUSIBLE_TYPES = evaluation.PLAUSIBLE_TYPES  # checked against their target (evaluation.check_plausible)
 NOT_APPLICABLE = "n/a"  # how history stores "không áp dụng" (language-neutral, like "yes"/"no")
 MSG_SUMMARY_NO_VALUES = _(
@@ -152,9 +158,10 @@ def check_plausible_for(indicator: Indicator, value, subject: evaluation.TargetS
         evaluation.check_plausible(value, indicator.value_type, target, indicator=indicator.code, unit=indicator.unit)
 
 
-def _parse_entry(entry: ValueEntry, indicator: Indicator, current: _Stored | None):
+def _parse_entry(entry: ValueEntry, indicator: Indicator, current: _Stored | None, assessment: Assessment):
     """The typed value, or ``NOT_APPLICABLE`` for "không áp dụng" on a conditional indicator
-    (with a reason in the note, given now or already stored)."""
+    (with a reason in the note, given now or already stored; asked for in the words of the
+    assessment's unit's level)."""
     if not evaluation.means_not_applicable(entry.raw):
         return evaluation.parse_value(entry.raw, evaluation.ValueType(indicator.value_type), indicator=indicator.code)
     params = {"indicator": indicator.code}
@@ -162,7 +169,8 @@ def _parse_entry(entry: ValueEntry, indicator: Indicator, current: _Stored | Non
         raise ValidationError(MSG_NOT_CONDITIONAL, code="not_conditional", params=params)
     note = entry.note if entry.note is not None else (current.note if current else "")
     if not (note or "").strip():
-        raise ValidationError(MSG_NA_NEEDS_REASON, code="reason", params=params)
+        message = MSG_NA_NEEDS_REASON_BY_LEVEL.get(assessment.unit.level, MSG_NA_NEEDS_REASON)
+        raise ValidationError(message, code="reason", params=params)
     return NOT_APPLICABLE
 
 
@@ -250,7 +258,7 @@ def _validate(assessment: Assessment, entries: list[ValueEntry], stored: Stored,
             continue
         current = mine.get(indicator.pk)
         try:
-            value = _parse_entry(entry, indicator, current)
+            value = _parse_entry(entry, indicator, current, assessment)
             if indicator.value_type in PLAUSIBLE_TYPES:
                 if subject is None:
                     subject = subject_for(assessment.unit, year=assessment.year, criteria_set=assessment.criteria_set)

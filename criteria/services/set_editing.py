@@ -41,6 +41,7 @@ from criteria.access_sets import (
     check_can_edit_set,
 )
 from criteria.models import (
+    Comparison,
     CriteriaSet,
     CriteriaSetChange,
     Criterion,
@@ -54,7 +55,13 @@ from criteria.models import (
     ValueType,
 )
 from criteria.services.evidence import validate_upload
-from criteria.services.set_workspace import MSG_CODE_TAKEN, MSG_NOT_A_PROVINCE, check_draft, set_change_record
+from criteria.services.set_workspace import (
+    MSG_CODE_TAKEN,
+    MSG_NOT_A_PROVINCE,
+    check_draft,
+    check_set_code,
+    set_change_record,
+)
 from ntm_portal.errors import StaleWriteError
 from ntm_portal.numbers import vn_number
 
@@ -92,6 +99,9 @@ MSG_TARGET_REGION_UNUSED = _(
 MSG_TARGET_YEAR_OUTSIDE = _(
     "The set covers %(years)s: a target from %(year)s would never apply. Choose a year within "
     "the set's years, or leave it empty."
+)
+MSG_TARGET_VALUE_REQUIRED = _(
+    "%(indicator)s: enter the value the indicator must reach (an empty target meets nothing)."
 )
 MSG_INDICATOR_CODE_OF_CRITERION = _(
     "An indicator of criterion %(number)s has a code starting with “%(number)s.” (such as %(number)s.1): "
@@ -453,10 +463,20 @@ def _prepare_target(target: Target, user) -> None:
 def _check_target_value(target: Target) -> None:
     """A target is held to what the indicator's values may be (``evaluation.parse_value``): a
     percentage within 0–100, nothing negative, counts and amounts whole — a target no value
-    can reach would leave its criterion never met. Refused at ``value`` (the form's field)."""
-    if target.value is None or not target.indicator_id or target.indicator.value_type == ValueType.YES_NO:
+    can reach would leave its criterion never met — and a value, unless the indicator is met by
+    a yes (“met (đạt)”): an empty target, confirmed, would leave it never assessed. Refused at
+    ``value`` (the form's field)."""
+    if not target.indicator_id:
         return
     label = capfirst(f"{_('target')} {target.indicator.code}")  # it begins the message
+    if target.value is None:
+        if target.indicator.comparison != Comparison.MET:
+            raise ValidationError(
+                {"value": [ValidationError(MSG_TARGET_VALUE_REQUIRED, code="required", params={"indicator": label})]}
+            )
+        return
+    if target.indicator.value_type == ValueType.YES_NO:
+        return
     try:
         evaluation.parse_value(target.value, target.indicator.value_type, indicator=label)
     except ValidationError as exc:
@@ -536,6 +556,7 @@ def criteria_set_create(*, province: AdministrativeUnit | None, user, data: dict
     if not (is_administrator(user) if province is None else access.speaks_for_province(user, province)):
         raise PermissionDenied(MSG_NATIONAL_READ_ONLY if province is None else MSG_NOT_PROVINCE_OFFICE)
     code = (data.get("code") or "").strip()
+    check_set_code(code)
     if CriteriaSet.objects.filter(code=code).exists():
         raise ValidationError({"code": [ValidationError(MSG_CODE_TAKEN, code="code", params={"code": code})]})
     fields = {f: data[f] for f in (*HEADER_FIELDS, "level", "tier") if f in data}

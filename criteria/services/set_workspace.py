@@ -9,6 +9,8 @@ each confirmed, or all of them explicitly accepted (who and when go into the his
 
 from __future__ import annotations
 
+import re
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +31,10 @@ from criteria.services.catalog import (
 
 MSG_NOT_A_PROVINCE = _("Criteria sets are issued by a province.")
 MSG_CODE_TAKEN = _("A criteria set with code %(code)s already exists; choose another code.")
+# A set's code is checked as a unit's is (``communes.models.CODE_PATTERN``, the same words): it
+# names the set in its pages, its files and the import's templates; "DEMO THON KM" was accepted.
+SET_CODE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$")
+MSG_CODE_CHARACTERS = _("Use letters, digits, dot, dash or underscore.")
 MSG_NOT_DRAFT = _("Only a draft set can be changed; this one is %(status)s. Clone it as a new version.")
 MSG_UNCONFIRMED = ngettext_lazy(
     "%(count)s target is not yet confirmed against the decision text: confirm it, "
@@ -85,6 +91,13 @@ def province_code_for(criteria_set: CriteriaSet, province: AdministrativeUnit | 
     return f"{province.code}-{criteria_set.code}"[:40]
 
 
+def check_set_code(code: str) -> None:
+    """Refuse, at ``code``, a new set's code other than letters, digits, dot, dash or underscore
+    (no spaces), up to 40 characters."""
+    if not SET_CODE_PATTERN.match(code):
+        raise ValidationError({"code": [ValidationError(MSG_CODE_CHARACTERS, code="invalid")]})
+
+
 @transaction.atomic
 def criteria_set_clone_for(
     *, criteria_set: CriteriaSet, province: AdministrativeUnit | None, user, code: str = ""
@@ -97,7 +110,9 @@ def criteria_set_clone_for(
         check_can_edit_set(user, criteria_set)  # refuses with the national-set message
     if criteria_set.issuer_id not in (None, getattr(province, "pk", None)):
         raise PermissionDenied(MSG_NOT_A_PROVINCE)
-    code = (code or "").strip() or province_code_for(criteria_set, province)
+    if code := (code or "").strip():
+        check_set_code(code)  # a code typed; the one made for it follows the original's
+    code = code or province_code_for(criteria_set, province)
     # A code is one issuer's: versions of the same code are amendments by the same issuer.
     if CriteriaSet.objects.filter(code=code).exclude(issuer=province).exists():
         raise ValidationError({"code": [ValidationError(MSG_CODE_TAKEN, code="code", params={"code": code})]})

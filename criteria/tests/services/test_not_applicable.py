@@ -66,8 +66,24 @@ def test_not_applicable_without_a_reason_is_refused_naming_the_indicator(assessm
         assessment_record_values(
             assessment=assessment, entries=[ValueEntry("2.1", "không áp dụng")], user=personas.officer_a
         )
-    assert "2.1" in exc.value.message_dict and "why it does not apply" in exc.value.message_dict["2.1"][0]
+    assert exc.value.message_dict["2.1"] == [
+        "2.1: say in the note why it does not apply (e.g. the commune has no market)."
+    ]
     assert not IndicatorValue.objects.filter(assessment=assessment, indicator__code="2.1").exists()
+
+
+def test_the_reason_asked_for_is_worded_for_the_units_level(tree, personas):
+    """QA: a village's assessment asked for a reason "e.g. the commune has no market"."""
+    village_set = make_set(code="THON", level="village", publish=False)
+    Indicator.objects.filter(criteria_set=village_set, code="2.1").update(conditional=True)
+    village_set.status, village_set.published_at = SetStatus.PUBLISHED, village_set.created_at
+    village_set.save()
+    a = assessment_create(unit=tree.a1, criteria_set=village_set, year=2023, user=personas.officer_a)
+    with pytest.raises(ValidationError) as exc:
+        assessment_record_values(assessment=a, entries=[ValueEntry("2.1", "KAD")], user=personas.officer_a)
+    assert exc.value.message_dict["2.1"] == [
+        "2.1: say in the note why it does not apply (e.g. the village has no market)."
+    ]
 
 
 def test_an_indicator_that_always_applies_cannot_be_set_not_applicable(assessment, personas):

@@ -229,6 +229,21 @@ def test_a_percentage_target_of_120_is_refused_at_the_value_field(office, draft)
     assert not Target.objects.filter(indicator=indicator, region="DBSH").exists()
 
 
+def test_an_empty_target_value_is_refused_at_the_value_field(office, draft):
+    """QA: an empty "Mức đạt" for a percent indicator was saved (no value) and shown as checked
+    "đã đối chiếu bởi …"."""
+    indicator = draft.indicators.get(code="2.1")
+    response = office.post(
+        reverse("criteria_set_row_new", args=[draft.pk, "targets"]),
+        {"indicator": indicator.pk, "value_text": " ", "region": "DBSH", "year": ""},
+    )
+    assert response.status_code == 400
+    assert response.context["form"].errors == {
+        "value_text": ["Target 2.1: enter the value the indicator must reach (an empty target meets nothing)."]
+    }
+    assert not Target.objects.filter(indicator=indicator, region="DBSH").exists()
+
+
 def test_a_group_holding_criteria_cannot_be_removed(office, draft):
     group = draft.groups.get()
     office.post(reverse("criteria_set_row", args=[draft.pk, "groups", group.pk]), {"delete": "1"})
@@ -298,6 +313,27 @@ def test_a_blank_set_is_started_for_the_province(office, tree, personas):
     assert created.issuer == tree.province and created.status == SetStatus.DRAFT
     response = office.post(reverse("criteria_set_new") + "?province=40", data)
     assert response.status_code == 400 and "already exists" in response.content.decode()
+
+
+@pytest.mark.parametrize("code", ["DEMO THON KM", "40/THON", "-THON", "THÔN"])
+def test_a_set_code_with_spaces_or_odd_characters_is_refused_at_the_code(office, code):
+    """QA: "DEMO THON KM" was accepted; a set's code is checked as a unit's is."""
+    data = {
+        "code": code,
+        "level": "village",
+        "tier": "model",
+        "name": "Bộ tiêu chí thôn kiểu mẫu",
+        "short_name": "Thôn KM",
+        "decision_number": "6/2026/QĐ-UBND",
+        "decision_date": "01/03/2026",
+        "year_from": 2026,
+        "year_to": 2030,
+        "target_basis": "none",
+    }
+    response = office.post(reverse("criteria_set_new") + "?province=40", data)
+    assert response.status_code == 400
+    assert response.context["form"].errors == {"code": ["Use letters, digits, dot, dash or underscore."]}
+    assert not CriteriaSet.objects.filter(name="Bộ tiêu chí thôn kiểu mẫu").exists()
 
 
 def test_a_viewer_cannot_start_a_set(client, personas):

@@ -229,6 +229,14 @@ def test_a_clone_code_too_long_is_refused_with_a_message(client, personas, natio
     assert not CriteriaSet.objects.filter(issuer__code="40").exists()
 
 
+def test_a_clone_code_with_spaces_is_refused_with_a_message(client, personas, national):
+    client.force_login(personas.province_office)
+    url = reverse("criteria_set_clone", args=[national.pk])
+    response = client.post(url, {"province": "40", "code": "DEMO THON KM"}, follow=True)
+    assert "Use letters, digits, dot, dash or underscore." in response.content.decode()
+    assert not CriteriaSet.objects.filter(issuer__code="40").exists()
+
+
 def test_publishing_a_set_with_a_criterion_without_indicator_says_which_at_the_publish_step(client, personas, draft):
     from criteria.models import Criterion
 
