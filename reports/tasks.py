@@ -14,9 +14,10 @@ import contextlib
 import json
 import logging
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -24,22 +25,54 @@ from django_tasks import task
 
 from ntm_portal import log
 from reports.importing.values_read import in_every_language, refusal
-from reports.models import IMPORT_STEPS, ImportBatch, ImportStatus, JobKind, JobStatus, ReportJob
+from reports.models import (
+    FINISHED_JOB_STATES,
+    IMPORT_STEPS,
+    ImportBatch,
+    ImportStatus,
+    JobKind,
+    JobStatus,
+    ReportJob,
+)
 
 logger = logging.getLogger(__name__)
 
 MSG_JOB_FAILED = _("The job failed unexpectedly; the administrators can see why in the log.")
 
 
-def start_job(*, kind: str, user, unit, params: dict) -> ReportJob:
-    """Create the job row and put its task on the queue."""
-    # The request's id goes along, so that the worker's log lines can be matched with the web's.
-    params = {**params, "request_id": log.request_id.get()}
-    job = ReportJob.objects.create(kind=kind, user=user, unit=unit, params=params)
-    result = TASKS[kind].enqueue(str(job.pk))
+def start_job(*, kind: str, user, unit, params: dict) -> tuple[ReportJob, bool]:
+    """Create the job row and put its task on the queue; returns it and True. When the user
+    already has the same job (kind, unit and ``params``) queued or running, returns that one
+    and False instead: a button pressed twice, or in two tabs, builds one bulletin."""
+    with transaction.atomic():
+        # Two presses at once queue here, the second seeing the first's job: the user's row is
+        # locked on PostgreSQL; on SQLite the transaction takes the write lock when it begins.
+        list(get_user_model().objects.select_for_update(no_key=True).filter(pk=user.pk).values_list("pk"))
+        same = _same_job(kind=kind, user=user, unit=unit, params=params)
+        if same is not None:
+            return same, False
+        # The request's id goes along, so that the worker's log lines can be matched with the web's.
+        job = ReportJob.objects.create(
+            kind=kind, user=user, unit=unit, params={**params, "request_id": log.request_id.get()}
+        )
+    try:
+        result = TASKS[kind].enqueue(str(job.pk))
+    except Exception:
+        job.delete()  # never on the queue: it would be found as "the same job" for ever
+        raise
     ReportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])
     job.refresh_from_db()
-    return job
+    return job, True
+
+
+def _same_job(*, kind: str, user, unit, params: dict) -> ReportJob | None:
+    """The user's job of this kind and unit, queued or running, started with these ``params``
+    (its own, added as it runs — the request's id, the step — are not compared)."""
+    unfinished = ReportJob.objects.filter(kind=kind, user=user, unit=unit).exclude(status__in=FINISHED_JOB_STATES)
+    for job in unfinished.order_by("created_at"):
+        if all(job.params.get(name) == value for name, value in params.items()):
+            return job
+    return None
 
 
 def _progress(job: ReportJob):

@@ -230,7 +230,7 @@ def bulletin_generate(request: HttpRequest, month: bulletin.Month, code: str | N
     refuse_outside_life(unit, month)
     if refused := refuse_if_too_often(request, "job_start"):
         return refused
-    job = start_job(
+    job, started = start_job(
         kind=JobKind.BULLETIN,
         user=request.user,
         unit=unit,
@@ -240,6 +240,8 @@ def bulletin_generate(request: HttpRequest, month: bulletin.Month, code: str | N
             "language": translation.get_language(),
         },
     )
+    if not started:
+        messages.info(request, _("This bulletin is already being built in the background: this is its job."))
     return redirect("reports:job", job.pk)
 
 

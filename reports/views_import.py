@@ -127,7 +127,9 @@ def _import_page(request: HttpRequest, unit, **forms) -> HttpResponse:
 
 def _in_background(request: HttpRequest, unit, batch: ImportBatch, kind: str) -> HttpResponse:
     """Start the batch's check or apply as a job, tie it to the batch and show its progress."""
-    job = start_job(kind=kind, user=request.user, unit=unit, params={"batch": batch.pk, "language": batch.language})
+    job, _started = start_job(
+        kind=kind, user=request.user, unit=unit, params={"batch": batch.pk, "language": batch.language}
+    )
     ImportBatch.objects.filter(pk=batch.pk).update(job=job)
     return redirect("reports:job", job.pk)
 

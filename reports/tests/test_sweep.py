@@ -32,7 +32,7 @@ def _claimed_by_a_dead_worker(job, workers):
 
 
 def test_a_job_whose_worker_died_is_requeued_and_then_finished_by_another_worker(db_queue, tree, personas):
-    job = start_job(
+    job, _started = start_job(
         kind=JobKind.BULLETIN, user=personas.province_office, unit=tree.province, params={"month": "2025-01"}
     )
     _claimed_by_a_dead_worker(job, ["dead-worker"])
@@ -47,7 +47,7 @@ def test_a_job_whose_worker_died_is_requeued_and_then_finished_by_another_worker
 
 def test_a_job_stuck_again_after_its_retry_fails_with_a_message(db_queue, tree, personas):
     params = {"month": "2025-01", "language": "en"}  # told in the language it was asked in
-    job = start_job(kind=JobKind.BULLETIN, user=personas.province_office, unit=tree.province, params=params)
+    job, _started = start_job(kind=JobKind.BULLETIN, user=personas.province_office, unit=tree.province, params=params)
     _claimed_by_a_dead_worker(job, ["dead-1", "dead-2"])
     call_command("sweep_jobs")
     job.refresh_from_db()
@@ -57,7 +57,7 @@ def test_a_job_stuck_again_after_its_retry_fails_with_a_message(db_queue, tree, 
 
 
 def test_a_job_running_for_less_than_the_limit_is_left_alone(db_queue, tree, personas):
-    job = start_job(
+    job, _started = start_job(
         kind=JobKind.BULLETIN, user=personas.province_office, unit=tree.province, params={"month": "2025-01"}
     )
     DBTaskResult.objects.filter(pk=job.task_id).update(

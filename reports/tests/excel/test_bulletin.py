@@ -336,6 +336,24 @@ def test_the_national_bulletin_is_built_in_the_background(client, past, personas
     assert b"".join(download.streaming_content) == job.result.open("rb").read()
 
 
+def test_building_the_same_bulletin_again_while_it_is_queued_shows_the_job_already_queued(client, past, personas):
+    """QA: four presses in 0.3 s queued four identical jobs."""
+    client.force_login(personas.province_office)
+    url = reverse("reports:bulletin_generate", args=["40", "2024-02"])
+    answers = [client.post(url) for _press in range(4)]  # no worker: the first stays queued
+    job = ReportJob.objects.get()
+    assert {a["Location"] for a in answers} == {reverse("reports:job", args=[job.pk])}
+    page = client.get(answers[-1]["Location"]).content.decode()
+    assert "This bulletin is already being built in the background: this is its job." in page
+    # Another month, or the figures as recorded, is another bulletin: another job.
+    client.post(reverse("reports:bulletin_generate", args=["40", "2024-01"]))
+    client.post(url, {"reading": "recorded"})
+    assert ReportJob.objects.count() == 3
+    # Once it has finished, building it again is a new job.
+    ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE)
+    assert client.post(url)["Location"] != reverse("reports:job", args=[job.pk])
+
+
 def test_a_running_job_is_polled_every_two_seconds(client, personas):
     job = ReportJob.objects.create(
         kind="bulletin", user=personas.province_office, unit=None, progress_total=9, progress_done=3

@@ -99,7 +99,7 @@ def test_a_job_waits_in_the_database_queue_until_the_worker_runs_it(past, person
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
     from django_tasks_db.models import DBTaskResult
 
-    job = start_job(
+    job, _started = start_job(
         kind=JobKind.BULLETIN, user=personas.province_office, unit=tree.province, params={"month": "2024-02"}
     )
     queued = DBTaskResult.objects.get()
@@ -119,7 +119,7 @@ def test_a_job_waits_in_the_database_queue_until_the_worker_runs_it(past, person
 @pytest.mark.parametrize(("language", "told"), [("en", "not begun"), ("vi", "chưa bắt đầu")])
 def test_a_failing_job_says_so_in_the_language_it_was_asked_in(personas, tree, immediate_tasks, language, told):
     params = {"month": "2099-01", "language": language}
-    job = start_job(kind=JobKind.BULLETIN, user=personas.province_office, unit=tree.province, params=params)
+    job, _started = start_job(kind=JobKind.BULLETIN, user=personas.province_office, unit=tree.province, params=params)
     job.refresh_from_db()
     assert job.status == JobStatus.FAILED
     assert told in job.error
