@@ -241,6 +241,7 @@ MSG_CHANGED = gettext_lazy(
 MSG_INVALID = gettext_lazy(
     "The data changed since the preview and the file no longer passes the checks. Nothing was written."
 )
+MSG_BEING_APPLIED = gettext_lazy("This import is being applied in the background: this is its job.")
 MSG_NOT_READY = gettext_lazy("This import cannot be applied in its current state.")
 MSG_CHECK_ERRORS = ngettext_lazy(
     "The check found %(count)s error: nothing will be written until the file is corrected and uploaded again.",
@@ -265,14 +266,28 @@ OUTCOME_MESSAGES = {
 @require_POST
 def batch_apply(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     unit, batch = _batch(request, code, pk)
-    if batch.rows > INLINE_MAX_ROWS and batch.status == ImportStatus.READY:
-        updated = ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.READY).update(
-            status=ImportStatus.APPLYING
-        )
-        if updated:
+    if batch.rows > INLINE_MAX_ROWS:
+        # A large import is applied by a job only, whatever is pressed meanwhile.
+        if ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.READY).update(status=ImportStatus.APPLYING):
             return _in_background(request, unit, batch, JobKind.IMPORT_APPLY)
+        batch.refresh_from_db(fields=["status", "job"])
+        if batch.status == ImportStatus.APPLYING:
+            return _being_applied(request, unit, batch)
+        if batch.status == ImportStatus.READY:  # its job was refused just now: the batch's page says why
+            return redirect(reverse("reports:import_batch", args=[unit.code, batch.pk]))
+        # Applied already, or not in a state to apply: the service says so and writes nothing.
     batch, outcome = import_batch_apply(batch=batch, user=request.user)
     messages.add_message(request, *outcome_message(batch, outcome))
+    return redirect(reverse("reports:import_batch", args=[unit.code, batch.pk]))
+
+
+def _being_applied(request: HttpRequest, unit, batch: ImportBatch) -> HttpResponse:
+    """A confirmation of a batch whose job is applying it (pressed twice, or in two tabs): the
+    job's page, or the batch's until the job is tied to it."""
+    messages.info(request, MSG_BEING_APPLIED)
+    job = batch.job
+    if job is not None and job.kind == JobKind.IMPORT_APPLY and not job.finished:
+        return redirect("reports:job", job.pk)
     return redirect(reverse("reports:import_batch", args=[unit.code, batch.pk]))
 
 

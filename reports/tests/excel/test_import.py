@@ -991,6 +991,30 @@ def test_a_background_confirmation_that_wrote_nothing_says_so_on_the_jobs_page(
     assert "2.1" not in stored(a25)
 
 
+def test_a_second_confirmation_of_a_large_import_shows_its_job_and_never_applies_it_inline(
+    office, personas, tree, criteria_set, a25, immediate_tasks, monkeypatch, settings
+):
+    """QA: confirmed from two tabs, the first queued the job and the second applied all 24,462
+    values inside the request (13 s); the queued job then found nothing to do."""
+    from reports import views_import
+
+    monkeypatch.setattr(views_import, "INLINE_MAX_ROWS", 1)
+    content = fill(template(tree.d1, criteria_set), {("40101", "2.1"): 90, ("40102", "1.1"): "Có"})
+    upload(office, content, criteria_set)  # checked at once (the immediate backend)
+    batch = ImportBatch.objects.get()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}  # no worker
+
+    first = office.post(reverse("reports:import_apply", args=["401", batch.pk]))
+    second = office.post(reverse("reports:import_apply", args=["401", batch.pk]))
+    apply = ReportJob.objects.get(kind="import_apply")
+    assert first["Location"] == second["Location"] == reverse("reports:job", args=[apply.pk])
+    page = office.get(second["Location"]).content.decode()
+    assert "This import is being applied in the background: this is its job." in page
+    batch.refresh_from_db()
+    assert batch.status == ImportStatus.APPLYING and apply.status == JobStatus.QUEUED
+    assert "2.1" not in stored(a25)  # nothing written inside the request
+
+
 def test_a_background_check_that_found_errors_says_so_on_the_jobs_page(
     office, tree, criteria_set, a25, immediate_tasks, monkeypatch
 ):
