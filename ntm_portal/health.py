@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
@@ -22,13 +23,21 @@ PATH = "/healthz/"
 logger = logging.getLogger(__name__)
 
 
-def _queue_state() -> str:
+def tasks_waiting(*, minutes: int):
+    """The queued tasks no worker has picked up for more than ``minutes`` since they were due
+    (enqueued, or their ``run_after``): /healthz/ says the queue is stalled when there is one,
+    and a job's page tells its user (``reports.tasks.waiting_for_a_worker``)."""
     from django_tasks.base import TaskResultStatus
-    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.models import DBTaskResult, get_date_max
 
-    limit = timezone.now() - datetime.timedelta(minutes=settings.HEALTH_QUEUE_MAX_WAIT_MINUTES)
-    waiting = DBTaskResult.objects.filter(status=TaskResultStatus.READY, run_after__lt=limit)
-    return "stalled" if waiting.exists() else "ok"
+    limit = timezone.now() - datetime.timedelta(minutes=minutes)
+    # A task enqueued to run at once is stored with the latest date as its ``run_after``.
+    due_before = Q(run_after__lt=limit) | Q(run_after=get_date_max(), enqueued_at__lt=limit)
+    return DBTaskResult.objects.filter(due_before, status=TaskResultStatus.READY)
+
+
+def _queue_state() -> str:
+    return "stalled" if tasks_waiting(minutes=settings.HEALTH_QUEUE_MAX_WAIT_MINUTES).exists() else "ok"
 
 
 def health() -> tuple[int, dict[str, str]]:

@@ -22,6 +22,25 @@ def test_the_health_check_answers_without_data_or_sign_in(client):
     assert response["Cache-Control"] == "no-store"
 
 
+def test_the_health_check_says_the_queue_stalled_when_a_job_waits_longer_than_the_limit(client, settings):
+    """A task enqueued to run at once is stored with the latest date as its ``run_after``: the
+    rule read that date and never saw a queue without a worker as stalled."""
+    import datetime
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from reports.tasks import bulletin_task
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    settings.HEALTH_QUEUE_MAX_WAIT_MINUTES = 15
+    task = bulletin_task.enqueue("no-such-job")
+    assert client.get("/healthz/").json()["queue"] == "ok"
+    enqueued = timezone.now() - datetime.timedelta(minutes=16)
+    DBTaskResult.objects.filter(pk=task.id).update(enqueued_at=enqueued)
+    assert client.get("/healthz/").json()["queue"] == "stalled"
+
+
 def test_the_health_check_says_503_when_the_database_is_gone(client, monkeypatch):
     from ntm_portal import health
 
