@@ -307,6 +307,9 @@ SPECTACULAR_SETTINGS = {
 
 # A job waiting this long for a worker makes /healthz/ say the queue is stalled.
 HEALTH_QUEUE_MAX_WAIT_MINUTES = env.int("HEALTH_QUEUE_MAX_WAIT_MINUTES", default=15, minimum=1)
+# A job waiting this long for a worker has its page say the background service has not picked
+# it up (the same rule, ntm_portal.health.tasks_waiting), and poll less often.
+JOB_WAIT_NOTICE_MINUTES = env.int("JOB_WAIT_NOTICE_MINUTES", default=2, minimum=1)
 
 # One JSON object a line (time, level, logger, request_id, message), or plain text with
 # LOG_FORMAT=text; the request id follows a request into the background jobs it starts.

@@ -14,6 +14,7 @@ import contextlib
 import json
 import logging
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -24,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from ntm_portal import log
+from ntm_portal.health import tasks_waiting
 from reports.importing.values_read import in_every_language, refusal
 from reports.models import (
     FINISHED_JOB_STATES,
@@ -73,6 +75,14 @@ def _same_job(*, kind: str, user, unit, params: dict) -> ReportJob | None:
         if all(job.params.get(name) == value for name, value in params.items()):
             return job
     return None
+
+
+def waiting_for_a_worker(job: ReportJob) -> bool:
+    """Whether ``job`` is queued and no worker has picked it up for ``JOB_WAIT_NOTICE_MINUTES``
+    (the rule /healthz/ calls a stalled queue): its page says so instead of only "waiting"."""
+    if job.status != JobStatus.QUEUED or not job.task_id:
+        return False
+    return tasks_waiting(minutes=settings.JOB_WAIT_NOTICE_MINUTES).filter(pk=job.task_id).exists()
 
 
 def _progress(job: ReportJob):

@@ -7,6 +7,7 @@ the country is for superusers. Workbooks come from ``reports.bulletin`` and
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,7 +29,7 @@ from reports import bulletin, exports, exports_ocop
 from reports.forms import Filters, read_filters
 from reports.models import ImportBatch, IssuedBulletin, JobKind, JobStatus, ReportJob
 from reports.selectors import first_data_year, latest_year
-from reports.tasks import start_job
+from reports.tasks import start_job, waiting_for_a_worker
 from reports.views import _breadcrumbs, _unit_name, map_reading
 from reports.views_bulletin import bulletin_preview, refuse_outside_life
 
@@ -271,7 +272,14 @@ def _job_context(job: ReportJob) -> dict:
             elif batch is not None and job.kind == JobKind.IMPORT_CHECK:
                 told = check_message(batch)
     level = "warning" if told and told[0] >= messages.WARNING else "success"
-    return {"job": job, "next_url": next_url, "told": told[1] if told else "", "told_level": level}
+    return {
+        "job": job,
+        "next_url": next_url,
+        "told": told[1] if told else "",
+        "told_level": level,
+        "not_picked_up": waiting_for_a_worker(job),
+        "wait_notice_minutes": settings.JOB_WAIT_NOTICE_MINUTES,
+    }
 
 
 @login_required

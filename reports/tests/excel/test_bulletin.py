@@ -368,6 +368,29 @@ def test_a_running_job_is_polled_every_two_seconds(client, personas):
     assert "33%" in html
 
 
+def test_a_job_no_worker_picks_up_says_so_and_is_polled_less_often(client, past, personas, settings):
+    """QA: with no worker running, the page said "Waiting in the queue · updates every 2 seconds"
+    for ever, even for a job queued three hours before."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.JOB_WAIT_NOTICE_MINUTES = 2
+    client.force_login(personas.province_office)
+    job = ReportJob.objects.get(
+        pk=client.post(reverse("reports:bulletin_generate", args=["40", "2024-02"]))["Location"].split("/")[-2]
+    )
+    status_url = reverse("reports:job_status", args=[job.pk])
+    fresh = client.get(status_url).content.decode()
+    assert 'hx-trigger="every 2s"' in fresh and "has not picked this job up" not in fresh
+    DBTaskResult.objects.filter(pk=job.task_id).update(enqueued_at=timezone.now() - datetime.timedelta(hours=3))
+    for page in (client.get(reverse("reports:job", args=[job.pk])), client.get(status_url)):
+        html = page.content.decode()
+        assert "The background service has not picked this job up for more than 2 minutes" in html
+        assert "Please tell the administrator. The job stays in the queue" in html
+        assert 'hx-trigger="every 30s"' in html and "every 30 seconds" in html
+    job.refresh_from_db()
+    assert job.status == JobStatus.QUEUED  # it stays queued, to run once a worker is back
+
+
 def test_someone_elses_job_is_404(client, personas):
     job = ReportJob.objects.create(
         kind="bulletin", user=personas.province_office, unit=personas.province_office.memberships.get().unit
