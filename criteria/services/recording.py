@@ -174,6 +174,18 @@ def _parse_entry(entry: ValueEntry, indicator: Indicator, current: _Stored | Non
     return NOT_APPLICABLE
 
 
+def _unchanged(current: _Stored | None, value, entry: ValueEntry) -> bool:
+    """Whether writing ``value`` (parsed, or ``NOT_APPLICABLE``) with the entry's note leaves
+    the stored value as it is: such an entry changes nothing, and is no stale write either (two
+    officers who typed the same figure)."""
+    if current is None:
+        return False
+    note = entry.note if entry.note is not None else current.note
+    not_applicable = value is NOT_APPLICABLE
+    typed = (None if not_applicable else value, note, not_applicable)
+    return (current.value, current.note, current.not_applicable) == typed
+
+
 @dataclass
 class _Checked:
     """One assessment of the batch, validated: what it holds now and what to write."""
@@ -266,7 +278,11 @@ def _validate(assessment: Assessment, entries: list[ValueEntry], stored: Stored,
         except ValidationError as exc:
             errors.setdefault(entry.code, []).extend(exc.error_list)
             continue
-        if entry.expected_version is not None and entry.expected_version != (current.version if current else 0):
+        if (
+            entry.expected_version is not None
+            and entry.expected_version != (current.version if current else 0)
+            and not _unchanged(current, value, entry)  # typed what is stored now: saved, nothing to tell
+        ):
             current = current.instance() if current else None
             if current is not None:
                 current.indicator = indicator  # its message writes the value as the sheet does
@@ -309,16 +325,12 @@ def _prepare(checked: _Checked, writes: _Writes, *, user, moment, moment_db, com
     touched = writes.touched.setdefault(assessment_id, set())
     for indicator, value, entry in checked.parsed:
         current = checked.stored.get(indicator.pk)
+        if _unchanged(current, value, entry):
+            saved.append(current)
+            continue
         note = entry.note if entry.note is not None else (current.note if current else "")
         not_applicable = value is NOT_APPLICABLE
         value = None if not_applicable else value
-        if current is not None and (current.value, current.note, current.not_applicable) == (
-            value,
-            note,
-            not_applicable,
-        ):
-            saved.append(current)
-            continue
         old_display, old_note = (_shown(current), current.note) if current else ("", "")
         value_decimal, value_bool = _as_stored(indicator, value)
         outcome = (

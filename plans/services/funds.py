@@ -157,13 +157,26 @@ def _parsed_cells(
     return parsed
 
 
+def _unchanged(current: FundEntry | None, cell: FundCell, amount: Decimal | None) -> bool:
+    """Whether the cell as typed (``amount``: None clears it; its note: None keeps the stored
+    one) leaves what is stored as it is: it changes nothing, and is no stale write either."""
+    if current is None:
+        return amount is None
+    note = cell.note if cell.note is not None else current.note
+    return current.amount == amount and current.note == note
+
+
 def _refuse_stale(parsed: list[tuple[FundCell, Decimal | None]], stored: dict[str, FundEntry], year: int) -> None:
     """``StaleWriteError`` when a cell's stored version is not the one its user saw."""
     stale: dict[str, list[ValidationError]] = {}
     stale_current: dict[str, FundEntry | None] = {}
-    for cell, _amount in parsed:
+    for cell, amount in parsed:
         current = stored.get(cell.key)
-        if cell.expected_version is not None and cell.expected_version != (current.version if current else 0):
+        if (
+            cell.expected_version is not None
+            and cell.expected_version != (current.version if current else 0)
+            and not _unchanged(current, cell, amount)  # typed what is stored now: saved, nothing to tell
+        ):
             stale[cell.key] = [
                 ValidationError(
                     MSG_FUNDS_STALE,
@@ -194,13 +207,10 @@ def _write_cells(
     to_create, to_update, to_delete, history = [], [], [], []
     for cell, amount in parsed:
         current = stored.get(cell.key)
-        note = cell.note if cell.note is not None else (current.note if current else "")
-        if current is None and amount is None:
-            result[cell.key] = None
-            continue
-        if current is not None and current.amount == amount and current.note == note:
+        if _unchanged(current, cell, amount):
             result[cell.key] = current
             continue
+        note = cell.note if cell.note is not None else (current.note if current else "")
         history.append(
             FundChange(
                 unit=unit,

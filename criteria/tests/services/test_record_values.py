@@ -133,6 +133,23 @@ def test_a_stale_write_is_refused_and_shows_the_current_value(assessment, person
     assert IndicatorValue.objects.get(assessment=assessment, indicator__code="2.1").value_decimal == 85
 
 
+def test_a_stale_write_of_what_is_stored_now_is_saved_without_a_conflict_or_history(assessment, personas):
+    """QA: two officers typed 88 from the same page; the second was told "2.2 was changed …
+    Your value: 88 · Saved value: 88" (a conflict over nothing)."""
+    record(assessment, personas.officer_a, "2.1", "88", note="Theo báo cáo xã")
+    history = HistoryEntry.objects.filter(assessment=assessment, kind=HistoryKind.VALUE)
+    assert history.count() == 1
+    saved = record(assessment, personas.district_d1, "2.1", "88,0", version=0, note="Theo báo cáo xã")
+    assert (saved.value_decimal, saved.version, saved.updated_by) == (88, 1, personas.officer_a)
+    assert record(assessment, personas.district_d1, "2.1", "88", version=0).version == 1  # note kept: the same
+    assert history.count() == 1
+    # The same figure with another note, or another figure, is still a conflict.
+    with pytest.raises(StaleWriteError):
+        record(assessment, personas.district_d1, "2.1", "88", version=0, note="Theo thống kê huyện")
+    with pytest.raises(StaleWriteError):
+        record(assessment, personas.district_d1, "2.1", "89", version=0, note="Theo báo cáo xã")
+
+
 def test_a_stale_write_names_who_changed_the_value_as_the_history_does(assessment, personas):
     """QA: "2.3 vừa được xa1 sửa" gave the login name where the history reads "Phạm Anh Tuấn"."""
     officer = personas.officer_a

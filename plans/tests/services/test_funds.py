@@ -109,6 +109,16 @@ def test_a_stale_cell_is_refused_and_nothing_is_saved(tree, personas):
     assert list(FundEntry.objects.values_list("month", "amount")) == [(2, 500)]
 
 
+def test_a_stale_cell_typed_as_it_is_stored_now_is_saved_without_a_conflict(tree, personas):
+    """Two people typed the same amount from the same grid: the second is told nothing changed."""
+    _record(personas.district_d1, tree.a, FundCell(2, "central", "500", 0, note="QĐ 12"))
+    saved = _record(personas.officer_a, tree.a, FundCell(2, "central", "500 đ", 0, note="QĐ 12"))
+    assert (saved["2-central"].version, saved["2-central"].entered_by) == (1, personas.district_d1)
+    assert FundChange.objects.count() == 1
+    with pytest.raises(StaleWriteError):  # the same amount with another note is another cell
+        _record(personas.officer_a, tree.a, FundCell(2, "central", "500", 0, note="QĐ 13"))
+
+
 def test_emptying_a_cell_removes_its_amount_and_keeps_the_change(tree, personas):
     _record(personas.officer_a, tree.a, FundCell(5, "credit", "2.000", 0))
     assert _record(personas.officer_a, tree.a, FundCell(5, "credit", "", 1)) == {"5-credit": None}
