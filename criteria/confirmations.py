@@ -8,13 +8,15 @@ recognised, revoking takes it off again: each is asked for in words first. The o
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from communes.people import full_name
 from criteria.models import Assessment, Tier
+from criteria.selectors import last_value_change, values_stamp
 
 CONFIRMED_ACTIONS = frozenset({"submit", "recognise", "record_recognition", "revoke"})
 
@@ -33,6 +35,28 @@ class Confirmation:
     consequences: list[str]
     button: str
     danger: bool = False
+    # The mark of the values its figures were read from (selectors.values_stamp), posted back
+    # with the "yes"; empty when it shows no figures of the values.
+    stamp: str = ""
+    # Said first when it is shown again because those figures changed meanwhile.
+    changed: str = ""
+
+
+def shown_again(confirmation: Confirmation, assessment: Assessment) -> Confirmation:
+    """``confirmation`` with its new figures, saying first that the values changed since it was
+    shown, and who saved the last of them, when."""
+    last = last_value_change(assessment)
+    said = {
+        "user": full_name(last.updated_by) if last and last.updated_by else "—",
+        "at": formats.date_format(timezone.localtime(last.updated_at), "SHORT_DATETIME_FORMAT") if last else "—",
+    }
+    return replace(
+        confirmation,
+        changed=_(
+            "The values changed since you were asked: %(user)s saved the last change, at %(at)s. The figures below are the new ones; confirm again if they are still right."
+        )
+        % said,
+    )
 
 
 def _date_text(day: datetime.date | None) -> str:
@@ -59,6 +83,7 @@ def confirmation_for(action: str, assessment: Assessment, data: dict) -> Confirm
                 _("As it stands: %(met)s of %(total)s criteria met.") % met,
             ],
             button=_("Yes, submit"),
+            stamp=values_stamp(assessment),
         )
     if action in ("recognise", "record_recognition"):
         decision = {

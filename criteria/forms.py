@@ -78,6 +78,8 @@ class TransitionForm(forms.Form):
     decision_number = forms.CharField(label=_("Decision number"), required=False, max_length=60)
     decision_date = forms.DateField(label=_("Decision date"), required=False, help_text=_("dd/mm/yyyy"))
     version = forms.IntegerField(min_value=0, widget=forms.HiddenInput, required=False)
+    # The mark of the values a confirmation showed (criteria.selectors.values_stamp).
+    stamp = forms.CharField(widget=forms.HiddenInput, required=False, max_length=80)
 
 
 class BasicallyMetForm(forms.Form):

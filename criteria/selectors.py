@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import QuerySet, Subquery
+from django.db.models import Count, Max, QuerySet, Subquery, Sum
 
 from communes.models import AdministrativeUnit, Level
 from criteria import display, evaluation
@@ -267,3 +267,20 @@ def results_as_of(assessment_ids: list[int], moment: datetime.datetime) -> dict[
     for assessment_id, criterion_id, met in rows.iterator(chunk_size=5000):
         state[(assessment_id, criterion_id)] = met
     return state
+
+
+def values_stamp(assessment: Assessment) -> str:
+    """A short mark of the assessment's values as they stand: it changes with every value saved
+    (each write adds a value or a version). A confirmation carries the mark of the values it
+    showed, so that one confirmed after someone saved a value is shown again (one query)."""
+    mark = IndicatorValue.objects.filter(assessment=assessment).aggregate(
+        count=Count("pk"), versions=Sum("version"), at=Max("updated_at")
+    )
+    at = mark["at"].timestamp() if mark["at"] else 0
+    return f"{mark['count']}-{mark['versions'] or 0}-{at:.6f}"
+
+
+def last_value_change(assessment: Assessment) -> IndicatorValue | None:
+    """The value saved last, with who saved it."""
+    values = IndicatorValue.objects.filter(assessment=assessment).select_related("updated_by", "indicator")
+    return values.order_by("-updated_at", "-pk").first()

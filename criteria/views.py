@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from communes import access
 from communes.models import AdministrativeUnit, Level, Role
 from criteria import display, selectors
-from criteria.confirmations import confirmation_for
+from criteria.confirmations import confirmation_for, shown_again
 from criteria.figures import title_revocation
 from criteria.forms import (
     MSG_CHOOSE_FILE,
@@ -343,10 +343,11 @@ def transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             title=confirmation.title,
             consequences=confirmation.consequences,
             action_url=request.path,
-            fields={name: request.POST.get(name, "") for name in form.fields},
+            fields={**{name: request.POST.get(name, "") for name in form.fields}, "stamp": confirmation.stamp},
             button=confirmation.button,
             cancel_url=page + "#workflow",
             danger=confirmation.danger,
+            changed=confirmation.changed,
         )
     try:
         assessment_transition(
@@ -387,9 +388,10 @@ def _sheet_with_refused_action(request, assessment, action: str, form: Transitio
 
 
 def _confirmation_needed(request, assessment, action, data):
-    """The confirmation to ask for first, if any. An action that the service will refuse
-    anyway (wrong state, missing comment or decision) is refused at once instead."""
-    if is_confirmed(request):
+    """The confirmation to ask for first, if any: again, saying so, when the values its figures
+    came from changed since it was shown. An action that the service will refuse anyway (wrong
+    state, missing comment or decision) is refused at once instead."""
+    if is_confirmed(request) and not data.get("stamp"):
         return None
     if action not in {a.name for a in available_actions(request.user, assessment)}:
         return None
@@ -404,4 +406,7 @@ def _confirmation_needed(request, assessment, action, data):
         return None  # criteria not met: refused at once, naming them
     if action == "submit" and missing_required(assessment):
         return None
-    return confirmation_for(action, assessment, data)
+    confirmation = confirmation_for(action, assessment, data)
+    if not is_confirmed(request) or confirmation is None:
+        return confirmation
+    return None if confirmation.stamp == data["stamp"] else shown_again(confirmation, assessment)

@@ -29,7 +29,9 @@ def confirm_page(
     button: str,
     cancel_url: str,
     danger: bool = False,
+    changed: str = "",
 ) -> HttpResponse:
+    """``changed``: said first, when the page is shown again because what it said changed."""
     context = {
         "title": title,
         "consequences": consequences,
@@ -38,5 +40,6 @@ def confirm_page(
         "button": button,
         "cancel_url": cancel_url,
         "danger": danger,
+        "changed": changed,
     }
     return render(request, "confirm.html", context)

@@ -59,6 +59,44 @@ def test_submitting_first_says_what_will_happen_and_changes_nothing(client, pers
     assert _state(assessment) == AssessmentState.SUBMITTED
 
 
+def test_a_submission_confirmed_after_someone_saved_a_value_is_asked_again_with_the_new_figures(
+    client, personas, assessment
+):
+    """QA: the confirmation read "9 of 19 criteria met"; meanwhile a value saved in another
+    session made it 10 of 19, and "Yes, submit" submitted without a word."""
+    entries = [e if e.code != "2.1" else ValueEntry("2.1", "60") for e in COMPLETE]
+    assessment_record_values(assessment=assessment, entries=entries, user=personas.officer_a)
+    officer = personas.district_d1
+    officer.last_name, officer.first_name = "Trần Văn", "Bình"
+    officer.save()
+    client.force_login(personas.officer_a)
+    assessment.refresh_from_db()
+    asked = _act(client, assessment, "submit", version=assessment.version).content.decode()
+    assert "2 of 3 criteria met" in asked and "The values changed" not in asked
+
+    assessment_record_values(assessment=assessment, entries=[ValueEntry("2.1", "85")], user=officer)
+    assessment.refresh_from_db()
+    response = _act(client, assessment, "submit", **_hidden(asked))
+    again = response.content.decode()
+    assert response.status_code == 200 and _state(assessment) == AssessmentState.DRAFT
+    assert "3 of 3 criteria met" in again
+    assert "The values changed since you were asked: Trần Văn Bình saved the last change" in again
+    assert _hidden(again)["stamp"] != _hidden(asked)["stamp"]
+
+    _act(client, assessment, "submit", **_hidden(again))
+    assert _state(assessment) == AssessmentState.SUBMITTED
+
+
+def test_a_value_saved_again_unchanged_does_not_ask_again(client, personas, assessment):
+    _to(assessment, personas)
+    client.force_login(personas.officer_a)
+    assessment.refresh_from_db()
+    asked = _act(client, assessment, "submit", version=assessment.version).content.decode()
+    assessment_record_values(assessment=assessment, entries=[ValueEntry("2.1", "85")], user=personas.district_d1)
+    _act(client, assessment, "submit", **_hidden(asked))
+    assert _state(assessment) == AssessmentState.SUBMITTED
+
+
 def test_submitting_with_missing_values_is_refused_at_once_without_asking(client, personas, assessment):
     client.force_login(personas.officer_a)
     response = _act(client, assessment, "submit", version=assessment.version)
