@@ -1,6 +1,7 @@
 """The unit filters by name, as ``Q`` objects on units (or, through ``prefix``, on what points at
 a unit): a subtree, the units that count in commune figures, existence in a period, a day or
-a year, and the units a criteria set can assess in a year. ``UnitQuerySet`` and the loaded unit's methods (``communes.models``) are built on them.
+a year, the units a criteria set can assess in a year, and what a search finds (``search_q``,
+ranked by ``search_rank``). ``UnitQuerySet`` and the loaded unit's methods (``communes.models``) are built on them.
 """
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from communes.choices import NTM_COMMUNE_TYPES, Level
+from communes.text import fold
 
 if TYPE_CHECKING:
     from communes.models import AdministrativeUnit
@@ -78,3 +80,43 @@ def assessable_q(level: str, year: int, prefix: str = "") -> Q:
     if level == Level.VILLAGE:
         return same_level & ntm_villages_q(prefix)
     return same_level
+
+
+# The suffix of a unit ended on 30/06/2025 whose official code a new unit took over
+# (``communes/README.md``, "Codes"): "26767-cu" is the old commune, "26767" the new one.
+FORMER_SUFFIX = "-cu"
+
+
+def search_q(text: str, prefix: str = "") -> Q:
+    """The units a search finds (``UnitQuerySet.search``; ``prefix`` for what points at a unit):
+    the folded name contains the folded text (``text.fold``: no case, no diacritics), or the
+    code starts with the text — which also finds the code itself and its ``-cu`` form — or is it
+    in another case. Empty text: everything. ``text.unit_matches`` is the same rule on a unit
+    already read.
+
+    The code test is a plain ``startswith`` on the code column (indexed on both databases); the
+    name test is a ``contains`` on the folded column."""
+    folded = fold(text)
+    if not folded:
+        return Q()
+    code = text.strip()
+    return (
+        Q(**{f"{prefix}name_search__contains": folded})
+        | Q(**{f"{prefix}code__startswith": code})
+        | Q(**{f"{prefix}code__iexact": code})
+    )
+
+
+def search_rank(text: str, prefix: str = "") -> Case:
+    """How well a unit found by ``search_q(text)`` matches, best first: 0 the code is the text,
+    1 its ``-cu`` form (the unit that carried the code until 30/06/2025), 2 a code starting with
+    the text, 3 the name only. Ordering by it puts "26767" before "26767-cu" before "267670"
+    before a "Thôn 26767"."""
+    code = text.strip()
+    return Case(
+        When(**{f"{prefix}code__iexact": code}, then=Value(0)),
+        When(**{f"{prefix}code__iexact": code + FORMER_SUFFIX}, then=Value(1)),
+        When(**{f"{prefix}code__startswith": code}, then=Value(2)),
+        default=Value(3),
+        output_field=IntegerField(),
+    )

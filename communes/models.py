@@ -12,7 +12,7 @@ import functools
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -43,6 +43,8 @@ from communes.filters import (
     existed_during_q,
     existed_in_year_q,
     ntm_communes_q,
+    search_q,
+    search_rank,
     subtree_q,
     valid_on_q,
     year_days,
@@ -98,13 +100,15 @@ class UnitQuerySet(models.QuerySet):
         """Wards, townships and special zones: commune-level units listed apart from the figures."""
         return self.filter(level=Level.COMMUNE, type__in=COMMUNE_TYPES_APART)
 
-    def search(self, text: str) -> UnitQuerySet:
-        """Name contains the text, ignoring case and Vietnamese diacritics, or the code is the
-        text (``text.unit_matches`` for units already read)."""
-        folded = fold(text)
-        if not folded:
+    def search(self, text: str, *, then: Sequence = ("name_sort", "code")) -> UnitQuerySet:
+        """Units whose name contains the text, ignoring case and Vietnamese diacritics, or whose
+        code starts with it (``filters.search_q``; ``text.unit_matches`` for units already read),
+        ranked (``filters.search_rank``): the code itself, its ``-cu`` form, other codes starting
+        with the text, then names; within a rank by ``then`` (Vietnamese order). A caller that
+        orders afterwards replaces the ranking (a sort the reader chose); empty text: no change."""
+        if not fold(text):
             return self
-        return self.filter(Q(name_search__contains=folded) | Q(code__iexact=text.strip()))
+        return self.filter(search_q(text)).alias(search_rank=search_rank(text)).order_by("search_rank", *then)
 
     def in_vietnamese_order(self) -> UnitQuerySet:
         return self.order_by("name_sort", "code")

@@ -44,10 +44,11 @@ def fold(text: str) -> str:
 
 
 def unit_matches(text: str, *, name: str, code: str) -> bool:
-    """``UnitQuerySet.search``'s rule for a unit already read: its name contains the text,
-    ignoring case and Vietnamese diacritics, or its code is the text."""
+    """``UnitQuerySet.search``'s rule (``filters.search_q``) for a unit already read: its name
+    contains the text, ignoring case and Vietnamese diacritics, or its code starts with the text
+    (so "26767" finds "26767" and "26767-cu")."""
     folded = fold(text)
-    return not folded or folded in fold(name) or code.lower() == text.strip().lower()
+    return not folded or folded in fold(name) or code.lower().startswith(text.strip().lower())
 
 
 def _letters(text: str) -> list[tuple[str, int]]:

@@ -8,6 +8,7 @@ from functools import cached_property
 
 from django.db.models import Count, Max, QuerySet, Subquery, Sum
 
+from communes.filters import search_q, search_rank
 from communes.models import AdministrativeUnit, Level
 from criteria import display, evaluation
 from criteria.figures import logged_by, shown_state_q, with_title_revocation
@@ -224,9 +225,12 @@ def assessments_within(
         qs = qs.filter(tier=tier)
     if states:
         qs = qs.filter(shown_state_q(states))
+    ordering = ["unit__name_sort", "unit__code", "tier"]
     if search.strip():
-        qs = qs.filter(unit__in=AdministrativeUnit.objects.search(search))
-    return qs.select_related("unit", "criteria_set").order_by("unit__name_sort", "unit__code", "tier")
+        # As ``UnitQuerySet.search`` finds and ranks units: a commune's own code first.
+        qs = qs.filter(search_q(search, prefix="unit__")).alias(search_rank=search_rank(search, prefix="unit__"))
+        ordering.insert(0, "search_rank")
+    return qs.select_related("unit", "criteria_set").order_by(*ordering)
 
 
 def earlier_assessment(unit: AdministrativeUnit, *, tier: str, year: int) -> Assessment | None:

@@ -103,6 +103,21 @@ def test_unit_filters(api, personas, params, expected):
     assert set(codes(api.as_(personas.province_office).get("/api/v1/units/", params))) == expected
 
 
+def test_a_code_search_lists_the_unit_first_then_its_former_unit_and_longer_codes(api, personas, tree):
+    # The 2025 reorganisation: the new commune took the old one's code; the old one is "-cu".
+    former = CommuneFactory(code="40102-cu", name="Xã An Bình", parent=tree.d1)
+    found = codes(api.as_(personas.province_office).get("/api/v1/units/", {"search": "40102"}))
+    assert found == ["40102", "40102-cu", "40102-01"]
+    assert codes(api.as_(personas.province_office).get("/api/v1/units/", {"search": "4010"})) == [
+        "40101-01",
+        "40102-01",
+        "40101-02",
+        former.code,
+        "40101",
+        "40102",
+    ]
+
+
 def test_filter_by_commune_group(api, personas, tree):
     tree.b.commune_group = CommuneGroup.MOUNTAIN
     tree.b.save()

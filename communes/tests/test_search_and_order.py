@@ -2,7 +2,7 @@ import pytest
 
 from communes.models import AdministrativeUnit, Commune
 from communes.tests.factories import CommuneFactory
-from communes.text import fold, sort_key
+from communes.text import fold, sort_key, unit_matches
 
 NAMES = ["Đức Lĩnh", "Dương Thủy", "Cẩm Thạch", "Ăn Khê", "An Phú", "Âu Cơ", "Bình Minh", "Ân Thi", "Ea Kar"]
 
@@ -67,8 +67,45 @@ def test_search_ignores_diacritics_and_case_and_lists_in_vietnamese_order(query,
 
 
 @pytest.mark.django_db
-def test_search_also_finds_a_unit_by_its_exact_code(tree):
-    assert list(AdministrativeUnit.objects.search("40102")) == [tree.b]
+def test_search_finds_a_unit_by_its_code_first_then_the_codes_that_start_with_it(tree):
+    # Villages are coded after their commune ("40102-01"): found too, after the commune.
+    assert list(AdministrativeUnit.objects.search("40102")) == [tree.b, tree.b1]
+    # Codes that only start with the text: one rank, in Vietnamese order.
+    assert list(AdministrativeUnit.objects.search(" 4010")) == [tree.a1, tree.b1, tree.a2, tree.a, tree.b]
+
+
+@pytest.fixture
+def reused_code():
+    """The 2025 reorganisation: the new ward took the old ward's code, which became "-cu"."""
+    old = CommuneFactory(code="26767-cu", name="Phường Thạnh Lộc", type="phuong")
+    new = CommuneFactory(code="26767", name="Phường An Phú Đông", type="phuong")
+    other = CommuneFactory(code="26761", name="Phường Ân Phú", type="phuong")
+    named = CommuneFactory(code="99999", name="Ấp 26767")
+    return old, new, other, named
+
+
+@pytest.mark.django_db
+def test_a_code_search_finds_the_unit_then_its_former_unit_then_longer_codes_then_names(reused_code):
+    old, new, other, named = reused_code
+    assert list(AdministrativeUnit.objects.search("26767")) == [new, old, named]
+    assert list(AdministrativeUnit.objects.search("26767-CU")) == [old]
+    # Codes that only start with the text: one rank, in Vietnamese order; then names.
+    assert list(AdministrativeUnit.objects.search("2676")) == [new, other, old, named]
+
+
+@pytest.mark.django_db
+def test_a_search_keeps_the_callers_order_within_a_rank(reused_code):
+    old, new, other, named = reused_code
+    found = AdministrativeUnit.objects.search("2676", then=("-code",))
+    assert list(found) == [old, new, other, named]
+
+
+@pytest.mark.parametrize(
+    "text, found",
+    [("26767", True), ("2676", True), ("26767-cu", True), ("26767-CU", True), ("thanh loc", True), ("267670", False)],
+)
+def test_unit_matches_follows_the_database_search(text, found):
+    assert unit_matches(text, name="Phường Thạnh Lộc", code="26767-cu") is found
 
 
 @pytest.mark.django_db

@@ -77,12 +77,13 @@ def targets_page(
     queries, six with the unit's own row.
     """
     own = _rows_for([unit])[0] if unit.level != Level.PROVINCE else None
+    districts_first = (Case(When(level=Level.DISTRICT, then=0), default=1), "name_sort", "code")
     below = (
         AdministrativeUnit.objects.subtree(unit, include_self=False)
         .filter(level__in=LEVELS_BELOW[unit.level])
         .existed_in_year(year)
-        .search(q)
-        .order_by(Case(When(level=Level.DISTRICT, then=0), default=1), "name_sort", "code")
+        .order_by(*districts_first)
+        .search(q, then=districts_first)
     )
     paginated = Paginator(below, per_page).get_page(page)
     paginated.object_list = _rows_for(list(paginated.object_list))

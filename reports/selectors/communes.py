@@ -143,8 +143,6 @@ def _communes_queryset(
     qs = with_title_held(communes_counted(unit=unit, year=year, cut=cut), tier, cut)
     if held:
         qs = qs.filter(holds_title_q(tier, cut))
-    if q:
-        qs = qs.search(q)
     if bucket == NO_DATA_BUCKET:
         qs = qs.filter(~Exists(at_tier))
     elif bucket is not None:
@@ -153,11 +151,13 @@ def _communes_queryset(
             in_bucket = in_bucket.filter(criteria_total=bucket.total)
         qs = qs.filter(Exists(in_bucket))
     first = at_tier.order_by()
-    return qs.annotate(
+    qs = qs.annotate(
         a_id=Subquery(first.values("pk")[:1]),
         a_met=Subquery(first.values("criteria_met")[:1]),
         a_total=Subquery(first.values("criteria_total")[:1]),
     ).order_by(*_ordering(sort))
+    # A search ranks its matches (a commune's own code first), each rank in the chosen order.
+    return qs.search(q, then=_ordering(sort)) if q else qs
 
 
 def communes_page(

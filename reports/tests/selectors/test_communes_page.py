@@ -42,6 +42,11 @@ def test_search_ignores_diacritics(known):
     assert names(communes_page(unit=known.tree.province, year=2023, tier="standard", q="cam thach")) == ["Xã Cẩm Thạch"]
 
 
+def test_search_finds_communes_by_the_start_of_their_code_in_the_chosen_order(known):
+    page = communes_page(unit=known.tree.province, year=2023, tier="standard", q="4010", sort="-met")
+    assert names(page) == ["Xã Cẩm Thạch", "Xã Đức Lĩnh"]
+
+
 @pytest.mark.parametrize(
     "sort, expected",
     [
