@@ -1,12 +1,20 @@
+import datetime
+import functools
+import operator
+
 from django.contrib import admin
+from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Least
 from django.http import HttpRequest
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from communes.filters import search_q, search_rank
 from communes.models import AdministrativeUnit, Level, Membership, UnitSuccession
-from communes.people import full_name
+from communes.people import full_name, users_matching
 from communes.text import fold
 
 
@@ -29,19 +37,45 @@ class WithinUnitFilter(admin.SimpleListFilter):
         return queryset.subtree(unit) if unit else queryset.none()
 
 
-class DiacriticInsensitiveSearchMixin:
-    """Admin search on the folded name: “cam thach” finds “Cẩm Thạch”."""
+class UnitSearchMixin:
+    """Admin search as the portal searches units (``filters.search_q``): a folded name (“cam
+    thach” finds “Cẩm Thạch”), a code, its ``-cu`` form or a code prefix, best match first
+    (``filters.search_rank``) unless the admin sorts by a column.
 
-    search_fields = ["code"]  # turns the search box on; the name is matched below
+    ``unit_search_paths``: the units searched, as lookups from the model ("" for a unit itself,
+    "unit__" for what belongs to one; several: any of them, ranked by the best)."""
+
+    search_fields = ["code"]  # turns the search box on; the search itself is below
+    unit_search_paths: tuple[str, ...] = ("",)
+
+    def _unit_search_found(self, search_term: str) -> Q:
+        return functools.reduce(operator.or_, (search_q(search_term, path) for path in self.unit_search_paths))
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
-        if not search_term.strip():
+        if not fold(search_term):
             return queryset, False
-        return queryset.search(search_term), False
+        # No ordering here: the change list has ordered the queryset already (get_ordering).
+        return queryset.filter(self._unit_search_found(search_term)), False
+
+    def get_ordering(self, request: HttpRequest):
+        ordering = list(super().get_ordering(request) or self.model._meta.ordering)
+        term = _search_term_of(request)
+        if not fold(term):
+            return ordering
+        ranks = [search_rank(term, path) for path in self.unit_search_paths]
+        return [ranks[0] if len(ranks) == 1 else Least(*ranks), *ordering]
+
+
+def _search_term_of(request: HttpRequest) -> str:
+    """What the admin searches for: the change list's box, or what is typed in an autocomplete."""
+    match = request.resolver_match
+    if match is not None and match.url_name == "autocomplete":
+        return request.GET.get("term", "")
+    return request.GET.get(SEARCH_VAR, "")
 
 
 @admin.register(AdministrativeUnit)
-class AdministrativeUnitAdmin(DiacriticInsensitiveSearchMixin, admin.ModelAdmin):
+class AdministrativeUnitAdmin(UnitSearchMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "name",
@@ -96,29 +130,52 @@ class AdministrativeUnitAdmin(DiacriticInsensitiveSearchMixin, admin.ModelAdmin)
         )
 
 
+class SuccessionDateFilter(admin.SimpleListFilter):
+    """The dates successions took effect (a handful: 01/07/2025 for the 2025 reorganisation)."""
+
+    title = _("date")
+    parameter_name = "on"
+
+    def lookups(self, request, model_admin):
+        days = UnitSuccession.objects.order_by("-date").values_list("date", flat=True).distinct()
+        return [(day.isoformat(), date_format(day, "SHORT_DATE_FORMAT")) for day in days]
+
+    def queryset(self, request, queryset):
+        if not self.value():
+            return queryset
+        try:
+            return queryset.filter(date=datetime.date.fromisoformat(self.value()))
+        except ValueError:
+            return queryset.none()
+
+
 @admin.register(UnitSuccession)
-class UnitSuccessionAdmin(admin.ModelAdmin):
+class UnitSuccessionAdmin(UnitSearchMixin, admin.ModelAdmin):
     list_display = ["predecessor", "successor", "date", "main_part", "decision"]
-    list_filter = ["main_part"]
+    list_filter = [SuccessionDateFilter, "main_part", ("successor__level", admin.ChoicesFieldListFilter)]
     autocomplete_fields = ["predecessor", "successor"]
     list_select_related = ["predecessor", "successor"]
     date_hierarchy = "date"
+    search_help_text = _("Code or name of the unit before or after (no diacritics needed).")
+    unit_search_paths = ("predecessor__", "successor__")
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(UnitSearchMixin, admin.ModelAdmin):
+    """Searched by the person (``users_matching``) or by the unit, both without diacritics."""
+
     list_display = ["user", "role", "unit", "created_at"]
     list_filter = ["role", "unit__level"]
     autocomplete_fields = ["user", "unit"]
     list_select_related = ["user", "unit"]
-    search_fields = ["user__username", "user__first_name", "user__last_name", "user__email"]
+    search_help_text = _("Login name, full name, e-mail, or the unit's code or name (no diacritics needed).")
+    unit_search_paths = ("unit__",)
 
     def get_search_results(self, request, queryset, search_term):
-        queryset, distinct = super().get_search_results(request, queryset, search_term)
-        folded = fold(search_term)
-        if folded:
-            queryset |= self.model.objects.filter(unit__name_search__contains=folded)
-        return queryset, distinct
+        if not fold(search_term):
+            return queryset, False
+        people = users_matching(get_user_model().objects.all(), search_term)
+        return queryset.filter(Q(user__in=people) | self._unit_search_found(search_term)), False
 
 
 class MembershipInline(admin.TabularInline):
@@ -135,6 +192,11 @@ admin.site.unregister(User)
 class PortalUserAdmin(UserAdmin):
     inlines = [MembershipInline]
     list_display = ("username", "display_name", "email", "is_staff", "is_active")
+    search_help_text = _("Login name, full name or e-mail (no diacritics needed).")
+
+    def get_search_results(self, request, queryset, search_term):
+        # Django's icontains folds only ASCII case on SQLite and no diacritics anywhere.
+        return users_matching(queryset, search_term), False
 
     @admin.display(description=_("full name"), ordering="last_name")
     def display_name(self, user) -> str:

@@ -38,6 +38,8 @@ _WHITESPACE = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Lower-case, drop every diacritic (đ → d) and collapse white space."""
+    if text.isascii():  # nothing to drop: the same result, several times faster (user search)
+        return _WHITESPACE.sub(" ", text).strip().lower()
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _WHITESPACE.sub(" ", bare).strip().lower()

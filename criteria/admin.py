@@ -5,7 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from communes.text import fold
+from communes.admin import UnitSearchMixin
 from criteria.models import (
     MSG_INDICATOR_CODE_TAKEN,
     Assessment,
@@ -272,7 +272,7 @@ class HistoryInline(admin.TabularInline):
 
 
 @admin.register(Assessment)
-class AssessmentAdmin(admin.ModelAdmin):
+class AssessmentAdmin(UnitSearchMixin, admin.ModelAdmin):
     """Read-only: values and states change only through the services, which keep history."""
 
     list_display = [
@@ -303,12 +303,8 @@ class AssessmentAdmin(admin.ModelAdmin):
     ]
     inlines = [CriterionResultInline, IndicatorValueInline, HistoryInline]
 
-    search_fields = ["unit__code"]
-
-    def get_search_results(self, request, queryset, search_term):
-        if not search_term.strip():
-            return queryset, False
-        return queryset.filter(unit__name_search__contains=fold(search_term)), False
+    search_help_text = _("The unit's code or name (no diacritics needed).")
+    unit_search_paths = ("unit__",)
 
     def has_add_permission(self, request):
         return False

@@ -7,7 +7,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from communes.models import AdministrativeUnit, Region, UnitSuccession
-from communes.tests.factories import CommuneFactory, UserFactory
+from communes.tests.factories import CommuneFactory, MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -125,3 +125,86 @@ def test_every_field_of_the_admin_unit_form_is_named_through_the_catalogue(admin
         url = reverse("admin:communes_administrativeunit_change", args=[tree.a.pk])
     page = admin_client.get(url).content.decode()
     assert "Ngày tạo" in page and "Created at" not in page
+
+
+def _rows(admin_client, name: str, **params) -> list:
+    response = admin_client.get(reverse(f"admin:{name}_changelist"), params)
+    assert response.status_code == 200
+    return list(response.context["cl"].result_list)
+
+
+@pytest.fixture
+def tuan(tree):
+    return UserFactory(username="tat", first_name="Tuấn", last_name="Trần Anh", email="tat@example.vn")
+
+
+@pytest.mark.parametrize("q", ["tuan", "TUẤN", "Tuấn", "tran anh tuan", "tuan tran", "TAT@EXAMPLE"])
+def test_user_admin_search_ignores_diacritics_and_case(admin_client, tuan, q):
+    assert _rows(admin_client, "auth_user", q=q) == [tuan]
+
+
+def test_user_admin_search_does_not_match_across_fields(admin_client, tuan):
+    # "tat" + "tran": the login name's end and the family name's start are two fields.
+    assert _rows(admin_client, "auth_user", q="tattran") == []
+
+
+def test_the_user_autocomplete_of_a_membership_ignores_diacritics(admin_client, tuan):
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "communes", "model_name": "membership", "field_name": "user", "term": "TUAN"},
+    )
+    assert [r["id"] for r in response.json()["results"]] == [str(tuan.pk)]
+
+
+def test_membership_admin_search_finds_the_person_without_diacritics_and_the_unit_by_code(admin_client, tuan, tree):
+    membership = MembershipFactory(user=tuan, unit=tree.b)
+    assert _rows(admin_client, "communes_membership", q="tuan") == [membership]
+    assert _rows(admin_client, "communes_membership", q="40102") == [membership]
+
+
+def test_unit_admin_lists_the_unit_with_the_code_first_unless_sorted_by_a_column(admin_client, tree):
+    former = CommuneFactory(code="40102-cu", name="Xã An Bình", parent=tree.d1)
+    by_rank = [u.code for u in _rows(admin_client, "communes_administrativeunit", q="40102")]
+    assert by_rank == ["40102", former.code, "40102-01"]
+    by_code = [u.code for u in _rows(admin_client, "communes_administrativeunit", q="40102", o="1")]
+    assert by_code == ["40102", "40102-01", former.code]
+
+
+def test_the_unit_autocomplete_offers_the_unit_with_the_code_first(admin_client, tree):
+    CommuneFactory(code="40102-cu", name="Xã An Bình", parent=tree.d1)
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"app_label": "communes", "model_name": "membership", "field_name": "unit", "term": "40102"},
+    )
+    assert [r["text"] for r in response.json()["results"]] == ["Xã Đức Lĩnh", "Xã An Bình", "Thôn Đông"]
+
+
+@pytest.fixture
+def successions(tree):
+    new = CommuneFactory(code="40199", name="Xã Hòa Bình Mới", parent=tree.province)
+    merged = [
+        UnitSuccession.objects.create(predecessor=unit, successor=new, date=datetime.date(2025, 7, 1), main_part=True)
+        for unit in (tree.a, tree.b)
+    ]
+    earlier = UnitSuccession.objects.create(
+        predecessor=tree.c, successor=tree.a, date=datetime.date(2019, 12, 1), main_part=True
+    )
+    return merged, earlier
+
+
+def test_succession_admin_searches_either_unit_by_code_or_folded_name(admin_client, successions):
+    (a_to_new, b_to_new), earlier = successions
+    assert set(_rows(admin_client, "communes_unitsuccession", q="hoa binh moi")) == {a_to_new, b_to_new}
+    assert set(_rows(admin_client, "communes_unitsuccession", q="40102")) == {b_to_new}
+    assert set(_rows(admin_client, "communes_unitsuccession", q="AN PHU")) == {earlier}
+    assert set(_rows(admin_client, "communes_unitsuccession", q="cam thach")) == {a_to_new, earlier}
+
+
+def test_succession_admin_filters_by_the_dates_successions_took_effect(admin_client, successions):
+    (a_to_new, b_to_new), earlier = successions
+    with translation.override("vi"):
+        response = admin_client.get(reverse("admin:communes_unitsuccession_changelist"))
+    page = response.content.decode()
+    assert "01/07/2025" in page and "01/12/2019" in page
+    assert set(_rows(admin_client, "communes_unitsuccession", on="2019-12-01")) == {earlier}
+    assert set(_rows(admin_client, "communes_unitsuccession", on="2025-07-01")) == {a_to_new, b_to_new}

@@ -67,6 +67,16 @@ def test_assessment_admin_shows_values_results_and_history(admin_client, persona
     )
 
 
+def test_assessment_admin_searches_by_the_units_code_and_folded_name(admin_client, personas, tree):
+    from communes.tests.factories import CommuneFactory
+
+    demo = CommuneFactory(code="DEMO-X001", name="Xã Thử Nghiệm", parent=tree.d1)
+    mine = assessment_create(unit=demo, criteria_set=make_set(), year=2023, user=personas.province_office)
+    url = reverse("admin:criteria_assessment_changelist")
+    for q in ("DEMO-X001", "demo-x001", "DEMO-X", "thu nghiem", "THỬ"):
+        assert list(admin_client.get(url, {"q": q}).context["cl"].result_list) == [mine], q
+
+
 def _criterion_post(criterion, **overrides) -> dict:
     """The criterion change form as the admin page posts it, with no indicator rows."""
     data = {
