@@ -46,7 +46,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
-    "django_tasks_db",
+    "ntm_portal.tasks_app.TasksDatabaseConfig",  # django_tasks_db, its name translated
     "ntm_portal",  # project-wide commands: backup, restore
     "communes",
     "criteria",

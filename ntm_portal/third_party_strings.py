@@ -1,0 +1,56 @@
+"""Strings that other packages show in the portal's admin, kept in the portal's catalogue.
+
+``make messages`` (``makemessages --no-obsolete``) keeps only the msgids it finds in the
+portal's own sources, so a translation of a package's string would be dropped on the next run.
+These packages ship no Vietnamese for the strings below (django-tasks none at all; Django's
+admin lacks its newer ones), and the portal's catalogue comes first in ``LOCALE_PATHS``: naming
+them here keeps their translations. Nothing imports this module; each string is exactly the
+package's msgid (``ntm_portal/tests/test_third_party_strings.py`` checks them against the
+installed packages, so an upgrade that changes one fails there).
+"""
+
+from django.utils.translation import gettext_noop, pgettext_lazy
+
+# django-tasks' database backend (django_tasks_db/models.py): the admin's "Task Results" list.
+# Its app name, "Tasks Database Backend", is a plain string there: ntm_portal/tasks_app.py
+# names it through gettext.
+DJANGO_TASKS = [
+    gettext_noop("Task Result"),
+    gettext_noop("Task Results"),
+    gettext_noop("enqueued at"),
+    gettext_noop("priority"),
+    gettext_noop("queue name"),
+    gettext_noop("task path"),
+    gettext_noop("worker id"),
+    gettext_noop("backend name"),
+    gettext_noop("run after"),
+    gettext_noop("return value"),
+    gettext_noop("exception class path"),
+    gettext_noop("args kwargs"),
+]
+
+# django-tasks' states (django_tasks/base.py, TaskResultStatus), with their context.
+DJANGO_TASKS_STATES = [
+    pgettext_lazy("Task", "Ready"),
+    pgettext_lazy("Task", "Running"),
+    pgettext_lazy("Task", "Failed"),
+    pgettext_lazy("Task", "Successful"),
+]
+
+# Django's admin templates (admin/base.html, color_theme_toggle.html, nav_sidebar.html,
+# app_list.html, change_list.html, index.html): msgids newer than its Vietnamese catalogue.
+DJANGO_ADMIN = [
+    gettext_noop("Skip to main content"),
+    gettext_noop("Toggle theme (current theme: auto)"),
+    gettext_noop("Toggle theme (current theme: light)"),
+    gettext_noop("Toggle theme (current theme: dark)"),
+    gettext_noop("Toggle navigation"),
+    gettext_noop("Filter navigation items"),
+    gettext_noop("Sidebar"),
+    gettext_noop("Breadcrumbs"),
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("Show counts"),
+    gettext_noop("Hide counts"),
+]
