@@ -133,7 +133,7 @@ class AdministrativeUnitAdmin(UnitSearchMixin, admin.ModelAdmin):
 class SuccessionDateFilter(admin.SimpleListFilter):
     """The dates successions took effect (a handful: 01/07/2025 for the 2025 reorganisation)."""
 
-    title = _("date")
+    title = _("effective date")
     parameter_name = "on"
 
     def lookups(self, request, model_admin):
