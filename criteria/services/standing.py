@@ -25,7 +25,9 @@ MSG_ALREADY_MET = _("Criterion %(number)s is met: it cannot be marked “basical
 MSG_REASON_REQUIRED = _("Say why the criterion is basically met (the works under way).")
 MSG_DATE_REQUIRED = _("Give the date by which the criterion is expected to be met.")
 MSG_DATE_TOO_EARLY = _("The expected date cannot be before the assessment year (%(year)s).")
-MSG_DATE_TOO_LATE = _("The expected date cannot be after the end of the criteria set's period (%(end)s).")
+MSG_DATE_TOO_LATE = _(
+    "The expected date cannot be after %(end)s, the end of the last year this criteria set is used for this assessment."
+)
 REASON_MAX = 2000
 
 
@@ -83,11 +85,12 @@ def criterion_set_basically_met(
             raise _refuse("expected_by", MSG_DATE_REQUIRED, "required")
         if expected_by.year < assessment.year:
             raise _refuse("expected_by", MSG_DATE_TOO_EARLY, "too_early", year=assessment.year)
-        # The commune is assessed against this set until its period ends: a date after it is
-        # not a date this set's criterion can be met by (QA: 31/12/9999 was kept).
-        if expected_by.year > assessment.criteria_set.year_to:
-            end = f"31/12/{assessment.criteria_set.year_to}"
-            raise _refuse("expected_by", MSG_DATE_TOO_LATE, "too_late", end=end)
+        # The commune is assessed against this set until its period ends — or, in a transitional
+        # year (QĐ 1980's set used in 2021), to the end of the assessment's year: a date after it
+        # is not a date this set's criterion can be met by (QA: 31/12/9999 was kept).
+        last = max(assessment.criteria_set.year_to, assessment.year)
+        if expected_by.year > last:
+            raise _refuse("expected_by", MSG_DATE_TOO_LATE, "too_late", end=f"31/12/{last}")
     else:
         reason, expected_by = "", None
     old = (result.basically_met, result.basically_met_reason, result.basically_met_by)

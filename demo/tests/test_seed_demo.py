@@ -425,6 +425,10 @@ def test_the_province_keeps_its_communes_on_qd_1980_for_2021_as_its_plan_says(se
     assert set(full.filter(year=2021).values_list("criteria_set__code", flat=True)) == {catalog.QD1980_CODE}
     assert catalog.QD1980_CODE not in set(full.filter(year=2022).values_list("criteria_set__code", flat=True))
     assert set(demo_assessments().filter(summary=True).values_list("year", flat=True)) == set(range(2016, 2021))
+    # Criteria "cơ bản đạt" on QĐ 1980 in 2021 are expected met by the end of 2021, after the
+    # set's period (the full demo's seed was refused so, and make run stopped).
+    marked = CriterionResult.objects.filter(assessment__in=full.filter(year=2021), basically_met=True)
+    assert {r.basically_met_by for r in marked} == {datetime.date(2021, 12, 31)}
     run.reset_demo()  # the province's choice does not hold the reset back
     assert not SetInForce.objects.filter(province__code=run.PROVINCE_CODE).exists()
 

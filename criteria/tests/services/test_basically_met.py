@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from criteria.models import AssessmentLog, CriterionResult, CriterionResultLog, HistoryEntry, HistoryKind
+from criteria.models import Assessment, AssessmentLog, CriterionResult, CriterionResultLog, HistoryEntry, HistoryKind
 from criteria.services import (
     ValueEntry,
     assessment_create,
@@ -81,9 +81,9 @@ def test_marking_again_the_same_way_changes_nothing(assessment, personas):
         (
             {"expected_by": datetime.date(9999, 12, 31)},
             "expected_by",
-            "after the end of the criteria set's period (31/12/2025)",
+            "cannot be after 31/12/2025",
         ),
-        ({"expected_by": datetime.date(2026, 1, 1)}, "expected_by", "(31/12/2025)"),
+        ({"expected_by": datetime.date(2026, 1, 1)}, "expected_by", "after 31/12/2025"),
     ],
 )
 def test_a_mark_without_what_offices_must_say_is_refused_at_the_field(assessment, personas, kwargs, field, message):
@@ -136,3 +136,19 @@ def test_basically_met_does_not_let_an_assessment_be_recognised(assessment, pers
             decision_number="1/QĐ",
             decision_date=datetime.date(2023, 12, 20),
         )
+
+
+def test_in_a_transitional_year_the_assessments_year_may_be_expected_by(personas, tree):
+    """QĐ 1980's set (2016–2020) assessed 2021, as communes were until QĐ 318 applied: its
+    criteria may be expected met by 31/12/2021 (the demo's seed marked them so and was refused),
+    not after."""
+    old = make_set(code="OLD-SET", year_from=2016, year_to=2020)
+    a = assessment_create(unit=tree.a, criteria_set=old, year=2020, user=personas.officer_a)
+    Assessment.objects.filter(pk=a.pk).update(year=2021)
+    a.refresh_from_db()
+    assert _mark(a, personas.officer_a, expected_by=datetime.date(2021, 12, 31)).basically_met_by == datetime.date(
+        2021, 12, 31
+    )
+    with pytest.raises(ValidationError) as exc:
+        _mark(a, personas.officer_a, expected_by=datetime.date(2022, 1, 1))
+    assert "31/12/2021" in " ".join(exc.value.message_dict["expected_by"])
