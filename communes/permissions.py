@@ -113,13 +113,17 @@ def may_take_workflow_action(user, unit: AdministrativeUnit, action: str, state:
     A district's own assessment is submitted by its committee and goes to the province office.
     A commune with no district above it that still exists (``district_verifies``) is verified by
     the province office; a submitted commune's return is its district's, a verified or appraised
-    one's the province's. A membership at a unit that has ended takes no step (``roles_over``).
+    one's the province's. A membership at a unit that has ended takes no step (``roles_over``),
+    so a unit that has ended has its dossiers submitted — after a return, say — by the province
+    office, which finishes the dossiers its units left open.
     """
     if is_administrator(user):
         return True
     roles = roles_over(user, unit)
     if not roles:
         return False
+    if action == "submit" and unit.has_ended(timezone.localdate()):
+        return Role.PROVINCE_OFFICE in roles
     if unit.level == Level.DISTRICT:
         return Role.DISTRICT_COMMITTEE in roles if action == "submit" else Role.PROVINCE_OFFICE in roles
     if action == "verify" or (action == "return" and state == "submitted"):

@@ -338,7 +338,7 @@ PLANS_ROWS: dict[str, Row] = {
         data=lambda o: {
             "period_from": 2021,
             "period_to": 2025,
-            "communes_standard": 5,
+            "communes_standard": 3,  # the tree's three communes at most
             "communes_advanced": 1,
             "communes_model": 0,
             "basis": "NQ",

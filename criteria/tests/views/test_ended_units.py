@@ -190,3 +190,21 @@ def test_a_district_that_still_exists_keeps_verifying_its_communes(tree, persona
     assert {a.name for a in available_actions(personas.district_d2, c)} == {"verify", "return"}
     assert available_actions(personas.province_office, c) == []
     assert [a.pk for q in inbox_for(personas.province_office) for a in q.items] == [ended.a.pk]
+
+
+def test_a_dossier_of_an_ended_commune_the_province_returned_is_submitted_by_the_province(tree, personas, ended):
+    """QA: the province office returned an ended commune's appraised dossier; nobody could act on
+    it again (its officer reads only, the province had no "submit"). The province office, which
+    finishes the dossiers its ended units left open, corrects and submits it."""
+    office = personas.province_office
+    for action in ("verify", "appraise"):
+        assessment_transition(assessment=ended.a, action=action, user=office)
+    assessment_transition(assessment=ended.a, action="return", user=office, comment="Bổ sung biên bản")
+    ended.a.refresh_from_db()
+    assert [a.name for a in available_actions(personas.officer_a, ended.a)] == []
+    assert "submit" in [a.name for a in available_actions(office, ended.a)]
+    assessment_record_values(assessment=ended.a, entries=[ValueEntry("2.1", "90")], user=office)
+    assert act(api(office), ended.a, "submit").status_code == 200
+    ended.a.refresh_from_db()
+    assert ended.a.state == AssessmentState.SUBMITTED
+    assert act(api(personas.officer_a), ended.a, "verify").status_code in (403, 404)
