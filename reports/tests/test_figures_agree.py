@@ -198,7 +198,8 @@ def _build(plan: dict) -> World:
                 code=f"90C{n}-T", name=f"Thôn {n}", level=Level.VILLAGE, type=UnitType.THON, parent=unit
             )
             village.save()
-            _assess(world, village, 2025, Tier.STANDARD, c_plan["village"], level=Level.VILLAGE)
+            if unit.type == UnitType.XA:  # a ward's tổ dân phố is not assessed against a village set
+                _assess(world, village, 2025, Tier.STANDARD, c_plan["village"], level=Level.VILLAGE)
     return world
 
 
