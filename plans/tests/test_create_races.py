@@ -1,14 +1,12 @@
 """Two people creating the same funds cell or province period at once: one lands, the other
 gets 409 with what is stored now — never a 500 from the unique constraint."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from ntm_portal.tests.races import all_at_once, postgresql_only
 from ntm_portal.tokens import token_issue
 from plans.models import FundChange, FundEntry, ProvinceTarget
 
@@ -25,36 +23,11 @@ PROVINCE_TARGET = {
 }
 WRITERS = 8
 
-postgresql_only = pytest.mark.skipif(
-    connection.vendor != "postgresql", reason="needs PostgreSQL: real concurrent transactions"
-)
-
 
 def _api(user) -> APIClient:
     client = APIClient(HTTP_ACCEPT_LANGUAGE="en")
     client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=user)[1]}")
     return client
-
-
-def _all_at_once(calls):
-    answers: dict[int, object] = {}
-    start = threading.Barrier(len(calls))
-
-    def run(i, call):
-        try:
-            start.wait()
-            answers[i] = call()
-        except Exception as exc:  # a 500 raised through the test client
-            answers[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, call)) for i, call in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return [answers.get(i) for i in range(len(calls))]
 
 
 def _funds(amount):
@@ -66,7 +39,7 @@ def _funds(amount):
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_saves_of_a_funds_cell_through_the_api_answer_409_with_the_stored_amount(tree, personas):
     clients = [_api(personas.officer_a) for _ in range(WRITERS)]
-    answers = _all_at_once(
+    answers = all_at_once(
         [lambda c=c, n=n: c.post("/api/v1/funds/", _funds(1000 + n), format="json") for n, c in enumerate(clients)]
     )
     statuses = sorted(getattr(a, "status_code", a) for a in answers)
@@ -87,7 +60,7 @@ def test_concurrent_first_saves_of_a_funds_cell_on_the_page_answer_409(tree, per
         client.force_login(personas.officer_a)
         clients.append(client)
     url = reverse("plans:save_funds", args=["40101"])
-    answers = _all_at_once(
+    answers = all_at_once(
         [
             lambda c=c, n=n: c.post(url, {"year": "2025", "a-3-central": str(500 + n), "v-3-central": "0"})
             for n, c in enumerate(clients)
@@ -104,7 +77,7 @@ def test_concurrent_province_targets_for_one_period_answer_409_with_the_stored_t
     tree, personas, room_for_targets
 ):
     clients = [_api(personas.province_office) for _ in range(WRITERS)]
-    answers = _all_at_once(
+    answers = all_at_once(
         [
             lambda c=c, n=n: c.post(
                 "/api/v1/province-targets/", {**PROVINCE_TARGET, "communes_standard": 50 + n}, format="json"

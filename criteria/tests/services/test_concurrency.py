@@ -1,38 +1,15 @@
 """Several writers on one assessment at once (PostgreSQL: SQLite serialises whole-database writes)."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 
 from criteria.models import CriterionResult, HistoryEntry, HistoryKind, IndicatorValue
 from criteria.services import StaleWriteError, ValueEntry, assessment_recompute, assessment_record_values
+from ntm_portal.tests.races import all_at_once, postgresql_only
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL: real concurrent transactions"),
+    postgresql_only,
 ]
-
-
-def _run_all(jobs):
-    results: dict[int, object] = {}
-    start = threading.Barrier(len(jobs))
-
-    def run(i, job):
-        try:
-            start.wait()
-            results[i] = job()
-        except Exception as exc:  # the test inspects what each writer got
-            results[i] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    return results
 
 
 def test_concurrent_writers_either_land_or_are_refused_and_nothing_is_lost(assessment, personas):
@@ -50,7 +27,7 @@ def test_concurrent_writers_either_land_or_are_refused_and_nothing_is_lost(asses
         write("3.2", "0", 0),
         write("2.2", "7", 0),
     ]
-    results = _run_all(jobs)
+    results = all_at_once(jobs)
 
     same = [results[i] for i in range(4)]
     landed = [r for r in same if isinstance(r, list)]
@@ -86,6 +63,6 @@ def test_many_writers_on_different_indicators_all_land(assessment, personas):
         )
         for code in codes
     ]
-    results = _run_all(jobs)
-    assert all(isinstance(r, list) for r in results.values()), results
+    results = all_at_once(jobs)
+    assert all(isinstance(r, list) for r in results), results
     assert IndicatorValue.objects.filter(assessment=assessment, indicator__code__in=codes).count() == 4
