@@ -54,3 +54,37 @@ DJANGO_ADMIN = [
     gettext_noop("Show counts"),
     gettext_noop("Hide counts"),
 ]
+
+# django-axes (axes/models.py, axes/admin.py): the admin's sign-in attempts, failures and logs.
+# It ships no Vietnamese catalogue.
+DJANGO_AXES = [
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("access failure"),
+    gettext_noop("access failures"),
+    gettext_noop("access log"),
+    gettext_noop("access logs"),
+    gettext_noop("access attempt expiration"),
+    gettext_noop("access attempt expirations"),
+    gettext_noop("Access Attempt"),
+    gettext_noop("Access lock out"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("Expires At"),
+    gettext_noop("The time when access attempt expires and is no longer valid."),
+    gettext_noop("Failed Logins"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("IP Address"),
+    gettext_noop("Logout Time"),
+    gettext_noop("Path"),
+    gettext_noop("Session key hash (sha256)"),
+    gettext_noop("User Agent"),
+    gettext_noop("Username"),
+    gettext_noop("Attempt Remaining"),
+    gettext_noop("Clean up expired attempts"),
+    gettext_noop("Form Data"),
+    gettext_noop("Locked Out"),
+    gettext_noop("Meta Data"),
+    gettext_noop("Not set"),
+]

@@ -5,6 +5,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import axes
 import django
 import django_tasks
 import django_tasks_db
@@ -25,6 +26,9 @@ SEEN_UNTRANSLATED = {
     "queue name",
     "Skip to main content",
     "Toggle theme (current theme: auto)",
+    "access attempts",
+    "access failures",
+    "access logs",
 }
 
 
@@ -40,7 +44,7 @@ def _msgids() -> set[str]:
 
 def _package_sources() -> str:
     roots = [Path(django.__file__).parent / "contrib" / "admin" / "templates"]
-    roots += [Path(django_tasks.__file__).parent, Path(django_tasks_db.__file__).parent]
+    roots += [Path(p.__file__).parent for p in (django_tasks, django_tasks_db, axes)]
     return "\n".join(
         path.read_text(encoding="utf-8")
         for root in roots
