@@ -17,10 +17,10 @@ and bulletin cell that uses the term goes through it. The dashboards' SQL statem
   merged ones elsewhere; 2026 the merged ones — each place once, never a unit before it existed.
 * **Districts of a year**: those existing on the cut-off, and those above a commune of the year
   (``districts_of_year_q``); their titles are the districts' titles counted.
-* **Listed apart**: wards, townships and special zones are never counted; they are listed on
-  the communes' map (``apart_of_year_q``): a district of the year that ended by the cut-off
-  keeps its old units, and the units formed from them are not listed — a unit and its
-  successor never both.
+* **Listed apart**: wards, townships and special zones are never counted; they are listed
+  (``apart_of_year_q``) when they exist on the cut-off, or ended in the year by then into a xã
+  left out in it (some predecessor of which was assessed in the year: the communes read through
+  their predecessors) — an old township where its new commune is read through the old units.
 * **Villages of a year**: the same rule for villages (``villages_of_year_q``): villages of rural
   communes (a ward's tổ dân phố never counts), assessed in the year, or existing on the cut-off
   unless one they were formed from was assessed in it.
@@ -79,17 +79,11 @@ def _known(assessments: QuerySet[Assessment], recorded: datetime.datetime | None
     return assessments if recorded is None else assessments.filter(Exists(logged_by(recorded)))
 
 
-def communes_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetime | None = None) -> Q:
-    """Filter on AdministrativeUnit: the communes that count in ``year`` read on ``cut`` (as
-    recorded at ``recorded``: by the assessments entered by then) — rural communes that existed
-    by the cut-off and were assessed in the year, or exist on the cut-off unless a predecessor
-    was assessed in it, or existed in the year and went, by the cut-off, into such a successor
-    left out (all the predecessors of a commune left out count, not only the assessed ones)."""
-    assessed = _known(Assessment.objects.filter(unit=OuterRef("pk"), year=year), recorded)
-    predecessor_assessed = _known(
-        Assessment.objects.filter(year=year, unit__successions_as_predecessor__successor=OuterRef("pk")), recorded
-    )
-    # Successors left out: on the cut-off, not assessed, a predecessor assessed in the year.
+def _into_left_out_q(year: int, cut: datetime.date, recorded: datetime.datetime | None) -> Q:
+    """Filter on AdministrativeUnit: units that ended in ``year`` by ``cut`` into a commune left
+    out in it — a xã existing on the cut-off, not assessed in the year, some predecessor of which
+    was (the communes read through their predecessors). The communes counted and the units
+    listed apart both follow these successors, so each place is read once."""
     successor_assessed = _known(Assessment.objects.filter(year=year, unit=OuterRef("successor")), recorded)
     sibling_assessed = _known(
         Assessment.objects.filter(year=year, unit__successions_as_predecessor__successor=OuterRef("successor")),
@@ -102,15 +96,27 @@ def communes_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetim
         Exists(sibling_assessed),
         predecessor=OuterRef("pk"),
     )
+    return Q(valid_to__gte=datetime.date(year, 1, 1), valid_to__lt=cut) & Q(Exists(left_out))
+
+
+def communes_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetime | None = None) -> Q:
+    """Filter on AdministrativeUnit: the communes that count in ``year`` read on ``cut`` (as
+    recorded at ``recorded``: by the assessments entered by then) — rural communes that existed
+    by the cut-off and were assessed in the year, or exist on the cut-off unless a predecessor
+    was assessed in it, or existed in the year and went, by the cut-off, into such a successor
+    left out (all the predecessors of a commune left out count, not only the assessed ones)."""
+    assessed = _known(Assessment.objects.filter(unit=OuterRef("pk"), year=year), recorded)
+    predecessor_assessed = _known(
+        Assessment.objects.filter(year=year, unit__successions_as_predecessor__successor=OuterRef("pk")), recorded
+    )
     by_cut = Q(valid_from__isnull=True) | Q(valid_from__lte=cut)
-    ended_in_year = Q(valid_to__gte=datetime.date(year, 1, 1), valid_to__lt=cut)
     return (
         ntm_communes_q()
         & by_cut
         & (
             Q(Exists(assessed))
             | (valid_on_q(cut) & ~Q(Exists(predecessor_assessed)))
-            | (ended_in_year & Q(Exists(left_out)))
+            | _into_left_out_q(year, cut, recorded)
         )
     )
 
@@ -136,23 +142,15 @@ def districts_of_year_q(year: int, cut: datetime.date) -> Q:
     return Q(level=Level.DISTRICT) & (valid_on_q(cut) | Q(pk__in=parents))
 
 
-def apart_of_year_q(year: int, cut: datetime.date) -> Q:
+def apart_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetime | None = None) -> Q:
     """Filter on AdministrativeUnit: the wards, townships and special zones listed apart in
-    ``year`` read on ``cut``, on the same map as the communes of the year — a district of the
-    year that ended by the cut-off keeps its old units (those that ended in the year by then),
-    and a unit existing on the cut-off is listed unless formed from those: so a unit and its
-    successor are never both listed."""
-    first = datetime.date(year, 1, 1)
-    old_map = AdministrativeUnit.objects.filter(districts_of_year_q(year, cut), valid_to__lt=cut).values("pk")
-    ended_in_year = Q(valid_to__gte=first, valid_to__lt=cut)
-    from_old_map = UnitSuccession.objects.filter(
-        successor=OuterRef("pk"),
-        predecessor__parent__in=old_map,
-        predecessor__valid_to__gte=first,
-        predecessor__valid_to__lt=cut,
-    )
+    ``year`` read on ``cut`` (as recorded at ``recorded``) — those existing on the cut-off, and
+    those that ended in the year by then into a xã left out in it (a xã some predecessor of which
+    was assessed in the year: the communes read through their predecessors). So an old township
+    is listed only where its new commune is read through the old units, a unit existing on the
+    cut-off always, and a unit is never listed beside its successor counted."""
     return Q(level=Level.COMMUNE, type__in=COMMUNE_TYPES_APART) & (
-        (valid_on_q(cut) & ~Q(Exists(from_old_map))) | (ended_in_year & Q(parent__in=old_map))
+        valid_on_q(cut) | _into_left_out_q(year, cut, recorded)
     )
 
 

@@ -60,8 +60,9 @@ def _stamp(versions: dict[str, tuple[str, int]], prefix: str) -> str | None:
 # 9: a year's standing per set size, so that a year mixing scales claims none; 10: a plan row's
 # workflow state on the cut-off as its log had it, NO_DOSSIER before it was created; 11: the
 # communes, districts and units listed apart of a year read on its cut-off, a unit's own year
-# it ended in on its last day).
-ROWS_FORMAT = 11
+# it ended in on its last day; 12: the units listed apart by lineage — on the cut-off, or ended
+# in the year into a xã read through its predecessors).
+ROWS_FORMAT = 12
 
 
 def _key(kind: str, params: tuple) -> str:

@@ -13,11 +13,10 @@ part (``_CTES``) names the terms once:
 ``counted``  (unit, year): the communes of the year (``criteria.figures.communes_of_year_q``)
              — rural communes (xã) existing by the cut-off, assessed in the year, or existing
              on the cut-off unless a predecessor was assessed in it, or ended in the year by
-             then into a commune so left out;
+             then into a commune so left out (``_INTO_LEFT_OUT``, which the units listed
+             apart, ``APART``, read too);
 ``dy``       (unit, year): the districts of the year — on the cut-off, or above a commune of
-             the year (``ended``: one that ended by the cut-off keeps its old map);
-``old_map``  (unit, year): the units formed from units of a district that ended and kept its
-             old map: not listed apart, the units they came from are (``apart_of_year_q``);
+             the year;
 ``rec``      recognition decisions (unit, tier, decision date, revocation date), with the unit's
              level and lifetime;
 ``held``     (unit, tier, year): the unit holds the title at the tier on the year's cut-off — a
@@ -126,34 +125,17 @@ counted AS MATERIALIZED (
                    JOIN criteria_assessment x ON x.unit_id = p.predecessor_id AND x.year = y.year
                         AND x.merged_into_id IS NULL {known}
                    WHERE p.successor_id = u.id))
-           OR (u.valid_to >= y.first_day AND u.valid_to < y.cut
-               AND EXISTS (
-                   SELECT 1 FROM communes_unitsuccession s1
-                   JOIN communes_administrativeunit n ON n.id = s1.successor_id
-                   JOIN communes_unitsuccession s2 ON s2.successor_id = n.id
-                   JOIN criteria_assessment x ON x.unit_id = s2.predecessor_id AND x.year = y.year
-                        AND x.merged_into_id IS NULL {known}
-                   WHERE s1.predecessor_id = u.id AND n.level = 'commune' AND n.type IN ({ntm_types})
-                     AND {n_on_cut}
-                     AND NOT EXISTS (SELECT 1 FROM criteria_assessment z WHERE z.unit_id = n.id
-                                     AND z.year = y.year AND z.merged_into_id IS NULL {known_z}))))
+           OR {into_left_out})
 ),
 dy AS MATERIALIZED (
-    SELECT u.id, y.year, 0 AS ended, {prov} AS prov FROM communes_administrativeunit u CROSS JOIN y
+    SELECT u.id, y.year, {prov} AS prov FROM communes_administrativeunit u CROSS JOIN y
     WHERE u.level = 'district' {under} AND {u_on_cut}
     UNION
-    SELECT u.id, y.year, CASE WHEN u.valid_to < y.cut THEN 1 ELSE 0 END, {prov}
+    SELECT u.id, y.year, {prov}
     FROM counted c JOIN y ON y.year = c.year
     JOIN communes_administrativeunit cu ON cu.id = c.id
     JOIN communes_administrativeunit u ON u.id = cu.parent_id
     WHERE u.level = 'district' {under}
-),
-old_map AS MATERIALIZED (
-    SELECT DISTINCT s.successor_id AS id, y.year
-    FROM dy JOIN y ON y.year = dy.year
-    JOIN communes_administrativeunit pu ON pu.parent_id = dy.id
-    JOIN communes_unitsuccession s ON s.predecessor_id = pu.id
-    WHERE dy.ended = 1 AND pu.valid_to >= y.first_day AND pu.valid_to < y.cut
 ),
 rec AS MATERIALIZED (
     SELECT r.unit_id, r.tier, r.decision_date,
@@ -264,14 +246,37 @@ JOIN (SELECT criteria_set_id, prov, COUNT(*) AS n FROM a
   ON s.criteria_set_id = c.criteria_set_id""",
 }
 
-# The units listed apart, u × y (``criteria.figures.apart_of_year_q``): on the cut-off unless
-# formed from the old units of a district that ended and kept its old map, or those old units.
+# ``criteria.figures._into_left_out_q`` for unit ``u`` in ``y``: it ended in the year by the
+# cut-off into a commune left out — a xã on the cut-off (``n``), not assessed in the year, some
+# predecessor of which was. The communes counted and the units listed apart both read it. The
+# cheap date test first: most units never reach the lookups.
+_INTO_LEFT_OUT = """(u.valid_to >= y.first_day AND u.valid_to < y.cut
+               AND EXISTS (
+                   SELECT 1 FROM communes_unitsuccession s1
+                   JOIN communes_administrativeunit n ON n.id = s1.successor_id
+                   JOIN communes_unitsuccession s2 ON s2.successor_id = n.id
+                   JOIN criteria_assessment x ON x.unit_id = s2.predecessor_id AND x.year = y.year
+                        AND x.merged_into_id IS NULL {known}
+                   WHERE s1.predecessor_id = u.id AND n.level = 'commune' AND n.type IN ({ntm_types})
+                     AND {n_on_cut}
+                     AND NOT EXISTS (SELECT 1 FROM criteria_assessment z WHERE z.unit_id = n.id
+                                     AND z.year = y.year AND z.merged_into_id IS NULL {known_z})))"""
+
+
+def _into_left_out(recorded) -> str:
+    return _INTO_LEFT_OUT.format(
+        known=_KNOWN.format(a="x") if recorded else "",
+        known_z=_KNOWN.format(a="z") if recorded else "",
+        ntm_types=_in_list(NTM_COMMUNE_TYPES),
+        n_on_cut=_UNIT_FILTERS["n_on_cut"],
+    )
+
+
+# The units listed apart, u × y (``criteria.figures.apart_of_year_q``): on the cut-off, or ended
+# in the year by then into a xã left out (``_INTO_LEFT_OUT``).
 APART = """FROM communes_administrativeunit u CROSS JOIN y
-LEFT JOIN dy ud ON ud.id = u.parent_id AND ud.year = y.year AND ud.ended = 1
-LEFT JOIN old_map om ON om.id = u.id AND om.year = y.year
 WHERE u.level = 'commune' AND u.type IN ({apart_types}) {under}
-  AND (({u_on_cut} AND om.id IS NULL)
-       OR (ud.id IS NOT NULL AND u.valid_to >= y.first_day AND u.valid_to < y.cut))"""
+  AND ({u_on_cut} OR {into_left_out})"""
 
 _RESULTS_STORED = "criteria_criterionresult"
 _RESULTS_RECORDED = """(SELECT l.assessment_id, l.criterion_id, l.met, l.basically_met FROM criteria_criterionresultlog l
@@ -349,7 +354,7 @@ def ctes(
         log_join=_LOG_JOIN if recorded else "",
         ntm_types=_in_list(NTM_COMMUNE_TYPES),
         known=_KNOWN.format(a="x") if recorded else "",
-        known_z=_KNOWN.format(a="z") if recorded else "",
+        into_left_out=_into_left_out(recorded),
         revoked=("CASE WHEN rl.state = 'revoked' THEN r.revocation_date END" if recorded else "r.revocation_date"),
         rec_log_join=_REC_LOG_JOIN if recorded else "",
         decided="rl.state" if recorded else "r.state",
@@ -404,14 +409,15 @@ def _body(
         mapped_to=mapped_to,
         ntm_types=_in_list(NTM_COMMUNE_TYPES),
         apart_types=_in_list(COMMUNE_TYPES_APART),
+        into_left_out=_into_left_out(recorded),
         results=_RESULTS_RECORDED if recorded else _RESULTS_STORED,
         **_UNIT_FILTERS,
     )
 
 
-def apart_rows(unit: AdministrativeUnit) -> str:
+def apart_rows(unit: AdministrativeUnit, recorded: datetime.datetime | None = None) -> str:
     """The ids and years of the units listed apart under ``unit``, after ``ctes`` (for tests)."""
-    return _body("SELECT u.id, y.year " + APART, unit, None, False)
+    return _body("SELECT u.id, y.year " + APART, unit, recorded, False)
 
 
 def run(

@@ -224,7 +224,6 @@ def expected(world: World, year: int, tier: str) -> dict:
     assessed = {(a.unit_id, a.year) for a in assessments}
     succession = {(s.successor_id, s.predecessor_id) for s in UnitSuccession.objects.all()}
     first = datetime.date(year, 1, 1)
-    by_pk = {u.pk: u for u in units}
 
     def predecessor_assessed(pk) -> bool:
         return any((p, year) in assessed for s, p in succession if s == pk)
@@ -254,21 +253,13 @@ def expected(world: World, year: int, tier: str) -> dict:
             or (ended_in_year(u) and any(s in left_out for s, p in succession if p == u.pk))
         ):
             counted.append(u.pk)
-    # Districts of the year: on the cut-off or above a commune of it; those ended by then keep
-    # their old units listed apart, and the units formed from those are not.
-    districts = {u.pk for u in units if u.level == Level.DISTRICT and _exists_on(u, cut)}
-    districts |= {by_pk[pk].parent_id for pk in counted if by_pk[pk].parent_id in by_pk}
-    districts = {pk for pk in districts if by_pk[pk].level == Level.DISTRICT}
-    old_map = {pk for pk in districts if by_pk[pk].valid_to is not None and by_pk[pk].valid_to < cut}
-    formed_from_old = {
-        s for s, p in succession if p in by_pk and by_pk[p].parent_id in old_map and ended_in_year(by_pk[p])
-    }
+    # Listed apart: on the cut-off, or ended in the year by then into a commune left out.
     apart = [
         u.pk
         for u in units
         if u.level == Level.COMMUNE
         and u.type != UnitType.XA
-        and ((_exists_on(u, cut) and u.pk not in formed_from_old) or (ended_in_year(u) and u.parent_id in old_map))
+        and (_exists_on(u, cut) or (ended_in_year(u) and any(s in left_out for s, p in succession if p == u.pk)))
     ]
     at_tier = [a for a in assessments if a.year == year and a.tier == tier and a.unit_id in counted]
     recognised = {t: sum(_held(world.decisions, pk, t, cut) for pk in counted) for t in Tier.values}

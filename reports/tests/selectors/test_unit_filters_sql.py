@@ -14,7 +14,8 @@ from django.db import connection
 
 from communes.models import AdministrativeUnit, Level, UnitSuccession
 from communes.tests.factories import CommuneFactory, DistrictFactory, ProvinceFactory, VillageFactory
-from criteria.figures import communes_apart, communes_of_year, districts_of_year
+from criteria.figures import apart_of_year_q, communes_apart, communes_of_year, districts_of_year
+from criteria.models import AssessmentLog
 from reports.selectors import sql
 from reports.tests.factories import make_assessment, make_flat_set
 
@@ -75,6 +76,11 @@ def units():
     # A ward of the district that ended on 30 June 2025 and the ward it became on 1 July 2025.
     wards = [c for c in communes if c.type == "phuong"]
     UnitSuccession.objects.create(predecessor=wards[3], successor=wards[8], date=D(2025, 7, 1))
+    # A township of that district into born_mid_2025 (left out in 2025: 70-003 was assessed), and
+    # a special zone into 70-012 (counted in 2025: none of its predecessors was assessed).
+    townships, zones = [c for c in communes if c.type == "thi_tran"], [c for c in communes if c.type == "dac_khu"]
+    UnitSuccession.objects.create(predecessor=townships[3], successor=born_mid_2025, date=D(2025, 7, 1))
+    UnitSuccession.objects.create(predecessor=zones[3], successor=xa[12], date=D(2025, 7, 1))
     return province
 
 
@@ -144,14 +150,21 @@ def test_districts_of_a_year_on_a_cut_off_are_the_same_in_sql_and_orm(units, cut
 
 @pytest.mark.parametrize("cut", CUTS)
 def test_units_listed_apart_on_a_cut_off_are_the_same_in_sql_and_orm(units, cut):
-    in_sql = _rows(units, _windows(cut), sql.apart_rows(units))
-    in_orm = _orm(communes_apart, units, cut)
-    assert in_sql == in_orm
-    # A unit and the unit it became are never both listed.
+    assert _rows(units, _windows(cut), sql.apart_rows(units)) == _orm(communes_apart, units, cut)
+
+
+@pytest.mark.parametrize("cut", CUTS)
+def test_a_place_is_never_read_twice_nor_an_apart_unit_of_the_cut_off_left_out(units, cut):
+    """Of a unit and its successor, never both listed apart or counted; every ward, township and
+    special zone existing on the cut-off is listed."""
+    listed, counted = _orm(communes_apart, units, cut), _orm(communes_of_year, units, cut)
     successions = set(UnitSuccession.objects.values_list("predecessor_id", "successor_id"))
+    apart_types = ("phuong", "thi_tran", "dac_khu")
     for year in YEARS:
-        listed = {pk for pk, y in in_orm if y == year}
-        assert not {(p, s) for p, s in successions if p in listed and s in listed}
+        read = {pk for pk, y in listed | counted if y == year}
+        assert not {(p, s) for p, s in successions if p in read and s in read}
+        on_cut = AdministrativeUnit.objects.subtree(units).filter(type__in=apart_types).valid_on(D(year, *cut))
+        assert set(on_cut.values_list("pk", flat=True)) <= {pk for pk, y in listed if y == year}
 
 
 def _codes(pairs, year) -> set[str]:
@@ -191,7 +204,9 @@ def test_an_abolished_district_counts_in_its_last_year_while_a_commune_of_it_cou
     # In 2026 it counts only for 70-007, which this fixture leaves open under it: no other.
     assert _codes(districts, 2026) == {"701"}
     apart = _codes(_orm(communes_apart, units, (12, 31)), 2025)
-    assert "70-103" in apart and "70-108" not in apart  # the district's old ward, not the ward it became
+    assert "70-108" in apart and "70-103" not in apart  # the ward of the cut-off, not the one it came from
+    assert "70-203" in apart  # its commune 70-008 is read through the old communes
+    assert "70-303" not in apart  # its commune 70-012 counts
     assert "70-108" in _codes(_orm(communes_apart, units, (12, 31)), 2026)
 
 
@@ -230,3 +245,83 @@ def test_villages_counted_in_a_year_are_the_same_in_sql_and_orm(units):
     }
     assert in_sql == in_orm
     assert in_orm and not {pk for pk, _year in in_orm} & {t.pk for t in tdps}
+
+
+@pytest.fixture
+def nghi_xuan():
+    """QA (seed_real_province 42, a 2025 summary record on old Xã Xuân Hội of Huyện Nghi Xuân,
+    which ended on 30/06/2025): Thị trấn Xuân An and Xã Xuân Giang became Xã Nghi Xuân, Xã Xuân
+    Hội became Xã Đan Hải, Xã Xuân Lam and Phường Bắc Hồng (Thị xã Hồng Lĩnh) Phường Bắc Hồng Lĩnh."""
+    end, start = D(2025, 6, 30), D(2025, 7, 1)
+    province = ProvinceFactory(code="42")
+    nghi_xuan = DistrictFactory(code="442-cu", name="Huyện Nghi Xuân", parent=province, valid_to=end)
+    hong_linh = DistrictFactory(code="436-cu", name="Thị xã Hồng Lĩnh", parent=province, valid_to=end)
+
+    def old(code, name, kind="xa", parent=nghi_xuan):
+        return CommuneFactory(code=code, name=name, type=kind, parent=parent, valid_to=end)
+
+    def new(code, name, kind, *predecessors):
+        unit = CommuneFactory(code=code, name=name, type=kind, parent=province, valid_from=start)
+        for p in predecessors:
+            UnitSuccession.objects.create(predecessor=p, successor=unit, date=start)
+        return unit
+
+    units = {
+        "xuan_an": old("18352-cu", "Thị trấn Xuân An", "thi_tran"),
+        "xuan_giang": old("18370-cu", "Xã Xuân Giang"),
+        "xuan_hoi": old("18355-cu", "Xã Xuân Hội"),
+        "xuan_lam": old("18400-cu", "Xã Xuân Lam"),
+        "bac_hong": old("18115-cu", "Phường Bắc Hồng", "phuong", hong_linh),
+    }
+    units["nghi_xuan"] = new("18352", "Xã Nghi Xuân", "xa", units["xuan_an"], units["xuan_giang"])
+    units["dan_hai"] = new("18364", "Xã Đan Hải", "xa", units["xuan_hoi"])
+    units["bac_hong_linh"] = new("18115", "Phường Bắc Hồng Lĩnh", "phuong", units["xuan_lam"], units["bac_hong"])
+    units["set"] = make_flat_set(code="NX-19", total=19, year_to=2030)
+    make_assessment(units["xuan_hoi"], units["set"], 2025, 12)  # Huyện Nghi Xuân is a district of 2025
+    units["province"] = province
+    return units
+
+
+def _read_2025(units, recorded=None) -> tuple[set[str], set[str]]:
+    """The codes listed apart (SQL, held to the ORM) and counted in 2025 on 31 December."""
+    province, window = units["province"], sql.Window(2025, D(2025, 12, 31))
+    head, params = sql.ctes(province, [window], recorded)
+    with connection.cursor() as cursor:
+        cursor.execute(head + sql.apart_rows(province, recorded), params)
+        in_sql = {pk for pk, _year in cursor.fetchall()}
+    in_orm = set(
+        AdministrativeUnit.objects.filter(apart_of_year_q(2025, window.cut, recorded)).values_list("pk", flat=True)
+    )
+    assert in_sql == in_orm
+    codes = dict(AdministrativeUnit.objects.values_list("pk", "code"))
+    counted = communes_of_year(2025, within=province, cut=window.cut).values_list("code", flat=True)
+    return {codes[pk] for pk in in_sql}, set(counted)
+
+
+def test_a_township_whose_successor_commune_is_counted_is_not_listed(nghi_xuan):
+    """QA: Thị trấn Xuân An (ended 30/06/2025) was listed apart in 2025 while its successor Xã
+    Nghi Xuân was counted — the same place twice. It is listed only where Nghi Xuân is read
+    through its old units (a predecessor assessed in 2025), and then Nghi Xuân is not counted."""
+    apart, counted = _read_2025(nghi_xuan)
+    assert "18352" in counted and "18352-cu" not in apart
+    make_assessment(nghi_xuan["xuan_giang"], nghi_xuan["set"], 2025, 9)
+    apart, counted = _read_2025(nghi_xuan)
+    assert "18352" not in counted and {"18352-cu", "18370-cu"} <= apart | counted
+
+
+def test_an_old_township_is_listed_as_its_new_commune_is_read_as_recorded(nghi_xuan):
+    """As recorded before Xuân Giang's 2025 record was entered Xuân An is not listed, after it
+    is (SQL and ORM alike)."""
+    assessment = make_assessment(nghi_xuan["xuan_giang"], nghi_xuan["set"], 2025, 9)
+    entered = AssessmentLog.objects.get(assessment=assessment).at
+    assert "18352-cu" not in _read_2025(nghi_xuan, entered - datetime.timedelta(days=1))[0]
+    assert "18352-cu" in _read_2025(nghi_xuan, entered)[0]
+
+
+def test_a_ward_formed_partly_from_a_commune_of_an_ended_district_is_listed(nghi_xuan):
+    """QA: Phường Bắc Hồng Lĩnh (on 31/12/2025) was listed nowhere in 2025 because a predecessor,
+    Xã Xuân Lam, was under the ended Huyện Nghi Xuân; Xuân Lam was not counted either (its
+    successor is a ward) — a place lost. A unit existing on the cut-off is always listed."""
+    apart, counted = _read_2025(nghi_xuan)
+    assert "18115" in apart
+    assert not {"18400-cu", "18115-cu"} & (apart | counted)  # each place once

@@ -223,8 +223,9 @@ def test_a_commune_left_out_for_an_assessed_predecessor_leaves_all_its_predecess
     """QA: a 2025 draft for old Xã Ân Phú left its successor Mai Hoa out (right), but also Mai
     Hoa's other predecessors Đức Giang and Đức Lĩnh, which held titles on 30/06/2025. Every
     predecessor of a commune left out counts in the year now; N (its predecessor C not assessed)
-    counts for C; the districts are those above a commune of the year (401), the wards listed
-    apart are on the same map (W, not P)."""
+    counts for C; the districts are those above a commune of the year (401); the ward listed
+    apart is the ward of the cut-off (P, not W: W's successor is a ward, not a commune read
+    through its predecessors)."""
     at_end = progress_summary(unit=merger.province, year=2025, tier="standard")
     assert set(communes_counted(unit=merger.province, year=2025)) == {merger.a, merger.b, merger.n}
     assert _seen(at_end) == (3, 2, 1, {"phuong": 1})
