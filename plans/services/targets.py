@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -200,7 +201,10 @@ def registered_target_set(
         for t in RegisteredTarget.objects.select_for_update(of=("self",)).select_related("set_by").filter(unit=unit)
     }
     current = targets.get(tier)
-    if expected_version is not None and expected_version != (current.version if current else 0):
+    withdrawn = current is not None and current.withdrawn_at is not None
+    unchanged = current is not None and not withdrawn and (current.target_year, current.basis) == (target_year, basis)
+    # Based on an older version but saving what stands now (two members typed the same): saved.
+    if expected_version is not None and expected_version != (current.version if current else 0) and not unchanged:
         raise StaleWriteError(
             MSG_TARGET_STALE,
             params={
@@ -214,8 +218,7 @@ def registered_target_set(
     ladder += _missing_rungs(unit, tier, target_year, in_force)
     if ladder:
         raise ValidationError({"target_year": ladder})
-    withdrawn = current is not None and current.withdrawn_at is not None
-    if current is not None and not withdrawn and current.target_year == target_year and current.basis == basis:
+    if unchanged:
         return current
 
     moment = at or timezone.now()
@@ -422,7 +425,9 @@ def province_target_save(
         target = ProvinceTarget.objects.select_for_update(of=("self",)).select_related("entered_by").get(pk=target.pk)
         if target.province_id != province.pk:
             raise PermissionDenied(MSG_PROVINCE_TARGET_NO_PERMISSION)
-        if expected_version is not None and expected_version != target.version:
+        stale = expected_version is not None and expected_version != target.version
+        # Based on an older version but saving what stands now (two offices typed the same): saved.
+        if stale and _recorded(_with_input(copy.copy(target), data, share)) != _recorded(target):
             raise StaleWriteError(
                 MSG_PROVINCE_TARGET_STALE, params={"user": user_name(target.entered_by)}, current=target
             )
@@ -450,14 +455,7 @@ def province_target_save(
         before = dict.fromkeys(PROVINCE_TARGET_FIELDS)
     else:
         before = _recorded(target)
-    target.period_from, target.period_to = data.period_from, data.period_to
-    target.communes_standard = data.communes_standard
-    target.communes_advanced = data.communes_advanced
-    target.communes_model = data.communes_model
-    target.min_criteria = data.min_criteria
-    target.villages_recognised_share = share
-    target.basis = data.basis.strip()
-    after = _recorded(target)
+    after = _recorded(_with_input(target, data, share))
     changes = {f: [before[f], after[f]] for f in PROVINCE_TARGET_FIELDS if before[f] != after[f]}
     if not changes:
         return target  # saved again unchanged: nothing to record
@@ -489,6 +487,18 @@ def _min_criteria_refusal(province: AdministrativeUnit, data: ProvinceTargetInpu
         code="over_set",
         params={"set": criteria_set, "years": in_years, "count": criteria_set.criteria_count},
     )
+
+
+def _with_input(target: ProvinceTarget, data: ProvinceTargetInput, share: Decimal | None) -> ProvinceTarget:
+    """``target`` holding what was typed (``data``, the villages' share parsed)."""
+    target.period_from, target.period_to = data.period_from, data.period_to
+    target.communes_standard = data.communes_standard
+    target.communes_advanced = data.communes_advanced
+    target.communes_model = data.communes_model
+    target.min_criteria = data.min_criteria
+    target.villages_recognised_share = share
+    target.basis = data.basis.strip()
+    return target
 
 
 def _recorded(target: ProvinceTarget) -> dict:

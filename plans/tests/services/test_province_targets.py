@@ -108,6 +108,11 @@ def test_a_change_carries_the_version_it_was_based_on(tree, personas):
             personas.province_office, tree.province, target=target, expected_version=1, data=_data(communes_standard=70)
         )
     assert ProvinceTarget.objects.get().communes_standard == 60
+    # The same figures typed from the older page: saved as they stand, no conflict, no change recorded.
+    same = _save(
+        personas.province_office, tree.province, target=target, expected_version=1, data=_data(communes_standard=60)
+    )
+    assert (same.communes_standard, same.version) == (60, 2)
 
 
 def test_the_database_keeps_the_tiers_nested(tree):

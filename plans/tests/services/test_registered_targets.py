@@ -98,6 +98,16 @@ def test_a_stale_version_is_refused_and_nothing_changes(tree, personas):
     assert RegisteredTarget.objects.get().target_year == 2025
 
 
+def test_a_stale_version_saving_what_stands_now_is_saved_without_a_conflict(tree, personas):
+    """Two members typed the same year and basis from the same page: the second is saved, not a
+    conflict to choose between two equal targets; nothing more is recorded."""
+    _set(personas.district_d1, tree.a, year=2024)
+    _set(personas.province_office, tree.a, year=2025, version=1)
+    again = _set(personas.district_d1, tree.a, year=2025, version=1)
+    assert (again.target_year, again.version) == (2025, 2)
+    assert RegisteredTargetChange.objects.count() == 2
+
+
 def test_a_target_after_the_unit_ceased_to_exist_is_refused(merger):
     with pytest.raises(ValidationError) as exc:
         _set(merger.office, merger.o1, year=2026)
