@@ -152,7 +152,7 @@ class AssessmentValuesView(ApiErrorsMixin, generics.ListAPIView):
         summary=_("Record values"),
         description=_(
             "All or nothing. Each entry carries the version it was based on; a stale one answers 409 "
-            "with what is stored now."
+            "with what is stored now, unless it holds what is stored now (saved as it stands)."
         ),
         tags=["assessments"],
         request=ValuesInputSerializer,

@@ -159,7 +159,8 @@ class FundViewSet(ScopedReadOnlyViewSet):
         summary=_("Record funds"),
         description=_(
             "All or nothing, for one unit and year. Each cell carries the version it was based on; a stale one "
-            "answers 409 with what is stored now in every stale cell."
+            "answers 409 with what is stored now in every stale cell, unless it holds what is stored now (saved as "
+            "it stands)."
         ),
         tags=["plans"],
         request=FundsInputSerializer,
