@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from criteria.models import AppendOnlyMixin, AppendOnlyQuerySet
 
 MSG_BLANK = _("blank")  # a set started empty: said on display, in the reader's language
+MSG_REMOVED = _("removed")  # the comment of a row's removal: said on display, in the reader's language
 
 
 class SetChangeKind(models.TextChoices):
@@ -85,8 +86,10 @@ class CriteriaSetChange(AppendOnlyMixin, models.Model):
         reader's language; entries written before that hold "blank" frozen in the writer's language
         ("bộ trống" on the English page), and read the same."""
         blank = self.kind == SetChangeKind.CREATED and not self.subject
-        if blank and (not self.comment or self.comment in _in_every_language(MSG_BLANK)):
+        if blank and (not self.comment or self.comment in in_every_language(MSG_BLANK)):
             return str(MSG_BLANK)
+        if self.comment in in_every_language(MSG_REMOVED):  # a row's removal, stored in its writer's words
+            return str(MSG_REMOVED)
         return self.comment
 
     @property
@@ -97,7 +100,9 @@ class CriteriaSetChange(AppendOnlyMixin, models.Model):
         return f"{self.get_row_kind_display()} {self.subject}"
 
 
-def _in_every_language(text) -> set[str]:
+def in_every_language(text) -> set[str]:
+    """``text`` (a lazy translation) in each of the portal's languages: how a word stored in its
+    writer's language is recognised whatever that language was."""
     texts = set()
     for code, _name in settings.LANGUAGES:
         with translation.override(code):

@@ -20,12 +20,11 @@ import hashlib
 from decimal import Decimal
 from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -54,6 +53,7 @@ from criteria.models import (
     TargetBasis,
     ValueType,
 )
+from criteria.models_set_history import MSG_REMOVED, in_every_language
 from criteria.services.evidence import validate_upload
 from criteria.services.set_workspace import (
     MSG_CODE_TAKEN,
@@ -86,7 +86,6 @@ MSG_SOMEONE = _("Someone")
 # A row gone without a word in the set's history (removed from the Django admin or a shell).
 MSG_ROW_NO_LONGER = _("%(row)s no longer exists in this set; nothing was saved.")
 MSG_ROW_NO_LONGER_REMOVAL = _("%(row)s no longer exists in this set.")
-MSG_REMOVED = _("removed")  # the comment of a row's removal in the set's history
 # Rows that could never apply (the set's targets basis, its years, the criterion's number).
 MSG_TARGET_GROUP_UNUSED = _(
     "This set's targets do not depend on the commune group (“%(basis)s”): a target for a group would never "
@@ -199,17 +198,8 @@ def row_kind(model) -> str:
     return SetRowKind.HEADER if model is CriteriaSet else ANCHOR_PREFIXES[model]
 
 
-def _in_every_language(text_of) -> set[str]:
-    """``text_of()`` in each of the portal's languages."""
-    texts = set()
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            texts.add(str(text_of()))
-    return texts
-
-
 def _kind_words(kind: str) -> set[str]:
-    return _in_every_language(lambda: SetRowKind(kind).label)
+    return in_every_language(SetRowKind(kind).label)
 
 
 def _legacy_labels(kind: str, label: str) -> set[str]:
@@ -246,7 +236,7 @@ def _who(entry: CriteriaSetChange | None) -> str:
 
 def _is_removal(entry: CriteriaSetChange | None) -> bool:
     """Whether the history entry records the row's removal (in whichever language it was written)."""
-    return entry is not None and entry.comment in _in_every_language(lambda: MSG_REMOVED)
+    return entry is not None and entry.comment in in_every_language(MSG_REMOVED)
 
 
 def row_gone_error(

@@ -865,3 +865,13 @@ def test_an_old_blank_entry_frozen_in_vietnamese_reads_in_english(office, tree, 
     set_change_record(criteria_set=draft, kind="created", user=personas.province_office, comment="bộ trống")
     html = office.get(reverse("criteria_set", args=[draft.pk])).content.decode()
     assert "<td>blank</td>" in html and "bộ trống" not in html
+
+
+def test_a_removal_written_from_a_vietnamese_page_reads_in_english(office, tree, personas):
+    """A row's removal is stored in its writer's words ("đã xóa"): the English page says "removed"."""
+    from criteria.services.set_workspace import set_change_record
+
+    draft = make_set(code="40-RM", issuer=tree.province, publish=False)
+    set_change_record(criteria_set=draft, kind="edited", user=personas.province_office, comment="đã xóa")
+    html = office.get(reverse("criteria_set", args=[draft.pk])).content.decode()
+    assert "removed" in html and "đã xóa" not in html
