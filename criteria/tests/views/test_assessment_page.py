@@ -6,8 +6,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from criteria.models import AssessmentState, Evidence, HistoryEntry, IndicatorValue
-from criteria.services import assessment_create, assessment_transition, catalog_load_dir, indicator_value_record
+from criteria.models import AssessmentState, Evidence, HistoryEntry, Indicator, IndicatorValue
+from criteria.services import (
+    assessment_create,
+    assessment_transition,
+    catalog_load_dir,
+    catalog_set_publish,
+    indicator_value_record,
+)
+from criteria.tests.factories import make_set
 
 pytestmark = pytest.mark.django_db
 
@@ -103,6 +110,21 @@ def test_a_stale_save_writes_the_saved_value_in_english_style_in_english(client,
     save(client, assessment, "2.2", "1234,5", 0, **HTMX)
     client.force_login(personas.officer_a)
     assert "(now: 1,234.5)" in save(client, assessment, "2.2", "1", 0, **HTMX).content.decode()
+
+
+def test_a_stale_save_over_a_value_marked_not_applicable_names_it(client, personas, tree):
+    """The conflict box's saved value read "—" for a conditional indicator marked "không áp dụng"
+    while its message said "Not applicable"."""
+    criteria_set = make_set(publish=False)
+    Indicator.objects.filter(criteria_set=criteria_set, code="2.1").update(conditional=True)
+    catalog_set_publish(criteria_set=criteria_set)
+    assessment = assessment_create(unit=tree.a, criteria_set=criteria_set, year=2023, user=personas.officer_a)
+    client.force_login(personas.district_d1)
+    save(client, assessment, "2.1", "không áp dụng", 0, note="Không có kênh", **HTMX)
+    assert stored(assessment, "2.1").not_applicable
+    client.force_login(personas.officer_a)
+    page = save(client, assessment, "2.1", "90", 0, **HTMX).content.decode()
+    assert "Saved value: <strong>Not applicable</strong>" in page
 
 
 def test_a_submitted_assessment_is_locked_for_the_officer(client, personas, assessment):
