@@ -161,6 +161,26 @@ def duplicates_of(exc: ValidationError) -> dict[str, int]:
     return found
 
 
+def _refuse_all(*checks) -> None:
+    """Run every check and refuse once with what each refused, every field's message at once (an
+    officer who mistyped the date and entered the product twice is told both, not one by one)."""
+    errors: dict[str, list] = {}
+    for check in checks:
+        try:
+            check()
+        except ValidationError as exc:
+            exc.update_error_dict(errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _keeps_certificate(current: OcopProduct, data: ProductInput) -> None:
+    """A certified product stays certified: its certificate would be erased, and the stars
+    counted in past months with it."""
+    if current.stage == Stage.CERTIFIED and data.stage != Stage.CERTIFIED:
+        raise ValidationError({"stage": [ValidationError(MSG_KEEPS_CERTIFICATE, code="certified")]})
+
+
 def _lock_province(commune: AdministrativeUnit) -> None:
     """Serialise the writes of a province's products inside the caller's transaction, so that
     the same form sent twice at once (a double click, a resent page) is checked against the
@@ -191,9 +211,8 @@ def _apply(product: OcopProduct, data: ProductInput, user) -> OcopProduct:
 @transaction.atomic
 def product_create(*, data: ProductInput, user) -> OcopProduct:
     _check_write(user, data.commune)
-    check_input(data)
     _lock_province(data.commune)
-    check_not_entered_twice(data)
+    _refuse_all(lambda: check_input(data), lambda: check_not_entered_twice(data))
     product = OcopProduct(version=1)
     product.entered_at = timezone.now()
     return _apply(product, data, user)
@@ -204,17 +223,17 @@ def product_update(*, product: OcopProduct, data: ProductInput, user, expected_v
     """Change every field; moving a product to another commune needs the right to write both."""
     _check_write(user, product.commune)
     _check_write(user, data.commune)
-    check_input(data)
     current = OcopProduct.objects.select_for_update().select_related("commune").filter(pk=product.pk).first()
     if current is None:
         raise ValidationError(MSG_GONE, code="gone")
     if current.version != expected_version:
         raise StaleWriteError(MSG_STALE, current=current)
-    if current.stage == Stage.CERTIFIED and data.stage != Stage.CERTIFIED:
-        # Its certificate would be erased, and the stars counted in past months with it.
-        raise ValidationError({"stage": [ValidationError(MSG_KEEPS_CERTIFICATE, code="certified")]})
     _lock_province(data.commune)
-    check_not_entered_twice(data, exclude=current.pk)
+    _refuse_all(
+        lambda: check_input(data),
+        lambda: _keeps_certificate(current, data),
+        lambda: check_not_entered_twice(data, exclude=current.pk),
+    )
     current.version += 1
     return _apply(current, data, user)
 

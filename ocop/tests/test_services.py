@@ -269,3 +269,13 @@ def test_a_certificate_dated_before_the_ocop_programme_is_refused_at_its_date(tr
         ]
     }
     product_create(data=_certified(tree.a, certificate_date=datetime.date(2018, 5, 7)), user=personas.officer_a)
+
+
+def test_a_product_entered_twice_with_a_mistyped_date_is_told_both_at_once(tree, personas):
+    """The name's refusal came only after the other fields' were mended: an officer fixing the
+    date then learnt that the product was already there."""
+    first = product_create(data=_certified(tree.a), user=personas.officer_a)
+    with pytest.raises(ValidationError) as refused:
+        product_create(data=_certified(tree.a, certificate_date=datetime.date(1900, 1, 1)), user=personas.officer_a)
+    assert set(refused.value.message_dict) == {"name", "certificate_date"}
+    assert duplicates_of(refused.value) == {"name": first.pk}
