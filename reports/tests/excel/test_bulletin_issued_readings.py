@@ -62,5 +62,9 @@ def test_the_page_of_an_issued_month_offers_the_reading_it_shows(client, issued)
     assert f'href="{xlsx}?reading=recorded"' in recorded and f'href="{docx}?reading=recorded"' in recorded
     assert "they are not the issued bulletin" in recorded
     assert reverse("reports:issued_bulletin", args=[issued.pk]) in recorded  # the issued one is still offered
+    # Its preview says which reading it is (it said "computed from the data as it is now").
+    assert "as recorded at the end of the month, read from the change logs" in recorded
+    assert "computed from the data as it is now" not in recorded
     valid = client.get(page_url, {"month": FEBRUARY}).content.decode()
     assert "?reading=recorded" not in valid and "they are not the issued bulletin" not in valid
+    assert "computed from the data as it is now" in valid
