@@ -36,7 +36,7 @@ MSG_NOT_A_COMMUNE = _("Only a commune has a commune group.")
 
 class CommuneGroupChangeSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    user = serializers.CharField(source="user.username", default=None)
+    user = serializers.CharField(source="user.username", default=None, allow_null=True)
     old_group = enum_output(CommuneGroup, "CommuneGroup", blank=True)
     new_group = enum_output(CommuneGroup, "CommuneGroup")
     old_condition = enum_output(GroupCondition, "CommuneGroupCondition", blank=True)

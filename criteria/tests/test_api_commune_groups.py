@@ -99,3 +99,14 @@ def test_can_set_is_false_for_a_commune_outside_2026_2030_which_the_put_refuses(
     assert response.status_code == 400
     assert "không tồn tại trong giai đoạn 2026–2030" in response.json()["detail"]
     assert _client(personas.province_office).get(_url(tree.b)).json()["can_set"] is True
+
+
+def test_a_change_recorded_by_no_one_answers_the_null_the_schema_declares(tree, personas, client):
+    _client(personas.province_office).put(_url(tree.a), BODY, format="json")
+    loaded = CommuneGroupChange.objects.get()
+    loaded.pk, loaded.user, loaded._state.adding = None, None, True  # a change recorded by no one (a loader)
+    loaded.save()
+    history = _client(personas.province_office).get(_url(tree.a)).json()["history"]
+    assert sorted(change["user"] or "" for change in history) == ["", "province_office"]
+    schemas = client.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]
+    assert schemas["CommuneGroupChange"]["properties"]["user"].get("nullable") is True
