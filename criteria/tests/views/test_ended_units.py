@@ -84,6 +84,19 @@ def test_the_page_of_an_ended_unit_names_the_reason(tree, personas, ended):
     assert access.ended_unit_for(personas.viewer, tree.b) is None
 
 
+def test_an_ended_communes_submitted_dossier_does_not_promise_changes_after_a_return(client, personas, ended):
+    """Its officer read "values can be changed again if it is returned" — not by them any more."""
+    client.force_login(personas.officer_a)
+    html = client.get(reverse("assessment", args=[ended.a.pk])).content.decode()
+    assert "ended on 30/06/2025: its records are for reading only" in html
+    assert "values can be changed again if it is returned" not in html
+    client.force_login(personas.viewer)  # who never worked there: the locked note as before
+    assert (
+        "values can be changed again if it is returned"
+        in client.get(reverse("assessment", args=[ended.a.pk])).content.decode()
+    )
+
+
 # --- A commune that ended: its officer ----------------------------------------------------------
 
 
