@@ -11,10 +11,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from criteria.models import AppendOnlyMixin, AppendOnlyQuerySet
+from ntm_portal.language import in_every_language
 
 MSG_BLANK = _("blank")  # a set started empty: said on display, in the reader's language
 MSG_REMOVED = _("removed")  # the comment of a row's removal: said on display, in the reader's language
@@ -98,16 +98,6 @@ class CriteriaSetChange(AppendOnlyMixin, models.Model):
         if not self.row_kind or self.row_kind == SetRowKind.HEADER:
             return ""
         return f"{self.get_row_kind_display()} {self.subject}"
-
-
-def in_every_language(text) -> set[str]:
-    """``text`` (a lazy translation) in each of the portal's languages: how a word stored in its
-    writer's language is recognised whatever that language was."""
-    texts = set()
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            texts.add(str(text))
-    return texts
 
 
 def _is_field(meta, name: str) -> bool:

@@ -26,7 +26,8 @@ from django_tasks import task
 
 from ntm_portal import log
 from ntm_portal.health import tasks_waiting
-from reports.importing.values_read import in_every_language, refusal
+from ntm_portal.language import worded
+from reports.importing.values_read import refusal
 from reports.models import (
     FINISHED_JOB_STATES,
     IMPORT_STEPS,
@@ -131,7 +132,7 @@ def _fail(job: ReportJob, message: Promise) -> None:
     batch_id = job.params.get("batch")
     if batch_id:
         ImportBatch.objects.filter(pk=batch_id).exclude(status=ImportStatus.APPLIED).update(
-            status=ImportStatus.FAILED, message=text, message_worded=in_every_language(message)
+            status=ImportStatus.FAILED, message=text, message_worded=worded(message)
         )
 
 

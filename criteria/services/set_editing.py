@@ -53,7 +53,7 @@ from criteria.models import (
     TargetBasis,
     ValueType,
 )
-from criteria.models_set_history import MSG_REMOVED, in_every_language
+from criteria.models_set_history import MSG_REMOVED
 from criteria.services.evidence import validate_upload
 from criteria.services.set_workspace import (
     MSG_CODE_TAKEN,
@@ -63,6 +63,7 @@ from criteria.services.set_workspace import (
     set_change_record,
 )
 from ntm_portal.errors import StaleWriteError
+from ntm_portal.language import in_every_language
 from ntm_portal.numbers import vn_number
 
 MSG_PDF_ONLY = _("The issuing decision is attached as a PDF file.")

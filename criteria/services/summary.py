@@ -43,6 +43,8 @@ MSG_UNKNOWN_CRITERIA = _("The set %(set)s has no criterion %(numbers)s.")
 MSG_BOTH = _("Criterion %(numbers)s cannot be both met and basically met.")
 MSG_COUNT = _("The report's count (%(count)s) differs from the criteria marked met (%(marked)s).")
 MSG_NOT_SUMMARY = _("This assessment is not a summary record.")
+# The reason a criterion reported "basically met" carries: the report it came from.
+MSG_AS_REPORTED = _("As reported in %(source)s")
 MSG_CONVERT_DECIDED = _(
     "A summary record that is “%(state)s” keeps its report's standing: it cannot be converted into a full assessment."
 )
@@ -208,7 +210,7 @@ def assessment_record_summary(
         assessment.source_file = source_file
         assessment.save(update_fields=["source_file"])
     results = list(CriterionResult.objects.filter(assessment=assessment).select_related("criterion"))
-    reason = str(_("As reported in %(source)s") % {"source": source_number.strip()})
+    reason = str(MSG_AS_REPORTED % {"source": source_number.strip()})
     log = []
     for result in results:
         number = result.criterion.number

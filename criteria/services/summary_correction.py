@@ -15,10 +15,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from communes import access
@@ -32,8 +31,9 @@ from criteria.models import (
     HistoryKind,
 )
 from criteria.services.assessments import MSG_NO_PERMISSION, store_counts
-from criteria.services.summary import MSG_NOT_SUMMARY, Reported, summary_errors
+from criteria.services.summary import MSG_AS_REPORTED, MSG_NOT_SUMMARY, Reported, summary_errors
 from ntm_portal.errors import StaleWriteError
+from ntm_portal.language import in_every_language
 
 # The label of the sheet's link, named by the import's refusal of a row that differs.
 CORRECT_LABEL = _("Correct the summary record")
@@ -140,16 +140,6 @@ def stored_now(assessment: Assessment) -> Stored:
     )
 
 
-def _as_reported_texts(number: str) -> set[str]:
-    """The reason a recorded "basically met" carries ("As reported in 25/BC-UBND"), in every
-    language it may have been recorded in."""
-    texts = set()
-    for code, _name in settings.LANGUAGES:
-        with translation.override(code):
-            texts.add(str(_("As reported in %(source)s") % {"source": number}))
-    return texts
-
-
 @transaction.atomic
 def summary_record_correct(
     *,
@@ -248,8 +238,8 @@ def summary_record_correct(
     results = list(
         CriterionResult.objects.select_for_update().filter(assessment=assessment).select_related("criterion")
     )
-    auto_reasons = _as_reported_texts(old_number)
-    reason = str(_("As reported in %(source)s") % {"source": number})
+    auto_reasons = in_every_language(MSG_AS_REPORTED, {"source": old_number})  # as recorded, in its language
+    reason = str(MSG_AS_REPORTED % {"source": number})
     logs, touched = [], []
     for result in sorted(results, key=lambda r: r.criterion.number):
         n = result.criterion.number

@@ -23,6 +23,7 @@ from communes.models import AdministrativeUnit
 from criteria.models import CriteriaSet, Indicator
 from criteria.services import assessment_create, assessments_record_values
 from criteria.services.summary import assessment_record_summary
+from ntm_portal.language import worded
 from reports.importing.checks import Plan, ReadValues, check_values, read_values, set_indicators_by_code
 from reports.importing.layout import SUMMARY_FORMAT
 from reports.importing.reader import UploadedTemplate, read_template
@@ -30,7 +31,7 @@ from reports.importing.summary_checks import SummaryPlan, check_summary
 from reports.importing.summary_read import SummaryRead, read_summary
 from reports.importing.summary_template import summary_template_bounds
 from reports.importing.template import template_bounds
-from reports.importing.values_read import in_every_language, refusal, shown
+from reports.importing.values_read import refusal, shown
 from reports.models import ImportBatch, ImportKind, ImportStatus
 
 MSG_COMMENT = _("Imported from the workbook %(name)s (import no. %(id)s)")
@@ -121,7 +122,7 @@ def import_batch_apply(*, batch: ImportBatch, user, progress=None) -> tuple[Impo
         except (ValidationError, PermissionDenied) as exc:
             text = _nothing_written(exc)
             ImportBatch.objects.filter(pk=batch.pk).update(
-                status=ImportStatus.READY, message=str(text), message_worded=in_every_language(text)
+                status=ImportStatus.READY, message=str(text), message_worded=worded(text)
             )
             batch.refresh_from_db()
             return batch, REFUSED

@@ -12,15 +12,14 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
 from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
 from criteria import evaluation
 from criteria.models import CriteriaSet, Indicator, ValueType
+from ntm_portal.language import worded
 from ntm_portal.numbers import as_typed
 from reports.importing import layout
 from reports.importing.reader import CellValue, UploadedTemplate
@@ -182,7 +181,7 @@ def add_error(errors: list[dict], cell_row: int, column: int | str, message, *, 
         "message": str(message),
     }
     if isinstance(message, Promise):
-        error["messages"] = in_every_language(message)
+        error["messages"] = worded(message)
     if link:
         error["link"] = link
     errors.append(error)
@@ -195,16 +194,6 @@ def refusal(exc: ValidationError | PermissionDenied) -> Promise:
     else:
         parts = list(exc.args[:1])
     return shown(lambda: "; ".join(str(part) for part in parts))
-
-
-def in_every_language(message: Promise) -> dict[str, str]:
-    """A lazy message worded in each language of the portal, to be kept and shown later in the
-    reader's (``ImportBatch.errors_listed``, ``ImportBatch.message_shown``)."""
-    worded = {}
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            worded[language] = str(message)
-    return worded
 
 
 def _cell_raw(cell: CellValue, indicator: Indicator):
