@@ -31,7 +31,7 @@ def ntm_communes_q(prefix: str = "") -> Q:
     return Q(**{f"{prefix}level": Level.COMMUNE, f"{prefix}type__in": NTM_COMMUNE_TYPES})
 
 
-def ntm_villages_q(prefix: str = "") -> Q:
+def ntm_villages_q(prefix: str = "", *, parents: Q | None = None) -> Q:
     """Which units count in village figures and are assessed against the province's village
     sets: the villages of rural communes (``ntm_communes_q`` on the parent). A ward's tổ dân phố
     and a township's khu phố are village-level units of communes listed apart, never NTM
@@ -39,10 +39,16 @@ def ntm_villages_q(prefix: str = "") -> Q:
     (``criteria.figures.villages_of_year_q``).
 
     The parent is asked by its key (``EXISTS``), not joined: a join on the parent made every
-    count over a province's units hash the whole units table (15 ms of a province's dashboard)."""
+    count over a province's units hash the whole units table (15 ms of a province's dashboard).
+    ``parents``, a filter on units every parent asked about is known to satisfy (the subtree the
+    villages are read in: a village's path starts with its commune's), narrows what the database
+    reads to answer: PostgreSQL answers the ``EXISTS`` of many villages from one table of every
+    candidate parent, the country's 8,000 communes when it is not told."""
     from communes.models import AdministrativeUnit  # the models module imports this one
 
-    rural_parent = AdministrativeUnit.objects.filter(ntm_communes_q(), pk=OuterRef(f"{prefix}parent_id"))
+    rural_parent = AdministrativeUnit.objects.filter(
+        ntm_communes_q(), parents or Q(), pk=OuterRef(f"{prefix}parent_id")
+    )
     return Q(**{f"{prefix}level": Level.VILLAGE}) & Q(Exists(rural_parent))
 
 

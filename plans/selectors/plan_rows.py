@@ -236,7 +236,7 @@ def _provinces_actuals(
     within = Q() if every else under_any(planned)
     day = cut or year_cutoff(year)
     counted = communes_of_year_q(year, day, recorded)
-    village = villages_of_year_q(year, day, recorded)  # the dashboards' villages of the year
+    village = villages_of_year_q(year, day, recorded, within=within)  # the dashboards' villages of the year
     # The units are the communes and villages of the year, each rule written once in the
     # statement's filter; the aggregates only ask who holds which title. (The subqueries sit in
     # filters, not in annotations: an annotation with an outer reference would be grouped on,
