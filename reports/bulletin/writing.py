@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from django.utils import timezone
+
 from ntm_portal.numbers import count_of, money_text, share_percent, vn_number, vn_percent
 from plans.selectors.common import PLAN_COUNTS, PLAN_TARGETS
 from reports.bulletin.shapes import BucketLine, BulletinData, FundsTable, TierLine
@@ -96,7 +98,7 @@ def communes_paragraph(data: BulletinData) -> str:
     total = data.communes_total
     held = held_phrase(standard.recognised, standard.new)
     text = (
-        f"Tính đến ngày {_date(data.cutoff)}, {_scope(data)} {_has(total, 'xã')} "
+        f"Tính đến ngày {_date(timezone.localdate(data.cutoff))}, {_scope(data)} {_has(total, 'xã')} "
         f"(không tính phường, thị trấn, đặc khu). {held}; {buckets_sentence(standard, data.year)}."
     )
     if 0 < standard.with_data < total:  # none with data: the buckets' sentence has said so

@@ -328,3 +328,11 @@ def test_a_revocation_names_the_decision_it_revokes_and_the_revoking_one():
     assert "107/QĐ-UBND ngày 12/03/2022, thu hồi từ ngày 20/12/2022." in writing.newly_paragraph(
         seed_province(revoked=[unknown])
     )
+
+
+def test_the_cut_off_day_is_vietnams_day_not_utcs():
+    """A current month's bulletin read at 00:52 on 6 December in Vietnam (17:52 UTC on the 5th) is
+    "tính đến ngày 06/12/2026", the day its decisions and the workbook's heading are dated."""
+    moment = datetime.datetime(2026, 12, 5, 17, 52, tzinfo=datetime.UTC)
+    text = writing.communes_paragraph(seed_province(cutoff=moment, month=Month(2026, 12), year=2026))
+    assert text.startswith("Tính đến ngày 06/12/2026,")
