@@ -27,6 +27,7 @@ from communes.access import check_writes_somewhere, get_object_for_user, get_uni
 from communes.api import UnitRefSerializer
 from communes.models import Level
 from criteria.api_sets import CriteriaSetRefSerializer
+from criteria.api_years import YearShownFilter
 from criteria.figures import shown_state_q, with_title_revocation
 from criteria.models import Assessment, AssessmentState, CriteriaSet, CriterionResult, Tier
 from criteria.services import ACTIONS, StaleWriteError, assessment_start, assessment_transition
@@ -65,7 +66,7 @@ class AssessmentFilter(WithinFilterMixin, django_filters.FilterSet):
         method="filter_within", help_text=_("Code of a unit: assessments of that unit and every unit below it.")
     )
     level = django_filters.ChoiceFilter(field_name="unit__level", choices=Level.choices)
-    year = IntegerFilter()
+    year = YearShownFilter()
     criteria_set = IntegerFilter(field_name="criteria_set_id", help_text=_("Id of the criteria set."))
     tier = django_filters.ChoiceFilter(field_name="tier", choices=Tier.choices)
     state = django_filters.MultipleChoiceFilter(

@@ -10,8 +10,11 @@ The year pickers of the unit pages (workspace, overview, plans) come from one he
 ``page_year``: they offer the years begun within the unit's lifetime, and a year asked for in
 the address that no page shows (before the programme, not begun, not a year) is not shown as
 if it were: the page shows its default year and says so. Which years a page shows is decided
-once, by ``year_shown``; the reports pages (dashboards, communes, matrix, exports) and the
-progress API ask it too.
+once, by ``year_shown``; the reports pages (dashboards, communes, matrix, exports) ask it too,
+and every API endpoint that reads a year (progress, plan, funds, assessments) refuses any other
+year with a 400 (``validate_year_shown``). Years ahead that are planned, not read (registered
+target years, province target periods, the sets in force) keep their own range
+(``programme.LAST_YEAR``).
 """
 
 from __future__ import annotations
@@ -119,6 +122,16 @@ MSG_YEAR_OUTSIDE = _("The year must be between %(first)s and %(last)s.")
 def can_be_shown(year: int, *, today: datetime.date | None = None) -> bool:
     """Whether a page shows ``year``: a year of the programme that has begun."""
     return FIRST_YEAR <= year <= latest_year_begun(today=today)
+
+
+def validate_year_shown(year: int, *, today: datetime.date | None = None) -> None:
+    """Refuse a year given to read (an API's ``year``, a funds write) that no page shows
+    (``can_be_shown``), naming the years that are: ``ValidationError`` code ``year``. The API's
+    year field and filter (``criteria.api_years``) and ``plans.services.funds_record`` refuse by
+    it, so a year the pages do not offer is not answered as if it had been read."""
+    if not can_be_shown(year, today=today):
+        params = {"first": FIRST_YEAR, "last": latest_year_begun(today=today)}
+        raise ValidationError(MSG_YEAR_OUTSIDE, code="year", params=params)
 
 
 def year_shown(asked: str | None, *, today: datetime.date | None = None) -> int | None:

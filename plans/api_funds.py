@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from communes import permissions
 from communes.access import check_writes_somewhere, get_unit_for_user
+from criteria.api_years import YearShownField, YearShownFilter
 from ntm_portal.api_errors import Conflict, error_responses
 from ntm_portal.api_fields import (
     INT_MAX,
@@ -41,7 +42,7 @@ class FundFilter(WithinFilterMixin, django_filters.FilterSet):
     within = django_filters.CharFilter(
         method="filter_within", help_text=_("Code of a unit: entries of that unit and every unit below it.")
     )
-    year = IntegerFilter(max_value=9999)
+    year = YearShownFilter()
     month = IntegerFilter(max_value=12)
     source = django_filters.ChoiceFilter(choices=FundSource.choices)
 
@@ -79,7 +80,7 @@ class FundsInputSerializer(serializers.Serializer):
         note = serializers.CharField(required=False, allow_blank=True, allow_null=True, max_length=500)
 
     unit = serializers.CharField(max_length=30, help_text=_("Code of the unit."))
-    year = serializers.IntegerField(min_value=0, max_value=9999)
+    year = YearShownField(help_text=_("Funds are recorded for months that have begun."))
     entries = CellSerializer(many=True, allow_empty=False, max_length=12 * len(FundSource.values))
 
 
@@ -129,7 +130,7 @@ class FundsSummarySerializer(serializers.Serializer):
 
 class FundsSummaryQuerySerializer(serializers.Serializer):
     unit = serializers.CharField(max_length=30, help_text=_("Code of the unit."))
-    year = serializers.IntegerField(min_value=2010, max_value=9999)
+    year = YearShownField()
     month = serializers.IntegerField(
         min_value=1,
         max_value=12,

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from communes.access import get_unit_for_user
+from criteria.api_years import YearShownField
 from criteria.models import AssessmentState, Tier
 from ntm_portal.api_errors import ApiErrorsMixin, ErrorSerializer
 from plans.selectors import plan_summary
@@ -95,9 +96,7 @@ class PlanView(ApiErrorsMixin, APIView):
 
     class PlanFilterSerializer(serializers.Serializer):
         unit = serializers.CharField(max_length=30, help_text=_("Unit code."))
-        year = serializers.IntegerField(
-            required=False, min_value=2010, max_value=2100, help_text=_("Left out: the current year.")
-        )
+        year = YearShownField(required=False, help_text=_("Left out: the current year."))
 
     @extend_schema(
         summary=_("Plan against result"),

@@ -14,8 +14,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from communes.permissions import get_unit_or_country
+from criteria.api_years import YearShownField
 from criteria.models import Tier
-from criteria.years import FIRST_YEAR, MSG_YEAR_OUTSIDE, can_be_shown, latest_year_begun
 from ntm_portal.api_errors import ApiErrorsMixin, ErrorSerializer
 from reports.selectors import MAP_ENTERED, latest_year, map_reading, progress_summary
 
@@ -118,11 +118,8 @@ class ProgressView(ApiErrorsMixin, APIView):
         unit = serializers.CharField(
             required=False, max_length=30, help_text=_("Unit code; left out: the whole country (administrators).")
         )
-        year = serializers.IntegerField(
-            required=False,
-            min_value=FIRST_YEAR,
-            help_text=_("Left out: the last year with data. A year that has not begun is refused."),
-        )
+        # The dashboards' rule (criteria.years): a year that has not begun has no figures yet.
+        year = YearShownField(required=False, help_text=_("Left out: the last year with data."))
         tier = serializers.ChoiceField(choices=Tier.choices, default=Tier.STANDARD)
         map = serializers.ChoiceField(
             choices=[("now", "now"), (MAP_ENTERED, MAP_ENTERED)],
@@ -132,14 +129,6 @@ class ProgressView(ApiErrorsMixin, APIView):
                 "years before the merger, the units it was formed from and their villages; “entered” only its own."
             ),
         )
-
-        def validate_year(self, year: int) -> int:
-            # The dashboards' rule (criteria.years): a year that has not begun has no figures yet.
-            if not can_be_shown(year):
-                raise serializers.ValidationError(
-                    MSG_YEAR_OUTSIDE % {"first": FIRST_YEAR, "last": latest_year_begun()}, code="year"
-                )
-            return year
 
     @extend_schema(
         summary=_("Progress of a unit"),

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from rest_framework.test import APIClient
 
 from communes.tests.factories import CommuneFactory
@@ -724,3 +724,15 @@ def test_a_decision_number_another_commune_holds_with_another_date_is_refused_th
         "Decision 121/QĐ-UBND is already recorded for Xã Đức Lĩnh dated 08/06/2023: one decision has one date (it "
         "may recognise several units, on that date). Check the number and the date."
     ]
+
+
+@pytest.mark.parametrize("ahead", [1, 7973])  # next year; 9999
+def test_the_assessments_of_a_year_no_page_shows_are_refused_at_the_year(api, data, personas, ahead):
+    """The pages' rule of the years read (criteria.years.can_be_shown): /assessments/?year=9999 answered
+    an empty list as if 9999 had been read."""
+    this_year = timezone.localdate().year
+    client = api.as_(personas.province_office)
+    response = client.get("/api/v1/assessments/", {"year": this_year + ahead})
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"year": [f"The year must be between 2010 and {this_year}."]}
+    assert ids(client.get("/api/v1/assessments/", {"unit": "40101", "year": 2022})) == {data.a_2022.pk}

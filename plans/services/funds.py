@@ -16,10 +16,10 @@ from communes import access
 from communes.models import AdministrativeUnit
 from communes.permissions import can_enter_funds
 from criteria import evaluation
+from criteria.years import MSG_YEAR_OUTSIDE, validate_year_shown
 from ntm_portal.errors import STALE, StaleWriteError
 from ntm_portal.numbers import money
 from plans.models import (
-    PROGRAMME_START,
     FundChange,
     FundEntry,
     FundSource,
@@ -33,7 +33,7 @@ from plans.services.permissions import (
 )
 
 MSG_FUNDS_NO_PERMISSION = _("You may read this unit's funds but not enter them.")
-MSG_YEAR_RANGE = _("The year must be between %(first)s and %(last)s.")
+MSG_YEAR_RANGE = MSG_YEAR_OUTSIDE  # a year no page shows (``criteria.years.validate_year_shown``)
 MSG_MONTH_RANGE = _("The month must be between 1 and 12.")
 MSG_SOURCE_UNKNOWN = _("“%(source)s” is not a source of funds.")
 MSG_MONTH_NOT_BEGUN = _("%(month)s/%(year)s has not begun: funds are recorded for past and current months.")
@@ -88,16 +88,10 @@ def funds_record(
     if not access.can_read_unit(user, unit) or not can_enter_funds(user, unit):
         raise PermissionDenied(MSG_FUNDS_NO_PERMISSION)
     today = timezone.localdate()
-    if not PROGRAMME_START <= year <= today.year:
-        raise ValidationError(
-            {
-                "year": [
-                    ValidationError(
-                        MSG_YEAR_RANGE, code="year_range", params={"first": PROGRAMME_START, "last": today.year}
-                    )
-                ]
-            }
-        )
+    try:
+        validate_year_shown(year, today=today)  # the years the pages show: none ahead, none before 2010
+    except ValidationError as exc:
+        raise ValidationError({"year": [exc]}) from None
 
     parsed = _parsed_cells(unit, year, cells, today)
 

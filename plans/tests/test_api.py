@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 from drf_spectacular.drainage import GENERATOR_STATS
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
@@ -306,3 +307,81 @@ def test_a_count_above_the_provinces_communes_is_refused_at_the_field(api, tree,
         "communes_standard": ["Tỉnh Nghệ Thử has at most 3 communes during 2021–2025: the target cannot be higher."]
     }
     assert not ProvinceTarget.objects.exists()
+
+
+# --- Years read: the pages' rule (criteria.years.can_be_shown) --------------------------------
+
+
+def _year_refused(response, this_year: int, language: str = "en") -> None:
+    assert response.status_code == 400, response.content
+    message = {
+        "en": f"The year must be between 2010 and {this_year}.",
+        "vi": f"Năm phải từ 2010 đến {this_year}.",
+    }[language]
+    assert response.json()["errors"] == {"year": [message]}
+
+
+@pytest.mark.parametrize("ahead", [1, 74])  # next year; 2100
+def test_the_plan_of_a_year_that_has_not_begun_is_refused_at_the_year(api, tree, personas, ahead):
+    """QA: /api/v1/plan/?year=2100 answered a plan of 2100 that no page offers."""
+    this_year = timezone.localdate().year
+    client = api.as_(personas.viewer)
+    _year_refused(client.get("/api/v1/plan/", {"unit": "40", "year": this_year + ahead}), this_year)
+    assert client.get("/api/v1/plan/", {"unit": "40", "year": this_year}).json()["year"] == this_year
+    assert client.get("/api/v1/plan/", {"unit": "40", "year": 2010}).json()["year"] == 2010
+
+
+def test_the_plan_refuses_a_year_before_the_programme_in_the_callers_language(api, tree, personas):
+    this_year = timezone.localdate().year
+    client = api.as_(personas.viewer)
+    response = client.get("/api/v1/plan/", {"unit": "40", "year": 2009}, HTTP_ACCEPT_LANGUAGE="vi")
+    _year_refused(response, this_year, "vi")
+
+
+@pytest.mark.parametrize("year", ["next", "9999", "2009"])
+def test_the_funds_list_refuses_a_year_no_page_shows(api, tree, personas, year):
+    """QA: /api/v1/funds/?year=9999 answered an empty list as if 9999 had no funds."""
+    this_year = timezone.localdate().year
+    make_fund(tree.a, 2025, 3, "central", 1)
+    client = api.as_(personas.viewer)
+    asked = this_year + 1 if year == "next" else year
+    _year_refused(client.get("/api/v1/funds/", {"year": asked}), this_year)
+    assert [r["year"] for r in _results(client.get("/api/v1/funds/", {"year": 2025}))] == [2025]
+
+
+def test_the_funds_list_refuses_a_year_no_page_shows_in_vietnamese_by_default(tree, personas):
+    this_year = timezone.localdate().year
+    client = APIClient()  # no Accept-Language: the API speaks Vietnamese
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token_issue(user=personas.viewer)[1]}")
+    _year_refused(client.get("/api/v1/funds/", {"year": this_year + 1}), this_year, "vi")
+
+
+@pytest.mark.parametrize("year", ["next", "9999"])
+def test_the_funds_summary_of_a_year_that_has_not_begun_is_refused_at_the_year(api, tree, personas, year):
+    """QA: /api/v1/funds/summary/?year=9999 answered zeros for every month of 9999."""
+    this_year = timezone.localdate().year
+    client = api.as_(personas.viewer)
+    asked = this_year + 1 if year == "next" else year
+    _year_refused(client.get("/api/v1/funds/summary/", {"unit": "40", "year": asked}), this_year)
+    body = client.get("/api/v1/funds/summary/", {"unit": "40", "year": this_year}).json()
+    assert (body["year"], body["upto"]) == (this_year, timezone.localdate().month)
+
+
+def test_funds_of_a_year_that_has_not_begun_are_refused_at_the_year_and_this_years_recorded(api, tree, personas):
+    this_year = timezone.localdate().year
+    client = api.as_(personas.officer_a)
+    entry = {"month": 1, "source": "central", "amount": 5, "version": 0}
+    _year_refused(client.post("/api/v1/funds/", _funds("40101", this_year + 1, entry), format="json"), this_year)
+    assert not FundEntry.objects.exists()
+    response = client.post("/api/v1/funds/", _funds("40101", this_year, entry), format="json")
+    assert response.status_code == 200, response.content
+    assert [(e["year"], e["month"], e["amount"]) for e in response.json()["entries"]] == [(this_year, 1, 5)]
+
+
+def test_a_target_year_ahead_is_still_registered_and_listed(api, tree, personas):
+    """Targets are for years ahead: the years-read rule does not touch them."""
+    ahead = timezone.localdate().year + 3
+    body = {"unit": "40101", "tier": "standard", "target_year": ahead, "basis": "KH 12", "version": 0}
+    assert api.as_(personas.district_d1).post("/api/v1/registered-targets/", body, format="json").status_code == 201
+    rows = _results(api.as_(personas.viewer).get("/api/v1/registered-targets/", {"target_year": ahead}))
+    assert [r["target_year"] for r in rows] == [ahead]

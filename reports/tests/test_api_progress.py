@@ -190,3 +190,10 @@ def test_a_year_that_has_not_begun_answers_400_at_the_year(api, known, personas)
     assert response.status_code == 400
     assert response.json()["errors"] == {"year": [f"The year must be between 2010 and {this_year}."]}
     assert client.get(URL, {"unit": "40", "year": this_year}).json()["year"] == this_year
+
+
+def test_a_year_before_the_programme_answers_the_same_message_in_vietnamese(api, known, personas):
+    this_year = timezone.localdate().year
+    response = api.as_(personas.viewer).get(URL, {"unit": "40", "year": 2009}, HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.status_code == 400
+    assert response.json()["errors"] == {"year": [f"Năm phải từ 2010 đến {this_year}."]}
