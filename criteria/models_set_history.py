@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +53,10 @@ class CriteriaSetChange(AppendOnlyMixin, models.Model):
     row_kind = models.CharField(_("row kind"), max_length=10, choices=SetRowKind.choices, blank=True)
     row_pk = models.PositiveBigIntegerField(_("row id"), null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
+    # A removal keeps the row as it was (its fields, by attname; an indicator's with the targets
+    # removed with it, under "targets"): nothing a user entered is lost, and an indicator added
+    # back with the same code gets those targets again (``set_editing.set_row_save``).
+    removed_row = models.JSONField(_("row as removed"), null=True, blank=True, encoder=DjangoJSONEncoder)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -240,6 +240,9 @@ def set_row_edit(request: HttpRequest, pk: int, kind: str, row_pk: int | None = 
             # Back to the row just saved, where the editor was (not the top of the set's rows).
             anchor = row_anchor(saved)
             row_message(request, messages.SUCCESS, _("Saved: %(row)s.") % {"row": row_label(saved)}, anchor)
+            restoration = getattr(saved, "restoration", None)  # an indicator added back: its targets
+            for well, text in restoration.messages() if restoration is not None else ():
+                row_message(request, messages.SUCCESS if well else messages.WARNING, text, anchor)
             return HttpResponseRedirect(set_row_url(criteria_set, anchor))
     return render(request, "criteria/sets/edit_form.html", context, status=_status(request, form))
 

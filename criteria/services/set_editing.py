@@ -15,19 +15,23 @@ confirmed from the set's page, the admin).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import hashlib
 from decimal import Decimal
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import ProtectedError, Q
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from communes import access
 from communes.access import is_administrator
@@ -102,6 +106,15 @@ MSG_TARGET_YEAR_OUTSIDE = _(
 )
 MSG_TARGET_VALUE_REQUIRED = _(
     "%(indicator)s: enter the value the indicator must reach (an empty target meets nothing)."
+)
+# Adding back a removed indicator (``_restore_targets``).
+MSG_RESTORED = _("restored as it was when removed on %(date)s: %(values)s")
+MSG_TARGETS_NOT_SAME = _(
+    "The targets indicator %(code)s had when it was removed are not restored: its value type, unit or "
+    "comparison is not the same now. They were: %(targets)s. Enter its targets again."
+)
+MSG_TARGET_NOT_RESTORED = _(
+    "The target %(target)s indicator %(code)s had when it was removed is not restored: %(reason)s"
 )
 MSG_INDICATOR_CODE_OF_CRITERION = _(
     "An indicator of criterion %(number)s has a code starting with “%(number)s.” (such as %(number)s.1): "
@@ -387,7 +400,14 @@ def row_label(row: models.Model) -> str:
     return f"{SetRowKind(row_kind(type(row))).label} {row_name(row)}"
 
 
-def _record_row(criteria_set: CriteriaSet, user, row: models.Model, comment: str, pk: int | None = None) -> None:
+def _record_row(
+    criteria_set: CriteriaSet,
+    user,
+    row: models.Model,
+    comment: str,
+    pk: int | None = None,
+    removed_row: dict | None = None,
+) -> None:
     set_change_record(
         criteria_set=criteria_set,
         kind=SetChangeKind.EDITED,
@@ -396,6 +416,7 @@ def _record_row(criteria_set: CriteriaSet, user, row: models.Model, comment: str
         comment=comment,
         row_kind=row_kind(type(row)),
         row_pk=row.pk if pk is None else pk,
+        removed_row=removed_row,
     )
 
 
@@ -417,7 +438,9 @@ def set_row_save(
     The row's links must stay inside the set: a criterion's group, an indicator's criterion,
     a target's indicator. A target saved as confirmed records who confirmed it, and when.
     ``expected_state``: the changed row's ``row_state`` the form was based on (None skips the
-    check); the history records each changed field, old → new.
+    check); the history records each changed field, old → new. An indicator added back with the
+    code of one removed from the set gets the targets that one had (``_restore_targets``; what
+    was done is on the returned row as ``restoration``, for the page to say).
     """
     criteria_set = _check(criteria_set, user)
     adding = row._state.adding
@@ -433,6 +456,8 @@ def set_row_save(
     if isinstance(row, Target):
         _check_target_value(row)
     row.full_clean()
+    # An indicator added back (its code's latest removal): the targets it had when removed.
+    removal = _last_removal(criteria_set, row.code) if adding and isinstance(row, Indicator) else None
     row.save()
     if adding:
         comment = str(_("added"))
@@ -440,7 +465,117 @@ def set_row_save(
         changes = _changes(old, row, ROW_FIELDS[type(row)]) if old is not None else []
         comment = "; ".join(changes) or str(MSG_SAVED_UNCHANGED)
     _record_row(criteria_set, user, row, comment)
+    if removal is not None:
+        row.restoration = _restore_targets(criteria_set, user, row, removal)
     return row
+
+
+# What an indicator must keep for the targets it had to mean the same (a percentage, ≥).
+SAME_MEANING = ("value_type", "unit", "comparison")
+
+
+@dataclasses.dataclass(frozen=True)
+class Restoration:
+    """What adding back a removed indicator did with the targets it had when removed (``set_row_save``
+    puts it on the row as ``restoration``): those back, as they were (``restored``), and those left
+    out, each with why (``left``: its text and the reason; ``all_left``: the indicator's value type,
+    unit or comparison is not the same now, so none is restored)."""
+
+    code: str
+    restored: list[str] = dataclasses.field(default_factory=list)
+    left: list[tuple[str, str]] = dataclasses.field(default_factory=list)
+    all_left: bool = False
+
+    def messages(self) -> list[tuple[bool, str]]:
+        """What the editor is told, in the reader's language: (whether all is well, the sentence)."""
+        said = []
+        if self.restored:
+            text = ngettext(
+                "Its target, as it was when it was removed, is back: %(targets)s.",
+                "Its %(count)d targets, as they were when it was removed, are back: %(targets)s.",
+                len(self.restored),
+            )
+            said.append((True, text % {"count": len(self.restored), "targets": "; ".join(self.restored)}))
+        if self.all_left:
+            params = {"code": self.code, "targets": "; ".join(text for text, _reason in self.left)}
+            said.append((False, str(MSG_TARGETS_NOT_SAME % params)))
+        else:
+            for text, reason in self.left:
+                said.append(
+                    (False, str(MSG_TARGET_NOT_RESTORED % {"code": self.code, "target": text, "reason": reason}))
+                )
+        return said
+
+
+def _fields_of(row: models.Model) -> dict:
+    """A row's stored fields by attname (its id left out): what the history keeps of a removed row
+    (a moment to the microsecond, which the JSON encoder would cut to the millisecond)."""
+    fields = {f.attname: getattr(row, f.attname) for f in row._meta.concrete_fields if not f.primary_key}
+    return {k: v.isoformat() if isinstance(v, datetime.datetime) else v for k, v in fields.items()}
+
+
+def _last_removal(criteria_set: CriteriaSet, code: str) -> CriteriaSetChange | None:
+    """The removal of the set's indicator ``code`` when it is the latest word of the history about an
+    indicator so coded (not yet added back, nor renamed into since) and it took targets with it."""
+    entry = (
+        criteria_set.changes.filter(kind=SetChangeKind.EDITED, row_kind=SetRowKind.INDICATOR, subject=code)
+        .order_by("-at", "-pk")
+        .first()
+    )
+    return entry if _is_removal(entry) and entry.removed_row and entry.removed_row.get("targets") else None
+
+
+def _target_text(target: Target) -> str:
+    """A target as the editor reads it among its indicator's: "82,5", "70 (TDMNPB)"."""
+    value = "—" if target.value is None else vn_number(target.value)
+    return value + row_name(target)[len(target.indicator.code) :]
+
+
+def _target_from(fields: dict, indicator: Indicator) -> Target:
+    """The target as it was removed, on ``indicator``; confirmed by whoever had confirmed it (to
+    verify again if that user is gone)."""
+    value = fields.get("value")
+    target = Target(
+        indicator=indicator,
+        value=None if value is None else Decimal(value),
+        region=fields.get("region") or "",
+        commune_group=fields.get("commune_group"),
+        year=fields.get("year"),
+        to_verify=bool(fields.get("to_verify")),
+    )
+    confirmer = fields.get("confirmed_by_id")
+    if confirmer is not None and get_user_model().objects.filter(pk=confirmer).exists():
+        target.confirmed_by_id = confirmer
+        target.confirmed_at = parse_datetime(fields["confirmed_at"]) if fields.get("confirmed_at") else None
+    elif confirmer is not None:
+        target.to_verify = True
+    return target
+
+
+def _restore_targets(criteria_set: CriteriaSet, user, indicator: Indicator, removal: CriteriaSetChange) -> Restoration:
+    """Put back on ``indicator``, added back, the targets its namesake had when removed (``removal``):
+    each as it was, unless it could not apply now (the set's years or targets basis changed since,
+    ``check_can_apply``), or the indicator's values no longer mean the same (``SAME_MEANING``). Each
+    target put back is a history entry; those left out are named to the editor, values and all."""
+    was = removal.removed_row
+    targets = [_target_from(fields, indicator) for fields in was.get("targets", [])]
+    if any(was.get(name) != getattr(indicator, name) for name in SAME_MEANING):
+        return Restoration(indicator.code, left=[(_target_text(t), "") for t in targets], all_left=True)
+    restoration = Restoration(indicator.code)
+    when = f"{timezone.localtime(removal.at):%d/%m/%Y %H:%M}"
+    for target in targets:
+        try:
+            check_can_apply(target, criteria_set)
+            _check_target_value(target)
+            target.full_clean()
+        except ValidationError as exc:
+            restoration.left.append((_target_text(target), " ".join(exc.messages)))
+            continue
+        target.save()
+        restoration.restored.append(_target_text(target))
+        values = _values(target, ("value", "to_verify"))
+        _record_row(criteria_set, user, target, str(MSG_RESTORED % {"date": when, "values": values}))
+    return restoration
 
 
 def _prepare_target(target: Target, user) -> None:
@@ -526,17 +661,21 @@ def set_row_delete(*, criteria_set: CriteriaSet, user, row: models.Model, expect
         raise ValidationError(MSG_IN_USE, code="in_use", params={"row": capfirst(label)})
     pk = row.pk
     # An indicator's targets go with it: the history says so of each, so that a form still open
-    # on one of them is told who removed it.
+    # on one of them is told who removed it. Each removal keeps the row as it was (an indicator's
+    # with its targets): adding the indicator back restores them (``_restore_targets``).
     targets = list(row.targets.select_related("indicator")) if isinstance(row, Indicator) else []
+    was = _fields_of(row)
+    if isinstance(row, Indicator):
+        was["targets"] = [_fields_of(target) for target in targets]
     try:
         with transaction.atomic():
             row.delete()
     except ProtectedError:
         raise ValidationError(MSG_IN_USE, code="in_use", params={"row": capfirst(label)}) from None
     removed = str(MSG_REMOVED)
-    _record_row(criteria_set, user, row, removed, pk=pk)
+    _record_row(criteria_set, user, row, removed, pk=pk, removed_row=was)
     for target in targets:
-        _record_row(criteria_set, user, target, removed)
+        _record_row(criteria_set, user, target, removed, removed_row=_fields_of(target))
 
 
 @transaction.atomic

@@ -61,9 +61,10 @@ def set_change_record(
     comment: str = "",
     row_kind: str = "",
     row_pk: int | None = None,
+    removed_row: dict | None = None,
 ) -> None:
     """Append one entry to the set's history (only the set services call it); ``row_kind`` and
-    ``row_pk``: the row it is about (``CriteriaSetChange``)."""
+    ``row_pk``: the row it is about (``CriteriaSetChange``); ``removed_row``: a removed row's fields."""
     CriteriaSetChange.objects.create(
         criteria_set=criteria_set,
         kind=kind,
@@ -73,6 +74,7 @@ def set_change_record(
         at=timezone.now(),
         row_kind=row_kind,
         row_pk=row_pk,
+        removed_row=removed_row,
     )
 
 

@@ -217,3 +217,110 @@ def test_an_edit_of_a_row_the_user_removed_themselves_does_not_blame_someone_els
     with pytest.raises(StaleWriteError) as refused:
         set_row_save(criteria_set=draft, user=personas.province_office, row=group, expected_state=seen)
     assert refused.value.messages == ["You have already removed group IX; nothing was saved."]
+
+
+def _remove(draft, user, code):
+    set_row_delete(criteria_set=draft, user=user, row=draft.indicators.get(code=code))
+
+
+def _add_back(draft, user, code, **changes):
+    was = {
+        "2.1": {
+            "criterion": draft.criteria.get(number=2),
+            "name": "Tỷ lệ tưới tiêu",
+            "value_type": "percent",
+            "unit": "%",
+            "comparison": "gte",
+        },
+        "3.1": {
+            "criterion": draft.criteria.get(number=3),
+            "name": "Thu nhập",
+            "value_type": "number",
+            "unit": "triệu đồng",
+            "comparison": "gte",
+        },
+    }[code]
+    return set_row_save(criteria_set=draft, user=user, row=Indicator(code=code, **{**was, **changes}))
+
+
+def test_an_indicator_added_back_gets_its_targets_as_they_were_confirmation_included(personas, draft, tree):
+    colleague = UserFactory(username="lan", first_name="Lan", last_name="Nguyễn Thị")
+    MembershipFactory(user=colleague, unit=tree.province, role=Role.PROVINCE_OFFICE)
+    target = Target.objects.get(indicator__criteria_set=draft, indicator__code="3.1", year=None)
+    target.value = Decimal("42.5")
+    set_row_save(criteria_set=draft, user=personas.province_office, row=target)
+    confirmed_at = Target.objects.get(pk=target.pk).confirmed_at
+    _remove(draft, personas.province_office, "3.1")
+    indicator = _add_back(draft, colleague, "3.1")
+    back = {(t.year, t.value, t.to_verify, t.confirmed_by_id) for t in indicator.targets.all()}
+    # The 42,5 typed is back, confirmed by whoever confirmed it (not by who added the indicator back);
+    # the 2024 target still to verify stays so.
+    assert back == {(None, Decimal("42.5"), False, personas.province_office.pk), (2024, Decimal(45), True, None)}
+    assert indicator.targets.get(year=None).confirmed_at == confirmed_at
+    assert sorted(indicator.restoration.restored) == ["42.5", "45 (2024)"] and indicator.restoration.left == []
+
+
+def test_a_target_that_could_no_longer_apply_is_not_restored_and_is_named(personas, draft):
+    _remove(draft, personas.province_office, "3.1")
+    criteria_set_update_header(criteria_set=draft, user=personas.province_office, data={"year_from": 2026})
+    indicator = _add_back(draft, personas.province_office, "3.1")
+    assert list(indicator.targets.values_list("year", "value")) == [(None, Decimal(40))]
+    assert indicator.restoration.messages() == [
+        (True, "Its target, as it was when it was removed, is back: 40."),
+        (
+            False,
+            "The target 45 (2024) indicator 3.1 had when it was removed is not restored: The set covers the years "
+            "2026–2030: a target from 2024 would never apply. Choose a year within the set's years, or leave it empty.",
+        ),
+    ]
+
+
+def test_targets_already_restored_are_not_restored_twice(personas, draft):
+    _remove(draft, personas.province_office, "2.1")
+    restored = _add_back(draft, personas.province_office, "2.1")
+    restored.code = "2.5"  # renamed: the targets it got back go with it
+    set_row_save(criteria_set=draft, user=personas.province_office, row=restored)
+    again = _add_back(draft, personas.province_office, "2.1")
+    assert not again.targets.exists() and not hasattr(again, "restoration")
+    assert Target.objects.filter(indicator=restored).count() == 2
+
+
+def test_removing_an_indicator_keeps_in_the_history_what_it_and_its_targets_were(personas, draft):
+    _remove(draft, personas.province_office, "2.1")
+    entries = CriteriaSetChange.objects.filter(criteria_set=draft, comment="removed").order_by("pk")
+    indicator, *targets = entries
+    assert indicator.removed_row["code"] == "2.1" and len(indicator.removed_row["targets"]) == 2
+    assert sorted((t.removed_row["region"], t.removed_row["value"]) for t in targets) == [
+        ("", "80.0000"),
+        ("TDMNPB", "70.0000"),
+    ]
+
+
+def test_assessments_already_made_read_the_same_after_a_draft_s_indicator_is_removed_and_added_back(
+    personas, tree, national, draft
+):
+    from criteria.models import IndicatorValue
+    from criteria.services.assessments import assessment_create, assessment_record_values
+    from criteria.services.recording import ValueEntry
+    from criteria.targets import target_for
+
+    assessment = assessment_create(unit=tree.a, criteria_set=national, year=2023, user=personas.officer_a)
+    assessment_record_values(
+        assessment=assessment, entries=[ValueEntry("2.1", "75", expected_version=0)], user=personas.officer_a
+    )
+
+    def read():
+        assessment.refresh_from_db()
+        values = IndicatorValue.objects.filter(assessment=assessment)
+        results = assessment.results.order_by("criterion__number")
+        return (
+            list(values.values_list("indicator", "outcome", "version")),
+            list(results.values_list("criterion", "met")),
+            assessment.criteria_met,
+        )
+
+    before = read()
+    _remove(draft, personas.province_office, "2.1")
+    _add_back(draft, personas.province_office, "2.1", name="Tỷ lệ diện tích được tưới tiêu")
+    assert read() == before
+    assert target_for(national.indicators.get(code="2.1"), unit=tree.a, year=2023, criteria_set=national) is not None

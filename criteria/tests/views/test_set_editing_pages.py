@@ -875,3 +875,84 @@ def test_a_removal_written_from_a_vietnamese_page_reads_in_english(office, tree,
     set_change_record(criteria_set=draft, kind="edited", user=personas.province_office, comment="đã xóa")
     html = office.get(reverse("criteria_set", args=[draft.pk])).content.decode()
     assert "removed" in html and "đã xóa" not in html
+
+
+def _remove_on_page(office, draft, kind, row):
+    url = reverse("criteria_set_row", args=[draft.pk, kind, row.pk])
+    seen = office.get(url).context["form"]["row_state"].value()
+    assert office.post(url, {"delete": "1", "row_state": seen}).status_code == 302
+
+
+def _indicator_2_1(draft, **changes):
+    return {
+        "criterion": draft.criteria.get(number=2).pk,
+        "code": "2.1",
+        "name": "Tỷ lệ tưới tiêu",
+        "value_type": "percent",
+        "comparison": "gte",
+        "unit": "%",
+        "required": "on",
+        "position": 0,
+        **changes,
+    }
+
+
+def test_an_indicator_removed_and_added_back_has_the_targets_it_had(office, draft):
+    """QA: removing indicator 2.1 and adding it back (the same code) gave a row without targets:
+    the 82,5 the office had typed was lost, and the sheet read "no target applies"."""
+    target = Target.objects.get(indicator__criteria_set=draft, indicator__code="2.1", region="")
+    url = reverse("criteria_set_row", args=[draft.pk, "targets", target.pk])
+    seen = office.get(url).context["form"]["row_state"].value()
+    typed = {"indicator": target.indicator_id, "value_text": "82,5", "region": "", "year": "", "row_state": seen}
+    assert office.post(url, typed).status_code == 302
+    _remove_on_page(office, draft, "indicators", draft.indicators.get(code="2.1"))
+    response = office.post(reverse("criteria_set_row_new", args=[draft.pk, "indicators"]), _indicator_2_1(draft))
+    assert response.status_code == 302
+    indicator = draft.indicators.get(code="2.1")
+    html = office.get(response["Location"]).content.decode()
+    said = _element(html, f"indicator-{indicator.pk}")
+    assert "Saved: indicator 2.1." in said
+    assert "Its 2 targets, as they were when it was removed, are back: 82.5; 70 (TDMNPB)." in said
+    preview = reverse("criteria_set_preview", args=[draft.pk])
+    assert "≥ 82.5" in office.get(preview + "?region=DBSH&year=2024").content.decode()
+    assert "≥ 70" in office.get(preview + "?region=TDMNPB&year=2024").content.decode()
+    restored = CriteriaSetChange.objects.filter(criteria_set=draft, row_kind="target").order_by("pk").last()
+    assert restored.comment.startswith("restored as it was when removed")
+
+
+def test_a_criterion_emptied_removed_and_built_again_gets_its_indicators_targets_back(office, draft):
+    criterion = draft.criteria.get(number=2)
+    for code in ("2.1", "2.2"):
+        _remove_on_page(office, draft, "indicators", draft.indicators.get(code=code))
+    _remove_on_page(office, draft, "criteria", criterion)
+    new = reverse("criteria_set_row_new", args=[draft.pk, "criteria"])
+    assert office.post(new, {"number": 2, "group": draft.groups.get().pk, "name": "Thủy lợi"}).status_code == 302
+    office.post(reverse("criteria_set_row_new", args=[draft.pk, "indicators"]), _indicator_2_1(draft))
+    values = set(
+        Target.objects.filter(indicator__criteria_set=draft, indicator__code="2.1").values_list("region", "value")
+    )
+    assert values == {("", Decimal(80)), ("TDMNPB", Decimal(70))}
+
+
+def test_an_indicator_added_back_as_another_kind_of_value_says_which_targets_it_had(office, draft):
+    """Its old targets would not mean the same (a count, not a percentage): none is restored, and
+    the editor is told what they were, so that nothing typed is lost."""
+    _remove_on_page(office, draft, "indicators", draft.indicators.get(code="2.1"))
+    data = _indicator_2_1(draft, value_type="count", unit="hộ")
+    response = office.post(reverse("criteria_set_row_new", args=[draft.pk, "indicators"]), data)
+    indicator = draft.indicators.get(code="2.1")
+    assert not indicator.targets.exists()
+    said = _element(office.get(response["Location"]).content.decode(), f"indicator-{indicator.pk}")
+    assert (
+        "The targets indicator 2.1 had when it was removed are not restored: its value type, unit or "
+        "comparison is not the same now. They were: 80; 70 (TDMNPB). Enter its targets again."
+    ) in said
+
+
+def test_an_indicator_added_back_after_its_targets_were_removed_one_by_one_gets_none(office, draft):
+    """A target the editor removed on purpose stays removed."""
+    for target in Target.objects.filter(indicator__criteria_set=draft, indicator__code="2.1"):
+        _remove_on_page(office, draft, "targets", target)
+    _remove_on_page(office, draft, "indicators", draft.indicators.get(code="2.1"))
+    office.post(reverse("criteria_set_row_new", args=[draft.pk, "indicators"]), _indicator_2_1(draft))
+    assert not draft.indicators.get(code="2.1").targets.exists()
