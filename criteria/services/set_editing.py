@@ -526,9 +526,16 @@ def _last_removal(criteria_set: CriteriaSet, code: str) -> CriteriaSetChange | N
 
 
 def _target_text(target: Target) -> str:
-    """A target as the editor reads it among its indicator's: "82,5", "70 (TDMNPB)"."""
-    value = "—" if target.value is None else vn_number(target.value)
-    return value + row_name(target)[len(target.indicator.code) :]
+    """A target as the set's page shows it among its indicator's: "82,5", "70 · Trung du và miền
+    núi phía Bắc", "45 · từ 2024" (``templates/criteria/sets/partials/structure.html``)."""
+    parts = ["—" if target.value is None else vn_number(target.value)]
+    if target.region:
+        parts.append(str(target.get_region_display()))
+    if target.commune_group:
+        parts.append(f"{_('group')} {target.commune_group}")
+    if target.year:
+        parts.append(f"{_('from')} {target.year}")
+    return " · ".join(parts)
 
 
 def _target_from(fields: dict, indicator: Indicator) -> Target:

@@ -257,7 +257,7 @@ def test_an_indicator_added_back_gets_its_targets_as_they_were_confirmation_incl
     # the 2024 target still to verify stays so.
     assert back == {(None, Decimal("42.5"), False, personas.province_office.pk), (2024, Decimal(45), True, None)}
     assert indicator.targets.get(year=None).confirmed_at == confirmed_at
-    assert sorted(indicator.restoration.restored) == ["42.5", "45 (2024)"] and indicator.restoration.left == []
+    assert sorted(indicator.restoration.restored) == ["42.5", "45 · from 2024"] and indicator.restoration.left == []
 
 
 def test_a_target_that_could_no_longer_apply_is_not_restored_and_is_named(personas, draft):
@@ -269,7 +269,7 @@ def test_a_target_that_could_no_longer_apply_is_not_restored_and_is_named(person
         (True, "Its target, as it was when it was removed, is back: 40."),
         (
             False,
-            "The target 45 (2024) indicator 3.1 had when it was removed is not restored: The set covers the years "
+            "The target 45 · from 2024 indicator 3.1 had when it was removed is not restored: The set covers the years "
             "2026–2030: a target from 2024 would never apply. Choose a year within the set's years, or leave it empty.",
         ),
     ]

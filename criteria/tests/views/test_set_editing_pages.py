@@ -912,7 +912,9 @@ def test_an_indicator_removed_and_added_back_has_the_targets_it_had(office, draf
     html = office.get(response["Location"]).content.decode()
     said = _element(html, f"indicator-{indicator.pk}")
     assert "Saved: indicator 2.1." in said
-    assert "Its 2 targets, as they were when it was removed, are back: 82.5; 70 (TDMNPB)." in said
+    assert (
+        "Its 2 targets, as they were when it was removed, are back: 82.5; 70 · Northern Midlands and Mountains." in said
+    )
     preview = reverse("criteria_set_preview", args=[draft.pk])
     assert "≥ 82.5" in office.get(preview + "?region=DBSH&year=2024").content.decode()
     assert "≥ 70" in office.get(preview + "?region=TDMNPB&year=2024").content.decode()
@@ -945,7 +947,7 @@ def test_an_indicator_added_back_as_another_kind_of_value_says_which_targets_it_
     said = _element(office.get(response["Location"]).content.decode(), f"indicator-{indicator.pk}")
     assert (
         "The targets indicator 2.1 had when it was removed are not restored: its value type, unit or "
-        "comparison is not the same now. They were: 80; 70 (TDMNPB). Enter its targets again."
+        "comparison is not the same now. They were: 80; 70 · Northern Midlands and Mountains. Enter its targets again."
     ) in said
 
 
