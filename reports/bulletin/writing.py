@@ -1,8 +1,9 @@
 """Section 2 of the bulletin, written from the figures in the offices' own phrasing (no ORM).
 
 "Duy trì 17 xã đã đạt chuẩn nông thôn mới; có 03 xã đạt từ 15–18 tiêu chí, 50 xã đạt từ
-10–14 tiêu chí, 68 xã đạt từ 5–9 tiêu chí, còn 01 xã dưới 05 tiêu chí." Counts under ten take
-a leading zero and none is said in words ("chưa có xã nào đạt chuẩn…", never "0 xã");
+10–14 tiêu chí, 68 xã đạt từ 5–9 tiêu chí, còn 01 xã dưới 5 tiêu chí." Counts under ten take
+a leading zero (a number of criteria does not: "dưới 5 tiêu chí") and none is said in words
+("chưa có xã nào đạt chuẩn…", never "0 xã");
 percentages and averages one decimal with a comma ("12,0"); money in đồng with dots
 (``ntm_portal.numbers``). Every figure is a field of ``BulletinData``, which comes from the
 figures engine: nothing is counted here. Call under ``translation.override("vi")``.
@@ -44,18 +45,19 @@ def _scope(data: BulletinData) -> str:
 
 
 def bucket_phrase(line: BucketLine) -> str:
-    """ "đạt 19 tiêu chí", "đạt từ 15–18 tiêu chí", "dưới 05 tiêu chí"; the scale is named when a
-    year mixes set sizes (the label then carries it: "15–18 / 19")."""
+    """ "đạt 19 tiêu chí", "đạt từ 15–18 tiêu chí", "dưới 5 tiêu chí"; the scale is named when a
+    year mixes set sizes (the label then carries it: "15–18 / 19"). A threshold of criteria is no
+    count of units: never padded ("dưới 05" would read as the "03 xã" of the counts around it)."""
     suffix = f" (bộ {line.total} tiêu chí)" if " / " in line.label else ""
     if line.low == 0:
-        return f"dưới {line.high + 1:02d} tiêu chí{suffix}"
+        return f"dưới {line.high + 1} tiêu chí{suffix}"
     if line.low == line.high:
         return f"đạt {line.low} tiêu chí{suffix}"
     return f"đạt từ {line.low}–{line.high} tiêu chí{suffix}"
 
 
 def buckets_sentence(tier: TierLine, year: int) -> str:
-    """ "có 03 xã đạt từ 15–18 tiêu chí, …, còn 01 xã dưới 05 tiêu chí" over the non-empty buckets."""
+    """ "có 03 xã đạt từ 15–18 tiêu chí, …, còn 01 xã dưới 5 tiêu chí" over the non-empty buckets."""
     parts = [f"{count_of(b.count, 'xã')} {bucket_phrase(b)}" for b in tier.buckets if b.count]
     if not parts:
         return f"chưa có xã nào có số liệu đánh giá năm {year}"

@@ -55,10 +55,12 @@ def seed_province(**changes) -> BulletinData:
 
 
 def test_the_seed_documents_sentence_is_written_as_the_office_wrote_it():
+    # As the document, but for its "dưới 05 tiêu chí": a number of criteria is not padded as a
+    # count of communes is ("01 xã").
     text = writing.communes_paragraph(seed_province())
     assert (
         "Duy trì 17 xã đã đạt chuẩn nông thôn mới; có 03 xã đạt từ 15–18 tiêu chí, 50 xã đạt từ 10–14 tiêu chí, "
-        "68 xã đạt từ 5–9 tiêu chí, còn 01 xã dưới 05 tiêu chí." in text
+        "68 xã đạt từ 5–9 tiêu chí, còn 01 xã dưới 5 tiêu chí." in text
     )
     assert text.startswith("Tính đến ngày 31/12/2022, toàn tỉnh có 139 xã (không tính phường, thị trấn, đặc khu).")
     assert "17 xã chưa có số liệu đánh giá năm 2022." in text

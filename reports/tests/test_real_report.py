@@ -8,8 +8,10 @@ and 1 phường that the programme does not count. Most of the 17 were recognise
 """
 
 import datetime
+import io
 
 import pytest
+from docx import Document
 from rest_framework.test import APIClient
 
 from communes.models import AdministrativeUnit, Level, Region, UnitType
@@ -126,3 +128,17 @@ def test_the_report_comes_back_the_same_on_the_dashboard_the_api_and_the_bulleti
     assert figures["Thôn, bản đạt chuẩn"] == 16
     assert [figures[label] for label in ("19", "15–18", "10–14", "5–9", "dưới 5")] == [17, 3, 50, 68, 1]
     assert figures["Không tính vào số xã: 01 phường, 02 thị trấn"] == 3
+
+
+def test_the_bulletin_pads_the_count_of_communes_not_the_criteria_threshold(office):
+    """ "còn 01 xã dưới 5 tiêu chí": a count of communes under ten takes its leading zero, the
+    bucket's threshold is a number of criteria and does not ("dưới 05" read as a count)."""
+    document = Document(io.BytesIO(bulletin.bulletin_docx(unit=office, month=Month(2022, 12), user=None)[0]))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "03 xã đạt từ 15–18 tiêu chí" in text
+    assert "còn 01 xã dưới 5 tiêu chí." in text
+    assert "dưới 05" not in text
+
+    content, _cutoff = bulletin.bulletin_build(unit=office, month=Month(2022, 12), user=None)
+    labels = [row[0] for row in rows_of(open_book(content)["Tổng hợp"], 5) if isinstance(row[0], str)]
+    assert "dưới 5" in labels and not any("dưới 0" in label for label in labels)

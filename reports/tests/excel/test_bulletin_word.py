@@ -66,7 +66,7 @@ def test_the_word_bulletin_writes_the_dashboard_figures_in_the_offices_phrasing(
     assert communes == (  # A, recognised in February, holds it since this month: not "Duy trì"
         f"Tính đến ngày 29/02/2024, toàn tỉnh có {count_of(summary.communes_total, 'xã')} (không tính phường, "
         f"thị trấn, đặc khu). Lũy kế có {count_of(summary.recognised['standard'], 'xã')} đạt chuẩn nông thôn mới, "
-        "được công nhận trong tháng; có 01 xã đạt 3 tiêu chí, còn 02 xã dưới 01 tiêu chí. "
+        "được công nhận trong tháng; có 01 xã đạt 3 tiêu chí, còn 02 xã dưới 1 tiêu chí. "
         f"Tỷ lệ xã đạt chuẩn nông thôn mới: {share_percent(1, 3)}. Bình quân đạt 1,0 tiêu chí/xã."
     )
     assert share_percent(1, 3) == "33,3%"
