@@ -181,3 +181,24 @@ def test_the_dashboard_of_a_past_year_says_its_ideas_are_at_todays_stage(product
     assert f"Entered by 31/12/2024, at their stage on {timezone.localdate():%d/%m/%Y}" in html
     assert "Ideas: 1 · being rated: 1" not in html
     assert _api(office, "2024-01-01", "2024-12-31")["stages_on"] == f"{timezone.localdate():%Y-%m-%d}"
+
+
+def _panel(client, year: int) -> str:
+    """The dashboard's OCOP panel of a year, on the English page."""
+    html = client.get(reverse("reports:dashboard", args=["40"]), {"year": year, "tier": "standard"}).content.decode()
+    start = html.index('<section class="report-section" id="ocop"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_a_past_year_without_ideas_or_products_being_rated_writes_no_sentence_of_zeros(products, office):
+    # 2023: two certificates held (2022, 2021), the idea and the product being rated entered in 2024.
+    panel = _panel(office, 2023)
+    assert "ideas: 0" not in panel and "being rated: 0" not in panel
+    assert "at their stage on" not in panel
+    assert '<td class="num">2</td>' in panel  # the certificates held are still shown
+
+
+def test_a_past_year_with_no_ocop_product_says_so_in_one_sentence(products, office):
+    panel = _panel(office, 2019)
+    assert "No OCOP product to report for 01/01/2019–31/12/2019." in panel
+    assert "<table" not in panel and ": 0" not in panel
