@@ -71,6 +71,34 @@ def test_the_funds_by_source_fit_beside_their_chart_with_a_countrys_amounts(open
         assert page.evaluate(WRAPPED) == []
 
 
+# An office's year from five sources at each of its units: tens of billions a cell, hundreds in a total.
+UNIT_AMOUNTS = {
+    "central": "58.340.700.000",
+    "province": "47.141.700.000",
+    "commune": "43.177.700.000",
+    "residents": "70.391.700.000",
+    "enterprises": "65.956.700.000",
+}
+
+PAGE_WIDTH = "() => [document.documentElement.scrollWidth, window.innerWidth]"
+
+
+def test_the_funds_by_unit_of_five_sources_fit_at_1280_and_scroll_in_their_own_frame_on_a_phone(open_page, personas):
+    for code in ("401", "402"):
+        _record(code, UNIT_AMOUNTS, personas.province_office)
+    for page in _dashboard_in_each_language(open_page, 1280, "funds-by-unit-1280"):
+        _by_source, by_unit = page.evaluate(FRAMES)
+        assert by_unit[1] <= by_unit[0] + 1, f"the funds by unit are {by_unit[1]} px in a {by_unit[0]} px frame"
+        assert page.evaluate(WRAPPED) == []  # "58.340.700.000 đ" on one line
+        amount = r"58(?P<sep>[.,])340(?P=sep)700(?P=sep)000 đ"  # as either language writes it
+        assert re.search(amount, page.locator("table.funds-by-unit").inner_text())
+    for page in _dashboard_in_each_language(open_page, 390, "funds-by-unit-390"):
+        _by_source, by_unit = page.evaluate(FRAMES)
+        assert by_unit[1] > by_unit[0], "on a phone the funds by unit scroll inside their frame"
+        page_width, window = page.evaluate(PAGE_WIDTH)
+        assert page_width <= window, f"the page is {page_width} px wide on a {window} px phone"
+
+
 def test_printed_the_funds_by_unit_fit_a_portrait_page_in_both_languages(open_page, personas):
     """A4 portrait at 96 dpi with the browser's margins leaves about 720 px: eleven columns of
     an office's amounts fit it, not run off the page's right edge (as a browser without named
