@@ -15,6 +15,10 @@ and bulletin cell that uses the term goes through it. The dashboards' SQL statem
   the communes of January 2025; the end of 2025 the communes that existed before the 1 July
   2025 merger where they were assessed that year (with the communes merged with them) and the
   merged ones elsewhere; 2026 the merged ones — each place once, never a unit before it existed.
+  A commune assessed in the year that had ended by the cut-off into wards, townships or special
+  zones only (every successor of it on the cut-off listed apart, none a xã: ``became_apart_q``)
+  is not counted: on the cut-off the place is a ward, listed apart. Read before it ended (a
+  bulletin of June 2025, its own or its district's 2025 read on their last day) it counts.
 * **Districts of a year**: those existing on the cut-off, and those above a commune of the year
   (``districts_of_year_q``); their titles are the districts' titles counted.
 * **Listed apart**: wards, townships and special zones are never counted; they are listed
@@ -22,8 +26,9 @@ and bulletin cell that uses the term goes through it. The dashboards' SQL statem
   left out in it (some predecessor of which was assessed in the year: the communes read through
   their predecessors) — an old township where its new commune is read through the old units.
 * **Villages of a year**: the same rule for villages (``villages_of_year_q``): villages of rural
-  communes (a ward's tổ dân phố never counts), assessed in the year, or existing on the cut-off
-  unless one they were formed from was assessed in it.
+  communes (a ward's tổ dân phố never counts), assessed in the year unless their commune became
+  units listed apart by the cut-off (the village is then a ward's tổ dân phố), or existing on
+  the cut-off unless one they were formed from was assessed in it.
 * **Holds the title** at a tier on a day: recognised at that tier by a decision dated on or
   before the day, with no revocation at that tier dated from that decision up to the day. A
   revocation takes the title away whichever recognition gave it, and a later recognition gives
@@ -99,12 +104,24 @@ def _into_left_out_q(year: int, cut: datetime.date, recorded: datetime.datetime 
     return Q(valid_to__gte=datetime.date(year, 1, 1), valid_to__lt=cut) & Q(Exists(left_out))
 
 
+def became_apart_q(cut: datetime.date) -> Q:
+    """Filter on AdministrativeUnit: the unit ended before ``cut`` and on the cut-off its place is
+    listed apart — a successor of it existing on the cut-off is a ward, township or special zone
+    (``COMMUNE_TYPES_APART``), and none is a rural commune. So a xã that became a phường on 1 July
+    2025 is, read on 31 December 2025, that ward (listed apart), never a commune beside it; one
+    that ended into a xã too is still partly a commune."""
+    on_cut = UnitSuccession.objects.filter(valid_on_q(cut, "successor__"), predecessor=OuterRef("pk"))
+    into_apart = on_cut.filter(successor__level=Level.COMMUNE, successor__type__in=COMMUNE_TYPES_APART)
+    return Q(valid_to__lt=cut) & Q(Exists(into_apart)) & ~Q(Exists(on_cut.filter(ntm_communes_q("successor__"))))
+
+
 def communes_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetime | None = None) -> Q:
     """Filter on AdministrativeUnit: the communes that count in ``year`` read on ``cut`` (as
     recorded at ``recorded``: by the assessments entered by then) — rural communes that existed
-    by the cut-off and were assessed in the year, or exist on the cut-off unless a predecessor
-    was assessed in it, or existed in the year and went, by the cut-off, into such a successor
-    left out (all the predecessors of a commune left out count, not only the assessed ones)."""
+    by the cut-off and were assessed in the year unless by then they became units listed apart
+    (``became_apart_q``), or exist on the cut-off unless a predecessor was assessed in it, or
+    existed in the year and went, by the cut-off, into such a successor left out (all the
+    predecessors of a commune left out count, not only the assessed ones)."""
     assessed = _known(Assessment.objects.filter(unit=OuterRef("pk"), year=year), recorded)
     predecessor_assessed = _known(
         Assessment.objects.filter(year=year, unit__successions_as_predecessor__successor=OuterRef("pk")), recorded
@@ -114,7 +131,7 @@ def communes_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetim
         ntm_communes_q()
         & by_cut
         & (
-            Q(Exists(assessed))
+            (Q(Exists(assessed)) & ~became_apart_q(cut))
             | (valid_on_q(cut) & ~Q(Exists(predecessor_assessed)))
             | _into_left_out_q(year, cut, recorded)
         )
@@ -125,17 +142,23 @@ def villages_of_year_q(
     year: int, cut: datetime.date, recorded: datetime.datetime | None = None, *, within: Q | None = None
 ) -> Q:
     """Filter on AdministrativeUnit: the villages that count in ``year`` (read on ``cut``) — those
-    of rural communes (``ntm_villages_q``: never a ward's tổ dân phố), by the communes' rule: assessed in the year, or existing on the cut-off unless a village they were
-    formed from was assessed in it. So a district's 2025 villages, which ended on 30 June 2025,
-    still count in its 2025 figures, and the villages they became count from 2026. As recorded
-    at ``recorded``: by the assessments entered by then. ``within``: the filter on units the
-    villages are read under (a subtree), which their communes satisfy too (``ntm_villages_q``'s
-    ``parents``: fewer rows read, the same villages)."""
+    of rural communes (``ntm_villages_q``: never a ward's tổ dân phố), by the communes' rule:
+    assessed in the year unless their commune became, by the cut-off, units listed apart
+    (``became_apart_q``: the village is then a ward's tổ dân phố), or existing on the cut-off
+    unless a village they were formed from was assessed in it. So a district's 2025 villages,
+    which ended on 30 June 2025, still count in its 2025 figures, and the villages they became
+    count from 2026. As recorded at ``recorded``: by the assessments entered by then.
+    ``within``: the filter on units the villages are read under (a subtree), which their
+    communes satisfy too (``ntm_villages_q``'s ``parents``: fewer rows read, the same villages)."""
     assessed = _known(Assessment.objects.filter(unit=OuterRef("pk"), year=year), recorded)
     predecessor_assessed = _known(
         Assessment.objects.filter(year=year, unit__successions_as_predecessor__successor=OuterRef("pk")), recorded
     )
-    return ntm_villages_q(parents=within) & (Q(Exists(assessed)) | (valid_on_q(cut) & ~Q(Exists(predecessor_assessed))))
+    # The parent asked by its key, not joined, among ``within`` (as ``ntm_villages_q`` does).
+    commune_apart = AdministrativeUnit.objects.filter(became_apart_q(cut), within or Q(), pk=OuterRef("parent_id"))
+    return ntm_villages_q(parents=within) & (
+        (Q(Exists(assessed)) & ~Q(Exists(commune_apart))) | (valid_on_q(cut) & ~Q(Exists(predecessor_assessed)))
+    )
 
 
 def districts_of_year_q(year: int, cut: datetime.date) -> Q:

@@ -127,8 +127,9 @@ class SectionRows(NamedTuple):
     # as the dashboards count them; 5: "under N criteria" on each commune's own scale, a
     # commune meeting every criterion of a smaller set is not under N; 6: the communes of the
     # year counted, so "none under N" knows how many have no figures; 7: the communes of the year
-    # read on the cut-off, as the dashboards read them).
-    FORMAT = 7
+    # read on the cut-off, as the dashboards read them; 8: not a commune, nor its villages, that
+    # became by the cut-off units listed apart only).
+    FORMAT = 8
 
     def encode(self) -> list:
         return [self.plan.encode(), self.funds.encode()]

@@ -61,8 +61,9 @@ def _stamp(versions: dict[str, tuple[str, int]], prefix: str) -> str | None:
 # workflow state on the cut-off as its log had it, NO_DOSSIER before it was created; 11: the
 # communes, districts and units listed apart of a year read on its cut-off, a unit's own year
 # it ended in on its last day; 12: the units listed apart by lineage — on the cut-off, or ended
-# in the year into a xã read through its predecessors).
-ROWS_FORMAT = 12
+# in the year into a xã read through its predecessors; 13: a commune (and its villages) that
+# became, by the cut-off, units listed apart only is not counted, its assessment not in the standing).
+ROWS_FORMAT = 13
 
 
 def _key(kind: str, params: tuple) -> str:

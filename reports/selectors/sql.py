@@ -9,9 +9,10 @@ part (``_CTES``) names the terms once:
              bulletin's month end; a unit's last day in the year it ended: ``Window``);
 ``a``        the assessments of rural communes (xã) of those years that speak for their unit
              (merged duplicates left out), with their figures — stored ones, or, "as recorded" at a moment, the last
-             row of the append-only log before it;
+             row of the append-only log before it; not those of a commune that became, by the
+             cut-off, units listed apart (``_BECAME_APART``: the place is a ward then);
 ``counted``  (unit, year): the communes of the year (``criteria.figures.communes_of_year_q``)
-             — rural communes (xã) existing by the cut-off, assessed in the year, or existing
+             — rural communes (xã) existing by the cut-off, assessed in the year (``a``), or existing
              on the cut-off unless a predecessor was assessed in it, or ended in the year by
              then into a commune so left out (``_INTO_LEFT_OUT``, which the units listed
              apart, ``APART``, read too);
@@ -108,9 +109,11 @@ a AS MATERIALIZED (
     SELECT a.id, a.unit_id, a.year, a.tier, a.criteria_set_id, {figures}, {prov} AS prov
     FROM criteria_assessment a
     JOIN communes_administrativeunit u ON u.id = a.unit_id
+    JOIN y ON y.year = a.year
     {log_join}
     WHERE a.year IN ({year_list}) AND a.merged_into_id IS NULL
       AND u.level = 'commune' AND u.type IN ({ntm_types}) {under}
+      AND NOT {u_became_apart}
 ),
 counted AS MATERIALIZED (
     SELECT u.id, y.year, {prov} AS prov FROM communes_administrativeunit u CROSS JOIN y
@@ -263,6 +266,28 @@ _INTO_LEFT_OUT = """(u.valid_to >= y.first_day AND u.valid_to < y.cut
                                      AND z.year = y.year AND z.merged_into_id IS NULL {known_z})))"""
 
 
+# ``criteria.figures.became_apart_q`` for unit ``{u}`` in ``y``: it ended before the cut-off, a
+# successor of it on the cut-off is a ward, township or special zone, and none is a xã. The
+# cheap date test first: most units never reach the lookups (and never NULL: ``a`` reads it
+# under NOT).
+_BECAME_APART = """({u}.valid_to IS NOT NULL AND {u}.valid_to < y.cut
+          AND EXISTS (SELECT 1 FROM communes_unitsuccession ws JOIN communes_administrativeunit wn ON wn.id = ws.successor_id
+                      WHERE ws.predecessor_id = {u}.id AND wn.level = 'commune' AND wn.type IN ({apart_types})
+                        AND {wn_on_cut})
+          AND NOT EXISTS (SELECT 1 FROM communes_unitsuccession ws JOIN communes_administrativeunit wn ON wn.id = ws.successor_id
+                          WHERE ws.predecessor_id = {u}.id AND wn.level = 'commune' AND wn.type IN ({ntm_types})
+                            AND {wn_on_cut}))"""
+
+
+def _became_apart(alias: str) -> str:
+    return _BECAME_APART.format(
+        u=alias,
+        apart_types=_in_list(COMMUNE_TYPES_APART),
+        ntm_types=_in_list(NTM_COMMUNE_TYPES),
+        wn_on_cut=existed_sql("wn", "y.cut", "y.cut"),
+    )
+
+
 def _into_left_out(recorded) -> str:
     return _INTO_LEFT_OUT.format(
         known=_KNOWN.format(a="x") if recorded else "",
@@ -355,6 +380,7 @@ def ctes(
         ntm_types=_in_list(NTM_COMMUNE_TYPES),
         known=_KNOWN.format(a="x") if recorded else "",
         into_left_out=_into_left_out(recorded),
+        u_became_apart=_became_apart("u"),
         revoked=("CASE WHEN rl.state = 'revoked' THEN r.revocation_date END" if recorded else "r.revocation_date"),
         rec_log_join=_REC_LOG_JOIN if recorded else "",
         decided="rl.state" if recorded else "r.state",
@@ -371,16 +397,20 @@ _NTM_VILLAGE = """EXISTS (SELECT 1 FROM communes_administrativeunit vu
                  JOIN communes_administrativeunit vc ON vc.id = vu.parent_id
                  WHERE vu.id = {unit} AND vc.level = 'commune' AND vc.type IN ({ntm_types}))"""
 # ``criteria.figures.villages_of_year_q`` in SQL, for the held village ``h`` in ``y.year``: of a rural
-# commune (``_NTM_VILLAGE``), and assessed in the year, or existing on the cut-off unless a village
-# it was formed from was assessed in it. The common case first (on the cut-off, formed from none):
+# commune (``_NTM_VILLAGE``), and assessed in the year unless its commune became units listed apart
+# by the cut-off (``_BECAME_APART`` of its parent), or existing on the cut-off unless a village it
+# was formed from was assessed in it. The common case first (on the cut-off, formed from none):
 # most villages never reach the lookups.
 _VILLAGE_OF_YEAR = """{ntm_village} AND (({h_on_cut}
           AND NOT EXISTS (SELECT 1 FROM communes_unitsuccession vp
                           JOIN criteria_assessment vx ON vx.unit_id = vp.predecessor_id AND vx.year = y.year
                                AND vx.merged_into_id IS NULL {known_vx}
                           WHERE vp.successor_id = h.unit_id))
-         OR EXISTS (SELECT 1 FROM criteria_assessment va
-                    WHERE va.unit_id = h.unit_id AND va.year = y.year AND va.merged_into_id IS NULL {known_va}))"""
+         OR (EXISTS (SELECT 1 FROM criteria_assessment va
+                     WHERE va.unit_id = h.unit_id AND va.year = y.year AND va.merged_into_id IS NULL {known_va})
+             AND NOT EXISTS (SELECT 1 FROM communes_administrativeunit wv
+                             JOIN communes_administrativeunit wc ON wc.id = wv.parent_id
+                             WHERE wv.id = h.unit_id AND {wc_became_apart})))"""
 
 
 def _ntm_village(unit: str) -> str:
@@ -394,6 +424,7 @@ def _village_of_year(recorded) -> str:
         known_va=known("va"),
         known_vx=known("vx"),
         h_on_cut=_UNIT_FILTERS["h_on_cut"],
+        wc_became_apart=_became_apart("wc"),
     )
 
 

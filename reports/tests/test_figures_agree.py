@@ -3,7 +3,7 @@ document, the plan section and the dashboard export give the same figures, equal
 from the rows, on random provinces.
 
 A province is drawn with communes of every type (xã, phường, thị trấn, đặc khu), a 1 July 2025
-merger into new communes directly under the province, villages, standard and advanced
+merger into new communes directly under the province (one of them perhaps a ward), villages, standard and advanced
 assessments of 2024–2026 against sets of two sizes, recognitions and revocations dated in any
 year (all entered now, after the fact), attempted duplicates, criteria reported "basically met"
 (shown beside, never counted as met) and summary records of old reports (counted like full
@@ -85,6 +85,7 @@ province_plan = st.fixed_dictionaries(
     {
         "communes": st.lists(commune_plan, min_size=1, max_size=6),
         "new_communes": st.lists(new_commune_plan, min_size=2, max_size=2),
+        "ward": st.one_of(st.none(), st.integers(0, 1)),  # which new unit, if any, is a ward (phường)
     }
 )
 
@@ -165,17 +166,18 @@ def _build(plan: dict) -> World:
     world = World(province, sets)
     new_communes = []
     for n, new_plan in enumerate(plan["new_communes"]):
+        ward = plan.get("ward") == n
         new = AdministrativeUnit(
             code=f"90N{n}",
-            name=f"Xã Mới {n}",
+            name=f"Phường Mới {n}" if ward else f"Xã Mới {n}",
             level=Level.COMMUNE,
-            type=UnitType.XA,
+            type=UnitType.PHUONG if ward else UnitType.XA,
             parent=province,
             valid_from=MERGER,
         )
         new.save()
         new_communes.append(new)
-        for tier, a_plan in new_plan.items():
+        for tier, a_plan in ({} if ward else new_plan).items():  # a ward is not assessed
             _assess(world, new, 2026, tier, a_plan)
     for n, c_plan in enumerate(plan["communes"]):
         merged = c_plan["merged_into"] is not None
@@ -231,9 +233,20 @@ def expected(world: World, year: int, tier: str) -> dict:
     def ended_in_year(u) -> bool:
         return u.valid_to is not None and first <= u.valid_to < cut
 
-    # The communes of the year on the cut-off: existing by then, and assessed in the year, or on
-    # the cut-off unless a predecessor was assessed; and every predecessor (ended in the year) of
-    # a commune so left out.
+    by_pk = {u.pk: u for u in units}
+
+    def became_apart(pk) -> bool:
+        """Ended by the cut-off, every successor of it then a ward, township or special zone (one
+        at least): on the cut-off the place is listed apart."""
+        u = by_pk.get(pk)
+        if u is None or u.valid_to is None or u.valid_to >= cut:
+            return False
+        kinds = {by_pk[s].type for s, p in succession if p == pk and _exists_on(by_pk[s], cut)}
+        return bool(kinds) and UnitType.XA not in kinds
+
+    # The communes of the year on the cut-off: existing by then, and assessed in the year (unless
+    # it became a ward by then), or on the cut-off unless a predecessor was assessed; and every
+    # predecessor (ended in the year) of a commune so left out.
     left_out = {
         u.pk
         for u in units
@@ -248,7 +261,7 @@ def expected(world: World, year: int, tier: str) -> dict:
         if u.level != Level.COMMUNE or u.type != UnitType.XA or (u.valid_from is not None and u.valid_from > cut):
             continue
         if (
-            (u.pk, year) in assessed
+            ((u.pk, year) in assessed and not became_apart(u.pk))
             or (_exists_on(u, cut) and not predecessor_assessed(u.pk))
             or (ended_in_year(u) and any(s in left_out for s, p in succession if p == u.pk))
         ):
@@ -264,7 +277,8 @@ def expected(world: World, year: int, tier: str) -> dict:
     at_tier = [a for a in assessments if a.year == year and a.tier == tier and a.unit_id in counted]
     recognised = {t: sum(_held(world.decisions, pk, t, cut) for pk in counted) for t in Tier.values}
     # Villages of the year: of a rural commune (a ward's tổ dân phố never counts), by the communes'
-    # rule: assessed in it, or on the cut-off unless formed from one that was.
+    # rule: assessed in it (unless its commune became a ward by then), or on the cut-off unless
+    # formed from one that was.
     types = {u.pk: u.type for u in units}
     villages = [
         u.pk
@@ -272,7 +286,7 @@ def expected(world: World, year: int, tier: str) -> dict:
         if u.level == Level.VILLAGE
         and types.get(u.parent_id) == UnitType.XA
         and (
-            (u.pk, year) in assessed
+            ((u.pk, year) in assessed and not became_apart(u.parent_id))
             or (_exists_on(u, cut) and not any((p, year) in assessed for s, p in succession if s == u.pk))
         )
     ]
@@ -473,10 +487,19 @@ RICH = {
          "assessments": {(2025, "standard"): _a(met=5, large=True, duplicate=True)}},
     ],
     "new_communes": [{"standard": _a(event="recognise", decision_day=100)}, {"advanced": _a(met=1)}],
+    "ward": None,
 }  # fmt: skip
+# The same where the second new unit is a ward (phường) and the second old commune, assessed in
+# 2025, went into it: read on 31/12/2025 it is that ward, listed apart, not a commune beside it.
+INTO_A_WARD = {
+    **RICH,
+    "communes": [RICH["communes"][0], {**RICH["communes"][1], "merged_into": 1}, *RICH["communes"][2:]],
+    "ward": 1,
+}
 
 
 @example(plan=RICH)
+@example(plan=INTO_A_WARD)
 @settings(
     max_examples=8,
     deadline=None,

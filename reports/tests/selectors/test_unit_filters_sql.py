@@ -325,3 +325,15 @@ def test_a_ward_formed_partly_from_a_commune_of_an_ended_district_is_listed(nghi
     apart, counted = _read_2025(nghi_xuan)
     assert "18115" in apart
     assert not {"18400-cu", "18115-cu"} & (apart | counted)  # each place once
+
+
+def test_a_commune_assessed_in_2025_that_became_part_of_a_ward_is_not_counted(nghi_xuan):
+    """Xã Xuân Lam assessed in 2025 (before it went into Phường Bắc Hồng Lĩnh): read on
+    31/12/2025 the place is the ward, listed apart; it is not counted beside it (SQL and ORM)."""
+    make_assessment(nghi_xuan["xuan_lam"], nghi_xuan["set"], 2025, 11)
+    apart, counted = _read_2025(nghi_xuan)
+    assert "18115" in apart and "18400-cu" not in counted
+    in_sql = _rows(nghi_xuan["province"], [sql.Window(2025, D(2025, 12, 31))], "SELECT id, year FROM counted")
+    assert {pk for pk, _year in in_sql} == set(
+        communes_of_year(2025, within=nghi_xuan["province"], cut=D(2025, 12, 31)).values_list("pk", flat=True)
+    )

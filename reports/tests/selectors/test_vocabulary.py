@@ -268,3 +268,152 @@ def test_a_wards_tdp_recognised_as_a_village_is_never_counted(tree, personas):
     client.force_login(personas.province_office)
     api = client.get("/api/v1/progress/", {"unit": tree.province.code, "year": 2025}).json()
     assert api["villages_recognised"] == 1
+
+
+@pytest.fixture
+def into_ward(tree):
+    """The 1 July 2025 reorganisation turning a xã into a ward: Xã Ân Phú (C) and its district
+    402 end on 30/06/2025; C becomes Phường Ân Phú (W, from 01/07/2025, under the province). C
+    was recognised in 2024 (01/12/2024) and has a 2025 assessment (15/19), as A (17) and B (18)
+    do; its village C1, which ended with it, was recognised in 2024 and assessed in 2025."""
+    end, start = datetime.date(2025, 6, 30), datetime.date(2025, 7, 1)
+    for unit in (tree.d2, tree.c):
+        unit.valid_to = end
+        unit.save(update_fields=["valid_to"])
+    tree.w = CommuneFactory(code="40W", name="Phường Ân Phú", parent=tree.province, type="phuong", valid_from=start)
+    UnitSuccession.objects.create(predecessor=tree.c, successor=tree.w, date=start)
+    tree.c1 = VillageFactory(code="40201-01", name="Thôn Tây", parent=tree.c, valid_to=end)
+    standard = make_flat_set(code="W-19", total=19, year_to=2030)
+    village_set = make_flat_set(code="WV-10", total=10, level="village", year_from=2021, year_to=2030)
+    make_assessment(tree.a, standard, 2025, 17)
+    make_assessment(tree.b, standard, 2025, 18)
+    make_assessment(tree.c, standard, 2024, 19, "recognised")
+    make_assessment(tree.c, standard, 2025, 15)
+    make_assessment(tree.c1, village_set, 2024, 10, "recognised")
+    make_assessment(tree.c1, village_set, 2025, 10)
+    tree.standard = standard
+    return tree
+
+
+def _read(tree, unit, cut: datetime.date) -> tuple:
+    """What a reader sees of ``unit``'s 2025 read on ``cut`` (the statement's figures: communes,
+    with data, holding the title, districts, listed apart, villages holding the title)."""
+    s = progress_summary(unit=unit, year=2025, tier="standard", cutoff=cut)
+    return (
+        s.communes_total,
+        s.communes_with_data,
+        s.recognised["standard"],
+        s.districts_total,
+        s.apart,
+        s.villages_recognised,
+    )
+
+
+def test_a_commune_that_became_a_ward_is_not_counted_beside_it(into_ward):
+    """QA: on 31/12/2025 Xã Ân Phú (assessed in 2025, ended 30/06/2025) was counted among the
+    province's communes while Phường Ân Phú, the ward it became, was listed apart: the same place
+    twice, once in the communes' denominator. On the cut-off the place is a ward: listed apart,
+    not counted (nor its district, which had no other commune, nor its village). Read before it
+    ended — on 30/06/2025, or its district's own 2025, read on its last day — it counts as before."""
+    tree, d = into_ward, datetime.date
+    assert _read(tree, tree.province, d(2025, 12, 31)) == (2, 2, 0, 1, {"phuong": 1}, 0)  # A, B; 401; W
+    assert _read(tree, tree.province, d(2025, 7, 31)) == (2, 2, 0, 1, {"phuong": 1}, 0)
+    assert _read(tree, tree.province, d(2025, 6, 30)) == (3, 3, 1, 2, {}, 1)  # A, B, C; C holds; 401, 402
+    assert _read(tree, tree.d2, None)[:3] == (1, 1, 1)  # read on 30/06/2025, its last day
+    assert set(communes_counted(unit=tree.province, year=2025)) == {tree.a, tree.b}
+    assert set(communes_counted(unit=tree.c, year=2025)) == {tree.c}  # its own 2025, on its last day
+
+
+def test_a_commune_that_became_a_ward_and_a_commune_counts_as_before(into_ward):
+    """Ended into a xã too (part of it became Xã Mới): the place is still partly a commune, and
+    it counts in its year as a commune assessed in it does (its new commune waits a year)."""
+    tree = into_ward
+    new = CommuneFactory(code="40N", name="Xã Mới", parent=tree.province, valid_from=datetime.date(2025, 7, 1))
+    UnitSuccession.objects.create(predecessor=tree.c, successor=new, date=datetime.date(2025, 7, 1))
+    assert _read(tree, tree.province, datetime.date(2025, 12, 31)) == (3, 3, 1, 2, {"phuong": 1}, 1)
+    assert set(communes_counted(unit=tree.province, year=2025)) == {tree.a, tree.b, tree.c}
+
+
+@pytest.mark.parametrize("variant", ["into_a_ward", "into_a_ward_and_a_commune", "part_into_a_ward"])
+@pytest.mark.parametrize("cut", [(1, 31), (6, 29), (6, 30), (7, 1), (7, 31), (12, 31)])
+def test_the_statement_and_the_orm_read_a_commune_become_a_ward_alike(into_ward, variant, cut):
+    """``sql`` (counted, dy, the units listed apart, the villages held) and ``criteria.figures``
+    select the same units, on cut-offs before, on and after the day it ended; and where it went
+    into a ward and a xã, or only part of it into a ward (it goes on), it counts as before."""
+    from communes.models import AdministrativeUnit
+    from criteria.figures import (
+        apart_of_year_q,
+        communes_of_year_q,
+        districts_of_year_q,
+        villages_of_year_q,
+    )
+    from django.db import connection
+
+    from reports.selectors import sql
+
+    tree, cut = into_ward, datetime.date(2025, *cut)
+    with_commune = variant == "into_a_ward_and_a_commune"
+    if variant == "part_into_a_ward":
+        for unit in (tree.d2, tree.c, tree.c1):
+            unit.valid_to = None
+            unit.save(update_fields=["valid_to"])
+    if with_commune:
+        new = CommuneFactory(code="40N", name="Xã Mới", parent=tree.province, valid_from=datetime.date(2025, 7, 1))
+        UnitSuccession.objects.create(predecessor=tree.c, successor=new, date=datetime.date(2025, 7, 1))
+    head, params = sql.ctes(tree.province, [sql.Window(2025, cut)], None)
+    held = "(SELECT id AS unit_id, level, valid_from, valid_to FROM communes_administrativeunit)"
+    statements = {
+        "counted": "SELECT id, year FROM counted",
+        "dy": "SELECT id, year FROM dy",
+        "apart": sql.apart_rows(tree.province),
+        "villages": f"SELECT h.unit_id, y.year FROM {held} h CROSS JOIN y "
+        f"WHERE h.level = 'village' AND {sql._village_of_year(None)}",
+    }
+    rules = {
+        "counted": communes_of_year_q(2025, cut),
+        "dy": districts_of_year_q(2025, cut),
+        "apart": apart_of_year_q(2025, cut),
+        "villages": villages_of_year_q(2025, cut),
+    }
+    codes = dict(AdministrativeUnit.objects.values_list("pk", "code"))
+    read = {}
+    for name, statement in statements.items():
+        with connection.cursor() as cursor:
+            cursor.execute(head + statement, params)
+            in_sql = {codes[pk] for pk, _year in cursor.fetchall()}
+        in_orm = set(AdministrativeUnit.objects.subtree(tree.province).filter(rules[name]).values_list("code", flat=True))
+        assert in_sql == in_orm, name
+        read[name] = in_orm
+    summary = progress_summary(unit=tree.province, year=2025, tier="standard", cutoff=cut)
+    counted = AdministrativeUnit.objects.filter(rules["counted"])
+    assert summary.communes_total == len(read["counted"])
+    assert summary.communes_with_data == Assessment.objects.filter(year=2025, unit__in=counted).count()
+    became_a_ward = cut > datetime.date(2025, 6, 30) and variant == "into_a_ward"
+    assert ("40201" in read["counted"]) is not became_a_ward
+    assert ("40201-01" in read["villages"]) is not became_a_ward
+    assert ("402" in read["dy"]) is not became_a_ward
+    assert ("40W" in read["apart"]) is (cut > datetime.date(2025, 6, 30))
+    if variant == "into_a_ward":
+        assert not ({"40201", "40W"} <= read["counted"] | read["apart"])  # each place once
+
+
+def test_the_provinces_2025_dashboard_and_api_count_the_ward_once(into_ward, personas):
+    """What the province office sees of 2025 (read on 31/12/2025): 2 communes — Phường Ân Phú
+    listed apart, Xã Ân Phú that became it not among the communes — on the dashboard, in
+    ``/api/v1/progress/``, in the list of communes and in the plan's "communes holding"."""
+    import re
+
+    client = Client()
+    client.force_login(personas.province_office)
+    html = client.get(reverse("reports:dashboard", args=["40"]), {"year": 2025, "tier": "standard"}).content.decode()
+    assert "Listed apart, not counted: 1 × Ward (phường)." in html
+    total = re.search(r'<tfoot><tr><th scope="row">Total</th><td class="num">(\d+)</td>', html)
+    assert total.group(1) == "2"
+    api = client.get("/api/v1/progress/", {"unit": "40", "year": 2025}).json()
+    assert (api["communes_total"], api["communes_with_data"], api["apart"]) == (2, 2, {"phuong": 1})
+    assert (api["recognised"]["standard"], api["districts_total"], api["villages_recognised"]) == (0, 1, 0)
+    listed = client.get(reverse("reports:communes", args=["40"]), {"year": 2025, "tier": "standard"}).content.decode()
+    assert "Xã Cẩm Thạch" in listed and "Xã Ân Phú" not in listed
+    from plans.selectors import communes_holding
+
+    assert communes_holding(into_ward.province, 2025)["communes_standard"] == 0  # what a target is held to
