@@ -340,6 +340,8 @@ def test_the_statement_and_the_orm_read_a_commune_become_a_ward_alike(into_ward,
     """``sql`` (counted, dy, the units listed apart, the villages held) and ``criteria.figures``
     select the same units, on cut-offs before, on and after the day it ended; and where it went
     into a ward and a xã, or only part of it into a ward (it goes on), it counts as before."""
+    from django.db import connection
+
     from communes.models import AdministrativeUnit
     from criteria.figures import (
         apart_of_year_q,
@@ -347,8 +349,6 @@ def test_the_statement_and_the_orm_read_a_commune_become_a_ward_alike(into_ward,
         districts_of_year_q,
         villages_of_year_q,
     )
-    from django.db import connection
-
     from reports.selectors import sql
 
     tree, cut = into_ward, datetime.date(2025, *cut)
@@ -381,7 +381,9 @@ def test_the_statement_and_the_orm_read_a_commune_become_a_ward_alike(into_ward,
         with connection.cursor() as cursor:
             cursor.execute(head + statement, params)
             in_sql = {codes[pk] for pk, _year in cursor.fetchall()}
-        in_orm = set(AdministrativeUnit.objects.subtree(tree.province).filter(rules[name]).values_list("code", flat=True))
+        in_orm = set(
+            AdministrativeUnit.objects.subtree(tree.province).filter(rules[name]).values_list("code", flat=True)
+        )
         assert in_sql == in_orm, name
         read[name] = in_orm
     summary = progress_summary(unit=tree.province, year=2025, tier="standard", cutoff=cut)
