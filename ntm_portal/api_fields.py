@@ -17,6 +17,7 @@ from rest_framework import serializers
 
 from communes.access import MSG_NOT_FOUND
 from communes.models import AdministrativeUnit, subtree_q
+from ntm_portal.numbers import rounded
 
 MSG_RAW_VALUE = _("Enter text, a number, true, false or null.")
 
@@ -86,6 +87,20 @@ def json_number(value: Decimal | bool | None) -> int | float | bool | None:
 class NumberOutField(serializers.Field):
     def to_representation(self, value):
         return json_number(value)
+
+
+class RoundedDecimalField(serializers.DecimalField):
+    """A figure kept exact until shown (an average of 100 / 22 = 4.5454…), given with the
+    field's places rounded half up by ``ntm_portal.numbers.rounded``, as the pages round it: 4.55,
+    and 4.13 for 4.125 (DRF's own rounding is the banker's: 4.12). Output only."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("read_only", True)
+        kwargs.setdefault("coerce_to_string", False)
+        super().__init__(**kwargs)
+
+    def quantize(self, value: Decimal) -> Decimal:
+        return rounded(value, self.decimal_places)
 
 
 def checked_id(pk: int | str) -> int:

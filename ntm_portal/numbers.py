@@ -25,8 +25,11 @@ from django.utils.translation import get_language
 MINUS = "\u2212"  # a real minus sign: a hyphen reads as a dash next to a number
 
 
-def _rounded(value, places: int) -> Decimal:
-    """Half up to ``places`` (Django's number_format would cut 11.67 to "11.6")."""
+def rounded(value, places: int) -> Decimal:
+    """``value`` half up to ``places``: the one rounding of a figure, wherever it is shown (a
+    page, the API's fixed places, a document). Figures are kept exact until shown and rounded
+    once, here: an average of 4,545… is "4,5" with one place and 4.55 with two, never "4,6"
+    (4,55 rounded again). Django's number_format would cut 11.67 to "11.6"."""
     exact = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     return exact.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
@@ -41,7 +44,7 @@ def vn_number(value, decimal_pos: int | None = None) -> str:
         except ArithmeticError:
             return value
     if decimal_pos is not None:
-        value = _rounded(value, decimal_pos)
+        value = rounded(value, decimal_pos)
     elif isinstance(value, Decimal):
         value = value.normalize()
         if value == value.to_integral_value():
@@ -112,7 +115,7 @@ def share_of(part: int | None, whole: int | None) -> Decimal | None:
     """``part`` as a percent of ``whole`` (1 place, half up); None without a whole."""
     if part is None or not whole:
         return None
-    return (Decimal(100 * part) / Decimal(whole)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return rounded(Decimal(100 * part) / Decimal(whole), 1)
 
 
 def money(value) -> str:

@@ -17,6 +17,7 @@ from communes.permissions import get_unit_or_country
 from criteria.api_years import YearShownField
 from criteria.models import Tier
 from ntm_portal.api_errors import ApiErrorsMixin, ErrorSerializer
+from ntm_portal.api_fields import RoundedDecimalField
 from reports.selectors import MAP_ENTERED, latest_year, map_reading, progress_summary
 
 
@@ -44,8 +45,11 @@ class HeadlineSerializer(serializers.Serializer):
         serializers.DecimalField(max_digits=4, decimal_places=1, coerce_to_string=False, allow_null=True)
     )
     new = _per_tier(serializers.IntegerField(help_text=_("Communes recognised by a decision dated in the year.")))
-    average_criteria_met = serializers.DecimalField(
-        max_digits=5, decimal_places=2, coerce_to_string=False, allow_null=True
+    average_criteria_met = RoundedDecimalField(
+        max_digits=5,
+        decimal_places=2,
+        allow_null=True,
+        help_text=_("Average criteria met per commune with data, 2 places, rounded half up from the exact average."),
     )
     criteria_basically_met = serializers.IntegerField(
         help_text=_(
@@ -56,10 +60,9 @@ class HeadlineSerializer(serializers.Serializer):
     communes_basically_met = serializers.IntegerField(
         help_text=_("Communes whose assessment at the tier reports at least one criterion basically met.")
     )
-    average_met_or_basically_met = serializers.DecimalField(
+    average_met_or_basically_met = RoundedDecimalField(
         max_digits=5,
         decimal_places=2,
-        coerce_to_string=False,
         allow_null=True,
         help_text=_("Average criteria met and basically met (đạt và cơ bản đạt) per commune with data."),
     )

@@ -12,13 +12,16 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from criteria.models import Tier
+from ntm_portal.numbers import rounded
 from reports.selectors import LaggingCriterion, ProgressSummary, TrendPoint
 
 NO_DATA_COLOUR = "#9e9e9e"
 
 
-def _number(value: Decimal | int | None) -> float | int | None:
-    return float(value) if isinstance(value, Decimal) else value
+def _average(value: Decimal | None) -> float | None:
+    """An average as the table beside the chart shows it, one place ("4,5" for 100 / 22): the
+    chart's tooltip reads the point's value, and the exact one would say 4.545."""
+    return None if value is None else float(rounded(value, 1))
 
 
 def buckets_chart(summary: ProgressSummary) -> dict:
@@ -65,7 +68,7 @@ def trend_chart(points: list[TrendPoint], tier: str) -> dict:
         series.append(
             {
                 "label": label,
-                "data": [_number(p.average_criteria_met) if p.scale == scale else None for p in points],
+                "data": [_average(p.average_criteria_met) if p.scale == scale else None for p in points],
                 "axis": "y1",
                 "dashed": True,
             }

@@ -63,11 +63,11 @@ def test_numbers_read_as_djangos_general_formatter_writes_them(language):
     # vn_number writes ints and Decimals itself (pages format hundreds); the text stays Django's.
     from django.utils import formats
 
-    from ntm_portal.numbers import _rounded, vn_number
+    from ntm_portal.numbers import rounded, vn_number
 
     def general(value, places):
         if places is not None:
-            value = _rounded(value, places)
+            value = rounded(value, places)
         elif isinstance(value, Decimal):
             value = value.normalize()
             value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db.models import Max, Min
 
@@ -26,28 +26,25 @@ from communes.models import AdministrativeUnit, Level, subtree_q
 from criteria.evaluation import DEFAULT_CUTS, bucket_bounds
 from criteria.figures import communes_of_year, cutoff_for
 from criteria.models import Assessment, Criterion, Tier
+from ntm_portal.numbers import share_of
 from reports.selectors import cache, sql
 from reports.selectors.shapes import BucketCount, Headline, LaggingCriterion, ProgressSummary
 from reports.selectors.sql import Window
 
 TIERS: tuple[str, ...] = tuple(Tier.values)
-_TWO_PLACES = Decimal("0.01")
-_ONE_PLACE = Decimal("0.1")
 
 
 # --- Building blocks -------------------------------------------------------------------------
 
 
 def _average(met_sum: int | None, count: int) -> Decimal | None:
+    """Criteria per commune, exact (a Decimal of 28 digits: 100 / 22 = 4.5454…): never rounded
+    here. Each place rounds it once, to what it shows (``ntm_portal.numbers.rounded``: "4,5" on
+    a page, 4.55 in the API); rounded here to 2 places, a page's 1 place would round it twice
+    (4.55 → "4,6")."""
     if not count:
         return None
-    return (Decimal(met_sum or 0) / Decimal(count)).quantize(_TWO_PLACES, ROUND_HALF_UP)
-
-
-def _share(part: int, whole: int) -> Decimal | None:
-    if not whole:
-        return None
-    return (Decimal(100 * part) / Decimal(whole)).quantize(_ONE_PLACE, ROUND_HALF_UP)
+    return Decimal(met_sum or 0) / Decimal(count)
 
 
 def commune_assessments(unit: AdministrativeUnit | None, *, level: str = Level.COMMUNE):
@@ -134,7 +131,7 @@ def _headline(rows: _Rows, window: Window, tier: str, *, with_new: bool, with_di
         communes_total=communes_total,
         communes_with_data=assessed,
         recognised=recognised,
-        recognised_share={t: _share(n, communes_total) for t, n in recognised.items()},
+        recognised_share={t: share_of(n, communes_total) for t, n in recognised.items()},
         new=new,
         average_criteria_met=_average(met_sum, assessed),
         criteria_basically_met=basic_sum,

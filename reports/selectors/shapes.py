@@ -23,7 +23,7 @@ class Headline:
     recognised: dict[str, int]  # tier -> communes holding the title at that tier on ``cutoff``
     recognised_share: dict[str, Decimal | None]  # tier -> percent of communes_total, 1 place
     new: dict[str, int]  # tier -> communes newly recognised in the period (the year, or a month)
-    average_criteria_met: Decimal | None  # over the assessments at ``tier``, 2 places
+    average_criteria_met: Decimal | None  # over the assessments at ``tier``, exact: each place rounds it once
     # "Cơ bản đạt", reported beside and never counted as met: the criteria basically met over
     # the assessments at ``tier``, the communes with any, and the average of met + basically met.
     criteria_basically_met: int

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from ntm_portal.numbers import rounded
 from ntm_portal.tokens import token_issue
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +36,11 @@ def as_json_number(value):
     return None if value is None else float(value) if isinstance(value, Decimal) else value
 
 
+def as_two_places(average):
+    """An exact average (35 / 3) as the API gives it: 2 places, rounded half up from it (11.67)."""
+    return None if average is None else float(rounded(average, 2))
+
+
 def headline_json(h) -> dict:
     """The dashboard's Headline object in the API's terms."""
     return {
@@ -47,10 +53,10 @@ def headline_json(h) -> dict:
         "recognised": h.recognised,
         "recognised_share": {tier: as_json_number(v) for tier, v in h.recognised_share.items()},
         "new": h.new,
-        "average_criteria_met": as_json_number(h.average_criteria_met),
+        "average_criteria_met": as_two_places(h.average_criteria_met),
         "criteria_basically_met": h.criteria_basically_met,
         "communes_basically_met": h.communes_basically_met,
-        "average_met_or_basically_met": as_json_number(h.average_met_or_basically_met),
+        "average_met_or_basically_met": as_two_places(h.average_met_or_basically_met),
         "villages_recognised": h.villages_recognised,
         "villages_new": h.villages_new,
         "districts_total": h.districts_total,

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def test_trend_gives_recognised_per_tier_and_the_average_year_by_year(known):
     assert progress_trend(unit=known.tree.province, tier="standard") == [
         TrendPoint(2022, {"standard": 0, "advanced": 0, "model": 0}, 2, Decimal("13.50"), (19,)),
-        TrendPoint(2023, {"standard": 1, "advanced": 0, "model": 0}, 3, Decimal("11.67"), (19,)),
+        TrendPoint(2023, {"standard": 1, "advanced": 0, "model": 0}, 3, Decimal(35) / 3, (19,)),
     ]
 
 
