@@ -22,6 +22,11 @@ QD1980_CODE = "QD1980-2016-XA-NTM"
 TRANSITIONAL_YEAR = 2021
 TRANSITIONAL_BASIS = "Kế hoạch 12/KH-UBND ngày 15/01/2021 của UBND Tỉnh Minh Họa (minh họa)"
 DEMO_DISCLAIMER = "Bộ tiêu chí minh họa của Tỉnh Minh Họa — không phải văn bản pháp luật"
+# The province's decision on its version of QĐ 51/2025 and the day that version comes into force:
+# ten days after signing, the earliest a provincial legal document may (not the national
+# 15/02/2026, before the province had signed anything). Its 2026 recognitions date from then.
+QD51_DEMO_DECIDED = datetime.date(2026, 2, 20)
+QD51_DEMO_IN_FORCE = datetime.date(2026, 3, 2)
 
 # Targets of the demo province's version of QĐ 51/2025 (the national figures were not found):
 # code -> one value for every commune group, or (group 1, group 2, group 3).
@@ -85,7 +90,8 @@ def _province_qd51(province: AdministrativeUnit) -> CriteriaSet | None:
         name=f"{DEMO_DISCLAIMER}: xã nông thôn mới giai đoạn 2026–2030 (áp dụng QĐ 51/2025/QĐ-TTg)",
         short_name="Xã NTM 2026–2030 (Minh Họa)",
         decision_number="05/2026/QĐ-UBND (minh họa)",
-        decision_date=datetime.date(2026, 2, 20),
+        decision_date=QD51_DEMO_DECIDED,
+        effective_date=QD51_DEMO_IN_FORCE,
     )
     clone.notes = (
         f"{DEMO_DISCLAIMER}. Phiên bản của tỉnh hư cấu Minh Họa cho bộ tiêu chí QĐ 51/2025/QĐ-TTg: "

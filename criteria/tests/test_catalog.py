@@ -124,7 +124,11 @@ def test_a_published_set_cannot_be_changed(catalog):
 def test_cloning_makes_an_editable_draft_version_that_can_then_be_published(catalog):
     original = catalog["QD318-2022-XA-NTM"]
     draft = catalog_set_clone(
-        criteria_set=original, decision_number="211/QĐ-TTg", decision_date=datetime.date(2024, 3, 1), year_from=2024
+        criteria_set=original,
+        decision_number="211/QĐ-TTg",
+        decision_date=datetime.date(2024, 3, 1),
+        effective_date=datetime.date(2024, 3, 1),
+        year_from=2024,
     )
     assert (draft.code, draft.version, draft.status, draft.supersedes) == (original.code, 2, SetStatus.DRAFT, original)
     assert draft.indicators.count() == original.indicators.count()
@@ -149,6 +153,33 @@ def test_a_province_version_must_fill_the_targets_left_to_it(catalog, tree):
     assert (own.version, own.issuer) == (1, tree.province)
     with pytest.raises(ValidationError, match="has no target"):
         catalog_set_publish(criteria_set=own, require_targets=True)
+
+
+def test_a_province_version_cannot_come_into_force_before_its_own_decision(catalog, tree):
+    """QA: the demo's version of QĐ 51/2025, decided on 20/02/2026, kept the national 15/02/2026."""
+    national = catalog["QD51-2025-XA-NTM"]
+    with pytest.raises(ValidationError) as refused:
+        catalog_set_clone(
+            criteria_set=national,
+            issuer=tree.province,
+            code="QD51-2025-XA-NTM-40",
+            decision_number="05/2026/QĐ-UBND",
+            decision_date=datetime.date(2026, 2, 20),
+        )
+    assert refused.value.message_dict == {
+        "effective_date": ["A criteria set comes into force on or after its decision date (20/02/2026)."]
+    }
+    assert not CriteriaSet.objects.filter(code="QD51-2025-XA-NTM-40").exists()
+    own = catalog_set_clone(
+        criteria_set=national,
+        issuer=tree.province,
+        code="QD51-2025-XA-NTM-40",
+        decision_number="05/2026/QĐ-UBND",
+        decision_date=datetime.date(2026, 2, 20),
+        effective_date=datetime.date(2026, 3, 2),
+    )
+    assert (own.decision_date, own.effective_date) == (datetime.date(2026, 2, 20), datetime.date(2026, 3, 2))
+    assert own.indicators.count() == national.indicators.count()
 
 
 def test_in_force_prefers_the_province_own_set_then_the_state(catalog, tree):

@@ -190,6 +190,17 @@ def test_the_province_issues_three_illustrative_sets(seeded):
     assert (advanced.year_from, advanced.year_to) == (2024, 2025)
 
 
+def test_the_provinces_sets_keep_the_rules_of_a_sets_header(seeded):
+    """QA: the version of QĐ 51/2025 decided on 20/02/2026 came into force on the national
+    15/02/2026, before the province had signed it; its header form refused to be saved."""
+    for criteria_set in CriteriaSet.objects.filter(issuer__code="DEMO"):
+        criteria_set.full_clean()  # the rules the set's own form applies
+    version = CriteriaSet.objects.get(code=catalog.QD51_DEMO_CODE)
+    assert (version.decision_date, version.effective_date) == (datetime.date(2026, 2, 20), datetime.date(2026, 3, 2))
+    recognised = demo_assessments().filter(criteria_set=version, decision_date__isnull=False)
+    assert not recognised.filter(decision_date__lt=version.effective_date).exists()
+
+
 def test_the_province_version_of_qd51_has_a_target_for_every_figure_it_must_set(seeded):
     version = CriteriaSet.objects.get(code=catalog.QD51_DEMO_CODE)
     assert version.status == SetStatus.PUBLISHED and version.supersedes.code == catalog.QD51_CODE

@@ -91,6 +91,7 @@ def catalog_set_clone(
     short_name: str | None = None,
     decision_number: str | None = None,
     decision_date: datetime.date | None = None,
+    effective_date: datetime.date | None = None,
     year_from: int | None = None,
     year_to: int | None = None,
     user=None,
@@ -104,12 +105,17 @@ def catalog_set_clone(
     issuer). With ``user`` (someone acting from a page rather than the catalog files), the clone
     must be a province's the user speaks for, unless the user is an administrator: a province
     office's clone of a national set is the province's, never a national draft.
+
+    What is not given is the original's, the in-force date too. The new set is held to the
+    rules its own header form applies (``CriteriaSet.clean``: a province's decision of
+    20/02/2026 cannot put its set in force on the national 15/02/2026): refused with
+    ``ValidationError`` at the field, nothing created.
     """
     issuer = issuer if issuer is not None else criteria_set.issuer
     if user is not None:
         _check_clone_issuer(user, issuer)
     new_code = code or criteria_set.code
-    clone = CriteriaSet.objects.create(
+    clone = CriteriaSet(
         code=new_code,
         version=_next_version(new_code),
         name=name or criteria_set.name,
@@ -117,7 +123,7 @@ def catalog_set_clone(
         issuer=issuer,
         decision_number=decision_number or criteria_set.decision_number,
         decision_date=decision_date or criteria_set.decision_date,
-        effective_date=criteria_set.effective_date,
+        effective_date=effective_date or criteria_set.effective_date,
         level=criteria_set.level,
         tier=criteria_set.tier,
         year_from=year_from or criteria_set.year_from,
@@ -128,6 +134,8 @@ def catalog_set_clone(
         disadvantaged_region=criteria_set.disadvantaged_region,
         notes=criteria_set.notes,
     )
+    clone.full_clean()
+    clone.save()
     _copy_content(criteria_set, clone)
     return clone
 

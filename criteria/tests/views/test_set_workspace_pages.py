@@ -1,5 +1,7 @@
 """The criteria-set workspace pages, as the province office and others use them."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
@@ -234,6 +236,18 @@ def test_a_clone_code_with_spaces_is_refused_with_a_message(client, personas, na
     url = reverse("criteria_set_clone", args=[national.pk])
     response = client.post(url, {"province": "40", "code": "DEMO THON KM"}, follow=True)
     assert "Use letters, digits, dot, dash or underscore." in response.content.decode()
+    assert not CriteriaSet.objects.filter(issuer__code="40").exists()
+
+
+def test_a_clone_the_set_rules_refuse_is_refused_with_the_rule_not_an_error_page(client, personas, national):
+    """A set whose own dates break the header's rule (in force before its decision, as a catalog
+    file could have it): its copy keeps them and is refused, saying why, and nothing is created."""
+    CriteriaSet.objects.filter(pk=national.pk).update(effective_date=datetime.date(2020, 12, 1))
+    client.force_login(personas.province_office)
+    url = reverse("criteria_set_clone", args=[national.pk])
+    response = client.post(url, {"province": "40"}, follow=True)
+    assert response.status_code == 200
+    assert "A criteria set comes into force on or after its decision date (01/01/2021)." in response.content.decode()
     assert not CriteriaSet.objects.filter(issuer__code="40").exists()
 
 
