@@ -19,42 +19,91 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import connection
+from django.utils import timezone
 
 # One statement computing every number of ``progress_summary``, written from DOMAIN.md's
-# definitions rather than from the selector's SQL: for the year and the one before, the
-# communes that count (rural communes assessed that year, or existing on 31 December with no
-# predecessor assessed that year), the districts that existed, the titles held on 31 December
-# (a unit's last recognition at the tier dated by then is later than its last revocation by
-# then) of communes, villages and districts, and the assessments' standing (count, criteria met);
-# for the year at the tier, the distribution of criteria met and the lagging criteria.
+# definitions rather than from the selector's SQL. Each year is read on its cut-off (31 December;
+# today while the year runs). For the year and the one before: the communes that count — rural
+# communes (xã) begun by the cut-off that were assessed in the year (unless by then they had
+# ended into wards, townships or special zones only: the place is then a ward), or exist on the
+# cut-off with no predecessor assessed in the year, or ended in the year before the cut-off into
+# a xã existing on it, not assessed, some predecessor of which was (all of its predecessors
+# count); the districts existing on the cut-off or above a commune counted; the villages of rural
+# communes, assessed in the year (their commune not become a ward) or existing on the cut-off
+# with no predecessor assessed; the titles held on the cut-off (a unit's last recognition at the
+# tier dated by then is later than its last revocation by then) of those communes, villages and
+# districts; and the standing of the communes counted (assessments, criteria met). For the year
+# at the tier, the distribution of criteria met and the lagging criteria.
 DASHBOARD_SQL = """
-WITH y (year, first_day, last_day) AS (
-    VALUES (%(previous)s, %(previous_first)s, %(previous_last)s), (%(year)s, %(first)s, %(last)s)
+WITH y (year, first_day, cut) AS (
+    VALUES (%(previous)s, %(previous_first)s, %(previous_cut)s), (%(year)s, %(first)s, %(cut)s)
 ),
 u AS (
-    SELECT u.id, u.level, u.type, u.valid_from, u.valid_to FROM communes_administrativeunit u
+    SELECT u.id, u.level, u.type, u.parent_id, u.valid_from, u.valid_to FROM communes_administrativeunit u
     WHERE u.level IN ('commune', 'district', 'village') {path_filter}
+),
+assessed AS (
+    SELECT DISTINCT x.unit_id, x.year FROM criteria_assessment x
+    WHERE x.year IN (%(previous)s, %(year)s) AND x.merged_into_id IS NULL
+),
+succ AS (
+    SELECT p.predecessor_id, y.year, s.level, s.type
+    FROM communes_unitsuccession p JOIN communes_administrativeunit s ON s.id = p.successor_id CROSS JOIN y
+    WHERE (s.valid_from IS NULL OR s.valid_from <= y.cut) AND (s.valid_to IS NULL OR s.valid_to >= y.cut)
+),
+pred_assessed AS (
+    SELECT DISTINCT p.successor_id, s.year FROM communes_unitsuccession p
+    JOIN assessed s ON s.unit_id = p.predecessor_id
+),
+became_ward AS (
+    SELECT predecessor_id AS id, year FROM succ GROUP BY predecessor_id, year
+    HAVING count(*) FILTER (WHERE level = 'commune' AND type <> 'xa') > 0
+       AND count(*) FILTER (WHERE level = 'commune' AND type = 'xa') = 0
+),
+left_out AS (
+    SELECT u.id, y.year FROM u CROSS JOIN y
+    WHERE u.level = 'commune' AND u.type = 'xa'
+      AND (u.valid_from IS NULL OR u.valid_from <= y.cut) AND (u.valid_to IS NULL OR u.valid_to >= y.cut)
+      AND (u.id, y.year) NOT IN (SELECT unit_id, year FROM assessed)
+      AND (u.id, y.year) IN (SELECT successor_id, year FROM pred_assessed)
+),
+counted AS (
+    SELECT u.id, y.year FROM u CROSS JOIN y
+    WHERE u.level = 'commune' AND u.type = 'xa' AND (u.valid_from IS NULL OR u.valid_from <= y.cut) AND (
+        ((u.id, y.year) IN (SELECT unit_id, year FROM assessed)
+         AND NOT (u.valid_to < y.cut AND (u.id, y.year) IN (SELECT id, year FROM became_ward)))
+        OR ((u.valid_to IS NULL OR u.valid_to >= y.cut)
+            AND (u.id, y.year) NOT IN (SELECT successor_id, year FROM pred_assessed))
+        OR (u.valid_to >= y.first_day AND u.valid_to < y.cut
+            AND EXISTS (SELECT 1 FROM communes_unitsuccession p JOIN left_out l ON l.id = p.successor_id
+                        WHERE p.predecessor_id = u.id AND l.year = y.year)))
+),
+villages AS (
+    SELECT u.id, y.year FROM u CROSS JOIN y JOIN communes_administrativeunit c ON c.id = u.parent_id
+    WHERE u.level = 'village' AND c.level = 'commune' AND c.type = 'xa' AND (
+        ((u.id, y.year) IN (SELECT unit_id, year FROM assessed)
+         AND NOT (c.valid_to < y.cut AND (c.id, y.year) IN (SELECT id, year FROM became_ward)))
+        OR ((u.valid_from IS NULL OR u.valid_from <= y.cut) AND (u.valid_to IS NULL OR u.valid_to >= y.cut)
+            AND (u.id, y.year) NOT IN (SELECT successor_id, year FROM pred_assessed)))
+),
+districts AS (
+    SELECT u.id, y.year FROM u CROSS JOIN y
+    WHERE u.level = 'district' AND (u.valid_from IS NULL OR u.valid_from <= y.cut)
+      AND (u.valid_to IS NULL OR u.valid_to >= y.cut)
+    UNION
+    SELECT c.parent_id, c.year FROM (SELECT u.parent_id, k.year FROM counted k JOIN u ON u.id = k.id) c
+    JOIN u ON u.id = c.parent_id AND u.level = 'district'
 ),
 a AS MATERIALIZED (
     SELECT a.id, a.unit_id, a.year, a.tier, a.criteria_met, a.criteria_total, a.criteria_basically_met,
            a.criteria_set_id
-    FROM criteria_assessment a JOIN u ON u.id = a.unit_id AND u.level = 'commune' AND u.type = 'xa'
-    WHERE a.year IN (%(previous)s, %(year)s) AND a.merged_into_id IS NULL
-),
-counted AS (
-    SELECT u.id, y.year FROM u CROSS JOIN y
-    WHERE u.level = 'commune' AND u.type = 'xa' AND (
-        (u.id, y.year) IN (SELECT unit_id, year FROM a)
-        OR ((u.valid_from IS NULL OR u.valid_from <= y.last_day) AND (u.valid_to IS NULL OR u.valid_to >= y.last_day)
-            AND (u.id, y.year) NOT IN (
-                SELECT p.successor_id, x.year FROM communes_unitsuccession p
-                JOIN criteria_assessment x ON x.unit_id = p.predecessor_id
-                WHERE x.merged_into_id IS NULL)))
+    FROM criteria_assessment a JOIN counted k ON k.id = a.unit_id AND k.year = a.year
+    WHERE a.merged_into_id IS NULL
 ),
 last_events AS (
     SELECT d.unit_id, d.tier, y.year,
-           max(d.decision_date) FILTER (WHERE d.decision_date <= y.last_day) AS recognised_on,
-           max(d.revocation_date) FILTER (WHERE d.revocation_date <= y.last_day) AS revoked_on
+           max(d.decision_date) FILTER (WHERE d.decision_date <= y.cut) AS recognised_on,
+           max(d.revocation_date) FILTER (WHERE d.revocation_date <= y.cut) AS revoked_on
     FROM criteria_assessment d JOIN u ON u.id = d.unit_id CROSS JOIN y
     WHERE d.state IN ('recognised', 'revoked') AND d.merged_into_id IS NULL
     GROUP BY d.unit_id, d.tier, y.year
@@ -71,13 +120,11 @@ UNION ALL
 SELECT 'title', h.year || ':' || h.tier || ':commune', count(*), NULL
 FROM holders h JOIN counted c ON c.id = h.unit_id AND c.year = h.year GROUP BY h.year, h.tier
 UNION ALL
-SELECT 'title', h.year || ':' || h.tier || ':' || u.level, count(*), NULL
-FROM holders h JOIN u ON u.id = h.unit_id JOIN y ON y.year = h.year
-WHERE (u.level = 'village' AND (u.valid_from IS NULL OR u.valid_from <= y.last_day)
-       AND (u.valid_to IS NULL OR u.valid_to >= y.last_day))
-   OR (u.level = 'district' AND (u.valid_from IS NULL OR u.valid_from <= y.last_day)
-       AND (u.valid_to IS NULL OR u.valid_to >= y.first_day))
-GROUP BY h.year, h.tier, u.level
+SELECT 'title', h.year || ':' || h.tier || ':village', count(*), NULL
+FROM holders h JOIN villages v ON v.id = h.unit_id AND v.year = h.year GROUP BY h.year, h.tier
+UNION ALL
+SELECT 'title', h.year || ':' || h.tier || ':district', count(*), NULL
+FROM holders h JOIN districts d ON d.id = h.unit_id AND d.year = h.year GROUP BY h.year, h.tier
 UNION ALL
 SELECT 'met', criteria_total || ':' || criteria_met, count(*), NULL FROM a
 WHERE year = %(year)s AND tier = %(tier)s GROUP BY criteria_total, criteria_met
@@ -95,18 +142,15 @@ GROUP BY c.number, c.name
 UNION ALL
 SELECT 'units', year || ':commune', count(*), NULL FROM counted GROUP BY year
 UNION ALL
-SELECT 'units', y.year || ':district', count(*), NULL FROM u CROSS JOIN y
-WHERE u.level = 'district' AND (u.valid_from IS NULL OR u.valid_from <= y.last_day)
-  AND (u.valid_to IS NULL OR u.valid_to >= y.first_day)
-GROUP BY y.year
+SELECT 'units', year || ':district', count(*), NULL FROM districts GROUP BY year
 """
 
 
 @dataclass
 class YearNumbers:
     units: dict[str, int]  # level -> communes counted / districts existing
-    stats: dict[str, tuple[int, int]]  # tier -> communes assessed, criteria met sum
-    titles: dict[tuple[str, str], int]  # (tier, level) -> title holders on 31 December
+    stats: dict[str, tuple[int, int]]  # tier -> communes counted with an assessment, criteria met sum
+    titles: dict[tuple[str, str], int]  # (tier, level) -> title holders on the cut-off
     basic: dict[str, int] = field(default_factory=dict)  # tier -> criteria basically met (cơ bản đạt)
 
 
@@ -126,16 +170,22 @@ def dashboard_sql(path: str | None) -> tuple[str, dict]:
     return DASHBOARD_SQL.format(path_filter="AND u.path LIKE %(path)s"), {"path": path + "%"}
 
 
-def dashboard_numbers(path: str | None, year: int, tier: str) -> DashboardNumbers:
+def dashboard_numbers(
+    path: str | None, year: int, tier: str, *, ended: datetime.date | None = None
+) -> DashboardNumbers:
+    """The numbers of the unit at ``path`` (None: the country) for ``year`` and the year before,
+    each read on its cut-off: 31 December, today while the year runs, and for a unit that ended
+    (``ended``, its last day) that day in the year it ended."""
     sql, params = dashboard_sql(path)
     numbers = DashboardNumbers({y: YearNumbers({}, {}, {}) for y in (year - 1, year)}, {}, {})
     with connection.cursor() as cursor:
+        today = timezone.localdate()
         days = {
             "previous": year - 1,
             "previous_first": datetime.date(year - 1, 1, 1),
-            "previous_last": datetime.date(year - 1, 12, 31),
+            "previous_cut": min(datetime.date(year - 1, 12, 31), today, ended or today),
             "first": datetime.date(year, 1, 1),
-            "last": datetime.date(year, 12, 31),
+            "cut": min(datetime.date(year, 12, 31), today, ended or today),
         }
         cursor.execute(sql, {**params, **days, "year": year, "tier": tier})
         rows = cursor.fetchall()

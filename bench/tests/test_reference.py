@@ -64,3 +64,25 @@ def test_the_import_floor_writes_every_value_of_the_file_and_keeps_nothing(tree,
         list(IndicatorValue.objects.values_list("pk", "value_bool", "version")),
         HistoryEntry.objects.count(),
     ) == before
+
+
+# The 2025 reorganisation's cases of "which units count", from the figures' own tests: the
+# reference, written apart from the selectors, must read them as the dashboards do.
+from reports.tests.selectors.test_vocabulary import into_ward, merger  # noqa: E402, F401
+
+
+@pytest.mark.parametrize("case", ["merger", "into_ward"])
+@pytest.mark.parametrize("year", [2024, 2025, 2026])
+def test_the_dashboard_reference_counts_the_units_of_a_reorganisation_as_the_dashboards(case, year, request):
+    """A commune read through its predecessors (all of them counted), an abolished district above
+    the communes counted, a xã that became a ward (not counted beside it), their villages, the
+    titles on each year's cut-off: the reference gives the province's and each district's numbers
+    as ``progress_summary`` does."""
+    from reports.selectors import progress_summary
+
+    tree = request.getfixturevalue(case)
+    # An abolished district is read until the year it ended (its own year on its last day).
+    for unit in (tree.province, *((tree.d1, tree.d2) if year <= 2025 else ())):
+        summary = progress_summary(unit=unit, year=year, tier="standard")
+        numbers = reference.dashboard_numbers(unit.path, year, "standard", ended=unit.valid_to)
+        assert reference.compare_with_summary(numbers, summary, districts=unit == tree.province) == [], unit
