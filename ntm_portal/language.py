@@ -8,6 +8,9 @@ request. With ``prefix_default_language=False`` an address without a prefix (``/
 is always Vietnamese, so ``/en/ocop/`` never resolved and Vietnamese led back to the English
 page. The language of ``next``'s prefix is made active for the switch, and ``/en/ocop/``
 becomes ``/ocop/``.
+
+The sign-in page's own ``next`` (``/en/accounts/login/?next=/reports/…``) is a query the switch
+leaves as it is: signing in leads to it in the sign-in page's language (``in_language``).
 """
 
 from __future__ import annotations
@@ -16,14 +19,27 @@ from collections.abc import Mapping
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.urls import translate_url
 from django.utils import translation
 from django.views.i18n import set_language as django_set_language
 
 
+def _language_of(url: str) -> str:
+    """The language an address of the portal is read in: its prefix's, else the default."""
+    return translation.get_language_from_path(urlsplit(url).path) or settings.LANGUAGE_CODE
+
+
 def set_language(request):
-    next_path = urlsplit(request.POST.get("next", request.GET.get("next", ""))).path
-    with translation.override(translation.get_language_from_path(next_path) or settings.LANGUAGE_CODE):
+    with translation.override(_language_of(request.POST.get("next", request.GET.get("next", "")))):
         return django_set_language(request)
+
+
+def in_language(url: str, language: str) -> str:
+    """The portal's ``url`` (path, query kept) read in ``language``: ``/reports/X/?year=2025`` in
+    English is ``/en/reports/X/?year=2025``. An address the portal does not know is kept."""
+    # Resolved in its own language: an address without a prefix resolves only in Vietnamese.
+    with translation.override(_language_of(url)):
+        return translate_url(url, language)
 
 
 def worded(message, params: Mapping | None = None) -> dict[str, str]:

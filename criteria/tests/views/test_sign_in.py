@@ -80,3 +80,35 @@ def test_the_language_can_be_switched_back_to_vietnamese_on_the_same_page(client
     response = client.post("/i18n/setlang/", {"language": "vi", "next": "/en/units/40101/?year=2025"}, follow=True)
     assert response.redirect_chain[-1][0] == "/units/40101/?year=2025"
     assert '<html lang="vi">' in response.content.decode()
+
+
+def test_english_chosen_on_the_sign_in_page_is_kept_after_signing_in(client, personas):
+    """QA: EN on /accounts/login/?next=/reports/… signed in onto the Vietnamese page: the switch
+    rewrites the page's address, not the ``next`` inside it."""
+    switched = client.post(
+        "/i18n/setlang/", {"language": "en", "next": "/accounts/login/?next=/units/40101/%3Fyear%3D2025"}
+    )
+    sign_in_page = switched["Location"]
+    assert sign_in_page == "/en/accounts/login/?next=/units/40101/%3Fyear%3D2025"
+    response = client.post(sign_in_page, {"username": "officer_a", "password": "a-long-test-password"}, follow=True)
+    assert response.redirect_chain[0][0] == "/en/units/40101/?year=2025"
+    assert '<html lang="en">' in response.content.decode()
+    assert "Assessments of Xã Cẩm Thạch" in response.content.decode()
+
+
+def test_vietnamese_chosen_on_the_sign_in_page_leads_to_the_vietnamese_page(client, personas):
+    response = client.post(
+        "/accounts/login/?next=/en/units/40101/",
+        {"username": "officer_a", "password": "a-long-test-password"},
+        follow=True,
+    )
+    assert response.redirect_chain[0][0] == "/units/40101/"
+    assert '<html lang="vi">' in response.content.decode()
+
+
+@pytest.mark.parametrize("unsafe", ["https://evil.example/units/40101/", "//evil.example/en/units/40101/"])
+def test_an_unsafe_next_still_leads_home_in_the_chosen_language(client, personas, unsafe):
+    response = client.post(
+        "/en/accounts/login/", {"username": "officer_a", "password": "a-long-test-password", "next": unsafe}
+    )
+    assert response["Location"] == "/en/"
