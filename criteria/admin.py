@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -263,12 +264,18 @@ class CriterionResultInline(admin.TabularInline):
 class HistoryInline(admin.TabularInline):
     model = HistoryEntry
     extra = 0
-    fields = ["at", "user", "kind", "indicator", "old_value", "new_value", "old_state", "new_state", "comment"]
+    fields = ["at", "user", "kind", "indicator", "criterion", "change", "comment"]
     readonly_fields = fields
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("Change"))
+    def change(self, entry: HistoryEntry) -> str:
+        """What changed, worded as the sheet's history words it (values as the sheet writes them:
+        "96,5", not the stored "96.5000")."""
+        return render_to_string("criteria/partials/history_change.html", {"h": entry})
 
 
 @admin.register(Assessment)

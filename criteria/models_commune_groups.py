@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, CommuneGroup
@@ -109,4 +110,4 @@ class CommuneGroupChange(AppendOnlyMixin, models.Model):
         indexes = [models.Index(fields=["unit", "at"], name="groupchange_unit_at_idx")]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} {self.at:%Y-%m-%d %H:%M} {self.old_group} → {self.new_group}"
+        return f"{self.unit_id} {localtime(self.at):%Y-%m-%d %H:%M} {self.old_group} → {self.new_group}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from criteria.models import (  # defined before it imports this module
@@ -101,7 +102,7 @@ class HistoryEntry(AppendOnlyMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()}"
+        return f"{localtime(self.at):%d/%m/%Y %H:%M} {self.get_kind_display()}"
 
 
 class AssessmentLog(AppendOnlyMixin, models.Model):
@@ -129,7 +130,7 @@ class AssessmentLog(AppendOnlyMixin, models.Model):
         indexes = [models.Index(fields=["assessment", "at"], name="assessmentlog_asof_idx")]
 
     def __str__(self) -> str:
-        return f"{self.assessment_id} {self.at:%Y-%m-%d %H:%M} {self.state} {self.criteria_met}/{self.criteria_total}"
+        return f"{self.assessment_id} {localtime(self.at):%Y-%m-%d %H:%M} {self.state} {self.criteria_met}/{self.criteria_total}"
 
 
 class CriterionResultLog(AppendOnlyMixin, models.Model):
@@ -152,4 +153,4 @@ class CriterionResultLog(AppendOnlyMixin, models.Model):
         indexes = [models.Index(fields=["assessment", "criterion", "at"], name="resultlog_asof_idx")]
 
     def __str__(self) -> str:
-        return f"{self.assessment_id}/{self.criterion_id} {self.at:%Y-%m-%d %H:%M} {self.met}"
+        return f"{self.assessment_id}/{self.criterion_id} {localtime(self.at):%Y-%m-%d %H:%M} {self.met}"

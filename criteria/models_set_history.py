@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from criteria.models import AppendOnlyMixin, AppendOnlyQuerySet
@@ -71,7 +72,7 @@ class CriteriaSetChange(AppendOnlyMixin, models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.at:%d/%m/%Y %H:%M} {self.get_kind_display()} {self.subject_text}"
+        return f"{localtime(self.at):%d/%m/%Y %H:%M} {self.get_kind_display()} {self.subject_text}"
 
     @property
     def subject_text(self) -> str:

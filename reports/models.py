@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import translation
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit
@@ -106,7 +107,7 @@ class BulletinText(models.Model):
         indexes = [models.Index(fields=["unit", "month", "saved_at"], name="bulletin_text_unit_month")]
 
     def __str__(self) -> str:
-        return f"{self.unit} · {self.month:%m/%Y} · {self.saved_at:%d/%m/%Y %H:%M}"
+        return f"{self.unit} · {self.month:%m/%Y} · {localtime(self.saved_at):%d/%m/%Y %H:%M}"
 
 
 class JobKind(models.TextChoices):

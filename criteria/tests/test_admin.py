@@ -236,3 +236,30 @@ def test_a_staff_member_who_is_no_administrator_cannot_clone_a_national_set(clie
     assert response.status_code == 200
     assert not CriteriaSet.objects.filter(code=s.code, version=2).exists()
     assert 'class="error"' in response.content.decode()
+
+
+def test_the_assessment_admins_history_reads_in_vietnam_time_with_values_as_the_sheet_writes_them(
+    admin_client, personas, tree, vi
+):
+    """QA: the history row read "05/12/2026 17:48 Value changed" (UTC) beside At "06/12/2026 00:48",
+    and values as stored: "96.5000"."""
+    import datetime
+
+    from criteria.models import HistoryEntry, HistoryKind, Indicator
+
+    a = assessment_create(unit=tree.a, criteria_set=make_set(), year=2023, user=personas.officer_a)
+    entry = HistoryEntry.objects.create(
+        assessment=a,
+        kind=HistoryKind.VALUE,
+        indicator=Indicator.objects.get(criterion__criteria_set=a.criteria_set, code="2.1"),
+        old_value="85.0000",
+        new_value="96.5000",
+        user=personas.officer_a,
+        at=datetime.datetime(2026, 12, 5, 17, 48, tzinfo=datetime.UTC),
+    )
+    assert str(entry).startswith("06/12/2026 00:48 ")
+    page = admin_client.get(reverse("admin:criteria_assessment_change", args=[a.pk])).content.decode()
+    assert "06/12/2026 00:48 " in page
+    assert "05/12/2026 17:48" not in page
+    assert "85 → 96,5" in page
+    assert "96.5000" not in page
