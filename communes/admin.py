@@ -6,6 +6,8 @@ from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Least
 from django.http import HttpRequest
@@ -14,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communes.filters import search_q, search_rank
 from communes.models import AdministrativeUnit, Level, Membership, UnitSuccession
-from communes.people import full_name, users_matching
+from communes.people import MSG_USERNAME_TAKEN, full_name, username_holder, users_matching
 from communes.text import fold
 
 
@@ -184,12 +186,36 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["unit"]
 
 
+class UsernameIgnoringCaseMixin:
+    """A login name may not repeat another one in other capitals ("Tinh" beside "tinh" would be
+    two accounts signing in as different people): on adding and on renaming alike."""
+
+    def clean_username(self):
+        # In place of the creation form's own ``iexact`` check: ASCII only on SQLite.
+        username = self.cleaned_data.get("username")
+        if username:
+            existing = username_holder(username, other_than=self.instance.pk)
+            if existing is not None:
+                raise ValidationError(MSG_USERNAME_TAKEN, code="unique", params={"existing": existing})
+        return username
+
+
+class PortalUserCreationForm(UsernameIgnoringCaseMixin, AdminUserCreationForm):
+    pass
+
+
+class PortalUserChangeForm(UsernameIgnoringCaseMixin, UserChangeForm):
+    pass
+
+
 User = get_user_model()
 admin.site.unregister(User)
 
 
 @admin.register(User)
 class PortalUserAdmin(UserAdmin):
+    form = PortalUserChangeForm
+    add_form = PortalUserCreationForm
     inlines = [MembershipInline]
     list_display = ("username", "display_name", "email", "is_staff", "is_active")
     search_help_text = _("Login name, full name or e-mail (no diacritics needed).")

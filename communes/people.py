@@ -1,4 +1,5 @@
-"""How a person's name is shown (Vietnamese order, family name first) and found.
+"""How a person's name is shown (Vietnamese order, family name first) and found, and which
+login names are one person's.
 
 Django's ``get_full_name()`` writes "first last" ("Lan Nguyễn Thị"); a Vietnamese name reads
 family name, middle name, given name ("Nguyễn Thị Lan"). The user record keeps Django's two
@@ -9,10 +10,18 @@ everything shown on a page, in a workbook or in the admin goes through ``full_na
 from __future__ import annotations
 
 import functools
+import unicodedata
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from communes.text import fold
+
+MSG_USERNAME_TAKEN = _(
+    "The login name “%(existing)s” already exists: login names that differ only in capital letters "
+    "would be two accounts for one name."
+)
 
 
 def full_name(user) -> str:
@@ -44,3 +53,22 @@ def users_matching(users: QuerySet, text: str) -> QuerySet:
         if folded in f"{fold(username)}|{name(last)} {name(first)}|{name(first)} {name(last)}|{fold(email)}"
     ]
     return users.filter(pk__in=found)
+
+
+def username_key(username: str) -> str:
+    """What makes two login names one: "Tinh", "TINH" and "tinh" (NFKC, as Django stores a
+    username, then casefolded: "NGUYỄN.LAN" is "nguyễn.lan")."""
+    return unicodedata.normalize("NFKC", username).casefold()
+
+
+def username_holder(username: str, *, other_than: int | None = None) -> str | None:
+    """The existing login name that ``username`` would duplicate ignoring case ("tinh" for
+    "Tinh"), else None; ``other_than`` is the account being renamed.
+
+    Compared in Python: SQLite lower-cases ASCII only, so its ``iexact`` (Django's own check on
+    the add form) lets "NGUYỄN.LAN" in beside "nguyễn.lan". O(users) short strings, as
+    ``users_matching``. The database's index on the lower-cased name (migration
+    ``communes.0004``) backs this up, fully on PostgreSQL, for ASCII on SQLite."""
+    wanted = username_key(username)
+    names = get_user_model().objects.order_by().exclude(pk=other_than).values_list("username", flat=True)
+    return next((name for name in names.iterator(chunk_size=2000) if username_key(name) == wanted), None)

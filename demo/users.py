@@ -9,6 +9,7 @@ from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
 from communes.models import AdministrativeUnit, Membership, Role
+from communes.people import username_key
 from demo.base import DemoError
 
 DEMO_PASSWORD = "ntm-demo-2026"  # noqa: S105 - the published password of fictional demo users
@@ -43,10 +44,12 @@ DEMO_USERS: tuple[DemoUser, ...] = (
 def create_users() -> dict[str, object]:
     """The demo logins with their memberships; refuses when a real user has one of the names."""
     User = get_user_model()
-    names = [u.username for u in DEMO_USERS]
-    clashing = User.objects.filter(username__in=names).exclude(email__endswith=f"@{DEMO_EMAIL_DOMAIN}")
-    if clashing.exists():
-        raise DemoError(MSG_USERS_EXIST % {"names": ", ".join(clashing.values_list("username", flat=True))})
+    # A real "Tinh" would be "tinh" in other capitals: the same login name (people.username_key).
+    names = {username_key(u.username) for u in DEMO_USERS}
+    others = User.objects.exclude(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").values_list("username", flat=True)
+    clashing = sorted(name for name in others.iterator(chunk_size=2000) if username_key(name) in names)
+    if clashing:
+        raise DemoError(MSG_USERS_EXIST % {"names": ", ".join(clashing)})
     # One hash for all: the password hasher is deliberately slow and the password is shared.
     password = make_password(DEMO_PASSWORD)
     units = {u.code: u for u in AdministrativeUnit.objects.filter(code__in=[d.unit_code for d in DEMO_USERS])}
