@@ -2,16 +2,24 @@ import datetime
 import functools
 import operator
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin.views.main import SEARCH_VAR
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
-from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import (
+    AdminPasswordChangeForm,
+    AdminUserCreationForm,
+    SetUnusablePasswordMixin,
+    UserChangeForm,
+)
+from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Least
 from django.http import HttpRequest
 from django.utils.formats import date_format
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from communes.filters import search_q, search_rank
@@ -200,12 +208,58 @@ class UsernameIgnoringCaseMixin:
         return username
 
 
+# A permission's name is stored in English when its model is migrated ("Can add log entry"),
+# and Django translates neither it nor its "Can %s %s": the portal words the default ones from
+# the model's translated name. Others keep their stored name, through the catalogue.
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(model)s"),
+    "change": _("Can change %(model)s"),
+    "delete": _("Can delete %(model)s"),
+    "view": _("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "Quản trị | mục nhật ký | Có thể thêm mục nhật ký": Django's "app | model | name", the
+    name in the reader's language (the content type is read with the permission)."""
+    content_type = permission.content_type
+    model = content_type.model_class()
+    action, _sep, model_name = permission.codename.partition("_")
+    if model is not None and model_name == model._meta.model_name and action in model._meta.default_permissions:
+        name = PERMISSION_ACTIONS[action] % {"model": model._meta.verbose_name}
+    else:
+        name = _(permission.name)
+    return f"{content_type} | {name}"
+
+
+class PermissionLabelsMixin:
+    """Permissions listed in the reader's language (``permission_label``)."""
+
+    permission_field = ""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get(self.permission_field)
+        if field is not None:
+            field.label_from_instance = permission_label
+
+
 class PortalUserCreationForm(UsernameIgnoringCaseMixin, AdminUserCreationForm):
     pass
 
 
-class PortalUserChangeForm(UsernameIgnoringCaseMixin, UserChangeForm):
-    pass
+class PortalUserChangeForm(UsernameIgnoringCaseMixin, PermissionLabelsMixin, UserChangeForm):
+    permission_field = "user_permissions"
+
+
+class PortalPasswordChangeForm(AdminPasswordChangeForm):
+    # Django's warning is a plain string joined to the translated help text when it is imported:
+    # both showed in English. The markup (its id) is Django's, which its script shows and hides.
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )
 
 
 User = get_user_model()
@@ -216,6 +270,7 @@ admin.site.unregister(User)
 class PortalUserAdmin(UserAdmin):
     form = PortalUserChangeForm
     add_form = PortalUserCreationForm
+    change_password_form = PortalPasswordChangeForm
     inlines = [MembershipInline]
     list_display = ("username", "display_name", "email", "is_staff", "is_active")
     search_help_text = _("Login name, full name or e-mail (no diacritics needed).")
@@ -227,6 +282,22 @@ class PortalUserAdmin(UserAdmin):
     @admin.display(description=_("full name"), ordering="last_name")
     def display_name(self, user) -> str:
         return full_name(user)
+
+
+class PortalGroupForm(PermissionLabelsMixin, forms.ModelForm):
+    permission_field = "permissions"
+
+    class Meta:
+        model = Group
+        fields = ["name", "permissions"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class PortalGroupAdmin(GroupAdmin):
+    form = PortalGroupForm
 
 
 admin.site.site_header = _("NTM portal administration")

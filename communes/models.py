@@ -348,6 +348,9 @@ class LevelProxy(AdministrativeUnit):
 
     class Meta:
         proxy = True
+        # Named in the admin's permissions and history, though never edited itself.
+        verbose_name = _("administrative unit (by level)")
+        verbose_name_plural = _("administrative units (by level)")
 
     def save(self, *args, **kwargs) -> None:
         self.level = self.LEVEL

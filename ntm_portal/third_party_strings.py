@@ -9,7 +9,7 @@ package's msgid (``ntm_portal/tests/test_third_party_strings.py`` checks them ag
 installed packages, so an upgrade that changes one fails there).
 """
 
-from django.utils.translation import gettext_noop, pgettext_lazy
+from django.utils.translation import gettext_noop, ngettext_lazy, pgettext_lazy
 
 # django-tasks' database backend (django_tasks_db/models.py): the admin's "Task Results" list.
 # Its app name, "Tasks Database Backend", is a plain string there: ntm_portal/tasks_app.py
@@ -53,6 +53,37 @@ DJANGO_ADMIN = [
     gettext_noop("Change or view list link"),
     gettext_noop("Show counts"),
     gettext_noop("Hide counts"),
+    # admin/options.py, templatetags/admin_list.py: the lists' checkboxes (their accessible names).
+    gettext_noop("Select this object for an action - {}"),
+    gettext_noop("Select all objects on this page for an action"),
+    # widgets/related_widget_wrapper.html: the eye beside a chosen unit or user.
+    gettext_noop("View selected %(model)s"),
+    # change_form.html, change_password.html, …: the page's title when a form has errors.
+    gettext_noop("Error:"),
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below.", 1),
+]
+
+# Django's users in the admin (contrib/auth/forms.py and admin.py, admin/auth/user/*.html):
+# the add form's password choice, the change form's password summary, the password page.
+DJANGO_ADMIN_USERS = [
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    gettext_noop("Password-based authentication"),
+    gettext_noop("Enabled"),
+    gettext_noop("Disabled"),
+    gettext_noop(
+        "Whether the user will be able to authenticate using a password or not. If disabled, they may still "
+        "be able to authenticate using other backends, such as Single Sign-On or LDAP."
+    ),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
+    gettext_noop("Enable password-based authentication for this user by setting a password."),
+    gettext_noop("Reset password"),
+    gettext_noop("Set password"),
+    gettext_noop("Set password: %s"),
+    gettext_noop("Disable password-based authentication"),
+    gettext_noop("Enable password-based authentication"),
+    gettext_noop("This action will <strong>enable</strong> password-based authentication for this user."),
+    gettext_noop("Password-based authentication was disabled."),
+    gettext_noop("Conflicting form data submitted. Please try again."),
 ]
 
 # django-axes (axes/models.py, axes/admin.py): the admin's sign-in attempts, failures and logs.
