@@ -25,7 +25,8 @@ def add_index(apps, schema_editor):
     User = apps.get_model(app_label, model_name)
     seen: dict[str, str] = {}
     clashes = []
-    for name in User.objects.order_by("username").values_list("username", flat=True).iterator():
+    # Sorted here: the databases' collations order capitals differently.
+    for name in sorted(User.objects.values_list("username", flat=True)):
         key = name.lower()
         if key in seen:
             clashes.append(f"{seen[key]} / {name}")
