@@ -14,7 +14,6 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
-from django.utils import translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -161,8 +160,7 @@ def _scaled_ambiguous(number: str, scale: Decimal, raw: str, indicator: str) -> 
     """The refusal of a one-dot amount before a scale word, with both of its readings."""
     with_comma, without_dot = number.replace(".", ","), number.replace(".", "")
     small, large = Decimal(number) * scale, Decimal(without_dot) * scale
-    with translation.override("vi"):  # the amounts in the way of writing the input follows
-        small_text, large_text = f"{vn_number(small)} đ", f"{vn_number(large)} đ"
+    small_text, large_text = f"{vn_number(small)} đ", f"{vn_number(large)} đ"
     return ValidationError(
         MSG_SCALED_AMBIGUOUS,
         code="scaled_ambiguous",

@@ -3,14 +3,16 @@ module that formats a number (the template filters ``vn_number``, ``money``, ``n
 ``percent``, ``signed`` and ``share_of`` are these functions, registered by
 ``criteria/templatetags/ntm.py`` and ``reports/templatetags/report_numbers.py``).
 
-``vn_number(31003700000)`` → "31.003.700.000", ``vn_number(Decimal("6.5"))`` → "6,5" (in the
-active language's format — ``1,234`` and ``6.5`` in English — grouping always on, because
-USE_THOUSAND_SEPARATOR stays off globally so years print as 2025); with ``decimal_pos`` rounded
-half up; ``money`` adds " đ". ``number(11.67, 1)`` → "11,7" (whole by default),
+``vn_number(31003700000)`` → "31.003.700.000", ``vn_number(Decimal("6.5"))`` → "6,5" in every
+language: the English pages write numbers as the Vietnamese ones, as they write dates (the
+separators are the format modules', ``ntm_portal/formats/{vi,en}/formats.py``, the one place
+that says so), because every value field reads a number the Vietnamese way
+(``criteria.evaluation.parse_value``: "1,250" is one and a quarter). Grouping is always on,
+because USE_THOUSAND_SEPARATOR stays off globally so years print as 2025; with ``decimal_pos``
+rounded half up; ``money`` adds " đ". ``number(11.67, 1)`` → "11,7" (whole by default),
 ``signed(-0.5, 1)`` → "−0,5". For a document's sentences:
 ``count_of(3, "xã")`` → "03 xã", ``vn_percent(12.24)`` → "12,2%", ``money_text(31003700000)`` →
-"31.003.700.000 đồng" (Vietnamese when the language is; documents override it to "vi");
-``as_typed(45200000)`` → "45.200.000" in every language, for a value field.
+"31.003.700.000 đồng"; ``as_typed(45200000)`` → "45.200.000", for a value field.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.utils import formats, translation
+from django.utils import formats
 from django.utils.translation import get_language
 
 MINUS = "\u2212"  # a real minus sign: a hyphen reads as a dash next to a number
@@ -56,7 +58,7 @@ def vn_number(value, decimal_pos: int | None = None) -> str:
 
 def _grouped(value: int | Decimal, decimal_pos: int | None) -> str:
     """The text Django's ``number_format`` gives a whole number or a finite Decimal (grouped,
-    in the active language's separators), written directly: pages format hundreds of numbers."""
+    with the format module's separators), written directly: pages format hundreds of numbers."""
     if not value and decimal_pos is not None:
         value = abs(value)  # Django writes a rounded -0.0 as 0,0
     text = f"{value:,}" if type(value) is int else f"{value:,f}"
@@ -72,7 +74,8 @@ _SEPARATORS: dict[str | None, dict[int, str]] = {}
 
 
 def _separators() -> dict[int, str]:
-    """The active language's separators as a ``str.translate`` table, looked up once per language."""
+    """The format module's separators as a ``str.translate`` table, looked up once per language
+    (the same in every language: ``ntm_portal/formats``)."""
     language = get_language()
     table = _SEPARATORS.get(language)
     if table is None:
@@ -87,11 +90,9 @@ def _forget_separators(**kwargs) -> None:
 
 
 def as_typed(value) -> str:
-    """A number as a value field shows it for editing: the Vietnamese way in every language
-    ("45.200.000", "85,5"), the one way ``criteria.evaluation.parse_value`` reads it back — an
-    English page writing "45,200,000" in the field would have it refused when saved again."""
-    with translation.override("vi"):
-        return vn_number(value)
+    """A number as a value field shows it for editing ("45.200.000", "85,5"): as the page
+    writes it, the one way ``criteria.evaluation.parse_value`` reads it back."""
+    return vn_number(value)
 
 
 def number(value, decimals: int = 0) -> str:

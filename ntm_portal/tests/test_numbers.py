@@ -11,7 +11,7 @@ from ntm_portal.numbers import count_of, money_text, share_percent, vn_percent
 @pytest.fixture(autouse=True)
 def vietnamese():
     with translation.override("vi"):
-        yield
+        yield  # a test may override it with English
 
 
 @pytest.mark.parametrize(
@@ -80,5 +80,29 @@ def test_numbers_read_as_djangos_general_formatter_writes_them(language):
         for value in values:
             for places in (None, 0, 1, 2, 3):
                 assert vn_number(value, places) == general(value, places), (value, places)
-        assert vn_number(1234567) == ("1.234.567" if language == "vi" else "1,234,567")
-        assert vn_number(Decimal("-0.04"), 1) == ("0,0" if language == "vi" else "0.0")
+        assert vn_number(1234567) == "1.234.567"  # the Vietnamese way in English too
+        assert vn_number(Decimal("-0.04"), 1) == "0,0"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_function_writes_numbers_the_vietnamese_way_in_every_language(language):
+    """The developers' guide: numbers and money use the Vietnamese formats, English pages too
+    (as the fields read them back: "1,250" is one and a quarter)."""
+    from ntm_portal.numbers import as_typed, money, number, signed, vn_number
+
+    with translation.override(language):
+        assert [vn_number(31003700000), vn_number(Decimal("89.1")), money(1500000)] == [
+            "31.003.700.000",
+            "89,1",
+            "1.500.000 đ",
+        ]
+        assert [number(Decimal("11.65"), 1), signed(Decimal("-1234.5"), 1), as_typed(Decimal("1.25"))] == [
+            "11,7",
+            "\u22121.234,5",
+            "1,25",
+        ]
+        assert [vn_percent(Decimal("12.24")), count_of(1234, "xã"), money_text(87600000)] == [
+            "12,2%",
+            "1.234 xã",
+            "87.600.000 đồng",
+        ]

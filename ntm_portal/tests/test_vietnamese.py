@@ -1,6 +1,7 @@
 """Vietnamese to the last corner: people's names, error pages, one date format."""
 
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,15 @@ def test_dates_and_times_have_one_format_in_both_languages(language):
     with translation.override(language):
         assert formats.get_format("DATE_FORMAT") == formats.get_format("SHORT_DATE_FORMAT") == "d/m/Y"
         assert formats.get_format("DATETIME_FORMAT") == formats.get_format("SHORT_DATETIME_FORMAT") == "d/m/Y H:i"
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_numbers_have_the_vietnamese_separators_in_both_languages(language):
+    """Django's own localisation (a Decimal in a template, a localised form field) as well."""
+    with translation.override(language):
+        assert (formats.get_format("THOUSAND_SEPARATOR"), formats.get_format("DECIMAL_SEPARATOR")) == (".", ",")
+        assert formats.number_format(Decimal("31003700000.5"), use_l10n=True, force_grouping=True) == "31.003.700.000,5"
+        assert formats.localize(Decimal("89.1")) == "89,1"
 
 
 def test_templates_use_the_named_date_formats_only():

@@ -1,5 +1,5 @@
-"""Numbers in the reader's locale (``1.234`` and ``6,5`` in Vietnamese, ``1,234`` and ``6.5`` in
-English): the filters of ``ntm_portal.numbers``, the one module that formats numbers."""
+"""Numbers the Vietnamese way in every language (``1.234``, ``6,5``): the filters of
+``ntm_portal.numbers``, the one module that formats numbers."""
 
 from django import template
 

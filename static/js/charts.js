@@ -9,9 +9,9 @@
   var MUTED = "#9e9e9e";
   var charts = [];
 
-  function locale() {
-    return document.documentElement.lang || "vi";
-  }
+  // Chart.js writes the axes' and tooltips' numbers with Intl.NumberFormat in this locale:
+  // Vietnamese in every language, as the tables beside the charts (ntm_portal/numbers.py).
+  var NUMBER_LOCALE = "vi";
 
   function axisTitle(text) {
     return text ? { display: true, text: text } : { display: false };
@@ -93,7 +93,7 @@
       type: spec.kind === "line" ? "line" : "bar",
       data: { labels: spec.labels, datasets: datasets },
       options: {
-        locale: locale(),
+        locale: NUMBER_LOCALE,
         indexAxis: spec.kind === "hbar" ? "y" : "x",
         responsive: true,
         maintainAspectRatio: false,

@@ -81,22 +81,22 @@ def test_an_especially_disadvantaged_commune_uses_the_northern_mountain_target(p
         (
             "3.1",  # an income counted in triệu đồng, typed in đồng
             "45.200.000",
-            "3.1: 45,200,000 is more than 50 times the target (40 triệu đồng). Check the unit it is counted in.",
+            "3.1: 45.200.000 is more than 50 times the target (40 triệu đồng). Check the unit it is counted in.",
         ),
         (
             "3.1",  # QA: in nghìn đồng, below the threshold of 40 triệu, was stored as met
             "38.500",
-            "3.1: 38,500 is more than 50 times the target (40 triệu đồng). Check the unit it is counted in.",
+            "3.1: 38.500 is more than 50 times the target (40 triệu đồng). Check the unit it is counted in.",
         ),
         (
             "3.1",  # a month's income in nghìn đồng
             "3.800",
-            "3.1: 3,800 is more than 50 times the target (40 triệu đồng). Check the unit it is counted in.",
+            "3.1: 3.800 is more than 50 times the target (40 triệu đồng). Check the unit it is counted in.",
         ),
         (
             "3.1",
             "2.001",
-            "3.1: 2,001 is more than 50 times the target (40 triệu đồng). Check the unit it is counted in.",
+            "3.1: 2.001 is more than 50 times the target (40 triệu đồng). Check the unit it is counted in.",
         ),
     ],
 )

@@ -140,7 +140,7 @@ def test_the_history_of_a_target_edit_keeps_the_old_and_new_value(personas, draf
     target.value = Decimal("82.5")
     set_row_save(criteria_set=draft, user=personas.province_office, row=target)
     change = CriteriaSetChange.objects.filter(criteria_set=draft, kind="edited").get()
-    assert (change.subject_text, change.comment) == ("target 2.1", "target value: 80 → 82.5")
+    assert (change.subject_text, change.comment) == ("target 2.1", "target value: 80 → 82,5")
 
 
 def test_an_edit_based_on_a_stale_criterion_is_refused_and_nothing_is_written(personas, draft):
@@ -257,7 +257,7 @@ def test_an_indicator_added_back_gets_its_targets_as_they_were_confirmation_incl
     # the 2024 target still to verify stays so.
     assert back == {(None, Decimal("42.5"), False, personas.province_office.pk), (2024, Decimal(45), True, None)}
     assert indicator.targets.get(year=None).confirmed_at == confirmed_at
-    assert sorted(indicator.restoration.restored) == ["42.5", "45 · from 2024"] and indicator.restoration.left == []
+    assert sorted(indicator.restoration.restored) == ["42,5", "45 · from 2024"] and indicator.restoration.left == []
 
 
 def test_a_target_that_could_no_longer_apply_is_not_restored_and_is_named(personas, draft):

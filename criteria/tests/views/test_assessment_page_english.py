@@ -1,4 +1,6 @@
-"""The sheet in English: its value fields show numbers as they are read back."""
+"""The sheet in English: numbers written and read the Vietnamese way, as on every page."""
+
+import re
 
 import pytest
 from django.urls import reverse
@@ -9,11 +11,31 @@ from criteria.services import ValueEntry, assessment_record_values
 pytestmark = pytest.mark.django_db
 
 
+def _sheet(client, assessment, user, language="en") -> str:
+    client.force_login(user)
+    with translation.override(language):
+        url = reverse("assessment", args=[assessment.pk])
+    return client.get(url).content.decode()
+
+
+def _row(html: str, code: str) -> str:
+    start = html.index(f'<span class="code">{code}</span>')
+    return html[start : html.index("</article>", start)]
+
+
 def test_an_english_sheet_shows_a_value_as_it_reads_it_back(client, assessment, personas):
     """QA: English pages wrote "45,200" in the field, which the sheet refuses when saved again."""
     assessment_record_values(assessment=assessment, entries=[ValueEntry("2.1", "85,5")], user=personas.officer_a)
-    client.force_login(personas.officer_a)
-    with translation.override("en"):
-        url = reverse("assessment", args=[assessment.pk])
-    html = client.get(url).content.decode()
+    html = _sheet(client, assessment, personas.officer_a)
     assert 'value="85,5"' in html
+
+
+def test_an_english_sheet_writes_a_saved_value_as_its_field_holds_it(client, assessment, personas):
+    """QA: "89.1 %" beside a field holding "89,1", and "1.25 triệu đồng" for a typed "1,250"."""
+    entries = [ValueEntry("2.1", "89,1"), ValueEntry("3.1", "1,250")]
+    assessment_record_values(assessment=assessment, entries=entries, user=personas.officer_a)
+    html = _sheet(client, assessment, personas.officer_a)
+    irrigation, income = _row(html, "2.1"), _row(html, "3.1")
+    assert "89,1 %" in irrigation and 'value="89,1"' in irrigation and "89.1" not in irrigation
+    assert "1,25 triệu đồng" in income and 'value="1,25"' in income
+    assert "≥ 80 %" in irrigation and "≥ 45 triệu đồng" in income  # the targets too

@@ -691,7 +691,7 @@ def test_the_target_editor_s_heading_writes_the_value_as_a_number(office, draft)
     """QA: "Mức đạt: 12.1: 75.0000"."""
     target = Target.objects.create(indicator=draft.indicators.get(code="2.1"), value=Decimal("85.5"), region="DBSH")
     html = office.get(reverse("criteria_set_row", args=[draft.pk, "targets", target.pk])).content.decode()
-    assert "<h1>Target: 2.1: 85.5 (DBSH)</h1>" in html
+    assert "<h1>Target: 2.1: 85,5 (DBSH)</h1>" in html
     assert "85.5000" not in html
 
 
@@ -913,10 +913,10 @@ def test_an_indicator_removed_and_added_back_has_the_targets_it_had(office, draf
     said = _element(html, f"indicator-{indicator.pk}")
     assert "Saved: indicator 2.1." in said
     assert (
-        "Its 2 targets, as they were when it was removed, are back: 82.5; 70 · Northern Midlands and Mountains." in said
+        "Its 2 targets, as they were when it was removed, are back: 82,5; 70 · Northern Midlands and Mountains." in said
     )
     preview = reverse("criteria_set_preview", args=[draft.pk])
-    assert "≥ 82.5" in office.get(preview + "?region=DBSH&year=2024").content.decode()
+    assert "≥ 82,5" in office.get(preview + "?region=DBSH&year=2024").content.decode()
     assert "≥ 70" in office.get(preview + "?region=TDMNPB&year=2024").content.decode()
     restored = CriteriaSetChange.objects.filter(criteria_set=draft, row_kind="target").order_by("pk").last()
     assert restored.comment.startswith("restored as it was when removed")

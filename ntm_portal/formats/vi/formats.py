@@ -1,6 +1,7 @@
 # Vietnamese formats as offices write them: 30/09/2022, 31.003.700.000 đ, 6,5%.
-# One date format and one date-time format everywhere (pages, messages, the English pages
-# too, see ../en/formats.py): the day first, as typed in the date fields (dd/mm/yyyy).
+# One date format, one date-time format and one way of writing numbers everywhere (pages,
+# messages, the English pages too, see ../en/formats.py): the day first, as typed in the date
+# fields (dd/mm/yyyy), and numbers as the value fields read them.
 DATE_FORMAT = "d/m/Y"
 SHORT_DATE_FORMAT = "d/m/Y"
 DATETIME_FORMAT = "d/m/Y H:i"

@@ -541,6 +541,24 @@ def test_the_grid_of_a_year_the_commune_did_not_exist_in_has_nothing_to_save(cli
     assert "Months marked — are before Xã Cũ Một was formed or after it ceased to exist" in grid
 
 
+def _english_grid(client, user, unit) -> str:
+    client.force_login(user)
+    with translation.override("en"):
+        html = _html(client.get(reverse("plans:unit", args=[unit.code]), {"year": 2025}))
+    return html[html.index('id="funds"') : html.index("</section>", html.index('id="funds"'))]
+
+
+def test_an_english_grid_writes_its_totals_as_its_fields_hold_the_amounts(client, tree, personas):
+    """QA: the fields held "31.003.700.000" and the Total row "31,005,200,000", on one grid."""
+    make_fund(tree.a, 2025, 3, "central", 1_500_000)
+    make_fund(tree.a, 2025, 3, "residents", 31_003_700_000)
+    grid = _english_grid(client, personas.officer_a, tree.a)
+    assert 'value="1.500.000"' in grid and 'value="31.003.700.000"' in grid
+    total = grid[grid.index("<tfoot>") :]
+    assert ">1.500.000<" in total and ">31.003.700.000<" in total and ">31.005.200.000<" in total
+    assert not re.search(r"\d,\d{3}", grid)  # no English grouping anywhere in the grid
+
+
 @pytest.mark.parametrize("who", ["viewer", "officer_b", "district_d2"])
 def test_others_may_not_save_funds(client, tree, personas, who):
     response = _save_funds(client, getattr(personas, who), tree.a, _funds_post(tree.a, **{"a_3_central": "1"}))

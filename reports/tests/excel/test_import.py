@@ -596,7 +596,7 @@ def test_an_income_typed_in_dong_is_an_error_at_its_cell_when_the_file_is_checke
             (
                 7,
                 "H",
-                "3.1: 45,200,000 is more than 50 times the target (45 triệu đồng). Check the unit it is counted in.",
+                "3.1: 45.200.000 is more than 50 times the target (45 triệu đồng). Check the unit it is counted in.",
             )
         ]
 

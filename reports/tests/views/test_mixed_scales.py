@@ -47,9 +47,9 @@ def _dashboard(client, mixed, year: int) -> str:
 def test_the_dashboard_trend_shows_a_mixed_year_s_average_without_a_scale(client, mixed):
     html = _dashboard(client, mixed, 2025)
     trend = html[html.index('id="trend-title"') :]
-    assert "16.2 / 20" not in trend
-    assert '16.2 <span class="muted">(19 and 20 criteria)</span>' in trend
-    assert "12.8 / 19" in trend and "16.4 / 20" in trend and "/ 10" in trend
+    assert "16,2 / 20" not in trend
+    assert '16,2 <span class="muted">(19 and 20 criteria)</span>' in trend
+    assert "12,8 / 19" in trend and "16,4 / 20" in trend and "/ 10" in trend
     # the headline card: no change against 2024's average, and why
     assert "not comparable: 19 and 20 criteria in 2024" in html
 

@@ -36,11 +36,12 @@ def chart(html, chart_id):
 
 
 def test_the_province_headline_in_english(office, known):
+    """English words, numbers written the Vietnamese way (as on every page)."""
     html = page(office, "reports:dashboard", "40")
     assert "Progress: Tỉnh Nghệ Thử" in html
-    assert "(25.0%)" in html  # 1 of 4 communes recognised
-    assert re.search(r"Average criteria met per commune</p>\s*<p class=\"figure-value\">11\.7<", html)
-    assert "−1.8 on 2022" in html  # 11.67 against 13.50 a year earlier, to 1 place
+    assert "(25,0%)" in html  # 1 of 4 communes recognised
+    assert re.search(r"Average criteria met per commune</p>\s*<p class=\"figure-value\">11,7<", html)
+    assert "−1,8 on 2022" in html  # 11.67 against 13.50 a year earlier, to 1 place
     assert "+1 on 2022" in html  # standard recognised: 1 against 0
 
 
