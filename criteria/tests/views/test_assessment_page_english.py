@@ -39,3 +39,20 @@ def test_an_english_sheet_writes_a_saved_value_as_its_field_holds_it(client, ass
     assert "89,1 %" in irrigation and 'value="89,1"' in irrigation and "89.1" not in irrigation
     assert "1,25 triệu đồng" in income and 'value="1,25"' in income
     assert "≥ 80 %" in irrigation and "≥ 45 triệu đồng" in income  # the targets too
+
+
+@pytest.mark.parametrize("language", ["en", "vi"])
+def test_the_sheet_says_how_to_type_a_number(client, assessment, personas, language):
+    """A typed "1,250" is one and a quarter (the Vietnamese reading): the sheet says so beforehand."""
+    html = _sheet(client, assessment, personas.officer_a, language)
+    said = re.search(r'<p class="help" id="value-hint">(.*?)</p>', html, re.S)
+    assert said and "31.003.700.000" in said[1] and "6,5" in said[1]
+    if language == "en":  # the Vietnamese words are the catalogue's
+        assert "thousands with dots, decimals with a comma" in said[1]
+    for field in re.findall(r'<input type="text" id="v-[^>]*>', html):  # every value field points at it
+        assert re.search(r'aria-describedby="[^"]*\bvalue-hint\b', field), field
+
+
+def test_a_read_only_sheet_has_no_typing_hint(client, assessment, personas):
+    html = _sheet(client, assessment, personas.viewer)
+    assert 'id="value-hint"' not in html

@@ -559,6 +559,14 @@ def test_an_english_grid_writes_its_totals_as_its_fields_hold_the_amounts(client
     assert not re.search(r"\d,\d{3}", grid)  # no English grouping anywhere in the grid
 
 
+def test_an_english_grid_says_how_to_type_an_amount_at_every_field(client, tree, personas):
+    grid = _english_grid(client, personas.officer_a, tree.a)
+    hint = re.search(r'<p class="help" id="funds-hint">(.*?)</p>', grid, re.S)
+    assert hint and "thousands with dots: 31.003.700.000" in hint[1]
+    fields = re.findall(r'<input type="text" name="a-[^>]*>', grid)
+    assert fields and all(re.search(r'aria-describedby="[^"]*\bfunds-hint\b', f) for f in fields)
+
+
 @pytest.mark.parametrize("who", ["viewer", "officer_b", "district_d2"])
 def test_others_may_not_save_funds(client, tree, personas, who):
     response = _save_funds(client, getattr(personas, who), tree.a, _funds_post(tree.a, **{"a_3_central": "1"}))
