@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import BooleanField, Case, Exists, F, OuterRef, Q, Value, When
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -67,31 +67,51 @@ class CriteriaSetQuerySet(models.QuerySet):
     def not_superseded(self, year: int | None = None) -> CriteriaSetQuerySet:
         """Without the versions a later published version of the same code (an amendment by the
         same issuer, ``supersedes``) replaces in ``year``: from the year of the later version's
-        effective date (else of its decision). ``year`` None: replaced at all. Assessments
-        already made against a replaced version keep it."""
+        effective date (else of its decision), ``replaces_from_year``. ``year`` None: replaced
+        at all. Assessments already made against a replaced version keep it."""
         later = CriteriaSet.objects.filter(supersedes=OuterRef("pk"), code=OuterRef("code"), status=SetStatus.PUBLISHED)
         if year is not None:
             # Only for a year the later version covers: one that dropped years leaves them to this one.
-            later = later.annotate(from_year=ExtractYear(Coalesce("effective_date", "decision_date"))).filter(
+            later = later.annotate(from_year=replaces_from_year()).filter(
                 from_year__lte=year, year_from__lte=year, year_to__gte=year
             )
         return self.exclude(Exists(later))
 
     def in_force(self, *, year: int, level: str, tier: str, province: AdministrativeUnit | None = None):
-        """Published sets for the year, level and tier that apply inside ``province``.
+        """Published sets for the year, level and tier that apply inside ``province``, the default
+        first (every default goes through here, ``in_force.criteria_set_in_force``).
 
-        A province's own set comes before the State's; among several, the latest version.
+        A province's own set comes before the State's; among several, the latest version — but a
+        version that does not replace its predecessor yet in ``year`` (it takes effect in a later
+        year, ``replaces_from_year``) comes after the versions already in effect: before the
+        year of its effective date the predecessor stays the default (the later version remains
+        a set the unit may be assessed against with a reason).
         """
         issuers = Q(issuer__isnull=True)
         if province is not None:
             issuers |= Q(issuer=province)
+        predecessor = CriteriaSet.objects.filter(pk=OuterRef("supersedes_id"), code=OuterRef("code"))
+        not_yet = Case(
+            When(Q(Exists(predecessor)) & Q(from_year__gt=year), then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
         return (
             self.published()
             .covering(year)
             .not_superseded(year)
             .filter(issuers, level=level, tier=tier)
-            .order_by(F("issuer").desc(nulls_last=True), "-year_from", "-version")
+            .annotate(from_year=replaces_from_year())
+            .annotate(replaces_later=not_yet)
+            .order_by(F("issuer").desc(nulls_last=True), "replaces_later", "-year_from", "-version")
         )
+
+
+def replaces_from_year():
+    """The year from which a version replaces the version it supersedes (same code): the year of
+    its effective date, else of its decision — the one rule of ``not_superseded``, ``in_force``
+    and ``CriteriaSet.replaced_from_year``."""
+    return ExtractYear(Coalesce("effective_date", "decision_date"))
 
 
 class CriteriaSet(models.Model):

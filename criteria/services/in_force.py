@@ -80,6 +80,25 @@ def criteria_set_in_force(
     return CriteriaSet.objects.in_force(year=year, level=level, tier=tier, province=province).first()
 
 
+def version_in_force(
+    *, code: str, unit: AdministrativeUnit, year: int, tier: str, in_force: CriteriaSet | object | None = LOOK_IT_UP
+) -> CriteriaSet | None:
+    """Which version of the set ``code`` a unit's row naming only the code (the criteria-level
+    import's set column) means in ``year``: the set in force when it is of that code, else the
+    version of that code the default rule (``CriteriaSet.objects.in_force``) ranks first for the
+    year — never a later version before the year it takes effect; None when no version of it
+    applies to the unit's level and tier that year. ``in_force``: as ``other_set_refusal``."""
+    if in_force is LOOK_IT_UP:
+        in_force = criteria_set_in_force(unit=unit, year=year, tier=tier)
+    if in_force is not None and in_force.code == code:
+        return in_force
+    return (
+        CriteriaSet.objects.in_force(year=year, level=unit.level, tier=tier, province=province_of(unit))
+        .filter(code=code)
+        .first()
+    )
+
+
 def fewest_criteria_in_force(
     *, province: AdministrativeUnit, level: str, tier: str, first: int, last: int
 ) -> tuple[CriteriaSet, list[int]] | None:

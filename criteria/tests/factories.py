@@ -129,3 +129,19 @@ def typed_summary_record(unit, user):
         source_date=datetime.date(2022, 3, 15),
         user=user,
     )
+
+
+def publish_next_version(criteria_set, *, user, decision_number, decision_date, effective_date):
+    """The province office's amendment of its own published set, as the workspace makes it: a
+    clone (same code, next version) with its own decision and effective date and one target
+    changed (an identical version is refused), published."""
+    from criteria.services.set_workspace import criteria_set_clone_for, criteria_set_publish_checked
+
+    later = criteria_set_clone_for(criteria_set=criteria_set, province=criteria_set.issuer, user=user)
+    CriteriaSet.objects.filter(pk=later.pk).update(
+        decision_number=decision_number, decision_date=decision_date, effective_date=effective_date
+    )
+    later.refresh_from_db()
+    Target.objects.filter(indicator__criteria_set=later, indicator__code="2.1", region="").update(value=85)
+    unconfirmed = Target.objects.filter(indicator__criteria_set=later, to_verify=True).count()
+    return criteria_set_publish_checked(criteria_set=later, user=user, accept_unconfirmed=unconfirmed)

@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter
 from communes import access
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Assessment, CriteriaSet, CriterionResult, HistoryEntry, HistoryKind, Tier
-from criteria.services.in_force import criteria_set_in_force, province_of, usable_for
+from criteria.services.in_force import criteria_set_in_force, province_of, usable_for, version_in_force
 from criteria.services.summary import SUMMARY_LIFETIME, Reported, recorded_with_reason, summary_errors
 from criteria.services.summary_correction import how_to_correct
 from criteria.years import year_outside_lifetime
@@ -138,7 +138,7 @@ class _Lookups:
         self.sets: dict[str, CriteriaSet] = {}
         set_codes = {r.set_code for r in read.rows if r.set_code}
         for s in CriteriaSet.objects.published().filter(issuers, code__in=set_codes).order_by("code", "version"):
-            self.sets[s.code] = s  # the latest version of each code
+            self.sets[s.code] = s  # the latest version of each code (``version_of`` picks the year's)
         years = {r.year for r in read.rows if r.year}
         self.taken = {
             (a.unit_id, a.tier, a.year): a
@@ -172,6 +172,7 @@ class _Lookups:
                 )
             )
         self._in_force: dict[tuple, CriteriaSet | None] = {}
+        self._versions: dict[tuple, CriteriaSet | None] = {}
         self._known: dict[int, set[int]] = {}
         self._usable: dict[tuple, bool] = {}
 
@@ -180,6 +181,20 @@ class _Lookups:
         if key not in self._in_force:
             self._in_force[key] = criteria_set_in_force(unit=unit, year=year, tier=tier)
         return self._in_force[key]
+
+    def version_of(self, code: str, unit: AdministrativeUnit, year: int, tier: str) -> CriteriaSet | None:
+        """The version of the set ``code`` the row means for its year (``version_in_force``: a later
+        version only from the year it takes effect); the latest version when none applies that
+        year, for the checks to say why (level, tier, years). None: no published set has the code."""
+        latest = self.sets.get(code)
+        if latest is None:
+            return None
+        key = (unit.province_code, code, year, tier)
+        if key not in self._versions:
+            in_force = self.in_force(unit, year, tier)
+            found = version_in_force(code=code, unit=unit, year=year, tier=tier, in_force=in_force)
+            self._versions[key] = found or latest
+        return self._versions[key]
 
     def known(self, criteria_set: CriteriaSet) -> set[int]:
         if criteria_set.pk not in self._known:
@@ -224,7 +239,7 @@ def _worded(error: ValidationError):
 def _set_for(row: SummaryRow, target, found: _Lookups, at) -> CriteriaSet | None:
     """The row's set (its code, or the set in force), or None with the error noted at its cell."""
     if row.set_code:
-        criteria_set = found.sets.get(row.set_code)
+        criteria_set = found.version_of(row.set_code, target, row.year, row.tier)
         if criteria_set is None:
             add_error(row.errors, row.row, at(layout.SET_CODE), reason(MSG_UNKNOWN_SET, code=row.set_code))
             return None

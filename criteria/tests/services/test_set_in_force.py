@@ -208,3 +208,74 @@ def test_an_amendment_identical_to_the_version_it_replaces_is_refused(tree, sets
         _next_version(sets, personas, tree, effective=datetime.date(2024, 3, 1), change=False)
     assert "same groups, criteria, indicators and targets as PROVINCE-OWN v1" in refused.value.messages[0]
     assert criteria_set_in_force(unit=tree.a, year=2024, tier="standard") == sets["own"]
+
+
+@pytest.fixture
+def v2_from_2025(tree, sets, personas):
+    """QA: the province's v2 (12/2024/QĐ-UBND of 20/12/2024, effective 01/01/2025) of its set of
+    2021–2025."""
+    from criteria.tests.factories import publish_next_version
+
+    return publish_next_version(
+        sets["own"],
+        user=personas.province_office,
+        decision_number="12/2024/QĐ-UBND",
+        decision_date=datetime.date(2024, 12, 20),
+        effective_date=datetime.date(2025, 1, 1),
+    )
+
+
+def test_a_later_version_is_the_default_only_from_the_year_it_takes_effect(tree, sets, personas, v2_from_2025):
+    """QA: v2, effective 01/01/2025, was offered as the set in force for 2023 and 2024 (v1 only as
+    "another set"), and 2023's assessments were started on it — then recognising them was refused
+    because v2 was not in force before 2025."""
+    from criteria.services.in_force import other_sets
+
+    v1, v2 = sets["own"], v2_from_2025
+    defaults = {year: criteria_set_in_force(unit=tree.a, year=year, tier="standard") for year in (2021, 2023, 2024, 2025)}
+    assert defaults == {2021: v1, 2023: v1, 2024: v1, 2025: v2}
+    # Before its year v2 may still be chosen as another set, with a reason; from it, v1 no longer.
+    assert v2 in other_sets(tree.a, 2024, "standard", v1)
+    assert v1 not in other_sets(tree.a, 2025, "standard", v2)
+    started = assessment_start(unit=tree.a, year=2023, tier="standard", user=personas.officer_a)
+    assert started.assessment.criteria_set == v1
+    with pytest.raises(ValidationError) as refused:
+        assessment_start(unit=tree.b, year=2024, tier="standard", user=personas.officer_b, criteria_set=v2)
+    assert "The set in force for 2024 is Thử PROVINCE-OWN (1/QĐ-TEST)" in refused.value.message_dict["reason"][0]
+
+
+def test_the_2023_summary_record_on_the_default_set_takes_its_2023_recognition(tree, sets, personas, v2_from_2025):
+    """QA: the record went onto v2, and the recognition decision of 20/12/2023 was refused: "the set
+    is in force from 01/01/2025"."""
+    from criteria.services import assessment_transition
+
+    office = personas.province_office
+    in_force = criteria_set_in_force(unit=tree.a, year=2023, tier="standard")
+    a = assessment_record_summary(
+        unit=tree.a,
+        criteria_set=in_force,
+        year=2023,
+        met={1, 2, 3},
+        basically_met=set(),
+        source_number="25/BC-UBND",
+        source_date=datetime.date(2024, 1, 15),
+        user=personas.officer_a,
+    )
+    decision = {"decision_number": "318/QĐ-UBND", "decision_date": datetime.date(2023, 12, 20)}
+    a = assessment_transition(assessment=a, action="record_recognition", user=office, **decision)
+    assert (a.criteria_set, a.state, a.decision_number) == (sets["own"], "recognised", "318/QĐ-UBND")
+
+
+def test_the_api_starts_the_assessment_of_a_year_before_the_later_version_on_the_version_then_in_force(
+    tree, sets, personas, v2_from_2025
+):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(personas.officer_a)
+    body = {"unit": tree.a.code, "year": 2023, "tier": "standard"}
+    created = api.post("/api/v1/assessments/", body, format="json")
+    assert created.status_code == 201, created.content
+    assert created.json()["criteria_set"]["id"] == sets["own"].pk
+    later = api.post("/api/v1/assessments/", {"unit": tree.a.code, "year": 2025, "tier": "standard"}, format="json")
+    assert later.json()["criteria_set"]["id"] == v2_from_2025.pk

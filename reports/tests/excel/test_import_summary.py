@@ -540,3 +540,29 @@ def test_an_old_excel_workbook_is_refused_saying_how_to_save_it_as_xlsx(office, 
     assert "an Excel 97–2003 workbook (.xls)" in response.content.decode()
     assert "save it as an Excel Workbook (.xlsx)" in response.content.decode()
     assert not ImportBatch.objects.exists()
+
+
+def test_a_year_before_the_province_s_later_version_takes_effect_is_recorded_on_the_version_then_in_force(
+    office, personas, tree
+):
+    """QA: the 2023 import stored its records against v2 (effective 01/01/2025) — the set column
+    names the code only, read as its latest version — and the 2023 recognition was then refused."""
+    from criteria.tests.factories import publish_next_version
+
+    v1 = make_set(code="PROVINCE-OWN", year_from=2021, year_to=2025, issuer=tree.province)
+    v2 = publish_next_version(
+        v1,
+        user=personas.province_office,
+        decision_number="12/2024/QĐ-UBND",
+        decision_date=datetime.date(2024, 12, 20),
+        effective_date=datetime.date(2025, 1, 1),
+    )
+    book = load_workbook(io.BytesIO(template(tree.d1, year=2023)))
+    assert book[layout.DATA_SHEET].cell(layout.FIRST_DATA_ROW, 6).value == "PROVINCE-OWN"
+    for year, expected in ((2023, v1), (2025, v2)):
+        cells = {layout.MET: "1-3", layout.SOURCE_DATE: f"15/01/{year + 1}"}
+        content = fill(template(tree.d1, year=year), row("40101", **cells))
+        batch = batch_of(upload(office, content, year=year))
+        assert batch.status == ImportStatus.READY, batch.errors
+        office.post(reverse("reports:import_apply", args=["401", batch.pk]))
+        assert Assessment.objects.get(unit=tree.a, year=year).criteria_set == expected
