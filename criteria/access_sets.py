@@ -22,6 +22,7 @@ from communes import access
 from communes.access import is_administrator
 from communes.models import AdministrativeUnit, Level
 from criteria.models import CriteriaSet, SetStatus
+from criteria.models_catalogue import CriteriaSetQuerySet
 
 MSG_SET_NOT_FOUND = _("This criteria set does not exist or belongs to another province.")
 MSG_NATIONAL_READ_ONLY = _("National criteria sets are changed only by the portal's administrators.")
@@ -71,6 +72,16 @@ def readable_q(user) -> Q:
     for path in access.read_roots(user):
         below |= Q(issuer__path__startswith=path)  # the province itself or one under the unit
     return national | below | (Q(issuer__path__in=_paths_above(user)) & ~Q(status=SetStatus.DRAFT))
+
+
+def readable_sets(user) -> CriteriaSetQuerySet:
+    """The sets ``can_read_set`` allows, as a queryset: wherever a set is named by its id (the
+    API's ``criteria_set``, a form's choice, a page's address) a set outside it is answered
+    exactly as an id no set has — neither its name, its issuer nor its being a draft is told.
+    None for a user not signed in."""
+    if not getattr(user, "is_authenticated", False):
+        return CriteriaSet.objects.none()
+    return CriteriaSet.objects.filter(readable_q(user))
 
 
 def _paths_above(user) -> list[str]:

@@ -26,6 +26,7 @@ from rest_framework.views import APIView
 from communes.access import check_writes_somewhere, get_object_for_user, get_unit_for_user
 from communes.api import UnitRefSerializer
 from communes.models import Level
+from criteria import access_sets
 from criteria.api_sets import CriteriaSetRefSerializer
 from criteria.api_years import YearShownFilter
 from criteria.figures import shown_state_q, with_title_revocation
@@ -39,9 +40,12 @@ from ntm_portal.api_views import ScopedReadOnlyViewSet
 MSG_NO_SUCH_SET = _("No published criteria set has this id.")
 
 
-def published_set(pk: int) -> CriteriaSet:
-    """The published set an input names by id; a field error on ``criteria_set`` otherwise."""
-    criteria_set = CriteriaSet.objects.published().filter(pk=pk).first()
+def input_set(user, pk: int, *, published: bool = True) -> CriteriaSet:
+    """The set an input names by id, published unless ``published`` is False; a field error on
+    ``criteria_set`` otherwise. A set the user may not read (another province's, a draft outside
+    its office: ``access_sets.readable_sets``) gets the very refusal of an id no set has."""
+    sets = access_sets.readable_sets(user)
+    criteria_set = (sets.published() if published else sets).filter(pk=pk).first()
     if criteria_set is None:
         raise serializers.ValidationError({"criteria_set": [MSG_NO_SUCH_SET]})
     return criteria_set
@@ -291,7 +295,7 @@ class AssessmentViewSet(mixins.CreateModelMixin, ScopedReadOnlyViewSet):
         data.is_valid(raise_exception=True)
         unit = get_unit_for_user(request.user, data.validated_data["unit"], write=True)
         set_id = data.validated_data["criteria_set"]
-        criteria_set = None if set_id is None else published_set(set_id)
+        criteria_set = None if set_id is None else input_set(request.user, set_id)
         started = assessment_start(
             unit=unit,
             year=data.validated_data["year"],

@@ -15,13 +15,11 @@ from rest_framework.views import APIView
 from communes.access import check_writes_somewhere, get_unit_for_user
 from criteria.api import (
     ERRORS,
-    MSG_NO_SUCH_SET,
     AssessmentDetailSerializer,
     assessment_answer,
     assessment_for_user,
-    published_set,
+    input_set,
 )
-from criteria.models import CriteriaSet
 from criteria.services import criterion_set_basically_met
 from criteria.services.in_force import set_in_force_choose, sets_in_force_of
 from criteria.services.standing import REASON_MAX
@@ -146,9 +144,7 @@ class SetsInForceView(ApiErrorsMixin, APIView):
         serializer = SetInForceSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        criteria_set = CriteriaSet.objects.filter(pk=data["criteria_set_id"]).first()
-        if criteria_set is None:
-            raise serializers.ValidationError({"criteria_set": [MSG_NO_SUCH_SET]})
+        criteria_set = input_set(request.user, data["criteria_set_id"], published=False)  # a draft: said so
         choice = set_in_force_choose(
             province=province, year=data["year"], criteria_set=criteria_set, basis=data["basis"], user=request.user
         )
@@ -226,7 +222,7 @@ class SummaryRecordView(ApiErrorsMixin, APIView):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         unit = get_unit_for_user(request.user, data["unit"], write=True)
-        criteria_set = published_set(data["criteria_set"])
+        criteria_set = input_set(request.user, data["criteria_set"])
         assessment = assessment_record_summary(
             unit=unit,
             criteria_set=criteria_set,

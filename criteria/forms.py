@@ -3,6 +3,7 @@ from django.db.models import Case, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from criteria import access_sets
 from criteria.models import AssessmentState, CriteriaSet, Tier
 
 YEAR_MIN, YEAR_MAX = 2010, 2100
@@ -50,6 +51,11 @@ class StartAssessmentForm(forms.Form):
         label=_("Another criteria set"), queryset=CriteriaSet.objects.published(), required=False
     )
     reason = forms.CharField(label=_("Why another set"), required=False, max_length=2000)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A set the user may not read is no choice, as an id no set has (its name never said).
+        self.fields["criteria_set"].queryset = access_sets.readable_sets(user).published()
 
 
 class ValueForm(forms.Form):

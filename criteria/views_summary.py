@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from communes import access
 from communes.models import AdministrativeUnit
-from criteria import evaluation
+from criteria import access_sets, evaluation
 from criteria.forms import BASICALLY_MET, MARK_LABELS, MET, SummaryCorrectionForm, SummaryRecordForm, current_year
 from criteria.models import Assessment, CriteriaSet, Tier
 from criteria.services.assessments import DuplicateAssessment, speaking_assessment
@@ -83,7 +83,7 @@ def _int(value, default: int) -> int:
 SET_OFFERED = "set_offered"
 
 
-def set_choice(unit: AdministrativeUnit, data) -> SetChoice:
+def set_choice(unit: AdministrativeUnit, data, user) -> SetChoice:
     """The sets offered for the year and tier in ``data`` (defaults: last year, standard): the set
     in force first, then the other published sets of the unit's level and tier covering it.
 
@@ -111,7 +111,8 @@ def set_choice(unit: AdministrativeUnit, data) -> SetChoice:
     if chosen is not None:
         return SetChoice(year, tier, tiers, in_force, sets, chosen)
     # The user's set is not one for this year and tier: said on the page, never swapped silently.
-    dropped = CriteriaSet.objects.filter(pk=asked).first() if shown is not None else None
+    # Named only if the user may read it: another province's set is as an id no set has.
+    dropped = access_sets.readable_sets(user).filter(pk=asked).first() if shown is not None else None
     return SetChoice(year, tier, tiers, in_force, sets, default, dropped=dropped)
 
 
@@ -173,7 +174,7 @@ def _record(request: HttpRequest, unit: AdministrativeUnit, form: SummaryRecordF
 def summary_record_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = access.get_unit_for_user(request.user, code, write=True)
     data = request.POST if request.method == "POST" else request.GET
-    choice = set_choice(unit, data)
+    choice = set_choice(unit, data, request.user)
     if request.method == "POST" and choice.followed:
         # The year or tier changed while the set was left as offered: the marks were given
         # against the old set's list. Its own criteria are listed, the marks kept by number.

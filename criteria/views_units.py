@@ -219,7 +219,7 @@ def _overview_page(request: HttpRequest, unit: AdministrativeUnit) -> HttpRespon
 @require_POST
 def start_assessment(request: HttpRequest) -> HttpResponse:
     access.check_writes_somewhere(request.user)
-    form = StartAssessmentForm(request.POST)
+    form = StartAssessmentForm(request.POST, user=request.user)
     if not form.is_valid():
         messages.error(request, _("The request was incomplete; please try again."))
         return redirect("home")

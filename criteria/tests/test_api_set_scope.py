@@ -58,3 +58,81 @@ def test_the_sets_of_the_units_a_merged_unit_was_formed_from_are_read_as_its_his
     client.force_login(officer)
     assert _codes(client) == {"NATIONAL", "OLD-PUBLISHED"}
     assert access_sets.can_read_set(officer, published) and not access_sets.can_read_set(officer, draft)
+
+
+@pytest.fixture
+def elsewhere(tree):
+    """Another province's published set and its draft, which P's users may not read."""
+    other = ProvinceFactory(code="42", name="Tỉnh Khác")
+    return {
+        "published": make_set(code="OTHER-PUBLISHED", year_from=2021, year_to=2025, issuer=other),
+        "draft": make_set(code="OTHER-DRAFT", year_from=2021, year_to=2025, issuer=other, publish=False),
+    }
+
+
+def _answers(client, url, body, ids):
+    """The answer to ``body`` for each set id, with the id taken out of it."""
+    found = {}
+    for name, pk in ids.items():
+        response = client.post(url, body | {"criteria_set": pk}, format="json")
+        found[name] = (response.status_code, response.content.decode())
+    return found
+
+
+@pytest.mark.parametrize(
+    ("who", "url", "body"),
+    [
+        ("officer_a", "/api/v1/assessments/", {"unit": "40101", "year": 2025, "reason": "thử"}),
+        (
+            "officer_a",
+            "/api/v1/summary-records/",
+            {"unit": "40101", "year": 2023, "met": [1], "source_number": "1/BC", "source_date": "2024-01-10", "reason": "thử"},
+        ),
+        ("province_office", "/api/v1/provinces/40/sets-in-force/", {"year": 2024, "basis": "KH 1/KH-UBND"}),
+    ],
+)
+def test_another_province_s_set_is_refused_in_the_api_as_an_id_no_set_has(client, tree, personas, elsewhere, who, url, body):
+    """QA: starting against another province's set was refused naming it ("… là bộ riêng của tỉnh
+    khác", its decision), and the set in force answered "only a published set …" for its drafts
+    and "issued by another province" for the others: walking ids showed their sets and drafts."""
+    client.force_login(getattr(personas, who))
+    ids = {"unknown": 999999, "published": elsewhere["published"].pk, "draft": elsewhere["draft"].pk}
+    answers = _answers(client, url, body, ids)
+    assert answers["unknown"][0] == 400 and "Không có bộ tiêu chí đã ban hành nào có mã này." in answers["unknown"][1]
+    assert answers["published"] == answers["unknown"]
+    assert answers["draft"] == answers["unknown"]
+
+
+def test_the_province_office_s_own_draft_is_still_told_apart_in_the_set_in_force(client, tree, personas):
+    draft = make_set(code="OWN-DRAFT", issuer=tree.province, publish=False)
+    client.force_login(personas.province_office)
+    body = {"year": 2024, "basis": "KH 1/KH-UBND", "criteria_set": draft.pk}
+    response = client.post("/api/v1/provinces/40/sets-in-force/", body, format="json")
+    assert response.status_code == 400 and "Chỉ bộ tiêu chí đã ban hành mới có thể đưa vào áp dụng." in response.content.decode()
+
+
+def test_another_province_s_set_is_refused_on_the_start_form_as_an_id_no_set_has(client, tree, personas, elsewhere):
+    from django.contrib.messages import get_messages
+    from django.urls import reverse
+
+    make_set(code="NATIONAL", year_from=2021, year_to=2025)
+    said = {}
+    for name, pk in {"unknown": 999999, "published": elsewhere["published"].pk}.items():
+        client.logout()  # each answer's messages on their own
+        client.force_login(personas.officer_a)
+        body = {"unit": "40101", "tier": "standard", "year": 2025, "criteria_set": pk, "reason": "thử"}
+        response = client.post(reverse("assessment_start"), body)
+        said[name] = (response.status_code, response.url, [str(m) for m in get_messages(response.wsgi_request)])
+    assert said["published"] == said["unknown"]
+    assert "OTHER-PUBLISHED" not in str(said["published"])
+
+
+def test_another_province_s_set_asked_on_the_summary_record_page_is_not_named(client, tree, personas, elsewhere):
+    from django.urls import reverse
+
+    make_set(code="NATIONAL", year_from=2021, year_to=2025)
+    client.force_login(personas.officer_a)
+    url = reverse("summary_record_new", args=["40101"])
+    query = {"year": 2023, "tier": "standard", "criteria_set": elsewhere["published"].pk, "set_offered": "999999"}
+    page = client.get(url, query).content.decode()
+    assert "OTHER-PUBLISHED" not in page and "Thử OTHER-PUBLISHED" not in page
