@@ -246,11 +246,35 @@ def test_the_start_form_names_each_set_with_its_version(client, personas, tree, 
 
     v1 = make_set(code="OWN", year_from=2021, year_to=2025, issuer=tree.province)
     v2 = catalog_set_clone(criteria_set=v1)
-    CriteriaSet.objects.filter(pk=v2.pk).update(effective_date=datetime.date(2026, 1, 1))
+    CriteriaSet.objects.filter(pk=v2.pk).update(effective_date=datetime.date(2025, 1, 1))
     Target.objects.filter(indicator__criteria_set=v2, indicator__code="2.1", region="").update(value=85)
     catalog_set_publish(criteria_set=v2)
     client.force_login(personas.officer_a)
-    response = client.get(reverse("unit", args=["40101"]), {"year": 2025})
+    # 2024: v1 is still the set in force (v2 replaces it from 2025), v2 another set.
+    response = client.get(reverse("unit", args=["40101"]), {"year": 2024})
     page = response.content.decode()
-    assert "Thử OWN v2 (1/QĐ-TEST) · the set in force" in page
-    assert f'<option value="{v1.pk}">Thử OWN v1 (1/QĐ-TEST)</option>' in page
+    assert "Thử OWN v1 (1/QĐ-TEST) · the set in force" in page
+    assert f'<option value="{v2.pk}">Thử OWN v2 (1/QĐ-TEST)</option>' in page
+
+
+def test_the_start_form_offers_a_later_version_only_as_another_set_before_the_year_it_takes_effect(
+    client, personas, tree
+):
+    """QA: the commune page of 2024 offered "Bắt đầu đánh giá … v2 · bộ đang áp dụng" for a v2
+    effective 01/01/2025, and v1 only under "Use another set (give a reason)"."""
+    from criteria.tests.factories import publish_next_version
+
+    v1 = make_set(code="OWN", year_from=2021, year_to=2025, issuer=tree.province)
+    v2 = publish_next_version(
+        v1,
+        user=personas.province_office,
+        decision_number="12/2024/QĐ-UBND",
+        decision_date=datetime.date(2024, 12, 20),
+        effective_date=datetime.date(2025, 1, 1),
+    )
+    client.force_login(personas.officer_a)
+    page = client.get(reverse("unit", args=["40101"]), {"year": 2024}).content.decode()
+    assert "Thử OWN v1 (1/QĐ-TEST) · the set in force" in page
+    assert f'<option value="{v2.pk}">Thử OWN v2 (12/2024/QĐ-UBND)</option>' in page
+    page = client.get(reverse("unit", args=["40101"]), {"year": 2025}).content.decode()
+    assert "Thử OWN v2 (12/2024/QĐ-UBND) · the set in force" in page
