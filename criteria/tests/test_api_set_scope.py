@@ -71,7 +71,7 @@ def elsewhere(tree):
 
 
 def _answers(client, url, body, ids):
-    """The answer to ``body`` for each set id, with the id taken out of it."""
+    """The answer (status, body) to ``body`` with each set id."""
     found = {}
     for name, pk in ids.items():
         response = client.post(url, body | {"criteria_set": pk}, format="json")
@@ -86,12 +86,21 @@ def _answers(client, url, body, ids):
         (
             "officer_a",
             "/api/v1/summary-records/",
-            {"unit": "40101", "year": 2023, "met": [1], "source_number": "1/BC", "source_date": "2024-01-10", "reason": "thử"},
+            {
+                "unit": "40101",
+                "year": 2023,
+                "met": [1],
+                "source_number": "1/BC",
+                "source_date": "2024-01-10",
+                "reason": "thử",
+            },
         ),
         ("province_office", "/api/v1/provinces/40/sets-in-force/", {"year": 2024, "basis": "KH 1/KH-UBND"}),
     ],
 )
-def test_another_province_s_set_is_refused_in_the_api_as_an_id_no_set_has(client, tree, personas, elsewhere, who, url, body):
+def test_another_province_s_set_is_refused_in_the_api_as_an_id_no_set_has(
+    client, tree, personas, elsewhere, who, url, body
+):
     """QA: starting against another province's set was refused naming it ("… là bộ riêng của tỉnh
     khác", its decision), and the set in force answered "only a published set …" for its drafts
     and "issued by another province" for the others: walking ids showed their sets and drafts."""
@@ -108,7 +117,10 @@ def test_the_province_office_s_own_draft_is_still_told_apart_in_the_set_in_force
     client.force_login(personas.province_office)
     body = {"year": 2024, "basis": "KH 1/KH-UBND", "criteria_set": draft.pk}
     response = client.post("/api/v1/provinces/40/sets-in-force/", body, format="json")
-    assert response.status_code == 400 and "Chỉ bộ tiêu chí đã ban hành mới có thể đưa vào áp dụng." in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "Chỉ bộ tiêu chí đã ban hành mới có thể đưa vào áp dụng." in response.content.decode()
+    )
 
 
 def test_another_province_s_set_is_refused_on_the_start_form_as_an_id_no_set_has(client, tree, personas, elsewhere):

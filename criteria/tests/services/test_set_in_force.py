@@ -232,7 +232,9 @@ def test_a_later_version_is_the_default_only_from_the_year_it_takes_effect(tree,
     from criteria.services.in_force import other_sets
 
     v1, v2 = sets["own"], v2_from_2025
-    defaults = {year: criteria_set_in_force(unit=tree.a, year=year, tier="standard") for year in (2021, 2023, 2024, 2025)}
+    defaults = {
+        year: criteria_set_in_force(unit=tree.a, year=year, tier="standard") for year in (2021, 2023, 2024, 2025)
+    }
     assert defaults == {2021: v1, 2023: v1, 2024: v1, 2025: v2}
     # Before its year v2 may still be chosen as another set, with a reason; from it, v1 no longer.
     assert v2 in other_sets(tree.a, 2024, "standard", v1)
