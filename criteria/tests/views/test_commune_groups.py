@@ -2,8 +2,10 @@
 
 import datetime
 
+import lxml.html
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from criteria.models import CommuneGroupChange, GroupCondition
 from criteria.services.commune_groups import commune_group_set
@@ -147,7 +149,9 @@ def test_the_sheet_header_shows_the_group_and_its_basis_for_a_set_by_group(clien
     set_group(tree, personas)
     html = client.get(reverse("assessment", args=[a.pk])).content.decode()
     header = html[html.index('id="sheet-commune-group"') :][:800]
-    assert "Group 3: ethnic-minority and mountain areas" in header
+    # The condition names the group; the group is not said again before it (QA: "Group 3: … — Group 3: …").
+    assert "<strong>Group 3: ethnic-minority and mountain area, zone III</strong>" in header
+    assert header[: header.index("</p>")].count("Group 3") == 1
     assert "zone III" in header and "decided by 120/QĐ-UBND of 20/01/2026" in header
     assert page(tree.a.code) in header
 
@@ -187,3 +191,20 @@ def test_a_commune_outside_2026_2030_has_no_form_but_says_why(client, tree, pers
     assert client.post(page(tree.a.code), FORM).status_code == 400
     assert not CommuneGroupChange.objects.exists()
     assert 'id="no-commune-group"' not in client.get(page(tree.b.code)).content.decode()
+
+
+@pytest.mark.parametrize(("language", "group"), [("en", "Group 3"), ("vi", "Nhóm 3")])
+def test_the_group_is_named_once_with_the_condition_it_meets(client, tree, personas, language, group):
+    """QA: "Group 2: other communes — Group 2: meets neither…": the condition names its group."""
+    set_group(tree, personas)
+    client.force_login(personas.province_office)
+    with translation.override(language):
+        pages = [
+            (page(tree.a.code), "//*[@id='commune-group']"),
+            (reverse("province_commune_groups", args=["40"]), "//tbody/tr[th//a[contains(., 'Cẩm Thạch')]]/td[1]"),
+        ]
+        for url, where in pages:
+            (basis,) = lxml.html.fromstring(client.get(url).content.decode()).xpath(where)
+            text = " ".join(basis.text_content().split())
+            assert text.count(group) == 1, (url, text)
+            assert "zone III" in text or "khu vực III" in text
