@@ -51,13 +51,28 @@ def criterion_basically_met(request: HttpRequest, pk: int, number: int) -> HttpR
     else:
         errors = {field: list(messages_) for field, messages_ in form.errors.items()}
     context = full_sheet_context(request, assessment)
-    context["basic_failed"] = {
-        "number": number,
-        "errors": [message for field_errors in errors.values() for message in field_errors],
-        "reason": request.POST.get("reason", ""),
-        "expected_by": request.POST.get("expected_by", ""),
-    }
+    context["basic_failed"] = _mark_refused(number, errors, request.POST)
     return render(request, "criteria/assessment.html", context, status=400)
+
+
+# The form's fields, in the order the form shows them: the first one refused takes the focus.
+_MARK_FIELDS = ("reason", "expected_by")
+
+
+def _mark_refused(number: int, errors: dict[str, list[str]], typed) -> dict:
+    """What the criterion's "basically met" form shows after a refusal: each field's messages at
+    the field (marked invalid, the first of them focused as the page opens — without JavaScript
+    too — so the officer lands at the criterion, not at the top of the sheet), the rest above
+    the form, and what was typed."""
+    at_field = {name: list(errors.get(name, ())) for name in _MARK_FIELDS}
+    return {
+        "number": number,
+        **{f"{name}_errors": messages_ for name, messages_ in at_field.items()},
+        "other_errors": [m for name, messages_ in errors.items() if name not in _MARK_FIELDS for m in messages_],
+        "first_invalid": next((name for name in _MARK_FIELDS if at_field[name]), None),
+        "reason": typed.get("reason", ""),
+        "expected_by": typed.get("expected_by", ""),
+    }
 
 
 # --- The set in force (province page) -------------------------------------------------------

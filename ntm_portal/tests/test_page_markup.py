@@ -15,6 +15,7 @@ class _Ids(HTMLParser):
         super().__init__()
         self.ids: Counter[str] = Counter()
         self.described_by: list[tuple[str, str]] = []
+        self.labelled_by: list[tuple[str, str]] = []
         self.labelled: list[str] = []
 
     def handle_starttag(self, tag, attrs) -> None:
@@ -23,6 +24,8 @@ class _Ids(HTMLParser):
             self.ids[attrs["id"]] += 1
         for target in (attrs.get("aria-describedby") or "").split():
             self.described_by.append((attrs.get("name") or attrs.get("id") or tag, target))
+        for target in (attrs.get("aria-labelledby") or "").split():
+            self.labelled_by.append((attrs.get("name") or attrs.get("id") or tag, target))
         if tag == "label" and attrs.get("for"):
             self.labelled.append(attrs["for"])
 
@@ -34,6 +37,11 @@ def markup_problems(html: str) -> list[str]:
     problems += [
         f"{field} is described by {target!r}, not in the page"
         for field, target in parser.described_by
+        if target not in parser.ids
+    ]
+    problems += [
+        f"{field} is labelled by {target!r}, not in the page"
+        for field, target in parser.labelled_by
         if target not in parser.ids
     ]
     problems += [
@@ -49,15 +57,19 @@ def describing(html: str, field_name: str) -> list[str]:
 
 
 def test_the_checker_finds_a_duplicate_id_and_a_missing_description():
-    html = '<p id="a"></p><p id="a"></p><input name="x" aria-describedby="a x_helptext"><label for="y">Y</label>'
+    html = (
+        '<p id="a"></p><p id="a"></p><input name="x" aria-describedby="a x_helptext"><label for="y">Y</label>'
+        '<button aria-labelledby="a b">Save</button>'
+    )
     assert markup_problems(html) == [
         "id 'a' appears 2 times",
         "x is described by 'x_helptext', not in the page",
+        "button is labelled by 'b', not in the page",
         "a label is for 'y', not in the page",
     ]
 
 
-def main_pages(tree, criteria_set):
+def main_pages(tree, criteria_set, assessment):
     return {
         "province_office": [
             reverse("unit", args=[tree.province.code]),
@@ -75,13 +87,17 @@ def main_pages(tree, criteria_set):
             reverse("ocop:list"),
             reverse("ocop:create"),
         ],
-        "officer_a": [reverse("unit", args=[tree.a.code]), reverse("reports:import", args=[tree.a.code])],
+        "officer_a": [
+            reverse("unit", args=[tree.a.code]),
+            reverse("reports:import", args=[tree.a.code]),
+            reverse("assessment", args=[assessment.pk]),
+        ],
     }
 
 
 def test_main_pages_have_unique_ids_and_every_description_present(client, personas, tree, criteria_set, assessment):
     problems = {}
-    for persona, paths in main_pages(tree, criteria_set).items():
+    for persona, paths in main_pages(tree, criteria_set, assessment).items():
         client.force_login(getattr(personas, persona))
         for path in paths:
             response = client.get(path)

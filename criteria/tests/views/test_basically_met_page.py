@@ -111,6 +111,6 @@ def test_the_expected_date_hints_its_format_as_every_date_field_does(client, per
     client.force_login(personas.officer_a)
     page = client.get(reverse("assessment", args=[assessment.pk])).content.decode()
     assert '<label for="bm-by-2">Dự kiến đạt trước ngày</label>' in page
-    assert 'aria-describedby="bm-by-2_helptext"' in page
+    assert 'aria-describedby="bm-by-2_helptext criterion-2-title"' in page
     assert '<p class="help" id="bm-by-2_helptext">ngày/tháng/năm</p>' in page
     assert "dd/mm/yyyy" not in page

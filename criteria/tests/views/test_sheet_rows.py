@@ -18,7 +18,7 @@ TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"')
 
 
 def article(html: str, code: str) -> str:
-    start = html.index(f'<article class="indicator" id="ind-{code}">')
+    start = html.index(f'<article class="indicator" id="ind-{code}"')
     return TOKEN.sub("", html[start : html.index("</article>", start)])
 
 
