@@ -7,7 +7,8 @@ and the rows of a dashboard's tables placed by ``{% jinja "….jinja" name=value
 (``criteria/templatetags/ntm.py``): the drill-down by unit, the lagging criteria, the units
 due and the funds by unit. Django's gettext and ngettext serve ``_()``/``ngettext()``; escaping
 is on; the number filters of ``ntm_portal.numbers`` (``money``, ``number``, ``percent``,
-``share_of``), ``url(name, *args)`` (Django's ``reverse``) and ``url_for(name)`` are there.
+``share_of``), ``vi`` (Vietnamese data marked ``lang="vi"`` on an English page, as the Django
+filter), ``url(name, *args)`` (Django's ``reverse``) and ``url_for(name)`` are there.
 ``makemessages`` does not read ``.jinja`` files: give a template its words from Python
 (``criteria.display.ROW_LABELS``, ``DashboardPlans.due_words``), where the catalogues find them.
 """
@@ -18,6 +19,7 @@ from django.urls import get_script_prefix, reverse
 from django.utils.translation import get_language, gettext, ngettext
 from jinja2 import Environment, Undefined
 
+from ntm_portal.language import vietnamese
 from ntm_portal.numbers import money, number, share_of, vn_percent
 
 # ``url`` reverses a name once per language and script prefix with this placeholder, then
@@ -60,5 +62,6 @@ def environment(**options) -> Environment:
     env = Environment(autoescape=True, extensions=["jinja2.ext.i18n"], **options)
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
     env.filters.update(money=money, number=number, percent=vn_percent, share_of=share_of)
+    env.filters["vi"] = vietnamese  # Vietnamese data on any page (ntm_portal.language)
     env.globals.update(url=url, url_for=url_for)
     return env

@@ -21,6 +21,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import translate_url
 from django.utils import translation
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString
 from django.views.i18n import set_language as django_set_language
 
 
@@ -40,6 +42,18 @@ def in_language(url: str, language: str) -> str:
     # Resolved in its own language: an address without a prefix resolves only in Vietnamese.
     with translation.override(_language_of(url)):
         return translate_url(url, language)
+
+
+def vietnamese(text) -> SafeString:
+    """Text that is Vietnamese whatever the page's language — names of units, criteria, indicators
+    and sets, notes and reasons typed by officers — as a page prints it: on a page in another
+    language, ``<span lang="vi">…</span>``, so a screen reader reads it with Vietnamese
+    pronunciation (WCAG 3.1.2); on a Vietnamese page, the text alone. Escaped; for element
+    content only (an attribute or ``<title>`` takes no markup). The templates' ``vi`` filter,
+    in both engines."""
+    if text is None or text == "" or (translation.get_language() or "").startswith("vi"):
+        return conditional_escape("" if text is None else text)
+    return format_html('<span lang="vi">{}</span>', text)
 
 
 def worded(message, params: Mapping | None = None) -> dict[str, str]:

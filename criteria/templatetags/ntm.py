@@ -14,6 +14,7 @@ from communes.people import full_name as _full_name
 from criteria import display
 from criteria.figures import state_on
 from criteria.forms import MARK_LABELS
+from ntm_portal.language import vietnamese
 from ntm_portal.numbers import as_typed, money, vn_number
 
 register = template.Library()
@@ -33,6 +34,7 @@ register.filter("as_typed", as_typed)  # a number as a field or a file takes it,
 
 
 register.filter("history_value", display.history_value)
+register.filter("vi", vietnamese)  # Vietnamese data on any page: {{ unit.name|vi }} (ntm_portal.language)
 
 
 @register.filter

@@ -157,7 +157,7 @@ def test_a_value_typed_while_the_assessment_was_locked_stays_on_screen(client, p
     )
     row = response.content.decode()
     assert "can no longer be edited" in row and 'name="value"' not in row
-    assert "What you typed, not saved: <strong>91,5</strong> · Note: theo biên bản 12/3" in row
+    assert 'What you typed, not saved: <strong>91,5</strong> · Note: <span lang="vi">theo biên bản 12/3</span>' in row
     assert stored(assessment, "2.1").value_decimal == 85
 
 
@@ -369,7 +369,7 @@ def test_a_criterion_without_indicator_of_a_set_published_before_the_rule_shows_
     client.force_login(personas.officer_a)
     page = client.get(reverse("assessment", args=[a.pk])).content.decode()
     section = page[page.index('id="criterion-20"') :]
-    assert "20. Tiêu chí riêng" in section and "Not met" in section
+    assert '20. <span lang="vi">Tiêu chí riêng</span>' in section and "Not met" in section
     assert "This criterion has no indicator in this set, so it cannot be met." in section
     assert 'id="index-20"' in page
 

@@ -146,15 +146,19 @@ def test_my_work_and_the_districts_queue_count_the_same_villages_included(client
     assert "villages included; “My work” above counts every year." in html
 
 
+# Names are Vietnamese on the English page too (lang="vi").
+VILLAGE_OF = '<span lang="vi">Thôn Bắc</span> (<span lang="vi">{}</span>) · '
+
+
 def test_a_village_is_named_with_its_commune_in_my_work_and_the_queue(client, personas, villages_waiting):
     client.force_login(personas.district_d1)
     html = client.get(reverse("unit", args=["401"]), {"year": 2025}).content.decode()
     inbox = html.split('id="my-work"')[1].split("</section>")[0]
-    assert "Thôn Bắc (Xã Cẩm Thạch) · " in inbox and "Thôn Bắc (Xã Đức Lĩnh) · " in inbox
-    assert "Xã Đức Lĩnh · " in inbox  # a commune is named alone
+    assert VILLAGE_OF.format("Xã Cẩm Thạch") in inbox and VILLAGE_OF.format("Xã Đức Lĩnh") in inbox
+    assert '"><span lang="vi">Xã Đức Lĩnh</span> · ' in inbox  # a commune is named alone
     queue = html.split("Waiting for verification")[1].split("</section>")[0]
-    assert '<span class="muted small">(Xã Cẩm Thạch)</span>' in queue
-    assert '<span class="muted small">(Xã Đức Lĩnh)</span>' in queue
+    assert '<span class="muted small">(<span lang="vi">Xã Cẩm Thạch</span>)</span>' in queue
+    assert '<span class="muted small">(<span lang="vi">Xã Đức Lĩnh</span>)</span>' in queue
 
 
 def test_a_districts_own_assessment_waits_for_the_province_not_its_committee(personas, tree):

@@ -2,13 +2,15 @@
 
 QA: a refused "Mark as basically met" came back at the top of the page, its one message 3,500 px
 below, the field neither marked invalid nor tied to it; every field of the sheet was named
-"Value (%)", "Note" or "Save", whatever its indicator."""
+"Value (%)", "Note" or "Save", whatever its indicator; the Vietnamese names and notes of an
+English page were read with English pronunciation (no ``lang="vi"``)."""
 
 from collections import Counter
 
 import lxml.html
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from criteria.services import ValueEntry, assessment_create, assessment_record_values
 from criteria.tests.factories import make_set
@@ -155,3 +157,49 @@ def test_a_row_swapped_in_after_a_save_keeps_its_names(client, personas, assessm
     value = doc.xpath("//article[@id='ind-2.1']//*[@name='value']")[0]
     assert value.get("aria-invalid") == "true"
     assert text_of(doc, value.get("aria-labelledby")) == "Value (%) 2.1 Tỷ lệ tưới tiêu"
+
+
+# --- 3. Vietnamese data on an English page is marked lang="vi" ---------------------------------
+
+
+def _vi_texts(doc) -> set[str]:
+    return {" ".join(e.text_content().split()) for e in doc.xpath("//*[@lang='vi']")}
+
+
+def test_an_english_sheet_marks_its_vietnamese_names_and_notes(client, personas, assessment):
+    client.force_login(personas.officer_a)
+    mark(client, assessment)
+    response = client.get(reverse("assessment", args=[assessment.pk]))
+    doc = parse(response)
+    assert doc.get("lang") == "en"
+    vi = _vi_texts(doc)
+    for text in [
+        "Xã Cẩm Thạch",
+        "Bộ tiêu chí thử",
+        "I. Nhóm I",
+        "Thủy lợi",
+        "Tỷ lệ tưới tiêu",
+        "Kênh N2 chưa xong",
+        "Kênh N2 đang thi công",
+    ]:
+        assert text in vi, text
+    assert "Tỷ lệ tưới tiêu" in {e.text_content() for e in doc.xpath("//article[@id='ind-2.1']//*[@lang='vi']")}
+    # English words stay unmarked.
+    assert not any("Value" in t or "Save" in t for t in vi)
+
+
+def test_a_vietnamese_sheet_needs_no_mark(client, personas, assessment):
+    client.force_login(personas.officer_a)
+    with translation.override("vi"):
+        response = client.get(reverse("assessment", args=[assessment.pk]))
+    doc = parse(response)
+    assert doc.get("lang") == "vi" and not doc.xpath("//main//*[@lang='vi']")
+
+
+def test_the_english_commune_workspace_marks_its_vietnamese_names(client, personas, assessment):
+    client.force_login(personas.officer_a)
+    with translation.override("en"):
+        url = reverse("unit", args=["40101"])
+    doc = parse(client.get(url, {"year": 2023}))
+    vi = {" ".join(e.text_content().split()) for e in doc.xpath("//*[@lang='vi']")}  # breadcrumbs included
+    assert {"Xã Cẩm Thạch", "Thử", "Thôn Bắc", "Thôn Nam"} <= vi, vi

@@ -55,8 +55,8 @@ def test_the_province_lists_an_abolished_district_opening_on_its_last_year(clien
     """QA: the province's 2026 page linked D1 (ended 30/06/2025) to 2026, a year of empty tables."""
     client.force_login(personas.province_office)
     html = client.get(reverse("unit", args=["40"]) + "?year=2026").content.decode()
-    assert f'<a href="{reverse("unit", args=["401"])}?year=2025">Huyện Một</a>' in html
-    assert f'<a href="{reverse("unit", args=["402"])}?year=2026">Huyện Hai</a>' in html
+    assert f'<a href="{reverse("unit", args=["401"])}?year=2025"><span lang="vi">Huyện Một</span></a>' in html
+    assert f'<a href="{reverse("unit", args=["402"])}?year=2026"><span lang="vi">Huyện Hai</span></a>' in html
 
 
 def test_a_year_the_unit_did_not_exist_in_is_said_with_a_link_to_its_successor(client, personas, tree, merged):

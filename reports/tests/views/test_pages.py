@@ -4,6 +4,7 @@ import datetime
 import json
 import re
 
+import lxml.html
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -76,7 +77,7 @@ def test_every_chart_has_its_numbers_in_a_table(office, known):
     assert buckets["series"][0]["data"] == [1, 0, 1, 0, 1, 1]
     lagging = chart(html, "chart-lagging")
     assert lagging["labels"][0] == "13. Tiêu chí 13" and lagging["series"][0]["data"][0] == 2
-    assert '<th scope="row">13. Tiêu chí 13</th><td class="num">2</td>' in html
+    assert '<th scope="row">13. <span lang="vi">Tiêu chí 13</span></th><td class="num">2</td>' in html
     trend = chart(html, "chart-trend")
     assert trend["labels"] == ["2022", "2023"]
     assert trend["series"][-1]["data"] == [13.5, 11.7]  # the averages as the table shows them: 35 / 3 is "11,7"
@@ -92,7 +93,10 @@ def test_pages_carry_no_inline_script(office, known):
 
 def test_the_province_drills_down_to_its_districts(office, known):
     html = page(office, "reports:dashboard", "40")
-    assert f'href="{reverse("reports:dashboard", args=["401"])}?year=2023&amp;tier=standard">Huyện Một</a>' in html
+    assert (
+        f'href="{reverse("reports:dashboard", args=["401"])}?year=2023&amp;tier=standard"><span lang="vi">Huyện Một</span></a>'
+        in html
+    )
 
 
 def test_breadcrumbs_from_province_to_commune(office, known):
@@ -126,7 +130,7 @@ def test_the_matrix_is_searchable_without_diacritics(office, known):
 
 def test_the_matrix_sorts_by_criteria_met(office, known):
     html = page(office, "reports:matrix", "40", "year=2023&tier=standard&sort=-met")
-    order = re.findall(r'<th scope="row"><a [^>]+>(Xã [^<]+)</a>', html)
+    order = re.findall(r'<th scope="row"><a [^>]+><span lang="vi">(Xã [^<]+)</span></a>', html)
     assert order == ["Xã Cẩm Thạch", "Xã Đức Lĩnh", "Xã Ân Phú", "Xã Yên Hòa"]
 
 
@@ -140,7 +144,10 @@ def test_the_national_dashboard_lists_provinces(client, known):
     response = client.get(reverse("reports:national") + "?year=2023")
     html = response.content.decode()
     assert "Progress: Whole country" in html
-    assert f'href="{reverse("reports:dashboard", args=["40"])}?year=2023&amp;tier=standard">Tỉnh Nghệ Thử</a>' in html
+    assert (
+        f'href="{reverse("reports:dashboard", args=["40"])}?year=2023&amp;tier=standard"><span lang="vi">Tỉnh Nghệ Thử</span></a>'
+        in html
+    )
 
 
 def _queries(client, url):
@@ -309,3 +316,23 @@ def test_a_dashboard_of_a_year_without_communes_says_so_without_zero_counts(offi
     assert "No commune counts in this year here." in html
     assert "0 communes without data" not in html and "0 communes report" not in html
     assert "No commune reports criteria basically met" in html
+
+
+def _marked_vietnamese(html: str) -> set[str]:
+    return {" ".join(e.text_content().split()) for e in lxml.html.fromstring(html).xpath("//main//*[@lang='vi']")}
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "names"),
+    [
+        ("reports:dashboard", "40", ["Tỉnh Nghệ Thử", "Huyện Một", "Huyện Hai"]),
+        ("reports:communes", "40", ["Tỉnh Nghệ Thử", "Xã Cẩm Thạch", "Xã Đức Lĩnh", "Huyện Một"]),
+        ("reports:matrix", "40", ["Xã Cẩm Thạch", "Xã Đức Lĩnh"]),
+        ("reports:dashboard", "40101", ["Xã Cẩm Thạch", "Thôn Bắc", "Tiêu chí 19"]),
+    ],
+)
+def test_vietnamese_names_on_an_english_page_are_marked_as_vietnamese(office, known, name, code, names):
+    """WCAG 3.1.2: a screen reader reads "Xã Cẩm Thạch" with Vietnamese pronunciation on an English page."""
+    marked = _marked_vietnamese(page(office, name, code))
+    assert set(names) <= marked, set(names) - marked
+    assert not _marked_vietnamese(page(office, name, code, language="vi"))
