@@ -208,3 +208,11 @@ def test_the_group_is_named_once_with_the_condition_it_meets(client, tree, perso
             text = " ".join(basis.text_content().split())
             assert text.count(group) == 1, (url, text)
             assert "zone III" in text or "khu vực III" in text
+
+
+def test_the_english_group_pages_mark_the_vietnamese_names(client, tree, personas):
+    set_group(tree, personas)
+    client.force_login(personas.province_office)
+    for url in (page(tree.a.code), reverse("province_commune_groups", args=["40"])):
+        doc = lxml.html.fromstring(client.get(url).content.decode())
+        assert "Xã Cẩm Thạch" in doc.xpath("//main//*[@lang='vi']/text()"), url
