@@ -84,16 +84,25 @@ def _known(assessments: QuerySet[Assessment], recorded: datetime.datetime | None
     return assessments if recorded is None else assessments.filter(Exists(logged_by(recorded)))
 
 
+def _predecessor_assessed(
+    year: int, recorded: datetime.datetime | None, successor_ref: str = "pk"
+) -> QuerySet[UnitSuccession]:
+    """The successions into the unit at ``successor_ref`` whose predecessor was assessed in
+    ``year`` (as recorded at ``recorded``): asked from the unit's successions, each predecessor's
+    assessments by its key. Asked the other way (the year's assessments joined to successions),
+    SQLite without statistics (no ``sqlite_stat1``: nothing runs ANALYZE) read every assessment
+    of the year for each unit not assessed — the country's list of communes took a minute."""
+    assessed = _known(Assessment.objects.filter(year=year, unit=OuterRef("predecessor")), recorded)
+    return UnitSuccession.objects.filter(Exists(assessed), successor=OuterRef(successor_ref))
+
+
 def _into_left_out_q(year: int, cut: datetime.date, recorded: datetime.datetime | None) -> Q:
     """Filter on AdministrativeUnit: units that ended in ``year`` by ``cut`` into a commune left
     out in it — a xã existing on the cut-off, not assessed in the year, some predecessor of which
     was (the communes read through their predecessors). The communes counted and the units
     listed apart both follow these successors, so each place is read once."""
     successor_assessed = _known(Assessment.objects.filter(year=year, unit=OuterRef("successor")), recorded)
-    sibling_assessed = _known(
-        Assessment.objects.filter(year=year, unit__successions_as_predecessor__successor=OuterRef("successor")),
-        recorded,
-    )
+    sibling_assessed = _predecessor_assessed(year, recorded, "successor")
     left_out = UnitSuccession.objects.filter(
         ntm_communes_q("successor__"),
         valid_on_q(cut, "successor__"),
@@ -110,9 +119,15 @@ def became_apart_q(cut: datetime.date) -> Q:
     (``COMMUNE_TYPES_APART``), and none is a rural commune. So a xã that became a phường on 1 July
     2025 is, read on 31 December 2025, that ward (listed apart), never a commune beside it; one
     that ended into a xã too is still partly a commune."""
-    on_cut = UnitSuccession.objects.filter(valid_on_q(cut, "successor__"), predecessor=OuterRef("pk"))
-    into_apart = on_cut.filter(successor__level=Level.COMMUNE, successor__type__in=COMMUNE_TYPES_APART)
-    return Q(valid_to__lt=cut) & Q(Exists(into_apart)) & ~Q(Exists(on_cut.filter(ntm_communes_q("successor__"))))
+
+    def into(kind: Q) -> Exists:
+        # A successor of the kind existing on the cut-off, asked by its key: joined, SQLite without
+        # statistics read every commune (the level's index) for each unit asked.
+        successor = AdministrativeUnit.objects.filter(kind, valid_on_q(cut), pk=OuterRef("successor_id"))
+        return Exists(UnitSuccession.objects.filter(Exists(successor), predecessor=OuterRef("pk")))
+
+    apart = Q(level=Level.COMMUNE, type__in=COMMUNE_TYPES_APART)
+    return Q(valid_to__lt=cut) & Q(into(apart)) & ~Q(into(ntm_communes_q()))
 
 
 def communes_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetime | None = None) -> Q:
@@ -123,9 +138,7 @@ def communes_of_year_q(year: int, cut: datetime.date, recorded: datetime.datetim
     existed in the year and went, by the cut-off, into such a successor left out (all the
     predecessors of a commune left out count, not only the assessed ones)."""
     assessed = _known(Assessment.objects.filter(unit=OuterRef("pk"), year=year), recorded)
-    predecessor_assessed = _known(
-        Assessment.objects.filter(year=year, unit__successions_as_predecessor__successor=OuterRef("pk")), recorded
-    )
+    predecessor_assessed = _predecessor_assessed(year, recorded)
     by_cut = Q(valid_from__isnull=True) | Q(valid_from__lte=cut)
     return (
         ntm_communes_q()
@@ -151,9 +164,7 @@ def villages_of_year_q(
     ``within``: the filter on units the villages are read under (a subtree), which their
     communes satisfy too (``ntm_villages_q``'s ``parents``: fewer rows read, the same villages)."""
     assessed = _known(Assessment.objects.filter(unit=OuterRef("pk"), year=year), recorded)
-    predecessor_assessed = _known(
-        Assessment.objects.filter(year=year, unit__successions_as_predecessor__successor=OuterRef("pk")), recorded
-    )
+    predecessor_assessed = _predecessor_assessed(year, recorded)
     # The parent asked by its key, not joined, among ``within`` (as ``ntm_villages_q`` does).
     commune_apart = AdministrativeUnit.objects.filter(became_apart_q(cut), within or Q(), pk=OuterRef("parent_id"))
     return ntm_villages_q(parents=within) & (
