@@ -125,9 +125,9 @@ counted AS MATERIALIZED (
            OR ({u_on_cut}
                AND NOT EXISTS (
                    SELECT 1 FROM communes_unitsuccession p
-                   JOIN criteria_assessment x ON x.unit_id = p.predecessor_id AND x.year = y.year
-                        AND x.merged_into_id IS NULL {known}
-                   WHERE p.successor_id = u.id))
+                   WHERE p.successor_id = u.id
+                     AND EXISTS (SELECT 1 FROM criteria_assessment x WHERE x.unit_id = p.predecessor_id
+                                 AND x.year = y.year AND x.merged_into_id IS NULL {known})))
            OR {into_left_out})
 ),
 dy AS MATERIALIZED (
@@ -256,14 +256,17 @@ JOIN (SELECT criteria_set_id, prov, COUNT(*) AS n FROM a
 _INTO_LEFT_OUT = """(u.valid_to >= y.first_day AND u.valid_to < y.cut
                AND EXISTS (
                    SELECT 1 FROM communes_unitsuccession s1
-                   JOIN communes_administrativeunit n ON n.id = s1.successor_id
-                   JOIN communes_unitsuccession s2 ON s2.successor_id = n.id
-                   JOIN criteria_assessment x ON x.unit_id = s2.predecessor_id AND x.year = y.year
-                        AND x.merged_into_id IS NULL {known}
-                   WHERE s1.predecessor_id = u.id AND n.level = 'commune' AND n.type IN ({ntm_types})
-                     AND {n_on_cut}
-                     AND NOT EXISTS (SELECT 1 FROM criteria_assessment z WHERE z.unit_id = n.id
-                                     AND z.year = y.year AND z.merged_into_id IS NULL {known_z})))"""
+                   WHERE s1.predecessor_id = u.id
+                     AND EXISTS (
+                       SELECT 1 FROM communes_administrativeunit n
+                       WHERE n.id = s1.successor_id AND n.level = 'commune' AND n.type IN ({ntm_types})
+                         AND {n_on_cut}
+                         AND NOT EXISTS (SELECT 1 FROM criteria_assessment z WHERE z.unit_id = n.id
+                                         AND z.year = y.year AND z.merged_into_id IS NULL {known_z})
+                         AND EXISTS (SELECT 1 FROM communes_unitsuccession s2 WHERE s2.successor_id = n.id
+                                     AND EXISTS (SELECT 1 FROM criteria_assessment x
+                                                 WHERE x.unit_id = s2.predecessor_id AND x.year = y.year
+                                                   AND x.merged_into_id IS NULL {known})))))"""
 
 
 # ``criteria.figures.became_apart_q`` for unit ``{u}`` in ``y``: it ended before the cut-off, a
@@ -271,12 +274,12 @@ _INTO_LEFT_OUT = """(u.valid_to >= y.first_day AND u.valid_to < y.cut
 # cheap date test first: most units never reach the lookups (and never NULL: ``a`` reads it
 # under NOT).
 _BECAME_APART = """({u}.valid_to IS NOT NULL AND {u}.valid_to < y.cut
-          AND EXISTS (SELECT 1 FROM communes_unitsuccession ws JOIN communes_administrativeunit wn ON wn.id = ws.successor_id
-                      WHERE ws.predecessor_id = {u}.id AND wn.level = 'commune' AND wn.type IN ({apart_types})
-                        AND {wn_on_cut})
-          AND NOT EXISTS (SELECT 1 FROM communes_unitsuccession ws JOIN communes_administrativeunit wn ON wn.id = ws.successor_id
-                          WHERE ws.predecessor_id = {u}.id AND wn.level = 'commune' AND wn.type IN ({ntm_types})
-                            AND {wn_on_cut}))"""
+          AND EXISTS (SELECT 1 FROM communes_unitsuccession ws WHERE ws.predecessor_id = {u}.id
+                      AND EXISTS (SELECT 1 FROM communes_administrativeunit wn WHERE wn.id = ws.successor_id
+                                  AND wn.level = 'commune' AND wn.type IN ({apart_types}) AND {wn_on_cut}))
+          AND NOT EXISTS (SELECT 1 FROM communes_unitsuccession ws WHERE ws.predecessor_id = {u}.id
+                          AND EXISTS (SELECT 1 FROM communes_administrativeunit wn WHERE wn.id = ws.successor_id
+                                      AND wn.level = 'commune' AND wn.type IN ({ntm_types}) AND {wn_on_cut})))"""
 
 
 def _became_apart(alias: str) -> str:
@@ -403,9 +406,9 @@ _NTM_VILLAGE = """EXISTS (SELECT 1 FROM communes_administrativeunit vu
 # most villages never reach the lookups.
 _VILLAGE_OF_YEAR = """{ntm_village} AND (({h_on_cut}
           AND NOT EXISTS (SELECT 1 FROM communes_unitsuccession vp
-                          JOIN criteria_assessment vx ON vx.unit_id = vp.predecessor_id AND vx.year = y.year
-                               AND vx.merged_into_id IS NULL {known_vx}
-                          WHERE vp.successor_id = h.unit_id))
+                          WHERE vp.successor_id = h.unit_id
+                            AND EXISTS (SELECT 1 FROM criteria_assessment vx WHERE vx.unit_id = vp.predecessor_id
+                                        AND vx.year = y.year AND vx.merged_into_id IS NULL {known_vx})))
          OR (EXISTS (SELECT 1 FROM criteria_assessment va
                      WHERE va.unit_id = h.unit_id AND va.year = y.year AND va.merged_into_id IS NULL {known_va})
              AND NOT EXISTS (SELECT 1 FROM communes_administrativeunit wv

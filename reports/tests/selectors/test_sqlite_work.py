@@ -14,7 +14,8 @@ from django.db import connection
 
 from communes.models import AdministrativeUnit, Level
 from criteria.models import Assessment
-from reports.selectors import communes_page
+from reports.models import FiguresCacheEntry
+from reports.selectors import communes_page, progress_summary
 from reports.tests.factories import bulk_province, make_flat_set
 
 pytestmark = [
@@ -26,8 +27,8 @@ COMMUNES = 200
 STEP = 100  # the progress handler is called every STEP virtual-machine instructions
 
 
-def work(**arguments) -> tuple[int, object]:
-    """The page of ``communes_page(unit=None, **arguments)`` and the SQLite steps it took."""
+def steps_of(read) -> tuple[int, object]:
+    """The SQLite steps ``read()`` took, and what it returned."""
     calls = [0]
 
     def count() -> int:
@@ -37,10 +38,15 @@ def work(**arguments) -> tuple[int, object]:
     connection.ensure_connection()
     connection.connection.set_progress_handler(count, STEP)
     try:
-        page = communes_page(unit=None, tier="standard", **arguments)
+        found = read()
     finally:
         connection.connection.set_progress_handler(None, STEP)
-    return calls[0] * STEP, page
+    return calls[0] * STEP, found
+
+
+def work(**arguments) -> tuple[int, object]:
+    """The page of ``communes_page(unit=None, **arguments)`` and the SQLite steps it took."""
+    return steps_of(lambda: communes_page(unit=None, tier="standard", **arguments))
 
 
 @pytest.fixture
@@ -73,3 +79,19 @@ def test_the_country_s_communes_are_read_in_time_proportional_to_the_communes(co
     # Read the other way, each commune without an assessment (or ended) read all 200 communes
     # or the year's assessments: about 20 to 40 times the baseline's work.
     assert steps < 3 * baseline, (steps, baseline)
+
+
+@pytest.mark.parametrize("year", [2024, 2025], ids=["2024-half-not-assessed", "2025-half-ended"])
+def test_the_country_s_dashboard_figures_are_read_in_time_proportional_to_the_communes(country, year):
+    # The dashboards' statement (``reports.selectors.sql``, the figures' SQL twin), computed afresh.
+    def figures(year: int) -> tuple[int, object]:
+        FiguresCacheEntry.objects.all().delete()
+        return steps_of(lambda: progress_summary(unit=None, year=year, tier="standard"))
+
+    baseline, _ = figures(2023)
+    steps, summary = figures(year)
+    assert (summary.communes_total, summary.communes_with_data) == (COMMUNES, 100 if year == 2024 else COMMUNES)
+    # The statement reads much besides (villages, distributions, the year before): read the other
+    # way, 1.5 (2024) and 2.9 (2025) times the baseline's work at 200 communes, growing with the
+    # square of the communes; now 0.9 and 1.1 times.
+    assert steps < 1.3 * baseline, (steps, baseline)
