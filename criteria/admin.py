@@ -316,5 +316,10 @@ class AssessmentAdmin(UnitSearchMixin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Viewed, never saved: a field left editable here (a revocation, the criteria basically
+        # met, a report's file) changed a title and the figures with no history (QA).
+        return False
+
     def has_delete_permission(self, request, obj=None):
         return False

@@ -67,6 +67,22 @@ def test_assessment_admin_shows_values_results_and_history(admin_client, persona
     )
 
 
+def test_the_assessment_admin_changes_nothing_a_title_or_a_count_rests_on(admin_client, personas, tree):
+    """QA: the admin's assessment form left the revocation, the criteria basically met and the
+    report's file editable: a superuser revoked a title (and moved the figures) with no history.
+    The assessment is viewed there, never saved."""
+    a = assessment_create(unit=tree.a, criteria_set=make_set(), year=2023, user=personas.officer_a)
+    url = reverse("admin:criteria_assessment_change", args=[a.pk])
+    page = admin_client.get(url).content.decode()
+    assert 'name="revocation_number"' not in page and 'name="criteria_basically_met"' not in page
+    response = admin_client.post(
+        url, {"revocation_number": "99/QĐ-admin", "revocation_date": "2026-10-01", "criteria_basically_met": 3}
+    )
+    assert response.status_code == 403
+    a.refresh_from_db()
+    assert (a.revocation_number, a.revocation_date, a.criteria_basically_met) == ("", None, 0)
+
+
 def test_assessment_admin_searches_by_the_units_code_and_folded_name(admin_client, personas, tree):
     from communes.tests.factories import CommuneFactory
 
