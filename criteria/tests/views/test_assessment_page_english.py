@@ -19,7 +19,7 @@ def _sheet(client, assessment, user, language="en") -> str:
 
 
 def _row(html: str, code: str) -> str:
-    start = html.index(f'<span class="code">{code}</span>')
+    start = html.index(f">{code}</span>", html.index('<span class="code"'))
     return html[start : html.index("</article>", start)]
 
 
