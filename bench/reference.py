@@ -232,6 +232,8 @@ def _headline_differences(label: str, ours, year: YearNumbers, tier: str, *, dis
         mine = getattr(ours, name)
         if name == "recognised":
             mine = {t: n for t, n in mine.items() if n}
+        elif name == "average_criteria_met" and mine is not None:
+            mine = mine.quantize(Decimal("0.01"), ROUND_HALF_UP)  # the summary keeps it exact; the API's 2 places
         if mine != value:
             found.append(f"{label} {name} {mine} vs {value}")
     return found
