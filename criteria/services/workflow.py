@@ -44,7 +44,6 @@ from criteria.figures import (
     revocations_since,
     title_lost_after,
     title_revocation,
-    with_title_revocation,
 )
 from criteria.models import (
     Assessment,
@@ -98,8 +97,8 @@ MSG_LOWER_TITLE_REVOKED_LATER = _(
 MSG_DISTRICT_RESTS_ON_COMMUNE = _(
     "%(district)s was recognised as an NTM district by decision %(number)s of %(decided)s, which counted %(unit)s "
     "holding the %(tier)s title on that date: a revocation dated on or before %(decided)s would leave that "
-    "recognition without it. Revoke the district's title first, or correct this revocation's date (one dated "
-    "after %(decided)s is allowed)."
+    "recognition without it, even if the district's title was revoked later. Correct this revocation's date (one "
+    "dated after %(decided)s is allowed)."
 )
 MSG_NUMBER_OTHER_DATE = _(
     "Decision %(number)s is already recorded for %(unit)s dated %(date)s: one decision has one date (it may "
@@ -417,11 +416,15 @@ def _higher_title_held(assessment: Assessment, day: datetime.date) -> str | None
 
 def _district_title_resting_on(assessment: Assessment, day: datetime.date) -> str | None:
     """The district's conditions taken down (DOMAIN.md: a district is NTM only when all its
-    communes hold the title): a commune's revocation dated ``day`` is refused while a recognition
+    communes hold the title): a commune's revocation dated ``day`` is refused when a recognition
     of the district above it (the commune among its rural communes on that decision's date),
-    dated on or after ``day``, stands (no revocation recorded) and counted this commune's title
-    — held on its date by decisions dated by ``day`` only, which this revocation takes away — so
-    that without it the district's conditions on that date (``_district_unmet``) come out worse.
+    dated on or after ``day``, counted this commune's title — held on its date by decisions dated
+    by ``day`` only, which this revocation takes away — so that without it the district's
+    conditions on that date (``_district_unmet``) come out worse. Whether that district title was
+    revoked later does not matter: the district held it from its decision until then, resting on
+    the commune's (QA: a revocation of the district's title let the commune's be backdated, and
+    the bulletin listed the district recognised in a month its table showed 8 of 9 communes
+    holding the title). So revoking the district's title first never helps: only the date.
     A revocation dated after the district's decision is the periodic re-check: allowed."""
     unit = assessment.unit
     if not unit.is_ntm_commune or assessment.tier not in (Tier.STANDARD, Tier.ADVANCED):
@@ -429,16 +432,13 @@ def _district_title_resting_on(assessment: Assessment, day: datetime.date) -> st
     districts = [u for u in unit.ancestors() if u.level == Level.DISTRICT]
     if not districts:
         return None
-    standing = (
-        with_title_revocation(
-            Assessment.objects.filter(
-                unit__in=districts, tier=Tier.STANDARD, state__in=DECIDED, decision_date__gte=day
-            ).select_related("unit", "criteria_set")
-        )
-        .filter(title_revoked_on__isnull=True)
+    # Revoked since or not: a revoked assessment keeps its decision (``DECIDED``).
+    counted_on = (
+        Assessment.objects.filter(unit__in=districts, tier=Tier.STANDARD, state__in=DECIDED, decision_date__gte=day)
+        .select_related("unit", "criteria_set")
         .order_by("decision_date", "pk")
     )
-    for district_decision in standing:
+    for district_decision in counted_on:
         decided = district_decision.decision_date
         if not unit.is_valid_on(decided):
             continue

@@ -250,7 +250,8 @@ def test_a_communes_revocation_dated_by_the_districts_recognition_is_refused_at_
         _revoke(held["b"], personas, day)
     (message,) = refused.value.message_dict["decision_date"]
     assert message.startswith(DISTRICT_RESTS_ON)
-    assert "Revoke the district's title first, or correct this revocation's date" in message
+    assert "Revoke the district's title first" not in message
+    assert "Correct this revocation's date (one dated after 20/11/2024 is allowed)" in message
     held["b"].refresh_from_db()
     assert held["b"].state == AssessmentState.RECOGNISED
 
@@ -261,12 +262,29 @@ def test_a_communes_revocation_after_the_districts_recognition_is_the_periodic_r
     assert revoked.state == AssessmentState.REVOKED
 
 
-def test_once_the_districts_title_is_revoked_the_communes_may_be_revoked_from_an_earlier_date(
-    personas, recognised_district
+@pytest.mark.parametrize(("commune", "tier"), [("b", "Standard"), ("a_advanced", "Advanced")])
+def test_a_district_title_revoked_later_still_rested_on_the_commune_until_then(
+    personas, recognised_district, commune, tier
 ):
+    """QA (Huyện Vũ Quang): the district recognised on 20/11/2024, its title revoked on
+    01/12/2024; a commune's title revoked from 01/11/2024 was then accepted, and the bulletin of
+    11/2024 listed the district recognised with 1 of its 2 communes holding the title. The
+    district held its title from 20/11 to 01/12/2024, resting on the commune's: refused, and the
+    message says to correct the date (revoking the district's title changes nothing)."""
     district, held = recognised_district
     _revoke(district, personas, datetime.date(2024, 12, 1), number="61/QĐ-UBND")
-    assert _revoke(held["b"], personas, datetime.date(2024, 11, 1)).state == AssessmentState.REVOKED
+    with pytest.raises(ValidationError) as refused:
+        _revoke(held[commune], personas, datetime.date(2024, 11, 1))
+    (message,) = refused.value.message_dict["decision_date"]
+    assert "Huyện Một was recognised as an NTM district by decision 12/QĐ-UBND of 20/11/2024" in message
+    assert f"holding the {tier} title on that date" in message
+    assert "even if the district's title was revoked later" in message
+    assert "Revoke the district's title first" not in message
+    assert "Correct this revocation's date (one dated after 20/11/2024 is allowed)" in message
+    held[commune].refresh_from_db()
+    assert held[commune].state == AssessmentState.RECOGNISED
+    # After the district's recognition, the periodic re-check stands as before.
+    assert _revoke(held[commune], personas, datetime.date(2024, 11, 21)).state == AssessmentState.REVOKED
 
 
 def test_a_commune_re_recognised_after_the_revocation_keeps_the_district_standing(
