@@ -70,6 +70,13 @@ class HeadlineSerializer(serializers.Serializer):
     villages_new = serializers.IntegerField()
     districts_total = serializers.IntegerField(allow_null=True)
     districts_recognised = serializers.IntegerField(allow_null=True)
+    districts_new = serializers.IntegerField(
+        allow_null=True,
+        help_text=_(
+            "Districts recognised at the tier by a decision dated in the year (up to the cut-off); null where "
+            "districts_total is."
+        ),
+    )
     apart = serializers.DictField(
         child=serializers.IntegerField(),
         help_text=_("Wards (phuong), townships (thi_tran) and special zones (dac_khu): listed apart, never counted."),
@@ -83,6 +90,7 @@ class PreviousYearSerializer(HeadlineSerializer):
 
     new = None
     villages_new = None
+    districts_new = None
 
 
 class BucketSerializer(serializers.Serializer):

@@ -139,6 +139,7 @@ def _headline_rows(summary) -> list[tuple]:
                 before("districts_recognised"),
             )
         )
+        rows.append(("Huyện mới đạt chuẩn trong năm", summary.districts_new, None, None))
     return rows
 
 

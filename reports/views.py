@@ -107,6 +107,25 @@ def _figure(
     }
 
 
+def _communes_new(count: int) -> str:
+    """A commune card's note on the communes newly recognised in the year ("" for none)."""
+    if not count:
+        return ""
+    return ngettext("%(count)d newly recognised this year", "%(count)d newly recognised this year", count) % {
+        "count": count
+    }
+
+
+def _districts_new(count: int | None) -> str:
+    """The district card's note on the districts newly recognised in the year ("" for none): its
+    own words, the communes' say "xã" in Vietnamese."""
+    if not count:
+        return ""
+    return ngettext(
+        "%(count)d district newly recognised this year", "%(count)d districts newly recognised this year", count
+    ) % {"count": count}
+
+
 def _headline_figures(summary: Headline, previous: Headline | None, holders=lambda tier: "") -> list[dict]:
     """The headline cards: value, share where it has one, change against a year earlier; a
     tier's title holders link to them, commune by commune (``holders(tier)``: the communes list
@@ -125,14 +144,7 @@ def _headline_figures(summary: Headline, previous: Headline | None, holders=lamb
             before("recognised", tier),
             share=summary.recognised_share[tier],
             of=summary.communes_total,
-            note=(
-                ngettext(
-                    "%(count)d newly recognised this year", "%(count)d newly recognised this year", summary.new[tier]
-                )
-                % {"count": summary.new[tier]}
-                if summary.new[tier]
-                else ""
-            ),
+            note=_communes_new(summary.new[tier]),
         )
         | {"link": holders(tier)}
         for tier, label in Tier.choices
@@ -194,6 +206,7 @@ def _headline_figures(summary: Headline, previous: Headline | None, holders=lamb
                 summary.districts_recognised,
                 before("districts_recognised"),
                 of=summary.districts_total,
+                note=_districts_new(summary.districts_new),
             )
         )
     return figures

@@ -188,6 +188,7 @@ def gather(
         villages_new=summary.villages_new,
         districts_total=summary.districts_total,
         districts_recognised=summary.districts_recognised,
+        districts_new=summary.districts_new,
         apart=summary.apart,
         buckets=buckets,
         breakdown_title=breakdown_title,

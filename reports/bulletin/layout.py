@@ -88,7 +88,7 @@ def _headline_rows(data: BulletinData) -> list[tuple]:
             (
                 "Huyện đạt chuẩn NTM",
                 data.districts_recognised or 0,
-                None,
+                data.districts_new or 0,
                 xlsx.share(data.districts_recognised, data.districts_total),
             )
         )

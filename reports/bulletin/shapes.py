@@ -129,6 +129,7 @@ class BulletinData:
     villages_new: int
     districts_total: int | None
     districts_recognised: int | None
+    districts_new: int | None = None  # districts recognised in the month (None as districts_total)
     buckets: list[BucketLine] = field(default_factory=list)
     breakdown_title: str = "Đơn vị"  # what the breakdown's rows are ("Huyện", "Xã"): ``units_heading``
     breakdown: list[BreakdownLine] = field(default_factory=list)

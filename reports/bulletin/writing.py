@@ -167,15 +167,22 @@ def _has(count: int, noun: str) -> str:
 
 
 def districts_paragraph(data: BulletinData) -> str:
+    """The districts holding the title on the cut-off, and those recognised in the month as the
+    communes' are told: "Có 02/05 huyện đạt chuẩn nông thôn mới (40,0%), trong đó 01 huyện được
+    công nhận trong tháng" (``new_among_held``; in a sentence of its own when one was revoked since)."""
     if not data.districts_total:
         return ""
-    recognised = data.districts_recognised or 0
+    recognised, new = data.districts_recognised or 0, data.districts_new or 0
     if not recognised:
-        return f"Chưa có huyện nào đạt chuẩn nông thôn mới (trong số {count_of(data.districts_total, 'huyện')})."
-    return (
-        f"Có {count_of(recognised, '')}/{vn_number(data.districts_total)} huyện đạt chuẩn nông thôn mới"
-        f" ({share_percent(recognised, data.districts_total)})."
-    )
+        text = f"Chưa có huyện nào đạt chuẩn nông thôn mới (trong số {count_of(data.districts_total, 'huyện')})"
+    else:
+        text = (
+            f"Có {count_of(recognised, '')}/{vn_number(data.districts_total)} huyện đạt chuẩn nông thôn mới"
+            f" ({share_percent(recognised, data.districts_total)})"
+        )
+    if new:
+        text += new_among_held(new, recognised, "huyện") or f"; {count_of(new, 'huyện')} được công nhận trong tháng"
+    return text + "."
 
 
 def _decided(line) -> tuple[str, str]:

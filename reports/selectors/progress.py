@@ -141,6 +141,8 @@ def _headline(rows: _Rows, window: Window, tier: str, *, with_new: bool, with_di
         villages_new=rows.new.get((tier, Level.VILLAGE), 0) if with_new else 0,
         districts_total=districts_total,
         districts_recognised=rows.title.get((year, tier, Level.DISTRICT), 0) if districts_total else None,
+        # the statement's "new" rows of the districts (``sql``'s ``rec_existed``: recognised_during)
+        districts_new=(rows.new.get((tier, Level.DISTRICT), 0) if with_new else 0) if districts_total else None,
         apart=dict(rows.apart.get(year, {})),
         scales=rows.scales.get((year, tier), ()),
     )

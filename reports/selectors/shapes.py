@@ -33,6 +33,7 @@ class Headline:
     villages_new: int  # villages newly recognised at ``tier`` in the period
     districts_total: int | None  # None below province level and when no district existed
     districts_recognised: int | None  # districts holding the title at ``tier``
+    districts_new: int | None  # districts newly recognised at ``tier`` in the period (None as districts_total)
     apart: dict[str, int] = field(default_factory=dict)  # ward / township / special zone -> count, never counted
     # the sizes of the sets assessed at ``tier``, smallest first: (19,), (10,) from 2026, (19, 20)
     # where a province's own 20-criteria set stands beside the national 19

@@ -61,6 +61,7 @@ def headline_json(h) -> dict:
         "villages_new": h.villages_new,
         "districts_total": h.districts_total,
         "districts_recognised": h.districts_recognised,
+        "districts_new": h.districts_new,
         "apart": h.apart,
     }
 
@@ -95,7 +96,9 @@ def test_the_api_gives_the_dashboards_figures(api, known, personas, code, year, 
     previous = summary.previous_year
     # The year before without its "new" counts, which are not worked out for it (not answered as 0).
     expected = (
-        {k: v for k, v in headline_json(previous).items() if k not in ("new", "villages_new")} if previous else None
+        {k: v for k, v in headline_json(previous).items() if k not in ("new", "villages_new", "districts_new")}
+        if previous
+        else None
     )
     assert body["previous_year"] == expected
 
@@ -119,7 +122,8 @@ def test_the_province_figures_as_a_script_sees_them(api, known, personas):
         ("under 5", 1),
     ]
     assert body["lagging"][0] == {"number": 13, "name": "Tiêu chí 13", "not_met": 2, "basically_met": 0, "assessed": 3}
-    assert (body["districts_total"], body["districts_recognised"]) == (2, 1)
+    assert (body["districts_total"], body["districts_recognised"], body["districts_new"]) == (2, 1, 1)
+    assert "districts_new" not in body["previous_year"]  # not worked out for the year before
     assert body["previous_year"]["average_criteria_met"] == 13.5
 
 
@@ -203,3 +207,13 @@ def test_a_year_before_the_programme_answers_the_same_message_in_vietnamese(api,
     response = api.as_(personas.viewer).get(URL, {"unit": "40", "year": 2009}, HTTP_ACCEPT_LANGUAGE="vi")
     assert response.status_code == 400
     assert response.json()["errors"] == {"year": [f"Năm phải từ 2010 đến {this_year}."]}
+
+
+def test_the_schema_documents_the_districts_newly_recognised(client):
+    """``districts_new``: added beside ``districts_recognised`` (the API only grows), described,
+    nullable as ``districts_total``, left out of the year before as its other "new" counts."""
+    schemas = client.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en").json()["components"]["schemas"]
+    field = schemas["Progress"]["properties"]["districts_new"]
+    assert field["type"] == "integer" and field.get("nullable") is True
+    assert field["description"].startswith("Districts recognised at the tier by a decision dated in the year")
+    assert "districts_new" not in schemas["PreviousYear"]["properties"]

@@ -210,6 +210,23 @@ def test_the_villages_part_names_districts_only_when_there_are_any():
     assert not any("huyện đạt chuẩn" in p.text for p in writing.results(without))
 
 
+@pytest.mark.parametrize(
+    ("recognised", "new", "sentence"),
+    [
+        (3, 0, "Có 03/10 huyện đạt chuẩn nông thôn mới (30,0%)."),
+        (3, 1, "Có 03/10 huyện đạt chuẩn nông thôn mới (30,0%), trong đó 01 huyện được công nhận trong tháng."),
+        (1, 1, "Có 01/10 huyện đạt chuẩn nông thôn mới (10,0%), được công nhận trong tháng."),
+        # recognised in the month and revoked since: told apart, never "trong đó" more than are held
+        (0, 1, "Chưa có huyện nào đạt chuẩn nông thôn mới (trong số 10 huyện); 01 huyện được công nhận trong tháng."),
+    ],
+)
+def test_the_districts_sentence_gives_those_recognised_in_the_month(recognised, new, sentence):
+    """QA: the month a district was recognised, its decision was listed but the sentence on
+    districts (and the summary sheet) never said it was new."""
+    data = seed_province(districts_total=10, districts_recognised=recognised, districts_new=new)
+    assert writing.districts_paragraph(data) == sentence
+
+
 def test_a_province_target_without_a_result_says_so_instead_of_an_empty_figure():
     """QA: "Tỷ lệ thôn được công nhận (%): kế hoạch 60,5, thực hiện ." """
     plan = FundsTable(

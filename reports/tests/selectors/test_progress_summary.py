@@ -25,6 +25,7 @@ def test_province_headline_counts_communes_with_and_without_data(known):
     assert s.average_criteria_met == Decimal(35) / 3  # (19 + 12 + 4) / 3, exact: each place rounds it once
     assert s.villages_recognised == 2  # A1 (2023) and B1 (2022): both hold the title at the end of 2023
     assert (s.districts_total, s.districts_recognised) == (2, 1)
+    assert s.districts_new == 1  # 401, recognised in 2023 (DOMAIN: newly recognised in a period)
 
 
 def test_province_buckets_on_the_19_criteria_scale(known):
@@ -75,7 +76,7 @@ def test_advanced_tier_has_its_own_average_and_buckets(known):
 def test_district_level_has_no_district_figures(known):
     d1 = progress_summary(unit=known.tree.d1, year=2023, tier="standard")
     assert (d1.communes_total, d1.communes_with_data, d1.average_criteria_met) == (2, 2, Decimal("15.50"))
-    assert (d1.districts_total, d1.districts_recognised) == (None, None)
+    assert (d1.districts_total, d1.districts_recognised, d1.districts_new) == (None, None, None)
     d2 = progress_summary(unit=known.tree.d2, year=2023, tier="standard")
     assert (d2.communes_total, d2.communes_with_data, d2.average_criteria_met) == (2, 1, Decimal("4.00"))
     assert d2.recognised_share["standard"] == Decimal("0.0")
@@ -85,7 +86,7 @@ def test_national_level_is_unit_none(known):
     s = progress_summary(unit=None, year=2023, tier="standard")
     assert s.unit_code is None
     assert (s.communes_total, s.communes_with_data, s.recognised["standard"]) == (4, 3, 1)
-    assert (s.districts_total, s.districts_recognised) == (2, 1)
+    assert (s.districts_total, s.districts_recognised, s.districts_new) == (2, 1, 1)
 
 
 def test_a_year_without_data_has_no_average_and_no_buckets(known):
