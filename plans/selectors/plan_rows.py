@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, F, OuterRef, Q
+from django.db.models import CharField, Count, F, OuterRef, Q, QuerySet, Value
 
 from communes.models import AdministrativeUnit, Level, existed_in_year_q, subtree_q
 from criteria.figures import (
@@ -28,6 +29,7 @@ from criteria.figures import (
 )
 from criteria.models import Assessment, Tier
 from criteria.selectors import with_figures_as_of
+from ntm_portal import statements
 from plans.models import PROVINCE_TARGET_FIELDS, ProvinceTarget, ProvinceTargetChange, RegisteredTarget
 from plans.periods import province_targets_title
 from plans.selectors.common import province_of, under_any
@@ -173,14 +175,21 @@ def _targets(
     return [_Target._make(row) for row in _targets_query(where, year, cut, recorded).values_list(*_TARGET_FIELDS)]
 
 
-def _by_province(queryset, path: str, provinces: list[str], every: bool, **counts) -> dict[str, dict]:
-    """``counts`` over ``queryset`` for each province (by its path): one statement grouped by
+def _by_province(key: tuple, queryset: Callable[[], QuerySet], path: str, provinces: list[str], every: bool, counts):
+    """``counts()`` over ``queryset()`` for each province (by its path): one statement grouped by
     province, or for one province a plain aggregate (grouped, PostgreSQL expects thousands of
-    groups and reads every assessment of the country for the subqueries: 37 ms instead of 11)."""
-    if len(provinces) == 1 and not every:
-        return {provinces[0]: queryset.aggregate(**counts)}
-    rows = queryset.annotate(province=province_of(path)).order_by().values("province").annotate(**counts)
-    return {row.pop("province"): row for row in rows}
+    groups and reads every assessment of the country for the subqueries: 37 ms instead of 11).
+    Built and compiled once per ``key`` (``ntm_portal.statements``: the rules' thirty subqueries
+    cost more to compile than to run)."""
+
+    def build() -> QuerySet:
+        if len(provinces) == 1 and not every:  # a constant column: no GROUP BY
+            grouped = queryset().annotate(province=Value(provinces[0], output_field=CharField()))
+        else:
+            grouped = queryset().annotate(province=province_of(path))
+        return grouped.order_by().values("province").annotate(**counts())
+
+    return {row.pop("province"): row for row in statements.rows(key, build)}
 
 
 def _province_targets(
@@ -235,55 +244,65 @@ def _provinces_actuals(
     planned = sorted(periods)
     within = Q() if every else under_any(planned)
     day = cut or year_cutoff(year)
-    counted = communes_of_year_q(year, day, recorded)
-    village = villages_of_year_q(year, day, recorded, within=within)  # the dashboards' villages of the year
-    # The units are the communes and villages of the year, each rule written once in the
-    # statement's filter; the aggregates only ask who holds which title. (The subqueries sit in
-    # filters, not in annotations: an annotation with an outer reference would be grouped on,
-    # or lose the reference.) Each rule repeated in every aggregate's filter cost a third of a
-    # province's sections after a save, to build in Python and to run.
+    key = (tuple(planned), every, year, day, recorded)
     is_commune, is_village = Q(level=Level.COMMUNE), Q(level=Level.VILLAGE)
-    units = _by_province(
-        AdministrativeUnit.objects.filter(within).filter(counted | village),
-        "path",
-        planned,
-        every,
-        **{
-            f"communes_{tier}": Count("pk", filter=is_commune & holds_title_q(tier, day, recorded=recorded))
-            for tier in Tier.values
-        },
-        communes=Count("pk", filter=is_commune),  # the communes of the year: each has figures, or is short of them
-        villages_total=Count("pk", filter=is_village),
-        villages_held=Count("pk", filter=is_village & holds_title_q(Tier.STANDARD, day, recorded=recorded)),
-    )
+
+    def units() -> QuerySet:
+        # The units are the communes and villages of the year, each rule written once in the
+        # statement's filter; the aggregates only ask who holds which title. (The subqueries sit
+        # in filters, not in annotations: an annotation with an outer reference would be grouped
+        # on, or lose the reference.) Each rule repeated in every aggregate's filter cost a third
+        # of a province's sections after a save, to build in Python and to run.
+        village = villages_of_year_q(year, day, recorded, within=within)  # the dashboards' villages of the year
+        return AdministrativeUnit.objects.filter(within).filter(communes_of_year_q(year, day, recorded) | village)
+
+    def unit_counts() -> dict:
+        return {
+            **{
+                f"communes_{tier}": Count("pk", filter=is_commune & holds_title_q(tier, day, recorded=recorded))
+                for tier in Tier.values
+            },
+            "communes": Count(
+                "pk", filter=is_commune
+            ),  # the communes of the year: each has figures, or is short of them
+            "villages_total": Count("pk", filter=is_village),
+            "villages_held": Count("pk", filter=is_village & holds_title_q(Tier.STANDARD, day, recorded=recorded)),
+        }
+
+    counts = _by_province(("plans.actuals.units", *key), units, "path", planned, every, unit_counts)
     tiers = [f"communes_{tier}" for tier in Tier.values]
     thresholds = sorted({p.min_criteria for targets in periods.values() for p in targets if p.min_criteria})
-    communes = AdministrativeUnit.objects.filter(within).filter(counted)
-    standing = Assessment.objects.filter(unit__in=communes, year=year, tier=Tier.STANDARD)
-    met, total = "criteria_met", "criteria_total"
-    if recorded is not None:
-        standing, met, total = with_figures_as_of(standing, recorded), "asof_met", "asof_total"
-    # "Under N" on each commune's own scale: met < least(N, its set's criteria), so a commune
-    # meeting every criterion of a set smaller than N (the 10 of 2026) is never under N.
+    met, total = ("criteria_met", "criteria_total") if recorded is None else ("asof_met", "asof_total")
+
+    def standing() -> QuerySet:
+        communes = AdministrativeUnit.objects.filter(within).filter(communes_of_year_q(year, day, recorded))
+        assessments = Assessment.objects.filter(unit__in=communes, year=year, tier=Tier.STANDARD)
+        return assessments if recorded is None else with_figures_as_of(assessments, recorded)
+
+    def standing_counts() -> dict:
+        # "Under N" on each commune's own scale: met < least(N, its set's criteria), so a commune
+        # meeting every criterion of a set smaller than N (the 10 of 2026) is never under N.
+        return {
+            "assessed": Count("unit", distinct=True),
+            **{
+                f"under_{n}": Count(
+                    "unit", distinct=True, filter=Q(**{f"{met}__lt": n}) & Q(**{f"{met}__lt": F(total)})
+                )
+                for n in thresholds
+            },
+        }
+
     under = _by_province(
-        standing,
-        "unit__path",
-        planned,
-        every,
-        assessed=Count("unit", distinct=True),
-        **{
-            f"under_{n}": Count("unit", distinct=True, filter=Q(**{f"{met}__lt": n}) & Q(**{f"{met}__lt": F(total)}))
-            for n in thresholds
-        },
+        ("plans.actuals.under", *key, tuple(thresholds)), standing, "unit__path", planned, every, standing_counts
     )
     actuals = {}
     for path in planned:
-        counts, standing = units.get(path, {}), under.get(path, {})
+        counted, standing_of = counts.get(path, {}), under.get(path, {})
         own = sorted({p.min_criteria for p in periods[path] if p.min_criteria})
         actuals[path] = {
-            **{key: counts.get(key, 0) for key in [*tiers, "communes", "villages_total", "villages_held"]},
-            "assessed": standing.get("assessed", 0),
-            **{f"under_{n}": standing.get(f"under_{n}", 0) for n in own},
+            **{name: counted.get(name, 0) for name in [*tiers, "communes", "villages_total", "villages_held"]},
+            "assessed": standing_of.get("assessed", 0),
+            **{f"under_{n}": standing_of.get(f"under_{n}", 0) for n in own},
         }
     return dict(periods), actuals
 
