@@ -212,8 +212,8 @@ def test_a_year_before_the_programme_answers_the_same_message_in_vietnamese(api,
 def test_the_schema_documents_the_districts_newly_recognised(client):
     """``districts_new``: added beside ``districts_recognised`` (the API only grows), described,
     nullable as ``districts_total``, left out of the year before as its other "new" counts."""
-    schemas = client.get("/api/schema/", {"format": "json"}, HTTP_ACCEPT_LANGUAGE="en").json()["components"]["schemas"]
+    schemas = client.get("/api/schema/", {"format": "json"}).json()["components"]["schemas"]  # in Vietnamese
     field = schemas["Progress"]["properties"]["districts_new"]
     assert field["type"] == "integer" and field.get("nullable") is True
-    assert field["description"].startswith("Districts recognised at the tier by a decision dated in the year")
+    assert field["description"].startswith("Số huyện được công nhận ở hạng này theo quyết định ghi ngày trong năm")
     assert "districts_new" not in schemas["PreviousYear"]["properties"]
