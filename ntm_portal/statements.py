@@ -26,9 +26,7 @@ MOST_KEPT = 512
 _compiled: OrderedDict[tuple, tuple[str, tuple]] = OrderedDict()
 
 
-def rows(key: tuple[Hashable, ...], build: Callable[[], QuerySet]) -> list[dict]:
-    """The rows of the queryset ``build()`` returns (a ``values()`` queryset), as dictionaries
-    by column name, its SQL compiled the first time ``key`` is asked for on this database."""
+def _statement(key: tuple[Hashable, ...], build: Callable[[], QuerySet]) -> tuple[str, tuple]:
     full_key = (connection.alias, connection.vendor, *key)
     statement = _compiled.get(full_key)
     if statement is None:
@@ -36,11 +34,25 @@ def rows(key: tuple[Hashable, ...], build: Callable[[], QuerySet]) -> list[dict]
         _compiled[full_key] = statement
         while len(_compiled) > MOST_KEPT:
             _compiled.popitem(last=False)
-    sql, params = statement
+    return statement
+
+
+def rows(key: tuple[Hashable, ...], build: Callable[[], QuerySet]) -> list[dict]:
+    """The rows of the queryset ``build()`` returns (a ``values()`` queryset), as dictionaries
+    by column name, its SQL compiled the first time ``key`` is asked for on this database."""
+    sql, params = _statement(key, build)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         names = [column[0] for column in cursor.description]
         return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def tuples(key: tuple[Hashable, ...], build: Callable[[], QuerySet]) -> list[tuple]:
+    """As ``rows``, each row a tuple in the order of the queryset's ``values_list()``."""
+    sql, params = _statement(key, build)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def forget() -> None:

@@ -30,6 +30,7 @@ from criteria.figures import (
     with_title_held,
 )
 from criteria.models import Assessment, CriterionResult
+from ntm_portal import statements
 from reports.selectors import cache, sql
 from reports.selectors.progress import communes_counted, criteria_assessed, window_of
 from reports.selectors.trend import mapped_into
@@ -276,27 +277,37 @@ def map_rows(*, unit: AdministrativeUnit | None, year: int, tier: str) -> list[M
 def _map_query(unit: AdministrativeUnit | None, year: int, tier: str, provinces: list[str] | None):
     """(province, name key, code, name, has data, met, total, latitude, longitude) of the map's
     communes, coordinates as text (kept as JSON), in the list's order."""
-    at_tier = FilteredRelation(
-        "assessments",
-        condition=Q(assessments__year=year, assessments__tier=tier, assessments__merged_into__isnull=True),
-    )
-    communes = communes_counted(unit=unit, year=year).annotate(at_tier=at_tier, province=sql.province_of("path"))
-    if unit is None and provinces is not None:
-        communes = communes.filter(province__in=provinces)
-    rows = communes.order_by(*_ordering("name")).values_list(
-        "province",
-        "name_sort",
-        "code",
-        "name",
-        "at_tier__id",
-        "at_tier__criteria_met",
-        "at_tier__criteria_total",
-        "latitude",
-        "longitude",
-    )
+    cut = window_of(year, None, unit).cut
+    only = tuple(provinces) if unit is None and provinces is not None else None
+
+    def build():
+        at_tier = FilteredRelation(
+            "assessments",
+            condition=Q(assessments__year=year, assessments__tier=tier, assessments__merged_into__isnull=True),
+        )
+        communes = communes_counted(unit=unit, year=year, cut=cut).annotate(
+            at_tier=at_tier, province=sql.province_of("path")
+        )
+        if only is not None:
+            communes = communes.filter(province__in=only)
+        return communes.order_by(*_ordering("name")).values_list(
+            "province",
+            "name_sort",
+            "code",
+            "name",
+            "at_tier__id",
+            "at_tier__criteria_met",
+            "at_tier__criteria_total",
+            "latitude",
+            "longitude",
+        )
+
+    # The figures' rule is compiled once per unit, year, tier and day (ntm_portal.statements):
+    # a district's map after each save cost more to compile than to run.
+    key = ("reports.map", unit.path if unit is not None else None, year, tier, cut, only)
     return [
         (province, sort, code, name, a_id is not None, met, total, _text(lat), _text(lon))
-        for province, sort, code, name, a_id, met, total, lat, lon in rows
+        for province, sort, code, name, a_id, met, total, lat, lon in statements.tuples(key, build)
     ]
 
 
