@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from communes.access import can_read_unit, is_administrator, readable_under
 from communes.models import AdministrativeUnit, Level, UnitType
@@ -107,23 +107,27 @@ def _figure(
     }
 
 
-def _communes_new(count: int) -> str:
-    """A commune card's note on the communes newly recognised in the year ("" for none)."""
-    if not count:
-        return ""
-    return ngettext("%(count)d newly recognised this year", "%(count)d newly recognised this year", count) % {
-        "count": count
-    }
+# The note on a card of title holders: how many were newly recognised in the year, each
+# level in its own words (the communes' say "xã" in Vietnamese, the districts' "huyện").
+_NEWLY_RECOGNISED = {
+    Level.COMMUNE: ngettext_lazy(
+        "%(count)d newly recognised this year", "%(count)d newly recognised this year", "count"
+    ),
+    Level.DISTRICT: ngettext_lazy(
+        "%(count)d district newly recognised this year", "%(count)d districts newly recognised this year", "count"
+    ),
+    Level.VILLAGE: ngettext_lazy(
+        "%(count)d village newly recognised this year", "%(count)d villages newly recognised this year", "count"
+    ),
+}
 
 
-def _districts_new(count: int | None) -> str:
-    """The district card's note on the districts newly recognised in the year ("" for none): its
-    own words, the communes' say "xã" in Vietnamese."""
+def _newly_recognised(level: str, count: int | None) -> str:
+    """A card's note on the units of ``level`` newly recognised in the year ("" for none, and
+    where the summary has no figure)."""
     if not count:
         return ""
-    return ngettext(
-        "%(count)d district newly recognised this year", "%(count)d districts newly recognised this year", count
-    ) % {"count": count}
+    return _NEWLY_RECOGNISED[level] % {"count": count}
 
 
 def _headline_figures(summary: Headline, previous: Headline | None, holders=lambda tier: "") -> list[dict]:
@@ -144,7 +148,7 @@ def _headline_figures(summary: Headline, previous: Headline | None, holders=lamb
             before("recognised", tier),
             share=summary.recognised_share[tier],
             of=summary.communes_total,
-            note=_communes_new(summary.new[tier]),
+            note=_newly_recognised(Level.COMMUNE, summary.new[tier]),
         )
         | {"link": holders(tier)}
         for tier, label in Tier.choices
@@ -197,7 +201,12 @@ def _headline_figures(summary: Headline, previous: Headline | None, holders=lamb
             before("communes_with_data"),
             of=summary.communes_total,
         ),
-        _figure(_("Villages holding the title"), summary.villages_recognised, before("villages_recognised")),
+        _figure(
+            _("Villages holding the title"),
+            summary.villages_recognised,
+            before("villages_recognised"),
+            note=_newly_recognised(Level.VILLAGE, summary.villages_new),
+        ),
     ]
     if summary.districts_recognised is not None:
         figures.append(
@@ -206,7 +215,7 @@ def _headline_figures(summary: Headline, previous: Headline | None, holders=lamb
                 summary.districts_recognised,
                 before("districts_recognised"),
                 of=summary.districts_total,
-                note=_districts_new(summary.districts_new),
+                note=_newly_recognised(Level.DISTRICT, summary.districts_new),
             )
         )
     return figures
