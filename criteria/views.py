@@ -249,9 +249,11 @@ def record_value(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 
 def _full_page_with(request, assessment, code, *, errors=None, conflict=None, typed=None, status=400):
-    """Without JavaScript: the whole sheet again, the failed row showing what was typed and why."""
+    """Without JavaScript: the whole sheet again, the failed row showing what was typed and why,
+    its value field focused as the page opens (autofocus), so the browser scrolls to it. Never
+    in the htmx answer (``_render_row``): that row is swapped where the user already is."""
     context = full_sheet_context(request, assessment)
-    context["row_state"] = {"code": code, "errors": errors or [], "conflict": conflict, "typed": typed}
+    context["row_state"] = {"code": code, "errors": errors or [], "conflict": conflict, "typed": typed, "focus": True}
     return render(request, "criteria/assessment.html", context, status=status)
 
 

@@ -49,3 +49,38 @@ def test_a_refused_date_opens_at_its_field_focused_and_in_view(
             assert error["y"] + error["height"] <= 800  # its message is in view too
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_refused_value_without_javascript_opens_at_its_field_focused_and_in_view(
+    browser, live_server, personas, assessment, width
+):
+    """The plain form's refusal of a value (no JavaScript) came back at the top of the sheet,
+    nothing focused; it opens at the refused row, its value field focused and in view."""
+    context = browser.new_context(viewport={"width": width, "height": 800}, locale="vi-VN", java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.base = live_server.url
+        sign_in(page, "officer_a")
+        page.goto(f"{page.base}/assessments/{assessment.pk}/")
+        row = page.locator("article[id='ind-3.2']")
+        with step(page, f"value-refused-{width}-nojs"):
+            field = row.locator("[name='value']")
+            field.fill("abc")
+            with page.expect_navigation():
+                row.locator("button.primary[type='submit']").click()
+            expect(field).to_be_focused()
+            expect(field).to_have_attribute("aria-invalid", "true")
+            expect(field).to_have_value("abc")
+            error = row.locator("[id^='err-']")
+            expect(error).not_to_be_empty()
+            box = field.bounding_box()
+            sticky = page.locator(".sheet-sticky").bounding_box()
+            assert sticky["y"] + sticky["height"] <= box["y"] and box["y"] + box["height"] <= 800, (box, sticky)
+            assert page.evaluate("window.scrollY") > 0  # not left at the top of the sheet
+            message = error.bounding_box()
+            assert message["y"] + message["height"] <= 800  # its message is in view too
+            page.screenshot(path=f"/tmp/valuefocus-{width}.png")
+    finally:
+        context.close()

@@ -109,6 +109,67 @@ def test_a_saved_mark_still_lands_at_its_criterion(client, personas, assessment)
     assert not doc.xpath("//*[@autofocus]") and not doc.xpath("//*[@aria-invalid='true']")
 
 
+def save(client, a, code, value, *, version=None, **extra):
+    if version is None:
+        saved = a.values.filter(indicator__code=code).first()
+        version = saved.version if saved else 0
+    return client.post(
+        reverse("record_value", args=[a.pk, code]), {"value": value, "note": "", "version": version}, **extra
+    )
+
+
+@pytest.mark.parametrize(("code", "typed"), [("2.1", "abc"), ("3.2", "-5"), ("1.1", "có lẽ")])
+def test_a_value_refused_without_javascript_opens_at_its_field_which_takes_the_focus(
+    client, personas, assessment, code, typed
+):
+    """QA: the plain form's refusal came back at the top of the sheet, nothing focused, the
+    message far below. The refused row's value field takes the focus as the page opens
+    (autofocus: without JavaScript too), so the browser scrolls to it."""
+    client.force_login(personas.officer_a)
+    response = save(client, assessment, code, typed)
+    assert response.status_code == 400
+    doc = parse(response)
+    (value,) = doc.xpath(f"//article[@id='ind-{code}']//*[@name='value']")
+    assert doc.xpath("//*[@autofocus]") == [value]
+    assert value.get("aria-invalid") == "true"
+    assert doc.xpath("//*[@aria-invalid='true']") == [value]
+    # The message is tied to the field; what was typed stays.
+    error_id = next(i for i in value.get("aria-describedby").split() if i.startswith("err-"))
+    assert by_id(doc, error_id).text_content().strip()
+    assert by_id(doc, error_id).xpath("ancestor::article/@id") == [f"ind-{code}"]
+    if value.tag == "input":
+        assert value.get("value") == typed
+
+
+def test_a_value_saved_meanwhile_opens_at_its_field_without_javascript(client, personas, assessment):
+    """A stale save (someone saved the row meanwhile) is refused too: the page opens at the row,
+    its value field focused and described by the conflict."""
+    client.force_login(personas.officer_a)
+    response = save(client, assessment, "2.1", "60", version=0)
+    assert response.status_code == 409
+    doc = parse(response)
+    (value,) = doc.xpath("//article[@id='ind-2.1']//*[@name='value']")
+    assert doc.xpath("//*[@autofocus]") == [value]
+    described = text_of(doc, value.get("aria-describedby"))
+    assert "60" in described and "50" in described  # yours and the saved one, said by the conflict
+
+
+def test_a_page_or_a_row_swapped_in_is_never_focused_by_itself(client, personas, assessment):
+    client.force_login(personas.officer_a)
+    assert not parse(client.get(reverse("assessment", args=[assessment.pk]))).xpath("//*[@autofocus]")
+    for version in (None, 0):  # refused, then stale: with htmx the row is swapped where the user is
+        response = save(client, assessment, "2.1", "abc" if version is None else "60", version=version, **HTMX)
+        assert response.status_code == 200
+        doc = parse(response)
+        assert doc.xpath("//article[@id='ind-2.1']") and not doc.xpath("//*[@autofocus]")
+    saved = save(client, assessment, "2.1", "70")
+    assert saved.status_code == 302
+    assert not parse(client.get(saved["Location"])).xpath("//*[@autofocus]")
+
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
 # --- 2. Every field and button of the sheet names its indicator ---------------------------------
 
 
