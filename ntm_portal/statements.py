@@ -15,6 +15,7 @@ database driver returns them, without Django's field converters.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
@@ -24,6 +25,7 @@ from django.db.models import QuerySet
 # Enough for every province's statements of a few years and days; the oldest go first.
 MOST_KEPT = 512
 _compiled: OrderedDict[tuple, tuple[str, tuple]] = OrderedDict()
+_lock = threading.Lock()
 
 
 def _statement(key: tuple[Hashable, ...], build: Callable[[], QuerySet]) -> tuple[str, tuple]:
@@ -31,9 +33,10 @@ def _statement(key: tuple[Hashable, ...], build: Callable[[], QuerySet]) -> tupl
     statement = _compiled.get(full_key)
     if statement is None:
         statement = build().query.sql_with_params()
-        _compiled[full_key] = statement
-        while len(_compiled) > MOST_KEPT:
-            _compiled.popitem(last=False)
+        with _lock:  # threads of one process (runserver, threaded workers) share the dictionary
+            _compiled[full_key] = statement
+            while len(_compiled) > MOST_KEPT:
+                _compiled.popitem(last=False)
     return statement
 
 
@@ -57,4 +60,5 @@ def tuples(key: tuple[Hashable, ...], build: Callable[[], QuerySet]) -> list[tup
 
 def forget() -> None:
     """Drop every kept statement (tests that change what a rule compiles to)."""
-    _compiled.clear()
+    with _lock:
+        _compiled.clear()
